@@ -1,0 +1,269 @@
+"""Stage generated pages, run MkDocs strictly into a temporary folder, and swap the result in only on success.
+
+A failed build (bad content, a broken link, a template error) leaves the
+previous site, generated pages and search index exactly as they were.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+from mkdocs.utils import yaml_load
+
+from .render import PACKAGE_TEMPLATES, Page
+
+GENERATED_DIR = "build"
+ASSETS_PREFIX = "assets/csops"
+
+# Extensions every generated page relies on (explicit anchors, tabs, task lists, admonitions, tooltips).
+REQUIRED_EXTENSIONS: dict[str, dict] = {
+    "abbr": {},
+    "admonition": {},
+    "attr_list": {},
+    "md_in_html": {},
+    "tables": {},
+    "toc": {"permalink": True},
+    "pymdownx.details": {},
+    "pymdownx.superfences": {},
+    "pymdownx.tabbed": {"alternate_style": True},
+    "pymdownx.tasklist": {"custom_checkbox": True},
+}
+
+
+class BuildError(click.ClickException):
+    """MkDocs refused the generated site; nothing was replaced."""
+
+
+@dataclass
+class SiteConfig:
+    """What csops needs from the user's mkdocs.yml, plus the overrides it applies to every build."""
+
+    project: Path
+    raw: dict
+    config_file: Path
+
+    @property
+    def language(self) -> str:
+        theme = self.raw.get("theme") or {}
+        return (theme.get("language") if isinstance(theme, dict) else None) or "en"
+
+    @property
+    def site_url(self) -> str:
+        return self.raw.get("site_url") or ""
+
+    @property
+    def site_dir(self) -> Path:
+        return (self.project / self.raw.get("site_dir", "site")).resolve()
+
+    @property
+    def docs_dir(self) -> Path:
+        return (self.project / GENERATED_DIR / "docs").resolve()
+
+    @property
+    def templates_dir(self) -> Path:
+        local = self.project / "templates"
+        return local if (local / "labels.yml").is_file() else PACKAGE_TEMPLATES
+
+
+def read_site_config(project: Path) -> SiteConfig:
+    config_file = project / "mkdocs.yml"
+    if not config_file.is_file():
+        raise click.ClickException(f"{config_file}: not found; a portal project needs mkdocs.yml next to content/ "
+                                   "(copy the one from csops-portal's repository)")
+    with config_file.open("rb") as handle:
+        raw = yaml_load(handle) or {}
+    return SiteConfig(project.resolve(), raw, config_file.resolve())
+
+
+def _merge_extensions(configured) -> list:
+    """The user's markdown_extensions plus the ones generated pages need, user settings winning."""
+    merged: dict[str, dict] = {}
+    for entry in configured or []:
+        if isinstance(entry, str):
+            merged[entry] = {}
+        elif isinstance(entry, dict):
+            for name, options in entry.items():
+                merged[name] = options or {}
+    for name, options in REQUIRED_EXTENSIONS.items():
+        merged.setdefault(name, options)
+    return [{name: options} if options else name for name, options in merged.items()]
+
+
+def _plugins(configured, redirects: dict[str, str]) -> list:
+    plugins = list(configured or ["search"])
+    names = [p if isinstance(p, str) else next(iter(p)) for p in plugins]
+    if redirects:
+        if "redirects" in names:
+            index = names.index("redirects")
+            entry = plugins[index] if isinstance(plugins[index], dict) else {"redirects": {}}
+            options = dict(entry["redirects"] or {})
+            options["redirect_maps"] = {**redirects, **(options.get("redirect_maps") or {})}
+            plugins[index] = {"redirects": options}
+        else:
+            plugins.append({"redirects": {"redirect_maps": redirects}})
+    return plugins
+
+
+def navigation(labels: dict, phases: list[str]) -> list:
+    """Section and phase index pages only: every page's nav stays small however many playbooks there are."""
+    playbooks = [{labels["all_playbooks"]: "playbooks/index.md"}] + [{p: f"phases/{p}.md"} for p in phases]
+    return [
+        {labels["home"]: "index.md"},
+        {labels["onboarding"]: "onboarding/index.md"},
+        {labels["playbooks"]: playbooks},
+        {labels["faq"]: "faq/index.md"},
+        {labels["charts"]: "charts/index.md"},
+        {labels["roles"]: "roles/index.md"},
+        {labels["glossary"]: "glossary.md"},
+    ]
+
+
+def mkdocs_overrides(site: SiteConfig, docs_dir: Path, site_dir: Path, nav: list | None,
+                     redirects: dict[str, str], assets: list[str]) -> dict:
+    raw = site.raw
+    validation = dict(raw.get("validation") or {})
+    validation.setdefault("anchors", "warn")
+    validation.setdefault("unrecognized_links", "warn")
+    validation.setdefault("omitted_files", "info")
+    overrides = {
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "strict": True,
+        "markdown_extensions": _merge_extensions(raw.get("markdown_extensions")),
+        "plugins": _plugins(raw.get("plugins"), redirects),
+        "extra_css": list(raw.get("extra_css") or []) + [a for a in assets if a.endswith(".css") and a not in (raw.get("extra_css") or [])],
+        "extra_javascript": list(raw.get("extra_javascript") or []) + [a for a in assets if a.endswith(".js") and a not in (raw.get("extra_javascript") or [])],
+        "validation": validation,
+    }
+    if nav is not None and not raw.get("nav"):
+        overrides["nav"] = nav
+    return overrides
+
+
+def asset_files(templates_dir: Path) -> dict[str, bytes]:
+    """Static assets shipped with the templates, keyed by their docs-relative path."""
+    found = {}
+    for folder in (PACKAGE_TEMPLATES / "assets", templates_dir / "assets"):
+        if folder.is_dir():
+            for file in sorted(folder.rglob("*")):
+                if file.is_file():
+                    found[f"{ASSETS_PREFIX}/{file.relative_to(folder).as_posix()}"] = file.read_bytes()
+    return found
+
+
+def write_pages(docs_dir: Path, pages: list[Page], assets: dict[str, bytes]) -> int:
+    """Write generated pages and assets into an empty docs folder; returns bytes written."""
+    written = 0
+    created: set[Path] = set()
+    for source, data in [(p.source, p.text.encode("utf-8")) for p in pages] + sorted(assets.items()):
+        target = docs_dir / source
+        if target.parent not in created:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            created.add(target.parent)
+        target.write_bytes(data)
+        written += len(data)
+    return written
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _collect_mkdocs_warnings():
+    collector = _WarningCollector()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+
+
+def run_mkdocs(site: SiteConfig, overrides: dict, pre_build=None):
+    """Run a strict MkDocs build with the user's config plus our overrides; raise BuildError on any warning."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    from .mkdocs_plugin import CsopsPlugin
+
+    with _collect_mkdocs_warnings() as warnings:
+        try:
+            with site.config_file.open("rb") as handle:
+                config = load_config(config_file=handle, **overrides)
+            config.plugins["csops"] = CsopsPlugin(pre_build=pre_build)
+            mkdocs_build(config)
+        except (Abort, ConfigurationError) as error:
+            details = "\n".join(f"  - {m}" for m in warnings.messages) or f"  - {error}"
+            raise BuildError(f"MkDocs refused the site (strict mode); the previous site is untouched:\n{details}") from None
+    return config
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace `target` with `new` by renames, so readers never see a half-written folder."""
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@dataclass
+class BuildReport:
+    pages: int = 0
+    bytes_written: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    site_dir: Path | None = None
+
+
+@contextmanager
+def timed(report: BuildReport, stage: str):
+    start = time.perf_counter()
+    yield
+    report.timings[stage] = report.timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def staging_dir(project: Path) -> Path:
+    root = project / GENERATED_DIR
+    root.mkdir(parents=True, exist_ok=True)
+    stage = root / f".staging-{os.getpid()}-{time.time_ns()}"
+    stage.mkdir()
+    return stage
+
+
+def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects: dict[str, str],
+               report: BuildReport, after_build=None) -> BuildReport:
+    """Write pages, build the site strictly, then swap docs and site in; `after_build(stage)` may add more (the index)."""
+    stage = staging_dir(site.project)
+    try:
+        assets = asset_files(site.templates_dir)
+        with timed(report, "write"):
+            report.bytes_written = write_pages(stage / "docs", pages, assets)
+        overrides = mkdocs_overrides(site, stage / "docs", stage / "site", nav, redirects, sorted(assets))
+        with timed(report, "mkdocs"):
+            run_mkdocs(site, overrides)
+        if after_build is not None:
+            after_build(stage)
+        swap_in(stage / "docs", site.docs_dir)
+        swap_in(stage / "site", site.site_dir)
+        report.pages = len(pages)
+        report.site_dir = site.site_dir
+        return report
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+

@@ -1,0 +1,100 @@
+"""The `csops` command line: each command parses options, runs one pipeline, and picks the exit code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+PROJECT_OPTION = click.option(
+    "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+    help="Portal folder holding mkdocs.yml and content/.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="csops")
+def main():
+    """csops-portal: build a searchable Customer Success enablement portal from YAML playbooks, checklists, FAQs and RACI charts."""
+
+
+@main.command()
+@PROJECT_OPTION
+@click.option("--format", "fmt", type=click.Choice(["auto", "text", "github", "json"]), default="auto", show_default=True,
+              help="Output format; auto picks GitHub annotations inside GitHub Actions.")
+def validate(project: Path, fmt: str):
+    """Check all content and report every problem as path:line:col."""
+    from .problems import summarize
+    from .report import format_problems
+    from .validate import check_project
+
+    _, problems = check_project(project)
+    errors = [p for p in problems if p.severity == "error"]
+    if problems or fmt == "json":
+        click.echo(format_problems(problems, fmt))
+    else:
+        click.echo(f"content is valid ({summarize(problems)})")
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), show_default=True,
+              help="Folder to write one <kind>.schema.json per content kind.")
+def schema(out_dir: Path):
+    """Write the JSON Schema of each content kind, for editor autocompletion."""
+    from .schema import export_schemas
+
+    for path in export_schemas(out_dir):
+        click.echo(path.as_posix())
+
+
+def build_portal(project: Path, *, quiet: bool = False):
+    """load -> validate -> model -> render -> write -> MkDocs build -> swap in; returns the report."""
+    from .build import BuildReport, build_site, navigation, read_site_config, timed
+    from .render import Renderer
+    from .urls import redirect_map
+    from .validate import load_portal
+
+    report = BuildReport()
+    site = read_site_config(project)
+    with timed(report, "load+validate"):
+        portal = load_portal(project)
+    with timed(report, "render"):
+        renderer = Renderer(portal, site.templates_dir, site.language, site.site_url)
+        pages = renderer.render_pages()
+    nav = navigation(renderer.labels, list(portal.phases))
+    build_site(site, pages, nav, redirect_map(portal), report)
+    return report
+
+
+@main.command()
+@PROJECT_OPTION
+@click.option("--timings", is_flag=True, help="Print how long each stage took.")
+def build(project: Path, timings: bool):
+    """Validate content, generate pages and build the site (strict); the old site stays if anything fails."""
+    started = time.perf_counter()
+    report = build_portal(project)
+    click.echo(f"built {report.pages} pages into {report.site_dir} in {time.perf_counter() - started:.1f}s")
+    if timings:
+        for stage, seconds in report.timings.items():
+            click.echo(f"  {stage}: {seconds:.2f}s")
+
+
+@main.command()
+@PROJECT_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--no-reload", is_flag=True, help="Do not watch content/ and templates/ for changes.")
+def serve(project: Path, host: str, port: int, no_reload: bool):
+    """Preview the portal with live reload when YAML or templates change."""
+    from .preview import serve_preview
+
+    serve_preview(project, host, port, reload=not no_reload)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

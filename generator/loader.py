@@ -1,0 +1,222 @@
+"""Walk `content/` by kind and load each YAML file keeping every value's position.
+
+PyYAML silently keeps the last of two duplicate keys, which loses an Ops
+editor's data; this loader reports them instead, and remembers where each value
+sits so later checks can point at the exact line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem
+
+# Where each kind lives under content/: a single file or a folder of files.
+SINGLE_FILE_KINDS = {"roles": "roles.yml", "settings": "settings.yml", "glossary": "glossary.yml"}
+FOLDER_KINDS = {"playbook": "playbooks", "onboarding": "onboarding", "faq": "faq", "chart": "charts"}
+YAML_SUFFIXES = (".yml", ".yaml")
+
+Position = tuple[int, int]
+
+
+class LocDict(dict):
+    """A mapping that remembers where it, its keys and its values start (1-based line, col)."""
+
+    pos: Position = (1, 1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key_pos: dict = {}
+        self.value_pos: dict = {}
+        self.value_style: dict = {}
+
+    def where(self, key) -> Position:
+        return self.value_pos.get(key, self.pos)
+
+    def where_key(self, key) -> Position:
+        return self.key_pos.get(key, self.pos)
+
+    def where_in_text(self, key, offset: int) -> Position:
+        """Position of character `offset` inside the text value of `key`."""
+        text = self[key]
+        line, col = self.where(key)
+        before = text[:offset]
+        newlines = before.count("\n")
+        in_line = offset - (before.rfind("\n") + 1)
+        if self.value_style.get(key) in ("|", ">"):
+            key_col = self.where_key(key)[1]
+            return line + 1 + newlines, key_col + 2 + in_line
+        quote = 1 if self.value_style.get(key) in ("'", '"') else 0
+        return line + newlines, (col + quote + in_line) if not newlines else in_line + 1
+
+
+class LocList(list):
+    """A sequence that remembers where it and each item start."""
+
+    pos: Position = (1, 1)
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.item_pos: list[Position] = []
+
+    def where(self, index: int) -> Position:
+        return self.item_pos[index] if index < len(self.item_pos) else self.pos
+
+
+@dataclass(frozen=True)
+class Document:
+    """One content file: its kind, project-relative path, file stem and located data."""
+
+    kind: str
+    path: str
+    stem: str
+    data: object
+
+
+def _mark(node) -> Position:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _PositionLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+    """Safe loader that builds LocDict/LocList and records duplicate keys."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicate_keys: list[tuple[str, Position, Position]] = []
+
+
+def _construct_mapping(loader: _PositionLoader, node):
+    data = LocDict()
+    data.pos = _mark(node)
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            key = str(key)
+        if key in data:
+            loader.duplicate_keys.append((str(key), _mark(key_node), data.key_pos[key]))
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_pos[key] = _mark(key_node)
+        data.value_pos[key] = _mark(value_node)
+        data.value_style[key] = getattr(value_node, "style", None)
+
+
+def _construct_sequence(loader: _PositionLoader, node):
+    data = LocList()
+    data.pos = _mark(node)
+    yield data
+    for item_node in node.value:
+        data.append(loader.construct_object(item_node, deep=True))
+        data.item_pos.append(_mark(item_node))
+
+
+def _construct_timestamp_as_text(loader: _PositionLoader, node):
+    # Dates stay text so the schema checks one type and the model parses them once.
+    return loader.construct_scalar(node)
+
+
+_PositionLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_PositionLoader.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
+_PositionLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+_PositionLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+
+
+def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
+    """Parse YAML text into located data; syntax errors and duplicate keys become Problems."""
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        return None, [Problem(path, 1, 1, "empty-file", "file is empty", "add content or delete the file")]
+    loader = _PositionLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = " ".join(filter(None, [error.context, error.problem])) or "invalid YAML"
+        return None, [Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {reason}",
+                              "check indentation and quote values containing ': ' or '#'")]
+    except yaml.YAMLError as error:
+        return None, [Problem(path, 1, 1, "yaml-syntax", f"YAML error: {error}")]
+    finally:
+        loader.dispose()
+    problems = [
+        Problem(path, line, col, "duplicate-key", f"duplicate key '{key}' (first defined at line {first[0]})",
+                "YAML keeps only the last one; merge the two or rename one")
+        for key, (line, col), first in loader.duplicate_keys
+    ]
+    return data, problems
+
+
+def read_text(file: Path, path: str) -> tuple[str | None, list[Problem]]:
+    """Read a file as UTF-8, reporting the position of the first undecodable byte."""
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        return None, [Problem(path, line, col, "not-utf8", f"file is not UTF-8 (byte 0x{raw[error.start]:02x})",
+                              "re-save the file with UTF-8 encoding")]
+    return text.removeprefix("\ufeff"), []
+
+
+def _relative(file: Path, project: Path) -> str:
+    try:
+        return file.relative_to(project).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def discover_files(content_dir: Path) -> list[tuple[str, Path]]:
+    """List (kind, file) for every content file, sorted so runs are deterministic."""
+    found: list[tuple[str, Path]] = []
+    for kind, name in SINGLE_FILE_KINDS.items():
+        for suffix in YAML_SUFFIXES:
+            candidate = content_dir / Path(name).with_suffix(suffix)
+            if candidate.is_file():
+                found.append((kind, candidate))
+    for kind, folder in FOLDER_KINDS.items():
+        directory = content_dir / folder
+        if directory.is_dir():
+            found.extend((kind, f) for f in sorted(directory.rglob("*")) if f.suffix in YAML_SUFFIXES and f.is_file())
+    known = {f for _, f in found}
+    for stray in sorted(content_dir.rglob("*")):
+        if stray.suffix in YAML_SUFFIXES and stray.is_file() and stray not in known:
+            found.append(("unknown", stray))
+    return found
+
+
+def load_content(project: Path) -> tuple[list[Document], list[Problem]]:
+    """Load every content file of a project; never raises on bad content."""
+    content_dir = project / "content"
+    if not content_dir.is_dir():
+        return [], [Problem("content", 1, 1, "no-content", f"no content/ folder in {project}",
+                            "run in a portal project or pass --project DIR")]
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    folders = ", ".join(f"content/{f}/" for f in FOLDER_KINDS.values())
+    for kind, file in discover_files(content_dir):
+        path = _relative(file, project)
+        if kind == "unknown":
+            problems.append(Problem(path, 1, 1, "unknown-file", "not a known content location",
+                                    f"move it into one of {folders} or name it content/roles.yml, settings.yml, glossary.yml"))
+            continue
+        text, read_problems = read_text(file, path)
+        problems.extend(read_problems)
+        if text is None:
+            continue
+        data, parse_problems = parse_yaml(text, path)
+        problems.extend(parse_problems)
+        if data is not None and not parse_problems:
+            documents.append(Document(kind, path, file.stem, data))
+        elif data is not None and all(p.code == "duplicate-key" for p in parse_problems):
+            documents.append(Document(kind, path, file.stem, data))
+    return documents, problems

@@ -1,0 +1,336 @@
+"""The portal's content as frozen dataclasses, built only from documents that passed every check.
+
+Renderers, the search index and the reports read this model and nothing else,
+so they never deal with raw YAML or half-valid data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .loader import Document
+
+RACI_LETTERS = ("R", "A", "C", "I")
+
+
+def as_tuple(value) -> tuple[str, ...]:
+    """A role field may be one id or a list of ids."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def parse_days(interval: str | None) -> int | None:
+    """'90d' -> 90, '2w' -> 14."""
+    if not interval:
+        return None
+    number, unit = int(interval[:-1]), interval[-1]
+    return number * 7 if unit == "w" else number
+
+
+def parse_due(due: str | None) -> int | None:
+    """'T-90d' -> -90, 'T+2w' -> 14 (days from the anchor date)."""
+    if not due:
+        return None
+    sign = -1 if due[1] == "-" else 1
+    return sign * parse_days(due[2:])
+
+
+@dataclass(frozen=True)
+class Raci:
+    R: tuple[str, ...] = ()
+    A: tuple[str, ...] = ()
+    C: tuple[str, ...] = ()
+    I: tuple[str, ...] = ()  # noqa: E741 - the RACI letter
+
+    @classmethod
+    def from_data(cls, data) -> "Raci":
+        data = data or {}
+        return cls(*(as_tuple(data.get(letter)) for letter in RACI_LETTERS))
+
+    def letters_for(self, role: str) -> str:
+        """The RACI letters a role holds here, in R, A, C, I order ('' if none)."""
+        return "".join(letter for letter in RACI_LETTERS if role in getattr(self, letter))
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for letter in RACI_LETTERS:
+            for role in getattr(self, letter):
+                seen.setdefault(role)
+        return tuple(seen)
+
+    def __bool__(self) -> bool:
+        return bool(self.R or self.A or self.C or self.I)
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    review_interval_days: int = 180
+    segments: tuple[Segment, ...] = ()
+    codeowners: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    id: str
+    term: str
+    definition: str
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    body: str = ""
+    owner: str = ""
+    raci: Raci = field(default_factory=Raci)
+    checklist: tuple[str, ...] = ()
+    due: str = ""
+    segments: tuple[str, ...] = ()
+    variants: tuple[tuple[str, str], ...] = ()
+    aliases: tuple[str, ...] = ()
+    line: int = 0
+
+    @property
+    def due_days(self) -> int | None:
+        return parse_due(self.due)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(((self.owner,) if self.owner else ()) + self.raci.roles))
+
+
+@dataclass(frozen=True)
+class ContentDoc:
+    """What every document has: identity, source file and review metadata."""
+
+    id: str
+    title: str
+    source: str
+    summary: str = ""
+    owner: str = ""
+    reviewed: dt.date | None = None
+    review_interval_days: int | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Playbook(ContentDoc):
+    phase: str = ""
+    tags: tuple[str, ...] = ()
+    trigger: str = ""
+    goal: str = ""
+    kpis: tuple[str, ...] = ()
+    due_anchor: str = ""
+    related: tuple[str, ...] = ()
+    steps: tuple[Step, ...] = ()
+
+    kind = "playbook"
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        found: dict[str, None] = {self.owner: None} if self.owner else {}
+        for step in self.steps:
+            for role in step.roles:
+                found.setdefault(role)
+        return tuple(found)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    text: str
+    ref: str = ""
+    due: str = ""
+    segments: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def due_days(self) -> int | None:
+        return parse_due(self.due)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    summary: str = ""
+    items: tuple[ChecklistItem, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Checklist(ContentDoc):
+    audience: tuple[str, ...] = ()
+    due_anchor: str = ""
+    sections: tuple[Section, ...] = ()
+
+    kind = "onboarding"
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    id: str
+    q: str
+    a: str
+    tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FaqTopic(ContentDoc):
+    entries: tuple[FaqEntry, ...] = ()
+
+    kind = "faq"
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: str
+    name: str
+    raci: Raci
+    description: str = ""
+    playbooks: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chart(ContentDoc):
+    activities: tuple[Activity, ...] = ()
+
+    kind = "chart"
+
+
+@dataclass(frozen=True)
+class Portal:
+    """All content of one portal, every collection sorted by id."""
+
+    roles: tuple[Role, ...] = ()
+    playbooks: tuple[Playbook, ...] = ()
+    checklists: tuple[Checklist, ...] = ()
+    faqs: tuple[FaqTopic, ...] = ()
+    charts: tuple[Chart, ...] = ()
+    glossary: tuple[GlossaryTerm, ...] = ()
+    settings: Settings = field(default_factory=Settings)
+
+    def role(self, role_id: str) -> Role:
+        return next(r for r in self.roles if r.id == role_id)
+
+    def playbook(self, playbook_id: str) -> Playbook:
+        return next(p for p in self.playbooks if p.id == playbook_id)
+
+    @property
+    def documents(self) -> tuple[ContentDoc, ...]:
+        return self.playbooks + self.checklists + self.faqs + self.charts
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        return tuple(sorted({p.phase for p in self.playbooks if p.phase}))
+
+
+def _common(doc: Document) -> dict:
+    data = doc.data
+    reviewed = data.get("reviewed")
+    return {
+        "id": data.get("id") or doc.stem,
+        "title": data["title"],
+        "source": doc.path,
+        "summary": data.get("summary", "") or "",
+        "owner": data.get("owner", "") or "",
+        "reviewed": dt.date.fromisoformat(reviewed) if reviewed else None,
+        "review_interval_days": parse_days(data.get("review_interval")),
+        "aliases": tuple(data.get("aliases") or ()),
+    }
+
+
+def _step(data) -> Step:
+    return Step(
+        id=data["id"], title=data["title"], body=data.get("body", "") or "", owner=data.get("owner", "") or "",
+        raci=Raci.from_data(data.get("raci")), checklist=tuple(data.get("checklist") or ()),
+        due=data.get("due", "") or "", segments=tuple(data.get("segments") or ()),
+        variants=tuple((data.get("variants") or {}).items()), aliases=tuple(data.get("aliases") or ()),
+        line=data.pos[0],
+    )
+
+
+def _playbook(doc: Document) -> Playbook:
+    d = doc.data
+    return Playbook(
+        **_common(doc), phase=d.get("phase", "") or "", tags=tuple(d.get("tags") or ()),
+        trigger=d.get("trigger", "") or "", goal=d.get("goal", "") or "", kpis=tuple(d.get("kpis") or ()),
+        due_anchor=d.get("due_anchor", "") or "", related=tuple(d.get("related") or ()),
+        steps=tuple(_step(s) for s in d["steps"]),
+    )
+
+
+def _checklist(doc: Document) -> Checklist:
+    d = doc.data
+    sections = tuple(
+        Section(id=s["id"], title=s["title"], summary=s.get("summary", "") or "", aliases=tuple(s.get("aliases") or ()),
+                items=tuple(ChecklistItem(id=i["id"], text=i["text"], ref=i.get("ref", "") or "", due=i.get("due", "") or "",
+                                          segments=tuple(i.get("segments") or ()), aliases=tuple(i.get("aliases") or ()))
+                            for i in s["items"]))
+        for s in d["sections"])
+    return Checklist(**_common(doc), audience=tuple(d.get("audience") or ()), due_anchor=d.get("due_anchor", "") or "",
+                     sections=sections)
+
+
+def _faq(doc: Document) -> FaqTopic:
+    entries = tuple(FaqEntry(id=e["id"], q=e["q"], a=e["a"], tags=tuple(e.get("tags") or ()),
+                             aliases=tuple(e.get("aliases") or ())) for e in doc.data["entries"])
+    return FaqTopic(**_common(doc), entries=entries)
+
+
+def _chart(doc: Document) -> Chart:
+    activities = tuple(Activity(id=a["id"], name=a["name"], raci=Raci.from_data(a.get("raci")),
+                                description=a.get("description", "") or "", playbooks=tuple(a.get("playbooks") or ()),
+                                aliases=tuple(a.get("aliases") or ())) for a in doc.data["activities"])
+    return Chart(**_common(doc), activities=activities)
+
+
+_BUILDERS = {"playbook": _playbook, "onboarding": _checklist, "faq": _faq, "chart": _chart}
+
+
+def build_portal(documents: list[Document]) -> Portal:
+    """Turn checked documents into the model; call only when validation found no errors."""
+    collections: dict[str, list] = {kind: [] for kind in _BUILDERS}
+    roles: list[Role] = []
+    glossary: list[GlossaryTerm] = []
+    settings = Settings()
+    for doc in documents:
+        if doc.kind in _BUILDERS:
+            collections[doc.kind].append(_BUILDERS[doc.kind](doc))
+        elif doc.kind == "roles":
+            roles.extend(Role(r["id"], r["name"], r.get("description", "") or "") for r in doc.data["roles"])
+        elif doc.kind == "glossary":
+            glossary.extend(GlossaryTerm(t["id"], t["term"], t["definition"], tuple(t.get("synonyms") or ()))
+                            for t in doc.data["terms"])
+        elif doc.kind == "settings":
+            d = doc.data
+            settings = Settings(
+                review_interval_days=parse_days(d.get("review_interval")) or 180,
+                segments=tuple(Segment(s["id"], s["name"]) for s in d.get("segments") or ()),
+                codeowners=tuple(sorted((d.get("codeowners") or {}).items())),
+            )
+    by_id = lambda items: tuple(sorted(items, key=lambda x: x.id))  # noqa: E731
+    return Portal(roles=tuple(roles), playbooks=by_id(collections["playbook"]), checklists=by_id(collections["onboarding"]),
+                  faqs=by_id(collections["faq"]), charts=by_id(collections["chart"]),
+                  glossary=by_id(glossary), settings=settings)

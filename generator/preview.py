@@ -1,0 +1,55 @@
+"""`csops serve`: build, then serve the site with live reload and the search API next to it.
+
+On every change to content/, templates/ or mkdocs.yml the whole pipeline runs
+again (validate included); a failing rebuild keeps serving the last good site.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+log = logging.getLogger("csops")
+
+
+def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_app=None) -> None:
+    from mkdocs.livereload import LiveReloadServer
+
+    from .build import read_site_config
+    from .cli import build_portal
+    from .problems import ContentError
+
+    site = read_site_config(project)
+
+    def rebuild():
+        try:
+            report = build_portal(project)
+            click.echo(f"rebuilt {report.pages} pages")
+        except (ContentError, click.ClickException) as error:
+            click.echo(error.format_message(), err=True)
+            click.echo("keeping the last good site", err=True)
+
+    build_portal(project)
+    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site.site_dir))
+    if api_app is not None:
+        static = server.serve_request
+
+        def dispatch(environ, start_response):
+            if environ.get("PATH_INFO", "").startswith("/api/"):
+                return api_app(environ, start_response)
+            return static(environ, start_response)
+
+        server.set_app(dispatch)
+    if reload:
+        for watched in ("content", "templates", "mkdocs.yml"):
+            if (project / watched).exists():
+                server.watch(str((project / watched).resolve()))
+    click.echo(f"serving {site.site_dir} on http://{host}:{port}/ (Ctrl+C to stop)")
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()

@@ -1,0 +1,233 @@
+"""Pure rendering: the model in, Markdown pages out, through the Jinja2 templates in `templates/`.
+
+Nothing here touches the disk except reading templates; the same model always
+gives byte-identical pages, so pull-request diffs of generated output stay clean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from . import urls
+from .model import Portal, Raci
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+if not PACKAGE_TEMPLATES.is_dir():  # installed from a wheel
+    PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "_templates"
+
+# Characters Python-Markdown would otherwise read as markup in a plain-text field.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]#|!])")
+
+
+def escape_text(value: str) -> str:
+    """Make a plain-text field safe to drop into Markdown: it shows as typed, never as markup or HTML."""
+    value = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", value).replace("\n", " ")
+
+
+def escape_attr(value: str) -> str:
+    return str(value).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def content_hash(*parts: str) -> str:
+    """Short stable hash of an item's content, so readers see when a ticked item changed."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
+
+
+def indent(text: str, width: int = 4) -> str:
+    pad = " " * width
+    return "\n".join(pad + line if line.strip() else "" for line in text.splitlines())
+
+
+def load_labels(templates_dir: Path, language: str) -> dict[str, str]:
+    with (templates_dir / "labels.yml").open(encoding="utf-8") as handle:
+        labels = yaml.safe_load(handle)
+    base = dict(labels["en"])
+    base.update(labels.get(language.split("-")[0], {}))
+    return base
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated Markdown page: its docs-relative path and content."""
+
+    source: str
+    text: str
+
+
+class Renderer:
+    """Renders every page of a portal. Holds the Jinja2 environment and the lookup tables templates use."""
+
+    def __init__(self, portal: Portal, templates_dir: Path | None = None, language: str = "en",
+                 site_url: str = "", today: dt.date | None = None):
+        self.portal = portal
+        self.templates_dir = templates_dir or PACKAGE_TEMPLATES
+        self.labels = load_labels(self.templates_dir, language)
+        self.language = language
+        self.site_url = site_url
+        self.today = today
+        loader = jinja2.FileSystemLoader([str(self.templates_dir), str(PACKAGE_TEMPLATES)])
+        self.env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False,
+                                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self.env.filters.update(text=escape_text, attr=escape_attr, indent_md=indent, tojson=lambda v: json.dumps(v, ensure_ascii=False))
+        self.env.tests["contains"] = lambda container, value: value in container
+        self.env.globals.update(label=self.label, role_name=self.role_name, hash=content_hash, portal=portal,
+                                segment_name=self.segment_name)
+
+    # -- lookups templates call -------------------------------------------------
+    @cached_property
+    def _roles(self) -> dict:
+        return {r.id: r for r in self.portal.roles}
+
+    @cached_property
+    def _segments(self) -> dict:
+        return {s.id: s.name for s in self.portal.settings.segments}
+
+    def label(self, key: str, **values) -> str:
+        return self.labels[key].format(**values)
+
+    def role_name(self, role_id: str) -> str:
+        role = self._roles.get(role_id)
+        return role.name if role else role_id
+
+    def segment_name(self, segment_id: str) -> str:
+        return self._segments.get(segment_id, segment_id)
+
+    # -- page rendering ---------------------------------------------------------
+    def _render(self, template: str, source: str, **context) -> Page:
+        page_context = _PageContext(self, source)
+        text = self.env.get_template(template).render(page=page_context, **context)
+        text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+        return Page(source, text + self._abbreviations(text))
+
+    def _abbreviations(self, text: str) -> str:
+        """Glossary terms present on the page, as Markdown abbreviations (hover definitions)."""
+        lines = []
+        for term in self.portal.glossary:
+            for spelling in (term.term,) + term.synonyms:
+                if spelling in text and "]" not in spelling:
+                    definition = term.definition.replace("\n", " ").strip()
+                    lines.append(f"*[{spelling}]: {definition}")
+        return ("\n" + "\n".join(lines) + "\n") if lines else ""
+
+    def render_pages(self) -> list[Page]:
+        """Every page of the portal, sorted by path."""
+        portal = self.portal
+        pages = [self._render("home.md.j2", urls.HOME_PAGE),
+                 self._render("playbooks_index.md.j2", urls.section_index("playbook")),
+                 self._render("onboarding_index.md.j2", urls.section_index("onboarding")),
+                 self._render("faq_index.md.j2", urls.section_index("faq")),
+                 self._render("charts_index.md.j2", urls.section_index("chart")),
+                 self._render("roles_index.md.j2", urls.section_index("role")),
+                 self._render("glossary.md.j2", urls.GLOSSARY_PAGE)]
+        for phase in portal.phases:
+            pages.append(self._render("phase.md.j2", urls.page_source("phase", phase), phase=phase,
+                                      playbooks=[p for p in portal.playbooks if p.phase == phase]))
+        for playbook in portal.playbooks:
+            pages.append(self._render("playbook.md.j2", urls.page_source("playbook", playbook.id), doc=playbook))
+        for checklist in portal.checklists:
+            pages.append(self._render("checklist.md.j2", urls.page_source("onboarding", checklist.id), doc=checklist))
+        for topic in portal.faqs:
+            pages.append(self._render("faq.md.j2", urls.page_source("faq", topic.id), doc=topic))
+        for chart in portal.charts:
+            pages.append(self._render("chart.md.j2", urls.page_source("chart", chart.id), doc=chart,
+                                      chart_roles=_chart_roles(portal, chart)))
+        for role in portal.roles:
+            pages.append(self._render("role.md.j2", urls.page_source("role", role.id), role=role,
+                                      duties=role_duties(portal, role.id)))
+        return sorted(pages, key=lambda p: p.source)
+
+
+class _PageContext:
+    """What a template knows about the page it is rendering: where it is, and how to link from there."""
+
+    def __init__(self, renderer: Renderer, source: str):
+        self.renderer = renderer
+        self.source = source
+        self.url = urls.page_url(source)
+
+    def link(self, kind: str, doc_id: str = "", anchor: str = "") -> str:
+        if kind == "home":
+            target = urls.HOME_PAGE
+        elif kind == "glossary":
+            target = urls.GLOSSARY_PAGE
+        elif not doc_id:
+            target = urls.section_index(kind)
+        else:
+            target = urls.page_source(kind, doc_id)
+        return urls.relative_link(self.source, target, anchor)
+
+    def md(self, markdown: str) -> str:
+        """Markdown from content, with scheme cross-references resolved relative to this page."""
+        return urls.resolve_refs(markdown or "", self.source).strip()
+
+    def ref(self, ref_text: str) -> str:
+        ref = urls.parse_ref(ref_text)
+        page, anchor = urls.ref_target(ref)
+        return urls.relative_link(self.source, page, anchor)
+
+    def role(self, role_id: str) -> str:
+        """A role chip linking to the role's page."""
+        name = escape_text(self.renderer.role_name(role_id))
+        return f"[{name}]({self.link('role', role_id)}){{ .csops-role data-role=\"{role_id}\" }}"
+
+    def roles(self, role_ids) -> str:
+        return " ".join(self.role(r) for r in role_ids)
+
+    def raci_badge(self, letters: str) -> str:
+        return " ".join(f'<span class="csops-raci csops-raci-{letter.lower()}">{letter}</span>' for letter in letters)
+
+    def absolute(self, anchor: str = "") -> str:
+        return urls.absolute_url(self.renderer.site_url, self.url) + (f"#{anchor}" if anchor else "")
+
+
+def _chart_roles(portal: Portal, chart) -> list[str]:
+    """Roles that appear in a chart, in role-catalog order."""
+    used = {role for activity in chart.activities for role in activity.raci.roles}
+    return [r.id for r in portal.roles if r.id in used]
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One thing a role holds a RACI letter for: a chart activity or a playbook step."""
+
+    letters: str
+    kind: str  # "chart" or "playbook"
+    doc_id: str
+    doc_title: str
+    anchor: str
+    name: str
+    group: str  # chart title, or playbook phase
+
+
+def role_duties(portal: Portal, role_id: str) -> list[Duty]:
+    """Everything a role is R/A/C/I for, across charts and playbook steps (owner counts as R)."""
+    duties = []
+    for chart in portal.charts:
+        for activity in chart.activities:
+            letters = activity.raci.letters_for(role_id)
+            if letters:
+                duties.append(Duty(letters, "chart", chart.id, chart.title, activity.id, activity.name, chart.title))
+    for playbook in portal.playbooks:
+        for step in playbook.steps:
+            raci = step.raci if step.raci else Raci(R=(step.owner,) if step.owner else ())
+            letters = raci.letters_for(role_id)
+            if not letters and step.owner == role_id:
+                letters = "R"
+            if letters:
+                duties.append(Duty(letters, "playbook", playbook.id, playbook.title, step.id, step.title, playbook.phase))
+    return duties
+
+
+def render_pages(portal: Portal, templates_dir: Path | None = None, language: str = "en", site_url: str = "",
+                 today: dt.date | None = None) -> list[Page]:
+    return Renderer(portal, templates_dir, language, site_url, today).render_pages()

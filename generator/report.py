@@ -1,0 +1,43 @@
+"""Presenting Problems: plain text, GitHub Actions annotations or JSON. Separate from finding them."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from .problems import Problem, summarize
+
+FORMATS = ("auto", "text", "github", "json")
+
+
+def resolve_format(name: str) -> str:
+    """'auto' means GitHub annotations inside GitHub Actions, plain text elsewhere."""
+    if name == "auto":
+        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    return name
+
+
+def _github_escape(value: str, is_property: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if is_property:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def format_problems(problems: list[Problem], fmt: str) -> str:
+    problems = sorted(problems)
+    fmt = resolve_format(fmt)
+    if fmt == "json":
+        payload = {"problems": [{"path": p.path, "line": p.line, "col": p.col, "severity": p.severity, "code": p.code,
+                                 "message": p.message, "hint": p.hint} for p in problems],
+                   "summary": summarize(problems)}
+        return json.dumps(payload, ensure_ascii=False, indent=2)
+    if fmt == "github":
+        lines = []
+        for p in problems:
+            message = p.message + (f" ({p.hint})" if p.hint else "") + f" [{p.code}]"
+            lines.append(f"::{p.severity} file={_github_escape(p.path, True)},line={p.line},col={p.col},"
+                         f"title={_github_escape(p.code, True)}::{_github_escape(message)}")
+        lines.append(summarize(problems))
+        return "\n".join(lines)
+    return "\n".join([p.text() for p in problems] + [summarize(problems)])

@@ -1,0 +1,95 @@
+"""Cross-file rules. Each module exposes `check(documents, catalog)` yielding Problems.
+
+They run on located documents (after shape checks) so every Problem lands on the
+line of the offending value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..loader import Document, LocDict, LocList
+
+# Anchors a generated page uses for itself; sub-item ids may not take them.
+RESERVED_ANCHORS = frozenset({"overview", "steps", "related", "checklist", "raci", "timeline", "activities", "history"})
+
+# kind -> (list field of sub-items, nested list field or None)
+SUB_ITEMS = {"playbook": ("steps", None), "onboarding": ("sections", "items"), "faq": ("entries", None),
+             "chart": ("activities", None)}
+
+
+def doc_id(doc: Document) -> str:
+    return doc.data.get("id") or doc.stem
+
+
+def as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return list(value) if isinstance(value, list) else []
+
+
+def located_values(container, key) -> list[tuple[str, tuple[int, int]]]:
+    """(value, position) for a field holding one string or a list of strings."""
+    if not isinstance(container, LocDict) or key not in container:
+        return []
+    value = container[key]
+    if isinstance(value, str):
+        return [(value, container.where(key))]
+    if isinstance(value, LocList):
+        return [(v, value.where(i)) for i, v in enumerate(value) if isinstance(v, str)]
+    return []
+
+
+def sub_items(doc: Document):
+    """Yield every sub-item mapping (step, section, item, entry, activity) of a document."""
+    outer, inner = SUB_ITEMS.get(doc.kind, (None, None))
+    if outer is None:
+        return
+    for item in doc.data.get(outer) or []:
+        if isinstance(item, LocDict):
+            yield item
+            if inner:
+                for nested in item.get(inner) or []:
+                    if isinstance(nested, LocDict):
+                        yield nested
+
+
+@dataclass
+class Catalog:
+    """What exists, for resolving references: ids and their anchors per kind."""
+
+    roles: dict[str, None] = field(default_factory=dict)
+    segments: dict[str, None] = field(default_factory=dict)
+    glossary: dict[str, None] = field(default_factory=dict)
+    anchors: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # kind -> id -> anchors
+
+    def ids(self, kind: str) -> list[str]:
+        return sorted(self.anchors.get(kind, {}))
+
+
+def build_catalog(documents: list[Document]) -> Catalog:
+    catalog = Catalog()
+    for doc in documents:
+        if not isinstance(doc.data, LocDict):
+            continue
+        if doc.kind == "roles":
+            for role in doc.data.get("roles") or []:
+                if isinstance(role, LocDict) and isinstance(role.get("id"), str):
+                    catalog.roles.setdefault(role["id"])
+        elif doc.kind == "settings":
+            for segment in doc.data.get("segments") or []:
+                if isinstance(segment, LocDict) and isinstance(segment.get("id"), str):
+                    catalog.segments.setdefault(segment["id"])
+        elif doc.kind == "glossary":
+            for term in doc.data.get("terms") or []:
+                if isinstance(term, LocDict) and isinstance(term.get("id"), str):
+                    catalog.glossary.setdefault(term["id"])
+        elif doc.kind in SUB_ITEMS:
+            anchors = set()
+            for item in sub_items(doc):
+                anchors.update(a for a in [item.get("id")] + as_list(item.get("aliases")) if isinstance(a, str))
+            catalog.anchors.setdefault(doc.kind, {})[doc_id(doc)] = anchors
+    catalog.anchors["role"] = {role: set() for role in catalog.roles}
+    return catalog

@@ -1,0 +1,49 @@
+"""Id rules: unique ids (aliases included) per kind and per page, no reserved anchors."""
+
+from __future__ import annotations
+
+from ..loader import Document, LocDict
+from ..problems import Problem
+from . import RESERVED_ANCHORS, SUB_ITEMS, Catalog, as_list, doc_id, located_values, sub_items
+
+
+def _claim(seen: dict, key: str, path: str, position, what: str, problems: list, code: str):
+    if key in seen:
+        first_path, first_line = seen[key]
+        where = f"line {first_line}" if first_path == path else f"{first_path}:{first_line}"
+        problems.append(Problem(path, *position, code, f"duplicate {what} '{key}' (already used at {where})",
+                                "ids must be unique; rename one (keep the old id in aliases if it was published)"))
+    else:
+        seen[key] = (path, position[0])
+
+
+def check(documents: list[Document], catalog: Catalog):
+    problems: list[Problem] = []
+    documents_by_kind: dict[str, dict] = {}
+    catalogs: dict[str, dict] = {"role": {}, "glossary term": {}, "segment": {}}
+    for doc in documents:
+        data = doc.data
+        if not isinstance(data, LocDict):
+            continue
+        if doc.kind in SUB_ITEMS:
+            seen = documents_by_kind.setdefault(doc.kind, {})
+            position = data.where("id") if "id" in data else (1, 1)
+            _claim(seen, doc_id(doc), doc.path, position, f"{doc.kind} id", problems, "duplicate-id")
+            for alias, pos in located_values(data, "aliases"):
+                _claim(seen, alias, doc.path, pos, f"{doc.kind} id", problems, "duplicate-id")
+            anchors: dict = {}
+            for item in sub_items(doc):
+                for anchor, pos in located_values(item, "id") + located_values(item, "aliases"):
+                    if anchor in RESERVED_ANCHORS:
+                        problems.append(Problem(doc.path, *pos, "reserved-id", f"'{anchor}' is reserved for the page's own sections",
+                                                "pick another id, e.g. '" + anchor + "-review'"))
+                    _claim(anchors, anchor, doc.path, pos, "id on this page", problems, "duplicate-id")
+        else:
+            lists = {"roles": ("roles", "role"), "glossary": ("terms", "glossary term"), "settings": ("segments", "segment")}
+            if doc.kind in lists:
+                field_name, what = lists[doc.kind]
+                for entry in as_list(data.get(field_name)):
+                    if isinstance(entry, LocDict):
+                        for value, pos in located_values(entry, "id"):
+                            _claim(catalogs[what], value, doc.path, pos, f"{what} id", problems, "duplicate-id")
+    return problems

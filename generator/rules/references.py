@@ -1,0 +1,118 @@
+"""Reference rules: every role, playbook, segment and cross-reference link points at something real."""
+
+from __future__ import annotations
+
+import difflib
+
+from ..loader import Document, LocDict
+from ..problems import Problem
+from ..urls import MARKDOWN_REF, parse_ref
+from . import Catalog, SUB_ITEMS, as_list, located_values, sub_items
+
+# Fields whose text is Markdown and may hold scheme links, per kind of mapping.
+MARKDOWN_FIELDS = ("summary", "trigger", "goal", "body", "description", "a", "text")
+ROLE_FIELDS = ("owner",)
+KIND_NAMES = {"playbook": "playbook", "onboarding": "onboarding checklist", "faq": "FAQ topic", "chart": "chart",
+              "role": "role"}
+
+
+def _suggest(value: str, known) -> str:
+    known = sorted(known)
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    listed = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
+    return f"known: {listed}" if known else "none are defined yet"
+
+
+class _Checker:
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self.problems: list[Problem] = []
+
+    def role(self, path, value, pos, where):
+        if value not in self.catalog.roles:
+            self.problems.append(Problem(path, *pos, "unknown-role", f"unknown role '{value}' in {where}",
+                                         _suggest(value, self.catalog.roles) + " (roles live in content/roles.yml)"))
+
+    def segment(self, path, value, pos):
+        if value not in self.catalog.segments:
+            self.problems.append(Problem(path, *pos, "unknown-segment", f"unknown segment '{value}'",
+                                         _suggest(value, self.catalog.segments) + " (segments live in content/settings.yml)"))
+
+    def playbook(self, path, value, pos, where):
+        known = self.catalog.anchors.get("playbook", {})
+        if value not in known:
+            self.problems.append(Problem(path, *pos, "unknown-playbook", f"unknown playbook '{value}' in {where}",
+                                         _suggest(value, known)))
+
+    def ref(self, path, text, pos):
+        ref = parse_ref(text)
+        if ref is None:
+            self.problems.append(Problem(path, *pos, "bad-reference", f"cannot read cross-reference '{text}'",
+                                         "write scheme:id or scheme:id#anchor, e.g. playbook:renewal-runway#kickoff"))
+            return
+        if ref.scheme == "glossary":
+            if ref.id not in self.catalog.glossary:
+                self.problems.append(Problem(path, *pos, "unknown-reference", f"unknown glossary term '{ref.id}' in '{text}'",
+                                             _suggest(ref.id, self.catalog.glossary)))
+            return
+        known = self.catalog.anchors.get(ref.scheme, {})
+        if ref.id not in known:
+            self.problems.append(Problem(path, *pos, "unknown-reference", f"unknown {KIND_NAMES[ref.scheme]} '{ref.id}' in '{text}'",
+                                         _suggest(ref.id, known)))
+        elif ref.anchor and ref.anchor not in known[ref.id]:
+            what = "step" if ref.scheme == "playbook" else "anchor"
+            self.problems.append(Problem(path, *pos, "unknown-anchor", f"unknown {what} '{ref.anchor}' in {KIND_NAMES[ref.scheme]} '{ref.id}'",
+                                         _suggest(ref.anchor, known[ref.id])))
+
+    def markdown(self, path, mapping: LocDict, key):
+        value = mapping.get(key)
+        if not isinstance(value, str):
+            return
+        for match in MARKDOWN_REF.finditer(value):
+            self.ref(path, match["ref"], mapping.where_in_text(key, match.start()))
+
+
+def check(documents: list[Document], catalog: Catalog):
+    checker = _Checker(catalog)
+    for doc in documents:
+        data = doc.data
+        if not isinstance(data, LocDict):
+            continue
+        path = doc.path
+        mappings = [data] + list(sub_items(doc))
+        if doc.kind == "roles":
+            mappings += [r for r in as_list(data.get("roles")) if isinstance(r, LocDict)]
+        for mapping in mappings:
+            item = f"'{mapping.get('id', doc.stem)}'"
+            for value, pos in located_values(mapping, "owner"):
+                checker.role(path, value, pos, f"owner of {item}")
+            raci = mapping.get("raci")
+            if isinstance(raci, LocDict):
+                for letter in ("R", "A", "C", "I"):
+                    for value, pos in located_values(raci, letter):
+                        checker.role(path, value, pos, f"{letter} of {item}")
+            for value, pos in located_values(mapping, "audience"):
+                checker.role(path, value, pos, "audience")
+            for value, pos in located_values(mapping, "segments"):
+                checker.segment(path, value, pos)
+            variants = mapping.get("variants")
+            if isinstance(variants, LocDict):
+                for segment in variants:
+                    checker.segment(path, segment, variants.where_key(segment))
+                    checker.markdown(path, variants, segment)
+            for field_name in ("related", "playbooks"):
+                for value, pos in located_values(mapping, field_name):
+                    checker.playbook(path, value, pos, field_name)
+            for value, pos in located_values(mapping, "ref"):
+                checker.ref(path, value, pos)
+            for key in MARKDOWN_FIELDS:
+                checker.markdown(path, mapping, key)
+            checklist = mapping.get("checklist")
+            if doc.kind in SUB_ITEMS and hasattr(checklist, "item_pos"):
+                for index, entry in enumerate(checklist):
+                    if isinstance(entry, str):
+                        for match in MARKDOWN_REF.finditer(entry):
+                            checker.ref(path, match["ref"], checklist.where(index))
+    return checker.problems

@@ -1,0 +1,243 @@
+"""Each content kind's schema as data: exported as JSON Schema, checked with positions.
+
+One JSON Schema per kind serves both editors (autocompletion through
+yaml-language-server) and `csops validate`, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from .loader import Document, LocDict, LocList
+from .problems import Problem
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'renewal-runway'"
+DUE = r"^T[+-][0-9]+[dw]$"
+INTERVAL = r"^[0-9]+[dw]$"
+DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _text(description: str) -> dict:
+    return {"type": "string", "minLength": 1, "description": description}
+
+
+def _markdown(description: str) -> dict:
+    return {"type": "string", "description": description + " (Markdown)"}
+
+
+def _list_of(item: dict, description: str) -> dict:
+    return {"type": "array", "items": item, "description": description}
+
+
+_ID = {"type": "string", "pattern": SLUG, "description": "Stable id (lowercase slug); makes the URL or #anchor."}
+_ROLE = {"type": "string", "pattern": SLUG, "description": "A role id from content/roles.yml."}
+_ROLES = {"oneOf": [_ROLE, {"type": "array", "items": _ROLE, "minItems": 1}],
+          "description": "A role id or a list of role ids."}
+_ALIASES = _list_of({"type": "string", "pattern": SLUG}, "Former ids, so links made before a rename keep working.")
+_TAGS = _list_of({"type": "string", "minLength": 1}, "Free tags for search and filtering.")
+_SEGMENTS = _list_of({"type": "string", "pattern": SLUG}, "Segment ids (content/settings.yml) this applies to; default: all.")
+_DUE = {"type": "string", "pattern": DUE, "description": "Offset from due_anchor: T-90d, T+2w."}
+_REVIEWED = {"type": "string", "pattern": DATE, "description": "Date of the last content review, YYYY-MM-DD."}
+_INTERVAL = {"type": "string", "pattern": INTERVAL, "description": "Review interval such as 90d or 26w."}
+_RACI = {
+    "type": "object",
+    "description": "Who is Responsible, Accountable (exactly one), Consulted, Informed.",
+    "properties": {"R": _ROLES, "A": _ROLES, "C": _ROLES, "I": _ROLES},
+    "required": ["R", "A"],
+    "additionalProperties": False,
+}
+
+
+def _object(properties: dict, required: list[str], description: str = "") -> dict:
+    return {"type": "object", "description": description, "properties": properties,
+            "required": required, "additionalProperties": False}
+
+
+_DOC_COMMON = {
+    "id": _ID,
+    "title": _text("Title shown on the page and in navigation."),
+    "summary": _markdown("One or two sentences shown in lists and search results"),
+    "owner": _ROLE | {"description": "Role id that maintains this document."},
+    "reviewed": _REVIEWED,
+    "review_interval": _INTERVAL,
+    "aliases": _ALIASES,
+}
+
+STEP = _object({
+    "id": _ID, "title": _text("Step title."), "body": _markdown("What to do and how"),
+    "owner": _ROLE | {"description": "Role id doing the step."}, "raci": _RACI,
+    "checklist": _list_of({"type": "string", "minLength": 1}, "Things to tick off in this step."),
+    "due": _DUE, "segments": _SEGMENTS,
+    "variants": {"type": "object", "description": "Per-segment guidance shown as tabs: segment id -> Markdown.",
+                 "propertyNames": {"pattern": SLUG}, "additionalProperties": {"type": "string"}},
+    "aliases": _ALIASES,
+}, ["id", "title"], "One step of a playbook.")
+
+PLAYBOOK = _object(_DOC_COMMON | {
+    "phase": {"type": "string", "pattern": SLUG, "description": "Lifecycle phase: onboarding, adoption, renewal, expansion, risk, advocacy, …"},
+    "tags": _TAGS,
+    "trigger": _markdown("When to run this playbook"),
+    "goal": _markdown("What success looks like"),
+    "kpis": _list_of({"type": "string", "minLength": 1}, "Measures that tell whether the playbook works."),
+    "due_anchor": _text("What T means in step due offsets, e.g. 'contract end date'."),
+    "related": _list_of({"type": "string", "pattern": SLUG}, "Ids of related playbooks."),
+    "steps": {"type": "array", "items": STEP, "minItems": 1, "description": "The procedure, in order."},
+}, ["title", "steps"], "A playbook: a standard procedure with steps.")
+
+ITEM = _object({
+    "id": _ID, "text": _text("What to do (inline Markdown)."),
+    "ref": {"type": "string", "pattern": r"^(playbook|onboarding|faq|chart|role|glossary):[a-z0-9-]+(#[a-z0-9-]+)?$",
+            "description": "Cross-reference, e.g. playbook:renewal-runway#confirm-stakeholders."},
+    "due": _DUE, "segments": _SEGMENTS, "aliases": _ALIASES,
+}, ["id", "text"], "One checklist item.")
+
+SECTION = _object({
+    "id": _ID, "title": _text("Section title."), "summary": _markdown("Section introduction"),
+    "items": {"type": "array", "items": ITEM, "minItems": 1}, "aliases": _ALIASES,
+}, ["id", "title", "items"], "A section of an onboarding checklist.")
+
+ONBOARDING = _object(_DOC_COMMON | {
+    "audience": _list_of(_ROLE, "Role ids this checklist is for."),
+    "due_anchor": _text("What T means in item due offsets, e.g. 'start date'."),
+    "sections": {"type": "array", "items": SECTION, "minItems": 1},
+}, ["title", "sections"], "An onboarding checklist for new team members.")
+
+ENTRY = _object({
+    "id": _ID, "q": _text("The question, as people ask it."), "a": _markdown("The answer"),
+    "tags": _TAGS, "aliases": _ALIASES,
+}, ["id", "q", "a"], "One question and answer.")
+
+FAQ = _object(_DOC_COMMON | {
+    "entries": {"type": "array", "items": ENTRY, "minItems": 1},
+}, ["title", "entries"], "A FAQ topic.")
+
+ACTIVITY = _object({
+    "id": _ID, "name": _text("The duty or activity."), "description": _markdown("What the activity covers"),
+    "raci": _RACI, "playbooks": _list_of({"type": "string", "pattern": SLUG}, "Playbook ids that carry out this activity."),
+    "aliases": _ALIASES,
+}, ["id", "name", "raci"], "One row of a role-division chart.")
+
+CHART = _object(_DOC_COMMON | {
+    "activities": {"type": "array", "items": ACTIVITY, "minItems": 1},
+}, ["title", "activities"], "A role-division (RACI) chart.")
+
+ROLE = _object({
+    "id": _ID, "name": _text("Role name."), "description": _markdown("What this role does"),
+}, ["id", "name"], "A role.")
+
+ROLES = _object({"roles": {"type": "array", "items": ROLE, "minItems": 1}}, ["roles"], "The role catalog.")
+
+SETTINGS = _object({
+    "review_interval": _INTERVAL,
+    "segments": {"type": "array", "items": _object({"id": _ID, "name": _text("Segment name.")}, ["id", "name"])},
+    "codeowners": {"type": "object", "propertyNames": {"pattern": SLUG}, "additionalProperties": {"type": "string"},
+                   "description": "Role id -> team handle for CODEOWNERS."},
+}, [], "Portal-wide content settings.")
+
+TERM = _object({
+    "id": _ID, "term": _text("The term as written."), "definition": _text("Plain-text definition shown on hover."),
+    "synonyms": _list_of({"type": "string", "minLength": 1}, "Other spellings to highlight."),
+}, ["id", "term", "definition"], "A glossary term.")
+
+GLOSSARY = _object({"terms": {"type": "array", "items": TERM, "minItems": 1}}, ["terms"], "The glossary.")
+
+SCHEMAS = {"playbook": PLAYBOOK, "onboarding": ONBOARDING, "faq": FAQ, "chart": CHART,
+           "roles": ROLES, "settings": SETTINGS, "glossary": GLOSSARY}
+
+_VALIDATORS = {kind: Draft202012Validator(schema) for kind, schema in SCHEMAS.items()}
+
+
+def export_schemas(out_dir: Path) -> list[Path]:
+    """Write one JSON Schema file per kind, for editors' yaml-language-server."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, schema in sorted(SCHEMAS.items()):
+        document = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                    "$id": f"csops-{kind}.schema.json", "title": f"csops-portal {kind}"} | schema
+        target = out_dir / f"{kind}.schema.json"
+        target.write_text(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def _locate(data, path) -> tuple[int, int]:
+    """Find the line/col of a JSON path inside located data."""
+    node, position = data, getattr(data, "pos", (1, 1))
+    for part in path:
+        if isinstance(node, LocDict) and part in node:
+            position, node = node.where(part), node[part]
+        elif isinstance(node, LocList) and isinstance(part, int) and part < len(node):
+            position, node = node.where(part), node[part]
+        else:
+            break
+    return position
+
+
+def _subschema(schema: dict, path) -> dict:
+    for part in path:
+        if isinstance(part, int):
+            schema = schema.get("items", {})
+        else:
+            schema = schema.get("properties", {}).get(part, {})
+    return schema
+
+
+def _type_name(value) -> str:
+    return {dict: "a mapping", LocDict: "a mapping", list: "a list", LocList: "a list", str: "text",
+            int: "a number", float: "a number", bool: "true/false", type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+def _problem_for(error, document: Document) -> list[Problem]:
+    path = list(error.absolute_path)
+    line, col = _locate(document.data, path)
+    where = ".".join(str(p) for p in path) or "file"
+    field_name = str(path[-1]) if path and not isinstance(path[-1], int) else where
+    kind = error.validator
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extras = [k for k in error.instance if k not in error.schema.get("properties", {})]
+        problems = []
+        for extra in extras:
+            k_line, k_col = error.instance.where_key(extra) if isinstance(error.instance, LocDict) else (line, col)
+            close = difflib.get_close_matches(str(extra), allowed, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(allowed)
+            problems.append(Problem(document.path, k_line, k_col, "unknown-field", f"unknown field '{extra}'", hint))
+        return problems
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return [Problem(document.path, line, col, "missing-field", f"missing required field '{missing}'"
+                        + (f" in {where}" if path else ""), f"add '{missing}:'")]
+    if kind == "pattern":
+        pattern = error.schema.get("pattern", "")
+        if pattern == SLUG:
+            return [Problem(document.path, line, col, "invalid-id", f"'{error.instance}' is not a valid id in {where}", SLUG_HINT)]
+        examples = {DUE: "write offsets like T-90d or T+2w", INTERVAL: "write intervals like 90d or 26w",
+                    DATE: "write dates as YYYY-MM-DD"}
+        return [Problem(document.path, line, col, "invalid-value", f"'{error.instance}' is not valid for {field_name}",
+                        examples.get(pattern, f"must match {pattern}"))]
+    if kind == "oneOf":
+        return [Problem(document.path, line, col, "wrong-type", f"{field_name} must be a role id or a list of role ids, got {_type_name(error.instance)}",
+                        "e.g. R: csm or C: [sales-ae, support]")]
+    if kind == "type":
+        expected = error.schema.get("type")
+        noun = {"string": "text", "array": "a list", "object": "a mapping", "integer": "a number"}.get(expected, expected)
+        return [Problem(document.path, line, col, "wrong-type", f"{field_name} must be {noun}, got {_type_name(error.instance)}",
+                        "quote text that YAML reads as a number, date or true/false" if expected == "string" else "")]
+    if kind in ("minItems", "minLength"):
+        return [Problem(document.path, line, col, "empty-value", f"{field_name} must not be empty")]
+    return [Problem(document.path, line, col, "invalid-value", f"{where}: {error.message}")]
+
+
+def check_shape(document: Document) -> list[Problem]:
+    """Check one document against its kind's schema; every violation becomes a Problem."""
+    validator = _VALIDATORS[document.kind]
+    problems: list[Problem] = []
+    for error in validator.iter_errors(document.data):
+        # oneOf errors for role lists are reported once, not per branch.
+        problems.extend(_problem_for(error, document))
+    return problems

@@ -1,0 +1,120 @@
+"""The single source of every URL: id-based page paths, anchors, cross-references, redirects.
+
+URLs are built from ids, never titles, so a link pasted into a ticket keeps
+working when a title changes (in any language).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from .model import Portal
+
+# kind -> folder of its pages in the generated docs and the site
+KIND_FOLDERS = {"playbook": "playbooks", "onboarding": "onboarding", "faq": "faq", "chart": "charts",
+                "role": "roles", "phase": "phases"}
+REF_SCHEMES = ("playbook", "onboarding", "faq", "chart", "role", "glossary")
+REF_PATTERN = re.compile(r"^(?P<scheme>playbook|onboarding|faq|chart|role|glossary):(?P<id>[^#\s)]*)(?:#(?P<anchor>[^\s)]*))?$")
+# A Markdown link or image target using one of our schemes: [text](scheme:id#anchor "title")
+MARKDOWN_REF = re.compile(r"(?<=\]\()(?P<ref>(?:playbook|onboarding|faq|chart|role|glossary):[^\s)]*)")
+
+HOME_PAGE = "index.md"
+GLOSSARY_PAGE = "glossary.md"
+
+
+def page_source(kind: str, doc_id: str) -> str:
+    """Path of a generated Markdown page, relative to the docs folder."""
+    return f"{KIND_FOLDERS[kind]}/{doc_id}.md"
+
+
+def section_index(kind: str) -> str:
+    return f"{KIND_FOLDERS[kind]}/index.md"
+
+
+def page_url(source: str) -> str:
+    """Site-relative URL of a docs page, as MkDocs writes it with directory URLs."""
+    if source == HOME_PAGE:
+        return ""
+    stem = source.removesuffix(".md")
+    if stem.endswith("/index") or stem == "index":
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def relative_link(from_source: str, to_source: str, anchor: str = "") -> str:
+    """A Markdown link between two docs pages; MkDocs checks and rewrites it to the final URL."""
+    start = posixpath.dirname(from_source) or "."
+    link = posixpath.relpath(to_source, start)
+    return link + (f"#{anchor}" if anchor else "")
+
+
+@dataclass(frozen=True)
+class Ref:
+    scheme: str
+    id: str
+    anchor: str = ""
+
+
+def parse_ref(text: str) -> Ref | None:
+    match = REF_PATTERN.match(text)
+    if not match:
+        return None
+    return Ref(match["scheme"], match["id"], match["anchor"] or "")
+
+
+def ref_target(ref: Ref) -> tuple[str, str]:
+    """(docs page, anchor) a cross-reference points at."""
+    if ref.scheme == "glossary":
+        return GLOSSARY_PAGE, ref.id
+    return page_source(ref.scheme, ref.id), ref.anchor
+
+
+def resolve_refs(markdown: str, from_source: str) -> str:
+    """Rewrite scheme links (playbook:id#step) in Markdown into relative page links."""
+    def replace(match: re.Match) -> str:
+        ref = parse_ref(match["ref"])
+        if ref is None:
+            return match["ref"]
+        page, anchor = ref_target(ref)
+        return relative_link(from_source, page, anchor)
+
+    return MARKDOWN_REF.sub(replace, markdown)
+
+
+def published_urls(portal: Portal) -> list[str]:
+    """Every URL a reader may have pasted somewhere: pages and their sub-item anchors."""
+    urls: set[str] = set()
+
+    def add(source: str, anchors=()):
+        base = page_url(source)
+        urls.add(base)
+        urls.update(f"{base}#{anchor}" for anchor in anchors)
+
+    for p in portal.playbooks:
+        add(page_source("playbook", p.id), [s.id for s in p.steps])
+    for c in portal.checklists:
+        add(page_source("onboarding", c.id), [s.id for s in c.sections] + [i.id for s in c.sections for i in s.items])
+    for f in portal.faqs:
+        add(page_source("faq", f.id), [e.id for e in f.entries])
+    for c in portal.charts:
+        add(page_source("chart", c.id), [a.id for a in c.activities])
+    for r in portal.roles:
+        add(page_source("role", r.id))
+    return sorted(urls)
+
+
+def redirect_map(portal: Portal) -> dict[str, str]:
+    """Former page ids -> current page, for the redirects plugin (docs-relative paths)."""
+    redirects = {}
+    for doc in portal.documents:
+        for alias in doc.aliases:
+            redirects[page_source(doc.kind, alias)] = page_source(doc.kind, doc.id)
+    return dict(sorted(redirects.items()))
+
+
+def absolute_url(site_url: str, url: str) -> str:
+    """Join the configured site_url and a site-relative URL."""
+    base = (site_url or "").rstrip("/") + "/"
+    return base + url.lstrip("/")
