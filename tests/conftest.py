@@ -1,0 +1,86 @@
+"""Shared fixtures: projects built from dicts of files, the bundled portal copied to a temp dir, the CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+MINIMAL_MKDOCS = """\
+site_name: Test portal
+site_url: https://portal.example.com/
+docs_dir: build/docs
+theme:
+  name: material
+  language: {language}
+plugins:
+  - search
+"""
+
+MINIMAL_ROLES = """\
+roles:
+  - {id: csm, name: Customer Success Manager}
+  - {id: cs-lead, name: CS Lead}
+  - {id: cs-ops, name: CS Ops}
+  - {id: sales-ae, name: Account Executive}
+"""
+
+
+def make_project(root: Path, files: dict[str, str], language: str = "en", with_defaults: bool = True) -> Path:
+    """Write a portal project from {relative path: text}; adds mkdocs.yml and roles unless given."""
+    root.mkdir(parents=True, exist_ok=True)
+    if with_defaults:
+        files = {"mkdocs.yml": MINIMAL_MKDOCS.format(language=language), "content/roles.yml": MINIMAL_ROLES} | files
+    for relative, text in files.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def copy_bundled(target: Path, source: Path = REPO) -> Path:
+    """A throw-away copy of a portal (content, mkdocs.yml, templates) to build and mutate."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source / "content", target / "content")
+    shutil.copy(source / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+@pytest.fixture
+def project_factory(tmp_path):
+    counter = iter(range(1000))
+
+    def factory(files: dict[str, str], **kwargs) -> Path:
+        return make_project(tmp_path / f"p{next(counter)}", files, **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def run():
+    """Invoke the csops CLI in-process; returns the click Result."""
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture(scope="session")
+def built_bundled(tmp_path_factory):
+    """The bundled English portal, built once per test session."""
+    project = copy_bundled(tmp_path_factory.mktemp("bundled"))
+    result = CliRunner().invoke(main, ["build", "--project", str(project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return project
