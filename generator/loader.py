@@ -147,7 +147,7 @@ def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
     finally:
         loader.dispose()
     problems = [
-        Problem(path, line, col, "duplicate-key", f"duplicate key '{key}' (first defined at line {first[0]})",
+        Problem(path, line, col, "duplicate-key", f"duplicate key '{key}', first defined at line {first[0]}",
                 "YAML keeps only the last one; merge the two or rename one")
         for key, (line, col), first in loader.duplicate_keys
     ]

@@ -48,7 +48,8 @@ _RACI = {
     "type": "object",
     "description": "Who is Responsible, Accountable (exactly one), Consulted, Informed.",
     "properties": {"R": _ROLES, "A": _ROLES, "C": _ROLES, "I": _ROLES},
-    "required": ["R", "A"],
+    # R and A presence is checked by rules/raci.py, which explains the RACI rule itself.
+    "required": [],
     "additionalProperties": False,
 }
 
@@ -195,7 +196,7 @@ def _type_name(value) -> str:
 def _problem_for(error, document: Document) -> list[Problem]:
     path = list(error.absolute_path)
     line, col = _locate(document.data, path)
-    where = ".".join(str(p) for p in path) or "file"
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "file"
     field_name = str(path[-1]) if path and not isinstance(path[-1], int) else where
     kind = error.validator
     if kind == "additionalProperties":
@@ -221,6 +222,8 @@ def _problem_for(error, document: Document) -> list[Problem]:
         return [Problem(document.path, line, col, "invalid-value", f"'{error.instance}' is not valid for {field_name}",
                         examples.get(pattern, f"must match {pattern}"))]
     if kind == "oneOf":
+        if error.instance == []:
+            return []  # an empty role list is reported by the RACI rules
         return [Problem(document.path, line, col, "wrong-type", f"{field_name} must be a role id or a list of role ids, got {_type_name(error.instance)}",
                         "e.g. R: csm or C: [sales-ae, support]")]
     if kind == "type":

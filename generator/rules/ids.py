@@ -11,8 +11,8 @@ def _claim(seen: dict, key: str, path: str, position, what: str, problems: list,
     if key in seen:
         first_path, first_line = seen[key]
         where = f"line {first_line}" if first_path == path else f"{first_path}:{first_line}"
-        problems.append(Problem(path, *position, code, f"duplicate {what} '{key}' (already used at {where})",
-                                "ids must be unique; rename one (keep the old id in aliases if it was published)"))
+        problems.append(Problem(path, *position, code, f"duplicate {what} '{key}', already used at {where}",
+                                "ids must be unique: rename one, and list the old id in its aliases if it was ever published"))
     else:
         seen[key] = (path, position[0])
 

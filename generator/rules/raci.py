@@ -17,6 +17,8 @@ def check(documents: list[Document], catalog):
             if not isinstance(raci, LocDict):
                 continue
             label = f"'{item.get('id')}'"
+            if any(not isinstance(raci.get(k), (str, list, type(None))) for k in ("R", "A")):
+                continue  # wrong types are reported by the shape checks
             accountable = as_list(raci.get("A"))
             if len(accountable) != 1:
                 line, col = raci.where("A") if "A" in raci else raci.pos

@@ -33,12 +33,12 @@ class _Checker:
     def role(self, path, value, pos, where):
         if value not in self.catalog.roles:
             self.problems.append(Problem(path, *pos, "unknown-role", f"unknown role '{value}' in {where}",
-                                         _suggest(value, self.catalog.roles) + " (roles live in content/roles.yml)"))
+                                         _suggest(value, self.catalog.roles) + "; roles live in content/roles.yml"))
 
     def segment(self, path, value, pos):
         if value not in self.catalog.segments:
             self.problems.append(Problem(path, *pos, "unknown-segment", f"unknown segment '{value}'",
-                                         _suggest(value, self.catalog.segments) + " (segments live in content/settings.yml)"))
+                                         _suggest(value, self.catalog.segments) + "; segments live in content/settings.yml"))
 
     def playbook(self, path, value, pos, where):
         known = self.catalog.anchors.get("playbook", {})

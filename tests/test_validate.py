@@ -1,0 +1,87 @@
+"""`csops validate` on a corpus of broken projects: exact path, line, column, message and code for every defect."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).parent / "examples"
+CASES = sorted(p.name for p in (EXAMPLES / "invalid").iterdir() if p.is_dir())
+
+
+def _case_project(tmp_path: Path, case: str) -> Path:
+    project = tmp_path / case
+    shutil.copytree(EXAMPLES / "base", project)
+    shutil.copytree(EXAMPLES / "invalid" / case, project, dirs_exist_ok=True)
+    (project / "expected.txt").unlink()
+    return project
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_invalid_corpus_reports_exact_problems(case, tmp_path, run):
+    project = _case_project(tmp_path, case)
+    result = run("validate", "--project", project, "--format", "text")
+    expected = (EXAMPLES / "invalid" / case / "expected.txt").read_text(encoding="utf-8")
+    assert result.output == expected
+    assert result.exit_code == 1
+
+
+def test_corpus_covers_every_defect_the_issue_names():
+    codes = set()
+    for case in CASES:
+        for line in (EXAMPLES / "invalid" / case / "expected.txt").read_text(encoding="utf-8").splitlines()[:-1]:
+            codes.add(line.rsplit("[", 1)[1].rstrip("]"))
+    assert {"yaml-syntax", "duplicate-key", "unknown-field", "wrong-type", "missing-field", "invalid-id", "duplicate-id",
+            "unknown-role", "unknown-playbook", "unknown-anchor", "unknown-reference", "raci-one-accountable",
+            "raci-needs-responsible", "empty-file", "not-utf8", "unknown-segment", "reserved-id"} <= codes
+
+
+def test_github_format_prints_annotations(tmp_path, run):
+    project = _case_project(tmp_path, "unknown-role")
+    result = run("validate", "--project", project, "--format", "github")
+    first = result.output.splitlines()[0]
+    assert first == ("::error file=content/playbooks/renewal.yml,line=2,col=8,title=unknown-role::"
+                     "unknown role 'csmm' in owner of 'renewal' (did you mean 'csm'?; roles live in content/roles.yml) [unknown-role]")
+    assert result.exit_code == 1
+
+
+def test_github_format_is_picked_automatically_inside_actions(tmp_path, run, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = run("validate", "--project", _case_project(tmp_path, "duplicate-key"))
+    assert result.output.startswith("::error file=content/playbooks/renewal.yml,line=6,col=1,")
+
+
+def test_json_format_lists_problems(tmp_path, run):
+    result = run("validate", "--project", _case_project(tmp_path, "empty-file"), "--format", "json")
+    payload = json.loads(result.output)
+    assert payload["problems"] == [{"path": "content/faq/renewals.yml", "line": 1, "col": 1, "severity": "error",
+                                    "code": "empty-file", "message": "file is empty", "hint": "add content or delete the file"}]
+    assert payload["summary"] == "1 error in 1 file"
+
+
+def test_clean_content_exits_zero(project_factory, run):
+    project = project_factory({"content/playbooks/first.yml": """\
+        title: My first playbook
+        steps:
+          - id: call-the-customer
+            title: Call the customer
+        """})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 0
+    assert result.output == "content is valid (no errors)\n"
+
+
+def test_missing_content_folder_is_explained(tmp_path, run):
+    result = run("validate", "--project", tmp_path)
+    assert result.exit_code == 1
+    assert "no content/ folder" in result.output and "--project DIR" in result.output
+
+
+def test_bundled_content_is_valid(run):
+    repo = Path(__file__).resolve().parent.parent
+    for project in (repo, repo / "examples" / "ja"):
+        result = run("validate", "--project", project)
+        assert result.exit_code == 0, result.output
