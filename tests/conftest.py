@@ -84,3 +84,13 @@ def built_bundled(tmp_path_factory):
     result = CliRunner().invoke(main, ["build", "--project", str(project)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return project
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Rewrite tests/golden/ from the current generator output instead of comparing.")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")

@@ -1,0 +1,87 @@
+"""Generated pages: byte-for-byte golden files, determinism, escaping, and id-based links."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.loader import parse_yaml
+from generator.render import escape_text, render_pages
+from generator.validate import load_portal
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _pages(project: Path) -> dict[str, str]:
+    return {p.source: p.text for p in render_pages(load_portal(project), language="en",
+                                                    site_url="https://portal.example.com/")}
+
+
+def test_generated_pages_match_golden_files(update_golden):
+    pages = _pages(GOLDEN / "project")
+    expected_dir = GOLDEN / "pages"
+    if update_golden:
+        shutil.rmtree(expected_dir, ignore_errors=True)
+        for source, text in pages.items():
+            (expected_dir / source).parent.mkdir(parents=True, exist_ok=True)
+            (expected_dir / source).write_bytes(text.encode("utf-8"))
+    expected = {p.relative_to(expected_dir).as_posix(): p.read_bytes().decode("utf-8")
+                for p in expected_dir.rglob("*.md")}
+    assert sorted(pages) == sorted(expected)
+    for source, text in pages.items():
+        assert text == expected[source], f"{source} differs from tests/golden/pages (run pytest --update-golden after checking the change)"
+
+
+def test_rendering_twice_gives_identical_bytes():
+    assert _pages(GOLDEN / "project") == _pages(GOLDEN / "project")
+
+
+def test_step_urls_and_anchors_come_from_ids_not_titles():
+    page = _pages(GOLDEN / "project")["playbooks/renewal-runway.md"]
+    assert "### 2. 更新キックオフ {: #renewal-kickoff }" in page
+    assert '<span id="kickoff" class="csops-alias"></span>' in page
+    assert "[FAQ](../faq/renewals.md#when-to-start)" in page
+
+
+def test_cross_references_resolve_to_relative_links():
+    pages = _pages(GOLDEN / "project")
+    assert "[renewal runway](renewal-runway.md#confirm-stakeholders)" in pages["playbooks/qbr.md"]
+    assert "[→](../playbooks/renewal-runway.md#renewal-kickoff)" in pages["onboarding/new-csm.md"]
+
+
+@given(st.text(max_size=200))
+def test_escaped_text_never_contains_markup(text):
+    escaped = escape_text(text)
+    assert "<" not in escaped and ">" not in escaped and "\n" not in escaped
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=300))
+def test_any_text_gives_data_or_a_located_problem(text):
+    data, problems = parse_yaml(text, "content/faq/x.yml")
+    for problem in problems:
+        assert problem.path == "content/faq/x.yml" and problem.line >= 1 and problem.col >= 1
+
+
+_PRINTABLE = st.characters(blacklist_categories=("Cs", "Cc"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(title=st.text(_PRINTABLE, min_size=1, max_size=60).filter(lambda s: s.strip()),
+       body=st.text(_PRINTABLE, max_size=200))
+def test_any_titles_and_bodies_render_deterministically(tmp_path_factory, title, body):
+    import yaml
+
+    from tests.conftest import make_project
+
+    document = {"title": title, "steps": [{"id": "s", "title": title, "body": body}]}
+    project = make_project(tmp_path_factory.mktemp("prop"),
+                           {"content/playbooks/p.yml": yaml.safe_dump(document, allow_unicode=True)})
+    first = _pages(project)
+    assert first == _pages(project)
+    heading = next(line for line in first["playbooks/p.md"].splitlines() if line.startswith("# "))
+    assert "<" not in heading
