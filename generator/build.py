@@ -25,6 +25,8 @@ ASSETS_PREFIX = "assets/csops"
 # Extensions every generated page relies on (explicit anchors, tabs, task lists, admonitions, tooltips).
 REQUIRED_EXTENSIONS: dict[str, dict] = {
     "abbr": {},
+    # Loaded after `abbr` and replacing it: hover definitions that also match inside Japanese text.
+    "generator.glossary_abbr": {},
     "admonition": {},
     "attr_list": {},
     "md_in_html": {},
