@@ -95,6 +95,14 @@ def _merge_extensions(configured) -> list:
                 merged[name] = options or {}
     for name, options in REQUIRED_EXTENSIONS.items():
         merged.setdefault(name, options)
+    # Python-Markdown's default slugify turns Japanese headings into positional _1, _2 ids that
+    # shift when a heading is inserted; keep them readable unless the user chose a slugify.
+    toc = dict(merged["toc"])
+    if "slugify" not in toc:
+        from pymdownx.slugs import slugify
+
+        toc["slugify"] = slugify(case="lower", normalize="NFKC")
+    merged["toc"] = toc
     return [{name: options} if options else name for name, options in merged.items()]
 
 

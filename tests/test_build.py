@@ -1,0 +1,155 @@
+"""`csops build` end to end: real MkDocs builds, id-based URLs, safety, and failed builds that change nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from tests.conftest import REPO
+
+PLAYBOOK = """\
+title: Renewal runway
+phase: renewal
+owner: cs-ops
+steps:
+  - id: confirm-stakeholders
+    title: Confirm the stakeholders
+    owner: csm
+    raci: {R: csm, A: cs-lead}
+    body: |
+      Read the [FAQ](faq:renewals#when-to-start) first.
+
+      ## 更新の準備をする
+
+      <img src="x" onerror="alert(1)"><a href="javascript:alert(2)">click</a> <b>kept</b>
+  - id: kickoff
+    title: "<script>alert(3)</script> kickoff"
+    owner: csm
+"""
+FAQ = """\
+title: Renewals
+entries:
+  - id: when-to-start
+    q: When does renewal work start?
+    a: At T-120d, see [the runway](playbook:renewal-runway#kickoff).
+"""
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _project(project_factory):
+    return project_factory({"content/playbooks/renewal-runway.yml": PLAYBOOK, "content/faq/renewals.yml": FAQ})
+
+
+def test_build_writes_pages_at_id_based_urls(project_factory, run):
+    project = _project(project_factory)
+    result = run("build", "--project", project)
+    assert result.exit_code == 0, result.output
+    page = (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+    assert 'id="confirm-stakeholders"' in page and 'id="kickoff"' in page
+    faq = (project / "site/faq/renewals/index.html").read_text(encoding="utf-8")
+    assert 'id="when-to-start"' in faq
+    assert 'href="../../playbooks/renewal-runway/#kickoff"' in faq
+    for index in ("index.html", "playbooks/index.html", "phases/renewal/index.html", "roles/csm/index.html",
+                  "charts/index.html", "onboarding/index.html", "glossary/index.html", "faq/index.html"):
+        assert (project / "site" / index).is_file(), index
+
+
+def test_japanese_body_headings_get_readable_stable_ids(project_factory, run):
+    project = _project(project_factory)
+    run("build", "--project", project)
+    page = (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+    assert 'id="更新の準備をする"' in page
+    assert 'id="_1"' not in page
+
+
+def test_pull_request_content_cannot_run_script(project_factory, run):
+    project = _project(project_factory)
+    run("build", "--project", project)
+    page = (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+    assert "onerror" not in page
+    assert "javascript:alert" not in page
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(3)&lt;/script&gt; kickoff" in page
+    assert "<b>kept</b>" in page
+
+
+def test_failed_build_leaves_previous_site_untouched(project_factory, run):
+    project = _project(project_factory)
+    assert run("build", "--project", project).exit_code == 0
+    before = _tree_digest(project / "site")
+    docs_before = _tree_digest(project / "build/docs")
+    (project / "content/playbooks/renewal-runway.yml").write_text(PLAYBOOK.replace("owner: cs-ops", "owner: csops"), encoding="utf-8")
+    result = run("build", "--project", project)
+    assert result.exit_code == 1
+    assert "content/playbooks/renewal-runway.yml:3:8: error: unknown role 'csops'" in result.output
+    assert _tree_digest(project / "site") == before
+    assert _tree_digest(project / "build/docs") == docs_before
+
+
+def test_mkdocs_strict_failure_also_leaves_site_untouched(project_factory, run):
+    project = _project(project_factory)
+    assert run("build", "--project", project).exit_code == 0
+    before = _tree_digest(project / "site")
+    broken = PLAYBOOK.replace("Read the [FAQ]", "Read the [old page](../nowhere.md) and [FAQ]")
+    (project / "content/playbooks/renewal-runway.yml").write_text(broken, encoding="utf-8")
+    result = run("build", "--project", project)
+    assert result.exit_code == 1
+    assert "MkDocs refused the site" in result.output and "nowhere.md" in result.output
+    assert _tree_digest(project / "site") == before
+    assert not list((project / "build").glob(".staging-*"))
+
+
+def test_generated_markdown_is_byte_identical_across_builds(project_factory, run):
+    project = _project(project_factory)
+    run("build", "--project", project)
+    first = _tree_digest(project / "build/docs")
+    run("build", "--project", project)
+    assert _tree_digest(project / "build/docs") == first
+
+
+def test_first_playbook_can_be_five_lines(project_factory, run):
+    project = project_factory({"content/playbooks/first-call.yml": """\
+        title: First call
+        steps:
+          - id: call
+            title: Call the customer
+        """})
+    result = run("build", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert (project / "site/playbooks/first-call/index.html").is_file()
+
+
+def test_project_option_defaults_to_current_directory(project_factory, run, monkeypatch):
+    project = _project(project_factory)
+    monkeypatch.chdir(project)
+    assert run("build").exit_code == 0
+    assert (project / "site/index.html").is_file()
+
+
+def test_japanese_labels_follow_theme_language(project_factory, run):
+    project = project_factory({"content/playbooks/renewal-runway.yml": PLAYBOOK, "content/faq/renewals.yml": FAQ},
+                              language="ja")
+    run("build", "--project", project)
+    page = (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+    assert "手順" in page and "タイムライン" in page
+
+
+def test_bundled_portal_builds(built_bundled):
+    site = built_bundled / "site"
+    assert (site / "playbooks/renewal-runway/index.html").is_file()
+    assert (site / "charts/cs-duties/index.html").is_file()
+    assert len(list((site / "playbooks").glob("*/index.html"))) >= 12
+
+
+def test_edit_link_opens_the_yaml_source(built_bundled):
+    page = (built_bundled / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+    assert 'href="https://github.com/acme/csops-portal/edit/main/content/playbooks/renewal-runway.yml"' in page
+
+
+def test_repo_does_not_track_generated_output():
+    ignored = (REPO / ".gitignore").read_text(encoding="utf-8").split()
+    assert "site/" in ignored and "build/" in ignored
