@@ -32,7 +32,12 @@ def validate(project: Path, fmt: str):
     from .report import format_problems
     from .validate import check_project
 
-    _, problems = check_project(project)
+    documents, problems = check_project(project)
+    if not any(p.severity == "error" for p in problems):
+        from .manifest import check_manifest
+        from .model import build_portal as build_model
+
+        problems = sorted(problems + check_manifest(project, build_model(documents)))
     errors = [p for p in problems if p.severity == "error"]
     if problems or fmt == "json":
         click.echo(format_problems(problems, fmt))
@@ -55,6 +60,7 @@ def schema(out_dir: Path):
 def build_portal(project: Path, *, quiet: bool = False):
     """load -> validate -> model -> render -> write -> MkDocs build -> swap in; returns the report."""
     from .build import BuildReport, build_site, navigation, read_site_config, timed
+    from .manifest import require_published_urls
     from .render import Renderer
     from .urls import redirect_map
     from .validate import load_portal
@@ -63,6 +69,7 @@ def build_portal(project: Path, *, quiet: bool = False):
     site = read_site_config(project)
     with timed(report, "load+validate"):
         portal = load_portal(project)
+        require_published_urls(project, portal)  # before MkDocs: a vanished ticket link fails fast
     with timed(report, "render"):
         renderer = Renderer(portal, site.templates_dir, site.language, site.site_url)
         pages = renderer.render_pages()
@@ -94,6 +101,12 @@ def serve(project: Path, host: str, port: int, no_reload: bool):
     from .preview import serve_preview
 
     serve_preview(project, host, port, reload=not no_reload)
+
+
+from .workflow_cli import WORKFLOW_COMMANDS  # noqa: E402 - urls, new, diff, stale, codeowners
+
+for _command in WORKFLOW_COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,266 @@
+"""`csops diff`: what a pull request changes in the content, as the Markdown a reviewer wants in a PR comment.
+
+Both sides are read from git (`git archive` of content/ into temp folders) and
+loaded with the normal loader and model, so the summary speaks in playbooks,
+steps, owners, RACI and URLs rather than YAML lines.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import click
+
+from . import urls
+from .loader import load_content
+from .manifest import live_urls, read_manifest, resolve_url
+from .model import Portal, build_portal
+from .validate import check_documents
+
+# kind -> (Portal attribute, heading, sub-item noun, function listing sub-items, label of a sub-item)
+KINDS = {
+    "playbook": ("playbooks", "Playbooks", "step", lambda d: d.steps, lambda i: i.title),
+    "onboarding": ("checklists", "Onboarding checklists", "item",
+                   lambda d: list(d.sections) + [i for s in d.sections for i in s.items],
+                   lambda i: getattr(i, "title", None) or i.text),
+    "faq": ("faqs", "FAQ topics", "entry", lambda d: d.entries, lambda i: i.q),
+    "chart": ("charts", "Role charts", "activity", lambda d: d.activities, lambda i: i.name),
+}
+_IGNORED_FIELDS = {"id", "source", "line", "aliases", "steps", "sections", "entries", "activities", "items"}
+
+
+class GitError(click.ClickException):
+    """A revision could not be read from git."""
+
+
+def _git(cwd: Path, *args: str) -> bytes:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True).stdout
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    except subprocess.CalledProcessError as error:
+        raise GitError(f"git {' '.join(args)}: {error.stderr.decode(errors='replace').strip()}") from None
+
+
+def export_content(project: Path, revision: str, target: Path) -> Path:
+    """Write content/ as it was at `revision` into target/content; returns target (an empty project if absent)."""
+    prefix = _git(project, "rev-parse", "--show-prefix").decode().strip()
+    _git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    listing = _git(project, "ls-tree", "-d", "--name-only", revision, "--", f"{prefix}content" if prefix else "content")
+    (target / "content").mkdir(parents=True, exist_ok=True)
+    if not listing.strip():
+        return target
+    top = Path(_git(project, "rev-parse", "--show-toplevel").decode().strip())
+    archive = _git(top, "archive", "--format=tar", revision, "--", f"{prefix}content")
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        for member in tar.getmembers():
+            if not member.isfile():
+                continue
+            relative = member.name[len(prefix):] if prefix and member.name.startswith(prefix) else member.name
+            destination = target / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(tar.extractfile(member).read())
+    return target
+
+
+@dataclass
+class Side:
+    """One side of the comparison: its model and how many validation errors it had."""
+
+    label: str
+    portal: Portal
+    errors: int = 0
+    manifest: list[str] = field(default_factory=list)
+
+
+def load_side(project: Path, label: str) -> Side:
+    """Model whatever content is sound enough; a broken file is counted, not fatal, so a failing PR still gets a diff."""
+    documents, problems = load_content(project)
+    problems = problems + check_documents(documents)
+    broken = {p.path for p in problems if p.severity == "error" and p.code in _SHAPE_CODES}
+    sound = [d for d in documents if d.path not in broken]
+    try:
+        portal = build_portal(sound)
+    except (KeyError, TypeError, ValueError):
+        portal = Portal()
+    manifest = [url for _, url in read_manifest(project) or []]
+    return Side(label, portal, sum(1 for p in problems if p.severity == "error"), manifest)
+
+
+_SHAPE_CODES = {"yaml-syntax", "duplicate-key", "not-utf8", "empty-file", "unknown-field", "missing-field", "wrong-type",
+                "invalid-value", "invalid-id", "empty-value"}
+
+
+@dataclass
+class Pairing:
+    added: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
+    renamed: list = field(default_factory=list)  # (old, new)
+    kept: list = field(default_factory=list)  # (old, new) same id
+
+
+def pair(old_items, new_items) -> Pairing:
+    """Match items by id, then by aliases (a renamed item lists its old id)."""
+    old_by_id = {i.id: i for i in old_items}
+    new_by_id = {i.id: i for i in new_items}
+    result = Pairing()
+    matched_old = set()
+    for item in new_items:
+        if item.id in old_by_id:
+            result.kept.append((old_by_id[item.id], item))
+            matched_old.add(item.id)
+            continue
+        former = next((a for a in item.aliases if a in old_by_id and a not in new_by_id), None)
+        if former:
+            result.renamed.append((old_by_id[former], item))
+            matched_old.add(former)
+        else:
+            result.added.append(item)
+    result.removed = [i for i in old_items if i.id not in matched_old]
+    return result
+
+
+def _changed_fields(old, new) -> list[str]:
+    if type(old) is not type(new):
+        return ["kind of item"]
+    return [f.name for f in fields(old) if f.name not in _IGNORED_FIELDS and f.name != "raci" and f.name != "owner"
+            and getattr(old, f.name) != getattr(new, f.name)]
+
+
+def _raci_changes(where: str, old, new) -> list[tuple[str, str]]:
+    rows = []
+    for letter in "RACI":
+        before, after = getattr(old, letter), getattr(new, letter)
+        if before == after:
+            continue
+        if len(before) <= 1 and len(after) <= 1 and letter == "A":
+            rows.append((f"{where} · {letter}", f"{before[0] if before else '—'} → {after[0] if after else '—'}"))
+            continue
+        parts = [f"+{r}" for r in after if r not in before] + [f"−{r}" for r in before if r not in after]
+        rows.append((f"{where} · {letter}", " ".join(parts) or f"{', '.join(before)} → {', '.join(after)}"))
+    return rows
+
+
+def _plural(noun: str) -> str:
+    return noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun if number == 1 else _plural(noun)}"
+
+
+def _code(value: str) -> str:
+    return f"`{value}`"
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def summarize(base: Side, head: Side) -> str:
+    """The Markdown PR comment."""
+    out: list[str] = [f"## Portal content changes: {_code(base.label)} → {_code(head.label)}", ""]
+    ownership: list[tuple[str, str]] = []
+    edited: list[str] = []
+    sections: list[str] = []
+    counts = {"added": 0, "removed": 0, "renamed": 0, "edited": 0}
+    for kind, (attr, heading, noun, items_of, label_of) in KINDS.items():
+        docs = pair(getattr(base.portal, attr), getattr(head.portal, attr))
+        rows, item_lines = [], []
+        for doc in docs.added:
+            counts["added"] += 1
+            rows.append(f"| ➕ added | {_code(doc.id)} | {_cell(doc.title)} — {_count(len(items_of(doc)), noun)}"
+                        + (f", owner {_code(doc.owner)}" if doc.owner else "") + " |")
+        for old, new in docs.renamed:
+            counts["renamed"] += 1
+            rows.append(f"| 🔀 renamed | {_code(old.id)} → {_code(new.id)} | {_cell(new.title)} (old id kept in `aliases`) |")
+        for doc in docs.removed:
+            counts["removed"] += 1
+            rows.append(f"| ➖ removed | {_code(doc.id)} | {_cell(doc.title)} |")
+        for old, new in docs.renamed + docs.kept:
+            where = new.id
+            if old.owner != new.owner:
+                ownership.append((f"{_code(where)} owner", f"{old.owner or '—'} → {new.owner or '—'}"))
+            sub = pair(items_of(old), items_of(new))
+            changes = ([f"➕ {_code(i.id)} {_cell(label_of(i))}" for i in sub.added]
+                       + [f"🔀 {_code(o.id)} → {_code(n.id)}" for o, n in sub.renamed]
+                       + [f"➖ {_code(i.id)} {_cell(label_of(i))}" for i in sub.removed])
+            if changes:
+                item_lines.append(f"- {_code(where)} {_plural(noun)}: " + "; ".join(changes))
+            touched = []
+            doc_fields = _changed_fields(old, new)
+            if doc_fields:
+                touched.append(", ".join(doc_fields))
+            for o, n in sub.kept + sub.renamed:
+                item_where = f"{_code(where)} › {_code(n.id)}"
+                if getattr(o, "owner", "") != getattr(n, "owner", ""):
+                    ownership.append((f"{item_where} owner", f"{o.owner or '—'} → {n.owner or '—'}"))
+                if hasattr(o, "raci") and o.raci != n.raci:
+                    ownership.extend(_raci_changes(item_where + " RACI", o.raci, n.raci))
+                item_fields = _changed_fields(o, n)
+                if item_fields:
+                    touched.append(f"{noun} {_code(n.id)}: {', '.join(item_fields)}")
+            if touched:
+                counts["edited"] += 1
+                edited.append(f"- {_code(where)} ({kind}): " + "; ".join(touched))
+        if rows or item_lines:
+            sections += [f"### {heading}", ""]
+            if rows:
+                sections += ["| Change | Id | Details |", "| --- | --- | --- |", *rows, ""]
+            if item_lines:
+                sections += [f"**{_plural(noun).capitalize()}**", "", *item_lines, ""]
+
+    url_rows, uncovered = _url_changes(base, head)
+    out.append(f"**{counts['added']} added · {counts['renamed']} renamed · {counts['removed']} removed · "
+               f"{counts['edited']} edited · {len(ownership)} owner/RACI changes · "
+               + (f"⚠️ {uncovered} old URL{'s' if uncovered != 1 else ''} not covered by aliases**" if uncovered
+                  else "all old URLs still resolve**"))
+    out.append("")
+    for side in (base, head):
+        if side.errors:
+            out += [f"> ⚠️ {_code(side.label)} has {side.errors} validation error{'s' if side.errors != 1 else ''}; "
+                    "run `csops validate`. Broken files are left out of this summary.", ""]
+    if not (sections or ownership or edited or url_rows):
+        return "\n".join(out + ["No content changes.", ""])
+    out += sections
+    if ownership:
+        out += ["### Owners and RACI", "", "| Where | Change |", "| --- | --- |",
+                *[f"| {where} | {_cell(change)} |" for where, change in ownership], ""]
+    if url_rows:
+        out += ["### Changed URLs", "", "| Old URL | Now | Status |", "| --- | --- | --- |", *url_rows, ""]
+    if edited:
+        out += ["### Edited", "", *edited, ""]
+    return "\n".join(out)
+
+
+def _url_changes(base: Side, head: Side) -> tuple[list[str], int]:
+    before = set(urls.published_urls(base.portal)) | set(base.manifest)
+    after = set(urls.published_urls(head.portal))
+    alive = live_urls(head.portal)
+    rows, uncovered = [], 0
+    for url in sorted(before - after):
+        if url in alive:
+            rows.append(f"| {_code(url)} | {_code(resolve_url(head.portal, url) or '?')} | ✅ redirect / alias anchor |")
+        else:
+            uncovered += 1
+            anchor = url.partition("#")[2]
+            fix = f"add `aliases: [{anchor}]` to the renamed item" if anchor else \
+                f"add `aliases: [{url.strip('/').split('/')[-1]}]` to the renamed page"
+            rows.append(f"| {_code(url)} | — | ❌ breaks: {fix}, or `csops urls --update` if intended |")
+    return rows, uncovered
+
+
+def diff_revisions(project: Path, base: str, head: str | None = None) -> str:
+    """Compare content/ at git revision `base` with `head` (default: the working tree)."""
+    with tempfile.TemporaryDirectory(prefix="csops-diff-") as tmp:
+        base_side = load_side(export_content(project, base, Path(tmp) / "base"), base)
+        if head is None:
+            head_side = load_side(project, "working tree")
+        else:
+            head_side = load_side(export_content(project, head, Path(tmp) / "head"), head)
+    return summarize(base_side, head_side)

@@ -1,0 +1,211 @@
+"""The published-URL manifest: every URL a reader may have pasted into a ticket, and the check that none vanishes.
+
+`content/published-urls.txt` is committed next to the content. A build fails
+when one of its URLs would stop resolving, naming the URL and the alias that
+keeps it alive; `csops urls --update` records an intended change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import urls
+from .model import Portal
+from .problems import Problem
+
+MANIFEST = "content/published-urls.txt"
+HEADER = (
+    "# Every published portal URL (site-relative), sorted. Links in tickets rely on these.\n"
+    "# `csops build` fails if one would disappear; after an intended change run `csops urls --update`.\n"
+)
+_FOLDER_KINDS = {folder: kind for kind, folder in urls.KIND_FOLDERS.items()}
+SUB_ITEM_NOUN = {"playbook": "step", "onboarding": "section or item", "faq": "entry", "chart": "activity"}
+KIND_NOUN = {"playbook": "playbook", "onboarding": "onboarding checklist", "faq": "FAQ topic", "chart": "chart",
+             "role": "role"}
+
+
+@dataclass(frozen=True)
+class PageAnchors:
+    """One content page as the manifest sees it: kind, id, its source file and every anchor that lands on it."""
+
+    kind: str
+    id: str
+    source: str
+    anchors: frozenset[str]  # sub-item ids and their aliases
+    own_anchors: frozenset[str]  # sub-item ids only (what `published_urls` lists)
+    aliases: tuple[str, ...] = ()
+
+
+def content_pages(portal: Portal) -> list[PageAnchors]:
+    pages = []
+
+    def add(doc, items):
+        own = frozenset(item.id for item in items)
+        every = own | {alias for item in items for alias in item.aliases}
+        pages.append(PageAnchors(doc.kind, doc.id, doc.source, every, own, doc.aliases))
+
+    for p in portal.playbooks:
+        add(p, p.steps)
+    for c in portal.checklists:
+        add(c, list(c.sections) + [i for s in c.sections for i in s.items])
+    for f in portal.faqs:
+        add(f, f.entries)
+    for c in portal.charts:
+        add(c, c.activities)
+    for r in portal.roles:
+        pages.append(PageAnchors("role", r.id, "content/roles.yml", frozenset(), frozenset()))
+    return pages
+
+
+def live_urls(portal: Portal) -> set[str]:
+    """Every URL that resolves in the built site: pages, anchors, alias anchors, and redirects (which carry #hash)."""
+    alive: set[str] = set()
+    for page in content_pages(portal):
+        for page_id in (page.id,) + page.aliases:
+            base = urls.page_url(urls.page_source(page.kind, page_id))
+            alive.add(base)
+            alive.update(f"{base}#{anchor}" for anchor in page.anchors)
+    return alive
+
+
+def read_manifest(project: Path) -> list[tuple[int, str]] | None:
+    """(line number, URL) for every URL in the manifest, or None when the project has none yet."""
+    file = project / MANIFEST
+    if not file.is_file():
+        return None
+    entries = []
+    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            entries.append((number, line))
+    return entries
+
+
+def manifest_text(entries) -> str:
+    return HEADER + "".join(f"{url}\n" for url in sorted(set(entries)))
+
+
+def updated_manifest(project: Path, portal: Portal) -> list[str]:
+    """Current URLs plus earlier ones still alive through aliases, so removing an alias later is caught too."""
+    alive = live_urls(portal)
+    kept = {url for _, url in read_manifest(project) or [] if url in alive}
+    return sorted(set(urls.published_urls(portal)) | kept)
+
+
+def write_manifest(project: Path, portal: Portal) -> tuple[list[str], list[str]]:
+    """Rewrite the manifest; returns (added, removed) URLs."""
+    before = {url for _, url in read_manifest(project) or []}
+    after = updated_manifest(project, portal)
+    target = project / MANIFEST
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(manifest_text(after), encoding="utf-8")
+    return sorted(set(after) - before), sorted(before - set(after))
+
+
+def _split(url: str) -> tuple[str, str, str]:
+    """'playbooks/renewal/#step' -> ('playbook', 'renewal', 'step'); kind '' when it is not a content page."""
+    path, _, anchor = url.partition("#")
+    parts = path.strip("/").split("/")
+    if len(parts) == 2 and parts[0] in _FOLDER_KINDS:
+        return _FOLDER_KINDS[parts[0]], parts[1], anchor
+    return "", path, anchor
+
+
+def _vanished_problem(number: int, url: str, hidden: int, pages: dict, new_ids: dict, recorded: set) -> Problem:
+    kind, page_id, anchor = _split(url)
+    noun = KIND_NOUN.get(kind, "page")
+    more = f" (and {hidden} anchor{'s' if hidden != 1 else ''} on it)" if hidden else ""
+    undo = "if it was removed on purpose, run `csops urls --update`"
+    message = f"published URL '{url}' would disappear{more}"
+    if not kind:
+        return Problem(MANIFEST, number, 1, "vanished-url", message, undo)
+    page = pages.get((kind, page_id))
+    if page is None:
+        if kind == "role":
+            return Problem(MANIFEST, number, 1, "vanished-url", f"{message}: role '{page_id}' no longer exists",
+                           "roles cannot redirect; keep the role in content/roles.yml, or " + undo)
+        candidates = [p for p in new_ids.get(kind, [])]
+        where = f" (e.g. {candidates[0].source})" if len(candidates) == 1 else ""
+        return Problem(MANIFEST, number, 1, "vanished-url", f"{message}: {noun} '{page_id}' no longer exists",
+                       f"if it was renamed, add `aliases: [{page_id}]` to the renamed {noun}{where}; {undo}")
+    item = SUB_ITEM_NOUN.get(kind, "anchor")
+    fresh = sorted(a for a in page.own_anchors
+                   if f"{urls.page_url(urls.page_source(kind, page.id))}#{a}" not in recorded)
+    guess = f" (new here: {', '.join(fresh)})" if fresh and len(fresh) <= 3 else ""
+    subject = f"{noun} '{page_id}' now redirects to '{page.id}', which" if page.id != page_id else f"{noun} '{page.id}'"
+    return Problem(MANIFEST, number, 1, "vanished-url",
+                   f"{message}: {subject} has no {item} '{anchor}' any more",
+                   f"if it was renamed, add `aliases: [{anchor}]` to the renamed {item} in {page.source}{guess}; {undo}")
+
+
+def check_manifest(project: Path, portal: Portal) -> list[Problem]:
+    """A Problem for every manifest URL that would no longer resolve, with the fix."""
+    entries = read_manifest(project)
+    if not entries:
+        return []
+    alive = live_urls(portal)
+    recorded = {url for _, url in entries}
+    vanished = [(n, url) for n, url in entries if url not in alive]
+    if not vanished:
+        return []
+    pages: dict = {}
+    for page in content_pages(portal):
+        for page_id in (page.id,) + page.aliases:
+            pages[(page.kind, page_id)] = page
+    new_ids: dict = {}
+    for page in content_pages(portal):
+        if urls.page_url(urls.page_source(page.kind, page.id)) not in recorded:
+            new_ids.setdefault(page.kind, []).append(page)
+    gone_pages = {url for _, url in vanished if "#" not in url}
+    problems = []
+    for number, url in vanished:
+        base = url.partition("#")[0]
+        if "#" in url and base in gone_pages:
+            continue  # reported once with its page
+        hidden = sum(1 for _, other in vanished if other.startswith(base + "#")) if "#" not in url else 0
+        problems.append(_vanished_problem(number, url, hidden, pages, new_ids, recorded))
+    return problems
+
+
+def stale_entries(project: Path, portal: Portal) -> tuple[list[str], list[str]]:
+    """(URLs missing from the manifest, URLs it lists that `--update` would drop)."""
+    current = {url for _, url in read_manifest(project) or []}
+    wanted = set(updated_manifest(project, portal))
+    return sorted(wanted - current), sorted(current - wanted)
+
+
+def require_published_urls(project: Path, portal: Portal) -> None:
+    """Raise ContentError when a published URL would vanish; the build stops before MkDocs runs."""
+    from .problems import ContentError
+
+    problems = check_manifest(project, portal)
+    if problems:
+        raise ContentError(problems)
+
+
+def resolve_url(portal: Portal, url: str) -> str | None:
+    """Where a (possibly old) URL lands now: its canonical URL, or None when it no longer resolves."""
+    kind, page_id, anchor = _split(url)
+    if not kind:
+        return None
+    for page in content_pages(portal):
+        if page.kind == kind and page_id in (page.id,) + page.aliases:
+            base = urls.page_url(urls.page_source(kind, page.id))
+            if not anchor:
+                return base
+            if anchor in page.own_anchors:
+                return f"{base}#{anchor}"
+            target = _item_for_alias(portal, page, anchor)
+            return f"{base}#{target}" if target else None
+    return None
+
+
+def _item_for_alias(portal: Portal, page: PageAnchors, alias: str) -> str | None:
+    doc = next((d for d in portal.documents if d.kind == page.kind and d.id == page.id), None)
+    items = {"playbook": lambda d: d.steps, "faq": lambda d: d.entries, "chart": lambda d: d.activities,
+             "onboarding": lambda d: list(d.sections) + [i for s in d.sections for i in s.items]}
+    for item in items[page.kind](doc) if doc else ():
+        if alias in item.aliases:
+            return item.id
+    return None

@@ -1,0 +1,129 @@
+"""Click wiring of the pull-request workflow commands: urls, new, diff, stale, codeowners.
+
+Kept apart from cli.py so the core build/serve wiring stays short; each
+command parses options, calls one module, and picks the exit code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+PROJECT_OPTION = click.option(
+    "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+    help="Portal folder holding mkdocs.yml and content/.")
+
+
+@click.command()
+@PROJECT_OPTION
+@click.option("--update", is_flag=True, help="Rewrite content/published-urls.txt after an intended change.")
+@click.option("--check", is_flag=True, help="Exit 1 when the manifest is not up to date (for CI).")
+def urls(project: Path, update: bool, check: bool):
+    """List published URLs; --update records them in content/published-urls.txt, --check verifies it."""
+    from .manifest import MANIFEST, check_manifest, stale_entries, updated_manifest, write_manifest
+    from .problems import ContentError
+    from .validate import load_portal
+
+    portal = load_portal(project)
+    if update:
+        added, removed = write_manifest(project, portal)
+        for url in added:
+            click.echo(f"+ {url}")
+        for url in removed:
+            click.echo(f"- {url}")
+        click.echo(f"{MANIFEST}: {len(added)} added, {len(removed)} removed")
+        return
+    if check:
+        vanished = check_manifest(project, portal)
+        if vanished:
+            raise ContentError(vanished)
+        missing, dropped = stale_entries(project, portal)
+        if missing or dropped:
+            for url in missing:
+                click.echo(f"not recorded: {url}")
+            for url in dropped:
+                click.echo(f"no longer published: {url}")
+            click.echo(f"{MANIFEST} is out of date ({len(missing)} new, {len(dropped)} dropped); "
+                       "run `csops urls --update` and commit it")
+            sys.exit(1)
+        click.echo(f"{MANIFEST} is up to date")
+        return
+    for url in updated_manifest(project, portal):
+        click.echo(url)
+
+
+@click.command()
+@PROJECT_OPTION
+@click.argument("kind", type=click.Choice(["playbook", "checklist", "faq", "chart"]))
+@click.argument("doc_id", metavar="ID")
+@click.option("--title", help="Title of the new document (default: from the id).")
+def new(project: Path, kind: str, doc_id: str, title: str | None):
+    """Scaffold a valid content file whose comments explain each field."""
+    from .scaffold import scaffold
+
+    path = scaffold(project, kind, doc_id, title=title, today=dt.date.today())
+    click.echo(f"created {path.relative_to(project).as_posix()}; edit it, then run `csops validate`")
+
+
+@click.command()
+@PROJECT_OPTION
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary to this file.")
+def diff(project: Path, base: str, head: str | None, output: Path | None):
+    """Summarise content changes between git revisions BASE and HEAD (default: the working tree) as Markdown for a PR."""
+    from .diff import diff_revisions
+
+    text = diff_revisions(project, base, head)
+    click.echo(text, nl=False)
+    if output:
+        output.write_text(text, encoding="utf-8")
+
+
+@click.command()
+@PROJECT_OPTION
+@click.option("--format", "fmt", type=click.Choice(["auto", "text", "github", "json"]), default="auto", show_default=True,
+              help="Output format; auto picks GitHub annotations inside GitHub Actions.")
+@click.option("--fail-on-expired", is_flag=True, help="Exit 1 when any content is past its review date (a merge gate).")
+@click.option("--within", default="30d", show_default=True, help="Also list content due for review within this interval.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date (YYYY-MM-DD).")
+def stale(project: Path, fmt: str, fail_on_expired: bool, within: str, today):
+    """List content past (or near) its review date: reviewed + review_interval."""
+    from .freshness import assess_project, format_freshness, parse_within
+
+    day = today.date() if today else dt.date.today()
+    items = assess_project(project, day, parse_within(within))
+    click.echo(format_freshness(items, fmt, fail_on_expired, day))
+    if fail_on_expired and any(i.status == "expired" for i in items):
+        sys.exit(1)
+
+
+@click.command()
+@PROJECT_OPTION
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="CODEOWNERS file to write (default: .github/CODEOWNERS at the git root, or in the project).")
+@click.option("--check", is_flag=True, help="Exit 1 when the file is not up to date instead of writing it.")
+def codeowners(project: Path, output: Path | None, check: bool):
+    """Generate CODEOWNERS from each document's owner role and settings.yml `codeowners` teams."""
+    from .codeowners import codeowners_target, codeowners_text
+    from .validate import load_portal
+
+    portal = load_portal(project)
+    target = output or codeowners_target(project)
+    text = codeowners_text(portal, project)
+    if check:
+        current = target.read_text(encoding="utf-8") if target.is_file() else ""
+        if current != text:
+            click.echo(f"{target} is out of date; run `csops codeowners` and commit it")
+            sys.exit(1)
+        click.echo(f"{target} is up to date")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target}")
+
+
+WORKFLOW_COMMANDS = (urls, new, diff, stale, codeowners)
