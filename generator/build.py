@@ -222,6 +222,18 @@ def run_mkdocs(site: SiteConfig, overrides: dict, pre_build=None):
     return config
 
 
+def require_working_links(site_dir: Path, site_url: str) -> None:
+    """Fail the build when the built HTML (redirect pages included) links to a missing page or anchor."""
+    from urllib.parse import urlsplit
+
+    from .linkcheck import check_site_links
+
+    broken = check_site_links(site_dir, urlsplit(site_url).path or "/")
+    if broken:
+        details = "\n".join(f"  - {b}" for b in broken[:50]) + (f"\n  … and {len(broken) - 50} more" if len(broken) > 50 else "")
+        raise BuildError(f"{len(broken)} broken internal link(s) in the built site; the previous site is untouched:\n{details}")
+
+
 def swap_in(new: Path, target: Path) -> None:
     """Replace `target` with `new` by renames, so readers never see a half-written folder."""
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -266,6 +278,8 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
         overrides = mkdocs_overrides(site, stage / "docs", stage / "site", nav, redirects, sorted(assets))
         with timed(report, "mkdocs"):
             run_mkdocs(site, overrides)
+        with timed(report, "links"):
+            require_working_links(stage / "site", site.site_url)
         if after_build is not None:
             after_build(stage)
         swap_in(stage / "docs", site.docs_dir)
