@@ -18,6 +18,7 @@ import jinja2
 import yaml
 
 from . import urls
+from .freshness import review_due
 from .model import Portal, Raci
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -80,6 +81,7 @@ class Renderer:
                                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.env.filters.update(text=escape_text, attr=escape_attr, indent_md=indent, tojson=lambda v: json.dumps(v, ensure_ascii=False))
         self.env.tests["contains"] = lambda container, value: value in container
+        self.env.globals.update(review_due=lambda doc: review_due(doc, portal.settings))  # freshness.py owns the rule
         self.env.globals.update(label=self.label, role_name=self.role_name, hash=content_hash, portal=portal,
                                 segment_name=self.segment_name)
 
