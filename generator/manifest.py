@@ -130,8 +130,8 @@ def _vanished_problem(number: int, url: str, hidden: int, pages: dict, new_ids: 
         return Problem(MANIFEST, number, 1, "vanished-url", f"{message}: {noun} '{page_id}' no longer exists",
                        f"if it was renamed, add `aliases: [{page_id}]` to the renamed {noun}{where}; {undo}")
     item = SUB_ITEM_NOUN.get(kind, "anchor")
-    fresh = sorted(a for a in page.own_anchors
-                   if f"{urls.page_url(urls.page_source(kind, page.id))}#{a}" not in recorded)
+    bases = {urls.page_url(urls.page_source(kind, page.id)), urls.page_url(urls.page_source(kind, page_id))}
+    fresh = sorted(a for a in page.own_anchors if not any(f"{base}#{a}" in recorded for base in bases))
     guess = f" (new here: {', '.join(fresh)})" if fresh and len(fresh) <= 3 else ""
     subject = f"{noun} '{page_id}' now redirects to '{page.id}', which" if page.id != page_id else f"{noun} '{page.id}'"
     return Problem(MANIFEST, number, 1, "vanished-url",

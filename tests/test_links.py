@@ -1,0 +1,215 @@
+"""Links that never break: the published-URL manifest, aliases that keep old URLs alive, and no broken internal link.
+
+Renames happen in a copy of the bundled content, built for real with MkDocs;
+the old URLs are then checked in the built site and in headless Chromium.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_bundled
+from generator.linkcheck import check_site_links
+from generator.manifest import MANIFEST
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _renamable(project: Path) -> tuple[str, str]:
+    """A bundled playbook and one of its steps that nothing else references, so renaming them only affects URLs."""
+    texts = {f: f.read_text(encoding="utf-8") for f in (project / "content").rglob("*.yml")}
+    for file in sorted((project / "content" / "playbooks").glob("*.yml")):
+        text, playbook = texts[file], file.stem
+        if re.search(r"(?m)^aliases:", text) or re.search(r"(?m)^id:", text):
+            continue
+        for step in re.findall(r"(?m)^\s*- id: ([a-z0-9-]+)\s*$", text):
+            if not any(f"#{step}" in t for t in texts.values()) and text.count(step) == 1:
+                return playbook, step
+    pytest.skip("no unreferenced playbook/step in the bundled content to rename")
+
+
+def _rename(project: Path, playbook: str, step: str, *, aliases: bool) -> None:
+    old = project / "content" / "playbooks" / f"{playbook}.yml"
+    text = old.read_text(encoding="utf-8")
+
+    def new_step(match: re.Match) -> str:
+        line = f"{match[1]}- id: {step}-renamed"
+        return line + (f"\n{match[1]}  aliases: [{step}]" if aliases else "")
+
+    text = re.sub(rf"(?m)^(\s*)- id: {step}\s*$", new_step, text)
+    if aliases:
+        text += f"\naliases: [{playbook}]\n"
+    (project / "content" / "playbooks" / f"{playbook}-renamed.yml").write_text(text, encoding="utf-8")
+    old.unlink()
+    # What an editor does after `csops validate` names them: point references at the new id.
+    for file in (project / "content").rglob("*.yml"):
+        before = file.read_text(encoding="utf-8")
+        after = re.sub(rf"playbook:{playbook}\b(?!-)", f"playbook:{playbook}-renamed", before)
+        after = re.sub(r"(?m)^(\s*(?:related|playbooks): \[.*)$",
+                       lambda m: re.sub(rf"(?<![\w-]){playbook}(?![\w-])", f"{playbook}-renamed", m[1]), after)
+        if after != before:
+            file.write_text(after, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def renamed_bundled(tmp_path_factory):
+    """A bundled copy with a manifest, then a playbook and a step renamed with aliases, built."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    project = copy_bundled(tmp_path_factory.mktemp("renamed"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["urls", "--update", "--project", str(project)]).exit_code == 0
+    playbook, step = _renamable(project)
+    _rename(project, playbook, step, aliases=True)
+    result = runner.invoke(main, ["build", "--project", str(project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return project, playbook, step
+
+
+def test_urls_update_writes_a_sorted_manifest_of_pages_and_anchors(project_factory, run):
+    project = project_factory({"content/playbooks/renewal.yml": """\
+        title: Renewal
+        steps:
+          - {id: kickoff, title: Kick off}
+          - {id: close, title: Close}
+        """})
+    result = run("urls", "--update", "--project", project)
+    assert result.exit_code == 0
+    assert result.output.endswith(f"{MANIFEST}: 7 added, 0 removed\n")
+    lines = [line for line in (project / MANIFEST).read_text().splitlines() if not line.startswith("#")]
+    assert lines == sorted(lines)
+    assert {"playbooks/renewal/", "playbooks/renewal/#close", "playbooks/renewal/#kickoff", "roles/csm/"} <= set(lines)
+    assert run("urls", "--check", "--project", project).output == f"{MANIFEST} is up to date\n"
+
+
+def test_build_fails_naming_the_vanished_url_and_the_alias_that_fixes_it(tmp_path, run):
+    project = copy_bundled(tmp_path / "p")
+    assert run("urls", "--update", "--project", project).exit_code == 0
+    playbook, step = _renamable(project)
+    _rename(project, playbook, step, aliases=False)
+
+    result = run("build", "--project", project)
+    assert result.exit_code == 1
+    line = next(n for n, text in enumerate((project / MANIFEST).read_text().splitlines(), 1)
+                if text == f"playbooks/{playbook}/")
+    steps = len(re.findall(r"(?m)^\s*- id: ", (project / "content/playbooks" / f"{playbook}-renamed.yml").read_text()))
+    anchors = f"{steps} anchor{'s' if steps != 1 else ''}"
+    assert (f"{MANIFEST}:{line}:1: error: published URL 'playbooks/{playbook}/' would disappear (and {anchors} on it): "
+            f"playbook '{playbook}' no longer exists (if it was renamed, add `aliases: [{playbook}]` to the renamed "
+            f"playbook (e.g. content/playbooks/{playbook}-renamed.yml); if it was removed on purpose, run "
+            f"`csops urls --update`) [vanished-url]") in result.output
+    assert not (project / "site").exists(), "nothing may be built when a published URL vanishes"
+    assert "1 error in 1 file" in result.output
+
+    # The playbook alias alone is not enough: the renamed step's old anchor is named next.
+    file = project / "content/playbooks" / f"{playbook}-renamed.yml"
+    file.write_text(file.read_text() + f"\naliases: [{playbook}]\n")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert (f"published URL 'playbooks/{playbook}/#{step}' would disappear: playbook '{playbook}' now redirects to "
+            f"'{playbook}-renamed', which has no step '{step}' any more (if it was renamed, add `aliases: [{step}]` to the "
+            f"renamed step in content/playbooks/{playbook}-renamed.yml (new here: {step}-renamed); if it was removed on "
+            f"purpose, run `csops urls --update`) [vanished-url]") in result.output
+
+
+def test_old_urls_still_resolve_after_a_rename_with_aliases(renamed_bundled):
+    project, playbook, step = renamed_bundled
+    site = project / "site"
+    redirect = (site / "playbooks" / playbook / "index.html").read_text()
+    # mkdocs-redirects writes a page that carries the #hash to the new URL.
+    assert f'location.href="../{playbook}-renamed/"+(anchor?"#"+anchor:"")' in redirect
+    page = (site / "playbooks" / f"{playbook}-renamed" / "index.html").read_text()
+    assert f'id="{step}-renamed"' in page
+    assert f'<span class="csops-alias" id="{step}"></span>' in page or f'id="{step}"' in page
+    assert check_site_links(site) == []
+
+
+def test_renamed_manifest_update_keeps_old_urls_that_aliases_keep_alive(renamed_bundled, run):
+    project, playbook, step = renamed_bundled
+    result = run("urls", "--check", "--project", project)
+    assert result.exit_code == 1
+    assert f"not recorded: playbooks/{playbook}-renamed/#{step}-renamed" in result.output
+    lines = set((project / MANIFEST).read_text().splitlines())
+    assert f"playbooks/{playbook}/#{step}" in lines
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+def test_an_old_step_link_lands_on_the_renamed_step_in_a_browser(renamed_bundled):
+    from playwright.sync_api import sync_playwright
+
+    project, playbook, step = renamed_bundled
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(_Quiet, directory=str(project / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
+                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+            tab = browser.new_page()
+            tab.goto(f"http://127.0.0.1:{server.server_address[1]}/playbooks/{playbook}/#{step}")
+            tab.wait_for_url(f"**/playbooks/{playbook}-renamed/#{step}")
+            assert tab.locator(f"#{step}").count() == 1
+            assert tab.locator(f"#{step}-renamed").is_visible()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+PLAYBOOK = """\
+    title: Renewal
+    owner: cs-ops
+    steps:
+      - id: kickoff
+        title: Kick off
+        body: {body}
+    """
+
+
+def test_broken_markdown_anchor_fails_the_strict_build(project_factory, run):
+    project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK.format(body="'See [the close](#nowhere).'")})
+    result = run("build", "--project", project)
+    assert result.exit_code == 1
+    assert "nowhere" in result.output and "MkDocs refused the site" in result.output
+
+
+def test_raw_html_link_to_a_missing_page_fails_the_build_and_keeps_the_old_site(project_factory, run):
+    project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK.format(body="'Fine.'")})
+    assert run("build", "--project", project).exit_code == 0
+    before = (project / "site" / "playbooks" / "renewal" / "index.html").read_text()
+    (project / "content/playbooks/renewal.yml").write_text(
+        PLAYBOOK.format(body="'<a href=\"../gone/#x\">old page</a> and <a href=\"#nope\">here</a>'").replace("    ", "", 1)
+        .replace("\n    ", "\n"))
+    result = run("build", "--project", project)
+    assert result.exit_code == 1
+    assert "2 broken internal link(s) in the built site; the previous site is untouched:" in result.output
+    assert "  - playbooks/renewal/index.html: ../gone/#x (no such file)" in result.output
+    assert "  - playbooks/renewal/index.html: #nope (no #nope on playbooks/renewal/index.html)" in result.output
+    assert (project / "site" / "playbooks" / "renewal" / "index.html").read_text() == before
+
+
+def test_edit_this_page_opens_the_yaml_source(project_factory, run):
+    mkdocs = ("site_name: T\nsite_url: https://portal.example.com/\nrepo_url: https://github.com/acme/portal\n"
+              "edit_uri: edit/main/build/docs/\ndocs_dir: build/docs\ntheme:\n  name: material\n"
+              "  features: [content.action.edit]\n")
+    project = project_factory({"mkdocs.yml": mkdocs, "content/playbooks/renewal.yml": PLAYBOOK.format(body="Hi.")})
+    assert run("build", "--project", project).exit_code == 0
+    page = (project / "site/playbooks/renewal/index.html").read_text()
+    edit_links = re.findall(r'<a href="([^"]+)"[^>]*class="md-content__button md-icon"', page)
+    assert edit_links == ["https://github.com/acme/portal/edit/main/content/playbooks/renewal.yml"]
+    index = (project / "site/playbooks/index.html").read_text()
+    assert "md-content__button" not in index, "generated index pages have no single YAML source to edit"
