@@ -250,6 +250,7 @@ class BuildReport:
     bytes_written: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     site_dir: Path | None = None
+    index: object = None  # generator.index.IndexStats when the search index was written
 
 
 @contextmanager
@@ -284,6 +285,8 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
             after_build(stage)
         swap_in(stage / "docs", site.docs_dir)
         swap_in(stage / "site", site.site_dir)
+        if (stage / "index").is_dir():  # written by after_build: the search index goes live with its site
+            swap_in(stage / "index", site.project / GENERATED_DIR / "index")
         report.pages = len(pages)
         report.site_dir = site.site_dir
         return report

@@ -74,7 +74,14 @@ def build_portal(project: Path, *, quiet: bool = False):
         renderer = Renderer(portal, site.templates_dir, site.language, site.site_url)
         pages = renderer.render_pages()
     nav = navigation(renderer.labels, list(portal.phases))
-    build_site(site, pages, nav, redirect_map(portal), report)
+
+    def write_search_index(stage: Path):
+        from .index import write_index
+
+        with timed(report, "index"):
+            report.index = write_index(stage, site.project / "build" / "index", portal, site.site_url, site.language)
+
+    build_site(site, pages, nav, redirect_map(portal), report, after_build=write_search_index)
     return report
 
 
@@ -97,15 +104,22 @@ def build(project: Path, timings: bool):
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--no-reload", is_flag=True, help="Do not watch content/ and templates/ for changes.")
 def serve(project: Path, host: str, port: int, no_reload: bool):
-    """Preview the portal with live reload when YAML or templates change."""
+    """Preview the portal with live reload, and the search API at /api/ (GET /api/search, POST /api/suggest)."""
     from .preview import serve_preview
 
-    serve_preview(project, host, port, reload=not no_reload)
+    from .server import create_app
+
+    serve_preview(project, host, port, reload=not no_reload, api_app=create_app(project))
 
 
 from .workflow_cli import WORKFLOW_COMMANDS  # noqa: E402 - urls, new, diff, stale, codeowners
 
 for _command in WORKFLOW_COMMANDS:
+    main.add_command(_command)
+
+from .search_cli import SEARCH_COMMANDS  # noqa: E402 - search, link, report searches
+
+for _command in SEARCH_COMMANDS:
     main.add_command(_command)
 
 

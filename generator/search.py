@@ -1,0 +1,347 @@
+"""Querying the index: ranked, filtered, faceted hits with snippets, did-you-mean, and the search log report.
+
+Natural-language questions ("customers not using the seats they bought") are
+OR-grouped and ranked by BM25F: an AND query would return nothing. Facet
+counts come from a per-searcher table of each document's kind/role/phase, so
+they cost one pass over the matching document numbers.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .index import INDEX_DIR, filtered_query, match_all, mixed_analyzer, open_index, query_parser, read_meta, terms_query
+from .urls import absolute_url
+
+MAX_QUERY_CHARS = 500
+MAX_TICKET_CHARS = 50_000
+FILTER_FIELDS = ("kind", "role", "phase", "tag")
+FACET_FIELDS = ("kind", "role", "phase")
+_FIELD_SYNTAX = re.compile(r"\b(kind|role|phase|tag|title|body):", re.IGNORECASE)
+_ASCII_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+class QueryError(ValueError):
+    """The query cannot be searched as typed; the message says how to fix it."""
+
+
+class IndexMissing(RuntimeError):
+    """No index yet: `csops build` writes it."""
+
+
+@dataclass
+class Hit:
+    title: str
+    kind: str
+    url: str
+    path: str
+    snippet: str
+    score: float
+    parent_title: str = ""
+    phase: str = ""
+    roles: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    did_you_mean: str = ""
+    suggestions: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def index_dir(project: Path) -> Path:
+    return project / "build" / INDEX_DIR
+
+
+def check_query(text: str, limit: int = MAX_QUERY_CHARS) -> str:
+    """Reject what the parser would misread or choke on, with a message a reader can act on."""
+    text = (text or "").strip()
+    if not text:
+        raise QueryError("empty query: type a few words, e.g. 'renewal 60 days' or '解約の予兆'")
+    if len(text) > limit:
+        raise QueryError(f"query too long ({len(text)} characters; at most {limit}): use a few key words, "
+                         "or POST the whole text to /api/suggest")
+    if "\x00" in text:
+        raise QueryError("query contains a NUL character")
+    if text.count('"') % 2:
+        raise QueryError('unbalanced quotes: close the phrase with a second " or remove it')
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth:
+        raise QueryError("unbalanced parentheses: every ( needs a matching )")
+    return text
+
+
+class Searcher:
+    """An open index; reopens itself when `csops build` swaps a new index in."""
+
+    def __init__(self, project: Path):
+        self.project = Path(project)
+        self.path = index_dir(self.project)
+        self._lock = threading.Lock()
+        self._stamp = None
+        self._state = None
+
+    # -- opening -------------------------------------------------------------------------------
+    def _current_stamp(self):
+        try:
+            st = os.stat(self.path / "csops-meta.json")
+            return st.st_ino, st.st_mtime_ns
+        except OSError:
+            raise IndexMissing(f"{self.path}: no search index; run `csops build` first") from None
+
+    def _open(self):
+        stamp = self._current_stamp()
+        if stamp == self._stamp and self._state is not None:
+            return self._state
+        with self._lock:
+            if stamp != self._stamp or self._state is None:
+                ix = open_index(self.path)
+                searcher = ix.searcher()
+                facets = [None] * searcher.doc_count_all()
+                for docnum, stored in searcher.iter_docs():
+                    facets[docnum] = (stored.get("kind", ""), tuple((stored.get("role") or "").split()),
+                                      stored.get("phase", ""))
+                parser = query_parser(ix.schema)
+                meta = read_meta(self.path)
+                old = self._state
+                self._state = (searcher, parser, facets, meta)
+                self._stamp = stamp
+                if old is not None:
+                    old[0].close()
+        return self._state
+
+    @property
+    def site_url(self) -> str:
+        return self._open()[3].get("site_url", "")
+
+    # -- querying ------------------------------------------------------------------------------
+    def parse(self, text: str):
+        _, parser, _, _ = self._open()
+        text = _FIELD_SYNTAX.sub(lambda m: m.group(1).lower() + ":", text)
+        try:
+            return parser.parse(text)
+        except Exception as error:  # whoosh raises assorted errors on odd syntax
+            raise QueryError(f"cannot parse query: {error}") from None
+
+    def search(self, text: str, *, kind: str = "", role: str = "", phase: str = "", tag: str = "",
+               limit: int = 10, check: bool = True) -> SearchResult:
+        text = check_query(text) if check else text
+        searcher, _, facets, meta = self._open()
+        original = text
+        text, inline = split_filters(text)
+        kind, role, phase, tag = (inline.get("kind") or kind, inline.get("role") or role,
+                                  inline.get("phase") or phase, inline.get("tag") or tag)
+        q = self.parse(text) if text else match_all()
+        filters = {"kind": kind, "role": role.lower(), "phase": phase, "tag": tag.lower()}
+        combined = filtered_query(q, filters)
+        filters = {k: v for k, v in filters.items() if v}
+        limit = max(1, min(int(limit), 100))
+        results = searcher.search(combined, limit=limit, terms=True)
+        counts = {name: Counter() for name in FACET_FIELDS}
+        unfiltered = searcher.search(q, limit=None, scored=False) if filters else results
+        for docnum in unfiltered.docs():
+            k, roles, ph = facets[docnum]
+            counts["kind"][k] += 1
+            counts["phase"][ph] += 1 if ph else 0
+            for r in roles:
+                counts["role"][r] += 1
+        words = query_words(q)
+        hits = [self._hit(r, words, meta.get("site_url", "")) for r in results]
+        result = SearchResult(original, len(results), hits,
+                              {n: dict(sorted(((k, v) for k, v in c.items() if k and v), key=lambda kv: (-kv[1], kv[0])))
+                               for n, c in counts.items()})
+        result.did_you_mean = self.did_you_mean(text) if text else ""
+        if not hits:
+            result.suggestions = self.suggestions(text, result.did_you_mean)
+        return result
+
+    def _hit(self, r, words: set[str], site_url: str) -> Hit:
+        body = r.get("body", "")
+        return Hit(title=r["title"], kind=r["kind"], url=absolute_url(site_url, r["url"]), path="/" + r["url"],
+                   snippet=snippet(body, words) or html.escape(body[:160]), score=round(r.score, 3),
+                   parent_title=r.get("parent_title", ""), phase=r.get("phase", ""),
+                   roles=(r.get("role") or "").split(), tags=[t for t in (r.get("tag") or "").split(",") if t])
+
+    def did_you_mean(self, text: str) -> str:
+        """A corrected query when an English word is unknown to the index but close to one that is."""
+        searcher, _, _, _ = self._open()
+        plain = _FIELD_SYNTAX.sub(" ", text)
+        corrector = searcher.corrector("words")
+        analyzer = mixed_analyzer()
+        changed = False
+
+        def fix(match: re.Match) -> str:
+            nonlocal changed
+            word = match.group()
+            stems = [t.text for t in analyzer(word)]
+            if not stems or any(searcher.doc_frequency(f, s) for s in stems for f in ("title", "body")):
+                return word
+            options = corrector.suggest(word.lower(), limit=1, maxdist=2)
+            if options:
+                changed = True
+                return options[0]
+            return word
+
+        corrected = _ASCII_WORD.sub(fix, plain)
+        return re.sub(r"\s+", " ", corrected).strip() if changed else ""
+
+    def suggestions(self, text: str, corrected: str) -> list[str]:
+        """What to try when nothing matched: the correction, then the broadest single words, then tags."""
+        searcher, _, _, _ = self._open()
+        tips = [corrected] if corrected else []
+        tags = Counter()
+        for stored in searcher.all_stored_fields():
+            tags.update(t for t in (stored.get("tag") or "").split(",") if t)
+        tips += [f"tag:{t}" for t, _ in tags.most_common(5)]
+        return tips
+
+    def suggest_for_ticket(self, text: str, limit: int = 5) -> list[Hit]:
+        """Runbook links most related to a ticket: its most distinctive words, OR-ed and ranked."""
+        text = (text or "").strip()
+        if not text:
+            raise QueryError("empty ticket text: POST the ticket's subject and description")
+        if len(text) > MAX_TICKET_CHARS:
+            raise QueryError(f"ticket text too long ({len(text)} characters; at most {MAX_TICKET_CHARS})")
+        searcher, _, _, meta = self._open()
+        analyzer = mixed_analyzer()
+        terms = Counter(t.text for t in analyzer(text))
+        total = max(searcher.doc_count(), 1)
+        scored = []
+        for term, tf in terms.items():
+            df = searcher.doc_frequency("body", term) + searcher.doc_frequency("title", term)
+            if df:
+                scored.append((tf * (1 + (total / df)) ** 0.5, term))
+        best = [term for _, term in sorted(scored, reverse=True)[:40]]
+        if not best:
+            return []
+        q = terms_query(best, {"title": 3.0, "body": 1.0})
+        results = searcher.search(q, limit=limit, terms=True)
+        return [self._hit(r, set(best), meta.get("site_url", "")) for r in results]
+
+
+_FILTER_SYNTAX = re.compile(r"(?<![\w:])(kind|role|phase|tag):(\"[^\"]*\"|\S+)", re.IGNORECASE)
+
+
+def split_filters(text: str) -> tuple[str, dict[str, str]]:
+    """`role:csm renewal` -> ('renewal', {'role': 'csm'}): field syntax filters, it does not just rank."""
+    found: dict[str, str] = {}
+
+    def take(match: re.Match) -> str:
+        found[match.group(1).lower()] = match.group(2).strip('"')
+        return " "
+
+    return re.sub(r"\s+", " ", _FILTER_SYNTAX.sub(take, text)).strip(), found
+
+
+def query_words(q) -> set[str]:
+    return {text.decode() if isinstance(text, bytes) else text
+            for fieldname, text in q.iter_all_terms() if fieldname in ("title", "body")}
+
+
+def snippet(body: str, words: set[str], width: int = 180) -> str:
+    """The densest window of `body` around matched words, HTML-escaped with <mark> around each match."""
+    if not body or not words:
+        return ""
+    spans = [(t.startchar, t.endchar) for t in mixed_analyzer()(body, chars=True) if t.text in words]
+    if not spans:
+        return ""
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    best_start, best_count = merged[0][0], 0
+    for i, (start, _) in enumerate(merged):
+        count = sum(1 for s, _ in merged[i:] if s < start + width)
+        if count > best_count:
+            best_start, best_count = start, count
+    window_start = max(0, best_start - 40)
+    window_end = min(len(body), window_start + width)
+    out, cursor = [], window_start
+    for start, end in merged:
+        if end <= window_start or start >= window_end:
+            continue
+        start, end = max(start, window_start), min(end, window_end)
+        out.append(html.escape(body[cursor:start]))
+        out.append(f"<mark>{html.escape(body[start:end])}</mark>")
+        cursor = end
+    out.append(html.escape(body[cursor:window_end]))
+    text = "".join(out).replace("\n", " ")
+    return ("…" if window_start else "") + text + ("…" if window_end < len(body) else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# The query log: no user data, only what was searched, when, and how many hits / which click
+
+
+def log_path(project: Path) -> Path:
+    return project / "build" / "search-log" / "queries.jsonl"
+
+
+_LOG_LOCK = threading.Lock()
+
+
+def log_event(project: Path, event: str, query: str, **fields) -> None:
+    """Append one search or click event; the text is normalised and nothing about the reader is kept."""
+    record = {"t": int(time.time()), "event": event, "q": normalise(query)[:MAX_QUERY_CHARS], **fields}
+    path = log_path(project)
+    with _LOG_LOCK:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def normalise(query: str) -> str:
+    return re.sub(r"\s+", " ", (query or "").strip().lower())
+
+
+@dataclass
+class SearchReport:
+    zero_results: list[tuple[str, int]]
+    low_click: list[tuple[str, int, int]]  # query, searches, clicks
+    searches: int = 0
+
+
+def report_searches(project: Path, top: int = 20, min_searches: int = 2) -> SearchReport:
+    """Top queries that found nothing, and queries that found hits nobody clicked: what to write next."""
+    zero, searched, clicks = Counter(), Counter(), Counter()
+    total = 0
+    path = log_path(project)
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            q = record.get("q", "")
+            if record.get("event") == "search":
+                total += 1
+                if record.get("count", 0) == 0:
+                    zero[q] += 1
+                else:
+                    searched[q] += 1
+            elif record.get("event") == "click":
+                clicks[q] += 1
+    low = sorted(((q, n, clicks[q]) for q, n in searched.items() if n >= min_searches and clicks[q] / n < 0.5),
+                 key=lambda row: (row[2] / row[1], -row[1], row[0]))
+    return SearchReport(sorted(zero.items(), key=lambda kv: (-kv[1], kv[0]))[:top], low[:top], total)

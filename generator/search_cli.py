@@ -1,0 +1,114 @@
+"""The search commands (`csops search`, `csops link`, `csops report searches`), kept out of cli.py so it stays small."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import click
+
+from .search import IndexMissing, QueryError, Searcher, report_searches
+
+PROJECT_OPTION = click.option(
+    "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+    help="Portal folder holding mkdocs.yml and content/.")
+
+
+def _open(project: Path) -> Searcher:
+    return Searcher(project)
+
+
+def _run(searcher: Searcher, query: str, **filters):
+    try:
+        return searcher.search(query, **filters)
+    except (QueryError, IndexMissing) as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _terminal(snippet_html: str) -> str:
+    """<mark>word</mark> -> bold in a terminal; other entities back to text."""
+    import html
+
+    parts = re.split(r"(<mark>.*?</mark>)", snippet_html)
+    return "".join(click.style(html.unescape(p[6:-7]), bold=True) if p.startswith("<mark>") else html.unescape(p)
+                   for p in parts)
+
+
+@click.command()
+@click.argument("query", nargs=-1, required=True)
+@PROJECT_OPTION
+@click.option("--kind", default="", help="Only this kind: playbook, step, checklist, faq, chart, role.")
+@click.option("--role", default="", help="Only items this role is involved in (owner or R/A/C/I), e.g. csm.")
+@click.option("--phase", default="", help="Only this customer-lifecycle phase, e.g. renewal.")
+@click.option("--tag", default="", help="Only items with this tag.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="How many hits to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print hits, facets and suggestions as JSON.")
+def search(query, project: Path, kind: str, role: str, phase: str, tag: str, limit: int, as_json: bool):
+    """Search the built portal; hits deep-link to the step or entry. Field syntax works: role:csm renewal."""
+    result = _run(_open(project), " ".join(query), kind=kind, role=role, phase=phase, tag=tag, limit=limit)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    if result.did_you_mean:
+        click.echo(f"Did you mean: {result.did_you_mean}")
+    if not result.hits:
+        click.echo(f"No hits for {result.query!r}.")
+        if result.suggestions:
+            click.echo("Try: " + ", ".join(result.suggestions))
+        raise SystemExit(1)
+    click.echo(f"{result.total} hits for {result.query!r}" + (f", showing {len(result.hits)}" if result.total > len(result.hits) else ""))
+    for number, hit in enumerate(result.hits, 1):
+        where = f"{hit.parent_title} › " if hit.parent_title else ""
+        click.echo(f"\n{number}. {where}{hit.title}  [{hit.kind}]")
+        click.echo(f"   {hit.url}")
+        if hit.snippet:
+            click.echo(f"   {_terminal(hit.snippet)}")
+
+
+@click.command()
+@click.argument("query", nargs=-1, required=True)
+@PROJECT_OPTION
+def link(query, project: Path):
+    """Print only the best matching URL, for pasting into a ticket."""
+    result = _run(_open(project), " ".join(query), limit=1)
+    if not result.hits:
+        message = f"no hits for {result.query!r}"
+        if result.did_you_mean:
+            message += f"; did you mean: {result.did_you_mean}"
+        raise click.ClickException(message)
+    click.echo(result.hits[0].url)
+
+
+@click.group()
+def report():
+    """Reports for CS Ops."""
+
+
+@report.command("searches")
+@PROJECT_OPTION
+@click.option("--top", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many queries per list.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def report_searches_command(project: Path, top: int, as_json: bool):
+    """Top zero-result and low-click queries from the search API's log: which FAQ or playbook to write next."""
+    data = report_searches(project, top=top)
+    if as_json:
+        click.echo(json.dumps({"searches": data.searches,
+                               "zero_results": [{"query": q, "count": n} for q, n in data.zero_results],
+                               "low_click": [{"query": q, "searches": n, "clicks": c} for q, n, c in data.low_click]},
+                              ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{data.searches} searches logged")
+    click.echo("\nQueries that found nothing:")
+    for q, n in data.zero_results:
+        click.echo(f"  {n:5d}  {q}")
+    if not data.zero_results:
+        click.echo("  (none)")
+    click.echo("\nQueries whose hits were rarely clicked (searches, clicks):")
+    for q, n, c in data.low_click:
+        click.echo(f"  {n:5d} {c:5d}  {q}")
+    if not data.low_click:
+        click.echo("  (none)")
+
+
+SEARCH_COMMANDS = (search, link, report)
