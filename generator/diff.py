@@ -51,11 +51,11 @@ def export_content(project: Path, revision: str, target: Path) -> Path:
     """Write content/ as it was at `revision` into target/content; returns target (an empty project if absent)."""
     prefix = _git(project, "rev-parse", "--show-prefix").decode().strip()
     _git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
-    listing = _git(project, "ls-tree", "-d", "--name-only", revision, "--", f"{prefix}content" if prefix else "content")
+    top = Path(_git(project, "rev-parse", "--show-toplevel").decode().strip())
+    listing = _git(top, "ls-tree", "-d", "--name-only", revision, "--", f"{prefix}content")
     (target / "content").mkdir(parents=True, exist_ok=True)
     if not listing.strip():
         return target
-    top = Path(_git(project, "rev-parse", "--show-toplevel").decode().strip())
     archive = _git(top, "archive", "--format=tar", revision, "--", f"{prefix}content")
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         for member in tar.getmembers():

@@ -1,0 +1,191 @@
+"""`csops diff BASE [HEAD]` against real git repositories made in temporary folders."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+from conftest import make_project
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "Ops", "GIT_AUTHOR_EMAIL": "ops@example.com", "GIT_COMMITTER_NAME": "Ops",
+           "GIT_COMMITTER_EMAIL": "ops@example.com", "GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent"}
+
+BASE_FILES = {
+    "content/playbooks/renewal.yml": """\
+        title: Renewal
+        summary: Renew on time.
+        owner: cs-ops
+        steps:
+          - id: kickoff
+            title: Kick off
+            raci: {R: csm, A: cs-lead}
+          - id: confirm
+            title: Confirm the stakeholders
+            owner: csm
+          - id: close
+            title: Close
+        """,
+    "content/faq/renewals.yml": """\
+        title: Renewals
+        owner: cs-ops
+        entries:
+          - {id: when, q: When do renewals start?, a: At T-120d.}
+        """,
+}
+
+HEAD_FILES = {
+    "content/playbooks/renewal-runway.yml": """\
+        title: Renewal runway
+        summary: Renew on time, every time.
+        owner: csm
+        aliases: [renewal]
+        steps:
+          - id: kickoff
+            title: Kick off
+            raci: {R: [csm, sales-ae], A: cs-ops}
+          - id: confirm-stakeholders
+            aliases: [confirm]
+            title: Confirm the stakeholders
+            owner: sales-ae
+          - id: forecast
+            title: Forecast the renewal
+        """,
+    "content/playbooks/qbr.yml": """\
+        title: Quarterly business review
+        owner: csm
+        steps:
+          - {id: prepare, title: Prepare}
+          - {id: hold, title: Hold the QBR}
+        """,
+}
+
+EXPECTED = """\
+## Portal content changes: `main` → `HEAD`
+
+**1 added · 1 renamed · 0 removed · 1 edited · 4 owner/RACI changes · ⚠️ 1 old URL not covered by aliases**
+
+### Playbooks
+
+| Change | Id | Details |
+| --- | --- | --- |
+| ➕ added | `qbr` | Quarterly business review — 2 steps, owner `csm` |
+| 🔀 renamed | `renewal` → `renewal-runway` | Renewal runway (old id kept in `aliases`) |
+
+**Steps**
+
+- `renewal-runway` steps: ➕ `forecast` Forecast the renewal; 🔀 `confirm` → `confirm-stakeholders`; ➖ `close` Close
+
+### Owners and RACI
+
+| Where | Change |
+| --- | --- |
+| `renewal-runway` owner | cs-ops → csm |
+| `renewal-runway` › `kickoff` RACI · R | +sales-ae |
+| `renewal-runway` › `kickoff` RACI · A | cs-lead → cs-ops |
+| `renewal-runway` › `confirm-stakeholders` owner | csm → sales-ae |
+
+### Changed URLs
+
+| Old URL | Now | Status |
+| --- | --- | --- |
+| `playbooks/renewal/` | `playbooks/renewal-runway/` | ✅ redirect / alias anchor |
+| `playbooks/renewal/#close` | — | ❌ breaks: add `aliases: [close]` to the renamed item, or `csops urls --update` if intended |
+| `playbooks/renewal/#confirm` | `playbooks/renewal-runway/#confirm-stakeholders` | ✅ redirect / alias anchor |
+| `playbooks/renewal/#kickoff` | `playbooks/renewal-runway/#kickoff` | ✅ redirect / alias anchor |
+
+### Edited
+
+- `renewal-runway` (playbook): title, summary
+"""
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {**os.environ, **GIT_ENV}
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+def make_repo(root: Path, subdir: str = "") -> Path:
+    """A git repo whose `main` holds BASE_FILES and whose `HEAD` (branch pr) renames, adds and reassigns."""
+    root.mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    project = make_project(root / subdir if subdir else root, BASE_FILES)
+    commit_all(root, "base content")
+    git(root, "switch", "-q", "-c", "pr")
+    (project / "content/playbooks/renewal.yml").unlink()
+    make_project(project, HEAD_FILES, with_defaults=False)
+    commit_all(root, "rename renewal, add qbr")
+    return project
+
+
+def test_diff_summarises_a_pull_request_for_reviewers(tmp_path, run):
+    project = make_repo(tmp_path / "repo")
+    result = run("diff", "main", "HEAD", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert result.output == EXPECTED
+
+
+def test_diff_without_head_compares_with_the_working_tree_in_a_subfolder(tmp_path, run):
+    project = make_repo(tmp_path / "repo", subdir="portal")
+    (project / "content/faq/renewals.yml").write_text(textwrap.dedent("""\
+        title: Renewals
+        owner: cs-lead
+        entries:
+          - {id: when, q: When do renewals start?, a: At T-120d.}
+          - {id: who, q: Who owns the renewal?, a: The CSM.}
+        """))
+    result = run("diff", "HEAD", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert result.output == textwrap.dedent("""\
+        ## Portal content changes: `HEAD` → `working tree`
+
+        **0 added · 0 renamed · 0 removed · 0 edited · 1 owner/RACI changes · all old URLs still resolve**
+
+        ### FAQ topics
+
+        **Entries**
+
+        - `renewals` entries: ➕ `who` Who owns the renewal?
+
+        ### Owners and RACI
+
+        | Where | Change |
+        | --- | --- |
+        | `renewals` owner | cs-ops → cs-lead |
+        """)
+
+
+def test_diff_of_identical_revisions_says_so(tmp_path, run):
+    project = make_repo(tmp_path / "repo")
+    result = run("diff", "HEAD", "HEAD", "--project", project)
+    assert result.output.endswith("all old URLs still resolve**\n\nNo content changes.\n")
+
+
+def test_diff_still_reports_when_the_pull_request_breaks_a_file(tmp_path, run):
+    project = make_repo(tmp_path / "repo")
+    (project / "content/playbooks/qbr.yml").write_text("title: [unclosed\n")
+    result = run("diff", "main", "--project", project)
+    assert result.exit_code == 0
+    assert "> ⚠️ `working tree` has 1 validation error; run `csops validate`." in result.output
+    assert "🔀 renamed | `renewal` → `renewal-runway`" in result.output
+    assert "`qbr`" not in result.output
+
+
+def test_diff_names_an_unknown_revision(tmp_path, run):
+    project = make_repo(tmp_path / "repo")
+    result = run("diff", "no-such-branch", "--project", project)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: git rev-parse --verify --quiet no-such-branch^{commit}")
+
+
+def test_diff_output_file_for_a_pr_comment(tmp_path, run):
+    project = make_repo(tmp_path / "repo")
+    out = tmp_path / "comment.md"
+    run("diff", "main", "HEAD", "--project", project, "--output", out)
+    assert out.read_text() == EXPECTED
