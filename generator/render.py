@@ -76,6 +76,7 @@ class Renderer:
         self.language = language
         self.site_url = site_url
         self.today = today
+        self.chip_cache: dict[tuple[str, str], str] = {}
         loader = jinja2.FileSystemLoader([str(self.templates_dir), str(PACKAGE_TEMPLATES)])
         self.env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False,
                                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -178,9 +179,15 @@ class _PageContext:
         return urls.relative_link(self.source, page, anchor)
 
     def role(self, role_id: str) -> str:
-        """A role chip linking to the role's page."""
-        name = escape_text(self.renderer.role_name(role_id))
-        return f"[{name}]({self.link('role', role_id)}){{ .csops-role data-role=\"{role_id}\" }}"
+        """A role chip linking to the role's page (raw HTML, cached: a page repeats it dozens of times)."""
+        key = (self.url, role_id)
+        chip = self.renderer.chip_cache.get(key)
+        if chip is None:
+            name = escape_attr(self.renderer.role_name(role_id))
+            href = urls.site_href(self.source, urls.page_source("role", role_id))
+            chip = f'<a class="csops-role" data-role="{role_id}" href="{href}">{name}</a>'
+            self.renderer.chip_cache[key] = chip
+        return chip
 
     def roles(self, role_ids) -> str:
         return " ".join(self.role(r) for r in role_ids)

@@ -10,6 +10,7 @@ import difflib
 import json
 from pathlib import Path
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from .loader import Document, LocDict, LocList
@@ -151,6 +152,9 @@ SCHEMAS = {"playbook": PLAYBOOK, "onboarding": ONBOARDING, "faq": FAQ, "chart": 
            "roles": ROLES, "settings": SETTINGS, "glossary": GLOSSARY}
 
 _VALIDATORS = {kind: Draft202012Validator(schema) for kind, schema in SCHEMAS.items()}
+# Most files are valid: a compiled validator answers "valid" ~10x faster; only invalid files pay
+# for jsonschema's full list of located errors.
+_FAST_VALIDATORS = {kind: fastjsonschema.compile(schema) for kind, schema in SCHEMAS.items()}
 
 
 def export_schemas(out_dir: Path) -> list[Path]:
@@ -238,6 +242,11 @@ def _problem_for(error, document: Document) -> list[Problem]:
 
 def check_shape(document: Document) -> list[Problem]:
     """Check one document against its kind's schema; every violation becomes a Problem."""
+    try:
+        _FAST_VALIDATORS[document.kind](document.data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
     validator = _VALIDATORS[document.kind]
     problems: list[Problem] = []
     for error in validator.iter_errors(document.data):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from .model import Portal
@@ -45,8 +46,27 @@ def page_url(source: str) -> str:
 
 def relative_link(from_source: str, to_source: str, anchor: str = "") -> str:
     """A Markdown link between two docs pages; MkDocs checks and rewrites it to the final URL."""
-    start = posixpath.dirname(from_source) or "."
-    link = posixpath.relpath(to_source, start)
+    link = _relative_path(posixpath.dirname(from_source) or ".", to_source)
+    return link + (f"#{anchor}" if anchor else "")
+
+
+@lru_cache(maxsize=65536)
+def _relative_path(start: str, to_source: str) -> str:
+    # Thousands of links share a handful of (folder, target) pairs; relpath is costly.
+    return posixpath.relpath(to_source, start)
+
+
+def site_href(from_source: str, to_source: str, anchor: str = "") -> str:
+    """The final relative URL between two built pages (directory URLs), for links emitted as raw HTML.
+
+    Raw HTML links skip Python-Markdown's inline parsing and MkDocs' per-link rewriting,
+    which dominate build time on pages with hundreds of role chips; the built-site link
+    check still verifies every one of them.
+    """
+    start = page_url(from_source).rstrip("/") or "."
+    target = page_url(to_source).rstrip("/") or "."
+    link = posixpath.relpath(target, start)
+    link = "./" if link == "." else link + "/"
     return link + (f"#{anchor}" if anchor else "")
 
 
