@@ -1,0 +1,292 @@
+"""The pull-request workflow: `csops new`, `stale`, `codeowners`, and the shipped CI / pre-commit / editor files.
+
+The GitHub Actions workflow and pre-commit hooks are tested by running the very
+commands they contain, in a real git repository made in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, make_project
+from test_diff import BASE_FILES, commit_all, git
+
+BIN = Path(sys.executable).parent
+KINDS = {"playbook": "playbooks", "checklist": "onboarding", "faq": "faq", "chart": "charts"}
+
+
+# -- csops new ------------------------------------------------------------------
+
+def test_new_scaffolds_files_that_validate_and_build(project_factory, run):
+    project = project_factory({})
+    for kind, folder in KINDS.items():
+        result = run("new", kind, f"my-{kind}", "--project", project)
+        assert result.output == (f"created content/{folder}/my-{kind}.yml; edit it, then run `csops validate`\n")
+    assert run("validate", "--project", project).output == "content is valid (no errors)\n"
+    assert run("build", "--project", project).exit_code == 0
+    assert (project / "site/playbooks/my-playbook/index.html").is_file()
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_new_explains_every_field_in_a_comment(project_factory, run, kind):
+    project = project_factory({})
+    run("new", kind, "sample", "--title", "Sample: a title", "--project", project)
+    text = (project / "content" / KINDS[kind] / "sample.yml").read_text()
+    assert 'title: "Sample: a title"' in text
+    fields = [line for line in text.splitlines() if not line.lstrip().startswith("#") and ":" in line
+              and not line.startswith("      ")]
+    uncommented = [line for line in fields if "#" not in line]
+    assert uncommented == []
+
+
+def test_new_refuses_bad_taken_and_aliased_ids(project_factory, run):
+    project = project_factory({"content/playbooks/renewal.yml": """\
+        title: Renewal
+        aliases: [renewal-prep]
+        steps: [{id: one, title: One}]
+        """})
+    assert run("new", "playbook", "Renewal Prep", "--project", project).output == (
+        "Error: 'Renewal Prep' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'renewal-runway'\n")
+    assert run("new", "playbook", "renewal", "--project", project).output == (
+        "Error: content/playbooks/renewal.yml already exists; pick another id\n")
+    result = run("new", "playbook", "renewal-prep", "--project", project)
+    assert result.exit_code == 1
+    assert result.output == "Error: playbook id 'renewal-prep' is already used (as an id or alias); pick another id\n"
+
+
+# -- csops stale ----------------------------------------------------------------
+
+STALE_FILES = {
+    "content/settings.yml": "review_interval: 180d\ncodeowners:\n  cs-ops: \"@acme/cs-ops\"\n  csm: \"@acme/csm-team\"\n",
+    "content/playbooks/renewal.yml": """\
+        title: Renewal
+        owner: cs-ops
+        reviewed: 2026-01-01
+        review_interval: 90d
+        steps: [{id: one, title: One}]
+        """,
+    "content/faq/renewals.yml": """\
+        title: Renewals
+        owner: csm
+        reviewed: 2026-06-01
+        entries: [{id: when, q: When?, a: Early.}]
+        """,
+    "content/faq/pricing.yml": """\
+        title: Pricing
+        owner: cs-lead
+        reviewed: 2025-12-20
+        entries: [{id: how, q: How?, a: Carefully.}]
+        """,
+    "content/charts/duties.yml": """\
+        title: Duties
+        activities: [{id: renewal, name: Renewal, raci: {R: csm, A: cs-lead}}]
+        """,
+}
+
+
+def test_stale_lists_expired_and_soon_due_content_at_the_reviewed_line(project_factory, run):
+    project = project_factory(STALE_FILES)
+    result = run("stale", "--today", "2026-06-10", "--format", "text", "--project", project)
+    assert result.exit_code == 0
+    assert result.output == textwrap.dedent("""\
+        content/charts/duties.yml:1:1: expired: chart 'duties' was never reviewed (add reviewed: YYYY-MM-DD after reviewing it) [review-expired]
+        content/playbooks/renewal.yml:3:11: expired: playbook 'renewal': review overdue by 70 days (reviewed 2026-01-01, every 90d, due 2026-04-01); owner cs-ops [review-expired]
+        content/faq/pricing.yml:3:11: due-soon: FAQ topic 'pricing': review due in 8 days (reviewed 2025-12-20, every 180d, due 2026-06-18); owner cs-lead [review-due-soon]
+        2 expired, 1 due soon, 1 up to date
+        """)
+
+
+def test_stale_github_annotations_and_merge_gate(project_factory, run):
+    project = project_factory(STALE_FILES)
+    result = run("stale", "--today", "2026-06-10", "--format", "github", "--fail-on-expired", "--project", project)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[1] == ("::error file=content/playbooks/renewal.yml,line=3,col=11,title=review-expired::playbook 'renewal': "
+                        "review overdue by 70 days (reviewed 2026-01-01, every 90d, due 2026-04-01); owner cs-ops")
+    assert lines[2].startswith("::notice file=content/faq/pricing.yml,line=3,col=11,title=review-due-soon::")
+    assert run("stale", "--today", "2026-06-10", "--format", "github", "--project", project).output.startswith("::warning ")
+    fresh = project_factory({"content/faq/renewals.yml": STALE_FILES["content/faq/renewals.yml"]})
+    result = run("stale", "--today", "2026-06-10", "--fail-on-expired", "--project", fresh)
+    assert (result.exit_code, result.output) == (0, "0 expired, 0 due soon, 1 up to date\n")
+
+
+def test_stale_json_lists_every_document(project_factory, run):
+    project = project_factory(STALE_FILES)
+    payload = json.loads(run("stale", "--today", "2026-06-10", "--format", "json", "--project", project).output)
+    assert payload["summary"] == "2 expired, 1 due soon, 1 up to date"
+    faq = next(i for i in payload["items"] if i["id"] == "renewals")
+    assert faq == {"kind": "faq", "id": "renewals", "title": "Renewals", "path": "content/faq/renewals.yml", "line": 3,
+                   "col": 11, "owner": "csm", "reviewed": "2026-06-01", "review_interval_days": 180,
+                   "due": "2026-11-28", "days_left": 171, "status": "fresh"}
+
+
+def test_pages_show_owner_last_review_and_review_due(project_factory, run):
+    project = project_factory(STALE_FILES)
+    assert run("build", "--project", project).exit_code == 0
+    html = (project / "site/faq/renewals/index.html").read_text()
+    assert "Last reviewed:</strong> 2026-06-01" in html
+    assert '<span class="csops-review-due" data-review-due="2026-11-28">2026-11-28</span>' in html
+    playbook = (project / "site/playbooks/renewal/index.html").read_text()
+    assert 'data-review-due="2026-04-01"' in playbook
+
+
+# -- csops codeowners -----------------------------------------------------------
+
+def test_codeowners_maps_owner_roles_to_teams(project_factory, run):
+    project = project_factory(STALE_FILES)
+    result = run("codeowners", "--project", project, "--output", project / "CODEOWNERS")
+    assert result.exit_code == 0
+    assert (project / "CODEOWNERS").read_text() == textwrap.dedent("""\
+        # Generated by `csops codeowners` from each document's `owner` and settings.yml `codeowners`.
+        # Do not edit by hand: change owners in content/ and run `csops codeowners` again.
+
+        /content/faq/renewals.yml @acme/csm-team
+        /content/playbooks/renewal.yml @acme/cs-ops
+
+        # /content/faq/pricing.yml: owner 'cs-lead' has no team in settings.yml codeowners
+        """)
+    check = run("codeowners", "--check", "--project", project, "--output", project / "CODEOWNERS")
+    assert check.exit_code == 0
+    (project / "content/faq/pricing.yml").write_text(STALE_FILES["content/faq/pricing.yml"].replace("cs-lead", "csm"))
+    check = run("codeowners", "--check", "--project", project, "--output", project / "CODEOWNERS")
+    assert check.exit_code == 1 and "is out of date; run `csops codeowners` and commit it" in check.output
+
+
+def test_codeowners_in_a_git_subfolder_writes_github_codeowners_at_the_root(tmp_path, run):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    project = make_project(repo / "portal", STALE_FILES)
+    assert run("codeowners", "--project", project).exit_code == 0
+    text = (repo / ".github/CODEOWNERS").read_text()
+    assert "/portal/content/playbooks/renewal.yml @acme/cs-ops\n" in text
+
+
+# -- shipped integration files, run for real --------------------------------------
+
+def _shell(command: str, cwd: Path, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def _workflow_steps(job: str) -> list[dict]:
+    workflow = yaml.safe_load((REPO / ".github/workflows/portal.yml").read_text())
+    return [s for s in workflow["jobs"][job]["steps"] if "csops" in s.get("run", "") and "pip install" not in s["run"]]
+
+
+@pytest.fixture
+def pr_repo(tmp_path):
+    """origin with `main`, and a clone on a PR branch: the checkout GitHub Actions makes (fetch-depth: 0)."""
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    git(seed, "init", "-q", "-b", "main")
+    make_project(seed, {**BASE_FILES, "content/faq/renewals.yml": BASE_FILES["content/faq/renewals.yml"]
+                        .replace("owner: cs-ops", "owner: cs-ops\n        reviewed: 2026-11-01")})
+    assert subprocess.run([BIN / "csops", "urls", "--update"], cwd=seed, capture_output=True).returncode == 0
+    commit_all(seed, "content and manifest")
+    git(tmp_path, "clone", "-q", "--bare", str(seed), "origin.git")
+    git(tmp_path, "clone", "-q", "origin.git", "work")
+    work = tmp_path / "work"
+    git(work, "switch", "-q", "-c", "pr")
+    return work
+
+
+def _ci_env(tmp_path: Path) -> dict:
+    summary = tmp_path / "step-summary.md"
+    summary.touch()
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "BASE_REF": "main",
+            "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "HOME": str(tmp_path)}
+
+
+def test_pull_request_workflow_commands_pass_on_a_good_pr(pr_repo, tmp_path):
+    renewal = pr_repo / "content/playbooks/renewal.yml"
+    renewal.write_text(renewal.read_text().replace("  - id: close\n    title: Close\n",
+                                                   "  - id: close\n    title: Close the renewal\n    owner: csm\n"))
+    commit_all(pr_repo, "clarify the close step")
+    env = _ci_env(tmp_path)
+    steps = _workflow_steps("check")
+    assert [s["name"] for s in steps] == [
+        "Validate content", "Published URLs still resolve and the manifest is current",
+        "Review freshness (add --fail-on-expired to make it a merge gate)", "Build the site strictly",
+        "Summarise the content change"]
+    for step in steps:
+        result = _shell(step["run"], pr_repo, env)
+        assert result.returncode == 0, f"{step['name']}: {result.stdout}{result.stderr}"
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text()
+    assert summary.startswith("## Portal content changes: `origin/main` → `HEAD`\n")
+    assert "| `renewal` › `close` owner | — → csm |" in summary
+    assert (pr_repo / "site/playbooks/renewal/index.html").is_file()
+
+
+def test_pull_request_workflow_fails_when_a_published_url_vanishes(pr_repo, tmp_path):
+    git(pr_repo, "mv", "content/playbooks/renewal.yml", "content/playbooks/renewal-runway.yml")
+    commit_all(pr_repo, "rename without alias")
+    env = _ci_env(tmp_path)
+    steps = {s["name"]: s["run"] for s in _workflow_steps("check")}
+    validate = _shell(steps["Validate content"], pr_repo, env)
+    assert validate.returncode == 1
+    assert ("::error file=content/published-urls.txt,line=5,col=1,title=vanished-url::published URL "
+            "'playbooks/renewal/' would disappear (and 3 anchors on it)") in validate.stdout
+    assert _shell(steps["Published URLs still resolve and the manifest is current"], pr_repo, env).returncode == 1
+    assert _shell(steps["Build the site strictly"], pr_repo, env).returncode == 1
+    diff = _shell(steps["Summarise the content change"], pr_repo, env)
+    assert diff.returncode == 0
+    assert "⚠️ 4 old URLs not covered by aliases" in Path(env["GITHUB_STEP_SUMMARY"]).read_text()
+
+
+def test_publish_job_builds_the_site(pr_repo, tmp_path):
+    env = _ci_env(tmp_path)
+    for step in _workflow_steps("publish"):
+        assert _shell(step["run"], pr_repo, env).returncode == 0, step["name"]
+    publish = yaml.safe_load((REPO / ".github/workflows/portal.yml").read_text())["jobs"]["publish"]
+    upload = next(s for s in publish["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "site" and (pr_repo / "site/index.html").is_file()
+
+
+def test_pre_commit_hooks_run_csops_checks(pr_repo, tmp_path):
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert [h["id"] for h in hooks] == ["csops-validate", "csops-urls"]
+    env = _ci_env(tmp_path) | {"GITHUB_ACTIONS": ""}
+    for hook in hooks:
+        assert hook["language"] == "python" and hook["pass_filenames"] is False
+        command = [str(BIN / shlex.split(hook["entry"])[0])] + shlex.split(hook["entry"])[1:]
+        assert subprocess.run(command, cwd=pr_repo, env=env, capture_output=True).returncode == 0, hook["id"]
+    (pr_repo / "content/playbooks/renewal.yml").write_text("title: Renewal\nsteps: []\n")
+    for hook in hooks:
+        command = [str(BIN / shlex.split(hook["entry"])[0])] + shlex.split(hook["entry"])[1:]
+        result = subprocess.run(command, cwd=pr_repo, env=env, capture_output=True, text=True)
+        assert result.returncode == 1, hook["id"]
+        assert "content/playbooks/renewal.yml:2:8: error: steps must not be empty [empty-value]" in result.stdout + result.stderr
+
+
+def test_editor_schema_hints_are_current_and_cover_every_kind(tmp_path, run):
+    run("schema", "--out", tmp_path)
+    shipped = {p.name: p.read_text() for p in (REPO / "schemas").glob("*.json")}
+    fresh = {p.name: p.read_text() for p in tmp_path.glob("*.json")}
+    assert shipped == fresh, "schemas/ is out of date: run `csops schema` and commit it"
+    mapping = json.loads((REPO / ".vscode/settings.json").read_text())["yaml.schemas"]
+    assert sorted(mapping) == sorted(f"./schemas/{name}" for name in fresh)
+    for schema in mapping:
+        assert (REPO / schema).is_file()
+
+
+def test_new_files_point_editors_at_the_schema(project_factory, run):
+    project = project_factory({})
+    run("schema", "--out", project / "schemas")
+    run("new", "faq", "pricing", "--project", project)
+    first = (project / "content/faq/pricing.yml").read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../schemas/faq.schema.json"
+
+
+@pytest.mark.parametrize("command", ["urls", "new", "diff", "stale", "codeowners"])
+def test_workflow_commands_have_help(run, command):
+    result = run(command, "--help")
+    assert result.exit_code == 0 and len(result.output.split("\n\n")[1].strip()) > 20
