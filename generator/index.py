@@ -34,7 +34,7 @@ from .model import Portal
 
 INDEX_DIR = "index"  # under <project>/build
 META_FILE = "csops-meta.json"
-SCHEMA_VERSION = 4  # bump when the schema or analysis changes: forces a full re-index
+SCHEMA_VERSION = 5  # bump when the schema or analysis changes: forces a full re-index
 
 # Latin words (with digits), runs of kanji/katakana, runs of hiragana.
 _TOKEN_RUNS = re.compile(
@@ -206,7 +206,21 @@ def _join(*parts) -> str:
     return "\n".join(plain_text(p) for p in parts if p)
 
 
-def collect_documents(portal: Portal) -> list[SearchDoc]:
+def due_text(due: str, language: str) -> str:
+    """'T-60d' -> '60 days before' / '60日前': what readers type when they ask what is due when."""
+    if not due or len(due) < 3:
+        return ""
+    amount, unit = due[2:-1], due[-1]
+    days = int(amount) * (7 if unit == "w" else 1) if amount.isdigit() else None
+    if days is None:
+        return ""
+    before = due[1] == "-"
+    if language.startswith("ja"):
+        return f"{days}日{'前' if before else '後'}"
+    return f"{days} days {'before' if before else 'after'}"
+
+
+def collect_documents(portal: Portal, language: str = "en") -> list[SearchDoc]:
     """Every page and every deep-linkable item of the portal, in a stable order."""
     docs: list[SearchDoc] = []
     for p in portal.playbooks:
@@ -216,7 +230,7 @@ def collect_documents(portal: Portal) -> list[SearchDoc]:
                               phase=p.phase, roles=p.roles, tags=p.tags, group=group))
         for s in p.steps:
             docs.append(SearchDoc(f"{group}#{s.id}", "step", s.title,
-                                  _join(s.body, *s.checklist, *(text for _, text in s.variants)),
+                                  _join(s.body, *s.checklist, *(text for _, text in s.variants), due_text(s.due, language)),
                                   f"{page}#{s.id}", parent=page, parent_title=p.title, phase=p.phase,
                                   roles=s.roles or ((p.owner,) if p.owner else ()), tags=p.tags, group=group))
     for c in portal.checklists:
@@ -228,7 +242,7 @@ def collect_documents(portal: Portal) -> list[SearchDoc]:
         for section in c.sections:
             for item in section.items:
                 docs.append(SearchDoc(f"{group}#{item.id}", "checklist", plain_text(item.text),
-                                      _join(section.title, section.summary), f"{page}#{item.id}", parent=page,
+                                      _join(section.title, section.summary, due_text(item.due, language)), f"{page}#{item.id}", parent=page,
                                       parent_title=c.title, roles=roles, group=group))
     for f in portal.faqs:
         page = urls.page_url(urls.page_source("faq", f.id))
@@ -332,4 +346,4 @@ def write_index(stage: Path, current: Path, portal: Portal, site_url: str, langu
     staged = stage / INDEX_DIR
     if current.is_dir() and read_meta(current).get("schema_version") == SCHEMA_VERSION:
         shutil.copytree(current, staged, ignore=shutil.ignore_patterns("*.lock", "*_LOCK"))
-    return update_index(staged, collect_documents(portal), {"site_url": site_url, "language": language})
+    return update_index(staged, collect_documents(portal, language), {"site_url": site_url, "language": language})

@@ -22,6 +22,7 @@ from .index import INDEX_DIR, filtered_query, match_all, mixed_analyzer, open_in
 from .urls import absolute_url
 
 MAX_QUERY_CHARS = 500
+PAGE_WEIGHT = 0.75
 MAX_TICKET_CHARS = 50_000
 FILTER_FIELDS = ("kind", "role", "phase", "tag")
 FACET_FIELDS = ("kind", "role", "phase")
@@ -155,7 +156,7 @@ class Searcher:
         combined = filtered_query(q, filters)
         filters = {k: v for k, v in filters.items() if v}
         limit = max(1, min(int(limit), 100))
-        results = searcher.search(combined, limit=limit, terms=True)
+        results = searcher.search(combined, limit=max(limit * 3, 30), terms=True)
         counts = {name: Counter() for name in FACET_FIELDS}
         unfiltered = searcher.search(q, limit=None, scored=False) if filters else results
         for docnum in unfiltered.docs():
@@ -165,7 +166,9 @@ class Searcher:
             for r in roles:
                 counts["role"][r] += 1
         words = query_words(q)
-        hits = [self._hit(r, words, meta.get("site_url", "")) for r in results]
+        # A deep link answers better than the page around it: pages yield when an item scores close.
+        ranked = sorted(results, key=lambda r: -r.score * (PAGE_WEIGHT if r.get("level") == "page" else 1.0))
+        hits = [self._hit(r, words, meta.get("site_url", "")) for r in ranked[:limit]]
         result = SearchResult(original, len(results), hits,
                               {n: dict(sorted(((k, v) for k, v in c.items() if k and v), key=lambda kv: (-kv[1], kv[0])))
                                for n, c in counts.items()})
