@@ -1,0 +1,102 @@
+"""The search API over real HTTP on 127.0.0.1: hits with facets, ticket suggestions, 400s for bad queries, the query log."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.server import create_app
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+@pytest.fixture(scope="module")
+def api(built_bundled):
+    server = make_server("127.0.0.1", 0, create_app(built_bundled), server_class=_ThreadingServer, handler_class=_Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def call(url: str, data: bytes | None = None, content_type: str = "application/json"):
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": content_type} if data is not None else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def search(api: str, **params):
+    return call(f"{api}/api/search?{urllib.parse.urlencode(params)}")
+
+
+def test_search_returns_deep_linked_hits_and_facets(api):
+    status, data = search(api, q="confirm stakeholders renewal", role="csm", limit=3)
+    assert status == 200
+    assert data["hits"][0]["url"] == "https://cs-portal.example.com/playbooks/renewal-runway/#confirm-stakeholders"
+    assert data["hits"][0]["path"] == "/playbooks/renewal-runway/#confirm-stakeholders"
+    assert len(data["hits"]) == 3 and data["facets"]["kind"]["step"] > 0
+
+
+@pytest.mark.parametrize("query, message", [
+    ("", "empty query"), ('renewal "60 days', "unbalanced quotes"), ("(renewal OR churn", "unbalanced parentheses"),
+    ("a" * 10_000, "query too long"), ("renewal)", "unbalanced parentheses"),
+])
+def test_bad_queries_get_400_with_a_message(api, query, message):
+    status, data = search(api, q=query)
+    assert status == 400 and message in data["error"]
+
+
+def test_bad_limit_and_unknown_endpoint(api):
+    assert search(api, q="renewal", limit="lots") == (400, {"error": "limit must be a whole number between 1 and 100"})
+    assert call(f"{api}/api/nope")[0] == 404
+    assert call(f"{api}/api/suggest")[0] == 405
+
+
+def test_suggest_links_for_a_ticket(api):
+    ticket = ("Subject: renewal in 45 days, customer silent\n\nOur champion has not replied to three emails and the "
+              "renewal date is close. The economic buyer may have left. What should I do?")
+    status, data = call(f"{api}/api/suggest", json.dumps({"text": ticket}).encode())
+    assert status == 200 and len(data["links"]) == 5
+    urls = [link["path"] for link in data["links"]]
+    assert "/faq/renewals/#customer-not-responding" in urls
+    status, plain = call(f"{api}/api/suggest", ticket.encode(), "text/plain")
+    assert status == 200 and [link["path"] for link in plain["links"]] == urls
+
+
+def test_suggest_rejects_bad_bodies(api):
+    assert call(f"{api}/api/suggest", b"{not json", "application/json")[0] == 400
+    assert call(f"{api}/api/suggest", json.dumps({"text": ""}).encode())[0] == 400
+    assert call(f"{api}/api/suggest", json.dumps({"text": 5}).encode())[0] == 400
+
+
+def test_zero_result_and_low_click_queries_are_reported(api, built_bundled):
+    for _ in range(3):
+        search(api, q="gdpr erasure")
+    search(api, q="quarterly business review")
+    search(api, q="quarterly business review")
+    call(f"{api}/api/click", json.dumps({"q": "champion left", "url": "/faq/health-and-risk/#champion-left"}).encode())
+    log = (built_bundled / "build/search-log/queries.jsonl").read_text(encoding="utf-8")
+    assert "127.0.0.1" not in log and "Mozilla" not in log
+    out = CliRunner().invoke(main, ["report", "searches", "--project", str(built_bundled)])
+    assert out.exit_code == 0
+    assert "      3  gdpr erasure" in out.output
+    assert "      2     0  quarterly business review" in out.output

@@ -1,0 +1,116 @@
+"""Search on real built portals: deep links, Japanese, filters, facets, did-you-mean, incremental and atomic index updates."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO, copy_bundled
+from generator.cli import build_portal, main
+from generator.search import QueryError, Searcher
+
+
+@pytest.fixture(scope="module")
+def japanese(tmp_path_factory):
+    project = copy_bundled(tmp_path_factory.mktemp("ja"), REPO / "examples/ja")
+    build_portal(project)
+    return project
+
+
+def cli(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_english_query_deep_links_to_the_step(built_bundled):
+    result = Searcher(built_bundled).search("confirm stakeholders before the renewal")
+    assert result.hits[0].url == "https://cs-portal.example.com/playbooks/renewal-runway/#confirm-stakeholders"
+    assert result.hits[0].kind == "step" and result.hits[0].parent_title == "Renewal runway"
+    assert "<mark>" in result.hits[0].snippet
+
+
+@pytest.mark.parametrize("query, url", [
+    ("解約の予兆が出たら", "faq/health-and-risk/#churn-signs"),
+    ("決裁者が退職していた", "faq/renewals/#decision-maker-changed"),
+    ("更新の条件交渉", "playbooks/renewal-runway/#renewal-proposal"),
+])
+def test_japanese_queries_without_spaces_find_the_entry(japanese, query, url):
+    hit = Searcher(japanese).search(query).hits[0]
+    assert hit.path == "/" + url
+    assert "<mark>" in hit.snippet
+
+
+def test_mixed_language_text_matches_both_scripts(japanese):
+    hits = Searcher(japanese).search("Slack リマインド").hits
+    assert hits and all(("Slack" in h.title + h.snippet) or ("リマインド" in h.title + h.snippet) for h in hits[:3])
+
+
+def test_filters_and_field_syntax_restrict_hits(built_bundled):
+    searcher = Searcher(built_bundled)
+    assert {h.kind for h in searcher.search("renewal", kind="faq", limit=50).hits} == {"faq"}
+    assert all("csm" in h.roles for h in searcher.search("role:csm renewal", limit=50).hits)
+    assert {h.phase for h in searcher.search("customer", phase="renewal", limit=50).hits} == {"renewal"}
+    assert all("renewal" in h.tags for h in searcher.search("dashboard", tag="renewal", limit=50).hits)
+
+
+def test_facet_counts_cover_every_match(built_bundled):
+    result = Searcher(built_bundled).search("renewal", limit=5)
+    assert sum(result.facets["kind"].values()) == result.total > 5
+    assert result.facets["role"]["csm"] > 0 and result.facets["phase"]["renewal"] > 0
+
+
+def test_typo_gets_did_you_mean(built_bundled):
+    out = cli("search", "--project", built_bundled, "renwal", "stakeholdrs")
+    assert out.output.startswith("Did you mean: renewal stakeholders\n")
+
+
+def test_no_hits_says_so_with_suggestions(built_bundled):
+    out = cli("search", "--project", built_bundled, "zzqxv")
+    assert out.exit_code == 1
+    assert "No hits for 'zzqxv'." in out.output and "Try: tag:" in out.output
+
+
+def test_search_json_and_link_for_tickets(built_bundled):
+    data = json.loads(cli("search", "--project", built_bundled, "--json", "--limit", "3", "champion left").output)
+    assert len(data["hits"]) == 3 and set(data["facets"]) == {"kind", "role", "phase"}
+    out = cli("link", "--project", built_bundled, "my champion left the company")
+    assert out.output == "https://cs-portal.example.com/faq/health-and-risk/#champion-left\n"
+
+
+@pytest.mark.parametrize("query, message", [
+    ("", "empty query"), ('"renewal', "unbalanced quotes"), ("(renewal", "unbalanced parentheses"),
+    ("x" * 10_000, "query too long"),
+])
+def test_bad_queries_are_refused_with_a_reason(built_bundled, query, message):
+    with pytest.raises(QueryError, match=message):
+        Searcher(built_bundled).search(query)
+
+
+def test_rebuild_reindexes_only_the_changed_playbook(tmp_path):
+    project = copy_bundled(tmp_path / "portal")
+    first = build_portal(project).index
+    assert first.added > 200 and first.updated == 0
+    again = build_portal(project).index
+    assert (again.added, again.updated, again.deleted, again.groups) == (0, 0, 0, [])
+
+    path = project / "content/playbooks/renewal-runway.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Confirm the stakeholders",
+                                                              "title: Confirm the stakeholders and the quokka"),
+                    encoding="utf-8")
+    changed = build_portal(project).index
+    assert changed.groups == ["playbook:renewal-runway"] and changed.updated == 1 and changed.added == 0
+    assert Searcher(project).search("quokka").hits[0].path == "/playbooks/renewal-runway/#confirm-stakeholders"
+
+
+def test_failed_build_leaves_the_old_index_serving(tmp_path):
+    project = copy_bundled(tmp_path / "portal")
+    build_portal(project)
+    searcher = Searcher(project)
+    before = searcher.search("renewal").total
+    path = project / "content/playbooks/renewal-runway.yml"
+    text = path.read_text(encoding="utf-8").replace("title: Confirm the stakeholders",
+                                                    "title: Confirm the wombat [broken](missing-page.md)")
+    path.write_text(text, encoding="utf-8")
+    assert cli("build", "--project", project).exit_code == 1
+    assert searcher.search("wombat").total == 0 and searcher.search("renewal").total == before
