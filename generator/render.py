@@ -169,6 +169,13 @@ class _PageContext:
             target = urls.page_source(kind, doc_id)
         return urls.relative_link(self.source, target, anchor)
 
+    def href(self, kind: str, doc_id: str, anchor: str = "") -> str:
+        """Final URL of another page for raw-HTML links on pages with thousands of rows (role and phase pages)."""
+        return urls.site_href(self.source, urls.page_source(kind, doc_id), anchor)
+
+    def a(self, kind: str, doc_id: str, text: str, anchor: str = "") -> str:
+        return f'<a href="{self.href(kind, doc_id, anchor)}">{escape_attr(text)}</a>'
+
     def md(self, markdown: str) -> str:
         """Markdown from content, with scheme cross-references resolved relative to this page."""
         return urls.resolve_refs(markdown or "", self.source).strip()
