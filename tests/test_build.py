@@ -21,7 +21,7 @@ steps:
 
       ## 更新の準備をする
 
-      <img src="x" onerror="alert(1)"><a href="javascript:alert(2)">click</a> <b>kept</b>
+      <img src="https://example.com/x.png" onerror="alert(1)"><a href="javascript:alert(2)">click</a> <b>kept</b>
   - id: kickoff
     title: "<script>alert(3)</script> kickoff"
     owner: csm
