@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-_LINK_ATTRS = {"a": "href", "link": "href", "img": "src", "script": "src"}
+# Links readers follow and the stylesheets pages need; images in content are not links (and may be sanitised away).
+_LINK_ATTRS = {"a": "href", "link": "href"}
 
 
 # MkDocs, Material and nh3 write well-formed, double-quoted attributes, so a regex pass is exact
@@ -40,8 +41,8 @@ def _parse(file: Path) -> _Page:
         attrs = {name.lower(): html.unescape(value) for name, value in _ATTR.findall(match[2])}
         if tag == "a" and attrs.get("name"):
             ids.add(attrs["name"])
-        wanted = _LINK_ATTRS[tag]
-        if attrs.get(wanted) is not None:
+        wanted = _LINK_ATTRS.get(tag)
+        if wanted and attrs.get(wanted) is not None:
             links.append(attrs[wanted])
         inner_id = re.search(r"\sid=\"([^\"]*)\"", match[2])
         if inner_id:
