@@ -50,7 +50,11 @@ def _git(cwd: Path, *args: str) -> bytes:
 def export_content(project: Path, revision: str, target: Path) -> Path:
     """Write content/ as it was at `revision` into target/content; returns target (an empty project if absent)."""
     prefix = _git(project, "rev-parse", "--show-prefix").decode().strip()
-    _git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    try:
+        _git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    except GitError:
+        raise GitError(f"unknown git revision '{revision}' (fetch it first, e.g. `git fetch origin main`; "
+                       "in GitHub Actions check out with fetch-depth: 0)") from None
     top = Path(_git(project, "rev-parse", "--show-toplevel").decode().strip())
     listing = _git(top, "ls-tree", "-d", "--name-only", revision, "--", f"{prefix}content")
     (target / "content").mkdir(parents=True, exist_ok=True)

@@ -181,7 +181,8 @@ def test_diff_names_an_unknown_revision(tmp_path, run):
     project = make_repo(tmp_path / "repo")
     result = run("diff", "no-such-branch", "--project", project)
     assert result.exit_code == 1
-    assert result.output.startswith("Error: git rev-parse --verify --quiet no-such-branch^{commit}")
+    assert result.output == ("Error: unknown git revision 'no-such-branch' (fetch it first, e.g. `git fetch origin main`; "
+                             "in GitHub Actions check out with fetch-depth: 0)\n")
 
 
 def test_diff_output_file_for_a_pr_comment(tmp_path, run):
