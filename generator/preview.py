@@ -43,9 +43,9 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
 
         server.set_app(dispatch)
     if reload:
-        for watched in ("content", "templates", "mkdocs.yml"):
-            if (project / watched).exists():
-                server.watch(str((project / watched).resolve()))
+        for watched in (project / "content", site.templates_dir, site.config_file):
+            if watched.exists():
+                server.watch(str(watched.resolve()))
     click.echo(f"serving {site.site_dir} on http://{host}:{port}/ (Ctrl+C to stop)")
     try:
         server.serve()

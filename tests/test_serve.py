@@ -1,0 +1,89 @@
+"""`csops serve`: the real preview server rebuilds when YAML or a template changes, and survives a bad edit."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_project
+
+PLAYBOOK = """\
+title: Renewal runway
+steps:
+  - id: confirm-stakeholders
+    title: Confirm the stakeholders
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def _wait_for(predicate, timeout: float = 60.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except OSError as error:  # server still starting
+            last_error = error
+        time.sleep(0.3)
+    pytest.fail(f"timed out waiting for {what} ({last_error})")
+
+
+@pytest.fixture
+def served(tmp_path):
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK})
+    templates = project / "templates"  # a project's own copy of the templates, as a team customising them has
+    templates.mkdir()
+    for source in (Path(__file__).resolve().parent.parent / "templates").glob("*"):
+        if source.is_file():
+            (templates / source.name).write_bytes(source.read_bytes())
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--project", str(project),
+                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(lambda: "Confirm the stakeholders" in _get(f"{base}/playbooks/renewal-runway/"), what="first build")
+        yield project, base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_editing_yaml_rebuilds_the_served_page(served):
+    project, base = served
+    path = project / "content/playbooks/renewal-runway.yml"
+    path.write_text(PLAYBOOK.replace("Confirm the stakeholders", "Confirm the economic buyer"), encoding="utf-8")
+    _wait_for(lambda: "Confirm the economic buyer" in _get(f"{base}/playbooks/renewal-runway/"), what="rebuild after YAML edit")
+
+
+def test_editing_a_template_rebuilds_the_served_page(served):
+    project, base = served
+    labels = project / "templates" / "labels.yml"
+    labels.write_text(labels.read_text(encoding="utf-8").replace("  steps: Steps\n", "  steps: Procedure\n", 1), encoding="utf-8")
+    _wait_for(lambda: ">Procedure<" in _get(f"{base}/playbooks/renewal-runway/"), what="rebuild after template edit")
+
+
+def test_a_broken_edit_keeps_serving_the_last_good_site(served):
+    project, base = served
+    path = project / "content/playbooks/renewal-runway.yml"
+    path.write_text(PLAYBOOK + "    owner: nobody\n", encoding="utf-8")
+    time.sleep(3)
+    assert "Confirm the stakeholders" in _get(f"{base}/playbooks/renewal-runway/")
+    path.write_text(PLAYBOOK.replace("Confirm the stakeholders", "Fixed title"), encoding="utf-8")
+    _wait_for(lambda: "Fixed title" in _get(f"{base}/playbooks/renewal-runway/"), what="rebuild after the fix")
