@@ -158,6 +158,12 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun if number == 1 else _plural(noun)}"
 
 
+def _size(kind: str, doc, items_of, noun: str) -> str:
+    if kind == "onboarding":
+        return f"{_count(len(doc.sections), 'section')}, {_count(sum(len(s.items) for s in doc.sections), 'item')}"
+    return _count(len(items_of(doc)), noun)
+
+
 def _code(value: str) -> str:
     return f"`{value}`"
 
@@ -178,7 +184,7 @@ def summarize(base: Side, head: Side) -> str:
         rows, item_lines = [], []
         for doc in docs.added:
             counts["added"] += 1
-            rows.append(f"| ➕ added | {_code(doc.id)} | {_cell(doc.title)} — {_count(len(items_of(doc)), noun)}"
+            rows.append(f"| ➕ added | {_code(doc.id)} | {_cell(doc.title)} — {_size(kind, doc, items_of, noun)}"
                         + (f", owner {_code(doc.owner)}" if doc.owner else "") + " |")
         for old, new in docs.renamed:
             counts["renamed"] += 1
