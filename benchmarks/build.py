@@ -104,16 +104,18 @@ def plain_config(root: Path) -> Path:
     return path
 
 
-def bench(n: int) -> dict:
+def bench(n: int, with_plain: bool = True) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"csops-bench-{n}-") as tmp:
         root = make_corpus(Path(tmp), n)
         ours_s, ours_mb, output = run_measured([str(BIN / "csops"), "build", "--project", str(root), "--timings"], root)
         stages = {m[1]: float(m[2]) for m in re.finditer(r"^\s+([\w+]+): ([\d.]+)s$", output, re.M)}
         pages = int(re.search(r"built (\d+) pages", output)[1])
         site_bytes = folder_size(root / "site")
-        shutil.copytree(root / "build/docs", root / "plain-docs")
-        plain_s, plain_mb, _ = run_measured([str(BIN / "mkdocs"), "build", "-q", "-f", str(plain_config(root))], root)
-        plain_bytes = folder_size(root / "plain-site")
+        plain_s = plain_mb = plain_bytes = float("nan")
+        if with_plain:
+            shutil.copytree(root / "build/docs", root / "plain-docs")
+            plain_s, plain_mb, _ = run_measured([str(BIN / "mkdocs"), "build", "-q", "-f", str(plain_config(root))], root)
+            plain_bytes = folder_size(root / "plain-site")
     own = stages.get("load+validate", 0) + stages.get("render", 0) + stages.get("write", 0)
     return {"n": n, "pages": pages, "ours_s": ours_s, "ours_mb": ours_mb, "stages": stages, "own_share": own / ours_s,
             "site_mb": site_bytes / 2**20, "plain_s": plain_s, "plain_mb": plain_mb, "plain_site_mb": plain_bytes / 2**20,
@@ -123,16 +125,20 @@ def bench(n: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, action="append", help="number of playbooks (repeatable); default 100 and 1000")
+    parser.add_argument("--no-plain", action="store_true",
+                        help="skip the plain MkDocs build (it takes ~15 min at N=5000 because of the full navigation)")
     args = parser.parse_args()
     results = []
     for n in args.n or [100, 1000]:
-        r = bench(n)
+        r = bench(n, with_plain=not args.no_plain)
         results.append(r)
         s = r["stages"]
         print(f"N={n:>5}  pages={r['pages']:>5}  csops build {r['ours_s']:6.1f}s  "
               f"(load+validate {s.get('load+validate', 0):.2f}s, render {s.get('render', 0):.2f}s, write {s.get('write', 0):.2f}s, "
-              f"mkdocs {s.get('mkdocs', 0):.1f}s; own stages {r['own_share']:.1%})  peak {r['ours_mb']} MiB  "
+              f"mkdocs {s.get('mkdocs', 0):.1f}s, link check {s.get('links', 0):.1f}s, index {s.get('index', 0):.1f}s; own stages {r['own_share']:.1%})  peak {r['ours_mb']} MiB  "
               f"site {r['site_mb']:.1f} MiB ({r['site_mb'] * 1024 / r['pages']:.0f} KiB/page)", flush=True)
+        if args.no_plain:
+            continue
         print(f"        plain mkdocs build {r['plain_s']:6.1f}s  peak {r['plain_mb']} MiB  site {r['plain_site_mb']:.1f} MiB  "
               f"-> csops/plain ratio {r['ratio']:.2f}x", flush=True)
     if len(results) > 1:
