@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import http.server
 import re
+import textwrap
 import threading
 from pathlib import Path
 
@@ -226,3 +227,26 @@ def test_edit_this_page_opens_the_yaml_source(project_factory, run):
     assert edit_links == ["https://github.com/acme/portal/edit/main/content/playbooks/renewal.yml"]
     index = (project / "site/playbooks/index.html").read_text()
     assert "md-content__button" not in index, "generated index pages have no single YAML source to edit"
+
+
+def test_faq_entries_and_roles_are_guarded_too(project_factory, run):
+    faq = """\
+        title: Renewals
+        entries:
+          - id: {entry}
+            q: When do renewals start?
+            a: At T-120d.
+        """
+    project = project_factory({"content/faq/renewals.yml": faq.format(entry="when")})
+    run("urls", "--update", "--project", project)
+    (project / "content/faq/renewals.yml").write_text(textwrap.dedent(faq.format(entry="start")))
+    result = run("validate", "--project", project)
+    assert "published URL 'faq/renewals/#when' would disappear: FAQ topic 'renewals' has no entry 'when' any more" in result.output
+    (project / "content/faq/renewals.yml").write_text(textwrap.dedent(faq.format(entry="start\n            aliases: [when]")))
+    assert run("validate", "--project", project).output == "content is valid (no errors)\n"
+
+    roles = (project / "content/roles.yml").read_text()
+    (project / "content/roles.yml").write_text(roles.replace("  - {id: sales-ae, name: Account Executive}\n", ""))
+    result = run("validate", "--project", project)
+    assert ("published URL 'roles/sales-ae/' would disappear: role 'sales-ae' no longer exists (roles cannot redirect; "
+            "keep the role in content/roles.yml, or if it was removed on purpose, run `csops urls --update`)") in result.output
