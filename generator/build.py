@@ -7,9 +7,11 @@ previous site, generated pages and search index exactly as they were.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import shutil
 import time
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -268,29 +270,48 @@ def staging_dir(project: Path) -> Path:
     return stage
 
 
+def _timed_call(function, stage: Path, args: tuple):
+    start = time.perf_counter()
+    result = function(stage, *args)
+    return result, time.perf_counter() - start
+
+
 def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects: dict[str, str],
-               report: BuildReport, after_build=None) -> BuildReport:
-    """Write pages, build the site strictly, then swap docs and site in; `after_build(stage)` may add more (the index)."""
+               report: BuildReport, alongside: tuple | None = None) -> BuildReport:
+    """Write pages, build the site strictly, then swap docs and site in.
+
+    `alongside = (function, args)` runs `function(stage, *args)` in a second process while
+    MkDocs builds (the search index): machines have two cores and MkDocs uses one.
+    """
     stage = staging_dir(site.project)
+    pool = None
     try:
         assets = asset_files(site.templates_dir)
         with timed(report, "write"):
             report.bytes_written = write_pages(stage / "docs", pages, assets)
+        if alongside is not None:
+            # spawn, not fork: `csops serve` calls this from a process with server threads.
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            pending = pool.submit(_timed_call, alongside[0], stage, alongside[1])
         overrides = mkdocs_overrides(site, stage / "docs", stage / "site", nav, redirects, sorted(assets))
         with timed(report, "mkdocs"):
             run_mkdocs(site, overrides)
         with timed(report, "links"):
             require_working_links(stage / "site", site.site_url)
-        if after_build is not None:
-            after_build(stage)
+        if pool is not None:
+            result, seconds = pending.result()
+            report.timings["index (in parallel)"] = seconds
+            report.index = result
         swap_in(stage / "docs", site.docs_dir)
         swap_in(stage / "site", site.site_dir)
-        if (stage / "index").is_dir():  # written by after_build: the search index goes live with its site
+        if (stage / "index").is_dir():  # written alongside: the search index goes live with its site
             swap_in(stage / "index", site.project / GENERATED_DIR / "index")
         report.pages = len(pages)
         report.site_dir = site.site_dir
         return report
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(stage, ignore_errors=True)
 
 

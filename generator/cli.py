@@ -75,13 +75,10 @@ def build_portal(project: Path, *, quiet: bool = False):
         pages = renderer.render_pages()
     nav = navigation(renderer.labels, list(portal.phases))
 
-    def write_search_index(stage: Path):
-        from .index import write_index
+    from .index import write_index
 
-        with timed(report, "index"):
-            report.index = write_index(stage, site.project / "build" / "index", portal, site.site_url, site.language)
-
-    build_site(site, pages, nav, redirect_map(portal), report, after_build=write_search_index)
+    index_job = (write_index, (site.project / "build" / "index", portal, site.site_url, site.language))
+    build_site(site, pages, nav, redirect_map(portal), report, alongside=index_job)
     return report
 
 
