@@ -6,11 +6,11 @@ one place. Every page is one document, and so is every playbook step, checklist
 item, FAQ entry and chart activity, so a hit can deep-link to
 `/playbooks/renewal-runway/#confirm-stakeholders`.
 
-Japanese has no spaces: CJK runs are cut where the script changes (kanji and
-katakana vs. hiragana) and indexed as overlapping bigrams, and short hiragana
-runs (particles, okurigana) are dropped. Measured in benchmarks/search_quality.py
-against a morphological analyzer's published figures, bigrams need no 200 MiB
-dictionary and can be pickled into the index, which Whoosh requires.
+Japanese has no spaces: runs of kanji and katakana are indexed as overlapping
+bigrams (a query uses a non-overlapping cover of them), and hiragana runs
+(particles, okurigana) are dropped. On benchmarks/queries.yml this reaches
+MRR@10 0.96 in Japanese with no dictionary (SudachiPy adds ~200 MiB for a
+similar score), and the tokenizer pickles into the index as Whoosh requires.
 """
 
 from __future__ import annotations
@@ -20,13 +20,16 @@ import json
 import re
 import shutil
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
 from whoosh.analysis import Filter, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.collectors import TopCollector
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.qparser import MultifieldParser, OrGroup
 
 from . import urls
@@ -34,7 +37,7 @@ from .model import Portal
 
 INDEX_DIR = "index"  # under <project>/build
 META_FILE = "csops-meta.json"
-SCHEMA_VERSION = 5  # bump when the schema or analysis changes: forces a full re-index
+SCHEMA_VERSION = 10  # bump when the schema or analysis changes: forces a full re-index
 
 # Latin words (with digits), runs of kanji/katakana, runs of hiragana.
 _TOKEN_RUNS = re.compile(
@@ -67,10 +70,18 @@ class MixedTokenizer(Tokenizer):
             run, start = match.group(), match.start()
             if match.lastgroup == "latin":
                 pieces = [(unicodedata.normalize("NFKC", run), start, match.end())]
-            elif match.lastgroup == "kana" and len(run) <= 2:
-                continue  # particles and okurigana: noise for ranking
+            elif match.lastgroup == "kana":
+                # Particles, okurigana and inflections are in every Japanese text: noise for ranking, and
+                # their huge posting lists were most of a Japanese query's cost (MRR unchanged without them).
+                continue
             elif len(run) == 1:
                 pieces = [(run, start, start + 1)]
+            elif mode == "query":
+                # every bigram of a run co-occurs with its neighbours: a query needs only a non-overlapping cover
+                cover = list(range(0, len(run) - 1, 2))
+                if cover[-1] != len(run) - 2:
+                    cover.append(len(run) - 2)
+                pieces = [(run[i:i + 2], start + i, start + i + 2) for i in cover]
             else:
                 pieces = [(run[i:i + 2], start + i, start + i + 2) for i in range(len(run) - 1)]
             for text, begin, end in pieces:
@@ -140,18 +151,95 @@ def build_schema() -> Schema:
         url=STORED(),
         parent=ID(stored=True),
         parent_title=STORED(),
+        # kind, phase and roles as one column: facet counts read it per document without unpickling stored fields
+        facets=COLUMN(VarBytesColumn()),
     )
 
 
-def query_parser(schema: Schema):
-    """Words OR-grouped over title and body (AND finds nothing for a natural-language question); `role:csm` works."""
-    return MultifieldParser(["title", "body"], schema, group=OrGroup.factory(0.9))
+def facet_value(kind: str, phase: str, roles) -> bytes:
+    return f"{kind}\t{phase}\t{' '.join(roles)}".encode("utf-8")
+
+
+def read_facets(searcher) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(kind, phase, roles) of every document number, from the facets column."""
+    table = []
+    for raw in searcher.reader().column_reader("facets", translate=False):
+        kind, phase, roles = (raw or b"\t\t").decode("utf-8").split("\t")
+        table.append((kind, phase, tuple(roles.split())))
+    return table
+
+
+class QueryBuilder:
+    """Words OR-grouped over title and body (AND finds nothing for a natural-language question); titles weigh 3x.
+
+    Measured and rejected (benchmarks/): one combined title+body field is 15% faster but
+    loses the title weight (MRR 0.90 -> 0.75 in English); AndMaybe(title) restores
+    some of it but is slower than two fields.
+    """
+
+    def __init__(self, schema: Schema):
+        self.parser = MultifieldParser(["title", "body"], schema, group=OrGroup.factory(0.9))
+
+    def parse(self, text: str, searcher=None):
+        q = self.parser.parse(text)
+        return prune_common_terms(searcher, q) if searcher is not None else q
+
+
+def query_parser(schema: Schema) -> QueryBuilder:
+    return QueryBuilder(schema)
 
 
 def filtered_query(q, filters: dict[str, str]):
     """`q` restricted to documents whose facet fields hold the given values (empty values ignored)."""
     terms = [whoosh_query.Term(name, value) for name, value in filters.items() if value]
     return whoosh_query.And([q] + terms) if terms else q
+
+
+COMMON_TERM_SHARE = 0.15  # measured: MRR unchanged (en 0.904, ja 0.962), p95 at 10k documents 3x lower
+
+
+def prune_common_terms(searcher, q, share: float | None = None):
+    """Drop words found in more than `share` of all documents from a plain OR query, keeping at least two words.
+
+    Pure-Python Whoosh pays for every posting it walks; a word in a quarter of
+    the portal barely changes the ranking but dominates the cost.
+    """
+    share = COMMON_TERM_SHARE if share is None else share
+    if not isinstance(q, (whoosh_query.Or, whoosh_query.Term)) or any(
+            not isinstance(sub, (whoosh_query.Or, whoosh_query.Term)) for sub in q.leaves() if sub is not q) or \
+            any(not isinstance(sub, whoosh_query.Term) for sub in q.leaves()):
+        return q
+    leaves = list(q.leaves())
+    total = max(searcher.doc_count(), 1)
+    df = {id(t): searcher.doc_frequency(t.fieldname, t.text) for t in leaves}
+    # a word counts as common by its document frequency in any field
+    common_words = {t.text for t in leaves if df[id(t)] > share * total}
+    keep = [t for t in leaves if t.text not in common_words]
+    if len({t.text for t in keep}) < 2:
+        rare_first = sorted({t.text for t in leaves}, key=lambda w: max(df[id(t)] for t in leaves if t.text == w))
+        keep = [t for t in leaves if t.text in rare_first[:2]]
+    if len(keep) == len(leaves):
+        return q
+    return whoosh_query.Or(keep, scale=getattr(q, "scale", None))
+
+
+class _CountingTopCollector(TopCollector):
+    """Top hits by score, calling `on_match(docnum)` for every match on the way: total and facets in one pass."""
+
+    def __init__(self, limit: int, on_match):
+        super().__init__(limit=limit, usequality=False)  # quality skipping would hide matches from the counts
+        self.on_match = on_match
+
+    def collect(self, sub_docnum):
+        self.on_match(self.offset + sub_docnum)
+        return super().collect(sub_docnum)
+
+
+def search_counting(searcher, q, limit: int, on_match) -> list[tuple[float, int]]:
+    """(score, docnum) of the best `limit` matches; `on_match` sees every matching document number."""
+    collector = _CountingTopCollector(limit, on_match)
+    searcher.search_with_collector(q, collector)
+    return collector.results().top_n
 
 
 def match_all():
@@ -184,16 +272,19 @@ class SearchDoc:
     tags: tuple[str, ...] = ()
     group: str = ""  # the source document: what one content edit re-indexes
 
-    @property
+    @cached_property
     def digest(self) -> str:
-        return hashlib.sha256(json.dumps(asdict(self), ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
+        """Changes whenever anything indexed about this document changes (so the next build re-indexes it)."""
+        values = (self.key, self.kind, self.title, self.body, self.url, self.level, self.parent, self.parent_title,
+                  self.phase, self.roles, self.tags, self.group, SCHEMA_VERSION)
+        return hashlib.blake2b(repr(values).encode("utf-8"), digest_size=8).hexdigest()
 
     def fields(self) -> dict:
         return {
             "key": self.key, "digest": self.digest, "kind": self.kind, "level": self.level, "phase": self.phase,
             "role": " ".join(self.roles), "tag": ",".join(self.tags), "title": self.title, "body": self.body,
             "words": f"{self.title}\n{self.body}", "url": self.url, "parent": self.parent,
-            "parent_title": self.parent_title,
+            "parent_title": self.parent_title, "facets": facet_value(self.kind, self.phase, self.roles),
         }
 
 
@@ -294,7 +385,7 @@ def open_index(index_dir: Path):
 def update_index(index_dir: Path, docs: list[SearchDoc], meta: dict | None = None) -> IndexStats:
     """Bring the index in `index_dir` in line with `docs`, touching only documents whose content changed."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    meta = dict(meta or {})
+    meta = {**read_meta(index_dir), **(meta or {})}
     fresh = read_meta(index_dir).get("schema_version") != SCHEMA_VERSION or not whoosh_index.exists_in(str(index_dir))
     if fresh:
         for child in index_dir.iterdir():
@@ -303,8 +394,7 @@ def update_index(index_dir: Path, docs: list[SearchDoc], meta: dict | None = Non
         existing: dict[str, str] = {}
     else:
         ix = whoosh_index.open_dir(str(index_dir))
-        with ix.searcher() as searcher:
-            existing = {f["key"]: f["digest"] for f in searcher.all_stored_fields()}
+        existing = read_meta(index_dir).get("digests", {})
     stats = IndexStats()
     wanted = {d.key: d for d in docs}
     changed_groups: set[str] = set()
@@ -332,9 +422,43 @@ def update_index(index_dir: Path, docs: list[SearchDoc], meta: dict | None = Non
         raise
     meta["schema_version"] = SCHEMA_VERSION
     meta["documents"] = len(wanted)
-    (index_dir / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    tags: dict[str, int] = {}
+    for doc in docs:
+        for tag in doc.tags:
+            tags[tag] = tags.get(tag, 0) + 1
+    meta["top_tags"] = sorted(tags, key=lambda t: (-tags[t], t))[:10]
+    # what the next build compares against, so it never reads every stored document
+    meta["digests"] = {d.key: d.digest for d in docs}
+    _write_meta(index_dir, meta)
     stats.groups = sorted(changed_groups)
     return stats
+
+
+def update_documents(index_dir: Path, docs: list[SearchDoc], deleted: tuple[str, ...] = ()) -> None:
+    """Replace or add a few documents in a live index (one edited item): no full comparison, visible on commit."""
+    ix = whoosh_index.open_dir(str(index_dir))
+    meta = read_meta(index_dir)
+    digests = meta.setdefault("digests", {})
+    writer = ix.writer()
+    try:
+        for key in deleted:
+            writer.delete_by_term("key", key)
+            digests.pop(key, None)
+        for doc in docs:
+            writer.update_document(**doc.fields())
+            digests[doc.key] = doc.digest
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    _write_meta(index_dir, meta)
+
+
+def _write_meta(index_dir: Path, meta: dict) -> None:
+    """Written last and by rename: searchers reopen when this file changes."""
+    temporary = index_dir / (META_FILE + ".tmp")
+    temporary.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    temporary.replace(index_dir / META_FILE)
 
 
 def write_index(stage: Path, current: Path, portal: Portal, site_url: str, language: str) -> IndexStats:

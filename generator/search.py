@@ -14,15 +14,16 @@ import os
 import re
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .index import INDEX_DIR, filtered_query, match_all, mixed_analyzer, open_index, query_parser, read_meta, terms_query
+from .index import INDEX_DIR, filtered_query, match_all, read_facets, search_counting, mixed_analyzer, open_index, query_parser, read_meta, terms_query
 from .urls import absolute_url
 
 MAX_QUERY_CHARS = 500
 PAGE_WEIGHT = 0.75
+CACHE_SIZE = 512
 MAX_TICKET_CHARS = 50_000
 FILTER_FIELDS = ("kind", "role", "phase", "tag")
 FACET_FIELDS = ("kind", "role", "phase")
@@ -94,12 +95,16 @@ def check_query(text: str, limit: int = MAX_QUERY_CHARS) -> str:
 class Searcher:
     """An open index; reopens itself when `csops build` swaps a new index in."""
 
-    def __init__(self, project: Path):
+    def __init__(self, project: Path, cache_size: int = CACHE_SIZE):
         self.project = Path(project)
+        self.cache_size = cache_size
         self.path = index_dir(self.project)
         self._lock = threading.Lock()
-        self._stamp = None
-        self._state = None
+        self._shared: tuple | None = None  # (stamp, facets, meta): the same for every thread
+        self._local = threading.local()  # Whoosh searchers are not thread-safe: one per thread
+        # Popular queries repeat (and the portal UI asks again as filters change): keep recent results
+        # per index generation; a new build changes the stamp, so nothing stale is ever served.
+        self._cache: OrderedDict = OrderedDict()
 
     # -- opening -------------------------------------------------------------------------------
     def _current_stamp(self):
@@ -110,36 +115,33 @@ class Searcher:
             raise IndexMissing(f"{self.path}: no search index; run `csops build` first") from None
 
     def _open(self):
+        """(searcher, parser, facets, meta) of the current index, reopened after a build swapped a new one in."""
         stamp = self._current_stamp()
-        if stamp == self._stamp and self._state is not None:
-            return self._state
+        state = getattr(self._local, "state", None)
+        if state is not None and self._local.stamp == stamp:
+            return state
+        ix = open_index(self.path)
+        searcher = ix.searcher()
         with self._lock:
-            if stamp != self._stamp or self._state is None:
-                ix = open_index(self.path)
-                searcher = ix.searcher()
-                facets = [None] * searcher.doc_count_all()
-                for docnum, stored in searcher.iter_docs():
-                    facets[docnum] = (stored.get("kind", ""), tuple((stored.get("role") or "").split()),
-                                      stored.get("phase", ""))
-                parser = query_parser(ix.schema)
-                meta = read_meta(self.path)
-                old = self._state
-                self._state = (searcher, parser, facets, meta)
-                self._stamp = stamp
-                if old is not None:
-                    old[0].close()
-        return self._state
+            if self._shared is None or self._shared[0] != stamp:
+                self._shared = (stamp, read_facets(searcher), read_meta(self.path))
+            _, facets, meta = self._shared
+        if state is not None:
+            state[0].close()
+        self._local.state = (searcher, query_parser(ix.schema), facets, meta)
+        self._local.stamp = stamp
+        return self._local.state
 
     @property
     def site_url(self) -> str:
         return self._open()[3].get("site_url", "")
 
     # -- querying ------------------------------------------------------------------------------
-    def parse(self, text: str):
+    def parse(self, text: str, searcher=None):
         _, parser, _, _ = self._open()
         text = _FIELD_SYNTAX.sub(lambda m: m.group(1).lower() + ":", text)
         try:
-            return parser.parse(text)
+            return parser.parse(text, searcher)
         except Exception as error:  # whoosh raises assorted errors on odd syntax
             raise QueryError(f"cannot parse query: {error}") from None
 
@@ -147,29 +149,48 @@ class Searcher:
                limit: int = 10, check: bool = True) -> SearchResult:
         text = check_query(text) if check else text
         searcher, _, facets, meta = self._open()
+        key = (self._local.stamp, text, kind, role, phase, tag, limit)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+        result = self._search(searcher, facets, meta, text, kind, role, phase, tag, limit)
+        with self._lock:
+            self._cache[key] = result
+            if len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return result
+
+    def _search(self, searcher, facets, meta, text, kind, role, phase, tag, limit) -> SearchResult:
         original = text
         text, inline = split_filters(text)
         kind, role, phase, tag = (inline.get("kind") or kind, inline.get("role") or role,
                                   inline.get("phase") or phase, inline.get("tag") or tag)
-        q = self.parse(text) if text else match_all()
+        q = self.parse(text, searcher) if text else match_all()
         filters = {"kind": kind, "role": role.lower(), "phase": phase, "tag": tag.lower()}
         combined = filtered_query(q, filters)
         filters = {k: v for k, v in filters.items() if v}
         limit = max(1, min(int(limit), 100))
-        results = searcher.search(combined, limit=max(limit * 3, 30), terms=True)
         counts = {name: Counter() for name in FACET_FIELDS}
-        unfiltered = searcher.search(q, limit=None, scored=False) if filters else results
-        for docnum in unfiltered.docs():
-            k, roles, ph = facets[docnum]
-            counts["kind"][k] += 1
-            counts["phase"][ph] += 1 if ph else 0
-            for r in roles:
-                counts["role"][r] += 1
+        total = 0
+
+        def on_match(docnum: int):
+            nonlocal total
+            total += 1
+            if not filters:
+                self._count(counts, facets[docnum])
+
+        top_n = search_counting(searcher, combined, max(limit * 3, 30), on_match)
+        if filters:  # facets of the query without filters: what each filter choice would give
+            for docnum in searcher.docs_for_query(q):
+                self._count(counts, facets[docnum])
         words = query_words(q)
         # A deep link answers better than the page around it: pages yield when an item scores close.
-        ranked = sorted(results, key=lambda r: -r.score * (PAGE_WEIGHT if r.get("level") == "page" else 1.0))
-        hits = [self._hit(r, words, meta.get("site_url", "")) for r in ranked[:limit]]
-        result = SearchResult(original, len(results), hits,
+        top = [(score, searcher.stored_fields(docnum)) for score, docnum in top_n]
+        ranked = sorted(top, key=lambda sf: -sf[0] * (PAGE_WEIGHT if sf[1].get("level") == "page" else 1.0))
+        hits = [self._hit(stored, score, words, meta.get("site_url", "")) for score, stored in ranked[:limit]]
+        result = SearchResult(original, total, hits,
                               {n: dict(sorted(((k, v) for k, v in c.items() if k and v), key=lambda kv: (-kv[1], kv[0])))
                                for n, c in counts.items()})
         result.did_you_mean = self.did_you_mean(text) if text else ""
@@ -177,10 +198,19 @@ class Searcher:
             result.suggestions = self.suggestions(text, result.did_you_mean)
         return result
 
-    def _hit(self, r, words: set[str], site_url: str) -> Hit:
+    @staticmethod
+    def _count(counts, facet):
+        kind, phase, roles = facet
+        counts["kind"][kind] += 1
+        if phase:
+            counts["phase"][phase] += 1
+        for role in roles:
+            counts["role"][role] += 1
+
+    def _hit(self, r: dict, score: float, words: set[str], site_url: str) -> Hit:
         body = r.get("body", "")
         return Hit(title=r["title"], kind=r["kind"], url=absolute_url(site_url, r["url"]), path="/" + r["url"],
-                   snippet=snippet(body, words) or html.escape(body[:160]), score=round(r.score, 3),
+                   snippet=snippet(body, words) or html.escape(body[:160]), score=round(score, 3),
                    parent_title=r.get("parent_title", ""), phase=r.get("phase", ""),
                    roles=(r.get("role") or "").split(), tags=[t for t in (r.get("tag") or "").split(",") if t])
 
@@ -188,16 +218,17 @@ class Searcher:
         """A corrected query when an English word is unknown to the index but close to one that is."""
         searcher, _, _, _ = self._open()
         plain = _FIELD_SYNTAX.sub(" ", text)
-        corrector = searcher.corrector("words")
+        corrector = None
         analyzer = mixed_analyzer()
         changed = False
 
         def fix(match: re.Match) -> str:
-            nonlocal changed
+            nonlocal changed, corrector
             word = match.group()
             stems = [t.text for t in analyzer(word)]
             if not stems or any(searcher.doc_frequency(f, s) for s in stems for f in ("title", "body")):
                 return word
+            corrector = corrector or searcher.corrector("words")
             options = corrector.suggest(word.lower(), limit=1, maxdist=2)
             if options:
                 changed = True
@@ -209,13 +240,9 @@ class Searcher:
 
     def suggestions(self, text: str, corrected: str) -> list[str]:
         """What to try when nothing matched: the correction, then the broadest single words, then tags."""
-        searcher, _, _, _ = self._open()
+        meta = self._open()[3]
         tips = [corrected] if corrected else []
-        tags = Counter()
-        for stored in searcher.all_stored_fields():
-            tags.update(t for t in (stored.get("tag") or "").split(",") if t)
-        tips += [f"tag:{t}" for t, _ in tags.most_common(5)]
-        return tips
+        return tips + [f"tag:{t}" for t in meta.get("top_tags", [])[:5]]
 
     def suggest_for_ticket(self, text: str, limit: int = 5) -> list[Hit]:
         """Runbook links most related to a ticket: its most distinctive words, OR-ed and ranked."""
@@ -237,8 +264,9 @@ class Searcher:
         if not best:
             return []
         q = terms_query(best, {"title": 3.0, "body": 1.0})
-        results = searcher.search(q, limit=limit, terms=True)
-        return [self._hit(r, set(best), meta.get("site_url", "")) for r in results]
+        results = searcher.search(q, limit=limit)
+        return [self._hit(searcher.stored_fields(docnum), score, set(best), meta.get("site_url", ""))
+                for score, docnum in results.top_n]
 
 
 _FILTER_SYNTAX = re.compile(r"(?<![\w:])(kind|role|phase|tag):(\"[^\"]*\"|\S+)", re.IGNORECASE)
