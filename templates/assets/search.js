@@ -1,0 +1,172 @@
+/* Portal search through the csops search API, inside Material's header search box.
+ *
+ * When the site is served with the API (`csops serve`, or generator.server behind a
+ * production server), typing in the header box shows step-level hits with snippets and
+ * kind / role / phase filters from GET /api/search. On static hosting /api/health does
+ * not answer, nothing here activates, and Material's client-side search works as before.
+ */
+(function () {
+  "use strict";
+  if (window.__csopsSearch) return;
+  window.__csopsSearch = true;
+
+  var config = {};
+  try { config = JSON.parse(document.getElementById("__config").textContent); } catch (e) { /* defaults */ }
+  var base = new URL(config.base || ".", location.href);
+  var api = new URL("api/", base);
+  var ja = (document.documentElement.lang || "").indexOf("ja") === 0;
+  var T = ja ? {
+    hits: function (n) { return n + " 件"; }, none: function (q) { return "「" + q + "」に一致する項目はありません。"; },
+    mean: "もしかして:", try_: "こちらもお試しください:", kind: "種類", role: "ロール", phase: "フェーズ", clear: "絞り込みを解除",
+    kinds: { playbook: "プレイブック", step: "ステップ", checklist: "チェックリスト", faq: "FAQ", chart: "RACI表", role: "ロール" }
+  } : {
+    hits: function (n) { return n === 1 ? "1 hit" : n + " hits"; }, none: function (q) { return "No hits for \u201c" + q + "\u201d."; },
+    mean: "Did you mean:", try_: "Try:", kind: "Kind", role: "Role", phase: "Phase", clear: "Clear filters",
+    kinds: { playbook: "Playbook", step: "Step", checklist: "Checklist", faq: "FAQ", chart: "RACI chart", role: "Role" }
+  };
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];
+      else if (k === "html") node.innerHTML = attrs[k];  // only the API's snippets: escaped text plus <mark>
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+    return node;
+  }
+
+  function start() {
+    var input = document.querySelector(".md-search__input");
+    var wrap = document.querySelector(".md-search__scrollwrap");
+    if (!input || !wrap) return;
+    var panel = el("div", { "class": "csops-search", "data-csops-search": "" });
+    wrap.insertBefore(panel, wrap.firstChild);
+    document.body.classList.add("csops-api-search");
+
+    var filters = { kind: "", role: "", phase: "" };
+    var timer = null, seq = 0, last = null;
+
+    function query(q) {
+      var id = ++seq;
+      var params = new URLSearchParams({ q: q, limit: "20" });
+      Object.keys(filters).forEach(function (k) { if (filters[k]) params.set(k, filters[k]); });
+      fetch(new URL("search?" + params, api), { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
+        .then(function (res) { if (id === seq) render(q, res.ok ? res.data : null, res.ok ? "" : res.data.error); })
+        .catch(function () { /* keep what is shown */ });
+    }
+
+    function schedule() {
+      clearTimeout(timer);
+      var q = input.value.trim();
+      if (!q) { panel.replaceChildren(); last = null; return; }
+      timer = setTimeout(function () { query(q); }, 120);
+    }
+
+    function link(path) { return new URL(path.replace(/^\//, ""), base).href; }
+
+    function retry(text) {
+      return el("button", { type: "button", "class": "csops-search__retry", text: text });
+    }
+
+    function facetGroup(name, counts) {
+      var names = Object.keys(counts || {});
+      if (!names.length) return null;
+      var buttons = names.map(function (value) {
+        var label = name === "kind" ? (T.kinds[value] || value) : value;
+        var active = filters[name] === value;
+        var b = el("button", { type: "button", "class": "csops-facet" + (active ? " csops-facet--active" : ""),
+          "data-facet": name, "data-value": value, "aria-pressed": String(active) },
+          [document.createTextNode(label + " "), el("span", { "class": "csops-facet__count", text: String(counts[value]) })]);
+        b.addEventListener("click", function (event) {
+          event.preventDefault();
+          filters[name] = active ? "" : value;
+          query(input.value.trim());
+        });
+        return b;
+      });
+      return el("div", { "class": "csops-facets__group", role: "group", "aria-label": T[name] },
+        [el("span", { "class": "csops-facets__label", text: T[name] })].concat(buttons));
+    }
+
+    function render(q, data, error) {
+      last = data;
+      var parts = [];
+      if (error) {
+        parts.push(el("p", { "class": "csops-search__meta csops-search__error", text: error }));
+        panel.replaceChildren.apply(panel, parts);
+        return;
+      }
+      parts.push(el("p", { "class": "csops-search__meta", text: data.hits.length ? T.hits(data.total) : T.none(q) }));
+      if (data.did_you_mean) {
+        var fix = retry(data.did_you_mean);
+        fix.addEventListener("click", function () { input.value = data.did_you_mean; query(data.did_you_mean); });
+        parts.push(el("p", { "class": "csops-search__mean" }, [document.createTextNode(T.mean + " "), fix]));
+      }
+      if (!data.hits.length && data.suggestions && data.suggestions.length) {
+        var tips = data.suggestions.filter(function (s) { return s !== data.did_you_mean; }).map(function (s) {
+          var b = retry(s);
+          b.addEventListener("click", function () { input.value = s; query(s); });
+          return b;
+        });
+        parts.push(el("p", { "class": "csops-search__mean" }, [document.createTextNode(T.try_ + " ")].concat(tips)));
+      }
+      var active = Object.keys(filters).some(function (k) { return filters[k]; });
+      var groups = ["kind", "role", "phase"].map(function (n) { return facetGroup(n, data.facets[n]); });
+      if (active) {
+        var clear = el("button", { type: "button", "class": "csops-facet csops-facet--clear", text: T.clear });
+        clear.addEventListener("click", function (event) {
+          event.preventDefault();
+          filters = { kind: "", role: "", phase: "" };
+          query(input.value.trim());
+        });
+        groups.push(clear);
+      }
+      parts.push(el("div", { "class": "csops-facets" }, groups));
+      parts.push(el("ol", { "class": "csops-hits" }, data.hits.map(function (hit) {
+        var a = el("a", { "class": "csops-hit", href: link(hit.path), "data-url": hit.url }, [
+          el("span", { "class": "csops-hit__kind", text: T.kinds[hit.kind] || hit.kind }),
+          hit.parent_title ? el("span", { "class": "csops-hit__parent", text: hit.parent_title + " \u203a " }) : null,
+          el("span", { "class": "csops-hit__title", text: hit.title }),
+          el("span", { "class": "csops-hit__snippet", html: hit.snippet })
+        ]);
+        a.addEventListener("click", function () { opened(q, hit.path); });
+        return el("li", {}, [a]);
+      })));
+      panel.replaceChildren.apply(panel, parts);
+    }
+
+    function opened(q, path) {
+      var body = JSON.stringify({ q: q, url: path });
+      try {
+        navigator.sendBeacon(new URL("click", api), new Blob([body], { type: "application/json" }));
+      } catch (e) { /* the click log is best effort */ }
+      var toggle = document.getElementById("__search");
+      if (toggle && toggle.checked) {  // close the search overlay: a hit on this page only changes the #anchor
+        toggle.checked = false;
+        toggle.dispatchEvent(new Event("change"));
+      }
+    }
+
+    input.addEventListener("input", schedule);
+    // Enter opens the first hit (Material would open its own, hidden, first result).
+    input.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
+      var first = panel.querySelector(".csops-hit");
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      if (first) first.click();
+    }, true);
+    if (input.value.trim()) schedule();
+  }
+
+  fetch(new URL("health", api), { headers: { Accept: "application/json" } })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (data) {
+      if (!data || !data.ok) return;
+      if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+      else start();
+    })
+    .catch(function () { /* static hosting: Material's client-side search stays */ });
+})();

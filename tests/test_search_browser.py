@@ -1,0 +1,157 @@
+"""The portal's own search box in headless Chromium: served with the API it shows step-level hits, snippets and
+facet filters from /api/search and clicks through to the anchor; on static hosting Material's search remains."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, copy_bundled
+from generator.cli import build_portal
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CSOPS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+CSOPS = Path(sys.executable).with_name("csops")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module", params=["en", "ja"])
+def served(request, tmp_path_factory):
+    """`csops serve` (site + API) on a free 127.0.0.1 port, for the English portal and the Japanese example."""
+    source = REPO if request.param == "en" else REPO / "examples/ja"
+    project = copy_bundled(tmp_path_factory.mktemp(f"serve-{request.param}"), source)
+    port = free_port()
+    process = subprocess.Popen([str(CSOPS), "serve", "--no-reload", "--project", str(project), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(url + "api/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.time() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail("csops serve did not come up:\n" + process.stdout.read().decode(errors="replace"))
+        time.sleep(0.3)
+    yield request.param, url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+CASES = {
+    "en": ("confirm the stakeholders before renewal", "Confirm the stakeholders",
+           "playbooks/renewal-runway/#confirm-stakeholders"),
+    "ja": ("解約の予兆が出たら", "解約の予兆が出たらどうすればいいですか", "faq/health-and-risk/#churn-signs"),
+}
+
+
+def type_query(page, text: str):
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").fill(text)
+
+
+def test_header_search_shows_step_hits_with_snippets_and_facets_then_opens_the_anchor(served, page):
+    language, url = served
+    query, title, target = CASES[language]
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, query)
+    first = page.locator(".csops-hit").first
+    first.wait_for()
+    assert title in first.locator(".csops-hit__title").inner_text()
+    assert first.locator(".csops-hit__snippet mark").count() > 0
+    assert page.locator(".md-search-result").is_hidden()  # Material's own list gives way
+    for facet in ("kind", "role"):
+        assert page.locator(f".csops-facet[data-facet={facet}]").count() > 0
+    first.click()
+    page.wait_for_url(f"**/{target}")
+    assert page.evaluate("location.hash") == "#" + target.split("#")[1]
+    assert page.locator(f"[id='{target.split('#')[1]}']").is_visible()
+
+
+def test_facet_filter_narrows_hits_and_clears(served, page):
+    language, url = served
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, "renewal" if language == "en" else "更新")
+    page.locator(".csops-hit").first.wait_for()
+    faq = page.locator(".csops-facet[data-facet=kind][data-value=faq]")
+    expected = int(faq.locator(".csops-facet__count").inner_text())
+    faq.click()
+    page.wait_for_selector(".csops-facet--active[data-value=faq]")
+    kinds = set(page.locator(".csops-hit__kind").all_inner_texts())
+    assert kinds == {"FAQ"}
+    assert page.locator(".csops-hit").count() == min(expected, 20)
+    page.locator(".csops-facet--clear").click()
+    page.wait_for_selector(".csops-facet--active", state="detached")
+    assert len(set(page.locator(".csops-hit__kind").all_inner_texts())) > 1
+
+
+def test_typo_offers_did_you_mean(served, page):
+    language, url = served
+    if language != "en":
+        pytest.skip("did-you-mean corrects English words")
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, "stakeholdrs")
+    fix = page.locator(".csops-search__retry").first
+    fix.wait_for()
+    assert fix.inner_text() == "stakeholders"
+    fix.click()
+    page.locator(".csops-hit").first.wait_for()
+    assert page.locator(".md-search__input").input_value() == "stakeholders"
+
+
+def test_static_hosting_keeps_materials_search(tmp_path, page):
+    project = copy_bundled(tmp_path / "static")
+    build_portal(project)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(project / "site"))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_port}/")
+        type_query(page, "stakeholders")
+        page.locator(".md-search-result__item").first.wait_for()
+        assert page.locator(".csops-search").count() == 0
+        assert page.locator("body.csops-api-search").count() == 0
+    finally:
+        server.shutdown()
