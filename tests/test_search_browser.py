@@ -140,18 +140,30 @@ def test_typo_offers_did_you_mean(served, page):
     assert page.locator(".md-search__input").input_value() == "stakeholders"
 
 
-def test_static_hosting_keeps_materials_search(tmp_path, page):
-    project = copy_bundled(tmp_path / "static")
+@pytest.mark.parametrize("language, query, target", [
+    ("en", "stakeholders", "playbooks/renewal-runway/#confirm-stakeholders"),
+    # Chromium compiles the Japanese separator (with lookbehind) and Material's TinySegmenter splits the query
+    ("ja", "解約の予兆", "faq/health-and-risk/#churn-signs"),
+])
+def test_static_hosting_keeps_materials_search(tmp_path, page, language, query, target):
+    project = copy_bundled(tmp_path / "static", REPO if language == "en" else REPO / "examples/ja")
     build_portal(project)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(project / "site"))
     handler.log_message = lambda *a: None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     try:
         page.goto(f"http://127.0.0.1:{server.server_port}/")
-        type_query(page, "stakeholders")
+        type_query(page, query)
         page.locator(".md-search-result__item").first.wait_for()
+        # Material adds ?h=<terms> for highlighting; compare path and anchor
+        links = page.locator(".md-search-result__link").evaluate_all(
+            "links => links.map(a => new URL(a.href).pathname + new URL(a.href).hash)")
+        assert any(link.endswith(target) for link in links[:10]), links[:10]
         assert page.locator(".csops-search").count() == 0
         assert page.locator("body.csops-api-search").count() == 0
+        assert errors == []
     finally:
         server.shutdown()
