@@ -45,7 +45,10 @@ def _terminal(snippet_html: str) -> str:
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="How many hits to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print hits, facets and suggestions as JSON.")
 def search(query, project: Path, kind: str, role: str, phase: str, tag: str, limit: int, as_json: bool):
-    """Search the built portal; hits deep-link to the step or entry. Field syntax works: role:csm renewal."""
+    """Search the built portal; hits deep-link to the step or entry. Field syntax works: role:csm renewal.
+
+    Exits 1 when nothing matches (like grep), after printing suggestions.
+    """
     result = _run(_open(project), " ".join(query), kind=kind, role=role, phase=phase, tag=tag, limit=limit)
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))

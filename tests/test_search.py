@@ -114,3 +114,24 @@ def test_failed_build_leaves_the_old_index_serving(tmp_path):
     path.write_text(text, encoding="utf-8")
     assert cli("build", "--project", project).exit_code == 1
     assert searcher.search("wombat").total == 0 and searcher.search("renewal").total == before
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+QUERY_TEXT = st.lists(st.sampled_from(list('abrenwl 更新解約"()[]{}:*?~^+-\\!&|/') + [" role:", " kind:", " AND ", " OR ", " NOT "]),
+                      max_size=30).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.one_of(QUERY_TEXT, st.text(max_size=60)))
+def test_any_text_gives_hits_or_a_query_error(built_bundled, text):
+    searcher = _SEARCHERS.setdefault(str(built_bundled), Searcher(built_bundled))
+    try:
+        result = searcher.search(text)
+    except QueryError as error:
+        assert str(error)
+    else:
+        assert result.total >= len(result.hits)
+
+
+_SEARCHERS: dict[str, Searcher] = {}
