@@ -229,6 +229,7 @@ def main() -> int:
         print(f"one-document update visible to the open searcher: {visible}, {update_ms:.0f} ms   [target <= 100 ms]")
         # The build's path: compare every document's digest, re-index only what changed.
         changed = list(docs)
+        changed[1234] = edited
         changed[4321] = dataclasses.replace(docs[4321], body=docs[4321].body + " wombat")
         start = time.perf_counter()
         stats = update_index(index_dir, changed, {"site_url": "https://portal.example.com/", "language": "en"})
