@@ -193,7 +193,7 @@ class Searcher:
         result = SearchResult(original, total, hits,
                               {n: dict(sorted(((k, v) for k, v in c.items() if k and v), key=lambda kv: (-kv[1], kv[0])))
                                for n, c in counts.items()})
-        result.did_you_mean = self.did_you_mean(text) if text else ""
+        result.did_you_mean = self.did_you_mean(original) if text else ""
         if not hits:
             result.suggestions = self.suggestions(text, result.did_you_mean)
         return result
@@ -217,7 +217,6 @@ class Searcher:
     def did_you_mean(self, text: str) -> str:
         """A corrected query when an English word is unknown to the index but close to one that is."""
         searcher, _, _, _ = self._open()
-        plain = _FIELD_SYNTAX.sub(" ", text)
         corrector = None
         analyzer = mixed_analyzer()
         changed = False
@@ -235,8 +234,13 @@ class Searcher:
                 return options[0]
             return word
 
-        corrected = _ASCII_WORD.sub(fix, plain)
-        return re.sub(r"\s+", " ", corrected).strip() if changed else ""
+        # correct the words, keep filters (role:csm) and field names (title:) as typed
+        pieces, cursor = [], 0
+        for match in re.finditer(_FILTER_SYNTAX.pattern + r"|\b(?:title|body):", text, re.IGNORECASE):
+            pieces += [_ASCII_WORD.sub(fix, text[cursor:match.start()]), match.group()]
+            cursor = match.end()
+        pieces.append(_ASCII_WORD.sub(fix, text[cursor:]))
+        return re.sub(r"\s+", " ", "".join(pieces)).strip() if changed else ""
 
     def suggestions(self, text: str, corrected: str) -> list[str]:
         """What to try when nothing matched: the correction, then the broadest single words, then tags."""

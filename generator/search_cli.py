@@ -73,8 +73,12 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
 @click.argument("query", nargs=-1, required=True)
 @PROJECT_OPTION
 def link(query, project: Path):
-    """Print only the best matching URL, for pasting into a ticket."""
-    result = _run(_open(project), " ".join(query), limit=1)
+    """Print only the best matching URL, for pasting into a ticket (a typo is corrected if that finds one)."""
+    searcher = _open(project)
+    result = _run(searcher, " ".join(query), limit=1)
+    if not result.hits and result.did_you_mean:
+        click.echo(f"(no hits for {result.query!r}; showing {result.did_you_mean!r})", err=True)
+        result = _run(searcher, result.did_you_mean, limit=1)
     if not result.hits:
         message = f"no hits for {result.query!r}"
         if result.did_you_mean:

@@ -135,3 +135,13 @@ def test_any_text_gives_hits_or_a_query_error(built_bundled, text):
 
 
 _SEARCHERS: dict[str, Searcher] = {}
+
+
+def test_did_you_mean_keeps_filters(built_bundled):
+    assert Searcher(built_bundled).search("role:csm renwal").did_you_mean == "role:csm renewal"
+
+
+def test_link_corrects_a_typo_when_nothing_matches(built_bundled):
+    out = CliRunner().invoke(main, ["link", "--project", str(built_bundled), "renwal stakeholdrs"])
+    assert out.stdout == "https://cs-portal.example.com/playbooks/renewal-runway/#confirm-stakeholders\n"
+    assert "showing 'renewal stakeholders'" in out.stderr
