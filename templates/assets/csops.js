@@ -1,0 +1,447 @@
+/* csops-portal in the reader's browser: checklist progress, due dates and .ics plans, copy-link
+ * controls, RACI role filter and segment switch.
+ *
+ * Pages carry only inert hooks (data-* attributes survive the HTML sanitiser, buttons and inputs
+ * are built here), and everything a reader does is kept in localStorage, so the site works from
+ * any static file server. Material's instant navigation swaps pages without a reload, so setup
+ * runs on every `document$` emission when it exists.
+ */
+(function () {
+  "use strict";
+
+  var STORE = "csops:";
+  var DEFAULT_LABELS = {
+    copy_link: "Copy link", copy_ticket: "Copy for ticket", copied: "Copied",
+    start_date: "Start date", download_ics: "Download calendar (.ics)", reset: "Reset progress",
+    progress: "Progress", changed_since_ticked: "changed since you ticked it", filter_role: "Show role",
+    all_roles: "All roles", segments: "Segments", all_segments: "All segments", due: "Due"
+  };
+
+  // -- small helpers ------------------------------------------------------------------------
+  function labels() {
+    var node = document.querySelector(".csops-labels[data-labels]");
+    var found = {};
+    try { found = node ? JSON.parse(node.getAttribute("data-labels")) : {}; } catch (e) { found = {}; }
+    return Object.assign({}, DEFAULT_LABELS, found);
+  }
+
+  function load(key, fallback) {
+    try {
+      var raw = window.localStorage.getItem(STORE + key);
+      return raw === null ? fallback : JSON.parse(raw);
+    } catch (e) { return fallback; }  // private mode or a corrupt entry: start fresh
+  }
+
+  function save(key, value) {
+    try {
+      if (value === null) window.localStorage.removeItem(STORE + key);
+      else window.localStorage.setItem(STORE + key, JSON.stringify(value));
+    } catch (e) { /* storage full or disabled: the page still works, it just forgets */ }
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function once(node, flag) {
+    if (node.hasAttribute("data-csops-ready" + flag)) return false;
+    node.setAttribute("data-csops-ready" + flag, "");
+    return true;
+  }
+
+  function announce(message) {
+    var live = document.querySelector(".csops-live");
+    if (!live) {
+      live = el("div", { "class": "csops-live", "aria-live": "polite", role: "status" });
+      document.body.appendChild(live);
+    }
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = message; }, 30);
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () { return legacyCopy(text); });
+    }
+    return Promise.resolve(legacyCopy(text));
+  }
+
+  function legacyCopy(text) {
+    var area = el("textarea", { readonly: "", "aria-hidden": "true", "class": "csops-offscreen" });
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } finally { area.remove(); }
+  }
+
+  function absoluteUrl(url) {
+    try { return new URL(url, window.location.href).href; } catch (e) { return url; }
+  }
+
+  function itemText(node) {
+    var clone = node.cloneNode(true);
+    clone.querySelectorAll(".csops-due, .csops-segment, .csops-changed, .task-list-control, .headerlink, .csops-date")
+      .forEach(function (n) { n.remove(); });
+    return clone.textContent.replace(/\s*—\s*→\s*$/, "").replace(/\s+/g, " ").trim();
+  }
+
+  // -- due offsets -> dates ------------------------------------------------------------------
+  function parseOffset(due) {
+    var match = /^T([+-])(\d+)([dw])$/.exec(due || "");
+    if (!match) return null;
+    var days = parseInt(match[2], 10) * (match[3] === "w" ? 7 : 1);
+    return match[1] === "-" ? -days : days;
+  }
+
+  function addDays(isoDate, days) {
+    var parts = isoDate.split("-").map(Number);
+    // UTC arithmetic: daylight-saving changes never shift a date by one.
+    var date = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2] + days));
+    return date.toISOString().slice(0, 10);
+  }
+
+  // -- checklists ----------------------------------------------------------------------------
+  function setupChecklists(L) {
+    var items = Array.prototype.slice.call(document.querySelectorAll(".csops-item[data-checklist][data-item]"));
+    if (!items.length) return;
+    var rows = items.map(function (marker) {
+      var li = marker.closest("li");
+      var box = li && li.querySelector("input[type=checkbox]");
+      return { marker: marker, li: li, box: box, checklist: marker.dataset.checklist, section: marker.dataset.section,
+               item: marker.dataset.item, hash: marker.dataset.hash };
+    }).filter(function (row) { return row.box; });
+
+    function state(checklist) { return load("checklist:" + checklist, {}); }
+
+    function render() {
+      rows.forEach(function (row) {
+        var ticked = state(row.checklist)[row.item];
+        var current = !!ticked && ticked.hash === row.hash;
+        row.box.checked = current;
+        row.li.classList.toggle("csops-done", current);
+        var note = row.li.querySelector(".csops-changed");
+        var changed = !!ticked && ticked.hash !== row.hash;
+        row.li.classList.toggle("csops-is-changed", changed);
+        if (changed && !note) {
+          note = el("span", { "class": "csops-changed" }, L.changed_since_ticked);
+          row.li.appendChild(note);
+        } else if (!changed && note) {
+          note.remove();
+        }
+      });
+      document.querySelectorAll(".csops-checklist-progress[data-checklist]").forEach(function (box) {
+        updateBar(box, rows.filter(function (r) { return r.checklist === box.dataset.checklist && visible(r.li); }));
+      });
+      document.querySelectorAll(".csops-section-progress[data-section]").forEach(function (box) {
+        updateBar(box, rows.filter(function (r) {
+          return r.checklist === box.dataset.checklist && r.section === box.dataset.section && visible(r.li);
+        }));
+      });
+    }
+
+    function visible(li) { return !li.classList.contains("csops-segment-hidden"); }
+
+    function updateBar(box, group) {
+      var done = group.filter(function (r) { return r.box.checked; }).length;
+      var total = group.length;
+      var bar = box.querySelector(".csops-bar");
+      if (!bar) return;
+      var percent = total ? Math.round((100 * done) / total) : 0;
+      bar.setAttribute("aria-valuenow", String(percent));
+      bar.setAttribute("aria-valuetext", done + " / " + total);
+      bar.querySelector(".csops-bar-fill").style.width = percent + "%";
+      box.querySelector(".csops-bar-count").textContent = done + " / " + total;
+      box.classList.toggle("csops-complete", total > 0 && done === total);
+    }
+
+    function buildBar(box, title) {
+      if (!once(box, "")) return;
+      var bar = el("div", { "class": "csops-bar", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",
+                            "aria-valuenow": "0", "aria-label": title });
+      bar.appendChild(el("div", { "class": "csops-bar-fill" }));
+      box.appendChild(bar);
+      box.appendChild(el("span", { "class": "csops-bar-count" }, ""));
+    }
+
+    document.querySelectorAll(".csops-checklist-progress[data-checklist]").forEach(function (box) {
+      var title = (document.querySelector("h1") || {}).textContent || "";
+      buildBar(box, L.progress + ": " + title.replace(/¶$/, "").trim());
+      if (!box.querySelector(".csops-reset")) {
+        var reset = el("button", { type: "button", "class": "md-button csops-reset" }, L.reset);
+        reset.addEventListener("click", function () {
+          save("checklist:" + box.dataset.checklist, null);
+          render();
+          announce(L.reset);
+        });
+        box.appendChild(reset);
+      }
+    });
+    document.querySelectorAll(".csops-section-progress[data-section]").forEach(function (box) {
+      var heading = box.previousElementSibling;
+      while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+      buildBar(box, L.progress + ": " + (heading ? heading.textContent.replace(/¶$/, "").trim() : box.dataset.section));
+    });
+
+    rows.forEach(function (row) {
+      if (!once(row.box, "")) return;
+      row.box.disabled = false;
+      row.box.removeAttribute("disabled");
+      row.box.setAttribute("aria-label", itemText(row.li));
+      row.li.classList.add("csops-tickable");
+      row.box.addEventListener("change", function () {
+        var current = state(row.checklist);
+        if (row.box.checked) current[row.item] = { hash: row.hash, at: new Date().toISOString().slice(0, 10) };
+        else delete current[row.item];
+        save("checklist:" + row.checklist, current);
+        render();
+      });
+    });
+    render();
+    // Instant navigation keeps `document` across pages: only the current page's handler may listen.
+    if (window.csopsSegmentHandler) document.removeEventListener("csops:segment", window.csopsSegmentHandler);
+    window.csopsSegmentHandler = render;
+    document.addEventListener("csops:segment", render);
+  }
+
+  // -- start date -> dates, and the .ics plan --------------------------------------------------
+  function planEntries() {
+    var page = window.location.href.split("#")[0];
+    var entries = [];
+    document.querySelectorAll(".csops-item[data-due]").forEach(function (marker) {
+      var li = marker.closest("li");
+      if (li && li.classList.contains("csops-segment-hidden")) return;
+      entries.push({ due: marker.dataset.due, title: itemText(li || marker), url: page + "#" + marker.dataset.item });
+    });
+    document.querySelectorAll(".csops-step-meta[data-due]").forEach(function (meta) {
+      if (meta.closest(".csops-segment-hidden")) return;
+      entries.push({ due: meta.dataset.due, title: meta.dataset.title, url: absoluteUrl(meta.dataset.url) });
+    });
+    return entries;
+  }
+
+  function icsEscape(text) {
+    return String(text).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n");
+  }
+
+  function icsFold(line) {
+    // RFC 5545: lines longer than 75 octets continue on the next line after a space.
+    var out = [], bytes = 0, current = "";
+    Array.from(line).forEach(function (ch) {
+      var size = new TextEncoder().encode(ch).length;
+      if (bytes + size > 73) { out.push(current); current = " "; bytes = 1; }
+      current += ch; bytes += size;
+    });
+    out.push(current);
+    return out.join("\r\n");
+  }
+
+  function buildIcs(planId, start, entries) {
+    var stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+    var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//csops-portal//plan//EN", "CALSCALE:GREGORIAN"];
+    entries.forEach(function (entry, index) {
+      var offset = parseOffset(entry.due);
+      if (offset === null) return;
+      var day = addDays(start, offset);
+      lines.push("BEGIN:VEVENT",
+        "UID:" + icsEscape(planId.replace(/[^a-z0-9-]/gi, "-") + "-" + index + "-" + day) + "@csops-portal",
+        "DTSTAMP:" + stamp,
+        "DTSTART;VALUE=DATE:" + day.replace(/-/g, ""),
+        "DTEND;VALUE=DATE:" + addDays(day, 1).replace(/-/g, ""),
+        "SUMMARY:" + icsEscape(entry.title),
+        "DESCRIPTION:" + icsEscape(entry.due + " — " + entry.url),
+        "URL:" + entry.url,
+        "END:VEVENT");
+    });
+    lines.push("END:VCALENDAR");
+    return lines.map(icsFold).join("\r\n") + "\r\n";
+  }
+
+  function setupPlans(L) {
+    document.querySelectorAll(".csops-plan[data-plan]").forEach(function (plan) {
+      if (!once(plan, "")) return;
+      var key = "plan:" + plan.dataset.plan;
+      var inputId = "csops-start-" + plan.dataset.plan.replace(/[^a-z0-9-]/gi, "-");
+      var label = el("label", { "for": inputId }, (plan.dataset.anchor || L.start_date) + " ");
+      var input = el("input", { type: "date", id: inputId, "class": "csops-start" });
+      input.value = load(key, "") || "";
+      var button = el("button", { type: "button", "class": "md-button csops-ics" }, L.download_ics);
+      plan.appendChild(label);
+      plan.appendChild(input);
+      plan.appendChild(button);
+
+      function show() {
+        var start = input.value;
+        button.disabled = !start;
+        document.querySelectorAll(".csops-due[data-due]").forEach(function (badge) {
+          var date = badge.querySelector(".csops-date");
+          var offset = parseOffset(badge.dataset.due);
+          if (!start || offset === null) { if (date) date.remove(); return; }
+          if (!date) { date = el("time", { "class": "csops-date" }); badge.appendChild(date); }
+          var day = addDays(start, offset);
+          date.setAttribute("datetime", day);
+          date.textContent = day;
+        });
+      }
+      input.addEventListener("change", function () { save(key, input.value || null); show(); });
+      button.addEventListener("click", function () {
+        if (!input.value) return;
+        var ics = buildIcs(plan.dataset.plan, input.value, planEntries());
+        var link = el("a", { download: plan.dataset.plan.split(":").pop() + ".ics",
+                             href: URL.createObjectURL(new Blob([ics], { type: "text/calendar;charset=utf-8" })) });
+        document.body.appendChild(link);
+        link.click();
+        window.setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+      });
+      show();
+    });
+  }
+
+  // -- copy link / copy for ticket on every playbook step ----------------------------------------
+  function setupSteps(L) {
+    document.querySelectorAll(".csops-step-meta[data-url]").forEach(function (meta) {
+      if (!once(meta, "")) return;
+      var url = absoluteUrl(meta.dataset.url);
+      var tools = el("span", { "class": "csops-copy" });
+      [["copy_link", url], ["copy_ticket", "[" + meta.dataset.title + "](" + url + ")"]].forEach(function (pair) {
+        var button = el("button", { type: "button", "class": "csops-copy-" + pair[0].split("_")[1],
+                                    "data-copy": pair[1], title: pair[1] }, L[pair[0]]);
+        button.addEventListener("click", function () {
+          copyText(pair[1]).then(function () {
+            button.classList.add("csops-copied");
+            announce(L.copied + ": " + pair[1]);
+            window.setTimeout(function () { button.classList.remove("csops-copied"); }, 1500);
+          });
+        });
+        tools.appendChild(button);
+      });
+      meta.appendChild(tools);
+    });
+  }
+
+  // -- RACI matrix: show one role ---------------------------------------------------------------
+  function setupRaci(L) {
+    document.querySelectorAll(".csops-raci-filter[data-roles]").forEach(function (filter) {
+      if (!once(filter, "")) return;
+      var matrix = filter.parentElement.querySelector(".csops-raci-matrix table");
+      if (!matrix) return;
+      var roles = filter.dataset.roles.split(/\s+/).filter(Boolean);
+      var headers = Array.prototype.slice.call(matrix.querySelectorAll("thead th")).slice(1);
+      var group = el("div", { role: "group", "aria-label": L.filter_role, "class": "csops-chips" });
+      filter.appendChild(el("span", { "class": "csops-filter-label", "aria-hidden": "true" }, L.filter_role + ":"));
+      filter.appendChild(group);
+
+      function choose(role) {
+        var column = roles.indexOf(role) + 1;  // 0 = the activity column
+        group.querySelectorAll("button").forEach(function (b) {
+          b.setAttribute("aria-pressed", String(b.dataset.role === (role || "")));
+        });
+        matrix.querySelectorAll("tr").forEach(function (tr) {
+          var cells = tr.children;
+          var holds = false;
+          for (var i = 1; i < cells.length; i++) {
+            var show = !role || i === column;
+            cells[i].hidden = !show;
+            if (i === column && cells[i].textContent.trim()) holds = true;
+          }
+          if (tr.parentElement.tagName === "TBODY") tr.hidden = !!role && !holds;
+        });
+        matrix.classList.toggle("csops-filtered", !!role);
+        save("raci-role", role || null);
+      }
+
+      var names = [L.all_roles].concat(headers.map(function (th) { return th.textContent.trim(); }));
+      [""].concat(roles).forEach(function (role, index) {
+        var button = el("button", { type: "button", "class": "csops-chip", "data-role": role, "aria-pressed": "false" },
+                        names[index] || role);
+        button.addEventListener("click", function () { choose(role); });
+        group.appendChild(button);
+      });
+      var remembered = load("raci-role", "");
+      choose(roles.indexOf(remembered) >= 0 ? remembered : "");
+    });
+  }
+
+  // -- segments: one switch for segment-marked steps/items and the per-segment tabs ----------------
+  function setupSegments(L) {
+    document.querySelectorAll(".csops-segment-switch[data-segments]").forEach(function (box) {
+      if (!once(box, "")) return;
+      var segments = {};
+      try { segments = JSON.parse(box.dataset.segments); } catch (e) { return; }
+      var group = el("div", { role: "group", "aria-label": L.segments, "class": "csops-chips" });
+      box.appendChild(el("span", { "class": "csops-filter-label", "aria-hidden": "true" }, L.segments + ":"));
+      box.appendChild(group);
+
+      function choose(segment) {
+        group.querySelectorAll("button").forEach(function (b) {
+          b.setAttribute("aria-pressed", String(b.dataset.segment === segment));
+        });
+        // Checklist items: hide the <li>; playbook steps: hide the step heading and everything up to the next one.
+        document.querySelectorAll(".csops-item[data-segments]").forEach(function (marker) {
+          var li = marker.closest("li");
+          var applies = !segment || marker.dataset.segments.split(" ").indexOf(segment) >= 0;
+          if (li) li.classList.toggle("csops-segment-hidden", !applies);
+        });
+        document.querySelectorAll(".csops-step-meta").forEach(function (meta) {
+          var list = (meta.dataset.segments || "").split(" ").filter(Boolean);
+          var applies = !segment || !list.length || list.indexOf(segment) >= 0;
+          stepNodes(meta).forEach(function (node) { node.classList.toggle("csops-segment-hidden", !applies); });
+        });
+        if (segment && segments[segment]) selectTabs(segments[segment]);
+        save("segment", segment || null);
+        document.dispatchEvent(new CustomEvent("csops:segment"));
+      }
+
+      var ids = [""].concat(Object.keys(segments));
+      ids.forEach(function (id) {
+        var button = el("button", { type: "button", "class": "csops-chip", "data-segment": id, "aria-pressed": "false" },
+                        id ? segments[id] : L.all_segments);
+        button.addEventListener("click", function () { choose(id); });
+        group.appendChild(button);
+      });
+      var remembered = load("segment", "");
+      choose(ids.indexOf(remembered) >= 0 ? remembered : "");
+    });
+  }
+
+  function stepNodes(meta) {
+    var heading = meta.previousElementSibling;
+    while (heading && heading.tagName !== "H3") heading = heading.previousElementSibling;
+    if (!heading) return [meta];
+    var nodes = [heading];
+    for (var node = heading.nextElementSibling; node && !/^H[1-3]$/.test(node.tagName); node = node.nextElementSibling) {
+      nodes.push(node);
+    }
+    return nodes;
+  }
+
+  function selectTabs(name) {
+    document.querySelectorAll(".tabbed-set").forEach(function (set) {
+      set.querySelectorAll(".tabbed-labels > label").forEach(function (label) {
+        if (label.textContent.trim() !== name) return;
+        var input = document.getElementById(label.getAttribute("for"));
+        if (input && !input.checked) input.checked = true;
+      });
+    });
+  }
+
+  // -- entry point ------------------------------------------------------------------------------
+  function setup() {
+    var L = labels();
+    setupSegments(L);  // first: checklist progress and plans count only the visible segment
+    setupChecklists(L);
+    setupPlans(L);
+    setupSteps(L);
+    setupRaci(L);
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(setup);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

@@ -1,0 +1,214 @@
+"""Shared pieces of the browser tests: Debian's Chromium via Playwright, built sites served on 127.0.0.1.
+
+Imported by tests/test_browser_*.py (fixtures are picked up from the importing module).
+Browsers cannot be downloaded here, so Playwright drives /usr/bin/chromium; the extra flags
+stop it from reaching for the network, which hangs on a closed machine.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO, copy_bundled, make_project
+from generator.cli import main
+
+CHROMIUM = os.environ.get("CSOPS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+ARTIFACTS = REPO / "test-artifacts"
+AXE_DIR = REPO / ".cache" / "axe"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+DEMO_MKDOCS = """\
+site_name: Demo portal
+site_url: https://portal.example.com/
+docs_dir: build/docs
+theme:
+  name: material
+  language: en
+  features: [navigation.instant, content.tooltips, content.tabs.link]
+plugins:
+  - search
+"""
+
+DEMO_FILES = {
+    "content/settings.yml": """\
+        segments:
+          - {id: smb, name: SMB}
+          - {id: enterprise, name: Enterprise}
+        """,
+    "content/glossary.yml": """\
+        terms:
+          - {id: qbr, term: QBR, definition: Quarterly business review with the customer's sponsor.}
+        """,
+    "content/playbooks/renewal.yml": """\
+        title: Renewal runway
+        summary: Renew on time.
+        phase: renewal
+        owner: cs-ops
+        trigger: When a contract is 120 days from its end date.
+        due_anchor: contract end date
+        steps:
+          - id: confirm-stakeholders
+            title: Confirm the stakeholders
+            owner: csm
+            raci: {R: csm, A: cs-lead, C: sales-ae, I: cs-ops}
+            due: T-90d
+            body: Name the economic buyer before the QBR.
+            variants:
+              smb: Send the renewal email template.
+              enterprise: Book a renewal workshop with procurement.
+          - id: procurement
+            title: Walk procurement through the order form
+            owner: sales-ae
+            due: T-60d
+            segments: [enterprise]
+            body: Large customers need security review time.
+          - id: close
+            title: Close the renewal
+            owner: csm
+            due: T+0d
+            body: Record the outcome.
+        """,
+    "content/onboarding/new-csm.yml": """\
+        title: "New CSM: first weeks"
+        summary: What a new CSM does first.
+        audience: [csm]
+        due_anchor: start date
+        sections:
+          - id: week-one
+            title: Week one
+            items:
+              - {id: meet-lead, text: Meet your CS lead, due: T+1d}
+              - {id: read-duties, text: Read the duty chart, ref: "chart:duties", due: T+3d}
+              - {id: shadow-qbr, text: Shadow a QBR, due: T+14d}
+          - id: month-one
+            title: Month one
+            items:
+              - {id: own-accounts, text: Take over your first accounts, due: T+4w}
+              - {id: enterprise-intro, text: Meet the enterprise architects, due: T+30d, segments: [enterprise]}
+        """,
+    "content/charts/duties.yml": """\
+        title: Division of duties
+        activities:
+          - id: onboarding
+            name: Onboarding
+            raci: {R: csm, A: cs-lead, C: sales-ae, I: cs-ops}
+          - id: renewal
+            name: Renewal
+            raci: {R: [csm, sales-ae], A: cs-lead, I: cs-ops}
+            playbooks: [renewal]
+          - id: reporting
+            name: Monthly reporting
+            raci: {R: cs-ops, A: cs-lead}
+        """,
+}
+
+
+def build(project: Path) -> Path:
+    result = CliRunner().invoke(main, ["build", "--project", str(project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return project / "site"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self):
+        # A rebuild within the same second keeps Last-Modified, so a reload could show the old page.
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@functools.cache
+def _no_chromium() -> bool:
+    return not Path(CHROMIUM).exists()
+
+
+def serve(site: Path):
+    """A real static HTTP server on a free loopback port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if _no_chromium():
+        pytest.skip(f"{CHROMIUM} not installed (.ci/run installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser profile (empty localStorage) per test, allowed to use the clipboard."""
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    context.set_default_timeout(5000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("demo"), {"mkdocs.yml": DEMO_MKDOCS, **DEMO_FILES})
+    yield from serve(build(project))
+
+
+@pytest.fixture(scope="session")
+def bundled_site(built_bundled):
+    yield from serve(built_bundled / "site")
+
+
+@pytest.fixture(scope="session")
+def ja_site(tmp_path_factory):
+    project = copy_bundled(tmp_path_factory.mktemp("ja"), REPO / "examples" / "ja")
+    yield from serve(build(project))
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's browser bundle, from npm (installed by .ci/run, or here on first use) into a git-ignored folder."""
+    script = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("axe-core is missing and npm is not installed: run .ci/run")
+        AXE_DIR.mkdir(parents=True, exist_ok=True)
+        subprocess.run([npm, "install", "--prefix", str(AXE_DIR), "--no-save", "--no-audit", "--no-fund",
+                        "axe-core@4"], check=True, capture_output=True, timeout=300)
+    return script.read_text(encoding="utf-8")
+
+
+def screenshot(page, name: str) -> Path:
+    """Full-page screenshot into test-artifacts/ (git-ignored) for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
