@@ -36,6 +36,7 @@ docs_dir: build/docs
 theme:
   name: material
   language: en
+  font: false  # no Google Fonts request: on a closed network it can stall the load event
   features: [navigation.instant, content.tooltips, content.tabs.link]
 plugins:
   - search
@@ -149,8 +150,9 @@ def serve(site: Path):
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: one sync Playwright at a time, so other modules' browsers can start after ours ends.
     if _no_chromium():
         pytest.skip(f"{CHROMIUM} not installed (.ci/run installs Debian's chromium)")
     from playwright.sync_api import sync_playwright

@@ -427,8 +427,22 @@
     });
   }
 
+  // -- accessibility gaps axe-core finds in the theme's own markup ---------------------------------
+  function setupAccessibility() {
+    // Material's search overlay is a dialog without a name.
+    document.querySelectorAll(".md-search[role=dialog]:not([aria-label])").forEach(function (dialog) {
+      var input = dialog.querySelector("input[aria-label], input[placeholder]");
+      dialog.setAttribute("aria-label", input ? (input.getAttribute("aria-label") || input.placeholder) : "Search");
+    });
+    // Task-list boxes wrap an empty label: name each after its item text.
+    document.querySelectorAll(".task-list-item input[type=checkbox]:not([aria-label])").forEach(function (box) {
+      box.setAttribute("aria-label", itemText(box.closest("li")));
+    });
+  }
+
   // -- entry point ------------------------------------------------------------------------------
   function setup() {
+    setupAccessibility();
     var L = labels();
     setupSegments(L);  // first: checklist progress and plans count only the visible segment
     setupChecklists(L);
