@@ -1,0 +1,42 @@
+"""Glossary terms become hover definitions in English and Japanese text, and the glossary page lists them."""
+
+from __future__ import annotations
+
+import re
+
+from generator.glossary_abbr import terms_regex
+
+GLOSSARY = """\
+terms:
+  - {id: qbr, term: QBR, definition: 四半期ビジネスレビュー。}
+  - {id: health-score, term: ヘルススコア, definition: 顧客の健全度を表す指標。}
+  - {id: score, term: スコア, definition: 点数。}
+"""
+PLAYBOOK = """\
+title: QBRの進め方
+steps:
+  - id: prepare
+    title: 準備
+    body: 来月QBRを実施する前に、ヘルススコアを確認する。QBRs are not QBR-like.
+"""
+
+
+def test_terms_match_inside_japanese_but_not_inside_english_words():
+    regex = terms_regex(["QBR", "ヘルススコア", "スコア"])
+    assert regex.findall("来月QBRを実施、ヘルススコアとスコア") == ["QBR", "ヘルススコア", "スコア"]
+    assert regex.findall("QBRs and xQBR") == []
+
+
+def test_japanese_page_gets_hover_definitions_and_a_glossary_page(project_factory, run):
+    project = project_factory({"content/glossary.yml": GLOSSARY, "content/playbooks/qbr.yml": PLAYBOOK}, language="ja")
+    result = run("build", "--project", project)
+    assert result.exit_code == 0, result.output
+    html = (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
+    body = html[html.index('<h3 id="prepare"'):]
+    assert '来月<abbr title="四半期ビジネスレビュー。">QBR</abbr>を実施' in body
+    assert '<abbr title="顧客の健全度を表す指標。">ヘルススコア</abbr>を確認' in body
+    assert "QBRs are not" in body  # an English plural is not a term
+    glossary = (project / "site/glossary/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h1[^>]*>用語集', glossary)
+    for anchor, term in (("qbr", "QBR"), ("health-score", "ヘルススコア")):
+        assert re.search(fr'<h2 id="{anchor}">(<abbr[^>]*>)?{term}', glossary)
