@@ -5,8 +5,8 @@ Same queries (benchmarks/queries.yml, Japanese half), same content (examples/ja)
 dictionary is ~200 MiB): install it aside and point SUDACHI_PATH at it:
 
     pip install --target /tmp/sudachi sudachipy sudachidict-core
-    SUDACHI_PATH=/tmp/sudachi /work/venv/bin/python benchmarks/search_analyzers.py sudachi --speed
-    /work/venv/bin/python benchmarks/search_analyzers.py bigram --speed
+    SUDACHI_PATH=/tmp/sudachi python benchmarks/search_analyzers.py sudachi --speed
+    python benchmarks/search_analyzers.py bigram --speed
 """
 import os, sys, time, statistics, tempfile
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

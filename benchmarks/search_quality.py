@@ -5,7 +5,7 @@ built site ships (site/assets/javascripts/workers/search.*.min.js, with its lunr
 language files) runs under Node against site/search/search_index.json, and each
 query goes through Material's default query transform first, as the browser does.
 
-    /work/venv/bin/python benchmarks/search_quality.py [--build] [--show-misses]
+    python benchmarks/search_quality.py [--build] [--show-misses]
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ warm, facets and snippets included); throughput with concurrent clients against 
 WSGI app served on 127.0.0.1 by a pre-forked stdlib server (one worker per core, as
 gunicorn would run it).
 
-    /work/venv/bin/python benchmarks/search_speed.py [--docs 10000] [--seconds 5] [--clients 8]
+    python benchmarks/search_speed.py [--docs 10000] [--seconds 5] [--clients 8]
 """
 
 from __future__ import annotations
