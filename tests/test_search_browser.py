@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import socket
 import subprocess
 import sys
@@ -16,14 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from browser_support import browser  # noqa: F401 - the shared Debian-Chromium fixture
 from conftest import REPO, copy_bundled
 from generator.cli import build_portal
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("CSOPS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 CSOPS = Path(sys.executable).with_name("csops")
 
 
@@ -57,16 +54,6 @@ def served(request, tmp_path_factory):
     yield request.param, url
     process.terminate()
     process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
