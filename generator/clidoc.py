@@ -18,27 +18,26 @@ END = "<!-- cli-reference:end -->"
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-def iter_commands(group: click.Group = main, prefix: str = "csops"):
-    """(full name, command) for every command, depth first, in name order."""
-    context = click.Context(group, info_name=prefix)
-    for name in sorted(group.list_commands(context)):
-        command = group.get_command(context, name)
-        full = f"{prefix} {name}"
-        yield full, command
+def iter_commands(group: click.Group = main, parent: click.Context | None = None):
+    """(full name, command, context) for every command, depth first, in name order.
+
+    Contexts are chained to their parent so settings such as `-h` for help are inherited
+    exactly as when a user runs the command (and as Click caches it).
+    """
+    parent = parent or click.Context(group, info_name="csops", terminal_width=100, max_content_width=100,
+                                     **main.context_settings)
+    for name in sorted(group.list_commands(parent)):
+        command = group.get_command(parent, name)
+        context = click.Context(command, info_name=name, parent=parent)
+        yield context.command_path, command, context
         if isinstance(command, click.Group):
-            yield from iter_commands(command, full)
-
-
-def help_text(full_name: str, command: click.Command) -> str:
-    parts = full_name.split()
-    context = click.Context(command, info_name=" ".join(parts), terminal_width=100, max_content_width=100)
-    return command.get_help(context)
+            yield from iter_commands(command, context)
 
 
 def reference() -> str:
     sections = [START, ""]
-    for full, command in iter_commands():
-        sections += [f"### `{full}`", "", "```text", help_text(full, command), "```", ""]
+    for full, command, context in iter_commands():
+        sections += [f"### `{full}`", "", "```text", command.get_help(context), "```", ""]
     sections.append(END)
     return "\n".join(sections)
 

@@ -6,7 +6,7 @@ from generator.clidoc import README, iter_commands, updated_readme
 
 
 def test_every_command_and_option_has_help():
-    for full, command in iter_commands():
+    for full, command, _ in iter_commands():
         assert command.help, f"{full} has no help text"
         for parameter in command.params:
             if parameter.param_type_name == "option" and parameter.name != "help":
