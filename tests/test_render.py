@@ -85,3 +85,10 @@ def test_any_titles_and_bodies_render_deterministically(tmp_path_factory, title,
     assert first == _pages(project)
     heading = next(line for line in first["playbooks/p.md"].splitlines() if line.startswith("# "))
     assert "<" not in heading
+
+
+def test_recursive_aliases_and_unsafe_tags_are_located_problems():
+    for text, col in (("a: &x [*x]\n", 4), ("a: !!python/name:os.system x\n", 4)):
+        data, problems = parse_yaml(text, "content/faq/x.yml")
+        assert data is None
+        assert [(p.line, p.col, p.code) for p in problems] == [(1, col, "yaml-syntax")]
