@@ -29,6 +29,9 @@ if not PACKAGE_TEMPLATES.is_dir():  # installed from a wheel
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]#|!])")
 
 
+_PLAIN_WORD = re.compile(r"[A-Z][a-z]+")
+
+
 def escape_text(value: str) -> str:
     """Make a plain-text field safe to drop into Markdown: it shows as typed, never as markup or HTML."""
     value = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -117,7 +120,9 @@ class Renderer:
         lines = []
         for term in self.portal.glossary:
             for spelling in (term.term,) + term.synonyms:
-                if spelling in text and "]" not in spelling:
+                # Ordinary capitalised words (Renewal, Churn) would underline every heading and
+                # sentence start; their definitions stay on the glossary page.
+                if spelling in text and "]" not in spelling and not _PLAIN_WORD.fullmatch(spelling):
                     definition = term.definition.replace("\n", " ").strip()
                     lines.append(f"*[{spelling}]: {definition}")
         return ("\n" + "\n".join(lines) + "\n") if lines else ""

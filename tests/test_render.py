@@ -92,3 +92,23 @@ def test_recursive_aliases_and_unsafe_tags_are_located_problems():
         data, problems = parse_yaml(text, "content/faq/x.yml")
         assert data is None
         assert [(p.line, p.col, p.code) for p in problems] == [(1, col, "yaml-syntax")]
+
+
+def test_glossary_hovers_mark_acronyms_not_ordinary_words(tmp_path):
+    from tests.conftest import make_project
+
+    project = make_project(tmp_path / "g", {
+        "content/glossary.yml": """\
+            terms:
+              - {id: qbr, term: QBR, definition: Quarterly business review.}
+              - {id: renewal, term: Renewal, definition: Extending the contract.}
+            """,
+        "content/playbooks/p.yml": """\
+            title: Renewal prep
+            steps:
+              - {id: s, title: Book the QBR}
+            """})
+    page = _pages(project)["playbooks/p.md"]
+    assert "*[QBR]: Quarterly business review." in page
+    assert "*[Renewal]" not in page
+    assert "Extending the contract." in _pages(project)["glossary.md"]
