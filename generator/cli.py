@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -57,7 +56,7 @@ def schema(out_dir: Path):
         click.echo(path.as_posix())
 
 
-def build_portal(project: Path, *, quiet: bool = False):
+def build_portal(project: Path):
     """load -> validate -> model -> render -> write -> MkDocs build -> swap in; returns the report."""
     from .build import BuildReport, build_site, navigation, read_site_config, timed
     from .manifest import require_published_urls

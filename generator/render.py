@@ -6,7 +6,6 @@ gives byte-identical pages, so pull-request diffs of generated output stay clean
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re
@@ -72,13 +71,12 @@ class Renderer:
     """Renders every page of a portal. Holds the Jinja2 environment and the lookup tables templates use."""
 
     def __init__(self, portal: Portal, templates_dir: Path | None = None, language: str = "en",
-                 site_url: str = "", today: dt.date | None = None):
+                 site_url: str = ""):
         self.portal = portal
         self.templates_dir = templates_dir or PACKAGE_TEMPLATES
         self.labels = load_labels(self.templates_dir, language)
         self.language = language
         self.site_url = site_url
-        self.today = today
         self.chip_cache: dict[tuple[str, str], str] = {}
         loader = jinja2.FileSystemLoader([str(self.templates_dir), str(PACKAGE_TEMPLATES)])
         self.env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False,
@@ -249,6 +247,5 @@ def role_duties(portal: Portal, role_id: str) -> list[Duty]:
     return duties
 
 
-def render_pages(portal: Portal, templates_dir: Path | None = None, language: str = "en", site_url: str = "",
-                 today: dt.date | None = None) -> list[Page]:
-    return Renderer(portal, templates_dir, language, site_url, today).render_pages()
+def render_pages(portal: Portal, templates_dir: Path | None = None, language: str = "en", site_url: str = "") -> list[Page]:
+    return Renderer(portal, templates_dir, language, site_url).render_pages()
