@@ -18,13 +18,10 @@ Whoosh requires (a Sudachi one would have to load lazily).
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
 import re
 import shutil
 import unicodedata
-from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -248,94 +245,6 @@ def search_counting(searcher, q, limit: int, on_match) -> list[tuple[float, int]
     collector = _CountingTopCollector(limit, on_match)
     searcher.search_with_collector(q, collector)
     return collector.results().top_n
-
-
-class TermScores:
-    """Every matching document's score for each query term, computed once per open index and kept.
-
-    Whoosh's matcher tree walks and scores postings in pure Python on every query
-    (about 80% of a query's time); readers' queries reuse a small vocabulary, so a
-    term's {docnum: score} is computed once by Whoosh's own scorer and summed here.
-    `score` reproduces what Whoosh's collector gives for ORs and ANDs of terms
-    (including the scaled OrGroup's coordination bonus, per segment as Whoosh
-    applies it) and returns None for any other query, which then goes to Whoosh.
-    """
-
-    def __init__(self, max_terms: int = 4096):
-        self.max_terms = max_terms
-        self._terms: dict = {}
-
-    def _term(self, searcher, term) -> tuple[dict[int, float], tuple[int, ...]]:
-        key = (term.fieldname, term.text, term.boost)
-        found = self._terms.get(key)
-        if found is not None:
-            return found
-        field = searcher.schema[term.fieldname]
-        scores: dict[int, float] = {}
-        segments = []
-        try:
-            btext = field.to_bytes(term.text)
-        except ValueError:
-            btext = None
-        for number, (sub, offset) in enumerate(searcher.leaf_searchers() if btext is not None else ()):
-            if (term.fieldname, btext) not in sub.reader():
-                continue
-            segments.append(number)
-            m = sub.postings(term.fieldname, btext, weighting=searcher.weighting)
-            while m.is_active():
-                scores[m.id() + offset] = m.score() * term.boost
-                m.next()
-        found = (scores, tuple(segments))
-        if len(self._terms) >= self.max_terms:
-            self._terms.clear()
-        self._terms[key] = found
-        return found
-
-    def score(self, searcher, q) -> dict[int, float] | None:
-        if isinstance(q, whoosh_query.Term):
-            if q.fieldname not in searcher.schema:
-                return None
-            return self._term(searcher, q)[0]
-        if type(q) not in (whoosh_query.Or, whoosh_query.And) or q.boost != 1.0 or not q.subqueries:
-            return None
-        if type(q) is whoosh_query.Or and (q.minmatch or len(q.subqueries) >= q.TOO_MANY_CLAUSES):
-            return None
-        parts = [self.score(searcher, sub) for sub in q.subqueries]
-        if any(part is None for part in parts):
-            return None
-        if len(parts) == 1:
-            return parts[0]
-        if type(q) is whoosh_query.And:
-            parts.sort(key=len)
-            docs = set(parts[0]).intersection(*parts[1:])
-            return {d: sum(part[d] for part in parts) for d in docs}
-        total: dict[int, float] = {}
-        for part in parts:
-            for d, value in part.items():
-                total[d] = total.get(d, 0.0) + value
-        if q.scale:
-            self._coordinate(searcher, q, total)
-        return total
-
-    def _coordinate(self, searcher, q, total: dict[int, float]) -> None:
-        """Whoosh's CoordMatcher ("SQR"): a bonus for documents holding more of the query's terms."""
-        leaves = [self._term(searcher, t) for t in q.leaves() if isinstance(t, whoosh_query.Term)]
-        matching = Counter(d for scores, _ in leaves for d in scores)
-        offsets = [offset for _, offset in searcher.leaf_searchers()]
-        termcount = [sum(1 for _, segments in leaves if n in segments) for n in range(len(offsets))]
-        scale = q.scale
-        single = len(offsets) == 1
-        for d, value in total.items():
-            n = termcount[0] if single else termcount[bisect_right(offsets, d) - 1]
-            if n == 0 or n == scale:
-                total[d] = 0
-            else:
-                total[d] = (value + (matching[d] - 1) / (n - scale) ** 2) * ((n - 1) / n)
-
-
-def top_scored(scores: dict[int, float], limit: int) -> list[tuple[float, int]]:
-    """The best `limit` (score, docnum), ties to the lower document number as Whoosh's collector breaks them."""
-    return [(score, d) for d, score in heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))]
 
 
 def match_all():
