@@ -18,20 +18,24 @@ Whoosh requires (a Sudachi one would have to load lazily).
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import re
 import shutil
 import unicodedata
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
-from whoosh.analysis import Filter, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
+from whoosh.analysis import Filter, LowercaseFilter, StopFilter, Token, Tokenizer
 from whoosh.collectors import TopCollector
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.lang.porter import stem as porter_stem
 from whoosh.qparser import MultifieldParser, OrGroup
 
 from . import urls
@@ -39,7 +43,7 @@ from .model import Portal
 
 INDEX_DIR = "index"  # under <project>/build
 META_FILE = "csops-meta.json"
-SCHEMA_VERSION = 10  # bump when the schema or analysis changes: forces a full re-index
+SCHEMA_VERSION = 11  # bump when the schema or analysis changes: forces a full re-index
 
 # Latin words (with digits), runs of kanji/katakana, runs of hiragana.
 _TOKEN_RUNS = re.compile(
@@ -103,18 +107,20 @@ class MixedTokenizer(Tokenizer):
 class AsciiStemFilter(Filter):
     """Porter-stem English words only; CJK bigrams pass through untouched."""
 
-    def __init__(self):
-        self.stemmer = StemFilter()
-
     def __eq__(self, other):
         return type(other) is type(self)
 
     def __call__(self, tokens):
-        stem = self.stemmer.stemfn
         for token in tokens:
             if token.text.isascii():
-                token.text = stem(token.text)
+                token.text = stem_word(token.text)
             yield token
+
+
+@lru_cache(maxsize=100_000)
+def stem_word(word: str) -> str:
+    """Porter stem, remembered: a portal's vocabulary is small and every query and snippet stems it again."""
+    return porter_stem(word)
 
 
 # Whoosh's stop list plus the question words readers type ("what do I do when…"): they match everywhere.
@@ -130,6 +136,29 @@ was we were what when where which while who whom why will with would yet you you
 def mixed_analyzer():
     """Analyzer for title and body: works on English, Japanese and both mixed in one field."""
     return MixedTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1) | AsciiStemFilter()
+
+
+def term_spans(text: str) -> list[tuple[str, int, int]]:
+    """(term, start, end) of every indexed term in `text`: what mixed_analyzer yields, without its per-token objects.
+
+    Snippets locate the query's terms in each hit's body; through the Whoosh
+    pipeline that was half of a query's time.
+    """
+    spans = []
+    for match in _TOKEN_RUNS.finditer(text):
+        run, start = match.group(), match.start()
+        kind = match.lastgroup
+        if kind == "kana":
+            continue
+        if kind == "latin":
+            word = unicodedata.normalize("NFKC", run).lower()
+            if word not in STOP_WORDS:
+                spans.append((stem_word(word) if word.isascii() else word, start, match.end()))
+        elif len(run) == 1:
+            spans.append((run.lower(), start, start + 1))
+        else:
+            spans.extend((run[i:i + 2].lower(), start + i, start + i + 2) for i in range(len(run) - 1))
+    return spans
 
 
 def spelling_analyzer():
@@ -149,6 +178,7 @@ def build_schema() -> Schema:
         tag=KEYWORD(stored=True, lowercase=True, commas=True, scorable=False),
         title=TEXT(field_boost=3.0, **text),
         body=TEXT(**text),
+        context=TEXT(analyzer=mixed_analyzer(), field_boost=0.5),  # the parent page's title
         words=TEXT(analyzer=spelling_analyzer(), stored=False, phrase=False),
         url=STORED(),
         parent=ID(stored=True),
@@ -171,8 +201,13 @@ def read_facets(searcher) -> list[tuple[str, str, tuple[str, ...]]]:
     return table
 
 
+SEARCHED_FIELDS = ("title", "body", "context")
+
+
 class QueryBuilder:
-    """Words OR-grouped over title and body (AND finds nothing for a natural-language question); titles weigh 3x.
+    """Words OR-grouped over title, body and the parent page's title (AND finds nothing for a natural-language
+    question); titles weigh 3x, the parent's title 0.5x (a step of "Renewal runway" is about renewals: MRR 0.904 ->
+    0.917 in English; 1x and 2x gave 0.913).
 
     The scaled OrGroup ranks documents holding more of the words first. A plain OR
     scores the same MRR on our query set and is 30% faster, but puts an FAQ saying
@@ -183,7 +218,8 @@ class QueryBuilder:
     """
 
     def __init__(self, schema: Schema):
-        self.parser = MultifieldParser(["title", "body"], schema, group=OrGroup.factory(0.9))
+        fields = [name for name in SEARCHED_FIELDS if name in schema]  # an index from an older csops lacks some
+        self.parser = MultifieldParser(fields, schema, group=OrGroup.factory(0.9))
 
     def parse(self, text: str, searcher=None):
         q = self.parser.parse(text)
@@ -247,6 +283,102 @@ def search_counting(searcher, q, limit: int, on_match) -> list[tuple[float, int]
     return collector.results().top_n
 
 
+class TermScores:
+    """Every matching document's score for each query term, computed once per open index and kept.
+
+    Whoosh's matcher tree walks and scores postings in pure Python on every query
+    (85% of a query's time at 10k documents); readers' queries reuse a small
+    vocabulary, so a term's {docnum: score} is computed once with Whoosh's own
+    scorer and queries sum them. `score` gives what Whoosh's matchers give for ORs
+    and ANDs of terms, including the scaled OrGroup's coordination bonus per segment,
+    and None for any other query, which then goes to Whoosh. (Whoosh's collector can
+    differ slightly: it swaps exhausted sub-matchers out mid-walk, which changes
+    the coordination term count, so its scores depend on document order.)
+    """
+
+    def __init__(self, max_postings: int = 2_000_000):
+        self.max_postings = max_postings  # about 200 MiB at worst; cleared, not grown, beyond it
+        self._postings = 0
+        self._terms: dict = {}
+
+    def clear(self) -> None:
+        self._terms.clear()
+        self._postings = 0
+
+    def _term(self, searcher, term) -> tuple[dict[int, float], tuple[int, ...]]:
+        key = (term.fieldname, term.text, term.boost)
+        found = self._terms.get(key)
+        if found is not None:
+            return found
+        field = searcher.schema[term.fieldname]
+        scores: dict[int, float] = {}
+        segments = []
+        try:
+            btext = field.to_bytes(term.text)
+        except ValueError:
+            btext = None
+        for number, (sub, offset) in enumerate(searcher.leaf_searchers() if btext is not None else ()):
+            if (term.fieldname, btext) not in sub.reader():
+                continue
+            segments.append(number)
+            m = sub.postings(term.fieldname, btext, weighting=searcher.weighting)
+            while m.is_active():
+                scores[m.id() + offset] = m.score() * term.boost
+                m.next()
+        found = (scores, tuple(segments))
+        if self._postings + len(scores) > self.max_postings:
+            self.clear()
+        self._terms[key] = found
+        self._postings += len(scores)
+        return found
+
+    def score(self, searcher, q) -> dict[int, float] | None:
+        if isinstance(q, whoosh_query.Term):
+            if q.fieldname not in searcher.schema:
+                return None
+            return self._term(searcher, q)[0]
+        if type(q) not in (whoosh_query.Or, whoosh_query.And) or q.boost != 1.0 or not q.subqueries:
+            return None
+        if type(q) is whoosh_query.Or and (q.minmatch or len(q.subqueries) >= q.TOO_MANY_CLAUSES):
+            return None
+        parts = [self.score(searcher, sub) for sub in q.subqueries]
+        if any(part is None for part in parts):
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        if type(q) is whoosh_query.And:
+            parts.sort(key=len)
+            docs = set(parts[0]).intersection(*parts[1:])
+            return {d: sum(part[d] for part in parts) for d in docs}
+        total: dict[int, float] = {}
+        for part in parts:
+            for d, value in part.items():
+                total[d] = total.get(d, 0.0) + value
+        if q.scale:
+            self._coordinate(searcher, q, total)
+        return total
+
+    def _coordinate(self, searcher, q, total: dict[int, float]) -> None:
+        """Whoosh's CoordMatcher ("SQR"): a bonus for documents holding more of the query's terms."""
+        leaves = [self._term(searcher, t) for t in q.leaves() if isinstance(t, whoosh_query.Term)]
+        matching = Counter(d for scores, _ in leaves for d in scores)
+        offsets = [offset for _, offset in searcher.leaf_searchers()]
+        termcount = [sum(1 for _, segments in leaves if n in segments) for n in range(len(offsets))]
+        scale = q.scale
+        single = len(offsets) == 1
+        for d, value in total.items():
+            n = termcount[0] if single else termcount[bisect_right(offsets, d) - 1]
+            if n == 0 or n == scale:
+                total[d] = 0
+            else:
+                total[d] = (value + (matching[d] - 1) / (n - scale) ** 2) * ((n - 1) / n)
+
+
+def top_scored(scores: dict[int, float], limit: int) -> list[tuple[float, int]]:
+    """The best `limit` (score, docnum), ties to the lower document number as Whoosh's collector breaks them."""
+    return [(score, d) for d, score in heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))]
+
+
 def match_all():
     return whoosh_query.Every()
 
@@ -287,7 +419,7 @@ class SearchDoc:
     def fields(self) -> dict:
         return {
             "key": self.key, "digest": self.digest, "kind": self.kind, "level": self.level, "phase": self.phase,
-            "role": " ".join(self.roles), "tag": ",".join(self.tags), "title": self.title, "body": self.body,
+            "role": " ".join(self.roles), "tag": ",".join(self.tags), "title": self.title, "body": self.body, "context": self.parent_title,
             "words": f"{self.title}\n{self.body}", "url": self.url, "parent": self.parent,
             "parent_title": self.parent_title, "facets": facet_value(self.kind, self.phase, self.roles),
         }

@@ -18,7 +18,8 @@ from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .index import INDEX_DIR, filtered_query, match_all, read_facets, search_counting, mixed_analyzer, open_index, query_parser, read_meta, terms_query
+from .index import (INDEX_DIR, TermScores, filtered_query, match_all, mixed_analyzer, open_index, query_parser, read_facets,
+                    read_meta, search_counting, term_spans, terms_query, top_scored)
 from .urls import absolute_url
 
 MAX_QUERY_CHARS = 500
@@ -100,7 +101,7 @@ class Searcher:
         self.cache_size = cache_size
         self.path = index_dir(self.project)
         self._lock = threading.Lock()
-        self._shared: tuple | None = None  # (stamp, facets, meta): the same for every thread
+        self._shared: tuple | None = None  # (stamp, facets, meta, term scores): the same for every thread
         self._local = threading.local()  # Whoosh searchers are not thread-safe: one per thread
         # Popular queries repeat (and the portal UI asks again as filters change): keep recent results
         # per index generation; a new build changes the stamp, so nothing stale is ever served.
@@ -124,13 +125,19 @@ class Searcher:
         searcher = ix.searcher()
         with self._lock:
             if self._shared is None or self._shared[0] != stamp:
-                self._shared = (stamp, read_facets(searcher), read_meta(self.path))
-            _, facets, meta = self._shared
+                self._shared = (stamp, read_facets(searcher), read_meta(self.path), TermScores())
+            _, facets, meta, self._local.term_scores = self._shared
         if state is not None:
             state[0].close()
         self._local.state = (searcher, query_parser(ix.schema), facets, meta)
         self._local.stamp = stamp
         return self._local.state
+
+    def forget_term_scores(self) -> None:
+        """Drop the per-term scores kept in memory (benchmarks measure the first query of a word with it)."""
+        with self._lock:
+            if self._shared is not None:
+                self._shared[3].clear()
 
     @property
     def site_url(self) -> str:
@@ -173,18 +180,27 @@ class Searcher:
         filters = {k: v for k, v in filters.items() if v}
         limit = max(1, min(int(limit), 100))
         counts = {name: Counter() for name in FACET_FIELDS}
-        total = 0
+        term_scores = self._local.term_scores
+        scores = term_scores.score(searcher, combined)
+        if scores is not None:  # the common case: ORs and ANDs of terms, from per-term scores kept in memory
+            total = len(scores)
+            top_n = top_scored(scores, max(limit * 3, 30))
+            # facets of the query without filters: what each filter choice would give
+            unfiltered = term_scores.score(searcher, q) if filters else scores
+            self._count_all(counts, Counter(facets[docnum] for docnum in unfiltered))
+        else:
+            total = 0
 
-        def on_match(docnum: int):
-            nonlocal total
-            total += 1
-            if not filters:
-                self._count(counts, facets[docnum])
+            def on_match(docnum: int):
+                nonlocal total
+                total += 1
+                if not filters:
+                    self._count(counts, facets[docnum])
 
-        top_n = search_counting(searcher, combined, max(limit * 3, 30), on_match)
-        if filters:  # facets of the query without filters: what each filter choice would give
-            for docnum in searcher.docs_for_query(q):
-                self._count(counts, facets[docnum])
+            top_n = search_counting(searcher, combined, max(limit * 3, 30), on_match)
+            if filters:
+                for docnum in searcher.docs_for_query(q):
+                    self._count(counts, facets[docnum])
         words = query_words(q)
         # A deep link answers better than the page around it: pages yield when an item scores close.
         top = [(score, searcher.stored_fields(docnum)) for score, docnum in top_n]
@@ -197,6 +213,15 @@ class Searcher:
         if not hits:
             result.suggestions = self.suggestions(text, result.did_you_mean)
         return result
+
+    @staticmethod
+    def _count_all(counts, facet_counts: Counter):
+        for (kind, phase, roles), n in facet_counts.items():
+            counts["kind"][kind] += n
+            if phase:
+                counts["phase"][phase] += n
+            for role in roles:
+                counts["role"][role] += n
 
     @staticmethod
     def _count(counts, facet):
@@ -296,7 +321,7 @@ def snippet(body: str, words: set[str], width: int = 180) -> str:
     """The densest window of `body` around matched words, HTML-escaped with <mark> around each match."""
     if not body or not words:
         return ""
-    spans = [(t.startchar, t.endchar) for t in mixed_analyzer()(body, chars=True) if t.text in words]
+    spans = [(start, end) for term, start, end in term_spans(body) if term in words]
     if not spans:
         return ""
     merged: list[list[int]] = []

@@ -9,7 +9,9 @@ from click.testing import CliRunner
 
 from conftest import REPO, copy_bundled
 from generator.cli import build_portal, main
-from generator.search import QueryError, Searcher
+from generator.index import TermScores, collect_documents, filtered_query, mixed_analyzer, term_spans
+from generator.validate import load_portal
+from generator.search import QueryError, Searcher, split_filters
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +103,45 @@ def test_rebuild_reindexes_only_the_changed_playbook(tmp_path):
     changed = build_portal(project).index
     assert changed.groups == ["playbook:renewal-runway"] and changed.updated == 1 and changed.added == 0
     assert Searcher(project).search("quokka").hits[0].path == "/playbooks/renewal-runway/#confirm-stakeholders"
+    assert_kept_term_scores_equal_whoosh(project)  # now with two segments
+
+
+SCORING_QUERIES = ["renewal stakeholders", "how is the health score calculated", "quokka stakeholders",
+                   "customers not using the seats they bought", "qbr executive sponsor", "role:csm renewal forecast",
+                   "kind:faq discount", "phase:risk health alert", "escalate a ticket", "dashboard"]
+
+
+def assert_kept_term_scores_equal_whoosh(project):
+    """Scores summed from kept per-term scores are the scores Whoosh's own matchers give each document."""
+    searcher = Searcher(project)
+    whoosh_searcher = searcher._open()[0]
+    kept = TermScores()
+    for text in SCORING_QUERIES:
+        words, inline = split_filters(text)
+        q = filtered_query(searcher.parse(words, whoosh_searcher), inline)
+        expected = {}
+        for sub, offset in whoosh_searcher.leaf_searchers():
+            m = q.matcher(sub, whoosh_searcher.context())
+            while m.is_active():
+                expected[m.id() + offset] = m.score()
+                m.next()
+        got = kept.score(whoosh_searcher, q)
+        assert expected and got.keys() == expected.keys(), text
+        assert all(abs(got[d] - expected[d]) < 1e-9 for d in expected), text
+
+
+def test_snippet_terms_are_the_indexed_terms():
+    """Snippets find terms with their own tokenizer: it must cut and stem exactly as the index does."""
+    portals = [load_portal(REPO), load_portal(REPO / "examples/ja")]
+    texts = [d.title + "\n" + d.body for portal in portals for d in collect_documents(portal)]
+    texts.append("Ｑ３ renewal’s ＱＢＲ 解約リスク、ヘルススコア低下。The customers' 更新 T-90d")
+    analyzer = mixed_analyzer()
+    for text in texts:
+        assert term_spans(text) == [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True)]
+
+
+def test_kept_term_scores_equal_whoosh_scores(built_bundled):
+    assert_kept_term_scores_equal_whoosh(built_bundled)
 
 
 def test_failed_build_leaves_the_old_index_serving(tmp_path):
@@ -142,6 +183,6 @@ def test_did_you_mean_keeps_filters(built_bundled):
 
 
 def test_link_corrects_a_typo_when_nothing_matches(built_bundled):
-    out = CliRunner().invoke(main, ["link", "--project", str(built_bundled), "renwal stakeholdrs"])
+    out = CliRunner().invoke(main, ["link", "--project", str(built_bundled), "confrim stakeholdrs"])
     assert out.stdout == "https://cs-portal.example.com/playbooks/renewal-runway/#confirm-stakeholders\n"
-    assert "showing 'renewal stakeholders'" in out.stderr
+    assert "showing 'confirm stakeholders'" in out.stderr
