@@ -182,12 +182,13 @@ class Searcher:
         counts = {name: Counter() for name in FACET_FIELDS}
         term_scores = self._local.term_scores
         scores = term_scores.score(searcher, combined)
+        # A deep link answers better than the page around it: pages yield when an item scores close.
         if scores is not None:  # the common case: ORs and ANDs of terms, from per-term scores kept in memory
             total = len(scores)
-            top_n = top_scored(scores, max(limit * 3, 30))
+            top_n = top_scored(scores, limit, facets.pages, PAGE_WEIGHT)
             # facets of the query without filters: what each filter choice would give
             unfiltered = term_scores.score(searcher, q) if filters else scores
-            self._count_all(counts, Counter(facets[docnum] for docnum in unfiltered))
+            self._count_all(counts, Counter(facets.rows[docnum] for docnum in unfiltered))
         else:
             total = 0
 
@@ -195,17 +196,15 @@ class Searcher:
                 nonlocal total
                 total += 1
                 if not filters:
-                    self._count(counts, facets[docnum])
+                    self._count(counts, facets.rows[docnum])
 
-            top_n = search_counting(searcher, combined, max(limit * 3, 30), on_match)
+            candidates = search_counting(searcher, combined, max(limit * 3, 30), on_match)
+            top_n = top_scored({docnum: score for score, docnum in candidates}, limit, facets.pages, PAGE_WEIGHT)
             if filters:
                 for docnum in searcher.docs_for_query(q):
-                    self._count(counts, facets[docnum])
+                    self._count(counts, facets.rows[docnum])
         words = query_words(q)
-        # A deep link answers better than the page around it: pages yield when an item scores close.
-        top = [(score, searcher.stored_fields(docnum)) for score, docnum in top_n]
-        ranked = sorted(top, key=lambda sf: -sf[0] * (PAGE_WEIGHT if sf[1].get("level") == "page" else 1.0))
-        hits = [self._hit(stored, score, words, meta.get("site_url", "")) for score, stored in ranked[:limit]]
+        hits = [self._hit(searcher.stored_fields(docnum), score, words, meta.get("site_url", "")) for score, docnum in top_n]
         result = SearchResult(original, total, hits,
                               {n: dict(sorted(((k, v) for k, v in c.items() if k and v), key=lambda kv: (-kv[1], kv[0])))
                                for n, c in counts.items()})

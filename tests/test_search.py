@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from conftest import REPO, copy_bundled
 from generator.cli import build_portal, main
-from generator.index import TermScores, collect_documents, filtered_query, mixed_analyzer, term_spans
+from generator.index import QueryBuilder, TermScores, collect_documents, filtered_query, mixed_analyzer, term_spans
 from generator.validate import load_portal
 from generator.search import QueryError, Searcher, split_filters
 
@@ -138,6 +139,18 @@ def test_snippet_terms_are_the_indexed_terms():
     analyzer = mixed_analyzer()
     for text in texts:
         assert term_spans(text) == [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True)]
+
+
+def test_plain_words_build_the_query_whoosh_parser_builds(built_bundled):
+    parser = Searcher(built_bundled)._open()[1]
+    queries = yaml.safe_load((REPO / "benchmarks/queries.yml").read_text(encoding="utf-8"))
+    texts = [entry["q"] for language in ("en", "ja") for entry in queries[language]["queries"]]
+    texts += ["the", "of a", "  renewal  ", "Ｑ３ ＱＢＲ", "Slack リマインド 入力", "解約"]
+    plain = [text for text in texts if QueryBuilder.is_plain(text)]
+    assert len(plain) > 40 and not QueryBuilder.is_plain('"exact phrase"') and not QueryBuilder.is_plain("a OR b")
+    for text in plain:
+        built, parsed = parser.plain_words(text), parser.parser.parse(text)
+        assert (repr(built), getattr(built, "scale", None)) == (repr(parsed), getattr(parsed, "scale", None)), text
 
 
 def test_kept_term_scores_equal_whoosh_scores(built_bundled):
