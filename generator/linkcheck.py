@@ -50,56 +50,68 @@ def _parse(file: Path) -> _Page:
     return _Page(ids, links)
 
 
-def _target_file(site_dir: Path, path: str) -> Path | None:
-    candidate = site_dir / path
-    if path.endswith("/") or path == "":
-        candidate = candidate / "index.html"
-    elif candidate.is_dir():
-        candidate = candidate / "index.html"
-    return candidate if candidate.is_file() else None
+def _target_file(files: set[str], path: str) -> str | None:
+    """The site file a resolved path serves (a folder serves its index.html), from the set of built files."""
+    if path == "" or path.endswith("/"):
+        candidate = path + "index.html"
+    elif path in files:
+        return path
+    else:
+        candidate = path + "/index.html"
+    return candidate if candidate in files else None
 
 
 def check_site_links(site_dir: Path, base_path: str = "/") -> list[str]:
     """'page: href' for every internal link whose file or #anchor does not exist in the built site."""
-    pages = {f.relative_to(site_dir).as_posix(): f for f in sorted(site_dir.rglob("*.html"))}
+    files = {f.relative_to(site_dir).as_posix() for f in site_dir.rglob("*") if f.is_file()}
+    pages = sorted(f for f in files if f.endswith(".html"))
     parsed: dict[str, _Page] = {}
 
     def page(relative: str) -> _Page:
         if relative not in parsed:
-            parsed[relative] = _parse(pages[relative])
+            parsed[relative] = _parse(site_dir / relative)
         return parsed[relative]
 
     base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
+    resolved_links: dict[tuple[str, str], tuple[str | None, str, str]] = {}  # role chips repeat the same hrefs everywhere
+
+    def resolve(relative: str, here: str, href: str) -> tuple[str | None, str, str]:
+        """(problem, target page, anchor): problem is '' when the file exists, None for external links."""
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:", "data:")):
+            return None, "", ""
+        path = unquote(parts.path)
+        if path.startswith("/"):
+            if not path.startswith(base_path):
+                return "outside the site", "", ""
+            resolved = path[len(base_path):]
+        else:
+            resolved = posixpath.normpath(posixpath.join(here, path)) if path else relative
+            if resolved.startswith(".."):
+                return "outside the site", "", ""
+            if path.endswith("/") and not resolved.endswith("/"):
+                resolved += "/"
+            resolved = "" if resolved in (".", "./") else resolved
+        target = relative if not path else _target_file(files, resolved)
+        if target is None:
+            return "no such file", "", ""
+        return "", target, unquote(parts.fragment)
+
     broken = []
     for relative in pages:
         if relative == "404.html":
             continue  # Material writes it with site-absolute links for any depth; not a page readers link to
         here = posixpath.dirname(relative)
         for href in page(relative).links:
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:", "data:")):
+            # a bare "#anchor" resolves to this very page; anything else only depends on the folder
+            key = (relative if href.startswith(("#", "?")) or not href else here, href)
+            if key not in resolved_links:
+                resolved_links[key] = resolve(relative, here, href)
+            problem, target, anchor = resolved_links[key]
+            if problem is None:
                 continue
-            path = unquote(parts.path)
-            if path.startswith("/"):
-                if not path.startswith(base_path):
-                    broken.append(f"{relative}: {href} (outside the site)")
-                    continue
-                resolved = path[len(base_path):]
-            else:
-                resolved = posixpath.normpath(posixpath.join(here, path)) if path else relative
-                if resolved.startswith(".."):
-                    broken.append(f"{relative}: {href} (outside the site)")
-                    continue
-                if path.endswith("/") and not resolved.endswith("/"):
-                    resolved += "/"
-                resolved = "" if resolved in (".", "./") else resolved
-            target = pages.get(relative) if not path else _target_file(site_dir, resolved)
-            if target is None:
-                broken.append(f"{relative}: {href} (no such file)")
-                continue
-            anchor = unquote(parts.fragment)
-            if anchor and target.suffix == ".html":
-                key = target.relative_to(site_dir).as_posix()
-                if key in pages and anchor not in page(key).ids:
-                    broken.append(f"{relative}: {href} (no #{anchor} on {key})")
+            if problem:
+                broken.append(f"{relative}: {href} ({problem})")
+            elif anchor and target.endswith(".html") and anchor not in page(target).ids:
+                broken.append(f"{relative}: {href} (no #{anchor} on {target})")
     return broken

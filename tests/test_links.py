@@ -250,3 +250,20 @@ def test_faq_entries_and_roles_are_guarded_too(project_factory, run):
     result = run("validate", "--project", project)
     assert ("published URL 'roles/sales-ae/' would disappear: role 'sales-ae' no longer exists (roles cannot redirect; "
             "keep the role in content/roles.yml, or if it was removed on purpose, run `csops urls --update`)") in result.output
+
+
+def test_link_check_resolves_folders_anchors_and_site_paths(tmp_path):
+    site = tmp_path / "site"
+    (site / "roles/csm").mkdir(parents=True)
+    (site / "roles/csm/index.html").write_text('<h2 id="duties">Duties</h2>', encoding="utf-8")
+    (site / "index.html").write_text(
+        '<a href="roles/csm">ok</a> <a href="roles/csm/#duties">ok</a> <a href="/docs/roles/csm/">ok</a>'
+        ' <a href="https://example.com/x">external</a> <a href="roles/csm/#gone">bad anchor</a>'
+        ' <a href="/elsewhere/">outside</a> <a href="roles/cs-lead/">missing</a> <a href="#top">bad local</a>',
+        encoding="utf-8")
+    assert check_site_links(site, base_path="/docs/") == [
+        "index.html: roles/csm/#gone (no #gone on roles/csm/index.html)",
+        "index.html: /elsewhere/ (outside the site)",
+        "index.html: roles/cs-lead/ (no such file)",
+        "index.html: #top (no #top on index.html)",
+    ]
