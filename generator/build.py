@@ -123,9 +123,12 @@ def _plugins(configured, redirects: dict[str, str]) -> list:
     return plugins
 
 
-def navigation(labels: dict, phases: list[str]) -> list:
-    """Section and phase index pages only: every page's nav stays small however many playbooks there are."""
-    playbooks = [{labels["all_playbooks"]: "playbooks/index.md"}] + [{p: f"phases/{p}.md"} for p in phases]
+def navigation(labels: dict, phases: list[tuple[str, str]]) -> list:
+    """Section and phase index pages only: every page's nav stays small however many playbooks there are.
+
+    `phases` is (id, display name) in the portal's phase order.
+    """
+    playbooks = [{labels["all_playbooks"]: "playbooks/index.md"}] + [{name: f"phases/{p}.md"} for p, name in phases]
     return [
         {labels["home"]: "index.md"},
         {labels["onboarding"]: "onboarding/index.md"},

@@ -72,11 +72,12 @@ def build_portal(project: Path):
     with timed(report, "render"):
         renderer = Renderer(portal, site.templates_dir, site.language, site.site_url)
         pages = renderer.render_pages()
-    nav = navigation(renderer.labels, list(portal.phases))
+    nav = navigation(renderer.labels, [(p, renderer.phase_name(p)) for p in portal.phases])
 
     from .index import write_index
 
-    index_job = (write_index, (site.project / "build" / "index", portal, site.site_url, site.language))
+    facet_names = {"role": {r.id: r.name for r in portal.roles}, "phase": {p: renderer.phase_name(p) for p in portal.phases}}
+    index_job = (write_index, (site.project / "build" / "index", portal, site.site_url, site.language, facet_names))
     build_site(site, pages, nav, redirect_map(portal), report, alongside=index_job)
     return report
 

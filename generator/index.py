@@ -637,13 +637,16 @@ def _write_meta(index_dir: Path, meta: dict) -> None:
     temporary.replace(index_dir / META_FILE)
 
 
-def write_index(stage: Path, current: Path, portal: Portal, site_url: str, language: str) -> IndexStats:
+def write_index(stage: Path, current: Path, portal: Portal, site_url: str, language: str,
+                facet_names: dict[str, dict[str, str]] | None = None) -> IndexStats:
     """Write the portal's index into `stage/index`, starting from a copy of the live one (so it is incremental).
 
     The caller swaps `stage/index` in only when the whole build succeeded, so a
-    failed build leaves the old index serving.
+    failed build leaves the old index serving. `facet_names` maps role and phase
+    ids to the names the pages show, for the portal's search filters.
     """
     staged = stage / INDEX_DIR
     if current.is_dir() and read_meta(current).get("schema_version") == SCHEMA_VERSION:
         shutil.copytree(current, staged, ignore=shutil.ignore_patterns("*.lock", "*_LOCK"))
-    return update_index(staged, collect_documents(portal, language), {"site_url": site_url, "language": language})
+    meta = {"site_url": site_url, "language": language, "facet_names": facet_names or {}}
+    return update_index(staged, collect_documents(portal, language), meta)

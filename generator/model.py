@@ -81,9 +81,21 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Phase:
+    id: str
+    name: str
+    description: str = ""
+
+
+# Lifecycle order for phases settings.yml does not list (the bundled playbooks' phases, then any other alphabetically).
+DEFAULT_PHASE_ORDER = ("onboarding", "adoption", "expansion", "renewal", "risk", "advocacy", "enablement", "operations")
+
+
+@dataclass(frozen=True)
 class Settings:
     review_interval_days: int = 180
     segments: tuple[Segment, ...] = ()
+    phases: tuple[Phase, ...] = ()
     codeowners: tuple[tuple[str, str], ...] = ()
 
 
@@ -243,7 +255,10 @@ class Portal:
 
     @property
     def phases(self) -> tuple[str, ...]:
-        return tuple(sorted({p.phase for p in self.playbooks if p.phase}))
+        """Phases that have playbooks, in settings.yml's order, else lifecycle order, else alphabetical."""
+        listed = [p.id for p in self.settings.phases] + [p for p in DEFAULT_PHASE_ORDER]
+        rank = {phase: index for index, phase in reversed(list(enumerate(listed)))}
+        return tuple(sorted({p.phase for p in self.playbooks if p.phase}, key=lambda ph: (rank.get(ph, len(rank)), ph)))
 
 
 def _common(doc: Document) -> dict:
@@ -328,6 +343,7 @@ def build_portal(documents: list[Document]) -> Portal:
             settings = Settings(
                 review_interval_days=parse_days(d.get("review_interval")) or 180,
                 segments=tuple(Segment(s["id"], s["name"]) for s in d.get("segments") or ()),
+                phases=tuple(Phase(p["id"], p["name"], p.get("description", "") or "") for p in d.get("phases") or ()),
                 codeowners=tuple(sorted((d.get("codeowners") or {}).items())),
             )
     by_id = lambda items: tuple(sorted(items, key=lambda x: x.id))  # noqa: E731

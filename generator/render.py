@@ -85,7 +85,8 @@ class Renderer:
         self.env.tests["contains"] = lambda container, value: value in container
         self.env.globals.update(review_due=lambda doc: review_due(doc, portal.settings))  # freshness.py owns the rule
         self.env.globals.update(label=self.label, role_name=self.role_name, hash=content_hash, portal=portal,
-                                segment_name=self.segment_name)
+                                segment_name=self.segment_name, phase_name=self.phase_name,
+                                phase_description=self.phase_description, by_phase=self.by_phase)
 
     # -- lookups templates call -------------------------------------------------
     @cached_property
@@ -105,6 +106,28 @@ class Renderer:
 
     def segment_name(self, segment_id: str) -> str:
         return self._segments.get(segment_id, segment_id)
+
+    @cached_property
+    def _phases(self) -> dict:
+        return {p.id: p for p in self.portal.settings.phases}
+
+    def phase_name(self, phase_id: str) -> str:
+        """settings.yml's name, else the UI language's name for a common phase, else the slug made readable."""
+        if phase_id in self._phases:
+            return self._phases[phase_id].name
+        return self.labels.get(f"phase_{phase_id}") or phase_id.replace("-", " ").replace("_", " ").capitalize()
+
+    def phase_description(self, phase_id: str) -> str:
+        phase = self._phases.get(phase_id)
+        return phase.description if phase else ""
+
+    def by_phase(self, items, attribute: str = "group") -> list[tuple[str, list]]:
+        """`items` grouped by their phase, in the portal's phase order (items without a phase last)."""
+        order = {phase: index for index, phase in enumerate(self.portal.phases)}
+        groups: dict[str, list] = {}
+        for item in items:
+            groups.setdefault(getattr(item, attribute) or "", []).append(item)
+        return sorted(groups.items(), key=lambda kv: (kv[0] == "", order.get(kv[0], len(order)), kv[0]))
 
     # -- page rendering ---------------------------------------------------------
     def _render(self, template: str, source: str, **context) -> Page:

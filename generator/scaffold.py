@@ -37,7 +37,7 @@ aliases: []   # former ids of this page after a rename; each keeps a redirect al
 
 BODIES = {
     "playbook": """\
-phase: {phase}   # lifecycle phase slug (onboarding, adoption, renewal, expansion, risk, …); groups playbooks
+phase: {phase}   # lifecycle phase id (onboarding, adoption, renewal, expansion, risk, …; the list in content/settings.yml)
 tags: []   # free words that help search, e.g. [renewal, pricing]
 trigger: >-   # when to start this playbook (Markdown)
   Describe the event or date that starts this playbook.

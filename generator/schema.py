@@ -137,6 +137,9 @@ ROLES = _object({"roles": {"type": "array", "items": ROLE, "minItems": 1}}, ["ro
 SETTINGS = _object({
     "review_interval": _INTERVAL,
     "segments": {"type": "array", "items": _object({"id": _ID, "name": _text("Segment name.")}, ["id", "name"])},
+    "phases": {"type": "array", "description": "The playbook phases in lifecycle order; once listed, a playbook's phase must be one of them.",
+               "items": _object({"id": _ID, "name": _text("Phase name shown in navigation and pages."),
+                                 "description": _markdown("What happens in this phase")}, ["id", "name"])},
     "codeowners": {"type": "object", "propertyNames": {"pattern": SLUG}, "additionalProperties": {"type": "string"},
                    "description": "Role id -> team handle for CODEOWNERS."},
 }, [], "Portal-wide content settings.")

@@ -60,6 +60,7 @@ class SearchResult:
     total: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
+    facet_names: dict[str, dict[str, str]] = field(default_factory=dict)  # role and phase ids -> display names
     did_you_mean: str = ""
     suggestions: list[str] = field(default_factory=list)
 
@@ -205,9 +206,12 @@ class Searcher:
                     self._count(counts, facets.rows[docnum])
         words = query_words(q)
         hits = [self._hit(searcher.stored_fields(docnum), score, words, meta.get("site_url", "")) for score, docnum in top_n]
-        result = SearchResult(original, total, hits,
-                              {n: dict(sorted(((k, v) for k, v in c.items() if k and v), key=lambda kv: (-kv[1], kv[0])))
-                               for n, c in counts.items()})
+        facet_counts = {n: dict(sorted(((k, v) for k, v in c.items() if k and v), key=lambda kv: (-kv[1], kv[0])))
+                        for n, c in counts.items()}
+        names = meta.get("facet_names", {})
+        facet_names = {n: {value: names[n][value] for value in values if value in names.get(n, {})}
+                       for n, values in facet_counts.items() if n in names}
+        result = SearchResult(original, total, hits, facet_counts, facet_names)
         result.did_you_mean = self.did_you_mean(original) if text else ""
         if not hits:
             result.suggestions = self.suggestions(text, result.did_you_mean)

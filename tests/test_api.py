@@ -54,6 +54,9 @@ def test_search_returns_deep_linked_hits_and_facets(api):
     assert data["hits"][0]["url"] == "https://cs-portal.example.com/playbooks/renewal-runway/#confirm-stakeholders"
     assert data["hits"][0]["path"] == "/playbooks/renewal-runway/#confirm-stakeholders"
     assert len(data["hits"]) == 3 and data["facets"]["kind"]["step"] > 0
+    # the portal's filters show names, not ids
+    assert data["facet_names"]["role"]["csm"] == "Customer Success Manager"
+    assert data["facet_names"]["phase"]["renewal"] == "Renewal"
 
 
 @pytest.mark.parametrize("query, message", [

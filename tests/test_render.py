@@ -111,3 +111,35 @@ def test_glossary_hovers_mark_acronyms_not_ordinary_words(tmp_path):
     assert "*[QBR]: Quarterly business review." in page
     assert "*[Renewal]" not in page
     assert "Extending the contract." in _pages(project)["glossary.md"]
+
+
+def test_phases_show_names_in_lifecycle_order(tmp_path):
+    from tests.conftest import make_project
+
+    playbook = "title: {title}\nphase: {phase}\nsteps:\n  - {{id: s, title: Do it}}\n"
+    project = make_project(tmp_path / "p", {
+        "content/playbooks/a.yml": playbook.format(title="Advocates", phase="advocacy"),
+        "content/playbooks/b.yml": playbook.format(title="Kickoff", phase="onboarding"),
+        "content/playbooks/c.yml": playbook.format(title="Events", phase="customer-marketing"),
+    })
+    pages = _pages(project)
+    home = pages["index.md"]
+    # common phases by the lifecycle, named from labels.yml; others after them, their slug made readable
+    assert home.index("[Onboarding](phases/onboarding.md)") < home.index("[Advocacy](phases/advocacy.md)") \
+        < home.index("[Customer marketing](phases/customer-marketing.md)")
+    assert "# Phase: Customer marketing" in pages["phases/customer-marketing.md"]
+    assert "- **Phase:** [Advocacy](../phases/advocacy.md)" in pages["playbooks/a.md"]
+
+    (project / "content/settings.yml").write_text(
+        "phases:\n  - {id: customer-marketing, name: Community & events, description: Where customers meet.}\n"
+        "  - {id: advocacy, name: Advocacy}\n  - {id: onboarding, name: Getting started}\n", encoding="utf-8")
+    pages = _pages(project)
+    home = pages["index.md"]
+    assert home.index("[Community &amp; events]") < home.index("[Advocacy]") < home.index("[Getting started]")
+    assert "Where customers meet." in pages["phases/customer-marketing.md"]
+
+
+def test_japanese_portal_names_its_phases_in_japanese():
+    pages = {p.source: p.text for p in render_pages(load_portal(Path(__file__).parent.parent / "examples/ja"), language="ja")}
+    assert "**[契約更新](phases/renewal.md)**" in pages["index.md"]
+    assert "# フェーズ: 解約リスク対応" in pages["phases/risk.md"]

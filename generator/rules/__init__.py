@@ -62,6 +62,7 @@ class Catalog:
 
     roles: dict[str, None] = field(default_factory=dict)
     segments: dict[str, None] = field(default_factory=dict)
+    phases: dict[str, None] = field(default_factory=dict)  # empty: phases are free slugs
     glossary: dict[str, None] = field(default_factory=dict)
     anchors: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # kind -> id -> anchors
 
@@ -82,6 +83,9 @@ def build_catalog(documents: list[Document]) -> Catalog:
             for segment in doc.data.get("segments") or []:
                 if isinstance(segment, LocDict) and isinstance(segment.get("id"), str):
                     catalog.segments.setdefault(segment["id"])
+            for phase in doc.data.get("phases") or []:
+                if isinstance(phase, LocDict) and isinstance(phase.get("id"), str):
+                    catalog.phases.setdefault(phase["id"])
         elif doc.kind == "glossary":
             for term in doc.data.get("terms") or []:
                 if isinstance(term, LocDict) and isinstance(term.get("id"), str):

@@ -20,7 +20,7 @@ def _claim(seen: dict, key: str, path: str, position, what: str, problems: list,
 def check(documents: list[Document], catalog: Catalog):
     problems: list[Problem] = []
     documents_by_kind: dict[str, dict] = {}
-    catalogs: dict[str, dict] = {"role": {}, "glossary term": {}, "segment": {}}
+    catalogs: dict[str, dict] = {"role": {}, "glossary term": {}, "segment": {}, "phase": {}}
     for doc in documents:
         data = doc.data
         if not isinstance(data, LocDict):
@@ -39,9 +39,9 @@ def check(documents: list[Document], catalog: Catalog):
                                                 "pick another id, e.g. '" + anchor + "-review'"))
                     _claim(anchors, anchor, doc.path, pos, "id on this page", problems, "duplicate-id")
         else:
-            lists = {"roles": ("roles", "role"), "glossary": ("terms", "glossary term"), "settings": ("segments", "segment")}
-            if doc.kind in lists:
-                field_name, what = lists[doc.kind]
+            lists = {"roles": [("roles", "role")], "glossary": [("terms", "glossary term")],
+                     "settings": [("segments", "segment"), ("phases", "phase")]}
+            for field_name, what in lists.get(doc.kind, []):
                 for entry in as_list(data.get(field_name)):
                     if isinstance(entry, LocDict):
                         for value, pos in located_values(entry, "id"):

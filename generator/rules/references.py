@@ -1,4 +1,4 @@
-"""Reference rules: every role, playbook, segment and cross-reference link points at something real."""
+"""Reference rules: every role, playbook, segment, listed phase and cross-reference link points at something real."""
 
 from __future__ import annotations
 
@@ -39,6 +39,11 @@ class _Checker:
         if value not in self.catalog.segments:
             self.problems.append(Problem(path, *pos, "unknown-segment", f"unknown segment '{value}'",
                                          _suggest(value, self.catalog.segments) + "; segments live in content/settings.yml"))
+
+    def phase(self, path, value, pos):
+        if self.catalog.phases and value not in self.catalog.phases:
+            self.problems.append(Problem(path, *pos, "unknown-phase", f"unknown phase '{value}'",
+                                         _suggest(value, self.catalog.phases) + "; phases are listed in content/settings.yml"))
 
     def playbook(self, path, value, pos, where):
         known = self.catalog.anchors.get("playbook", {})
@@ -97,6 +102,9 @@ def check(documents: list[Document], catalog: Catalog):
                 checker.role(path, value, pos, "audience")
             for value, pos in located_values(mapping, "segments"):
                 checker.segment(path, value, pos)
+            if mapping is data and doc.kind == "playbook":
+                for value, pos in located_values(mapping, "phase"):
+                    checker.phase(path, value, pos)
             variants = mapping.get("variants")
             if isinstance(variants, LocDict):
                 for segment in variants:

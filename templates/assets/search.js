@@ -70,11 +70,11 @@
       return el("button", { type: "button", "class": "csops-search__retry", text: text });
     }
 
-    function facetGroup(name, counts) {
-      var names = Object.keys(counts || {});
-      if (!names.length) return null;
-      var buttons = names.map(function (value) {
-        var label = name === "kind" ? (T.kinds[value] || value) : value;
+    function facetGroup(name, counts, displayNames) {
+      var values = Object.keys(counts || {});
+      if (!values.length) return null;
+      var buttons = values.map(function (value) {
+        var label = name === "kind" ? (T.kinds[value] || value) : ((displayNames || {})[value] || value);
         var active = filters[name] === value;
         var b = el("button", { type: "button", "class": "csops-facet" + (active ? " csops-facet--active" : ""),
           "data-facet": name, "data-value": value, "aria-pressed": String(active) },
@@ -113,7 +113,7 @@
         parts.push(el("p", { "class": "csops-search__mean" }, [document.createTextNode(T.try_ + " ")].concat(tips)));
       }
       var active = Object.keys(filters).some(function (k) { return filters[k]; });
-      var groups = ["kind", "role", "phase"].map(function (n) { return facetGroup(n, data.facets[n]); });
+      var groups = ["kind", "role", "phase"].map(function (n) { return facetGroup(n, data.facets[n], (data.facet_names || {})[n]); });
       if (active) {
         var clear = el("button", { type: "button", "class": "csops-facet csops-facet--clear", text: T.clear });
         clear.addEventListener("click", function (event) {
