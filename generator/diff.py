@@ -178,7 +178,8 @@ def summarize(base: Side, head: Side) -> str:
     ownership: list[tuple[str, str]] = []
     edited: list[str] = []
     sections: list[str] = []
-    counts = {"added": 0, "removed": 0, "renamed": 0, "edited": 0}
+    counts = {"added": 0, "removed": 0, "renamed": 0, "changed": 0}
+    item_counts = {"added": 0, "renamed": 0, "removed": 0}  # steps, checklist items, FAQ entries, chart activities
     for kind, (attr, heading, noun, items_of, label_of) in KINDS.items():
         docs = pair(getattr(base.portal, attr), getattr(head.portal, attr))
         rows, item_lines = [], []
@@ -194,12 +195,16 @@ def summarize(base: Side, head: Side) -> str:
             rows.append(f"| ➖ removed | {_code(doc.id)} | {_cell(doc.title)} |")
         for old, new in docs.renamed + docs.kept:
             where = new.id
+            ownership_before = len(ownership)
             if old.owner != new.owner:
                 ownership.append((f"{_code(where)} owner", f"{old.owner or '—'} → {new.owner or '—'}"))
             sub = pair(items_of(old), items_of(new))
             changes = ([f"➕ {_code(i.id)} {_cell(label_of(i))}" for i in sub.added]
                        + [f"🔀 {_code(o.id)} → {_code(n.id)}" for o, n in sub.renamed]
                        + [f"➖ {_code(i.id)} {_cell(label_of(i))}" for i in sub.removed])
+            item_counts["added"] += len(sub.added)
+            item_counts["renamed"] += len(sub.renamed)
+            item_counts["removed"] += len(sub.removed)
             if changes:
                 item_lines.append(f"- {_code(where)} {_plural(noun)}: " + "; ".join(changes))
             touched = []
@@ -216,8 +221,9 @@ def summarize(base: Side, head: Side) -> str:
                 if item_fields:
                     touched.append(f"{noun} {_code(n.id)}: {', '.join(item_fields)}")
             if touched:
-                counts["edited"] += 1
                 edited.append(f"- {_code(where)} ({kind}): " + "; ".join(touched))
+            if touched or changes or len(ownership) > ownership_before:
+                counts["changed"] += 1
         if rows or item_lines:
             sections += [f"### {heading}", ""]
             if rows:
@@ -226,8 +232,10 @@ def summarize(base: Side, head: Side) -> str:
                 sections += [f"**{_plural(noun).capitalize()}**", "", *item_lines, ""]
 
     url_rows, uncovered = _url_changes(base, head)
-    out.append(f"**{counts['added']} added · {counts['renamed']} renamed · {counts['removed']} removed · "
-               f"{counts['edited']} edited · {len(ownership)} owner/RACI changes · "
+    changes_word = "change" if len(ownership) == 1 else "changes"
+    out.append(f"**Pages: {counts['added']} added · {counts['renamed']} renamed · {counts['removed']} removed · "
+               f"{counts['changed']} changed — Items: {item_counts['added']} added · {item_counts['renamed']} renamed · "
+               f"{item_counts['removed']} removed — {len(ownership)} owner/RACI {changes_word} — "
                + (f"⚠️ {uncovered} old URL{'s' if uncovered != 1 else ''} not covered by aliases**" if uncovered
                   else "all old URLs still resolve**"))
     out.append("")

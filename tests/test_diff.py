@@ -64,7 +64,7 @@ HEAD_FILES = {
 EXPECTED = """\
 ## Portal content changes: `main` → `HEAD`
 
-**1 added · 1 renamed · 0 removed · 1 edited · 4 owner/RACI changes · ⚠️ 1 old URL not covered by aliases**
+**Pages: 1 added · 1 renamed · 0 removed · 1 changed — Items: 1 added · 1 renamed · 1 removed — 4 owner/RACI changes — ⚠️ 1 old URL not covered by aliases**
 
 ### Playbooks
 
@@ -145,7 +145,7 @@ def test_diff_without_head_compares_with_the_working_tree_in_a_subfolder(tmp_pat
     assert result.output == textwrap.dedent("""\
         ## Portal content changes: `HEAD` → `working tree`
 
-        **0 added · 0 renamed · 0 removed · 0 edited · 1 owner/RACI changes · all old URLs still resolve**
+        **Pages: 0 added · 0 renamed · 0 removed · 1 changed — Items: 1 added · 0 renamed · 0 removed — 1 owner/RACI change — all old URLs still resolve**
 
         ### FAQ topics
 
