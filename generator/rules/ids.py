@@ -7,12 +7,15 @@ from ..problems import Problem
 from . import RESERVED_ANCHORS, SUB_ITEMS, Catalog, as_list, doc_id, located_values, sub_items
 
 
-def _claim(seen: dict, key: str, path: str, position, what: str, problems: list, code: str):
+PUBLISHED_HINT = "ids must be unique: rename one, and list the old id in its aliases if it was ever published"
+CATALOG_HINT = "ids must be unique: rename or remove one"
+
+
+def _claim(seen: dict, key: str, path: str, position, what: str, problems: list, code: str, hint: str = PUBLISHED_HINT):
     if key in seen:
         first_path, first_line = seen[key]
         where = f"line {first_line}" if first_path == path else f"{first_path}:{first_line}"
-        problems.append(Problem(path, *position, code, f"duplicate {what} '{key}', already used at {where}",
-                                "ids must be unique: rename one, and list the old id in its aliases if it was ever published"))
+        problems.append(Problem(path, *position, code, f"duplicate {what} '{key}', already used at {where}", hint))
     else:
         seen[key] = (path, position[0])
 
@@ -45,5 +48,5 @@ def check(documents: list[Document], catalog: Catalog):
                 for entry in as_list(data.get(field_name)):
                     if isinstance(entry, LocDict):
                         for value, pos in located_values(entry, "id"):
-                            _claim(catalogs[what], value, doc.path, pos, f"{what} id", problems, "duplicate-id")
+                            _claim(catalogs[what], value, doc.path, pos, f"{what} id", problems, "duplicate-id", CATALOG_HINT)
     return problems
