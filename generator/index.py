@@ -53,6 +53,30 @@ _TOKEN_RUNS = re.compile(
 _MARKDOWN_NOISE = re.compile(r"\]\([^)]*\)|[*_`#>|\[\]]+|^\s*[-+]\s+|<[^>]+>", re.MULTILINE)
 
 
+def split_pieces(value: str, query: bool = False):
+    """(text, start, end) of each piece of `value`: English words (NFKC), kanji/katakana bigrams, no hiragana.
+
+    The one place text is cut, for the index (MixedTokenizer) and for snippets (term_spans).
+    """
+    for match in _TOKEN_RUNS.finditer(value):
+        run, start = match.group(), match.start()
+        if match.lastgroup == "latin":
+            yield unicodedata.normalize("NFKC", run), start, match.end()
+        elif match.lastgroup == "kana":
+            # Particles, okurigana and inflections are in every Japanese text: noise for ranking, and
+            # their huge posting lists were most of a Japanese query's cost (MRR unchanged without them).
+            continue
+        elif len(run) == 1:
+            yield run, start, start + 1
+        else:
+            # every bigram of a run co-occurs with its neighbours: a query needs only a non-overlapping cover
+            cover = list(range(0, len(run) - 1, 2 if query else 1))
+            if cover[-1] != len(run) - 2:
+                cover.append(len(run) - 2)
+            for i in cover:
+                yield run[i:i + 2], start + i, start + i + 2
+
+
 class MixedTokenizer(Tokenizer):
     """English words as words; Japanese as script-boundary bigrams. Picklable (a plain module-level class)."""
 
@@ -72,36 +96,18 @@ class MixedTokenizer(Tokenizer):
             yield token
             return
         pos = start_pos
-        for match in _TOKEN_RUNS.finditer(value):
-            run, start = match.group(), match.start()
-            if match.lastgroup == "latin":
-                pieces = [(unicodedata.normalize("NFKC", run), start, match.end())]
-            elif match.lastgroup == "kana":
-                # Particles, okurigana and inflections are in every Japanese text: noise for ranking, and
-                # their huge posting lists were most of a Japanese query's cost (MRR unchanged without them).
-                continue
-            elif len(run) == 1:
-                pieces = [(run, start, start + 1)]
-            elif mode == "query":
-                # every bigram of a run co-occurs with its neighbours: a query needs only a non-overlapping cover
-                cover = list(range(0, len(run) - 1, 2))
-                if cover[-1] != len(run) - 2:
-                    cover.append(len(run) - 2)
-                pieces = [(run[i:i + 2], start + i, start + i + 2) for i in cover]
-            else:
-                pieces = [(run[i:i + 2], start + i, start + i + 2) for i in range(len(run) - 1)]
-            for text, begin, end in pieces:
-                token.text = text
-                token.boost = 1.0
-                token.stopped = False
-                if keeporiginal:
-                    token.original = text
-                if positions:
-                    token.pos = pos
-                    pos += 1
-                if chars:
-                    token.startchar, token.endchar = start_char + begin, start_char + end
-                yield token
+        for text, begin, end in split_pieces(value, query=mode == "query"):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = text
+            if positions:
+                token.pos = pos
+                pos += 1
+            if chars:
+                token.startchar, token.endchar = start_char + begin, start_char + end
+            yield token
 
 
 class AsciiStemFilter(Filter):
@@ -145,19 +151,10 @@ def term_spans(text: str) -> list[tuple[str, int, int]]:
     pipeline that was half of a query's time.
     """
     spans = []
-    for match in _TOKEN_RUNS.finditer(text):
-        run, start = match.group(), match.start()
-        kind = match.lastgroup
-        if kind == "kana":
-            continue
-        if kind == "latin":
-            word = unicodedata.normalize("NFKC", run).lower()
-            if word not in STOP_WORDS:
-                spans.append((stem_word(word) if word.isascii() else word, start, match.end()))
-        elif len(run) == 1:
-            spans.append((run.lower(), start, start + 1))
-        else:
-            spans.extend((run[i:i + 2].lower(), start + i, start + i + 2) for i in range(len(run) - 1))
+    for piece, start, end in split_pieces(text):
+        term = piece.lower()
+        if term not in STOP_WORDS:
+            spans.append((stem_word(term) if term.isascii() else term, start, end))
     return spans
 
 
@@ -221,10 +218,9 @@ class QueryBuilder:
     question); titles weigh 3x, the parent's title 0.5x (a step of "Renewal runway" is about renewals: MRR 0.904 ->
     0.917 in English; 1x and 2x gave 0.913).
 
-    The scaled OrGroup ranks documents holding more of the words first. A plain OR
-    scores the same MRR on our query set and is 30% faster, but puts an FAQ saying
-    "renewal" five times above the step titled "Confirm the stakeholders" for
-    "renewal stakeholders": kept the scaled one. Rejected (benchmarks/): one combined
+    The scaled OrGroup ranks documents holding more of the words first (a plain OR
+    scored the same MRR on our query set, but ranked pages repeating one word above
+    items holding all of them). Rejected (benchmarks/): one combined
     title+body field is 15% faster but loses the title weight (MRR 0.90 -> 0.75 in
     English); AndMaybe(title) restores some of it but is slower than two fields.
     """
@@ -259,10 +255,6 @@ class QueryBuilder:
         return whoosh_query.Or(terms, scale=self.SCALE).normalize()
 
 
-def query_parser(schema: Schema) -> QueryBuilder:
-    return QueryBuilder(schema)
-
-
 def filtered_query(q, filters: dict[str, str]):
     """`q` restricted to documents whose facet fields hold the given values (empty values ignored)."""
     terms = [whoosh_query.Term(name, value) for name, value in filters.items() if value]
@@ -279,9 +271,7 @@ def prune_common_terms(searcher, q, share: float | None = None):
     the portal barely changes the ranking but dominates the cost.
     """
     share = COMMON_TERM_SHARE if share is None else share
-    if not isinstance(q, (whoosh_query.Or, whoosh_query.Term)) or any(
-            not isinstance(sub, (whoosh_query.Or, whoosh_query.Term)) for sub in q.leaves() if sub is not q) or \
-            any(not isinstance(sub, whoosh_query.Term) for sub in q.leaves()):
+    if not _ors_of_terms(q):
         return q
     leaves = list(q.leaves())
     total = max(searcher.doc_count(), 1)
@@ -295,6 +285,13 @@ def prune_common_terms(searcher, q, share: float | None = None):
     if len(keep) == len(leaves):
         return q
     return whoosh_query.Or(keep, scale=getattr(q, "scale", None))
+
+
+def _ors_of_terms(q) -> bool:
+    """True for a Term or ORs of Terms, nested any way: the queries pruning may flatten into one OR."""
+    if isinstance(q, whoosh_query.Term):
+        return True
+    return type(q) is whoosh_query.Or and not q.minmatch and all(_ors_of_terms(sub) for sub in q.subqueries)
 
 
 class _CountingTopCollector(TopCollector):
@@ -398,9 +395,8 @@ class TermScores:
         offsets = [offset for _, offset in searcher.leaf_searchers()]
         termcount = [sum(1 for _, segments in leaves if n in segments) for n in range(len(offsets))]
         scale = q.scale
-        single = len(offsets) == 1
         for d, value in total.items():
-            n = termcount[0] if single else termcount[bisect_right(offsets, d) - 1]
+            n = termcount[bisect_right(offsets, d) - 1]
             if n == 0 or n == scale:
                 total[d] = 0
             else:

@@ -18,8 +18,8 @@ from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .index import (INDEX_DIR, TermScores, filtered_query, match_all, mixed_analyzer, open_index, query_parser, read_facets,
-                    read_meta, search_counting, term_spans, terms_query, top_scored)
+from .index import (INDEX_DIR, FacetTable, QueryBuilder, TermScores, filtered_query, match_all, mixed_analyzer, open_index,
+                    read_facets, read_meta, search_counting, term_spans, terms_query, top_scored)
 from .urls import absolute_url
 
 MAX_QUERY_CHARS = 500
@@ -94,6 +94,18 @@ def check_query(text: str, limit: int = MAX_QUERY_CHARS) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class OpenIndex:
+    """One thread's view of the current index generation (Whoosh searchers are not thread-safe)."""
+
+    stamp: tuple
+    searcher: object  # whoosh.searching.Searcher
+    parser: QueryBuilder
+    facets: FacetTable  # shared by all threads, like meta and term_scores
+    meta: dict
+    term_scores: TermScores
+
+
 class Searcher:
     """An open index; reopens itself when `csops build` swaps a new index in."""
 
@@ -103,7 +115,7 @@ class Searcher:
         self.path = index_dir(self.project)
         self._lock = threading.Lock()
         self._shared: tuple | None = None  # (stamp, facets, meta, term scores): the same for every thread
-        self._local = threading.local()  # Whoosh searchers are not thread-safe: one per thread
+        self._local = threading.local()  # .index: this thread's OpenIndex
         # Popular queries repeat (and the portal UI asks again as filters change): keep recent results
         # per index generation; a new build changes the stamp, so nothing stale is ever served.
         self._cache: OrderedDict = OrderedDict()
@@ -116,23 +128,22 @@ class Searcher:
         except OSError:
             raise IndexMissing(f"{self.path}: no search index; run `csops build` first") from None
 
-    def _open(self):
-        """(searcher, parser, facets, meta) of the current index, reopened after a build swapped a new one in."""
+    def _open(self) -> OpenIndex:
+        """The current index, reopened after a build swapped a new one in."""
         stamp = self._current_stamp()
-        state = getattr(self._local, "state", None)
-        if state is not None and self._local.stamp == stamp:
-            return state
+        current = getattr(self._local, "index", None)
+        if current is not None and current.stamp == stamp:
+            return current
         ix = open_index(self.path)
         searcher = ix.searcher()
         with self._lock:
             if self._shared is None or self._shared[0] != stamp:
                 self._shared = (stamp, read_facets(searcher), read_meta(self.path), TermScores())
-            _, facets, meta, self._local.term_scores = self._shared
-        if state is not None:
-            state[0].close()
-        self._local.state = (searcher, query_parser(ix.schema), facets, meta)
-        self._local.stamp = stamp
-        return self._local.state
+            _, facets, meta, term_scores = self._shared
+        if current is not None:
+            current.searcher.close()
+        self._local.index = OpenIndex(stamp, searcher, QueryBuilder(ix.schema), facets, meta, term_scores)
+        return self._local.index
 
     def forget_term_scores(self) -> None:
         """Drop the per-term scores kept in memory (benchmarks measure the first query of a word with it)."""
@@ -142,11 +153,11 @@ class Searcher:
 
     @property
     def site_url(self) -> str:
-        return self._open()[3].get("site_url", "")
+        return self._open().meta.get("site_url", "")
 
     # -- querying ------------------------------------------------------------------------------
     def parse(self, text: str, searcher=None):
-        _, parser, _, _ = self._open()
+        parser = self._open().parser
         text = _FIELD_SYNTAX.sub(lambda m: m.group(1).lower() + ":", text)
         try:
             return parser.parse(text, searcher)
@@ -156,21 +167,22 @@ class Searcher:
     def search(self, text: str, *, kind: str = "", role: str = "", phase: str = "", tag: str = "",
                limit: int = 10, check: bool = True) -> SearchResult:
         text = check_query(text) if check else text
-        searcher, _, facets, meta = self._open()
-        key = (self._local.stamp, text, kind, role, phase, tag, limit)
+        index = self._open()
+        key = (index.stamp, text, kind, role, phase, tag, limit)
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-        result = self._search(searcher, facets, meta, text, kind, role, phase, tag, limit)
+        result = self._search(index, text, kind, role, phase, tag, limit)
         with self._lock:
             self._cache[key] = result
             if len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
         return result
 
-    def _search(self, searcher, facets, meta, text, kind, role, phase, tag, limit) -> SearchResult:
+    def _search(self, index: OpenIndex, text, kind, role, phase, tag, limit) -> SearchResult:
+        searcher, facets, meta = index.searcher, index.facets, index.meta
         original = text
         text, inline = split_filters(text)
         kind, role, phase, tag = (inline.get("kind") or kind, inline.get("role") or role,
@@ -180,60 +192,30 @@ class Searcher:
         combined = filtered_query(q, filters)
         filters = {k: v for k, v in filters.items() if v}
         limit = max(1, min(int(limit), 100))
-        counts = {name: Counter() for name in FACET_FIELDS}
-        term_scores = self._local.term_scores
-        scores = term_scores.score(searcher, combined)
+        scores = index.term_scores.score(searcher, combined)
         # A deep link answers better than the page around it: pages yield when an item scores close.
         if scores is not None:  # the common case: ORs and ANDs of terms, from per-term scores kept in memory
             total = len(scores)
             top_n = top_scored(scores, limit, facets.pages, PAGE_WEIGHT)
-            # facets of the query without filters: what each filter choice would give
-            unfiltered = term_scores.score(searcher, q) if filters else scores
-            self._count_all(counts, Counter(facets.rows[docnum] for docnum in unfiltered))
+            unfiltered = index.term_scores.score(searcher, q) if filters else scores
         else:
-            total = 0
-
-            def on_match(docnum: int):
-                nonlocal total
-                total += 1
-                if not filters:
-                    self._count(counts, facets.rows[docnum])
-
-            candidates = search_counting(searcher, combined, max(limit * 3, 30), on_match)
+            matched: list[int] = []
+            candidates = search_counting(searcher, combined, max(limit * 3, 30), matched.append)
+            total = len(matched)
             top_n = top_scored({docnum: score for score, docnum in candidates}, limit, facets.pages, PAGE_WEIGHT)
-            if filters:
-                for docnum in searcher.docs_for_query(q):
-                    self._count(counts, facets.rows[docnum])
+            unfiltered = searcher.docs_for_query(q) if filters else matched
+        # facets of the query without filters: what each filter choice would give
+        counts = facet_counts(Counter(facets.rows[docnum] for docnum in unfiltered))
         words = query_words(q)
         hits = [self._hit(searcher.stored_fields(docnum), score, words, meta.get("site_url", "")) for score, docnum in top_n]
-        facet_counts = {n: dict(sorted(((k, v) for k, v in c.items() if k and v), key=lambda kv: (-kv[1], kv[0])))
-                        for n, c in counts.items()}
         names = meta.get("facet_names", {})
         facet_names = {n: {value: names[n][value] for value in values if value in names.get(n, {})}
-                       for n, values in facet_counts.items() if n in names}
-        result = SearchResult(original, total, hits, facet_counts, facet_names)
+                       for n, values in counts.items() if n in names}
+        result = SearchResult(original, total, hits, counts, facet_names)
         result.did_you_mean = self.did_you_mean(original) if text else ""
         if not hits:
             result.suggestions = self.suggestions(text, result.did_you_mean)
         return result
-
-    @staticmethod
-    def _count_all(counts, facet_counts: Counter):
-        for (kind, phase, roles), n in facet_counts.items():
-            counts["kind"][kind] += n
-            if phase:
-                counts["phase"][phase] += n
-            for role in roles:
-                counts["role"][role] += n
-
-    @staticmethod
-    def _count(counts, facet):
-        kind, phase, roles = facet
-        counts["kind"][kind] += 1
-        if phase:
-            counts["phase"][phase] += 1
-        for role in roles:
-            counts["role"][role] += 1
 
     def _hit(self, r: dict, score: float, words: set[str], site_url: str) -> Hit:
         body = r.get("body", "")
@@ -244,7 +226,7 @@ class Searcher:
 
     def did_you_mean(self, text: str) -> str:
         """A corrected query when an English word is unknown to the index but close to one that is."""
-        searcher, _, _, _ = self._open()
+        searcher = self._open().searcher
         corrector = None
         analyzer = mixed_analyzer()
         changed = False
@@ -272,7 +254,7 @@ class Searcher:
 
     def suggestions(self, text: str, corrected: str) -> list[str]:
         """What to try when nothing matched: the correction, then the broadest single words, then tags."""
-        meta = self._open()[3]
+        meta = self._open().meta
         tips = [corrected] if corrected else []
         return tips + [f"tag:{t}" for t in meta.get("top_tags", [])[:5]]
 
@@ -283,7 +265,8 @@ class Searcher:
             raise QueryError("empty ticket text: POST the ticket's subject and description")
         if len(text) > MAX_TICKET_CHARS:
             raise QueryError(f"ticket text too long ({len(text)} characters; at most {MAX_TICKET_CHARS})")
-        searcher, _, _, meta = self._open()
+        index = self._open()
+        searcher, meta = index.searcher, index.meta
         analyzer = mixed_analyzer()
         terms = Counter(t.text for t in analyzer(text))
         total = max(searcher.doc_count(), 1)
@@ -299,6 +282,19 @@ class Searcher:
         results = searcher.search(q, limit=limit)
         return [self._hit(searcher.stored_fields(docnum), score, set(best), meta.get("site_url", ""))
                 for score, docnum in results.top_n]
+
+
+def facet_counts(rows: Counter) -> dict[str, dict[str, int]]:
+    """Per facet (kind, role, phase), how many matching documents hold each value, most first."""
+    counts = {name: Counter() for name in FACET_FIELDS}
+    for (kind, phase, roles), n in rows.items():
+        counts["kind"][kind] += n
+        if phase:
+            counts["phase"][phase] += n
+        for role in roles:
+            counts["role"][role] += n
+    return {name: dict(sorted(((k, v) for k, v in c.items() if k and v), key=lambda kv: (-kv[1], kv[0])))
+            for name, c in counts.items()}
 
 
 _FILTER_SYNTAX = re.compile(r"(?<![\w:])(kind|role|phase|tag):(\"[^\"]*\"|\S+)", re.IGNORECASE)

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from conftest import REPO, copy_bundled
 from generator.cli import build_portal, main
-from generator.index import QueryBuilder, TermScores, collect_documents, filtered_query, mixed_analyzer, term_spans
+from generator.index import (QueryBuilder, TermScores, collect_documents, filtered_query, mixed_analyzer,
+                             prune_common_terms, term_spans)
 from generator.validate import load_portal
 from generator.search import QueryError, Searcher, split_filters
 
@@ -115,7 +116,7 @@ SCORING_QUERIES = ["renewal stakeholders", "how is the health score calculated",
 def assert_kept_term_scores_equal_whoosh(project):
     """Scores summed from kept per-term scores are the scores Whoosh's own matchers give each document."""
     searcher = Searcher(project)
-    whoosh_searcher = searcher._open()[0]
+    whoosh_searcher = searcher._open().searcher
     kept = TermScores()
     for text in SCORING_QUERIES:
         words, inline = split_filters(text)
@@ -142,7 +143,7 @@ def test_snippet_terms_are_the_indexed_terms():
 
 
 def test_plain_words_build_the_query_whoosh_parser_builds(built_bundled):
-    parser = Searcher(built_bundled)._open()[1]
+    parser = Searcher(built_bundled)._open().parser
     queries = yaml.safe_load((REPO / "benchmarks/queries.yml").read_text(encoding="utf-8"))
     texts = [entry["q"] for language in ("en", "ja") for entry in queries[language]["queries"]]
     texts += ["the", "of a", "  renewal  ", "Ｑ３ ＱＢＲ", "Slack リマインド 入力", "解約"]
@@ -199,3 +200,12 @@ def test_link_corrects_a_typo_when_nothing_matches(built_bundled):
     out = CliRunner().invoke(main, ["link", "--project", str(built_bundled), "confrim stakeholdrs"])
     assert out.stdout == "https://cs-portal.example.com/playbooks/renewal-runway/#confirm-stakeholders\n"
     assert "showing 'confirm stakeholders'" in out.stderr
+
+
+def test_pruning_common_words_never_flattens_an_and(built_bundled):
+    searcher = Searcher(built_bundled)
+    whoosh_searcher = searcher._open().searcher
+    q = searcher.parse("renewal OR (forecast AND dashboard)")
+    assert prune_common_terms(whoosh_searcher, q, share=0.0) is q  # every word "common", yet the AND must stay
+    plain = searcher.parse("renewal forecast dashboard")
+    assert prune_common_terms(whoosh_searcher, plain, share=0.0) != plain  # plain ORs are pruned
