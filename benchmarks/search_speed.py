@@ -34,7 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.index import SearchDoc, mixed_analyzer, update_documents, update_index  # noqa: E402
+from generator.index import SearchDoc, live_index_dir, mixed_analyzer, update_documents, update_index  # noqa: E402
 from generator.search import Searcher  # noqa: E402
 
 QUERIES = ["renewal champion left", "customers not using the seats they bought", "discount approval procurement",
@@ -204,7 +204,7 @@ def main() -> int:
     docs = synthetic_docs(args.docs)
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp)
-        index_dir = project / "build/index"
+        index_dir = live_index_dir(project)
         start = time.perf_counter()
         update_index(index_dir, docs, {"site_url": "https://portal.example.com/", "language": "en"})
         build_seconds = time.perf_counter() - start

@@ -273,9 +273,9 @@ def staging_dir(project: Path) -> Path:
     return stage
 
 
-def _timed_call(function, stage: Path, args: tuple):
+def _timed_call(function, output: Path, args: tuple):
     start = time.perf_counter()
-    result = function(stage, *args)
+    result = function(output, *args)
     return result, time.perf_counter() - start
 
 
@@ -283,8 +283,9 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
                report: BuildReport, alongside: tuple | None = None) -> BuildReport:
     """Write pages, build the site strictly, then swap docs and site in.
 
-    `alongside = (function, args)` runs `function(stage, *args)` in a second process while
-    MkDocs builds (the search index): machines have two cores and MkDocs uses one.
+    `alongside = (function, args, live)` runs `function(staged, *args)` in a second process
+    while MkDocs builds (the search index: machines have two cores and MkDocs uses one);
+    what it wrote into `staged` replaces `live` together with the site.
     """
     stage = staging_dir(site.project)
     pool = None
@@ -295,7 +296,9 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
         if alongside is not None:
             # spawn, not fork: `csops serve` calls this from a process with server threads.
             pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            pending = pool.submit(_timed_call, alongside[0], stage, alongside[1])
+            function, args, live = alongside
+            staged = stage / "alongside"
+            pending = pool.submit(_timed_call, function, staged, args)
         overrides = mkdocs_overrides(site, stage / "docs", stage / "site", nav, redirects, sorted(assets))
         with timed(report, "mkdocs"):
             run_mkdocs(site, overrides)
@@ -307,8 +310,8 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
             report.index = result
         swap_in(stage / "docs", site.docs_dir)
         swap_in(stage / "site", site.site_dir)
-        if (stage / "index").is_dir():  # written alongside: the search index goes live with its site
-            swap_in(stage / "index", site.project / GENERATED_DIR / "index")
+        if alongside is not None:  # the search index goes live with its site
+            swap_in(staged, live)
         report.pages = len(pages)
         report.site_dir = site.site_dir
         return report

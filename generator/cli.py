@@ -74,10 +74,11 @@ def build_portal(project: Path):
         pages = renderer.render_pages()
     nav = navigation(renderer.labels, [(p, renderer.phase_name(p)) for p in portal.phases])
 
-    from .index import write_index
+    from .index import live_index_dir, write_index
 
+    live_index = live_index_dir(site.project)
     facet_names = {"role": {r.id: r.name for r in portal.roles}, "phase": {p: renderer.phase_name(p) for p in portal.phases}}
-    index_job = (write_index, (site.project / "build" / "index", portal, site.site_url, site.language, facet_names))
+    index_job = (write_index, (live_index, portal, site.site_url, site.language, facet_names), live_index)
     build_site(site, pages, nav, redirect_map(portal), report, alongside=index_job)
     return report
 

@@ -41,7 +41,6 @@ from whoosh.qparser import MultifieldParser, OrGroup
 from . import urls
 from .model import Portal
 
-INDEX_DIR = "index"  # under <project>/build
 META_FILE = "csops-meta.json"
 SCHEMA_VERSION = 12  # bump when the schema or analysis changes: forces a full re-index
 
@@ -454,8 +453,8 @@ class SearchDoc:
     def fields(self) -> dict:
         return {
             "key": self.key, "digest": self.digest, "kind": self.kind, "level": self.level, "phase": self.phase,
-            "role": " ".join(self.roles), "tag": ",".join(self.tags), "title": self.title, "body": self.body, "context": self.parent_title,
-            "words": f"{self.title}\n{self.body}", "url": self.url, "parent": self.parent,
+            "role": " ".join(self.roles), "tag": ",".join(self.tags), "title": self.title, "body": self.body,
+            "context": self.parent_title, "words": f"{self.title}\n{self.body}", "url": self.url, "parent": self.parent,
             "parent_title": self.parent_title, "facets": facet_value(self.kind, self.phase, self.roles, self.level),
         }
 
@@ -543,6 +542,11 @@ class IndexStats:
     groups: list[str] = field(default_factory=list)  # source documents that were re-indexed
 
 
+def live_index_dir(project: Path) -> Path:
+    """Where the live index of a portal project lives (git-ignored, next to the generated pages)."""
+    return Path(project) / "build" / "index"
+
+
 def read_meta(index_dir: Path) -> dict:
     try:
         return json.loads((index_dir / META_FILE).read_text(encoding="utf-8"))
@@ -557,16 +561,17 @@ def open_index(index_dir: Path):
 def update_index(index_dir: Path, docs: list[SearchDoc], meta: dict | None = None) -> IndexStats:
     """Bring the index in `index_dir` in line with `docs`, touching only documents whose content changed."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    meta = {**read_meta(index_dir), **(meta or {})}
-    fresh = read_meta(index_dir).get("schema_version") != SCHEMA_VERSION or not whoosh_index.exists_in(str(index_dir))
+    previous = read_meta(index_dir)
+    meta = {**previous, **(meta or {})}
+    fresh = previous.get("schema_version") != SCHEMA_VERSION or not whoosh_index.exists_in(str(index_dir))
     if fresh:
         for child in index_dir.iterdir():
             shutil.rmtree(child) if child.is_dir() else child.unlink()
         ix = whoosh_index.create_in(str(index_dir), build_schema())
         existing: dict[str, str] = {}
     else:
-        ix = whoosh_index.open_dir(str(index_dir))
-        existing = read_meta(index_dir).get("digests", {})
+        ix = open_index(index_dir)
+        existing = previous.get("digests", {})
     stats = IndexStats()
     wanted = {d.key: d for d in docs}
     changed_groups: set[str] = set()
@@ -608,7 +613,7 @@ def update_index(index_dir: Path, docs: list[SearchDoc], meta: dict | None = Non
 
 def update_documents(index_dir: Path, docs: list[SearchDoc], deleted: tuple[str, ...] = ()) -> None:
     """Replace or add a few documents in a live index (one edited item): no full comparison, visible on commit."""
-    ix = whoosh_index.open_dir(str(index_dir))
+    ix = open_index(index_dir)
     meta = read_meta(index_dir)
     digests = meta.setdefault("digests", {})
     writer = ix.writer()
@@ -633,15 +638,14 @@ def _write_meta(index_dir: Path, meta: dict) -> None:
     temporary.replace(index_dir / META_FILE)
 
 
-def write_index(stage: Path, current: Path, portal: Portal, site_url: str, language: str,
+def write_index(staged: Path, current: Path, portal: Portal, site_url: str, language: str,
                 facet_names: dict[str, dict[str, str]] | None = None) -> IndexStats:
-    """Write the portal's index into `stage/index`, starting from a copy of the live one (so it is incremental).
+    """Write the portal's index into `staged`, starting from a copy of the live one in `current` (so it is incremental).
 
-    The caller swaps `stage/index` in only when the whole build succeeded, so a
+    The caller swaps `staged` in only when the whole build succeeded, so a
     failed build leaves the old index serving. `facet_names` maps role and phase
     ids to the names the pages show, for the portal's search filters.
     """
-    staged = stage / INDEX_DIR
     if current.is_dir() and read_meta(current).get("schema_version") == SCHEMA_VERSION:
         shutil.copytree(current, staged, ignore=shutil.ignore_patterns("*.lock", "*_LOCK"))
     meta = {"site_url": site_url, "language": language, "facet_names": facet_names or {}}

@@ -18,8 +18,8 @@ from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .index import (INDEX_DIR, FacetTable, QueryBuilder, TermScores, filtered_query, match_all, mixed_analyzer, open_index,
-                    read_facets, read_meta, search_counting, term_spans, terms_query, top_scored)
+from .index import (FacetTable, QueryBuilder, TermScores, filtered_query, match_all, mixed_analyzer, open_index,
+                    live_index_dir, read_facets, read_meta, search_counting, term_spans, terms_query, top_scored)
 from .urls import absolute_url
 
 MAX_QUERY_CHARS = 500
@@ -68,10 +68,6 @@ class SearchResult:
         return asdict(self)
 
 
-def index_dir(project: Path) -> Path:
-    return project / "build" / INDEX_DIR
-
-
 def check_query(text: str, limit: int = MAX_QUERY_CHARS) -> str:
     """Reject what the parser would misread or choke on, with a message a reader can act on."""
     text = (text or "").strip()
@@ -112,7 +108,7 @@ class Searcher:
     def __init__(self, project: Path, cache_size: int = CACHE_SIZE):
         self.project = Path(project)
         self.cache_size = cache_size
-        self.path = index_dir(self.project)
+        self.path = live_index_dir(self.project)
         self._lock = threading.Lock()
         self._shared: tuple | None = None  # (stamp, facets, meta, term scores): the same for every thread
         self._local = threading.local()  # .index: this thread's OpenIndex
