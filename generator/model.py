@@ -256,8 +256,9 @@ class Portal:
     @property
     def phases(self) -> tuple[str, ...]:
         """Phases that have playbooks, in settings.yml's order, else lifecycle order, else alphabetical."""
-        listed = [p.id for p in self.settings.phases] + [p for p in DEFAULT_PHASE_ORDER]
-        rank = {phase: index for index, phase in reversed(list(enumerate(listed)))}
+        rank: dict[str, int] = {}
+        for phase in [p.id for p in self.settings.phases] + list(DEFAULT_PHASE_ORDER):
+            rank.setdefault(phase, len(rank))
         return tuple(sorted({p.phase for p in self.playbooks if p.phase}, key=lambda ph: (rank.get(ph, len(rank)), ph)))
 
 

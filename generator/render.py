@@ -121,12 +121,12 @@ class Renderer:
         phase = self._phases.get(phase_id)
         return phase.description if phase else ""
 
-    def by_phase(self, items, attribute: str = "group") -> list[tuple[str, list]]:
-        """`items` grouped by their phase, in the portal's phase order (items without a phase last)."""
+    def by_phase(self, duties: list[Duty]) -> list[tuple[str, list[Duty]]]:
+        """Playbook duties grouped by phase, in the portal's phase order (steps of unphased playbooks last)."""
         order = {phase: index for index, phase in enumerate(self.portal.phases)}
-        groups: dict[str, list] = {}
-        for item in items:
-            groups.setdefault(getattr(item, attribute) or "", []).append(item)
+        groups: dict[str, list[Duty]] = {}
+        for duty in duties:
+            groups.setdefault(duty.group, []).append(duty)
         return sorted(groups.items(), key=lambda kv: (kv[0] == "", order.get(kv[0], len(order)), kv[0]))
 
     # -- page rendering ---------------------------------------------------------

@@ -80,12 +80,10 @@ def build_catalog(documents: list[Document]) -> Catalog:
                 if isinstance(role, LocDict) and isinstance(role.get("id"), str):
                     catalog.roles.setdefault(role["id"])
         elif doc.kind == "settings":
-            for segment in doc.data.get("segments") or []:
-                if isinstance(segment, LocDict) and isinstance(segment.get("id"), str):
-                    catalog.segments.setdefault(segment["id"])
-            for phase in doc.data.get("phases") or []:
-                if isinstance(phase, LocDict) and isinstance(phase.get("id"), str):
-                    catalog.phases.setdefault(phase["id"])
+            for field_name, known in (("segments", catalog.segments), ("phases", catalog.phases)):
+                for entry in doc.data.get(field_name) or []:
+                    if isinstance(entry, LocDict) and isinstance(entry.get("id"), str):
+                        known.setdefault(entry["id"])
         elif doc.kind == "glossary":
             for term in doc.data.get("terms") or []:
                 if isinstance(term, LocDict) and isinstance(term.get("id"), str):
