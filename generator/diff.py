@@ -22,14 +22,12 @@ from .manifest import live_urls, read_manifest, resolve_url
 from .model import Portal, build_portal
 from .validate import check_documents
 
-# kind -> (Portal attribute, heading, sub-item noun, function listing sub-items, label of a sub-item)
+# kind -> (Portal attribute, heading, sub-item noun, label of a sub-item)
 KINDS = {
-    "playbook": ("playbooks", "Playbooks", "step", lambda d: d.steps, lambda i: i.title),
-    "onboarding": ("checklists", "Onboarding checklists", "item",
-                   lambda d: list(d.sections) + [i for s in d.sections for i in s.items],
-                   lambda i: getattr(i, "title", None) or i.text),
-    "faq": ("faqs", "FAQ topics", "entry", lambda d: d.entries, lambda i: i.q),
-    "chart": ("charts", "Role charts", "activity", lambda d: d.activities, lambda i: i.name),
+    "playbook": ("playbooks", "Playbooks", "step", lambda i: i.title),
+    "onboarding": ("checklists", "Onboarding checklists", "item", lambda i: getattr(i, "title", None) or i.text),
+    "faq": ("faqs", "FAQ topics", "entry", lambda i: i.q),
+    "chart": ("charts", "Role charts", "activity", lambda i: i.name),
 }
 _IGNORED_FIELDS = {"id", "source", "line", "aliases", "steps", "sections", "entries", "activities", "items"}
 
@@ -158,10 +156,10 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun if number == 1 else _plural(noun)}"
 
 
-def _size(kind: str, doc, items_of, noun: str) -> str:
+def _size(kind: str, doc, noun: str) -> str:
     if kind == "onboarding":
         return f"{_count(len(doc.sections), 'section')}, {_count(sum(len(s.items) for s in doc.sections), 'item')}"
-    return _count(len(items_of(doc)), noun)
+    return _count(len(doc.anchored_items), noun)
 
 
 def _code(value: str) -> str:
@@ -180,12 +178,12 @@ def summarize(base: Side, head: Side) -> str:
     sections: list[str] = []
     counts = {"added": 0, "removed": 0, "renamed": 0, "changed": 0}
     item_counts = {"added": 0, "renamed": 0, "removed": 0}  # steps, checklist items, FAQ entries, chart activities
-    for kind, (attr, heading, noun, items_of, label_of) in KINDS.items():
+    for kind, (attr, heading, noun, label_of) in KINDS.items():
         docs = pair(getattr(base.portal, attr), getattr(head.portal, attr))
         rows, item_lines = [], []
         for doc in docs.added:
             counts["added"] += 1
-            rows.append(f"| ➕ added | {_code(doc.id)} | {_cell(doc.title)} — {_size(kind, doc, items_of, noun)}"
+            rows.append(f"| ➕ added | {_code(doc.id)} | {_cell(doc.title)} — {_size(kind, doc, noun)}"
                         + (f", owner {_code(doc.owner)}" if doc.owner else "") + " |")
         for old, new in docs.renamed:
             counts["renamed"] += 1
@@ -198,7 +196,7 @@ def summarize(base: Side, head: Side) -> str:
             ownership_before = len(ownership)
             if old.owner != new.owner:
                 ownership.append((f"{_code(where)} owner", f"{old.owner or '—'} → {new.owner or '—'}"))
-            sub = pair(items_of(old), items_of(new))
+            sub = pair(old.anchored_items, new.anchored_items)
             changes = ([f"➕ {_code(i.id)} {_cell(label_of(i))}" for i in sub.added]
                        + [f"🔀 {_code(o.id)} → {_code(n.id)}" for o, n in sub.renamed]
                        + [f"➖ {_code(i.id)} {_cell(label_of(i))}" for i in sub.removed])

@@ -39,20 +39,10 @@ class PageAnchors:
 
 def content_pages(portal: Portal) -> list[PageAnchors]:
     pages = []
-
-    def add(doc, items):
-        own = frozenset(item.id for item in items)
-        every = own | {alias for item in items for alias in item.aliases}
+    for doc in portal.documents:
+        own = frozenset(item.id for item in doc.anchored_items)
+        every = own | {alias for item in doc.anchored_items for alias in item.aliases}
         pages.append(PageAnchors(doc.kind, doc.id, doc.source, every, own, doc.aliases))
-
-    for p in portal.playbooks:
-        add(p, p.steps)
-    for c in portal.checklists:
-        add(c, list(c.sections) + [i for s in c.sections for i in s.items])
-    for f in portal.faqs:
-        add(f, f.entries)
-    for c in portal.charts:
-        add(c, c.activities)
     for r in portal.roles:
         pages.append(PageAnchors("role", r.id, "content/roles.yml", frozenset(), frozenset()))
     return pages
@@ -203,9 +193,7 @@ def resolve_url(portal: Portal, url: str) -> str | None:
 
 def _item_for_alias(portal: Portal, page: PageAnchors, alias: str) -> str | None:
     doc = next((d for d in portal.documents if d.kind == page.kind and d.id == page.id), None)
-    items = {"playbook": lambda d: d.steps, "faq": lambda d: d.entries, "chart": lambda d: d.activities,
-             "onboarding": lambda d: list(d.sections) + [i for s in d.sections for i in s.items]}
-    for item in items[page.kind](doc) if doc else ():
+    for item in doc.anchored_items if doc else ():
         if alias in item.aliases:
             return item.id
     return None

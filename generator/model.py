@@ -143,6 +143,11 @@ class ContentDoc:
     review_interval_days: int | None = None
     aliases: tuple[str, ...] = ()
 
+    @property
+    def anchored_items(self) -> tuple:
+        """Everything on the page with its own #anchor (steps, sections and items, entries, activities)."""
+        return ()
+
 
 @dataclass(frozen=True)
 class Playbook(ContentDoc):
@@ -156,6 +161,10 @@ class Playbook(ContentDoc):
     steps: tuple[Step, ...] = ()
 
     kind = "playbook"
+
+    @property
+    def anchored_items(self) -> tuple[Step, ...]:
+        return self.steps
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -197,6 +206,10 @@ class Checklist(ContentDoc):
 
     kind = "onboarding"
 
+    @property
+    def anchored_items(self) -> tuple:
+        return self.sections + tuple(item for section in self.sections for item in section.items)
+
 
 @dataclass(frozen=True)
 class FaqEntry:
@@ -212,6 +225,10 @@ class FaqTopic(ContentDoc):
     entries: tuple[FaqEntry, ...] = ()
 
     kind = "faq"
+
+    @property
+    def anchored_items(self) -> tuple[FaqEntry, ...]:
+        return self.entries
 
 
 @dataclass(frozen=True)
@@ -229,6 +246,10 @@ class Chart(ContentDoc):
     activities: tuple[Activity, ...] = ()
 
     kind = "chart"
+
+    @property
+    def anchored_items(self) -> tuple[Activity, ...]:
+        return self.activities
 
 
 @dataclass(frozen=True)

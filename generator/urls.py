@@ -112,14 +112,8 @@ def published_urls(portal: Portal) -> list[str]:
         urls.add(base)
         urls.update(f"{base}#{anchor}" for anchor in anchors)
 
-    for p in portal.playbooks:
-        add(page_source("playbook", p.id), [s.id for s in p.steps])
-    for c in portal.checklists:
-        add(page_source("onboarding", c.id), [s.id for s in c.sections] + [i.id for s in c.sections for i in s.items])
-    for f in portal.faqs:
-        add(page_source("faq", f.id), [e.id for e in f.entries])
-    for c in portal.charts:
-        add(page_source("chart", c.id), [a.id for a in c.activities])
+    for doc in portal.documents:
+        add(page_source(doc.kind, doc.id), [item.id for item in doc.anchored_items])
     for r in portal.roles:
         add(page_source("role", r.id))
     return sorted(urls)
