@@ -12,12 +12,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import ContentDoc, Settings, build_portal, parse_days
+from .model import KIND_NOUNS, ContentDoc, Settings, build_portal, parse_days
 from .problems import ContentError
-from .report import resolve_format
-
-KIND_NOUN = {"playbook": "playbook", "onboarding": "onboarding checklist", "faq": "FAQ topic", "chart": "chart"}
-
+from .report import github_escape, resolve_format
 
 def review_interval(doc: ContentDoc, settings: Settings) -> int:
     return doc.review_interval_days or settings.review_interval_days
@@ -89,7 +86,7 @@ def parse_within(text: str) -> int:
 
 def _message(item: Freshness, today: dt.date) -> str:
     who = f"; owner {item.owner}" if item.owner else ""
-    noun = KIND_NOUN.get(item.kind, item.kind)
+    noun = KIND_NOUNS.get(item.kind, item.kind)
     if item.reviewed is None:
         return f"{noun} '{item.id}' was never reviewed (add reviewed: YYYY-MM-DD after reviewing it){who}"
     left = item.days_left(today)
@@ -98,7 +95,7 @@ def _message(item: Freshness, today: dt.date) -> str:
             f"due {item.due.isoformat()}){who}")
 
 
-def _summary(items: list[Freshness], within_days: int | None = None) -> str:
+def _summary(items: list[Freshness]) -> str:
     counts = {s: sum(1 for i in items if i.status == s) for s in ("expired", "due-soon", "fresh")}
     return f"{counts['expired']} expired, {counts['due-soon']} due soon, {counts['fresh']} up to date"
 
@@ -118,8 +115,8 @@ def format_freshness(items: list[Freshness], fmt: str, fail_on_expired: bool, to
         code = "review-expired" if i.status == "expired" else "review-due-soon"
         if fmt == "github":
             level = ("error" if fail_on_expired else "warning") if i.status == "expired" else "notice"
-            message = _message(i, today).replace("%", "%25").replace("\n", "%0A")
-            lines.append(f"::{level} file={i.path},line={i.line},col={i.col},title={code}::{message}")
+            lines.append(f"::{level} file={github_escape(i.path, True)},line={i.line},col={i.col},title={code}::"
+                         f"{github_escape(_message(i, today))}")
         else:
             lines.append(f"{i.path}:{i.line}:{i.col}: {i.status}: {_message(i, today)} [{code}]")
     return "\n".join(lines + [_summary(items)])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
-from .model import Portal
+from .model import ITEM_NOUNS, KIND_NOUNS, Portal
 from .problems import Problem
 
 MANIFEST = "content/published-urls.txt"
@@ -20,9 +20,6 @@ HEADER = (
     "# `csops build` fails if one would disappear; after an intended change run `csops urls --update`.\n"
 )
 _FOLDER_KINDS = {folder: kind for kind, folder in urls.KIND_FOLDERS.items()}
-SUB_ITEM_NOUN = {"playbook": "step", "onboarding": "section or item", "faq": "entry", "chart": "activity"}
-KIND_NOUN = {"playbook": "playbook", "onboarding": "onboarding checklist", "faq": "FAQ topic", "chart": "chart",
-             "role": "role"}
 
 
 @dataclass(frozen=True)
@@ -104,7 +101,7 @@ def _split(url: str) -> tuple[str, str, str]:
 
 def _vanished_problem(number: int, url: str, hidden: int, pages: dict, new_ids: dict, recorded: set) -> Problem:
     kind, page_id, anchor = _split(url)
-    noun = KIND_NOUN.get(kind, "page")
+    noun = KIND_NOUNS.get(kind, "page")
     more = f" (and {hidden} anchor{'s' if hidden != 1 else ''} on it)" if hidden else ""
     undo = "if it was removed on purpose, run `csops urls --update`"
     message = f"published URL '{url}' would disappear{more}"
@@ -119,7 +116,7 @@ def _vanished_problem(number: int, url: str, hidden: int, pages: dict, new_ids: 
         where = f" (e.g. {candidates[0].source})" if len(candidates) == 1 else ""
         return Problem(MANIFEST, number, 1, "vanished-url", f"{message}: {noun} '{page_id}' no longer exists",
                        f"if it was renamed, add `aliases: [{page_id}]` to the renamed {noun}{where}; {undo}")
-    item = SUB_ITEM_NOUN.get(kind, "anchor")
+    item = ITEM_NOUNS.get(kind, "anchor")
     bases = {urls.page_url(urls.page_source(kind, page.id)), urls.page_url(urls.page_source(kind, page_id))}
     fresh = sorted(a for a in page.own_anchors if not any(f"{base}#{a}" in recorded for base in bases))
     guess = f" (new here: {', '.join(fresh)})" if fresh and len(fresh) <= 3 else ""

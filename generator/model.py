@@ -80,6 +80,12 @@ class Segment:
     name: str
 
 
+# What each kind of page is called in messages ("unknown FAQ topic 'x'").
+KIND_NOUNS = {"playbook": "playbook", "onboarding": "onboarding checklist", "faq": "FAQ topic", "chart": "chart",
+              "role": "role"}
+ITEM_NOUNS = {"playbook": "step", "onboarding": "section or item", "faq": "entry", "chart": "activity"}
+
+
 @dataclass(frozen=True)
 class Phase:
     id: str

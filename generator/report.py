@@ -17,7 +17,7 @@ def resolve_format(name: str) -> str:
     return name
 
 
-def _github_escape(value: str, is_property: bool = False) -> str:
+def github_escape(value: str, is_property: bool = False) -> str:
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if is_property:
         value = value.replace(":", "%3A").replace(",", "%2C")
@@ -36,8 +36,8 @@ def format_problems(problems: list[Problem], fmt: str) -> str:
         lines = []
         for p in problems:
             message = p.message + (f" ({p.hint})" if p.hint else "") + f" [{p.code}]"
-            lines.append(f"::{p.severity} file={_github_escape(p.path, True)},line={p.line},col={p.col},"
-                         f"title={_github_escape(p.code, True)}::{_github_escape(message)}")
+            lines.append(f"::{p.severity} file={github_escape(p.path, True)},line={p.line},col={p.col},"
+                         f"title={github_escape(p.code, True)}::{github_escape(message)}")
         lines.append(summarize(problems))
         return "\n".join(lines)
     return "\n".join([p.text() for p in problems] + [summarize(problems)])

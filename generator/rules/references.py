@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 
 from ..loader import Document, LocDict
+from ..model import ITEM_NOUNS, KIND_NOUNS
 from ..problems import Problem
 from ..urls import MARKDOWN_REF, parse_ref
 from . import Catalog, SUB_ITEMS, as_list, located_values, sub_items
@@ -12,8 +13,6 @@ from . import Catalog, SUB_ITEMS, as_list, located_values, sub_items
 # Fields whose text is Markdown and may hold scheme links, per kind of mapping.
 MARKDOWN_FIELDS = ("summary", "trigger", "goal", "body", "description", "a", "text")
 ROLE_FIELDS = ("owner",)
-KIND_NAMES = {"playbook": "playbook", "onboarding": "onboarding checklist", "faq": "FAQ topic", "chart": "chart",
-              "role": "role"}
 
 
 def _suggest(value: str, known) -> str:
@@ -64,11 +63,11 @@ class _Checker:
             return
         known = self.catalog.anchors.get(ref.scheme, {})
         if ref.id not in known:
-            self.problems.append(Problem(path, *pos, "unknown-reference", f"unknown {KIND_NAMES[ref.scheme]} '{ref.id}' in '{text}'",
+            self.problems.append(Problem(path, *pos, "unknown-reference", f"unknown {KIND_NOUNS[ref.scheme]} '{ref.id}' in '{text}'",
                                          _suggest(ref.id, known)))
         elif ref.anchor and ref.anchor not in known[ref.id]:
-            what = "step" if ref.scheme == "playbook" else "anchor"
-            self.problems.append(Problem(path, *pos, "unknown-anchor", f"unknown {what} '{ref.anchor}' in {KIND_NAMES[ref.scheme]} '{ref.id}'",
+            what = ITEM_NOUNS.get(ref.scheme, "anchor")
+            self.problems.append(Problem(path, *pos, "unknown-anchor", f"unknown {what} '{ref.anchor}' in {KIND_NOUNS[ref.scheme]} '{ref.id}'",
                                          _suggest(ref.anchor, known[ref.id])))
 
     def markdown(self, path, mapping: LocDict, key):
