@@ -9,10 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-
-PROJECT_OPTION = click.option(
-    "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
-    help="Portal folder holding mkdocs.yml and content/.")
+from .options import FORMAT_OPTION, PROJECT_OPTION
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,8 +20,7 @@ def main():
 
 @main.command()
 @PROJECT_OPTION
-@click.option("--format", "fmt", type=click.Choice(["auto", "text", "github", "json"]), default="auto", show_default=True,
-              help="Output format; auto picks GitHub annotations inside GitHub Actions.")
+@FORMAT_OPTION
 def validate(project: Path, fmt: str):
     """Check all content and report every problem as path:line:col."""
     from .problems import summarize

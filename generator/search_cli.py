@@ -8,15 +8,8 @@ from pathlib import Path
 
 import click
 
+from .options import PROJECT_OPTION
 from .search import IndexMissing, QueryError, Searcher, report_searches
-
-PROJECT_OPTION = click.option(
-    "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
-    help="Portal folder holding mkdocs.yml and content/.")
-
-
-def _open(project: Path) -> Searcher:
-    return Searcher(project)
 
 
 def _run(searcher: Searcher, query: str, **filters):
@@ -49,7 +42,7 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
 
     Exits 1 when nothing matches (like grep), after printing suggestions.
     """
-    result = _run(_open(project), " ".join(query), kind=kind, role=role, phase=phase, tag=tag, limit=limit)
+    result = _run(Searcher(project), " ".join(query), kind=kind, role=role, phase=phase, tag=tag, limit=limit)
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -74,7 +67,7 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
 @PROJECT_OPTION
 def link(query, project: Path):
     """Print only the best matching URL, for pasting into a ticket (a typo is corrected if that finds one)."""
-    searcher = _open(project)
+    searcher = Searcher(project)
     result = _run(searcher, " ".join(query), limit=1)
     if not result.hits and result.did_you_mean:
         click.echo(f"(no hits for {result.query!r}; showing {result.did_you_mean!r})", err=True)

@@ -12,9 +12,7 @@ from pathlib import Path
 
 import click
 
-PROJECT_OPTION = click.option(
-    "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
-    help="Portal folder holding mkdocs.yml and content/.")
+from .options import FORMAT_OPTION, PROJECT_OPTION
 
 
 @click.command()
@@ -85,8 +83,7 @@ def diff(project: Path, base: str, head: str | None, output: Path | None):
 
 @click.command()
 @PROJECT_OPTION
-@click.option("--format", "fmt", type=click.Choice(["auto", "text", "github", "json"]), default="auto", show_default=True,
-              help="Output format; auto picks GitHub annotations inside GitHub Actions.")
+@FORMAT_OPTION
 @click.option("--fail-on-expired", is_flag=True, help="Exit 1 when any content is past its review date (a merge gate).")
 @click.option("--within", default="30d", show_default=True, help="Also list content due for review within this interval.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date (YYYY-MM-DD).")
