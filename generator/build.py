@@ -1,15 +1,16 @@
 """Stage generated pages, run MkDocs strictly into a temporary folder, and swap the result in only on success.
 
-A failed build (bad content, a broken link, a template error) leaves the
-previous site, generated pages and search index exactly as they were.
+A failed build (bad content, a broken link, a template error, a full disk) leaves
+the previous site, generated pages and search index exactly as they were; the
+swap itself is one atomic link flip (generations.py), so a killed build does too.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import multiprocessing
 import os
-import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -19,9 +20,10 @@ from pathlib import Path
 import click
 from mkdocs.utils import yaml_load
 
+from . import generations
+from .generations import GENERATED_DIR
 from .render import PACKAGE_TEMPLATES, Page
 
-GENERATED_DIR = "build"
 ASSETS_PREFIX = "assets/csops"
 
 # Extensions every generated page relies on (explicit anchors, tabs, task lists, admonitions, tooltips).
@@ -62,13 +64,15 @@ class SiteConfig:
     def site_url(self) -> str:
         return self.raw.get("site_url") or ""
 
+    # normpath, not resolve(): site/ and build/docs are links into the current generation, and callers
+    # (the preview server, static hosting) must follow the link, not the generation it pointed to once.
     @property
     def site_dir(self) -> Path:
-        return (self.project / self.raw.get("site_dir", "site")).resolve()
+        return Path(os.path.normpath(self.project / self.raw.get("site_dir", "site")))
 
     @property
     def docs_dir(self) -> Path:
-        return (self.project / GENERATED_DIR / "docs").resolve()
+        return Path(os.path.normpath(self.project / GENERATED_DIR / "docs"))
 
     @property
     def templates_dir(self) -> Path:
@@ -239,15 +243,19 @@ def require_working_links(site_dir: Path, site_url: str) -> None:
         raise BuildError(f"{len(broken)} broken internal link(s) in the built site; the previous site is untouched:\n{details}")
 
 
-def swap_in(new: Path, target: Path) -> None:
-    """Replace `target` with `new` by renames, so readers never see a half-written folder."""
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-
+def describe_os_error(error: OSError, site: SiteConfig) -> str:
+    """One line with the fix for what the file system refused (the previous site is untouched by then)."""
+    where = error.filename or site.project / GENERATED_DIR
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        fix = f"free disk space on the device holding {site.project / GENERATED_DIR} and build again"
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        fix = f"make {site.project / GENERATED_DIR} and the folder holding {site.site_dir.name}/ writable by this user"
+    elif error.errno in (errno.EBUSY, errno.EXDEV, errno.ENOTEMPTY, errno.EEXIST):
+        fix = (f"{site.site_dir.name}/ must be replaceable by a link to build/current/site: it cannot be a mount point "
+               "or on another file system (mount or serve the folder holding it instead)")
+    else:
+        fix = "fix the file system problem and build again"
+    return f"cannot write the build: {error.strerror or error} ({where}); {fix}. The previous site is untouched."
 
 @dataclass
 class BuildReport:
@@ -265,14 +273,6 @@ def timed(report: BuildReport, stage: str):
     report.timings[stage] = report.timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def staging_dir(project: Path) -> Path:
-    root = project / GENERATED_DIR
-    root.mkdir(parents=True, exist_ok=True)
-    stage = root / f".staging-{os.getpid()}-{time.time_ns()}"
-    stage.mkdir()
-    return stage
-
-
 def _timed_call(function, output: Path, args: tuple):
     start = time.perf_counter()
     result = function(output, *args)
@@ -281,13 +281,30 @@ def _timed_call(function, output: Path, args: tuple):
 
 def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects: dict[str, str],
                report: BuildReport, alongside: tuple | None = None) -> BuildReport:
-    """Write pages, build the site strictly, then swap docs and site in.
+    """Write pages, build the site strictly, then switch docs, site and index in together.
 
-    `alongside = (function, args, live)` runs `function(staged, *args)` in a second process
+    `alongside = (function, args)` runs `function(staged_index, *args)` in a second process
     while MkDocs builds (the search index: machines have two cores and MkDocs uses one);
-    what it wrote into `staged` replaces `live` together with the site.
+    the index it wrote goes live with the site, in the same flip.
     """
-    stage = staging_dir(site.project)
+    with generations.build_lock(site.project):
+        generations.clean_stale(site.project, site.site_dir)
+        try:
+            stage = generations.new_staging(site.project)
+            try:
+                _build_into(stage, site, pages, nav, redirects, report, alongside)
+                generations.publish(site.project, stage, site.site_dir)
+            finally:
+                if stage.exists():
+                    generations._remove(stage)
+        except OSError as error:
+            raise BuildError(describe_os_error(error, site)) from None
+    report.pages = len(pages)
+    report.site_dir = site.site_dir
+    return report
+
+
+def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: BuildReport, alongside) -> None:
     pool = None
     try:
         assets = asset_files(site.templates_dir)
@@ -295,10 +312,11 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
             report.bytes_written = write_pages(stage / "docs", pages, assets)
         if alongside is not None:
             # spawn, not fork: `csops serve` calls this from a process with server threads.
-            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            function, args, live = alongside
-            staged = stage / "alongside"
-            pending = pool.submit(_timed_call, function, staged, args)
+            # The worker dies with this process (kill -9 included) instead of writing on as an orphan.
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=generations.die_with_parent, initargs=(os.getpid(),))
+            function, args = alongside
+            pending = pool.submit(_timed_call, function, stage / "index", args)
         overrides = mkdocs_overrides(site, stage / "docs", stage / "site", nav, redirects, sorted(assets))
         with timed(report, "mkdocs"):
             run_mkdocs(site, overrides)
@@ -308,16 +326,6 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
             result, seconds = pending.result()
             report.timings["index (in parallel)"] = seconds
             report.index = result
-        swap_in(stage / "docs", site.docs_dir)
-        swap_in(stage / "site", site.site_dir)
-        if alongside is not None:  # the search index goes live with its site
-            swap_in(staged, live)
-        report.pages = len(pages)
-        report.site_dir = site.site_dir
-        return report
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(stage, ignore_errors=True)
-
-

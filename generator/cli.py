@@ -74,7 +74,7 @@ def build_portal(project: Path):
 
     live_index = live_index_dir(site.project)
     facet_names = {"role": {r.id: r.name for r in portal.roles}, "phase": {p: renderer.phase_name(p) for p in portal.phases}}
-    index_job = (write_index, (live_index, portal, site.site_url, site.language, facet_names), live_index)
+    index_job = (write_index, (live_index, portal, site.site_url, site.language, facet_names))
     build_site(site, pages, nav, redirect_map(portal), report, alongside=index_job)
     return report
 

@@ -118,23 +118,34 @@ class Searcher:
 
     # -- opening -------------------------------------------------------------------------------
     def _current_stamp(self):
+        """(generation folder, meta inode, meta mtime): `build/index` is a link that a build flips in one rename,
+        so resolving it once names one complete generation, old or new, never a half-swapped folder."""
+        folder = os.path.realpath(self.path)
         try:
-            st = os.stat(self.path / "csops-meta.json")
-            return st.st_ino, st.st_mtime_ns
+            st = os.stat(os.path.join(folder, "csops-meta.json"))
         except OSError:
             raise IndexMissing(f"{self.path}: no search index; run `csops build` first") from None
+        return folder, st.st_ino, st.st_mtime_ns
 
     def _open(self) -> OpenIndex:
-        """The current index, reopened after a build swapped a new one in."""
+        """The current index generation for this thread, reopened after a build flipped a new one in.
+
+        A request takes one OpenIndex and uses it throughout (parse, search, corrections); only this
+        thread ever holds it, so closing it here, at this thread's next request, never pulls an index
+        from under a query. The old generation's files stay readable until closed, even once deleted.
+        """
         stamp = self._current_stamp()
         current = getattr(self._local, "index", None)
         if current is not None and current.stamp == stamp:
             return current
-        ix = open_index(self.path)
-        searcher = ix.searcher()
+        try:
+            ix = open_index(Path(stamp[0]))
+            searcher = ix.searcher()
+        except Exception as error:  # a generation deleted between resolving and opening: two builds went by
+            raise IndexMissing(f"{self.path}: the search index changed while opening it ({error}); try again") from None
         with self._lock:
             if self._shared is None or self._shared[0] != stamp:
-                self._shared = (stamp, read_facets(searcher), read_meta(self.path), TermScores())
+                self._shared = (stamp, read_facets(searcher), read_meta(Path(stamp[0])), TermScores())
             _, facets, meta, term_scores = self._shared
         if current is not None:
             current.searcher.close()
@@ -152,11 +163,13 @@ class Searcher:
         return self._open().meta.get("site_url", "")
 
     # -- querying ------------------------------------------------------------------------------
-    def parse(self, text: str, searcher=None):
-        parser = self._open().parser
+    def parse(self, text: str, index: OpenIndex | None = None):
+        """The query as Whoosh objects. Given `index` (the one the caller searches, never a reopened one), common
+        words are pruned against its statistics; without it, the current index's parser builds it as typed."""
+        parser = (index or self._open()).parser
         text = _FIELD_SYNTAX.sub(lambda m: m.group(1).lower() + ":", text)
         try:
-            return parser.parse(text, searcher)
+            return parser.parse(text, index.searcher if index is not None else None)
         except Exception as error:  # whoosh raises assorted errors on odd syntax
             raise QueryError(f"cannot parse query: {error}") from None
 
@@ -183,7 +196,7 @@ class Searcher:
         text, inline = split_filters(text)
         kind, role, phase, tag = (inline.get("kind") or kind, inline.get("role") or role,
                                   inline.get("phase") or phase, inline.get("tag") or tag)
-        q = self.parse(text, searcher) if text else match_all()
+        q = self.parse(text, index) if text else match_all()
         filters = {"kind": kind, "role": role.lower(), "phase": phase, "tag": tag.lower()}
         combined = filtered_query(q, filters)
         filters = {k: v for k, v in filters.items() if v}
@@ -208,9 +221,9 @@ class Searcher:
         facet_names = {n: {value: names[n][value] for value in values if value in names.get(n, {})}
                        for n, values in counts.items() if n in names}
         result = SearchResult(original, total, hits, counts, facet_names)
-        result.did_you_mean = self.did_you_mean(original) if text else ""
+        result.did_you_mean = self.did_you_mean(original, index) if text else ""
         if not hits:
-            result.suggestions = self.suggestions(text, result.did_you_mean)
+            result.suggestions = self.suggestions(text, result.did_you_mean, index)
         return result
 
     def _hit(self, r: dict, score: float, words: set[str], site_url: str) -> Hit:
@@ -220,9 +233,9 @@ class Searcher:
                    parent_title=r.get("parent_title", ""), phase=r.get("phase", ""),
                    roles=(r.get("role") or "").split(), tags=[t for t in (r.get("tag") or "").split(",") if t])
 
-    def did_you_mean(self, text: str) -> str:
+    def did_you_mean(self, text: str, index: OpenIndex | None = None) -> str:
         """A corrected query when an English word is unknown to the index but close to one that is."""
-        searcher = self._open().searcher
+        searcher = (index or self._open()).searcher
         corrector = None
         analyzer = mixed_analyzer()
         changed = False
@@ -248,9 +261,9 @@ class Searcher:
         pieces.append(_ASCII_WORD.sub(fix, text[cursor:]))
         return re.sub(r"\s+", " ", "".join(pieces)).strip() if changed else ""
 
-    def suggestions(self, text: str, corrected: str) -> list[str]:
+    def suggestions(self, text: str, corrected: str, index: OpenIndex | None = None) -> list[str]:
         """What to try when nothing matched: the correction, then the broadest single words, then tags."""
-        meta = self._open().meta
+        meta = (index or self._open()).meta
         tips = [corrected] if corrected else []
         return tips + [f"tag:{t}" for t in meta.get("top_tags", [])[:5]]
 
@@ -362,7 +375,8 @@ def log_event(project: Path, event: str, query: str, **fields) -> None:
     path = log_path(project)
     with _LOG_LOCK:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as handle:
+        # backslashreplace: a lone surrogate that slipped through must not fail the request that logs it
+        with path.open("a", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 

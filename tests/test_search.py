@@ -116,11 +116,12 @@ SCORING_QUERIES = ["renewal stakeholders", "how is the health score calculated",
 def assert_kept_term_scores_equal_whoosh(project):
     """Scores summed from kept per-term scores are the scores Whoosh's own matchers give each document."""
     searcher = Searcher(project)
-    whoosh_searcher = searcher._open().searcher
+    index = searcher._open()
+    whoosh_searcher = index.searcher
     kept = TermScores()
     for text in SCORING_QUERIES:
         words, inline = split_filters(text)
-        q = filtered_query(searcher.parse(words, whoosh_searcher), inline)
+        q = filtered_query(searcher.parse(words, index), inline)
         expected = {}
         for sub, offset in whoosh_searcher.leaf_searchers():
             m = q.matcher(sub, whoosh_searcher.context())

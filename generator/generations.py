@@ -1,0 +1,236 @@
+"""The live build: versioned generation folders switched in by one atomic rename, and the clean-up after crashes.
+
+    build/.staging-<pid>-<ns>/{docs,site,index}   a build in progress (removed at the next build once <pid> is dead)
+    build/.generations/<pid>-<ns>/{docs,site,index}   a complete build
+    build/current -> .generations/<pid>-<ns>      the one link a build flips (a new link renamed over it)
+    build/docs -> current/docs, build/index -> current/index, site -> build/current/site   stable relative links
+
+Every reader path goes through `build/current`, so docs, site and index always
+come from the same build, and renaming one link over another is atomic: a
+crash or kill at any moment leaves either the previous build or the new one,
+complete. The previous generation is kept, so a reader that resolved the old
+link a moment ago still finds its files.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+GENERATED_DIR = "build"
+CURRENT = "current"
+GENERATIONS = ".generations"
+STAGING_PREFIX = ".staging-"
+PARTS = ("docs", "site", "index")
+
+
+def build_root(project: Path) -> Path:
+    return Path(project) / GENERATED_DIR
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def _owner_pid(name: str, prefix: str) -> int | None:
+    """The pid in `.staging-<pid>-<ns>`, `.current-<pid>`, `.site.old-<pid>` style names."""
+    digits = name[len(prefix):].split("-")[0] if name.startswith(prefix) else ""
+    return int(digits) if digits.isdigit() else None
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def clean_stale(project: Path, site_dir: Path) -> list[Path]:
+    """Remove what killed builds left behind (staging folders, temporary links, old-layout `.old-` folders)
+    whose owning process is dead; a live build's folders are never touched."""
+    removed = []
+    root = build_root(project)
+    candidates = [(p, STAGING_PREFIX) for p in root.glob(STAGING_PREFIX + "*")]
+    candidates += [(p, ".link-") for p in root.glob(".link-*")] + [(p, ".link-") for p in site_dir.parent.glob(".link-*")]
+    for name in ("docs", "index"):  # the swap of csops before generations
+        candidates += [(p, f".{name}.old-") for p in root.glob(f".{name}.old-*")]
+    candidates += [(p, f".{site_dir.name}.old-") for p in site_dir.parent.glob(f".{site_dir.name}.old-*")]
+    for path, prefix in candidates:
+        pid = _owner_pid(path.name, prefix)
+        if pid is not None and pid != os.getpid() and not pid_alive(pid):
+            _remove(path)
+            removed.append(path)
+    return removed
+
+
+@contextmanager
+def build_lock(project: Path):
+    """One build at a time per project (a `csops serve` rebuild and a `csops build` may overlap)."""
+    root = build_root(project)
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def new_staging(project: Path) -> Path:
+    stage = build_root(project) / f"{STAGING_PREFIX}{os.getpid()}-{time.time_ns()}"
+    stage.mkdir(parents=True)
+    return stage
+
+
+def current_generation(project: Path) -> Path | None:
+    link = build_root(project) / CURRENT
+    return (link.parent / os.readlink(link)) if link.is_symlink() else None
+
+
+def _point(link: Path, target: str) -> None:
+    """Make `link` a symlink to `target` in one rename of a fresh link over it (atomic; never absent)."""
+    temporary = link.with_name(f".link-{os.getpid()}-{link.name}")
+    temporary.unlink(missing_ok=True)
+    os.symlink(target, temporary)
+    os.replace(temporary, link)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE): for turning an old-layout folder into a link."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        raise OSError(errno.ENOSYS, "renameat2 is not available", str(b))
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), str(b))
+
+
+def _link_in(path: Path, target: str) -> Path | None:
+    """Make `path` a link to `target`. An old-layout real folder is exchanged for the link and returned
+    (the caller deletes it once every path is switched, or exchanges it back on failure)."""
+    if path.is_symlink():
+        if os.readlink(path) != target:
+            _point(path, target)
+        return None
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _point(path, target)
+        return None
+    temporary = path.with_name(f".link-{os.getpid()}-{path.name}")
+    temporary.unlink(missing_ok=True)
+    os.symlink(target, temporary)
+    try:
+        _exchange(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        if error.errno not in (errno.ENOSYS, errno.EINVAL):
+            raise
+        # no atomic exchange here (not Linux, or a file system without it): two renames, a short window
+        old = path.with_name(f".{path.name}.old-{os.getpid()}")
+        path.rename(old)
+        _point(path, target)
+        return old
+    return temporary  # now the old folder
+
+
+def stable_links(project: Path, site_dir: Path) -> list[tuple[Path, str]]:
+    """(path, relative link target) for site/, build/docs and build/index; site first (the one a user may have
+    made hard to replace, e.g. a mount point) so a refusal happens before anything else changed."""
+    root = build_root(project)
+    current = root / CURRENT
+    return [(site_dir, os.path.relpath(current / "site", site_dir.parent)),
+            (root / "docs", f"{CURRENT}/docs"), (root / "index", f"{CURRENT}/index")]
+
+
+def publish(project: Path, stage: Path, site_dir: Path) -> Path:
+    """Make the complete build in `stage` the live one; returns its generation folder.
+
+    Order: move the staged build to its generation folder (invisible to readers), flip `build/current`
+    (the one atomic switch), then make sure the stable links exist, then delete all but this and the
+    previous generation. A failure before the flip changes nothing readers see; a failure while first
+    turning old-layout folders into links puts `current` and the folders back as they were.
+    """
+    root = build_root(project)
+    generations = root / GENERATIONS
+    generations.mkdir(exist_ok=True)
+    generation = generations / stage.name[len(STAGING_PREFIX):]
+    previous = current_generation(project)
+    previous_target = os.readlink(root / CURRENT) if previous is not None else None
+    stage.rename(generation)
+    _point(root / CURRENT, f"{GENERATIONS}/{generation.name}")
+    switched: list[tuple[Path, Path]] = []
+    try:
+        for path, target in stable_links(project, site_dir):
+            old = _link_in(path, target)
+            if old is not None:
+                switched.append((path, old))
+    except OSError:
+        for path, old in reversed(switched):
+            _exchange(old, path)
+        if previous_target is not None:
+            _point(root / CURRENT, previous_target)
+        else:
+            (root / CURRENT).unlink(missing_ok=True)
+        raise
+    for _, old in switched:
+        _remove(old)
+    _fsync_dir(root)
+    keep = {generation.name} | ({previous.name} if previous is not None else set())
+    for folder in generations.iterdir():
+        if folder.name not in keep:
+            _remove(folder)
+    return generation
+
+
+def _fsync_dir(path: Path) -> None:
+    """Persist the flip itself (a power cut right after a build keeps the new link)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker processes die with their parent
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Pool initializer: a worker whose build was killed (kill -9 included) exits at once instead of
+    writing on for minutes and holding the caller's stdout open."""
+    import signal
+    import threading
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (AttributeError, OSError):  # not Linux: the watchdog below is the only guard
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch():
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="csops-parent-watchdog", daemon=True).start()
