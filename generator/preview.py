@@ -2,21 +2,102 @@
 
 On every change to content/, templates/ or mkdocs.yml the whole pipeline runs
 again (validate included); a failing rebuild keeps serving the last good site.
+Every connection has a read/idle timeout, and a request the HTTP layer cannot
+parse gets a JSON 4xx, like the API's own errors. Production serves the API
+with gunicorn instead (generator/gunicorn_conf.py).
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+from http import HTTPStatus
 from pathlib import Path
 
 import click
 
 log = logging.getLogger("csops")
+CONNECTION_TIMEOUT = 15.0  # seconds a connection may sit idle or take to send one read's worth of a request
+_UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
+    """The preview's request handler: MkDocs' own, with a socket timeout and JSON errors from the HTTP layer."""
+    from mkdocs.livereload import _Handler
+
+    class GuardedHandler(_Handler):
+        def setup(self):
+            self.timeout = timeout  # StreamRequestHandler applies it to every read and write of the connection
+            super().setup()
+
+        def handle(self):
+            try:
+                super().handle()
+            except (TimeoutError, ConnectionError):  # a client that stopped sending: drop it, quietly
+                self.close_connection = True
+
+        def parse_request(self):
+            # http.server treats "GET /" as HTTP/0.9 and then waits for headers 0.9 never sends: refuse it now
+            if len(self.raw_requestline.split()) == 2:
+                self.command, self.request_version, self.close_connection = None, "HTTP/1.0", True
+                self.requestline = self.raw_requestline.decode("iso-8859-1", "replace").rstrip("\r\n")
+                self.send_error(400, "HTTP/0.9 requests are not supported: send 'GET /path HTTP/1.1'")
+                return False
+            return super().parse_request()
+
+        def send_error(self, code, message=None, explain=None):
+            """JSON, not http.server's HTML page (whose quoting of the request line is not JSON-safe)."""
+            try:
+                phrase = HTTPStatus(code).phrase
+            except ValueError:
+                phrase = ""
+            body = json.dumps({"error": message or phrase}, ensure_ascii=True).encode("ascii")
+            self.log_error("code %d, message %s", code, message)
+            self.send_response(code, phrase)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+                self.wfile.write(body)
+
+    return GuardedHandler
+
+
+def refuse_unsafe_paths(app):
+    """NUL and control characters in a path make file lookups raise (a 500 before): answer 400 instead."""
+
+    def guarded(environ, start_response):
+        if _UNSAFE_PATH.search(environ.get("PATH_INFO", "")):
+            body = b'{"error": "the path holds a NUL or control character"}'
+            start_response("400 Bad Request", [("Content-Type", "application/json; charset=utf-8"),
+                                               ("Content-Length", str(len(body)))])
+            return [body]
+        return app(environ, start_response)
+
+    return guarded
+
+
+def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, api_app=None,
+                   timeout: float = CONNECTION_TIMEOUT):
+    """MkDocs' live-reload server over `site_dir`, guarded, with the API at /api/ (not yet bound)."""
+    from mkdocs.livereload import LiveReloadServer
+
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
+    server.RequestHandlerClass = guarded_handler(timeout)
+    static = server.serve_request
+
+    def dispatch(environ, start_response):
+        if api_app is not None and environ.get("PATH_INFO", "").startswith("/api/"):
+            return api_app(environ, start_response)
+        return static(environ, start_response)
+
+    server.set_app(refuse_unsafe_paths(dispatch))
+    return server
 
 
 def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_app=None) -> None:
-    from mkdocs.livereload import LiveReloadServer
-
     from .build import read_site_config
     from .cli import build_portal
     from .problems import ContentError
@@ -32,16 +113,7 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
             click.echo("keeping the last good site", err=True)
 
     build_portal(project)
-    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site.site_dir))
-    if api_app is not None:
-        static = server.serve_request
-
-        def dispatch(environ, start_response):
-            if environ.get("PATH_INFO", "").startswith("/api/"):
-                return api_app(environ, start_response)
-            return static(environ, start_response)
-
-        server.set_app(dispatch)
+    server = preview_server(site.site_dir, host, port, rebuild, api_app)
     if reload:
         for watched in (project / "content", site.templates_dir, site.config_file):
             if watched.exists():

@@ -1,20 +1,25 @@
 """The search HTTP API as a plain WSGI app: it reads the index and writes only the query log.
 
-`csops serve` mounts it at /api/ next to the site; production servers import
-`generator.server:create_app(project)` (e.g. `gunicorn 'generator.server:create_app("/srv/portal")'`).
+`csops serve` mounts it at /api/ next to the site (a preview); production runs it under gunicorn with
+`-c python:generator.gunicorn_conf 'generator.server:create_app("/srv/portal")'` (see README).
 
     GET  /api/search?q=&kind=&role=&phase=&tag=&limit=   ranked hits with snippets and facet counts
     POST /api/suggest   {"text": "<ticket>"} or text/plain   runbook links most related to a ticket
     POST /api/click     {"q": "...", "url": "..."}           a reader opened a hit (for the low-click report)
     GET  /api/health                                          200 when an index is there to search
 
-Any query a reader can type gets a 200 or a 400 with a message, never a 500.
+Any query a reader can type gets a 200 or a 400 with a message, never a 500. Every request passes one
+guard (`app` below): size limits on the query string and body, a body read that cannot hang (short
+bodies, negative lengths, a socket timeout), JSON that is nested too deeply or holds lone surrogates:
+each is a 4xx with a JSON message. CORS is off unless origins are configured (`cors_origins`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -22,6 +27,10 @@ from .search import MAX_TICKET_CHARS, IndexMissing, QueryError, Searcher, log_ev
 
 log = logging.getLogger("csops.api")
 MAX_BODY = MAX_TICKET_CHARS * 4 + 1024  # bytes: UTF-8 Japanese is 3 bytes a character
+MAX_QUERY_STRING = 16 * 1024  # a 500-character query percent-encoded as 3-byte characters is 4.5 KB
+READ_TIMEOUT = 10.0  # seconds a client may take to send its body (gunicorn leaves body reads unbounded)
+CORS_ENV = "CSOPS_API_CORS_ORIGINS"
+_LENGTH = re.compile(r"[0-9]{1,12}")
 
 
 class ApiError(Exception):
@@ -30,21 +39,41 @@ class ApiError(Exception):
         self.status = status
 
 
-def _json(start_response, status: str, payload: dict):
-    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+def _json(start_response, status: str, payload: dict, extra: list[tuple[str, str]] = ()):
+    # backslashreplace: a surrogate from a path or header never turns an answer into a 500
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8", "backslashreplace")
     start_response(status, [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(body))),
-                            ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")])
+                            ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"), *extra])
     return [body]
 
 
 def _read_body(environ) -> bytes:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        raise ApiError("400 Bad Request", "invalid Content-Length") from None
+    raw_length = (environ.get("CONTENT_LENGTH") or "0").strip()
+    if not _LENGTH.fullmatch(raw_length):
+        raise ApiError("400 Bad Request", "invalid Content-Length: send the body's size in bytes")
+    length = int(raw_length)
     if length > MAX_BODY:
         raise ApiError("413 Content Too Large", f"request body too large (at most {MAX_BODY} bytes)")
-    return environ["wsgi.input"].read(length) if length else b""
+    if not length:
+        return b""
+    sock = environ.get("gunicorn.socket")
+    if sock is not None:  # gunicorn times out idle connections, not a body that stops half-way
+        sock.settimeout(READ_TIMEOUT)
+    chunks, received = [], 0
+    try:
+        while received < length:
+            chunk = environ["wsgi.input"].read(length - received)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            received += len(chunk)
+    except (TimeoutError, BlockingIOError):  # socket timeout, or SO_RCVTIMEO's EAGAIN under gunicorn_conf
+        raise ApiError("408 Request Timeout", f"the request body did not arrive within {READ_TIMEOUT:g} s") from None
+    except Exception:  # the server's own parser refused the body (bad chunking, connection reset)
+        raise ApiError("400 Bad Request", "could not read the request body") from None
+    if received < length:
+        raise ApiError("400 Bad Request", f"request body shorter than its Content-Length ({received} of {length} bytes)")
+    return b"".join(chunks)
 
 
 def _json_body(environ) -> dict:
@@ -57,12 +86,26 @@ def _json_body(environ) -> dict:
     if "json" in content_type or text.lstrip().startswith("{"):
         try:
             data = json.loads(text or "{}")
+        except RecursionError:
+            raise ApiError("400 Bad Request", "request body is nested too deeply: send a flat JSON object") from None
         except ValueError as error:
             raise ApiError("400 Bad Request", f"request body is not valid JSON: {error}") from None
         if not isinstance(data, dict):
             raise ApiError("400 Bad Request", "request body must be a JSON object")
+        for value in data.values():
+            _require_unicode(value)
         return data
     return {"text": text}
+
+
+def _require_unicode(value) -> None:
+    """JSON's \\ud800 escapes decode to lone surrogates, which no log line or response can encode."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ApiError("400 Bad Request", "request body holds a lone surrogate (\\ud800-\\udfff): "
+                                              "send valid Unicode text") from None
 
 
 def _param(params: dict, name: str) -> str:
@@ -70,13 +113,36 @@ def _param(params: dict, name: str) -> str:
     return values[0]
 
 
-def create_app(project: Path | str, *, log_queries: bool = True):
-    """The WSGI application serving the search API of the portal in `project`."""
+def cors_origins_for(project: Path, configured=None) -> frozenset[str]:
+    """Origins allowed to call the API from a browser: the argument, else $CSOPS_API_CORS_ORIGINS
+    (comma-separated), else mkdocs.yml `extra.csops.api.cors_origins`; none by default."""
+    if configured is None and os.environ.get(CORS_ENV):
+        configured = os.environ[CORS_ENV].split(",")
+    if configured is None and (project / "mkdocs.yml").is_file():
+        from .build import read_site_config
+
+        extra = read_site_config(project).raw.get("extra") or {}
+        api = ((extra.get("csops") or {}) if isinstance(extra, dict) else {}).get("api") or {}
+        configured = api.get("cors_origins") if isinstance(api, dict) else None
+    if isinstance(configured, str):
+        configured = [configured]
+    return frozenset(o.strip().rstrip("/") for o in configured or [] if isinstance(o, str) and o.strip())
+
+
+def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=None):
+    """The WSGI application serving the search API of the portal in `project`.
+
+    `cors_origins`: origins (``https://tickets.example.com``, or ``*``) whose pages may call the API.
+    """
     project = Path(project)
     searcher = Searcher(project)
+    origins = cors_origins_for(project, cors_origins)
 
     def search(environ):
-        params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        query_string = environ.get("QUERY_STRING", "")
+        if len(query_string) > MAX_QUERY_STRING:
+            raise ApiError("414 URI Too Long", f"query string too long (at most {MAX_QUERY_STRING} bytes)")
+        params = parse_qs(query_string, keep_blank_values=True)
         query = _param(params, "q")
         try:
             limit = int(_param(params, "limit") or 10)
@@ -119,23 +185,51 @@ def create_app(project: Path | str, *, log_queries: bool = True):
     for method, path in routes:
         allowed.setdefault(path, []).append(method)
 
+    def cors_headers(environ) -> list[tuple[str, str]]:
+        if not origins:
+            return []
+        origin = environ.get("HTTP_ORIGIN", "")
+        headers = [("Vary", "Origin")]  # caches must not hand one origin's answer to another
+        if "*" in origins:
+            headers.append(("Access-Control-Allow-Origin", "*"))
+        elif origin in origins:
+            headers.append(("Access-Control-Allow-Origin", origin))
+        return headers
+
+    def preflight(environ, path):
+        origin = environ.get("HTTP_ORIGIN", "")
+        if not origins or path not in allowed or not environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"):
+            return None
+        if "*" not in origins and origin not in origins:
+            raise ApiError("403 Forbidden", f"origin {origin[:200]!r} may not call this API (see cors_origins)")
+        return [("Access-Control-Allow-Methods", ", ".join(allowed[path] + ["OPTIONS"])),
+                ("Access-Control-Allow-Headers", "Content-Type"), ("Access-Control-Max-Age", "600")]
+
     def app(environ, start_response):
         method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "")
         handler = routes.get(("GET" if method == "HEAD" else method, path))
         try:
+            extra = cors_headers(environ)
+        except Exception:
+            extra = []
+        try:
+            if method == "OPTIONS":
+                allow = preflight(environ, path)
+                if allow is not None:
+                    return _json(start_response, "200 OK", {"ok": True}, extra + allow)
             if handler is None:
                 if path in allowed:
                     raise ApiError("405 Method Not Allowed", f"{path} accepts {', '.join(allowed[path])}")
-                raise ApiError("404 Not Found", f"no such endpoint {path}; see GET /api/search and POST /api/suggest")
-            return _json(start_response, "200 OK", handler(environ))
+                raise ApiError("404 Not Found", f"no such endpoint {path[:200]!r}; see GET /api/search and POST /api/suggest")
+            return _json(start_response, "200 OK", handler(environ), extra)
         except ApiError as error:
-            return _json(start_response, error.status, {"error": str(error)})
+            return _json(start_response, error.status, {"error": str(error)}, extra)
         except QueryError as error:
-            return _json(start_response, "400 Bad Request", {"error": str(error)})
+            return _json(start_response, "400 Bad Request", {"error": str(error)}, extra)
         except IndexMissing as error:
-            return _json(start_response, "503 Service Unavailable", {"error": str(error)})
+            return _json(start_response, "503 Service Unavailable", {"error": str(error)}, extra)
         except Exception:  # a bug, not the reader's fault: log it, answer without a traceback
-            log.exception("search API failed on %s %s", method, path)
-            return _json(start_response, "500 Internal Server Error", {"error": "internal error; see the server log"})
+            log.exception("search API failed on %s %r", method, path)
+            return _json(start_response, "500 Internal Server Error", {"error": "internal error; see the server log"}, extra)
 
     return app

@@ -1,0 +1,59 @@
+"""gunicorn settings for serving the search API in production: `gunicorn -c python:generator.gunicorn_conf ...`.
+
+The API is CPU-bound Python (Whoosh scoring holds the GIL), so one process per core does the work and a few
+threads per process keep a core busy while another request waits on its socket. Measured with
+benchmarks/load.py on 2 cores; override any value on the command line (`--workers 4`) or with
+$GUNICORN_CMD_ARGS.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("CSOPS_API_BIND", "127.0.0.1:8080")
+worker_class = "gthread"
+workers = multiprocessing.cpu_count()
+threads = 4
+timeout = 30  # a worker silent this long (stuck) is killed and replaced
+graceful_timeout = 10
+keepalive = 5  # seconds an idle keep-alive connection is kept
+# request line, header count and header size: gunicorn answers 4xx past these
+limit_request_line = 8190
+limit_request_fields = 50
+limit_request_field_size = 8190
+# the index is opened per worker; restart workers now and then so memory never creeps
+max_requests = 20000
+max_requests_jitter = 2000
+accesslog = None  # the API keeps its own query log (build/search-log); add --access-logfile - to see requests
+
+# gthread workers read a request's headers and body with no timeout of their own: a client that sends
+# "GET /" and stops would hold a thread forever. Receive and send timeouts on the listening socket are
+# inherited by every accepted connection (Linux), so any read or write that stalls this long fails and
+# gunicorn closes that connection.
+IO_TIMEOUT_SECONDS = int(os.environ.get("CSOPS_API_IO_TIMEOUT", "10"))
+
+
+def when_ready(server):
+    import socket
+    import struct
+
+    timeval = struct.pack("ll", IO_TIMEOUT_SECONDS, 0)
+    for listener in server.LISTENERS:
+        listener.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
+        listener.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
+
+
+def post_worker_init(worker):
+    """Requests gunicorn itself refuses (bad request line, bad Content-Length, oversized headers) are answered
+    in JSON like the API's own errors, not with gunicorn's HTML page."""
+    import json
+
+    from gunicorn import util
+
+    def write_json_error(sock, status_int, reason, mesg):
+        body = json.dumps({"error": f"{reason}: {mesg}"}, ensure_ascii=True)
+        response = (f"HTTP/1.1 {int(status_int)} {reason}\r\nConnection: close\r\n"
+                    f"Content-Type: application/json; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n{body}")
+        util.write_nonblock(sock, response.encode("latin-1"))
+
+    if hasattr(util, "write_error") and hasattr(util, "write_nonblock"):
+        util.write_error = write_json_error
