@@ -1,0 +1,190 @@
+"""Crash safety of `csops build`: kill -9 at random moments, a full disk, a site folder that cannot be replaced.
+
+After any of them the previous site and index are complete and from the same build, no index worker
+outlives its build, and the next build cleans up what the dead one left.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from generator.search import Searcher
+from tests.conftest import make_project
+
+REPO = Path(__file__).resolve().parent.parent
+CSOPS = [sys.executable, "-m", "generator.cli"]
+
+
+def playbook(version: int) -> str:
+    return f"""\
+title: Renewal runway v{version}
+summary: Version {version} of the renewal runway.
+steps:
+  - id: confirm-stakeholders
+    title: Confirm the stakeholders
+    body: Marker zzversion{version} for the index.
+"""
+
+
+def tagged_processes(tag: str) -> list[int]:
+    """Processes started by a build carrying CSOPS_TEST_TAG=<tag> (the build and its workers, nobody else's)."""
+    found = []
+    needle = f"CSOPS_TEST_TAG={tag}".encode()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if needle in (entry / "environ").read_bytes().split(b"\0"):
+                    state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                    if state != "Z":
+                        found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def wait_until_gone(tag: str, seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        alive = tagged_processes(tag)
+        if not alive:
+            return []
+        time.sleep(0.05)
+    return tagged_processes(tag)
+
+
+def start_build(project: Path, tag: str) -> subprocess.Popen:
+    return subprocess.Popen([*CSOPS, "build", "--project", str(project)], cwd=REPO, env={**os.environ, "CSOPS_TEST_TAG": tag},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def live_version(project: Path) -> tuple[int, int]:
+    """(version in the built page, version in the index): both must exist and agree."""
+    page = (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+    site_version = int(page.split("Renewal runway v", 1)[1].split("<", 1)[0].split()[0])
+    hits = [h for h in Searcher(project, cache_size=0).search("renewal runway", limit=50).hits if h.kind == "playbook"]
+    index_version = int(hits[0].title.rsplit("v", 1)[1])
+    assert (project / "build/docs/playbooks/renewal-runway.md").is_file()
+    return site_version, index_version
+
+
+def test_kill_9_at_random_moments_keeps_a_complete_consistent_site_and_index(tmp_path):
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": playbook(0)})
+    path = project / "content/playbooks/renewal-runway.yml"
+    started = time.monotonic()
+    assert subprocess.run([*CSOPS, "build", "--project", str(project)], cwd=REPO, capture_output=True).returncode == 0
+    duration = time.monotonic() - started
+    assert live_version(project) == (0, 0)
+    rng = random.Random(8)
+    published, interrupted = {0}, 0
+    for version in range(1, 7):  # bounded: six kills, each within one build's duration
+        path.write_text(playbook(version), encoding="utf-8")
+        tag = uuid.uuid4().hex
+        build = start_build(project, tag)
+        time.sleep(rng.uniform(0.2, duration * 1.1))
+        finished = build.poll() is not None
+        if not finished:
+            os.kill(build.pid, signal.SIGKILL)
+            interrupted += 1
+        build.wait(timeout=10)
+        assert wait_until_gone(tag, 3.0) == [], "an index worker outlived its killed build"
+        site_version, index_version = live_version(project)
+        assert site_version == index_version, "site and index come from different builds"
+        assert site_version in published | {version}
+        if site_version == version:
+            published.add(version)
+        assert not finished or site_version == version
+    assert interrupted >= 3, "the kills must land inside builds"
+    # the next build removes the staging folders of the killed ones, and goes live
+    path.write_text(playbook(99), encoding="utf-8")
+    assert subprocess.run([*CSOPS, "build", "--project", str(project)], cwd=REPO, capture_output=True).returncode == 0
+    assert live_version(project) == (99, 99)
+    assert not list((project / "build").glob(".staging-*"))
+    assert len(list((project / "build/.generations").iterdir())) <= 2
+
+
+def test_index_worker_dies_with_its_killed_build(tmp_path):
+    """The worker starts (spawn) while MkDocs builds; kill -9 the build right then: the worker goes too."""
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": playbook(1)})
+    tag = uuid.uuid4().hex
+    build = start_build(project, tag)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(tagged_processes(tag)) < 2:
+        time.sleep(0.02)
+    workers = [pid for pid in tagged_processes(tag) if pid != build.pid]
+    assert workers, "the build never started its index worker"
+    os.kill(build.pid, signal.SIGKILL)
+    build.wait(timeout=10)
+    assert wait_until_gone(tag, 1.5) == []
+
+
+def test_stale_staging_of_dead_builds_is_removed_and_live_ones_kept(tmp_path, run):
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": playbook(1)})
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = project / f"build/.staging-{dead.pid}-1"
+    live = project / f"build/.staging-{os.getppid()}-2"  # pytest's parent: alive, owned by someone else
+    for folder in (stale, live):
+        (folder / "site").mkdir(parents=True)
+    assert run("build", "--project", project).exit_code == 0
+    assert not stale.exists() and live.exists()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a small tmpfs")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_is_one_line_with_the_fix_and_the_previous_site_stays(small_disk, run):
+    project = make_project(small_disk / "portal", {"content/playbooks/renewal-runway.yml": playbook(1)})
+    assert run("build", "--project", project).exit_code == 0
+    before = (project / "site/playbooks/renewal-runway/index.html").read_bytes()
+    (project / "content/playbooks/renewal-runway.yml").write_text(playbook(2), encoding="utf-8")
+    stats = os.statvfs(small_disk)
+    with open(small_disk / "filler", "wb") as filler:  # leave ~100 KB: the pages fit, the site does not
+        filler.write(b"\0" * max(stats.f_bavail * stats.f_frsize - 100_000, 0))
+    result = subprocess.run([*CSOPS, "build", "--project", str(project)], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: cannot write the build: No space left on device")
+    assert "free disk space" in lines[0] and "previous site is untouched" in lines[0]
+    assert (project / "site/playbooks/renewal-runway/index.html").read_bytes() == before
+    assert live_version(project) == (1, 1)
+    (small_disk / "filler").unlink()
+    assert run("build", "--project", project).exit_code == 0
+    assert live_version(project) == (2, 2)
+
+
+def test_a_site_folder_that_cannot_be_replaced_is_one_line_and_the_old_site_stays(tmp_path):
+    """An old-layout site/ that is a mount point cannot be renamed (EBUSY): before, a raw OSError traceback."""
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": playbook(1)})
+    site = project / "site"
+    site.mkdir()
+    (site / "index.html").write_text("old site", encoding="utf-8")
+    if os.geteuid() != 0 or subprocess.run(["mount", "--bind", str(site), str(site)], capture_output=True).returncode:
+        pytest.skip("needs root to make site/ a mount point")
+    try:
+        result = subprocess.run([*CSOPS, "build", "--project", str(project)], cwd=REPO, capture_output=True, text=True)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: cannot write the build: Device or resource busy")
+        assert "cannot be a mount point" in lines[0]
+        assert (site / "index.html").read_text(encoding="utf-8") == "old site"
+        assert not (project / "build/current").exists()
+    finally:
+        subprocess.run(["umount", "-l", str(site)], check=False)
