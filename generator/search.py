@@ -134,15 +134,18 @@ class Searcher:
         thread ever holds it, so closing it here, at this thread's next request, never pulls an index
         from under a query. The old generation's files stay readable until closed, even once deleted.
         """
-        stamp = self._current_stamp()
         current = getattr(self._local, "index", None)
-        if current is not None and current.stamp == stamp:
-            return current
-        try:
-            ix = open_index(Path(stamp[0]))
-            searcher = ix.searcher()
-        except Exception as error:  # a generation deleted between resolving and opening: two builds went by
-            raise IndexMissing(f"{self.path}: the search index changed while opening it ({error}); try again") from None
+        for attempt in range(3):
+            stamp = self._current_stamp()
+            if current is not None and current.stamp == stamp:
+                return current
+            try:
+                ix = open_index(Path(stamp[0]))
+                searcher = ix.searcher()
+                break
+            except Exception as error:  # the generation was deleted between resolving and opening: resolve again
+                if attempt == 2:
+                    raise IndexMissing(f"{self.path}: the search index kept changing while opening it ({error})") from None
         with self._lock:
             if self._shared is None or self._shared[0] != stamp:
                 self._shared = (stamp, read_facets(searcher), read_meta(Path(stamp[0])), TermScores())

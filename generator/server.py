@@ -28,7 +28,9 @@ from .search import MAX_TICKET_CHARS, IndexMissing, QueryError, Searcher, log_ev
 log = logging.getLogger("csops.api")
 MAX_BODY = MAX_TICKET_CHARS * 4 + 1024  # bytes: UTF-8 Japanese is 3 bytes a character
 MAX_QUERY_STRING = 16 * 1024  # a 500-character query percent-encoded as 3-byte characters is 4.5 KB
-READ_TIMEOUT = 10.0  # seconds a client may take to send its body (gunicorn leaves body reads unbounded)
+# seconds a client may take to send its body (gunicorn leaves body reads unbounded); the same setting as
+# gunicorn_conf's socket timeouts
+READ_TIMEOUT = float(os.environ.get("CSOPS_API_IO_TIMEOUT", "10"))
 CORS_ENV = "CSOPS_API_CORS_ORIGINS"
 _LENGTH = re.compile(r"[0-9]{1,12}")
 

@@ -1,0 +1,284 @@
+"""The API's request guard over real sockets, on both servers we ship (the `csops serve` preview and gunicorn
+with generator/gunicorn_conf.py): malformed requests get a 4xx with a JSON message, stalled ones are cut off
+by timeouts, arbitrary bytes never get a 500, CORS answers only listed origins, and queries keep being
+answered while `csops build` swaps new index generations in.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.preview import preview_server
+from generator.server import create_app
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+import load  # noqa: E402  (benchmarks/load.py: the gunicorn command and the keep-alive clients)
+
+TIMEOUT = 1  # seconds: the connection timeout both servers get in these tests
+
+
+@contextmanager
+def preview(project: Path, **app_options):
+    server = preview_server(project / "site", "127.0.0.1", 0, api_app=create_app(project, log_queries=False, **app_options),
+                            timeout=TIMEOUT)
+    server.server_bind()
+    server.server_activate()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def served_copy(built_bundled, tmp_path_factory):
+    """A copy of the built portal (links copied as links: the relative site -> build/current/site still works)."""
+    target = tmp_path_factory.mktemp("served") / "portal"
+    shutil.copytree(built_bundled, target, symlinks=True, ignore=shutil.ignore_patterns("search-log"))
+    return target
+
+
+@pytest.fixture(scope="module")
+def preview_port(served_copy):
+    with preview(served_copy) as port:
+        yield port
+
+
+@pytest.fixture(scope="module")
+def gunicorn_port(served_copy):
+    port = load.free_port()
+    process = load.start_gunicorn(served_copy, port, "--workers", "1", "--threads", "4", "--keep-alive", "1",
+                                  env={"CSOPS_API_IO_TIMEOUT": str(TIMEOUT)})
+    yield port
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(params=["preview", "gunicorn"], scope="module")
+def port(request):
+    return request.getfixturevalue(f"{request.param}_port")
+
+
+def exchange(port: int, raw: bytes, half_close: bool = True, wait: float = 15.0):
+    """Send `raw`, read until the server closes; (status or None, headers, body, seconds)."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as sock:
+        try:
+            sock.sendall(raw)
+            if half_close:
+                sock.shutdown(socket.SHUT_WR)
+        except OSError:  # the server answered and closed before taking everything
+            pass
+        data = b""
+        try:
+            while chunk := sock.recv(65536):
+                data += chunk
+        except ConnectionResetError:
+            pass
+    seconds = time.monotonic() - started
+    if not data.startswith(b"HTTP/"):
+        return None, "", data, seconds
+    head, _, body = data.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    return status, head.decode("latin-1").lower(), body, seconds
+
+
+def post(path: str, body: bytes, content_type: str = "application/json", length: str | None = None) -> bytes:
+    return (f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {len(body) if length is None else length}\r\nConnection: close\r\n\r\n").encode() + body
+
+
+def assert_json_4xx(answer, message: str = ""):
+    status, headers, body, _ = answer
+    assert status is not None and 400 <= status < 500, answer
+    assert "content-type: application/json" in headers
+    assert message in json.loads(body)["error"]
+
+
+MALFORMED = {
+    "nested JSON 20,000 deep": (post("/api/suggest", b"[" * 20_000 + b"]" * 20_000), ""),
+    "nested object 20,000 deep": (post("/api/suggest", b'{"a":' * 20_000 + b"1" + b"}" * 20_000), ""),
+    "negative Content-Length": (post("/api/suggest", b"abc", length="-5"), ""),
+    "Content-Length not a number": (post("/api/suggest", b"abc", length="3x"), ""),
+    "lone surrogate in a logged query": (post("/api/click", b'{"q": "\\ud800 renewal", "url": "/faq/"}'), "surrogate"),
+    "lone surrogate in a ticket": (post("/api/suggest", b'{"text": "churn \\udfff"}'), "surrogate"),
+    "NUL in a static path": (b"GET /index.html%00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""),
+    "NUL in an API path": (b"GET /api/search%00?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""),
+    "bare HTTP/0.9 request line": (b"GET /api/health\r\n", ""),
+    "body shorter than Content-Length, then EOF": (post("/api/suggest", b'{"text": "ren', length="100"), ""),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_malformed_requests_get_a_json_4xx(port, case):
+    raw, message = MALFORMED[case]
+    assert_json_4xx(exchange(port, raw), message)
+
+
+@pytest.mark.parametrize("case, raw", [
+    ("body shorter than its Content-Length", post("/api/suggest", b'{"text": "ren', length="100")),
+    ("request line never finished", b"GET /api/health"),
+    ("headers never finished", b"GET /api/health HTTP/1.1\r\nHost: x\r\n"),
+    ("idle connection", b""),
+])
+def test_requests_that_never_finish_are_cut_off(port, case, raw):
+    """Before: each held a worker thread forever. Now the connection ends within the timeout (plus gunicorn's
+    fixed 5 s wait for a first byte on an idle connection), with a JSON 408 where an answer is possible."""
+    status, headers, body, seconds = exchange(port, raw, half_close=False, wait=20)
+    assert seconds < 12, f"{case}: connection held for {seconds:.1f} s"
+    if status is not None:
+        assert status == 408 and "application/json" in headers
+
+
+def test_a_valid_request_still_works_on_both(port):
+    status, _, body, _ = exchange(port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert status == 200 and json.loads(body)["total"] > 0
+
+
+_TOKEN = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=12)
+_STRUCTURED = st.builds(
+    lambda method, path, version, headers, body: (
+        f"{method} {path} {version}".rstrip().encode("latin-1", "replace") + b"\r\n"
+        + b"".join(name + b": " + value + b"\r\n" for name, value in headers) + b"\r\n" + body),
+    st.sampled_from(["GET", "POST", "HEAD", "OPTIONS", "PUT", "get", "P\x00ST"]) | _TOKEN,
+    st.sampled_from(["/api/search?q=", "/api/suggest", "/api/click", "/api/health", "/", "/index.html"]).flatmap(
+        lambda base: st.builds(lambda tail: base + tail, st.text(max_size=30).map(
+            lambda t: "".join(c if 32 < ord(c) < 127 else f"%{ord(c) & 0xFF:02X}" for c in t)))),
+    st.sampled_from(["HTTP/1.1", "HTTP/1.0", "", "HTTP/2", "HTTP/9.9"]) | _TOKEN,
+    st.lists(st.tuples(st.sampled_from([b"Content-Length", b"Content-Type", b"Transfer-Encoding", b"Origin", b"Host",
+                                        b"Expect"]) | st.binary(min_size=1, max_size=10),
+                       st.sampled_from([b"-5", b"0", b"10", b"99999999999999", b"chunked", b"application/json",
+                                        b"100-continue"]) | st.binary(max_size=20)), max_size=5),
+    st.sampled_from([b"", b"{}", b'{"text": "renewal"}', b'{"q": "\\ud800", "url": "/"}', b"[" * 5000]) | st.binary(max_size=200),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=400) | _STRUCTURED)
+def test_arbitrary_bytes_never_get_a_500(port, raw):
+    status, _, body, seconds = exchange(port, raw)
+    assert status is None or status < 500, (raw[:200], body[:300])
+    assert seconds < 10
+
+
+@pytest.fixture(scope="module")
+def cors_port(served_copy):
+    with preview(served_copy, cors_origins=["https://tickets.example.com"]) as port:
+        yield port
+
+
+def request(port: int, method: str, path: str, headers: dict[str, str], body: bytes = b""):
+    head = "".join(f"{k}: {v}\r\n" for k, v in {"Host": "x", "Connection": "close", "Content-Length": str(len(body)),
+                                                  **headers}.items())
+    return exchange(port, f"{method} {path} HTTP/1.1\r\n{head}\r\n".encode() + body)
+
+
+def test_cors_preflight_and_answers_echo_only_listed_origins(cors_port):
+    status, headers, _, _ = request(cors_port, "OPTIONS", "/api/suggest", {
+        "Origin": "https://tickets.example.com", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert status == 200
+    assert "access-control-allow-origin: https://tickets.example.com" in headers
+    assert "access-control-allow-methods: post, options" in headers and "access-control-allow-headers: content-type" in headers
+    assert "vary: origin" in headers
+    status, headers, _, _ = request(cors_port, "GET", "/api/search?q=renewal", {"Origin": "https://tickets.example.com"})
+    assert status == 200 and "access-control-allow-origin: https://tickets.example.com" in headers and "vary: origin" in headers
+    status, headers, _, _ = request(cors_port, "GET", "/api/search?q=renewal", {"Origin": "https://evil.example"})
+    assert status == 200 and "access-control-allow-origin" not in headers and "vary: origin" in headers
+    status, headers, body, _ = request(cors_port, "OPTIONS", "/api/suggest", {
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    assert status == 403 and "access-control-allow-origin" not in headers and "may not call" in json.loads(body)["error"]
+
+
+def test_cors_is_off_by_default(preview_port):
+    status, headers, _, _ = request(preview_port, "GET", "/api/search?q=renewal", {"Origin": "https://tickets.example.com"})
+    assert status == 200 and "access-control-allow-origin" not in headers
+    status, _, _, _ = request(preview_port, "OPTIONS", "/api/suggest", {
+        "Origin": "https://tickets.example.com", "Access-Control-Request-Method": "POST"})
+    assert status == 405
+
+
+def test_cors_origins_from_mkdocs_yml_or_the_environment(tmp_path, monkeypatch):
+    from generator.server import CORS_ENV, cors_origins_for
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nextra:\n  csops:\n    api:\n      cors_origins:\n"
+                                         "        - https://tickets.example.com/\n", encoding="utf-8")
+    assert cors_origins_for(tmp_path) == {"https://tickets.example.com"}
+    monkeypatch.setenv(CORS_ENV, "https://a.example, https://b.example")
+    assert cors_origins_for(tmp_path) == {"https://a.example", "https://b.example"}
+    assert cors_origins_for(tmp_path, ["https://c.example"]) == {"https://c.example"}
+
+
+def test_queries_never_fail_while_csops_build_swaps_new_indexes_in(served_copy, tmp_path):
+    """Before: 500 (EmptyIndexError), 503 (no search index) or 400 (cannot parse query) in the swap window.
+    Bounded: 3 rebuilds, 8 clients, at most 12 s or 6,000 requests."""
+    project = tmp_path / "portal"
+    shutil.copytree(served_copy, project, symlinks=True)
+    with preview(project) as port:
+        rebuilder, builds = load.rebuild_during(project, 3, 6.0, load.touch_content(project))
+        result = load.run_clients(port, 8, 12.0, load.mixed_requests(), max_requests=6000)
+        rebuilder.join()
+    assert builds == [0, 0, 0]
+    assert result["errors"] == 0, result["failures"]
+    assert result["requests"] > 100
+
+
+def test_readers_see_the_old_or_the_new_index_never_an_error_across_many_flips(project_factory):
+    """Many more generation flips than a load test's rebuilds, against readers in tight loops: the swap has no
+    window (before: 503 'no search index', EmptyIndexError, or 400 'cannot parse query' when parse() reopened
+    the index and closed the searcher the query was using). Bounded: 40 flips, 4 readers."""
+    from generator import generations
+    from generator.search import Searcher
+
+    project = project_factory({"content/playbooks/renewal-runway.yml": "title: Renewal runway\nsteps:\n"
+                                                                        "  - {id: confirm, title: Confirm the stakeholders}\n"})
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    assert CliRunner().invoke(main, ["build", "--project", str(project)]).exit_code == 0
+    template = project / "build" / "template"
+    shutil.copytree(project / "build/current", template)
+    searcher = Searcher(project, cache_size=0)
+    errors: list[str] = []
+    answered = [0]
+    stop = threading.Event()
+
+    def read():
+        while not stop.is_set():
+            try:
+                assert searcher.search("renewal stakeholders").total > 0
+                assert searcher.search("title:renewal OR confirm").total > 0
+                answered[0] += 1
+            except Exception as error:  # noqa: BLE001 - any failure is what this test looks for
+                errors.append(repr(error))
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    try:
+        for _ in range(40):
+            stage = generations.new_staging(project)
+            stage.rmdir()
+            shutil.copytree(template, stage)
+            generations.publish(project, stage, project / "site")
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert errors == [] and answered[0] > 40
