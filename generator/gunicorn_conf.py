@@ -23,6 +23,7 @@ limit_request_field_size = 8190
 # the index is opened per worker; restart workers now and then so memory never creeps
 max_requests = 20000
 max_requests_jitter = 2000
+control_socket_disable = True  # gunicorn >= 24's control socket is one path per user: two portals on a host would clash
 accesslog = None  # the API keeps its own query log (build/search-log); add --access-logfile - to see requests
 
 # gthread workers read a request's headers and body with no timeout of their own: a client that sends
