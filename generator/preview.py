@@ -53,6 +53,8 @@ def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
             except ValueError:
                 phrase = ""
             body = json.dumps({"error": message or phrase}, ensure_ascii=True).encode("ascii")
+            if self.request_version == "HTTP/0.9":  # refused before the version was read: still send a status line
+                self.request_version = "HTTP/1.0"
             self.log_error("code %d, message %s", code, message)
             self.send_response(code, phrase)
             self.send_header("Content-Type", "application/json; charset=utf-8")
