@@ -543,7 +543,8 @@ class IndexStats:
 
 
 def live_index_dir(project: Path) -> Path:
-    """Where the live index of a portal project lives (git-ignored, next to the generated pages)."""
+    """Where the live index of a portal project lives (git-ignored): a link through `build/current` to the index of
+    the live generation (generations.py), so resolving it once gives one complete index."""
     return Path(project) / "build" / "index"
 
 
