@@ -62,10 +62,12 @@ def start_gunicorn(project: Path, port: int, *extra: str, env: dict | None = Non
     """The production command from README, on a free port; returns once it answers."""
     command = [str(BIN / "gunicorn"), "-c", "python:generator.gunicorn_conf", "--bind", f"127.0.0.1:{port}", *extra,
                f'generator.server:create_app("{project}")']
+    # its log goes to a file: a pipe nobody reads fills up with warnings about bad requests and blocks gunicorn
+    log = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **(env or {})},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.DEVNULL, stderr=log, text=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             connection.request("GET", "/api/health")
@@ -74,7 +76,8 @@ def start_gunicorn(project: Path, port: int, *extra: str, env: dict | None = Non
         except OSError:
             time.sleep(0.2)
     process.kill()
-    raise RuntimeError(f"gunicorn did not start: {process.stderr.read() if process.stderr else ''}")
+    log.seek(0)
+    raise RuntimeError(f"gunicorn did not start: {log.read()[-2000:]}")
 
 
 def run_clients(port: int, clients: int, seconds: float, requests: list, max_requests: int = 10**7) -> dict:

@@ -45,13 +45,15 @@ def when_ready(server):
 
 
 def post_worker_init(worker):
-    """Requests gunicorn itself refuses (bad request line, bad Content-Length, oversized headers) are answered
-    in JSON like the API's own errors, not with gunicorn's HTML page."""
+    """Requests gunicorn itself refuses (bad request line, bad Content-Length, oversized headers, unknown
+    transfer codings) are answered in JSON like the API's own errors, not with gunicorn's HTML page."""
     import json
 
     from gunicorn import util
 
     def write_json_error(sock, status_int, reason, mesg):
+        if int(status_int) == 501:  # an unknown Transfer-Encoding is the client's error: 400, never a 5xx
+            status_int, reason = 400, "Bad Request"
         body = json.dumps({"error": f"{reason}: {mesg}"}, ensure_ascii=True)
         response = (f"HTTP/1.1 {int(status_int)} {reason}\r\nConnection: close\r\n"
                     f"Content-Type: application/json; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n{body}")

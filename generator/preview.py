@@ -47,7 +47,12 @@ def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
             return super().parse_request()
 
         def send_error(self, code, message=None, explain=None):
-            """JSON, not http.server's HTML page (whose quoting of the request line is not JSON-safe)."""
+            """JSON, not http.server's HTML page (whose quoting of the request line is not JSON-safe).
+
+            505 for a request line naming HTTP/2 or later becomes a 400 like any other bad request line
+            (gunicorn answers those 400 too): a client's malformed request never gets a 5xx."""
+            if code == 505:
+                code, message = 400, f"{message}: send HTTP/1.1 or HTTP/1.0"
             try:
                 phrase = HTTPStatus(code).phrase
             except ValueError:
