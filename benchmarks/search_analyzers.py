@@ -16,7 +16,7 @@ if os.environ.get("SUDACHI_PATH"):
 from pathlib import Path
 import yaml
 import generator.index as gi
-from generator.validate import load_portal
+from generator.pipeline import load_portal
 from generator.search import Searcher
 import search_quality as sq
 import search_speed as ss

@@ -46,7 +46,7 @@ QUERIES = ["renewal champion left", "customers not using the seats they bought",
 
 def _sentences(project: Path, splitter: str) -> tuple[list[str], list[str]]:
     from generator.index import collect_documents
-    from generator.validate import load_portal
+    from generator.pipeline import load_portal
 
     docs = collect_documents(load_portal(project))
     sentences = [part.strip() + splitter.strip() for d in docs for part in d.body.replace("\n", " ").split(splitter)

@@ -23,16 +23,11 @@ def main():
 @FORMAT_OPTION
 def validate(project: Path, fmt: str):
     """Check all content and report every problem as path:line:col."""
+    from .pipeline import validate_project
     from .problems import summarize
     from .report import format_problems
-    from .validate import check_project
 
-    documents, problems = check_project(project)
-    if not any(p.severity == "error" for p in problems):
-        from .manifest import check_manifest
-        from .model import build_portal as build_model
-
-        problems = sorted(problems + check_manifest(project, build_model(documents)))
+    problems = validate_project(project)
     errors = [p for p in problems if p.severity == "error"]
     if problems or fmt == "json":
         click.echo(format_problems(problems, fmt))
@@ -52,38 +47,13 @@ def schema(out_dir: Path):
         click.echo(path.as_posix())
 
 
-def build_portal(project: Path):
-    """load -> validate -> model -> render -> write -> MkDocs build -> swap in; returns the report."""
-    from .build import BuildReport, build_site, navigation, read_site_config, timed
-    from .manifest import require_published_urls
-    from .render import Renderer
-    from .urls import redirect_map
-    from .validate import load_portal
-
-    report = BuildReport()
-    site = read_site_config(project)
-    with timed(report, "load+validate"):
-        portal = load_portal(project)
-        require_published_urls(project, portal)  # before MkDocs: a vanished ticket link fails fast
-    with timed(report, "render"):
-        renderer = Renderer(portal, site.templates_dir, site.language, site.site_url)
-        pages = renderer.render_pages()
-    nav = navigation(renderer.labels, [(p, renderer.phase_name(p)) for p in portal.phases])
-
-    from .index import live_index_dir, write_index
-
-    live_index = live_index_dir(site.project)
-    facet_names = {"role": {r.id: r.name for r in portal.roles}, "phase": {p: renderer.phase_name(p) for p in portal.phases}}
-    index_job = (write_index, (live_index, portal, site.site_url, site.language, facet_names), live_index)
-    build_site(site, pages, nav, redirect_map(portal), report, alongside=index_job)
-    return report
-
-
 @main.command()
 @PROJECT_OPTION
 @click.option("--timings", is_flag=True, help="Print how long each stage took.")
 def build(project: Path, timings: bool):
     """Validate content, generate pages and build the site (strict); the old site stays if anything fails."""
+    from .pipeline import build_portal
+
     started = time.perf_counter()
     report = build_portal(project)
     click.echo(f"built {report.pages} pages into {report.site_dir} in {time.perf_counter() - started:.1f}s")

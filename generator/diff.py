@@ -17,18 +17,10 @@ from pathlib import Path
 import click
 
 from . import urls
-from .loader import load_content
 from .manifest import live_urls, read_manifest, resolve_url
-from .model import Portal, build_portal
-from .validate import check_documents
+from .kinds import DOCUMENT_KINDS, RACI_LETTERS
+from .model import Portal
 
-# kind -> (Portal attribute, heading, sub-item noun, label of a sub-item)
-KINDS = {
-    "playbook": ("playbooks", "Playbooks", "step", lambda i: i.title),
-    "onboarding": ("checklists", "Onboarding checklists", "item", lambda i: getattr(i, "title", None) or i.text),
-    "faq": ("faqs", "FAQ topics", "entry", lambda i: i.q),
-    "chart": ("charts", "Role charts", "activity", lambda i: i.name),
-}
 _IGNORED_FIELDS = {"id", "source", "line", "aliases", "steps", "sections", "entries", "activities", "items"}
 
 
@@ -82,20 +74,11 @@ class Side:
 
 def load_side(project: Path, label: str) -> Side:
     """Model whatever content is sound enough; a broken file is counted, not fatal, so a failing PR still gets a diff."""
-    documents, problems = load_content(project)
-    problems = problems + check_documents(documents)
-    broken = {p.path for p in problems if p.severity == "error" and p.code in _SHAPE_CODES}
-    sound = [d for d in documents if d.path not in broken]
-    try:
-        portal = build_portal(sound)
-    except (KeyError, TypeError, ValueError):
-        portal = Portal()
+    from .pipeline import load_sound_content
+
+    content = load_sound_content(project)
     manifest = [url for _, url in read_manifest(project) or []]
-    return Side(label, portal, sum(1 for p in problems if p.severity == "error"), manifest)
-
-
-_SHAPE_CODES = {"yaml-syntax", "duplicate-key", "not-utf8", "empty-file", "unknown-field", "missing-field", "wrong-type",
-                "invalid-value", "invalid-id", "empty-value"}
+    return Side(label, content.portal, content.errors, manifest)
 
 
 @dataclass
@@ -136,7 +119,7 @@ def _changed_fields(old, new) -> list[str]:
 
 def _raci_changes(where: str, old, new) -> list[tuple[str, str]]:
     rows = []
-    for letter in "RACI":
+    for letter in RACI_LETTERS:
         before, after = getattr(old, letter), getattr(new, letter)
         if before == after:
             continue
@@ -178,8 +161,9 @@ def summarize(base: Side, head: Side) -> str:
     sections: list[str] = []
     counts = {"added": 0, "removed": 0, "renamed": 0, "changed": 0}
     item_counts = {"added": 0, "renamed": 0, "removed": 0}  # steps, checklist items, FAQ entries, chart activities
-    for kind, (attr, heading, noun, label_of) in KINDS.items():
-        docs = pair(getattr(base.portal, attr), getattr(head.portal, attr))
+    for content_kind in DOCUMENT_KINDS:
+        kind, heading, noun = content_kind.name, content_kind.heading, content_kind.item_noun
+        docs = pair(getattr(base.portal, content_kind.portal_attr), getattr(head.portal, content_kind.portal_attr))
         rows, item_lines = [], []
         for doc in docs.added:
             counts["added"] += 1
@@ -197,9 +181,9 @@ def summarize(base: Side, head: Side) -> str:
             if old.owner != new.owner:
                 ownership.append((f"{_code(where)} owner", f"{old.owner or '—'} → {new.owner or '—'}"))
             sub = pair(old.anchored_items, new.anchored_items)
-            changes = ([f"➕ {_code(i.id)} {_cell(label_of(i))}" for i in sub.added]
+            changes = ([f"➕ {_code(i.id)} {_cell(i.label)}" for i in sub.added]
                        + [f"🔀 {_code(o.id)} → {_code(n.id)}" for o, n in sub.renamed]
-                       + [f"➖ {_code(i.id)} {_cell(label_of(i))}" for i in sub.removed])
+                       + [f"➖ {_code(i.id)} {_cell(i.label)}" for i in sub.removed])
             item_counts["added"] += len(sub.added)
             item_counts["renamed"] += len(sub.renamed)
             item_counts["removed"] += len(sub.removed)

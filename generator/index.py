@@ -39,6 +39,7 @@ from whoosh.lang.porter import stem as porter_stem
 from whoosh.qparser import MultifieldParser, OrGroup
 
 from . import urls
+from .durations import parse_due
 from .model import Portal
 
 META_FILE = "csops-meta.json"
@@ -470,13 +471,10 @@ def _join(*parts) -> str:
 
 def due_text(due: str, language: str) -> str:
     """'T-60d' -> '60 days before' / '60日前': what readers type when they ask what is due when."""
-    if not due or len(due) < 3:
+    offset = parse_due(due)
+    if offset is None:
         return ""
-    amount, unit = due[2:-1], due[-1]
-    days = int(amount) * (7 if unit == "w" else 1) if amount.isdigit() else None
-    if days is None:
-        return ""
-    before = due[1] == "-"
+    days, before = abs(offset), due[1] == "-"
     if language.startswith("ja"):
         return f"{days}日{'前' if before else '後'}"
     return f"{days} days {'before' if before else 'after'}"

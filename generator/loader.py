@@ -12,11 +12,9 @@ from pathlib import Path
 
 import yaml
 
+from .kinds import CATALOG_FILES, DOCUMENT_KINDS
 from .problems import Problem
 
-# Where each kind lives under content/: a single file or a folder of files.
-SINGLE_FILE_KINDS = {"roles": "roles.yml", "settings": "settings.yml", "glossary": "glossary.yml"}
-FOLDER_KINDS = {"playbook": "playbooks", "onboarding": "onboarding", "faq": "faq", "chart": "charts"}
 YAML_SUFFIXES = (".yml", ".yaml")
 
 Position = tuple[int, int]
@@ -188,13 +186,14 @@ def _relative(file: Path, project: Path) -> str:
 def discover_files(content_dir: Path) -> list[tuple[str, Path]]:
     """List (kind, file) for every content file, sorted so runs are deterministic."""
     found: list[tuple[str, Path]] = []
-    for kind, name in SINGLE_FILE_KINDS.items():
+    for kind, name in CATALOG_FILES.items():
         for suffix in YAML_SUFFIXES:
             candidate = content_dir / Path(name).with_suffix(suffix)
             if candidate.is_file():
                 found.append((kind, candidate))
-    for kind, folder in FOLDER_KINDS.items():
-        directory = content_dir / folder
+    for kind in DOCUMENT_KINDS:
+        directory = content_dir / kind.folder
+        kind = kind.name
         if directory.is_dir():
             found.extend((kind, f) for f in sorted(directory.rglob("*")) if f.suffix in YAML_SUFFIXES and f.is_file())
     known = {f for _, f in found}
@@ -212,7 +211,7 @@ def load_content(project: Path) -> tuple[list[Document], list[Problem]]:
                             "run in a portal project or pass --project DIR")]
     documents: list[Document] = []
     problems: list[Problem] = []
-    folders = ", ".join(f"content/{f}/" for f in FOLDER_KINDS.values())
+    folders = ", ".join(f"content/{k.folder}/" for k in DOCUMENT_KINDS)
     for kind, file in discover_files(content_dir):
         path = _relative(file, project)
         if kind == "unknown":

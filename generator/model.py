@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from .durations import parse_days, parse_due
+from .kinds import DOCUMENT_KINDS, KINDS, RACI_LETTERS
 from .loader import Document
-
-RACI_LETTERS = ("R", "A", "C", "I")
 
 
 def as_tuple(value) -> tuple[str, ...]:
@@ -21,22 +22,6 @@ def as_tuple(value) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     return tuple(value)
-
-
-def parse_days(interval: str | None) -> int | None:
-    """'90d' -> 90, '2w' -> 14."""
-    if not interval:
-        return None
-    number, unit = int(interval[:-1]), interval[-1]
-    return number * 7 if unit == "w" else number
-
-
-def parse_due(due: str | None) -> int | None:
-    """'T-90d' -> -90, 'T+2w' -> 14 (days from the anchor date)."""
-    if not due:
-        return None
-    sign = -1 if due[1] == "-" else 1
-    return sign * parse_days(due[2:])
 
 
 @dataclass(frozen=True)
@@ -80,12 +65,6 @@ class Segment:
     name: str
 
 
-# What each kind of page is called in messages ("unknown FAQ topic 'x'").
-KIND_NOUNS = {"playbook": "playbook", "onboarding": "onboarding checklist", "faq": "FAQ topic", "chart": "chart",
-              "role": "role"}
-ITEM_NOUNS = {"playbook": "step", "onboarding": "section or item", "faq": "entry", "chart": "activity"}
-
-
 @dataclass(frozen=True)
 class Phase:
     id: str
@@ -126,6 +105,11 @@ class Step:
     variants: tuple[tuple[str, str], ...] = ()
     aliases: tuple[str, ...] = ()
     line: int = 0
+
+    @property
+    def label(self) -> str:
+        """How the item is named in lists and change summaries."""
+        return self.title
 
     @property
     def due_days(self) -> int | None:
@@ -191,6 +175,11 @@ class ChecklistItem:
     aliases: tuple[str, ...] = ()
 
     @property
+    def label(self) -> str:
+        """How the item is named in lists and change summaries."""
+        return self.text
+
+    @property
     def due_days(self) -> int | None:
         return parse_due(self.due)
 
@@ -202,6 +191,11 @@ class Section:
     summary: str = ""
     items: tuple[ChecklistItem, ...] = ()
     aliases: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """How the item is named in lists and change summaries."""
+        return self.title
 
 
 @dataclass(frozen=True)
@@ -225,6 +219,11 @@ class FaqEntry:
     tags: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
 
+    @property
+    def label(self) -> str:
+        """How the item is named in lists and change summaries."""
+        return self.q
+
 
 @dataclass(frozen=True)
 class FaqTopic(ContentDoc):
@@ -246,6 +245,11 @@ class Activity:
     playbooks: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
 
+    @property
+    def label(self) -> str:
+        """How the item is named in lists and change summaries."""
+        return self.name
+
 
 @dataclass(frozen=True)
 class Chart(ContentDoc):
@@ -256,6 +260,19 @@ class Chart(ContentDoc):
     @property
     def anchored_items(self) -> tuple[Activity, ...]:
         return self.activities
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One thing a role holds a RACI letter for: a chart activity or a playbook step."""
+
+    letters: str
+    kind: str  # "chart" or "playbook"
+    doc_id: str
+    doc_title: str
+    anchor: str
+    name: str
+    group: str  # chart title, or playbook phase
 
 
 @dataclass(frozen=True)
@@ -270,17 +287,69 @@ class Portal:
     glossary: tuple[GlossaryTerm, ...] = ()
     settings: Settings = field(default_factory=Settings)
 
+    @cached_property
+    def roles_by_id(self) -> dict[str, Role]:
+        return {r.id: r for r in self.roles}
+
+    @cached_property
+    def playbooks_by_id(self) -> dict[str, Playbook]:
+        return {p.id: p for p in self.playbooks}
+
     def role(self, role_id: str) -> Role:
-        return next(r for r in self.roles if r.id == role_id)
+        return self.roles_by_id[role_id]
 
     def playbook(self, playbook_id: str) -> Playbook:
-        return next(p for p in self.playbooks if p.id == playbook_id)
+        return self.playbooks_by_id[playbook_id]
 
-    @property
+    @cached_property
     def documents(self) -> tuple[ContentDoc, ...]:
-        return self.playbooks + self.checklists + self.faqs + self.charts
+        """Every document with a page, kind by kind in kinds.py's order."""
+        return tuple(doc for kind in DOCUMENT_KINDS for doc in getattr(self, kind.portal_attr))
 
-    @property
+    def playbooks_in_phase(self, phase: str) -> list[Playbook]:
+        return self._playbooks_by_phase.get(phase, [])
+
+    @cached_property
+    def _playbooks_by_phase(self) -> dict[str, list[Playbook]]:
+        groups: dict[str, list[Playbook]] = {}
+        for playbook in self.playbooks:
+            groups.setdefault(playbook.phase, []).append(playbook)
+        return groups
+
+    def review_interval(self, doc: ContentDoc) -> int:
+        return doc.review_interval_days or self.settings.review_interval_days
+
+    def review_due(self, doc: ContentDoc) -> dt.date | None:
+        """The date a document should be reviewed again; None if it never was."""
+        if doc.reviewed is None:
+            return None
+        return doc.reviewed + dt.timedelta(days=self.review_interval(doc))
+
+    def chart_roles(self, chart: "Chart") -> list[str]:
+        """Roles that appear in a chart, in role-catalog order."""
+        used = {role for activity in chart.activities for role in activity.raci.roles}
+        return [r.id for r in self.roles if r.id in used]
+
+    def role_duties(self, role_id: str) -> list[Duty]:
+        """Everything a role is R/A/C/I for, across charts and playbook steps (owner counts as R)."""
+        duties = []
+        for chart in self.charts:
+            for activity in chart.activities:
+                letters = activity.raci.letters_for(role_id)
+                if letters:
+                    duties.append(Duty(letters, "chart", chart.id, chart.title, activity.id, activity.name, chart.title))
+        for playbook in self.playbooks:
+            for step in playbook.steps:
+                raci = step.raci if step.raci else Raci(R=(step.owner,) if step.owner else ())
+                letters = raci.letters_for(role_id)
+                if not letters and step.owner == role_id:
+                    letters = "R"
+                if letters:
+                    duties.append(Duty(letters, "playbook", playbook.id, playbook.title, step.id, step.title,
+                                       playbook.phase))
+        return duties
+
+    @cached_property
     def phases(self) -> tuple[str, ...]:
         """Phases that have playbooks, in settings.yml's order, else lifecycle order, else alphabetical."""
         rank: dict[str, int] = {}
@@ -349,18 +418,20 @@ def _chart(doc: Document) -> Chart:
     return Chart(**_common(doc), activities=activities)
 
 
-_BUILDERS = {"playbook": _playbook, "onboarding": _checklist, "faq": _faq, "chart": _chart}
+# kind -> model builder; kinds.py says where each kind lives and which Portal collection holds it.
+BUILDERS = {"playbook": _playbook, "onboarding": _checklist, "faq": _faq, "chart": _chart}
+assert set(BUILDERS) == set(KINDS), "every content kind in kinds.py needs a model builder"
 
 
 def build_portal(documents: list[Document]) -> Portal:
     """Turn checked documents into the model; call only when validation found no errors."""
-    collections: dict[str, list] = {kind: [] for kind in _BUILDERS}
+    collections: dict[str, list] = {kind: [] for kind in BUILDERS}
     roles: list[Role] = []
     glossary: list[GlossaryTerm] = []
     settings = Settings()
     for doc in documents:
-        if doc.kind in _BUILDERS:
-            collections[doc.kind].append(_BUILDERS[doc.kind](doc))
+        if doc.kind in BUILDERS:
+            collections[doc.kind].append(BUILDERS[doc.kind](doc))
         elif doc.kind == "roles":
             roles.extend(Role(r["id"], r["name"], r.get("description", "") or "") for r in doc.data["roles"])
         elif doc.kind == "glossary":
@@ -375,6 +446,5 @@ def build_portal(documents: list[Document]) -> Portal:
                 codeowners=tuple(sorted((d.get("codeowners") or {}).items())),
             )
     by_id = lambda items: tuple(sorted(items, key=lambda x: x.id))  # noqa: E731
-    return Portal(roles=tuple(roles), playbooks=by_id(collections["playbook"]), checklists=by_id(collections["onboarding"]),
-                  faqs=by_id(collections["faq"]), charts=by_id(collections["chart"]),
-                  glossary=by_id(glossary), settings=settings)
+    documents_by_collection = {KINDS[kind].portal_attr: by_id(docs) for kind, docs in collections.items()}
+    return Portal(roles=tuple(roles), glossary=by_id(glossary), settings=settings, **documents_by_collection)

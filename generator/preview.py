@@ -18,7 +18,7 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
     from mkdocs.livereload import LiveReloadServer
 
     from .build import read_site_config
-    from .cli import build_portal
+    from .pipeline import build_portal
     from .problems import ContentError
 
     site = read_site_config(project)

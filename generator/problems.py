@@ -21,11 +21,12 @@ class Problem:
     code: str = field(compare=True)
     message: str = field(compare=True)
     hint: str = field(default="", compare=False)
-    severity: str = field(default="error", compare=False)
+    severity: str = field(default="error", compare=False)  # error fails the run; warning and notice only show
+    status: str = field(default="", compare=False)  # a finding's own word for its state (stale's expired, due-soon)
 
     def text(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}{hint} [{self.code}]"
+        return f"{self.path}:{self.line}:{self.col}: {self.status or self.severity}: {self.message}{hint} [{self.code}]"
 
 
 class ContentError(click.ClickException):

@@ -17,8 +17,7 @@ import jinja2
 import yaml
 
 from . import urls
-from .freshness import review_due
-from .model import Portal, Raci
+from .model import Duty, Portal
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 if not PACKAGE_TEMPLATES.is_dir():  # installed from a wheel
@@ -83,16 +82,12 @@ class Renderer:
                                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.env.filters.update(text=escape_text, attr=escape_attr, indent_md=indent, tojson=lambda v: json.dumps(v, ensure_ascii=False))
         self.env.tests["contains"] = lambda container, value: value in container
-        self.env.globals.update(review_due=lambda doc: review_due(doc, portal.settings))  # freshness.py owns the rule
+        self.env.globals.update(review_due=portal.review_due)
         self.env.globals.update(label=self.label, role_name=self.role_name, hash=content_hash, portal=portal,
                                 segment_name=self.segment_name, phase_name=self.phase_name,
                                 phase_description=self.phase_description, by_phase=self.by_phase)
 
     # -- lookups templates call -------------------------------------------------
-    @cached_property
-    def _roles(self) -> dict:
-        return {r.id: r for r in self.portal.roles}
-
     @cached_property
     def _segments(self) -> dict:
         return {s.id: s.name for s in self.portal.settings.segments}
@@ -101,7 +96,7 @@ class Renderer:
         return self.labels[key].format(**values)
 
     def role_name(self, role_id: str) -> str:
-        role = self._roles.get(role_id)
+        role = self.portal.roles_by_id.get(role_id)
         return role.name if role else role_id
 
     def segment_name(self, segment_id: str) -> str:
@@ -160,7 +155,7 @@ class Renderer:
                  self._render("glossary.md.j2", urls.GLOSSARY_PAGE)]
         for phase in portal.phases:
             pages.append(self._render("phase.md.j2", urls.page_source("phase", phase), phase=phase,
-                                      playbooks=[p for p in portal.playbooks if p.phase == phase]))
+                                      playbooks=portal.playbooks_in_phase(phase)))
         for playbook in portal.playbooks:
             pages.append(self._render("playbook.md.j2", urls.page_source("playbook", playbook.id), doc=playbook))
         for checklist in portal.checklists:
@@ -169,10 +164,10 @@ class Renderer:
             pages.append(self._render("faq.md.j2", urls.page_source("faq", topic.id), doc=topic))
         for chart in portal.charts:
             pages.append(self._render("chart.md.j2", urls.page_source("chart", chart.id), doc=chart,
-                                      chart_roles=_chart_roles(portal, chart)))
+                                      chart_roles=portal.chart_roles(chart)))
         for role in portal.roles:
             pages.append(self._render("role.md.j2", urls.page_source("role", role.id), role=role,
-                                      duties=role_duties(portal, role.id)))
+                                      duties=portal.role_duties(role.id)))
         return sorted(pages, key=lambda p: p.source)
 
 
@@ -230,44 +225,6 @@ class _PageContext:
 
     def absolute(self, anchor: str = "") -> str:
         return urls.absolute_url(self.renderer.site_url, self.url) + (f"#{anchor}" if anchor else "")
-
-
-def _chart_roles(portal: Portal, chart) -> list[str]:
-    """Roles that appear in a chart, in role-catalog order."""
-    used = {role for activity in chart.activities for role in activity.raci.roles}
-    return [r.id for r in portal.roles if r.id in used]
-
-
-@dataclass(frozen=True)
-class Duty:
-    """One thing a role holds a RACI letter for: a chart activity or a playbook step."""
-
-    letters: str
-    kind: str  # "chart" or "playbook"
-    doc_id: str
-    doc_title: str
-    anchor: str
-    name: str
-    group: str  # chart title, or playbook phase
-
-
-def role_duties(portal: Portal, role_id: str) -> list[Duty]:
-    """Everything a role is R/A/C/I for, across charts and playbook steps (owner counts as R)."""
-    duties = []
-    for chart in portal.charts:
-        for activity in chart.activities:
-            letters = activity.raci.letters_for(role_id)
-            if letters:
-                duties.append(Duty(letters, "chart", chart.id, chart.title, activity.id, activity.name, chart.title))
-    for playbook in portal.playbooks:
-        for step in playbook.steps:
-            raci = step.raci if step.raci else Raci(R=(step.owner,) if step.owner else ())
-            letters = raci.letters_for(role_id)
-            if not letters and step.owner == role_id:
-                letters = "R"
-            if letters:
-                duties.append(Duty(letters, "playbook", playbook.id, playbook.title, step.id, step.title, playbook.phase))
-    return duties
 
 
 def render_pages(portal: Portal, templates_dir: Path | None = None, language: str = "en", site_url: str = "") -> list[Page]:

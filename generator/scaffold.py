@@ -13,11 +13,10 @@ from pathlib import Path
 
 import click
 
-from .loader import FOLDER_KINDS, load_content
+from .kinds import KINDS_BY_CLI_WORD
+from .loader import load_content
 from .schema import SLUG, SLUG_HINT
 
-# CLI word -> content kind
-KINDS = {"playbook": "playbook", "checklist": "onboarding", "faq": "faq", "chart": "chart"}
 
 _HEADER = """\
 {modeline}# {what}. The contract for every field: docs/content-model.md
@@ -133,10 +132,11 @@ def scaffold_text(kind: str, doc_id: str, title: str, roles: list[str], today: d
 
 def scaffold(project: Path, cli_kind: str, doc_id: str, title: str | None = None, today: dt.date | None = None) -> Path:
     """Write content/<folder>/<id>.yml; refuses bad or taken ids and never overwrites."""
-    kind = KINDS[cli_kind]
+    content_kind = KINDS_BY_CLI_WORD[cli_kind]
+    kind = content_kind.name
     if not re.match(SLUG, doc_id):
         raise ScaffoldError(f"'{doc_id}' is not a valid id: {SLUG_HINT}")
-    target = project / "content" / FOLDER_KINDS[kind] / f"{doc_id}.yml"
+    target = project / "content" / content_kind.folder / f"{doc_id}.yml"
     if target.exists():
         raise ScaffoldError(f"{target.relative_to(project).as_posix()} already exists; pick another id")
     if doc_id in _taken_ids(project, kind):

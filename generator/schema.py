@@ -13,13 +13,14 @@ from pathlib import Path
 import fastjsonschema
 from jsonschema import Draft202012Validator
 
+from .durations import DUE_PATTERN, INTERVAL_PATTERN
 from .loader import Document, LocDict, LocList
 from .problems import Problem
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'renewal-runway'"
-DUE = r"^T[+-][0-9]+[dw]$"
-INTERVAL = r"^[0-9]+[dw]$"
+DUE = DUE_PATTERN
+INTERVAL = INTERVAL_PATTERN
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 

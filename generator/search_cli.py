@@ -9,10 +9,18 @@ from pathlib import Path
 import click
 
 from .options import PROJECT_OPTION
-from .search import IndexMissing, QueryError, Searcher, report_searches
 
 
-def _run(searcher: Searcher, query: str, **filters):
+def _searcher(project: Path):
+    # Imported when a search command runs: the rest of the CLI never loads Whoosh.
+    from .search import Searcher
+
+    return Searcher(project)
+
+
+def _run(searcher, query: str, **filters):
+    from .search import IndexMissing, QueryError
+
     try:
         return searcher.search(query, **filters)
     except (QueryError, IndexMissing) as error:
@@ -42,7 +50,7 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
 
     Exits 1 when nothing matches (like grep), after printing suggestions.
     """
-    result = _run(Searcher(project), " ".join(query), kind=kind, role=role, phase=phase, tag=tag, limit=limit)
+    result = _run(_searcher(project), " ".join(query), kind=kind, role=role, phase=phase, tag=tag, limit=limit)
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -67,7 +75,7 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
 @PROJECT_OPTION
 def link(query, project: Path):
     """Print only the best matching URL, for pasting into a ticket (a typo is corrected if that finds one)."""
-    searcher = Searcher(project)
+    searcher = _searcher(project)
     result = _run(searcher, " ".join(query), limit=1)
     if not result.hits and result.did_you_mean:
         click.echo(f"(no hits for {result.query!r}; showing {result.did_you_mean!r})", err=True)
@@ -91,6 +99,8 @@ def report():
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def report_searches_command(project: Path, top: int, as_json: bool):
     """Top zero-result and low-click queries from the search API's log: which FAQ or playbook to write next."""
+    from .search import report_searches
+
     data = report_searches(project, top=top)
     if as_json:
         click.echo(json.dumps({"searches": data.searches,

@@ -11,15 +11,13 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass
 
+from .kinds import PAGE_FOLDERS, REF_SCHEMES
 from .model import Portal
 
-# kind -> folder of its pages in the generated docs and the site
-KIND_FOLDERS = {"playbook": "playbooks", "onboarding": "onboarding", "faq": "faq", "chart": "charts",
-                "role": "roles", "phase": "phases"}
-REF_SCHEMES = ("playbook", "onboarding", "faq", "chart", "role", "glossary")
-REF_PATTERN = re.compile(r"^(?P<scheme>playbook|onboarding|faq|chart|role|glossary):(?P<id>[^#\s)]*)(?:#(?P<anchor>[^\s)]*))?$")
+_SCHEMES = "|".join(REF_SCHEMES)
+REF_PATTERN = re.compile(rf"^(?P<scheme>{_SCHEMES}):(?P<id>[^#\s)]*)(?:#(?P<anchor>[^\s)]*))?$")
 # A Markdown link or image target using one of our schemes: [text](scheme:id#anchor "title")
-MARKDOWN_REF = re.compile(r"(?<=\]\()(?P<ref>(?:playbook|onboarding|faq|chart|role|glossary):[^\s)]*)")
+MARKDOWN_REF = re.compile(rf"(?<=\]\()(?P<ref>(?:{_SCHEMES}):[^\s)]*)")
 
 HOME_PAGE = "index.md"
 GLOSSARY_PAGE = "glossary.md"
@@ -27,11 +25,11 @@ GLOSSARY_PAGE = "glossary.md"
 
 def page_source(kind: str, doc_id: str) -> str:
     """Path of a generated Markdown page, relative to the docs folder."""
-    return f"{KIND_FOLDERS[kind]}/{doc_id}.md"
+    return f"{PAGE_FOLDERS[kind]}/{doc_id}.md"
 
 
 def section_index(kind: str) -> str:
-    return f"{KIND_FOLDERS[kind]}/index.md"
+    return f"{PAGE_FOLDERS[kind]}/index.md"
 
 
 def page_url(source: str) -> str:

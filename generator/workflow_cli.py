@@ -12,7 +12,27 @@ from pathlib import Path
 
 import click
 
+from .kinds import KINDS_BY_CLI_WORD
 from .options import FORMAT_OPTION, PROJECT_OPTION
+
+
+class IntervalType(click.ParamType):
+    """A number of days written as content writes them: 30d or 4w; anything else is a usage error."""
+
+    name = "interval"
+
+    def convert(self, value, param, ctx):
+        from .durations import parse_days
+
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_days(value) or 0
+        except ValueError:
+            self.fail(f"'{value}' is not an interval; write e.g. 30d or 4w", param, ctx)
+
+
+INTERVAL = IntervalType()
 
 
 @click.command()
@@ -23,7 +43,7 @@ def urls(project: Path, update: bool, check: bool):
     """List published URLs; --update records them in content/published-urls.txt, --check verifies it."""
     from .manifest import MANIFEST, check_manifest, stale_entries, updated_manifest, write_manifest
     from .problems import ContentError
-    from .validate import load_portal
+    from .pipeline import load_portal
 
     portal = load_portal(project)
     if update:
@@ -55,7 +75,7 @@ def urls(project: Path, update: bool, check: bool):
 
 @click.command()
 @PROJECT_OPTION
-@click.argument("kind", type=click.Choice(["playbook", "checklist", "faq", "chart"]))
+@click.argument("kind", type=click.Choice(list(KINDS_BY_CLI_WORD)))
 @click.argument("doc_id", metavar="ID")
 @click.option("--title", help="Title of the new document (default: from the id).")
 def new(project: Path, kind: str, doc_id: str, title: str | None):
@@ -85,15 +105,22 @@ def diff(project: Path, base: str, head: str | None, output: Path | None):
 @PROJECT_OPTION
 @FORMAT_OPTION
 @click.option("--fail-on-expired", is_flag=True, help="Exit 1 when any content is past its review date (a merge gate).")
-@click.option("--within", default="30d", show_default=True, help="Also list content due for review within this interval.")
+@click.option("--within", default="30d", show_default=True, type=INTERVAL,
+              help="Also list content due for review within this interval (e.g. 30d, 4w).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date (YYYY-MM-DD).")
 def stale(project: Path, fmt: str, fail_on_expired: bool, within: str, today):
     """List content past (or near) its review date: reviewed + review_interval."""
-    from .freshness import assess_project, format_freshness, parse_within
+    from .freshness import freshness_json, freshness_summary, stale_problems
+    from .pipeline import assess_freshness
+    from .report import format_problems
 
     day = today.date() if today else dt.date.today()
-    items = assess_project(project, day, parse_within(within))
-    click.echo(format_freshness(items, fmt, fail_on_expired, day))
+    items = assess_freshness(project, day, within)
+    if fmt == "json":
+        click.echo(freshness_json(items, day))
+    else:
+        click.echo(format_problems(stale_problems(items, day, fail_on_expired), fmt, summary=freshness_summary(items),
+                                   keep_order=True))
     if fail_on_expired and any(i.status == "expired" for i in items):
         sys.exit(1)
 
@@ -106,7 +133,7 @@ def stale(project: Path, fmt: str, fail_on_expired: bool, within: str, today):
 def codeowners(project: Path, output: Path | None, check: bool):
     """Generate CODEOWNERS from each document's owner role and settings.yml `codeowners` teams."""
     from .codeowners import codeowners_target, codeowners_text
-    from .validate import load_portal
+    from .pipeline import load_portal
 
     portal = load_portal(project)
     target = output or codeowners_target(project)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from generator.loader import parse_yaml
 from generator.render import escape_text, render_pages
-from generator.validate import load_portal
+from generator.pipeline import load_portal
 
 GOLDEN = Path(__file__).parent / "golden"
 

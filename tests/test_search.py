@@ -9,10 +9,11 @@ import yaml
 from click.testing import CliRunner
 
 from conftest import REPO, copy_bundled
-from generator.cli import build_portal, main
+from generator.cli import main
+from generator.pipeline import build_portal
 from generator.index import (QueryBuilder, TermScores, collect_documents, filtered_query, mixed_analyzer,
                              prune_common_terms, term_spans)
-from generator.validate import load_portal
+from generator.pipeline import load_portal
 from generator.search import QueryError, Searcher, split_filters
 
 

@@ -111,7 +111,7 @@ def test_stale_github_annotations_and_merge_gate(project_factory, run):
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[1] == ("::error file=content/playbooks/renewal.yml,line=3,col=11,title=review-expired::playbook 'renewal': "
-                        "review overdue by 70 days (reviewed 2026-01-01, every 90d, due 2026-04-01); owner cs-ops")
+                        "review overdue by 70 days (reviewed 2026-01-01, every 90d, due 2026-04-01); owner cs-ops [review-expired]")
     assert lines[2].startswith("::notice file=content/faq/pricing.yml,line=3,col=11,title=review-due-soon::")
     assert run("stale", "--today", "2026-06-10", "--format", "github", "--project", project).output.startswith("::warning ")
     fresh = project_factory({"content/faq/renewals.yml": STALE_FILES["content/faq/renewals.yml"]})

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..kinds import DOCUMENT_KINDS
 from ..loader import Document, LocDict, LocList
 
 # Anchors a generated page uses for itself; sub-item ids may not take them.
 RESERVED_ANCHORS = frozenset({"overview", "steps", "related", "checklist", "raci", "timeline", "activities", "history"})
 
 # kind -> (list field of sub-items, nested list field or None)
-SUB_ITEMS = {"playbook": ("steps", None), "onboarding": ("sections", "items"), "faq": ("entries", None),
-             "chart": ("activities", None)}
+SUB_ITEMS = {kind.name: (kind.items, kind.nested_items) for kind in DOCUMENT_KINDS}
 
 
 def doc_id(doc: Document) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from ..loader import Document, LocDict
-from ..model import ITEM_NOUNS, KIND_NOUNS
+from ..kinds import ITEM_NOUNS, NOUNS, RACI_LETTERS
 from ..problems import Problem
 from ..urls import MARKDOWN_REF, parse_ref
 from . import Catalog, SUB_ITEMS, as_list, located_values, sub_items
@@ -63,11 +63,11 @@ class _Checker:
             return
         known = self.catalog.anchors.get(ref.scheme, {})
         if ref.id not in known:
-            self.problems.append(Problem(path, *pos, "unknown-reference", f"unknown {KIND_NOUNS[ref.scheme]} '{ref.id}' in '{text}'",
+            self.problems.append(Problem(path, *pos, "unknown-reference", f"unknown {NOUNS[ref.scheme]} '{ref.id}' in '{text}'",
                                          _suggest(ref.id, known)))
         elif ref.anchor and ref.anchor not in known[ref.id]:
             what = ITEM_NOUNS.get(ref.scheme, "anchor")
-            self.problems.append(Problem(path, *pos, "unknown-anchor", f"unknown {what} '{ref.anchor}' in {KIND_NOUNS[ref.scheme]} '{ref.id}'",
+            self.problems.append(Problem(path, *pos, "unknown-anchor", f"unknown {what} '{ref.anchor}' in {NOUNS[ref.scheme]} '{ref.id}'",
                                          _suggest(ref.anchor, known[ref.id])))
 
     def markdown(self, path, mapping: LocDict, key):
@@ -94,7 +94,7 @@ def check(documents: list[Document], catalog: Catalog):
                 checker.role(path, value, pos, f"owner of {item}")
             raci = mapping.get("raci")
             if isinstance(raci, LocDict):
-                for letter in ("R", "A", "C", "I"):
+                for letter in RACI_LETTERS:
                     for value, pos in located_values(raci, letter):
                         checker.role(path, value, pos, f"{letter} of {item}")
             for value, pos in located_values(mapping, "audience"):

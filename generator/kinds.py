@@ -1,0 +1,57 @@
+"""The one table of content kinds: where each lives, what it is called, what it holds.
+
+Loader, URLs, rules, model, diff, scaffold and the CLI's choices are all derived
+from these records, so adding a kind means one record here, one model class,
+one template and one schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RACI_LETTERS = ("R", "A", "C", "I")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of content document with its own page per file."""
+
+    name: str  # the id used in code, search facets and cross-reference schemes: [x](playbook:id)
+    folder: str  # under content/ and in the site's URLs
+    cli_word: str  # what `csops new` and `csops search --kind` call it
+    noun: str  # in messages: "unknown FAQ topic 'x'"
+    heading: str  # in `csops diff` summaries
+    items: str  # the list field holding its sub-items (each with its own #anchor)
+    item_noun: str  # what one sub-item is called in change summaries ("3 steps")
+    portal_attr: str  # the Portal collection holding the model objects
+    nested_items: str | None = None  # a second level of anchored sub-items (onboarding sections -> items)
+    anchor_noun: str = ""  # what an #anchor on its page may be, in messages (default: item_noun)
+
+    @property
+    def anchor_description(self) -> str:
+        return self.anchor_noun or self.item_noun
+
+
+DOCUMENT_KINDS: tuple[Kind, ...] = (
+    Kind("playbook", "playbooks", "playbook", "playbook", "Playbooks", "steps", "step", "playbooks"),
+    Kind("onboarding", "onboarding", "checklist", "onboarding checklist", "Onboarding checklists", "sections", "item",
+         "checklists", nested_items="items", anchor_noun="section or item"),
+    Kind("faq", "faq", "faq", "FAQ topic", "FAQ topics", "entries", "entry", "faqs"),
+    Kind("chart", "charts", "chart", "chart", "Role charts", "activities", "activity", "charts"),
+)
+KINDS: dict[str, Kind] = {kind.name: kind for kind in DOCUMENT_KINDS}
+KINDS_BY_CLI_WORD: dict[str, Kind] = {kind.cli_word: kind for kind in DOCUMENT_KINDS}
+
+# Catalog files: one file each under content/, read by every other kind.
+CATALOG_FILES = {"roles": "roles.yml", "settings": "settings.yml", "glossary": "glossary.yml"}
+
+# Pages that exist for catalog entries and lifecycle phases, beside the document kinds' pages.
+DERIVED_PAGE_FOLDERS = {"role": "roles", "phase": "phases"}
+PAGE_FOLDERS = {kind.name: kind.folder for kind in DOCUMENT_KINDS} | DERIVED_PAGE_FOLDERS
+
+# Cross-reference schemes in Markdown: every document kind, plus roles and glossary terms.
+REF_SCHEMES = tuple(KINDS) + ("role", "glossary")
+
+# What each referable thing is called in messages.
+NOUNS = {kind.name: kind.noun for kind in DOCUMENT_KINDS} | {"role": "role", "glossary": "glossary term"}
+ITEM_NOUNS = {kind.name: kind.anchor_description for kind in DOCUMENT_KINDS}
