@@ -20,6 +20,22 @@ def main():
 
 @main.command()
 @PROJECT_OPTION
+@click.option("--lang", "language", type=click.Choice(["en", "ja"]), default="en", show_default=True,
+              help="Language of the starter content and of the portal's interface.")
+def init(project: Path, language: str):
+    """Start a new portal: mkdocs.yml, roles, settings, one example of each kind, CI workflow and pre-commit hooks."""
+    from .starter_project import init_project
+
+    written = init_project(project, language)
+    for path in written:
+        click.echo(f"created {path}")
+    where = "" if project.resolve() == Path.cwd().resolve() else f" --project {project}"
+    click.echo(f"\nNext: put your team's roles in content/roles.yml, set site_url in mkdocs.yml, then\n"
+               f"  csops validate{where}\n  csops serve{where}\n  csops new playbook ID{where}")
+
+
+@main.command()
+@PROJECT_OPTION
 @FORMAT_OPTION
 def validate(project: Path, fmt: str):
     """Check all content and report every problem as path:line:col."""
