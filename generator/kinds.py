@@ -45,6 +45,19 @@ KINDS_BY_CLI_WORD: dict[str, Kind] = {kind.cli_word: kind for kind in DOCUMENT_K
 # Catalog files: one file each under content/, read by every other kind.
 CATALOG_FILES = {"roles": "roles.yml", "settings": "settings.yml", "glossary": "glossary.yml"}
 
+
+
+def kind_at(path: str) -> str | None:
+    """The kind a project-relative content path holds ('content/playbooks/x.yml' -> 'playbook'), if any."""
+    parts = path.split("/")
+    if len(parts) == 2 and parts[0] == "content":
+        stem = parts[1].rsplit(".", 1)[0]
+        return next((kind for kind, name in CATALOG_FILES.items() if name.rsplit(".", 1)[0] == stem), None)
+    if len(parts) >= 3 and parts[0] == "content":
+        return next((kind.name for kind in DOCUMENT_KINDS if kind.folder == parts[1]), None)
+    return None
+
+
 # Pages that exist for catalog entries and lifecycle phases, beside the document kinds' pages.
 DERIVED_PAGE_FOLDERS = {"role": "roles", "phase": "phases"}
 PAGE_FOLDERS = {kind.name: kind.folder for kind in DOCUMENT_KINDS} | DERIVED_PAGE_FOLDERS

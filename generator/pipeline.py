@@ -9,7 +9,7 @@ never pays for a search engine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .loader import Document, LocDict, load_content
@@ -21,7 +21,11 @@ from .validate import check_document_shape, check_documents
 def check_content(project: Path) -> tuple[list[Document], list[Problem]]:
     """Load and check every content file; never raises on bad content."""
     documents, problems = load_content(project)
-    return documents, sorted(set(problems + check_documents(documents)))
+    loaded = {doc.path for doc in documents}
+    unreadable = tuple(sorted({p.path for p in problems if p.severity == "error" and p.path not in loaded}))
+    # A file that could not be read is the root cause of what follows: it is reported first.
+    problems = [replace(p, unreadable=True) if p.path in unreadable else p for p in problems]
+    return documents, sorted(set(problems + check_documents(documents, unreadable)))
 
 
 def load_portal(project: Path) -> Portal:

@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 import click
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the content, at a precise place in a file."""
+    """One thing wrong with the content, at a precise place in a file.
+
+    Problems sort by path, line and column, except that a file which could not be
+    read at all comes first: it is the root cause an editor must fix before anything else.
+    """
 
     path: str
     line: int
@@ -23,6 +27,15 @@ class Problem:
     hint: str = field(default="", compare=False)
     severity: str = field(default="error", compare=False)  # error fails the run; warning and notice only show
     status: str = field(default="", compare=False)  # a finding's own word for its state (stale's expired, due-soon)
+    unreadable: bool = field(default=False, compare=False)  # the file could not be read, so nothing in it was checked
+
+    def _key(self):
+        # Within an unreadable file, its errors come before the notes about what could not be checked.
+        return (not self.unreadable, self.path, self.unreadable and self.severity != "error", self.line, self.col,
+                self.code, self.message)
+
+    def __lt__(self, other: "Problem") -> bool:
+        return self._key() < other._key()
 
     def text(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""

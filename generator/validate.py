@@ -33,15 +33,15 @@ def check_document_shape(doc: Document) -> list[Problem]:
     return check_shape(doc) + _check_dates(doc)
 
 
-def check_documents(documents: list[Document]) -> list[Problem]:
-    """All shape and rule problems of the given documents, sorted."""
+def check_documents(documents: list[Document], unreadable: tuple[str, ...] = ()) -> list[Problem]:
+    """All shape and rule problems of the given documents, sorted; `unreadable` files' ids are not called unknown."""
     problems: list[Problem] = []
     sound = []
     for doc in documents:
         problems.extend(check_document_shape(doc))
         if isinstance(doc.data, LocDict):
             sound.append(doc)
-    catalog = build_catalog(sound)
+    catalog = build_catalog(sound, unreadable)
     for rule in RULES:
         problems.extend(rule(sound, catalog))
     return sorted(set(problems))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..kinds import DOCUMENT_KINDS
+from ..kinds import CATALOG_FILES, DOCUMENT_KINDS, kind_at
 from ..loader import Document, LocDict, LocList
 
 # Anchors a generated page uses for itself; sub-item ids may not take them.
@@ -65,13 +65,24 @@ class Catalog:
     phases: dict[str, None] = field(default_factory=dict)  # empty: phases are free slugs
     glossary: dict[str, None] = field(default_factory=dict)
     anchors: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # kind -> id -> anchors
+    # Files that could not be read: kind -> {id a document there would define: path}, catalog kind -> path.
+    # References into them are not "unknown" yet; they are counted until the file parses.
+    unread: dict[str, dict[str, str]] = field(default_factory=dict)
+    unread_catalogs: dict[str, str] = field(default_factory=dict)
 
     def ids(self, kind: str) -> list[str]:
         return sorted(self.anchors.get(kind, {}))
 
 
-def build_catalog(documents: list[Document]) -> Catalog:
+def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -> Catalog:
+    """What the sound documents define; `unreadable` are project-relative paths of files that did not parse."""
     catalog = Catalog()
+    for path in unreadable:
+        kind = kind_at(path)
+        if kind in CATALOG_FILES:
+            catalog.unread_catalogs[kind] = path
+        elif kind is not None:
+            catalog.unread.setdefault(kind, {})[path.rsplit("/", 1)[-1].rsplit(".", 1)[0]] = path
     for doc in documents:
         if not isinstance(doc.data, LocDict):
             continue
