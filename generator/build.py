@@ -256,6 +256,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     site_dir: Path | None = None
     index: object = None  # generator.index.IndexStats when the search index was written
+    warnings: list = field(default_factory=list)  # Problems that showed but did not stop the build
 
 
 @contextmanager

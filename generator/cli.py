@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .options import FORMAT_OPTION, PROJECT_OPTION
+from .options import FORMAT_OPTION, PROJECT_OPTION, STRICT_OPTION
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,19 +37,19 @@ def init(project: Path, language: str):
 @main.command()
 @PROJECT_OPTION
 @FORMAT_OPTION
-def validate(project: Path, fmt: str):
-    """Check all content and report every problem as path:line:col."""
+@STRICT_OPTION
+def validate(project: Path, fmt: str, strict: bool):
+    """Check all content and report every problem as path:line:col (warnings fail only with --strict)."""
     from .pipeline import validate_project
-    from .problems import summarize
+    from .problems import failing, summarize
     from .report import format_problems
 
     problems = validate_project(project)
-    errors = [p for p in problems if p.severity == "error"]
     if problems or fmt == "json":
         click.echo(format_problems(problems, fmt))
     else:
         click.echo(f"content is valid ({summarize(problems)})")
-    sys.exit(1 if errors else 0)
+    sys.exit(1 if failing(problems, strict) else 0)
 
 
 @main.command()
@@ -66,12 +66,15 @@ def schema(out_dir: Path):
 @main.command()
 @PROJECT_OPTION
 @click.option("--timings", is_flag=True, help="Print how long each stage took.")
-def build(project: Path, timings: bool):
+@STRICT_OPTION
+def build(project: Path, timings: bool, strict: bool):
     """Validate content, generate pages and build the site (strict); the old site stays if anything fails."""
     from .pipeline import build_portal
 
     started = time.perf_counter()
-    report = build_portal(project)
+    report = build_portal(project, strict=strict)
+    for warning in report.warnings:
+        click.echo(warning.text(), err=True)
     click.echo(f"built {report.pages} pages into {report.site_dir} in {time.perf_counter() - started:.1f}s")
     if timings:
         for stage, seconds in report.timings.items():

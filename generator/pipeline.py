@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .loader import Document, LocDict, load_content
 from .model import Portal, build_portal as build_model
-from .problems import ContentError, Problem
+from .problems import ContentError, Problem, failing
+from .rules.placeholders import check_site_url
 from .validate import check_document_shape, check_documents
 
 
@@ -28,12 +29,18 @@ def check_content(project: Path) -> tuple[list[Document], list[Problem]]:
     return documents, sorted(set(problems + check_documents(documents, unreadable)))
 
 
-def load_portal(project: Path) -> Portal:
+def load_portal(project: Path, strict: bool = False) -> Portal:
     """The model of a project whose content has no errors; raises ContentError listing every problem."""
+    return load_checked_portal(project, strict)[0]
+
+
+def load_checked_portal(project: Path, strict: bool = False) -> tuple[Portal, list[Problem]]:
+    """The model and the warnings that did not stop it; raises ContentError on errors (on warnings too if strict)."""
     documents, problems = check_content(project)
-    if any(p.severity == "error" for p in problems):
+    problems = sorted(problems + check_site_url(project))
+    if failing(problems, strict):
         raise ContentError(problems)
-    return build_model(documents)
+    return build_model(documents), [p for p in problems if p.severity == "warning"]
 
 
 def validate_project(project: Path) -> list[Problem]:
@@ -41,6 +48,7 @@ def validate_project(project: Path) -> list[Problem]:
     from .manifest import check_manifest
 
     documents, problems = check_content(project)
+    problems = sorted(problems + check_site_url(project))
     if any(p.severity == "error" for p in problems):
         return problems
     return sorted(problems + check_manifest(project, build_model(documents)))
@@ -89,7 +97,7 @@ def assess_freshness(project: Path, today, within_days: int):
     return assess(build_model(documents), positions, today, within_days)
 
 
-def build_portal(project: Path):
+def build_portal(project: Path, strict: bool = False):
     """load -> check -> model -> render -> MkDocs build and search index side by side -> swap in; returns the report."""
     from .build import BuildReport, build_site, navigation, read_site_config, timed
     from .index import live_index_dir, write_index
@@ -100,7 +108,7 @@ def build_portal(project: Path):
     report = BuildReport()
     site = read_site_config(project)
     with timed(report, "load+validate"):
-        portal = load_portal(project)
+        portal, report.warnings = load_checked_portal(project, strict)
         require_published_urls(project, portal)  # before MkDocs: a vanished ticket link fails fast
     with timed(report, "render"):
         renderer = Renderer(portal, site.templates_dir, site.language, site.site_url)

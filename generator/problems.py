@@ -57,9 +57,16 @@ class ContentError(click.ClickException):
 
 def summarize(problems: list[Problem]) -> str:
     errors = [p for p in problems if p.severity == "error"]
+    warnings = sum(1 for p in problems if p.severity == "warning")
     files = {p.path for p in errors}
+    warned = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
     if not errors:
-        return "no errors"
+        return "no errors" + warned
     noun = "error" if len(errors) == 1 else "errors"
     fnoun = "file" if len(files) == 1 else "files"
-    return f"{len(errors)} {noun} in {len(files)} {fnoun}"
+    return f"{len(errors)} {noun} in {len(files)} {fnoun}{warned}"
+
+
+def failing(problems: list[Problem], strict: bool = False) -> list[Problem]:
+    """The problems that fail a run: errors, and warnings too under --strict (CI)."""
+    return [p for p in problems if p.severity == "error" or (strict and p.severity == "warning")]

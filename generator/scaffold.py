@@ -88,6 +88,14 @@ activities:   # required: one row per duty
 """,
 }
 
+# The sample text above that only makes sense as a prompt: left in a published page, it is a warning.
+PLACEHOLDERS = frozenset({
+    "Say in one or two sentences what this page is for.", "Describe the event or date that starts this playbook.",
+    "Describe the outcome this playbook exists for.", "Describe the first step", "Explain what to do, and why.",
+    "Replace with the first thing to check", "What the first week is for.", "Write the question as people ask it?",
+    "Write the answer.", "Describe the duty", "What the duty covers.",
+})
+
 _WHAT = {"playbook": "A playbook: a standard procedure with ordered steps",
          "onboarding": "An onboarding checklist for new team members",
          "faq": "A FAQ topic: questions and answers", "chart": "A role-division (RACI) chart"}

@@ -10,10 +10,10 @@ import datetime as dt
 
 from .loader import Document, LocDict
 from .problems import Problem
-from .rules import build_catalog, ids, raci, references
+from .rules import build_catalog, ids, placeholders, raci, references
 from .schema import check_shape
 
-RULES = (ids.check, references.check, raci.check)
+RULES = (ids.check, references.check, raci.check, placeholders.check)
 
 
 def _check_dates(doc: Document) -> list[Problem]:

@@ -45,6 +45,8 @@ def urls(project: Path, update: bool, check: bool):
     from .problems import ContentError
     from .pipeline import load_portal
 
+    if update and check:
+        raise click.UsageError("--update rewrites the manifest and --check verifies it: use one of them")
     portal = load_portal(project)
     if update:
         added, removed = write_manifest(project, portal)
@@ -139,8 +141,10 @@ def codeowners(project: Path, output: Path | None, check: bool):
     target = output or codeowners_target(project)
     text = codeowners_text(portal, project)
     if check:
-        current = target.read_text(encoding="utf-8") if target.is_file() else ""
-        if current != text:
+        if not target.is_file():
+            click.echo(f"{target} does not exist; run `csops codeowners` to create it, then commit it")
+            sys.exit(1)
+        if target.read_text(encoding="utf-8") != text:
             click.echo(f"{target} is out of date; run `csops codeowners` and commit it")
             sys.exit(1)
         click.echo(f"{target} is up to date")

@@ -31,9 +31,19 @@ def test_new_scaffolds_files_that_validate_and_build(project_factory, run):
     for kind, folder in KINDS.items():
         result = run("new", kind, f"my-{kind}", "--project", project)
         assert result.output == (f"created content/{folder}/my-{kind}.yml; edit it, then run `csops validate`\n")
-    assert run("validate", "--project", project).output == "content is valid (no errors)\n"
+    result = run("validate", "--project", project)
+    # Scaffolded sample text validates, but is a warning until replaced; --strict (CI) fails on it.
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[-1] == f"no errors, {len(lines) - 1} warnings" and len(lines) > 8
+    assert all(line.endswith("[placeholder-text]") and ": warning: " in line for line in lines[:-1])
+    assert ("content/playbooks/my-playbook.yml:5:10: warning: summary still holds the text `csops new` wrote: "
+            "'Say in one or two sentences what this page is for.' (replace it with the real text, or delete the field "
+            "if it is optional) [placeholder-text]") in lines
+    assert run("validate", "--strict", "--project", project).exit_code == 1
     assert run("build", "--project", project).exit_code == 0
     assert (project / "site/playbooks/my-playbook/index.html").is_file()
+    assert run("build", "--strict", "--project", project).exit_code == 1
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
@@ -290,3 +300,23 @@ def test_new_files_point_editors_at_the_schema(project_factory, run):
 def test_workflow_commands_have_help(run, command):
     result = run(command, "--help")
     assert result.exit_code == 0 and len(result.output.split("\n\n")[1].strip()) > 20
+
+
+def test_usage_mistakes_are_usage_errors_with_the_valid_values(project_factory, run):
+    project = project_factory({"content/playbooks/p.yml": "title: P\nsteps: [{id: s, title: S}]\n"})
+    for within in ("5x", "3m", "d"):
+        result = run("stale", "--within", within, "--project", project)
+        assert result.exit_code == 2
+        assert f"Invalid value for '--within': '{within}' is not an interval; write e.g. 30d or 4w" in result.output
+    assert run("stale", "--within", "2w", "--project", project).exit_code == 0
+    result = run("urls", "--check", "--update", "--project", project)
+    assert result.exit_code == 2 and "use one of them" in result.output
+    assert not (project / "content/published-urls.txt").exists()
+
+
+def test_codeowners_check_says_a_missing_file_is_missing(project_factory, run):
+    project = project_factory({"content/playbooks/p.yml": "title: P\nowner: cs-ops\nsteps: [{id: s, title: S}]\n"})
+    target = project / ".github/CODEOWNERS"
+    result = run("codeowners", "--check", "--output", target, "--project", project)
+    assert (result.exit_code, result.output) == (
+        1, f"{target} does not exist; run `csops codeowners` to create it, then commit it\n")
