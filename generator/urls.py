@@ -18,8 +18,10 @@ KIND_FOLDERS = {"playbook": "playbooks", "onboarding": "onboarding", "faq": "faq
                 "role": "roles", "phase": "phases"}
 REF_SCHEMES = ("playbook", "onboarding", "faq", "chart", "role", "glossary")
 REF_PATTERN = re.compile(r"^(?P<scheme>playbook|onboarding|faq|chart|role|glossary):(?P<id>[^#\s)]*)(?:#(?P<anchor>[^\s)]*))?$")
-# A Markdown link or image target using one of our schemes: [text](scheme:id#anchor "title")
-MARKDOWN_REF = re.compile(r"(?<=\]\()(?P<ref>(?:playbook|onboarding|faq|chart|role|glossary):[^\s)]*)")
+# A Markdown link or image target using one of our schemes, inline, [text](scheme:id#anchor "title"),
+# or in a reference definition line, [label]: scheme:id "title", so that [text][label] is checked and resolved too.
+MARKDOWN_REF = re.compile(r"(?:(?<=\]\()|^ {0,3}\[[^\]\n]+\]:[ \t]*<?)"
+                          r"(?P<ref>(?:playbook|onboarding|faq|chart|role|glossary):[^\s)>]*)", re.MULTILINE)
 
 HOME_PAGE = "index.md"
 GLOSSARY_PAGE = "glossary.md"
@@ -96,9 +98,9 @@ def resolve_refs(markdown: str, from_source: str) -> str:
     def replace(match: re.Match) -> str:
         ref = parse_ref(match["ref"])
         if ref is None:
-            return match["ref"]
+            return match[0]
         page, anchor = ref_target(ref)
-        return relative_link(from_source, page, anchor)
+        return match[0][: match.start("ref") - match.start()] + relative_link(from_source, page, anchor)
 
     return MARKDOWN_REF.sub(replace, markdown)
 
