@@ -43,9 +43,12 @@ class ContentError(click.ClickException):
 
 def summarize(problems: list[Problem]) -> str:
     errors = [p for p in problems if p.severity == "error"]
+    warnings = sum(1 for p in problems if p.severity == "warning")
+    # Warnings do not fail a run, but the summary counts them so a reader knows to scroll up.
+    also = f", {warnings} warning{'' if warnings == 1 else 's'}" if warnings else ""
     files = {p.path for p in errors}
     if not errors:
-        return "no errors"
+        return "no errors" + also
     noun = "error" if len(errors) == 1 else "errors"
     fnoun = "file" if len(files) == 1 else "files"
-    return f"{len(errors)} {noun} in {len(files)} {fnoun}"
+    return f"{len(errors)} {noun} in {len(files)} {fnoun}{also}"
