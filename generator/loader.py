@@ -7,6 +7,7 @@ sits so later checks can point at the exact line and column.
 
 from __future__ import annotations
 
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -251,9 +252,12 @@ class _Builder:
                     data.value_style[key] = source.value_style.get(key)
 
 
+_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
+
+
 def _line_col(text: str, offset: int) -> Position:
-    before = text[:offset]
-    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+    lines = _BREAKS.split(text[:offset])
+    return len(lines), len(lines[-1]) + 1
 
 
 def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
