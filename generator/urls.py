@@ -16,8 +16,10 @@ from .model import Portal
 
 _SCHEMES = "|".join(REF_SCHEMES)
 REF_PATTERN = re.compile(rf"^(?P<scheme>{_SCHEMES}):(?P<id>[^#\s)]*)(?:#(?P<anchor>[^\s)]*))?$")
-# A Markdown link or image target using one of our schemes: [text](scheme:id#anchor "title")
-MARKDOWN_REF = re.compile(rf"(?<=\]\()(?P<ref>(?:{_SCHEMES}):[^\s)]*)")
+# A Markdown link or image target using one of our schemes, inline, [text](scheme:id#anchor "title"),
+# or in a reference definition line, [label]: scheme:id "title", so that [text][label] is checked and resolved too.
+MARKDOWN_REF = re.compile(rf"(?:(?<=\]\()|^ {{0,3}}\[[^\]\n]+\]:[ \t]*<?)"
+                          rf"(?P<ref>(?:{_SCHEMES}):[^\s)>]*)", re.MULTILINE)
 
 HOME_PAGE = "index.md"
 GLOSSARY_PAGE = "glossary.md"
@@ -94,9 +96,9 @@ def resolve_refs(markdown: str, from_source: str) -> str:
     def replace(match: re.Match) -> str:
         ref = parse_ref(match["ref"])
         if ref is None:
-            return match["ref"]
+            return match[0]
         page, anchor = ref_target(ref)
-        return relative_link(from_source, page, anchor)
+        return match[0][: match.start("ref") - match.start()] + relative_link(from_source, page, anchor)
 
     return MARKDOWN_REF.sub(replace, markdown)
 

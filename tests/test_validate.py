@@ -36,7 +36,8 @@ def test_corpus_covers_every_defect_the_issue_names():
             codes.add(line.rsplit("[", 1)[1].rstrip("]"))
     assert {"yaml-syntax", "duplicate-key", "unknown-field", "wrong-type", "missing-field", "invalid-id", "duplicate-id",
             "unknown-role", "unknown-playbook", "unknown-anchor", "unknown-reference", "raci-one-accountable",
-            "raci-needs-responsible", "empty-file", "not-utf8", "unknown-segment", "reserved-id", "unknown-phase"} <= codes
+            "raci-needs-responsible", "empty-file", "not-utf8", "unknown-segment", "reserved-id", "unknown-phase",
+            "alias-limit", "number-too-long", "unsupported-tag", "too-deep", "skipped-file"} <= codes
 
 
 def test_github_format_prints_annotations(tmp_path, run):

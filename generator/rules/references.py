@@ -103,7 +103,7 @@ class _Checker:
         if not isinstance(value, str):
             return
         for match in MARKDOWN_REF.finditer(value):
-            self.ref(path, match["ref"], mapping.where_in_text(key, match.start()))
+            self.ref(path, match["ref"], mapping.where_in_text(key, match.start("ref")))
 
 
 def check(documents: list[Document], catalog: Catalog):
