@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .loader import Document, LocDict, load_content
-from .model import Portal, build_portal as build_model
+from .loader import Document, load_content
+from .located_yaml import LocDict
+from .model import Portal
+from .model_builder import build_portal as build_model
 from .problems import ContentError, Problem, failing
 from .rules.placeholders import check_site_url
 from .validate import check_document_shape, check_documents

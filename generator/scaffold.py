@@ -15,7 +15,7 @@ import click
 
 from .kinds import KINDS_BY_CLI_WORD
 from .loader import load_content
-from .schema import SLUG, SLUG_HINT
+from .schema import MAX_ID_LENGTH, SLUG, SLUG_HINT
 
 
 _HEADER = """\
@@ -147,6 +147,8 @@ def scaffold(project: Path, cli_kind: str, doc_id: str, title: str | None = None
     kind = content_kind.name
     if not re.match(SLUG, doc_id):
         raise ScaffoldError(f"'{doc_id}' is not a valid id: {SLUG_HINT}")
+    if len(doc_id) > MAX_ID_LENGTH:
+        raise ScaffoldError(f"'{doc_id[:40]}…' is {len(doc_id)} characters; ids are at most {MAX_ID_LENGTH} (they become URLs)")
     target = project / "content" / content_kind.folder / f"{doc_id}.yml"
     if target.exists():
         raise ScaffoldError(f"{target.relative_to(project).as_posix()} already exists; pick another id")

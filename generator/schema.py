@@ -14,7 +14,8 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from .durations import DUE_PATTERN, INTERVAL_PATTERN
-from .loader import Document, LocDict, LocList
+from .loader import Document
+from .located_yaml import LocDict, LocList
 from .problems import Problem
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .loader import Document, LocDict
+from .loader import Document
+from .located_yaml import LocDict
 from .problems import Problem
 from .rules import build_catalog, ids, placeholders, raci, references
 from .schema import check_shape

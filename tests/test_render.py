@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.loader import parse_yaml
+from generator.located_yaml import parse_yaml
 from generator.render import escape_text, render_pages
 from generator.pipeline import load_portal
 

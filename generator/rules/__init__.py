@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..kinds import CATALOG_FILES, DOCUMENT_KINDS, kind_at
-from ..loader import Document, LocDict, LocList
+from ..loader import Document
+from ..located_yaml import LocDict, LocList
 
 # Anchors a generated page uses for itself; sub-item ids may not take them.
 RESERVED_ANCHORS = frozenset({"overview", "steps", "related", "checklist", "raci", "timeline", "activities", "history"})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..loader import Document, LocDict
+from ..loader import Document
+from ..located_yaml import LocDict
 from ..problems import Problem
 from ..schema import MAX_ID_LENGTH, SLUG, shown
 from . import RESERVED_ANCHORS, SUB_ITEMS, Catalog, as_list, doc_id, located_values, sub_items

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..loader import Document, LocDict, LocList
+from ..loader import Document
+from ..located_yaml import LocDict, LocList
 from ..problems import Problem
 from ..scaffold import PLACEHOLDERS
 from . import Catalog

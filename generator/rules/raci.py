@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..kinds import RACI_LETTERS
-from ..loader import Document, LocDict
+from ..loader import Document
+from ..located_yaml import LocDict
 from ..problems import Problem
 from . import as_list, located_values, sub_items
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import difflib
 
-from ..loader import Document, LocDict
+from ..loader import Document
+from ..located_yaml import LocDict
 from ..kinds import ITEM_NOUNS, NOUNS, RACI_LETTERS
 from ..problems import Problem
 from ..urls import MARKDOWN_REF, parse_ref
