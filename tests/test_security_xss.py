@@ -9,7 +9,14 @@ reader's browser must neither run a payload nor show it other than as typed.
 
 from __future__ import annotations
 
+import http.server
 import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -269,3 +276,97 @@ def test_edit_url_is_encoded(stem):
     url = _edit_url(config, f"content/playbooks/{stem}.yml")
     assert not set(url) & set("\"'<> #?&")
     assert unquote(urlsplit(url).path) == f"/acme/portal/edit/main/content/playbooks/{stem}.yml"
+
+
+# -- DOM clobbering -------------------------------------------------------------------------------
+
+class _Evil(http.server.BaseHTTPRequestHandler):
+    """Another origin that would gladly answer the portal's search, with a snippet that runs script."""
+
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        _Evil.requests.append(self.path)
+        body = {"ok": True} if self.path.startswith("/api/health") else {
+            "total": 1, "hits": [{"kind": "step", "title": "INJECTED", "path": "/x/", "url": "/x/",
+                                  "snippet": "<img src=x onerror=\"window.__xss.push('evil')\">INJECTED"}],
+            "facets": {"kind": {}, "role": {}, "phase": {}}}
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def _clobbering_body(evil: str) -> str:
+    """Raw HTML and attribute lists that define the ids, names and hooks the page's scripts look up."""
+    return (f'<span id="__config">{{"base": "{evil}", "features": [], "search": "{evil}worker.js"}}</span> '
+            '<a id="__csopsSearch" name="__csopsSearch">flag</a> <input type="checkbox" id="__search" name="__search"> '
+            '<div data-md-component="search"><input class="md-search__input" data-md-component="search-query">'
+            '<div class="md-search__scrollwrap"></div></div> <span id="document$">d</span>\n\n'
+            "## Clobber {: #__config }\n\nConfirm the renewal stakeholders.\n")
+
+
+@pytest.fixture(scope="module")
+def clobbered_portal(tmp_path_factory):
+    """`csops serve` (site and API) for a portal whose page bodies clobber, plus the other origin."""
+    evil_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Evil)
+    threading.Thread(target=evil_server.serve_forever, daemon=True).start()
+    evil = f"http://127.0.0.1:{evil_server.server_address[1]}/"
+    body = _clobbering_body(evil)
+    project = make_project(tmp_path_factory.mktemp("clobber"), {
+        "mkdocs.yml": MKDOCS,
+        "content/playbooks/renewal.yml": json.dumps({
+            "title": "Renewal runway", "summary": body,
+            "steps": [{"id": "confirm", "title": "Confirm the stakeholders", "body": body}]}),
+    })
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([str(Path(sys.executable).with_name("csops")), "serve", "--no-reload", "--project",
+                                str(project), "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(url + "api/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail("csops serve did not come up:\n" + process.stdout.read().decode(errors="replace"))
+        time.sleep(0.3)
+    try:
+        yield url, evil
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        evil_server.shutdown()
+        evil_server.server_close()
+
+
+def test_clobbering_ids_cannot_redirect_search(tab, clobbered_portal):
+    url, evil = clobbered_portal
+    _Evil.requests.clear()
+    asked = []
+    tab.on("request", lambda request: asked.append(request.url))
+    tab.goto(url + "playbooks/renewal/", wait_until="load")
+    # The body's ids were renamed, so the theme's own elements are the ones found.
+    assert tab.locator("#__config").evaluate("n => n.tagName") == "SCRIPT"
+    assert tab.locator("#user-__config").count() == 4  # span and heading, in the summary and the step
+    assert tab.locator("article [data-md-component]").count() == 0
+    search = tab.locator(".md-header .md-search__input")
+    search.click()
+    search.fill("renewal stakeholders")
+    tab.locator(".csops-search .csops-hit").first.wait_for(timeout=10000)
+    assert any(u.startswith(url + "api/search?") for u in asked), asked
+    assert not _Evil.requests and not [u for u in asked if u.startswith(evil)]
+    assert "INJECTED" not in tab.locator(".csops-search").inner_text()
+    _check(tab, "clobbered page")
