@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 from mkdocs.utils import yaml_load
 
-from .render import PACKAGE_TEMPLATES, Page
+from .render import PACKAGE_TEMPLATES, Page, escape_attr
 
 GENERATED_DIR = "build"
 ASSETS_PREFIX = "assets/csops"
@@ -126,17 +126,21 @@ def _plugins(configured, redirects: dict[str, str]) -> list:
 def navigation(labels: dict, phases: list[tuple[str, str]]) -> list:
     """Section and phase index pages only: every page's nav stays small however many playbooks there are.
 
-    `phases` is (id, display name) in the portal's phase order.
+    `phases` is (id, display name) in the portal's phase order. Material writes nav titles into
+    the HTML as they are, so every title (phase names from settings.yml, labels from labels.yml)
+    is escaped here: it shows as typed and never becomes markup.
     """
-    playbooks = [{labels["all_playbooks"]: "playbooks/index.md"}] + [{name: f"phases/{p}.md"} for p, name in phases]
+    label = {key: escape_attr(labels[key]) for key in
+             ("all_playbooks", "home", "onboarding", "playbooks", "faq", "charts", "roles", "glossary")}
+    playbooks = [{label["all_playbooks"]: "playbooks/index.md"}] + [{escape_attr(name): f"phases/{p}.md"} for p, name in phases]
     return [
-        {labels["home"]: "index.md"},
-        {labels["onboarding"]: "onboarding/index.md"},
-        {labels["playbooks"]: playbooks},
-        {labels["faq"]: "faq/index.md"},
-        {labels["charts"]: "charts/index.md"},
-        {labels["roles"]: "roles/index.md"},
-        {labels["glossary"]: "glossary.md"},
+        {label["home"]: "index.md"},
+        {label["onboarding"]: "onboarding/index.md"},
+        {label["playbooks"]: playbooks},
+        {label["faq"]: "faq/index.md"},
+        {label["charts"]: "charts/index.md"},
+        {label["roles"]: "roles/index.md"},
+        {label["glossary"]: "glossary.md"},
     ]
 
 

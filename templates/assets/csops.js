@@ -77,8 +77,14 @@
     try { document.execCommand("copy"); } finally { area.remove(); }
   }
 
+  // Links csops.js copies or writes into calendars are web pages (the site's site_url may be another
+  // host than the one serving): a data-url with any other scheme (javascript: in a widget forged in a
+  // page body) gives no link at all.
   function absoluteUrl(url) {
-    try { return new URL(url, window.location.href).href; } catch (e) { return url; }
+    try {
+      var parsed = new URL(url, window.location.href);
+      return /^https?:$/.test(parsed.protocol) ? parsed.href : "";
+    } catch (e) { return ""; }
   }
 
   function itemText(node) {
@@ -217,7 +223,7 @@
     });
     document.querySelectorAll(".csops-step-meta[data-due]").forEach(function (meta) {
       if (meta.closest(".csops-segment-hidden")) return;
-      entries.push({ due: meta.dataset.due, title: meta.dataset.title, url: absoluteUrl(meta.dataset.url) });
+      entries.push({ due: meta.dataset.due, title: meta.dataset.title, url: absoluteUrl(meta.dataset.url) || page });
     });
     return entries;
   }
@@ -304,6 +310,7 @@
     document.querySelectorAll(".csops-step-meta[data-url]").forEach(function (meta) {
       if (!once(meta, "")) return;
       var url = absoluteUrl(meta.dataset.url);
+      if (!url) return;
       var tools = el("span", { "class": "csops-copy" });
       [["copy_link", url], ["copy_ticket", "[" + meta.dataset.title + "](" + url + ")"]].forEach(function (pair) {
         var button = el("button", { type: "button", "class": "csops-copy-" + pair[0].split("_")[1],
