@@ -53,13 +53,14 @@ def validate(project: Path, fmt: str, strict: bool):
 
 
 @main.command()
+@PROJECT_OPTION
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), show_default=True,
-              help="Folder to write one <kind>.schema.json per content kind.")
-def schema(out_dir: Path):
+              help="Folder to write one <kind>.schema.json per content kind (relative to --project).")
+def schema(project: Path, out_dir: Path):
     """Write the JSON Schema of each content kind, for editor autocompletion."""
     from .schema import export_schemas
 
-    for path in export_schemas(out_dir):
+    for path in export_schemas(project / out_dir):
         click.echo(path.as_posix())
 
 

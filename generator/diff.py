@@ -8,6 +8,7 @@ steps, owners, RACI and URLs rather than YAML lines.
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import tarfile
 import tempfile
@@ -314,12 +315,36 @@ def _url_changes(base: Side, head: Side) -> tuple[list[str], int]:
     return rows, uncovered
 
 
-def diff_revisions(project: Path, base: str, head: str | None = None) -> str:
-    """Compare content/ at git revision `base` with `head` (default: the working tree)."""
+def diff_json(diff: ContentDiff) -> str:
+    """The same comparison for tools: ids per change, changed fields, ownership and URL changes."""
+    def ids(items):
+        return [item.id for item in items]
+
+    kinds = {}
+    for changes in diff.kinds:
+        pages = changes.pages
+        kinds[changes.kind.name] = {
+            "added": ids(pages.added), "removed": ids(pages.removed),
+            "renamed": [{"from": old.id, "to": new.id} for old, new in pages.renamed],
+            "changed": [{"id": d.new.id, "fields": d.fields,
+                         "items": {"added": ids(d.items.added), "removed": ids(d.items.removed),
+                                   "renamed": [{"from": o.id, "to": n.id} for o, n in d.items.renamed],
+                                   "changed": [{"id": item.id, "fields": names} for item, names in d.item_fields]},
+                         "ownership": [{"where": where.replace("`", ""), "change": change} for where, change in d.ownership]}
+                        for d in changes.documents if d.changed]}
+    payload = {"base": diff.base.label, "head": diff.head.label,
+               "errors": {"base": diff.base.errors, "head": diff.head.errors},
+               "kinds": kinds, "uncovered_urls": diff.uncovered_urls}
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def diff_revisions(project: Path, base: str, head: str | None = None, fmt: str = "markdown") -> str:
+    """Compare content/ at git revision `base` with `head` (default: the working tree), as Markdown or JSON."""
     with tempfile.TemporaryDirectory(prefix="csops-diff-") as tmp:
         base_side = load_side(export_content(project, base, Path(tmp) / "base"), base)
         if head is None:
             head_side = load_side(project, "working tree")
         else:
             head_side = load_side(export_content(project, head, Path(tmp) / "head"), head)
-    return diff_markdown(compare(base_side, head_side))
+    diff = compare(base_side, head_side)
+    return diff_json(diff) if fmt == "json" else diff_markdown(diff)

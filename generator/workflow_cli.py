@@ -7,13 +7,14 @@ command parses options, calls one module, and picks the exit code.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
 import click
 
 from .kinds import KINDS_BY_CLI_WORD
-from .options import FORMAT_OPTION, PROJECT_OPTION
+from .options import FORMAT_OPTION, PROJECT_OPTION, output_format_option
 
 
 class IntervalType(click.ParamType):
@@ -39,7 +40,8 @@ INTERVAL = IntervalType()
 @PROJECT_OPTION
 @click.option("--update", is_flag=True, help="Rewrite content/published-urls.txt after an intended change.")
 @click.option("--check", is_flag=True, help="Exit 1 when the manifest is not up to date (for CI).")
-def urls(project: Path, update: bool, check: bool):
+@output_format_option("text", "json")
+def urls(project: Path, update: bool, check: bool, fmt: str):
     """List published URLs; --update records them in content/published-urls.txt, --check verifies it."""
     from .manifest import MANIFEST, check_manifest, stale_entries, updated_manifest, write_manifest
     from .problems import ContentError
@@ -50,6 +52,9 @@ def urls(project: Path, update: bool, check: bool):
     portal = load_portal(project)
     if update:
         added, removed = write_manifest(project, portal)
+        if fmt == "json":
+            click.echo(json.dumps({"manifest": MANIFEST, "added": added, "removed": removed}, indent=2))
+            return
         for url in added:
             click.echo(f"+ {url}")
         for url in removed:
@@ -58,9 +63,14 @@ def urls(project: Path, update: bool, check: bool):
         return
     if check:
         vanished = check_manifest(project, portal)
-        if vanished:
+        if vanished and fmt != "json":
             raise ContentError(vanished)
         missing, dropped = stale_entries(project, portal)
+        if fmt == "json":
+            click.echo(json.dumps({"manifest": MANIFEST, "up_to_date": not (vanished or missing or dropped),
+                                   "vanished": [p.message for p in vanished], "not_recorded": missing,
+                                   "no_longer_published": dropped}, ensure_ascii=False, indent=2))
+            sys.exit(1 if vanished or missing or dropped else 0)
         if missing or dropped:
             for url in missing:
                 click.echo(f"not recorded: {url}")
@@ -71,7 +81,11 @@ def urls(project: Path, update: bool, check: bool):
             sys.exit(1)
         click.echo(f"{MANIFEST} is up to date")
         return
-    for url in updated_manifest(project, portal):
+    listed = updated_manifest(project, portal)
+    if fmt == "json":
+        click.echo(json.dumps({"urls": listed}, indent=2))
+        return
+    for url in listed:
         click.echo(url)
 
 
@@ -93,11 +107,12 @@ def new(project: Path, kind: str, doc_id: str, title: str | None):
 @click.argument("base")
 @click.argument("head", required=False)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary to this file.")
-def diff(project: Path, base: str, head: str | None, output: Path | None):
+@output_format_option("markdown", "json", default="markdown")
+def diff(project: Path, base: str, head: str | None, output: Path | None, fmt: str):
     """Summarise content changes between git revisions BASE and HEAD (default: the working tree) as Markdown for a PR."""
     from .diff import diff_revisions
 
-    text = diff_revisions(project, base, head)
+    text = diff_revisions(project, base, head, fmt)
     click.echo(text, nl=False)
     if output:
         output.write_text(text, encoding="utf-8")

@@ -320,3 +320,33 @@ def test_codeowners_check_says_a_missing_file_is_missing(project_factory, run):
     result = run("codeowners", "--check", "--output", target, "--project", project)
     assert (result.exit_code, result.output) == (
         1, f"{target} does not exist; run `csops codeowners` to create it, then commit it\n")
+
+
+def test_every_command_with_machine_output_speaks_json(tmp_path, run):
+    """One --format json wherever tools read the output (the old --json still works, hidden)."""
+    from test_diff import make_repo
+
+    repo = make_repo(tmp_path / "repo")
+    assert run("build", "--project", repo).exit_code == 0
+    outputs = {
+        "validate": run("validate", "--format", "json", "--project", repo),
+        "stale": run("stale", "--format", "json", "--project", repo),
+        "search": run("search", "renewal", "--format", "json", "--project", repo),
+        "search --json": run("search", "renewal", "--json", "--project", repo),
+        "link": run("link", "renewal", "--format", "json", "--project", repo),
+        "report": run("report", "searches", "--format", "json", "--project", repo),
+        "urls": run("urls", "--format", "json", "--project", repo),
+        "urls --check": run("urls", "--check", "--format", "json", "--project", repo),
+        "diff": run("diff", "main", "--format", "json", "--project", repo),
+    }
+    parsed = {name: json.loads(result.output) for name, result in outputs.items()}
+    assert parsed["search"] == parsed["search --json"] and parsed["search"]["hits"]
+    assert parsed["link"]["url"].startswith("https://") and parsed["link"]["query"] == "renewal"
+    assert "playbooks/renewal-runway/#kickoff" in parsed["urls"]["urls"]
+    assert parsed["urls --check"]["up_to_date"] is (outputs["urls --check"].exit_code == 0)
+    assert parsed["diff"]["head"] == "working tree" and set(parsed["diff"]["kinds"]) == {"playbook", "onboarding", "faq", "chart"}
+    playbooks = parsed["diff"]["kinds"]["playbook"]
+    assert (playbooks["added"], playbooks["renamed"]) == (["qbr"], [{"from": "renewal", "to": "renewal-runway"}])
+    assert playbooks["changed"][0]["items"]["renamed"] == [{"from": "confirm", "to": "confirm-stakeholders"}]
+    assert {"where": "renewal-runway owner", "change": "cs-ops → csm"} in playbooks["changed"][0]["ownership"]
+    assert "--json" not in run("search", "--help").output
