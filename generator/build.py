@@ -211,7 +211,7 @@ def _collect_mkdocs_warnings():
         logger.removeHandler(collector)
 
 
-def run_mkdocs(site: SiteConfig, overrides: dict, pre_build=None):
+def run_mkdocs(site: SiteConfig, overrides: dict):
     """Run a strict MkDocs build with the user's config plus our overrides; raise BuildError on any warning."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -223,7 +223,7 @@ def run_mkdocs(site: SiteConfig, overrides: dict, pre_build=None):
         try:
             with site.config_file.open("rb") as handle:
                 config = load_config(config_file=handle, **overrides)
-            config.plugins["csops"] = CsopsPlugin(pre_build=pre_build)
+            config.plugins["csops"] = CsopsPlugin()
             mkdocs_build(config)
         except (Abort, ConfigurationError) as error:
             details = "\n".join(f"  - {m}" for m in warnings.messages) or f"  - {error}"

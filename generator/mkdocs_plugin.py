@@ -85,17 +85,6 @@ def theme_tooltips(config) -> bool:
 class CsopsPlugin(BasePlugin):
     """Injected into every MkDocs run of csops-portal."""
 
-    def __init__(self, repo_url: str = "", edit_uri: str = "", pre_build=None):
-        super().__init__()
-        self.repo_url = repo_url
-        self.edit_uri = edit_uri
-        self.pre_build = pre_build
-
-    def on_pre_build(self, config, **kwargs):
-        # `csops serve` regenerates the Markdown from YAML before each rebuild.
-        if self.pre_build is not None:
-            self.pre_build(config)
-
     def on_page_content(self, html, page, config, files, **kwargs):
         return sanitize_html(html, tooltips=theme_tooltips(config))
 
