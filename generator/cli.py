@@ -76,10 +76,18 @@ def build(project: Path, timings: bool, strict: bool):
     report = build_portal(project, strict=strict)
     for warning in report.warnings:
         click.echo(warning.text(), err=True)
-    click.echo(f"built {report.pages} pages into {report.site_dir} in {time.perf_counter() - started:.1f}s")
+    click.echo(f"built {report.pages} pages into {_shown_path(report.site_dir)}/ in {time.perf_counter() - started:.1f}s")
     if timings:
         for stage, seconds in report.timings.items():
             click.echo(f"  {stage}: {seconds:.2f}s")
+
+
+def _shown_path(path: Path) -> str:
+    """A path as the user would type it: relative to where they are when it is below, else absolute."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 @main.command()
