@@ -393,20 +393,28 @@ def _read(project: Path, path: str) -> tuple[str, str]:
 
 def plan_rename(project: Path, word: str, ids: tuple[str, ...]) -> RenamePlan:
     """Plan `csops mv WORD [DOC] OLD NEW`; raises RenameError / RenameRefused and changes nothing."""
-    from .pipeline import check_content, validate_project
+    from .manifest import check_manifest
+    from .model import build_portal
+    from .pipeline import check_content
 
     _check_new_id(ids[-1])
-    problems = [p for p in validate_project(project) if p.severity == "error"]
-    if problems:
-        raise RenameRefused(problems)
-    documents, _ = check_content(project)
+    if len(set(ids[-2:])) == 1:
+        raise RenameError(f"OLD and NEW are both '{ids[-1]}': nothing to rename")
+    # What `csops validate` checks, minus its warnings: loaded once, then planned on.
+    documents, problems = check_content(project)
+    errors = [p for p in problems if p.severity == "error"]
+    if not errors:
+        errors = check_manifest(project, build_portal(documents))
+    if errors:
+        raise RenameRefused(errors)
     target = _find_target(documents, project, word, ids)
     planner = _Planner(target)
     boms = {}
     texts = {}
     for doc in documents:
         boms[doc.path], texts[doc.path] = _read(project, doc.path)
-        planner.file(doc, texts[doc.path])
+        if target.old in texts[doc.path] or doc.path == target.doc.path:  # elsewhere every edit rewrites the old id
+            planner.file(doc, texts[doc.path])
     edits = tuple(planner.edits.values())
     changed = {path: boms[path] + _apply_edits(texts[path], [e for e in edits if e.path == path])
                for path in sorted({e.path for e in edits})}
