@@ -31,7 +31,6 @@ from .urls import MARKDOWN_REF, parse_ref
 
 RENAME_WORDS = tuple(KINDS_BY_CLI_WORD) + tuple(ITEMS_BY_CLI_WORD)
 _MERGE = "tag:yaml.org,2002:merge"
-_NULL = "tag:yaml.org,2002:null"
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
 
 
@@ -321,21 +320,14 @@ class _Planner:
             raise RenameError(f"{self.path}:{pair[0].start_mark.line + 1}:{pair[0].start_mark.column + 1}: aliases come "
                               f"from a merge key (<<); add '{old}' to them by hand")
         if pair:
-            key, value, _ = pair
+            value = pair[1]
             if isinstance(value, yaml.SequenceNode) and value.flow_style:
                 at, insert = (value.value[-1].end_mark.index, f", {old}") if value.value else (value.start_mark.index + 1, old)
             elif isinstance(value, yaml.SequenceNode):
                 at = self.next_line(value.value[-1].end_mark.index)
                 insert = " " * value.start_mark.column + f"- {old}"
                 insert = newline + insert if at == len(text) and not _BREAK.search(text[-1:]) else insert + newline
-            elif isinstance(value, yaml.ScalarNode) and value.tag == _NULL:
-                if value.start_mark.index == value.end_mark.index:  # `aliases:` with nothing after it
-                    at = text.index(":", key.end_mark.index) + 1
-                    self.insert(at, f" [{old}]")
-                else:
-                    self.replace(value.start_mark.index, value.end_mark.index, f"[{old}]")
-                return
-            else:  # a shape validation refuses; kept as a guard
+            else:  # validation refuses anything but a list (`aliases:` alone, `~`): a guard only
                 raise RenameError(f"{self.path}: aliases is not a list; add '{old}' by hand")
             self.insert(at, insert)
             return
@@ -365,12 +357,9 @@ class _Planner:
         return found.end() if found else len(self.text)
 
     def insert(self, at: int, text: str):
-        self.replace(at, at, text)
-
-    def replace(self, start: int, end: int, text: str):
-        line, col = line_col(self.text, start)
-        self.edits[(self.path, start)] = Edit(self.path, start, end, text, line, col,
-                                              f"added alias '{self.target.old}'", is_reference=False)
+        line, col = line_col(self.text, at)
+        self.edits[(self.path, at)] = Edit(self.path, at, at, text, line, col, f"added alias '{self.target.old}'",
+                                           is_reference=False)
 
 
 def _newline(text: str) -> str:
