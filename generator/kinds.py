@@ -26,6 +26,12 @@ class Kind:
     portal_attr: str  # the Portal collection holding the model objects
     nested_items: str | None = None  # a second level of anchored sub-items (onboarding sections -> items)
     anchor_noun: str = ""  # what an #anchor on its page may be, in messages (default: item_noun)
+    item_cli_words: tuple[str, ...] = ()  # what `csops mv` calls its sub-items, then its nested sub-items
+
+    @property
+    def item_fields(self) -> tuple[str, ...]:
+        """The list fields of sub-items, outermost first (item_cli_words names them in the same order)."""
+        return (self.items,) + ((self.nested_items,) if self.nested_items else ())
 
     @property
     def anchor_description(self) -> str:
@@ -33,14 +39,20 @@ class Kind:
 
 
 DOCUMENT_KINDS: tuple[Kind, ...] = (
-    Kind("playbook", "playbooks", "playbook", "playbook", "Playbooks", "steps", "step", "playbooks"),
+    Kind("playbook", "playbooks", "playbook", "playbook", "Playbooks", "steps", "step", "playbooks",
+         item_cli_words=("step",)),
     Kind("onboarding", "onboarding", "checklist", "onboarding checklist", "Onboarding checklists", "sections", "item",
-         "checklists", nested_items="items", anchor_noun="section or item"),
-    Kind("faq", "faq", "faq", "FAQ topic", "FAQ topics", "entries", "entry", "faqs"),
-    Kind("chart", "charts", "chart", "chart", "Role charts", "activities", "activity", "charts"),
+         "checklists", nested_items="items", anchor_noun="section or item", item_cli_words=("section", "item")),
+    Kind("faq", "faq", "faq", "FAQ topic", "FAQ topics", "entries", "entry", "faqs", item_cli_words=("entry",)),
+    Kind("chart", "charts", "chart", "chart", "Role charts", "activities", "activity", "charts",
+         item_cli_words=("activity",)),
 )
 KINDS: dict[str, Kind] = {kind.name: kind for kind in DOCUMENT_KINDS}
 KINDS_BY_CLI_WORD: dict[str, Kind] = {kind.cli_word: kind for kind in DOCUMENT_KINDS}
+# `csops mv step PLAYBOOK OLD NEW`: item word -> (its document kind, 0 for sub-items or 1 for nested ones).
+ITEMS_BY_CLI_WORD: dict[str, tuple[Kind, int]] = {
+    word: (kind, level) for kind in DOCUMENT_KINDS for level, word in enumerate(kind.item_cli_words)}
+assert all(len(k.item_cli_words) == len(k.item_fields) for k in DOCUMENT_KINDS), "name every level of sub-items"
 
 # Catalog files: one file each under content/, read by every other kind.
 CATALOG_FILES = {"roles": "roles.yml", "settings": "settings.yml", "glossary": "glossary.yml"}

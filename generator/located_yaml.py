@@ -238,7 +238,7 @@ class _Builder:
 _BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
 
 
-def _line_col(text: str, offset: int) -> Position:
+def line_col(text: str, offset: int) -> Position:
     lines = _BREAKS.split(text[:offset])
     return len(lines), len(lines[-1]) + 1
 
@@ -265,7 +265,7 @@ def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
     except yaml.reader.ReaderError as error:
         # Control characters (NUL, BEL, …) are not YAML; libyaml reports a byte offset, not a line.
         before = text.encode("utf-8", "surrogatepass")[: error.position].decode("utf-8", "ignore")
-        line, col = _line_col(before, len(before))
+        line, col = line_col(before, len(before))
         character = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
         return None, [Problem(path, line, col, "yaml-syntax", f"YAML syntax error: character U+{character:04X} is not allowed",
                               "delete the control character; pasting from another tool often brings one in")]

@@ -1,4 +1,4 @@
-"""Click wiring of the pull-request workflow commands: urls, new, diff, stale, codeowners.
+"""Click wiring of the pull-request workflow commands: urls, new, mv, diff, stale, codeowners.
 
 Kept apart from cli.py so the core build/serve wiring stays short; each
 command parses options, calls one module, and picks the exit code.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .kinds import KINDS_BY_CLI_WORD
+from .kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD
 from .options import FORMAT_OPTION, PROJECT_OPTION, output_format_option
 
 
@@ -104,6 +104,36 @@ def new(project: Path, kind: str, doc_id: str, title: str | None):
 
 @click.command()
 @PROJECT_OPTION
+@click.argument("kind", type=click.Choice(list(KINDS_BY_CLI_WORD) + list(ITEMS_BY_CLI_WORD)))
+@click.argument("ids", nargs=-1, metavar="[DOCUMENT] OLD NEW")
+@click.option("--dry-run", is_flag=True, help="Print what would change, and change nothing.")
+def mv(project: Path, kind: str, ids: tuple[str, ...], dry_run: bool):
+    """Rename a document (playbook OLD NEW) or an item in one (step PLAYBOOK OLD NEW): rewrites every reference,
+    records OLD as an alias so old links keep working, and adds the new URLs to content/published-urls.txt."""
+    from .rename import apply_plan, plan_rename
+
+    if kind in ITEMS_BY_CLI_WORD:
+        document = ITEMS_BY_CLI_WORD[kind][0].cli_word.upper()
+        expected = f"{document} OLD NEW"
+    else:
+        expected = "OLD NEW"
+    if len(ids) != len(expected.split()):
+        raise click.UsageError(f"`csops mv {kind}` takes {expected}, e.g. "
+                               + ("csops mv step qbr prep internal-prep" if kind in ITEMS_BY_CLI_WORD
+                                  else f"csops mv {kind} old-id new-id"))
+    plan = plan_rename(project, kind, ids)
+    for line in plan.lines():
+        click.echo(line)
+    if dry_run:
+        click.echo(f"dry run: would rename {plan.subject} to '{plan.new}' ({plan.summary()}); nothing changed")
+        return
+    apply_plan(project, plan)
+    click.echo(f"renamed {plan.subject} to '{plan.new}': {plan.summary()} rewritten; the old id is an alias, so old links "
+               "keep working")
+
+
+@click.command()
+@PROJECT_OPTION
 @click.argument("base")
 @click.argument("head", required=False)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary to this file.")
@@ -169,4 +199,4 @@ def codeowners(project: Path, output: Path | None, check: bool):
     click.echo(f"wrote {target}")
 
 
-WORKFLOW_COMMANDS = (urls, new, diff, stale, codeowners)
+WORKFLOW_COMMANDS = (urls, new, mv, diff, stale, codeowners)
