@@ -195,10 +195,14 @@ def read_change_feed(project: Path, portal: Portal, limit: int = DEFAULT_COMMITS
     if limit == 0:
         return ChangeFeed(status="no-commits", detail="extra.csops.whats_new.commits is 0")
     try:
-        _git(project, "rev-parse", "--verify", "--quiet", "HEAD")
-        commits, base = _content_commits(project, limit)
+        _git(project, "rev-parse", "--git-dir")
     except GitError as error:
         return ChangeFeed(status="no-git", detail=error.format_message())
+    try:
+        _git(project, "rev-parse", "--verify", "--quiet", "HEAD")
+    except GitError:
+        return ChangeFeed(status="no-commits", detail="the repository has no commits yet")
+    commits, base = _content_commits(project, limit)
     if not commits:
         return ChangeFeed(status="no-commits", detail="no commit touches content/")
     shallow = _git(project, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
