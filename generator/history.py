@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from . import urls
-from .diff import _IGNORED_FIELDS, GitError, Side, _git, compare, export_content
+from .diff import _IGNORED_FIELDS, GitError, Side, _git, compare
 from .model import Portal
 from .render import item_version
 
@@ -95,7 +95,7 @@ class ChangeFeed:
     """The recent changes, newest first, and each current step's past versions (for links that know they are old)."""
 
     entries: tuple[FeedEntry, ...] = ()
-    status: str = "ok"  # ok | no-git | no-commits
+    status: str = "ok"  # ok | no-git | no-commits | shallow
     detail: str = ""  # why there is no history, for the build log
     step_history: dict = field(default_factory=dict)  # (playbook id, step id) -> tuple[StepChange, ...] oldest first
 
@@ -151,14 +151,11 @@ class _Checkout:
     and one `git archive` of those files per commit instead of exporting everything again.
     """
 
-    def __init__(self, project: Path, root: Path, revision: str | None):
-        self.project, self.root, self.revision = project, root, revision
+    def __init__(self, project: Path, root: Path):
+        self.root, self.revision = root, None  # None: the empty content/ it starts as
         self.prefix = _git(project, "rev-parse", "--show-prefix").decode().strip()
         self.top = Path(_git(project, "rev-parse", "--show-toplevel").decode().strip())
-        if revision is None:
-            (root / "content").mkdir(parents=True)
-        else:
-            export_content(project, revision, root)
+        (root / "content").mkdir(parents=True)
 
     def move_to(self, revision: str) -> None:
         content = f"{self.prefix}content"
@@ -183,11 +180,26 @@ class _Checkout:
                         destination.write_bytes(tar.extractfile(member).read())
         self.revision = revision
 
-    def load(self, label: str) -> tuple[Side, frozenset[str]]:
+    def side(self, revision: str | None) -> tuple[Side, frozenset[str]]:
+        """The model of content/ at `revision` (None: no content yet) and its files too broken to model."""
         from .pipeline import load_sound_content
 
+        key = (str(self.top), self.prefix, revision)
+        if revision is not None and key in _SIDES:
+            return _SIDES[key]
+        if revision is not None:
+            self.move_to(revision)
         content = load_sound_content(self.root)
-        return Side(label, content.portal, content.errors), frozenset(content.broken_files)
+        loaded = Side(revision or "empty", content.portal, content.errors), frozenset(content.broken_files)
+        if revision is not None:
+            # A commit's content never changes: `csops serve` rebuilds reuse it (bounded: oldest go first).
+            _SIDES[key] = loaded
+            while len(_SIDES) > 2 * (MAX_COMMITS + 1):
+                del _SIDES[next(iter(_SIDES))]
+        return loaded
+
+
+_SIDES: dict[tuple[str, str, str], tuple[Side, frozenset[str]]] = {}
 
 
 def read_change_feed(project: Path, portal: Portal, limit: int = DEFAULT_COMMITS) -> ChangeFeed:
@@ -208,19 +220,17 @@ def read_change_feed(project: Path, portal: Portal, limit: int = DEFAULT_COMMITS
     shallow = _git(project, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
     if base is None and shallow:
         # A shallow clone's oldest commit has no parent here: what it changed is unknown, so it is left out.
-        commits = commits[:-1]
-        base = commits[-1].sha if commits else None
-        if not commits:
-            return ChangeFeed(status="no-commits", detail="shallow clone: fetch more history (fetch-depth: 0)")
+        base = commits.pop().sha if len(commits) > 1 else None
+        if not base:
+            return ChangeFeed(status="shallow", detail="shallow clone: fetch more history (fetch-depth: 0)")
     resolver = _Resolver(portal)
     entries: list[FeedEntry] = []
     steps: dict[tuple[str, str], list[StepChange]] = {}
     with tempfile.TemporaryDirectory(prefix="csops-history-") as tmp:
-        checkout = _Checkout(project, Path(tmp), base)
-        previous = checkout.load(base or "empty")
+        checkout = _Checkout(project, Path(tmp))
+        previous = checkout.side(base)
         for commit in reversed(commits):  # oldest first: renames carry step histories forward
-            checkout.move_to(commit.sha)
-            current = checkout.load(commit.sha)
+            current = checkout.side(commit.sha)
             diff = compare(previous[0], current[0])
             entry = FeedEntry(commit.sha, commit.timestamp, commit.subject,
                               tuple(_changes(diff, previous[1], current[1], resolver)))

@@ -210,3 +210,17 @@ def test_an_old_copied_link_says_its_step_changed_and_a_current_one_does_not(tmp
 
 def _version_of(page, step: str) -> str:  # noqa: F811
     return page.evaluate("s => JSON.parse(document.querySelector('.csops-versions').dataset.versions)[s].v", step)
+
+
+def test_a_shallow_clone_lists_only_what_it_can_know(tmp_path, monkeypatch):
+    project = _repo(tmp_path / "repo", monkeypatch)
+    _second_commit(project, monkeypatch)
+    one = tmp_path / "one"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{project}", str(one))
+    assert "built without git history" in (build(one) / "whats-new/index.html").read_text("utf-8")
+    two = tmp_path / "two"
+    git(tmp_path, "clone", "-q", "--depth", "2", f"file://{project}", str(two))
+    entries = _feed(build(two)).findall(f"{ATOM}entry")
+    # The oldest commit's parent is not in the clone: it is the base, not an entry claiming to add everything.
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        "Renewal: name the procurement contact <early>, add a forecast step"]
