@@ -99,6 +99,17 @@ class CsopsPlugin(BasePlugin):
         if self.pre_build is not None:
             self.pre_build(config)
 
+    def on_page_content(self, html, page, config, files, **kwargs):
+        return sanitize_html(html, tooltips=theme_tooltips(config))
+
+    def on_page_context(self, context, page, config, nav, **kwargs):
+        source = page.meta.get("csops_source")
+        if source and page.edit_url:
+            page.edit_url = _edit_url(config, source)
+        elif page.edit_url and not source:
+            page.edit_url = None  # generated index pages have no single source to edit
+        return context
+
     def on_files(self, files, config, **kwargs):
         # The What's-new Atom feed, when the build wrote one (pipeline.build_portal does).
         self.feed = files.get_file_from_path(FEED_FILE)
@@ -113,17 +124,6 @@ class CsopsPlugin(BasePlugin):
         link = f'<link rel="alternate" type="application/atom+xml" title="{title}" href="{html.escape(href, quote=True)}">'
         head_end = output.index("</head>")
         return output[:head_end] + link + "\n" + output[head_end:]
-
-    def on_page_content(self, html, page, config, files, **kwargs):
-        return sanitize_html(html, tooltips=theme_tooltips(config))
-
-    def on_page_context(self, context, page, config, nav, **kwargs):
-        source = page.meta.get("csops_source")
-        if source and page.edit_url:
-            page.edit_url = _edit_url(config, source)
-        elif page.edit_url and not source:
-            page.edit_url = None  # generated index pages have no single source to edit
-        return context
 
 
 def _edit_url(config, source: str) -> str | None:
