@@ -131,7 +131,7 @@ def navigation(labels: dict, phases: list[tuple[str, str]]) -> list:
     is escaped here: it shows as typed and never becomes markup.
     """
     label = {key: escape_attr(labels[key]) for key in
-             ("all_playbooks", "home", "onboarding", "playbooks", "faq", "charts", "roles", "glossary")}
+             ("all_playbooks", "home", "onboarding", "playbooks", "faq", "charts", "roles", "glossary", "whats_new")}
     playbooks = [{label["all_playbooks"]: "playbooks/index.md"}] + [{escape_attr(name): f"phases/{p}.md"} for p, name in phases]
     return [
         {label["home"]: "index.md"},
@@ -141,6 +141,7 @@ def navigation(labels: dict, phases: list[tuple[str, str]]) -> list:
         {label["charts"]: "charts/index.md"},
         {label["roles"]: "roles/index.md"},
         {label["glossary"]: "glossary.md"},
+        {label["whats_new"]: "whats-new.md"},
     ]
 
 

@@ -12,6 +12,9 @@ from urllib.parse import quote
 
 import nh3
 from mkdocs.plugins import BasePlugin
+from mkdocs.utils import get_relative_url
+
+from .urls import FEED_FILE
 
 # Everything Python-Markdown, pymdown-extensions, Material and our templates emit; nothing that runs script.
 ALLOWED_TAGS = {
@@ -95,6 +98,21 @@ class CsopsPlugin(BasePlugin):
         elif page.edit_url and not source:
             page.edit_url = None  # generated index pages have no single source to edit
         return context
+
+    def on_files(self, files, config, **kwargs):
+        # The What's-new Atom feed, when the build wrote one (pipeline.build_portal does).
+        self.feed = files.get_file_from_path(FEED_FILE)
+        return files
+
+    def on_post_page(self, output, page, config, **kwargs):
+        """Every page's head announces the feed, so feed readers find it from any URL a reader pastes."""
+        if getattr(self, "feed", None) is None or "</head>" not in output:
+            return output
+        href = get_relative_url(self.feed.url, page.url)
+        title = html.escape(config.get("site_name") or "", quote=True)
+        link = f'<link rel="alternate" type="application/atom+xml" title="{title}" href="{html.escape(href, quote=True)}">'
+        head_end = output.index("</head>")
+        return output[:head_end] + link + "\n" + output[head_end:]
 
 
 def _edit_url(config, source: str) -> str | None:

@@ -23,6 +23,8 @@ MARKDOWN_REF = re.compile(rf"(?:(?<=\]\()|^ {{0,3}}\[[^\]\n]+\]:[ \t]*<?)"
 
 HOME_PAGE = "index.md"
 GLOSSARY_PAGE = "glossary.md"
+WHATS_NEW_PAGE = "whats-new.md"
+FEED_FILE = "feed.xml"  # the What's-new Atom feed, next to the home page
 
 
 def page_source(kind: str, doc_id: str) -> str:

@@ -129,11 +129,13 @@ def test_copy_for_ticket_gives_a_markdown_link_that_lands_on_the_step(page, demo
     meta = page.locator(".csops-step-meta[data-step=procurement]")
     meta.get_by_role("button", name="Copy for ticket").click()
     pasted = page.evaluate("navigator.clipboard.readText()")
+    # ?v= is the step's content version (test_whats_new.py: a link that knows it is old).
+    version = page.evaluate("JSON.parse(document.querySelector('.csops-versions').dataset.versions).procurement.v")
     assert pasted == ("[Renewal runway › Walk procurement through the order form]"
-                      "(https://portal.acme.test/playbooks/renewal/#procurement)")
+                      f"(https://portal.acme.test/playbooks/renewal/?v={version}#procurement)")
     meta.get_by_role("button", name="Copy link").click()
     link = page.evaluate("navigator.clipboard.readText()")
-    assert link == "https://portal.acme.test/playbooks/renewal/#procurement"
+    assert link == f"https://portal.acme.test/playbooks/renewal/?v={version}#procurement"
 
     # The pasted link, opened in a new tab against this server, scrolls the step into view.
     page = page.context.new_page()

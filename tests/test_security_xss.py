@@ -136,10 +136,26 @@ def sweep_files() -> dict[str, str]:
     return files
 
 
+def _with_history(project: Path) -> None:
+    """Two commits, so the What's-new page and the Atom feed carry payload titles and a payload commit subject."""
+    from test_diff import commit_all, git
+
+    git(project, "init", "-q", "-b", "main")
+    renewal = project / "content/playbooks/renewal.yml"
+    full = renewal.read_text("utf-8")
+    earlier = json.loads(full)
+    earlier["steps"] = earlier["steps"][1:]  # the payload-titled step comes with the second commit
+    renewal.write_text(json.dumps(earlier), "utf-8")
+    commit_all(project, "first")
+    renewal.write_text(full, "utf-8")
+    commit_all(project, P("commit.subject"))
+
+
 @pytest.fixture(scope="module")
 def sweep_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("xss")
     project = make_project(root / "portal", sweep_files())
+    _with_history(project)
     site = build(project)
     for url in serve(site):
         yield site, url
@@ -210,6 +226,23 @@ def test_titles_and_nav_show_the_text_as_typed(tab, sweep_site):
     tab.goto(url + "playbooks/renewal/", wait_until="load")
     assert tab.locator('meta[name="description"]').get_attribute("content").startswith("QBR " + P("playbook.summary"))
     _check(tab, "titles")
+
+
+def test_whats_new_and_feed_show_payloads_as_text(tab, sweep_site):
+    import xml.etree.ElementTree as ET
+
+    site, url = sweep_site
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring((site / "feed.xml").read_bytes())
+    latest = feed.findall(f"{atom}entry")[0]
+    assert latest.findtext(f"{atom}title") == P("commit.subject")
+    content = latest.findtext(f"{atom}content")  # HTML, as feed readers show it: payloads only as escaped text
+    assert "<img" not in content and "<script" not in content and "<svg" not in content
+    assert "&lt;img src=x onerror=" in content
+    tab.goto(url + "whats-new/", wait_until="load")
+    article = tab.locator("article").inner_text()
+    assert P("commit.subject") in article and P("step.title") in article and P("playbook.title") in article
+    _check(tab, "whats-new")
 
 
 def test_edit_link_points_at_the_yaml_file(tab, sweep_site):
