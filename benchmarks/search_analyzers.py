@@ -16,7 +16,8 @@ if os.environ.get("SUDACHI_PATH"):
 from pathlib import Path
 import yaml
 import generator.index as gi
-from generator.validate import load_portal
+import generator.search_analysis as search_analysis
+from generator.pipeline import load_portal
 from generator.search import Searcher
 import search_quality as sq
 import search_speed as ss
@@ -45,7 +46,7 @@ if variant == "sudachi":
             if positions: token.pos = pos; pos += 1
             if chars: token.startchar, token.endchar = start_char + m.begin(), start_char + m.end()
             yield token
-    gi.MixedTokenizer.__call__ = call
+    search_analysis.MixedTokenizer.__call__ = call
 
 queries = yaml.safe_load(open(os.path.join(REPO, "benchmarks/queries.yml"), encoding="utf-8"))["ja"]["queries"]
 tmp = Path(tempfile.mkdtemp())

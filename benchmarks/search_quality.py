@@ -109,7 +109,7 @@ def main() -> int:
         project = (REPO / spec["project"]).resolve()
         queries = spec["queries"]
         if args.build or not (project / "build/index").is_dir():
-            from generator.cli import build_portal
+            from generator.pipeline import build_portal
 
             build_portal(project)
         ours = whoosh_ranks(project, queries)

@@ -34,7 +34,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.index import SearchDoc, live_index_dir, mixed_analyzer, update_documents, update_index  # noqa: E402
+from generator.index import SearchDoc, live_index_dir, update_documents, update_index  # noqa: E402
+from generator.search_analysis import mixed_analyzer  # noqa: E402
 from generator.search import Searcher  # noqa: E402
 
 QUERIES = ["renewal champion left", "customers not using the seats they bought", "discount approval procurement",
@@ -46,7 +47,7 @@ QUERIES = ["renewal champion left", "customers not using the seats they bought",
 
 def _sentences(project: Path, splitter: str) -> tuple[list[str], list[str]]:
     from generator.index import collect_documents
-    from generator.validate import load_portal
+    from generator.pipeline import load_portal
 
     docs = collect_documents(load_portal(project))
     sentences = [part.strip() + splitter.strip() for d in docs for part in d.body.replace("\n", " ").split(splitter)

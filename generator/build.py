@@ -22,7 +22,7 @@ from mkdocs.utils import yaml_load
 
 from . import generations
 from .generations import GENERATED_DIR
-from .render import PACKAGE_TEMPLATES, Page
+from .render import PACKAGE_TEMPLATES, Page, escape_attr
 
 ASSETS_PREFIX = "assets/csops"
 
@@ -130,17 +130,22 @@ def _plugins(configured, redirects: dict[str, str]) -> list:
 def navigation(labels: dict, phases: list[tuple[str, str]]) -> list:
     """Section and phase index pages only: every page's nav stays small however many playbooks there are.
 
-    `phases` is (id, display name) in the portal's phase order.
+    `phases` is (id, display name) in the portal's phase order. Material writes nav titles into
+    the HTML as they are, so every title (phase names from settings.yml, labels from labels.yml)
+    is escaped here: it shows as typed and never becomes markup.
     """
-    playbooks = [{labels["all_playbooks"]: "playbooks/index.md"}] + [{name: f"phases/{p}.md"} for p, name in phases]
+    label = {key: escape_attr(labels[key]) for key in
+             ("all_playbooks", "home", "onboarding", "playbooks", "faq", "charts", "roles", "glossary", "whats_new")}
+    playbooks = [{label["all_playbooks"]: "playbooks/index.md"}] + [{escape_attr(name): f"phases/{p}.md"} for p, name in phases]
     return [
-        {labels["home"]: "index.md"},
-        {labels["onboarding"]: "onboarding/index.md"},
-        {labels["playbooks"]: playbooks},
-        {labels["faq"]: "faq/index.md"},
-        {labels["charts"]: "charts/index.md"},
-        {labels["roles"]: "roles/index.md"},
-        {labels["glossary"]: "glossary.md"},
+        {label["home"]: "index.md"},
+        {label["onboarding"]: "onboarding/index.md"},
+        {label["playbooks"]: playbooks},
+        {label["faq"]: "faq/index.md"},
+        {label["charts"]: "charts/index.md"},
+        {label["roles"]: "roles/index.md"},
+        {label["glossary"]: "glossary.md"},
+        {label["whats_new"]: "whats-new.md"},
     ]
 
 
@@ -211,7 +216,7 @@ def _collect_mkdocs_warnings():
         logger.removeHandler(collector)
 
 
-def run_mkdocs(site: SiteConfig, overrides: dict, pre_build=None):
+def run_mkdocs(site: SiteConfig, overrides: dict):
     """Run a strict MkDocs build with the user's config plus our overrides; raise BuildError on any warning."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -223,7 +228,7 @@ def run_mkdocs(site: SiteConfig, overrides: dict, pre_build=None):
         try:
             with site.config_file.open("rb") as handle:
                 config = load_config(config_file=handle, **overrides)
-            config.plugins["csops"] = CsopsPlugin(pre_build=pre_build)
+            config.plugins["csops"] = CsopsPlugin()
             mkdocs_build(config)
         except (Abort, ConfigurationError) as error:
             details = "\n".join(f"  - {m}" for m in warnings.messages) or f"  - {error}"
@@ -264,6 +269,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     site_dir: Path | None = None
     index: object = None  # generator.index.IndexStats when the search index was written
+    warnings: list = field(default_factory=list)  # Problems that showed but did not stop the build
 
 
 @contextmanager

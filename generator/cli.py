@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .options import FORMAT_OPTION, PROJECT_OPTION
+from .options import FORMAT_OPTION, PROJECT_OPTION, STRICT_OPTION
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,76 +20,75 @@ def main():
 
 @main.command()
 @PROJECT_OPTION
+@click.option("--lang", "language", type=click.Choice(["en", "ja"]), default="en", show_default=True,
+              help="Language of the starter content and of the portal's interface.")
+def init(project: Path, language: str):
+    """Start a new portal: mkdocs.yml, roles, settings, one example of each kind, CI workflow and pre-commit hooks."""
+    from .starter_project import init_project
+
+    written = init_project(project, language)
+    for path in written:
+        click.echo(f"created {path}")
+    where = "" if project.resolve() == Path.cwd().resolve() else f" --project {project}"
+    click.echo(f"\nNext: put your team's roles in content/roles.yml, set site_url in mkdocs.yml, then\n"
+               f"  csops validate{where}\n  csops serve{where}\n  csops new playbook ID{where}")
+
+
+@main.command()
+@PROJECT_OPTION
 @FORMAT_OPTION
-def validate(project: Path, fmt: str):
-    """Check all content and report every problem as path:line:col."""
-    from .problems import summarize
+@STRICT_OPTION
+def validate(project: Path, fmt: str, strict: bool):
+    """Check all content and report every problem as path:line:col (warnings fail only with --strict)."""
+    from .pipeline import validate_project
+    from .problems import failing, summarize
     from .report import format_problems
-    from .validate import check_project
 
-    documents, problems = check_project(project)
-    if not any(p.severity == "error" for p in problems):
-        from .manifest import check_manifest
-        from .model import build_portal as build_model
-
-        problems = sorted(problems + check_manifest(project, build_model(documents)))
-    errors = [p for p in problems if p.severity == "error"]
+    problems = validate_project(project)
     if problems or fmt == "json":
         click.echo(format_problems(problems, fmt))
     else:
         click.echo(f"content is valid ({summarize(problems)})")
-    sys.exit(1 if errors else 0)
+    sys.exit(1 if failing(problems, strict) else 0)
 
 
 @main.command()
+@PROJECT_OPTION
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), show_default=True,
-              help="Folder to write one <kind>.schema.json per content kind.")
-def schema(out_dir: Path):
+              help="Folder to write one <kind>.schema.json per content kind (relative to --project).")
+def schema(project: Path, out_dir: Path):
     """Write the JSON Schema of each content kind, for editor autocompletion."""
     from .schema import export_schemas
 
-    for path in export_schemas(out_dir):
+    for path in export_schemas(project / out_dir):
         click.echo(path.as_posix())
-
-
-def build_portal(project: Path):
-    """load -> validate -> model -> render -> write -> MkDocs build -> swap in; returns the report."""
-    from .build import BuildReport, build_site, navigation, read_site_config, timed
-    from .manifest import require_published_urls
-    from .render import Renderer
-    from .urls import redirect_map
-    from .validate import load_portal
-
-    report = BuildReport()
-    site = read_site_config(project)
-    with timed(report, "load+validate"):
-        portal = load_portal(project)
-        require_published_urls(project, portal)  # before MkDocs: a vanished ticket link fails fast
-    with timed(report, "render"):
-        renderer = Renderer(portal, site.templates_dir, site.language, site.site_url)
-        pages = renderer.render_pages()
-    nav = navigation(renderer.labels, [(p, renderer.phase_name(p)) for p in portal.phases])
-
-    from .index import live_index_dir, write_index
-
-    live_index = live_index_dir(site.project)
-    facet_names = {"role": {r.id: r.name for r in portal.roles}, "phase": {p: renderer.phase_name(p) for p in portal.phases}}
-    index_job = (write_index, (live_index, portal, site.site_url, site.language, facet_names))
-    build_site(site, pages, nav, redirect_map(portal), report, alongside=index_job)
-    return report
 
 
 @main.command()
 @PROJECT_OPTION
 @click.option("--timings", is_flag=True, help="Print how long each stage took.")
-def build(project: Path, timings: bool):
+@STRICT_OPTION
+def build(project: Path, timings: bool, strict: bool):
     """Validate content, generate pages and build the site (strict); the old site stays if anything fails."""
+    from .pipeline import build_portal
+
     started = time.perf_counter()
-    report = build_portal(project)
-    click.echo(f"built {report.pages} pages into {report.site_dir} in {time.perf_counter() - started:.1f}s")
+    report = build_portal(project, strict=strict)
+    for warning in report.warnings:
+        click.echo(warning.text(), err=True)
+    click.echo(f"built {report.pages} pages into {_shown_path(report.site_dir)}/ in {time.perf_counter() - started:.1f}s")
     if timings:
         for stage, seconds in report.timings.items():
             click.echo(f"  {stage}: {seconds:.2f}s")
+
+
+def _shown_path(path: Path) -> str:
+    """A path as the user would type it: relative to where they are when it is below, else absolute."""
+    try:
+        # absolute(), not resolve(): site/ is a link to the live generation, and the user types site/
+        return path.absolute().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 @main.command()

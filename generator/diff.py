@@ -8,6 +8,7 @@ steps, owners, RACI and URLs rather than YAML lines.
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import tarfile
 import tempfile
@@ -17,18 +18,10 @@ from pathlib import Path
 import click
 
 from . import urls
-from .loader import load_content
 from .manifest import live_urls, read_manifest, resolve_url
-from .model import Portal, build_portal
-from .validate import check_documents
+from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
+from .model import Portal
 
-# kind -> (Portal attribute, heading, sub-item noun, label of a sub-item)
-KINDS = {
-    "playbook": ("playbooks", "Playbooks", "step", lambda i: i.title),
-    "onboarding": ("checklists", "Onboarding checklists", "item", lambda i: getattr(i, "title", None) or i.text),
-    "faq": ("faqs", "FAQ topics", "entry", lambda i: i.q),
-    "chart": ("charts", "Role charts", "activity", lambda i: i.name),
-}
 _IGNORED_FIELDS = {"id", "source", "line", "aliases", "steps", "sections", "entries", "activities", "items"}
 
 
@@ -82,20 +75,11 @@ class Side:
 
 def load_side(project: Path, label: str) -> Side:
     """Model whatever content is sound enough; a broken file is counted, not fatal, so a failing PR still gets a diff."""
-    documents, problems = load_content(project)
-    problems = problems + check_documents(documents)
-    broken = {p.path for p in problems if p.severity == "error" and p.code in _SHAPE_CODES}
-    sound = [d for d in documents if d.path not in broken]
-    try:
-        portal = build_portal(sound)
-    except (KeyError, TypeError, ValueError):
-        portal = Portal()
+    from .pipeline import load_sound_content
+
+    content = load_sound_content(project)
     manifest = [url for _, url in read_manifest(project) or []]
-    return Side(label, portal, sum(1 for p in problems if p.severity == "error"), manifest)
-
-
-_SHAPE_CODES = {"yaml-syntax", "duplicate-key", "not-utf8", "empty-file", "unknown-field", "missing-field", "wrong-type",
-                "invalid-value", "invalid-id", "empty-value"}
+    return Side(label, content.portal, content.errors, manifest)
 
 
 @dataclass
@@ -136,7 +120,7 @@ def _changed_fields(old, new) -> list[str]:
 
 def _raci_changes(where: str, old, new) -> list[tuple[str, str]]:
     rows = []
-    for letter in "RACI":
+    for letter in RACI_LETTERS:
         before, after = getattr(old, letter), getattr(new, letter)
         if before == after:
             continue
@@ -170,70 +154,130 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def summarize(base: Side, head: Side) -> str:
-    """The Markdown PR comment."""
-    out: list[str] = [f"## Portal content changes: {_code(base.label)} → {_code(head.label)}", ""]
-    ownership: list[tuple[str, str]] = []
-    edited: list[str] = []
-    sections: list[str] = []
-    counts = {"added": 0, "removed": 0, "renamed": 0, "changed": 0}
-    item_counts = {"added": 0, "renamed": 0, "removed": 0}  # steps, checklist items, FAQ entries, chart activities
-    for kind, (attr, heading, noun, label_of) in KINDS.items():
-        docs = pair(getattr(base.portal, attr), getattr(head.portal, attr))
-        rows, item_lines = [], []
-        for doc in docs.added:
-            counts["added"] += 1
-            rows.append(f"| ➕ added | {_code(doc.id)} | {_cell(doc.title)} — {_size(kind, doc, noun)}"
-                        + (f", owner {_code(doc.owner)}" if doc.owner else "") + " |")
-        for old, new in docs.renamed:
-            counts["renamed"] += 1
-            rows.append(f"| 🔀 renamed | {_code(old.id)} → {_code(new.id)} | {_cell(new.title)} (old id kept in `aliases`) |")
-        for doc in docs.removed:
-            counts["removed"] += 1
-            rows.append(f"| ➖ removed | {_code(doc.id)} | {_cell(doc.title)} |")
-        for old, new in docs.renamed + docs.kept:
-            where = new.id
-            ownership_before = len(ownership)
-            if old.owner != new.owner:
-                ownership.append((f"{_code(where)} owner", f"{old.owner or '—'} → {new.owner or '—'}"))
-            sub = pair(old.anchored_items, new.anchored_items)
-            changes = ([f"➕ {_code(i.id)} {_cell(label_of(i))}" for i in sub.added]
-                       + [f"🔀 {_code(o.id)} → {_code(n.id)}" for o, n in sub.renamed]
-                       + [f"➖ {_code(i.id)} {_cell(label_of(i))}" for i in sub.removed])
-            item_counts["added"] += len(sub.added)
-            item_counts["renamed"] += len(sub.renamed)
-            item_counts["removed"] += len(sub.removed)
-            if changes:
-                item_lines.append(f"- {_code(where)} {_plural(noun)}: " + "; ".join(changes))
-            touched = []
-            doc_fields = _changed_fields(old, new)
-            if doc_fields:
-                touched.append(", ".join(doc_fields))
-            for o, n in sub.kept + sub.renamed:
-                item_where = f"{_code(where)} › {_code(n.id)}"
-                if getattr(o, "owner", "") != getattr(n, "owner", ""):
-                    ownership.append((f"{item_where} owner", f"{o.owner or '—'} → {n.owner or '—'}"))
-                if hasattr(o, "raci") and o.raci != n.raci:
-                    ownership.extend(_raci_changes(item_where + " RACI", o.raci, n.raci))
-                item_fields = _changed_fields(o, n)
-                if item_fields:
-                    touched.append(f"{noun} {_code(n.id)}: {', '.join(item_fields)}")
-            if touched:
-                edited.append(f"- {_code(where)} ({kind}): " + "; ".join(touched))
-            if touched or changes or len(ownership) > ownership_before:
-                counts["changed"] += 1
-        if rows or item_lines:
-            sections += [f"### {heading}", ""]
-            if rows:
-                sections += ["| Change | Id | Details |", "| --- | --- | --- |", *rows, ""]
-            if item_lines:
-                sections += [f"**{_plural(noun).capitalize()}**", "", *item_lines, ""]
+@dataclass
+class DocumentChange:
+    """One page present on both sides: what changed in it, in a reviewer's terms."""
 
+    old: object
+    new: object
+    items: Pairing  # its steps, entries, items, activities
+    fields: list[str] = field(default_factory=list)  # changed fields of the page itself
+    item_fields: list[tuple[object, list[str]]] = field(default_factory=list)  # (new item, changed fields)
+    ownership: list[tuple[str, str]] = field(default_factory=list)  # (where, "before → after")
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fields or self.item_fields or self.ownership or self.items.added or self.items.renamed
+                    or self.items.removed)
+
+
+@dataclass
+class KindChanges:
+    """Pages of one kind added, renamed, removed and changed."""
+
+    kind: Kind
+    pages: Pairing
+    documents: list[DocumentChange]  # every page on both sides, renamed ones first
+
+
+@dataclass
+class ContentDiff:
+    """What a pull request changes in the content: the value behind the PR comment (and anything else that reports changes)."""
+
+    base: Side
+    head: Side
+    kinds: list[KindChanges]
+    url_rows: list[str]
+    uncovered_urls: int
+
+    @property
+    def ownership(self) -> list[tuple[str, str]]:
+        return [row for k in self.kinds for d in k.documents for row in d.ownership]
+
+    def page_count(self, what: str) -> int:
+        return sum(len(getattr(k.pages, what)) for k in self.kinds)
+
+    def item_count(self, what: str) -> int:
+        return sum(len(getattr(d.items, what)) for k in self.kinds for d in k.documents)
+
+    @property
+    def changed_pages(self) -> int:
+        return sum(1 for k in self.kinds for d in k.documents if d.changed)
+
+
+def _document_change(old, new) -> DocumentChange:
+    change = DocumentChange(old, new, pair(old.anchored_items, new.anchored_items), _changed_fields(old, new))
+    if old.owner != new.owner:
+        change.ownership.append((f"{_code(new.id)} owner", f"{old.owner or '—'} → {new.owner or '—'}"))
+    for o, n in change.items.kept + change.items.renamed:
+        item_where = f"{_code(new.id)} › {_code(n.id)}"
+        if getattr(o, "owner", "") != getattr(n, "owner", ""):
+            change.ownership.append((f"{item_where} owner", f"{o.owner or '—'} → {n.owner or '—'}"))
+        if hasattr(o, "raci") and o.raci != n.raci:
+            change.ownership.extend(_raci_changes(item_where + " RACI", o.raci, n.raci))
+        item_fields = _changed_fields(o, n)
+        if item_fields:
+            change.item_fields.append((n, item_fields))
+    return change
+
+
+def compare(base: Side, head: Side) -> ContentDiff:
+    """Pair every page and item of the two sides by id and alias."""
+    kinds = []
+    for kind in DOCUMENT_KINDS:
+        pages = pair(getattr(base.portal, kind.portal_attr), getattr(head.portal, kind.portal_attr))
+        kinds.append(KindChanges(kind, pages, [_document_change(o, n) for o, n in pages.renamed + pages.kept]))
     url_rows, uncovered = _url_changes(base, head)
+    return ContentDiff(base, head, kinds, url_rows, uncovered)
+
+
+def _kind_section(changes: KindChanges) -> tuple[list[str], list[str]]:
+    """The kind's Markdown section, and its pages' 'Edited' lines."""
+    kind, noun = changes.kind, changes.kind.item_noun
+    rows = [f"| ➕ added | {_code(doc.id)} | {_cell(doc.title)} — {_size(kind.name, doc, noun)}"
+            + (f", owner {_code(doc.owner)}" if doc.owner else "") + " |" for doc in changes.pages.added]
+    rows += [f"| 🔀 renamed | {_code(old.id)} → {_code(new.id)} | {_cell(new.title)} (old id kept in `aliases`) |"
+             for old, new in changes.pages.renamed]
+    rows += [f"| ➖ removed | {_code(doc.id)} | {_cell(doc.title)} |" for doc in changes.pages.removed]
+    item_lines, edited = [], []
+    for doc in changes.documents:
+        sub = doc.items
+        listed = ([f"➕ {_code(i.id)} {_cell(i.label)}" for i in sub.added]
+                  + [f"🔀 {_code(o.id)} → {_code(n.id)}" for o, n in sub.renamed]
+                  + [f"➖ {_code(i.id)} {_cell(i.label)}" for i in sub.removed])
+        if listed:
+            item_lines.append(f"- {_code(doc.new.id)} {_plural(noun)}: " + "; ".join(listed))
+        touched = [", ".join(doc.fields)] if doc.fields else []
+        touched += [f"{noun} {_code(item.id)}: {', '.join(names)}" for item, names in doc.item_fields]
+        if touched:
+            edited.append(f"- {_code(doc.new.id)} ({kind.name}): " + "; ".join(touched))
+    section = []
+    if rows or item_lines:
+        section += [f"### {kind.heading}", ""]
+        if rows:
+            section += ["| Change | Id | Details |", "| --- | --- | --- |", *rows, ""]
+        if item_lines:
+            section += [f"**{_plural(noun).capitalize()}**", "", *item_lines, ""]
+    return section, edited
+
+
+def diff_markdown(diff: ContentDiff) -> str:
+    """The Markdown PR comment."""
+    base, head = diff.base, diff.head
+    out: list[str] = [f"## Portal content changes: {_code(base.label)} → {_code(head.label)}", ""]
+    sections: list[str] = []
+    edited: list[str] = []
+    for changes in diff.kinds:
+        section, edited_lines = _kind_section(changes)
+        sections += section
+        edited += edited_lines
+    ownership = diff.ownership
     changes_word = "change" if len(ownership) == 1 else "changes"
-    out.append(f"**Pages: {counts['added']} added · {counts['renamed']} renamed · {counts['removed']} removed · "
-               f"{counts['changed']} changed — Items: {item_counts['added']} added · {item_counts['renamed']} renamed · "
-               f"{item_counts['removed']} removed — {len(ownership)} owner/RACI {changes_word} — "
+    uncovered = diff.uncovered_urls
+    out.append(f"**Pages: {diff.page_count('added')} added · {diff.page_count('renamed')} renamed · "
+               f"{diff.page_count('removed')} removed · {diff.changed_pages} changed — Items: {diff.item_count('added')} "
+               f"added · {diff.item_count('renamed')} renamed · {diff.item_count('removed')} removed — "
+               f"{len(ownership)} owner/RACI {changes_word} — "
                + (f"⚠️ {uncovered} old URL{'s' if uncovered != 1 else ''} not covered by aliases**" if uncovered
                   else "all old URLs still resolve**"))
     out.append("")
@@ -241,14 +285,14 @@ def summarize(base: Side, head: Side) -> str:
         if side.errors:
             out += [f"> ⚠️ {_code(side.label)} has {side.errors} validation error{'s' if side.errors != 1 else ''}; "
                     "run `csops validate`. Broken files are left out of this summary.", ""]
-    if not (sections or ownership or edited or url_rows):
+    if not (sections or ownership or edited or diff.url_rows):
         return "\n".join(out + ["No content changes.", ""])
     out += sections
     if ownership:
         out += ["### Owners and RACI", "", "| Where | Change |", "| --- | --- |",
                 *[f"| {where} | {_cell(change)} |" for where, change in ownership], ""]
-    if url_rows:
-        out += ["### Changed URLs", "", "| Old URL | Now | Status |", "| --- | --- | --- |", *url_rows, ""]
+    if diff.url_rows:
+        out += ["### Changed URLs", "", "| Old URL | Now | Status |", "| --- | --- | --- |", *diff.url_rows, ""]
     if edited:
         out += ["### Edited", "", *edited, ""]
     return "\n".join(out)
@@ -271,12 +315,36 @@ def _url_changes(base: Side, head: Side) -> tuple[list[str], int]:
     return rows, uncovered
 
 
-def diff_revisions(project: Path, base: str, head: str | None = None) -> str:
-    """Compare content/ at git revision `base` with `head` (default: the working tree)."""
+def diff_json(diff: ContentDiff) -> str:
+    """The same comparison for tools: ids per change, changed fields, ownership and URL changes."""
+    def ids(items):
+        return [item.id for item in items]
+
+    kinds = {}
+    for changes in diff.kinds:
+        pages = changes.pages
+        kinds[changes.kind.name] = {
+            "added": ids(pages.added), "removed": ids(pages.removed),
+            "renamed": [{"from": old.id, "to": new.id} for old, new in pages.renamed],
+            "changed": [{"id": d.new.id, "fields": d.fields,
+                         "items": {"added": ids(d.items.added), "removed": ids(d.items.removed),
+                                   "renamed": [{"from": o.id, "to": n.id} for o, n in d.items.renamed],
+                                   "changed": [{"id": item.id, "fields": names} for item, names in d.item_fields]},
+                         "ownership": [{"where": where.replace("`", ""), "change": change} for where, change in d.ownership]}
+                        for d in changes.documents if d.changed]}
+    payload = {"base": diff.base.label, "head": diff.head.label,
+               "errors": {"base": diff.base.errors, "head": diff.head.errors},
+               "kinds": kinds, "uncovered_urls": diff.uncovered_urls}
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def diff_revisions(project: Path, base: str, head: str | None = None, fmt: str = "markdown") -> str:
+    """Compare content/ at git revision `base` with `head` (default: the working tree), as Markdown or JSON."""
     with tempfile.TemporaryDirectory(prefix="csops-diff-") as tmp:
         base_side = load_side(export_content(project, base, Path(tmp) / "base"), base)
         if head is None:
             head_side = load_side(project, "working tree")
         else:
             head_side = load_side(export_content(project, head, Path(tmp) / "head"), head)
-    return summarize(base_side, head_side)
+    diff = compare(base_side, head_side)
+    return diff_json(diff) if fmt == "json" else diff_markdown(diff)

@@ -10,21 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
-from .model import KIND_NOUNS, ContentDoc, Settings, build_portal, parse_days
-from .problems import ContentError
-from .report import github_escape, resolve_format
-
-def review_interval(doc: ContentDoc, settings: Settings) -> int:
-    return doc.review_interval_days or settings.review_interval_days
-
-
-def review_due(doc: ContentDoc, settings: Settings) -> dt.date | None:
-    """The date a document should be reviewed again; None if it never was."""
-    if doc.reviewed is None:
-        return None
-    return doc.reviewed + dt.timedelta(days=review_interval(doc, settings))
+from .kinds import NOUNS
+from .problems import Problem
 
 
 @dataclass(frozen=True)
@@ -49,7 +37,7 @@ def assess(portal, positions: dict[str, tuple[int, int]], today: dt.date, within
     """Every document with its review status, most overdue first."""
     items = []
     for doc in portal.documents:
-        due = review_due(doc, portal.settings)
+        due = portal.review_due(doc)
         if due is None or due < today:
             status = "expired"
         elif (due - today).days <= within_days:
@@ -58,35 +46,13 @@ def assess(portal, positions: dict[str, tuple[int, int]], today: dt.date, within
             status = "fresh"
         line, col = positions.get(doc.source, (1, 1))
         items.append(Freshness(doc.kind, doc.id, doc.title, doc.source, line, col, doc.owner, doc.reviewed,
-                               review_interval(doc, portal.settings), due, status))
+                               portal.review_interval(doc), due, status))
     return sorted(items, key=lambda i: (i.due or dt.date.min, i.path))
-
-
-def assess_project(project: Path, today: dt.date, within_days: int) -> list[Freshness]:
-    from .validate import check_project
-
-    documents, problems = check_project(project)
-    if any(p.severity == "error" for p in problems):
-        raise ContentError(problems)
-    positions = {}
-    for doc in documents:
-        if isinstance(doc.data, dict):
-            positions[doc.path] = doc.data.where("reviewed") if "reviewed" in doc.data else doc.data.pos
-    return assess(build_portal(documents), positions, today, within_days)
-
-
-def parse_within(text: str) -> int:
-    import click
-
-    try:
-        return parse_days(text) or 0
-    except (ValueError, IndexError):
-        raise click.BadParameter(f"'{text}' is not an interval; write e.g. 30d or 4w", param_hint="--within") from None
 
 
 def _message(item: Freshness, today: dt.date) -> str:
     who = f"; owner {item.owner}" if item.owner else ""
-    noun = KIND_NOUNS.get(item.kind, item.kind)
+    noun = NOUNS.get(item.kind, item.kind)
     if item.reviewed is None:
         return f"{noun} '{item.id}' was never reviewed (add reviewed: YYYY-MM-DD after reviewing it){who}"
     left = item.days_left(today)
@@ -95,28 +61,29 @@ def _message(item: Freshness, today: dt.date) -> str:
             f"due {item.due.isoformat()}){who}")
 
 
-def _summary(items: list[Freshness]) -> str:
+def stale_problems(items: list[Freshness], today: dt.date, fail_on_expired: bool) -> list[Problem]:
+    """Expired and soon-due content as Problems, most overdue first; expired is an error only for a merge gate."""
+    problems = []
+    for item in items:
+        if item.status == "fresh":
+            continue
+        expired = item.status == "expired"
+        severity = ("error" if fail_on_expired else "warning") if expired else "notice"
+        problems.append(Problem(item.path, item.line, item.col, "review-expired" if expired else "review-due-soon",
+                                _message(item, today), severity=severity, status=item.status))
+    return problems
+
+
+def freshness_summary(items: list[Freshness]) -> str:
     counts = {s: sum(1 for i in items if i.status == s) for s in ("expired", "due-soon", "fresh")}
     return f"{counts['expired']} expired, {counts['due-soon']} due soon, {counts['fresh']} up to date"
 
 
-def format_freshness(items: list[Freshness], fmt: str, fail_on_expired: bool, today: dt.date) -> str:
-    listed = [i for i in items if i.status != "fresh"]
-    fmt = resolve_format(fmt)
-    if fmt == "json":
-        payload = {"today": today.isoformat(), "summary": _summary(items), "items": [
-            {"kind": i.kind, "id": i.id, "title": i.title, "path": i.path, "line": i.line, "col": i.col,
-             "owner": i.owner, "reviewed": i.reviewed.isoformat() if i.reviewed else None,
-             "review_interval_days": i.interval_days, "due": i.due.isoformat() if i.due else None,
-             "days_left": i.days_left(today), "status": i.status} for i in items]}
-        return json.dumps(payload, ensure_ascii=False, indent=2)
-    lines = []
-    for i in listed:
-        code = "review-expired" if i.status == "expired" else "review-due-soon"
-        if fmt == "github":
-            level = ("error" if fail_on_expired else "warning") if i.status == "expired" else "notice"
-            lines.append(f"::{level} file={github_escape(i.path, True)},line={i.line},col={i.col},title={code}::"
-                         f"{github_escape(_message(i, today))}")
-        else:
-            lines.append(f"{i.path}:{i.line}:{i.col}: {i.status}: {_message(i, today)} [{code}]")
-    return "\n".join(lines + [_summary(items)])
+def freshness_json(items: list[Freshness], today: dt.date) -> str:
+    """Every document's review state, fresh ones included, for tools and dashboards."""
+    payload = {"today": today.isoformat(), "summary": freshness_summary(items), "items": [
+        {"kind": i.kind, "id": i.id, "title": i.title, "path": i.path, "line": i.line, "col": i.col,
+         "owner": i.owner, "reviewed": i.reviewed.isoformat() if i.reviewed else None,
+         "review_interval_days": i.interval_days, "due": i.due.isoformat() if i.due else None,
+         "days_left": i.days_left(today), "status": i.status} for i in items]}
+    return json.dumps(payload, ensure_ascii=False, indent=2)

@@ -1,69 +1,20 @@
-"""Walk `content/` by kind and load each YAML file keeping every value's position.
+"""Walk `content/` by kind and load each file as located data; refuse what must not be read.
 
-PyYAML silently keeps the last of two duplicate keys, which loses an Ops
-editor's data; this loader reports them instead, and remembers where each value
-sits so later checks can point at the exact line and column.
+Files outside the project (through links), special files and oversized files are
+refused with a located Problem; editor backups are skipped with a warning.
 """
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from .kinds import CATALOG_FILES, DOCUMENT_KINDS
+from .located_yaml import MAX_FILE_BYTES, parse_yaml
 from .problems import Problem
 
-# Where each kind lives under content/: a single file or a folder of files.
-SINGLE_FILE_KINDS = {"roles": "roles.yml", "settings": "settings.yml", "glossary": "glossary.yml"}
-FOLDER_KINDS = {"playbook": "playbooks", "onboarding": "onboarding", "faq": "faq", "chart": "charts"}
 YAML_SUFFIXES = (".yml", ".yaml")
-
-Position = tuple[int, int]
-
-
-class LocDict(dict):
-    """A mapping that remembers where it, its keys and its values start (1-based line, col)."""
-
-    pos: Position = (1, 1)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.key_pos: dict = {}
-        self.value_pos: dict = {}
-        self.value_style: dict = {}
-
-    def where(self, key) -> Position:
-        return self.value_pos.get(key, self.pos)
-
-    def where_key(self, key) -> Position:
-        return self.key_pos.get(key, self.pos)
-
-    def where_in_text(self, key, offset: int) -> Position:
-        """Position of character `offset` inside the text value of `key`."""
-        text = self[key]
-        line, col = self.where(key)
-        before = text[:offset]
-        newlines = before.count("\n")
-        in_line = offset - (before.rfind("\n") + 1)
-        if self.value_style.get(key) in ("|", ">"):
-            key_col = self.where_key(key)[1]
-            return line + 1 + newlines, key_col + 2 + in_line
-        quote = 1 if self.value_style.get(key) in ("'", '"') else 0
-        return line + newlines, (col + quote + in_line) if not newlines else in_line + 1
-
-
-class LocList(list):
-    """A sequence that remembers where it and each item start."""
-
-    pos: Position = (1, 1)
-
-    def __init__(self, *args):
-        super().__init__(*args)
-        self.item_pos: list[Position] = []
-
-    def where(self, index: int) -> Position:
-        return self.item_pos[index] if index < len(self.item_pos) else self.pos
 
 
 @dataclass(frozen=True)
@@ -76,97 +27,20 @@ class Document:
     data: object
 
 
-def _mark(node) -> Position:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-class _PositionLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
-    """Safe loader that builds LocDict/LocList and records duplicate keys."""
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self.duplicate_keys: list[tuple[str, Position, Position]] = []
-
-
-_STR = "tag:yaml.org,2002:str"
-_TEXT_TAGS = {_STR, "tag:yaml.org,2002:timestamp"}  # dates stay text: the schema checks one type, the model parses once
-_MAP_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:omap"}
-
-
-class _RecursiveAlias(yaml.MarkedYAMLError):
-    pass
-
-
-def _to_value(loader: _PositionLoader, node, active: set[int]):
-    """Turn a composed node into located data directly: 2x faster than PyYAML's generator-based constructor."""
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag in _TEXT_TAGS:
-            return node.value
-        return loader.construct_object(node, deep=True)  # numbers, booleans, null: PyYAML's own rules
-    if id(node) in active:
-        raise _RecursiveAlias(problem="an alias refers to the collection that contains it", problem_mark=node.start_mark)
-    active.add(id(node))
-    try:
-        if isinstance(node, yaml.SequenceNode):
-            data = LocList()
-            data.pos = _mark(node)
-            for item in node.value:
-                data.append(_to_value(loader, item, active))
-                data.item_pos.append(_mark(item))
-            return data
-        if node.tag not in _MAP_TAGS:
-            return loader.construct_object(node, deep=True)  # e.g. !!set; unknown tags raise a located error
-        loader.flatten_mapping(node)
-        data = LocDict()
-        data.pos = _mark(node)
-        for key_node, value_node in node.value:
-            key = _to_value(loader, key_node, active)
-            try:
-                hash(key)
-            except TypeError:
-                key = str(key)
-            if key in data:
-                loader.duplicate_keys.append((str(key), _mark(key_node), data.key_pos[key]))
-            data[key] = _to_value(loader, value_node, active)
-            data.key_pos[key] = _mark(key_node)
-            data.value_pos[key] = _mark(value_node)
-            data.value_style[key] = getattr(value_node, "style", None)
-        return data
-    finally:
-        active.discard(id(node))
-
-
-def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
-    """Parse YAML text into located data; syntax errors and duplicate keys become Problems."""
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
-        return None, [Problem(path, 1, 1, "empty-file", "file is empty", "add content or delete the file")]
-    loader = _PositionLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = None if node is None else _to_value(loader, node, set())
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = " ".join(filter(None, [error.context, error.problem])) or "invalid YAML"
-        return None, [Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {reason}",
-                              "check indentation and quote values containing ': ' or '#'")]
-    except yaml.YAMLError as error:
-        return None, [Problem(path, 1, 1, "yaml-syntax", f"YAML error: {error}")]
-    finally:
-        loader.dispose()
-    problems = [
-        Problem(path, line, col, "duplicate-key", f"duplicate key '{key}', first defined at line {first[0]}",
-                "YAML keeps only the last one; merge the two or rename one")
-        for key, (line, col), first in loader.duplicate_keys
-    ]
-    return data, problems
-
-
 def read_text(file: Path, path: str) -> tuple[str | None, list[Problem]]:
-    """Read a file as UTF-8, reporting the position of the first undecodable byte."""
-    raw = file.read_bytes()
+    """Read a file as UTF-8 within MAX_FILE_BYTES, reporting the position of the first undecodable byte."""
+    try:
+        if not stat.S_ISREG(file.stat().st_mode):  # a link to a FIFO or device would block or never end
+            return None, [Problem(path, 1, 1, "unreadable-file", "cannot read the file: it links to something that is not a file",
+                                  "link only to regular files, or copy the file here")]
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows after a stat
+    except OSError as error:
+        return None, [Problem(path, 1, 1, "unreadable-file", f"cannot read the file: {error.strerror or error}",
+                              "check that it is a file you can read (permissions, a dangling link)")]
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(path, 1, 1, "file-too-large", f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
+                              "split it into several files: one playbook, checklist, FAQ topic or chart per file")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -185,23 +59,64 @@ def _relative(file: Path, project: Path) -> str:
         return file.as_posix()
 
 
+def _inside(file: Path, root: Path) -> bool:
+    """Whether a path, links followed, stays in the project: content must live in the repository."""
+    try:
+        return file.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a link loop
+        return False
+
+
+def _looks_like_yaml(name: str) -> bool:
+    lower = name.lower()
+    return ".yml" in lower or ".yaml" in lower
+
+
+def _is_editor_lock(path: Path) -> bool:
+    # Emacs marks a file being edited with a dangling link '.#name.yml'; it is not content.
+    return path.name.startswith(".#")
+
+
+def _entry_problems(content_dir: Path, project: Path) -> list[Problem]:
+    """Warnings for what the walk below passes over, so nothing is skipped without a word."""
+    problems = []
+    for entry in sorted(content_dir.rglob("*")):
+        path = _relative(entry, project)
+        if entry.is_symlink() and entry.is_dir():
+            problems.append(Problem(path, 1, 1, "skipped-file", "not read: csops does not follow links to folders",
+                                    "move the files into content/ itself", "warning"))
+        elif entry.suffix in YAML_SUFFIXES and not entry.is_symlink() and not entry.is_file():  # links: read_text reports them
+            problems.append(Problem(path, 1, 1, "skipped-file", "not read: it is a folder or special file, not a YAML file",
+                                    "rename it so its name does not end in .yml or .yaml", "warning"))
+        elif _is_editor_lock(entry) or (entry.is_file() and entry.suffix not in YAML_SUFFIXES and _looks_like_yaml(entry.name)):
+            problems.append(Problem(path, 1, 1, "skipped-file", "not read: only files ending in .yml or .yaml are content",
+                                    "delete it if it is an editor backup, or rename it to end in .yml", "warning"))
+    return problems
+
+
 def discover_files(content_dir: Path) -> list[tuple[str, Path]]:
     """List (kind, file) for every content file, sorted so runs are deterministic."""
     found: list[tuple[str, Path]] = []
-    for kind, name in SINGLE_FILE_KINDS.items():
+    for kind, name in CATALOG_FILES.items():
         for suffix in YAML_SUFFIXES:
             candidate = content_dir / Path(name).with_suffix(suffix)
-            if candidate.is_file():
+            if candidate.is_file() or candidate.is_symlink():
                 found.append((kind, candidate))
-    for kind, folder in FOLDER_KINDS.items():
-        directory = content_dir / folder
+    for kind in DOCUMENT_KINDS:
+        directory = content_dir / kind.folder
+        kind = kind.name
         if directory.is_dir():
-            found.extend((kind, f) for f in sorted(directory.rglob("*")) if f.suffix in YAML_SUFFIXES and f.is_file())
+            found.extend((kind, f) for f in sorted(directory.rglob("*")) if f.suffix in YAML_SUFFIXES and _is_file_or_link(f))
     known = {f for _, f in found}
     for stray in sorted(content_dir.rglob("*")):
-        if stray.suffix in YAML_SUFFIXES and stray.is_file() and stray not in known:
+        if stray.suffix in YAML_SUFFIXES and _is_file_or_link(stray) and stray not in known:
             found.append(("unknown", stray))
     return found
+
+
+def _is_file_or_link(path: Path) -> bool:
+    # A dangling link is listed too: reading it reports it instead of skipping it silently.
+    return not _is_editor_lock(path) and (path.is_file() or (path.is_symlink() and not path.is_dir()))
 
 
 def load_content(project: Path) -> tuple[list[Document], list[Problem]]:
@@ -210,11 +125,16 @@ def load_content(project: Path) -> tuple[list[Document], list[Problem]]:
     if not content_dir.is_dir():
         return [], [Problem("content", 1, 1, "no-content", f"no content/ folder in {project}",
                             "run in a portal project or pass --project DIR")]
+    root = project.resolve()
     documents: list[Document] = []
-    problems: list[Problem] = []
-    folders = ", ".join(f"content/{f}/" for f in FOLDER_KINDS.values())
+    problems: list[Problem] = _entry_problems(content_dir, project)
+    folders = ", ".join(f"content/{k.folder}/" for k in DOCUMENT_KINDS)
     for kind, file in discover_files(content_dir):
         path = _relative(file, project)
+        if not _inside(file, root):
+            problems.append(Problem(path, 1, 1, "outside-project", "links to a file outside the project",
+                                    "content must live in the repository: copy the file here instead of linking to it"))
+            continue
         if kind == "unknown":
             problems.append(Problem(path, 1, 1, "unknown-file", "not a known content location",
                                     f"move it into one of {folders} or name it content/roles.yml, settings.yml, glossary.yml"))

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
-from .model import ITEM_NOUNS, KIND_NOUNS, Portal
+from .kinds import ITEM_NOUNS, NOUNS, PAGE_FOLDERS
+from .model import Portal
 from .problems import Problem
 
 MANIFEST = "content/published-urls.txt"
@@ -19,7 +20,7 @@ HEADER = (
     "# Every published portal URL (site-relative), sorted. Links in tickets rely on these.\n"
     "# `csops build` fails if one would disappear; after an intended change run `csops urls --update`.\n"
 )
-_FOLDER_KINDS = {folder: kind for kind, folder in urls.KIND_FOLDERS.items()}
+_FOLDER_KINDS = {folder: kind for kind, folder in PAGE_FOLDERS.items()}
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def _split(url: str) -> tuple[str, str, str]:
 
 def _vanished_problem(number: int, url: str, hidden: int, pages: dict, new_ids: dict, recorded: set) -> Problem:
     kind, page_id, anchor = _split(url)
-    noun = KIND_NOUNS.get(kind, "page")
+    noun = NOUNS.get(kind, "page")
     more = f" (and {hidden} anchor{'s' if hidden != 1 else ''} on it)" if hidden else ""
     undo = "if it was removed on purpose, run `csops urls --update`"
     message = f"published URL '{url}' would disappear{more}"

@@ -6,8 +6,15 @@ user's config stays theirs and the rest of the package never imports MkDocs.
 
 from __future__ import annotations
 
+import html
+import re
+from urllib.parse import quote
+
 import nh3
 from mkdocs.plugins import BasePlugin
+from mkdocs.utils import get_relative_url
+
+from .urls import FEED_FILE
 
 # Everything Python-Markdown, pymdown-extensions, Material and our templates emit; nothing that runs script.
 ALLOWED_TAGS = {
@@ -34,31 +41,55 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_STYLES = {"text-align"}
 
 
-def sanitize_html(html: str) -> str:
-    """Reduce page HTML to the allow-list: no script, no event handlers, no javascript: URLs."""
+# Ids and names the page's scripts look up: Material's `__config`, `__search`, `__drawer`, … and
+# its `document$`-style globals, search.js's `__csopsSearch`, csops.js's `csopsSegmentHandler`.
+# A body element carrying one would be found instead of the theme's (DOM clobbering: every id and
+# some names also become `window.<id>`), so content gets them prefixed. Python-Markdown
+# extensions write `__tabbed_1_2`, `__codelineno-0-1`, `__span-0-1` into pages themselves; those stay.
+_RESERVED_ID = re.compile(r"(?!__(?:tabbed_[0-9_]+|codelineno-[0-9-]+|span-[0-9-]+)$)__.*|.*\$|csopsSegmentHandler")
+RESERVED_ID_PREFIX = "user-"
+
+
+def _attribute_filter(tooltips: bool):
+    def keep(element: str, attribute: str, value: str) -> str | None:
+        if attribute in ("id", "name", "for") and _RESERVED_ID.fullmatch(value):
+            return RESERVED_ID_PREFIX + value
+        if attribute.startswith("data-md-"):
+            return None  # Material mounts its components on these
+        if attribute == "title" and tooltips:
+            # Material's tooltips put an element's title into the page as HTML; escaped,
+            # the tooltip shows the text as typed.
+            return html.escape(value, quote=False)
+        return value
+    return keep
+
+
+def sanitize_html(page_html: str, tooltips: bool = False) -> str:
+    """Reduce page HTML to the allow-list: no script, no event handlers, no javascript: URLs, no clobbering ids.
+
+    `tooltips`: the theme shows title attributes as HTML (Material's `content.tooltips`).
+    """
     return nh3.clean(
-        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, generic_attribute_prefixes={"data-", "aria-"},
+        page_html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, generic_attribute_prefixes={"data-", "aria-"},
         url_schemes={"http", "https", "mailto", "tel"}, link_rel=None, strip_comments=True,
-        filter_style_properties=ALLOWED_STYLES,
+        filter_style_properties=ALLOWED_STYLES, attribute_filter=_attribute_filter(tooltips),
     )
+
+
+def theme_tooltips(config) -> bool:
+    """Whether Material renders title attributes as HTML tooltips on this site."""
+    try:
+        features = config["theme"]["features"] or []
+    except (KeyError, TypeError):
+        return False
+    return "content.tooltips" in features
 
 
 class CsopsPlugin(BasePlugin):
     """Injected into every MkDocs run of csops-portal."""
 
-    def __init__(self, repo_url: str = "", edit_uri: str = "", pre_build=None):
-        super().__init__()
-        self.repo_url = repo_url
-        self.edit_uri = edit_uri
-        self.pre_build = pre_build
-
-    def on_pre_build(self, config, **kwargs):
-        # `csops serve` regenerates the Markdown from YAML before each rebuild.
-        if self.pre_build is not None:
-            self.pre_build(config)
-
     def on_page_content(self, html, page, config, files, **kwargs):
-        return sanitize_html(html)
+        return sanitize_html(html, tooltips=theme_tooltips(config))
 
     def on_page_context(self, context, page, config, nav, **kwargs):
         source = page.meta.get("csops_source")
@@ -68,16 +99,35 @@ class CsopsPlugin(BasePlugin):
             page.edit_url = None  # generated index pages have no single source to edit
         return context
 
+    def on_files(self, files, config, **kwargs):
+        # The What's-new Atom feed, when the build wrote one (pipeline.build_portal does).
+        self.feed = files.get_file_from_path(FEED_FILE)
+        return files
+
+    def on_post_page(self, output, page, config, **kwargs):
+        """Every page's head announces the feed, so feed readers find it from any URL a reader pastes."""
+        if getattr(self, "feed", None) is None or "</head>" not in output:
+            return output
+        href = get_relative_url(self.feed.url, page.url)
+        title = html.escape(config.get("site_name") or "", quote=True)
+        link = f'<link rel="alternate" type="application/atom+xml" title="{title}" href="{html.escape(href, quote=True)}">'
+        head_end = output.index("</head>")
+        return output[:head_end] + link + "\n" + output[head_end:]
+
 
 def _edit_url(config, source: str) -> str | None:
-    """Edit link for the YAML file a page came from: repo_url + edit_uri root + project-relative path."""
+    """Edit link for the YAML file a page came from: repo_url + edit_uri root + project-relative path.
+
+    Material writes the link into href="" as it is, so the path is percent-encoded: a file name is
+    never markup, and `My playbook.yml` still opens the right file.
+    """
     repo_url = (config.get("repo_url") or "").rstrip("/")
     edit_uri = config.get("edit_uri") or ""
     if not repo_url:
         return None
     # edit_uri points at the docs folder (e.g. edit/main/build/docs/); the YAML lives at the project root.
     root = config.get("extra", {}).get("csops_edit_root") or _edit_root(edit_uri)
-    return f"{repo_url}/{root.strip('/')}/{source}"
+    return f"{repo_url}/{quote(root.strip('/'))}/{quote(source)}"
 
 
 def _edit_root(edit_uri: str) -> str:

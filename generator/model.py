@@ -1,4 +1,6 @@
-"""The portal's content as frozen dataclasses, built only from documents that passed every check.
+"""The portal's content as frozen dataclasses, and the domain questions asked of it (who does what, what is due).
+
+Built by model_builder.py only from documents that passed every check.
 
 Renderers, the search index and the reports read this model and nothing else,
 so they never deal with raw YAML or half-valid data.
@@ -8,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from .loader import Document
-
-RACI_LETTERS = ("R", "A", "C", "I")
+from .durations import parse_due
+from .kinds import DOCUMENT_KINDS, RACI_LETTERS
 
 
 def as_tuple(value) -> tuple[str, ...]:
@@ -21,22 +23,6 @@ def as_tuple(value) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     return tuple(value)
-
-
-def parse_days(interval: str | None) -> int | None:
-    """'90d' -> 90, '2w' -> 14."""
-    if not interval:
-        return None
-    number, unit = int(interval[:-1]), interval[-1]
-    return number * 7 if unit == "w" else number
-
-
-def parse_due(due: str | None) -> int | None:
-    """'T-90d' -> -90, 'T+2w' -> 14 (days from the anchor date)."""
-    if not due:
-        return None
-    sign = -1 if due[1] == "-" else 1
-    return sign * parse_days(due[2:])
 
 
 @dataclass(frozen=True)
@@ -80,12 +66,6 @@ class Segment:
     name: str
 
 
-# What each kind of page is called in messages ("unknown FAQ topic 'x'").
-KIND_NOUNS = {"playbook": "playbook", "onboarding": "onboarding checklist", "faq": "FAQ topic", "chart": "chart",
-              "role": "role"}
-ITEM_NOUNS = {"playbook": "step", "onboarding": "section or item", "faq": "entry", "chart": "activity"}
-
-
 @dataclass(frozen=True)
 class Phase:
     id: str
@@ -126,6 +106,11 @@ class Step:
     variants: tuple[tuple[str, str], ...] = ()
     aliases: tuple[str, ...] = ()
     line: int = 0
+
+    @property
+    def label(self) -> str:
+        """How the item is named in lists and change summaries."""
+        return self.title
 
     @property
     def due_days(self) -> int | None:
@@ -191,6 +176,11 @@ class ChecklistItem:
     aliases: tuple[str, ...] = ()
 
     @property
+    def label(self) -> str:
+        """How the item is named in lists and change summaries."""
+        return self.text
+
+    @property
     def due_days(self) -> int | None:
         return parse_due(self.due)
 
@@ -202,6 +192,11 @@ class Section:
     summary: str = ""
     items: tuple[ChecklistItem, ...] = ()
     aliases: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """How the item is named in lists and change summaries."""
+        return self.title
 
 
 @dataclass(frozen=True)
@@ -225,6 +220,11 @@ class FaqEntry:
     tags: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
 
+    @property
+    def label(self) -> str:
+        """How the item is named in lists and change summaries."""
+        return self.q
+
 
 @dataclass(frozen=True)
 class FaqTopic(ContentDoc):
@@ -246,6 +246,11 @@ class Activity:
     playbooks: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
 
+    @property
+    def label(self) -> str:
+        """How the item is named in lists and change summaries."""
+        return self.name
+
 
 @dataclass(frozen=True)
 class Chart(ContentDoc):
@@ -256,6 +261,19 @@ class Chart(ContentDoc):
     @property
     def anchored_items(self) -> tuple[Activity, ...]:
         return self.activities
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One thing a role holds a RACI letter for: a chart activity or a playbook step."""
+
+    letters: str
+    kind: str  # "chart" or "playbook"
+    doc_id: str
+    doc_title: str
+    anchor: str
+    name: str
+    group: str  # chart title, or playbook phase
 
 
 @dataclass(frozen=True)
@@ -270,111 +288,72 @@ class Portal:
     glossary: tuple[GlossaryTerm, ...] = ()
     settings: Settings = field(default_factory=Settings)
 
+    @cached_property
+    def roles_by_id(self) -> dict[str, Role]:
+        return {r.id: r for r in self.roles}
+
+    @cached_property
+    def playbooks_by_id(self) -> dict[str, Playbook]:
+        return {p.id: p for p in self.playbooks}
+
     def role(self, role_id: str) -> Role:
-        return next(r for r in self.roles if r.id == role_id)
+        return self.roles_by_id[role_id]
 
     def playbook(self, playbook_id: str) -> Playbook:
-        return next(p for p in self.playbooks if p.id == playbook_id)
+        return self.playbooks_by_id[playbook_id]
 
-    @property
+    @cached_property
     def documents(self) -> tuple[ContentDoc, ...]:
-        return self.playbooks + self.checklists + self.faqs + self.charts
+        """Every document with a page, kind by kind in kinds.py's order."""
+        return tuple(doc for kind in DOCUMENT_KINDS for doc in getattr(self, kind.portal_attr))
 
-    @property
+    def playbooks_in_phase(self, phase: str) -> list[Playbook]:
+        return self._playbooks_by_phase.get(phase, [])
+
+    @cached_property
+    def _playbooks_by_phase(self) -> dict[str, list[Playbook]]:
+        groups: dict[str, list[Playbook]] = {}
+        for playbook in self.playbooks:
+            groups.setdefault(playbook.phase, []).append(playbook)
+        return groups
+
+    def review_interval(self, doc: ContentDoc) -> int:
+        return doc.review_interval_days or self.settings.review_interval_days
+
+    def review_due(self, doc: ContentDoc) -> dt.date | None:
+        """The date a document should be reviewed again; None if it never was."""
+        if doc.reviewed is None:
+            return None
+        return doc.reviewed + dt.timedelta(days=self.review_interval(doc))
+
+    def chart_roles(self, chart: "Chart") -> list[str]:
+        """Roles that appear in a chart, in role-catalog order."""
+        used = {role for activity in chart.activities for role in activity.raci.roles}
+        return [r.id for r in self.roles if r.id in used]
+
+    def role_duties(self, role_id: str) -> list[Duty]:
+        """Everything a role is R/A/C/I for, across charts and playbook steps (owner counts as R)."""
+        duties = []
+        for chart in self.charts:
+            for activity in chart.activities:
+                letters = activity.raci.letters_for(role_id)
+                if letters:
+                    duties.append(Duty(letters, "chart", chart.id, chart.title, activity.id, activity.name, chart.title))
+        for playbook in self.playbooks:
+            for step in playbook.steps:
+                raci = step.raci if step.raci else Raci(R=(step.owner,) if step.owner else ())
+                letters = raci.letters_for(role_id)
+                if not letters and step.owner == role_id:
+                    letters = "R"
+                if letters:
+                    duties.append(Duty(letters, "playbook", playbook.id, playbook.title, step.id, step.title,
+                                       playbook.phase))
+        return duties
+
+    @cached_property
     def phases(self) -> tuple[str, ...]:
         """Phases that have playbooks, in settings.yml's order, else lifecycle order, else alphabetical."""
         rank: dict[str, int] = {}
         for phase in [p.id for p in self.settings.phases] + list(DEFAULT_PHASE_ORDER):
             rank.setdefault(phase, len(rank))
         return tuple(sorted({p.phase for p in self.playbooks if p.phase}, key=lambda ph: (rank.get(ph, len(rank)), ph)))
-
-
-def _common(doc: Document) -> dict:
-    data = doc.data
-    reviewed = data.get("reviewed")
-    return {
-        "id": data.get("id") or doc.stem,
-        "title": data["title"],
-        "source": doc.path,
-        "summary": data.get("summary", "") or "",
-        "owner": data.get("owner", "") or "",
-        "reviewed": dt.date.fromisoformat(reviewed) if reviewed else None,
-        "review_interval_days": parse_days(data.get("review_interval")),
-        "aliases": tuple(data.get("aliases") or ()),
-    }
-
-
-def _step(data) -> Step:
-    return Step(
-        id=data["id"], title=data["title"], body=data.get("body", "") or "", owner=data.get("owner", "") or "",
-        raci=Raci.from_data(data.get("raci")), checklist=tuple(data.get("checklist") or ()),
-        due=data.get("due", "") or "", segments=tuple(data.get("segments") or ()),
-        variants=tuple((data.get("variants") or {}).items()), aliases=tuple(data.get("aliases") or ()),
-        line=data.pos[0],
-    )
-
-
-def _playbook(doc: Document) -> Playbook:
-    d = doc.data
-    return Playbook(
-        **_common(doc), phase=d.get("phase", "") or "", tags=tuple(d.get("tags") or ()),
-        trigger=d.get("trigger", "") or "", goal=d.get("goal", "") or "", kpis=tuple(d.get("kpis") or ()),
-        due_anchor=d.get("due_anchor", "") or "", related=tuple(d.get("related") or ()),
-        steps=tuple(_step(s) for s in d["steps"]),
-    )
-
-
-def _checklist(doc: Document) -> Checklist:
-    d = doc.data
-    sections = tuple(
-        Section(id=s["id"], title=s["title"], summary=s.get("summary", "") or "", aliases=tuple(s.get("aliases") or ()),
-                items=tuple(ChecklistItem(id=i["id"], text=i["text"], ref=i.get("ref", "") or "", due=i.get("due", "") or "",
-                                          segments=tuple(i.get("segments") or ()), aliases=tuple(i.get("aliases") or ()))
-                            for i in s["items"]))
-        for s in d["sections"])
-    return Checklist(**_common(doc), audience=tuple(d.get("audience") or ()), due_anchor=d.get("due_anchor", "") or "",
-                     sections=sections)
-
-
-def _faq(doc: Document) -> FaqTopic:
-    entries = tuple(FaqEntry(id=e["id"], q=e["q"], a=e["a"], tags=tuple(e.get("tags") or ()),
-                             aliases=tuple(e.get("aliases") or ())) for e in doc.data["entries"])
-    return FaqTopic(**_common(doc), entries=entries)
-
-
-def _chart(doc: Document) -> Chart:
-    activities = tuple(Activity(id=a["id"], name=a["name"], raci=Raci.from_data(a.get("raci")),
-                                description=a.get("description", "") or "", playbooks=tuple(a.get("playbooks") or ()),
-                                aliases=tuple(a.get("aliases") or ())) for a in doc.data["activities"])
-    return Chart(**_common(doc), activities=activities)
-
-
-_BUILDERS = {"playbook": _playbook, "onboarding": _checklist, "faq": _faq, "chart": _chart}
-
-
-def build_portal(documents: list[Document]) -> Portal:
-    """Turn checked documents into the model; call only when validation found no errors."""
-    collections: dict[str, list] = {kind: [] for kind in _BUILDERS}
-    roles: list[Role] = []
-    glossary: list[GlossaryTerm] = []
-    settings = Settings()
-    for doc in documents:
-        if doc.kind in _BUILDERS:
-            collections[doc.kind].append(_BUILDERS[doc.kind](doc))
-        elif doc.kind == "roles":
-            roles.extend(Role(r["id"], r["name"], r.get("description", "") or "") for r in doc.data["roles"])
-        elif doc.kind == "glossary":
-            glossary.extend(GlossaryTerm(t["id"], t["term"], t["definition"], tuple(t.get("synonyms") or ()))
-                            for t in doc.data["terms"])
-        elif doc.kind == "settings":
-            d = doc.data
-            settings = Settings(
-                review_interval_days=parse_days(d.get("review_interval")) or 180,
-                segments=tuple(Segment(s["id"], s["name"]) for s in d.get("segments") or ()),
-                phases=tuple(Phase(p["id"], p["name"], p.get("description", "") or "") for p in d.get("phases") or ()),
-                codeowners=tuple(sorted((d.get("codeowners") or {}).items())),
-            )
-    by_id = lambda items: tuple(sorted(items, key=lambda x: x.id))  # noqa: E731
-    return Portal(roles=tuple(roles), playbooks=by_id(collections["playbook"]), checklists=by_id(collections["onboarding"]),
-                  faqs=by_id(collections["faq"]), charts=by_id(collections["chart"]),
-                  glossary=by_id(glossary), settings=settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
@@ -12,6 +13,23 @@ PROJECT_OPTION = click.option(
     "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
     help="Portal folder holding mkdocs.yml and content/.")
 
+STRICT_OPTION = click.option(
+    "--strict", is_flag=True, help="Fail on warnings too (placeholder text, the example site_url): for CI.")
+
 FORMAT_OPTION = click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
     help="Output format; auto picks GitHub annotations inside GitHub Actions.")
+
+
+def output_format_option(*choices: str, default: str = "text"):
+    """`--format` for commands whose output tools may read; `--json` stays as a hidden alias of `--format json`."""
+    def decorate(command):
+        @functools.wraps(command)
+        def with_format(*args, json_alias: bool = False, fmt: str = default, **kwargs):
+            return command(*args, fmt="json" if json_alias else fmt, **kwargs)
+
+        with_format = click.option("--json", "json_alias", is_flag=True, hidden=True,
+                                   help="Same as --format json.")(with_format)
+        return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+                            help="Output format: text for people, json for tools.")(with_format)
+    return decorate

@@ -106,7 +106,7 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
 
 def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_app=None) -> None:
     from .build import read_site_config
-    from .cli import build_portal
+    from .pipeline import build_portal
     from .problems import ContentError
 
     site = read_site_config(project)

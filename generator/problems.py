@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 import click
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the content, at a precise place in a file."""
+    """One thing wrong with the content, at a precise place in a file.
+
+    Problems sort by path, line and column, except that a file which could not be
+    read at all comes first: it is the root cause an editor must fix before anything else.
+    """
 
     path: str
     line: int
@@ -21,11 +25,21 @@ class Problem:
     code: str = field(compare=True)
     message: str = field(compare=True)
     hint: str = field(default="", compare=False)
-    severity: str = field(default="error", compare=False)
+    severity: str = field(default="error", compare=False)  # error fails the run; warning and notice only show
+    status: str = field(default="", compare=False)  # a finding's own word for its state (stale's expired, due-soon)
+    unreadable: bool = field(default=False, compare=False)  # the file could not be read, so nothing in it was checked
+
+    def _key(self):
+        # Within an unreadable file, its errors come before the notes about what could not be checked.
+        return (not self.unreadable, self.path, self.unreadable and self.severity != "error", self.line, self.col,
+                self.code, self.message)
+
+    def __lt__(self, other: "Problem") -> bool:
+        return self._key() < other._key()
 
     def text(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}{hint} [{self.code}]"
+        return f"{self.path}:{self.line}:{self.col}: {self.status or self.severity}: {self.message}{hint} [{self.code}]"
 
 
 class ContentError(click.ClickException):
@@ -43,9 +57,16 @@ class ContentError(click.ClickException):
 
 def summarize(problems: list[Problem]) -> str:
     errors = [p for p in problems if p.severity == "error"]
+    warnings = sum(1 for p in problems if p.severity == "warning")
     files = {p.path for p in errors}
+    warned = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
     if not errors:
-        return "no errors"
+        return "no errors" + warned
     noun = "error" if len(errors) == 1 else "errors"
     fnoun = "file" if len(files) == 1 else "files"
-    return f"{len(errors)} {noun} in {len(files)} {fnoun}"
+    return f"{len(errors)} {noun} in {len(files)} {fnoun}{warned}"
+
+
+def failing(problems: list[Problem], strict: bool = False) -> list[Problem]:
+    """The problems that fail a run: errors, and warnings too under --strict (CI)."""
+    return [p for p in problems if p.severity == "error" or (strict and p.severity == "warning")]

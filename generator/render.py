@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -17,8 +17,7 @@ import jinja2
 import yaml
 
 from . import urls
-from .freshness import review_due
-from .model import Portal, Raci
+from .model import Duty, Portal
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 if not PACKAGE_TEMPLATES.is_dir():  # installed from a wheel
@@ -46,6 +45,19 @@ def content_hash(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
+_UNVERSIONED = frozenset({"id", "aliases", "line"})
+
+
+def item_version(item) -> str:
+    """Short stable hash of what a reader sees of a step (not its id, aliases or source line).
+
+    A renamed step keeps its version; an edit to its title, body, owner, RACI, due date,
+    checklist, segments or variants gives a new one. Copied links carry it as `?v=`, and
+    the What's-new history compares it across commits, so both use this one definition.
+    """
+    return content_hash(*(repr(getattr(item, f.name)) for f in fields(item) if f.name not in _UNVERSIONED))
+
+
 def indent(text: str, width: int = 4) -> str:
     pad = " " * width
     return "\n".join(pad + line if line.strip() else "" for line in text.splitlines())
@@ -71,8 +83,10 @@ class Renderer:
     """Renders every page of a portal. Holds the Jinja2 environment and the lookup tables templates use."""
 
     def __init__(self, portal: Portal, templates_dir: Path | None = None, language: str = "en",
-                 site_url: str = ""):
+                 site_url: str = "", changes=None):
         self.portal = portal
+        # The What's-new history (a history.ChangeFeed); None: built without one, and the page says so.
+        self.changes = changes
         self.templates_dir = templates_dir or PACKAGE_TEMPLATES
         self.labels = load_labels(self.templates_dir, language)
         self.language = language
@@ -83,16 +97,13 @@ class Renderer:
                                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.env.filters.update(text=escape_text, attr=escape_attr, indent_md=indent, tojson=lambda v: json.dumps(v, ensure_ascii=False))
         self.env.tests["contains"] = lambda container, value: value in container
-        self.env.globals.update(review_due=lambda doc: review_due(doc, portal.settings))  # freshness.py owns the rule
+        self.env.globals.update(review_due=portal.review_due)
         self.env.globals.update(label=self.label, role_name=self.role_name, hash=content_hash, portal=portal,
                                 segment_name=self.segment_name, phase_name=self.phase_name,
                                 phase_description=self.phase_description, by_phase=self.by_phase)
+        self.env.globals.update(changes=changes, step_versions=self.step_versions, change_line=self.change_line)
 
     # -- lookups templates call -------------------------------------------------
-    @cached_property
-    def _roles(self) -> dict:
-        return {r.id: r for r in self.portal.roles}
-
     @cached_property
     def _segments(self) -> dict:
         return {s.id: s.name for s in self.portal.settings.segments}
@@ -101,7 +112,7 @@ class Renderer:
         return self.labels[key].format(**values)
 
     def role_name(self, role_id: str) -> str:
-        role = self._roles.get(role_id)
+        role = self.portal.roles_by_id.get(role_id)
         return role.name if role else role_id
 
     def segment_name(self, segment_id: str) -> str:
@@ -128,6 +139,22 @@ class Renderer:
         for duty in duties:
             groups.setdefault(duty.group, []).append(duty)
         return sorted(groups.items(), key=lambda kv: (kv[0] == "", order.get(kv[0], len(order)), kv[0]))
+
+    def step_versions(self, source: str, playbook) -> dict:
+        """Each step's current version and past changes ([version before, date, What's-new link]) for csops.js."""
+        found = {}
+        for step in playbook.steps:
+            past = self.changes.step_changes(playbook.id, step.id) if self.changes is not None else ()
+            found[step.id] = {"v": item_version(step),
+                              "changes": [[c.before, c.date, urls.site_href(source, urls.WHATS_NEW_PAGE, c.anchor)]
+                                          for c in past]}
+        return found
+
+    def change_line(self, page: "_PageContext", change) -> str:
+        """A What's-new line for the page, linking to where the change is today."""
+        def href(target):
+            return urls.site_href(page.source, urls.page_source(target.kind, target.doc_id), target.anchor)
+        return change_html(change, self.labels.__getitem__, href, escape_text)
 
     # -- page rendering ---------------------------------------------------------
     def _render(self, template: str, source: str, **context) -> Page:
@@ -157,10 +184,11 @@ class Renderer:
                  self._render("faq_index.md.j2", urls.section_index("faq")),
                  self._render("charts_index.md.j2", urls.section_index("chart")),
                  self._render("roles_index.md.j2", urls.section_index("role")),
-                 self._render("glossary.md.j2", urls.GLOSSARY_PAGE)]
+                 self._render("glossary.md.j2", urls.GLOSSARY_PAGE),
+                 self._render("whats_new.md.j2", urls.WHATS_NEW_PAGE, feed=self.changes)]
         for phase in portal.phases:
             pages.append(self._render("phase.md.j2", urls.page_source("phase", phase), phase=phase,
-                                      playbooks=[p for p in portal.playbooks if p.phase == phase]))
+                                      playbooks=portal.playbooks_in_phase(phase)))
         for playbook in portal.playbooks:
             pages.append(self._render("playbook.md.j2", urls.page_source("playbook", playbook.id), doc=playbook))
         for checklist in portal.checklists:
@@ -169,11 +197,45 @@ class Renderer:
             pages.append(self._render("faq.md.j2", urls.page_source("faq", topic.id), doc=topic))
         for chart in portal.charts:
             pages.append(self._render("chart.md.j2", urls.page_source("chart", chart.id), doc=chart,
-                                      chart_roles=_chart_roles(portal, chart)))
+                                      chart_roles=portal.chart_roles(chart)))
         for role in portal.roles:
             pages.append(self._render("role.md.j2", urls.page_source("role", role.id), role=role,
-                                      duties=role_duties(portal, role.id)))
+                                      duties=portal.role_duties(role.id)))
         return sorted(pages, key=lambda p: p.source)
+
+
+def change_html(change, label, href, escape) -> str:
+    """One What's-new line as inline HTML: the page and the Atom feed say the same words.
+
+    `label(key)` gives the UI text, `href(target)` the link to where the change is today,
+    `escape` makes text safe where the line goes (Markdown on the page, HTML in the feed).
+    """
+    noun = label(f"noun_{change.kind}" if change.noun == "page" else f"noun_{change.noun}")
+    title = escape(change.title)
+    page_link = href(replace(change.target, anchor="")) if change.target is not None else ""
+    if change.target is not None and change.action != "removed":  # a removed item's page is still linked
+        title = f'<a href="{escape_attr(href(change.target))}">{title}</a>'
+
+    page_title = escape(change.page_title)
+    if page_link and change.noun != "page":
+        page_title = f'<a href="{escape_attr(page_link)}">{page_title}</a>'
+    pattern = label("change_page" if change.noun == "page" else "change_item")
+    # Labels are text too: escape them around the placeholders, then put the (escaped) pieces in.
+    pieces = {"noun": escape(noun), "title": title, "page": page_title}
+    line = _fill(pattern, pieces, escape)
+    if change.old_id and change.action == "renamed":
+        line += _fill(label("change_formerly"), {"id": f"<code>{escape_attr(change.old_id)}</code>"}, escape)
+    if change.fields and change.action != "removed":
+        names = ", ".join(f"<code>{escape_attr(name)}</code>" for name in change.fields)
+        line += _fill(label("change_fields"), {"fields": names}, escape)
+    action = escape(label(f"change_{change.action}"))
+    return f'<span class="csops-change csops-change-{change.action}">{action}</span> {line}'
+
+
+def _fill(pattern: str, pieces: dict[str, str], escape) -> str:
+    """'{noun} {title} in {page}' with the label's own words escaped and the pieces (already safe) put in."""
+    parts = re.split(r"\{(\w+)\}", pattern)  # odd positions are placeholder names
+    return "".join(pieces.get(part, "") if index % 2 else escape(part) for index, part in enumerate(parts))
 
 
 class _PageContext:
@@ -187,6 +249,8 @@ class _PageContext:
     def link(self, kind: str, doc_id: str = "", anchor: str = "") -> str:
         if kind == "home":
             target = urls.HOME_PAGE
+        elif kind == "whats_new":
+            target = urls.WHATS_NEW_PAGE
         elif kind == "glossary":
             target = urls.GLOSSARY_PAGE
         elif not doc_id:
@@ -228,47 +292,18 @@ class _PageContext:
     def raci_badge(self, letters: str) -> str:
         return " ".join(f'<span class="csops-raci csops-raci-{letter.lower()}">{letter}</span>' for letter in letters)
 
+    def whats_new_href(self) -> str:
+        """The What's-new page's final URL from this page (raw HTML and data attributes)."""
+        return urls.site_href(self.source, urls.WHATS_NEW_PAGE)
+
+    def feed_href(self) -> str:
+        """The What's-new Atom feed, relative to this page (it sits at the site root)."""
+        return "../" * self.url.count("/") + urls.FEED_FILE
+
     def absolute(self, anchor: str = "") -> str:
         return urls.absolute_url(self.renderer.site_url, self.url) + (f"#{anchor}" if anchor else "")
 
 
-def _chart_roles(portal: Portal, chart) -> list[str]:
-    """Roles that appear in a chart, in role-catalog order."""
-    used = {role for activity in chart.activities for role in activity.raci.roles}
-    return [r.id for r in portal.roles if r.id in used]
-
-
-@dataclass(frozen=True)
-class Duty:
-    """One thing a role holds a RACI letter for: a chart activity or a playbook step."""
-
-    letters: str
-    kind: str  # "chart" or "playbook"
-    doc_id: str
-    doc_title: str
-    anchor: str
-    name: str
-    group: str  # chart title, or playbook phase
-
-
-def role_duties(portal: Portal, role_id: str) -> list[Duty]:
-    """Everything a role is R/A/C/I for, across charts and playbook steps (owner counts as R)."""
-    duties = []
-    for chart in portal.charts:
-        for activity in chart.activities:
-            letters = activity.raci.letters_for(role_id)
-            if letters:
-                duties.append(Duty(letters, "chart", chart.id, chart.title, activity.id, activity.name, chart.title))
-    for playbook in portal.playbooks:
-        for step in playbook.steps:
-            raci = step.raci if step.raci else Raci(R=(step.owner,) if step.owner else ())
-            letters = raci.letters_for(role_id)
-            if not letters and step.owner == role_id:
-                letters = "R"
-            if letters:
-                duties.append(Duty(letters, "playbook", playbook.id, playbook.title, step.id, step.title, playbook.phase))
-    return duties
-
-
-def render_pages(portal: Portal, templates_dir: Path | None = None, language: str = "en", site_url: str = "") -> list[Page]:
-    return Renderer(portal, templates_dir, language, site_url).render_pages()
+def render_pages(portal: Portal, templates_dir: Path | None = None, language: str = "en", site_url: str = "",
+                 changes=None) -> list[Page]:
+    return Renderer(portal, templates_dir, language, site_url, changes).render_pages()

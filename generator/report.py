@@ -24,13 +24,18 @@ def github_escape(value: str, is_property: bool = False) -> str:
     return value
 
 
-def format_problems(problems: list[Problem], fmt: str) -> str:
-    problems = sorted(problems)
+def format_problems(problems: list[Problem], fmt: str, summary: str | None = None, keep_order: bool = False) -> str:
+    """Problems as text, GitHub annotations or JSON, then a summary line (by default: errors in files).
+
+    Problems come sorted by path, line and column unless `keep_order` (stale lists most overdue first).
+    """
+    problems = list(problems) if keep_order else sorted(problems)
+    summary = summarize(problems) if summary is None else summary
     fmt = resolve_format(fmt)
     if fmt == "json":
         payload = {"problems": [{"path": p.path, "line": p.line, "col": p.col, "severity": p.severity, "code": p.code,
                                  "message": p.message, "hint": p.hint} for p in problems],
-                   "summary": summarize(problems)}
+                   "summary": summary}
         return json.dumps(payload, ensure_ascii=False, indent=2)
     if fmt == "github":
         lines = []
@@ -38,6 +43,6 @@ def format_problems(problems: list[Problem], fmt: str) -> str:
             message = p.message + (f" ({p.hint})" if p.hint else "") + f" [{p.code}]"
             lines.append(f"::{p.severity} file={github_escape(p.path, True)},line={p.line},col={p.col},"
                          f"title={github_escape(p.code, True)}::{github_escape(message)}")
-        lines.append(summarize(problems))
+        lines.append(summary)
         return "\n".join(lines)
-    return "\n".join([p.text() for p in problems] + [summarize(problems)])
+    return "\n".join([p.text() for p in problems] + [summary])

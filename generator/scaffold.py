@@ -13,11 +13,10 @@ from pathlib import Path
 
 import click
 
-from .loader import FOLDER_KINDS, load_content
-from .schema import SLUG, SLUG_HINT
+from .kinds import KINDS_BY_CLI_WORD
+from .loader import load_content
+from .schema import MAX_ID_LENGTH, SLUG, SLUG_HINT
 
-# CLI word -> content kind
-KINDS = {"playbook": "playbook", "checklist": "onboarding", "faq": "faq", "chart": "chart"}
 
 _HEADER = """\
 {modeline}# {what}. The contract for every field: docs/content-model.md
@@ -89,6 +88,14 @@ activities:   # required: one row per duty
 """,
 }
 
+# The sample text above that only makes sense as a prompt: left in a published page, it is a warning.
+PLACEHOLDERS = frozenset({
+    "Say in one or two sentences what this page is for.", "Describe the event or date that starts this playbook.",
+    "Describe the outcome this playbook exists for.", "Describe the first step", "Explain what to do, and why.",
+    "Replace with the first thing to check", "What the first week is for.", "Write the question as people ask it?",
+    "Write the answer.", "Describe the duty", "What the duty covers.",
+})
+
 _WHAT = {"playbook": "A playbook: a standard procedure with ordered steps",
          "onboarding": "An onboarding checklist for new team members",
          "faq": "A FAQ topic: questions and answers", "chart": "A role-division (RACI) chart"}
@@ -98,11 +105,13 @@ class ScaffoldError(click.ClickException):
     """The file cannot be created (bad id, taken id, no roles)."""
 
 
-def _role_ids(project: Path) -> list[str]:
+def _catalog_ids(project: Path, kind: str, field_name: str) -> list[str]:
+    """Ids listed in a catalog file (roles.yml's roles, settings.yml's phases), in file order."""
     documents, _ = load_content(project)
     for doc in documents:
-        if doc.kind == "roles" and isinstance(doc.data, dict):
-            return [r["id"] for r in doc.data.get("roles") or [] if isinstance(r, dict) and isinstance(r.get("id"), str)]
+        if doc.kind == kind and isinstance(doc.data, dict):
+            entries = doc.data.get(field_name) or []
+            return [e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)]
     return []
 
 
@@ -120,33 +129,39 @@ def _pick(roles: list[str], preferred: tuple[str, ...]) -> str:
     return next((r for r in preferred if r in roles), roles[0])
 
 
-def scaffold_text(kind: str, doc_id: str, title: str, roles: list[str], today: dt.date, modeline: str = "") -> str:
+def scaffold_text(kind: str, doc_id: str, title: str, roles: list[str], today: dt.date, modeline: str = "",
+                  phase: str = "operations") -> str:
     from .urls import page_source, page_url
 
     owner = _pick(roles, ("cs-ops", "enablement", "cs-lead"))
     values = {"title": json.dumps(title, ensure_ascii=False), "summary": "Say in one or two sentences what this page is for.",
               "owner": owner, "today": today.isoformat(), "r": _pick(roles, ("csm",)), "a": _pick(roles, ("cs-lead",)),
-              "phase": "operations"}
+              "phase": phase}
     header = _HEADER.format(modeline=modeline, what=_WHAT[kind], url=page_url(page_source(kind, doc_id)))
     return header + _COMMON.format(**values) + BODIES[kind].format(**values)
 
 
 def scaffold(project: Path, cli_kind: str, doc_id: str, title: str | None = None, today: dt.date | None = None) -> Path:
     """Write content/<folder>/<id>.yml; refuses bad or taken ids and never overwrites."""
-    kind = KINDS[cli_kind]
+    content_kind = KINDS_BY_CLI_WORD[cli_kind]
+    kind = content_kind.name
     if not re.match(SLUG, doc_id):
         raise ScaffoldError(f"'{doc_id}' is not a valid id: {SLUG_HINT}")
-    target = project / "content" / FOLDER_KINDS[kind] / f"{doc_id}.yml"
+    if len(doc_id) > MAX_ID_LENGTH:
+        raise ScaffoldError(f"'{doc_id[:40]}…' is {len(doc_id)} characters; ids are at most {MAX_ID_LENGTH} (they become URLs)")
+    target = project / "content" / content_kind.folder / f"{doc_id}.yml"
     if target.exists():
         raise ScaffoldError(f"{target.relative_to(project).as_posix()} already exists; pick another id")
     if doc_id in _taken_ids(project, kind):
         raise ScaffoldError(f"{cli_kind} id '{doc_id}' is already used (as an id or alias); pick another id")
-    roles = _role_ids(project)
+    roles = _catalog_ids(project, "roles", "roles")
+    # settings.yml's phases, when it lists any, are the only valid ones: start with the first.
+    phase = next(iter(_catalog_ids(project, "settings", "phases")), "operations")
     if not roles:
         raise ScaffoldError("content/roles.yml defines no roles yet; add at least one role first")
     schema = project / "schemas" / f"{kind}.schema.json"
     modeline = "# yaml-language-server: $schema=../../schemas/%s.schema.json\n" % kind if schema.is_file() else ""
     title = title or doc_id.replace("-", " ").capitalize()
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(scaffold_text(kind, doc_id, title, roles, today or dt.date.today(), modeline), encoding="utf-8")
+    target.write_text(scaffold_text(kind, doc_id, title, roles, today or dt.date.today(), modeline, phase), encoding="utf-8")
     return target

@@ -13,13 +13,18 @@ from pathlib import Path
 import fastjsonschema
 from jsonschema import Draft202012Validator
 
-from .loader import Document, LocDict, LocList
+from .durations import DUE_PATTERN, INTERVAL_PATTERN
+from .loader import Document
+from .located_yaml import LocDict, LocList
 from .problems import Problem
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'renewal-runway'"
-DUE = r"^T[+-][0-9]+[dw]$"
-INTERVAL = r"^[0-9]+[dw]$"
+# Ids become file and folder names (playbooks/<id>/index.html); 64 stays far below every file system's
+# 255-byte name limit, so a long id is a validation error instead of a crash in the middle of a build.
+MAX_ID_LENGTH = 64
+DUE = DUE_PATTERN
+INTERVAL = INTERVAL_PATTERN
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
@@ -35,13 +40,18 @@ def _list_of(item: dict, description: str) -> dict:
     return {"type": "array", "items": item, "description": description}
 
 
-_ID = {"type": "string", "pattern": SLUG, "description": "Stable id (lowercase slug); makes the URL or #anchor."}
-_ROLE = {"type": "string", "pattern": SLUG, "description": "A role id from content/roles.yml."}
+def _slug(description: str) -> dict:
+    return {"type": "string", "pattern": SLUG, "maxLength": MAX_ID_LENGTH, "description": description}
+
+
+_SLUG_NAME = {"pattern": SLUG, "maxLength": MAX_ID_LENGTH}
+_ID = _slug("Stable id (lowercase slug); makes the URL or #anchor.")
+_ROLE = _slug("A role id from content/roles.yml.")
 _ROLES = {"oneOf": [_ROLE, {"type": "array", "items": _ROLE, "minItems": 1}],
           "description": "A role id or a list of role ids."}
-_ALIASES = _list_of({"type": "string", "pattern": SLUG}, "Former ids, so links made before a rename keep working.")
+_ALIASES = _list_of(_slug("A former id."), "Former ids, so links made before a rename keep working.")
 _TAGS = _list_of({"type": "string", "minLength": 1}, "Free tags for search and filtering.")
-_SEGMENTS = _list_of({"type": "string", "pattern": SLUG}, "Segment ids (content/settings.yml) this applies to; default: all.")
+_SEGMENTS = _list_of(_slug("A segment id."), "Segment ids (content/settings.yml) this applies to; default: all.")
 _DUE = {"type": "string", "pattern": DUE, "description": "Offset from due_anchor: T-90d, T+2w."}
 _REVIEWED = {"type": "string", "pattern": DATE, "description": "Date of the last content review, YYYY-MM-DD."}
 _INTERVAL = {"type": "string", "pattern": INTERVAL, "description": "Review interval such as 90d or 26w."}
@@ -76,18 +86,18 @@ STEP = _object({
     "checklist": _list_of({"type": "string", "minLength": 1}, "Things to tick off in this step."),
     "due": _DUE, "segments": _SEGMENTS,
     "variants": {"type": "object", "description": "Per-segment guidance shown as tabs: segment id -> Markdown.",
-                 "propertyNames": {"pattern": SLUG}, "additionalProperties": {"type": "string"}},
+                 "propertyNames": _SLUG_NAME, "additionalProperties": {"type": "string"}},
     "aliases": _ALIASES,
 }, ["id", "title"], "One step of a playbook.")
 
 PLAYBOOK = _object(_DOC_COMMON | {
-    "phase": {"type": "string", "pattern": SLUG, "description": "Lifecycle phase: onboarding, adoption, renewal, expansion, risk, advocacy, …"},
+    "phase": _slug("Lifecycle phase: onboarding, adoption, renewal, expansion, risk, advocacy, …"),
     "tags": _TAGS,
     "trigger": _markdown("When to run this playbook"),
     "goal": _markdown("What success looks like"),
     "kpis": _list_of({"type": "string", "minLength": 1}, "Measures that tell whether the playbook works."),
     "due_anchor": _text("What T means in step due offsets, e.g. 'contract end date'."),
-    "related": _list_of({"type": "string", "pattern": SLUG}, "Ids of related playbooks."),
+    "related": _list_of(_slug("A playbook id."), "Ids of related playbooks."),
     "steps": {"type": "array", "items": STEP, "minItems": 1, "description": "The procedure, in order."},
 }, ["title", "steps"], "A playbook: a standard procedure with steps.")
 
@@ -120,7 +130,7 @@ FAQ = _object(_DOC_COMMON | {
 
 ACTIVITY = _object({
     "id": _ID, "name": _text("The duty or activity."), "description": _markdown("What the activity covers"),
-    "raci": _RACI, "playbooks": _list_of({"type": "string", "pattern": SLUG}, "Playbook ids that carry out this activity."),
+    "raci": _RACI, "playbooks": _list_of(_slug("A playbook id."), "Playbook ids that carry out this activity."),
     "aliases": _ALIASES,
 }, ["id", "name", "raci"], "One row of a role-division chart.")
 
@@ -140,7 +150,7 @@ SETTINGS = _object({
     "phases": {"type": "array", "description": "The playbook phases in lifecycle order; once listed, a playbook's phase must be one of them.",
                "items": _object({"id": _ID, "name": _text("Phase name shown in navigation and pages."),
                                  "description": _markdown("What happens in this phase")}, ["id", "name"])},
-    "codeowners": {"type": "object", "propertyNames": {"pattern": SLUG}, "additionalProperties": {"type": "string"},
+    "codeowners": {"type": "object", "propertyNames": _SLUG_NAME, "additionalProperties": {"type": "string"},
                    "description": "Role id -> team handle for CODEOWNERS."},
 }, [], "Portal-wide content settings.")
 
@@ -171,6 +181,12 @@ def export_schemas(out_dir: Path) -> list[Path]:
         target.write_text(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
         written.append(target)
     return written
+
+
+def shown(value, limit: int = 40) -> str:
+    """A value as a message quotes it: a 5,000-character id must not become a 5,000-character line."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _locate(data, path) -> tuple[int, int]:
@@ -214,19 +230,22 @@ def _problem_for(error, document: Document) -> list[Problem]:
             k_line, k_col = error.instance.where_key(extra) if isinstance(error.instance, LocDict) else (line, col)
             close = difflib.get_close_matches(str(extra), allowed, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(allowed)
-            problems.append(Problem(document.path, k_line, k_col, "unknown-field", f"unknown field '{extra}'", hint))
+            problems.append(Problem(document.path, k_line, k_col, "unknown-field", f"unknown field '{shown(extra)}'", hint))
         return problems
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return [Problem(document.path, line, col, "missing-field", f"missing required field '{missing}'"
                         + (f" in {where}" if path else ""), f"add '{missing}:'")]
+    if kind == "maxLength" and error.schema.get("pattern") == SLUG:
+        return [Problem(document.path, line, col, "invalid-id", f"'{shown(error.instance)}' is too long for an id in {where}: "
+                        f"{len(error.instance)} characters", f"shorten it to at most {MAX_ID_LENGTH} characters")]
     if kind == "pattern":
         pattern = error.schema.get("pattern", "")
         if pattern == SLUG:
-            return [Problem(document.path, line, col, "invalid-id", f"'{error.instance}' is not a valid id in {where}", SLUG_HINT)]
+            return [Problem(document.path, line, col, "invalid-id", f"'{shown(error.instance)}' is not a valid id in {where}", SLUG_HINT)]
         examples = {DUE: "write offsets like T-90d or T+2w", INTERVAL: "write intervals like 90d or 26w",
                     DATE: "write dates as YYYY-MM-DD"}
-        return [Problem(document.path, line, col, "invalid-value", f"'{error.instance}' is not valid for {field_name}",
+        return [Problem(document.path, line, col, "invalid-value", f"'{shown(error.instance)}' is not valid for {field_name}",
                         examples.get(pattern, f"must match {pattern}"))]
     if kind == "oneOf":
         if error.instance == []:
@@ -240,7 +259,7 @@ def _problem_for(error, document: Document) -> list[Problem]:
                         "quote text that YAML reads as a number, date or true/false" if expected == "string" else "")]
     if kind in ("minItems", "minLength"):
         return [Problem(document.path, line, col, "empty-value", f"{field_name} must not be empty")]
-    return [Problem(document.path, line, col, "invalid-value", f"{where}: {error.message}")]
+    return [Problem(document.path, line, col, "invalid-value", f"{where}: {shown(error.message, 120)}")]
 
 
 def check_shape(document: Document) -> list[Problem]:

@@ -18,8 +18,9 @@ from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .index import (FacetTable, QueryBuilder, TermScores, filtered_query, match_all, mixed_analyzer, open_index,
-                    live_index_dir, read_facets, read_meta, search_counting, term_spans, terms_query, top_scored)
+from .index import live_index_dir, open_index, read_meta
+from .search_analysis import FacetTable, mixed_analyzer, read_facets, term_spans
+from .search_ranking import QueryBuilder, TermScores, filtered_query, match_all, search_counting, terms_query, top_scored
 from .urls import absolute_url
 
 MAX_QUERY_CHARS = 500

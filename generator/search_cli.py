@@ -8,11 +8,19 @@ from pathlib import Path
 
 import click
 
-from .options import PROJECT_OPTION
-from .search import IndexMissing, QueryError, Searcher, report_searches
+from .options import PROJECT_OPTION, output_format_option
 
 
-def _run(searcher: Searcher, query: str, **filters):
+def _searcher(project: Path):
+    # Imported when a search command runs: the rest of the CLI never loads Whoosh.
+    from .search import Searcher
+
+    return Searcher(project)
+
+
+def _run(searcher, query: str, **filters):
+    from .search import IndexMissing, QueryError
+
     try:
         return searcher.search(query, **filters)
     except (QueryError, IndexMissing) as error:
@@ -36,14 +44,14 @@ def _terminal(snippet_html: str) -> str:
 @click.option("--phase", default="", help="Only this customer-lifecycle phase, e.g. renewal.")
 @click.option("--tag", default="", help="Only items with this tag.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="How many hits to show.")
-@click.option("--json", "as_json", is_flag=True, help="Print hits, facets and suggestions as JSON.")
-def search(query, project: Path, kind: str, role: str, phase: str, tag: str, limit: int, as_json: bool):
+@output_format_option("text", "json")
+def search(query, project: Path, kind: str, role: str, phase: str, tag: str, limit: int, fmt: str):
     """Search the built portal; hits deep-link to the step or entry. Field syntax works: role:csm renewal.
 
     Exits 1 when nothing matches (like grep), after printing suggestions.
     """
-    result = _run(Searcher(project), " ".join(query), kind=kind, role=role, phase=phase, tag=tag, limit=limit)
-    if as_json:
+    result = _run(_searcher(project), " ".join(query), kind=kind, role=role, phase=phase, tag=tag, limit=limit)
+    if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
     if result.did_you_mean:
@@ -65,10 +73,12 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
 @click.command()
 @click.argument("query", nargs=-1, required=True)
 @PROJECT_OPTION
-def link(query, project: Path):
+@output_format_option("text", "json")
+def link(query, project: Path, fmt: str):
     """Print only the best matching URL, for pasting into a ticket (a typo is corrected if that finds one)."""
-    searcher = Searcher(project)
-    result = _run(searcher, " ".join(query), limit=1)
+    searcher = _searcher(project)
+    asked = " ".join(query)
+    result = _run(searcher, asked, limit=1)
     if not result.hits and result.did_you_mean:
         click.echo(f"(no hits for {result.query!r}; showing {result.did_you_mean!r})", err=True)
         result = _run(searcher, result.did_you_mean, limit=1)
@@ -77,7 +87,12 @@ def link(query, project: Path):
         if result.did_you_mean:
             message += f"; did you mean: {result.did_you_mean}"
         raise click.ClickException(message)
-    click.echo(result.hits[0].url)
+    hit = result.hits[0]
+    if fmt == "json":
+        click.echo(json.dumps({"query": asked, "searched": result.query, "url": hit.url, "title": hit.title,
+                               "kind": hit.kind}, ensure_ascii=False, indent=2))
+        return
+    click.echo(hit.url)
 
 
 @click.group()
@@ -88,11 +103,13 @@ def report():
 @report.command("searches")
 @PROJECT_OPTION
 @click.option("--top", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many queries per list.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def report_searches_command(project: Path, top: int, as_json: bool):
+@output_format_option("text", "json")
+def report_searches_command(project: Path, top: int, fmt: str):
     """Top zero-result and low-click queries from the search API's log: which FAQ or playbook to write next."""
+    from .search import report_searches
+
     data = report_searches(project, top=top)
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps({"searches": data.searches,
                                "zero_results": [{"query": q, "count": n} for q, n in data.zero_results],
                                "low_click": [{"query": q, "searches": n, "clicks": c} for q, n, c in data.low_click]},

@@ -11,27 +11,29 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass
 
+from .kinds import PAGE_FOLDERS, REF_SCHEMES
 from .model import Portal
 
-# kind -> folder of its pages in the generated docs and the site
-KIND_FOLDERS = {"playbook": "playbooks", "onboarding": "onboarding", "faq": "faq", "chart": "charts",
-                "role": "roles", "phase": "phases"}
-REF_SCHEMES = ("playbook", "onboarding", "faq", "chart", "role", "glossary")
-REF_PATTERN = re.compile(r"^(?P<scheme>playbook|onboarding|faq|chart|role|glossary):(?P<id>[^#\s)]*)(?:#(?P<anchor>[^\s)]*))?$")
-# A Markdown link or image target using one of our schemes: [text](scheme:id#anchor "title")
-MARKDOWN_REF = re.compile(r"(?<=\]\()(?P<ref>(?:playbook|onboarding|faq|chart|role|glossary):[^\s)]*)")
+_SCHEMES = "|".join(REF_SCHEMES)
+REF_PATTERN = re.compile(rf"^(?P<scheme>{_SCHEMES}):(?P<id>[^#\s)]*)(?:#(?P<anchor>[^\s)]*))?$")
+# A Markdown link or image target using one of our schemes, inline, [text](scheme:id#anchor "title"),
+# or in a reference definition line, [label]: scheme:id "title", so that [text][label] is checked and resolved too.
+MARKDOWN_REF = re.compile(rf"(?:(?<=\]\()|^ {{0,3}}\[[^\]\n]+\]:[ \t]*<?)"
+                          rf"(?P<ref>(?:{_SCHEMES}):[^\s)>]*)", re.MULTILINE)
 
 HOME_PAGE = "index.md"
 GLOSSARY_PAGE = "glossary.md"
+WHATS_NEW_PAGE = "whats-new.md"
+FEED_FILE = "feed.xml"  # the What's-new Atom feed, next to the home page
 
 
 def page_source(kind: str, doc_id: str) -> str:
     """Path of a generated Markdown page, relative to the docs folder."""
-    return f"{KIND_FOLDERS[kind]}/{doc_id}.md"
+    return f"{PAGE_FOLDERS[kind]}/{doc_id}.md"
 
 
 def section_index(kind: str) -> str:
-    return f"{KIND_FOLDERS[kind]}/index.md"
+    return f"{PAGE_FOLDERS[kind]}/index.md"
 
 
 def page_url(source: str) -> str:
@@ -96,9 +98,9 @@ def resolve_refs(markdown: str, from_source: str) -> str:
     def replace(match: re.Match) -> str:
         ref = parse_ref(match["ref"])
         if ref is None:
-            return match["ref"]
+            return match[0]
         page, anchor = ref_target(ref)
-        return relative_link(from_source, page, anchor)
+        return match[0][: match.start("ref") - match.start()] + relative_link(from_source, page, anchor)
 
     return MARKDOWN_REF.sub(replace, markdown)
 

@@ -1,4 +1,4 @@
-"""Run every check over loaded content and hand back either the model or all the problems.
+"""Run every check over loaded documents: shape first, then the cross-file rules; Problems out.
 
 Shape checks run first; cross-file rules run on every document whose shape
 is sound, so one run reports everything an Ops editor needs to fix.
@@ -7,15 +7,14 @@ is sound, so one run reports everything an Ops editor needs to fix.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from .loader import Document, LocDict, load_content
-from .model import Portal, build_portal
-from .problems import ContentError, Problem
-from .rules import build_catalog, ids, raci, references
+from .loader import Document
+from .located_yaml import LocDict
+from .problems import Problem
+from .rules import build_catalog, ids, placeholders, raci, references
 from .schema import check_shape
 
-RULES = (ids.check, references.check, raci.check)
+RULES = (ids.check, references.check, raci.check, placeholders.check)
 
 
 def _check_dates(doc: Document) -> list[Problem]:
@@ -30,30 +29,20 @@ def _check_dates(doc: Document) -> list[Problem]:
     return []
 
 
-def check_documents(documents: list[Document]) -> list[Problem]:
-    """All shape and rule problems of the given documents, sorted."""
+def check_document_shape(doc: Document) -> list[Problem]:
+    """What is wrong with one file on its own; a file with an error here cannot be modelled."""
+    return check_shape(doc) + _check_dates(doc)
+
+
+def check_documents(documents: list[Document], unreadable: tuple[str, ...] = ()) -> list[Problem]:
+    """All shape and rule problems of the given documents, sorted; `unreadable` files' ids are not called unknown."""
     problems: list[Problem] = []
     sound = []
     for doc in documents:
-        shape = check_shape(doc) + _check_dates(doc)
-        problems.extend(shape)
+        problems.extend(check_document_shape(doc))
         if isinstance(doc.data, LocDict):
             sound.append(doc)
-    catalog = build_catalog(sound)
+    catalog = build_catalog(sound, unreadable)
     for rule in RULES:
         problems.extend(rule(sound, catalog))
     return sorted(set(problems))
-
-
-def check_project(project: Path) -> tuple[list[Document], list[Problem]]:
-    documents, problems = load_content(project)
-    return documents, sorted(set(problems + check_documents(documents)))
-
-
-def load_portal(project: Path) -> Portal:
-    """Load, check and model a project's content; raises ContentError listing every problem."""
-    documents, problems = check_project(project)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise ContentError(problems)
-    return build_portal(documents)

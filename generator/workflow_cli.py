@@ -1,4 +1,4 @@
-"""Click wiring of the pull-request workflow commands: urls, new, diff, stale, codeowners.
+"""Click wiring of the pull-request workflow commands: urls, new, mv, diff, stale, codeowners.
 
 Kept apart from cli.py so the core build/serve wiring stays short; each
 command parses options, calls one module, and picks the exit code.
@@ -7,27 +7,54 @@ command parses options, calls one module, and picks the exit code.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
 import click
 
-from .options import FORMAT_OPTION, PROJECT_OPTION
+from .kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD
+from .options import FORMAT_OPTION, PROJECT_OPTION, output_format_option
+
+
+class IntervalType(click.ParamType):
+    """A number of days written as content writes them: 30d or 4w; anything else is a usage error."""
+
+    name = "interval"
+
+    def convert(self, value, param, ctx):
+        from .durations import parse_days
+
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_days(value) or 0
+        except ValueError:
+            self.fail(f"'{value}' is not an interval; write e.g. 30d or 4w", param, ctx)
+
+
+INTERVAL = IntervalType()
 
 
 @click.command()
 @PROJECT_OPTION
 @click.option("--update", is_flag=True, help="Rewrite content/published-urls.txt after an intended change.")
 @click.option("--check", is_flag=True, help="Exit 1 when the manifest is not up to date (for CI).")
-def urls(project: Path, update: bool, check: bool):
+@output_format_option("text", "json")
+def urls(project: Path, update: bool, check: bool, fmt: str):
     """List published URLs; --update records them in content/published-urls.txt, --check verifies it."""
     from .manifest import MANIFEST, check_manifest, stale_entries, updated_manifest, write_manifest
     from .problems import ContentError
-    from .validate import load_portal
+    from .pipeline import load_portal
 
+    if update and check:
+        raise click.UsageError("--update rewrites the manifest and --check verifies it: use one of them")
     portal = load_portal(project)
     if update:
         added, removed = write_manifest(project, portal)
+        if fmt == "json":
+            click.echo(json.dumps({"manifest": MANIFEST, "added": added, "removed": removed}, indent=2))
+            return
         for url in added:
             click.echo(f"+ {url}")
         for url in removed:
@@ -36,9 +63,14 @@ def urls(project: Path, update: bool, check: bool):
         return
     if check:
         vanished = check_manifest(project, portal)
-        if vanished:
+        if vanished and fmt != "json":
             raise ContentError(vanished)
         missing, dropped = stale_entries(project, portal)
+        if fmt == "json":
+            click.echo(json.dumps({"manifest": MANIFEST, "up_to_date": not (vanished or missing or dropped),
+                                   "vanished": [p.message for p in vanished], "not_recorded": missing,
+                                   "no_longer_published": dropped}, ensure_ascii=False, indent=2))
+            sys.exit(1 if vanished or missing or dropped else 0)
         if missing or dropped:
             for url in missing:
                 click.echo(f"not recorded: {url}")
@@ -49,13 +81,17 @@ def urls(project: Path, update: bool, check: bool):
             sys.exit(1)
         click.echo(f"{MANIFEST} is up to date")
         return
-    for url in updated_manifest(project, portal):
+    listed = updated_manifest(project, portal)
+    if fmt == "json":
+        click.echo(json.dumps({"urls": listed}, indent=2))
+        return
+    for url in listed:
         click.echo(url)
 
 
 @click.command()
 @PROJECT_OPTION
-@click.argument("kind", type=click.Choice(["playbook", "checklist", "faq", "chart"]))
+@click.argument("kind", type=click.Choice(list(KINDS_BY_CLI_WORD)))
 @click.argument("doc_id", metavar="ID")
 @click.option("--title", help="Title of the new document (default: from the id).")
 def new(project: Path, kind: str, doc_id: str, title: str | None):
@@ -68,14 +104,45 @@ def new(project: Path, kind: str, doc_id: str, title: str | None):
 
 @click.command()
 @PROJECT_OPTION
+@click.argument("kind", type=click.Choice(list(KINDS_BY_CLI_WORD) + list(ITEMS_BY_CLI_WORD)))
+@click.argument("ids", nargs=-1, metavar="[DOCUMENT] OLD NEW")
+@click.option("--dry-run", is_flag=True, help="Print what would change, and change nothing.")
+def mv(project: Path, kind: str, ids: tuple[str, ...], dry_run: bool):
+    """Rename a document (playbook OLD NEW) or an item in one (step PLAYBOOK OLD NEW): rewrites every reference,
+    records OLD as an alias so old links keep working, and adds the new URLs to content/published-urls.txt."""
+    from .rename import apply_plan, plan_rename
+
+    if kind in ITEMS_BY_CLI_WORD:
+        document = ITEMS_BY_CLI_WORD[kind][0].cli_word.upper()
+        expected = f"{document} OLD NEW"
+    else:
+        expected = "OLD NEW"
+    if len(ids) != len(expected.split()):
+        raise click.UsageError(f"`csops mv {kind}` takes {expected}, e.g. "
+                               + ("csops mv step qbr prep internal-prep" if kind in ITEMS_BY_CLI_WORD
+                                  else f"csops mv {kind} old-id new-id"))
+    plan = plan_rename(project, kind, ids)
+    for line in plan.lines():
+        click.echo(line)
+    if dry_run:
+        click.echo(f"dry run: would rename {plan.subject} to '{plan.new}' ({plan.summary()}); nothing changed")
+        return
+    apply_plan(project, plan)
+    click.echo(f"renamed {plan.subject} to '{plan.new}': {plan.summary()} rewritten; the old id is an alias, so old links "
+               "keep working")
+
+
+@click.command()
+@PROJECT_OPTION
 @click.argument("base")
 @click.argument("head", required=False)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary to this file.")
-def diff(project: Path, base: str, head: str | None, output: Path | None):
+@output_format_option("markdown", "json", default="markdown")
+def diff(project: Path, base: str, head: str | None, output: Path | None, fmt: str):
     """Summarise content changes between git revisions BASE and HEAD (default: the working tree) as Markdown for a PR."""
     from .diff import diff_revisions
 
-    text = diff_revisions(project, base, head)
+    text = diff_revisions(project, base, head, fmt)
     click.echo(text, nl=False)
     if output:
         output.write_text(text, encoding="utf-8")
@@ -85,15 +152,22 @@ def diff(project: Path, base: str, head: str | None, output: Path | None):
 @PROJECT_OPTION
 @FORMAT_OPTION
 @click.option("--fail-on-expired", is_flag=True, help="Exit 1 when any content is past its review date (a merge gate).")
-@click.option("--within", default="30d", show_default=True, help="Also list content due for review within this interval.")
+@click.option("--within", default="30d", show_default=True, type=INTERVAL,
+              help="Also list content due for review within this interval (e.g. 30d, 4w).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date (YYYY-MM-DD).")
 def stale(project: Path, fmt: str, fail_on_expired: bool, within: str, today):
     """List content past (or near) its review date: reviewed + review_interval."""
-    from .freshness import assess_project, format_freshness, parse_within
+    from .freshness import freshness_json, freshness_summary, stale_problems
+    from .pipeline import assess_freshness
+    from .report import format_problems
 
     day = today.date() if today else dt.date.today()
-    items = assess_project(project, day, parse_within(within))
-    click.echo(format_freshness(items, fmt, fail_on_expired, day))
+    items = assess_freshness(project, day, within)
+    if fmt == "json":
+        click.echo(freshness_json(items, day))
+    else:
+        click.echo(format_problems(stale_problems(items, day, fail_on_expired), fmt, summary=freshness_summary(items),
+                                   keep_order=True))
     if fail_on_expired and any(i.status == "expired" for i in items):
         sys.exit(1)
 
@@ -106,14 +180,16 @@ def stale(project: Path, fmt: str, fail_on_expired: bool, within: str, today):
 def codeowners(project: Path, output: Path | None, check: bool):
     """Generate CODEOWNERS from each document's owner role and settings.yml `codeowners` teams."""
     from .codeowners import codeowners_target, codeowners_text
-    from .validate import load_portal
+    from .pipeline import load_portal
 
     portal = load_portal(project)
     target = output or codeowners_target(project)
     text = codeowners_text(portal, project)
     if check:
-        current = target.read_text(encoding="utf-8") if target.is_file() else ""
-        if current != text:
+        if not target.is_file():
+            click.echo(f"{target} does not exist; run `csops codeowners` to create it, then commit it")
+            sys.exit(1)
+        if target.read_text(encoding="utf-8") != text:
             click.echo(f"{target} is out of date; run `csops codeowners` and commit it")
             sys.exit(1)
         click.echo(f"{target} is up to date")
@@ -123,4 +199,4 @@ def codeowners(project: Path, output: Path | None, check: bool):
     click.echo(f"wrote {target}")
 
 
-WORKFLOW_COMMANDS = (urls, new, diff, stale, codeowners)
+WORKFLOW_COMMANDS = (urls, new, mv, diff, stale, codeowners)

@@ -31,7 +31,7 @@ PHONE = {"width": 390, "height": 844}
 
 DEMO_MKDOCS = """\
 site_name: Demo portal
-site_url: https://portal.example.com/
+site_url: https://portal.acme.test/
 docs_dir: build/docs
 theme:
   name: material

@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 MINIMAL_MKDOCS = """\
 site_name: Test portal
-site_url: https://portal.example.com/
+site_url: https://portal.acme.test/
 docs_dir: build/docs
 theme:
   name: material

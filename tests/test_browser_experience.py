@@ -121,7 +121,7 @@ def test_playbook_dates_count_back_from_the_contract_end(page, demo_site):
         page.get_by_role("button", name="Download calendar (.ics)").click()
     ics = Path(download_info.value.path()).read_bytes().decode("utf-8").replace("\r\n ", "")
     assert "SUMMARY:Renewal runway › Confirm the stakeholders\r\n" in ics
-    assert "URL:https://portal.example.com/playbooks/renewal/#confirm-stakeholders\r\n" in ics
+    assert "URL:https://portal.acme.test/playbooks/renewal/#confirm-stakeholders\r\n" in ics
 
 
 def test_copy_for_ticket_gives_a_markdown_link_that_lands_on_the_step(page, demo_site):
@@ -129,15 +129,17 @@ def test_copy_for_ticket_gives_a_markdown_link_that_lands_on_the_step(page, demo
     meta = page.locator(".csops-step-meta[data-step=procurement]")
     meta.get_by_role("button", name="Copy for ticket").click()
     pasted = page.evaluate("navigator.clipboard.readText()")
+    # ?v= is the step's content version (test_whats_new.py: a link that knows it is old).
+    version = page.evaluate("JSON.parse(document.querySelector('.csops-versions').dataset.versions).procurement.v")
     assert pasted == ("[Renewal runway › Walk procurement through the order form]"
-                      "(https://portal.example.com/playbooks/renewal/#procurement)")
+                      f"(https://portal.acme.test/playbooks/renewal/?v={version}#procurement)")
     meta.get_by_role("button", name="Copy link").click()
     link = page.evaluate("navigator.clipboard.readText()")
-    assert link == "https://portal.example.com/playbooks/renewal/#procurement"
+    assert link == f"https://portal.acme.test/playbooks/renewal/?v={version}#procurement"
 
     # The pasted link, opened in a new tab against this server, scrolls the step into view.
     page = page.context.new_page()
-    page.goto(link.replace("https://portal.example.com/", demo_site))
+    page.goto(link.replace("https://portal.acme.test/", demo_site))
     heading = page.locator("h3#procurement")
     assert heading.evaluate("h => h.matches(':target')")
     assert heading.is_visible() and _in_viewport(heading)

@@ -217,7 +217,7 @@ def test_raw_html_link_to_a_missing_page_fails_the_build_and_keeps_the_old_site(
 
 
 def test_edit_this_page_opens_the_yaml_source(project_factory, run):
-    mkdocs = ("site_name: T\nsite_url: https://portal.example.com/\nrepo_url: https://github.com/acme/portal\n"
+    mkdocs = ("site_name: T\nsite_url: https://portal.acme.test/\nrepo_url: https://github.com/acme/portal\n"
               "edit_uri: edit/main/build/docs/\ndocs_dir: build/docs\ntheme:\n  name: material\n"
               "  features: [content.action.edit]\n")
     project = project_factory({"mkdocs.yml": mkdocs, "content/playbooks/renewal.yml": PLAYBOOK.format(body="Hi.")})

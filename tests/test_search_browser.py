@@ -17,7 +17,7 @@ import pytest
 
 from browser_support import browser  # noqa: F401 - the shared Debian-Chromium fixture
 from conftest import REPO, copy_bundled
-from generator.cli import build_portal
+from generator.pipeline import build_portal
 
 pytestmark = pytest.mark.browser
 

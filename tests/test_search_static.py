@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from conftest import REPO, copy_bundled
-from generator.cli import build_portal
+from generator.pipeline import build_portal
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from search_quality import material_ranks  # noqa: E402

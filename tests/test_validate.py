@@ -36,7 +36,8 @@ def test_corpus_covers_every_defect_the_issue_names():
             codes.add(line.rsplit("[", 1)[1].rstrip("]"))
     assert {"yaml-syntax", "duplicate-key", "unknown-field", "wrong-type", "missing-field", "invalid-id", "duplicate-id",
             "unknown-role", "unknown-playbook", "unknown-anchor", "unknown-reference", "raci-one-accountable",
-            "raci-needs-responsible", "empty-file", "not-utf8", "unknown-segment", "reserved-id", "unknown-phase"} <= codes
+            "raci-needs-responsible", "empty-file", "not-utf8", "unknown-segment", "reserved-id", "unknown-phase",
+            "alias-limit", "number-too-long", "unsupported-tag", "too-deep", "skipped-file"} <= codes
 
 
 def test_github_format_prints_annotations(tmp_path, run):
@@ -85,3 +86,35 @@ def test_bundled_content_is_valid(run):
     for project in (repo, repo / "examples" / "ja"):
         result = run("validate", "--project", project)
         assert result.exit_code == 0, result.output
+
+
+def test_a_file_that_does_not_parse_is_reported_first_and_references_to_it_are_summarised(project_factory, run):
+    """One mis-indented line must not bury itself under 'unknown playbook' errors from every file that links to it."""
+    project = project_factory({
+        "content/playbooks/alpha.yml": "title: Alpha\nrelated: [zulu]\nsteps:\n  - {id: a, title: A, owner: csm}\n",
+        "content/faq/basics.yml": ("title: Basics\nentries:\n  - id: q\n    q: Q?\n"
+                                   "    a: See [z](playbook:zulu#kickoff) and [z2](playbook:zulu).\n"),
+        "content/playbooks/zulu.yml": "title: Zulu\nsteps:\n  - id: kickoff\n      title: Kickoff\n",
+        "content/playbooks/beta.yml": "title: Beta\nowner: csmm\nsteps:\n  - {id: b, title: B}\n",
+    })
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert result.output == (
+        "content/playbooks/zulu.yml:4:12: error: YAML syntax error: mapping values are not allowed in this context "
+        "(check indentation and quote values containing ': ' or '#') [yaml-syntax]\n"
+        "content/playbooks/zulu.yml:1:1: notice: 3 references from 2 other files to ids in zulu.yml are not checked "
+        "until it parses (fix the error above, then validate again) [references-not-checked]\n"
+        "content/playbooks/beta.yml:2:8: error: unknown role 'csmm' in owner of 'beta' (did you mean 'csm'?; "
+        "roles live in content/roles.yml) [unknown-role]\n"
+        "2 errors in 2 files\n")
+
+
+def test_a_broken_roles_file_does_not_turn_every_owner_into_an_unknown_role(project_factory, run):
+    project = project_factory({
+        "content/roles.yml": "roles:\n\t- id: csm\n",
+        "content/playbooks/alpha.yml": "title: Alpha\nowner: csm\nsteps:\n  - {id: a, title: A, owner: csm, raci: {R: csm, A: csm}}\n",
+    })
+    lines = run("validate", "--project", project).output.splitlines()
+    assert [line.split(": ")[0] for line in lines[:2]] == ["content/roles.yml:2:1", "content/roles.yml:1:1"]
+    assert "4 references from 1 other file to ids in roles.yml are not checked until it parses" in lines[1]
+    assert lines[2:] == ["1 error in 1 file"]

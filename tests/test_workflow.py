@@ -31,9 +31,19 @@ def test_new_scaffolds_files_that_validate_and_build(project_factory, run):
     for kind, folder in KINDS.items():
         result = run("new", kind, f"my-{kind}", "--project", project)
         assert result.output == (f"created content/{folder}/my-{kind}.yml; edit it, then run `csops validate`\n")
-    assert run("validate", "--project", project).output == "content is valid (no errors)\n"
+    result = run("validate", "--project", project)
+    # Scaffolded sample text validates, but is a warning until replaced; --strict (CI) fails on it.
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[-1] == f"no errors, {len(lines) - 1} warnings" and len(lines) > 8
+    assert all(line.endswith("[placeholder-text]") and ": warning: " in line for line in lines[:-1])
+    assert ("content/playbooks/my-playbook.yml:5:10: warning: summary still holds the text `csops new` wrote: "
+            "'Say in one or two sentences what this page is for.' (replace it with the real text, or delete the field "
+            "if it is optional) [placeholder-text]") in lines
+    assert run("validate", "--strict", "--project", project).exit_code == 1
     assert run("build", "--project", project).exit_code == 0
     assert (project / "site/playbooks/my-playbook/index.html").is_file()
+    assert run("build", "--strict", "--project", project).exit_code == 1
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
@@ -111,7 +121,7 @@ def test_stale_github_annotations_and_merge_gate(project_factory, run):
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[1] == ("::error file=content/playbooks/renewal.yml,line=3,col=11,title=review-expired::playbook 'renewal': "
-                        "review overdue by 70 days (reviewed 2026-01-01, every 90d, due 2026-04-01); owner cs-ops")
+                        "review overdue by 70 days (reviewed 2026-01-01, every 90d, due 2026-04-01); owner cs-ops [review-expired]")
     assert lines[2].startswith("::notice file=content/faq/pricing.yml,line=3,col=11,title=review-due-soon::")
     assert run("stale", "--today", "2026-06-10", "--format", "github", "--project", project).output.startswith("::warning ")
     fresh = project_factory({"content/faq/renewals.yml": STALE_FILES["content/faq/renewals.yml"]})
@@ -290,3 +300,53 @@ def test_new_files_point_editors_at_the_schema(project_factory, run):
 def test_workflow_commands_have_help(run, command):
     result = run(command, "--help")
     assert result.exit_code == 0 and len(result.output.split("\n\n")[1].strip()) > 20
+
+
+def test_usage_mistakes_are_usage_errors_with_the_valid_values(project_factory, run):
+    project = project_factory({"content/playbooks/p.yml": "title: P\nsteps: [{id: s, title: S}]\n"})
+    for within in ("5x", "3m", "d"):
+        result = run("stale", "--within", within, "--project", project)
+        assert result.exit_code == 2
+        assert f"Invalid value for '--within': '{within}' is not an interval; write e.g. 30d or 4w" in result.output
+    assert run("stale", "--within", "2w", "--project", project).exit_code == 0
+    result = run("urls", "--check", "--update", "--project", project)
+    assert result.exit_code == 2 and "use one of them" in result.output
+    assert not (project / "content/published-urls.txt").exists()
+
+
+def test_codeowners_check_says_a_missing_file_is_missing(project_factory, run):
+    project = project_factory({"content/playbooks/p.yml": "title: P\nowner: cs-ops\nsteps: [{id: s, title: S}]\n"})
+    target = project / ".github/CODEOWNERS"
+    result = run("codeowners", "--check", "--output", target, "--project", project)
+    assert (result.exit_code, result.output) == (
+        1, f"{target} does not exist; run `csops codeowners` to create it, then commit it\n")
+
+
+def test_every_command_with_machine_output_speaks_json(tmp_path, run):
+    """One --format json wherever tools read the output (the old --json still works, hidden)."""
+    from test_diff import make_repo
+
+    repo = make_repo(tmp_path / "repo")
+    assert run("build", "--project", repo).exit_code == 0
+    outputs = {
+        "validate": run("validate", "--format", "json", "--project", repo),
+        "stale": run("stale", "--format", "json", "--project", repo),
+        "search": run("search", "renewal", "--format", "json", "--project", repo),
+        "search --json": run("search", "renewal", "--json", "--project", repo),
+        "link": run("link", "renewal", "--format", "json", "--project", repo),
+        "report": run("report", "searches", "--format", "json", "--project", repo),
+        "urls": run("urls", "--format", "json", "--project", repo),
+        "urls --check": run("urls", "--check", "--format", "json", "--project", repo),
+        "diff": run("diff", "main", "--format", "json", "--project", repo),
+    }
+    parsed = {name: json.loads(result.output) for name, result in outputs.items()}
+    assert parsed["search"] == parsed["search --json"] and parsed["search"]["hits"]
+    assert parsed["link"]["url"].startswith("https://") and parsed["link"]["query"] == "renewal"
+    assert "playbooks/renewal-runway/#kickoff" in parsed["urls"]["urls"]
+    assert parsed["urls --check"]["up_to_date"] is (outputs["urls --check"].exit_code == 0)
+    assert parsed["diff"]["head"] == "working tree" and set(parsed["diff"]["kinds"]) == {"playbook", "onboarding", "faq", "chart"}
+    playbooks = parsed["diff"]["kinds"]["playbook"]
+    assert (playbooks["added"], playbooks["renamed"]) == (["qbr"], [{"from": "renewal", "to": "renewal-runway"}])
+    assert playbooks["changed"][0]["items"]["renamed"] == [{"from": "confirm", "to": "confirm-stakeholders"}]
+    assert {"where": "renewal-runway owner", "change": "cs-ops → csm"} in playbooks["changed"][0]["ownership"]
+    assert "--json" not in run("search", "--help").output

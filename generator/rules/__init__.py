@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..loader import Document, LocDict, LocList
+from ..kinds import CATALOG_FILES, DOCUMENT_KINDS, kind_at
+from ..loader import Document
+from ..located_yaml import LocDict, LocList
 
 # Anchors a generated page uses for itself; sub-item ids may not take them.
 RESERVED_ANCHORS = frozenset({"overview", "steps", "related", "checklist", "raci", "timeline", "activities", "history"})
 
 # kind -> (list field of sub-items, nested list field or None)
-SUB_ITEMS = {"playbook": ("steps", None), "onboarding": ("sections", "items"), "faq": ("entries", None),
-             "chart": ("activities", None)}
+SUB_ITEMS = {kind.name: (kind.items, kind.nested_items) for kind in DOCUMENT_KINDS}
 
 
 def doc_id(doc: Document) -> str:
@@ -65,13 +66,24 @@ class Catalog:
     phases: dict[str, None] = field(default_factory=dict)  # empty: phases are free slugs
     glossary: dict[str, None] = field(default_factory=dict)
     anchors: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # kind -> id -> anchors
+    # Files that could not be read: kind -> {id a document there would define: path}, catalog kind -> path.
+    # References into them are not "unknown" yet; they are counted until the file parses.
+    unread: dict[str, dict[str, str]] = field(default_factory=dict)
+    unread_catalogs: dict[str, str] = field(default_factory=dict)
 
     def ids(self, kind: str) -> list[str]:
         return sorted(self.anchors.get(kind, {}))
 
 
-def build_catalog(documents: list[Document]) -> Catalog:
+def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -> Catalog:
+    """What the sound documents define; `unreadable` are project-relative paths of files that did not parse."""
     catalog = Catalog()
+    for path in unreadable:
+        kind = kind_at(path)
+        if kind in CATALOG_FILES:
+            catalog.unread_catalogs[kind] = path
+        elif kind is not None:
+            catalog.unread.setdefault(kind, {})[path.rsplit("/", 1)[-1].rsplit(".", 1)[0]] = path
     for doc in documents:
         if not isinstance(doc.data, LocDict):
             continue

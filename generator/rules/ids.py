@@ -1,9 +1,13 @@
-"""Id rules: unique ids (aliases included) per kind and per page, no reserved anchors."""
+"""Id rules: file names that stand in for ids are ids, unique ids (aliases included) per kind and per page, no reserved anchors."""
 
 from __future__ import annotations
 
-from ..loader import Document, LocDict
+import re
+
+from ..loader import Document
+from ..located_yaml import LocDict
 from ..problems import Problem
+from ..schema import MAX_ID_LENGTH, SLUG, shown
 from . import RESERVED_ANCHORS, SUB_ITEMS, Catalog, as_list, doc_id, located_values, sub_items
 
 
@@ -20,6 +24,17 @@ def _claim(seen: dict, key: str, path: str, position, what: str, problems: list,
         seen[key] = (path, position[0])
 
 
+def _check_stem(doc: Document) -> list[Problem]:
+    """A file without `id:` is published under its file name, which must then be a valid id too."""
+    stem = doc.stem
+    if re.match(SLUG, stem) and len(stem) <= MAX_ID_LENGTH:
+        return []
+    slug = "-".join(re.findall(r"[a-z0-9]+", stem.lower()))[:MAX_ID_LENGTH].strip("-") or "my-page"
+    why = f"is longer than {MAX_ID_LENGTH} characters" if re.match(SLUG, stem) else "is not a valid id"
+    return [Problem(doc.path, 1, 1, "invalid-id", f"file name '{shown(stem)}' {why}",
+                    f"rename the file to e.g. '{slug}.yml' or set id: to a lowercase slug")]
+
+
 def check(documents: list[Document], catalog: Catalog):
     problems: list[Problem] = []
     documents_by_kind: dict[str, dict] = {}
@@ -31,6 +46,8 @@ def check(documents: list[Document], catalog: Catalog):
         if doc.kind in SUB_ITEMS:
             seen = documents_by_kind.setdefault(doc.kind, {})
             position = data.where("id") if "id" in data else (1, 1)
+            if "id" not in data:
+                problems.extend(_check_stem(doc))
             _claim(seen, doc_id(doc), doc.path, position, f"{doc.kind} id", problems, "duplicate-id")
             for alias, pos in located_values(data, "aliases"):
                 _claim(seen, alias, doc.path, pos, f"{doc.kind} id", problems, "duplicate-id")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..loader import Document, LocDict
+from ..kinds import RACI_LETTERS
+from ..loader import Document
+from ..located_yaml import LocDict
 from ..problems import Problem
 from . import as_list, located_values, sub_items
 
@@ -31,7 +33,7 @@ def check(documents: list[Document], catalog):
                 problems.append(Problem(doc.path, line, col, "raci-needs-responsible",
                                         f"{label} has no Responsible role (R)", "name who does the work, e.g. R: csm"))
             seen: dict[str, str] = {}
-            for letter in ("R", "A", "C", "I"):
+            for letter in RACI_LETTERS:
                 for role, pos in located_values(raci, letter):
                     if role in seen and {seen[role], letter} != {"R", "A"}:
                         problems.append(Problem(doc.path, *pos, "raci-conflict",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 
-from ..loader import Document, LocDict
-from ..model import ITEM_NOUNS, KIND_NOUNS
+from ..loader import Document
+from ..located_yaml import LocDict
+from ..kinds import ITEM_NOUNS, NOUNS, RACI_LETTERS
 from ..problems import Problem
 from ..urls import MARKDOWN_REF, parse_ref
 from . import Catalog, SUB_ITEMS, as_list, located_values, sub_items
@@ -28,25 +29,51 @@ class _Checker:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
         self.problems: list[Problem] = []
+        self.deferred: dict[str, set[tuple[str, int, int]]] = {}  # unreadable file -> references into it
+
+    def _deferred(self, path, pos, kind: str, value: str) -> bool:
+        """True when `value` may be defined by a file that did not parse: count it instead of calling it unknown."""
+        target = self.catalog.unread_catalogs.get(kind) or self.catalog.unread.get(kind, {}).get(value)
+        if target is None:
+            return False
+        self.deferred.setdefault(target, set()).add((path, *pos))
+        return True
+
+    def pending_problems(self) -> list[Problem]:
+        """One line per unreadable file that others refer to, instead of one 'unknown' per reference."""
+        problems = []
+        for target, references in sorted(self.deferred.items()):
+            files = {path for path, _, _ in references if path != target}
+            name = target.rsplit("/", 1)[-1]
+            origin = f" from {len(files)} other file{'s' if len(files) != 1 else ''}" if files else ""
+            plural = len(references) != 1
+            problems.append(Problem(
+                target, 1, 1, "references-not-checked",
+                f"{len(references)} reference{'s' if plural else ''}{origin} to ids in {name} "
+                f"{'are' if plural else 'is'} not checked until it parses",
+                "fix the error above, then validate again", severity="notice", unreadable=True))
+        return problems
 
     def role(self, path, value, pos, where):
-        if value not in self.catalog.roles:
+        if value not in self.catalog.roles and not self._deferred(path, pos, "roles", value):
             self.problems.append(Problem(path, *pos, "unknown-role", f"unknown role '{value}' in {where}",
                                          _suggest(value, self.catalog.roles) + "; roles live in content/roles.yml"))
 
     def segment(self, path, value, pos):
-        if value not in self.catalog.segments:
+        if value not in self.catalog.segments and not self._deferred(path, pos, "settings", value):
             self.problems.append(Problem(path, *pos, "unknown-segment", f"unknown segment '{value}'",
                                          _suggest(value, self.catalog.segments) + "; segments live in content/settings.yml"))
 
     def phase(self, path, value, pos):
+        if self._deferred(path, pos, "settings", value) and value not in self.catalog.phases:
+            return
         if self.catalog.phases and value not in self.catalog.phases:
             self.problems.append(Problem(path, *pos, "unknown-phase", f"unknown phase '{value}'",
                                          _suggest(value, self.catalog.phases) + "; phases are listed in content/settings.yml"))
 
     def playbook(self, path, value, pos, where):
         known = self.catalog.anchors.get("playbook", {})
-        if value not in known:
+        if value not in known and not self._deferred(path, pos, "playbook", value):
             self.problems.append(Problem(path, *pos, "unknown-playbook", f"unknown playbook '{value}' in {where}",
                                          _suggest(value, known)))
 
@@ -57,17 +84,19 @@ class _Checker:
                                          "write scheme:id or scheme:id#anchor, e.g. playbook:renewal-runway#kickoff"))
             return
         if ref.scheme == "glossary":
-            if ref.id not in self.catalog.glossary:
+            if ref.id not in self.catalog.glossary and not self._deferred(path, pos, "glossary", ref.id):
                 self.problems.append(Problem(path, *pos, "unknown-reference", f"unknown glossary term '{ref.id}' in '{text}'",
                                              _suggest(ref.id, self.catalog.glossary)))
             return
         known = self.catalog.anchors.get(ref.scheme, {})
+        if ref.id not in known and self._deferred(path, pos, "roles" if ref.scheme == "role" else ref.scheme, ref.id):
+            return
         if ref.id not in known:
-            self.problems.append(Problem(path, *pos, "unknown-reference", f"unknown {KIND_NOUNS[ref.scheme]} '{ref.id}' in '{text}'",
+            self.problems.append(Problem(path, *pos, "unknown-reference", f"unknown {NOUNS[ref.scheme]} '{ref.id}' in '{text}'",
                                          _suggest(ref.id, known)))
         elif ref.anchor and ref.anchor not in known[ref.id]:
             what = ITEM_NOUNS.get(ref.scheme, "anchor")
-            self.problems.append(Problem(path, *pos, "unknown-anchor", f"unknown {what} '{ref.anchor}' in {KIND_NOUNS[ref.scheme]} '{ref.id}'",
+            self.problems.append(Problem(path, *pos, "unknown-anchor", f"unknown {what} '{ref.anchor}' in {NOUNS[ref.scheme]} '{ref.id}'",
                                          _suggest(ref.anchor, known[ref.id])))
 
     def markdown(self, path, mapping: LocDict, key):
@@ -75,7 +104,7 @@ class _Checker:
         if not isinstance(value, str):
             return
         for match in MARKDOWN_REF.finditer(value):
-            self.ref(path, match["ref"], mapping.where_in_text(key, match.start()))
+            self.ref(path, match["ref"], mapping.where_in_text(key, match.start("ref")))
 
 
 def check(documents: list[Document], catalog: Catalog):
@@ -94,7 +123,7 @@ def check(documents: list[Document], catalog: Catalog):
                 checker.role(path, value, pos, f"owner of {item}")
             raci = mapping.get("raci")
             if isinstance(raci, LocDict):
-                for letter in ("R", "A", "C", "I"):
+                for letter in RACI_LETTERS:
                     for value, pos in located_values(raci, letter):
                         checker.role(path, value, pos, f"{letter} of {item}")
             for value, pos in located_values(mapping, "audience"):
@@ -122,4 +151,4 @@ def check(documents: list[Document], catalog: Catalog):
                     if isinstance(entry, str):
                         for match in MARKDOWN_REF.finditer(entry):
                             checker.ref(path, match["ref"], checklist.where(index))
-    return checker.problems
+    return checker.problems + checker.pending_problems()

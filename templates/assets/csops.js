@@ -77,8 +77,14 @@
     try { document.execCommand("copy"); } finally { area.remove(); }
   }
 
+  // Links csops.js copies or writes into calendars are web pages (the site's site_url may be another
+  // host than the one serving): a data-url with any other scheme (javascript: in a widget forged in a
+  // page body) gives no link at all.
   function absoluteUrl(url) {
-    try { return new URL(url, window.location.href).href; } catch (e) { return url; }
+    try {
+      var parsed = new URL(url, window.location.href);
+      return /^https?:$/.test(parsed.protocol) ? parsed.href : "";
+    } catch (e) { return ""; }
   }
 
   function itemText(node) {
@@ -217,7 +223,7 @@
     });
     document.querySelectorAll(".csops-step-meta[data-due]").forEach(function (meta) {
       if (meta.closest(".csops-segment-hidden")) return;
-      entries.push({ due: meta.dataset.due, title: meta.dataset.title, url: absoluteUrl(meta.dataset.url) });
+      entries.push({ due: meta.dataset.due, title: meta.dataset.title, url: absoluteUrl(meta.dataset.url) || page });
     });
     return entries;
   }
@@ -303,7 +309,8 @@
   function setupSteps(L) {
     document.querySelectorAll(".csops-step-meta[data-url]").forEach(function (meta) {
       if (!once(meta, "")) return;
-      var url = absoluteUrl(meta.dataset.url);
+      var url = versionedUrl(absoluteUrl(meta.dataset.url), meta.dataset.step);
+      if (!url) return;
       var tools = el("span", { "class": "csops-copy" });
       [["copy_link", url], ["copy_ticket", "[" + meta.dataset.title + "](" + url + ")"]].forEach(function (pair) {
         var button = el("button", { type: "button", "class": "csops-copy-" + pair[0].split("_")[1],
@@ -319,6 +326,66 @@
       });
       meta.appendChild(tools);
     });
+  }
+
+  // -- links that know they are old: ?v=<step version> on copied links, a notice when it moved on ----
+  // The page's one .csops-versions hook holds, per step id, its current version and past changes
+  // ([version before, date, What's-new link]), oldest first, from the build's git history.
+  function stepVersions() {
+    var node = document.querySelector(".csops-versions[data-versions]");
+    if (!node) return null;
+    try {
+      return { steps: JSON.parse(node.dataset.versions), whatsNew: node.dataset.whatsNew || "",
+               labels: JSON.parse(node.dataset.labels || "{}") };
+    } catch (e) { return null; }
+  }
+
+  function versionedUrl(url, step) {
+    var versions = stepVersions();
+    var known = versions && step && versions.steps[step];
+    if (!url || !known || typeof known.v !== "string") return url;
+    var parsed = new URL(url);
+    parsed.searchParams.set("v", known.v);
+    return parsed.href;
+  }
+
+  // Only links into this site: a forged hook in a page body gives no link to anywhere else.
+  function sameOriginUrl(url) {
+    var absolute = absoluteUrl(url);
+    return absolute && new URL(absolute).origin === window.location.origin ? absolute : "";
+  }
+
+  function stepAt(hash) {
+    var target = null;
+    try { target = hash ? document.getElementById(decodeURIComponent(hash.slice(1))) : null; } catch (e) { return null; }
+    if (!target) return null;
+    if (target.matches(".csops-step-meta")) return target;
+    // A heading id, or an alias anchor (<span id=old-id>) just under the heading: the step's meta follows.
+    var node = target.closest("h3") || target.closest("p") || target;
+    for (node = node.nextElementSibling; node && !/^H[1-3]$/.test(node.tagName); node = node.nextElementSibling) {
+      if (node.matches(".csops-step-meta[data-step]")) return node;
+    }
+    return null;
+  }
+
+  function setupVersionNotice() {
+    var wanted = new URLSearchParams(window.location.search).get("v");
+    var versions = stepVersions();
+    if (!wanted || !versions) return;
+    var meta = stepAt(window.location.hash);
+    var known = meta && versions.steps[meta.dataset.step];
+    if (!known || known.v === wanted || !once(meta, "-version")) return;
+    var changes = Array.isArray(known.changes) ? known.changes : [];
+    // The first change after the copied version; a version older than the history: the latest change.
+    var change = changes.filter(function (c) { return c[0] === wanted; })[0] || changes[changes.length - 1];
+    var L = versions.labels;
+    var text = change && /^\d{4}-\d{2}-\d{2}$/.test(change[1])
+      ? String(L.step_changed_on || "").replace("{date}", change[1]) : String(L.step_changed || "");
+    var notice = el("div", { "class": "admonition warning csops-version-notice", role: "note" });
+    notice.appendChild(el("p", {}, text + " "));
+    var href = sameOriginUrl(change ? change[2] : versions.whatsNew);
+    if (href) notice.firstChild.appendChild(el("a", { href: href }, L.see_change || ""));
+    meta.parentNode.insertBefore(notice, meta.nextSibling);
   }
 
   // -- RACI matrix: show one role ---------------------------------------------------------------
@@ -448,6 +515,7 @@
     setupChecklists(L);
     setupPlans(L);
     setupSteps(L);
+    setupVersionNotice();
     setupRaci(L);
   }
 

@@ -7,13 +7,19 @@
  */
 (function () {
   "use strict";
-  if (window.__csopsSearch) return;
+  // `=== true`, and elements found by selectors only the theme can have: page content may carry any
+  // id (window.__csopsSearch would be that element) and classes; it never carries <script> or
+  // data-md-* attributes (the sanitiser drops them), so those are the theme's own.
+  if (window.__csopsSearch === true) return;
   window.__csopsSearch = true;
 
   var config = {};
-  try { config = JSON.parse(document.getElementById("__config").textContent); } catch (e) { /* defaults */ }
+  var configNode = document.querySelector('script#__config[type="application/json"]');
+  try { config = JSON.parse(configNode.textContent); } catch (e) { /* defaults */ }
   var base = new URL(config.base || ".", location.href);
   var api = new URL("api/", base);
+  // Queries go to this site's own API only, whatever a page says its base is.
+  if (base.origin !== location.origin) return;
   var ja = (document.documentElement.lang || "").indexOf("ja") === 0;
   var T = ja ? {
     hits: function (n) { return n + " 件"; }, none: function (q) { return "「" + q + "」に一致する項目はありません。"; },
@@ -37,8 +43,9 @@
   }
 
   function start() {
-    var input = document.querySelector(".md-search__input");
-    var wrap = document.querySelector(".md-search__scrollwrap");
+    var dialog = document.querySelector('[data-md-component="search"]');
+    var input = dialog && dialog.querySelector('input.md-search__input[data-md-component="search-query"]');
+    var wrap = dialog && dialog.querySelector(".md-search__scrollwrap");
     if (!input || !wrap) return;
     var panel = el("div", { "class": "csops-search", "data-csops-search": "" });
     wrap.insertBefore(panel, wrap.firstChild);
@@ -64,7 +71,10 @@
       timer = setTimeout(function () { query(q); }, 120);
     }
 
-    function link(path) { return new URL(path.replace(/^\//, ""), base).href; }
+    function link(path) {
+      var url = new URL(String(path).replace(/^\/+/, ""), base);
+      return url.origin === location.origin ? url.href : "#";  // hits are pages of this site
+    }
 
     function retry(text) {
       return el("button", { type: "button", "class": "csops-search__retry", text: text });
@@ -142,7 +152,7 @@
       try {
         navigator.sendBeacon(new URL("click", api), new Blob([body], { type: "application/json" }));
       } catch (e) { /* the click log is best effort */ }
-      var toggle = document.getElementById("__search");
+      var toggle = document.querySelector('input#__search[data-md-toggle="search"]');
       if (toggle && toggle.checked) {  // close the search overlay: a hit on this page only changes the #anchor
         toggle.checked = false;
         toggle.dispatchEvent(new Event("change"));

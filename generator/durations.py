@@ -1,0 +1,32 @@
+"""Day counts as content writes them: review intervals (`90d`, `26w`) and due offsets (`T-90d`, `T+2w`).
+
+The schema checks them with these patterns and everything else reads them
+with these parsers, so the notation is defined once.
+"""
+
+from __future__ import annotations
+
+import re
+
+INTERVAL_PATTERN = r"^[0-9]+[dw]$"
+DUE_PATTERN = r"^T[+-][0-9]+[dw]$"
+_INTERVAL = re.compile(INTERVAL_PATTERN)
+_DUE = re.compile(DUE_PATTERN)
+
+
+def parse_days(interval: str | None) -> int | None:
+    """'90d' -> 90, '2w' -> 14; None for nothing; ValueError for anything else ('5x', '3m')."""
+    if not interval:
+        return None
+    if not _INTERVAL.match(interval):
+        raise ValueError(f"'{interval}' is not an interval such as 30d or 4w")
+    number, unit = int(interval[:-1]), interval[-1]
+    return number * 7 if unit == "w" else number
+
+
+def parse_due(due: str | None) -> int | None:
+    """'T-90d' -> -90, 'T+2w' -> 14 (days from the anchor date); None when absent or not an offset."""
+    if not due or not _DUE.match(due):
+        return None
+    sign = -1 if due[1] == "-" else 1
+    return sign * parse_days(due[2:])

@@ -1,0 +1,338 @@
+"""What changed for readers: the content's recent git history as a ChangeFeed (the What's-new page and Atom feed).
+
+Each of the last N commits that touched content/ (first-parent, so a merged pull
+request is one entry) is compared with the content before it by `diff.compare`,
+the same semantic diff `csops diff` prints for reviewers. Everything here comes
+from git (commit dates, never the build's clock), so the same history always
+gives the same feed. Without git or without commits the feed is empty and says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tarfile
+import tempfile
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import click
+
+from . import urls
+from .diff import _IGNORED_FIELDS, GitError, Side, _git, compare
+from .model import Portal
+from .render import item_version
+
+DEFAULT_COMMITS = 20
+MAX_COMMITS = 200
+# Item classes -> the label key naming them on the page and in the feed.
+_ITEM_NOUNS = {"Step": "step", "Section": "section", "ChecklistItem": "item", "FaqEntry": "entry", "Activity": "activity"}
+
+
+def _changed_fields(old, new) -> tuple[str, ...]:
+    if type(old) is not type(new):
+        return ("kind",)
+    return tuple(f.name for f in fields(new) if f.name not in _IGNORED_FIELDS and getattr(old, f.name) != getattr(new, f.name))
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a change can be read today: a page of the portal being built, and an anchor on it."""
+
+    kind: str
+    doc_id: str
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing a reader follows that was added, renamed, changed or removed."""
+
+    action: str  # added | renamed | changed | removed
+    kind: str  # playbook | onboarding | faq | chart
+    noun: str  # "page" or the item's label key: step, section, item, entry, activity
+    title: str  # the item's (or page's) name after the change; before it, if removed
+    page_title: str  # the page it is on
+    old_id: str = ""  # renamed: the former id
+    new_id: str = ""
+    fields: tuple[str, ...] = ()  # changed: which fields
+    target: Target | None = None  # None when it no longer exists in the portal being built
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One commit's changes, dated by the commit."""
+
+    commit: str
+    timestamp: int  # committer date, seconds since the epoch
+    subject: str
+    changes: tuple[Change, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"c-{self.commit[:12]}"
+
+    @property
+    def date(self) -> str:
+        return dt.datetime.fromtimestamp(self.timestamp, dt.timezone.utc).date().isoformat()
+
+    @property
+    def updated(self) -> str:
+        return dt.datetime.fromtimestamp(self.timestamp, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class StepChange:
+    """A step's version before one change, when that change happened and which entry tells about it."""
+
+    before: str
+    date: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class ChangeFeed:
+    """The recent changes, newest first, and each current step's past versions (for links that know they are old)."""
+
+    entries: tuple[FeedEntry, ...] = ()
+    status: str = "ok"  # ok | no-git | no-commits | shallow
+    detail: str = ""  # why there is no history, for the build log
+    step_history: dict = field(default_factory=dict)  # (playbook id, step id) -> tuple[StepChange, ...] oldest first
+
+    @property
+    def available(self) -> bool:
+        return self.status == "ok"
+
+    def step_changes(self, playbook_id: str, step_id: str) -> tuple[StepChange, ...]:
+        return self.step_history.get((playbook_id, step_id), ())
+
+
+def whats_new_commits(raw_config: dict) -> int:
+    """`extra.csops.whats_new.commits` in mkdocs.yml: how many content commits the feed covers."""
+    extra = raw_config.get("extra") if isinstance(raw_config, dict) else None
+    settings = ((extra or {}).get("csops") or {}).get("whats_new") or {} if isinstance(extra, dict) else {}
+    value = settings.get("commits", DEFAULT_COMMITS) if isinstance(settings, dict) else DEFAULT_COMMITS
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COMMITS:
+        raise click.ClickException(f"mkdocs.yml: extra.csops.whats_new.commits must be a whole number from 0 to "
+                                   f"{MAX_COMMITS} (got {value!r})")
+    return value
+
+
+@dataclass(frozen=True)
+class _Commit:
+    sha: str
+    timestamp: int
+    subject: str
+
+
+def _content_commits(project: Path, limit: int) -> tuple[list[_Commit], str | None]:
+    """The last `limit` first-parent commits touching content/, newest first, and the parent of the oldest."""
+    out = _git(project, "log", "--first-parent", f"-n{limit + 1}", "--format=%H%x00%ct%x00%s", "--", "content")
+    commits = []
+    for line in out.decode("utf-8", errors="replace").splitlines():
+        sha, timestamp, subject = line.split("\x00", 2)
+        commits.append(_Commit(sha, int(timestamp), subject))
+    if len(commits) > limit:
+        # The commit before the window is the base of the oldest entry (its content is what the oldest changed).
+        return commits[:limit], commits[limit].sha
+    if not commits:
+        return [], None
+    try:
+        parent = _git(project, "rev-parse", "--verify", "--quiet", f"{commits[-1].sha}^1").decode().strip()
+    except GitError:
+        parent = ""
+    return commits, parent or None
+
+
+class _Checkout:
+    """content/ of one revision in a temp folder, moved from commit to commit by writing only the files each changed.
+
+    A commit usually touches one or two of the content files, so this is one `git diff-tree`
+    and one `git archive` of those files per commit instead of exporting everything again.
+    """
+
+    def __init__(self, project: Path, root: Path):
+        self.root, self.revision = root, None  # None: the empty content/ it starts as
+        self.prefix = _git(project, "rev-parse", "--show-prefix").decode().strip()
+        self.top = Path(_git(project, "rev-parse", "--show-toplevel").decode().strip())
+        (root / "content").mkdir(parents=True)
+
+    def move_to(self, revision: str) -> None:
+        content = f"{self.prefix}content"
+        if self.revision is None:
+            changed = _git(self.top, "ls-tree", "-r", "-z", "--name-only", revision, "--", content)
+            written, removed = [p for p in changed.decode().split("\0") if p], []
+        else:
+            listing = _git(self.top, "diff-tree", "-r", "-z", "--no-renames", "--name-status", self.revision, revision,
+                           "--", content).decode().split("\0")
+            pairs = list(zip(listing[0::2], listing[1::2]))
+            written = [path for status, path in pairs if status[:1] != "D"]
+            removed = [path for status, path in pairs if status[:1] == "D"]
+        for path in removed:
+            (self.root / path[len(self.prefix):]).unlink(missing_ok=True)
+        if written:
+            archive = _git(self.top, "archive", "--format=tar", revision, "--", *written)
+            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+                for member in tar.getmembers():
+                    if member.isfile():
+                        destination = self.root / member.name[len(self.prefix):]
+                        destination.parent.mkdir(parents=True, exist_ok=True)
+                        destination.write_bytes(tar.extractfile(member).read())
+        self.revision = revision
+
+    def side(self, revision: str | None) -> tuple[Side, frozenset[str]]:
+        """The model of content/ at `revision` (None: no content yet) and its files too broken to model."""
+        from .pipeline import load_sound_content
+
+        key = (str(self.top), self.prefix, revision)
+        if revision is not None and key in _SIDES:
+            return _SIDES[key]
+        if revision is not None:
+            self.move_to(revision)
+        content = load_sound_content(self.root)
+        loaded = Side(revision or "empty", content.portal, content.errors), frozenset(content.broken_files)
+        if revision is not None:
+            # A commit's content never changes: `csops serve` rebuilds reuse it (bounded: oldest go first).
+            _SIDES[key] = loaded
+            while len(_SIDES) > 2 * (MAX_COMMITS + 1):
+                del _SIDES[next(iter(_SIDES))]
+        return loaded
+
+
+_SIDES: dict[tuple[str, str, str], tuple[Side, frozenset[str]]] = {}
+
+
+def read_change_feed(project: Path, portal: Portal, limit: int = DEFAULT_COMMITS) -> ChangeFeed:
+    """The feed of the last `limit` content commits, linked to the anchors of `portal` (the one being built)."""
+    if limit == 0:
+        return ChangeFeed(status="no-commits", detail="extra.csops.whats_new.commits is 0")
+    try:
+        _git(project, "rev-parse", "--git-dir")
+    except GitError as error:
+        return ChangeFeed(status="no-git", detail=error.format_message())
+    try:
+        _git(project, "rev-parse", "--verify", "--quiet", "HEAD")
+    except GitError:
+        return ChangeFeed(status="no-commits", detail="the repository has no commits yet")
+    commits, base = _content_commits(project, limit)
+    if not commits:
+        return ChangeFeed(status="no-commits", detail="no commit touches content/")
+    shallow = _git(project, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
+    if base is None and shallow:
+        # A shallow clone's oldest commit has no parent here: what it changed is unknown, so it is left out.
+        base = commits.pop().sha if len(commits) > 1 else None
+        if not base:
+            return ChangeFeed(status="shallow", detail="shallow clone: fetch more history (fetch-depth: 0)")
+    resolver = _Resolver(portal)
+    entries: list[FeedEntry] = []
+    steps: dict[tuple[str, str], list[StepChange]] = {}
+    with tempfile.TemporaryDirectory(prefix="csops-history-") as tmp:
+        checkout = _Checkout(project, Path(tmp))
+        previous = checkout.side(base)
+        for commit in reversed(commits):  # oldest first: renames carry step histories forward
+            current = checkout.side(commit.sha)
+            diff = compare(previous[0], current[0])
+            entry = FeedEntry(commit.sha, commit.timestamp, commit.subject,
+                              tuple(_changes(diff, previous[1], current[1], resolver)))
+            _record_steps(diff, entry, steps)
+            if entry.changes:
+                entries.append(entry)
+            previous = current
+    history = {key: tuple(value) for key, value in steps.items()}
+    return ChangeFeed(tuple(reversed(entries)), step_history=resolver.current_steps(history))
+
+
+def _record_steps(diff, entry: FeedEntry, steps: dict) -> None:
+    """Follow renames, and note the version each changed step had before this commit."""
+    playbooks = next(k for k in diff.kinds if k.kind.name == "playbook")
+    moved: dict[tuple[str, str], list[StepChange]] = {}
+    for document in playbooks.documents:
+        old_doc, new_doc = document.old, document.new
+        for old, new in document.items.kept + document.items.renamed:
+            past = steps.pop((old_doc.id, old.id), [])
+            before, after = item_version(old), item_version(new)
+            if before != after:
+                past = past + [StepChange(before, entry.date, entry.anchor)]
+            if past:
+                moved[(new_doc.id, new.id)] = past
+    steps.clear()  # steps removed in this commit (or on pages it removed) are no longer followed
+    steps.update(moved)
+
+
+class _Resolver:
+    """Where an id from a past revision is today: current ids first, then aliases (a rename keeps its old id there)."""
+
+    def __init__(self, portal: Portal):
+        self.docs: dict[tuple[str, str], object] = {}
+        for doc in portal.documents:
+            for name in (doc.id,) + tuple(doc.aliases):
+                self.docs.setdefault((doc.kind, name), doc)
+
+    def doc(self, kind: str, doc_id: str):
+        return self.docs.get((kind, doc_id))
+
+    def target(self, kind: str, doc_id: str, item_id: str = "") -> Target | None:
+        doc = self.doc(kind, doc_id)
+        if doc is None:
+            return None
+        if not item_id:
+            return Target(kind, doc.id)
+        for item in doc.anchored_items:
+            if item.id == item_id or item_id in item.aliases:
+                return Target(kind, doc.id, item.id)
+        return None
+
+    def current_steps(self, history: dict) -> dict:
+        found = {}
+        for (doc_id, step_id), changes in sorted(history.items()):
+            target = self.target("playbook", doc_id, step_id)
+            if target is not None:
+                found.setdefault((target.doc_id, target.anchor), changes)
+        return found
+
+
+def _noun(item) -> str:
+    return _ITEM_NOUNS.get(type(item).__name__, "item")
+
+
+def _changes(diff, base_broken: frozenset[str], head_broken: frozenset[str], resolver: _Resolver):
+    """The commit's changes in reader terms; a file broken at one side is neither added nor removed by it."""
+    for changes in diff.kinds:
+        kind = changes.kind.name
+        for doc in changes.pages.added:
+            if doc.source not in base_broken:
+                yield Change("added", kind, "page", doc.title, doc.title, new_id=doc.id,
+                             target=resolver.target(kind, doc.id))
+        renamed = {new.id for _, new in changes.pages.renamed}
+        for old, new in changes.pages.renamed:
+            yield Change("renamed", kind, "page", new.title, new.title, old.id, new.id, fields=_changed_fields(old, new),
+                         target=resolver.target(kind, new.id))
+        for doc in changes.pages.removed:
+            if doc.source not in head_broken:
+                yield Change("removed", kind, "page", doc.title, doc.title, old_id=doc.id)
+        for document in changes.documents:
+            new_doc = document.new
+            page_fields = _changed_fields(document.old, new_doc)
+            if page_fields and new_doc.id not in renamed:  # a renamed page's fields are on its "renamed" line
+                yield Change("changed", kind, "page", new_doc.title, new_doc.title, new_id=new_doc.id,
+                             fields=page_fields, target=resolver.target(kind, new_doc.id))
+            items = document.items
+            for item in items.added:
+                yield Change("added", kind, _noun(item), item.label, new_doc.title, new_id=item.id,
+                             target=resolver.target(kind, new_doc.id, item.id))
+            for old, new in items.renamed:
+                yield Change("renamed", kind, _noun(new), new.label, new_doc.title, old.id, new.id,
+                             fields=_changed_fields(old, new), target=resolver.target(kind, new_doc.id, new.id))
+            for old, new in items.kept:
+                item_fields = _changed_fields(old, new)
+                if item_fields:
+                    yield Change("changed", kind, _noun(new), new.label, new_doc.title, new_id=new.id,
+                                 fields=item_fields, target=resolver.target(kind, new_doc.id, new.id))
+            for item in items.removed:
+                yield Change("removed", kind, _noun(item), item.label, new_doc.title, old_id=item.id,
+                             target=resolver.target(kind, new_doc.id))
+
+
+def target_source(target: Target) -> str:
+    """The docs page a target is on."""
+    return urls.page_source(target.kind, target.doc_id)

@@ -1,0 +1,82 @@
+"""The one table of content kinds: where each lives, what it is called, what it holds.
+
+Loader, URLs, rules, model, diff, scaffold and the CLI's choices are all derived
+from these records, so adding a kind means one record here, one model class,
+one template and one schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RACI_LETTERS = ("R", "A", "C", "I")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of content document with its own page per file."""
+
+    name: str  # the id used in code, search facets and cross-reference schemes: [x](playbook:id)
+    folder: str  # under content/ and in the site's URLs
+    cli_word: str  # what `csops new` and `csops search --kind` call it
+    noun: str  # in messages: "unknown FAQ topic 'x'"
+    heading: str  # in `csops diff` summaries
+    items: str  # the list field holding its sub-items (each with its own #anchor)
+    item_noun: str  # what one sub-item is called in change summaries ("3 steps")
+    portal_attr: str  # the Portal collection holding the model objects
+    nested_items: str | None = None  # a second level of anchored sub-items (onboarding sections -> items)
+    anchor_noun: str = ""  # what an #anchor on its page may be, in messages (default: item_noun)
+    item_cli_words: tuple[str, ...] = ()  # what `csops mv` calls its sub-items, then its nested sub-items
+
+    @property
+    def item_fields(self) -> tuple[str, ...]:
+        """The list fields of sub-items, outermost first (item_cli_words names them in the same order)."""
+        return (self.items,) + ((self.nested_items,) if self.nested_items else ())
+
+    @property
+    def anchor_description(self) -> str:
+        return self.anchor_noun or self.item_noun
+
+
+DOCUMENT_KINDS: tuple[Kind, ...] = (
+    Kind("playbook", "playbooks", "playbook", "playbook", "Playbooks", "steps", "step", "playbooks",
+         item_cli_words=("step",)),
+    Kind("onboarding", "onboarding", "checklist", "onboarding checklist", "Onboarding checklists", "sections", "item",
+         "checklists", nested_items="items", anchor_noun="section or item", item_cli_words=("section", "item")),
+    Kind("faq", "faq", "faq", "FAQ topic", "FAQ topics", "entries", "entry", "faqs", item_cli_words=("entry",)),
+    Kind("chart", "charts", "chart", "chart", "Role charts", "activities", "activity", "charts",
+         item_cli_words=("activity",)),
+)
+KINDS: dict[str, Kind] = {kind.name: kind for kind in DOCUMENT_KINDS}
+KINDS_BY_CLI_WORD: dict[str, Kind] = {kind.cli_word: kind for kind in DOCUMENT_KINDS}
+# `csops mv step PLAYBOOK OLD NEW`: item word -> (its document kind, 0 for sub-items or 1 for nested ones).
+ITEMS_BY_CLI_WORD: dict[str, tuple[Kind, int]] = {
+    word: (kind, level) for kind in DOCUMENT_KINDS for level, word in enumerate(kind.item_cli_words)}
+assert all(len(k.item_cli_words) == len(k.item_fields) for k in DOCUMENT_KINDS), "name every level of sub-items"
+
+# Catalog files: one file each under content/, read by every other kind.
+CATALOG_FILES = {"roles": "roles.yml", "settings": "settings.yml", "glossary": "glossary.yml"}
+
+
+
+def kind_at(path: str) -> str | None:
+    """The kind a project-relative content path holds ('content/playbooks/x.yml' -> 'playbook'), if any."""
+    parts = path.split("/")
+    if len(parts) == 2 and parts[0] == "content":
+        stem = parts[1].rsplit(".", 1)[0]
+        return next((kind for kind, name in CATALOG_FILES.items() if name.rsplit(".", 1)[0] == stem), None)
+    if len(parts) >= 3 and parts[0] == "content":
+        return next((kind.name for kind in DOCUMENT_KINDS if kind.folder == parts[1]), None)
+    return None
+
+
+# Pages that exist for catalog entries and lifecycle phases, beside the document kinds' pages.
+DERIVED_PAGE_FOLDERS = {"role": "roles", "phase": "phases"}
+PAGE_FOLDERS = {kind.name: kind.folder for kind in DOCUMENT_KINDS} | DERIVED_PAGE_FOLDERS
+
+# Cross-reference schemes in Markdown: every document kind, plus roles and glossary terms.
+REF_SCHEMES = tuple(KINDS) + ("role", "glossary")
+
+# What each referable thing is called in messages.
+NOUNS = {kind.name: kind.noun for kind in DOCUMENT_KINDS} | {"role": "role", "glossary": "glossary term"}
+ITEM_NOUNS = {kind.name: kind.anchor_description for kind in DOCUMENT_KINDS}

@@ -1,0 +1,284 @@
+"""YAML text -> plain data that remembers where each value sits, within limits a hostile file cannot escape.
+
+PyYAML silently keeps the last of two duplicate keys, which loses an Ops
+editor's data; this parser reports them instead, keeps every value's line and
+column so later checks point at the exact place, and bounds alias expansion,
+nesting and number length so a small file cannot hang CI.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from .problems import Problem
+
+Position = tuple[int, int]
+
+
+class LocDict(dict):
+    """A mapping that remembers where it, its keys and its values start (1-based line, col)."""
+
+    pos: Position = (1, 1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key_pos: dict = {}
+        self.value_pos: dict = {}
+        self.value_style: dict = {}
+
+    def where(self, key) -> Position:
+        return self.value_pos.get(key, self.pos)
+
+    def where_key(self, key) -> Position:
+        return self.key_pos.get(key, self.pos)
+
+    def where_in_text(self, key, offset: int) -> Position:
+        """Position of character `offset` inside the text value of `key`."""
+        text = self[key]
+        line, col = self.where(key)
+        before = text[:offset]
+        newlines = before.count("\n")
+        in_line = offset - (before.rfind("\n") + 1)
+        if self.value_style.get(key) in ("|", ">"):
+            key_col = self.where_key(key)[1]
+            return line + 1 + newlines, key_col + 2 + in_line
+        quote = 1 if self.value_style.get(key) in ("'", '"') else 0
+        return line + newlines, (col + quote + in_line) if not newlines else in_line + 1
+
+
+class LocList(list):
+    """A sequence that remembers where it and each item start."""
+
+    pos: Position = (1, 1)
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.item_pos: list[Position] = []
+
+    def where(self, index: int) -> Position:
+        return self.item_pos[index] if index < len(self.item_pos) else self.pos
+
+
+def _mark(node) -> Position:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+# The loader's limits. Each one turns a file that would hang CI or crash a later stage into one
+# located Problem; real content stays far below them (the bundled files are under 10 kB, 6 levels deep).
+MAX_FILE_BYTES = 1_000_000     # read nothing bigger: a content file is a page, not a data dump
+MAX_ALIAS_NODES = 10_000       # values built through aliases, summed over a file: stops "billion laughs";
+                               # text built through aliases is capped at MAX_FILE_BYTES too
+MAX_DEPTH = 64                 # nesting of lists and mappings: deeper data would exhaust the stack later
+MAX_NUMBER_CHARS = 100         # longer numbers are refused before int() turns them into a 5,000-digit value
+ALIAS_HINT = "an alias repeats the whole value it names; write small values out instead of nesting aliases"
+REFUSED_HINT = "content holds only text, numbers, true/false, lists and mappings"
+
+
+class _PositionLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+    """Safe loader whose composed nodes _Builder turns into LocDict/LocList."""
+
+
+_STR = "tag:yaml.org,2002:str"
+_TEXT_TAGS = {_STR, "tag:yaml.org,2002:timestamp"}  # dates stay text: the schema checks one type, the model parses once
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+# Scalars PyYAML's safe constructor turns into plain values; every other tag (!!binary, !!python/…,
+# !custom) is refused so that content can only ever be the data the schema describes.
+_SCALAR_TAGS = _NUMBER_TAGS | {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:value"}
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+class _Refused(Exception):
+    """A located reason why a file's data cannot be built."""
+
+    def __init__(self, position: Position, code: str, message: str, hint: str = ""):
+        super().__init__(message)
+        self.position, self.code, self.message, self.hint = position, code, message, hint
+
+
+class _Builder:
+    """Turns composed nodes into located data, within the loader's limits.
+
+    Works on nodes directly: 2x faster than PyYAML's generator-based constructor, and the only place
+    that sees an alias being reused (the same node object met twice), so expansion can be counted.
+    """
+
+    def __init__(self, loader: _PositionLoader):
+        self.loader = loader
+        self.built: set[int] = set()   # nodes met once; meeting one again means an alias expands it
+        self.active: set[int] = set()  # collections being built: an alias to one of them is a cycle
+        self.aliased = 0
+        self.aliased_chars = 0
+        self.alias_site: Position | None = None  # where the alias being expanded is used
+        self.depth = 0
+        self.duplicate_keys: list[tuple[str, Position, Position]] = []
+
+    def value(self, node, site: Position):
+        """Data of `node`; `site` is where its parent uses it, the best place to report an alias."""
+        outermost = self.alias_site is None
+        if id(node) in self.built:
+            self.aliased += 1
+            if outermost:
+                self.alias_site = site  # report the alias a reader wrote, not one deep inside its expansion
+            if self.aliased > MAX_ALIAS_NODES:
+                raise _Refused(self.alias_site, "alias-limit", f"aliases expand to more than {MAX_ALIAS_NODES:,} values", ALIAS_HINT)
+        else:
+            self.built.add(id(node))
+        try:
+            return self.node_value(node)
+        finally:
+            if outermost:
+                self.alias_site = None
+
+    def node_value(self, node):
+        if isinstance(node, yaml.ScalarNode):
+            if self.alias_site is not None:
+                # Shared strings cost nothing here, but every later stage copies them: 10,000 aliases of a
+                # 900 kB text would render a 9 GB page. So text built through aliases is capped as well.
+                self.aliased_chars += len(node.value)
+                if self.aliased_chars > MAX_FILE_BYTES:
+                    raise _Refused(self.alias_site, "alias-limit", f"aliases expand to more than {MAX_FILE_BYTES // 1_000_000} MB of text",
+                                   ALIAS_HINT)
+            return self.scalar(node)
+        if id(node) in self.active:
+            raise _Refused(_mark(node), "yaml-syntax", "YAML syntax error: an alias refers to the collection that contains it",
+                           "remove the alias or point it at another value")
+        if self.depth >= MAX_DEPTH:
+            raise _Refused(_mark(node), "too-deep", f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+                           "flatten the structure: content needs only a few levels")
+        self.active.add(id(node))
+        self.depth += 1
+        try:
+            if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+                return self.sequence(node)
+            if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+                return self.mapping(node)
+            raise _Refused(_mark(node), "unsupported-tag", f"tag '{_short_tag(node.tag)}' is not supported",
+                           f"remove the tag: {REFUSED_HINT}")
+        finally:
+            self.active.discard(id(node))
+            self.depth -= 1
+
+    def scalar(self, node):
+        tag = node.tag
+        if tag in _TEXT_TAGS:
+            return node.value
+        if tag not in _SCALAR_TAGS:
+            raise _Refused(_mark(node), "unsupported-tag", f"tag '{_short_tag(tag)}' is not supported",
+                           f"remove the tag: {REFUSED_HINT}")
+        if tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
+            raise _Refused(_mark(node), "number-too-long",
+                           f"number has {len(node.value):,} characters; csops reads numbers of at most {MAX_NUMBER_CHARS}",
+                           "quote it if it is text")
+        try:
+            return self.loader.construct_object(node, deep=True)  # numbers, booleans, null: PyYAML's own rules
+        except (ValueError, LookupError, ArithmeticError, TypeError):  # e.g. "!!int soon", "!!int" alone
+            shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+            raise _Refused(_mark(node), "wrong-type", f"'{shown}' cannot be read as {_short_tag(tag)}",
+                           "remove the tag, or quote the value to keep it as text") from None
+
+    def sequence(self, node) -> LocList:
+        data = LocList()
+        data.pos = site = _mark(node)
+        for item in node.value:
+            data.append(self.value(item, site))
+            data.item_pos.append(_mark(item))
+        return data
+
+    def mapping(self, node) -> LocDict:
+        """A mapping; merge keys (<<) supply defaults that its own keys override, as YAML 1.1 says."""
+        data = LocDict()
+        data.pos = _mark(node)
+        explicit: dict = {}  # key -> line of its first explicit definition; only these can be duplicates
+        pairs = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                self.merge(data, key_node, value_node)
+            else:
+                pairs.append((key_node, value_node))
+        for key_node, value_node in pairs:
+            key = self.value(key_node, _mark(key_node))
+            try:
+                hash(key)
+            except TypeError:
+                key = str(key)
+            if key in explicit:
+                self.duplicate_keys.append((str(key), _mark(key_node), explicit[key]))
+            else:
+                explicit[key] = _mark(key_node)
+            data[key] = self.value(value_node, _mark(key_node))
+            data.key_pos[key] = _mark(key_node)
+            data.value_pos[key] = _mark(value_node)
+            data.value_style[key] = getattr(value_node, "style", None)
+        return data
+
+    def merge(self, data: LocDict, key_node, value_node):
+        """Copy keys of `<<: *base` (or `<<: [*a, *b]`, earlier ones win) that `data` lacks so far."""
+        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for source_node in sources:
+            if not isinstance(source_node, yaml.MappingNode):
+                raise _Refused(_mark(source_node), "yaml-syntax", "YAML syntax error: '<<' merges a mapping or a list of mappings",
+                               "write '<<: *name' where '&name' marks a mapping")
+            source = self.value(source_node, _mark(key_node))
+            for key, item in source.items():
+                if key not in data:
+                    data[key] = item
+                    data.key_pos[key] = source.where_key(key)
+                    data.value_pos[key] = source.where(key)
+                    data.value_style[key] = source.value_style.get(key)
+
+
+_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
+
+
+def line_col(text: str, offset: int) -> Position:
+    lines = _BREAKS.split(text[:offset])
+    return len(lines), len(lines[-1]) + 1
+
+
+def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
+    """Parse YAML text into located data; syntax errors, limits and duplicate keys become Problems."""
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        return None, [Problem(path, 1, 1, "empty-file", "file is empty", "add content or delete the file")]
+    loader = _PositionLoader(text)
+    builder = _Builder(loader)
+    try:
+        node = loader.get_single_node()
+        data = None if node is None else builder.value(node, _mark(node))
+    except _Refused as refused:
+        return None, [Problem(path, *refused.position, refused.code, refused.message, refused.hint)]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = " ".join(filter(None, [error.context, error.problem])) or "invalid YAML"
+        return None, [Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {reason}",
+                              "check indentation and quote values containing ': ' or '#'")]
+    except yaml.reader.ReaderError as error:
+        # Control characters (NUL, BEL, …) are not YAML; libyaml reports a byte offset, not a line.
+        before = text.encode("utf-8", "surrogatepass")[: error.position].decode("utf-8", "ignore")
+        line, col = line_col(before, len(before))
+        character = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
+        return None, [Problem(path, line, col, "yaml-syntax", f"YAML syntax error: character U+{character:04X} is not allowed",
+                              "delete the control character; pasting from another tool often brings one in")]
+    except yaml.YAMLError as error:
+        return None, [Problem(path, 1, 1, "yaml-syntax", f"YAML error: {' '.join(str(error).split())}")]
+    except RecursionError:  # only the pure-Python parser, which has no nesting limit of its own
+        return None, [Problem(path, 1, 1, "too-deep", f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+                              "flatten the structure: content needs only a few levels")]
+    finally:
+        loader.dispose()
+    problems = [
+        Problem(path, line, col, "duplicate-key", f"duplicate key '{key}', first defined at line {first[0]}",
+                "YAML keeps only the last one; merge the two or rename one")
+        for key, (line, col), first in builder.duplicate_keys
+    ]
+    return data, problems

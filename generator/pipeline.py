@@ -1,0 +1,128 @@
+"""The one orchestrator: load -> check -> model -> render -> build -> index, in that order.
+
+Every command, the preview server, `csops diff` and `csops stale` call these
+functions; no stage reaches back, and only this module knows all of them (as
+MkDocs keeps its whole build in commands/build.py). Heavy stages (MkDocs,
+Whoosh) are imported only by the functions that run them, so `csops validate`
+never pays for a search engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .loader import Document, load_content
+from .located_yaml import LocDict
+from .model import Portal
+from .model_builder import build_portal as build_model
+from .problems import ContentError, Problem, failing
+from .rules.placeholders import check_site_url
+from .validate import check_document_shape, check_documents
+
+
+def check_content(project: Path) -> tuple[list[Document], list[Problem]]:
+    """Load and check every content file; never raises on bad content."""
+    documents, problems = load_content(project)
+    loaded = {doc.path for doc in documents}
+    unreadable = tuple(sorted({p.path for p in problems if p.severity == "error" and p.path not in loaded}))
+    # A file that could not be read is the root cause of what follows: it is reported first.
+    problems = [replace(p, unreadable=True) if p.path in unreadable else p for p in problems]
+    return documents, sorted(set(problems + check_documents(documents, unreadable)))
+
+
+def load_portal(project: Path, strict: bool = False) -> Portal:
+    """The model of a project whose content has no errors; raises ContentError listing every problem."""
+    return load_checked_portal(project, strict)[0]
+
+
+def load_checked_portal(project: Path, strict: bool = False) -> tuple[Portal, list[Problem]]:
+    """The model and the warnings that did not stop it; raises ContentError on errors (on warnings too if strict)."""
+    documents, problems = check_content(project)
+    problems = sorted(problems + check_site_url(project))
+    if failing(problems, strict):
+        raise ContentError(problems)
+    return build_model(documents), [p for p in problems if p.severity == "warning"]
+
+
+def validate_project(project: Path) -> list[Problem]:
+    """Everything `csops validate` reports: content problems, then (when content is sound) vanished published URLs."""
+    from .manifest import check_manifest
+
+    documents, problems = check_content(project)
+    problems = sorted(problems + check_site_url(project))
+    if any(p.severity == "error" for p in problems):
+        return problems
+    return sorted(problems + check_manifest(project, build_model(documents)))
+
+
+# The loader keeps a document with duplicate keys (last one wins, as YAML says) but its data is not what the editor meant.
+_READ_CODES = frozenset({"duplicate-key"})
+
+
+@dataclass(frozen=True)
+class PartialPortal:
+    """The model of whatever files are sound, for a summary of content that may not validate yet."""
+
+    portal: Portal
+    errors: int  # validation errors in the whole content, broken files included
+    broken_files: tuple[str, ...]
+
+
+def load_sound_content(project: Path) -> PartialPortal:
+    """Model every document whose file has no shape errors; the rest are counted, not guessed at.
+
+    Cross-file problems (an unknown role in one step) leave a file modelled: its shape
+    is sound, so the model can hold it. A file with a shape error is left out, never
+    half-read.
+    """
+    documents, problems = check_content(project)
+    broken = {p.path for p in problems if p.severity == "error" and p.code in _READ_CODES}
+    broken |= {d.path for d in documents if not isinstance(d.data, LocDict)
+               or any(p.severity == "error" for p in check_document_shape(d))}
+    sound = [d for d in documents if d.path not in broken]
+    errors = sum(1 for p in problems if p.severity == "error")
+    return PartialPortal(build_model(sound), errors, tuple(sorted(broken)))
+
+
+def assess_freshness(project: Path, today, within_days: int):
+    """Review status of every document (`csops stale`), located at its `reviewed:` line."""
+    from .freshness import assess
+
+    documents, problems = check_content(project)
+    if any(p.severity == "error" for p in problems):
+        raise ContentError(problems)
+    positions = {}
+    for doc in documents:
+        if isinstance(doc.data, LocDict):
+            positions[doc.path] = doc.data.where("reviewed") if "reviewed" in doc.data else doc.data.pos
+    return assess(build_model(documents), positions, today, within_days)
+
+
+def build_portal(project: Path, strict: bool = False):
+    """load -> check -> model -> history -> render -> MkDocs build and search index side by side -> swap in; returns the report."""
+    from .build import BuildReport, build_site, navigation, read_site_config, timed
+    from .index import live_index_dir, write_index
+    from .manifest import require_published_urls
+    from .feed import atom_feed
+    from .history import read_change_feed, whats_new_commits
+    from .render import Page, Renderer
+    from .urls import FEED_FILE, redirect_map
+
+    report = BuildReport()
+    site = read_site_config(project)
+    with timed(report, "load+validate"):
+        portal, report.warnings = load_checked_portal(project, strict)
+        require_published_urls(project, portal)  # before MkDocs: a vanished ticket link fails fast
+    with timed(report, "history"):
+        changes = read_change_feed(project, portal, whats_new_commits(site.raw))
+    with timed(report, "render"):
+        renderer = Renderer(portal, site.templates_dir, site.language, site.site_url, changes)
+        pages = renderer.render_pages()
+        pages.append(Page(FEED_FILE, atom_feed(changes, renderer.labels, site.raw.get("site_name") or "", site.site_url)))
+    nav = navigation(renderer.labels, [(p, renderer.phase_name(p)) for p in portal.phases])
+    facet_names = {"role": {r.id: r.name for r in portal.roles}, "phase": {p: renderer.phase_name(p) for p in portal.phases}}
+    live_index = live_index_dir(site.project)
+    index_job = (write_index, (live_index, portal, site.site_url, site.language, facet_names))
+    build_site(site, pages, nav, redirect_map(portal), report, alongside=index_job)
+    return report

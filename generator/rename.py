@@ -1,0 +1,473 @@
+"""`csops mv`: rename a document or one of its sub-items, rewriting every reference to it.
+
+A rename is planned as a value (RenamePlan: the tokens that change and where, the file
+that moves, the URLs the manifest gains), tried on a staged copy of content/ that must
+validate, and only then written. Edits are minimal text edits at the positions the YAML
+parser reports, not a re-dump of the data: comments, quoting, flow/block style and line
+endings stay byte for byte, and a diff shows only the renamed tokens. (ruamel.yaml's
+round trip keeps comments but re-indents sequences, re-wraps long lines and drops
+redundant quotes, which would turn a one-word rename into a noisy pull request.)
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import yaml
+
+from .kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD, Kind
+from .loader import Document
+from .located_yaml import line_col  # YAML's own line counting (CR, NEL, U+2028 break lines)
+from .problems import ContentError, summarize
+from .rules import RESERVED_ANCHORS, SUB_ITEMS, as_list, doc_id, sub_items
+from .rules.references import MARKDOWN_FIELDS
+from .schema import MAX_ID_LENGTH, SLUG, SLUG_HINT
+from .urls import MARKDOWN_REF, parse_ref
+
+RENAME_WORDS = tuple(KINDS_BY_CLI_WORD) + tuple(ITEMS_BY_CLI_WORD)
+_MERGE = "tag:yaml.org,2002:merge"
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
+
+
+class RenameError(click.ClickException):
+    """The rename cannot be done (unknown or taken id, bad id): nothing was changed."""
+
+
+class RenameRefused(ContentError):
+    """The content does not validate: a rename on half-broken content could rewrite the wrong thing."""
+
+    def format_message(self) -> str:
+        return super().format_message() + "; fix them, then run csops mv again (nothing was changed)"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace text[start:end] of one file (project-relative path, before any move) by `new`."""
+
+    path: str
+    start: int
+    end: int
+    new: str
+    line: int
+    col: int
+    shown: str  # what the line of output says, e.g. "playbook:a#x -> playbook:b#x"
+    is_reference: bool = True
+
+
+@dataclass(frozen=True)
+class RenamePlan:
+    """Everything one rename changes, computed before anything is written."""
+
+    subject: str  # "playbook 'success-plan'"
+    new: str
+    edits: tuple[Edit, ...]
+    texts: dict  # project-relative path -> new text (BOM included), before any move
+    move: tuple[str, str] | None  # (old path, new path)
+    added_urls: tuple[str, ...]
+    manifest: tuple[str, str] | None  # (path, new text)
+
+    def lines(self) -> list[str]:
+        """The plan as output: the move, every edit at its file:line:col, the URLs recorded."""
+        out = [f"{self.move[0]} -> {self.move[1]}"] if self.move else []
+        out += [f"{e.path}:{e.line}:{e.col}: {e.shown}" for e in sorted(self.edits, key=lambda e: (e.path, e.start))]
+        out += [f"+ {url}" for url in self.added_urls]
+        if self.manifest:
+            out.append(f"{self.manifest[0]}: {len(self.added_urls)} added, 0 removed")
+        return out
+
+    def summary(self) -> str:
+        references = [e for e in self.edits if e.is_reference]
+        if not references:
+            return "no references"
+        files = len({e.path for e in references})
+        return (f"{len(references)} reference{'s' if len(references) != 1 else ''} in {files} "
+                f"file{'s' if files != 1 else ''}")
+
+
+@dataclass(frozen=True)
+class _Target:
+    kind: Kind
+    doc: Document
+    old: str
+    new: str
+    level: int | None = None  # None: the document itself; 0 or 1: a sub-item at that depth
+
+    @property
+    def doc_ids(self) -> set[str]:
+        return {doc_id(self.doc)} | {a for a in as_list(self.doc.data.get("aliases")) if isinstance(a, str)}
+
+
+def _suggest(value: str, known) -> str:
+    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _check_new_id(new: str) -> None:
+    if not re.match(SLUG, new):
+        raise RenameError(f"'{new}' is not a valid id: {SLUG_HINT}")
+    if len(new) > MAX_ID_LENGTH:
+        raise RenameError(f"'{new}' is longer than {MAX_ID_LENGTH} characters; pick a shorter id")
+
+
+def _find_document(documents: list[Document], kind: Kind, wanted: str) -> Document:
+    docs = [d for d in documents if d.kind == kind.name]
+    for doc in docs:
+        if doc_id(doc) == wanted:
+            return doc
+    for doc in docs:
+        if wanted in as_list(doc.data.get("aliases")):
+            raise RenameError(f"'{wanted}' is a former id of {kind.noun} '{doc_id(doc)}' ({doc.path}); "
+                              f"rename '{doc_id(doc)}' instead")
+    raise RenameError(f"unknown {kind.noun} '{wanted}'{_suggest(wanted, [doc_id(d) for d in docs])}")
+
+
+def _find_target(documents: list[Document], project: Path, word: str, ids: tuple[str, ...]) -> _Target:
+    if word in KINDS_BY_CLI_WORD:
+        kind = KINDS_BY_CLI_WORD[word]
+        old, new = ids
+        doc = _find_document(documents, kind, old)
+        taken = {doc_id(d) for d in documents if d.kind == kind.name}
+        taken |= {a for d in documents if d.kind == kind.name for a in as_list(d.data.get("aliases"))}
+        if new in taken:
+            raise RenameError(f"{word} id '{new}' is already used (as an id or alias); pick another id")
+        if doc.stem == old:
+            moved = Path(doc.path).with_name(new + Path(doc.path).suffix)
+            for suffix in (".yml", ".yaml"):
+                if (project / moved.with_suffix(suffix)).exists():
+                    raise RenameError(f"{moved.with_suffix(suffix).as_posix()} already exists; pick another id")
+        return _Target(kind, doc, old, new)
+    kind, level = ITEMS_BY_CLI_WORD[word]
+    document, old, new = ids
+    doc = _find_document(documents, kind, document)
+    found = {lvl: [m.get("id") for m in _items_at(doc, lvl)] for lvl in range(len(kind.item_fields))}
+    if old not in found[level]:
+        other = next((kind.item_cli_words[lvl] for lvl, ids_ in found.items() if old in ids_), None)
+        hint = f"; it is {'an' if other[0] in 'aeiou' else 'a'} {other}: use `csops mv {other}`" if other else \
+            _suggest(old, found[level])
+        raise RenameError(f"unknown {word} '{old}' in {kind.noun} '{document}'{hint}")
+    anchors = {a for item in sub_items(doc) for a in [item.get("id")] + as_list(item.get("aliases"))}
+    if new in anchors:
+        raise RenameError(f"'{new}' is already an id or alias on {kind.noun} '{document}'; pick another id")
+    if new in RESERVED_ANCHORS:
+        raise RenameError(f"'{new}' is reserved for the page's own sections; pick another id")
+    return _Target(kind, doc, old, new, level)
+
+
+def _items_at(doc: Document, level: int) -> list:
+    outer, inner = SUB_ITEMS[doc.kind]
+    items = [i for i in doc.data.get(outer) or [] if isinstance(i, dict)]
+    if level == 0:
+        return items
+    return [n for i in items for n in i.get(inner) or [] if isinstance(n, dict)]
+
+
+# -- the YAML node tree, which knows where each value starts and ends --------------------
+
+def _pairs(node) -> dict:
+    """key -> (key node, value node, merged?) of a mapping node; explicit keys win over merged ones (<<)."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    pairs = {k.value: (k, v, False) for k, v in node.value if k.tag != _MERGE and isinstance(k, yaml.ScalarNode)}
+    for key_node, value_node in node.value:
+        if key_node.tag == _MERGE:
+            for source in value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]:
+                for key, (k, v, _) in _pairs(source).items():
+                    pairs.setdefault(key, (k, v, True))
+    return pairs
+
+
+def _value(node, key):
+    pair = _pairs(node).get(key)
+    return pair[1] if pair else None
+
+
+def _scalars(node) -> list:
+    """The string nodes of a field holding one string or a list of them."""
+    if isinstance(node, yaml.ScalarNode):
+        return [node]
+    if isinstance(node, yaml.SequenceNode):
+        return [n for n in node.value if isinstance(n, yaml.ScalarNode)]
+    return []
+
+
+def _item_nodes(kind_name: str, root, level: int | None = None) -> list:
+    """Sub-item mapping nodes of a document, at one level or (None) at every level."""
+    outer, inner = SUB_ITEMS.get(kind_name, (None, None))
+    if outer is None:
+        return []
+    found = []
+    items = _value(root, outer)
+    for item in items.value if isinstance(items, yaml.SequenceNode) else []:
+        if not isinstance(item, yaml.MappingNode):
+            continue
+        if level in (None, 0):
+            found.append(item)
+        nested = _value(item, inner) if inner else None
+        if level in (None, 1) and isinstance(nested, yaml.SequenceNode):
+            found.extend(n for n in nested.value if isinstance(n, yaml.MappingNode))
+    return found
+
+
+class _Planner:
+    """Collects the edits of one rename, file by file."""
+
+    def __init__(self, target: _Target):
+        self.target = target
+        self.edits: dict[tuple[str, int], Edit] = {}  # keyed by place: an alias (*x) must not be edited twice
+
+    def file(self, doc: Document, text: str):
+        self.path, self.text = doc.path, text
+        root = yaml.compose(text, Loader=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader)
+        mappings = [root] + _item_nodes(doc.kind, root)
+        if doc.kind == "roles":
+            roles = _value(root, "roles")
+            mappings += [r for r in (roles.value if isinstance(roles, yaml.SequenceNode) else []) if isinstance(r, yaml.MappingNode)]
+        for mapping in mappings:
+            self.mapping(doc, mapping)
+        if doc.path == self.target.doc.path:
+            self.own_ids(doc, root)
+
+    def mapping(self, doc: Document, mapping):
+        for key in MARKDOWN_FIELDS:
+            node = _value(mapping, key)
+            if isinstance(node, yaml.ScalarNode):
+                self.markdown(node)
+        variants = _value(mapping, "variants")
+        for _, node, _ in _pairs(variants).values():
+            if isinstance(node, yaml.ScalarNode):
+                self.markdown(node)
+        for node in _scalars(_value(mapping, "ref")):
+            ref = parse_ref(node.value)
+            if ref and self.renamed(ref):
+                old, new = self.token_of(ref)
+                self.token(node, 0, (old, new), shown=(node.value, new + node.value[len(old):]))
+        if doc.kind in SUB_ITEMS:
+            checklist = _value(mapping, "checklist")
+            for node in checklist.value if isinstance(checklist, yaml.SequenceNode) else []:
+                if isinstance(node, yaml.ScalarNode):
+                    self.markdown(node)
+        if self.target.level is None and self.target.kind.name == "playbook":
+            for key in ("related", "playbooks"):
+                for node in _scalars(_value(mapping, key)):
+                    if node.value == self.target.old:
+                        self.token(node, 0, (self.target.old, self.target.new))
+
+    def renamed(self, ref) -> bool:
+        t = self.target
+        if ref.scheme != t.kind.name:
+            return False
+        if t.level is None:
+            return ref.id == t.old
+        return ref.id in t.doc_ids and ref.anchor == t.old
+
+    def token_of(self, ref) -> tuple[str, str]:
+        """(old, new) text of the part of a reference that changes."""
+        t = self.target
+        if t.level is None:
+            return f"{ref.scheme}:{t.old}", f"{ref.scheme}:{t.new}"
+        return f"{ref.scheme}:{ref.id}#{t.old}", f"{ref.scheme}:{ref.id}#{t.new}"
+
+    def markdown(self, node):
+        for match in MARKDOWN_REF.finditer(node.value):
+            ref = parse_ref(match["ref"])
+            if ref and self.renamed(ref):
+                old, new = self.token_of(ref)
+                self.token(node, match.start("ref"), (old, new), shown=(match["ref"], new + match["ref"][len(old):]))
+
+    def token(self, node, offset: int, change: tuple[str, str], is_reference: bool = True, shown=None, label=""):
+        """Edit the source of `change[0]` found at `offset` of the node's parsed value.
+
+        The parsed value and its source differ (quotes, escapes, folded lines, indentation),
+        but neither reorders text: the k-th occurrence of a token in the value is the k-th
+        in the source. When escapes make the counts differ, we say so instead of guessing.
+        """
+        old, new = change
+        value_hits = [m.start() for m in re.finditer(re.escape(old), node.value)]
+        start, end = node.start_mark.index, node.end_mark.index
+        source_hits = [start + m.start() for m in re.finditer(re.escape(old), self.text[start:end])]
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        if len(value_hits) != len(source_hits):
+            raise RenameError(f"{self.path}:{line}:{col}: cannot find '{old}' in the file as written "
+                              "(escaped characters?); change it by hand, then run csops mv again")
+        at = source_hits[value_hits.index(offset)]
+        line, col = line_col(self.text, at)
+        before, after = shown or change
+        self.edits[(self.path, at)] = Edit(self.path, at, at + len(old), new, line, col, f"{label}{before} -> {after}",
+                                           is_reference)
+
+    def own_ids(self, doc: Document, root):
+        """The renamed thing's own `id:` (if written) and its `aliases:`, which gains the old id."""
+        t = self.target
+        if t.level is None:
+            mapping = root
+        else:
+            mapping = next(m for m in _item_nodes(doc.kind, root, t.level) if getattr(_value(m, "id"), "value", None) == t.old)
+        id_node = _value(mapping, "id")
+        if isinstance(id_node, yaml.ScalarNode):
+            self.token(id_node, 0, (t.old, t.new), is_reference=False, label="id: ")
+        self.add_alias(mapping, id_node)
+
+    def add_alias(self, mapping, id_node):
+        old, text = self.target.old, self.text
+        newline = _newline(text)
+        pair = _pairs(mapping).get("aliases")
+        if pair and pair[2]:
+            raise RenameError(f"{self.path}:{pair[0].start_mark.line + 1}:{pair[0].start_mark.column + 1}: aliases come "
+                              f"from a merge key (<<); add '{old}' to them by hand")
+        if pair:
+            value = pair[1]
+            if isinstance(value, yaml.SequenceNode) and value.flow_style:
+                at, insert = (value.value[-1].end_mark.index, f", {old}") if value.value else (value.start_mark.index + 1, old)
+            elif isinstance(value, yaml.SequenceNode):
+                at = self.next_line(value.value[-1].end_mark.index)
+                insert = " " * value.start_mark.column + f"- {old}"
+                insert = newline + insert if at == len(text) and not _BREAK.search(text[-1:]) else insert + newline
+            else:  # validation refuses anything but a list (`aliases:` alone, `~`): a guard only
+                raise RenameError(f"{self.path}: aliases is not a list; add '{old}' by hand")
+            self.insert(at, insert)
+            return
+        if mapping.flow_style:
+            self.insert(mapping.start_mark.index + 1, f"aliases: [{old}], ")
+            return
+        line = f"aliases: [{old}]"
+        if id_node is not None:  # just below the id it replaces
+            at = self.next_line(id_node.end_mark.index)
+            indent = _pairs(mapping)["id"][0].start_mark.column
+        else:  # a document without id: above its list of sub-items (and the comments that introduce it)
+            items_key = _pairs(mapping)[self.target.kind.items][0]
+            at, indent = items_key.start_mark.index - items_key.start_mark.column, items_key.start_mark.column
+            while at > 0:
+                previous = text.rfind("\n", 0, at - 1) + 1
+                if not text[previous:at].strip().startswith("#"):
+                    break
+                at = previous
+        if at == len(text) and not _BREAK.search(text[-1:]):
+            self.insert(len(text), newline + " " * indent + line)
+        else:
+            self.insert(at, " " * indent + line + newline)
+
+    def next_line(self, index: int) -> int:
+        """Where the line after the one holding `index` starts (or the end of the text)."""
+        found = _BREAK.search(self.text, index)
+        return found.end() if found else len(self.text)
+
+    def insert(self, at: int, text: str):
+        line, col = line_col(self.text, at)
+        self.edits[(self.path, at)] = Edit(self.path, at, at, text, line, col, f"added alias '{self.target.old}'",
+                                           is_reference=False)
+
+
+def _newline(text: str) -> str:
+    """The file's own line break, for the lines a rename adds."""
+    found = _BREAK.search(text)
+    return found.group() if found else "\n"
+
+
+def _apply_edits(text: str, edits: list[Edit]) -> str:
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        text = text[: edit.start] + edit.new + text[edit.end:]
+    return text
+
+
+def _read(project: Path, path: str) -> tuple[str, str]:
+    """(BOM, text) exactly as stored: line endings untranslated, so unchanged bytes stay unchanged."""
+    raw = (project / path).read_bytes().decode("utf-8")
+    return ("\ufeff", raw[1:]) if raw.startswith("\ufeff") else ("", raw)
+
+
+def plan_rename(project: Path, word: str, ids: tuple[str, ...]) -> RenamePlan:
+    """Plan `csops mv WORD [DOC] OLD NEW`; raises RenameError / RenameRefused and changes nothing."""
+    from .manifest import check_manifest
+    from .model_builder import build_portal
+    from .pipeline import check_content
+
+    _check_new_id(ids[-1])
+    if len(set(ids[-2:])) == 1:
+        raise RenameError(f"OLD and NEW are both '{ids[-1]}': nothing to rename")
+    # What `csops validate` checks, minus its warnings: loaded once, then planned on.
+    documents, problems = check_content(project)
+    errors = [p for p in problems if p.severity == "error"]
+    if not errors:
+        errors = check_manifest(project, build_portal(documents))
+    if errors:
+        raise RenameRefused(errors)
+    target = _find_target(documents, project, word, ids)
+    planner = _Planner(target)
+    boms = {}
+    texts = {}
+    for doc in documents:
+        boms[doc.path], texts[doc.path] = _read(project, doc.path)
+        if target.old in texts[doc.path] or doc.path == target.doc.path:  # elsewhere every edit rewrites the old id
+            planner.file(doc, texts[doc.path])
+    edits = tuple(planner.edits.values())
+    changed = {path: boms[path] + _apply_edits(texts[path], [e for e in edits if e.path == path])
+               for path in sorted({e.path for e in edits})}
+    move = None
+    if target.level is None and target.doc.stem == target.old:
+        source = Path(target.doc.path)
+        move = (target.doc.path, source.with_name(target.new + source.suffix).as_posix())
+    subject = (f"{word} '{target.old}'" if target.level is None
+               else f"{word} '{target.old}' of {target.kind.noun} '{doc_id(target.doc)}'")
+    added, manifest = _staged_manifest(project, changed, move)
+    return RenamePlan(subject, target.new, edits, changed, move, tuple(added), manifest)
+
+
+def _staged_manifest(project: Path, changed: dict, move) -> tuple[list[str], tuple[str, str] | None]:
+    """Apply the plan to a copy of content/; it must validate and keep every published URL; returns what the manifest gains."""
+    from .manifest import MANIFEST, check_manifest, read_manifest, updated_manifest
+    from .model_builder import build_portal
+    from .pipeline import check_content
+
+    with tempfile.TemporaryDirectory(prefix="csops-mv-") as tmp:
+        stage = Path(tmp)
+        shutil.copytree(project / "content", stage / "content")
+        _write(stage, changed, move)
+        documents, problems = check_content(stage)
+        errors = [p for p in problems if p.severity == "error"]
+        portal = build_portal(documents) if not errors else None
+        errors = errors or check_manifest(stage, portal)
+        if errors:  # a case the planner does not handle: say so rather than write it
+            lines = "\n".join(p.text() for p in errors)
+            raise RenameError(f"the rename would leave content invalid, so nothing was changed:\n{lines}\n{summarize(errors)}")
+        recorded = read_manifest(stage)
+        if recorded is None:
+            return [], None
+        before = {url for _, url in recorded}
+        added = sorted(set(updated_manifest(stage, portal)) - before)
+    if not added:
+        return [], None
+    bom, text = _read(project, MANIFEST)
+    return added, (MANIFEST, bom + _insert_sorted(text, added))
+
+
+def _insert_sorted(text: str, urls: list[str]) -> str:
+    """Add URL lines where they sort among the existing ones, keeping every other line (comments too) as it is."""
+    newline = _newline(text)
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += newline
+    for url in urls:
+        index = next((i for i, line in enumerate(lines)
+                      if line.strip() and not line.lstrip().startswith("#") and line.strip() > url), len(lines))
+        lines.insert(index, url + newline)
+    return "".join(lines)
+
+
+def _write(root: Path, texts: dict, move) -> None:
+    for path, text in texts.items():
+        (root / path).write_bytes(text.encode("utf-8"))
+    if move:
+        (root / move[0]).rename(root / move[1])
+
+
+def apply_plan(project: Path, plan: RenamePlan) -> None:
+    """Write the planned texts, move the file, then record the new URLs."""
+    _write(project, plan.texts, plan.move)
+    if plan.manifest:
+        _write(project, {plan.manifest[0]: plan.manifest[1]}, None)

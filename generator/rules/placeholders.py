@@ -1,0 +1,65 @@
+"""Warnings for text left as scaffolded and for the example site_url: valid YAML that should not be published.
+
+They are warnings, not errors: a draft may sit in a branch for days. `--strict`
+(for CI) makes them fail.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..loader import Document
+from ..located_yaml import LocDict, LocList
+from ..problems import Problem
+from ..scaffold import PLACEHOLDERS
+from . import Catalog
+
+CODES = ("placeholder-text", "example-site-url")
+# Hosts reserved for documentation (RFC 2606) and the Japanese example's: ticket links there lead nowhere.
+_EXAMPLE_HOST = re.compile(r"^https?://([^/]*\.)?example\.(com|net|org|jp)(:\d+)?(/|$)", re.IGNORECASE)
+_SITE_URL_LINE = re.compile(r"^site_url:\s*['\"]?(?P<url>[^'\"#\s]+)", re.MULTILINE)
+
+
+def _strings(value, where, field_name: str):
+    """(text, position, field name) of every string in a located value, nested lists and mappings included."""
+    if isinstance(value, LocDict):
+        for key, item in value.items():
+            if isinstance(item, str):
+                yield item, value.where(key), str(key)
+            else:
+                yield from _strings(item, value.where(key), str(key))
+    elif isinstance(value, LocList):
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                yield item, value.where(index), field_name
+            else:
+                yield from _strings(item, value.where(index), field_name)
+
+
+def check(documents: list[Document], catalog: Catalog) -> list[Problem]:
+    problems = []
+    for doc in documents:
+        for text, (line, col), field_name in _strings(doc.data, doc.data.pos if isinstance(doc.data, LocDict) else (1, 1), ""):
+            if text.strip() in PLACEHOLDERS:
+                problems.append(Problem(doc.path, line, col, "placeholder-text",
+                                        f"{field_name} still holds the text `csops new` wrote: '{text.strip()}'",
+                                        "replace it with the real text, or delete the field if it is optional",
+                                        severity="warning"))
+    return problems
+
+
+def check_site_url(project: Path) -> list[Problem]:
+    """The example site_url makes every "Copy for ticket" link point at a host that does not exist."""
+    config = project / "mkdocs.yml"
+    try:
+        text = config.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []  # the build reports an unreadable config
+    match = _SITE_URL_LINE.search(text)
+    if not match or not _EXAMPLE_HOST.match(match["url"]):
+        return []
+    line = text.count("\n", 0, match.start()) + 1
+    return [Problem("mkdocs.yml", line, match.start("url") - match.start() + 1, "example-site-url",
+                    f"site_url is the example address {match['url']}; links copied for tickets would point there",
+                    "set site_url to where the portal is published", severity="warning")]

@@ -1,0 +1,190 @@
+"""Search analysis: how text becomes terms (English stems, Japanese bigrams), stop words, and the Whoosh schema.
+
+Japanese has no spaces: runs of kanji and katakana are indexed as overlapping
+bigrams (a query uses a non-overlapping cover of them), and hiragana runs
+(particles, okurigana) are dropped. Measured on benchmarks/queries.yml
+(benchmarks/search_analyzers.py): bigrams MRR@10 0.962 in Japanese, SudachiPy
+mode A with normalized forms 0.885 (p95 19 vs 12 ms at 10k documents, +198 MiB of
+dictionary), so bigrams it is; and this tokenizer pickles into the index as
+Whoosh requires (a Sudachi one would have to load lazily). Whoosh pickles these
+classes by module path: moving them needs a SCHEMA_VERSION bump.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh.analysis import Filter, LowercaseFilter, StopFilter, Token, Tokenizer
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.lang.porter import stem as porter_stem
+
+
+SCHEMA_VERSION = 13  # bump when the schema or analysis changes (or its classes move): forces a full re-index
+
+# Latin words (with digits), runs of kanji/katakana, runs of hiragana.
+_TOKEN_RUNS = re.compile(
+    r"(?P<latin>[0-9A-Za-z\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+(?:['’][A-Za-z]+)?)"
+    r"|(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30a0-\u30ff\uff66-\uff9f々〆ヵヶー]+)"
+    r"|(?P<kana>[\u3040-\u309f]+)")
+MARKDOWN_NOISE = re.compile(r"\]\([^)]*\)|[*_`#>|\[\]]+|^\s*[-+]\s+|<[^>]+>", re.MULTILINE)
+
+
+def split_pieces(value: str, query: bool = False):
+    """(text, start, end) of each piece of `value`: English words (NFKC), kanji/katakana bigrams, no hiragana.
+
+    The one place text is cut, for the index (MixedTokenizer) and for snippets (term_spans).
+    """
+    for match in _TOKEN_RUNS.finditer(value):
+        run, start = match.group(), match.start()
+        if match.lastgroup == "latin":
+            yield unicodedata.normalize("NFKC", run), start, match.end()
+        elif match.lastgroup == "kana":
+            # Particles, okurigana and inflections are in every Japanese text: noise for ranking, and
+            # their huge posting lists were most of a Japanese query's cost (MRR unchanged without them).
+            continue
+        elif len(run) == 1:
+            yield run, start, start + 1
+        else:
+            # every bigram of a run co-occurs with its neighbours: a query needs only a non-overlapping cover
+            cover = list(range(0, len(run) - 1, 2 if query else 1))
+            if cover[-1] != len(run) - 2:
+                cover.append(len(run) - 2)
+            for i in cover:
+                yield run[i:i + 2], start + i, start + i + 2
+
+
+class MixedTokenizer(Tokenizer):
+    """English words as words; Japanese as script-boundary bigrams. Picklable (a plain module-level class)."""
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        pos = start_pos
+        for text, begin, end in split_pieces(value, query=mode == "query"):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = text
+            if positions:
+                token.pos = pos
+                pos += 1
+            if chars:
+                token.startchar, token.endchar = start_char + begin, start_char + end
+            yield token
+
+
+class AsciiStemFilter(Filter):
+    """Porter-stem English words only; CJK bigrams pass through untouched."""
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if token.text.isascii():
+                token.text = stem_word(token.text)
+            yield token
+
+
+@lru_cache(maxsize=100_000)
+def stem_word(word: str) -> str:
+    """Porter stem, remembered: a portal's vocabulary is small and every query and snippet stems it again."""
+    return porter_stem(word)
+
+
+# Whoosh's stop list plus the question words readers type ("what do I do when…"): they match everywhere.
+STOP_WORDS = frozenset("""
+a about after again all also am an and any are as at be because been before being but by can could did do does
+doing done for from get gets got had has have having he her here him his how i if in into is it its just me might
+more most much my need needs no nor not now of off on once one only or other our out over own same she should so
+some still such than that the their them then there these they this those through to too under until up us very
+was we were what when where which while who whom why will with would yet you your tbd should
+""".split())
+
+
+def mixed_analyzer():
+    """Analyzer for title and body: works on English, Japanese and both mixed in one field."""
+    return MixedTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1) | AsciiStemFilter()
+
+
+def term_spans(text: str) -> list[tuple[str, int, int]]:
+    """(term, start, end) of every indexed term in `text`: what mixed_analyzer yields, without its per-token objects.
+
+    Snippets locate the query's terms in each hit's body; through the Whoosh
+    pipeline that was half of a query's time.
+    """
+    spans = []
+    for piece, start, end in split_pieces(text):
+        term = piece.lower()
+        if term not in STOP_WORDS:
+            spans.append((stem_word(term) if term.isascii() else term, start, end))
+    return spans
+
+
+def spelling_analyzer():
+    """Unstemmed lowercase English words: what did-you-mean proposes must be real words."""
+    return MixedTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=3)
+
+
+def build_schema() -> Schema:
+    text = dict(analyzer=mixed_analyzer(), stored=True, multitoken_query="or")
+    return Schema(
+        key=ID(unique=True, stored=True),
+        digest=STORED(),
+        kind=ID(stored=True),
+        level=ID(stored=True),
+        phase=ID(stored=True),
+        role=KEYWORD(stored=True, lowercase=True, scorable=False),
+        tag=KEYWORD(stored=True, lowercase=True, commas=True, scorable=False),
+        title=TEXT(field_boost=3.0, **text),
+        body=TEXT(**text),
+        context=TEXT(analyzer=mixed_analyzer(), field_boost=0.5),  # the parent page's title
+        words=TEXT(analyzer=spelling_analyzer(), stored=False, phrase=False),
+        url=STORED(),
+        parent=ID(stored=True),
+        parent_title=STORED(),
+        # kind, phase and roles as one column: facet counts read it per document without unpickling stored fields
+        facets=COLUMN(VarBytesColumn()),
+    )
+
+
+def facet_value(kind: str, phase: str, roles, level: str) -> bytes:
+    return f"{kind}\t{phase}\t{' '.join(roles)}\t{level}".encode("utf-8")
+
+
+@dataclass(frozen=True)
+class FacetTable:
+    """Per document number: (kind, phase, roles) for facet counts, and which documents are whole pages."""
+
+    rows: list[tuple[str, str, tuple[str, ...]]]
+    pages: frozenset[int]
+
+
+def read_facets(searcher) -> FacetTable:
+    """Read from the facets column, so counting and ranking never unpickle stored fields."""
+    rows, pages = [], set()
+    for docnum, raw in enumerate(searcher.reader().column_reader("facets", translate=False)):
+        kind, phase, roles, level = ((raw or b"").decode("utf-8") + "\t\t\t").split("\t")[:4]
+        rows.append((kind, phase, tuple(roles.split())))
+        if level == "page":
+            pages.add(docnum)
+    return FacetTable(rows, frozenset(pages))
+
+

@@ -1,0 +1,239 @@
+"""Search ranking: queries built from plain words, common-term pruning, per-term scores and top-k collection.
+
+Whoosh's own scorer re-reads postings for every query; keeping each term's
+scores per open index and summing them is what makes a query a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from bisect import bisect_right
+from collections import Counter
+
+from whoosh import query as whoosh_query
+from whoosh.collectors import TopCollector
+from whoosh.fields import Schema
+from whoosh.qparser import MultifieldParser, OrGroup
+
+
+
+SEARCHED_FIELDS = ("title", "body", "context")
+_PLAIN_WORDS = re.compile(r"[^\W_]+(?:\s+[^\W_]+)*\s*", re.UNICODE)  # letters and digits between spaces, nothing else
+_OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b")
+
+
+class QueryBuilder:
+    """Words OR-grouped over title, body and the parent page's title (AND finds nothing for a natural-language
+    question); titles weigh 3x, the parent's title 0.5x (a step of "Renewal runway" is about renewals: MRR 0.904 ->
+    0.917 in English; 1x and 2x gave 0.913).
+
+    The scaled OrGroup ranks documents holding more of the words first (a plain OR
+    scored the same MRR on our query set, but ranked pages repeating one word above
+    items holding all of them). Rejected (benchmarks/): one combined
+    title+body field is 15% faster but loses the title weight (MRR 0.90 -> 0.75 in
+    English); AndMaybe(title) restores some of it but is slower than two fields.
+    """
+
+    SCALE = 0.9
+
+    def __init__(self, schema: Schema):
+        self.fields = [name for name in SEARCHED_FIELDS if name in schema]  # an index from an older csops lacks some
+        self.schema = schema
+        self.parser = MultifieldParser(self.fields, schema, group=OrGroup.factory(self.SCALE))
+
+    def parse(self, text: str, searcher=None):
+        q = self.plain_words(text) if self.is_plain(text) else self.parser.parse(text)
+        return prune_common_terms(searcher, q) if searcher is not None else q
+
+    @staticmethod
+    def is_plain(text: str) -> bool:
+        return bool(_PLAIN_WORDS.fullmatch(text)) and not _OPERATORS.search(text)
+
+    def plain_words(self, text: str):
+        """The query Whoosh's parser builds for words without any query syntax, built directly (it took half
+        of a query's time); tested equal to the parser's on every benchmark query."""
+        terms = []
+        for word in text.split():
+            for name in self.fields:
+                for token in self.schema[name].analyzer(word, mode="query"):
+                    terms.append(whoosh_query.Term(name, token.text))
+        if not terms:
+            return whoosh_query.NullQuery
+        if len(terms) == 1:
+            return terms[0]
+        return whoosh_query.Or(terms, scale=self.SCALE).normalize()
+
+
+def filtered_query(q, filters: dict[str, str]):
+    """`q` restricted to documents whose facet fields hold the given values (empty values ignored)."""
+    terms = [whoosh_query.Term(name, value) for name, value in filters.items() if value]
+    return whoosh_query.And([q] + terms) if terms else q
+
+
+COMMON_TERM_SHARE = 0.15  # measured: MRR unchanged (en 0.904, ja 0.962), p95 at 10k documents 3x lower
+
+
+def prune_common_terms(searcher, q, share: float | None = None):
+    """Drop words found in more than `share` of all documents from a plain OR query, keeping at least two words.
+
+    Pure-Python Whoosh pays for every posting it walks; a word in a quarter of
+    the portal barely changes the ranking but dominates the cost.
+    """
+    share = COMMON_TERM_SHARE if share is None else share
+    if not _ors_of_terms(q):
+        return q
+    leaves = list(q.leaves())
+    total = max(searcher.doc_count(), 1)
+    df = {id(t): searcher.doc_frequency(t.fieldname, t.text) for t in leaves}
+    # a word counts as common by its document frequency in any field
+    common_words = {t.text for t in leaves if df[id(t)] > share * total}
+    keep = [t for t in leaves if t.text not in common_words]
+    if len({t.text for t in keep}) < 2:
+        rare_first = sorted({t.text for t in leaves}, key=lambda w: max(df[id(t)] for t in leaves if t.text == w))
+        keep = [t for t in leaves if t.text in rare_first[:2]]
+    if len(keep) == len(leaves):
+        return q
+    return whoosh_query.Or(keep, scale=getattr(q, "scale", None))
+
+
+def _ors_of_terms(q) -> bool:
+    """True for a Term or ORs of Terms, nested any way: the queries pruning may flatten into one OR."""
+    if isinstance(q, whoosh_query.Term):
+        return True
+    return type(q) is whoosh_query.Or and not q.minmatch and all(_ors_of_terms(sub) for sub in q.subqueries)
+
+
+class _CountingTopCollector(TopCollector):
+    """Top hits by score, calling `on_match(docnum)` for every match on the way: total and facets in one pass."""
+
+    def __init__(self, limit: int, on_match):
+        super().__init__(limit=limit, usequality=False)  # quality skipping would hide matches from the counts
+        self.on_match = on_match
+
+    def collect(self, sub_docnum):
+        self.on_match(self.offset + sub_docnum)
+        return super().collect(sub_docnum)
+
+
+def search_counting(searcher, q, limit: int, on_match) -> list[tuple[float, int]]:
+    """(score, docnum) of the best `limit` matches; `on_match` sees every matching document number."""
+    collector = _CountingTopCollector(limit, on_match)
+    searcher.search_with_collector(q, collector)
+    return collector.results().top_n
+
+
+class TermScores:
+    """Every matching document's score for each query term, computed once per open index and kept.
+
+    Whoosh's matcher tree walks and scores postings in pure Python on every query
+    (85% of a query's time at 10k documents); readers' queries reuse a small
+    vocabulary, so a term's {docnum: score} is computed once with Whoosh's own
+    scorer and queries sum them. `score` gives what Whoosh's matchers give for ORs
+    and ANDs of terms, including the scaled OrGroup's coordination bonus per segment,
+    and None for any other query, which then goes to Whoosh. (Whoosh's collector can
+    differ slightly: it swaps exhausted sub-matchers out mid-walk, which changes
+    the coordination term count, so its scores depend on document order.)
+    """
+
+    def __init__(self, max_postings: int = 2_000_000):
+        self.max_postings = max_postings  # about 200 MiB at worst; cleared, not grown, beyond it
+        self._postings = 0
+        self._terms: dict = {}
+
+    def clear(self) -> None:
+        self._terms.clear()
+        self._postings = 0
+
+    def _term(self, searcher, term) -> tuple[dict[int, float], tuple[int, ...]]:
+        key = (term.fieldname, term.text, term.boost)
+        found = self._terms.get(key)
+        if found is not None:
+            return found
+        field = searcher.schema[term.fieldname]
+        scores: dict[int, float] = {}
+        segments = []
+        try:
+            btext = field.to_bytes(term.text)
+        except ValueError:
+            btext = None
+        for number, (sub, offset) in enumerate(searcher.leaf_searchers() if btext is not None else ()):
+            if (term.fieldname, btext) not in sub.reader():
+                continue
+            segments.append(number)
+            m = sub.postings(term.fieldname, btext, weighting=searcher.weighting)
+            while m.is_active():
+                scores[m.id() + offset] = m.score() * term.boost
+                m.next()
+        found = (scores, tuple(segments))
+        if self._postings + len(scores) > self.max_postings:
+            self.clear()
+        self._terms[key] = found
+        self._postings += len(scores)
+        return found
+
+    def score(self, searcher, q) -> dict[int, float] | None:
+        if isinstance(q, whoosh_query.Term):
+            if q.fieldname not in searcher.schema:
+                return None
+            return self._term(searcher, q)[0]
+        if type(q) not in (whoosh_query.Or, whoosh_query.And) or q.boost != 1.0 or not q.subqueries:
+            return None
+        if type(q) is whoosh_query.Or and (q.minmatch or len(q.subqueries) >= q.TOO_MANY_CLAUSES):
+            return None
+        parts = [self.score(searcher, sub) for sub in q.subqueries]
+        if any(part is None for part in parts):
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        if type(q) is whoosh_query.And:
+            parts.sort(key=len)
+            docs = set(parts[0]).intersection(*parts[1:])
+            return {d: sum(part[d] for part in parts) for d in docs}
+        total: dict[int, float] = {}
+        for part in parts:
+            for d, value in part.items():
+                total[d] = total.get(d, 0.0) + value
+        if q.scale:
+            self._coordinate(searcher, q, total)
+        return total
+
+    def _coordinate(self, searcher, q, total: dict[int, float]) -> None:
+        """Whoosh's CoordMatcher ("SQR"): a bonus for documents holding more of the query's terms."""
+        leaves = [self._term(searcher, t) for t in q.leaves() if isinstance(t, whoosh_query.Term)]
+        matching = Counter(d for scores, _ in leaves for d in scores)
+        offsets = [offset for _, offset in searcher.leaf_searchers()]
+        termcount = [sum(1 for _, segments in leaves if n in segments) for n in range(len(offsets))]
+        scale = q.scale
+        for d, value in total.items():
+            n = termcount[bisect_right(offsets, d) - 1]
+            if n == 0 or n == scale:
+                total[d] = 0
+            else:
+                total[d] = (value + (matching[d] - 1) / (n - scale) ** 2) * ((n - 1) / n)
+
+
+def top_scored(scores: dict[int, float], limit: int, weaker: frozenset[int] = frozenset(),
+               weight: float = 1.0) -> list[tuple[float, int]]:
+    """The best `limit` (score, docnum), ranked with the `weaker` documents' scores times `weight`;
+    ties go to the lower document number, as Whoosh's collector breaks them."""
+    def rank(item):
+        docnum, score = item
+        return (-score * weight if docnum in weaker else -score, docnum)
+
+    return [(score, d) for d, score in heapq.nsmallest(limit, scores.items(), key=rank)]
+
+
+def match_all():
+    return whoosh_query.Every()
+
+
+def terms_query(terms: list[str], field_boosts: dict[str, float]):
+    """An OR of already-analyzed terms over several fields."""
+    return whoosh_query.Or([whoosh_query.Term(f, t, boost=b) for t in terms for f, b in field_boosts.items()])
+
+
+# ---------------------------------------------------------------------------------------------
+# Model -> search documents
+
+

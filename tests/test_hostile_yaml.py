@@ -1,0 +1,230 @@
+"""Hostile and odd content files: every one ends as a located Problem (or a warning), never a traceback or a hang.
+
+The invalid corpus (tests/examples/invalid/alias-bomb, loader-limits, file-name, merge-key, reference-link) pins
+the exact messages; these tests cover what a corpus folder cannot hold (links, huge files, permissions) and
+the loader's contract for arbitrary text.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import string
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.loader import Document
+from generator.located_yaml import MAX_ALIAS_NODES, MAX_FILE_BYTES, LocDict, parse_yaml
+from generator.render import render_pages
+from generator.pipeline import load_portal
+from generator.validate import check_documents
+
+PLAYBOOK = """\
+title: Renewal
+steps:
+  - id: kickoff
+    title: Kickoff
+"""
+
+
+def _lines(result) -> list[str]:
+    return result.output.splitlines()
+
+
+def test_symlink_to_a_file_outside_the_project_is_refused(project_factory, tmp_path, run):
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_text(PLAYBOOK.replace("Renewal", "Secret from outside"), encoding="utf-8")
+    project = project_factory({})
+    (project / "content/playbooks").mkdir(parents=True)
+    (project / "content/playbooks/renewal.yml").symlink_to(outside)
+    result = run("validate", "--project", project, "--format", "text")
+    assert _lines(result) == [
+        "content/playbooks/renewal.yml:1:1: error: links to a file outside the project "
+        "(content must live in the repository: copy the file here instead of linking to it) [outside-project]",
+        "1 error in 1 file"]
+    assert result.exit_code == 1
+
+
+def test_symlinked_content_folder_outside_the_project_is_refused(project_factory, tmp_path, run):
+    elsewhere = tmp_path / "shared"
+    (elsewhere / "playbooks").mkdir(parents=True)
+    (elsewhere / "playbooks/renewal.yml").write_text(PLAYBOOK, encoding="utf-8")
+    project = project_factory({}, with_defaults=False)
+    (project / "content").symlink_to(elsewhere, target_is_directory=True)
+    result = run("validate", "--project", project, "--format", "text")
+    assert "content/playbooks/renewal.yml:1:1: error: links to a file outside the project" in result.output
+    assert result.exit_code == 1
+
+
+def test_links_inside_the_project_are_read(project_factory, run):
+    project = project_factory({"shared/renewal.yml": PLAYBOOK})
+    (project / "content/playbooks").mkdir(parents=True)
+    (project / "content/playbooks/renewal.yml").symlink_to(project / "shared/renewal.yml")
+    result = run("validate", "--project", project)
+    assert result.output == "content is valid (no errors)\n"
+
+
+def test_dangling_link_is_an_error_not_a_silent_skip(project_factory, run):
+    project = project_factory({})
+    (project / "content/playbooks").mkdir(parents=True)
+    (project / "content/playbooks/renewal.yml").symlink_to(project / "content/playbooks/gone.yml")
+    result = run("validate", "--project", project, "--format", "text")
+    assert _lines(result)[0] == ("content/playbooks/renewal.yml:1:1: error: cannot read the file: No such file or directory "
+                                 "(check that it is a file you can read (permissions, a dangling link)) [unreadable-file]")
+    assert result.exit_code == 1
+
+
+def test_fifos_are_never_opened(project_factory, run):
+    """Opening a FIFO blocks until a writer comes: a FIFO named like content, or a link to one, is reported instead."""
+    project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK})
+    os.mkfifo(project / "content/playbooks/pipe.yml")
+    os.mkfifo(project / "pipe")
+    (project / "content/playbooks/linked.yml").symlink_to(project / "pipe")
+    result = run("validate", "--project", project, "--format", "text")
+    assert _lines(result) == [
+        "content/playbooks/linked.yml:1:1: error: cannot read the file: it links to something that is not a file "
+        "(link only to regular files, or copy the file here) [unreadable-file]",
+        "content/playbooks/pipe.yml:1:1: warning: not read: it is a folder or special file, not a YAML file "
+        "(rename it so its name does not end in .yml or .yaml) [skipped-file]",
+        "1 error in 1 file, 1 warning"]
+
+
+def test_editor_lock_links_warn_and_do_not_fail(project_factory, run):
+    project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK})
+    (project / "content/playbooks/.#renewal.yml").symlink_to("someone@laptop.4242")
+    result = run("validate", "--project", project, "--format", "text")
+    assert _lines(result)[-1] == "no errors, 1 warning" and "[skipped-file]" in _lines(result)[0]
+    assert result.exit_code == 0
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file_is_a_located_error(project_factory, run):
+    project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK})
+    (project / "content/playbooks/renewal.yml").chmod(0)
+    result = run("validate", "--project", project, "--format", "text")
+    assert _lines(result)[0].startswith("content/playbooks/renewal.yml:1:1: error: cannot read the file: Permission denied")
+    assert result.exit_code == 1
+
+
+def test_backup_files_warn_and_do_not_fail(project_factory, run):
+    project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK, "content/playbooks/renewal.yml~": PLAYBOOK,
+                               "content/faq/pricing.YML": "title: Upper-case suffix\n"})
+    result = run("validate", "--project", project, "--format", "text")
+    assert _lines(result) == [
+        "content/faq/pricing.YML:1:1: warning: not read: only files ending in .yml or .yaml are content "
+        "(delete it if it is an editor backup, or rename it to end in .yml) [skipped-file]",
+        "content/playbooks/renewal.yml~:1:1: warning: not read: only files ending in .yml or .yaml are content "
+        "(delete it if it is an editor backup, or rename it to end in .yml) [skipped-file]",
+        "no errors, 2 warnings"]
+    assert result.exit_code == 0
+
+
+def test_file_over_the_size_limit_is_refused_before_parsing(project_factory, run):
+    body = "    body: |\n" + ("      " + "word " * 20 + "\n") * (MAX_FILE_BYTES // 100 + 1)
+    project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK + body})
+    result = run("validate", "--project", project, "--format", "text")
+    assert _lines(result) == [
+        "content/playbooks/renewal.yml:1:1: error: file is larger than 1 MB "
+        "(split it into several files: one playbook, checklist, FAQ topic or chart per file) [file-too-large]",
+        "1 error in 1 file"]
+
+
+def test_alias_bomb_is_refused_in_bounded_memory():
+    """9 levels of 9 aliases: 387 million values if expanded. Refused after MAX_ALIAS_NODES of them."""
+    lines = ["kpis:", "  - &a lol"]
+    for previous, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"  - &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    data, problems = parse_yaml("\n".join(lines) + "\n", "content/playbooks/laughs.yml")
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert data is None
+    assert [(p.line, p.col, p.code) for p in problems] == [(7, 5, "alias-limit")]
+    assert grown_kb < 50_000
+
+
+def test_merge_key_bomb_is_bounded_too():
+    lines = ["a: &a {k: v}"]
+    for previous, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} " + "{<<: [" + ", ".join([f"*{previous}"] * 9) + "], " + f"{name}{name}: [" + ", ".join([f"*{previous}"] * 9) + "]}")
+    data, problems = parse_yaml("\n".join(lines) + "\n", "content/playbooks/laughs.yml")
+    assert [p.code for p in problems] == ["alias-limit"]
+
+
+def test_aliases_of_long_text_are_capped_by_size():
+    text = "a: &big " + "x" * 900_000 + "\nb: [" + ", ".join(["*big"] * 100) + "]\n"
+    data, problems = parse_yaml(text, "content/x.yml")
+    assert [(p.line, p.col, p.code, p.message) for p in problems] == [(2, 4, "alias-limit", "aliases expand to more than 1 MB of text")]
+
+
+def test_shared_small_values_stay_within_the_alias_limit():
+    text = "owner: &o csm\n" + "".join(f"k{i}: *o\n" for i in range(MAX_ALIAS_NODES))
+    data, problems = parse_yaml(text, "content/x.yml")
+    assert problems == [] and data["k0"] == "csm"
+
+
+def test_merge_keys_explicit_keys_win_and_are_not_duplicates():
+    data, problems = parse_yaml("""\
+base: &base {owner: csm, title: Base, raci: {R: csm, A: cs-lead}}
+more: &more {title: More, due: T-1d, owner: cs-ops}
+step:
+  <<: [*base, *more]
+  title: Own title
+""", "content/x.yml")
+    assert problems == []
+    step = data["step"]
+    assert dict(step) == {"owner": "csm", "title": "Own title", "raci": {"R": "csm", "A": "cs-lead"}, "due": "T-1d"}
+    assert list(step) == ["owner", "title", "raci", "due"]  # merged keys first, as PyYAML orders them
+    assert step.where_key("title") == (5, 3) and step.where("owner") == (1, 21) and step.where("due") == (2, 32)
+
+
+def test_merge_key_of_a_scalar_is_a_located_error():
+    data, problems = parse_yaml("step:\n  <<: just text\n  title: x\n", "content/x.yml")
+    assert [(p.line, p.col, p.code, p.message) for p in problems] == [
+        (2, 7, "yaml-syntax", "YAML syntax error: '<<' merges a mapping or a list of mappings")]
+
+
+def test_crlf_gives_the_same_data_and_positions_as_lf():
+    lf, _ = parse_yaml(PLAYBOOK, "content/x.yml")
+    crlf, _ = parse_yaml(PLAYBOOK.replace("\n", "\r\n"), "content/x.yml")
+    assert crlf == lf and crlf["steps"].where(0) == lf["steps"].where(0) == (3, 5)
+
+
+def test_reference_style_links_are_resolved_in_pages(project_factory):
+    project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK + """\
+    body: |
+      Run [the QBR][qbr] first.
+
+      [qbr]: playbook:qbr#prepare "The QBR"
+""", "content/playbooks/qbr.yml": "title: QBR\nsteps:\n  - id: prepare\n    title: Prepare\n"})
+    pages = {p.source: p.text for p in render_pages(load_portal(project), language="en", site_url="https://portal.example.com/")}
+    assert '[qbr]: qbr.md#prepare "The QBR"' in pages["playbooks/renewal.md"]
+
+
+# Pieces that make YAML structure, so generated text reaches anchors, aliases, tags, merges and flows.
+_YAMLISH = st.lists(st.sampled_from(list("ab1:-[]{}&*!<>|'\"#?,.%@`~= \n\t\r\x00\ufeffé")
+                                    + ["<<: ", "&a ", "*a", "!!", "!!int ", "!!python/name:x ", "0x", "\n  ", "- ", ": ", "1e9"]),
+                    max_size=60).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(_YAMLISH, st.text(max_size=200), st.text(string.printable, max_size=200)))
+def test_any_text_gives_data_or_located_problems_through_every_check(text):
+    data, problems = parse_yaml(text, "content/playbooks/x.yml")
+    lines = sum(text.count(brk) for brk in ("\n", "\r", "\x85", "\u2028", "\u2029")) + 2  # YAML's line breaks
+    for problem in problems:
+        assert 1 <= problem.line <= lines and problem.col >= 1 and problem.code and problem.message
+    if data is not None:
+        for kind in ("playbook", "onboarding", "faq", "chart", "roles", "settings", "glossary"):
+            for problem in check_documents([Document(kind, "content/playbooks/x.yml", "x", data)]):
+                assert problem.line >= 1 and problem.col >= 1
+
+
+def test_located_data_is_the_plain_data_pyyaml_gives():
+    import yaml
+
+    text = "a: 1\nb: [x, 2.5, true, null, 2026-02-30]\nc: {d: e}\n"
+    data, problems = parse_yaml(text, "content/x.yml")
+    assert problems == [] and isinstance(data, LocDict)
+    assert data == yaml.safe_load(text.replace("2026-02-30", "'2026-02-30'"))

@@ -1,0 +1,46 @@
+"""`csops init`: from an empty folder to a portal that validates and builds, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.starter_project import starter_files
+
+
+@pytest.mark.parametrize("language, title", [("en", "Sales-to-CS handoff"), ("ja", "営業から CS への引き継ぎ")])
+def test_init_then_validate_then_build_from_an_empty_folder(tmp_path, run, language, title):
+    project = tmp_path / "portal"
+    result = run("init", "--project", project, "--lang", language)
+    assert result.exit_code == 0, result.output
+    created = [line.removeprefix("created ") for line in result.output.splitlines() if line.startswith("created ")]
+    assert created == [f.target for f in starter_files(language)] + ["content/published-urls.txt"]
+    assert result.output.endswith(
+        "\nNext: put your team's roles in content/roles.yml, set site_url in mkdocs.yml, then\n"
+        f"  csops validate --project {project}\n"
+        f"  csops serve --project {project}\n"
+        f"  csops new playbook ID --project {project}\n")
+    # The starter's site_url is the example one: a warning until the editor sets it, as the next steps say.
+    assert run("validate", "--project", project).output == (
+        "mkdocs.yml:6:11: warning: site_url is the example address https://cs-portal.example.com/; links copied for "
+        "tickets would point there (set site_url to where the portal is published) [example-site-url]\n"
+        "no errors, 1 warning\n")
+    assert run("urls", "--check", "--project", project).output == "content/published-urls.txt is up to date\n"
+    built = run("build", "--project", project)
+    assert built.exit_code == 0, built.output
+    page = (project / "site/playbooks/sales-to-cs-handoff/index.html").read_text(encoding="utf-8")
+    assert f"<h1 id=\"overview\">{title}" in page
+    assert f'<html lang="{language}"' in (project / "site/index.html").read_text(encoding="utf-8")
+    # The next thing a new editor does works too.
+    assert run("new", "playbook", "renewal-runway", "--project", project).exit_code == 0
+    assert run("validate", "--project", project).exit_code == 0
+
+
+def test_init_refuses_to_overwrite_an_existing_portal(tmp_path, run):
+    project = tmp_path / "portal"
+    (project / "content").mkdir(parents=True)
+    (project / "content/roles.yml").write_text("roles: []\n", encoding="utf-8")
+    result = run("init", "--project", project)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {project} already has content/roles.yml; csops init only starts new portals")
+    assert (project / "content/roles.yml").read_text(encoding="utf-8") == "roles: []\n"
+    assert not (project / "mkdocs.yml").exists()

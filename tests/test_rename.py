@@ -1,0 +1,287 @@
+"""`csops mv`: a rename rewrites every reference as a minimal text edit, keeps the old URL alive, and refuses what it cannot do safely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_bundled, make_project
+from generator.kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD
+from generator.manifest import live_urls, resolve_url
+from generator.pipeline import load_portal
+from generator.rename import RENAME_WORDS
+
+
+def snapshot(project: Path) -> dict[str, bytes]:
+    return {p.relative_to(project).as_posix(): p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file()}
+
+
+PLAYBOOK_EDITS = """\
+content/playbooks/success-plan.yml -> content/playbooks/customer-success-plan.yml
+content/charts/cs-duties.yml:11:80: success-plan -> customer-success-plan
+content/charts/cs-duties.yml:17:38: success-plan -> customer-success-plan
+content/onboarding/new-csm-30-60-90.yml:63:14: playbook:success-plan#draft-plan -> playbook:customer-success-plan#draft-plan
+content/playbooks/churn-risk-response.yml:17:72: success-plan -> customer-success-plan
+content/playbooks/expansion-signals.yml:17:16: success-plan -> customer-success-plan
+content/playbooks/onboarding-kickoff.yml:17:54: success-plan -> customer-success-plan
+content/playbooks/onboarding-templates.yml:16:31: success-plan -> customer-success-plan
+content/playbooks/qbr.yml:17:11: success-plan -> customer-success-plan
+content/playbooks/qbr.yml:117:178: playbook:success-plan#refresh-after-qbr -> playbook:customer-success-plan#refresh-after-qbr
+content/playbooks/renewal-runway.yml:17:56: success-plan -> customer-success-plan
+content/playbooks/sales-to-cs-handoff.yml:16:31: success-plan -> customer-success-plan
+content/playbooks/sales-to-cs-handoff.yml:99:157: playbook:success-plan#draft-plan -> playbook:customer-success-plan#draft-plan
+content/playbooks/success-plan.yml:17:1: added alias 'success-plan'
++ playbooks/customer-success-plan/
++ playbooks/customer-success-plan/#agree-with-customer
++ playbooks/customer-success-plan/#draft-plan
++ playbooks/customer-success-plan/#gather-goals
++ playbooks/customer-success-plan/#record-in-crm
++ playbooks/customer-success-plan/#refresh-after-qbr
++ playbooks/customer-success-plan/#review-cadence
+content/published-urls.txt: 7 added, 0 removed
+"""
+
+
+def test_mv_playbook_rewrites_references_records_alias_and_manifest_then_builds_with_a_redirect(tmp_path, run):
+    project = copy_bundled(tmp_path / "portal")
+    before = snapshot(project)
+    result = run("mv", "playbook", "success-plan", "customer-success-plan", "--project", project)
+    assert (result.exit_code, result.output) == (0, PLAYBOOK_EDITS + (
+        "renamed playbook 'success-plan' to 'customer-success-plan': 12 references in 9 files rewritten; "
+        "the old id is an alias, so old links keep working\n"))
+    assert not (project / "content/playbooks/success-plan.yml").exists()
+    moved = (project / "content/playbooks/customer-success-plan.yml").read_bytes()
+    # The moved file differs from the old one by exactly the alias line, inserted above `steps:`.
+    assert moved == before["content/playbooks/success-plan.yml"].replace(
+        b"\nsteps:\n", b"\naliases: [success-plan]\nsteps:\n", 1)
+    qbr = (project / "content/playbooks/qbr.yml").read_text()
+    assert "related: [customer-success-plan, renewal-runway, expansion-signals, product-feedback-voc]\n" in qbr
+    assert "[success plan](playbook:customer-success-plan#refresh-after-qbr)" in qbr
+    manifest = (project / "content/published-urls.txt").read_text()
+    assert "playbooks/success-plan/#draft-plan\n" in manifest and "playbooks/customer-success-plan/#draft-plan\n" in manifest
+    assert run("urls", "--check", "--project", project).output == "content/published-urls.txt is up to date\n"
+
+    portal = load_portal(project)
+    assert resolve_url(portal, "playbooks/success-plan/#draft-plan") == "playbooks/customer-success-plan/#draft-plan"
+    assert "playbooks/success-plan/" in live_urls(portal)
+    built = run("build", "--project", project)
+    assert built.exit_code == 0, built.output
+    redirect = (project / "site/playbooks/success-plan/index.html").read_text()
+    assert '<link rel="canonical" href="../customer-success-plan/">' in redirect
+    assert (project / "site/playbooks/customer-success-plan/index.html").is_file()
+
+
+def test_mv_step_rewrites_anchors_and_keeps_the_old_anchor_alive(tmp_path, run):
+    project = copy_bundled(tmp_path / "portal")
+    result = run("mv", "step", "success-plan", "draft-plan", "write-plan", "--project", project)
+    assert (result.exit_code, result.output) == (0, """\
+content/onboarding/new-csm-30-60-90.yml:63:14: playbook:success-plan#draft-plan -> playbook:success-plan#write-plan
+content/playbooks/sales-to-cs-handoff.yml:99:157: playbook:success-plan#draft-plan -> playbook:success-plan#write-plan
+content/playbooks/success-plan.yml:35:9: id: draft-plan -> write-plan
+content/playbooks/success-plan.yml:36:1: added alias 'draft-plan'
++ playbooks/success-plan/#write-plan
+content/published-urls.txt: 1 added, 0 removed
+renamed step 'draft-plan' of playbook 'success-plan' to 'write-plan': 2 references in 2 files rewritten; \
+the old id is an alias, so old links keep working
+""")
+    assert "  - id: write-plan\n    aliases: [draft-plan]\n    title: Draft the plan\n" in (
+        project / "content/playbooks/success-plan.yml").read_text()
+    portal = load_portal(project)
+    assert resolve_url(portal, "playbooks/success-plan/#draft-plan") == "playbooks/success-plan/#write-plan"
+    built = run("build", "--project", project)
+    assert built.exit_code == 0, built.output
+    page = (project / "site/playbooks/success-plan/index.html").read_text()
+    assert 'id="write-plan"' in page and '<span id="draft-plan" class="csops-alias"></span>' in page
+
+
+def test_dry_run_prints_the_plan_and_changes_nothing(tmp_path, run):
+    project = copy_bundled(tmp_path / "portal")
+    before = snapshot(project)
+    result = run("mv", "playbook", "success-plan", "customer-success-plan", "--dry-run", "--project", project)
+    assert (result.exit_code, result.output) == (0, PLAYBOOK_EDITS + (
+        "dry run: would rename playbook 'success-plan' to 'customer-success-plan' (12 references in 9 files); "
+        "nothing changed\n"))
+    assert snapshot(project) == before
+
+
+SMALL = {
+    "content/playbooks/renewal.yml": "title: Renewal\naliases: [renewal-prep]\nsteps: [{id: kickoff, title: Kick off}]\n",
+    "content/playbooks/qbr.yml": "title: QBR\nrelated: [renewal]\nsteps: [{id: prep, title: Prep}, {id: meet, title: Meet}]\n",
+    "content/onboarding/ramp.yml": ("title: Ramp\nsections:\n  - id: week-one\n    title: Week one\n"
+                                    "    items: [{id: shadow, text: Shadow}]\n"),
+}
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (("playbook", "renewal", "qbr"), 1, "Error: playbook id 'qbr' is already used (as an id or alias); pick another id\n"),
+    (("playbook", "qbr", "renewal-prep"), 1,
+     "Error: playbook id 'renewal-prep' is already used (as an id or alias); pick another id\n"),
+    (("playbook", "renewl", "renewal-runway"), 1, "Error: unknown playbook 'renewl'; did you mean 'renewal'?\n"),
+    (("playbook", "renewal-prep", "renewal-runway"), 1,
+     "Error: 'renewal-prep' is a former id of playbook 'renewal' (content/playbooks/renewal.yml); rename 'renewal' instead\n"),
+    (("playbook", "qbr", "Business Review"), 1,
+     "Error: 'Business Review' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'renewal-runway'\n"),
+    (("playbook", "qbr", "qbr"), 1, "Error: OLD and NEW are both 'qbr': nothing to rename\n"),
+    (("step", "qbr", "prep", "meet"), 1, "Error: 'meet' is already an id or alias on playbook 'qbr'; pick another id\n"),
+    (("step", "qbr", "prepp", "plan"), 1, "Error: unknown step 'prepp' in playbook 'qbr'; did you mean 'prep'?\n"),
+    (("step", "qbr", "prep", "overview"), 1, "Error: 'overview' is reserved for the page's own sections; pick another id\n"),
+    (("section", "ramp", "shadow", "shadowing"), 1,
+     "Error: unknown section 'shadow' in onboarding checklist 'ramp'; it is an item: use `csops mv item`\n"),
+    (("step", "qbr", "prep"), 2, "Error: `csops mv step` takes PLAYBOOK OLD NEW, e.g. csops mv step qbr prep internal-prep\n"),
+    (("playbook", "qbr", "a", "b"), 2, "Error: `csops mv playbook` takes OLD NEW, e.g. csops mv playbook old-id new-id\n"),
+    (("tag", "qbr", "b"), 2, "Error: Invalid value for '{playbook|checklist|faq|chart|step|section|item|entry|activity}'"),
+])
+def test_refusals_are_one_line_and_change_nothing(project_factory, run, args, code, message):
+    project = project_factory(SMALL)
+    before = snapshot(project)
+    result = run("mv", *args, "--project", project)
+    assert result.exit_code == code
+    if code == 1:
+        assert result.output == message
+    else:  # usage errors: Click's usage line, then the error
+        assert message in result.output
+    assert snapshot(project) == before
+
+
+def test_kind_choices_come_from_the_kinds_table():
+    assert RENAME_WORDS == tuple(KINDS_BY_CLI_WORD) + tuple(ITEMS_BY_CLI_WORD)
+    assert RENAME_WORDS == ("playbook", "checklist", "faq", "chart", "step", "section", "item", "entry", "activity")
+
+
+def test_content_that_does_not_validate_is_refused_with_the_summary(project_factory, run):
+    project = project_factory(SMALL | {"content/playbooks/broken.yml": "title: Broken\nowner: nobody\nsteps: [{id: a, title: A}]\n"})
+    before = snapshot(project)
+    result = run("mv", "playbook", "renewal", "renewals", "--project", project)
+    assert (result.exit_code, result.output) == (1, (
+        "Error: content/playbooks/broken.yml:2:8: error: unknown role 'nobody' in owner of 'broken' "
+        "(known: cs-lead, cs-ops, csm, sales-ae; roles live in content/roles.yml) [unknown-role]\n"
+        "1 error in 1 file; fix them, then run csops mv again (nothing was changed)\n"))
+    assert snapshot(project) == before
+
+
+# Comments, odd indentation, padded dashes, every quoting style, folded text, reference
+# definitions, flow and block lists, CRLF line endings and a BOM: only the renamed tokens change.
+ODD = {
+    "content/playbooks/renewal.yml": """\
+        # Renewal playbook: comments stay where they are
+        title:   "Renewal"     # odd spacing
+        related:
+          - prep   # the prep playbook
+          - 'prep-notes'
+        steps:
+            -   id: kickoff    # four-space indent, padded dash
+                title: 'Kick off'
+                body: >
+                    Folded text linking [prep](playbook:prep#call "Prep call")
+                    and [notes](playbook:prep-notes).
+
+                    [def]: playbook:prep#call
+            -   {id: close, title: Close, checklist: ["see [p](playbook:prep)"]}
+        """,
+    "content/playbooks/prep.yml": """\
+        title: Prep
+        aliases:
+            - before   # an old id
+        steps:
+          - id: call
+            title: Call
+            body: "Self link: [here](playbook:prep#call), [close](playbook:renewal#close)"
+        """,
+    "content/playbooks/prep-notes.yml": "title: Prep notes\nsteps: [{id: notes, title: Notes}]\n",
+    "content/charts/duties.yml": ("\ufefftitle: Duties\r\nactivities:\r\n  - id: prep   # same word, other kind: untouched\r\n"
+                                  "    name: Prep\r\n    raci: {R: csm, A: cs-lead}\r\n    playbooks: ['prep', renewal]\r\n").encode(),
+    "content/onboarding/ramp.yml": """\
+        title: Ramp
+        sections:
+          - id: week-one
+            title: Week one
+            items:
+              - {id: shadow, text: Shadow a prep call, ref: "playbook:prep#call"}
+        """,
+}
+
+
+def test_comments_and_formatting_survive_byte_for_byte(project_factory, run):
+    project = project_factory(ODD)
+    assert run("urls", "--update", "--project", project).exit_code == 0
+    before = snapshot(project)
+    assert run("mv", "playbook", "prep", "preparation", "--project", project).exit_code == 0
+    assert run("mv", "step", "renewal", "close", "closing", "--project", project).exit_code == 0
+    after = snapshot(project)
+    assert after["content/playbooks/renewal.yml"].decode() == """\
+# Renewal playbook: comments stay where they are
+title:   "Renewal"     # odd spacing
+related:
+  - preparation   # the prep playbook
+  - 'prep-notes'
+steps:
+    -   id: kickoff    # four-space indent, padded dash
+        title: 'Kick off'
+        body: >
+            Folded text linking [prep](playbook:preparation#call "Prep call")
+            and [notes](playbook:prep-notes).
+
+            [def]: playbook:preparation#call
+    -   {aliases: [close], id: closing, title: Close, checklist: ["see [p](playbook:preparation)"]}
+"""
+    assert after["content/playbooks/preparation.yml"].decode() == """\
+title: Prep
+aliases:
+    - before   # an old id
+    - prep
+steps:
+  - id: call
+    title: Call
+    body: "Self link: [here](playbook:preparation#call), [close](playbook:renewal#closing)"
+"""
+    assert after["content/charts/duties.yml"] == before["content/charts/duties.yml"].replace(
+        b"playbooks: ['prep', renewal]", b"playbooks: ['preparation', renewal]")
+    assert after["content/onboarding/ramp.yml"] == before["content/onboarding/ramp.yml"].replace(
+        b"playbook:prep#call", b"playbook:preparation#call")
+    assert after["content/playbooks/prep-notes.yml"] == before["content/playbooks/prep-notes.yml"]
+    assert "content/playbooks/prep.yml" not in after
+    assert run("validate", "--project", project).output == "content is valid (no errors)\n"
+
+
+def test_an_escaped_reference_is_refused_not_guessed(project_factory, run):
+    project = make_project(project_factory({}).parent / "escaped", {
+        "content/playbooks/prep.yml": "title: Prep\nsteps: [{id: call, title: Call}]\n",
+        "content/playbooks/renewal.yml": 'title: Renewal\nsummary: "See [prep](\\x70laybook:prep)"\nsteps: [{id: a, title: A}]\n',
+    })
+    before = snapshot(project)
+    result = run("mv", "playbook", "prep", "preparation", "--project", project)
+    assert (result.exit_code, result.output) == (1, (
+        "Error: content/playbooks/renewal.yml:2:10: cannot find 'playbook:prep' in the file as written "
+        "(escaped characters?); change it by hand, then run csops mv again\n"))
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("files, args, path, expected", [
+    # an item without aliases gains them just below its id, at its indentation
+    ({"content/faq/money.yml": "title: Money\nentries:\n  - id: nrr   # net revenue retention\n    q: What is NRR?\n    a: Ratio.\n"},
+     ("entry", "money", "nrr", "net-revenue-retention"), "content/faq/money.yml",
+     "title: Money\nentries:\n  - id: net-revenue-retention   # net revenue retention\n    aliases: [nrr]\n    q: What is NRR?\n"
+     "    a: Ratio.\n"),
+    # an empty flow list, and a document with its own id: line (the file keeps its name)
+    ({"content/charts/c.yml": "id: duties\naliases: []\ntitle: Duties\nactivities:\n  - {id: a, name: A, raci: {R: csm, A: cs-lead}}"},
+     ("chart", "duties", "roles"), "content/charts/c.yml",
+     "id: roles\naliases: [duties]\ntitle: Duties\nactivities:\n  - {id: a, name: A, raci: {R: csm, A: cs-lead}}"),
+    # a nested item, with the comment above the items list kept above it
+    ({"content/onboarding/r.yml": "title: R\nsections:\n  - id: s\n    title: S\n    items:\n      - id: i\n        text: I\n"},
+     ("item", "r", "i", "j"), "content/onboarding/r.yml",
+     "title: R\nsections:\n  - id: s\n    title: S\n    items:\n      - id: j\n        aliases: [i]\n        text: I\n"),
+    ({"content/faq/f.yml": "title: F\n# the questions\nentries: [{id: q, q: Q?, a: A.}]\n"},
+     ("faq", "f", "g"), "content/faq/g.yml", "title: F\naliases: [f]\n# the questions\nentries: [{id: q, q: Q?, a: A.}]\n"),
+])
+def test_aliases_are_recorded_in_the_style_of_the_file(project_factory, run, files, args, path, expected):
+    project = project_factory(files)
+    result = run("mv", *args, "--project", project)
+    assert result.exit_code == 0, result.output
+    assert (project / path).read_text() == expected
+    assert run("validate", "--project", project).output == "content is valid (no errors)\n"
+
+
+def test_mv_has_help(run):
+    result = run("mv", "--help")
+    assert result.exit_code == 0 and "--dry-run" in result.output

@@ -1,0 +1,405 @@
+"""No script from content: a payload in every text field of every kind, every built page opened in Chromium.
+
+Pull-request content is text. The per-field tests in test_build.py only looked at the Markdown
+body; the navigation, page titles, meta tags, the edit link, the table of contents and the search
+index are rendered by MkDocs and Material outside the sanitiser, and csops hands them text.
+Here every field carries its own payload, every page of the real build is loaded, and the
+reader's browser must neither run a payload nor show it other than as typed.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from browser_support import CHROMIUM_ARGS, DESKTOP, browser, build, serve  # noqa: F401 - shared fixtures
+from conftest import make_project
+
+pytestmark = pytest.mark.browser
+
+def payload(field: str) -> str:
+    """Text that runs `window.__xss.push(field)` wherever it is inserted as HTML, in text or in an attribute."""
+    call = f"window.__xss.push('{field}')"
+    return (f'{field} <img src=x onerror="{call}"> "><svg onload="{call}"> '
+            f"'><img src=x onerror={call}> </title></script><script>{call}</script> & done")
+
+
+def markdown_payload(field: str, block: bool = False) -> str:
+    """A payload for Markdown fields: the text vectors plus links and raw HTML only Markdown can carry.
+
+    `block`: the field holds paragraphs, so a heading (the table of contents shows it) and a
+    title attribute (Material's tooltips show it) come too.
+    """
+    call = f"window.__xss.push('{field}')"
+    text = (payload(field) + f" [md link](javascript:{call}) <a href=\"javascript:{call}\">raw link</a>"
+            f" <iframe srcdoc=\"<script>{call}</script>\"></iframe> <details open ontoggle=\"{call}\">d</details>")
+    if block:
+        text += (f"\n\n## {payload(field + '.heading')}\n\n"
+                 f"<span title=\"<img src=x onerror=&quot;{call}&quot;>\">titled</span> "
+                 "[titled link](https://example.com/ \"<img src=x onerror=window.__xss.push(document.title)>\")\n")
+    return text
+
+
+P, M = payload, markdown_payload
+LITERAL_TITLE = 'Q&A <Renewals> "quoted" &amp; done'
+# File stems: one with `"`, `<`, `>` or a space breaks the Markdown and raw-HTML links to its page,
+# so the build refuses it before any edit link exists (and validation refuses non-slug stems);
+# test_edit_url_is_encoded drives the plugin's edit-link function with such stems directly.
+STEMS = ['x"><img src=x onerror=alert(1)>', 'My Playbook', "a'b&c#d?e%f"]
+
+MKDOCS = """\
+site_name: XSS sweep
+site_url: https://portal.example.com/
+repo_url: https://git.example.com/acme/portal
+edit_uri: edit/main/build/docs/
+docs_dir: build/docs
+theme:
+  name: material
+  language: en
+  font: false
+  features: [content.action.edit, content.tooltips, navigation.tabs, navigation.sections, navigation.footer,
+             navigation.indexes, search.highlight, search.suggest, toc.follow]
+plugins:
+  - search
+"""
+
+
+def _labels() -> dict:
+    """Every UI label carries a payload; `{placeholders}` stay so the templates can fill them."""
+    package = yaml.safe_load((Path(__file__).resolve().parent.parent / "templates/labels.yml").read_text("utf-8"))
+    labels = {}
+    for key, value in package["en"].items():
+        placeholders = "".join(part[:part.index("}") + 1] for part in ("{" + p for p in value.split("{")[1:]))
+        labels[key] = f"{placeholders} " + P(f"label.{key}")
+    return {"en": labels}
+
+
+def sweep_files() -> dict[str, str]:
+    """A complete portal where every text field of every content kind is a distinct payload."""
+    files = {
+        "content/settings.yml": {
+            "segments": [{"id": "smb", "name": P("segment.name")}, {"id": "ent", "name": P("segment.name2")}],
+            "phases": [{"id": "renewal", "name": P("phase.name"), "description": M("phase.description", block=True)}],
+        },
+        "content/roles.yml": {"roles": [
+            {"id": "csm", "name": P("role.name"), "description": M("role.description", block=True)},
+            {"id": "lead", "name": P("role.name2")},
+        ]},
+        "content/glossary.yml": {"terms": [
+            {"id": "qbr", "term": "QBR", "definition": P("glossary.definition"), "synonyms": [P("glossary.synonym")]},
+            {"id": "odd", "term": P("glossary.term"), "definition": P("glossary.definition2")},
+        ]},
+        "content/playbooks/renewal.yml": {
+            "title": P("playbook.title"), "summary": "QBR " + M("playbook.summary"), "phase": "renewal",
+            "owner": "csm", "tags": [P("playbook.tag")], "trigger": M("playbook.trigger"), "goal": M("playbook.goal"),
+            "kpis": [P("playbook.kpi")], "due_anchor": P("playbook.due_anchor"), "related": ["literal"],
+            "steps": [
+                {"id": "first", "title": P("step.title"), "body": "QBR " + M("step.body", block=True), "owner": "csm",
+                 "raci": {"R": "csm", "A": "lead"}, "due": "T-10d", "segments": ["smb"],
+                 "checklist": [M("step.checklist")], "variants": {"smb": M("step.variant")}},
+                {"id": "second", "title": "Second", "owner": "lead", "due": "T+0d"},
+            ],
+        },
+        "content/playbooks/literal.yml": {
+            "title": LITERAL_TITLE, "summary": "Shown as typed.", "phase": "renewal", "steps": [{"id": "one", "title": "One"}],
+        },
+        "content/onboarding/new.yml": {
+            "title": P("checklist.title"), "summary": M("checklist.summary"), "audience": ["csm"],
+            "due_anchor": P("checklist.due_anchor"),
+            "sections": [{"id": "week", "title": P("section.title"), "summary": M("section.summary"),
+                          "items": [{"id": "a", "text": M("item.text"), "due": "T+1d", "segments": ["smb"]},
+                                    {"id": "b", "text": "Read", "ref": "playbook:renewal#first"}]}],
+        },
+        "content/faq/topic.yml": {
+            "title": P("faq.title"), "summary": M("faq.summary"),
+            "entries": [{"id": "q", "q": P("faq.q"), "a": "QBR " + M("faq.a", block=True), "tags": [P("faq.tag")]}],
+        },
+        "content/charts/duties.yml": {
+            "title": P("chart.title"), "summary": M("chart.summary"),
+            "activities": [{"id": "act", "name": P("activity.name"), "description": M("activity.description", block=True),
+                            "raci": {"R": "csm", "A": "lead"}, "playbooks": ["renewal"]}],
+        },
+    }
+    files = {path: json.dumps(data, ensure_ascii=False, indent=1) for path, data in files.items()}
+    files["mkdocs.yml"] = MKDOCS
+    files["templates/labels.yml"] = json.dumps(_labels(), ensure_ascii=False, indent=1)
+    return files
+
+
+def _with_history(project: Path) -> None:
+    """Two commits, so the What's-new page and the Atom feed carry payload titles and a payload commit subject."""
+    from test_diff import commit_all, git
+
+    git(project, "init", "-q", "-b", "main")
+    renewal = project / "content/playbooks/renewal.yml"
+    full = renewal.read_text("utf-8")
+    earlier = json.loads(full)
+    earlier["steps"] = earlier["steps"][1:]  # the payload-titled step comes with the second commit
+    renewal.write_text(json.dumps(earlier), "utf-8")
+    commit_all(project, "first")
+    renewal.write_text(full, "utf-8")
+    commit_all(project, P("commit.subject"))
+
+
+@pytest.fixture(scope="module")
+def sweep_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("xss")
+    project = make_project(root / "portal", sweep_files())
+    _with_history(project)
+    site = build(project)
+    for url in serve(site):
+        yield site, url
+
+
+@pytest.fixture
+def tab(browser):  # noqa: F811 - the shared fixture
+    """One fresh context whose pages record every payload run and every dialog."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(5000)
+    context.add_init_script("window.__xss = [];")
+    page = context.new_page()
+    page.fired = []
+    page.on("dialog", lambda dialog: (page.fired.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    yield page
+    context.close()
+
+
+# Every URL-bearing attribute in the DOM, with a script scheme.
+_SCRIPT_URLS = """() => Array.from(document.querySelectorAll('[href],[src],[action],[formaction],[xlink\\\\:href],[data]'))
+  .flatMap(n => ['href','src','action','formaction','xlink:href','data'].map(a => n.getAttribute(a)).filter(Boolean)
+  .map(v => v.replace(/[\\u0000-\\u0020]/g, '').toLowerCase()))
+  .filter(v => v.startsWith('javascript:') || v.startsWith('vbscript:') || v.startsWith('data:text/html'))"""
+
+
+# Inline event handlers: neither Material nor csops writes any, so each one came from content.
+_HANDLERS = """() => Array.from(document.querySelectorAll('*')).flatMap(n => Array.from(n.attributes)
+  .filter(a => a.name.startsWith('on')).map(a => n.tagName + ' ' + a.name + '=' + a.value))"""
+
+
+def _findings(page, where: str) -> list[str]:
+    found = [f"{where}: ran {sorted(set(page.evaluate('window.__xss')))}"] if page.evaluate("window.__xss") else []
+    found += [f"{where}: {d}" for d in page.fired]
+    found += [f"{where}: script URL {u}" for u in sorted(set(page.evaluate(_SCRIPT_URLS)))]
+    found += [f"{where}: handler {h}" for h in sorted(set(page.evaluate(_HANDLERS)))]
+    return found
+
+
+def _check(page, where: str) -> None:
+    found = _findings(page, where)
+    assert not found, "\n".join(found)
+
+
+def test_no_payload_runs_on_any_built_page(tab, sweep_site):
+    site, url = sweep_site
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert 15 <= len(pages) <= 60, pages  # every page of the sweep portal, bounded
+    found = []
+    for path in pages:
+        tab.goto(url + path, wait_until="load")
+        tab.wait_for_timeout(50)  # onerror of broken images fires after load on some pages
+        found += _findings(tab, path)
+    assert not found, "\n".join(found)
+
+
+def test_titles_and_nav_show_the_text_as_typed(tab, sweep_site):
+    site, url = sweep_site
+    tab.goto(url + "playbooks/literal/", wait_until="load")
+    assert tab.title() == f"{LITERAL_TITLE} - XSS sweep"
+    assert tab.locator("article h1").first.inner_text().replace("¶", "").strip() == LITERAL_TITLE
+    assert (tab.locator('meta[name="description"]').get_attribute("content")) == "Shown as typed."
+    # The phase name in the navigation (and the page title of its page) is the payload, shown as text.
+    nav_texts = [t.strip() for t in tab.locator(".md-nav__link").all_inner_texts()]
+    assert P("phase.name") in nav_texts
+    tab.goto(url + "phases/renewal/", wait_until="load")
+    assert tab.title().startswith(P("label.phase"))  # "Phase: <name>" from the label and the phase name
+    assert P("phase.name") in tab.title()
+    tab.goto(url + "playbooks/renewal/", wait_until="load")
+    assert tab.locator('meta[name="description"]').get_attribute("content").startswith("QBR " + P("playbook.summary"))
+    _check(tab, "titles")
+
+
+def test_whats_new_and_feed_show_payloads_as_text(tab, sweep_site):
+    import xml.etree.ElementTree as ET
+
+    site, url = sweep_site
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring((site / "feed.xml").read_bytes())
+    latest = feed.findall(f"{atom}entry")[0]
+    assert latest.findtext(f"{atom}title") == P("commit.subject")
+    content = latest.findtext(f"{atom}content")  # HTML, as feed readers show it: payloads only as escaped text
+    assert "<img" not in content and "<script" not in content and "<svg" not in content
+    assert "&lt;img src=x onerror=" in content
+    tab.goto(url + "whats-new/", wait_until="load")
+    article = tab.locator("article").inner_text()
+    assert P("commit.subject") in article and P("step.title") in article and P("playbook.title") in article
+    _check(tab, "whats-new")
+
+
+def test_edit_link_points_at_the_yaml_file(tab, sweep_site):
+    site, url = sweep_site
+    tab.goto(url + "playbooks/renewal/", wait_until="load")
+    href = tab.locator('a.md-content__button[href*="edit"]').first.get_attribute("href")
+    assert href == "https://git.example.com/acme/portal/edit/main/content/playbooks/renewal.yml"
+
+
+@pytest.mark.parametrize("path", ["playbooks/renewal/", "faq/topic/", "charts/duties/", "roles/csm/", "glossary/"])
+def test_tooltips_show_titles_as_text(tab, sweep_site, path):
+    """Material's tooltips show an element's title as HTML: hover every titled element of the article."""
+    site, url = sweep_site
+    tab.goto(url + path, wait_until="load")
+    tab.wait_for_timeout(100)  # csops.js adds its titled buttons
+    titled = [h for h in tab.locator("article [title]").element_handles() if h.is_visible()]
+    assert 0 < len(titled) <= 40
+    shown = 0
+    for handle in titled:  # the title attribute goes while its tooltip shows: hold handles, not indexes
+        handle.hover(timeout=2000)
+        tab.wait_for_timeout(60)
+        shown += tab.locator(".md-tooltip2").count() > 0
+    assert shown, "no tooltip opened"
+    _check(tab, path)
+
+
+def test_search_and_glossary_hover_run_nothing(tab, sweep_site):
+    site, url = sweep_site
+    tab.goto(url + "playbooks/renewal/", wait_until="load")
+    abbr = tab.locator("article abbr").first
+    abbr.hover()
+    tab.wait_for_timeout(200)
+    assert tab.locator(".md-tooltip2").first.inner_text().startswith(P("glossary.definition"))
+    _check(tab, "glossary hover")
+    tab.keyboard.press("s")  # Material's search shortcut
+    for query in ("onerror", "playbook.title"):
+        _search(tab, query)
+        _check(tab, f"search results for {query}")
+
+
+def _search(tab, query: str) -> None:
+    """Type into Material's search until its worker has indexed the site and shows hits (bounded: 20 tries)."""
+    search = tab.locator(".md-search__input")
+    for _ in range(20):
+        search.fill("")
+        search.press_sequentially(query, delay=20)
+        try:
+            tab.locator(".md-search-result__item").first.wait_for(state="attached", timeout=500)
+            tab.wait_for_timeout(200)
+            return
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: the index is still loading
+            continue
+    raise AssertionError(f"no search results for {query!r}")
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_edit_url_is_encoded(stem):
+    """Whatever a file is called, its edit link is one URL: no quote ends the href, no space splits it."""
+    from urllib.parse import unquote, urlsplit
+
+    from generator.mkdocs_plugin import _edit_url
+
+    config = {"repo_url": "https://git.example.com/acme/portal/", "edit_uri": "edit/main/build/docs/", "extra": {}}
+    url = _edit_url(config, f"content/playbooks/{stem}.yml")
+    assert not set(url) & set("\"'<> #?&")
+    assert unquote(urlsplit(url).path) == f"/acme/portal/edit/main/content/playbooks/{stem}.yml"
+
+
+# -- DOM clobbering -------------------------------------------------------------------------------
+
+class _Evil(http.server.BaseHTTPRequestHandler):
+    """Another origin that would gladly answer the portal's search, with a snippet that runs script."""
+
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        _Evil.requests.append(self.path)
+        body = {"ok": True} if self.path.startswith("/api/health") else {
+            "total": 1, "hits": [{"kind": "step", "title": "INJECTED", "path": "/x/", "url": "/x/",
+                                  "snippet": "<img src=x onerror=\"window.__xss.push('evil')\">INJECTED"}],
+            "facets": {"kind": {}, "role": {}, "phase": {}}}
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def _clobbering_body(evil: str) -> str:
+    """Raw HTML and attribute lists that define the ids, names and hooks the page's scripts look up."""
+    return (f'<span id="__config">{{"base": "{evil}", "features": [], "search": "{evil}worker.js"}}</span> '
+            '<a id="__csopsSearch" name="__csopsSearch">flag</a> <input type="checkbox" id="__search" name="__search"> '
+            '<div data-md-component="search"><input class="md-search__input" data-md-component="search-query">'
+            '<div class="md-search__scrollwrap"></div></div> <span id="document$">d</span>\n\n'
+            "## Clobber {: #__config }\n\nConfirm the renewal stakeholders.\n")
+
+
+@pytest.fixture(scope="module")
+def clobbered_portal(tmp_path_factory):
+    """`csops serve` (site and API) for a portal whose page bodies clobber, plus the other origin."""
+    evil_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Evil)
+    threading.Thread(target=evil_server.serve_forever, daemon=True).start()
+    evil = f"http://127.0.0.1:{evil_server.server_address[1]}/"
+    body = _clobbering_body(evil)
+    project = make_project(tmp_path_factory.mktemp("clobber"), {
+        "mkdocs.yml": MKDOCS,
+        "content/playbooks/renewal.yml": json.dumps({
+            "title": "Renewal runway", "summary": body,
+            "steps": [{"id": "confirm", "title": "Confirm the stakeholders", "body": body}]}),
+    })
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([str(Path(sys.executable).with_name("csops")), "serve", "--no-reload", "--project",
+                                str(project), "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(url + "api/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail("csops serve did not come up:\n" + process.stdout.read().decode(errors="replace"))
+        time.sleep(0.3)
+    try:
+        yield url, evil
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        evil_server.shutdown()
+        evil_server.server_close()
+
+
+def test_clobbering_ids_cannot_redirect_search(tab, clobbered_portal):
+    url, evil = clobbered_portal
+    _Evil.requests.clear()
+    asked = []
+    tab.on("request", lambda request: asked.append(request.url))
+    tab.goto(url + "playbooks/renewal/", wait_until="load")
+    # The body's ids were renamed, so the theme's own elements are the ones found.
+    assert tab.locator("#__config").evaluate("n => n.tagName") == "SCRIPT"
+    assert tab.locator("#user-__config").count() == 4  # span and heading, in the summary and the step
+    assert tab.locator("article [data-md-component]").count() == 0
+    search = tab.locator(".md-header .md-search__input")
+    search.click()
+    search.fill("renewal stakeholders")
+    tab.locator(".csops-search .csops-hit").first.wait_for(timeout=10000)
+    assert any(u.startswith(url + "api/search?") for u in asked), asked
+    assert not _Evil.requests and not [u for u in asked if u.startswith(evil)]
+    assert "INJECTED" not in tab.locator(".csops-search").inner_text()
+    _check(tab, "clobbered page")

@@ -1,0 +1,226 @@
+"""What's new and links that know they are old: real git repositories, real builds, Chromium.
+
+A repository gets two commits; the site built from it must list what the latest commit
+changed (page and Atom feed), link to where those items are today, and a link copied from
+the site as it was before the commit must say that its step changed since.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from browser_support import DEMO_MKDOCS, browser, build, page, serve  # noqa: F401 - shared fixtures
+from conftest import make_project
+from test_diff import commit_all, git
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+FIRST = {
+    "content/playbooks/renewal.yml": """\
+        title: Renewal runway
+        summary: Renew on time.
+        owner: cs-ops
+        steps:
+          - id: kickoff
+            title: Kick off
+            owner: csm
+          - id: confirm
+            title: Confirm the stakeholders
+            owner: csm
+            body: Name the economic buyer.
+        """,
+    "content/faq/renewals.yml": """\
+        title: Renewals
+        entries:
+          - {id: when, q: When do renewals start?, a: At T-120d.}
+        """,
+}
+SECOND = {
+    "content/playbooks/renewal.yml": """\
+        title: Renewal runway
+        summary: Renew on time.
+        owner: cs-ops
+        steps:
+          - id: kickoff
+            title: Kick off
+            owner: csm
+          - id: confirm-stakeholders
+            aliases: [confirm]
+            title: Confirm the stakeholders
+            owner: csm
+            body: Name the economic buyer and the procurement contact.
+          - id: forecast
+            title: Forecast the renewal
+        """,
+}
+SECOND_DATE = "2027-01-12T09:30:00+00:00"
+
+
+def _repo(root: Path, monkeypatch) -> Path:
+    root.mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    make_project(root, {**FIRST, "mkdocs.yml": DEMO_MKDOCS})  # no web fonts: pages load offline
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2027-01-05T08:00:00+00:00")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2027-01-05T08:00:00+00:00")
+    commit_all(root, "Renewal playbook and FAQ")
+    return root
+
+
+def _second_commit(root: Path, monkeypatch) -> None:
+    make_project(root, SECOND, with_defaults=False)
+    monkeypatch.setenv("GIT_AUTHOR_DATE", SECOND_DATE)
+    monkeypatch.setenv("GIT_COMMITTER_DATE", SECOND_DATE)
+    commit_all(root, "Renewal: name the procurement contact <early>, add a forecast step")
+
+
+def _feed(site: Path) -> ET.Element:
+    return ET.fromstring((site / "feed.xml").read_bytes())
+
+
+def test_feed_and_page_list_the_latest_commit_with_links_to_where_items_are_today(tmp_path, monkeypatch):
+    project = _repo(tmp_path / "repo", monkeypatch)
+    _second_commit(project, monkeypatch)
+    site = build(project)
+
+    feed = _feed(site)
+    assert feed.tag == f"{ATOM}feed"
+    assert feed.findtext(f"{ATOM}updated") == "2027-01-12T09:30:00Z"
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        "Renewal: name the procurement contact <early>, add a forecast step", "Renewal playbook and FAQ"]
+    latest = entries[0]
+    sha = git(project, "rev-parse", "HEAD").strip()
+    assert latest.find(f"{ATOM}link").get("href") == f"https://portal.acme.test/whats-new/#c-{sha[:12]}"
+    content = latest.findtext(f"{ATOM}content")
+    assert ('<a href="https://portal.acme.test/playbooks/renewal/#forecast">Forecast the renewal</a>' in content)
+    assert ('Renamed</span> step <a href="https://portal.acme.test/playbooks/renewal/#confirm-stakeholders">'
+            in content and "(formerly <code>confirm</code>) — <code>body</code>" in content)
+
+    html = (site / "whats-new" / "index.html").read_text("utf-8")
+    assert f'id="c-{sha[:12]}"' in html
+    assert "2027-01-12 · Renewal: name the procurement contact &lt;early&gt;, add a forecast step" in html
+    assert '<a href="../playbooks/renewal/#forecast">Forecast the renewal</a>' in html
+    # The older commit links its playbook where it is today.
+    assert '<a href="../playbooks/renewal/">Renewal runway</a>' in html
+
+    # Every page's head announces the feed, relative to that page.
+    pages = [p for p in site.rglob("index.html") if 'http-equiv="refresh"' not in p.read_text("utf-8")]
+    assert len(pages) >= 8
+    for path in pages:
+        depth = len(path.relative_to(site).parts) - 1
+        link = f'<link rel="alternate" type="application/atom+xml" title="Demo portal" href="{"../" * depth}feed.xml">'
+        assert link in path.read_text("utf-8").split("</head>")[0], path
+
+
+def test_same_history_gives_byte_identical_page_and_feed(tmp_path, monkeypatch):
+    project = _repo(tmp_path / "repo", monkeypatch)
+    _second_commit(project, monkeypatch)
+    first = build(project)
+    page_bytes, feed_bytes = (first / "whats-new/index.html").read_bytes(), (first / "feed.xml").read_bytes()
+    # The same history elsewhere, built later: no build clock, no path leaks into the output.
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(project), str(clone))
+    second = build(clone)
+    assert (second / "whats-new/index.html").read_bytes() == page_bytes
+    assert (second / "feed.xml").read_bytes() == feed_bytes
+
+
+def test_without_git_history_the_page_says_so_and_the_build_succeeds(project_factory):
+    project = project_factory(FIRST)
+    site = build(project)
+    html = (site / "whats-new" / "index.html").read_text("utf-8")
+    assert "This site was built without git history, so it cannot list what changed." in html
+    feed = _feed(site)
+    assert feed.findall(f"{ATOM}entry") == [] and feed.findtext(f"{ATOM}updated") == "1970-01-01T00:00:00Z"
+    assert '<a href="../feed.xml">Atom feed</a>' in html
+
+
+def test_a_repository_without_content_commits_says_so(tmp_path):
+    project = make_project(tmp_path / "repo", FIRST)
+    git(project, "init", "-q", "-b", "main")
+    site = build(project)
+    assert "No commit has changed the content yet." in (site / "whats-new/index.html").read_text("utf-8")
+
+
+def test_the_number_of_commits_is_checked(project_factory, run):
+    from conftest import MINIMAL_MKDOCS
+
+    project = project_factory({**FIRST, "mkdocs.yml": MINIMAL_MKDOCS.format(language="en")
+                               + "extra:\n  csops:\n    whats_new:\n      commits: many\n"})
+    result = run("build", "--project", project)
+    assert result.exit_code == 1
+    assert "extra.csops.whats_new.commits must be a whole number from 0 to 200 (got 'many')" in result.output
+
+
+def test_japanese_labels_on_the_page(tmp_path, monkeypatch):
+    project = _repo(tmp_path / "repo", monkeypatch)
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace("language: en", "language: ja"))
+    _second_commit(project, monkeypatch)
+    html = (build(project) / "whats-new/index.html").read_text("utf-8")
+    assert "<h1 id=\"overview\">更新情報" in html
+    assert ('<span class="csops-change csops-change-added">追加</span> <a href="../playbooks/renewal/">Renewal runway</a>'
+            'の手順「<a href="../playbooks/renewal/#forecast">Forecast the renewal</a>」') in html
+    assert "（旧 ID：<code>confirm</code>）（<code>body</code>）" in html
+
+
+@pytest.mark.browser
+def test_an_old_copied_link_says_its_step_changed_and_a_current_one_does_not(tmp_path, monkeypatch, page):  # noqa: F811
+    project = _repo(tmp_path / "repo", monkeypatch)
+    for base in serve(build(project)):
+        # A reader copies the step's link from the site as it is before the second commit.
+        page.goto(base + "playbooks/renewal/")
+        page.locator(".csops-step-meta[data-step=confirm]").get_by_role("button", name="Copy link").click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert re.fullmatch(r"https://portal\.acme\.test/playbooks/renewal/\?v=[0-9a-f]{12}#confirm", copied), copied
+        ticket = page.locator(".csops-step-meta[data-step=confirm] .csops-copy-ticket").get_attribute("data-copy")
+        assert ticket == f"[Renewal runway › Confirm the stakeholders]({copied})"
+        kickoff = _version_of(page, "kickoff")
+
+        _second_commit(project, monkeypatch)
+        build(project)
+        page.goto(copied.replace("https://portal.acme.test/", base))
+        notice = page.locator(".csops-version-notice")
+        assert notice.inner_text().strip() == ("This step changed on 2027-01-12, after this link was copied. "
+                                               "See what changed")
+        # Right under the step the old link (#confirm, now an alias) lands on.
+        assert notice.evaluate("n => n.previousElementSibling.dataset.step") == "confirm-stakeholders"
+        notice.get_by_role("link", name="See what changed").click()
+        sha = git(project, "rev-parse", "HEAD").strip()
+        page.wait_for_url(f"{base}whats-new/#c-{sha[:12]}")
+        assert page.locator(f"h2#c-{sha[:12]}").is_visible()
+
+        # A link copied now carries the current version: no notice.
+        page.goto(base + "playbooks/renewal/")
+        page.locator(".csops-step-meta[data-step=confirm-stakeholders]").get_by_role("button", name="Copy link").click()
+        current = page.evaluate("navigator.clipboard.readText()")
+        assert current != copied.replace("#confirm", "#confirm-stakeholders")
+        page.goto(current.replace("https://portal.acme.test/", base))
+        page.locator("h3#confirm-stakeholders").wait_for()
+        assert page.locator(".csops-step-meta[data-step=confirm-stakeholders][data-csops-ready]").count() == 1
+        assert page.locator(".csops-version-notice").count() == 0
+        # An unchanged step's old link stays quiet too.
+        page.goto(base + "playbooks/renewal/?v=" + kickoff + "#kickoff")
+        page.locator(".csops-step-meta[data-step=kickoff][data-csops-ready]").wait_for()
+        assert page.locator(".csops-version-notice").count() == 0
+
+
+def _version_of(page, step: str) -> str:  # noqa: F811
+    return page.evaluate("s => JSON.parse(document.querySelector('.csops-versions').dataset.versions)[s].v", step)
+
+
+def test_a_shallow_clone_lists_only_what_it_can_know(tmp_path, monkeypatch):
+    project = _repo(tmp_path / "repo", monkeypatch)
+    _second_commit(project, monkeypatch)
+    one = tmp_path / "one"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{project}", str(one))
+    assert "built without git history" in (build(one) / "whats-new/index.html").read_text("utf-8")
+    two = tmp_path / "two"
+    git(tmp_path, "clone", "-q", "--depth", "2", f"file://{project}", str(two))
+    entries = _feed(build(two)).findall(f"{ATOM}entry")
+    # The oldest commit's parent is not in the clone: it is the base, not an entry claiming to add everything.
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        "Renewal: name the procurement contact <early>, add a forecast step"]
