@@ -3,7 +3,7 @@
 The API is CPU-bound Python (Whoosh scoring holds the GIL), so one process per core does the work and a few
 threads per process keep a core busy while another request waits on its socket. Measured with
 benchmarks/load.py on 2 shared cores (load average 5-7), three rebuilds during each run, 0 errors:
-2 workers x 4 threads 527-816 req/s over four runs, 3 x 2 573-728, 2 x 1 527 (indistinguishable
+2 workers x 4 threads 493-816 req/s over five runs, 3 x 2 573-728, 2 x 1 527 (indistinguishable
 under the machine's other load, so one process per core). Override any value on the command line (`--workers 4`) or with $GUNICORN_CMD_ARGS.
 """
 
