@@ -21,7 +21,7 @@ import click
 from mkdocs.utils import yaml_load
 
 from . import generations
-from .generations import GENERATED_DIR
+from .paths import GENERATED_DIR
 from .render import PACKAGE_TEMPLATES, Page, escape_attr
 
 ASSETS_PREFIX = "assets/csops"

@@ -23,15 +23,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-GENERATED_DIR = "build"
+from .paths import build_root
+
 CURRENT = "current"
 GENERATIONS = ".generations"
 STAGING_PREFIX = ".staging-"
 PARTS = ("docs", "site", "index")
-
-
-def build_root(project: Path) -> Path:
-    return Path(project) / GENERATED_DIR
 
 
 def pid_alive(pid: int) -> bool:

@@ -21,6 +21,7 @@ from whoosh import index as whoosh_index
 from . import urls
 from .durations import parse_due
 from .model import Portal
+from .paths import live_index_dir  # noqa: F401 - where callers find the index they write
 from .search_analysis import MARKDOWN_NOISE, SCHEMA_VERSION, build_schema, facet_value
 
 META_FILE = "csops-meta.json"
@@ -137,12 +138,6 @@ class IndexStats:
     deleted: int = 0
     unchanged: int = 0
     groups: list[str] = field(default_factory=list)  # source documents that were re-indexed
-
-
-def live_index_dir(project: Path) -> Path:
-    """Where the live index of a portal project lives (git-ignored): a link through `build/current` to the index of
-    the live generation (generations.py), so resolving it once gives one complete index."""
-    return Path(project) / "build" / "index"
 
 
 def read_meta(index_dir: Path) -> dict:
