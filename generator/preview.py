@@ -9,9 +9,11 @@ with gunicorn instead (generator/gunicorn_conf.py).
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import re
+import socket
 from http import HTTPStatus
 from pathlib import Path
 
@@ -104,12 +106,27 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
     return server
 
 
+def _port_error(host: str, port: int, error: OSError) -> click.ClickException:
+    reason = "is already in use (another csops serve?)" if error.errno == errno.EADDRINUSE else f"cannot be opened: {error.strerror}"
+    return click.ClickException(f"port {port} on {host} {reason}; pick another with --port, e.g. --port {port + 1}")
+
+
+def _require_free_port(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds: TIME_WAIT is not "in use"
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise _port_error(host, port, error) from None
+
+
 def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_app=None) -> None:
     from .build import read_site_config
     from .pipeline import build_portal
     from .problems import ContentError
 
     site = read_site_config(project)
+    _require_free_port(host, port)  # before the first build: a busy port should not cost a build to find out
 
     def rebuild():
         try:
@@ -119,8 +136,12 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
             click.echo(error.format_message(), err=True)
             click.echo("keeping the last good site", err=True)
 
+    click.echo("building the portal…", err=True)
     build_portal(project)
-    server = preview_server(site.site_dir, host, port, rebuild, api_app)
+    try:
+        server = preview_server(site.site_dir, host, port, rebuild, api_app)
+    except OSError as error:
+        raise _port_error(host, port, error) from None
     if reload:
         for watched in (project / "content", site.templates_dir, site.config_file):
             if watched.exists():

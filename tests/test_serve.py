@@ -87,3 +87,18 @@ def test_a_broken_edit_keeps_serving_the_last_good_site(served):
     assert "Confirm the stakeholders" in _get(f"{base}/playbooks/renewal-runway/")
     path.write_text(PLAYBOOK.replace("Confirm the stakeholders", "Fixed title"), encoding="utf-8")
     _wait_for(lambda: "Fixed title" in _get(f"{base}/playbooks/renewal-runway/"), what="rebuild after the fix")
+
+
+def test_serve_on_a_busy_port_is_one_line_before_any_build(project_factory, run):
+    import socket
+
+    project = project_factory({"content/playbooks/p.yml": "title: P\nsteps: [{id: s, title: S}]\n"})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "--project", project, "--port", str(port), "--no-reload")
+    assert result.exit_code == 1
+    assert result.output == (f"Error: port {port} on 127.0.0.1 is already in use (another csops serve?); "
+                             f"pick another with --port, e.g. --port {port + 1}\n")
+    assert not (project / "site").exists()  # refused before the first build
