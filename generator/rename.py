@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import difflib
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
 import yaml
 
 from .kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD, Kind
 from .loader import Document
 from .located_yaml import line_col  # YAML's own line counting (CR, NEL, U+2028 break lines)
-from .problems import ContentError, summarize
+from .rename_staging import (LINE_BREAK, Edit, RenameError, RenamePlan, RenameRefused, apply_edits, file_newline,
+                             read_exact, staged_manifest)
 from .rules import RESERVED_ANCHORS, SUB_ITEMS, as_list, doc_id, sub_items
 from .rules.references import MARKDOWN_FIELDS
 from .schema import MAX_ID_LENGTH, SLUG, SLUG_HINT
@@ -32,62 +30,6 @@ from .urls import MARKDOWN_REF, parse_ref
 
 RENAME_WORDS = tuple(KINDS_BY_CLI_WORD) + tuple(ITEMS_BY_CLI_WORD)
 _MERGE = "tag:yaml.org,2002:merge"
-_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
-
-
-class RenameError(click.ClickException):
-    """The rename cannot be done (unknown or taken id, bad id): nothing was changed."""
-
-
-class RenameRefused(ContentError):
-    """The content does not validate: a rename on half-broken content could rewrite the wrong thing."""
-
-    def format_message(self) -> str:
-        return super().format_message() + "; fix them, then run csops mv again (nothing was changed)"
-
-
-@dataclass(frozen=True)
-class Edit:
-    """Replace text[start:end] of one file (project-relative path, before any move) by `new`."""
-
-    path: str
-    start: int
-    end: int
-    new: str
-    line: int
-    col: int
-    shown: str  # what the line of output says, e.g. "playbook:a#x -> playbook:b#x"
-    is_reference: bool = True
-
-
-@dataclass(frozen=True)
-class RenamePlan:
-    """Everything one rename changes, computed before anything is written."""
-
-    subject: str  # "playbook 'success-plan'"
-    new: str
-    edits: tuple[Edit, ...]
-    texts: dict  # project-relative path -> new text (BOM included), before any move
-    move: tuple[str, str] | None  # (old path, new path)
-    added_urls: tuple[str, ...]
-    manifest: tuple[str, str] | None  # (path, new text)
-
-    def lines(self) -> list[str]:
-        """The plan as output: the move, every edit at its file:line:col, the URLs recorded."""
-        out = [f"{self.move[0]} -> {self.move[1]}"] if self.move else []
-        out += [f"{e.path}:{e.line}:{e.col}: {e.shown}" for e in sorted(self.edits, key=lambda e: (e.path, e.start))]
-        out += [f"+ {url}" for url in self.added_urls]
-        if self.manifest:
-            out.append(f"{self.manifest[0]}: {len(self.added_urls)} added, 0 removed")
-        return out
-
-    def summary(self) -> str:
-        references = [e for e in self.edits if e.is_reference]
-        if not references:
-            return "no references"
-        files = len({e.path for e in references})
-        return (f"{len(references)} reference{'s' if len(references) != 1 else ''} in {files} "
-                f"file{'s' if files != 1 else ''}")
 
 
 @dataclass(frozen=True)
@@ -315,7 +257,7 @@ class _Planner:
 
     def add_alias(self, mapping, id_node):
         old, text = self.target.old, self.text
-        newline = _newline(text)
+        newline = file_newline(text)
         pair = _pairs(mapping).get("aliases")
         if pair and pair[2]:
             raise RenameError(f"{self.path}:{pair[0].start_mark.line + 1}:{pair[0].start_mark.column + 1}: aliases come "
@@ -327,7 +269,7 @@ class _Planner:
             elif isinstance(value, yaml.SequenceNode):
                 at = self.next_line(value.value[-1].end_mark.index)
                 insert = " " * value.start_mark.column + f"- {old}"
-                insert = newline + insert if at == len(text) and not _BREAK.search(text[-1:]) else insert + newline
+                insert = newline + insert if at == len(text) and not LINE_BREAK.search(text[-1:]) else insert + newline
             else:  # validation refuses anything but a list (`aliases:` alone, `~`): a guard only
                 raise RenameError(f"{self.path}: aliases is not a list; add '{old}' by hand")
             self.insert(at, insert)
@@ -347,38 +289,20 @@ class _Planner:
                 if not text[previous:at].strip().startswith("#"):
                     break
                 at = previous
-        if at == len(text) and not _BREAK.search(text[-1:]):
+        if at == len(text) and not LINE_BREAK.search(text[-1:]):
             self.insert(len(text), newline + " " * indent + line)
         else:
             self.insert(at, " " * indent + line + newline)
 
     def next_line(self, index: int) -> int:
         """Where the line after the one holding `index` starts (or the end of the text)."""
-        found = _BREAK.search(self.text, index)
+        found = LINE_BREAK.search(self.text, index)
         return found.end() if found else len(self.text)
 
     def insert(self, at: int, text: str):
         line, col = line_col(self.text, at)
         self.edits[(self.path, at)] = Edit(self.path, at, at, text, line, col, f"added alias '{self.target.old}'",
                                            is_reference=False)
-
-
-def _newline(text: str) -> str:
-    """The file's own line break, for the lines a rename adds."""
-    found = _BREAK.search(text)
-    return found.group() if found else "\n"
-
-
-def _apply_edits(text: str, edits: list[Edit]) -> str:
-    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
-        text = text[: edit.start] + edit.new + text[edit.end:]
-    return text
-
-
-def _read(project: Path, path: str) -> tuple[str, str]:
-    """(BOM, text) exactly as stored: line endings untranslated, so unchanged bytes stay unchanged."""
-    raw = (project / path).read_bytes().decode("utf-8")
-    return ("\ufeff", raw[1:]) if raw.startswith("\ufeff") else ("", raw)
 
 
 def plan_rename(project: Path, word: str, ids: tuple[str, ...]) -> RenamePlan:
@@ -402,11 +326,11 @@ def plan_rename(project: Path, word: str, ids: tuple[str, ...]) -> RenamePlan:
     boms = {}
     texts = {}
     for doc in documents:
-        boms[doc.path], texts[doc.path] = _read(project, doc.path)
+        boms[doc.path], texts[doc.path] = read_exact(project, doc.path)
         if target.old in texts[doc.path] or doc.path == target.doc.path:  # elsewhere every edit rewrites the old id
             planner.file(doc, texts[doc.path])
     edits = tuple(planner.edits.values())
-    changed = {path: boms[path] + _apply_edits(texts[path], [e for e in edits if e.path == path])
+    changed = {path: boms[path] + apply_edits(texts[path], [e for e in edits if e.path == path])
                for path in sorted({e.path for e in edits})}
     move = None
     if target.level is None and target.doc.stem == target.old:
@@ -414,60 +338,7 @@ def plan_rename(project: Path, word: str, ids: tuple[str, ...]) -> RenamePlan:
         move = (target.doc.path, source.with_name(target.new + source.suffix).as_posix())
     subject = (f"{word} '{target.old}'" if target.level is None
                else f"{word} '{target.old}' of {target.kind.noun} '{doc_id(target.doc)}'")
-    added, manifest = _staged_manifest(project, changed, move)
+    added, manifest = staged_manifest(project, changed, move)
     return RenamePlan(subject, target.new, edits, changed, move, tuple(added), manifest)
 
 
-def _staged_manifest(project: Path, changed: dict, move) -> tuple[list[str], tuple[str, str] | None]:
-    """Apply the plan to a copy of content/; it must validate and keep every published URL; returns what the manifest gains."""
-    from .manifest import MANIFEST, check_manifest, read_manifest, updated_manifest
-    from .model_builder import build_portal
-    from .pipeline import check_content
-
-    with tempfile.TemporaryDirectory(prefix="csops-mv-") as tmp:
-        stage = Path(tmp)
-        shutil.copytree(project / "content", stage / "content")
-        _write(stage, changed, move)
-        documents, problems = check_content(stage)
-        errors = [p for p in problems if p.severity == "error"]
-        portal = build_portal(documents) if not errors else None
-        errors = errors or check_manifest(stage, portal)
-        if errors:  # a case the planner does not handle: say so rather than write it
-            lines = "\n".join(p.text() for p in errors)
-            raise RenameError(f"the rename would leave content invalid, so nothing was changed:\n{lines}\n{summarize(errors)}")
-        recorded = read_manifest(stage)
-        if recorded is None:
-            return [], None
-        before = {url for _, url in recorded}
-        added = sorted(set(updated_manifest(stage, portal)) - before)
-    if not added:
-        return [], None
-    bom, text = _read(project, MANIFEST)
-    return added, (MANIFEST, bom + _insert_sorted(text, added))
-
-
-def _insert_sorted(text: str, urls: list[str]) -> str:
-    """Add URL lines where they sort among the existing ones, keeping every other line (comments too) as it is."""
-    newline = _newline(text)
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith(("\n", "\r")):
-        lines[-1] += newline
-    for url in urls:
-        index = next((i for i, line in enumerate(lines)
-                      if line.strip() and not line.lstrip().startswith("#") and line.strip() > url), len(lines))
-        lines.insert(index, url + newline)
-    return "".join(lines)
-
-
-def _write(root: Path, texts: dict, move) -> None:
-    for path, text in texts.items():
-        (root / path).write_bytes(text.encode("utf-8"))
-    if move:
-        (root / move[0]).rename(root / move[1])
-
-
-def apply_plan(project: Path, plan: RenamePlan) -> None:
-    """Write the planned texts, move the file, then record the new URLs."""
-    _write(project, plan.texts, plan.move)
-    if plan.manifest:
-        _write(project, {plan.manifest[0]: plan.manifest[1]}, None)

@@ -110,7 +110,8 @@ def new(project: Path, kind: str, doc_id: str, title: str | None):
 def mv(project: Path, kind: str, ids: tuple[str, ...], dry_run: bool):
     """Rename a document (playbook OLD NEW) or an item in one (step PLAYBOOK OLD NEW): rewrites every reference,
     records OLD as an alias so old links keep working, and adds the new URLs to content/published-urls.txt."""
-    from .rename import apply_plan, plan_rename
+    from .rename import plan_rename
+    from .rename_staging import apply_plan
 
     if kind in ITEMS_BY_CLI_WORD:
         document = ITEMS_BY_CLI_WORD[kind][0].cli_word.upper()
