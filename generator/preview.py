@@ -33,6 +33,8 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
 
     build_portal(project)
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site.site_dir))
+    # The site's own 404 page (Material's, with search and nav), as `mkdocs serve` does.
+    server.error_handler = lambda code: _error_page(Path(site.site_dir), code)
     if api_app is not None:
         static = server.serve_request
 
@@ -53,3 +55,8 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
         pass
     finally:
         server.shutdown()
+
+
+def _error_page(site_dir: Path, code: int) -> bytes | None:
+    page = site_dir / f"{code}.html"
+    return page.read_bytes() if code in (404, 500) and page.is_file() else None

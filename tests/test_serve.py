@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -87,3 +88,13 @@ def test_a_broken_edit_keeps_serving_the_last_good_site(served):
     assert "Confirm the stakeholders" in _get(f"{base}/playbooks/renewal-runway/")
     path.write_text(PLAYBOOK.replace("Confirm the stakeholders", "Fixed title"), encoding="utf-8")
     _wait_for(lambda: "Fixed title" in _get(f"{base}/playbooks/renewal-runway/"), what="rebuild after the fix")
+
+
+def test_a_missing_page_gets_the_sites_own_404_page(served):
+    # MkDocs' livereload server answers a bare "404 Not Found" unless told where the site's page is.
+    _, base = served
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        _get(f"{base}/playbooks/no-such-playbook/")
+    assert raised.value.code == 404
+    body = raised.value.read().decode("utf-8")
+    assert 'class="md-header' in body and "404" in body
