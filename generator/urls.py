@@ -23,6 +23,12 @@ MARKDOWN_REF = re.compile(rf"(?:(?<=\]\()|^ {{0,3}}\[[^\]\n]+\]:[ \t]*<?)"
 
 HOME_PAGE = "index.md"
 GLOSSARY_PAGE = "glossary.md"
+TAGS_PAGE = "tags.md"
+
+
+def tag_anchor(tag: str) -> str:
+    """Anchor of a tag on the tags page: letters and digits of any script kept, the rest one hyphen."""
+    return "tag-" + (re.sub(r"[^\w]+", "-", tag.casefold()).strip("-_") or "x")
 
 
 def page_source(kind: str, doc_id: str) -> str:
