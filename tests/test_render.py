@@ -143,3 +143,20 @@ def test_japanese_portal_names_its_phases_in_japanese():
     pages = {p.source: p.text for p in render_pages(load_portal(Path(__file__).parent.parent / "examples/ja"), language="ja")}
     assert 'href="phases/renewal/">契約更新</a>' in pages["index.md"]
     assert "# フェーズ： 解約リスク対応" in pages["phases/risk.md"]
+
+
+def test_role_codes_are_short_escaped_and_derived_when_not_given(tmp_path):
+    from generator.model import Role
+    from tests.conftest import make_project
+
+    assert [Role("x", n).code for n in ("Customer Success Manager", "CSオペレーション(CS Ops)", "Finance")] == \
+        ["CSM", "CS Ops", "Finance"]
+    project = make_project(tmp_path / "p", {
+        "content/roles.yml": "roles:\n  - {id: csm, name: Customer Success Manager, short: '<i>C&M'}\n"
+                             "  - {id: lead, name: CS Lead}\n",
+        "content/charts/c.yml": "title: C\nactivities:\n  - {id: a, name: A, raci: {R: csm, A: lead}}\n",
+        "content/playbooks/p.yml": "title: P\nsteps:\n  - {id: s, title: S, owner: csm, raci: {R: csm, A: lead}}\n",
+    })
+    pages = _pages(project)
+    for page in ("charts/c.md", "playbooks/p.md"):
+        assert "<i>" not in pages[page] and "&lt;i&gt;C&amp;M" in pages[page]
