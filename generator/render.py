@@ -201,7 +201,7 @@ class Renderer:
                                       chart_roles=portal.chart_roles(chart)))
         for role in portal.roles:
             pages.append(self._render("role.md.j2", urls.page_source("role", role.id), role=role,
-                                      duties=portal.role_duties(role.id)))
+                                      duty_groups=portal.role_duties_by_letter(role.id)))
         return sorted(pages, key=lambda p: p.source)
 
 
