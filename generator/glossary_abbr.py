@@ -6,6 +6,10 @@ exists and Japanese pages never got their tooltips. This extension keeps
 `abbr`'s syntax and output but only refuses a match when the neighbouring
 character is an ASCII letter or digit: "CSM" still does not match inside
 "CSMs", while 「CSMが」 and 「ヘルススコアを」 do.
+
+A term is underlined once per section (its first use after an h1-h3 heading), never in a heading
+and never as part of a Slack channel (`#renewals`): a page dotted with the same underline reads
+as noise, and a channel name is not the glossary word. Code spans are never touched.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ def term_pattern(term: str) -> str:
     """One term as a regex: guarded by ASCII-word lookarounds only on the sides that are ASCII words."""
     pattern = re.escape(term)
     if re.match(f"[{_ASCII_WORD}]", term):
-        pattern = f"(?<![{_ASCII_WORD}])" + pattern
+        pattern = f"(?<![{_ASCII_WORD}#])" + pattern
+    else:
+        pattern = "(?<!#)" + pattern
     if re.search(f"[{_ASCII_WORD}]$", term):
         pattern += f"(?![{_ASCII_WORD}])"
     return pattern
@@ -38,6 +44,43 @@ class GlossaryTreeprocessor(AbbrTreeprocessor):
             return
         self.RE = terms_regex(self.abbrs)
         self.iter_element(root)
+        keep_first_use_per_section(root)
+
+
+_SECTION = {"h1", "h2", "h3"}
+_NO_TERMS = {"h1", "h2", "h3", "h4", "h5", "h6", "a"}
+
+
+def keep_first_use_per_section(root) -> None:
+    """Unwrap every <abbr> but a term's first in its section, and any inside a heading or link."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    seen: set[str] = set()
+    for element in list(root.iter()):
+        if element.tag in _SECTION:
+            seen = set()
+        if element.tag != "abbr":
+            continue
+        ancestor, inside = parents.get(element), False
+        while ancestor is not None:
+            if ancestor.tag in _NO_TERMS:
+                inside = True
+                break
+            ancestor = parents.get(ancestor)
+        if inside or element.text in seen:
+            _unwrap(parents[element], element)
+        else:
+            seen.add(element.text)
+
+
+def _unwrap(parent, element) -> None:
+    index = list(parent).index(element)
+    text = (element.text or "") + (element.tail or "")
+    if index:
+        previous = parent[index - 1]
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    parent.remove(element)
 
 
 class GlossaryAbbrExtension(AbbrExtension):

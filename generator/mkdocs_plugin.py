@@ -123,6 +123,10 @@ def _edit_url(config, source: str) -> str | None:
     """
     repo_url = (config.get("repo_url") or "").rstrip("/")
     edit_uri = config.get("edit_uri") or ""
+    if not repo_url and edit_uri.startswith(("https://", "http://")):
+        # No repo_url (so Material shows no repository widget and fetches no stars) but an absolute
+        # edit_uri: it names the project root in the repository's edit view.
+        return f"{edit_uri.rstrip('/')}/{quote(source)}"
     if not repo_url:
         return None
     # edit_uri points at the docs folder (e.g. edit/main/build/docs/); the YAML lives at the project root.

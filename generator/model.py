@@ -9,6 +9,7 @@ so they never deal with raw YAML or half-valid data.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -58,6 +59,27 @@ class Role:
     id: str
     name: str
     description: str = ""
+    short: str = ""
+
+    @property
+    def code(self) -> str:
+        """What a crowded header shows: `short`, else a short name as is, else an abbreviation in the name.
+
+        Ten full role names side by side made matrices wider than the page (and 8-line header
+        stacks in Japanese), so a catalog without `short:` still gets compact headers.
+        """
+        if self.short:
+            return self.short
+        inner = re.search(r"^(.*?)\s*[(（]([ -~]{1,12})[)）]\s*$", self.name)
+        if inner:
+            return inner.group(2)
+        head = re.split(r"\s*[(（]", self.name)[0]
+        if len(head) <= 10:
+            return head
+        words = self.name.split()
+        if len(words) > 1 and all(w[:1].isascii() and w[:1].isalpha() for w in words):
+            return "".join(w if w.isupper() else w[0].upper() for w in words)
+        return self.id
 
 
 @dataclass(frozen=True)
@@ -197,6 +219,11 @@ class Section:
     def label(self) -> str:
         """How the item is named in lists and change summaries."""
         return self.title
+
+    @property
+    def items_by_due(self) -> tuple[ChecklistItem, ...]:
+        """Items in the order they fall due (undated ones first, as written): readers work top to bottom."""
+        return tuple(sorted(self.items, key=lambda item: -10**6 if item.due_days is None else item.due_days))
 
 
 @dataclass(frozen=True)
@@ -349,6 +376,38 @@ class Portal:
                     duties.append(Duty(letters, "playbook", playbook.id, playbook.title, step.id, step.title,
                                        playbook.phase))
         return duties
+
+    def role_duties_by_letter(self, role_id: str) -> list[tuple[str, list[Duty]]]:
+        """A role's duties under the strongest letter each holds (A, then R, C, I), so none is listed twice."""
+        groups: dict[str, list[Duty]] = {letter: [] for letter in ("A", "R", "C", "I")}
+        for duty in self.role_duties(role_id):
+            strongest = next(letter for letter in groups if letter in duty.letters)
+            groups[strongest].append(duty)
+        return list(groups.items())
+
+    def role_code(self, role_id: str) -> str:
+        role = self.roles_by_id.get(role_id)
+        return role.code if role else role_id
+
+    @cached_property
+    def reader_checklists(self) -> tuple["Checklist", ...]:
+        """Onboarding checklists in role-catalog order of their audience (the first role's first), then by id."""
+        rank = {role.id: index for index, role in enumerate(self.roles)}
+        return tuple(sorted(self.checklists, key=lambda c: (min((rank.get(r, len(rank)) for r in c.audience),
+                                                              default=len(rank)), c.id)))
+
+    @cached_property
+    def tags(self) -> tuple[tuple[str, tuple], ...]:
+        """Every tag with what carries it, as (tag, ((document, entry-or-None), …)), tags sorted."""
+        found: dict[str, list] = {}
+        for playbook in self.playbooks:
+            for tag in playbook.tags:
+                found.setdefault(tag, []).append((playbook, None))
+        for topic in self.faqs:
+            for entry in topic.entries:
+                for tag in entry.tags:
+                    found.setdefault(tag, []).append((topic, entry))
+        return tuple((tag, tuple(found[tag])) for tag in sorted(found, key=str.casefold))
 
     @cached_property
     def phases(self) -> tuple[str, ...]:

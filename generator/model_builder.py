@@ -88,7 +88,8 @@ def build_portal(documents: list[Document]) -> Portal:
         if doc.kind in BUILDERS:
             collections[doc.kind].append(BUILDERS[doc.kind](doc))
         elif doc.kind == "roles":
-            roles.extend(Role(r["id"], r["name"], r.get("description", "") or "") for r in doc.data["roles"])
+            roles.extend(Role(r["id"], r["name"], r.get("description", "") or "", r.get("short", "") or "")
+                         for r in doc.data["roles"])
         elif doc.kind == "glossary":
             glossary.extend(GlossaryTerm(t["id"], t["term"], t["definition"], tuple(t.get("synonyms") or ()))
                             for t in doc.data["terms"])

@@ -103,6 +103,8 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
         return static(environ, start_response)
 
     server.set_app(refuse_unsafe_paths(dispatch))
+    # The site's own 404 page (Material's, with search and nav), as `mkdocs serve` does.
+    server.error_handler = lambda code: _error_page(Path(site_dir), code)
     return server
 
 
@@ -153,3 +155,8 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
         pass
     finally:
         server.shutdown()
+
+
+def _error_page(site_dir: Path, code: int) -> bytes | None:
+    page = site_dir / f"{code}.html"
+    return page.read_bytes() if code in (404, 500) and page.is_file() else None

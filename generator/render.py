@@ -17,6 +17,7 @@ import jinja2
 import yaml
 
 from . import urls
+from .durations import parse_due
 from .model import Duty, Portal
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -34,6 +35,18 @@ def escape_text(value: str) -> str:
     """Make a plain-text field safe to drop into Markdown: it shows as typed, never as markup or HTML."""
     value = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_SPECIALS.sub(r"\\\1", value).replace("\n", " ")
+
+
+_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
+
+
+def escape_text_code(value: str) -> str:
+    """Like escape_text, but `code` spans stay code (FAQ questions quote field values such as `Renewal Status`).
+
+    Markdown escapes HTML inside a code span itself, so only the text around it needs escaping.
+    """
+    parts = _CODE_SPAN.split(str(value))
+    return "".join(part if index % 2 else escape_text(part) for index, part in enumerate(parts))
 
 
 def escape_attr(value: str) -> str:
@@ -98,6 +111,9 @@ class Renderer:
         self.env.filters.update(text=escape_text, attr=escape_attr, indent_md=indent, tojson=lambda v: json.dumps(v, ensure_ascii=False))
         self.env.tests["contains"] = lambda container, value: value in container
         self.env.globals.update(review_due=portal.review_due)
+        self.env.filters.update(text_code=escape_text_code)
+        self.env.globals.update(lc=self.label_colon, due_text=self.due_text, role_code=portal.role_code,
+                                tag_anchor=urls.tag_anchor)
         self.env.globals.update(label=self.label, role_name=self.role_name, hash=content_hash, portal=portal,
                                 segment_name=self.segment_name, phase_name=self.phase_name,
                                 phase_description=self.phase_description, by_phase=self.by_phase)
@@ -110,6 +126,22 @@ class Renderer:
 
     def label(self, key: str, **values) -> str:
         return self.labels[key].format(**values)
+
+    def label_colon(self, key: str) -> str:
+        """A label that introduces a value: "Owner:" in English, 「主管：」 with a full-width colon in Japanese."""
+        return self.labels[key] + self.labels["colon"]
+
+    def due_text(self, due: str) -> str:
+        """A due offset as readers of the UI language say it (120日前, 3日後); as written when no wording is set."""
+        days = parse_due(due)
+        if days is None:
+            return due
+        unit = due[-1]
+        number = abs(days) // 7 if unit == "w" else abs(days)
+        if days == 0:
+            return self.labels.get("due_on") or due
+        wording = self.labels.get(f"due_{'before' if days < 0 else 'after'}_{unit}")
+        return wording.format(n=number) if wording else due
 
     def role_name(self, role_id: str) -> str:
         role = self.portal.roles_by_id.get(role_id)
@@ -186,6 +218,8 @@ class Renderer:
                  self._render("roles_index.md.j2", urls.section_index("role")),
                  self._render("glossary.md.j2", urls.GLOSSARY_PAGE),
                  self._render("whats_new.md.j2", urls.WHATS_NEW_PAGE, feed=self.changes)]
+        if portal.tags:
+            pages.append(self._render("tags.md.j2", urls.TAGS_PAGE))
         for phase in portal.phases:
             pages.append(self._render("phase.md.j2", urls.page_source("phase", phase), phase=phase,
                                       playbooks=portal.playbooks_in_phase(phase)))
@@ -200,7 +234,7 @@ class Renderer:
                                       chart_roles=portal.chart_roles(chart)))
         for role in portal.roles:
             pages.append(self._render("role.md.j2", urls.page_source("role", role.id), role=role,
-                                      duties=portal.role_duties(role.id)))
+                                      duty_groups=portal.role_duties_by_letter(role.id)))
         return sorted(pages, key=lambda p: p.source)
 
 
@@ -253,6 +287,8 @@ class _PageContext:
             target = urls.WHATS_NEW_PAGE
         elif kind == "glossary":
             target = urls.GLOSSARY_PAGE
+        elif kind == "tags":
+            target = urls.TAGS_PAGE
         elif not doc_id:
             target = urls.section_index(kind)
         else:
@@ -288,6 +324,27 @@ class _PageContext:
 
     def roles(self, role_ids) -> str:
         return " ".join(self.role(r) for r in role_ids)
+
+    def role_code(self, role_id: str) -> str:
+        """A compact role chip (CSM, AE) for crowded places; the full name is its tooltip."""
+        key = (self.url, "code:" + role_id)
+        chip = self.renderer.chip_cache.get(key)
+        if chip is None:
+            name = escape_attr(self.renderer.role_name(role_id))
+            code = escape_attr(self.renderer.portal.role_code(role_id))
+            href = urls.site_href(self.source, urls.page_source("role", role_id))
+            chip = f'<a class="csops-role csops-role-code" data-role="{role_id}" href="{href}" title="{name}">{code}</a>'
+            self.renderer.chip_cache[key] = chip
+        return chip
+
+    def role_codes(self, role_ids) -> str:
+        return " ".join(self.role_code(r) for r in role_ids)
+
+    def tag(self, tag: str) -> str:
+        """A tag as a link to its entry on the tags page (raw HTML: FAQ pages carry dozens)."""
+        href = urls.site_href(self.source, urls.TAGS_PAGE, urls.tag_anchor(tag))
+        return f'<a class="csops-tag" href="{href}">{escape_attr(tag)}</a>'
+
 
     def raci_badge(self, letters: str) -> str:
         return " ".join(f'<span class="csops-raci csops-raci-{letter.lower()}">{letter}</span>' for letter in letters)

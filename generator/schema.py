@@ -139,7 +139,10 @@ CHART = _object(_DOC_COMMON | {
 }, ["title", "activities"], "A role-division (RACI) chart.")
 
 ROLE = _object({
-    "id": _ID, "name": _text("Role name."), "description": _markdown("What this role does"),
+    "id": _ID, "name": _text("Role name."),
+    "short": {**_text("Short name for table headers and compact lines (CSM, AE); the full name shows on hover."),
+              "maxLength": 12},
+    "description": _markdown("What this role does"),
 }, ["id", "name"], "A role.")
 
 ROLES = _object({"roles": {"type": "array", "items": ROLE, "minItems": 1}}, ["roles"], "The role catalog.")

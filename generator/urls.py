@@ -25,6 +25,12 @@ HOME_PAGE = "index.md"
 GLOSSARY_PAGE = "glossary.md"
 WHATS_NEW_PAGE = "whats-new.md"
 FEED_FILE = "feed.xml"  # the What's-new Atom feed, next to the home page
+TAGS_PAGE = "tags.md"
+
+
+def tag_anchor(tag: str) -> str:
+    """Anchor of a tag on the tags page: letters and digits of any script kept, the rest one hyphen."""
+    return "tag-" + (re.sub(r"[^\w]+", "-", tag.casefold()).strip("-_") or "x")
 
 
 def page_source(kind: str, doc_id: str) -> str:

@@ -49,6 +49,7 @@ def test_ticked_items_survive_a_reload_and_move_the_progress_bars(page, demo_sit
     assert page.locator(".csops-checklist-progress [role=progressbar]").get_attribute("aria-valuenow") == "40"
 
     page.get_by_role("button", name="Reset progress").click()
+    page.get_by_role("button", name="Yes, clear them").click()  # reset asks first
     page.reload()
     assert not item_box(page, "meet-lead").is_checked()
     assert progress(page, ".csops-checklist-progress") == "0 / 5"
@@ -165,7 +166,9 @@ def test_raci_matrix_filters_to_one_role(page, demo_site):
     assert matrix.locator("thead th:visible").count() == 5  # activity + 4 roles
 
     page.locator(".csops-raci-filter").get_by_role("button", name="Account Executive").click()
-    assert matrix.locator("thead th:visible").all_inner_texts() == ["Activity", "Account Executive"]
+    # Headers carry the short code (derived: "AE"), the full name is the header's tooltip.
+    assert matrix.locator("thead th:visible").all_inner_texts() == ["Activity", "AE"]
+    assert matrix.locator("thead th:visible a").get_attribute("title") == "Account Executive"
     rows = matrix.locator("tbody tr:visible")
     assert [re.sub(r"\s+", " ", t).strip() for t in rows.all_inner_texts()] == ["Onboarding C", "Renewal R"]
     assert page.locator(".csops-raci-filter [aria-pressed=true]").inner_text() == "Account Executive"

@@ -18,9 +18,11 @@ pytestmark = pytest.mark.browser
 # page type -> path, per portal
 PAGES = {
     "en": {"home": "", "playbook": "playbooks/renewal-runway/", "checklist": "onboarding/new-csm-30-60-90/",
-           "chart": "charts/cs-duties/", "role": "roles/csm/", "glossary": "glossary/", "faq": "faq/renewals/"},
+           "chart": "charts/cs-duties/", "role": "roles/csm/", "glossary": "glossary/", "faq": "faq/renewals/",
+           "tags": "tags/", "onboarding-index": "onboarding/"},
     "ja": {"home": "", "playbook": "playbooks/renewal-runway/", "checklist": "onboarding/new-csm-30-60-90/",
-           "chart": "charts/cs-duties/", "role": "roles/csm/", "glossary": "glossary/", "faq": "faq/renewals/"},
+           "chart": "charts/cs-duties/", "role": "roles/csm/", "glossary": "glossary/", "faq": "faq/renewals/",
+           "tags": "tags/", "onboarding-index": "onboarding/"},
 }
 SITES = {"en": "bundled_site", "ja": "ja_site"}
 
@@ -63,7 +65,7 @@ def test_japanese_pages_show_japanese_controls(browser, ja_site):
     context, tab, errors = open_page(browser, ja_site, PAGES["ja"]["checklist"], DESKTOP)
     try:
         assert tab.get_by_role("button", name="進捗をリセット").is_visible()
-        assert tab.get_by_role("button", name="カレンダーをダウンロード (.ics)").is_visible()
+        assert tab.get_by_role("button", name="カレンダーをダウンロード（.ics）").is_visible()
         assert tab.locator(".csops-segment-switch").get_by_role("button", name="すべてのセグメント").is_visible()
         tab.goto(ja_site + PAGES["ja"]["playbook"])
         assert tab.locator(".csops-step-meta").first.get_by_role("button", name="チケット用にコピー").is_visible()
@@ -101,7 +103,8 @@ def test_a_role_filter_on_the_bundled_chart_leaves_only_that_roles_duties(reques
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
-@pytest.mark.parametrize("kind", ["home", "playbook", "checklist", "chart", "role", "glossary", "faq"])
+@pytest.mark.parametrize("kind", ["home", "playbook", "checklist", "chart", "role", "glossary", "faq", "tags",
+                                  "onboarding-index"])
 def test_no_serious_accessibility_violations(request, browser, axe_source, language, kind):
     base = request.getfixturevalue(SITES[language])
     context, tab, errors = open_page(browser, base, PAGES[language][kind], DESKTOP)

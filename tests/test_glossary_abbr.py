@@ -40,3 +40,16 @@ def test_japanese_page_gets_hover_definitions_and_a_glossary_page(project_factor
     assert re.search(r'<h1[^>]*>用語集', glossary)
     for anchor, term in (("qbr", "QBR"), ("health-score", "ヘルススコア")):
         assert re.search(fr'<h2 id="{anchor}">(<abbr[^>]*>)?{term}', glossary)
+
+
+def test_a_term_is_underlined_once_per_section_and_never_in_code_headings_or_channels():
+    import markdown
+
+    from generator.glossary_abbr import GlossaryAbbrExtension
+
+    text = ("## QBR prep\n\nBook the QBR. Then run the QBR. Post in #QBR and `QBR`.\n\n"
+            "## After\n\nSend the QBR notes, then the QBR survey.\n\n*[QBR]: Quarterly business review\n")
+    html = markdown.markdown(text, extensions=[GlossaryAbbrExtension()])
+    assert html.count("<abbr") == 2, html  # one per section, none in the headings
+    assert "<h2>QBR prep</h2>" in html and "#QBR" in html and "<code>QBR</code>" in html
+    assert "Book the <abbr" in html and "Send the <abbr" in html

@@ -125,8 +125,8 @@ def test_phases_show_names_in_lifecycle_order(tmp_path):
     pages = _pages(project)
     home = pages["index.md"]
     # common phases by the lifecycle, named from labels.yml; others after them, their slug made readable
-    assert home.index("[Onboarding](phases/onboarding.md)") < home.index("[Advocacy](phases/advocacy.md)") \
-        < home.index("[Customer marketing](phases/customer-marketing.md)")
+    assert home.index('href="phases/onboarding/">Onboarding</a>') < home.index('href="phases/advocacy/">Advocacy</a>') \
+        < home.index('href="phases/customer-marketing/">Customer marketing</a>')
     assert "# Phase: Customer marketing" in pages["phases/customer-marketing.md"]
     assert "- **Phase:** [Advocacy](../phases/advocacy.md)" in pages["playbooks/a.md"]
 
@@ -135,11 +135,28 @@ def test_phases_show_names_in_lifecycle_order(tmp_path):
         "  - {id: advocacy, name: Advocacy}\n  - {id: onboarding, name: Getting started}\n", encoding="utf-8")
     pages = _pages(project)
     home = pages["index.md"]
-    assert home.index("[Community &amp; events]") < home.index("[Advocacy]") < home.index("[Getting started]")
+    assert home.index(">Community &amp; events</a>") < home.index(">Advocacy</a>") < home.index(">Getting started</a>")
     assert "Where customers meet." in pages["phases/customer-marketing.md"]
 
 
 def test_japanese_portal_names_its_phases_in_japanese():
     pages = {p.source: p.text for p in render_pages(load_portal(Path(__file__).parent.parent / "examples/ja"), language="ja")}
-    assert "**[契約更新](phases/renewal.md)**" in pages["index.md"]
-    assert "# フェーズ: 解約リスク対応" in pages["phases/risk.md"]
+    assert 'href="phases/renewal/">契約更新</a>' in pages["index.md"]
+    assert "# フェーズ： 解約リスク対応" in pages["phases/risk.md"]
+
+
+def test_role_codes_are_short_escaped_and_derived_when_not_given(tmp_path):
+    from generator.model import Role
+    from tests.conftest import make_project
+
+    assert [Role("x", n).code for n in ("Customer Success Manager", "CSオペレーション(CS Ops)", "Finance")] == \
+        ["CSM", "CS Ops", "Finance"]
+    project = make_project(tmp_path / "p", {
+        "content/roles.yml": "roles:\n  - {id: csm, name: Customer Success Manager, short: '<i>C&M'}\n"
+                             "  - {id: lead, name: CS Lead}\n",
+        "content/charts/c.yml": "title: C\nactivities:\n  - {id: a, name: A, raci: {R: csm, A: lead}}\n",
+        "content/playbooks/p.yml": "title: P\nsteps:\n  - {id: s, title: S, owner: csm, raci: {R: csm, A: lead}}\n",
+    })
+    pages = _pages(project)
+    for page in ("charts/c.md", "playbooks/p.md"):
+        assert "<i>" not in pages[page] and "&lt;i&gt;C&amp;M" in pages[page]

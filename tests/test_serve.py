@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -102,3 +103,13 @@ def test_serve_on_a_busy_port_is_one_line_before_any_build(project_factory, run)
     assert result.output == (f"Error: port {port} on 127.0.0.1 is already in use (another csops serve?); "
                              f"pick another with --port, e.g. --port {port + 1}\n")
     assert not (project / "site").exists()  # refused before the first build
+
+
+def test_a_missing_page_gets_the_sites_own_404_page(served):
+    # MkDocs' livereload server answers a bare "404 Not Found" unless told where the site's page is.
+    _, base = served
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        _get(f"{base}/playbooks/no-such-playbook/")
+    assert raised.value.code == 404
+    body = raised.value.read().decode("utf-8")
+    assert 'class="md-header' in body and "404" in body

@@ -143,7 +143,7 @@ def test_pages_show_owner_last_review_and_review_due(project_factory, run):
     project = project_factory(STALE_FILES)
     assert run("build", "--project", project).exit_code == 0
     html = (project / "site/faq/renewals/index.html").read_text()
-    assert "Last reviewed:</strong> 2026-06-01" in html
+    assert 'Last reviewed:</strong> <span class="csops-nowrap">2026-06-01</span>' in html  # dates never break on phones
     assert '<span class="csops-review-due" data-review-due="2026-11-28">2026-11-28</span>' in html
     playbook = (project / "site/playbooks/renewal/index.html").read_text()
     assert 'data-review-due="2026-04-01"' in playbook

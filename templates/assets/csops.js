@@ -14,7 +14,9 @@
     copy_link: "Copy link", copy_ticket: "Copy for ticket", copied: "Copied",
     start_date: "Start date", download_ics: "Download calendar (.ics)", reset: "Reset progress",
     progress: "Progress", changed_since_ticked: "changed since you ticked it", filter_role: "Show role",
-    all_roles: "All roles", segments: "Segments", all_segments: "All segments", due: "Due"
+    all_roles: "All roles", segments: "Segments", all_segments: "All segments", due: "Due", colon: ":",
+    reset_confirm: "Clear all {n} ticks on this checklist?", reset_yes: "Yes, clear them", cancel: "Cancel",
+    not_started: "not started", i_am: "I work as", your_role: "Your role page"
   };
 
   // -- small helpers ------------------------------------------------------------------------
@@ -176,13 +178,7 @@
       var title = (document.querySelector("h1") || {}).textContent || "";
       buildBar(box, L.progress + ": " + title.replace(/¶$/, "").trim());
       if (!box.querySelector(".csops-reset")) {
-        var reset = el("button", { type: "button", "class": "md-button csops-reset" }, L.reset);
-        reset.addEventListener("click", function () {
-          save("checklist:" + box.dataset.checklist, null);
-          render();
-          announce(L.reset);
-        });
-        box.appendChild(reset);
+        box.appendChild(resetControl(L, box.dataset.checklist, render));
       }
     });
     document.querySelectorAll(".csops-section-progress[data-section]").forEach(function (box) {
@@ -193,6 +189,7 @@
 
     rows.forEach(function (row) {
       if (!once(row.box, "")) return;
+      tickWholeRow(row.li, row.box);
       row.box.disabled = false;
       row.box.removeAttribute("disabled");
       row.box.setAttribute("aria-label", itemText(row.li));
@@ -210,6 +207,126 @@
     if (window.csopsSegmentHandler) document.removeEventListener("csops:segment", window.csopsSegmentHandler);
     window.csopsSegmentHandler = render;
     document.addEventListener("csops:segment", render);
+  }
+
+  // Clicking anywhere on an item's row ticks it, not only the 20 px circle; links and buttons inside keep working.
+  function tickWholeRow(li, box) {
+    li.addEventListener("click", function (event) {
+      var target = event.target;
+      if (target === box || target.closest("a, button, input, label, summary, .csops-changed")) return;
+      if (window.getSelection && String(window.getSelection()).length) return;  // selecting text to copy
+      box.checked = !box.checked;
+      box.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }
+
+  // "Reset progress" asks first, in place: a wrong click must not wipe weeks of ticks.
+  function resetControl(L, checklist, render) {
+    var holder = el("span", { "class": "csops-reset-holder" });
+    var reset = el("button", { type: "button", "class": "md-button csops-reset" }, L.reset);
+    holder.appendChild(reset);
+    reset.addEventListener("click", function () {
+      var count = Object.keys(load("checklist:" + checklist, {})).length;
+      if (!count) { announce(L.reset); return; }
+      var ask = el("span", { "class": "csops-reset-confirm", role: "group" });
+      ask.appendChild(el("span", {}, L.reset_confirm.replace("{n}", String(count))));
+      var yes = el("button", { type: "button", "class": "md-button md-button--primary csops-reset-yes" }, L.reset_yes);
+      var no = el("button", { type: "button", "class": "md-button csops-reset-cancel" }, L.cancel);
+      ask.appendChild(yes);
+      ask.appendChild(no);
+      reset.hidden = true;
+      holder.appendChild(ask);
+      no.focus();
+      function close() { ask.remove(); reset.hidden = false; reset.focus(); }
+      yes.addEventListener("click", function () {
+        save("checklist:" + checklist, null);
+        close();
+        render();
+        announce(L.reset);
+      });
+      no.addEventListener("click", close);
+    });
+    return holder;
+  }
+
+  // -- home and onboarding index: the reader's role and progress from this browser ----------------
+  function checklistProgress(L, box) {
+    var items = {};
+    try { items = JSON.parse(box.dataset.items || "{}"); } catch (e) { items = {}; }
+    var ticked = load("checklist:" + box.dataset.checklist, {});
+    var ids = Object.keys(items);
+    var done = ids.filter(function (id) { return ticked[id] && ticked[id].hash === items[id]; }).length;
+    var percent = ids.length ? Math.round((100 * done) / ids.length) : 0;
+    box.textContent = "";
+    var bar = el("div", { "class": "csops-bar", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",
+                          "aria-valuenow": String(percent), "aria-valuetext": done + " / " + ids.length,
+                          "aria-label": L.progress + L.colon + " " + (box.dataset.title || box.dataset.checklist) });
+    var fill = el("div", { "class": "csops-bar-fill" });
+    fill.style.width = percent + "%";
+    bar.appendChild(fill);
+    box.appendChild(bar);
+    box.appendChild(el("span", { "class": "csops-bar-count" }, done ? done + " / " + ids.length : "0 / " + ids.length + " · " + L.not_started));
+    box.classList.toggle("csops-complete", ids.length > 0 && done === ids.length);
+  }
+
+  function setupStartPath(L) {
+    document.querySelectorAll(".csops-card-progress[data-checklist]").forEach(function (box) {
+      checklistProgress(L, box);
+    });
+    var picker = document.querySelector(".csops-reader-role[data-names]");
+    if (!picker || !once(picker, "")) return;
+    var names = {};
+    try { names = JSON.parse(picker.dataset.names); } catch (e) { return; }
+    var group = el("div", { role: "group", "aria-label": L.i_am, "class": "csops-chips" });
+    picker.appendChild(el("span", { "class": "csops-filter-label", "aria-hidden": "true" }, L.i_am + L.colon));
+    picker.appendChild(group);
+
+    function choose(role) {
+      group.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.role === role)); });
+      // Your checklists first, your role page marked, playbooks you take part in stand out.
+      var cards = document.querySelector(".csops-cards");
+      if (cards) {
+        var all = Array.prototype.slice.call(cards.querySelectorAll(".csops-card"));
+        all.sort(function (a, b) {
+          var mine = function (c) { return role && c.dataset.audience.split(" ").indexOf(role) >= 0 ? 0 : 1; };
+          return mine(a) - mine(b) || Number(a.dataset.order) - Number(b.dataset.order);
+        }).forEach(function (card) {
+          card.classList.toggle("csops-mine", !!role && card.dataset.audience.split(" ").indexOf(role) >= 0);
+          cards.appendChild(card);
+        });
+      }
+      document.querySelectorAll(".csops-role-link[data-role]").forEach(function (a) {
+        var mine = a.dataset.role === role;
+        a.classList.toggle("csops-mine", mine);
+        if (mine) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
+      });
+      document.querySelectorAll(".csops-phase-card li[data-roles]").forEach(function (li) {
+        var mine = !!role && li.dataset.roles.split(" ").indexOf(role) >= 0;
+        li.classList.toggle("csops-mine", mine);
+        li.classList.toggle("csops-not-mine", !!role && !mine);
+      });
+      var yours = document.querySelector(".csops-your-role");
+      if (yours) {
+        yours.textContent = "";
+        var link = role && document.querySelector(".csops-role-link[data-role='" + role.replace(/[^a-z0-9-]/g, "") + "']");
+        if (link) {
+          yours.appendChild(el("strong", {}, L.your_role + L.colon + " "));
+          yours.appendChild(el("a", { href: link.getAttribute("href") }, names[role] + " →"));
+        }
+        yours.hidden = !link;
+      }
+      save("reader-role", role || null);
+    }
+
+    document.querySelectorAll(".csops-cards .csops-card").forEach(function (card, index) { card.dataset.order = String(index); });
+    [""].concat(Object.keys(names)).forEach(function (role) {
+      var button = el("button", { type: "button", "class": "csops-chip", "data-role": role, "aria-pressed": "false" },
+                      role ? names[role] : L.all_roles);
+      button.addEventListener("click", function () { choose(role); });
+      group.appendChild(button);
+    });
+    var remembered = load("reader-role", "");
+    choose(Object.prototype.hasOwnProperty.call(names, remembered) ? remembered : "");
   }
 
   // -- start date -> dates, and the .ics plan --------------------------------------------------
@@ -397,7 +514,7 @@
       var roles = filter.dataset.roles.split(/\s+/).filter(Boolean);
       var headers = Array.prototype.slice.call(matrix.querySelectorAll("thead th")).slice(1);
       var group = el("div", { role: "group", "aria-label": L.filter_role, "class": "csops-chips" });
-      filter.appendChild(el("span", { "class": "csops-filter-label", "aria-hidden": "true" }, L.filter_role + ":"));
+      filter.appendChild(el("span", { "class": "csops-filter-label", "aria-hidden": "true" }, L.filter_role + L.colon));
       filter.appendChild(group);
 
       function choose(role) {
@@ -415,11 +532,15 @@
           }
           if (tr.parentElement.tagName === "TBODY") tr.hidden = !!role && !holds;
         });
-        matrix.classList.toggle("csops-filtered", !!role);
+        // On the wrapper: a class on the <table> switches off the theme's `table:not([class])` styles.
+        matrix.closest(".csops-raci-matrix").classList.toggle("csops-filtered", !!role);
         save("raci-role", role || null);
       }
 
-      var names = [L.all_roles].concat(headers.map(function (th) { return th.textContent.trim(); }));
+      // Headers show short codes; the chips name each role in full (data-names), else fall back to the header.
+      var full = {};
+      try { full = JSON.parse(filter.dataset.names || "{}"); } catch (e) { full = {}; }
+      var names = [L.all_roles].concat(headers.map(function (th, i) { return full[roles[i]] || th.textContent.trim(); }));
       [""].concat(roles).forEach(function (role, index) {
         var button = el("button", { type: "button", "class": "csops-chip", "data-role": role, "aria-pressed": "false" },
                         names[index] || role);
@@ -438,7 +559,7 @@
       var segments = {};
       try { segments = JSON.parse(box.dataset.segments); } catch (e) { return; }
       var group = el("div", { role: "group", "aria-label": L.segments, "class": "csops-chips" });
-      box.appendChild(el("span", { "class": "csops-filter-label", "aria-hidden": "true" }, L.segments + ":"));
+      box.appendChild(el("span", { "class": "csops-filter-label", "aria-hidden": "true" }, L.segments + L.colon));
       box.appendChild(group);
 
       function choose(segment) {
@@ -517,6 +638,7 @@
     setupSteps(L);
     setupVersionNotice();
     setupRaci(L);
+    setupStartPath(L);
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {

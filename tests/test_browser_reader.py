@@ -1,0 +1,287 @@
+"""What a new CSM sees, measured: geometry and behaviour of the reader-facing pages in both portals.
+
+Presence is not enough here: a matrix can be "there" and still be 430 px wider than its column.
+These tests read sizes and computed styles in Chromium at 1366x900 and on a 390x844 phone.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_support import PHONE, browser, bundled_site, ja_site  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+
+LAPTOP = {"width": 1366, "height": 900}
+SITES = {"en": "bundled_site", "ja": "ja_site"}
+CHARTS = {"en": ["charts/cs-duties/", "charts/renewal-and-expansion/"], "ja": ["charts/cs-duties/"]}
+PHONE_PAGES = ["", "playbooks/renewal-runway/", "onboarding/new-csm-30-60-90/", "faq/renewals/", "charts/cs-duties/",
+               "roles/csm/", "phases/renewal/", "glossary/", "tags/", "playbooks/", "onboarding/", "faq/", "charts/",
+               "roles/"]
+
+
+def open_page(browser, base: str, path: str, viewport: dict):
+    context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
+    context.set_default_timeout(5000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(base + path)
+    tab.wait_for_load_state("load")
+    return context, tab, errors
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_no_page_is_wider_than_a_phone(request, browser, language):
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "", PHONE)
+    try:
+        for path in PHONE_PAGES:
+            tab.goto(base + path)
+            tab.wait_for_load_state("load")
+            overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"/{path} is {overflow}px wider than the phone"
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+MATRIX_GEOMETRY = """() => {
+  const wrap = document.querySelector('.csops-raci-matrix');
+  const table = wrap.querySelector('table');
+  const heads = [...table.querySelectorAll('thead th')].slice(1);
+  const line = parseFloat(getComputedStyle(heads[0]).lineHeight);
+  return {overflow: table.scrollWidth - wrap.clientWidth,
+          tallest: Math.max(...heads.map(th => th.getBoundingClientRect().height - parseFloat(getComputedStyle(th).paddingTop)
+                                                 - parseFloat(getComputedStyle(th).paddingBottom))) / line};
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_every_raci_matrix_fits_its_column_at_laptop_width(request, browser, language):
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "", LAPTOP)
+    try:
+        for path in CHARTS[language]:
+            tab.goto(base + path)
+            tab.locator(".csops-raci-filter button").first.wait_for()
+            geometry = tab.evaluate(MATRIX_GEOMETRY)
+            assert geometry["overflow"] <= 1, f"{path}: matrix {geometry['overflow']}px wider than its column"
+            assert geometry["tallest"] <= 3.05, f"{path}: a role header is {geometry['tallest']:.1f} lines tall"
+        # Short codes in the header, the full name as its tooltip and in the legend.
+        header = tab.locator(".csops-raci-matrix thead th a[href*='roles/csm/']")
+        full = header.get_attribute("title")
+        assert header.inner_text() == "CSM" and full and full != "CSM"
+        assert full in tab.locator(".csops-raci-legend").inner_text()
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+BORDERS = """() => {
+  const cell = [...document.querySelectorAll('.csops-raci-matrix tbody tr')].find(tr => !tr.hidden).children[0];
+  const head = document.querySelector('.csops-raci-matrix thead th');
+  const c = getComputedStyle(cell), h = getComputedStyle(head), t = getComputedStyle(head.closest('table'));
+  return [c.borderTopWidth, c.borderTopStyle, h.fontWeight, t.borderTopWidth, t.borderTopStyle];
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_filtered_matrix_keeps_its_borders_and_shows_one_role(request, browser, language):
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, CHARTS[language][0], LAPTOP)
+    try:
+        tab.locator(".csops-raci-filter button").first.wait_for()
+        before = tab.evaluate(BORDERS)
+        assert before[0] != "0px" and before[1] != "none"
+        tab.locator(".csops-raci-filter button[data-role=cs-ops]").click()
+        assert tab.evaluate(BORDERS) == before
+        table = tab.locator(".csops-raci-matrix table")
+        assert table.get_attribute("class") is None
+        assert table.locator("thead th:visible").count() == 2
+        for row in table.locator("tbody tr:visible").all():
+            assert row.locator("td:visible").count() == 2 and row.locator("td:visible").nth(1).inner_text().strip()
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_the_matrix_scrolls_in_its_box_on_a_phone_with_the_activity_column_held(browser, bundled_site):
+    context, tab, errors = open_page(browser, bundled_site, CHARTS["en"][0], PHONE)
+    try:
+        tab.locator(".csops-raci-filter button").first.wait_for()
+        table = tab.locator(".csops-raci-matrix table")
+        first = table.locator("tbody tr").first.locator("td").first
+        left = first.bounding_box()["x"]
+        table.evaluate("t => { t.scrollLeft = 400; }")
+        assert table.evaluate("t => t.scrollLeft") > 0, "the matrix does not scroll sideways inside its box"
+        assert abs(first.bounding_box()["x"] - left) <= 1, "the activity column scrolled away"
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_clicking_an_items_text_ticks_it_and_home_shows_the_progress(request, browser, language):
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "onboarding/new-csm-30-60-90/", LAPTOP)
+    try:
+        tab.locator(".csops-checklist-progress [role=progressbar]").wait_for()
+        row = tab.locator("li.task-list-item:has(.csops-item)").first
+        box = row.locator("input[type=checkbox]")
+        size = row.bounding_box()
+        # Well right of the 20 px circle, on the item's words.
+        tab.mouse.click(size["x"] + min(size["width"] - 10, 200), size["y"] + 10)
+        assert box.is_checked()
+        count = tab.locator(".csops-checklist-progress .csops-bar-count").inner_text()
+        assert count.startswith("1 /")
+        tab.goto(base)
+        card = tab.locator(".csops-card:has(a[href*='new-csm-30-60-90']) .csops-bar-count")
+        assert card.inner_text().startswith("1 /")
+        tab.goto(base + "onboarding/")
+        assert tab.locator(".csops-card-progress[data-checklist=new-csm-30-60-90] .csops-bar-count").inner_text().startswith("1 /")
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_reset_asks_before_clearing_the_ticks(browser, bundled_site):
+    context, tab, errors = open_page(browser, bundled_site, "onboarding/new-csm-30-60-90/", LAPTOP)
+    try:
+        tab.locator("li.task-list-item:has(.csops-item)").first.click()
+        tab.locator(".csops-reset").click()
+        assert tab.locator("li.task-list-item:has(.csops-item) input:checked").count() == 1
+        tab.locator(".csops-reset-cancel").click()
+        assert tab.locator("li.task-list-item:has(.csops-item) input:checked").count() == 1
+        tab.locator(".csops-reset").click()
+        tab.locator(".csops-reset-yes").click()
+        assert tab.locator("li.task-list-item:has(.csops-item) input:checked").count() == 0
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_checklist_items_are_in_due_order(browser, bundled_site):
+    context, tab, errors = open_page(browser, bundled_site, "onboarding/new-csm-30-60-90/", LAPTOP)
+    try:
+        for section in tab.locator("ul.task-list").all():
+            dues = section.evaluate("""ul => [...ul.querySelectorAll('.csops-item')].map(m => m.dataset.due || '')
+                .filter(Boolean).map(d => (d[1] === '-' ? -1 : 1) * parseInt(d.slice(2)) * (d.endsWith('w') ? 7 : 1))""")
+            assert dues == sorted(dues)
+    finally:
+        context.close()
+
+
+def test_a_checklist_inside_a_playbook_step_is_tickable_and_remembered(browser, bundled_site):
+    context, tab, errors = open_page(browser, bundled_site, "playbooks/renewal-runway/", LAPTOP)
+    try:
+        box = tab.locator(".csops-step-meta ~ ul li.task-list-item input[type=checkbox]").first
+        tab.locator(".csops-step-meta ~ ul li.task-list-item").first.click()
+        assert box.is_checked() and box.is_enabled()
+        tab.reload()
+        assert tab.locator(".csops-step-meta ~ ul li.task-list-item input[type=checkbox]").first.is_checked()
+        assert tab.locator("li.task-list-item input[disabled]").count() == 0
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_home_puts_the_readers_role_first(browser, bundled_site):
+    context, tab, errors = open_page(browser, bundled_site, "", LAPTOP)
+    try:
+        titles = tab.locator(".csops-card .csops-card-title").all_inner_texts()
+        assert "CSM" in titles[0], titles  # the first role in the catalog leads without a choice
+        tab.locator(".csops-reader-role button[data-role=cs-ops]").click()
+        assert "CS Ops" in tab.locator(".csops-card .csops-card-title").first.inner_text()
+        assert tab.locator(".csops-your-role a").get_attribute("href").endswith("roles/cs-ops/")
+        tab.reload()
+        assert tab.locator(".csops-reader-role button[data-role=cs-ops]").get_attribute("aria-pressed") == "true"
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_playbook_timeline_fits_a_phone_with_readable_badges(browser, bundled_site):
+    context, tab, errors = open_page(browser, bundled_site, "playbooks/renewal-runway/", PHONE)
+    try:
+        timeline = tab.locator("#timeline ~ * table").first
+        wrap = timeline.evaluate("t => t.scrollWidth - t.parentElement.clientWidth")
+        assert wrap <= 1, f"the timeline is {wrap}px wider than its column"
+        assert timeline.locator("thead th").count() == 3  # no "#" column
+        badge = tab.locator(".csops-due").first
+        assert float(badge.evaluate("b => getComputedStyle(b).fontSize").removesuffix("px")) >= 11
+        # Each step names its roles once: no owner chip beside a RACI line that already holds the owner.
+        assert tab.locator(".csops-step-raci").count() == 0
+        title_lines = timeline.locator("tbody td:first-child a").first.evaluate(
+            "a => a.getClientRects().length")
+        assert title_lines <= 3
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_japanese_due_offsets_and_labels_read_as_japanese(browser, ja_site):
+    context, tab, errors = open_page(browser, ja_site, "playbooks/renewal-runway/", LAPTOP)
+    try:
+        dues = tab.locator("#timeline ~ * table .csops-due").all_inner_texts()
+        assert "120日前" in dues and not [d for d in dues if d.startswith("T")]
+        facts = tab.locator(".csops-facts").inner_text()
+        assert "主管：" in facts and "関わるロール：" in facts and ":" not in facts.replace("https:", "")
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_faq_questions_show_code_and_tags_lead_to_the_tag_page(browser, bundled_site):
+    context, tab, errors = open_page(browser, bundled_site, "faq/renewals/", LAPTOP)
+    try:
+        heading = tab.locator("h2:has(code)").first
+        assert "`" not in heading.inner_text()
+        assert not [t for t in tab.locator(".md-nav--secondary a").all_inner_texts() if "`" in t]
+        tag = tab.locator(".csops-tags a.csops-tag").first
+        name = tag.inner_text()
+        tag.click()
+        tab.wait_for_load_state("load")
+        assert "/tags/" in tab.url
+        target = tab.evaluate("location.hash.slice(1)")
+        assert tab.locator(f"[id='{target}']").inner_text().strip().startswith(name)
+        assert tab.locator("article a[href*='faq/renewals/']").count() >= 1
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_role_page_opens_with_accountable_and_responsible_and_folds_the_rest(browser, bundled_site):
+    context, tab, errors = open_page(browser, bundled_site, "roles/csm/", PHONE)
+    try:
+        headings = tab.locator("article h2").all_inner_texts()
+        assert headings[0].startswith("Accountable for") and headings[1].startswith("Responsible for")
+        assert tab.locator("details.csops-duties-more:not([open])").count() >= 1
+        height = tab.evaluate("document.documentElement.scrollHeight")
+        assert height < 6000, f"the role page is {height}px tall on a phone"
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_pages_offer_a_palette_toggle_footer_links_and_no_repository_widget(request, browser, language):
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "playbooks/renewal-runway/", LAPTOP)
+    failed: list[str] = []
+    tab.on("requestfailed", lambda r: failed.append(r.url))
+    try:
+        tab.reload()
+        tab.wait_for_load_state("load")
+        tab.wait_for_timeout(500)
+        assert tab.locator("form[data-md-component=palette] label").count() >= 1
+        # Footer links follow the nav, which holds the section and phase pages (build.py keeps it small).
+        tab.goto(base + "phases/renewal/")
+        assert tab.locator(".md-footer__link--next").count() == 1 and tab.locator(".md-footer__link--prev").count() == 1
+        tab.goto(base + "playbooks/renewal-runway/")
+        assert tab.locator(".md-source").count() == 0
+        assert not [url for url in failed if "github" in url], failed
+        assert tab.locator("a.md-content__button[href*='edit/main']").count() == 1
+        assert not errors, errors
+    finally:
+        context.close()
