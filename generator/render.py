@@ -104,7 +104,7 @@ class Renderer:
         self.labels = load_labels(self.templates_dir, language)
         self.language = language
         self.site_url = site_url
-        self.chip_cache: dict[tuple[str, str], str] = {}
+        self.chip_cache: dict[tuple[str, str, bool], str] = {}
         loader = jinja2.FileSystemLoader([str(self.templates_dir), str(PACKAGE_TEMPLATES)])
         self.env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False,
                                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -313,27 +313,27 @@ class _PageContext:
 
     def role(self, role_id: str) -> str:
         """A role chip linking to the role's page (raw HTML, cached: a page repeats it dozens of times)."""
-        key = (self.url, role_id)
-        chip = self.renderer.chip_cache.get(key)
-        if chip is None:
-            name = escape_attr(self.renderer.role_name(role_id))
-            href = urls.site_href(self.source, urls.page_source("role", role_id))
-            chip = f'<a class="csops-role" data-role="{role_id}" href="{href}">{name}</a>'
-            self.renderer.chip_cache[key] = chip
-        return chip
+        return self._role_chip(role_id, compact=False)
 
     def roles(self, role_ids) -> str:
         return " ".join(self.role(r) for r in role_ids)
 
     def role_code(self, role_id: str) -> str:
         """A compact role chip (CSM, AE) for crowded places; the full name is its tooltip."""
-        key = (self.url, "code:" + role_id)
+        return self._role_chip(role_id, compact=True)
+
+    def _role_chip(self, role_id: str, compact: bool) -> str:
+        # Raw HTML, cached per page and role: role and phase pages repeat chips thousands of times.
+        key = (self.url, role_id, compact)
         chip = self.renderer.chip_cache.get(key)
         if chip is None:
             name = escape_attr(self.renderer.role_name(role_id))
-            code = escape_attr(self.renderer.portal.role_code(role_id))
             href = urls.site_href(self.source, urls.page_source("role", role_id))
-            chip = f'<a class="csops-role csops-role-code" data-role="{role_id}" href="{href}" title="{name}">{code}</a>'
+            if compact:
+                code = escape_attr(self.renderer.portal.role_code(role_id))
+                chip = f'<a class="csops-role csops-role-code" data-role="{role_id}" href="{href}" title="{name}">{code}</a>'
+            else:
+                chip = f'<a class="csops-role" data-role="{role_id}" href="{href}">{name}</a>'
             self.renderer.chip_cache[key] = chip
         return chip
 

@@ -214,3 +214,15 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def open_page(browser, base: str, path: str, viewport: dict):
+    """A fresh context at this viewport (a phone one is touch and mobile), on `path`, collecting page errors."""
+    context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
+    context.set_default_timeout(5000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(base + path)
+    tab.wait_for_load_state("load")
+    return context, tab, errors

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from browser_support import (DESKTOP, PHONE, axe_source, browser, bundled_site, ja_site,  # noqa: F401 - fixtures
+from browser_support import (DESKTOP, PHONE, axe_source, browser, bundled_site, ja_site, open_page,  # noqa: F401 - fixtures
                              screenshot)
 
 pytestmark = pytest.mark.browser
@@ -25,17 +25,6 @@ PAGES = {
            "tags": "tags/", "onboarding-index": "onboarding/"},
 }
 SITES = {"en": "bundled_site", "ja": "ja_site"}
-
-
-def open_page(browser, base: str, path: str, viewport: dict):
-    context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
-    context.set_default_timeout(5000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.goto(base + path)
-    tab.wait_for_load_state("load")
-    return context, tab, errors
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])

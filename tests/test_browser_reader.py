@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import PHONE, browser, bundled_site, ja_site  # noqa: F401 - fixtures
+from browser_support import PHONE, browser, bundled_site, ja_site, open_page  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -18,17 +18,6 @@ CHARTS = {"en": ["charts/cs-duties/", "charts/renewal-and-expansion/"], "ja": ["
 PHONE_PAGES = ["", "playbooks/renewal-runway/", "onboarding/new-csm-30-60-90/", "faq/renewals/", "charts/cs-duties/",
                "roles/csm/", "phases/renewal/", "glossary/", "tags/", "playbooks/", "onboarding/", "faq/", "charts/",
                "roles/"]
-
-
-def open_page(browser, base: str, path: str, viewport: dict):
-    context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
-    context.set_default_timeout(5000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.goto(base + path)
-    tab.wait_for_load_state("load")
-    return context, tab, errors
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
