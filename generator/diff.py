@@ -20,7 +20,10 @@ import click
 from . import urls
 from .manifest import live_urls, read_manifest, resolve_url
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
+from .located_yaml import LocDict
 from .model import Portal
+from .model_builder import build_portal as build_model
+from .validate import check_document_shape, check_project
 
 _IGNORED_FIELDS = {"id", "source", "line", "aliases", "steps", "sections", "entries", "activities", "items"}
 
@@ -63,6 +66,35 @@ def export_content(project: Path, revision: str, target: Path) -> Path:
     return target
 
 
+# The loader keeps a document with duplicate keys (last one wins, as YAML says) but its data is not what the editor meant.
+_READ_CODES = frozenset({"duplicate-key"})
+
+
+@dataclass(frozen=True)
+class PartialPortal:
+    """The model of whatever files are sound, for a summary of content that may not validate yet."""
+
+    portal: Portal
+    errors: int  # validation errors in the whole content, broken files included
+    broken_files: tuple[str, ...]
+
+
+def load_sound_content(project: Path) -> PartialPortal:
+    """Model every document whose file has no shape errors; the rest are counted, not guessed at.
+
+    Cross-file problems (an unknown role in one step) leave a file modelled: its shape
+    is sound, so the model can hold it. A file with a shape error is left out, never
+    half-read.
+    """
+    documents, problems = check_project(project)
+    broken = {p.path for p in problems if p.severity == "error" and p.code in _READ_CODES}
+    broken |= {d.path for d in documents if not isinstance(d.data, LocDict)
+               or any(p.severity == "error" for p in check_document_shape(d))}
+    sound = [d for d in documents if d.path not in broken]
+    errors = sum(1 for p in problems if p.severity == "error")
+    return PartialPortal(build_model(sound), errors, tuple(sorted(broken)))
+
+
 @dataclass
 class Side:
     """One side of the comparison: its model and how many validation errors it had."""
@@ -75,8 +107,6 @@ class Side:
 
 def load_side(project: Path, label: str) -> Side:
     """Model whatever content is sound enough; a broken file is counted, not fatal, so a failing PR still gets a diff."""
-    from .pipeline import load_sound_content
-
     content = load_sound_content(project)
     manifest = [url for _, url in read_manifest(project) or []]
     return Side(label, content.portal, content.errors, manifest)

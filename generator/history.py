@@ -182,7 +182,7 @@ class _Checkout:
 
     def side(self, revision: str | None) -> tuple[Side, frozenset[str]]:
         """The model of content/ at `revision` (None: no content yet) and its files too broken to model."""
-        from .pipeline import load_sound_content
+        from .diff import load_sound_content
 
         key = (str(self.top), self.prefix, revision)
         if revision is not None and key in _SIDES:

@@ -9,26 +9,14 @@ never pays for a search engine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .loader import Document, load_content
 from .located_yaml import LocDict
 from .model import Portal
 from .model_builder import build_portal as build_model
 from .problems import ContentError, Problem, failing
 from .rules.placeholders import check_site_url
-from .validate import check_document_shape, check_documents
-
-
-def check_content(project: Path) -> tuple[list[Document], list[Problem]]:
-    """Load and check every content file; never raises on bad content."""
-    documents, problems = load_content(project)
-    loaded = {doc.path for doc in documents}
-    unreadable = tuple(sorted({p.path for p in problems if p.severity == "error" and p.path not in loaded}))
-    # A file that could not be read is the root cause of what follows: it is reported first.
-    problems = [replace(p, unreadable=True) if p.path in unreadable else p for p in problems]
-    return documents, sorted(set(problems + check_documents(documents, unreadable)))
+from .validate import check_project as check_content  # load + check: every command's first two stages
 
 
 def load_portal(project: Path, strict: bool = False) -> Portal:
@@ -54,35 +42,6 @@ def validate_project(project: Path) -> list[Problem]:
     if any(p.severity == "error" for p in problems):
         return problems
     return sorted(problems + check_manifest(project, build_model(documents)))
-
-
-# The loader keeps a document with duplicate keys (last one wins, as YAML says) but its data is not what the editor meant.
-_READ_CODES = frozenset({"duplicate-key"})
-
-
-@dataclass(frozen=True)
-class PartialPortal:
-    """The model of whatever files are sound, for a summary of content that may not validate yet."""
-
-    portal: Portal
-    errors: int  # validation errors in the whole content, broken files included
-    broken_files: tuple[str, ...]
-
-
-def load_sound_content(project: Path) -> PartialPortal:
-    """Model every document whose file has no shape errors; the rest are counted, not guessed at.
-
-    Cross-file problems (an unknown role in one step) leave a file modelled: its shape
-    is sound, so the model can hold it. A file with a shape error is left out, never
-    half-read.
-    """
-    documents, problems = check_content(project)
-    broken = {p.path for p in problems if p.severity == "error" and p.code in _READ_CODES}
-    broken |= {d.path for d in documents if not isinstance(d.data, LocDict)
-               or any(p.severity == "error" for p in check_document_shape(d))}
-    sound = [d for d in documents if d.path not in broken]
-    errors = sum(1 for p in problems if p.severity == "error")
-    return PartialPortal(build_model(sound), errors, tuple(sorted(broken)))
 
 
 def assess_freshness(project: Path, today, within_days: int):

@@ -7,8 +7,10 @@ is sound, so one run reports everything an Ops editor needs to fix.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from pathlib import Path
 
-from .loader import Document
+from .loader import Document, load_content
 from .located_yaml import LocDict
 from .problems import Problem
 from .rules import build_catalog, ids, placeholders, raci, references
@@ -46,3 +48,13 @@ def check_documents(documents: list[Document], unreadable: tuple[str, ...] = ())
     for rule in RULES:
         problems.extend(rule(sound, catalog))
     return sorted(set(problems))
+
+
+def check_project(project: Path) -> tuple[list[Document], list[Problem]]:
+    """Load and check every content file; never raises on bad content."""
+    documents, problems = load_content(project)
+    loaded = {doc.path for doc in documents}
+    unreadable = tuple(sorted({p.path for p in problems if p.severity == "error" and p.path not in loaded}))
+    # A file that could not be read is the root cause of what follows: it is reported first.
+    problems = [replace(p, unreadable=True) if p.path in unreadable else p for p in problems]
+    return documents, sorted(set(problems + check_documents(documents, unreadable)))
