@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 from mkdocs.utils import yaml_load
 
-from . import generations
+from . import generations, incremental
 from .generations import GENERATED_DIR
 from .render import PACKAGE_TEMPLATES, Page, escape_attr
 
@@ -216,23 +216,38 @@ def _collect_mkdocs_warnings():
         logger.removeHandler(collector)
 
 
-def run_mkdocs(site: SiteConfig, overrides: dict):
-    """Run a strict MkDocs build with the user's config plus our overrides; raise BuildError on any warning."""
+class _DirtyNotice(logging.Filter):
+    """MkDocs warns that a dirty build may be inaccurate; csops' incremental plan (incremental.py) is exact."""
+
+    def filter(self, record):
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
+
+
+def run_mkdocs(site: SiteConfig, overrides: dict, reuse=None):
+    """Run a strict MkDocs build with the user's config plus our overrides; raise BuildError on any warning.
+
+    `reuse` (incremental.Reuse): render only its dirty pages, copy the others' HTML.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
     from .mkdocs_plugin import CsopsPlugin
 
+    notice = _DirtyNotice()
+    build_logger = logging.getLogger("mkdocs.commands.build")
+    build_logger.addFilter(notice)
     with _collect_mkdocs_warnings() as warnings:
         try:
             with site.config_file.open("rb") as handle:
                 config = load_config(config_file=handle, **overrides)
-            config.plugins["csops"] = CsopsPlugin()
-            mkdocs_build(config)
+            config.plugins["csops"] = CsopsPlugin(reuse)
+            mkdocs_build(config, dirty=reuse is not None)
         except (Abort, ConfigurationError) as error:
             details = "\n".join(f"  - {m}" for m in warnings.messages) or f"  - {error}"
             raise BuildError(f"MkDocs refused the site (strict mode); the previous site is untouched:\n{details}") from None
+        finally:
+            build_logger.removeFilter(notice)
     return config
 
 
@@ -269,6 +284,8 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     site_dir: Path | None = None
     index: object = None  # generator.index.IndexStats when the search index was written
+    rendered: int = 0  # pages MkDocs rendered; the rest (reused) had byte-identical Markdown and were copied
+    reused: int = 0
     warnings: list = field(default_factory=list)  # Problems that showed but did not stop the build
 
 
@@ -324,8 +341,15 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
             function, args = alongside
             pending = pool.submit(_timed_call, function, stage / "index", args)
         overrides = mkdocs_overrides(site, stage / "docs", stage / "site", nav, redirects, sorted(assets))
+        key = incremental.build_key(site.config_file, overrides, assets, [site.templates_dir, PACKAGE_TEMPLATES])
+        sources = {p.source: p.text.encode("utf-8") for p in pages}
+        reuse = incremental.plan(generations.current_generation(site.project), site.raw, key, sources)
         with timed(report, "mkdocs"):
-            run_mkdocs(site, overrides)
+            run_mkdocs(site, overrides, reuse)
+        markdown_pages = sum(1 for source in sources if source.endswith(".md"))
+        report.reused = reuse.reused if reuse is not None else 0
+        report.rendered = markdown_pages - report.reused
+        incremental.write_key(stage, key)
         with timed(report, "links"):
             require_working_links(stage / "site", site.site_url)
         if pool is not None:
