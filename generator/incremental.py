@@ -76,8 +76,13 @@ def build_key(config_file: Path, overrides: dict, assets: dict[str, bytes], temp
     shared = {k: v for k, v in overrides.items() if k not in ("docs_dir", "site_dir", "plugins")}
     plugins = []
     for entry in overrides.get("plugins") or []:
+        if entry == "redirects":
+            continue
         if isinstance(entry, dict) and "redirects" in entry:
-            entry = {"redirects": {k: v for k, v in (entry["redirects"] or {}).items() if k != "redirect_maps"}}
+            options = {k: v for k, v in (entry["redirects"] or {}).items() if k != "redirect_maps"}
+            if not options:  # a first alias switches the plugin on: still the same pages
+                continue
+            entry = {"redirects": options}
         plugins.append(entry)
     shared["plugins"] = plugins
     digest.update(json.dumps(shared, sort_keys=True, default=_stable).encode("utf-8"))
