@@ -314,10 +314,13 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
         generations.clean_stale(site.project, site.site_dir)
         try:
             stage = generations.new_staging(site.project)
+            pruning = generations.prune_old_generations(site.project)
             try:
                 _build_into(stage, site, pages, nav, redirects, report, alongside)
+                pruning.join()
                 generations.publish(site.project, stage, site.site_dir)
             finally:
+                pruning.join()
                 if stage.exists():
                     generations._remove(stage)
         except OSError as error:
