@@ -93,9 +93,10 @@ class CsopsPlugin(BasePlugin):
     driven by csops' own list instead of file times).
     """
 
-    def __init__(self, reuse=None):
+    def __init__(self, reuse=None, progress=None):
         super().__init__()
         self.reuse = reuse
+        self.progress = progress
 
     def on_page_content(self, html, page, config, files, **kwargs):
         return sanitize_html(html, tooltips=theme_tooltips(config))
@@ -147,6 +148,8 @@ class CsopsPlugin(BasePlugin):
 
     def on_post_page(self, output, page, config, **kwargs):
         """Every page's head announces the feed, so feed readers find it from any URL a reader pastes."""
+        if self.progress is not None:
+            self.progress.advance()
         if getattr(self, "feed", None) is None or "</head>" not in output:
             return output
         href = get_relative_url(self.feed.url, page.url)
