@@ -1,13 +1,17 @@
-"""Benchmark `csops build` against a plain `mkdocs build` of the same generated pages.
+"""Benchmark `csops build` against plain Material builds of the same generated pages, and an edit rebuild.
 
 Generates N synthetic playbooks (8 steps each with RACI, checklists and due
-offsets; half of them Japanese), then runs, each in its own process:
-  1. `csops build --timings` (our stages + MkDocs with the section/phase navigation)
-  2. `mkdocs build` of the very same generated Markdown with a default Material
-     config (full automatic navigation), the "peer" a team would otherwise use.
-Prints wall time per stage, peak memory (max RSS), site size and the ratio.
+offsets; half of them Japanese), then runs, one after the other as children of
+this process:
+  1. `csops build --timings` cold (our stages + MkDocs with the section/phase navigation)
+  2. `mkdocs build` of the very same generated Markdown with plain Material and
+     `navigation.prune` (the realistic peer: what a team that knows Material runs)
+  3. the same with Material's full automatic navigation (every page in every page's nav)
+  4. `csops build` again after one playbook's title and one step were edited (incremental)
+Prints wall time, the ratios, the edit rebuild's share of the cold build, peak
+memory (max RSS of the largest process) and site size per page.
 
-    python benchmarks/build.py               # N = 100 and 1000
+    python benchmarks/build.py               # N = 300 and 1000
     python benchmarks/build.py --n 5000      # one larger run
 """
 
@@ -93,59 +97,81 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def plain_config(root: Path) -> Path:
-    """The same Markdown extensions, default Material navigation (every page in the nav), search on."""
+def plain_config(root: Path, prune: bool) -> Path:
+    """Our Markdown extensions and search options, default Material navigation (every page in the nav)."""
     ours = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python/object/apply:pymdownx.slugs.slugify", ""))
     extensions = [e for e in ours["markdown_extensions"] if not (isinstance(e, dict) and "toc" in e)] + [{"toc": {"permalink": True}}]
-    config = {"site_name": "Plain", "docs_dir": str(root / "plain-docs"), "site_dir": str(root / "plain-site"),
-              "theme": {"name": "material"}, "plugins": ["search"], "markdown_extensions": extensions}
-    path = root / "plain.yml"
+    name = "pruned" if prune else "full"
+    config = {"site_name": "Plain", "docs_dir": str(root / "plain-docs"), "site_dir": str(root / f"plain-site-{name}"),
+              "theme": {"name": "material", "features": ["navigation.prune"] if prune else []},
+              "plugins": ours["plugins"], "markdown_extensions": extensions}
+    path = root / f"plain-{name}.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def edit_one_playbook(root: Path) -> str:
+    """Change one playbook's title and one step's title, as an editor's save does; returns the new title."""
+    path = root / "content/playbooks/synthetic-00010.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["title"] = "Edited renewal playbook 10"
+    data["steps"][2]["title"] = "Step 3: review the account with the buyer"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return data["title"]
 
 
 def bench(n: int, with_plain: bool = True) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"csops-bench-{n}-") as tmp:
         root = make_corpus(Path(tmp), n)
-        ours_s, ours_mb, output = run_measured([str(BIN / "csops"), "build", "--project", str(root), "--timings"], root)
+        csops = [str(BIN / "csops"), "build", "--project", str(root), "--timings"]
+        ours_s, ours_mb, output = run_measured(csops, root)
         stages = {m[1]: float(m[2]) for m in re.finditer(r"^\s+([\w+ ()]+): ([\d.]+)s$", output, re.M)}
         pages = int(re.search(r"built (\d+) pages", output)[1])
         site_bytes = folder_size(root / "site")
-        plain_s = plain_mb = plain_bytes = float("nan")
+        result = {"n": n, "pages": pages, "ours_s": ours_s, "ours_mb": ours_mb, "stages": stages,
+                  "site_mb": site_bytes / 2**20}
         if with_plain:
             shutil.copytree(root / "build/docs", root / "plain-docs")
-            plain_s, plain_mb, _ = run_measured([str(BIN / "mkdocs"), "build", "-q", "-f", str(plain_config(root))], root)
-            plain_bytes = folder_size(root / "plain-site")
-    own = stages.get("load+validate", 0) + stages.get("render", 0) + stages.get("write", 0)
-    return {"n": n, "pages": pages, "ours_s": ours_s, "ours_mb": ours_mb, "stages": stages, "own_share": own / ours_s,
-            "site_mb": site_bytes / 2**20, "plain_s": plain_s, "plain_mb": plain_mb, "plain_site_mb": plain_bytes / 2**20,
-            "ratio": ours_s / plain_s}
+            for name, prune in (("pruned", True), ("full", False)):
+                seconds, mb, _ = run_measured([str(BIN / "mkdocs"), "build", "-q", "-f", str(plain_config(root, prune))], root)
+                result[f"{name}_s"], result[f"{name}_mb"] = seconds, mb
+                result[f"{name}_site_mb"] = folder_size(root / f"plain-site-{name}") / 2**20
+        title = edit_one_playbook(root)
+        result["edit_s"], result["edit_mb"], _ = run_measured(csops, root)
+        page = (root / "site/playbooks/synthetic-00010/index.html").read_text(encoding="utf-8")
+        index = (root / "site/playbooks/index.html").read_text(encoding="utf-8")
+        assert title in page and title in index, "the edit rebuild did not bring the new title everywhere"
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, action="append", help="number of playbooks (repeatable); default 100 and 1000")
+    parser.add_argument("--n", type=int, action="append", help="number of playbooks (repeatable); default 300 and 1000")
     parser.add_argument("--no-plain", action="store_true",
-                        help="skip the plain MkDocs build (it takes ~15 min at N=5000 because of the full navigation)")
+                        help="skip the plain MkDocs builds (the full navigation takes ~15 min at N=5000)")
     args = parser.parse_args()
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores", flush=True)
     results = []
-    for n in args.n or [100, 1000]:
+    for n in args.n or [300, 1000]:
         r = bench(n, with_plain=not args.no_plain)
         results.append(r)
         s = r["stages"]
         print(f"N={n:>5}  pages={r['pages']:>5}  csops build {r['ours_s']:6.1f}s  "
               f"(load+validate {s.get('load+validate', 0):.2f}s, render {s.get('render', 0):.2f}s, write {s.get('write', 0):.2f}s, "
-              f"mkdocs {s.get('mkdocs', 0):.1f}s, link check {s.get('links', 0):.1f}s, index {s.get('index (in parallel)', 0):.1f}s alongside MkDocs; own stages {r['own_share']:.1%})  peak {r['ours_mb']} MiB  "
-              f"site {r['site_mb']:.1f} MiB ({r['site_mb'] * 1024 / r['pages']:.0f} KiB/page)", flush=True)
-        if args.no_plain:
-            continue
-        print(f"        plain mkdocs build {r['plain_s']:6.1f}s  peak {r['plain_mb']} MiB  site {r['plain_site_mb']:.1f} MiB  "
-              f"-> csops/plain ratio {r['ratio']:.2f}x", flush=True)
+              f"mkdocs {s.get('mkdocs', 0):.1f}s, link check {s.get('links', 0):.1f}s, index {s.get('index (in parallel)', 0):.1f}s alongside)  "
+              f"peak {r['ours_mb']} MiB  site {r['site_mb']:.1f} MiB ({r['site_mb'] * 1024 / r['pages']:.0f} KiB/page)", flush=True)
+        if not args.no_plain:
+            for name in ("pruned", "full"):
+                print(f"        plain Material {'navigation.prune' if name == 'pruned' else 'full nav':16} {r[name + '_s']:6.1f}s  "
+                      f"peak {r[name + '_mb']} MiB  site {r[name + '_site_mb'] * 1024 / r['pages']:.0f} KiB/page  "
+                      f"-> csops/plain {r['ours_s'] / r[name + '_s']:.2f}x", flush=True)
+        print(f"        edit rebuild (1 title + 1 step) {r['edit_s']:6.1f}s = {r['edit_s'] / r['ours_s']:.0%} of the cold build  "
+              f"peak {r['edit_mb']} MiB", flush=True)
     if len(results) > 1:
         a, b = results[-2], results[-1]
         growth = (b["ours_s"] / b["pages"]) / (a["ours_s"] / a["pages"])
-        size_growth = (b["site_mb"] / b["pages"]) / (a["site_mb"] / a["pages"])
-        print(f"time per page N={a['n']}->{b['n']}: x{growth:.2f}; site size per page: x{size_growth:.2f}")
+        print(f"time per page N={a['n']}->{b['n']}: x{growth:.2f}")
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
 
 if __name__ == "__main__":

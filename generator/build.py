@@ -20,8 +20,9 @@ from pathlib import Path
 import click
 from mkdocs.utils import yaml_load
 
-from . import generations
+from . import generations, incremental
 from .paths import GENERATED_DIR
+from .progress import Progress
 from .render import PACKAGE_TEMPLATES, Page, escape_attr
 
 ASSETS_PREFIX = "assets/csops"
@@ -216,23 +217,38 @@ def _collect_mkdocs_warnings():
         logger.removeHandler(collector)
 
 
-def run_mkdocs(site: SiteConfig, overrides: dict):
-    """Run a strict MkDocs build with the user's config plus our overrides; raise BuildError on any warning."""
+class _DirtyNotice(logging.Filter):
+    """MkDocs warns that a dirty build may be inaccurate; csops' incremental plan (incremental.py) is exact."""
+
+    def filter(self, record):
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
+
+
+def run_mkdocs(site: SiteConfig, overrides: dict, reuse=None, progress=None):
+    """Run a strict MkDocs build with the user's config plus our overrides; raise BuildError on any warning.
+
+    `reuse` (incremental.Reuse): render only its dirty pages, copy the others' HTML.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
     from .mkdocs_plugin import CsopsPlugin
 
+    notice = _DirtyNotice()
+    build_logger = logging.getLogger("mkdocs.commands.build")
+    build_logger.addFilter(notice)
     with _collect_mkdocs_warnings() as warnings:
         try:
             with site.config_file.open("rb") as handle:
                 config = load_config(config_file=handle, **overrides)
-            config.plugins["csops"] = CsopsPlugin()
-            mkdocs_build(config)
+            config.plugins["csops"] = CsopsPlugin(reuse, progress)
+            mkdocs_build(config, dirty=reuse is not None)
         except (Abort, ConfigurationError) as error:
             details = "\n".join(f"  - {m}" for m in warnings.messages) or f"  - {error}"
             raise BuildError(f"MkDocs refused the site (strict mode); the previous site is untouched:\n{details}") from None
+        finally:
+            build_logger.removeFilter(notice)
     return config
 
 
@@ -269,6 +285,8 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     site_dir: Path | None = None
     index: object = None  # generator.index.IndexStats when the search index was written
+    rendered: int = 0  # pages MkDocs rendered; the rest (reused) had byte-identical Markdown and were copied
+    reused: int = 0
     warnings: list = field(default_factory=list)  # Problems that showed but did not stop the build
 
 
@@ -286,7 +304,7 @@ def _timed_call(function, output: Path, args: tuple):
 
 
 def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects: dict[str, str],
-               report: BuildReport, alongside: tuple | None = None) -> BuildReport:
+               report: BuildReport, alongside: tuple | None = None, progress=None) -> BuildReport:
     """Write pages, build the site strictly, then switch docs, site and index in together.
 
     `alongside = (function, args)` runs `function(staged_index, *args)` in a second process
@@ -297,10 +315,13 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
         generations.clean_stale(site.project, site.site_dir)
         try:
             stage = generations.new_staging(site.project)
+            pruning = generations.prune_old_generations(site.project)
             try:
-                _build_into(stage, site, pages, nav, redirects, report, alongside)
+                _build_into(stage, site, pages, nav, redirects, report, alongside, progress or Progress())
+                pruning.join()
                 generations.publish(site.project, stage, site.site_dir)
             finally:
+                pruning.join()
                 if stage.exists():
                     generations._remove(stage)
         except OSError as error:
@@ -310,7 +331,7 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
     return report
 
 
-def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: BuildReport, alongside) -> None:
+def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: BuildReport, alongside, progress) -> None:
     pool = None
     try:
         assets = asset_files(site.templates_dir)
@@ -324,14 +345,28 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
             function, args = alongside
             pending = pool.submit(_timed_call, function, stage / "index", args)
         overrides = mkdocs_overrides(site, stage / "docs", stage / "site", nav, redirects, sorted(assets))
+        key = incremental.build_key(site.config_file, overrides, assets, [site.templates_dir, PACKAGE_TEMPLATES])
+        sources = {p.source: p.text.encode("utf-8") for p in pages}
+        reuse = incremental.plan(generations.current_generation(site.project), site.raw, key, sources)
+        markdown_pages = sum(1 for source in sources if source.endswith(".md"))
+        progress.start("MkDocs", len(reuse.dirty) if reuse is not None else markdown_pages)
         with timed(report, "mkdocs"):
-            run_mkdocs(site, overrides)
+            run_mkdocs(site, overrides, reuse, progress)
+        report.reused = reuse.reused if reuse is not None else 0
+        report.rendered = markdown_pages - report.reused
+        progress.done(f"MkDocs rendered {report.rendered} pages" + (f", reused {report.reused} unchanged" if report.reused else ""))
+        incremental.write_key(stage, key)
+        progress.start("links")
         with timed(report, "links"):
             require_working_links(stage / "site", site.site_url)
+        progress.done("internal links checked")
         if pool is not None:
+            progress.start("search index")
             result, seconds = pending.result()
             report.timings["index (in parallel)"] = seconds
             report.index = result
+            progress.done(f"search index: {result.added} added, {result.updated} updated, {result.deleted} deleted, "
+                          f"{result.unchanged} unchanged")
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -67,13 +67,15 @@ def schema(project: Path, out_dir: Path):
 @main.command()
 @PROJECT_OPTION
 @click.option("--timings", is_flag=True, help="Print how long each stage took.")
+@click.option("--quiet", "-q", is_flag=True, help="No stage progress on stderr (warnings and errors still show).")
 @STRICT_OPTION
-def build(project: Path, timings: bool, strict: bool):
+def build(project: Path, timings: bool, quiet: bool, strict: bool):
     """Validate content, generate pages and build the site (strict); the old site stays if anything fails."""
     from .pipeline import build_portal
+    from .progress import for_terminal
 
     started = time.perf_counter()
-    report = build_portal(project, strict=strict)
+    report = build_portal(project, strict=strict, progress=for_terminal(quiet))
     for warning in report.warnings:
         click.echo(warning.text(), err=True)
     click.echo(f"built {report.pages} pages into {_shown_path(report.site_dir)}/ in {time.perf_counter() - started:.1f}s")

@@ -19,6 +19,7 @@ import errno
 import fcntl
 import os
 import shutil
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -194,6 +195,22 @@ def publish(project: Path, stage: Path, site_dir: Path) -> Path:
         if folder.name not in keep:
             _remove(folder)
     return generation
+
+
+def prune_old_generations(project: Path) -> threading.Thread:
+    """Start deleting every generation but the live one, in a thread alongside the build.
+
+    publish() keeps the live generation as the previous one, so these would be deleted at its
+    end anyway; deleting them now overlaps the unlinks (seconds on a busy disk) with MkDocs'
+    rendering. Join the thread before publish(). A kill midway leaves a partial folder that is
+    not live and that the next build deletes.
+    """
+    folder = build_root(project) / GENERATIONS
+    live = current_generation(project)
+    doomed = [g for g in folder.iterdir() if live is None or g.name != live.name] if folder.is_dir() else []
+    thread = threading.Thread(target=lambda: [_remove(g) for g in doomed], name="csops-prune-generations", daemon=True)
+    thread.start()
+    return thread
 
 
 def _fsync_dir(path: Path) -> None:

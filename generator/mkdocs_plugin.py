@@ -11,7 +11,7 @@ import re
 from urllib.parse import quote
 
 import nh3
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
 
 from .urls import FEED_FILE
@@ -86,7 +86,17 @@ def theme_tooltips(config) -> bool:
 
 
 class CsopsPlugin(BasePlugin):
-    """Injected into every MkDocs run of csops-portal."""
+    """Injected into every MkDocs run of csops-portal.
+
+    `reuse` (an incremental.Reuse) makes the run incremental: pages outside `reuse.dirty`
+    get their HTML copied from the live generation and are not rendered (MkDocs' dirty mode,
+    driven by csops' own list instead of file times).
+    """
+
+    def __init__(self, reuse=None, progress=None):
+        super().__init__()
+        self.reuse = reuse
+        self.progress = progress
 
     def on_page_content(self, html, page, config, files, **kwargs):
         return sanitize_html(html, tooltips=theme_tooltips(config))
@@ -102,10 +112,44 @@ class CsopsPlugin(BasePlugin):
     def on_files(self, files, config, **kwargs):
         # The What's-new Atom feed, when the build wrote one (pipeline.build_portal does).
         self.feed = files.get_file_from_path(FEED_FILE)
+        self.files = files
+        if self.reuse is not None:
+            from .incremental import copy_page
+
+            for file in files.documentation_pages():
+                render = file.src_uri in self.reuse.dirty or not copy_page(self.reuse.previous_site, config.site_dir, file.dest_uri)
+                if render:
+                    self.reuse.dirty.add(file.src_uri)
+                else:
+                    self.reuse.reused += 1
+                file.is_modified = (lambda: True) if render else (lambda: False)
         return files
+
+    @event_priority(100)  # before Material's search plugin writes its index
+    def on_post_build(self, config, **kwargs):
+        """Give Material's search index the reused pages' entries, in the order a full build adds them."""
+        if self.reuse is None:
+            return
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(search, "search_index", None)
+        if index is None:
+            return
+        from .incremental import previous_search_entries
+
+        previous = previous_search_entries(self.reuse.previous_site)
+        fresh: dict[str, list] = {}
+        for entry in index.entries:
+            fresh.setdefault(entry["location"].partition("#")[0], []).append(entry)
+        merged = []
+        for file in self.files.documentation_pages():
+            url = file.page.url if file.page is not None else file.url  # Page.url says "" where File.url says "./"
+            merged += (fresh if file.src_uri in self.reuse.dirty else previous).get(url, [])
+        index.entries = merged
 
     def on_post_page(self, output, page, config, **kwargs):
         """Every page's head announces the feed, so feed readers find it from any URL a reader pastes."""
+        if self.progress is not None:
+            self.progress.advance()
         if getattr(self, "feed", None) is None or "</head>" not in output:
             return output
         href = get_relative_url(self.feed.url, page.url)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .located_yaml import LocDict
+from .kinds import DOCUMENT_KINDS
 from .model import Portal
 from .model_builder import build_portal as build_model
 from .problems import ContentError, Problem, failing
@@ -58,30 +59,42 @@ def assess_freshness(project: Path, today, within_days: int):
     return assess(build_model(documents), positions, today, within_days)
 
 
-def build_portal(project: Path, strict: bool = False):
-    """load -> check -> model -> history -> render -> MkDocs build and search index side by side -> swap in; returns the report."""
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def build_portal(project: Path, strict: bool = False, progress=None):
+    """load -> check -> model -> history -> render -> MkDocs build and search index side by side -> swap in; returns the report.
+
+    `progress` (progress.Progress) hears each stage end, and each page MkDocs renders.
+    """
     from .build import BuildReport, build_site, navigation, read_site_config, timed
     from .index import live_index_dir, write_index
     from .manifest import require_published_urls
     from .feed import atom_feed
     from .history import read_change_feed, whats_new_commits
     from .render import Page, Renderer
+    from .progress import Progress
     from .urls import FEED_FILE, redirect_map
 
+    progress = progress or Progress()
     report = BuildReport()
     site = read_site_config(project)
     with timed(report, "load+validate"):
         portal, report.warnings = load_checked_portal(project, strict)
         require_published_urls(project, portal)  # before MkDocs: a vanished ticket link fails fast
+    progress.done("content checked: " + ", ".join(_count(len(getattr(portal, kind.portal_attr)), kind.noun)
+                                                  for kind in DOCUMENT_KINDS))
     with timed(report, "history"):
         changes = read_change_feed(project, portal, whats_new_commits(site.raw))
     with timed(report, "render"):
         renderer = Renderer(portal, site.templates_dir, site.language, site.site_url, changes)
         pages = renderer.render_pages()
         pages.append(Page(FEED_FILE, atom_feed(changes, renderer.labels, site.raw.get("site_name") or "", site.site_url)))
+    progress.done(f"generated {len(pages)} pages")
     nav = navigation(renderer.labels, [(p, renderer.phase_name(p)) for p in portal.phases])
     facet_names = {"role": {r.id: r.name for r in portal.roles}, "phase": {p: renderer.phase_name(p) for p in portal.phases}}
     live_index = live_index_dir(site.project)
     index_job = (write_index, (live_index, portal, site.site_url, site.language, facet_names))
-    build_site(site, pages, nav, redirect_map(portal), report, alongside=index_job)
+    build_site(site, pages, nav, redirect_map(portal), report, alongside=index_job, progress=progress)
     return report

@@ -138,8 +138,9 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
             click.echo(error.format_message(), err=True)
             click.echo("keeping the last good site", err=True)
 
-    click.echo("building the portal…", err=True)
-    build_portal(project)
+    from .progress import for_terminal
+
+    build_portal(project, progress=for_terminal(quiet=False))  # the first build is the long one: show it move
     try:
         server = preview_server(site.site_dir, host, port, rebuild, api_app)
     except OSError as error:

@@ -81,15 +81,16 @@ def run_block(block: Block) -> str:
     with tempfile.TemporaryDirectory(prefix="csops-readme-") as tmp:
         cwd = prepare(block.scenario, Path(tmp))
         env = {**os.environ, **GIT_ENV, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "COLUMNS": "120",
-               "NO_COLOR": "1", "HOME": tmp, "GITHUB_ACTIONS": ""}
+               "NO_COLOR": "1", "HOME": tmp, "GITHUB_ACTIONS": "", "PYTHONUNBUFFERED": "1"}
         out = []
         for command in block.commands:
             out.append(f"$ {command}")
             if command.startswith("#"):
                 continue
-            result = subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True,
-                                    timeout=300)
-            printed = (result.stdout + result.stderr).replace(tmp, "/tmp")
+            # One stream, unbuffered: lines appear in the order a terminal shows them.
+            result = subprocess.run(["bash", "-c", command], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True, timeout=300)
+            printed = result.stdout.replace(tmp, "/tmp")
             out.extend(printed.rstrip("\n").splitlines())
         return "\n".join(out) + "\n"
 

@@ -1,0 +1,153 @@
+"""Incremental builds: reuse the live generation's HTML for every page whose Markdown is byte-identical.
+
+A page's HTML depends on its own Markdown and on what every page shares: the
+navigation, mkdocs.yml, the MkDocs overrides csops applies, the theme, the
+assets and the code of csops, MkDocs, Material and the Markdown extensions.
+The shared part is one hash (the build key), stored in each generation; when it
+matches the live generation's, only pages whose Markdown changed are rendered
+and the others' HTML is copied from the live generation (copied, never
+hard-linked: the live site must stay intact whatever this build writes).
+Anything the key cannot vouch for (a user `nav`, a theme `custom_dir`, plugins
+other than search and redirects, whose output may depend on more than the
+page) means a full build, the safe default.
+
+What MkDocs writes for the whole site (search index, sitemap, 404 page,
+redirects, theme assets) is written in full by every build; only the search
+index needs help, since Material indexes the pages it renders: the entries of
+reused pages come from the live generation's index, in the order a full build
+writes them (see CsopsPlugin.on_post_build).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+BUILD_KEY_FILE = "build-key.json"
+SEARCH_INDEX = "search/search_index.json"
+_SAFE_PLUGINS = frozenset({"search", "material/search", "redirects"})
+_CODE = ("build.py", "mkdocs_plugin.py", "glossary_abbr.py", "incremental.py")
+_PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "mkdocs-redirects", "nh3", "csops-portal")
+
+
+@dataclass
+class Reuse:
+    """A build that renders `dirty` pages and copies every other page's HTML from `previous_site`."""
+
+    previous_site: Path
+    dirty: set[str] = field(default_factory=set)  # docs-relative Markdown paths to render
+    reused: int = 0
+
+
+def _plugin_names(plugins) -> list[str]:
+    return [p if isinstance(p, str) else next(iter(p)) for p in plugins or []]
+
+
+def eligible(raw: dict) -> bool:
+    """Whether pages of this config depend only on their own Markdown plus the build key."""
+    theme = raw.get("theme") or {}
+    if raw.get("nav") or (isinstance(theme, dict) and theme.get("custom_dir")):
+        return False
+    return set(_plugin_names(raw.get("plugins") or ["search"])) <= _SAFE_PLUGINS
+
+
+def _stable(value) -> str:
+    """A config value JSON cannot hold (a slugify function, a partial of one) named without its memory address."""
+    if isinstance(value, functools.partial):
+        return f"partial({_stable(value.func)}, {value.args!r}, {sorted(value.keywords.items())!r})"
+    name = getattr(value, "__qualname__", None)
+    if name is not None:
+        return f"{getattr(value, '__module__', '')}.{name}"
+    return f"{type(value).__module__}.{type(value).__qualname__}({sorted(vars(value).items())!r})" if hasattr(value, "__dict__") else repr(value)
+
+
+def build_key(config_file: Path, overrides: dict, assets: dict[str, bytes], templates: list[Path]) -> str:
+    """Hash of everything every page's HTML shares (redirect maps excluded: they only add redirect pages).
+
+    The page templates only shape Markdown, which is compared page by page; they are in the key
+    anyway, so a template edit is a full build (the safe default when the look of pages changes).
+    """
+    digest = hashlib.sha256()
+    shared = {k: v for k, v in overrides.items() if k not in ("docs_dir", "site_dir", "plugins")}
+    plugins = []
+    for entry in overrides.get("plugins") or []:
+        if entry == "redirects":
+            continue
+        if isinstance(entry, dict) and "redirects" in entry:
+            options = {k: v for k, v in (entry["redirects"] or {}).items() if k != "redirect_maps"}
+            if not options:  # a first alias switches the plugin on: still the same pages
+                continue
+            entry = {"redirects": options}
+        plugins.append(entry)
+    shared["plugins"] = plugins
+    digest.update(json.dumps(shared, sort_keys=True, default=_stable).encode("utf-8"))
+    digest.update(config_file.read_bytes())
+    for name, data in sorted(assets.items()):
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    for package in _PACKAGES:
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode("utf-8"))
+        except metadata.PackageNotFoundError:
+            pass
+    for folder in templates:
+        for file in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if file.is_file():
+                digest.update(file.as_posix().encode("utf-8") + b"\0" + hashlib.sha256(file.read_bytes()).digest())
+    here = Path(__file__).resolve().parent
+    for name in _CODE:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+def plan(previous: Path | None, raw: dict, key: str, pages: dict[str, bytes]) -> Reuse | None:
+    """The reuse plan against the live generation `previous`, or None for a full build."""
+    if previous is None or not eligible(raw):
+        return None
+    try:
+        if json.loads((previous / BUILD_KEY_FILE).read_text(encoding="utf-8")).get("key") != key:
+            return None
+    except (OSError, ValueError):
+        return None
+    site, docs = previous / "site", previous / "docs"
+    if not (site / SEARCH_INDEX).is_file():
+        return None
+    reuse = Reuse(site)
+    for source, data in pages.items():
+        if not source.endswith(".md"):
+            continue
+        try:
+            same = (docs / source).read_bytes() == data
+        except OSError:
+            same = False
+        if not same:
+            reuse.dirty.add(source)
+    return reuse
+
+
+def write_key(stage: Path, key: str) -> None:
+    (stage / BUILD_KEY_FILE).write_text(json.dumps({"key": key}), encoding="utf-8")
+
+
+def copy_page(previous_site: Path, site_dir: Path, dest_uri: str) -> bool:
+    """Copy one page's HTML from the previous site; False when it is missing (then the page is rendered)."""
+    source = previous_site / dest_uri
+    if not source.is_file():
+        return False
+    target = Path(site_dir) / dest_uri
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return True
+
+
+def previous_search_entries(previous_site: Path) -> dict[str, list]:
+    """The live search index's entries grouped by page URL (the part of `location` before '#')."""
+    data = json.loads((previous_site / SEARCH_INDEX).read_text(encoding="utf-8"))
+    grouped: dict[str, list] = {}
+    for entry in data.get("docs", []):
+        grouped.setdefault(entry["location"].partition("#")[0], []).append(entry)
+    return grouped

@@ -1,0 +1,140 @@
+"""Incremental builds equal cold builds, byte for byte, after each kind of edit.
+
+One project is built once and then edited step by step, rebuilt incrementally
+after each edit; a fresh copy of the same content is built cold every time and
+every file of the two sites (and the generated Markdown) is compared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildError
+from generator.index import read_meta
+from generator.pipeline import build_portal
+from generator.render import PACKAGE_TEMPLATES
+
+
+def _playbook(title: str, step: str, body: str = "Read the [FAQ](faq:renewals#when-to-start) first.") -> str:
+    return f"""\
+title: {title}
+phase: renewal
+owner: cs-ops
+steps:
+  - id: confirm-stakeholders
+    title: {step}
+    owner: csm
+    raci: {{R: csm, A: cs-lead}}
+    body: |
+      {body}
+  - id: kickoff
+    title: Kick off
+    owner: cs-lead
+"""
+
+
+FAQ = """\
+title: Renewals
+entries:
+  - id: when-to-start
+    q: When does renewal work start?
+    a: At T-120d, see [the runway](playbook:renewal-runway#kickoff).
+"""
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _cold(project: Path, target: Path):
+    """Build a fresh copy of `project`'s sources (no previous generation) into `target`."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir()
+    for name in ("content", "templates"):
+        if (project / name).is_dir():
+            shutil.copytree(project / name, target / name)
+    shutil.copy(project / "mkdocs.yml", target / "mkdocs.yml")
+    return build_portal(target)
+
+
+def _assert_same_as_cold(project: Path, tmp_path: Path) -> None:
+    cold = tmp_path / "cold"
+    _cold(project, cold)
+    ours, theirs = _tree(project / "site"), _tree(cold / "site")
+    assert ours.keys() == theirs.keys()
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+    assert _tree(project / "build/docs") == _tree(cold / "build/docs")
+    assert read_meta(project / "build/index")["digests"] == read_meta(cold / "build/index")["digests"]
+
+
+@pytest.fixture
+def project(project_factory):
+    return project_factory({
+        "content/playbooks/renewal-runway.yml": _playbook("Renewal runway", "Confirm the stakeholders"),
+        "content/playbooks/qbr.yml": _playbook("Quarterly business review", "Book the room"),
+        "content/playbooks/handoff.yml": _playbook("Sales handoff", "Meet the AE"),
+        "content/faq/renewals.yml": FAQ,
+    })
+
+
+def test_incremental_builds_equal_cold_builds_after_each_kind_of_edit(project, tmp_path, run):
+    first = build_portal(project)
+    assert first.reused == 0
+    playbook = project / "content/playbooks/renewal-runway.yml"
+
+    # The title shows on its page, the playbooks index, the phase page, the role pages and the FAQ's link text.
+    playbook.write_text(_playbook("Renewal runway, revised", "Confirm every stakeholder"), encoding="utf-8")
+    report = build_portal(project)
+    assert 0 < report.rendered < first.rendered and report.reused > 0
+    _assert_same_as_cold(project, tmp_path)
+
+    # A step's body only.
+    playbook.write_text(_playbook("Renewal runway, revised", "Confirm every stakeholder", "Call the buyer."), encoding="utf-8")
+    assert build_portal(project).reused > 0
+    _assert_same_as_cold(project, tmp_path)
+
+    # A role's name shows in chips on many pages.
+    roles = project / "content/roles.yml"
+    roles.write_text(roles.read_text(encoding="utf-8").replace("name: CS Lead", "name: Team lead"), encoding="utf-8")
+    build_portal(project)
+    _assert_same_as_cold(project, tmp_path)
+
+    # A deleted playbook: its page, index rows and search entries go.
+    (project / "content/playbooks/handoff.yml").unlink()
+    assert build_portal(project).reused > 0
+    _assert_same_as_cold(project, tmp_path)
+
+    # A renamed playbook (alias recorded, references rewritten): a redirect page at the old URL.
+    result = run("mv", "playbook", "qbr", "business-review", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert build_portal(project).reused > 0
+    assert (project / "site/playbooks/qbr/index.html").is_file()
+    _assert_same_as_cold(project, tmp_path)
+
+
+def test_template_change_is_a_full_build(project, tmp_path):
+    build_portal(project)
+    shutil.copytree(PACKAGE_TEMPLATES, project / "templates")
+    labels = project / "templates/labels.yml"
+    labels.write_text(labels.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # same pages, another template
+    assert build_portal(project).reused == 0
+    _assert_same_as_cold(project, tmp_path)
+    assert build_portal(project).reused > 0  # and the next build is incremental again
+
+
+def test_failed_incremental_build_leaves_the_previous_site_intact(project, tmp_path):
+    build_portal(project)
+    before = _tree(project / "site")
+    playbook = project / "content/playbooks/renewal-runway.yml"
+    playbook.write_text(_playbook("Renewal runway", "Confirm", "See [nowhere](../nowhere.md)."), encoding="utf-8")
+    with pytest.raises(BuildError):
+        build_portal(project)
+    assert _tree(project / "site") == before
+    playbook.write_text(_playbook("Renewal runway", "Confirm the stakeholders, again"), encoding="utf-8")
+    assert build_portal(project).reused > 0
+    _assert_same_as_cold(project, tmp_path)
