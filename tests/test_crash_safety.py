@@ -157,7 +157,7 @@ def test_a_full_disk_is_one_line_with_the_fix_and_the_previous_site_stays(small_
     stats = os.statvfs(small_disk)
     with open(small_disk / "filler", "wb") as filler:  # leave ~100 KB: the pages fit, the site does not
         filler.write(b"\0" * max(stats.f_bavail * stats.f_frsize - 100_000, 0))
-    result = subprocess.run([*CSOPS, "build", "--project", str(project)], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run([*CSOPS, "build", "--quiet", "--project", str(project)], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -179,7 +179,7 @@ def test_a_site_folder_that_cannot_be_replaced_is_one_line_and_the_old_site_stay
     if os.geteuid() != 0 or subprocess.run(["mount", "--bind", str(site), str(site)], capture_output=True).returncode:
         pytest.skip("needs root to make site/ a mount point")
     try:
-        result = subprocess.run([*CSOPS, "build", "--project", str(project)], cwd=REPO, capture_output=True, text=True)
+        result = subprocess.run([*CSOPS, "build", "--quiet", "--project", str(project)], cwd=REPO, capture_output=True, text=True)
         assert result.returncode == 1 and "Traceback" not in result.stderr
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("Error: cannot write the build: Device or resource busy")
