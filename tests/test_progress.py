@@ -30,7 +30,7 @@ def test_build_reports_each_stage_with_counts_on_stderr(project_factory):
     result = _build(project)
     stages = [re.sub(r"\(\d+\.\d+s\)$", "(…)", line) for line in result.stderr.splitlines()]
     assert stages == [
-        "csops: content checked: 1 playbooks, 0 checklists, 0 FAQs, 0 charts (…)",
+        "csops: content checked: 1 playbook, 0 onboarding checklists, 0 FAQ topics, 0 charts (…)",
         "csops: generated 15 pages (…)",
         "csops: MkDocs rendered 14 pages (…)",
         "csops: internal links checked (…)",
