@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from mkdocs.utils import yaml_load
@@ -23,6 +24,9 @@ from mkdocs.utils import yaml_load
 from . import generations, incremental
 from .paths import GENERATED_DIR
 from .progress import Progress
+
+if TYPE_CHECKING:  # the index imports Whoosh: only the worker process loads it
+    from .index import IndexJob, IndexStats
 from .render import PACKAGE_TEMPLATES, Page, escape_attr
 
 ASSETS_PREFIX = "assets/csops"
@@ -284,7 +288,7 @@ class BuildReport:
     bytes_written: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     site_dir: Path | None = None
-    index: object = None  # generator.index.IndexStats when the search index was written
+    index: "IndexStats | None" = None  # when the search index was written
     rendered: int = 0  # pages MkDocs rendered; the rest (reused) had byte-identical Markdown and were copied
     reused: int = 0
     warnings: list = field(default_factory=list)  # Problems that showed but did not stop the build
@@ -297,19 +301,18 @@ def timed(report: BuildReport, stage: str):
     report.timings[stage] = report.timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def _timed_call(function, output: Path, args: tuple):
+def _timed_index(job: "IndexJob", output: Path):
     start = time.perf_counter()
-    result = function(output, *args)
+    result = job.run(output)
     return result, time.perf_counter() - start
 
 
 def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects: dict[str, str],
-               report: BuildReport, alongside: tuple | None = None, progress=None) -> BuildReport:
+               report: BuildReport, index_job: "IndexJob | None" = None, progress=None) -> BuildReport:
     """Write pages, build the site strictly, then switch docs, site and index in together.
 
-    `alongside = (function, args)` runs `function(staged_index, *args)` in a second process
-    while MkDocs builds (the search index: machines have two cores and MkDocs uses one);
-    the index it wrote goes live with the site, in the same flip.
+    `index_job` writes the search index in a second process while MkDocs builds (machines
+    have two cores and MkDocs uses one); the index goes live with the site, in the same flip.
     """
     with generations.build_lock(site.project):
         generations.clean_stale(site.project, site.site_dir)
@@ -317,7 +320,7 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
             stage = generations.new_staging(site.project)
             pruning = generations.prune_old_generations(site.project)
             try:
-                _build_into(stage, site, pages, nav, redirects, report, alongside, progress or Progress())
+                _build_into(stage, site, pages, nav, redirects, report, index_job, progress or Progress())
                 pruning.join()
                 generations.publish(site.project, stage, site.site_dir)
             finally:
@@ -331,19 +334,18 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
     return report
 
 
-def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: BuildReport, alongside, progress) -> None:
+def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: BuildReport, index_job, progress) -> None:
     pool = None
     try:
         assets = asset_files(site.templates_dir)
         with timed(report, "write"):
             report.bytes_written = write_pages(stage / "docs", pages, assets)
-        if alongside is not None:
+        if index_job is not None:
             # spawn, not fork: `csops serve` calls this from a process with server threads.
             # The worker dies with this process (kill -9 included) instead of writing on as an orphan.
             pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=generations.die_with_parent, initargs=(os.getpid(),))
-            function, args = alongside
-            pending = pool.submit(_timed_call, function, stage / "index", args)
+            pending = pool.submit(_timed_index, index_job, stage / "index")
         overrides = mkdocs_overrides(site, stage / "docs", stage / "site", nav, redirects, sorted(assets))
         key = incremental.build_key(site.config_file, overrides, assets, [site.templates_dir, PACKAGE_TEMPLATES])
         sources = {p.source: p.text.encode("utf-8") for p in pages}

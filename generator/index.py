@@ -231,6 +231,20 @@ def _write_meta(index_dir: Path, meta: dict) -> None:
     temporary.replace(index_dir / META_FILE)
 
 
+@dataclass(frozen=True)
+class IndexJob:
+    """What the search-index worker needs to write the next index; picklable, so it runs beside MkDocs."""
+
+    current: Path  # the live index it starts from (incremental)
+    portal: Portal
+    site_url: str
+    language: str
+    facet_names: dict[str, dict[str, str]]
+
+    def run(self, staged: Path) -> IndexStats:
+        return write_index(staged, self.current, self.portal, self.site_url, self.language, self.facet_names)
+
+
 def write_index(staged: Path, current: Path, portal: Portal, site_url: str, language: str,
                 facet_names: dict[str, dict[str, str]] | None = None) -> IndexStats:
     """Write the portal's index into `staged`, starting from a copy of the live one in `current` (so it is incremental).

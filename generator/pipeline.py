@@ -69,7 +69,7 @@ def build_portal(project: Path, strict: bool = False, progress=None):
     `progress` (progress.Progress) hears each stage end, and each page MkDocs renders.
     """
     from .build import BuildReport, build_site, navigation, read_site_config, timed
-    from .index import live_index_dir, write_index
+    from .index import IndexJob, live_index_dir
     from .manifest import require_published_urls
     from .feed import atom_feed
     from .history import read_change_feed, whats_new_commits
@@ -95,6 +95,6 @@ def build_portal(project: Path, strict: bool = False, progress=None):
     nav = navigation(renderer.labels, [(p, renderer.phase_name(p)) for p in portal.phases])
     facet_names = {"role": {r.id: r.name for r in portal.roles}, "phase": {p: renderer.phase_name(p) for p in portal.phases}}
     live_index = live_index_dir(site.project)
-    index_job = (write_index, (live_index, portal, site.site_url, site.language, facet_names))
-    build_site(site, pages, nav, redirect_map(portal), report, alongside=index_job, progress=progress)
+    index_job = IndexJob(live_index, portal, site.site_url, site.language, facet_names)
+    build_site(site, pages, nav, redirect_map(portal), report, index_job=index_job, progress=progress)
     return report
