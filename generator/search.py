@@ -1,4 +1,4 @@
-"""Querying the index: ranked, filtered, faceted hits with snippets, did-you-mean, and the search log report.
+"""Querying the index: ranked, filtered, faceted hits with snippets and did-you-mean (the query log is query_log.py).
 
 Natural-language questions ("customers not using the seats they bought") are
 OR-grouped and ranked by BM25F: an AND query would return nothing. Facet
@@ -9,21 +9,19 @@ they cost one pass over the matching document numbers.
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import threading
-import time
 from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .index import live_index_dir, open_index, read_meta
+from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
 from .search_analysis import FacetTable, mixed_analyzer, read_facets, term_spans
 from .search_ranking import QueryBuilder, TermScores, filtered_query, match_all, search_counting, terms_query, top_scored
 from .urls import absolute_url
 
-MAX_QUERY_CHARS = 500
 PAGE_WEIGHT = 0.75
 CACHE_SIZE = 512
 MAX_TICKET_CHARS = 50_000
@@ -360,61 +358,3 @@ def snippet(body: str, words: set[str], width: int = 180) -> str:
     out.append(html.escape(body[cursor:window_end]))
     text = "".join(out).replace("\n", " ")
     return ("…" if window_start else "") + text + ("…" if window_end < len(body) else "")
-
-
-# ---------------------------------------------------------------------------------------------
-# The query log: no user data, only what was searched, when, and how many hits / which click
-
-
-def log_path(project: Path) -> Path:
-    return project / "build" / "search-log" / "queries.jsonl"
-
-
-_LOG_LOCK = threading.Lock()
-
-
-def log_event(project: Path, event: str, query: str, **fields) -> None:
-    """Append one search or click event; the text is normalised and nothing about the reader is kept."""
-    record = {"t": int(time.time()), "event": event, "q": normalise(query)[:MAX_QUERY_CHARS], **fields}
-    path = log_path(project)
-    with _LOG_LOCK:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # backslashreplace: a lone surrogate that slipped through must not fail the request that logs it
-        with path.open("a", encoding="utf-8", errors="backslashreplace") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
-def normalise(query: str) -> str:
-    return re.sub(r"\s+", " ", (query or "").strip().lower())
-
-
-@dataclass
-class SearchReport:
-    zero_results: list[tuple[str, int]]
-    low_click: list[tuple[str, int, int]]  # query, searches, clicks
-    searches: int = 0
-
-
-def report_searches(project: Path, top: int = 20, min_searches: int = 2) -> SearchReport:
-    """Top queries that found nothing, and queries that found hits nobody clicked: what to write next."""
-    zero, searched, clicks = Counter(), Counter(), Counter()
-    total = 0
-    path = log_path(project)
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            q = record.get("q", "")
-            if record.get("event") == "search":
-                total += 1
-                if record.get("count", 0) == 0:
-                    zero[q] += 1
-                else:
-                    searched[q] += 1
-            elif record.get("event") == "click":
-                clicks[q] += 1
-    low = sorted(((q, n, clicks[q]) for q, n in searched.items() if n >= min_searches and clicks[q] / n < 0.5),
-                 key=lambda row: (row[2] / row[1], -row[1], row[0]))
-    return SearchReport(sorted(zero.items(), key=lambda kv: (-kv[1], kv[0]))[:top], low[:top], total)

@@ -106,7 +106,7 @@ def report():
 @output_format_option("text", "json")
 def report_searches_command(project: Path, top: int, fmt: str):
     """Top zero-result and low-click queries from the search API's log: which FAQ or playbook to write next."""
-    from .search import report_searches
+    from .query_log import report_searches
 
     data = report_searches(project, top=top)
     if fmt == "json":

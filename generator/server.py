@@ -23,7 +23,8 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from .search import MAX_TICKET_CHARS, IndexMissing, QueryError, Searcher, log_event
+from .query_log import log_event
+from .search import MAX_TICKET_CHARS, IndexMissing, QueryError, Searcher
 
 log = logging.getLogger("csops.api")
 MAX_BODY = MAX_TICKET_CHARS * 4 + 1024  # bytes: UTF-8 Japanese is 3 bytes a character
