@@ -8,6 +8,7 @@ they cost one pass over the matching document numbers.
 
 from __future__ import annotations
 
+import difflib
 import html
 import os
 import re
@@ -16,7 +17,7 @@ from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .index import live_index_dir, open_index, read_meta
+from .index import DOCUMENT_KINDS, live_index_dir, open_index, read_meta
 from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
 from .search_analysis import FacetTable, mixed_analyzer, read_facets, term_spans
 from .search_ranking import QueryBuilder, TermScores, filtered_query, match_all, search_counting, terms_query, top_scored
@@ -33,6 +34,22 @@ _ASCII_WORD = re.compile(r"[A-Za-z]{3,}")
 
 class QueryError(ValueError):
     """The query cannot be searched as typed; the message says how to fix it."""
+
+
+class UnknownFilter(QueryError):
+    """A filter value no document holds (`--kind stepz`): a typo, not an empty result, so never logged as one."""
+
+    def __init__(self, name: str, value: str, known: list[str]):
+        self.name, self.value, self.known = name, value, known
+        close = difflib.get_close_matches(value.lower(), known, n=1, cutoff=0.6)
+        self.did_you_mean = close[0] if close else ""
+        hint = f"did you mean {self.did_you_mean!r}? " if self.did_you_mean else ""
+        shown = ", ".join(known[:20]) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
+        super().__init__(f"unknown {name} {value!r}: {hint}known {name}s: {shown or '(none)'}")
+
+    def as_dict(self) -> dict:
+        return {"error": str(self), "filter": self.name, "value": self.value, "known": self.known,
+                "did_you_mean": self.did_you_mean}
 
 
 class IndexMissing(RuntimeError):
@@ -99,6 +116,7 @@ class OpenIndex:
     facets: FacetTable  # shared by all threads, like meta and term_scores
     meta: dict
     term_scores: TermScores
+    known: dict[str, list[str]]  # filter name -> the values some document holds (what a filter may ask for)
 
 
 class Searcher:
@@ -147,11 +165,12 @@ class Searcher:
                     raise IndexMissing(f"{self.path}: the search index kept changing while opening it ({error})") from None
         with self._lock:
             if self._shared is None or self._shared[0] != stamp:
-                self._shared = (stamp, read_facets(searcher), read_meta(Path(stamp[0])), TermScores())
-            _, facets, meta, term_scores = self._shared
+                facets, meta = read_facets(searcher), read_meta(Path(stamp[0]))
+                self._shared = (stamp, facets, meta, TermScores(), known_filter_values(searcher, facets, meta))
+            _, facets, meta, term_scores, known = self._shared
         if current is not None:
             current.searcher.close()
-        self._local.index = OpenIndex(stamp, searcher, QueryBuilder(ix.schema), facets, meta, term_scores)
+        self._local.index = OpenIndex(stamp, searcher, QueryBuilder(ix.schema), facets, meta, term_scores, known)
         return self._local.index
 
     def forget_term_scores(self) -> None:
@@ -200,6 +219,9 @@ class Searcher:
                                   inline.get("phase") or phase, inline.get("tag") or tag)
         q = self.parse(text, index) if text else match_all()
         filters = {"kind": kind, "role": role.lower(), "phase": phase, "tag": tag.lower()}
+        for name, value in filters.items():
+            if value and value not in index.known[name]:
+                raise UnknownFilter(name, value, index.known[name])
         combined = filtered_query(q, filters)
         filters = {k: v for k, v in filters.items() if v}
         limit = max(1, min(int(limit), 100))
@@ -293,6 +315,15 @@ class Searcher:
         results = searcher.search(q, limit=limit)
         return [self._hit(searcher.stored_fields(docnum), score, set(best), meta.get("site_url", ""))
                 for score, docnum in results.top_n]
+
+
+def known_filter_values(searcher, facets: FacetTable, meta: dict) -> dict[str, list[str]]:
+    """What each filter may ask for: the fixed document kinds, and the roles, phases and tags the content has."""
+    names = meta.get("facet_names", {})
+    roles = {r for _, _, rs in facets.rows for r in rs} | set(names.get("role", {}))
+    phases = {p for _, p, _ in facets.rows if p} | set(names.get("phase", {}))
+    tags = {t.decode("utf-8") if isinstance(t, bytes) else t for t in searcher.lexicon("tag")}
+    return {"kind": list(DOCUMENT_KINDS), "role": sorted(roles), "phase": sorted(phases), "tag": sorted(tags)}
 
 
 def facet_counts(rows: Counter) -> dict[str, dict[str, int]]:

@@ -19,12 +19,53 @@ def _searcher(project: Path):
 
 
 def _run(searcher, query: str, **filters):
-    from .search import IndexMissing, QueryError
+    from .search import IndexMissing, QueryError, UnknownFilter
 
     try:
         return searcher.search(query, **filters)
+    except UnknownFilter as error:  # a usage error (exit 2), as for any option value Click itself refuses
+        typed_as = f"--{error.name}" if filters.get(error.name) else f"{error.name}:"
+        raise click.BadParameter(str(error), param_hint=repr(typed_as)) from None
     except (QueryError, IndexMissing) as error:
         raise click.ClickException(str(error)) from None
+
+
+class FilterValue(click.ParamType):
+    """A --kind/--role/--phase value; the shell completes the values the built index (or the content) holds.
+
+    Checking stays with the searcher, which knows the live index: completion only helps type a real value.
+    """
+
+    name = "value"
+
+    def __init__(self, field: str):
+        self.field = field
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+
+        project = Path(ctx.params.get("project") or ".")
+        return [CompletionItem(value, help=help_text) for value, help_text in filter_choices(project, self.field)
+                if value.startswith(incomplete)]
+
+
+def filter_choices(project: Path, field: str) -> list[tuple[str, str]]:
+    """(value, display name) a filter accepts: from the built index's meta, else from the content; [] if neither."""
+    if field == "kind":
+        from .index import DOCUMENT_KINDS
+
+        return [(kind, "") for kind in DOCUMENT_KINDS]
+    try:
+        names = json.loads((project / "build/index/csops-meta.json").read_text(encoding="utf-8"))["facet_names"][field]
+    except (OSError, ValueError, KeyError, TypeError):
+        try:  # no index yet: the content says which roles and phases there are
+            from .pipeline import load_portal
+
+            portal = load_portal(project)
+            names = {r.id: r.name for r in portal.roles} if field == "role" else {p: p for p in portal.phases}
+        except Exception:  # completion must never print a traceback into the reader's shell
+            return []
+    return sorted((str(k), str(v)) for k, v in (names or {}).items()) if isinstance(names, dict) else []
 
 
 def _terminal(snippet_html: str) -> str:
@@ -39,9 +80,9 @@ def _terminal(snippet_html: str) -> str:
 @click.command()
 @click.argument("query", nargs=-1, required=True)
 @PROJECT_OPTION
-@click.option("--kind", default="", help="Only this kind: playbook, step, checklist, faq, chart, role.")
-@click.option("--role", default="", help="Only items this role is involved in (owner or R/A/C/I), e.g. csm.")
-@click.option("--phase", default="", help="Only this customer-lifecycle phase, e.g. renewal.")
+@click.option("--kind", default="", type=FilterValue("kind"), help="Only this kind: playbook, step, checklist, faq, chart, role.")
+@click.option("--role", default="", type=FilterValue("role"), help="Only items this role is involved in (owner or R/A/C/I), e.g. csm.")
+@click.option("--phase", default="", type=FilterValue("phase"), help="Only this customer-lifecycle phase, e.g. renewal.")
 @click.option("--tag", default="", help="Only items with this tag.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="How many hits to show.")
 @output_format_option("text", "json")

@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from .query_log import log_event
-from .search import MAX_TICKET_CHARS, IndexMissing, QueryError, Searcher
+from .search import MAX_TICKET_CHARS, IndexMissing, QueryError, Searcher, UnknownFilter
 
 log = logging.getLogger("csops.api")
 MAX_BODY = MAX_TICKET_CHARS * 4 + 1024  # bytes: UTF-8 Japanese is 3 bytes a character
@@ -227,6 +227,8 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
             return _json(start_response, "200 OK", handler(environ), extra)
         except ApiError as error:
             return _json(start_response, error.status, {"error": str(error)}, extra)
+        except UnknownFilter as error:  # raised before the log is written: a typo is no content gap
+            return _json(start_response, "400 Bad Request", error.as_dict(), extra)
         except QueryError as error:
             return _json(start_response, "400 Bad Request", {"error": str(error)}, extra)
         except IndexMissing as error:

@@ -212,3 +212,22 @@ def test_pruning_common_words_never_flattens_an_and(built_bundled):
     assert prune_common_terms(whoosh_searcher, q, share=0.0) is q  # every word "common", yet the AND must stay
     plain = searcher.parse("renewal forecast dashboard")
     assert prune_common_terms(whoosh_searcher, plain, share=0.0) != plain  # plain ORs are pruned
+
+
+@pytest.mark.parametrize("option, value, meant", [("--kind", "stepz", "step"), ("--role", "csmm", "csm"),
+                                                  ("--phase", "renewl", "renewal")])
+def test_unknown_filter_is_a_usage_error(built_bundled, option, value, meant):
+    out = cli("search", "--project", built_bundled, option, value, "renewal")
+    assert out.exit_code == 2, out.output
+    assert f"did you mean {meant!r}" in out.output and "No hits" not in out.output
+    inline = cli("search", "--project", built_bundled, f"{option[2:]}:{value}", "renewal")
+    assert inline.exit_code == 2 and f"did you mean {meant!r}" in inline.output
+
+
+def test_filter_values_complete_from_the_index(built_bundled, tmp_path):
+    from generator.search_cli import filter_choices
+
+    assert ("csm", "Customer Success Manager") in filter_choices(built_bundled, "role")
+    assert "renewal" in dict(filter_choices(built_bundled, "phase"))
+    assert "step" in dict(filter_choices(built_bundled, "kind"))
+    assert filter_choices(tmp_path, "role") == []  # no index and no content: nothing, and no traceback
