@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .index import DOCUMENT_KINDS, live_index_dir, open_index, read_meta
 from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
-from .search_analysis import FacetTable, mixed_analyzer, read_facets, term_spans
+from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets, term_spans
 from .search_ranking import QueryBuilder, TermScores, filtered_query, match_all, search_counting, terms_query, top_scored
 from .urls import absolute_url
 
@@ -228,15 +228,17 @@ class Searcher:
         scores = index.term_scores.score(searcher, combined)
         # A deep link answers better than the page around it: pages yield when an item scores close.
         if scores is not None:  # the common case: ORs and ANDs of terms, from per-term scores kept in memory
-            total = len(scores)
+            total, ranked = len(scores), scores
             top_n = top_scored(scores, limit, facets.pages, PAGE_WEIGHT)
             unfiltered = index.term_scores.score(searcher, q) if filters else scores
         else:
             matched: list[int] = []
             candidates = search_counting(searcher, combined, max(limit * 3, 30), matched.append)
             total = len(matched)
-            top_n = top_scored({docnum: score for score, docnum in candidates}, limit, facets.pages, PAGE_WEIGHT)
+            ranked = {docnum: score for score, docnum in candidates}
+            top_n = top_scored(ranked, limit, facets.pages, PAGE_WEIGHT)
             unfiltered = searcher.docs_for_query(q) if filters else matched
+        top_n = self._named_first(index, text, q, ranked, top_n, limit, filters)
         # facets of the query without filters: what each filter choice would give
         counts = facet_counts(Counter(facets.rows[docnum] for docnum in unfiltered))
         words = query_words(q)
@@ -249,6 +251,26 @@ class Searcher:
         if not hits:
             result.suggestions = self.suggestions(text, result.did_you_mean, index)
         return result
+
+    def _named_first(self, index: OpenIndex, text: str, q, scores: dict[int, float], top_n, limit: int, filters: dict):
+        """A query that is a page's or item's exact title or id ranks it first (BM25 prefers a short item that
+        repeats a word, e.g. the Renewal Status FAQ for "renewal runway"); a one-word query shows the pages
+        titled with it before their items (readers typing "QBR" want the playbook, then its steps)."""
+        # named by its id, a document need not hold the query's words ("csm" names the role page "Customer
+        # Success Manager"); it must still pass the filters (a tag filter only through the words' matches)
+        first = [d for d in index.facets.named.get(exact_key(text), ())
+                 if d in scores or (not filters.get("tag") and _passes(index.facets.rows[d], filters))]
+        leaves = [q] if q.is_leaf() else list(q.leaves())
+        if not first and len({getattr(term, "text", None) for term in leaves}) == 1:  # one word (or one bigram)
+            titled = set()
+            for term in leaves:
+                if getattr(term, "fieldname", "") == "title":
+                    titled |= set(index.term_scores.score(index.searcher, term) or ())
+            first = sorted((d for d in titled & index.facets.pages if d in scores), key=lambda d: (-scores[d], d))
+        if not first:
+            return top_n
+        first = first[:limit]
+        return [(scores.get(d, 0.0), d) for d in first] + [(s, d) for s, d in top_n if d not in first][:limit - len(first)]
 
     def _hit(self, r: dict, score: float, words: set[str], site_url: str) -> Hit:
         body = r.get("body", "")
@@ -315,6 +337,12 @@ class Searcher:
         results = searcher.search(q, limit=limit)
         return [self._hit(searcher.stored_fields(docnum), score, set(best), meta.get("site_url", ""))
                 for score, docnum in results.top_n]
+
+
+def _passes(row: tuple[str, str, tuple[str, ...]], filters: dict[str, str]) -> bool:
+    kind, phase, roles = row
+    return (filters.get("kind", kind) == kind and filters.get("phase", phase) == phase
+            and (not filters.get("role") or filters["role"] in roles))
 
 
 def known_filter_values(searcher, facets: FacetTable, meta: dict) -> dict[str, list[str]]:

@@ -231,3 +231,24 @@ def test_filter_values_complete_from_the_index(built_bundled, tmp_path):
     assert "renewal" in dict(filter_choices(built_bundled, "phase"))
     assert "step" in dict(filter_choices(built_bundled, "kind"))
     assert filter_choices(tmp_path, "role") == []  # no index and no content: nothing, and no traceback
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_page_title_or_id_ranks_that_page_first(built_bundled, japanese, language):
+    project = built_bundled if language == "en" else japanese
+    searcher = Searcher(project)
+    pages = [d for d in collect_documents(load_portal(project), language) if d.level == "page"]
+    misses = []
+    for doc in pages:
+        for typed in (doc.title, doc.title.lower(), doc.key.split(":")[1], doc.key.split(":")[1].replace("-", " ")):
+            hits = searcher.search(typed, limit=3).hits
+            if not hits or hits[0].path != "/" + doc.url:
+                misses.append((typed, doc.url, hits[0].path if hits else None))
+    assert not misses
+
+
+def test_renewal_runway_links_to_the_playbook_and_one_word_shows_pages_before_steps(built_bundled):
+    assert cli("link", "--project", built_bundled, "renewal", "runway").output.strip().endswith("/playbooks/renewal-runway/")
+    hits = Searcher(built_bundled).search("QBR", limit=5).hits
+    assert hits[0].path == "/playbooks/qbr/" and hits[0].kind == "playbook"
+
