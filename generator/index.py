@@ -249,5 +249,6 @@ def write_index(staged: Path, current: Path, portal: Portal, site_url: str, lang
     """
     if current.is_dir() and read_meta(current).get("schema_version") == SCHEMA_VERSION:
         shutil.copytree(current, staged, ignore=shutil.ignore_patterns("*.lock", "*_LOCK"))
-    meta = {"site_url": site_url, "language": language, "facet_names": facet_names or {}}
+    meta = {"site_url": site_url, "language": language, "facet_names": facet_names or {},
+            "synonyms": [[g.term, *g.synonyms] for g in portal.glossary if g.synonyms]}  # query expansion
     return update_index(staged, collect_documents(portal, language), meta)

@@ -20,7 +20,8 @@ from pathlib import Path
 from .index import DOCUMENT_KINDS, live_index_dir, open_index, read_meta
 from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
 from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets, term_spans
-from .search_ranking import QueryBuilder, TermScores, filtered_query, match_all, search_counting, terms_query, top_scored
+from .search_ranking import Phrase, QueryBuilder, TermScores, filtered_query, match_all, search_counting, terms_query, top_scored
+from .search_words import FILTER_SYNTAX, correct, expansions, glossary_words
 from .urls import absolute_url
 
 PAGE_WEIGHT = 0.75
@@ -29,7 +30,6 @@ MAX_TICKET_CHARS = 50_000
 FILTER_FIELDS = ("kind", "role", "phase", "tag")
 FACET_FIELDS = ("kind", "role", "phase")
 _FIELD_SYNTAX = re.compile(r"\b(kind|role|phase|tag|title|body):", re.IGNORECASE)
-_ASCII_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
 class QueryError(ValueError):
@@ -79,6 +79,9 @@ class SearchResult:
     facet_names: dict[str, dict[str, str]] = field(default_factory=dict)  # role and phase ids -> display names
     did_you_mean: str = ""
     suggestions: list[str] = field(default_factory=list)
+    # a typo corrected before searching: the hits are for `showing_results_for`; `search_instead_for` is as typed
+    showing_results_for: str = ""
+    search_instead_for: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -190,21 +193,43 @@ class Searcher:
         parser = (index or self._open()).parser
         text = _FIELD_SYNTAX.sub(lambda m: m.group(1).lower() + ":", text)
         try:
-            return parser.parse(text, index.searcher if index is not None else None)
+            if index is None:
+                return parser.parse(text)
+            searcher = index.searcher
+            analyzer = mixed_analyzer()
+
+            def in_content(phrase: str) -> bool:
+                """Does any title or body hold `phrase` (its terms in a row: チャ+ャー+ーン is not in キャンペーン)?"""
+                terms = [t.text for t in analyzer(phrase)]
+                if len(terms) < 2:
+                    return bool(terms) and any(searcher.doc_frequency(f, terms[0]) for f in ("title", "body"))
+                return any(searcher.search(Phrase(f, terms), limit=1).scored_length() for f in ("title", "body"))
+
+            text, synonyms = expansions(text, index.meta.get("synonyms", []), in_content)
+            return parser.parse(text, searcher, tuple(synonyms))
         except Exception as error:  # whoosh raises assorted errors on odd syntax
             raise QueryError(f"cannot parse query: {error}") from None
 
     def search(self, text: str, *, kind: str = "", role: str = "", phase: str = "", tag: str = "",
-               limit: int = 10, check: bool = True) -> SearchResult:
+               limit: int = 10, check: bool = True, correct: bool = True) -> SearchResult:
+        """Hits for `text`; with `correct`, a typo the content cannot mean is fixed first (and said so)."""
         text = check_query(text) if check else text
         index = self._open()
-        key = (index.stamp, text, kind, role, phase, tag, limit)
+        key = (index.stamp, text, kind, role, phase, tag, limit, correct)
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
         result = self._search(index, text, kind, role, phase, tag, limit)
+        # only a query that found nothing is searched corrected: a word the content lacks may still be the
+        # reader's real word ("sitting" is no typo of "setting"), and then did-you-mean only offers the fix
+        if correct and result.did_you_mean and not result.hits:
+            fixed = self._search(index, result.did_you_mean, kind, role, phase, tag, limit)
+            if fixed.hits:
+                fixed.query, fixed.did_you_mean = text, result.did_you_mean
+                fixed.showing_results_for, fixed.search_instead_for = result.did_you_mean, text
+                result = fixed
         with self._lock:
             self._cache[key] = result
             if len(self._cache) > self.cache_size:
@@ -280,32 +305,9 @@ class Searcher:
                    roles=(r.get("role") or "").split(), tags=[t for t in (r.get("tag") or "").split(",") if t])
 
     def did_you_mean(self, text: str, index: OpenIndex | None = None) -> str:
-        """A corrected query when an English word is unknown to the index but close to one that is."""
-        searcher = (index or self._open()).searcher
-        corrector = None
-        analyzer = mixed_analyzer()
-        changed = False
-
-        def fix(match: re.Match) -> str:
-            nonlocal changed, corrector
-            word = match.group()
-            stems = [t.text for t in analyzer(word)]
-            if not stems or any(searcher.doc_frequency(f, s) for s in stems for f in ("title", "body")):
-                return word
-            corrector = corrector or searcher.corrector("words")
-            options = corrector.suggest(word.lower(), limit=1, maxdist=2)
-            if options:
-                changed = True
-                return options[0]
-            return word
-
-        # correct the words, keep filters (role:csm) and field names (title:) as typed
-        pieces, cursor = [], 0
-        for match in re.finditer(_FILTER_SYNTAX.pattern + r"|\b(?:title|body):", text, re.IGNORECASE):
-            pieces += [_ASCII_WORD.sub(fix, text[cursor:match.start()]), match.group()]
-            cursor = match.end()
-        pieces.append(_ASCII_WORD.sub(fix, text[cursor:]))
-        return re.sub(r"\s+", " ", "".join(pieces)).strip() if changed else ""
+        """A corrected query when an English word is unknown to the content and its glossary but close to one it has."""
+        index = index or self._open()
+        return correct(text, index.searcher, glossary_words(index.meta.get("synonyms", [])))
 
     def suggestions(self, text: str, corrected: str, index: OpenIndex | None = None) -> list[str]:
         """What to try when nothing matched: the correction, then the broadest single words, then tags."""
@@ -367,7 +369,6 @@ def facet_counts(rows: Counter) -> dict[str, dict[str, int]]:
             for name, c in counts.items()}
 
 
-_FILTER_SYNTAX = re.compile(r"(?<![\w:])(kind|role|phase|tag):(\"[^\"]*\"|\S+)", re.IGNORECASE)
 
 
 def split_filters(text: str) -> tuple[str, dict[str, str]]:
@@ -378,7 +379,7 @@ def split_filters(text: str) -> tuple[str, dict[str, str]]:
         found[match.group(1).lower()] = match.group(2).strip('"')
         return " "
 
-    return re.sub(r"\s+", " ", _FILTER_SYNTAX.sub(take, text)).strip(), found
+    return re.sub(r"\s+", " ", FILTER_SYNTAX.sub(take, text)).strip(), found
 
 
 def query_words(q) -> set[str]:

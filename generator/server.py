@@ -3,7 +3,7 @@
 `csops serve` mounts it at /api/ next to the site (a preview); production runs it under gunicorn with
 `-c python:generator.gunicorn_conf 'generator.server:create_app("/srv/portal")'` (see README).
 
-    GET  /api/search?q=&kind=&role=&phase=&tag=&limit=   ranked hits with snippets and facet counts
+    GET  /api/search?q=&kind=&role=&phase=&tag=&limit=   ranked hits with snippets and facet counts (correct=0: no typo fix)
     POST /api/suggest   {"text": "<ticket>"} or text/plain   runbook links most related to a ticket
     POST /api/click     {"q": "...", "url": "..."}           a reader opened a hit (for the low-click report)
     GET  /api/health                                          200 when an index is there to search
@@ -154,7 +154,8 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         if not 1 <= limit <= 100:
             raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 100")
         result = searcher.search(query, kind=_param(params, "kind"), role=_param(params, "role"),
-                                 phase=_param(params, "phase"), tag=_param(params, "tag"), limit=limit)
+                                 phase=_param(params, "phase"), tag=_param(params, "tag"), limit=limit,
+                                 correct=_param(params, "correct").lower() not in ("0", "false", "no"))
         if log_queries:
             log_event(project, "search", query, count=result.total)
         return result.as_dict()
