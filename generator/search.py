@@ -1,4 +1,4 @@
-"""Querying the index: ranked, filtered, faceted hits with snippets and did-you-mean (the query log is query_log.py).
+"""Querying the index: ranked, filtered, faceted hits and did-you-mean (snippets: search_snippets.py; words: search_words.py; the log: query_log.py).
 
 Natural-language questions ("customers not using the seats they bought") are
 OR-grouped and ranked by BM25F: an AND query would return nothing. Facet
@@ -19,9 +19,10 @@ from pathlib import Path
 
 from .index import DOCUMENT_KINDS, live_index_dir, open_index, read_meta
 from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
-from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets, term_spans
-from .search_ranking import Phrase, QueryBuilder, TermScores, filtered_query, match_all, search_counting, terms_query, top_scored
-from .search_words import FILTER_SYNTAX, correct, expansions, glossary_words
+from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets
+from .search_ranking import QueryBuilder, TermScores, filtered_query, match_all, search_counting, terms_query, top_scored
+from .search_snippets import query_words, snippet
+from .search_words import FILTER_SYNTAX, correct, expansions, glossary_words, phrase_in_content
 from .urls import absolute_url
 
 PAGE_WEIGHT = 0.75
@@ -196,16 +197,7 @@ class Searcher:
             if index is None:
                 return parser.parse(text)
             searcher = index.searcher
-            analyzer = mixed_analyzer()
-
-            def in_content(phrase: str) -> bool:
-                """Does any title or body hold `phrase` (its terms in a row: チャ+ャー+ーン is not in キャンペーン)?"""
-                terms = [t.text for t in analyzer(phrase)]
-                if len(terms) < 2:
-                    return bool(terms) and any(searcher.doc_frequency(f, terms[0]) for f in ("title", "body"))
-                return any(searcher.search(Phrase(f, terms), limit=1).scored_length() for f in ("title", "body"))
-
-            text, synonyms = expansions(text, index.meta.get("synonyms", []), in_content)
+            text, synonyms = expansions(text, index.meta.get("synonyms", []), lambda p: phrase_in_content(searcher, p))
             return parser.parse(text, searcher, tuple(synonyms))
         except Exception as error:  # whoosh raises assorted errors on odd syntax
             raise QueryError(f"cannot parse query: {error}") from None
@@ -380,41 +372,3 @@ def split_filters(text: str) -> tuple[str, dict[str, str]]:
         return " "
 
     return re.sub(r"\s+", " ", FILTER_SYNTAX.sub(take, text)).strip(), found
-
-
-def query_words(q) -> set[str]:
-    return {text.decode() if isinstance(text, bytes) else text
-            for fieldname, text in q.iter_all_terms() if fieldname in ("title", "body")}
-
-
-def snippet(body: str, words: set[str], width: int = 180) -> str:
-    """The densest window of `body` around matched words, HTML-escaped with <mark> around each match."""
-    if not body or not words:
-        return ""
-    spans = [(start, end) for term, start, end in term_spans(body) if term in words]
-    if not spans:
-        return ""
-    merged: list[list[int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    best_start, best_count = merged[0][0], 0
-    for i, (start, _) in enumerate(merged):
-        count = sum(1 for s, _ in merged[i:] if s < start + width)
-        if count > best_count:
-            best_start, best_count = start, count
-    window_start = max(0, best_start - 40)
-    window_end = min(len(body), window_start + width)
-    out, cursor = [], window_start
-    for start, end in merged:
-        if end <= window_start or start >= window_end:
-            continue
-        start, end = max(start, window_start), min(end, window_end)
-        out.append(html.escape(body[cursor:start]))
-        out.append(f"<mark>{html.escape(body[start:end])}</mark>")
-        cursor = end
-    out.append(html.escape(body[cursor:window_end]))
-    text = "".join(out).replace("\n", " ")
-    return ("…" if window_start else "") + text + ("…" if window_end < len(body) else "")

@@ -15,7 +15,6 @@ from whoosh import query as whoosh_query
 from whoosh.collectors import TopCollector
 from whoosh.fields import Schema
 from whoosh.qparser import MultifieldParser, OrGroup
-from whoosh.query import Phrase  # noqa: F401  re-exported: search.py asks whether a glossary phrase is in the content
 
 
 

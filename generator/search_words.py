@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from whoosh.query import Phrase
+
 from .search_analysis import exact_key, mixed_analyzer
 
 FILTER_SYNTAX = re.compile(r"(?<![\w:])(kind|role|phase|tag):(\"[^\"]*\"|\S+)", re.IGNORECASE)
@@ -69,6 +71,14 @@ def expansions(text: str, groups: list[list[str]], in_content=lambda phrase: Tru
     if not text and extra:  # the whole query was the reader's word: search the content's words for it
         text = next(iter(extra))
     return text, list(extra.items())
+
+
+def phrase_in_content(searcher, phrase: str) -> bool:
+    """Does any title or body hold `phrase`, its terms in a row (チャ+ャー+ーン is not in キャンペーン)?"""
+    terms = [t.text for t in mixed_analyzer()(phrase)]
+    if len(terms) < 2:
+        return bool(terms) and any(searcher.doc_frequency(f, terms[0]) for f in ("title", "body"))
+    return any(searcher.search(Phrase(f, terms), limit=1).scored_length() for f in ("title", "body"))
 
 
 def glossary_words(groups: list[list[str]]) -> set[str]:
