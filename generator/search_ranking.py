@@ -242,9 +242,10 @@ def match_all():
     return whoosh_query.Every()
 
 
-def terms_query(terms: list[str], field_boosts: dict[str, float]):
+def terms_query(terms: list[str], field_boosts: dict[str, float], scale: float | None = None):
     """An OR of already-analyzed terms over several fields."""
-    return whoosh_query.Or([whoosh_query.Term(f, t, boost=b) for t in terms for f, b in field_boosts.items()])
+    return whoosh_query.Or([whoosh_query.Term(f, t, boost=b) for t in terms for f, b in field_boosts.items()],
+                           scale=scale)
 
 
 # ---------------------------------------------------------------------------------------------
