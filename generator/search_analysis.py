@@ -194,12 +194,15 @@ class FacetTable:
 def read_facets(searcher) -> FacetTable:
     """Read from the facets column, so counting and ranking never unpickle stored fields."""
     rows, pages, named = [], set(), {}
-    for docnum, raw in enumerate(searcher.reader().column_reader("facets", translate=False)):
+    reader = searcher.reader()
+    deleted = reader.is_deleted if reader.has_deletions() else (lambda docnum: False)
+    for docnum, raw in enumerate(reader.column_reader("facets", translate=False)):
         kind, phase, roles, level, keys = ((raw or b"").decode("utf-8") + "\t\t\t\t").split("\t")[:5]
         rows.append((kind, phase, tuple(roles.split())))
         if level == "page":
             pages.add(docnum)
-        for key in filter(None, keys.split("\x1f")):
+        # a document replaced by an incremental build stays in its segment, deleted: it must never be named
+        for key in filter(None, keys.split("\x1f")) if not deleted(docnum) else ():
             named.setdefault(key, []).append(docnum)
     order = {key: tuple(sorted(docs, key=lambda d: (d not in pages, d))) for key, docs in named.items()}
     return FacetTable(rows, frozenset(pages), order)
