@@ -1,4 +1,5 @@
-"""Search quality on benchmarks/queries.yml: MRR@10 and recall@5 of our Whoosh search and of Material's client-side search.
+"""Search quality on benchmarks/queries.yml: MRR@10 and recall@5 of our Whoosh search and of Material's client-side search,
+and top-1 of ticket suggestions (POST /api/suggest) on benchmarks/tickets.yml beside Material given the same text.
 
 Material's side is the reference implementation itself: the search worker the
 built site ships (site/assets/javascripts/workers/search.*.min.js, with its lunr
@@ -84,13 +85,19 @@ def whoosh_ranks(project: Path, queries: list[dict]) -> list[int | None]:
     return [rank_of([h.path for h in searcher.search(q["q"], limit=10).hits], answers(q)) for q in queries]
 
 
+def suggest_ranks(project: Path, tickets: list[dict]) -> list[int | None]:
+    searcher = Searcher(project)
+    return [rank_of([h.path for h in searcher.suggest_for_ticket(t["text"], limit=5)], answers(t)) for t in tickets]
+
+
 def material_ranks(project: Path, queries: list[dict]) -> list[int | None]:
     site = project / "site"
     worker = next((site / "assets/javascripts/workers").glob("search.*.min.js"))
     with tempfile.TemporaryDirectory() as tmp:
         harness = Path(tmp) / "harness.js"
         harness.write_text(NODE_HARNESS, encoding="utf-8")
-        payload = json.dumps({"index": str(site / "search/search_index.json"), "queries": [q["q"] for q in queries]})
+        payload = json.dumps({"index": str(site / "search/search_index.json"),
+                              "queries": [q.get("q", q.get("text")) for q in queries]})
         done = subprocess.run([shutil.which("node") or "/usr/bin/node", str(harness), str(worker)], input=payload,
                               capture_output=True, text=True, check=True)
     return [rank_of(locations[:10], answers(q)) for locations, q in zip(json.loads(done.stdout), queries)]
@@ -99,6 +106,7 @@ def material_ranks(project: Path, queries: list[dict]) -> list[int | None]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=Path, default=REPO / "benchmarks/queries.yml")
+    parser.add_argument("--tickets", type=Path, default=REPO / "benchmarks/tickets.yml")
     parser.add_argument("--build", action="store_true", help="Build each project first (else reuse site/ and build/index).")
     parser.add_argument("--show-misses", action="store_true", help="List queries whose URL is not ranked first.")
     args = parser.parse_args()
@@ -122,6 +130,19 @@ def main() -> int:
             for q, a, b in zip(queries, ours, theirs):
                 if a != 1:
                     print(f"    whoosh rank {a}, material rank {b}: {q['q']}  ->  {q['url']}")
+    tickets = yaml.safe_load(args.tickets.read_text(encoding="utf-8")) if args.tickets.is_file() else {}
+    print(f"\n{'language':8} {'tickets':>7}  {'engine':24} {'top-1':>7} {'recall@5':>8}")
+    for language, spec in tickets.items():
+        project = (REPO / spec["project"]).resolve()
+        ours = suggest_ranks(project, spec["tickets"])
+        theirs = material_ranks(project, spec["tickets"])
+        for name, ranks in (("whoosh (/api/suggest)", ours), ("material client-side", theirs)):
+            top1 = sum(1 for r in ranks if r == 1) / len(ranks)
+            print(f"{language:8} {len(ranks):7d}  {name:24} {top1:7.3f} {scores(ranks)[1]:8.3f}")
+        if args.show_misses:
+            for t, a, b in zip(spec["tickets"], ours, theirs):
+                if a != 1:
+                    print(f"    suggest rank {a}, material rank {b}: {t['text'][:70]}…  ->  {t['url']}")
     return 1 if failed else 0
 
 

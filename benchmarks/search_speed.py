@@ -34,7 +34,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.index import SearchDoc, live_index_dir, update_documents, update_index  # noqa: E402
+from generator.index import SearchDoc, update_documents, update_index  # noqa: E402
+from generator.paths import live_index_dir  # noqa: E402
 from generator.search_analysis import mixed_analyzer  # noqa: E402
 from generator.search import Searcher  # noqa: E402
 

@@ -21,10 +21,11 @@ from whoosh import index as whoosh_index
 from . import urls
 from .durations import parse_due
 from .model import Portal
-from .paths import live_index_dir  # noqa: F401 - where callers find the index they write
 from .search_analysis import MARKDOWN_NOISE, SCHEMA_VERSION, build_schema, facet_value
 
 META_FILE = "csops-meta.json"
+# every kind collect_documents writes: what `--kind` and `kind:` accept
+DOCUMENT_KINDS = ("playbook", "step", "checklist", "faq", "chart", "role")
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ class SearchDoc:
             "key": self.key, "digest": self.digest, "kind": self.kind, "level": self.level, "phase": self.phase,
             "role": " ".join(self.roles), "tag": ",".join(self.tags), "title": self.title, "body": self.body,
             "context": self.parent_title, "words": f"{self.title}\n{self.body}", "url": self.url, "parent": self.parent,
-            "parent_title": self.parent_title, "facets": facet_value(self.kind, self.phase, self.roles, self.level),
+            "parent_title": self.parent_title, "facets": facet_value(self.kind, self.phase, self.roles, self.level,
+                                                    (self.title, self.key.rsplit("#", 1)[-1].split(":")[-1])),
         }
 
 
@@ -255,5 +257,6 @@ def write_index(staged: Path, current: Path, portal: Portal, site_url: str, lang
     """
     if current.is_dir() and read_meta(current).get("schema_version") == SCHEMA_VERSION:
         shutil.copytree(current, staged, ignore=shutil.ignore_patterns("*.lock", "*_LOCK"))
-    meta = {"site_url": site_url, "language": language, "facet_names": facet_names or {}}
+    meta = {"site_url": site_url, "language": language, "facet_names": facet_names or {},
+            "synonyms": [[g.term, *g.synonyms] for g in portal.glossary if g.synonyms]}  # query expansion
     return update_index(staged, collect_documents(portal, language), meta)

@@ -69,7 +69,8 @@ def build_portal(project: Path, strict: bool = False, progress=None):
     `progress` (progress.Progress) hears each stage end, and each page MkDocs renders.
     """
     from .build import BuildReport, build_site, navigation, read_site_config, timed
-    from .index import IndexJob, live_index_dir
+    from .index import IndexJob
+    from .paths import live_index_dir
     from .manifest import require_published_urls
     from .feed import atom_feed
     from .history import read_change_feed, whats_new_commits

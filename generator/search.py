@@ -1,4 +1,4 @@
-"""Querying the index: ranked, filtered, faceted hits with snippets, did-you-mean, and the search log report.
+"""Querying the index: ranked, filtered, faceted hits and did-you-mean (snippets: search_snippets.py; words: search_words.py; the log: query_log.py).
 
 Natural-language questions ("customers not using the seats they bought") are
 OR-grouped and ranked by BM25F: an AND query would return nothing. Facet
@@ -8,33 +8,50 @@ they cost one pass over the matching document numbers.
 
 from __future__ import annotations
 
+import difflib
 import html
-import json
 import os
 import re
 import threading
-import time
 from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .index import live_index_dir, open_index, read_meta
-from .search_analysis import FacetTable, mixed_analyzer, read_facets, term_spans
+from .index import DOCUMENT_KINDS, open_index, read_meta
+from .paths import live_index_dir
+from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
+from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets
 from .search_ranking import QueryBuilder, TermScores, filtered_query, match_all, search_counting, terms_query, top_scored
+from .search_snippets import query_words, snippet
+from .search_words import FILTER_SYNTAX, correct, expansions, glossary_words, phrase_in_content
 from .urls import absolute_url
 
-MAX_QUERY_CHARS = 500
 PAGE_WEIGHT = 0.75
 CACHE_SIZE = 512
 MAX_TICKET_CHARS = 50_000
 FILTER_FIELDS = ("kind", "role", "phase", "tag")
 FACET_FIELDS = ("kind", "role", "phase")
 _FIELD_SYNTAX = re.compile(r"\b(kind|role|phase|tag|title|body):", re.IGNORECASE)
-_ASCII_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
 class QueryError(ValueError):
     """The query cannot be searched as typed; the message says how to fix it."""
+
+
+class UnknownFilter(QueryError):
+    """A filter value no document holds (`--kind stepz`): a typo, not an empty result, so never logged as one."""
+
+    def __init__(self, name: str, value: str, known: list[str]):
+        self.name, self.value, self.known = name, value, known
+        close = difflib.get_close_matches(value.lower(), known, n=1, cutoff=0.6)
+        self.did_you_mean = close[0] if close else ""
+        hint = f"did you mean {self.did_you_mean!r}? " if self.did_you_mean else ""
+        shown = ", ".join(known[:20]) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
+        super().__init__(f"unknown {name} {value!r}: {hint}known {name}s: {shown or '(none)'}")
+
+    def as_dict(self) -> dict:
+        return {"error": str(self), "filter": self.name, "value": self.value, "known": self.known,
+                "did_you_mean": self.did_you_mean}
 
 
 class IndexMissing(RuntimeError):
@@ -64,6 +81,9 @@ class SearchResult:
     facet_names: dict[str, dict[str, str]] = field(default_factory=dict)  # role and phase ids -> display names
     did_you_mean: str = ""
     suggestions: list[str] = field(default_factory=list)
+    # a typo corrected before searching: the hits are for `showing_results_for`; `search_instead_for` is as typed
+    showing_results_for: str = ""
+    search_instead_for: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -101,6 +121,7 @@ class OpenIndex:
     facets: FacetTable  # shared by all threads, like meta and term_scores
     meta: dict
     term_scores: TermScores
+    known: dict[str, list[str]]  # filter name -> the values some document holds (what a filter may ask for)
 
 
 class Searcher:
@@ -142,18 +163,19 @@ class Searcher:
                 return current
             try:
                 ix = open_index(Path(stamp[0]))
-                searcher = ix.searcher()
+                searcher = ix.searcher(weighting=weighting(read_meta(Path(stamp[0])).get("language", "en")))
                 break
             except Exception as error:  # the generation was deleted between resolving and opening: resolve again
                 if attempt == 2:
                     raise IndexMissing(f"{self.path}: the search index kept changing while opening it ({error})") from None
         with self._lock:
             if self._shared is None or self._shared[0] != stamp:
-                self._shared = (stamp, read_facets(searcher), read_meta(Path(stamp[0])), TermScores())
-            _, facets, meta, term_scores = self._shared
+                facets, meta = read_facets(searcher), read_meta(Path(stamp[0]))
+                self._shared = (stamp, facets, meta, TermScores(), known_filter_values(searcher, facets, meta))
+            _, facets, meta, term_scores, known = self._shared
         if current is not None:
             current.searcher.close()
-        self._local.index = OpenIndex(stamp, searcher, QueryBuilder(ix.schema), facets, meta, term_scores)
+        self._local.index = OpenIndex(stamp, searcher, QueryBuilder(ix.schema), facets, meta, term_scores, known)
         return self._local.index
 
     def forget_term_scores(self) -> None:
@@ -173,21 +195,34 @@ class Searcher:
         parser = (index or self._open()).parser
         text = _FIELD_SYNTAX.sub(lambda m: m.group(1).lower() + ":", text)
         try:
-            return parser.parse(text, index.searcher if index is not None else None)
+            if index is None:
+                return parser.parse(text)
+            searcher = index.searcher
+            text, synonyms = expansions(text, index.meta.get("synonyms", []), lambda p: phrase_in_content(searcher, p))
+            return parser.parse(text, searcher, tuple(synonyms))
         except Exception as error:  # whoosh raises assorted errors on odd syntax
             raise QueryError(f"cannot parse query: {error}") from None
 
     def search(self, text: str, *, kind: str = "", role: str = "", phase: str = "", tag: str = "",
-               limit: int = 10, check: bool = True) -> SearchResult:
+               limit: int = 10, check: bool = True, correct: bool = True) -> SearchResult:
+        """Hits for `text`; with `correct`, a typo the content cannot mean is fixed first (and said so)."""
         text = check_query(text) if check else text
         index = self._open()
-        key = (index.stamp, text, kind, role, phase, tag, limit)
+        key = (index.stamp, text, kind, role, phase, tag, limit, correct)
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
         result = self._search(index, text, kind, role, phase, tag, limit)
+        # only a query that found nothing is searched corrected: a word the content lacks may still be the
+        # reader's real word ("sitting" is no typo of "setting"), and then did-you-mean only offers the fix
+        if correct and result.did_you_mean and not result.hits:
+            fixed = self._search(index, result.did_you_mean, kind, role, phase, tag, limit)
+            if fixed.hits:
+                fixed.query, fixed.did_you_mean = text, result.did_you_mean
+                fixed.showing_results_for, fixed.search_instead_for = result.did_you_mean, text
+                result = fixed
         with self._lock:
             self._cache[key] = result
             if len(self._cache) > self.cache_size:
@@ -202,21 +237,26 @@ class Searcher:
                                   inline.get("phase") or phase, inline.get("tag") or tag)
         q = self.parse(text, index) if text else match_all()
         filters = {"kind": kind, "role": role.lower(), "phase": phase, "tag": tag.lower()}
+        for name, value in filters.items():
+            if value and value not in index.known[name]:
+                raise UnknownFilter(name, value, index.known[name])
         combined = filtered_query(q, filters)
         filters = {k: v for k, v in filters.items() if v}
         limit = max(1, min(int(limit), 100))
         scores = index.term_scores.score(searcher, combined)
         # A deep link answers better than the page around it: pages yield when an item scores close.
         if scores is not None:  # the common case: ORs and ANDs of terms, from per-term scores kept in memory
-            total = len(scores)
+            total, ranked = len(scores), scores
             top_n = top_scored(scores, limit, facets.pages, PAGE_WEIGHT)
             unfiltered = index.term_scores.score(searcher, q) if filters else scores
         else:
             matched: list[int] = []
             candidates = search_counting(searcher, combined, max(limit * 3, 30), matched.append)
             total = len(matched)
-            top_n = top_scored({docnum: score for score, docnum in candidates}, limit, facets.pages, PAGE_WEIGHT)
+            ranked = {docnum: score for score, docnum in candidates}
+            top_n = top_scored(ranked, limit, facets.pages, PAGE_WEIGHT)
             unfiltered = searcher.docs_for_query(q) if filters else matched
+        top_n = self._named_first(index, text, q, ranked, top_n, limit, filters)
         # facets of the query without filters: what each filter choice would give
         counts = facet_counts(Counter(facets.rows[docnum] for docnum in unfiltered))
         words = query_words(q)
@@ -230,6 +270,26 @@ class Searcher:
             result.suggestions = self.suggestions(text, result.did_you_mean, index)
         return result
 
+    def _named_first(self, index: OpenIndex, text: str, q, scores: dict[int, float], top_n, limit: int, filters: dict):
+        """A query that is a page's or item's exact title or id ranks it first (BM25 prefers a short item that
+        repeats a word, e.g. the Renewal Status FAQ for "renewal runway"); a one-word query shows the pages
+        titled with it before their items (readers typing "QBR" want the playbook, then its steps)."""
+        # named by its id, a document need not hold the query's words ("csm" names the role page "Customer
+        # Success Manager"); it must still pass the filters (a tag filter only through the words' matches)
+        first = [d for d in index.facets.named.get(exact_key(text), ())
+                 if d in scores or (not filters.get("tag") and _passes(index.facets.rows[d], filters))]
+        leaves = [q] if q.is_leaf() else list(q.leaves())
+        if not first and len({getattr(term, "text", None) for term in leaves}) == 1:  # one word (or one bigram)
+            titled = set()
+            for term in leaves:
+                if getattr(term, "fieldname", "") == "title":
+                    titled |= set(index.term_scores.score(index.searcher, term) or ())
+            first = sorted((d for d in titled & index.facets.pages if d in scores), key=lambda d: (-scores[d], d))
+        if not first:
+            return top_n
+        first = first[:limit]
+        return [(scores.get(d, 0.0), d) for d in first] + [(s, d) for s, d in top_n if d not in first][:limit - len(first)]
+
     def _hit(self, r: dict, score: float, words: set[str], site_url: str) -> Hit:
         body = r.get("body", "")
         return Hit(title=r["title"], kind=r["kind"], url=absolute_url(site_url, r["url"]), path="/" + r["url"],
@@ -238,32 +298,9 @@ class Searcher:
                    roles=(r.get("role") or "").split(), tags=[t for t in (r.get("tag") or "").split(",") if t])
 
     def did_you_mean(self, text: str, index: OpenIndex | None = None) -> str:
-        """A corrected query when an English word is unknown to the index but close to one that is."""
-        searcher = (index or self._open()).searcher
-        corrector = None
-        analyzer = mixed_analyzer()
-        changed = False
-
-        def fix(match: re.Match) -> str:
-            nonlocal changed, corrector
-            word = match.group()
-            stems = [t.text for t in analyzer(word)]
-            if not stems or any(searcher.doc_frequency(f, s) for s in stems for f in ("title", "body")):
-                return word
-            corrector = corrector or searcher.corrector("words")
-            options = corrector.suggest(word.lower(), limit=1, maxdist=2)
-            if options:
-                changed = True
-                return options[0]
-            return word
-
-        # correct the words, keep filters (role:csm) and field names (title:) as typed
-        pieces, cursor = [], 0
-        for match in re.finditer(_FILTER_SYNTAX.pattern + r"|\b(?:title|body):", text, re.IGNORECASE):
-            pieces += [_ASCII_WORD.sub(fix, text[cursor:match.start()]), match.group()]
-            cursor = match.end()
-        pieces.append(_ASCII_WORD.sub(fix, text[cursor:]))
-        return re.sub(r"\s+", " ", "".join(pieces)).strip() if changed else ""
+        """A corrected query when an English word is unknown to the content and its glossary but close to one it has."""
+        index = index or self._open()
+        return correct(text, index.searcher, glossary_words(index.meta.get("synonyms", [])))
 
     def suggestions(self, text: str, corrected: str, index: OpenIndex | None = None) -> list[str]:
         """What to try when nothing matched: the correction, then the broadest single words, then tags."""
@@ -288,13 +325,38 @@ class Searcher:
             df = searcher.doc_frequency("body", term) + searcher.doc_frequency("title", term)
             if df:
                 scored.append((tf * (1 + (total / df)) ** 0.5, term))
-        best = [term for _, term in sorted(scored, reverse=True)[:40]]
+        best = [term for _, term in sorted(scored, reverse=True)[:20]]
         if not best:
             return []
-        q = terms_query(best, {"title": 3.0, "body": 1.0})
-        results = searcher.search(q, limit=limit)
+        # ranked as a search is (per-term scores kept in memory, the parent page's title, items before pages):
+        # top-1 on benchmarks/tickets.yml EN 0.5 -> 0.6, JA 0.7 (Whoosh's collector over title and body only)
+        boosts = {f: b for f, b in (("title", 3.0), ("body", 1.0), ("context", 1.0)) if f in searcher.schema}
+        ranked = index.term_scores.score(searcher, terms_query(best, boosts, QueryBuilder.SCALE)) or {}
         return [self._hit(searcher.stored_fields(docnum), score, set(best), meta.get("site_url", ""))
-                for score, docnum in results.top_n]
+                for score, docnum in top_scored(ranked, limit, index.facets.pages, PAGE_WEIGHT)]
+
+
+def weighting(language: str):
+    """BM25F with less length normalisation for English (B 0.6: a step's longer body holds the whole answer; EN
+    MRR@10 0.787 -> 0.796 on benchmarks/queries.yml) than for Japanese bigrams (B 0.75, Whoosh's default: 0.942 at 0.6)."""
+    from whoosh.scoring import BM25F
+
+    return BM25F(B=0.75 if language.startswith("ja") else 0.6, K1=1.2)
+
+
+def _passes(row: tuple[str, str, tuple[str, ...]], filters: dict[str, str]) -> bool:
+    kind, phase, roles = row
+    return (filters.get("kind", kind) == kind and filters.get("phase", phase) == phase
+            and (not filters.get("role") or filters["role"] in roles))
+
+
+def known_filter_values(searcher, facets: FacetTable, meta: dict) -> dict[str, list[str]]:
+    """What each filter may ask for: the fixed document kinds, and the roles, phases and tags the content has."""
+    names = meta.get("facet_names", {})
+    roles = {r for _, _, rs in facets.rows for r in rs} | set(names.get("role", {}))
+    phases = {p for _, p, _ in facets.rows if p} | set(names.get("phase", {}))
+    tags = {t.decode("utf-8") if isinstance(t, bytes) else t for t in searcher.lexicon("tag")}
+    return {"kind": list(DOCUMENT_KINDS), "role": sorted(roles), "phase": sorted(phases), "tag": sorted(tags)}
 
 
 def facet_counts(rows: Counter) -> dict[str, dict[str, int]]:
@@ -310,7 +372,6 @@ def facet_counts(rows: Counter) -> dict[str, dict[str, int]]:
             for name, c in counts.items()}
 
 
-_FILTER_SYNTAX = re.compile(r"(?<![\w:])(kind|role|phase|tag):(\"[^\"]*\"|\S+)", re.IGNORECASE)
 
 
 def split_filters(text: str) -> tuple[str, dict[str, str]]:
@@ -321,100 +382,4 @@ def split_filters(text: str) -> tuple[str, dict[str, str]]:
         found[match.group(1).lower()] = match.group(2).strip('"')
         return " "
 
-    return re.sub(r"\s+", " ", _FILTER_SYNTAX.sub(take, text)).strip(), found
-
-
-def query_words(q) -> set[str]:
-    return {text.decode() if isinstance(text, bytes) else text
-            for fieldname, text in q.iter_all_terms() if fieldname in ("title", "body")}
-
-
-def snippet(body: str, words: set[str], width: int = 180) -> str:
-    """The densest window of `body` around matched words, HTML-escaped with <mark> around each match."""
-    if not body or not words:
-        return ""
-    spans = [(start, end) for term, start, end in term_spans(body) if term in words]
-    if not spans:
-        return ""
-    merged: list[list[int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    best_start, best_count = merged[0][0], 0
-    for i, (start, _) in enumerate(merged):
-        count = sum(1 for s, _ in merged[i:] if s < start + width)
-        if count > best_count:
-            best_start, best_count = start, count
-    window_start = max(0, best_start - 40)
-    window_end = min(len(body), window_start + width)
-    out, cursor = [], window_start
-    for start, end in merged:
-        if end <= window_start or start >= window_end:
-            continue
-        start, end = max(start, window_start), min(end, window_end)
-        out.append(html.escape(body[cursor:start]))
-        out.append(f"<mark>{html.escape(body[start:end])}</mark>")
-        cursor = end
-    out.append(html.escape(body[cursor:window_end]))
-    text = "".join(out).replace("\n", " ")
-    return ("…" if window_start else "") + text + ("…" if window_end < len(body) else "")
-
-
-# ---------------------------------------------------------------------------------------------
-# The query log: no user data, only what was searched, when, and how many hits / which click
-
-
-def log_path(project: Path) -> Path:
-    return project / "build" / "search-log" / "queries.jsonl"
-
-
-_LOG_LOCK = threading.Lock()
-
-
-def log_event(project: Path, event: str, query: str, **fields) -> None:
-    """Append one search or click event; the text is normalised and nothing about the reader is kept."""
-    record = {"t": int(time.time()), "event": event, "q": normalise(query)[:MAX_QUERY_CHARS], **fields}
-    path = log_path(project)
-    with _LOG_LOCK:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # backslashreplace: a lone surrogate that slipped through must not fail the request that logs it
-        with path.open("a", encoding="utf-8", errors="backslashreplace") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
-def normalise(query: str) -> str:
-    return re.sub(r"\s+", " ", (query or "").strip().lower())
-
-
-@dataclass
-class SearchReport:
-    zero_results: list[tuple[str, int]]
-    low_click: list[tuple[str, int, int]]  # query, searches, clicks
-    searches: int = 0
-
-
-def report_searches(project: Path, top: int = 20, min_searches: int = 2) -> SearchReport:
-    """Top queries that found nothing, and queries that found hits nobody clicked: what to write next."""
-    zero, searched, clicks = Counter(), Counter(), Counter()
-    total = 0
-    path = log_path(project)
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            q = record.get("q", "")
-            if record.get("event") == "search":
-                total += 1
-                if record.get("count", 0) == 0:
-                    zero[q] += 1
-                else:
-                    searched[q] += 1
-            elif record.get("event") == "click":
-                clicks[q] += 1
-    low = sorted(((q, n, clicks[q]) for q, n in searched.items() if n >= min_searches and clicks[q] / n < 0.5),
-                 key=lambda row: (row[2] / row[1], -row[1], row[0]))
-    return SearchReport(sorted(zero.items(), key=lambda kv: (-kv[1], kv[0]))[:top], low[:top], total)
+    return re.sub(r"\s+", " ", FILTER_SYNTAX.sub(take, text)).strip(), found

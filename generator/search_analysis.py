@@ -23,7 +23,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem as porter_stem
 
 
-SCHEMA_VERSION = 13  # bump when the schema or analysis changes (or its classes move): forces a full re-index
+SCHEMA_VERSION = 14  # bump when the schema or analysis changes (or its classes move): forces a full re-index
 
 # Latin words (with digits), runs of kanji/katakana, runs of hiragana.
 _TOKEN_RUNS = re.compile(
@@ -165,26 +165,46 @@ def build_schema() -> Schema:
     )
 
 
-def facet_value(kind: str, phase: str, roles, level: str) -> bytes:
-    return f"{kind}\t{phase}\t{' '.join(roles)}\t{level}".encode("utf-8")
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def exact_key(text: str) -> str:
+    """A title or id as a reader would type it: 'Renewal runway', 'renewal-runway' and 'renewals runway' all
+    become 'renew runway' (NFKC, lowercase, punctuation and hyphens as spaces, English words stemmed)."""
+    words = _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text or "").lower()).split()
+    return " ".join(stem_word(w) if w.isascii() else w for w in words)
+
+
+def facet_value(kind: str, phase: str, roles, level: str, names=()) -> bytes:
+    """The facets column: kind, phase, roles, level, then the exact keys (title, id) a query may name it by."""
+    keys = "\x1f".join(dict.fromkeys(k for k in map(exact_key, names) if k))
+    return f"{kind}\t{phase}\t{' '.join(roles)}\t{level}\t{keys}".encode("utf-8")
 
 
 @dataclass(frozen=True)
 class FacetTable:
-    """Per document number: (kind, phase, roles) for facet counts, and which documents are whole pages."""
+    """Per document number: (kind, phase, roles) for facet counts, which documents are whole pages, and
+    which documents a query typed as their exact title or id names."""
 
     rows: list[tuple[str, str, tuple[str, ...]]]
     pages: frozenset[int]
+    named: dict[str, tuple[int, ...]]  # exact_key -> docnums, pages first
 
 
 def read_facets(searcher) -> FacetTable:
     """Read from the facets column, so counting and ranking never unpickle stored fields."""
-    rows, pages = [], set()
-    for docnum, raw in enumerate(searcher.reader().column_reader("facets", translate=False)):
-        kind, phase, roles, level = ((raw or b"").decode("utf-8") + "\t\t\t").split("\t")[:4]
+    rows, pages, named = [], set(), {}
+    reader = searcher.reader()
+    deleted = reader.is_deleted if reader.has_deletions() else (lambda docnum: False)
+    for docnum, raw in enumerate(reader.column_reader("facets", translate=False)):
+        kind, phase, roles, level, keys = ((raw or b"").decode("utf-8") + "\t\t\t\t").split("\t")[:5]
         rows.append((kind, phase, tuple(roles.split())))
         if level == "page":
             pages.add(docnum)
-    return FacetTable(rows, frozenset(pages))
+        # a document replaced by an incremental build stays in its segment, deleted: it must never be named
+        for key in filter(None, keys.split("\x1f")) if not deleted(docnum) else ():
+            named.setdefault(key, []).append(docnum)
+    order = {key: tuple(sorted(docs, key=lambda d: (d not in pages, d))) for key, docs in named.items()}
+    return FacetTable(rows, frozenset(pages), order)
 
 

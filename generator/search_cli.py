@@ -18,13 +18,54 @@ def _searcher(project: Path):
     return Searcher(project)
 
 
-def _run(searcher, query: str, **filters):
-    from .search import IndexMissing, QueryError
+def _run(searcher, query: str, correct: bool = True, **filters):
+    from .search import IndexMissing, QueryError, UnknownFilter
 
     try:
-        return searcher.search(query, **filters)
+        return searcher.search(query, correct=correct, **filters)
+    except UnknownFilter as error:  # a usage error (exit 2), as for any option value Click itself refuses
+        typed_as = f"--{error.name}" if filters.get(error.name) else f"{error.name}:"
+        raise click.BadParameter(str(error), param_hint=repr(typed_as)) from None
     except (QueryError, IndexMissing) as error:
         raise click.ClickException(str(error)) from None
+
+
+class FilterValue(click.ParamType):
+    """A --kind/--role/--phase value; the shell completes the values the built index (or the content) holds.
+
+    Checking stays with the searcher, which knows the live index: completion only helps type a real value.
+    """
+
+    name = "value"
+
+    def __init__(self, field: str):
+        self.field = field
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+
+        project = Path(ctx.params.get("project") or ".")
+        return [CompletionItem(value, help=help_text) for value, help_text in filter_choices(project, self.field)
+                if value.startswith(incomplete)]
+
+
+def filter_choices(project: Path, field: str) -> list[tuple[str, str]]:
+    """(value, display name) a filter accepts: from the built index's meta, else from the content; [] if neither."""
+    if field == "kind":
+        from .index import DOCUMENT_KINDS
+
+        return [(kind, "") for kind in DOCUMENT_KINDS]
+    try:
+        names = json.loads((project / "build/index/csops-meta.json").read_text(encoding="utf-8"))["facet_names"][field]
+    except (OSError, ValueError, KeyError, TypeError):
+        try:  # no index yet: the content says which roles and phases there are
+            from .pipeline import load_portal
+
+            portal = load_portal(project)
+            names = {r.id: r.name for r in portal.roles} if field == "role" else {p: p for p in portal.phases}
+        except Exception:  # completion must never print a traceback into the reader's shell
+            return []
+    return sorted((str(k), str(v)) for k, v in (names or {}).items()) if isinstance(names, dict) else []
 
 
 def _terminal(snippet_html: str) -> str:
@@ -39,22 +80,27 @@ def _terminal(snippet_html: str) -> str:
 @click.command()
 @click.argument("query", nargs=-1, required=True)
 @PROJECT_OPTION
-@click.option("--kind", default="", help="Only this kind: playbook, step, checklist, faq, chart, role.")
-@click.option("--role", default="", help="Only items this role is involved in (owner or R/A/C/I), e.g. csm.")
-@click.option("--phase", default="", help="Only this customer-lifecycle phase, e.g. renewal.")
+@click.option("--kind", default="", type=FilterValue("kind"), help="Only this kind: playbook, step, checklist, faq, chart, role.")
+@click.option("--role", default="", type=FilterValue("role"), help="Only items this role is involved in (owner or R/A/C/I), e.g. csm.")
+@click.option("--phase", default="", type=FilterValue("phase"), help="Only this customer-lifecycle phase, e.g. renewal.")
 @click.option("--tag", default="", help="Only items with this tag.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="How many hits to show.")
+@click.option("--no-correct", "exact", is_flag=True, help="Search the words as typed, even an unknown one.")
 @output_format_option("text", "json")
-def search(query, project: Path, kind: str, role: str, phase: str, tag: str, limit: int, fmt: str):
+def search(query, project: Path, kind: str, role: str, phase: str, tag: str, limit: int, exact: bool, fmt: str):
     """Search the built portal; hits deep-link to the step or entry. Field syntax works: role:csm renewal.
 
     Exits 1 when nothing matches (like grep), after printing suggestions.
     """
-    result = _run(_searcher(project), " ".join(query), kind=kind, role=role, phase=phase, tag=tag, limit=limit)
+    result = _run(_searcher(project), " ".join(query), kind=kind, role=role, phase=phase, tag=tag, limit=limit,
+                  correct=not exact)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
-    if result.did_you_mean:
+    if result.showing_results_for:
+        click.echo(f"Showing results for: {result.showing_results_for}")
+        click.echo(f"Search instead for: {result.search_instead_for}  (csops search --no-correct …)")
+    elif result.did_you_mean:
         click.echo(f"Did you mean: {result.did_you_mean}")
     if not result.hits:
         click.echo(f"No hits for {result.query!r}.")
@@ -79,9 +125,8 @@ def link(query, project: Path, fmt: str):
     searcher = _searcher(project)
     asked = " ".join(query)
     result = _run(searcher, asked, limit=1)
-    if not result.hits and result.did_you_mean:
-        click.echo(f"(no hits for {result.query!r}; showing {result.did_you_mean!r})", err=True)
-        result = _run(searcher, result.did_you_mean, limit=1)
+    if result.showing_results_for:  # said on stderr: the URL on stdout stays pasteable
+        click.echo(f"(showing results for {result.showing_results_for!r}, not {asked!r})", err=True)
     if not result.hits:
         message = f"no hits for {result.query!r}"
         if result.did_you_mean:
@@ -89,7 +134,7 @@ def link(query, project: Path, fmt: str):
         raise click.ClickException(message)
     hit = result.hits[0]
     if fmt == "json":
-        click.echo(json.dumps({"query": asked, "searched": result.query, "url": hit.url, "title": hit.title,
+        click.echo(json.dumps({"query": asked, "searched": result.showing_results_for or asked, "url": hit.url, "title": hit.title,
                                "kind": hit.kind}, ensure_ascii=False, indent=2))
         return
     click.echo(hit.url)
@@ -106,7 +151,7 @@ def report():
 @output_format_option("text", "json")
 def report_searches_command(project: Path, top: int, fmt: str):
     """Top zero-result and low-click queries from the search API's log: which FAQ or playbook to write next."""
-    from .search import report_searches
+    from .query_log import report_searches
 
     data = report_searches(project, top=top)
     if fmt == "json":

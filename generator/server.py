@@ -3,7 +3,7 @@
 `csops serve` mounts it at /api/ next to the site (a preview); production runs it under gunicorn with
 `-c python:generator.gunicorn_conf 'generator.server:create_app("/srv/portal")'` (see README).
 
-    GET  /api/search?q=&kind=&role=&phase=&tag=&limit=   ranked hits with snippets and facet counts
+    GET  /api/search?q=&kind=&role=&phase=&tag=&limit=   ranked hits with snippets and facet counts (correct=0: no typo fix)
     POST /api/suggest   {"text": "<ticket>"} or text/plain   runbook links most related to a ticket
     POST /api/click     {"q": "...", "url": "..."}           a reader opened a hit (for the low-click report)
     GET  /api/health                                          200 when an index is there to search
@@ -23,7 +23,8 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from .search import MAX_TICKET_CHARS, IndexMissing, QueryError, Searcher, log_event
+from .query_log import log_event
+from .search import MAX_TICKET_CHARS, IndexMissing, QueryError, Searcher, UnknownFilter
 
 log = logging.getLogger("csops.api")
 MAX_BODY = MAX_TICKET_CHARS * 4 + 1024  # bytes: UTF-8 Japanese is 3 bytes a character
@@ -153,7 +154,8 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         if not 1 <= limit <= 100:
             raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 100")
         result = searcher.search(query, kind=_param(params, "kind"), role=_param(params, "role"),
-                                 phase=_param(params, "phase"), tag=_param(params, "tag"), limit=limit)
+                                 phase=_param(params, "phase"), tag=_param(params, "tag"), limit=limit,
+                                 correct=_param(params, "correct").lower() not in ("0", "false", "no"))
         if log_queries:
             log_event(project, "search", query, count=result.total)
         return result.as_dict()
@@ -226,6 +228,8 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
             return _json(start_response, "200 OK", handler(environ), extra)
         except ApiError as error:
             return _json(start_response, error.status, {"error": str(error)}, extra)
+        except UnknownFilter as error:  # raised before the log is written: a typo is no content gap
+            return _json(start_response, "400 Bad Request", error.as_dict(), extra)
         except QueryError as error:
             return _json(start_response, "400 Bad Request", {"error": str(error)}, extra)
         except IndexMissing as error:

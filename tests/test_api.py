@@ -103,3 +103,23 @@ def test_zero_result_and_low_click_queries_are_reported(api, built_bundled):
     assert out.exit_code == 0
     assert "      3  gdpr erasure" in out.output
     assert "      2     0  quarterly business review" in out.output
+
+
+@pytest.mark.parametrize("name, value, meant", [("kind", "stepz", "step"), ("role", "csmm", "csm"),
+                                                ("phase", "renewl", "renewal"), ("tag", "forecastt", "forecast")])
+def test_unknown_filter_is_400_with_known_values_and_never_logged(api, built_bundled, name, value, meant):
+    status, data = search(api, q=f"unlogged {name} probe", **{name: value})
+    assert status == 400
+    assert data["filter"] == name and data["value"] == value and data["did_you_mean"] == meant
+    assert meant in data["known"] and f"did you mean {meant!r}" in data["error"]
+    # inline field syntax is the same filter
+    assert search(api, q=f"{name}:{value} unlogged {name} probe")[0] == 400
+    log = built_bundled / "build/search-log/queries.jsonl"
+    assert f"unlogged {name} probe" not in (log.read_text(encoding="utf-8") if log.is_file() else "")
+    out = CliRunner().invoke(main, ["report", "searches", "--project", str(built_bundled)])
+    assert f"unlogged {name} probe" not in out.output
+
+
+def test_known_filters_still_filter(api):
+    status, data = search(api, q="renewal", kind="step", role="csm", phase="renewal")
+    assert status == 200 and data["hits"] and all(h["kind"] == "step" and h["phase"] == "renewal" for h in data["hits"])

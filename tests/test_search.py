@@ -67,8 +67,39 @@ def test_facet_counts_cover_every_match(built_bundled):
 
 
 def test_typo_gets_did_you_mean(built_bundled):
-    out = cli("search", "--project", built_bundled, "renwal", "stakeholdrs")
+    out = cli("search", "--project", built_bundled, "--no-correct", "renwal", "stakeholdrs")
     assert out.output.startswith("Did you mean: renewal stakeholders\n")
+
+
+def test_a_typo_is_corrected_and_said_so(built_bundled):
+    out = cli("search", "--project", built_bundled, "renwal", "stakeholdrs")
+    assert out.output.startswith("Showing results for: renewal stakeholders\nSearch instead for: renwal stakeholdrs")
+    assert "/playbooks/renewal-runway/#confirm-stakeholders" in out.output
+    result = CliRunner().invoke(main, ["link", "--project", str(built_bundled), "renwal", "stakeholdrs"])
+    assert result.stdout.strip() == Searcher(built_bundled).search("renewal stakeholders", limit=1).hits[0].url
+    assert "showing results for 'renewal stakeholders'" in result.stderr
+    data = Searcher(built_bundled).search("renwal stakeholdrs").as_dict()
+    assert data["showing_results_for"] == "renewal stakeholders" and data["search_instead_for"] == "renwal stakeholdrs"
+
+
+def test_a_real_word_the_content_lacks_is_not_corrected_into_another_question(built_bundled):
+    searcher = Searcher(built_bundled)
+    assert searcher.did_you_mean("P1 outage") == ""  # not "P1 usage" (2 edits from a 6-letter word)
+    out = cli("link", "--project", built_bundled, "P1", "outage")
+    assert "churn-risk" not in out.output and out.exit_code == 1
+    # a query that finds something is searched as typed: "sitting" is no typo of "setting"
+    assert searcher.search("new hire sitting in on customer calls").showing_results_for == ""
+
+
+def test_glossary_synonyms_map_the_readers_words_to_the_contents(built_bundled, japanese):
+    from generator.search_words import expansions
+
+    groups = Searcher(built_bundled)._open().meta["synonyms"]
+    assert ("Customer Success Manager", 0.2) in expansions("CSM ramp", groups)[1]
+    # チャーン is the glossary's word, 解約 the pages': the reader's word finds the content's
+    hits = Searcher(japanese).search("チャーンの予兆").hits
+    assert hits[0].path == "/faq/health-and-risk/#churn-signs"
+    assert Searcher(japanese).search("チャーン").hits[0].path.startswith("/faq/health-and-risk/")
 
 
 def test_no_hits_says_so_with_suggestions(built_bundled):
@@ -202,7 +233,7 @@ def test_did_you_mean_keeps_filters(built_bundled):
 def test_link_corrects_a_typo_when_nothing_matches(built_bundled):
     out = CliRunner().invoke(main, ["link", "--project", str(built_bundled), "confrim stakeholdrs"])
     assert out.stdout == "https://cs-portal.example.com/playbooks/renewal-runway/#confirm-stakeholders\n"
-    assert "showing 'confirm stakeholders'" in out.stderr
+    assert "showing results for 'confirm stakeholders'" in out.stderr
 
 
 def test_pruning_common_words_never_flattens_an_and(built_bundled):
@@ -212,3 +243,43 @@ def test_pruning_common_words_never_flattens_an_and(built_bundled):
     assert prune_common_terms(whoosh_searcher, q, share=0.0) is q  # every word "common", yet the AND must stay
     plain = searcher.parse("renewal forecast dashboard")
     assert prune_common_terms(whoosh_searcher, plain, share=0.0) != plain  # plain ORs are pruned
+
+
+@pytest.mark.parametrize("option, value, meant", [("--kind", "stepz", "step"), ("--role", "csmm", "csm"),
+                                                  ("--phase", "renewl", "renewal")])
+def test_unknown_filter_is_a_usage_error(built_bundled, option, value, meant):
+    out = cli("search", "--project", built_bundled, option, value, "renewal")
+    assert out.exit_code == 2, out.output
+    assert f"did you mean {meant!r}" in out.output and "No hits" not in out.output
+    inline = cli("search", "--project", built_bundled, f"{option[2:]}:{value}", "renewal")
+    assert inline.exit_code == 2 and f"did you mean {meant!r}" in inline.output
+
+
+def test_filter_values_complete_from_the_index(built_bundled, tmp_path):
+    from generator.search_cli import filter_choices
+
+    assert ("csm", "Customer Success Manager") in filter_choices(built_bundled, "role")
+    assert "renewal" in dict(filter_choices(built_bundled, "phase"))
+    assert "step" in dict(filter_choices(built_bundled, "kind"))
+    assert filter_choices(tmp_path, "role") == []  # no index and no content: nothing, and no traceback
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_page_title_or_id_ranks_that_page_first(built_bundled, japanese, language):
+    project = built_bundled if language == "en" else japanese
+    searcher = Searcher(project)
+    pages = [d for d in collect_documents(load_portal(project), language) if d.level == "page"]
+    misses = []
+    for doc in pages:
+        for typed in (doc.title, doc.title.lower(), doc.key.split(":")[1], doc.key.split(":")[1].replace("-", " ")):
+            hits = searcher.search(typed, limit=3).hits
+            if not hits or hits[0].path != "/" + doc.url:
+                misses.append((typed, doc.url, hits[0].path if hits else None))
+    assert not misses
+
+
+def test_renewal_runway_links_to_the_playbook_and_one_word_shows_pages_before_steps(built_bundled):
+    assert cli("link", "--project", built_bundled, "renewal", "runway").output.strip().endswith("/playbooks/renewal-runway/")
+    hits = Searcher(built_bundled).search("QBR", limit=5).hits
+    assert hits[0].path == "/playbooks/qbr/" and hits[0].kind == "playbook"
+

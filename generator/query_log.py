@@ -1,0 +1,69 @@
+"""The query log and its report: no user data, only what was searched, when, and how many hits / which click.
+
+Kept apart from searching: the API writes it, `csops report searches` reads it, and the searcher never needs it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_QUERY_CHARS = 500  # the longest query searched (search.py reads it from here) and logged
+
+def log_path(project: Path) -> Path:
+    return project / "build" / "search-log" / "queries.jsonl"
+
+
+_LOG_LOCK = threading.Lock()
+
+
+def log_event(project: Path, event: str, query: str, **fields) -> None:
+    """Append one search or click event; the text is normalised and nothing about the reader is kept."""
+    record = {"t": int(time.time()), "event": event, "q": normalise(query)[:MAX_QUERY_CHARS], **fields}
+    path = log_path(project)
+    with _LOG_LOCK:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # backslashreplace: a lone surrogate that slipped through must not fail the request that logs it
+        with path.open("a", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def normalise(query: str) -> str:
+    return re.sub(r"\s+", " ", (query or "").strip().lower())
+
+
+@dataclass
+class SearchReport:
+    zero_results: list[tuple[str, int]]
+    low_click: list[tuple[str, int, int]]  # query, searches, clicks
+    searches: int = 0
+
+
+def report_searches(project: Path, top: int = 20, min_searches: int = 2) -> SearchReport:
+    """Top queries that found nothing, and queries that found hits nobody clicked: what to write next."""
+    zero, searched, clicks = Counter(), Counter(), Counter()
+    total = 0
+    path = log_path(project)
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            q = record.get("q", "")
+            if record.get("event") == "search":
+                total += 1
+                if record.get("count", 0) == 0:
+                    zero[q] += 1
+                else:
+                    searched[q] += 1
+            elif record.get("event") == "click":
+                clicks[q] += 1
+    low = sorted(((q, n, clicks[q]) for q, n in searched.items() if n >= min_searches and clicks[q] / n < 0.5),
+                 key=lambda row: (row[2] / row[1], -row[1], row[0]))
+    return SearchReport(sorted(zero.items(), key=lambda kv: (-kv[1], kv[0]))[:top], low[:top], total)

@@ -1,0 +1,45 @@
+"""Snippets: the densest window of a hit's text around the query's words, with each match marked."""
+
+from __future__ import annotations
+
+import html
+
+from .search_analysis import term_spans
+
+
+def query_words(q) -> set[str]:
+    return {text.decode() if isinstance(text, bytes) else text
+            for fieldname, text in q.iter_all_terms() if fieldname in ("title", "body")}
+
+
+def snippet(body: str, words: set[str], width: int = 180) -> str:
+    """The densest window of `body` around matched words, HTML-escaped with <mark> around each match."""
+    if not body or not words:
+        return ""
+    spans = [(start, end) for term, start, end in term_spans(body) if term in words]
+    if not spans:
+        return ""
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    best_start, best_count = merged[0][0], 0
+    for i, (start, _) in enumerate(merged):
+        count = sum(1 for s, _ in merged[i:] if s < start + width)
+        if count > best_count:
+            best_start, best_count = start, count
+    window_start = max(0, best_start - 40)
+    window_end = min(len(body), window_start + width)
+    out, cursor = [], window_start
+    for start, end in merged:
+        if end <= window_start or start >= window_end:
+            continue
+        start, end = max(start, window_start), min(end, window_end)
+        out.append(html.escape(body[cursor:start]))
+        out.append(f"<mark>{html.escape(body[start:end])}</mark>")
+        cursor = end
+    out.append(html.escape(body[cursor:window_end]))
+    text = "".join(out).replace("\n", " ")
+    return ("…" if window_start else "") + text + ("…" if window_end < len(body) else "")

@@ -1,0 +1,119 @@
+"""The reader's words against the content's: typo corrections that do not change the question, and glossary synonyms.
+
+A correction replaces only a word the content never uses (nor the glossary) and only with a word close for
+its length: "renwal" becomes "renewal", but "outage" (6 letters, 2 edits from "usage") stays "outage",
+since a wrong correction answers another question ("P1 usage" found a churn-risk step).
+Synonyms come from content/glossary.yml: "CSM" also searches "Customer Success Manager", 解約 also チャーン.
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.query import Phrase
+
+from .search_analysis import exact_key, mixed_analyzer
+
+FILTER_SYNTAX = re.compile(r"(?<![\w:])(kind|role|phase|tag):(\"[^\"]*\"|\S+)", re.IGNORECASE)
+_ASCII_WORD = re.compile(r"[A-Za-z]{3,}")
+SYNONYM_BOOST = 0.2  # a synonym the reader did not type counts half: it widens the match, the typed words rank
+
+
+def max_edits(word: str) -> int:
+    """Edits a correction may make: none up to 4 letters (acronyms: NDR is not NRR), 1 up to 7, then 2."""
+    return 0 if len(word) <= 4 else 1 if len(word) <= 7 else 2
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance with a swap of neighbours as one edit (optimal string alignment)."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        previous2, previous = previous, row
+    return previous[-1]
+
+
+def _contains(haystack: str, phrase: str) -> bool:
+    if not phrase:
+        return False
+    if phrase.isascii():
+        return f" {phrase} " in f" {haystack} "
+    return phrase.replace(" ", "") in haystack.replace(" ", "")  # Japanese has no spaces to match on
+
+
+def expansions(text: str, groups: list[list[str]], in_content=lambda phrase: True) -> tuple[str, list[tuple[str, float]]]:
+    """`text` to search, and (phrase, boost) to add: the other members of each glossary group `text` names.
+
+    A typed member the content never uses ("NDR", チャーン where the pages say 解約) is the reader's word for the
+    content's: it is replaced by its synonyms at full weight (its own pieces only matched noise, ーン in every
+    katakana word). A typed word the content has anyway stays, and its synonyms only widen the match a little.
+    """
+    typed = exact_key(text)
+    extra: dict[str, float] = {}
+    for group in groups:
+        keys = [exact_key(member) for member in group]
+        typed_members = [member for member, key in zip(group, keys) if _contains(typed, key)]
+        if not typed_members:
+            continue
+        absent = [member for member in typed_members if not in_content(member)]
+        for member in absent:
+            text = re.sub(re.escape(member) + (r"\b" if member.isascii() else ""), " ", text, flags=re.IGNORECASE)
+        boost = 1.0 if absent else SYNONYM_BOOST
+        for member, key in zip(group, keys):  # only the content's own words help (チャーンレート is not one)
+            if not _contains(typed, key) and in_content(member):
+                extra[member] = max(boost, extra.get(member, 0.0))
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text and extra:  # the whole query was the reader's word: search the content's words for it
+        text = next(iter(extra))
+    return text, list(extra.items())
+
+
+def phrase_in_content(searcher, phrase: str) -> bool:
+    """Does any title or body hold `phrase`, its terms in a row (チャ+ャー+ーン is not in キャンペーン)?"""
+    terms = [t.text for t in mixed_analyzer()(phrase)]
+    if len(terms) < 2:
+        return bool(terms) and any(searcher.doc_frequency(f, terms[0]) for f in ("title", "body"))
+    return any(searcher.search(Phrase(f, terms), limit=1).scored_length() for f in ("title", "body"))
+
+
+def glossary_words(groups: list[list[str]]) -> set[str]:
+    """Lowercase words of every glossary term and synonym: vocabulary, never 'corrected'."""
+    return {word for group in groups for member in group for word in re.findall(r"[a-z]+", member.lower())}
+
+
+def correct(text: str, searcher, known: set[str] = frozenset()) -> str:
+    """`text` with each unknown English word replaced by a close known one; "" when nothing needed changing.
+
+    Filters (role:csm) and field names (title:) are kept as typed.
+    """
+    analyzer = mixed_analyzer()
+    corrector = None
+    changed = False
+
+    def fix(match: re.Match) -> str:
+        nonlocal changed, corrector
+        word = match.group()
+        stems = [t.text for t in analyzer(word)]
+        if (not stems or word.lower() in known or max_edits(word) == 0
+                or any(searcher.doc_frequency(f, s) for s in stems for f in ("title", "body"))):
+            return word
+        corrector = corrector or searcher.corrector("words")
+        # Whoosh's automaton counts a swap (confrim) as 2 edits: ask wider, keep what is close as readers count it
+        lower = word.lower()
+        options = [o for o in corrector.suggest(lower, limit=5, maxdist=2) if edit_distance(lower, o) <= max_edits(word)]
+        if options:
+            changed = True
+            return options[0]
+        return word
+
+    pieces, cursor = [], 0
+    for match in re.finditer(FILTER_SYNTAX.pattern + r"|\b(?:title|body):", text, re.IGNORECASE):
+        pieces += [_ASCII_WORD.sub(fix, text[cursor:match.start()]), match.group()]
+        cursor = match.end()
+    pieces.append(_ASCII_WORD.sub(fix, text[cursor:]))
+    return re.sub(r"\s+", " ", "".join(pieces)).strip() if changed else ""
