@@ -71,8 +71,12 @@ CASES = {
 
 
 def type_query(page, text: str):
-    page.locator(".md-search__input").click()
-    page.locator(".md-search__input").fill(text)
+    box = page.locator(".md-search__input")
+    box.click()
+    box.fill(text)
+    # Material's search reads the box on keyup; fill() sends none, so a query filled after its
+    # worker is ready would never run (it only passed when the worker came up after the fill).
+    box.press("End")
 
 
 def test_header_search_shows_step_hits_with_snippets_and_facets_then_opens_the_anchor(served, page):
