@@ -20,19 +20,18 @@ import click
 from . import urls
 from .manifest import live_urls, read_manifest, resolve_url
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
-from .located_yaml import LocDict
 from .model import Portal
 from .model_builder import build_portal as build_model
-from .validate import check_document_shape, check_project
+from .validate import check_project_shapes
 
-_IGNORED_FIELDS = {"id", "source", "line", "aliases", "steps", "sections", "entries", "activities", "items"}
+IGNORED_FIELDS = {"id", "source", "line", "aliases", "steps", "sections", "entries", "activities", "items"}
 
 
 class GitError(click.ClickException):
     """A revision could not be read from git."""
 
 
-def _git(cwd: Path, *args: str) -> bytes:
+def git(cwd: Path, *args: str) -> bytes:
     try:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True).stdout
     except FileNotFoundError:
@@ -43,18 +42,18 @@ def _git(cwd: Path, *args: str) -> bytes:
 
 def export_content(project: Path, revision: str, target: Path) -> Path:
     """Write content/ as it was at `revision` into target/content; returns target (an empty project if absent)."""
-    prefix = _git(project, "rev-parse", "--show-prefix").decode().strip()
+    prefix = git(project, "rev-parse", "--show-prefix").decode().strip()
     try:
-        _git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+        git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     except GitError:
         raise GitError(f"unknown git revision '{revision}' (fetch it first, e.g. `git fetch origin main`; "
                        "in GitHub Actions check out with fetch-depth: 0)") from None
-    top = Path(_git(project, "rev-parse", "--show-toplevel").decode().strip())
-    listing = _git(top, "ls-tree", "-d", "--name-only", revision, "--", f"{prefix}content")
+    top = Path(git(project, "rev-parse", "--show-toplevel").decode().strip())
+    listing = git(top, "ls-tree", "-d", "--name-only", revision, "--", f"{prefix}content")
     (target / "content").mkdir(parents=True, exist_ok=True)
     if not listing.strip():
         return target
-    archive = _git(top, "archive", "--format=tar", revision, "--", f"{prefix}content")
+    archive = git(top, "archive", "--format=tar", revision, "--", f"{prefix}content")
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         for member in tar.getmembers():
             if not member.isfile():
@@ -86,10 +85,8 @@ def load_sound_content(project: Path) -> PartialPortal:
     is sound, so the model can hold it. A file with a shape error is left out, never
     half-read.
     """
-    documents, problems = check_project(project)
-    broken = {p.path for p in problems if p.severity == "error" and p.code in _READ_CODES}
-    broken |= {d.path for d in documents if not isinstance(d.data, LocDict)
-               or any(p.severity == "error" for p in check_document_shape(d))}
+    documents, problems, misshapen = check_project_shapes(project)
+    broken = misshapen | {p.path for p in problems if p.severity == "error" and p.code in _READ_CODES}
     sound = [d for d in documents if d.path not in broken]
     errors = sum(1 for p in problems if p.severity == "error")
     return PartialPortal(build_model(sound), errors, tuple(sorted(broken)))
@@ -144,7 +141,7 @@ def pair(old_items, new_items) -> Pairing:
 def _changed_fields(old, new) -> list[str]:
     if type(old) is not type(new):
         return ["kind of item"]
-    return [f.name for f in fields(old) if f.name not in _IGNORED_FIELDS and f.name != "raci" and f.name != "owner"
+    return [f.name for f in fields(old) if f.name not in IGNORED_FIELDS and f.name != "raci" and f.name != "owner"
             and getattr(old, f.name) != getattr(new, f.name)]
 
 

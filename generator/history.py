@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from . import urls
-from .diff import _IGNORED_FIELDS, GitError, Side, _git, compare
+from .diff import IGNORED_FIELDS, GitError, Side, compare, git
 from .model import Portal
 from .render import item_version
 
@@ -32,7 +32,7 @@ _ITEM_NOUNS = {"Step": "step", "Section": "section", "ChecklistItem": "item", "F
 def _changed_fields(old, new) -> tuple[str, ...]:
     if type(old) is not type(new):
         return ("kind",)
-    return tuple(f.name for f in fields(new) if f.name not in _IGNORED_FIELDS and getattr(old, f.name) != getattr(new, f.name))
+    return tuple(f.name for f in fields(new) if f.name not in IGNORED_FIELDS and getattr(old, f.name) != getattr(new, f.name))
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ class _Commit:
 
 def _content_commits(project: Path, limit: int) -> tuple[list[_Commit], str | None]:
     """The last `limit` first-parent commits touching content/, newest first, and the parent of the oldest."""
-    out = _git(project, "log", "--first-parent", f"-n{limit + 1}", "--format=%H%x00%ct%x00%s", "--", "content")
+    out = git(project, "log", "--first-parent", f"-n{limit + 1}", "--format=%H%x00%ct%x00%s", "--", "content")
     commits = []
     for line in out.decode("utf-8", errors="replace").splitlines():
         sha, timestamp, subject = line.split("\x00", 2)
@@ -138,7 +138,7 @@ def _content_commits(project: Path, limit: int) -> tuple[list[_Commit], str | No
     if not commits:
         return [], None
     try:
-        parent = _git(project, "rev-parse", "--verify", "--quiet", f"{commits[-1].sha}^1").decode().strip()
+        parent = git(project, "rev-parse", "--verify", "--quiet", f"{commits[-1].sha}^1").decode().strip()
     except GitError:
         parent = ""
     return commits, parent or None
@@ -153,17 +153,17 @@ class _Checkout:
 
     def __init__(self, project: Path, root: Path):
         self.root, self.revision = root, None  # None: the empty content/ it starts as
-        self.prefix = _git(project, "rev-parse", "--show-prefix").decode().strip()
-        self.top = Path(_git(project, "rev-parse", "--show-toplevel").decode().strip())
+        self.prefix = git(project, "rev-parse", "--show-prefix").decode().strip()
+        self.top = Path(git(project, "rev-parse", "--show-toplevel").decode().strip())
         (root / "content").mkdir(parents=True)
 
     def move_to(self, revision: str) -> None:
         content = f"{self.prefix}content"
         if self.revision is None:
-            changed = _git(self.top, "ls-tree", "-r", "-z", "--name-only", revision, "--", content)
+            changed = git(self.top, "ls-tree", "-r", "-z", "--name-only", revision, "--", content)
             written, removed = [p for p in changed.decode().split("\0") if p], []
         else:
-            listing = _git(self.top, "diff-tree", "-r", "-z", "--no-renames", "--name-status", self.revision, revision,
+            listing = git(self.top, "diff-tree", "-r", "-z", "--no-renames", "--name-status", self.revision, revision,
                            "--", content).decode().split("\0")
             pairs = list(zip(listing[0::2], listing[1::2]))
             written = [path for status, path in pairs if status[:1] != "D"]
@@ -171,7 +171,7 @@ class _Checkout:
         for path in removed:
             (self.root / path[len(self.prefix):]).unlink(missing_ok=True)
         if written:
-            archive = _git(self.top, "archive", "--format=tar", revision, "--", *written)
+            archive = git(self.top, "archive", "--format=tar", revision, "--", *written)
             with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
                 for member in tar.getmembers():
                     if member.isfile():
@@ -207,17 +207,17 @@ def read_change_feed(project: Path, portal: Portal, limit: int = DEFAULT_COMMITS
     if limit == 0:
         return ChangeFeed(status="no-commits", detail="extra.csops.whats_new.commits is 0")
     try:
-        _git(project, "rev-parse", "--git-dir")
+        git(project, "rev-parse", "--git-dir")
     except GitError as error:
         return ChangeFeed(status="no-git", detail=error.format_message())
     try:
-        _git(project, "rev-parse", "--verify", "--quiet", "HEAD")
+        git(project, "rev-parse", "--verify", "--quiet", "HEAD")
     except GitError:
         return ChangeFeed(status="no-commits", detail="the repository has no commits yet")
     commits, base = _content_commits(project, limit)
     if not commits:
         return ChangeFeed(status="no-commits", detail="no commit touches content/")
-    shallow = _git(project, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
+    shallow = git(project, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
     if base is None and shallow:
         # A shallow clone's oldest commit has no parent here: what it changed is unknown, so it is left out.
         base = commits.pop().sha if len(commits) > 1 else None

@@ -38,23 +38,39 @@ def check_document_shape(doc: Document) -> list[Problem]:
 
 def check_documents(documents: list[Document], unreadable: tuple[str, ...] = ()) -> list[Problem]:
     """All shape and rule problems of the given documents, sorted; `unreadable` files' ids are not called unknown."""
+    return _check_documents(documents, unreadable)[0]
+
+
+def _check_documents(documents: list[Document], unreadable: tuple[str, ...]) -> tuple[list[Problem], set[str]]:
+    """The problems, and the paths whose own shape is broken (they cannot be modelled)."""
     problems: list[Problem] = []
     sound = []
+    misshapen: set[str] = set()
     for doc in documents:
-        problems.extend(check_document_shape(doc))
+        shape = check_document_shape(doc)
+        problems.extend(shape)
+        if any(p.severity == "error" for p in shape) or not isinstance(doc.data, LocDict):
+            misshapen.add(doc.path)
         if isinstance(doc.data, LocDict):
             sound.append(doc)
     catalog = build_catalog(sound, unreadable)
     for rule in RULES:
         problems.extend(rule(sound, catalog))
-    return sorted(set(problems))
+    return sorted(set(problems)), misshapen
 
 
 def check_project(project: Path) -> tuple[list[Document], list[Problem]]:
     """Load and check every content file; never raises on bad content."""
+    documents, problems, _ = check_project_shapes(project)
+    return documents, problems
+
+
+def check_project_shapes(project: Path) -> tuple[list[Document], list[Problem], set[str]]:
+    """check_project, plus the paths of loaded files whose own shape is broken (for lenient summaries)."""
     documents, problems = load_content(project)
     loaded = {doc.path for doc in documents}
     unreadable = tuple(sorted({p.path for p in problems if p.severity == "error" and p.path not in loaded}))
     # A file that could not be read is the root cause of what follows: it is reported first.
     problems = [replace(p, unreadable=True) if p.path in unreadable else p for p in problems]
-    return documents, sorted(set(problems + check_documents(documents, unreadable)))
+    checked, misshapen = _check_documents(documents, unreadable)
+    return documents, sorted(set(problems + checked)), misshapen

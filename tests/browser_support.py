@@ -7,12 +7,17 @@ stop it from reaching for the network, which hangs on a closed machine.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -226,3 +231,31 @@ def open_page(browser, base: str, path: str, viewport: dict):
     tab.goto(base + path)
     tab.wait_for_load_state("load")
     return context, tab, errors
+
+
+@contextlib.contextmanager
+def running_csops_serve(project: Path):
+    """`csops serve` (site + API) on a free 127.0.0.1 port, waited for until /api/health answers (at most 90 s)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([str(Path(sys.executable).with_name("csops")), "serve", "--no-reload", "--project",
+                                str(project), "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(url + "api/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("csops serve did not come up:\n" + process.stdout.read().decode(errors="replace"))
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

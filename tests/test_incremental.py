@@ -7,7 +7,6 @@ every file of the two sites (and the generated Markdown) is compared.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from generator.build import BuildError
 from generator.index import read_meta
 from generator.pipeline import build_portal
 from generator.render import PACKAGE_TEMPLATES
+from test_build import FAQ, _tree_digest as _tree
 
 
 def _playbook(title: str, step: str, body: str = "Read the [FAQ](faq:renewals#when-to-start) first.") -> str:
@@ -37,18 +37,6 @@ steps:
 """
 
 
-FAQ = """\
-title: Renewals
-entries:
-  - id: when-to-start
-    q: When does renewal work start?
-    a: At T-120d, see [the runway](playbook:renewal-runway#kickoff).
-"""
-
-
-def _tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _cold(project: Path, target: Path):

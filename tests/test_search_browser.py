@@ -5,55 +5,23 @@ from __future__ import annotations
 
 import functools
 import http.server
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from browser_support import browser  # noqa: F401 - the shared Debian-Chromium fixture
+from browser_support import browser, running_csops_serve  # noqa: F401 - the shared Debian-Chromium fixture
 from conftest import REPO, copy_bundled
 from generator.pipeline import build_portal
 
 pytestmark = pytest.mark.browser
-
-CSOPS = Path(sys.executable).with_name("csops")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module", params=["en", "ja"])
 def served(request, tmp_path_factory):
     """`csops serve` (site + API) on a free 127.0.0.1 port, for the English portal and the Japanese example."""
     source = REPO if request.param == "en" else REPO / "examples/ja"
     project = copy_bundled(tmp_path_factory.mktemp(f"serve-{request.param}"), source)
-    port = free_port()
-    process = subprocess.Popen([str(CSOPS), "serve", "--no-reload", "--project", str(project), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url + "api/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.time() > deadline or process.poll() is not None:
-            process.kill()
-            pytest.fail("csops serve did not come up:\n" + process.stdout.read().decode(errors="replace"))
-        time.sleep(0.3)
-    yield request.param, url
-    process.terminate()
-    process.wait(timeout=10)
+    with running_csops_serve(project) as url:
+        yield request.param, url
 
 
 @pytest.fixture

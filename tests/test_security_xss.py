@@ -11,18 +11,13 @@ from __future__ import annotations
 
 import http.server
 import json
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
 
-from browser_support import CHROMIUM_ARGS, DESKTOP, browser, build, serve  # noqa: F401 - shared fixtures
+from browser_support import CHROMIUM_ARGS, DESKTOP, browser, build, running_csops_serve, serve  # noqa: F401 - shared fixtures
 from conftest import make_project
 
 pytestmark = pytest.mark.browser
@@ -358,29 +353,10 @@ def clobbered_portal(tmp_path_factory):
             "title": "Renewal runway", "summary": body,
             "steps": [{"id": "confirm", "title": "Confirm the stakeholders", "body": body}]}),
     })
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen([str(Path(sys.executable).with_name("csops")), "serve", "--no-reload", "--project",
-                                str(project), "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url + "api/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            pytest.fail("csops serve did not come up:\n" + process.stdout.read().decode(errors="replace"))
-        time.sleep(0.3)
     try:
-        yield url, evil
+        with running_csops_serve(project) as url:
+            yield url, evil
     finally:
-        process.terminate()
-        process.wait(timeout=10)
         evil_server.shutdown()
         evil_server.server_close()
 
