@@ -36,13 +36,19 @@ def load_checked_portal(project: Path, strict: bool = False) -> tuple[Portal, li
 
 def validate_project(project: Path) -> list[Problem]:
     """Everything `csops validate` reports: content problems, then (when content is sound) vanished published URLs."""
+    _, problems, _ = check_content_and_urls(project)
+    return sorted(problems + check_site_url(project))
+
+
+def check_content_and_urls(project: Path) -> tuple[list, list[Problem], Portal | None]:
+    """Content problems, then (when content has no errors) vanished published URLs; the model when it could be built."""
     from .manifest import check_manifest
 
     documents, problems = check_content(project)
-    problems = sorted(problems + check_site_url(project))
     if any(p.severity == "error" for p in problems):
-        return problems
-    return sorted(problems + check_manifest(project, build_model(documents)))
+        return documents, problems, None
+    portal = build_model(documents)
+    return documents, sorted(problems + check_manifest(project, portal)), portal
 
 
 def assess_freshness(project: Path, today, within_days: int):

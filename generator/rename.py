@@ -307,18 +307,14 @@ class _Planner:
 
 def plan_rename(project: Path, word: str, ids: tuple[str, ...]) -> RenamePlan:
     """Plan `csops mv WORD [DOC] OLD NEW`; raises RenameError / RenameRefused and changes nothing."""
-    from .manifest import check_manifest
-    from .model_builder import build_portal
-    from .pipeline import check_content
+    from .pipeline import check_content_and_urls
 
     _check_new_id(ids[-1])
     if len(set(ids[-2:])) == 1:
         raise RenameError(f"OLD and NEW are both '{ids[-1]}': nothing to rename")
     # What `csops validate` checks, minus its warnings: loaded once, then planned on.
-    documents, problems = check_content(project)
+    documents, problems, _ = check_content_and_urls(project)
     errors = [p for p in problems if p.severity == "error"]
-    if not errors:
-        errors = check_manifest(project, build_portal(documents))
     if errors:
         raise RenameRefused(errors)
     target = _find_target(documents, project, word, ids)

@@ -94,18 +94,15 @@ def read_exact(project: Path, path: str) -> tuple[str, str]:
 
 def staged_manifest(project: Path, changed: dict, move) -> tuple[list[str], tuple[str, str] | None]:
     """Apply the plan to a copy of content/; it must validate and keep every published URL; returns what the manifest gains."""
-    from .manifest import MANIFEST, check_manifest, read_manifest, updated_manifest
-    from .model_builder import build_portal
-    from .pipeline import check_content
+    from .manifest import MANIFEST, read_manifest, updated_manifest
+    from .pipeline import check_content_and_urls
 
     with tempfile.TemporaryDirectory(prefix="csops-mv-") as tmp:
         stage = Path(tmp)
         shutil.copytree(project / "content", stage / "content")
         _write(stage, changed, move)
-        documents, problems = check_content(stage)
+        _, problems, portal = check_content_and_urls(stage)
         errors = [p for p in problems if p.severity == "error"]
-        portal = build_portal(documents) if not errors else None
-        errors = errors or check_manifest(stage, portal)
         if errors:  # a case the planner does not handle: say so rather than write it
             lines = "\n".join(p.text() for p in errors)
             raise RenameError(f"the rename would leave content invalid, so nothing was changed:\n{lines}\n{summarize(errors)}")
