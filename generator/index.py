@@ -25,7 +25,7 @@ from .search_analysis import MARKDOWN_NOISE, SCHEMA_VERSION, build_schema, facet
 
 META_FILE = "csops-meta.json"
 # every kind collect_documents writes: what `--kind` and `kind:` accept
-DOCUMENT_KINDS = ("playbook", "step", "checklist", "faq", "chart", "role")
+SEARCH_KINDS = ("playbook", "step", "checklist", "faq", "chart", "role")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .index import DOCUMENT_KINDS, open_index, read_meta
+from .index import SEARCH_KINDS, open_index, read_meta
 from .paths import live_index_dir
 from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
 from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets
@@ -356,7 +356,7 @@ def known_filter_values(searcher, facets: FacetTable, meta: dict) -> dict[str, l
     roles = {r for _, _, rs in facets.rows for r in rs} | set(names.get("role", {}))
     phases = {p for _, p, _ in facets.rows if p} | set(names.get("phase", {}))
     tags = {t.decode("utf-8") if isinstance(t, bytes) else t for t in searcher.lexicon("tag")}
-    return {"kind": list(DOCUMENT_KINDS), "role": sorted(roles), "phase": sorted(phases), "tag": sorted(tags)}
+    return {"kind": list(SEARCH_KINDS), "role": sorted(roles), "phase": sorted(phases), "tag": sorted(tags)}
 
 
 def facet_counts(rows: Counter) -> dict[str, dict[str, int]]:

@@ -52,9 +52,9 @@ class FilterValue(click.ParamType):
 def filter_choices(project: Path, field: str) -> list[tuple[str, str]]:
     """(value, display name) a filter accepts: from the built index's meta, else from the content; [] if neither."""
     if field == "kind":
-        from .index import DOCUMENT_KINDS
+        from .index import SEARCH_KINDS
 
-        return [(kind, "") for kind in DOCUMENT_KINDS]
+        return [(kind, "") for kind in SEARCH_KINDS]
     try:
         names = json.loads((project / "build/index/csops-meta.json").read_text(encoding="utf-8"))["facet_names"][field]
     except (OSError, ValueError, KeyError, TypeError):
