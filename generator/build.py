@@ -228,10 +228,11 @@ class _DirtyNotice(logging.Filter):
         return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
-def run_mkdocs(site: SiteConfig, overrides: dict, reuse=None, progress=None):
+def run_mkdocs(site: SiteConfig, overrides: dict, reuse=None, progress=None, search_entries=None):
     """Run a strict MkDocs build with the user's config plus our overrides; raise BuildError on any warning.
 
     `reuse` (incremental.Reuse): render only its dirty pages, copy the others' HTML.
+    `search_entries` (static_search.material_entries): Material's search index, instead of parsing every page.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -246,7 +247,7 @@ def run_mkdocs(site: SiteConfig, overrides: dict, reuse=None, progress=None):
         try:
             with site.config_file.open("rb") as handle:
                 config = load_config(config_file=handle, **overrides)
-            config.plugins["csops"] = CsopsPlugin(reuse, progress)
+            config.plugins["csops"] = CsopsPlugin(reuse, progress, search_entries)
             mkdocs_build(config, dirty=reuse is not None)
         except (Abort, ConfigurationError) as error:
             details = "\n".join(f"  - {m}" for m in warnings.messages) or f"  - {error}"
@@ -308,11 +309,13 @@ def _timed_index(job: "IndexJob", output: Path):
 
 
 def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects: dict[str, str],
-               report: BuildReport, index_job: "IndexJob | None" = None, progress=None) -> BuildReport:
+               report: BuildReport, index_job: "IndexJob | None" = None, progress=None,
+               search_entries: list[dict] | None = None) -> BuildReport:
     """Write pages, build the site strictly, then switch docs, site and index in together.
 
     `index_job` writes the search index in a second process while MkDocs builds (machines
     have two cores and MkDocs uses one); the index goes live with the site, in the same flip.
+    `search_entries` become the static search index (static_search.py).
     """
     with generations.build_lock(site.project):
         generations.clean_stale(site.project, site.site_dir)
@@ -320,7 +323,7 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
             stage = generations.new_staging(site.project)
             pruning = generations.prune_old_generations(site.project)
             try:
-                _build_into(stage, site, pages, nav, redirects, report, index_job, progress or Progress())
+                _build_into(stage, site, pages, nav, redirects, report, index_job, progress or Progress(), search_entries)
                 pruning.join()
                 generations.publish(site.project, stage, site.site_dir)
             finally:
@@ -334,7 +337,8 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
     return report
 
 
-def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: BuildReport, index_job, progress) -> None:
+def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: BuildReport, index_job, progress,
+                search_entries) -> None:
     pool = None
     try:
         assets = asset_files(site.templates_dir)
@@ -353,7 +357,7 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
         markdown_pages = sum(1 for source in sources if source.endswith(".md"))
         progress.start("MkDocs", len(reuse.dirty) if reuse is not None else markdown_pages)
         with timed(report, "mkdocs"):
-            run_mkdocs(site, overrides, reuse, progress)
+            run_mkdocs(site, overrides, reuse, progress, search_entries)
         report.reused = reuse.reused if reuse is not None else 0
         report.rendered = markdown_pages - report.reused
         progress.done(f"MkDocs rendered {report.rendered} pages" + (f", reused {report.reused} unchanged" if report.reused else ""))

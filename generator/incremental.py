@@ -12,10 +12,10 @@ other than search and redirects, whose output may depend on more than the
 page) means a full build, the safe default.
 
 What MkDocs writes for the whole site (search index, sitemap, 404 page,
-redirects, theme assets) is written in full by every build; only the search
-index needs help, since Material indexes the pages it renders: the entries of
-reused pages come from the live generation's index, in the order a full build
-writes them (see CsopsPlugin.on_post_build).
+redirects, theme assets) is written in full by every build. The search index
+can be, because its entries come from the model (static_search.py), not from
+the pages a run happens to render; so the theme must be Material, whose search
+plugin csops feeds.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from importlib import metadata
 from pathlib import Path
 
 BUILD_KEY_FILE = "build-key.json"
-SEARCH_INDEX = "search/search_index.json"
 _SAFE_PLUGINS = frozenset({"search", "material/search", "redirects"})
 _CODE = ("build.py", "mkdocs_plugin.py", "glossary_abbr.py", "incremental.py")
 _PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "mkdocs-redirects", "nh3", "csops-portal")
@@ -51,7 +50,8 @@ def _plugin_names(plugins) -> list[str]:
 def eligible(raw: dict) -> bool:
     """Whether pages of this config depend only on their own Markdown plus the build key."""
     theme = raw.get("theme") or {}
-    if raw.get("nav") or (isinstance(theme, dict) and theme.get("custom_dir")):
+    name = theme.get("name") if isinstance(theme, dict) else theme
+    if name != "material" or raw.get("nav") or (isinstance(theme, dict) and theme.get("custom_dir")):
         return False
     return set(_plugin_names(raw.get("plugins") or ["search"])) <= _SAFE_PLUGINS
 
@@ -114,8 +114,6 @@ def plan(previous: Path | None, raw: dict, key: str, pages: dict[str, bytes]) ->
     except (OSError, ValueError):
         return None
     site, docs = previous / "site", previous / "docs"
-    if not (site / SEARCH_INDEX).is_file():
-        return None
     reuse = Reuse(site)
     for source, data in pages.items():
         if not source.endswith(".md"):
@@ -142,12 +140,3 @@ def copy_page(previous_site: Path, site_dir: Path, dest_uri: str) -> bool:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
     return True
-
-
-def previous_search_entries(previous_site: Path) -> dict[str, list]:
-    """The live search index's entries grouped by page URL (the part of `location` before '#')."""
-    data = json.loads((previous_site / SEARCH_INDEX).read_text(encoding="utf-8"))
-    grouped: dict[str, list] = {}
-    for entry in data.get("docs", []):
-        grouped.setdefault(entry["location"].partition("#")[0], []).append(entry)
-    return grouped

@@ -54,8 +54,8 @@ def _attribute_filter(tooltips: bool):
     def keep(element: str, attribute: str, value: str) -> str | None:
         if attribute in ("id", "name", "for") and _RESERVED_ID.fullmatch(value):
             return RESERVED_ID_PREFIX + value
-        if attribute.startswith("data-md-"):
-            return None  # Material mounts its components on these
+        if attribute.startswith(("data-md-", "data-search-")):
+            return None  # Material mounts its components on these; search markers mean nothing here (static_search.py)
         if attribute == "title" and tooltips:
             # Material's tooltips put an element's title into the page as HTML; escaped,
             # the tooltip shows the text as typed.
@@ -91,12 +91,23 @@ class CsopsPlugin(BasePlugin):
     `reuse` (an incremental.Reuse) makes the run incremental: pages outside `reuse.dirty`
     get their HTML copied from the live generation and are not rendered (MkDocs' dirty mode,
     driven by csops' own list instead of file times).
+    `search_entries` (static_search.material_entries) become Material's search index, and
+    Material's search plugin no longer parses every page's HTML for it.
     """
 
-    def __init__(self, reuse=None, progress=None):
+    def __init__(self, reuse=None, progress=None, search_entries: list[dict] | None = None):
         super().__init__()
         self.reuse = reuse
         self.progress = progress
+        self.search_entries = search_entries
+        self.search = None
+
+    def on_config(self, config, **kwargs):
+        self.search = material_search(config) if self.search_entries is not None else None
+        if self.search is not None:
+            events = config.plugins.events["page_context"]
+            events[:] = [m for m in events if getattr(m, "__self__", None) is not self.search]
+        return config
 
     def on_page_content(self, html, page, config, files, **kwargs):
         return sanitize_html(html, tooltips=theme_tooltips(config))
@@ -112,7 +123,6 @@ class CsopsPlugin(BasePlugin):
     def on_files(self, files, config, **kwargs):
         # The What's-new Atom feed, when the build wrote one (pipeline.build_portal does).
         self.feed = files.get_file_from_path(FEED_FILE)
-        self.files = files
         if self.reuse is not None:
             from .incremental import copy_page
 
@@ -127,24 +137,9 @@ class CsopsPlugin(BasePlugin):
 
     @event_priority(100)  # before Material's search plugin writes its index
     def on_post_build(self, config, **kwargs):
-        """Give Material's search index the reused pages' entries, in the order a full build adds them."""
-        if self.reuse is None:
-            return
-        search = config.plugins.get("material/search") or config.plugins.get("search")
-        index = getattr(search, "search_index", None)
-        if index is None:
-            return
-        from .incremental import previous_search_entries
-
-        previous = previous_search_entries(self.reuse.previous_site)
-        fresh: dict[str, list] = {}
-        for entry in index.entries:
-            fresh.setdefault(entry["location"].partition("#")[0], []).append(entry)
-        merged = []
-        for file in self.files.documentation_pages():
-            url = file.page.url if file.page is not None else file.url  # Page.url says "" where File.url says "./"
-            merged += (fresh if file.src_uri in self.reuse.dirty else previous).get(url, [])
-        index.entries = merged
+        """Material's search index gets the model's entries, the same however many pages this run rendered."""
+        if self.search is not None:
+            self.search.search_index.entries = list(self.search_entries)
 
     def on_post_page(self, output, page, config, **kwargs):
         """Every page's head announces the feed, so feed readers find it from any URL a reader pastes."""
@@ -157,6 +152,13 @@ class CsopsPlugin(BasePlugin):
         link = f'<link rel="alternate" type="application/atom+xml" title="{title}" href="{html.escape(href, quote=True)}">'
         head_end = output.index("</head>")
         return output[:head_end] + link + "\n" + output[head_end:]
+
+
+def material_search(config):
+    """Material's search plugin in this build, or None (MkDocs' own search, or no search at all)."""
+    from material.plugins.search.plugin import SearchPlugin
+
+    return next((p for p in config.plugins.values() if isinstance(p, SearchPlugin)), None)
 
 
 def _edit_url(config, source: str) -> str | None:

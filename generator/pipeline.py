@@ -75,12 +75,13 @@ def build_portal(project: Path, strict: bool = False, progress=None):
     `progress` (progress.Progress) hears each stage end, and each page MkDocs renders.
     """
     from .build import BuildReport, build_site, navigation, read_site_config, timed
-    from .index import IndexJob
+    from .index import IndexJob, collect_documents
     from .paths import live_index_dir
     from .manifest import require_published_urls
     from .feed import atom_feed
     from .history import read_change_feed, whats_new_commits
     from .render import Page, Renderer
+    from .static_search import material_entries
     from .progress import Progress
     from .urls import FEED_FILE, redirect_map
 
@@ -103,5 +104,7 @@ def build_portal(project: Path, strict: bool = False, progress=None):
     facet_names = {"role": {r.id: r.name for r in portal.roles}, "phase": {p: renderer.phase_name(p) for p in portal.phases}}
     live_index = live_index_dir(site.project)
     index_job = IndexJob(live_index, portal, site.site_url, site.language, facet_names)
-    build_site(site, pages, nav, redirect_map(portal), report, index_job=index_job, progress=progress)
+    search_entries = material_entries(collect_documents(portal, site.language), portal, renderer.labels["glossary"])
+    build_site(site, pages, nav, redirect_map(portal), report, index_job=index_job, progress=progress,
+               search_entries=search_entries)
     return report

@@ -46,3 +46,18 @@ def test_materials_worker_finds_japanese_pages(japanese):
                {"q": "ユーザー会の開催", "url": "playbooks/user-community/#run-event"}]
     ranks = material_ranks(japanese, queries)
     assert all(rank is not None and rank <= 5 for rank in ranks), ranks
+
+
+def test_static_index_holds_the_models_search_documents_and_the_glossary(japanese):
+    """One home for what is searchable: the client index lists what the API indexes, page then items, then glossary terms."""
+    from generator.index import collect_documents
+    from generator.pipeline import load_portal
+
+    portal = load_portal(japanese)
+    index = json.loads((japanese / "site/search/search_index.json").read_text(encoding="utf-8"))
+    expected = [d.url for d in collect_documents(portal, "ja")]
+    expected += ["glossary/"] + [f"glossary/#{t.id}" for t in portal.glossary]
+    assert [doc["location"] for doc in index["docs"]] == expected
+    step = next(d for d in collect_documents(portal, "ja") if d.kind == "step")
+    entry = next(doc for doc in index["docs"] if doc["location"] == step.url)
+    assert entry["title"] == step.title and step.body.split("\n")[0] in entry["text"]
