@@ -7,10 +7,12 @@ swap itself is one atomic link flip (generations.py), so a killed build does too
 
 from __future__ import annotations
 
+import copy
 import errno
 import logging
 import multiprocessing
 import os
+import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING
 import click
 from mkdocs.utils import yaml_load
 
-from . import generations, incremental
+from . import generations, incremental, shards
 from .paths import GENERATED_DIR
 from .progress import Progress
 
@@ -228,10 +230,10 @@ class _DirtyNotice(logging.Filter):
         return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
-def run_mkdocs(site: SiteConfig, overrides: dict, reuse=None, progress=None, search_entries=None):
+def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, search_entries=None):
     """Run a strict MkDocs build with the user's config plus our overrides; raise BuildError on any warning.
 
-    `reuse` (incremental.Reuse): render only its dirty pages, copy the others' HTML.
+    `plan` (shards.PagePlan): render only its pages, copy or leave the others.
     `search_entries` (static_search.material_entries): Material's search index, instead of parsing every page.
     """
     from mkdocs.commands.build import build as mkdocs_build
@@ -246,9 +248,10 @@ def run_mkdocs(site: SiteConfig, overrides: dict, reuse=None, progress=None, sea
     with _collect_mkdocs_warnings() as warnings:
         try:
             with site.config_file.open("rb") as handle:
-                config = load_config(config_file=handle, **overrides)
-            config.plugins["csops"] = CsopsPlugin(reuse, progress, search_entries)
-            mkdocs_build(config, dirty=reuse is not None)
+                # a copy: load_config empties the extension dicts it reads, and a worker may still be pickling them
+                config = load_config(config_file=handle, **copy.deepcopy(overrides))
+            config.plugins["csops"] = CsopsPlugin(plan, progress, search_entries)
+            mkdocs_build(config, dirty=plan is not None)
         except (Abort, ConfigurationError) as error:
             details = "\n".join(f"  - {m}" for m in warnings.messages) or f"  - {error}"
             raise BuildError(f"MkDocs refused the site (strict mode); the previous site is untouched:\n{details}") from None
@@ -292,6 +295,7 @@ class BuildReport:
     index: "IndexStats | None" = None  # when the search index was written
     rendered: int = 0  # pages MkDocs rendered; the rest (reused) had byte-identical Markdown and were copied
     reused: int = 0
+    processes: int = 1  # MkDocs processes the pages were rendered in (shards.py)
     warnings: list = field(default_factory=list)  # Problems that showed but did not stop the build
 
 
@@ -344,29 +348,44 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
         assets = asset_files(site.templates_dir)
         with timed(report, "write"):
             report.bytes_written = write_pages(stage / "docs", pages, assets)
-        if index_job is not None:
-            # spawn, not fork: `csops serve` calls this from a process with server threads.
-            # The worker dies with this process (kill -9 included) instead of writing on as an orphan.
-            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=generations.die_with_parent, initargs=(os.getpid(),))
-            pending = pool.submit(_timed_index, index_job, stage / "index")
         overrides = mkdocs_overrides(site, stage / "docs", stage / "site", nav, redirects, sorted(assets))
         key = incremental.build_key(site.config_file, overrides, assets, [site.templates_dir, PACKAGE_TEMPLATES])
         sources = {p.source: p.text.encode("utf-8") for p in pages}
         reuse = incremental.plan(generations.current_generation(site.project), site.raw, key, sources)
         markdown_pages = sum(1 for source in sources if source.endswith(".md"))
-        progress.start("MkDocs", len(reuse.dirty) if reuse is not None else markdown_pages)
+        to_render = reuse.dirty if reuse is not None else {s for s in sources if s.endswith(".md")}
+        shares = (shards.split({s: len(sources[s]) for s in to_render}, shards.available_cores())
+                  if incremental.eligible(site.raw) else [set(to_render)])
+        plan = None
+        if reuse is not None or len(shares) > 1:
+            plan = shards.PagePlan(set(shares[0]), set().union(*shares[1:]), reuse.previous_site if reuse else None)
+        workers = (1 if index_job is not None else 0) + len(shares) - 1
+        if workers:
+            # spawn, not fork: `csops serve` calls this from a process with server threads.
+            # Workers die with this process (kill -9 included) instead of writing on as orphans.
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=generations.die_with_parent, initargs=(os.getpid(),))
+        if index_job is not None:
+            pending = pool.submit(_timed_index, index_job, stage / "index")
+        share_runs = [(stage / f"site-share-{n}", pool.submit(_render_share, site, {**overrides, "site_dir": str(stage / f"site-share-{n}")},
+                                                               shards.PagePlan(share, site_wide=False)))
+                      for n, share in enumerate(shares[1:], start=1)]
+        progress.start("MkDocs" + (f" ({len(shares)} processes)" if len(shares) > 1 else ""), len(shares[0]))
         with timed(report, "mkdocs"):
-            run_mkdocs(site, overrides, reuse, progress, search_entries)
-        report.reused = reuse.reused if reuse is not None else 0
+            run_mkdocs(site, overrides, plan, progress, search_entries)
+            for share_site, run in share_runs:
+                _move_pages(share_site, stage / "site", run.result())
+        report.reused = plan.reused if plan is not None else 0
+        report.processes = len(shares)
         report.rendered = markdown_pages - report.reused
-        progress.done(f"MkDocs rendered {report.rendered} pages" + (f", reused {report.reused} unchanged" if report.reused else ""))
+        progress.done(f"MkDocs rendered {report.rendered} pages" + (f", reused {report.reused} unchanged" if report.reused else "")
+                      + (f" ({len(shares)} processes)" if len(shares) > 1 else ""))
         incremental.write_key(stage, key)
         progress.start("links")
         with timed(report, "links"):
             require_working_links(stage / "site", site.site_url)
         progress.done("internal links checked")
-        if pool is not None:
+        if index_job is not None:
             progress.start("search index")
             result, seconds = pending.result()
             report.timings["index (in parallel)"] = seconds
@@ -376,3 +395,18 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _render_share(site: SiteConfig, overrides: dict, plan: "shards.PagePlan") -> list[str]:
+    """A worker's MkDocs run over its share of the pages; returns the site paths it wrote them to."""
+    run_mkdocs(site, overrides, plan, search_entries=[])  # no entries: its search plugin parses nothing
+    return plan.rendered
+
+
+def _move_pages(share_site: Path, site_dir: Path, rendered: list[str]) -> None:
+    """Bring a worker's pages into the site; its other output (redirects, an empty search index) is the main run's too."""
+    for dest in rendered:
+        target = site_dir / dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(share_site / dest, target)
+    shutil.rmtree(share_site, ignore_errors=True)

@@ -88,16 +88,16 @@ def theme_tooltips(config) -> bool:
 class CsopsPlugin(BasePlugin):
     """Injected into every MkDocs run of csops-portal.
 
-    `reuse` (an incremental.Reuse) makes the run incremental: pages outside `reuse.dirty`
-    get their HTML copied from the live generation and are not rendered (MkDocs' dirty mode,
-    driven by csops' own list instead of file times).
+    `plan` (a shards.PagePlan) says which pages this run renders: the others get their HTML
+    copied from the live generation (an incremental build) or are left to another process
+    (a share of a sharded build); MkDocs' dirty mode, driven by csops' own lists instead of file times.
     `search_entries` (static_search.material_entries) become Material's search index, and
     Material's search plugin no longer parses every page's HTML for it.
     """
 
-    def __init__(self, reuse=None, progress=None, search_entries: list[dict] | None = None):
+    def __init__(self, plan=None, progress=None, search_entries: list[dict] | None = None):
         super().__init__()
-        self.reuse = reuse
+        self.plan = plan
         self.progress = progress
         self.search_entries = search_entries
         self.search = None
@@ -107,6 +107,8 @@ class CsopsPlugin(BasePlugin):
         if self.search is not None:
             events = config.plugins.events["page_context"]
             events[:] = [m for m in events if getattr(m, "__self__", None) is not self.search]
+        if self.plan is not None and not self.plan.site_wide:
+            config.theme.static_templates.clear()  # 404 page and sitemap: the main run writes them
         return config
 
     def on_page_content(self, html, page, config, files, **kwargs):
@@ -123,15 +125,27 @@ class CsopsPlugin(BasePlugin):
     def on_files(self, files, config, **kwargs):
         # The What's-new Atom feed, when the build wrote one (pipeline.build_portal does).
         self.feed = files.get_file_from_path(FEED_FILE)
-        if self.reuse is not None:
+        plan = self.plan
+        if plan is not None:
             from .incremental import copy_page
 
-            for file in files.documentation_pages():
-                render = file.src_uri in self.reuse.dirty or not copy_page(self.reuse.previous_site, config.site_dir, file.dest_uri)
+            for file in files:
+                if not file.is_documentation_page():
+                    if not plan.site_wide:
+                        file.is_modified = lambda: False  # theme and static assets: the main run copies them
+                    continue
+                if file.src_uri in plan.render:
+                    render = True
+                elif file.src_uri in plan.skip or plan.copy_from is None:
+                    render = False
+                elif copy_page(plan.copy_from, config.site_dir, file.dest_uri):
+                    render = False
+                    plan.reused += 1
+                else:  # missing from the live site: rendered here
+                    render = True
+                    plan.render.add(file.src_uri)
                 if render:
-                    self.reuse.dirty.add(file.src_uri)
-                else:
-                    self.reuse.reused += 1
+                    plan.rendered.append(file.dest_uri)
                 file.is_modified = (lambda: True) if render else (lambda: False)
         return files
 

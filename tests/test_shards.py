@@ -1,0 +1,119 @@
+"""Builds sharded over several MkDocs processes write exactly the site one process writes, and fail the same way.
+
+The bundled portal is small enough for one process, so the share size is lowered
+to force shards (three, whatever the machine's cores): each worker renders its
+share in a spawned process, the main run writes the site-wide files.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+
+import pytest
+import yaml
+
+from conftest import copy_bundled
+from generator import shards
+from generator.build import BuildError
+from generator.pipeline import build_portal
+from test_build import _tree_digest as _tree
+
+
+@pytest.fixture
+def sharded(monkeypatch):
+    monkeypatch.setattr(shards, "MIN_SHARD_BYTES", 1)
+    monkeypatch.setattr(shards, "available_cores", lambda: 3)
+
+
+def _one_process_build(project, target, monkeypatch):
+    shutil.rmtree(target, ignore_errors=True)
+    copy_bundled(target, project)
+    with monkeypatch.context() as patch:
+        patch.setattr(shards, "MIN_SHARD_BYTES", 10**12)
+        report = build_portal(target)
+    assert report.processes == 1
+    return target
+
+
+def _assert_same_site(project, reference):
+    ours, theirs = _tree(project / "site"), _tree(reference / "site")
+    assert ours.keys() == theirs.keys()
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+    assert not list((project / "build/current").glob("site-share-*")), "a worker's folder was published"
+
+
+def test_split_balances_markdown_bytes_and_keeps_small_builds_in_one_process(monkeypatch):
+    sizes = {"roles/csm.md": 900, "roles/cs-ops.md": 800, **{f"playbooks/p{i}.md": 100 for i in range(10)}}
+    monkeypatch.setattr(shards, "MIN_SHARD_BYTES", 500)
+    two = shards.split(sizes, cores=2)
+    assert len(two) == 2 and set().union(*two) == set(sizes) and not two[0] & two[1]
+    weights = [sum(sizes[s] for s in share) for share in two]
+    assert weights == sorted(weights) and weights[1] - weights[0] <= 100  # lightest first: the main run's
+    assert len(shards.split(sizes, cores=1)) == 1
+    assert len(shards.split({"index.md": 400}, cores=2)) == 1  # less than one share's worth
+
+
+def test_sharded_cold_build_equals_one_process_build(tmp_path, monkeypatch, sharded):
+    project = copy_bundled(tmp_path / "sharded")
+    report = build_portal(project)
+    assert report.processes == 3 and report.rendered == report.pages - 1  # every Markdown page (not the feed)
+    _assert_same_site(project, _one_process_build(project, tmp_path / "one", monkeypatch))
+
+
+def test_random_edit_sequences_rebuilt_incrementally_and_sharded_equal_cold_builds(tmp_path, monkeypatch, sharded):
+    """Seeded random edits (titles, steps, new steps, new playbooks, role names), each rebuilt and compared."""
+    project = copy_bundled(tmp_path / "edited")
+    build_portal(project)
+    rng = random.Random(12)
+    kinds = ["title", "step", "add-step", "role-name", "new-playbook"]
+    for round_, edit in enumerate(rng.sample(kinds, len(kinds)) + [rng.choice(kinds)]):  # every kind, in a random order
+        playbooks = sorted((project / "content/playbooks").glob("*.yml"))
+        path = rng.choice(playbooks)
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if edit == "title":
+            data["title"] = f"{data['title']} (round {round_})"
+        elif edit == "step":
+            step = rng.choice(data["steps"])
+            step["title"] = f"{step['title']}, checked twice"
+        elif edit == "add-step":
+            data["steps"].insert(1, {"id": f"extra-{round_}", "title": f"Extra check {round_}", "owner": "csm",
+                                     "raci": {"R": "csm", "A": "cs-lead"}, "body": "Ask the customer what changed."})
+        elif edit == "role-name":
+            roles_file = project / "content/roles.yml"
+            roles = roles_file.read_text(encoding="utf-8")
+            roles_file.write_text(roles.replace("name: Customer Success Manager", f"name: Customer Success Manager {round_}", 1),
+                                  encoding="utf-8")
+        elif edit == "new-playbook":
+            data["title"] = f"Copy {round_} of {data['title']}"
+            data.pop("id", None)
+            data.pop("aliases", None)
+            (project / f"content/playbooks/copy-{round_}.yml").write_text(
+                yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        if edit in ("title", "step", "add-step"):
+            path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        report = build_portal(project)
+        assert report.reused > 0 or edit == "role-name", edit
+        _assert_same_site(project, _one_process_build(project, tmp_path / "cold", monkeypatch))
+
+
+def test_a_failing_share_fails_the_build_and_keeps_the_previous_site(tmp_path, monkeypatch, sharded):
+    project = copy_bundled(tmp_path / "failing")
+    build_portal(project)
+    before = _tree(project / "site")
+    path = project / "content/playbooks/qbr.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["summary"] = "See [nowhere](../nowhere.md) first."
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    real_split = shards.split
+
+    def broken_page_in_a_worker_share(sizes, cores):
+        shares = real_split(sizes, cores)
+        moved = [s - {"playbooks/qbr.md"} for s in shares]
+        moved[-1].add("playbooks/qbr.md")
+        return moved
+
+    monkeypatch.setattr(shards, "split", broken_page_in_a_worker_share)
+    with pytest.raises(BuildError, match="nowhere"):
+        build_portal(project)
+    assert _tree(project / "site") == before
