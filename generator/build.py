@@ -50,6 +50,10 @@ REQUIRED_EXTENSIONS: dict[str, dict] = {
 }
 
 
+# raw_blocks.py: generated raw-HTML blocks skip Python-Markdown (same bytes; tests compare both ways).
+LIFT_RAW_BLOCKS = True
+
+
 class BuildError(click.ClickException):
     """MkDocs refused the generated site; nothing was replaced."""
 
@@ -250,7 +254,7 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
             with site.config_file.open("rb") as handle:
                 # a copy: load_config empties the extension dicts it reads, and a worker may still be pickling them
                 config = load_config(config_file=handle, **copy.deepcopy(overrides))
-            config.plugins["csops"] = CsopsPlugin(plan, progress, search_entries)
+            config.plugins["csops"] = CsopsPlugin(plan, progress, search_entries, lift_blocks=LIFT_RAW_BLOCKS and incremental.eligible(site.raw))
             mkdocs_build(config, dirty=plan is not None)
         except (Abort, ConfigurationError) as error:
             details = "\n".join(f"  - {m}" for m in warnings.messages) or f"  - {error}"

@@ -95,12 +95,14 @@ class CsopsPlugin(BasePlugin):
     Material's search plugin no longer parses every page's HTML for it.
     """
 
-    def __init__(self, plan=None, progress=None, search_entries: list[dict] | None = None):
+    def __init__(self, plan=None, progress=None, search_entries: list[dict] | None = None, lift_blocks: bool = False):
         super().__init__()
         self.plan = plan
         self.progress = progress
         self.search_entries = search_entries
         self.search = None
+        self.lift_blocks = lift_blocks  # raw_blocks.py; only when no other plugin reads pages in between
+        self.lifted: dict[str, tuple[str, list[str]]] = {}
 
     def on_config(self, config, **kwargs):
         self.search = material_search(config) if self.search_entries is not None else None
@@ -111,7 +113,28 @@ class CsopsPlugin(BasePlugin):
             config.theme.static_templates.clear()  # 404 page and sitemap: the main run writes them
         return config
 
+    @event_priority(-100)  # after any other plugin's changes to the Markdown
+    def on_page_markdown(self, markdown, page, **kwargs):
+        if not self.lift_blocks:
+            return markdown
+        from .raw_blocks import lift
+
+        lifted, blocks = lift(markdown)
+        if blocks:
+            self.lifted[page.file.src_uri] = (markdown, blocks)
+        return lifted
+
     def on_page_content(self, html, page, config, files, **kwargs):
+        if page.file.src_uri in self.lifted:
+            from .raw_blocks import restore
+
+            original, blocks = self.lifted.pop(page.file.src_uri)
+            restored = restore(html, blocks)
+            if restored is None:  # a placeholder moved (never seen): convert the page the slow way
+                page.markdown = original
+                page.render(config, files)
+                restored = page.content
+            html = restored
         return sanitize_html(html, tooltips=theme_tooltips(config))
 
     def on_page_context(self, context, page, config, nav, **kwargs):

@@ -128,7 +128,7 @@ def test_phases_show_names_in_lifecycle_order(tmp_path):
     assert home.index('href="phases/onboarding/">Onboarding</a>') < home.index('href="phases/advocacy/">Advocacy</a>') \
         < home.index('href="phases/customer-marketing/">Customer marketing</a>')
     assert "# Phase: Customer marketing" in pages["phases/customer-marketing.md"]
-    assert "- **Phase:** [Advocacy](../phases/advocacy.md)" in pages["playbooks/a.md"]
+    assert '<li><strong>Phase:</strong> <a href="../../phases/advocacy/">Advocacy</a></li>' in pages["playbooks/a.md"]
 
     (project / "content/settings.yml").write_text(
         "phases:\n  - {id: customer-marketing, name: Community & events, description: Where customers meet.}\n"

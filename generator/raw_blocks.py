@@ -1,0 +1,70 @@
+"""Generated raw-HTML blocks kept out of Python-Markdown's way, with the very bytes Markdown would have written.
+
+Python-Markdown passes a raw HTML block through untouched, but only after its
+HTML parser has read every tag in it: the step lines, the timeline and role
+pages' duty lists csops generates are most of a large portal's Markdown time.
+So the MkDocs plugin lifts such blocks out before conversion (a one-word
+paragraph holds each place) and puts them back after: the same HTML as the
+slow path, which the generated Markdown still takes in plain MkDocs or
+Zensical. Only blocks whose outcome is certain are lifted: a `<div>` or
+`<details>` with a `csops-` class starting a paragraph, balanced, ending at a
+line end before a blank line, with no blank line, `markdown` attribute, comment
+or verbatim element (`pre`, `script`, `style`, `textarea`) inside. Anything
+else, content's own HTML included, goes through Markdown as before. The page is
+sanitised after this, so a lifted block is no more trusted than any other HTML.
+"""
+
+from __future__ import annotations
+
+import re
+
+_START = re.compile(r'<(div|details)\b[^>]*\bclass="csops-[^"]*"[^>]*>')
+_UNSURE = re.compile(r"\bmarkdown\s*=|\bmarkdown[\s>]|<!--|<(?:pre|script|style|textarea)\b", re.I)
+_TOKEN = "csopsrawblock{}x"
+
+
+def lift(markdown: str) -> tuple[str, list[str]]:
+    """(markdown with each liftable block replaced by a placeholder paragraph, the blocks in order)."""
+    lines = markdown.split("\n")
+    out: list[str] = []
+    blocks: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        match = _START.match(line)
+        if match and (i == 0 or lines[i - 1].strip() == ""):
+            end = _block_end(lines, i, match[1])
+            if end is not None:
+                blocks.append("\n".join(lines[i:end + 1]))
+                out.append(_TOKEN.format(len(blocks) - 1))
+                i = end + 1
+                continue
+        out.append(line)
+        i += 1
+    return "\n".join(out), blocks
+
+
+def _block_end(lines: list[str], start: int, tag: str) -> int | None:
+    """Index of the block's last line when Markdown would take lines[start:] as one raw block ending there."""
+    opening, closing = re.compile(rf"<{tag}\b", re.I), re.compile(rf"</{tag}\s*>", re.I)
+    depth = 0
+    for j in range(start, len(lines)):
+        line = lines[j]
+        if line.strip() == "" or _UNSURE.search(line):
+            return None
+        depth += len(opening.findall(line)) - len(closing.findall(line))
+        if depth <= 0:
+            after_blank = j + 1 == len(lines) or lines[j + 1].strip() == ""
+            return j if depth == 0 and after_blank and closing.search(line.rstrip()[-(len(tag) + 3):]) else None
+    return None
+
+
+def restore(html: str, blocks: list[str]) -> str | None:
+    """The HTML with each placeholder paragraph replaced by its block; None if one is not exactly where expected."""
+    for n, block in enumerate(blocks):
+        paragraph = f"<p>{_TOKEN.format(n)}</p>"
+        if html.count(paragraph) != 1:
+            return None
+        # Markdown keeps the line end after a raw block, except at the end of the page
+        html = html.replace(paragraph, block if html.endswith(paragraph) else block + "\n", 1)
+    return html
