@@ -24,8 +24,9 @@ import click
 from mkdocs.utils import yaml_load
 
 from . import generations, incremental, shards
-from .paths import GENERATED_DIR
+from .paths import GENERATED_DIR, template_cache_dir
 from .progress import Progress
+from .template_cache import template_cache
 
 if TYPE_CHECKING:  # the index imports Whoosh: only the worker process loads it
     from .index import IndexJob, IndexStats
@@ -254,7 +255,9 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
             with site.config_file.open("rb") as handle:
                 # a copy: load_config empties the extension dicts it reads, and a worker may still be pickling them
                 config = load_config(config_file=handle, **copy.deepcopy(overrides))
-            config.plugins["csops"] = CsopsPlugin(plan, progress, search_entries, lift_blocks=LIFT_RAW_BLOCKS and incremental.eligible(site.raw))
+            config.plugins["csops"] = CsopsPlugin(plan, progress, search_entries,
+                                                  lift_blocks=LIFT_RAW_BLOCKS and incremental.eligible(site.raw),
+                                                  bytecode_cache=template_cache(template_cache_dir(site.project)))
             mkdocs_build(config, dirty=plan is not None)
         except (Abort, ConfigurationError) as error:
             details = "\n".join(f"  - {m}" for m in warnings.messages) or f"  - {error}"

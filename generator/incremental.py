@@ -30,7 +30,7 @@ from pathlib import Path
 
 BUILD_KEY_FILE = "build-key.json"
 _SAFE_PLUGINS = frozenset({"search", "material/search", "redirects"})
-_CODE = ("build.py", "mkdocs_plugin.py", "glossary_abbr.py", "incremental.py")
+_CODE = ("build.py", "mkdocs_plugin.py", "glossary_abbr.py", "incremental.py", "raw_blocks.py")
 _PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "mkdocs-redirects", "nh3", "csops-portal")
 
 

@@ -95,8 +95,10 @@ class CsopsPlugin(BasePlugin):
     Material's search plugin no longer parses every page's HTML for it.
     """
 
-    def __init__(self, plan=None, progress=None, search_entries: list[dict] | None = None, lift_blocks: bool = False):
+    def __init__(self, plan=None, progress=None, search_entries: list[dict] | None = None, lift_blocks: bool = False,
+                 bytecode_cache=None):
         super().__init__()
+        self.bytecode_cache = bytecode_cache  # template_cache.TemplateCache: the theme compiled once, not every run
         self.plan = plan
         self.progress = progress
         self.search_entries = search_entries
@@ -112,6 +114,11 @@ class CsopsPlugin(BasePlugin):
         if self.plan is not None and not self.plan.site_wide:
             config.theme.static_templates.clear()  # 404 page and sitemap: the main run writes them
         return config
+
+    def on_env(self, env, config, files, **kwargs):
+        if self.bytecode_cache is not None and env.bytecode_cache is None:
+            env.bytecode_cache = self.bytecode_cache
+        return env
 
     @event_priority(-100)  # after any other plugin's changes to the Markdown
     def on_page_markdown(self, markdown, page, **kwargs):

@@ -3,6 +3,7 @@
     build/current -> .generations/<id>     the live generation (generations.py flips it)
     build/docs, build/index                stable links through build/current
     build/search-log/queries.jsonl         the search API's query log
+    build/cache/templates                  compiled Jinja templates between builds
 """
 
 from __future__ import annotations
@@ -27,3 +28,8 @@ def live_index_dir(project: Path) -> Path:
 
 def query_log_file(project: Path) -> Path:
     return build_root(project) / "search-log" / "queries.jsonl"
+
+
+def template_cache_dir(project: Path) -> Path:
+    """Compiled Jinja templates (ours and the theme's), reused by the next build: template_cache.py."""
+    return build_root(project) / "cache" / "templates"

@@ -76,7 +76,8 @@ def build_portal(project: Path, strict: bool = False, progress=None):
     """
     from .build import BuildReport, build_site, navigation, read_site_config, timed
     from .index import IndexJob, collect_documents
-    from .paths import live_index_dir
+    from .paths import live_index_dir, template_cache_dir
+    from .template_cache import template_cache
     from .manifest import require_published_urls
     from .feed import atom_feed
     from .history import read_change_feed, whats_new_commits
@@ -96,7 +97,8 @@ def build_portal(project: Path, strict: bool = False, progress=None):
     with timed(report, "history"):
         changes = read_change_feed(project, portal, whats_new_commits(site.raw))
     with timed(report, "render"):
-        renderer = Renderer(portal, site.templates_dir, site.language, site.site_url, changes)
+        renderer = Renderer(portal, site.templates_dir, site.language, site.site_url, changes,
+                            bytecode_cache=template_cache(template_cache_dir(site.project)))
         pages = renderer.render_pages()
         pages.append(Page(FEED_FILE, atom_feed(changes, renderer.labels, site.raw.get("site_name") or "", site.site_url)))
     progress.done(f"generated {len(pages)} pages")

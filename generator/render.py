@@ -96,7 +96,7 @@ class Renderer:
     """Renders every page of a portal. Holds the Jinja2 environment and the lookup tables templates use."""
 
     def __init__(self, portal: Portal, templates_dir: Path | None = None, language: str = "en",
-                 site_url: str = "", changes=None):
+                 site_url: str = "", changes=None, bytecode_cache=None):
         self.portal = portal
         # The What's-new history (a history.ChangeFeed); None: built without one, and the page says so.
         self.changes = changes
@@ -106,8 +106,10 @@ class Renderer:
         self.site_url = site_url
         self.chip_cache: dict[tuple[str, str, bool], str] = {}
         loader = jinja2.FileSystemLoader([str(self.templates_dir), str(PACKAGE_TEMPLATES)])
+        # bytecode_cache: template_cache.TemplateCache, so a rebuild does not compile every template again
         self.env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False,
-                                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                                      bytecode_cache=bytecode_cache)
         self.env.filters.update(text=escape_text, attr=escape_attr, indent_md=indent, tojson=lambda v: json.dumps(v, ensure_ascii=False))
         self.env.tests["contains"] = lambda container, value: value in container
         self.env.globals.update(review_due=portal.review_due)

@@ -1,0 +1,25 @@
+"""Compiled templates are kept between builds, and a damaged cache never breaks one."""
+
+from __future__ import annotations
+
+from generator.pipeline import build_portal
+from generator.paths import template_cache_dir
+from test_build import _project, _tree_digest as _tree
+
+
+def test_templates_compile_once_and_damaged_entries_compile_again(project_factory, tmp_path):
+    project = _project(project_factory)
+    build_portal(project)
+    cache = template_cache_dir(project)
+    entries = sorted(cache.iterdir())
+    names = {p.name for p in entries}
+    assert len(entries) > 20, "ours and the theme's templates were not cached"  # csops ~18, Material ~40
+    before = _tree(project / "site")
+    for entry in entries:
+        entry.write_bytes(b"j2\x00not a template")  # truncated, foreign: must compile again
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "# touched\n", encoding="utf-8")  # a full build: every page
+    assert build_portal(project).reused == 0
+    assert _tree(project / "site") == before
+    assert {p.name for p in cache.iterdir()} == names
+    assert all(not p.read_bytes().startswith(b"j2\x00not") for p in cache.iterdir()), "damaged entries were not rewritten"
