@@ -10,11 +10,9 @@ from __future__ import annotations
 import copy
 import errno
 import logging
-import multiprocessing
 import os
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +27,8 @@ from .progress import Progress
 from .template_cache import template_cache
 
 if TYPE_CHECKING:  # the index imports Whoosh: only the worker process loads it
-    from .index import IndexJob, IndexStats
+    from .index import IndexStats
+    from .workers import BuildWorkers
 from .render import PACKAGE_TEMPLATES, Page, escape_attr
 
 ASSETS_PREFIX = "assets/csops"
@@ -313,19 +312,13 @@ def timed(report: BuildReport, stage: str):
     report.timings[stage] = report.timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def _timed_index(job: "IndexJob", output: Path):
-    start = time.perf_counter()
-    result = job.run(output)
-    return result, time.perf_counter() - start
-
-
 def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects: dict[str, str],
-               report: BuildReport, index_job: "IndexJob | None" = None, progress=None,
+               report: BuildReport, workers: "BuildWorkers | None" = None, progress=None,
                search_entries: list[dict] | None = None) -> BuildReport:
     """Write pages, build the site strictly, then switch docs, site and index in together.
 
-    `index_job` writes the search index in a second process while MkDocs builds (machines
-    have two cores and MkDocs uses one); the index goes live with the site, in the same flip.
+    `workers` (workers.py) render MkDocs shares, and may be writing the search index already;
+    the index goes live with the site, in the same flip.
     `search_entries` become the static search index (static_search.py).
     """
     with generations.build_lock(site.project):
@@ -334,7 +327,7 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
             stage = generations.new_staging(site.project)
             pruning = generations.prune_old_generations(site.project)
             try:
-                _build_into(stage, site, pages, nav, redirects, report, index_job, progress or Progress(), search_entries)
+                _build_into(stage, site, pages, nav, redirects, report, workers, progress or Progress(), search_entries)
                 pruning.join()
                 generations.publish(site.project, stage, site.site_dir)
             finally:
@@ -348,60 +341,49 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
     return report
 
 
-def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: BuildReport, index_job, progress,
+def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: BuildReport, workers, progress,
                 search_entries) -> None:
-    pool = None
-    try:
-        assets = asset_files(site.templates_dir)
-        with timed(report, "write"):
-            report.bytes_written = write_pages(stage / "docs", pages, assets)
-        overrides = mkdocs_overrides(site, stage / "docs", stage / "site", nav, redirects, sorted(assets))
-        key = incremental.build_key(site.config_file, overrides, assets, [site.templates_dir, PACKAGE_TEMPLATES])
-        sources = {p.source: p.text.encode("utf-8") for p in pages}
-        reuse = incremental.plan(generations.current_generation(site.project), site.raw, key, sources)
-        markdown_pages = sum(1 for source in sources if source.endswith(".md"))
-        to_render = reuse.dirty if reuse is not None else {s for s in sources if s.endswith(".md")}
-        shares = (shards.split({s: len(sources[s]) for s in to_render}, shards.available_cores())
-                  if incremental.eligible(site.raw) else [set(to_render)])
-        plan = None
-        if reuse is not None or len(shares) > 1:
-            plan = shards.PagePlan(set(shares[0]), set().union(*shares[1:]), reuse.previous_site if reuse else None)
-        workers = (1 if index_job is not None else 0) + len(shares) - 1
-        if workers:
-            # spawn, not fork: `csops serve` calls this from a process with server threads.
-            # Workers die with this process (kill -9 included) instead of writing on as orphans.
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=generations.die_with_parent, initargs=(os.getpid(),))
-        if index_job is not None:
-            pending = pool.submit(_timed_index, index_job, stage / "index")
-        share_runs = [(stage / f"site-share-{n}", pool.submit(_render_share, site, {**overrides, "site_dir": str(stage / f"site-share-{n}")},
-                                                               shards.PagePlan(share, site_wide=False)))
-                      for n, share in enumerate(shares[1:], start=1)]
-        progress.start("MkDocs" + (f" ({len(shares)} processes)" if len(shares) > 1 else ""), len(shares[0]))
-        with timed(report, "mkdocs"):
-            run_mkdocs(site, overrides, plan, progress, search_entries)
-            for share_site, run in share_runs:
-                _move_pages(share_site, stage / "site", run.result())
-        report.reused = plan.reused if plan is not None else 0
-        report.processes = len(shares)
-        report.rendered = markdown_pages - report.reused
-        progress.done(f"MkDocs rendered {report.rendered} pages" + (f", reused {report.reused} unchanged" if report.reused else "")
-                      + (f" ({len(shares)} processes)" if len(shares) > 1 else ""))
-        incremental.write_key(stage, key)
-        progress.start("links")
-        with timed(report, "links"):
-            require_working_links(stage / "site", site.site_url)
-        progress.done("internal links checked")
-        if index_job is not None:
-            progress.start("search index")
-            result, seconds = pending.result()
-            report.timings["index (in parallel)"] = seconds
-            report.index = result
-            progress.done(f"search index: {result.added} added, {result.updated} updated, {result.deleted} deleted, "
-                          f"{result.unchanged} unchanged")
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+    assets = asset_files(site.templates_dir)
+    with timed(report, "write"):
+        report.bytes_written = write_pages(stage / "docs", pages, assets)
+    overrides = mkdocs_overrides(site, stage / "docs", stage / "site", nav, redirects, sorted(assets))
+    key = incremental.build_key(site.config_file, overrides, assets, [site.templates_dir, PACKAGE_TEMPLATES])
+    sources = {p.source: p.text.encode("utf-8") for p in pages}
+    reuse = incremental.plan(generations.current_generation(site.project), site.raw, key, sources)
+    markdown_pages = sum(1 for source in sources if source.endswith(".md"))
+    to_render = reuse.dirty if reuse is not None else {s for s in sources if s.endswith(".md")}
+    shares = (shards.split({s: len(sources[s]) for s in to_render}, shards.available_cores())
+              if incremental.eligible(site.raw) and workers is not None else [set(to_render)])
+    plan = None
+    if reuse is not None or len(shares) > 1:
+        plan = shards.PagePlan(set(shares[0]), set().union(*shares[1:]), reuse.previous_site if reuse else None)
+    share_runs = [(stage / f"site-share-{n}", workers.submit(_render_share, site, {**overrides, "site_dir": str(stage / f"site-share-{n}")},
+                                                              shards.PagePlan(share, site_wide=False)))
+                  for n, share in enumerate(shares[1:], start=1)]
+    progress.start("MkDocs" + (f" ({len(shares)} processes)" if len(shares) > 1 else ""), len(shares[0]))
+    with timed(report, "mkdocs"):
+        run_mkdocs(site, overrides, plan, progress, search_entries)
+        for share_site, run in share_runs:
+            _move_pages(share_site, stage / "site", run.result())
+    report.reused = plan.reused if plan is not None else 0
+    report.processes = len(shares)
+    report.rendered = markdown_pages - report.reused
+    progress.done(f"MkDocs rendered {report.rendered} pages" + (f", reused {report.reused} unchanged" if report.reused else "")
+                  + (f" ({len(shares)} processes)" if len(shares) > 1 else ""))
+    incremental.write_key(stage, key)
+    progress.start("links")
+    with timed(report, "links"):
+        require_working_links(stage / "site", site.site_url)
+    progress.done("internal links checked")
+    if workers is not None and workers.index is not None:
+        progress.start("search index")
+        pending, folder = workers.index
+        result, seconds = pending.result()
+        os.replace(folder / "index", stage / "index")
+        report.timings["index (in parallel)"] = seconds
+        report.index = result
+        progress.done(f"search index: {result.added} added, {result.updated} updated, {result.deleted} deleted, "
+                      f"{result.unchanged} unchanged")
 
 
 def _render_share(site: SiteConfig, overrides: dict, plan: "shards.PagePlan") -> list[str]:

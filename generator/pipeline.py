@@ -85,28 +85,31 @@ def build_portal(project: Path, strict: bool = False, progress=None):
     from .static_search import material_entries
     from .progress import Progress
     from .urls import FEED_FILE, redirect_map
+    from .workers import BuildWorkers
 
     progress = progress or Progress()
     report = BuildReport()
     site = read_site_config(project)
-    with timed(report, "load+validate"):
-        portal, report.warnings = load_checked_portal(project, strict)
-        require_published_urls(project, portal)  # before MkDocs: a vanished ticket link fails fast
-    progress.done("content checked: " + ", ".join(_count(len(getattr(portal, kind.portal_attr)), kind.noun)
-                                                  for kind in DOCUMENT_KINDS))
-    with timed(report, "history"):
-        changes = read_change_feed(project, portal, whats_new_commits(site.raw))
-    with timed(report, "render"):
-        renderer = Renderer(portal, site.templates_dir, site.language, site.site_url, changes,
-                            bytecode_cache=template_cache(template_cache_dir(site.project)))
-        pages = renderer.render_pages()
-        pages.append(Page(FEED_FILE, atom_feed(changes, renderer.labels, site.raw.get("site_name") or "", site.site_url)))
-    progress.done(f"generated {len(pages)} pages")
-    nav = navigation(renderer.labels, [(p, renderer.phase_name(p)) for p in portal.phases])
-    facet_names = {"role": {r.id: r.name for r in portal.roles}, "phase": {p: renderer.phase_name(p) for p in portal.phases}}
-    live_index = live_index_dir(site.project)
-    index_job = IndexJob(live_index, portal, site.site_url, site.language, facet_names)
-    search_entries = material_entries(collect_documents(portal, site.language), portal, renderer.labels["glossary"])
-    build_site(site, pages, nav, redirect_map(portal), report, index_job=index_job, progress=progress,
-               search_entries=search_entries)
+    with BuildWorkers(site.project) as workers:  # they start up while this process loads the content
+        with timed(report, "load+validate"):
+            portal, report.warnings = load_checked_portal(project, strict)
+            require_published_urls(project, portal)  # before MkDocs: a vanished ticket link fails fast
+        progress.done("content checked: " + ", ".join(_count(len(getattr(portal, kind.portal_attr)), kind.noun)
+                                                      for kind in DOCUMENT_KINDS))
+        with timed(report, "history"):
+            changes = read_change_feed(project, portal, whats_new_commits(site.raw))
+        with timed(report, "render"):
+            renderer = Renderer(portal, site.templates_dir, site.language, site.site_url, changes,
+                                bytecode_cache=template_cache(template_cache_dir(site.project)))
+            facet_names = {"role": {r.id: r.name for r in portal.roles},
+                           "phase": {p: renderer.phase_name(p) for p in portal.phases}}
+            # the index needs only the model: written while the pages are rendered and built
+            workers.start_index(IndexJob(live_index_dir(site.project), portal, site.site_url, site.language, facet_names))
+            pages = renderer.render_pages()
+            pages.append(Page(FEED_FILE, atom_feed(changes, renderer.labels, site.raw.get("site_name") or "", site.site_url)))
+        progress.done(f"generated {len(pages)} pages")
+        nav = navigation(renderer.labels, [(p, renderer.phase_name(p)) for p in portal.phases])
+        search_entries = material_entries(collect_documents(portal, site.language), portal, renderer.labels["glossary"])
+        build_site(site, pages, nav, redirect_map(portal), report, workers=workers, progress=progress,
+                   search_entries=search_entries)
     return report

@@ -1,0 +1,92 @@
+"""The build's worker processes, started before the content is even loaded, so their start-up overlaps it.
+
+A build has two cores' worth of work and the first seconds (load, check,
+render) use one: started then, the workers import MkDocs, Material and Whoosh
+meanwhile, and the search index, which needs only the model, is written while
+the pages are still being rendered. The other workers render MkDocs shares
+(shards.py) once the pages are written.
+
+spawn, not fork: `csops serve` builds from a process with server threads.
+Workers die with the build (kill -9 included) instead of writing on as orphans,
+and a killed build's index folder is a staging folder that the next build removes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import generations, shards
+
+if TYPE_CHECKING:
+    from .index import IndexJob
+
+# About how many bytes of Markdown a byte of content YAML becomes (4.8 on the benchmark's playbooks,
+# 5.6 on the bundled portal): enough to guess, before rendering, whether MkDocs will be sharded.
+MARKDOWN_PER_YAML_BYTE = 4
+
+
+def _warm_up() -> None:
+    """Import what the worker will run, while the build process loads content."""
+    import markdown  # noqa: F401
+    import mkdocs.commands.build  # noqa: F401
+    import pymdownx.superfences  # noqa: F401
+    import whoosh.index  # noqa: F401
+    from material.plugins.search import plugin  # noqa: F401
+
+
+def _timed_index(job: "IndexJob", output: Path):
+    start = time.perf_counter()
+    result = job.run(output)
+    return result, time.perf_counter() - start
+
+
+def expected_shares(project: Path) -> int:
+    """How many MkDocs shares the content will likely need, from the size of its YAML (a guess: a wrong one only
+    starts a worker early or late)."""
+    content = Path(project) / "content"
+    size = sum(p.stat().st_size for p in content.rglob("*.yml") if p.is_file()) if content.is_dir() else 0
+    return max(1, min(shards.available_cores(), shards.MAX_SHARDS, size * MARKDOWN_PER_YAML_BYTE // shards.MIN_SHARD_BYTES))
+
+
+class BuildWorkers:
+    """A pool with one worker for the search index and room for a worker per other MkDocs share."""
+
+    def __init__(self, project: Path):
+        self.project = Path(project)
+        size = max(1, min(shards.available_cores(), shards.MAX_SHARDS))
+        self.pool = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=generations.die_with_parent, initargs=(os.getpid(),))
+        for _ in range(min(size, expected_shares(project))):  # index + (shares - 1) workers
+            self.pool.submit(_warm_up)
+        self.index: tuple[Future, Path] | None = None
+
+    def start_index(self, job: "IndexJob") -> None:
+        folder = generations.new_staging(self.project)
+        self.index = (self.pool.submit(_timed_index, job, folder / "index"), folder)
+
+    def submit(self, fn, *args) -> Future:
+        return self.pool.submit(fn, *args)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if error is not None:
+            self._stop_workers()  # a failed build does not wait for workers still importing or indexing
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.index is not None:  # moved into the generation by now, or not wanted
+            generations._remove(self.index[1])
+        return False
+
+    def _stop_workers(self) -> None:
+        terminate = getattr(self.pool, "terminate_workers", None)  # Python 3.14+
+        if terminate is not None:
+            terminate()
+            return
+        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+            process.kill()
