@@ -34,13 +34,14 @@ from .render import PACKAGE_TEMPLATES, Page, escape_attr
 ASSETS_PREFIX = "assets/csops"
 
 # Extensions every generated page relies on (explicit anchors, tabs, task lists, admonitions, tooltips).
+# Not md_in_html: generated blocks are plain raw HTML (raw_blocks.py), and its HTML pass costs ~20% of
+# Markdown time on real pages; list it in mkdocs.yml if content uses `markdown` attributes.
 REQUIRED_EXTENSIONS: dict[str, dict] = {
     "abbr": {},
     # Loaded after `abbr` and replacing it: hover definitions that also match inside Japanese text.
     "generator.glossary_abbr": {},
     "admonition": {},
     "attr_list": {},
-    "md_in_html": {},
     "tables": {},
     "toc": {"permalink": True},
     "pymdownx.details": {},
