@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -39,9 +40,9 @@ def _warm_up() -> None:
     from material.plugins.search import plugin  # noqa: F401
 
 
-def _timed_index(job: "IndexJob", output: Path):
+def _timed_index(job: bytes, output: Path):
     start = time.perf_counter()
-    result = job.run(output)
+    result = pickle.loads(job).run(output)
     return result, time.perf_counter() - start
 
 
@@ -67,7 +68,8 @@ class BuildWorkers:
 
     def start_index(self, job: "IndexJob") -> None:
         folder = generations.new_staging(self.project)
-        self.index = (self.pool.submit(_timed_index, job, folder / "index"), folder)
+        # Pickled here, not by the pool's feeder thread: rendering fills the model's lookup caches meanwhile.
+        self.index = (self.pool.submit(_timed_index, pickle.dumps(job), folder / "index"), folder)
 
     def submit(self, fn, *args) -> Future:
         return self.pool.submit(fn, *args)
