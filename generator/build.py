@@ -350,7 +350,7 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
     overrides = mkdocs_overrides(site, stage / "docs", stage / "site", nav, redirects, sorted(assets))
     key = incremental.build_key(site.config_file, overrides, assets, [site.templates_dir, PACKAGE_TEMPLATES])
     sources = {p.source: p.text.encode("utf-8") for p in pages}
-    reuse = incremental.plan(generations.current_generation(site.project), site.raw, key, sources)
+    reuse = incremental.plan(generations.trusted_generation(site.project), site.raw, key, sources)
     markdown_pages = sum(1 for source in sources if source.endswith(".md"))
     to_render = reuse.dirty if reuse is not None else {s for s in sources if s.endswith(".md")}
     shares = (shards.split({s: len(sources[s]) for s in to_render}, shards.available_cores())

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .paths import build_root
+from .trust import is_sealed, seal
 
 CURRENT = "current"
 GENERATIONS = ".generations"
@@ -95,6 +96,30 @@ def new_staging(project: Path) -> Path:
 def current_generation(project: Path) -> Path | None:
     link = build_root(project) / CURRENT
     return (link.parent / os.readlink(link)) if link.is_symlink() else None
+
+
+STAMP_FILE = "stamp"
+
+
+def stamp(stage: Path, generation_name: str) -> None:
+    """Seal a staged build as this machine's (trust.py), under the name it will be published as."""
+    (stage / STAMP_FILE).write_text(seal(f"generation:{generation_name}"), encoding="utf-8")
+
+
+def trusted_generation(project: Path) -> Path | None:
+    """The live generation when this user on this machine built it: the only one a build may reuse from.
+
+    One committed to the repository, or built elsewhere, is served as it is but never reused
+    (its index would be unpickled, its HTML copied past the sanitiser).
+    """
+    generation = current_generation(project)
+    if generation is None:
+        return None
+    try:
+        sealed = (generation / STAMP_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return generation if is_sealed(f"generation:{generation.name}", sealed) else None
 
 
 def _point(link: Path, target: str) -> None:
@@ -171,6 +196,7 @@ def publish(project: Path, stage: Path, site_dir: Path) -> Path:
     generation = generations / stage.name[len(STAGING_PREFIX):]
     previous = current_generation(project)
     previous_target = os.readlink(root / CURRENT) if previous is not None else None
+    stamp(stage, generation.name)
     stage.rename(generation)
     _point(root / CURRENT, f"{GENERATIONS}/{generation.name}")
     switched: list[tuple[Path, Path]] = []

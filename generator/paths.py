@@ -3,7 +3,7 @@
     build/current -> .generations/<id>     the live generation (generations.py flips it)
     build/docs, build/index                stable links through build/current
     build/search-log/queries.jsonl         the search API's query log
-    build/cache/templates                  compiled Jinja templates between builds
+    build/cache/templates-<seal>           compiled Jinja templates between builds (trust.py)
 """
 
 from __future__ import annotations
@@ -31,5 +31,11 @@ def query_log_file(project: Path) -> Path:
 
 
 def template_cache_dir(project: Path) -> Path:
-    """Compiled Jinja templates (ours and the theme's), reused by the next build: template_cache.py."""
-    return build_root(project) / "cache" / "templates"
+    """Compiled Jinja templates (ours and the theme's), reused by the next build: template_cache.py.
+
+    Compiled templates are code: the folder is named by this machine's secret (trust.py), so
+    entries committed to the repository or copied from elsewhere are never found, let alone run.
+    """
+    from .trust import seal
+
+    return build_root(project) / "cache" / f"templates-{seal('template-cache')[:24]}"

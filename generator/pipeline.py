@@ -76,7 +76,8 @@ def build_portal(project: Path, strict: bool = False, progress=None):
     """
     from .build import BuildReport, build_site, navigation, read_site_config, timed
     from .index import IndexJob, collect_documents
-    from .paths import live_index_dir, template_cache_dir
+    from . import generations
+    from .paths import build_root, template_cache_dir
     from .template_cache import template_cache
     from .manifest import require_published_urls
     from .feed import atom_feed
@@ -104,7 +105,10 @@ def build_portal(project: Path, strict: bool = False, progress=None):
             facet_names = {"role": {r.id: r.name for r in portal.roles},
                            "phase": {p: renderer.phase_name(p) for p in portal.phases}}
             # the index needs only the model: written while the pages are rendered and built
-            workers.start_index(IndexJob(live_index_dir(site.project), portal, site.site_url, site.language, facet_names))
+            # it starts from the live index only when this machine built it (trust.py): Whoosh unpickles what it opens
+            trusted = generations.trusted_generation(site.project)
+            previous_index = trusted / "index" if trusted is not None else build_root(site.project) / "no-previous-index"
+            workers.start_index(IndexJob(previous_index, portal, site.site_url, site.language, facet_names))
             pages = renderer.render_pages()
             pages.append(Page(FEED_FILE, atom_feed(changes, renderer.labels, site.raw.get("site_name") or "", site.site_url)))
         progress.done(f"generated {len(pages)} pages")

@@ -1,0 +1,82 @@
+"""A build/ folder committed to the repository (or built on another machine) is never reused.
+
+What a pull request could plant there: a previous generation whose HTML carries
+script (an incremental build would copy it past the sanitiser), a Whoosh index
+whose pickled schema runs code when opened, and compiled Jinja templates whose
+pickled checksum runs code when loaded. Each planted file here runs a payload
+that leaves a marker; a build on this machine must neither run nor publish any.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import copy_bundled
+
+SCRIPT = "<script>window.planted = 1</script>"
+
+
+class _Payload:
+    """Unpickling it creates the marker folder: proof that planted bytes were loaded as code."""
+
+    def __init__(self, marker: Path):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (os.makedirs, (self.marker, 0o777, True))
+
+
+def _csops(project: Path, cache_home: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    return subprocess.run([sys.executable, "-m", "generator.cli", *args, "--project", str(project)],
+                          env=env, capture_output=True, text=True, timeout=300)
+
+
+def _plant(project: Path, marker: Path) -> None:
+    """Turn the other machine's build/ into an attack: script in HTML, code in the index and template cache."""
+    from jinja2.bccache import bc_magic
+    from whoosh import index as whoosh_index
+    from whoosh.fields import TEXT, Schema
+
+    generation = (project / "build/current").resolve()
+    page = generation / "site/faq/renewals/index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</article>", SCRIPT + "</article>"), encoding="utf-8")
+    schema = Schema(body=TEXT())
+    schema["body"].planted = _Payload(marker / "index")
+    index_dir = generation / "index"
+    for entry in index_dir.iterdir():
+        entry.unlink()
+    whoosh_index.create_in(str(index_dir), schema)
+    caches = list((project / "build/cache").rglob("*.cache"))
+    assert caches, "the other machine's build left compiled templates"
+    for entry in caches:
+        entry.write_bytes(bc_magic + pickle.dumps(_Payload(marker / "templates")))
+    # where csops kept compiled templates before they were sealed: a committed folder must not be read either
+    legacy = project / "build/cache/templates"
+    legacy.mkdir(parents=True, exist_ok=True)
+    for entry in caches:
+        (legacy / entry.name).write_bytes(entry.read_bytes())
+
+
+def test_a_planted_build_folder_is_neither_run_nor_published(tmp_path):
+    project = copy_bundled(tmp_path / "portal")
+    other_machine, this_machine, marker = tmp_path / "other-cache", tmp_path / "our-cache", tmp_path / "ran"
+    assert _csops(project, other_machine, "build").returncode == 0
+    _plant(project, marker)
+
+    result = _csops(project, this_machine, "build")
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists(), "a planted pickle ran during the build"
+    assert "reused" not in result.stderr  # a full build: nothing came from the planted generation
+    for page in (project / "site").rglob("*.html"):
+        assert "window.planted" not in page.read_text(encoding="utf-8"), page
+    # and the next build on this machine trusts its own generation again
+    (project / "content/faq/renewals.yml").write_text(
+        (project / "content/faq/renewals.yml").read_text(encoding="utf-8").replace("runway", "run-up", 1), encoding="utf-8")
+    again = _csops(project, this_machine, "build")
+    assert again.returncode == 0 and "reused" in again.stderr, again.stderr
+    assert not marker.exists()
