@@ -267,13 +267,22 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
     return config
 
 
-def require_working_links(site_dir: Path, site_url: str) -> None:
-    """Fail the build when the built HTML (redirect pages included) links to a missing page or anchor."""
+def require_working_links(site_dir: Path, site_url: str, plan=None) -> None:
+    """Fail the build when the built HTML (redirect pages included) links to a missing page or anchor.
+
+    Pages an incremental build copied (`plan.copied`) are not parsed again: their ids and links come
+    from the previous generation's saved parse, and this build's parse is saved beside its site.
+    """
     from urllib.parse import urlsplit
 
-    from .linkcheck import check_site_links
+    from .linkcheck import LINKS_FILE, check_site_links, load_parsed, save_parsed
 
-    broken = check_site_links(site_dir, urlsplit(site_url).path or "/")
+    known = {}
+    if plan is not None and plan.copy_from is not None and plan.copied:
+        before = load_parsed(plan.copy_from.parent / LINKS_FILE)
+        known = {page: before[page] for page in plan.copied if page in before}
+    broken = check_site_links(site_dir, urlsplit(site_url).path or "/", known)
+    save_parsed(site_dir.parent / LINKS_FILE, known)
     if broken:
         details = "\n".join(f"  - {b}" for b in broken[:50]) + (f"\n  … and {len(broken) - 50} more" if len(broken) > 50 else "")
         raise BuildError(f"{len(broken)} broken internal link(s) in the built site; the previous site is untouched:\n{details}")
@@ -374,7 +383,7 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
     incremental.write_key(stage, key)
     progress.start("links")
     with timed(report, "links"):
-        require_working_links(stage / "site", site.site_url)
+        require_working_links(stage / "site", site.site_url, plan)
     progress.done("internal links checked")
     if workers is not None and workers.index is not None:
         progress.start("search index")

@@ -7,8 +7,9 @@ this pass reads every built page and resolves every internal href and #anchor.
 
 from __future__ import annotations
 
-import posixpath
 import html
+import json
+import posixpath
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -23,10 +24,28 @@ _TAG = re.compile(r"<(a|link|img|script)\b([^>]*)>|\sid=\"([^\"]*)\"", re.I)
 _ATTR = re.compile(r"\s(href|src|name)=\"([^\"]*)\"", re.I)
 
 
+# Saved beside a generation's site: each page's ids and links, so the next build parses only the pages it wrote.
+LINKS_FILE = "links.json"
+
+
 class _Page:
     def __init__(self, ids: set[str], links: list[str]):
         self.ids = ids
         self.links = links
+
+
+def load_parsed(path: Path) -> dict[str, _Page]:
+    """A generation's saved parse ({} when missing or unreadable: every page is parsed again)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {page: _Page(set(ids), list(links)) for page, (ids, links) in data["pages"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def save_parsed(path: Path, parsed: dict[str, _Page]) -> None:
+    pages = {page: [sorted(p.ids), p.links] for page, p in sorted(parsed.items())}
+    path.write_text(json.dumps({"pages": pages}, ensure_ascii=False), encoding="utf-8")
 
 
 def _parse(file: Path) -> _Page:
@@ -61,11 +80,15 @@ def _target_file(files: set[str], path: str) -> str | None:
     return candidate if candidate in files else None
 
 
-def check_site_links(site_dir: Path, base_path: str = "/") -> list[str]:
-    """'page: href' for every internal link whose file or #anchor does not exist in the built site."""
+def check_site_links(site_dir: Path, base_path: str = "/", parsed: dict[str, _Page] | None = None) -> list[str]:
+    """'page: href' for every internal link whose file or #anchor does not exist in the built site.
+
+    `parsed` holds what is already known of pages whose bytes did not change (an incremental
+    build's copied pages); every other page is parsed into it, so it can be saved for the next build.
+    """
     files = {f.relative_to(site_dir).as_posix() for f in site_dir.rglob("*") if f.is_file()}
     pages = sorted(f for f in files if f.endswith(".html"))
-    parsed: dict[str, _Page] = {}
+    parsed = {} if parsed is None else parsed
 
     def page(relative: str) -> _Page:
         if relative not in parsed:

@@ -170,7 +170,7 @@ class CsopsPlugin(BasePlugin):
                     render = False
                 elif copy_page(plan.copy_from, config.site_dir, file.dest_uri):
                     render = False
-                    plan.reused += 1
+                    plan.copied.append(file.dest_uri)
                 else:  # missing from the live site: rendered here
                     render = True
                     plan.render.add(file.src_uri)

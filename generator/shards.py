@@ -35,7 +35,11 @@ class PagePlan:
     copy_from: Path | None = None
     site_wide: bool = True
     rendered: list[str] = field(default_factory=list)  # dest paths of the pages this run rendered
-    reused: int = 0
+    copied: list[str] = field(default_factory=list)  # dest paths copied byte for byte from `copy_from`
+
+    @property
+    def reused(self) -> int:
+        return len(self.copied)
 
 
 def available_cores() -> int:

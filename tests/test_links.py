@@ -267,3 +267,18 @@ def test_link_check_resolves_folders_anchors_and_site_paths(tmp_path):
         "index.html: roles/cs-lead/ (no such file)",
         "index.html: #top (no #top on index.html)",
     ]
+
+
+def test_a_copied_page_is_checked_against_the_pages_that_changed(tmp_path):
+    """An incremental build does not parse copied pages again, but still checks their links against this build."""
+    site = tmp_path / "site"
+    (site / "b").mkdir(parents=True)
+    (site / "index.html").write_text('<a href="b/#step">step</a>', encoding="utf-8")
+    (site / "b/index.html").write_text('<h2 id="step">Step</h2>', encoding="utf-8")
+    parsed = {}
+    assert check_site_links(site, parsed=parsed) == [] and set(parsed) == {"index.html", "b/index.html"}
+    (site / "b/index.html").write_text('<h2 id="renamed">Step</h2>', encoding="utf-8")
+    (site / "index.html").write_text("not read: its saved parse stands for these bytes", encoding="utf-8")
+    known = {"index.html": parsed["index.html"]}
+    assert check_site_links(site, parsed=known) == ["index.html: b/#step (no #step on b/index.html)"]
+    assert known["b/index.html"].ids == {"renamed"}
