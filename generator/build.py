@@ -324,12 +324,13 @@ def timed(report: BuildReport, stage: str):
 
 def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects: dict[str, str],
                report: BuildReport, workers: "BuildWorkers | None" = None, progress=None,
-               search_entries: list[dict] | None = None) -> BuildReport:
+               search_entries: list[dict] | None = None, render_keys: dict[str, str] | None = None) -> BuildReport:
     """Write pages, build the site strictly, then switch docs, site and index in together.
 
     `workers` (workers.py) render MkDocs shares, and may be writing the search index already;
     the index goes live with the site, in the same flip.
     `search_entries` become the static search index (static_search.py).
+    `render_keys` (render.Renderer.render_keys) are saved with the generation for the next build's renderer.
     """
     with generations.build_lock(site.project):
         generations.clean_stale(site.project, site.site_dir)
@@ -338,6 +339,7 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
             pruning = generations.prune_old_generations(site.project)
             try:
                 _build_into(stage, site, pages, nav, redirects, report, workers, progress or Progress(), search_entries)
+                incremental.write_render_keys(stage, render_keys or {})
                 pruning.join()
                 generations.publish(site.project, stage, site.site_dir)
             finally:

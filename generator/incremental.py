@@ -127,6 +127,38 @@ def plan(previous: Path | None, raw: dict, key: str, pages: dict[str, bytes]) ->
     return reuse
 
 
+RENDER_KEYS_FILE = "render-keys.json"
+
+
+class PreviousPages:
+    """The live generation's generated Markdown, by the render key each page was made with (render.py).
+
+    Only a trusted generation (generations.trusted_generation) is read: its pages were rendered here.
+    """
+
+    def __init__(self, generation: Path | None):
+        self.docs = generation / "docs" if generation is not None else None
+        self.keys: dict[str, str] = {}
+        if generation is not None:
+            try:
+                keys = json.loads((generation / RENDER_KEYS_FILE).read_text(encoding="utf-8"))
+                self.keys = {str(k): str(v) for k, v in keys.items()}
+            except (OSError, ValueError, AttributeError):
+                pass
+
+    def markdown(self, source: str, key: str) -> str | None:
+        if self.docs is None or self.keys.get(source) != key:
+            return None
+        try:
+            return (self.docs / source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+
+def write_render_keys(stage: Path, keys: dict[str, str]) -> None:
+    (stage / RENDER_KEYS_FILE).write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
+
+
 def write_key(stage: Path, key: str) -> None:
     (stage / BUILD_KEY_FILE).write_text(json.dumps({"key": key}), encoding="utf-8")
 

@@ -82,6 +82,7 @@ def build_portal(project: Path, strict: bool = False, progress=None):
     from .manifest import require_published_urls
     from .feed import atom_feed
     from .history import read_change_feed, whats_new_commits
+    from .incremental import PreviousPages
     from .render import Page, Renderer
     from .static_search import material_entries
     from .progress import Progress
@@ -100,20 +101,22 @@ def build_portal(project: Path, strict: bool = False, progress=None):
         with timed(report, "history"):
             changes = read_change_feed(project, portal, whats_new_commits(site.raw))
         with timed(report, "render"):
+            # reuse (Markdown, index) only from a live generation this machine built (trust.py): Whoosh
+            # unpickles what it opens, and reused Markdown is not rendered again
+            trusted = generations.trusted_generation(site.project)
             renderer = Renderer(portal, site.templates_dir, site.language, site.site_url, changes,
-                                bytecode_cache=template_cache(template_cache_dir(site.project)))
+                                bytecode_cache=template_cache(template_cache_dir(site.project)),
+                                previous=PreviousPages(trusted))
             facet_names = {"role": {r.id: r.name for r in portal.roles},
                            "phase": {p: renderer.phase_name(p) for p in portal.phases}}
             # the index needs only the model: written while the pages are rendered and built
-            # it starts from the live index only when this machine built it (trust.py): Whoosh unpickles what it opens
-            trusted = generations.trusted_generation(site.project)
             previous_index = trusted / "index" if trusted is not None else build_root(site.project) / "no-previous-index"
             workers.start_index(IndexJob(previous_index, portal, site.site_url, site.language, facet_names))
             pages = renderer.render_pages()
             pages.append(Page(FEED_FILE, atom_feed(changes, renderer.labels, site.raw.get("site_name") or "", site.site_url)))
-        progress.done(f"generated {len(pages)} pages")
+        progress.done(f"generated {len(pages)} pages" + (f" ({renderer.reused} unchanged since the last build)" if renderer.reused else ""))
         nav = navigation(renderer.labels, [(p, renderer.phase_name(p)) for p in portal.phases])
         search_entries = material_entries(collect_documents(portal, site.language), portal, renderer.labels["glossary"])
         build_site(site, pages, nav, redirect_map(portal), report, workers=workers, progress=progress,
-                   search_entries=search_entries)
+                   search_entries=search_entries, render_keys=renderer.render_keys)
     return report

@@ -96,8 +96,13 @@ class Renderer:
     """Renders every page of a portal. Holds the Jinja2 environment and the lookup tables templates use."""
 
     def __init__(self, portal: Portal, templates_dir: Path | None = None, language: str = "en",
-                 site_url: str = "", changes=None, bytecode_cache=None):
+                 site_url: str = "", changes=None, bytecode_cache=None, previous=None):
         self.portal = portal
+        # incremental.PreviousPages: the live generation's Markdown by render key; a playbook page whose
+        # key is unchanged is taken from there instead of rendered (the bulk of an edit rebuild's rendering)
+        self.previous = previous
+        self.render_keys: dict[str, str] = {}  # source -> render key of each playbook page, saved for the next build
+        self.reused = 0  # pages taken from `previous`
         # The What's-new history (a history.ChangeFeed); None: built without one, and the page says so.
         self.changes = changes
         self.templates_dir = templates_dir or PACKAGE_TEMPLATES
@@ -209,6 +214,33 @@ class Renderer:
                     lines.append(f"*[{spelling}]: {definition}")
         return ("\n" + "\n".join(lines) + "\n") if lines else ""
 
+    @cached_property
+    def _shared_key(self) -> str:
+        """Everything any playbook page may show besides its own playbook: templates, csops' code, the UI
+        language and site URL, roles, glossary and settings. A change to any of them re-renders every page."""
+        digest = hashlib.sha256()
+        code = sorted(Path(__file__).resolve().parent.glob("*.py"))
+        templates = [f for folder in dict.fromkeys([self.templates_dir, PACKAGE_TEMPLATES]) for f in sorted(folder.rglob("*"))]
+        for file in code + templates:
+            if file.is_file():
+                digest.update(file.as_posix().encode("utf-8") + b"\0" + file.read_bytes() + b"\0")
+        portal = self.portal
+        digest.update(repr((self.language, self.site_url, portal.roles, portal.glossary, portal.settings)).encode("utf-8"))
+        return digest.hexdigest()
+
+    def _playbook_page(self, playbook) -> Page:
+        """A playbook's page, taken from the live generation when nothing it shows has changed."""
+        source = urls.page_source("playbook", playbook.id)
+        related = [(r, p.title, p.summary) for r in playbook.related for p in [self.portal.playbooks_by_id.get(r)] if p]
+        versions = json.dumps(self.step_versions(source, playbook), sort_keys=True)
+        key = hashlib.sha256("\x1f".join((self._shared_key, repr(playbook), repr(related), versions)).encode("utf-8")).hexdigest()
+        self.render_keys[source] = key
+        text = self.previous.markdown(source, key) if self.previous is not None else None
+        if text is None:
+            return self._render("playbook.md.j2", source, doc=playbook)
+        self.reused += 1
+        return Page(source, text)
+
     def render_pages(self) -> list[Page]:
         """Every page of the portal, sorted by path."""
         portal = self.portal
@@ -226,7 +258,7 @@ class Renderer:
             pages.append(self._render("phase.md.j2", urls.page_source("phase", phase), phase=phase,
                                       playbooks=portal.playbooks_in_phase(phase)))
         for playbook in portal.playbooks:
-            pages.append(self._render("playbook.md.j2", urls.page_source("playbook", playbook.id), doc=playbook))
+            pages.append(self._playbook_page(playbook))
         for checklist in portal.checklists:
             pages.append(self._render("checklist.md.j2", urls.page_source("onboarding", checklist.id), doc=checklist))
         for topic in portal.faqs:

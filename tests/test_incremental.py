@@ -131,3 +131,44 @@ def test_failed_incremental_build_leaves_the_previous_site_intact(project, tmp_p
     playbook.write_text(_playbook("Renewal runway", "Confirm the stakeholders, again"), encoding="utf-8")
     assert build_portal(project).reused > 0
     _assert_same_as_cold(project, tmp_path)
+
+
+def test_playbook_pages_reused_only_when_nothing_they_show_changed(tmp_path, project_factory):
+    """A playbook page is taken from the last build unless it, a playbook it lists as related, the glossary,
+    roles or settings changed: each of these edits must show on the unchanged playbook's page."""
+    related = _playbook("Quarterly business review", "Book the room") + "related: [renewal-runway]\nsummary: Every quarter.\n"
+    project = project_factory({
+        "content/playbooks/renewal-runway.yml": _playbook("Renewal runway", "Confirm the stakeholders")
+        + "summary: Four months out.\n",
+        "content/playbooks/qbr.yml": related,
+        "content/faq/renewals.yml": FAQ,
+    })
+    build_portal(project)
+    page = project / "build/docs/playbooks/qbr.md"
+
+    def rebuild(path: str, old: str, new: str) -> str:
+        file = project / path
+        file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        build_portal(project)
+        _assert_same_as_cold(project, tmp_path)
+        return page.read_text(encoding="utf-8")
+
+    assert "Renewal runway, renamed" in rebuild("content/playbooks/renewal-runway.yml", "title: Renewal runway", "title: Renewal runway, renamed")
+    assert "Five months out" in rebuild("content/playbooks/renewal-runway.yml", "Four months out", "Five months out")
+    glossary = "terms:\n  - {id: faq, term: FAQ, definition: Frequently asked questions.}\n"
+    (project / "content/glossary.yml").write_text(glossary, encoding="utf-8")
+    assert "*[FAQ]: Frequently asked questions." in rebuild("content/playbooks/qbr.yml", "Meet", "Meet")
+    assert "*[FAQ]: Questions we hear." in rebuild("content/glossary.yml", "Frequently asked questions.", "Questions we hear.")
+    assert "Team lead" in rebuild("content/roles.yml", "name: CS Lead", "name: Team lead")
+
+
+def test_an_unchanged_playbook_page_is_not_rendered_again(project, capsys):
+    from generator.progress import LineProgress
+
+    build_portal(project)
+    playbook = project / "content/playbooks/renewal-runway.yml"
+    playbook.write_text(_playbook("Renewal runway, revised", "Confirm every stakeholder"), encoding="utf-8")
+    capsys.readouterr()
+    build_portal(project, progress=LineProgress())
+    # the other two playbooks' pages show nothing of the edited one
+    assert "generated 18 pages (2 unchanged since the last build)" in capsys.readouterr().err
