@@ -119,8 +119,11 @@ def _is_file_or_link(path: Path) -> bool:
     return not _is_editor_lock(path) and (path.is_file() or (path.is_symlink() and not path.is_dir()))
 
 
-def load_content(project: Path) -> tuple[list[Document], list[Problem]]:
-    """Load every content file of a project; never raises on bad content."""
+def load_content(project: Path, cache=None) -> tuple[list[Document], list[Problem]]:
+    """Load every content file of a project; never raises on bad content.
+
+    `cache` (content_cache.ContentCache) gives unchanged files' data without parsing them.
+    """
     content_dir = project / "content"
     if not content_dir.is_dir():
         return [], [Problem("content", 1, 1, "no-content", f"no content/ folder in {project}",
@@ -143,7 +146,10 @@ def load_content(project: Path) -> tuple[list[Document], list[Problem]]:
         problems.extend(read_problems)
         if text is None:
             continue
-        data, parse_problems = parse_yaml(text, path)
+        found = cache.lookup(path, text) if cache is not None else None
+        data, parse_problems = found if found is not None else parse_yaml(text, path)
+        if cache is not None and found is None:
+            cache.parsed(path, data, parse_problems)
         problems.extend(parse_problems)
         if data is not None and not parse_problems:
             documents.append(Document(kind, path, file.stem, data))

@@ -4,6 +4,7 @@
     build/docs, build/index                stable links through build/current
     build/search-log/queries.jsonl         the search API's query log
     build/cache/templates-<seal>           compiled Jinja templates between builds (trust.py)
+    build/cache/content/<digest>           each content file parsed and shape-checked (content_cache.py)
 """
 
 from __future__ import annotations
@@ -39,3 +40,8 @@ def template_cache_dir(project: Path) -> Path:
     from .trust import seal
 
     return build_root(project) / "cache" / f"templates-{seal('template-cache')[:24]}"
+
+
+def content_cache_dir(project: Path) -> Path:
+    """Parsed, shape-checked content files by digest of path and bytes: content_cache.py."""
+    return build_root(project) / "cache" / "content"

@@ -27,7 +27,7 @@ def load_portal(project: Path, strict: bool = False) -> Portal:
 
 def load_checked_portal(project: Path, strict: bool = False) -> tuple[Portal, list[Problem]]:
     """The model and the warnings that did not stop it; raises ContentError on errors (on warnings too if strict)."""
-    documents, problems = check_content(project)
+    documents, problems = check_content(project, cache=True)
     problems = sorted(problems + check_site_url(project))
     if failing(problems, strict):
         raise ContentError(problems)
@@ -44,7 +44,7 @@ def check_content_and_urls(project: Path) -> tuple[list, list[Problem], Portal |
     """Content problems, then (when content has no errors) vanished published URLs; the model when it could be built."""
     from .manifest import check_manifest
 
-    documents, problems = check_content(project)
+    documents, problems = check_content(project, cache=True)
     if any(p.severity == "error" for p in problems):
         return documents, problems, None
     portal = build_model(documents)

@@ -41,13 +41,17 @@ def check_documents(documents: list[Document], unreadable: tuple[str, ...] = ())
     return _check_documents(documents, unreadable)[0]
 
 
-def _check_documents(documents: list[Document], unreadable: tuple[str, ...]) -> tuple[list[Problem], set[str]]:
+def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cache=None) -> tuple[list[Problem], set[str]]:
     """The problems, and the paths whose own shape is broken (they cannot be modelled)."""
     problems: list[Problem] = []
     sound = []
     misshapen: set[str] = set()
     for doc in documents:
-        shape = check_document_shape(doc)
+        shape = cache.shapes.get(doc.path) if cache is not None else None
+        if shape is None:
+            shape = check_document_shape(doc)
+            if cache is not None:
+                cache.checked(doc.path, shape)
         problems.extend(shape)
         if any(p.severity == "error" for p in shape) or not isinstance(doc.data, LocDict):
             misshapen.add(doc.path)
@@ -59,18 +63,28 @@ def _check_documents(documents: list[Document], unreadable: tuple[str, ...]) -> 
     return sorted(set(problems)), misshapen
 
 
-def check_project(project: Path) -> tuple[list[Document], list[Problem]]:
-    """Load and check every content file; never raises on bad content."""
-    documents, problems, _ = check_project_shapes(project)
+def check_project(project: Path, cache: bool = False) -> tuple[list[Document], list[Problem]]:
+    """Load and check every content file; never raises on bad content.
+
+    `cache`: keep each file's parse and shape check in build/cache for the next run (content_cache.py).
+    """
+    documents, problems, _ = check_project_shapes(project, cache)
     return documents, problems
 
 
-def check_project_shapes(project: Path) -> tuple[list[Document], list[Problem], set[str]]:
+def check_project_shapes(project: Path, cache: bool = False) -> tuple[list[Document], list[Problem], set[str]]:
     """check_project, plus the paths of loaded files whose own shape is broken (for lenient summaries)."""
-    documents, problems = load_content(project)
+    memo = None
+    if cache:
+        from .content_cache import ContentCache
+
+        memo = ContentCache(project)
+    documents, problems = load_content(project, memo)
     loaded = {doc.path for doc in documents}
     unreadable = tuple(sorted({p.path for p in problems if p.severity == "error" and p.path not in loaded}))
     # A file that could not be read is the root cause of what follows: it is reported first.
     problems = [replace(p, unreadable=True) if p.path in unreadable else p for p in problems]
-    checked, misshapen = _check_documents(documents, unreadable)
+    checked, misshapen = _check_documents(documents, unreadable, memo)
+    if memo is not None:
+        memo.prune()
     return documents, sorted(set(problems + checked)), misshapen
