@@ -24,27 +24,33 @@ _TAG = re.compile(r"<(a|link|img|script)\b([^>]*)>|\sid=\"([^\"]*)\"", re.I)
 _ATTR = re.compile(r"\s(href|src|name)=\"([^\"]*)\"", re.I)
 
 
-# Saved beside a generation's site: each page's ids and links, so the next build parses only the pages it wrote.
+# Saved beside a generation's site: each page's ids and resolved links, so the next build parses and
+# resolves only the pages it wrote (an incremental build's copied pages have the same bytes).
 LINKS_FILE = "links.json"
+SELF = "\0self"        # a located link to the page it is on ("#anchor", "?query")
+OUTSIDE = "\0outside"  # a located link that leaves the site
 
 
 class _Page:
-    def __init__(self, ids: set[str], links: list[str]):
+    def __init__(self, ids: set[str], links: list[str], located: list[tuple[str, str, str]] | None = None):
         self.ids = ids
         self.links = links
+        # (href, site path before index.html lookup | SELF | OUTSIDE, #anchor) of each internal link, once resolved
+        self.located = located
 
 
 def load_parsed(path: Path) -> dict[str, _Page]:
     """A generation's saved parse ({} when missing or unreadable: every page is parsed again)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {page: _Page(set(ids), list(links)) for page, (ids, links) in data["pages"].items()}
+        return {page: _Page(set(ids), [href for href, _, _ in located], [tuple(link) for link in located])
+                for page, (ids, located) in data["pages"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
 
 def save_parsed(path: Path, parsed: dict[str, _Page]) -> None:
-    pages = {page: [sorted(p.ids), p.links] for page, p in sorted(parsed.items())}
+    pages = {page: [sorted(p.ids), p.located or []] for page, p in sorted(parsed.items()) if p.located is not None}
     path.write_text(json.dumps({"pages": pages}, ensure_ascii=False), encoding="utf-8")
 
 
@@ -96,45 +102,54 @@ def check_site_links(site_dir: Path, base_path: str = "/", parsed: dict[str, _Pa
         return parsed[relative]
 
     base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
-    resolved_links: dict[tuple[str, str], tuple[str | None, str, str]] = {}  # role chips repeat the same hrefs everywhere
+    located_hrefs: dict[tuple[str, str], tuple[str, str] | None] = {}  # role chips repeat the same hrefs everywhere
 
-    def resolve(relative: str, here: str, href: str) -> tuple[str | None, str, str]:
-        """(problem, target page, anchor): problem is '' when the file exists, None for external links."""
+    def locate(relative: str, here: str, href: str) -> tuple[str, str] | None:
+        """(site path, SELF or OUTSIDE; anchor) of a link, or None for an external one."""
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:", "data:")):
-            return None, "", ""
+            return None
         path = unquote(parts.path)
+        if not path:
+            return SELF, unquote(parts.fragment)
         if path.startswith("/"):
             if not path.startswith(base_path):
-                return "outside the site", "", ""
+                return OUTSIDE, ""
             resolved = path[len(base_path):]
         else:
-            resolved = posixpath.normpath(posixpath.join(here, path)) if path else relative
+            resolved = posixpath.normpath(posixpath.join(here, path))
             if resolved.startswith(".."):
-                return "outside the site", "", ""
+                return OUTSIDE, ""
             if path.endswith("/") and not resolved.endswith("/"):
                 resolved += "/"
             resolved = "" if resolved in (".", "./") else resolved
-        target = relative if not path else _target_file(files, resolved)
-        if target is None:
-            return "no such file", "", ""
-        return "", target, unquote(parts.fragment)
+        return resolved, unquote(parts.fragment)
+
+    def located(relative: str) -> list[tuple[str, str, str]]:
+        known = page(relative)
+        if known.located is None:
+            here = posixpath.dirname(relative)
+            known.located = []
+            for href in known.links:
+                # a bare "#anchor" resolves to this very page; anything else only depends on the folder
+                key = (relative if href.startswith(("#", "?")) or not href else here, href)
+                if key not in located_hrefs:
+                    located_hrefs[key] = locate(relative, here, href)
+                if located_hrefs[key] is not None:
+                    known.located.append((href, *located_hrefs[key]))
+        return known.located
 
     broken = []
     for relative in pages:
         if relative == "404.html":
             continue  # Material writes it with site-absolute links for any depth; not a page readers link to
-        here = posixpath.dirname(relative)
-        for href in page(relative).links:
-            # a bare "#anchor" resolves to this very page; anything else only depends on the folder
-            key = (relative if href.startswith(("#", "?")) or not href else here, href)
-            if key not in resolved_links:
-                resolved_links[key] = resolve(relative, here, href)
-            problem, target, anchor = resolved_links[key]
-            if problem is None:
+        for href, where, anchor in located(relative):
+            if where == OUTSIDE:
+                broken.append(f"{relative}: {href} (outside the site)")
                 continue
-            if problem:
-                broken.append(f"{relative}: {href} ({problem})")
+            target = relative if where == SELF else _target_file(files, where)
+            if target is None:
+                broken.append(f"{relative}: {href} (no such file)")
             elif anchor and target.endswith(".html") and anchor not in page(target).ids:
                 broken.append(f"{relative}: {href} (no #{anchor} on {target})")
     return broken
