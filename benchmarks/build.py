@@ -7,9 +7,12 @@ this process:
   2. `mkdocs build` of the very same generated Markdown with plain Material and
      `navigation.prune` (the realistic peer: what a team that knows Material runs)
   3. the same with Material's full automatic navigation (every page in every page's nav)
-  4. `csops build` again after one playbook's title and one step were edited (incremental)
-Prints wall time, the ratios, the edit rebuild's share of the cold build, peak
-memory (max RSS of the largest process) and site size per page.
+  4. `csops build` again: with nothing changed (the fixed cost), after one playbook's
+     title and one step were edited, after one playbook was deleted, after one was
+     renamed with `csops mv` (each incremental)
+Prints wall time, the ratios, each rebuild's share of the cold build, peak memory
+(the largest process, and all of a build's processes sampled every 50 ms) and site
+size per page.
 
     python benchmarks/build.py               # N = 300 and 1000
     python benchmarks/build.py --n 5000      # one larger run
@@ -24,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -81,16 +85,51 @@ def make_corpus(root: Path, n: int) -> Path:
     return root
 
 
-def run_measured(command: list[str], cwd: Path) -> tuple[float, int, str]:
-    """Run a command; return (wall seconds, peak RSS in MiB, output)."""
+def tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants (from /proc), 0 once it is gone."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run_measured(command: list[str], cwd: Path) -> tuple[float, int, str, int]:
+    """Run a command; return (wall seconds, peak RSS of its largest process in MiB, output,
+    peak RSS of the whole process tree in MiB, sampled every 50 ms: the build's workers count too)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak_tree = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak_tree
+        while not done.wait(0.05):
+            peak_tree = max(peak_tree, tree_rss(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{output[-3000:]}")
-    return elapsed, usage.ru_maxrss // 1024, output
+    return elapsed, usage.ru_maxrss // 1024, output, peak_tree // 2**20
 
 
 def folder_size(folder: Path) -> int:
@@ -124,23 +163,33 @@ def bench(n: int, with_plain: bool = True) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"csops-bench-{n}-") as tmp:
         root = make_corpus(Path(tmp), n)
         csops = [str(BIN / "csops"), "build", "--project", str(root), "--timings"]
-        ours_s, ours_mb, output = run_measured(csops, root)
+        ours_s, ours_mb, output, ours_tree_mb = run_measured(csops, root)
         stages = {m[1]: float(m[2]) for m in re.finditer(r"^\s+([\w+ ()]+): ([\d.]+)s$", output, re.M)}
         pages = int(re.search(r"built (\d+) pages", output)[1])
         site_bytes = folder_size(root / "site")
-        result = {"n": n, "pages": pages, "ours_s": ours_s, "ours_mb": ours_mb, "stages": stages,
-                  "site_mb": site_bytes / 2**20}
+        result = {"n": n, "pages": pages, "ours_s": ours_s, "ours_mb": ours_mb, "ours_tree_mb": ours_tree_mb,
+                  "stages": stages, "site_mb": site_bytes / 2**20}
         if with_plain:
             shutil.copytree(root / "build/docs", root / "plain-docs")
             for name, prune in (("pruned", True), ("full", False)):
-                seconds, mb, _ = run_measured([str(BIN / "mkdocs"), "build", "-q", "-f", str(plain_config(root, prune))], root)
+                seconds, mb, _, _ = run_measured([str(BIN / "mkdocs"), "build", "-q", "-f", str(plain_config(root, prune))], root)
                 result[f"{name}_s"], result[f"{name}_mb"] = seconds, mb
                 result[f"{name}_site_mb"] = folder_size(root / f"plain-site-{name}") / 2**20
+        result["noop_s"], *_ = run_measured(csops, root)
         title = edit_one_playbook(root)
-        result["edit_s"], result["edit_mb"], _ = run_measured(csops, root)
+        result["edit_s"], result["edit_mb"], edit_output, result["edit_tree_mb"] = run_measured(csops, root)
+        result["edit_stages"] = {m[1]: float(m[2]) for m in re.finditer(r"^\s+([\w+ ()]+): ([\d.]+)s$", edit_output, re.M)}
         page = (root / "site/playbooks/synthetic-00010/index.html").read_text(encoding="utf-8")
         index = (root / "site/playbooks/index.html").read_text(encoding="utf-8")
         assert title in page and title in index, "the edit rebuild did not bring the new title everywhere"
+        (root / "content/playbooks/synthetic-00011.yml").unlink()
+        result["delete_s"], *_ = run_measured(csops, root)
+        assert not (root / "site/playbooks/synthetic-00011").exists(), "the deleted playbook's page is still there"
+        subprocess.run([str(BIN / "csops"), "mv", "playbook", "synthetic-00012", "renamed-playbook-12", "--project", str(root)],
+                       check=True, capture_output=True)
+        result["rename_s"], *_ = run_measured(csops, root)
+        assert (root / "site/playbooks/renamed-playbook-12/index.html").is_file(), "the renamed playbook has no page"
+        assert (root / "site/playbooks/synthetic-00012/index.html").is_file(), "the old URL does not redirect"
     return result
 
 
@@ -159,14 +208,22 @@ def main() -> None:
         print(f"N={n:>5}  pages={r['pages']:>5}  csops build {r['ours_s']:6.1f}s  "
               f"(load+validate {s.get('load+validate', 0):.2f}s, render {s.get('render', 0):.2f}s, write {s.get('write', 0):.2f}s, "
               f"mkdocs {s.get('mkdocs', 0):.1f}s, link check {s.get('links', 0):.1f}s, index {s.get('index (in parallel)', 0):.1f}s alongside)  "
-              f"peak {r['ours_mb']} MiB  site {r['site_mb']:.1f} MiB ({r['site_mb'] * 1024 / r['pages']:.0f} KiB/page)", flush=True)
+              f"peak {r['ours_mb']} MiB (all processes {r['ours_tree_mb']} MiB)  "
+              f"site {r['site_mb']:.1f} MiB ({r['site_mb'] * 1024 / r['pages']:.0f} KiB/page)", flush=True)
         if not args.no_plain:
             for name in ("pruned", "full"):
                 print(f"        plain Material {'navigation.prune' if name == 'pruned' else 'full nav':16} {r[name + '_s']:6.1f}s  "
                       f"peak {r[name + '_mb']} MiB  site {r[name + '_site_mb'] * 1024 / r['pages']:.0f} KiB/page  "
                       f"-> csops/plain {r['ours_s'] / r[name + '_s']:.2f}x", flush=True)
+        e = r["edit_stages"]
         print(f"        edit rebuild (1 title + 1 step) {r['edit_s']:6.1f}s = {r['edit_s'] / r['ours_s']:.0%} of the cold build  "
-              f"peak {r['edit_mb']} MiB", flush=True)
+              f"(load+validate {e.get('load+validate', 0):.2f}s, render {e.get('render', 0):.2f}s, "
+              f"mkdocs {e.get('mkdocs', 0):.2f}s, link check {e.get('links', 0):.2f}s)  "
+              f"peak {r['edit_mb']} MiB (all processes {r['edit_tree_mb']} MiB)", flush=True)
+        for name, label in (("delete", "one playbook deleted"), ("rename", "one playbook renamed (csops mv)"),
+                            ("noop", "nothing changed")):
+            print(f"        rebuild, {label:31} {r[name + '_s']:6.1f}s = {r[name + '_s'] / r['ours_s']:.0%} of the cold build",
+                  flush=True)
     if len(results) > 1:
         a, b = results[-2], results[-1]
         growth = (b["ours_s"] / b["pages"]) / (a["ours_s"] / a["pages"])
