@@ -9,7 +9,8 @@ this process:
   3. the same with Material's full automatic navigation (every page in every page's nav)
   4. `csops build` again: with nothing changed (the fixed cost), after one playbook's
      title and one step were edited, after one playbook was deleted, after one was
-     renamed with `csops mv` (each incremental)
+     renamed with `csops mv` (each incremental), and the rebuild `csops serve` runs
+     after a save (the same pipeline in its long-lived process)
 Prints wall time, the ratios, each rebuild's share of the cold build, peak memory
 (the largest process, and all of a build's processes sampled every 50 ms) and site
 size per page.
@@ -176,6 +177,10 @@ def bench(n: int, with_plain: bool = True) -> dict:
                 result[f"{name}_s"], result[f"{name}_mb"] = seconds, mb
                 result[f"{name}_site_mb"] = folder_size(root / f"plain-site-{name}") / 2**20
         result["noop_s"], *_ = run_measured(csops, root)
+        # what `csops serve` does after a save: the same pipeline again in its long-lived process
+        served = subprocess.run([sys.executable, __file__, "--serve-rebuild", str(root)], check=True,
+                                capture_output=True, text=True).stdout
+        result["serve_s"] = float(served.split()[-1])
         title = edit_one_playbook(root)
         result["edit_s"], result["edit_mb"], edit_output, result["edit_tree_mb"] = run_measured(csops, root)
         result["edit_stages"] = {m[1]: float(m[2]) for m in re.finditer(r"^\s+([\w+ ()]+): ([\d.]+)s$", edit_output, re.M)}
@@ -193,7 +198,26 @@ def bench(n: int, with_plain: bool = True) -> dict:
     return result
 
 
+def serve_rebuild(root: Path) -> None:
+    """In one process, as `csops serve` runs: a build (the server's start), then an edit and the rebuild a save
+    triggers; prints the rebuild's seconds."""
+    sys.path.insert(0, str(REPO))
+    from generator.pipeline import build_portal
+
+    build_portal(root)
+    path = root / "content/playbooks/synthetic-00020.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["title"] = "Playbook 20, edited while serving"
+    data["steps"][1]["title"] = "Step 2: review the account with the champion"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    start = time.perf_counter()
+    build_portal(root)
+    print(f"{time.perf_counter() - start:.3f}")
+
+
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--serve-rebuild":
+        return serve_rebuild(Path(sys.argv[2]))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, action="append", help="number of playbooks (repeatable); default 300 and 1000")
     parser.add_argument("--no-plain", action="store_true",
@@ -221,7 +245,7 @@ def main() -> None:
               f"mkdocs {e.get('mkdocs', 0):.2f}s, link check {e.get('links', 0):.2f}s)  "
               f"peak {r['edit_mb']} MiB (all processes {r['edit_tree_mb']} MiB)", flush=True)
         for name, label in (("delete", "one playbook deleted"), ("rename", "one playbook renamed (csops mv)"),
-                            ("noop", "nothing changed")):
+                            ("noop", "nothing changed"), ("serve", "csops serve after a save")):
             print(f"        rebuild, {label:31} {r[name + '_s']:6.1f}s = {r[name + '_s'] / r['ours_s']:.0%} of the cold build",
                   flush=True)
     if len(results) > 1:
