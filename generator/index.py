@@ -56,7 +56,7 @@ class SearchDoc:
         return {
             "key": self.key, "digest": self.digest, "kind": self.kind, "level": self.level, "phase": self.phase,
             "role": " ".join(self.roles), "tag": ",".join(self.tags), "title": self.title, "body": self.body,
-            "context": self.parent_title, "words": f"{self.title}\n{self.body}", "url": self.url, "parent": self.parent,
+            "context": self.parent_title, "keywords": " ".join(t.replace("-", " ") for t in self.tags), "words": f"{self.title}\n{self.body}", "url": self.url, "parent": self.parent,
             "parent_title": self.parent_title, "facets": facet_value(self.kind, self.phase, self.roles, self.level,
                                                     (self.title, self.key.rsplit("#", 1)[-1].split(":")[-1])),
         }

@@ -330,7 +330,7 @@ class Searcher:
             return []
         # ranked as a search is (per-term scores kept in memory, the parent page's title, items before pages):
         # top-1 on benchmarks/tickets.yml EN 0.5 -> 0.6, JA 0.7 (Whoosh's collector over title and body only)
-        boosts = {f: b for f, b in (("title", 3.0), ("body", 1.0), ("context", 1.0)) if f in searcher.schema}
+        boosts = {f: b for f, b in (("title", 3.0), ("body", 1.0), ("context", 1.0), ("keywords", 1.0)) if f in searcher.schema}
         ranked = index.term_scores.score(searcher, terms_query(best, boosts, QueryBuilder.SCALE)) or {}
         return [self._hit(searcher.stored_fields(docnum), score, set(best), meta.get("site_url", ""))
                 for score, docnum in top_scored(ranked, limit, index.facets.pages, PAGE_WEIGHT)]

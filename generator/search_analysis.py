@@ -23,7 +23,8 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem as porter_stem
 
 
-SCHEMA_VERSION = 14  # bump when the schema or analysis changes (or its classes move): forces a full re-index
+SCHEMA_VERSION = 15
+KEYWORD_BOOST = 1.5  # bump when the schema or analysis changes (or its classes move): forces a full re-index
 
 # Latin words (with digits), runs of kanji/katakana, runs of hiragana.
 _TOKEN_RUNS = re.compile(
@@ -156,6 +157,8 @@ def build_schema() -> Schema:
         title=TEXT(field_boost=3.0, **text),
         body=TEXT(**text),
         context=TEXT(analyzer=mixed_analyzer(), field_boost=0.5),  # the parent page's title
+        # tags as words ("time-tracking" -> time, track): keywords an editor chose for findability
+        keywords=TEXT(analyzer=mixed_analyzer(), field_boost=KEYWORD_BOOST),
         words=TEXT(analyzer=spelling_analyzer(), stored=False, phrase=False),
         url=STORED(),
         parent=ID(stored=True),

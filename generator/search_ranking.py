@@ -18,7 +18,7 @@ from whoosh.qparser import MultifieldParser, OrGroup
 
 
 
-SEARCHED_FIELDS = ("title", "body", "context")
+SEARCHED_FIELDS = ("title", "body", "context", "keywords")
 _PLAIN_WORDS = re.compile(r"[^\W_]+(?:\s+[^\W_]+)*\s*", re.UNICODE)  # letters and digits between spaces, nothing else
 _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b")
 

@@ -284,3 +284,21 @@ def test_renewal_runway_links_to_the_playbook_and_one_word_shows_pages_before_st
     hits = Searcher(built_bundled).search("QBR", limit=5).hits
     assert hits[0].path == "/playbooks/qbr/" and hits[0].kind == "playbook"
 
+
+
+def test_tag_words_are_searched(project_factory):
+    """Tags are keywords an editor chose for findability: 'track our hours' finds the FAQ tagged time-tracking,
+    whose text says 'log our time'."""
+    project = project_factory({"content/faq/tools.yml": """\
+        title: Tools
+        entries:
+          - id: why-time-logs
+            q: Why does CS Ops sometimes ask us to log our time?
+            a: Two weeks of logs give a baseline before a tool rollout.
+            tags: [time-tracking]
+          - id: other
+            q: Where do dashboards live?
+            a: In the BI tool, refreshed nightly.
+        """})
+    build_portal(project)
+    assert Searcher(project).search("track our hours").hits[0].url.endswith("faq/tools/#why-time-logs")
