@@ -38,15 +38,19 @@ def load_checked_portal(project: Path, strict: bool = False) -> tuple[Portal, li
 
 def validate_project(project: Path) -> list[Problem]:
     """Everything `csops validate` reports: content problems, then (when content is sound) vanished published URLs."""
-    _, problems, _ = check_content_and_urls(project)
+    _, problems, _ = check_content_and_urls(project, cache=True)
     return sorted(problems + check_site_url(project))
 
 
-def check_content_and_urls(project: Path) -> tuple[list, list[Problem], Portal | None]:
-    """Content problems, then (when content has no errors) vanished published URLs; the model when it could be built."""
+def check_content_and_urls(project: Path, cache: bool = False) -> tuple[list, list[Problem], Portal | None]:
+    """Content problems, then (when content has no errors) vanished published URLs; the model when it could be built.
+
+    `cache` keeps each file's parse in build/cache (validate, build); `csops mv` and its staged copy leave
+    the project as it was (a dry run changes nothing at all).
+    """
     from .manifest import check_manifest
 
-    documents, problems = check_content(project, cache=True)
+    documents, problems = check_content(project, cache=cache)
     if any(p.severity == "error" for p in problems):
         return documents, problems, None
     portal = build_model(documents)
