@@ -138,7 +138,8 @@ def _build_portal(project: Path, strict: bool = False, progress=None):
             workers.start_index(IndexJob(previous_index, portal, site.site_url, site.language, facet_names))
             pages = renderer.render_pages()
             pages.append(Page(FEED_FILE, atom_feed(changes, renderer.labels, site.raw.get("site_name") or "", site.site_url)))
-        progress.done(f"generated {len(pages)} pages" + (f" ({renderer.reused} unchanged since the last build)" if renderer.reused else ""))
+        reused = f", {renderer.reused} taken unchanged from the last build" if renderer.reused else ""
+        progress.done(f"generated {len(pages)} pages{reused}")
         nav = navigation(renderer.labels, [(p, renderer.phase_name(p)) for p in portal.phases])
         search_entries = material_entries(collect_documents(portal, site.language), portal, renderer.labels["glossary"])
         build_site(site, pages, nav, redirect_map(portal), report, workers=workers, progress=progress,

@@ -171,4 +171,4 @@ def test_an_unchanged_playbook_page_is_not_rendered_again(project, capsys):
     capsys.readouterr()
     build_portal(project, progress=LineProgress())
     # the other two playbooks' pages show nothing of the edited one
-    assert "generated 18 pages (2 unchanged since the last build)" in capsys.readouterr().err
+    assert "generated 18 pages, 2 taken unchanged from the last build" in capsys.readouterr().err
