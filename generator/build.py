@@ -194,18 +194,37 @@ def asset_files(templates_dir: Path) -> dict[str, bytes]:
     return found
 
 
-def write_pages(docs_dir: Path, pages: list[Page], assets: dict[str, bytes]) -> int:
-    """Write generated pages and assets into an empty docs folder; returns bytes written."""
+def write_pages(docs_dir: Path, pages: list[Page], assets: dict[str, bytes],
+                previous_docs: Path | None = None) -> tuple[int, set[str]]:
+    """Write generated pages and assets into an empty docs folder; returns (bytes written, unchanged pages).
+
+    A page whose bytes equal the previous generation's (`previous_docs`, a sealed generation's docs,
+    which nothing ever writes to again: MkDocs only reads docs) is hard-linked instead of written.
+    """
     written = 0
+    unchanged: set[str] = set()
     created: set[Path] = set()
     for source, data in [(p.source, p.text.encode("utf-8")) for p in pages] + sorted(assets.items()):
         target = docs_dir / source
         if target.parent not in created:
             target.parent.mkdir(parents=True, exist_ok=True)
             created.add(target.parent)
+        if previous_docs is not None and _link_if_same(previous_docs / source, data, target):
+            unchanged.add(source)
+            continue
         target.write_bytes(data)
         written += len(data)
-    return written
+    return written, unchanged
+
+
+def _link_if_same(previous: Path, data: bytes, target: Path) -> bool:
+    try:
+        if previous.stat().st_size != len(data) or previous.read_bytes() != data:
+            return False
+        os.link(previous, target)
+        return True
+    except OSError:  # missing, unreadable, or links not possible here: write it
+        return False
 
 
 class _WarningCollector(logging.Handler):
@@ -356,15 +375,18 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
 def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: BuildReport, workers, progress,
                 search_entries) -> None:
     assets = asset_files(site.templates_dir)
+    previous = generations.trusted_generation(site.project)
     with timed(report, "write"):
-        report.bytes_written = write_pages(stage / "docs", pages, assets)
+        report.bytes_written, unchanged = write_pages(stage / "docs", pages, assets,
+                                                      previous / "docs" if previous is not None else None)
     overrides = mkdocs_overrides(site, stage / "docs", stage / "site", nav, redirects, sorted(assets))
     key = incremental.build_key(site.config_file, overrides, assets, [site.templates_dir, PACKAGE_TEMPLATES])
-    sources = {p.source: p.text.encode("utf-8") for p in pages}
-    reuse = incremental.plan(generations.trusted_generation(site.project), site.raw, key, sources)
+    sources = [p.source for p in pages]
+    reuse = incremental.plan(previous, site.raw, key, sources, unchanged)
     markdown_pages = sum(1 for source in sources if source.endswith(".md"))
     to_render = reuse.dirty if reuse is not None else {s for s in sources if s.endswith(".md")}
-    shares = (shards.split({s: len(sources[s]) for s in to_render}, shards.available_cores())
+    texts = {p.source: p.text for p in pages}
+    shares = (shards.split({s: len(texts[s].encode("utf-8")) for s in to_render}, shards.available_cores())
               if incremental.eligible(site.raw) and workers is not None else [set(to_render)])
     plan = None
     if reuse is not None or len(shares) > 1:

@@ -104,8 +104,12 @@ def build_key(config_file: Path, overrides: dict, assets: dict[str, bytes], temp
     return digest.hexdigest()
 
 
-def plan(previous: Path | None, raw: dict, key: str, pages: dict[str, bytes]) -> Reuse | None:
-    """The reuse plan against the live generation `previous`, or None for a full build."""
+def plan(previous: Path | None, raw: dict, key: str, pages, unchanged: set[str]) -> Reuse | None:
+    """The reuse plan against the live generation `previous`, or None for a full build.
+
+    `pages`: this build's docs-relative paths; `unchanged`: those whose Markdown is byte-identical to
+    `previous`'s (build.write_pages compares them as it writes).
+    """
     if previous is None or not eligible(raw):
         return None
     try:
@@ -113,18 +117,7 @@ def plan(previous: Path | None, raw: dict, key: str, pages: dict[str, bytes]) ->
             return None
     except (OSError, ValueError):
         return None
-    site, docs = previous / "site", previous / "docs"
-    reuse = Reuse(site)
-    for source, data in pages.items():
-        if not source.endswith(".md"):
-            continue
-        try:
-            same = (docs / source).read_bytes() == data
-        except OSError:
-            same = False
-        if not same:
-            reuse.dirty.add(source)
-    return reuse
+    return Reuse(previous / "site", {source for source in pages if source.endswith(".md") and source not in unchanged})
 
 
 RENDER_KEYS_FILE = "render-keys.json"

@@ -172,3 +172,18 @@ def test_an_unchanged_playbook_page_is_not_rendered_again(project, capsys):
     build_portal(project, progress=LineProgress())
     # the other two playbooks' pages show nothing of the edited one
     assert "generated 18 pages, 2 taken unchanged from the last build" in capsys.readouterr().err
+
+
+def test_unchanged_markdown_is_linked_from_the_last_generation_not_written(project):
+    build_portal(project)
+    before = (project / "build/current").resolve()
+    playbook = project / "content/playbooks/renewal-runway.yml"
+    playbook.write_text(_playbook("Renewal runway", "Confirm the stakeholders", "Call the buyer."), encoding="utf-8")
+    build_portal(project)
+    after = (project / "build/current").resolve()
+    assert after != before
+    same = [(before / "docs" / p, after / "docs" / p) for p in ("playbooks/qbr.md", "faq/renewals.md")]
+    assert all(old.stat().st_ino == new.stat().st_ino for old, new in same)
+    changed = "playbooks/renewal-runway.md"
+    assert (before / "docs" / changed).stat().st_ino != (after / "docs" / changed).stat().st_ino
+    assert "Call the buyer." not in (before / "docs" / changed).read_text(encoding="utf-8")  # the old one untouched
