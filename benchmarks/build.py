@@ -203,16 +203,19 @@ def serve_rebuild(root: Path) -> None:
     triggers; prints the rebuild's seconds."""
     sys.path.insert(0, str(REPO))
     from generator.pipeline import build_portal
+    from generator.workers import BuildWorkers
 
-    build_portal(root)
+    workers = BuildWorkers(root)  # as csops serve keeps them
+    build_portal(root, workers=workers)
     path = root / "content/playbooks/synthetic-00020.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["title"] = "Playbook 20, edited while serving"
     data["steps"][1]["title"] = "Step 2: review the account with the champion"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     start = time.perf_counter()
-    build_portal(root)
+    build_portal(root, workers=workers)
     print(f"{time.perf_counter() - start:.3f}")
+    workers.close()
 
 
 def main() -> None:

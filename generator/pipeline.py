@@ -88,12 +88,13 @@ def _few_collections():
         gc.set_threshold(*before)
 
 
-def build_portal(project: Path, strict: bool = False, progress=None):
+def build_portal(project: Path, strict: bool = False, progress=None, workers=None):
+    """`workers`: a workers.BuildWorkers kept across builds (`csops serve`); else this build starts its own."""
     with _few_collections():
-        return _build_portal(project, strict, progress)
+        return _build_portal(project, strict, progress, workers)
 
 
-def _build_portal(project: Path, strict: bool = False, progress=None):
+def _build_portal(project: Path, strict: bool = False, progress=None, kept_workers=None):
     """load -> check -> model -> history -> render -> MkDocs build and search index side by side -> swap in; returns the report.
 
     `progress` (progress.Progress) hears each stage end, and each page MkDocs renders.
@@ -116,7 +117,8 @@ def _build_portal(project: Path, strict: bool = False, progress=None):
     progress = progress or Progress()
     report = BuildReport()
     site = read_site_config(project)
-    with BuildWorkers(site.project) as workers:  # they start up while this process loads the content
+    # a build's own workers start up while this process loads the content
+    with kept_workers.for_build() if kept_workers is not None else BuildWorkers(site.project) as workers:
         with timed(report, "load+validate"):
             portal, report.warnings = load_checked_portal(project, strict)
             require_published_urls(project, portal)  # before MkDocs: a vanished ticket link fails fast

@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import socket
+import time
 from http import HTTPStatus
 from pathlib import Path
 
@@ -129,33 +130,41 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
 
     site = read_site_config(project)
     _require_free_port(host, port)  # before the first build: a busy port should not cost a build to find out
+    from .workers import BuildWorkers
+
+    workers = BuildWorkers(project)  # kept for every rebuild: a save starts no processes
 
     def rebuild():
+        start = time.perf_counter()
         try:
-            report = build_portal(project)
-            click.echo(f"rebuilt {report.pages} pages")
+            report = build_portal(project, workers=workers)
+            click.echo(f"rebuilt {report.pages} pages in {time.perf_counter() - start:.1f}s")
         except (ContentError, click.ClickException) as error:
             click.echo(error.format_message(), err=True)
             click.echo("keeping the last good site", err=True)
 
     from .progress import for_terminal
 
-    build_portal(project, progress=for_terminal(quiet=False))  # the first build is the long one: show it move
     try:
-        server = preview_server(site.site_dir, host, port, rebuild, api_app)
-    except OSError as error:
-        raise _port_error(host, port, error) from None
-    if reload:
-        for watched in (project / "content", site.templates_dir, site.config_file):
-            if watched.exists():
-                server.watch(str(watched.resolve()))
-    click.echo(f"serving {site.site_dir} on http://{host}:{port}/ (Ctrl+C to stop)")
-    try:
-        server.serve()
-    except KeyboardInterrupt:
-        pass
+        # the first build is the long one: show it move
+        build_portal(project, progress=for_terminal(quiet=False), workers=workers)
+        try:
+            server = preview_server(site.site_dir, host, port, rebuild, api_app)
+        except OSError as error:
+            raise _port_error(host, port, error) from None
+        if reload:
+            for watched in (project / "content", site.templates_dir, site.config_file):
+                if watched.exists():
+                    server.watch(str(watched.resolve()))
+        click.echo(f"serving {site.site_dir} on http://{host}:{port}/ (Ctrl+C to stop)")
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
     finally:
-        server.shutdown()
+        workers.close()
 
 
 def _error_page(site_dir: Path, code: int) -> bytes | None:

@@ -18,6 +18,7 @@ import os
 import pickle
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,20 +60,53 @@ class BuildWorkers:
 
     def __init__(self, project: Path):
         self.project = Path(project)
-        size = max(1, min(shards.available_cores(), shards.MAX_SHARDS))
-        self.pool = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=generations.die_with_parent, initargs=(os.getpid(),))
-        for _ in range(min(size, expected_shares(project))):  # index + (shares - 1) workers
-            self.pool.submit(_warm_up)
+        self.pool = self._new_pool()
         self.index: tuple[Future, Path] | None = None
+        self.jobs: list[Future] = []  # this build's index job and MkDocs shares
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        size = max(1, min(shards.available_cores(), shards.MAX_SHARDS))
+        pool = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=generations.die_with_parent, initargs=(os.getpid(),))
+        for _ in range(min(size, expected_shares(self.project))):  # index + (shares - 1) workers
+            pool.submit(_warm_up)
+        return pool
+
+    @contextmanager
+    def for_build(self):
+        """One build on a pool that outlives it (`csops serve` keeps one: a save's rebuild then starts no
+        processes and imports nothing). A failed build stops the workers, which may still be indexing,
+        and the next build gets a fresh pool."""
+        self.index, self.jobs = None, []
+        try:
+            yield self
+        except BaseException:
+            if any(not job.done() for job in self.jobs):  # bad content fails before any job: the pool stays
+                self._stop_workers()
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                self.pool = self._new_pool()
+            raise
+        finally:
+            self._drop_index_staging()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _drop_index_staging(self) -> None:
+        if self.index is not None:  # moved into the generation by now, or not wanted
+            generations._remove(self.index[1])
+            self.index = None
 
     def start_index(self, job: "IndexJob") -> None:
         folder = generations.new_staging(self.project)
         # Pickled here, not by the pool's feeder thread: rendering fills the model's lookup caches meanwhile.
         self.index = (self.pool.submit(_timed_index, pickle.dumps(job), folder / "index"), folder)
+        self.jobs.append(self.index[0])
 
     def submit(self, fn, *args) -> Future:
-        return self.pool.submit(fn, *args)
+        job = self.pool.submit(fn, *args)
+        self.jobs.append(job)
+        return job
 
     def __enter__(self):
         return self
@@ -81,8 +115,7 @@ class BuildWorkers:
         if error is not None:
             self._stop_workers()  # a failed build does not wait for workers still importing or indexing
         self.pool.shutdown(wait=True, cancel_futures=True)
-        if self.index is not None:  # moved into the generation by now, or not wanted
-            generations._remove(self.index[1])
+        self._drop_index_staging()
         return False
 
     def _stop_workers(self) -> None:

@@ -113,3 +113,31 @@ def test_a_missing_page_gets_the_sites_own_404_page(served):
     assert raised.value.code == 404
     body = raised.value.read().decode("utf-8")
     assert 'class="md-header' in body and "404" in body
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found |= {int(child) for child in (task / "children").read_text().split()}
+    return found
+
+
+def test_rebuilds_after_saves_reuse_the_servers_workers(tmp_path):
+    """A save's rebuild starts no processes: the worker pool lives as long as the server, bad edits included."""
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK})
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--project", str(project),
+                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base, path = f"http://127.0.0.1:{port}", project / "content/playbooks/renewal-runway.yml"
+    try:
+        _wait_for(lambda: "Confirm the stakeholders" in _get(f"{base}/playbooks/renewal-runway/"), what="first build")
+        workers = _children(process.pid)
+        assert workers, "the server keeps no workers"
+        path.write_text(PLAYBOOK + "    owner: nobody\n", encoding="utf-8")  # refused: unknown role
+        time.sleep(3)
+        path.write_text(PLAYBOOK.replace("Confirm the stakeholders", "Confirm the buyer"), encoding="utf-8")
+        _wait_for(lambda: "Confirm the buyer" in _get(f"{base}/playbooks/renewal-runway/"), what="rebuild after a save")
+        assert workers <= _children(process.pid)  # none was replaced
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
