@@ -10,6 +10,16 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 
 
+def files_digest(folders) -> str:
+    """Every file under `folders` (each once, in a stable order), by path and bytes: templates and assets."""
+    digest = hashlib.sha256()
+    for folder in dict.fromkeys(Path(f) for f in folders):
+        for file in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if file.is_file():
+                digest.update(file.as_posix().encode("utf-8") + b"\0" + hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 @functools.lru_cache(maxsize=None)
 def code_digest() -> str:
     digest = hashlib.sha256()

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from .fingerprints import files_digest
+
 BUILD_KEY_FILE = "build-key.json"
 _SAFE_PLUGINS = frozenset({"search", "material/search", "redirects"})
 _CODE = ("build.py", "mkdocs_plugin.py", "glossary_abbr.py", "incremental.py", "raw_blocks.py")
@@ -40,7 +42,6 @@ class Reuse:
 
     previous_site: Path
     dirty: set[str] = field(default_factory=set)  # docs-relative Markdown paths to render
-    reused: int = 0
 
 
 def _plugin_names(plugins) -> list[str]:
@@ -94,10 +95,7 @@ def build_key(config_file: Path, overrides: dict, assets: dict[str, bytes], temp
             digest.update(f"{package}={metadata.version(package)}".encode("utf-8"))
         except metadata.PackageNotFoundError:
             pass
-    for folder in templates:
-        for file in sorted(folder.rglob("*")) if folder.is_dir() else ():
-            if file.is_file():
-                digest.update(file.as_posix().encode("utf-8") + b"\0" + hashlib.sha256(file.read_bytes()).digest())
+    digest.update(files_digest(templates).encode("ascii"))
     here = Path(__file__).resolve().parent
     for name in _CODE:
         digest.update((here / name).read_bytes())

@@ -56,7 +56,8 @@ class SearchDoc:
         return {
             "key": self.key, "digest": self.digest, "kind": self.kind, "level": self.level, "phase": self.phase,
             "role": " ".join(self.roles), "tag": ",".join(self.tags), "title": self.title, "body": self.body,
-            "context": self.parent_title, "keywords": " ".join(t.replace("-", " ") for t in self.tags), "words": f"{self.title}\n{self.body}", "url": self.url, "parent": self.parent,
+            "context": self.parent_title, "keywords": " ".join(t.replace("-", " ") for t in self.tags),
+            "words": f"{self.title}\n{self.body}", "url": self.url, "parent": self.parent,
             "parent_title": self.parent_title, "facets": facet_value(self.kind, self.phase, self.roles, self.level,
                                                     (self.title, self.key.rsplit("#", 1)[-1].split(":")[-1])),
         }
@@ -237,7 +238,7 @@ def _write_meta(index_dir: Path, meta: dict) -> None:
 class IndexJob:
     """What the search-index worker needs to write the next index; picklable, so it runs beside MkDocs."""
 
-    current: Path  # the live index it starts from (incremental)
+    current: Path | None  # the live index it starts from (incremental); None: a fresh index
     portal: Portal
     site_url: str
     language: str
@@ -247,7 +248,7 @@ class IndexJob:
         return write_index(staged, self.current, self.portal, self.site_url, self.language, self.facet_names)
 
 
-def write_index(staged: Path, current: Path, portal: Portal, site_url: str, language: str,
+def write_index(staged: Path, current: Path | None, portal: Portal, site_url: str, language: str,
                 facet_names: dict[str, dict[str, str]] | None = None) -> IndexStats:
     """Write the portal's index into `staged`, starting from a copy of the live one in `current` (so it is incremental).
 
@@ -255,7 +256,7 @@ def write_index(staged: Path, current: Path, portal: Portal, site_url: str, lang
     failed build leaves the old index serving. `facet_names` maps role and phase
     ids to the names the pages show, for the portal's search filters.
     """
-    if current.is_dir() and read_meta(current).get("schema_version") == SCHEMA_VERSION:
+    if current is not None and current.is_dir() and read_meta(current).get("schema_version") == SCHEMA_VERSION:
         shutil.copytree(current, staged, ignore=shutil.ignore_patterns("*.lock", "*_LOCK"))
     meta = {"site_url": site_url, "language": language, "facet_names": facet_names or {},
             "synonyms": [[g.term, *g.synonyms] for g in portal.glossary if g.synonyms]}  # query expansion

@@ -102,7 +102,7 @@ def _build_portal(project: Path, strict: bool = False, progress=None, kept_worke
     from .build import BuildReport, build_site, navigation, read_site_config, timed
     from .index import IndexJob, collect_documents
     from . import generations
-    from .paths import build_root, template_cache_dir
+    from .paths import template_cache_dir
     from .template_cache import template_cache
     from .manifest import require_published_urls
     from .feed import atom_feed
@@ -136,7 +136,7 @@ def _build_portal(project: Path, strict: bool = False, progress=None, kept_worke
             facet_names = {"role": {r.id: r.name for r in portal.roles},
                            "phase": {p: renderer.phase_name(p) for p in portal.phases}}
             # the index needs only the model: written while the pages are rendered and built
-            previous_index = trusted / "index" if trusted is not None else build_root(site.project) / "no-previous-index"
+            previous_index = trusted / "index" if trusted is not None else None
             workers.start_index(IndexJob(previous_index, portal, site.site_url, site.language, facet_names))
             pages = renderer.render_pages()
             pages.append(Page(FEED_FILE, atom_feed(changes, renderer.labels, site.raw.get("site_name") or "", site.site_url)))

@@ -18,6 +18,7 @@ import yaml
 
 from . import urls
 from .durations import parse_due
+from .fingerprints import code_digest, files_digest
 from .model import Duty, Portal
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -218,15 +219,10 @@ class Renderer:
     def _shared_key(self) -> str:
         """Everything any playbook page may show besides its own playbook: templates, csops' code, the UI
         language and site URL, roles, glossary and settings. A change to any of them re-renders every page."""
-        digest = hashlib.sha256()
-        code = sorted(Path(__file__).resolve().parent.glob("*.py"))
-        templates = [f for folder in dict.fromkeys([self.templates_dir, PACKAGE_TEMPLATES]) for f in sorted(folder.rglob("*"))]
-        for file in code + templates:
-            if file.is_file():
-                digest.update(file.as_posix().encode("utf-8") + b"\0" + file.read_bytes() + b"\0")
         portal = self.portal
-        digest.update(repr((self.language, self.site_url, portal.roles, portal.glossary, portal.settings)).encode("utf-8"))
-        return digest.hexdigest()
+        shared = (code_digest(), files_digest([self.templates_dir, PACKAGE_TEMPLATES]), self.language, self.site_url,
+                  portal.roles, portal.glossary, portal.settings)
+        return hashlib.sha256(repr(shared).encode("utf-8")).hexdigest()
 
     def _playbook_page(self, playbook) -> Page:
         """A playbook's page, taken from the live generation when nothing it shows has changed."""
