@@ -21,7 +21,7 @@ from whoosh import index as whoosh_index
 from . import urls
 from .durations import parse_due
 from .model import Portal
-from .search_analysis import MARKDOWN_NOISE, SCHEMA_VERSION, build_schema, facet_value
+from .search_analysis import MARKDOWN_NOISE, SCHEMA_VERSION, build_schema, facet_value, spelling_vocabulary
 
 META_FILE = "csops-meta.json"
 # every kind collect_documents writes: what `--kind` and `kind:` accept
@@ -57,7 +57,7 @@ class SearchDoc:
             "key": self.key, "digest": self.digest, "kind": self.kind, "level": self.level, "phase": self.phase,
             "role": " ".join(self.roles), "tag": ",".join(self.tags), "title": self.title, "body": self.body,
             "context": self.parent_title, "keywords": " ".join(t.replace("-", " ") for t in self.tags),
-            "words": f"{self.title}\n{self.body}", "url": self.url, "parent": self.parent,
+            "url": self.url, "parent": self.parent,
             "parent_title": self.parent_title, "facets": facet_value(self.kind, self.phase, self.roles, self.level,
                                                     (self.title, self.key.rsplit("#", 1)[-1].split(":")[-1])),
         }
@@ -200,31 +200,12 @@ def update_index(index_dir: Path, docs: list[SearchDoc], meta: dict | None = Non
         for tag in doc.tags:
             tags[tag] = tags.get(tag, 0) + 1
     meta["top_tags"] = sorted(tags, key=lambda t: (-tags[t], t))[:10]
+    meta["vocabulary"] = spelling_vocabulary(text for d in docs for text in (d.title, d.body))
     # what the next build compares against, so it never reads every stored document
     meta["digests"] = {d.key: d.digest for d in docs}
     _write_meta(index_dir, meta)
     stats.groups = sorted(changed_groups)
     return stats
-
-
-def update_documents(index_dir: Path, docs: list[SearchDoc], deleted: tuple[str, ...] = ()) -> None:
-    """Replace or add a few documents in a live index (one edited item): no full comparison, visible on commit."""
-    ix = open_index(index_dir)
-    meta = read_meta(index_dir)
-    digests = meta.setdefault("digests", {})
-    writer = ix.writer()
-    try:
-        for key in deleted:
-            writer.delete_by_term("key", key)
-            digests.pop(key, None)
-        for doc in docs:
-            writer.update_document(**doc.fields())
-            digests[doc.key] = doc.digest
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    _write_meta(index_dir, meta)
 
 
 def _write_meta(index_dir: Path, meta: dict) -> None:

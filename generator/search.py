@@ -300,7 +300,8 @@ class Searcher:
     def did_you_mean(self, text: str, index: OpenIndex | None = None) -> str:
         """A corrected query when an English word is unknown to the content and its glossary but close to one it has."""
         index = index or self._open()
-        return correct(text, index.searcher, glossary_words(index.meta.get("synonyms", [])))
+        meta = index.meta
+        return correct(text, index.searcher, meta.get("vocabulary", {}), glossary_words(meta.get("synonyms", [])))
 
     def suggestions(self, text: str, corrected: str, index: OpenIndex | None = None) -> list[str]:
         """What to try when nothing matched: the correction, then the broadest single words, then tags."""

@@ -9,8 +9,11 @@ Synonyms come from content/glossary.yml: "CSM" also searches "Customer Success M
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from whoosh.query import Phrase
+from whoosh.automata.fsa import find_all_matches
+from whoosh.automata.lev import levenshtein_automaton
 
 from .search_analysis import exact_key, mixed_analyzer
 
@@ -86,7 +89,27 @@ def glossary_words(groups: list[list[str]]) -> set[str]:
     return {word for group in groups for member in group for word in re.findall(r"[a-z]+", member.lower())}
 
 
-def correct(text: str, searcher, known: set[str] = frozenset()) -> str:
+class VocabularyCorrector:
+    """Words of the content close to a typed one: the nearest first, then the one the content uses most."""
+
+    def __init__(self, vocabulary: dict[str, int]):
+        self.vocabulary = vocabulary
+        self._words = sorted(vocabulary)
+
+    def _first_at_or_after(self, text: str) -> str | None:
+        at = bisect_left(self._words, text)
+        return self._words[at] if at < len(self._words) else None
+
+    def suggest(self, word: str) -> list[str]:
+        # Whoosh's Levenshtein automaton walks the sorted words (its ListCorrector skips some: "contact" for
+        # "contrct"); it counts a swap (confrim) as 2 edits, so ask wide and keep what is close as readers count it
+        automaton = levenshtein_automaton(word, 2).to_dfa()
+        distances = {option: edit_distance(word, option) for option in find_all_matches(automaton, self._first_at_or_after)}
+        close = [option for option, distance in distances.items() if distance <= max_edits(word) and option != word]
+        return sorted(close, key=lambda option: (distances[option], -self.vocabulary[option], option))
+
+
+def correct(text: str, searcher, vocabulary: dict[str, int], known: set[str] = frozenset()) -> str:
     """`text` with each unknown English word replaced by a close known one; "" when nothing needed changing.
 
     Filters (role:csm) and field names (title:) are kept as typed.
@@ -102,10 +125,8 @@ def correct(text: str, searcher, known: set[str] = frozenset()) -> str:
         if (not stems or word.lower() in known or max_edits(word) == 0
                 or any(searcher.doc_frequency(f, s) for s in stems for f in ("title", "body"))):
             return word
-        corrector = corrector or searcher.corrector("words")
-        # Whoosh's automaton counts a swap (confrim) as 2 edits: ask wider, keep what is close as readers count it
-        lower = word.lower()
-        options = [o for o in corrector.suggest(lower, limit=5, maxdist=2) if edit_distance(lower, o) <= max_edits(word)]
+        corrector = corrector or VocabularyCorrector(vocabulary)
+        options = corrector.suggest(word.lower())
         if options:
             changed = True
             return options[0]

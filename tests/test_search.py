@@ -82,6 +82,15 @@ def test_a_typo_is_corrected_and_said_so(built_bundled):
     assert data["showing_results_for"] == "renewal stakeholders" and data["search_instead_for"] == "renwal stakeholdrs"
 
 
+def test_a_correction_is_the_nearest_content_word_then_the_most_used():
+    from generator.search_words import VocabularyCorrector
+
+    corrector = VocabularyCorrector({"contact": 12, "contract": 3, "escalate": 2, "escalation": 9, "renewal": 5})
+    assert corrector.suggest("contrct") == ["contact", "contract"]  # both one edit away: the more used first
+    assert corrector.suggest("escalaet") == ["escalate"]  # a swap is one edit; "escalation" is 3
+    assert corrector.suggest("renewl") == ["renewal"] and corrector.suggest("outage") == []
+
+
 def test_a_real_word_the_content_lacks_is_not_corrected_into_another_question(built_bundled):
     searcher = Searcher(built_bundled)
     assert searcher.did_you_mean("P1 outage") == ""  # not "P1 usage" (2 edits from a 6-letter word)
@@ -174,6 +183,31 @@ def test_snippet_terms_are_the_indexed_terms():
     analyzer = mixed_analyzer()
     for text in texts:
         assert term_spans(text) == [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True)]
+
+
+def test_the_one_loop_analyzer_equals_whoosh_filters_chained():
+    """MixedAnalyzer does in one loop what a tokenizer and Whoosh's lowercase, stop and stem filters do chained:
+    the same terms, positions renumbered over dropped stop words (phrase search), offsets (snippets)."""
+    from whoosh.analysis import LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
+    from generator.search_analysis import STOP_WORDS, split_pieces
+
+    class Pieces(Tokenizer):
+        def __call__(self, value, positions=False, chars=False, removestops=True, mode="", start_pos=0, **kwargs):
+            token = Token(positions, chars, removestops=removestops, mode=mode)
+            for pos, (text, start, end) in enumerate(split_pieces(value, query=mode == "query"), start_pos):
+                token.text, token.boost, token.stopped, token.pos = text, 1.0, False, pos
+                token.startchar, token.endchar = start, end
+                yield token
+
+    chained = Pieces() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1) | StemFilter()
+    texts = [d.title + "\n" + d.body for portal in (load_portal(REPO), load_portal(REPO / "examples/ja"))
+             for d in collect_documents(portal)] + ["What is the renewal of the Q3 QBR? 解約の予兆 the end"]
+    fields = ("text", "pos", "startchar", "endchar", "stopped")
+    for text in texts:
+        for options in ({}, {"mode": "query"}, {"removestops": False}, {"start_pos": 7}):
+            expected = [tuple(getattr(t, f) for f in fields) for t in chained(text, positions=True, chars=True, **options)]
+            got = [tuple(getattr(t, f) for f in fields) for t in mixed_analyzer()(text, positions=True, chars=True, **options)]
+            assert got == expected, (text[:60], options)
 
 
 def test_plain_words_build_the_query_whoosh_parser_builds(built_bundled):
