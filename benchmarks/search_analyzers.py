@@ -28,25 +28,18 @@ if variant == "sudachi":
     _tok = None
     MODE = stok.Tokenizer.SplitMode.A
     SKIP = {"助詞", "助動詞", "補助記号", "空白", "記号"}
-    from whoosh.analysis import Token
-    def call(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-             start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def sudachi_pieces(value, query=False):
+        """(normalized form, start, end) of each content word: what MixedAnalyzer then lowercases and stems."""
         global _tok
         if _tok is None:
             _tok = dictionary.Dictionary().create()  # lazily: the tokenizer cannot be pickled
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pos = start_pos
         for m in _tok.tokenize(value[:40000], MODE):
             if m.part_of_speech()[0] in SKIP:
                 continue
             text = m.normalized_form()
-            if not text.strip():
-                continue
-            token.text = text; token.boost = 1.0; token.stopped = False
-            if positions: token.pos = pos; pos += 1
-            if chars: token.startchar, token.endchar = start_char + m.begin(), start_char + m.end()
-            yield token
-    search_analysis.MixedTokenizer.__call__ = call
+            if text.strip():
+                yield text, m.begin(), m.end()
+    search_analysis.split_pieces = sudachi_pieces  # the index's analyzer and the snippets' term_spans both cut here
 
 queries = yaml.safe_load(open(os.path.join(REPO, "benchmarks/queries.yml"), encoding="utf-8"))["ja"]["queries"]
 tmp = Path(tempfile.mkdtemp())

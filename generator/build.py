@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import click
 from mkdocs.utils import yaml_load
 
-from . import generations, incremental, shards
+from . import generations, incremental, linkcheck, shards
 from .paths import GENERATED_DIR, template_cache_dir
 from .progress import Progress
 from .template_cache import template_cache
@@ -254,11 +254,12 @@ class _DirtyNotice(logging.Filter):
         return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
-def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, search_entries=None):
+def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, search_entries=None, links=None):
     """Run a strict MkDocs build with the user's config plus our overrides; raise BuildError on any warning.
 
     `plan` (shards.PagePlan): render only its pages, copy or leave the others.
     `search_entries` (static_search.material_entries): Material's search index, instead of parsing every page.
+    `links` (a dict): filled with each rendered page's located links, for the link check.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -276,7 +277,8 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
                 config = load_config(config_file=handle, **copy.deepcopy(overrides))
             config.plugins["csops"] = CsopsPlugin(plan, progress, search_entries,
                                                   lift_blocks=LIFT_RAW_BLOCKS and incremental.eligible(site.raw),
-                                                  bytecode_cache=template_cache(template_cache_dir(site.project)))
+                                                  bytecode_cache=template_cache(template_cache_dir(site.project)),
+                                                  links=(linkcheck.Locator.for_site(site.site_url), links) if links is not None else None)
             mkdocs_build(config, dirty=plan is not None)
         except (Abort, ConfigurationError) as error:
             details = "\n".join(f"  - {m}" for m in warnings.messages) or f"  - {error}"
@@ -286,22 +288,20 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
     return config
 
 
-def require_working_links(site_dir: Path, site_url: str, plan=None) -> None:
+def require_working_links(site_dir: Path, site_url: str, plan=None, rendered: dict | None = None) -> None:
     """Fail the build when the built HTML (redirect pages included) links to a missing page or anchor.
 
     Pages an incremental build copied (`plan.copied`) are not parsed again: their ids and links come
     from the previous generation's saved parse, and this build's parse is saved beside its site.
+    `rendered`: the pages MkDocs parsed as it wrote them (run_mkdocs' `links`).
     """
-    from urllib.parse import urlsplit
-
-    from .linkcheck import LINKS_FILE, check_site_links, load_parsed, save_parsed
-
     known = {}
     if plan is not None and plan.copy_from is not None and plan.copied:
-        before = load_parsed(plan.copy_from.parent / LINKS_FILE)
+        before = linkcheck.load_parsed(plan.copy_from.parent / linkcheck.LINKS_FILE)
         known = {page: before[page] for page in plan.copied if page in before}
-    broken = check_site_links(site_dir, urlsplit(site_url).path or "/", known)
-    save_parsed(site_dir.parent / LINKS_FILE, known)
+    known.update(rendered or {})
+    broken = linkcheck.check_site_links(site_dir, linkcheck.Locator.for_site(site_url), known)
+    linkcheck.save_parsed(site_dir.parent / linkcheck.LINKS_FILE, known)
     if broken:
         details = "\n".join(f"  - {b}" for b in broken[:50]) + (f"\n  … and {len(broken) - 50} more" if len(broken) > 50 else "")
         raise BuildError(f"{len(broken)} broken internal link(s) in the built site; the previous site is untouched:\n{details}")
@@ -395,10 +395,13 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
                                                               shards.PagePlan(share, site_wide=False)))
                   for n, share in enumerate(shares[1:], start=1)]
     progress.start("MkDocs" + (f" ({len(shares)} processes)" if len(shares) > 1 else ""), len(shares[0]))
+    rendered: dict = {}  # each rendered page's located links, from the process that wrote it
     with timed(report, "mkdocs"):
-        run_mkdocs(site, overrides, plan, progress, search_entries)
+        run_mkdocs(site, overrides, plan, progress, search_entries, rendered)
         for share_site, run in share_runs:
-            _move_pages(share_site, stage / "site", run.result())
+            pages_written, located = run.result()
+            _move_pages(share_site, stage / "site", pages_written)
+            rendered.update(linkcheck.unpack(located))
     report.reused = plan.reused if plan is not None else 0
     report.processes = len(shares)
     report.rendered = markdown_pages - report.reused
@@ -407,7 +410,7 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
     incremental.write_key(stage, key)
     progress.start("links")
     with timed(report, "links"):
-        require_working_links(stage / "site", site.site_url, plan)
+        require_working_links(stage / "site", site.site_url, plan, rendered)
     progress.done("internal links checked")
     if workers is not None and workers.index is not None:
         progress.start("search index")
@@ -420,10 +423,12 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
                       f"{result.unchanged} unchanged")
 
 
-def _render_share(site: SiteConfig, overrides: dict, plan: "shards.PagePlan") -> list[str]:
-    """A worker's MkDocs run over its share of the pages; returns the site paths it wrote them to."""
-    run_mkdocs(site, overrides, plan, search_entries=[])  # no entries: its search plugin parses nothing
-    return plan.rendered
+def _render_share(site: SiteConfig, overrides: dict, plan: "shards.PagePlan") -> tuple[list[str], dict]:
+    """A worker's MkDocs run over its share of the pages; returns the site paths it wrote them to, and their
+    located links (linkcheck.pack)."""
+    located: dict = {}
+    run_mkdocs(site, overrides, plan, search_entries=[], links=located)  # no entries: its search plugin parses nothing
+    return plan.rendered, linkcheck.pack(located)
 
 
 def _move_pages(share_site: Path, site_dir: Path, rendered: list[str]) -> None:

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +22,7 @@ from whoosh import index as whoosh_index
 from . import urls
 from .durations import parse_due
 from .model import Portal
-from .search_analysis import MARKDOWN_NOISE, SCHEMA_VERSION, build_schema, facet_value, spelling_vocabulary
+from .search_analysis import MARKDOWN_NOISE, SCHEMA_VERSION, build_schema, facet_value, spelling_words
 
 META_FILE = "csops-meta.json"
 # every kind collect_documents writes: what `--kind` and `kind:` accept
@@ -170,25 +171,27 @@ def update_index(index_dir: Path, docs: list[SearchDoc], meta: dict | None = Non
         existing = previous.get("digests", {})
     stats = IndexStats()
     wanted = {d.key: d for d in docs}
+    changed = [doc for doc in docs if existing.get(doc.key) != doc.digest]
+    deleted = existing.keys() - wanted.keys()
+    vocabulary = Counter(previous.get("vocabulary", {})) if not fresh else Counter()
+    vocabulary.subtract(_stored_words(ix, [*deleted, *(d.key for d in changed if d.key in existing)]))
+    vocabulary.update(spelling_words(text for doc in changed for text in (doc.title, doc.body)))
     changed_groups: set[str] = set()
     writer = ix.writer(limitmb=128)
     try:
-        for key in existing.keys() - wanted.keys():
+        for key in deleted:
             writer.delete_by_term("key", key)
             stats.deleted += 1
             changed_groups.add(key.split("#")[0])
-        for doc in docs:
-            old = existing.get(doc.key)
-            if old == doc.digest:
-                stats.unchanged += 1
-                continue
-            if old is None:
+        for doc in changed:
+            if doc.key not in existing:
                 writer.add_document(**doc.fields())
                 stats.added += 1
             else:
                 writer.update_document(**doc.fields())
                 stats.updated += 1
             changed_groups.add(doc.group)
+        stats.unchanged = len(docs) - len(changed)
         writer.commit(optimize=fresh)
     except BaseException:
         writer.cancel()
@@ -200,12 +203,23 @@ def update_index(index_dir: Path, docs: list[SearchDoc], meta: dict | None = Non
         for tag in doc.tags:
             tags[tag] = tags.get(tag, 0) + 1
     meta["top_tags"] = sorted(tags, key=lambda t: (-tags[t], t))[:10]
-    meta["vocabulary"] = spelling_vocabulary(text for d in docs for text in (d.title, d.body))
+    meta["vocabulary"] = {word: count for word, count in sorted(vocabulary.items()) if count > 0}
     # what the next build compares against, so it never reads every stored document
     meta["digests"] = {d.key: d.digest for d in docs}
     _write_meta(index_dir, meta)
     stats.groups = sorted(changed_groups)
     return stats
+
+
+def _stored_words(ix, keys: list[str]) -> Counter:
+    """The spelling words of documents as the index holds them now: what their replacement or removal takes away."""
+    words = Counter()
+    if keys:
+        with ix.searcher() as searcher:
+            for key in keys:
+                stored = searcher.document(key=key) or {}
+                words.update(spelling_words((stored.get("title", ""), stored.get("body", ""))))
+    return words
 
 
 def _write_meta(index_dir: Path, meta: dict) -> None:

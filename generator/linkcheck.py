@@ -44,19 +44,26 @@ class _Page:
 def load_parsed(path: Path) -> dict[str, _Page]:
     """A generation's saved parse ({} when missing or unreadable: every page is parsed again)."""
     try:
-        pages = marshal.loads(path.read_bytes())
-        return {page: _Page(set(ids), [link[0] for link in located], located) for page, (ids, located) in pages.items()}
+        return unpack(marshal.loads(path.read_bytes()))
     except (OSError, ValueError, EOFError, TypeError, IndexError, AttributeError):
         return {}
 
 
 def save_parsed(path: Path, parsed: dict[str, _Page]) -> None:
-    pages = {page: (tuple(p.ids), p.located) for page, p in parsed.items() if p.located is not None}
-    path.write_bytes(marshal.dumps(pages))
+    path.write_bytes(marshal.dumps(pack(parsed)))
 
 
-def _parse(file: Path) -> _Page:
-    text = file.read_text(encoding="utf-8", errors="replace")
+def pack(parsed: dict[str, _Page]) -> dict[str, tuple]:
+    """Located pages as plain tuples: what is saved, and what a MkDocs worker sends back."""
+    return {page: (tuple(p.ids), p.located) for page, p in parsed.items() if p.located is not None}
+
+
+def unpack(pages: dict[str, tuple]) -> dict[str, _Page]:
+    return {page: _Page(set(ids), [link[0] for link in located], located) for page, (ids, located) in pages.items()}
+
+
+def parse_html(text: str) -> _Page:
+    """A page's ids and the hrefs of its links, from its HTML."""
     ids: set[str] = set()
     links: list[str] = []
     for match in _TAG.finditer(text):
@@ -76,6 +83,63 @@ def _parse(file: Path) -> _Page:
     return _Page(ids, links)
 
 
+class Locator:
+    """Resolves each link of a page to (site path before index.html lookup | SELF | OUTSIDE, #anchor).
+
+    Needs only the page's own path, so MkDocs processes locate the pages they write as they write them
+    (mkdocs_plugin.py); remembers each (folder, href): role chips repeat the same hrefs everywhere.
+    """
+
+    def __init__(self, base_path: str = "/"):
+        """`base_path`: the path the site is served under ("/", "/docs/"); site-absolute links must start with it."""
+        self.base_path = f"/{base_path.strip('/')}/" if base_path.strip("/") else "/"
+        self._known: dict[tuple[str, str], tuple[str, str] | None] = {}
+
+    @classmethod
+    def for_site(cls, site_url: str) -> "Locator":
+        return cls(urlsplit(site_url).path)
+
+    def page(self, relative: str, text: str) -> _Page:
+        """A written page, parsed and located."""
+        parsed = parse_html(text)
+        self.locate(relative, parsed)
+        return parsed
+
+    def locate(self, relative: str, page: _Page) -> list[tuple[str, str, str]]:
+        if page.located is None:
+            here = posixpath.dirname(relative)
+            page.located = []
+            for href in page.links:
+                # a bare "#anchor" resolves to this very page; anything else only depends on the folder
+                key = (relative if href.startswith(("#", "?")) or not href else here, href)
+                if key not in self._known:
+                    self._known[key] = self._resolve(here, href)
+                if self._known[key] is not None:
+                    page.located.append((href, *self._known[key]))
+        return page.located
+
+    def _resolve(self, here: str, href: str) -> tuple[str, str] | None:
+        """(site path, SELF or OUTSIDE; anchor) of a link, or None for an external one."""
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:", "data:")):
+            return None
+        path = unquote(parts.path)
+        if not path:
+            return SELF, unquote(parts.fragment)
+        if path.startswith("/"):
+            if not path.startswith(self.base_path):
+                return OUTSIDE, ""
+            resolved = path[len(self.base_path):]
+        else:
+            resolved = posixpath.normpath(posixpath.join(here, path))
+            if resolved.startswith(".."):
+                return OUTSIDE, ""
+            if path.endswith("/") and not resolved.endswith("/"):
+                resolved += "/"
+            resolved = "" if resolved in (".", "./") else resolved
+        return resolved, unquote(parts.fragment)
+
+
 def _target_file(files: set[str], path: str) -> str | None:
     """The site file a resolved path serves (a folder serves its index.html), from the set of built files."""
     if path == "" or path.endswith("/"):
@@ -87,64 +151,28 @@ def _target_file(files: set[str], path: str) -> str | None:
     return candidate if candidate in files else None
 
 
-def check_site_links(site_dir: Path, base_path: str = "/", parsed: dict[str, _Page] | None = None) -> list[str]:
+def check_site_links(site_dir: Path, locator: Locator | None = None, parsed: dict[str, _Page] | None = None) -> list[str]:
     """'page: href' for every internal link whose file or #anchor does not exist in the built site.
 
-    `parsed` holds what is already known of pages whose bytes did not change (an incremental
-    build's copied pages); every other page is parsed into it, so it can be saved for the next build.
+    `parsed` holds what is already known of pages: an incremental build's copied pages (their bytes did
+    not change) and the pages MkDocs processes located as they wrote them; every other page is read and
+    parsed into it, so it can be saved for the next build.
     """
     files = {f.relative_to(site_dir).as_posix() for f in site_dir.rglob("*") if f.is_file()}
     pages = sorted(f for f in files if f.endswith(".html"))
     parsed = {} if parsed is None else parsed
+    locator = locator or Locator()
 
     def page(relative: str) -> _Page:
         if relative not in parsed:
-            parsed[relative] = _parse(site_dir / relative)
+            parsed[relative] = parse_html((site_dir / relative).read_text(encoding="utf-8", errors="replace"))
         return parsed[relative]
-
-    base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
-    located_hrefs: dict[tuple[str, str], tuple[str, str] | None] = {}  # role chips repeat the same hrefs everywhere
-
-    def locate(relative: str, here: str, href: str) -> tuple[str, str] | None:
-        """(site path, SELF or OUTSIDE; anchor) of a link, or None for an external one."""
-        parts = urlsplit(href)
-        if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:", "data:")):
-            return None
-        path = unquote(parts.path)
-        if not path:
-            return SELF, unquote(parts.fragment)
-        if path.startswith("/"):
-            if not path.startswith(base_path):
-                return OUTSIDE, ""
-            resolved = path[len(base_path):]
-        else:
-            resolved = posixpath.normpath(posixpath.join(here, path))
-            if resolved.startswith(".."):
-                return OUTSIDE, ""
-            if path.endswith("/") and not resolved.endswith("/"):
-                resolved += "/"
-            resolved = "" if resolved in (".", "./") else resolved
-        return resolved, unquote(parts.fragment)
-
-    def located(relative: str) -> list[tuple[str, str, str]]:
-        known = page(relative)
-        if known.located is None:
-            here = posixpath.dirname(relative)
-            known.located = []
-            for href in known.links:
-                # a bare "#anchor" resolves to this very page; anything else only depends on the folder
-                key = (relative if href.startswith(("#", "?")) or not href else here, href)
-                if key not in located_hrefs:
-                    located_hrefs[key] = locate(relative, here, href)
-                if located_hrefs[key] is not None:
-                    known.located.append((href, *located_hrefs[key]))
-        return known.located
 
     broken = []
     for relative in pages:
         if relative == "404.html":
             continue  # Material writes it with site-absolute links for any depth; not a page readers link to
-        for href, where, anchor in located(relative):
+        for href, where, anchor in locator.locate(relative, page(relative)):
             if where == OUTSIDE:
                 broken.append(f"{relative}: {href} (outside the site)")
                 continue

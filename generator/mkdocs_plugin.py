@@ -96,8 +96,11 @@ class CsopsPlugin(BasePlugin):
     """
 
     def __init__(self, plan=None, progress=None, search_entries: list[dict] | None = None, lift_blocks: bool = False,
-                 bytecode_cache=None):
+                 bytecode_cache=None, links=None):
         super().__init__()
+        # (linkcheck.Locator, {page: _Page}): each page's ids and links, located as it is written, so the
+        # link check reads and parses no page this run rendered (and each MkDocs process does its own share)
+        self.links = links
         self.bytecode_cache = bytecode_cache  # template_cache.TemplateCache: the theme compiled once, not every run
         self.plan = plan
         self.progress = progress
@@ -185,17 +188,21 @@ class CsopsPlugin(BasePlugin):
         if self.search is not None:
             self.search.search_index.entries = list(self.search_entries)
 
+    @event_priority(-100)  # last: what it parses for the link check is what MkDocs writes
     def on_post_page(self, output, page, config, **kwargs):
         """Every page's head announces the feed, so feed readers find it from any URL a reader pastes."""
         if self.progress is not None:
             self.progress.advance()
-        if getattr(self, "feed", None) is None or "</head>" not in output:
-            return output
-        href = get_relative_url(self.feed.url, page.url)
-        title = html.escape(config.get("site_name") or "", quote=True)
-        link = f'<link rel="alternate" type="application/atom+xml" title="{title}" href="{html.escape(href, quote=True)}">'
-        head_end = output.index("</head>")
-        return output[:head_end] + link + "\n" + output[head_end:]
+        if getattr(self, "feed", None) is not None and "</head>" in output:
+            href = get_relative_url(self.feed.url, page.url)
+            title = html.escape(config.get("site_name") or "", quote=True)
+            link = f'<link rel="alternate" type="application/atom+xml" title="{title}" href="{html.escape(href, quote=True)}">'
+            head_end = output.index("</head>")
+            output = output[:head_end] + link + "\n" + output[head_end:]
+        if self.links is not None:
+            locator, parsed = self.links
+            parsed[page.file.dest_uri] = locator.page(page.file.dest_uri, output)
+        return output
 
 
 def material_search(config):

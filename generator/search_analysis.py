@@ -38,7 +38,7 @@ MARKDOWN_NOISE = re.compile(r"\]\([^)]*\)|[*_`#>|\[\]]+|^\s*[-+]\s+|<[^>]+>", re
 def split_pieces(value: str, query: bool = False):
     """(text, start, end) of each piece of `value`: English words (NFKC), kanji/katakana bigrams, no hiragana.
 
-    The one place text is cut, for the index (MixedTokenizer) and for snippets (term_spans).
+    The one place text is cut, for the index (MixedAnalyzer) and for snippets (term_spans).
     """
     for match in _TOKEN_RUNS.finditer(value):
         run, start = match.group(), match.start()
@@ -134,14 +134,16 @@ def term_spans(text: str) -> list[tuple[str, int, int]]:
 _SPELLING_WORD = re.compile(r"\b[a-z]{3,}\b")
 
 
-def spelling_vocabulary(texts) -> dict[str, int]:
-    """The content's unstemmed English words (3+ letters, no stop words) and how often it uses them.
+def spelling_words(texts) -> Counter:
+    """The unstemmed English words (3+ letters, no stop words) of `texts`, counted.
 
-    What did-you-mean may propose must be a real word of the content. Counted in one pass over all text
-    rather than as a Whoosh field, whose per-document postings were a fifth of indexing time.
+    What did-you-mean may propose must be a real word of the content, and the most used one wins a tie.
+    Counted here rather than indexed as a Whoosh field, whose per-document postings were a fifth of indexing.
     """
     counts = Counter(_SPELLING_WORD.findall(unicodedata.normalize("NFKC", "\n".join(texts)).lower()))
-    return {word: counts[word] for word in sorted(counts) if word not in STOP_WORDS}
+    for word in STOP_WORDS & counts.keys():
+        del counts[word]
+    return counts
 
 
 def build_schema() -> Schema:

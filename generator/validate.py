@@ -16,7 +16,7 @@ from .problems import Problem
 from .rules import build_catalog, ids, placeholders, raci, references
 from .schema import check_shape
 
-RULES = (ids.check, references.check, raci.check, placeholders.check)
+CROSS_FILE_RULES = (ids.check, references.check, raci.check)
 
 
 def _check_dates(doc: Document) -> list[Problem]:
@@ -31,9 +31,13 @@ def _check_dates(doc: Document) -> list[Problem]:
     return []
 
 
-def check_document_shape(doc: Document) -> list[Problem]:
-    """What is wrong with one file on its own; a file with an error here cannot be modelled."""
-    return check_shape(doc) + _check_dates(doc)
+def check_document_alone(doc: Document) -> list[Problem]:
+    """What is wrong with one file on its own (shape, dates, text left as scaffolded); a file with an error
+    here cannot be modelled. Kept per file by the content cache: only the cross-file rules run every time."""
+    problems = check_shape(doc) + _check_dates(doc)
+    if isinstance(doc.data, LocDict):
+        problems += placeholders.check_file(doc)
+    return problems
 
 
 def check_documents(documents: list[Document], unreadable: tuple[str, ...] = ()) -> list[Problem]:
@@ -49,7 +53,7 @@ def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cac
     for doc in documents:
         shape = cache.shapes.get(doc.path) if cache is not None else None
         if shape is None:
-            shape = check_document_shape(doc)
+            shape = check_document_alone(doc)
             if cache is not None:
                 cache.checked(doc.path, shape)
         problems.extend(shape)
@@ -58,7 +62,7 @@ def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cac
         if isinstance(doc.data, LocDict):
             sound.append(doc)
     catalog = build_catalog(sound, unreadable)
-    for rule in RULES:
+    for rule in CROSS_FILE_RULES:
         problems.extend(rule(sound, catalog))
     return sorted(set(problems)), misshapen
 

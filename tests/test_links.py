@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_bundled
-from generator.linkcheck import check_site_links
+from generator.linkcheck import Locator, check_site_links
 from generator.manifest import MANIFEST
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -261,7 +261,7 @@ def test_link_check_resolves_folders_anchors_and_site_paths(tmp_path):
         ' <a href="https://example.com/x">external</a> <a href="roles/csm/#gone">bad anchor</a>'
         ' <a href="/elsewhere/">outside</a> <a href="roles/cs-lead/">missing</a> <a href="#top">bad local</a>',
         encoding="utf-8")
-    assert check_site_links(site, base_path="/docs/") == [
+    assert check_site_links(site, Locator("/docs/")) == [
         "index.html: roles/csm/#gone (no #gone on roles/csm/index.html)",
         "index.html: /elsewhere/ (outside the site)",
         "index.html: roles/cs-lead/ (no such file)",

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import REPO, copy_bundled
 from generator.cli import main
 from generator.pipeline import build_portal
-from generator.index import collect_documents
+from generator.index import collect_documents, read_meta, update_index
 from generator.search_analysis import mixed_analyzer, term_spans
 from generator.search_ranking import QueryBuilder, TermScores, filtered_query, prune_common_terms
 from generator.pipeline import load_portal
@@ -148,6 +148,17 @@ def test_rebuild_reindexes_only_the_changed_playbook(tmp_path):
     assert changed.groups == ["playbook:renewal-runway"] and changed.updated == 1 and changed.added == 0
     assert Searcher(project).search("quokka").hits[0].path == "/playbooks/renewal-runway/#confirm-stakeholders"
     assert_kept_term_scores_equal_whoosh(project)  # now with two segments
+
+    # the did-you-mean vocabulary follows edits and deletions as a fresh index would count it
+    (project / "content/faq/onboarding.yml").unlink()  # nothing links to it; its URLs are no longer promised:
+    (project / "content/published-urls.txt").unlink()
+    path.write_text(path.read_text(encoding="utf-8").replace("and the quokka", "and the wombat"), encoding="utf-8")
+    build_portal(project)
+    vocabulary = read_meta(project / "build/index")["vocabulary"]
+    fresh = update_index(tmp_path / "fresh", collect_documents(load_portal(project)))
+    assert vocabulary == read_meta(tmp_path / "fresh")["vocabulary"] and "wombat" in vocabulary
+    assert "quokka" not in vocabulary and fresh.added > 200
+    assert Searcher(project).did_you_mean("wombatt") == "wombat"
 
 
 SCORING_QUERIES = ["renewal stakeholders", "how is the health score calculated", "quokka stakeholders",

@@ -13,7 +13,6 @@ from ..loader import Document
 from ..located_yaml import LocDict, LocList
 from ..problems import Problem
 from ..scaffold import PLACEHOLDERS
-from . import Catalog
 
 CODES = ("placeholder-text", "example-site-url")
 # Hosts reserved for documentation (RFC 2606) and the Japanese example's: ticket links there lead nowhere.
@@ -37,15 +36,15 @@ def _strings(value, where, field_name: str):
                 yield from _strings(item, value.where(index), field_name)
 
 
-def check(documents: list[Document], catalog: Catalog) -> list[Problem]:
+def check_file(doc: Document) -> list[Problem]:
+    """Text `csops new` wrote and nobody replaced, in one file (a rule of the file alone: kept per file)."""
     problems = []
-    for doc in documents:
-        for text, (line, col), field_name in _strings(doc.data, doc.data.pos if isinstance(doc.data, LocDict) else (1, 1), ""):
-            if text.strip() in PLACEHOLDERS:
-                problems.append(Problem(doc.path, line, col, "placeholder-text",
-                                        f"{field_name} still holds the text `csops new` wrote: '{text.strip()}'",
-                                        "replace it with the real text, or delete the field if it is optional",
-                                        severity="warning"))
+    for text, (line, col), field_name in _strings(doc.data, doc.data.pos if isinstance(doc.data, LocDict) else (1, 1), ""):
+        if text.strip() in PLACEHOLDERS:
+            problems.append(Problem(doc.path, line, col, "placeholder-text",
+                                    f"{field_name} still holds the text `csops new` wrote: '{text.strip()}'",
+                                    "replace it with the real text, or delete the field if it is optional",
+                                    severity="warning"))
     return problems
 
 
