@@ -6,7 +6,12 @@ meanwhile, and the search index, which needs only the model, is written while
 the pages are still being rendered. The other workers render MkDocs shares
 (shards.py) once the pages are written.
 
-spawn, not fork: `csops serve` builds from a process with server threads.
+A process that runs no other thread (`csops build`; `csops serve` before its
+server starts) imports MkDocs, Markdown, Material and Whoosh once and forks its
+workers with them loaded: spawned workers imported them again, about half a
+second of CPU each on the reference machine, taken from the build's two cores.
+Where other threads run (a pool replaced while `csops serve` serves), workers
+are spawned, since fork copies no thread and may copy a lock one of them holds.
 Workers die with the build (kill -9 included) instead of writing on as orphans,
 and a killed build's index folder is a staging folder that the next build removes.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -39,6 +45,11 @@ def _warm_up() -> None:
     import pymdownx.superfences  # noqa: F401
     import whoosh.index  # noqa: F401
     from material.plugins.search import plugin  # noqa: F401
+
+
+def start_method() -> str:
+    """fork where no other thread runs (one could hold a lock the child would inherit held), else spawn."""
+    return "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
 def _timed_index(job: bytes, output: Path):
@@ -66,7 +77,10 @@ class BuildWorkers:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         size = max(1, min(shards.available_cores(), shards.MAX_SHARDS))
-        pool = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"),
+        method = start_method()
+        if method == "fork":
+            _warm_up()  # this process runs MkDocs too: imported once here, the workers start with it
+        pool = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context(method),
                                    initializer=generations.die_with_parent, initargs=(os.getpid(),))
         for _ in range(min(size, expected_shares(self.project))):  # index + (shares - 1) workers
             pool.submit(_warm_up)

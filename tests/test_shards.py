@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import threading
 
 import pytest
 import yaml
@@ -17,6 +18,7 @@ from conftest import copy_bundled
 from generator import shards
 from generator.build import BuildError
 from generator.pipeline import build_portal
+from generator.workers import start_method
 from test_build import _tree_digest as _tree
 
 
@@ -123,3 +125,15 @@ def test_a_failing_share_fails_the_build_and_keeps_the_previous_site(tmp_path, m
         build_portal(project)
     assert "#nope" in str(refused.value) or "<a" not in summary
     assert _tree(project / "site") == before
+
+
+def test_a_process_running_other_threads_spawns_its_workers():
+    """fork copies no thread and may copy a lock another thread holds: only a single-threaded process forks."""
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert start_method() == "spawn"
+    finally:
+        release.set()
+        other.join()
