@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from .fingerprints import files_digest
+from .fingerprints import code_digest, files_digest
 
 BUILD_KEY_FILE = "build-key.json"
 _SAFE_PLUGINS = frozenset({"search", "material/search", "redirects"})
-_CODE = ("build.py", "mkdocs_plugin.py", "glossary_abbr.py", "incremental.py", "raw_blocks.py")
 _PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "mkdocs-redirects", "nh3", "csops-portal")
 
 
@@ -96,9 +95,9 @@ def build_key(config_file: Path, overrides: dict, assets: dict[str, bytes], temp
         except metadata.PackageNotFoundError:
             pass
     digest.update(files_digest(templates).encode("ascii"))
-    here = Path(__file__).resolve().parent
-    for name in _CODE:
-        digest.update((here / name).read_bytes())
+    # all of csops, not a list of the modules that shape HTML: the link parses a rebuild reuses come from
+    # linkcheck.py too, and a list is one more place to forget a module
+    digest.update(code_digest().encode("ascii"))
     return digest.hexdigest()
 
 

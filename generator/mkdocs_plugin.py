@@ -190,7 +190,8 @@ class CsopsPlugin(BasePlugin):
 
     @event_priority(-100)  # last: what it parses for the link check is what MkDocs writes
     def on_post_page(self, output, page, config, **kwargs):
-        """Every page's head announces the feed, so feed readers find it from any URL a reader pastes."""
+        """Every page's head announces the feed, so feed readers find it from any URL a reader pastes; then
+        the page as written is parsed for the link check (`links`)."""
         if self.progress is not None:
             self.progress.advance()
         if getattr(self, "feed", None) is not None and "</head>" in output:

@@ -82,7 +82,8 @@ class BuildWorkers:
             _warm_up()  # this process runs MkDocs too: imported once here, the workers start with it
         pool = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context(method),
                                    initializer=generations.die_with_parent, initargs=(os.getpid(),))
-        for _ in range(min(size, expected_shares(self.project))):  # index + (shares - 1) workers
+        # start the index worker and one per other expected share now; spawned ones import meanwhile
+        for _ in range(min(size, expected_shares(self.project))):
             pool.submit(_warm_up)
         return pool
 

@@ -120,6 +120,16 @@ def test_template_change_is_a_full_build(project, tmp_path):
     assert build_portal(project).reused > 0  # and the next build is incremental again
 
 
+def test_other_csops_code_is_a_full_build(project, monkeypatch):
+    """Reused HTML and link parses were made by csops' code: another version of any module renders every page."""
+    from generator import incremental
+
+    build_portal(project)
+    assert build_portal(project).reused > 0
+    monkeypatch.setattr(incremental, "code_digest", lambda: "another csops")
+    assert build_portal(project).reused == 0
+
+
 def test_failed_incremental_build_leaves_the_previous_site_intact(project, tmp_path):
     build_portal(project)
     before = _tree(project / "site")
