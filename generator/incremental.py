@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -154,11 +155,19 @@ def write_key(stage: Path, key: str) -> None:
 
 
 def copy_page(previous_site: Path, site_dir: Path, dest_uri: str) -> bool:
-    """Copy one page's HTML from the previous site; False when it is missing (then the page is rendered)."""
+    """Take one page's HTML from the previous site; False when it is missing (then the page is rendered).
+
+    Hard-linked, as unchanged docs are (build.write_pages): no build writes into a file of a sealed
+    generation, and this build writes no page it took (MkDocs skips them, and ids rules keep redirect
+    paths off pages). Copied where links cannot be made.
+    """
     source = previous_site / dest_uri
     if not source.is_file():
         return False
     target = Path(site_dir) / dest_uri
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
     return True

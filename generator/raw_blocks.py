@@ -20,12 +20,18 @@ import re
 
 _START = re.compile(r'<(div|details)\b[^>]*\bclass="csops-[^"]*"[^>]*>')
 _UNSURE = re.compile(r"\bmarkdown\s*=|\bmarkdown[\s>]|<!--|<(?:pre|script|style|textarea)\b", re.I)
+# What every _UNSURE match contains once ASCII is lowercased, and the only other characters its
+# IGNORECASE matches take (İ ı for i, ſ for s, the Kelvin sign for k): a page with none of them needs no
+# line searched, and searching every line of a role page (a megabyte at 1,000 playbooks) was most of lifting.
+_UNSURE_NEEDLES = (b"markdown", b"<!--", b"<pre", b"<script", b"<style", b"<textarea")
+_UNSURE_FOLDED = "\u0130\u0131\u017f\u212a"
 _TOKEN = "csopsrawblock{}x"
 
 
 def lift(markdown: str) -> tuple[str, list[str]]:
     """(markdown with each liftable block replaced by a placeholder paragraph, the blocks in order)."""
     lines = markdown.split("\n")
+    unsure = _UNSURE.search if _may_be_unsure(markdown) else None
     out: list[str] = []
     blocks: list[str] = []
     i = 0
@@ -33,7 +39,7 @@ def lift(markdown: str) -> tuple[str, list[str]]:
         line = lines[i]
         match = _START.match(line)
         if match and (i == 0 or lines[i - 1].strip() == ""):
-            end = _block_end(lines, i, match[1])
+            end = _block_end(lines, i, match[1], unsure)
             if end is not None:
                 blocks.append("\n".join(lines[i:end + 1]))
                 out.append(_TOKEN.format(len(blocks) - 1))
@@ -44,13 +50,23 @@ def lift(markdown: str) -> tuple[str, list[str]]:
     return "\n".join(out), blocks
 
 
-def _block_end(lines: list[str], start: int, tag: str) -> int | None:
-    """Index of the block's last line when Markdown would take lines[start:] as one raw block ending there."""
+def _may_be_unsure(markdown: str) -> bool:
+    """False when no line of the page can match _UNSURE (a few fast scans of the whole page)."""
+    if any(char in markdown for char in _UNSURE_FOLDED):
+        return True
+    folded = markdown.encode("utf-8").lower()
+    return any(needle in folded for needle in _UNSURE_NEEDLES)
+
+
+def _block_end(lines: list[str], start: int, tag: str, unsure) -> int | None:
+    """Index of the block's last line when Markdown would take lines[start:] as one raw block ending there.
+
+    `unsure`: _UNSURE.search, or None when the page holds nothing it could find."""
     opening, closing = re.compile(rf"<{tag}\b", re.I), re.compile(rf"</{tag}\s*>", re.I)
     depth = 0
     for j in range(start, len(lines)):
         line = lines[j]
-        if line.strip() == "" or _UNSURE.search(line):
+        if line.strip() == "" or (unsure is not None and unsure(line)):
             return None
         depth += len(opening.findall(line)) - len(closing.findall(line))
         if depth <= 0:

@@ -282,3 +282,82 @@ def test_a_copied_page_is_checked_against_the_pages_that_changed(tmp_path):
     known = {"index.html": parsed["index.html"]}
     assert check_site_links(site, parsed=known) == ["index.html: b/#step (no #step on b/index.html)"]
     assert known["b/index.html"].ids == {"renamed"}
+
+
+def _reference_parse(text: str):
+    """The link check's parse as one regex (what parse_html searches for in two faster passes)."""
+    import html
+
+    tag_or_id = re.compile(r"<(a|link|img|script)\b([^>]*)>|\sid=\"([^\"]*)\"", re.I)
+    attribute = re.compile(r"\s(href|src|name)=\"([^\"]*)\"", re.I)
+    ids, links = set(), []
+    for match in tag_or_id.finditer(text):
+        if match[3] is not None:
+            ids.add(html.unescape(match[3]))
+            continue
+        tag = match[1].lower()
+        attrs = {name.lower(): html.unescape(value) for name, value in attribute.findall(match[2])}
+        if tag == "a" and attrs.get("name"):
+            ids.add(attrs["name"])
+        wanted = {"a": "href", "link": "href"}.get(tag)
+        if wanted and attrs.get(wanted) is not None:
+            links.append(attrs[wanted])
+        inner = re.search(r"\sid=\"([^\"]*)\"", match[2])
+        if inner:
+            ids.add(html.unescape(inner[1]))
+    return ids, links
+
+
+def _reference_locate(base_path: str, relative: str, href: str):
+    import posixpath
+    from urllib.parse import unquote, urlsplit
+
+    here = posixpath.dirname(relative)
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:", "data:")):
+        return None
+    path = unquote(parts.path)
+    if not path:
+        return "\0self", unquote(parts.fragment)
+    if path.startswith("/"):
+        if not path.startswith(base_path):
+            return "\0outside", ""
+        resolved = path[len(base_path):]
+    else:
+        resolved = posixpath.normpath(posixpath.join(here, path))
+        if resolved.startswith(".."):
+            return "\0outside", ""
+        if path.endswith("/") and not resolved.endswith("/"):
+            resolved += "/"
+        resolved = "" if resolved in (".", "./") else resolved
+    return resolved, unquote(parts.fragment)
+
+
+def test_link_parsing_equals_the_plain_regex_on_odd_html():
+    """parse_html searches link tags and ids separately, and resolves a path once for all its #anchors; random
+    pages of odd pieces (upper case, İ/ı for i, a no-break space before id, quotes left open, > inside values,
+    ids inside link tags, percent-encoded anchors, links leaving the site) give what the plain regex and
+    urlsplit give."""
+    import random
+
+    from generator.linkcheck import SELF, OUTSIDE, parse_html
+
+    assert (SELF, OUTSIDE) == ("\0self", "\0outside")
+    hrefs = ['#top', '#', '', '?q=1#x', '../a/#b', '../a/#b%20c', '../a/', 'a', 'a#', '/docs/r/#x', '/docs/r/',
+             '/other/#x', '//host/p#x', 'https://e.com/#x', 'mailto:x@y.z', 'javascript:x', 'data:,x#y',
+             '../../../../up#x', 'p q#x', ' a#b', 'a\tb#c', 'a#b\tc', '#x\ny', 'a:b#c', '&amp;#x', 'a%2Fb#c', '.#x', './#y', 'x/..#z']
+    pieces = ['<a href="{h}">', '<A HREF="{h}" id="in">', '<link rel="x" href="{h}">', '<a name="n1">',
+              '<img src="{h}" id="pic">', '<script id="s">', ' id="plain"', ' ID="upper"', ' \u0130d="dotted"',
+              ' \u0131D="dotless"', '\u00a0id="nbsp"', 'id="no-space"', ' data-id="data"', ' id="open',
+              ' id="a>b"', '<div title=" id=&quot;q&quot;">', '<p id="x&amp;y">', 'd="', ' i', '"', '>', '<a ',
+              '<ſcript id="long-s">', '<lin\u212a href="{h}">', 'text ', '\n']
+    rng = random.Random(20261203)
+    locator = Locator("/docs/")
+    for _ in range(3000):
+        page = "".join(rng.choice(pieces).format(h=rng.choice(hrefs)) for _ in range(rng.randint(1, 14)))
+        relative = rng.choice(["index.html", "roles/csm/index.html", "a/b/c/index.html"])
+        parsed = parse_html(page)
+        assert (parsed.ids, parsed.links) == _reference_parse(page), page
+        located = [(h, *_reference_locate("/docs/", relative, h)) for h in parsed.links
+                   if _reference_locate("/docs/", relative, h) is not None]
+        assert locator.locate(relative, parsed) == located, (relative, page)

@@ -35,6 +35,10 @@ UNSURE = {
     "no csops class": '<div class="note">x</div>\n\ny\n',
     "comment inside": '<div class="csops-a"><!-- c --></div>\n\ny\n',
     "unbalanced": '<div class="csops-a">\n<div>x\n</div>\n\ny\n',
+    # characters outside ASCII that IGNORECASE takes for k and s: HTML's parser lowercases the Kelvin sign to k
+    "markdown attribute spelt with a Kelvin sign": '<div class="csops-a" mar\u212adown="1">\n*md*\n</div>\n\nx\n',
+    "long s in a verbatim tag": '<div class="csops-a"><\u017fcript>x</\u017fcript></div>\n\ny\n',
+    "upper-case comment and tag": '<div class="csops-a"><PRE>x</PRE></div>\n\ny\n',
 }
 
 
