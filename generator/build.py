@@ -199,17 +199,24 @@ def write_pages(docs_dir: Path, pages: list[Page], assets: dict[str, bytes],
     """Write generated pages and assets into an empty docs folder; returns (bytes written, unchanged pages).
 
     A page whose bytes equal the previous generation's (`previous_docs`, a sealed generation's docs,
-    which nothing ever writes to again: MkDocs only reads docs) is hard-linked instead of written.
+    which nothing ever writes to again: MkDocs only reads docs) is hard-linked instead of written;
+    a page the renderer took from that very file (Page.previous) is linked without being read.
     """
     written = 0
     unchanged: set[str] = set()
     created: set[Path] = set()
-    for source, data in [(p.source, p.text.encode("utf-8")) for p in pages] + sorted(assets.items()):
+    for source, content in [(p.source, p) for p in pages] + sorted(assets.items()):
         target = docs_dir / source
         if target.parent not in created:
             target.parent.mkdir(parents=True, exist_ok=True)
             created.add(target.parent)
-        if previous_docs is not None and _link_if_same(previous_docs / source, data, target):
+        previous = previous_docs / source if previous_docs is not None else None
+        is_page = isinstance(content, Page)
+        if previous is not None and is_page and content.previous == previous and _link(previous, target):
+            unchanged.add(source)
+            continue
+        data = content.text.encode("utf-8") if is_page else content
+        if previous is not None and _link_if_same(previous, data, target):
             unchanged.add(source)
             continue
         target.write_bytes(data)
@@ -221,9 +228,16 @@ def _link_if_same(previous: Path, data: bytes, target: Path) -> bool:
     try:
         if previous.stat().st_size != len(data) or previous.read_bytes() != data:
             return False
+    except OSError:  # missing or unreadable: write it
+        return False
+    return _link(previous, target)
+
+
+def _link(previous: Path, target: Path) -> bool:
+    try:
         os.link(previous, target)
         return True
-    except OSError:  # missing, unreadable, or links not possible here: write it
+    except OSError:  # links not possible here (or the file is gone): write it
         return False
 
 
@@ -385,8 +399,8 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
     reuse = incremental.plan(previous, site.raw, key, sources, unchanged)
     markdown_pages = sum(1 for source in sources if source.endswith(".md"))
     to_render = reuse.dirty if reuse is not None else {s for s in sources if s.endswith(".md")}
-    texts = {p.source: p.text for p in pages}
-    shares = (shards.split({s: len(texts[s].encode("utf-8")) for s in to_render}, shards.available_cores())
+    sizes = {p.source: len(p.text.encode("utf-8")) for p in pages if p.source in to_render}
+    shares = (shards.split(sizes, shards.available_cores())
               if incremental.eligible(site.raw) and workers is not None else [set(to_render)])
     plan = None
     if reuse is not None or len(shares) > 1:

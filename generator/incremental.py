@@ -137,13 +137,12 @@ class PreviousPages:
             except (OSError, ValueError, AttributeError):
                 pass
 
-    def markdown(self, source: str, key: str) -> str | None:
+    def markdown_file(self, source: str, key: str) -> Path | None:
+        """The live generation's file of a page rendered with this very key, or None."""
         if self.docs is None or self.keys.get(source) != key:
             return None
-        try:
-            return (self.docs / source).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
+        path = self.docs / source
+        return path if path.is_file() else None
 
 
 def write_render_keys(stage: Path, keys: dict[str, str]) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 import yaml
@@ -85,12 +86,31 @@ def load_labels(templates_dir: Path, language: str) -> dict[str, str]:
     return base
 
 
-@dataclass(frozen=True)
 class Page:
-    """One generated Markdown page: its docs-relative path and content."""
+    """One generated Markdown page: its docs-relative path and content.
 
-    source: str
-    text: str
+    A page taken unchanged from the live generation (`previous`: its file there) is read only if its
+    text is asked for: the build hard-links that file, so an edit at 1,000 playbooks no longer reads
+    a thousand unchanged pages. `remake` renders it again should that file be gone by then.
+    """
+
+    __slots__ = ("source", "_text", "previous", "_remake")
+
+    def __init__(self, source: str, text: str | None = None, previous: Path | None = None,
+                 remake: Callable[[], str] | None = None):
+        self.source, self._text, self.previous, self._remake = source, text, previous, remake
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            try:
+                self._text = self.previous.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):  # another build replaced that generation meanwhile
+                self._text = self._remake()
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"Page({self.source!r})"
 
 
 class Renderer:
@@ -231,11 +251,11 @@ class Renderer:
         versions = json.dumps(self.step_versions(source, playbook), sort_keys=True)
         key = hashlib.sha256("\x1f".join((self._shared_key, repr(playbook), repr(related), versions)).encode("utf-8")).hexdigest()
         self.render_keys[source] = key
-        text = self.previous.markdown(source, key) if self.previous is not None else None
-        if text is None:
+        previous = self.previous.markdown_file(source, key) if self.previous is not None else None
+        if previous is None:
             return self._render("playbook.md.j2", source, doc=playbook)
         self.reused += 1
-        return Page(source, text)
+        return Page(source, previous=previous, remake=lambda: self._render("playbook.md.j2", source, doc=playbook).text)
 
     def render_pages(self) -> list[Page]:
         """Every page of the portal, sorted by path."""

@@ -197,3 +197,33 @@ def test_unchanged_markdown_is_linked_from_the_last_generation_not_written(proje
     changed = "playbooks/renewal-runway.md"
     assert (before / "docs" / changed).stat().st_ino != (after / "docs" / changed).stat().st_ino
     assert "Call the buyer." not in (before / "docs" / changed).read_text(encoding="utf-8")  # the old one untouched
+    # so are the pages MkDocs did not render again; the changed one is a new file, the old one untouched
+    html = [(before / "site" / p, after / "site" / p) for p in ("playbooks/qbr/index.html", "faq/renewals/index.html")]
+    assert all(old.stat().st_ino == new.stat().st_ino for old, new in html)
+    changed = "playbooks/renewal-runway/index.html"
+    assert (before / "site" / changed).stat().st_ino != (after / "site" / changed).stat().st_ino
+    assert "Call the buyer." not in (before / "site" / changed).read_text(encoding="utf-8")
+
+
+def test_a_page_taken_from_the_last_build_is_rendered_again_if_its_file_went_away(project):
+    """A reused page is read only when its text is needed; if another build replaced that generation
+    meanwhile, the page is rendered again rather than lost."""
+    from generator import generations
+    from generator.build import read_site_config
+    from generator.history import read_change_feed, whats_new_commits
+    from generator.incremental import PreviousPages
+    from generator.pipeline import load_portal
+    from generator.render import Renderer
+
+    build_portal(project)
+    portal, site = load_portal(project), read_site_config(project)
+    changes = read_change_feed(project, portal, whats_new_commits(site.raw))
+
+    def render(previous=None):
+        return Renderer(portal, site.templates_dir, site.language, site.site_url, changes, previous=previous).render_pages()
+
+    fresh = {p.source: p.text for p in render()}
+    reused = [p for p in render(PreviousPages(generations.trusted_generation(project))) if p.previous is not None]
+    assert {p.source for p in reused} == {"playbooks/qbr.md", "playbooks/handoff.md", "playbooks/renewal-runway.md"}
+    reused[0].previous.unlink()
+    assert [p.text for p in reused] == [fresh[p.source] for p in reused]
