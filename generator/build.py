@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import click
 from mkdocs.utils import yaml_load
@@ -272,7 +272,8 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
     """Run a strict MkDocs build with the user's config plus our overrides; raise BuildError on any warning.
 
     `plan` (shards.PagePlan): render only its pages, copy or leave the others.
-    `search_entries` (static_search.material_entries): Material's search index, instead of parsing every page.
+    `search_entries` (a function giving static_search.material_entries): Material's search index, instead of
+    parsing every page.
     `links` (a dict): filled with each rendered page's located links, for the link check.
     """
     from mkdocs.commands.build import build as mkdocs_build
@@ -357,12 +358,12 @@ def timed(report: BuildReport, stage: str):
 
 def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects: dict[str, str],
                report: BuildReport, workers: "BuildWorkers | None" = None, progress=None,
-               search_entries: list[dict] | None = None, render_keys: dict[str, str] | None = None) -> BuildReport:
+               search_entries: Callable[[], list[dict]] | None = None, render_keys: dict[str, str] | None = None) -> BuildReport:
     """Write pages, build the site strictly, then switch docs, site and index in together.
 
     `workers` (workers.py) render MkDocs shares, and may be writing the search index already;
     the index goes live with the site, in the same flip.
-    `search_entries` become the static search index (static_search.py).
+    `search_entries` gives the static search index's entries (static_search.py) when MkDocs writes it.
     `render_keys` (render.Renderer.render_keys) are saved with the generation for the next build's renderer.
     """
     with generations.build_lock(site.project):
@@ -429,7 +430,7 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
     if workers is not None and workers.index is not None:
         progress.start("search index")
         pending, folder = workers.index
-        result, seconds = pending.result()
+        (result, _), seconds = pending.result()
         os.replace(folder / "index", stage / "index")
         report.timings["index (in parallel)"] = seconds
         report.index = result
@@ -441,7 +442,7 @@ def _render_share(site: SiteConfig, overrides: dict, plan: "shards.PagePlan") ->
     """A worker's MkDocs run over its share of the pages; returns the site paths it wrote them to, and their
     located links (linkcheck.pack)."""
     located: dict = {}
-    run_mkdocs(site, overrides, plan, search_entries=[], links=located)  # no entries: its search plugin parses nothing
+    run_mkdocs(site, overrides, plan, search_entries=list, links=located)  # no entries: its search plugin parses nothing
     return plan.rendered, linkcheck.pack(located)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Callable
 from urllib.parse import quote
 
 import nh3
@@ -91,11 +92,11 @@ class CsopsPlugin(BasePlugin):
     `plan` (a shards.PagePlan) says which pages this run renders: the others get their HTML
     copied from the live generation (an incremental build) or are left to another process
     (a share of a sharded build); MkDocs' dirty mode, driven by csops' own lists instead of file times.
-    `search_entries` (static_search.material_entries) become Material's search index, and
-    Material's search plugin no longer parses every page's HTML for it.
+    `search_entries`, called when the site is written, gives Material's search index
+    (static_search.material_entries), and Material's search plugin no longer parses every page's HTML for it.
     """
 
-    def __init__(self, plan=None, progress=None, search_entries: list[dict] | None = None, lift_blocks: bool = False,
+    def __init__(self, plan=None, progress=None, search_entries: Callable[[], list[dict]] | None = None, lift_blocks: bool = False,
                  bytecode_cache=None, links=None):
         super().__init__()
         # (linkcheck.Locator, {page: _Page}): each page's ids and links, located as it is written, so the
@@ -186,7 +187,7 @@ class CsopsPlugin(BasePlugin):
     def on_post_build(self, config, **kwargs):
         """Material's search index gets the model's entries, the same however many pages this run rendered."""
         if self.search is not None:
-            self.search.search_index.entries = list(self.search_entries)
+            self.search.search_index.entries = list(self.search_entries())
 
     @event_priority(-100)  # last: what it parses for the link check is what MkDocs writes
     def on_post_page(self, output, page, config, **kwargs):

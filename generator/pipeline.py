@@ -100,7 +100,7 @@ def _build_portal(project: Path, strict: bool = False, progress=None, kept_worke
     `progress` (progress.Progress) hears each stage end, and each page MkDocs renders.
     """
     from .build import BuildReport, build_site, navigation, read_site_config, timed
-    from .index import IndexJob, collect_documents
+    from .index import IndexJob
     from . import generations
     from .paths import template_cache_dir
     from .template_cache import template_cache
@@ -109,7 +109,6 @@ def _build_portal(project: Path, strict: bool = False, progress=None, kept_worke
     from .history import read_change_feed, whats_new_commits
     from .incremental import PreviousPages
     from .render import Page, Renderer
-    from .static_search import material_entries
     from .progress import Progress
     from .urls import FEED_FILE, redirect_map
     from .workers import BuildWorkers
@@ -137,13 +136,13 @@ def _build_portal(project: Path, strict: bool = False, progress=None, kept_worke
                            "phase": {p: renderer.phase_name(p) for p in portal.phases}}
             # the index needs only the model: written while the pages are rendered and built
             previous_index = trusted / "index" if trusted is not None else None
-            workers.start_index(IndexJob(previous_index, portal, site.site_url, site.language, facet_names))
+            workers.start_index(IndexJob(previous_index, portal, site.site_url, site.language, facet_names,
+                                         renderer.labels["glossary"]))
             pages = renderer.render_pages()
             pages.append(Page(FEED_FILE, atom_feed(changes, renderer.labels, site.raw.get("site_name") or "", site.site_url)))
         reused = f", {renderer.reused} taken unchanged from the last build" if renderer.reused else ""
         progress.done(f"generated {len(pages)} pages{reused}")
         nav = navigation(renderer.labels, [(p, renderer.phase_name(p)) for p in portal.phases])
-        search_entries = material_entries(collect_documents(portal, site.language), portal, renderer.labels["glossary"])
         build_site(site, pages, nav, redirect_map(portal), report, workers=workers, progress=progress,
-                   search_entries=search_entries, render_keys=renderer.render_keys)
+                   search_entries=workers.static_search_entries, render_keys=renderer.render_keys)
     return report

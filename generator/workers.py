@@ -118,6 +118,11 @@ class BuildWorkers:
         self.index = (self.pool.submit(_timed_index, pickle.dumps(job), folder / "index"), folder)
         self.jobs.append(self.index[0])
 
+    def static_search_entries(self) -> list[dict]:
+        """The static search index's entries, from the index job (waits for it)."""
+        (_, entries), _ = self.index[0].result()
+        return entries
+
     def submit(self, fn, *args) -> Future:
         job = self.pool.submit(fn, *args)
         self.jobs.append(job)
