@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import marshal
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -205,6 +206,23 @@ def _target_file(files: set[str], path: str) -> str | None:
     return candidate if candidate in files else None
 
 
+def _site_files(site_dir: Path) -> set[str]:
+    """Every file's site path, as `rglob("*")` + `is_file()` finds them, from directory entries alone
+    (a stat per file made this a tenth of a second at 1,000 pages)."""
+    found: set[str] = set()
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    found.add(prefix + entry.name)
+
+    walk(str(site_dir), "")
+    return found
+
+
 def check_site_links(site_dir: Path, locator: Locator | None = None, parsed: dict[str, _Page] | None = None) -> list[str]:
     """'page: href' for every internal link whose file or #anchor does not exist in the built site.
 
@@ -212,7 +230,7 @@ def check_site_links(site_dir: Path, locator: Locator | None = None, parsed: dic
     not change) and the pages MkDocs processes located as they wrote them; every other page is read and
     parsed into it, so it can be saved for the next build.
     """
-    files = {f.relative_to(site_dir).as_posix() for f in site_dir.rglob("*") if f.is_file()}
+    files = _site_files(site_dir)
     pages = sorted(f for f in files if f.endswith(".html"))
     parsed = {} if parsed is None else parsed
     locator = locator or Locator()

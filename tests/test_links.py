@@ -361,3 +361,23 @@ def test_link_parsing_equals_the_plain_regex_on_odd_html():
         located = [(h, *_reference_locate("/docs/", relative, h)) for h in parsed.links
                    if _reference_locate("/docs/", relative, h) is not None]
         assert locator.locate(relative, parsed) == located, (relative, page)
+
+
+def test_the_link_check_sees_the_files_rglob_sees(tmp_path):
+    """Listed from directory entries (no stat per file): files, nested files and links to files count;
+    folders, links to folders and broken links do not, and a linked folder is not walked into."""
+    import os
+
+    from generator.linkcheck import _site_files
+
+    site = tmp_path / "site"
+    (site / "a/b").mkdir(parents=True)
+    (site / "index.html").write_text("x")
+    (site / "a/b/index.html").write_text("x")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside/page.html").write_text("x")
+    os.symlink(site / "index.html", site / "a/alias.html")
+    os.symlink(tmp_path / "outside", site / "linked")
+    os.symlink(site / "gone.html", site / "broken.html")
+    expected = {f.relative_to(site).as_posix() for f in site.rglob("*") if f.is_file()}
+    assert _site_files(site) == expected == {"index.html", "a/b/index.html", "a/alias.html"}
