@@ -118,3 +118,24 @@ def test_a_broken_roles_file_does_not_turn_every_owner_into_an_unknown_role(proj
     assert [line.split(": ")[0] for line in lines[:2]] == ["content/roles.yml:2:1", "content/roles.yml:1:1"]
     assert "4 references from 1 other file to ids in roles.yml are not checked until it parses" in lines[1]
     assert lines[2:] == ["1 error in 1 file"]
+
+
+def test_valid_content_is_checked_without_loading_the_full_error_reporter(tmp_path):
+    """jsonschema lists every located error, and importing it costs each command ~0.1 s: a portal whose files
+    are all valid never needs it (the compiled fast validator says so), an invalid file still gets it."""
+    import subprocess
+    import sys
+
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    probe = ("import sys; from pathlib import Path; from generator.validate import check_project; "
+             "documents, problems = check_project(Path(sys.argv[1])); "
+             "print(len(problems), 'jsonschema' in sys.modules)")
+    valid = subprocess.run([sys.executable, "-c", probe, str(project)], capture_output=True, text=True, cwd=REPO)
+    assert valid.stdout.split() == ["0", "False"], valid.stderr
+    faq = project / "content/faq/renewals.yml"
+    faq.write_text(faq.read_text(encoding="utf-8").replace("title:", "title: 7\nsubtitle:", 1), encoding="utf-8")
+    invalid = subprocess.run([sys.executable, "-c", probe, str(project)], capture_output=True, text=True, cwd=REPO)
+    count, loaded = invalid.stdout.split()
+    assert int(count) > 0 and loaded == "True", invalid.stderr
