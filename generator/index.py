@@ -248,13 +248,14 @@ class IndexJob:
         from .static_search import material_entries
 
         docs = collect_documents(self.portal, self.language)
-        stats = write_index(staged, self.current, self.portal, self.site_url, self.language, self.facet_names, docs)
+        stats = write_index(staged, self.current, self.portal, docs, self.site_url, self.language, self.facet_names)
         return stats, material_entries(docs, self.portal, self.glossary_title)
 
 
-def write_index(staged: Path, current: Path | None, portal: Portal, site_url: str, language: str,
-                facet_names: dict[str, dict[str, str]] | None = None, docs: list[SearchDoc] | None = None) -> IndexStats:
-    """Write the portal's index into `staged`, starting from a copy of the live one in `current` (so it is incremental).
+def write_index(staged: Path, current: Path | None, portal: Portal, docs: list[SearchDoc], site_url: str, language: str,
+                facet_names: dict[str, dict[str, str]] | None = None) -> IndexStats:
+    """Write the portal's search documents (`docs`, collect_documents) into `staged`, starting from a copy of the
+    live index in `current` (so it is incremental).
 
     The caller swaps `staged` in only when the whole build succeeded, so a
     failed build leaves the old index serving. `facet_names` maps role and phase
@@ -264,4 +265,4 @@ def write_index(staged: Path, current: Path | None, portal: Portal, site_url: st
         shutil.copytree(current, staged, ignore=shutil.ignore_patterns("*.lock", "*_LOCK"))
     meta = {"site_url": site_url, "language": language, "facet_names": facet_names or {},
             "synonyms": [[g.term, *g.synonyms] for g in portal.glossary if g.synonyms]}  # query expansion
-    return update_index(staged, collect_documents(portal, language) if docs is None else docs, meta)
+    return update_index(staged, docs, meta)
