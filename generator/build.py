@@ -212,7 +212,7 @@ def write_pages(docs_dir: Path, pages: list[Page], assets: dict[str, bytes],
             created.add(target.parent)
         previous = previous_docs / source if previous_docs is not None else None
         is_page = isinstance(content, Page)
-        if previous is not None and is_page and content.previous == previous and _link(previous, target):
+        if previous is not None and is_page and content.previous == previous and incremental.hard_link(previous, target):
             unchanged.add(source)
             continue
         data = content.text.encode("utf-8") if is_page else content
@@ -230,15 +230,7 @@ def _link_if_same(previous: Path, data: bytes, target: Path) -> bool:
             return False
     except OSError:  # missing or unreadable: write it
         return False
-    return _link(previous, target)
-
-
-def _link(previous: Path, target: Path) -> bool:
-    try:
-        os.link(previous, target)
-        return True
-    except OSError:  # links not possible here (or the file is gone): write it
-        return False
+    return incremental.hard_link(previous, target)
 
 
 class _WarningCollector(logging.Handler):

@@ -165,8 +165,16 @@ def copy_page(previous_site: Path, site_dir: Path, dest_uri: str) -> bool:
         return False
     target = Path(site_dir) / dest_uri
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
+    if not hard_link(source, target):
         shutil.copyfile(source, target)
     return True
+
+
+def hard_link(source: Path, target: Path) -> bool:
+    """Link a sealed generation's file into the one being built; False where links cannot be made (or the
+    file is gone), and the caller writes or copies it instead."""
+    try:
+        os.link(source, target)
+        return True
+    except OSError:
+        return False

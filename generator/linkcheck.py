@@ -82,11 +82,11 @@ def parse_html(text: str) -> _Page:
             ids.add(html.unescape(value))
         else:
             end = tag.end()
-            name = tag[1].lower()
+            tag_name = tag[1].lower()
             attrs = {name.lower(): html.unescape(value) for name, value in _ATTR.findall(tag[2])}
-            if name == "a" and attrs.get("name"):
+            if tag_name == "a" and attrs.get("name"):
                 ids.add(attrs["name"])
-            wanted = _LINK_ATTRS.get(name)
+            wanted = _LINK_ATTRS.get(tag_name)
             if wanted and attrs.get(wanted) is not None:
                 links.append(attrs[wanted])
             inner_id = _INNER_ID.search(tag[2])

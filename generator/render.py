@@ -251,11 +251,15 @@ class Renderer:
         versions = json.dumps(self.step_versions(source, playbook), sort_keys=True)
         key = hashlib.sha256("\x1f".join((self._shared_key, repr(playbook), repr(related), versions)).encode("utf-8")).hexdigest()
         self.render_keys[source] = key
+
+        def render() -> Page:
+            return self._render("playbook.md.j2", source, doc=playbook)
+
         previous = self.previous.markdown_file(source, key) if self.previous is not None else None
         if previous is None:
-            return self._render("playbook.md.j2", source, doc=playbook)
+            return render()
         self.reused += 1
-        return Page(source, previous=previous, remake=lambda: self._render("playbook.md.j2", source, doc=playbook).text)
+        return Page(source, previous=previous, remake=lambda: render().text)
 
     def render_pages(self) -> list[Page]:
         """Every page of the portal, sorted by path."""
