@@ -100,7 +100,7 @@ def parse_html(text: str) -> _Page:
 
 
 class _Ids:
-    """The matches of r'\sid="([^"]*)"' (IGNORECASE) from any position on."""
+    r"""The matches of r'\sid="([^"]*)"' (IGNORECASE) from any position on."""
 
     def __init__(self, text: str):
         self.text = text
