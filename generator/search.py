@@ -20,10 +20,10 @@ from pathlib import Path
 from .index import SEARCH_KINDS, open_index, read_meta
 from .paths import live_index_dir
 from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
-from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets
-from .search_ranking import QueryBuilder, TermScores, filtered_query, match_all, search_counting, terms_query, top_scored
+from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets, word_bag
+from .search_ranking import QueryBuilder, TermScores, coordinated, filtered_query, match_all, search_counting, terms_query, top_scored
 from .search_snippets import query_words, snippet
-from .search_words import FILTER_SYNTAX, correct, expansions, glossary_words, phrase_in_content
+from .search_words import FILTER_SYNTAX, correct, expansions, glossary_words, phrase_in_content, synonym_variants
 from .urls import absolute_url
 
 PAGE_WEIGHT = 0.75
@@ -31,6 +31,8 @@ CACHE_SIZE = 512
 MAX_TICKET_CHARS = 50_000
 FILTER_FIELDS = ("kind", "role", "phase", "tag")
 FACET_FIELDS = ("kind", "role", "phase")
+# What a ticket is answered with: procedures and answers, not a new hire's checklist or a role's list of duties
+RUNBOOK_KINDS = frozenset({"playbook", "step", "faq", "chart"})
 _FIELD_SYNTAX = re.compile(r"\b(kind|role|phase|tag|title|body):", re.IGNORECASE)
 
 
@@ -246,6 +248,7 @@ class Searcher:
         scores = index.term_scores.score(searcher, combined)
         # A deep link answers better than the page around it: pages yield when an item scores close.
         if scores is not None:  # the common case: ORs and ANDs of terms, from per-term scores kept in memory
+            scores = coordinated(scores, index.term_scores.word_coverage(searcher, q))
             total, ranked = len(scores), scores
             top_n = top_scored(scores, limit, facets.pages, PAGE_WEIGHT)
             unfiltered = index.term_scores.score(searcher, q) if filters else scores
@@ -272,11 +275,16 @@ class Searcher:
 
     def _named_first(self, index: OpenIndex, text: str, q, scores: dict[int, float], top_n, limit: int, filters: dict):
         """A query that is a page's or item's exact title or id ranks it first (BM25 prefers a short item that
-        repeats a word, e.g. the Renewal Status FAQ for "renewal runway"); a one-word query shows the pages
-        titled with it before their items (readers typing "QBR" want the playbook, then its steps)."""
+        repeats a word, e.g. the Renewal Status FAQ for "renewal runway"), and so does one holding the title's
+        words in another order, with stop words or a glossary synonym ("handoff from sales to customer success"
+        names "Sales-to-CS handoff"); a one-word query shows the pages titled with it before their items
+        (readers typing "QBR" want the playbook, then its steps)."""
         # named by its id, a document need not hold the query's words ("csm" names the role page "Customer
         # Success Manager"); it must still pass the filters (a tag filter only through the words' matches)
-        first = [d for d in index.facets.named.get(exact_key(text), ())
+        key, named = exact_key(text), index.facets.named
+        candidates = named.get(key, ()) or tuple(dict.fromkeys(
+            d for variant in synonym_variants(key, index.meta.get("synonyms", [])) for d in named.get(word_bag(variant), ())))
+        first = [d for d in candidates
                  if d in scores or (not filters.get("tag") and _passes(index.facets.rows[d], filters))]
         leaves = [q] if q.is_leaf() else list(q.leaves())
         if not first and len({getattr(term, "text", None) for term in leaves}) == 1:  # one word (or one bigram)
@@ -333,6 +341,7 @@ class Searcher:
         # top-1 on benchmarks/tickets.yml EN 0.5 -> 0.6, JA 0.7 (Whoosh's collector over title and body only)
         boosts = {f: b for f, b in (("title", 3.0), ("body", 1.0), ("context", 1.0), ("keywords", 1.0)) if f in searcher.schema}
         ranked = index.term_scores.score(searcher, terms_query(best, boosts, QueryBuilder.SCALE)) or {}
+        ranked = {d: score for d, score in ranked.items() if index.facets.rows[d][0] in RUNBOOK_KINDS}
         return [self._hit(searcher.stored_fields(docnum), score, set(best), meta.get("site_url", ""))
                 for score, docnum in top_scored(ranked, limit, index.facets.pages, PAGE_WEIGHT)]
 

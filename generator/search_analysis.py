@@ -24,7 +24,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem as porter_stem
 
 
-SCHEMA_VERSION = 16  # bump when the schema or analysis changes (or its classes move): forces a full re-index
+SCHEMA_VERSION = 17  # bump when the schema or analysis changes (or its classes move): forces a full re-index
 KEYWORD_BOOST = 1.5
 
 # Latin words (with digits), runs of kanji/katakana, runs of hiragana.
@@ -179,9 +179,18 @@ def exact_key(text: str) -> str:
     return " ".join(stem_word(w) if w.isascii() else w for w in words)
 
 
+def word_bag(key: str) -> str:
+    """An exact key's words without stop words, sorted and once each: "handoff from sales to CS" and
+    "Sales-to-CS handoff" name the same page. Prefixed so a bag never equals an exact key."""
+    words = sorted({w for w in key.split() if w not in STOP_WORDS})
+    return "~" + " ".join(words) if words else ""
+
+
 def facet_value(kind: str, phase: str, roles, level: str, names=()) -> bytes:
-    """The facets column: kind, phase, roles, level, then the exact keys (title, id) a query may name it by."""
-    keys = "\x1f".join(dict.fromkeys(k for k in map(exact_key, names) if k))
+    """The facets column: kind, phase, roles, level, then the keys (exact and as word bags, of title and id)
+    a query may name it by."""
+    exact = [k for k in map(exact_key, names) if k]
+    keys = "\x1f".join(dict.fromkeys(k for k in exact + [word_bag(k) for k in exact] if k))
     return f"{kind}\t{phase}\t{' '.join(roles)}\t{level}\t{keys}".encode("utf-8")
 
 

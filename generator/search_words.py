@@ -76,6 +76,22 @@ def expansions(text: str, groups: list[list[str]], in_content=lambda phrase: Tru
     return text, list(extra.items())
 
 
+def synonym_variants(key: str, groups: list[list[str]], limit: int = 16) -> list[str]:
+    """`key` (an exact key) and its rewrites with each glossary member it holds swapped for the group's others:
+    "handoff sale custom success" also reads "handoff sale cs" where the glossary says CS is Customer Success."""
+    variants = [key]
+    for group in groups:
+        members = [k for k in dict.fromkeys(exact_key(member) for member in group) if k]
+        for variant in list(variants):
+            for held in (m for m in members if _contains(variant, m)):
+                for other in members:
+                    rewritten = f" {variant} ".replace(f" {held} ", f" {other} ", 1).strip() if held.isascii() \
+                        else variant.replace(held, other, 1)
+                    if rewritten not in variants and len(variants) < limit:
+                        variants.append(rewritten)
+    return variants
+
+
 def phrase_in_content(searcher, phrase: str) -> bool:
     """Does any title or body hold `phrase`, its terms in a row (チャ+ャー+ーン is not in キャンペーン)?"""
     terms = [t.text for t in mixed_analyzer()(phrase)]

@@ -347,3 +347,33 @@ def test_tag_words_are_searched(project_factory):
         """})
     build_portal(project)
     assert Searcher(project).search("track our hours").hits[0].url.endswith("faq/tools/#why-time-logs")
+
+
+def test_a_query_holding_a_title_in_other_order_or_words_names_that_page(built_bundled):
+    """Word order, stop words and a glossary synonym (CS = Customer Success) do not make another title;
+    a query with words beyond the title still gets the step that answers it."""
+    searcher = Searcher(built_bundled)
+    for typed in ("handoff from sales to customer success", "handoff sales cs", "CS handoff from Sales"):
+        assert searcher.search(typed, limit=5).hits[0].path == "/playbooks/sales-to-cs-handoff/", typed
+    assert searcher.search("pull usage data for the quarterly business review").hits[0].path == "/playbooks/qbr/#pull-data"
+
+
+@pytest.mark.parametrize("language, query, url", [
+    ("en", "one person owning the escalated ticket", "/playbooks/support-escalation/#assign-escalation-owner"),
+    ("en", "can I mute the risk notifications", "/faq/health-and-risk/#too-many-alerts"),
+    ("ja", "キックオフ当日の時間配分", "/playbooks/onboarding-kickoff/#run-kickoff"),
+    ("ja", "見送りになった要望をお客さんにどう伝える？", "/playbooks/product-feedback-voc/#communicate-decision"),
+])
+def test_an_item_holding_more_of_the_question_outranks_one_repeating_a_word(built_bundled, japanese, language, query, url):
+    """Each was ranked 2nd or 3rd below an item holding one of its words in title, body and parent title."""
+    project = built_bundled if language == "en" else japanese
+    assert Searcher(project).search(query, limit=5).hits[0].path == url
+
+
+def test_ticket_suggestions_are_runbooks_not_checklists_or_role_pages(built_bundled):
+    """An onboarding checklist item ("shadow one renewal negotiation") matched this ticket's words best."""
+    ticket = ("Initech renewal due in 40 days. I've emailed the admin three times and called twice, "
+              "no reply at all. Contract ends 30 June. Help?")
+    hits = Searcher(built_bundled).suggest_for_ticket(ticket, limit=5)
+    assert hits and {h.kind for h in hits} <= {"playbook", "step", "faq", "chart"}
+    assert "/faq/renewals/#customer-not-responding" in [h.path for h in hits]
