@@ -377,3 +377,9 @@ def test_ticket_suggestions_are_runbooks_not_checklists_or_role_pages(built_bund
     hits = Searcher(built_bundled).suggest_for_ticket(ticket, limit=5)
     assert hits and {h.kind for h in hits} <= {"playbook", "step", "faq", "chart"}
     assert "/faq/renewals/#customer-not-responding" in [h.path for h in hits]
+
+
+def test_japanese_runs_are_cut_where_katakana_meets_kanji():
+    """解約リスク is 解約 + リスク: a bigram across the two words (約リ) is no term of either."""
+    assert [t.text for t in mixed_analyzer()("解約リスクの対応とツール導入")] == ["解約", "リス", "スク", "対応", "ツー", "ール", "導入"]
+    assert [t.text for t in mixed_analyzer()("ヘルススコア低下", mode="query")] == ["ヘル", "スス", "コア", "低下"]
