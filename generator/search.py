@@ -282,8 +282,10 @@ class Searcher:
         # named by its id, a document need not hold the query's words ("csm" names the role page "Customer
         # Success Manager"); it must still pass the filters (a tag filter only through the words' matches)
         key, named = exact_key(text), index.facets.named
-        candidates = named.get(key, ()) or tuple(dict.fromkeys(
-            d for variant in synonym_variants(key, index.meta.get("synonyms", [])) for d in named.get(word_bag(variant), ())))
+        candidates = named.get(key, ())
+        if not candidates:
+            variants = synonym_variants(key, index.meta.get("synonyms", []))
+            candidates = tuple(dict.fromkeys(d for v in variants for d in named.get(word_bag(v), ())))
         first = [d for d in candidates
                  if d in scores or (not filters.get("tag") and _passes(index.facets.rows[d], filters))]
         leaves = [q] if q.is_leaf() else list(q.leaves())

@@ -4,8 +4,8 @@ Japanese has no spaces: runs of kanji, and runs of katakana, are indexed as
 overlapping bigrams (a query uses a non-overlapping cover of them), and hiragana
 runs (particles, okurigana) are dropped. Where katakana meets kanji a word ends
 (解約|リスク, ツール|入れた): a bigram across it (約リ, ル入) only matched noise;
-cutting there took held-out JA MRR@10 0.758 -> 0.791, the judged set unchanged. Measured on benchmarks/queries.yml
-(benchmarks/search_analyzers.py): bigrams MRR@10 0.962 in Japanese, SudachiPy
+cutting there took held-out JA MRR@10 0.758 -> 0.791, the judged set unchanged.
+Measured on benchmarks/queries.yml (benchmarks/search_analyzers.py): bigrams MRR@10 0.962 in Japanese, SudachiPy
 mode A with normalized forms 0.885 (p95 19 vs 12 ms at 10k documents, +198 MiB of
 dictionary), so bigrams it is; and this tokenizer pickles into the index as
 Whoosh requires (a Sudachi one would have to load lazily). Whoosh pickles these
