@@ -7,15 +7,18 @@ import json
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO, copy_bundled
 from generator.cli import main
 from generator.pipeline import build_portal
 from generator.index import collect_documents, read_meta, update_index
-from generator.search_analysis import mixed_analyzer, term_spans
+from generator.search_analysis import exact_key, mixed_analyzer, term_spans, word_bag
 from generator.search_ranking import QueryBuilder, TermScores, filtered_query, prune_common_terms
 from generator.pipeline import load_portal
 from generator.search import QueryError, Searcher, split_filters
+from generator.search_words import synonym_variants
 
 
 @pytest.fixture(scope="module")
@@ -383,3 +386,19 @@ def test_japanese_runs_are_cut_where_katakana_meets_kanji():
     """解約リスク is 解約 + リスク: a bigram across the two words (約リ) is no term of either."""
     assert [t.text for t in mixed_analyzer()("解約リスクの対応とツール導入")] == ["解約", "リス", "スク", "対応", "ツー", "ール", "導入"]
     assert [t.text for t in mixed_analyzer()("ヘルススコア低下", mode="query")] == ["ヘル", "スス", "コア", "低下"]
+
+
+_GLOSSARY_TEXT = st.lists(st.sampled_from(list("ab cs-CSé解約リスク ") + ["Customer", "Success", "  "]), max_size=8).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(key_text=_GLOSSARY_TEXT, groups=st.lists(st.lists(_GLOSSARY_TEXT, min_size=1, max_size=4), max_size=30))
+def test_synonym_swaps_and_word_bags_stay_bounded_for_any_glossary(key_text, groups):
+    """Any glossary (empty members, punctuation, repeats, members inside members) gives at most 16 variants, the typed
+    key first, and every bag is empty or a '~'-prefixed sorted set of words."""
+    key = exact_key(key_text)
+    variants = synonym_variants(key, groups)
+    assert variants[0] == key and len(variants) <= 16 and len(set(variants)) == len(variants)
+    for variant in variants:
+        bag = word_bag(variant)
+        assert bag == "" or (bag.startswith("~") and bag[1:].split() == sorted(set(bag[1:].split())))
