@@ -422,12 +422,12 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
     if workers is not None and workers.index is not None:
         progress.start("search index")
         pending, folder = workers.index
-        (result, _), seconds = pending.result()
+        output, seconds = pending.result()
         os.replace(folder / "index", stage / "index")
         report.timings["index (in parallel)"] = seconds
-        report.index = result
-        progress.done(f"search index: {result.added} added, {result.updated} updated, {result.deleted} deleted, "
-                      f"{result.unchanged} unchanged")
+        stats = report.index = output.stats
+        progress.done(f"search index: {stats.added} added, {stats.updated} updated, {stats.deleted} deleted, "
+                      f"{stats.unchanged} unchanged")
 
 
 def _render_share(site: SiteConfig, overrides: dict, plan: "shards.PagePlan") -> tuple[list[str], dict]:

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from whoosh import index as whoosh_index
 
@@ -244,12 +245,19 @@ class IndexJob:
     facet_names: dict[str, dict[str, str]]
     glossary_title: str  # the glossary page's entry in the static index
 
-    def run(self, staged: Path) -> tuple[IndexStats, list[dict]]:
+    def run(self, staged: Path) -> "IndexOutput":
         from .static_search import material_entries
 
         docs = collect_documents(self.portal, self.language)
         stats = write_index(staged, self.current, self.portal, docs, self.site_url, self.language, self.facet_names)
-        return stats, material_entries(docs, self.portal, self.glossary_title)
+        return IndexOutput(stats, material_entries(docs, self.portal, self.glossary_title))
+
+
+class IndexOutput(NamedTuple):
+    """What an IndexJob gives back: the Whoosh index's update counts, and the static search index's entries."""
+
+    stats: IndexStats
+    static_entries: list[dict]
 
 
 def write_index(staged: Path, current: Path | None, portal: Portal, docs: list[SearchDoc], site_url: str, language: str,

@@ -49,6 +49,13 @@ def _contains(haystack: str, phrase: str) -> bool:
     return phrase.replace(" ", "") in haystack.replace(" ", "")  # Japanese has no spaces to match on
 
 
+def _replace(haystack: str, phrase: str, other: str) -> str:
+    """`haystack` with the first `phrase` that _contains finds there replaced by `other` (unchanged if none)."""
+    if phrase.isascii():
+        return f" {haystack} ".replace(f" {phrase} ", f" {other} ", 1).strip()
+    return haystack.replace(phrase, other, 1)
+
+
 def expansions(text: str, groups: list[list[str]], in_content=lambda phrase: True) -> tuple[str, list[tuple[str, float]]]:
     """`text` to search, and (phrase, boost) to add: the other members of each glossary group `text` names.
 
@@ -85,10 +92,11 @@ def synonym_variants(key: str, groups: list[list[str]], limit: int = 16) -> list
         for variant in list(variants):
             for held in (m for m in members if _contains(variant, m)):
                 for other in members:
-                    rewritten = f" {variant} ".replace(f" {held} ", f" {other} ", 1).strip() if held.isascii() \
-                        else variant.replace(held, other, 1)
-                    if rewritten not in variants and len(variants) < limit:
+                    rewritten = _replace(variant, held, other)
+                    if rewritten not in variants:
                         variants.append(rewritten)
+                        if len(variants) == limit:
+                            return variants
     return variants
 
 

@@ -120,8 +120,8 @@ class BuildWorkers:
 
     def static_search_entries(self) -> list[dict]:
         """The static search index's entries, from the index job (waits for it)."""
-        (_, entries), _ = self.index[0].result()
-        return entries
+        output, _seconds = self.index[0].result()
+        return output.static_entries
 
     def submit(self, fn, *args) -> Future:
         job = self.pool.submit(fn, *args)
