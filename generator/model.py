@@ -360,21 +360,25 @@ class Portal:
 
     def role_duties(self, role_id: str) -> list[Duty]:
         """Everything a role is R/A/C/I for, across charts and playbook steps (owner counts as R)."""
-        duties = []
+        return list(self._duties_by_role.get(role_id, ()))
+
+    @cached_property
+    def _duties_by_role(self) -> dict[str, list[Duty]]:
+        """Every role's duties, charts first, in one pass: role pages ask for each role, and a pass per
+        role read every step of every playbook once per role."""
+        duties: dict[str, list[Duty]] = {}
         for chart in self.charts:
             for activity in chart.activities:
-                letters = activity.raci.letters_for(role_id)
-                if letters:
-                    duties.append(Duty(letters, "chart", chart.id, chart.title, activity.id, activity.name, chart.title))
+                for role_id in activity.raci.roles:
+                    duties.setdefault(role_id, []).append(Duty(activity.raci.letters_for(role_id), "chart", chart.id,
+                                                               chart.title, activity.id, activity.name, chart.title))
         for playbook in self.playbooks:
             for step in playbook.steps:
                 raci = step.raci if step.raci else Raci(R=(step.owner,) if step.owner else ())
-                letters = raci.letters_for(role_id)
-                if not letters and step.owner == role_id:
-                    letters = "R"
-                if letters:
-                    duties.append(Duty(letters, "playbook", playbook.id, playbook.title, step.id, step.title,
-                                       playbook.phase))
+                roles = raci.roles + ((step.owner,) if step.owner and step.owner not in raci.roles else ())
+                for role_id in roles:
+                    duties.setdefault(role_id, []).append(Duty(raci.letters_for(role_id) or "R", "playbook", playbook.id,
+                                                               playbook.title, step.id, step.title, playbook.phase))
         return duties
 
     def role_duties_by_letter(self, role_id: str) -> list[tuple[str, list[Duty]]]:

@@ -415,9 +415,11 @@ class _PageContext:
                 by_doc.setdefault(duty.doc_id, []).append(duty)
             for doc_id in sorted(by_doc):
                 group = by_doc[doc_id]
-                steps = " · ".join(self.a(kind, d.doc_id, d.name, d.anchor)
+                page = self.href(kind, doc_id)  # once per document: thousands of rows link into a few hundred pages
+                steps = " · ".join(f'<a href="{page}#{d.anchor}">{escape_attr(d.name)}</a>'
                                    + (f" {self.raci_badge(d.letters)}" if d.letters != letter else "") for d in group)
-                lines.append(f'<li>{self.a(kind, doc_id, group[0].doc_title)}<span class="csops-duty-steps">{steps}</span></li>')
+                lines.append(f'<li><a href="{page}">{escape_attr(group[0].doc_title)}</a>'
+                             f'<span class="csops-duty-steps">{steps}</span></li>')
             return lines
 
         out = ['<div class="csops-duties">']
