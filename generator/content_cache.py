@@ -4,7 +4,8 @@ Parsing YAML with every value's position and checking each file's shape is most
 of `csops validate` and of an edit rebuild's first stage (1.4 s of 1.7 at 1,000
 playbooks); a file whose bytes, path and csops code are unchanged gives the same
 data and problems, so each file's result is kept in build/cache/content/. The
-cross-file rules still run on every file. Entries are pickles, so each carries
+cross-file reference rules' results are kept too, per file, for as long as the
+catalog of ids they resolve against is unchanged (`reference_problems`). Entries are pickles, so each carries
 an HMAC made with this machine's secret (trust.py) and is unpickled only when it
 verifies: an entry planted through the repository is never loaded. Entries the
 run did not use are deleted, so the folder holds one entry per content file.
@@ -14,60 +15,63 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import pickle
+from dataclasses import astuple
 from pathlib import Path
 
 from .fingerprints import code_digest
 from .paths import content_cache_dir
+from .problems import Problem
 from .trust import machine_secret
 
 _MAC_BYTES = 32
+_REFERENCES = ".references.json"  # a dot name: prune keeps it
 
 
 class ContentCache:
-    """Per-file (data, parse problems, shape problems), looked up by the file's path and text."""
+    """Per-file (data, parse problems, problems of the file alone), looked up by the file's path and text."""
 
     def __init__(self, project: Path):
         self.folder = content_cache_dir(project)
         self.used: set[str] = set()
+        self.names: dict[str, str] = {}  # path -> entry name of the text it has now
         self.pending: dict[str, tuple[str, object, list]] = {}  # path -> (entry name, data, parse problems)
-        self.shapes: dict[str, list] = {}  # path -> shape problems of the files found here
+        self.alone: dict[str, object] = {}  # path -> validate.check_document_alone's result, for files found here
 
     def _name(self, path: str, text: str) -> str:
         return hashlib.sha256("\0".join((code_digest(), path, text)).encode("utf-8")).hexdigest()
 
     def lookup(self, path: str, text: str) -> tuple[object, list] | None:
-        """(data, parse problems) as the last run found them, or None; the shape problems wait in `shapes`."""
+        """(data, parse problems) as the last run found them, or None; the file's own problems wait in `alone`."""
         name = self._name(path, text)
         self.used.add(name)
-        try:
-            raw = (self.folder / name).read_bytes()
-        except OSError:
-            self.pending[path] = (name, None, [])
-            return None
-        mac, body = raw[:_MAC_BYTES], raw[_MAC_BYTES:]
-        if not hmac.compare_digest(mac, hmac.new(machine_secret(), body, hashlib.sha256).digest()):
+        self.names[path] = name
+        body = self._read(name)
+        if body is None:
             self.pending[path] = (name, None, [])
             return None
         try:
-            data, problems, shape = pickle.loads(body)
+            data, problems, alone = pickle.loads(body)
         except Exception:  # a damaged entry (the MAC matched, so it is ours): parse again
             self.pending[path] = (name, None, [])
             return None
-        self.shapes[path] = shape
+        self.alone[path] = alone
         return data, problems
 
     def parsed(self, path: str, data, problems: list) -> None:
         if path in self.pending:
             self.pending[path] = (self.pending[path][0], data, problems)
 
-    def checked(self, path: str, shape: list) -> None:
-        """The file's shape problems complete its entry; only then is it written."""
+    def checked(self, path: str, alone) -> None:
+        """The file's own problems complete its entry; only then is it written."""
         if path not in self.pending:
             return
         name, data, problems = self.pending.pop(path)
-        body = pickle.dumps((data, problems, shape), protocol=pickle.HIGHEST_PROTOCOL)
+        self._write(name, pickle.dumps((data, problems, alone), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _write(self, name: str, body: bytes) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary = self.folder / f".{name}.{os.getpid()}"
@@ -75,6 +79,34 @@ class ContentCache:
             os.replace(temporary, self.folder / name)
         except OSError:
             pass  # an unwritable build/ only costs the next run a parse
+
+    def _read(self, name: str) -> bytes | None:
+        """An entry's body if this machine wrote it, else None."""
+        try:
+            raw = (self.folder / name).read_bytes()
+        except OSError:
+            return None
+        mac, body = raw[:_MAC_BYTES], raw[_MAC_BYTES:]
+        return body if hmac.compare_digest(mac, hmac.new(machine_secret(), body, hashlib.sha256).digest()) else None
+
+    def reference_problems(self, catalog_key: str) -> dict[str, list[Problem]]:
+        """The reference rules' problems per path, as the last run found them against a catalog with this key,
+        for the files whose text is unchanged since (signed like every entry: a planted file hides nothing)."""
+        body = self._read(_REFERENCES)
+        try:
+            kept = json.loads(body) if body is not None else {}
+            if kept.get("catalog") != catalog_key:
+                return {}
+            by_name = kept["files"]
+            return {path: [Problem(path, *fields) for fields in by_name[name]]
+                    for path, name in self.names.items() if name in by_name}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return {}
+
+    def keep_reference_problems(self, catalog_key: str, found: dict[str, list[Problem]]) -> None:
+        """Keep `found` (path -> problems) for the next run, by each file's current entry name."""
+        files = {self.names[path]: [astuple(p)[1:] for p in problems] for path, problems in found.items() if path in self.names}
+        self._write(_REFERENCES, json.dumps({"catalog": catalog_key, "files": files}, sort_keys=True).encode("utf-8"))
 
     def prune(self) -> None:
         """Delete entries of files that no longer have these bytes (or no longer exist)."""

@@ -16,7 +16,6 @@ from .problems import Problem
 from .rules import build_catalog, ids, placeholders, raci, references
 from .schema import check_shape
 
-CROSS_FILE_RULES = (ids.check, references.check, raci.check)
 
 
 def _check_dates(doc: Document) -> list[Problem]:
@@ -31,13 +30,13 @@ def _check_dates(doc: Document) -> list[Problem]:
     return []
 
 
-def check_document_alone(doc: Document) -> list[Problem]:
-    """What is wrong with one file on its own (shape, dates, text left as scaffolded); a file with an error
-    here cannot be modelled. Kept per file by the content cache: only the cross-file rules run every time."""
+def check_document_alone(doc: Document) -> tuple[list[Problem], list[Problem]]:
+    """What is wrong with one file on its own: (shape, dates and text left as scaffolded, which stop the file
+    being modelled; its RACI problems, which do not). Kept per file by the content cache."""
     problems = check_shape(doc) + _check_dates(doc)
     if isinstance(doc.data, LocDict):
         problems += placeholders.check_file(doc)
-    return problems
+    return problems, raci.check_file(doc)
 
 
 def check_documents(documents: list[Document], unreadable: tuple[str, ...] = ()) -> list[Problem]:
@@ -51,20 +50,34 @@ def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cac
     sound = []
     misshapen: set[str] = set()
     for doc in documents:
-        shape = cache.shapes.get(doc.path) if cache is not None else None
-        if shape is None:
-            shape = check_document_alone(doc)
+        alone = cache.alone.get(doc.path) if cache is not None else None
+        if alone is None:
+            alone = check_document_alone(doc)
             if cache is not None:
-                cache.checked(doc.path, shape)
-        problems.extend(shape)
+                cache.checked(doc.path, alone)
+        shape, file_rules = alone
+        problems += shape + file_rules
         if any(p.severity == "error" for p in shape) or not isinstance(doc.data, LocDict):
             misshapen.add(doc.path)
         if isinstance(doc.data, LocDict):
             sound.append(doc)
     catalog = build_catalog(sound, unreadable)
-    for rule in CROSS_FILE_RULES:
-        problems.extend(rule(sound, catalog))
+    problems += ids.check(sound, catalog) + _reference_problems(sound, catalog, cache)
     return sorted(set(problems)), misshapen
+
+
+def _reference_problems(documents: list[Document], catalog, cache) -> list[Problem]:
+    """The reference rules' problems; with the content cache, only files edited since the last run against
+    the same catalog are checked (when a file is unread, references into it are counted across files)."""
+    if cache is None or catalog.unread or catalog.unread_catalogs:
+        return references.check(documents, catalog)
+    key = catalog.key()
+    kept = cache.reference_problems(key)
+    found = references.check_each([doc for doc in documents if doc.path not in kept], catalog)
+    results = {doc.path: kept[doc.path] if doc.path in kept else found[doc.path] for doc in documents}
+    if found or len(kept) != len(results):
+        cache.keep_reference_problems(key, results)
+    return [problem for problems in results.values() for problem in problems]
 
 
 def check_project(project: Path, cache: bool = False) -> tuple[list[Document], list[Problem]]:

@@ -16,7 +16,7 @@ def test_a_cached_run_reports_what_a_fresh_run_reports(tmp_path, monkeypatch):
     fresh = check_project(project)
     first = check_project(project, cache=True)
     entries = sorted(content_cache_dir(project).iterdir())
-    assert len(entries) == len(list((project / "content").rglob("*.yml")))
+    assert len(entries) == len(list((project / "content").rglob("*.yml"))) + 1  # and the reference rules' results
     with monkeypatch.context() as patch:  # unchanged files are not parsed again
         patch.setattr("generator.loader.parse_yaml", lambda text, path: (_ for _ in ()).throw(AssertionError(path)))
         again = check_project(project, cache=True)
@@ -29,6 +29,42 @@ def test_a_cached_run_reports_what_a_fresh_run_reports(tmp_path, monkeypatch):
     playbook.write_text(playbook.read_text(encoding="utf-8").replace("owner: csmm", "owner: csm", 1), encoding="utf-8")
     assert check_project(project, cache=True)[1] == check_project(project)[1]
     assert len(list(content_cache_dir(project).iterdir())) == len(entries)
+
+
+def test_an_edit_checks_the_references_of_the_edited_file_only_until_an_id_changes(tmp_path, monkeypatch):
+    from generator.rules import references
+
+    project = copy_bundled(tmp_path / "portal")
+    check_project(project, cache=True)
+    checked = []
+    real = references._check_document
+    monkeypatch.setattr(references, "_check_document", lambda checker, doc: (checked.append(doc.path), real(checker, doc)))
+    playbook = project / "content/playbooks/renewal-runway.yml"
+    text = playbook.read_text(encoding="utf-8")
+    playbook.write_text(text.replace("owner: csm", "owner: csmm", 1), encoding="utf-8")
+    problems = check_project(project, cache=True)[1]
+    assert checked == ["content/playbooks/renewal-runway.yml"]
+    assert [p.code for p in problems if p.severity == "error"] == ["unknown-role"]
+
+    # a step id another file links to is renamed: every file is checked again, and the broken link is found
+    checked.clear()
+    playbook.write_text(text.replace("id: assess-risk", "id: assess-the-risk", 1), encoding="utf-8")
+    problems = check_project(project, cache=True)[1]
+    assert len(checked) == len(list((project / "content").rglob("*.yml")))
+    assert [(p.path, p.code) for p in problems if p.severity == "error"] == [
+        ("content/onboarding/new-csm-30-60-90.yml", "unknown-anchor")]
+    assert problems == check_project(project)[1]
+
+
+def test_a_planted_reference_result_hides_nothing(tmp_path):
+    project = copy_bundled(tmp_path / "portal")
+    playbook = project / "content/playbooks/renewal-runway.yml"
+    playbook.write_text(playbook.read_text(encoding="utf-8").replace("owner: csm", "owner: csmm", 1), encoding="utf-8")
+    check_project(project, cache=True)
+    kept = content_cache_dir(project) / ".references.json"
+    body = kept.read_bytes()[32:].replace(b"unknown-role", b"fine")  # edited, so its seal no longer matches
+    kept.write_bytes(b"\0" * 32 + body)
+    assert [p.code for p in check_project(project, cache=True)[1] if p.severity == "error"] == ["unknown-role"]
 
 
 def test_an_entry_without_this_machines_seal_is_never_unpickled(tmp_path):

@@ -1,4 +1,4 @@
-"""RACI rules: exactly one Accountable and at least one Responsible per step and chart activity."""
+"""RACI rules: exactly one Accountable and at least one Responsible per step and chart activity; no role both doing and consulted."""
 
 from __future__ import annotations
 
@@ -9,35 +9,35 @@ from ..problems import Problem
 from . import as_list, located_values, sub_items
 
 
-def check(documents: list[Document], catalog):
+def check_file(doc: Document) -> list[Problem]:
+    """RACI problems of one file: they depend on nothing else, so the content cache keeps them per file."""
     problems: list[Problem] = []
-    for doc in documents:
-        if not isinstance(doc.data, LocDict):
+    if not isinstance(doc.data, LocDict):
+        return problems
+    for item in sub_items(doc):
+        raci = item.get("raci")
+        if not isinstance(raci, LocDict):
             continue
-        for item in sub_items(doc):
-            raci = item.get("raci")
-            if not isinstance(raci, LocDict):
-                continue
-            label = f"'{item.get('id')}'"
-            if any(not isinstance(raci.get(k), (str, list, type(None))) for k in ("R", "A")):
-                continue  # wrong types are reported by the shape checks
-            accountable = as_list(raci.get("A"))
-            if len(accountable) != 1:
-                line, col = raci.where("A") if "A" in raci else raci.pos
-                found = ", ".join(accountable) or "none"
-                problems.append(Problem(doc.path, line, col, "raci-one-accountable",
-                                        f"{label} must have exactly one Accountable role (A), found {found}",
-                                        "keep one role in A and move the others to R or C"))
-            if not as_list(raci.get("R")):
-                line, col = raci.where("R") if "R" in raci else raci.pos
-                problems.append(Problem(doc.path, line, col, "raci-needs-responsible",
-                                        f"{label} has no Responsible role (R)", "name who does the work, e.g. R: csm"))
-            seen: dict[str, str] = {}
-            for letter in RACI_LETTERS:
-                for role, pos in located_values(raci, letter):
-                    if role in seen and {seen[role], letter} != {"R", "A"}:
-                        problems.append(Problem(doc.path, *pos, "raci-conflict",
-                                                f"role '{role}' is both {seen[role]} and {letter} in {label}",
-                                                "a role is either consulted/informed or doing the work, not both"))
-                    seen.setdefault(role, letter)
+        label = f"'{item.get('id')}'"
+        if any(not isinstance(raci.get(k), (str, list, type(None))) for k in ("R", "A")):
+            continue  # wrong types are reported by the shape checks
+        accountable = as_list(raci.get("A"))
+        if len(accountable) != 1:
+            line, col = raci.where("A") if "A" in raci else raci.pos
+            found = ", ".join(accountable) or "none"
+            problems.append(Problem(doc.path, line, col, "raci-one-accountable",
+                                    f"{label} must have exactly one Accountable role (A), found {found}",
+                                    "keep one role in A and move the others to R or C"))
+        if not as_list(raci.get("R")):
+            line, col = raci.where("R") if "R" in raci else raci.pos
+            problems.append(Problem(doc.path, line, col, "raci-needs-responsible",
+                                    f"{label} has no Responsible role (R)", "name who does the work, e.g. R: csm"))
+        seen: dict[str, str] = {}
+        for letter in RACI_LETTERS:
+            for role, pos in located_values(raci, letter):
+                if role in seen and {seen[role], letter} != {"R", "A"}:
+                    problems.append(Problem(doc.path, *pos, "raci-conflict",
+                                            f"role '{role}' is both {seen[role]} and {letter} in {label}",
+                                            "a role is either consulted/informed or doing the work, not both"))
+                seen.setdefault(role, letter)
     return problems

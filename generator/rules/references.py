@@ -107,48 +107,68 @@ class _Checker:
             self.ref(path, match["ref"], mapping.where_in_text(key, match.start("ref")))
 
 
-def check(documents: list[Document], catalog: Catalog):
+def check(documents: list[Document], catalog: Catalog) -> list[Problem]:
     checker = _Checker(catalog)
     for doc in documents:
-        data = doc.data
-        if not isinstance(data, LocDict):
-            continue
-        path = doc.path
-        mappings = [data] + list(sub_items(doc))
-        if doc.kind == "roles":
-            mappings += [r for r in as_list(data.get("roles")) if isinstance(r, LocDict)]
-        for mapping in mappings:
-            item = f"'{mapping.get('id', doc.stem)}'"
-            for value, pos in located_values(mapping, "owner"):
-                checker.role(path, value, pos, f"owner of {item}")
-            raci = mapping.get("raci")
-            if isinstance(raci, LocDict):
-                for letter in RACI_LETTERS:
-                    for value, pos in located_values(raci, letter):
-                        checker.role(path, value, pos, f"{letter} of {item}")
-            for value, pos in located_values(mapping, "audience"):
-                checker.role(path, value, pos, "audience")
-            for value, pos in located_values(mapping, "segments"):
-                checker.segment(path, value, pos)
-            if mapping is data and doc.kind == "playbook":
-                for value, pos in located_values(mapping, "phase"):
-                    checker.phase(path, value, pos)
-            variants = mapping.get("variants")
-            if isinstance(variants, LocDict):
-                for segment in variants:
-                    checker.segment(path, segment, variants.where_key(segment))
-                    checker.markdown(path, variants, segment)
-            for field_name in ("related", "playbooks"):
-                for value, pos in located_values(mapping, field_name):
-                    checker.playbook(path, value, pos, field_name)
-            for value, pos in located_values(mapping, "ref"):
-                checker.ref(path, value, pos)
-            for key in MARKDOWN_FIELDS:
-                checker.markdown(path, mapping, key)
-            checklist = mapping.get("checklist")
-            if doc.kind in SUB_ITEMS and hasattr(checklist, "item_pos"):
-                for index, entry in enumerate(checklist):
-                    if isinstance(entry, str):
-                        for match in MARKDOWN_REF.finditer(entry):
-                            checker.ref(path, match["ref"], checklist.where(index))
+        _check_document(checker, doc)
     return checker.problems + checker.pending_problems()
+
+
+def check_each(documents: list[Document], catalog: Catalog) -> dict[str, list[Problem]]:
+    """Each document's problems by path, for a catalog without unread files.
+
+    Then a document's problems depend on nothing but its own data and the catalog, so the content
+    cache keeps them while both are unchanged (an edit rebuild checks only the edited file).
+    """
+    if catalog.unread or catalog.unread_catalogs:
+        raise ValueError("references into unread files are counted across documents: use check()")
+    found = {}
+    for doc in documents:
+        checker = _Checker(catalog)
+        _check_document(checker, doc)
+        found[doc.path] = checker.problems
+    return found
+
+
+def _check_document(checker: _Checker, doc: Document) -> None:
+    data = doc.data
+    if not isinstance(data, LocDict):
+        return
+    path = doc.path
+    mappings = [data] + list(sub_items(doc))
+    if doc.kind == "roles":
+        mappings += [r for r in as_list(data.get("roles")) if isinstance(r, LocDict)]
+    for mapping in mappings:
+        item = f"'{mapping.get('id', doc.stem)}'"
+        for value, pos in located_values(mapping, "owner"):
+            checker.role(path, value, pos, f"owner of {item}")
+        raci = mapping.get("raci")
+        if isinstance(raci, LocDict):
+            for letter in RACI_LETTERS:
+                for value, pos in located_values(raci, letter):
+                    checker.role(path, value, pos, f"{letter} of {item}")
+        for value, pos in located_values(mapping, "audience"):
+            checker.role(path, value, pos, "audience")
+        for value, pos in located_values(mapping, "segments"):
+            checker.segment(path, value, pos)
+        if mapping is data and doc.kind == "playbook":
+            for value, pos in located_values(mapping, "phase"):
+                checker.phase(path, value, pos)
+        variants = mapping.get("variants")
+        if isinstance(variants, LocDict):
+            for segment in variants:
+                checker.segment(path, segment, variants.where_key(segment))
+                checker.markdown(path, variants, segment)
+        for field_name in ("related", "playbooks"):
+            for value, pos in located_values(mapping, field_name):
+                checker.playbook(path, value, pos, field_name)
+        for value, pos in located_values(mapping, "ref"):
+            checker.ref(path, value, pos)
+        for key in MARKDOWN_FIELDS:
+            checker.markdown(path, mapping, key)
+        checklist = mapping.get("checklist")
+        if doc.kind in SUB_ITEMS and hasattr(checklist, "item_pos"):
+            for index, entry in enumerate(checklist):
+                if isinstance(entry, str):
+                    for match in MARKDOWN_REF.finditer(entry):
+                        checker.ref(path, match["ref"], checklist.where(index))
