@@ -302,12 +302,13 @@ def require_working_links(site_dir: Path, site_url: str, plan=None, rendered: di
     from the previous generation's saved parse, and this build's parse is saved beside its site.
     `rendered`: the pages MkDocs parsed as it wrote them (run_mkdocs' `links`).
     """
-    known = {}
+    known, before = {}, {}
     if plan is not None and plan.copy_from is not None and plan.copied:
         before = linkcheck.load_parsed(plan.copy_from.parent / linkcheck.LINKS_FILE)
         known = {page: before[page] for page in plan.copied if page in before}
     known.update(rendered or {})
-    broken = linkcheck.check_site_links(site_dir, linkcheck.Locator.for_site(site_url), known)
+    # the live site passed this check, so its pages copied here are vouched for
+    broken = linkcheck.check_site_links(site_dir, linkcheck.Locator.for_site(site_url), known, frozenset(known) - set(rendered or {}), before)
     linkcheck.save_parsed(site_dir.parent / linkcheck.LINKS_FILE, known)
     if broken:
         details = "\n".join(f"  - {b}" for b in broken[:50]) + (f"\n  … and {len(broken) - 50} more" if len(broken) > 50 else "")

@@ -284,6 +284,33 @@ def test_a_copied_page_is_checked_against_the_pages_that_changed(tmp_path):
     assert known["b/index.html"].ids == {"renamed"}
 
 
+def test_a_vouched_page_is_followed_only_into_what_changed(tmp_path):
+    """Pages with the bytes they had in a site that passed the check are re-checked only when a link of theirs
+    leads to a page whose ids changed or to a file that is gone; the rest stand on the earlier pass."""
+    site = tmp_path / "site"
+    pages = {"index.html": '<a href="b/#step">b</a>', "b/index.html": '<h2 id="step">Step</h2>',
+             "c/index.html": '<a href="../b/#step">b</a> <a href="../d/">d</a>', "d/index.html": '<h2 id="d">D</h2>',
+             "e/index.html": '<a href="../x/">x</a>', "x/index.html": "x", "f/index.html": '<a href="../d/#d">d</a>'}
+    for name, text in pages.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    previous = {}
+    assert check_site_links(site, parsed=previous) == []
+    (site / "b/index.html").write_text('<h2 id="renamed">Step</h2>', encoding="utf-8")  # rendered again
+    (site / "x/index.html").unlink()
+    (site / "x").rmdir()
+    vouched = frozenset({"index.html", "c/index.html", "e/index.html", "f/index.html", "d/index.html"})
+    known = {page: previous[page] for page in vouched}
+    assert check_site_links(site, parsed=known, vouched=vouched, previous=previous) == [
+        "c/index.html: ../b/#step (no #step on b/index.html)", "e/index.html: ../x/ (no such file)",
+        "index.html: b/#step (no #step on b/index.html)"]
+    # f links only to d, unchanged since the pass that vouched for it: its links are not followed again
+    known = {page: previous[page] for page in vouched}
+    known["f/index.html"].located[0] = ("../d/#gone", "d/", "gone")
+    assert not any(b.startswith("f/") for b in check_site_links(site, parsed=dict(known), vouched=vouched, previous=previous))
+    assert "f/index.html: ../d/#gone (no #gone on d/index.html)" in check_site_links(site, parsed=dict(known), previous=previous)
+
+
 def _reference_parse(text: str):
     """The link check's parse as one regex (what parse_html searches for in two faster passes)."""
     import html
