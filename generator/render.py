@@ -248,8 +248,10 @@ class Renderer:
         """A playbook's page, taken from the live generation when nothing it shows has changed."""
         source = urls.page_source("playbook", playbook.id)
         related = [(r, p.title, p.summary) for r in playbook.related for p in [self.portal.playbooks_by_id.get(r)] if p]
-        versions = json.dumps(self.step_versions(source, playbook), sort_keys=True)
-        key = hashlib.sha256("\x1f".join((self._shared_key, repr(playbook), repr(related), versions)).encode("utf-8")).hexdigest()
+        # the page's step versions (step_versions) come from the steps and their past changes: the key holds
+        # both instead of the versions, which would hash every step of every playbook again on each build
+        past = [self.changes.step_changes(playbook.id, step.id) for step in playbook.steps] if self.changes is not None else []
+        key = hashlib.sha256("\x1f".join((self._shared_key, repr(playbook), repr(related), repr(past))).encode("utf-8")).hexdigest()
         self.render_keys[source] = key
 
         def render() -> Page:
