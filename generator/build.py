@@ -298,18 +298,18 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
 def require_working_links(site_dir: Path, site_url: str, plan=None, rendered: dict | None = None) -> None:
     """Fail the build when the built HTML (redirect pages included) links to a missing page or anchor.
 
-    Pages an incremental build copied (`plan.copied`) are not parsed again: their ids and links come
-    from the previous generation's saved parse, and this build's parse is saved beside its site.
+    Pages an incremental build copied (`plan.copied`) are not parsed again unless a link of theirs leads to
+    something that changed (linkcheck.check_site_links); each page's summary is saved beside the site.
     `rendered`: the pages MkDocs parsed as it wrote them (run_mkdocs' `links`).
     """
-    known, before = {}, {}
+    before, vouched = {}, {}
     if plan is not None and plan.copy_from is not None and plan.copied:
-        before = linkcheck.load_parsed(plan.copy_from.parent / linkcheck.LINKS_FILE)
-        known = {page: before[page] for page in plan.copied if page in before}
-    known.update(rendered or {})
-    # the live site passed this check, so its pages copied here are vouched for
-    broken = linkcheck.check_site_links(site_dir, linkcheck.Locator.for_site(site_url), known, frozenset(known) - set(rendered or {}), before)
-    linkcheck.save_parsed(site_dir.parent / linkcheck.LINKS_FILE, known)
+        before = linkcheck.load_summaries(plan.copy_from.parent / linkcheck.LINKS_FILE)
+        # the live site passed this check, so the pages copied from it stand on that pass
+        vouched = {page: before[page] for page in plan.copied if page in before}
+    broken, summaries = linkcheck.check_site_links(site_dir, linkcheck.Locator.for_site(site_url), dict(rendered or {}),
+                                                   vouched, before)
+    linkcheck.save_summaries(site_dir.parent / linkcheck.LINKS_FILE, summaries)
     if broken:
         details = "\n".join(f"  - {b}" for b in broken[:50]) + (f"\n  … and {len(broken) - 50} more" if len(broken) > 50 else "")
         raise BuildError(f"{len(broken)} broken internal link(s) in the built site; the previous site is untouched:\n{details}")

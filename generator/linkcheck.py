@@ -13,6 +13,7 @@ import os
 import posixpath
 import re
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 # Links readers follow and the stylesheets pages need; images in content are not links (and may be sanitised away).
@@ -31,10 +32,10 @@ _URLSPLIT_REMOVES = re.compile(r"[\t\r\n]")  # from anywhere in a URL, its #anch
 _UNKNOWN = object()
 
 
-# Saved beside a generation's site: each page's ids and resolved links, so the next build parses and
-# resolves only the pages it wrote (an incremental build's copied pages have the same bytes).
-# marshal, not JSON: 5x faster to read at 1,000 playbooks (186,000 links), and only ever read from a
-# generation this machine sealed (generations.trusted_generation), never from one found in the repository.
+# Saved beside a generation's site: each page's ids and the places its links lead, so the next build
+# follows no link of a page it copied unless one of those places changed (check_site_links).
+# marshal, not JSON: 5x faster to read, and only ever read from a generation this machine sealed
+# (generations.trusted_generation), never from one found in the repository.
 LINKS_FILE = "links.marshal"
 SELF = "\0self"        # a located link to the page it is on ("#anchor", "?query")
 OUTSIDE = "\0outside"  # a located link that leaves the site
@@ -47,21 +48,32 @@ class _Page:
         # (href, site path before index.html lookup | SELF | OUTSIDE, #anchor) of each internal link, once resolved
         self.located = located
 
+    def summary(self) -> "Summary":
+        return Summary(frozenset(self.ids), frozenset(link[1] for link in self.located or ()))
 
-def load_parsed(path: Path) -> dict[str, _Page]:
-    """A generation's saved parse ({} when missing or unreadable: every page is parsed again)."""
+
+class Summary(NamedTuple):
+    """What a later build needs of a page that passed the check: its ids, and the places its links lead
+    (site paths before index.html lookup, SELF, OUTSIDE); a role page's 5,000 links lead to a few hundred."""
+
+    ids: frozenset[str]
+    targets: frozenset[str]
+
+
+def load_summaries(path: Path) -> dict[str, Summary]:
+    """A generation's saved summaries ({} when missing or unreadable: every page is then followed)."""
     try:
-        return unpack(marshal.loads(path.read_bytes()))
-    except (OSError, ValueError, EOFError, TypeError, IndexError, AttributeError):
+        return {page: Summary(frozenset(ids), frozenset(targets)) for page, (ids, targets) in marshal.loads(path.read_bytes()).items()}
+    except (OSError, ValueError, EOFError, TypeError):
         return {}
 
 
-def save_parsed(path: Path, parsed: dict[str, _Page]) -> None:
-    path.write_bytes(marshal.dumps(pack(parsed)))
+def save_summaries(path: Path, summaries: dict[str, Summary]) -> None:
+    path.write_bytes(marshal.dumps({page: (tuple(s.ids), tuple(s.targets)) for page, s in summaries.items()}))
 
 
 def pack(parsed: dict[str, _Page]) -> dict[str, tuple]:
-    """Located pages as plain tuples: what is saved, and what a MkDocs worker sends back."""
+    """Located pages as plain tuples, for a MkDocs worker to send back."""
     return {page: (tuple(p.ids), p.located) for page, p in parsed.items() if p.located is not None}
 
 
@@ -224,49 +236,56 @@ def _site_files(site_dir: Path) -> set[str]:
 
 
 def check_site_links(site_dir: Path, locator: Locator | None = None, parsed: dict[str, _Page] | None = None,
-                     vouched: frozenset[str] = frozenset(), previous: dict[str, _Page] | None = None) -> list[str]:
-    """'page: href' for every internal link whose file or #anchor does not exist in the built site.
+                     vouched: dict[str, Summary] | None = None, previous: dict[str, Summary] | None = None
+                     ) -> tuple[list[str], dict[str, Summary]]:
+    """'page: href' for every internal link whose file or #anchor does not exist in the built site, and every
+    page's summary (for the next build).
 
-    `parsed` holds what is already known of pages: an incremental build's copied pages (their bytes did
-    not change) and the pages MkDocs processes located as they wrote them; every other page is read and
-    parsed into it, so it can be saved for the next build.
-    `vouched`: pages with the bytes they had in a site that passed this check, whose parse is `previous`.
-    Their links are followed only if one leads to a file that is gone or a page whose ids changed: an
-    edit at 1,000 playbooks follows a few thousand links instead of 150,000.
+    `parsed`: the pages MkDocs processes located as they wrote them; every other page is read and parsed.
+    `vouched`: pages with the bytes they had in a site that passed this check, by their summary there;
+    `previous`: that site's summaries. A vouched page's links are followed only if one leads to a file that
+    is gone or to a page whose ids changed: an edit at 1,000 playbooks follows a few thousand links, not 180,000.
     """
     files = _site_files(site_dir)
     pages = sorted(f for f in files if f.endswith(".html"))
     parsed = {} if parsed is None else parsed
+    vouched, previous = vouched or {}, previous or {}
     locator = locator or Locator()
-    previous = previous or {}
 
     def page(relative: str) -> _Page:
         if relative not in parsed:
             parsed[relative] = parse_html((site_dir / relative).read_text(encoding="utf-8", errors="replace"))
+            locator.locate(relative, parsed[relative])
         return parsed[relative]
 
-    changed = {relative for relative in pages if relative not in vouched
-               and (relative not in previous or previous[relative].ids != page(relative).ids)}
-    targets: dict[str, str | None] = {}  # resolved path -> the file it serves (a few thousand paths, 150,000 links)
+    def ids(relative: str) -> frozenset[str] | set[str]:
+        return vouched[relative].ids if relative in vouched and relative not in parsed else page(relative).ids
 
-    def still_sound(located) -> bool:
+    changed = {relative for relative in pages if relative not in vouched and relative != "404.html"
+               and (relative not in previous or previous[relative].ids != page(relative).ids)}
+    served: dict[str, str | None] = {}  # resolved path -> the file it serves
+
+    def still_sound(summary: Summary) -> bool:
         """Whether every link of a vouched page lands where it did: on an unchanged page or an existing file."""
-        for where in {link[1] for link in located}:
+        for where in summary.targets:
             if where == SELF:
                 continue
-            if where not in targets:
-                targets[where] = None if where == OUTSIDE else _target_file(files, where)
-            if targets[where] is None or targets[where] in changed:
+            if where not in served:
+                served[where] = None if where == OUTSIDE else _target_file(files, where)
+            if served[where] is None or served[where] in changed:
                 return False
         return True
 
     broken = []
+    summaries = {}
     for relative in pages:
         if relative == "404.html":
             continue  # Material writes it with site-absolute links for any depth; not a page readers link to
-        located = locator.locate(relative, page(relative))
-        if relative in vouched and still_sound(located):
+        if relative in vouched and relative not in parsed and still_sound(vouched[relative]):
+            summaries[relative] = vouched[relative]
             continue
+        located = locator.locate(relative, page(relative))
+        summaries[relative] = parsed[relative].summary()
         for href, where, anchor in located:
             if where == OUTSIDE:
                 broken.append(f"{relative}: {href} (outside the site)")
@@ -274,6 +293,6 @@ def check_site_links(site_dir: Path, locator: Locator | None = None, parsed: dic
             target = relative if where == SELF else _target_file(files, where)
             if target is None:
                 broken.append(f"{relative}: {href} (no such file)")
-            elif anchor and target.endswith(".html") and anchor not in page(target).ids:
+            elif anchor and target.endswith(".html") and anchor not in ids(target):
                 broken.append(f"{relative}: {href} (no #{anchor} on {target})")
-    return broken
+    return broken, summaries
