@@ -119,10 +119,11 @@ class Renderer:
     def __init__(self, portal: Portal, templates_dir: Path | None = None, language: str = "en",
                  site_url: str = "", changes=None, bytecode_cache=None, previous=None):
         self.portal = portal
-        # incremental.PreviousPages: the live generation's Markdown by render key; a playbook page whose
-        # key is unchanged is taken from there instead of rendered (the bulk of an edit rebuild's rendering)
+        # incremental.PreviousPages: the live generation's Markdown by render key; a playbook, phase or role page
+        # whose key is unchanged is taken from there instead of rendered (the bulk of an edit rebuild's rendering)
         self.previous = previous
-        self.render_keys: dict[str, str] = {}  # source -> render key of each playbook page, saved for the next build
+        self.render_keys: dict[str, str] = {}  # source -> render key of each reusable page, saved for the next build
+        self.playbook_keys: dict[str, str] = {}  # playbook id -> its page's render key (phase and role pages use them)
         self.reused = 0  # pages taken from `previous`
         # The What's-new history (a history.ChangeFeed); None: built without one, and the page says so.
         self.changes = changes
@@ -237,7 +238,7 @@ class Renderer:
 
     @cached_property
     def _shared_key(self) -> str:
-        """Everything any playbook page may show besides its own playbook: templates, csops' code, the UI
+        """Everything a reusable page may show besides its own content: templates, csops' code, the UI
         language and site URL, roles, glossary and settings. A change to any of them re-renders every page."""
         portal = self.portal
         shared = (code_digest(), files_digest([self.templates_dir, PACKAGE_TEMPLATES]), self.language, self.site_url,
@@ -251,12 +252,34 @@ class Renderer:
         # the page's step versions (step_versions) come from the steps and their past changes: the key holds
         # both instead of the versions, which would hash every step of every playbook again on each build
         past = [self.changes.step_changes(playbook.id, step.id) for step in playbook.steps] if self.changes is not None else []
-        key = hashlib.sha256("\x1f".join((self._shared_key, repr(playbook), repr(related), repr(past))).encode("utf-8")).hexdigest()
+        key = self._key(repr(playbook), repr(related), repr(past))
+        self.playbook_keys[playbook.id] = key
+        return self._reused_or(source, key, lambda: self._render("playbook.md.j2", source, doc=playbook))
+
+    def _role_page(self, role) -> Page:
+        """A role's page, taken from the live generation when none of the playbooks it lists changed
+        (their keys say so), nor its chart duties or checklists. After `_playbook_page` of every playbook."""
+        portal, source = self.portal, urls.page_source("role", role.id)
+        duties = portal.role_duties(role.id)
+        playbook_ids = sorted({d.doc_id for d in duties if d.kind == "playbook"} | {p.id for p in portal.playbooks if p.owner == role.id})
+        key = self._key(repr(role), repr([(i, self.playbook_keys[i]) for i in playbook_ids]), repr([d for d in duties if d.kind == "chart"]),
+                        repr([(c.id, c.title) for c in portal.checklists if role.id in c.audience]))
+        return self._reused_or(source, key, lambda: self._render("role.md.j2", source, role=role,
+                                                                 duty_groups=portal.role_duties_by_letter(role.id)))
+
+    def _phase_page(self, phase: str) -> Page:
+        """A phase's page, taken from the live generation when none of its playbooks changed."""
+        source, playbooks = urls.page_source("phase", phase), self.portal.playbooks_in_phase(phase)
+        key = self._key(phase, repr([(p.id, self.playbook_keys[p.id]) for p in playbooks]))
+        return self._reused_or(source, key, lambda: self._render("phase.md.j2", source, phase=phase, playbooks=playbooks))
+
+    def _key(self, *parts: str) -> str:
+        """A page's render key: what it shows of its own, and what every page may show (`_shared_key`)."""
+        return hashlib.sha256("\x1f".join((self._shared_key,) + parts).encode("utf-8")).hexdigest()
+
+    def _reused_or(self, source: str, key: str, render: Callable[[], Page]) -> Page:
+        """The live generation's page made with this very key, else `render()`; the key is kept for the next build."""
         self.render_keys[source] = key
-
-        def render() -> Page:
-            return self._render("playbook.md.j2", source, doc=playbook)
-
         previous = self.previous.markdown_file(source, key) if self.previous is not None else None
         if previous is None:
             return render()
@@ -276,11 +299,8 @@ class Renderer:
                  self._render("whats_new.md.j2", urls.WHATS_NEW_PAGE, feed=self.changes)]
         if portal.tags:
             pages.append(self._render("tags.md.j2", urls.TAGS_PAGE))
-        for phase in portal.phases:
-            pages.append(self._render("phase.md.j2", urls.page_source("phase", phase), phase=phase,
-                                      playbooks=portal.playbooks_in_phase(phase)))
-        for playbook in portal.playbooks:
-            pages.append(self._playbook_page(playbook))
+        pages += [self._playbook_page(playbook) for playbook in portal.playbooks]  # first: their keys make the next
+        pages += [self._phase_page(phase) for phase in portal.phases]
         for checklist in portal.checklists:
             pages.append(self._render("checklist.md.j2", urls.page_source("onboarding", checklist.id), doc=checklist))
         for topic in portal.faqs:
@@ -288,9 +308,7 @@ class Renderer:
         for chart in portal.charts:
             pages.append(self._render("chart.md.j2", urls.page_source("chart", chart.id), doc=chart,
                                       chart_roles=portal.chart_roles(chart)))
-        for role in portal.roles:
-            pages.append(self._render("role.md.j2", urls.page_source("role", role.id), role=role,
-                                      duty_groups=portal.role_duties_by_letter(role.id)))
+        pages += [self._role_page(role) for role in portal.roles]
         return sorted(pages, key=lambda p: p.source)
 
 

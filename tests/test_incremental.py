@@ -171,6 +171,51 @@ def test_playbook_pages_reused_only_when_nothing_they_show_changed(tmp_path, pro
     assert "Team lead" in rebuild("content/roles.yml", "name: CS Lead", "name: Team lead")
 
 
+def test_phase_and_role_pages_are_reused_only_when_what_they_list_changed(tmp_path, project_factory, monkeypatch):
+    """A phase or role page is taken from the last build unless a playbook it lists changed (or, for a role, one it
+    owns, a chart duty or a checklist for it): the edited title shows wherever it is listed, and only there."""
+    from generator.render import Renderer
+
+    ae_only = (_playbook("AE kickoff", "Book the call").replace("phase: renewal", "phase: onboarding")
+                    .replace("owner: cs-ops", "owner: sales-ae").replace("owner: csm", "owner: sales-ae")
+                    .replace("R: csm, A: cs-lead", "R: sales-ae, A: sales-ae").replace("owner: cs-lead", "owner: sales-ae"))
+    project = project_factory({
+        "content/playbooks/renewal-runway.yml": _playbook("Renewal runway", "Confirm the stakeholders"),
+        "content/playbooks/ae-kickoff.yml": ae_only,
+        "content/faq/renewals.yml": FAQ,
+    })
+    taken: list[str] = []
+    render_pages = Renderer.render_pages
+    monkeypatch.setattr(Renderer, "render_pages", lambda self: [
+        page for page in render_pages(self) if page.previous is None or not taken.append(page.source)])
+    build_portal(project)
+    assert taken == []
+
+    def rebuild(path: str, old: str, new: str) -> set[str]:
+        file = project / path
+        file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        taken.clear()
+        build_portal(project)
+        _assert_same_as_cold(project, tmp_path)
+        return set(taken)
+
+    roles = {f"roles/{r}.md" for r in ("csm", "cs-lead", "cs-ops", "sales-ae")}
+    found = rebuild("content/playbooks/renewal-runway.yml", "title: Renewal runway", "title: Renewal runway, renamed")
+    assert {"playbooks/ae-kickoff.md", "phases/onboarding.md", "roles/sales-ae.md"} <= found
+    assert not found & {"phases/renewal.md", "roles/csm.md", "roles/cs-lead.md", "roles/cs-ops.md"}
+    for page in ("phases/renewal.md", "roles/csm.md", "roles/cs-lead.md", "roles/cs-ops.md"):
+        assert "Renewal runway, renamed" in (project / "build/docs" / page).read_text(encoding="utf-8")
+    # a step handed to sales-ae: its page lists it, its own playbook's pages are unchanged
+    found = rebuild("content/playbooks/renewal-runway.yml", "R: csm, A: cs-lead", "R: sales-ae, A: cs-lead")
+    assert "roles/sales-ae.md" not in found and {"playbooks/ae-kickoff.md", "phases/onboarding.md"} <= found
+    # a checklist for sales-ae, a chart duty for sales-ae: its page and only its page of the four
+    checklist = "title: AE onboarding\naudience: [sales-ae]\nsections:\n  - id: week-1\n    title: Week 1\n    items:\n      - id: read\n        text: Read the runbooks\n"
+    (project / "content/onboarding").mkdir(exist_ok=True)
+    (project / "content/onboarding/ae-week-1.yml").write_text(checklist, encoding="utf-8")
+    assert rebuild("content/onboarding/ae-week-1.yml", "Week 1", "Week one") & roles == roles - {"roles/sales-ae.md"}
+    assert "AE onboarding" in (project / "build/docs/roles/sales-ae.md").read_text(encoding="utf-8")
+
+
 def test_an_unchanged_playbook_page_is_not_rendered_again(project, capsys):
     from generator.progress import LineProgress
 
@@ -179,8 +224,9 @@ def test_an_unchanged_playbook_page_is_not_rendered_again(project, capsys):
     playbook.write_text(_playbook("Renewal runway, revised", "Confirm every stakeholder"), encoding="utf-8")
     capsys.readouterr()
     build_portal(project, progress=LineProgress())
-    # the other two playbooks' pages show nothing of the edited one
-    assert "generated 18 pages, 2 taken unchanged from the last build" in capsys.readouterr().err
+    # the other two playbooks' pages and the page of the role with no duty in it show nothing of the edited one
+    err = capsys.readouterr().err
+    assert "generated 18 pages, 3 taken unchanged from the last build" in err, err
 
 
 def test_unchanged_markdown_is_linked_from_the_last_generation_not_written(project):
@@ -223,6 +269,7 @@ def test_a_page_taken_from_the_last_build_is_rendered_again_if_its_file_went_awa
 
     fresh = {p.source: p.text for p in render()}
     reused = [p for p in render(PreviousPages(generations.trusted_generation(project))) if p.previous is not None]
-    assert {p.source for p in reused} == {"playbooks/qbr.md", "playbooks/handoff.md", "playbooks/renewal-runway.md"}
+    assert {p.source for p in reused} == {"playbooks/qbr.md", "playbooks/handoff.md", "playbooks/renewal-runway.md",
+                                          "phases/renewal.md", "roles/csm.md", "roles/cs-lead.md", "roles/cs-ops.md", "roles/sales-ae.md"}
     reused[0].previous.unlink()
     assert [p.text for p in reused] == [fresh[p.source] for p in reused]
