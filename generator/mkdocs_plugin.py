@@ -7,10 +7,12 @@ user's config stays theirs and the rest of the package never imports MkDocs.
 from __future__ import annotations
 
 import html
+import os
 import re
 from typing import Callable
 from urllib.parse import quote
 
+import jinja2
 import nh3
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
@@ -86,6 +88,37 @@ def theme_tooltips(config) -> bool:
     return "content.tooltips" in features
 
 
+class ThemeFilesLoader(jinja2.FileSystemLoader):
+    """The theme's template loader, listing no file under a dot folder.
+
+    MkDocs lists every file of the theme to copy the static ones, and drops each path with a part that
+    starts with a dot ('.*', '*/.*'); Material's .icons folder holds 14,348 of its 14,509 files, and
+    walking and filtering them took 0.06 s of every build. Templates load as before.
+    """
+
+    def list_templates(self) -> list[str]:
+        found = set()
+        for searchpath in self.searchpath:
+            for folder, subfolders, files in os.walk(searchpath, followlinks=self.followlinks):
+                subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+                for name in files:
+                    if not name.startswith("."):
+                        found.add(os.path.relpath(os.path.join(folder, name), searchpath).replace(os.path.sep, "/"))
+        return sorted(found)
+
+
+def list_theme_files_quickly(theme) -> None:
+    """Give the theme's Jinja environments a ThemeFilesLoader (this build's theme object only)."""
+    make_env = theme.get_env
+
+    def get_env():
+        env = make_env()
+        env.loader = ThemeFilesLoader(theme.dirs)
+        return env
+
+    theme.get_env = get_env
+
+
 class CsopsPlugin(BasePlugin):
     """Injected into every MkDocs run of csops-portal.
 
@@ -111,6 +144,7 @@ class CsopsPlugin(BasePlugin):
         self.lifted: dict[str, tuple[str, list[str]]] = {}
 
     def on_config(self, config, **kwargs):
+        list_theme_files_quickly(config.theme)
         self.search = material_search(config) if self.search_entries is not None else None
         if self.search is not None:
             events = config.plugins.events["page_context"]
