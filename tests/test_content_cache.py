@@ -88,3 +88,39 @@ def test_a_file_that_does_not_parse_is_reported_again_on_the_next_run(tmp_path):
     (project / "content/faq/renewals.yml").write_text("questions: [unclosed\n", encoding="utf-8")
     first = check_project(project, cache=True)[1]
     assert first == check_project(project, cache=True)[1] and any(p.path == "content/faq/renewals.yml" for p in first)
+
+
+def _same_located(a, b):
+    from generator.located_yaml import LocDict, LocList
+
+    assert type(a) is type(b) and a == b
+    if isinstance(a, LocDict):
+        assert a.pos == b.pos
+        for key in a:
+            assert (a.where(key), a.where_key(key)) == (b.where(key), b.where_key(key)), key
+            if isinstance(a[key], str) and a[key]:
+                assert a.where_in_text(key, len(a[key]) - 1) == b.where_in_text(key, len(a[key]) - 1), key
+            _same_located(a[key], b[key])
+        assert a.value_style == b.value_style and a.key_pos == b.key_pos and a.value_pos == b.value_pos
+    elif isinstance(a, LocList):
+        assert a.pos == b.pos and a.item_pos == b.item_pos and [a.where(i) for i in range(len(a) + 1)] == [b.where(i) for i in range(len(b) + 1)]
+        for x, y in zip(a, b):
+            _same_located(x, y)
+
+
+def test_every_position_survives_the_caches_pickling():
+    """Cached parses keep their positions packed (unpacked when asked for): every key, value, item and
+    character position of every bundled file, and of YAML with merges, quotes and block text, is unchanged."""
+    import copy
+
+    from conftest import REPO
+    from generator.located_yaml import parse_yaml
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "content").rglob("*.yml"))]
+    texts.append('base: &b {owner: csm, "quoted": \'x\'}\nitem:\n  <<: *b\n  body: |\n    two\n    lines\n  list: [a, "b", c]\n')
+    for text in texts:
+        data, _ = parse_yaml(text, "x.yml")
+        _same_located(data, pickle.loads(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)))
+        _same_located(data, copy.deepcopy(data))
+        packed = pickle.loads(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        assert "_packed" in vars(packed)  # positions wait packed until asked for
