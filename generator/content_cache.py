@@ -29,6 +29,11 @@ from .trust import machine_secret
 _MAC_BYTES = 32
 _REFERENCES = ".references.json"  # a dot name: prune keeps it
 
+# The entries this process's last run used, by name (which holds csops' code, the path and the text):
+# `csops serve` rebuilds after every save, and an unchanged file's entry is then taken from memory instead
+# of read and unpickled again. Nothing downstream changes a parse, so sharing the objects is safe.
+_last_run: dict[str, tuple] = {}
+
 
 class ContentCache:
     """Per-file (data, parse problems, problems of the file alone), looked up by the file's path and text."""
@@ -39,6 +44,7 @@ class ContentCache:
         self.names: dict[str, str] = {}  # path -> entry name of the text it has now
         self.pending: dict[str, tuple[str, object, list]] = {}  # path -> (entry name, data, parse problems)
         self.alone: dict[str, object] = {}  # path -> validate.check_document_alone's result, for files found here
+        self.entries: dict[str, tuple] = {}  # name -> (data, parse problems, own problems) of this run, for _last_run
 
     def _name(self, path: str, text: str) -> str:
         return hashlib.sha256("\0".join((code_digest(), path, text)).encode("utf-8")).hexdigest()
@@ -48,17 +54,19 @@ class ContentCache:
         name = self._name(path, text)
         self.used.add(name)
         self.names[path] = name
-        body = self._read(name)
-        if body is None:
+        entry = _last_run.get(name)
+        if entry is None:
+            body = self._read(name)
+            try:
+                entry = pickle.loads(body) if body is not None else None
+            except Exception:  # a damaged entry (the MAC matched, so it is ours): parse again
+                entry = None
+        if entry is None:
             self.pending[path] = (name, None, [])
             return None
-        try:
-            data, problems, alone = pickle.loads(body)
-        except Exception:  # a damaged entry (the MAC matched, so it is ours): parse again
-            self.pending[path] = (name, None, [])
-            return None
-        self.alone[path] = alone
-        return data, problems
+        self.entries[name] = entry
+        data, problems, self.alone[path] = entry
+        return data, list(problems)
 
     def parsed(self, path: str, data, problems: list) -> None:
         if path in self.pending:
@@ -69,7 +77,8 @@ class ContentCache:
         if path not in self.pending:
             return
         name, data, problems = self.pending.pop(path)
-        self._write(name, pickle.dumps((data, problems, alone), protocol=pickle.HIGHEST_PROTOCOL))
+        self.entries[name] = (data, problems, alone)
+        self._write(name, pickle.dumps(self.entries[name], protocol=pickle.HIGHEST_PROTOCOL))
 
     def _write(self, name: str, body: bytes) -> None:
         try:
@@ -109,7 +118,9 @@ class ContentCache:
         self._write(_REFERENCES, json.dumps({"catalog": catalog_key, "files": files}, sort_keys=True).encode("utf-8"))
 
     def prune(self) -> None:
-        """Delete entries of files that no longer have these bytes (or no longer exist)."""
+        """Delete entries of files that no longer have these bytes (or no longer exist); keep this run's in memory."""
+        _last_run.clear()
+        _last_run.update(self.entries)
         try:
             entries = list(self.folder.iterdir())
         except OSError:

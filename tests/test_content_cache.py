@@ -124,3 +124,24 @@ def test_every_position_survives_the_caches_pickling():
         _same_located(data, copy.deepcopy(data))
         packed = pickle.loads(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         assert "_packed" in vars(packed)  # positions wait packed until asked for
+
+
+def test_a_second_run_in_the_same_process_takes_unchanged_parses_from_memory(tmp_path, monkeypatch):
+    """`csops serve` rebuilds in one process: unchanged files' entries are neither read nor unpickled again,
+    an edited file is parsed again, and what the run reports is a fresh run's."""
+    from generator.content_cache import ContentCache
+
+    project = copy_bundled(tmp_path / "portal")
+    first = check_project(project, cache=True)
+    playbook = project / "content/playbooks/renewal-runway.yml"
+    playbook.write_text(playbook.read_text(encoding="utf-8").replace("owner: csm", "owner: csmm", 1), encoding="utf-8")
+    read, parsed = [], []
+    real_read = ContentCache._read
+    monkeypatch.setattr(ContentCache, "_read", lambda self, name: read.append(name) or real_read(self, name))
+    real_parse = __import__("generator.loader", fromlist=["parse_yaml"]).parse_yaml
+    monkeypatch.setattr("generator.loader.parse_yaml", lambda text, path: parsed.append(path) or real_parse(text, path))
+    again = check_project(project, cache=True)
+    assert parsed == ["content/playbooks/renewal-runway.yml"]
+    assert [name for name in read if not name.startswith(".")] == [ContentCache(project)._name(
+        "content/playbooks/renewal-runway.yml", playbook.read_text(encoding="utf-8"))]
+    assert again[1] == check_project(project)[1] != first[1] and [d.data for d in again[0]] == [d.data for d in check_project(project)[0]]
