@@ -34,16 +34,16 @@ class LocDict(dict):
         A file's parse holds about 2,000 position tuples and dicts, which made unpickling the parses an
         edit rebuild takes from the content cache seven times slower than unpickling their data.
         """
-        numbers = [n for key in self for n in (*self.where_key(key), *self.where(key))]
-        styles = tuple(self.value_style.get(key) for key in self)
-        return _located_dict, (dict(self), self.pos, tuple(numbers), None if styles.count(None) == len(styles) else styles)
+        keys = tuple(self)  # positions go by these keys, not by the mapping's order, should it ever change
+        numbers = tuple(n for key in keys for n in (*self.where_key(key), *self.where(key)))
+        styles = tuple(self.value_style.get(key) for key in keys)
+        return _located_dict, (dict(self), self.pos, keys, numbers, None if styles.count(None) == len(styles) else styles)
 
     def __getattr__(self, name):
         packed = self.__dict__.pop("_packed", None)
         if packed is None:
             raise AttributeError(name)
-        numbers, styles = packed
-        keys = list(self)
+        keys, numbers, styles = packed
         self.key_pos = {key: (numbers[4 * i], numbers[4 * i + 1]) for i, key in enumerate(keys)}
         self.value_pos = {key: (numbers[4 * i + 2], numbers[4 * i + 3]) for i, key in enumerate(keys)}
         self.value_style = dict(zip(keys, styles or (None,) * len(keys)))
@@ -61,8 +61,8 @@ class LocDict(dict):
 
     def _packed_position(self, key, offset: int) -> Position:
         """A position read from the packed numbers, without unpacking them (the id rules ask every item once)."""
-        numbers = self._packed[0]
-        for index, candidate in enumerate(self):
+        keys, numbers, _ = self._packed
+        for index, candidate in enumerate(keys):
             if candidate == key:
                 return numbers[4 * index + offset], numbers[4 * index + offset + 1]
         return self.pos
@@ -105,11 +105,11 @@ class LocList(list):
         return getattr(self, name)
 
 
-def _located_dict(items: dict, pos: Position, numbers: tuple, styles: tuple | None) -> LocDict:
+def _located_dict(items: dict, pos: Position, keys: tuple, numbers: tuple, styles: tuple | None) -> LocDict:
     data = LocDict.__new__(LocDict)
     dict.update(data, items)
     data.pos = pos
-    data._packed = (numbers, styles)
+    data._packed = (keys, numbers, styles)
     return data
 
 
