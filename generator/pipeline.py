@@ -116,6 +116,10 @@ def _build_portal(project: Path, strict: bool = False, progress=None, kept_worke
     progress = progress or Progress()
     report = BuildReport()
     site = read_site_config(project)
+    if kept_workers is not None:  # a process that keeps its workers builds again (csops serve): keep parses too
+        from .content_cache import keep_between_runs
+
+        keep_between_runs()
     # a build's own workers start up while this process loads the content
     with kept_workers.for_build() if kept_workers is not None else BuildWorkers(site.project) as workers:
         with timed(report, "load+validate"):

@@ -128,9 +128,12 @@ def test_every_position_survives_the_caches_pickling():
 
 def test_a_second_run_in_the_same_process_takes_unchanged_parses_from_memory(tmp_path, monkeypatch):
     """`csops serve` rebuilds in one process: unchanged files' entries are neither read nor unpickled again,
-    an edited file is parsed again, and what the run reports is a fresh run's."""
+    an edited file is parsed again, and what the run reports is a fresh run's. A one-run process keeps nothing."""
+    from generator import content_cache
     from generator.content_cache import ContentCache
 
+    monkeypatch.setattr(content_cache, "_last_run", None)
+    content_cache.keep_between_runs()  # as build_portal does for csops serve
     project = copy_bundled(tmp_path / "portal")
     first = check_project(project, cache=True)
     playbook = project / "content/playbooks/renewal-runway.yml"
@@ -145,3 +148,13 @@ def test_a_second_run_in_the_same_process_takes_unchanged_parses_from_memory(tmp
     assert [name for name in read if not name.startswith(".")] == [ContentCache(project)._name(
         "content/playbooks/renewal-runway.yml", playbook.read_text(encoding="utf-8"))]
     assert again[1] == check_project(project)[1] != first[1] and [d.data for d in again[0]] == [d.data for d in check_project(project)[0]]
+
+
+def test_a_one_run_process_keeps_no_parse_in_memory(tmp_path, monkeypatch):
+    """`csops build` and `validate` run once: holding every parse until exit would only cost memory."""
+    from generator import content_cache
+    from generator.pipeline import build_portal
+
+    monkeypatch.setattr(content_cache, "_last_run", None)
+    build_portal(copy_bundled(tmp_path / "portal"))
+    assert content_cache._last_run is None
