@@ -49,27 +49,32 @@ class _Page:
         self.located = located
 
     def summary(self) -> "Summary":
-        return Summary(frozenset(self.ids), frozenset(link[1] for link in self.located or ()))
+        targets: dict[str, set[str]] = {}
+        for _, where, anchor in self.located or ():
+            anchors = targets.setdefault(where, set())
+            if anchor:
+                anchors.add(anchor)
+        return Summary(tuple(sorted(self.ids)), {where: tuple(sorted(anchors)) for where, anchors in sorted(targets.items())})
 
 
 class Summary(NamedTuple):
     """What a later build needs of a page that passed the check: its ids, and the places its links lead
-    (site paths before index.html lookup, SELF, OUTSIDE); a role page's 5,000 links lead to a few hundred."""
+    (site paths before index.html lookup, SELF, OUTSIDE) with the #anchors it links to there."""
 
-    ids: frozenset[str]
-    targets: frozenset[str]
+    ids: tuple[str, ...]  # sorted, as every field: saved as loaded, and compared only where a page changed
+    targets: dict[str, tuple[str, ...]]
 
 
 def load_summaries(path: Path) -> dict[str, Summary]:
     """A generation's saved summaries ({} when missing or unreadable: every page is then followed)."""
     try:
-        return {page: Summary(frozenset(ids), frozenset(targets)) for page, (ids, targets) in marshal.loads(path.read_bytes()).items()}
-    except (OSError, ValueError, EOFError, TypeError):
+        return {page: Summary(*fields) for page, fields in marshal.loads(path.read_bytes()).items()}
+    except (OSError, ValueError, EOFError, TypeError, AttributeError):
         return {}
 
 
 def save_summaries(path: Path, summaries: dict[str, Summary]) -> None:
-    path.write_bytes(marshal.dumps({page: (tuple(s.ids), tuple(s.targets)) for page, s in summaries.items()}))
+    path.write_bytes(marshal.dumps({page: tuple(summary) for page, summary in summaries.items()}))
 
 
 def pack(parsed: dict[str, _Page]) -> dict[str, tuple]:
@@ -244,7 +249,8 @@ def check_site_links(site_dir: Path, locator: Locator | None = None, parsed: dic
     `parsed`: the pages MkDocs processes located as they wrote them; every other page is read and parsed.
     `vouched`: pages with the bytes they had in a site that passed this check, by their summary there;
     `previous`: that site's summaries. A vouched page's links are followed only if one leads to a file that
-    is gone or to a page whose ids changed: an edit at 1,000 playbooks follows a few thousand links, not 180,000.
+    is gone or to an #anchor its page no longer has: an edit at 1,000 playbooks follows a few thousand links,
+    not 180,000, and a deleted playbook (whose phase page every page's navigation links to) no more.
     """
     files = _site_files(site_dir)
     pages = sorted(f for f in files if f.endswith(".html"))
@@ -258,21 +264,29 @@ def check_site_links(site_dir: Path, locator: Locator | None = None, parsed: dic
             locator.locate(relative, parsed[relative])
         return parsed[relative]
 
-    def ids(relative: str) -> frozenset[str] | set[str]:
-        return vouched[relative].ids if relative in vouched and relative not in parsed else page(relative).ids
+    vouched_ids: dict[str, set[str]] = {}
+
+    def ids(relative: str) -> set[str]:
+        if relative in vouched and relative not in parsed:
+            if relative not in vouched_ids:
+                vouched_ids[relative] = set(vouched[relative].ids)
+            return vouched_ids[relative]
+        return page(relative).ids
 
     changed = {relative for relative in pages if relative not in vouched and relative != "404.html"
-               and (relative not in previous or previous[relative].ids != page(relative).ids)}
+               and (relative not in previous or set(previous[relative].ids) != page(relative).ids)}
     served: dict[str, str | None] = {}  # resolved path -> the file it serves
 
     def still_sound(summary: Summary) -> bool:
-        """Whether every link of a vouched page lands where it did: on an unchanged page or an existing file."""
-        for where in summary.targets:
+        """Whether every link of a vouched page still lands: on a file that exists and, on a page whose ids
+        changed (a phase page every page's navigation links to), on an #anchor it still has."""
+        for where, anchors in summary.targets.items():
             if where == SELF:
                 continue
             if where not in served:
                 served[where] = None if where == OUTSIDE else _target_file(files, where)
-            if served[where] is None or served[where] in changed:
+            target = served[where]
+            if target is None or (target in changed and not ids(target).issuperset(anchors)):
                 return False
         return True
 
