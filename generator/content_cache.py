@@ -4,8 +4,8 @@ Parsing YAML with every value's position and checking each file's shape is most
 of `csops validate` and of an edit rebuild's first stage (1.4 s of 1.7 at 1,000
 playbooks); a file whose bytes, path and csops code are unchanged gives the same
 data and problems, so each file's result is kept in build/cache/content/. The
-cross-file reference rules' results are kept too, per file, for as long as the
-catalog of ids they resolve against is unchanged (`reference_problems`). Entries are pickles, so each carries
+references a clean file makes are kept too, and it is not checked again while they
+all still resolve (`clean_references`). Entries are pickles, so each carries
 an HMAC made with this machine's secret (trust.py) and is unpickled only when it
 verifies: an entry planted through the repository is never loaded. Entries the
 run did not use are deleted, so the folder holds one entry per content file.
@@ -23,7 +23,6 @@ from pathlib import Path
 
 from .fingerprints import code_digest
 from .paths import content_cache_dir
-from .problems import Problem
 from .trust import machine_secret
 
 _MAC_BYTES = 32
@@ -108,24 +107,20 @@ class ContentCache:
         mac, body = raw[:_MAC_BYTES], raw[_MAC_BYTES:]
         return body if hmac.compare_digest(mac, hmac.new(machine_secret(), body, hashlib.sha256).digest()) else None
 
-    def reference_problems(self, catalog_key: str) -> dict[str, list[Problem]]:
-        """The reference rules' problems per path, as the last run found them against a catalog with this key,
-        for the files whose text is unchanged since (signed like every entry: a planted file hides nothing)."""
+    def clean_references(self) -> dict[str, list]:
+        """The references each file made when the last run found them all resolving, by path, for the files
+        whose text is unchanged since (signed like every entry: a planted file hides nothing)."""
         body = self._read(_REFERENCES)
         try:
             kept = json.loads(body) if body is not None else {}
-            if kept.get("catalog") != catalog_key:
-                return {}
-            by_name = kept["files"]
-            return {path: [Problem(path, *fields) for fields in by_name[name]]
-                    for path, name in self.names.items() if name in by_name}
-        except (ValueError, KeyError, TypeError, AttributeError):
+            return {path: [tuple(made) for made in kept[name]] for path, name in self.names.items() if name in kept}
+        except (ValueError, TypeError, AttributeError):
             return {}
 
-    def keep_reference_problems(self, catalog_key: str, found: dict[str, list[Problem]]) -> None:
-        """Keep `found` (path -> problems) for the next run, by each file's current entry name."""
-        files = {self.names[path]: [astuple(p)[1:] for p in problems] for path, problems in found.items() if path in self.names}
-        self._write(_REFERENCES, json.dumps({"catalog": catalog_key, "files": files}, sort_keys=True).encode("utf-8"))
+    def keep_clean_references(self, clean: dict[str, list]) -> None:
+        """Keep, by each file's current entry name, the references of the files found clean (path -> references)."""
+        kept = {self.names[path]: sorted(made) for path, made in clean.items() if path in self.names}
+        self._write(_REFERENCES, json.dumps(kept, sort_keys=True).encode("utf-8"))
 
     def prune(self) -> None:
         """Delete entries of files that no longer have these bytes (or no longer exist); keep this run's in memory."""

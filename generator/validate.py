@@ -67,17 +67,19 @@ def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cac
 
 
 def _reference_problems(documents: list[Document], catalog, cache) -> list[Problem]:
-    """The reference rules' problems; with the content cache, only files edited since the last run against
-    the same catalog are checked (when a file is unread, references into it are counted across files)."""
+    """The reference rules' problems; with the content cache, a file found clean is not checked again while
+    its text is unchanged and every reference it makes still resolves (when a file is unread, references
+    into it are counted across files, and every file is checked)."""
     if cache is None or catalog.unread or catalog.unread_catalogs:
         return references.check(documents, catalog)
-    key = catalog.key()
-    kept = cache.reference_problems(key)
-    found = references.check_each([doc for doc in documents if doc.path not in kept], catalog)
-    results = {doc.path: kept[doc.path] if doc.path in kept else found[doc.path] for doc in documents}
-    if found or len(kept) != len(results):
-        cache.keep_reference_problems(key, results)
-    return [problem for problems in results.values() for problem in problems]
+    kept = cache.clean_references()
+    still_clean = {doc.path for doc in documents if doc.path in kept and references.still_resolve(kept[doc.path], catalog)}
+    found = references.check_each([doc for doc in documents if doc.path not in still_clean], catalog)
+    clean = {path: kept[path] for path in still_clean}
+    clean.update((path, made) for path, (problems, made) in found.items() if not problems)
+    if clean.keys() != kept.keys() or any(clean[path] is not kept.get(path) for path in clean):
+        cache.keep_clean_references(clean)
+    return [problem for problems, _ in found.values() for problem in problems]
 
 
 def check_project(project: Path, cache: bool = False) -> tuple[list[Document], list[Problem]]:

@@ -31,7 +31,7 @@ def test_a_cached_run_reports_what_a_fresh_run_reports(tmp_path, monkeypatch):
     assert len(list(content_cache_dir(project).iterdir())) == len(entries)
 
 
-def test_an_edit_checks_the_references_of_the_edited_file_only_until_an_id_changes(tmp_path, monkeypatch):
+def test_an_edit_checks_the_references_of_the_edited_file_and_of_files_whose_references_broke(tmp_path, monkeypatch):
     from generator.rules import references
 
     project = copy_bundled(tmp_path / "portal")
@@ -46,24 +46,35 @@ def test_an_edit_checks_the_references_of_the_edited_file_only_until_an_id_chang
     assert checked == ["content/playbooks/renewal-runway.yml"]
     assert [p.code for p in problems if p.severity == "error"] == ["unknown-role"]
 
-    # a step id another file links to is renamed: every file is checked again, and the broken link is found
+    # a step id another file links to is renamed: that file is checked again, and the broken link is found
     checked.clear()
     playbook.write_text(text.replace("id: assess-risk", "id: assess-the-risk", 1), encoding="utf-8")
     problems = check_project(project, cache=True)[1]
-    assert len(checked) == len(list((project / "content").rglob("*.yml")))
+    assert sorted(checked) == ["content/onboarding/new-csm-30-60-90.yml", "content/playbooks/renewal-runway.yml"]
     assert [(p.path, p.code) for p in problems if p.severity == "error"] == [
         ("content/onboarding/new-csm-30-60-90.yml", "unknown-anchor")]
     assert problems == check_project(project)[1]
+    # a file with a problem is checked on every run; the rest are not, even after ids were added
+    checked.clear()
+    playbook.write_text(text.replace("id: assess-risk", "id: assess-risk\n    aliases: [assess-the-risk]", 1), encoding="utf-8")
+    problems = check_project(project, cache=True)[1]
+    assert sorted(checked) == ["content/onboarding/new-csm-30-60-90.yml", "content/playbooks/renewal-runway.yml"]
+    assert problems == check_project(project)[1] and not [p for p in problems if p.severity == "error"]
 
 
 def test_a_planted_reference_result_hides_nothing(tmp_path):
+    import json
+
+    from generator.content_cache import ContentCache
+
     project = copy_bundled(tmp_path / "portal")
     playbook = project / "content/playbooks/renewal-runway.yml"
     playbook.write_text(playbook.read_text(encoding="utf-8").replace("owner: csm", "owner: csmm", 1), encoding="utf-8")
     check_project(project, cache=True)
     kept = content_cache_dir(project) / ".references.json"
-    body = kept.read_bytes()[32:].replace(b"unknown-role", b"fine")  # edited, so its seal no longer matches
-    kept.write_bytes(b"\0" * 32 + body)
+    clean = json.loads(kept.read_bytes()[32:])
+    clean[ContentCache(project)._name("content/playbooks/renewal-runway.yml", playbook.read_text(encoding="utf-8"))] = []
+    kept.write_bytes(b"\0" * 32 + json.dumps(clean).encode("utf-8"))  # "clean", but not sealed by this machine
     assert [p.code for p in check_project(project, cache=True)[1] if p.severity == "error"] == ["unknown-role"]
 
 

@@ -7,8 +7,6 @@ line of the offending value.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 
 from ..kinds import CATALOG_FILES, DOCUMENT_KINDS, kind_at
@@ -76,13 +74,6 @@ class Catalog:
 
     def ids(self, kind: str) -> list[str]:
         return sorted(self.anchors.get(kind, {}))
-
-    def key(self) -> str:
-        """Equal for two catalogs that resolve every reference alike (sorted: anchors are sets)."""
-        known = [sorted(self.roles), sorted(self.segments), sorted(self.phases), sorted(self.glossary),
-                 sorted((kind, doc, sorted(anchors)) for kind, docs in self.anchors.items() for doc, anchors in docs.items()),
-                 sorted((kind, sorted(ids.items())) for kind, ids in self.unread.items()), sorted(self.unread_catalogs.items())]
-        return hashlib.sha256(json.dumps(known).encode("utf-8")).hexdigest()
 
 
 def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -> Catalog:

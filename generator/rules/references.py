@@ -30,6 +30,7 @@ class _Checker:
         self.catalog = catalog
         self.problems: list[Problem] = []
         self.deferred: dict[str, set[tuple[str, int, int]]] = {}  # unreadable file -> references into it
+        self.made: set[tuple[str, str, str]] = set()  # every (kind, id, anchor) looked up: see still_resolve
 
     def _deferred(self, path, pos, kind: str, value: str) -> bool:
         """True when `value` may be defined by a file that did not parse: count it instead of calling it unknown."""
@@ -55,16 +56,19 @@ class _Checker:
         return problems
 
     def role(self, path, value, pos, where):
+        self.made.add(("roles", value, ""))
         if value not in self.catalog.roles and not self._deferred(path, pos, "roles", value):
             self.problems.append(Problem(path, *pos, "unknown-role", f"unknown role '{value}' in {where}",
                                          _suggest(value, self.catalog.roles) + "; roles live in content/roles.yml"))
 
     def segment(self, path, value, pos):
+        self.made.add(("segments", value, ""))
         if value not in self.catalog.segments and not self._deferred(path, pos, "settings", value):
             self.problems.append(Problem(path, *pos, "unknown-segment", f"unknown segment '{value}'",
                                          _suggest(value, self.catalog.segments) + "; segments live in content/settings.yml"))
 
     def phase(self, path, value, pos):
+        self.made.add(("phases", value, ""))
         if self._deferred(path, pos, "settings", value) and value not in self.catalog.phases:
             return
         if self.catalog.phases and value not in self.catalog.phases:
@@ -72,6 +76,7 @@ class _Checker:
                                          _suggest(value, self.catalog.phases) + "; phases are listed in content/settings.yml"))
 
     def playbook(self, path, value, pos, where):
+        self.made.add(("playbook", value, ""))
         known = self.catalog.anchors.get("playbook", {})
         if value not in known and not self._deferred(path, pos, "playbook", value):
             self.problems.append(Problem(path, *pos, "unknown-playbook", f"unknown playbook '{value}' in {where}",
@@ -83,6 +88,7 @@ class _Checker:
             self.problems.append(Problem(path, *pos, "bad-reference", f"cannot read cross-reference '{text}'",
                                          "write scheme:id or scheme:id#anchor, e.g. playbook:renewal-runway#kickoff"))
             return
+        self.made.add((ref.scheme, ref.id, ref.anchor if ref.scheme != "glossary" else ""))
         if ref.scheme == "glossary":
             if ref.id not in self.catalog.glossary and not self._deferred(path, pos, "glossary", ref.id):
                 self.problems.append(Problem(path, *pos, "unknown-reference", f"unknown glossary term '{ref.id}' in '{text}'",
@@ -114,11 +120,12 @@ def check(documents: list[Document], catalog: Catalog) -> list[Problem]:
     return checker.problems + checker.pending_problems()
 
 
-def check_each(documents: list[Document], catalog: Catalog) -> dict[str, list[Problem]]:
-    """Each document's problems by path, for a catalog without unread files.
+def check_each(documents: list[Document], catalog: Catalog) -> dict[str, tuple[list[Problem], set[tuple[str, str, str]]]]:
+    """Each document's problems and the references it makes, by path, for a catalog without unread files.
 
-    Then a document's problems depend on nothing but its own data and the catalog, so the content
-    cache keeps them while both are unchanged (an edit rebuild checks only the edited file).
+    Then a document's problems depend on nothing but its own data and whether its references resolve, so
+    a file found clean stays clean while its text is unchanged and `still_resolve` holds (content_cache.py):
+    an edit rebuild checks only the edited file, even when the edit adds, renames or removes an id.
     """
     if catalog.unread or catalog.unread_catalogs:
         raise ValueError("references into unread files are counted across documents: use check()")
@@ -126,8 +133,27 @@ def check_each(documents: list[Document], catalog: Catalog) -> dict[str, list[Pr
     for doc in documents:
         checker = _Checker(catalog)
         _check_document(checker, doc)
-        found[doc.path] = checker.problems
+        found[doc.path] = (checker.problems, checker.made)
     return found
+
+
+def still_resolve(made, catalog: Catalog) -> bool:
+    """Whether every (kind, id, anchor) a clean file looked up still names something in `catalog`."""
+    for kind, value, anchor in made:
+        if kind == "roles":
+            found = value in catalog.roles
+        elif kind == "segments":
+            found = value in catalog.segments
+        elif kind == "phases":
+            found = not catalog.phases or value in catalog.phases
+        elif kind == "glossary":
+            found = value in catalog.glossary
+        else:
+            known = catalog.anchors.get(kind, {})
+            found = value in known and (not anchor or anchor in known[value])
+        if not found:
+            return False
+    return True
 
 
 def _check_document(checker: _Checker, doc: Document) -> None:
