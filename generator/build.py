@@ -29,7 +29,8 @@ from .template_cache import template_cache
 if TYPE_CHECKING:  # the index imports Whoosh: only the worker process loads it
     from .index import IndexStats
     from .workers import BuildWorkers
-from .render import PACKAGE_TEMPLATES, Page, escape_attr
+from .escaping import escape_attr
+from .render import PACKAGE_TEMPLATES, Page
 
 ASSETS_PREFIX = "assets/csops"
 

@@ -19,40 +19,16 @@ import yaml
 
 from . import urls
 from .durations import parse_due
+from .escaping import escape_attr, escape_text, escape_text_code
 from .fingerprints import code_digest, files_digest
 from .model import Duty, Portal
+from .page_context import PageContext
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 if not PACKAGE_TEMPLATES.is_dir():  # installed from a wheel
     PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "_templates"
 
-# Characters Python-Markdown would otherwise read as markup in a plain-text field.
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]#|!])")
-
-
 _PLAIN_WORD = re.compile(r"[A-Z][a-z]+")
-
-
-def escape_text(value: str) -> str:
-    """Make a plain-text field safe to drop into Markdown: it shows as typed, never as markup or HTML."""
-    value = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", value).replace("\n", " ")
-
-
-_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
-
-
-def escape_text_code(value: str) -> str:
-    """Like escape_text, but `code` spans stay code (FAQ questions quote field values such as `Renewal Status`).
-
-    Markdown escapes HTML inside a code span itself, so only the text around it needs escaping.
-    """
-    parts = _CODE_SPAN.split(str(value))
-    return "".join(part if index % 2 else escape_text(part) for index, part in enumerate(parts))
-
-
-def escape_attr(value: str) -> str:
-    return str(value).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def content_hash(*parts: str) -> str:
@@ -211,7 +187,7 @@ class Renderer:
                                           for c in past]}
         return found
 
-    def change_line(self, page: "_PageContext", change) -> str:
+    def change_line(self, page: PageContext, change) -> str:
         """A What's-new line for the page, linking to where the change is today."""
         def href(target):
             return urls.site_href(page.source, urls.page_source(target.kind, target.doc_id), target.anchor)
@@ -219,7 +195,7 @@ class Renderer:
 
     # -- page rendering ---------------------------------------------------------
     def _render(self, template: str, source: str, **context) -> Page:
-        page_context = _PageContext(self, source)
+        page_context = PageContext(self, source)
         text = self.env.get_template(template).render(page=page_context, **context)
         text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
         return Page(source, text + self._abbreviations(text))
@@ -344,128 +320,6 @@ def _fill(pattern: str, pieces: dict[str, str], escape) -> str:
     """'{noun} {title} in {page}' with the label's own words escaped and the pieces (already safe) put in."""
     parts = re.split(r"\{(\w+)\}", pattern)  # odd positions are placeholder names
     return "".join(pieces.get(part, "") if index % 2 else escape(part) for index, part in enumerate(parts))
-
-
-class _PageContext:
-    """What a template knows about the page it is rendering: where it is, and how to link from there."""
-
-    def __init__(self, renderer: Renderer, source: str):
-        self.renderer = renderer
-        self.source = source
-        self.url = urls.page_url(source)
-
-    def link(self, kind: str, doc_id: str = "", anchor: str = "") -> str:
-        if kind == "home":
-            target = urls.HOME_PAGE
-        elif kind == "whats_new":
-            target = urls.WHATS_NEW_PAGE
-        elif kind == "glossary":
-            target = urls.GLOSSARY_PAGE
-        elif kind == "tags":
-            target = urls.TAGS_PAGE
-        elif not doc_id:
-            target = urls.section_index(kind)
-        else:
-            target = urls.page_source(kind, doc_id)
-        return urls.relative_link(self.source, target, anchor)
-
-    def href(self, kind: str, doc_id: str, anchor: str = "") -> str:
-        """Final URL of another page for raw-HTML links on pages with thousands of rows (role and phase pages)."""
-        return urls.site_href(self.source, urls.page_source(kind, doc_id), anchor)
-
-    def a(self, kind: str, doc_id: str, text: str, anchor: str = "") -> str:
-        return f'<a href="{self.href(kind, doc_id, anchor)}">{escape_attr(text)}</a>'
-
-    def md(self, markdown: str) -> str:
-        """Markdown from content, with scheme cross-references resolved relative to this page."""
-        return urls.resolve_refs(markdown or "", self.source).strip()
-
-    def ref(self, ref_text: str) -> str:
-        ref = urls.parse_ref(ref_text)
-        page, anchor = urls.ref_target(ref)
-        return urls.relative_link(self.source, page, anchor)
-
-    def role(self, role_id: str) -> str:
-        """A role chip linking to the role's page (raw HTML, cached: a page repeats it dozens of times)."""
-        return self._role_chip(role_id, compact=False)
-
-    def roles(self, role_ids) -> str:
-        return " ".join(self.role(r) for r in role_ids)
-
-    def role_code(self, role_id: str) -> str:
-        """A compact role chip (CSM, AE) for crowded places; the full name is its tooltip."""
-        return self._role_chip(role_id, compact=True)
-
-    def _role_chip(self, role_id: str, compact: bool) -> str:
-        # Raw HTML, cached per page and role: role and phase pages repeat chips thousands of times.
-        key = (self.url, role_id, compact)
-        chip = self.renderer.chip_cache.get(key)
-        if chip is None:
-            name = escape_attr(self.renderer.role_name(role_id))
-            href = urls.site_href(self.source, urls.page_source("role", role_id))
-            if compact:
-                code = escape_attr(self.renderer.portal.role_code(role_id))
-                chip = f'<a class="csops-role csops-role-code" data-role="{role_id}" href="{href}" title="{name}">{code}</a>'
-            else:
-                chip = f'<a class="csops-role" data-role="{role_id}" href="{href}">{name}</a>'
-            self.renderer.chip_cache[key] = chip
-        return chip
-
-    def role_codes(self, role_ids) -> str:
-        return " ".join(self.role_code(r) for r in role_ids)
-
-    def tag(self, tag: str) -> str:
-        """A tag as a link to its entry on the tags page (raw HTML: FAQ pages carry dozens)."""
-        href = urls.site_href(self.source, urls.TAGS_PAGE, urls.tag_anchor(tag))
-        return f'<a class="csops-tag" href="{href}">{escape_attr(tag)}</a>'
-
-
-    def duty_lists(self, duties, letter: str) -> str:
-        """A role's duties under `letter` as raw HTML: playbook steps by phase, then chart activities.
-
-        Written here rather than in role.md.j2: a role page lists every step of every playbook it
-        has a letter in (5,000 rows at 1,000 playbooks), and Jinja's per-row filters and calls were
-        most of an edit rebuild's rendering. Each row names the other letters the role holds there.
-        """
-        renderer = self.renderer
-
-        def rows(kind: str, items) -> list[str]:
-            lines, by_doc = [], {}
-            for duty in items:
-                by_doc.setdefault(duty.doc_id, []).append(duty)
-            for doc_id in sorted(by_doc):
-                group = by_doc[doc_id]
-                page = self.href(kind, doc_id)  # once per document: thousands of rows link into a few hundred pages
-                steps = " · ".join(f'<a href="{page}#{d.anchor}">{escape_attr(d.name)}</a>'
-                                   + (f" {self.raci_badge(d.letters)}" if d.letters != letter else "") for d in group)
-                lines.append(f'<li><a href="{page}">{escape_attr(group[0].doc_title)}</a>'
-                             f'<span class="csops-duty-steps">{steps}</span></li>')
-            return lines
-
-        out = ['<div class="csops-duties">']
-        for phase, group in renderer.by_phase([d for d in duties if d.kind == "playbook"]):
-            out.append(f'<p class="csops-duty-phase">{escape_attr(renderer.phase_name(phase) if phase else "—")}</p>')
-            out += ["<ul>", *rows("playbook", group), "</ul>"]
-        charts = [d for d in duties if d.kind == "chart"]
-        if charts:
-            out.append(f'<p class="csops-duty-phase">{escape_attr(renderer.label("charts"))}</p>')
-            out += ["<ul>", *rows("chart", charts), "</ul>"]
-        out.append("</div>")
-        return "\n".join(out)
-
-    def raci_badge(self, letters: str) -> str:
-        return " ".join(f'<span class="csops-raci csops-raci-{letter.lower()}">{letter}</span>' for letter in letters)
-
-    def whats_new_href(self) -> str:
-        """The What's-new page's final URL from this page (raw HTML and data attributes)."""
-        return urls.site_href(self.source, urls.WHATS_NEW_PAGE)
-
-    def feed_href(self) -> str:
-        """The What's-new Atom feed, relative to this page (it sits at the site root)."""
-        return "../" * self.url.count("/") + urls.FEED_FILE
-
-    def absolute(self, anchor: str = "") -> str:
-        return urls.absolute_url(self.renderer.site_url, self.url) + (f"#{anchor}" if anchor else "")
 
 
 def render_pages(portal: Portal, templates_dir: Path | None = None, language: str = "en", site_url: str = "",

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.located_yaml import parse_yaml
-from generator.render import escape_text, render_pages
+from generator.escaping import escape_text
+from generator.render import render_pages
 from generator.pipeline import load_portal
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -1,0 +1,33 @@
+"""Plain text made safe where the generated pages put it: Markdown text, and HTML attributes and raw blocks.
+
+Every content field reaches a page through one of these, so script written into any field shows as text.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Characters Python-Markdown would otherwise read as markup in a plain-text field.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]#|!])")
+
+
+def escape_text(value: str) -> str:
+    """Make a plain-text field safe to drop into Markdown: it shows as typed, never as markup or HTML."""
+    value = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", value).replace("\n", " ")
+
+
+_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
+
+
+def escape_text_code(value: str) -> str:
+    """Like escape_text, but `code` spans stay code (FAQ questions quote field values such as `Renewal Status`).
+
+    Markdown escapes HTML inside a code span itself, so only the text around it needs escaping.
+    """
+    parts = _CODE_SPAN.split(str(value))
+    return "".join(part if index % 2 else escape_text(part) for index, part in enumerate(parts))
+
+
+def escape_attr(value: str) -> str:
+    return str(value).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")

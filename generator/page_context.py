@@ -1,0 +1,133 @@
+"""What a template knows about the page it renders: where the page is, and how to link and chip from there.
+
+Links to other pages are written once here (Markdown links MkDocs checks, or raw HTML for pages with
+thousands of rows); every text that goes into raw HTML is escaped on the way (escaping.py).
+"""
+
+from __future__ import annotations
+
+from . import urls
+from .escaping import escape_attr
+
+
+class PageContext:
+    """What a template knows about the page it is rendering: where it is, and how to link from there."""
+
+    def __init__(self, renderer, source: str):
+        """`renderer`: the render.Renderer rendering the page (its portal, labels, chip cache and name lookups)."""
+        self.renderer = renderer
+        self.source = source
+        self.url = urls.page_url(source)
+
+    def link(self, kind: str, doc_id: str = "", anchor: str = "") -> str:
+        if kind == "home":
+            target = urls.HOME_PAGE
+        elif kind == "whats_new":
+            target = urls.WHATS_NEW_PAGE
+        elif kind == "glossary":
+            target = urls.GLOSSARY_PAGE
+        elif kind == "tags":
+            target = urls.TAGS_PAGE
+        elif not doc_id:
+            target = urls.section_index(kind)
+        else:
+            target = urls.page_source(kind, doc_id)
+        return urls.relative_link(self.source, target, anchor)
+
+    def href(self, kind: str, doc_id: str, anchor: str = "") -> str:
+        """Final URL of another page for raw-HTML links on pages with thousands of rows (role and phase pages)."""
+        return urls.site_href(self.source, urls.page_source(kind, doc_id), anchor)
+
+    def a(self, kind: str, doc_id: str, text: str, anchor: str = "") -> str:
+        return f'<a href="{self.href(kind, doc_id, anchor)}">{escape_attr(text)}</a>'
+
+    def md(self, markdown: str) -> str:
+        """Markdown from content, with scheme cross-references resolved relative to this page."""
+        return urls.resolve_refs(markdown or "", self.source).strip()
+
+    def ref(self, ref_text: str) -> str:
+        ref = urls.parse_ref(ref_text)
+        page, anchor = urls.ref_target(ref)
+        return urls.relative_link(self.source, page, anchor)
+
+    def role(self, role_id: str) -> str:
+        """A role chip linking to the role's page (raw HTML, cached: a page repeats it dozens of times)."""
+        return self._role_chip(role_id, compact=False)
+
+    def roles(self, role_ids) -> str:
+        return " ".join(self.role(r) for r in role_ids)
+
+    def role_code(self, role_id: str) -> str:
+        """A compact role chip (CSM, AE) for crowded places; the full name is its tooltip."""
+        return self._role_chip(role_id, compact=True)
+
+    def _role_chip(self, role_id: str, compact: bool) -> str:
+        # Raw HTML, cached per page and role: role and phase pages repeat chips thousands of times.
+        key = (self.url, role_id, compact)
+        chip = self.renderer.chip_cache.get(key)
+        if chip is None:
+            name = escape_attr(self.renderer.role_name(role_id))
+            href = urls.site_href(self.source, urls.page_source("role", role_id))
+            if compact:
+                code = escape_attr(self.renderer.portal.role_code(role_id))
+                chip = f'<a class="csops-role csops-role-code" data-role="{role_id}" href="{href}" title="{name}">{code}</a>'
+            else:
+                chip = f'<a class="csops-role" data-role="{role_id}" href="{href}">{name}</a>'
+            self.renderer.chip_cache[key] = chip
+        return chip
+
+    def role_codes(self, role_ids) -> str:
+        return " ".join(self.role_code(r) for r in role_ids)
+
+    def tag(self, tag: str) -> str:
+        """A tag as a link to its entry on the tags page (raw HTML: FAQ pages carry dozens)."""
+        href = urls.site_href(self.source, urls.TAGS_PAGE, urls.tag_anchor(tag))
+        return f'<a class="csops-tag" href="{href}">{escape_attr(tag)}</a>'
+
+
+    def duty_lists(self, duties, letter: str) -> str:
+        """A role's duties under `letter` as raw HTML: playbook steps by phase, then chart activities.
+
+        Written here rather than in role.md.j2: a role page lists every step of every playbook it
+        has a letter in (5,000 rows at 1,000 playbooks), and Jinja's per-row filters and calls were
+        most of an edit rebuild's rendering. Each row names the other letters the role holds there.
+        """
+        renderer = self.renderer
+
+        def rows(kind: str, items) -> list[str]:
+            lines, by_doc = [], {}
+            for duty in items:
+                by_doc.setdefault(duty.doc_id, []).append(duty)
+            for doc_id in sorted(by_doc):
+                group = by_doc[doc_id]
+                page = self.href(kind, doc_id)  # once per document: thousands of rows link into a few hundred pages
+                steps = " · ".join(f'<a href="{page}#{d.anchor}">{escape_attr(d.name)}</a>'
+                                   + (f" {self.raci_badge(d.letters)}" if d.letters != letter else "") for d in group)
+                lines.append(f'<li><a href="{page}">{escape_attr(group[0].doc_title)}</a>'
+                             f'<span class="csops-duty-steps">{steps}</span></li>')
+            return lines
+
+        out = ['<div class="csops-duties">']
+        for phase, group in renderer.by_phase([d for d in duties if d.kind == "playbook"]):
+            out.append(f'<p class="csops-duty-phase">{escape_attr(renderer.phase_name(phase) if phase else "—")}</p>')
+            out += ["<ul>", *rows("playbook", group), "</ul>"]
+        charts = [d for d in duties if d.kind == "chart"]
+        if charts:
+            out.append(f'<p class="csops-duty-phase">{escape_attr(renderer.label("charts"))}</p>')
+            out += ["<ul>", *rows("chart", charts), "</ul>"]
+        out.append("</div>")
+        return "\n".join(out)
+
+    def raci_badge(self, letters: str) -> str:
+        return " ".join(f'<span class="csops-raci csops-raci-{letter.lower()}">{letter}</span>' for letter in letters)
+
+    def whats_new_href(self) -> str:
+        """The What's-new page's final URL from this page (raw HTML and data attributes)."""
+        return urls.site_href(self.source, urls.WHATS_NEW_PAGE)
+
+    def feed_href(self) -> str:
+        """The What's-new Atom feed, relative to this page (it sits at the site root)."""
+        return "../" * self.url.count("/") + urls.FEED_FILE
+
+    def absolute(self, anchor: str = "") -> str:
+        return urls.absolute_url(self.renderer.site_url, self.url) + (f"#{anchor}" if anchor else "")
