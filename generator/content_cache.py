@@ -18,7 +18,6 @@ import hmac
 import json
 import os
 import pickle
-from dataclasses import astuple
 from pathlib import Path
 
 from .fingerprints import code_digest

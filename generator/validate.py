@@ -17,7 +17,6 @@ from .rules import build_catalog, ids, placeholders, raci, references
 from .schema import check_shape
 
 
-
 def _check_dates(doc: Document) -> list[Problem]:
     value = doc.data.get("reviewed") if isinstance(doc.data, LocDict) else None
     if not isinstance(value, str):
