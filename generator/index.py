@@ -26,6 +26,10 @@ from .model import Portal
 from .search_analysis import MARKDOWN_NOISE, SCHEMA_VERSION, build_schema, facet_value, spelling_words
 
 META_FILE = "csops-meta.json"
+# Memory Whoosh may use to sort a build's postings before it spills them to disk in pickled runs and merges
+# those back: pickling and merging 3.2 million postings was a third of the index's time at 5,000 playbooks
+# (42 s; 27.5 s sorted in memory, its process 0.5 GB larger). 1,000 playbooks never spill.
+SORT_MEMORY_MB = 1024
 # every kind collect_documents writes: what `--kind` and `kind:` accept
 SEARCH_KINDS = ("playbook", "step", "checklist", "faq", "chart", "role")
 
@@ -178,7 +182,7 @@ def update_index(index_dir: Path, docs: list[SearchDoc], meta: dict | None = Non
     vocabulary.subtract(_stored_words(ix, [*deleted, *(d.key for d in changed if d.key in existing)]))
     vocabulary.update(spelling_words(text for doc in changed for text in (doc.title, doc.body)))
     changed_groups: set[str] = set()
-    writer = ix.writer(limitmb=128)
+    writer = ix.writer(limitmb=SORT_MEMORY_MB)
     try:
         for key in deleted:
             writer.delete_by_term("key", key)
