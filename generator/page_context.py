@@ -39,7 +39,7 @@ class PageContext:
         return urls.site_href(self.source, urls.page_source(kind, doc_id), anchor)
 
     def a(self, kind: str, doc_id: str, text: str, anchor: str = "") -> str:
-        return f'<a href="{self.href(kind, doc_id, anchor)}">{escape_attr(text)}</a>'
+        return _link(self.href(kind, doc_id, anchor), text)
 
     def md(self, markdown: str) -> str:
         """Markdown from content, with scheme cross-references resolved relative to this page."""
@@ -101,10 +101,9 @@ class PageContext:
             for doc_id in sorted(by_doc):
                 group = by_doc[doc_id]
                 page = self.href(kind, doc_id)  # once per document: thousands of rows link into a few hundred pages
-                steps = " · ".join(f'<a href="{page}#{d.anchor}">{escape_attr(d.name)}</a>'
+                steps = " · ".join(_link(f"{page}#{d.anchor}", d.name)
                                    + (f" {self.raci_badge(d.letters)}" if d.letters != letter else "") for d in group)
-                lines.append(f'<li><a href="{page}">{escape_attr(group[0].doc_title)}</a>'
-                             f'<span class="csops-duty-steps">{steps}</span></li>')
+                lines.append(f'<li>{_link(page, group[0].doc_title)}<span class="csops-duty-steps">{steps}</span></li>')
             return lines
 
         out = ['<div class="csops-duties">']
@@ -131,3 +130,8 @@ class PageContext:
 
     def absolute(self, anchor: str = "") -> str:
         return urls.absolute_url(self.renderer.site_url, self.url) + (f"#{anchor}" if anchor else "")
+
+
+def _link(href: str, text: str) -> str:
+    """A raw-HTML link: its text escaped, its href one this module made."""
+    return f'<a href="{href}">{escape_attr(text)}</a>'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from ..loader import Document
-from ..located_yaml import LocDict
+from ..located_yaml import LocDict, LocList
 from ..kinds import ITEM_NOUNS, NOUNS, RACI_LETTERS
 from ..problems import Problem
 from ..urls import MARKDOWN_REF, parse_ref
@@ -55,30 +55,32 @@ class _Checker:
                 "fix the error above, then validate again", severity="notice", unreadable=True))
         return problems
 
+    def _looked_up(self, kind: str, value: str, anchor: str = "") -> bool:
+        """Whether a reference resolves, kept in `made` for still_resolve."""
+        self.made.add((kind, value, anchor))
+        return resolves(self.catalog, kind, value, anchor)
+
     def role(self, path, value, pos, where):
-        self.made.add(("roles", value, ""))
-        if value not in self.catalog.roles and not self._deferred(path, pos, "roles", value):
+        if not self._looked_up("roles", value) and not self._deferred(path, pos, "roles", value):
             self.problems.append(Problem(path, *pos, "unknown-role", f"unknown role '{value}' in {where}",
                                          _suggest(value, self.catalog.roles) + "; roles live in content/roles.yml"))
 
     def segment(self, path, value, pos):
-        self.made.add(("segments", value, ""))
-        if value not in self.catalog.segments and not self._deferred(path, pos, "settings", value):
+        if not self._looked_up("segments", value) and not self._deferred(path, pos, "settings", value):
             self.problems.append(Problem(path, *pos, "unknown-segment", f"unknown segment '{value}'",
                                          _suggest(value, self.catalog.segments) + "; segments live in content/settings.yml"))
 
     def phase(self, path, value, pos):
-        self.made.add(("phases", value, ""))
+        found = self._looked_up("phases", value)
         if self._deferred(path, pos, "settings", value) and value not in self.catalog.phases:
             return
-        if self.catalog.phases and value not in self.catalog.phases:
+        if not found:
             self.problems.append(Problem(path, *pos, "unknown-phase", f"unknown phase '{value}'",
                                          _suggest(value, self.catalog.phases) + "; phases are listed in content/settings.yml"))
 
     def playbook(self, path, value, pos, where):
-        self.made.add(("playbook", value, ""))
-        known = self.catalog.anchors.get("playbook", {})
-        if value not in known and not self._deferred(path, pos, "playbook", value):
+        if not self._looked_up("playbook", value) and not self._deferred(path, pos, "playbook", value):
+            known = self.catalog.anchors.get("playbook", {})
             self.problems.append(Problem(path, *pos, "unknown-playbook", f"unknown playbook '{value}' in {where}",
                                          _suggest(value, known)))
 
@@ -88,11 +90,12 @@ class _Checker:
             self.problems.append(Problem(path, *pos, "bad-reference", f"cannot read cross-reference '{text}'",
                                          "write scheme:id or scheme:id#anchor, e.g. playbook:renewal-runway#kickoff"))
             return
-        self.made.add((ref.scheme, ref.id, ref.anchor if ref.scheme != "glossary" else ""))
         if ref.scheme == "glossary":
-            if ref.id not in self.catalog.glossary and not self._deferred(path, pos, "glossary", ref.id):
+            if not self._looked_up("glossary", ref.id) and not self._deferred(path, pos, "glossary", ref.id):
                 self.problems.append(Problem(path, *pos, "unknown-reference", f"unknown glossary term '{ref.id}' in '{text}'",
                                              _suggest(ref.id, self.catalog.glossary)))
+            return
+        if self._looked_up(ref.scheme, ref.id, ref.anchor):
             return
         known = self.catalog.anchors.get(ref.scheme, {})
         if ref.id not in known and self._deferred(path, pos, "roles" if ref.scheme == "role" else ref.scheme, ref.id):
@@ -100,7 +103,7 @@ class _Checker:
         if ref.id not in known:
             self.problems.append(Problem(path, *pos, "unknown-reference", f"unknown {NOUNS[ref.scheme]} '{ref.id}' in '{text}'",
                                          _suggest(ref.id, known)))
-        elif ref.anchor and ref.anchor not in known[ref.id]:
+        else:  # the page exists, the #anchor on it does not
             what = ITEM_NOUNS.get(ref.scheme, "anchor")
             self.problems.append(Problem(path, *pos, "unknown-anchor", f"unknown {what} '{ref.anchor}' in {NOUNS[ref.scheme]} '{ref.id}'",
                                          _suggest(ref.anchor, known[ref.id])))
@@ -137,23 +140,24 @@ def check_each(documents: list[Document], catalog: Catalog) -> dict[str, tuple[l
     return found
 
 
+def resolves(catalog: Catalog, kind: str, value: str, anchor: str = "") -> bool:
+    """Whether a reference names something in `catalog` (a listed phase only when settings list phases): the one
+    rule the checks above and `still_resolve` share."""
+    if kind == "roles":
+        return value in catalog.roles
+    if kind == "segments":
+        return value in catalog.segments
+    if kind == "phases":
+        return not catalog.phases or value in catalog.phases
+    if kind == "glossary":
+        return value in catalog.glossary
+    known = catalog.anchors.get(kind, {})
+    return value in known and (not anchor or anchor in known[value])
+
+
 def still_resolve(made, catalog: Catalog) -> bool:
     """Whether every (kind, id, anchor) a clean file looked up still names something in `catalog`."""
-    for kind, value, anchor in made:
-        if kind == "roles":
-            found = value in catalog.roles
-        elif kind == "segments":
-            found = value in catalog.segments
-        elif kind == "phases":
-            found = not catalog.phases or value in catalog.phases
-        elif kind == "glossary":
-            found = value in catalog.glossary
-        else:
-            known = catalog.anchors.get(kind, {})
-            found = value in known and (not anchor or anchor in known[value])
-        if not found:
-            return False
-    return True
+    return all(resolves(catalog, *reference) for reference in made)
 
 
 def _check_document(checker: _Checker, doc: Document) -> None:
@@ -193,7 +197,7 @@ def _check_document(checker: _Checker, doc: Document) -> None:
         for key in MARKDOWN_FIELDS:
             checker.markdown(path, mapping, key)
         checklist = mapping.get("checklist")
-        if doc.kind in SUB_ITEMS and hasattr(checklist, "item_pos"):
+        if doc.kind in SUB_ITEMS and isinstance(checklist, LocList):
             for index, entry in enumerate(checklist):
                 if isinstance(entry, str):
                     for match in MARKDOWN_REF.finditer(entry):
