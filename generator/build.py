@@ -395,15 +395,18 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
     markdown_pages = sum(1 for source in sources if source.endswith(".md"))
     to_render = reuse.dirty if reuse is not None else {s for s in sources if s.endswith(".md")}
     sizes = {p.source: len(p.text.encode("utf-8")) for p in pages if p.source in to_render}
-    shares = (shards.split(sizes, shards.available_cores())
-              if incremental.eligible(site.raw) and workers is not None else [set(to_render)])
+    runs = (shards.share_count(sizes, shards.available_cores())
+            if incremental.eligible(site.raw) and workers is not None else 1)
+    claims = stage / "claims" if runs > 1 else None
+    if claims is not None:
+        claims.mkdir()
     plan = None
-    if reuse is not None or len(shares) > 1:
-        plan = shards.PagePlan(set(shares[0]), set().union(*shares[1:]), reuse.previous_site if reuse else None)
+    if reuse is not None or claims is not None:
+        plan = shards.PagePlan(set(to_render), reuse.previous_site if reuse else None, claims=claims)
     share_runs = [(stage / f"site-share-{n}", workers.submit(_render_share, site, {**overrides, "site_dir": str(stage / f"site-share-{n}")},
-                                                              shards.PagePlan(share, site_wide=False)))
-                  for n, share in enumerate(shares[1:], start=1)]
-    progress.start("MkDocs" + (f" ({len(shares)} processes)" if len(shares) > 1 else ""), len(shares[0]))
+                                                              shards.PagePlan(set(to_render), site_wide=False, claims=claims)))
+                  for n in range(1, runs)]
+    progress.start("MkDocs" + (f" ({runs} processes)" if runs > 1 else ""), len(to_render))
     rendered: dict = {}  # each rendered page's located links, from the process that wrote it
     with timed(report, "mkdocs"):
         run_mkdocs(site, overrides, plan, progress, search_entries, rendered)
@@ -411,11 +414,13 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
             pages_written, located = run.result()
             _move_pages(share_site, stage / "site", pages_written)
             rendered.update(linkcheck.unpack(located))
+    if claims is not None:
+        shutil.rmtree(claims)
     report.reused = plan.reused if plan is not None else 0
-    report.processes = len(shares)
+    report.processes = runs
     report.rendered = markdown_pages - report.reused
     progress.done(f"MkDocs rendered {report.rendered} pages" + (f", reused {report.reused} unchanged" if report.reused else "")
-                  + (f" ({len(shares)} processes)" if len(shares) > 1 else ""))
+                  + (f" ({runs} processes)" if runs > 1 else ""))
     incremental.write_key(stage, key)
     progress.start("links")
     with timed(report, "links"):
@@ -433,7 +438,7 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
 
 
 def _render_share(site: SiteConfig, overrides: dict, plan: "shards.PagePlan") -> tuple[list[str], dict]:
-    """A worker's MkDocs run over its share of the pages; returns the site paths it wrote them to, and their
+    """A worker's MkDocs run over the pages it claims; returns the site paths it wrote them to, and their
     located links (linkcheck.pack)."""
     located: dict = {}
     run_mkdocs(site, overrides, plan, search_entries=list, links=located)  # no entries: its search plugin parses nothing

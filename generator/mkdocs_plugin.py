@@ -203,19 +203,34 @@ class CsopsPlugin(BasePlugin):
                         file.is_modified = lambda: False  # theme and static assets: the main run copies them
                     continue
                 if file.src_uri in plan.render:
-                    render = True
-                elif file.src_uri in plan.skip or plan.copy_from is None:
+                    file.is_modified = self._claimer(plan, file)  # MkDocs asks as it reaches the page
+                    continue
+                if plan.copy_from is None:
                     render = False
                 elif copy_page(plan.copy_from, config.site_dir, file.dest_uri):
                     render = False
                     plan.copied.append(file.dest_uri)
                 else:  # missing from the live site: rendered here
                     render = True
-                    plan.render.add(file.src_uri)
-                if render:
                     plan.rendered.append(file.dest_uri)
                 file.is_modified = (lambda: True) if render else (lambda: False)
         return files
+
+    def _claimer(self, plan, file):
+        """`file.is_modified` for a page of the plan: claimed (shards.PagePlan.claim) the first time MkDocs asks,
+        the same answer after. A page another run took counts as progress here: this bar is the build's."""
+        answer = []
+
+        def is_modified() -> bool:
+            if not answer:
+                answer.append(plan.claim(file.src_uri))
+                if answer[0]:
+                    plan.rendered.append(file.dest_uri)
+                elif self.progress is not None:
+                    self.progress.advance()
+            return answer[0]
+
+        return is_modified
 
     @event_priority(100)  # before Material's search plugin writes its index
     def on_post_build(self, config, **kwargs):

@@ -1,45 +1,66 @@
-"""Which pages each MkDocs run renders: the whole site in one process, or shares of it over the machine's cores.
+"""Which pages each MkDocs run renders: the whole site in one process, or the pages shared out over the machine's cores.
 
 MkDocs renders pages one after the other in one process, and a page's HTML
 depends only on its own Markdown plus what every page shares (the build key in
 incremental.py, which is why sharding needs the same eligible configuration).
-So the pages to render are split into shares of about equal Markdown size (a
-role page of a large portal weighs a hundred playbook pages): this process
-renders the first share and writes everything site-wide (theme assets, 404,
-sitemap, redirects, search index), and a worker process per other share renders
-only its pages into a folder of its own, whose HTML is then moved in.
+So when there is enough to render, this process and a worker process per other
+core each run MkDocs over the same pages, and each page is rendered by the run
+that claims it first (a file created exclusively in a folder the runs share).
+The runs take pages as they get to them, so none waits for another: a fixed
+split by Markdown size left this process, which also writes everything
+site-wide (theme assets, 404, sitemap, redirects, search index) and shares its
+cores with the search index, rendering half a second after its worker had
+finished (300 playbooks, cold), because a role page's raw HTML renders ten times
+faster per byte than a playbook's Markdown. A worker writes its pages into a
+folder of its own, whose HTML is then moved in.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Below this much Markdown to render, starting another MkDocs process (≈1 s of imports and
-# config on the reference 2-core machine) costs more than it saves: ~1.2 ms per KiB to render.
-MIN_SHARD_BYTES = 1_500_000
+# Below this much Markdown to render, one process renders it all. The workers are started and have imported
+# MkDocs before the pages are rendered (workers.py), so a share costs its run's config and navigation, about
+# 0.05 s at 300 playbooks: an edit rebuild there (1.7 MB of role pages to render again) took 0.83 s shared
+# against 0.89 s in one process (farm-bench, 10 pairs), and 100 playbooks (0.56 MB) 0.59 against 0.61 s.
+MIN_SHARD_BYTES = 300_000
 MAX_SHARDS = 4
 
 
 @dataclass
 class PagePlan:
-    """One MkDocs run's pages: `render` these, leave `skip` to another run, copy the rest from `copy_from`.
+    """One MkDocs run's pages: `render` these, copy the rest from `copy_from`.
 
-    With no `copy_from`, every page outside `render` is left alone (a worker's share).
-    `site_wide`: this run writes theme assets, 404 page and sitemap (only one run does).
+    With `claims` (a folder every run of this build shares), a page of `render` is rendered only by the run
+    that claims it first, and the others leave it alone. With no `copy_from`, every page outside `render` is
+    left alone (a worker's run). `site_wide`: this run writes theme assets, 404 page and sitemap (only one run does).
     """
 
     render: set[str]
-    skip: set[str] = field(default_factory=set)
     copy_from: Path | None = None
     site_wide: bool = True
+    claims: Path | None = None
     rendered: list[str] = field(default_factory=list)  # dest paths of the pages this run rendered
     copied: list[str] = field(default_factory=list)  # dest paths copied byte for byte from `copy_from`
 
     @property
     def reused(self) -> int:
         return len(self.copied)
+
+    def claim(self, source: str) -> bool:
+        """Whether this run renders `source`, a page of `render`: always without claims, else if no other run
+        claimed it before (ask once per page: a second ask finds this run's own claim)."""
+        if self.claims is None:
+            return True
+        name = hashlib.sha1(source.encode("utf-8")).hexdigest()
+        try:
+            os.close(os.open(self.claims / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            return False
+        return True
 
 
 def available_cores() -> int:
@@ -49,17 +70,7 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def split(sizes: dict[str, int], cores: int) -> list[set[str]]:
-    """Pages (docs path -> Markdown bytes) in shares of about equal size; one share when small.
-
-    The lightest share comes first: it is this process's, which also writes the site-wide files.
-    """
-    total = sum(sizes.values())
-    count = max(1, min(cores, MAX_SHARDS, total // MIN_SHARD_BYTES, len(sizes)))
-    shares: list[set[str]] = [set() for _ in range(count)]
-    weights = [0] * count
-    for source in sorted(sizes, key=lambda s: (-sizes[s], s)):  # largest first: a greedy split stays even
-        lightest = weights.index(min(weights))
-        shares[lightest].add(source)
-        weights[lightest] += sizes[source]
-    return sorted(shares, key=lambda share: sum(sizes[s] for s in share))
+def share_count(sizes: dict[str, int], cores: int) -> int:
+    """How many MkDocs runs render these pages (docs path -> Markdown bytes): one per core, each with at least
+    MIN_SHARD_BYTES to render, and one when that is little."""
+    return max(1, min(cores, MAX_SHARDS, sum(sizes.values()) // MIN_SHARD_BYTES, len(sizes)))

@@ -1,15 +1,18 @@
 """Builds sharded over several MkDocs processes write exactly the site one process writes, and fail the same way.
 
 The bundled portal is small enough for one process, so the share size is lowered
-to force shards (three, whatever the machine's cores): each worker renders its
-share in a spawned process, the main run writes the site-wide files.
+to force shards (three, whatever the machine's cores): the main run and two workers
+render the pages each claims first, and the main run writes the site-wide files.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import shutil
 import threading
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import pytest
 import yaml
@@ -43,17 +46,33 @@ def _assert_same_site(project, reference):
     assert ours.keys() == theirs.keys()
     assert [name for name in ours if ours[name] != theirs[name]] == []
     assert not list((project / "build/current").glob("site-share-*")), "a worker's folder was published"
+    assert not (project / "build/current/claims").exists(), "the runs' claims were published"
 
 
-def test_split_balances_markdown_bytes_and_keeps_small_builds_in_one_process(monkeypatch):
+def test_share_count_keeps_small_builds_in_one_process(monkeypatch):
     sizes = {"roles/csm.md": 900, "roles/cs-ops.md": 800, **{f"playbooks/p{i}.md": 100 for i in range(10)}}
     monkeypatch.setattr(shards, "MIN_SHARD_BYTES", 500)
-    two = shards.split(sizes, cores=2)
-    assert len(two) == 2 and set().union(*two) == set(sizes) and not two[0] & two[1]
-    weights = [sum(sizes[s] for s in share) for share in two]
-    assert weights == sorted(weights) and weights[1] - weights[0] <= 100  # lightest first: the main run's
-    assert len(shards.split(sizes, cores=1)) == 1
-    assert len(shards.split({"index.md": 400}, cores=2)) == 1  # less than one share's worth
+    assert shards.share_count(sizes, cores=2) == 2
+    assert shards.share_count(sizes, cores=1) == 1
+    assert shards.share_count(sizes, cores=64) == shards.MAX_SHARDS
+    assert shards.share_count({"index.md": 400}, cores=2) == 1  # less than one share's worth
+    assert shards.share_count({"roles/csm.md": 9000}, cores=2) == 1  # one page is one run's
+
+
+def _claim_all(claims: Path, pages: list[str]) -> list[str]:
+    plan = shards.PagePlan(set(pages), site_wide=False, claims=claims)
+    return [page for page in pages if plan.claim(page)]
+
+
+def test_runs_claiming_the_same_pages_at_once_render_each_exactly_once(tmp_path):
+    """Every page goes to one run and one only, however the runs race (four processes over 2,000 pages)."""
+    pages = [f"playbooks/p{i}.md" for i in range(2000)]
+    claims = tmp_path / "claims"
+    claims.mkdir()
+    with ProcessPoolExecutor(4, mp_context=multiprocessing.get_context("fork")) as pool:
+        won = list(pool.map(_claim_all, [claims] * 4, [pages] * 4))
+    assert sorted(page for run in won for page in run) == sorted(pages)
+    assert shards.PagePlan(set(pages), claims=None).claim(pages[0])  # one run alone renders every page
 
 
 def test_sharded_cold_build_equals_one_process_build(tmp_path, monkeypatch, sharded):
@@ -112,15 +131,12 @@ def test_a_failing_share_fails_the_build_and_keeps_the_previous_site(tmp_path, m
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["summary"] = summary
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    real_split = shards.split
+    real_claim = shards.PagePlan.claim
 
-    def broken_page_in_a_worker_share(sizes, cores):
-        shares = real_split(sizes, cores)
-        moved = [s - {"playbooks/qbr.md"} for s in shares]
-        moved[-1].add("playbooks/qbr.md")
-        return moved
+    def broken_page_left_to_a_worker(plan, source):
+        return not (plan.site_wide and source == "playbooks/qbr.md") and real_claim(plan, source)
 
-    monkeypatch.setattr(shards, "split", broken_page_in_a_worker_share)
+    monkeypatch.setattr(shards.PagePlan, "claim", broken_page_left_to_a_worker)
     with pytest.raises(BuildError, match=refusal) as refused:
         build_portal(project)
     assert "#nope" in str(refused.value) or "<a" not in summary
