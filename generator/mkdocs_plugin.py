@@ -219,16 +219,17 @@ class CsopsPlugin(BasePlugin):
     def _claimer(self, plan, file):
         """`file.is_modified` for a page of the plan: claimed (shards.PagePlan.claim) the first time MkDocs asks,
         the same answer after. A page another run took counts as progress here: this bar is the build's."""
-        answer = []
+        answer = None
 
         def is_modified() -> bool:
-            if not answer:
-                answer.append(plan.claim(file.src_uri))
-                if answer[0]:
+            nonlocal answer
+            if answer is None:
+                answer = plan.claim(file.src_uri)
+                if answer:
                     plan.rendered.append(file.dest_uri)
                 elif self.progress is not None:
                     self.progress.advance()
-            return answer[0]
+            return answer
 
         return is_modified
 
