@@ -110,17 +110,24 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
 
 
 def _port_error(host: str, port: int, error: OSError) -> click.ClickException:
+    """One line naming what to change: the port when it is taken, the address when this machine has no such one."""
+    if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+        return click.ClickException(f"cannot listen on {host}: {error.strerror or error}; pick an address of this "
+                                    "machine with --host (127.0.0.1, the default, serves this machine only)")
     reason = "is already in use (another csops serve?)" if error.errno == errno.EADDRINUSE else f"cannot be opened: {error.strerror}"
     return click.ClickException(f"port {port} on {host} {reason}; pick another with --port, e.g. --port {port + 1}")
 
 
-def _require_free_port(host: str, port: int) -> None:
+def _require_free_port(host: str, port: int) -> int:
+    """The port to serve on: `port`, or for 0 one the system finds free now (the server binds only once the
+    first build is done, and the address it says it serves on must be the one it gets)."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds: TIME_WAIT is not "in use"
         try:
             probe.bind((host, port))
         except OSError as error:
             raise _port_error(host, port, error) from None
+        return probe.getsockname()[1]
 
 
 def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_app=None) -> None:
@@ -129,7 +136,7 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
     from .problems import ContentError
 
     site = read_site_config(project)
-    _require_free_port(host, port)  # before the first build: a busy port should not cost a build to find out
+    port = _require_free_port(host, port)  # before the first build: a busy port should not cost a build to find out
     from .workers import BuildWorkers
 
     workers = BuildWorkers(project)  # kept for every rebuild: a save starts no processes

@@ -105,6 +105,39 @@ def test_serve_on_a_busy_port_is_one_line_before_any_build(project_factory, run)
     assert not (project / "site").exists()  # refused before the first build
 
 
+@pytest.mark.parametrize("args, exit_code, message", [
+    (["--port", "99999"], 2, "Invalid value for '--port': 99999 is not in the range 0<=x<=65535."),
+    (["--port", "-5"], 2, "Invalid value for '--port': -5 is not in the range 0<=x<=65535."),
+    (["--host", "no-such-host.invalid", "--port", "0"], 1, "Error: cannot listen on no-such-host.invalid: "),
+])
+def test_serve_refuses_an_impossible_port_or_host_in_one_line(project_factory, run, args, exit_code, message):
+    """A port outside 0-65535 raised OverflowError from bind() with a traceback; an unknown host was told to change --port."""
+    project = project_factory({"content/playbooks/p.yml": "title: P\nsteps: [{id: s, title: S}]\n"})
+    result = run("serve", "--project", project, *args, "--no-reload")
+    assert result.exit_code == exit_code
+    assert message in result.output and "Traceback" not in result.output
+    if exit_code == 1:
+        assert result.output.count("\n") == 1 and "--host" in result.output
+    assert not (project / "site").exists()  # refused before the first build
+
+
+def test_serve_on_port_0_says_the_port_it_got(tmp_path):
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK})
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--project", str(project), "--port", "0",
+                                "--no-reload"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline, line = time.monotonic() + 120, ""
+        while time.monotonic() < deadline and not line.startswith("serving "):
+            line = process.stdout.readline()
+            assert line or process.poll() is None, "csops serve exited"
+        base = line.split(" on ", 1)[1].split(" ", 1)[0].rstrip("/")
+        assert not base.endswith(":0"), line
+        _wait_for(lambda: "Renewal runway" in _get(f"{base}/playbooks/renewal-runway/"), what="the page on that port")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def test_a_missing_page_gets_the_sites_own_404_page(served):
     # MkDocs' livereload server answers a bare "404 Not Found" unless told where the site's page is.
     _, base = served
