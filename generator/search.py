@@ -238,7 +238,7 @@ class Searcher:
         kind, role, phase, tag = (inline.get("kind") or kind, inline.get("role") or role,
                                   inline.get("phase") or phase, inline.get("tag") or tag)
         q = self.parse(text, index) if text else match_all()
-        filters = {"kind": kind, "role": role.lower(), "phase": phase, "tag": tag.lower()}
+        filters = {"kind": kind.lower(), "role": role.lower(), "phase": phase.lower(), "tag": tag.lower()}  # ids are lowercase
         for name, value in filters.items():
             if value and value not in index.known[name]:
                 raise UnknownFilter(name, value, index.known[name])
@@ -342,8 +342,11 @@ class Searcher:
         # ranked as a search is (per-term scores kept in memory, the parent page's title, items before pages):
         # top-1 on benchmarks/tickets.yml EN 0.5 -> 0.6, JA 0.7 (Whoosh's collector over title and body only)
         boosts = {f: b for f, b in (("title", 3.0), ("body", 1.0), ("context", 1.0), ("keywords", 1.0)) if f in searcher.schema}
-        ranked = index.term_scores.score(searcher, terms_query(best, boosts, QueryBuilder.SCALE)) or {}
-        ranked = {d: score for d, score in ranked.items() if index.facets.rows[d][0] in RUNBOOK_KINDS}
+        # one word gets no coordination: Whoosh's factor (n-1)/n is 0 where that word is in one field only, and
+        # every link came back scored 0.0 (a ticket reading "2"); a link scored 0 shares nothing with the ticket
+        scale = QueryBuilder.SCALE if len(best) > 1 else None
+        ranked = index.term_scores.score(searcher, terms_query(best, boosts, scale)) or {}
+        ranked = {d: score for d, score in ranked.items() if score > 0 and index.facets.rows[d][0] in RUNBOOK_KINDS}
         return [self._hit(searcher.stored_fields(docnum), score, set(best), meta.get("site_url", ""))
                 for score, docnum in top_scored(ranked, limit, index.facets.pages, PAGE_WEIGHT)]
 

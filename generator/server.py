@@ -80,13 +80,22 @@ def _read_body(environ) -> bytes:
 
 
 def _json_body(environ) -> dict:
+    """The body as a JSON object; a text/plain body (or an untyped one not starting with "{") is the ticket's text.
+
+    A byte-order mark is dropped (PowerShell and .NET clients send one); curl's default form type is read as
+    text, or as its `text` field when it is one (`--data-urlencode text@ticket.txt`).
+    """
     raw = _read_body(environ)
-    content_type = environ.get("CONTENT_TYPE", "")
+    media_type = environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ApiError("400 Bad Request", "request body is not UTF-8") from None
-    if "json" in content_type or text.lstrip().startswith("{"):
+    if media_type == "application/x-www-form-urlencoded":
+        fields = parse_qs(text, keep_blank_values=True)
+        return {"text": fields["text"][0]} if list(fields) == ["text"] else {"text": text}
+    typed_text = media_type.startswith("text/")
+    if "json" in media_type or (not typed_text and text.lstrip().startswith("{")):
         try:
             data = json.loads(text or "{}")
         except RecursionError:

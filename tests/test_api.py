@@ -91,6 +91,33 @@ def test_suggest_rejects_bad_bodies(api):
     assert call(f"{api}/api/suggest", json.dumps({"text": 5}).encode())[0] == 400
 
 
+def test_suggest_reads_the_body_as_its_type_says(api):
+    """text/plain starting with "{" is a ticket, not broken JSON; a BOM (PowerShell, .NET) is dropped; curl's default
+    form type is text, or its `text` field; one word still gets links, and none scored 0."""
+    ticket = "{Acme Corp} renewal in 45 days, champion silent, economic buyer may have left"
+    status, plain = call(f"{api}/api/suggest", ticket.encode(), "text/plain; charset=utf-8")
+    assert status == 200 and plain["links"]
+    status, bom = call(f"{api}/api/suggest", b"\xef\xbb\xbf" + json.dumps({"text": ticket}).encode())
+    assert status == 200 and bom["links"] == plain["links"]
+    form = urllib.parse.urlencode({"text": ticket}).encode()
+    status, encoded = call(f"{api}/api/suggest", form, "application/x-www-form-urlencoded")
+    assert status == 200 and encoded["links"] == plain["links"]
+    status, raw = call(f"{api}/api/suggest", ticket.encode(), "application/x-www-form-urlencoded")  # curl -d '...'
+    assert status == 200 and raw["links"] == plain["links"]
+    for text in ("churn", "2"):
+        status, data = call(f"{api}/api/suggest", text.encode(), "text/plain")
+        assert status == 200 and data["links"] and all(link["score"] > 0 for link in data["links"]), text
+
+
+def test_filter_values_are_case_blind_as_ids_are_lowercase(api):
+    for params in ({"kind": "Step"}, {"phase": "Renewal"}, {"role": "CSM"}, {"tag": "Renewal"}):
+        status, data = search(api, q="renewal", **params)
+        lower = search(api, q="renewal", **{name: value.lower() for name, value in params.items()})[1]
+        assert status == 200 and data["hits"] == lower["hits"] and data["hits"], params
+    status, data = search(api, q="renewal phase:Renewal")
+    assert status == 200 and data["hits"] == search(api, q="renewal phase:renewal")[1]["hits"]
+
+
 def test_zero_result_and_low_click_queries_are_reported(api, built_bundled):
     for _ in range(3):
         search(api, q="gdpr erasure")
