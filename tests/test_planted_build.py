@@ -80,3 +80,19 @@ def test_a_planted_build_folder_is_neither_run_nor_published(tmp_path):
     again = _csops(project, this_machine, "build")
     assert again.returncode == 0 and "reused" in again.stderr, again.stderr
     assert not marker.exists()
+
+
+def test_a_planted_generations_link_empties_nothing_outside(tmp_path):
+    """build/.generations committed as a link: pruning old generations deleted every entry of the folder it
+    pointed to (found by a red-team pass). csops only ever makes it a folder, so the link is removed, not followed."""
+    project = copy_bundled(tmp_path / "portal")
+    victim = tmp_path / "victim"
+    (victim / "keep-me").mkdir(parents=True)
+    (victim / "important.txt").write_text("not csops'", encoding="utf-8")
+    (project / "build").mkdir()
+    (project / "build/.generations").symlink_to(victim)
+    result = _csops(project, tmp_path / "cache", "build")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in victim.iterdir()) == ["important.txt", "keep-me"]
+    assert (project / "build/.generations").is_dir() and not (project / "build/.generations").is_symlink()
+    assert (project / "site/index.html").is_file()
