@@ -409,7 +409,10 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
     progress.start("MkDocs" + (f" ({runs} processes)" if runs > 1 else ""), len(to_render))
     rendered: dict = {}  # each rendered page's located links, from the process that wrote it
     with timed(report, "mkdocs"):
-        run_mkdocs(site, overrides, plan, progress, search_entries, rendered)
+        try:
+            run_mkdocs(site, overrides, plan, progress, search_entries, rendered)
+        except BuildError as refused:
+            raise _with_refusals_of(refused, [run for _, run in share_runs]) from None
         for share_site, run in share_runs:
             pages_written, located = run.result()
             _move_pages(share_site, stage / "site", pages_written)
@@ -435,6 +438,18 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
         stats = report.index = output.stats
         progress.done(f"search index: {stats.added} added, {stats.updated} updated, {stats.deleted} deleted, "
                       f"{stats.unchanged} unchanged")
+
+
+def _with_refusals_of(refused: BuildError, runs: list) -> BuildError:
+    """The main run's refusal with every other run's, once those have ended: each run renders pages the others
+    do not, so one run's list alone varied from build to build, and the stage is removed only after the
+    workers stop writing into it."""
+    lines = refused.format_message().split("\n")
+    for run in runs:
+        other = run.exception()  # waits for the run to end
+        if isinstance(other, BuildError):
+            lines += [line for line in other.format_message().split("\n")[1:] if line not in lines]
+    return BuildError("\n".join(lines))
 
 
 def _render_share(site: SiteConfig, overrides: dict, plan: "shards.PagePlan") -> tuple[list[str], dict]:

@@ -89,9 +89,22 @@ def _few_collections():
 
 
 def build_portal(project: Path, strict: bool = False, progress=None, workers=None):
-    """`workers`: a workers.BuildWorkers kept across builds (`csops serve`); else this build starts its own."""
-    with _few_collections():
-        return _build_portal(project, strict, progress, workers)
+    """`workers`: a workers.BuildWorkers kept across builds (`csops serve`); else this build starts its own.
+
+    A worker that died (kill -9, the out-of-memory killer) or a file system that refuses a write anywhere in the
+    build (not only where the site is written) ends it with one line, like any other failed build."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .build import BuildError, describe_os_error, read_site_config
+
+    try:
+        with _few_collections():
+            return _build_portal(project, strict, progress, workers)
+    except BrokenProcessPool:
+        raise BuildError("a build worker process died (killed, or out of memory?); the previous site is untouched: "
+                         "build again") from None
+    except OSError as error:
+        raise BuildError(describe_os_error(error, read_site_config(project))) from None
 
 
 def _build_portal(project: Path, strict: bool = False, progress=None, kept_workers=None):

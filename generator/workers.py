@@ -24,6 +24,7 @@ import pickle
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,18 +92,26 @@ class BuildWorkers:
     def for_build(self):
         """One build on a pool that outlives it (`csops serve` keeps one: a save's rebuild then starts no
         processes and imports nothing). A failed build stops the workers, which may still be indexing,
-        and the next build gets a fresh pool."""
+        and the next build gets a fresh pool; so does a build after a worker died between builds."""
         self.index, self.jobs = None, []
+        if getattr(self.pool, "_broken", False):  # a worker died since the last build (killed while idle)
+            self._replace_pool()
         try:
             yield self
-        except BaseException:
-            if any(not job.done() for job in self.jobs):  # bad content fails before any job: the pool stays
-                self._stop_workers()
-                self.pool.shutdown(wait=True, cancel_futures=True)
-                self.pool = self._new_pool()
+        except BaseException as error:
+            # bad content fails before any job: the pool stays
+            if isinstance(error, BrokenProcessPool) or any(not job.done() for job in self.jobs):
+                self._replace_pool()
             raise
         finally:
             self._drop_index_staging()
+
+    def _replace_pool(self) -> None:
+        """A new pool, for one whose workers may still be busy with a failed build, or broken for good (a
+        ProcessPoolExecutor whose worker died refuses every later job)."""
+        self._stop_workers()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self._new_pool()
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -114,8 +123,12 @@ class BuildWorkers:
 
     def start_index(self, job: "IndexJob") -> None:
         folder = generations.new_staging(self.project)
-        # Pickled here, not by the pool's feeder thread: rendering fills the model's lookup caches meanwhile.
-        self.index = (self.pool.submit(_timed_index, pickle.dumps(job), folder / "index"), folder)
+        try:
+            # Pickled here, not by the pool's feeder thread: rendering fills the model's lookup caches meanwhile.
+            self.index = (self.pool.submit(_timed_index, pickle.dumps(job), folder / "index"), folder)
+        except BaseException:
+            generations._remove(folder)  # named with this process's pid: no later clean-up would take it
+            raise
         self.jobs.append(self.index[0])
 
     def static_search_entries(self) -> list[dict]:

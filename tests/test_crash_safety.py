@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from generator.search import Searcher
+from generator.workers import _timed_index
 from tests.conftest import make_project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -191,3 +192,59 @@ def test_a_site_folder_that_cannot_be_replaced_is_one_line_and_the_old_site_stay
         assert not (project / "build/current").exists()
     finally:
         subprocess.run(["umount", "-l", str(site)], check=False)
+
+
+def _index_or_die(job, output):
+    """The index job, except when the project holds a `die` file (taken away first): then its worker is killed
+    (the out-of-memory killer, kill -9) before it writes anything. A file, since workers forked earlier or later
+    all have this function and see the same disk."""
+    flag = Path(output).parents[2] / "die"  # output: <project>/build/.staging-…/index
+    try:
+        flag.unlink()
+    except FileNotFoundError:
+        return _timed_index(job, output)  # the real one: imported before any test patches it
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_worker_killed_mid_build_is_one_line_and_a_kept_pool_recovers(tmp_path, monkeypatch):
+    """A dead worker ended the build with a BrokenProcessPool traceback, and `csops serve`'s pool stayed broken:
+    every later save failed until a restart (and each failure left a staging folder behind)."""
+    from generator import workers as workers_module
+    from generator.build import BuildError
+    from generator.pipeline import build_portal
+    from generator.workers import BuildWorkers
+
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": playbook(1)})
+    monkeypatch.setattr(workers_module, "_timed_index", _index_or_die)  # before any worker is forked
+    kept = BuildWorkers(project)  # as csops serve keeps them
+    try:
+        build_portal(project, workers=kept)
+        (project / "content/playbooks/renewal-runway.yml").write_text(playbook(2), encoding="utf-8")
+        (project / "die").touch()
+        with pytest.raises(BuildError, match=r"^a build worker process died .*previous site is untouched"):
+            build_portal(project, workers=kept)
+        assert live_version(project) == (1, 1)
+        build_portal(project, workers=kept)  # the next save rebuilds on a fresh pool
+        assert live_version(project) == (2, 2)
+        for process in list(kept.pool._processes.values()):  # a worker dies while the server waits for a save
+            os.kill(process.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not kept.pool._broken:
+            time.sleep(0.05)
+        (project / "content/playbooks/renewal-runway.yml").write_text(playbook(3), encoding="utf-8")
+        build_portal(project, workers=kept)
+        assert live_version(project) == (3, 3)
+    finally:
+        kept.close()
+    assert list((project / "build").glob(".staging-*")) == []
+
+
+def test_a_build_folder_refusing_a_write_before_the_site_is_written_is_one_line(tmp_path, run):
+    """build/.lock a folder (or build/ read-only) failed outside the site-writing step: a raw OSError traceback."""
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": playbook(1)})
+    (project / "build/.lock").mkdir(parents=True)
+    result = subprocess.run([*CSOPS, "build", "--quiet", "--project", str(project)], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: cannot write the build: Is a directory")
+    assert str(project / "build/.lock") in lines[0]

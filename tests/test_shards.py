@@ -143,6 +143,33 @@ def test_a_failing_share_fails_the_build_and_keeps_the_previous_site(tmp_path, m
     assert _tree(project / "site") == before
 
 
+def test_refusals_of_every_run_are_listed_together(tmp_path, monkeypatch, sharded):
+    """A page broken in the main run and one broken in a worker's are both reported, every time: the main run's
+    refusal alone listed one or the other depending on which run took which page, and a hurried editor fixed one,
+    rebuilt, and met the next."""
+    project = copy_bundled(tmp_path / "two-broken")
+    build_portal(project)
+    before = _tree(project / "site")
+    for name in ("qbr", "renewal-runway"):
+        path = project / f"content/playbooks/{name}.yml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["summary"] = f"See [nowhere](../nowhere-from-{name}.md) first."
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    real_claim = shards.PagePlan.claim
+
+    def qbr_to_a_worker_runway_to_the_main_run(plan, source):
+        if source in ("playbooks/qbr.md", "playbooks/renewal-runway.md"):
+            if plan.site_wide != (source == "playbooks/renewal-runway.md"):
+                return False
+        return real_claim(plan, source)
+
+    monkeypatch.setattr(shards.PagePlan, "claim", qbr_to_a_worker_runway_to_the_main_run)
+    with pytest.raises(BuildError, match="MkDocs refused") as refused:
+        build_portal(project)
+    assert "nowhere-from-qbr.md" in str(refused.value) and "nowhere-from-renewal-runway.md" in str(refused.value)
+    assert _tree(project / "site") == before
+
+
 def test_a_process_running_other_threads_spawns_its_workers():
     """fork copies no thread and may copy a lock another thread holds: only a single-threaded process forks."""
     release = threading.Event()
