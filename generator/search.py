@@ -260,6 +260,7 @@ class Searcher:
             top_n = top_scored(ranked, limit, facets.pages, PAGE_WEIGHT)
             unfiltered = searcher.docs_for_query(q) if filters else matched
         top_n = self._named_first(index, text, q, ranked, top_n, limit, filters)
+        total += sum(1 for _, docnum in top_n if docnum not in ranked)  # named by id, not by the query's words
         # facets of the query without filters: what each filter choice would give
         counts = facet_counts(Counter(facets.rows[docnum] for docnum in unfiltered))
         words = query_words(q)

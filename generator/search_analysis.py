@@ -26,7 +26,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem as porter_stem
 
 
-SCHEMA_VERSION = 18  # bump when the schema or analysis changes (or its classes move): forces a full re-index
+SCHEMA_VERSION = 19  # bump when the schema or analysis changes (or its classes move): forces a full re-index
 KEYWORD_BOOST = 1.5
 
 # Latin words (with digits), runs of kanji or of katakana (one group: both become bigrams), runs of hiragana.
@@ -50,15 +50,36 @@ def split_pieces(value: str, query: bool = False):
             # Particles, okurigana and inflections are in every Japanese text: noise for ranking, and
             # their huge posting lists were most of a Japanese query's cost (MRR unchanged without them).
             continue
-        elif len(run) == 1:
-            yield run, start, start + 1
         else:
+            chars = _full_width(run, start) if _HALF_WIDTH_KANA.search(run) else [(c, start + i, start + i + 1)
+                                                                                for i, c in enumerate(run)]
+            if len(chars) == 1:
+                yield chars[0]
+                continue
             # every bigram of a run co-occurs with its neighbours: a query needs only a non-overlapping cover
-            cover = list(range(0, len(run) - 1, 2 if query else 1))
-            if cover[-1] != len(run) - 2:
-                cover.append(len(run) - 2)
+            cover = list(range(0, len(chars) - 1, 2 if query else 1))
+            if cover[-1] != len(chars) - 2:
+                cover.append(len(chars) - 2)
             for i in cover:
-                yield run[i:i + 2], start + i, start + i + 2
+                yield chars[i][0] + chars[i + 1][0], chars[i][1], chars[i + 1][2]
+
+
+_HALF_WIDTH_KANA = re.compile("[\uff66-\uff9f]")
+_SOUND_MARKS = "\uff9e\uff9f"  # half-width dakuten and handakuten, written after the kana they voice
+
+
+def _full_width(run: str, start: int) -> list[tuple[str, int, int]]:
+    """(character, start, end) of a katakana run with half-width kana made full-width (NFKC, as typed on old
+    systems and phones: ｵﾝﾎﾞｰﾃﾞｨﾝｸﾞ is オンボーディング), a sound mark joined to its kana; offsets stay the typed text's."""
+    chars: list[tuple[str, int, int]] = []
+    for i, char in enumerate(run):
+        if char in _SOUND_MARKS and chars:
+            joined = unicodedata.normalize("NFKC", chars[-1][0] + char)
+            if len(joined) == 1:
+                chars[-1] = (joined, chars[-1][1], start + i + 1)
+                continue
+        chars.append((unicodedata.normalize("NFKC", char), start + i, start + i + 1))
+    return chars
 
 
 class MixedAnalyzer(Analyzer):
