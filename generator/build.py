@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the index imports Whoosh: only the worker process loads it
     from .index import IndexStats
     from .workers import BuildWorkers
 from .escaping import escape_attr
-from .render import PACKAGE_TEMPLATES, Page
+from .render import PACKAGE_TEMPLATES, Page, load_labels
 
 ASSETS_PREFIX = "assets/csops"
 
@@ -103,8 +103,10 @@ def read_site_config(project: Path) -> SiteConfig:
     return SiteConfig(project.resolve(), raw, config_file.resolve())
 
 
-def _merge_extensions(configured) -> list:
-    """The user's markdown_extensions plus the ones generated pages need, user settings winning."""
+def _merge_extensions(configured, permalink_title: str = "") -> list:
+    """The user's markdown_extensions plus the ones generated pages need, user settings winning.
+
+    `permalink_title`: the heading links' tooltip in the portal's language (Python-Markdown's is English)."""
     merged: dict[str, dict] = {}
     for entry in configured or []:
         if isinstance(entry, str):
@@ -121,6 +123,8 @@ def _merge_extensions(configured) -> list:
         from pymdownx.slugs import slugify
 
         toc["slugify"] = slugify(case="lower", normalize="NFKC")
+    if permalink_title:
+        toc.setdefault("permalink_title", permalink_title)
     merged["toc"] = toc
     return [{name: options} if options else name for name, options in merged.items()]
 
@@ -173,7 +177,8 @@ def mkdocs_overrides(site: SiteConfig, docs_dir: Path, site_dir: Path, nav: list
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
         "strict": True,
-        "markdown_extensions": _merge_extensions(raw.get("markdown_extensions")),
+        "markdown_extensions": _merge_extensions(raw.get("markdown_extensions"),
+                                                 load_labels(site.templates_dir, site.language).get("permalink_title", "")),
         "plugins": _plugins(raw.get("plugins"), redirects),
         "extra_css": list(raw.get("extra_css") or []) + [a for a in assets if a.endswith(".css") and a not in (raw.get("extra_css") or [])],
         "extra_javascript": list(raw.get("extra_javascript") or []) + [a for a in assets if a.endswith(".js") and a not in (raw.get("extra_javascript") or [])],

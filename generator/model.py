@@ -330,6 +330,30 @@ class Portal:
         return self.playbooks_by_id[playbook_id]
 
     @cached_property
+    def _titles(self) -> dict[tuple[str, str], tuple[str, dict[str, str]]]:
+        """(scheme, id or alias) -> (title, {item anchor or alias: the item's title}), for every document."""
+        found = {}
+        for doc in self.documents:
+            items = {}
+            for item in doc.anchored_items:
+                name = next((getattr(item, f) for f in ("title", "q", "name", "text") if getattr(item, f, "")), "")
+                for anchor in (item.id, *getattr(item, "aliases", ())):
+                    items.setdefault(anchor, name)
+            for ident in (doc.id, *doc.aliases):
+                found.setdefault((doc.kind, ident), (doc.title, items))
+        return found
+
+    def title_of(self, scheme: str, ident: str, anchor: str = "") -> str:
+        """What a cross-reference (playbook:id#step, role:id, glossary:term) names, in the content's words; "" if
+        nothing (validation reports that)."""
+        if scheme == "role":
+            return self.roles_by_id[ident].name if ident in self.roles_by_id else ""
+        if scheme == "glossary":
+            return next((t.term for t in self.glossary if t.id == ident), "")
+        title, items = self._titles.get((scheme, ident), ("", {}))
+        return items.get(anchor, title) if anchor else title
+
+    @cached_property
     def documents(self) -> tuple[ContentDoc, ...]:
         """Every document with a page, kind by kind in kinds.py's order."""
         return tuple(doc for kind in DOCUMENT_KINDS for doc in getattr(self, kind.portal_attr))

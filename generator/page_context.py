@@ -50,6 +50,11 @@ class PageContext:
         page, anchor = urls.ref_target(ref)
         return urls.relative_link(self.source, page, anchor)
 
+    def ref_title(self, ref_text: str) -> str:
+        """The name of what a cross-reference points at (a checklist item's link says where it leads)."""
+        ref = urls.parse_ref(ref_text)
+        return self.renderer.portal.title_of(ref.scheme, ref.id, ref.anchor) if ref is not None else ""
+
     def role(self, role_id: str) -> str:
         """A role chip linking to the role's page (raw HTML, cached: a page repeats it dozens of times)."""
         return self._role_chip(role_id, compact=False)

@@ -12,8 +12,10 @@ from generator.located_yaml import parse_yaml
 from generator.escaping import escape_text
 from generator.render import render_pages
 from generator.pipeline import load_portal
+from generator.urls import parse_ref
 
 GOLDEN = Path(__file__).parent / "golden"
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _pages(project: Path) -> dict[str, str]:
@@ -50,7 +52,19 @@ def test_step_urls_and_anchors_come_from_ids_not_titles():
 def test_cross_references_resolve_to_relative_links():
     pages = _pages(GOLDEN / "project")
     assert "[renewal runway](renewal-runway.md#confirm-stakeholders)" in pages["playbooks/qbr.md"]
-    assert "[→](../playbooks/renewal-runway.md#renewal-kickoff)" in pages["onboarding/new-csm.md"]
+    # a checklist item's link names where it leads (a bare "→" told neither readers nor screen readers)
+    assert "[→ 更新キックオフ](../playbooks/renewal-runway.md#renewal-kickoff)" in pages["onboarding/new-csm.md"]
+
+
+def test_every_checklist_link_names_its_target_in_both_bundled_portals():
+    for project in (REPO, REPO / "examples/ja"):
+        portal = load_portal(project)
+        for checklist in portal.checklists:
+            for section in checklist.sections:
+                for item in section.items:
+                    if item.ref:
+                        ref = parse_ref(item.ref)
+                        assert portal.title_of(ref.scheme, ref.id, ref.anchor).strip(), (checklist.id, item.id, item.ref)
 
 
 @given(st.text(max_size=200))
