@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the index imports Whoosh: only the worker process loads it
     from .workers import BuildWorkers
 from .escaping import escape_attr
 from .render import PACKAGE_TEMPLATES, Page, load_labels
+from .rules.site_config import yaml_error_in, yaml_problem
 
 ASSETS_PREFIX = "assets/csops"
 
@@ -98,8 +99,17 @@ def read_site_config(project: Path) -> SiteConfig:
     if not config_file.is_file():
         raise click.ClickException(f"{config_file}: not found; a portal project needs mkdocs.yml next to content/ "
                                    "(copy the one from csops-portal's repository)")
-    with config_file.open("rb") as handle:
-        raw = yaml_load(handle) or {}
+    try:
+        with config_file.open("rb") as handle:
+            raw = yaml_load(handle) or {}
+    except Exception as error:  # MkDocs' loader re-raises YAML errors as its ConfigurationError
+        syntax = yaml_error_in(error)
+        if syntax is None:
+            raise
+        raise click.ClickException(yaml_problem(syntax).text()) from None
+    if not isinstance(raw, dict):
+        raise click.ClickException("mkdocs.yml:1:1: error: mkdocs.yml must be a mapping of settings "
+                                   "(start from the mkdocs.yml of csops-portal's repository) [config-yaml]")
     return SiteConfig(project.resolve(), raw, config_file.resolve())
 
 

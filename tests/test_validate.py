@@ -139,3 +139,43 @@ def test_valid_content_is_checked_without_loading_the_full_error_reporter(tmp_pa
     invalid = subprocess.run([sys.executable, "-c", probe, str(project)], capture_output=True, text=True, cwd=REPO)
     count, loaded = invalid.stdout.split()
     assert int(count) > 0 and loaded == "True", invalid.stderr
+
+
+@pytest.mark.parametrize("edit, where, message", [
+    (lambda text: text + "theme: [\n", "end", "mkdocs.yml is not valid YAML: expected the node content"),
+    (lambda text: text.replace("\nsite_name:", "\n\tsite_name:", 1), "site_name", "found character '\\t'"),
+])
+def test_a_broken_mkdocs_yml_is_found_by_validate_and_located_by_build(tmp_path, run, edit, where, message):
+    """validate said "no errors" for a broken mkdocs.yml, and build then failed in MkDocs' words
+    ('in "/tmp/…/mkdocs.yml", line 76, column 1'), not at file:line:col."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    text = edit(config.read_text(encoding="utf-8"))
+    config.write_text(text, encoding="utf-8")
+    lines = text.split("\n")
+    line = len(lines) if where == "end" else next(n for n, l in enumerate(lines, 1) if l.lstrip().startswith(where))
+    located = f"mkdocs.yml:{line}:1: error: "
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 1 and located in validated.output and message in validated.output
+    built = run("build", "--project", project, "--quiet")
+    assert built.exit_code == 1 and f"Error: {located}" in built.output and message in built.output
+    assert "Traceback" not in built.output
+
+
+def test_a_setting_written_twice_in_mkdocs_yml_is_an_error_and_the_last_one_is_checked(tmp_path, run):
+    """MkDocs silently takes the last of two site_url lines; the example-address warning read the first, so a
+    real address added at the end still failed --strict CI for the example one."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8") + "site_url: https://portal.acme.io/\n"
+    config.write_text(text, encoding="utf-8")
+    first = next(n for n, l in enumerate(text.split("\n"), 1) if l.startswith("site_url:"))
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"mkdocs.yml:{text.count(chr(10))}:1: error: 'site_url' is set twice (first on line {first}); MkDocs uses "
+        "this one (delete the line you did not mean) [duplicate-key]", "1 error in 1 file"]

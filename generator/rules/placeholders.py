@@ -55,7 +55,8 @@ def check_site_url(project: Path) -> list[Problem]:
         text = config.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return []  # the build reports an unreadable config
-    match = _SITE_URL_LINE.search(text)
+    matches = list(_SITE_URL_LINE.finditer(text))
+    match = matches[-1] if matches else None  # YAML keeps the last of a key written twice, and so does MkDocs
     if not match or not _EXAMPLE_HOST.match(match["url"]):
         return []
     line = text.count("\n", 0, match.start()) + 1
