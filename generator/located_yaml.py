@@ -303,6 +303,26 @@ def line_col(text: str, offset: int) -> Position:
     return len(lines), len(lines[-1]) + 1
 
 
+_QUOTE_OPENS = re.compile(r"""(?:^\s*(?:-\s+)?[^\s#'"][^:#]*:\s+|^\s*-\s+)(?P<quote>["'])""")
+
+
+def _unclosed_quote(text: str, error_line: int) -> Position | None:
+    """(line, column) of the last quoted value before `error_line` that does not close on its own line, if one
+    does: a quote left open makes the parser fail lines later, where the next quote character happens to be."""
+    lines = text.split("\n")[: error_line - 1]
+    for number in range(len(lines), 0, -1):
+        line = lines[number - 1]
+        found = _QUOTE_OPENS.match(line)
+        if found is None:
+            continue
+        quote, rest = found["quote"], line[found.end():]
+        closed = rest.replace("''", "") if quote == "'" else re.sub(r'\\.', "", rest)
+        if quote not in closed:
+            return number, found.start("quote") + 1
+        return None  # the nearest quoted value closes: the mistake is elsewhere
+    return None
+
+
 def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
     """Parse YAML text into located data; syntax errors, limits and duplicate keys become Problems."""
     if not text.strip() or all(
@@ -320,6 +340,12 @@ def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = " ".join(filter(None, [error.context, error.problem])) or "invalid YAML"
+        opened = _unclosed_quote(text, line)
+        if opened is not None:  # the parser read on to a later quote and failed there, lines after the mistake
+            return None, [Problem(path, *opened, "yaml-syntax",
+                                  f"YAML syntax error: this quoted value is not closed on its line (the parser "
+                                  f"stopped at line {line}, column {col}: {reason})",
+                                  "close the quote at the end of the value, or remove the opening one")]
         return None, [Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {reason}",
                               "check indentation and quote values containing ': ' or '#'")]
     except yaml.reader.ReaderError as error:
@@ -327,6 +353,9 @@ def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
         before = text.encode("utf-8", "surrogatepass")[: error.position].decode("utf-8", "ignore")
         line, col = line_col(before, len(before))
         character = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
+        if character == 0 and text.count("\0") * 4 > len(text):  # every other byte NUL: UTF-16 without a BOM
+            return None, [Problem(path, 1, 1, "not-utf8", "file is UTF-16 (without a byte-order mark), not UTF-8",
+                                  "re-save the file with UTF-8 encoding")]
         return None, [Problem(path, line, col, "yaml-syntax", f"YAML syntax error: character U+{character:04X} is not allowed",
                               "delete the control character; pasting from another tool often brings one in")]
     except yaml.YAMLError as error:

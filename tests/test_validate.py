@@ -179,3 +179,37 @@ def test_a_setting_written_twice_in_mkdocs_yml_is_an_error_and_the_last_one_is_c
     assert result.output.splitlines() == [
         f"mkdocs.yml:{text.count(chr(10))}:1: error: 'site_url' is set twice (first on line {first}); MkDocs uses "
         "this one (delete the line you did not mean) [duplicate-key]", "1 error in 1 file"]
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path, run):
+    """A quote left open was reported 11 lines later, where the parser met the next quote character."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    path = project / "content/playbooks/qbr.yml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = next(n for n, l in enumerate(lines, 1) if l.strip() == "title: Schedule the QBR with the right people")
+    lines[number - 1] = lines[number - 1].replace("title: Schedule", 'title: "Schedule')
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    column = lines[number - 1].index('"') + 1
+    assert result.output.startswith(f"content/playbooks/qbr.yml:{number}:{column}: error: YAML syntax error: this quoted "
+                                    "value is not closed on its line")
+
+
+def test_a_quoted_value_that_closes_does_not_take_the_blame(project_factory, run):
+    project = project_factory({"content/playbooks/p.yml": 'title: "P"\nsteps:\n  - id: s\n    title: S\n  bad: [\n'})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and "not closed on its line" not in result.output
+
+
+def test_utf16_without_a_byte_order_mark_is_named(project_factory, run):
+    """It was reported as 'character U+0000 is not allowed' with a fix about pasted control characters."""
+    project = project_factory({"content/playbooks/p.yml": "title: P\nsteps: [{id: s, title: S}]\n"})
+    path = project / "content/playbooks/p.yml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16-le"))
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert "content/playbooks/p.yml:1:1: error: file is UTF-16 (without a byte-order mark), not UTF-8 " \
+           "(re-save the file with UTF-8 encoding) [not-utf8]" in result.output
