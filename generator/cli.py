@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .options import FORMAT_OPTION, PROJECT_OPTION, STRICT_OPTION
+from .options import FORMAT_OPTION, NEW_PROJECT_OPTION, PROJECT_OPTION, STRICT_OPTION
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,7 +19,7 @@ def main():
 
 
 @main.command()
-@PROJECT_OPTION
+@NEW_PROJECT_OPTION
 @click.option("--lang", "language", type=click.Choice(["en", "ja"]), default="en", show_default=True,
               help="Language of the starter content and of the portal's interface.")
 def init(project: Path, language: str):

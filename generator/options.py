@@ -9,9 +9,14 @@ import click
 
 from .report import FORMATS
 
+# An existing folder: a mistyped --project was answered as an empty portal ("content/roles.yml defines no roles yet").
 PROJECT_OPTION = click.option(
+    "--project", "project", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."),
+    show_default=True, help="Portal folder holding mkdocs.yml and content/.")
+
+NEW_PROJECT_OPTION = click.option(
     "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
-    help="Portal folder holding mkdocs.yml and content/.")
+    help="Folder to create the portal in (made if missing).")
 
 STRICT_OPTION = click.option(
     "--strict", is_flag=True, help="Fail on warnings too (placeholder text, the example site_url): for CI.")

@@ -7,6 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
 
 EXAMPLES = Path(__file__).parent / "examples"
 CASES = sorted(p.name for p in (EXAMPLES / "invalid").iterdir() if p.is_dir())
@@ -213,3 +216,10 @@ def test_utf16_without_a_byte_order_mark_is_named(project_factory, run):
     assert result.exit_code == 1
     assert "content/playbooks/p.yml:1:1: error: file is UTF-16 (without a byte-order mark), not UTF-8 " \
            "(re-save the file with UTF-8 encoding) [not-utf8]" in result.output
+
+
+@pytest.mark.parametrize("command", [["validate"], ["build"], ["new", "chart", "x"], ["search", "renewal"], ["stale"]])
+def test_a_mistyped_project_folder_is_a_usage_error(tmp_path, run, command):
+    """`csops new chart x --project <typo>` answered 'content/roles.yml defines no roles yet'."""
+    result = CliRunner().invoke(main, [*command, "--project", str(tmp_path / "no-such-portal")])
+    assert result.exit_code == 2 and "Directory" in result.output and "does not exist" in result.output
