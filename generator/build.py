@@ -333,7 +333,10 @@ def require_working_links(site_dir: Path, site_url: str, plan=None, rendered: di
 
 def describe_os_error(error: OSError, site: SiteConfig) -> str:
     """One line with the fix for what the file system refused (the previous site is untouched by then)."""
-    where = error.filename or site.project / GENERATED_DIR
+    # a copy names its source first (a theme file under site-packages): name the side inside the project
+    inside = [name for name in (error.filename2, error.filename)
+              if name and Path(os.fspath(name)).resolve().is_relative_to(site.project)]
+    where = inside[0] if inside else site.project / GENERATED_DIR
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         fix = f"free disk space on the device holding {site.project / GENERATED_DIR} and build again"
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

@@ -192,3 +192,20 @@ def test_heading_links_are_titled_in_the_portals_language(tmp_path, built_bundle
         page = (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
         titles = set(re.findall(r'class="headerlink" href="#[^"]*" title="([^"]*)"', page))
         assert titles == {title}, (project, titles)
+
+
+def test_a_failed_copy_names_the_build_side_not_the_theme_file(tmp_path):
+    """A full disk while copying theme assets named the source under site-packages, which the user cannot fix."""
+    import errno
+
+    from generator.build import describe_os_error, read_site_config
+    from tests.conftest import copy_bundled
+
+    site = read_site_config(copy_bundled(tmp_path / "portal"))
+    target = site.project / "build/.staging-1/site/assets/javascripts/wordcut.js"
+    error = OSError(errno.ENOSPC, "No space left on device", "/usr/lib/python3/site-packages/material/wordcut.js",
+                    None, str(target))
+    message = describe_os_error(error, site)
+    assert f"({target})" in message and "site-packages" not in message and "free disk space" in message
+    outside = OSError(errno.ENOSPC, "No space left on device", "/usr/lib/python3/site-packages/material/wordcut.js")
+    assert f"({site.project / 'build'})" in describe_os_error(outside, site)
