@@ -223,3 +223,15 @@ def test_a_mistyped_project_folder_is_a_usage_error(tmp_path, run, command):
     """`csops new chart x --project <typo>` answered 'content/roles.yml defines no roles yet'."""
     result = CliRunner().invoke(main, [*command, "--project", str(tmp_path / "no-such-portal")])
     assert result.exit_code == 2 and "Directory" in result.output and "does not exist" in result.output
+
+
+def test_an_id_that_differs_only_in_case_says_to_rename_it(tmp_path, run):
+    """A file renamed QBR.yml: every reference to 'qbr' listed 'known: QBR, …' without naming the cause."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    (project / "content/playbooks/qbr.yml").rename(project / "content/playbooks/QBR.yml")
+    result = run("validate", "--project", project)
+    references = [line for line in result.output.splitlines() if "unknown playbook 'qbr'" in line]
+    assert references and all("'QBR' differs only in case; ids are lowercase: rename it to 'qbr'" in line
+                              for line in references)

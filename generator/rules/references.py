@@ -18,7 +18,10 @@ ROLE_FIELDS = ("owner",)
 
 def _suggest(value: str, known) -> str:
     known = sorted(known)
-    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    same_but_case = [k for k in known if k.lower() == value.lower()]
+    if same_but_case and value == value.lower():  # a file renamed QBR.yml: the reference is right, the id is not
+        return f"'{same_but_case[0]}' differs only in case; ids are lowercase: rename it to '{value}'"
+    close = same_but_case or difflib.get_close_matches(value, known, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
     listed = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
