@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import re
 from pathlib import Path
 
 import click
@@ -38,3 +40,21 @@ def output_format_option(*choices: str, default: str = "text"):
         return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
                             help="Output format: text for people, json for tools.")(with_format)
     return decorate
+
+
+class DateParam(click.ParamType):
+    """A YYYY-MM-DD date; one that does not exist says so (Click's DateTime said 'does not match the format'
+    for 2027-02-30, whose format is right)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            self.fail(f"{text!r} is not a date written YYYY-MM-DD (e.g. 2027-02-28)", param, ctx)
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as error:
+            self.fail(f"{text} is not a date on the calendar ({error})", param, ctx)

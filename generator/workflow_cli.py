@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD
-from .options import FORMAT_OPTION, PROJECT_OPTION, output_format_option
+from .options import FORMAT_OPTION, PROJECT_OPTION, DateParam, output_format_option
 
 
 class IntervalType(click.ParamType):
@@ -155,14 +155,14 @@ def diff(project: Path, base: str, head: str | None, output: Path | None, fmt: s
 @click.option("--fail-on-expired", is_flag=True, help="Exit 1 when any content is past its review date (a merge gate).")
 @click.option("--within", default="30d", show_default=True, type=INTERVAL,
               help="Also list content due for review within this interval (e.g. 30d, 4w).")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date (YYYY-MM-DD).")
+@click.option("--today", type=DateParam(), help="Pretend today is this date (YYYY-MM-DD).")
 def stale(project: Path, fmt: str, fail_on_expired: bool, within: str, today):
     """List content past (or near) its review date: reviewed + review_interval."""
     from .freshness import freshness_json, freshness_summary, stale_problems
     from .pipeline import assess_freshness
     from .report import format_problems
 
-    day = today.date() if today else dt.date.today()
+    day = today or dt.date.today()
     items = assess_freshness(project, day, within)
     if fmt == "json":
         click.echo(freshness_json(items, day))

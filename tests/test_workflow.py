@@ -350,3 +350,17 @@ def test_every_command_with_machine_output_speaks_json(tmp_path, run):
     assert playbooks["changed"][0]["items"]["renamed"] == [{"from": "confirm", "to": "confirm-stakeholders"}]
     assert {"where": "renewal-runway owner", "change": "cs-ops → csm"} in playbooks["changed"][0]["ownership"]
     assert "--json" not in run("search", "--help").output
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2027-02-30", "2027-02-30 is not a date on the calendar (day is out of range for month)"),
+    ("2027/02/01", "'2027/02/01' is not a date written YYYY-MM-DD"),
+])
+def test_stale_today_that_is_no_date_says_why(run, value, message):
+    """2027-02-30 was refused as 'does not match the format', though its format is right."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, ["stale", "--today", value])
+    assert result.exit_code == 2 and message in result.output
