@@ -59,13 +59,16 @@ def _remove(path: Path) -> None:
 def clean_stale(project: Path, site_dir: Path) -> list[Path]:
     """Remove what killed builds left behind (staging folders, temporary links, old-layout `.old-` folders)
     whose owning process is dead; a live build's folders are never touched. A `.generations` that is a link
-    (csops only ever makes it a folder) is removed, never followed."""
+    or a file, or a `current` that is not a link, is removed (never followed): csops makes neither so."""
     removed = []
     root = build_root(project)
-    generations = root / GENERATIONS
-    if generations.is_symlink():  # planted through the repository: pruning would empty the folder it points to
+    generations, current = root / GENERATIONS, root / CURRENT
+    if generations.is_symlink() or generations.is_file():  # planted: pruning would empty the folder it points to
         generations.unlink()
         removed.append(generations)
+    if current.exists() and not current.is_symlink():  # only ever a link: a folder or file there blocks every flip
+        _remove(current)
+        removed.append(current)
     candidates = [(p, STAGING_PREFIX) for p in root.glob(STAGING_PREFIX + "*")]
     candidates += [(p, ".link-") for p in root.glob(".link-*")] + [(p, ".link-") for p in site_dir.parent.glob(".link-*")]
     for name in ("docs", "index"):  # the swap of csops before generations

@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import copy_bundled
 
 SCRIPT = "<script>window.planted = 1</script>"
@@ -96,3 +98,18 @@ def test_a_planted_generations_link_empties_nothing_outside(tmp_path):
     assert sorted(p.name for p in victim.iterdir()) == ["important.txt", "keep-me"]
     assert (project / "build/.generations").is_dir() and not (project / "build/.generations").is_symlink()
     assert (project / "site/index.html").is_file()
+
+
+@pytest.mark.parametrize("plant", ["generations-file", "current-folder"])
+def test_a_build_folder_with_a_file_or_folder_where_a_link_goes_still_builds(tmp_path, plant):
+    """build/.generations as a file was reported as 'site/ must be replaceable ... mount point', and a folder at
+    build/current failed every build until removed by hand (a red-team pass)."""
+    project = copy_bundled(tmp_path / "portal")
+    (project / "build").mkdir()
+    if plant == "generations-file":
+        (project / "build/.generations").write_text("junk", encoding="utf-8")
+    else:
+        (project / "build/current/site").mkdir(parents=True)
+    result = _csops(project, tmp_path / "cache", "build")
+    assert result.returncode == 0, result.stderr
+    assert (project / "build/current").is_symlink() and (project / "site/index.html").is_file()
