@@ -174,8 +174,12 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         text = data.get("text")
         if not isinstance(text, str):
             raise ApiError("400 Bad Request", 'send the ticket as {"text": "..."} or as text/plain')
+        unknown = sorted(set(data) - {"text", "limit"})
+        if unknown:  # a filter sent here ("kind": "stepz") was silently ignored, as if it had been applied
+            raise ApiError("400 Bad Request", f"unknown field {unknown[0]!r}: /api/suggest takes \"text\" and \"limit\" "
+                                              "(filters are for /api/search)")
         limit = data.get("limit", 5)
-        if not isinstance(limit, int) or not 1 <= limit <= 20:
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 20:
             raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 20")
         hits = searcher.suggest_for_ticket(text, limit=limit)
         return {"links": [hit.__dict__ for hit in hits]}

@@ -89,6 +89,9 @@ def test_suggest_rejects_bad_bodies(api):
     assert call(f"{api}/api/suggest", b"{not json", "application/json")[0] == 400
     assert call(f"{api}/api/suggest", json.dumps({"text": ""}).encode())[0] == 400
     assert call(f"{api}/api/suggest", json.dumps({"text": 5}).encode())[0] == 400
+    assert call(f"{api}/api/suggest", json.dumps({"text": "renewal", "limit": True}).encode())[0] == 400
+    status, data = call(f"{api}/api/suggest", json.dumps({"text": "renewal", "kind": "stepz"}).encode())
+    assert status == 400 and "unknown field 'kind'" in data["error"]  # not silently unfiltered
 
 
 def test_suggest_reads_the_body_as_its_type_says(api):
