@@ -88,17 +88,99 @@ activities:   # required: one row per duty
 """,
 }
 
+# The same file for a Japanese portal (theme language ja): its editors read the comments and prompts in Japanese.
+_HEADER_JA = """\
+{modeline}# {what}。各フィールドの決まりは docs/content-model.md にあります。
+# ファイル名が id で、このページは {url} に公開されます。名前を変えるときは、
+# 古い id を `aliases:` に書いてください。チケットに貼られたリンクが切れません。
+"""
+
+_COMMON_JA = """\
+title: {title}   # 必須: ページ、ナビゲーション、検索に表示する題名
+summary: >-   # 一覧と検索結果に出る 1～2 文の説明(Markdown)
+  {summary}
+owner: {owner}   # このページを保守するロールの id(content/roles.yml)。ページに表示されます
+reviewed: {today}   # 最後に内容を見直した日(YYYY-MM-DD)。古くなると `csops stale` が知らせます
+# review_interval: 90d   # 任意: content/settings.yml の review_interval をこのページだけ変える
+aliases: []   # 名前を変える前の id。それぞれの古い URL から転送されます
+"""
+
+BODIES_JA = {
+    "playbook": """\
+phase: {phase}   # ライフサイクルのフェーズ id(onboarding、adoption、renewal、expansion、risk など。一覧は content/settings.yml)
+tags: []   # 検索の助けになる語。例: [契約更新, 価格]
+trigger: >-   # このプレイブックを始めるきっかけ(Markdown)
+  このプレイブックを始める出来事や日付を書いてください。
+goal: >-   # 成功した状態(Markdown)
+  このプレイブックで実現したい結果を書いてください。
+kpis: []   # プレイブックが機能しているかを測る指標。例: [更新率]
+due_anchor: 開始日   # ステップの `due:` にある T が何の日付か
+related: []   # 関連するプレイブックの id。ページの最後に表示されます
+steps:   # 必須: 手順を順番に
+  - id: first-step   # 英小文字のスラッグ。リンクが #first-step になるので変えないでください
+    title: 最初のステップを書いてください   # 必須
+    owner: {r}   # このステップを行うロールの id
+    raci: {{R: {r}, A: {a}}}   # 実行責任 R(1 つ以上)、説明責任 A(ちょうど 1 つ)、協議 C、報告 I
+    due: T+0d   # due_anchor からの日数: T-90d、T+2w
+    body: |   # 何をどうするか(Markdown)。リンクは playbook:id#step、faq:topic#entry、role:id
+      何を、なぜ行うのかを書いてください。
+    checklist:   # 確認して印を付ける項目(インラインの Markdown)
+      - 最初に確認することに置き換えてください
+    aliases: []   # このステップの以前の id。古い #アンカーがここに届きます
+""",
+    "onboarding": """\
+audience: [{r}]   # このチェックリストの対象ロールの id
+due_anchor: 入社日   # 項目の `due:` にある T が何の日付か
+sections:   # 必須
+  - id: first-week   # 英小文字のスラッグ。リンクが #first-week になります
+    title: 最初の 1 週間   # 必須
+    summary: 最初の 1 週間の目的を書いてください。   # 任意(Markdown)
+    items:   # 必須
+      - id: meet-the-team   # 英小文字のスラッグ。リンクが #meet-the-team になります
+        text: チームのメンバーと話す   # 必須(インラインの Markdown)
+        due: T+5d   # due_anchor からの日数: T+5d、T+2w
+        # ref: playbook:some-playbook#some-step   # 任意: リンクとして表示する参照先
+""",
+    "faq": """\
+entries:   # 必須: 質問と回答
+  - id: first-question   # 英小文字のスラッグ。リンクが #first-question になります
+    q: 実際に聞かれる言い方で質問を書いてください   # 必須
+    a: |   # 必須: 回答(Markdown)
+      回答を書いてください。
+    tags: []   # 検索の助けになる語
+""",
+    "chart": """\
+activities:   # 必須: 業務ごとに 1 行
+  - id: first-activity   # 英小文字のスラッグ。リンクが #first-activity になります
+    name: 業務を書いてください   # 必須
+    description: この業務の範囲を書いてください。   # 任意(Markdown)
+    raci: {{R: {r}, A: {a}}}   # 実行責任 R(1 つ以上)、説明責任 A(ちょうど 1 つ)、協議 C、報告 I
+    playbooks: []   # この業務を行うプレイブックの id
+""",
+}
+
+_SUMMARY = {"en": "Say in one or two sentences what this page is for.",
+            "ja": "このページの目的を 1～2 文で書いてください。"}
+
 # The sample text above that only makes sense as a prompt: left in a published page, it is a warning.
 PLACEHOLDERS = frozenset({
-    "Say in one or two sentences what this page is for.", "Describe the event or date that starts this playbook.",
+    *_SUMMARY.values(), "Describe the event or date that starts this playbook.",
     "Describe the outcome this playbook exists for.", "Describe the first step", "Explain what to do, and why.",
     "Replace with the first thing to check", "What the first week is for.", "Write the question as people ask it?",
     "Write the answer.", "Describe the duty", "What the duty covers.",
+    "このプレイブックを始める出来事や日付を書いてください。", "このプレイブックで実現したい結果を書いてください。",
+    "最初のステップを書いてください", "何を、なぜ行うのかを書いてください。", "最初に確認することに置き換えてください",
+    "最初の 1 週間の目的を書いてください。", "実際に聞かれる言い方で質問を書いてください", "回答を書いてください。",
+    "業務を書いてください", "この業務の範囲を書いてください。",
 })
 
-_WHAT = {"playbook": "A playbook: a standard procedure with ordered steps",
-         "onboarding": "An onboarding checklist for new team members",
-         "faq": "A FAQ topic: questions and answers", "chart": "A role-division (RACI) chart"}
+_WHAT = {"en": {"playbook": "A playbook: a standard procedure with ordered steps",
+                "onboarding": "An onboarding checklist for new team members",
+                "faq": "A FAQ topic: questions and answers", "chart": "A role-division (RACI) chart"},
+         "ja": {"playbook": "プレイブック: 順番に行うステップで書いた標準の手順",
+                "onboarding": "新しく入ったメンバーのオンボーディング・チェックリスト",
+                "faq": "FAQ のトピック: 質問と回答", "chart": "業務分掌(RACI)の表"}}
+_TEXTS = {"en": (_HEADER, _COMMON, BODIES), "ja": (_HEADER_JA, _COMMON_JA, BODIES_JA)}
 
 
 class ScaffoldError(click.ClickException):
@@ -125,20 +207,33 @@ def _taken_ids(project: Path, kind: str) -> set[str]:
     return taken
 
 
+def _portal_language(project: Path) -> str:
+    """The theme language of mkdocs.yml ("en" when it cannot be read: the file is then English, as before)."""
+    try:
+        from .build import read_site_config
+
+        return read_site_config(project).language
+    except (click.ClickException, OSError):
+        return "en"
+
+
 def _pick(roles: list[str], preferred: tuple[str, ...]) -> str:
     return next((r for r in preferred if r in roles), roles[0])
 
 
 def scaffold_text(kind: str, doc_id: str, title: str, roles: list[str], today: dt.date, modeline: str = "",
-                  phase: str = "operations") -> str:
+                  phase: str = "operations", language: str = "en") -> str:
+    """The new file's text, its comments and prompts in the portal's language (English unless Japanese)."""
     from .urls import page_source, page_url
 
+    language = "ja" if language.split("-")[0] == "ja" else "en"
+    header, common, bodies = _TEXTS[language]
     owner = _pick(roles, ("cs-ops", "enablement", "cs-lead"))
-    values = {"title": json.dumps(title, ensure_ascii=False), "summary": "Say in one or two sentences what this page is for.",
+    values = {"title": json.dumps(title, ensure_ascii=False), "summary": _SUMMARY[language],
               "owner": owner, "today": today.isoformat(), "r": _pick(roles, ("csm",)), "a": _pick(roles, ("cs-lead",)),
               "phase": phase}
-    header = _HEADER.format(modeline=modeline, what=_WHAT[kind], url=page_url(page_source(kind, doc_id)))
-    return header + _COMMON.format(**values) + BODIES[kind].format(**values)
+    header = header.format(modeline=modeline, what=_WHAT[language][kind], url=page_url(page_source(kind, doc_id)))
+    return header + common.format(**values) + bodies[kind].format(**values)
 
 
 def scaffold(project: Path, cli_kind: str, doc_id: str, title: str | None = None, today: dt.date | None = None) -> Path:
@@ -163,5 +258,6 @@ def scaffold(project: Path, cli_kind: str, doc_id: str, title: str | None = None
     modeline = "# yaml-language-server: $schema=../../schemas/%s.schema.json\n" % kind if schema.is_file() else ""
     title = title or doc_id.replace("-", " ").capitalize()
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(scaffold_text(kind, doc_id, title, roles, today or dt.date.today(), modeline, phase), encoding="utf-8")
+    target.write_text(scaffold_text(kind, doc_id, title, roles, today or dt.date.today(), modeline, phase,
+                                    _portal_language(project)), encoding="utf-8")
     return target

@@ -364,3 +364,15 @@ def test_stale_today_that_is_no_date_says_why(run, value, message):
 
     result = CliRunner().invoke(main, ["stale", "--today", value])
     assert result.exit_code == 2 and message in result.output
+
+
+@pytest.mark.parametrize("kind", ["playbook", "checklist", "faq", "chart"])
+def test_new_in_a_japanese_portal_writes_japanese_comments_and_prompts(tmp_path, run, kind):
+    """`csops new` wrote English comments and prompts into a portal `init --lang ja` had made Japanese."""
+    project = tmp_path / "portal"
+    assert run("init", "--lang", "ja", "--project", project).exit_code == 0
+    assert run("new", kind, "test-page", "--project", project).exit_code == 0
+    created = next((project / "content").rglob("test-page.yml")).read_text(encoding="utf-8")
+    assert "各フィールドの決まりは" in created and "# required" not in created
+    result = run("validate", "--project", project)
+    assert result.exit_code == 0 and "このページの目的を 1～2 文で書いてください。" in result.output  # a prompt is a warning
