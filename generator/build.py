@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the index imports Whoosh: only the worker process loads it
     from .workers import BuildWorkers
 from .escaping import escape_attr
 from .render import PACKAGE_TEMPLATES, Page, load_labels
-from .rules.site_config import yaml_error_in, yaml_problem
+from .rules.site_config import not_a_mapping, yaml_error_in, yaml_problem
 
 ASSETS_PREFIX = "assets/csops"
 
@@ -108,8 +108,7 @@ def read_site_config(project: Path) -> SiteConfig:
             raise
         raise click.ClickException(yaml_problem(syntax).text()) from None
     if not isinstance(raw, dict):
-        raise click.ClickException("mkdocs.yml:1:1: error: mkdocs.yml must be a mapping of settings "
-                                   "(start from the mkdocs.yml of csops-portal's repository) [config-yaml]")
+        raise click.ClickException(not_a_mapping().text())
     return SiteConfig(project.resolve(), raw, config_file.resolve())
 
 

@@ -336,9 +336,8 @@ class Portal:
         for doc in self.documents:
             items = {}
             for item in doc.anchored_items:
-                name = next((getattr(item, f) for f in ("title", "q", "name", "text") if getattr(item, f, "")), "")
-                for anchor in (item.id, *getattr(item, "aliases", ())):
-                    items.setdefault(anchor, name)
+                for anchor in (item.id, *item.aliases):
+                    items.setdefault(anchor, item.label)
             for ident in (doc.id, *doc.aliases):
                 found.setdefault((doc.kind, ident), (doc.title, items))
         return found

@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 from dataclasses import fields, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -55,10 +55,19 @@ def indent(text: str, width: int = 4) -> str:
 
 
 def load_labels(templates_dir: Path, language: str) -> dict[str, str]:
-    with (templates_dir / "labels.yml").open(encoding="utf-8") as handle:
+    """The interface words in `language`, English where it has none; a copy, read once per version of the file
+    (the renderer and MkDocs' config both need them: parsing labels.yml took 9 ms each time)."""
+    path = templates_dir / "labels.yml"
+    stat = path.stat()
+    return dict(_read_labels(path, language.split("-")[0], stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=4)
+def _read_labels(path: Path, language: str, mtime_ns: int, size: int) -> dict[str, str]:
+    with path.open(encoding="utf-8") as handle:
         labels = yaml.safe_load(handle)
     base = dict(labels["en"])
-    base.update(labels.get(language.split("-")[0], {}))
+    base.update(labels.get(language, {}))
     return base
 
 

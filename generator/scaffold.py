@@ -27,7 +27,7 @@ _HEADER = """\
 _COMMON = """\
 title: {title}   # required: shown on the page, in navigation and in search
 summary: >-   # one or two sentences shown in lists and search results (Markdown)
-  {summary}
+  {p[summary]}
 owner: {owner}   # role id (content/roles.yml) that maintains this page; shown on the page
 reviewed: {today}   # date of the last content review, YYYY-MM-DD; `csops stale` warns when it gets old
 # review_interval: 90d   # optional: overrides review_interval in content/settings.yml
@@ -39,22 +39,22 @@ BODIES = {
 phase: {phase}   # lifecycle phase id (onboarding, adoption, renewal, expansion, risk, …; the list in content/settings.yml)
 tags: []   # free words that help search, e.g. [renewal, pricing]
 trigger: >-   # when to start this playbook (Markdown)
-  Describe the event or date that starts this playbook.
+  {p[trigger]}
 goal: >-   # what success looks like (Markdown)
-  Describe the outcome this playbook exists for.
+  {p[goal]}
 kpis: []   # measures that tell whether the playbook works, e.g. [Gross renewal rate]
 due_anchor: start date   # what T means in the steps' `due:` offsets
 related: []   # ids of related playbooks, shown at the end of the page
 steps:   # required: the procedure, in order
   - id: first-step   # lowercase slug; makes the link #first-step, so keep it stable
-    title: Describe the first step   # required
+    title: {p[step]}   # required
     owner: {r}   # role id doing the step
     raci: {{R: {r}, A: {a}}}   # Responsible (one or more), Accountable (exactly one), Consulted, Informed
     due: T+0d   # offset from due_anchor: T-90d, T+2w
     body: |   # what to do and how (Markdown); link with playbook:id#step, faq:topic#entry, role:id
-      Explain what to do, and why.
+      {p[body]}
     checklist:   # things to tick off (inline Markdown)
-      - Replace with the first thing to check
+      - {p[check]}
     aliases: []   # former ids of this step; keeps old #anchors landing here
 """,
     "onboarding": """\
@@ -63,7 +63,7 @@ due_anchor: start date   # what T means in the items' `due:` offsets
 sections:   # required
   - id: first-week   # lowercase slug; makes the link #first-week
     title: First week   # required
-    summary: What the first week is for.   # optional (Markdown)
+    summary: {p[section]}   # optional (Markdown)
     items:   # required
       - id: meet-the-team   # lowercase slug; makes the link #meet-the-team
         text: Meet the team   # required (inline Markdown)
@@ -73,16 +73,16 @@ sections:   # required
     "faq": """\
 entries:   # required: questions and answers
   - id: first-question   # lowercase slug; makes the link #first-question
-    q: Write the question as people ask it?   # required
+    q: {p[question]}   # required
     a: |   # required: the answer (Markdown)
-      Write the answer.
+      {p[answer]}
     tags: []   # free words that help search
 """,
     "chart": """\
 activities:   # required: one row per duty
   - id: first-activity   # lowercase slug; makes the link #first-activity
-    name: Describe the duty   # required
-    description: What the duty covers.   # optional (Markdown)
+    name: {p[duty]}   # required
+    description: {p[duty_scope]}   # optional (Markdown)
     raci: {{R: {r}, A: {a}}}   # Responsible (one or more), Accountable (exactly one), Consulted, Informed
     playbooks: []   # ids of playbooks that carry out this duty
 """,
@@ -98,7 +98,7 @@ _HEADER_JA = """\
 _COMMON_JA = """\
 title: {title}   # 必須: ページ、ナビゲーション、検索に表示する題名
 summary: >-   # 一覧と検索結果に出る 1～2 文の説明(Markdown)
-  {summary}
+  {p[summary]}
 owner: {owner}   # このページを保守するロールの id(content/roles.yml)。ページに表示されます
 reviewed: {today}   # 最後に内容を見直した日(YYYY-MM-DD)。古くなると `csops stale` が知らせます
 # review_interval: 90d   # 任意: content/settings.yml の review_interval をこのページだけ変える
@@ -110,22 +110,22 @@ BODIES_JA = {
 phase: {phase}   # ライフサイクルのフェーズ id(onboarding、adoption、renewal、expansion、risk など。一覧は content/settings.yml)
 tags: []   # 検索の助けになる語。例: [契約更新, 価格]
 trigger: >-   # このプレイブックを始めるきっかけ(Markdown)
-  このプレイブックを始める出来事や日付を書いてください。
+  {p[trigger]}
 goal: >-   # 成功した状態(Markdown)
-  このプレイブックで実現したい結果を書いてください。
+  {p[goal]}
 kpis: []   # プレイブックが機能しているかを測る指標。例: [更新率]
 due_anchor: 開始日   # ステップの `due:` にある T が何の日付か
 related: []   # 関連するプレイブックの id。ページの最後に表示されます
 steps:   # 必須: 手順を順番に
   - id: first-step   # 英小文字のスラッグ。リンクが #first-step になるので変えないでください
-    title: 最初のステップを書いてください   # 必須
+    title: {p[step]}   # 必須
     owner: {r}   # このステップを行うロールの id
     raci: {{R: {r}, A: {a}}}   # 実行責任 R(1 つ以上)、説明責任 A(ちょうど 1 つ)、協議 C、報告 I
     due: T+0d   # due_anchor からの日数: T-90d、T+2w
     body: |   # 何をどうするか(Markdown)。リンクは playbook:id#step、faq:topic#entry、role:id
-      何を、なぜ行うのかを書いてください。
+      {p[body]}
     checklist:   # 確認して印を付ける項目(インラインの Markdown)
-      - 最初に確認することに置き換えてください
+      - {p[check]}
     aliases: []   # このステップの以前の id。古い #アンカーがここに届きます
 """,
     "onboarding": """\
@@ -134,7 +134,7 @@ due_anchor: 入社日   # 項目の `due:` にある T が何の日付か
 sections:   # 必須
   - id: first-week   # 英小文字のスラッグ。リンクが #first-week になります
     title: 最初の 1 週間   # 必須
-    summary: 最初の 1 週間の目的を書いてください。   # 任意(Markdown)
+    summary: {p[section]}   # 任意(Markdown)
     items:   # 必須
       - id: meet-the-team   # 英小文字のスラッグ。リンクが #meet-the-team になります
         text: チームのメンバーと話す   # 必須(インラインの Markdown)
@@ -144,35 +144,40 @@ sections:   # 必須
     "faq": """\
 entries:   # 必須: 質問と回答
   - id: first-question   # 英小文字のスラッグ。リンクが #first-question になります
-    q: 実際に聞かれる言い方で質問を書いてください   # 必須
+    q: {p[question]}   # 必須
     a: |   # 必須: 回答(Markdown)
-      回答を書いてください。
+      {p[answer]}
     tags: []   # 検索の助けになる語
 """,
     "chart": """\
 activities:   # 必須: 業務ごとに 1 行
   - id: first-activity   # 英小文字のスラッグ。リンクが #first-activity になります
-    name: 業務を書いてください   # 必須
-    description: この業務の範囲を書いてください。   # 任意(Markdown)
+    name: {p[duty]}   # 必須
+    description: {p[duty_scope]}   # 任意(Markdown)
     raci: {{R: {r}, A: {a}}}   # 実行責任 R(1 つ以上)、説明責任 A(ちょうど 1 つ)、協議 C、報告 I
     playbooks: []   # この業務を行うプレイブックの id
 """,
 }
 
-_SUMMARY = {"en": "Say in one or two sentences what this page is for.",
-            "ja": "このページの目的を 1～2 文で書いてください。"}
-
-# The sample text above that only makes sense as a prompt: left in a published page, it is a warning.
-PLACEHOLDERS = frozenset({
-    *_SUMMARY.values(), "Describe the event or date that starts this playbook.",
-    "Describe the outcome this playbook exists for.", "Describe the first step", "Explain what to do, and why.",
-    "Replace with the first thing to check", "What the first week is for.", "Write the question as people ask it?",
-    "Write the answer.", "Describe the duty", "What the duty covers.",
-    "このプレイブックを始める出来事や日付を書いてください。", "このプレイブックで実現したい結果を書いてください。",
-    "最初のステップを書いてください", "何を、なぜ行うのかを書いてください。", "最初に確認することに置き換えてください",
-    "最初の 1 週間の目的を書いてください。", "実際に聞かれる言い方で質問を書いてください", "回答を書いてください。",
-    "業務を書いてください", "この業務の範囲を書いてください。",
-})
+# The sample text the files above hold, which only makes sense as a prompt: left in a published page, it is a
+# warning (rules/placeholders.py). One list per language, written into the files and recognised from the same words.
+_PROMPTS = {
+    "en": {"summary": "Say in one or two sentences what this page is for.",
+           "trigger": "Describe the event or date that starts this playbook.",
+           "goal": "Describe the outcome this playbook exists for.",
+           "step": "Describe the first step", "body": "Explain what to do, and why.",
+           "check": "Replace with the first thing to check", "section": "What the first week is for.",
+           "question": "Write the question as people ask it?", "answer": "Write the answer.",
+           "duty": "Describe the duty", "duty_scope": "What the duty covers."},
+    "ja": {"summary": "このページの目的を 1～2 文で書いてください。",
+           "trigger": "このプレイブックを始める出来事や日付を書いてください。",
+           "goal": "このプレイブックで実現したい結果を書いてください。",
+           "step": "最初のステップを書いてください", "body": "何を、なぜ行うのかを書いてください。",
+           "check": "最初に確認することに置き換えてください", "section": "最初の 1 週間の目的を書いてください。",
+           "question": "実際に聞かれる言い方で質問を書いてください", "answer": "回答を書いてください。",
+           "duty": "業務を書いてください", "duty_scope": "この業務の範囲を書いてください。"},
+}
+PLACEHOLDERS = frozenset(text for prompts in _PROMPTS.values() for text in prompts.values())
 
 _WHAT = {"en": {"playbook": "A playbook: a standard procedure with ordered steps",
                 "onboarding": "An onboarding checklist for new team members",
@@ -229,7 +234,7 @@ def scaffold_text(kind: str, doc_id: str, title: str, roles: list[str], today: d
     language = "ja" if language.split("-")[0] == "ja" else "en"
     header, common, bodies = _TEXTS[language]
     owner = _pick(roles, ("cs-ops", "enablement", "cs-lead"))
-    values = {"title": json.dumps(title, ensure_ascii=False), "summary": _SUMMARY[language],
+    values = {"title": json.dumps(title, ensure_ascii=False), "p": _PROMPTS[language],
               "owner": owner, "today": today.isoformat(), "r": _pick(roles, ("csm",)), "a": _pick(roles, ("cs-lead",)),
               "phase": phase}
     header = header.format(modeline=modeline, what=_WHAT[language][kind], url=page_url(page_source(kind, doc_id)))

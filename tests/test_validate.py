@@ -180,8 +180,8 @@ def test_a_setting_written_twice_in_mkdocs_yml_is_an_error_and_the_last_one_is_c
     result = run("validate", "--project", project)
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        f"mkdocs.yml:{text.count(chr(10))}:1: error: 'site_url' is set twice (first on line {first}); MkDocs uses "
-        "this one (delete the line you did not mean) [duplicate-key]", "1 error in 1 file"]
+        f"mkdocs.yml:{text.count(chr(10))}:1: error: duplicate key 'site_url', first defined at line {first} (YAML "
+        "keeps only the last one, and MkDocs uses it; delete the line you did not mean) [duplicate-key]", "1 error in 1 file"]
 
 
 def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path, run):
@@ -235,3 +235,16 @@ def test_an_id_that_differs_only_in_case_says_to_rename_it(tmp_path, run):
     references = [line for line in result.output.splitlines() if "unknown playbook 'qbr'" in line]
     assert references and all("'QBR' differs only in case; ids are lowercase: rename it to 'qbr'" in line
                               for line in references)
+
+
+def test_a_mkdocs_yml_that_is_not_a_mapping_is_one_located_error_from_validate_and_build(tmp_path, run):
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    (project / "mkdocs.yml").write_text("- site_name\n- theme\n", encoding="utf-8")
+    expected = ("mkdocs.yml:1:1: error: mkdocs.yml must be a mapping of settings (start from the mkdocs.yml of "
+                "csops-portal's repository) [config-yaml]")
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 1 and expected in validated.output
+    built = run("build", "--project", project, "--quiet")
+    assert built.exit_code == 1 and built.output == f"Error: {expected}\n"

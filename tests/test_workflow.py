@@ -376,3 +376,9 @@ def test_new_in_a_japanese_portal_writes_japanese_comments_and_prompts(tmp_path,
     assert "各フィールドの決まりは" in created and "# required" not in created
     result = run("validate", "--project", project)
     assert result.exit_code == 0 and "このページの目的を 1～2 文で書いてください。" in result.output  # a prompt is a warning
+    english = tmp_path / "english"
+    assert run("init", "--project", english).exit_code == 0 and run("new", kind, "test-page", "--project", english).exit_code == 0
+    prompts = [line for line in result.output.splitlines() if "test-page.yml" in line and "[placeholder-text]" in line]
+    english_prompts = [line for line in run("validate", "--project", english).output.splitlines()
+                       if "test-page.yml" in line and "[placeholder-text]" in line]
+    assert len(prompts) == len(english_prompts) > 0  # every Japanese prompt is recognised, as every English one is

@@ -30,6 +30,11 @@ def yaml_problem(error: yaml.YAMLError) -> Problem:
                    "fix the YAML there (indent with spaces, close every quote and bracket), then validate again")
 
 
+def not_a_mapping() -> Problem:
+    return Problem(CONFIG_FILE, 1, 1, "config-yaml", "mkdocs.yml must be a mapping of settings",
+                   "start from the mkdocs.yml of csops-portal's repository")
+
+
 def yaml_error_in(error: BaseException) -> yaml.YAMLError | None:
     """The YAML error behind `error` (MkDocs' loader re-raises it as a ConfigurationError), or None."""
     while error is not None and not isinstance(error, yaml.YAMLError):
@@ -58,16 +63,16 @@ def check_config(project: Path) -> list[Problem]:
         return [yaml_problem(syntax)] if syntax is not None else []
     problems = []
     if raw is not None and not isinstance(raw, dict):
-        problems.append(Problem(CONFIG_FILE, 1, 1, "config-yaml", "mkdocs.yml must be a mapping of settings",
-                                "start from the mkdocs.yml of csops-portal's repository"))
+        problems.append(not_a_mapping())
     first: dict[str, int] = {}
     for match in _TOP_LEVEL_KEY.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         key = match["key"]
         if key in first:
+            # worded as content files' duplicate keys are (located_yaml.parse_yaml)
             problems.append(Problem(CONFIG_FILE, line, 1, "duplicate-key",
-                                    f"'{key}' is set twice (first on line {first[key]}); MkDocs uses this one",
-                                    "delete the line you did not mean"))
+                                    f"duplicate key '{key}', first defined at line {first[key]}",
+                                    "YAML keeps only the last one, and MkDocs uses it; delete the line you did not mean"))
         else:
             first[key] = line
     return problems
