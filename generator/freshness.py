@@ -2,7 +2,8 @@
 
 Due date = `reviewed` + the document's `review_interval` (or settings.yml's).
 Content that was never reviewed counts as expired, so a team that makes
-freshness a merge gate cannot slip unreviewed pages through.
+freshness a merge gate cannot slip unreviewed pages through; so does a review dated
+after today (a mistyped year would otherwise silence reminders for years).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def assess(portal, positions: dict[str, tuple[int, int]], today: dt.date, within
     items = []
     for doc in portal.documents:
         due = portal.review_due(doc)
-        if due is None or due < today:
+        if due is None or due < today or doc.reviewed > today:
             status = "expired"
         elif (due - today).days <= within_days:
             status = "due-soon"
@@ -55,10 +56,18 @@ def _message(item: Freshness, today: dt.date) -> str:
     noun = NOUNS.get(item.kind, item.kind)
     if item.reviewed is None:
         return f"{noun} '{item.id}' was never reviewed (add reviewed: YYYY-MM-DD after reviewing it){who}"
+    if item.reviewed > today:
+        return f"{noun} '{item.id}': {future_review(item.reviewed, today)}{who}"
     left = item.days_left(today)
     timing = f"review overdue by {-left} days" if left < 0 else f"review due in {left} days"
     return (f"{noun} '{item.id}': {timing} (reviewed {item.reviewed.isoformat()}, every {item.interval_days}d, "
             f"due {item.due.isoformat()}){who}")
+
+
+def future_review(reviewed: dt.date, today: dt.date) -> str:
+    """Why a review dated after today is refused, by `csops stale` and `csops validate` alike."""
+    return (f"reviewed {reviewed.isoformat()} is after today ({today.isoformat()}), so its review never falls due "
+            f"(write the day the review happened)")
 
 
 def stale_problems(items: list[Freshness], today: dt.date, fail_on_expired: bool) -> list[Problem]:

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
+from .freshness import future_review
 from .loader import Document, load_content
 from .located_yaml import LocDict
 from .problems import Problem
@@ -27,6 +28,21 @@ def _check_dates(doc: Document) -> list[Problem]:
         return [Problem(doc.path, *doc.data.where("reviewed"), "invalid-value", f"'{value}' is not a real date",
                         "write dates as YYYY-MM-DD")]
     return []
+
+
+def _future_reviews(documents: list[Document], today: dt.date) -> list[Problem]:
+    """Reviews dated after today. Not kept per file by the content cache: tomorrow the same text is fine."""
+    problems = []
+    for doc in documents:
+        value = doc.data.get("reviewed")
+        try:
+            reviewed = dt.date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            continue  # _check_dates reports it
+        if reviewed and reviewed > today:
+            problems.append(Problem(doc.path, *doc.data.where("reviewed"), "future-review-date",
+                                    future_review(reviewed, today), severity="warning"))
+    return problems
 
 
 def check_document_alone(doc: Document) -> tuple[list[Problem], list[Problem]]:
@@ -62,6 +78,7 @@ def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cac
             sound.append(doc)
     catalog = build_catalog(sound, unreadable)
     problems += ids.check(sound, catalog) + _reference_problems(sound, catalog, cache)
+    problems += _future_reviews(sound, dt.date.today())
     return sorted(set(problems)), misshapen
 
 

@@ -129,6 +129,22 @@ def test_stale_github_annotations_and_merge_gate(project_factory, run):
     assert (result.exit_code, result.output) == (0, "0 expired, 0 due soon, 1 up to date\n")
 
 
+def test_a_review_dated_after_today_is_refused_not_trusted(project_factory, run):
+    # a mistyped year (2027 for 2026) would otherwise keep a page "up to date" and silence its reminders for years
+    future = {**STALE_FILES, "content/faq/renewals.yml": STALE_FILES["content/faq/renewals.yml"].replace("2026-06-01", "2027-06-01")}
+    project = project_factory(future)
+    result = run("stale", "--today", "2026-06-10", "--fail-on-expired", "--project", project)
+    assert result.exit_code == 1
+    assert ("content/faq/renewals.yml:3:11: expired: FAQ topic 'renewals': reviewed 2027-06-01 is after today (2026-06-10), "
+            "so its review never falls due (write the day the review happened); owner csm [review-expired]") in result.output
+    assert result.output.endswith("3 expired, 1 due soon, 0 up to date\n")
+    # validate says so too, at the line, without failing the run; the next day's cache does not hide it
+    for _ in range(2):
+        checked = run("validate", "--project", project)
+        assert "content/faq/renewals.yml:3:11: warning: reviewed 2027-06-01 is after today" in checked.output
+        assert checked.exit_code == 0
+
+
 def test_stale_json_lists_every_document(project_factory, run):
     project = project_factory(STALE_FILES)
     payload = json.loads(run("stale", "--today", "2026-06-10", "--format", "json", "--project", project).output)
