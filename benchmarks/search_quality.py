@@ -3,7 +3,9 @@ and top-1 of ticket suggestions (POST /api/suggest) on benchmarks/tickets.yml be
 
 Each set has a held-out twin (queries_holdout.yml, tickets_holdout.yml): written and judged from the content
 alone by someone who had not seen the ranking code or its misses, so a ranking change that only fits the
-judged set shows up as a gap between the two.
+judged set shows up as a gap between the two. Both were seen when misses were studied, so queries_blind.yml
+was added later, written by someone who read only the content files and never ran a search: the least
+flattering and most honest of the three.
 
 Material's side is the reference implementation itself: the search worker the
 built site ships (site/assets/javascripts/workers/search.*.min.js, with its lunr
@@ -110,13 +112,13 @@ def material_ranks(project: Path, queries: list[dict]) -> list[int | None]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=Path, action="append",
-                        help="Query set (repeatable); default: queries.yml and queries_holdout.yml.")
+                        help="Query set (repeatable); default: queries.yml, queries_holdout.yml and queries_blind.yml.")
     parser.add_argument("--tickets", type=Path, action="append",
                         help="Ticket set (repeatable); default: tickets.yml and tickets_holdout.yml.")
     parser.add_argument("--build", action="store_true", help="Build each project first (else reuse site/ and build/index).")
     parser.add_argument("--show-misses", action="store_true", help="List queries whose URL is not ranked first.")
     args = parser.parse_args()
-    query_files = args.queries or [REPO / "benchmarks/queries.yml", REPO / "benchmarks/queries_holdout.yml"]
+    query_files = args.queries or [REPO / f"benchmarks/{name}.yml" for name in ("queries", "queries_holdout", "queries_blind")]
     ticket_files = args.tickets or [REPO / "benchmarks/tickets.yml", REPO / "benchmarks/tickets_holdout.yml"]
     built: set[Path] = set()
     print(f"{'set':16} {'language':8} {'queries':>7}  {'engine':24} {'MRR@10':>7} {'recall@5':>8}")

@@ -412,3 +412,20 @@ def test_synonym_swaps_and_word_bags_stay_bounded_for_any_glossary(key_text, gro
     for variant in variants:
         bag = word_bag(variant)
         assert bag == "" or (bag.startswith("~") and bag[1:].split() == sorted(set(bag[1:].split())))
+
+
+def test_every_benchmark_answer_is_a_searchable_anchor():
+    # an id renamed in the content would otherwise turn a judged query into one nothing can answer, and the
+    # benchmark would report a ranking loss that is really a broken answer key
+    urls = {}
+    for sets in sorted((REPO / "benchmarks").glob("*.yml")):
+        for spec in (yaml.safe_load(sets.read_text(encoding="utf-8")) or {}).values():
+            if not isinstance(spec, dict) or "project" not in spec:
+                continue
+            project = (REPO / spec["project"]).resolve()
+            if project not in urls:
+                urls[project] = {d.url.strip("/") for d in collect_documents(load_portal(project))}
+            for entry in spec.get("queries", []) + spec.get("tickets", []):
+                for answer in [entry["url"], *entry.get("also", [])]:
+                    assert answer.strip("/") in urls[project], (sets.name, entry.get("q") or entry["text"][:40], answer)
+    assert len(urls) == 2
