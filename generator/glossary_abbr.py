@@ -52,13 +52,21 @@ _NO_TERMS = {"h1", "h2", "h3", "h4", "h5", "h6", "a"}
 
 
 def keep_first_use_per_section(root) -> None:
-    """Unwrap every <abbr> but a term's first in its section, and any inside a heading or link."""
+    """Unwrap every <abbr> but a term's first in its section, and any inside a heading or link; and a term
+    in the section its definition opens (the glossary's own entry: hovering "main contact" under Champion
+    would show the paragraph just read)."""
     parents = {child: parent for parent in root.iter() for child in parent}
     seen: set[str] = set()
+    opening, awaiting_opening = None, False
     for element in list(root.iter()):
         if element.tag in _SECTION:
-            seen = set()
+            seen, opening, awaiting_opening = set(), None, True
+        elif awaiting_opening and element.tag == "p":
+            opening, awaiting_opening = " ".join("".join(element.itertext()).split()), False
         if element.tag != "abbr":
+            continue
+        if opening is not None and " ".join((element.get("title") or "").split()) == opening:
+            _unwrap(parents[element], element)
             continue
         ancestor, inside = parents.get(element), False
         while ancestor is not None:

@@ -53,3 +53,15 @@ def test_a_term_is_underlined_once_per_section_and_never_in_code_headings_or_cha
     assert html.count("<abbr") == 2, html  # one per section, none in the headings
     assert "<h2>QBR prep</h2>" in html and "#QBR" in html and "<code>QBR</code>" in html
     assert "Book the <abbr" in html and "Send the <abbr" in html
+
+
+def test_the_glossary_entry_of_a_term_does_not_underline_its_own_spellings(built_bundled):
+    # hovering "main contact" under Champion would only repeat the definition the reader has just read;
+    # other terms in the definition (CSM) keep theirs
+    html = (built_bundled / "site/glossary/index.html").read_text(encoding="utf-8")
+    champion = html[html.index('<h2 id="champion"'):html.index("<h2", html.index('<h2 id="champion"') + 1)]
+    assert "main contact, primary contact" in champion and ">CSM</abbr>" in champion
+    assert all("The person at the customer" not in title for title in re.findall(r'<abbr title="([^"]*)"', champion))
+    # elsewhere the synonym still explains itself
+    faq = (built_bundled / "site/faq/health-and-risk/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<abbr title="The person at the customer[^"]*">champions</abbr>', faq)
