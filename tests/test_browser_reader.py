@@ -110,6 +110,46 @@ def test_the_matrix_scrolls_in_its_box_on_a_phone_with_the_activity_column_held(
         context.close()
 
 
+CHIP_ROW = """() => {
+  const row = document.querySelector('.csops-raci-filter .csops-chips');
+  const pressed = row.querySelector("[aria-pressed='true']").getBoundingClientRect(), box = row.getBoundingClientRect();
+  return {more: row.scrollWidth - row.clientWidth, mask: getComputedStyle(row).maskImage || getComputedStyle(row).webkitMaskImage,
+          right: row.classList.contains('csops-more-right'), left: row.classList.contains('csops-more-left'),
+          pressedVisible: pressed.left >= box.left - 1 && pressed.right <= box.right + 1};
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_chip_row_that_scrolls_on_a_phone_fades_on_the_side_with_more_chips(request, browser, language):
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, CHARTS[language][0], PHONE)
+    try:
+        tab.locator(".csops-raci-filter button").first.wait_for()
+        start = tab.evaluate(CHIP_ROW)
+        assert start["more"] > 40 and start["right"] and not start["left"] and "gradient" in start["mask"], start
+        tab.locator(".csops-raci-filter .csops-chips").evaluate("r => { r.scrollLeft = r.scrollWidth; }")
+        tab.wait_for_function("() => document.querySelector('.csops-raci-filter .csops-chips').classList.contains('csops-more-left')")
+        end = tab.evaluate(CHIP_ROW)
+        assert end["left"] and not end["right"], end
+        # the last role, remembered from an earlier visit, is in view when the page opens again
+        tab.locator(".csops-raci-filter button").last.click()
+        tab.reload()
+        tab.locator(".csops-raci-filter button").first.wait_for()
+        again = tab.evaluate(CHIP_ROW)
+        assert again["pressedVisible"] and again["left"], again
+        assert not errors, errors
+    finally:
+        context.close()
+    # at laptop width the chips wrap: nothing scrolls, nothing fades
+    context, tab, errors = open_page(browser, base, CHARTS[language][0], LAPTOP)
+    try:
+        tab.locator(".csops-raci-filter button").first.wait_for()
+        laptop = tab.evaluate(CHIP_ROW)
+        assert laptop["more"] <= 1 and not laptop["right"] and not laptop["left"] and laptop["mask"] in ("none", ""), laptop
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_clicking_an_items_text_ticks_it_and_home_shows_the_progress(request, browser, language):
     base = request.getfixturevalue(SITES[language])

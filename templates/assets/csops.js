@@ -48,6 +48,24 @@
     return node;
   }
 
+  // A row of chips that scrolls sideways on phones: fade the side that has more chips (a cut-off chip alone
+  // did not say the row scrolls), and bring the remembered choice into view.
+  function chipRow(group) {
+    function hint() {
+      var more = group.scrollWidth - group.clientWidth;
+      group.classList.toggle("csops-more-right", more > 1 && group.scrollLeft < more - 1);
+      group.classList.toggle("csops-more-left", more > 1 && group.scrollLeft > 1);
+    }
+    var pressed = group.querySelector("[aria-pressed='true']");
+    if (pressed) {
+      var row = group.getBoundingClientRect(), chip = pressed.getBoundingClientRect();
+      if (chip.right > row.right) group.scrollLeft += chip.right - row.right + chip.width / 2;
+    }
+    group.addEventListener("scroll", hint, { passive: true });
+    if (window.ResizeObserver) new ResizeObserver(hint).observe(group);
+    hint();
+  }
+
   function once(node, flag) {
     if (node.hasAttribute("data-csops-ready" + flag)) return false;
     node.setAttribute("data-csops-ready" + flag, "");
@@ -327,6 +345,7 @@
     });
     var remembered = load("reader-role", "");
     choose(Object.prototype.hasOwnProperty.call(names, remembered) ? remembered : "");
+    chipRow(group);
   }
 
   // -- start date -> dates, and the .ics plan --------------------------------------------------
@@ -549,6 +568,7 @@
       });
       var remembered = load("raci-role", "");
       choose(roles.indexOf(remembered) >= 0 ? remembered : "");
+      chipRow(group);
     });
   }
 
@@ -591,6 +611,7 @@
       });
       var remembered = load("segment", "");
       choose(ids.indexOf(remembered) >= 0 ? remembered : "");
+      chipRow(group);
     });
   }
 
