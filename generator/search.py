@@ -299,7 +299,14 @@ class Searcher:
         if not first:
             return top_n
         first = first[:limit]
-        return [(scores.get(d, 0.0), d) for d in first] + [(s, d) for s, d in top_n if d not in first][:limit - len(first)]
+        rest = [(s, d) for s, d in top_n if d not in first][:limit - len(first)]
+        # ranked first because it is named: its score is at least that of every hit after it (hits come in
+        # descending score order, which API clients may sort by)
+        lifted, floor = [], max((s for s, _ in rest), default=0.0)
+        for d in reversed(first):
+            floor = max(floor, scores.get(d, 0.0))
+            lifted.append((floor, d))
+        return lifted[::-1] + rest
 
     def _hit(self, r: dict, score: float, words: set[str], site_url: str) -> Hit:
         body = r.get("body", "")

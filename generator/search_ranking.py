@@ -269,13 +269,14 @@ def coordinated(scores: dict[int, float], coverage: dict[int, float]) -> dict[in
 
 def top_scored(scores: dict[int, float], limit: int, weaker: frozenset[int] = frozenset(),
                weight: float = 1.0) -> list[tuple[float, int]]:
-    """The best `limit` (score, docnum), ranked with the `weaker` documents' scores times `weight`;
-    ties go to the lower document number, as Whoosh's collector breaks them."""
-    def rank(item):
-        docnum, score = item
-        return (-score * weight if docnum in weaker else -score, docnum)
+    """The best `limit` (score, docnum), the `weaker` documents' scores times `weight`: the score reported is the
+    one ranked on, so a client sorting hits by score keeps our order. Ties go to the lower document number, as
+    Whoosh's collector breaks them."""
+    def ranked(docnum: int, score: float) -> float:
+        return score * weight if docnum in weaker else score
 
-    return [(score, d) for d, score in heapq.nsmallest(limit, scores.items(), key=rank)]
+    best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-ranked(*item), item[0]))
+    return [(ranked(d, score), d) for d, score in best]
 
 
 def match_all():
