@@ -9,12 +9,15 @@ import re
 
 # Characters Python-Markdown would otherwise read as markup in a plain-text field.
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]#|!])")
+# What ends a line once the page is read back (MkDocs reads with universal newlines: \r too): a one-line field
+# that carried one would start a new Markdown block of its own (a link, an abbreviation, a heading's id lost).
+_LINE_BREAKS = re.compile(r"[\r\n]")
 
 
 def escape_text(value: str) -> str:
     """Make a plain-text field safe to drop into Markdown: it shows as typed, never as markup or HTML."""
     value = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", value).replace("\n", " ")
+    return _LINE_BREAKS.sub(" ", _MARKDOWN_SPECIALS.sub(r"\\\1", value))
 
 
 _CODE_SPAN = re.compile(r"(`[^`\n]+`)")
@@ -30,4 +33,7 @@ def escape_text_code(value: str) -> str:
 
 
 def escape_attr(value: str) -> str:
-    return str(value).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    """Make a one-line field safe inside raw HTML (an attribute, or a name in a raw-HTML list): a blank line
+    there would end the HTML block, and what followed it would be read as Markdown."""
+    value = str(value).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    return _LINE_BREAKS.sub(" ", value)

@@ -229,7 +229,9 @@ class _Builder:
     def scalar(self, node):
         tag = node.tag
         if tag in _TEXT_TAGS:
-            return node.value
+            # YAML turns the file's line breaks into \n, but a quoted "\r" escape stays a carriage return, which
+            # every later reader (MkDocs' universal newlines) takes as a line break too: one kind of break only
+            return node.value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in node.value else node.value
         if tag not in _SCALAR_TAGS:
             raise _Refused(_mark(node), "unsupported-tag", f"tag '{_short_tag(tag)}' is not supported",
                            f"remove the tag: {REFUSED_HINT}")

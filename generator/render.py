@@ -217,7 +217,7 @@ class Renderer:
                 # Ordinary capitalised words (Renewal, Churn) would underline every heading and
                 # sentence start; their definitions stay on the glossary page.
                 if spelling in text and "]" not in spelling and not _PLAIN_WORD.fullmatch(spelling):
-                    definition = term.definition.replace("\n", " ").strip()
+                    definition = " ".join(term.definition.split())  # one line: a break would end the definition
                     lines.append(f"*[{spelling}]: {definition}")
         return ("\n" + "\n".join(lines) + "\n") if lines else ""
 

@@ -228,3 +228,25 @@ def test_located_data_is_the_plain_data_pyyaml_gives():
     data, problems = parse_yaml(text, "content/x.yml")
     assert problems == [] and isinstance(data, LocDict)
     assert data == yaml.safe_load(text.replace("2026-02-30", "'2026-02-30'"))
+
+
+def test_a_carriage_return_in_any_text_field_starts_no_markdown_of_its_own(tmp_path):
+    # "\r" in a quoted YAML string is a line break to MkDocs (universal newlines): in a glossary definition it
+    # appended a link to every page using the term and redefined another term's hover; in a term it broke the
+    # heading's id. Every text field of every kind now carries one, with a link and an abbreviation behind it.
+    from browser_support import build
+    from conftest import make_project
+    from test_security_xss import sweep_files
+
+    injected = r"\r\r[cr link](https://evil.example/cr)\r*[QBR]: hijacked\r## Injected heading {: #injected }\r"
+    # the one-line (plain-text) fields: their payload ends the string; a Markdown field may hold links by design
+    files = {path: text.replace('& done"', f'& done{injected}"') if path.startswith("content/") else text
+             for path, text in sweep_files().items()}
+    assert sum(text.count("evil.example") for text in files.values()) >= 20
+    site = build(make_project(tmp_path / "portal", files))
+    pages = {page.relative_to(site).as_posix(): page.read_text(encoding="utf-8") for page in site.rglob("*.html")}
+    assert len(pages) > 10
+    for name, html in pages.items():
+        assert 'href="https://evil.example/cr"' not in html, name
+        assert 'title="hijacked"' not in html and 'id="injected"' not in html, name
+    assert 'id="odd"' in pages["glossary/index.html"]  # the payload-named term keeps its anchor
