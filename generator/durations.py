@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
-INTERVAL_PATTERN = r"^[0-9]+[dw]$"
-DUE_PATTERN = r"^T[+-][0-9]+[dw]$"
+# At most four digits: 9999w is two centuries already, and a longer span runs past the calendar's year 9999
+INTERVAL_PATTERN = r"^[0-9]{1,4}[dw]$"
+DUE_PATTERN = r"^T[+-][0-9]{1,4}[dw]$"
 _INTERVAL = re.compile(INTERVAL_PATTERN)
 _DUE = re.compile(DUE_PATTERN)
 

@@ -3,7 +3,7 @@
 Due date = `reviewed` + the document's `review_interval` (or settings.yml's).
 Content that was never reviewed counts as expired, so a team that makes
 freshness a merge gate cannot slip unreviewed pages through; so does a review dated
-after today (a mistyped year would otherwise silence reminders for years).
+after tomorrow (a mistyped year would otherwise silence reminders for years).
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ def assess(portal, positions: dict[str, tuple[int, int]], today: dt.date, within
     """Every document with its review status, most overdue first."""
     items = []
     for doc in portal.documents:
-        due = portal.review_due(doc)
-        if due is None or due < today or doc.reviewed > today:
+        due = None if dated_ahead(doc.reviewed, today) else portal.review_due(doc)  # a due date from it means nothing
+        if due is None or due < today:
             status = "expired"
         elif (due - today).days <= within_days:
             status = "due-soon"
@@ -56,7 +56,7 @@ def _message(item: Freshness, today: dt.date) -> str:
     noun = NOUNS.get(item.kind, item.kind)
     if item.reviewed is None:
         return f"{noun} '{item.id}' was never reviewed (add reviewed: YYYY-MM-DD after reviewing it){who}"
-    if item.reviewed > today:
+    if dated_ahead(item.reviewed, today):
         return f"{noun} '{item.id}': {future_review(item.reviewed, today)}{who}"
     left = item.days_left(today)
     timing = f"review overdue by {-left} days" if left < 0 else f"review due in {left} days"
@@ -64,9 +64,14 @@ def _message(item: Freshness, today: dt.date) -> str:
             f"due {item.due.isoformat()}){who}")
 
 
+def dated_ahead(reviewed: dt.date | None, today: dt.date) -> bool:
+    """A review dated after today, with a day's grace: it is already tomorrow in Tokyo while CI runs on UTC."""
+    return reviewed is not None and reviewed > today + dt.timedelta(days=1)
+
+
 def future_review(reviewed: dt.date, today: dt.date) -> str:
     """Why a review dated after today is refused, by `csops stale` and `csops validate` alike."""
-    return (f"reviewed {reviewed.isoformat()} is after today ({today.isoformat()}), so its review never falls due "
+    return (f"reviewed {reviewed.isoformat()} is after today ({today.isoformat()}); a review cannot be dated ahead "
             f"(write the day the review happened)")
 
 

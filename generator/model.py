@@ -374,7 +374,10 @@ class Portal:
         """The date a document should be reviewed again; None if it never was."""
         if doc.reviewed is None:
             return None
-        return doc.reviewed + dt.timedelta(days=self.review_interval(doc))
+        try:
+            return doc.reviewed + dt.timedelta(days=self.review_interval(doc))
+        except OverflowError:  # reviewed late in year 9999: due after the calendar ends
+            return dt.date.max
 
     def chart_roles(self, chart: "Chart") -> list[str]:
         """Roles that appear in a chart, in role-catalog order."""

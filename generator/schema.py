@@ -256,7 +256,7 @@ def _problem_for(error, document: Document) -> list[Problem]:
         pattern = error.schema.get("pattern", "")
         if pattern == SLUG:
             return [Problem(document.path, line, col, "invalid-id", f"'{shown(error.instance)}' is not a valid id in {where}", SLUG_HINT)]
-        examples = {DUE: "write offsets like T-90d or T+2w", INTERVAL: "write intervals like 90d or 26w",
+        examples = {DUE: "write offsets like T-90d or T+2w, up to 4 digits", INTERVAL: "write intervals like 90d or 26w, up to 4 digits",
                     DATE: "write dates as YYYY-MM-DD"}
         return [Problem(document.path, line, col, "invalid-value", f"'{shown(error.instance)}' is not valid for {field_name}",
                         examples.get(pattern, f"must match {pattern}"))]

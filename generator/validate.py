@@ -7,21 +7,22 @@ is sound, so one run reports everything an Ops editor needs to fix.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from pathlib import Path
 
-from .freshness import future_review
+from .freshness import dated_ahead, future_review
 from .loader import Document, load_content
 from .located_yaml import LocDict
 from .problems import Problem
 from .rules import build_catalog, ids, placeholders, raci, references
-from .schema import check_shape
+from .schema import DATE, check_shape
 
 
 def _check_dates(doc: Document) -> list[Problem]:
     value = doc.data.get("reviewed") if isinstance(doc.data, LocDict) else None
-    if not isinstance(value, str):
-        return []
+    if not isinstance(value, str) or not re.match(DATE, value):
+        return []  # not written as YYYY-MM-DD at all: the shape check says so, once
     try:
         dt.date.fromisoformat(value)
     except ValueError:
@@ -39,7 +40,7 @@ def _future_reviews(documents: list[Document], today: dt.date) -> list[Problem]:
             reviewed = dt.date.fromisoformat(value) if isinstance(value, str) else None
         except ValueError:
             continue  # _check_dates reports it
-        if reviewed and reviewed > today:
+        if dated_ahead(reviewed, today):
             problems.append(Problem(doc.path, *doc.data.where("reviewed"), "future-review-date",
                                     future_review(reviewed, today), severity="warning"))
     return problems

@@ -135,14 +135,35 @@ def test_a_review_dated_after_today_is_refused_not_trusted(project_factory, run)
     project = project_factory(future)
     result = run("stale", "--today", "2026-06-10", "--fail-on-expired", "--project", project)
     assert result.exit_code == 1
-    assert ("content/faq/renewals.yml:3:11: expired: FAQ topic 'renewals': reviewed 2027-06-01 is after today (2026-06-10), "
-            "so its review never falls due (write the day the review happened); owner csm [review-expired]") in result.output
+    assert ("content/faq/renewals.yml:3:11: expired: FAQ topic 'renewals': reviewed 2027-06-01 is after today (2026-06-10); "
+            "a review cannot be dated ahead (write the day the review happened); owner csm [review-expired]") in result.output
     assert result.output.endswith("3 expired, 1 due soon, 0 up to date\n")
+    # no due date is made up from it
+    listed = json.loads(run("stale", "--today", "2026-06-10", "--format", "json", "--project", project).output)
+    faq = next(i for i in listed["items"] if i["id"] == "renewals")
+    assert (faq["status"], faq["due"], faq["days_left"], faq["reviewed"]) == ("expired", None, None, "2027-06-01")
+    # a review dated tomorrow is today east of UTC (Tokyo's editor, CI on UTC): no problem
+    tomorrow = {**STALE_FILES, "content/faq/renewals.yml": STALE_FILES["content/faq/renewals.yml"].replace("2026-06-01", "2026-06-11")}
+    assert "renewals" not in run("stale", "--today", "2026-06-10", "--project", project_factory(tomorrow)).output
     # validate says so too, at the line, without failing the run; the next day's cache does not hide it
     for _ in range(2):
         checked = run("validate", "--project", project)
         assert "content/faq/renewals.yml:3:11: warning: reviewed 2027-06-01 is after today" in checked.output
         assert checked.exit_code == 0
+
+
+def test_review_dates_at_the_end_of_the_calendar_are_problems_not_tracebacks(project_factory, run):
+    # reviewed 9999-12-31 (+ 180 days) and a 999999-week interval both ran past year 9999: OverflowError
+    files = {**STALE_FILES, "content/faq/renewals.yml": STALE_FILES["content/faq/renewals.yml"].replace("2026-06-01", "9999-12-31")}
+    project = project_factory(files)
+    for fmt in ("text", "json", "github"):
+        result = run("stale", "--today", "2026-06-10", "--format", fmt, "--project", project)
+        assert result.exit_code == 0 and "9999-12-31" in result.output, result.output
+    assert run("build", "--project", project).exit_code == 0
+    files["content/playbooks/renewal.yml"] = files["content/playbooks/renewal.yml"].replace("review_interval: 90d", "review_interval: 999999w")
+    project = project_factory(files)
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and "content/playbooks/renewal.yml:4:" in result.output and "write intervals like 90d or 26w" in result.output
 
 
 def test_stale_json_lists_every_document(project_factory, run):
