@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from markdown.extensions.abbr import AbbrBlockprocessor, AbbrExtension, AbbrTreeprocessor
+from markdown.util import AtomicString
 
 _ASCII_WORD = "A-Za-z0-9_"
 
@@ -38,6 +39,14 @@ def terms_regex(terms) -> re.Pattern:
     return re.compile("|".join(term_pattern(t) for t in sorted(terms, key=len, reverse=True)))
 
 
+# Python-Markdown leaves placeholders in the text until the end: \x02wzxhzdk:N\x03 for each inline raw-HTML tag
+# and \x02 + a character code + \x03 for each backslash escape. A term never matches inside one (a synonym
+# "35" ate the '#' of an escaped \#), nor between a raw <a …> and its </a>, nor in a Slack channel (#cs-renewals).
+_PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
+_STASHED_TAG = re.compile("\x02wzxhzdk:([0-9]+)\x03")
+_CHANNEL = re.compile(r"#[\w-]+")
+
+
 class GlossaryTreeprocessor(AbbrTreeprocessor):
     def run(self, root):
         if not self.abbrs:
@@ -45,6 +54,41 @@ class GlossaryTreeprocessor(AbbrTreeprocessor):
         self.RE = terms_regex(self.abbrs)
         self.iter_element(root)
         keep_first_use_per_section(root)
+
+    def _shielded(self, text: str) -> list[tuple[int, int]]:
+        """Spans of `text` no term may start in: placeholders, channels, and raw-HTML link text."""
+        spans = [m.span() for m in _PLACEHOLDER.finditer(text)] + [m.span() for m in _CHANNEL.finditer(text)]
+        opened = None
+        for m in _STASHED_TAG.finditer(text):
+            stashed = self.md.htmlStash.rawHtmlBlocks[int(m.group(1))]
+            tag = stashed.lower() if isinstance(stashed, str) else ""
+            if opened is None and re.match(r"<a[\s>]", tag):
+                opened = m.start()
+            elif opened is not None and tag.startswith("</a"):
+                spans.append((opened, m.end()))
+                opened = None
+        if opened is not None:
+            spans.append((opened, len(text)))
+        return spans
+
+    def _wrap(self, text: str, insert) -> str:
+        """Wrap each term of `text` that no shielded span holds, from the end; returns the text before them."""
+        spans = self._shielded(text) if "\x02" in text or "#" in text else []
+        for m in reversed(list(self.RE.finditer(text))):
+            if self.abbrs[m.group(0)] and not any(start <= m.start() < end for start, end in spans):
+                insert(self.create_element(self.abbrs[m.group(0)], m.group(0), text[m.end():]))
+                text = text[:m.start()]
+        return text
+
+    def iter_element(self, el, parent=None) -> None:
+        """AbbrTreeprocessor.iter_element, with matches in shielded spans left alone."""
+        for child in reversed(el):
+            self.iter_element(child, el)
+        if el.text and not isinstance(el.text, AtomicString):
+            el.text = self._wrap(el.text, lambda abbr: el.insert(0, abbr))
+        if parent is not None and el.tail and not isinstance(el.tail, AtomicString):
+            index = list(parent).index(el) + 1
+            el.tail = self._wrap(el.tail, lambda abbr: parent.insert(index, abbr))
 
 
 _SECTION = {"h1", "h2", "h3"}

@@ -65,3 +65,39 @@ def test_the_glossary_entry_of_a_term_does_not_underline_its_own_spellings(built
     # elsewhere the synonym still explains itself
     faq = (built_bundled / "site/faq/health-and-risk/index.html").read_text(encoding="utf-8")
     assert re.search(r'<abbr title="The person at the customer[^"]*">champions</abbr>', faq)
+
+
+def test_no_term_is_underlined_in_raw_html_links_channels_or_escapes():
+    import markdown
+
+    from generator.glossary_abbr import GlossaryAbbrExtension
+
+    text = ('Post in #cs-escalations or #cs-引き継ぎ; see <a href="x">CS Ops monthly report</a> on escalations. '
+            "Tag it \\#renewals and \\*.\n\n*[escalations]: E\n\n*[引き継ぎ]: H\n\n*[CS Ops]: Ops\n\n*[35]: N\n\n*[42]: M\n")
+    html = markdown.markdown(text, extensions=[GlossaryAbbrExtension()])
+    # the link's text and the channels stay plain; the prose use after the link is the section's first use
+    assert '<a href="x">CS Ops monthly report</a>' in html and "#cs-escalations or #cs-引き継ぎ" in html
+    assert 'on <abbr title="E">escalations</abbr>' in html
+    # numeric terms do not match the character codes of escapes: '#' and '*' come through
+    assert "Tag it #renewals and *." in html and "\x02" not in html and "\x03" not in html
+
+
+def test_built_pages_underline_no_link_text(built_bundled):
+    # role links and What's-new entries are raw HTML <a>: 86 of them carried a hover inside before
+    for page in (built_bundled / "site").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<a [^>]*>[^<]*<abbr", html), page
+        assert not re.search(r"#[\w-]*<abbr", html), page
+
+
+def test_hover_definitions_survive_a_bodys_unclosed_html_and_stay_one_block_each(project_factory, run):
+    glossary = GLOSSARY + "  - {id: voc, term: VOC, definition: Voice of the customer.}\n"
+    playbook = PLAYBOOK + "  - id: last\n    title: Last\n    body: |\n      Log the VOC here.\n\n      <div>\n"
+    project = project_factory({"content/glossary.yml": glossary, "content/playbooks/qbr.yml": playbook}, language="ja")
+    assert run("build", "--project", project).exit_code == 0
+    html = (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
+    # at the page's end they were taken into the body's open <div> and shown as text, with no hover anywhere
+    assert "*[" not in html and '<abbr title="Voice of the customer.">VOC</abbr>' in html
+    markdown_page = (project / "build/docs/playbooks/qbr.md").read_text(encoding="utf-8")
+    # one block each: Python-Markdown re-reads a block's rest after every definition line (quadratic in spellings)
+    assert "\n\n*[QBR]: " in markdown_page and "\n\n*[VOC]: " in markdown_page and "*[QBR]:" in markdown_page.split("# ")[0]
