@@ -25,6 +25,8 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem as porter_stem
 
+from .stop_words import STOP_WORDS
+
 
 SCHEMA_VERSION = 19  # bump when the schema or analysis changes (or its classes move): forces a full re-index
 KEYWORD_BOOST = 1.5
@@ -123,16 +125,6 @@ class MixedAnalyzer(Analyzer):
 def stem_word(word: str) -> str:
     """Porter stem, remembered: a portal's vocabulary is small and every query and snippet stems it again."""
     return porter_stem(word)
-
-
-# Whoosh's stop list plus the question words readers type ("what do I do when…"): they match everywhere.
-STOP_WORDS = frozenset("""
-a about after again all also am an and any are as at be because been before being but by can could did do does
-doing done for from get gets got had has have having he her here him his how i if in into is it its just me might
-more most much my need needs no nor not now of off on once one only or other our out over own same she should so
-some still such than that the their them then there these they this those through to too under until up us very
-was we were what when where which while who whom why will with would yet you your tbd should
-""".split())
 
 
 def mixed_analyzer():

@@ -1,0 +1,72 @@
+"""Glossary spellings that would misfire: every term and synonym becomes a hover on every page and a search synonym.
+
+A common word ("the") underlines prose and rewrites searches; one letter ("A") claims the RACI badges; a
+spelling two terms share shows whichever definition comes last; a backslash or a closing bracket cannot
+be written as a Markdown abbreviation, and a blank definition takes the next line as its text.
+"""
+
+from __future__ import annotations
+
+from ..loader import Document
+from ..located_yaml import LocDict, LocList
+from ..problems import Problem
+from ..stop_words import STOP_WORDS
+
+CODES = ("glossary-spelling", "glossary-duplicate", "glossary-definition")
+
+
+def _spellings(term: LocDict):
+    """(spelling, position, field) of a term's own spelling and each synonym."""
+    if isinstance(term.get("term"), str):
+        yield term["term"], term.where("term"), "term"
+    synonyms = term.get("synonyms")
+    if isinstance(synonyms, LocList):
+        for index, synonym in enumerate(synonyms):
+            if isinstance(synonym, str):
+                yield synonym, synonyms.where(index), "synonym"
+
+
+def _misfire(spelling: str) -> tuple[str, str] | None:
+    """Why a spelling cannot be a hover and a search synonym, and the fix; None when it can."""
+    text = spelling.strip()
+    if not text:
+        return "is blank", "remove it"
+    if "\\" in text or "]" in text:
+        return "holds a backslash or ']', which a hover definition cannot carry", "write it without them"
+    if len(text) < 2:
+        return ("is shorter than two characters: it would underline every such letter (the RACI badges' A)",
+                "write the term in full")
+    if text.isdigit():
+        return "is a number: every page's figures would be underlined", "write the term it stands for"
+    if text.lower() in STOP_WORDS:
+        return "is a common word: every page would underline it and searches would expand it", "remove it"
+    return None
+
+
+def check_file(doc: Document) -> list[Problem]:
+    """The glossary file's spelling problems (a rule of the file alone: kept per file by the content cache)."""
+    terms = doc.data.get("terms") if doc.kind == "glossary" and isinstance(doc.data, LocDict) else None
+    if not isinstance(terms, LocList):
+        return []
+    problems: list[Problem] = []
+    first_claim: dict[str, str] = {}
+    for term in terms:
+        if not isinstance(term, LocDict):
+            continue
+        term_id = term.get("id") if isinstance(term.get("id"), str) else "?"
+        definition = term.get("definition")
+        if isinstance(definition, str) and not definition.strip():
+            problems.append(Problem(doc.path, *term.where("definition"), "glossary-definition",
+                                    f"term '{term_id}' has a blank definition", "write what the term means"))
+        for spelling, (line, col), field_name in _spellings(term):
+            why = _misfire(spelling)
+            if why:
+                problems.append(Problem(doc.path, line, col, "glossary-spelling",
+                                        f"{field_name} '{spelling.strip()}' of term '{term_id}' {why[0]}", why[1]))
+                continue
+            claimed = first_claim.setdefault(spelling.strip(), term_id)
+            if claimed != term_id:
+                problems.append(Problem(doc.path, line, col, "glossary-duplicate",
+                                        f"'{spelling.strip()}' is already a spelling of term '{claimed}'; "
+                                        "one hover cannot show two definitions", "keep it under one of the two terms"))
+    return problems
