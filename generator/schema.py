@@ -197,8 +197,9 @@ def export_schemas(out_dir: Path) -> list[Path]:
 
 
 def shown(value, limit: int = 40) -> str:
-    """A value as a message quotes it: a 5,000-character id must not become a 5,000-character line."""
-    text = str(value)
+    """A value as a message quotes it: a 5,000-character id must not become a 5,000-character line, nor a value
+    holding line breaks several lines (they show as \\n)."""
+    text = str(value).replace("\r", "\\r").replace("\n", "\\n")
     return text if len(text) <= limit else text[:limit] + "…"
 
 

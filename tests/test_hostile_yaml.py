@@ -234,8 +234,13 @@ def test_a_carriage_return_in_any_text_field_starts_no_markdown_of_its_own(tmp_p
     # "\r" in a quoted YAML string is a line break to MkDocs (universal newlines): in a glossary definition it
     # appended a link to every page using the term and redefined another term's hover; in a term it broke the
     # heading's id. Every text field of every kind now carries one, with a link and an abbreviation behind it.
+    import json
+
+    from click.testing import CliRunner
+
     from browser_support import build
     from conftest import make_project
+    from generator.cli import main
     from test_security_xss import sweep_files
 
     injected = r"\r\r[cr link](https://evil.example/cr)\r*[QBR]: hijacked\r## Injected heading {: #injected }\r"
@@ -243,6 +248,16 @@ def test_a_carriage_return_in_any_text_field_starts_no_markdown_of_its_own(tmp_p
     files = {path: text.replace('& done"', f'& done{injected}"') if path.startswith("content/") else text
              for path, text in sweep_files().items()}
     assert sum(text.count("evil.example") for text in files.values()) >= 20
+    # a glossary spelling holding ']' is refused by validate (a hover cannot carry it), one line per problem
+    checked = CliRunner().invoke(main, ["validate", "--project", str(make_project(tmp_path / "refused", files))])
+    assert checked.exit_code == 1 and checked.output.count("[glossary-spelling]") == 2
+    assert all(line.startswith(("content/", "mkdocs.yml", "2 errors")) for line in checked.output.splitlines()), checked.output
+    # so the term and the synonym carry a break and a heading only
+    glossary = json.loads(files["content/glossary.yml"])
+    spellings = [glossary["terms"][0]["synonyms"], glossary["terms"][1]]
+    spellings[0][:] = [s.split("\r")[0] + "\r\r## Injected heading {: #injected }\r" for s in spellings[0]]
+    spellings[1]["term"] = spellings[1]["term"].split("\r")[0] + "\r\r## Injected heading {: #injected }\r"
+    files["content/glossary.yml"] = json.dumps(glossary)
     site = build(make_project(tmp_path / "portal", files))
     pages = {page.relative_to(site).as_posix(): page.read_text(encoding="utf-8") for page in site.rglob("*.html")}
     assert len(pages) > 10

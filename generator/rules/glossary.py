@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..loader import Document
 from ..located_yaml import LocDict, LocList
 from ..problems import Problem
+from ..schema import shown
 from ..stop_words import STOP_WORDS
 
 CODES = ("glossary-spelling", "glossary-duplicate", "glossary-definition")
@@ -57,16 +58,16 @@ def check_file(doc: Document) -> list[Problem]:
         definition = term.get("definition")
         if isinstance(definition, str) and not definition.strip():
             problems.append(Problem(doc.path, *term.where("definition"), "glossary-definition",
-                                    f"term '{term_id}' has a blank definition", "write what the term means"))
+                                    f"term '{shown(term_id)}' has a blank definition", "write what the term means"))
         for spelling, (line, col), field_name in _spellings(term):
             why = _misfire(spelling)
             if why:
                 problems.append(Problem(doc.path, line, col, "glossary-spelling",
-                                        f"{field_name} '{spelling.strip()}' of term '{term_id}' {why[0]}", why[1]))
+                                        f"{field_name} '{shown(spelling.strip())}' of term '{shown(term_id)}' {why[0]}", why[1]))
                 continue
             claimed = first_claim.setdefault(spelling.strip(), term_id)
             if claimed != term_id:
                 problems.append(Problem(doc.path, line, col, "glossary-duplicate",
-                                        f"'{spelling.strip()}' is already a spelling of term '{claimed}'; "
+                                        f"'{shown(spelling.strip())}' is already a spelling of term '{shown(claimed)}'; "
                                         "one hover cannot show two definitions", "keep it under one of the two terms"))
     return problems
