@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 from ..loader import Document
 from ..located_yaml import LocDict
 from ..problems import Problem
-from . import sub_items
 from .references import MARKDOWN_FIELDS
 
 CODES = ("unclosed-html",)
@@ -66,9 +65,20 @@ def unclosed_tags(markdown: str) -> list[tuple[str, int]]:
     return _OpenTags().feed_text(blanked)
 
 
+def _mappings(value):
+    """Every mapping in a document, however nested (steps, items, roles and phases of the catalogs)."""
+    if isinstance(value, LocDict):
+        yield value
+        value = value.values()
+    if isinstance(value, (list, type({}.values()))):
+        for item in value:
+            if isinstance(item, (LocDict, list)):
+                yield from _mappings(item)
+
+
 def _fields(doc: Document):
     """(mapping, key, name to show) of every Markdown field of the document, variants included."""
-    for mapping in [doc.data, *sub_items(doc)]:
+    for mapping in _mappings(doc.data):
         for key in MARKDOWN_FIELDS:
             if isinstance(mapping.get(key), str):
                 yield mapping, key, key
