@@ -46,7 +46,7 @@ def validate(project: Path, fmt: str, strict: bool):
 
     problems = validate_project(project)
     if problems or fmt == "json":
-        click.echo(format_problems(problems, fmt))
+        click.echo(format_problems(problems, fmt, summarize(problems, strict)))
     else:
         click.echo(f"content is valid ({summarize(problems)})")
     sys.exit(1 if failing(problems, strict) else 0)

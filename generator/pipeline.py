@@ -33,7 +33,7 @@ def load_checked_portal(project: Path, strict: bool = False) -> tuple[Portal, li
     documents, problems = check_content(project, cache=True)
     problems = sorted(problems + check_site_url(project) + check_config(project))
     if failing(problems, strict):
-        raise ContentError(problems)
+        raise ContentError(problems, strict)
     return build_model(documents), [p for p in problems if p.severity == "warning"]
 
 

@@ -47,21 +47,22 @@ class ContentError(click.ClickException):
 
     exit_code = 1
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
-        super().__init__(summarize(self.problems))
+    def __init__(self, problems: list[Problem], strict: bool = False):
+        self.problems, self.strict = sorted(problems), strict
+        super().__init__(summarize(self.problems, strict))
 
     def format_message(self) -> str:
-        return "\n".join(p.text() for p in self.problems) + "\n" + summarize(self.problems)
+        return "\n".join(p.text() for p in self.problems) + "\n" + summarize(self.problems, self.strict)
 
 
-def summarize(problems: list[Problem]) -> str:
+def summarize(problems: list[Problem], strict: bool = False) -> str:
+    """'2 errors in 1 file, 1 warning'; under --strict a run failed by warnings alone says so."""
     errors = [p for p in problems if p.severity == "error"]
     warnings = sum(1 for p in problems if p.severity == "warning")
     files = {p.path for p in errors}
     warned = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
     if not errors:
-        return "no errors" + warned
+        return "no errors" + warned + (" (--strict: warnings fail the run)" if strict and warnings else "")
     noun = "error" if len(errors) == 1 else "errors"
     fnoun = "file" if len(files) == 1 else "files"
     return f"{len(errors)} {noun} in {len(files)} {fnoun}{warned}"

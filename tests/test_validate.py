@@ -248,3 +248,15 @@ def test_a_mkdocs_yml_that_is_not_a_mapping_is_one_located_error_from_validate_a
     assert validated.exit_code == 1 and expected in validated.output
     built = run("build", "--project", project, "--quiet")
     assert built.exit_code == 1 and built.output == f"Error: {expected}\n"
+
+
+def test_a_strict_run_failed_by_warnings_alone_says_why(tmp_path, run):
+    # "no errors, 1 warning" with exit 1 read like a pass that crashed
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)  # its example site_url is a warning
+    for command in (["validate"], ["build", "--quiet"]):
+        relaxed, strict = (run(*command, "--project", project, *flag) for flag in ([], ["--strict"]))
+        assert relaxed.exit_code == 0 and "--strict" not in relaxed.output
+        assert strict.exit_code == 1
+        assert strict.output.splitlines()[-1] == "no errors, 1 warning (--strict: warnings fail the run)"
