@@ -65,7 +65,8 @@ def check_file(doc: Document) -> list[Problem]:
                 problems.append(Problem(doc.path, line, col, "glossary-spelling",
                                         f"{field_name} '{shown(spelling.strip())}' of term '{shown(term_id)}' {why[0]}", why[1]))
                 continue
-            claimed = first_claim.setdefault(spelling.strip(), term_id)
+            # case-blind: a synonym "churn" under another term took the hover of Churn's own word on every page
+            claimed = first_claim.setdefault(spelling.strip().casefold(), term_id)
             if claimed != term_id:
                 problems.append(Problem(doc.path, line, col, "glossary-duplicate",
                                         f"'{shown(spelling.strip())}' is already a spelling of term '{shown(claimed)}'; "
