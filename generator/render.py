@@ -331,10 +331,18 @@ def change_html(change, label, href, escape) -> str:
     if change.old_id and change.action == "renamed":
         line += _fill(label("change_formerly"), {"id": f"<code>{escape_attr(change.old_id)}</code>"}, escape)
     if change.fields and change.action != "removed":
-        names = ", ".join(f"<code>{escape_attr(name)}</code>" for name in change.fields)
+        names = escape(label("list_separator")).join(escape(_field_name(label, name)) for name in change.fields)
         line += _fill(label("change_fields"), {"fields": names}, escape)
     action = escape(label(f"change_{change.action}"))
     return f'<span class="csops-change csops-change-{change.action}">{action}</span> {line}'
+
+
+def _field_name(label, name: str) -> str:
+    """A changed field as readers name it ("answer", 「回答」), else its YAML name (a template's own field)."""
+    try:
+        return label(f"field_{name}")
+    except KeyError:
+        return name
 
 
 def _fill(pattern: str, pieces: dict[str, str], escape) -> str:

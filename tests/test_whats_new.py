@@ -98,7 +98,7 @@ def test_feed_and_page_list_the_latest_commit_with_links_to_where_items_are_toda
     content = latest.findtext(f"{ATOM}content")
     assert ('<a href="https://portal.acme.test/playbooks/renewal/#forecast">Forecast the renewal</a>' in content)
     assert ('Renamed</span> step <a href="https://portal.acme.test/playbooks/renewal/#confirm-stakeholders">'
-            in content and "(formerly <code>confirm</code>) — <code>body</code>" in content)
+            in content and "(formerly <code>confirm</code>) — text" in content)
 
     html = (site / "whats-new" / "index.html").read_text("utf-8")
     assert f'id="c-{sha[:12]}"' in html
@@ -164,7 +164,7 @@ def test_japanese_labels_on_the_page(tmp_path, monkeypatch):
     assert "<h1 id=\"overview\">更新情報" in html
     assert ('<span class="csops-change csops-change-added">追加</span> <a href="../playbooks/renewal/">Renewal runway</a>'
             'の手順「<a href="../playbooks/renewal/#forecast">Forecast the renewal</a>」') in html
-    assert "（旧 ID：<code>confirm</code>）（<code>body</code>）" in html
+    assert "（旧 ID：<code>confirm</code>）（本文）" in html
 
 
 @pytest.mark.browser
