@@ -216,6 +216,7 @@ class ContentDiff:
     kinds: list[KindChanges]
     url_rows: list[str]
     uncovered_urls: int
+    catalogs: list["CatalogChange"] = field(default_factory=list)
 
     @property
     def ownership(self) -> list[tuple[str, str]]:
@@ -248,6 +249,41 @@ def _document_change(old, new) -> DocumentChange:
     return change
 
 
+@dataclass
+class CatalogChange:
+    """A glossary term, role, segment or phase added, removed or edited: shared entries every page may show."""
+
+    noun: str
+    action: str  # added, removed, changed
+    id: str
+    name: str
+    fields: list[str] = field(default_factory=list)
+
+
+# What each catalog holds, and how an entry is named: (noun, entries of a portal, name of an entry)
+_CATALOGS = (("glossary term", lambda p: p.glossary, lambda e: e.term),
+             ("role", lambda p: p.roles, lambda e: e.name),
+             ("segment", lambda p: p.settings.segments, lambda e: e.name),
+             ("phase", lambda p: p.settings.phases, lambda e: e.name))
+
+
+def _catalog_changes(base, head) -> list[CatalogChange]:
+    """Shared entries that changed: a glossary edit changes hovers and searches on every page, and csops diff
+    said 'No content changes' for it."""
+    changes = []
+    for noun, entries, name in _CATALOGS:
+        old, new = ({e.id: e for e in entries(portal)} for portal in (base, head))
+        changes += [CatalogChange(noun, "added", i, name(e)) for i, e in new.items() if i not in old]
+        changes += [CatalogChange(noun, "removed", i, name(e)) for i, e in old.items() if i not in new]
+        changes += [CatalogChange(noun, "changed", i, name(e), [f.name for f in fields(e) if f.name != "id"
+                                                                  and getattr(old[i], f.name) != getattr(e, f.name)])
+                    for i, e in new.items() if i in old and old[i] != e]
+    if base.settings.review_interval_days != head.settings.review_interval_days:
+        changes.append(CatalogChange("setting", "changed", "review_interval",
+                                     f"{base.settings.review_interval_days}d → {head.settings.review_interval_days}d"))
+    return changes
+
+
 def compare(base: Side, head: Side) -> ContentDiff:
     """Pair every page and item of the two sides by id and alias."""
     kinds = []
@@ -255,7 +291,7 @@ def compare(base: Side, head: Side) -> ContentDiff:
         pages = pair(getattr(base.portal, kind.portal_attr), getattr(head.portal, kind.portal_attr))
         kinds.append(KindChanges(kind, pages, [_document_change(o, n) for o, n in pages.renamed + pages.kept]))
     url_rows, uncovered = _url_changes(base, head)
-    return ContentDiff(base, head, kinds, url_rows, uncovered)
+    return ContentDiff(base, head, kinds, url_rows, uncovered, _catalog_changes(base.portal, head.portal))
 
 
 def _kind_section(changes: KindChanges) -> tuple[list[str], list[str]]:
@@ -305,6 +341,8 @@ def diff_markdown(diff: ContentDiff) -> str:
                f"{diff.page_count('removed')} removed · {diff.changed_pages} changed — Items: {diff.item_count('added')} "
                f"added · {diff.item_count('renamed')} renamed · {diff.item_count('removed')} removed — "
                f"{len(ownership)} owner/RACI {changes_word} — "
+               + (f"{len(diff.catalogs)} glossary/role/setting change{'s' if len(diff.catalogs) != 1 else ''} — "
+                  if diff.catalogs else "")
                + (f"⚠️ {uncovered} old URL{'s' if uncovered != 1 else ''} not covered by aliases**" if uncovered
                   else "all old URLs still resolve**"))
     out.append("")
@@ -312,9 +350,14 @@ def diff_markdown(diff: ContentDiff) -> str:
         if side.errors:
             out += [f"> ⚠️ {_code(side.label)} has {side.errors} validation error{'s' if side.errors != 1 else ''}; "
                     "run `csops validate`. Broken files are left out of this summary.", ""]
-    if not (sections or ownership or edited or diff.url_rows):
+    if not (sections or ownership or edited or diff.url_rows or diff.catalogs):
         return "\n".join(out + ["No content changes.", ""])
     out += sections
+    if diff.catalogs:
+        marks = {"added": "➕", "removed": "➖", "changed": "✏️"}
+        out += ["### Glossary, roles and settings (shown on every page)", "",
+                *[f"- {marks[c.action]} {c.noun} {_code(c.id)} {_cell(c.name)}"
+                  + (f": {', '.join(c.fields)}" if c.fields else "") for c in diff.catalogs], ""]
     if ownership:
         out += ["### Owners and RACI", "", "| Where | Change |", "| --- | --- |",
                 *[f"| {where} | {_cell(change)} |" for where, change in ownership], ""]
@@ -361,7 +404,9 @@ def diff_json(diff: ContentDiff) -> str:
                         for d in changes.documents if d.changed]}
     payload = {"base": diff.base.label, "head": diff.head.label,
                "errors": {"base": diff.base.errors, "head": diff.head.errors},
-               "kinds": kinds, "uncovered_urls": diff.uncovered_urls}
+               "kinds": kinds, "uncovered_urls": diff.uncovered_urls,
+               "catalogs": [{"noun": c.noun, "action": c.action, "id": c.id, "name": c.name, "fields": c.fields}
+                            for c in diff.catalogs]}
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import textwrap
@@ -190,3 +191,28 @@ def test_diff_output_file_for_a_pr_comment(tmp_path, run):
     out = tmp_path / "comment.md"
     run("diff", "main", "HEAD", "--project", project, "--output", out)
     assert out.read_text() == EXPECTED
+
+
+def test_diff_lists_glossary_role_and_settings_changes(tmp_path, run):
+    # they change hovers, searches and every page's role names, and the summary used to say "No content changes"
+    project = make_repo(tmp_path / "repo")
+    git(project, "switch", "-q", "main")
+    glossary = "terms:\n  - {id: sev1, term: Sev1, definition: Highest severity.}\n"
+    make_project(project, {"content/glossary.yml": glossary, "content/settings.yml": "review_interval: 180d\n"},
+                 with_defaults=False)
+    commit_all(project, "glossary")
+    glossary = glossary.replace("term: Sev1", "term: Sev-1") + "  - {id: voc, term: VOC, definition: Voice of the customer.}\n"
+    make_project(project, {"content/glossary.yml": glossary, "content/settings.yml": "review_interval: 90d\n"},
+                 with_defaults=False)
+    result = run("diff", "HEAD", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert "— 3 glossary/role/setting changes —" in result.output and "No content changes" not in result.output
+    assert result.output.endswith(textwrap.dedent("""\
+        ### Glossary, roles and settings (shown on every page)
+
+        - ➕ glossary term `voc` VOC
+        - ✏️ glossary term `sev1` Sev-1: term
+        - ✏️ setting `review_interval` 180d → 90d
+        """))
+    payload = json.loads(run("diff", "HEAD", "--project", project, "--format", "json").output)
+    assert {(c["action"], c["id"]) for c in payload["catalogs"]} == {("added", "voc"), ("changed", "sev1"), ("changed", "review_interval")}
