@@ -110,6 +110,27 @@ def test_the_matrix_scrolls_in_its_box_on_a_phone_with_the_activity_column_held(
         context.close()
 
 
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_step_link_marks_that_step_in_the_table_of_contents(request, browser, language):
+    # a 4rem scroll margin of our own on step headings put the opened step just below Material's line: the
+    # contents marked the step before it ("1. Keep the dashboard…" for a link to step 2)
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "playbooks/renewal-runway/", LAPTOP)
+    try:
+        steps = tab.evaluate("[...document.querySelectorAll('article h3[id]')].map(h => h.id)")
+        assert len(steps) >= 5
+        for step in steps[1:5]:
+            tab.goto(f"{base}playbooks/renewal-runway/#{step}")
+            tab.wait_for_function(f"() => document.querySelector('.md-nav--secondary .md-nav__link--active[href=\"#{step}\"]')",
+                                  timeout=3000)
+            top = tab.evaluate(f"document.getElementById('{step}').getBoundingClientRect().top")
+            header = tab.evaluate("document.querySelector('.md-header').getBoundingClientRect().bottom")
+            assert top >= header, f"#{step} is under the header"
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 CHIP_ROW = """() => {
   const row = document.querySelector('.csops-raci-filter .csops-chips');
   const pressed = row.querySelector("[aria-pressed='true']").getBoundingClientRect(), box = row.getBoundingClientRect();
