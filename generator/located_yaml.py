@@ -12,7 +12,7 @@ import re
 
 import yaml
 
-from .problems import Problem
+from .problems import Problem, shown
 
 Position = tuple[int, int]
 
@@ -325,6 +325,30 @@ def _unclosed_quote(text: str, error_line: int) -> Position | None:
     return None
 
 
+_CLOSERS = {"flow mapping": ("{", "}"), "flow sequence": ("[", "]")}
+
+
+def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: str) -> Problem:
+    """A syntax error where the editor made it: the parser notices a missing ':' or an unclosed '{' a line
+    later, but its context mark is where the key or the bracket started."""
+    context, problem, start = error.context or "", error.problem or "", error.context_mark
+    if start is not None and problem == "could not find expected ':'" and "simple key" in context:
+        written = text.splitlines()[start.line].strip() if start.line < len(text.splitlines()) else ""
+        return Problem(path, start.line + 1, start.column + 1, "yaml-syntax",
+                       f"YAML syntax error: '{shown(written)}' has no ':' after its key",
+                       "write it as 'key: value', with a space after the colon")
+    for name, (opener, closer) in _CLOSERS.items():
+        if start is not None and name in context and problem.startswith("did not find expected"):
+            return Problem(path, start.line + 1, start.column + 1, "yaml-syntax",
+                           f"YAML syntax error: this '{opener}' is not closed (the parser reached line {line}, column "
+                           f"{col} without a '{closer}')", f"close it with '{closer}', and separate its entries with ', '")
+    if "tab character" in problem or "'\\t'" in problem:
+        return Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {reason}",
+                       "replace the tab with spaces: YAML indents with spaces only")
+    return Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {reason}",
+                   "check indentation and quote values containing ': ' or '#'")
+
+
 def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
     """Parse YAML text into located data; syntax errors, limits and duplicate keys become Problems."""
     if not text.strip() or all(
@@ -348,8 +372,7 @@ def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
                                   f"YAML syntax error: this quoted value is not closed on its line (the parser "
                                   f"stopped at line {line}, column {col}: {reason})",
                                   "close the quote at the end of the value, or remove the opening one")]
-        return None, [Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {reason}",
-                              "check indentation and quote values containing ': ' or '#'")]
+        return None, [_syntax_problem(path, text, error, line, col, reason)]
     except yaml.reader.ReaderError as error:
         # Control characters (NUL, BEL, …) are not YAML; libyaml reports a byte offset, not a line.
         before = text.encode("utf-8", "surrogatepass")[: error.position].decode("utf-8", "ignore")

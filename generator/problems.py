@@ -71,3 +71,10 @@ def summarize(problems: list[Problem], strict: bool = False) -> str:
 def failing(problems: list[Problem], strict: bool = False) -> list[Problem]:
     """The problems that fail a run: errors, and warnings too under --strict (CI)."""
     return [p for p in problems if p.severity == "error" or (strict and p.severity == "warning")]
+
+
+def shown(value, limit: int = 40) -> str:
+    """A value as a message quotes it: a 5,000-character id must not become a 5,000-character line, nor a value
+    holding line breaks several lines (they show as \\n)."""
+    text = str(value).replace("\r", "\\r").replace("\n", "\\n")
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -16,7 +16,7 @@ import fastjsonschema
 from .durations import DUE_PATTERN, INTERVAL_PATTERN
 from .loader import Document
 from .located_yaml import LocDict, LocList
-from .problems import Problem
+from .problems import Problem, shown
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'renewal-runway'"
@@ -194,13 +194,6 @@ def export_schemas(out_dir: Path) -> list[Path]:
         target.write_text(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
         written.append(target)
     return written
-
-
-def shown(value, limit: int = 40) -> str:
-    """A value as a message quotes it: a 5,000-character id must not become a 5,000-character line, nor a value
-    holding line breaks several lines (they show as \\n)."""
-    text = str(value).replace("\r", "\\r").replace("\n", "\\n")
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _locate(data, path) -> tuple[int, int]:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from ..loader import Document
 from ..located_yaml import LocDict, LocList
-from ..problems import Problem
-from ..schema import shown
+from ..problems import Problem, shown
 from ..stop_words import STOP_WORDS
 
 CODES = ("glossary-spelling", "glossary-duplicate", "glossary-definition")
