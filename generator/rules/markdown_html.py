@@ -1,6 +1,6 @@
 """Raw HTML blocks left open in a Markdown field: Python-Markdown reads everything after an unclosed <div>
-as raw HTML, to the end of the page, so every later step showed as literal text and the build then failed
-on "anchors not found" far from the cause. Reported at the opening tag instead.
+that starts a block as raw HTML, to the end of the page, so every later step showed as literal text and the
+build then failed on "anchors not found" far from the cause. Reported at the opening tag instead.
 """
 
 from __future__ import annotations
@@ -58,11 +58,20 @@ class _OpenTags(HTMLParser):
 
 
 def unclosed_tags(markdown: str) -> list[tuple[str, int]]:
-    """(tag, offset) of each block-level tag `markdown` opens and never closes, outside code."""
+    """(tag, offset) of each block-level tag that starts a block of `markdown` (at a line's start, first or after
+    a blank line: where Python-Markdown takes it as raw HTML up to its closing tag) and is never closed, outside
+    code. An unclosed tag inside a paragraph or a list stays inline; the sanitiser closes it."""
     blanked = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), markdown)
     if "<" not in blanked:
         return []
-    return _OpenTags().feed_text(blanked)
+    return [(tag, offset) for tag, offset in _OpenTags().feed_text(blanked) if _starts_block(blanked, offset)]
+
+
+def _starts_block(text: str, offset: int) -> bool:
+    line_start = text.rfind("\n", 0, offset) + 1
+    if line_start != offset:
+        return False
+    return line_start == 0 or not text[:line_start - 1].rsplit("\n", 1)[-1].strip()
 
 
 def _mappings(value):
