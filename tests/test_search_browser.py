@@ -130,3 +130,26 @@ def test_static_hosting_keeps_materials_search(tmp_path, page, language, query, 
         assert errors == []
     finally:
         server.shutdown()
+
+
+def test_on_a_phone_each_filter_is_one_swipeable_row_and_hits_start_near_the_top(served, browser):
+    # wrapped, the role chips alone took five lines and the first hit started ~455 px down an 844 px screen
+    language, url = served
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector("body.csops-api-search", state="attached")
+        page.locator("label.md-header__button[for=__search]").click()
+        type_query(page, {"en": "renewal", "ja": "解約"}[language])
+        page.locator(".csops-hit").first.wait_for()
+        rows = page.evaluate("""() => [...document.querySelectorAll('.csops-facets__group')].map(g => ({
+            height: g.getBoundingClientRect().height, chip: g.querySelector('.csops-facet').getBoundingClientRect().height,
+            more: g.scrollWidth - g.clientWidth, faded: g.classList.contains('csops-more-right')}))""")
+        assert len(rows) >= 2 and all(r["height"] <= r["chip"] * 1.5 for r in rows), rows  # one line each
+        assert all(r["faded"] == (r["more"] > 1) for r in rows), rows  # a row that scrolls says so
+        assert page.evaluate("document.querySelector('.csops-hit').getBoundingClientRect().top") < 260
+        # nothing wider than the phone once the panel's opening transition is over
+        page.wait_for_function("document.documentElement.scrollWidth - window.innerWidth <= 1", timeout=3000)
+    finally:
+        context.close()

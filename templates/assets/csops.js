@@ -66,6 +66,8 @@
     hint();
   }
 
+  window.csopsChipRow = chipRow;  // search.js lays out its filter rows the same way on phones
+
   function once(node, flag) {
     if (node.hasAttribute("data-csops-ready" + flag)) return false;
     node.setAttribute("data-csops-ready" + flag, "");

@@ -133,7 +133,8 @@
         });
         groups.push(clear);
       }
-      parts.push(el("div", { "class": "csops-facets" }, groups));
+      var facets = el("div", { "class": "csops-facets" }, groups);
+      parts.push(facets);
       parts.push(el("ol", { "class": "csops-hits" }, data.hits.map(function (hit) {
         var a = el("a", { "class": "csops-hit", href: link(hit.path), "data-url": hit.url }, [
           el("span", { "class": "csops-hit__kind", text: T.kinds[hit.kind] || hit.kind }),
@@ -145,6 +146,7 @@
         return el("li", {}, [a]);
       })));
       panel.replaceChildren.apply(panel, parts);
+      if (window.csopsChipRow) facets.querySelectorAll(".csops-facets__group").forEach(window.csopsChipRow);
     }
 
     function opened(q, path) {
