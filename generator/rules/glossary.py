@@ -38,7 +38,7 @@ def _misfire(spelling: str) -> tuple[str, str] | None:
                 "write the term in full")
     if text.isdigit():
         return "is a number: every page's figures would be underlined", "write the term it stands for"
-    if text.lower() in STOP_WORDS:
+    if text.lower() in STOP_WORDS and not text.isupper():  # IT, AM, US are acronyms: hovers match case
         return "is a common word: every page would underline it and searches would expand it", "remove it"
     return None
 
