@@ -100,13 +100,14 @@ class Side:
     portal: Portal
     errors: int = 0
     manifest: list[str] = field(default_factory=list)
+    broken_files: tuple[str, ...] = ()  # left out of the model: their entries are unknown, not removed
 
 
 def load_side(project: Path, label: str) -> Side:
     """Model whatever content is sound enough; a broken file is counted, not fatal, so a failing PR still gets a diff."""
     content = load_sound_content(project)
     manifest = [url for _, url in read_manifest(project) or []]
-    return Side(label, content.portal, content.errors, manifest)
+    return Side(label, content.portal, content.errors, manifest, content.broken_files)
 
 
 @dataclass
@@ -260,27 +261,31 @@ class CatalogChange:
     fields: list[str] = field(default_factory=list)
 
 
-# What each catalog holds, and how an entry is named: (noun, entries of a portal, name of an entry)
-_CATALOGS = (("glossary term", lambda p: p.glossary, lambda e: e.term),
-             ("role", lambda p: p.roles, lambda e: e.name),
-             ("segment", lambda p: p.settings.segments, lambda e: e.name),
-             ("phase", lambda p: p.settings.phases, lambda e: e.name))
+# What each catalog holds, and how an entry is named: (noun, its file, entries of a portal, name of an entry)
+_CATALOGS = (("glossary term", "content/glossary.yml", lambda p: p.glossary, lambda e: e.term),
+             ("role", "content/roles.yml", lambda p: p.roles, lambda e: e.name),
+             ("segment", "content/settings.yml", lambda p: p.settings.segments, lambda e: e.name),
+             ("phase", "content/settings.yml", lambda p: p.settings.phases, lambda e: e.name))
 
 
-def _catalog_changes(base, head) -> list[CatalogChange]:
+def _catalog_changes(base: Side, head: Side) -> list[CatalogChange]:
     """Shared entries that changed: a glossary edit changes hovers and searches on every page, and csops diff
-    said 'No content changes' for it."""
-    changes = []
-    for noun, entries, name in _CATALOGS:
-        old, new = ({e.id: e for e in entries(portal)} for portal in (base, head))
+    said 'No content changes' for it. A catalog file broken on either side is named, not read as emptied."""
+    changes, broken = [], set(base.broken_files) | set(head.broken_files)
+    for source in dict.fromkeys(source for _, source, _, _ in _CATALOGS if source in broken):
+        changes.append(CatalogChange("file", "unreadable", source, "has errors on one side: its entries are not compared"))
+    for noun, source, entries, name in _CATALOGS:
+        if source in broken:
+            continue
+        old, new = ({e.id: e for e in entries(side.portal)} for side in (base, head))
         changes += [CatalogChange(noun, "added", i, name(e)) for i, e in new.items() if i not in old]
         changes += [CatalogChange(noun, "removed", i, name(e)) for i, e in old.items() if i not in new]
         changes += [CatalogChange(noun, "changed", i, name(e), [f.name for f in fields(e) if f.name != "id"
                                                                   and getattr(old[i], f.name) != getattr(e, f.name)])
                     for i, e in new.items() if i in old and old[i] != e]
-    if base.settings.review_interval_days != head.settings.review_interval_days:
-        changes.append(CatalogChange("setting", "changed", "review_interval",
-                                     f"{base.settings.review_interval_days}d → {head.settings.review_interval_days}d"))
+    before, after = base.portal.settings.review_interval_days, head.portal.settings.review_interval_days
+    if "content/settings.yml" not in broken and before != after:
+        changes.append(CatalogChange("setting", "changed", "review_interval", f"{before}d → {after}d"))
     return changes
 
 
@@ -291,7 +296,7 @@ def compare(base: Side, head: Side) -> ContentDiff:
         pages = pair(getattr(base.portal, kind.portal_attr), getattr(head.portal, kind.portal_attr))
         kinds.append(KindChanges(kind, pages, [_document_change(o, n) for o, n in pages.renamed + pages.kept]))
     url_rows, uncovered = _url_changes(base, head)
-    return ContentDiff(base, head, kinds, url_rows, uncovered, _catalog_changes(base.portal, head.portal))
+    return ContentDiff(base, head, kinds, url_rows, uncovered, _catalog_changes(base, head))
 
 
 def _kind_section(changes: KindChanges) -> tuple[list[str], list[str]]:
@@ -337,12 +342,12 @@ def diff_markdown(diff: ContentDiff) -> str:
     ownership = diff.ownership
     changes_word = "change" if len(ownership) == 1 else "changes"
     uncovered = diff.uncovered_urls
+    shared = sum(1 for c in diff.catalogs if c.action != "unreadable")
     out.append(f"**Pages: {diff.page_count('added')} added · {diff.page_count('renamed')} renamed · "
                f"{diff.page_count('removed')} removed · {diff.changed_pages} changed — Items: {diff.item_count('added')} "
                f"added · {diff.item_count('renamed')} renamed · {diff.item_count('removed')} removed — "
                f"{len(ownership)} owner/RACI {changes_word} — "
-               + (f"{len(diff.catalogs)} glossary/role/setting change{'s' if len(diff.catalogs) != 1 else ''} — "
-                  if diff.catalogs else "")
+               + (f"{shared} glossary/role/setting change{'s' if shared != 1 else ''} — " if shared else "")
                + (f"⚠️ {uncovered} old URL{'s' if uncovered != 1 else ''} not covered by aliases**" if uncovered
                   else "all old URLs still resolve**"))
     out.append("")
@@ -354,7 +359,7 @@ def diff_markdown(diff: ContentDiff) -> str:
         return "\n".join(out + ["No content changes.", ""])
     out += sections
     if diff.catalogs:
-        marks = {"added": "➕", "removed": "➖", "changed": "✏️"}
+        marks = {"added": "➕", "removed": "➖", "changed": "✏️", "unreadable": "⚠️"}
         out += ["### Glossary, roles and settings (shown on every page)", "",
                 *[f"- {marks[c.action]} {c.noun} {_code(c.id)} {_cell(c.name)}"
                   + (f": {', '.join(c.fields)}" if c.fields else "") for c in diff.catalogs], ""]

@@ -216,3 +216,15 @@ def test_diff_lists_glossary_role_and_settings_changes(tmp_path, run):
         """))
     payload = json.loads(run("diff", "HEAD", "--project", project, "--format", "json").output)
     assert {(c["action"], c["id"]) for c in payload["catalogs"]} == {("added", "voc"), ("changed", "sev1"), ("changed", "review_interval")}
+
+
+def test_a_catalog_broken_on_one_side_is_named_not_listed_as_emptied(tmp_path, run):
+    # "- id voc" (a colon lost) read as if every glossary term had been removed
+    project = make_repo(tmp_path / "repo")
+    glossary = "terms:\n  - {id: sev1, term: Sev1, definition: Highest severity.}\n  - {id: voc, term: VOC, definition: Voice.}\n"
+    make_project(project, {"content/glossary.yml": glossary}, with_defaults=False)
+    commit_all(project, "glossary")
+    (project / "content/glossary.yml").write_text(glossary.replace("{id: voc,", "{id voc,"), encoding="utf-8")
+    result = run("diff", "HEAD", "--project", project)
+    assert "removed" not in result.output.split("### Glossary", 1)[-1] and "glossary/role/setting change" not in result.output
+    assert "- ⚠️ file `content/glossary.yml` has errors on one side: its entries are not compared" in result.output
