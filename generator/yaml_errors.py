@@ -1,0 +1,107 @@
+"""Where a YAML syntax error was made, and its fix: the parser often notices a slip a line or more later (a key
+without its colon, an unclosed bracket or quote), and its message names the symptom, not the mistake.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .located_yaml import Position
+from .problems import Problem, shown
+
+
+def syntax_problem(path: str, text: str, error) -> Problem:
+    """A PyYAML MarkedYAMLError as one Problem at the slip, with the fix."""
+    mark = error.problem_mark or error.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    reason = " ".join(filter(None, [error.context, error.problem])) or "invalid YAML"
+    opened = _unclosed_quote(text, line)
+    if opened is not None:  # the parser read on to a later quote and failed there, lines after the mistake
+        return _open_quote_problem(path, opened, line, col, reason)
+    return _syntax_problem(path, text, error, line, col, reason)
+
+
+_QUOTE_OPENS = re.compile(r"""(?:^\s*(?:-\s+)?[^\s#'"][^:#]*:\s+|^\s*-\s+)(?P<quote>["'])""")
+
+
+def _unclosed_quote(text: str, error_line: int) -> Position | None:
+    """(line, column) of the last quoted value before `error_line` that does not close on its own line, if one
+    does: a quote left open makes the parser fail lines later, where the next quote character happens to be."""
+    lines = text.split("\n")[: error_line - 1]
+    for number in range(len(lines), 0, -1):
+        line = lines[number - 1]
+        found = _QUOTE_OPENS.match(line)
+        if found is None:
+            continue
+        quote, rest = found["quote"], line[found.end():]
+        closed = rest.replace("''", "") if quote == "'" else re.sub(r'\\.', "", rest)
+        if quote not in closed:
+            return number, found.start("quote") + 1
+        return None  # the nearest quoted value closes: the mistake is elsewhere
+    return None
+
+
+_CLOSERS = {"flow mapping": ("{", "}"), "flow sequence": ("[", "]")}
+
+
+def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: str) -> Problem:
+    """A syntax error where the editor made it: the parser notices a missing ':' or an unclosed '{' a line
+    later, but its context mark is where the key or the bracket started."""
+    context, problem, start = error.context or "", error.problem or "", error.context_mark
+    if start is not None and "quoted scalar" in context:  # e.g. ['a, b]: the stream ended inside the quote
+        return _open_quote_problem(path, (start.line + 1, start.column + 1), line, col, reason)
+    if start is not None and problem == "could not find expected ':'" and "simple key" in context:
+        written = text.splitlines()[start.line].strip() if start.line < len(text.splitlines()) else ""
+        return Problem(path, start.line + 1, start.column + 1, "yaml-syntax",
+                       f"YAML syntax error: '{shown(written)}' has no ':' after its key",
+                       "write it as 'key: value', with a space after the colon")
+    if problem.startswith("mapping values are not allowed"):
+        slip = _key_without_colon(text, line)
+        if slip is not None:
+            return _slip_problem(path, *slip)
+    for name, (opener, closer) in _CLOSERS.items():
+        if start is not None and name in context and problem.startswith("did not find expected"):
+            return Problem(path, start.line + 1, start.column + 1, "yaml-syntax",
+                           f"YAML syntax error: this '{opener}' is not closed (the parser reached line {line}, column "
+                           f"{col} without a '{closer}')", f"close it with '{closer}', and separate its entries with ', '")
+    lines = text.split("\n")
+    at = lines[line - 1][col - 1:col] if 0 < line <= len(lines) else ""
+    if "tab character" in problem or "'\\t'" in problem or at == "\t":
+        return Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {reason}",
+                       "replace the tab with spaces: YAML indents with spaces only")
+    return Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {reason}",
+                   "check indentation and quote values containing ': ' or '#'")
+
+
+def _key_without_colon(text: str, line: int) -> tuple[int, int, str, str] | None:
+    """(line, col, message, fix) when the line before `line` is a key whose colon is missing or malformed: the
+    parser read it on as text and stopped at the next line's colon ("title X" then "summary: …")."""
+    lines = text.splitlines()
+    before = line - 2
+    while before >= 0 and not lines[before].strip():
+        before -= 1
+    if before < 0 or before >= len(lines):
+        return None
+    written = lines[before]
+    stripped = written.lstrip(" ")
+    content = stripped[2:].lstrip(" ") if stripped.startswith("- ") else stripped
+    if not content or content.startswith(("#", "'", '"', "|", ">")):
+        return None
+    col = len(written) - len(content) + 1
+    if "\uff1a" in content.split(" ", 1)[0]:
+        return before + 1, col, f"'{shown(content)}' uses a full-width colon '：'", "write an ASCII ':' followed by a space"
+    if re.match(r"[\w-]+:\S", content):
+        return before + 1, col, f"'{shown(content)}' has no space after its colon", "write it as 'key: value'"
+    if ":" not in content and re.match(r"[\w-]+ \S", content):
+        return before + 1, col, f"'{shown(content)}' has no ':' after its key", "write it as 'key: value', with a space after the colon"
+    return None
+
+
+def _open_quote_problem(path: str, opened: Position, line: int, col: int, reason: str) -> Problem:
+    return Problem(path, *opened, "yaml-syntax",
+                   f"YAML syntax error: this quoted value is not closed on its line (the parser stopped at line "
+                   f"{line}, column {col}: {reason})", "close the quote at the end of the value, or remove the opening one")
+
+
+def _slip_problem(path: str, line: int, col: int, message: str, fix: str) -> Problem:
+    return Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {message}", fix)
