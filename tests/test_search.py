@@ -453,3 +453,12 @@ def test_production_down_is_not_about_the_product(built_bundled):
         "Our production instance has been down since 9am for every user, P1 outage, please escalate", limit=3)
     assert links[0].path.startswith("/playbooks/support-escalation/")
     assert all(not link.path.startswith("/faq/expansion/") for link in links), [link.path for link in links]
+
+
+def test_a_customer_who_wants_to_cancel_finds_the_cancellation_answer(built_bundled):
+    # a Support agent's first-hour query: it answered with a sales reference request before the FAQ existed
+    searcher = Searcher(built_bundled)
+    assert searcher.search("customer wants to cancel").hits[0].path == "/faq/health-and-risk/#cancellation-request"
+    links = searcher.suggest_for_ticket("Acme's admin wrote that they want to cancel their subscription at the end of "
+                                        "the term because of budget cuts. What do I do?", limit=3)
+    assert "/faq/health-and-risk/#cancellation-request" in [link.path for link in links]
