@@ -30,28 +30,11 @@ if TYPE_CHECKING:  # the index imports Whoosh: only the worker process loads it
     from .index import IndexStats
     from .workers import BuildWorkers
 from .escaping import escape_attr
+from .markdown_extensions import REQUIRED_EXTENSIONS
 from .render import PACKAGE_TEMPLATES, Page, load_labels
 from .rules.site_config import not_a_mapping, yaml_error_in, yaml_problem
 
 ASSETS_PREFIX = "assets/csops"
-
-# Extensions every generated page relies on (explicit anchors, tabs, task lists, admonitions, tooltips).
-# Not md_in_html: generated blocks are plain raw HTML (raw_blocks.py), and its HTML pass costs ~20% of
-# Markdown time on real pages; list it in mkdocs.yml if content uses `markdown` attributes.
-REQUIRED_EXTENSIONS: dict[str, dict] = {
-    "abbr": {},
-    # Loaded after `abbr` and replacing it: hover definitions that also match inside Japanese text.
-    "generator.glossary_abbr": {},
-    "admonition": {},
-    "attr_list": {},
-    "tables": {},
-    "toc": {"permalink": True},
-    "pymdownx.details": {},
-    "pymdownx.superfences": {},
-    "pymdownx.tabbed": {"alternate_style": True},
-    "pymdownx.tasklist": {"custom_checkbox": True},
-}
-
 
 # raw_blocks.py: generated raw-HTML blocks skip Python-Markdown (same bytes; tests compare both ways).
 LIFT_RAW_BLOCKS = True

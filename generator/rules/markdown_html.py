@@ -33,7 +33,12 @@ _VOID = frozenset("area base br col embed hr img input link meta source track wb
 def _markdown():
     import markdown  # only when a field has a tag at a line's start
 
-    return markdown.Markdown(extensions=["md_in_html", "pymdownx.superfences"])
+    from ..markdown_extensions import REQUIRED_EXTENSIONS
+
+    # the build's own set (not md_in_html, which the build leaves out): a <div markdown="1"> left open is
+    # plain raw HTML there, so it must be here too
+    extensions = {name: config for name, config in REQUIRED_EXTENSIONS.items() if name != "generator.glossary_abbr"}
+    return markdown.Markdown(extensions=list(extensions), extension_configs=extensions)
 
 
 def swallows_what_follows(text: str) -> bool:
@@ -68,13 +73,16 @@ class _OpenTags(HTMLParser):
 def culprit(text: str) -> tuple[str, int]:
     """The tag to blame in a field that swallows what follows: the first left open at a line's start, else the
     first tag at a line's start."""
-    text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)  # a fence shows tags; it opens none
+    original, text = text, _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)  # a fence opens no tag
     line_starts = {m.start(1) - 1: m.group(1).lower() for m in _LINE_START_TAG.finditer(text)}
     for tag, offset in _OpenTags(text).open:
         if offset in line_starts:
             return tag, offset
-    offset = min(line_starts)
-    return line_starts[offset], offset
+    if line_starts:
+        offset = min(line_starts)
+        return line_starts[offset], offset
+    found = _LINE_START_TAG.search(original)  # Markdown pairs fences otherwise than this module: blame the tag
+    return found.group(1).lower(), found.start(1) - 1
 
 
 def _fields(value):
