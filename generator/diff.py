@@ -261,19 +261,20 @@ class CatalogChange:
     fields: list[str] = field(default_factory=list)
 
 
-# What each catalog holds, and how an entry is named: (noun, its file, entries of a portal, name of an entry)
-_CATALOGS = (("glossary term", "content/glossary.yml", lambda p: p.glossary, lambda e: e.term),
-             ("role", "content/roles.yml", lambda p: p.roles, lambda e: e.name),
-             ("segment", "content/settings.yml", lambda p: p.settings.segments, lambda e: e.name),
-             ("phase", "content/settings.yml", lambda p: p.settings.phases, lambda e: e.name))
+# What each catalog holds, and how an entry is named: (noun, its file without suffix, entries, name of an entry)
+_CATALOGS = (("glossary term", "content/glossary", lambda p: p.glossary, lambda e: e.term),
+             ("role", "content/roles", lambda p: p.roles, lambda e: e.name),
+             ("segment", "content/settings", lambda p: p.settings.segments, lambda e: e.name),
+             ("phase", "content/settings", lambda p: p.settings.phases, lambda e: e.name))
 
 
 def _catalog_changes(base: Side, head: Side) -> list[CatalogChange]:
     """Shared entries that changed: a glossary edit changes hovers and searches on every page, and csops diff
     said 'No content changes' for it. A catalog file broken on either side is named, not read as emptied."""
-    changes, broken = [], set(base.broken_files) | set(head.broken_files)
-    for source in dict.fromkeys(source for _, source, _, _ in _CATALOGS if source in broken):
-        changes.append(CatalogChange("file", "unreadable", source, "has errors on one side: its entries are not compared"))
+    # by stem: the loader takes glossary.yaml as well as glossary.yml
+    broken = {path.rsplit(".", 1)[0]: path for path in (*base.broken_files, *head.broken_files)}
+    changes = [CatalogChange("file", "unreadable", broken[stem], "has errors on one side: its entries are not compared")
+               for stem in dict.fromkeys(source for _, source, _, _ in _CATALOGS) if stem in broken]
     for noun, source, entries, name in _CATALOGS:
         if source in broken:
             continue
@@ -284,7 +285,7 @@ def _catalog_changes(base: Side, head: Side) -> list[CatalogChange]:
                                                                   and getattr(old[i], f.name) != getattr(e, f.name)])
                     for i, e in new.items() if i in old and old[i] != e]
     before, after = base.portal.settings.review_interval_days, head.portal.settings.review_interval_days
-    if "content/settings.yml" not in broken and before != after:
+    if "content/settings" not in broken and before != after:
         changes.append(CatalogChange("setting", "changed", "review_interval", f"{before}d → {after}d"))
     return changes
 

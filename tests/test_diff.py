@@ -228,3 +228,8 @@ def test_a_catalog_broken_on_one_side_is_named_not_listed_as_emptied(tmp_path, r
     result = run("diff", "HEAD", "--project", project)
     assert "removed" not in result.output.split("### Glossary", 1)[-1] and "glossary/role/setting change" not in result.output
     assert "- ⚠️ file `content/glossary.yml` has errors on one side: its entries are not compared" in result.output
+    # the loader takes glossary.yaml too
+    (project / "content/glossary.yml").rename(project / "content/glossary.yaml")
+    result = run("diff", "HEAD", "--project", project)
+    assert "- ⚠️ file `content/glossary.yaml` has errors on one side: its entries are not compared" in result.output
+    assert "glossary/role/setting change" not in result.output
