@@ -66,6 +66,9 @@ def expansions(text: str, groups: list[list[str]], in_content=lambda phrase: Tru
     typed = exact_key(text)
     extra: dict[str, float] = {}
     for group in groups:
+        # a spelling of stop words only ("IT", an acronym to a hover, which matches case) is "it" to a search:
+        # never typed, never added
+        group = [member for member in group if _searchable(member)]
         keys = [exact_key(member) for member in group]
         typed_members = [member for member, key in zip(group, keys) if _contains(typed, key)]
         if not typed_members:
@@ -83,12 +86,17 @@ def expansions(text: str, groups: list[list[str]], in_content=lambda phrase: Tru
     return text, list(extra.items())
 
 
+def _searchable(member: str) -> bool:
+    """Does a glossary spelling leave any word once stop words are dropped?"""
+    return any(not token.stopped for token in mixed_analyzer()(member, removestops=False))
+
+
 def synonym_variants(key: str, groups: list[list[str]], limit: int = 16) -> list[str]:
     """`key` (an exact key) and its rewrites with each glossary member it holds swapped for the group's others:
     "handoff sale custom success" also reads "handoff sale cs" where the glossary says CS is Customer Success."""
     variants = [key]
     for group in groups:
-        members = [k for k in dict.fromkeys(exact_key(member) for member in group) if k]
+        members = [k for k in dict.fromkeys(exact_key(member) for member in group if _searchable(member)) if k]
         for variant in list(variants):
             for held in (m for m in members if _contains(variant, m)):
                 for other in members:

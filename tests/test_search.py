@@ -462,3 +462,14 @@ def test_a_customer_who_wants_to_cancel_finds_the_cancellation_answer(built_bund
     links = searcher.suggest_for_ticket("Acme's admin wrote that they want to cancel their subscription at the end of "
                                         "the term because of budget cuts. What do I do?", limit=3)
     assert "/faq/health-and-risk/#cancellation-request" in [link.path for link in links]
+
+
+def test_an_acronym_of_stop_words_in_the_glossary_leaves_searches_alone():
+    # "IT" is a fine hover (hovers match case) but "it" to a search: it was read as typed, dropped from the
+    # question and its synonyms added at full weight
+    from generator.search_words import expansions
+
+    assert expansions("what do I do when it breaks", [["Information technology", "IT"]]) == ("what do I do when it breaks", [])
+    assert expansions("information technology budget", [["Information technology", "IT"]])[1] == []  # typed in full
+    assert expansions("CSM onboarding", [["CSM", "Customer Success Manager"]])[1] == [("Customer Success Manager", 0.2)]
+
