@@ -36,8 +36,8 @@ def _future_reviews(documents: list[Document], today: dt.date) -> list[Problem]:
     problems = []
     for doc in documents:
         value = doc.data.get("reviewed")
-        try:
-            reviewed = dt.date.fromisoformat(value) if isinstance(value, str) else None
+        try:  # only YYYY-MM-DD: Python also reads 20991231, which the shape check already refuses
+            reviewed = dt.date.fromisoformat(value) if isinstance(value, str) and re.match(DATE, value) else None
         except ValueError:
             continue  # _check_dates reports it
         if dated_ahead(reviewed, today):

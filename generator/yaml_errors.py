@@ -83,6 +83,8 @@ def _key_without_colon(text: str, line: int) -> tuple[int, int, str, str] | None
     if before < 0 or before >= len(lines):
         return None
     written = lines[before]
+    if _continues_a_value(lines, before):
+        return None  # a line of a plain value that runs over lines: the slip is the later ': ', not this line
     stripped = written.lstrip(" ")
     content = stripped[2:].lstrip(" ") if stripped.startswith("- ") else stripped
     if not content or content.startswith(("#", "'", '"', "|", ">")):
@@ -95,6 +97,21 @@ def _key_without_colon(text: str, line: int) -> tuple[int, int, str, str] | None
     if ":" not in content and re.match(r"[\w-]+ \S", content):
         return before + 1, col, f"'{shown(content)}' has no ':' after its key", "write it as 'key: value', with a space after the colon"
     return None
+
+
+def _continues_a_value(lines: list[str], index: int) -> bool:
+    """Is line `index` the continuation of a plain value begun on a less indented line ('summary: Prepare the
+    renewal' then '  with the champion')?"""
+    indent = len(lines[index]) - len(lines[index].lstrip(" "))
+    for above in range(index - 1, -1, -1):
+        line = lines[above]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if len(line) - len(line.lstrip(" ")) >= indent:
+            continue  # a sibling or another continuation line: look further up for the parent
+        value = line.split(": ", 1)[1].strip() if ": " in line else ""
+        return bool(value) and not value.startswith(("|", ">", "#", "&", "*", "!"))
+    return False
 
 
 def _open_quote_problem(path: str, opened: Position, line: int, col: int, reason: str) -> Problem:
