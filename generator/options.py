@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from .durations import DATE_PATTERN
 from .report import FORMATS
 
 # An existing folder: a mistyped --project was answered as an empty portal ("content/roles.yml defines no roles yet").
@@ -52,7 +53,7 @@ class DateParam(click.ParamType):
         if isinstance(value, dt.date):
             return value
         text = str(value).strip()
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        if not re.match(DATE_PATTERN, text):  # ASCII digits only, as content dates are
             self.fail(f"{text!r} is not a date written YYYY-MM-DD (e.g. 2027-02-28)", param, ctx)
         try:
             return dt.date.fromisoformat(text)

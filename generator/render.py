@@ -215,12 +215,12 @@ class Renderer:
         block took 18 s of a build."""
         lines = []
         for term in self.portal.glossary:
+            definition = " ".join(term.definition.split())  # one line: a break would end the definition
             for spelling in (term.term,) + term.synonyms:
                 # Ordinary capitalised words (Renewal, Churn) would underline every heading and
                 # sentence start; their definitions stay on the glossary page.
                 # a spelling with "]" or "\\" cannot be an abbreviation (validate refuses it): it would show as text
                 if spelling.strip() and spelling in text and not {"]", "\\"} & set(spelling) and not _PLAIN_WORD.fullmatch(spelling):
-                    definition = " ".join(term.definition.split())  # one line: a break would end the definition
                     lines.append(f"*[{spelling}]: {definition}")
         return "".join(f"{line}\n\n" for line in lines)
 

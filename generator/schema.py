@@ -13,7 +13,7 @@ from pathlib import Path
 
 import fastjsonschema
 
-from .durations import DUE_PATTERN, INTERVAL_PATTERN
+from .durations import DATE_PATTERN, DUE_PATTERN, INTERVAL_PATTERN
 from .loader import Document
 from .located_yaml import LocDict, LocList
 from .problems import Problem, shown
@@ -25,7 +25,7 @@ SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'renewal-run
 MAX_ID_LENGTH = 64
 DUE = DUE_PATTERN
 INTERVAL = INTERVAL_PATTERN
-DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+DATE = DATE_PATTERN
 
 
 def _text(description: str) -> dict:

@@ -392,6 +392,7 @@ def test_every_command_with_machine_output_speaks_json(tmp_path, run):
 @pytest.mark.parametrize("value, message", [
     ("2027-02-30", "2027-02-30 is not a date on the calendar (day is out of range for month)"),
     ("2027/02/01", "'2027/02/01' is not a date written YYYY-MM-DD"),
+    ("２０２７-０２-０１", "'２０２７-０２-０１' is not a date written YYYY-MM-DD"),  # full-width digits: not "not on the calendar"
 ])
 def test_stale_today_that_is_no_date_says_why(run, value, message):
     """2027-02-30 was refused as 'does not match the format', though its format is right."""
