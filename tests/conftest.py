@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,24 @@ def copy_bundled(target: Path, source: Path = REPO) -> Path:
     shutil.copytree(source / "content", target / "content")
     shutil.copy(source / "mkdocs.yml", target / "mkdocs.yml")
     return target
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_server_looping_on_a_closed_socket():
+    """A server a test closed must stop serving: one left looping on its closed socket (MkDocs' LiveReloadServer
+    ignores shutdown() for a loop it did not start) took a core for the rest of the run, and the crash-safety
+    test's kills, timed before, then landed after the builds had ended. Session servers stay open: not these."""
+    yield
+
+    def looping():
+        return [t for t in threading.enumerate() if getattr(getattr(t, "_target", None), "__name__", "") == "serve_forever"
+                and getattr(getattr(t._target, "__self__", None), "socket", None) is not None
+                and t._target.__self__.socket.fileno() == -1]
+
+    for thread in looping():
+        thread.join(2)  # one that is just ending
+    left = [t.name for t in looping()]
+    assert not left, f"servers still looping on their closed sockets after the module: {left}"
 
 
 @pytest.fixture

@@ -35,8 +35,10 @@ def preview(project: Path, **app_options):
                             timeout=TIMEOUT)
     server.server_bind()
     server.server_activate()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    # as MkDocs' own serve() does: its shutdown() stops only `serve_thread`; a loop started in another thread
+    # kept running on the closed socket at full CPU, and later test modules' timings ran on what was left
+    server.serve_thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server.serve_thread.start()
     try:
         yield server.server_port
     finally:
