@@ -115,23 +115,36 @@ def main() -> int:
                         help="Query set (repeatable); default: queries.yml, queries_holdout.yml and queries_blind.yml.")
     parser.add_argument("--tickets", type=Path, action="append",
                         help="Ticket set (repeatable); default: tickets.yml and tickets_holdout.yml.")
-    parser.add_argument("--build", action="store_true", help="Build each project first (else reuse site/ and build/index).")
+    parser.add_argument("--build", action="store_true",
+                        help="Build each project cold in a temporary copy first (else reuse its site/ and build/index). "
+                             "Cold, because an index updated in place ranks near-ties by its history: Whoosh counts "
+                             "replaced documents in its statistics until their segment is merged.")
     parser.add_argument("--show-misses", action="store_true", help="List queries whose URL is not ranked first.")
     args = parser.parse_args()
     query_files = args.queries or [REPO / f"benchmarks/{name}.yml" for name in ("queries", "queries_holdout", "queries_blind")]
     ticket_files = args.tickets or [REPO / "benchmarks/tickets.yml", REPO / "benchmarks/tickets_holdout.yml"]
-    built: set[Path] = set()
+    built: dict[Path, Path] = {}  # project -> where it was built
+    scratch = tempfile.TemporaryDirectory(prefix="csops-search-quality-")
+
+    def built_project(source: Path) -> Path:
+        if source not in built:
+            if args.build or not (source / "build/index").is_dir():
+                from generator.pipeline import build_portal
+
+                target = Path(scratch.name) / f"p{len(built)}"
+                shutil.copytree(source, target, ignore=shutil.ignore_patterns("build", "site", ".git"))
+                build_portal(target)
+                built[source] = target
+            else:
+                built[source] = source
+        return built[source]
+
     print(f"{'set':16} {'language':8} {'queries':>7}  {'engine':24} {'MRR@10':>7} {'recall@5':>8}")
     failed = False
     for path in query_files:
         for language, spec in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
-            project = (REPO / spec["project"]).resolve()
+            project = built_project((REPO / spec["project"]).resolve())
             queries = spec["queries"]
-            if project not in built and (args.build or not (project / "build/index").is_dir()):
-                from generator.pipeline import build_portal
-
-                build_portal(project)
-            built.add(project)
             ours = whoosh_ranks(project, queries)
             theirs = material_ranks(project, queries)
             for name, ranks in (("whoosh (csops search)", ours), ("material client-side", theirs)):
@@ -145,7 +158,7 @@ def main() -> int:
     print(f"\n{'set':16} {'language':8} {'tickets':>7}  {'engine':24} {'top-1':>7} {'recall@5':>8}")
     for path in ticket_files:
         for language, spec in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
-            project = (REPO / spec["project"]).resolve()
+            project = built_project((REPO / spec["project"]).resolve())
             ours = suggest_ranks(project, spec["tickets"])
             theirs = material_ranks(project, spec["tickets"])
             for name, ranks in (("whoosh (/api/suggest)", ours), ("material client-side", theirs)):

@@ -20,7 +20,7 @@ import click
 
 from . import urls
 from .diff import IGNORED_FIELDS, GitError, Side, compare, git
-from .model import Portal
+from .model import SEARCH_ONLY_FIELDS, Portal
 from .render import item_version
 
 DEFAULT_COMMITS = 20
@@ -32,7 +32,9 @@ _ITEM_NOUNS = {"Step": "step", "Section": "section", "ChecklistItem": "item", "F
 def _changed_fields(old, new) -> tuple[str, ...]:
     if type(old) is not type(new):
         return ("kind",)
-    return tuple(f.name for f in fields(new) if f.name not in IGNORED_FIELDS and getattr(old, f.name) != getattr(new, f.name))
+    # what readers never see (SEARCH_ONLY_FIELDS) is no news to them
+    return tuple(f.name for f in fields(new) if f.name not in IGNORED_FIELDS | SEARCH_ONLY_FIELDS
+                 and getattr(old, f.name) != getattr(new, f.name))
 
 
 @dataclass(frozen=True)

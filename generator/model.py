@@ -16,6 +16,10 @@ from functools import cached_property
 from .durations import parse_due
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS
 
+# Fields readers never see: the ways readers ask for an item, which only search reads. Editing them changes
+# no page, no step version (`?v=`) and no What's-new line; `csops diff` still lists them for reviewers.
+SEARCH_ONLY_FIELDS = frozenset({"asked_as"})
+
 
 def as_tuple(value) -> tuple[str, ...]:
     """A role field may be one id or a list of ids."""
@@ -126,6 +130,7 @@ class Step:
     due: str = ""
     segments: tuple[str, ...] = ()
     variants: tuple[tuple[str, str], ...] = ()
+    asked_as: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     line: int = 0
 
@@ -195,6 +200,7 @@ class ChecklistItem:
     ref: str = ""
     due: str = ""
     segments: tuple[str, ...] = ()
+    asked_as: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
 
     @property
@@ -245,6 +251,7 @@ class FaqEntry:
     q: str
     a: str
     tags: tuple[str, ...] = ()
+    asked_as: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
 
     @property
@@ -271,6 +278,7 @@ class Activity:
     raci: Raci
     description: str = ""
     playbooks: tuple[str, ...] = ()
+    asked_as: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
 
     @property

@@ -33,7 +33,8 @@ def _step(data) -> Step:
         id=data["id"], title=data["title"], body=data.get("body", "") or "", owner=data.get("owner", "") or "",
         raci=Raci.from_data(data.get("raci")), checklist=tuple(data.get("checklist") or ()),
         due=data.get("due", "") or "", segments=tuple(data.get("segments") or ()),
-        variants=tuple((data.get("variants") or {}).items()), aliases=tuple(data.get("aliases") or ()),
+        variants=tuple((data.get("variants") or {}).items()), asked_as=tuple(data.get("asked_as") or ()),
+        aliases=tuple(data.get("aliases") or ()),
         line=data.pos[0],
     )
 
@@ -53,7 +54,8 @@ def _checklist(doc: Document) -> Checklist:
     sections = tuple(
         Section(id=s["id"], title=s["title"], summary=s.get("summary", "") or "", aliases=tuple(s.get("aliases") or ()),
                 items=tuple(ChecklistItem(id=i["id"], text=i["text"], ref=i.get("ref", "") or "", due=i.get("due", "") or "",
-                                          segments=tuple(i.get("segments") or ()), aliases=tuple(i.get("aliases") or ()))
+                                          segments=tuple(i.get("segments") or ()), asked_as=tuple(i.get("asked_as") or ()),
+                                          aliases=tuple(i.get("aliases") or ()))
                             for i in s["items"]))
         for s in d["sections"])
     return Checklist(**_common(doc), audience=tuple(d.get("audience") or ()), due_anchor=d.get("due_anchor", "") or "",
@@ -62,14 +64,15 @@ def _checklist(doc: Document) -> Checklist:
 
 def _faq(doc: Document) -> FaqTopic:
     entries = tuple(FaqEntry(id=e["id"], q=e["q"], a=e["a"], tags=tuple(e.get("tags") or ()),
-                             aliases=tuple(e.get("aliases") or ())) for e in doc.data["entries"])
+                             asked_as=tuple(e.get("asked_as") or ()), aliases=tuple(e.get("aliases") or ()))
+                    for e in doc.data["entries"])
     return FaqTopic(**_common(doc), entries=entries)
 
 
 def _chart(doc: Document) -> Chart:
     activities = tuple(Activity(id=a["id"], name=a["name"], raci=Raci.from_data(a.get("raci")),
                                 description=a.get("description", "") or "", playbooks=tuple(a.get("playbooks") or ()),
-                                aliases=tuple(a.get("aliases") or ())) for a in doc.data["activities"])
+                                asked_as=tuple(a.get("asked_as") or ()), aliases=tuple(a.get("aliases") or ())) for a in doc.data["activities"])
     return Chart(**_common(doc), activities=activities)
 
 

@@ -21,7 +21,7 @@ from . import urls
 from .durations import parse_due
 from .escaping import escape_attr, escape_text, escape_text_code
 from .fingerprints import code_digest, files_digest
-from .model import Duty, Portal
+from .model import SEARCH_ONLY_FIELDS, Duty, Portal
 from .page_context import PageContext
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -36,7 +36,7 @@ def content_hash(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
-_UNVERSIONED = frozenset({"id", "aliases", "line"})
+_UNVERSIONED = frozenset({"id", "aliases", "line"}) | SEARCH_ONLY_FIELDS
 
 
 def item_version(item) -> str:

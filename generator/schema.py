@@ -51,6 +51,8 @@ _ROLES = {"oneOf": [_ROLE, {"type": "array", "items": _ROLE, "minItems": 1}],
           "description": "A role id or a list of role ids."}
 _ALIASES = _list_of(_slug("A former id."), "Former ids, so links made before a rename keep working.")
 _TAGS = _list_of({"type": "string", "minLength": 1}, "Free tags for search and filtering.")
+_ASKED_AS = _list_of({"type": "string", "minLength": 1},
+                     "How readers ask for this, in their own words (searched, not shown); see rules/asked_as.py.")
 _SEGMENTS = _list_of(_slug("A segment id."), "Segment ids (content/settings.yml) this applies to; default: all.")
 _DUE = {"type": "string", "pattern": DUE, "description": "Offset from due_anchor: T-90d, T+2w."}
 _REVIEWED = {"type": "string", "pattern": DATE, "description": "Date of the last content review, YYYY-MM-DD."}
@@ -87,7 +89,7 @@ STEP = _object({
     "due": _DUE, "segments": _SEGMENTS,
     "variants": {"type": "object", "description": "Per-segment guidance shown as tabs: segment id -> Markdown.",
                  "propertyNames": _SLUG_NAME, "additionalProperties": {"type": "string"}},
-    "aliases": _ALIASES,
+    "asked_as": _ASKED_AS, "aliases": _ALIASES,
 }, ["id", "title"], "One step of a playbook.")
 
 PLAYBOOK = _object(_DOC_COMMON | {
@@ -105,7 +107,7 @@ ITEM = _object({
     "id": _ID, "text": _text("What to do (inline Markdown)."),
     "ref": {"type": "string", "pattern": r"^(playbook|onboarding|faq|chart|role|glossary):[a-z0-9-]+(#[a-z0-9-]+)?$",
             "description": "Cross-reference, e.g. playbook:renewal-runway#confirm-stakeholders."},
-    "due": _DUE, "segments": _SEGMENTS, "aliases": _ALIASES,
+    "due": _DUE, "segments": _SEGMENTS, "asked_as": _ASKED_AS, "aliases": _ALIASES,
 }, ["id", "text"], "One checklist item.")
 
 SECTION = _object({
@@ -121,7 +123,7 @@ ONBOARDING = _object(_DOC_COMMON | {
 
 ENTRY = _object({
     "id": _ID, "q": _text("The question, as people ask it."), "a": _markdown("The answer"),
-    "tags": _TAGS, "aliases": _ALIASES,
+    "tags": _TAGS, "asked_as": _ASKED_AS, "aliases": _ALIASES,
 }, ["id", "q", "a"], "One question and answer.")
 
 FAQ = _object(_DOC_COMMON | {
@@ -131,7 +133,7 @@ FAQ = _object(_DOC_COMMON | {
 ACTIVITY = _object({
     "id": _ID, "name": _text("The duty or activity."), "description": _markdown("What the activity covers"),
     "raci": _RACI, "playbooks": _list_of(_slug("A playbook id."), "Playbook ids that carry out this activity."),
-    "aliases": _ALIASES,
+    "asked_as": _ASKED_AS, "aliases": _ALIASES,
 }, ["id", "name", "raci"], "One row of a role-division chart.")
 
 CHART = _object(_DOC_COMMON | {

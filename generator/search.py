@@ -341,7 +341,7 @@ class Searcher:
         total = max(searcher.doc_count(), 1)
         scored = []
         for term, tf in terms.items():
-            df = searcher.doc_frequency("body", term) + searcher.doc_frequency("title", term)
+            df = sum(searcher.doc_frequency(name, term) for name in ("title", "body", "keywords"))  # a word of asked_as too
             if df:
                 scored.append((tf * (1 + (total / df)) ** 0.5, term))
         best = [term for _, term in sorted(scored, reverse=True)[:20]]

@@ -164,7 +164,10 @@ def report_searches_command(project: Path, top: int, fmt: str):
     click.echo("\nQueries that found nothing:")
     for q, n in data.zero_results:
         click.echo(f"  {n:5d}  {q}")
-    if not data.zero_results:
+    if data.zero_results:
+        click.echo("  Where an item answers one, add the query to its asked_as (docs/content-model.md); "
+                   "else write the FAQ entry.")
+    else:
         click.echo("  (none)")
     click.echo("\nQueries whose hits were rarely clicked (searches, clicks):")
     for q, n, c in data.low_click:

@@ -15,7 +15,7 @@ from .freshness import dated_ahead, future_review
 from .loader import Document, load_content
 from .located_yaml import LocDict
 from .problems import Problem
-from .rules import build_catalog, glossary, ids, markdown_html, placeholders, raci, references
+from .rules import asked_as, build_catalog, glossary, ids, markdown_html, placeholders, raci, references
 from .schema import DATE, check_shape
 
 
@@ -52,7 +52,8 @@ def check_document_alone(doc: Document) -> tuple[list[Problem], list[Problem]]:
     problems = check_shape(doc) + _check_dates(doc)
     if isinstance(doc.data, LocDict):
         problems += placeholders.check_file(doc)
-    return problems, raci.check_file(doc) + glossary.check_file(doc) + markdown_html.check_file(doc)
+    return problems, (raci.check_file(doc) + glossary.check_file(doc) + markdown_html.check_file(doc)
+                      + asked_as.check_file(doc))
 
 
 def check_documents(documents: list[Document], unreadable: tuple[str, ...] = ()) -> list[Problem]:
@@ -78,7 +79,7 @@ def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cac
         if isinstance(doc.data, LocDict):
             sound.append(doc)
     catalog = build_catalog(sound, unreadable)
-    problems += ids.check(sound, catalog) + _reference_problems(sound, catalog, cache)
+    problems += ids.check(sound, catalog) + asked_as.check(sound) + _reference_problems(sound, catalog, cache)
     problems += _future_reviews(sound, dt.date.today())
     return sorted(set(problems)), misshapen
 

@@ -19,18 +19,18 @@ def snapshot(project: Path) -> dict[str, bytes]:
 
 PLAYBOOK_EDITS = """\
 content/playbooks/success-plan.yml -> content/playbooks/customer-success-plan.yml
-content/charts/cs-duties.yml:11:80: success-plan -> customer-success-plan
-content/charts/cs-duties.yml:17:38: success-plan -> customer-success-plan
-content/onboarding/new-csm-30-60-90.yml:63:14: playbook:success-plan#draft-plan -> playbook:customer-success-plan#draft-plan
+content/charts/cs-duties.yml:15:80: success-plan -> customer-success-plan
+content/charts/cs-duties.yml:25:38: success-plan -> customer-success-plan
+content/onboarding/new-csm-30-60-90.yml:111:14: playbook:success-plan#draft-plan -> playbook:customer-success-plan#draft-plan
 content/playbooks/churn-risk-response.yml:17:72: success-plan -> customer-success-plan
 content/playbooks/expansion-signals.yml:17:16: success-plan -> customer-success-plan
 content/playbooks/onboarding-kickoff.yml:17:54: success-plan -> customer-success-plan
 content/playbooks/onboarding-templates.yml:16:31: success-plan -> customer-success-plan
 content/playbooks/qbr.yml:17:11: success-plan -> customer-success-plan
-content/playbooks/qbr.yml:117:178: playbook:success-plan#refresh-after-qbr -> playbook:customer-success-plan#refresh-after-qbr
+content/playbooks/qbr.yml:141:178: playbook:success-plan#refresh-after-qbr -> playbook:customer-success-plan#refresh-after-qbr
 content/playbooks/renewal-runway.yml:17:56: success-plan -> customer-success-plan
 content/playbooks/sales-to-cs-handoff.yml:16:31: success-plan -> customer-success-plan
-content/playbooks/sales-to-cs-handoff.yml:99:157: playbook:success-plan#draft-plan -> playbook:customer-success-plan#draft-plan
+content/playbooks/sales-to-cs-handoff.yml:119:157: playbook:success-plan#draft-plan -> playbook:customer-success-plan#draft-plan
 content/playbooks/success-plan.yml:17:1: added alias 'success-plan'
 + playbooks/customer-success-plan/
 + playbooks/customer-success-plan/#agree-with-customer
@@ -76,10 +76,10 @@ def test_mv_step_rewrites_anchors_and_keeps_the_old_anchor_alive(tmp_path, run):
     project = copy_bundled(tmp_path / "portal")
     result = run("mv", "step", "success-plan", "draft-plan", "write-plan", "--project", project)
     assert (result.exit_code, result.output) == (0, """\
-content/onboarding/new-csm-30-60-90.yml:63:14: playbook:success-plan#draft-plan -> playbook:success-plan#write-plan
-content/playbooks/sales-to-cs-handoff.yml:99:157: playbook:success-plan#draft-plan -> playbook:success-plan#write-plan
-content/playbooks/success-plan.yml:35:9: id: draft-plan -> write-plan
-content/playbooks/success-plan.yml:36:1: added alias 'draft-plan'
+content/onboarding/new-csm-30-60-90.yml:111:14: playbook:success-plan#draft-plan -> playbook:success-plan#write-plan
+content/playbooks/sales-to-cs-handoff.yml:119:157: playbook:success-plan#draft-plan -> playbook:success-plan#write-plan
+content/playbooks/success-plan.yml:39:9: id: draft-plan -> write-plan
+content/playbooks/success-plan.yml:40:1: added alias 'draft-plan'
 + playbooks/success-plan/#write-plan
 content/published-urls.txt: 1 added, 0 removed
 renamed step 'draft-plan' of playbook 'success-plan' to 'write-plan': 2 references in 2 files rewritten; \

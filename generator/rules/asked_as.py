@@ -1,0 +1,81 @@
+"""`asked_as` phrases that would mislead search: each phrase lifts its item for readers who type those words.
+
+A paragraph pasted as a phrase, or a dozen phrases, lets one item outrank the ones that answer (keyword
+stuffing); a phrase two items share sends its readers to whichever ranks higher that day; a blank one is
+a slip. All are warnings: search still works, but an Ops editor should see them before readers do.
+"""
+
+from __future__ import annotations
+
+from ..loader import Document
+from ..located_yaml import LocDict, LocList
+from ..problems import Problem, shown
+from . import doc_id, sub_items
+
+CODES = ("asked-as-phrase", "asked-as-duplicate")
+MAX_PHRASE_CHARS = 150  # a question typed into a search box, not a ticket's whole text
+MAX_PHRASES = 10
+
+
+def _phrases(doc: Document):
+    """(item, its phrases as a LocList) for every item of `doc` that has `asked_as:`."""
+    if not isinstance(doc.data, LocDict):
+        return
+    for item in sub_items(doc):
+        phrases = item.get("asked_as")
+        if isinstance(phrases, LocList):
+            yield item, phrases
+
+
+def _key(phrase: str) -> str:
+    return " ".join(phrase.casefold().split())
+
+
+def check_file(doc: Document) -> list[Problem]:
+    """One file's blank, overlong, surplus and repeated phrases (kept per file by the content cache)."""
+    problems: list[Problem] = []
+    for item, phrases in _phrases(doc):
+        if len(phrases) > MAX_PHRASES:
+            problems.append(Problem(doc.path, *phrases.where(MAX_PHRASES), "asked-as-phrase",
+                                    f"{len(phrases)} asked_as phrases on one item: past {MAX_PHRASES}, they lift it above "
+                                    "the items that answer those words", "keep the ways readers really ask; at most "
+                                    f"{MAX_PHRASES}", severity="warning"))
+        seen: set[str] = set()
+        for index, phrase in enumerate(phrases):
+            if not isinstance(phrase, str):
+                continue  # the shape check names the wrong type
+            where = phrases.where(index)
+            if not phrase.strip():
+                problems.append(Problem(doc.path, *where, "asked-as-phrase", "blank asked_as phrase", "remove it",
+                                        severity="warning"))
+            elif len(phrase) > MAX_PHRASE_CHARS:
+                problems.append(Problem(doc.path, *where, "asked-as-phrase",
+                                        f"asked_as phrase of {len(phrase)} characters: every word in it would lead here",
+                                        f"write it as a reader types it into the search box, at most {MAX_PHRASE_CHARS} "
+                                        "characters", severity="warning"))
+            elif _key(phrase) in seen:
+                problems.append(Problem(doc.path, *where, "asked-as-duplicate",
+                                        f"'{shown(phrase.strip())}' is already an asked_as phrase of this item", "remove it",
+                                        severity="warning"))
+            seen.add(_key(phrase))
+    return problems
+
+
+def check(documents: list[Document]) -> list[Problem]:
+    """Phrases that two items share, across all files: each names where the phrase was first given."""
+    first: dict[str, tuple[str, str, int]] = {}  # phrase -> (item named as path#id, path, line)
+    problems: list[Problem] = []
+    for doc in documents:
+        for item, phrases in _phrases(doc):
+            name = f"{doc.kind} {doc_id(doc)}#{item.get('id', '?')}"
+            for index, phrase in enumerate(phrases):
+                if not isinstance(phrase, str) or not phrase.strip():
+                    continue
+                line, col = phrases.where(index)
+                owner = first.setdefault(_key(phrase), (name, doc.path, line))
+                if owner[0] != name:
+                    problems.append(Problem(doc.path, line, col, "asked-as-duplicate",
+                                            f"'{shown(phrase.strip())}' is also an asked_as phrase of {shown(owner[0], 160)} "
+                                            f"({owner[1]}:{owner[2]}): readers who type it get either",
+                                            "keep it on the item that answers it", severity="warning"))
+    return problems

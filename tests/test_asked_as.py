@@ -1,0 +1,71 @@
+"""`asked_as`: the words readers type for an item lead search and ticket suggestions to it, and show nowhere."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from conftest import make_project
+from generator import diff, history
+from generator.pipeline import build_portal, load_portal
+from generator.render import item_version
+from generator.search import Searcher
+from test_search import japanese  # noqa: F401  (the built Japanese example, a module fixture)
+
+FAQ = """\
+title: Renewals
+entries:
+  - id: customer-not-responding
+    q: The customer is not responding and the renewal is 45 days out. What now?
+{asked}    a: Go wider and higher. Contact the economic buyer directly and ask the AE for another relationship.
+  - id: changed-goals
+    q: The customer wants to change their goals mid-year
+    a: Update the success plan with the client and note the new targets in an email.
+  - id: email-templates
+    q: Where are the email templates?
+    a: In the CRM, under Templates. Every email to a client starts from one.
+"""
+ASKED = "    asked_as:\n      - client ghosting all my emails\n"
+
+
+def _project(root, asked: bool):
+    project = make_project(root, {"content/faq/renewals.yml": FAQ.format(asked=ASKED if asked else "")})
+    build_portal(project)
+    return project
+
+
+def test_a_readers_words_find_the_item_whose_text_never_uses_them(tmp_path):
+    query, ticket = "client ghosting me", "Client has been ghosting us for three weeks now, not a single reply. What do I do?"
+    target = "/faq/renewals/#customer-not-responding"
+    without = _project(tmp_path / "without", asked=False)
+    # without the phrase, "client" and "emails" lead to the entries that say them
+    assert Searcher(without).search(query).hits[0].path != target
+    assert Searcher(without).suggest_for_ticket(ticket)[0].path != target
+    with_phrase = _project(tmp_path / "with", asked=True)
+    assert Searcher(with_phrase).search(query).hits[0].path == target
+    # a ticket word found only in a phrase ("ghosting") is one of the ticket's distinctive words too
+    assert Searcher(with_phrase).suggest_for_ticket(ticket)[0].path == target
+
+
+def test_phrases_show_on_no_page_and_in_no_static_index(tmp_path):
+    project = _project(tmp_path / "p", asked=True)
+    site = project / "site"
+    pages = [p for p in site.rglob("*.html")] + [site / "search/search_index.json"]
+    assert pages and not [p for p in pages if "ghosting" in p.read_text(encoding="utf-8")]
+    assert Searcher(project).search("ghosting").hits[0].title.startswith("The customer is not responding")
+
+
+def test_editing_phrases_is_no_news_to_readers_but_shows_in_a_pr_summary(tmp_path):
+    portal = load_portal(_project(tmp_path / "p", asked=True))
+    entry = portal.faqs[0].entries[0]
+    step = dataclasses.replace(entry, asked_as=entry.asked_as + ("renewal customer gone silent",))
+    assert item_version(step) == item_version(entry)  # copied ?v= links do not say "changed"
+    assert history._changed_fields(entry, step) == ()  # no What's-new line
+    assert diff._changed_fields(entry, step) == ["asked_as"]  # the reviewer sees it
+    assert history._changed_fields(entry, dataclasses.replace(step, a="Go wider.")) == ("a",)
+
+
+def test_bundled_phrases_lead_hurried_queries_to_the_answer(built_bundled, japanese):  # noqa: F811
+    assert Searcher(built_bundled).search("customer ghosting me, renewal in six weeks").hits[0].path == \
+        "/faq/renewals/#customer-not-responding"
+    assert Searcher(japanese).search("キーマンが異動してしまった").hits[0].path == "/faq/renewals/#decision-maker-changed"
