@@ -117,8 +117,8 @@ def main() -> int:
                         help="Ticket set (repeatable); default: tickets.yml and tickets_holdout.yml.")
     parser.add_argument("--build", action="store_true",
                         help="Build each project cold in a temporary copy first (else reuse its site/ and build/index). "
-                             "Cold, because an index updated in place ranks near-ties by its history: Whoosh counts "
-                             "replaced documents in its statistics until their segment is merged.")
+                             "Cold, so the figures never depend on this checkout's build history (an index updated in "
+                             "place scores within a few parts in ten thousand of a cold one: search_stats.py).")
     parser.add_argument("--show-misses", action="store_true", help="List queries whose URL is not ranked first.")
     args = parser.parse_args()
     query_files = args.queries or [REPO / f"benchmarks/{name}.yml" for name in ("queries", "queries_holdout", "queries_blind")]

@@ -23,6 +23,7 @@ from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and wha
 from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets, word_bag
 from .search_ranking import QueryBuilder, TermScores, coordinated, filtered_query, match_all, search_counting, terms_query, top_scored
 from .search_snippets import query_words, snippet
+from .search_stats import live_stats
 from .search_words import FILTER_SYNTAX, correct, expansions, glossary_words, phrase_in_content, synonym_variants
 from .urls import absolute_url
 
@@ -339,9 +340,10 @@ class Searcher:
         analyzer = mixed_analyzer()
         terms = Counter(t.text for t in analyzer(text))
         total = max(searcher.doc_count(), 1)
+        stats = live_stats(searcher)
         scored = []
         for term, tf in terms.items():
-            df = sum(searcher.doc_frequency(name, term) for name in ("title", "body", "keywords"))  # a word of asked_as too
+            df = sum(stats.doc_frequency(name, term) for name in ("title", "body", "keywords"))  # a word of asked_as too
             if df:
                 scored.append((tf * (1 + (total / df)) ** 0.5, term))
         best = [term for _, term in sorted(scored, reverse=True)[:20]]
@@ -362,9 +364,9 @@ class Searcher:
 def weighting(language: str):
     """BM25F with less length normalisation for English (B 0.6: a step's longer body holds the whole answer; EN
     MRR@10 0.787 -> 0.796 on benchmarks/queries.yml) than for Japanese bigrams (B 0.75, Whoosh's default: 0.942 at 0.6)."""
-    from whoosh.scoring import BM25F
+    from .search_stats import LiveBM25F
 
-    return BM25F(B=0.75 if language.startswith("ja") else 0.6, K1=1.2)
+    return LiveBM25F(B=0.75 if language.startswith("ja") else 0.6, K1=1.2)
 
 
 def _passes(row: tuple[str, str, tuple[str, ...]], filters: dict[str, str]) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from bisect import bisect_right
 from collections import Counter
 
 from whoosh import query as whoosh_query
@@ -17,7 +16,7 @@ from whoosh.collectors import TopCollector
 from whoosh.fields import Schema
 from whoosh.qparser import MultifieldParser, OrGroup
 
-
+from .search_stats import live_stats
 
 SEARCHED_FIELDS = ("title", "body", "context", "keywords")
 _PLAIN_WORDS = re.compile(r"[^\W_]+(?:\s+[^\W_]+)*\s*", re.UNICODE)  # letters and digits between spaces, nothing else
@@ -99,7 +98,8 @@ def prune_common_terms(searcher, q, share: float | None = None):
         return q
     leaves = list(q.leaves())
     total = max(searcher.doc_count(), 1)
-    df = {id(t): searcher.doc_frequency(t.fieldname, t.text) for t in leaves}
+    stats = live_stats(searcher)
+    df = {id(t): stats.doc_frequency(t.fieldname, t.text) for t in leaves}
     # a word counts as common by its document frequency in any field
     common_words = {t.text for t in leaves if df[id(t)] > share * total}
     keep = [t for t in leaves if t.text not in common_words]
@@ -243,11 +243,11 @@ class TermScores:
         """Whoosh's CoordMatcher ("SQR"): a bonus for documents holding more of the query's terms."""
         leaves = [self._term(searcher, t) for t in q.leaves() if isinstance(t, whoosh_query.Term)]
         matching = Counter(d for scores, _ in leaves for d in scores)
-        offsets = [offset for _, offset in searcher.leaf_searchers()]
-        termcount = [sum(1 for _, segments in leaves if n in segments) for n in range(len(offsets))]
+        # the query's terms found in the whole index, where Whoosh counts those in the document's segment: an
+        # index updated in place (several segments) ranked otherwise than the same content indexed cold
+        n = sum(1 for scores, _ in leaves if scores)
         scale = q.scale
         for d, value in total.items():
-            n = termcount[bisect_right(offsets, d) - 1]
             if n == 0 or n == scale:
                 total[d] = 0
             else:

@@ -16,6 +16,7 @@ from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
 
 from .search_analysis import exact_key, mixed_analyzer
+from .search_stats import live_stats
 
 FILTER_SYNTAX = re.compile(r"(?<![\w:])(kind|role|phase|tag):(\"[^\"]*\"|\S+)", re.IGNORECASE)
 _ASCII_WORD = re.compile(r"[A-Za-z]{3,}")
@@ -112,7 +113,7 @@ def phrase_in_content(searcher, phrase: str) -> bool:
     """Does any title or body hold `phrase`, its terms in a row (チャ+ャー+ーン is not in キャンペーン)?"""
     terms = [t.text for t in mixed_analyzer()(phrase)]
     if len(terms) < 2:
-        return bool(terms) and any(searcher.doc_frequency(f, terms[0]) for f in ("title", "body"))
+        return bool(terms) and any(live_stats(searcher).doc_frequency(f, terms[0]) for f in ("title", "body"))
     return any(searcher.search(Phrase(f, terms), limit=1).scored_length() for f in ("title", "body"))
 
 
@@ -155,7 +156,7 @@ def correct(text: str, searcher, vocabulary: dict[str, int], known: set[str] = f
         word = match.group()
         stems = [t.text for t in analyzer(word)]
         if (not stems or word.lower() in known or max_edits(word) == 0
-                or any(searcher.doc_frequency(f, s) for s in stems for f in ("title", "body"))):
+                or any(live_stats(searcher).doc_frequency(f, s) for s in stems for f in ("title", "body"))):
             return word
         corrector = corrector or VocabularyCorrector(vocabulary)
         options = corrector.suggest(word.lower())
