@@ -23,7 +23,7 @@ from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and wha
 from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets, word_bag
 from .search_ranking import QueryBuilder, TermScores, coordinated, filtered_query, match_all, search_counting, terms_query, top_scored
 from .search_snippets import query_words, snippet
-from .search_stats import live_stats
+from .search_stats import LiveStats, live_stats
 from .search_words import FILTER_SYNTAX, correct, expansions, glossary_words, phrase_in_content, synonym_variants
 from .urls import absolute_url
 
@@ -135,7 +135,7 @@ class Searcher:
         self.cache_size = cache_size
         self.path = live_index_dir(self.project)
         self._lock = threading.Lock()
-        self._shared: tuple | None = None  # (stamp, facets, meta, term scores): the same for every thread
+        self._shared: tuple | None = None  # (stamp, facets, meta, term scores, known values, live statistics): every thread's
         self._local = threading.local()  # .index: this thread's OpenIndex
         # Popular queries repeat (and the portal UI asks again as filters change): keep recent results
         # per index generation; a new build changes the stamp, so nothing stale is ever served.
@@ -174,18 +174,20 @@ class Searcher:
         with self._lock:
             if self._shared is None or self._shared[0] != stamp:
                 facets, meta = read_facets(searcher), read_meta(Path(stamp[0]))
-                self._shared = (stamp, facets, meta, TermScores(), known_filter_values(searcher, facets, meta))
-            _, facets, meta, term_scores, known = self._shared
+                self._shared = (stamp, facets, meta, TermScores(), known_filter_values(searcher, facets, meta), LiveStats())
+            _, facets, meta, term_scores, known, live = self._shared
+        searcher.weighting.stats = live  # counted once per generation, whichever thread asks first
         if current is not None:
             current.searcher.close()
         self._local.index = OpenIndex(stamp, searcher, QueryBuilder(ix.schema), facets, meta, term_scores, known)
         return self._local.index
 
     def forget_term_scores(self) -> None:
-        """Drop the per-term scores kept in memory (benchmarks measure the first query of a word with it)."""
+        """Drop the per-term scores and statistics kept in memory (benchmarks measure the first query of a word)."""
         with self._lock:
             if self._shared is not None:
                 self._shared[3].clear()
+                self._shared[5].clear()
 
     @property
     def site_url(self) -> str:
@@ -343,7 +345,7 @@ class Searcher:
         stats = live_stats(searcher)
         scored = []
         for term, tf in terms.items():
-            df = sum(stats.doc_frequency(name, term) for name in ("title", "body", "keywords"))  # a word of asked_as too
+            df = sum(stats.doc_frequency(searcher, name, term) for name in ("title", "body", "keywords"))  # a word of asked_as too
             if df:
                 scored.append((tf * (1 + (total / df)) ** 0.5, term))
         best = [term for _, term in sorted(scored, reverse=True)[:20]]

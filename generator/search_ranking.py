@@ -99,7 +99,7 @@ def prune_common_terms(searcher, q, share: float | None = None):
     leaves = list(q.leaves())
     total = max(searcher.doc_count(), 1)
     stats = live_stats(searcher)
-    df = {id(t): stats.doc_frequency(t.fieldname, t.text) for t in leaves}
+    df = {id(t): stats.doc_frequency(searcher, t.fieldname, t.text) for t in leaves}
     # a word counts as common by its document frequency in any field
     common_words = {t.text for t in leaves if df[id(t)] > share * total}
     keep = [t for t in leaves if t.text not in common_words]
@@ -144,8 +144,11 @@ class TermScores:
     (85% of a query's time at 10k documents); readers' queries reuse a small
     vocabulary, so a term's {docnum: score} is computed once with Whoosh's own
     scorer and queries sum them. `score` gives what Whoosh's matchers give for ORs
-    and ANDs of terms, including the scaled OrGroup's coordination bonus per segment,
-    and None for any other query, which then goes to Whoosh. (Whoosh's collector can
+    and ANDs of terms on a one-segment index, including the scaled OrGroup's coordination
+    bonus, and None for any other query, which then goes to Whoosh. The bonus counts the
+    query's terms in the whole index where Whoosh counts them per segment, so an index
+    updated in place ranks as a cold one (search_stats.py); queries Whoosh scores itself
+    (phrases, wildcards, fields) still count per segment. (Whoosh's collector can
     differ slightly: it swaps exhausted sub-matchers out mid-walk, which changes
     the coordination term count, so its scores depend on document order.)
     """

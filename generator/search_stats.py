@@ -10,34 +10,45 @@ postings, and nothing at all for an index without deletions.
 
 from __future__ import annotations
 
-import weakref
 from math import log
 
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F, BM25FScorer
 
-_STATS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+MAX_TERMS = 200_000  # kept document frequencies: cleared, not grown, beyond (pasted tickets bring new words)
 
 
 class LiveStats:
-    """Statistics of one open (top-level) searcher, counting live documents only."""
+    """Statistics of one index generation counting live documents only, computed through any of its searchers.
 
-    def __init__(self, searcher):
-        self.searcher = searcher
-        self.leaves = [leaf.reader() for leaf, _ in searcher.leaf_searchers()]
-        self.has_deletions = any(reader.has_deletions() for reader in self.leaves)
-        self.doc_count = searcher.doc_count()
+    One per generation, shared by every thread's searcher (search.Searcher keeps it with the kept term scores),
+    so a term's postings are counted once per build, not per thread or request; it holds no searcher.
+    """
+
+    def __init__(self):
+        self._deletions: bool | None = None
         self._df: dict[tuple[str, str], int] = {}
         self._avgfl: dict[str, float] = {}
 
-    def doc_frequency(self, fieldname: str, text: str) -> int:
-        if not self.has_deletions:
-            return self.searcher.doc_frequency(fieldname, text)
-        key = (fieldname, text)
+    def clear(self) -> None:
+        self._df.clear()
+        self._avgfl.clear()
+
+    def has_deletions(self, searcher) -> bool:
+        if self._deletions is None:
+            self._deletions = any(leaf.reader().has_deletions() for leaf, _ in searcher.get_parent().leaf_searchers())
+        return self._deletions
+
+    def doc_frequency(self, searcher, fieldname: str, text) -> int:
+        parent = searcher.get_parent()
+        if not self.has_deletions(parent):
+            return parent.doc_frequency(fieldname, text)
+        key = (fieldname, text.decode("utf-8") if isinstance(text, bytes) else text)
         found = self._df.get(key)
         if found is None:
             found = 0
-            for reader in self.leaves:
+            for leaf, _ in parent.leaf_searchers():
+                reader = leaf.reader()
                 try:
                     if reader.has_deletions():
                         found += sum(1 for _ in reader.postings(fieldname, text).all_ids())  # deleted ones filtered out
@@ -45,38 +56,41 @@ class LiveStats:
                         found += reader.doc_frequency(fieldname, text)
                 except (TermNotFound, KeyError):  # not in this segment (or not a field of an older index)
                     pass
+            if len(self._df) >= MAX_TERMS:
+                self._df.clear()
             self._df[key] = found
         return found
 
-    def avg_field_length(self, fieldname: str) -> float:
-        if not self.has_deletions:
-            return self.searcher.avg_field_length(fieldname)
+    def avg_field_length(self, searcher, fieldname: str) -> float:
+        parent = searcher.get_parent()
+        if not self.has_deletions(parent):
+            return parent.avg_field_length(fieldname)
         found = self._avgfl.get(fieldname)
         if found is None:
-            deleted = sum(reader.doc_field_length(docnum, fieldname) or 0 for reader in self.leaves
+            readers = [leaf.reader() for leaf, _ in parent.leaf_searchers()]
+            deleted = sum(reader.doc_field_length(docnum, fieldname) or 0 for reader in readers
                           for docnum in (reader.deleted_docs_set if reader.has_deletions() else ()))
-            found = (self.searcher.field_length(fieldname) - deleted) / self.doc_count if self.doc_count else 0.0
-            self._avgfl[fieldname] = found
+            count = parent.doc_count()
+            found = self._avgfl[fieldname] = (parent.field_length(fieldname) - deleted) / count if count else 0.0
         return found
 
-    def idf(self, fieldname: str, text: str) -> float:
+    def idf(self, searcher, fieldname: str, text) -> float:
         """Whoosh's idf (WeightingModel.idf) over live documents."""
-        return log(max(self.doc_count, 1) / (self.doc_frequency(fieldname, text) + 1)) + 1
+        count = searcher.get_parent().doc_count()
+        return log(max(count, 1) / (self.doc_frequency(searcher, fieldname, text) + 1)) + 1
 
 
 def live_stats(searcher) -> LiveStats:
-    """The statistics of `searcher`'s top-level searcher, computed once per opened index."""
-    parent = searcher.get_parent()
-    stats = _STATS.get(parent)
-    if stats is None:
-        stats = _STATS[parent] = LiveStats(parent)
-    return stats
+    """The statistics a searcher scores with: its generation's shared ones, else (a searcher opened outside
+    search.Searcher) ones of its own weighting, freed with it."""
+    weighting = searcher.get_parent().weighting
+    return weighting.live() if isinstance(weighting, LiveBM25F) else LiveStats()
 
 
 class _LiveScorer(BM25FScorer):
     def __init__(self, searcher, fieldname, text, B, K1, qf, stats: LiveStats):  # noqa: N803 (Whoosh's names)
-        self.idf = stats.idf(fieldname, text)
-        self.avgfl = stats.avg_field_length(fieldname) or 1
+        self.idf = stats.idf(searcher, fieldname, text)
+        self.avgfl = stats.avg_field_length(searcher, fieldname) or 1
         self.B, self.K1, self.qf = B, K1, qf
         self.setup(searcher, fieldname, text)
 
@@ -84,8 +98,17 @@ class _LiveScorer(BM25FScorer):
 class LiveBM25F(BM25F):
     """Whoosh's BM25F with idf and average field length from live documents (LiveStats)."""
 
+    def __init__(self, *args, stats: LiveStats | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stats = stats
+
+    def live(self) -> LiveStats:
+        if self.stats is None:
+            self.stats = LiveStats()
+        return self.stats
+
     def scorer(self, searcher, fieldname, text, qf=1):
-        stats = live_stats(searcher)
-        if not stats.has_deletions or not searcher.schema[fieldname].scorable:
+        stats = self.live()
+        if not stats.has_deletions(searcher) or not searcher.schema[fieldname].scorable:
             return super().scorer(searcher, fieldname, text, qf)
         return _LiveScorer(searcher, fieldname, text, self._field_B.get(fieldname, self.B), self.K1, qf, stats)

@@ -69,3 +69,10 @@ def test_bundled_phrases_lead_hurried_queries_to_the_answer(built_bundled, japan
     assert Searcher(built_bundled).search("customer ghosting me, renewal in six weeks").hits[0].path == \
         "/faq/renewals/#customer-not-responding"
     assert Searcher(japanese).search("キーマンが異動してしまった").hits[0].path == "/faq/renewals/#decision-maker-changed"
+
+
+def test_a_word_only_in_phrases_is_the_contents_word_not_a_typo(built_bundled):
+    searcher = Searcher(built_bundled)
+    query = "customer ghosting me, renewal in six weeks"
+    assert searcher.did_you_mean(query) == ""  # was "customer posting me, …"
+    assert searcher.search(query).hits[0].path == "/faq/renewals/#customer-not-responding"

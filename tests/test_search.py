@@ -19,6 +19,7 @@ from generator.search_ranking import QueryBuilder, TermScores, filtered_query, p
 from generator.pipeline import load_portal
 from generator.search import QueryError, Searcher, split_filters
 from generator.search_words import synonym_variants
+from generator.search_stats import live_stats
 
 
 @pytest.fixture(scope="module")
@@ -512,3 +513,53 @@ def test_an_index_whose_documents_were_all_replaced_away_scores_without_error(tm
     word = mixed_analyzer()(docs[0].title.split()[0]).__next__().text
     assert TermScores().score(searcher, whoosh_query.Term("title", word)) == {}
     assert searcher.search(whoosh_query.Term("title", word)).scored_length() == 0
+
+
+def test_live_statistics_are_one_per_generation_and_let_old_searchers_go(tmp_path):
+    """Before, statistics were kept per searcher in a module dict that held the searcher: every request of
+    `csops serve` (a thread each) left a searcher with its open files, 100 queries took 100 more descriptors,
+    and a second thread counted every term's postings again."""
+    import gc
+    import threading
+    import weakref
+
+    project = copy_bundled(tmp_path / "portal")
+    build_portal(project)
+    path = project / "content/playbooks/renewal-runway.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Confirm the stakeholders", "Confirm the stakeholders now"),
+                    encoding="utf-8")
+    build_portal(project)  # an index updated in place: live statistics are counted
+    searcher = Searcher(project)
+    searcher.search("renewal stakeholders")
+    mine = searcher._local.index.searcher
+    assert live_stats(mine).has_deletions(mine) and live_stats(mine)._df
+    other = []
+    thread = threading.Thread(target=lambda: (searcher.search("renewal stakeholders"),
+                                              other.append(searcher._local.index.searcher)))
+    thread.start()
+    thread.join(30)
+    assert live_stats(other[0]) is live_stats(mine)  # counted once for every thread
+    gone = weakref.ref(mine)
+    path.write_text(path.read_text(encoding="utf-8").replace("stakeholders now", "stakeholders today"), encoding="utf-8")
+    build_portal(project)
+    searcher.search("renewal stakeholders")  # this thread moves to the new generation and closes the old searcher
+    del mine, other
+    gc.collect()
+    assert gone() is None
+
+
+def test_kept_document_frequencies_are_bounded(tmp_path, monkeypatch):
+    from generator import search_stats
+
+    monkeypatch.setattr(search_stats, "MAX_TERMS", 50)
+    docs = collect_documents(load_portal(REPO))
+    update_index(tmp_path / "index", docs)
+    update_index(tmp_path / "index", docs[1:])  # a deletion: frequencies are counted, and kept
+    from generator.index import open_index
+    from generator.search import weighting
+
+    searcher = open_index(tmp_path / "index").searcher(weighting=weighting("en"))
+    stats = live_stats(searcher)
+    for number in range(400):  # a pasted ticket's words, most of them nowhere in the content
+        stats.doc_frequency(searcher, "body", f"word{number}")
+    assert 0 < len(stats._df) <= 50

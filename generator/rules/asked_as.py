@@ -7,6 +7,8 @@ a slip. All are warnings: search still works, but an Ops editor should see them 
 
 from __future__ import annotations
 
+import unicodedata
+
 from ..loader import Document
 from ..located_yaml import LocDict, LocList
 from ..problems import Problem, shown
@@ -28,7 +30,8 @@ def _phrases(doc: Document):
 
 
 def _key(phrase: str) -> str:
-    return " ".join(phrase.casefold().split())
+    """Phrases search cannot tell apart (ＱＢＲ and QBR, case, spacing) are one phrase."""
+    return " ".join(unicodedata.normalize("NFKC", phrase).casefold().split())
 
 
 def check_file(doc: Document) -> list[Problem]:
@@ -42,8 +45,8 @@ def check_file(doc: Document) -> list[Problem]:
                                     f"{MAX_PHRASES}", severity="warning"))
         seen: set[str] = set()
         for index, phrase in enumerate(phrases):
-            if not isinstance(phrase, str):
-                continue  # the shape check names the wrong type
+            if not isinstance(phrase, str) or not phrase:
+                continue  # the shape check names the wrong type, and an empty phrase
             where = phrases.where(index)
             if not phrase.strip():
                 problems.append(Problem(doc.path, *where, "asked-as-phrase", "blank asked_as phrase", "remove it",
