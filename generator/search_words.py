@@ -20,8 +20,9 @@ from .search_stats import live_stats
 
 FILTER_SYNTAX = re.compile(r"(?<![\w:])(kind|role|phase|tag):(\"[^\"]*\"|\S+)", re.IGNORECASE)
 _ASCII_WORD = re.compile(r"[A-Za-z]{3,}")
-# where a reader's word counts as the content's own: what pages say, and what editors wrote readers ask (asked_as)
-CONTENT_FIELDS = ("title", "body", "keywords")
+PAGE_FIELDS = ("title", "body")  # what pages say: the words glossary synonyms lead to
+# where a typed word is no typo: what pages say, and the words editors wrote readers use (asked_as)
+KNOWN_WORD_FIELDS = PAGE_FIELDS + ("keywords",)
 SYNONYM_BOOST = 0.2  # a synonym the reader did not type counts half: it widens the match, the typed words rank
 
 
@@ -112,11 +113,12 @@ def synonym_variants(key: str, groups: list[list[str]], limit: int = 16) -> list
 
 
 def phrase_in_content(searcher, phrase: str) -> bool:
-    """Does any title, body or asked_as phrase hold `phrase`, its terms in a row (チャ+ャー+ーン is not in キャンペーン)?"""
+    """Does any title or body hold `phrase`, its terms in a row (チャ+ャー+ーン is not in キャンペーン)? (Not asked_as:
+    a glossary spelling found only among readers' words still leads to the content's own words.)"""
     terms = [t.text for t in mixed_analyzer()(phrase)]
     if len(terms) < 2:
-        return bool(terms) and any(live_stats(searcher).doc_frequency(searcher, f, terms[0]) for f in CONTENT_FIELDS)
-    return any(searcher.search(Phrase(f, terms), limit=1).scored_length() for f in CONTENT_FIELDS)
+        return bool(terms) and any(live_stats(searcher).doc_frequency(searcher, f, terms[0]) for f in PAGE_FIELDS)
+    return any(searcher.search(Phrase(f, terms), limit=1).scored_length() for f in PAGE_FIELDS)
 
 
 def glossary_words(groups: list[list[str]]) -> set[str]:
@@ -158,7 +160,7 @@ def correct(text: str, searcher, vocabulary: dict[str, int], known: set[str] = f
         word = match.group()
         stems = [t.text for t in analyzer(word)]
         if (not stems or word.lower() in known or max_edits(word) == 0
-                or any(live_stats(searcher).doc_frequency(searcher, f, s) for s in stems for f in CONTENT_FIELDS)):
+                or any(live_stats(searcher).doc_frequency(searcher, f, s) for s in stems for f in KNOWN_WORD_FIELDS)):
             return word
         corrector = corrector or VocabularyCorrector(vocabulary)
         options = corrector.suggest(word.lower())
