@@ -240,7 +240,7 @@ class Renderer:
         # the page's step versions (step_versions) come from the steps and their past changes: the key holds
         # both instead of the versions, which would hash every step of every playbook again on each build
         past = [self.changes.step_changes(playbook.id, step.id) for step in playbook.steps] if self.changes is not None else []
-        key = self._key(repr(playbook), repr(related), repr(past))
+        key = self._key(repr(_as_shown(playbook)), repr(related), repr(past))
         self.playbook_keys[playbook.id] = key
         return self._reused_or(source, key, lambda: self._render("playbook.md.j2", source, doc=playbook))
 
@@ -298,6 +298,14 @@ class Renderer:
                                       chart_roles=portal.chart_roles(chart)))
         pages += [self._role_page(role) for role in portal.roles]
         return sorted(pages, key=lambda p: p.source)
+
+
+def _as_shown(playbook):
+    """The playbook as pages show it, without what only search reads (SEARCH_ONLY_FIELDS): editing a step's
+    asked_as re-rendered its page and every role page listing the playbook, to the same bytes."""
+    if not any(getattr(step, name) for step in playbook.steps for name in SEARCH_ONLY_FIELDS):
+        return playbook
+    return replace(playbook, steps=tuple(replace(step, **{name: () for name in SEARCH_ONLY_FIELDS}) for step in playbook.steps))
 
 
 def _after_front_matter(text: str, block: str) -> str:

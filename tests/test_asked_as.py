@@ -76,3 +76,35 @@ def test_a_word_only_in_phrases_is_the_contents_word_not_a_typo(built_bundled):
     query = "customer ghosting me, renewal in six weeks"
     assert searcher.did_you_mean(query) == ""  # was "customer posting me, …"
     assert searcher.search(query).hits[0].path == "/faq/renewals/#customer-not-responding"
+
+
+def test_editing_only_phrases_renders_no_page_again(tmp_path):
+    """A page shows no phrase, so a phrase edit re-renders nothing (at 1,000 playbooks, six role pages of
+    1 MB each), while search finds the new phrase at once."""
+    from generator.build import read_site_config
+    from generator.generations import trusted_generation
+    from generator.history import read_change_feed, whats_new_commits
+    from generator.incremental import PreviousPages
+    from generator.render import Renderer
+
+    project = make_project(tmp_path / "p", {"content/playbooks/runway.yml": """\
+        title: Renewal runway
+        steps:
+          - id: confirm-stakeholders
+            title: Confirm the stakeholders
+            owner: csm
+            asked_as: [who signs the renewal]
+            body: Name the economic buyer.
+        """})
+    build_portal(project)
+    path = project / "content/playbooks/runway.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("who signs the renewal", "new VP joined, remap the account"),
+                    encoding="utf-8")
+    portal, site = load_portal(project), read_site_config(project)
+    renderer = Renderer(portal, site.templates_dir, site.language, site.site_url,
+                        read_change_feed(project, portal, whats_new_commits(site.raw)),
+                        previous=PreviousPages(trusted_generation(site.project)))
+    renderer.render_pages()
+    assert renderer.reused == len(portal.playbooks) + len(portal.phases) + len(portal.roles)
+    build_portal(project)
+    assert Searcher(project).search("new VP remap").hits[0].path == "/playbooks/runway/#confirm-stakeholders"
