@@ -23,7 +23,7 @@ from whoosh import index as whoosh_index
 from . import urls
 from .durations import parse_due
 from .model import Portal
-from .search_analysis import MARKDOWN_NOISE, SCHEMA_VERSION, build_schema, facet_value, spelling_words
+from .search_analysis import MARKDOWN_NOISE, PHRASE_GAP, SCHEMA_VERSION, build_schema, facet_value, spelling_words
 
 META_FILE = "csops-meta.json"
 # Memory Whoosh may use to sort a build's postings before it spills them to disk in pickled runs and merges
@@ -62,9 +62,9 @@ class SearchDoc:
     @property
     def keywords(self) -> str:
         """What an editor added for findability: tags as words ("time-tracking" -> time tracking), and the ways
-        readers ask for the item, one per line. Searched as keywords, not shown: a reader's "client ghosting
+        readers ask for the item, each its own phrase. Searched as keywords, not shown: a reader's "client ghosting
         me" finds the entry that says "not responding" (benchmarks/queries_blind.yml EN MRR@10 0.58 -> 0.74)."""
-        return "\n".join([" ".join(t.replace("-", " ") for t in self.tags), *self.asked_as])
+        return PHRASE_GAP.join([" ".join(t.replace("-", " ") for t in self.tags), *self.asked_as])
 
     def fields(self) -> dict:
         return {

@@ -28,7 +28,7 @@ from whoosh.lang.porter import stem as porter_stem
 from .stop_words import STOP_WORDS
 
 
-SCHEMA_VERSION = 21  # bump when the schema or analysis changes (or its classes move): forces a full re-index
+SCHEMA_VERSION = 22  # bump when the schema or analysis changes (or its classes move): forces a full re-index
 KEYWORD_BOOST = 1.5
 
 # Latin words (with digits), runs of kanji or of katakana (one group: both become bigrams), runs of hiragana.
@@ -84,6 +84,9 @@ def _full_width(run: str, start: int) -> list[tuple[str, int, int]]:
     return chars
 
 
+PHRASE_GAP = "\u2029"  # PARAGRAPH SEPARATOR: between texts that are not one phrase
+
+
 class MixedAnalyzer(Analyzer):
     """English words lowercased, stop words out, Porter-stemmed; Japanese as script-boundary bigrams.
 
@@ -96,6 +99,17 @@ class MixedAnalyzer(Analyzer):
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        if positions and tokenize and PHRASE_GAP in value:
+            # separate phrases (index.SearchDoc.keywords): positions jump a place between them, so a quoted
+            # query never matches the last word of one phrase and the first of the next
+            for part in value.split(PHRASE_GAP):
+                last = start_pos - 2
+                for token in self(part, positions, chars, keeporiginal, removestops, start_pos, start_char, tokenize,
+                                  mode, **kwargs):
+                    last = token.pos
+                    yield token
+                start_pos, start_char = last + 2, start_char + len(part) + 1
+            return
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pieces = split_pieces(value, query=mode == "query") if tokenize else ((value, 0, len(value)),)
         position, kept = start_pos - 1, None  # each piece's place, and the last kept word's (renumbered)

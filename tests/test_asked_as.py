@@ -108,3 +108,12 @@ def test_editing_only_phrases_renders_no_page_again(tmp_path):
     assert renderer.reused == len(portal.playbooks) + len(portal.phases) + len(portal.roles)
     build_portal(project)
     assert Searcher(project).search("new VP remap").hits[0].path == "/playbooks/runway/#confirm-stakeholders"
+
+
+def test_a_quoted_phrase_matches_within_one_phrase_not_across_two(tmp_path):
+    project = make_project(tmp_path / "p", {"content/faq/renewals.yml": FAQ.format(
+        asked=ASKED + "      - wombat silence before the renewal\n")})
+    build_portal(project)
+    searcher = Searcher(project)
+    assert searcher.search('"ghosting all my emails"').hits[0].path == "/faq/renewals/#customer-not-responding"
+    assert searcher.search('"emails wombat"').total == 0  # the end of one phrase and the start of the next
