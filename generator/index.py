@@ -63,7 +63,7 @@ class SearchDoc:
     def keywords(self) -> str:
         """What an editor added for findability: tags as words ("time-tracking" -> time tracking), and the ways
         readers ask for the item, each its own phrase. Searched as keywords, not shown: a reader's "client ghosting
-        me" finds the entry that says "not responding" (benchmarks/queries_blind.yml EN MRR@10 0.58 -> 0.74)."""
+        me" finds the entry that says "not responding" (benchmarks/queries_blind.yml EN MRR@10 0.58 -> 0.76)."""
         return PHRASE_GAP.join([" ".join(t.replace("-", " ") for t in self.tags), *self.asked_as])
 
     def fields(self) -> dict:
