@@ -52,7 +52,8 @@ _ROLES = {"oneOf": [_ROLE, {"type": "array", "items": _ROLE, "minItems": 1}],
 _ALIASES = _list_of(_slug("A former id."), "Former ids, so links made before a rename keep working.")
 _TAGS = _list_of({"type": "string", "minLength": 1}, "Free tags for search and filtering.")
 _ASKED_AS = _list_of({"type": "string", "minLength": 1},
-                     "How readers ask for this, in their own words (searched, not shown); see rules/asked_as.py.")
+                     "How readers ask for this in their own words: searched, never shown; at most 10 phrases of at most "
+                     "150 characters, each on one item only (docs/content-model.md).")
 _SEGMENTS = _list_of(_slug("A segment id."), "Segment ids (content/settings.yml) this applies to; default: all.")
 _DUE = {"type": "string", "pattern": DUE, "description": "Offset from due_anchor: T-90d, T+2w."}
 _REVIEWED = {"type": "string", "pattern": DATE, "description": "Date of the last content review, YYYY-MM-DD."}
@@ -239,6 +240,8 @@ def _problem_for(error, document: Document) -> list[Problem]:
             k_line, k_col = error.instance.where_key(extra) if isinstance(error.instance, LocDict) else (line, col)
             close = difflib.get_close_matches(str(extra), allowed, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(allowed)
+            if extra == "asked_as":  # on a page or a section: the docs name it, so "unknown" alone misleads
+                hint = "asked_as goes on each step, FAQ entry, checklist item or chart activity, not on a page or section"
             problems.append(Problem(document.path, k_line, k_col, "unknown-field", f"unknown field '{shown(extra)}'", hint))
         return problems
     if kind == "required":
@@ -264,8 +267,15 @@ def _problem_for(error, document: Document) -> list[Problem]:
     if kind == "type":
         expected = error.schema.get("type")
         noun = {"string": "text", "array": "a list", "object": "a mapping", "integer": "a number"}.get(expected, expected)
-        return [Problem(document.path, line, col, "wrong-type", f"{field_name} must be {noun}, got {_type_name(error.instance)}",
-                        "quote text that YAML reads as a number, date or true/false" if expected == "string" else "")]
+        if error.instance is None:
+            hint = "write the value, or remove the empty line"
+        elif expected == "string":
+            hint = "quote text that YAML reads as a number, date or true/false"
+        elif expected == "array":
+            hint = "write a list: one '- value' line each, or [a, b]"
+        else:
+            hint = ""
+        return [Problem(document.path, line, col, "wrong-type", f"{field_name} must be {noun}, got {_type_name(error.instance)}", hint)]
     if kind in ("minItems", "minLength"):
         return [Problem(document.path, line, col, "empty-value", f"{field_name} must not be empty")]
     return [Problem(document.path, line, col, "invalid-value", f"{where}: {shown(error.message, 120)}")]

@@ -249,6 +249,8 @@ class TermScores:
         # the query's terms found in the whole index, where Whoosh counts those in the document's segment: an
         # index updated in place (several segments) ranked otherwise than the same content indexed cold
         n = sum(1 for scores, _ in leaves if scores)
+        if n == 1:  # one field term in the whole index (a word only in asked_as): (n-1)/n zeroed every score
+            return
         scale = q.scale
         for d, value in total.items():
             if n == 0 or n == scale:

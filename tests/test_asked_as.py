@@ -117,3 +117,15 @@ def test_a_quoted_phrase_matches_within_one_phrase_not_across_two(tmp_path):
     searcher = Searcher(project)
     assert searcher.search('"ghosting all my emails"').hits[0].path == "/faq/renewals/#customer-not-responding"
     assert searcher.search('"emails wombat"').total == 0  # the end of one phrase and the start of the next
+
+
+def test_a_word_only_in_phrases_ranks_its_items_by_score(tmp_path):
+    """One matching field term in the whole index: Whoosh's coordination factor (n-1)/n scored every hit 0.0,
+    in no particular order."""
+    project = make_project(tmp_path / "p", {"content/faq/renewals.yml": FAQ.format(
+        asked=ASKED).replace("    q: Where are the email templates?\n",
+                             "    q: Where are the email templates?\n    asked_as: [ghosting templates, ghosting ghosting reply]\n")})
+    build_portal(project)
+    hits = Searcher(project).search("ghosting").hits
+    assert len(hits) == 2 and all(hit.score > 0 for hit in hits)
+    assert hits[0].score > hits[1].score

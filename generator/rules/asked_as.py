@@ -7,6 +7,7 @@ a slip. All are warnings: search still works, but an Ops editor should see them 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from ..loader import Document
@@ -30,8 +31,8 @@ def _phrases(doc: Document):
 
 
 def _key(phrase: str) -> str:
-    """Phrases search cannot tell apart (ＱＢＲ and QBR, case, spacing) are one phrase."""
-    return " ".join(unicodedata.normalize("NFKC", phrase).casefold().split())
+    """Phrases search cannot tell apart (ＱＢＲ and QBR, case, spacing, punctuation) are one phrase."""
+    return " ".join(re.sub(r"[^\w\s]", " ", unicodedata.normalize("NFKC", phrase).casefold()).split())
 
 
 def check_file(doc: Document) -> list[Problem]:
@@ -65,20 +66,28 @@ def check_file(doc: Document) -> list[Problem]:
 
 
 def check(documents: list[Document]) -> list[Problem]:
-    """Phrases that two items share, across all files: each names where the phrase was first given."""
-    first: dict[str, tuple[str, str, int]] = {}  # phrase -> (item named as path#id, path, line)
-    problems: list[Problem] = []
+    """Phrases that two items share, across all files: each place names another, so the line a pull request
+    added is annotated too, whichever file loads first."""
+    places: dict[str, list[tuple[str, str, int, int, str]]] = {}  # phrase -> (item, path, line, col, as written)
     for doc in documents:
         for item, phrases in _phrases(doc):
             name = f"{doc.kind} {doc_id(doc)}#{item.get('id', '?')}"
             for index, phrase in enumerate(phrases):
-                if not isinstance(phrase, str) or not phrase.strip():
-                    continue
-                line, col = phrases.where(index)
-                owner = first.setdefault(_key(phrase), (name, doc.path, line))
-                if owner[0] != name:
-                    problems.append(Problem(doc.path, line, col, "asked-as-duplicate",
-                                            f"'{shown(phrase.strip())}' is also an asked_as phrase of {shown(owner[0], 160)} "
-                                            f"({owner[1]}:{owner[2]}): readers who type it get either",
-                                            "keep it on the item that answers it", severity="warning"))
+                if isinstance(phrase, str) and phrase.strip():
+                    places.setdefault(_key(phrase), []).append((name, doc.path, *phrases.where(index), phrase.strip()))
+    problems: list[Problem] = []
+    for found in places.values():
+        items = {name for name, *_ in found}
+        if len(items) < 2:
+            continue
+        warned: set[str] = set()
+        for name, path, line, col, phrase in found:
+            if name in warned:
+                continue  # the item's own repeat: check_file says so
+            warned.add(name)
+            other = next(place for place in found if place[0] != name)
+            problems.append(Problem(path, line, col, "asked-as-duplicate",
+                                    f"'{shown(phrase)}' is also an asked_as phrase of {shown(other[0], 160)} "
+                                    f"({other[1]}:{other[2]}): readers who type it get either",
+                                    "keep it on the item that answers it", severity="warning"))
     return problems
