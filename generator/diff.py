@@ -192,6 +192,8 @@ class DocumentChange:
     fields: list[str] = field(default_factory=list)  # changed fields of the page itself
     item_fields: list[tuple[object, list[str]]] = field(default_factory=list)  # (new item, changed fields)
     ownership: list[tuple[str, str]] = field(default_factory=list)  # (where, "before → after")
+    # item id -> (asked_as phrases added, removed): no page shows them, so the review is where they are read
+    phrases: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -247,7 +249,19 @@ def _document_change(old, new) -> DocumentChange:
         item_fields = _changed_fields(o, n)
         if item_fields:
             change.item_fields.append((n, item_fields))
+        if "asked_as" in item_fields:
+            change.phrases[n.id] = (tuple(p for p in n.asked_as if p not in o.asked_as),
+                                    tuple(p for p in o.asked_as if p not in n.asked_as))
     return change
+
+
+def _field_names(names: list[str], phrases: tuple[tuple[str, ...], tuple[str, ...]] | None) -> str:
+    """An item's changed fields, asked_as with the phrases added (+) and removed (−)."""
+    if phrases is None:
+        return ", ".join(names)
+    added, removed = phrases
+    shown = [f"+ “{_cell(p)}”" for p in added] + [f"− “{_cell(p)}”" for p in removed]
+    return ", ".join(f"asked_as ({'; '.join(shown)})" if name == "asked_as" and shown else name for name in names)
 
 
 @dataclass
@@ -317,7 +331,7 @@ def _kind_section(changes: KindChanges) -> tuple[list[str], list[str]]:
         if listed:
             item_lines.append(f"- {_code(doc.new.id)} {_plural(noun)}: " + "; ".join(listed))
         touched = [", ".join(doc.fields)] if doc.fields else []
-        touched += [f"{noun} {_code(item.id)}: {', '.join(names)}" for item, names in doc.item_fields]
+        touched += [f"{noun} {_code(item.id)}: {_field_names(names, doc.phrases.get(item.id))}" for item, names in doc.item_fields]
         if touched:
             edited.append(f"- {_code(doc.new.id)} ({kind.name}): " + "; ".join(touched))
     section = []
@@ -405,7 +419,9 @@ def diff_json(diff: ContentDiff) -> str:
             "changed": [{"id": d.new.id, "fields": d.fields,
                          "items": {"added": ids(d.items.added), "removed": ids(d.items.removed),
                                    "renamed": [{"from": o.id, "to": n.id} for o, n in d.items.renamed],
-                                   "changed": [{"id": item.id, "fields": names} for item, names in d.item_fields]},
+                                   "changed": [{"id": item.id, "fields": names}
+                                               | ({"asked_as": {"added": list(d.phrases[item.id][0]), "removed": list(d.phrases[item.id][1])}}
+                                                  if item.id in d.phrases else {}) for item, names in d.item_fields]},
                          "ownership": [{"where": where.replace("`", ""), "change": change} for where, change in d.ownership]}
                         for d in changes.documents if d.changed]}
     payload = {"base": diff.base.label, "head": diff.head.label,

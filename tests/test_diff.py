@@ -233,3 +233,27 @@ def test_a_catalog_broken_on_one_side_is_named_not_listed_as_emptied(tmp_path, r
     result = run("diff", "HEAD", "--project", project)
     assert "- ⚠️ file `content/glossary.yaml` has errors on one side: its entries are not compared" in result.output
     assert "glossary/role/setting change" not in result.output
+
+
+def test_diff_shows_the_asked_as_phrases_a_pull_request_adds_and_removes(tmp_path, run):
+    # no page shows them, so the pull request is where a reviewer reads them; the field name alone said nothing
+    project = make_repo(tmp_path / "repo")
+    faq = textwrap.dedent("""\
+        title: Renewals
+        entries:
+          - id: not-responding
+            q: The customer is not responding. What now?
+            asked_as: [client ghosting me, renewal | and silence]
+            a: Go wider and higher.
+        """)
+    make_project(project, {"content/faq/renewals.yml": faq}, with_defaults=False)
+    commit_all(project, "faq")
+    make_project(project, {"content/faq/renewals.yml": faq.replace("client ghosting me", "client went dark")},
+                 with_defaults=False)
+    result = run("diff", "HEAD", "--project", project)
+    assert "- `renewals` (faq): entry `not-responding`: asked_as (+ “client went dark”; − “client ghosting me”)\n" \
+        in result.output
+    payload = json.loads(run("diff", "HEAD", "--project", project, "--format", "json").output)
+    changed = payload["kinds"]["faq"]["changed"][0]["items"]["changed"][0]
+    assert changed == {"id": "not-responding", "fields": ["asked_as"],
+                       "asked_as": {"added": ["client went dark"], "removed": ["client ghosting me"]}}
