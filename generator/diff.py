@@ -264,6 +264,13 @@ def _field_names(names: list[str], phrases: tuple[tuple[str, ...], tuple[str, ..
     return ", ".join(f"asked_as ({'; '.join(shown)})" if name == "asked_as" and shown else name for name in names)
 
 
+def _item_json(item_id: str, names: list[str], phrases: tuple[tuple[str, ...], tuple[str, ...]] | None) -> dict:
+    found = {"id": item_id, "fields": names}
+    if phrases is not None:
+        found["asked_as"] = {"added": list(phrases[0]), "removed": list(phrases[1])}
+    return found
+
+
 @dataclass
 class CatalogChange:
     """A glossary term, role, segment or phase added, removed or edited: shared entries every page may show."""
@@ -419,9 +426,7 @@ def diff_json(diff: ContentDiff) -> str:
             "changed": [{"id": d.new.id, "fields": d.fields,
                          "items": {"added": ids(d.items.added), "removed": ids(d.items.removed),
                                    "renamed": [{"from": o.id, "to": n.id} for o, n in d.items.renamed],
-                                   "changed": [{"id": item.id, "fields": names}
-                                               | ({"asked_as": {"added": list(d.phrases[item.id][0]), "removed": list(d.phrases[item.id][1])}}
-                                                  if item.id in d.phrases else {}) for item, names in d.item_fields]},
+                                   "changed": [_item_json(item.id, names, d.phrases.get(item.id)) for item, names in d.item_fields]},
                          "ownership": [{"where": where.replace("`", ""), "change": change} for where, change in d.ownership]}
                         for d in changes.documents if d.changed]}
     payload = {"base": diff.base.label, "head": diff.head.label,

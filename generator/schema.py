@@ -171,6 +171,24 @@ SCHEMAS = {"playbook": PLAYBOOK, "onboarding": ONBOARDING, "faq": FAQ, "chart": 
            "roles": ROLES, "settings": SETTINGS, "glossary": GLOSSARY}
 
 @functools.cache
+def _levels_holding(kind: str, name: str) -> tuple[str, ...]:
+    """Where in a `kind` file a field may be written: "the file's top level", "each item of sections › items"."""
+    found: list[str] = []
+
+    def walk(schema: dict, path: tuple[str, ...]) -> None:
+        properties = schema.get("properties") or {}
+        if name in properties:
+            found.append("each item of " + " › ".join(path) if path else "the file's top level")
+        for key, value in properties.items():
+            if isinstance(value, dict) and value.get("type") == "array" and isinstance(value.get("items"), dict):
+                walk(value["items"], path + (key,))
+
+    if kind in SCHEMAS:
+        walk(SCHEMAS[kind], ())
+    return tuple(found)
+
+
+@functools.cache
 def _fast_validator(kind: str):
     """Most files are valid: a compiled validator answers "valid" ~10x faster. Compiled when a file of the kind
     is first checked (an edit rebuild checks only the edited file: the others' checks are cached)."""
@@ -240,8 +258,9 @@ def _problem_for(error, document: Document) -> list[Problem]:
             k_line, k_col = error.instance.where_key(extra) if isinstance(error.instance, LocDict) else (line, col)
             close = difflib.get_close_matches(str(extra), allowed, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(allowed)
-            if extra == "asked_as":  # on a page or a section: the docs name it, so "unknown" alone misleads
-                hint = "asked_as goes on each step, FAQ entry, checklist item or chart activity, not on a page or section"
+            levels = _levels_holding(document.kind, str(extra))
+            if levels:  # a real field one level off (asked_as on the page, owner on an entry): "unknown" misleads
+                hint = f"'{shown(extra)}' belongs on " + " or ".join(levels) + ", not here"
             problems.append(Problem(document.path, k_line, k_col, "unknown-field", f"unknown field '{shown(extra)}'", hint))
         return problems
     if kind == "required":

@@ -24,7 +24,7 @@ from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets,
 from .search_ranking import QueryBuilder, TermScores, coordinated, filtered_query, match_all, search_counting, terms_query, top_scored
 from .search_snippets import query_words, snippet
 from .search_stats import LiveStats, live_stats
-from .search_words import FILTER_SYNTAX, correct, expansions, glossary_words, phrase_in_content, synonym_variants
+from .search_words import FILTER_SYNTAX, KNOWN_WORD_FIELDS, correct, expansions, glossary_words, phrase_in_content, synonym_variants
 from .urls import absolute_url
 
 PAGE_WEIGHT = 0.75
@@ -345,7 +345,7 @@ class Searcher:
         stats = live_stats(searcher)
         scored = []
         for term, tf in terms.items():
-            df = sum(stats.doc_frequency(searcher, name, term) for name in ("title", "body", "keywords"))  # a word of asked_as too
+            df = sum(stats.doc_frequency(searcher, name, term) for name in KNOWN_WORD_FIELDS)  # asked_as words too
             if df:
                 scored.append((tf * (1 + (total / df)) ** 0.5, term))
         best = [term for _, term in sorted(scored, reverse=True)[:20]]

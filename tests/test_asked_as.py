@@ -58,11 +58,11 @@ def test_phrases_show_on_no_page_and_in_no_static_index(tmp_path):
 def test_editing_phrases_is_no_news_to_readers_but_shows_in_a_pr_summary(tmp_path):
     portal = load_portal(_project(tmp_path / "p", asked=True))
     entry = portal.faqs[0].entries[0]
-    step = dataclasses.replace(entry, asked_as=entry.asked_as + ("renewal customer gone silent",))
-    assert item_version(step) == item_version(entry)  # copied ?v= links do not say "changed"
-    assert history._changed_fields(entry, step) == ()  # no What's-new line
-    assert diff._changed_fields(entry, step) == ["asked_as"]  # the reviewer sees it
-    assert history._changed_fields(entry, dataclasses.replace(step, a="Go wider.")) == ("a",)
+    edited = dataclasses.replace(entry, asked_as=entry.asked_as + ("renewal customer gone silent",))
+    assert item_version(edited) == item_version(entry)  # copied ?v= links do not say "changed"
+    assert history._changed_fields(entry, edited) == ()  # no What's-new line
+    assert diff._changed_fields(entry, edited) == ["asked_as"]  # the reviewer sees it
+    assert history._changed_fields(entry, dataclasses.replace(edited, a="Go wider.")) == ("a",)
 
 
 def test_bundled_phrases_lead_hurried_queries_to_the_answer(built_bundled, japanese):  # noqa: F811

@@ -101,7 +101,8 @@ def sweep_files() -> dict[str, str]:
             "steps": [
                 {"id": "first", "title": P("step.title"), "body": "QBR " + M("step.body", block=True), "owner": "csm",
                  "raci": {"R": "csm", "A": "lead"}, "due": "T-10d", "segments": ["smb"],
-                 "checklist": [M("step.checklist")], "variants": {"smb": M("step.variant")}},
+                 "checklist": [M("step.checklist")], "variants": {"smb": M("step.variant")},
+                 "asked_as": [P("step.asked_as")]},
                 {"id": "second", "title": "Second", "owner": "lead", "due": "T+0d"},
             ],
         },
@@ -112,17 +113,20 @@ def sweep_files() -> dict[str, str]:
             "title": P("checklist.title"), "summary": M("checklist.summary"), "audience": ["csm"],
             "due_anchor": P("checklist.due_anchor"),
             "sections": [{"id": "week", "title": P("section.title"), "summary": M("section.summary"),
-                          "items": [{"id": "a", "text": M("item.text"), "due": "T+1d", "segments": ["smb"]},
+                          "items": [{"id": "a", "text": M("item.text"), "due": "T+1d", "segments": ["smb"],
+                                     "asked_as": [P("item.asked_as")]},
                                     {"id": "b", "text": "Read", "ref": "playbook:renewal#first"}]}],
         },
         "content/faq/topic.yml": {
             "title": P("faq.title"), "summary": M("faq.summary"),
-            "entries": [{"id": "q", "q": P("faq.q"), "a": "QBR " + M("faq.a", block=True), "tags": [P("faq.tag")]}],
+            "entries": [{"id": "q", "q": P("faq.q"), "a": "QBR " + M("faq.a", block=True), "tags": [P("faq.tag")],
+                         "asked_as": [P("faq.asked_as")]}],
         },
         "content/charts/duties.yml": {
             "title": P("chart.title"), "summary": M("chart.summary"),
             "activities": [{"id": "act", "name": P("activity.name"), "description": M("activity.description", block=True),
-                            "raci": {"R": "csm", "A": "lead"}, "playbooks": ["renewal"]}],
+                            "raci": {"R": "csm", "A": "lead"}, "playbooks": ["renewal"],
+                            "asked_as": [P("activity.asked_as")]}],
         },
     }
     files = {path: json.dumps(data, ensure_ascii=False, indent=1) for path, data in files.items()}
