@@ -270,7 +270,7 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    from .mkdocs_plugin import CsopsPlugin
+    from .mkdocs_plugin import CsopsPlugin, prepare_theme
 
     notice = _DirtyNotice()
     build_logger = logging.getLogger("mkdocs.commands.build")
@@ -280,9 +280,9 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
             with site.config_file.open("rb") as handle:
                 # a copy: load_config empties the extension dicts it reads, and a worker may still be pickling them
                 config = load_config(config_file=handle, **copy.deepcopy(overrides))
+            prepare_theme(config.theme, template_cache(template_cache_dir(site.project)))
             config.plugins["csops"] = CsopsPlugin(plan, progress, search_entries,
                                                   lift_blocks=LIFT_RAW_BLOCKS and incremental.eligible(site.raw),
-                                                  bytecode_cache=template_cache(template_cache_dir(site.project)),
                                                   links=(linkcheck.Locator.for_site(site.site_url), links) if links is not None else None)
             mkdocs_build(config, dirty=plan is not None)
         except (Abort, ConfigurationError) as error:

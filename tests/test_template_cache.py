@@ -25,3 +25,22 @@ def test_templates_compile_once_and_damaged_entries_compile_again(project_factor
     assert _tree(project / "site") == before
     assert {p.name for p in cache.iterdir()} == names
     assert all(not p.read_bytes().startswith(b"j2\x00not") for p in cache.iterdir()), "damaged entries were not rewritten"
+
+
+def test_a_rebuild_compiles_no_template(project_factory, monkeypatch):
+    """Material's search plugin makes its own theme environment to read the language's defaults: it compiled
+    partials/language.html in every run until the theme's environments all got the cache."""
+    import jinja2
+
+    project = _project(project_factory)
+    build_portal(project)
+    compiled = []
+    original = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return original(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    build_portal(project)
+    assert compiled == []
