@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from .durations import parse_due
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS
@@ -45,6 +46,16 @@ class Raci:
     def letters_for(self, role: str) -> str:
         """The RACI letters a role holds here, in R, A, C, I order ('' if none)."""
         return "".join(letter for letter in RACI_LETTERS if role in getattr(self, letter))
+
+    def letters_by_role(self) -> dict[str, str]:
+        """Every role here with its letters_for, in order of first mention: one pass instead of one per role."""
+        held: dict[str, str] = {}
+        for letter in RACI_LETTERS:
+            for role in getattr(self, letter):
+                so_far = held.get(role, "")
+                if not so_far.endswith(letter):  # a role written twice under one letter holds it once
+                    held[role] = so_far + letter
+        return held
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -298,9 +309,9 @@ class Chart(ContentDoc):
         return self.activities
 
 
-@dataclass(frozen=True)
-class Duty:
-    """One thing a role holds a RACI letter for: a chart activity or a playbook step."""
+class Duty(NamedTuple):
+    """One thing a role holds a RACI letter for: a chart activity or a playbook step. A tuple, not a frozen
+    dataclass: a portal of 1,000 playbooks makes 32,000 of them, and a frozen dataclass is slow to create."""
 
     letters: str
     kind: str  # "chart" or "playbook"
@@ -403,16 +414,17 @@ class Portal:
         duties: dict[str, list[Duty]] = {}
         for chart in self.charts:
             for activity in chart.activities:
-                for role_id in activity.raci.roles:
-                    duties.setdefault(role_id, []).append(Duty(activity.raci.letters_for(role_id), "chart", chart.id,
-                                                               chart.title, activity.id, activity.name, chart.title))
+                for role_id, letters in activity.raci.letters_by_role().items():
+                    duties.setdefault(role_id, []).append(Duty(letters, "chart", chart.id, chart.title, activity.id,
+                                                               activity.name, chart.title))
         for playbook in self.playbooks:
             for step in playbook.steps:
-                raci = step.raci if step.raci else Raci(R=(step.owner,) if step.owner else ())
-                roles = raci.roles + ((step.owner,) if step.owner and step.owner not in raci.roles else ())
-                for role_id in roles:
-                    duties.setdefault(role_id, []).append(Duty(raci.letters_for(role_id) or "R", "playbook", playbook.id,
-                                                               playbook.title, step.id, step.title, playbook.phase))
+                held = step.raci.letters_by_role()
+                if step.owner and step.owner not in held:
+                    held[step.owner] = "R"  # the owner does the step
+                for role_id, letters in held.items():
+                    duties.setdefault(role_id, []).append(Duty(letters, "playbook", playbook.id, playbook.title, step.id,
+                                                               step.title, playbook.phase))
         return duties
 
     def role_duties_by_letter(self, role_id: str) -> list[tuple[str, list[Duty]]]:
