@@ -20,7 +20,7 @@ import click
 from . import urls
 from .manifest import live_urls, read_manifest, resolve_url
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
-from .model import Portal
+from .model import SEARCH_ONLY_FIELDS, Portal
 from .model_builder import build_portal as build_model
 from .validate import check_project_shapes
 
@@ -200,6 +200,13 @@ class DocumentChange:
         return bool(self.fields or self.item_fields or self.ownership or self.items.added or self.items.renamed
                     or self.items.removed)
 
+    @property
+    def search_only(self) -> bool:
+        """Changed only in what search reads and no page shows (model.SEARCH_ONLY_FIELDS): the page stays the same."""
+        return (self.changed and not (self.fields or self.ownership or self.items.added or self.items.renamed
+                                      or self.items.removed)
+                and all(set(names) <= SEARCH_ONLY_FIELDS for _, names in self.item_fields))
+
 
 @dataclass
 class KindChanges:
@@ -233,7 +240,12 @@ class ContentDiff:
 
     @property
     def changed_pages(self) -> int:
-        return sum(1 for k in self.kinds for d in k.documents if d.changed)
+        """Pages readers will see changed."""
+        return sum(1 for k in self.kinds for d in k.documents if d.changed and not d.search_only)
+
+    @property
+    def search_only_pages(self) -> int:
+        return sum(1 for k in self.kinds for d in k.documents if d.search_only)
 
 
 def _document_change(old, new) -> DocumentChange:
@@ -366,7 +378,9 @@ def diff_markdown(diff: ContentDiff) -> str:
     uncovered = diff.uncovered_urls
     shared = sum(1 for c in diff.catalogs if c.action != "unreadable")
     out.append(f"**Pages: {diff.page_count('added')} added · {diff.page_count('renamed')} renamed · "
-               f"{diff.page_count('removed')} removed · {diff.changed_pages} changed — Items: {diff.item_count('added')} "
+               f"{diff.page_count('removed')} removed · {diff.changed_pages} changed"
+               + (f" · {diff.search_only_pages} with only search phrases changed" if diff.search_only_pages else "")
+               + f" — Items: {diff.item_count('added')} "
                f"added · {diff.item_count('renamed')} renamed · {diff.item_count('removed')} removed — "
                f"{len(ownership)} owner/RACI {changes_word} — "
                + (f"{shared} glossary/role/setting change{'s' if shared != 1 else ''} — " if shared else "")
@@ -423,7 +437,7 @@ def diff_json(diff: ContentDiff) -> str:
         kinds[changes.kind.name] = {
             "added": ids(pages.added), "removed": ids(pages.removed),
             "renamed": [{"from": old.id, "to": new.id} for old, new in pages.renamed],
-            "changed": [{"id": d.new.id, "fields": d.fields,
+            "changed": [{"id": d.new.id, "fields": d.fields, "search_only": d.search_only,
                          "items": {"added": ids(d.items.added), "removed": ids(d.items.removed),
                                    "renamed": [{"from": o.id, "to": n.id} for o, n in d.items.renamed],
                                    "changed": [_item_json(item.id, names, d.phrases.get(item.id)) for item, names in d.item_fields]},

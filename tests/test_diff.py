@@ -253,7 +253,17 @@ def test_diff_shows_the_asked_as_phrases_a_pull_request_adds_and_removes(tmp_pat
     result = run("diff", "HEAD", "--project", project)
     assert "- `renewals` (faq): entry `not-responding`: asked_as (+ “client went dark”; − “client ghosting me”)\n" \
         in result.output
+    # the page readers see stays the same: the headline does not count it as a changed page
+    assert "· 0 changed · 1 with only search phrases changed —" in result.output
     payload = json.loads(run("diff", "HEAD", "--project", project, "--format", "json").output)
-    changed = payload["kinds"]["faq"]["changed"][0]["items"]["changed"][0]
-    assert changed == {"id": "not-responding", "fields": ["asked_as"],
-                       "asked_as": {"added": ["client went dark"], "removed": ["client ghosting me"]}}
+    page = payload["kinds"]["faq"]["changed"][0]
+    assert page["search_only"] is True
+    assert page["items"]["changed"][0] == {"id": "not-responding", "fields": ["asked_as"],
+                                           "asked_as": {"added": ["client went dark"], "removed": ["client ghosting me"]}}
+    # a change readers see as well makes it a changed page again
+    make_project(project, {"content/faq/renewals.yml": faq.replace("client ghosting me", "client went dark")
+                           .replace("Go wider", "Go much wider")}, with_defaults=False)
+    result = run("diff", "HEAD", "--project", project)
+    assert "· 1 changed —" in result.output and "search phrases changed" not in result.output
+    payload = json.loads(run("diff", "HEAD", "--project", project, "--format", "json").output)
+    assert payload["kinds"]["faq"]["changed"][0]["search_only"] is False
