@@ -89,7 +89,8 @@ def read_site_config(project: Path) -> SiteConfig:
         syntax = yaml_error_in(error)
         if syntax is None:
             raise
-        raise click.ClickException(yaml_problem(syntax).text()) from None
+        text = config_file.read_bytes().decode("utf-8", errors="replace")
+        raise click.ClickException(yaml_problem(syntax, text).text()) from None
     if not isinstance(raw, dict):
         raise click.ClickException(not_a_mapping().text())
     return SiteConfig(project.resolve(), raw, config_file.resolve())

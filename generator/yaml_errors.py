@@ -60,7 +60,8 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
         if slip is not None:
             return _slip_problem(path, *slip)
     for name, (opener, closer) in _CLOSERS.items():
-        if start is not None and name in context and problem.startswith("did not find expected"):
+        # libyaml (content files) says "did not find expected ','", PyYAML (MkDocs' loader) "expected ','"
+        if start is not None and name in context and problem.startswith(("did not find expected", "expected ','")):
             return Problem(path, start.line + 1, start.column + 1, "yaml-syntax",
                            f"YAML syntax error: this '{opener}' is not closed (the parser reached line {line}, column "
                            f"{col} without a '{closer}')", f"close it with '{closer}', and separate its entries with ', '")

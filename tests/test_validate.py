@@ -145,8 +145,13 @@ def test_valid_content_is_checked_without_loading_the_full_error_reporter(tmp_pa
 
 
 @pytest.mark.parametrize("edit, where, message", [
-    (lambda text: text + "theme: [\n", "end", "mkdocs.yml is not valid YAML: expected the node content"),
+    (lambda text: text + "theme: [\n", "end", "mkdocs.yml is not valid YAML: while parsing a flow node expected the node content"),
     (lambda text: text.replace("\nsite_name:", "\n\tsite_name:", 1), "site_name", "found character '\\t'"),
+    # explained where the slip is, as in a content file: a key without its colon, a quote or bracket left open
+    (lambda text: text.replace("\nsite_name:", "\nsite_name", 1), "site_name", "has no ':' after its key"),
+    (lambda text: text.replace("\nsite_name:", '\ncopyright: "(c) 2026 Example Inc.\nsite_name:', 1), "copyright",
+     "this quoted value is not closed on its line"),
+    (lambda text: text + "watch: [templates, docs\n", "watch", "this '[' is not closed"),
 ])
 def test_a_broken_mkdocs_yml_is_found_by_validate_and_located_by_build(tmp_path, run, edit, where, message):
     """validate said "no errors" for a broken mkdocs.yml, and build then failed in MkDocs' words
@@ -159,7 +164,8 @@ def test_a_broken_mkdocs_yml_is_found_by_validate_and_located_by_build(tmp_path,
     config.write_text(text, encoding="utf-8")
     lines = text.split("\n")
     line = len(lines) if where == "end" else next(n for n, l in enumerate(lines, 1) if l.lstrip().startswith(where))
-    located = f"mkdocs.yml:{line}:1: error: "
+    col = 1 if where in ("end", "site_name") else next(l for l in lines if l.startswith(where)).index(":") + 3
+    located = f"mkdocs.yml:{line}:{col}: error: "
     validated = run("validate", "--project", project)
     assert validated.exit_code == 1 and located in validated.output and message in validated.output
     built = run("build", "--project", project, "--quiet")

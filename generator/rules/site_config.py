@@ -13,20 +13,20 @@ from pathlib import Path
 import yaml
 
 from ..problems import Problem
+from ..yaml_errors import syntax_problem
 
 CONFIG_FILE = "mkdocs.yml"
 _TOP_LEVEL_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:(?=\s|$)", re.MULTILINE)
 
 
-def yaml_problem(error: yaml.YAMLError) -> Problem:
-    """A YAML error of mkdocs.yml at the place PyYAML points to (where it noticed, and where the construct began)."""
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    what = getattr(error, "problem", None) or str(error).splitlines()[0]
-    context, begun = getattr(error, "context", None), getattr(error, "context_mark", None)
-    if context and begun is not None and (begun.line, begun.column) != (line - 1, col - 1):
-        what = f"{what} ({context} at line {begun.line + 1}, column {begun.column + 1})"
-    return Problem(CONFIG_FILE, line, col, "config-yaml", f"mkdocs.yml is not valid YAML: {what}",
+def yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
+    """A YAML error of mkdocs.yml where the editor made it, with the fix: explained as a content file's is
+    (yaml_errors.py: a missing colon, a quote or bracket left open), said to be mkdocs.yml's."""
+    if isinstance(error, yaml.MarkedYAMLError):
+        found = syntax_problem(CONFIG_FILE, text, error)
+        what = found.message.removeprefix("YAML syntax error: ")
+        return Problem(CONFIG_FILE, found.line, found.col, "config-yaml", f"mkdocs.yml is not valid YAML: {what}", found.hint)
+    return Problem(CONFIG_FILE, 1, 1, "config-yaml", f"mkdocs.yml is not valid YAML: {str(error).splitlines()[0]}",
                    "fix the YAML there (indent with spaces, close every quote and bracket), then validate again")
 
 
@@ -60,7 +60,7 @@ def check_config(project: Path) -> list[Problem]:
     except Exception as error:
         syntax = yaml_error_in(error)
         # anything else is a tag MkDocs cannot construct (a missing module): the build says which
-        return [yaml_problem(syntax)] if syntax is not None else []
+        return [yaml_problem(syntax, text)] if syntax is not None else []
     problems = []
     if raw is not None and not isinstance(raw, dict):
         problems.append(not_a_mapping())
