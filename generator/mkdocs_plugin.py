@@ -112,7 +112,7 @@ def prepare_theme(theme, bytecode_cache=None) -> None:
 
     Set on the theme before MkDocs runs any plugin: Material's search plugin builds its own environment in its
     `on_config` to read the language's defaults from partials/language.html, and compiled that template and its
-    language file afresh in every run (0.04-0.08 s per process of an edit rebuild).
+    language file afresh in every run (6 ms per MkDocs process; 1 ms from the cache).
     `bytecode_cache`: template_cache.TemplateCache, or None where it cannot be written.
     """
     make_env = theme.get_env
