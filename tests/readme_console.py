@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -87,12 +88,24 @@ def run_block(block: Block) -> str:
             out.append(f"$ {command}")
             if command.startswith("#"):
                 continue
+            edited = _edited_file(command, cwd)
+            before = edited.read_bytes() if edited is not None else None
             # One stream, unbuffered: lines appear in the order a terminal shows them.
             result = subprocess.run(["bash", "-c", command], cwd=cwd, env=env, stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT, text=True, timeout=300)
+            if edited is not None and edited.read_bytes() == before:
+                # the content moved under a line-numbered edit and the example went on showing a clean run
+                raise AssertionError(f"README's `{command}` changes nothing in {edited.name}: fix the example")
             printed = result.stdout.replace(tmp, "/tmp")
             out.extend(printed.rstrip("\n").splitlines())
         return "\n".join(out) + "\n"
+
+
+def _edited_file(command: str, cwd: Path) -> Path | None:
+    """The file a `sed -i` example edits: an edit that changes nothing makes the example show nothing."""
+    if not command.startswith("sed -i"):
+        return None
+    return cwd / shlex.split(command, comments=True)[-1]
 
 
 def comparable(text: str) -> str:
