@@ -351,6 +351,7 @@ def test_no_heading_ends_in_a_line_holding_only_its_permalink(request, browser, 
     # A heading that just filled its line put its (hidden) permalink on a line of its own: a blank line's
     # gap before the text (seen on the Japanese renewals FAQ at laptop width)
     base = request.getfixturevalue(SITES[language])
+    checked = 0
     for viewport in (LAPTOP, PHONE):
         context, tab, errors = open_page(browser, base, "", viewport)
         try:
@@ -359,6 +360,9 @@ def test_no_heading_ends_in_a_line_holding_only_its_permalink(request, browser, 
                 tab.wait_for_load_state("load")
                 lone = tab.evaluate(LONE_PERMALINKS)
                 assert not lone, f"/{path} at {viewport['width']}px: a line holds only the permalink of {lone}"
+                checked += tab.locator(".md-typeset :is(h1, h2, h3, h4) > .headerlink").count()
             assert not errors, errors
         finally:
             context.close()
+    assert checked > 100, "the headings' permalinks were not found: the check above saw none"
+
