@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 import click
-from mkdocs.utils import yaml_load
 
 from . import generations, incremental, linkcheck, shards
 from .paths import GENERATED_DIR, template_cache_dir
@@ -32,7 +31,7 @@ if TYPE_CHECKING:  # the index imports Whoosh: only the worker process loads it
 from .escaping import escape_attr
 from .markdown_extensions import REQUIRED_EXTENSIONS
 from .render import PACKAGE_TEMPLATES, Page, load_labels
-from .rules.site_config import not_a_mapping, yaml_error_in, yaml_problem
+from .rules.site_config import read_config, settings_problems
 
 ASSETS_PREFIX = "assets/csops"
 
@@ -65,7 +64,7 @@ class SiteConfig:
     # (the preview server, static hosting) must follow the link, not the generation it pointed to once.
     @property
     def site_dir(self) -> Path:
-        return Path(os.path.normpath(self.project / self.raw.get("site_dir", "site")))
+        return Path(os.path.normpath(self.project / (self.raw.get("site_dir") or "site")))
 
     @property
     def docs_dir(self) -> Path:
@@ -82,18 +81,12 @@ def read_site_config(project: Path) -> SiteConfig:
     if not config_file.is_file():
         raise click.ClickException(f"{config_file}: not found; a portal project needs mkdocs.yml next to content/ "
                                    "(copy the one from csops-portal's repository)")
-    try:
-        with config_file.open("rb") as handle:
-            raw = yaml_load(handle) or {}
-    except Exception as error:  # MkDocs' loader re-raises YAML errors as its ConfigurationError
-        syntax = yaml_error_in(error)
-        if syntax is None:
-            raise
-        text = config_file.read_bytes().decode("utf-8", errors="replace")
-        raise click.ClickException(yaml_problem(syntax, text).text()) from None
-    if not isinstance(raw, dict):
-        raise click.ClickException(not_a_mapping().text())
-    return SiteConfig(project.resolve(), raw, config_file.resolve())
+    text, raw, problems = read_config(project)
+    problems = problems or settings_problems(project, raw or {}, text)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:  # what `csops validate` reports, in its words: a wrong setting crashed the build mid-way
+        raise click.ClickException("\n".join(p.text() for p in errors))
+    return SiteConfig(project.resolve(), raw or {}, config_file.resolve())
 
 
 def _merge_extensions(configured, permalink_title: str = "") -> list:
@@ -280,7 +273,14 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
         try:
             with site.config_file.open("rb") as handle:
                 # a copy: load_config empties the extension dicts it reads, and a worker may still be pickling them
-                config = load_config(config_file=handle, **copy.deepcopy(overrides))
+                try:
+                    config = load_config(config_file=handle, **copy.deepcopy(overrides))
+                except (Abort, ConfigurationError):
+                    raise
+                except Exception as error:  # a setting MkDocs takes apart without checking (INHERIT of a non-mapping)
+                    raise BuildError(f"MkDocs could not read mkdocs.yml ({type(error).__name__}: {error}); check the "
+                                     "settings it reads besides csops' (INHERIT, plugins, markdown_extensions, theme); "
+                                     "the previous site is untouched") from None
             prepare_theme(config.theme, template_cache(template_cache_dir(site.project)))
             config.plugins["csops"] = CsopsPlugin(plan, progress, search_entries,
                                                   lift_blocks=LIFT_RAW_BLOCKS and incremental.eligible(site.raw),

@@ -173,6 +173,62 @@ def test_a_broken_mkdocs_yml_is_found_by_validate_and_located_by_build(tmp_path,
     assert "Traceback" not in built.output
 
 
+_BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"  a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9))
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda t: t.replace("site_url: https://cs-portal.example.com/", "site_url: 12"), ":5:11: error: 'site_url' must be a text, not int"),
+    (lambda t: t.replace("  language: en", "  language: [en]"), ":16:13: error: 'theme.language' must be a text, not list"),
+    (lambda t: t + "extra:\n  csops: [1, 2]\n", "error: 'extra.csops' must be a mapping of settings, not list"),
+    (lambda t: t.replace("site_dir: site", "site_dir: !!python/name:os.system"), ":10:11: error: 'site_dir' must be a text"),
+    (lambda t: t + "extra_deep: " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 64 levels deep"),
+    (lambda t: t + _BOMB, "aliases expand to more than 10,000 values"),
+    (lambda t: "# nothing yet\n", "mkdocs.yml has no site_name"),
+    (lambda t: "INHERIT: parent.yml\n" + t, ":1:10: error: INHERIT names no file: 'parent.yml'"),
+    (lambda t: t.replace("site_dir: site", "site_dir: content"), "site_dir 'content' is in content/"),
+    (lambda t: t.replace("site_dir: site", "site_dir: .."), "site_dir '..' is the project folder or holds it"),
+    (lambda t: t.replace("site_dir: site", 'site_dir: "\\ud800"'), "site_dir '\\ud800' holds characters no file name can hold"),
+])
+def test_a_mkdocs_yml_setting_csops_cannot_use_is_one_located_error_in_validate_and_build(tmp_path, run, edit, message):
+    """The build crashed with a traceback (or ran into gigabytes, or replaced content/ with a link) on settings
+    that validate passed; both now read mkdocs.yml through one guard (rules/site_config.read_config)."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    config.write_text(edit(config.read_text(encoding="utf-8")), encoding="utf-8")
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 1 and message in validated.output, validated.output
+    built = run("build", "--project", project, "--quiet")
+    assert built.exit_code == 1 and message in built.output, built.output
+    assert (project / "content/playbooks").is_dir() and not (project / "content").is_symlink()
+    assert not (project / "site").exists()
+
+
+def test_a_site_dir_holding_other_files_is_refused_and_an_old_site_is_replaced(tmp_path, run):
+    """A build replaces site_dir with a link to the built site: a folder of anything else was deleted."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    precious = tmp_path / "www" / "notes" / "precious.txt"
+    precious.parent.mkdir(parents=True)
+    precious.write_text("keep me", encoding="utf-8")
+    config.write_text(text.replace("site_dir: site", f"site_dir: {tmp_path / 'www'}"), encoding="utf-8")
+    built = run("build", "--project", project, "--quiet")
+    assert built.exit_code == 1 and "holds files but no built site" in built.output
+    assert precious.read_text(encoding="utf-8") == "keep me"
+    # a site MkDocs built there before (index.html) is what site_dir is for: replaced by the build's
+    old_site = tmp_path / "old-site"
+    (old_site / "assets").mkdir(parents=True)
+    (old_site / "index.html").write_text("<html>old</html>", encoding="utf-8")
+    config.write_text(text.replace("site_dir: site", f"site_dir: {old_site}"), encoding="utf-8")
+    assert run("build", "--project", project, "--quiet").exit_code == 0
+    assert old_site.is_symlink() and "Renewal runway" in (old_site / "playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+
+
 def test_a_setting_written_twice_in_mkdocs_yml_is_an_error_and_the_last_one_is_checked(tmp_path, run):
     """MkDocs silently takes the last of two site_url lines; the example-address warning read the first, so a
     real address added at the end still failed --strict CI for the example one."""

@@ -7,12 +7,14 @@ the site_url check read the first.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import yaml
 
-from ..problems import Problem
+from ..located_yaml import MAX_ALIAS_NODES, MAX_DEPTH
+from ..problems import Problem, shown
 from ..yaml_errors import syntax_problem
 
 CONFIG_FILE = "mkdocs.yml"
@@ -49,21 +51,178 @@ def load_config_text(text: str):
     return yaml_load(text)
 
 
-def check_config(project: Path) -> list[Problem]:
-    """mkdocs.yml's syntax, and top-level settings written twice (MkDocs takes the last one silently)."""
-    try:
-        text = (project / CONFIG_FILE).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return []  # the build reports a missing or unreadable config with its fix
+def read_config(project: Path) -> tuple[str | None, object, list[Problem]]:
+    """mkdocs.yml's text and settings as MkDocs reads them, within the limits a content file gets (UTF-8, at most
+    1 MB, aliases expanding to at most 10,000 values, 64 levels deep); else the problems, located.
+
+    Both `csops validate` and `csops build` read it here: the build crashed or ran for minutes on files validate
+    passed (an alias bomb under `extra:`, a non-UTF-8 byte)."""
+    from ..loader import read_text
+
+    if not (project / CONFIG_FILE).is_file():
+        return None, None, []  # the build says a portal needs one, with the fix
+    text, problems = read_text(project / CONFIG_FILE, CONFIG_FILE)
+    if text is None:
+        return None, None, problems
+    too_big = _expansion_problem(text)
+    if too_big is not None:
+        return text, None, [too_big]
     try:
         raw = load_config_text(text)
     except Exception as error:
         syntax = yaml_error_in(error)
-        # anything else is a tag MkDocs cannot construct (a missing module): the build says which
-        return [yaml_problem(syntax, text)] if syntax is not None else []
-    problems = []
+        if syntax is None:
+            raise  # a tag MkDocs cannot construct (a missing module): MkDocs' own words say which
+        return text, None, [yaml_problem(syntax, text)]
     if raw is not None and not isinstance(raw, dict):
-        problems.append(not_a_mapping())
+        return text, raw, [not_a_mapping()]
+    return text, raw, []
+
+
+def _expansion_problem(text: str) -> Problem | None:
+    """Aliases that expand past MAX_ALIAS_NODES values, or nesting past MAX_DEPTH, counted on the composed
+    node graph (a shared node counts each time it is used) before anything is built from it."""
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    try:
+        root = yaml.compose(text, Loader=get_yaml_loader())
+    except RecursionError:
+        return _limit_problem(f"lists and mappings are nested more than {MAX_DEPTH} levels deep")
+    except yaml.YAMLError:
+        return None  # reported where it is by the load that follows
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)] if root is not None else []
+    open_nodes: set[int] = set()
+    while stack:
+        node, depth, done = stack.pop()
+        children = ([item for pair in node.value for item in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if done:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[id(node)] > MAX_ALIAS_NODES:
+                return _limit_problem(f"aliases expand to more than {MAX_ALIAS_NODES:,} values")
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in open_nodes:
+            return _limit_problem("an alias refers to the list or mapping that holds it")
+        if depth > MAX_DEPTH:
+            return _limit_problem(f"lists and mappings are nested more than {MAX_DEPTH} levels deep")
+        open_nodes.add(id(node))
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in children if id(child) not in sizes)
+    return None
+
+
+def _limit_problem(what: str) -> Problem:
+    return Problem(CONFIG_FILE, 1, 1, "config-limit", f"mkdocs.yml: {what}",
+                   "write the settings out plainly: a site's configuration needs no more than that")
+
+
+# The settings csops itself reads, and what each must be (MkDocs checks the others when it builds): a list
+# where csops read a mapping crashed the build with a traceback that validate had passed.
+_READ_SETTINGS: dict[tuple[str, ...], tuple[type, ...]] = {
+    ("site_name",): (str,), ("site_url",): (str,), ("site_dir",): (str,),
+    ("theme",): (str, dict), ("theme", "language"): (str,), ("theme", "custom_dir"): (str,), ("theme", "features"): (list,),
+    ("extra",): (dict,), ("extra", "csops"): (dict,), ("extra", "csops", "whats_new"): (dict,), ("extra", "csops", "api"): (dict,),
+    ("plugins",): (list, dict), ("markdown_extensions",): (list, dict), ("extra_css",): (list,),
+    ("extra_javascript",): (list,), ("nav",): (list,), ("validation",): (dict,),
+}
+_TYPE_WORDS = {str: "a text", dict: "a mapping of settings", list: "a list"}
+_TYPE_HINTS = {str: "write one value after the colon, quoted if it holds ': ' or ' #'",
+               dict: "indent its settings under it, one 'name: value' a line",
+               list: "list the entries under it, one '- entry' a line"}
+# Folders csops reads or writes: a site_dir there would replace them with a link to the built site
+_PROJECT_FOLDERS = ("content", "templates", "build", ".git")
+
+
+def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
+    """The settings csops reads, of the type it reads them as; site_name, which MkDocs requires; a safe site_dir."""
+    problems = []
+    if not raw.get("site_name"):
+        problems.append(Problem(CONFIG_FILE, 1, 1, "config-setting", "mkdocs.yml has no site_name; MkDocs requires one",
+                                "add 'site_name: Your portal's name' at the top"))
+    for path, types in _READ_SETTINGS.items():
+        value = raw
+        for name in path:
+            value = value.get(name) if isinstance(value, dict) else None
+        if value is not None and not isinstance(value, types):
+            line, col = _position(text, path)
+            problems.append(Problem(CONFIG_FILE, line, col, "config-setting",
+                                    f"'{'.'.join(path)}' must be {' or '.join(_TYPE_WORDS[t] for t in types)}, "
+                                    f"not {type(value).__name__}", _TYPE_HINTS[types[0]]))
+    inherit = raw.get("INHERIT")
+    if inherit is not None and not (isinstance(inherit, str) and _is_file(project / inherit)):
+        line, col = _position(text, ("INHERIT",))
+        problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"INHERIT names no file: '{shown(inherit, 80)}'",
+                                "give the path of the parent mkdocs.yml, relative to this one"))
+    site_dir = raw.get("site_dir")
+    refusal = site_dir_refusal(project, site_dir) if isinstance(site_dir, str) else None
+    if refusal is not None:
+        line, col = _position(text, ("site_dir",))
+        problems.append(Problem(CONFIG_FILE, line, col, "unsafe-site-dir", f"site_dir '{shown(site_dir, 80)}' {refusal}",
+                                "point site_dir at a new folder, or leave it out to build into site/ next to mkdocs.yml"))
+    return problems
+
+
+def site_dir_refusal(project: Path, site_dir: str) -> str | None:
+    """Why csops must not put its site at `site_dir`, or None. A build replaces that path with a link to the
+    built site and deletes what stood there, as MkDocs empties its site_dir: a folder that is not a built site
+    would be lost (site_dir: content deleted every YAML file)."""
+    try:
+        os.fsencode(site_dir)
+    except UnicodeError:
+        return "holds characters no file name can hold"
+    project = Path(os.path.realpath(project))
+    where = Path(os.path.normpath(project / site_dir))  # not followed: a link there is only ever re-pointed
+    if where == project or project.is_relative_to(where):
+        return "is the project folder or holds it"
+    for name in _PROJECT_FOLDERS:
+        if where.is_relative_to(project / name):
+            return f"is in {name}/, which csops reads or writes"
+    if where.is_symlink() or not where.exists():
+        return None  # a link csops made (it is only ever re-pointed), or a new folder
+    if not where.is_dir():
+        return "is a file: the build would replace it"
+    if any(where.iterdir()) and not any((where / name).is_file() for name in ("index.html", "sitemap.xml", "404.html")):
+        return "is a folder that holds files but no built site (no index.html): the build would delete them"
+    return None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name no file system takes
+        return False
+
+
+def _position(text: str, path: tuple[str, ...]) -> tuple[int, int]:
+    """Line and column of a setting's value: its top-level key (the last one, which MkDocs uses), then each
+    nested key below it; the top-level key's own place where a nested one is not found."""
+    lines = text.splitlines()
+    tops = [n for n, line in enumerate(lines) if re.match(rf"{re.escape(path[0])}\s*:", line)]
+    if not tops:
+        return 1, 1
+    row, found = tops[-1], lines[tops[-1]]
+    for name in path[1:]:
+        for n in range(row + 1, len(lines)):
+            if lines[n] and not lines[n][0].isspace() and not lines[n].startswith("#"):
+                break  # the next top-level setting
+            if re.match(rf"\s+{re.escape(name)}\s*:", lines[n]):
+                row, found = n, lines[n]
+                break
+    value = re.match(r"\s*[^:]*:\s*", found)
+    return row + 1, (value.end() + 1 if value else 1)
+
+
+def check_config(project: Path) -> list[Problem]:
+    """mkdocs.yml's syntax and limits, the settings csops reads, and top-level settings written twice (MkDocs
+    takes the last one silently)."""
+    text, raw, problems = read_config(project)
+    if text is None or raw is None or problems:
+        return problems
+    problems = settings_problems(project, raw, text)
     first: dict[str, int] = {}
     for match in _TOP_LEVEL_KEY.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
