@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from . import urls
+from .escaping import pr_comment_text
 from .manifest import live_urls, read_manifest, resolve_url
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
 from .model import SEARCH_ONLY_FIELDS, Portal
@@ -179,7 +180,8 @@ def _code(value: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Content text in the comment: literal, whatever it holds (escaping.pr_comment_text)."""
+    return pr_comment_text(text)
 
 
 @dataclass

@@ -42,3 +42,26 @@ def escape_attr(value: str) -> str:
 def _one_line(value: str) -> str:
     # checked first: role pages escape tens of thousands of names per build, and almost none has a break
     return _LINE_BREAKS.sub(" ", value) if "\n" in value or "\r" in value else value
+
+
+# Control characters (a terminal runs ESC sequences: a title, a cleared screen, a forged line), the characters
+# that reverse or hide text (U+202E shows a phrase backwards), and lone surrogates (no output can encode them).
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def visible(value: str) -> str:
+    """Text from content or from a reader, as a terminal or a review shows it: every control, direction or
+    invisible character written out as \\uXXXX, so what shows is what was typed."""
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m[0]):04x}", str(value))
+
+
+# What makes markup in a line of GitHub Markdown (a PR comment): emphasis, code, links, HTML, tables, entities.
+_PR_MARKUP = re.compile(r"([\\`*_\[\]<>|~&])")
+
+
+def pr_comment_text(value: str) -> str:
+    """A content value as literal text in the PR comment csops diff writes: no link, HTML comment, @mention or
+    table cell break made from it (an asked_as phrase '<!--' hid the rest of the comment, '@team' pinged it)."""
+    text = _PR_MARKUP.sub(r"\\\1", visible(str(value).replace("\r", " ").replace("\n", " ")))
+    return text.replace("@", "@\u2060")  # a word joiner after @: no mention, no visible change
+

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import click
 
+from .escaping import visible
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -77,5 +79,5 @@ def shown(value, limit: int = 40) -> str:
     """A value as a message quotes it: a 5,000-character id must not become a 5,000-character line, nor a value
     holding line breaks several lines (they show as \\n)."""
     text = str(value).replace("\r", "\\r").replace("\n", "\\n")
-    text = text.encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate cannot be printed
+    text = visible(text)  # no terminal sequence, reversed text or unprintable surrogate from a value
     return text if len(text) <= limit else text[:limit] + "…"

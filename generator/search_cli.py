@@ -151,6 +151,7 @@ def report():
 @output_format_option("text", "json")
 def report_searches_command(project: Path, top: int, fmt: str):
     """Top zero-result and low-click queries from the search API's log: which FAQ or playbook to write next."""
+    from .escaping import visible
     from .query_log import report_searches
 
     data = report_searches(project, top=top)
@@ -162,8 +163,8 @@ def report_searches_command(project: Path, top: int, fmt: str):
         return
     click.echo(f"{data.searches} searches logged")
     click.echo("\nQueries that found nothing:")
-    for q, n in data.zero_results:
-        click.echo(f"  {n:5d}  {q}")
+    for q, n in data.zero_results:  # readers typed these: shown, never run as terminal sequences
+        click.echo(f"  {n:5d}  {visible(q)}")
     if data.zero_results:
         click.echo("  Where an item answers one, add the query to its asked_as (docs/content-model.md); "
                    "else write the FAQ entry.")
@@ -171,7 +172,7 @@ def report_searches_command(project: Path, top: int, fmt: str):
         click.echo("  (none)")
     click.echo("\nQueries whose hits were rarely clicked (searches, clicks):")
     for q, n, c in data.low_click:
-        click.echo(f"  {n:5d} {c:5d}  {q}")
+        click.echo(f"  {n:5d} {c:5d}  {visible(q)}")
     if not data.low_click:
         click.echo("  (none)")
 

@@ -133,6 +133,11 @@ def test_zero_result_and_low_click_queries_are_reported(api, built_bundled):
     assert out.exit_code == 0
     assert "      3  gdpr erasure" in out.output
     assert "      2     0  quarterly business review" in out.output
+    # anyone who reaches the API writes into this report: an escape sequence shows, it does not run
+    for _ in range(2):
+        search(api, q="zzqqx\x1b]0;forged\x07 qqzzy")
+    out = CliRunner().invoke(main, ["report", "searches", "--project", str(built_bundled)])
+    assert "zzqqx\\u001b]0;forged\\u0007 qqzzy" in out.output and "\x1b" not in out.output
 
 
 @pytest.mark.parametrize("name, value, meant", [("kind", "stepz", "step"), ("role", "csmm", "csm"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import textwrap
 from pathlib import Path
@@ -267,3 +268,30 @@ def test_diff_shows_the_asked_as_phrases_a_pull_request_adds_and_removes(tmp_pat
     assert "· 1 changed —" in result.output and "search phrases changed" not in result.output
     payload = json.loads(run("diff", "HEAD", "--project", project, "--format", "json").output)
     assert payload["kinds"]["faq"]["changed"][0]["search_only"] is False
+
+
+def test_content_text_in_the_pr_comment_stays_literal(tmp_path, run):
+    # the comment is posted on the pull request: a phrase or title must not hide the rest of it (<!--), ping a
+    # team (@), make a link, or send a terminal sequence to whoever reads it in a shell
+    project = make_repo(tmp_path / "repo")
+    faq = textwrap.dedent("""\
+        title: Renewals
+        entries:
+          - id: not-responding
+            q: The customer is not responding. What now?
+            asked_as: [client ghosting me]
+            a: Go wider and higher.
+        """)
+    make_project(project, {"content/faq/renewals.yml": faq}, with_defaults=False)
+    commit_all(project, "faq")
+    hostile = ('[when to start <!--, "--> ping @acme/cs-leadership [docs](https://evil.example/login)", '
+               '"red \\e]0;TITLE\\a *bold* | cell"]')
+    make_project(project, {"content/faq/renewals.yml": faq.replace("[client ghosting me]", hostile)
+                           .replace("What now?", "What now? @acme/cs <!-- hidden")}, with_defaults=False)
+    result = run("diff", "HEAD", "--project", project)
+    assert result.exit_code == 0
+    edited = next(line for line in result.output.splitlines() if "asked_as (" in line)
+    assert not re.search(r"(?<!\\)[<>|*\[\]]", edited), edited  # every markup character escaped
+    assert "@acme" not in edited and "@\u2060acme/cs-leadership" in edited and "\x1b" not in edited
+    assert "+ “when to start \\<!--”" in edited and "\\[docs\\](https://evil.example/login)" in edited
+    assert "red \\\\u001b\\]0;TITLE\\\\u0007 \\*bold\\* \\| cell" in edited
