@@ -417,6 +417,23 @@ def test_ticket_suggestions_are_runbooks_not_checklists_or_role_pages(built_bund
     assert "/faq/renewals/#customer-not-responding" in [h.path for h in hits]
 
 
+def test_a_ticket_of_random_kanji_weighs_a_bounded_number_of_words(built_bundled, monkeypatch):
+    """50,000 random kanji made 50,000 distinct words and 150,000 index lookups: 0.8 s of a worker per request,
+    which a few concurrent requests turned into seconds for every reader's search."""
+    import random
+
+    from generator import search as search_module
+    from generator.search_stats import LiveStats
+
+    random.seed(7)
+    ticket = "".join(chr(random.randint(0x4E00, 0x9FFF)) for _ in range(50_000))
+    lookups = []
+    original = LiveStats.doc_frequency
+    monkeypatch.setattr(LiveStats, "doc_frequency", lambda self, *args: lookups.append(1) or original(self, *args))
+    Searcher(built_bundled).suggest_for_ticket(ticket, limit=5)
+    assert 0 < len(lookups) <= 3 * search_module.MAX_TICKET_WORDS
+
+
 def test_japanese_runs_are_cut_where_katakana_meets_kanji():
     """解約リスク is 解約 + リスク: a bigram across the two words (約リ) is no term of either."""
     assert [t.text for t in mixed_analyzer()("解約リスクの対応とツール導入")] == ["解約", "リス", "スク", "対応", "ツー", "ール", "導入"]
