@@ -51,6 +51,13 @@ def _json(start_response, status: str, payload: dict, extra: list[tuple[str, str
 
 
 def _read_body(environ) -> bytes:
+    chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower() and not environ.get("CONTENT_LENGTH")
+    sock = environ.get("gunicorn.socket")
+    if chunked:
+        if sock is None:  # the preview server hands the raw stream on: the chunk framing would be read as the body
+            raise ApiError("411 Length Required", "send the body with a Content-Length header (this server reads no "
+                                                  "chunked bodies; the API under gunicorn does)")
+        return _read_to(environ, sock, MAX_BODY, to_end=True)  # gunicorn takes the chunks apart
     raw_length = (environ.get("CONTENT_LENGTH") or "0").strip()
     if not _LENGTH.fullmatch(raw_length):
         raise ApiError("400 Bad Request", "invalid Content-Length: send the body's size in bytes")
@@ -59,13 +66,21 @@ def _read_body(environ) -> bytes:
         raise ApiError("413 Content Too Large", f"request body too large (at most {MAX_BODY} bytes)")
     if not length:
         return b""
-    sock = environ.get("gunicorn.socket")
+    body = _read_to(environ, sock, length, to_end=False)
+    if len(body) < length:
+        raise ApiError("400 Bad Request", f"request body shorter than its Content-Length ({len(body)} of {length} bytes)")
+    return body
+
+
+def _read_to(environ, sock, limit: int, to_end: bool) -> bytes:
+    """Up to `limit` bytes of the body (`to_end`: all of it, refused when longer), each read bounded in time."""
     if sock is not None:  # gunicorn times out idle connections, not a body that stops half-way
         sock.settimeout(READ_TIMEOUT)
     chunks, received = [], 0
+    wanted = limit + 1 if to_end else limit
     try:
-        while received < length:
-            chunk = environ["wsgi.input"].read(length - received)
+        while received < wanted:
+            chunk = environ["wsgi.input"].read(wanted - received)
             if not chunk:
                 break
             chunks.append(chunk)
@@ -74,8 +89,8 @@ def _read_body(environ) -> bytes:
         raise ApiError("408 Request Timeout", f"the request body did not arrive within {READ_TIMEOUT:g} s") from None
     except Exception:  # the server's own parser refused the body (bad chunking, connection reset)
         raise ApiError("400 Bad Request", "could not read the request body") from None
-    if received < length:
-        raise ApiError("400 Bad Request", f"request body shorter than its Content-Length ({received} of {length} bytes)")
+    if received > limit:
+        raise ApiError("413 Content Too Large", f"request body too large (at most {MAX_BODY} bytes)")
     return b"".join(chunks)
 
 

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.preview import preview_server
-from generator.server import create_app
+from generator.server import MAX_BODY, create_app
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -129,6 +129,22 @@ MALFORMED = {
 def test_malformed_requests_get_a_json_4xx(port, case):
     raw, message = MALFORMED[case]
     assert_json_4xx(exchange(port, raw), message)
+
+
+def chunked(path: str, body: bytes, content_type: str = "text/plain") -> bytes:
+    framed = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for piece in (body[:9], body[9:]) if piece) + b"0\r\n\r\n"
+    return (f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\n"
+            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode() + framed
+
+
+def test_a_chunked_ticket_is_read_under_gunicorn_and_refused_with_411_by_the_preview(gunicorn_port, preview_port):
+    """curl sends a piped body chunked: gunicorn's API read it as empty ("empty ticket text")."""
+    ticket = b"Initech renewal due in 40 days, no reply from the admin"
+    status, _, body, _ = exchange(gunicorn_port, chunked("/api/suggest", ticket))
+    assert status == 200 and json.loads(body)["links"], body
+    assert_json_4xx(exchange(gunicorn_port, chunked("/api/suggest", b"x" * (MAX_BODY + 10))), "too large")
+    status, _, body, _ = exchange(preview_port, chunked("/api/suggest", ticket))
+    assert status == 411 and "Content-Length" in json.loads(body)["error"]
 
 
 @pytest.mark.parametrize("case, raw", [
