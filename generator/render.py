@@ -126,7 +126,8 @@ class Renderer:
         self.env.tests["contains"] = lambda container, value: value in container
         self.env.globals.update(review_due=portal.review_due)
         self.env.filters.update(text_code=escape_text_code)
-        self.env.globals.update(lc=self.label_colon, due_text=self.due_text, role_code=portal.role_code,
+        self.env.globals.update(lc=self.label_colon, colon_gap=self.labels.get("colon_gap", " "), due_text=self.due_text,
+                                role_code=portal.role_code,
                                 tag_anchor=urls.tag_anchor)
         self.env.globals.update(label=self.label, role_name=self.role_name, hash=content_hash, portal=portal,
                                 segment_name=self.segment_name, phase_name=self.phase_name,

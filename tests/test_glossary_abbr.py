@@ -38,7 +38,7 @@ def test_japanese_page_gets_hover_definitions_and_a_glossary_page(project_factor
     assert "QBRs are not" in body  # an English plural is not a term
     glossary = (project / "site/glossary/index.html").read_text(encoding="utf-8")
     assert re.search(r'<h1[^>]*>用語集', glossary)
-    assert "<em>別名： 定例レビュー、QBR会議</em>" in glossary  # labelled, joined as Japanese lists are
+    assert "<em>別名：定例レビュー、QBR会議</em>" in glossary  # labelled, joined as Japanese lists are (no space after "：")
     for anchor, term in (("qbr", "QBR"), ("health-score", "ヘルススコア")):
         assert re.search(fr'<h2 id="{anchor}">(<abbr[^>]*>)?{term}', glossary)
 

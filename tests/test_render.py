@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -157,7 +158,11 @@ def test_phases_show_names_in_lifecycle_order(tmp_path):
 def test_japanese_portal_names_its_phases_in_japanese():
     pages = {p.source: p.text for p in render_pages(load_portal(Path(__file__).parent.parent / "examples/ja"), language="ja")}
     assert 'href="phases/renewal/">契約更新</a>' in pages["index.md"]
-    assert "# フェーズ： 解約リスク対応" in pages["phases/risk.md"]
+    assert "# フェーズ：解約リスク対応" in pages["phases/risk.md"]
+    # Japanese puts no space after a full-width colon or between sentences ("管理者： CS Ops" and a folded label's
+    # "ポータルです。 すべての…" read as typos)
+    for source, text in pages.items():
+        assert not re.search(r"[：。][ \u3000](?=[^\s|{])", text), (source, re.search(r".{0,20}[：。] .{0,20}", text)[0])
 
 
 def test_role_codes_are_short_escaped_and_derived_when_not_given(tmp_path):
