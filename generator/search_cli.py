@@ -107,7 +107,9 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
         if result.suggestions:
             click.echo("Try: " + ", ".join(result.suggestions))
         raise SystemExit(1)
-    click.echo(f"{result.total} hits for {result.query!r}" + (f", showing {len(result.hits)}" if result.total > len(result.hits) else ""))
+    searched = result.showing_results_for or result.query  # the hits are the corrected query's
+    click.echo(f"{result.total} hit{'s' if result.total != 1 else ''} for {searched!r}"
+               + (f", showing {len(result.hits)}" if result.total > len(result.hits) else ""))
     for number, hit in enumerate(result.hits, 1):
         where = f"{hit.parent_title} › " if hit.parent_title else ""
         click.echo(f"\n{number}. {where}{hit.title}  [{hit.kind}]")

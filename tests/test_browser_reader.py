@@ -201,6 +201,7 @@ def test_reset_asks_before_clearing_the_ticks(browser, bundled_site):
         tab.locator("li.task-list-item:has(.csops-item)").first.click()
         tab.locator(".csops-reset").click()
         assert tab.locator("li.task-list-item:has(.csops-item) input:checked").count() == 1
+        assert "Clear the one tick on this checklist?" in tab.locator(".csops-reset-ask, .csops-bar, body").first.inner_text()
         tab.locator(".csops-reset-cancel").click()
         assert tab.locator("li.task-list-item:has(.csops-item) input:checked").count() == 1
         tab.locator(".csops-reset").click()

@@ -87,6 +87,7 @@ def test_typo_gets_did_you_mean(built_bundled):
 def test_a_typo_is_corrected_and_said_so(built_bundled):
     out = cli("search", "--project", built_bundled, "renwal", "stakeholdrs")
     assert out.output.startswith("Showing results for: renewal stakeholders\nSearch instead for: renwal stakeholdrs")
+    assert " hits for 'renewal stakeholders'" in out.output  # what was searched, not the typo
     assert "/playbooks/renewal-runway/#confirm-stakeholders" in out.output
     result = CliRunner().invoke(main, ["link", "--project", str(built_bundled), "renwal", "stakeholdrs"])
     assert result.stdout.strip() == Searcher(built_bundled).search("renewal stakeholders", limit=1).hits[0].url

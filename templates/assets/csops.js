@@ -15,7 +15,8 @@
     start_date: "Start date", download_ics: "Download calendar (.ics)", reset: "Reset progress",
     progress: "Progress", changed_since_ticked: "changed since you ticked it", filter_role: "Show role",
     all_roles: "All roles", segments: "Segments", all_segments: "All segments", due: "Due", colon: ":",
-    reset_confirm: "Clear all {n} ticks on this checklist?", reset_yes: "Yes, clear them", cancel: "Cancel",
+    reset_confirm: "Clear all {n} ticks on this checklist?", reset_confirm_one: "Clear the one tick on this checklist?",
+    reset_yes: "Yes, clear them", cancel: "Cancel",
     not_started: "not started", i_am: "I work as", your_role: "Your role page"
   };
 
@@ -249,7 +250,7 @@
       var count = Object.keys(load("checklist:" + checklist, {})).length;
       if (!count) { announce(L.reset); return; }
       var ask = el("span", { "class": "csops-reset-confirm", role: "group" });
-      ask.appendChild(el("span", {}, L.reset_confirm.replace("{n}", String(count))));
+      ask.appendChild(el("span", {}, count === 1 ? L.reset_confirm_one : L.reset_confirm.replace("{n}", String(count))));
       var yes = el("button", { type: "button", "class": "md-button md-button--primary csops-reset-yes" }, L.reset_yes);
       var no = el("button", { type: "button", "class": "md-button csops-reset-cancel" }, L.cancel);
       ask.appendChild(yes);
