@@ -9,7 +9,6 @@ they cost one pass over the matching document numbers.
 from __future__ import annotations
 
 import difflib
-import html
 import os
 import re
 import threading
@@ -22,7 +21,7 @@ from .paths import live_index_dir
 from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
 from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets, word_bag
 from .search_ranking import QueryBuilder, TermScores, coordinated, filtered_query, match_all, search_counting, terms_query, top_scored
-from .search_snippets import query_words, snippet
+from .search_snippets import opening, query_words, snippet
 from .search_stats import LiveStats, live_stats
 from .search_words import FILTER_SYNTAX, KNOWN_WORD_FIELDS, correct, expansions, glossary_words, phrase_in_content, synonym_variants
 from .urls import absolute_url
@@ -315,7 +314,7 @@ class Searcher:
     def _hit(self, r: dict, score: float, words: set[str], site_url: str) -> Hit:
         body = r.get("body", "")
         return Hit(title=r["title"], kind=r["kind"], url=absolute_url(site_url, r["url"]), path="/" + r["url"],
-                   snippet=snippet(body, words) or html.escape(body[:160]), score=round(score, 3),
+                   snippet=snippet(body, words) or opening(body), score=round(score, 3),
                    parent_title=r.get("parent_title", ""), phase=r.get("phase", ""),
                    roles=(r.get("role") or "").split(), tags=[t for t in (r.get("tag") or "").split(",") if t])
 

@@ -12,6 +12,12 @@ def query_words(q) -> set[str]:
             for fieldname, text in q.iter_all_terms() if fieldname in ("title", "body")}
 
 
+def opening(body: str, width: int = 160) -> str:
+    """The start of `body` as one line, for a hit none of whose words are in it: HTML-escaped, '…' where cut."""
+    text = " ".join(body.split())
+    return html.escape(text[:width]) + ("…" if len(text) > width else "")
+
+
 def snippet(body: str, words: set[str], width: int = 180) -> str:
     """The densest window of `body` around matched words, HTML-escaped with <mark> around each match."""
     if not body or not words:

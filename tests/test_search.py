@@ -435,6 +435,16 @@ def test_a_ticket_of_random_kanji_weighs_a_bounded_number_of_words(built_bundled
     assert 0 < len(lookups) <= 3 * search_module.MAX_TICKET_WORDS
 
 
+def test_every_snippet_is_one_line_and_says_where_it_was_cut(japanese, built_bundled):
+    """A hit whose matched words sit in its title showed its body's first 160 characters as stored: a numbered
+    list's line breaks then read as more results in the terminal, and the cut had no '…'."""
+    for project, query in ((japanese, "キックオフの議題"), (built_bundled, "kickoff meeting agenda")):
+        hits = Searcher(project).search(query, limit=10).hits
+        assert hits and all("\n" not in h.snippet for h in hits), [h.snippet for h in hits if "\n" in h.snippet]
+    out = cli("search", "--project", japanese, "キックオフの議題", "--limit", "1")
+    assert out.output.count("\n") == 5 and out.output.rstrip().endswith("…"), out.output
+
+
 def test_japanese_runs_are_cut_where_katakana_meets_kanji():
     """解約リスク is 解約 + リスク: a bigram across the two words (約リ) is no term of either."""
     assert [t.text for t in mixed_analyzer()("解約リスクの対応とツール導入")] == ["解約", "リス", "スク", "対応", "ツー", "ール", "導入"]
