@@ -212,6 +212,25 @@ def test_reset_asks_before_clearing_the_ticks(browser, bundled_site):
         context.close()
 
 
+def test_a_calendar_event_is_named_by_the_item_without_its_onward_link(browser, bundled_site):
+    # SUMMARY:Confirm access to the CRM… (#cs-team…) — → Set up the 30/60/90 ramp plan
+    from pathlib import Path
+
+    context, tab, errors = open_page(browser, bundled_site, "onboarding/new-csm-30-60-90/", LAPTOP)
+    try:
+        tab.locator("input.csops-start").first.fill("2026-01-05")
+        tab.locator("input.csops-start").first.dispatch_event("change")
+        with tab.expect_download() as download:
+            tab.locator(".csops-ics").first.click()
+        ics = Path(download.value.path()).read_bytes().decode("utf-8").replace("\r\n ", "")
+        summaries = [line for line in ics.split("\r\n") if line.startswith("SUMMARY:")]
+        assert summaries and not [s for s in summaries if "→" in s or s.rstrip().endswith("—")], summaries
+        assert any(s.startswith("SUMMARY:Confirm access to the CRM") and s.endswith("#renewals)") for s in summaries), summaries
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 def test_checklist_items_are_in_due_order(browser, bundled_site):
     context, tab, errors = open_page(browser, bundled_site, "onboarding/new-csm-30-60-90/", LAPTOP)
     try:

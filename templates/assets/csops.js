@@ -114,7 +114,9 @@
     var clone = node.cloneNode(true);
     clone.querySelectorAll(".csops-due, .csops-segment, .csops-changed, .task-list-control, .headerlink, .csops-date")
       .forEach(function (n) { n.remove(); });
-    return clone.textContent.replace(/\s*—\s*→\s*$/, "").replace(/\s+/g, " ").trim();
+    // an item's "— → Next step" link points on: not part of what the item says (a calendar title, a label)
+    clone.querySelectorAll("a").forEach(function (a) { if (/^\s*→/.test(a.textContent)) a.remove(); });
+    return clone.textContent.replace(/\s*—\s*(→\s*)?$/, "").replace(/\s+/g, " ").trim();
   }
 
   // -- due offsets -> dates ------------------------------------------------------------------
