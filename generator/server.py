@@ -37,9 +37,10 @@ _LENGTH = re.compile(r"[0-9]{1,12}")
 
 
 class ApiError(Exception):
-    def __init__(self, status: str, message: str):
+    def __init__(self, status: str, message: str, headers: list[tuple[str, str]] = ()):
         super().__init__(message)
         self.status = status
+        self.headers = list(headers)  # e.g. a 405's Allow (RFC 9110: a 405 must name the methods allowed)
 
 
 def _json(start_response, status: str, payload: dict, extra: list[tuple[str, str]] = ()):
@@ -251,11 +252,12 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
                     return _json(start_response, "200 OK", {"ok": True}, extra + allow)
             if handler is None:
                 if path in allowed:
-                    raise ApiError("405 Method Not Allowed", f"{path} accepts {', '.join(allowed[path])}")
+                    raise ApiError("405 Method Not Allowed", f"{path} accepts {', '.join(allowed[path])}",
+                                   [("Allow", ", ".join(allowed[path] + (["HEAD"] if "GET" in allowed[path] else [])))])
                 raise ApiError("404 Not Found", f"no such endpoint {path[:200]!r}; see GET /api/search and POST /api/suggest")
             return _json(start_response, "200 OK", handler(environ), extra)
         except ApiError as error:
-            return _json(start_response, error.status, {"error": str(error)}, extra)
+            return _json(start_response, error.status, {"error": str(error)}, extra + error.headers)
         except UnknownFilter as error:  # raised before the log is written: a typo is no content gap
             return _json(start_response, "400 Bad Request", error.as_dict(), extra)
         except QueryError as error:

@@ -72,6 +72,13 @@ def test_bad_limit_and_unknown_endpoint(api):
     assert search(api, q="renewal", limit="lots") == (400, {"error": "limit must be a whole number between 1 and 100"})
     assert call(f"{api}/api/nope")[0] == 404
     assert call(f"{api}/api/suggest")[0] == 405
+    # a 405 names what the endpoint takes (RFC 9110), for clients that retry with the right method
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{api}/api/suggest", timeout=10)
+    assert refused.value.code == 405 and refused.value.headers["Allow"] == "POST"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(f"{api}/api/search?q=x", data=b"{}"), timeout=10)
+    assert refused.value.code == 405 and refused.value.headers["Allow"] == "GET, HEAD"
 
 
 def test_suggest_links_for_a_ticket(api):
