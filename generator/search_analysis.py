@@ -28,13 +28,16 @@ from whoosh.lang.porter import stem as porter_stem
 from .stop_words import STOP_WORDS
 
 
-SCHEMA_VERSION = 22  # bump when the schema or analysis changes (or its classes move): forces a full re-index
+SCHEMA_VERSION = 23  # bump when the schema or analysis changes (or its classes move): forces a full re-index
 KEYWORD_BOOST = 1.5
 
 # Latin words (with digits), runs of kanji or of katakana (one group: both become bigrams), runs of hiragana.
+# Text pasted from macOS comes decomposed (NFD): a combining accent (U+0300-036F) or voicing mark (U+3099/309A)
+# stays in its letter's run and is composed with it, and a ligature (ﬁ) is a Latin letter; each split a word.
 _TOKEN_RUNS = re.compile(
-    r"(?P<latin>[0-9A-Za-z\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+(?:['’][A-Za-z]+)?)"
-    r"|(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]+|[\u30a0-\u30ff\uff66-\uff9fヵヶー]+)"
+    r"(?P<latin>[0-9A-Za-z\u00c0-\u024f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\ufb00-\ufb06]"
+    r"[0-9A-Za-z\u00c0-\u024f\u0300-\u036f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\ufb00-\ufb06]*(?:['’][A-Za-z]+)?)"
+    r"|(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]+|[\u30a0-\u30ff\uff66-\uff9fヵヶー][\u30a0-\u30ff\uff66-\uff9fヵヶー\u3099\u309a]*)"
     r"|(?P<kana>[\u3040-\u309f]+)")
 MARKDOWN_NOISE = re.compile(r"\]\([^)]*\)|[*_`#>|\[\]]+|^\s*[-+]\s+|<[^>]+>", re.MULTILINE)
 
@@ -53,7 +56,7 @@ def split_pieces(value: str, query: bool = False):
             # their huge posting lists were most of a Japanese query's cost (MRR unchanged without them).
             continue
         else:
-            chars = _full_width(run, start) if _HALF_WIDTH_KANA.search(run) else [(c, start + i, start + i + 1)
+            chars = _full_width(run, start) if _NOT_PLAIN_KANA.search(run) else [(c, start + i, start + i + 1)
                                                                                 for i, c in enumerate(run)]
             if len(chars) == 1:
                 yield chars[0]
@@ -66,8 +69,8 @@ def split_pieces(value: str, query: bool = False):
                 yield chars[i][0] + chars[i + 1][0], chars[i][1], chars[i + 1][2]
 
 
-_HALF_WIDTH_KANA = re.compile("[\uff66-\uff9f]")
-_SOUND_MARKS = "\uff9e\uff9f"  # half-width dakuten and handakuten, written after the kana they voice
+_NOT_PLAIN_KANA = re.compile("[\uff66-\uff9f\u3099\u309a]")  # half-width kana, or a voicing mark apart (NFD)
+_SOUND_MARKS = "\uff9e\uff9f\u3099\u309a"  # dakuten and handakuten (half-width, combining), after the kana they voice
 
 
 def _full_width(run: str, start: int) -> list[tuple[str, int, int]]:
