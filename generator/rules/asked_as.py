@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..escaping import visible
 from ..loader import Document
 from ..located_yaml import LocDict, LocList
 from ..problems import Problem, shown
@@ -49,8 +50,13 @@ def check_file(doc: Document) -> list[Problem]:
             if not isinstance(phrase, str) or not phrase:
                 continue  # the shape check names the wrong type, and an empty phrase
             where = phrases.where(index)
-            if not phrase.strip():
+            if not _key(phrase):  # spaces, punctuation or control characters only: no word to search for
                 problems.append(Problem(doc.path, *where, "asked-as-phrase", "blank asked_as phrase", "remove it",
+                                        severity="warning"))
+            elif visible(phrase) != phrase:  # a zero-width space split one word in two: typed whole, it found nothing
+                problems.append(Problem(doc.path, *where, "asked-as-phrase",
+                                        f"asked_as phrase '{shown(phrase.strip(), 80)}' holds invisible or control characters",
+                                        "retype it: pasted text can carry characters that split or reverse its words",
                                         severity="warning"))
             elif len(phrase) > MAX_PHRASE_CHARS:
                 problems.append(Problem(doc.path, *where, "asked-as-phrase",
@@ -73,7 +79,7 @@ def check(documents: list[Document]) -> list[Problem]:
         for item, phrases in _phrases(doc):
             name = f"{doc.kind} {doc_id(doc)}#{item.get('id', '?')}"
             for index, phrase in enumerate(phrases):
-                if isinstance(phrase, str) and phrase.strip():
+                if isinstance(phrase, str) and _key(phrase):
                     places.setdefault(_key(phrase), []).append((name, doc.path, *phrases.where(index), phrase.strip()))
     problems: list[Problem] = []
     for found in places.values():
