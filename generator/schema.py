@@ -170,6 +170,13 @@ GLOSSARY = _object({"terms": {"type": "array", "items": TERM, "minItems": 1}}, [
 SCHEMAS = {"playbook": PLAYBOOK, "onboarding": ONBOARDING, "faq": FAQ, "chart": CHART,
            "roles": ROLES, "settings": SETTINGS, "glossary": GLOSSARY}
 
+
+def _names_a_role(path) -> bool:
+    """Whether a value at `path` refers to a role (owner, a RACI letter, a checklist's audience)."""
+    names = [p for p in path if isinstance(p, str)]
+    return bool(names) and (names[-1] in ("owner", "audience") or (len(names) >= 2 and names[-2] == "raci"))
+
+
 @functools.cache
 def _levels_holding(kind: str, name: str) -> tuple[str, ...]:
     """Where in a `kind` file a field may be written: "the file's top level", "each item of sections › items"."""
@@ -267,6 +274,8 @@ def _problem_for(error, document: Document) -> list[Problem]:
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return [Problem(document.path, line, col, "missing-field", f"missing required field '{missing}'"
                         + (f" in {where}" if path else ""), f"add '{missing}:'")]
+    if kind in ("pattern", "maxLength") and _names_a_role(path):
+        return []  # a role id that is no slug is no known role: the unknown-role rule says so, with the id meant
     if kind == "maxLength" and error.schema.get("pattern") == SLUG:
         return [Problem(document.path, line, col, "invalid-id", f"'{shown(error.instance)}' is too long for an id in {where}: "
                         f"{len(error.instance)} characters", f"shorten it to at most {MAX_ID_LENGTH} characters")]
@@ -281,6 +290,9 @@ def _problem_for(error, document: Document) -> list[Problem]:
     if kind == "oneOf":
         if error.instance == []:
             return []  # an empty role list is reported by the RACI rules
+        if isinstance(error.instance, (str, list)) and all(isinstance(v, str) for v in (
+                [error.instance] if isinstance(error.instance, str) else error.instance)):
+            return []  # text that is no role id: the unknown-role rule names each, with the id meant
         return [Problem(document.path, line, col, "wrong-type", f"{field_name} must be a role id or a list of role ids, got {_type_name(error.instance)}",
                         "e.g. R: csm or C: [sales-ae, support]")]
     if kind == "type":

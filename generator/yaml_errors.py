@@ -56,7 +56,7 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
                        f"YAML syntax error: '{shown(written)}' has no ':' after its key",
                        "write it as 'key: value', with a space after the colon")
     if problem.startswith("mapping values are not allowed"):
-        slip = _key_without_colon(text, line)
+        slip = _key_without_colon(text, line) or _colon_in_value(text, line, col)
         if slip is not None:
             return _slip_problem(path, *slip)
     for name, (opener, closer) in _CLOSERS.items():
@@ -72,6 +72,23 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
                        "replace the tab with spaces: YAML indents with spaces only")
     return Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {reason}",
                    "check indentation and quote values containing ': ' or '#'")
+
+
+_KEY_AND_VALUE = re.compile(r"(?P<lead>\s*(?:-\s+)?)(?P<key>[\w-]+):[ \t]+(?P<value>[^'\"\s|>&*!\[{].*)")
+
+
+def _colon_in_value(text: str, line: int, col: int) -> tuple[int, int, str, str] | None:
+    """(line, col, message, fix) when the parser stopped at a ': ' inside an unquoted value on its own line
+    ("title: Prep: pull the facts"): YAML reads that as a second key, and its message names neither."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return None
+    found = _KEY_AND_VALUE.fullmatch(lines[line - 1].rstrip())
+    if found is None or col <= found.start("value"):
+        return None
+    value = found["value"]
+    return (line, found.start("value") + 1, f"the value of '{found['key']}' holds ': ', which YAML reads as another key",
+            f"put the whole value in quotes: {found['key']}: \"{value.replace(chr(34), chr(92) + chr(34))}\"")
 
 
 def _key_without_colon(text: str, line: int) -> tuple[int, int, str, str] | None:

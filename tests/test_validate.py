@@ -173,6 +173,23 @@ def test_a_broken_mkdocs_yml_is_found_by_validate_and_located_by_build(tmp_path,
     assert "Traceback" not in built.output
 
 
+def test_a_role_written_in_capitals_is_one_error_naming_the_role_meant(tmp_path, run):
+    """'owner: CSM' was two errors at one place: an invalid id with an example that is no role ('renewal-runway'),
+    and the unknown role that names 'csm'."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    playbook = project / "content/playbooks/renewal-runway.yml"
+    text = playbook.read_text(encoding="utf-8")
+    playbook.write_text(text.replace("    owner: csm\n", "    owner: CSM\n", 1).replace("A: cs-lead", "A: [CS-Lead]", 1),
+                        encoding="utf-8")
+    result = run("validate", "--project", project)
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert len(errors) == 2 and all("[unknown-role]" in line for line in errors), errors
+    assert {"unknown role 'CSM'" in line and "did you mean 'csm'?" in line for line in errors} == {True, False}
+    assert any("unknown role 'CS-Lead'" in line and "did you mean 'cs-lead'?" in line for line in errors)
+
+
 _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"  a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9))
 
