@@ -20,7 +20,8 @@ from .index import SEARCH_KINDS, open_index, read_meta
 from .paths import live_index_dir
 from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
 from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets, word_bag
-from .search_ranking import QueryBuilder, TermScores, coordinated, filtered_query, match_all, search_counting, terms_query, top_scored
+from .search_ranking import (QueryBuilder, TermScores, coordinated, excluding, filtered_query, match_all, search_counting,
+                             terms_query, top_scored)
 from .search_snippets import opening, query_words, snippet
 from .search_stats import LiveStats, live_stats
 from .search_words import FILTER_SYNTAX, KNOWN_WORD_FIELDS, correct, expansions, glossary_words, phrase_in_content, synonym_variants
@@ -238,9 +239,12 @@ class Searcher:
         searcher, facets, meta = index.searcher, index.facets, index.meta
         original = text
         text, inline = split_filters(text)
+        text, left_out = split_exclusions(text)
         kind, role, phase, tag = (inline.get("kind") or kind, inline.get("role") or role,
                                   inline.get("phase") or phase, inline.get("tag") or tag)
         q = self.parse(text, index) if text else match_all()
+        excluded = index.parser.plain_words(" ".join(left_out)) if left_out else None
+        barred = set(searcher.docs_for_query(excluded)) if excluded is not None else set()
         filters = {"kind": kind.lower(), "role": role.lower(), "phase": phase.lower(), "tag": tag.lower()}  # ids are lowercase
         for name, value in filters.items():
             if value and value not in index.known[name]:
@@ -249,20 +253,24 @@ class Searcher:
         filters = {k: v for k, v in filters.items() if v}
         limit = max(1, min(int(limit), 100))
         scores = index.term_scores.score(searcher, combined)
+        if barred:  # words the reader left out: off the fast path's scores, out of Whoosh's query
+            scores = {d: v for d, v in scores.items() if d not in barred} if scores is not None else None
+            combined = excluding(combined, excluded)
         # A deep link answers better than the page around it: pages yield when an item scores close.
         if scores is not None:  # the common case: ORs and ANDs of terms, from per-term scores kept in memory
             scores = coordinated(scores, index.term_scores.word_coverage(searcher, q))
             total, ranked = len(scores), scores
             top_n = top_scored(scores, limit, facets.pages, PAGE_WEIGHT)
             unfiltered = index.term_scores.score(searcher, q) if filters else scores
+            unfiltered = [d for d in unfiltered if d not in barred]
         else:
             matched: list[int] = []
             candidates = search_counting(searcher, combined, max(limit * 3, 30), matched.append)
             total = len(matched)
             ranked = {docnum: score for score, docnum in candidates}
             top_n = top_scored(ranked, limit, facets.pages, PAGE_WEIGHT)
-            unfiltered = searcher.docs_for_query(q) if filters else matched
-        top_n = self._named_first(index, text, q, ranked, top_n, limit, filters)
+            unfiltered = [d for d in (searcher.docs_for_query(q) if filters else matched) if d not in barred]
+        top_n = self._named_first(index, text, q, ranked, top_n, limit, filters, barred)
         total += sum(1 for _, docnum in top_n if docnum not in ranked)  # named by id, not by the query's words
         # facets of the query without filters: what each filter choice would give
         counts = facet_counts(Counter(facets.rows[docnum] for docnum in unfiltered))
@@ -277,7 +285,8 @@ class Searcher:
             result.suggestions = self.suggestions(text, result.did_you_mean, index)
         return result
 
-    def _named_first(self, index: OpenIndex, text: str, q, scores: dict[int, float], top_n, limit: int, filters: dict):
+    def _named_first(self, index: OpenIndex, text: str, q, scores: dict[int, float], top_n, limit: int, filters: dict,
+                     barred: set[int] = frozenset()):
         """A query that is a page's or item's exact title or id ranks it first (BM25 prefers a short item that
         repeats a word, e.g. the Renewal Status FAQ for "renewal runway"), and so does one holding the title's
         words in another order, with stop words or a glossary synonym ("handoff from sales to customer success"
@@ -290,8 +299,8 @@ class Searcher:
         if not candidates:
             variants = synonym_variants(key, index.meta.get("synonyms", []))
             candidates = tuple(dict.fromkeys(d for v in variants for d in named.get(word_bag(v), ())))
-        first = [d for d in candidates
-                 if d in scores or (not filters.get("tag") and _passes(index.facets.rows[d], filters))]
+        first = [d for d in candidates if d not in barred
+                 and (d in scores or (not filters.get("tag") and _passes(index.facets.rows[d], filters)))]
         leaves = [q] if q.is_leaf() else list(q.leaves())
         if not first and len({getattr(term, "text", None) for term in leaves}) == 1:  # one word (or one bigram)
             titled = set()
@@ -401,6 +410,22 @@ def facet_counts(rows: Counter) -> dict[str, dict[str, int]]:
             for name, c in counts.items()}
 
 
+
+
+# `-churn` or `NOT churn`: a word the reader wants no hit to hold (a hyphen inside a word, T-90d, is no minus)
+_EXCLUSION = re.compile(r"(?:^|(?<=\s))(?:-|NOT\s+)(?P<word>[^\s\"()\-][^\s\"()]*)")
+
+
+def split_exclusions(text: str) -> tuple[str, list[str]]:
+    """`renewal -churn` or `renewal NOT churn` -> ('renewal', ['churn']). Whoosh read NOT inside its OR group as
+    "or anything without churn" (209 hits against 98 for renewal) and a minus as nothing at all."""
+    words: list[str] = []
+
+    def take(match: re.Match) -> str:
+        words.append(match["word"])
+        return " "
+
+    return re.sub(r"\s+", " ", _EXCLUSION.sub(take, text)).strip(), words
 
 
 def split_filters(text: str) -> tuple[str, dict[str, str]]:

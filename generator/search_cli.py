@@ -88,7 +88,8 @@ def _terminal(snippet_html: str) -> str:
 @click.option("--no-correct", "exact", is_flag=True, help="Search the words as typed, even an unknown one.")
 @output_format_option("text", "json")
 def search(query, project: Path, kind: str, role: str, phase: str, tag: str, limit: int, exact: bool, fmt: str):
-    """Search the built portal; hits deep-link to the step or entry. Field syntax works: role:csm renewal.
+    """Search the built portal; hits deep-link to the step or entry. Field syntax works: role:csm renewal;
+    -word or NOT word leaves out what holds the word: renewal -churn.
 
     Exits 1 when nothing matches (like grep), after printing suggestions.
     """

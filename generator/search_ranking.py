@@ -288,6 +288,11 @@ def match_all():
     return whoosh_query.Every()
 
 
+def excluding(q, excluded):
+    """`q` without the documents `excluded` matches (the words a reader left out with - or NOT)."""
+    return whoosh_query.AndNot(q, excluded)
+
+
 def terms_query(terms: list[str], field_boosts: dict[str, float], scale: float | None = None):
     """An OR of already-analyzed terms over several fields."""
     return whoosh_query.Or([whoosh_query.Term(f, t, boost=b) for t in terms for f, b in field_boosts.items()],

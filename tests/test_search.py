@@ -459,6 +459,19 @@ def test_decomposed_text_and_ligatures_are_read_as_the_composed_text():
     assert [t.text for t in analyzer("\ufb01eld")] == [t.text for t in analyzer("field")]
 
 
+def test_a_minus_or_not_leaves_a_word_out_instead_of_widening_the_search(built_bundled):
+    """'renewal NOT churn' found 209 hits against 98 for 'renewal' (Whoosh's NOT inside its OR group: "or anything
+    without churn"), 'renewal -churn' 134, and 'NOT renewal' put the Renewals FAQ first."""
+    searcher = Searcher(built_bundled)
+    renewal = searcher.search("renewal", limit=100)
+    assert [h for h in renewal.hits if "churn" in h.title.lower()]
+    for query in ("renewal NOT churn", "renewal -churn"):
+        result = searcher.search(query, limit=100)
+        assert 0 < result.total < renewal.total and not [h for h in result.hits if "churn" in h.title.lower()], query
+    assert not [h for h in searcher.search("NOT renewal", limit=20).hits if "renewal" in h.title.lower()]
+    assert searcher.search("T-120d renewal").total == searcher.search("T-120d renewal").total > 0  # a hyphen in a word
+
+
 def test_japanese_runs_are_cut_where_katakana_meets_kanji():
     """解約リスク is 解約 + リスク: a bigram across the two words (約リ) is no term of either."""
     assert [t.text for t in mixed_analyzer()("解約リスクの対応とツール導入")] == ["解約", "リス", "スク", "対応", "ツー", "ール", "導入"]
