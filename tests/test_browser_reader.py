@@ -231,6 +231,36 @@ def test_a_calendar_event_is_named_by_the_item_without_its_onward_link(browser, 
         context.close()
 
 
+PLAYBOOK_TABLES = """() => {
+  const tables = [...document.querySelectorAll('.csops-playbook-table table')];
+  const article = document.querySelector('.md-content__inner').getBoundingClientRect().width;
+  const lines = el => { const r = document.createRange(); r.selectNodeContents(el);
+                        return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; };
+  return {widths: tables.map(t => Math.round(t.getBoundingClientRect().width)), article: Math.round(article),
+          columns: tables.map(t => t.querySelectorAll('thead th').length),
+          stepsHeaderLines: Math.max(...tables.map(t => lines(t.querySelector('thead th:last-child')))),
+          titleLines: Math.max(...tables.flatMap(t => [...t.querySelectorAll('tbody td:first-child a')].map(a => a.getClientRects().length)))};
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_all_playbooks_tables_line_up_and_leave_the_title_room(request, browser, language):
+    # each phase's table was as wide as its content (owners and counts zigzagged down the page), repeated the
+    # phase in a column on every row, and a phone showed titles in 4-5 lines with the step counts cut off
+    base = request.getfixturevalue(SITES[language])
+    for viewport, most_title_lines in ((LAPTOP, 1), (PHONE, 3)):
+        context, tab, errors = open_page(browser, base, "playbooks/", viewport)
+        try:
+            found = tab.evaluate(PLAYBOOK_TABLES)
+            assert len(set(found["widths"])) == 1 and found["widths"][0] >= found["article"] - 40, found
+            assert set(found["columns"]) == {3}, found  # title, owner, steps: the phase is the section's heading
+            assert found["stepsHeaderLines"] == 1 and found["titleLines"] <= most_title_lines, found
+            assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+            assert not errors, errors
+        finally:
+            context.close()
+
+
 def test_checklist_items_are_in_due_order(browser, bundled_site):
     context, tab, errors = open_page(browser, bundled_site, "onboarding/new-csm-30-60-90/", LAPTOP)
     try:
