@@ -236,19 +236,27 @@ def test_a_catalog_broken_on_one_side_is_named_not_listed_as_emptied(tmp_path, r
     assert "glossary/role/setting change" not in result.output
 
 
+_PHRASED_FAQ = textwrap.dedent("""\
+    title: Renewals
+    entries:
+      - id: not-responding
+        q: The customer is not responding. What now?
+        asked_as: [client ghosting me, renewal | and silence]
+        a: Go wider and higher.
+    """)
+
+
+def _committed_faq(tmp_path) -> tuple[Path, str]:
+    """A repository whose last commit holds one FAQ entry with asked_as phrases; (project, that file's text)."""
+    project = make_repo(tmp_path / "repo")
+    make_project(project, {"content/faq/renewals.yml": _PHRASED_FAQ}, with_defaults=False)
+    commit_all(project, "faq")
+    return project, _PHRASED_FAQ
+
+
 def test_diff_shows_the_asked_as_phrases_a_pull_request_adds_and_removes(tmp_path, run):
     # no page shows them, so the pull request is where a reviewer reads them; the field name alone said nothing
-    project = make_repo(tmp_path / "repo")
-    faq = textwrap.dedent("""\
-        title: Renewals
-        entries:
-          - id: not-responding
-            q: The customer is not responding. What now?
-            asked_as: [client ghosting me, renewal | and silence]
-            a: Go wider and higher.
-        """)
-    make_project(project, {"content/faq/renewals.yml": faq}, with_defaults=False)
-    commit_all(project, "faq")
+    project, faq = _committed_faq(tmp_path)
     make_project(project, {"content/faq/renewals.yml": faq.replace("client ghosting me", "client went dark")},
                  with_defaults=False)
     result = run("diff", "HEAD", "--project", project)
@@ -273,20 +281,10 @@ def test_diff_shows_the_asked_as_phrases_a_pull_request_adds_and_removes(tmp_pat
 def test_content_text_in_the_pr_comment_stays_literal(tmp_path, run):
     # the comment is posted on the pull request: a phrase or title must not hide the rest of it (<!--), ping a
     # team (@), make a link, or send a terminal sequence to whoever reads it in a shell
-    project = make_repo(tmp_path / "repo")
-    faq = textwrap.dedent("""\
-        title: Renewals
-        entries:
-          - id: not-responding
-            q: The customer is not responding. What now?
-            asked_as: [client ghosting me]
-            a: Go wider and higher.
-        """)
-    make_project(project, {"content/faq/renewals.yml": faq}, with_defaults=False)
-    commit_all(project, "faq")
+    project, faq = _committed_faq(tmp_path)
     hostile = ('[when to start <!--, "--> ping @acme/cs-leadership [docs](https://evil.example/login)", '
                '"red \\e]0;TITLE\\a *bold* | cell"]')
-    make_project(project, {"content/faq/renewals.yml": faq.replace("[client ghosting me]", hostile)
+    make_project(project, {"content/faq/renewals.yml": faq.replace("[client ghosting me, renewal | and silence]", hostile)
                            .replace("What now?", "What now? @acme/cs <!-- hidden")}, with_defaults=False)
     result = run("diff", "HEAD", "--project", project)
     assert result.exit_code == 0
