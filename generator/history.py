@@ -20,8 +20,7 @@ import click
 
 from . import urls
 from .diff import IGNORED_FIELDS, GitError, Side, compare, git
-from .model import SEARCH_ONLY_FIELDS, Portal
-from .render import item_version
+from .model import SEARCH_ONLY_FIELDS, Portal, item_version
 
 DEFAULT_COMMITS = 20
 MAX_COMMITS = 200

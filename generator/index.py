@@ -22,7 +22,7 @@ from whoosh import index as whoosh_index
 
 from . import urls
 from .durations import parse_due
-from .model import Portal
+from .model import Portal, item_version
 from .search_analysis import MARKDOWN_NOISE, PHRASE_GAP, SCHEMA_VERSION, build_schema, facet_value, spelling_words
 
 META_FILE = "csops-meta.json"
@@ -51,12 +51,13 @@ class SearchDoc:
     tags: tuple[str, ...] = ()
     group: str = ""  # the source document: what one content edit re-indexes
     asked_as: tuple[str, ...] = ()  # how readers ask for it (model.SEARCH_ONLY_FIELDS): searched, never shown
+    version: str = ""  # a step's model.item_version: links from search carry it as ?v=, as the page's Copy link does
 
     @cached_property
     def digest(self) -> str:
         """Changes whenever anything indexed about this document changes (so the next build re-indexes it)."""
         values = (self.key, self.kind, self.title, self.body, self.url, self.level, self.parent, self.parent_title,
-                  self.phase, self.roles, self.tags, self.group, self.asked_as, SCHEMA_VERSION)
+                  self.phase, self.roles, self.tags, self.group, self.asked_as, self.version, SCHEMA_VERSION)
         return hashlib.blake2b(repr(values).encode("utf-8"), digest_size=8).hexdigest()
 
     @property
@@ -71,7 +72,7 @@ class SearchDoc:
             "key": self.key, "digest": self.digest, "kind": self.kind, "level": self.level, "phase": self.phase,
             "role": " ".join(self.roles), "tag": ",".join(self.tags), "title": self.title, "body": self.body,
             "context": self.parent_title, "keywords": self.keywords,
-            "url": self.url, "parent": self.parent,
+            "url": self.url, "version": self.version, "parent": self.parent,
             "parent_title": self.parent_title, "facets": facet_value(self.kind, self.phase, self.roles, self.level,
                                                     (self.title, self.key.rsplit("#", 1)[-1].split(":")[-1])),
         }
@@ -110,7 +111,7 @@ def collect_documents(portal: Portal, language: str = "en") -> list[SearchDoc]:
                                   _join(s.body, *s.checklist, *(text for _, text in s.variants), due_text(s.due, language)),
                                   f"{page}#{s.id}", parent=page, parent_title=p.title, phase=p.phase,
                                   roles=s.roles or ((p.owner,) if p.owner else ()), tags=p.tags, group=group,
-                                  asked_as=s.asked_as))
+                                  asked_as=s.asked_as, version=item_version(s)))
     for c in portal.checklists:
         page = urls.page_url(urls.page_source("onboarding", c.id))
         group = f"onboarding:{c.id}"

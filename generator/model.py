@@ -9,8 +9,9 @@ so they never deal with raw YAML or half-valid data.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import NamedTuple
 
@@ -20,6 +21,24 @@ from .kinds import DOCUMENT_KINDS, RACI_LETTERS
 # Fields readers never see: the ways readers ask for an item, which only search reads. Editing them changes
 # no page, no step version (`?v=`) and no What's-new line; `csops diff` still lists them for reviewers.
 SEARCH_ONLY_FIELDS = frozenset({"asked_as"})
+
+
+def content_hash(*parts: str) -> str:
+    """Short stable hash of an item's content, so readers see when a ticked item changed."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
+
+
+_UNVERSIONED = frozenset({"id", "aliases", "line"}) | SEARCH_ONLY_FIELDS
+
+
+def item_version(item) -> str:
+    """Short stable hash of what a reader sees of a step (not its id, aliases or source line).
+
+    A renamed step keeps its version; an edit to its title, body, owner, RACI, due date,
+    checklist, segments or variants gives a new one. Links carry it as `?v=` (the page's Copy link, csops link,
+    the search API), and the What's-new history compares it across commits: all use this one definition.
+    """
+    return content_hash(*(repr(getattr(item, f.name)) for f in fields(item) if f.name not in _UNVERSIONED))
 
 
 def as_tuple(value) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import fields, replace
+from dataclasses import replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable
@@ -21,7 +21,7 @@ from . import urls
 from .durations import parse_due
 from .escaping import escape_attr, escape_text, escape_text_code
 from .fingerprints import code_digest, files_digest
-from .model import SEARCH_ONLY_FIELDS, Duty, Portal
+from .model import SEARCH_ONLY_FIELDS, Duty, Portal, content_hash, item_version
 from .page_context import PageContext
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -29,24 +29,6 @@ if not PACKAGE_TEMPLATES.is_dir():  # installed from a wheel
     PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "_templates"
 
 _PLAIN_WORD = re.compile(r"[A-Z][a-z]+")
-
-
-def content_hash(*parts: str) -> str:
-    """Short stable hash of an item's content, so readers see when a ticked item changed."""
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
-
-
-_UNVERSIONED = frozenset({"id", "aliases", "line"}) | SEARCH_ONLY_FIELDS
-
-
-def item_version(item) -> str:
-    """Short stable hash of what a reader sees of a step (not its id, aliases or source line).
-
-    A renamed step keeps its version; an edit to its title, body, owner, RACI, due date,
-    checklist, segments or variants gives a new one. Copied links carry it as `?v=`, and
-    the What's-new history compares it across commits, so both use this one definition.
-    """
-    return content_hash(*(repr(getattr(item, f.name)) for f in fields(item) if f.name not in _UNVERSIONED))
 
 
 def indent(text: str, width: int = 4) -> str:

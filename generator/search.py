@@ -25,7 +25,7 @@ from .search_ranking import (QueryBuilder, TermScores, coordinated, excluding, f
 from .search_snippets import opening, query_words, snippet
 from .search_stats import LiveStats, live_stats
 from .search_words import FILTER_SYNTAX, KNOWN_WORD_FIELDS, correct, expansions, glossary_words, phrase_in_content, synonym_variants
-from .urls import absolute_url
+from .urls import absolute_url, versioned_url
 
 PAGE_WEIGHT = 0.75
 CACHE_SIZE = 512
@@ -322,7 +322,8 @@ class Searcher:
 
     def _hit(self, r: dict, score: float, words: set[str], site_url: str) -> Hit:
         body = r.get("body", "")
-        return Hit(title=r["title"], kind=r["kind"], url=absolute_url(site_url, r["url"]), path="/" + r["url"],
+        return Hit(title=r["title"], kind=r["kind"], url=versioned_url(absolute_url(site_url, r["url"]), r.get("version", "")),
+                   path="/" + r["url"],
                    snippet=snippet(body, words) or opening(body), score=round(score, 3),
                    parent_title=r.get("parent_title", ""), phase=r.get("phase", ""),
                    roles=(r.get("role") or "").split(), tags=[t for t in (r.get("tag") or "").split(",") if t])

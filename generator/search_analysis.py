@@ -28,7 +28,7 @@ from whoosh.lang.porter import stem as porter_stem
 from .stop_words import STOP_WORDS
 
 
-SCHEMA_VERSION = 23  # bump when the schema or analysis changes (or its classes move): forces a full re-index
+SCHEMA_VERSION = 24  # bump when the schema or analysis changes (or its classes move): forces a full re-index
 KEYWORD_BOOST = 1.5
 
 # Latin words (with digits), runs of kanji or of katakana (one group: both become bigrams), runs of hiragana.
@@ -200,6 +200,7 @@ def build_schema() -> Schema:
         # tags as words ("time-tracking" -> time, track): keywords an editor chose for findability
         keywords=TEXT(analyzer=mixed_analyzer(), field_boost=KEYWORD_BOOST),
         url=STORED(),
+        version=STORED(),  # a step's version, for ?v= on the links search gives
         parent=ID(stored=True),
         parent_title=STORED(),
         # kind, phase and roles as one column: facet counts read it per document without unpickling stored fields

@@ -140,3 +140,12 @@ def absolute_url(site_url: str, url: str) -> str:
     """Join the configured site_url and a site-relative URL."""
     base = (site_url or "").rstrip("/") + "/"
     return base + url.lstrip("/")
+
+
+def versioned_url(url: str, version: str) -> str:
+    """`url` with `?v=version` before its #anchor: the page tells a reader who opens it once the step has changed
+    (csops.js), as for a link taken with the page's Copy link."""
+    if not version:
+        return url
+    page, hash_mark, anchor = url.partition("#")
+    return f"{page}?v={version}{hash_mark}{anchor}"

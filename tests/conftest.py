@@ -113,3 +113,13 @@ def pytest_addoption(parser):
 @pytest.fixture
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
+
+
+def step_link(project, playbook_id: str, step_id: str, site_url: str = "https://cs-portal.example.com/") -> str:
+    """The link search gives for a step: its page, ?v= its version (as the page's Copy link carries), #its id."""
+    from generator.model import item_version
+    from generator.pipeline import load_portal
+
+    step = next(s for s in load_portal(Path(project)).playbooks_by_id[playbook_id].steps if s.id == step_id)
+    return f"{site_url}playbooks/{playbook_id}/?v={item_version(step)}#{step_id}"
+

@@ -11,6 +11,8 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
+
+from conftest import step_link
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -48,10 +50,15 @@ def search(api: str, **params):
     return call(f"{api}/api/search?{urllib.parse.urlencode(params)}")
 
 
-def test_search_returns_deep_linked_hits_and_facets(api):
+def test_search_returns_deep_linked_hits_and_facets(api, built_bundled):
     status, data = search(api, q="confirm stakeholders renewal", role="csm", limit=3)
     assert status == 200
-    assert data["hits"][0]["url"] == "https://cs-portal.example.com/playbooks/renewal-runway/#confirm-stakeholders"
+    # the step's version rides along, as on a link taken with the page's Copy link: opened after the step
+    # changed, the page says so
+    assert data["hits"][0]["url"] == step_link(built_bundled, "renewal-runway", "confirm-stakeholders")
+    page = (built_bundled / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+    version = data["hits"][0]["url"].split("?v=")[1].split("#")[0]
+    assert f"confirm-stakeholders&quot;: {{&quot;v&quot;: &quot;{version}&quot;" in page  # the page's own version
     assert data["hits"][0]["path"] == "/playbooks/renewal-runway/#confirm-stakeholders"
     assert len(data["hits"]) == 3 and data["facets"]["kind"]["step"] > 0
     # the portal's filters show names, not ids

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, copy_bundled
+from conftest import REPO, copy_bundled, step_link
 from generator.cli import main
 from generator.pipeline import build_portal
 from generator.index import collect_documents, read_meta, update_index
@@ -35,7 +35,7 @@ def cli(*args):
 
 def test_english_query_deep_links_to_the_step(built_bundled):
     result = Searcher(built_bundled).search("confirm stakeholders before the renewal")
-    assert result.hits[0].url == "https://cs-portal.example.com/playbooks/renewal-runway/#confirm-stakeholders"
+    assert result.hits[0].url == step_link(built_bundled, "renewal-runway", "confirm-stakeholders")
     assert result.hits[0].kind == "step" and result.hits[0].parent_title == "Renewal runway"
     assert "<mark>" in result.hits[0].snippet
 
@@ -88,7 +88,7 @@ def test_a_typo_is_corrected_and_said_so(built_bundled):
     out = cli("search", "--project", built_bundled, "renwal", "stakeholdrs")
     assert out.output.startswith("Showing results for: renewal stakeholders\nSearch instead for: renwal stakeholdrs")
     assert " hits for 'renewal stakeholders'" in out.output  # what was searched, not the typo
-    assert "/playbooks/renewal-runway/#confirm-stakeholders" in out.output
+    assert step_link(built_bundled, "renewal-runway", "confirm-stakeholders") in out.output
     result = CliRunner().invoke(main, ["link", "--project", str(built_bundled), "renwal", "stakeholdrs"])
     assert result.stdout.strip() == Searcher(built_bundled).search("renewal stakeholders", limit=1).hits[0].url
     assert "showing results for 'renewal stakeholders'" in result.stderr
@@ -317,7 +317,7 @@ def test_did_you_mean_keeps_filters(built_bundled):
 
 def test_link_corrects_a_typo_when_nothing_matches(built_bundled):
     out = CliRunner().invoke(main, ["link", "--project", str(built_bundled), "confrim stakeholdrs"])
-    assert out.stdout == "https://cs-portal.example.com/playbooks/renewal-runway/#confirm-stakeholders\n"
+    assert out.stdout == step_link(built_bundled, "renewal-runway", "confirm-stakeholders") + "\n"
     assert "showing results for 'confirm stakeholders'" in out.stderr
 
 
