@@ -25,7 +25,7 @@ from .search_ranking import (QueryBuilder, TermScores, coordinated, excluding, f
 from .search_snippets import opening, query_words, snippet
 from .search_stats import LiveStats, live_stats
 from .search_words import FILTER_SYNTAX, KNOWN_WORD_FIELDS, correct, expansions, glossary_words, phrase_in_content, synonym_variants
-from .urls import absolute_url, versioned_url
+from .urls import absolute_url, markdown_link, versioned_url
 
 PAGE_WEIGHT = 0.75
 CACHE_SIZE = 512
@@ -74,6 +74,7 @@ class Hit:
     phase: str = ""
     roles: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    markdown: str = ""  # "[Playbook › Step](url)": what the page's "Copy for ticket" button gives, for a ticket
 
 
 @dataclass
@@ -322,11 +323,13 @@ class Searcher:
 
     def _hit(self, r: dict, score: float, words: set[str], site_url: str) -> Hit:
         body = r.get("body", "")
-        return Hit(title=r["title"], kind=r["kind"], url=versioned_url(absolute_url(site_url, r["url"]), r.get("version", "")),
-                   path="/" + r["url"],
+        url = versioned_url(absolute_url(site_url, r["url"]), r.get("version", ""))
+        label = f"{r['parent_title']} › {r['title']}" if r.get("parent_title") else r["title"]
+        return Hit(title=r["title"], kind=r["kind"], url=url, path="/" + r["url"],
                    snippet=snippet(body, words) or opening(body), score=round(score, 3),
                    parent_title=r.get("parent_title", ""), phase=r.get("phase", ""),
-                   roles=(r.get("role") or "").split(), tags=[t for t in (r.get("tag") or "").split(",") if t])
+                   roles=(r.get("role") or "").split(), tags=[t for t in (r.get("tag") or "").split(",") if t],
+                   markdown=markdown_link(label, url))
 
     def did_you_mean(self, text: str, index: OpenIndex | None = None) -> str:
         """A corrected query when an English word is unknown to the content and its glossary but close to one it has."""

@@ -138,7 +138,7 @@ def link(query, project: Path, fmt: str):
     hit = result.hits[0]
     if fmt == "json":
         click.echo(json.dumps({"query": asked, "searched": result.showing_results_for or asked, "url": hit.url, "title": hit.title,
-                               "kind": hit.kind}, ensure_ascii=False, indent=2))
+                               "kind": hit.kind, "markdown": hit.markdown}, ensure_ascii=False, indent=2))
         return
     click.echo(hit.url)
 

@@ -149,3 +149,11 @@ def versioned_url(url: str, version: str) -> str:
         return url
     page, hash_mark, anchor = url.partition("#")
     return f"{page}?v={version}{hash_mark}{anchor}"
+
+
+def markdown_link(text: str, url: str) -> str:
+    """`[text](url)` for a ticket or chat, the brackets and backslashes of `text` escaped so a title holding them
+    ("Renewals [EMEA]") stays one link."""
+    escaped = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return f"[{escaped}]({url})"
+

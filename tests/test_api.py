@@ -59,6 +59,8 @@ def test_search_returns_deep_linked_hits_and_facets(api, built_bundled):
     page = (built_bundled / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
     version = data["hits"][0]["url"].split("?v=")[1].split("#")[0]
     assert f"confirm-stakeholders&quot;: {{&quot;v&quot;: &quot;{version}&quot;" in page  # the page's own version
+    # ready for a ticket, as the page's "Copy for ticket" gives it
+    assert data["hits"][0]["markdown"] == f"[Renewal runway › Confirm the stakeholders]({data['hits'][0]['url']})"
     assert data["hits"][0]["path"] == "/playbooks/renewal-runway/#confirm-stakeholders"
     assert len(data["hits"]) == 3 and data["facets"]["kind"]["step"] > 0
     # the portal's filters show names, not ids

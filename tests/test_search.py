@@ -472,6 +472,12 @@ def test_a_minus_or_not_leaves_a_word_out_instead_of_widening_the_search(built_b
     assert searcher.search("T-120d renewal").total == searcher.search("T-120d renewal").total > 0  # a hyphen in a word
 
 
+def test_a_ticket_link_keeps_a_title_with_brackets_one_link():
+    from generator.urls import markdown_link
+
+    assert markdown_link("Renewals [EMEA] \\ APAC", "https://x/faq/") == "[Renewals \\[EMEA\\] \\\\ APAC](https://x/faq/)"
+
+
 def test_japanese_runs_are_cut_where_katakana_meets_kanji():
     """解約リスク is 解約 + リスク: a bigram across the two words (約リ) is no term of either."""
     assert [t.text for t in mixed_analyzer()("解約リスクの対応とツール導入")] == ["解約", "リス", "スク", "対応", "ツー", "ール", "導入"]
