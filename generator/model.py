@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import NamedTuple
@@ -147,6 +148,15 @@ class GlossaryTerm:
     term: str
     definition: str
     synonyms: tuple[str, ...] = ()
+    reading: str = ""  # how the term is read: 稟議 as りんぎ, for the glossary page's order
+
+    @property
+    def sort_key(self) -> str:
+        """Where the term stands on the glossary page: by its reading (or itself), case- and width-blind, katakana
+        as hiragana (チャーン beside ちゃ…): the order a Japanese reader looks for it in, where the ids (English)
+        gave none."""
+        text = unicodedata.normalize("NFKC", self.reading or self.term).casefold()
+        return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)
 
 
 @dataclass(frozen=True)

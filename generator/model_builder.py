@@ -94,7 +94,8 @@ def build_portal(documents: list[Document]) -> Portal:
             roles.extend(Role(r["id"], r["name"], r.get("description", "") or "", r.get("short", "") or "")
                          for r in doc.data["roles"])
         elif doc.kind == "glossary":
-            glossary.extend(GlossaryTerm(t["id"], t["term"], t["definition"], tuple(t.get("synonyms") or ()))
+            glossary.extend(GlossaryTerm(t["id"], t["term"], t["definition"], tuple(t.get("synonyms") or ()),
+                                         t.get("reading") or "")
                             for t in doc.data["terms"])
         elif doc.kind == "settings":
             d = doc.data

@@ -163,6 +163,7 @@ SETTINGS = _object({
 TERM = _object({
     "id": _ID, "term": _text("The term as written."), "definition": _text("Plain-text definition shown on hover."),
     "synonyms": _list_of({"type": "string", "minLength": 1}, "Other spellings to highlight."),
+    "reading": _text("How the term is read, for its place in the glossary page's order (a Japanese term's kana)."),
 }, ["id", "term", "definition"], "A glossary term.")
 
 GLOSSARY = _object({"terms": {"type": "array", "items": TERM, "minItems": 1}}, ["terms"], "The glossary.")

@@ -159,6 +159,12 @@ def test_japanese_portal_names_its_phases_in_japanese():
     pages = {p.source: p.text for p in render_pages(load_portal(Path(__file__).parent.parent / "examples/ja"), language="ja")}
     assert 'href="phases/renewal/">契約更新</a>' in pages["index.md"]
     assert "# フェーズ：解約リスク対応" in pages["phases/risk.md"]
+    # the glossary reads in あいうえお order, kanji terms by their reading: ordered by their English ids, アダプション,
+    # 推進担当者, チャーン, 減額 came in no order a Japanese reader could look anything up by
+    terms = re.findall(r"^## (.+?) \{: #", pages["glossary.md"], re.MULTILINE)
+    kana = [t for t in terms if not t.isascii()]
+    assert kana == ["アダプション", "エスカレーション", "オンボーディング", "キックオフ", "機能要望", "業務分掌", "決裁者", "減額",
+                    "推進担当者", "チャーン", "テックタッチ", "ハイタッチ", "引き継ぎ", "ヘルススコア", "稟議", "ロータッチ"], kana
     # Japanese puts no space after a full-width colon or between sentences ("管理者： CS Ops" and a folded label's
     # "ポータルです。 すべての…" read as typos)
     for source, text in pages.items():
