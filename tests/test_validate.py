@@ -223,6 +223,25 @@ def test_a_mkdocs_yml_setting_csops_cannot_use_is_one_located_error_in_validate_
     assert not (project / "site").exists()
 
 
+def test_settings_a_parent_config_sets_through_inherit_are_read_as_mkdocs_reads_them(tmp_path, run):
+    """csops read only mkdocs.yml's own settings: a site_url set in the file it INHERITs was missing from every
+    link search and the build gave, while MkDocs used it."""
+    from conftest import REPO, copy_bundled
+    from generator.build import read_site_config
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    site_url = next(line for line in text.splitlines() if line.startswith("site_url:"))
+    (project / "base.yml").write_text("site_url: https://portal.acme.test/\n", encoding="utf-8")
+    config.write_text("INHERIT: base.yml\n" + text.replace(site_url + "\n", ""), encoding="utf-8")
+    assert read_site_config(project).site_url == "https://portal.acme.test/"
+    assert run("validate", "--project", project).exit_code == 0
+    (project / "base.yml").write_text("extra: &a [*a]\n", encoding="utf-8")  # the parent is held to the same limits
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and "base.yml:" in result.output, result.output
+
+
 def test_a_site_dir_holding_other_files_is_refused_and_an_old_site_is_replaced(tmp_path, run):
     """A build replaces site_dir with a link to the built site: a folder of anything else was deleted."""
     from conftest import REPO, copy_bundled

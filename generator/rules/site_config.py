@@ -21,19 +21,19 @@ CONFIG_FILE = "mkdocs.yml"
 _TOP_LEVEL_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:(?=\s|$)", re.MULTILINE)
 
 
-def yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
-    """A YAML error of mkdocs.yml where the editor made it, with the fix: explained as a content file's is
-    (yaml_errors.py: a missing colon, a quote or bracket left open), said to be mkdocs.yml's."""
+def yaml_problem(error: yaml.YAMLError, text: str, shown_as: str = CONFIG_FILE) -> Problem:
+    """A YAML error of mkdocs.yml (or a file it INHERITs) where the editor made it, with the fix: explained as a
+    content file's is (yaml_errors.py: a missing colon, a quote or bracket left open), said to be the config's."""
     if isinstance(error, yaml.MarkedYAMLError):
-        found = syntax_problem(CONFIG_FILE, text, error)
+        found = syntax_problem(shown_as, text, error)
         what = found.message.removeprefix("YAML syntax error: ")
-        return Problem(CONFIG_FILE, found.line, found.col, "config-yaml", f"mkdocs.yml is not valid YAML: {what}", found.hint)
-    return Problem(CONFIG_FILE, 1, 1, "config-yaml", f"mkdocs.yml is not valid YAML: {str(error).splitlines()[0]}",
+        return Problem(shown_as, found.line, found.col, "config-yaml", f"{shown_as} is not valid YAML: {what}", found.hint)
+    return Problem(shown_as, 1, 1, "config-yaml", f"{shown_as} is not valid YAML: {str(error).splitlines()[0]}",
                    "fix the YAML there (indent with spaces, close every quote and bracket), then validate again")
 
 
-def not_a_mapping() -> Problem:
-    return Problem(CONFIG_FILE, 1, 1, "config-yaml", "mkdocs.yml must be a mapping of settings",
+def not_a_mapping(shown_as: str = CONFIG_FILE) -> Problem:
+    return Problem(shown_as, 1, 1, "config-yaml", f"{shown_as} must be a mapping of settings",
                    "start from the mkdocs.yml of csops-portal's repository")
 
 
@@ -44,52 +44,74 @@ def yaml_error_in(error: BaseException) -> yaml.YAMLError | None:
     return error
 
 
-def load_config_text(text: str):
-    """mkdocs.yml's settings as MkDocs reads them (its !ENV and !!python tags included)."""
-    from mkdocs.utils import yaml_load
-
-    return yaml_load(text)
-
-
 def read_config(project: Path) -> tuple[str | None, object, list[Problem]]:
-    """mkdocs.yml's text and settings as MkDocs reads them, within the limits a content file gets (UTF-8, at most
-    1 MB, aliases expanding to at most 10,000 values, 64 levels deep); else the problems, located.
+    """mkdocs.yml's text and settings as MkDocs reads them (INHERIT merged as MkDocs merges it), within the limits
+    a content file gets (UTF-8, at most 1 MB, aliases expanding to at most 10,000 values, 64 levels deep); else
+    the problems, located.
 
     Both `csops validate` and `csops build` read it here: the build crashed or ran for minutes on files validate
     passed (an alias bomb under `extra:`, a non-UTF-8 byte)."""
-    from ..loader import read_text
-
     if not (project / CONFIG_FILE).is_file():
         return None, None, []  # the build says a portal needs one, with the fix
-    text, problems = read_text(project / CONFIG_FILE, CONFIG_FILE)
+    return _read(project / CONFIG_FILE, CONFIG_FILE)
+
+
+MAX_INHERIT = 5  # parents of parents: a loop of INHERITs ends here
+
+
+def _read(path: Path, shown_as: str, inherited: int = 0) -> tuple[str | None, object, list[Problem]]:
+    from ..loader import read_text
+
+    text, problems = read_text(path, shown_as)
     if text is None:
         return None, None, problems
-    too_big = _expansion_problem(text)
-    if too_big is not None:
-        return text, None, [too_big]
     try:
-        raw = load_config_text(text)
+        raw, problem = _parse(text, shown_as)
     except Exception as error:
         syntax = yaml_error_in(error)
         if syntax is None:
             raise  # a tag MkDocs cannot construct (a missing module): MkDocs' own words say which
-        return text, None, [yaml_problem(syntax, text)]
-    if raw is not None and not isinstance(raw, dict):
-        return text, raw, [not_a_mapping()]
+        return text, None, [yaml_problem(syntax, text, shown_as)]
+    if problem is not None:
+        return text, None, [problem]
+    if not isinstance(raw, dict):
+        return text, raw, [not_a_mapping(shown_as)]
+    parent = raw.get("INHERIT")
+    if isinstance(parent, str) and inherited < MAX_INHERIT and _is_file(path.parent / parent):
+        # as MkDocs' yaml_load: the parent's settings, this file's over them (csops read only this file's, so
+        # a site_url set in the parent was missing from every link)
+        import mergedeep
+
+        _, base, problems = _read(path.parent / parent, os.path.normpath(os.path.join(os.path.dirname(shown_as), parent)),
+                                  inherited + 1)
+        if problems:
+            return text, None, problems
+        raw = mergedeep.merge(base, {key: value for key, value in raw.items() if key != "INHERIT"})
     return text, raw, []
 
 
-def _expansion_problem(text: str) -> Problem | None:
-    """Aliases that expand past MAX_ALIAS_NODES values, or nesting past MAX_DEPTH, counted on the composed
-    node graph (a shared node counts each time it is used) before anything is built from it."""
+def _parse(text: str, shown_as: str) -> tuple[object, Problem | None]:
+    """The settings as MkDocs' loader builds them (its !ENV and !!python tags included), parsed once: the node
+    graph is held to the limits before anything is built from it. An empty file is no settings ({})."""
     from mkdocs.utils.yaml import get_yaml_loader
 
+    loader = get_yaml_loader()(text)
     try:
-        root = yaml.compose(text, Loader=get_yaml_loader())
-    except RecursionError:
-        return _limit_problem(f"lists and mappings are nested more than {MAX_DEPTH} levels deep")
-    except yaml.YAMLError:
-        return None  # reported where it is by the load that follows
+        try:
+            root = loader.get_single_node()
+        except RecursionError:
+            return None, _limit_problem(f"lists and mappings are nested more than {MAX_DEPTH} levels deep", shown_as)
+        problem = _expansion_problem(root, shown_as)
+        if problem is not None or root is None:
+            return {}, problem
+        return loader.construct_document(root), None
+    finally:
+        loader.dispose()
+
+
+def _expansion_problem(root, shown_as: str) -> Problem | None:
+    """Aliases that expand past MAX_ALIAS_NODES values, or nesting past MAX_DEPTH, counted on the composed
+    node graph (a shared node counts each time it is used)."""
     sizes: dict[int, int] = {}
     stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)] if root is not None else []
     open_nodes: set[int] = set()
@@ -101,22 +123,22 @@ def _expansion_problem(text: str) -> Problem | None:
             open_nodes.discard(id(node))
             sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
             if sizes[id(node)] > MAX_ALIAS_NODES:
-                return _limit_problem(f"aliases expand to more than {MAX_ALIAS_NODES:,} values")
+                return _limit_problem(f"aliases expand to more than {MAX_ALIAS_NODES:,} values", shown_as)
             continue
         if id(node) in sizes:
             continue
         if id(node) in open_nodes:
-            return _limit_problem("an alias refers to the list or mapping that holds it")
+            return _limit_problem("an alias refers to the list or mapping that holds it", shown_as)
         if depth > MAX_DEPTH:
-            return _limit_problem(f"lists and mappings are nested more than {MAX_DEPTH} levels deep")
+            return _limit_problem(f"lists and mappings are nested more than {MAX_DEPTH} levels deep", shown_as)
         open_nodes.add(id(node))
         stack.append((node, depth, True))
         stack.extend((child, depth + 1, False) for child in children if id(child) not in sizes)
     return None
 
 
-def _limit_problem(what: str) -> Problem:
-    return Problem(CONFIG_FILE, 1, 1, "config-limit", f"mkdocs.yml: {what}",
+def _limit_problem(what: str, shown_as: str = CONFIG_FILE) -> Problem:
+    return Problem(shown_as, 1, 1, "config-limit", f"{shown_as}: {what}",
                    "write the settings out plainly: a site's configuration needs no more than that")
 
 
