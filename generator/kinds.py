@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 RACI_LETTERS = ("R", "A", "C", "I")
+# Fields that hold a role id besides the RACI letters: schema.py leaves a malformed one to the unknown-role rule
+ROLE_FIELDS = ("owner", "audience")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 import fastjsonschema
 
 from .durations import DATE_PATTERN, DUE_PATTERN, INTERVAL_PATTERN
+from .kinds import RACI_LETTERS, ROLE_FIELDS
 from .loader import Document
 from .located_yaml import LocDict, LocList
 from .problems import Problem, shown
@@ -175,7 +176,7 @@ SCHEMAS = {"playbook": PLAYBOOK, "onboarding": ONBOARDING, "faq": FAQ, "chart": 
 def _names_a_role(path) -> bool:
     """Whether a value at `path` refers to a role (owner, a RACI letter, a checklist's audience)."""
     names = [p for p in path if isinstance(p, str)]
-    return bool(names) and (names[-1] in ("owner", "audience") or (len(names) >= 2 and names[-2] == "raci"))
+    return bool(names) and (names[-1] in ROLE_FIELDS or (names[-1] in RACI_LETTERS and names[-2:-1] == ["raci"]))
 
 
 @functools.cache

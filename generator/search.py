@@ -263,14 +263,17 @@ class Searcher:
             total, ranked = len(scores), scores
             top_n = top_scored(scores, limit, facets.pages, PAGE_WEIGHT)
             unfiltered = index.term_scores.score(searcher, q) if filters else scores
-            unfiltered = [d for d in unfiltered if d not in barred]
+            if barred and filters:  # `scores` is barred already
+                unfiltered = [d for d in unfiltered if d not in barred]
         else:
             matched: list[int] = []
             candidates = search_counting(searcher, combined, max(limit * 3, 30), matched.append)
             total = len(matched)
             ranked = {docnum: score for score, docnum in candidates}
             top_n = top_scored(ranked, limit, facets.pages, PAGE_WEIGHT)
-            unfiltered = [d for d in (searcher.docs_for_query(q) if filters else matched) if d not in barred]
+            unfiltered = searcher.docs_for_query(q) if filters else matched
+            if barred and filters:  # `matched` came from the query that leaves them out
+                unfiltered = [d for d in unfiltered if d not in barred]
         top_n = self._named_first(index, text, q, ranked, top_n, limit, filters, barred)
         total += sum(1 for _, docnum in top_n if docnum not in ranked)  # named by id, not by the query's words
         # facets of the query without filters: what each filter choice would give

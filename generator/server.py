@@ -51,6 +51,10 @@ def _json(start_response, status: str, payload: dict, extra: list[tuple[str, str
     return [body]
 
 
+def _too_large() -> ApiError:
+    return ApiError("413 Content Too Large", f"request body too large (at most {MAX_BODY} bytes)")
+
+
 def _read_body(environ) -> bytes:
     chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower() and not environ.get("CONTENT_LENGTH")
     sock = environ.get("gunicorn.socket")
@@ -64,7 +68,7 @@ def _read_body(environ) -> bytes:
         raise ApiError("400 Bad Request", "invalid Content-Length: send the body's size in bytes")
     length = int(raw_length)
     if length > MAX_BODY:
-        raise ApiError("413 Content Too Large", f"request body too large (at most {MAX_BODY} bytes)")
+        raise _too_large()
     if not length:
         return b""
     body = _read_to(environ, sock, length, to_end=False)
@@ -91,7 +95,7 @@ def _read_to(environ, sock, limit: int, to_end: bool) -> bytes:
     except Exception:  # the server's own parser refused the body (bad chunking, connection reset)
         raise ApiError("400 Bad Request", "could not read the request body") from None
     if received > limit:
-        raise ApiError("413 Content Too Large", f"request body too large (at most {MAX_BODY} bytes)")
+        raise _too_large()
     return b"".join(chunks)
 
 

@@ -13,7 +13,6 @@ from . import Catalog, SUB_ITEMS, as_list, located_values, sub_items
 
 # Fields whose text is Markdown and may hold scheme links, per kind of mapping.
 MARKDOWN_FIELDS = ("summary", "trigger", "goal", "body", "description", "a", "text")
-ROLE_FIELDS = ("owner",)
 
 
 def _suggest(value: str, known) -> str:
