@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from pathlib import Path
@@ -82,6 +83,9 @@ def build(project: Path, timings: bool, quiet: bool, strict: bool):
     if timings:
         for stage, seconds in report.timings.items():
             click.echo(f"  {stage}: {seconds:.2f}s")
+    # The process ends here, and Python's last collection would walk every object the build kept (the model,
+    # pages, link tables: 60 ms of a 0.7 s edit rebuild at 300 playbooks). Frozen, they are left to the exit.
+    gc.freeze()
 
 
 def _shown_path(path: Path) -> str:
