@@ -12,6 +12,9 @@ from pathlib import Path
 
 from .kinds import CATALOG_FILES, DOCUMENT_KINDS
 from .located_yaml import MAX_FILE_BYTES, parse_yaml
+
+# parse problems after which the file's data is still whole, so every other rule checks it too
+READ_WHOLE = {"duplicate-key", "comment-in-value"}
 from .problems import Problem
 
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -151,8 +154,6 @@ def load_content(project: Path, cache=None) -> tuple[list[Document], list[Proble
         if cache is not None and found is None:
             cache.parsed(path, data, parse_problems)
         problems.extend(parse_problems)
-        if data is not None and not parse_problems:
-            documents.append(Document(kind, path, file.stem, data))
-        elif data is not None and all(p.code == "duplicate-key" for p in parse_problems):
+        if data is not None and all(p.code in READ_WHOLE for p in parse_problems):
             documents.append(Document(kind, path, file.stem, data))
     return documents, problems

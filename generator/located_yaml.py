@@ -170,8 +170,10 @@ class _Builder:
     that sees an alias being reused (the same node object met twice), so expansion can be counted.
     """
 
-    def __init__(self, loader: _PositionLoader):
+    def __init__(self, loader: _PositionLoader, text: str = ""):
         self.loader = loader
+        self.lines = _BREAKS.split(text) if "#" in text else []
+        self.cut_values: list[tuple[Position, str, str]] = []  # (where ' #' starts, value kept, comment dropped)
         self.built: set[int] = set()   # nodes met once; meeting one again means an alias expands it
         self.active: set[int] = set()  # collections being built: an alias to one of them is a cycle
         self.aliased = 0
@@ -229,6 +231,8 @@ class _Builder:
     def scalar(self, node):
         tag = node.tag
         if tag in _TEXT_TAGS:
+            if not node.style and self.lines:  # plain (libyaml says "", PyYAML None)
+                self.note_cut(node)
             # YAML turns the file's line breaks into \n, but a quoted "\r" escape stays a carriage return, which
             # every later reader (MkDocs' universal newlines) takes as a line break too: one kind of break only
             return node.value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in node.value else node.value
@@ -245,6 +249,17 @@ class _Builder:
             shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
             raise _Refused(_mark(node), "wrong-type", f"'{shown}' cannot be read as {_short_tag(tag)}",
                            "remove the tag, or quote the value to keep it as text") from None
+
+    def note_cut(self, node) -> None:
+        """Text after ' #' on a plain value's line is a YAML comment, dropped without a word: 'Post in #renewals
+        channel' became 'Post in'. A '#' followed by a word (a channel, a ticket number) is taken for a slip; a
+        '# ' comment is left alone, as YAML means it."""
+        line = self.lines[node.end_mark.line] if node.end_mark.line < len(self.lines) else ""
+        rest = line[node.end_mark.column:]
+        cut = _CUT_VALUE.match(rest)
+        if cut:
+            column = node.end_mark.column + cut.start(1)
+            self.cut_values.append(((node.end_mark.line + 1, column + 1), node.value, rest[cut.start(1):].rstrip()))
 
     def sequence(self, node) -> LocList:
         data = LocList()
@@ -298,6 +313,7 @@ class _Builder:
 
 
 _BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
+_CUT_VALUE = re.compile(r"[ \t]+(#[^\s#])")  # a comment right after a value, starting like a hashtag: #renewals, #123
 
 
 def line_col(text: str, offset: int) -> Position:
@@ -312,7 +328,7 @@ def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
     ):
         return None, [Problem(path, 1, 1, "empty-file", "file is empty", "add content or delete the file")]
     loader = _PositionLoader(text)
-    builder = _Builder(loader)
+    builder = _Builder(loader, text)
     try:
         node = loader.get_single_node()
         data = None if node is None else builder.value(node, _mark(node))
@@ -344,4 +360,11 @@ def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
                 "YAML keeps only the last one; merge the two or rename one")
         for key, (line, col), first in builder.duplicate_keys
     ]
+    for (line, col), kept, dropped in builder.cut_values:
+        shown = dropped if len(dropped) <= 40 else dropped[:40] + "…"
+        whole = f"{kept} {dropped}".replace("\\", "\\\\").replace('"', '\\"')
+        problems.append(Problem(path, line, col, "comment-in-value",
+                                f"'{shown}' is a YAML comment, so the value ends before it: '{kept}'",
+                                f'quote the whole value to keep the text: "{whole}"' if len(whole) <= 80 else
+                                "put the whole value in double quotes to keep the text after ' #'"))
     return data, problems

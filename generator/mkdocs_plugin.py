@@ -17,7 +17,7 @@ import nh3
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
 
-from .urls import FEED_FILE
+from .urls import FEED_FILE, WEB_SCHEMES
 
 # Everything Python-Markdown, pymdown-extensions, Material and our templates emit; nothing that runs script.
 ALLOWED_TAGS = {
@@ -74,7 +74,7 @@ def sanitize_html(page_html: str, tooltips: bool = False) -> str:
     """
     return nh3.clean(
         page_html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, generic_attribute_prefixes={"data-", "aria-"},
-        url_schemes={"http", "https", "mailto", "tel"}, link_rel=None, strip_comments=True,
+        url_schemes=set(WEB_SCHEMES), link_rel=None, strip_comments=True,
         filter_style_properties=ALLOWED_STYLES, attribute_filter=_attribute_filter(tooltips),
     )
 

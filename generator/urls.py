@@ -21,6 +21,13 @@ REF_PATTERN = re.compile(rf"^(?P<scheme>{_SCHEMES}):(?P<id>[^#\s)]*)(?:#(?P<anch
 MARKDOWN_REF = re.compile(rf"(?:(?<=\]\()|^ {{0,3}}\[[^\]\n]+\]:[ \t]*<?)"
                           rf"(?P<ref>(?:{_SCHEMES}):[^\s)>]*)", re.MULTILINE)
 
+# Schemes a link in content may use besides ours: the page sanitiser (mkdocs_plugin.py) drops any other
+# link's target, so [text](playbok:x) showed as plain text.
+WEB_SCHEMES = ("http", "https", "mailto", "tel")
+# Any link target that starts with a scheme, inline or in a reference definition (checked against the two lists above).
+MARKDOWN_SCHEME_LINK = re.compile(r"(?:(?<=\]\()<?|^ {0,3}\[[^\]\n]+\]:[ \t]*<?)(?P<ref>(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*):[^\s)>]*)",
+                                  re.MULTILINE)
+
 HOME_PAGE = "index.md"
 GLOSSARY_PAGE = "glossary.md"
 WHATS_NEW_PAGE = "whats-new.md"

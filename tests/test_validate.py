@@ -358,3 +358,62 @@ def test_a_strict_run_failed_by_warnings_alone_says_why(tmp_path, run):
         assert relaxed.exit_code == 0 and "--strict" not in relaxed.output
         assert strict.exit_code == 1
         assert strict.output.splitlines()[-1] == "no errors, 1 warning (--strict: warnings fail the run)"
+
+
+def test_text_cut_by_a_hash_is_an_error_that_shows_the_quoted_fix_and_a_comment_is_not(project_factory, run):
+    """`title: Post in #renewals channel` is YAML for 'Post in' and a comment: the page said "2. Post in", and
+    validate --strict and build passed. A '# ' comment after a value stays a comment, and the rest is checked."""
+    project = project_factory({"content/playbooks/p.yml": (
+        "title: P\n"
+        "summary: Ping #cs-leads first  # a real comment\n"
+        "steps:\n"
+        "  - id: s\n"
+        "    title: Post in #renewals channel\n"
+        "    owner: nobody\n"
+        "    checklist:\n"
+        "      - Ticket #123 linked\n"
+        "      - Done  # a real comment\n"
+        "      - \"Quoted #kept\"\n")})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if "comment-in-value" in line]
+    assert lines == [
+        "content/playbooks/p.yml:2:15: error: '#cs-leads first  # a real comment' is a YAML comment, so the value ends "
+        "before it: 'Ping' (quote the whole value to keep the text: \"Ping #cs-leads first  # a real comment\") [comment-in-value]",
+        "content/playbooks/p.yml:5:20: error: '#renewals channel' is a YAML comment, so the value ends before it: 'Post in' "
+        "(quote the whole value to keep the text: \"Post in #renewals channel\") [comment-in-value]",
+        "content/playbooks/p.yml:8:16: error: '#123 linked' is a YAML comment, so the value ends before it: 'Ticket' "
+        "(quote the whole value to keep the text: \"Ticket #123 linked\") [comment-in-value]",
+    ], result.output
+    assert "unknown role 'nobody'" in result.output  # the file's data is whole: its other rules ran too
+    assert run("build", "--project", project).exit_code == 1
+
+
+def test_a_link_with_a_mistyped_scheme_is_located_with_the_scheme_meant(project_factory, run):
+    """[A](playbok:renewal-runway) passed validate and build and showed 'A' without a link: the page sanitiser drops a
+    target whose scheme it does not know. Inline, angle-bracketed, reference-style and checklist links are checked."""
+    project = project_factory({
+        "content/playbooks/other.yml": "title: O\nsteps: [{id: s, title: S}]\n",
+        "content/playbooks/p.yml": (
+            "title: P\n"
+            "summary: See [A](playbok:other) and [B](<Playbook:other>), [C](https://x.example/) [D](mailto:a@b.example)\n"
+            "steps:\n"
+            "  - id: s\n"
+            "    title: S\n"
+            "    body: |\n"
+            "      Read [the FAQ][faq] or [run it](javascript:alert(1)).\n"
+            "\n"
+            "      [faq]: fq:renewals\n"
+            "    checklist:\n"
+            "      - Open [the other](playbook:other) and [this](plabook:other)\n")})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    found = [line.split(" (")[0] for line in result.output.splitlines() if "unknown-link-scheme" in line]
+    assert found == [
+        "content/playbooks/p.yml:2:18: error: link 'playbok:other' has an unknown scheme 'playbok:'; the page would show its text without a link",
+        "content/playbooks/p.yml:2:42: error: link 'Playbook:other' has an unknown scheme 'Playbook:'; the page would show its text without a link",
+        "content/playbooks/p.yml:7:39: error: link 'javascript:alert(1' has an unknown scheme 'javascript:'; the page would show its text without a link",
+        "content/playbooks/p.yml:9:14: error: link 'fq:renewals' has an unknown scheme 'fq:'; the page would show its text without a link",
+        "content/playbooks/p.yml:11:9: error: link 'plabook:other' has an unknown scheme 'plabook:'; the page would show its text without a link",
+    ], result.output
+    assert "did you mean 'playbook:'?" in result.output and "did you mean 'faq:'?" in result.output

@@ -6,9 +6,9 @@ import difflib
 
 from ..loader import Document
 from ..located_yaml import LocDict, LocList
-from ..kinds import ITEM_NOUNS, NOUNS, RACI_LETTERS
+from ..kinds import ITEM_NOUNS, NOUNS, RACI_LETTERS, REF_SCHEMES
 from ..problems import Problem
-from ..urls import MARKDOWN_REF, parse_ref
+from ..urls import MARKDOWN_REF, MARKDOWN_SCHEME_LINK, WEB_SCHEMES, parse_ref
 from . import Catalog, SUB_ITEMS, as_list, located_values, sub_items
 
 # Fields whose text is Markdown and may hold scheme links, per kind of mapping.
@@ -116,6 +116,21 @@ class _Checker:
             return
         for match in MARKDOWN_REF.finditer(value):
             self.ref(path, match["ref"], mapping.where_in_text(key, match.start("ref")))
+        self.schemes(path, value, lambda offset: mapping.where_in_text(key, offset))
+
+    def schemes(self, path, text: str, where):
+        """A link whose scheme is neither ours nor a web one: the page would show its text without a link."""
+        for match in MARKDOWN_SCHEME_LINK.finditer(text):
+            scheme = match["scheme"]
+            if scheme in REF_SCHEMES or scheme.lower() in WEB_SCHEMES:
+                continue
+            close = [s for s in REF_SCHEMES + WEB_SCHEMES if s == scheme.lower()] or \
+                difflib.get_close_matches(scheme.lower(), REF_SCHEMES + WEB_SCHEMES, n=1, cutoff=0.6)
+            guess = f"did you mean '{close[0]}:'? " if close else ""
+            self.problems.append(Problem(
+                path, *where(match.start("ref")), "unknown-link-scheme",
+                f"link '{match['ref']}' has an unknown scheme '{scheme}:'; the page would show its text without a link",
+                f"{guess}link with {', '.join(s + ':' for s in REF_SCHEMES)} or {', '.join(s + ':' for s in WEB_SCHEMES)}"))
 
 
 def check(documents: list[Document], catalog: Catalog) -> list[Problem]:
@@ -204,3 +219,4 @@ def _check_document(checker: _Checker, doc: Document) -> None:
                 if isinstance(entry, str):
                     for match in MARKDOWN_REF.finditer(entry):
                         checker.ref(path, match["ref"], checklist.where(index))
+                    checker.schemes(path, entry, lambda offset, index=index: checklist.where(index))
