@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_QUERY_CHARS = 500  # the longest query searched (search.py reads it from here) and logged
+FILTERS = ("kind", "role", "phase", "tag")  # logged beside a search's words when the request set them
 
 def log_path(project: Path) -> Path:
     return project / "build" / "search-log" / "queries.jsonl"
@@ -59,7 +60,8 @@ def report_searches(project: Path, top: int = 20, min_searches: int = 2) -> Sear
             if record.get("event") == "search":
                 total += 1
                 if record.get("count", 0) == 0:
-                    zero[q] += 1
+                    # with the filters the page sent, as a reader would type them: it found nothing with them
+                    zero[" ".join([q, *(f"{name}:{normalise(str(record[name]))}" for name in FILTERS if record.get(name))])] += 1
                 else:
                     searched[q] += 1
             elif record.get("event") == "click":

@@ -20,8 +20,8 @@ from .index import SEARCH_KINDS, open_index, read_meta
 from .paths import live_index_dir
 from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
 from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets, word_bag
-from .search_ranking import (QueryBuilder, TermScores, coordinated, excluding, filtered_query, match_all, search_counting,
-                             terms_query, top_scored)
+from .search_ranking import (QueryBuilder, TermScores, coordinated, excluding, filtered_query, left_out_query, match_all,
+                             search_counting, terms_query, top_scored)
 from .search_snippets import opening, query_words, snippet
 from .search_stats import LiveStats, live_stats
 from .search_words import FILTER_SYNTAX, KNOWN_WORD_FIELDS, correct, expansions, glossary_words, phrase_in_content, synonym_variants
@@ -239,17 +239,23 @@ class Searcher:
     def _search(self, index: OpenIndex, text, kind, role, phase, tag, limit) -> SearchResult:
         searcher, facets, meta = index.searcher, index.facets, index.meta
         original = text
-        text, inline = split_filters(text)
+        text, inline, negated = split_filters(text)
         text, left_out = split_exclusions(text)
-        kind, role, phase, tag = (inline.get("kind") or kind, inline.get("role") or role,
-                                  inline.get("phase") or phase, inline.get("tag") or tag)
-        q = self.parse(text, index) if text else match_all()
-        excluded = index.parser.plain_words(" ".join(left_out)) if left_out else None
-        barred = set(searcher.docs_for_query(excluded)) if excluded is not None else set()
-        filters = {"kind": kind.lower(), "role": role.lower(), "phase": phase.lower(), "tag": tag.lower()}  # ids are lowercase
-        for name, value in filters.items():
+        text = _QUESTION_MARKS.sub(" ", text).strip()  # punctuation, not Whoosh's one-letter wildcard
+        if not text and not left_out and not inline and not negated and not (kind or role or phase or tag):
+            raise QueryError("empty query: type a few words, e.g. 'renewal 60 days' or '解約の予兆'")
+        given = {"kind": kind, "role": role, "phase": phase, "tag": tag}
+        for name, value in inline.items():
+            if given[name] and given[name].lower() != value.lower():
+                raise QueryError(f"two {name} filters ({given[name]} and {value}): keep one, or leave one out with -{name}:")
+            given[name] = value
+        filters = {name: value.lower() for name, value in given.items()}  # ids are lowercase
+        for name, value in [*filters.items(), *negated]:
             if value and value not in index.known[name]:
                 raise UnknownFilter(name, value, index.known[name])
+        q = self.parse(text, index) if text else match_all()
+        excluded = left_out_query(index.parser.plain_words(" ".join(left_out)) if left_out else None, negated)
+        barred = set(searcher.docs_for_query(excluded)) if excluded is not None else set()
         combined = filtered_query(q, filters)
         filters = {k: v for k, v in filters.items() if v}
         limit = max(1, min(int(limit), 100))
@@ -420,6 +426,8 @@ def facet_counts(rows: Counter) -> dict[str, dict[str, int]]:
 
 
 # `-churn` or `NOT churn`: a word the reader wants no hit to hold (a hyphen inside a word, T-90d, is no minus)
+_NEGATED_FILTER = re.compile(r"(?:^|(?<=\s))(?:-|NOT\s+)" + FILTER_SYNTAX.pattern, re.IGNORECASE)
+_QUESTION_MARKS = re.compile(r"[?？]")
 _EXCLUSION = re.compile(r"(?:^|(?<=\s))(?:-|NOT\s+)(?P<word>[^\s\"()\-][^\s\"()]*)")
 
 
@@ -435,12 +443,23 @@ def split_exclusions(text: str) -> tuple[str, list[str]]:
     return re.sub(r"\s+", " ", _EXCLUSION.sub(take, text)).strip(), words
 
 
-def split_filters(text: str) -> tuple[str, dict[str, str]]:
-    """`role:csm renewal` -> ('renewal', {'role': 'csm'}): field syntax filters, it does not just rank."""
+def split_filters(text: str) -> tuple[str, dict[str, str], list[tuple[str, str]]]:
+    """`role:csm renewal -kind:faq` -> ('renewal', {'role': 'csm'}, [('kind', 'faq')]): field syntax filters, it
+    does not just rank; with - or NOT before it, it leaves out what it names (it was read as the filter itself).
+    The same filter twice with two values is a QueryError: one of them was silently dropped."""
     found: dict[str, str] = {}
+    negated: list[tuple[str, str]] = []
 
-    def take(match: re.Match) -> str:
-        found[match.group(1).lower()] = match.group(2).strip('"')
+    def leave_out(match: re.Match) -> str:
+        negated.append((match.group(1).lower(), match.group(2).strip('"').lower()))
         return " "
 
-    return re.sub(r"\s+", " ", FILTER_SYNTAX.sub(take, text)).strip(), found
+    def take(match: re.Match) -> str:
+        name, value = match.group(1).lower(), match.group(2).strip('"')
+        if name in found and found[name].lower() != value.lower():
+            raise QueryError(f"two {name} filters ({found[name]} and {value}): keep one, or leave one out with -{name}:")
+        found[name] = value
+        return " "
+
+    text = FILTER_SYNTAX.sub(take, _NEGATED_FILTER.sub(leave_out, text))
+    return re.sub(r"\s+", " ", text).strip(), found, negated

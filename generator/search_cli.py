@@ -89,7 +89,7 @@ def _terminal(snippet_html: str) -> str:
 @output_format_option("text", "json")
 def search(query, project: Path, kind: str, role: str, phase: str, tag: str, limit: int, exact: bool, fmt: str):
     """Search the built portal; hits deep-link to the step or entry. Field syntax works: role:csm renewal;
-    -word or NOT word leaves out what holds the word: renewal -churn.
+    -word or NOT word leaves out what holds the word, -role:csm what involves the role: renewal -churn -kind:faq.
 
     Exits 1 when nothing matches (like grep), after printing suggestions.
     """

@@ -288,6 +288,12 @@ def match_all():
     return whoosh_query.Every()
 
 
+def left_out_query(words, negated_filters: list[tuple[str, str]]):
+    """What a reader left out, or None: words (-churn, NOT churn; `words` is their query) and filters (-role:csm)."""
+    parts = ([words] if words is not None else []) + [whoosh_query.Term(name, value) for name, value in negated_filters]
+    return whoosh_query.Or(parts) if parts else None
+
+
 def excluding(q, excluded):
     """`q` without the documents `excluded` matches (the words a reader left out with - or NOT)."""
     return whoosh_query.AndNot(q, excluded)

@@ -182,11 +182,11 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
             raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 100") from None
         if not 1 <= limit <= 100:
             raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 100")
-        result = searcher.search(query, kind=_param(params, "kind"), role=_param(params, "role"),
-                                 phase=_param(params, "phase"), tag=_param(params, "tag"), limit=limit,
+        filters = {name: _param(params, name) for name in ("kind", "role", "phase", "tag")}
+        result = searcher.search(query, **filters, limit=limit,
                                  correct=_param(params, "correct").lower() not in ("0", "false", "no"))
-        if log_queries:
-            log_event(project, "search", query, count=result.total)
+        if log_queries:  # with its filters: "renewal" that found no FAQ for csm is no missing renewal page
+            log_event(project, "search", query, count=result.total, **{k: v for k, v in filters.items() if v})
         return result.as_dict()
 
     def suggest(environ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import urllib.error
 import urllib.parse
@@ -154,6 +155,12 @@ def test_zero_result_and_low_click_queries_are_reported(api, built_bundled):
         search(api, q="zzqqx\x1b]0;forged\x07 qqzzy")
     out = CliRunner().invoke(main, ["report", "searches", "--project", str(built_bundled)])
     assert "zzqqx\\u001b]0;forged\\u0007 qqzzy" in out.output and "\x1b" not in out.output
+    # a query that found nothing only with the page's filters is listed with them: 'renewal' has pages
+    for _ in range(2):
+        assert search(api, q="renewal", kind="faq", role="product")[1]["total"] == 0
+    out = CliRunner().invoke(main, ["report", "searches", "--project", str(built_bundled)])
+    assert "      2  renewal kind:faq role:product" in out.output
+    assert not re.search(r"^ +\d+  renewal$", out.output, re.MULTILINE)  # (the low-click list has two numbers)
 
 
 @pytest.mark.parametrize("name, value, meant", [("kind", "stepz", "step"), ("role", "csmm", "csm"),
