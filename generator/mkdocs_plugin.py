@@ -88,6 +88,35 @@ def theme_tooltips(config) -> bool:
     return "content.tooltips" in features
 
 
+# mkdocs-redirects' page for an old URL, keeping the query as well as the #anchor: a step link copied before a
+# rename (playbooks/old/?v=…#step) lost its ?v= on the way, and with it the "this step changed" notice.
+# Its `{url}` is the new page, relative, and may end in an #anchor of its own, which the reader's replaces.
+REDIRECT_PAGE = """
+<!doctype html>
+<html lang="en">
+<head>
+    <meta charset="utf-8">
+    <title>Redirecting...</title>
+    <link rel="canonical" href="{url}">
+    <script>var anchor=window.location.hash.substr(1),target="{url}",cut=target.indexOf("#");location.href=(cut<0?target:target.slice(0,cut))+window.location.search+(anchor?"#"+anchor:(cut<0?"":target.slice(cut)))</script>
+    <meta http-equiv="refresh" content="0; url={url}">
+</head>
+<body>
+You're being redirected to a <a href="{url}">new destination</a>.
+</body>
+</html>
+"""
+
+
+def keep_query_in_redirects() -> None:
+    """Have mkdocs-redirects write REDIRECT_PAGE (its page template is a module setting it formats per page)."""
+    try:
+        from mkdocs_redirects import plugin as redirects
+    except ImportError:  # the plugin is a dependency; a site without redirects needs nothing here
+        return
+    redirects.HTML_TEMPLATE = REDIRECT_PAGE
+
+
 class ThemeFilesLoader(jinja2.FileSystemLoader):
     """The theme's template loader, listing no file under a dot folder.
 
@@ -151,6 +180,7 @@ class CsopsPlugin(BasePlugin):
         self.lifted: dict[str, tuple[str, list[str]]] = {}
 
     def on_config(self, config, **kwargs):
+        keep_query_in_redirects()
         self.search = material_search(config) if self.search_entries is not None else None
         if self.search is not None:
             events = config.plugins.events["page_context"]

@@ -444,3 +444,35 @@ def test_no_heading_ends_in_a_line_holding_only_its_permalink(request, browser, 
             context.close()
     assert checked > 100, "the headings' permalinks were not found: the check above saw none"
 
+
+
+def test_an_old_step_link_through_a_rename_redirect_keeps_its_version_and_says_the_step_changed(tmp_path, browser):
+    """After `csops mv playbook`, /playbooks/old/?v=…#step landed on /playbooks/new/#step: the redirect page
+    dropped the query, so the page could not tell the reader the step had changed since the link was copied."""
+    from click.testing import CliRunner
+
+    from browser_support import build, serve
+    from conftest import copy_bundled, step_link
+    from generator.cli import main
+
+    project = copy_bundled(tmp_path / "portal")
+    copied = step_link(project, "support-escalation", "raise-escalation")  # as the site and the API gave it
+    path = project / "content/playbooks/support-escalation.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    title: Raise the escalation through the single path",
+                                 "    title: Raise the escalation through the one path", 1), encoding="utf-8")
+    assert CliRunner().invoke(main, ["mv", "playbook", "support-escalation", "escalation-support", "--project",
+                                     str(project)]).exit_code == 0
+    for base in serve(build(project)):
+        context, tab, errors = open_page(browser, base, "", LAPTOP)
+        try:
+            tab.goto(copied.replace("https://cs-portal.example.com/", base))
+            tab.wait_for_url(f"{base}playbooks/escalation-support/?v=*#raise-escalation")
+            assert tab.url == copied.replace("https://cs-portal.example.com/", base).replace("support-escalation",
+                                                                                           "escalation-support")
+            notice = tab.locator(".csops-version-notice")
+            notice.wait_for()
+            assert "changed" in notice.inner_text()
+            assert not errors, errors
+        finally:
+            context.close()
