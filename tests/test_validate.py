@@ -417,3 +417,18 @@ def test_a_link_with_a_mistyped_scheme_is_located_with_the_scheme_meant(project_
         "content/playbooks/p.yml:11:9: error: link 'plabook:other' has an unknown scheme 'plabook:'; the page would show its text without a link",
     ], result.output
     assert "did you mean 'playbook:'?" in result.output and "did you mean 'faq:'?" in result.output
+
+
+def test_an_alias_that_names_another_pages_id_is_blamed_on_the_alias(project_factory, run):
+    """qbr.yml listing `aliases: [renewal-runway]` was reported at renewal-runway.yml:1:1, with advice to rename the
+    playbook nobody had touched, because that file came later in the alphabet (FAQ topics were blamed right)."""
+    project = project_factory({
+        "content/playbooks/a-qbr.yml": "title: QBR\naliases: [renewal-runway]\nsteps: [{id: s, title: S}]\n",
+        "content/playbooks/renewal-runway.yml": "title: Renewal runway\nsteps: [{id: s, title: S}]\n",
+    })
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if "duplicate-id" in line] == [
+        "content/playbooks/a-qbr.yml:2:11: error: duplicate playbook id 'renewal-runway', already used at "
+        "content/playbooks/renewal-runway.yml:1 (aliases hold this page's own old ids; remove it here, or rename the "
+        "other page first) [duplicate-id]"]

@@ -35,22 +35,30 @@ def _check_stem(doc: Document) -> list[Problem]:
                     f"rename the file to e.g. '{slug}.yml' or set id: to a lowercase slug")]
 
 
+ALIAS_HINT = "aliases hold this page's own old ids; remove it here, or rename the other page first"
+
+
 def check(documents: list[Document], catalog: Catalog):
     problems: list[Problem] = []
     documents_by_kind: dict[str, dict] = {}
     catalogs: dict[str, dict] = {"role": {}, "glossary term": {}, "segment": {}, "phase": {}}
+    pages = [doc for doc in documents if isinstance(doc.data, LocDict) and doc.kind in SUB_ITEMS]
+    # every page's own id first, then the aliases: an alias naming another page's id was blamed on that page
+    # (its file came later in the alphabet), with advice to rename the playbook nobody had touched
+    for doc in pages:
+        position = doc.data.where("id") if "id" in doc.data else (1, 1)
+        if "id" not in doc.data:
+            problems.extend(_check_stem(doc))
+        _claim(documents_by_kind.setdefault(doc.kind, {}), doc_id(doc), doc.path, position, f"{doc.kind} id", problems,
+               "duplicate-id")
+    for doc in pages:
+        for alias, pos in located_values(doc.data, "aliases"):
+            _claim(documents_by_kind[doc.kind], alias, doc.path, pos, f"{doc.kind} id", problems, "duplicate-id", ALIAS_HINT)
     for doc in documents:
         data = doc.data
         if not isinstance(data, LocDict):
             continue
         if doc.kind in SUB_ITEMS:
-            seen = documents_by_kind.setdefault(doc.kind, {})
-            position = data.where("id") if "id" in data else (1, 1)
-            if "id" not in data:
-                problems.extend(_check_stem(doc))
-            _claim(seen, doc_id(doc), doc.path, position, f"{doc.kind} id", problems, "duplicate-id")
-            for alias, pos in located_values(data, "aliases"):
-                _claim(seen, alias, doc.path, pos, f"{doc.kind} id", problems, "duplicate-id")
             anchors: dict = {}
             for item in sub_items(doc):
                 for anchor, pos in located_values(item, "id") + located_values(item, "aliases"):
