@@ -306,6 +306,10 @@ def _problem_for(error, document: Document) -> list[Problem]:
             hint = "quote text that YAML reads as a number, date or true/false"
         elif expected == "array":
             hint = "write a list: one '- value' line each, or [a, b]"
+        elif expected == "object" and field_name == "file":
+            hint = "a content file is a mapping: its top-level lines start with a field name (title: …), not '- ' or text"
+        elif expected == "object":
+            hint = "write 'key: value' lines, indented under it"
         else:
             hint = ""
         return [Problem(document.path, line, col, "wrong-type", f"{field_name} must be {noun}, got {_type_name(error.instance)}", hint)]

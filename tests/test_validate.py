@@ -106,7 +106,7 @@ def test_a_file_that_does_not_parse_is_reported_first_and_references_to_it_are_s
         "content/playbooks/zulu.yml:4:12: error: YAML syntax error: mapping values are not allowed in this context "
         "(check indentation and quote values containing ': ' or '#') [yaml-syntax]\n"
         "content/playbooks/zulu.yml:1:1: notice: 3 references from 2 other files to ids in zulu.yml are not checked "
-        "until it parses (fix the error above, then validate again) [references-not-checked]\n"
+        "until it is fixed (fix the error above, then validate again) [references-not-checked]\n"
         "content/playbooks/beta.yml:2:8: error: unknown role 'csmm' in owner of 'beta' (did you mean 'csm'?; "
         "roles live in content/roles.yml) [unknown-role]\n"
         "2 errors in 2 files\n")
@@ -119,7 +119,7 @@ def test_a_broken_roles_file_does_not_turn_every_owner_into_an_unknown_role(proj
     })
     lines = run("validate", "--project", project).output.splitlines()
     assert [line.split(": ")[0] for line in lines[:2]] == ["content/roles.yml:2:1", "content/roles.yml:1:1"]
-    assert "4 references from 1 other file to ids in roles.yml are not checked until it parses" in lines[1]
+    assert "4 references from 1 other file to ids in roles.yml are not checked until it is fixed" in lines[1]
     assert lines[2:] == ["1 error in 1 file"]
 
 
@@ -432,3 +432,24 @@ def test_an_alias_that_names_another_pages_id_is_blamed_on_the_alias(project_fac
         "content/playbooks/a-qbr.yml:2:11: error: duplicate playbook id 'renewal-runway', already used at "
         "content/playbooks/renewal-runway.yml:1 (aliases hold this page's own old ids; remove it here, or rename the "
         "other page first) [duplicate-id]"]
+
+
+@pytest.mark.parametrize("file, text, error", [
+    ("content/settings.yml", "- review_interval: 180d\n", "content/settings.yml:1:1: error: file must be a mapping, got a list"),
+    ("content/roles.yml", None, "content/roles.yml:12:9: error: 'CS Ops' is not a valid id in roles[2].id"),
+])
+def test_roles_or_settings_that_define_nothing_are_one_error_and_a_notice_not_a_flood(tmp_path, run, file, text, error):
+    """A list settings.yml gave 66 'unknown segment' errors in 12 files, and one role id written 'CS Ops' 154 'unknown
+    role' errors in 22, the real error printed last."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    path = project / file
+    path.write_text(text if text is not None else path.read_text(encoding="utf-8").replace("- id: cs-ops", "- id: CS Ops", 1),
+                    encoding="utf-8")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith(error), result.output
+    assert "references-not-checked" in lines[1] and lines[1].startswith(f"{file}:1:1: notice: ")
+    assert lines[-1] == "1 error in 1 file, 1 warning"

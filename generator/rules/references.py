@@ -53,7 +53,7 @@ class _Checker:
             problems.append(Problem(
                 target, 1, 1, "references-not-checked",
                 f"{len(references)} reference{'s' if plural else ''}{origin} to ids in {name} "
-                f"{'are' if plural else 'is'} not checked until it parses",
+                f"{'are' if plural else 'is'} not checked until it is fixed",
                 "fix the error above, then validate again", severity="notice", unreadable=True))
         return problems
 
