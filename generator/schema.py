@@ -27,6 +27,9 @@ MAX_ID_LENGTH = 64
 DUE = DUE_PATTERN
 INTERVAL = INTERVAL_PATTERN
 DATE = DATE_PATTERN
+# What a CODEOWNERS line accepts as owners: @user, @org/team or an email, one or more separated by spaces
+_OWNER = r"(?:@[A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9._-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)"
+CODEOWNER = rf"^{_OWNER}(?: +{_OWNER})*$"
 
 
 def _text(description: str) -> dict:
@@ -157,8 +160,8 @@ SETTINGS = _object({
     "phases": {"type": "array", "description": "The playbook phases in lifecycle order; once listed, a playbook's phase must be one of them.",
                "items": _object({"id": _ID, "name": _text("Phase name shown in navigation and pages."),
                                  "description": _markdown("What happens in this phase")}, ["id", "name"])},
-    "codeowners": {"type": "object", "propertyNames": _SLUG_NAME, "additionalProperties": {"type": "string"},
-                   "description": "Role id -> team handle for CODEOWNERS."},
+    "codeowners": {"type": "object", "propertyNames": _SLUG_NAME, "additionalProperties": {"type": "string", "pattern": CODEOWNER},
+                   "description": "Role id -> team handle for CODEOWNERS ('@org/team', '@user' or an email; several: separated by spaces)."},
 }, [], "Portal-wide content settings.")
 
 TERM = _object({
@@ -286,7 +289,8 @@ def _problem_for(error, document: Document) -> list[Problem]:
         if pattern == SLUG:
             return [Problem(document.path, line, col, "invalid-id", f"'{shown(error.instance)}' is not a valid id in {where}", SLUG_HINT)]
         examples = {DUE: "write offsets like T-90d or T+2w, up to 4 digits", INTERVAL: "write intervals like 90d or 26w, up to 4 digits",
-                    DATE: "write dates as YYYY-MM-DD"}
+                    DATE: "write dates as YYYY-MM-DD",
+                    CODEOWNER: "write a GitHub team or user as CODEOWNERS reads it, e.g. '@acme/cs-ops' (several: '@acme/cs-ops @jane')"}
         return [Problem(document.path, line, col, "invalid-value", f"'{shown(error.instance)}' is not valid for {field_name}",
                         examples.get(pattern, f"must match {pattern}"))]
     if kind == "oneOf":

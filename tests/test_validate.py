@@ -453,3 +453,24 @@ def test_roles_or_settings_that_define_nothing_are_one_error_and_a_notice_not_a_
     assert lines[0].startswith(error), result.output
     assert "references-not-checked" in lines[1] and lines[1].startswith(f"{file}:1:1: notice: ")
     assert lines[-1] == "1 error in 1 file, 1 warning"
+
+
+def test_codeowners_settings_name_known_roles_and_owners_codeowners_reads(tmp_path, run):
+    """'csm: acme/customer success' went into CODEOWNERS as an invalid line, and a role key typed 'cs-opz' left
+    eight files without an owner: validate said nothing and `csops codeowners` exited 0."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    path = project / "content/settings.yml"
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    csm = lines.index('  csm: "@acme/customer-success"') + 1
+    ops = lines.index('  cs-ops: "@acme/cs-ops"') + 1
+    path.write_text(text.replace('  csm: "@acme/customer-success"', "  csm: acme/customer success")
+                    .replace('  cs-ops: "@acme/cs-ops"', '  cs-opz: "@acme/cs-ops jane.doe@acme.example"'), encoding="utf-8")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert f"content/settings.yml:{csm}:8: error: 'acme/customer success' is not valid for csm (write a GitHub team" in result.output
+    assert f"content/settings.yml:{ops}:3: error: unknown role 'cs-opz' in codeowners (did you mean 'cs-ops'?" in result.output
+    assert "2 errors in 1 file" in result.output  # several owners, a team and an email, are one valid value
+    assert run("codeowners", "--project", project).exit_code != 0

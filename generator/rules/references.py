@@ -213,6 +213,10 @@ def _check_document(checker: _Checker, doc: Document) -> None:
             checker.ref(path, value, pos)
         for key in MARKDOWN_FIELDS:
             checker.markdown(path, mapping, key)
+        owners = mapping.get("codeowners") if mapping is data and doc.kind == "settings" else None
+        if isinstance(owners, LocDict):  # a role no content can name gave CODEOWNERS no line, and no word
+            for role in owners:
+                checker.role(path, role, owners.where_key(role), "codeowners")
         checklist = mapping.get("checklist")
         if doc.kind in SUB_ITEMS and isinstance(checklist, LocList):
             for index, entry in enumerate(checklist):
