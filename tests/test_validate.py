@@ -206,6 +206,11 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     (lambda t: t.replace("site_dir: site", "site_dir: content"), "site_dir 'content' is in content/"),
     (lambda t: t.replace("site_dir: site", "site_dir: .."), "site_dir '..' is the project folder or holds it"),
     (lambda t: t.replace("site_dir: site", 'site_dir: "\\ud800"'), "site_dir '\\ud800' holds characters no file name can hold"),
+    # validate passed both; the build refused them unlocated ("Config value 'theem': Unrecognised configuration name")
+    (lambda t: t.replace("\ntheme:", "\ntheem:"), "error: 'theem' is not a MkDocs setting; the build would refuse it (did you "
+                                                   "mean 'theme'?)"),
+    (lambda t: t.replace("site_url: https://cs-portal.example.com/", "site_url: not a url"),
+     ":5:11: error: site_url 'not a url' is not a web address"),
 ])
 def test_a_mkdocs_yml_setting_csops_cannot_use_is_one_located_error_in_validate_and_build(tmp_path, run, edit, message):
     """The build crashed with a traceback (or ran into gigabytes, or replaced content/ with a link) on settings
@@ -474,3 +479,24 @@ def test_codeowners_settings_name_known_roles_and_owners_codeowners_reads(tmp_pa
     assert f"content/settings.yml:{ops}:3: error: unknown role 'cs-opz' in codeowners (did you mean 'cs-ops'?" in result.output
     assert "2 errors in 1 file" in result.output  # several owners, a team and an email, are one valid value
     assert run("codeowners", "--project", project).exit_code != 0
+
+
+def test_the_mkdocs_settings_validate_knows_are_mkdocs_own():
+    """validate names a top-level setting MkDocs does not know without importing MkDocs (0.13 s): the list it
+    keeps must be MkDocs' own, or a new MkDocs setting would be called unknown."""
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from generator.rules.site_config import MKDOCS_SETTINGS
+
+    assert MKDOCS_SETTINGS == {name for name, _ in MkDocsConfig._schema}
+
+
+def test_a_link_in_a_phase_description_is_checked_where_it_is_written(project_factory, run):
+    """A phase description is Markdown on its phase page: a mistyped link in it passed validate, and the build
+    refused 'Doc file phases/onboarding.md contains a link …', naming a generated file instead of settings.yml."""
+    project = project_factory({
+        "content/settings.yml": "phases:\n  - id: onboarding\n    name: Onboarding\n    description: See [x](playbook:kikoff).\n",
+        "content/playbooks/kickoff.yml": "title: K\nphase: onboarding\nsteps: [{id: s, title: S}]\n"})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert "content/settings.yml:4:26: error: unknown playbook 'kikoff' in 'playbook:kikoff' (did you mean 'kickoff'?)" in result.output

@@ -185,6 +185,8 @@ def _check_document(checker: _Checker, doc: Document) -> None:
     mappings = [data] + list(sub_items(doc))
     if doc.kind == "roles":
         mappings += [r for r in as_list(data.get("roles")) if isinstance(r, LocDict)]
+    if doc.kind == "settings":  # a phase's description is Markdown on its phase page, links and all
+        mappings += [p for p in as_list(data.get("phases")) if isinstance(p, LocDict)]
     for mapping in mappings:
         item = f"'{mapping.get('id', doc.stem)}'"
         for value, pos in located_values(mapping, "owner"):
