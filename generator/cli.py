@@ -41,13 +41,14 @@ def init(project: Path, language: str):
 @STRICT_OPTION
 def validate(project: Path, fmt: str, strict: bool):
     """Check all content and report every problem as path:line:col (warnings fail only with --strict)."""
+    from .codeowners import repo_prefix
     from .pipeline import validate_project
     from .problems import failing, summarize
     from .report import format_problems
 
     problems = validate_project(project)
     if problems or fmt == "json":
-        click.echo(format_problems(problems, fmt, summarize(problems, strict)))
+        click.echo(format_problems(problems, fmt, summarize(problems, strict), repo_prefix=lambda: repo_prefix(project)))
     else:
         click.echo(f"content is valid ({summarize(problems)})")
     sys.exit(1 if failing(problems, strict) else 0)

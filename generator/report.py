@@ -24,10 +24,13 @@ def github_escape(value: str, is_property: bool = False) -> str:
     return value
 
 
-def format_problems(problems: list[Problem], fmt: str, summary: str | None = None, keep_order: bool = False) -> str:
+def format_problems(problems: list[Problem], fmt: str, summary: str | None = None, keep_order: bool = False,
+                    repo_prefix=lambda: "") -> str:
     """Problems as text, GitHub annotations or JSON, then a summary line (by default: errors in files).
 
     Problems come sorted by path, line and column unless `keep_order` (stale lists most overdue first).
+    `repo_prefix()` gives the project's folder in its repository (codeowners.repo_prefix): GitHub places an
+    annotation by its path from the repository's root, so one for examples/ja/content/x.yml landed on content/x.yml.
     """
     problems = list(problems) if keep_order else sorted(problems)
     summary = summarize(problems) if summary is None else summary
@@ -38,10 +41,10 @@ def format_problems(problems: list[Problem], fmt: str, summary: str | None = Non
                    "summary": summary}
         return json.dumps(payload, ensure_ascii=False, indent=2)
     if fmt == "github":
-        lines = []
+        lines, prefix = [], repo_prefix() if problems else ""
         for p in problems:
             message = p.message + (f" ({p.hint})" if p.hint else "") + f" [{p.code}]"
-            lines.append(f"::{p.severity} file={github_escape(p.path, True)},line={p.line},col={p.col},"
+            lines.append(f"::{p.severity} file={github_escape(prefix + p.path, True)},line={p.line},col={p.col},"
                          f"title={github_escape(p.code, True)}::{github_escape(message)}")
         lines.append(summary)
         return "\n".join(lines)

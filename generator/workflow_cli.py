@@ -158,6 +158,7 @@ def diff(project: Path, base: str, head: str | None, output: Path | None, fmt: s
 @click.option("--today", type=DateParam(), help="Pretend today is this date (YYYY-MM-DD).")
 def stale(project: Path, fmt: str, fail_on_expired: bool, within: str, today):
     """List content past (or near) its review date: reviewed + review_interval."""
+    from .codeowners import repo_prefix
     from .freshness import freshness_json, freshness_summary, stale_problems
     from .pipeline import assess_freshness
     from .report import format_problems
@@ -168,7 +169,7 @@ def stale(project: Path, fmt: str, fail_on_expired: bool, within: str, today):
         click.echo(freshness_json(items, day))
     else:
         click.echo(format_problems(stale_problems(items, day, fail_on_expired), fmt, summary=freshness_summary(items),
-                                   keep_order=True))
+                                   keep_order=True, repo_prefix=lambda: repo_prefix(project)))
     if fail_on_expired and any(i.status == "expired" for i in items):
         sys.exit(1)
 

@@ -52,6 +52,21 @@ def test_github_format_prints_annotations(tmp_path, run):
     assert result.exit_code == 1
 
 
+def test_github_annotations_name_files_from_the_repository_root(tmp_path, run):
+    """GitHub places an annotation by its path from the repository's root: `--project examples/ja` annotated
+    content/playbooks/qbr.yml, which in this repository is the English playbook."""
+    import subprocess
+
+    repo = tmp_path / "repo"
+    project = repo / "examples" / "ja"
+    shutil.copytree(EXAMPLES / "base", project)
+    shutil.copytree(EXAMPLES / "invalid" / "unknown-role", project, dirs_exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    result = run("validate", "--project", project, "--format", "github")
+    assert result.output.startswith("::error file=examples/ja/content/playbooks/renewal.yml,line=2,col=8,"), result.output
+    assert run("validate", "--project", project).output.startswith("content/playbooks/renewal.yml:2:8: error:")
+
+
 def test_github_format_is_picked_automatically_inside_actions(tmp_path, run, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     result = run("validate", "--project", _case_project(tmp_path, "duplicate-key"))
