@@ -47,12 +47,22 @@ class QueryBuilder:
         q = self.plain_words(text) if self.is_plain(text) else self.parser.parse(text)
         q = prune_common_terms(searcher, q) if searcher is not None else q
         typed = {t.text for t in q.leaves()} if _ors_of_terms(q) else None
-        extra = {}
+        extra, phrases = {}, {}
         for phrase, boost in synonyms if typed is not None else ():
-            for t in self.plain_words(phrase).leaves() if self.is_plain(phrase) else ():
-                if t.text not in typed and boost > extra.get((t.fieldname, t.text), 0):
-                    extra[(t.fieldname, t.text)] = boost
+            if not self.is_plain(phrase):
+                continue
+            for name in self.fields:
+                tokens = tuple(t.text for t in self.schema[name].analyzer(phrase, mode="query"))
+                if len(tokens) == 1 and tokens[0] not in typed and boost > extra.get((name, tokens[0]), 0):
+                    extra[(name, tokens[0])] = boost
+                elif len(tokens) > 1 and boost > phrases.get((name, tokens), 0):
+                    # a synonym of several words (or Japanese pieces) matches as written: "churn rate" for churn
+                    # found every page saying "rate", and チャーン's ーン every katakana word
+                    phrases[(name, tokens)] = boost
         extra = [whoosh_query.Term(name, word, boost=boost) for (name, word), boost in extra.items()]
+        # Whoosh scores a phrase as the sum of its words: averaged, it weighs as one word does (解約率 = 解約 + 約率
+        # counted 解約 twice and put a page saying 解約率 once above the FAQ about 解約)
+        extra += [whoosh_query.Phrase(name, list(tokens), boost=boost / len(tokens)) for (name, tokens), boost in phrases.items()]
         # not pruned: a common word of the content is exactly what a reader's synonym should reach (解約 for チャーン)
         return whoosh_query.Or([q, whoosh_query.Or(extra)]) if extra else q
 
@@ -189,11 +199,28 @@ class TermScores:
         self._postings += len(scores)
         return found
 
+    def _phrase(self, searcher, phrase) -> dict[int, float]:
+        """A phrase's {docnum: score}, from Whoosh's own phrase matcher (a glossary synonym of several words)."""
+        key = (phrase.fieldname, tuple(phrase.words), phrase.slop, phrase.boost)
+        found = self._terms.get(key)
+        if found is None:
+            scores = {}
+            for sub, offset in searcher.leaf_searchers():
+                m = phrase.matcher(sub, searcher.context())
+                while m.is_active():
+                    scores[m.id() + offset] = m.score()
+                    m.next()
+            found = self._terms[key] = (scores, ())
+            self._postings += len(scores)
+        return found[0]
+
     def score(self, searcher, q) -> dict[int, float] | None:
         if isinstance(q, whoosh_query.Term):
             if q.fieldname not in searcher.schema:
                 return None
             return self._term(searcher, q)[0]
+        if type(q) is whoosh_query.Phrase and q.fieldname in searcher.schema:
+            return self._phrase(searcher, q)
         if type(q) not in (whoosh_query.Or, whoosh_query.And) or q.boost != 1.0 or not q.subqueries:
             return None
         if type(q) is whoosh_query.Or and (q.minmatch or len(q.subqueries) >= q.TOO_MANY_CLAUSES):
@@ -223,13 +250,16 @@ class TermScores:
         (n-1)/(n-0.9)^2 per term, about 0.004 beside scores of 10-30, so a document holding one word in its
         title, body and parent title outranked one holding every word of the question.
         """
-        leaves = [t for t in ([q] if q.is_leaf() else q.leaves()) if isinstance(t, whoosh_query.Term)]
+        leaves = [t for t in ([q] if q.is_leaf() else q.leaves()) if type(t) in (whoosh_query.Term, whoosh_query.Phrase)]
         holders: dict[str, set[int]] = {}
         boosts: dict[str, float] = {}
         for term in leaves:
             if term.fieldname in searcher.schema:
-                holders.setdefault(term.text, set()).update(self._term(searcher, term)[0])
-                boosts[term.text] = max(boosts.get(term.text, 0.0), term.boost)
+                # a synonym phrase counts as one word, held where the phrase is
+                word, docs = ((term.text, self._term(searcher, term)[0]) if isinstance(term, whoosh_query.Term)
+                              else (" ".join(term.words), self._phrase(searcher, term)))
+                holders.setdefault(word, set()).update(docs)
+                boosts[word] = max(boosts.get(word, 0.0), term.boost)
         if len(holders) < 2:
             return {}
         total = max(searcher.doc_count(), 1)
