@@ -141,7 +141,10 @@ def _require_unicode(value) -> None:
 
 
 def _param(params: dict, name: str) -> str:
+    """A parameter's value; one sent twice with two values is refused (the first was used, the second ignored)."""
     values = params.get(name) or [""]
+    if len(set(values)) > 1:
+        raise ApiError("400 Bad Request", f"parameter '{name}' given {len(values)} times with different values; send it once")
     return values[0]
 
 
@@ -174,12 +177,15 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         query_string = environ.get("QUERY_STRING", "")
         if len(query_string) > MAX_QUERY_STRING:
             raise ApiError("414 URI Too Long", f"query string too long (at most {MAX_QUERY_STRING} bytes)")
-        params = parse_qs(query_string, keep_blank_values=True)
+        try:  # strict: %ff%fe was searched (and logged) as two U+FFFD, where a body that is not UTF-8 is a 400
+            params = parse_qs(query_string, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise ApiError("400 Bad Request", "query string is not UTF-8: percent-encode the query's UTF-8 bytes") from None
         query = _param(params, "q")
-        try:
-            limit = int(_param(params, "limit") or 10)
-        except ValueError:
-            raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 100") from None
+        limit = _param(params, "limit") or "10"
+        if not re.fullmatch(r"[0-9]{1,3}", limit) or not 1 <= int(limit) <= 100:  # int() reads ٣ and ３ too
+            raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 100")
+        limit = int(limit)
         if not 1 <= limit <= 100:
             raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 100")
         filters = {name: _param(params, name) for name in ("kind", "role", "phase", "tag")}

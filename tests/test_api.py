@@ -79,7 +79,14 @@ def test_bad_queries_get_400_with_a_message(api, query, message):
 
 
 def test_bad_limit_and_unknown_endpoint(api):
-    assert search(api, q="renewal", limit="lots") == (400, {"error": "limit must be a whole number between 1 and 100"})
+    for limit in ("lots", "٣", "３", "1e2", " 5", "0", "101"):  # int() took the Arabic-Indic and full-width digits
+        assert search(api, q="renewal", limit=limit) == (400, {"error": "limit must be a whole number between 1 and 100"}), limit
+    assert search(api, q="renewal", limit="7")[0] == 200
+    # a query string that is not UTF-8 was searched and logged as U+FFFD; a parameter sent twice kept the first
+    assert call(f"{api}/api/search?q=%ff%fe")[0] == 400
+    status, data = call(f"{api}/api/search?q=renewal&q=churn")
+    assert status == 400 and "'q' given 2 times" in data["error"]
+    assert call(f"{api}/api/search?q=renewal&q=renewal")[0] == 200
     assert call(f"{api}/api/nope")[0] == 404
     assert call(f"{api}/api/suggest")[0] == 405
     # a 405 names what the endpoint takes (RFC 9110), for clients that retry with the right method
