@@ -124,12 +124,15 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
 @PROJECT_OPTION
 @output_format_option("text", "json")
 def link(query, project: Path, fmt: str):
-    """Print only the best matching URL, for pasting into a ticket (a typo is corrected if that finds one)."""
+    """Print only the best matching URL, for pasting into a ticket. A misspelt word is corrected when the words as
+    typed find nothing; otherwise they are searched as typed. Either way stderr says so."""
     searcher = _searcher(project)
     asked = " ".join(query)
     result = _run(searcher, asked, limit=1)
     if result.showing_results_for:  # said on stderr: the URL on stdout stays pasteable
         click.echo(f"(showing results for {result.showing_results_for!r}, not {asked!r})", err=True)
+    elif result.did_you_mean and result.hits:  # searched as typed: a hurried reader sees the typo before pasting
+        click.echo(f"(searched as typed; did you mean {result.did_you_mean!r}?)", err=True)
     if not result.hits:
         message = f"no hits for {result.query!r}"
         if result.did_you_mean:

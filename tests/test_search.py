@@ -324,6 +324,11 @@ def test_link_corrects_a_typo_when_nothing_matches(built_bundled):
     out = CliRunner().invoke(main, ["link", "--project", str(built_bundled), "confrim stakeholdrs"])
     assert out.stdout == step_link(built_bundled, "renewal-runway", "confirm-stakeholders") + "\n"
     assert "showing results for 'confirm stakeholders'" in out.stderr
+    # words as typed that find something are searched as typed ("sitting" is no typo of "setting"); stderr says
+    # what they may have meant, where the pasted link had come with no word
+    out = CliRunner().invoke(main, ["link", "--project", str(built_bundled), "customer wants to cancle"])
+    assert out.exit_code == 0 and out.stdout.startswith("https://")
+    assert out.stderr == "(searched as typed; did you mean 'customer wants to cancel'?)\n"
 
 
 def test_pruning_common_words_never_flattens_an_and(built_bundled):
