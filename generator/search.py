@@ -12,6 +12,7 @@ import difflib
 import os
 import re
 import threading
+import unicodedata
 from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -239,7 +240,9 @@ class Searcher:
     def _search(self, index: OpenIndex, text, kind, role, phase, tag, limit) -> SearchResult:
         searcher, facets, meta = index.searcher, index.facets, index.meta
         original = text
-        text, inline, negated = split_filters(text)
+        # full-width field syntax (ｒｏｌｅ：csm, typed with a Japanese input method) is the filter, not two words;
+        # the analyzer reads words as NFKC anyway
+        text, inline, negated = split_filters(unicodedata.normalize("NFKC", text))
         text, left_out = split_exclusions(text)
         text = _QUESTION_MARKS.sub(" ", text).strip()  # punctuation, not Whoosh's one-letter wildcard
         if not text and not left_out and not inline and not negated and not (kind or role or phase or tag):

@@ -509,6 +509,16 @@ def test_a_question_mark_is_punctuation_and_a_minus_before_a_filter_leaves_its_i
     assert searcher.search("renewal role:csm", role="csm").total == csm.total  # the same filter twice is one
 
 
+def test_field_syntax_typed_in_full_width_is_the_filter(japanese):
+    """With a Japanese input method on, 'role：csm 更新' and 'ｒｏｌｅ:csm' were searched as words (125 hits, not 41)."""
+    searcher = Searcher(japanese)
+    filtered = searcher.search("role:csm 更新", limit=50)
+    for typed in ("role：csm 更新", "ｒｏｌｅ:csm 更新", "ｒｏｌｅ：ｃｓｍ　更新"):
+        result = searcher.search(typed, limit=50)
+        assert result.total == filtered.total and [h.url for h in result.hits] == [h.url for h in filtered.hits], typed
+        assert result.query == typed  # shown as typed
+
+
 def test_a_ticket_link_keeps_a_title_with_brackets_one_link():
     from generator.urls import markdown_link
 
