@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import unicodedata
 from pathlib import Path
 
 import fastjsonschema
@@ -268,8 +269,12 @@ def _problem_for(error, document: Document) -> list[Problem]:
         problems = []
         for extra in extras:
             k_line, k_col = error.instance.where_key(extra) if isinstance(error.instance, LocDict) else (line, col)
-            close = difflib.get_close_matches(str(extra), allowed, n=1, cutoff=0.6)
+            typed = str(extra)
+            plain = unicodedata.normalize("NFKC", typed).lower()  # ｐｈａｓｅ, typed with a Japanese input method on
+            close = [plain] if plain != typed and plain in allowed else difflib.get_close_matches(plain, allowed, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(allowed)
+            if close and plain != typed.lower():
+                hint = f"did you mean '{close[0]}', in half-width letters?"
             levels = _levels_holding(document.kind, str(extra))
             if levels:  # a real field one level off (asked_as on the page, owner on an entry): "unknown" misleads
                 hint = f"'{shown(extra)}' belongs on " + " or ".join(levels) + ", not here"

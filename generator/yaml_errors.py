@@ -52,6 +52,10 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
         return _open_quote_problem(path, (start.line + 1, start.column + 1), line, col, reason)
     if start is not None and problem == "could not find expected ':'" and "simple key" in context:
         written = text.splitlines()[start.line].strip() if start.line < len(text.splitlines()) else ""
+        full_width = _full_width_slip(written)
+        if full_width is not None:
+            return Problem(path, start.line + 1, start.column + 1, "yaml-syntax", f"YAML syntax error: {full_width[0]}",
+                           full_width[1])
         return Problem(path, start.line + 1, start.column + 1, "yaml-syntax",
                        f"YAML syntax error: '{shown(written)}' has no ':' after its key",
                        "write it as 'key: value', with a space after the colon")
@@ -108,12 +112,24 @@ def _key_without_colon(text: str, line: int) -> tuple[int, int, str, str] | None
     if not content or content.startswith(("#", "'", '"', "|", ">")):
         return None
     col = len(written) - len(content) + 1
-    if "\uff1a" in content.split(" ", 1)[0]:
-        return before + 1, col, f"'{shown(content)}' uses a full-width colon '：'", "write an ASCII ':' followed by a space"
+    full_width = _full_width_slip(content)
+    if full_width is not None:
+        return before + 1, col, *full_width
     if re.match(r"[\w-]+:\S", content):
         return before + 1, col, f"'{shown(content)}' has no space after its colon", "write it as 'key: value'"
     if ":" not in content and re.match(r"[\w-]+ \S", content):
         return before + 1, col, f"'{shown(content)}' has no ':' after its key", "write it as 'key: value', with a space after the colon"
+    return None
+
+
+def _full_width_slip(content: str) -> tuple[str, str] | None:
+    """(message, fix) for a key written with a Japanese input method on: a full-width colon, or a full-width
+    space after the colon (both read as part of the key, so the line 'has no colon')."""
+    if "\uff1a" in content.split(" ", 1)[0]:
+        return f"'{shown(content)}' uses a full-width colon '：'", "write an ASCII ':' followed by a space"
+    if re.match(r"[\w-]+:\u3000", content):
+        return (f"'{shown(content)}' has a full-width space after its colon",
+                "write an ASCII space after the colon: YAML does not read U+3000 as a space")
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 
 from ..loader import Document
 from ..located_yaml import LocDict, LocList
@@ -17,6 +18,9 @@ MARKDOWN_FIELDS = ("summary", "trigger", "goal", "body", "description", "a", "te
 
 def _suggest(value: str, known) -> str:
     known = sorted(known)
+    plain = unicodedata.normalize("NFKC", value)
+    if plain != value and plain.lower() in known:  # ｃｓｍ, typed with a Japanese input method on
+        return f"did you mean '{plain.lower()}', in half-width letters?"
     same_but_case = [k for k in known if k.lower() == value.lower()]
     if same_but_case and value == value.lower():  # a file renamed QBR.yml: the reference is right, the id is not
         return f"'{same_but_case[0]}' differs only in case; ids are lowercase: rename it to '{value}'"
