@@ -326,8 +326,11 @@ class Searcher:
         first = first[:limit]
         rest = [(s, d) for s, d in top_n if d not in first][:limit - len(first)]
         # ranked first because it is named: its score is at least that of every hit after it (hits come in
-        # descending score order, which API clients may sort by)
-        lifted, floor = [], max((s for s, _ in rest), default=0.0)
+        # descending score order, which API clients may sort by), whatever the limit (the best other hit, not
+        # the best one shown: 'renewal' scored its FAQ 6.9 at limit=1 and 12.3 at limit=10)
+        best_other = next((s for s, d in top_scored(scores, len(first) + 1, index.facets.pages, PAGE_WEIGHT)
+                           if d not in first), 0.0)
+        lifted, floor = [], best_other
         for d in reversed(first):
             floor = max(floor, scores.get(d, 0.0))
             lifted.append((floor, d))

@@ -509,6 +509,16 @@ def test_a_question_mark_is_punctuation_and_a_minus_before_a_filter_leaves_its_i
     assert searcher.search("renewal role:csm", role="csm").total == csm.total  # the same filter twice is one
 
 
+def test_a_hits_score_does_not_depend_on_how_many_are_shown(built_bundled):
+    """A page ranked first because it is named took the best score among the hits shown: 'renewal' scored its
+    FAQ 6.9 at limit=1, 9.2 at limit=2 and 12.3 at limit=10, which tools comparing or caching scores saw."""
+    searcher = Searcher(built_bundled)
+    for query in ("renewal", "qbr", "renewal runway", "champion left"):
+        widest = [(h.url, h.score) for h in searcher.search(query, limit=20).hits]
+        for limit in (1, 2, 5):
+            assert [(h.url, h.score) for h in searcher.search(query, limit=limit).hits] == widest[:limit], (query, limit)
+
+
 def test_field_syntax_typed_in_full_width_is_the_filter(japanese):
     """With a Japanese input method on, 'role：csm 更新' and 'ｒｏｌｅ:csm' were searched as words (125 hits, not 41)."""
     searcher = Searcher(japanese)
