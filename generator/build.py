@@ -311,7 +311,8 @@ def require_working_links(site_dir: Path, site_url: str, plan=None, rendered: di
     linkcheck.save_summaries(site_dir.parent / linkcheck.LINKS_FILE, summaries)
     if broken:
         details = "\n".join(f"  - {b}" for b in broken[:50]) + (f"\n  … and {len(broken) - 50} more" if len(broken) > 50 else "")
-        raise BuildError(f"{len(broken)} broken internal link(s) in the built site; the previous site is untouched:\n{details}")
+        raise BuildError(f"{len(broken)} broken internal link{'s' if len(broken) != 1 else ''} in the built site; "
+                         f"the previous site is untouched:\n{details}")
 
 
 def describe_os_error(error: OSError, site: SiteConfig) -> str:
@@ -423,7 +424,7 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
     report.reused = plan.reused if plan is not None else 0
     report.processes = runs
     report.rendered = markdown_pages - report.reused
-    progress.done(f"MkDocs rendered {report.rendered} pages" + (f", reused {report.reused} unchanged" if report.reused else "")
+    progress.done(f"MkDocs rendered {report.rendered} page{'s' if report.rendered != 1 else ''}" + (f", reused {report.reused} unchanged" if report.reused else "")
                   + (f" ({runs} processes)" if runs > 1 else ""))
     incremental.write_key(stage, key)
     progress.start("links")

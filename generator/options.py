@@ -38,8 +38,9 @@ def output_format_option(*choices: str, default: str = "text"):
 
         with_format = click.option("--json", "json_alias", is_flag=True, hidden=True,
                                    help="Same as --format json.")(with_format)
+        for_people = next(c for c in choices if c != "json")  # text, or markdown for a PR comment (csops diff)
         return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
-                            help="Output format: text for people, json for tools.")(with_format)
+                            help=f"Output format: {for_people} for people, json for tools.")(with_format)
     return decorate
 
 

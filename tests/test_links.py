@@ -210,7 +210,7 @@ def test_raw_html_link_to_a_missing_page_fails_the_build_and_keeps_the_old_site(
         .replace("\n    ", "\n"))
     result = run("build", "--project", project)
     assert result.exit_code == 1
-    assert "2 broken internal link(s) in the built site; the previous site is untouched:" in result.output
+    assert "2 broken internal links in the built site; the previous site is untouched:" in result.output
     assert "  - playbooks/renewal/index.html: ../gone/#x (no such file)" in result.output
     assert "  - playbooks/renewal/index.html: #nope (no #nope on playbooks/renewal/index.html)" in result.output
     assert (project / "site" / "playbooks" / "renewal" / "index.html").read_text() == before
