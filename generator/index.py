@@ -79,8 +79,13 @@ class SearchDoc:
 
 
 def plain_text(markdown: str) -> str:
-    """Markdown source without markup, for indexing and snippets."""
-    return re.sub(r"[ \t]+", " ", MARKDOWN_NOISE.sub(" ", markdown or "")).strip()
+    """Markdown source without markup, for indexing and snippets. A link's target goes without a trace: a space
+    in its place showed in snippets as "(see the renewal and expansion chart )."."""
+    return re.sub(r"[ \t]+", " ", MARKDOWN_NOISE.sub(_noise_gone, markdown or "")).strip()
+
+
+def _noise_gone(match: re.Match) -> str:
+    return "" if match.group().startswith("](") else " "
 
 
 def _join(*parts) -> str:

@@ -509,6 +509,15 @@ def test_a_question_mark_is_punctuation_and_a_minus_before_a_filter_leaves_its_i
     assert searcher.search("renewal role:csm", role="csm").total == csm.total  # the same filter twice is one
 
 
+def test_a_link_in_a_snippet_reads_as_its_text():
+    """A link's target left a space behind: '(see the renewal and expansion chart ).' in snippets and hits."""
+    from generator.index import plain_text
+
+    assert plain_text("Finance (see the [renewal and expansion chart](chart:renewal-and-expansion)). Then") == \
+        "Finance (see the renewal and expansion chart). Then"
+    assert plain_text("two [CSM](role:csm)s and **bold** `code`") == "two CSMs and bold code"
+
+
 def test_a_hits_score_does_not_depend_on_how_many_are_shown(built_bundled):
     """A page ranked first because it is named took the best score among the hits shown: 'renewal' scored its
     FAQ 6.9 at limit=1, 9.2 at limit=2 and 12.3 at limit=10, which tools comparing or caching scores saw."""
