@@ -74,6 +74,10 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
     if "tab character" in problem or "'\\t'" in problem or at == "\t":
         return Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {reason}",
                        "replace the tab with spaces: YAML indents with spaces only")
+    if "cannot start any token" in problem and at in ("@", "`", "%"):  # reserved: a value may not start with them
+        value = lines[line - 1][col - 1:].rstrip()
+        return Problem(path, line, col, "yaml-syntax", f"YAML syntax error: a value cannot start with '{at}'",
+                       f"quote the value: \"{value}\"" if len(value) <= 60 and '"' not in value else "put the value in quotes")
     return Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {reason}",
                    "check indentation and quote values containing ': ' or '#'")
 

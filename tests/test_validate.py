@@ -530,3 +530,13 @@ def test_keys_and_ids_typed_with_a_japanese_input_method_are_named_so(project_fa
     project = project_factory({"content/playbooks/p.yml": text.replace(line, written, 1)})
     result = run("validate", "--project", project)
     assert result.exit_code == 1 and f"content/playbooks/p.yml{expected}" in result.output, result.output
+
+
+@pytest.mark.parametrize("value", ["@acme/cs-ops owns this", "`Renewal Status` is set", "%ARR growth"])
+def test_a_value_starting_with_a_reserved_character_says_to_quote_it(project_factory, run, value):
+    """'found character that cannot start any token' came with the generic indentation hint."""
+    project = project_factory({"content/playbooks/p.yml": f"title: P\nsummary: {value}\nsteps: [{{id: s, title: S}}]\n"})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert (f"content/playbooks/p.yml:2:10: error: YAML syntax error: a value cannot start with '{value[0]}' "
+            f"(quote the value: \"{value}\") [yaml-syntax]") in result.output
