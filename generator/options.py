@@ -12,10 +12,27 @@ import click
 from .durations import DATE_PATTERN
 from .report import FORMATS
 
+def _portal_above(ctx, param, project: Path) -> Path:
+    """Without --project, the folder holding mkdocs.yml and content/: this one, else the nearest one above (as git
+    finds its repository). Run from content/playbooks, validate said 'no content/ folder in .', build 'mkdocs.yml:
+    not found' and `csops new` 'content/roles.yml defines no roles yet'."""
+    if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.DEFAULT or _is_portal(project):
+        return project
+    for folder in Path.cwd().resolve().parents:
+        if _is_portal(folder):
+            return folder
+    return project
+
+
+def _is_portal(folder: Path) -> bool:
+    return (folder / "mkdocs.yml").is_file() and (folder / "content").is_dir()
+
+
 # An existing folder: a mistyped --project was answered as an empty portal ("content/roles.yml defines no roles yet").
 PROJECT_OPTION = click.option(
     "--project", "project", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="Portal folder holding mkdocs.yml and content/.")
+    callback=_portal_above,
+    help="Portal folder holding mkdocs.yml and content/.  [default: this folder, or the nearest one above]")
 
 NEW_PROJECT_OPTION = click.option(
     "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,

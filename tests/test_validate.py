@@ -540,3 +540,20 @@ def test_a_value_starting_with_a_reserved_character_says_to_quote_it(project_fac
     assert result.exit_code == 1
     assert (f"content/playbooks/p.yml:2:10: error: YAML syntax error: a value cannot start with '{value[0]}' "
             f"(quote the value: \"{value}\") [yaml-syntax]") in result.output
+
+
+def test_commands_run_from_inside_a_portal_find_it_above(tmp_path, run, monkeypatch):
+    """From content/playbooks, validate said 'no content/ folder in .', build 'mkdocs.yml: not found' and
+    `csops new playbook` 'content/roles.yml defines no roles yet': the portal is now found above, as git finds
+    its repository; a folder in no portal still gets the error."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    monkeypatch.chdir(project / "content" / "playbooks")
+    assert run("validate").exit_code == 0
+    created = run("new", "playbook", "exec-sponsor-check")
+    assert created.exit_code == 0, created.output
+    assert (project / "content/playbooks/exec-sponsor-check.yml").is_file()
+    monkeypatch.chdir(tmp_path)
+    result = run("validate")
+    assert result.exit_code == 1 and "no content/ folder in ." in result.output
