@@ -196,6 +196,8 @@ class DocumentChange:
     ownership: list[tuple[str, str]] = field(default_factory=list)  # (where, "before → after")
     # item id -> (asked_as phrases added, removed): no page shows them, so the review is where they are read
     phrases: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    # item id -> (label before, after): a retitled step or reworded question, said in words, not as "title"
+    labels: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -263,19 +265,31 @@ def _document_change(old, new) -> DocumentChange:
         item_fields = _changed_fields(o, n)
         if item_fields:
             change.item_fields.append((n, item_fields))
+        if o.label != n.label:
+            change.labels[n.id] = (o.label, n.label)
         if "asked_as" in item_fields:
             change.phrases[n.id] = (tuple(p for p in n.asked_as if p not in o.asked_as),
                                     tuple(p for p in o.asked_as if p not in n.asked_as))
     return change
 
 
-def _field_names(names: list[str], phrases: tuple[tuple[str, ...], tuple[str, ...]] | None) -> str:
-    """An item's changed fields, asked_as with the phrases added (+) and removed (−)."""
-    if phrases is None:
-        return ", ".join(names)
-    added, removed = phrases
+_LABEL_FIELDS = ("title", "q", "name", "text")  # the field an item's or page's label comes from (model .label)
+
+
+def _field_names(names: list[str], phrases: tuple[tuple[str, ...], tuple[str, ...]] | None,
+                 label: tuple[str, str] | None = None) -> str:
+    """An item's changed fields, asked_as with the phrases added (+) and removed (−), its label before → after."""
+    added, removed = phrases or ((), ())
     shown = [f"+ “{_cell(p)}”" for p in added] + [f"− “{_cell(p)}”" for p in removed]
-    return ", ".join(f"asked_as ({'; '.join(shown)})" if name == "asked_as" and shown else name for name in names)
+
+    def named(name: str) -> str:
+        if name == "asked_as" and shown:
+            return f"asked_as ({'; '.join(shown)})"
+        if name in _LABEL_FIELDS and label is not None:
+            return f"{name} “{_cell(label[0])}” → “{_cell(label[1])}”"
+        return name
+
+    return ", ".join(named(name) for name in names)
 
 
 def _item_json(item_id: str, names: list[str], phrases: tuple[tuple[str, ...], tuple[str, ...]] | None) -> dict:
@@ -316,8 +330,8 @@ def _catalog_changes(base: Side, head: Side) -> list[CatalogChange]:
         old, new = ({e.id: e for e in entries(side.portal)} for side in (base, head))
         changes += [CatalogChange(noun, "added", i, name(e)) for i, e in new.items() if i not in old]
         changes += [CatalogChange(noun, "removed", i, name(e)) for i, e in old.items() if i not in new]
-        changes += [CatalogChange(noun, "changed", i, name(e), [f.name for f in fields(e) if f.name != "id"
-                                                                  and getattr(old[i], f.name) != getattr(e, f.name)])
+        changes += [CatalogChange(noun, "changed", i, name(e) if name(old[i]) == name(e) else f"{name(old[i])} → {name(e)}",
+                                  [f.name for f in fields(e) if f.name != "id" and getattr(old[i], f.name) != getattr(e, f.name)])
                     for i, e in new.items() if i in old and old[i] != e]
     before, after = base.portal.settings.review_interval_days, head.portal.settings.review_interval_days
     if "content/settings" not in broken and before != after:
@@ -351,8 +365,10 @@ def _kind_section(changes: KindChanges) -> tuple[list[str], list[str]]:
                   + [f"➖ {_code(i.id)} {_cell(i.label)}" for i in sub.removed])
         if listed:
             item_lines.append(f"- {_code(doc.new.id)} {_plural(noun)}: " + "; ".join(listed))
-        touched = [", ".join(doc.fields)] if doc.fields else []
-        touched += [f"{noun} {_code(item.id)}: {_field_names(names, doc.phrases.get(item.id))}" for item, names in doc.item_fields]
+        title = (doc.old.title, doc.new.title) if doc.old.title != doc.new.title else None
+        touched = [_field_names(doc.fields, None, title)] if doc.fields else []
+        touched += [f"{noun} {_code(item.id)}: {_field_names(names, doc.phrases.get(item.id), doc.labels.get(item.id))}"
+                    for item, names in doc.item_fields]
         if touched:
             edited.append(f"- {_code(doc.new.id)} ({kind.name}): " + "; ".join(touched))
     section = []

@@ -99,7 +99,7 @@ EXPECTED = """\
 
 ### Edited
 
-- `renewal-runway` (playbook): title, summary
+- `renewal-runway` (playbook): title “Renewal” → “Renewal runway”, summary
 """
 
 
@@ -212,7 +212,7 @@ def test_diff_lists_glossary_role_and_settings_changes(tmp_path, run):
         ### Glossary, roles and settings (shown on every page)
 
         - ➕ glossary term `voc` VOC
-        - ✏️ glossary term `sev1` Sev-1: term
+        - ✏️ glossary term `sev1` Sev1 → Sev-1: term
         - ✏️ setting `review_interval` 180d → 90d
         """))
     payload = json.loads(run("diff", "HEAD", "--project", project, "--format", "json").output)
@@ -293,3 +293,22 @@ def test_content_text_in_the_pr_comment_stays_literal(tmp_path, run):
     assert "@acme" not in edited and "@\u2060acme/cs-leadership" in edited and "\x1b" not in edited
     assert "+ “when to start \\<!--”" in edited and "\\[docs\\](https://evil.example/login)" in edited
     assert "red \\\\u001b\\]0;TITLE\\\\u0007 \\*bold\\* \\| cell" in edited
+
+
+def test_a_retitled_step_and_a_renamed_role_say_what_they_were(tmp_path, run):
+    """'qbr (playbook): step pull-data: title' and 'role cs-ops …: name' told a reviewer something changed, not what:
+    the review is where a title is checked, so the comment shows it before and after."""
+    from conftest import REPO, copy_bundled
+
+    repo = copy_bundled(tmp_path / "repo", REPO)
+    git(repo, "init", "-q")
+    commit_all(repo, "base")
+    qbr = repo / "content/playbooks/qbr.yml"
+    qbr.write_text(qbr.read_text(encoding="utf-8").replace("    title: Pull the data pack", "    title: Pull the usage pack", 1),
+                   encoding="utf-8")
+    roles = repo / "content/roles.yml"
+    roles.write_text(roles.read_text(encoding="utf-8").replace("name: CS Operations", "name: Customer Success Operations", 1),
+                     encoding="utf-8")
+    out = run("diff", "HEAD", "--project", repo).output
+    assert "- `qbr` (playbook): step `pull-data`: title “Pull the data pack” → “Pull the usage pack”" in out, out
+    assert "- ✏️ role `cs-ops` CS Operations → Customer Success Operations: name" in out, out
