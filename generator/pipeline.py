@@ -50,12 +50,23 @@ def check_content_and_urls(project: Path, cache: bool = False) -> tuple[list, li
     the project as it was (a dry run changes nothing at all).
     """
     from .manifest import check_manifest
+    from .validate import check_project_shapes
 
-    documents, problems = check_content(project, cache=cache)
-    if any(p.severity == "error" for p in problems):
+    documents, problems, misshapen = check_project_shapes(project, cache=cache)
+    errors = [p for p in problems if p.severity == "error"]
+    if not errors:
+        portal = build_model(documents)
+        return documents, sorted(problems + check_manifest(project, portal)), portal
+    if misshapen or any(p.unreadable or p.code in _MODEL_BREAKING for p in errors):
         return documents, problems, None
-    portal = build_model(documents)
-    return documents, sorted(problems + check_manifest(project, portal)), portal
+    # Only references and rules are wrong: the pages are still what they will be, so a published URL that would
+    # disappear is named in this run too. A renamed step showed only 'unknown step' in the files linking to it,
+    # which nudged the editor to edit those links; the missing alias came a run later.
+    return documents, sorted(problems + check_manifest(project, build_model(documents))), None
+
+
+# Errors after which the model may not be the pages the content will give (two pages with one id)
+_MODEL_BREAKING = {"duplicate-id", "duplicate-key", "invalid-id", "reserved-id"}
 
 
 def assess_freshness(project: Path, today, within_days: int):

@@ -557,3 +557,18 @@ def test_commands_run_from_inside_a_portal_find_it_above(tmp_path, run, monkeypa
     monkeypatch.chdir(tmp_path)
     result = run("validate")
     assert result.exit_code == 1 and "no content/ folder in ." in result.output
+
+
+def test_a_renamed_step_names_the_vanishing_url_in_the_same_run_as_the_links_it_broke(tmp_path, run):
+    """Only 'unknown step pull-data' showed (in the file linking to it), nudging the editor to edit that link;
+    'published URL … would disappear: add aliases: [pull-data]' came a run later, after the link was fixed."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    qbr = project / "content/playbooks/qbr.yml"
+    qbr.write_text(qbr.read_text(encoding="utf-8").replace("  - id: pull-data\n", "  - id: pull-data-pack\n", 1), encoding="utf-8")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert "unknown step 'pull-data' in playbook 'qbr' (did you mean 'pull-data-pack'?)" in result.output
+    assert "published URL 'playbooks/qbr/#pull-data' would disappear" in result.output
+    assert "add `aliases: [pull-data]`" in result.output
