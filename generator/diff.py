@@ -437,9 +437,14 @@ def _url_changes(base: Side, head: Side) -> tuple[list[str], int]:
             rows.append(f"| {_code(url)} | {_code(resolve_url(head.portal, url) or '?')} | ✅ redirect / alias anchor |")
         else:
             uncovered += 1
-            anchor = url.partition("#")[2]
-            fix = f"add `aliases: [{anchor}]` to the renamed item" if anchor else \
-                f"add `aliases: [{url.strip('/').split('/')[-1]}]` to the renamed page"
+            page, _, anchor = url.partition("#")
+            page_id = page.strip("/").split("/")[-1]
+            if anchor and page not in alive:  # the page went, not the item: every anchor row said "renamed item"
+                fix = f"its page is gone: add `aliases: [{page_id}]` to the page that replaces it"
+            elif anchor:
+                fix = f"add `aliases: [{anchor}]` to the renamed item"
+            else:
+                fix = f"add `aliases: [{page_id}]` to the renamed page"
             rows.append(f"| {_code(url)} | — | ❌ breaks: {fix}, or `csops urls --update` if intended |")
     return rows, uncovered
 

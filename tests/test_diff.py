@@ -312,3 +312,19 @@ def test_a_retitled_step_and_a_renamed_role_say_what_they_were(tmp_path, run):
     out = run("diff", "HEAD", "--project", repo).output
     assert "- `qbr` (playbook): step `pull-data`: title “Pull the data pack” → “Pull the usage pack”" in out, out
     assert "- ✏️ role `cs-ops` CS Operations → Customer Success Operations: name" in out, out
+
+
+def test_a_removed_pages_anchors_say_the_page_is_gone(tmp_path, run):
+    """Each anchor of a removed FAQ topic said "add `aliases: [data-freshness]` to the renamed item"."""
+    from conftest import REPO, copy_bundled
+
+    repo = copy_bundled(tmp_path / "repo", REPO)
+    git(repo, "init", "-q")
+    commit_all(repo, "base")
+    (repo / "content/faq/tools-and-data.yml").unlink()
+    out = run("diff", "HEAD", "--project", repo).output
+    rows = [line for line in out.splitlines() if line.startswith("| `faq/tools-and-data/")]
+    assert rows[0] == ("| `faq/tools-and-data/` | — | ❌ breaks: add `aliases: [tools-and-data]` to the renamed page, or "
+                       "`csops urls --update` if intended |")
+    assert len(rows) > 3 and all("its page is gone: add `aliases: [tools-and-data]` to the page that replaces it" in row
+                                 for row in rows[1:]), rows
