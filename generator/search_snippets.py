@@ -18,19 +18,38 @@ def opening(body: str, width: int = 160) -> str:
     return html.escape(text[:width]) + ("…" if len(text) > width else "")
 
 
+def _script(char: str) -> str:
+    if "\u30a0" <= char <= "\u30ff" or "\uff66" <= char <= "\uff9f":
+        return "katakana"
+    return "kanji" if "\u4e00" <= char <= "\u9fff" or char == "\u3005" else ""
+
+
+def _inside_a_longer_word(body: str, start: int, end: int) -> bool:
+    """Whether body[start:end] (a pair of Japanese characters) continues into more of its script on either side."""
+    script = _script(body[start])
+    return bool(script) and ((end < len(body) and _script(body[end]) == script)
+                             or (start > 0 and _script(body[start - 1]) == script))
+
+
 def snippet(body: str, words: set[str], width: int = 180) -> str:
     """The densest window of `body` around matched words, HTML-escaped with <mark> around each match."""
     if not body or not words:
         return ""
-    spans = [(start, end) for term, start, end in term_spans(body) if term in words]
-    if not spans:
+    matched = [(term, start, end) for term, start, end in term_spans(body) if term in words]
+    if not matched:
         return ""
-    merged: list[list[int]] = []
-    for start, end in spans:
+    merged: list[list] = []  # [start, end, the terms in it]
+    for term, start, end in matched:
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2].append(term)
         else:
-            merged.append([start, end])
+            merged.append([start, end, [term]])
+    # A Japanese word is searched in pairs of characters (ヘルススコア: ヘル スス コア): one pair alone inside a longer
+    # word of the same script, when the query had more pairs, is a piece of another word (ヘル of ヘルプ).
+    if sum(1 for w in words if len(w) == 2 and not w.isascii()) > 1:
+        merged = [m for m in merged if not (len(m[2]) == 1 and _inside_a_longer_word(body, m[0], m[1]))] or merged
+    merged = [[start, end] for start, end, _ in merged]
     best_start, best_count = merged[0][0], 0
     for i, (start, _) in enumerate(merged):
         count = sum(1 for s, _ in merged[i:] if s < start + width)

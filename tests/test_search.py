@@ -518,6 +518,19 @@ def test_a_link_in_a_snippet_reads_as_its_text():
     assert plain_text("two [CSM](role:csm)s and **bold** `code`") == "two CSMs and bold code"
 
 
+def test_a_japanese_snippet_marks_the_word_not_a_piece_of_another():
+    """ヘルススコア is searched as ヘル スス コア: a snippet marked <mark>ヘル</mark>プ as if it were the word."""
+    from generator.search_snippets import snippet
+
+    def words(query):
+        return {token.text for token in mixed_analyzer()(query, mode="query")}
+
+    assert snippet("ヘルプデスクに連絡。ヘルススコアが下がった。", words("ヘルススコア")) == \
+        "ヘルプデスクに連絡。<mark>ヘルススコア</mark>が下がった。"
+    assert snippet("顧客が解約を申し出た。ヘルススコア低下", words("解約 ヘルススコア")) == \
+        "顧客が<mark>解約</mark>を申し出た。<mark>ヘルススコア</mark>低下"  # a word of one pair is the word
+
+
 def test_a_hits_score_does_not_depend_on_how_many_are_shown(built_bundled):
     """A page ranked first because it is named took the best score among the hits shown: 'renewal' scored its
     FAQ 6.9 at limit=1, 9.2 at limit=2 and 12.3 at limit=10, which tools comparing or caching scores saw."""
