@@ -270,10 +270,12 @@ def _problem_for(error, document: Document) -> list[Problem]:
         for extra in extras:
             k_line, k_col = error.instance.where_key(extra) if isinstance(error.instance, LocDict) else (line, col)
             typed = str(extra)
-            plain = unicodedata.normalize("NFKC", typed).lower()  # ｐｈａｓｅ, typed with a Japanese input method on
+            plain = unicodedata.normalize("NFKC", typed).strip().lower()  # ｐｈａｓｅ, typed with a Japanese input method on
             close = [plain] if plain != typed and plain in allowed else difflib.get_close_matches(plain, allowed, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(allowed)
-            if close and plain != typed.lower():
+            if typed[:1] in ("\u3000", "\u00a0"):  # the key's indentation is a full-width or no-break space
+                hint = "the line is indented with a full-width or no-break space, which YAML reads as part of the key: indent with ASCII spaces"
+            elif close and plain != typed.lower():
                 hint = f"did you mean '{close[0]}', in half-width letters?"
             levels = _levels_holding(document.kind, str(extra))
             if levels:  # a real field one level off (asked_as on the page, owner on an entry): "unknown" misleads

@@ -572,3 +572,14 @@ def test_a_renamed_step_names_the_vanishing_url_in_the_same_run_as_the_links_it_
     assert "unknown step 'pull-data' in playbook 'qbr' (did you mean 'pull-data-pack'?)" in result.output
     assert "published URL 'playbooks/qbr/#pull-data' would disappear" in result.output
     assert "add `aliases: [pull-data]`" in result.output
+
+
+@pytest.mark.parametrize("indent", ["\u3000\u3000", "  \u00a0 "])
+def test_a_line_indented_with_a_full_width_or_no_break_space_is_named(project_factory, run, indent):
+    """'mapping values are not allowed' was reported a line late (39:13 for line 38), never naming the space."""
+    for text in ("title: P\nsteps:\n  - id: s\n    title: S\n  - id: t\n" + indent + "title: T\n    owner: csm\n",
+                 "title: P\nsteps:\n  - id: s\n    title: S\n  - id: t\n" + indent + "title: T\n"):  # the key read as text
+        result = run("validate", "--project", project_factory({"content/playbooks/p.yml": text}))
+        assert result.exit_code == 1
+        line = next((line for line in result.output.splitlines() if "indent with ASCII spaces" in line), result.output)
+        assert line.startswith("content/playbooks/p.yml:6:") and ("full-width" in line or "no-break" in line), line
