@@ -66,6 +66,13 @@ class QueryBuilder:
         # not pruned: a common word of the content is exactly what a reader's synonym should reach (解約 for チャーン)
         return whoosh_query.Or([q, whoosh_query.Or(extra)]) if extra else q
 
+    def left_out(self, pieces: list[str]):
+        """The query of what a reader left out (search.split_exclusions: words, "phrases", (groups), field:word),
+        or None."""
+        parts = [self.plain_words(piece) if self.is_plain(piece) else self.parser.parse(piece) for piece in pieces]
+        parts = [part for part in parts if part is not whoosh_query.NullQuery]
+        return whoosh_query.Or(parts) if parts else None
+
     @staticmethod
     def is_plain(text: str) -> bool:
         return bool(_PLAIN_WORDS.fullmatch(text)) and not _OPERATORS.search(text)

@@ -507,6 +507,17 @@ def test_a_question_mark_is_punctuation_and_a_minus_before_a_filter_leaves_its_i
     with pytest.raises(QueryError, match="two kind filters"):
         searcher.search("renewal kind:step", kind="faq")
     assert searcher.search("renewal role:csm", role="csm").total == csm.total  # the same filter twice is one
+    # a phrase, a bracketed group or a field word after - or NOT is left out too (they widened the search: 233)
+    for query, absent in (('renewal NOT "account executive"', "account executive"), ('renewal -"churn"', "churn"),
+                          ("renewal NOT (churn OR risk)", "churn"), ("renewal -(risk)", "risk")):
+        result = searcher.search(query, limit=100)
+        assert 0 < result.total < renewal.total, query
+        assert not [h for h in result.hits if absent in (h.title + " " + h.snippet).lower()], query
+    in_body = searcher.search("body:renewal", limit=100)
+    without = searcher.search("body:renewal -title:renewal", limit=100)  # only items titled with it go
+    assert 0 < without.total < in_body.total and not [h for h in without.hits if "renewal" in h.title.lower()]
+    assert searcher.search("NOT *").total == 0
+    assert searcher.search("renewal not role:csm").total == csm.total  # lowercase 'not' is a word, as for Whoosh
 
 
 def test_a_link_in_a_snippet_reads_as_its_text():
