@@ -28,7 +28,7 @@ def iter_commands(group: click.Group = main, parent: click.Context | None = None
                                      **main.context_settings)
     for name in sorted(group.list_commands(parent)):
         command = group.get_command(parent, name)
-        context = click.Context(command, info_name=name, parent=parent)
+        context = click.Context(command, info_name=name, parent=parent, **command.context_settings)
         yield context.command_path, command, context
         if isinstance(command, click.Group):
             yield from iter_commands(command, context)

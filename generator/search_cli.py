@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from pathlib import Path
@@ -77,8 +78,27 @@ def _terminal(snippet_html: str) -> str:
                    for p in parts)
 
 
-@click.command()
-@click.argument("query", nargs=-1, required=True)
+# A query's words may start with '-' (renewal -churn -kind:faq): Click read them as options ("No such option:
+# -c") and -h in -churn as --help. Unknown options go to the query, help is --help only, and a mistyped long
+# option (--limt) is still refused (query_words).
+QUERY_COMMAND = {"ignore_unknown_options": True, "help_option_names": ["--help"]}
+
+
+def query_words(ctx: click.Context, param, words: tuple[str, ...]) -> tuple[str, ...]:
+    """The query as typed; '-h' alone asks for help, and a word starting with '--' is a mistyped option."""
+    if words == ("-h",):
+        click.echo(ctx.get_help())
+        ctx.exit()
+    for word in words:
+        if word.startswith("--") and len(word) > 2:
+            name = word.split("=", 1)[0]
+            options = [opt for p in ctx.command.params for opt in p.opts if opt.startswith("--")]
+            raise click.NoSuchOption(name, possibilities=difflib.get_close_matches(name, options, n=1), ctx=ctx)
+    return words
+
+
+@click.command(context_settings=QUERY_COMMAND)
+@click.argument("query", nargs=-1, required=True, callback=query_words)
 @PROJECT_OPTION
 @click.option("--kind", default="", type=FilterValue("kind"), help="Only this kind: playbook, step, checklist, faq, chart, role.")
 @click.option("--role", default="", type=FilterValue("role"), help="Only items this role is involved in (owner or R/A/C/I), e.g. csm.")
@@ -119,8 +139,8 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
             click.echo(f"   {_terminal(hit.snippet)}")
 
 
-@click.command()
-@click.argument("query", nargs=-1, required=True)
+@click.command(context_settings=QUERY_COMMAND)
+@click.argument("query", nargs=-1, required=True, callback=query_words)
 @PROJECT_OPTION
 @output_format_option("text", "json")
 def link(query, project: Path, fmt: str):

@@ -714,3 +714,15 @@ def test_kept_document_frequencies_are_bounded(tmp_path, monkeypatch):
     for number in range(400):  # a pasted ticket's words, most of them nowhere in the content
         stats.doc_frequency(searcher, "body", f"word{number}")
     assert 0 < len(stats._df) <= 50
+
+
+def test_a_query_typed_with_minus_words_needs_no_quotes(built_bundled):
+    """`csops search renewal -churn -kind:faq`, as its help shows it, failed: "No such option: -c" (and -h in
+    -churn was --help). A mistyped long option is still refused, with the option meant."""
+    quoted = cli("search", "--project", built_bundled, "--format", "json", "renewal -churn -kind:faq")
+    typed = cli("search", "--project", built_bundled, "--format", "json", "renewal", "-churn", "-kind:faq")
+    assert typed.exit_code == 0 and json.loads(typed.output) == json.loads(quoted.output)
+    assert cli("link", "--project", built_bundled, "renewal", "-churn").exit_code == 0
+    mistyped = cli("search", "--project", built_bundled, "renewal", "--limt", "3")
+    assert mistyped.exit_code == 2 and "No such option '--limt'" in mistyped.output and "--limit" in mistyped.output
+    assert cli("search", "-h").output.startswith("Usage: ")
