@@ -193,8 +193,12 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
                                     "put your own values under 'extra:', where themes and templates read them"))
     site_url = raw.get("site_url")
     if isinstance(site_url, str) and site_url.strip():
-        parts = urlsplit(site_url.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        try:
+            parts = urlsplit(site_url.strip())
+            address = parts.scheme in ("http", "https") and bool(parts.hostname) and not re.search(r"[\s\x00-\x1f\x7f]", site_url.strip())
+        except ValueError:  # http://[::1/ : urlsplit refuses what it cannot take apart
+            address = False
+        if not address:
             line, col = _position(text, ("site_url",))
             problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"site_url '{shown(site_url, 80)}' is not a web address",
                                     "write where the portal is published, e.g. https://cs.example.com/"))
