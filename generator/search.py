@@ -471,6 +471,16 @@ def split_exclusions(text: str) -> tuple[str, list[str]]:
     return re.sub(r"\s+", " ", " ".join(kept)).strip(), pieces
 
 
+def _filter_value(written: str) -> tuple[str, str]:
+    """A filter's value, and what ends it but is the query's ('role:csm?' is csm and a question mark, '(role:csm)'
+    csm and a bracket): 'unknown role csm?' answered a question typed with its filter last."""
+    value = written.strip('"')
+    end = len(value)
+    while end and (value[end - 1] in "?？" or (value[end - 1] == ")" and "(" not in value[:end - 1])):
+        end -= 1
+    return value[:end], value[end:].replace("?", "").replace("？", "")
+
+
 def split_filters(text: str) -> tuple[str, dict[str, str], list[tuple[str, str]]]:
     """`role:csm renewal -kind:faq` -> ('renewal', {'role': 'csm'}, [('kind', 'faq')]): field syntax filters, it
     does not just rank; with - or NOT before it, it leaves out what it names (it was read as the filter itself).
@@ -479,15 +489,16 @@ def split_filters(text: str) -> tuple[str, dict[str, str], list[tuple[str, str]]
     negated: list[tuple[str, str]] = []
 
     def leave_out(match: re.Match) -> str:
-        negated.append((match.group(1).lower(), match.group(2).strip('"').lower()))
-        return " "
+        value, after = _filter_value(match.group(2))
+        negated.append((match.group(1).lower(), value.lower()))
+        return " " + after
 
     def take(match: re.Match) -> str:
-        name, value = match.group(1).lower(), match.group(2).strip('"')
+        name, value, after = match.group(1).lower(), *_filter_value(match.group(2))
         if name in found and found[name].lower() != value.lower():
             raise QueryError(f"two {name} filters ({found[name]} and {value}): keep one, or leave one out with -{name}:")
         found[name] = value
-        return " "
+        return " " + after
 
     text = FILTER_SYNTAX.sub(take, _NEGATED_FILTER.sub(leave_out, text))
     return re.sub(r"\s+", " ", text).strip(), found, negated

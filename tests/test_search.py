@@ -518,6 +518,10 @@ def test_a_question_mark_is_punctuation_and_a_minus_before_a_filter_leaves_its_i
     assert 0 < without.total < in_body.total and not [h for h in without.hits if "renewal" in h.title.lower()]
     assert searcher.search("NOT *").total == 0
     assert searcher.search("renewal not role:csm").total == csm.total  # lowercase 'not' is a word, as for Whoosh
+    # a question mark or bracket after a filter's value is the query's ("unknown role 'csm?'")
+    for query in ("renewal role:csm?", "renewal role:csm？", "(role:csm) renewal", "renewal (role:csm)"):
+        assert searcher.search(query, limit=100).total == csm.total, query
+    assert searcher.search("renewal -role:csm?", limit=100).total == renewal.total - csm.total
 
 
 def test_a_link_in_a_snippet_reads_as_its_text():
