@@ -178,8 +178,11 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         if len(query_string) > MAX_QUERY_STRING:
             raise ApiError("414 URI Too Long", f"query string too long (at most {MAX_QUERY_STRING} bytes)")
         try:  # strict: %ff%fe was searched (and logged) as two U+FFFD, where a body that is not UTF-8 is a 400
+            # WSGI hands over the raw bytes as Latin-1 (PEP 3333): an unescaped ?q=更新 read as æ´æ° under the
+            # preview server, which gunicorn refuses outright; taken back to bytes, it is UTF-8 or refused
+            query_string = query_string.encode("latin-1").decode("utf-8")
             params = parse_qs(query_string, keep_blank_values=True, errors="strict")
-        except UnicodeDecodeError:
+        except (UnicodeEncodeError, UnicodeDecodeError):
             raise ApiError("400 Bad Request", "query string is not UTF-8: percent-encode the query's UTF-8 bytes") from None
         query = _param(params, "q")
         limit = _param(params, "limit") or "10"

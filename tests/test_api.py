@@ -87,6 +87,23 @@ def test_bad_limit_and_unknown_endpoint(api):
     status, data = call(f"{api}/api/search?q=renewal&q=churn")
     assert status == 400 and "'q' given 2 times" in data["error"]
     assert call(f"{api}/api/search?q=renewal&q=renewal")[0] == 200
+    # a query sent unescaped (curl "…?q=更新") arrives as raw bytes, which WSGI reads as Latin-1: searched as 'æ´æ°'
+    assert _raw_get(api, "/api/search?q=".encode() + "renewal 更新".encode("utf-8").replace(b" ", b"+"))[1]["query"] == "renewal 更新"
+    assert _raw_get(api, b"/api/search?q=\xff\xfe")[0] == 400
+
+
+def _raw_get(api: str, target: bytes):
+    """A GET whose request target holds raw bytes, as curl sends an unescaped URL (urllib escapes or refuses)."""
+    import socket
+
+    host, port = api.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(b"GET " + target + b" HTTP/1.0\r\nHost: x\r\n\r\n")
+        response = b""
+        while chunk := connection.recv(65536):
+            response += chunk
+    head, _, body = response.partition(b"\r\n\r\n")
+    return int(head.split()[1]), json.loads(body)
     assert call(f"{api}/api/nope")[0] == 404
     assert call(f"{api}/api/suggest")[0] == 405
     # a 405 names what the endpoint takes (RFC 9110), for clients that retry with the right method
