@@ -441,6 +441,23 @@ def test_a_link_with_a_mistyped_scheme_is_located_with_the_scheme_meant(project_
         "content/playbooks/p.yml:11:9: error: link 'plabook:other' has an unknown scheme 'plabook:'; the page would show its text without a link",
     ], result.output
     assert "did you mean 'playbook:'?" in result.output and "did you mean 'faq:'?" in result.output
+    # code documenting link syntax holds no link: a code span, and fenced blocks of either kind
+    code = project_factory({"content/playbooks/p.yml": (
+        "title: P\n"
+        "summary: Write `[text](foo:bar)` for a link.\n"
+        "steps:\n"
+        "  - id: s\n"
+        "    title: S\n"
+        "    body: |\n"
+        "      ```\n"
+        "      [code](ftp:thing)\n"
+        "      ```\n"
+        "      ~~~md\n"
+        "      [more](x:y)\n"
+        "      ~~~\n"
+        "      Then [this](fq:renewals) is a link.\n")})
+    found = [line for line in run("validate", "--project", code).output.splitlines() if "unknown-link-scheme" in line]
+    assert len(found) == 1 and found[0].startswith("content/playbooks/p.yml:13:19: error: link 'fq:renewals'"), found
 
 
 def test_an_alias_that_names_another_pages_id_is_blamed_on_the_alias(project_factory, run):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 
 from ..loader import Document
@@ -123,8 +124,9 @@ class _Checker:
         self.schemes(path, value, lambda offset: mapping.where_in_text(key, offset))
 
     def schemes(self, path, text: str, where):
-        """A link whose scheme is neither ours nor a web one: the page would show its text without a link."""
-        for match in MARKDOWN_SCHEME_LINK.finditer(text):
+        """A link whose scheme is neither ours nor a web one: the page would show its text without a link.
+        Code spans and fenced blocks hold no links (`[x](foo:bar)` documenting link syntax was refused)."""
+        for match in MARKDOWN_SCHEME_LINK.finditer(without_code(text)):
             scheme = match["scheme"]
             if scheme in REF_SCHEMES or scheme.lower() in WEB_SCHEMES:
                 continue
@@ -135,6 +137,29 @@ class _Checker:
                 path, *where(match.start("ref")), "unknown-link-scheme",
                 f"link '{match['ref']}' has an unknown scheme '{scheme}:'; the page would show its text without a link",
                 f"{guess}link with {', '.join(s + ':' for s in REF_SCHEMES)} or {', '.join(s + ':' for s in WEB_SCHEMES)}"))
+
+
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+
+
+def without_code(text: str) -> str:
+    """`text` with fenced code blocks and code spans blanked out, character for character (offsets still point
+    at the same places)."""
+    lines, fence = text.split("\n"), None
+    for index, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if fence is None and opened:
+            fence = opened[1]
+        elif fence is not None:
+            if opened and opened[1][0] == fence[0] and len(opened[1]) >= len(fence) and not line[opened.end():].strip():
+                fence = None
+            lines[index] = " " * len(line)
+            continue
+        else:
+            continue
+        lines[index] = " " * len(line)
+    return _CODE_SPAN.sub(lambda m: "".join(c if c == "\n" else " " for c in m.group()), "\n".join(lines))
 
 
 def check(documents: list[Document], catalog: Catalog) -> list[Problem]:
