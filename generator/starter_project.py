@@ -37,12 +37,29 @@ def starter_files(language: str) -> list[StarterFile]:
     return sorted(files, key=lambda f: f.target)
 
 
+def _enclosing_portal_folder(project: Path) -> Path | None:
+    """The folder of an existing portal (content/, templates/, build/, site/) that `project` would be inside: csops
+    init run in content/playbooks wrote a portal the outer one then loaded (32 errors in 11 files)."""
+    target = Path(project).resolve()
+    for folder in target.parents:
+        if (folder / "mkdocs.yml").is_file() and (folder / "content").is_dir():
+            for name in ("content", "templates", "build", "site"):
+                if target == folder / name or target.is_relative_to(folder / name):
+                    return folder / name
+    return None
+
+
 def init_project(project: Path, language: str) -> list[str]:
     """Write the starter portal into `project`; returns the project-relative paths written.
 
     Refuses before writing anything if one of the files already exists, so an
     existing portal is never half-overwritten.
     """
+    enclosing = _enclosing_portal_folder(project)
+    if enclosing is not None:
+        raise InitError(f"{project} is inside {enclosing.name}/ of the portal in {enclosing.parent}, which would read "
+                        "this one's files as its own (or replace them when it builds); pick a folder outside it with "
+                        "--project DIR")
     files = starter_files(language)
     taken = [f.target for f in files if (project / f.target).exists()]
     if taken:

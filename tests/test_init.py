@@ -44,3 +44,19 @@ def test_init_refuses_to_overwrite_an_existing_portal(tmp_path, run):
     assert result.output.startswith(f"Error: {project} already has content/roles.yml; csops init only starts new portals")
     assert (project / "content/roles.yml").read_text(encoding="utf-8") == "roles: []\n"
     assert not (project / "mkdocs.yml").exists()
+
+
+def test_init_inside_another_portals_content_refuses_and_writes_nothing(tmp_path, run, monkeypatch):
+    """Run in content/playbooks, csops init wrote mkdocs.yml and content/ there, and the outer portal then failed
+    with 32 errors in 11 files (its loader read the new portal's files as its own)."""
+    from conftest import REPO, copy_bundled
+
+    outer = copy_bundled(tmp_path / "portal", REPO)
+    monkeypatch.chdir(outer / "content" / "playbooks")
+    before = sorted(p.name for p in (outer / "content/playbooks").iterdir())
+    result = run("init")
+    assert result.exit_code != 0
+    assert f"is inside content/ of the portal in {outer.resolve()}" in result.output
+    assert sorted(p.name for p in (outer / "content/playbooks").iterdir()) == before
+    assert run("validate", "--project", outer).exit_code == 0
+    assert run("init", "--project", tmp_path / "portal" / "examples" / "new").exit_code == 0  # beside content/ is fine
