@@ -313,7 +313,7 @@ class _Builder:
 
 
 _BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
-_CUT_VALUE = re.compile(r"[ \t]+(#[^\s#])")  # a comment right after a value, starting like a hashtag: #renewals, #123
+_CUT_VALUE = re.compile(r"[ \t]+(#+[^\s#])")  # a comment right after a value, starting like a hashtag: #renewals, #123
 
 
 def line_col(text: str, offset: int) -> Position:

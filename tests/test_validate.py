@@ -411,6 +411,10 @@ def test_text_cut_by_a_hash_is_an_error_that_shows_the_quoted_fix_and_a_comment_
     ], result.output
     assert "unknown role 'nobody'" in result.output  # the file's data is whole: its other rules ran too
     assert run("build", "--project", project).exit_code == 1
+    from generator.located_yaml import parse_yaml
+
+    assert [p.code for p in parse_yaml("title: Schedule the QBR ##123 people\n", "x.yml")[1]] == ["comment-in-value"]
+    assert parse_yaml("title: Schedule  ## a heading-like comment\n", "x.yml")[1] == []
 
 
 def test_a_link_with_a_mistyped_scheme_is_located_with_the_scheme_meant(project_factory, run):
