@@ -119,6 +119,18 @@ def whats_new_commits(raw_config: dict) -> int:
     return value
 
 
+HEADLINE_CHARS = 100
+
+
+def headline(message: str) -> str:
+    """A commit message's first line, cut at a word within HEADLINE_CHARS: a What's-new heading, not its story."""
+    first = next((line.strip() for line in message.splitlines() if line.strip()), "")
+    if len(first) <= HEADLINE_CHARS:
+        return first
+    cut = first[:HEADLINE_CHARS].rsplit(" ", 1)[0] if " " in first[:HEADLINE_CHARS] else first[:HEADLINE_CHARS]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
 @dataclass(frozen=True)
 class _Commit:
     sha: str
@@ -128,11 +140,14 @@ class _Commit:
 
 def _content_commits(project: Path, limit: int) -> tuple[list[_Commit], str | None]:
     """The last `limit` first-parent commits touching content/, newest first, and the parent of the oldest."""
-    out = git(project, "log", "--first-parent", f"-n{limit + 1}", "--format=%H%x00%ct%x00%s", "--", "content")
+    # %B, not %s: git's subject is the whole first paragraph, joined, and a message whose first lines ran on
+    # became a fifteen-line heading on What's new
+    out = git(project, "log", "--first-parent", f"-n{limit + 1}", "--format=%H%x00%ct%x00%B%x1e", "--", "content")
     commits = []
-    for line in out.decode("utf-8", errors="replace").splitlines():
-        sha, timestamp, subject = line.split("\x00", 2)
-        commits.append(_Commit(sha, int(timestamp), subject))
+    for record in out.decode("utf-8", errors="replace").split("\x1e"):
+        if record.strip():
+            sha, timestamp, message = record.strip("\n").split("\x00", 2)
+            commits.append(_Commit(sha, int(timestamp), headline(message)))
     if len(commits) > limit:
         # The commit before the window is the base of the oldest entry (its content is what the oldest changed).
         return commits[:limit], commits[limit].sha

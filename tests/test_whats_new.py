@@ -224,3 +224,20 @@ def test_a_shallow_clone_lists_only_what_it_can_know(tmp_path, monkeypatch):
     # The oldest commit's parent is not in the clone: it is the base, not an entry claiming to add everything.
     assert [e.findtext(f"{ATOM}title") for e in entries] == [
         "Renewal: name the procurement contact <early>, add a forecast step"]
+
+
+def test_a_heading_is_the_first_line_of_the_commit_message_cut_at_a_word(tmp_path, monkeypatch):
+    """git's %s is the whole first paragraph: a message whose first lines ran on became a fifteen-line heading."""
+    from generator.history import HEADLINE_CHARS, headline
+
+    assert headline("Renewal runway: 60-day proposal step\nand a longer explanation\n\nBody.") == \
+        "Renewal runway: 60-day proposal step"
+    long = "Content: an English FAQ for the customer who says they want to cancel, with asked_as phrases " * 2
+    cut = headline(long)
+    assert len(cut) <= HEADLINE_CHARS + 1 and cut.endswith("…") and long.startswith(cut[:-1]) and cut[-2] != " "
+    project = _repo(tmp_path / "repo", monkeypatch)
+    path = project / "content/playbooks/renewal.yml"
+    path.write_text(path.read_text().replace("title: Renewal runway", "title: Renewal runway, revised"))
+    git(project, "commit", "-qam", "Retitle the renewal runway\ncontinued on a second line of the same paragraph")
+    html = (build(project) / "whats-new/index.html").read_text("utf-8")
+    assert "Retitle the renewal runway</h2>" in html and "continued on a second line" not in html
