@@ -240,4 +240,5 @@ def test_a_heading_is_the_first_line_of_the_commit_message_cut_at_a_word(tmp_pat
     path.write_text(path.read_text().replace("title: Renewal runway", "title: Renewal runway, revised"))
     git(project, "commit", "-qam", "Retitle the renewal runway\ncontinued on a second line of the same paragraph")
     html = (build(project) / "whats-new/index.html").read_text("utf-8")
-    assert "Retitle the renewal runway</h2>" in html and "continued on a second line" not in html
+    headings = [re.sub(r"<h2[^>]*>", "", h) for h in re.findall(r"<h2[^>]*>[^<]*", html)]
+    assert headings[0] == "2027-01-05 · Retitle the renewal runway" and "continued on a second line" not in html, headings
