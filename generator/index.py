@@ -100,7 +100,7 @@ def due_text(due: str, language: str) -> str:
     days, before = abs(offset), due[1] == "-"
     if language.startswith("ja"):
         return f"{days}日{'前' if before else '後'}"
-    return f"{days} days {'before' if before else 'after'}"
+    return f"{days} day{'' if days == 1 else 's'} {'before' if before else 'after'}"  # "1 days after" showed in snippets
 
 
 def collect_documents(portal: Portal, language: str = "en") -> list[SearchDoc]:

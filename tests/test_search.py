@@ -546,6 +546,15 @@ def test_a_japanese_snippet_marks_the_word_not_a_piece_of_another():
         "顧客が<mark>解約</mark>を申し出た。<mark>ヘルススコア</mark>低下"  # a word of one pair is the word
 
 
+def test_due_offsets_read_as_readers_type_them():
+    """'T+1d' was indexed and shown in snippets as '1 days after'."""
+    from generator.index import due_text
+
+    assert [due_text(d, "en") for d in ("T+1d", "T-1d", "T-60d", "T+2w")] == ["1 day after", "1 day before", "60 days before",
+                                                                           "14 days after"]
+    assert due_text("T+1d", "ja") == "1日後"
+
+
 def test_a_hits_score_does_not_depend_on_how_many_are_shown(built_bundled):
     """A page ranked first because it is named took the best score among the hits shown: 'renewal' scored its
     FAQ 6.9 at limit=1, 9.2 at limit=2 and 12.3 at limit=10, which tools comparing or caching scores saw."""
