@@ -232,6 +232,13 @@ class Playbook(ContentDoc):
                 found.setdefault(role)
         return tuple(found)
 
+    @property
+    def timeline(self) -> tuple[tuple[int, Step], ...]:
+        """(step number, step) in the order they fall due, steps without a due offset last, else in step order: a
+        timeline read 'T+14d' before 'T+7d' where a later step starts first (weekly check-ins, during setup)."""
+        numbered = list(enumerate(self.steps, 1))
+        return tuple(sorted(numbered, key=lambda pair: (parse_due(pair[1].due) is None, parse_due(pair[1].due) or 0, pair[0])))
+
 
 @dataclass(frozen=True)
 class ChecklistItem:

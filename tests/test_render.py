@@ -188,3 +188,14 @@ def test_role_codes_are_short_escaped_and_derived_when_not_given(tmp_path):
     pages = _pages(project)
     for page in ("charts/c.md", "playbooks/p.md"):
         assert "<i>" not in pages[page] and "&lt;i&gt;C&amp;M" in pages[page]
+
+
+def test_a_playbooks_timeline_lists_steps_in_the_order_they_fall_due():
+    """The timeline read 'T+14d' (step 4) before 'T+7d' (step 5): weekly check-ins start while setup runs. Rows keep
+    their step numbers, so the list still points at the steps below."""
+    portal = load_portal(Path(__file__).parent.parent)
+    page = {p.source: p.text for p in render_pages(portal)}["playbooks/onboarding-kickoff.md"]
+    table = page[page.index('<div class="csops-timeline">'):]
+    table = table[:table.index("</table>")]
+    numbers = [int(n) for n in re.findall(r"<td>(\d+)\. <a", table)]
+    assert numbers == [1, 2, 3, 5, 4, 6, 7], numbers
