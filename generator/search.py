@@ -95,6 +95,9 @@ class SearchResult:
         return asdict(self)
 
 
+MAX_WILDCARDS = 3  # words with '*' in one query: each expands over the whole vocabulary
+
+
 def check_query(text: str, limit: int = MAX_QUERY_CHARS) -> str:
     """Reject what the parser would misread or choke on, with a message a reader can act on."""
     text = (text or "").strip()
@@ -107,6 +110,12 @@ def check_query(text: str, limit: int = MAX_QUERY_CHARS) -> str:
         raise QueryError("query contains a NUL character")
     if text.count('"') % 2:
         raise QueryError('unbalanced quotes: close the phrase with a second " or remove it')
+    wildcards = [word for word in re.findall(r"[^\s\"()]+", re.sub(r'"[^"]*"', " ", text)) if "*" in word]
+    if any(word.lstrip("-").split(":")[-1].startswith("*") for word in wildcards if word.strip("*-") or len(word) > 1):
+        # Whoosh walks the whole vocabulary for each: 250 such words took 3 s of a worker per request
+        raise QueryError("a word cannot start with '*': type its first letters, e.g. renew*")
+    if len(wildcards) > MAX_WILDCARDS:
+        raise QueryError(f"at most {MAX_WILDCARDS} words with '*' in one query")
     depth = 0
     for char in text:
         depth += {"(": 1, ")": -1}.get(char, 0)
