@@ -56,12 +56,16 @@ def visible(value: str) -> str:
 
 
 # What makes markup in a line of GitHub Markdown (a PR comment): emphasis, code, links, HTML, tables, entities.
-_PR_MARKUP = re.compile(r"([\\`*_\[\]<>|~&])")
+_PR_MARKUP = re.compile(r"([\\`*_\[\]<>|~&$])")
 
 
 def pr_comment_text(value: str) -> str:
     """A content value as literal text in the PR comment csops diff writes: no link, HTML comment, @mention or
     table cell break made from it (an asked_as phrase '<!--' hid the rest of the comment, '@team' pinged it)."""
     text = _PR_MARKUP.sub(r"\\\1", visible(str(value).replace("\r", " ").replace("\n", " ")))
-    return text.replace("@", "@\u2060")  # a word joiner after @: no mention, no visible change
+    # a word joiner (invisible) after @, before an issue number, after ':' and inside '://': no mention, no
+    # reference (acme/repo#12 posts a backlink in that repository), no :emoji: and no autolinked address
+    text = text.replace("@", "@\u2060").replace("://", ":\u2060//")
+    text = re.sub(r"#(?=\d)", "#\u2060", text)
+    return re.sub(r":(?=[\w+-]+:)", ":\u2060", text)
 

@@ -291,7 +291,7 @@ def test_content_text_in_the_pr_comment_stays_literal(tmp_path, run):
     edited = next(line for line in result.output.splitlines() if "asked_as (" in line)
     assert not re.search(r"(?<!\\)[<>|*\[\]]", edited), edited  # every markup character escaped
     assert "@acme" not in edited and "@\u2060acme/cs-leadership" in edited and "\x1b" not in edited
-    assert "+ “when to start \\<!--”" in edited and "\\[docs\\](https://evil.example/login)" in edited
+    assert "+ “when to start \\<!--”" in edited and "\\[docs\\](https:\u2060//evil.example/login)" in edited
     assert "red \\\\u001b\\]0;TITLE\\\\u0007 \\*bold\\* \\| cell" in edited
 
 
@@ -328,3 +328,14 @@ def test_a_removed_pages_anchors_say_the_page_is_gone(tmp_path, run):
                        "`csops urls --update` if intended |")
     assert len(rows) > 3 and all("its page is gone: add `aliases: [tools-and-data]` to the page that replaces it" in row
                                  for row in rows[1:]), rows
+
+
+def test_a_title_in_the_pr_comment_makes_no_reference_emoji_math_or_link():
+    """'acme/repo#12 :rocket: $a_b$ https://evil.example/x' in a title posted a backlink in another repository,
+    and rendered an emoji, math and a link in the comment; it reads the same, with invisible word joiners."""
+    from generator.escaping import pr_comment_text
+
+    shown = pr_comment_text("acme/repo#12 :rocket: $a_b$ https://evil.example/x Ticket #123 at 12:30")
+    assert "#12" not in shown and "#123" not in shown and ":rocket:" not in shown and "https://" not in shown
+    assert "\\$a\\_b\\$" in shown and "12:30" in shown
+    assert shown.replace("\u2060", "").replace("\\", "") == "acme/repo#12 :rocket: $a_b$ https://evil.example/x Ticket #123 at 12:30"
