@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 from pathlib import Path
 
@@ -18,10 +19,27 @@ def _portal_above(ctx, param, project: Path) -> Path:
     not found' and `csops new` 'content/roles.yml defines no roles yet'."""
     if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.DEFAULT or _is_portal(project):
         return project
-    for folder in Path.cwd().resolve().parents:
-        if _is_portal(folder):
-            return folder
+    for here in dict.fromkeys(_working_folders()):
+        for folder in here.parents:
+            if _is_portal(folder):
+                return folder
     return project
+
+
+def _working_folders() -> list[Path]:
+    """The folder as the shell names it ($PWD: content/faq may be a link to a folder outside the portal), then as
+    the file system does."""
+    cwd = Path.cwd()
+    shell = os.environ.get("PWD")
+    named = [Path(shell)] if shell and Path(shell).is_absolute() and _same_folder(Path(shell), cwd) else []
+    return named + [cwd.resolve()]
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _is_portal(folder: Path) -> bool:

@@ -579,7 +579,14 @@ def test_commands_run_from_inside_a_portal_find_it_above(tmp_path, run, monkeypa
     created = run("new", "playbook", "exec-sponsor-check")
     assert created.exit_code == 0, created.output
     assert (project / "content/playbooks/exec-sponsor-check.yml").is_file()
+    # in a folder the shell reached through a link (content/extra -> a folder elsewhere), $PWD names the portal
+    (tmp_path / "elsewhere").mkdir()
+    (project / "content" / "extra").symlink_to(tmp_path / "elsewhere")
+    monkeypatch.chdir(project / "content" / "extra")
+    monkeypatch.setenv("PWD", str(project / "content" / "extra"))
+    assert "no content/ folder" not in run("validate").output
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PWD", str(tmp_path))
     result = run("validate")
     assert result.exit_code == 1 and "no content/ folder in ." in result.output
 
