@@ -80,9 +80,12 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
         return Problem(path, line, indent.start(1) + 1, "yaml-syntax", f"YAML syntax error: this line is indented with {space}",
                        "indent with ASCII spaces")
     if "cannot start any token" in problem and at in ("@", "`", "%"):  # reserved: a value may not start with them
-        value = lines[line - 1][col - 1:].rstrip()
+        before, value = lines[line - 1][:col - 1], lines[line - 1][col - 1:].rstrip()
+        if before.count("[") > before.count("]") or before.count("{") > before.count("}"):
+            value = re.split(r"[,\]}]", value, maxsplit=1)[0].rstrip()  # an entry of [a, @b]: up to its comma
+        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
         return Problem(path, line, col, "yaml-syntax", f"YAML syntax error: a value cannot start with '{at}'",
-                       f"quote the value: \"{value}\"" if len(value) <= 60 and '"' not in value else "put the value in quotes")
+                       f"quote the value: \"{quoted}\"" if len(quoted) <= 60 else "put the value in quotes")
     return Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {reason}",
                    "check indentation and quote values containing ': ' or '#'")
 

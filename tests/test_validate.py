@@ -565,6 +565,10 @@ def test_a_value_starting_with_a_reserved_character_says_to_quote_it(project_fac
     assert result.exit_code == 1
     assert (f"content/playbooks/p.yml:2:10: error: YAML syntax error: a value cannot start with '{value[0]}' "
             f"(quote the value: \"{value}\") [yaml-syntax]") in result.output
+    # in a list, the entry alone ("@renewal]" left the list open), and a backslash doubled inside double quotes
+    listed = run("validate", "--project", project_factory({"content/playbooks/p.yml": (
+        "title: P\ntags: [qbr, @renewal]\nsummary: S\nsteps: [{id: s, title: S}]\n")}))
+    assert "(quote the value: \"@renewal\")" in listed.output
 
 
 def test_commands_run_from_inside_a_portal_find_it_above(tmp_path, run, monkeypatch):
