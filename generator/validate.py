@@ -17,7 +17,7 @@ from .located_yaml import LocDict
 from .problems import Problem
 from .kinds import CATALOG_FILES
 from .rules import asked_as, build_catalog, glossary, ids, markdown_html, placeholders, raci, references
-from .schema import DATE, check_shape
+from .schema import DATE, SLUG, check_shape
 
 
 def _check_dates(doc: Document) -> list[Problem]:
@@ -78,7 +78,7 @@ def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cac
         problems += shape + file_rules
         if any(p.severity == "error" for p in shape) or not isinstance(doc.data, LocDict):
             misshapen.add(doc.path)
-        if doc.kind in CATALOG_FILES and any(p.code in ("invalid-id", "wrong-type") for p in shape):
+        if doc.kind in CATALOG_FILES and not _defines_its_entries(doc):
             undefined.add(doc.path)
         if isinstance(doc.data, LocDict):
             sound.append(doc)
@@ -92,6 +92,26 @@ def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cac
     problems += _future_reviews(sound, dt.date.today())
     problems = [replace(p, unreadable=True) if p.path in unusable else p for p in problems]  # the root cause first
     return sorted(set(problems)), misshapen
+
+
+# The lists a catalog file defines ids in (the others, such as settings' codeowners, only refer to them)
+_CATALOG_LISTS = {"roles": ("roles",), "glossary": ("terms",), "settings": ("segments", "phases")}
+
+
+def _defines_its_entries(doc: Document) -> bool:
+    """Whether a roles, glossary or settings file's lists are lists of entries with valid ids: if not, what it
+    means to define is unknown, and references into it wait for it (a codeowners typo is no such case)."""
+    if not isinstance(doc.data, LocDict):
+        return False
+    for name in _CATALOG_LISTS.get(doc.kind, ()):
+        entries = doc.data.get(name)
+        if entries is None:
+            continue
+        if not isinstance(entries, list) or not all(
+                isinstance(entry, LocDict) and isinstance(entry.get("id"), str) and re.fullmatch(SLUG, entry["id"])
+                for entry in entries):
+            return False
+    return True
 
 
 def _reference_problems(documents: list[Document], catalog, cache) -> list[Problem]:

@@ -518,6 +518,11 @@ def test_codeowners_settings_name_known_roles_and_owners_codeowners_reads(tmp_pa
     assert f"content/settings.yml:{csm}:8: error: 'acme/customer success' is not valid for csm (write a GitHub team" in result.output
     assert f"content/settings.yml:{ops}:3: error: unknown role 'cs-opz' in codeowners (did you mean 'cs-ops'?" in result.output
     assert "2 errors in 1 file" in result.output  # several owners, a team and an email, are one valid value
+    assert "references-not-checked" not in result.output
+    # a codeowners key that is no id leaves the phases and segments settings.yml defines checked as usual
+    path.write_text(text.replace('  csm: "@acme/customer-success"', '  ｃｓ-ops: "@acme/x"'), encoding="utf-8")
+    result = run("validate", "--project", project)
+    assert "references-not-checked" not in result.output and "ｃｓ-ops" in result.output
     assert run("codeowners", "--project", project).exit_code != 0
 
 
