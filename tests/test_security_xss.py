@@ -48,6 +48,9 @@ def markdown_payload(field: str, block: bool = False) -> str:
 
 
 P, M = payload, markdown_payload
+# A commit subject that carries script in its first 100 characters (What's new shows a message's first line, cut
+# at a word within 100: history.headline)
+SUBJECT = "subject <img src=x onerror=window.__xss.push('commit')><script>window.__xss.push('c')</script> &"
 LITERAL_TITLE = 'Q&A <Renewals> "quoted" &amp; done'
 # File stems: one with `"`, `<`, `>` or a space breaks the Markdown and raw-HTML links to its page,
 # so the build refuses it before any edit link exists (and validation refuses non-slug stems);
@@ -149,7 +152,7 @@ def _with_history(project: Path) -> None:
     renewal.write_text(json.dumps(earlier), "utf-8")
     commit_all(project, "first")
     renewal.write_text(full, "utf-8")
-    commit_all(project, P("commit.subject"))
+    commit_all(project, SUBJECT)
 
 
 @pytest.fixture(scope="module")
@@ -236,13 +239,13 @@ def test_whats_new_and_feed_show_payloads_as_text(tab, sweep_site):
     atom = "{http://www.w3.org/2005/Atom}"
     feed = ET.fromstring((site / "feed.xml").read_bytes())
     latest = feed.findall(f"{atom}entry")[0]
-    assert latest.findtext(f"{atom}title") == P("commit.subject")
+    assert latest.findtext(f"{atom}title") == SUBJECT
     content = latest.findtext(f"{atom}content")  # HTML, as feed readers show it: payloads only as escaped text
     assert "<img" not in content and "<script" not in content and "<svg" not in content
     assert "&lt;img src=x onerror=" in content
     tab.goto(url + "whats-new/", wait_until="load")
     article = tab.locator("article").inner_text()
-    assert P("commit.subject") in article and P("step.title") in article and P("playbook.title") in article
+    assert SUBJECT in article and P("step.title") in article and P("playbook.title") in article
     _check(tab, "whats-new")
 
 
