@@ -119,7 +119,7 @@ def whats_new_commits(raw_config: dict) -> int:
     return value
 
 
-HEADLINE_CHARS = 100
+HEADLINE_CHARS = 72  # git's own advice for a subject line; longer ones took three lines of a heading
 
 
 def headline(message: str) -> str:

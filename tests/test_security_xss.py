@@ -48,9 +48,9 @@ def markdown_payload(field: str, block: bool = False) -> str:
 
 
 P, M = payload, markdown_payload
-# A commit subject that carries script in its first 100 characters (What's new shows a message's first line, cut
-# at a word within 100: history.headline)
-SUBJECT = "subject <img src=x onerror=window.__xss.push('commit')><script>window.__xss.push('c')</script> &"
+# A commit subject that carries script in its first 72 characters (What's new shows a message's first line, cut
+# at a word within 72: history.headline)
+SUBJECT = "<img src=x onerror=__xss.push('c')><script>__xss.push('d')</script>&"
 LITERAL_TITLE = 'Q&A <Renewals> "quoted" &amp; done'
 # File stems: one with `"`, `<`, `>` or a space breaks the Markdown and raw-HTML links to its page,
 # so the build refuses it before any edit link exists (and validation refuses non-slug stems);
