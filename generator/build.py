@@ -159,16 +159,19 @@ def mkdocs_overrides(site: SiteConfig, docs_dir: Path, site_dir: Path, nav: list
     validation.setdefault("anchors", "warn")
     validation.setdefault("unrecognized_links", "warn")
     validation.setdefault("omitted_files", "info")
+    labels = load_labels(site.templates_dir, site.language)
     overrides = {
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
         "strict": True,
-        "markdown_extensions": _merge_extensions(raw.get("markdown_extensions"),
-                                                 load_labels(site.templates_dir, site.language).get("permalink_title", "")),
+        "markdown_extensions": _merge_extensions(raw.get("markdown_extensions"), labels.get("permalink_title", "")),
         "plugins": _plugins(raw.get("plugins"), redirects),
         "extra_css": list(raw.get("extra_css") or []) + [a for a in assets if a.endswith(".css") and a not in (raw.get("extra_css") or [])],
         "extra_javascript": list(raw.get("extra_javascript") or []) + [a for a in assets if a.endswith(".js") and a not in (raw.get("extra_javascript") or [])],
         "validation": validation,
+        # the theme's 404 page in the portal's language (generator/theme/404.html)
+        "extra": {**(raw.get("extra") or {}), "csops_not_found": {
+            key: labels[f"not_found_{key}"] for key in ("title", "text", "home", "search") if f"not_found_{key}" in labels}},
     }
     if nav is not None and not raw.get("nav"):
         overrides["nav"] = nav

@@ -23,6 +23,7 @@ def files_digest(folders) -> str:
 @functools.lru_cache(maxsize=None)
 def code_digest() -> str:
     digest = hashlib.sha256()
-    for file in sorted(PACKAGE.rglob("*.py")):
+    # the code, and the theme templates it adds to every build (theme/404.html)
+    for file in sorted(list(PACKAGE.rglob("*.py")) + [f for f in (PACKAGE / "theme").rglob("*") if f.is_file()]):
         digest.update(file.relative_to(PACKAGE).as_posix().encode("utf-8") + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -145,6 +145,11 @@ def prepare_theme(theme, bytecode_cache=None) -> None:
     `bytecode_cache`: template_cache.TemplateCache, or None where it cannot be written.
     """
     make_env = theme.get_env
+    # csops' own theme templates (a 404 page in the portal's language) come before Material's, after the user's
+    # custom_dir, whose templates still win
+    ours = os.path.join(os.path.dirname(__file__), "theme")
+    if ours not in theme.dirs:
+        theme.dirs.insert(1 if theme.custom_dir else 0, ours)
 
     def get_env():
         env = make_env()

@@ -480,3 +480,18 @@ def test_an_old_step_link_through_a_rename_redirect_keeps_its_version_and_says_t
             assert not errors, errors
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_404_page_speaks_the_portals_language_and_leads_home(request, browser, language):
+    """Material's 404 page said "404 - Not found" in English on the Japanese portal, and offered nowhere to go."""
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "404.html", PHONE)
+    try:
+        heading = tab.locator("article h1").inner_text()
+        assert heading == {"en": "Page not found", "ja": "ページが見つかりません"}[language]
+        home = tab.locator("article a", has_text={"en": "Start from the home page", "ja": "ホームから探す"}[language])
+        assert home.count() == 1 and home.get_attribute("href").endswith("/")
+        assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+    finally:
+        context.close()

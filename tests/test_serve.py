@@ -145,7 +145,7 @@ def test_a_missing_page_gets_the_sites_own_404_page(served):
         _get(f"{base}/playbooks/no-such-playbook/")
     assert raised.value.code == 404
     body = raised.value.read().decode("utf-8")
-    assert 'class="md-header' in body and "404" in body
+    assert 'class="md-header' in body and "<h1>Page not found</h1>" in body
 
 
 def _children(pid: int) -> set[int]:
