@@ -489,7 +489,7 @@ def test_the_404_page_speaks_the_portals_language_and_leads_home(request, browse
     context, tab, errors = open_page(browser, base, "404.html", PHONE)
     try:
         heading = tab.locator("article h1").inner_text()
-        assert heading == {"en": "Page not found", "ja": "ページが見つかりません"}[language]
+        assert heading == {"en": "Page not found", "ja": "ページがありません"}[language]
         home = tab.locator("article a", has_text={"en": "Start from the home page", "ja": "ホームから探す"}[language])
         assert home.count() == 1 and home.get_attribute("href").endswith("/")
         assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
