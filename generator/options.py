@@ -11,17 +11,18 @@ from pathlib import Path
 import click
 
 from .durations import DATE_PATTERN
+from .paths import is_portal
 from .report import FORMATS
 
 def _portal_above(ctx, param, project: Path) -> Path:
     """Without --project, the folder holding mkdocs.yml and content/: this one, else the nearest one above (as git
     finds its repository). Run from content/playbooks, validate said 'no content/ folder in .', build 'mkdocs.yml:
     not found' and `csops new` 'content/roles.yml defines no roles yet'."""
-    if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.DEFAULT or _is_portal(project):
+    if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.DEFAULT or is_portal(project):
         return project
     for here in dict.fromkeys(_working_folders()):
         for folder in here.parents:
-            if _is_portal(folder):
+            if is_portal(folder):
                 return folder
     return project
 
@@ -40,10 +41,6 @@ def _same_folder(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return False
-
-
-def _is_portal(folder: Path) -> bool:
-    return (folder / "mkdocs.yml").is_file() and (folder / "content").is_dir()
 
 
 # An existing folder: a mistyped --project was answered as an empty portal ("content/roles.yml defines no roles yet").

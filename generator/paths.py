@@ -14,6 +14,11 @@ from pathlib import Path
 GENERATED_DIR = "build"
 
 
+def is_portal(folder: Path) -> bool:
+    """A portal project is a folder holding mkdocs.yml and content/ (found above a subfolder, refused around init)."""
+    return (Path(folder) / "mkdocs.yml").is_file() and (Path(folder) / "content").is_dir()
+
+
 def build_root(project: Path) -> Path:
     return Path(project) / GENERATED_DIR
 

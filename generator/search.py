@@ -259,7 +259,7 @@ class Searcher:
         given = {"kind": kind, "role": role, "phase": phase, "tag": tag}
         for name, value in inline.items():
             if given[name] and given[name].lower() != value.lower():
-                raise QueryError(f"two {name} filters ({given[name]} and {value}): keep one, or leave one out with -{name}:")
+                raise _two_filters(name, given[name], value)
             given[name] = value
         filters = {name: value.lower() for name, value in given.items()}  # ids are lowercase
         for name, value in [*filters.items(), *negated]:
@@ -440,11 +440,11 @@ def facet_counts(rows: Counter) -> dict[str, dict[str, int]]:
 
 
 
-# `-churn` or `NOT churn`: a word the reader wants no hit to hold (a hyphen inside a word, T-90d, is no minus)
 # - or NOT (capitals, as Whoosh reads operators) before a filter; the filter's own name in any case
 _NEGATED_FILTER = re.compile(r"(?:^|(?<=\s))(?:-|NOT\s+)" + FILTER_SYNTAX.pattern.replace("(kind|role|phase|tag)",
                                                                                           "((?i:kind|role|phase|tag))"))
 _QUESTION_MARKS = re.compile(r"[?？]")
+# `-churn` or `NOT churn`: what the reader wants no hit to hold (a hyphen inside a word, T-90d, is no minus)
 _LEAVE_OUT = re.compile(r"(?:^|(?<=\s))(?:-|NOT\s+)(?=[^\s\-])")
 
 
@@ -480,6 +480,11 @@ def split_exclusions(text: str) -> tuple[str, list[str]]:
     return re.sub(r"\s+", " ", " ".join(kept)).strip(), pieces
 
 
+def _two_filters(name: str, first: str, second: str) -> QueryError:
+    """One filter given two values: the first was kept and the second silently dropped."""
+    return QueryError(f"two {name} filters ({first} and {second}): keep one, or leave one out with -{name}:")
+
+
 def _filter_value(written: str) -> tuple[str, str]:
     """A filter's value, and what ends it but is the query's ('role:csm?' is csm and a question mark, '(role:csm)'
     csm and a bracket): 'unknown role csm?' answered a question typed with its filter last."""
@@ -505,7 +510,7 @@ def split_filters(text: str) -> tuple[str, dict[str, str], list[tuple[str, str]]
     def take(match: re.Match) -> str:
         name, value, after = match.group(1).lower(), *_filter_value(match.group(2))
         if name in found and found[name].lower() != value.lower():
-            raise QueryError(f"two {name} filters ({found[name]} and {value}): keep one, or leave one out with -{name}:")
+            raise _two_filters(name, found[name], value)
         found[name] = value
         return " " + after
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from .paths import is_portal
+
 STARTER = Path(__file__).resolve().parent / "starter"
 LANGUAGES = ("en", "ja")
 # Files shipped without their leading dot (packaging tools skip dotfiles) -> where they go.
@@ -42,7 +44,7 @@ def _enclosing_portal_folder(project: Path) -> Path | None:
     init run in content/playbooks wrote a portal the outer one then loaded (32 errors in 11 files)."""
     target = Path(project).resolve()
     for folder in target.parents:
-        if (folder / "mkdocs.yml").is_file() and (folder / "content").is_dir():
+        if is_portal(folder):
             for name in ("content", "templates", "build", "site"):
                 if target == folder / name or target.is_relative_to(folder / name):
                     return folder / name
