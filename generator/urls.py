@@ -107,15 +107,42 @@ def ref_target(ref: Ref) -> tuple[str, str]:
 
 
 def resolve_refs(markdown: str, from_source: str) -> str:
-    """Rewrite scheme links (playbook:id#step) in Markdown into relative page links."""
-    def replace(match: re.Match) -> str:
+    """Rewrite scheme links (playbook:id#step) in Markdown into relative page links; code spans and fenced blocks
+    are shown as written (a sample `[x](playbook:qbr)` became `[x](../qbr.md)` on the page)."""
+    blanked = without_code(markdown)
+    pieces, cursor = [], 0
+    for match in MARKDOWN_REF.finditer(blanked):
         ref = parse_ref(match["ref"])
         if ref is None:
-            return match[0]
+            continue
         page, anchor = ref_target(ref)
-        return match[0][: match.start("ref") - match.start()] + relative_link(from_source, page, anchor)
+        pieces += [markdown[cursor:match.start("ref")], relative_link(from_source, page, anchor)]
+        cursor = match.end("ref")
+    return "".join(pieces) + markdown[cursor:]
 
-    return MARKDOWN_REF.sub(replace, markdown)
+
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+
+
+def without_code(text: str) -> str:
+    """`text` with fenced code blocks and code spans blanked out, character for character (offsets still point
+    at the same places)."""
+    lines, fence = text.split("\n"), None
+    for index, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if fence is None and opened:
+            fence = opened[1]
+        elif fence is not None:
+            if opened and opened[1][0] == fence[0] and len(opened[1]) >= len(fence) and not line[opened.end():].strip():
+                fence = None
+            lines[index] = " " * len(line)
+            continue
+        else:
+            continue
+        lines[index] = " " * len(line)
+    return _CODE_SPAN.sub(lambda m: "".join(c if c == "\n" else " " for c in m.group()), "\n".join(lines))
+
 
 
 def published_urls(portal: Portal) -> list[str]:

@@ -624,3 +624,18 @@ def test_a_line_indented_with_a_full_width_or_no_break_space_is_named(project_fa
         assert result.exit_code == 1
         line = next((line for line in result.output.splitlines() if "indent with ASCII spaces" in line), result.output)
         assert line.startswith("content/playbooks/p.yml:6:") and ("full-width" in line or "no-break" in line), line
+
+
+def test_a_scheme_link_written_as_code_is_shown_as_written_and_not_checked(project_factory, run):
+    """A sample `[x](playbook:nope)` in a code span was validated as a reference (unknown playbook) and, when it
+    named a real page, rewritten on the page into `[x](../qbr.md)`."""
+    from generator.pipeline import load_portal
+    from generator.render import render_pages
+
+    project = project_factory({"content/playbooks/p.yml": (
+        "title: P\nsummary: Link a step with `[text](playbook:p#s)` or `[text](playbook:nope)`; see [it](playbook:p#s).\n"
+        "steps: [{id: s, title: S}]\n")})
+    result = run("validate", "--project", project)
+    assert "nope" not in result.output, result.output
+    page = {p.source: p.text for p in render_pages(load_portal(project))}["playbooks/p.md"]
+    assert "`[text](playbook:p#s)`" in page and "`[text](playbook:nope)`" in page and "[it](p.md#s)" in page

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import re
 import unicodedata
 
 from ..loader import Document
 from ..located_yaml import LocDict, LocList
 from ..kinds import ITEM_NOUNS, NOUNS, RACI_LETTERS, REF_SCHEMES
 from ..problems import Problem
-from ..urls import MARKDOWN_REF, MARKDOWN_SCHEME_LINK, WEB_SCHEMES, parse_ref
+from ..urls import MARKDOWN_REF, MARKDOWN_SCHEME_LINK, WEB_SCHEMES, parse_ref, without_code
 from . import Catalog, SUB_ITEMS, as_list, located_values, sub_items
 
 # Fields whose text is Markdown and may hold scheme links, per kind of mapping.
@@ -119,7 +118,7 @@ class _Checker:
         value = mapping.get(key)
         if not isinstance(value, str):
             return
-        for match in MARKDOWN_REF.finditer(value):
+        for match in MARKDOWN_REF.finditer(without_code(value)):  # a code span documenting a link is no link
             self.ref(path, match["ref"], mapping.where_in_text(key, match.start("ref")))
         self.schemes(path, value, lambda offset: mapping.where_in_text(key, offset))
 
@@ -137,29 +136,6 @@ class _Checker:
                 path, *where(match.start("ref")), "unknown-link-scheme",
                 f"link '{match['ref']}' has an unknown scheme '{scheme}:'; the page would show its text without a link",
                 f"{guess}link with {', '.join(s + ':' for s in REF_SCHEMES)} or {', '.join(s + ':' for s in WEB_SCHEMES)}"))
-
-
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
-
-
-def without_code(text: str) -> str:
-    """`text` with fenced code blocks and code spans blanked out, character for character (offsets still point
-    at the same places)."""
-    lines, fence = text.split("\n"), None
-    for index, line in enumerate(lines):
-        opened = _FENCE.match(line)
-        if fence is None and opened:
-            fence = opened[1]
-        elif fence is not None:
-            if opened and opened[1][0] == fence[0] and len(opened[1]) >= len(fence) and not line[opened.end():].strip():
-                fence = None
-            lines[index] = " " * len(line)
-            continue
-        else:
-            continue
-        lines[index] = " " * len(line)
-    return _CODE_SPAN.sub(lambda m: "".join(c if c == "\n" else " " for c in m.group()), "\n".join(lines))
 
 
 def check(documents: list[Document], catalog: Catalog) -> list[Problem]:
@@ -252,6 +228,6 @@ def _check_document(checker: _Checker, doc: Document) -> None:
         if doc.kind in SUB_ITEMS and isinstance(checklist, LocList):
             for index, entry in enumerate(checklist):
                 if isinstance(entry, str):
-                    for match in MARKDOWN_REF.finditer(entry):
+                    for match in MARKDOWN_REF.finditer(without_code(entry)):
                         checker.ref(path, match["ref"], checklist.where(index))
                     checker.schemes(path, entry, lambda offset, index=index: checklist.where(index))
