@@ -9,6 +9,7 @@ nesting and number length so a small file cannot hang CI.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 import yaml
 
@@ -27,6 +28,9 @@ class LocDict(dict):
         self.key_pos: dict = {}
         self.value_pos: dict = {}
         self.value_style: dict = {}
+        # key -> ((offset in the value, line, col), …) per source line of a folded, quoted or plain value that runs
+        # over lines: its text no longer says where its lines broke (`where_in_text`)
+        self.value_lines: dict = {}
 
     def __reduce__(self):
         """Pickled with its positions as one tuple of numbers, unpacked when first asked for (`__getattr__`).
@@ -37,16 +41,18 @@ class LocDict(dict):
         keys = tuple(self)  # positions go by these keys, not by the mapping's order, should it ever change
         numbers = tuple(n for key in keys for n in (*self.where_key(key), *self.where(key)))
         styles = tuple(self.value_style.get(key) for key in keys)
-        return _located_dict, (dict(self), self.pos, keys, numbers, None if styles.count(None) == len(styles) else styles)
+        return _located_dict, (dict(self), self.pos, keys, numbers, None if styles.count(None) == len(styles) else styles,
+                               dict(self.value_lines) or None)
 
     def __getattr__(self, name):
         packed = self.__dict__.pop("_packed", None)
         if packed is None:
             raise AttributeError(name)
-        keys, numbers, styles = packed
+        keys, numbers, styles, lines = packed
         self.key_pos = {key: (numbers[4 * i], numbers[4 * i + 1]) for i, key in enumerate(keys)}
         self.value_pos = {key: (numbers[4 * i + 2], numbers[4 * i + 3]) for i, key in enumerate(keys)}
         self.value_style = dict(zip(keys, styles or (None,) * len(keys)))
+        self.value_lines = dict(lines or {})
         return getattr(self, name)
 
     def where(self, key) -> Position:
@@ -61,7 +67,7 @@ class LocDict(dict):
 
     def _packed_position(self, key, offset: int) -> Position:
         """A position read from the packed numbers, without unpacking them (the id rules ask every item once)."""
-        keys, numbers, _ = self._packed
+        keys, numbers, _, _ = self._packed
         for index, candidate in enumerate(keys):
             if candidate == key:
                 return numbers[4 * index + offset], numbers[4 * index + offset + 1]
@@ -69,6 +75,10 @@ class LocDict(dict):
 
     def where_in_text(self, key, offset: int) -> Position:
         """Position of character `offset` inside the text value of `key`."""
+        segments = self.value_lines.get(key)
+        if segments:  # the source line holding `offset`, as the value's text gives no line breaks to count
+            start, line, col = max((s for s in segments if s[0] <= offset), default=segments[0], key=lambda s: s[0])
+            return line, col + max(0, offset - start)
         text = self[key]
         line, col = self.where(key)
         before = text[:offset]
@@ -105,11 +115,12 @@ class LocList(list):
         return getattr(self, name)
 
 
-def _located_dict(items: dict, pos: Position, keys: tuple, numbers: tuple, styles: tuple | None) -> LocDict:
+def _located_dict(items: dict, pos: Position, keys: tuple, numbers: tuple, styles: tuple | None,
+                  lines: dict | None = None) -> LocDict:
     data = LocDict.__new__(LocDict)
     dict.update(data, items)
     data.pos = pos
-    data._packed = (keys, numbers, styles)
+    data._packed = (keys, numbers, styles, lines)
     return data
 
 
@@ -172,7 +183,8 @@ class _Builder:
 
     def __init__(self, loader: _PositionLoader, text: str = ""):
         self.loader = loader
-        self.lines = _BREAKS.split(text) if "#" in text else []
+        self.text = text
+        self.hashes = "#" in text  # only then can a comment cut a value (note_cut)
         self.cut_values: list[tuple[Position, str, str]] = []  # (where ' #' starts, value kept, comment dropped)
         self.built: set[int] = set()   # nodes met once; meeting one again means an alias expands it
         self.active: set[int] = set()  # collections being built: an alias to one of them is a cycle
@@ -231,7 +243,7 @@ class _Builder:
     def scalar(self, node):
         tag = node.tag
         if tag in _TEXT_TAGS:
-            if not node.style and self.lines:  # plain (libyaml says "", PyYAML None)
+            if not node.style and self.hashes:  # plain (libyaml says "", PyYAML None)
                 self.note_cut(node)
             # YAML turns the file's line breaks into \n, but a quoted "\r" escape stays a carriage return, which
             # every later reader (MkDocs' universal newlines) takes as a line break too: one kind of break only
@@ -249,6 +261,13 @@ class _Builder:
             shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
             raise _Refused(_mark(node), "wrong-type", f"'{shown}' cannot be read as {_short_tag(tag)}",
                            "remove the tag, or quote the value to keep it as text") from None
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The file's lines as YAML counts them, split when first needed (most files never need them)."""
+        text = self.text
+        plain = "\r" not in text and "\x85" not in text and "\u2028" not in text and "\u2029" not in text
+        return text.split("\n") if plain else _BREAKS.split(text)
 
     def note_cut(self, node) -> None:
         """Text after ' #' on a plain value's line is a YAML comment, dropped without a word: 'Post in #renewals
@@ -294,7 +313,33 @@ class _Builder:
             data.key_pos[key] = _mark(key_node)
             data.value_pos[key] = _mark(value_node)
             data.value_style[key] = getattr(value_node, "style", None)
+            if (isinstance(value_node, yaml.ScalarNode) and value_node.style != "|"
+                    and value_node.end_mark.line > value_node.start_mark.line):
+                segments = self.line_starts(value_node)
+                if segments:
+                    data.value_lines[key] = segments
         return data
+
+    def line_starts(self, node) -> tuple:
+        """(offset in the value, line, col) where each source line of a folded, quoted or plain scalar starts in
+        its value: folding joined them with spaces, so a link on the third line of a '>-' description was
+        reported on the first, at a column past its end."""
+        found, cursor = [], 0
+        folded = node.style == ">"
+        for number in range(node.start_mark.line, min(node.end_mark.line, len(self.lines) - 1) + 1):
+            raw = self.lines[number]
+            if number == node.start_mark.line:
+                if folded:
+                    continue  # the '>-' indicator's line
+                column = node.start_mark.column + (1 if node.style in ("'", '"') else 0)
+            else:
+                column = len(raw) - len(raw.lstrip(" \t"))
+            piece = raw[column:].rstrip()[:24]
+            at = node.value.find(piece, cursor) if piece else -1
+            if at >= 0:
+                found.append((at, number + 1, column + 1))
+                cursor = at + len(piece)
+        return tuple(found)
 
     def merge(self, data: LocDict, key_node, value_node):
         """Copy keys of `<<: *base` (or `<<: [*a, *b]`, earlier ones win) that `data` lacks so far."""
