@@ -28,8 +28,8 @@ class LocDict(dict):
         self.key_pos: dict = {}
         self.value_pos: dict = {}
         self.value_style: dict = {}
-        # key -> ((offset in the value, line, col), …) per source line of a folded, quoted or plain value that runs
-        # over lines: its text no longer says where its lines broke (`where_in_text`)
+        # key -> ((offset in the value, line, col), …) per source line of a folded ('>') value: its text no longer
+        # says where its lines broke (`where_in_text`)
         self.value_lines: dict = {}
 
     def __reduce__(self):
@@ -313,7 +313,9 @@ class _Builder:
             data.key_pos[key] = _mark(key_node)
             data.value_pos[key] = _mark(value_node)
             data.value_style[key] = getattr(value_node, "style", None)
-            if (isinstance(value_node, yaml.ScalarNode) and value_node.style != "|"
+            # folded ('>') values only: quoted and plain ones over several lines are rare in hand-written content
+            # and common in generated YAML (the benchmark's bodies), where reading their lines cost 0.1 s a build
+            if (isinstance(value_node, yaml.ScalarNode) and value_node.style == ">"
                     and value_node.end_mark.line > value_node.start_mark.line):
                 segments = self.line_starts(value_node)
                 if segments:
@@ -321,9 +323,9 @@ class _Builder:
         return data
 
     def line_starts(self, node) -> tuple:
-        """(offset in the value, line, col) where each source line of a folded, quoted or plain scalar starts in
-        its value: folding joined them with spaces, so a link on the third line of a '>-' description was
-        reported on the first, at a column past its end."""
+        """(offset in the value, line, col) where each source line of a folded scalar starts in its value: folding
+        joined them with spaces, so a link on the third line of a '>-' description was reported on the first, at a
+        column past its end."""
         found, cursor = [], 0
         folded = node.style == ">"
         for number in range(node.start_mark.line, min(node.end_mark.line, len(self.lines) - 1) + 1):
