@@ -58,6 +58,9 @@ assert all(len(k.item_cli_words) == len(k.item_fields) for k in DOCUMENT_KINDS),
 
 # Catalog files: one file each under content/, read by every other kind.
 CATALOG_FILES = {"roles": "roles.yml", "settings": "settings.yml", "glossary": "glossary.yml"}
+# The lists each catalog file defines ids in, and what one entry is called (settings' codeowners only refers to ids)
+CATALOG_LISTS = {"roles": (("roles", "role"),), "glossary": (("terms", "glossary term"),),
+                 "settings": (("segments", "segment"), ("phases", "phase"))}
 
 
 

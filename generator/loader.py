@@ -12,10 +12,10 @@ from pathlib import Path
 
 from .kinds import CATALOG_FILES, DOCUMENT_KINDS
 from .located_yaml import MAX_FILE_BYTES, parse_yaml
+from .problems import Problem
 
 # parse problems after which the file's data is still whole, so every other rule checks it too
 READ_WHOLE = {"duplicate-key", "comment-in-value"}
-from .problems import Problem
 
 YAML_SUFFIXES = (".yml", ".yaml")
 

@@ -327,15 +327,10 @@ class _Builder:
         joined them with spaces, so a link on the third line of a '>-' description was reported on the first, at a
         column past its end."""
         found, cursor = [], 0
-        folded = node.style == ">"
-        for number in range(node.start_mark.line, min(node.end_mark.line, len(self.lines) - 1) + 1):
+        # the text starts on the line after the '>-' indicator's
+        for number in range(node.start_mark.line + 1, min(node.end_mark.line, len(self.lines) - 1) + 1):
             raw = self.lines[number]
-            if number == node.start_mark.line:
-                if folded:
-                    continue  # the '>-' indicator's line
-                column = node.start_mark.column + (1 if node.style in ("'", '"') else 0)
-            else:
-                column = len(raw) - len(raw.lstrip(" \t"))
+            column = len(raw) - len(raw.lstrip(" \t"))
             piece = raw[column:].rstrip()[:24]
             at = node.value.find(piece, cursor) if piece else -1
             if at >= 0:

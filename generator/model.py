@@ -236,8 +236,11 @@ class Playbook(ContentDoc):
     def timeline(self) -> tuple[tuple[int, Step], ...]:
         """(step number, step) in the order they fall due, steps without a due offset last, else in step order: a
         timeline read 'T+14d' before 'T+7d' where a later step starts first (weekly check-ins, during setup)."""
-        numbered = list(enumerate(self.steps, 1))
-        return tuple(sorted(numbered, key=lambda pair: (parse_due(pair[1].due) is None, parse_due(pair[1].due) or 0, pair[0])))
+        def when(pair: tuple[int, Step]) -> tuple[bool, int, int]:
+            offset = parse_due(pair[1].due)
+            return offset is None, offset or 0, pair[0]
+
+        return tuple(sorted(enumerate(self.steps, 1), key=when))
 
 
 @dataclass(frozen=True)

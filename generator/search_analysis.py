@@ -42,6 +42,11 @@ _TOKEN_RUNS = re.compile(
 MARKDOWN_NOISE = re.compile(r"\]\([^)]*\)|[*_`#>|\[\]]+|^\s*[-+]\s+|<[^>]+>", re.MULTILINE)
 
 
+def japanese_runs(value: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of kanji or of katakana in `value`: the words Japanese text is cut into pairs from."""
+    return [match.span() for match in _TOKEN_RUNS.finditer(value) if match.lastgroup == "han"]
+
+
 def split_pieces(value: str, query: bool = False):
     """(text, start, end) of each piece of `value`: English words (NFKC), kanji/katakana bigrams, no hiragana.
 

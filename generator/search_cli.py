@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from pathlib import Path
@@ -91,6 +90,8 @@ def query_words(ctx: click.Context, param, words: tuple[str, ...]) -> tuple[str,
         ctx.exit()
     for word in words:
         if word.startswith("--") and len(word) > 2:
+            import difflib  # only for a mistyped option: every command imports this module
+
             name = word.split("=", 1)[0]
             options = [opt for p in ctx.command.params for opt in p.opts if opt.startswith("--")]
             raise click.NoSuchOption(name, possibilities=difflib.get_close_matches(name, options, n=1), ctx=ctx)

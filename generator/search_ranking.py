@@ -199,11 +199,14 @@ class TermScores:
             while m.is_active():
                 scores[m.id() + offset] = m.score() * term.boost
                 m.next()
-        found = (scores, tuple(segments))
-        if self._postings + len(scores) > self.max_postings:
+        return self._keep(key, (scores, tuple(segments)))
+
+    def _keep(self, key, found: tuple[dict[int, float], tuple[int, ...]]):
+        """Keep a term's or phrase's scores, within max_postings."""
+        if self._postings + len(found[0]) > self.max_postings:
             self.clear()
         self._terms[key] = found
-        self._postings += len(scores)
+        self._postings += len(found[0])
         return found
 
     def _phrase(self, searcher, phrase) -> dict[int, float]:
@@ -217,8 +220,7 @@ class TermScores:
                 while m.is_active():
                     scores[m.id() + offset] = m.score()
                     m.next()
-            found = self._terms[key] = (scores, ())
-            self._postings += len(scores)
+            found = self._keep(key, (scores, ()))
         return found[0]
 
     def score(self, searcher, q) -> dict[int, float] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from .search_analysis import term_spans
+from .search_analysis import japanese_runs, term_spans
 
 
 def query_words(q) -> set[str]:
@@ -16,19 +16,6 @@ def opening(body: str, width: int = 160) -> str:
     """The start of `body` as one line, for a hit none of whose words are in it: HTML-escaped, '…' where cut."""
     text = " ".join(body.split())
     return html.escape(text[:width]) + ("…" if len(text) > width else "")
-
-
-def _script(char: str) -> str:
-    if "\u30a0" <= char <= "\u30ff" or "\uff66" <= char <= "\uff9f":
-        return "katakana"
-    return "kanji" if "\u4e00" <= char <= "\u9fff" or char == "\u3005" else ""
-
-
-def _inside_a_longer_word(body: str, start: int, end: int) -> bool:
-    """Whether body[start:end] (a pair of Japanese characters) continues into more of its script on either side."""
-    script = _script(body[start])
-    return bool(script) and ((end < len(body) and _script(body[end]) == script)
-                             or (start > 0 and _script(body[start - 1]) == script))
 
 
 def snippet(body: str, words: set[str], width: int = 180) -> str:
@@ -48,7 +35,10 @@ def snippet(body: str, words: set[str], width: int = 180) -> str:
     # A Japanese word is searched in pairs of characters (ヘルススコア: ヘル スス コア): one pair alone inside a longer
     # word of the same script, when the query had more pairs, is a piece of another word (ヘル of ヘルプ).
     if sum(1 for w in words if len(w) == 2 and not w.isascii()) > 1:
-        merged = [m for m in merged if not (len(m[2]) == 1 and _inside_a_longer_word(body, m[0], m[1]))] or merged
+        runs = japanese_runs(body)
+        inside = [m for m in merged if len(m[2]) == 1
+                  and any(start <= m[0] and m[1] <= end and end - start > m[1] - m[0] for start, end in runs)]
+        merged = [m for m in merged if m not in inside] or merged
     merged = [[start, end] for start, end, _ in merged]
     best_start, best_count = merged[0][0], 0
     for i, (start, _) in enumerate(merged):

@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from .query_log import log_event
+from .query_log import FILTERS, log_event
 from .search import MAX_TICKET_CHARS, IndexMissing, QueryError, Searcher, UnknownFilter
 
 log = logging.getLogger("csops.api")
@@ -188,11 +188,8 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         limit = _param(params, "limit") or "10"
         if not re.fullmatch(r"[0-9]{1,3}", limit) or not 1 <= int(limit) <= 100:  # int() reads ٣ and ３ too
             raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 100")
-        limit = int(limit)
-        if not 1 <= limit <= 100:
-            raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 100")
-        filters = {name: _param(params, name) for name in ("kind", "role", "phase", "tag")}
-        result = searcher.search(query, **filters, limit=limit,
+        filters = {name: _param(params, name) for name in FILTERS}
+        result = searcher.search(query, **filters, limit=int(limit),
                                  correct=_param(params, "correct").lower() not in ("0", "false", "no"))
         if log_queries:  # with its filters: "renewal" that found no FAQ for csm is no missing renewal page
             log_event(project, "search", query, count=result.total, **{k: v for k, v in filters.items() if v})

@@ -133,15 +133,12 @@ def without_code(text: str) -> str:
     lines, fence = text.split("\n"), None
     for index, line in enumerate(lines):
         opened = _FENCE.match(line)
-        if fence is None and opened:
+        if fence is None and opened is None:
+            continue
+        if fence is None:
             fence = opened[1]
-        elif fence is not None:
-            if opened and opened[1][0] == fence[0] and len(opened[1]) >= len(fence) and not line[opened.end():].strip():
-                fence = None
-            lines[index] = " " * len(line)
-            continue
-        else:
-            continue
+        elif opened and opened[1][0] == fence[0] and len(opened[1]) >= len(fence) and not line[opened.end():].strip():
+            fence = None  # the closing fence, blanked with the block
         lines[index] = " " * len(line)
     return _CODE_SPAN.sub(lambda m: "".join(c if c == "\n" else " " for c in m.group()), "\n".join(lines))
 

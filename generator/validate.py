@@ -14,8 +14,8 @@ from pathlib import Path
 from .freshness import dated_ahead, future_review
 from .loader import Document, load_content
 from .located_yaml import LocDict
+from .kinds import CATALOG_FILES, CATALOG_LISTS
 from .problems import Problem
-from .kinds import CATALOG_FILES
 from .rules import asked_as, build_catalog, glossary, ids, markdown_html, placeholders, raci, references
 from .schema import DATE, SLUG, check_shape
 
@@ -94,16 +94,12 @@ def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cac
     return sorted(set(problems)), misshapen
 
 
-# The lists a catalog file defines ids in (the others, such as settings' codeowners, only refer to them)
-_CATALOG_LISTS = {"roles": ("roles",), "glossary": ("terms",), "settings": ("segments", "phases")}
-
-
 def _defines_its_entries(doc: Document) -> bool:
     """Whether a roles, glossary or settings file's lists are lists of entries with valid ids: if not, what it
     means to define is unknown, and references into it wait for it (a codeowners typo is no such case)."""
     if not isinstance(doc.data, LocDict):
         return False
-    for name in _CATALOG_LISTS.get(doc.kind, ()):
+    for name, _ in CATALOG_LISTS.get(doc.kind, ()):
         entries = doc.data.get(name)
         if entries is None:
             continue

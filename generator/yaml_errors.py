@@ -76,8 +76,8 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
                        "replace the tab with spaces: YAML indents with spaces only")
     indent = re.match(r"[ \t]*([\u3000\u00a0])", lines[line - 1]) if 0 < line <= len(lines) else None
     if indent is not None:  # the parser sees text where the indentation should be
-        space = "a full-width space (U+3000)" if indent[1] == "\u3000" else "a no-break space (U+00A0)"
-        return Problem(path, line, indent.start(1) + 1, "yaml-syntax", f"YAML syntax error: this line is indented with {space}",
+        return Problem(path, line, indent.start(1) + 1, "yaml-syntax",
+                       f"YAML syntax error: this line is indented with {_ODD_SPACES[indent[1]]}",
                        "indent with ASCII spaces")
     if "cannot start any token" in problem and at in ("@", "`", "%"):  # reserved: a value may not start with them
         before, value = lines[line - 1][:col - 1], lines[line - 1][col - 1:].rstrip()
@@ -134,12 +134,15 @@ def _key_without_colon(text: str, line: int) -> tuple[int, int, str, str] | None
     return None
 
 
+# Spaces YAML does not indent with, pasted or typed with a Japanese input method on
+_ODD_SPACES = {"\u3000": "a full-width space (U+3000)", "\u00a0": "a no-break space (U+00A0)"}
+
+
 def _full_width_slip(content: str) -> tuple[str, str] | None:
     """(message, fix) for a key written with a Japanese input method on: a full-width colon, or a full-width
     space after the colon (both read as part of the key, so the line 'has no colon')."""
-    if content[:1] in ("\u3000", "\u00a0"):  # YAML indents with ASCII spaces only: this reads as text
-        space = "a full-width space (U+3000)" if content[0] == "\u3000" else "a no-break space (U+00A0)"
-        return f"'{shown(content.strip())}' is indented with {space}", "indent with ASCII spaces"
+    if content[:1] in _ODD_SPACES:  # YAML indents with ASCII spaces only: this reads as text
+        return f"'{shown(content.strip())}' is indented with {_ODD_SPACES[content[0]]}", "indent with ASCII spaces"
     if "\uff1a" in content.split(" ", 1)[0]:
         return f"'{shown(content)}' uses a full-width colon '：'", "write an ASCII ':' followed by a space"
     if re.match(r"[\w-]+:\u3000", content):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..kinds import CATALOG_LISTS
 from ..loader import Document
 from ..located_yaml import LocDict
 from ..problems import Problem
@@ -67,9 +68,7 @@ def check(documents: list[Document], catalog: Catalog):
                                                 "pick another id, e.g. '" + anchor + "-review'"))
                     _claim(anchors, anchor, doc.path, pos, "id on this page", problems, "duplicate-id")
         else:
-            lists = {"roles": [("roles", "role")], "glossary": [("terms", "glossary term")],
-                     "settings": [("segments", "segment"), ("phases", "phase")]}
-            for field_name, what in lists.get(doc.kind, []):
+            for field_name, what in CATALOG_LISTS.get(doc.kind, ()):
                 for entry in as_list(data.get(field_name)):
                     if isinstance(entry, LocDict):
                         for value, pos in located_values(entry, "id"):
