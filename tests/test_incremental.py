@@ -172,8 +172,9 @@ def test_playbook_pages_reused_only_when_nothing_they_show_changed(tmp_path, pro
 
 
 def test_phase_and_role_pages_are_reused_only_when_what_they_list_changed(tmp_path, project_factory, monkeypatch):
-    """A phase or role page is taken from the last build unless a playbook it lists changed (or, for a role, one it
-    owns, a chart duty or a checklist for it): the edited title shows wherever it is listed, and only there."""
+    """A phase or role page is taken from the last build unless what it shows of a playbook changed (or, for a
+    role, one it owns, a chart duty or a checklist for it): the edited title shows wherever it is listed, and only
+    there; a step's body shows on neither."""
     from generator.render import Renderer
 
     ae_only = (_playbook("AE kickoff", "Book the call").replace("phase: renewal", "phase: onboarding")
@@ -214,6 +215,9 @@ def test_phase_and_role_pages_are_reused_only_when_what_they_list_changed(tmp_pa
     (project / "content/onboarding/ae-week-1.yml").write_text(checklist, encoding="utf-8")
     assert rebuild("content/onboarding/ae-week-1.yml", "Week 1", "Week one") & roles == roles - {"roles/sales-ae.md"}
     assert "AE onboarding" in (project / "build/docs/roles/sales-ae.md").read_text(encoding="utf-8")
+    # a step's body shows on no phase or role page: every one of them is taken from the last build
+    found = rebuild("content/playbooks/renewal-runway.yml", "Read the [FAQ]", "First read the [FAQ]")
+    assert roles | {"phases/renewal.md", "phases/onboarding.md"} <= found and "playbooks/renewal-runway.md" not in found
 
 
 def test_an_unchanged_playbook_page_is_not_rendered_again(project, capsys):

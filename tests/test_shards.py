@@ -83,20 +83,29 @@ def test_sharded_cold_build_equals_one_process_build(tmp_path, monkeypatch, shar
 
 
 def test_random_edit_sequences_rebuilt_incrementally_and_sharded_equal_cold_builds(tmp_path, monkeypatch, sharded):
-    """Seeded random edits (titles, steps, new steps, new playbooks, role names), each rebuilt and compared."""
+    """Seeded random edits (titles, summaries, steps' titles, bodies and RACI, new steps, new playbooks, role
+    names), each rebuilt and compared: phase and role pages are taken from the last build by what they show."""
     project = copy_bundled(tmp_path / "edited")
     build_portal(project)
     rng = random.Random(12)
-    kinds = ["title", "step", "add-step", "role-name", "new-playbook"]
+    kinds = ["title", "summary", "step", "body", "raci", "add-step", "role-name", "new-playbook"]
     for round_, edit in enumerate(rng.sample(kinds, len(kinds)) + [rng.choice(kinds)]):  # every kind, in a random order
         playbooks = sorted((project / "content/playbooks").glob("*.yml"))
         path = rng.choice(playbooks)
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if edit == "title":
             data["title"] = f"{data['title']} (round {round_})"
+        elif edit == "summary":
+            data["summary"] = f"{data.get('summary', '')} Revised in round {round_}."
         elif edit == "step":
             step = rng.choice(data["steps"])
             step["title"] = f"{step['title']}, checked twice"
+        elif edit == "body":
+            step = rng.choice(data["steps"])
+            step["body"] = f"{step.get('body', '')}\n\nConfirm it in the CRM (round {round_})."
+        elif edit == "raci":
+            step = rng.choice(data["steps"])
+            step["raci"] = {"R": "support", "A": "cs-lead", "I": ["csm"]}
         elif edit == "add-step":
             data["steps"].insert(1, {"id": f"extra-{round_}", "title": f"Extra check {round_}", "owner": "csm",
                                      "raci": {"R": "csm", "A": "cs-lead"}, "body": "Ask the customer what changed."})
@@ -111,7 +120,7 @@ def test_random_edit_sequences_rebuilt_incrementally_and_sharded_equal_cold_buil
             data.pop("aliases", None)
             (project / f"content/playbooks/copy-{round_}.yml").write_text(
                 yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        if edit in ("title", "step", "add-step"):
+        if edit in ("title", "summary", "step", "body", "raci", "add-step"):
             path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
         report = build_portal(project)
         assert report.reused > 0 or edit == "role-name", edit
