@@ -22,23 +22,16 @@ from pathlib import Path
 
 from .fingerprints import code_digest
 from .paths import content_cache_dir
+from .run_memory import RunMemory
 from .trust import machine_secret
 
 _MAC_BYTES = 32
 _REFERENCES = ".references.json"  # a dot name: prune keeps it
 
-# The entries this process's last run used, by name (which holds csops' code, the path and the text), in a
-# process that builds again and again (`keep_between_runs`): an unchanged file's entry is then taken from
-# memory instead of read and unpickled again. Nothing downstream changes a parse, so sharing them is safe.
-# None in a one-run process, which would only hold on to every parse until it exits (+40 MiB at 1,000 playbooks).
-_last_run: dict[str, tuple] | None = None
-
-
-def keep_between_runs() -> None:
-    """Keep each run's parses in memory for the next (csops serve, which rebuilds after every save)."""
-    global _last_run
-    if _last_run is None:
-        _last_run = {}
+# In a process that builds again and again, an unchanged file's entry is taken from memory instead of read and
+# unpickled again. Nothing downstream changes a parse, so sharing them is safe (and model_builder keeps the
+# model it made from each, by the parse's identity).
+_parses = RunMemory()
 
 
 class ContentCache:
@@ -50,7 +43,6 @@ class ContentCache:
         self.names: dict[str, str] = {}  # path -> entry name of the text it has now
         self.pending: dict[str, tuple[str, object, list]] = {}  # path -> (entry name, data, parse problems)
         self.alone: dict[str, object] = {}  # path -> validate.check_document_alone's result, for files found here
-        self.entries: dict[str, tuple] = {}  # name -> (data, parse problems, own problems) of this run, for _last_run
 
     def _name(self, path: str, text: str) -> str:
         return hashlib.sha256("\0".join((code_digest(), path, text)).encode("utf-8")).hexdigest()
@@ -60,18 +52,17 @@ class ContentCache:
         name = self._name(path, text)
         self.used.add(name)
         self.names[path] = name
-        entry = _last_run.get(name) if _last_run is not None else None
+        entry = _parses.find(name)
         if entry is None:
             body = self._read(name)
             try:
                 entry = pickle.loads(body) if body is not None else None
             except Exception:  # a damaged entry (the MAC matched, so it is ours): parse again
                 entry = None
-        if entry is None:
-            self.pending[path] = (name, None, [])
-            return None
-        if _last_run is not None:
-            self.entries[name] = entry
+            if entry is None:
+                self.pending[path] = (name, None, [])
+                return None
+            _parses.keep(name, entry)
         data, problems, self.alone[path] = entry
         return data, list(problems)
 
@@ -84,8 +75,7 @@ class ContentCache:
         if path not in self.pending:
             return
         name, data, problems = self.pending.pop(path)
-        if _last_run is not None:
-            self.entries[name] = (data, problems, alone)
+        _parses.keep(name, (data, problems, alone))
         self._write(name, pickle.dumps((data, problems, alone), protocol=pickle.HIGHEST_PROTOCOL))
 
     def _write(self, name: str, body: bytes) -> None:
@@ -122,10 +112,7 @@ class ContentCache:
         self._write(_REFERENCES, json.dumps(kept, sort_keys=True).encode("utf-8"))
 
     def prune(self) -> None:
-        """Delete entries of files that no longer have these bytes (or no longer exist); keep this run's in memory."""
-        if _last_run is not None:
-            _last_run.clear()
-            _last_run.update(self.entries)
+        """Delete entries of files that no longer have these bytes (or no longer exist)."""
         try:
             entries = list(self.folder.iterdir())
         except OSError:

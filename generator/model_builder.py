@@ -11,6 +11,7 @@ from .durations import parse_days
 from .kinds import KINDS
 from .loader import Document
 from .model import (Activity, Chart, Checklist, ChecklistItem, FaqEntry, FaqTopic, GlossaryTerm, Phase, Playbook, Portal, Raci, Role, Section, Segment, Settings, Step)
+from .run_memory import RunMemory
 
 
 def _common(doc: Document) -> dict:
@@ -76,6 +77,10 @@ def _chart(doc: Document) -> Chart:
     return Chart(**_common(doc), activities=activities)
 
 
+# A rebuilding process's model of each unchanged file, by its parse (the very object the last build had): the
+# model objects are immutable, and a builder reads nothing but its document.
+_built = RunMemory()
+
 # kind -> model builder; kinds.py says where each kind lives and which Portal collection holds it.
 BUILDERS = {"playbook": _playbook, "onboarding": _checklist, "faq": _faq, "chart": _chart}
 assert set(BUILDERS) == set(KINDS), "every content kind in kinds.py needs a model builder"
@@ -89,7 +94,8 @@ def build_portal(documents: list[Document]) -> Portal:
     settings = Settings()
     for doc in documents:
         if doc.kind in BUILDERS:
-            collections[doc.kind].append(BUILDERS[doc.kind](doc))
+            build = BUILDERS[doc.kind]
+            collections[doc.kind].append(_built.get_by(doc.data, lambda: build(doc), doc.kind, doc.path, doc.stem))
         elif doc.kind == "roles":
             roles.extend(Role(r["id"], r["name"], r.get("description", "") or "", r.get("short", "") or "")
                          for r in doc.data["roles"])

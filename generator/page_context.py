@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from . import urls
 from .escaping import escape_attr
+from .run_memory import RunMemory
+
+# A role page's row for one document, by all it shows (the duties, the page it is on, the letter it is under):
+# after a title edit, a rebuilding process makes only the edited playbook's rows of the six role pages again.
+_duty_rows = RunMemory()
 
 
 class PageContext:
@@ -105,11 +110,14 @@ class PageContext:
                 by_doc.setdefault(duty.doc_id, []).append(duty)
             for doc_id in sorted(by_doc):
                 group = by_doc[doc_id]
-                page = self.href(kind, doc_id)  # once per document: thousands of rows link into a few hundred pages
-                steps = " · ".join(_link(f"{page}#{d.anchor}", d.name)
-                                   + (f" {self.raci_badge(d.letters)}" if d.letters != letter else "") for d in group)
-                lines.append(f'<li>{_link(page, group[0].doc_title)}<span class="csops-duty-steps">{steps}</span></li>')
+                lines.append(_duty_rows.get((self.source, kind, letter, tuple(group)), lambda: row(kind, doc_id, group)))
             return lines
+
+        def row(kind: str, doc_id: str, group) -> str:
+            page = self.href(kind, doc_id)  # once per document: thousands of rows link into a few hundred pages
+            steps = " · ".join(_link(f"{page}#{d.anchor}", d.name)
+                               + (f" {self.raci_badge(d.letters)}" if d.letters != letter else "") for d in group)
+            return f'<li>{_link(page, group[0].doc_title)}<span class="csops-duty-steps">{steps}</span></li>'
 
         out = ['<div class="csops-duties">']
         for phase, group in renderer.by_phase([d for d in duties if d.kind == "playbook"]):

@@ -20,6 +20,7 @@ from .model_builder import build_portal as build_model
 from .problems import ContentError, Problem, failing
 from .rules.placeholders import check_site_url
 from .rules.site_config import check_config
+from .run_memory import start_run
 from .validate import check_project as check_content  # load + check: every command's first two stages
 
 
@@ -142,9 +143,10 @@ def _build_portal(project: Path, strict: bool = False, progress=None, kept_worke
     report = BuildReport()
     site = read_site_config(project)
     if kept_workers is not None:  # a process that keeps its workers builds again (csops serve): keep parses too
-        from .content_cache import keep_between_runs
+        from .run_memory import keep_between_runs
 
         keep_between_runs()
+    start_run()
     # a build's own workers start up while this process loads the content
     with kept_workers.for_build() if kept_workers is not None else BuildWorkers(site.project) as workers:
         with timed(report, "load+validate"):

@@ -57,6 +57,17 @@ def copy_bundled(target: Path, source: Path = REPO) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True)
+def a_one_run_process(monkeypatch):
+    """Every test starts as `csops build` does, keeping nothing between builds: a test that builds as `csops serve`
+    does (kept workers) switches keeping on for the rest of the process (run_memory.py)."""
+    from generator import run_memory
+
+    monkeypatch.setattr(run_memory, "_keeping", False)
+    for memory in run_memory._memories:
+        memory.last, memory.now = {}, {}
+
+
 @pytest.fixture(scope="module", autouse=True)
 def no_server_looping_on_a_closed_socket():
     """A server a test closed must stop serving: one left looping on its closed socket (MkDocs' LiveReloadServer

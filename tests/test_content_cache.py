@@ -140,11 +140,10 @@ def test_every_position_survives_the_caches_pickling():
 def test_a_second_run_in_the_same_process_takes_unchanged_parses_from_memory(tmp_path, monkeypatch):
     """`csops serve` rebuilds in one process: unchanged files' entries are neither read nor unpickled again,
     an edited file is parsed again, and what the run reports is a fresh run's. A one-run process keeps nothing."""
-    from generator import content_cache
+    from generator import run_memory
     from generator.content_cache import ContentCache
 
-    monkeypatch.setattr(content_cache, "_last_run", None)
-    content_cache.keep_between_runs()  # as build_portal does for csops serve
+    monkeypatch.setattr(run_memory, "_keeping", True)  # as build_portal does for csops serve
     project = copy_bundled(tmp_path / "portal")
     first = check_project(project, cache=True)
     playbook = project / "content/playbooks/renewal-runway.yml"
@@ -163,9 +162,9 @@ def test_a_second_run_in_the_same_process_takes_unchanged_parses_from_memory(tmp
 
 def test_a_one_run_process_keeps_no_parse_in_memory(tmp_path, monkeypatch):
     """`csops build` and `validate` run once: holding every parse until exit would only cost memory."""
-    from generator import content_cache
+    from generator import run_memory
     from generator.pipeline import build_portal
 
-    monkeypatch.setattr(content_cache, "_last_run", None)
     build_portal(copy_bundled(tmp_path / "portal"))
-    assert content_cache._last_run is None
+    assert [(memory.last, memory.now) for memory in run_memory._memories] == [({}, {})] * len(run_memory._memories)
+    assert len(run_memory._memories) >= 4  # parses, models, page keys, role rows

@@ -277,3 +277,50 @@ def test_a_page_taken_from_the_last_build_is_rendered_again_if_its_file_went_awa
                                           "phases/renewal.md", "roles/csm.md", "roles/cs-lead.md", "roles/cs-ops.md", "roles/sales-ae.md"}
     reused[0].previous.unlink()
     assert [p.text for p in reused] == [fresh[p.source] for p in reused]
+
+
+def test_a_rebuilding_process_models_only_the_edited_file_and_builds_what_a_cold_build_does(tmp_path, monkeypatch):
+    """`csops serve` rebuilds in one process, which keeps each build's parses, models, page keys and role-page
+    rows for the next (run_memory.py): after a save only the saved file is modelled again, and every site is
+    byte for byte a cold build's (a kept value that outlived what it was made from would show here)."""
+    from generator import model_builder, run_memory
+    from test_shards import _assert_same_site
+    from conftest import copy_bundled
+
+    monkeypatch.setattr(run_memory, "_keeping", True)
+    project = copy_bundled(tmp_path / "kept")
+    build_portal(project)
+    modelled: list[str] = []
+    real = model_builder.BUILDERS["playbook"]
+    monkeypatch.setitem(model_builder.BUILDERS, "playbook", lambda doc: modelled.append(doc.stem) or real(doc))
+
+    def save(name: str, old: str, new: str) -> None:
+        path = project / f"content/playbooks/{name}.yml"
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def cold() -> Path:
+        with monkeypatch.context() as one_run:
+            one_run.setattr(run_memory, "_keeping", False)
+            target = tmp_path / "cold"
+            _cold(project, target)
+        return target
+
+    edits = [("renewal-runway", "title: ", "title: Revised "),  # on the role, phase and index pages
+             ("qbr", "raci: {R: csm, A: cs-lead, I: sales-ae}", "raci: {R: support, A: cs-lead, I: sales-ae}"),
+             ("qbr", "summary: ", "summary: Read this first. "),
+             ("renewal-runway", "title: Revised ", "title: ")]  # back to what an earlier build kept
+    for name, old, new in edits:
+        modelled.clear()
+        save(name, old, new)
+        build_portal(project)
+        assert modelled == [name]
+        _assert_same_site(project, cold())
+    modelled.clear()
+    (project / "content/playbooks/reference-call.yml").write_text(
+        _playbook("Reference call", "Brief the reference customer", "Share the prospect's questions a day before."),
+        encoding="utf-8")
+    build_portal(project)
+    assert modelled == ["reference-call"]
+    _assert_same_site(project, cold())
