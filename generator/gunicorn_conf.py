@@ -11,7 +11,7 @@ import multiprocessing
 import os
 
 bind = os.environ.get("CSOPS_API_BIND", "127.0.0.1:8080")
-worker_class = "gthread"
+worker_class = "generator.gunicorn_worker.DeadlineThreadWorker"  # gthread, with a deadline per request
 workers = multiprocessing.cpu_count()
 threads = 4
 timeout = 30  # a worker silent this long (stuck) is killed and replaced

@@ -162,6 +162,45 @@ def test_requests_that_never_finish_are_cut_off(port, case, raw):
         assert status == 408 and "application/json" in headers
 
 
+def test_requests_trickling_in_are_cut_off_and_leave_threads_for_other_clients(gunicorn_port):
+    """A header line every 0.3 s never lets the socket timeout fire: eight such connections held every thread
+    of gunicorn's two default workers, and searches waited until they gave up. Now a request must arrive whole
+    within the timeout, so each trickle is dropped and a search sent among six of them (the worker here has
+    four threads) is answered."""
+    import select
+
+    trickles = [socket.create_connection(("127.0.0.1", gunicorn_port), timeout=10) for _ in range(6)]
+    for trickle in trickles:
+        trickle.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+    started = time.monotonic()
+    answered: list = []
+    search = threading.Thread(target=lambda: answered.append(exchange(
+        gunicorn_port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", wait=20)))
+    time.sleep(0.3)
+    search.start()
+    dropped: dict[int, float] = {}
+    try:
+        while len(dropped) < len(trickles) and time.monotonic() - started < 8:
+            for number, trickle in enumerate(trickles):
+                if number in dropped:
+                    continue
+                if select.select([trickle], [], [], 0)[0]:  # the server answered or closed it
+                    dropped[number] = time.monotonic() - started
+                    continue
+                try:
+                    trickle.sendall(b"X-Slow: 1\r\n")
+                except OSError:
+                    dropped[number] = time.monotonic() - started
+            time.sleep(0.3)
+    finally:
+        for trickle in trickles:
+            trickle.close()
+    search.join(20)
+    assert len(dropped) == len(trickles) and max(dropped.values()) < TIMEOUT + 3, dropped
+    status, _, body, seconds = answered[0]
+    assert status == 200 and json.loads(body)["total"] > 0 and seconds < TIMEOUT + 3, (status, seconds)
+
+
 def test_a_valid_request_still_works_on_both(port):
     status, _, body, _ = exchange(port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert status == 200 and json.loads(body)["total"] > 0

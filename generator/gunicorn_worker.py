@@ -1,0 +1,59 @@
+"""gunicorn's threaded worker with a deadline on reading each request (gunicorn_conf.py names it).
+
+gthread hands a connection to a thread once its first byte arrives, and the thread then reads the request
+line, headers and body with blocking reads. The socket timeout cuts off a client that goes silent, but not
+one that sends a header line every few seconds: eight such connections held every thread of the default
+two workers, and searches waited until they gave up (red-team run, 2026-12-04). Here a request must arrive
+whole within the deadline from when a thread takes it up; reading a slower one times out, as reading a
+silent one does, and gunicorn drops it. Behind a buffering reverse proxy (nginx, a cloud load balancer) this never triggers: the proxy sends
+each request whole.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+
+from gunicorn.workers.gthread import ThreadWorker
+
+from .gunicorn_conf import IO_TIMEOUT_SECONDS as REQUEST_DEADLINE_SECONDS  # the connection timeout, whole
+
+
+class DeadlineThreadWorker(ThreadWorker):
+    """ThreadWorker whose connections read each request against REQUEST_DEADLINE_SECONDS."""
+
+    def handle(self, conn):
+        if not conn.initialized and not self.cfg.is_ssl and not isinstance(conn.sock, _DeadlineSocket):
+            conn.sock = _DeadlineSocket(conn.sock)  # (TLS needs the real socket: terminate it at the proxy)
+        if isinstance(conn.sock, _DeadlineSocket):
+            conn.sock.deadline = time.monotonic() + REQUEST_DEADLINE_SECONDS  # each request on a kept-alive one too
+        return super().handle(conn)
+
+
+class _DeadlineSocket:
+    """A connection's socket whose reads time out once the request's deadline has passed."""
+
+    def __init__(self, sock: socket.socket):
+        self._sock = sock
+        self.deadline = float("inf")
+
+    def recv(self, size: int, *flags) -> bytes:
+        """As socket.recv, but a read past the deadline times out as a silent socket's would (the API answers
+        a body that stops coming with a JSON 408; gunicorn closes a connection whose headers stop)."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"the request did not arrive whole within {REQUEST_DEADLINE_SECONDS:g} s")
+        previous = self._sock.gettimeout()
+        self._sock.settimeout(left if previous is None else min(left, previous))
+        try:
+            return self._sock.recv(size, *flags)
+        finally:
+            self._sock.settimeout(previous)
+
+    def recv_into(self, buffer, size: int = 0, *flags) -> int:
+        data = self.recv(size or len(buffer), *flags)
+        buffer[:len(data)] = data
+        return len(data)
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
