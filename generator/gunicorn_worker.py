@@ -4,8 +4,8 @@ gthread hands a connection to a thread once its first byte arrives, and the thre
 line, headers and body with blocking reads. The socket timeout cuts off a client that goes silent, but not
 one that sends a header line every few seconds: eight such connections held every thread of the default
 two workers, and searches waited until they gave up (red-team run, 2026-12-04). Here a request must arrive
-whole within the deadline from when a thread takes it up; reading a slower one times out, as reading a
-silent one does, and gunicorn drops it. Behind a buffering reverse proxy (nginx, a cloud load balancer) this never triggers: the proxy sends
+whole within the deadline from when it is queued for a thread; reading a slower one times out, as reading
+a silent one does, and gunicorn drops it. Behind a buffering reverse proxy (nginx, a cloud load balancer) this never triggers: the proxy sends
 each request whole.
 """
 
@@ -22,12 +22,14 @@ from .gunicorn_conf import IO_TIMEOUT_SECONDS as REQUEST_DEADLINE_SECONDS  # the
 class DeadlineThreadWorker(ThreadWorker):
     """ThreadWorker whose connections read each request against REQUEST_DEADLINE_SECONDS."""
 
-    def handle(self, conn):
+    def enqueue_req(self, conn):
+        """A connection with a request coming (a new one, or a kept-alive one with bytes waiting) gets its deadline
+        now, not when a thread takes it up: trickles queued behind busy threads had each started a fresh 10 s."""
         if not conn.initialized and not self.cfg.is_ssl and not isinstance(conn.sock, _DeadlineSocket):
             conn.sock = _DeadlineSocket(conn.sock)  # (TLS needs the real socket: terminate it at the proxy)
         if isinstance(conn.sock, _DeadlineSocket):
-            conn.sock.deadline = time.monotonic() + REQUEST_DEADLINE_SECONDS  # each request on a kept-alive one too
-        return super().handle(conn)
+            conn.sock.deadline = time.monotonic() + REQUEST_DEADLINE_SECONDS
+        super().enqueue_req(conn)
 
 
 class _DeadlineSocket:
