@@ -12,7 +12,9 @@ from pathlib import Path
 
 from .kinds import CATALOG_FILES, DOCUMENT_KINDS
 from .located_yaml import MAX_FILE_BYTES, parse_yaml
+from .paths import MV_PENDING_SUFFIX
 from .problems import Problem
+from .rename_journal import interrupted
 
 # parse problems after which the file's data is still whole, so every other rule checks it too
 READ_WHOLE = {"duplicate-key", "comment-in-value"}
@@ -83,9 +85,18 @@ def _is_editor_lock(path: Path) -> bool:
 def _entry_problems(content_dir: Path, project: Path) -> list[Problem]:
     """Warnings for what the walk below passes over, so nothing is skipped without a word."""
     problems = []
+    half_renamed = interrupted(project)
+    if half_renamed is not None:
+        problems.append(Problem("content", 1, 1, "interrupted-rename",
+                                f"the rename of {half_renamed} was interrupted: some files have the new id, others not",
+                                "run `csops mv --finish` to complete it"))
     for entry in sorted(content_dir.rglob("*")):
         path = _relative(entry, project)
-        if entry.is_symlink() and entry.is_dir():
+        if entry.name.endswith(MV_PENDING_SUFFIX):
+            if half_renamed is None:
+                problems.append(Problem(path, 1, 1, "skipped-file", "not read: left by a `csops mv` that was interrupted "
+                                        "before it changed anything", "delete it (the next `csops mv` does)", "warning"))
+        elif entry.is_symlink() and entry.is_dir():
             problems.append(Problem(path, 1, 1, "skipped-file", "not read: csops does not follow links to folders",
                                     "move the files into content/ itself", "warning"))
         elif entry.suffix in YAML_SUFFIXES and not entry.is_symlink() and not entry.is_file():  # links: read_text reports them

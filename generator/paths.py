@@ -5,6 +5,7 @@
     build/search-log/queries.jsonl         the search API's query log
     build/cache/templates-<seal>           compiled Jinja templates between builds (trust.py)
     build/cache/content/<digest>           each content file parsed and shape-checked (content_cache.py)
+    build/mv-journal.json                  a `csops mv` being written (rename_staging.py); gone when it is done
 """
 
 from __future__ import annotations
@@ -50,3 +51,12 @@ def template_cache_dir(project: Path) -> Path:
 def content_cache_dir(project: Path) -> Path:
     """Parsed, shape-checked content files by digest of path and bytes: content_cache.py."""
     return build_root(project) / "cache" / "content"
+
+
+# A file `csops mv` writes beside the one it replaces, before any is replaced (rename_staging.py)
+MV_PENDING_SUFFIX = ".csops-mv"
+
+
+def mv_journal_file(project: Path) -> Path:
+    """What a `csops mv` replaces, written once every new text is on disk: an interrupted one is finished from it."""
+    return build_root(project) / "mv-journal.json"

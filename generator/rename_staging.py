@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from .problems import ContentError, summarize
+from .rename_journal import replace_files
 
 LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
 
@@ -131,6 +132,7 @@ def _insert_sorted(text: str, urls: list[str]) -> str:
 
 
 def _write(root: Path, texts: dict, move) -> None:
+    """Write a staged copy (staged_manifest): a scratch folder, so no care for interruptions."""
     for path, text in texts.items():
         (root / path).write_bytes(text.encode("utf-8"))
     if move:
@@ -138,7 +140,15 @@ def _write(root: Path, texts: dict, move) -> None:
 
 
 def apply_plan(project: Path, plan: RenamePlan) -> None:
-    """Write the planned texts, move the file, then record the new URLs."""
-    _write(project, plan.texts, plan.move)
+    """Write the planned texts, move the file and record the new URLs, all or nothing across an interruption
+    (rename_journal.py)."""
+    texts = dict(plan.texts)
+    removed: list[str] = []
+    if plan.move:
+        old, new = plan.move
+        texts[new] = texts.pop(old) if old in texts else "".join(read_exact(project, old))
+        removed.append(old)
     if plan.manifest:
-        _write(project, {plan.manifest[0]: plan.manifest[1]}, None)
+        texts[plan.manifest[0]] = plan.manifest[1]  # last: URLs are recorded once their pages' files are in place
+    replace_files(project, f"{plan.subject} to '{plan.new}'", {path: text.encode("utf-8") for path, text in texts.items()},
+                  removed)

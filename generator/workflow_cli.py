@@ -104,15 +104,32 @@ def new(project: Path, kind: str, doc_id: str, title: str | None):
 
 @click.command()
 @PROJECT_OPTION
-@click.argument("kind", type=click.Choice(list(KINDS_BY_CLI_WORD) + list(ITEMS_BY_CLI_WORD)))
+@click.argument("kind", type=click.Choice(list(KINDS_BY_CLI_WORD) + list(ITEMS_BY_CLI_WORD)), required=False,
+                metavar="{" + "|".join([*KINDS_BY_CLI_WORD, *ITEMS_BY_CLI_WORD]) + "}")  # needed, but for --finish
 @click.argument("ids", nargs=-1, metavar="[DOCUMENT] OLD NEW")
 @click.option("--dry-run", is_flag=True, help="Print what would change, and change nothing.")
-def mv(project: Path, kind: str, ids: tuple[str, ...], dry_run: bool):
+@click.option("--finish", is_flag=True, help="Only complete a rename that was interrupted (validate names one).")
+def mv(project: Path, kind: str | None, ids: tuple[str, ...], dry_run: bool, finish: bool):
     """Rename a document (playbook OLD NEW) or an item in one (step PLAYBOOK OLD NEW): rewrites every reference,
-    records OLD as an alias so old links keep working, and adds the new URLs to content/published-urls.txt."""
+    records OLD as an alias so old links keep working, and adds the new URLs to content/published-urls.txt.
+    The files change together: an interrupted rename is completed by the next `csops mv`."""
     from .rename import plan_rename
+    from .rename_journal import finish_interrupted, interrupted
     from .rename_staging import apply_plan
 
+    if finish and (kind or ids):
+        raise click.UsageError("--finish takes no KIND or ids: run it alone, then the next rename")
+    if dry_run and interrupted(project) is not None:
+        raise click.UsageError(f"the rename of {interrupted(project)} was interrupted: run `csops mv --finish` first")
+    finished = finish_interrupted(project)
+    if finished is not None:
+        click.echo(f"finished the interrupted rename of {finished}")
+    if finish:
+        if finished is None:
+            click.echo("no interrupted rename to finish")
+        return
+    if kind is None:
+        raise click.UsageError("Missing argument 'KIND'.")
     if kind in ITEMS_BY_CLI_WORD:
         document = ITEMS_BY_CLI_WORD[kind][0].cli_word.upper()
         expected = f"{document} OLD NEW"

@@ -285,3 +285,115 @@ def test_aliases_are_recorded_in_the_style_of_the_file(project_factory, run, fil
 def test_mv_has_help(run):
     result = run("mv", "--help")
     assert result.exit_code == 0 and "--dry-run" in result.output
+
+
+def _renamed_cleanly(tmp_path, run) -> dict[str, bytes]:
+    """The content an uninterrupted rename of success-plan leaves."""
+    clean = copy_bundled(tmp_path / "clean")
+    assert run("mv", "playbook", "success-plan", "customer-success-plan", "--project", clean).exit_code == 0
+    return {k: v for k, v in snapshot(clean).items() if k.startswith("content/")}
+
+
+def test_a_rename_interrupted_half_way_is_named_by_validate_and_finished_by_mv(tmp_path, run, monkeypatch):
+    """Written file after file, a rename stopped between two writes left references to an id no file had, and
+    `csops mv` then refused the broken content ("nothing was changed"): only git could repair it."""
+    from generator import rename_journal
+
+    project = copy_bundled(tmp_path / "portal")
+    real_replace, done = rename_journal.os.replace, []
+
+    def replace_then_stop(source, target):
+        if len(done) == 4:  # the journal, then three files: the rest never happens
+            raise KeyboardInterrupt
+        done.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(rename_journal.os, "replace", replace_then_stop)
+    stopped = run("mv", "playbook", "success-plan", "customer-success-plan", "--project", project)
+    assert stopped.exit_code == 1 and "Aborted" in stopped.output  # Ctrl+C, as Click reports it
+    monkeypatch.setattr(rename_journal.os, "replace", real_replace)
+    checked = run("validate", "--project", project)
+    assert checked.exit_code == 1
+    assert checked.output.startswith(  # first, before the references it explains
+        "content:1:1: error: the rename of playbook 'success-plan' to 'customer-success-plan' was interrupted: "
+        "some files have the new id, others not (run `csops mv --finish` to complete it) [interrupted-rename]\n")
+    assert run("mv", "--dry-run", "playbook", "qbr", "business-review", "--project", project).exit_code == 2
+    finished = run("mv", "--finish", "--project", project)
+    assert (finished.exit_code, finished.output) == (
+        0, "finished the interrupted rename of playbook 'success-plan' to 'customer-success-plan'\n")
+    assert run("validate", "--project", project).exit_code == 0
+    assert {k: v for k, v in snapshot(project).items() if k.startswith("content/")} == _renamed_cleanly(tmp_path, run)
+    assert run("mv", "--finish", "--project", project).output == "no interrupted rename to finish\n"
+
+
+def test_a_rename_interrupted_before_its_journal_changed_nothing(tmp_path, run, monkeypatch):
+    from generator import rename_journal
+
+    project = copy_bundled(tmp_path / "portal")
+    before = snapshot(project)
+    real_write, written = rename_journal._write_synced, []
+
+    def write_then_stop(path, data):
+        if len(written) == 3:
+            raise KeyboardInterrupt
+        written.append(path)
+        real_write(path, data)
+
+    monkeypatch.setattr(rename_journal, "_write_synced", write_then_stop)
+    stopped = run("mv", "playbook", "success-plan", "customer-success-plan", "--project", project)
+    assert stopped.exit_code == 1 and "Aborted" in stopped.output  # Ctrl+C, as Click reports it
+    monkeypatch.setattr(rename_journal, "_write_synced", real_write)
+    left = {k for k in snapshot(project)} - set(before)
+    assert len(left) == 3 and all(k.endswith(".csops-mv") for k in left)
+    assert {k: v for k, v in snapshot(project).items() if k in before} == before  # no content file changed
+    checked = run("validate", "--project", project)
+    assert checked.exit_code == 0 and "left by a `csops mv` that was interrupted before it changed anything" in checked.output
+    assert run("mv", "playbook", "success-plan", "customer-success-plan", "--project", project).exit_code == 0
+    assert not [k for k in snapshot(project) if k.endswith(".csops-mv")]
+
+
+def test_a_journal_naming_files_outside_content_is_never_acted_on(tmp_path, run):
+    """build/ is not committed, but a journal forced into a repository must not delete or replace other files."""
+    project = copy_bundled(tmp_path / "portal")
+    (project / "build").mkdir(exist_ok=True)
+    keep = project / "mkdocs.yml"
+    (project / "build/mv-journal.json").write_text(
+        '{"subject": "x", "replace": [], "remove": ["mkdocs.yml", "content/../mkdocs.yml"]}', encoding="utf-8")
+    assert run("validate", "--project", project).exit_code == 0
+    assert run("mv", "--finish", "--project", project).output == "no interrupted rename to finish\n"
+    assert keep.is_file()
+
+
+def test_kill_9_at_random_moments_of_a_rename_leaves_it_undone_or_finishable(tmp_path, run):
+    """A real kill: the rename's writes are slowed (20 ms each) so the kills land among them."""
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    wanted = _renamed_cleanly(tmp_path, run)
+    slowed = ("import sys, time, os; from generator import rename_journal as j; real = j.os.replace\n"
+              "j.os.replace = lambda a, b: (time.sleep(0.02), real(a, b))[1]\n"
+              "from generator.cli import main; sys.argv = ['csops'] + sys.argv[1:]; main()")
+    rng, outcomes = random.Random(4), set()
+    for attempt in range(6):
+        project = copy_bundled(tmp_path / f"kill-{attempt}")
+        before = {k: v for k, v in snapshot(project).items() if k.startswith("content/")}
+        process = subprocess.Popen([sys.executable, "-c", slowed, "mv", "playbook", "success-plan", "customer-success-plan",
+                                    "--project", str(project)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+        time.sleep(rng.uniform(0.3, 1.2))
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+        content = {k: v for k, v in snapshot(project).items() if k.startswith("content/") and not k.endswith(".csops-mv")}
+        if content == before:
+            outcomes.add("unchanged")
+            continue
+        outcomes.add("finished" if content == wanted else "interrupted")
+        if content != wanted:
+            assert run("validate", "--project", project).exit_code == 1
+            assert run("mv", "--finish", "--project", project).exit_code == 0
+        assert {k: v for k, v in snapshot(project).items() if k.startswith("content/")} == wanted
+    assert outcomes  # which states the kills hit varies with the machine's speed

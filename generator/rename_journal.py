@@ -1,0 +1,85 @@
+"""Replacing several content files as one change, for `csops mv`: an interruption never leaves half of it.
+
+Written in place one file after another, a rename killed between two writes (Ctrl+C, kill -9, a full disk)
+left references to an id no file had yet, and `csops mv` then refused to run on the broken content
+(red-team run, 2026-12-04). Now every new text is first written beside its file (MV_PENDING_SUFFIX), then a
+journal lists the replacements, then each replaces its file by an atomic rename and the journal goes.
+Interrupted before the journal is written, nothing changed (the next `csops mv` clears the new texts);
+after, `csops mv --finish` completes it, and until then validate and build name it as an error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path, PurePosixPath
+
+from .paths import MV_PENDING_SUFFIX, mv_journal_file
+
+
+def replace_files(project: Path, subject: str, texts: dict[str, bytes], removed: list[str]) -> None:
+    """Give each project-relative path in `texts` its new bytes and delete `removed`, as one change."""
+    clear_pending(project)
+    for path, data in texts.items():
+        _write_synced(project / (path + MV_PENDING_SUFFIX), data)
+    journal = mv_journal_file(project)
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    draft = journal.with_name(journal.name + ".tmp")
+    _write_synced(draft, json.dumps({"subject": subject, "replace": list(texts), "remove": removed},
+                                    ensure_ascii=False).encode("utf-8"))
+    os.replace(draft, journal)
+    finish_interrupted(project)
+
+
+def interrupted(project: Path) -> str | None:
+    """What an interrupted `csops mv` was doing ("playbook 'a' to 'b'"), or None when none is half written."""
+    steps = _journal(project)
+    return steps["subject"] if steps is not None else None
+
+
+def finish_interrupted(project: Path) -> str | None:
+    """Complete the rename the journal lists (each step again or found done); returns its subject, or None."""
+    steps = _journal(project)
+    if steps is None:
+        return None
+    for path in steps["replace"]:
+        pending = project / (path + MV_PENDING_SUFFIX)
+        if pending.exists():
+            os.replace(pending, project / path)
+    for path in steps["remove"]:
+        (project / path).unlink(missing_ok=True)
+    mv_journal_file(project).unlink()
+    return steps["subject"]
+
+
+def _journal(project: Path) -> dict | None:
+    """The journal, if it is one a rename writes: every path a file under content/ (build/ is not committed,
+    but a journal forced into a repository must not delete or replace anything else)."""
+    try:
+        steps = json.loads(mv_journal_file(project).read_text(encoding="utf-8"))
+        paths = [*steps["replace"], *steps["remove"]]
+        if not isinstance(steps["subject"], str) or not all(isinstance(path, str) and _in_content(path) for path in paths):
+            return None
+        return steps
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _in_content(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    return len(parts) > 1 and parts[0] == "content" and not {"..", ".", ""} & set(parts) and "\\" not in path
+
+
+def clear_pending(project: Path) -> None:
+    """Remove new texts a rename wrote before it was interrupted, ahead of its journal (nothing was changed)."""
+    if interrupted(project) is None:
+        for pending in (project / "content").rglob("*" + MV_PENDING_SUFFIX):
+            pending.unlink(missing_ok=True)
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    """Write and flush to the disk: the journal must never list a text that a power cut could lose."""
+    with open(path, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
