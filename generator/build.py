@@ -364,23 +364,23 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
     the index goes live with the site, in the same flip.
     `search_entries` gives the static search index's entries (static_search.py) when MkDocs writes it.
     `render_keys` (render.Renderer.render_keys) are saved with the generation for the next build's renderer.
+    Call it holding generations.build_lock, as pipeline.build_portal does from before it reads the content.
     """
-    with generations.build_lock(site.project):
-        generations.clean_stale(site.project, site.site_dir)
+    generations.clean_stale(site.project, site.site_dir)
+    try:
+        stage = generations.new_staging(site.project)
+        pruning = generations.prune_old_generations(site.project)
         try:
-            stage = generations.new_staging(site.project)
-            pruning = generations.prune_old_generations(site.project)
-            try:
-                _build_into(stage, site, pages, nav, redirects, report, workers, progress or Progress(), search_entries)
-                incremental.write_render_keys(stage, render_keys or {})
-                pruning.join()
-                generations.publish(site.project, stage, site.site_dir)
-            finally:
-                pruning.join()
-                if stage.exists():
-                    generations._remove(stage)
-        except OSError as error:
-            raise BuildError(describe_os_error(error, site)) from None
+            _build_into(stage, site, pages, nav, redirects, report, workers, progress or Progress(), search_entries)
+            incremental.write_render_keys(stage, render_keys or {})
+            pruning.join()
+            generations.publish(site.project, stage, site.site_dir)
+        finally:
+            pruning.join()
+            if stage.exists():
+                generations._remove(stage)
+    except OSError as error:
+        raise BuildError(describe_os_error(error, site)) from None
     report.pages = len(pages)
     report.site_dir = site.site_dir
     return report

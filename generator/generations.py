@@ -22,6 +22,7 @@ import shutil
 import threading
 import time
 from contextlib import contextmanager
+from typing import Callable
 from pathlib import Path
 
 from .paths import build_root
@@ -83,12 +84,18 @@ def clean_stale(project: Path, site_dir: Path) -> list[Path]:
 
 
 @contextmanager
-def build_lock(project: Path):
-    """One build at a time per project (a `csops serve` rebuild and a `csops build` may overlap)."""
+def build_lock(project: Path, waiting: Callable[[], None] | None = None):
+    """One build at a time per project (a `csops serve` rebuild and a `csops build` may overlap); `waiting` is
+    called first when another build holds it."""
     root = build_root(project)
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:

@@ -121,11 +121,26 @@ def build_portal(project: Path, strict: bool = False, progress=None, workers=Non
 
 
 def _build_portal(project: Path, strict: bool = False, progress=None, kept_workers=None):
-    """load -> check -> model -> history -> render -> MkDocs build and search index side by side -> swap in; returns the report.
+    """One build at a time per project, from reading the content to going live: taken only to publish, two
+    overlapping builds (CI and `csops serve`) went live in the order they finished, so a build that had read
+    older content could replace a newer site (red-team run, 2026-12-04).
 
     `progress` (progress.Progress) hears each stage end, and each page MkDocs renders.
     """
-    from .build import BuildReport, build_site, navigation, read_site_config, timed
+    from . import generations
+    from .build import read_site_config
+    from .progress import Progress
+
+    site, progress = read_site_config(project), progress or Progress()
+    with generations.build_lock(site.project, lambda: progress.done("waiting for another build of this portal to finish")):
+        progress.start("load")  # the first stage's time starts now, not before the wait
+        return _build_locked(project, site, strict, progress, kept_workers)
+
+
+def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
+    """load -> check -> model -> history -> render -> MkDocs build and search index side by side -> swap in;
+    returns the report."""
+    from .build import BuildReport, build_site, navigation, timed
     from .index import IndexJob
     from . import generations
     from .paths import template_cache_dir
@@ -135,13 +150,10 @@ def _build_portal(project: Path, strict: bool = False, progress=None, kept_worke
     from .history import read_change_feed, whats_new_commits
     from .incremental import PreviousPages
     from .render import Page, Renderer
-    from .progress import Progress
     from .urls import FEED_FILE, redirect_map
     from .workers import BuildWorkers
 
-    progress = progress or Progress()
     report = BuildReport()
-    site = read_site_config(project)
     if kept_workers is not None:  # a process that keeps its workers builds again (csops serve): keep parses too
         from .run_memory import keep_between_runs
 

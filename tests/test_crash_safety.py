@@ -248,3 +248,36 @@ def test_a_build_folder_refusing_a_write_before_the_site_is_written_is_one_line(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: cannot write the build: Is a directory")
     assert str(project / "build/.lock") in lines[0]
+
+
+def test_a_build_that_read_older_content_never_replaces_a_newer_site(tmp_path):
+    """Two overlapping builds (CI and `csops serve`): A reads the content, the content changes, B starts and
+    would finish first. Locked only to publish, A then went live after B with the older title; now B waits for
+    A, says so, then reads the content as it is and goes live last."""
+    from conftest import REPO, copy_bundled
+    from generator.pipeline import build_portal
+
+    project = copy_bundled(tmp_path / "portal")
+    build_portal(project)
+    qbr = project / "content/playbooks/qbr.yml"
+    original = qbr.read_text(encoding="utf-8")
+    qbr.write_text(original.replace("title: Quarterly business review (QBR)", "title: QBR as read by A", 1), encoding="utf-8")
+    rendering = tmp_path / "a-is-rendering"
+    slowed = ("import sys, time, pathlib; from generator import render; real = render.Renderer.render_pages\n"
+              f"def slow(self):\n    pathlib.Path({str(rendering)!r}).touch(); time.sleep(3); return real(self)\n"
+              "render.Renderer.render_pages = slow\n"
+              "from generator.cli import main; sys.argv = ['csops'] + sys.argv[1:]; main()")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    first = subprocess.Popen([sys.executable, "-c", slowed, "build", "--project", str(project)], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not rendering.exists() and time.monotonic() < deadline and first.poll() is None:
+        time.sleep(0.05)
+    assert rendering.exists(), first.communicate()
+    qbr.write_text(original.replace("title: Quarterly business review (QBR)", "title: QBR as read by B", 1), encoding="utf-8")
+    second = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--project", str(project)], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert first.wait(120) == 0 and second.returncode == 0, (first.communicate(), second.stderr)
+    assert "waiting for another build of this portal to finish" in second.stderr
+    live = (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
+    assert "QBR as read by B" in live and "QBR as read by A" not in live
