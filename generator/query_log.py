@@ -6,6 +6,7 @@ Kept apart from searching: the API writes it, `csops report searches` reads it, 
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 import time
@@ -13,11 +14,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .paths import query_log_file
+
 MAX_QUERY_CHARS = 500  # the longest query searched (search.py reads it from here) and logged
 FILTERS = ("kind", "role", "phase", "tag")  # logged beside a search's words when the request set them
-
-def log_path(project: Path) -> Path:
-    return project / "build" / "search-log" / "queries.jsonl"
+# Past this size the log becomes the previous one (replacing the one before), and a new one starts: every request
+# any client sends adds a line, so an API open to a network could otherwise fill the disk. The report reads both.
+MAX_LOG_BYTES = 20 * 2**20
 
 
 _LOG_LOCK = threading.Lock()
@@ -26,12 +29,19 @@ _LOG_LOCK = threading.Lock()
 def log_event(project: Path, event: str, query: str, **fields) -> None:
     """Append one search or click event; the text is normalised and nothing about the reader is kept."""
     record = {"t": int(time.time()), "event": event, "q": normalise(query)[:MAX_QUERY_CHARS], **fields}
-    path = log_path(project)
+    path = query_log_file(project)
     with _LOG_LOCK:
         path.parent.mkdir(parents=True, exist_ok=True)
         # backslashreplace: a lone surrogate that slipped through must not fail the request that logs it
         with path.open("a", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            full = handle.tell() > MAX_LOG_BYTES
+        if full:  # (workers of other processes may write a line or two into it as it goes: nothing is lost)
+            os.replace(path, _previous(path))
+
+
+def _previous(path: Path) -> Path:
+    return path.with_name("previous-" + path.name)
 
 
 def normalise(query: str) -> str:
@@ -49,12 +59,16 @@ def report_searches(project: Path, top: int = 20, min_searches: int = 2) -> Sear
     """Top queries that found nothing, and queries that found hits nobody clicked: what to write next."""
     zero, searched, clicks = Counter(), Counter(), Counter()
     total = 0
-    path = log_path(project)
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines():
+    current = query_log_file(project)
+    for path in (_previous(current), current):
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             try:
                 record = json.loads(line)
             except ValueError:
+                continue
+            if not isinstance(record, dict):  # a line another tool appended
                 continue
             q = record.get("q", "")
             if record.get("event") == "search":

@@ -205,3 +205,22 @@ def test_unknown_filter_is_400_with_known_values_and_never_logged(api, built_bun
 def test_known_filters_still_filter(api):
     status, data = search(api, q="renewal", kind="step", role="csm", phase="renewal")
     assert status == 200 and data["hits"] and all(h["kind"] == "step" and h["phase"] == "renewal" for h in data["hits"])
+
+
+def test_the_query_log_stays_bounded_and_the_report_reads_what_it_keeps(tmp_path, monkeypatch):
+    """Every request any client sends adds a line: an API open to a network grew its log without limit (3,824
+    lines in one red-team hour). Past its size it becomes the previous log, which the report reads too."""
+    from generator import query_log
+
+    monkeypatch.setattr(query_log, "MAX_LOG_BYTES", 2_000)
+    for number in range(300):
+        query_log.log_event(tmp_path, "search", f"flood {number % 7}", count=0)
+    folder = tmp_path / "build/search-log"
+    assert sorted(p.name for p in folder.iterdir()) == ["previous-queries.jsonl", "queries.jsonl"]
+    assert all(p.stat().st_size <= 2_000 + 200 for p in folder.iterdir())
+    kept = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in folder.iterdir())
+    with (folder / "queries.jsonl").open("a", encoding="utf-8") as log:
+        log.write('7\n["not", "an", "event"]\n')  # what another tool might append: skipped, never a traceback
+    report = query_log.report_searches(tmp_path)
+    assert report.searches == kept and 20 < kept < 300
+    assert sum(count for _, count in report.zero_results) == kept
