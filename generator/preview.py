@@ -101,6 +101,11 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
     def dispatch(environ, start_response):
         if api_app is not None and environ.get("PATH_INFO", "").startswith("/api/"):
             return api_app(environ, start_response)
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):  # MkDocs answered POST and DELETE with the page
+            body = b'{"error": "the site is read-only: use GET"}'
+            start_response("405 Method Not Allowed", [("Allow", "GET, HEAD"), ("Content-Length", str(len(body))),
+                                                      ("Content-Type", "application/json; charset=utf-8")])
+            return [body]
         return static(environ, start_response)
 
     server.set_app(refuse_unsafe_paths(dispatch))

@@ -201,6 +201,13 @@ def test_requests_trickling_in_are_cut_off_and_leave_threads_for_other_clients(g
     assert status == 200 and json.loads(body)["total"] > 0 and seconds < TIMEOUT + 3, (status, seconds)
 
 
+@pytest.mark.parametrize("method", ["POST", "DELETE", "PUT"])
+def test_the_previews_site_is_read_only(preview_port, method):
+    status, headers, body, _ = exchange(preview_port, f"{method} /index.html HTTP/1.1\r\nHost: x\r\n"
+                                                      "Content-Length: 0\r\nConnection: close\r\n\r\n".encode())
+    assert status == 405 and "allow: get, head" in headers and "read-only" in json.loads(body)["error"]
+
+
 def test_a_valid_request_still_works_on_both(port):
     status, _, body, _ = exchange(port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert status == 200 and json.loads(body)["total"] > 0
