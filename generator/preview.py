@@ -10,6 +10,7 @@ with gunicorn instead (generator/gunicorn_conf.py).
 from __future__ import annotations
 
 import errno
+import html
 import json
 import logging
 import re
@@ -17,6 +18,7 @@ import socket
 import time
 from http import HTTPStatus
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -90,11 +92,22 @@ def refuse_unsafe_paths(app):
 
 
 def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, api_app=None,
-                   timeout: float = CONNECTION_TIMEOUT):
-    """MkDocs' live-reload server over `site_dir`, guarded, with the API at /api/ (not yet bound)."""
+                   timeout: float = CONNECTION_TIMEOUT, failed: Callable[[], str | None] = lambda: None,
+                   failed_title: str = ""):
+    """MkDocs' live-reload server over `site_dir`, guarded, with the API at /api/ (not yet bound).
+
+    `failed` gives the problems of the last save when it did not build (else None): every page then shows
+    them under `failed_title`, since the browser reloads after a failed rebuild too, and showed the old page
+    as if the save had done nothing."""
     from mkdocs.livereload import LiveReloadServer
 
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
+    class PreviewServer(LiveReloadServer):
+        def _inject_js_into_html(self, content, epoch):
+            content = super()._inject_js_into_html(content, epoch)
+            problems = failed()
+            return content if problems is None else _with_failure_banner(content, failed_title, problems)
+
+    server = PreviewServer(builder=builder, host=host, port=port, root=str(site_dir))
     server.RequestHandlerClass = guarded_handler(timeout)
     static = server.serve_request
 
@@ -139,6 +152,7 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
     from .build import read_site_config
     from .pipeline import build_portal
     from .problems import ContentError
+    from .render import load_labels
 
     site = read_site_config(project)
     port = _require_free_port(host, port)  # before the first build: a busy port should not cost a build to find out
@@ -146,12 +160,16 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
 
     workers = BuildWorkers(project)  # kept for every rebuild: a save starts no processes
 
+    failure: list[str] = []  # the last save's problems, while it did not build
+
     def rebuild():
         start = time.perf_counter()
         try:
             report = build_portal(project, workers=workers)
+            failure.clear()
             click.echo(f"rebuilt {report.pages} pages in {time.perf_counter() - start:.1f}s")
         except (ContentError, click.ClickException) as error:
+            failure[:] = [error.format_message()]
             click.echo(error.format_message(), err=True)
             click.echo("keeping the last good site", err=True)
 
@@ -161,7 +179,8 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
         # the first build is the long one: show it move
         build_portal(project, progress=for_terminal(quiet=False), workers=workers)
         try:
-            server = preview_server(site.site_dir, host, port, rebuild, api_app)
+            server = preview_server(site.site_dir, host, port, rebuild, api_app, failed=lambda: failure[0] if failure else None,
+                                    failed_title=load_labels(site.templates_dir, site.language)["serve_failed"])
         except OSError as error:
             raise _port_error(host, port, error) from None
         if reload:
@@ -177,6 +196,24 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
             server.shutdown()
     finally:
         workers.close()
+
+
+def _with_failure_banner(page: bytes, title: str, problems: str) -> bytes:
+    """The page with the failed save's problems fixed to the bottom of the window (styled inline: it is not
+    the theme's), escaped: problem lines quote content."""
+    banner = ('<div class="csops-build-failed" role="alert" style="position:fixed;left:0;right:0;bottom:0;'
+              'z-index:1000;max-height:45vh;overflow:auto;margin:0;padding:0.8rem 1rem;background:#8e0000;'
+              'color:#fff;font:0.8rem/1.5 var(--md-text-font-family, sans-serif);box-shadow:0 -2px 8px rgba(0,0,0,.3)">'
+              '<button type="button" aria-label="Hide" onclick="this.parentNode.remove()" style="float:right;'
+              'border:0;background:none;color:#fff;font-size:1.2rem;line-height:1;cursor:pointer">×</button>'
+              f'<strong>{html.escape(title)}</strong><pre style="margin:0.4rem 0 0;white-space:pre-wrap;'
+              f'overflow-wrap:anywhere;font-family:var(--md-code-font-family, monospace);color:#fff;background:none">'
+              f'{html.escape(problems)}</pre></div>')
+    try:
+        end = page.rindex(b"</body>")
+    except ValueError:
+        end = len(page)
+    return page[:end] + banner.encode("utf-8") + page[end:]
 
 
 def _error_page(site_dir: Path, code: int) -> bytes | None:

@@ -42,19 +42,30 @@ def indent(text: str, width: int = 4) -> str:
 
 def load_labels(templates_dir: Path, language: str) -> dict[str, str]:
     """The interface words in `language`, English where it has none; a copy, read once per version of the file
-    (the renderer and MkDocs' config both need them: parsing labels.yml took 9 ms each time)."""
+    (the renderer and MkDocs' config both need them: parsing labels.yml took 9 ms each time).
+
+    A project's own labels.yml (a team that customised the templates) is laid over csops' own, so a word a
+    newer csops added is there too: a copy made before it raised KeyError in every build after an upgrade."""
+    language = language.split("-")[0]
+    package = _labels_file(PACKAGE_TEMPLATES / "labels.yml", language)
     path = templates_dir / "labels.yml"
+    if path.resolve() == (PACKAGE_TEMPLATES / "labels.yml").resolve():
+        return {**package["en"], **package[language]}
+    own = _labels_file(path, language)
+    return {**package["en"], **own["en"], **package[language], **own[language]}
+
+
+def _labels_file(path: Path, language: str) -> dict[str, dict[str, str]]:
     stat = path.stat()
-    return dict(_read_labels(path, language.split("-")[0], stat.st_mtime_ns, stat.st_size))
+    return _read_labels(path, language, stat.st_mtime_ns, stat.st_size)
 
 
-@lru_cache(maxsize=4)
-def _read_labels(path: Path, language: str, mtime_ns: int, size: int) -> dict[str, str]:
+@lru_cache(maxsize=8)
+def _read_labels(path: Path, language: str, mtime_ns: int, size: int) -> dict[str, dict[str, str]]:
+    """{"en": …, language: …} of one labels.yml (cached by its version: callers copy what they return)."""
     with path.open(encoding="utf-8") as handle:
         labels = yaml.safe_load(handle)
-    base = dict(labels["en"])
-    base.update(labels.get(language, {}))
-    return base
+    return {"en": dict(labels["en"]), language: dict(labels.get(language) or {})}
 
 
 class Page:

@@ -209,3 +209,23 @@ def test_a_failed_copy_names_the_build_side_not_the_theme_file(tmp_path):
     assert f"({target})" in message and "site-packages" not in message and "free disk space" in message
     outside = OSError(errno.ENOSPC, "No space left on device", "/usr/lib/python3/site-packages/material/wordcut.js")
     assert f"({site.project / 'build'})" in describe_os_error(outside, site)
+
+
+def test_a_projects_older_copy_of_labels_gets_the_words_csops_added_since(project_factory):
+    """A team that customised its templates keeps its own labels.yml; one copied before an upgrade lacked the
+    words added since, and every build raised KeyError. Its own words still win; csops' own fill the gaps."""
+    import yaml as pyyaml
+
+    from generator.pipeline import build_portal
+    from generator.render import PACKAGE_TEMPLATES
+
+    project = project_factory({"content/playbooks/renewal-runway.yml": PLAYBOOK, "content/faq/renewals.yml": FAQ})
+    labels = pyyaml.safe_load((PACKAGE_TEMPLATES / "labels.yml").read_text(encoding="utf-8"))
+    for key in ("not_found_title", "serve_failed", "steps"):
+        del labels["en"][key]
+    labels["en"]["owner"] = "Driven by"
+    (project / "templates").mkdir()
+    (project / "templates/labels.yml").write_text(pyyaml.safe_dump(labels, allow_unicode=True), encoding="utf-8")
+    build_portal(project)
+    assert "Page not found" in (project / "site/404.html").read_text(encoding="utf-8")
+    assert "Driven by" in (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")

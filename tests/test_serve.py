@@ -80,14 +80,23 @@ def test_editing_a_template_rebuilds_the_served_page(served):
     _wait_for(lambda: ">Procedure<" in _get(f"{base}/playbooks/renewal-runway/"), what="rebuild after template edit")
 
 
-def test_a_broken_edit_keeps_serving_the_last_good_site(served):
+def test_a_broken_edit_keeps_serving_the_last_good_site_and_every_page_says_why(served):
+    """The browser reloads after a failed rebuild too: it showed the old page as if the save had done nothing,
+    and the problems were only in the terminal. Now every page lists them (escaped) until a save builds."""
     project, base = served
     path = project / "content/playbooks/renewal-runway.yml"
-    path.write_text(PLAYBOOK + "    owner: nobody\n", encoding="utf-8")
-    time.sleep(3)
-    assert "Confirm the stakeholders" in _get(f"{base}/playbooks/renewal-runway/")
+    path.write_text(PLAYBOOK + '    owner: "<img src=x onerror=alert(1)>"\n', encoding="utf-8")
+    _wait_for(lambda: "csops-build-failed" in _get(f"{base}/"), what="the failed rebuild's banner")
+    for page in ("/", "/playbooks/renewal-runway/"):
+        shown = _get(base + page)
+        assert "Confirm the stakeholders" in _get(f"{base}/playbooks/renewal-runway/")  # the last good site
+        banner = shown[shown.index('<div class="csops-build-failed"'):]
+        assert "This save did not build, so you are looking at the last good site." in banner
+        assert "content/playbooks/renewal-runway.yml:5:" in banner and "&lt;img src=x onerror=alert(1)&gt;" in banner
+        assert "<img src=x" not in shown
     path.write_text(PLAYBOOK.replace("Confirm the stakeholders", "Fixed title"), encoding="utf-8")
     _wait_for(lambda: "Fixed title" in _get(f"{base}/playbooks/renewal-runway/"), what="rebuild after the fix")
+    assert "csops-build-failed" not in _get(f"{base}/playbooks/renewal-runway/")
 
 
 def test_serve_on_a_busy_port_is_one_line_before_any_build(project_factory, run):
