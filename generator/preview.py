@@ -150,6 +150,7 @@ def _require_free_port(host: str, port: int) -> int:
 
 def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_app=None) -> None:
     from .build import read_site_config
+    from .generations import current_generation
     from .pipeline import build_portal
     from .problems import ContentError
     from .render import load_labels
@@ -176,8 +177,14 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
     from .progress import for_terminal
 
     try:
-        # the first build is the long one: show it move
-        build_portal(project, progress=for_terminal(quiet=False), workers=workers)
+        try:  # the first build is the long one: show it move
+            build_portal(project, progress=for_terminal(quiet=False), workers=workers)
+        except (ContentError, click.ClickException) as error:
+            if current_generation(project) is None or not site.site_dir.is_dir():
+                raise  # nothing to show yet
+            failure[:] = [error.format_message()]  # an editor starting on work in progress sees the last good site
+            click.echo(error.format_message(), err=True)
+            click.echo("serving the last good site until a save builds", err=True)
         try:
             server = preview_server(site.site_dir, host, port, rebuild, api_app, failed=lambda: failure[0] if failure else None,
                                     failed_title=load_labels(site.templates_dir, site.language)["serve_failed"])

@@ -186,3 +186,32 @@ def test_rebuilds_after_saves_reuse_the_servers_workers(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_serve_started_on_broken_content_serves_the_last_good_site_with_the_problems(tmp_path):
+    """An editor who starts `csops serve` on work in progress got the errors and no server at all."""
+    from generator.pipeline import build_portal
+
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK})
+    build_portal(project)
+    path = project / "content/playbooks/renewal-runway.yml"
+    path.write_text(PLAYBOOK + "    owner: nobody\n", encoding="utf-8")
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--project", str(project),
+                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(lambda: "csops-build-failed" in _get(f"{base}/playbooks/renewal-runway/"), what="the last good site")
+        assert "unknown role &#x27;nobody&#x27;" in _get(f"{base}/playbooks/renewal-runway/")
+        path.write_text(PLAYBOOK.replace("Confirm the stakeholders", "Fixed title"), encoding="utf-8")
+        _wait_for(lambda: "Fixed title" in _get(f"{base}/playbooks/renewal-runway/"), what="rebuild after the fix")
+        assert "csops-build-failed" not in _get(f"{base}/playbooks/renewal-runway/")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_serve_started_on_broken_content_with_no_site_yet_says_why_and_stops(project_factory, run):
+    project = project_factory({"content/playbooks/renewal-runway.yml": PLAYBOOK + "    owner: nobody\n"})
+    result = run("serve", "--project", project, "--port", "0")
+    assert result.exit_code == 1 and "unknown role 'nobody'" in result.output
