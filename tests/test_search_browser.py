@@ -153,3 +153,57 @@ def test_on_a_phone_each_filter_is_one_swipeable_row_and_hits_start_near_the_top
         page.wait_for_function("document.documentElement.scrollWidth - window.innerWidth <= 1", timeout=3000)
     finally:
         context.close()
+
+
+FOCUS = """() => { const a = document.activeElement;
+  return a.matches('.md-search__input') ? 'input' : a.matches('.csops-hit') ? [...document.querySelectorAll('.csops-hit')].indexOf(a) : a.tagName; }"""
+
+
+def test_arrow_keys_walk_the_hits_and_enter_opens_the_focused_one(served, page):
+    # ArrowDown drove Material's hidden result list: focus went nowhere a reader could see
+    language, url = served
+    query, _, _ = CASES[language]
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, query)
+    page.locator(".csops-hit").first.wait_for()
+    count = page.locator(".csops-hit").count()
+    assert count >= 2
+    box = page.locator(".md-search__input")
+    box.press("ArrowDown")
+    assert page.evaluate(FOCUS) == 0
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(FOCUS) == 1
+    # the focused hit is on screen, inside the search panel
+    top, bottom = page.evaluate("(() => { const r = document.activeElement.getBoundingClientRect(); return [r.top, r.bottom]; })()")
+    assert 0 <= top and bottom <= 900
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate(FOCUS) == "input"
+    page.keyboard.press("ArrowUp")  # wraps to the last hit, and on to the box
+    assert page.evaluate(FOCUS) == count - 1
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(FOCUS) == "input"
+    assert page.locator(".md-search__input").input_value() == query  # nothing typed into the box on the way
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    href = page.evaluate("document.activeElement.href")
+    page.keyboard.press("Enter")
+    page.wait_for_url(href)
+    assert not page.evaluate("document.querySelector('input#__search').checked")  # the search overlay closed
+
+
+def test_tab_from_the_box_reaches_the_filters_with_the_search_still_open(served, page):
+    # Tab closed the search: the filters and hits were out of a keyboard's reach
+    language, url = served
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, CASES[language][0])
+    page.locator(".csops-hit").first.wait_for()
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('.csops-search')"):
+            break
+    assert page.evaluate("document.activeElement.matches('.csops-search .csops-facet, .csops-search .csops-hit')")
+    assert page.evaluate("document.querySelector('input#__search').checked")
+    assert page.locator(".csops-hit").first.is_visible()

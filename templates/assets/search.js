@@ -161,15 +161,44 @@
       }
     }
 
+    // Arrow keys walk input -> hits -> back to the input. Material's own handler listens on window and would
+    // move focus through its hidden result list instead, so keys handled here stop before they reach it.
+    function step(from, delta) {
+      var stops = [input].concat(Array.prototype.slice.call(panel.querySelectorAll(".csops-hit")));
+      if (stops.length < 2) return;
+      var at = Math.max(0, stops.indexOf(from));
+      stops[(at + delta + stops.length) % stops.length].focus();
+    }
+
     input.addEventListener("input", schedule);
     // Enter opens the first hit (Material would open its own, hidden, first result).
     input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        step(input, event.key === "ArrowDown" ? 1 : -1);
+        return;
+      }
       if (event.key !== "Enter") return;
       var first = panel.querySelector(".csops-hit");
       event.preventDefault();
       event.stopImmediatePropagation();
       if (first) first.click();
     }, true);
+    // Tab moves on from the box (past its clear button) to the filters and hits: Material's handler closed the search.
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key === "Tab" && panel.querySelector(".csops-hit, .csops-facet")) event.stopPropagation();
+    });
+    // In the panel every key but Escape is ours: Material refocused the box on any other key, which ate Space
+    // on a filter and Enter on a hit. Enter on a focused hit follows its link (the browser's own action).
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") return;
+      event.stopPropagation();
+      if ((event.key === "ArrowDown" || event.key === "ArrowUp") && event.target.matches(".csops-hit")) {
+        event.preventDefault();
+        step(event.target, event.key === "ArrowDown" ? 1 : -1);
+      }
+    });
     if (input.value.trim()) schedule();
   }
 
