@@ -207,3 +207,31 @@ def test_tab_from_the_box_reaches_the_filters_with_the_search_still_open(served,
     assert page.evaluate("document.activeElement.matches('.csops-search .csops-facet, .csops-search .csops-hit')")
     assert page.evaluate("document.querySelector('input#__search').checked")
     assert page.locator(".csops-hit").first.is_visible()
+
+
+def test_a_pressed_filter_keeps_the_focus_and_the_count_says_it_is_filtered(served, page):
+    # the panel is rebuilt on each answer: focus fell to <body>, and "40 hits" gave no sign a filter was on
+    language, url = served
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, "renewal" if language == "en" else "更新")
+    page.locator(".csops-hit").first.wait_for()
+    meta = page.locator(".csops-search__meta")
+    unfiltered = meta.inner_text()
+    assert "filtered" not in unfiltered and "絞り込み" not in unfiltered
+    page.locator(".csops-facet[data-facet=kind][data-value=faq]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".csops-facet--active[data-value=faq]")
+    focused = "[document.activeElement.dataset.facet, document.activeElement.dataset.value, document.activeElement.ariaPressed]"
+    assert page.evaluate(focused) == ["kind", "faq", "true"]
+    count = page.locator(".csops-facet[data-value=faq] .csops-facet__count").inner_text()
+    assert meta.inner_text() == {"en": f"{count} hits · filtered", "ja": f"{count} 件 · 絞り込み中"}[language]
+    page.keyboard.press("Space")  # the same key press takes the filter off again
+    page.wait_for_selector(".csops-facet--active", state="detached")
+    assert page.evaluate(focused) == ["kind", "faq", "false"]
+    assert meta.inner_text() == unfiltered
+    page.locator(".csops-facet[data-facet=role]").first.click()
+    page.wait_for_selector(".csops-facet--clear")
+    page.locator(".csops-facet--clear").click()  # the button goes away with the filters: focus returns to the box
+    page.wait_for_selector(".csops-facet--clear", state="detached")
+    assert page.evaluate("document.activeElement.matches('.md-search__input')")

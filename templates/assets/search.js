@@ -22,11 +22,11 @@
   if (base.origin !== location.origin) return;
   var ja = (document.documentElement.lang || "").indexOf("ja") === 0;
   var T = ja ? {
-    hits: function (n) { return n + " 件"; }, none: function (q) { return "「" + q + "」に一致する項目はありません。"; },
+    hits: function (n) { return n + " 件"; }, filtered: " · 絞り込み中", none: function (q) { return "「" + q + "」に一致する項目はありません。"; },
     mean: "もしかして:", try_: "こちらもお試しください:", kind: "種類", role: "ロール", phase: "フェーズ", clear: "絞り込みを解除",
     kinds: { playbook: "プレイブック", step: "ステップ", checklist: "チェックリスト", faq: "FAQ", chart: "RACI表", role: "ロール" }
   } : {
-    hits: function (n) { return n === 1 ? "1 hit" : n + " hits"; }, none: function (q) { return "No hits for \u201c" + q + "\u201d."; },
+    hits: function (n) { return n === 1 ? "1 hit" : n + " hits"; }, filtered: " · filtered", none: function (q) { return "No hits for \u201c" + q + "\u201d."; },
     mean: "Did you mean:", try_: "Try:", kind: "Kind", role: "Role", phase: "Phase", clear: "Clear filters",
     kinds: { playbook: "Playbook", step: "Step", checklist: "Checklist", faq: "FAQ", chart: "RACI chart", role: "Role" }
   };
@@ -100,15 +100,29 @@
         [el("span", { "class": "csops-facets__label", text: T[name] })].concat(buttons));
     }
 
+    // The panel is built anew: a reader who pressed a filter stays on that filter (else on the box), not on <body>.
+    function show(parts) {
+      var had = panel.contains(document.activeElement) ? document.activeElement : null;
+      var name = had && had.getAttribute("data-facet"), value = had && had.getAttribute("data-value");
+      panel.replaceChildren.apply(panel, parts);
+      if (!had) return;
+      var again = Array.prototype.filter.call(panel.querySelectorAll(".csops-facet[data-facet]"), function (b) {
+        return name && b.getAttribute("data-facet") === name && b.getAttribute("data-value") === value;
+      })[0];
+      (again || input).focus();
+    }
+
     function render(q, data, error) {
       last = data;
       var parts = [];
       if (error) {
         parts.push(el("p", { "class": "csops-search__meta csops-search__error", text: error }));
-        panel.replaceChildren.apply(panel, parts);
+        show(parts);
         return;
       }
-      parts.push(el("p", { "class": "csops-search__meta", text: data.hits.length ? T.hits(data.total) : T.none(q) }));
+      var active = Object.keys(filters).some(function (k) { return filters[k]; });
+      parts.push(el("p", { "class": "csops-search__meta",
+        text: (data.hits.length ? T.hits(data.total) : T.none(q)) + (active ? T.filtered : "") }));
       if (data.did_you_mean) {
         var fix = retry(data.did_you_mean);
         fix.addEventListener("click", function () { input.value = data.did_you_mean; query(data.did_you_mean); });
@@ -122,7 +136,6 @@
         });
         parts.push(el("p", { "class": "csops-search__mean" }, [document.createTextNode(T.try_ + " ")].concat(tips)));
       }
-      var active = Object.keys(filters).some(function (k) { return filters[k]; });
       var groups = ["kind", "role", "phase"].map(function (n) { return facetGroup(n, data.facets[n], (data.facet_names || {})[n]); });
       if (active) {
         var clear = el("button", { type: "button", "class": "csops-facet csops-facet--clear", text: T.clear });
@@ -145,7 +158,7 @@
         a.addEventListener("click", function () { opened(q, hit.path); });
         return el("li", {}, [a]);
       })));
-      panel.replaceChildren.apply(panel, parts);
+      show(parts);
       if (window.csopsChipRow) facets.querySelectorAll(".csops-facets__group").forEach(window.csopsChipRow);
     }
 
