@@ -235,3 +235,32 @@ def test_a_pressed_filter_keeps_the_focus_and_the_count_says_it_is_filtered(serv
     page.locator(".csops-facet--clear").click()  # the button goes away with the filters: focus returns to the box
     page.wait_for_selector(".csops-facet--clear", state="detached")
     assert page.evaluate("document.activeElement.matches('.md-search__input')")
+
+
+def test_a_query_over_the_limit_is_not_sent_and_the_reader_is_told_in_the_portals_language(served, page):
+    # the API's English error ("query too long (501 characters; at most 500): … POST the whole text to
+    # /api/suggest") was shown as it came, on the Japanese portal too
+    from generator.query_log import MAX_QUERY_CHARS
+
+    language, url = served
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if "/api/search?" in request.url else None)
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    word = "renewal " if language == "en" else "更新"
+    text = (word * MAX_QUERY_CHARS)[:MAX_QUERY_CHARS + 1].strip()
+    text += "x" * (MAX_QUERY_CHARS + 1 - len(text))
+    type_query(page, text)
+    error = page.locator(".csops-search__error")
+    error.wait_for()
+    page.wait_for_timeout(400)  # longer than the typing pause before a request
+    message = error.inner_text()
+    assert sent == [], sent
+    assert "/api/" not in message and "POST" not in message
+    expected = {"en": f"too long ({MAX_QUERY_CHARS + 1} characters; at most {MAX_QUERY_CHARS})",
+                "ja": f"検索語が長すぎます（{MAX_QUERY_CHARS + 1}文字、最大{MAX_QUERY_CHARS}文字）"}[language]
+    assert expected in message and ("key words" in message if language == "en" else "キーワード" in message)
+    assert error.is_visible()
+    page.locator(".md-search__input").press("Backspace")  # at the limit: searched as before
+    page.locator(".csops-search__error").wait_for(state="detached")
+    assert len(sent) == 1

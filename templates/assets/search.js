@@ -20,13 +20,20 @@
   var api = new URL("api/", base);
   // Queries go to this site's own API only, whatever a page says its base is.
   if (base.origin !== location.origin) return;
+  // The API's limit (generator/query_log.py MAX_QUERY_CHARS; test_search_browser.py checks both sides of it): a longer
+  // query is not sent, and the reader is told in the portal's language rather than by the API's English error.
+  var MAX_QUERY = 500;
   var ja = (document.documentElement.lang || "").indexOf("ja") === 0;
   var T = ja ? {
-    hits: function (n) { return n + " 件"; }, filtered: " · 絞り込み中", none: function (q) { return "「" + q + "」に一致する項目はありません。"; },
+    hits: function (n) { return n + " 件"; }, filtered: " · 絞り込み中",
+    tooLong: function (n) { return "検索語が長すぎます（" + n + "文字、最大" + MAX_QUERY + "文字）。「更新 値引き 承認」のように、キーワードをいくつかに絞ってください。"; },
+    none: function (q) { return "「" + q + "」に一致する項目はありません。"; },
     mean: "もしかして:", try_: "こちらもお試しください:", kind: "種類", role: "ロール", phase: "フェーズ", clear: "絞り込みを解除",
     kinds: { playbook: "プレイブック", step: "ステップ", checklist: "チェックリスト", faq: "FAQ", chart: "RACI表", role: "ロール" }
   } : {
-    hits: function (n) { return n === 1 ? "1 hit" : n + " hits"; }, filtered: " · filtered", none: function (q) { return "No hits for \u201c" + q + "\u201d."; },
+    hits: function (n) { return n === 1 ? "1 hit" : n + " hits"; }, filtered: " · filtered",
+    tooLong: function (n) { return "This search is too long (" + n + " characters; at most " + MAX_QUERY + "). Shorten it to a few key words, e.g. \u201crenewal discount approval\u201d."; },
+    none: function (q) { return "No hits for \u201c" + q + "\u201d."; },
     mean: "Did you mean:", try_: "Try:", kind: "Kind", role: "Role", phase: "Phase", clear: "Clear filters",
     kinds: { playbook: "Playbook", step: "Step", checklist: "Checklist", faq: "FAQ", chart: "RACI chart", role: "Role" }
   };
@@ -68,6 +75,12 @@
       clearTimeout(timer);
       var q = input.value.trim();
       if (!q) { panel.replaceChildren(); last = null; return; }
+      var length = Array.from(q).length;  // characters as Python counts them, not UTF-16 units
+      if (length > MAX_QUERY) {
+        seq++;  // an answer still on its way is for a shorter query: drop it
+        show([el("p", { "class": "csops-search__meta csops-search__error", role: "status", text: T.tooLong(length) })]);
+        return;
+      }
       timer = setTimeout(function () { query(q); }, 120);
     }
 
