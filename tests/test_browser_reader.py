@@ -495,3 +495,33 @@ def test_the_404_page_speaks_the_portals_language_and_leads_home(request, browse
         assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
     finally:
         context.close()
+
+
+LINKED_TARGET = """id => {
+  const target = document.getElementById(id);
+  const box = (target.closest('li') || target).getBoundingClientRect();
+  const bar = document.querySelector('.csops-checklist-progress').getBoundingClientRect();
+  return {top: box.top, bottom: box.bottom, barBottom: bar.bottom, height: innerHeight,
+          background: getComputedStyle(target.closest('li') || target).backgroundColor};
+}"""
+
+
+@pytest.mark.parametrize("language, item", [("en", "book-review"), ("ja", "review-book")])
+def test_a_link_to_a_checklist_section_or_item_lands_below_the_sticky_progress_bar_and_marks_it(
+        request, browser, language, item):
+    # the target sat at 68-72 px, under the progress bar that ends at 97 px (124-128 px on a phone)
+    base = request.getfixturevalue(SITES[language])
+    for viewport in (LAPTOP, PHONE):
+        context, tab, errors = open_page(browser, base, "", viewport)
+        try:
+            for target in ("days-31-60", item):
+                tab.goto(f"{base}onboarding/new-csm-30-60-90/#{target}")
+                tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+                tab.wait_for_timeout(300)
+                where = tab.evaluate(LINKED_TARGET, target)
+                assert where["barBottom"] - 1 <= where["top"] < where["barBottom"] + 40, (viewport, target, where)
+                assert where["bottom"] < where["height"], (viewport, target, where)
+                assert where["background"] not in ("rgba(0, 0, 0, 0)", "transparent"), (target, where)
+            assert not errors, errors
+        finally:
+            context.close()

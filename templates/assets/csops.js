@@ -226,10 +226,30 @@
       });
     });
     render();
+    stickyBottom(document.querySelector(".csops-checklist-progress[data-checklist]"));
     // Instant navigation keeps `document` across pages: only the current page's handler may listen.
     if (window.csopsSegmentHandler) document.removeEventListener("csops:segment", window.csopsSegmentHandler);
     window.csopsSegmentHandler = render;
     document.addEventListener("csops:segment", render);
+  }
+
+  // Where the sticky progress bar ends on screen (--csops-sticky-bottom, csops.css): linked sections and items
+  // scroll to just below it. Its height changes as it fills and as fonts arrive (two lines on a phone), so it is
+  // measured whenever it resizes, and for the first moments a linked target it covers is brought out from under it.
+  function stickyBottom(bar) {
+    if (!bar) return;
+    var opened = Date.now();
+    var target = null;
+    try { target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null; } catch (e) { /* */ }
+    function measure() {
+      var bottom = (parseFloat(getComputedStyle(bar).top) || 0) + bar.getBoundingClientRect().height;
+      document.documentElement.style.setProperty("--csops-sticky-bottom", Math.ceil(bottom) + "px");
+      if (target && Date.now() - opened < 2000 && target.getBoundingClientRect().top < bar.getBoundingClientRect().bottom - 1) {
+        target.scrollIntoView();
+      }
+    }
+    measure();
+    if (window.ResizeObserver) new ResizeObserver(measure).observe(bar);
   }
 
   // Clicking anywhere on an item's row ticks it, not only the 20 px circle; links and buttons inside keep working.
