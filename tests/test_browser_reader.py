@@ -525,3 +525,31 @@ def test_a_link_to_a_checklist_section_or_item_lands_below_the_sticky_progress_b
             assert not errors, errors
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_checklist_box_focused_by_keyboard_shows_a_ring_round_its_circle(request, browser, language):
+    # the outline was on the invisible real checkbox: a keyboard user saw no focus at all
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "onboarding/new-csm-30-60-90/", LAPTOP)
+    try:
+        tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+        row = tab.locator("li.csops-tickable").nth(2)
+        row.scroll_into_view_if_needed()
+        box = row.bounding_box()
+        circle = {"x": box["x"] - 40, "y": box["y"] - 6, "width": 44, "height": 40}  # the circle hangs left of the row
+        unfocused = tab.screenshot(clip=circle)
+        row.locator("input[type=checkbox]").focus()
+        tab.keyboard.press("Shift+Tab")
+        tab.keyboard.press("Tab")  # focus by keyboard: :focus-visible
+        assert tab.evaluate("document.activeElement.matches('li.csops-tickable input:focus-visible')")
+        ring = tab.evaluate("""() => { const s = getComputedStyle(document.activeElement.nextElementSibling, '::after');
+            const c = getComputedStyle(document.activeElement.nextElementSibling, '::before');
+            return {outline: s.outlineStyle, width: parseFloat(s.outlineWidth), size: [s.width, s.height],
+                    circle: [c.width, c.height], at: [s.left, s.top], circleAt: [c.left, c.top]}; }""")
+        assert ring["outline"] == "solid" and ring["width"] >= 2, ring
+        assert ring["size"] == ring["circle"] and ring["at"] == ring["circleAt"], ring  # round the drawn circle
+        assert tab.screenshot(clip=circle) != unfocused  # and it shows
+        assert not errors, errors
+    finally:
+        context.close()
