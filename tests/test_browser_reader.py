@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import PHONE, browser, bundled_site, ja_site, open_page  # noqa: F401 - fixtures
+from browser_support import PHONE, axe_source, browser, bundled_site, ja_site, open_page  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -550,6 +550,28 @@ def test_a_checklist_box_focused_by_keyboard_shows_a_ring_round_its_circle(reque
         assert ring["outline"] == "solid" and ring["width"] >= 2, ring
         assert ring["size"] == ring["circle"] and ring["at"] == ring["circleAt"], ring  # round the drawn circle
         assert tab.screenshot(clip=circle) != unfocused  # and it shows
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_ticked_item_under_the_mouse_keeps_readable_contrast(request, browser, axe_source, language):
+    # grey text of a ticked item on the hover tint was 4.49:1 in Japanese
+    import json
+
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "onboarding/new-csm-30-60-90/", LAPTOP)
+    try:
+        row = tab.locator("li.csops-tickable").nth(1)
+        row.click(position={"x": 30, "y": 8})  # on its first words, clear of the link at its end
+        assert row.evaluate("li => li.classList.contains('csops-done')")
+        row.hover(position={"x": 30, "y": 8})
+        tab.add_script_tag(content=axe_source)
+        results = json.loads(tab.evaluate("async () => JSON.stringify(await axe.run({include: ['li.csops-done']}, "
+                                          "{runOnly: ['color-contrast']}))"))
+        failing = [(n["target"], n["any"][0]["message"] if n["any"] else "") for v in results["violations"] for n in v["nodes"]]
+        assert failing == [], failing
         assert not errors, errors
     finally:
         context.close()

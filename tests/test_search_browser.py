@@ -4,12 +4,13 @@ facet filters from /api/search and clicks through to the anchor; on static hosti
 from __future__ import annotations
 
 import functools
+import json
 import http.server
 import threading
 
 import pytest
 
-from browser_support import browser, running_csops_serve  # noqa: F401 - the shared Debian-Chromium fixture
+from browser_support import axe_source, browser, running_csops_serve  # noqa: F401 - the shared Debian-Chromium fixture
 from conftest import REPO, copy_bundled
 from generator.pipeline import build_portal
 
@@ -264,3 +265,28 @@ def test_a_query_over_the_limit_is_not_sent_and_the_reader_is_told_in_the_portal
     page.locator(".md-search__input").press("Backspace")  # at the limit: searched as before
     page.locator(".csops-search__error").wait_for(state="detached")
     assert len(sent) == 1
+
+
+def serious_violations(page, axe_source, selector: str) -> list[str]:
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    results = json.loads(page.evaluate("async s => JSON.stringify(await axe.run({include: [s]}, {resultTypes: ['violations']}))",
+                                       selector))
+    return [f"{v['id']}: {[n['target'] for n in v['nodes'][:5]]} {v['nodes'][0]['any'][0]['message'] if v['nodes'][0]['any'] else ''}"
+            for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_the_open_search_panel_passes_axe_with_a_filter_on_and_a_hit_focused(served, page, axe_source):
+    # the hit count and the kind badges were grey on grey at 4.41:1 (#6d6d6d on #ededed)
+    language, url = served
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, "renewal" if language == "en" else "更新")
+    page.locator(".csops-hit").first.wait_for()
+    assert serious_violations(page, axe_source, ".csops-search") == []
+    page.locator(".csops-facet[data-facet=kind][data-value=faq]").click()
+    page.wait_for_selector(".csops-facet--active[data-value=faq]")
+    page.locator(".md-search__input").focus()
+    page.keyboard.press("ArrowDown")  # a focused hit is tinted
+    page.locator(".csops-hit").nth(1).hover()  # and so is one under the mouse
+    assert serious_violations(page, axe_source, ".csops-search") == []
