@@ -539,11 +539,14 @@
     var known = meta && versions.steps[meta.dataset.step];
     if (!known || known.v === wanted || !once(meta, "-version")) return;
     var changes = Array.isArray(known.changes) ? known.changes : [];
-    // The first change after the copied version; a version older than the history: the latest change.
-    var change = changes.filter(function (c) { return c[0] === wanted; })[0] || changes[changes.length - 1];
+    // A version the history knows: the change that came after it, with its date. Any other (a link older than the
+    // history, or a ?v= cut short or mistyped, which looks the same from here) gets no date, only that the step may
+    // have changed since, and the step's latest change to look at.
+    var change = changes.filter(function (c) { return c[0] === wanted; })[0];
     var L = versions.labels;
     var text = change && /^\d{4}-\d{2}-\d{2}$/.test(change[1])
       ? String(L.step_changed_on || "").replace("{date}", change[1]) : String(L.step_changed || "");
+    change = change || changes[changes.length - 1];
     var notice = el("div", { "class": "admonition warning csops-version-notice", role: "note" });
     notice.appendChild(el("p", {}, text + " "));
     var href = sameOriginUrl(change ? change[2] : versions.whatsNew);
