@@ -575,3 +575,70 @@ def test_a_ticked_item_under_the_mouse_keeps_readable_contrast(request, browser,
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def one_origin(built_bundled, tmp_path_factory):
+    """Both portals served from one origin, as /en/ and /ja/."""
+    from browser_support import build, serve
+    from conftest import REPO, copy_bundled
+
+    root = tmp_path_factory.mktemp("one-origin")
+    (root / "en").symlink_to(built_bundled / "site")
+    (root / "ja").symlink_to(build(copy_bundled(tmp_path_factory.mktemp("ja-origin"), REPO / "examples" / "ja")))
+    yield from serve(root)
+
+
+CHECKLIST = "onboarding/new-csm-30-60-90/"
+TICKED = "[...document.querySelectorAll('li.csops-tickable')].filter(li => li.querySelector('input').checked).map(li => li.querySelector('.csops-item').id)"
+
+
+def test_english_and_japanese_portals_on_one_origin_keep_their_own_ticks(browser, one_origin):
+    # both kept ticks under csops:checklist:<id>: an English tick showed as "changed since you ticked it" on the
+    # Japanese item of the same id, and resetting the Japanese checklist cleared the English one
+    context, tab, errors = open_page(browser, one_origin, "en/" + CHECKLIST, LAPTOP)
+    try:
+        tab.locator("li.csops-tickable:has(#learn-health-score)").click(position={"x": 30, "y": 8})
+        tab.goto(one_origin + "ja/" + CHECKLIST)
+        tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+        assert tab.evaluate(TICKED) == [] and tab.locator(".csops-changed").count() == 0
+        assert tab.locator(".csops-checklist-progress .csops-bar-count").inner_text().startswith("0 /")
+        tab.locator("li.csops-tickable:has(#review-book)").click(position={"x": 30, "y": 8})
+        tab.locator(".csops-reset").click()
+        tab.locator(".csops-reset-yes").click()
+        tab.goto(one_origin + "en/" + CHECKLIST)
+        tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+        assert tab.evaluate(TICKED) == ["learn-health-score"]
+        assert tab.locator(".csops-checklist-progress .csops-bar-count").inner_text().startswith("1 /")
+        tab.goto(one_origin + "en/")
+        assert tab.locator(".csops-card-progress[data-checklist='new-csm-30-60-90'] .csops-bar-count, "
+                           ".csops-card:has(a[href*='new-csm-30-60-90']) .csops-bar-count").first.inner_text().startswith("1 /")
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_ticks_saved_before_keys_named_the_site_are_kept_where_their_version_matches(browser, one_origin):
+    context, tab, errors = open_page(browser, one_origin, "en/" + CHECKLIST, LAPTOP)
+    try:
+        hashes = tab.evaluate("Object.fromEntries([...document.querySelectorAll('.csops-item')].map(m => [m.id, m.dataset.hash]))")
+        # as an earlier csops.js saved them: one current tick, one for an item since reworded
+        old = {"tool-access": {"hash": hashes["tool-access"], "at": "2026-01-05"},
+               "book-review": {"hash": "000000000000", "at": "2026-01-06"},
+               "learn-health-score": {"hash": hashes["learn-health-score"], "at": "2026-01-07"}}
+        tab.evaluate("old => { localStorage.clear(); localStorage.setItem('csops:checklist:new-csm-30-60-90', JSON.stringify(old)); }", old)
+        tab.reload()
+        tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+        assert sorted(tab.evaluate(TICKED)) == ["learn-health-score", "tool-access"]
+        tab.goto(one_origin + "ja/" + CHECKLIST)  # the English versions tick nothing here
+        tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+        assert tab.evaluate(TICKED) == [] and tab.locator(".csops-changed").count() == 0
+        tab.goto(one_origin + "en/" + CHECKLIST)
+        tab.locator(".csops-reset").click()
+        tab.locator(".csops-reset-yes").click()
+        tab.reload()  # a reset stays a reset: the old entry does not move back in
+        tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+        assert tab.evaluate(TICKED) == []
+        assert not errors, errors
+    finally:
+        context.close()

@@ -20,6 +20,16 @@
     not_started: "not started", i_am: "I work as", your_role: "Your role page"
   };
 
+  // The site's own path ("/", "/en/"): checklist ticks are kept per site, so an English and a Japanese portal
+  // served from one origin (/en/, /ja/) no longer share, and overwrite, each other's progress. Material's config
+  // gives the base relative to the page first loaded (instant navigation keeps it): resolved once, here.
+  var SITE = (function () {
+    try {
+      var config = JSON.parse(document.querySelector('script#__config[type="application/json"]').textContent);
+      return new URL(config.base || ".", window.location.href).pathname;
+    } catch (e) { return "/"; }
+  })();
+
   // -- small helpers ------------------------------------------------------------------------
   function labels() {
     var node = document.querySelector(".csops-labels[data-labels]");
@@ -135,6 +145,24 @@
   }
 
   // -- checklists ----------------------------------------------------------------------------
+  // A checklist's ticks on this site. Ticks saved before keys named the site (csops:checklist:<id>, shared by every
+  // portal on the origin) move over once, each only where its stored version is this site's item version (`hashes`,
+  // item id -> version): an English tick never ticks the Japanese item. The old entry stays for the other sites.
+  function ticks(checklist, hashes) {
+    var key = "checklist:" + SITE + ":" + checklist;
+    var found = load(key, null);
+    if (found && typeof found === "object") return found;
+    var old = load("checklist:" + checklist, null), moved = {};
+    if (!old || typeof old !== "object" || !hashes) return {};
+    Object.keys(hashes).forEach(function (item) {
+      if (old[item] && old[item].hash === hashes[item]) moved[item] = old[item];
+    });
+    save(key, moved);
+    return moved;
+  }
+
+  function saveTicks(checklist, value) { save("checklist:" + SITE + ":" + checklist, value); }
+
   function setupChecklists(L) {
     var items = Array.prototype.slice.call(document.querySelectorAll(".csops-item[data-checklist][data-item]"));
     if (!items.length) return;
@@ -145,7 +173,10 @@
                item: marker.dataset.item, hash: marker.dataset.hash };
     }).filter(function (row) { return row.box; });
 
-    function state(checklist) { return load("checklist:" + checklist, {}); }
+    var hashes = {};  // per checklist, the versions of its items on this page
+    rows.forEach(function (row) { (hashes[row.checklist] = hashes[row.checklist] || {})[row.item] = row.hash; });
+
+    function state(checklist) { return ticks(checklist, hashes[checklist]); }
 
     function render() {
       rows.forEach(function (row) {
@@ -221,7 +252,7 @@
         var current = state(row.checklist);
         if (row.box.checked) current[row.item] = { hash: row.hash, at: new Date().toISOString().slice(0, 10) };
         else delete current[row.item];
-        save("checklist:" + row.checklist, current);
+        saveTicks(row.checklist, current);
         render();
       });
     });
@@ -269,7 +300,7 @@
     var reset = el("button", { type: "button", "class": "md-button csops-reset" }, L.reset);
     holder.appendChild(reset);
     reset.addEventListener("click", function () {
-      var count = Object.keys(load("checklist:" + checklist, {})).length;
+      var count = Object.keys(ticks(checklist, null)).length;
       if (!count) { announce(L.reset); return; }
       var ask = el("span", { "class": "csops-reset-confirm", role: "group" });
       ask.appendChild(el("span", {}, count === 1 ? L.reset_confirm_one : L.reset_confirm.replace("{n}", String(count))));
@@ -282,7 +313,7 @@
       no.focus();
       function close() { ask.remove(); reset.hidden = false; reset.focus(); }
       yes.addEventListener("click", function () {
-        save("checklist:" + checklist, null);
+        saveTicks(checklist, {});  // kept, empty: an old shared entry must not move back in
         close();
         render();
         announce(L.reset);
@@ -296,7 +327,7 @@
   function checklistProgress(L, box) {
     var items = {};
     try { items = JSON.parse(box.dataset.items || "{}"); } catch (e) { items = {}; }
-    var ticked = load("checklist:" + box.dataset.checklist, {});
+    var ticked = ticks(box.dataset.checklist, items);
     var ids = Object.keys(items);
     var done = ids.filter(function (id) { return ticked[id] && ticked[id].hash === items[id]; }).length;
     var percent = ids.length ? Math.round((100 * done) / ids.length) : 0;
