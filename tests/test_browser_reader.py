@@ -642,3 +642,53 @@ def test_ticks_saved_before_keys_named_the_site_are_kept_where_their_version_mat
         assert not errors, errors
     finally:
         context.close()
+
+
+# Lines of headings, role chips and RACI cells that begin with a prolonged sound mark or a small kana: the text
+# was broken inside a word (入社オンボーディン / グ, CSチームリー / ダー).
+BAD_LINE_STARTS = """() => {
+  const bad = /^[ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ]/;
+  const found = [];
+  for (const box of document.querySelectorAll('.md-typeset :is(h1, h2, h3, h4), .md-typeset a.csops-role, .csops-raci-matrix :is(td, th)')) {
+    if (!box.getClientRects().length) continue;
+    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    let lastTop = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent;
+      for (let i = 0; i < text.length; i++) {
+        if (!text[i].trim()) continue;
+        const range = document.createRange();
+        range.setStart(node, i); range.setEnd(node, i + 1);
+        const rect = [...range.getClientRects()].find(r => r.width > 0);
+        if (!rect) continue;
+        if (lastTop !== null && rect.top > lastTop + rect.height / 2 && bad.test(text[i])) {
+          found.push(box.textContent.trim().slice(0, 30) + ' | ' + text.slice(i, i + 6));
+        }
+        lastTop = rect.top;
+      }
+    }
+  }
+  return found;
+}"""
+
+JA_BREAK_PAGES = ["", "onboarding/", "onboarding/new-csm-30-60-90/", "playbooks/", "playbooks/renewal-runway/",
+                  "phases/renewal/", "charts/cs-duties/", "roles/cs-lead/", "roles/csm/", "faq/"]
+
+
+def test_japanese_headings_chips_and_raci_cells_break_between_words_on_a_phone(browser, ja_site):
+    context, tab, errors = open_page(browser, ja_site, "", PHONE)
+    try:
+        bad = {}
+        for path in JA_BREAK_PAGES:
+            tab.goto(ja_site + path)
+            tab.wait_for_load_state("load")
+            found = tab.evaluate(BAD_LINE_STARTS)
+            if found:
+                bad[path] = found
+            assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1, path
+        assert not bad, bad
+        style = tab.evaluate("getComputedStyle(document.querySelector('.md-typeset h1')).lineBreak")
+        assert style == "strict"
+        assert not errors, errors
+    finally:
+        context.close()
