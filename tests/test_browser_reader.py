@@ -228,7 +228,7 @@ def test_reset_asks_before_clearing_the_ticks(browser, bundled_site):
         tab.locator("li.task-list-item:has(.csops-item)").first.click()
         tab.locator(".csops-reset").click()
         assert tab.locator("li.task-list-item:has(.csops-item) input:checked").count() == 1
-        assert "Clear the one tick on this checklist?" in tab.locator(".csops-reset-ask, .csops-bar, body").first.inner_text()
+        assert "Clear the one tick on this page?" in tab.locator(".csops-reset-ask, .csops-bar, body").first.inner_text()
         tab.locator(".csops-reset-cancel").click()
         assert tab.locator("li.task-list-item:has(.csops-item) input:checked").count() == 1
         tab.locator(".csops-reset").click()
@@ -692,3 +692,40 @@ def test_japanese_headings_chips_and_raci_cells_break_between_words_on_a_phone(b
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_playbooks_step_ticks_are_counted_and_reset_after_asking(request, browser, language):
+    # a CSM running the playbook for a second customer started with the first one's ticks, with no count and no reset
+    base = request.getfixturevalue(SITES[language])
+    for viewport in (LAPTOP, PHONE):
+        context, tab, errors = open_page(browser, base, "playbooks/renewal-runway/", viewport)
+        try:
+            bar = tab.locator(".csops-playbook-progress")
+            total = tab.locator("li.csops-tickable").count()
+            assert total >= 3 and bar.locator(".csops-bar-count").inner_text() == f"0 / {total}"
+            rows = tab.locator("li.csops-tickable")
+            for index in (0, 2):
+                rows.nth(index).click(position={"x": 30, "y": 8})
+            assert bar.locator(".csops-bar-count").inner_text() == f"2 / {total}"
+            reset = bar.get_by_role("button", name={"en": "Reset progress", "ja": "進捗をリセット"}[language])
+            assert reset.is_visible()
+            # above the first step, on screen with the page's tools, not stuck over the steps
+            first_step = tab.locator("article h3").first.bounding_box()
+            assert bar.bounding_box()["y"] + bar.bounding_box()["height"] <= first_step["y"]
+            assert tab.evaluate("getComputedStyle(document.querySelector('.csops-playbook-progress')).position") == "static"
+            reset.click()
+            ask = bar.locator(".csops-reset-confirm")
+            assert ask.inner_text().startswith({"en": "Clear all 2 ticks on this page?",
+                                                "ja": "このページの2件のチェックをすべて外しますか？"}[language])
+            assert tab.locator("li.csops-tickable input:checked").count() == 2  # nothing cleared yet
+            assert not reset.is_visible()  # the question takes the button's place
+            bar.locator(".csops-reset-yes").click()
+            assert tab.locator("li.csops-tickable input:checked").count() == 0
+            tab.reload()
+            assert tab.locator("li.csops-tickable input:checked").count() == 0
+            assert tab.locator(".csops-playbook-progress .csops-bar-count").inner_text() == f"0 / {total}"
+            assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+            assert not errors, errors
+        finally:
+            context.close()

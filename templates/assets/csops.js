@@ -15,7 +15,7 @@
     start_date: "Start date", download_ics: "Download calendar (.ics)", reset: "Reset progress",
     progress: "Progress", changed_since_ticked: "changed since you ticked it", filter_role: "Show role",
     all_roles: "All roles", segments: "Segments", all_segments: "All segments", due: "Due", colon: ":",
-    reset_confirm: "Clear all {n} ticks on this checklist?", reset_confirm_one: "Clear the one tick on this checklist?",
+    reset_confirm: "Clear all {n} ticks on this page?", reset_confirm_one: "Clear the one tick on this page?",
     reset_yes: "Yes, clear them", cancel: "Cancel",
     not_started: "not started", i_am: "I work as", your_role: "Your role page"
   };
@@ -257,7 +257,7 @@
       });
     });
     render();
-    stickyBottom(document.querySelector(".csops-checklist-progress[data-checklist]"));
+    stickyBottom(document.querySelector(".csops-checklist-progress[data-checklist]:not(.csops-playbook-progress)"));
     // Instant navigation keeps `document` across pages: only the current page's handler may listen.
     if (window.csopsSegmentHandler) document.removeEventListener("csops:segment", window.csopsSegmentHandler);
     window.csopsSegmentHandler = render;
