@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import PHONE, browser, bundled_site, ja_site, open_page  # noqa: F401 - fixtures
+from browser_support import PHONE, axe_source, browser, bundled_site, ja_site, open_page  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -228,7 +228,7 @@ def test_reset_asks_before_clearing_the_ticks(browser, bundled_site):
         tab.locator("li.task-list-item:has(.csops-item)").first.click()
         tab.locator(".csops-reset").click()
         assert tab.locator("li.task-list-item:has(.csops-item) input:checked").count() == 1
-        assert "Clear the one tick on this checklist?" in tab.locator(".csops-reset-ask, .csops-bar, body").first.inner_text()
+        assert "Clear the one tick on this page?" in tab.locator(".csops-reset-ask, .csops-bar, body").first.inner_text()
         tab.locator(".csops-reset-cancel").click()
         assert tab.locator("li.task-list-item:has(.csops-item) input:checked").count() == 1
         tab.locator(".csops-reset").click()
@@ -495,3 +495,237 @@ def test_the_404_page_speaks_the_portals_language_and_leads_home(request, browse
         assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
     finally:
         context.close()
+
+
+LINKED_TARGET = """id => {
+  const target = document.getElementById(id);
+  const box = (target.closest('li') || target).getBoundingClientRect();
+  const bar = document.querySelector('.csops-checklist-progress').getBoundingClientRect();
+  return {top: box.top, bottom: box.bottom, barBottom: bar.bottom, height: innerHeight,
+          background: getComputedStyle(target.closest('li') || target).backgroundColor};
+}"""
+
+
+@pytest.mark.parametrize("language, item", [("en", "book-review"), ("ja", "review-book")])
+def test_a_link_to_a_checklist_section_or_item_lands_below_the_sticky_progress_bar_and_marks_it(
+        request, browser, language, item):
+    # the target sat at 68-72 px, under the progress bar that ends at 97 px (124-128 px on a phone)
+    base = request.getfixturevalue(SITES[language])
+    for viewport in (LAPTOP, PHONE):
+        context, tab, errors = open_page(browser, base, "", viewport)
+        try:
+            for target in ("days-31-60", item):
+                tab.goto(f"{base}onboarding/new-csm-30-60-90/#{target}")
+                tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+                tab.wait_for_timeout(300)
+                where = tab.evaluate(LINKED_TARGET, target)
+                assert where["barBottom"] - 1 <= where["top"] < where["barBottom"] + 40, (viewport, target, where)
+                assert where["bottom"] < where["height"], (viewport, target, where)
+                assert where["background"] not in ("rgba(0, 0, 0, 0)", "transparent"), (target, where)
+            assert not errors, errors
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_checklist_box_focused_by_keyboard_shows_a_ring_round_its_circle(request, browser, language):
+    # the outline was on the invisible real checkbox: a keyboard user saw no focus at all
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "onboarding/new-csm-30-60-90/", LAPTOP)
+    try:
+        tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+        row = tab.locator("li.csops-tickable").nth(2)
+        row.scroll_into_view_if_needed()
+        box = row.bounding_box()
+        circle = {"x": box["x"] - 40, "y": box["y"] - 6, "width": 44, "height": 40}  # the circle hangs left of the row
+        unfocused = tab.screenshot(clip=circle)
+        row.locator("input[type=checkbox]").focus()
+        tab.keyboard.press("Shift+Tab")
+        tab.keyboard.press("Tab")  # focus by keyboard: :focus-visible
+        assert tab.evaluate("document.activeElement.matches('li.csops-tickable input:focus-visible')")
+        ring = tab.evaluate("""() => { const s = getComputedStyle(document.activeElement.nextElementSibling, '::after');
+            const c = getComputedStyle(document.activeElement.nextElementSibling, '::before');
+            return {outline: s.outlineStyle, width: parseFloat(s.outlineWidth), size: [s.width, s.height],
+                    circle: [c.width, c.height], at: [s.left, s.top], circleAt: [c.left, c.top]}; }""")
+        assert ring["outline"] == "solid" and ring["width"] >= 2, ring
+        assert ring["size"] == ring["circle"] and ring["at"] == ring["circleAt"], ring  # round the drawn circle
+        assert tab.screenshot(clip=circle) != unfocused  # and it shows
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_ticked_item_under_the_mouse_keeps_readable_contrast(request, browser, axe_source, language):
+    # grey text of a ticked item on the hover tint was 4.49:1 in Japanese
+    import json
+
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "onboarding/new-csm-30-60-90/", LAPTOP)
+    try:
+        row = tab.locator("li.csops-tickable").nth(1)
+        row.click(position={"x": 30, "y": 8})  # on its first words, clear of the link at its end
+        assert row.evaluate("li => li.classList.contains('csops-done')")
+        row.hover(position={"x": 30, "y": 8})
+        tab.add_script_tag(content=axe_source)
+        results = json.loads(tab.evaluate("async () => JSON.stringify(await axe.run({include: ['li.csops-done']}, "
+                                          "{runOnly: ['color-contrast']}))"))
+        failing = [(n["target"], n["any"][0]["message"] if n["any"] else "") for v in results["violations"] for n in v["nodes"]]
+        assert failing == [], failing
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def one_origin(built_bundled, tmp_path_factory):
+    """Both portals served from one origin, as /en/ and /ja/."""
+    from browser_support import build, serve
+    from conftest import REPO, copy_bundled
+
+    root = tmp_path_factory.mktemp("one-origin")
+    (root / "en").symlink_to(built_bundled / "site")
+    (root / "ja").symlink_to(build(copy_bundled(tmp_path_factory.mktemp("ja-origin"), REPO / "examples" / "ja")))
+    yield from serve(root)
+
+
+CHECKLIST = "onboarding/new-csm-30-60-90/"
+TICKED = "[...document.querySelectorAll('li.csops-tickable')].filter(li => li.querySelector('input').checked).map(li => li.querySelector('.csops-item').id)"
+
+
+def test_english_and_japanese_portals_on_one_origin_keep_their_own_ticks(browser, one_origin):
+    # both kept ticks under csops:checklist:<id>: an English tick showed as "changed since you ticked it" on the
+    # Japanese item of the same id, and resetting the Japanese checklist cleared the English one
+    context, tab, errors = open_page(browser, one_origin, "en/" + CHECKLIST, LAPTOP)
+    try:
+        tab.locator("li.csops-tickable:has(#learn-health-score)").click(position={"x": 30, "y": 8})
+        tab.goto(one_origin + "ja/" + CHECKLIST)
+        tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+        assert tab.evaluate(TICKED) == [] and tab.locator(".csops-changed").count() == 0
+        assert tab.locator(".csops-checklist-progress .csops-bar-count").inner_text().startswith("0 /")
+        tab.locator("li.csops-tickable:has(#review-book)").click(position={"x": 30, "y": 8})
+        tab.locator(".csops-reset").click()
+        tab.locator(".csops-reset-yes").click()
+        tab.goto(one_origin + "en/" + CHECKLIST)
+        tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+        assert tab.evaluate(TICKED) == ["learn-health-score"]
+        assert tab.locator(".csops-checklist-progress .csops-bar-count").inner_text().startswith("1 /")
+        tab.goto(one_origin + "en/")
+        assert tab.locator(".csops-card-progress[data-checklist='new-csm-30-60-90'] .csops-bar-count, "
+                           ".csops-card:has(a[href*='new-csm-30-60-90']) .csops-bar-count").first.inner_text().startswith("1 /")
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_ticks_saved_before_keys_named_the_site_are_kept_where_their_version_matches(browser, one_origin):
+    context, tab, errors = open_page(browser, one_origin, "en/" + CHECKLIST, LAPTOP)
+    try:
+        hashes = tab.evaluate("Object.fromEntries([...document.querySelectorAll('.csops-item')].map(m => [m.id, m.dataset.hash]))")
+        # as an earlier csops.js saved them: one current tick, one for an item since reworded
+        old = {"tool-access": {"hash": hashes["tool-access"], "at": "2026-01-05"},
+               "book-review": {"hash": "000000000000", "at": "2026-01-06"},
+               "learn-health-score": {"hash": hashes["learn-health-score"], "at": "2026-01-07"}}
+        tab.evaluate("old => { localStorage.clear(); localStorage.setItem('csops:checklist:new-csm-30-60-90', JSON.stringify(old)); }", old)
+        tab.reload()
+        tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+        assert sorted(tab.evaluate(TICKED)) == ["learn-health-score", "tool-access"]
+        tab.goto(one_origin + "ja/" + CHECKLIST)  # the English versions tick nothing here
+        tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+        assert tab.evaluate(TICKED) == [] and tab.locator(".csops-changed").count() == 0
+        tab.goto(one_origin + "en/" + CHECKLIST)
+        tab.locator(".csops-reset").click()
+        tab.locator(".csops-reset-yes").click()
+        tab.reload()  # a reset stays a reset: the old entry does not move back in
+        tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+        assert tab.evaluate(TICKED) == []
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+# Lines of headings, role chips and RACI cells that begin with a prolonged sound mark or a small kana: the text
+# was broken inside a word (入社オンボーディン / グ, CSチームリー / ダー).
+BAD_LINE_STARTS = """() => {
+  const bad = /^[ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ]/;
+  const found = [];
+  for (const box of document.querySelectorAll('.md-typeset :is(h1, h2, h3, h4), .md-typeset a.csops-role, .csops-raci-matrix :is(td, th)')) {
+    if (!box.getClientRects().length) continue;
+    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    let lastTop = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent;
+      for (let i = 0; i < text.length; i++) {
+        if (!text[i].trim()) continue;
+        const range = document.createRange();
+        range.setStart(node, i); range.setEnd(node, i + 1);
+        const rect = [...range.getClientRects()].find(r => r.width > 0);
+        if (!rect) continue;
+        if (lastTop !== null && rect.top > lastTop + rect.height / 2 && bad.test(text[i])) {
+          found.push(box.textContent.trim().slice(0, 30) + ' | ' + text.slice(i, i + 6));
+        }
+        lastTop = rect.top;
+      }
+    }
+  }
+  return found;
+}"""
+
+JA_BREAK_PAGES = ["", "onboarding/", "onboarding/new-csm-30-60-90/", "playbooks/", "playbooks/renewal-runway/",
+                  "phases/renewal/", "charts/cs-duties/", "roles/cs-lead/", "roles/csm/", "faq/"]
+
+
+def test_japanese_headings_chips_and_raci_cells_break_between_words_on_a_phone(browser, ja_site):
+    context, tab, errors = open_page(browser, ja_site, "", PHONE)
+    try:
+        bad = {}
+        for path in JA_BREAK_PAGES:
+            tab.goto(ja_site + path)
+            tab.wait_for_load_state("load")
+            found = tab.evaluate(BAD_LINE_STARTS)
+            if found:
+                bad[path] = found
+            assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1, path
+        assert not bad, bad
+        style = tab.evaluate("getComputedStyle(document.querySelector('.md-typeset h1')).lineBreak")
+        assert style == "strict"
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_playbooks_step_ticks_are_counted_and_reset_after_asking(request, browser, language):
+    # a CSM running the playbook for a second customer started with the first one's ticks, with no count and no reset
+    base = request.getfixturevalue(SITES[language])
+    for viewport in (LAPTOP, PHONE):
+        context, tab, errors = open_page(browser, base, "playbooks/renewal-runway/", viewport)
+        try:
+            bar = tab.locator(".csops-playbook-progress")
+            total = tab.locator("li.csops-tickable").count()
+            assert total >= 3 and bar.locator(".csops-bar-count").inner_text() == f"0 / {total}"
+            rows = tab.locator("li.csops-tickable")
+            for index in (0, 2):
+                rows.nth(index).click(position={"x": 30, "y": 8})
+            assert bar.locator(".csops-bar-count").inner_text() == f"2 / {total}"
+            reset = bar.get_by_role("button", name={"en": "Reset progress", "ja": "進捗をリセット"}[language])
+            assert reset.is_visible()
+            # above the first step, on screen with the page's tools, not stuck over the steps
+            first_step = tab.locator("article h3").first.bounding_box()
+            assert bar.bounding_box()["y"] + bar.bounding_box()["height"] <= first_step["y"]
+            assert tab.evaluate("getComputedStyle(document.querySelector('.csops-playbook-progress')).position") == "static"
+            reset.click()
+            ask = bar.locator(".csops-reset-confirm")
+            assert ask.inner_text().startswith({"en": "Clear all 2 ticks on this page?",
+                                                "ja": "このページの2件のチェックをすべて外しますか？"}[language])
+            assert tab.locator("li.csops-tickable input:checked").count() == 2  # nothing cleared yet
+            assert not reset.is_visible()  # the question takes the button's place
+            bar.locator(".csops-reset-yes").click()
+            assert tab.locator("li.csops-tickable input:checked").count() == 0
+            tab.reload()
+            assert tab.locator("li.csops-tickable input:checked").count() == 0
+            assert tab.locator(".csops-playbook-progress .csops-bar-count").inner_text() == f"0 / {total}"
+            assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+            assert not errors, errors
+        finally:
+            context.close()

@@ -4,12 +4,13 @@ facet filters from /api/search and clicks through to the anchor; on static hosti
 from __future__ import annotations
 
 import functools
+import json
 import http.server
 import threading
 
 import pytest
 
-from browser_support import browser, running_csops_serve  # noqa: F401 - the shared Debian-Chromium fixture
+from browser_support import axe_source, browser, running_csops_serve  # noqa: F401 - the shared Debian-Chromium fixture
 from conftest import REPO, copy_bundled
 from generator.pipeline import build_portal
 
@@ -155,3 +156,139 @@ def test_on_a_phone_each_filter_is_one_swipeable_row_and_hits_start_near_the_top
         page.wait_for_function("document.documentElement.scrollWidth - window.innerWidth <= 1", timeout=3000)
     finally:
         context.close()
+
+
+FOCUS = """() => { const a = document.activeElement;
+  return a.matches('.md-search__input') ? 'input' : a.matches('.csops-hit') ? [...document.querySelectorAll('.csops-hit')].indexOf(a) : a.tagName; }"""
+
+
+def test_arrow_keys_walk_the_hits_and_enter_opens_the_focused_one(served, page):
+    # ArrowDown drove Material's hidden result list: focus went nowhere a reader could see
+    language, url = served
+    query, _, _ = CASES[language]
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, query)
+    page.locator(".csops-hit").first.wait_for()
+    count = page.locator(".csops-hit").count()
+    assert count >= 2
+    box = page.locator(".md-search__input")
+    box.press("ArrowDown")
+    assert page.evaluate(FOCUS) == 0
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(FOCUS) == 1
+    # the focused hit is on screen, inside the search panel
+    top, bottom = page.evaluate("(() => { const r = document.activeElement.getBoundingClientRect(); return [r.top, r.bottom]; })()")
+    assert 0 <= top and bottom <= 900
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate(FOCUS) == "input"
+    page.keyboard.press("ArrowUp")  # wraps to the last hit, and on to the box
+    assert page.evaluate(FOCUS) == count - 1
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(FOCUS) == "input"
+    assert page.locator(".md-search__input").input_value() == query  # nothing typed into the box on the way
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    href = page.evaluate("document.activeElement.href")
+    page.keyboard.press("Enter")
+    page.wait_for_url(href)
+    assert not page.evaluate("document.querySelector('input#__search').checked")  # the search overlay closed
+
+
+def test_tab_from_the_box_reaches_the_filters_with_the_search_still_open(served, page):
+    # Tab closed the search: the filters and hits were out of a keyboard's reach
+    language, url = served
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, CASES[language][0])
+    page.locator(".csops-hit").first.wait_for()
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('.csops-search')"):
+            break
+    assert page.evaluate("document.activeElement.matches('.csops-search .csops-facet, .csops-search .csops-hit')")
+    assert page.evaluate("document.querySelector('input#__search').checked")
+    assert page.locator(".csops-hit").first.is_visible()
+
+
+def test_a_pressed_filter_keeps_the_focus_and_the_count_says_it_is_filtered(served, page):
+    # the panel is rebuilt on each answer: focus fell to <body>, and "40 hits" gave no sign a filter was on
+    language, url = served
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, "renewal" if language == "en" else "更新")
+    page.locator(".csops-hit").first.wait_for()
+    meta = page.locator(".csops-search__meta")
+    unfiltered = meta.inner_text()
+    assert "filtered" not in unfiltered and "絞り込み" not in unfiltered
+    page.locator(".csops-facet[data-facet=kind][data-value=faq]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".csops-facet--active[data-value=faq]")
+    focused = "[document.activeElement.dataset.facet, document.activeElement.dataset.value, document.activeElement.ariaPressed]"
+    assert page.evaluate(focused) == ["kind", "faq", "true"]
+    count = page.locator(".csops-facet[data-value=faq] .csops-facet__count").inner_text()
+    assert meta.inner_text() == {"en": f"{count} hits · filtered", "ja": f"{count} 件 · 絞り込み中"}[language]
+    page.keyboard.press("Space")  # the same key press takes the filter off again
+    page.wait_for_selector(".csops-facet--active", state="detached")
+    assert page.evaluate(focused) == ["kind", "faq", "false"]
+    assert meta.inner_text() == unfiltered
+    page.locator(".csops-facet[data-facet=role]").first.click()
+    page.wait_for_selector(".csops-facet--clear")
+    page.locator(".csops-facet--clear").click()  # the button goes away with the filters: focus returns to the box
+    page.wait_for_selector(".csops-facet--clear", state="detached")
+    assert page.evaluate("document.activeElement.matches('.md-search__input')")
+
+
+def test_a_query_over_the_limit_is_not_sent_and_the_reader_is_told_in_the_portals_language(served, page):
+    # the API's English error ("query too long (501 characters; at most 500): … POST the whole text to
+    # /api/suggest") was shown as it came, on the Japanese portal too
+    from generator.query_log import MAX_QUERY_CHARS
+
+    language, url = served
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if "/api/search?" in request.url else None)
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    word = "renewal " if language == "en" else "更新"
+    text = (word * MAX_QUERY_CHARS)[:MAX_QUERY_CHARS + 1].strip()
+    text += "x" * (MAX_QUERY_CHARS + 1 - len(text))
+    type_query(page, text)
+    error = page.locator(".csops-search__error")
+    error.wait_for()
+    page.wait_for_timeout(400)  # longer than the typing pause before a request
+    message = error.inner_text()
+    assert sent == [], sent
+    assert "/api/" not in message and "POST" not in message
+    expected = {"en": f"too long ({MAX_QUERY_CHARS + 1} characters; at most {MAX_QUERY_CHARS})",
+                "ja": f"検索語が長すぎます（{MAX_QUERY_CHARS + 1}文字、最大{MAX_QUERY_CHARS}文字）"}[language]
+    assert expected in message and ("key words" in message if language == "en" else "キーワード" in message)
+    assert error.is_visible()
+    page.locator(".md-search__input").press("Backspace")  # at the limit: searched as before
+    page.locator(".csops-search__error").wait_for(state="detached")
+    assert len(sent) == 1
+
+
+def serious_violations(page, axe_source, selector: str) -> list[str]:
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    results = json.loads(page.evaluate("async s => JSON.stringify(await axe.run({include: [s]}, {resultTypes: ['violations']}))",
+                                       selector))
+    return [f"{v['id']}: {[n['target'] for n in v['nodes'][:5]]} {v['nodes'][0]['any'][0]['message'] if v['nodes'][0]['any'] else ''}"
+            for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_the_open_search_panel_passes_axe_with_a_filter_on_and_a_hit_focused(served, page, axe_source):
+    # the hit count and the kind badges were grey on grey at 4.41:1 (#6d6d6d on #ededed)
+    language, url = served
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, "renewal" if language == "en" else "更新")
+    page.locator(".csops-hit").first.wait_for()
+    assert serious_violations(page, axe_source, ".csops-search") == []
+    page.locator(".csops-facet[data-facet=kind][data-value=faq]").click()
+    page.wait_for_selector(".csops-facet--active[data-value=faq]")
+    page.locator(".md-search__input").focus()
+    page.keyboard.press("ArrowDown")  # a focused hit is tinted
+    page.locator(".csops-hit").nth(1).hover()  # and so is one under the mouse
+    assert serious_violations(page, axe_source, ".csops-search") == []

@@ -207,6 +207,15 @@ def test_an_old_copied_link_says_its_step_changed_and_a_current_one_does_not(tmp
         page.locator(".csops-step-meta[data-step=kickoff][data-csops-ready]").wait_for()
         assert page.locator(".csops-version-notice").count() == 0
 
+        # A ?v= the history does not know (mistyped, cut short, or not a version at all) claims no date: the step
+        # "changed on 2027-01-12, after this link was copied" was said of deadbeef0000 too.
+        for wrong in ("deadbeef0000", "deadbeef", "not-a-version"):
+            page.goto(f"{base}playbooks/renewal/?v={wrong}#confirm-stakeholders")
+            notice = page.locator(".csops-version-notice")
+            assert notice.inner_text().strip() == ("This step may have changed since this link was copied. "
+                                                   "See what changed"), wrong
+            assert notice.is_visible()
+
 
 def _version_of(page, step: str) -> str:  # noqa: F811
     return page.evaluate("s => JSON.parse(document.querySelector('.csops-versions').dataset.versions)[s].v", step)

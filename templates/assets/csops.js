@@ -15,10 +15,20 @@
     start_date: "Start date", download_ics: "Download calendar (.ics)", reset: "Reset progress",
     progress: "Progress", changed_since_ticked: "changed since you ticked it", filter_role: "Show role",
     all_roles: "All roles", segments: "Segments", all_segments: "All segments", due: "Due", colon: ":",
-    reset_confirm: "Clear all {n} ticks on this checklist?", reset_confirm_one: "Clear the one tick on this checklist?",
+    reset_confirm: "Clear all {n} ticks on this page?", reset_confirm_one: "Clear the one tick on this page?",
     reset_yes: "Yes, clear them", cancel: "Cancel",
     not_started: "not started", i_am: "I work as", your_role: "Your role page"
   };
+
+  // The site's own path ("/", "/en/"): checklist ticks are kept per site, so an English and a Japanese portal
+  // served from one origin (/en/, /ja/) no longer share, and overwrite, each other's progress. Material's config
+  // gives the base relative to the page first loaded (instant navigation keeps it): resolved once, here.
+  var SITE = (function () {
+    try {
+      var config = JSON.parse(document.querySelector('script#__config[type="application/json"]').textContent);
+      return new URL(config.base || ".", window.location.href).pathname;
+    } catch (e) { return "/"; }
+  })();
 
   // -- small helpers ------------------------------------------------------------------------
   function labels() {
@@ -135,6 +145,24 @@
   }
 
   // -- checklists ----------------------------------------------------------------------------
+  // A checklist's ticks on this site. Ticks saved before keys named the site (csops:checklist:<id>, shared by every
+  // portal on the origin) move over once, each only where its stored version is this site's item version (`hashes`,
+  // item id -> version): an English tick never ticks the Japanese item. The old entry stays for the other sites.
+  function ticks(checklist, hashes) {
+    var key = "checklist:" + SITE + ":" + checklist;
+    var found = load(key, null);
+    if (found && typeof found === "object") return found;
+    var old = load("checklist:" + checklist, null), moved = {};
+    if (!old || typeof old !== "object" || !hashes) return {};
+    Object.keys(hashes).forEach(function (item) {
+      if (old[item] && old[item].hash === hashes[item]) moved[item] = old[item];
+    });
+    save(key, moved);
+    return moved;
+  }
+
+  function saveTicks(checklist, value) { save("checklist:" + SITE + ":" + checklist, value); }
+
   function setupChecklists(L) {
     var items = Array.prototype.slice.call(document.querySelectorAll(".csops-item[data-checklist][data-item]"));
     if (!items.length) return;
@@ -145,7 +173,10 @@
                item: marker.dataset.item, hash: marker.dataset.hash };
     }).filter(function (row) { return row.box; });
 
-    function state(checklist) { return load("checklist:" + checklist, {}); }
+    var hashes = {};  // per checklist, the versions of its items on this page
+    rows.forEach(function (row) { (hashes[row.checklist] = hashes[row.checklist] || {})[row.item] = row.hash; });
+
+    function state(checklist) { return ticks(checklist, hashes[checklist]); }
 
     function render() {
       rows.forEach(function (row) {
@@ -221,15 +252,35 @@
         var current = state(row.checklist);
         if (row.box.checked) current[row.item] = { hash: row.hash, at: new Date().toISOString().slice(0, 10) };
         else delete current[row.item];
-        save("checklist:" + row.checklist, current);
+        saveTicks(row.checklist, current);
         render();
       });
     });
     render();
+    stickyBottom(document.querySelector(".csops-checklist-progress[data-checklist]:not(.csops-playbook-progress)"));
     // Instant navigation keeps `document` across pages: only the current page's handler may listen.
     if (window.csopsSegmentHandler) document.removeEventListener("csops:segment", window.csopsSegmentHandler);
     window.csopsSegmentHandler = render;
     document.addEventListener("csops:segment", render);
+  }
+
+  // Where the sticky progress bar ends on screen (--csops-sticky-bottom, csops.css): linked sections and items
+  // scroll to just below it. Its height changes as it fills and as fonts arrive (two lines on a phone), so it is
+  // measured whenever it resizes, and for the first moments a linked target it covers is brought out from under it.
+  function stickyBottom(bar) {
+    if (!bar) return;
+    var opened = Date.now();
+    var target = null;
+    try { target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null; } catch (e) { /* */ }
+    function measure() {
+      var bottom = (parseFloat(getComputedStyle(bar).top) || 0) + bar.getBoundingClientRect().height;
+      document.documentElement.style.setProperty("--csops-sticky-bottom", Math.ceil(bottom) + "px");
+      if (target && Date.now() - opened < 2000 && target.getBoundingClientRect().top < bar.getBoundingClientRect().bottom - 1) {
+        target.scrollIntoView();
+      }
+    }
+    measure();
+    if (window.ResizeObserver) new ResizeObserver(measure).observe(bar);
   }
 
   // Clicking anywhere on an item's row ticks it, not only the 20 px circle; links and buttons inside keep working.
@@ -249,7 +300,7 @@
     var reset = el("button", { type: "button", "class": "md-button csops-reset" }, L.reset);
     holder.appendChild(reset);
     reset.addEventListener("click", function () {
-      var count = Object.keys(load("checklist:" + checklist, {})).length;
+      var count = Object.keys(ticks(checklist, null)).length;
       if (!count) { announce(L.reset); return; }
       var ask = el("span", { "class": "csops-reset-confirm", role: "group" });
       ask.appendChild(el("span", {}, count === 1 ? L.reset_confirm_one : L.reset_confirm.replace("{n}", String(count))));
@@ -262,7 +313,7 @@
       no.focus();
       function close() { ask.remove(); reset.hidden = false; reset.focus(); }
       yes.addEventListener("click", function () {
-        save("checklist:" + checklist, null);
+        saveTicks(checklist, {});  // kept, empty: an old shared entry must not move back in
         close();
         render();
         announce(L.reset);
@@ -276,7 +327,7 @@
   function checklistProgress(L, box) {
     var items = {};
     try { items = JSON.parse(box.dataset.items || "{}"); } catch (e) { items = {}; }
-    var ticked = load("checklist:" + box.dataset.checklist, {});
+    var ticked = ticks(box.dataset.checklist, items);
     var ids = Object.keys(items);
     var done = ids.filter(function (id) { return ticked[id] && ticked[id].hash === items[id]; }).length;
     var percent = ids.length ? Math.round((100 * done) / ids.length) : 0;
@@ -519,11 +570,14 @@
     var known = meta && versions.steps[meta.dataset.step];
     if (!known || known.v === wanted || !once(meta, "-version")) return;
     var changes = Array.isArray(known.changes) ? known.changes : [];
-    // The first change after the copied version; a version older than the history: the latest change.
-    var change = changes.filter(function (c) { return c[0] === wanted; })[0] || changes[changes.length - 1];
+    // A version the history knows: the change that came after it, with its date. Any other (a link older than the
+    // history, or a ?v= cut short or mistyped, which looks the same from here) gets no date, only that the step may
+    // have changed since, and the step's latest change to look at.
+    var change = changes.filter(function (c) { return c[0] === wanted; })[0];
     var L = versions.labels;
     var text = change && /^\d{4}-\d{2}-\d{2}$/.test(change[1])
       ? String(L.step_changed_on || "").replace("{date}", change[1]) : String(L.step_changed || "");
+    change = change || changes[changes.length - 1];
     var notice = el("div", { "class": "admonition warning csops-version-notice", role: "note" });
     notice.appendChild(el("p", {}, text + " "));
     var href = sameOriginUrl(change ? change[2] : versions.whatsNew);

@@ -20,13 +20,20 @@
   var api = new URL("api/", base);
   // Queries go to this site's own API only, whatever a page says its base is.
   if (base.origin !== location.origin) return;
+  // The API's limit (generator/query_log.py MAX_QUERY_CHARS; test_search_browser.py checks both sides of it): a longer
+  // query is not sent, and the reader is told in the portal's language rather than by the API's English error.
+  var MAX_QUERY = 500;
   var ja = (document.documentElement.lang || "").indexOf("ja") === 0;
   var T = ja ? {
-    hits: function (n) { return n + " 件"; }, none: function (q) { return "「" + q + "」に一致する項目はありません。"; },
+    hits: function (n) { return n + " 件"; }, filtered: " · 絞り込み中",
+    tooLong: function (n) { return "検索語が長すぎます（" + n + "文字、最大" + MAX_QUERY + "文字）。「更新 値引き 承認」のように、キーワードをいくつかに絞ってください。"; },
+    none: function (q) { return "「" + q + "」に一致する項目はありません。"; },
     mean: "もしかして:", try_: "こちらもお試しください:", kind: "種類", role: "ロール", phase: "フェーズ", clear: "絞り込みを解除",
     kinds: { playbook: "プレイブック", step: "ステップ", checklist: "チェックリスト", faq: "FAQ", chart: "RACI表", role: "ロール" }
   } : {
-    hits: function (n) { return n === 1 ? "1 hit" : n + " hits"; }, none: function (q) { return "No hits for \u201c" + q + "\u201d."; },
+    hits: function (n) { return n === 1 ? "1 hit" : n + " hits"; }, filtered: " · filtered",
+    tooLong: function (n) { return "This search is too long (" + n + " characters; at most " + MAX_QUERY + "). Shorten it to a few key words, e.g. \u201crenewal discount approval\u201d."; },
+    none: function (q) { return "No hits for \u201c" + q + "\u201d."; },
     mean: "Did you mean:", try_: "Try:", kind: "Kind", role: "Role", phase: "Phase", clear: "Clear filters",
     kinds: { playbook: "Playbook", step: "Step", checklist: "Checklist", faq: "FAQ", chart: "RACI chart", role: "Role" }
   };
@@ -68,6 +75,12 @@
       clearTimeout(timer);
       var q = input.value.trim();
       if (!q) { panel.replaceChildren(); last = null; return; }
+      var length = Array.from(q).length;  // characters as Python counts them, not UTF-16 units
+      if (length > MAX_QUERY) {
+        seq++;  // an answer still on its way is for a shorter query: drop it
+        show([el("p", { "class": "csops-search__meta csops-search__error", role: "status", text: T.tooLong(length) })]);
+        return;
+      }
       timer = setTimeout(function () { query(q); }, 120);
     }
 
@@ -100,15 +113,29 @@
         [el("span", { "class": "csops-facets__label", text: T[name] })].concat(buttons));
     }
 
+    // The panel is built anew: a reader who pressed a filter stays on that filter (else on the box), not on <body>.
+    function show(parts) {
+      var had = panel.contains(document.activeElement) ? document.activeElement : null;
+      var name = had && had.getAttribute("data-facet"), value = had && had.getAttribute("data-value");
+      panel.replaceChildren.apply(panel, parts);
+      if (!had) return;
+      var again = Array.prototype.filter.call(panel.querySelectorAll(".csops-facet[data-facet]"), function (b) {
+        return name && b.getAttribute("data-facet") === name && b.getAttribute("data-value") === value;
+      })[0];
+      (again || input).focus();
+    }
+
     function render(q, data, error) {
       last = data;
       var parts = [];
       if (error) {
         parts.push(el("p", { "class": "csops-search__meta csops-search__error", text: error }));
-        panel.replaceChildren.apply(panel, parts);
+        show(parts);
         return;
       }
-      parts.push(el("p", { "class": "csops-search__meta", text: data.hits.length ? T.hits(data.total) : T.none(q) }));
+      var active = Object.keys(filters).some(function (k) { return filters[k]; });
+      parts.push(el("p", { "class": "csops-search__meta",
+        text: (data.hits.length ? T.hits(data.total) : T.none(q)) + (active ? T.filtered : "") }));
       if (data.did_you_mean) {
         var fix = retry(data.did_you_mean);
         fix.addEventListener("click", function () { input.value = data.did_you_mean; query(data.did_you_mean); });
@@ -122,7 +149,6 @@
         });
         parts.push(el("p", { "class": "csops-search__mean" }, [document.createTextNode(T.try_ + " ")].concat(tips)));
       }
-      var active = Object.keys(filters).some(function (k) { return filters[k]; });
       var groups = ["kind", "role", "phase"].map(function (n) { return facetGroup(n, data.facets[n], (data.facet_names || {})[n]); });
       if (active) {
         var clear = el("button", { type: "button", "class": "csops-facet csops-facet--clear", text: T.clear });
@@ -145,7 +171,7 @@
         a.addEventListener("click", function () { opened(q, hit.path); });
         return el("li", {}, [a]);
       })));
-      panel.replaceChildren.apply(panel, parts);
+      show(parts);
       if (window.csopsChipRow) facets.querySelectorAll(".csops-facets__group").forEach(window.csopsChipRow);
     }
 
@@ -161,15 +187,44 @@
       }
     }
 
+    // Arrow keys walk input -> hits -> back to the input. Material's own handler listens on window and would
+    // move focus through its hidden result list instead, so keys handled here stop before they reach it.
+    function step(from, delta) {
+      var stops = [input].concat(Array.prototype.slice.call(panel.querySelectorAll(".csops-hit")));
+      if (stops.length < 2) return;
+      var at = Math.max(0, stops.indexOf(from));
+      stops[(at + delta + stops.length) % stops.length].focus();
+    }
+
     input.addEventListener("input", schedule);
     // Enter opens the first hit (Material would open its own, hidden, first result).
     input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        step(input, event.key === "ArrowDown" ? 1 : -1);
+        return;
+      }
       if (event.key !== "Enter") return;
       var first = panel.querySelector(".csops-hit");
       event.preventDefault();
       event.stopImmediatePropagation();
       if (first) first.click();
     }, true);
+    // Tab moves on from the box (past its clear button) to the filters and hits: Material's handler closed the search.
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key === "Tab" && panel.querySelector(".csops-hit, .csops-facet")) event.stopPropagation();
+    });
+    // In the panel every key but Escape is ours: Material refocused the box on any other key, which ate Space
+    // on a filter and Enter on a hit. Enter on a focused hit follows its link (the browser's own action).
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") return;
+      event.stopPropagation();
+      if ((event.key === "ArrowDown" || event.key === "ArrowUp") && event.target.matches(".csops-hit")) {
+        event.preventDefault();
+        step(event.target, event.key === "ArrowDown" ? 1 : -1);
+      }
+    });
     if (input.value.trim()) schedule();
   }
 
