@@ -232,7 +232,7 @@
       var title = (document.querySelector("h1") || {}).textContent || "";
       buildBar(box, L.progress + ": " + title.replace(/¶$/, "").trim());
       if (!box.querySelector(".csops-reset")) {
-        box.appendChild(resetControl(L, box.dataset.checklist, render));
+        box.appendChild(resetControl(L, box.dataset.checklist, hashes[box.dataset.checklist] || {}, render));
       }
     });
     document.querySelectorAll(".csops-section-progress[data-section]").forEach(function (box) {
@@ -294,13 +294,14 @@
     });
   }
 
-  // "Reset progress" asks first, in place: a wrong click must not wipe weeks of ticks.
-  function resetControl(L, checklist, render) {
+  // "Reset progress" asks first, in place: a wrong click must not wipe weeks of ticks. It counts the ticks of
+  // items on this page (`onPage`: item id -> version): ticks kept for items since removed showed in the count.
+  function resetControl(L, checklist, onPage, render) {
     var holder = el("span", { "class": "csops-reset-holder" });
     var reset = el("button", { type: "button", "class": "md-button csops-reset" }, L.reset);
     holder.appendChild(reset);
     reset.addEventListener("click", function () {
-      var count = Object.keys(ticks(checklist, null)).length;
+      var count = Object.keys(ticks(checklist, null)).filter(function (item) { return item in onPage; }).length;
       if (!count) { announce(L.reset); return; }
       var ask = el("span", { "class": "csops-reset-confirm", role: "group" });
       ask.appendChild(el("span", {}, count === 1 ? L.reset_confirm_one : L.reset_confirm.replace("{n}", String(count))));
