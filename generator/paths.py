@@ -13,6 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 
 GENERATED_DIR = "build"
+# csops' own templates and labels.yml: beside the package in a checkout, inside it when installed from a wheel
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+if not PACKAGE_TEMPLATES.is_dir():
+    PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "_templates"
 
 
 def is_portal(folder: Path) -> bool:

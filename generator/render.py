@@ -23,11 +23,9 @@ from .escaping import escape_attr, escape_text, escape_text_code
 from .fingerprints import code_digest, files_digest
 from .model import SEARCH_ONLY_FIELDS, Duty, Portal, content_hash, item_version
 from .page_context import PageContext
+from .paths import PACKAGE_TEMPLATES
 from .run_memory import RunMemory
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-if not PACKAGE_TEMPLATES.is_dir():  # installed from a wheel
-    PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "_templates"
 
 _PLAIN_WORD = re.compile(r"[A-Z][a-z]+")
 # What each playbook's page shows of it, as its page key holds it: in a rebuilding process an unchanged
@@ -65,7 +63,7 @@ def _read_labels(path: Path, language: str, mtime_ns: int, size: int) -> dict[st
     """{"en": …, language: …} of one labels.yml (cached by its version: callers copy what they return)."""
     with path.open(encoding="utf-8") as handle:
         labels = yaml.safe_load(handle)
-    return {"en": dict(labels["en"]), language: dict(labels.get(language) or {})}
+    return {"en": dict(labels.get("en") or {}), language: dict(labels.get(language) or {})}  # (checked: rules/labels.py)
 
 
 class Page:

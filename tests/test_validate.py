@@ -655,3 +655,32 @@ def test_a_link_in_a_folded_value_is_located_on_its_own_line(project_factory, ru
     found = [line.split(": error")[0] for line in run("validate", "--project", project).output.splitlines()
              if "unknown-link-scheme" in line]
     assert found == ["content/playbooks/p.yml:4:17", "content/playbooks/p.yml:6:36"], found
+
+
+@pytest.mark.parametrize("labels, expected", [
+    ("", "templates/labels.yml:1:1: error: file is empty"),
+    ("- steps\n", "templates/labels.yml:1:1: error: must map each language (en, ja) to its words"),
+    ("en: [1, 2]\n", "templates/labels.yml:1:5: error: 'en' must map label names to words"),
+    ("en:\n  steps: 5\n", "templates/labels.yml:2:10: error: label 'steps' must be text (quote it: steps: \"5\")"),
+    ("en:\n  stpes: Procedure\n", "templates/labels.yml:2:3: warning: 'stpes' is not a label csops uses (did you mean 'steps'?)"),
+])
+def test_a_projects_own_labels_file_is_checked_where_it_goes_wrong(project_factory, run, labels, expected):
+    """A team's own templates/labels.yml: each of these ended `csops build` in a Python traceback."""
+    from test_build import PLAYBOOK, FAQ
+
+    project = project_factory({"content/playbooks/renewal-runway.yml": PLAYBOOK, "content/faq/renewals.yml": FAQ,
+                               "templates/labels.yml": labels})
+    checked = run("validate", "--project", project)
+    assert expected in checked.output and not isinstance(checked.exception, Exception)
+    built = run("build", "--project", project)
+    assert not isinstance(built.exception, Exception), built.exception  # a clean exit, not a crash
+    assert built.exit_code == (0 if "warning" in expected else 1), built.output
+
+
+def test_a_labels_file_with_only_japanese_words_builds_with_csops_english(project_factory, run):
+    from test_build import PLAYBOOK, FAQ
+
+    project = project_factory({"content/playbooks/renewal-runway.yml": PLAYBOOK, "content/faq/renewals.yml": FAQ,
+                               "templates/labels.yml": "ja:\n  steps: 手順\n"})
+    assert run("build", "--project", project).exit_code == 0
+    assert ">Steps<" in (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
