@@ -734,3 +734,30 @@ def test_a_playbooks_step_ticks_are_counted_and_reset_after_asking(request, brow
             assert not errors, errors
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_on_a_phone_back_to_top_never_covers_the_charts_column_headers(request, browser, language):
+    """Material's back-to-top button appears under the header as the reader scrolls up, right over the RACI
+    chart's sticky column headers (CSM, CS Lead): on phones it now sits at the bottom of the screen."""
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "charts/cs-duties/", PHONE)
+    try:
+        # the table scrolls in its own box on a phone, its header row at the box's top: bring that top just under
+        # the site's header, coming from below, as a reader scrolling back up to the column names does
+        top = tab.evaluate("document.querySelector('.csops-raci-matrix table').getBoundingClientRect().top + scrollY")
+        header = tab.evaluate("document.querySelector('.md-header').getBoundingClientRect().height")
+        tab.evaluate(f"scrollTo(0, {top - header + 200})")
+        tab.wait_for_timeout(300)
+        tab.mouse.wheel(0, -200)  # scrolling up is what shows the button
+        tab.locator(".md-top:not([hidden])").wait_for()
+        tab.wait_for_timeout(400)  # its slide-in
+        overlap = tab.evaluate("""() => {
+            const top = document.querySelector('.md-top').getBoundingClientRect();
+            return [...document.querySelectorAll('.csops-raci-matrix thead th')].map(th => th.getBoundingClientRect())
+              .filter(r => r.bottom > top.top && r.top < top.bottom && r.right > top.left && r.left < top.right).length }""")
+        assert overlap == 0, f"back to top covers {overlap} column headers"
+        assert tab.evaluate("document.querySelector('.md-top').getBoundingClientRect().bottom") <= PHONE["height"]
+        assert not errors, errors
+    finally:
+        context.close()
