@@ -73,7 +73,11 @@
       if (chip.right > row.right) group.scrollLeft += chip.right - row.right + chip.width / 2;
     }
     group.addEventListener("scroll", hint, { passive: true });
-    if (window.ResizeObserver) new ResizeObserver(hint).observe(group);
+    if (window.ResizeObserver) {  // the row's box, and each chip in it: a web font or a count arriving widens a chip
+      var watch = new ResizeObserver(hint);  // without resizing the row, and the fade went stale
+      watch.observe(group);
+      Array.prototype.forEach.call(group.children, function (chip) { watch.observe(chip); });
+    }
     hint();
   }
 
