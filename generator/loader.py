@@ -94,8 +94,10 @@ def _entry_problems(content_dir: Path, project: Path) -> list[Problem]:
         path = _relative(entry, project)
         if entry.name.endswith(MV_PENDING_SUFFIX):
             if half_renamed is None:
-                problems.append(Problem(path, 1, 1, "skipped-file", "not read: left by a `csops mv` that was interrupted "
-                                        "before it changed anything", "delete it (the next `csops mv` does)", "warning"))
+                problems.append(Problem(path, 1, 1, "skipped-file", "not read: a new text an interrupted `csops mv` left",
+                                        "if nothing else is reported, the rename changed nothing: delete it (the next "
+                                        "`csops mv` does); if ids are unknown, it got half way and its journal in build/ "
+                                        "is gone: `git checkout -- content` undoes it", "warning"))
         elif entry.is_symlink() and entry.is_dir():
             problems.append(Problem(path, 1, 1, "skipped-file", "not read: csops does not follow links to folders",
                                     "move the files into content/ itself", "warning"))

@@ -10,8 +10,10 @@ after, `csops mv --finish` completes it, and until then validate and build name 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from .paths import MV_PENDING_SUFFIX, mv_journal_file
@@ -53,28 +55,66 @@ def finish_interrupted(project: Path) -> str | None:
 
 
 def _journal(project: Path) -> dict | None:
-    """The journal, if it is one a rename writes: every path a file under content/ (build/ is not committed,
-    but a journal forced into a repository must not delete or replace anything else)."""
+    """The journal, if it is one a rename writes: every path a file under content/, also once links are
+    followed (build/ is not committed, but a journal forced into a repository, or a folder of content/ that
+    links elsewhere, must not delete or replace anything else), each new text a plain file."""
     try:
         steps = json.loads(mv_journal_file(project).read_text(encoding="utf-8"))
         paths = [*steps["replace"], *steps["remove"]]
-        if not isinstance(steps["subject"], str) or not all(isinstance(path, str) and _in_content(path) for path in paths):
+        if not isinstance(steps["subject"], str) or not all(isinstance(path, str) and _in_content(project, path)
+                                                            for path in paths):
+            return None
+        if not all(_plain_file_or_none(project / (path + MV_PENDING_SUFFIX)) for path in steps["replace"]):
             return None
         return steps
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):  # (JSON nested thousands deep)
         return None
 
 
-def _in_content(path: str) -> bool:
+def _in_content(project: Path, path: str) -> bool:
     parts = PurePosixPath(path).parts
-    return len(parts) > 1 and parts[0] == "content" and not {"..", ".", ""} & set(parts) and "\\" not in path
+    if len(parts) < 2 or parts[0] != "content" or {"..", ".", ""} & set(parts) or "\\" in path:
+        return False
+    target = project / path
+    content = (project / "content").resolve()
+    return target.parent.resolve().is_relative_to(content) and _plain_file_or_none(target)
+
+
+def _plain_file_or_none(path: Path) -> bool:
+    return not path.exists() and not path.is_symlink() or (path.is_file() and not path.is_symlink())
 
 
 def clear_pending(project: Path) -> None:
     """Remove new texts a rename wrote before it was interrupted, ahead of its journal (nothing was changed)."""
     if interrupted(project) is None:
         for pending in (project / "content").rglob("*" + MV_PENDING_SUFFIX):
-            pending.unlink(missing_ok=True)
+            if pending.is_file() and not pending.is_symlink():
+                pending.unlink(missing_ok=True)
+
+
+class RenameRunning(RuntimeError):
+    """Another `csops mv` is changing this portal's files."""
+
+
+@contextmanager
+def one_rename_at_a_time(project: Path):
+    """Two renames at once lost content: the second cleared the first's new texts as leftovers of an interrupted
+    one, and the first then deleted the renamed file (red-team run, 2026-12-04). The lock is on the content/
+    folder itself, so no lock file is left in the project."""
+    try:
+        folder = os.open(Path(project) / "content", os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:  # no content/ yet: planning the rename says so
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RenameRunning("another csops mv is changing this portal's files: wait for it, then run yours "
+                                "again") from None
+        yield
+    finally:
+        os.close(folder)
 
 
 def _write_synced(path: Path, data: bytes) -> None:

@@ -113,6 +113,19 @@ def mv(project: Path, kind: str | None, ids: tuple[str, ...], dry_run: bool, fin
     """Rename a document (playbook OLD NEW) or an item in one (step PLAYBOOK OLD NEW): rewrites every reference,
     records OLD as an alias so old links keep working, and adds the new URLs to content/published-urls.txt.
     The files change together: an interrupted rename is completed by the next `csops mv`."""
+    from .rename_journal import RenameRunning, one_rename_at_a_time
+
+    try:
+        with one_rename_at_a_time(project):
+            _mv(project, kind, ids, dry_run, finish)
+    except RenameRunning as busy:
+        raise click.ClickException(str(busy)) from None
+    except OSError as error:  # a file the rename must replace became a folder, a disk filled: said, not a traceback
+        raise click.ClickException(f"the rename stopped: {error.strerror or error}: {error.filename or ''}; "
+                                   "`csops validate` says what is left, `csops mv --finish` completes it") from None
+
+
+def _mv(project: Path, kind: str | None, ids: tuple[str, ...], dry_run: bool, finish: bool) -> None:
     from .rename import plan_rename
     from .rename_journal import finish_interrupted, interrupted
     from .rename_staging import apply_plan

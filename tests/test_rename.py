@@ -347,7 +347,7 @@ def test_a_rename_interrupted_before_its_journal_changed_nothing(tmp_path, run, 
     assert len(left) == 3 and all(k.endswith(".csops-mv") for k in left)
     assert {k: v for k, v in snapshot(project).items() if k in before} == before  # no content file changed
     checked = run("validate", "--project", project)
-    assert checked.exit_code == 0 and "left by a `csops mv` that was interrupted before it changed anything" in checked.output
+    assert checked.exit_code == 0 and "a new text an interrupted `csops mv` left" in checked.output
     assert run("mv", "playbook", "success-plan", "customer-success-plan", "--project", project).exit_code == 0
     assert not [k for k in snapshot(project) if k.endswith(".csops-mv")]
 
@@ -397,3 +397,37 @@ def test_kill_9_at_random_moments_of_a_rename_leaves_it_undone_or_finishable(tmp
             assert run("mv", "--finish", "--project", project).exit_code == 0
         assert {k: v for k, v in snapshot(project).items() if k.startswith("content/")} == wanted
     assert outcomes  # which states the kills hit varies with the machine's speed
+
+
+def test_two_renames_at_once_never_lose_content(tmp_path, run):
+    """The second cleared the first's new texts as leftovers, and the first then deleted the renamed file."""
+    from generator.rename_journal import one_rename_at_a_time
+
+    project = copy_bundled(tmp_path / "portal")
+    before = snapshot(project)
+    with one_rename_at_a_time(project):  # a first `csops mv` at work
+        second = run("mv", "playbook", "qbr", "quarterly-review", "--project", project)
+    assert second.exit_code == 1 and "another csops mv is changing this portal's files" in second.output
+    assert snapshot(project) == before
+    assert run("mv", "playbook", "qbr", "quarterly-review", "--project", project).exit_code == 0
+
+
+@pytest.mark.parametrize("journal", [
+    '{"subject": "x", "replace": ["content/ext/x.yml"], "remove": ["content/ext/victim.txt"]}',  # through a link
+    '{"subject": "x", "replace": [], "remove": ["content/playbooks"]}',  # a folder
+    "[" * 100_000,  # nested too deep to read
+])
+def test_a_journal_reaching_out_of_content_or_at_a_folder_is_never_acted_on(tmp_path, run, journal):
+    project = copy_bundled(tmp_path / "portal")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim.txt").write_text("keep me", encoding="utf-8")
+    (outside / "x.yml.csops-mv").write_text("planted", encoding="utf-8")
+    (project / "content/ext").symlink_to(outside, target_is_directory=True)
+    (project / "build").mkdir(exist_ok=True)
+    (project / "build/mv-journal.json").write_text(journal, encoding="utf-8")
+    finished = run("mv", "--finish", "--project", project)
+    assert (finished.exit_code, finished.output) == (0, "no interrupted rename to finish\n")
+    assert (outside / "victim.txt").read_text(encoding="utf-8") == "keep me" and not (outside / "x.yml").exists()
+    assert (project / "content/playbooks").is_dir()
+    assert not isinstance(run("validate", "--project", project).exception, Exception)
