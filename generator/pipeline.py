@@ -141,7 +141,9 @@ def _build_portal(project: Path, strict: bool = False, progress=None, kept_worke
 def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
     """load -> check -> model -> history -> render -> MkDocs build and search index side by side -> swap in;
     returns the report."""
-    from .build import BuildReport, build_site, navigation, timed
+    import jinja2
+
+    from .build import BuildError, BuildReport, build_site, navigation, timed
     from .index import IndexJob
     from . import generations
     from .paths import template_cache_dir
@@ -150,7 +152,7 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
     from .feed import atom_feed
     from .history import read_change_feed, whats_new_commits
     from .incremental import PreviousPages
-    from .render import Page, Renderer
+    from .render import Page, Renderer, template_failure
     from .urls import FEED_FILE, redirect_map
     from .workers import BuildWorkers
 
@@ -182,7 +184,10 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
             previous_index = trusted / "index" if trusted is not None else None
             workers.start_index(IndexJob(previous_index, portal, site.site_url, site.language, facet_names,
                                          renderer.labels["glossary"]))
-            pages = renderer.render_pages()
+            try:
+                pages = renderer.render_pages()
+            except jinja2.TemplateError as error:
+                raise BuildError(str(template_failure(error, site.templates_dir))) from None
             pages.append(Page(FEED_FILE, atom_feed(changes, renderer.labels, site.raw.get("site_name") or "", site.site_url)))
         reused = f", {renderer.reused} taken unchanged from the last build" if renderer.reused else ""
         progress.done(f"generated {len(pages)} pages{reused}")

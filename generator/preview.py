@@ -93,19 +93,19 @@ def refuse_unsafe_paths(app):
 
 def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, api_app=None,
                    timeout: float = CONNECTION_TIMEOUT, failed: Callable[[], str | None] = lambda: None,
-                   failed_title: str = ""):
+                   failed_title: Callable[[], str] = lambda: ""):
     """MkDocs' live-reload server over `site_dir`, guarded, with the API at /api/ (not yet bound).
 
     `failed` gives the problems of the last save when it did not build (else None): every page then shows
-    them under `failed_title`, since the browser reloads after a failed rebuild too, and showed the old page
-    as if the save had done nothing."""
+    them under `failed_title()` (asked then: labels.yml may be what the save changed), since the browser
+    reloads after a failed rebuild too, and showed the old page as if the save had done nothing."""
     from mkdocs.livereload import LiveReloadServer
 
     class PreviewServer(LiveReloadServer):
         def _inject_js_into_html(self, content, epoch):
             content = super()._inject_js_into_html(content, epoch)
             problems = failed()
-            return content if problems is None else _with_failure_banner(content, failed_title, problems)
+            return content if problems is None else _with_failure_banner(content, failed_title(), problems)
 
     server = PreviewServer(builder=builder, host=host, port=port, root=str(site_dir))
     server.RequestHandlerClass = guarded_handler(timeout)
@@ -153,7 +153,6 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
     from .generations import current_generation
     from .pipeline import build_portal
     from .problems import ContentError
-    from .render import load_labels
 
     site = read_site_config(project)
     port = _require_free_port(host, port)  # before the first build: a busy port should not cost a build to find out
@@ -173,6 +172,11 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
             failure[:] = [error.format_message()]
             click.echo(error.format_message(), err=True)
             click.echo("keeping the last good site", err=True)
+        except Exception as error:  # noqa: BLE001 - a csops fault must not leave every page waiting for a build
+            log.exception("the rebuild failed")
+            failure[:] = [f"csops could not build this save ({type(error).__name__}: {error}); the terminal running "
+                          "csops serve shows the details"]
+            click.echo("keeping the last good site", err=True)
 
     from .progress import for_terminal
 
@@ -187,7 +191,7 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
             click.echo("serving the last good site until a save builds", err=True)
         try:
             server = preview_server(site.site_dir, host, port, rebuild, api_app, failed=lambda: failure[0] if failure else None,
-                                    failed_title=load_labels(site.templates_dir, site.language)["serve_failed"])
+                                    failed_title=lambda: _failure_title(site))
         except OSError as error:
             raise _port_error(host, port, error) from None
         if reload:
@@ -203,6 +207,18 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
             server.shutdown()
     finally:
         workers.close()
+
+
+def _failure_title(site) -> str:
+    """The banner's heading in the portal's language, from csops' own words when the project's labels.yml is
+    what the save broke."""
+    from .paths import PACKAGE_TEMPLATES
+    from .render import load_labels
+
+    try:
+        return load_labels(site.templates_dir, site.language)["serve_failed"]
+    except Exception:  # noqa: BLE001 - the banner says what is wrong with it
+        return load_labels(PACKAGE_TEMPLATES, site.language)["serve_failed"]
 
 
 def _with_failure_banner(page: bytes, title: str, problems: str) -> bytes:

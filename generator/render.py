@@ -54,16 +54,38 @@ def load_labels(templates_dir: Path, language: str) -> dict[str, str]:
 
 
 def _labels_file(path: Path, language: str) -> dict[str, dict[str, str]]:
-    stat = path.stat()
-    return _read_labels(path, language, stat.st_mtime_ns, stat.st_size)
+    return _read_labels(path.read_bytes(), language)
 
 
 @lru_cache(maxsize=8)
-def _read_labels(path: Path, language: str, mtime_ns: int, size: int) -> dict[str, dict[str, str]]:
-    """{"en": …, language: …} of one labels.yml (cached by its version: callers copy what they return)."""
-    with path.open(encoding="utf-8") as handle:
-        labels = yaml.safe_load(handle)
+def _read_labels(text: bytes, language: str) -> dict[str, dict[str, str]]:
+    """{"en": …, language: …} of one labels.yml, parsed once per version of its bytes (callers copy what they
+    return). Keyed by size and time before, `csops serve` kept an edit saved within the same second at the
+    same size."""
+    labels = yaml.safe_load(text)
     return {"en": dict(labels.get("en") or {}), language: dict(labels.get(language) or {})}  # (checked: rules/labels.py)
+
+
+class TemplateFailed(Exception):
+    """A page template could not be rendered: where (template:line) and why, for one line of output."""
+
+
+def template_failure(error: jinja2.TemplateError, templates_dir: Path) -> TemplateFailed:
+    """A Jinja error as `templates/playbook.md.j2:12: unexpected '}'`: a template a team edited (a tag left open,
+    a field that does not exist) ended `csops build` in a traceback, and `csops serve` hung every page."""
+    import traceback
+
+    where = ""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        where = f"{error.filename or error.name}:{error.lineno}"
+    else:  # Jinja puts the template's own lines into the traceback
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((".j2", ".html"))]
+        if frames:
+            where = f"{frames[-1].filename}:{frames[-1].lineno}"
+    for root in (templates_dir.parent, PACKAGE_TEMPLATES.parent):
+        where = where.replace(str(root) + "/", "")
+    message = getattr(error, "message", None) or str(error)
+    return TemplateFailed(f"{where + ': ' if where else ''}template error: {message} (fix the template and build again)")
 
 
 class Page:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import REPO
 
@@ -229,3 +232,21 @@ def test_a_projects_older_copy_of_labels_gets_the_words_csops_added_since(projec
     build_portal(project)
     assert "Page not found" in (project / "site/404.html").read_text(encoding="utf-8")
     assert "Driven by" in (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("broken, message", [
+    ("{% if %}\n", "template error: Expected an expression"),
+    ("{{ doc.nope.nope }}\n", "template error: 'generator.model.Playbook object' has no attribute 'nope'"),
+])
+def test_a_broken_template_is_one_line_naming_where(project_factory, run, broken, message):
+    """A team's edited template ended `csops build` in a Jinja traceback."""
+    from generator.render import PACKAGE_TEMPLATES
+
+    project = project_factory({"content/playbooks/renewal-runway.yml": PLAYBOOK, "content/faq/renewals.yml": FAQ})
+    shutil.copytree(PACKAGE_TEMPLATES, project / "templates")
+    with (project / "templates/playbook.md.j2").open("a", encoding="utf-8") as template:
+        template.write(broken)
+    result = run("build", "--project", project)
+    assert result.exit_code == 1 and not isinstance(result.exception, Exception), result.exception
+    lines = (project / "templates/playbook.md.j2").read_text(encoding="utf-8").count("\n")
+    assert f"Error: templates/playbook.md.j2:{lines}: {message}" in result.output

@@ -215,3 +215,17 @@ def test_serve_started_on_broken_content_with_no_site_yet_says_why_and_stops(pro
     project = project_factory({"content/playbooks/renewal-runway.yml": PLAYBOOK + "    owner: nobody\n"})
     result = run("serve", "--project", project, "--port", "0")
     assert result.exit_code == 1 and "unknown role 'nobody'" in result.output
+
+
+def test_a_template_error_shows_where_it_is_and_never_hangs_the_pages(served):
+    """A broken template is no content error: the rebuild raised past csops serve, MkDocs' server then held every
+    page waiting for a build that never came, and no banner said why."""
+    project, base = served
+    template = project / "templates/playbook.md.j2"
+    good = template.read_text(encoding="utf-8")
+    template.write_text(good + "{% if %}\n", encoding="utf-8")
+    _wait_for(lambda: "csops-build-failed" in _get(f"{base}/playbooks/renewal-runway/"), what="the banner")
+    banner = _get(f"{base}/")
+    assert "templates/playbook.md.j2:" in banner and "template error" in banner
+    template.write_text(good, encoding="utf-8")
+    _wait_for(lambda: "csops-build-failed" not in _get(f"{base}/playbooks/renewal-runway/"), what="the banner gone")
