@@ -6,6 +6,7 @@ refused with a located Problem; editor backups are skipped with a warning.
 
 from __future__ import annotations
 
+import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,14 @@ def read_text(file: Path, path: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(path, line, col, "not-utf8", f"file is not UTF-8 (byte 0x{raw[error.start]:02x})",
                               "re-save the file with UTF-8 encoding")]
     return text.removeprefix("\ufeff"), []
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def _relative(file: Path, project: Path) -> str:
@@ -150,6 +159,11 @@ def load_content(project: Path, cache=None) -> tuple[list[Document], list[Proble
     folders = ", ".join(f"content/{k.folder}/" for k in DOCUMENT_KINDS)
     for kind, file in discover_files(content_dir):
         path = _relative(file, project)
+        if not _utf8(path):  # bytes that are no UTF-8 in the name: every later step that hashes or prints it failed
+            problems.append(Problem(os.fsencode(path).decode("utf-8", "backslashreplace"), 1, 1,
+                                    "file-name-encoding", "the file name is not valid UTF-8",
+                                    "rename the file (letters, digits and hyphens, ending in .yml)"))
+            continue
         if not _inside(file, root):
             problems.append(Problem(path, 1, 1, "outside-project", "links to a file outside the project",
                                     "content must live in the repository: copy the file here instead of linking to it"))

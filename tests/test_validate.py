@@ -684,3 +684,19 @@ def test_a_labels_file_with_only_japanese_words_builds_with_csops_english(projec
                                "templates/labels.yml": "ja:\n  steps: 手順\n"})
     assert run("build", "--project", project).exit_code == 0
     assert ">Steps<" in (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+
+
+def test_a_file_name_that_is_not_utf8_is_a_located_error_not_a_traceback(project_factory, run):
+    """Bytes that are no UTF-8 in a content file's name (a file copied from an old Windows share) failed every
+    command that hashed or printed the name."""
+    import os
+
+    from test_build import PLAYBOOK, FAQ
+
+    project = project_factory({"content/playbooks/renewal-runway.yml": PLAYBOOK, "content/faq/renewals.yml": FAQ})
+    with open(os.fsencode(project / "content/playbooks") + b"/bad\xff\xfename.yml", "wb") as odd:
+        odd.write(b"title: Odd\n")
+    for command in ("validate", "build"):
+        result = run(command, "--project", project)
+        assert result.exit_code == 1 and not isinstance(result.exception, Exception), result.exception
+        assert "content/playbooks/bad\\xff\\xfename.yml:1:1: error: the file name is not valid UTF-8" in result.output
