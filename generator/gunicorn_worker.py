@@ -4,8 +4,8 @@ gthread hands a connection to a thread once its first byte arrives, and the thre
 line, headers and body with blocking reads. The socket timeout cuts off a client that goes silent, but not
 one that sends a header line every few seconds: eight such connections held every thread of the default
 two workers, and searches waited until they gave up (red-team run, 2026-12-04). Here a request must arrive
-whole within the deadline from when it is queued for a thread; reading a slower one times out, as reading
-a silent one does, and gunicorn drops it. Behind a buffering reverse proxy (nginx, a cloud load balancer) this never triggers: the proxy sends
+whole within the deadline from when it is queued for a thread, plus a second for each 16 KB it brings;
+reading a slower one times out, as reading a silent one does, and gunicorn drops it. Behind a buffering reverse proxy (nginx, a cloud load balancer) this never triggers: the proxy sends
 each request whole.
 """
 
@@ -17,6 +17,10 @@ import time
 from gunicorn.workers.gthread import ThreadWorker
 
 from .gunicorn_conf import IO_TIMEOUT_SECONDS as REQUEST_DEADLINE_SECONDS  # the connection timeout, whole
+# Each 16 KB that arrives earns a second more: a ticket of 60 KB sent at 5 KB/s (a slow mobile link) took 12 s
+# and got 408. A trickle still earns next to nothing (a header line: half a millisecond), and the largest body
+# the API takes (200 KB) can hold a thread for 23 s at most.
+BYTES_PER_EXTRA_SECOND = 16 * 1024
 
 
 class DeadlineThreadWorker(ThreadWorker):
@@ -48,9 +52,11 @@ class _DeadlineSocket:
         previous = self._sock.gettimeout()
         self._sock.settimeout(left if previous is None else min(left, previous))
         try:
-            return self._sock.recv(size, *flags)
+            data = self._sock.recv(size, *flags)
         finally:
             self._sock.settimeout(previous)
+        self.deadline += len(data) / BYTES_PER_EXTRA_SECOND
+        return data
 
     def recv_into(self, buffer, size: int = 0, *flags) -> int:
         data = self.recv(size or len(buffer), *flags)
