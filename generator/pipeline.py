@@ -133,7 +133,7 @@ def _build_portal(project: Path, strict: bool = False, progress=None, kept_worke
     from .progress import Progress
 
     site, progress = read_site_config(project), progress or Progress()
-    with generations.build_lock(site.project, lambda: progress.done("waiting for another build of this portal to finish")):
+    with generations.build_lock(site.project, lambda: progress.note("waiting for another build of this portal to finish…")):
         progress.start("load")  # the first stage's time starts now, not before the wait
         return _build_locked(project, site, strict, progress, kept_workers)
 

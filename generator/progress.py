@@ -25,6 +25,9 @@ class Progress:
     def done(self, summary: str) -> None:
         pass
 
+    def note(self, text: str) -> None:
+        """A line that ends no stage (a build waiting for another), so it carries no time."""
+
 
 class LineProgress(Progress):
     """One line per finished stage, for CI logs and pipes."""
@@ -39,6 +42,9 @@ class LineProgress(Progress):
         now = time.perf_counter()
         click.echo(f"csops: {summary} ({now - self.started:.1f}s)", err=True)
         self.started = now
+
+    def note(self, text: str) -> None:
+        click.echo(f"csops: {text}", err=True)
 
 
 class BarProgress(LineProgress):
