@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,13 +55,19 @@ def served(tmp_path):
     for source in (Path(__file__).resolve().parent.parent / "templates").glob("*"):
         if source.is_file():
             (templates / source.name).write_bytes(source.read_bytes())
+    with _serving(project) as base:
+        _wait_for(lambda: "Confirm the stakeholders" in _get(f"{base}/playbooks/renewal-runway/"), what="first build")
+        yield project, base
+
+
+@contextmanager
+def _serving(project: Path):
+    """`csops serve` on `project` in its own process, on a free port: its base URL while it runs."""
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--project", str(project),
                                 "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(lambda: "Confirm the stakeholders" in _get(f"{base}/playbooks/renewal-runway/"), what="first build")
-        yield project, base
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -196,19 +203,12 @@ def test_serve_started_on_broken_content_serves_the_last_good_site_with_the_prob
     build_portal(project)
     path = project / "content/playbooks/renewal-runway.yml"
     path.write_text(PLAYBOOK + "    owner: nobody\n", encoding="utf-8")
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--project", str(project),
-                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
+    with _serving(project) as base:
         _wait_for(lambda: "csops-build-failed" in _get(f"{base}/playbooks/renewal-runway/"), what="the last good site")
         assert "unknown role &#x27;nobody&#x27;" in _get(f"{base}/playbooks/renewal-runway/")
         path.write_text(PLAYBOOK.replace("Confirm the stakeholders", "Fixed title"), encoding="utf-8")
         _wait_for(lambda: "Fixed title" in _get(f"{base}/playbooks/renewal-runway/"), what="rebuild after the fix")
         assert "csops-build-failed" not in _get(f"{base}/playbooks/renewal-runway/")
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_serve_started_on_broken_content_with_no_site_yet_says_why_and_stops(project_factory, run):
