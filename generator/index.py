@@ -22,6 +22,7 @@ from whoosh import index as whoosh_index
 
 from . import urls
 from .durations import parse_due
+from .index_writer import index_writer
 from .model import Portal, item_version
 from .search_analysis import MARKDOWN_NOISE, PHRASE_GAP, SCHEMA_VERSION, build_schema, facet_value, spelling_words
 
@@ -198,7 +199,7 @@ def update_index(index_dir: Path, docs: list[SearchDoc], meta: dict | None = Non
     vocabulary.subtract(_stored_words(ix, [*deleted, *(d.key for d in changed if d.key in existing)]))
     vocabulary.update(spelling_words(text for doc in changed for text in (doc.title, doc.body)))
     changed_groups: set[str] = set()
-    writer = ix.writer(limitmb=SORT_MEMORY_MB)
+    writer = index_writer(ix, limitmb=SORT_MEMORY_MB)
     try:
         for key in deleted:
             writer.delete_by_term("key", key)

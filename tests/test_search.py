@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 import yaml
@@ -741,3 +742,41 @@ def test_a_query_typed_with_minus_words_needs_no_quotes(built_bundled):
     mistyped = cli("search", "--project", built_bundled, "renewal", "--limt", "3")
     assert mistyped.exit_code == 2 and "No such option '--limt'" in mistyped.output and "--limit" in mistyped.output
     assert cli("search", "-h").output.startswith("Usage: ")
+
+
+def _index_contents(index_dir) -> list:
+    """Everything a search reads from an index: each term's statistics and postings, every document's field
+    lengths and stored fields (segment names are random, so files cannot be compared)."""
+    from generator.index import open_index
+
+    reader = open_index(index_dir).reader()
+    contents = []
+    for field, text in reader.all_terms():
+        info = reader.term_info(field, text)
+        postings, matcher = [], reader.postings(field, text)
+        while matcher.is_active():
+            postings.append((matcher.id(), matcher.weight(), matcher.value()))
+            matcher.next()
+        contents.append((field, text, info.weight(), info.doc_frequency(), info.min_length(), info.max_length(),
+                         info.max_weight(), postings))
+    for field in reader.schema.scorable_names():
+        contents.append((field, reader.min_field_length(field), reader.max_field_length(field),
+                         [reader.doc_field_length(d, field) for d in range(reader.doc_count_all())]))
+    contents.extend(sorted(reader.stored_fields(d).items()) for d in range(reader.doc_count_all()))
+    return contents
+
+
+def test_the_index_writer_writes_what_whooshs_own_writer_writes(built_bundled, tmp_path, monkeypatch):
+    """index_writer.py answers field lengths from lists read once: the index must hold exactly what Whoosh's own
+    SegmentWriter writes, a first index and an update (a replaced and a deleted document) alike."""
+    import generator.index as index_module
+
+    docs = collect_documents(load_portal(built_bundled))
+    edited = [d if d.kind != "step" else replace(d, body=d.body + " quokka") for d in docs[:200]][:-3]
+    for name, writer in (("ours", index_module.index_writer), ("whoosh", lambda ix, **kw: ix.writer(**kw))):
+        monkeypatch.setattr(index_module, "index_writer", writer)
+        update_index(tmp_path / name, docs)
+        update_index(tmp_path / name, edited)
+    ours, whoosh = _index_contents(tmp_path / "ours"), _index_contents(tmp_path / "whoosh")
+    assert len(ours) > 1000 and ours == whoosh
+    assert any(row[0] == "body" and row[1] == b"quokka" for row in ours if len(row) == 8)
