@@ -86,7 +86,12 @@ def plain_text(markdown: str) -> str:
 
 
 def _noise_gone(match: re.Match) -> str:
-    return "" if match.group().startswith("](") else " "
+    """Nothing in place of markup, or a space where it held two words apart (a|b, snake_case): a space everywhere
+    showed in snippets as "set Renewal Status to Proposal sent ." for "`Proposal sent`."."""
+    if match.group().startswith("]("):
+        return ""
+    text, start, end = match.string, match.start(), match.end()
+    return " " if 0 < start and end < len(text) and text[start - 1].isalnum() and text[end].isalnum() else ""
 
 
 def _join(*parts) -> str:

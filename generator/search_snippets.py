@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import html
+import re
 
 from .search_analysis import japanese_runs, term_spans
+
+# A hit's text keeps its line breaks (index._join: a step's body, then each checklist item on its own line);
+# a snippet is one line, so a break after a sentence becomes a space and any other one a middle dot:
+# "Quote generated from the CRM price book Discount approvals obtained" read as one sentence.
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+_SENTENCE_END = set(".!?:;。！？」)")
+
+
+def one_line(text: str) -> str:
+    """`text` on one line, its line breaks shown as above."""
+    return _LINE_BREAK.sub(lambda m: " " if m.start() == 0 or text[m.start() - 1] in _SENTENCE_END else " · ", text)
 
 
 def query_words(q) -> set[str]:
@@ -14,7 +26,7 @@ def query_words(q) -> set[str]:
 
 def opening(body: str, width: int = 160) -> str:
     """The start of `body` as one line, for a hit none of whose words are in it: HTML-escaped, '…' where cut."""
-    text = " ".join(body.split())
+    text = " ".join(one_line(body.strip()).split())
     return html.escape(text[:width]) + ("…" if len(text) > width else "")
 
 
@@ -56,5 +68,5 @@ def snippet(body: str, words: set[str], width: int = 180) -> str:
         out.append(f"<mark>{html.escape(body[start:end])}</mark>")
         cursor = end
     out.append(html.escape(body[cursor:window_end]))
-    text = "".join(out).replace("\n", " ")
+    text = one_line("".join(out))
     return ("…" if window_start else "") + text + ("…" if window_end < len(body) else "")

@@ -780,3 +780,20 @@ def test_the_index_writer_writes_what_whooshs_own_writer_writes(built_bundled, t
     ours, whoosh = _index_contents(tmp_path / "ours"), _index_contents(tmp_path / "whoosh")
     assert len(ours) > 1000 and ours == whoosh
     assert any(row[0] == "body" and row[1] == b"quokka" for row in ours if len(row) == 8)
+
+
+def test_snippets_lose_markup_without_a_stray_space():
+    """Snippets are the index's plain text: a space in place of each backtick or asterisk showed as
+    "set Renewal Status to Proposal sent ." and "False alarm : the data"; words markup held apart stay apart."""
+    from generator.index import plain_text
+
+    assert plain_text("set `Renewal Status` to `Proposal sent`.") == "set Renewal Status to Proposal sent."
+    assert plain_text("- **False alarm**: see the [chart](chart:x#y).") == "False alarm: see the chart."
+    assert plain_text("a|b, health_score") == "a b, health score"
+
+
+def test_a_snippet_keeps_checklist_items_apart(built_bundled):
+    """A step's text is its body, then each checklist item on a line: joined with spaces, three items read as one
+    sentence ("…from the CRM price book Discount approvals obtained before sending…")."""
+    hit = next(h for h in Searcher(built_bundled).search("discount approvals obtained").hits if h.path.endswith("#prepare-proposal"))
+    assert "price book · Discount approvals obtained before sending · " in hit.snippet.replace("<mark>", "").replace("</mark>", "")
