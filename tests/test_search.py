@@ -637,6 +637,17 @@ def test_hits_come_in_descending_score_order(built_bundled):
     assert searcher.search("success plan").hits[0].path == "/playbooks/success-plan/"
 
 
+def test_a_long_sev1_ticket_gets_the_update_cadence_runbook(built_bundled):
+    """A pasted ticket is searched for its most distinctive words; when only 20 were kept, this one's answer
+    depended on which words made the cut, and a due date changed in the same playbook dropped it out of the top 10."""
+    ticket = ("Sev1 at Umbrella Health since 09:40: SSO login failing for all ~1,200 users, ticket #55102, support is "
+              "on it. Their CIO wants to know how often we'll update them, and our AE wants to tell them it'll be "
+              "fixed by end of day. Engineering hasn't confirmed anything. What should I be sending and how often?")
+    links = Searcher(built_bundled).suggest_for_ticket(ticket, limit=5)
+    assert links[0].path.split("?")[0].split("#")[0] == "/playbooks/support-escalation/"
+    assert links[0].path.endswith("#customer-communication"), [link.path for link in links]
+
+
 def test_production_down_is_not_about_the_product(built_bundled):
     # Porter made "production" "product": a P1 ticket found the price of "another product" before the escalation
     links = Searcher(built_bundled).suggest_for_ticket(
