@@ -339,3 +339,22 @@ def test_a_title_in_the_pr_comment_makes_no_reference_emoji_math_or_link():
     assert "#12" not in shown and "#123" not in shown and ":rocket:" not in shown and "https://" not in shown
     assert "\\$a\\_b\\$" in shown and "12:30" in shown
     assert shown.replace("\u2060", "").replace("\\", "") == "acme/repo#12 :rocket: $a_b$ https://evil.example/x Ticket #123 at 12:30"
+
+
+def test_aliases_recorded_before_the_range_are_not_listed_again(tmp_path, run):
+    """A rename's alias, once merged, was listed under Changed URLs in every later PR comment, even for an
+    unrelated one-line edit. The rename's own range still lists it."""
+    from conftest import REPO, copy_bundled
+
+    repo = copy_bundled(tmp_path / "repo", REPO)
+    git(repo, "init", "-q")
+    commit_all(repo, "base")
+    assert run("mv", "step", "qbr", "follow-up", "send-follow-up", "--project", repo).exit_code == 0
+    out = run("diff", "HEAD", "--project", repo).output
+    rows = [line for line in out.splitlines() if line.startswith("| `playbooks/")]
+    assert rows == ["| `playbooks/qbr/#follow-up` | `playbooks/qbr/#send-follow-up` | ✅ redirect / alias anchor |"], out
+    commit_all(repo, "rename the follow-up step")
+    faq = repo / "content/faq/onboarding.yml"
+    faq.write_text(faq.read_text(encoding="utf-8") + "# reviewed\n", encoding="utf-8")
+    out = run("diff", "HEAD", "--project", repo).output
+    assert "Changed URLs" not in out and "follow-up" not in out, out
