@@ -80,6 +80,10 @@ class LocDict(dict):
             start, line, col = max((s for s in segments if s[0] <= offset), default=segments[0], key=lambda s: s[0])
             return line, col + max(0, offset - start)
         text = self[key]
+        if segments is not None or (self.value_style.get(key) == '"' and "\n" in text):
+            # a plain or quoted value over several lines, or one line whose escapes (\n) made several: counting
+            # lines in its text pointed past the value, and past the end of the file
+            return self.where(key)
         line, col = self.where(key)
         before = text[:offset]
         newlines = before.count("\n")
@@ -320,6 +324,9 @@ class _Builder:
                 segments = self.line_starts(value_node)
                 if segments:
                     data.value_lines[key] = segments
+            elif (isinstance(value_node, yaml.ScalarNode) and value_node.style in (None, "", "'", '"')
+                  and value_node.end_mark.line > value_node.start_mark.line):
+                data.value_lines[key] = ()  # folded from several lines, not read here: where_in_text names its start
         return data
 
     def line_starts(self, node) -> tuple:

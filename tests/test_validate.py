@@ -657,6 +657,24 @@ def test_a_link_in_a_folded_value_is_located_on_its_own_line(project_factory, ru
     assert found == ["content/playbooks/p.yml:4:17", "content/playbooks/p.yml:6:36"], found
 
 
+def test_a_link_in_a_plain_or_escaped_value_is_never_located_past_it(project_factory, run):
+    """Plain and double-quoted values are not read line by line (generated YAML is full of them): counting lines in
+    their text reported 5:52 on a 23-character line, and 11:9 in a 9-line file. They now point at the value."""
+    project = project_factory({"content/playbooks/p.yml": (
+        "title: P\n"
+        "steps:\n"
+        "  - id: one\n"
+        "    title: One\n"
+        "    body: Book the exec\n"
+        "      for 30 minutes. See [prep](playbook:p#nope).\n"
+        "  - id: two\n"
+        "    title: Two\n"
+        '    body: "Say \\"hi\\".\\tThen\\n\\nsee [x](faq:nope)"\n')})
+    found = [line.split(": error")[0] for line in run("validate", "--project", project).output.splitlines()
+             if "content/playbooks/p.yml" in line and ": error" in line]
+    assert found == ["content/playbooks/p.yml:5:11", "content/playbooks/p.yml:9:11"], found
+
+
 @pytest.mark.parametrize("labels, expected", [
     ("", "templates/labels.yml:1:1: error: file is empty"),
     ("- steps\n", "templates/labels.yml:1:1: error: must map each language (en, ja) to its words"),
