@@ -675,6 +675,17 @@ def test_a_link_in_a_plain_or_escaped_value_is_never_located_past_it(project_fac
     assert found == ["content/playbooks/p.yml:5:11", "content/playbooks/p.yml:9:11"], found
 
 
+def test_a_playbook_that_lists_itself_as_related_is_an_error(project_factory, run):
+    """Its page listed itself under "Related playbooks" (new-user walkthrough)."""
+    project = project_factory({"content/playbooks/p.yml": "title: P\nrelated: [q, p]\nsteps: [{id: s, title: S}]\n",
+                               "content/playbooks/q.yml": "title: Q\nrelated: [p]\nsteps: [{id: s, title: S}]\n"})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if ": error" in line] == [
+        "content/playbooks/p.yml:2:14: error: playbook 'p' lists itself in related (remove it: related names other "
+        "playbooks a reader goes on to) [related-to-itself]"], result.output
+
+
 @pytest.mark.parametrize("labels, expected", [
     ("", "templates/labels.yml:1:1: error: file is empty"),
     ("- steps\n", "templates/labels.yml:1:1: error: must map each language (en, ja) to its words"),

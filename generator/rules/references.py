@@ -216,6 +216,11 @@ def _check_document(checker: _Checker, doc: Document) -> None:
         for field_name in ("related", "playbooks"):
             for value, pos in located_values(mapping, field_name):
                 checker.playbook(path, value, pos, field_name)
+                if field_name == "related" and mapping is data and doc.kind == "playbook" and value == doc.stem:
+                    # its page then listed itself under "Related playbooks"
+                    checker.problems.append(Problem(path, *pos, "related-to-itself",
+                                                    f"playbook '{value}' lists itself in related",
+                                                    "remove it: related names other playbooks a reader goes on to"))
         for value, pos in located_values(mapping, "ref"):
             checker.ref(path, value, pos)
         for key in MARKDOWN_FIELDS:
