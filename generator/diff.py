@@ -19,7 +19,7 @@ import click
 
 from . import urls
 from .escaping import pr_comment_text
-from .manifest import live_urls, read_manifest, resolve_url
+from .manifest import MANIFEST, live_urls, read_manifest, resolve_url
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
 from .model import SEARCH_ONLY_FIELDS, Portal
 from .model_builder import build_portal as build_model
@@ -43,7 +43,11 @@ def git(cwd: Path, *args: str) -> bytes:
 
 def export_content(project: Path, revision: str, target: Path) -> Path:
     """Write content/ as it was at `revision` into target/content; returns target (an empty project if absent)."""
-    prefix = git(project, "rev-parse", "--show-prefix").decode().strip()
+    try:
+        prefix = git(project, "rev-parse", "--show-prefix").decode().strip()
+    except GitError:
+        raise GitError(f"{project} is not in a git repository: csops diff compares content between commits "
+                       "(run `git init` and commit the content first)") from None
     try:
         git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     except GitError:
@@ -441,6 +445,9 @@ def _url_changes(base: Side, head: Side) -> tuple[list[str], int]:
             continue
         if url in alive:
             rows.append(f"| {_code(url)} | {_code(resolve_url(head.portal, url) or '?')} | ✅ redirect / alias anchor |")
+        elif url in base.manifest and head.manifest and url not in head.manifest:
+            # `csops urls --update` in the range took it off the published list: an intended removal, as build sees it
+            rows.append(f"| {_code(url)} | — | ➖ retired: removed from `{MANIFEST}` in this change |")
         else:
             uncovered += 1
             page, _, anchor = url.partition("#")

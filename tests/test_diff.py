@@ -187,6 +187,15 @@ def test_diff_names_an_unknown_revision(tmp_path, run):
                              "in GitHub Actions check out with fetch-depth: 0)\n")
 
 
+def test_diff_outside_a_git_repository_says_what_it_needs(project_factory, run):
+    """It printed git's own words after the internal command: 'git rev-parse --show-prefix: fatal: …'."""
+    project = project_factory({})
+    result = run("diff", "HEAD", "--project", project)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "is not in a git repository" in result.output
+    assert "git init" in result.output and "rev-parse" not in result.output, result.output
+
+
 def test_diff_output_file_for_a_pr_comment(tmp_path, run):
     project = make_repo(tmp_path / "repo")
     out = tmp_path / "comment.md"
@@ -358,3 +367,20 @@ def test_aliases_recorded_before_the_range_are_not_listed_again(tmp_path, run):
     faq.write_text(faq.read_text(encoding="utf-8") + "# reviewed\n", encoding="utf-8")
     out = run("diff", "HEAD", "--project", repo).output
     assert "Changed URLs" not in out and "follow-up" not in out, out
+
+
+def test_a_removal_recorded_with_urls_update_is_retired_not_broken(tmp_path, run):
+    """After `csops urls --update` took a removed page's URLs off the published list (which build then accepts),
+    the PR comment still said each one breaks and warned of URLs not covered by aliases."""
+    from conftest import REPO, copy_bundled
+
+    repo = copy_bundled(tmp_path / "repo", REPO)
+    git(repo, "init", "-q")
+    commit_all(repo, "base")
+    (repo / "content/faq/onboarding.yml").unlink()  # nothing links to it
+    assert run("urls", "--update", "--project", repo).exit_code == 0
+    out = run("diff", "HEAD", "--project", repo).output
+    rows = [line for line in out.splitlines() if line.startswith("| `faq/onboarding/")]
+    assert len(rows) > 3 and all(row.endswith("| — | ➖ retired: removed from `content/published-urls.txt` in this change |")
+                                 for row in rows), rows
+    assert "not covered by aliases" not in out and "❌" not in out, out
