@@ -118,6 +118,8 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
                   correct=not exact)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        if not result.hits:
+            raise SystemExit(1)  # as in text: a script tells "nothing found" by the exit status either way
         return
     if result.showing_results_for:
         click.echo(f"Showing results for: {result.showing_results_for}")
@@ -154,15 +156,18 @@ def link(query, project: Path, fmt: str):
         click.echo(f"(showing results for {result.showing_results_for!r}, not {asked!r})", err=True)
     elif result.did_you_mean and result.hits:  # searched as typed: a hurried reader sees the typo before pasting
         click.echo(f"(searched as typed; did you mean {result.did_you_mean!r}?)", err=True)
-    if not result.hits:
+    hit = result.hits[0] if result.hits else None
+    if fmt == "json":  # JSON on stdout even when nothing matched: a ticket tool reads "url": null, not an empty stream
+        click.echo(json.dumps({"query": asked, "searched": result.showing_results_for or asked,
+                               "url": hit and hit.url, "title": hit and hit.title, "kind": hit and hit.kind,
+                               "markdown": hit and hit.markdown, "did_you_mean": result.did_you_mean or None},
+                              ensure_ascii=False, indent=2))
+    if hit is None:
         message = f"no hits for {result.query!r}"
         if result.did_you_mean:
             message += f"; did you mean: {result.did_you_mean}"
         raise click.ClickException(message)
-    hit = result.hits[0]
     if fmt == "json":
-        click.echo(json.dumps({"query": asked, "searched": result.showing_results_for or asked, "url": hit.url, "title": hit.title,
-                               "kind": hit.kind, "markdown": hit.markdown}, ensure_ascii=False, indent=2))
         return
     click.echo(hit.url)
 

@@ -808,3 +808,14 @@ def test_a_snippet_keeps_checklist_items_apart(built_bundled):
     sentence ("…from the CRM price book Discount approvals obtained before sending…")."""
     hit = next(h for h in Searcher(built_bundled).search("discount approvals obtained").hits if h.path.endswith("#prepare-proposal"))
     assert "price book · Discount approvals obtained before sending · " in hit.snippet.replace("<mark>", "").replace("</mark>", "")
+
+
+def test_json_output_says_nothing_matched_the_way_text_does(built_bundled, run):
+    """`search --format json` exited 0 on no hits where text exits 1, and `link --format json` wrote nothing to
+    stdout (new-user walkthrough): a script now reads JSON from both, and the exit status tells it the outcome."""
+    found = run("search", "--format", "json", "xyzzy", "--project", built_bundled)
+    assert found.exit_code == 1 and json.loads(found.stdout)["hits"] == []
+    linked = run("link", "--format", "json", "xyzzy", "--project", built_bundled)
+    assert linked.exit_code == 1 and json.loads(linked.stdout)["url"] is None
+    linked = run("link", "--format", "json", "renewal", "runway", "--project", built_bundled)
+    assert linked.exit_code == 0 and json.loads(linked.stdout)["url"].endswith("/playbooks/renewal-runway/")
