@@ -51,12 +51,15 @@ class QueryError(ValueError):
 class UnknownFilter(QueryError):
     """A filter value no document holds (`--kind stepz`): a typo, not an empty result, so never logged as one."""
 
-    def __init__(self, name: str, value: str, known: list[str]):
+    def __init__(self, name: str, value: str, known: list[str], display: dict[str, str] | None = None):
         self.name, self.value, self.known = name, value, known
         close = difflib.get_close_matches(value.lower(), known, n=1, cutoff=0.6)
         self.did_you_mean = close[0] if close else ""
         hint = f"did you mean {self.did_you_mean!r}? " if self.did_you_mean else ""
-        shown = ", ".join(known[:20]) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
+        display = display or {}
+        # each id with the name the portal shows for it, when that differs: finance (経理・財務)
+        listed = [f"{k} ({display[k]})" if display.get(k) and display[k].lower() != k else k for k in known[:20]]
+        shown = ", ".join(listed) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
         super().__init__(f"unknown {name} {value!r}: {hint}known {name}s: {shown or '(none)'}")
 
     def as_dict(self) -> dict:
@@ -266,10 +269,12 @@ class Searcher:
             if given[name] and given[name].lower() != value.lower():
                 raise _two_filters(name, given[name], value)
             given[name] = value
-        filters = {name: value.lower() for name, value in given.items()}  # ids are lowercase
+        names = meta.get("facet_names", {})
+        filters = {name: _filter_id(name, value, names) for name, value in given.items()}
+        negated = [(name, _filter_id(name, value, names)) for name, value in negated]
         for name, value in [*filters.items(), *negated]:
             if value and value not in index.known[name]:
-                raise UnknownFilter(name, value, index.known[name])
+                raise UnknownFilter(name, value, index.known[name], names.get(name, {}))
         q = self.parse(text, index) if text else match_all()
         excluded = left_out_query(index.parser.left_out(left_out), negated)
         barred = set(searcher.docs_for_query(excluded)) if excluded is not None else set()
@@ -413,6 +418,17 @@ def weighting(language: str):
     from .search_stats import LiveBM25F
 
     return LiveBM25F(B=0.75 if language.startswith("ja") else 0.6, K1=1.2)
+
+
+def _filter_id(name: str, value: str, display: dict[str, dict[str, str]]) -> str:
+    """A filter value as the id it names: ids are lowercase, and a role or phase may also be given by the name the
+    portal shows for it (--phase 契約更新, role:"Customer Success Manager"), as a Japanese reader knows them."""
+    value = value.lower()
+    if not value or name not in display:
+        return value
+    wanted = unicodedata.normalize("NFKC", value).strip()
+    by_name = {unicodedata.normalize("NFKC", shown).lower().strip(): ident for ident, shown in display[name].items()}
+    return value if value in display[name] else by_name.get(wanted, value)
 
 
 def _passes(row: tuple[str, str, tuple[str, ...]], filters: dict[str, str]) -> bool:

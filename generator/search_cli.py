@@ -102,8 +102,8 @@ def query_words(ctx: click.Context, param, words: tuple[str, ...]) -> tuple[str,
 @click.argument("query", nargs=-1, required=True, callback=query_words)
 @PROJECT_OPTION
 @click.option("--kind", default="", type=FilterValue("kind"), help="Only this kind: playbook, step, checklist, faq, chart, role.")
-@click.option("--role", default="", type=FilterValue("role"), help="Only items this role is involved in (owner or R/A/C/I), e.g. csm.")
-@click.option("--phase", default="", type=FilterValue("phase"), help="Only this customer-lifecycle phase, e.g. renewal.")
+@click.option("--role", default="", type=FilterValue("role"), help="Only items this role is involved in (owner or R/A/C/I): its id (csm) or the name the portal shows.")
+@click.option("--phase", default="", type=FilterValue("phase"), help="Only this customer-lifecycle phase: its id (renewal) or the name the portal shows (契約更新).")
 @click.option("--tag", default="", help="Only items with this tag.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="How many hits to show.")
 @click.option("--no-correct", "exact", is_flag=True, help="Search the words as typed, even an unknown one.")

@@ -819,3 +819,19 @@ def test_json_output_says_nothing_matched_the_way_text_does(built_bundled, run):
     assert linked.exit_code == 1 and json.loads(linked.stdout)["url"] is None
     linked = run("link", "--format", "json", "renewal", "runway", "--project", built_bundled)
     assert linked.exit_code == 0 and json.loads(linked.stdout)["url"].endswith("/playbooks/renewal-runway/")
+
+
+def test_a_role_or_phase_may_be_named_as_the_portal_shows_it(tmp_path, run):
+    """A Japanese reader knows 契約更新 and 経理・財務, not renewal and finance: `--phase 契約更新` was an unknown phase.
+    The error for a value that is neither lists each id with its name."""
+    from conftest import copy_bundled
+
+    project = copy_bundled(tmp_path / "ja", REPO / "examples/ja")
+    build_portal(project)
+    by_id = run("search", "更新", "--phase", "renewal", "--format", "json", "--project", project)
+    by_name = run("search", "更新", "--phase", "契約更新", "--format", "json", "--project", project)
+    assert by_name.exit_code == 0 and json.loads(by_name.stdout)["hits"] == json.loads(by_id.stdout)["hits"]
+    inline = run("search", "role:経理・財務 値引き", "--format", "json", "--project", project)
+    assert inline.exit_code == 0 and json.loads(inline.stdout)["total"] > 0
+    unknown = run("search", "値引き", "--role", "経理", "--project", project)
+    assert unknown.exit_code == 2 and "finance (経理・財務)" in unknown.output
