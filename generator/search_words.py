@@ -116,6 +116,10 @@ def phrase_in_content(searcher, phrase: str) -> bool:
     """Does any title or body hold `phrase`, its terms in a row (チャ+ャー+ーン is not in キャンペーン)? (Not asked_as:
     a glossary spelling found only among readers' words still leads to the content's own words.)"""
     terms = [t.text for t in mixed_analyzer()(phrase)]
+    if len(terms) < 2 and len(re.findall(r"\w+", phrase)) > 1:
+        # words that analysis dropped (stop words: "hand off" is "hand") leave no phrase to find, and the word
+        # left alone was found in "build it by hand": the reader's phrase was then searched as "hand"
+        return False
     if len(terms) < 2:
         return bool(terms) and any(live_stats(searcher).doc_frequency(searcher, f, terms[0]) for f in PAGE_FIELDS)
     return any(searcher.search(Phrase(f, terms), limit=1).scored_length() for f in PAGE_FIELDS)

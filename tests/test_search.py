@@ -835,3 +835,12 @@ def test_a_role_or_phase_may_be_named_as_the_portal_shows_it(tmp_path, run):
     assert inline.exit_code == 0 and json.loads(inline.stdout)["total"] > 0
     unknown = run("search", "値引き", "--role", "経理", "--project", project)
     assert unknown.exit_code == 2 and "finance (経理・財務)" in unknown.output
+
+
+def test_a_glossary_phrase_of_a_word_and_a_stop_word_means_its_term(built_bundled):
+    """The glossary lists "hand off" for Handoff, but analysis leaves "hand" of it, which "build it by hand" has: the
+    phrase counted as the content's own words, and `csops link "how do i hand off from sales"` gave a rollout step."""
+    searcher = Searcher(built_bundled)
+    for query in ("hand off", "how do i hand off from sales"):
+        hits = searcher.search(query, limit=3).hits
+        assert hits[0].path.startswith("/playbooks/sales-to-cs-handoff/"), (query, [h.path for h in hits])
