@@ -93,28 +93,40 @@ def theme_tooltips(config) -> bool:
 # Its `{url}` is the new page, relative, and may end in an #anchor of its own, which the reader's replaces.
 REDIRECT_PAGE = """
 <!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head>
     <meta charset="utf-8">
-    <title>Redirecting...</title>
-    <link rel="canonical" href="{url}">
-    <script>var anchor=window.location.hash.substr(1),target="{url}",cut=target.indexOf("#");location.href=(cut<0?target:target.slice(0,cut))+window.location.search+(anchor?"#"+anchor:(cut<0?"":target.slice(cut)))</script>
-    <meta http-equiv="refresh" content="0; url={url}">
+    <title>{title}</title>
+    <link rel="canonical" href="{{url}}">
+    <script>var anchor=window.location.hash.substr(1),target="{{url}}",cut=target.indexOf("#");location.href=(cut<0?target:target.slice(0,cut))+window.location.search+(anchor?"#"+anchor:(cut<0?"":target.slice(cut)))</script>
+    <meta http-equiv="refresh" content="0; url={{url}}">
 </head>
 <body>
-You're being redirected to a <a href="{url}">new destination</a>.
+<p>{text}</p>
+<p><a href="{{url}}">{link}</a></p>
 </body>
 </html>
 """
 
 
-def keep_query_in_redirects() -> None:
-    """Have mkdocs-redirects write REDIRECT_PAGE (its page template is a module setting it formats per page)."""
+def keep_query_in_redirects(language: str = "en", words: dict | None = None) -> None:
+    """Have mkdocs-redirects write REDIRECT_PAGE (its page template is a module setting it formats per page), in the
+    portal's language: the page shows without script, and a screen reader reads it by its lang.
+
+    `words`: labels.yml's redirect_title, redirect_text and redirect_link (mkdocs_overrides puts them in
+    extra.csops_redirect)."""
     try:
         from mkdocs_redirects import plugin as redirects
     except ImportError:  # the plugin is a dependency; a site without redirects needs nothing here
         return
-    redirects.HTML_TEMPLATE = REDIRECT_PAGE
+    words = words or {}
+
+    def text(key: str, default: str) -> str:  # escaped, and its braces kept from the plugin's str.format
+        return html.escape(str(words.get(key) or default)).replace("{", "{{").replace("}", "}}")
+
+    redirects.HTML_TEMPLATE = REDIRECT_PAGE.format(
+        lang=text("lang", language.split("-")[0] or "en"), title=text("title", "Page moved"),
+        text=text("text", "This page has moved to a new address."), link=text("link", "Go to the page"))
 
 
 class ThemeFilesLoader(jinja2.FileSystemLoader):
@@ -185,7 +197,7 @@ class CsopsPlugin(BasePlugin):
         self.lifted: dict[str, tuple[str, list[str]]] = {}
 
     def on_config(self, config, **kwargs):
-        keep_query_in_redirects()
+        keep_query_in_redirects(config.theme.get("language") or "en", (config.extra or {}).get("csops_redirect"))
         self.search = material_search(config) if self.search_entries is not None else None
         if self.search is not None:
             events = config.plugins.events["page_context"]

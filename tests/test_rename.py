@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_bundled, make_project
+from conftest import REPO, copy_bundled, make_project
 from generator.kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD
 from generator.manifest import live_urls, resolve_url
 from generator.pipeline import load_portal
@@ -431,3 +431,14 @@ def test_a_journal_reaching_out_of_content_or_at_a_folder_is_never_acted_on(tmp_
     assert (outside / "victim.txt").read_text(encoding="utf-8") == "keep me" and not (outside / "x.yml").exists()
     assert (project / "content/playbooks").is_dir()
     assert not isinstance(run("validate", "--project", project).exception, Exception)
+
+
+def test_a_redirect_page_speaks_the_portals_language(tmp_path, run):
+    """mkdocs-redirects' page said lang="en", "Redirecting..." and "You're being redirected" on the Japanese portal:
+    it shows without script, and a screen reader reads it by its lang (new-user walkthrough)."""
+    project = copy_bundled(tmp_path / "ja", REPO / "examples/ja")
+    assert run("mv", "playbook", "qbr", "business-review", "--project", project).exit_code == 0
+    assert run("build", "--project", project).exit_code == 0
+    page = (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
+    assert '<html lang="ja">' in page and "<title>ページが移動しました</title>" in page
+    assert '<a href="../business-review/">移動先のページを開く</a>' in page and "redirected" not in page
