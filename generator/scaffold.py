@@ -212,6 +212,26 @@ def _taken_ids(project: Path, kind: str) -> set[str]:
     return taken
 
 
+def _title_from_id(project: Path, doc_id: str) -> str:
+    """A first title from the id, with the project's own spelling of each acronym it knows: new-ae-onboarding is
+    "New AE onboarding", not "New ae onboarding" (the glossary's terms and synonyms, the roles' short names)."""
+    spellings: dict[str, str] = {}
+    documents, _ = load_content(project)
+    for doc in documents:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        entries = data.get("terms") if doc.kind == "glossary" else data.get("roles") if doc.kind == "roles" else None
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict):
+                synonyms = entry.get("synonyms") if isinstance(entry.get("synonyms"), list) else []
+                for spelling in (entry.get("term"), entry.get("short"), *synonyms):
+                    if isinstance(spelling, str) and re.fullmatch(r"[A-Za-z0-9]+", spelling) and sum(c.isupper() for c in spelling) > 1:
+                        spellings.setdefault(spelling.lower(), spelling)
+    words = [spellings.get(word, word) for word in doc_id.split("-") if word]
+    if not words:
+        return doc_id
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+
+
 def _portal_language(project: Path) -> str:
     """The theme language of mkdocs.yml ("en" when it cannot be read: the file is then English, as before)."""
     try:
@@ -261,7 +281,7 @@ def scaffold(project: Path, cli_kind: str, doc_id: str, title: str | None = None
         raise ScaffoldError("content/roles.yml defines no roles yet; add at least one role first")
     schema = project / "schemas" / f"{kind}.schema.json"
     modeline = "# yaml-language-server: $schema=../../schemas/%s.schema.json\n" % kind if schema.is_file() else ""
-    title = title or doc_id.replace("-", " ").capitalize()
+    title = title or _title_from_id(project, doc_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(scaffold_text(kind, doc_id, title, roles, today or dt.date.today(), modeline, phase,
                                     _portal_language(project)), encoding="utf-8")

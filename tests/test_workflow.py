@@ -420,3 +420,17 @@ def test_new_in_a_japanese_portal_writes_japanese_comments_and_prompts(tmp_path,
     english_prompts = [line for line in run("validate", "--project", english).output.splitlines()
                        if "test-page.yml" in line and "[placeholder-text]" in line]
     assert len(prompts) == len(english_prompts) > 0  # every Japanese prompt is recognised, as every English one is
+
+
+def test_new_spells_the_acronyms_it_knows_in_the_first_title(tmp_path, run):
+    """`csops new checklist new-ae-onboarding` wrote the title "New ae onboarding" (new-user walkthrough): the
+    glossary and roles.yml know AE, QBR and CSM as they are written."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    for kind, doc_id, title in (("checklist", "new-ae-onboarding", "New AE onboarding"),
+                                ("playbook", "qbr-prep-for-csm", "QBR prep for CSM")):
+        assert run("new", kind, doc_id, "--project", project).exit_code == 0
+        folder = "onboarding" if kind == "checklist" else "playbooks"
+        text = (project / f"content/{folder}/{doc_id}.yml").read_text(encoding="utf-8")
+        assert f'title: "{title}"' in text, text[:400]
