@@ -28,6 +28,7 @@ MAX_ID_LENGTH = 64
 DUE = DUE_PATTERN
 INTERVAL = INTERVAL_PATTERN
 DATE = DATE_PATTERN
+REF = r"^(playbook|onboarding|faq|chart|role|glossary):[a-z0-9-]+(#[a-z0-9-]+)?$"  # a cross-reference: scheme:id#anchor
 # What a CODEOWNERS line accepts as owners: @user, @org/team or an email, one or more separated by spaces
 _OWNER = r"(?:@[A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9._-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)"
 CODEOWNER = rf"^{_OWNER}(?: +{_OWNER})*$"
@@ -111,7 +112,7 @@ PLAYBOOK = _object(_DOC_COMMON | {
 
 ITEM = _object({
     "id": _ID, "text": _text("What to do (inline Markdown)."),
-    "ref": {"type": "string", "pattern": r"^(playbook|onboarding|faq|chart|role|glossary):[a-z0-9-]+(#[a-z0-9-]+)?$",
+    "ref": {"type": "string", "pattern": REF,
             "description": "Cross-reference, e.g. playbook:renewal-runway#confirm-stakeholders."},
     "due": _DUE, "segments": _SEGMENTS, "asked_as": _ASKED_AS, "aliases": _ALIASES,
 }, ["id", "text"], "One checklist item.")
@@ -257,6 +258,13 @@ def _type_name(value) -> str:
             int: "a number", float: "a number", bool: "true/false", type(None): "empty"}.get(type(value), type(value).__name__)
 
 
+def _reference_rule_reads(value) -> bool:
+    """Whether rules/references.py reports this `ref` value itself (text it cannot read as scheme:id)."""
+    from .urls import parse_ref
+
+    return isinstance(value, str) and parse_ref(value) is None
+
+
 def _problem_for(error, document: Document) -> list[Problem]:
     path = list(error.absolute_path)
     line, col = _locate(document.data, path)
@@ -271,14 +279,19 @@ def _problem_for(error, document: Document) -> list[Problem]:
             k_line, k_col = error.instance.where_key(extra) if isinstance(error.instance, LocDict) else (line, col)
             typed = str(extra)
             plain = unicodedata.normalize("NFKC", typed).strip().lower()  # ｐｈａｓｅ, typed with a Japanese input method on
-            close = [plain] if plain != typed and plain in allowed else difflib.get_close_matches(plain, allowed, n=1, cutoff=0.6)
+            close = ([plain] if plain != typed and plain in allowed else
+                     [a for a in allowed if a.lower() == plain][:1]  # r for R: RACI letters are capitals
+                     or difflib.get_close_matches(plain, allowed, n=1, cutoff=0.6))
+            missing = [name for name in error.schema.get("required", []) if name not in error.instance]
+            if not close and len(extras) == 1 and len(missing) == 1:  # title where an item wants text
+                close = missing
             hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(allowed)
             if typed[:1] in ("\u3000", "\u00a0"):  # the key's indentation is a full-width or no-break space
                 hint = "the line is indented with a full-width or no-break space, which YAML reads as part of the key: indent with ASCII spaces"
             elif close and plain != typed.lower():
                 hint = f"did you mean '{close[0]}', in half-width letters?"
             levels = _levels_holding(document.kind, str(extra))
-            if levels:  # a real field one level off (asked_as on the page, owner on an entry): "unknown" misleads
+            if levels and not (close and close == missing):  # a real field one level off (asked_as on the page, owner on an entry): "unknown" misleads
                 hint = f"'{shown(extra)}' belongs on " + " or ".join(levels) + ", not here"
             problems.append(Problem(document.path, k_line, k_col, "unknown-field", f"unknown field '{shown(extra)}'", hint))
         return problems
@@ -291,12 +304,15 @@ def _problem_for(error, document: Document) -> list[Problem]:
     if kind == "maxLength" and error.schema.get("pattern") == SLUG:
         return [Problem(document.path, line, col, "invalid-id", f"'{shown(error.instance)}' is too long for an id in {where}: "
                         f"{len(error.instance)} characters", f"shorten it to at most {MAX_ID_LENGTH} characters")]
+    if kind == "pattern" and error.schema.get("pattern") == REF and _reference_rule_reads(error.instance):
+        return []  # the reference rule names it, with the form that works (rules/references.py): one error, not two
     if kind == "pattern":
         pattern = error.schema.get("pattern", "")
         if pattern == SLUG:
             return [Problem(document.path, line, col, "invalid-id", f"'{shown(error.instance)}' is not a valid id in {where}", SLUG_HINT)]
         examples = {DUE: "write offsets like T-90d or T+2w, up to 4 digits", INTERVAL: "write intervals like 90d or 26w, up to 4 digits",
                     DATE: "write dates as YYYY-MM-DD",
+                    REF: "write scheme:id or scheme:id#anchor, ids in lowercase, e.g. playbook:renewal-runway#kickoff",
                     CODEOWNER: "write a GitHub team or user as CODEOWNERS reads it, e.g. '@acme/cs-ops' (several: '@acme/cs-ops @jane')"}
         return [Problem(document.path, line, col, "invalid-value", f"'{shown(error.instance)}' is not valid for {field_name}",
                         examples.get(pattern, f"must match {pattern}"))]

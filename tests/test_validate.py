@@ -686,6 +686,23 @@ def test_a_playbook_that_lists_itself_as_related_is_an_error(project_factory, ru
         "playbooks a reader goes on to) [related-to-itself]"], result.output
 
 
+def test_slips_of_a_hurried_editor_get_the_fix_in_one_error_each(project_factory, run):
+    """From a new-user walkthrough: lowercase RACI letters listed the known fields instead of the one meant, an item's
+    'title' (items have 'text') said only where 'title' belongs, and a ref without its scheme gave two errors, one
+    of them a raw regular expression."""
+    project = project_factory({
+        "content/playbooks/p.yml": "title: P\nsteps:\n  - id: s\n    title: S\n    raci: {r: csm, a: cs-lead}\n",
+        "content/onboarding/c.yml": ("title: C\naudience: [csm]\nsections:\n  - id: s\n    title: S\n    items:\n"
+                                     "      - id: i\n        title: Do the thing\n        ref: qbr\n")})
+    lines = [line for line in run("validate", "--project", project).output.splitlines() if ": error" in line]
+    assert "content/playbooks/p.yml:5:12: error: unknown field 'r' (did you mean 'R'?) [unknown-field]" in lines
+    assert "content/playbooks/p.yml:5:20: error: unknown field 'a' (did you mean 'A'?) [unknown-field]" in lines
+    assert "content/onboarding/c.yml:8:9: error: unknown field 'title' (did you mean 'text'?) [unknown-field]" in lines
+    refs = [line for line in lines if ":9:14:" in line]
+    assert len(refs) == 1 and "[bad-reference]" in refs[0], lines
+    assert not any("must match" in line for line in lines), lines
+
+
 @pytest.mark.parametrize("labels, expected", [
     ("", "templates/labels.yml:1:1: error: file is empty"),
     ("- steps\n", "templates/labels.yml:1:1: error: must map each language (en, ja) to its words"),
