@@ -56,9 +56,13 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
         if full_width is not None:
             return Problem(path, start.line + 1, start.column + 1, "yaml-syntax", f"YAML syntax error: {full_width[0]}",
                            full_width[1])
+        block = _block_text_above(text.splitlines(), start.line)
+        fix = "write it as 'key: value', with a space after the colon"
+        if block is not None:  # most often a line of the text above that lost its indentation
+            fix = (f"if it continues the text of '{block[0]}' on line {block[1]}, indent it {block[2]} spaces like "
+                   f"the lines above; otherwise {fix}")
         return Problem(path, start.line + 1, start.column + 1, "yaml-syntax",
-                       f"YAML syntax error: '{shown(written)}' has no ':' after its key",
-                       "write it as 'key: value', with a space after the colon")
+                       f"YAML syntax error: '{shown(written)}' has no ':' after its key", fix)
     if problem.startswith("mapping values are not allowed"):
         slip = _key_without_colon(text, line) or _colon_in_value(text, line, col)
         if slip is not None:
@@ -105,6 +109,26 @@ def _colon_in_value(text: str, line: int, col: int) -> tuple[int, int, str, str]
     value = found["value"]
     return (line, found.start("value") + 1, f"the value of '{found['key']}' holds ': ', which YAML reads as another key",
             f"put the whole value in quotes: {found['key']}: \"{value.replace(chr(34), chr(92) + chr(34))}\"")
+
+
+_BLOCK_HEADER = re.compile(r"^(\s*(?:- )?)([^\s:#][^:#]*?):\s*[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def _block_text_above(lines: list[str], index: int) -> tuple[str, int, int] | None:
+    """('body: |', its line number, its text's indentation) when lines[index] sits right under a '|' or '>' text,
+    indented less than that text but not less than its key: a line of the text that lost its indentation."""
+    if index >= len(lines):
+        return None
+    indent = len(lines[index]) - len(lines[index].lstrip(" "))
+    above, text_indent = index - 1, None
+    while above >= 0 and (not lines[above].strip() or len(lines[above]) - len(lines[above].lstrip(" ")) > indent):
+        if lines[above].strip():
+            text_indent = len(lines[above]) - len(lines[above].lstrip(" "))
+        above -= 1
+    header = _BLOCK_HEADER.match(lines[above]) if above >= 0 and text_indent is not None else None
+    if header is None or len(header[1]) > indent:
+        return None
+    return f"{header[2].strip()}: {lines[above].split(':', 1)[1].strip()}", above + 1, text_indent
 
 
 def _key_without_colon(text: str, line: int) -> tuple[int, int, str, str] | None:

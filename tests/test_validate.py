@@ -703,6 +703,18 @@ def test_slips_of_a_hurried_editor_get_the_fix_in_one_error_each(project_factory
     assert not any("must match" in line for line in lines), lines
 
 
+def test_a_text_line_that_lost_its_indentation_is_named_as_one(project_factory, run):
+    """A body line indented like the key above it is read as a key without ':'; the hint said only to write
+    'key: value', when the fix was to indent the line with the text it belongs to (new-user walkthrough)."""
+    project = project_factory({"content/playbooks/p.yml": (
+        "title: P\nsteps:\n  - id: s\n    title: S\n    body: |\n      First line of the body.\n"
+        "    Extra line not indented enough\n")})
+    lines = [line for line in run("validate", "--project", project).output.splitlines() if ": error" in line]
+    assert lines == ["content/playbooks/p.yml:7:5: error: YAML syntax error: 'Extra line not indented enough' has no ':' "
+                     "after its key (if it continues the text of 'body: |' on line 5, indent it 6 spaces like the lines "
+                     "above; otherwise write it as 'key: value', with a space after the colon) [yaml-syntax]"], lines
+
+
 @pytest.mark.parametrize("labels, expected", [
     ("", "templates/labels.yml:1:1: error: file is empty"),
     ("- steps\n", "templates/labels.yml:1:1: error: must map each language (en, ja) to its words"),
