@@ -102,17 +102,22 @@ def new(project: Path, kind: str, doc_id: str, title: str | None):
     click.echo(f"created {path.relative_to(project).as_posix()}; edit it, then run `csops validate`")
 
 
-@click.command()
+# KIND named in the help text rather than as {playbook|…} in the usage line, which Click wrapped mid-word
+_MV_HELP = f"""Rename a document (playbook OLD NEW) or an item in one (step PLAYBOOK OLD NEW): rewrites every reference,
+records OLD as an alias so old links keep working, and adds the new URLs to content/published-urls.txt.
+The files change together: an interrupted rename is completed by the next `csops mv`.
+
+KIND is a document ({", ".join(KINDS_BY_CLI_WORD)}) or an item in one ({", ".join(ITEMS_BY_CLI_WORD)})."""
+
+
+@click.command(help=_MV_HELP)
 @PROJECT_OPTION
 @click.argument("kind", type=click.Choice(list(KINDS_BY_CLI_WORD) + list(ITEMS_BY_CLI_WORD)), required=False,
-                metavar="{" + "|".join([*KINDS_BY_CLI_WORD, *ITEMS_BY_CLI_WORD]) + "}")  # needed, but for --finish
+                metavar="KIND")  # needed, but for --finish
 @click.argument("ids", nargs=-1, metavar="[DOCUMENT] OLD NEW")
 @click.option("--dry-run", is_flag=True, help="Print what would change, and change nothing.")
 @click.option("--finish", is_flag=True, help="Only complete a rename that was interrupted (validate names one).")
 def mv(project: Path, kind: str | None, ids: tuple[str, ...], dry_run: bool, finish: bool):
-    """Rename a document (playbook OLD NEW) or an item in one (step PLAYBOOK OLD NEW): rewrites every reference,
-    records OLD as an alias so old links keep working, and adds the new URLs to content/published-urls.txt.
-    The files change together: an interrupted rename is completed by the next `csops mv`."""
     from .rename_journal import RenameRunning, one_rename_at_a_time
 
     try:
