@@ -395,7 +395,9 @@ class Searcher:
         # lookups and 0.8 s of a worker per request (a pasted ticket has a few hundred)
         for term, tf in terms.most_common(MAX_TICKET_WORDS):
             df = sum(stats.doc_frequency(searcher, name, term) for name in KNOWN_WORD_FIELDS)  # asked_as words too
-            if df:
+            # a bare number (ticket id, date, seat count) says nothing of the runbook: a Japanese ticket sent to the
+            # English portal came back with an FAQ whose asked_as held "10"
+            if df and not term.isdigit():
                 scored.append((tf * (1 + (total / df)) ** 0.5, term))
         best = [term for _, term in sorted(scored, reverse=True)[:TICKET_QUERY_WORDS]]
         if not best:

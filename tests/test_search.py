@@ -844,3 +844,10 @@ def test_a_glossary_phrase_of_a_word_and_a_stop_word_means_its_term(built_bundle
     for query in ("hand off", "how do i hand off from sales"):
         hits = searcher.search(query, limit=3).hits
         assert hits[0].path.startswith("/playbooks/sales-to-cs-handoff/"), (query, [h.path for h in hits])
+
+
+def test_a_ticket_that_shares_only_numbers_with_the_portal_gets_no_runbook(built_bundled):
+    """A Japanese ticket sent to the English portal shared only "10" with it, and the top link was an FAQ whose
+    asked_as held that number (new-user walkthrough): numbers are ids, dates and counts, not what a runbook is about."""
+    ticket = "B社のヘルススコアが急落しました。ログイン数が先月から半減しており、10社中3社で同じ傾向です。"
+    assert Searcher(built_bundled).suggest_for_ticket(ticket) == []
