@@ -38,6 +38,14 @@ def _text(description: str) -> dict:
     return {"type": "string", "minLength": 1, "description": description}
 
 
+# Titles and names show whole in navigation, headings and search results: a 450 KB title was taken silently
+MAX_TITLE_LENGTH = 400
+
+
+def _title(description: str) -> dict:
+    return {**_text(description), "maxLength": MAX_TITLE_LENGTH}
+
+
 def _markdown(description: str) -> dict:
     return {"type": "string", "description": description + " (Markdown)"}
 
@@ -81,7 +89,7 @@ def _object(properties: dict, required: list[str], description: str = "") -> dic
 
 _DOC_COMMON = {
     "id": _ID,
-    "title": _text("Title shown on the page and in navigation."),
+    "title": _title("Title shown on the page and in navigation."),
     "summary": _markdown("One or two sentences shown in lists and search results"),
     "owner": _ROLE | {"description": "Role id that maintains this document."},
     "reviewed": _REVIEWED,
@@ -90,7 +98,7 @@ _DOC_COMMON = {
 }
 
 STEP = _object({
-    "id": _ID, "title": _text("Step title."), "body": _markdown("What to do and how"),
+    "id": _ID, "title": _title("Step title."), "body": _markdown("What to do and how"),
     "owner": _ROLE | {"description": "Role id doing the step."}, "raci": _RACI,
     "checklist": _list_of({"type": "string", "minLength": 1}, "Things to tick off in this step."),
     "due": _DUE, "segments": _SEGMENTS,
@@ -118,7 +126,7 @@ ITEM = _object({
 }, ["id", "text"], "One checklist item.")
 
 SECTION = _object({
-    "id": _ID, "title": _text("Section title."), "summary": _markdown("Section introduction"),
+    "id": _ID, "title": _title("Section title."), "summary": _markdown("Section introduction"),
     "items": {"type": "array", "items": ITEM, "minItems": 1}, "aliases": _ALIASES,
 }, ["id", "title", "items"], "A section of an onboarding checklist.")
 
@@ -129,7 +137,7 @@ ONBOARDING = _object(_DOC_COMMON | {
 }, ["title", "sections"], "An onboarding checklist for new team members.")
 
 ENTRY = _object({
-    "id": _ID, "q": _text("The question, as people ask it."), "a": _markdown("The answer"),
+    "id": _ID, "q": _title("The question, as people ask it."), "a": _markdown("The answer"),
     "tags": _TAGS, "asked_as": _ASKED_AS, "aliases": _ALIASES,
 }, ["id", "q", "a"], "One question and answer.")
 
@@ -138,7 +146,7 @@ FAQ = _object(_DOC_COMMON | {
 }, ["title", "entries"], "A FAQ topic.")
 
 ACTIVITY = _object({
-    "id": _ID, "name": _text("The duty or activity."), "description": _markdown("What the activity covers"),
+    "id": _ID, "name": _title("The duty or activity."), "description": _markdown("What the activity covers"),
     "raci": _RACI, "playbooks": _list_of(_slug("A playbook id."), "Playbook ids that carry out this activity."),
     "asked_as": _ASKED_AS, "aliases": _ALIASES,
 }, ["id", "name", "raci"], "One row of a role-division chart.")
@@ -148,7 +156,7 @@ CHART = _object(_DOC_COMMON | {
 }, ["title", "activities"], "A role-division (RACI) chart.")
 
 ROLE = _object({
-    "id": _ID, "name": _text("Role name."),
+    "id": _ID, "name": _title("Role name."),
     "short": {**_text("Short name for table headers and compact lines (CSM, AE); the full name shows on hover."),
               "maxLength": 12},
     "description": _markdown("What this role does"),
@@ -158,16 +166,16 @@ ROLES = _object({"roles": {"type": "array", "items": ROLE, "minItems": 1}}, ["ro
 
 SETTINGS = _object({
     "review_interval": _INTERVAL,
-    "segments": {"type": "array", "items": _object({"id": _ID, "name": _text("Segment name.")}, ["id", "name"])},
+    "segments": {"type": "array", "items": _object({"id": _ID, "name": _title("Segment name.")}, ["id", "name"])},
     "phases": {"type": "array", "description": "The playbook phases in lifecycle order; once listed, a playbook's phase must be one of them.",
-               "items": _object({"id": _ID, "name": _text("Phase name shown in navigation and pages."),
+               "items": _object({"id": _ID, "name": _title("Phase name shown in navigation and pages."),
                                  "description": _markdown("What happens in this phase")}, ["id", "name"])},
     "codeowners": {"type": "object", "propertyNames": _SLUG_NAME, "additionalProperties": {"type": "string", "pattern": CODEOWNER},
                    "description": "Role id -> team handle for CODEOWNERS ('@org/team', '@user' or an email; several: separated by spaces)."},
 }, [], "Portal-wide content settings.")
 
 TERM = _object({
-    "id": _ID, "term": _text("The term as written."), "definition": _text("Plain-text definition shown on hover."),
+    "id": _ID, "term": _title("The term as written."), "definition": _text("Plain-text definition shown on hover."),
     "synonyms": _list_of({"type": "string", "minLength": 1}, "Other spellings to highlight."),
     "reading": _text("How the term is read, for its place in the glossary page's order (a Japanese term's kana)."),
 }, ["id", "term", "definition"], "A glossary term.")
@@ -340,6 +348,10 @@ def _problem_for(error, document: Document) -> list[Problem]:
         else:
             hint = ""
         return [Problem(document.path, line, col, "wrong-type", f"{field_name} must be {noun}, got {_type_name(error.instance)}", hint)]
+    if kind == "maxLength":
+        return [Problem(document.path, line, col, "too-long", f"{field_name} is {len(error.instance):,} characters; "
+                        f"at most {error.schema['maxLength']}", "shorten it: it shows whole in navigation, headings and "
+                        "search results (the details belong in the summary or body)")]
     if kind in ("minItems", "minLength"):
         return [Problem(document.path, line, col, "empty-value", f"{field_name} must not be empty")]
     return [Problem(document.path, line, col, "invalid-value", f"{where}: {shown(error.message, 120)}")]

@@ -715,6 +715,16 @@ def test_a_text_line_that_lost_its_indentation_is_named_as_one(project_factory, 
                      "above; otherwise write it as 'key: value', with a space after the colon) [yaml-syntax]"], lines
 
 
+def test_a_title_longer_than_a_heading_can_show_is_an_error(project_factory, run):
+    """A 450 KB title was taken silently, and shown whole in the navigation of every page (new-user walkthrough)."""
+    project = project_factory({"content/playbooks/p.yml": "title: " + "Renewal " * 57_600 + "\nsteps: [{id: s, title: S}]\n"})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert ("content/playbooks/p.yml:1:8: error: title is 460,799 characters; at most 400 (shorten it: it shows whole "
+            "in navigation, headings and search results (the details belong in the summary or body)) [too-long]"
+            in result.output.splitlines()), result.output[:500]
+
+
 @pytest.mark.parametrize("labels, expected", [
     ("", "templates/labels.yml:1:1: error: file is empty"),
     ("- steps\n", "templates/labels.yml:1:1: error: must map each language (en, ja) to its words"),
