@@ -725,6 +725,18 @@ def test_a_title_longer_than_a_heading_can_show_is_an_error(project_factory, run
             in result.output.splitlines()), result.output[:500]
 
 
+def test_a_link_written_in_a_plain_text_field_is_a_warning(project_factory, run):
+    """An FAQ question is shown as typed: a Markdown link in it showed brackets and all, and its broken target was
+    never checked (new-user walkthrough)."""
+    project = project_factory({"content/faq/f.yml": (
+        "title: F\nentries:\n  - id: e\n    q: \"How early? See [renewals](faq:renewals#nope)\"\n    a: At T-120d.\n")})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 0
+    assert ("content/faq/f.yml:4:35: warning: q is plain text: the link to 'faq:renewals#nope' shows as typed, brackets "
+            "and all, and goes nowhere (put the link in the summary, body or answer, and the words alone here) "
+            "[link-in-plain-text]") in result.output.splitlines(), result.output
+
+
 @pytest.mark.parametrize("labels, expected", [
     ("", "templates/labels.yml:1:1: error: file is empty"),
     ("- steps\n", "templates/labels.yml:1:1: error: must map each language (en, ja) to its words"),

@@ -14,6 +14,8 @@ from . import Catalog, SUB_ITEMS, as_list, located_values, sub_items
 
 # Fields whose text is Markdown and may hold scheme links, per kind of mapping.
 MARKDOWN_FIELDS = ("summary", "trigger", "goal", "body", "description", "a", "text")
+# Shown as typed (headings, navigation, questions): a Markdown link there is text, and its target never checked
+PLAIN_TEXT_FIELDS = ("title", "q", "name", "term")
 
 
 def _suggest(value: str, known) -> str:
@@ -225,6 +227,14 @@ def _check_document(checker: _Checker, doc: Document) -> None:
             checker.ref(path, value, pos)
         for key in MARKDOWN_FIELDS:
             checker.markdown(path, mapping, key)
+        for key in PLAIN_TEXT_FIELDS:
+            value = mapping.get(key)
+            link = MARKDOWN_SCHEME_LINK.search(value) if isinstance(value, str) and "](" in value else None
+            if link is not None:
+                checker.problems.append(Problem(
+                    path, *mapping.where_in_text(key, link.start("ref")), "link-in-plain-text",
+                    f"{key} is plain text: the link to '{link['ref']}' shows as typed, brackets and all, and goes nowhere",
+                    "put the link in the summary, body or answer, and the words alone here", severity="warning"))
         owners = mapping.get("codeowners") if mapping is data and doc.kind == "settings" else None
         if isinstance(owners, LocDict):  # a role no content can name gave CODEOWNERS no line, and no word
             for role in owners:
