@@ -25,6 +25,7 @@ from .durations import parse_due
 from .index_writer import index_writer
 from .model import Portal, item_version
 from .search_analysis import MARKDOWN_NOISE, PHRASE_GAP, SCHEMA_VERSION, build_schema, facet_value, spelling_words
+from .search_words import literal_phrases_in
 
 META_FILE = "csops-meta.json"
 # Memory Whoosh may use to sort a build's postings before it spills them to disk in pickled runs and merges
@@ -297,6 +298,9 @@ def write_index(staged: Path, current: Path | None, portal: Portal, docs: list[S
     """
     if current is not None and current.is_dir() and read_meta(current).get("schema_version") == SCHEMA_VERSION:
         shutil.copytree(current, staged, ignore=shutil.ignore_patterns("*.lock", "*_LOCK"))
+    groups = [[g.term, *g.synonyms] for g in portal.glossary if g.synonyms]
     meta = {"site_url": site_url, "language": language, "facet_names": facet_names or {},
-            "synonyms": [[g.term, *g.synonyms] for g in portal.glossary if g.synonyms]}  # query expansion
+            "synonyms": groups,  # query expansion
+            # glossary phrases of stop words the content holds word for word (search_words.phrase_in_content)
+            "literal_phrases": literal_phrases_in((text for doc in docs for text in (doc.title, doc.body)), groups)}
     return update_index(staged, docs, meta)

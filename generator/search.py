@@ -223,7 +223,9 @@ class Searcher:
             if index is None:
                 return parser.parse(text)
             searcher = index.searcher
-            text, synonyms = expansions(text, index.meta.get("synonyms", []), lambda p: phrase_in_content(searcher, p))
+            literal = frozenset(index.meta.get("literal_phrases", ()))
+            text, synonyms = expansions(text, index.meta.get("synonyms", []),
+                                        lambda p: phrase_in_content(searcher, p, literal))
             return parser.parse(text, searcher, tuple(synonyms))
         except Exception as error:  # whoosh raises assorted errors on odd syntax
             raise QueryError(f"cannot parse query: {error}") from None

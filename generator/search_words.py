@@ -112,14 +112,36 @@ def synonym_variants(key: str, groups: list[list[str]], limit: int = 16) -> list
     return variants
 
 
-def phrase_in_content(searcher, phrase: str) -> bool:
+def needs_literal_check(phrase: str) -> bool:
+    """Whether the index cannot tell if `phrase` is in the content: words of it are stop words ("hand off" is
+    indexed as "hand", "sign-off" as "sign"), so only the text itself says whether they stand together."""
+    return len(re.findall(r"\w+", phrase)) > 1 and len([t for t in mixed_analyzer()(phrase)]) < 2
+
+
+def literal_key(text: str) -> str:
+    """Text as literal phrase checks compare it: lowercase, a hyphen as a space (sign-off is sign off)."""
+    return re.sub(r"[\s\-‐‑–]+", " ", text.lower())
+
+
+def literal_phrases_in(texts, groups: list[list[str]]) -> list[str]:
+    """The glossary spellings needs_literal_check names that the texts hold word for word (literal_key form), for
+    the index's meta: what phrase_in_content then answers for them."""
+    wanted = {literal_key(member) for group in groups for member in group if needs_literal_check(member)}
+    if not wanted:
+        return []
+    text = literal_key("\n".join(texts))
+    return sorted(key for key in wanted if re.search(r"(?<!\w)" + re.escape(key) + r"(?!\w)", text))
+
+
+def phrase_in_content(searcher, phrase: str, literal_phrases=()) -> bool:
     """Does any title or body hold `phrase`, its terms in a row (チャ+ャー+ーン is not in キャンペーン)? (Not asked_as:
-    a glossary spelling found only among readers' words still leads to the content's own words.)"""
+    a glossary spelling found only among readers' words still leads to the content's own words.)
+
+    A phrase with stop words (needs_literal_check) is in the content when the index's `literal_phrases` holds it:
+    "hand off", indexed as "hand", was taken as found in "build it by hand", and searched as "hand"."""
+    if needs_literal_check(phrase):
+        return literal_key(phrase) in literal_phrases
     terms = [t.text for t in mixed_analyzer()(phrase)]
-    if len(terms) < 2 and len(re.findall(r"\w+", phrase)) > 1:
-        # words that analysis dropped (stop words: "hand off" is "hand") leave no phrase to find, and the word
-        # left alone was found in "build it by hand": the reader's phrase was then searched as "hand"
-        return False
     if len(terms) < 2:
         return bool(terms) and any(live_stats(searcher).doc_frequency(searcher, f, terms[0]) for f in PAGE_FIELDS)
     return any(searcher.search(Phrase(f, terms), limit=1).scored_length() for f in PAGE_FIELDS)

@@ -851,3 +851,19 @@ def test_a_ticket_that_shares_only_numbers_with_the_portal_gets_no_runbook(built
     asked_as held that number (new-user walkthrough): numbers are ids, dates and counts, not what a runbook is about."""
     ticket = "B社のヘルススコアが急落しました。ログイン数が先月から半減しており、10社中3社で同じ傾向です。"
     assert Searcher(built_bundled).suggest_for_ticket(ticket) == []
+
+
+def test_a_glossary_phrase_with_a_stop_word_that_the_content_holds_is_still_searched(tmp_path):
+    """The fix for "hand off" took every such spelling as absent: a Sign-off term made "sign-off", which the
+    content holds word for word, unsearchable (no hits). The index now records which of them the text holds."""
+    from conftest import copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    with (project / "content/glossary.yml").open("a", encoding="utf-8") as glossary:
+        glossary.write("  - id: sign-off\n    term: Sign-off\n    definition: The written approval that closes a stage.\n"
+                       "    synonyms: [signoff]\n")
+    build_portal(project)
+    assert read_meta(project / "build/index")["literal_phrases"] == ["sign off"]
+    searcher = Searcher(project)
+    assert searcher.search("sign-off").total > 5
+    assert searcher.search("hand off").hits[0].path.startswith("/playbooks/sales-to-cs-handoff/")
