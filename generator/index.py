@@ -86,13 +86,19 @@ def plain_text(markdown: str) -> str:
     return re.sub(r"[ \t]+", " ", MARKDOWN_NOISE.sub(_noise_gone, markdown or "")).strip()
 
 
+_CLOSES = set(".,;:!?)]}»」』、。）")  # markup right before one of these leaves no space ("`sent`." is "sent.")
+_OPENS = set("([{«「『（")  # nor right after one of these ("(`code`)" is "(code)")
+
+
 def _noise_gone(match: re.Match) -> str:
-    """Nothing in place of markup, or a space where it held two words apart (a|b, snake_case): a space everywhere
-    showed in snippets as "set Renewal Status to Proposal sent ." for "`Proposal sent`."."""
+    """A space in place of markup (a|b, snake_case, "Done.<br>Next"), except before closing punctuation or after
+    opening punctuation: a space everywhere showed in snippets as "set Renewal Status to Proposal sent ."."""
     if match.group().startswith("]("):
         return ""
     text, start, end = match.string, match.start(), match.end()
-    return " " if 0 < start and end < len(text) and text[start - 1].isalnum() and text[end].isalnum() else ""
+    if start == 0 or end == len(text) or text[end] in _CLOSES or text[start - 1] in _OPENS:
+        return ""
+    return " "
 
 
 def _join(*parts) -> str:

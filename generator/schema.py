@@ -34,8 +34,11 @@ _OWNER = r"(?:@[A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9._-]+)?|[^@\s]+@[^@\s]+\.[^
 CODEOWNER = rf"^{_OWNER}(?: +{_OWNER})*$"
 
 
+NOT_BLANK = r"\S"  # text of spaces only: a role named " " was taken, and a search filter matched it
+
+
 def _text(description: str) -> dict:
-    return {"type": "string", "minLength": 1, "description": description}
+    return {"type": "string", "minLength": 1, "pattern": NOT_BLANK, "description": description}
 
 
 # Titles and names show whole in navigation, headings and search results: a 450 KB title was taken silently
@@ -175,7 +178,9 @@ SETTINGS = _object({
 }, [], "Portal-wide content settings.")
 
 TERM = _object({
-    "id": _ID, "term": _title("The term as written."), "definition": _text("Plain-text definition shown on hover."),
+    "id": _ID, "term": _title("The term as written."),
+    # not _text: a blank definition is rules/glossary.py's to report, naming the term
+    "definition": {"type": "string", "minLength": 1, "description": "Plain-text definition shown on hover."},
     "synonyms": _list_of({"type": "string", "minLength": 1}, "Other spellings to highlight."),
     "reading": _text("How the term is read, for its place in the glossary page's order (a Japanese term's kana)."),
 }, ["id", "term", "definition"], "A glossary term.")
@@ -312,6 +317,8 @@ def _problem_for(error, document: Document) -> list[Problem]:
     if kind == "maxLength" and error.schema.get("pattern") == SLUG:
         return [Problem(document.path, line, col, "invalid-id", f"'{shown(error.instance)}' is too long for an id in {where}: "
                         f"{len(error.instance)} characters", f"shorten it to at most {MAX_ID_LENGTH} characters")]
+    if kind == "pattern" and error.schema.get("pattern") == NOT_BLANK:
+        return [Problem(document.path, line, col, "empty-value", f"{field_name} is blank", "write the text, or remove the field")]
     if kind == "pattern" and error.schema.get("pattern") == REF and _reference_rule_reads(error.instance):
         return []  # the reference rule names it, with the form that works (rules/references.py): one error, not two
     if kind == "pattern":

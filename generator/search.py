@@ -267,11 +267,11 @@ class Searcher:
         if not text and not left_out and not inline and not negated and not (kind or role or phase or tag):
             raise QueryError("empty query: type a few words, e.g. 'renewal 60 days' or '解約の予兆'")
         given = {"kind": kind, "role": role, "phase": phase, "tag": tag}
-        for name, value in inline.items():
-            if given[name] and given[name].lower() != value.lower():
+        names = meta.get("facet_names", {})
+        for name, value in inline.items():  # a name and its id are one filter (phase:契約更新 --phase renewal)
+            if given[name] and _filter_id(name, given[name], names) != _filter_id(name, value, names):
                 raise _two_filters(name, given[name], value)
             given[name] = value
-        names = meta.get("facet_names", {})
         filters = {name: _filter_id(name, value, names) for name, value in given.items()}
         negated = [(name, _filter_id(name, value, names)) for name, value in negated]
         for name, value in [*filters.items(), *negated]:
@@ -427,12 +427,14 @@ def weighting(language: str):
 def _filter_id(name: str, value: str, display: dict[str, dict[str, str]]) -> str:
     """A filter value as the id it names: ids are lowercase, and a role or phase may also be given by the name the
     portal shows for it (--phase 契約更新, role:"Customer Success Manager"), as a Japanese reader knows them."""
-    value = value.lower()
-    if not value or name not in display:
+    value = unicodedata.normalize("NFKC", value).lower()  # ＣＳＭ, typed with a Japanese input method on
+    if not value.strip() or name not in display or value in display[name]:
         return value
-    wanted = unicodedata.normalize("NFKC", value).strip()
-    by_name = {unicodedata.normalize("NFKC", shown).lower().strip(): ident for ident, shown in display[name].items()}
-    return value if value in display[name] else by_name.get(wanted, value)
+    by_name: dict[str, str | None] = {}
+    for ident, shown in display[name].items():
+        key = unicodedata.normalize("NFKC", shown).lower().strip()
+        by_name[key] = None if key in by_name else ident  # a name two roles share names neither
+    return by_name.get(value.strip()) or value
 
 
 def _passes(row: tuple[str, str, tuple[str, ...]], filters: dict[str, str]) -> bool:

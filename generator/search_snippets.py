@@ -14,9 +14,16 @@ _LINE_BREAK = re.compile(r"\s*\n\s*")
 _SENTENCE_END = set(".!?:;。！？」)")
 
 
+_ENTITY_END = re.compile(r"&#?\w+;$")  # an HTML entity's ';' (snippets are escaped) ends no sentence
+
+
 def one_line(text: str) -> str:
     """`text` on one line, its line breaks shown as above."""
-    return _LINE_BREAK.sub(lambda m: " " if m.start() == 0 or text[m.start() - 1] in _SENTENCE_END else " · ", text)
+    def joint(match: re.Match) -> str:
+        before = text[:match.start()]
+        ends = bool(before) and before[-1] in _SENTENCE_END and not _ENTITY_END.search(before[-12:])
+        return " " if not before or ends else " · "
+    return _LINE_BREAK.sub(joint, text)
 
 
 def query_words(q) -> set[str]:

@@ -801,6 +801,12 @@ def test_snippets_lose_markup_without_a_stray_space():
     assert plain_text("set `Renewal Status` to `Proposal sent`.") == "set Renewal Status to Proposal sent."
     assert plain_text("- **False alarm**: see the [chart](chart:x#y).") == "False alarm: see the chart."
     assert plain_text("a|b, health_score") == "a b, health score"
+    # markup that stood between a sentence and the next, or two links, still leaves a space (red-team pass)
+    assert plain_text("Done.<br>Next step, [a](b)[c](d) (`code`)") == "Done. Next step, a c (code)"
+    from generator.search_snippets import snippet
+
+    body = 'Set Renewal Status to "Closed"\nSend the R&D team a note'  # the escaped quote's ';' ends no sentence
+    assert snippet(body, {"close"}) == "Set Renewal Status to &quot;<mark>Closed</mark>&quot; · Send the R&amp;D team a note"
 
 
 def test_a_snippet_keeps_checklist_items_apart(built_bundled):
@@ -835,6 +841,11 @@ def test_a_role_or_phase_may_be_named_as_the_portal_shows_it(tmp_path, run):
     assert inline.exit_code == 0 and json.loads(inline.stdout)["total"] > 0
     unknown = run("search", "値引き", "--role", "経理", "--project", project)
     assert unknown.exit_code == 2 and "finance (経理・財務)" in unknown.output
+    # a name and its id are one filter, and a full-width id is the id (red-team pass)
+    both = run("search", "更新 phase:契約更新", "--phase", "renewal", "--format", "json", "--project", project)
+    assert both.exit_code == 0 and json.loads(both.stdout)["hits"] == json.loads(by_id.stdout)["hits"]
+    wide = run("search", "更新", "--phase", "ＲＥＮＥＷＡＬ", "--format", "json", "--project", project)
+    assert wide.exit_code == 0 and json.loads(wide.stdout)["hits"] == json.loads(by_id.stdout)["hits"]
 
 
 def test_a_glossary_phrase_of_a_word_and_a_stop_word_means_its_term(built_bundled):

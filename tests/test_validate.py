@@ -737,6 +737,13 @@ def test_a_link_written_in_a_plain_text_field_is_a_warning(project_factory, run)
             "[link-in-plain-text]") in result.output.splitlines(), result.output
 
 
+def test_a_name_of_spaces_only_is_blank(project_factory, run):
+    """A role named " " was taken, and `--role " "` then filtered on it (red-team pass)."""
+    project = project_factory({"content/roles.yml": "roles:\n  - id: csm\n    name: \" \"\n"})
+    lines = [line for line in run("validate", "--project", project).output.splitlines() if ": error" in line]
+    assert "content/roles.yml:3:11: error: name is blank (write the text, or remove the field) [empty-value]" in lines, lines
+
+
 @pytest.mark.parametrize("labels, expected", [
     ("", "templates/labels.yml:1:1: error: file is empty"),
     ("- steps\n", "templates/labels.yml:1:1: error: must map each language (en, ja) to its words"),
