@@ -356,9 +356,10 @@ def _problem_for(error, document: Document) -> list[Problem]:
             hint = ""
         return [Problem(document.path, line, col, "wrong-type", f"{field_name} must be {noun}, got {_type_name(error.instance)}", hint)]
     if kind == "maxLength":
+        limit = error.schema["maxLength"]
         return [Problem(document.path, line, col, "too-long", f"{field_name} is {len(error.instance):,} characters; "
-                        f"at most {error.schema['maxLength']}", "shorten it: it shows whole in navigation, headings and "
-                        "search results (the details belong in the summary or body)")]
+                        f"at most {limit}", "shorten it: it shows whole in navigation, headings and search results; "
+                        "the details belong in the summary or body" if limit == MAX_TITLE_LENGTH else "shorten it")]
     if kind in ("minItems", "minLength"):
         return [Problem(document.path, line, col, "empty-value", f"{field_name} must not be empty")]
     return [Problem(document.path, line, col, "invalid-value", f"{where}: {shown(error.message, 120)}")]

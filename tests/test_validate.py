@@ -721,7 +721,7 @@ def test_a_title_longer_than_a_heading_can_show_is_an_error(project_factory, run
     result = run("validate", "--project", project)
     assert result.exit_code == 1
     assert ("content/playbooks/p.yml:1:8: error: title is 460,799 characters; at most 400 (shorten it: it shows whole "
-            "in navigation, headings and search results (the details belong in the summary or body)) [too-long]"
+            "in navigation, headings and search results; the details belong in the summary or body) [too-long]"
             in result.output.splitlines()), result.output[:500]
 
 
