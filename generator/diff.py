@@ -235,6 +235,7 @@ class ContentDiff:
     url_rows: list[str]
     uncovered_urls: int
     catalogs: list["CatalogChange"] = field(default_factory=list)
+    retired_urls: list[str] = field(default_factory=list)  # taken off published-urls.txt in the range: gone on purpose
 
     @property
     def ownership(self) -> list[tuple[str, str]]:
@@ -349,8 +350,8 @@ def compare(base: Side, head: Side) -> ContentDiff:
     for kind in DOCUMENT_KINDS:
         pages = pair(getattr(base.portal, kind.portal_attr), getattr(head.portal, kind.portal_attr))
         kinds.append(KindChanges(kind, pages, [_document_change(o, n) for o, n in pages.renamed + pages.kept]))
-    url_rows, uncovered = _url_changes(base, head)
-    return ContentDiff(base, head, kinds, url_rows, uncovered, _catalog_changes(base, head))
+    url_rows, uncovered, retired = _url_changes(base, head)
+    return ContentDiff(base, head, kinds, url_rows, uncovered, _catalog_changes(base, head), retired)
 
 
 def _kind_section(changes: KindChanges) -> tuple[list[str], list[str]]:
@@ -397,7 +398,7 @@ def diff_markdown(diff: ContentDiff) -> str:
         edited += edited_lines
     ownership = diff.ownership
     changes_word = "change" if len(ownership) == 1 else "changes"
-    uncovered = diff.uncovered_urls
+    uncovered, retired = diff.uncovered_urls, len(diff.retired_urls)
     shared = sum(1 for c in diff.catalogs if c.action != "unreadable")
     out.append(f"**Pages: {diff.page_count('added')} added · {diff.page_count('renamed')} renamed · "
                f"{diff.page_count('removed')} removed · {diff.changed_pages} changed"
@@ -406,8 +407,9 @@ def diff_markdown(diff: ContentDiff) -> str:
                f"added · {diff.item_count('renamed')} renamed · {diff.item_count('removed')} removed — "
                f"{len(ownership)} owner/RACI {changes_word} — "
                + (f"{shared} glossary/role/setting change{'s' if shared != 1 else ''} — " if shared else "")
-               + (f"⚠️ {uncovered} old URL{'s' if uncovered != 1 else ''} not covered by aliases**" if uncovered
-                  else "all old URLs still resolve**"))
+               + (f"⚠️ {uncovered} old URL{'s' if uncovered != 1 else ''} not covered by aliases" if uncovered
+                  else "all old URLs still resolve" if not retired else "every other old URL still resolves")
+               + (f" · {retired} URL{'s' if retired != 1 else ''} retired on purpose" if retired else "") + "**")
     out.append("")
     for side in (base, head):
         if side.errors:
@@ -431,7 +433,7 @@ def diff_markdown(diff: ContentDiff) -> str:
     return "\n".join(out)
 
 
-def _url_changes(base: Side, head: Side) -> tuple[list[str], int]:
+def _url_changes(base: Side, head: Side) -> tuple[list[str], int, list[str]]:
     """Rows for the URLs this range moves or breaks: one served at base that head serves only through an alias,
     or one no longer served at all. A URL that was an alias before and still is has not changed: listing every
     recorded alias filled each PR comment with renames made long before it."""
@@ -439,7 +441,7 @@ def _url_changes(base: Side, head: Side) -> tuple[list[str], int]:
     after = set(urls.published_urls(head.portal))
     alive = live_urls(head.portal)
     already_aliases = live_urls(base.portal) - set(urls.published_urls(base.portal))
-    rows, uncovered = [], 0
+    rows, uncovered, retired = [], 0, []
     for url in sorted(before - after):
         if url in alive and url in already_aliases and resolve_url(base.portal, url) == resolve_url(head.portal, url):
             continue
@@ -448,6 +450,7 @@ def _url_changes(base: Side, head: Side) -> tuple[list[str], int]:
         elif url in base.manifest and head.manifest and url not in head.manifest:
             # `csops urls --update` in the range took it off the published list: an intended removal, as build sees it
             rows.append(f"| {_code(url)} | — | ➖ retired: removed from `{MANIFEST}` in this change |")
+            retired.append(url)
         else:
             uncovered += 1
             page, _, anchor = url.partition("#")
@@ -459,7 +462,7 @@ def _url_changes(base: Side, head: Side) -> tuple[list[str], int]:
             else:
                 fix = f"add `aliases: [{page_id}]` to the renamed page"
             rows.append(f"| {_code(url)} | — | ❌ breaks: {fix}, or `csops urls --update` if intended |")
-    return rows, uncovered
+    return rows, uncovered, retired
 
 
 def diff_json(diff: ContentDiff) -> str:
@@ -481,7 +484,7 @@ def diff_json(diff: ContentDiff) -> str:
                         for d in changes.documents if d.changed]}
     payload = {"base": diff.base.label, "head": diff.head.label,
                "errors": {"base": diff.base.errors, "head": diff.head.errors},
-               "kinds": kinds, "uncovered_urls": diff.uncovered_urls,
+               "kinds": kinds, "uncovered_urls": diff.uncovered_urls, "retired_urls": diff.retired_urls,
                "catalogs": [{"noun": c.noun, "action": c.action, "id": c.id, "name": c.name, "fields": c.fields}
                             for c in diff.catalogs]}
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

@@ -384,3 +384,6 @@ def test_a_removal_recorded_with_urls_update_is_retired_not_broken(tmp_path, run
     assert len(rows) > 3 and all(row.endswith("| — | ➖ retired: removed from `content/published-urls.txt` in this change |")
                                  for row in rows), rows
     assert "not covered by aliases" not in out and "❌" not in out, out
+    assert f"every other old URL still resolves · {len(rows)} URLs retired on purpose**" in out, out
+    data = json.loads(run("diff", "HEAD", "--project", repo, "--format", "json").output)
+    assert data["uncovered_urls"] == 0 and len(data["retired_urls"]) == len(rows)
