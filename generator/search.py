@@ -389,7 +389,9 @@ class Searcher:
         index = self._open()
         searcher, meta = index.searcher, index.meta
         analyzer = mixed_analyzer()
-        terms = Counter(t.text for t in analyzer(text))
+        # a number's Japanese counter (2024年10月15日, 3件, 5名) is a date or a count, as the number is: one kanji
+        # left alone matched any page with 月 or 日 in it
+        terms = Counter(t.text for t in analyzer(_COUNTED.sub(" ", text)))
         total = max(searcher.doc_count(), 1)
         stats = live_stats(searcher)
         scored = []
@@ -414,6 +416,9 @@ class Searcher:
         ranked = {d: score for d, score in ranked.items() if score > 0 and index.facets.rows[d][0] in RUNBOOK_KINDS}
         return [self._hit(searcher.stored_fields(docnum), score, set(best), meta.get("site_url", ""))
                 for score, docnum in top_scored(ranked, limit, index.facets.pages, PAGE_WEIGHT)]
+
+
+_COUNTED = re.compile(r"[0-9０-９]+\s*[年月日件名社人回時分秒個台円]")
 
 
 def weighting(language: str):

@@ -878,3 +878,15 @@ def test_a_glossary_phrase_with_a_stop_word_that_the_content_holds_is_still_sear
     searcher = Searcher(project)
     assert searcher.search("sign-off").total > 5
     assert searcher.search("hand off").hits[0].path.startswith("/playbooks/sales-to-cs-handoff/")
+
+
+def test_a_japanese_ticket_of_dates_and_counts_gets_no_runbook(tmp_path):
+    """'2024年10月15日' and '3件 5名 10日' came back with runbooks matched on 月, 日 or 件 alone (red-team pass): a
+    number's counter is a date or a count, as the bare number is."""
+    from conftest import copy_bundled
+
+    project = copy_bundled(tmp_path / "ja", REPO / "examples/ja")
+    build_portal(project)
+    searcher = Searcher(project)
+    assert searcher.suggest_for_ticket("2024年10月15日") == [] and searcher.suggest_for_ticket("3件 5名 10日") == []
+    assert searcher.suggest_for_ticket("B社のヘルススコアが10日で急落しました")  # the words around a date still count
