@@ -18,6 +18,12 @@ def _searcher(project: Path):
     return Searcher(project)
 
 
+class SearchFailed(click.ClickException):
+    """A query that cannot be searched, or no index: exit 2, as grep's errors, apart from 1 for "nothing found"."""
+
+    exit_code = 2
+
+
 def _run(searcher, query: str, correct: bool = True, **filters):
     from .search import IndexMissing, QueryError, UnknownFilter
 
@@ -27,7 +33,7 @@ def _run(searcher, query: str, correct: bool = True, **filters):
         typed_as = f"--{error.name}" if filters.get(error.name) else f"{error.name}:"
         raise click.BadParameter(str(error), param_hint=repr(typed_as)) from None
     except (QueryError, IndexMissing) as error:
-        raise click.ClickException(str(error)) from None
+        raise SearchFailed(str(error)) from None
 
 
 class FilterValue(click.ParamType):
@@ -112,7 +118,7 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
     """Search the built portal; hits deep-link to the step or entry. Field syntax works: role:csm renewal;
     -word or NOT word leaves out what holds the word, -role:csm what involves the role: renewal -churn -kind:faq.
 
-    Exits 1 when nothing matches (like grep), after printing suggestions.
+    Exits 1 when nothing matches (like grep), after printing suggestions; 2 when the query cannot be searched.
     """
     result = _run(_searcher(project), " ".join(query), kind=kind, role=role, phase=phase, tag=tag, limit=limit,
                   correct=not exact)

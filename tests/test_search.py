@@ -825,6 +825,9 @@ def test_json_output_says_nothing_matched_the_way_text_does(built_bundled, run):
     assert linked.exit_code == 1 and json.loads(linked.stdout)["url"] is None
     linked = run("link", "--format", "json", "renewal", "runway", "--project", built_bundled)
     assert linked.exit_code == 0 and json.loads(linked.stdout)["url"].endswith("/playbooks/renewal-runway/")
+    # a query that cannot be searched is not "nothing found": exit 2, as grep's errors (red-team pass)
+    refused = run("search", "--format", "json", '"unclosed', "--project", built_bundled)
+    assert refused.exit_code == 2 and refused.stdout == "" and "unbalanced quotes" in refused.stderr
 
 
 def test_a_role_or_phase_may_be_named_as_the_portal_shows_it(tmp_path, run):
