@@ -64,6 +64,14 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
         return Problem(path, start.line + 1, start.column + 1, "yaml-syntax",
                        f"YAML syntax error: '{shown(written)}' has no ':' after its key", fix)
     if problem.startswith("mapping values are not allowed"):
+        lines = text.splitlines()
+        block = _block_text_above(lines, line - 1)
+        if block is not None:  # a line right under a '|' text, indented like a key, with a second ': ' in it
+            written = lines[line - 1]
+            return _slip_problem(path, line, len(written) - len(written.lstrip(" ")) + 1,
+                                 f"'{shown(written.strip())}' is not part of the text of '{block[0]}' above it",
+                                 f"if it continues that text, indent it {block[2]} spaces like the lines above; if it "
+                                 "is a key, quote its value (a ': ' inside it reads as another key)")
         slip = _key_without_colon(text, line) or _colon_in_value(text, line, col)
         if slip is not None:
             return _slip_problem(path, *slip)

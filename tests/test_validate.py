@@ -713,6 +713,13 @@ def test_a_text_line_that_lost_its_indentation_is_named_as_one(project_factory, 
     assert lines == ["content/playbooks/p.yml:7:5: error: YAML syntax error: 'Extra line not indented enough' has no ':' "
                      "after its key (if it continues the text of 'body: |' on line 5, indent it 6 spaces like the lines "
                      "above; otherwise write it as 'key: value', with a space after the colon) [yaml-syntax]"], lines
+    # with a ': ' in it, the line above (the text's own) was blamed for having no ':' (red-team pass)
+    project = project_factory({"content/playbooks/p.yml": (
+        "title: P\nsteps:\n  - id: s\n    title: S\n    body: |\n      line one\n    note: this has a colon: here\n")})
+    lines = [line for line in run("validate", "--project", project).output.splitlines() if ": error" in line]
+    assert lines == ["content/playbooks/p.yml:7:5: error: YAML syntax error: 'note: this has a colon: here' is not part of "
+                     "the text of 'body: |' above it (if it continues that text, indent it 6 spaces like the lines above; "
+                     "if it is a key, quote its value (a ': ' inside it reads as another key)) [yaml-syntax]"], lines
 
 
 def test_a_title_longer_than_a_heading_can_show_is_an_error(project_factory, run):
