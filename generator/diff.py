@@ -437,10 +437,11 @@ def _url_changes(base: Side, head: Side) -> tuple[list[str], int, list[str]]:
     """Rows for the URLs this range moves or breaks: one served at base that head serves only through an alias,
     or one no longer served at all. A URL that was an alias before and still is has not changed: listing every
     recorded alias filled each PR comment with renames made long before it."""
-    before = set(urls.published_urls(base.portal)) | set(base.manifest)
+    published = set(urls.published_urls(base.portal))
+    before = published | set(base.manifest)
     after = set(urls.published_urls(head.portal))
     alive = live_urls(head.portal)
-    already_aliases = live_urls(base.portal) - set(urls.published_urls(base.portal))
+    already_aliases = live_urls(base.portal) - published
     rows, uncovered, retired = [], 0, []
     for url in sorted(before - after):
         if url in alive and url in already_aliases and resolve_url(base.portal, url) == resolve_url(head.portal, url):

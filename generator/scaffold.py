@@ -192,9 +192,8 @@ class ScaffoldError(click.ClickException):
     """The file cannot be created (bad id, taken id, no roles)."""
 
 
-def _catalog_ids(project: Path, kind: str, field_name: str) -> list[str]:
+def _catalog_ids(documents: list, kind: str, field_name: str) -> list[str]:
     """Ids listed in a catalog file (roles.yml's roles, settings.yml's phases), in file order."""
-    documents, _ = load_content(project)
     for doc in documents:
         if doc.kind == kind and isinstance(doc.data, dict):
             entries = doc.data.get(field_name) or []
@@ -202,8 +201,7 @@ def _catalog_ids(project: Path, kind: str, field_name: str) -> list[str]:
     return []
 
 
-def _taken_ids(project: Path, kind: str) -> set[str]:
-    documents, _ = load_content(project)
+def _taken_ids(documents: list, kind: str) -> set[str]:
     taken = set()
     for doc in documents:
         if doc.kind == kind and isinstance(doc.data, dict):
@@ -212,11 +210,10 @@ def _taken_ids(project: Path, kind: str) -> set[str]:
     return taken
 
 
-def _title_from_id(project: Path, doc_id: str) -> str:
+def _title_from_id(documents: list, doc_id: str) -> str:
     """A first title from the id, with the project's own spelling of each acronym it knows: new-ae-onboarding is
     "New AE onboarding", not "New ae onboarding" (the glossary's terms and synonyms, the roles' short names)."""
     spellings: dict[str, str] = {}
-    documents, _ = load_content(project)
     for doc in documents:
         data = doc.data if isinstance(doc.data, dict) else {}
         entries = data.get("terms") if doc.kind == "glossary" else data.get("roles") if doc.kind == "roles" else None
@@ -272,16 +269,17 @@ def scaffold(project: Path, cli_kind: str, doc_id: str, title: str | None = None
     target = project / "content" / content_kind.folder / f"{doc_id}.yml"
     if target.exists():
         raise ScaffoldError(f"{target.relative_to(project).as_posix()} already exists; pick another id")
-    if doc_id in _taken_ids(project, kind):
+    documents, _ = load_content(project)  # read once: the taken ids, the roles, the phases and the title's words
+    if doc_id in _taken_ids(documents, kind):
         raise ScaffoldError(f"{cli_kind} id '{doc_id}' is already used (as an id or alias); pick another id")
-    roles = _catalog_ids(project, "roles", "roles")
+    roles = _catalog_ids(documents, "roles", "roles")
     # settings.yml's phases, when it lists any, are the only valid ones: start with the first.
-    phase = next(iter(_catalog_ids(project, "settings", "phases")), "operations")
+    phase = next(iter(_catalog_ids(documents, "settings", "phases")), "operations")
     if not roles:
         raise ScaffoldError("content/roles.yml defines no roles yet; add at least one role first")
     schema = project / "schemas" / f"{kind}.schema.json"
     modeline = "# yaml-language-server: $schema=../../schemas/%s.schema.json\n" % kind if schema.is_file() else ""
-    title = title or _title_from_id(project, doc_id)
+    title = title or _title_from_id(documents, doc_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(scaffold_text(kind, doc_id, title, roles, today or dt.date.today(), modeline, phase,
                                     _portal_language(project)), encoding="utf-8")

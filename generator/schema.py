@@ -15,10 +15,11 @@ from pathlib import Path
 import fastjsonschema
 
 from .durations import DATE_PATTERN, DUE_PATTERN, INTERVAL_PATTERN
-from .kinds import RACI_LETTERS, ROLE_FIELDS
+from .kinds import RACI_LETTERS, REF_SCHEMES, ROLE_FIELDS
 from .loader import Document
 from .located_yaml import LocDict, LocList
 from .problems import Problem, shown
+from .urls import parse_ref
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'renewal-runway'"
@@ -28,7 +29,7 @@ MAX_ID_LENGTH = 64
 DUE = DUE_PATTERN
 INTERVAL = INTERVAL_PATTERN
 DATE = DATE_PATTERN
-REF = r"^(playbook|onboarding|faq|chart|role|glossary):[a-z0-9-]+(#[a-z0-9-]+)?$"  # a cross-reference: scheme:id#anchor
+REF = rf"^({'|'.join(REF_SCHEMES)}):[a-z0-9-]+(#[a-z0-9-]+)?$"  # a cross-reference: scheme:id#anchor
 # What a CODEOWNERS line accepts as owners: @user, @org/team or an email, one or more separated by spaces
 _OWNER = r"(?:@[A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9._-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)"
 CODEOWNER = rf"^{_OWNER}(?: +{_OWNER})*$"
@@ -273,8 +274,6 @@ def _type_name(value) -> str:
 
 def _reference_rule_reads(value) -> bool:
     """Whether rules/references.py reports this `ref` value itself (text it cannot read as scheme:id)."""
-    from .urls import parse_ref
-
     return isinstance(value, str) and parse_ref(value) is None
 
 

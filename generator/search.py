@@ -37,6 +37,7 @@ MAX_TICKET_WORDS = 2_000  # distinct words of a ticket weighed for /api/suggest
 # a Sev1 ticket's runbook out of the top 10; 30 took held-out ticket top-1 EN 0.600 -> 0.733 and recall@5 JA
 # 0.800 -> 0.867, the judged tickets unchanged (40 and 60 no better)
 TICKET_QUERY_WORDS = 30
+_COUNTED = re.compile(r"[0-9０-９]+\s*[年月日件名社人回時分秒個台円]")  # a number with its Japanese counter (3件)
 FILTER_FIELDS = ("kind", "role", "phase", "tag")
 FACET_FIELDS = ("kind", "role", "phase")
 # What a ticket is answered with: procedures and answers, not a new hire's checklist or a role's list of duties
@@ -416,9 +417,6 @@ class Searcher:
         ranked = {d: score for d, score in ranked.items() if score > 0 and index.facets.rows[d][0] in RUNBOOK_KINDS}
         return [self._hit(searcher.stored_fields(docnum), score, set(best), meta.get("site_url", ""))
                 for score, docnum in top_scored(ranked, limit, index.facets.pages, PAGE_WEIGHT)]
-
-
-_COUNTED = re.compile(r"[0-9０-９]+\s*[年月日件名社人回時分秒個台円]")
 
 
 def weighting(language: str):

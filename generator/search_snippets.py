@@ -12,17 +12,16 @@ from .search_analysis import japanese_runs, term_spans
 # "Quote generated from the CRM price book Discount approvals obtained" read as one sentence.
 _LINE_BREAK = re.compile(r"\s*\n\s*")
 _SENTENCE_END = set(".!?:;。！？」)")
-
-
 _ENTITY_END = re.compile(r"&#?\w+;$")  # an HTML entity's ';' (snippets are escaped) ends no sentence
 
 
 def one_line(text: str) -> str:
     """`text` on one line, its line breaks shown as above."""
     def joint(match: re.Match) -> str:
-        before = text[:match.start()]
-        ends = bool(before) and before[-1] in _SENTENCE_END and not _ENTITY_END.search(before[-12:])
-        return " " if not before or ends else " · "
+        start = match.start()
+        if start == 0 or (text[start - 1] in _SENTENCE_END and not _ENTITY_END.search(text[max(0, start - 12):start])):
+            return " "
+        return " · "
     return _LINE_BREAK.sub(joint, text)
 
 

@@ -112,10 +112,13 @@ def synonym_variants(key: str, groups: list[list[str]], limit: int = 16) -> list
     return variants
 
 
-def needs_literal_check(phrase: str) -> bool:
+def needs_literal_check(phrase: str, terms: list[str] | None = None) -> bool:
     """Whether the index cannot tell if `phrase` is in the content: words of it are stop words ("hand off" is
-    indexed as "hand", "sign-off" as "sign"), so only the text itself says whether they stand together."""
-    return len(re.findall(r"\w+", phrase)) > 1 and len([t for t in mixed_analyzer()(phrase)]) < 2
+    indexed as "hand", "sign-off" as "sign"), so only the text itself says whether they stand together.
+    `terms`: the phrase's indexed terms, when the caller has them."""
+    if terms is None:
+        terms = [t.text for t in mixed_analyzer()(phrase)]
+    return len(terms) < 2 and len(re.findall(r"\w+", phrase)) > 1
 
 
 def literal_key(text: str) -> str:
@@ -139,9 +142,9 @@ def phrase_in_content(searcher, phrase: str, literal_phrases=()) -> bool:
 
     A phrase with stop words (needs_literal_check) is in the content when the index's `literal_phrases` holds it:
     "hand off", indexed as "hand", was taken as found in "build it by hand", and searched as "hand"."""
-    if needs_literal_check(phrase):
-        return literal_key(phrase) in literal_phrases
     terms = [t.text for t in mixed_analyzer()(phrase)]
+    if needs_literal_check(phrase, terms):
+        return literal_key(phrase) in literal_phrases
     if len(terms) < 2:
         return bool(terms) and any(live_stats(searcher).doc_frequency(searcher, f, terms[0]) for f in PAGE_FIELDS)
     return any(searcher.search(Phrase(f, terms), limit=1).scored_length() for f in PAGE_FIELDS)
