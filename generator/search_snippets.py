@@ -8,10 +8,12 @@ import re
 from .search_analysis import japanese_runs, term_spans
 
 # A hit's text keeps its line breaks (index._join: a step's body, then each checklist item on its own line);
-# a snippet is one line, so a break after a sentence becomes a space and any other one a middle dot:
+# a snippet is one line, so a break after a sentence becomes a space (none after a Japanese one) and any other one
+# a middle dot:
 # "Quote generated from the CRM price book Discount approvals obtained" read as one sentence.
 _LINE_BREAK = re.compile(r"\s*\n\s*")
-_SENTENCE_END = set(".!?:;。！？」)")
+_SENTENCE_END = set(".!?:;)")
+_JAPANESE_END = set("。！？」）")  # Japanese sets no space after its sentences: "ください。更新の…"
 _ENTITY_END = re.compile(r"&#?\w+;$")  # an HTML entity's ';' (snippets are escaped) ends no sentence
 
 
@@ -19,7 +21,11 @@ def one_line(text: str) -> str:
     """`text` on one line, its line breaks shown as above."""
     def joint(match: re.Match) -> str:
         start = match.start()
-        if start == 0 or (text[start - 1] in _SENTENCE_END and not _ENTITY_END.search(text[max(0, start - 12):start])):
+        if start == 0:
+            return " "
+        if text[start - 1] in _JAPANESE_END:
+            return ""
+        if text[start - 1] in _SENTENCE_END and not _ENTITY_END.search(text[max(0, start - 12):start]):
             return " "
         return " · "
     return _LINE_BREAK.sub(joint, text)

@@ -807,6 +807,9 @@ def test_snippets_lose_markup_without_a_stray_space():
 
     body = 'Set Renewal Status to "Closed"\nSend the R&D team a note'  # the escaped quote's ';' ends no sentence
     assert snippet(body, {"close"}) == "Set Renewal Status to &quot;<mark>Closed</mark>&quot; · Send the R&amp;D team a note"
+    # a Japanese sentence end takes no space after it; a checklist item's line still gets its dot
+    assert snippet("持ち帰ってください。\n見積を提示した\n値引きを確認した", {"値引"}) == \
+        "持ち帰ってください。見積を提示した · <mark>値引</mark>きを確認した"
 
 
 def test_a_snippet_keeps_checklist_items_apart(built_bundled):
