@@ -88,6 +88,7 @@ def plain_text(markdown: str) -> str:
 
 _CLOSES = set(".,;:!?)]}»」』、。）")  # markup right before one of these leaves no space ("`sent`." is "sent.")
 _OPENS = set("([{«「『（")  # nor right after one of these ("(`code`)" is "(code)")
+_CJK = "\u2e80"  # from here on: CJK punctuation, kana, kanji, full-width forms
 
 
 def _noise_gone(match: re.Match) -> str:
@@ -97,6 +98,8 @@ def _noise_gone(match: re.Match) -> str:
         return ""
     text, start, end = match.string, match.start(), match.end()
     if start == 0 or end == len(text) or text[end] in _CLOSES or text[start - 1] in _OPENS:
+        return ""
+    if text[start - 1] >= _CJK or text[end] >= _CJK:  # Japanese sets no spaces: "場合は[拡大シグナル](…)の手順"
         return ""
     return " "
 

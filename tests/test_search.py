@@ -803,6 +803,7 @@ def test_snippets_lose_markup_without_a_stray_space():
     assert plain_text("a|b, health_score") == "a b, health score"
     # markup that stood between a sentence and the next, or two links, still leaves a space (red-team pass)
     assert plain_text("Done.<br>Next step, [a](b)[c](d) (`code`)") == "Done. Next step, a c (code)"
+    assert plain_text("場合は[拡大シグナル](playbook:x)の手順で、**必ず**連携") == "場合は拡大シグナルの手順で、必ず連携"
     from generator.search_snippets import snippet
 
     body = 'Set Renewal Status to "Closed"\nSend the R&D team a note'  # the escaped quote's ';' ends no sentence
