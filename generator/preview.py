@@ -49,7 +49,16 @@ def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
                 self.requestline = self.raw_requestline.decode("iso-8859-1", "replace").rstrip("\r\n")
                 self.send_error(400, "HTTP/0.9 requests are not supported: send 'GET /path HTTP/1.1'")
                 return False
-            return super().parse_request()
+            if not super().parse_request():
+                return False
+            # Two framings of one body (two Content-Lengths, or one beside chunked): a proxy in front that reads
+            # the other framing would see a second, smuggled request. gunicorn refuses both; so does the preview.
+            lengths = self.headers.get_all("Content-Length") or []
+            if len(lengths) > 1 or (lengths and self.headers.get("Transfer-Encoding")):
+                self.close_connection = True
+                self.send_error(400, "send one Content-Length header and no Transfer-Encoding beside it")
+                return False
+            return True
 
         def send_error(self, code, message=None, explain=None):
             """JSON, not http.server's HTML page (whose quoting of the request line is not JSON-safe).

@@ -122,6 +122,9 @@ MALFORMED = {
     "NUL in an API path": (b"GET /api/search%00?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""),
     "bare HTTP/0.9 request line": (b"GET /api/health\r\n", ""),
     "body shorter than Content-Length, then EOF": (post("/api/suggest", b'{"text": "ren', length="100"), ""),
+    # two framings of one body: a proxy that reads the other one sees a second, smuggled request
+    "two different Content-Lengths": (post("/api/suggest", b'{"text": "renewal"}GET /x HTTP/1.1\r\n\r\n', length="19\r\nContent-Length: 40"), ""),
+    "Content-Length and chunked both": (post("/api/suggest", b'{"text": "renewal"}', length="19\r\nTransfer-Encoding: chunked"), ""),
 }
 
 
