@@ -173,7 +173,9 @@ def mkdocs_overrides(site: SiteConfig, docs_dir: Path, site_dir: Path, nav: list
         "extra": {**(raw.get("extra") or {}), "csops_not_found": {
             key: labels[f"not_found_{key}"] for key in ("title", "text", "home", "search") if f"not_found_{key}" in labels},
             # mkdocs-redirects' pages for renamed pages, in the same language (mkdocs_plugin.keep_query_in_redirects)
-            "csops_redirect": {key: labels[f"redirect_{key}"] for key in ("title", "text", "link") if f"redirect_{key}" in labels}},
+            "csops_redirect": {key: labels[f"redirect_{key}"] for key in ("title", "text", "link") if f"redirect_{key}" in labels},
+            # the footer's credit to Material, in the same language (generator/theme/partials/copyright.html)
+            "csops_made_with": dict(zip(("before", "after"), labels.get("made_with", "Made with {tool}").split("{tool}", 1)))},
     }
     if nav is not None and not raw.get("nav"):
         overrides["nav"] = nav

@@ -197,6 +197,33 @@ def test_heading_links_are_titled_in_the_portals_language(tmp_path, built_bundle
         assert titles == {title}, (project, titles)
 
 
+def test_the_footer_credit_is_in_the_portals_language_and_escaped(tmp_path, built_bundled):
+    """Every Japanese page ended in Material's English "Made with Material for MkDocs"."""
+    import html
+    import re
+
+    import yaml as pyyaml
+
+    from tests.conftest import copy_bundled
+    from generator.pipeline import build_portal
+    from generator.render import PACKAGE_TEMPLATES
+
+    def credit(project):
+        page = (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
+        block = re.search(r'<div class="md-copyright">(.*?)</div>', page, re.S).group(1)
+        return html.unescape(" ".join(re.sub(r"<[^>]+>", "", block).split())), block
+
+    japanese = copy_bundled(tmp_path / "ja", REPO / "examples/ja")
+    labels = pyyaml.safe_load((PACKAGE_TEMPLATES / "labels.yml").read_text(encoding="utf-8"))
+    labels["ja"]["made_with"] = "<script>x</script> {tool} で作成"
+    (japanese / "templates").mkdir()
+    (japanese / "templates/labels.yml").write_text(pyyaml.safe_dump(labels, allow_unicode=True), encoding="utf-8")
+    build_portal(japanese)
+    text, block = credit(japanese)
+    assert text == "<script>x</script> Material for MkDocs で作成" and "<script>" not in block
+    assert credit(built_bundled)[0] == "Made with Material for MkDocs"
+
+
 def test_a_failed_copy_names_the_build_side_not_the_theme_file(tmp_path):
     """A full disk while copying theme assets named the source under site-packages, which the user cannot fix."""
     import errno
