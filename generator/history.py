@@ -78,6 +78,11 @@ class FeedEntry:
         return dt.datetime.fromtimestamp(self.timestamp, dt.timezone.utc).date().isoformat()
 
     @property
+    def time(self) -> str:
+        """The time of day beside the heading's date (repeating the date read as two dates for one commit)."""
+        return dt.datetime.fromtimestamp(self.timestamp, dt.timezone.utc).strftime("%H:%M UTC")
+
+    @property
     def updated(self) -> str:
         return dt.datetime.fromtimestamp(self.timestamp, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 

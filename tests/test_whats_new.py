@@ -103,6 +103,9 @@ def test_feed_and_page_list_the_latest_commit_with_links_to_where_items_are_toda
     html = (site / "whats-new" / "index.html").read_text("utf-8")
     assert f'id="c-{sha[:12]}"' in html
     assert "2027-01-12 · Renewal: name the procurement contact &lt;early&gt;, add a forecast step" in html
+    # the line under the heading gives the time and the commit, not the heading's date a second time
+    entry = html.split(f'id="c-{sha[:12]}"', 1)[1].split("<ul>", 1)[0]
+    assert re.sub(r"<[^>]+>", "", entry).count("2027-01-12") == 1 and '<time datetime="2027-01-12T09:30:00Z">09:30 UTC</time>' in entry
     assert '<a href="../playbooks/renewal/#forecast">Forecast the renewal</a>' in html
     # The older commit links its playbook where it is today.
     assert '<a href="../playbooks/renewal/">Renewal runway</a>' in html
