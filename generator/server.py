@@ -16,6 +16,7 @@ each is a 4xx with a JSON message. CORS is off unless origins are configured (`c
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 import os
@@ -28,6 +29,9 @@ from .search import MAX_TICKET_CHARS, IndexMissing, QueryError, Searcher, Unknow
 
 log = logging.getLogger("csops.api")
 MAX_BODY = MAX_TICKET_CHARS * 4 + 1024  # bytes: UTF-8 Japanese is 3 bytes a character
+# log=0: a search box's type-ahead, one request per key, which `csops report searches` would list as "r", "re",
+# "ren" found nothing; the box logs the query the reader settles on (templates/assets/search.js)
+SEARCH_PARAMS = frozenset({"q", "limit", "correct", "log", *FILTERS})
 MAX_QUERY_STRING = 16 * 1024  # a 500-character query percent-encoded as 3-byte characters is 4.5 KB
 # seconds a client may take to send its body (gunicorn leaves body reads unbounded); the same setting as
 # gunicorn_conf's socket timeouts
@@ -148,6 +152,11 @@ def _param(params: dict, name: str) -> str:
     return values[0]
 
 
+def _is_on(value: str) -> bool:
+    """An on/off parameter: on unless sent as 0, false or no."""
+    return value.lower() not in ("0", "false", "no")
+
+
 def cors_origins_for(project: Path, configured=None) -> frozenset[str]:
     """Origins allowed to call the API from a browser: the argument, else $CSOPS_API_CORS_ORIGINS
     (comma-separated), else mkdocs.yml `extra.csops.api.cors_origins`; none by default."""
@@ -184,14 +193,20 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
             params = parse_qs(query_string, keep_blank_values=True, errors="strict")
         except (UnicodeEncodeError, UnicodeDecodeError):
             raise ApiError("400 Bad Request", "query string is not UTF-8: percent-encode the query's UTF-8 bytes") from None
+        unknown = sorted(set(params) - SEARCH_PARAMS)
+        if unknown:  # ?knd=faq answered every kind, as if the filter had been applied
+            close = difflib.get_close_matches(unknown[0], sorted(SEARCH_PARAMS), n=1)
+            raise ApiError("400 Bad Request", f"unknown parameter {unknown[0][:100]!r}"
+                                              + (f": did you mean {close[0]!r}?" if close else "")
+                                              + f" /api/search takes {', '.join(sorted(SEARCH_PARAMS))}")
         query = _param(params, "q")
         limit = _param(params, "limit") or "10"
         if not re.fullmatch(r"[0-9]{1,3}", limit) or not 1 <= int(limit) <= 100:  # int() reads ٣ and ３ too
             raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 100")
         filters = {name: _param(params, name) for name in FILTERS}
         result = searcher.search(query, **filters, limit=int(limit),
-                                 correct=_param(params, "correct").lower() not in ("0", "false", "no"))
-        if log_queries:  # with its filters: "renewal" that found no FAQ for csm is no missing renewal page
+                                 correct=_is_on(_param(params, "correct")))
+        if log_queries and _is_on(_param(params, "log")):  # with its filters: "renewal" that found no FAQ for csm is no missing renewal page
             log_event(project, "search", query, count=result.total, **{k: v for k, v in filters.items() if v})
         return result.as_dict()
 

@@ -203,6 +203,26 @@ def test_unknown_filter_is_400_with_known_values_and_never_logged(api, built_bun
     assert f"unlogged {name} probe" not in out.output
 
 
+def test_type_ahead_searches_sent_with_log_0_are_answered_but_not_logged(api, built_bundled):
+    """The header box searched on every key, and the report listed "r", "re", "ren" as queries that found nothing."""
+    for typed in ("tzq", "tzqx", "tzqxw"):
+        status, data = search(api, q=typed, log="0")
+        assert status == 200 and data["total"] == 0
+    search(api, q="tzqxwv")
+    log = (built_bundled / "build/search-log/queries.jsonl").read_text(encoding="utf-8")
+    assert '"tzqxwv"' in log and '"tzq"' not in log and '"tzqx"' not in log and '"tzqxw"' not in log
+
+
+@pytest.mark.parametrize("params, meant", [({"knd": "faq"}, "kind"), ({"limt": "3"}, "limit"), ({"sort": "date"}, None)])
+def test_an_unknown_parameter_is_400_not_silently_ignored(api, built_bundled, params, meant):
+    """?knd=faq answered every kind with a 200, as if the filter had been applied."""
+    status, data = search(api, q="unlogged param probe", **params)
+    assert status == 400 and f"unknown parameter {next(iter(params))!r}" in data["error"]
+    assert (f"did you mean {meant!r}?" in data["error"]) == (meant is not None) and "kind, limit" in data["error"]
+    log = built_bundled / "build/search-log/queries.jsonl"
+    assert "unlogged param probe" not in (log.read_text(encoding="utf-8") if log.is_file() else "")
+
+
 def test_known_filters_still_filter(api):
     status, data = search(api, q="renewal", kind="step", role="csm", phase="renewal")
     assert status == 200 and data["hits"] and all(h["kind"] == "step" and h["phase"] == "renewal" for h in data["hits"])

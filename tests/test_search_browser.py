@@ -7,6 +7,7 @@ import functools
 import json
 import http.server
 import threading
+import time
 
 import pytest
 
@@ -22,7 +23,7 @@ def served(request, tmp_path_factory):
     source = REPO if request.param == "en" else REPO / "examples/ja"
     project = copy_bundled(tmp_path_factory.mktemp(f"serve-{request.param}"), source)
     with running_csops_serve(project) as url:
-        yield request.param, url
+        yield request.param, url, project
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def type_query(page, text: str):
 
 
 def test_header_search_shows_step_hits_with_snippets_and_facets_then_opens_the_anchor(served, page):
-    language, url = served
+    language, url, _ = served
     query, title, target = CASES[language]
     page.goto(url)
     page.wait_for_selector("body.csops-api-search", state="attached")
@@ -68,7 +69,7 @@ def test_header_search_shows_step_hits_with_snippets_and_facets_then_opens_the_a
 
 
 def test_facet_filter_narrows_hits_and_clears(served, page):
-    language, url = served
+    language, url, _ = served
     page.goto(url)
     page.wait_for_selector("body.csops-api-search", state="attached")
     type_query(page, "renewal" if language == "en" else "更新")
@@ -92,16 +93,16 @@ def test_facet_filter_narrows_hits_and_clears(served, page):
 
 @pytest.mark.parametrize("served", ["en"], indirect=True)  # did-you-mean corrects English words
 def test_typo_offers_did_you_mean(served, page):
-    _, url = served
+    _, url, _ = served
     page.goto(url)
     page.wait_for_selector("body.csops-api-search", state="attached")
-    type_query(page, "stakeholdrs")
+    type_query(page, "renewal stakeholdrs")  # hits as typed: the fix is offered, not applied
     fix = page.locator(".csops-search__retry").first
     fix.wait_for()
-    assert fix.inner_text() == "stakeholders"
+    assert fix.inner_text() == "renewal stakeholders"
     fix.click()
     page.locator(".csops-hit").first.wait_for()
-    assert page.locator(".md-search__input").input_value() == "stakeholders"
+    assert page.locator(".md-search__input").input_value() == "renewal stakeholders"
 
 
 @pytest.mark.parametrize("language, query, target", [
@@ -135,7 +136,7 @@ def test_static_hosting_keeps_materials_search(tmp_path, page, language, query, 
 
 def test_on_a_phone_each_filter_is_one_swipeable_row_and_hits_start_near_the_top(served, browser):
     # wrapped, the role chips alone took five lines and the first hit started ~455 px down an 844 px screen
-    language, url = served
+    language, url, _ = served
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     try:
         page = context.new_page()
@@ -165,7 +166,7 @@ FOCUS = """() => { const a = document.activeElement;
 
 def test_arrow_keys_walk_the_hits_and_enter_opens_the_focused_one(served, page):
     # ArrowDown drove Material's hidden result list: focus went nowhere a reader could see
-    language, url = served
+    language, url, _ = served
     query, _, _ = CASES[language]
     page.goto(url)
     page.wait_for_selector("body.csops-api-search", state="attached")
@@ -199,7 +200,7 @@ def test_arrow_keys_walk_the_hits_and_enter_opens_the_focused_one(served, page):
 
 def test_tab_from_the_box_reaches_the_filters_with_the_search_still_open(served, page):
     # Tab closed the search: the filters and hits were out of a keyboard's reach
-    language, url = served
+    language, url, _ = served
     page.goto(url)
     page.wait_for_selector("body.csops-api-search", state="attached")
     type_query(page, CASES[language][0])
@@ -215,7 +216,7 @@ def test_tab_from_the_box_reaches_the_filters_with_the_search_still_open(served,
 
 def test_a_pressed_filter_keeps_the_focus_and_the_count_says_it_is_filtered(served, page):
     # the panel is rebuilt on each answer: focus fell to <body>, and "40 hits" gave no sign a filter was on
-    language, url = served
+    language, url, _ = served
     page.goto(url)
     page.wait_for_selector("body.csops-api-search", state="attached")
     type_query(page, "renewal" if language == "en" else "更新")
@@ -241,12 +242,78 @@ def test_a_pressed_filter_keeps_the_focus_and_the_count_says_it_is_filtered(serv
     assert page.evaluate("document.activeElement.matches('.md-search__input')")
 
 
+def test_the_search_log_gets_the_query_the_reader_settled_on_not_each_key(served, page):
+    """Each key searched and was logged: `csops report searches` listed "r", "re", "ren" as queries that found
+    nothing, and each press of a filter as one more search nobody clicked."""
+    language, url, project = served
+    word = {"en": "renwal", "ja": "ちゃーん対策"}[language]
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    box = page.locator(".md-search__input")
+    box.click()
+    box.press_sequentially(word, delay=200)  # a reader's pace: each key's search is answered before the next key
+    page.locator(".csops-search__meta").wait_for()
+    page.wait_for_timeout(2000)  # the reader reads the answer: the search has settled
+    faq = page.locator(".csops-facet[data-facet=kind]").first
+    filtered = faq.count() > 0
+    if filtered:
+        faq.click()
+        page.locator(".csops-hit").first.click()  # opened at once: the filtered search is logged with its click
+        page.wait_for_load_state()
+    log = project / "build/search-log/queries.jsonl"
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.is_file() else []
+        if sum(r["event"] == "search" and r["q"] == word for r in records) >= (2 if filtered else 1):
+            break
+        time.sleep(0.1)
+    searched = [r["q"] for r in records if r["event"] == "search"]
+    assert [q for q in searched if word.startswith(q) and q != word] == []
+    assert searched.count(word) == (2 if filtered else 1), searched  # as typed, then with the filter
+
+
+def test_a_corrected_search_says_so_and_offers_the_words_as_typed(served, page):
+    """The box showed hits for "renewal" under "Did you mean: renewal", as if "renwal" had matched them."""
+    language, url, _ = served
+    if language != "en":
+        pytest.skip("did-you-mean corrects English words")
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, "renwal")
+    corrected = page.locator(".csops-search__corrected")
+    corrected.wait_for()
+    assert corrected.inner_text() == "Showing results for renewal · Search instead for renwal"
+    assert page.locator(".csops-hit").count() > 0
+    corrected.locator(".csops-search__retry").click()
+    page.wait_for_selector(".csops-search__corrected", state="detached")
+    assert page.locator(".csops-search__meta").inner_text() == "No hits for \u201crenwal\u201d."
+    assert page.locator(".csops-hit").count() == 0
+
+
+def test_a_pressed_filter_stays_visible_when_a_new_query_finds_nothing_in_it(served, page):
+    """A filter pressed for one query and finding nothing for the next vanished from the panel (its count was 0),
+    and "No hits · filtered" gave no way to see which filter it was."""
+    language, url, _ = served
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, "renewal" if language == "en" else "更新")
+    page.locator(".csops-facet[data-facet=kind][data-value=checklist]").click()
+    page.wait_for_selector(".csops-facet--active[data-value=checklist]")
+    type_query(page, "escalation engineering" if language == "en" else "障害")
+    active = page.locator(".csops-facet--active[data-value=checklist]")
+    page.wait_for_function("document.querySelector('.csops-facet--active .csops-facet__count').textContent === '0'")
+    assert active.get_attribute("aria-pressed") == "true"
+    active.click()
+    page.wait_for_selector(".csops-facet--active", state="detached")
+    assert page.locator(".csops-hit").count() > 0
+
+
 def test_a_query_over_the_limit_is_not_sent_and_the_reader_is_told_in_the_portals_language(served, page):
     # the API's English error ("query too long (501 characters; at most 500): … POST the whole text to
     # /api/suggest") was shown as it came, on the Japanese portal too
     from generator.query_log import MAX_QUERY_CHARS
 
-    language, url = served
+    language, url, _ = served
     sent = []
     page.on("request", lambda request: sent.append(request.url) if "/api/search?" in request.url else None)
     page.goto(url)
@@ -281,7 +348,7 @@ def serious_violations(page, axe_source, selector: str) -> list[str]:
 
 def test_the_open_search_panel_passes_axe_with_a_filter_on_and_a_hit_focused(served, page, axe_source):
     # the hit count and the kind badges were grey on grey at 4.41:1 (#6d6d6d on #ededed)
-    language, url = served
+    language, url, _ = served
     page.goto(url)
     page.wait_for_selector("body.csops-api-search", state="attached")
     type_query(page, "renewal" if language == "en" else "更新")

@@ -28,13 +28,13 @@
     hits: function (n) { return n + " 件"; }, filtered: " · 絞り込み中",
     tooLong: function (n) { return "検索語が長すぎます（" + n + "文字、最大" + MAX_QUERY + "文字）。「更新 値引き 承認」のように、キーワードをいくつかに絞ってください。"; },
     none: function (q) { return "「" + q + "」に一致する項目はありません。"; },
-    mean: "もしかして:", try_: "こちらもお試しください:", kind: "種類", role: "ロール", phase: "フェーズ", clear: "絞り込みを解除",
+    mean: "もしかして:", try_: "こちらもお試しください:", showing: "次の検索結果を表示しています:", instead: "元の語句で検索:", kind: "種類", role: "ロール", phase: "フェーズ", clear: "絞り込みを解除",
     kinds: { playbook: "プレイブック", step: "ステップ", checklist: "チェックリスト", faq: "FAQ", chart: "RACI表", role: "ロール" }
   } : {
     hits: function (n) { return n === 1 ? "1 hit" : n + " hits"; }, filtered: " · filtered",
     tooLong: function (n) { return "This search is too long (" + n + " characters; at most " + MAX_QUERY + "). Shorten it to a few key words, e.g. \u201crenewal discount approval\u201d."; },
     none: function (q) { return "No hits for \u201c" + q + "\u201d."; },
-    mean: "Did you mean:", try_: "Try:", kind: "Kind", role: "Role", phase: "Phase", clear: "Clear filters",
+    mean: "Did you mean:", try_: "Try:", showing: "Showing results for", instead: "Search instead for", kind: "Kind", role: "Role", phase: "Phase", clear: "Clear filters",
     kinds: { playbook: "Playbook", step: "Step", checklist: "Checklist", faq: "FAQ", chart: "RACI chart", role: "Role" }
   };
 
@@ -60,21 +60,45 @@
 
     var filters = { kind: "", role: "", phase: "" };
     var timer = null, seq = 0, last = null;
+    // Every key searches, sent with log=0: the search log (`csops report searches`) gets the search the reader
+    // settles on (SETTLE ms without a change, or a hit opened), not "r", "re", "ren" as queries that found nothing.
+    var SETTLE = 1200, settleTimer = null, pending = null, logged = null;
+    var exact = false;  // the reader chose "search instead for" the words as typed: filters keep that choice
 
-    function query(q) {
+    function params(q, asTyped) {
+      var p = new URLSearchParams({ q: q, limit: "20" });
+      Object.keys(filters).forEach(function (k) { if (filters[k]) p.set(k, filters[k]); });
+      if (asTyped) p.set("correct", "0");
+      return p;
+    }
+
+    function query(q, asTyped) {
       var id = ++seq;
-      var params = new URLSearchParams({ q: q, limit: "20" });
-      Object.keys(filters).forEach(function (k) { if (filters[k]) params.set(k, filters[k]); });
-      fetch(new URL("search?" + params, api), { headers: { Accept: "application/json" } })
+      exact = !!asTyped;
+      var p = params(q, asTyped);
+      var key = p.toString();
+      p.set("log", "0");
+      fetch(new URL("search?" + p, api), { headers: { Accept: "application/json" } })
         .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
         .then(function (res) { if (id === seq) render(q, res.ok ? res.data : null, res.ok ? "" : res.data.error); })
         .catch(function () { /* keep what is shown */ });
+      clearTimeout(settleTimer);
+      pending = key;
+      settleTimer = setTimeout(settle, SETTLE);
+    }
+
+    // The same search again, logged this time (the answer is the one already shown).
+    function settle() {
+      clearTimeout(settleTimer);
+      if (pending === null || pending === logged) return;
+      logged = pending;
+      fetch(new URL("search?" + pending, api), { headers: { Accept: "application/json" } }).catch(function () {});
     }
 
     function schedule() {
       clearTimeout(timer);
       var q = input.value.trim();
-      if (!q) { panel.replaceChildren(); last = null; return; }
+      if (!q) { panel.replaceChildren(); last = null; clearTimeout(settleTimer); pending = null; return; }
       var length = Array.from(q).length;  // characters as Python counts them, not UTF-16 units
       if (length > MAX_QUERY) {
         seq++;  // an answer still on its way is for a shorter query: drop it
@@ -94,7 +118,10 @@
     }
 
     function facetGroup(name, counts, displayNames) {
-      var values = Object.keys(counts || {});
+      counts = Object.assign({}, counts);
+      // a pressed filter that this query finds nothing in stays, at 0, so the reader can see it and let it go
+      if (filters[name] && !(filters[name] in counts)) counts[filters[name]] = 0;
+      var values = Object.keys(counts);
       if (!values.length) return null;
       var buttons = values.map(function (value) {
         var label = name === "kind" ? (T.kinds[value] || value) : ((displayNames || {})[value] || value);
@@ -105,7 +132,7 @@
         b.addEventListener("click", function (event) {
           event.preventDefault();
           filters[name] = active ? "" : value;
-          query(input.value.trim());
+          query(input.value.trim(), exact);
         });
         return b;
       });
@@ -136,7 +163,13 @@
       var active = Object.keys(filters).some(function (k) { return filters[k]; });
       parts.push(el("p", { "class": "csops-search__meta",
         text: (data.hits.length ? T.hits(data.total) : T.none(q)) + (active ? T.filtered : "") }));
-      if (data.did_you_mean) {
+      if (data.showing_results_for) {  // the words as typed found nothing: these hits are for the correction
+        var typed = retry(data.search_instead_for);
+        typed.addEventListener("click", function () { query(data.search_instead_for, true); });
+        parts.push(el("p", { "class": "csops-search__mean csops-search__corrected" }, [
+          document.createTextNode(T.showing + " "), el("strong", { text: data.showing_results_for }),
+          document.createTextNode(" \u00b7 " + T.instead + " "), typed]));
+      } else if (data.did_you_mean) {
         var fix = retry(data.did_you_mean);
         fix.addEventListener("click", function () { input.value = data.did_you_mean; query(data.did_you_mean); });
         parts.push(el("p", { "class": "csops-search__mean" }, [document.createTextNode(T.mean + " "), fix]));
@@ -155,7 +188,7 @@
         clear.addEventListener("click", function (event) {
           event.preventDefault();
           filters = { kind: "", role: "", phase: "" };
-          query(input.value.trim());
+          query(input.value.trim(), exact);
         });
         groups.push(clear);
       }
@@ -176,6 +209,7 @@
     }
 
     function opened(q, path) {
+      settle();  // a hit opened before the search settled: the search is logged with its click
       var body = JSON.stringify({ q: q, url: path });
       try {
         navigator.sendBeacon(new URL("click", api), new Blob([body], { type: "application/json" }));
