@@ -87,9 +87,16 @@ def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
 
 
 def refuse_unsafe_paths(app):
-    """NUL and control characters in a path make file lookups raise (a 500 before): answer 400 instead."""
+    """NUL and control characters in a path make file lookups raise (a 500 before): answer 400 instead.
+
+    A path that starts with slashes encoded as %2f (/%2f%2fevil.com%2f..%2fplaybooks) is taken as one slash:
+    MkDocs' redirect to the folder's slash sent it back as Location ///evil.com/../playbooks/, which browsers
+    follow off the site."""
 
     def guarded(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("//"):
+            environ = {**environ, "PATH_INFO": "/" + path.lstrip("/")}
         if _UNSAFE_PATH.search(environ.get("PATH_INFO", "")):
             body = b'{"error": "the path holds a NUL or control character"}'
             start_response("400 Bad Request", [("Content-Type", "application/json; charset=utf-8"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import re
 import socket
 import sys
 import threading
@@ -202,6 +203,16 @@ def test_requests_trickling_in_are_cut_off_and_leave_threads_for_other_clients(g
     assert len(dropped) == len(trickles) and max(dropped.values()) < TIMEOUT + 3, dropped
     status, _, body, seconds = answered[0]
     assert status == 200 and json.loads(body)["total"] > 0 and seconds < TIMEOUT + 3, (status, seconds)
+
+
+@pytest.mark.parametrize("path", ["/%2f%2fevil.example%2f..%2fplaybooks", "/%2F%2F%2Fevil.example/..%2Ffaq"])
+def test_the_preview_never_redirects_off_the_site(preview_port, path):
+    """MkDocs' redirect to a folder's slash answered /%2f%2fevil.com%2f..%2fplaybooks with
+    Location: ///evil.com/../playbooks/, which a browser follows to evil.com."""
+    status, headers, _, _ = exchange(preview_port, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    location = re.search(r"^location: (.*)$", headers, re.MULTILINE)
+    assert status in (302, 404), (status, headers)
+    assert location is None or (location.group(1).startswith("/") and not location.group(1).startswith("//")), headers
 
 
 @pytest.mark.parametrize("method", ["POST", "DELETE", "PUT"])
