@@ -23,7 +23,7 @@ from .loader import Document
 from .located_yaml import line_col  # YAML's own line counting (CR, NEL, U+2028 break lines)
 from .rename_staging import (LINE_BREAK, Edit, RenameError, RenamePlan, RenameRefused, apply_edits, file_newline,
                              read_exact, staged_manifest)
-from .rules import RESERVED_ANCHORS, SUB_ITEMS, as_list, doc_id, sub_items
+from .rules import RESERVED_ANCHORS, RESERVED_PAGE_HINT, RESERVED_PAGE_IDS, SUB_ITEMS, as_list, doc_id, sub_items
 from .rules.references import MARKDOWN_FIELDS
 from .schema import MAX_ID_LENGTH, SLUG, SLUG_HINT
 from .urls import MARKDOWN_REF, parse_ref
@@ -78,6 +78,8 @@ def _find_target(documents: list[Document], project: Path, word: str, ids: tuple
         taken |= {a for d in documents if d.kind == kind.name for a in as_list(d.data.get("aliases"))}
         if new in taken:
             raise RenameError(f"{word} id '{new}' is already used (as an id or alias); pick another id")
+        if new in RESERVED_PAGE_IDS:
+            raise RenameError(RESERVED_PAGE_HINT)
         if doc.stem == old:
             moved = Path(doc.path).with_name(new + Path(doc.path).suffix)
             for suffix in (".yml", ".yaml"):

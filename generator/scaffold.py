@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import click
 
 from .kinds import KINDS_BY_CLI_WORD
 from .loader import load_content
+from .rules import RESERVED_PAGE_HINT, RESERVED_PAGE_IDS
 from .schema import MAX_ID_LENGTH, SLUG, SLUG_HINT
 
 
@@ -266,8 +268,10 @@ def scaffold(project: Path, cli_kind: str, doc_id: str, title: str | None = None
         raise ScaffoldError(f"'{doc_id}' is not a valid id: {SLUG_HINT}")
     if len(doc_id) > MAX_ID_LENGTH:
         raise ScaffoldError(f"'{doc_id[:40]}…' is {len(doc_id)} characters; ids are at most {MAX_ID_LENGTH} (they become URLs)")
+    if doc_id in RESERVED_PAGE_IDS:
+        raise ScaffoldError(RESERVED_PAGE_HINT)
     target = project / "content" / content_kind.folder / f"{doc_id}.yml"
-    if target.exists():
+    if target.exists() or target.is_symlink():  # a dangling link too: writing through it created its target
         raise ScaffoldError(f"{target.relative_to(project).as_posix()} already exists; pick another id")
     documents, _ = load_content(project)  # read once: the taken ids, the roles, the phases and the title's words
     if doc_id in _taken_ids(documents, kind):
@@ -281,6 +285,10 @@ def scaffold(project: Path, cli_kind: str, doc_id: str, title: str | None = None
     modeline = "# yaml-language-server: $schema=../../schemas/%s.schema.json\n" % kind if schema.is_file() else ""
     title = title or _title_from_id(documents, doc_id)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(scaffold_text(kind, doc_id, title, roles, today or dt.date.today(), modeline, phase,
-                                    _portal_language(project)), encoding="utf-8")
+    text = scaffold_text(kind, doc_id, title, roles, today or dt.date.today(), modeline, phase, _portal_language(project))
+    try:  # O_EXCL: never through a link, never over a file that appeared since the check above
+        with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise ScaffoldError(f"{target.relative_to(project).as_posix()} already exists; pick another id") from None
     return target

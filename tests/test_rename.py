@@ -126,6 +126,8 @@ SMALL = {
     (("step", "qbr", "prep", "meet"), 1, "Error: 'meet' is already an id or alias on playbook 'qbr'; pick another id\n"),
     (("step", "qbr", "prepp", "plan"), 1, "Error: unknown step 'prepp' in playbook 'qbr'; did you mean 'prep'?\n"),
     (("step", "qbr", "prep", "overview"), 1, "Error: 'overview' is reserved for the page's own sections; pick another id\n"),
+    # playbooks/index.md is the playbooks list: a playbook renamed to 'index' replaced it without a word
+    (("playbook", "qbr", "index"), 1, "Error: 'index' is the address of the section's own list page; pick another id\n"),
     (("section", "ramp", "shadow", "shadowing"), 1,
      "Error: unknown section 'shadow' in onboarding checklist 'ramp'; it is an item: use `csops mv item`\n"),
     (("step", "qbr", "prep"), 2, "Error: `csops mv step` takes PLAYBOOK OLD NEW, e.g. csops mv step qbr prep internal-prep\n"),

@@ -127,6 +127,22 @@ def test_a_file_that_does_not_parse_is_reported_first_and_references_to_it_are_s
         "2 errors in 2 files\n")
 
 
+def test_index_is_no_page_id_since_it_is_the_sections_own_list_page(project_factory, run):
+    """A playbook, FAQ topic or role with id 'index' replaced the section's list page (playbooks/index.html) and
+    every check passed, since the URL playbooks/ still existed."""
+    project = project_factory({
+        "content/roles.yml": "roles:\n  - {id: csm, name: CSM}\n  - {id: index, name: Index}\n",
+        "content/playbooks/index.yml": "title: Index\nowner: csm\nsteps:\n  - {id: a, title: A, owner: csm, raci: {R: csm, A: csm}}\n",
+        "content/playbooks/alpha.yml": "title: Alpha\naliases: [index]\nowner: csm\nsteps:\n  - {id: a, title: A, owner: csm, raci: {R: csm, A: csm}}\n",
+    })
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    hint = "('index' is the address of the section's own list page; pick another id) [reserved-id]"
+    assert f"content/roles.yml:3:10: error: role id 'index' is reserved {hint}" in result.output
+    assert f"content/playbooks/index.yml:1:1: error: playbook id 'index' is reserved {hint}" in result.output
+    assert f"content/playbooks/alpha.yml:2:11: error: alias 'index' is reserved {hint}" in result.output
+
+
 def test_a_broken_roles_file_does_not_turn_every_owner_into_an_unknown_role(project_factory, run):
     project = project_factory({
         "content/roles.yml": "roles:\n\t- id: csm\n",

@@ -71,6 +71,19 @@ def test_new_refuses_bad_taken_and_aliased_ids(project_factory, run):
     result = run("new", "playbook", "renewal-prep", "--project", project)
     assert result.exit_code == 1
     assert result.output == "Error: playbook id 'renewal-prep' is already used (as an id or alias); pick another id\n"
+    assert run("new", "faq", "index", "--project", project).output == (
+        "Error: 'index' is the address of the section's own list page; pick another id\n")
+    assert not (project / "content/faq/index.yml").exists()
+
+
+def test_new_never_writes_through_a_link(project_factory, run, tmp_path):
+    """A dangling link at the new file's path was followed: `csops new` created its target outside the project."""
+    project = project_factory({"content/playbooks/renewal.yml": "title: Renewal\nsteps: [{id: one, title: One}]\n"})
+    outside = tmp_path / "outside.yml"
+    (project / "content/playbooks/dangling.yml").symlink_to(outside)
+    result = run("new", "playbook", "dangling", "--project", project)
+    assert result.exit_code == 1 and result.output == "Error: content/playbooks/dangling.yml already exists; pick another id\n"
+    assert not outside.exists()
 
 
 # -- csops stale ----------------------------------------------------------------

@@ -15,6 +15,10 @@ from ..located_yaml import LocDict, LocList
 
 # Anchors a generated page uses for itself; sub-item ids may not take them.
 RESERVED_ANCHORS = frozenset({"overview", "steps", "related", "checklist", "raci", "timeline", "activities", "history"})
+# Ids a page may not take: <folder>/index.md is the folder's own listing page, which a playbook, role or phase
+# with id 'index' replaced without a word (its URL still existed, so no link check noticed)
+RESERVED_PAGE_IDS = frozenset({"index"})
+RESERVED_PAGE_HINT = "'index' is the address of the section's own list page; pick another id"
 
 # kind -> (list field of sub-items, nested list field or None)
 SUB_ITEMS = {kind.name: (kind.items, kind.nested_items) for kind in DOCUMENT_KINDS}

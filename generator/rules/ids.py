@@ -9,7 +9,8 @@ from ..loader import Document
 from ..located_yaml import LocDict
 from ..problems import Problem
 from ..schema import MAX_ID_LENGTH, SLUG, shown
-from . import RESERVED_ANCHORS, SUB_ITEMS, Catalog, as_list, doc_id, located_values, sub_items
+from . import (RESERVED_ANCHORS, RESERVED_PAGE_HINT, RESERVED_PAGE_IDS, SUB_ITEMS, Catalog, as_list, doc_id,
+               located_values, sub_items)
 
 
 PUBLISHED_HINT = "ids must be unique: rename one, and list the old id in its aliases if it was ever published"
@@ -36,6 +37,7 @@ def _check_stem(doc: Document) -> list[Problem]:
                     f"rename the file to e.g. '{slug}.yml' or set id: to a lowercase slug")]
 
 
+PAGED_CATALOGS = ("role", "phase")  # catalog entries that get a page of their own (roles/<id>/, phases/<id>/)
 ALIAS_HINT = "aliases hold this page's own old ids; remove it here, or rename the other page first"
 
 
@@ -52,8 +54,13 @@ def check(documents: list[Document], catalog: Catalog):
             problems.extend(_check_stem(doc))
         _claim(documents_by_kind.setdefault(doc.kind, {}), doc_id(doc), doc.path, position, f"{doc.kind} id", problems,
                "duplicate-id")
+        if doc_id(doc) in RESERVED_PAGE_IDS:
+            problems.append(Problem(doc.path, *position, "reserved-id", f"{doc.kind} id '{doc_id(doc)}' is reserved",
+                                    RESERVED_PAGE_HINT))
     for doc in pages:
         for alias, pos in located_values(doc.data, "aliases"):
+            if alias in RESERVED_PAGE_IDS:
+                problems.append(Problem(doc.path, *pos, "reserved-id", f"alias '{alias}' is reserved", RESERVED_PAGE_HINT))
             _claim(documents_by_kind[doc.kind], alias, doc.path, pos, f"{doc.kind} id", problems, "duplicate-id", ALIAS_HINT)
     for doc in documents:
         data = doc.data
@@ -73,4 +80,7 @@ def check(documents: list[Document], catalog: Catalog):
                     if isinstance(entry, LocDict):
                         for value, pos in located_values(entry, "id"):
                             _claim(catalogs[what], value, doc.path, pos, f"{what} id", problems, "duplicate-id", CATALOG_HINT)
+                            if what in PAGED_CATALOGS and value in RESERVED_PAGE_IDS:
+                                problems.append(Problem(doc.path, *pos, "reserved-id", f"{what} id '{value}' is reserved",
+                                                        RESERVED_PAGE_HINT))
     return problems
