@@ -19,8 +19,18 @@ from pathlib import Path, PurePosixPath
 from .paths import MV_PENDING_SUFFIX, mv_journal_file
 
 
+class NotAPlainFile(ValueError):
+    """A file the rename would change is a link, or lies outside content/ once links are followed."""
+
+
 def replace_files(project: Path, subject: str, texts: dict[str, bytes], removed: list[str]) -> None:
-    """Give each project-relative path in `texts` its new bytes and delete `removed`, as one change."""
+    """Give each project-relative path in `texts` its new bytes and delete `removed`, as one change.
+
+    Refused up front when a path is not a plain file under content/: the journal would not be trusted and the
+    rename would stop half done, after saying it had succeeded (a playbook kept as a link to a shared file)."""
+    for path in [*texts, *removed]:
+        if not plain_content_file(project, path):
+            raise NotAPlainFile(path)
     clear_pending(project)
     for path, data in texts.items():
         _write_synced(project / (path + MV_PENDING_SUFFIX), data)
@@ -61,7 +71,7 @@ def _journal(project: Path) -> dict | None:
     try:
         steps = json.loads(mv_journal_file(project).read_text(encoding="utf-8"))
         paths = [*steps["replace"], *steps["remove"]]
-        if not isinstance(steps["subject"], str) or not all(isinstance(path, str) and _in_content(project, path)
+        if not isinstance(steps["subject"], str) or not all(isinstance(path, str) and plain_content_file(project, path)
                                                             for path in paths):
             return None
         if not all(_plain_file_or_none(project / (path + MV_PENDING_SUFFIX)) for path in steps["replace"]):
@@ -71,7 +81,8 @@ def _journal(project: Path) -> dict | None:
         return None
 
 
-def _in_content(project: Path, path: str) -> bool:
+def plain_content_file(project: Path, path: str) -> bool:
+    """`path` (project-relative) is a plain file under content/, or none yet, with no link on the way."""
     parts = PurePosixPath(path).parts
     if len(parts) < 2 or parts[0] != "content" or {"..", ".", ""} & set(parts) or "\\" in path:
         return False

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from .problems import ContentError, summarize
-from .rename_journal import replace_files
+from .rename_journal import NotAPlainFile, replace_files
 
 LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
 
@@ -150,5 +150,9 @@ def apply_plan(project: Path, plan: RenamePlan) -> None:
         removed.append(old)
     if plan.manifest:
         texts[plan.manifest[0]] = plan.manifest[1]  # last: URLs are recorded once their pages' files are in place
-    replace_files(project, f"{plan.subject} to '{plan.new}'", {path: text.encode("utf-8") for path, text in texts.items()},
-                  removed)
+    try:
+        replace_files(project, f"{plan.subject} to '{plan.new}'",
+                      {path: text.encode("utf-8") for path, text in texts.items()}, removed)
+    except NotAPlainFile as link:
+        raise RenameError(f"{link} is a symbolic link (or leads out of content/); csops mv changes plain files only: "
+                          "put the file itself there, or make this rename by hand") from None

@@ -435,6 +435,23 @@ def test_a_journal_reaching_out_of_content_or_at_a_folder_is_never_acted_on(tmp_
     assert not isinstance(run("validate", "--project", project).exception, Exception)
 
 
+def test_a_rename_touching_a_linked_file_is_refused_and_changes_nothing(project_factory, run):
+    """With a playbook kept as a link to a shared file, `csops mv` said "renamed" and exited 0 with nothing
+    changed, its new texts left beside the files as *.csops-mv and its journal in build/ (red team)."""
+    project = project_factory(SMALL)
+    shared = project / "shared"  # in the repository, outside content/ (a link out of the project is refused first)
+    shared.mkdir()
+    (project / "content/playbooks/qbr.yml").rename(shared / "qbr.yml")
+    (project / "content/playbooks/qbr.yml").symlink_to(shared / "qbr.yml")
+    before, shared_before = snapshot(project), (shared / "qbr.yml").read_bytes()
+    result = run("mv", "playbook", "renewal", "renewal-runway", "--project", project)  # qbr.yml lists it in related
+    assert result.exit_code == 1 and result.output == (
+        "Error: content/playbooks/qbr.yml is a symbolic link (or leads out of content/); csops mv changes plain files "
+        "only: put the file itself there, or make this rename by hand\n")
+    assert snapshot(project) == before and (shared / "qbr.yml").read_bytes() == shared_before
+    assert not list(project.rglob("*.csops-mv")) and not (project / "build/mv-journal.json").exists()
+
+
 def test_a_redirect_page_speaks_the_portals_language(tmp_path, run):
     """mkdocs-redirects' page said lang="en", "Redirecting..." and "You're being redirected" on the Japanese portal:
     it shows without script, and a screen reader reads it by its lang (new-user walkthrough)."""
