@@ -127,6 +127,53 @@ def test_a_file_that_does_not_parse_is_reported_first_and_references_to_it_are_s
         "2 errors in 2 files\n")
 
 
+LINKS_PLAYBOOK = """\
+title: Links
+steps:
+  - id: first
+    title: First
+    body: |
+      Before <span id="second">x</span> and a list {: #third }.
+      See [the guide](guide), [nothing](#nope), [second](#second), [qbr](/playbooks/qbr/).
+
+      ## My heading
+
+      Back to [heading](#my-heading), [steps](#steps), [mine](#mine) <a name="mine"></a>, `[code](guide)`.
+
+      [^1]: a note
+  - {id: second, title: Second, body: "An [aside](#aside) <b id='aside'>here</b> and [web](https://example.com)."}
+  - {id: third, title: Third}
+"""
+
+
+def test_links_validate_passes_are_links_the_build_can_make(project_factory, run):
+    """Paths, #anchors the page lacks and footnotes passed validate and then failed the build naming a generated
+    file; an id in a text that is also a step's anchor took that step's links (red team)."""
+    project = project_factory({"content/playbooks/links.yml": LINKS_PLAYBOOK})
+    lines = [line for line in run("validate", "--project", project).output.splitlines() if "links.yml" in line]
+    hint = ("link with playbook:, onboarding:, faq:, chart:, role:, glossary: (e.g. playbook:renewal-runway#kickoff) "
+            "or a full https:// address")
+    assert lines == [
+        "content/playbooks/links.yml:6:24: error: id 'second' here is also the anchor of step 'second': links to #second "
+        "would land here (remove it, or pick an id no item of this page has) [id-taken]",
+        "content/playbooks/links.yml:6:56: error: id 'third' here is also the anchor of step 'third': links to #third "
+        "would land here (remove it, or pick an id no item of this page has) [id-taken]",
+        f"content/playbooks/links.yml:7:23: error: link 'guide' is a path; csops makes the pages, so a path leads nowhere ({hint}) [link-path]",
+        "content/playbooks/links.yml:7:41: error: link '#nope' names no item, section or heading of this page "
+        "(known: aside, first, mine, second, third) "
+        "[unknown-anchor]",
+        f"content/playbooks/links.yml:7:74: error: link '/playbooks/qbr/' is a path; csops makes the pages, so a path leads "
+        f"nowhere ({hint}) [link-path]",
+        "content/playbooks/links.yml:13:7: error: footnotes are not supported: '[^1]: a' is read as a link to 'a', which "
+        "leads nowhere (write the note in the text) [link-path]",
+    ]
+    fixed = LINKS_PLAYBOOK.replace('<span id="second">x</span> and a list {: #third }', "a list").replace(
+        "[the guide](guide), [nothing](#nope), [second](#second), [qbr](/playbooks/qbr/)", "[second](#second)").replace(
+        "[^1]: a note", "A note.")
+    (project / "content/playbooks/links.yml").write_text(fixed, encoding="utf-8")
+    assert run("build", "--project", project).exit_code == 0  # every link validate lets through, the build makes
+
+
 def test_index_is_no_page_id_since_it_is_the_sections_own_list_page(project_factory, run):
     """A playbook, FAQ topic or role with id 'index' replaced the section's list page (playbooks/index.html) and
     every check passed, since the URL playbooks/ still existed."""

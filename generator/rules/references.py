@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 
 from ..loader import Document
@@ -10,12 +11,18 @@ from ..located_yaml import LocDict, LocList
 from ..kinds import ITEM_NOUNS, NOUNS, RACI_LETTERS, REF_SCHEMES
 from ..problems import Problem
 from ..urls import MARKDOWN_REF, MARKDOWN_SCHEME_LINK, WEB_SCHEMES, parse_ref, without_code
-from . import Catalog, SUB_ITEMS, as_list, located_values, sub_items
+from . import RESERVED_ANCHORS, Catalog, SUB_ITEMS, as_list, located_values, sub_items
 
 # Fields whose text is Markdown and may hold scheme links, per kind of mapping.
 MARKDOWN_FIELDS = ("summary", "trigger", "goal", "body", "description", "a", "text")
 # Shown as typed (headings, navigation, questions): a Markdown link there is text, and its target never checked
 PLAIN_TEXT_FIELDS = ("title", "q", "name", "term")
+# Every link target, inline or in a reference definition; those without a scheme are paths or #anchors
+_LINK_TARGET = re.compile(r"(?:(?<=\]\()<?|^ {0,3}\[[^\]\n]+\]:[ \t]*<?)(?P<target>[^\s)>]+)", re.MULTILINE)
+_HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# Ids a text gives its own elements: attribute lists ({#id}, {: #id .class}) and HTML (id="…", name="…")
+_TEXT_ID = re.compile(r"""\{:?[ \t]*(?:[^}\n#]*[ \t])?#(?P<attr>[^\s}]+)[^}\n]*\}|\b(?:id|name)[ \t]*=[ \t]*["'](?P<html>[^"'\n]+)["']""")
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.+?)[ \t#]*$", re.MULTILINE)
 
 
 def _suggest(value: str, known) -> str:
@@ -39,6 +46,9 @@ class _Checker:
         self.problems: list[Problem] = []
         self.deferred: dict[str, set[tuple[str, int, int]]] = {}  # unreadable file -> references into it
         self.made: set[tuple[str, str, str]] = set()  # every (kind, id, anchor) looked up: see still_resolve
+        self.page_anchors: dict[str, str] | None = None  # the item anchors of a page of items -> what each names
+        self.text_ids: dict[str, tuple[int, int]] = {}  # ids the document's texts give their own elements
+        self.headings: set[str] = set()  # heading texts in the document's Markdown (their anchors are made from them)
 
     def _deferred(self, path, pos, kind: str, value: str) -> bool:
         """True when `value` may be defined by a file that did not parse: count it instead of calling it unknown."""
@@ -123,6 +133,56 @@ class _Checker:
         for match in MARKDOWN_REF.finditer(without_code(value)):  # a code span documenting a link is no link
             self.ref(path, match["ref"], mapping.where_in_text(key, match.start("ref")))
         self.schemes(path, value, lambda offset: mapping.where_in_text(key, offset))
+        self.paths(path, value, lambda offset: mapping.where_in_text(key, offset))
+
+    def own_ids(self, path, text: str, where) -> None:
+        """Ids a text gives its own elements: one that is an item's anchor took that item's links (the browser
+        goes to the first element with the id, and the "this step changed" notice looked for it there)."""
+        for match in _TEXT_ID.finditer(without_code(text)):
+            value = match["attr"] or match["html"]
+            at = where(match.start("attr") if match["attr"] else match.start("html"))
+            if value in (self.page_anchors or ()):
+                self.problems.append(Problem(
+                    path, *at, "id-taken",
+                    f"id '{value}' here is also the anchor of {self.page_anchors[value]}: links to #{value} would land here",
+                    "remove it, or pick an id no item of this page has"))
+            elif value in self.text_ids and self.text_ids[value] != at:
+                line = self.text_ids[value][0]
+                self.problems.append(Problem(path, *at, "id-taken", f"id '{value}' is already given at line {line}",
+                                             "ids are unique on a page: pick another"))
+            self.text_ids.setdefault(value, at)
+
+    def paths(self, path, text: str, where) -> None:
+        """Links with no scheme: a path ([x](guide), [x](/playbooks/qbr/)) cannot work, since csops makes the pages
+        (the build then failed naming a generated file), and a #anchor must be one this page has."""
+        for match in _LINK_TARGET.finditer(without_code(text)):
+            target = match["target"]
+            if _HAS_SCHEME.match(target) or target.startswith("//"):
+                continue
+            if target.startswith("#"):
+                if self.page_anchors is not None and not self._on_this_page(target[1:]):
+                    self.problems.append(Problem(
+                        path, *where(match.start("target")), "unknown-anchor",
+                        f"link '{target}' names no item, section or heading of this page",
+                        _suggest(target[1:], set(self.page_anchors) | set(self.text_ids))))
+                continue
+            footnote = match.group(0).lstrip().startswith("[^")
+            self.problems.append(Problem(
+                path, *where(match.start() if footnote else match.start("target")), "link-path",
+                f"footnotes are not supported: '{match.group(0).strip()}' is read as a link to '{target}', which leads nowhere"
+                if footnote else f"link '{target}' is a path; csops makes the pages, so a path leads nowhere",
+                "write the note in the text" if footnote else
+                f"link with {', '.join(s + ':' for s in REF_SCHEMES)} (e.g. playbook:renewal-runway#kickoff) "
+                "or a full https:// address"))
+
+    def _on_this_page(self, anchor: str) -> bool:
+        if anchor in self.page_anchors or anchor in self.text_ids or anchor in RESERVED_ANCHORS:
+            return True
+        if not self.headings:
+            return False
+        from markdown.extensions.toc import slugify  # only for a #link no item or id explains
+
+        return anchor in {slugify(heading, "-") for heading in self.headings}
 
     def schemes(self, path, text: str, where):
         """A link whose scheme is neither ours nor a web one: the page would show its text without a link.
@@ -184,6 +244,38 @@ def still_resolve(made, catalog: Catalog) -> bool:
     return all(resolves(catalog, *reference) for reference in made)
 
 
+def _markdown_texts(mapping: LocDict):
+    """(key, text) of each Markdown field of `mapping`, segment variants included."""
+    for key in MARKDOWN_FIELDS:
+        if isinstance(mapping.get(key), str):
+            yield mapping, key
+    variants = mapping.get("variants")
+    if isinstance(variants, LocDict):
+        for segment in variants:
+            if isinstance(variants.get(segment), str):
+                yield variants, segment
+
+
+def _read_page(checker: _Checker, doc: Document, mappings) -> None:
+    """What one page holds before its links are checked: its items' anchors, the ids its texts give (each checked
+    against those anchors) and its headings. Roles and phases share a file but not a page: their texts are not
+    compared."""
+    checker.page_anchors, checker.text_ids, checker.headings = None, {}, set()
+    if doc.kind not in SUB_ITEMS:  # roles, phases, glossary: their pages' anchors are not known here
+        return
+    checker.page_anchors = {}
+    noun = ITEM_NOUNS.get(doc.kind, "item")
+    for item in sub_items(doc):
+        if isinstance(item.get("id"), str):
+            for anchor in [item["id"]] + [a for a in as_list(item.get("aliases")) if isinstance(a, str)]:
+                checker.page_anchors[anchor] = f"{noun} '{item['id']}'"
+    for mapping in mappings:
+        for container, key in _markdown_texts(mapping):
+            text = container[key]
+            checker.own_ids(doc.path, text, lambda offset, c=container, k=key: c.where_in_text(k, offset))
+            checker.headings.update(m["text"] for m in _HEADING.finditer(without_code(text)))
+
+
 def _check_document(checker: _Checker, doc: Document) -> None:
     data = doc.data
     if not isinstance(data, LocDict):
@@ -194,6 +286,7 @@ def _check_document(checker: _Checker, doc: Document) -> None:
         mappings += [r for r in as_list(data.get("roles")) if isinstance(r, LocDict)]
     if doc.kind == "settings":  # a phase's description is Markdown on its phase page, links and all
         mappings += [p for p in as_list(data.get("phases")) if isinstance(p, LocDict)]
+    _read_page(checker, doc, mappings)
     for mapping in mappings:
         item = f"'{mapping.get('id', doc.stem)}'"
         for value, pos in located_values(mapping, "owner"):
