@@ -16,7 +16,7 @@ from .loader import Document, load_content
 from .located_yaml import LocDict
 from .kinds import CATALOG_FILES, CATALOG_LISTS
 from .problems import Problem
-from .rules import asked_as, build_catalog, glossary, ids, markdown_html, placeholders, raci, references
+from .rules import asked_as, build_catalog, control_chars, glossary, ids, markdown_html, placeholders, raci, references
 from .schema import DATE, SLUG, check_shape
 
 
@@ -52,7 +52,7 @@ def check_document_alone(doc: Document) -> tuple[list[Problem], list[Problem]]:
     being modelled; its RACI problems, which do not). Kept per file by the content cache."""
     problems = check_shape(doc) + _check_dates(doc)
     if isinstance(doc.data, LocDict):
-        problems += placeholders.check_file(doc)
+        problems += placeholders.check_file(doc) + control_chars.check_file(doc)
     return problems, (raci.check_file(doc) + glossary.check_file(doc) + markdown_html.check_file(doc)
                       + asked_as.check_file(doc))
 

@@ -174,6 +174,21 @@ def test_links_validate_passes_are_links_the_build_can_make(project_factory, run
     assert run("build", "--project", project).exit_code == 0  # every link validate lets through, the build makes
 
 
+def test_control_characters_in_text_are_located_errors(project_factory, run):
+    """YAML escapes let a backspace or an escape sequence into titles and bodies: they reached the pages raw, and
+    `csops search` printed them to the terminal, where they hide or forge text (red team)."""
+    project = project_factory({"content/playbooks/ctl.yml": (
+        'title: "Ctl \\v\\f\\x1b[31m"\nsteps:\n  - {id: a, title: "Step \\b", body: "tab\\tand\\nbreak are text"}\n'
+        '  - id: b\n    title: B\n    checklist: ["ok", "bell \\x07"]\n')})
+    result = run("validate", "--project", project)
+    hint = "(delete it; in double quotes it is written as an escape such as \\x1b, \\b or \\v) [control-character]"
+    assert [line for line in result.output.splitlines() if "ctl.yml" in line] == [
+        f"content/playbooks/ctl.yml:1:13: error: title holds the control character U+000B {hint}",
+        f"content/playbooks/ctl.yml:3:26: error: title holds the control character U+0008 {hint}",
+        f"content/playbooks/ctl.yml:6:23: error: checklist holds the control character U+0007 {hint}",
+    ]
+
+
 def test_index_is_no_page_id_since_it_is_the_sections_own_list_page(project_factory, run):
     """A playbook, FAQ topic or role with id 'index' replaced the section's list page (playbooks/index.html) and
     every check passed, since the URL playbooks/ still existed."""

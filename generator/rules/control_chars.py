@@ -1,0 +1,48 @@
+"""Control characters in text: YAML's escapes ("\x1b", "\b", "\v") let them into any string.
+
+They reached the pages raw, and `csops search` printed them to the terminal, where a backspace or an escape
+sequence can hide or forge text. Tab and line breaks are text; nothing else below a space is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..loader import Document
+from ..located_yaml import LocDict, LocList
+from ..problems import Problem
+
+CODES = ("control-character",)
+# C0 controls but tab, line feed and carriage return; DEL and the C1 controls; the two non-characters
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _located_strings(value, field_name: str = ""):
+    """(text, where(offset), field name) of every string key and value in a located value, nested ones included."""
+    if isinstance(value, LocDict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield key, lambda offset, key=key: value.where_key(key), str(key)
+            if isinstance(item, str):
+                yield item, lambda offset, key=key: value.where_in_text(key, offset), str(key)
+            else:
+                yield from _located_strings(item, str(key))
+    elif isinstance(value, LocList):
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                yield item, lambda offset, index=index: value.where(index), field_name
+            else:
+                yield from _located_strings(item, field_name)
+
+
+def check_file(doc: Document) -> list[Problem]:
+    problems = []
+    for text, where, field_name in _located_strings(doc.data):
+        if field_name == "asked_as":  # asked_as.py reports these, with the invisible characters pasted text carries
+            continue
+        found = _CONTROL.search(text)
+        if found:
+            problems.append(Problem(doc.path, *where(found.start()), "control-character",
+                                    f"{field_name or 'text'} holds the control character U+{ord(found[0]):04X}",
+                                    "delete it; in double quotes it is written as an escape such as \\x1b, \\b or \\v"))
+    return problems
