@@ -6,6 +6,7 @@ anyone keeping a second list of owners by hand.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -33,6 +34,12 @@ def codeowners_target(project: Path) -> Path:
     return Path(top) / ".github" / "CODEOWNERS" if top else project / "CODEOWNERS"
 
 
+def _pattern(path: str) -> str:
+    """A file's path as a CODEOWNERS pattern (gitignore syntax): a space ended the pattern, so
+    'a b.yml' was owned by a team named 'b.yml', and [ * ? made it a glob matching other files."""
+    return "/" + re.sub(r"([\\ #*?\[\]!])", r"\\\1", path)
+
+
 def codeowners_text(portal: Portal, project: Path) -> str:
     """One line per owned content file; owners without a team are listed as comments to fix."""
     teams = dict(portal.settings.codeowners)
@@ -41,8 +48,8 @@ def codeowners_text(portal: Portal, project: Path) -> str:
     for doc in sorted(portal.documents, key=lambda d: d.source):
         team = teams.get(doc.owner)
         if team:
-            lines.append(f"/{prefix}{doc.source} {team}")
+            lines.append(f"{_pattern(prefix + doc.source)} {team}")
         elif doc.owner:
-            unmapped.append(f"# /{prefix}{doc.source}: owner '{doc.owner}' has no team in settings.yml codeowners")
+            unmapped.append(f"# {_pattern(prefix + doc.source)}: owner '{doc.owner}' has no team in settings.yml codeowners")
     body = "\n\n".join("\n".join(block) for block in (lines, unmapped) if block)
     return HEADER + ("\n" + body + "\n" if body else "")

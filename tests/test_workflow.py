@@ -221,6 +221,30 @@ def test_codeowners_maps_owner_roles_to_teams(project_factory, run):
     assert check.exit_code == 1 and "is out of date; run `csops codeowners` and commit it" in check.output
 
 
+def test_codeowners_patterns_match_their_own_file_whatever_its_name(project_factory, run):
+    """'a b.yml' gave the line "/content/playbooks/a b.yml @acme/cs-ops", which GitHub reads as the pattern
+    /content/playbooks/a owned by 'b.yml'; [ * ? made a name a glob (red team). Each pattern is checked with git's
+    own matcher (CODEOWNERS patterns are gitignore patterns)."""
+    import subprocess
+
+    files = {"content/settings.yml": STALE_FILES["content/settings.yml"]}
+    names = ["a b.yml", "x[1].yml", "x1.yml", "q*?.yml", "qz.yml", "#h.yml", "bang!.yml"]
+    for number, name in enumerate(names):
+        files[f"content/playbooks/{name}"] = f"id: p{number}\ntitle: P{number}\nowner: cs-ops\nsteps: [{{id: s, title: S}}]\n"
+    project = project_factory(files)
+    assert run("codeowners", "--project", project, "--output", project / "CODEOWNERS").exit_code == 0
+    lines = [line for line in (project / "CODEOWNERS").read_text().splitlines() if line.startswith("/")]
+    assert len(lines) == len(names) and all(line.endswith(" @acme/cs-ops") for line in lines)
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    for line in lines:
+        pattern = line[: -len(" @acme/cs-ops")]
+        (project / ".gitignore").write_text(pattern + "\n")
+        matched = subprocess.run(["git", "-C", str(project), "check-ignore", "--no-index", *[f"content/playbooks/{n}" for n in names]],
+                                 capture_output=True, text=True).stdout.split("\n")
+        assert [m for m in matched if m] == [next(f"content/playbooks/{n}" for n in names
+                                                  if pattern.replace("\\", "") == f"/content/playbooks/{n}")], pattern
+
+
 def test_codeowners_in_a_git_subfolder_writes_github_codeowners_at_the_root(tmp_path, run):
     repo = tmp_path / "repo"
     repo.mkdir()
