@@ -10,4 +10,6 @@ doing done for from get gets got had has have having he her here him his how i i
 more most much my need needs no nor not now of off on once one only or other our out over own same she should so
 some still such than that the their them then there these they this those through to too under until up us very
 was we were what when where which while who whom why will with would yet you your tbd should
+although though even whether however unless else ever either neither since per via upon onto within without
+whose whatever whenever wherever
 """.split())

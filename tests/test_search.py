@@ -341,6 +341,14 @@ def test_did_you_mean_keeps_filters(built_bundled):
     assert Searcher(built_bundled).search("role:csm renwal").did_you_mean == "role:csm renewal"
 
 
+@pytest.mark.parametrize("query", ["though", "even though", "whether", "although"])
+def test_a_common_english_word_is_never_corrected_into_a_content_word(built_bundled, query):
+    """'though' was searched as 'thought' (one letter off a content word), and a ticket saying "even though"
+    came back on stderr as "did you mean ... even thought" (support walkthrough)."""
+    result = Searcher(built_bundled).search(query)
+    assert result.did_you_mean == "" and result.showing_results_for == "" and result.total == 0
+
+
 def test_link_corrects_a_typo_when_nothing_matches(built_bundled):
     out = CliRunner().invoke(main, ["link", "--project", str(built_bundled), "confrim stakeholdrs"])
     assert out.stdout == step_link(built_bundled, "renewal-runway", "confirm-stakeholders") + "\n"
