@@ -24,15 +24,21 @@ class SearchFailed(click.ClickException):
     exit_code = 2
 
 
-def _run(searcher, query: str, correct: bool = True, **filters):
+def _run(searcher, query: str, fmt: str, correct: bool = True, **filters):
+    """The search; refused (exit 2) with the reason on stderr and, in JSON mode, as {"error": …} on stdout too: a
+    tool reading stdout got an empty stream, where the API answers the same refusal in JSON."""
     from .search import IndexMissing, QueryError, UnknownFilter
 
     try:
         return searcher.search(query, correct=correct, **filters)
     except UnknownFilter as error:  # a usage error (exit 2), as for any option value Click itself refuses
+        if fmt == "json":
+            click.echo(json.dumps(error.as_dict(), ensure_ascii=False, indent=2))
         typed_as = f"--{error.name}" if filters.get(error.name) else f"{error.name}:"
         raise click.BadParameter(str(error), param_hint=repr(typed_as)) from None
     except (QueryError, IndexMissing) as error:
+        if fmt == "json":
+            click.echo(json.dumps({"error": str(error)}, ensure_ascii=False, indent=2))
         raise SearchFailed(str(error)) from None
 
 
@@ -120,7 +126,7 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
 
     Exits 1 when nothing matches (like grep), after printing suggestions; 2 when the query cannot be searched.
     """
-    result = _run(_searcher(project), " ".join(query), kind=kind, role=role, phase=phase, tag=tag, limit=limit,
+    result = _run(_searcher(project), " ".join(query), fmt, kind=kind, role=role, phase=phase, tag=tag, limit=limit,
                   correct=not exact)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
@@ -157,7 +163,7 @@ def link(query, project: Path, fmt: str):
     typed find nothing; otherwise they are searched as typed. Either way stderr says so."""
     searcher = _searcher(project)
     asked = " ".join(query)
-    result = _run(searcher, asked, limit=1)
+    result = _run(searcher, asked, fmt, limit=1)
     if result.showing_results_for:  # said on stderr: the URL on stdout stays pasteable
         click.echo(f"(showing results for {result.showing_results_for!r}, not {asked!r})", err=True)
     elif result.did_you_mean and result.hits:  # searched as typed: a hurried reader sees the typo before pasting

@@ -857,7 +857,13 @@ def test_json_output_says_nothing_matched_the_way_text_does(built_bundled, run):
     assert linked.exit_code == 0 and json.loads(linked.stdout)["url"].endswith("/playbooks/renewal-runway/")
     # a query that cannot be searched is not "nothing found": exit 2, as grep's errors (red-team pass)
     refused = run("search", "--format", "json", '"unclosed', "--project", built_bundled)
-    assert refused.exit_code == 2 and refused.stdout == "" and "unbalanced quotes" in refused.stderr
+    assert refused.exit_code == 2 and "unbalanced quotes" in refused.stderr
+    # ...and the refusal is JSON on stdout too, as the API gives it: a tool reading stdout got an empty stream
+    assert "unbalanced quotes" in json.loads(refused.stdout)["error"]
+    refused = run("link", "--format", "json", 'customer said "we will cancel', "--project", built_bundled)
+    assert refused.exit_code == 2 and "unbalanced quotes" in json.loads(refused.stdout)["error"]
+    unknown = run("search", "--format", "json", "renewal", "role:csmm", "--project", built_bundled)
+    assert unknown.exit_code == 2 and json.loads(unknown.stdout)["did_you_mean"] == "csm"
 
 
 def test_a_role_or_phase_may_be_named_as_the_portal_shows_it(tmp_path, run):
