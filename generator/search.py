@@ -37,7 +37,8 @@ MAX_TICKET_WORDS = 2_000  # distinct words of a ticket weighed for /api/suggest
 # a Sev1 ticket's runbook out of the top 10; 30 took held-out ticket top-1 EN 0.600 -> 0.733 and recall@5 JA
 # 0.800 -> 0.867, the judged tickets unchanged (40 and 60 no better)
 TICKET_QUERY_WORDS = 30
-_COUNTED = re.compile(r"[0-9０-９]+\s*[年月日件名社人回時分秒個台円]")  # a number with its Japanese counter (3件)
+# a number with its Japanese counter (3件, 80万円, 2か月, 48時間) and ordinal (2回目, 3日目)
+_COUNTED = re.compile(r"[0-9０-９][0-9０-９,，.]*\s*[万億千]?(?:[かヶカケ箇]月|週間|時間|分間|日間|年間|[年月日件名社人回時分秒個台円週割歳度枚本点%％])?目?")
 FILTER_FIELDS = ("kind", "role", "phase", "tag")
 FACET_FIELDS = ("kind", "role", "phase")
 # What a ticket is answered with: procedures and answers, not a new hire's checklist or a role's list of duties

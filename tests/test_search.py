@@ -928,4 +928,7 @@ def test_a_japanese_ticket_of_dates_and_counts_gets_no_runbook(tmp_path):
     build_portal(project)
     searcher = Searcher(project)
     assert searcher.suggest_for_ticket("2024年10月15日") == [] and searcher.suggest_for_ticket("3件 5名 10日") == []
+    # ordinals and compound counters too: 目 of 2回目 was left as a word (support walkthrough)
+    for counted in ("2回目", "3日目", "80万円", "2か月", "3ヶ月", "48時間", "1,200件", "15%", "３割"):
+        assert searcher.suggest_for_ticket(counted) == [], counted
     assert searcher.suggest_for_ticket("B社のヘルススコアが10日で急落しました")  # the words around a date still count
