@@ -14,6 +14,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter, OrderedDict
+from functools import lru_cache
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from .search_ranking import (QueryBuilder, TermScores, coordinated, excluding, f
                              search_counting, terms_query, top_scored)
 from .search_snippets import opening, query_words, snippet
 from .search_stats import LiveStats, live_stats
+from .stop_words import TICKET_FILLER
 from .search_words import FILTER_SYNTAX, KNOWN_WORD_FIELDS, correct, expansions, glossary_words, phrase_in_content, synonym_variants
 from .urls import absolute_url, markdown_link, versioned_url
 
@@ -393,7 +395,8 @@ class Searcher:
         analyzer = mixed_analyzer()
         # a number's Japanese counter (2024年10月15日, 3件, 5名) is a date or a count, as the number is: one kanji
         # left alone matched any page with 月 or 日 in it
-        terms = Counter(t.text for t in analyzer(_COUNTED.sub(" ", text)))
+        filler = _ticket_filler()
+        terms = Counter(t.text for t in analyzer(_COUNTED.sub(" ", text)) if t.text not in filler)
         total = max(searcher.doc_count(), 1)
         stats = live_stats(searcher)
         scored = []
@@ -418,6 +421,13 @@ class Searcher:
         ranked = {d: score for d, score in ranked.items() if score > 0 and index.facets.rows[d][0] in RUNBOOK_KINDS}
         return [self._hit(searcher.stored_fields(docnum), score, set(best), meta.get("site_url", ""))
                 for score, docnum in top_scored(ranked, limit, index.facets.pages, PAGE_WEIGHT)]
+
+
+@lru_cache(maxsize=1)
+def _ticket_filler() -> frozenset[str]:
+    """stop_words.TICKET_FILLER as the analyzer writes them (honestly -> honestli, お世話になっております -> 世話)."""
+    analyzer = mixed_analyzer()
+    return frozenset(t.text for word in TICKET_FILLER for t in analyzer(word))
 
 
 def weighting(language: str):
