@@ -57,6 +57,23 @@ def copy_bundled(target: Path, source: Path = REPO) -> Path:
     return target
 
 
+BROKEN_LINK = "BROKEN-LINK"
+
+
+def with_a_strict_trap(project: Path) -> Path:
+    """The project's own templates, whose playbook page links nowhere when the playbook's summary says BROKEN-LINK.
+
+    MkDocs' strict mode refuses such a link. Content cannot hold one (`csops validate` refuses a path before
+    MkDocs runs); a team's template can, and it is how tests make MkDocs refuse a page, here or in a worker.
+    """
+    from generator.paths import PACKAGE_TEMPLATES
+
+    shutil.copytree(PACKAGE_TEMPLATES, project / "templates", dirs_exist_ok=True)
+    with (project / "templates/playbook.md.j2").open("a", encoding="utf-8") as template:
+        template.write(f'\n{{% if "{BROKEN_LINK}" in doc.summary %}}See [nowhere](../nowhere-from-{{{{ doc.id }}}}.md).{{% endif %}}\n')
+    return project
+
+
 @pytest.fixture(autouse=True)
 def a_one_run_process(monkeypatch):
     """Every test starts as `csops build` does, keeping nothing between builds: a test that builds as `csops serve`

@@ -97,8 +97,12 @@ def test_mkdocs_strict_failure_also_leaves_site_untouched(project_factory, run):
     project = _project(project_factory)
     assert run("build", "--project", project).exit_code == 0
     before = _tree_digest(project / "site")
-    broken = PLAYBOOK.replace("Read the [FAQ]", "Read the [old page](../nowhere.md) and [FAQ]")
-    (project / "content/playbooks/renewal-runway.yml").write_text(broken, encoding="utf-8")
+    # a link validate cannot see (content with one is refused before MkDocs runs): from a team's own template
+    from generator.render import PACKAGE_TEMPLATES
+
+    shutil.copytree(PACKAGE_TEMPLATES, project / "templates")
+    with (project / "templates/playbook.md.j2").open("a", encoding="utf-8") as template:
+        template.write("\nRead the [old page](../nowhere.md).\n")
     result = run("build", "--project", project)
     assert result.exit_code == 1
     assert "MkDocs refused the site" in result.output and "nowhere.md" in result.output

@@ -17,6 +17,7 @@ from generator.index import read_meta
 from generator.linkcheck import LINKS_FILE, load_summaries
 from generator.pipeline import build_portal
 from generator.render import PACKAGE_TEMPLATES
+from conftest import BROKEN_LINK, with_a_strict_trap
 from test_build import FAQ, _tree_digest as _tree
 
 
@@ -130,10 +131,11 @@ def test_other_csops_code_is_a_full_build(project, monkeypatch):
 
 
 def test_failed_incremental_build_leaves_the_previous_site_intact(project, tmp_path):
+    with_a_strict_trap(project)
     build_portal(project)
     before = _tree(project / "site")
     playbook = project / "content/playbooks/renewal-runway.yml"
-    playbook.write_text(_playbook("Renewal runway", "Confirm", "See [nowhere](../nowhere.md)."), encoding="utf-8")
+    playbook.write_text(_playbook("Renewal runway", "Confirm") + f"summary: {BROKEN_LINK}\n", encoding="utf-8")
     with pytest.raises(BuildError):
         build_portal(project)
     assert _tree(project / "site") == before

@@ -194,11 +194,12 @@ PLAYBOOK = """\
     """
 
 
-def test_broken_markdown_anchor_fails_the_strict_build(project_factory, run):
+def test_broken_markdown_anchor_is_refused_at_its_line_before_mkdocs_runs(project_factory, run):
+    """MkDocs' strict mode refused it, naming the generated playbooks/renewal.md: no line to fix in content/."""
     project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK.format(body="'See [the close](#nowhere).'")})
     result = run("build", "--project", project)
-    assert result.exit_code == 1
-    assert "nowhere" in result.output and "MkDocs refused the site" in result.output
+    assert result.exit_code == 1 and "MkDocs refused" not in result.output
+    assert "content/playbooks/renewal.yml:" in result.output and "link '#nowhere' names no item" in result.output
 
 
 def test_raw_html_link_to_a_missing_page_fails_the_build_and_keeps_the_old_site(project_factory, run):

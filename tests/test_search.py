@@ -303,14 +303,16 @@ def test_kept_term_scores_equal_whoosh_scores(built_bundled):
 
 
 def test_failed_build_leaves_the_old_index_serving(tmp_path):
-    project = copy_bundled(tmp_path / "portal")
+    from conftest import BROKEN_LINK, with_a_strict_trap
+
+    project = with_a_strict_trap(copy_bundled(tmp_path / "portal"))
     build_portal(project)
     searcher = Searcher(project)
     before = searcher.search("renewal").total
     path = project / "content/playbooks/renewal-runway.yml"
-    # Titles are plain text everywhere, so the broken link goes into a Markdown body (MkDocs' strict mode refuses it).
+    # the team's template then links nowhere from this page, which MkDocs' strict mode refuses
     text = path.read_text(encoding="utf-8").replace("title: Confirm the stakeholders", "title: Confirm the wombat")
-    text = text.replace("People change jobs in a year.", "People change jobs in a year, see [broken](missing-page.md).")
+    text = text.replace("\nsummary: ", f"\nsummary: {BROKEN_LINK} ", 1)
     path.write_text(text, encoding="utf-8")
     assert cli("build", "--project", project).exit_code == 1
     assert searcher.search("wombat").total == 0 and searcher.search("renewal").total == before
@@ -917,6 +919,17 @@ def test_a_glossary_phrase_with_a_stop_word_that_the_content_holds_is_still_sear
     searcher = Searcher(project)
     assert searcher.search("sign-off").total > 5
     assert searcher.search("hand off").hits[0].path.startswith("/playbooks/sales-to-cs-handoff/")
+
+
+@pytest.mark.parametrize("ticket", ["hello thanks", "Hi, thanks! Please, honestly, let's be quick.",
+                                    "お世話になっております。よろしくお願いいたします。"])
+def test_a_ticket_of_courtesies_alone_gets_no_runbook(built_bundled, ticket):
+    """{"text": "hello thanks"} came back with the reference-requests FAQ ("thank-you"), and a cancellation
+    ticket's "honestly", "please" and "considering" outranked "cancel" by rarity (support walkthrough)."""
+    from generator.search import _ticket_filler
+
+    assert Searcher(built_bundled).suggest_for_ticket(ticket) == []
+    assert {"honestli", "pleas", "consid", "世話"} <= _ticket_filler()
 
 
 def test_a_japanese_ticket_of_dates_and_counts_gets_no_runbook(tmp_path):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import copy_bundled
+from conftest import BROKEN_LINK, copy_bundled, with_a_strict_trap
 from generator import shards
 from generator.build import BuildError
 from generator.pipeline import build_portal
@@ -128,12 +128,12 @@ def test_random_edit_sequences_rebuilt_incrementally_and_sharded_equal_cold_buil
 
 
 @pytest.mark.parametrize("summary, refusal", [
-    ("See [nowhere](../nowhere.md) first.", "MkDocs refused"),  # MkDocs' strict mode, in the worker
+    (f"See {BROKEN_LINK} first.", "MkDocs refused"),  # MkDocs' strict mode, in the worker
     ('See <a href="../nowhere/">the old page</a> and <a href="#nope">here</a>.',  # csops' link check, from the
      "playbooks/qbr/index.html: ../nowhere/ \\(no such file\\)"),  # links the worker located as it wrote the page
 ])
 def test_a_failing_share_fails_the_build_and_keeps_the_previous_site(tmp_path, monkeypatch, sharded, summary, refusal):
-    project = copy_bundled(tmp_path / "failing")
+    project = with_a_strict_trap(copy_bundled(tmp_path / "failing"))
     build_portal(project)
     before = _tree(project / "site")
     path = project / "content/playbooks/qbr.yml"
@@ -156,13 +156,13 @@ def test_refusals_of_every_run_are_listed_together(tmp_path, monkeypatch, sharde
     """A page broken in the main run and one broken in a worker's are both reported, every time: the main run's
     refusal alone listed one or the other depending on which run took which page, and a hurried editor fixed one,
     rebuilt, and met the next."""
-    project = copy_bundled(tmp_path / "two-broken")
+    project = with_a_strict_trap(copy_bundled(tmp_path / "two-broken"))
     build_portal(project)
     before = _tree(project / "site")
     for name in ("qbr", "renewal-runway"):
         path = project / f"content/playbooks/{name}.yml"
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        data["summary"] = f"See [nowhere](../nowhere-from-{name}.md) first."
+        data["summary"] = f"See {BROKEN_LINK} first."
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     real_claim = shards.PagePlan.claim
 

@@ -339,3 +339,4 @@ def _check_document(checker: _Checker, doc: Document) -> None:
                     for match in MARKDOWN_REF.finditer(without_code(entry)):
                         checker.ref(path, match["ref"], checklist.where(index))
                     checker.schemes(path, entry, lambda offset, index=index: checklist.where(index))
+                    checker.paths(path, entry, lambda offset, index=index: checklist.where(index))
