@@ -21,7 +21,7 @@ PLAIN_TEXT_FIELDS = ("title", "q", "name", "term")
 _LINK_TARGET = re.compile(r"(?:(?<=\]\()<?|^ {0,3}\[[^\]\n]+\]:[ \t]*<?)(?P<target>[^\s)>]+)", re.MULTILINE)
 _HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 # Ids a text gives its own elements: attribute lists ({#id}, {: #id .class}) and HTML (id="…", name="…")
-_TEXT_ID = re.compile(r"""\{:?[ \t]*(?:[^}\n#]*[ \t])?#(?P<attr>[^\s}]+)[^}\n]*\}|\b(?:id|name)[ \t]*=[ \t]*["'](?P<html>[^"'\n]+)["']""")
+_TEXT_ID = re.compile(r"""\{:?[ \t]*(?:[^}\n#]*[ \t])?#(?P<attr>[^\s}]+)[^}\n]*\}|\b(?P<which>id|name)[ \t]*=[ \t]*["'](?P<html>[^"'\n]+)["']""")
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.+?)[ \t#]*$", re.MULTILINE)
 
 
@@ -146,10 +146,12 @@ class _Checker:
                     path, *at, "id-taken",
                     f"id '{value}' here is also the anchor of {self.page_anchors[value]}: links to #{value} would land here",
                     "remove it, or pick an id no item of this page has"))
-            elif value in self.text_ids and self.text_ids[value] != at:
+            elif match["which"] != "name" and value in self.text_ids and self.text_ids[value] != at:
+                # (a name is an anchor too, but names repeat: radio buttons, <a id="x" name="x">)
                 line = self.text_ids[value][0]
                 self.problems.append(Problem(path, *at, "id-taken", f"id '{value}' is already given at line {line}",
-                                             "ids are unique on a page: pick another"))
+                                             "ids are unique on a page: links to it go to the first; pick another",
+                                             severity="warning"))
             self.text_ids.setdefault(value, at)
 
     def paths(self, path, text: str, where) -> None:
