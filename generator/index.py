@@ -33,7 +33,7 @@ META_FILE = "csops-meta.json"
 # (42 s; 27.5 s sorted in memory, its process 0.5 GB larger). 1,000 playbooks never spill.
 SORT_MEMORY_MB = 1024
 # every kind collect_documents writes: what `--kind` and `kind:` accept
-SEARCH_KINDS = ("playbook", "step", "checklist", "faq", "chart", "role")
+SEARCH_KINDS = ("playbook", "step", "checklist", "faq", "chart", "role", "term")  # term: search_glossary.py
 
 
 @dataclass(frozen=True)
@@ -285,7 +285,8 @@ class IndexJob:
         from .static_search import material_entries
 
         docs = collect_documents(self.portal, self.language)
-        stats = write_index(staged, self.current, self.portal, docs, self.site_url, self.language, self.facet_names)
+        stats = write_index(staged, self.current, self.portal, docs, self.site_url, self.language, self.facet_names,
+                            self.glossary_title)
         return IndexOutput(stats, material_entries(docs, self.portal, self.glossary_title))
 
 
@@ -297,7 +298,7 @@ class IndexOutput(NamedTuple):
 
 
 def write_index(staged: Path, current: Path | None, portal: Portal, docs: list[SearchDoc], site_url: str, language: str,
-                facet_names: dict[str, dict[str, str]] | None = None) -> IndexStats:
+                facet_names: dict[str, dict[str, str]] | None = None, glossary_title: str = "") -> IndexStats:
     """Write the portal's search documents (`docs`, collect_documents) into `staged`, starting from a copy of the
     live index in `current` (so it is incremental).
 
@@ -311,5 +312,13 @@ def write_index(staged: Path, current: Path | None, portal: Portal, docs: list[S
     meta = {"site_url": site_url, "language": language, "facet_names": facet_names or {},
             "synonyms": groups,  # query expansion
             # glossary phrases of stop words the content holds word for word (search_words.phrase_in_content)
-            "literal_phrases": literal_phrases_in((text for doc in docs for text in (doc.title, doc.body)), groups)}
+            "literal_phrases": literal_phrases_in((text for doc in docs for text in (doc.title, doc.body)), groups),
+            # the entries a query may name (search_glossary.py): kept out of the documents, whose statistics they moved
+            "glossary": glossary_entries(portal), "glossary_title": glossary_title}
     return update_index(staged, docs, meta)
+
+
+def glossary_entries(portal: Portal) -> list[dict]:
+    page = urls.page_url(urls.GLOSSARY_PAGE)
+    return [{"id": t.id, "term": plain_text(t.term), "definition": plain_text(t.definition),
+             "synonyms": [plain_text(s) for s in t.synonyms], "url": f"{page}#{t.id}"} for t in portal.glossary]

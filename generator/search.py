@@ -22,6 +22,7 @@ from .index import SEARCH_KINDS, open_index, read_meta
 from .paths import live_index_dir
 from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
 from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets, word_bag
+from .search_glossary import GlossaryEntry, GlossaryNames
 from .search_ranking import (QueryBuilder, TermScores, coordinated, excluding, filtered_query, left_out_query, match_all,
                              search_counting, terms_query, top_scored)
 from .search_snippets import opening, query_words, snippet
@@ -149,6 +150,7 @@ class OpenIndex:
     meta: dict
     term_scores: TermScores
     known: dict[str, list[str]]  # filter name -> the values some document holds (what a filter may ask for)
+    glossary: GlossaryNames
 
 
 class Searcher:
@@ -198,12 +200,13 @@ class Searcher:
         with self._lock:
             if self._shared is None or self._shared[0] != stamp:
                 facets, meta = read_facets(searcher), read_meta(Path(stamp[0]))
-                self._shared = (stamp, facets, meta, TermScores(), known_filter_values(searcher, facets, meta), LiveStats())
-            _, facets, meta, term_scores, known, live = self._shared
+                self._shared = (stamp, facets, meta, TermScores(), known_filter_values(searcher, facets, meta), LiveStats(),
+                                GlossaryNames(meta.get("glossary", [])))
+            _, facets, meta, term_scores, known, live, glossary = self._shared
         searcher.weighting.stats = live  # counted once per generation, whichever thread asks first
         if current is not None:
             current.searcher.close()
-        self._local.index = OpenIndex(stamp, searcher, QueryBuilder(ix.schema), facets, meta, term_scores, known)
+        self._local.index = OpenIndex(stamp, searcher, QueryBuilder(ix.schema), facets, meta, term_scores, known, glossary)
         return self._local.index
 
     def forget_term_scores(self) -> None:
@@ -308,12 +311,22 @@ class Searcher:
             unfiltered = searcher.docs_for_query(q) if filters else matched
             if barred and filters:  # `matched` came from the query that leaves them out
                 unfiltered = [d for d in unfiltered if d not in barred]
-        top_n = self._named_first(index, text, q, ranked, top_n, limit, filters, barred)
+        top_n, named = self._named_first(index, text, q, ranked, top_n, limit, filters, barred)
         total += sum(1 for _, docnum in top_n if docnum not in ranked)  # named by id, not by the query's words
         # facets of the query without filters: what each filter choice would give
         counts = facet_counts(Counter(facets.rows[docnum] for docnum in unfiltered))
         words = query_words(q)
         hits = [self._hit(searcher.stored_fields(docnum), score, words, meta.get("site_url", "")) for score, docnum in top_n]
+        # a term holds no role, phase or tag, so filtering on one leaves it out and leaving one out keeps it
+        narrowed = any(filters.get(name) for name in ("role", "phase", "tag")) or ("kind", "term") in negated or left_out
+        entries, asked = index.glossary.named(text) if not narrowed else ([], False)
+        if entries:  # search_glossary.py: where the entry goes
+            counts["kind"]["term"] = len(entries)
+            if filters.get("kind", "term") == "term":
+                at = min(named if asked else max(named, 1), len(hits))
+                score = hits[at - 1].score if at else (hits[0].score if hits else 1.0)
+                hits = (hits[:at] + [self._term_hit(e, score, words, meta) for e in entries] + hits[at:])[:limit]
+                total += len(entries)
         names = meta.get("facet_names", {})
         facet_names = {n: {value: names[n][value] for value in values if value in names.get(n, {})}
                        for n, values in counts.items() if n in names}
@@ -347,7 +360,7 @@ class Searcher:
                     titled |= set(index.term_scores.score(index.searcher, term) or ())
             first = sorted((d for d in titled & index.facets.pages if d in scores), key=lambda d: (-scores[d], d))
         if not first:
-            return top_n
+            return top_n, 0
         first = first[:limit]
         rest = [(s, d) for s, d in top_n if d not in first][:limit - len(first)]
         # ranked first because it is named: its score is at least that of every hit after it (hits come in
@@ -359,7 +372,7 @@ class Searcher:
         for d in reversed(first):
             floor = max(floor, scores.get(d, 0.0))
             lifted.append((floor, d))
-        return lifted[::-1] + rest
+        return lifted[::-1] + rest, len(first)
 
     def _hit(self, r: dict, score: float, words: set[str], site_url: str) -> Hit:
         body = r.get("body", "")
@@ -370,6 +383,14 @@ class Searcher:
                    parent_title=r.get("parent_title", ""), phase=r.get("phase", ""),
                    roles=(r.get("role") or "").split(), tags=[t for t in (r.get("tag") or "").split(",") if t],
                    markdown=markdown_link(label, url))
+
+    @staticmethod
+    def _term_hit(entry: GlossaryEntry, score: float, words: set[str], meta: dict) -> Hit:
+        url = absolute_url(meta.get("site_url", ""), entry.url)
+        parent = meta.get("glossary_title", "")
+        return Hit(title=entry.term, kind="term", url=url, path="/" + entry.url,
+                   snippet=snippet(entry.definition, words) or opening(entry.definition), score=round(score, 3),
+                   parent_title=parent, markdown=markdown_link(f"{parent} › {entry.term}" if parent else entry.term, url))
 
     def did_you_mean(self, text: str, index: OpenIndex | None = None) -> str:
         """A corrected query when an English word is unknown to the content and its glossary but close to one it has."""

@@ -145,9 +145,10 @@ def test_on_a_phone_each_filter_is_one_swipeable_row_and_hits_start_near_the_top
         page.locator("label.md-header__button[for=__search]").click()
         type_query(page, {"en": "renewal", "ja": "解約"}[language])
         page.locator(".csops-hit").first.wait_for()
-        # the fades follow the rows' size (a ResizeObserver, called before the next paint): read after two frames,
-        # as a reader's eye does; under load the read came first (suite run of 14:37)
-        page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        # the fades follow the rows' size (a ResizeObserver, called before the next paint): read once they have
+        # settled, as a reader's eye does; under load a read after two frames still came first (suite runs)
+        page.wait_for_function("""() => [...document.querySelectorAll('.csops-facets__group')].every(g =>
+            g.classList.contains('csops-more-right') === (g.scrollWidth - g.clientWidth > 1))""", timeout=3000)
         rows = page.evaluate("""() => [...document.querySelectorAll('.csops-facets__group')].map(g => ({
             height: g.getBoundingClientRect().height, chip: g.querySelector('.csops-facet').getBoundingClientRect().height,
             more: g.scrollWidth - g.clientWidth, faded: g.classList.contains('csops-more-right')}))""")

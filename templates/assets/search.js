@@ -29,13 +29,13 @@
     tooLong: function (n) { return "検索語が長すぎます（" + n + "文字、最大" + MAX_QUERY + "文字）。「更新 値引き 承認」のように、キーワードをいくつかに絞ってください。"; },
     none: function (q) { return "「" + q + "」に一致する項目はありません。"; },
     mean: "もしかして:", try_: "こちらもお試しください:", showing: "次の検索結果を表示しています:", instead: "元の語句で検索:", kind: "種類", role: "ロール", phase: "フェーズ", clear: "絞り込みを解除",
-    kinds: { playbook: "プレイブック", step: "ステップ", checklist: "チェックリスト", faq: "FAQ", chart: "RACI表", role: "ロール" }
+    kinds: { playbook: "プレイブック", step: "ステップ", checklist: "チェックリスト", faq: "FAQ", chart: "RACI表", role: "ロール", term: "用語" }
   } : {
     hits: function (n) { return n === 1 ? "1 hit" : n + " hits"; }, filtered: " · filtered",
     tooLong: function (n) { return "This search is too long (" + n + " characters; at most " + MAX_QUERY + "). Shorten it to a few key words, e.g. \u201crenewal discount approval\u201d."; },
     none: function (q) { return "No hits for \u201c" + q + "\u201d."; },
     mean: "Did you mean:", try_: "Try:", showing: "Showing results for", instead: "Search instead for", kind: "Kind", role: "Role", phase: "Phase", clear: "Clear filters",
-    kinds: { playbook: "Playbook", step: "Step", checklist: "Checklist", faq: "FAQ", chart: "RACI chart", role: "Role" }
+    kinds: { playbook: "Playbook", step: "Step", checklist: "Checklist", faq: "FAQ", chart: "RACI chart", role: "Role", term: "Glossary term" }
   };
 
   function el(tag, attrs, children) {
