@@ -119,7 +119,7 @@ from .workflow_cli import WORKFLOW_COMMANDS  # noqa: E402 - urls, new, diff, sta
 for _command in WORKFLOW_COMMANDS:
     main.add_command(_command)
 
-from .search_cli import SEARCH_COMMANDS  # noqa: E402 - search, link, report searches
+from .search_cli import SEARCH_COMMANDS  # noqa: E402 - search, link, suggest, report searches
 
 for _command in SEARCH_COMMANDS:
     main.add_command(_command)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import click
@@ -184,6 +185,47 @@ def link(query, project: Path, fmt: str):
     click.echo(hit.url)
 
 
+@click.command()
+@click.argument("ticket", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default="-")
+@PROJECT_OPTION
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 20), help="How many runbooks to list.")
+@output_format_option("text", "json")
+def suggest(ticket: Path, project: Path, limit: int, fmt: str):
+    """The runbooks most related to a ticket, as POST /api/suggest ranks them: the ticket's subject and description
+    from TICKET (a file), or pasted on stdin. `csops link` reads a query, not a ticket: a ticket's prose is weighed
+    by how telling each word is, and its quotes, parentheses and NOT are only words.
+
+    Exits 1 when nothing in the portal relates to the ticket; 2 when it cannot be read.
+    """
+    from .search import IndexMissing, QueryError
+
+    if str(ticket) == "-" and sys.stdin.isatty():
+        click.echo("Paste the ticket, then press Ctrl-D on a line of its own.", err=True)
+    try:
+        raw = sys.stdin.buffer.read() if str(ticket) == "-" else ticket.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except OSError as error:
+        raise SearchFailed(f"cannot read {ticket}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise SearchFailed(f"{'stdin' if str(ticket) == '-' else ticket} is not UTF-8 text") from None
+    try:
+        links = _searcher(project).suggest_for_ticket(text, limit=limit)
+    except (QueryError, IndexMissing) as error:
+        if fmt == "json":
+            click.echo(json.dumps({"error": str(error)}, ensure_ascii=False, indent=2))
+        raise SearchFailed(str(error)) from None
+    if fmt == "json":  # the API's answer, byte for byte in its fields
+        click.echo(json.dumps({"links": [hit.__dict__ for hit in links]}, ensure_ascii=False, indent=2))
+    else:
+        for number, hit in enumerate(links, 1):
+            where = f"{hit.parent_title} › " if hit.parent_title else ""
+            click.echo(f"{number}. {where}{hit.title}  [{hit.kind}]\n   {hit.url}")
+        if not links:
+            click.echo("No runbook relates to this ticket.")
+    if not links:
+        raise SystemExit(1)
+
+
 @click.group()
 def report():
     """Reports for CS Ops."""
@@ -221,4 +263,4 @@ def report_searches_command(project: Path, top: int, fmt: str):
         click.echo("  (none)")
 
 
-SEARCH_COMMANDS = (search, link, report)
+SEARCH_COMMANDS = (search, link, suggest, report)

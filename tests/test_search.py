@@ -889,6 +889,24 @@ def test_a_snippet_keeps_checklist_items_apart(built_bundled):
     assert "price book · Discount approvals obtained before sending · " in hit.snippet.replace("<mark>", "").replace("</mark>", "")
 
 
+def test_suggest_ranks_a_pasted_ticket_as_the_api_does(built_bundled, tmp_path):
+    """`csops link` reads a query, not a ticket: 7 of 15 tickets got another first link than /api/suggest, prose
+    such as "we can NOT log in" left out every page saying "log", and a stray quote was an error (support walkthrough)."""
+    ticket = 'Customer says "we can NOT log in" (since the upgrade) and wants to cancel at renewal, honestly.'
+    expected = Searcher(built_bundled).suggest_for_ticket(ticket, limit=3)
+    runner = CliRunner()
+    piped = runner.invoke(main, ["suggest", "--project", str(built_bundled), "--limit", "3", "--format", "json"], input=ticket)
+    assert piped.exit_code == 0 and json.loads(piped.stdout)["links"] == [hit.__dict__ for hit in expected] != []
+    (tmp_path / "ticket.txt").write_bytes(b"\xef\xbb\xbf" + ticket.encode("utf-8"))  # saved with a BOM
+    text = runner.invoke(main, ["suggest", str(tmp_path / "ticket.txt"), "--project", str(built_bundled), "--limit", "3"])
+    assert text.exit_code == 0 and text.stdout.splitlines()[1] == f"   {expected[0].url}"
+    nothing = runner.invoke(main, ["suggest", "--project", str(built_bundled)], input="hello thanks")
+    assert nothing.exit_code == 1 and nothing.stdout == "No runbook relates to this ticket.\n"
+    for raw, message in ((b"\xff\xfe", "stdin is not UTF-8 text"), (b"  ", "empty ticket text")):
+        refused = runner.invoke(main, ["suggest", "--project", str(built_bundled)], input=raw)
+        assert refused.exit_code == 2 and message in refused.stderr
+
+
 def test_json_output_says_nothing_matched_the_way_text_does(built_bundled, run):
     """`search --format json` exited 0 on no hits where text exits 1, and `link --format json` wrote nothing to
     stdout (new-user walkthrough): a script now reads JSON from both, and the exit status tells it the outcome."""
