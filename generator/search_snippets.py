@@ -69,7 +69,9 @@ def snippet(body: str, words: set[str], width: int = 180) -> str:
         count = sum(1 for s, _ in merged[i:] if s < start + width)
         if count > best_count:
             best_start, best_count = start, count
-    window_start = max(0, best_start - 40)
+    # a window that would end short of `width` starts earlier: a 105-character glossary definition showed as
+    # "… a subscription at the end of its term. Renewal rate is…", its first words cut for nothing
+    window_start = max(0, min(best_start - 40, len(body) - width))
     window_end = min(len(body), window_start + width)
     out, cursor = [], window_start
     for start, end in merged:

@@ -880,6 +880,11 @@ def test_snippets_lose_markup_without_a_stray_space():
     # a Japanese sentence end takes no space after it; a checklist item's line still gets its dot
     assert snippet("持ち帰ってください。\n見積を提示した\n値引きを確認した", {"値引"}) == \
         "持ち帰ってください。見積を提示した · <mark>値引</mark>きを確認した"
+    # a text shorter than the window shows whole, not from 40 characters before its first match
+    definition = "The extension of a subscription at the end of its term. Renewal rate is reported both by logo and by ARR."
+    assert snippet(definition, {"renew"}) == definition.replace("Renewal", "<mark>Renewal</mark>")
+    long = "x " * 200 + "the renewal at the end"
+    assert snippet(long, {"renew"}).endswith("the <mark>renewal</mark> at the end") and len(snippet(long, {"renew"})) < 220
 
 
 def test_a_snippet_keeps_checklist_items_apart(built_bundled):
