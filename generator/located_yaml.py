@@ -365,6 +365,9 @@ _BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a lin
 _CUT_VALUE = re.compile(r"[ \t]+(#+[^\s#])")  # a comment right after a value, starting like a hashtag: #renewals, #123
 
 
+_YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")  # NEL and the Unicode line and paragraph separators
+
+
 def line_col(text: str, offset: int) -> Position:
     lines = _BREAKS.split(text[:offset])
     return len(lines), len(lines[-1]) + 1
@@ -376,6 +379,12 @@ def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
         return None, [Problem(path, 1, 1, "empty-file", "file is empty", "add content or delete the file")]
+    separator = _YAML_ONLY_BREAK.search(text)
+    if separator:  # YAML counts it as a line, editors and GitHub do not: every later position would be off
+        return None, [Problem(path, *line_col(text, separator.start()), "line-separator",
+                              f"character U+{ord(separator[0]):04X} is a line break to YAML but not to editors or GitHub, "
+                              "so every position after it would be off", "replace it with a line break, or with a space "
+                              "inside a sentence; it comes with text pasted from web pages and chat tools")]
     loader = _PositionLoader(text)
     builder = _Builder(loader, text)
     try:

@@ -265,3 +265,13 @@ def test_a_carriage_return_in_any_text_field_starts_no_markdown_of_its_own(tmp_p
         assert 'href="https://evil.example/cr"' not in html, name
         assert 'title="hijacked"' not in html and 'id="injected"' not in html, name
     assert 'id="odd"' in pages["glossary/index.html"]  # the payload-named term keeps its anchor
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_a_line_separator_is_refused_where_an_editor_sees_it(separator):
+    """YAML counts U+2028, U+2029 and NEL as line breaks and editors and GitHub do not: every problem after one
+    was reported lines below where it is (red team)."""
+    text = f'title: Sep\nsummary: "one{separator}two"\nsteps:\n  - {{id: a, title: A, owner: csmm}}\n'
+    data, problems = parse_yaml(text, "content/playbooks/sep.yml")
+    assert data is None and [(p.line, p.col, p.code) for p in problems] == [(2, 14, "line-separator")]
+    assert f"U+{ord(separator):04X}" in problems[0].message
