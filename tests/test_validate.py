@@ -779,6 +779,11 @@ def test_slips_of_a_hurried_editor_get_the_fix_in_one_error_each(project_factory
     refs = [line for line in lines if ":9:14:" in line]
     assert len(refs) == 1 and "[bad-reference]" in refs[0], lines
     assert not any("must match" in line for line in lines), lines
+    # a capital in the anchor: the step meant, not also "is not valid for ref"
+    (project / "content/onboarding/c.yml").write_text((project / "content/onboarding/c.yml").read_text().replace(
+        "title: Do the thing\n        ref: qbr", "text: Do the thing\n        ref: playbook:p#S"))
+    lines = [line for line in run("validate", "--project", project).output.splitlines() if "c.yml" in line]
+    assert lines == ["content/onboarding/c.yml:9:14: error: unknown step 'S' in playbook 'p' (did you mean 's'?) [unknown-anchor]"]
 
 
 def test_a_text_line_that_lost_its_indentation_is_named_as_one(project_factory, run):
