@@ -58,19 +58,24 @@ def copy_bundled(target: Path, source: Path = REPO) -> Path:
 
 
 BROKEN_LINK = "BROKEN-LINK"
+BROKEN_HTML_LINK = "BROKEN-HTML-LINK"
 
 
 def with_a_strict_trap(project: Path) -> Path:
-    """The project's own templates, whose playbook page links nowhere when the playbook's summary says BROKEN-LINK.
+    """The project's own templates, whose playbook page links nowhere when the playbook's summary says so:
+    BROKEN-LINK, a Markdown link MkDocs' strict mode refuses; BROKEN-HTML-LINK, raw HTML links to a missing page
+    and a missing anchor, which csops' own link check refuses in the built site.
 
-    MkDocs' strict mode refuses such a link. Content cannot hold one (`csops validate` refuses a path before
-    MkDocs runs); a team's template can, and it is how tests make MkDocs refuse a page, here or in a worker.
+    Content cannot hold either (`csops validate` refuses them first); a team's template can, and it is how tests
+    make the build refuse a page, here or in a worker.
     """
     from generator.paths import PACKAGE_TEMPLATES
 
     shutil.copytree(PACKAGE_TEMPLATES, project / "templates", dirs_exist_ok=True)
     with (project / "templates/playbook.md.j2").open("a", encoding="utf-8") as template:
-        template.write(f'\n{{% if "{BROKEN_LINK}" in doc.summary %}}See [nowhere](../nowhere-from-{{{{ doc.id }}}}.md).{{% endif %}}\n')
+        template.write(f'\n{{% if "{BROKEN_HTML_LINK}" in doc.summary %}}See <a href="../nowhere-from-{{{{ doc.id }}}}/">the old '
+                       f'page</a> and <a href="#nope">here</a>.{{% elif "{BROKEN_LINK}" in doc.summary %}}See [nowhere]'
+                       f'(../nowhere-from-{{{{ doc.id }}}}.md).{{% endif %}}\n')
     return project
 
 

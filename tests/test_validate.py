@@ -133,12 +133,14 @@ steps:
   - id: first
     title: First
     body: |
-      Before <span id="second">x</span> and a list {: #third }.
-      See [the guide](guide), [nothing](#nope), [second](#second), [qbr](/playbooks/qbr/).
+      Before <span id="second">x</span>.
+      {: #third }
 
-      ## My heading
+      See [the guide](guide), [nothing](#nope), [second](#second), [qbr](/playbooks/qbr/), <a href="old/">old</a>.
 
-      Back to [heading](#my-heading), [steps](#steps), [mine](#mine) <a name="mine"></a>, `[code](guide)`.
+      Back to [steps](#steps), [mine](#mine) <a name="mine"></a>, `[code](guide)`, [top](#), data-id="second".
+
+          [indented code](guide) and {{#second}}Mustache{{/second}}
 
       [^1]: a note
   - {id: second, title: Second, body: "An [aside](#aside) <b id='aside'>here</b> and [web](https://example.com)."}
@@ -148,7 +150,8 @@ steps:
 
 def test_links_validate_passes_are_links_the_build_can_make(project_factory, run):
     """Paths, #anchors the page lacks and footnotes passed validate and then failed the build naming a generated
-    file; an id in a text that is also a step's anchor took that step's links (red team)."""
+    file; an id in a text that is also a step's anchor took that step's links (red team). Code, prose that looks
+    like an attribute, and links to the page's top are left alone (red team of the rule)."""
     project = project_factory({"content/playbooks/links.yml": LINKS_PLAYBOOK})
     lines = [line for line in run("validate", "--project", project).output.splitlines() if "links.yml" in line]
     hint = ("link with playbook:, onboarding:, faq:, chart:, role:, glossary: (e.g. playbook:renewal-runway#kickoff) "
@@ -156,22 +159,39 @@ def test_links_validate_passes_are_links_the_build_can_make(project_factory, run
     assert lines == [
         "content/playbooks/links.yml:6:24: error: id 'second' here is also the anchor of step 'second': links to #second "
         "would land here (remove it, or pick an id no item of this page has) [id-taken]",
-        "content/playbooks/links.yml:6:56: error: id 'third' here is also the anchor of step 'third': links to #third "
+        "content/playbooks/links.yml:7:11: error: id 'third' here is also the anchor of step 'third': links to #third "
         "would land here (remove it, or pick an id no item of this page has) [id-taken]",
-        f"content/playbooks/links.yml:7:23: error: link 'guide' is a path; csops makes the pages, so a path leads nowhere ({hint}) [link-path]",
-        "content/playbooks/links.yml:7:41: error: link '#nope' names no item, section or heading of this page "
-        "(known: aside, first, mine, second, third) "
-        "[unknown-anchor]",
-        f"content/playbooks/links.yml:7:74: error: link '/playbooks/qbr/' is a path; csops makes the pages, so a path leads "
+        f"content/playbooks/links.yml:9:23: error: link 'guide' is a path; csops makes the pages, so a path leads nowhere ({hint}) [link-path]",
+        "content/playbooks/links.yml:9:41: error: link '#nope' names no item, section or heading of this page "
+        "(known: aside, first, mine, second, third) [unknown-anchor]",
+        f"content/playbooks/links.yml:9:74: error: link '/playbooks/qbr/' is a path; csops makes the pages, so a path leads "
         f"nowhere ({hint}) [link-path]",
-        "content/playbooks/links.yml:13:7: error: footnotes are not supported: '[^1]: a' is read as a link to 'a', which "
+        f"content/playbooks/links.yml:9:101: error: link 'old/' is a path; csops makes the pages, so a path leads "
+        f"nowhere ({hint}) [link-path]",
+        "content/playbooks/links.yml:15:7: error: footnotes are not supported: '[^1]: a' is read as a link to 'a', which "
         "leads nowhere (write the note in the text) [link-path]",
     ]
-    fixed = LINKS_PLAYBOOK.replace('<span id="second">x</span> and a list {: #third }', "a list").replace(
-        "[the guide](guide), [nothing](#nope), [second](#second), [qbr](/playbooks/qbr/)", "[second](#second)").replace(
-        "[^1]: a note", "A note.")
+    fixed = LINKS_PLAYBOOK.replace('<span id="second">x</span>.\n      {: #third }', "a list.").replace(
+        "[the guide](guide), [nothing](#nope), [second](#second), [qbr](/playbooks/qbr/), <a href=\"old/\">old</a>",
+        "[second](#second)").replace("[^1]: a note", "A note.")
     (project / "content/playbooks/links.yml").write_text(fixed, encoding="utf-8")
     assert run("build", "--project", project).exit_code == 0  # every link validate lets through, the build makes
+
+
+@pytest.mark.parametrize("body", [
+    "## 手順の詳細\n\n[詳細へ](#手順の詳細)", "## Café notes\n\n[x](#café-notes)", "Details\n-------\n\n[d](#details)",
+    "## Notes\n\nOne.\n\n## Notes\n\n[x](#notes_1)",
+])
+def test_a_link_to_a_heading_is_left_to_the_build_which_knows_its_anchor(project_factory, run, body):
+    """Headings' anchors come from the project's slugify (Unicode kept, duplicates _1): validate refused links to
+    Japanese, accented, underlined and repeated headings that build fine (red team of the rule)."""
+    text = "title: H\nsteps:\n  - id: a\n    title: A\n    body: |\n" + "".join(f"      {l}\n" for l in body.split("\n"))
+    project = project_factory({"content/playbooks/h.yml": text,
+                               "mkdocs.yml": "site_name: H\nsite_url: https://portal.acme.test/\ntheme:\n  name: material\n"
+                                             "markdown_extensions:\n  - toc:\n      slugify: !!python/object/apply:"
+                                             "pymdownx.slugs.slugify {kwds: {case: lower}}\n"})
+    assert run("validate", "--project", project).exit_code == 0
+    assert run("build", "--project", project).exit_code == 0
 
 
 def test_control_characters_in_text_are_located_errors(project_factory, run):

@@ -17,12 +17,25 @@ from . import RESERVED_ANCHORS, Catalog, SUB_ITEMS, as_list, located_values, sub
 MARKDOWN_FIELDS = ("summary", "trigger", "goal", "body", "description", "a", "text")
 # Shown as typed (headings, navigation, questions): a Markdown link there is text, and its target never checked
 PLAIN_TEXT_FIELDS = ("title", "q", "name", "term")
-# Every link target, inline or in a reference definition; those without a scheme are paths or #anchors
-_LINK_TARGET = re.compile(r"(?:(?<=\]\()<?|^ {0,3}\[[^\]\n]+\]:[ \t]*<?)(?P<target>[^\s)>]+)", re.MULTILINE)
+# Every link target: inline, in a reference definition, or an HTML tag's href or src. Those without a scheme are
+# paths or #anchors.
+_LINK_TARGET = re.compile(r"""(?:(?<=\]\()[ \t]*<?|^ {0,3}\[[^\]\n]+\]:[ \t]*<?|<[A-Za-z][^<>]*?[ \t\n](?:href|src)[ \t]*=[ \t]*["'])"""
+                          r"""(?P<target>[^\s)>"']*)""", re.MULTILINE)
 _HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-# Ids a text gives its own elements: attribute lists ({#id}, {: #id .class}) and HTML (id="…", name="…")
-_TEXT_ID = re.compile(r"""\{:?[ \t]*(?:[^}\n#]*[ \t])?#(?P<attr>[^\s}]+)[^}\n]*\}|\b(?P<which>id|name)[ \t]*=[ \t]*["'](?P<html>[^"'\n]+)["']""")
-_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.+?)[ \t#]*$", re.MULTILINE)
+# Ids a text gives its own elements, where attr_list reads them: a {: #id } line under a block's last line, one
+# ending a heading, or {#id} right after an inline element (*a*{#id}); and id= or name= in an HTML tag. Braces
+# elsewhere are text to attr_list (Mustache's {{#x}}, "a list {: #x }." mid-sentence).
+_ATTR = r"""\{:?[ \t]*(?:[^{}\n#]*[ \t])?#(?P<NAME>[^\s{}]+)[^{}\n]*\}"""
+_TEXT_ID = re.compile("|".join((
+    r"(?<=[^\n]\n)[ \t]*" + _ATTR.replace("NAME", "block") + r"[ \t]*$",
+    r"^ {0,3}#{1,6}[ \t][^\n]*?" + _ATTR.replace("NAME", "heading") + r"[ \t]*$",
+    r"(?<=[*_`)\]])" + _ATTR.replace("NAME", "inline"),
+    r"""<[A-Za-z][^<>]*?[ \t\n](?P<which>id|name)[ \t]*=[ \t]*["'](?P<html>[^"'\n]+)["']""")), re.MULTILINE)
+# Anything that makes an anchor this check cannot compute exactly (MkDocs' slugify is the project's to choose,
+# and duplicates get _1): a heading, ATX (## Notes) or underlined (Notes, then ---- or ====)
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)|^[^\n]*\S[^\n]*\n {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
+# Markdown's indented code: a line of 4 spaces or a tab after a blank line (or another such line)
+_INDENTED_CODE = re.compile(r"(?:(?<=\n\n)|(?<=\A))(?:(?: {4}|\t)[^\n]*(?:\n|\Z)|[ \t]*\n(?=(?: {4}|\t)))+")
 
 
 def _suggest(value: str, known) -> str:
@@ -48,7 +61,7 @@ class _Checker:
         self.made: set[tuple[str, str, str]] = set()  # every (kind, id, anchor) looked up: see still_resolve
         self.page_anchors: dict[str, str] | None = None  # the item anchors of a page of items -> what each names
         self.text_ids: dict[str, tuple[int, int]] = {}  # ids the document's texts give their own elements
-        self.headings: set[str] = set()  # heading texts in the document's Markdown (their anchors are made from them)
+        self.has_headings = False  # a heading in the page's texts: its anchor is the project's slugify's
 
     def _deferred(self, path, pos, kind: str, value: str) -> bool:
         """True when `value` may be defined by a file that did not parse: count it instead of calling it unknown."""
@@ -138,9 +151,9 @@ class _Checker:
     def own_ids(self, path, text: str, where) -> None:
         """Ids a text gives its own elements: one that is an item's anchor took that item's links (the browser
         goes to the first element with the id, and the "this step changed" notice looked for it there)."""
-        for match in _TEXT_ID.finditer(without_code(text)):
-            value = match["attr"] or match["html"]
-            at = where(match.start("attr") if match["attr"] else match.start("html"))
+        for match in _TEXT_ID.finditer(_without_any_code(text)):
+            group = next(name for name in ("block", "heading", "inline", "html") if match[name])
+            value, at = match[group], where(match.start(group))
             if value in (self.page_anchors or ()):
                 self.problems.append(Problem(
                     path, *at, "id-taken",
@@ -157,9 +170,9 @@ class _Checker:
     def paths(self, path, text: str, where) -> None:
         """Links with no scheme: a path ([x](guide), [x](/playbooks/qbr/)) cannot work, since csops makes the pages
         (the build then failed naming a generated file), and a #anchor must be one this page has."""
-        for match in _LINK_TARGET.finditer(without_code(text)):
+        for match in _LINK_TARGET.finditer(_without_any_code(text)):
             target = match["target"]
-            if _HAS_SCHEME.match(target) or target.startswith("//"):
+            if _HAS_SCHEME.match(target) or target.startswith("//") or target in ("", "#"):  # "#": the page's top
                 continue
             if target.startswith("#"):
                 if self.page_anchors is not None and not self._on_this_page(target[1:]):
@@ -178,13 +191,10 @@ class _Checker:
                 "or a full https:// address"))
 
     def _on_this_page(self, anchor: str) -> bool:
-        if anchor in self.page_anchors or anchor in self.text_ids or anchor in RESERVED_ANCHORS:
-            return True
-        if not self.headings:
-            return False
-        from markdown.extensions.toc import slugify  # only for a #link no item or id explains
-
-        return anchor in {slugify(heading, "-") for heading in self.headings}
+        """Whether `anchor` may be on the page: an item's, a section's or an id a text gives; on a page whose
+        texts hold a heading, any (its anchor comes from the project's slugify: MkDocs' strict check has it)."""
+        return (anchor in self.page_anchors or anchor in self.text_ids or anchor in RESERVED_ANCHORS
+                or self.has_headings)
 
     def schemes(self, path, text: str, where):
         """A link whose scheme is neither ours nor a web one: the page would show its text without a link.
@@ -246,6 +256,12 @@ def still_resolve(made, catalog: Catalog) -> bool:
     return all(resolves(catalog, *reference) for reference in made)
 
 
+def _without_any_code(text: str) -> str:
+    """`text` with fenced, inline and indented code blanked, offsets kept. Only for the checks of links and ids that
+    Markdown writes: urls.without_code keeps indented lines, which in a list item are its text, not code."""
+    return _INDENTED_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), without_code(text))
+
+
 def _markdown_texts(mapping: LocDict):
     """(key, text) of each Markdown field of `mapping`, segment variants included."""
     for key in MARKDOWN_FIELDS:
@@ -262,7 +278,7 @@ def _read_page(checker: _Checker, doc: Document, mappings) -> None:
     """What one page holds before its links are checked: its items' anchors, the ids its texts give (each checked
     against those anchors) and its headings. Roles and phases share a file but not a page: their texts are not
     compared."""
-    checker.page_anchors, checker.text_ids, checker.headings = None, {}, set()
+    checker.page_anchors, checker.text_ids, checker.has_headings = None, {}, False
     if doc.kind not in SUB_ITEMS:  # roles, phases, glossary: their pages' anchors are not known here
         return
     checker.page_anchors = {}
@@ -275,7 +291,7 @@ def _read_page(checker: _Checker, doc: Document, mappings) -> None:
         for container, key in _markdown_texts(mapping):
             text = container[key]
             checker.own_ids(doc.path, text, lambda offset, c=container, k=key: c.where_in_text(k, offset))
-            checker.headings.update(m["text"] for m in _HEADING.finditer(without_code(text)))
+            checker.has_headings = checker.has_headings or bool(_HEADING.search(_without_any_code(text)))
 
 
 def _check_document(checker: _Checker, doc: Document) -> None:
