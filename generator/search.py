@@ -40,8 +40,10 @@ MAX_TICKET_WORDS = 2_000  # distinct words of a ticket weighed for /api/suggest
 # a Sev1 ticket's runbook out of the top 10; 30 took held-out ticket top-1 EN 0.600 -> 0.733 and recall@5 JA
 # 0.800 -> 0.867, the judged tickets unchanged (40 and 60 no better)
 TICKET_QUERY_WORDS = 30
-# a number with its Japanese counter (3件, 80万円, 2か月, 48時間) and ordinal (2回目, 3日目)
-_COUNTED = re.compile(r"[0-9０-９][0-9０-９,，.]*\s*[万億千]?(?:[かヶカケ箇]月|週間|時間|分間|日間|年間|[年月日件名社人回時分秒個台円週割歳度枚本点%％])?目?")
+# a number with its Japanese counter (3件, 80万円, 2か月, 48時間) or ordinal (2回目, 3日目); not the digits of a
+# name such as Sev1, SOC2 or 2FA, which the index holds as words
+_COUNTED = re.compile(r"(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])[0-9０-９][0-9０-９,，.]*\s*"
+                      r"(?:[万億千]?(?:[かヶカケ箇]月|週間|時間|分間|日間|年間|[年月日件名社人回時分秒個台円週割歳度枚本点%％])目?|[万億千]|目)")
 FILTER_FIELDS = ("kind", "role", "phase", "tag")
 FACET_FIELDS = ("kind", "role", "phase")
 # What a ticket is answered with: procedures and answers, not a new hire's checklist or a role's list of duties
@@ -321,7 +323,7 @@ class Searcher:
         narrowed = any(filters.get(name) for name in ("role", "phase", "tag")) or ("kind", "term") in negated or left_out
         entries, asked = index.glossary.named(text) if not narrowed else ([], False)
         if entries:  # search_glossary.py: where the entry goes
-            counts["kind"]["term"] = len(entries)
+            counts["kind"] = _most_first({**counts["kind"], "term": len(entries)})
             if filters.get("kind", "term") == "term":
                 at = min(named if asked else max(named, 1), len(hits))
                 score = hits[at - 1].score if at else (hits[0].score if hits else 1.0)
@@ -487,6 +489,10 @@ def known_filter_values(searcher, facets: FacetTable, meta: dict) -> dict[str, l
     return {"kind": list(SEARCH_KINDS), "role": sorted(roles), "phase": sorted(phases), "tag": sorted(tags)}
 
 
+def _most_first(counts: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(((k, v) for k, v in counts.items() if k and v), key=lambda kv: (-kv[1], kv[0])))
+
+
 def facet_counts(rows: Counter) -> dict[str, dict[str, int]]:
     """Per facet (kind, role, phase), how many matching documents hold each value, most first."""
     counts = {name: Counter() for name in FACET_FIELDS}
@@ -496,8 +502,7 @@ def facet_counts(rows: Counter) -> dict[str, dict[str, int]]:
             counts["phase"][phase] += n
         for role in roles:
             counts["role"][role] += n
-    return {name: dict(sorted(((k, v) for k, v in c.items() if k and v), key=lambda kv: (-kv[1], kv[0])))
-            for name, c in counts.items()}
+    return {name: _most_first(c) for name, c in counts.items()}
 
 
 

@@ -20,7 +20,8 @@ from .search_analysis import exact_key, word_bag
 _ASKING = re.compile(
     r"^\s*(?:what(?:'s| is| are| does)?|define|definition of|meaning of|explain)\s+|"
     r"\s+(?:mean|means|meaning|stand for|stands for|definition)\s*$|[?？]+\s*$|"
-    r"(?:とは(?:何|なに)?(?:ですか)?|って(?:何|なに)(?:ですか)?|の意味(?:は)?|の定義(?:は)?)\s*$",
+    r"(?:(?:とは|って)(?:何|なに|なん)?(?:ですか|でしょうか|のこと)?|とはどういう意味(?:ですか)?|"
+    r"の(?:意味|定義)(?:は|を教えて(?:ください)?)?)\s*$",
     re.IGNORECASE)
 
 

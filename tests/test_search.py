@@ -385,7 +385,8 @@ def test_a_japanese_query_asking_what_a_term_means_gets_its_entry(tmp_path):
     project = copy_bundled(tmp_path / "ja", REPO / "examples/ja")
     build_portal(project)
     searcher = Searcher(project)
-    for query in ("稟議とは", "稟議とは何ですか？", "チャーンって何？", "NRRの意味"):
+    for query in ("稟議とは", "稟議とは何ですか？", "チャーンって何？", "NRRの意味", "稟議とはなんですか", "稟議の意味を教えて",
+                  "稟議とはどういう意味ですか"):
         hit = searcher.search(query).hits[0]
         assert hit.kind == "term" and hit.parent_title == "用語集" and hit.title in query, query
     assert searcher.search("稟議").hits[1].kind == "term"
@@ -985,6 +986,11 @@ def test_a_glossary_phrase_with_a_stop_word_that_the_content_holds_is_still_sear
     assert searcher.search("hand off").hits[0].path.startswith("/playbooks/sales-to-cs-handoff/")
 
 
+def test_a_ticket_naming_a_severity_gets_the_escalation_runbook(built_bundled):
+    """'Sev1' was cut to 'sev' with the counters' digits, and found nothing (red team)."""
+    assert Searcher(built_bundled).suggest_for_ticket("Sev1")[0].path.startswith("/playbooks/support-escalation/")
+
+
 @pytest.mark.parametrize("ticket", ["hello thanks", "Hi, thanks! Please, honestly, let's be quick.",
                                     "お世話になっております。よろしくお願いいたします。"])
 def test_a_ticket_of_courtesies_alone_gets_no_runbook(built_bundled, ticket):
@@ -1008,4 +1014,7 @@ def test_a_japanese_ticket_of_dates_and_counts_gets_no_runbook(tmp_path):
     # ordinals and compound counters too: 目 of 2回目 was left as a word (support walkthrough)
     for counted in ("2回目", "3日目", "80万円", "2か月", "3ヶ月", "48時間", "1,200件", "15%", "３割"):
         assert searcher.suggest_for_ticket(counted) == [], counted
+    from generator.search import _COUNTED  # ...but a name's digits are the name's: Sev1 lost its 1 (red team)
+
+    assert _COUNTED.sub(" ", "Sev1 SOC2 Q3 2FA P1") == "Sev1 SOC2 Q3 2FA P1"
     assert searcher.suggest_for_ticket("B社のヘルススコアが10日で急落しました")  # the words around a date still count
