@@ -31,7 +31,8 @@ log = logging.getLogger("csops.api")
 MAX_BODY = MAX_TICKET_CHARS * 4 + 1024  # bytes: UTF-8 Japanese is 3 bytes a character
 # log=0: a search box's type-ahead, one request per key, which `csops report searches` would list as "r", "re",
 # "ren" found nothing; the box logs the query the reader settles on (templates/assets/search.js)
-SEARCH_PARAMS = frozenset({"q", "limit", "correct", "log", *FILTERS})
+# "_": the cache-buster jQuery and others add (_=1733300000000), ignored
+SEARCH_PARAMS = frozenset({"q", "limit", "correct", "log", "_", *FILTERS})
 MAX_QUERY_STRING = 16 * 1024  # a 500-character query percent-encoded as 3-byte characters is 4.5 KB
 # seconds a client may take to send its body (gunicorn leaves body reads unbounded); the same setting as
 # gunicorn_conf's socket timeouts
@@ -154,7 +155,7 @@ def _param(params: dict, name: str) -> str:
 
 def _is_on(value: str) -> bool:
     """An on/off parameter: on unless sent as 0, false or no."""
-    return value.lower() not in ("0", "false", "no")
+    return value.lower() not in ("0", "false", "no", "off")
 
 
 def cors_origins_for(project: Path, configured=None) -> frozenset[str]:
@@ -197,8 +198,8 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         if unknown:  # ?knd=faq answered every kind, as if the filter had been applied
             close = difflib.get_close_matches(unknown[0], sorted(SEARCH_PARAMS), n=1)
             raise ApiError("400 Bad Request", f"unknown parameter {unknown[0][:100]!r}"
-                                              + (f": did you mean {close[0]!r}?" if close else "")
-                                              + f" /api/search takes {', '.join(sorted(SEARCH_PARAMS))}")
+                                              + (f": did you mean {close[0]!r}?" if close else ";")
+                                              + f" /api/search takes {', '.join(sorted(SEARCH_PARAMS - {'_'}))}")
         query = _param(params, "q")
         limit = _param(params, "limit") or "10"
         if not re.fullmatch(r"[0-9]{1,3}", limit) or not 1 <= int(limit) <= 100:  # int() reads ٣ and ３ too

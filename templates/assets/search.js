@@ -62,7 +62,7 @@
     var timer = null, seq = 0, last = null;
     // Every key searches, sent with log=0: the search log (`csops report searches`) gets the search the reader
     // settles on (SETTLE ms without a change, or a hit opened), not "r", "re", "ren" as queries that found nothing.
-    var SETTLE = 1200, settleTimer = null, pending = null, logged = null;
+    var SETTLE = 1200, settleTimer = null, pending = null, logged = null, shown = null;
     var exact = false;  // the reader chose "search instead for" the words as typed: filters keep that choice
 
     function params(q, asTyped) {
@@ -80,19 +80,21 @@
       p.set("log", "0");
       fetch(new URL("search?" + p, api), { headers: { Accept: "application/json" } })
         .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
-        .then(function (res) { if (id === seq) render(q, res.ok ? res.data : null, res.ok ? "" : res.data.error); })
+        .then(function (res) { if (id === seq) { shown = key; render(q, res.ok ? res.data : null, res.ok ? "" : res.data.error); } })
         .catch(function () { /* keep what is shown */ });
       clearTimeout(settleTimer);
       pending = key;
       settleTimer = setTimeout(settle, SETTLE);
     }
 
-    // The same search again, logged this time (the answer is the one already shown).
-    function settle() {
+    // The same search again, logged this time (the answer is the one already shown). keepalive: sent on a hit's
+    // click, as the page navigates away, a plain request may be cancelled.
+    function settle(key) {
       clearTimeout(settleTimer);
-      if (pending === null || pending === logged) return;
-      logged = pending;
-      fetch(new URL("search?" + pending, api), { headers: { Accept: "application/json" } }).catch(function () {});
+      key = key === undefined ? pending : key;
+      if (key === null || key === logged) return;
+      logged = key;
+      fetch(new URL("search?" + key, api), { headers: { Accept: "application/json" }, keepalive: true }).catch(function () {});
     }
 
     function schedule() {
@@ -102,6 +104,8 @@
       var length = Array.from(q).length;  // characters as Python counts them, not UTF-16 units
       if (length > MAX_QUERY) {
         seq++;  // an answer still on its way is for a shorter query: drop it
+        clearTimeout(settleTimer);  // and the reader is still typing: the shorter query is no search they settled on
+        pending = null;
         show([el("p", { "class": "csops-search__meta csops-search__error", role: "status", text: T.tooLong(length) })]);
         return;
       }
@@ -209,7 +213,7 @@
     }
 
     function opened(q, path) {
-      settle();  // a hit opened before the search settled: the search is logged with its click
+      settle(shown);  // the search whose hits these are (a newer one may be on its way), logged with the click
       var body = JSON.stringify({ q: q, url: path });
       try {
         navigator.sendBeacon(new URL("click", api), new Blob([body], { type: "application/json" }));
