@@ -35,9 +35,11 @@ def codeowners_target(project: Path) -> Path:
 
 
 def _pattern(path: str) -> str:
-    """A file's path as a CODEOWNERS pattern (gitignore syntax): a space ended the pattern, so
-    'a b.yml' was owned by a team named 'b.yml', and [ * ? made it a glob matching other files."""
-    return "/" + re.sub(r"([\\ #*?\[\]!])", r"\\\1", path)
+    """A file's path as a CODEOWNERS pattern: a space ended the pattern ('a b.yml' was owned by a team named
+    'b.yml'), and [ * ? made it a glob matching other files. Each such character becomes '?', which matches it:
+    GitHub reads neither [ ] ranges (the file then "contains errors") nor backslash escapes of every character
+    that gitignore has (docs.github.com, "About code owners")."""
+    return "/" + re.sub(r"[\\ #*?\[\]!]", "?", path)
 
 
 def codeowners_text(portal: Portal, project: Path) -> str:
