@@ -335,7 +335,8 @@ class Searcher:
         result = SearchResult(original, total, hits, counts, facet_names)
         result.did_you_mean = self.did_you_mean(original, index) if text else ""
         if not hits:
-            result.suggestions = self.suggestions(text, result.did_you_mean, index)
+            narrowed = any(filters.values()) or bool(negated)
+            result.suggestions = self.suggestions(text, result.did_you_mean, index, narrowed)
         return result
 
     def _named_first(self, index: OpenIndex, text: str, q, scores: dict[int, float], top_n, limit: int, filters: dict,
@@ -400,11 +401,25 @@ class Searcher:
         meta = index.meta
         return correct(text, index.searcher, meta.get("vocabulary", {}), glossary_words(meta.get("synonyms", [])))
 
-    def suggestions(self, text: str, corrected: str, index: OpenIndex | None = None) -> list[str]:
-        """What to try when nothing matched: the correction, then the broadest single words, then tags."""
-        meta = (index or self._open()).meta
+    def suggestions(self, text: str, corrected: str, index: OpenIndex | None = None, narrowed: bool = False) -> list[str]:
+        """What to try when nothing matched: the correction; the words without the filters, when the filters are
+        what found nothing; glossary terms and tags spelt close to the query or one of its words ("crosssell":
+        cross-sell); and only when none of these, the most used tags. The same five tags for every miss read as
+        noise (support walkthrough)."""
+        index = index or self._open()
+        meta = index.meta
         tips = [corrected] if corrected else []
-        return tips + [f"tag:{t}" for t in meta.get("top_tags", [])[:5]]
+        if narrowed and text.strip() and self._search(index, text, "", "", "", "", 1).total:
+            tips.append(text.strip())
+        names = {m.lower(): m for group in meta.get("synonyms", []) for m in group}
+        names |= {e["term"].lower(): e["term"] for e in meta.get("glossary", [])}
+        tags = {t.lower(): f"tag:{t}" for t in index.known.get("tag", [])}
+        for typed in dict.fromkeys([text.lower(), *text.lower().split()]):
+            for close in difflib.get_close_matches(typed, list(names) + list(tags), n=2, cutoff=0.8):
+                tip = names.get(close) or tags[close]
+                if tip.lower() != typed and tip not in tips:
+                    tips.append(tip)
+        return tips[:5] or [f"tag:{t}" for t in meta.get("top_tags", [])[:5]]
 
     def suggest_for_ticket(self, text: str, limit: int = 5) -> list[Hit]:
         """Runbook links most related to a ticket: its most distinctive words, OR-ed and ranked."""

@@ -135,7 +135,17 @@ def test_glossary_synonyms_map_the_readers_words_to_the_contents(built_bundled, 
 def test_no_hits_says_so_with_suggestions(built_bundled):
     out = cli("search", "--project", built_bundled, "zzqxv")
     assert out.exit_code == 1
-    assert "No hits for 'zzqxv'." in out.output and "Try: tag:" in out.output
+    assert "No hits for 'zzqxv'." in out.output and "Try: tag:" in out.output  # nothing close: the most used tags
+
+
+@pytest.mark.parametrize("query, first_tip", [("crosssell", "cross-sell"), ("chrn", "Churn"),
+                                              ("sev1 kind:checklist", "sev1"), ("renewal kind:faq role:product", "renewal")])
+def test_no_hits_suggests_what_is_close_or_the_words_without_their_filters(built_bundled, query, first_tip):
+    """Every miss was offered the same five tags ("refund", "sla", "crosssell" alike), and a query the filters
+    emptied was not told that its words find something (support walkthrough)."""
+    result = Searcher(built_bundled).search(query, correct=False)
+    assert result.total == 0 and result.suggestions[0] == first_tip, result.suggestions
+    assert not any(tip.startswith("tag:onboarding") for tip in result.suggestions)
 
 
 def test_search_json_and_link_for_tickets(built_bundled):

@@ -179,7 +179,8 @@
         parts.push(el("p", { "class": "csops-search__mean" }, [document.createTextNode(T.mean + " "), fix]));
       }
       if (!data.hits.length && data.suggestions && data.suggestions.length) {
-        var tips = data.suggestions.filter(function (s) { return s !== data.did_you_mean; }).map(function (s) {
+        // the words as typed are suggested when the filters found nothing: the panel offers "Clear filters" for that
+        var tips = data.suggestions.filter(function (s) { return s !== data.did_you_mean && s !== q; }).map(function (s) {
           var b = retry(s);
           b.addEventListener("click", function () { input.value = s; query(s); });
           return b;
