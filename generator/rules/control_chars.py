@@ -6,6 +6,7 @@ sequence can hide or forge text. Tab and line breaks are text; nothing else belo
 
 from __future__ import annotations
 
+import json
 import re
 
 from ..loader import Document
@@ -35,7 +36,14 @@ def _located_strings(value, field_name: str = ""):
                 yield from _located_strings(item, field_name)
 
 
+# What json.dumps writes for a control character, or leaves as it is: a file without any is walked no further
+# (the walk cost 0.3 s of a cold check at 1,000 playbooks; the dump, a few milliseconds)
+_MAYBE = re.compile(r"\\u00[01]|\\[bf]|[\x7f-\x9f\ufffe\uffff]")
+
+
 def check_file(doc: Document) -> list[Problem]:
+    if not _MAYBE.search(json.dumps(doc.data, ensure_ascii=False, default=str)):
+        return []
     problems = []
     for text, where, field_name in _located_strings(doc.data):
         if field_name == "asked_as":  # asked_as.py reports these, with the invisible characters pasted text carries

@@ -61,7 +61,8 @@ class _Checker:
         self.made: set[tuple[str, str, str]] = set()  # every (kind, id, anchor) looked up: see still_resolve
         self.page_anchors: dict[str, str] | None = None  # the item anchors of a page of items -> what each names
         self.text_ids: dict[str, tuple[int, int]] = {}  # ids the document's texts give their own elements
-        self.has_headings = False  # a heading in the page's texts: its anchor is the project's slugify's
+        self.page_texts: list[str] = []  # the page's Markdown texts
+        self.has_headings: bool | None = None  # whether they hold a heading (its anchor is the project's slugify's)
 
     def _deferred(self, path, pos, kind: str, value: str) -> bool:
         """True when `value` may be defined by a file that did not parse: count it instead of calling it unknown."""
@@ -151,6 +152,8 @@ class _Checker:
     def own_ids(self, path, text: str, where) -> None:
         """Ids a text gives its own elements: one that is an item's anchor took that item's links (the browser
         goes to the first element with the id, and the "this step changed" notice looked for it there)."""
+        if "{" not in text and "<" not in text:  # most texts: no attribute list, no tag
+            return
         for match in _TEXT_ID.finditer(_without_any_code(text)):
             group = next(name for name in ("block", "heading", "inline", "html") if match[name])
             value, at = match[group], where(match.start(group))
@@ -170,6 +173,8 @@ class _Checker:
     def paths(self, path, text: str, where) -> None:
         """Links with no scheme: a path ([x](guide), [x](/playbooks/qbr/)) cannot work, since csops makes the pages
         (the build then failed naming a generated file), and a #anchor must be one this page has."""
+        if "](" not in text and "]:" not in text and "<" not in text:  # no link of any form
+            return
         for match in _LINK_TARGET.finditer(_without_any_code(text)):
             target = match["target"]
             if _HAS_SCHEME.match(target) or target.startswith("//") or target in ("", "#"):  # "#": the page's top
@@ -193,8 +198,11 @@ class _Checker:
     def _on_this_page(self, anchor: str) -> bool:
         """Whether `anchor` may be on the page: an item's, a section's or an id a text gives; on a page whose
         texts hold a heading, any (its anchor comes from the project's slugify: MkDocs' strict check has it)."""
-        return (anchor in self.page_anchors or anchor in self.text_ids or anchor in RESERVED_ANCHORS
-                or self.has_headings)
+        if anchor in self.page_anchors or anchor in self.text_ids or anchor in RESERVED_ANCHORS:
+            return True
+        if self.has_headings is None:  # looked for once, and only for a link nothing else explains
+            self.has_headings = any(_HEADING.search(_without_any_code(text)) for text in self.page_texts)
+        return self.has_headings
 
     def schemes(self, path, text: str, where):
         """A link whose scheme is neither ours nor a web one: the page would show its text without a link.
@@ -259,7 +267,10 @@ def still_resolve(made, catalog: Catalog) -> bool:
 def _without_any_code(text: str) -> str:
     """`text` with fenced, inline and indented code blanked, offsets kept. Only for the checks of links and ids that
     Markdown writes: urls.without_code keeps indented lines, which in a list item are its text, not code."""
-    return _INDENTED_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), without_code(text))
+    text = without_code(text)
+    if "    " not in text and "\t" not in text:  # no line can be indented code
+        return text
+    return _INDENTED_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
 
 
 def _markdown_texts(mapping: LocDict):
@@ -278,7 +289,7 @@ def _read_page(checker: _Checker, doc: Document, mappings) -> None:
     """What one page holds before its links are checked: its items' anchors, the ids its texts give (each checked
     against those anchors) and its headings. Roles and phases share a file but not a page: their texts are not
     compared."""
-    checker.page_anchors, checker.text_ids, checker.has_headings = None, {}, False
+    checker.page_anchors, checker.text_ids, checker.page_texts, checker.has_headings = None, {}, [], None
     if doc.kind not in SUB_ITEMS:  # roles, phases, glossary: their pages' anchors are not known here
         return
     checker.page_anchors = {}
@@ -291,7 +302,7 @@ def _read_page(checker: _Checker, doc: Document, mappings) -> None:
         for container, key in _markdown_texts(mapping):
             text = container[key]
             checker.own_ids(doc.path, text, lambda offset, c=container, k=key: c.where_in_text(k, offset))
-            checker.has_headings = checker.has_headings or bool(_HEADING.search(_without_any_code(text)))
+            checker.page_texts.append(text)
 
 
 def _check_document(checker: _Checker, doc: Document) -> None:
