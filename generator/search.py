@@ -335,8 +335,8 @@ class Searcher:
         result = SearchResult(original, total, hits, counts, facet_names)
         result.did_you_mean = self.did_you_mean(original, index) if text else ""
         if not hits:
-            narrowed = any(filters.values()) or bool(negated)
-            result.suggestions = self.suggestions(text, result.did_you_mean, index, narrowed)
+            filtered = any(filters.values()) or bool(negated)
+            result.suggestions = self.suggestions(text, result.did_you_mean, index, filtered)
         return result
 
     def _named_first(self, index: OpenIndex, text: str, q, scores: dict[int, float], top_n, limit: int, filters: dict,
@@ -401,7 +401,7 @@ class Searcher:
         meta = index.meta
         return correct(text, index.searcher, meta.get("vocabulary", {}), glossary_words(meta.get("synonyms", [])))
 
-    def suggestions(self, text: str, corrected: str, index: OpenIndex | None = None, narrowed: bool = False) -> list[str]:
+    def suggestions(self, text: str, corrected: str, index: OpenIndex | None = None, filtered: bool = False) -> list[str]:
         """What to try when nothing matched: the correction; the words without the filters, when the filters are
         what found nothing; glossary terms and tags spelt close to the query or one of its words ("crosssell":
         cross-sell); and only when none of these, the most used tags. The same five tags for every miss read as
@@ -409,7 +409,7 @@ class Searcher:
         index = index or self._open()
         meta = index.meta
         tips = [corrected] if corrected else []
-        if narrowed and text.strip() and self._search(index, text, "", "", "", "", 1).total:
+        if filtered and text.strip() and self._search(index, text, "", "", "", "", 1).total:
             tips.append(text.strip())
         names = {m.lower(): m for group in meta.get("synonyms", []) for m in group}
         names |= {e["term"].lower(): e["term"] for e in meta.get("glossary", [])}
