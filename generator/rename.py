@@ -23,7 +23,7 @@ from .loader import Document
 from .located_yaml import line_col  # YAML's own line counting (CR, NEL, U+2028 break lines)
 from .rename_journal import plain_content_file
 from .rename_staging import (LINE_BREAK, Edit, RenameError, RenamePlan, RenameRefused, apply_edits, file_newline,
-                             read_exact, staged_manifest)
+                             linked_file, read_exact, staged_manifest)
 from .rules import RESERVED_ANCHORS, RESERVED_PAGE_HINT, RESERVED_PAGE_IDS, SUB_ITEMS, as_list, doc_id, sub_items
 from .rules.references import MARKDOWN_FIELDS
 from .schema import MAX_ID_LENGTH, SLUG, SLUG_HINT
@@ -340,8 +340,7 @@ def plan_rename(project: Path, word: str, ids: tuple[str, ...]) -> RenamePlan:
     added, manifest = staged_manifest(project, changed, move)
     for path in [*changed, *(move or ()), *(manifest[:1] if manifest else ())]:
         if not plain_content_file(project, path):
-            raise RenameError(f"{path} is a symbolic link (or leads out of content/); csops mv changes plain files only: "
-                              "put the file itself there, or make this rename by hand")
+            raise linked_file(path)
     return RenamePlan(subject, target.new, edits, changed, move, tuple(added), manifest)
 
 

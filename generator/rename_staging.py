@@ -154,5 +154,9 @@ def apply_plan(project: Path, plan: RenamePlan) -> None:
         replace_files(project, f"{plan.subject} to '{plan.new}'",
                       {path: text.encode("utf-8") for path, text in texts.items()}, removed)
     except NotAPlainFile as link:
-        raise RenameError(f"{link} is a symbolic link (or leads out of content/); csops mv changes plain files only: "
-                          "put the file itself there, or make this rename by hand") from None
+        raise linked_file(str(link)) from None
+
+
+def linked_file(path: str) -> RenameError:
+    return RenameError(f"{path} is a symbolic link (or leads out of content/); csops mv changes plain files only: "
+                       "put the file itself there, or make this rename by hand")

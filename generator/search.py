@@ -412,7 +412,7 @@ class Searcher:
         if filtered and text.strip() and self._search(index, text, "", "", "", "", 1).total:
             tips.append(text.strip())
         names = {m.lower(): m for group in meta.get("synonyms", []) for m in group}
-        names |= {e["term"].lower(): e["term"] for e in meta.get("glossary", [])}
+        names |= {e.term.lower(): e.term for e in index.glossary.entries}
         tags = {t.lower(): f"tag:{t}" for t in index.known.get("tag", [])}
         for typed in dict.fromkeys([text.lower(), *text.lower().split()]):
             for close in difflib.get_close_matches(typed, list(names) + list(tags), n=2, cutoff=0.8):

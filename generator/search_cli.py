@@ -25,22 +25,26 @@ class SearchFailed(click.ClickException):
     exit_code = 2
 
 
+def _refused(error: Exception, fmt: str) -> SearchFailed:
+    """A refusal (exit 2), with the reason on stderr and, in JSON mode, as {"error": …} on stdout too: a tool
+    reading stdout got an empty stream, where the API answers the same refusal in JSON."""
+    if fmt == "json":
+        body = error.as_dict() if hasattr(error, "as_dict") else {"error": str(error)}
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+    return SearchFailed(str(error))
+
+
 def _run(searcher, query: str, fmt: str, correct: bool = True, **filters):
-    """The search; refused (exit 2) with the reason on stderr and, in JSON mode, as {"error": …} on stdout too: a
-    tool reading stdout got an empty stream, where the API answers the same refusal in JSON."""
     from .search import IndexMissing, QueryError, UnknownFilter
 
     try:
         return searcher.search(query, correct=correct, **filters)
     except UnknownFilter as error:  # a usage error (exit 2), as for any option value Click itself refuses
-        if fmt == "json":
-            click.echo(json.dumps(error.as_dict(), ensure_ascii=False, indent=2))
+        _refused(error, fmt)
         typed_as = f"--{error.name}" if filters.get(error.name) else f"{error.name}:"
         raise click.BadParameter(str(error), param_hint=repr(typed_as)) from None
     except (QueryError, IndexMissing) as error:
-        if fmt == "json":
-            click.echo(json.dumps({"error": str(error)}, ensure_ascii=False, indent=2))
-        raise SearchFailed(str(error)) from None
+        raise _refused(error, fmt) from None
 
 
 class FilterValue(click.ParamType):
@@ -205,15 +209,13 @@ def suggest(ticket: Path, project: Path, limit: int, fmt: str):
         raw = sys.stdin.buffer.read() if str(ticket) == "-" else ticket.read_bytes()
         text = raw.decode("utf-8-sig")
     except OSError as error:
-        raise SearchFailed(f"cannot read {ticket}: {error.strerror or error}") from None
+        raise _refused(ValueError(f"cannot read {ticket}: {error.strerror or error}"), fmt) from None
     except UnicodeDecodeError:
-        raise SearchFailed(f"{'stdin' if str(ticket) == '-' else ticket} is not UTF-8 text") from None
+        raise _refused(ValueError(f"{'stdin' if str(ticket) == '-' else ticket} is not UTF-8 text"), fmt) from None
     try:
         links = _searcher(project).suggest_for_ticket(text, limit=limit)
     except (QueryError, IndexMissing) as error:
-        if fmt == "json":
-            click.echo(json.dumps({"error": str(error)}, ensure_ascii=False, indent=2))
-        raise SearchFailed(str(error)) from None
+        raise _refused(error, fmt) from None
     if fmt == "json":  # the API's answer, byte for byte in its fields
         click.echo(json.dumps({"links": [hit.__dict__ for hit in links]}, ensure_ascii=False, indent=2))
     else:

@@ -154,7 +154,7 @@ def _param(params: dict, name: str) -> str:
 
 
 def _is_on(value: str) -> bool:
-    """An on/off parameter: on unless sent as 0, false or no."""
+    """An on/off parameter: on unless sent as 0, false, no or off."""
     return value.lower() not in ("0", "false", "no", "off")
 
 
@@ -196,7 +196,7 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
             raise ApiError("400 Bad Request", "query string is not UTF-8: percent-encode the query's UTF-8 bytes") from None
         unknown = sorted(set(params) - SEARCH_PARAMS)
         if unknown:  # ?knd=faq answered every kind, as if the filter had been applied
-            close = difflib.get_close_matches(unknown[0], sorted(SEARCH_PARAMS), n=1)
+            close = difflib.get_close_matches(unknown[0], sorted(SEARCH_PARAMS - {"_"}), n=1)
             raise ApiError("400 Bad Request", f"unknown parameter {unknown[0][:100]!r}"
                                               + (f": did you mean {close[0]!r}?" if close else ";")
                                               + f" /api/search takes {', '.join(sorted(SEARCH_PARAMS - {'_'}))}")

@@ -921,6 +921,8 @@ def test_suggest_ranks_a_pasted_ticket_as_the_api_does(built_bundled, tmp_path):
     for raw, message in ((b"\xff\xfe", "stdin is not UTF-8 text"), (b"  ", "empty ticket text")):
         refused = runner.invoke(main, ["suggest", "--project", str(built_bundled)], input=raw)
         assert refused.exit_code == 2 and message in refused.stderr
+        as_json = runner.invoke(main, ["suggest", "--project", str(built_bundled), "--format", "json"], input=raw)
+        assert as_json.exit_code == 2 and message in json.loads(as_json.stdout)["error"]  # as search and link do
 
 
 def test_json_output_says_nothing_matched_the_way_text_does(built_bundled, run):

@@ -36,6 +36,26 @@ def as_list(value) -> list:
     return list(value) if isinstance(value, list) else []
 
 
+def located_strings(value, field_name: str = "", keys: bool = False):
+    """(text, where, field name) of every string in a located value, nested lists and mappings included (and with
+    `keys`, every mapping key): where() is the value's position, where(offset) a character's inside a value."""
+    if isinstance(value, LocDict):
+        for key, item in value.items():
+            if keys and isinstance(key, str):
+                yield key, lambda offset=None, key=key: value.where_key(key), str(key)
+            if isinstance(item, str):
+                yield item, (lambda offset=None, key=key: value.where(key) if offset is None
+                             else value.where_in_text(key, offset)), str(key)
+            else:
+                yield from located_strings(item, str(key), keys)
+    elif isinstance(value, LocList):
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                yield item, lambda offset=None, index=index: value.where(index), field_name
+            else:
+                yield from located_strings(item, field_name, keys)
+
+
 def located_values(container, key) -> list[tuple[str, tuple[int, int]]]:
     """(value, position) for a field holding one string or a list of strings."""
     if not isinstance(container, LocDict) or key not in container:

@@ -10,30 +10,12 @@ import json
 import re
 
 from ..loader import Document
-from ..located_yaml import LocDict, LocList
 from ..problems import Problem
+from . import located_strings
 
 CODES = ("control-character",)
 # C0 controls but tab, line feed and carriage return; DEL and the C1 controls; the two non-characters
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-
-
-def _located_strings(value, field_name: str = ""):
-    """(text, where(offset), field name) of every string key and value in a located value, nested ones included."""
-    if isinstance(value, LocDict):
-        for key, item in value.items():
-            if isinstance(key, str):
-                yield key, lambda offset, key=key: value.where_key(key), str(key)
-            if isinstance(item, str):
-                yield item, lambda offset, key=key: value.where_in_text(key, offset), str(key)
-            else:
-                yield from _located_strings(item, str(key))
-    elif isinstance(value, LocList):
-        for index, item in enumerate(value):
-            if isinstance(item, str):
-                yield item, lambda offset, index=index: value.where(index), field_name
-            else:
-                yield from _located_strings(item, field_name)
 
 
 # What json.dumps writes for a control character, or leaves as it is: a file without any is walked no further
@@ -45,7 +27,7 @@ def check_file(doc: Document) -> list[Problem]:
     if not _MAYBE.search(json.dumps(doc.data, ensure_ascii=False, default=str)):
         return []
     problems = []
-    for text, where, field_name in _located_strings(doc.data):
+    for text, where, field_name in located_strings(doc.data, keys=True):
         if field_name == "asked_as":  # asked_as.py reports these, with the invisible characters pasted text carries
             continue
         found = _CONTROL.search(text)

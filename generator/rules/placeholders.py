@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 from ..loader import Document
-from ..located_yaml import LocDict, LocList
 from ..problems import Problem
+from . import located_strings
 from ..scaffold import PLACEHOLDERS
 
 CODES = ("placeholder-text", "example-site-url")
@@ -20,28 +20,12 @@ _EXAMPLE_HOST = re.compile(r"^https?://([^/]*\.)?example\.(com|net|org|jp)(:\d+)
 _SITE_URL_LINE = re.compile(r"^site_url:\s*['\"]?(?P<url>[^'\"#\s]+)", re.MULTILINE)
 
 
-def _strings(value, where, field_name: str):
-    """(text, position, field name) of every string in a located value, nested lists and mappings included."""
-    if isinstance(value, LocDict):
-        for key, item in value.items():
-            if isinstance(item, str):
-                yield item, value.where(key), str(key)
-            else:
-                yield from _strings(item, value.where(key), str(key))
-    elif isinstance(value, LocList):
-        for index, item in enumerate(value):
-            if isinstance(item, str):
-                yield item, value.where(index), field_name
-            else:
-                yield from _strings(item, value.where(index), field_name)
-
-
 def check_file(doc: Document) -> list[Problem]:
     """Text `csops new` wrote and nobody replaced, in one file (a rule of the file alone: kept per file)."""
     problems = []
-    for text, (line, col), field_name in _strings(doc.data, doc.data.pos if isinstance(doc.data, LocDict) else (1, 1), ""):
+    for text, where, field_name in located_strings(doc.data):
         if text.strip() in PLACEHOLDERS:
-            problems.append(Problem(doc.path, line, col, "placeholder-text",
+            problems.append(Problem(doc.path, *where(), "placeholder-text",
                                     f"{field_name} still holds the text `csops new` wrote: '{text.strip()}'",
                                     "replace it with the real text, or delete the field if it is optional",
                                     severity="warning"))

@@ -59,7 +59,7 @@
     document.body.classList.add("csops-api-search");
 
     var filters = { kind: "", role: "", phase: "" };
-    var timer = null, seq = 0, last = null;
+    var timer = null, seq = 0;
     // Every key searches, sent with log=0: the search log (`csops report searches`) gets the search the reader
     // settles on (SETTLE ms without a change, or a hit opened), not "r", "re", "ren" as queries that found nothing.
     var SETTLE = 1200, settleTimer = null, pending = null, logged = null, shown = null;
@@ -100,7 +100,7 @@
     function schedule() {
       clearTimeout(timer);
       var q = input.value.trim();
-      if (!q) { panel.replaceChildren(); last = null; clearTimeout(settleTimer); pending = null; return; }
+      if (!q) { panel.replaceChildren(); clearTimeout(settleTimer); pending = null; return; }
       var length = Array.from(q).length;  // characters as Python counts them, not UTF-16 units
       if (length > MAX_QUERY) {
         seq++;  // an answer still on its way is for a shorter query: drop it
@@ -157,7 +157,6 @@
     }
 
     function render(q, data, error) {
-      last = data;
       var parts = [];
       if (error) {
         parts.push(el("p", { "class": "csops-search__meta csops-search__error", text: error }));
