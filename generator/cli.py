@@ -69,7 +69,7 @@ def schema(project: Path, out_dir: Path):
 @main.command()
 @PROJECT_OPTION
 @click.option("--timings", is_flag=True, help="Print how long each stage took.")
-@click.option("--quiet", "-q", is_flag=True, help="No stage progress on stderr (warnings and errors still show).")
+@click.option("--quiet", "-q", is_flag=True, help="No stage progress on stderr (warnings, errors and a wait for another build still show).")
 @STRICT_OPTION
 def build(project: Path, timings: bool, quiet: bool, strict: bool):
     """Validate content, generate pages and build the site (strict); the old site stays if anything fails."""

@@ -1,4 +1,5 @@
-"""Stage progress of a build on stderr: a bar on a terminal, one plain line per stage elsewhere, nothing with --quiet.
+"""Stage progress of a build on stderr: a bar on a terminal, one plain line per stage elsewhere, with --quiet
+only why it waits.
 
 A 500-playbook build takes minutes; an editor should see that it moves. stdout
 stays exactly what it was (the final "built N pages" line), so scripts that read
@@ -14,7 +15,8 @@ import click
 
 
 class Progress:
-    """Silent: the interface the pipeline calls (stage start, page ticks, stage end with a count)."""
+    """Quiet: the interface the pipeline calls (stage start, page ticks, stage end with a count); says only why
+    a build waits, since a build that waits silently for another looks hung."""
 
     def start(self, stage: str, total: int | None = None) -> None:
         pass
@@ -27,6 +29,7 @@ class Progress:
 
     def note(self, text: str) -> None:
         """A line that ends no stage (a build waiting for another), so it carries no time."""
+        click.echo(f"csops: {text}", err=True)
 
 
 class LineProgress(Progress):
@@ -42,9 +45,6 @@ class LineProgress(Progress):
         now = time.perf_counter()
         click.echo(f"csops: {summary} ({now - self.started:.1f}s)", err=True)
         self.started = now
-
-    def note(self, text: str) -> None:
-        click.echo(f"csops: {text}", err=True)
 
 
 class BarProgress(LineProgress):
@@ -73,7 +73,7 @@ class BarProgress(LineProgress):
 
 
 def for_terminal(quiet: bool) -> Progress:
-    """Nothing when quiet, a bar when stderr is a terminal, plain lines otherwise."""
+    """Only notes when quiet, a bar when stderr is a terminal, plain lines otherwise."""
     if quiet:
         return Progress()
     return BarProgress() if sys.stderr.isatty() else LineProgress()
