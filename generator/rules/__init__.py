@@ -91,6 +91,8 @@ class Catalog:
     phases: dict[str, None] = field(default_factory=dict)  # empty: phases are free slugs
     glossary: dict[str, None] = field(default_factory=dict)
     anchors: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # kind -> id -> anchors
+    # kind -> former id (a document's alias) -> its id now: a reference to an old id names the page it became
+    former_ids: dict[str, dict[str, str]] = field(default_factory=dict)
     # Files that could not be read: kind -> {id a document there would define: path}, catalog kind -> path.
     # References into them are not "unknown" yet; they are counted until the file parses.
     unread: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -130,5 +132,8 @@ def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -
             for item in sub_items(doc):
                 anchors.update(a for a in [item.get("id")] + as_list(item.get("aliases")) if isinstance(a, str))
             catalog.anchors.setdefault(doc.kind, {})[doc_id(doc)] = anchors
+            for alias in as_list(doc.data.get("aliases")):
+                if isinstance(alias, str):
+                    catalog.former_ids.setdefault(doc.kind, {})[alias] = doc_id(doc)
     catalog.anchors["role"] = {role: set() for role in catalog.roles}
     return catalog

@@ -53,6 +53,16 @@ def _suggest(value: str, known) -> str:
     return f"known: {listed}" if known else "none are defined yet"
 
 
+def _former_id(catalog: Catalog, kind: str, value: str) -> str | None:
+    """The hint for a reference to a page's former id (one of its aliases): name the id it has now. The old id
+    still lands readers on the page, but a reference names the page by its id, as `csops mv` writes it."""
+    now = catalog.former_ids.get(kind, {}).get(value)
+    if now is None:
+        return None
+    return (f"'{value}' is the former id of {NOUNS[kind]} '{now}' (listed in its aliases): refer to it as '{now}'; "
+            f"`csops mv` rewrites every reference when it renames")
+
+
 class _Checker:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
@@ -114,7 +124,7 @@ class _Checker:
         if not self._looked_up("playbook", value) and not self._deferred(path, pos, "playbook", value):
             known = self.catalog.anchors.get("playbook", {})
             self.problems.append(Problem(path, *pos, "unknown-playbook", f"unknown playbook '{value}' in {where}",
-                                         _suggest(value, known)))
+                                         _former_id(self.catalog, "playbook", value) or _suggest(value, known)))
 
     def ref(self, path, text, pos):
         ref = parse_ref(text)
@@ -134,7 +144,7 @@ class _Checker:
             return
         if ref.id not in known:
             self.problems.append(Problem(path, *pos, "unknown-reference", f"unknown {NOUNS[ref.scheme]} '{ref.id}' in '{text}'",
-                                         _suggest(ref.id, known)))
+                                         _former_id(self.catalog, ref.scheme, ref.id) or _suggest(ref.id, known)))
         else:  # the page exists, the #anchor on it does not
             what = ITEM_NOUNS.get(ref.scheme, "anchor")
             self.problems.append(Problem(path, *pos, "unknown-anchor", f"unknown {what} '{ref.anchor}' in {NOUNS[ref.scheme]} '{ref.id}'",
