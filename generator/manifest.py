@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
-from .kinds import ITEM_NOUNS, NOUNS, PAGE_FOLDERS
+from .kinds import ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS
 from .model import Portal
 from .problems import Problem
 
@@ -114,9 +114,19 @@ def _vanished_problem(number: int, url: str, hidden: int, pages: dict, new_ids: 
             return Problem(MANIFEST, number, 1, "vanished-url", f"{message}: role '{page_id}' no longer exists",
                            "roles cannot redirect; keep the role in content/roles.yml, or " + undo)
         candidates = [p for p in new_ids.get(kind, [])]
-        where = f" (e.g. {candidates[0].source})" if len(candidates) == 1 else ""
-        return Problem(MANIFEST, number, 1, "vanished-url", f"{message}: {noun} '{page_id}' no longer exists",
-                       f"if it was renamed, add `aliases: [{page_id}]` to the renamed {noun}{where}; {undo}")
+        gone = f"{message}: {noun} '{page_id}' no longer exists"
+        if len(candidates) == 1:
+            # Most likely a plain `git mv`: adding the alias alone leaves every reference to the old id broken,
+            # while `csops mv` refuses to start on content that does not validate, so say how to get there.
+            new = candidates[0]
+            folder, _, name = new.source.rpartition("/")
+            back = f"{folder}/{page_id}.{name.rpartition('.')[2]}"
+            return Problem(MANIFEST, number, 1, "vanished-url", gone,
+                           f"if it was renamed to '{new.id}', move {new.source} back to {back} and run "
+                           f"`csops mv {KINDS[kind].cli_word} {page_id} {new.id}`: it keeps the old URL as an alias "
+                           f"and rewrites every reference; {undo}")
+        return Problem(MANIFEST, number, 1, "vanished-url", gone,
+                       f"if it was renamed, add `aliases: [{page_id}]` to the renamed {noun}; {undo}")
     item = ITEM_NOUNS.get(kind, "anchor")
     bases = {urls.page_url(urls.page_source(kind, page.id)), urls.page_url(urls.page_source(kind, page_id))}
     fresh = sorted(a for a in page.own_anchors if not any(f"{base}#{a}" in recorded for base in bases))

@@ -104,9 +104,10 @@ def test_build_fails_naming_the_vanished_url_and_the_alias_that_fixes_it(tmp_pat
     steps = len(re.findall(r"(?m)^\s*- id: ", (project / "content/playbooks" / f"{playbook}-renamed.yml").read_text()))
     anchors = f"{steps} anchor{'s' if steps != 1 else ''}"
     assert (f"{MANIFEST}:{line}:1: error: published URL 'playbooks/{playbook}/' would disappear (and {anchors} on it): "
-            f"playbook '{playbook}' no longer exists (if it was renamed, add `aliases: [{playbook}]` to the renamed "
-            f"playbook (e.g. content/playbooks/{playbook}-renamed.yml); if it was removed on purpose, run "
-            f"`csops urls --update`) [vanished-url]") in result.output
+            f"playbook '{playbook}' no longer exists (if it was renamed to '{playbook}-renamed', move "
+            f"content/playbooks/{playbook}-renamed.yml back to content/playbooks/{playbook}.yml and run "
+            f"`csops mv playbook {playbook} {playbook}-renamed`: it keeps the old URL as an alias and rewrites every "
+            f"reference; if it was removed on purpose, run `csops urls --update`) [vanished-url]") in result.output
     assert not (project / "site").exists(), "nothing may be built when a published URL vanishes"
     assert "1 error in 1 file" in result.output
 
