@@ -339,6 +339,12 @@ def _problem_for(error, document: Document) -> list[Problem]:
         noun = {"string": "text", "array": "a list", "object": "a mapping", "integer": "a number"}.get(expected, expected)
         if error.instance is None:
             hint = "write the value, or remove the empty line"
+        elif expected == "string" and isinstance(error.instance, list) and field_name == "owner":
+            hint = "owner is one role id: keep one, and name the others in a step's raci (R, C or I)"
+        elif expected == "string" and isinstance(error.instance, list):
+            hint = "write one value, not a list: remove the [ ] or the '- ' lines (quote it if the text starts with [ or -)"
+        elif expected == "string" and isinstance(error.instance, dict):
+            hint = "quote the whole value: YAML reads a ': ' or { } in it as a mapping"
         elif expected == "string":
             hint = "quote text that YAML reads as a number, date or true/false"
         elif expected == "array":
