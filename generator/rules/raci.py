@@ -27,7 +27,8 @@ def check_file(doc: Document) -> list[Problem]:
             found = ", ".join(accountable) or "none"
             problems.append(Problem(doc.path, line, col, "raci-one-accountable",
                                     f"{label} must have exactly one Accountable role (A), found {found}",
-                                    "keep one role in A and move the others to R or C"))
+                                    "keep one role in A and move the others to R or C" if accountable else
+                                    "add the one role that answers for the outcome, e.g. A: cs-lead"))
         if not as_list(raci.get("R")):
             line, col = raci.where("R") if "R" in raci else raci.pos
             problems.append(Problem(doc.path, line, col, "raci-needs-responsible",
