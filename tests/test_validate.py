@@ -148,6 +148,20 @@ steps:
 """
 
 
+def test_a_path_copied_from_the_portal_is_told_its_cross_reference(project_factory, run):
+    """A link pasted from the address bar or a built page ('../../faq/renewals/#when') was told to 'link with
+    playbook:, …' and an example step no page has; the hint now names the cross-reference the path means."""
+    body = "See [when](../../faq/renewals/#when-to-start), [NRR](../glossary/#nrr) and [me](/roles/csm/)."
+    project = project_factory({"content/playbooks/links.yml":
+                               f"title: Links\nsteps:\n  - id: first\n    title: First\n    body: {body}\n"})
+    lines = [line for line in run("validate", "--project", project).output.splitlines() if "links.yml" in line]
+    assert lines == [
+        f"content/playbooks/links.yml:5:{col}: error: link '{target}' is a path; csops makes the pages, so a path "
+        f"leads nowhere (write it as '{reference}', a cross-reference the build resolves and checks) [link-path]"
+        for col, target, reference in ((22, "../../faq/renewals/#when-to-start", "faq:renewals#when-to-start"),
+                                       (64, "../glossary/#nrr", "glossary:nrr"), (91, "/roles/csm/", "role:csm"))]
+
+
 def test_links_validate_passes_are_links_the_build_can_make(project_factory, run):
     """Paths, #anchors the page lacks and footnotes passed validate and then failed the build naming a generated
     file; an id in a text that is also a step's anchor took that step's links (red team). Code, prose that looks
@@ -164,8 +178,8 @@ def test_links_validate_passes_are_links_the_build_can_make(project_factory, run
         f"content/playbooks/links.yml:9:23: error: link 'guide' is a path; csops makes the pages, so a path leads nowhere ({hint}) [link-path]",
         "content/playbooks/links.yml:9:41: error: link '#nope' names no item, section or heading of this page "
         "(known: aside, first, mine, second, third) [unknown-anchor]",
-        f"content/playbooks/links.yml:9:74: error: link '/playbooks/qbr/' is a path; csops makes the pages, so a path leads "
-        f"nowhere ({hint}) [link-path]",
+        "content/playbooks/links.yml:9:74: error: link '/playbooks/qbr/' is a path; csops makes the pages, so a path leads "
+        "nowhere (write it as 'playbook:qbr', a cross-reference the build resolves and checks) [link-path]",
         f"content/playbooks/links.yml:9:101: error: link 'old/' is a path; csops makes the pages, so a path leads "
         f"nowhere ({hint}) [link-path]",
         "content/playbooks/links.yml:15:7: error: footnotes are not supported: '[^1]: a' is read as a link to 'a', which "

@@ -8,7 +8,7 @@ import unicodedata
 
 from ..loader import Document
 from ..located_yaml import LocDict, LocList
-from ..kinds import ITEM_NOUNS, NOUNS, RACI_LETTERS, REF_SCHEMES
+from ..kinds import ITEM_NOUNS, NOUNS, PAGE_FOLDERS, RACI_LETTERS, REF_SCHEMES
 from ..problems import Problem
 from ..urls import MARKDOWN_REF, MARKDOWN_SCHEME_LINK, WEB_SCHEMES, parse_ref, without_code
 from . import RESERVED_ANCHORS, Catalog, SUB_ITEMS, as_list, located_values, sub_items
@@ -61,6 +61,24 @@ def _former_id(catalog: Catalog, kind: str, value: str) -> str | None:
         return None
     return (f"'{value}' is the former id of {NOUNS[kind]} '{now}' (listed in its aliases): refer to it as '{now}'; "
             f"`csops mv` rewrites every reference when it renames")
+
+
+# A portal page's path as a reader copies it from the address bar or a built page: (../)*folder/id/(#anchor)
+_PAGE_PATH = re.compile(r"^(?:\.\./|\./|/)*(?P<folder>[a-z]+)/(?:(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)/?(?:index\.html)?)?"
+                        r"(?:#(?P<anchor>[^\s#]+))?$")
+
+
+def _as_reference(target: str) -> str | None:
+    """The cross-reference a path to a portal page means ('../../faq/renewals/#when' -> 'faq:renewals#when'), if any."""
+    match = _PAGE_PATH.match(target)
+    if match is None:
+        return None
+    scheme = {folder: kind for kind, folder in PAGE_FOLDERS.items() if kind in REF_SCHEMES}.get(match["folder"])
+    if match["folder"] == "glossary" and not match["id"] and match["anchor"]:
+        return f"glossary:{match['anchor']}"
+    if scheme is None or not match["id"] or (scheme == "role" and match["anchor"]):
+        return None
+    return f"{scheme}:{match['id']}" + (f"#{match['anchor']}" if match["anchor"] else "")
 
 
 class _Checker:
@@ -197,11 +215,13 @@ class _Checker:
                         _suggest(target[1:], set(self.page_anchors) | set(self.text_ids))))
                 continue
             footnote = match.group(0).lstrip().startswith("[^")
+            reference = _as_reference(target)
             self.problems.append(Problem(
                 path, *where(match.start() if footnote else match.start("target")), "link-path",
                 f"footnotes are not supported: '{match.group(0).strip()}' is read as a link to '{target}', which leads nowhere"
                 if footnote else f"link '{target}' is a path; csops makes the pages, so a path leads nowhere",
                 "write the note in the text" if footnote else
+                f"write it as '{reference}', a cross-reference the build resolves and checks" if reference else
                 f"link with {', '.join(s + ':' for s in REF_SCHEMES)} (e.g. playbook:renewal-runway#kickoff) "
                 "or a full https:// address"))
 
