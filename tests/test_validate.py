@@ -587,8 +587,19 @@ def test_an_alias_that_names_another_pages_id_is_blamed_on_the_alias(project_fac
     assert result.exit_code == 1
     assert [line for line in result.output.splitlines() if "duplicate-id" in line] == [
         "content/playbooks/a-qbr.yml:2:11: error: duplicate playbook id 'renewal-runway', already used at "
-        "content/playbooks/renewal-runway.yml:1 (aliases hold this page's own old ids; remove it here, or rename the "
-        "other page first) [duplicate-id]"]
+        "content/playbooks/renewal-runway.yml:1 (aliases hold this page's own old ids, whose links land here: if the "
+        "other page is new, give it another id; if this alias was added by mistake, remove it here) [duplicate-id]"]
+
+
+def test_a_new_page_named_like_an_alias_is_not_told_to_drop_the_alias(project_factory, run):
+    """A new renewal-prep.yml, where renewal-runway lists `aliases: [renewal-prep]`, was told 'remove it here' at the
+    alias: doing so sends every old renewal-prep link to the new page, and no vanished-URL check notices."""
+    project = project_factory({
+        "content/playbooks/renewal-runway.yml": "title: Runway\naliases: [renewal-prep]\nsteps: [{id: s, title: S}]\n",
+        "content/playbooks/renewal-prep.yml": "title: Prep\nsteps: [{id: s, title: S}]\n",
+    })
+    lines = [line for line in run("validate", "--project", project).output.splitlines() if "duplicate-id" in line]
+    assert len(lines) == 1 and "if the other page is new, give it another id" in lines[0], lines
 
 
 @pytest.mark.parametrize("file, text, error", [

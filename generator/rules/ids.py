@@ -38,7 +38,10 @@ def _check_stem(doc: Document) -> list[Problem]:
 
 
 PAGED_CATALOGS = ("role", "phase")  # catalog entries that get a page of their own (roles/<id>/, phases/<id>/)
-ALIAS_HINT = "aliases hold this page's own old ids; remove it here, or rename the other page first"
+# Which of the two came first is not known here: an alias typed by mistake, or a new page given a published old id,
+# where removing the alias would silently send the old links to the new page.
+ALIAS_HINT = ("aliases hold this page's own old ids, whose links land here: if the other page is new, give it another "
+              "id; if this alias was added by mistake, remove it here")
 
 
 def check(documents: list[Document], catalog: Catalog):
