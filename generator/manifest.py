@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
-from .kinds import ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS
+from .kinds import CATALOG_FILES, ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS
 from .model import Portal
 from .problems import Problem
 
@@ -21,6 +21,7 @@ HEADER = (
     "# `csops build` fails if one would disappear; after an intended change run `csops urls --update`.\n"
 )
 _FOLDER_KINDS = {folder: kind for kind, folder in PAGE_FOLDERS.items()}
+GLOSSARY_SOURCE = f"content/{CATALOG_FILES['glossary']}"
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,17 @@ def content_pages(portal: Portal) -> list[PageAnchors]:
         pages.append(PageAnchors(doc.kind, doc.id, doc.source, every, own, doc.aliases))
     for r in portal.roles:
         pages.append(PageAnchors("role", r.id, "content/roles.yml", frozenset(), frozenset()))
+    for phase in portal.phases:
+        pages.append(PageAnchors("phase", phase, f"content/{PAGE_FOLDERS['playbook']}/", frozenset(), frozenset()))
+    # the one glossary page (id ''): its terms are its anchors, a renamed term's former ids too
+    terms = frozenset(term.id for term in portal.glossary)
+    pages.append(PageAnchors("glossary", "", GLOSSARY_SOURCE, terms | {a for t in portal.glossary for a in t.aliases}, terms))
     return pages
+
+
+def page_base(kind: str, page_id: str) -> str:
+    """The site-relative URL of a page content_pages lists."""
+    return urls.page_url(urls.GLOSSARY_PAGE if kind == "glossary" else urls.page_source(kind, page_id))
 
 
 def live_urls(portal: Portal) -> set[str]:
@@ -51,7 +62,7 @@ def live_urls(portal: Portal) -> set[str]:
     alive: set[str] = set()
     for page in content_pages(portal):
         for page_id in (page.id,) + page.aliases:
-            base = urls.page_url(urls.page_source(page.kind, page_id))
+            base = page_base(page.kind, page_id)
             alive.add(base)
             alive.update(f"{base}#{anchor}" for anchor in page.anchors)
     return alive
@@ -95,6 +106,8 @@ def _split(url: str) -> tuple[str, str, str]:
     """'playbooks/renewal/#step' -> ('playbook', 'renewal', 'step'); kind '' when it is not a content page."""
     path, _, anchor = url.partition("#")
     parts = path.strip("/").split("/")
+    if path == page_base("glossary", ""):
+        return "glossary", "", anchor
     if len(parts) == 2 and parts[0] in _FOLDER_KINDS:
         return _FOLDER_KINDS[parts[0]], parts[1], anchor
     return "", path, anchor
@@ -113,6 +126,10 @@ def _vanished_problem(number: int, url: str, hidden: int, pages: dict, new_ids: 
         if kind == "role":
             return Problem(MANIFEST, number, 1, "vanished-url", f"{message}: role '{page_id}' no longer exists",
                            "roles cannot redirect; keep the role in content/roles.yml, or " + undo)
+        if kind == "phase":
+            return Problem(MANIFEST, number, 1, "vanished-url", f"{message}: no playbook is in phase '{page_id}' any more",
+                           f"a phase has a page while a playbook is in it and cannot redirect; keep one there "
+                           f"(phase: {page_id}), or " + undo)
         candidates = [p for p in new_ids.get(kind, [])]
         gone = f"{message}: {noun} '{page_id}' no longer exists"
         if len(candidates) == 1:
@@ -128,9 +145,12 @@ def _vanished_problem(number: int, url: str, hidden: int, pages: dict, new_ids: 
         return Problem(MANIFEST, number, 1, "vanished-url", gone,
                        f"if it was renamed, add `aliases: [{page_id}]` to the renamed {noun}; {undo}")
     item = ITEM_NOUNS.get(kind, "anchor")
-    bases = {urls.page_url(urls.page_source(kind, page.id)), urls.page_url(urls.page_source(kind, page_id))}
+    bases = {page_base(kind, page.id), page_base(kind, page_id)}
     fresh = sorted(a for a in page.own_anchors if not any(f"{base}#{a}" in recorded for base in bases))
     guess = f" (new here: {', '.join(fresh)})" if fresh and len(fresh) <= 3 else ""
+    if kind == "glossary":
+        return Problem(MANIFEST, number, 1, "vanished-url", f"{message}: the glossary has no term '{anchor}' any more",
+                       f"if it was renamed, add `aliases: [{anchor}]` to the renamed term in {page.source}{guess}; {undo}")
     subject = f"{noun} '{page_id}' now redirects to '{page.id}', which" if page.id != page_id else f"{noun} '{page.id}'"
     return Problem(MANIFEST, number, 1, "vanished-url",
                    f"{message}: {subject} has no {item} '{anchor}' any more",
@@ -153,7 +173,7 @@ def check_manifest(project: Path, portal: Portal) -> list[Problem]:
             pages[(page.kind, page_id)] = page
     new_ids: dict = {}
     for page in content_pages(portal):
-        if urls.page_url(urls.page_source(page.kind, page.id)) not in recorded:
+        if page_base(page.kind, page.id) not in recorded:
             new_ids.setdefault(page.kind, []).append(page)
     gone_pages = {url for _, url in vanished if "#" not in url}
     problems = []
@@ -189,7 +209,7 @@ def resolve_url(portal: Portal, url: str) -> str | None:
         return None
     for page in content_pages(portal):
         if page.kind == kind and page_id in (page.id,) + page.aliases:
-            base = urls.page_url(urls.page_source(kind, page.id))
+            base = page_base(kind, page.id)
             if not anchor:
                 return base
             if anchor in page.own_anchors:
@@ -200,6 +220,8 @@ def resolve_url(portal: Portal, url: str) -> str | None:
 
 
 def _item_for_alias(portal: Portal, page: PageAnchors, alias: str) -> str | None:
+    if page.kind == "glossary":
+        return next((term.id for term in portal.glossary if alias in term.aliases), None)
     doc = next((d for d in portal.documents if d.kind == page.kind and d.id == page.id), None)
     for item in doc.anchored_items if doc else ():
         if alias in item.aliases:

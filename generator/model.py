@@ -149,6 +149,7 @@ class GlossaryTerm:
     definition: str
     synonyms: tuple[str, ...] = ()
     reading: str = ""  # how the term is read: 稟議 as りんぎ, for the glossary page's order
+    aliases: tuple[str, ...] = ()  # former ids: glossary/#old links pasted before a rename still land on the term
 
     @property
     def sort_key(self) -> str:

@@ -101,7 +101,7 @@ def build_portal(documents: list[Document]) -> Portal:
                          for r in doc.data["roles"])
         elif doc.kind == "glossary":
             glossary.extend(GlossaryTerm(t["id"], t["term"], t["definition"], tuple(t.get("synonyms") or ()),
-                                         t.get("reading") or "")
+                                         t.get("reading") or "", tuple(t.get("aliases") or ()))
                             for t in doc.data["terms"])
         elif doc.kind == "settings":
             d = doc.data

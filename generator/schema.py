@@ -183,6 +183,7 @@ TERM = _object({
     "definition": {"type": "string", "minLength": 1, "description": "Plain-text definition shown on hover."},
     "synonyms": _list_of({"type": "string", "minLength": 1}, "Other spellings to highlight."),
     "reading": _text("How the term is read, for its place in the glossary page's order (a Japanese term's kana)."),
+    "aliases": _ALIASES,
 }, ["id", "term", "definition"], "A glossary term.")
 
 GLOSSARY = _object({"terms": {"type": "array", "items": TERM, "minItems": 1}}, ["terms"], "The glossary.")

@@ -145,7 +145,8 @@ def without_code(text: str) -> str:
 
 
 def published_urls(portal: Portal) -> list[str]:
-    """Every URL a reader may have pasted somewhere: pages and their sub-item anchors."""
+    """Every URL a reader may have pasted somewhere: pages and their sub-item anchors, role and phase pages, and
+    the glossary's terms (a definition linked from a ticket)."""
     urls: set[str] = set()
 
     def add(source: str, anchors=()):
@@ -157,6 +158,10 @@ def published_urls(portal: Portal) -> list[str]:
         add(page_source(doc.kind, doc.id), [item.id for item in doc.anchored_items])
     for r in portal.roles:
         add(page_source("role", r.id))
+    for phase in portal.phases:
+        add(page_source("phase", phase))
+    if portal.glossary:
+        add(GLOSSARY_PAGE, [term.id for term in portal.glossary])
     return sorted(urls)
 
 

@@ -400,3 +400,51 @@ def test_the_link_check_sees_the_files_rglob_sees(tmp_path):
     os.symlink(site / "gone.html", site / "broken.html")
     expected = {f.relative_to(site).as_posix() for f in site.rglob("*") if f.is_file()}
     assert _site_files(site) == expected == {"index.html", "a/b/index.html", "a/alias.html"}
+
+
+def test_glossary_terms_and_phase_pages_are_guarded_too(project_factory, run):
+    """A support ticket links a definition (glossary/#nrr) as readily as a step: renaming the term broke it silently."""
+    glossary = """\
+        terms:
+          - id: {term}
+            term: NRR
+            definition: Net revenue retention.
+          - id: grr
+            term: GRR
+            definition: Gross revenue retention.
+        """
+    playbook = "title: Renewal\nphase: {phase}\nsteps:\n  - {{id: close, title: Close, body: 'Grow [NRR](glossary:nrr).'}}\n"
+    project = project_factory({"content/glossary.yml": glossary.format(term="nrr"),
+                               "content/playbooks/renewal.yml": playbook.format(phase="renewal")})
+    run("urls", "--update", "--project", project)
+    assert {"glossary/", "glossary/#nrr", "glossary/#grr", "phases/renewal/"} <= set((project / MANIFEST).read_text().splitlines())
+
+    terms = project / "content/glossary.yml"
+    terms.write_text(textwrap.dedent(glossary.format(term="net-retention")))
+    result = run("validate", "--project", project)
+    assert ("published URL 'glossary/#nrr' would disappear: the glossary has no term 'nrr' any more (if it was renamed, "
+            "add `aliases: [nrr]` to the renamed term in content/glossary.yml (new here: net-retention); if it was "
+            "removed on purpose, run `csops urls --update`) [vanished-url]") in result.output
+    # the alias keeps the link alive; a reference by the old id is told the id the term has now
+    terms.write_text(textwrap.dedent(glossary.format(term="net-retention\n            aliases: [nrr]")))
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and "vanished-url" not in result.output
+    assert ("unknown glossary term 'nrr' in 'glossary:nrr' ('nrr' is the former id of glossary term 'net-retention' "
+            "(listed in its aliases): refer to it as 'net-retention') [unknown-reference]") in result.output
+    steps = project / "content/playbooks/renewal.yml"
+    steps.write_text(steps.read_text().replace("glossary:nrr", "glossary:net-retention"))
+    assert run("build", "--project", project).exit_code == 0
+    page = (project / "site/glossary/index.html").read_text(encoding="utf-8")
+    assert '<span id="nrr" class="csops-alias"></span>Net revenue retention.' in page
+
+    # an alias may not be another term's id
+    terms.write_text(terms.read_text().replace("aliases: [nrr]", "aliases: [grr]"))
+    result = run("validate", "--project", project)
+    assert "content/glossary.yml:3:15: error: duplicate glossary term id 'grr', already used at line 6 (a term's aliases" in result.output
+
+    terms.write_text(terms.read_text().replace("aliases: [grr]", "aliases: [nrr]"))
+    steps.write_text(playbook.format(phase="renewals").replace("glossary:nrr", "glossary:net-retention"))
+    result = run("validate", "--project", project)
+    assert ("published URL 'phases/renewal/' would disappear: no playbook is in phase 'renewal' any more (a phase has "
+            "a page while a playbook is in it and cannot redirect; keep one there (phase: renewal), or if it was "
+            "removed on purpose, run `csops urls --update`) [vanished-url]") in result.output

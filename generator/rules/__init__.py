@@ -127,6 +127,9 @@ def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -
             for term in doc.data.get("terms") or []:
                 if isinstance(term, LocDict) and isinstance(term.get("id"), str):
                     catalog.glossary.setdefault(term["id"])
+                    for alias in as_list(term.get("aliases")):
+                        if isinstance(alias, str):
+                            catalog.former_ids.setdefault("glossary", {})[alias] = term["id"]
         elif doc.kind in SUB_ITEMS:
             anchors = set()
             for item in sub_items(doc):

@@ -42,6 +42,8 @@ PAGED_CATALOGS = ("role", "phase")  # catalog entries that get a page of their o
 # where removing the alias would silently send the old links to the new page.
 ALIAS_HINT = ("aliases hold this page's own old ids, whose links land here: if the other page is new, give it another "
               "id; if this alias was added by mistake, remove it here")
+TERM_ALIAS_HINT = ("a term's aliases are its former ids, whose glossary links land on it: if the other term is new, give "
+                   "it another id; if this alias was added by mistake, remove it here")
 
 
 def check(documents: list[Document], catalog: Catalog):
@@ -79,11 +81,14 @@ def check(documents: list[Document], catalog: Catalog):
                     _claim(anchors, anchor, doc.path, pos, "id on this page", problems, "duplicate-id")
         else:
             for field_name, what in CATALOG_LISTS.get(doc.kind, ()):
-                for entry in as_list(data.get(field_name)):
-                    if isinstance(entry, LocDict):
-                        for value, pos in located_values(entry, "id"):
-                            _claim(catalogs[what], value, doc.path, pos, f"{what} id", problems, "duplicate-id", CATALOG_HINT)
-                            if what in PAGED_CATALOGS and value in RESERVED_PAGE_IDS:
-                                problems.append(Problem(doc.path, *pos, "reserved-id", f"{what} id '{value}' is reserved",
-                                                        RESERVED_PAGE_HINT))
+                entries = [entry for entry in as_list(data.get(field_name)) if isinstance(entry, LocDict)]
+                for entry in entries:
+                    for value, pos in located_values(entry, "id"):
+                        _claim(catalogs[what], value, doc.path, pos, f"{what} id", problems, "duplicate-id", CATALOG_HINT)
+                        if what in PAGED_CATALOGS and value in RESERVED_PAGE_IDS:
+                            problems.append(Problem(doc.path, *pos, "reserved-id", f"{what} id '{value}' is reserved",
+                                                    RESERVED_PAGE_HINT))
+                for entry in entries:  # glossary terms' former ids, after every id: the alias is the one blamed
+                    for value, pos in located_values(entry, "aliases"):
+                        _claim(catalogs[what], value, doc.path, pos, f"{what} id", problems, "duplicate-id", TERM_ALIAS_HINT)
     return problems

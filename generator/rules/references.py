@@ -59,8 +59,8 @@ def _former_id(catalog: Catalog, kind: str, value: str) -> str | None:
     now = catalog.former_ids.get(kind, {}).get(value)
     if now is None:
         return None
-    return (f"'{value}' is the former id of {NOUNS[kind]} '{now}' (listed in its aliases): refer to it as '{now}'; "
-            f"`csops mv` rewrites every reference when it renames")
+    renames = "" if kind == "glossary" else "; `csops mv` rewrites every reference when it renames"
+    return f"'{value}' is the former id of {NOUNS[kind]} '{now}' (listed in its aliases): refer to it as '{now}'{renames}"
 
 
 # A portal page's path as a reader copies it from the address bar or a built page: (../)*folder/id/(#anchor)
@@ -153,7 +153,8 @@ class _Checker:
         if ref.scheme == "glossary":
             if not self._looked_up("glossary", ref.id) and not self._deferred(path, pos, "glossary", ref.id):
                 self.problems.append(Problem(path, *pos, "unknown-reference", f"unknown glossary term '{ref.id}' in '{text}'",
-                                             _suggest(ref.id, self.catalog.glossary)))
+                                             _former_id(self.catalog, "glossary", ref.id)
+                                             or _suggest(ref.id, self.catalog.glossary)))
             return
         if self._looked_up(ref.scheme, ref.id, ref.anchor):
             return
