@@ -60,7 +60,10 @@ class RenamePlan:
     def lines(self) -> list[str]:
         """The plan as output: the move, every edit at its file:line:col, the URLs recorded."""
         out = [f"{self.move[0]} -> {self.move[1]}"] if self.move else []
-        out += [f"{e.path}:{e.line}:{e.col}: {e.shown}" for e in sorted(self.edits, key=lambda e: (e.path, e.start))]
+        # a moved file's edits at its new path: the one an editor opens once the rename is done
+        shown = dict([self.move]) if self.move else {}
+        out += [f"{shown.get(e.path, e.path)}:{e.line}:{e.col}: {e.shown}"
+                for e in sorted(self.edits, key=lambda e: (shown.get(e.path, e.path), e.start))]
         out += [f"+ {url}" for url in self.added_urls]
         if self.manifest:
             out.append(f"{self.manifest[0]}: {len(self.added_urls)} added, 0 removed")

@@ -23,6 +23,7 @@ content/charts/cs-duties.yml:15:80: success-plan -> customer-success-plan
 content/charts/cs-duties.yml:25:38: success-plan -> customer-success-plan
 content/onboarding/new-csm-30-60-90.yml:111:14: playbook:success-plan#draft-plan -> playbook:customer-success-plan#draft-plan
 content/playbooks/churn-risk-response.yml:17:72: success-plan -> customer-success-plan
+content/playbooks/customer-success-plan.yml:17:1: added alias 'success-plan'
 content/playbooks/expansion-signals.yml:17:16: success-plan -> customer-success-plan
 content/playbooks/onboarding-kickoff.yml:17:54: success-plan -> customer-success-plan
 content/playbooks/onboarding-templates.yml:16:31: success-plan -> customer-success-plan
@@ -31,7 +32,6 @@ content/playbooks/qbr.yml:141:178: playbook:success-plan#refresh-after-qbr -> pl
 content/playbooks/renewal-runway.yml:17:56: success-plan -> customer-success-plan
 content/playbooks/sales-to-cs-handoff.yml:16:31: success-plan -> customer-success-plan
 content/playbooks/sales-to-cs-handoff.yml:119:157: playbook:success-plan#draft-plan -> playbook:customer-success-plan#draft-plan
-content/playbooks/success-plan.yml:17:1: added alias 'success-plan'
 + playbooks/customer-success-plan/
 + playbooks/customer-success-plan/#agree-with-customer
 + playbooks/customer-success-plan/#draft-plan
