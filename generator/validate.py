@@ -6,6 +6,7 @@ is sound, so one run reports everything an Ops editor needs to fix.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import replace
@@ -27,9 +28,21 @@ def _check_dates(doc: Document) -> list[Problem]:
     try:
         dt.date.fromisoformat(value)
     except ValueError:
-        return [Problem(doc.path, *doc.data.where("reviewed"), "invalid-value", f"'{value}' is not a real date",
-                        "write dates as YYYY-MM-DD")]
+        return [Problem(doc.path, *doc.data.where("reviewed"), "invalid-value",
+                        f"'{value}' is not a real date: {_impossible_part(value)}", "write the day of the review as YYYY-MM-DD")]
     return []
+
+
+def _impossible_part(value: str) -> str:
+    """Which part of a YYYY-MM-DD date is off the calendar: the format is already right, so 'write dates as
+    YYYY-MM-DD' told the editor nothing (2026-13-40)."""
+    year, month, day = (int(part) for part in value[:10].split("-"))
+    if year < 1:
+        return "there is no year 0"
+    if not 1 <= month <= 12:
+        return f"there is no month {month:02d} (months run 01-12)"
+    last = calendar.monthrange(year, month)[1]
+    return f"{dt.date(year, month, 1):%B %Y} has days 01-{last}"
 
 
 def _future_reviews(documents: list[Document], today: dt.date) -> list[Problem]:
