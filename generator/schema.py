@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -25,6 +26,17 @@ SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'renewal-run
 # Ids become file and folder names (playbooks/<id>/index.html); 64 stays far below every file system's
 # 255-byte name limit, so a long id is a validation error instead of a crash in the middle of a build.
 MAX_ID_LENGTH = 64
+
+
+def suggested_slug(text: str) -> str:
+    """The id `text` was probably meant to be ('Bad_Id' -> 'bad-id'), or '' when nothing in it is a letter a-z or a digit."""
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))[:MAX_ID_LENGTH].strip("-")
+
+
+def slug_hint(value) -> str:
+    """SLUG_HINT, with the id a mistyped one was probably meant to be as its example."""
+    slug = suggested_slug(value) if isinstance(value, str) else ""
+    return f"use lowercase letters, digits and single hyphens, e.g. '{slug}'" if slug and slug != value else SLUG_HINT
 DUE = DUE_PATTERN
 INTERVAL = INTERVAL_PATTERN
 DATE = DATE_PATTERN
@@ -320,7 +332,8 @@ def _problem_for(error, document: Document) -> list[Problem]:
     if kind == "pattern":
         pattern = error.schema.get("pattern", "")
         if pattern == SLUG:
-            return [Problem(document.path, line, col, "invalid-id", f"'{shown(error.instance)}' is not a valid id in {where}", SLUG_HINT)]
+            return [Problem(document.path, line, col, "invalid-id", f"'{shown(error.instance)}' is not a valid id in {where}",
+                            slug_hint(error.instance))]
         examples = {DUE: "write offsets like T-90d or T+2w, up to 4 digits", INTERVAL: "write intervals like 90d or 26w, up to 4 digits",
                     DATE: "write dates as YYYY-MM-DD",
                     REF: "write scheme:id or scheme:id#anchor, ids in lowercase, e.g. playbook:renewal-runway#kickoff",

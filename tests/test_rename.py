@@ -121,7 +121,7 @@ SMALL = {
     (("playbook", "renewal-prep", "renewal-runway"), 1,
      "Error: 'renewal-prep' is a former id of playbook 'renewal' (content/playbooks/renewal.yml); rename 'renewal' instead\n"),
     (("playbook", "qbr", "Business Review"), 1,
-     "Error: 'Business Review' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'renewal-runway'\n"),
+     "Error: 'Business Review' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'business-review'\n"),
     (("playbook", "qbr", "qbr"), 1, "Error: OLD and NEW are both 'qbr': nothing to rename\n"),
     (("step", "qbr", "prep", "meet"), 1, "Error: 'meet' is already an id or alias on playbook 'qbr'; pick another id\n"),
     (("step", "qbr", "prepp", "plan"), 1, "Error: unknown step 'prepp' in playbook 'qbr'; did you mean 'prep'?\n"),

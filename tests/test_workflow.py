@@ -65,7 +65,7 @@ def test_new_refuses_bad_taken_and_aliased_ids(project_factory, run):
         steps: [{id: one, title: One}]
         """})
     assert run("new", "playbook", "Renewal Prep", "--project", project).output == (
-        "Error: 'Renewal Prep' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'renewal-runway'\n")
+        "Error: 'Renewal Prep' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'renewal-prep'\n")
     assert run("new", "playbook", "renewal", "--project", project).output == (
         "Error: content/playbooks/renewal.yml already exists; pick another id\n")
     result = run("new", "playbook", "renewal-prep", "--project", project)

@@ -8,7 +8,7 @@ from ..kinds import CATALOG_LISTS
 from ..loader import Document
 from ..located_yaml import LocDict
 from ..problems import Problem
-from ..schema import MAX_ID_LENGTH, SLUG, shown
+from ..schema import MAX_ID_LENGTH, SLUG, shown, suggested_slug
 from . import (RESERVED_ANCHORS, RESERVED_PAGE_HINT, RESERVED_PAGE_IDS, SUB_ITEMS, Catalog, as_list, doc_id,
                located_values, sub_items)
 
@@ -31,7 +31,7 @@ def _check_stem(doc: Document) -> list[Problem]:
     stem = doc.stem
     if re.match(SLUG, stem) and len(stem) <= MAX_ID_LENGTH:
         return []
-    slug = "-".join(re.findall(r"[a-z0-9]+", stem.lower()))[:MAX_ID_LENGTH].strip("-") or "my-page"
+    slug = suggested_slug(stem) or "my-page"
     why = f"is longer than {MAX_ID_LENGTH} characters" if re.match(SLUG, stem) else "is not a valid id"
     return [Problem(doc.path, 1, 1, "invalid-id", f"file name '{shown(stem)}' {why}",
                     f"rename the file to e.g. '{slug}.yml' or set id: to a lowercase slug")]
