@@ -129,3 +129,25 @@ def test_a_word_only_in_phrases_ranks_its_items_by_score(tmp_path):
     hits = Searcher(project).search("ghosting").hits
     assert len(hits) == 2 and all(hit.score > 0 for hit in hits)
     assert hits[0].score > hits[1].score
+
+
+def test_a_copied_file_gets_one_warning_for_its_shared_phrases_not_one_each(tmp_path):
+    """Copying a playbook to start a new one buried everything else under a warning per phrase (43 for the QBR)."""
+    from generator.pipeline import validate_project
+
+    steps = "".join(f"  - id: s{n}\n    title: Step {n}\n    asked_as: [how do I do thing {n}, thing {n} checklist]\n"
+                    for n in range(4))
+    project = make_project(tmp_path / "p", {"content/playbooks/original.yml": "title: Original\nsteps:\n" + steps,
+                                            "content/playbooks/copy.yml": "title: Copy\nsteps:\n" + steps,
+                                            "content/playbooks/two.yml": "title: Two\nsteps:\n" + steps.split("  - id: s2")[0]
+                                            .replace("s0", "t0").replace("s1", "t1").replace("thing 0", "other 0")})
+    shared = [p for p in validate_project(project) if p.code == "asked-as-duplicate"]
+    copy = [p for p in shared if p.path.endswith("copy.yml")]
+    assert [(p.line, p.col) for p in copy] == [(5, 16)]
+    assert copy[0].message.startswith("8 asked_as phrases here are also phrases in content/playbooks/original.yml, "
+                                      "the first 'how do I do thing 0' (of playbook original#s0, line 5)")
+    assert "a copied file?" in copy[0].hint
+    # a file sharing two phrases keeps a warning per phrase, each with the item it collides with
+    two = sorted((p.line, p.message) for p in shared if p.path.endswith("two.yml"))
+    assert [line for line, _ in two] == [8, 8]  # step t1 keeps both phrases of s1
+    assert all("is also an asked_as phrase of playbook" in message for _, message in two)

@@ -19,6 +19,10 @@ from . import doc_id, sub_items
 CODES = ("asked-as-phrase", "asked-as-duplicate")
 MAX_PHRASE_CHARS = 150  # a question typed into a search box, not a ticket's whole text
 MAX_PHRASES = 10
+# Phrases one file shares with another from which they are reported as one warning (a handful stay one per
+# phrase, each its own fix): a copied playbook buried its one real problem under a warning per phrase (43 for
+# a copy of the QBR playbook).
+COPIED_FILE_PHRASES = 6
 
 
 def _phrases(doc: Document):
@@ -81,7 +85,7 @@ def check(documents: list[Document]) -> list[Problem]:
             for index, phrase in enumerate(phrases):
                 if isinstance(phrase, str) and _key(phrase):
                     places.setdefault(_key(phrase), []).append((name, doc.path, *phrases.where(index), phrase.strip()))
-    problems: list[Problem] = []
+    shared: dict[tuple[str, str], list[tuple]] = {}  # (this file, the other item's file) -> each place
     for found in places.values():
         items = {name for name, *_ in found}
         if len(items) < 2:
@@ -92,6 +96,19 @@ def check(documents: list[Document]) -> list[Problem]:
                 continue  # the item's own repeat: check_file says so
             warned.add(name)
             other = next(place for place in found if place[0] != name)
+            shared.setdefault((path, other[1]), []).append((line, col, phrase, other))
+    problems: list[Problem] = []
+    for (path, other_path), found in shared.items():
+        found.sort(key=lambda place: place[:2])
+        if len(found) >= COPIED_FILE_PHRASES:  # a copied file: one warning, not one per phrase of it
+            line, col, phrase, other = found[0]
+            problems.append(Problem(path, line, col, "asked-as-duplicate",
+                                    f"{len(found)} asked_as phrases here are also phrases in {other_path}, the first "
+                                    f"'{shown(phrase)}' (of {shown(other[0], 160)}, line {other[2]}): readers who type "
+                                    "one get either page", "a copied file? write its own phrases, "
+                                    "or remove them; keep each on the item that answers it", severity="warning"))
+            continue
+        for line, col, phrase, other in found:
             problems.append(Problem(path, line, col, "asked-as-duplicate",
                                     f"'{shown(phrase)}' is also an asked_as phrase of {shown(other[0], 160)} "
                                     f"({other[1]}:{other[2]}): readers who type it get either",
