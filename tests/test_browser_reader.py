@@ -137,6 +137,70 @@ def test_the_matrix_scrolls_in_its_box_on_a_phone_with_the_activity_column_held(
         context.close()
 
 
+# Line breaks inside an activity name that fall between two katakana (ー included, ・ not): オンボー / ディング,
+# オペレー / ション. A break between phrases (アップセル・ / クロスセル, 既存顧客への / マーケティング) is fine.
+KATAKANA_SPLITS = """() => {
+  const kana = /[\\u30a1-\\u30fa\\u30fc]/;
+  const found = [];
+  for (const link of document.querySelectorAll('.csops-raci-matrix tbody td:first-child a')) {
+    const node = link.firstChild, text = node.textContent;
+    let lastTop = null;
+    for (let i = 0; i < text.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const rect = [...range.getClientRects()].find(r => r.width > 0);
+      if (!rect) continue;
+      if (lastTop !== null && rect.top > lastTop + rect.height / 2 && kana.test(text[i - 1]) && kana.test(text[i])) {
+        found.push(text.slice(0, i) + ' / ' + text.slice(i));
+      }
+      lastTop = rect.top;
+    }
+  }
+  return found;
+}"""
+
+
+def test_japanese_activity_names_in_the_matrix_stay_whole_on_a_phone(browser, ja_site):
+    # the names are links, so Material's `a { word-break: break-word }` beat the cell's phrase breaking, and the
+    # 5-character column cut オンボーディング, オペレーション and イネーブルメント in the middle of the word
+    context, tab, errors = open_page(browser, ja_site, CHARTS["ja"][0], PHONE)
+    try:
+        tab.locator(".csops-raci-filter button").first.wait_for()
+        assert tab.evaluate(KATAKANA_SPLITS) == []
+        # still a matrix: the activity column leaves room for at least three role columns beside it
+        roles_in_view = tab.evaluate("""() => {
+            const box = document.querySelector('.csops-raci-matrix table').getBoundingClientRect();
+            return [...document.querySelectorAll('.csops-raci-matrix thead th')].slice(1)
+              .filter(th => th.getBoundingClientRect().right <= box.right).length }""")
+        assert roles_in_view >= 3, roles_in_view
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_matrix_filtered_to_one_role_uses_the_phones_width(request, browser, language):
+    # filtered to one role, the phone layout kept the activity column at its 9em scrolling width beside 140px of
+    # empty box, and names wrapped over three lines (Renewal / (including / QBRs)) for no reason
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, CHARTS[language][0], PHONE)
+    try:
+        tab.locator(".csops-raci-filter button[data-role=cs-ops]").click()
+        geometry = tab.evaluate("""() => {
+            const wrap = document.querySelector('.csops-raci-matrix'), table = wrap.querySelector('table');
+            const cells = [...table.querySelectorAll('tbody tr:not([hidden]) td:first-child')];
+            const line = parseFloat(getComputedStyle(cells[0]).lineHeight);
+            return {wrap: wrap.clientWidth, table: table.getBoundingClientRect().width, sideways: table.scrollWidth - table.clientWidth,
+                    lines: Math.max(...cells.map(td => (td.getBoundingClientRect().height - parseFloat(getComputedStyle(td).paddingTop)
+                                                         - parseFloat(getComputedStyle(td).paddingBottom)) / line))} }""")
+        assert geometry["table"] >= geometry["wrap"] - 1 and geometry["sideways"] <= 1, geometry
+        assert geometry["lines"] <= 2.05, geometry
+        assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_a_step_link_marks_that_step_in_the_table_of_contents(request, browser, language):
     # a 4rem scroll margin of our own on step headings put the opened step just below Material's line: the
