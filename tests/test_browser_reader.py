@@ -321,7 +321,7 @@ def test_a_calendar_event_is_named_by_the_item_without_its_onward_link(browser, 
         ics = Path(download.value.path()).read_bytes().decode("utf-8").replace("\r\n ", "")
         summaries = [line for line in ics.split("\r\n") if line.startswith("SUMMARY:")]
         assert summaries and not [s for s in summaries if "→" in s or s.rstrip().endswith("—")], summaries
-        assert any(s.startswith("SUMMARY:Confirm access to the CRM") and s.endswith("#renewals)") for s in summaries), summaries
+        assert any(s.startswith("SUMMARY:Confirm access to the CRM") and s.endswith("#cs-escalations and #cs-ops-requests") for s in summaries), summaries
         assert not errors, errors
     finally:
         context.close()
