@@ -448,12 +448,12 @@ def test_faq_questions_show_code_and_tags_lead_to_the_tag_page(browser, bundled_
 
 
 def test_role_page_opens_with_what_the_role_holds_and_folds_the_rest(browser, bundled_site):
-    # the CSM is accountable for nothing in the bundled charts: the page opened on "Accountable for — Nothing yet."
+    # the CSM is accountable for nothing in the bundled charts: the page opened on "Accountable for — Nothing yet." ("yet" read as unfinished content; it is None. now)
     context, tab, errors = open_page(browser, bundled_site, "roles/csm/", PHONE)
     try:
         headings = tab.locator("article h2").all_inner_texts()
         assert headings[0].startswith("Responsible for") and not [h for h in headings if h.startswith("Accountable")]
-        assert tab.locator(".csops-duties-none #accountable").inner_text() == "Accountable for: Nothing yet."
+        assert tab.locator(".csops-duties-none #accountable").inner_text() == "Accountable for: None."
         assert tab.locator("details.csops-duties-more:not([open])").count() >= 1
         tab.goto(bundled_site + "roles/cs-lead/")  # a role that is accountable opens with it
         assert tab.locator("article h2").first.inner_text().startswith("Accountable for")
