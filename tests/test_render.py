@@ -199,3 +199,15 @@ def test_a_playbooks_timeline_lists_steps_in_the_order_they_fall_due():
     table = table[:table.index("</table>")]
     numbers = [int(n) for n in re.findall(r"<td>(\d+)\. <a", table)]
     assert numbers == [1, 2, 3, 5, 4, 6, 7], numbers
+
+
+def test_a_timeline_row_without_a_due_date_says_so():
+    """Renewal runway's step 1 sat last in the timeline, numbered 1 after 7, under 'Due' with an empty cell: a new CSM
+    could not tell a missing date from standing work. The cell now says there is no date, in the portal's language."""
+    portal = load_portal(Path(__file__).parent.parent)
+    page = {p.source: p.text for p in render_pages(portal)}["playbooks/renewal-runway.md"]
+    table = page[page.index('<div class="csops-timeline">'):]
+    rows = table[:table.index("</table>")].split("<tr>")[2:]
+    last = rows[-1]
+    assert '<a href="#build-dashboard">' in last and '<span class="csops-no-due">no date</span>' in last
+    assert all("csops-no-due" not in row for row in rows[:-1])
