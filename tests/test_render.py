@@ -211,3 +211,6 @@ def test_a_timeline_row_without_a_due_date_says_so():
     last = rows[-1]
     assert '<a href="#build-dashboard">' in last and '<span class="csops-no-due">no date</span>' in last
     assert all("csops-no-due" not in row for row in rows[:-1])
+    # a playbook with no due dates at all keeps a quiet column, not seven "no date"s
+    page = {p.source: p.text for p in render_pages(portal)}["playbooks/health-score-definition.md"]
+    assert "csops-no-due" not in page
