@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -206,6 +207,18 @@ def test_a_link_to_a_heading_is_left_to_the_build_which_knows_its_anchor(project
                                              "pymdownx.slugs.slugify {kwds: {case: lower}}\n"})
     assert run("validate", "--project", project).exit_code == 0
     assert run("build", "--project", project).exit_code == 0
+
+
+@pytest.mark.parametrize("text", ["x\n{" + " " * 40_000 + "x", "x\n{: #" + "a" * 40_000, "*a*{" + " \t" * 20_000,
+                                  "# Notes {" + " " * 40_000])
+def test_an_attribute_list_left_open_is_checked_in_linear_time(project_factory, run, text):
+    """A "{" followed by 40,000 spaces or letters and no "}" kept the id-taken check busy 11 s (100,000: over 30 s):
+    the attribute-list pattern could split the same run of characters many ways (red team)."""
+    project = project_factory({"content/playbooks/open.yml": "title: Open\nsteps:\n  - id: a\n    title: A\n"
+                                                              f"    body: {json.dumps(text)}\n"})
+    start = time.perf_counter()
+    assert run("validate", "--project", project).exit_code == 0
+    assert time.perf_counter() - start < 3
 
 
 def test_control_characters_in_text_are_located_errors(project_factory, run):
