@@ -6,6 +6,7 @@ working when a title changes (in any language).
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 from functools import lru_cache
@@ -122,7 +123,7 @@ def resolve_refs(markdown: str, from_source: str) -> str:
 
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+_BACKTICKS = re.compile(r"`+")
 
 
 def without_code(text: str) -> str:
@@ -140,7 +141,37 @@ def without_code(text: str) -> str:
         elif opened and opened[1][0] == fence[0] and len(opened[1]) >= len(fence) and not line[opened.end():].strip():
             fence = None  # the closing fence, blanked with the block
         lines[index] = " " * len(line)
-    return _CODE_SPAN.sub(lambda m: "".join(c if c == "\n" else " " for c in m.group()), "\n".join(lines))
+    return _blank_code_spans("\n".join(lines))
+
+
+def _blank_code_spans(text: str) -> str:
+    """`text` with each code span blanked: a run of backticks, or the end of one, opens a span that the next run of
+    exactly as many backticks closes (what the pattern `(`+)(?!`).*?(?<!`)\\1(?!`)` finds, as Python-Markdown's does).
+
+    Worked out from the runs, not with that pattern: a regex tries each backtick that opens nothing against all the
+    text after it, and 400 runs of different lengths (80 KB in one body) kept validate and the build busy 40 s."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    by_length: dict[int, list[int]] = {}  # run length -> the indexes of the runs that long, in order
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    spans, index = [], 0
+    while index < len(runs):
+        start, end = runs[index]
+        for opening in range(start, end):  # the whole run first, then its end: as the pattern tries them
+            later = by_length.get(end - opening, [])
+            at = bisect.bisect_right(later, index)
+            if at < len(later):
+                spans.append((opening, runs[later[at]][1]))
+                index = later[at]
+                break
+        index += 1
+    if not spans:
+        return text
+    pieces, cursor = [], 0
+    for start, end in spans:
+        pieces += [text[cursor:start], re.sub(r"[^\n]", " ", text[start:end])]
+        cursor = end
+    return "".join(pieces) + text[cursor:]
 
 
 

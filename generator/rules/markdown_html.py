@@ -10,6 +10,7 @@ sanitiser there, so only the fields a page shows at its top level are read.
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -24,8 +25,11 @@ TOP_LEVEL_FIELDS = ("summary", "body", "description", "a")
 _PROBE = "csopsendprobe"
 # A tag at a line's start (up to three spaces in): the only place raw HTML can start a block
 _LINE_START_TAG = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9]*)", re.MULTILINE)
-# Fenced blocks and one-line code spans (a span across lines does not hide a tag at a line's start from Markdown)
-_CODE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,}).*?^ {0,3}(?P=fence)[ \t]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
+# A fence opening a line (up to three spaces in), and a line that only closes one; one-line code spans (a span across
+# lines does not hide a tag at a line's start from Markdown)
+_FENCE_OPENS = re.compile(r" {0,3}(`{3,}|~{3,})")
+_FENCE_CLOSES = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*")
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
@@ -73,7 +77,7 @@ class _OpenTags(HTMLParser):
 def culprit(text: str) -> tuple[str, int]:
     """The tag to blame in a field that swallows what follows: the first left open at a line's start, else the
     first tag at a line's start."""
-    original, text = text, _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)  # a fence opens no tag
+    original, text = text, _without_code(text)  # a fence opens no tag
     line_starts = {m.start(1) - 1: m.group(1).lower() for m in _LINE_START_TAG.finditer(text)}
     for tag, offset in _OpenTags(text).open:
         if offset in line_starts:
@@ -83,6 +87,43 @@ def culprit(text: str) -> tuple[str, int]:
         return line_starts[offset], offset
     found = _LINE_START_TAG.search(original)  # Markdown pairs fences otherwise than this module: blame the tag
     return found.group(1).lower(), found.start(1) - 1
+
+
+def _without_code(text: str) -> str:
+    """`text` with fenced blocks (closed by a line of the same fence) and one-line code spans blanked, offsets kept.
+
+    Read line by line: the one pattern that did this tried every fence left open against all the text after it, and
+    a body of 30,000 such lines kept validate busy for minutes."""
+    lines = text.split("\n")
+    closing: dict[str, list[int]] = {}  # a fence -> the lines that are that fence alone, in order
+    for number, line in enumerate(lines):
+        alone = _FENCE_CLOSES.fullmatch(line)
+        if alone:
+            closing.setdefault(alone[1], []).append(number)
+    number = 0
+    while number < len(lines):
+        opened = _FENCE_OPENS.match(lines[number])
+        closed = None
+        if opened:  # the longest fence first, then shorter ones (```` may open a ``` block), as the pattern tried
+            for length in range(len(opened[1]), 2, -1):
+                later = closing.get(opened[1][:length], [])
+                at = bisect.bisect_right(later, number)
+                if at < len(later):
+                    closed = later[at]
+                    break
+        if closed is not None:
+            start = opened.start(1)
+            lines[number] = lines[number][:start] + " " * (len(lines[number]) - start)
+            for inside in range(number + 1, closed):
+                lines[inside] = " " * len(lines[inside])
+            closing_line = lines[closed]
+            end = _FENCE_CLOSES.fullmatch(closing_line).end()
+            lines[closed] = " " * end + closing_line[end:]
+            number = closed + 1
+            continue
+        lines[number] = _CODE_SPAN.sub(lambda m: " " * len(m.group()), lines[number])
+        number += 1
+    return "\n".join(lines)
 
 
 def _fields(value):
