@@ -201,17 +201,28 @@ def suggest(ticket: Path, project: Path, limit: int, fmt: str):
 
     Exits 1 when nothing in the portal relates to the ticket; 2 when it cannot be read.
     """
-    from .search import IndexMissing, QueryError
+    from .search import MAX_TICKET_CHARS, IndexMissing, QueryError
 
     if str(ticket) == "-" and sys.stdin.isatty():
         click.echo("Paste the ticket, then press Ctrl-D on a line of its own.", err=True)
+    source = "stdin" if str(ticket) == "-" else str(ticket)
+    # read no further than the longest ticket can be (4 bytes a character, a byte-order mark): `yes | csops suggest`,
+    # /dev/zero or a log file given by mistake filled the memory and ended in a MemoryError traceback
+    most = MAX_TICKET_CHARS * 4 + 3
     try:
-        raw = sys.stdin.buffer.read() if str(ticket) == "-" else ticket.read_bytes()
+        if str(ticket) == "-":
+            raw = sys.stdin.buffer.read(most + 1)
+        else:
+            with ticket.open("rb") as stream:
+                raw = stream.read(most + 1)
+        if len(raw) > most:
+            raise _refused(ValueError(f"{source} holds more than {most:,} bytes; a ticket is at most "
+                                      f"{MAX_TICKET_CHARS:,} characters: paste its subject and description"), fmt)
         text = raw.decode("utf-8-sig")
     except OSError as error:
         raise _refused(ValueError(f"cannot read {ticket}: {error.strerror or error}"), fmt) from None
     except UnicodeDecodeError:
-        raise _refused(ValueError(f"{'stdin' if str(ticket) == '-' else ticket} is not UTF-8 text"), fmt) from None
+        raise _refused(ValueError(f"{source} is not UTF-8 text"), fmt) from None
     try:
         links = _searcher(project).suggest_for_ticket(text, limit=limit)
     except (QueryError, IndexMissing) as error:

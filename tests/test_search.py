@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 
@@ -923,6 +924,27 @@ def test_suggest_ranks_a_pasted_ticket_as_the_api_does(built_bundled, tmp_path):
         assert refused.exit_code == 2 and message in refused.stderr
         as_json = runner.invoke(main, ["suggest", "--project", str(built_bundled), "--format", "json"], input=raw)
         assert as_json.exit_code == 2 and message in json.loads(as_json.stdout)["error"]  # as search and link do
+
+
+def test_suggest_reads_no_more_than_a_ticket_can_be(built_bundled, tmp_path):
+    """`yes | csops suggest` or `csops suggest /dev/zero` read on until the memory ran out and ended in a MemoryError
+    traceback (red team): the input is read only as far as the longest ticket, then refused."""
+    runner = CliRunner()
+
+    class Endless(io.RawIOBase):  # stdin that never ends, as `yes renewal |` gives
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            buffer[:] = b"renewal " * (len(buffer) // 8) + b" " * (len(buffer) % 8)
+            return len(buffer)
+
+    endless = io.BufferedReader(Endless())
+    refused = runner.invoke(main, ["suggest", "--project", str(built_bundled)], input=endless)
+    assert refused.exit_code == 2 and "stdin holds more than 200,003 bytes" in refused.stderr
+    (tmp_path / "big.log").write_bytes(b"renewal " * 40_000)
+    refused = runner.invoke(main, ["suggest", str(tmp_path / "big.log"), "--project", str(built_bundled), "--format", "json"])
+    assert refused.exit_code == 2 and "big.log holds more than" in json.loads(refused.stdout)["error"]
 
 
 def test_json_output_says_nothing_matched_the_way_text_does(built_bundled, run):
