@@ -413,13 +413,13 @@ class Searcher:
             tips.append(text.strip())
         names = {m.lower(): m for group in meta.get("synonyms", []) for m in group}
         names |= {e.term.lower(): e.term for e in index.glossary.entries}
-        tags = {t.lower(): f"tag:{t}" for t in index.known.get("tag", [])}
+        tags = {t.lower(): tip for t in index.known.get("tag", []) if (tip := tag_filter(t))}
         for typed in dict.fromkeys([text.lower(), *text.lower().split()]):
             for close in difflib.get_close_matches(typed, list(names) + list(tags), n=2, cutoff=0.8):
                 tip = names.get(close) or tags[close]
                 if tip.lower() != typed and tip not in tips:
                     tips.append(tip)
-        return tips[:5] or [f"tag:{t}" for t in meta.get("top_tags", [])[:5]]
+        return tips[:5] or [tip for t in meta.get("top_tags", []) if (tip := tag_filter(t))][:5]
 
     def suggest_for_ticket(self, text: str, limit: int = 5) -> list[Hit]:
         """Runbook links most related to a ticket: its most distinctive words, OR-ed and ranked."""
@@ -560,6 +560,15 @@ def split_exclusions(text: str) -> tuple[str, list[str]]:
         cursor = end
     kept.append(text[cursor:])
     return re.sub(r"\s+", " ", " ".join(kept)).strip(), pieces
+
+
+def tag_filter(tag: str) -> str:
+    """The filter a suggestion offers for `tag`, as split_filters reads it back: quoted when it holds a space ('tag:health
+    score' searched tag:health and the word score, an unknown tag); "" for one no filter can write (a quote, or a
+    '?' or ')' at its end, which split_filters leaves to the query)."""
+    if '"' in tag or tag.rstrip("?？)") != tag:
+        return ""
+    return f'tag:"{tag}"' if any(c.isspace() for c in tag) else f"tag:{tag}"
 
 
 def _two_filters(name: str, first: str, second: str) -> QueryError:

@@ -482,6 +482,25 @@ def test_tag_words_are_searched(project_factory):
     assert Searcher(project).search("track our hours").hits[0].url.endswith("faq/tools/#why-time-logs")
 
 
+def test_a_suggested_tag_is_a_filter_that_searches_it(project_factory):
+    """A tag with a space was suggested as 'tag:health score', which searched tag:health (an unknown tag, a 400 in
+    the search box) and the word score (red team): it is quoted, and one no filter can write is not offered."""
+    project = project_factory({"content/faq/tools.yml": """\
+        title: Tools
+        entries:
+          - id: scores
+            q: Where do the account scores live?
+            a: In the BI tool, refreshed nightly.
+            tags: [health score, 'why?', 'say "hi"']
+        """})
+    build_portal(project)
+    searcher = Searcher(project)
+    for typed in ("healthscore", "zzqxv"):  # spelt close to the tag; nothing close (the most used tags)
+        tips = searcher.search(typed, correct=False).suggestions
+        assert 'tag:"health score"' in tips and not any("why" in t or "hi" in t for t in tips), tips
+    assert searcher.search('tag:"health score"').hits[0].path == "/faq/tools/#scores"
+
+
 def test_a_query_holding_a_title_in_other_order_or_words_names_that_page(built_bundled):
     """Word order, stop words and a glossary synonym (CS = Customer Success) do not make another title;
     a query with words beyond the title still gets the step that answers it."""
