@@ -110,6 +110,7 @@ class SearchResult:
         return asdict(self)
 
 
+MAX_SUGGESTED_WORDS = 8  # a query's words looked up among glossary terms and tags when it found nothing
 MAX_WILDCARDS = 3  # words with '*' in one query: each expands over the whole vocabulary
 
 
@@ -254,7 +255,7 @@ class Searcher:
         # only a query that found nothing is searched corrected: a word the content lacks may still be the
         # reader's real word ("sitting" is no typo of "setting"), and then did-you-mean only offers the fix
         if correct and result.did_you_mean and not result.hits:
-            fixed = self._search(index, result.did_you_mean, kind, role, phase, tag, limit)
+            fixed = self._search(index, result.did_you_mean, kind, role, phase, tag, limit, hints=False)
             if fixed.hits:
                 fixed.query, fixed.did_you_mean = text, result.did_you_mean
                 fixed.showing_results_for, fixed.search_instead_for = result.did_you_mean, text
@@ -265,7 +266,9 @@ class Searcher:
                 self._cache.popitem(last=False)
         return result
 
-    def _search(self, index: OpenIndex, text, kind, role, phase, tag, limit) -> SearchResult:
+    def _search(self, index: OpenIndex, text, kind, role, phase, tag, limit, hints: bool = True) -> SearchResult:
+        """`hints`: with did-you-mean and, when nothing matched, suggestions (a search run only for its hits or
+        count goes without: each costs a pass over the glossary and every tag)."""
         searcher, facets, meta = index.searcher, index.facets, index.meta
         original = text
         # full-width field syntax (ｒｏｌｅ：csm, typed with a Japanese input method) is the filter, not two words;
@@ -333,8 +336,8 @@ class Searcher:
         facet_names = {n: {value: names[n][value] for value in values if value in names.get(n, {})}
                        for n, values in counts.items() if n in names}
         result = SearchResult(original, total, hits, counts, facet_names)
-        result.did_you_mean = self.did_you_mean(original, index) if text else ""
-        if not hits:
+        result.did_you_mean = self.did_you_mean(original, index) if text and hints else ""
+        if not hits and hints:
             filtered = any(filters.values()) or bool(negated)
             result.suggestions = self.suggestions(text, result.did_you_mean, index, filtered)
         return result
@@ -409,13 +412,18 @@ class Searcher:
         index = index or self._open()
         meta = index.meta
         tips = [corrected] if corrected else []
-        if filtered and text.strip() and self._search(index, text, "", "", "", "", 1).total:
+        if filtered and text.strip() and self._search(index, text, "", "", "", "", 1, hints=False).total:
             tips.append(text.strip())
         names = {m.lower(): m for group in meta.get("synonyms", []) for m in group}
         names |= {e.term.lower(): e.term for e in index.glossary.entries}
         tags = {t.lower(): tip for t in index.known.get("tag", []) if (tip := tag_filter(t))}
-        for typed in dict.fromkeys([text.lower(), *text.lower().split()]):
-            for close in difflib.get_close_matches(typed, list(names) + list(tags), n=2, cutoff=0.8):
+        spellings = list(names) + list(tags)
+        # each typed word is compared with every name and tag: the first few words only, and no further once five
+        # tips are found (a 500-character query against 10,000 tags took 5 s of a worker, all of it here)
+        for typed in list(dict.fromkeys([text.lower(), *text.lower().split()]))[:MAX_SUGGESTED_WORDS + 1]:
+            if len(tips) >= 5:
+                break
+            for close in difflib.get_close_matches(typed, spellings, n=2, cutoff=0.8):
                 tip = names.get(close) or tags[close]
                 if tip.lower() != typed and tip not in tips:
                     tips.append(tip)

@@ -482,6 +482,21 @@ def test_tag_words_are_searched(project_factory):
     assert Searcher(project).search("track our hours").hits[0].url.endswith("faq/tools/#why-time-logs")
 
 
+def test_suggestions_compare_a_few_words_once(built_bundled, monkeypatch):
+    """Each word of a query that found nothing was compared with every glossary name and tag, and a filtered query
+    did it twice (once more inside the unfiltered count): a 500-character query against 10,000 tags took 5 s of an
+    API worker (red team). The first few words are compared, once."""
+    import difflib
+
+    calls = []
+    real = difflib.get_close_matches
+    monkeypatch.setattr(difflib, "get_close_matches", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    words = " ".join(f"zq{chr(97 + i)}{chr(97 + j)}x" for i in range(6) for j in range(10))  # 60 words, none known
+    result = Searcher(built_bundled).search(f"role:csm {words}", correct=False)
+    assert result.total == 0 and result.suggestions
+    assert len(calls) <= 9, len(calls)  # the whole query, then its first 8 words
+
+
 def test_a_suggested_tag_is_a_filter_that_searches_it(project_factory):
     """A tag with a space was suggested as 'tag:health score', which searched tag:health (an unknown tag, a 400 in
     the search box) and the word score (red team): it is quoted, and one no filter can write is not offered."""
