@@ -422,6 +422,11 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
             run_mkdocs(site, overrides, plan, progress, search_entries, rendered)
         except BuildError as refused:
             raise _with_refusals_of(refused, [run for _, run in share_runs]) from None
+        # the main run passed: every worker's refusal together, not the first one's alone (two workers each
+        # refusing a page listed one, and the editor met the other on the next build)
+        refusing = [run for _, run in share_runs if isinstance(run.exception(), BuildError)]
+        if refusing:
+            raise _with_refusals_of(refusing[0].exception(), refusing[1:]) from None
         for share_site, run in share_runs:
             pages_written, located = run.result()
             _move_pages(share_site, stage / "site", pages_written)

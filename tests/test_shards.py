@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from conftest import BROKEN_HTML_LINK, BROKEN_LINK, copy_bundled, with_a_strict_trap
-from generator import shards
+from generator import shards, workers
 from generator.build import BuildError
 from generator.pipeline import build_portal
 from generator.workers import start_method
@@ -173,6 +173,39 @@ def test_refusals_of_every_run_are_listed_together(tmp_path, monkeypatch, sharde
         return real_claim(plan, source)
 
     monkeypatch.setattr(shards.PagePlan, "claim", qbr_to_a_worker_runway_to_the_main_run)
+    # forked, the workers run the patched claim too; spawned (another test's thread still running) they claimed
+    # pages in any order
+    monkeypatch.setattr(workers, "start_method", lambda: "fork")
+    with pytest.raises(BuildError, match="MkDocs refused") as refused:
+        build_portal(project)
+    assert "nowhere-from-qbr.md" in str(refused.value) and "nowhere-from-renewal-runway.md" in str(refused.value)
+    assert _tree(project / "site") == before
+
+
+def test_refusals_of_two_workers_are_listed_together_when_the_main_run_passes(tmp_path, monkeypatch, sharded):
+    """Each of two workers renders one broken page and the main run neither: the first worker's refusal alone was
+    raised (seen in a full test run, where workers are spawned and claim pages in any order)."""
+    project = with_a_strict_trap(copy_bundled(tmp_path / "two-workers"))
+    build_portal(project)
+    before = _tree(project / "site")
+    broken = ("playbooks/qbr.md", "playbooks/renewal-runway.md")
+    for name in ("qbr", "renewal-runway"):
+        path = project / f"content/playbooks/{name}.yml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["summary"] = f"See {BROKEN_LINK} first."
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    real_claim = shards.PagePlan.claim
+
+    def one_broken_page_per_worker(plan, source):
+        if source in broken and (plan.site_wide or getattr(plan, "took_broken", False)):
+            return False
+        claimed = real_claim(plan, source)
+        if claimed and source in broken:
+            plan.took_broken = True
+        return claimed
+
+    monkeypatch.setattr(shards.PagePlan, "claim", one_broken_page_per_worker)
+    monkeypatch.setattr(workers, "start_method", lambda: "fork")  # the workers run the patched claim too
     with pytest.raises(BuildError, match="MkDocs refused") as refused:
         build_portal(project)
     assert "nowhere-from-qbr.md" in str(refused.value) and "nowhere-from-renewal-runway.md" in str(refused.value)
