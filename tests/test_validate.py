@@ -249,6 +249,24 @@ def test_control_characters_in_text_are_located_errors(project_factory, run):
     ]
 
 
+def test_direction_controls_are_errors_and_invisible_spaces_warnings(project_factory, run):
+    """An RLO in a glossary term reversed the search snippet after it in the panel, and a review shows such text in
+    another order than the page (Trojan Source); a zero-width space splits a word for search (red team)."""
+    project = project_factory({
+        "content/glossary.yml": 'terms:\n  - {id: nrr, term: "NRR \\u202Eevil", definition: "Net\\u2066 retention"}\n',
+        "content/playbooks/zw.yml": ('title: "Re\\u200bnewal"\nsteps:\n  - {id: a, title: "A \\u200d joined", '
+                                    'body: "emoji \\U0001F469\\u200d\\U0001F4BB and \\u200e marks are text"}\n')})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    direction = "which shows the text after it in another order than it is written (delete it; retype the text if it came from a paste) [control-character]"
+    assert [line for line in result.output.splitlines() if line.startswith("content/")] == [
+        f"content/glossary.yml:2:26: error: term holds the direction control U+202E, {direction}",
+        f"content/glossary.yml:2:55: error: definition holds the direction control U+2066, {direction}",
+        "content/playbooks/zw.yml:1:11: warning: title holds the invisible character U+200B, which splits the word it is "
+        "in for search (delete it; retype the word if it came from a paste) [invisible-character]",
+    ]
+
+
 def test_index_is_no_page_id_since_it_is_the_sections_own_list_page(project_factory, run):
     """A playbook, FAQ topic or role with id 'index' replaced the section's list page (playbooks/index.html) and
     every check passed, since the URL playbooks/ still existed."""
