@@ -114,6 +114,9 @@ MAX_SUGGESTED_WORDS = 8  # a query's words looked up among glossary terms and ta
 MAX_WILDCARDS = 3  # words with '*' in one query: each expands over the whole vocabulary
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def check_query(text: str, limit: int = MAX_QUERY_CHARS) -> str:
     """Reject what the parser would misread or choke on, with a message a reader can act on."""
     text = (text or "").strip()
@@ -124,6 +127,8 @@ def check_query(text: str, limit: int = MAX_QUERY_CHARS) -> str:
                          "or POST the whole text to /api/suggest")
     if "\x00" in text:
         raise QueryError("query contains a NUL character")
+    if _SURROGATE.search(text):  # bytes that were not UTF-8 (a shell argument): the API refuses them the same way
+        raise QueryError("query is not UTF-8 text: retype it")
     if text.count('"') % 2:
         raise QueryError('unbalanced quotes: close the phrase with a second " or remove it')
     wildcards = [word for word in re.findall(r"[^\s\"()]+", re.sub(r'"[^"]*"', " ", text)) if "*" in word]

@@ -122,9 +122,11 @@ def _json_body(environ) -> dict:
     typed_text = media_type.startswith("text/")
     if "json" in media_type or (not typed_text and text.lstrip().startswith("{")):
         try:
-            data = json.loads(text or "{}")
+            data = json.loads(text or "{}", object_pairs_hook=_one_value_each)
         except RecursionError:
             raise ApiError("400 Bad Request", "request body is nested too deeply: send a flat JSON object") from None
+        except _RepeatedKey as error:
+            raise ApiError("400 Bad Request", f"request body gives '{error}' twice: send it once") from None
         except ValueError as error:
             raise ApiError("400 Bad Request", f"request body is not valid JSON: {error}") from None
         if not isinstance(data, dict):
@@ -133,6 +135,21 @@ def _json_body(environ) -> dict:
             _require_unicode(value)
         return data
     return {"text": text}
+
+
+class _RepeatedKey(ValueError):
+    """A JSON object naming one key twice (json.loads keeps the last silently)."""
+
+
+def _one_value_each(pairs: list) -> dict:
+    """A JSON object, refused when it names a key twice: {"text": a, "text": b} searched b alone, as a
+    duplicated query parameter or Content-Length is refused too."""
+    data: dict = {}
+    for key, value in pairs:
+        if key in data:
+            raise _RepeatedKey(key)
+        data[key] = value
+    return data
 
 
 def _require_unicode(value) -> None:

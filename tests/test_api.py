@@ -133,6 +133,9 @@ def test_suggest_rejects_bad_bodies(api):
     assert call(f"{api}/api/suggest", json.dumps({"text": "renewal", "limit": True}).encode())[0] == 400
     status, data = call(f"{api}/api/suggest", json.dumps({"text": "renewal", "kind": "stepz"}).encode())
     assert status == 400 and "unknown field 'kind'" in data["error"]  # not silently unfiltered
+    # a key given twice was read as its last value alone (red team): refused like a repeated query parameter
+    status, data = call(f"{api}/api/suggest", b'{"text": "cancel at renewal", "text": "hello"}')
+    assert (status, data) == (400, {"error": "request body gives 'text' twice: send it once"})
 
 
 def test_suggest_reads_the_body_as_its_type_says(api):

@@ -999,6 +999,10 @@ def test_json_output_says_nothing_matched_the_way_text_does(built_bundled, run):
     assert refused.exit_code == 2 and "unbalanced quotes" in json.loads(refused.stdout)["error"]
     unknown = run("search", "--format", "json", "renewal", "role:csmm", "--project", built_bundled)
     assert unknown.exit_code == 2 and json.loads(unknown.stdout)["did_you_mean"] == "csm"
+    # an argument that is not UTF-8 (csops search $'\\xff') arrives as a lone surrogate: refused as the API refuses %ff
+    for command in ("search", "link"):
+        refused = run(command, "renewal \udcff", "--project", built_bundled)
+        assert refused.exit_code == 2 and "query is not UTF-8 text" in refused.stderr, command
 
 
 def test_a_role_or_phase_may_be_named_as_the_portal_shows_it(tmp_path, run):
