@@ -319,6 +319,12 @@ def write_index(staged: Path, current: Path | None, portal: Portal, docs: list[S
 
 
 def glossary_entries(portal: Portal) -> list[dict]:
+    """The glossary as search shows it: its fields are plain text, as on the glossary page (not Markdown, whose
+    stripping left a term written like a tag with no title at all)."""
     page = urls.page_url(urls.GLOSSARY_PAGE)
-    return [{"id": t.id, "term": plain_text(t.term), "definition": plain_text(t.definition),
-             "synonyms": [plain_text(s) for s in t.synonyms], "url": f"{page}#{t.id}"} for t in portal.glossary]
+    return [{"id": t.id, "term": _one_line(t.term), "definition": _one_line(t.definition),
+             "synonyms": [_one_line(s) for s in t.synonyms], "url": f"{page}#{t.id}"} for t in portal.glossary]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

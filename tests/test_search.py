@@ -390,6 +390,18 @@ def test_a_term_typed_alone_gets_its_entry_second_and_a_question_using_it_none(b
     assert all(h.kind != "term" for h in searcher.search("ARR", role="csm").hits)  # terms belong to no role
 
 
+def test_a_term_hit_shows_the_term_as_written_like_the_glossary_page(project_factory):
+    """Glossary fields are plain text on their page, but search stripped them as Markdown: a term written like a
+    tag came back with no title, and "[Glossary › ](…)" as its ticket link (red team)."""
+    project = project_factory({"content/glossary.yml": (
+        "terms:\n  - id: tag-term\n    term: \"<kbd>ARR</kbd> (booked)\"\n"
+        "    definition: \"Annual recurring\\n   revenue, *as booked*.\"\n    synonyms: [ARR]\n")})
+    build_portal(project)
+    hit = next(h for h in Searcher(project).search("what is ARR").hits if h.kind == "term")
+    assert hit.title == "<kbd>ARR</kbd> (booked)" and hit.snippet == "Annual recurring revenue, *as booked*."
+    assert hit.markdown == f"[Glossary › <kbd>ARR</kbd> (booked)]({hit.url})"
+
+
 def test_a_japanese_query_asking_what_a_term_means_gets_its_entry(tmp_path):
     from conftest import copy_bundled
 
