@@ -86,6 +86,33 @@ def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
     return GuardedHandler
 
 
+def no_body_for_head(app):
+    """A HEAD answered with the headers GET would get and no body (RFC 9110): the server under MkDocs' preview
+    wrote the whole page or JSON after them, which a client keeping the connection reads as the next response."""
+
+    def headers_only(environ, start_response):
+        if environ.get("REQUEST_METHOD") != "HEAD":
+            return app(environ, start_response)
+        answered = []
+        body = app(environ, lambda status, headers, exc_info=None: answered.append((status, list(headers), exc_info)))
+        def has_length(headers) -> bool:
+            return any(name.lower() == "content-length" for name, _ in headers)
+
+        try:
+            # the body is read only for the length GET would send, or from an app that answers as it is read
+            size = sum(len(chunk) for chunk in body) if not answered or not has_length(answered[0][1]) else None
+            status, headers, exc_info = answered[0]
+            if size is not None and not has_length(headers):
+                headers.append(("Content-Length", str(size)))
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        start_response(status, headers, exc_info)
+        return []
+
+    return headers_only
+
+
 def refuse_unsafe_paths(app):
     """NUL and control characters in a path make file lookups raise (a 500 before): answer 400 instead.
 
@@ -137,7 +164,7 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
             return [body]
         return static(environ, start_response)
 
-    server.set_app(refuse_unsafe_paths(dispatch))
+    server.set_app(no_body_for_head(refuse_unsafe_paths(dispatch)))
     # The site's own 404 page (Material's, with search and nav), as `mkdocs serve` does.
     server.error_handler = lambda code: _error_page(Path(site_dir), code)
     return server

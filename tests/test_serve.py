@@ -154,6 +154,24 @@ def test_serve_on_port_0_says_the_port_it_got(tmp_path):
         process.wait(timeout=30)
 
 
+def test_head_gets_the_headers_of_get_and_no_body(served):
+    """The preview wrote the page, the JSON or the 404 page after a HEAD's headers (red team): a client reusing
+    the connection would read those bytes as its next response."""
+    import socket
+
+    _, base = served
+    port = int(base.rsplit(":", 1)[1])
+    for path in ("/playbooks/renewal-runway/", "/api/search?q=renewal", "/api/health", "/no-such-page/"):
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+            connection.sendall(f"HEAD {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+            response = b""
+            while chunk := connection.recv(65536):
+                response += chunk
+        head, _, body = response.partition(b"\r\n\r\n")
+        length = next(line.split(b":")[1].strip() for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+        assert body == b"" and int(length) > 0, (path, head, body[:80])
+
+
 def test_a_missing_page_gets_the_sites_own_404_page(served):
     # MkDocs' livereload server answers a bare "404 Not Found" unless told where the site's page is.
     _, base = served
