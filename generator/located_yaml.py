@@ -147,6 +147,8 @@ MAX_ALIAS_NODES = 10_000       # values built through aliases, summed over a fil
                                # text built through aliases is capped at MAX_FILE_BYTES too
 MAX_DEPTH = 64                 # nesting of lists and mappings: deeper data would exhaust the stack later
 MAX_NUMBER_CHARS = 100         # longer numbers are refused before int() turns them into a 5,000-digit value
+MAX_TEXT_CHARS = 20_000        # one value of text (a body, an answer): the longest bundled one has 828 characters;
+                               # Markdown's raw-HTML pass took 7 s on 150 kB of fences in one body, in validate and build
 ALIAS_HINT = "an alias repeats the whole value it names; write small values out instead of nesting aliases"
 REFUSED_HINT = "content holds only text, numbers, true/false, lists and mappings"
 
@@ -247,6 +249,10 @@ class _Builder:
     def scalar(self, node):
         tag = node.tag
         if tag in _TEXT_TAGS:
+            if len(node.value) > MAX_TEXT_CHARS:
+                raise _Refused(_mark(node), "text-too-long", f"a value of {len(node.value):,} characters; csops reads "
+                               f"at most {MAX_TEXT_CHARS:,} in one value", "split it: a step, answer or section reads on "
+                               "one screen; put the rest in more steps or entries, or link to a longer document")
             if not node.style and self.hashes:  # plain (libyaml says "", PyYAML None)
                 self.note_cut(node)
             # YAML turns the file's line breaks into \n, but a quoted "\r" escape stays a carriage return, which
