@@ -39,7 +39,36 @@ def query_words(q) -> set[str]:
 def opening(body: str, width: int = 160) -> str:
     """The start of `body` as one line, for a hit none of whose words are in it: HTML-escaped, '…' where cut."""
     text = " ".join(one_line(body.strip()).split())
-    return html.escape(text[:width]) + ("…" if len(text) > width else "")
+    if len(text) <= width:
+        return html.escape(text)
+    return html.escape(text[:_word_end(text, width)].rstrip()) + "…"
+
+
+_CJK = "\u2e80"  # from here on: CJK punctuation, kana, kanji, full-width forms, where any edge is a word's edge
+_LONGEST_WORD = 30  # an edge moves at most this far to keep a word whole
+
+
+def _in_word(body: str, at: int) -> bool:
+    """Whether `at` falls between two letters or digits of one word of a spaced script."""
+    return (0 < at < len(body) and body[at - 1].isalnum() and body[at].isalnum()
+            and body[at - 1] < _CJK and body[at] < _CJK)
+
+
+def _word_start(body: str, at: int) -> int:
+    """A window's start, moved back to the start of the word it falls in: a snippet read "…ewal runway"."""
+    back = at
+    while _in_word(body, back) and at - back < _LONGEST_WORD:
+        back -= 1
+    return at if _in_word(body, back) else back
+
+
+def _word_end(body: str, at: int) -> int:
+    """A window's end, moved on to the end of the word it falls in: "ask the departing champi…", and a cut
+    "<mark>Re</mark>…" that looked like a match of its own."""
+    ahead = at
+    while _in_word(body, ahead) and ahead - at < _LONGEST_WORD:
+        ahead += 1
+    return at if _in_word(body, ahead) else ahead
 
 
 def snippet(body: str, words: set[str], width: int = 180) -> str:
@@ -71,8 +100,8 @@ def snippet(body: str, words: set[str], width: int = 180) -> str:
             best_start, best_count = start, count
     # a window that would end short of `width` starts earlier: a 105-character glossary definition showed as
     # "… a subscription at the end of its term. Renewal rate is…", its first words cut for nothing
-    window_start = max(0, min(best_start - 40, len(body) - width))
-    window_end = min(len(body), window_start + width)
+    window_start = _word_start(body, max(0, min(best_start - 40, len(body) - width)))
+    window_end = _word_end(body, min(len(body), window_start + width))
     out, cursor = [], window_start
     for start, end in merged:
         if end <= window_start or start >= window_end:
@@ -83,4 +112,6 @@ def snippet(body: str, words: set[str], width: int = 180) -> str:
         cursor = end
     out.append(html.escape(body[cursor:window_end]))
     text = one_line("".join(out))
-    return ("…" if window_start else "") + text + ("…" if window_end < len(body) else "")
+    if window_start:
+        text = "…" + text.lstrip()
+    return text.rstrip() + "…" if window_end < len(body) else text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 from dataclasses import replace
@@ -583,6 +584,33 @@ def test_every_snippet_is_one_line_and_says_where_it_was_cut(japanese, built_bun
         assert hits and all("\n" not in h.snippet for h in hits), [h.snippet for h in hits if "\n" in h.snippet]
     out = cli("search", "--project", japanese, "キックオフの議題", "--limit", "1")
     assert out.output.count("\n") == 5 and out.output.rstrip().endswith("…"), out.output
+
+
+def test_a_snippet_window_cuts_between_words_never_inside_one(built_bundled):
+    """Windows were cut at a character count: "ask the departing champi…", and "set <mark>Re</mark>…", a piece of
+    "Renewal" marked as if it were a match of its own (documentation review)."""
+    import re as regex
+
+    from generator.search_snippets import snippet
+
+    body = "Renewal runway starts early. " * 12 + "Ask the departing champion for an introduction to the successor."
+    cut = snippet(body, {"champion"}, width=60)
+    assert cut.startswith("…") and cut.endswith("…") and "<mark>champion</mark>" in cut
+    inner = regex.sub("<[^>]+>", "", cut)[1:-1]
+    assert inner.strip() == inner and all(word in body.split() or word.rstrip(".") in body for word in inner.split())
+    searcher = Searcher(built_bundled)
+    snippets = [h.snippet for q in ("renewal runway dashboard", "churn risk", "discount approval", "kickoff agenda")
+                for h in searcher.search(q, limit=20).hits]
+    snippets += [h.snippet for h in searcher.suggest_for_ticket("Renewal is in 30 days and the champion left, they will not renew")]
+    for text in snippets:
+        plain = html.unescape(regex.sub("<[^>]+>", "", text))
+        first = regex.match(r"\W*(\w*)", plain.split()[0])[1]  # the letters of the edge words
+        last = regex.search(r"(\w*)\W*$", plain.split()[-1])[1]
+        assert not plain.endswith(" …") and not plain.startswith("… "), text
+        # the edge words are whole words of the content: the first starts one, the last ends one
+        content = "\n".join(path.read_text(encoding="utf-8") for path in (REPO / "content").rglob("*.yml"))
+        assert regex.search(rf"(?<!\w){regex.escape(first)}", content), (first, text)
+        assert regex.search(rf"{regex.escape(last)}(?!\w)", content), (last, text)
 
 
 def test_decomposed_text_and_ligatures_are_read_as_the_composed_text():
