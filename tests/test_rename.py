@@ -19,8 +19,8 @@ def snapshot(project: Path) -> dict[str, bytes]:
 
 PLAYBOOK_EDITS = """\
 content/playbooks/success-plan.yml -> content/playbooks/customer-success-plan.yml
-content/charts/cs-duties.yml:15:80: success-plan -> customer-success-plan
-content/charts/cs-duties.yml:25:38: success-plan -> customer-success-plan
+content/charts/cs-duties.yml:16:80: success-plan -> customer-success-plan
+content/charts/cs-duties.yml:26:38: success-plan -> customer-success-plan
 content/onboarding/new-csm-30-60-90.yml:111:14: playbook:success-plan#draft-plan -> playbook:customer-success-plan#draft-plan
 content/playbooks/churn-risk-response.yml:17:72: success-plan -> customer-success-plan
 content/playbooks/customer-success-plan.yml:17:1: added alias 'success-plan'
