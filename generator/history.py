@@ -146,12 +146,14 @@ class _Commit:
 def _content_commits(project: Path, limit: int) -> tuple[list[_Commit], str | None]:
     """The last `limit` first-parent commits touching content/, newest first, and the parent of the oldest."""
     # %B, not %s: git's subject is the whole first paragraph, joined, and a message whose first lines ran on
-    # became a fifteen-line heading on What's new
-    out = git(project, "log", "--first-parent", f"-n{limit + 1}", "--format=%H%x00%ct%x00%B%x1e", "--", "content")
+    # became a fifteen-line heading on What's new. Records end with NUL (-z), the one byte git keeps out of a
+    # message: a message holding the separator we used before (\x1e) failed every build that read it.
+    out = git(project, "log", "-z", "--first-parent", f"-n{limit + 1}", "--format=%H %ct%n%B", "--", "content")
     commits = []
-    for record in out.decode("utf-8", errors="replace").split("\x1e"):
+    for record in out.decode("utf-8", errors="replace").split("\x00"):
         if record.strip():
-            sha, timestamp, message = record.strip("\n").split("\x00", 2)
+            header, _, message = record.lstrip("\n").partition("\n")
+            sha, timestamp = header.split(" ")
             commits.append(_Commit(sha, int(timestamp), headline(message)))
     if len(commits) > limit:
         # The commit before the window is the base of the oldest entry (its content is what the oldest changed).

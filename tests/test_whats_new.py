@@ -254,3 +254,18 @@ def test_a_heading_is_the_first_line_of_the_commit_message_cut_at_a_word(tmp_pat
     html = (build(project) / "whats-new/index.html").read_text("utf-8")
     headings = [re.sub(r"<h2[^>]*>", "", h) for h in re.findall(r"<h2[^>]*>[^<]*", html)]
     assert headings[0] == "2027-01-05 · Retitle the renewal runway" and "continued on a second line" not in html, headings
+
+
+def test_a_commit_message_holding_a_record_separator_is_one_entry(tmp_path, monkeypatch):
+    """History read `git log` records split at \\x1e: a message holding that byte (git allows it) raised ValueError
+    in every build until twenty more content commits pushed it out of the feed."""
+    from generator.history import read_change_feed
+    from generator.pipeline import load_portal
+
+    project = _repo(tmp_path / "repo", monkeypatch)
+    make_project(project, SECOND, with_defaults=False)
+    git(project, "add", "-A")
+    (tmp_path / "message").write_bytes(b"Forecast step \x1e and more\n\nBody \x1e\xff line\n")
+    git(project, "commit", "-q", "-F", str(tmp_path / "message"))
+    feed = read_change_feed(project, load_portal(project))
+    assert [entry.subject for entry in feed.entries] == ["Forecast step", "Renewal playbook and FAQ"]
