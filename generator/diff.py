@@ -23,6 +23,7 @@ from .manifest import MANIFEST, live_urls, read_manifest, resolve_url
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
 from .model import SEARCH_ONLY_FIELDS, Portal
 from .model_builder import build_portal as build_model
+from .problems import ContentError
 from .validate import check_project_shapes
 
 IGNORED_FIELDS = {"id", "source", "line", "aliases", "steps", "sections", "entries", "activities", "items"}
@@ -111,7 +112,10 @@ class Side:
 def load_side(project: Path, label: str) -> Side:
     """Model whatever content is sound enough; a broken file is counted, not fatal, so a failing PR still gets a diff."""
     content = load_sound_content(project)
-    manifest = [url for _, url in read_manifest(project) or []]
+    try:
+        manifest = [url for _, url in read_manifest(project) or []]
+    except ContentError as unreadable:  # counted like a broken content file: the PR still gets its comment
+        return Side(label, content.portal, content.errors + len(unreadable.problems), [], content.broken_files)
     return Side(label, content.portal, content.errors, manifest, content.broken_files)
 
 

@@ -69,12 +69,22 @@ def live_urls(portal: Portal) -> set[str]:
 
 
 def read_manifest(project: Path) -> list[tuple[int, str]] | None:
-    """(line number, URL) for every URL in the manifest, or None when the project has none yet."""
+    """(line number, URL) for every URL in the manifest, or None when the project has none yet.
+
+    Raises ContentError when the file cannot be read as text: a manifest saved in another encoding was a
+    UnicodeDecodeError traceback in validate, build, `csops urls` and the PR comment's `csops diff`.
+    """
+    from .loader import read_text
+    from .problems import ContentError
+
     file = project / MANIFEST
     if not file.is_file():
         return None
+    text, problems = read_text(file, MANIFEST)
+    if text is None:
+        raise ContentError(problems)
     entries = []
-    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if line and not line.startswith("#"):
             entries.append((number, line))
@@ -159,7 +169,12 @@ def _vanished_problem(number: int, url: str, hidden: int, pages: dict, new_ids: 
 
 def check_manifest(project: Path, portal: Portal) -> list[Problem]:
     """A Problem for every manifest URL that would no longer resolve, with the fix."""
-    entries = read_manifest(project)
+    from .problems import ContentError
+
+    try:
+        entries = read_manifest(project)
+    except ContentError as unreadable:
+        return unreadable.problems
     if not entries:
         return []
     alive = live_urls(portal)

@@ -387,3 +387,18 @@ def test_a_removal_recorded_with_urls_update_is_retired_not_broken(tmp_path, run
     assert f"every other old URL still resolves · {len(rows)} URLs retired on purpose**" in out, out
     data = json.loads(run("diff", "HEAD", "--project", repo, "--format", "json").output)
     assert data["uncovered_urls"] == 0 and len(data["retired_urls"]) == len(rows)
+
+
+def test_a_manifest_that_is_not_utf8_is_an_error_not_a_traceback(tmp_path, run):
+    """published-urls.txt saved as Latin-1 was a UnicodeDecodeError traceback in validate, urls, build and the PR
+    comment's diff; it is a not-utf8 error at its line, and the diff counts it and still writes the comment."""
+    project = make_repo(tmp_path / "repo")
+    (project / "content/published-urls.txt").write_bytes(b"# urls\nplaybooks/caf\xe9/\n")
+    expected = ("content/published-urls.txt:2:14: error: file is not UTF-8 (byte 0xe9) (re-save the file with UTF-8 "
+                "encoding) [not-utf8]\n1 error in 1 file\n")
+    validate = run("validate", "--project", project)
+    assert (validate.exit_code, validate.output) == (1, expected)
+    check = run("urls", "--check", "--project", project)
+    assert (check.exit_code, check.output) == (1, "Error: " + expected)
+    diff = run("diff", "main", "--project", project)
+    assert diff.exit_code == 0 and "> ⚠️ `working tree` has 1 validation error;" in diff.output, diff.output
