@@ -38,8 +38,9 @@ def _pattern(path: str) -> str:
     """A file's path as a CODEOWNERS pattern: a space ended the pattern ('a b.yml' was owned by a team named
     'b.yml'), and [ * ? made it a glob matching other files. Each such character becomes '?', which matches it:
     GitHub reads neither [ ] ranges (the file then "contains errors") nor backslash escapes of every character
-    that gitignore has (docs.github.com, "About code owners")."""
-    return "/" + re.sub(r"[\\ #*?\[\]!]", "?", path)
+    that gitignore has (docs.github.com, "About code owners"). A tab or line break ends a pattern too: the loader
+    refuses such names, and the file must not depend on it."""
+    return "/" + re.sub(r"[\\ \t\n\r\f\v#*?\[\]!]", "?", path)
 
 
 def codeowners_text(portal: Portal, project: Path) -> str:

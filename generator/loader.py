@@ -11,6 +11,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from .escaping import visible
 from .kinds import CATALOG_FILES, DOCUMENT_KINDS
 from .located_yaml import MAX_FILE_BYTES, parse_yaml
 from .paths import MV_PENDING_SUFFIX
@@ -162,6 +163,11 @@ def load_content(project: Path, cache=None) -> tuple[list[Document], list[Proble
         if not _utf8(path):  # bytes that are no UTF-8 in the name: every later step that hashes or prints it failed
             problems.append(Problem(os.fsencode(path).decode("utf-8", "backslashreplace"), 1, 1,
                                     "file-name-encoding", "the file name is not valid UTF-8",
+                                    "rename the file (letters, digits and hyphens, ending in .yml)"))
+            continue
+        if visible(path) != path:  # a line break or tab in a name forged lines in CODEOWNERS and in text reports
+            problems.append(Problem(visible(path), 1, 1, "file-name-characters",
+                                    "the file name holds a line break, tab, control or invisible character",
                                     "rename the file (letters, digits and hyphens, ending in .yml)"))
             continue
         if not _inside(file, root):

@@ -41,7 +41,9 @@ class Problem:
 
     def text(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.path}:{self.line}:{self.col}: {self.status or self.severity}: {self.message}{hint} [{self.code}]"
+        # one line whatever a path or message holds: a name with a line break printed a second line of its own
+        # choosing, such as a GitHub Actions '::error' command
+        return visible(f"{self.path}:{self.line}:{self.col}: {self.status or self.severity}: {self.message}{hint} [{self.code}]")
 
 
 class ContentError(click.ClickException):

@@ -982,3 +982,22 @@ def test_a_file_name_that_is_not_utf8_is_a_located_error_not_a_traceback(project
         result = run(command, "--project", project)
         assert result.exit_code == 1 and not isinstance(result.exception, Exception), result.exception
         assert "content/playbooks/bad\\xff\\xfename.yml:1:1: error: the file name is not valid UTF-8" in result.output
+
+
+def test_a_file_name_with_a_line_break_is_refused_and_never_printed_raw(project_factory, run):
+    """A content file named 'b\\n\\tevil@evil.com\\t.yml' with `id: bee` was valid: `csops codeowners` then wrote
+    the line '\\tevil@evil.com\\t.yml @team', and text reports printed the name's second line as a line of its own
+    (a '::error' workflow command in GitHub Actions logs)."""
+    project = project_factory({"content/playbooks/b\n\tevil@evil.com\t.yml": "id: bee\ntitle: B\nsteps: [{id: s, title: S}]\n",
+                               "content/playbooks/c\n::error::forged.yml.bak": "x"})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert result.output == (
+        "content/playbooks/b\\u000a\\u0009evil@evil.com\\u0009.yml:1:1: error: the file name holds a line break, tab, "
+        "control or invisible character (rename the file (letters, digits and hyphens, ending in .yml)) "
+        "[file-name-characters]\n"
+        "content/playbooks/c\\u000a::error::forged.yml.bak:1:1: warning: not read: only files ending in .yml or .yaml "
+        "are content (delete it if it is an editor backup, or rename it to end in .yml) [skipped-file]\n"
+        "1 error in 1 file, 1 warning\n")
+    assert run("codeowners", "--project", project, "--output", project / "CODEOWNERS").exit_code == 1
+    assert not (project / "CODEOWNERS").exists()
