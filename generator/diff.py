@@ -206,17 +206,20 @@ class DocumentChange:
     phrases: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     # item id -> (label before, after): a retitled step or reworded question, said in words, not as "title"
     labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # the ids of the items on both sides, in their new order, when that order is not the old one (steps are numbered)
+    order: tuple[str, ...] = ()
+    moved: list[tuple[str, str, str]] = field(default_factory=list)  # (item id, old section id, new section id)
 
     @property
     def changed(self) -> bool:
         return bool(self.fields or self.item_fields or self.ownership or self.items.added or self.items.renamed
-                    or self.items.removed)
+                    or self.items.removed or self.order or self.moved)
 
     @property
     def search_only(self) -> bool:
         """Changed only in what search reads and no page shows (model.SEARCH_ONLY_FIELDS): the page stays the same."""
         return (self.changed and not (self.fields or self.ownership or self.items.added or self.items.renamed
-                                      or self.items.removed)
+                                      or self.items.removed or self.order or self.moved)
                 and all(set(names) <= SEARCH_ONLY_FIELDS for _, names in self.item_fields))
 
 
@@ -279,7 +282,24 @@ def _document_change(old, new) -> DocumentChange:
         if "asked_as" in item_fields:
             change.phrases[n.id] = (tuple(p for p in n.asked_as if p not in o.asked_as),
                                     tuple(p for p in o.asked_as if p not in n.asked_as))
+    _order_changes(change)
     return change
+
+
+def _order_changes(change: DocumentChange) -> None:
+    """Steps swapped, or an item moved to another section: readers follow steps by number and checklists by
+    section, and a pull request that only did this was summarised as 'No content changes'."""
+    new_id = {o.id: n.id for o, n in change.items.kept + change.items.renamed}  # old id -> new id, both sides
+    # sections and their items, by new ids: an item in a renamed section has not moved
+    old_section = {new_id[i.id]: new_id.get(s.id, s.id) for s in getattr(change.old, "sections", ()) for i in s.items
+                   if i.id in new_id}
+    change.moved = [(i.id, old_section[i.id], s.id) for s in getattr(change.new, "sections", ()) for i in s.items
+                    if old_section.get(i.id, s.id) != s.id]
+    both = set(new_id.values()) - {item for item, _, _ in change.moved}  # a moved item is reported as moved
+    before = [new_id[item.id] for item in change.old.anchored_items if new_id.get(item.id) in both]
+    after = [item.id for item in change.new.anchored_items if item.id in both]
+    if before != after:
+        change.order = tuple(after)
 
 
 _LABEL_FIELDS = ("title", "q", "name", "text")  # the field an item's or page's label comes from (model .label)
@@ -378,6 +398,10 @@ def _kind_section(changes: KindChanges) -> tuple[list[str], list[str]]:
         touched = [_field_names(doc.fields, None, title)] if doc.fields else []
         touched += [f"{noun} {_code(item.id)}: {_field_names(names, doc.phrases.get(item.id), doc.labels.get(item.id))}"
                     for item, names in doc.item_fields]
+        touched += [f"{noun} {_code(item)} moved from section {_code(before)} to {_code(after)}"
+                    for item, before, after in doc.moved]
+        if doc.order:
+            touched.append(f"{_plural(noun)} in a new order: " + ", ".join(_code(item) for item in doc.order))
         if touched:
             edited.append(f"- {_code(doc.new.id)} ({kind.name}): " + "; ".join(touched))
     section = []
@@ -484,7 +508,9 @@ def diff_json(diff: ContentDiff) -> str:
             "changed": [{"id": d.new.id, "fields": d.fields, "search_only": d.search_only,
                          "items": {"added": ids(d.items.added), "removed": ids(d.items.removed),
                                    "renamed": [{"from": o.id, "to": n.id} for o, n in d.items.renamed],
-                                   "changed": [_item_json(item.id, names, d.phrases.get(item.id)) for item, names in d.item_fields]},
+                                   "changed": [_item_json(item.id, names, d.phrases.get(item.id)) for item, names in d.item_fields],
+                                   "order": list(d.order),
+                                   "moved": [{"id": i, "from_section": a, "to_section": b} for i, a, b in d.moved]},
                          "ownership": [{"where": where.replace("`", ""), "change": change} for where, change in d.ownership]}
                         for d in changes.documents if d.changed]}
     payload = {"base": diff.base.label, "head": diff.head.label,

@@ -402,3 +402,43 @@ def test_a_manifest_that_is_not_utf8_is_an_error_not_a_traceback(tmp_path, run):
     assert (check.exit_code, check.output) == (1, "Error: " + expected)
     diff = run("diff", "main", "--project", project)
     assert diff.exit_code == 0 and "> ⚠️ `working tree` has 1 validation error;" in diff.output, diff.output
+
+
+def test_reordered_steps_and_an_item_moved_to_another_section_are_changes(tmp_path, run):
+    """Swapping two steps (their numbers on the page) or moving a checklist item into another section said
+    'No content changes': items are paired by id and the order and the section were not compared."""
+    project = make_project(tmp_path / "repo", {
+        "content/playbooks/renewal.yml": """\
+            title: Renewal
+            steps:
+              - {id: kickoff, title: Kick off}
+              - {id: confirm, title: Confirm}
+              - {id: close, title: Close}
+            """,
+        "content/onboarding/ramp.yml": """\
+            title: Ramp
+            sections:
+              - id: first
+                title: First
+                items: [{id: access, text: Get access}, {id: meet, text: Meet the team}]
+              - id: second
+                title: Second
+                items: [{id: ship, text: Ship}]
+            """})
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "base")
+    playbook, ramp = project / "content/playbooks/renewal.yml", project / "content/onboarding/ramp.yml"
+    steps = playbook.read_text().splitlines()
+    steps[2], steps[4] = steps[4], steps[2]  # close first, kickoff last
+    playbook.write_text("\n".join(steps) + "\n")
+    ramp.write_text(ramp.read_text().replace(", {id: meet, text: Meet the team}]", "]")
+                    .replace("[{id: ship", "[{id: meet, text: Meet the team}, {id: ship"))
+    out = run("diff", "main", "--project", project).output
+    assert "· 2 changed —" in out and "No content changes" not in out, out
+    assert out.endswith("### Edited\n\n"
+                        "- `renewal` (playbook): steps in a new order: `close`, `confirm`, `kickoff`\n"
+                        "- `ramp` (onboarding): item `meet` moved from section `first` to `second`\n"), out
+    payload = json.loads(run("diff", "main", "--project", project, "--format", "json").output)
+    assert payload["kinds"]["playbook"]["changed"][0]["items"]["order"] == ["close", "confirm", "kickoff"]
+    assert payload["kinds"]["onboarding"]["changed"][0]["items"]["moved"] == [
+        {"id": "meet", "from_section": "first", "to_section": "second"}]
