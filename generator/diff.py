@@ -458,7 +458,28 @@ def diff_markdown(diff: ContentDiff) -> str:
         out += ["### Changed URLs", "", "| Old URL | Now | Status |", "| --- | --- | --- |", *diff.url_rows, ""]
     if edited:
         out += ["### Edited", "", *edited, ""]
-    return "\n".join(out)
+    return _within_comment_limit(out)
+
+
+# GitHub refuses a comment over 65,536 characters ("Body is too long"), and the PR then got no summary at all.
+# The budget leaves room for the note, and for characters GitHub may count twice (UTF-16 pairs such as 🔀).
+COMMENT_BUDGET = 60_000
+
+
+def _within_comment_limit(lines: list[str]) -> str:
+    """The comment's lines, cut at a line before COMMENT_BUDGET characters with a note saying how much is left out:
+    the headline with every count comes first, so what is cut is only detail."""
+    if sum(len(line) + 1 for line in lines) <= COMMENT_BUDGET:
+        return "\n".join(lines)
+    kept, size = [], 0
+    for line in lines:
+        if size + len(line) + 1 > COMMENT_BUDGET:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    left_out = len(lines) - len(kept)
+    return "\n".join(kept + ["", f"> ⚠️ {left_out:,} more lines are not shown: a GitHub comment holds at most 65,536 "
+                                  "characters. `csops diff --format json` lists every change.", ""])
 
 
 def _url_changes(base: Side, head: Side) -> tuple[list[str], int, list[str]]:

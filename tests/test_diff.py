@@ -442,3 +442,19 @@ def test_reordered_steps_and_an_item_moved_to_another_section_are_changes(tmp_pa
     assert payload["kinds"]["playbook"]["changed"][0]["items"]["order"] == ["close", "confirm", "kickoff"]
     assert payload["kinds"]["onboarding"]["changed"][0]["items"]["moved"] == [
         {"id": "meet", "from_section": "first", "to_section": "second"}]
+
+
+def test_a_huge_change_is_cut_to_a_comment_github_accepts(tmp_path, run):
+    """A pull request adding 400 playbooks made a 70,000-character comment; GitHub refuses a body over 65,536
+    characters, so `gh pr comment` failed and reviewers got no summary at all."""
+    project = make_project(tmp_path / "repo", {})
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "base")
+    make_project(project, {f"content/playbooks/p{n}.yml": f"title: {'Playbook number %d ' % n * 8}\n"
+                           "steps: [{id: s, title: S}]\n" for n in range(400)}, with_defaults=False)
+    out = run("diff", "main", "--project", project).output
+    assert len(out.encode("utf-16-le")) // 2 < 65_536, len(out)  # GitHub counts UTF-16 units
+    assert "**Pages: 400 added ·" in out and "| ➕ added | `p0` |" in out
+    assert re.search(r"\n\n> ⚠️ \d+ more lines are not shown: a GitHub comment holds at most 65,536 characters\. "
+                     r"`csops diff --format json` lists every change\.\n\Z", out), repr(out[-300:])
+    assert len(json.loads(run("diff", "main", "--project", project, "--format", "json").output)["kinds"]["playbook"]["added"]) == 400
