@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import tarfile
 import tempfile
 from dataclasses import dataclass, field, fields
@@ -181,13 +182,16 @@ class _Checkout:
         (root / "content").mkdir(parents=True)
 
     def move_to(self, revision: str) -> None:
+        # Names are decoded as the file system does (os.fsdecode): a file once committed with a name that is not
+        # UTF-8 failed every build while its commit was in the feed; now it round-trips to git and to the disk,
+        # and the loader reports it as the broken file it is.
         content = f"{self.prefix}content"
         if self.revision is None:
             changed = git(self.top, "ls-tree", "-r", "-z", "--name-only", revision, "--", content)
-            written, removed = [p for p in changed.decode().split("\0") if p], []
+            written, removed = [p for p in os.fsdecode(changed).split("\0") if p], []
         else:
-            listing = git(self.top, "diff-tree", "-r", "-z", "--no-renames", "--name-status", self.revision, revision,
-                           "--", content).decode().split("\0")
+            listing = os.fsdecode(git(self.top, "diff-tree", "-r", "-z", "--no-renames", "--name-status", self.revision,
+                                      revision, "--", content)).split("\0")
             pairs = list(zip(listing[0::2], listing[1::2]))
             written = [path for status, path in pairs if status[:1] != "D"]
             removed = [path for status, path in pairs if status[:1] == "D"]

@@ -269,3 +269,23 @@ def test_a_commit_message_holding_a_record_separator_is_one_entry(tmp_path, monk
     git(project, "commit", "-q", "-F", str(tmp_path / "message"))
     feed = read_change_feed(project, load_portal(project))
     assert [entry.subject for entry in feed.entries] == ["Forecast step", "Renewal playbook and FAQ"]
+
+
+def test_a_commit_that_added_a_file_name_that_is_not_utf8_does_not_stop_the_build(tmp_path, monkeypatch):
+    """git lists such a name as its bytes; history decoded them as UTF-8 and raised UnicodeDecodeError in every
+    build while the commit was among the feed's last twenty, even after the file was renamed."""
+    import os
+
+    from generator.history import read_change_feed
+    from generator.pipeline import load_portal
+
+    project = _repo(tmp_path / "repo", monkeypatch)
+    odd = os.fsencode(project / "content/playbooks") + b"/caf\xe9.yml"
+    with open(odd, "wb") as file:
+        file.write(b"id: cafe\ntitle: Cafe\nsteps: [{id: s, title: S}]\n")
+    commit_all(project, "Add a playbook saved on an old share")
+    os.rename(odd, project / "content/playbooks/cafe.yml")
+    commit_all(project, "Rename it")
+    feed = read_change_feed(project, load_portal(project))
+    assert [entry.subject for entry in feed.entries] == ["Rename it", "Renewal playbook and FAQ"]
+    assert [(c.action, c.new_id) for c in feed.entries[0].changes] == [("added", "cafe")]
