@@ -152,18 +152,25 @@ def test_a_failing_share_fails_the_build_and_keeps_the_previous_site(tmp_path, m
     assert _tree(project / "site") == before
 
 
-def test_refusals_of_every_run_are_listed_together(tmp_path, monkeypatch, sharded):
-    """A page broken in the main run and one broken in a worker's are both reported, every time: the main run's
-    refusal alone listed one or the other depending on which run took which page, and a hurried editor fixed one,
-    rebuilt, and met the next."""
-    project = with_a_strict_trap(copy_bundled(tmp_path / "two-broken"))
+def _built_then_broken(target: Path, playbooks: tuple[str, ...]):
+    """The bundled portal built at `target` (with MkDocs' strict trap), then each of `playbooks` given a link
+    MkDocs refuses: (project, the built site's tree before)."""
+    project = with_a_strict_trap(copy_bundled(target))
     build_portal(project)
     before = _tree(project / "site")
-    for name in ("qbr", "renewal-runway"):
+    for name in playbooks:
         path = project / f"content/playbooks/{name}.yml"
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         data["summary"] = f"See {BROKEN_LINK} first."
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return project, before
+
+
+def test_refusals_of_every_run_are_listed_together(tmp_path, monkeypatch, sharded):
+    """A page broken in the main run and one broken in a worker's are both reported, every time: the main run's
+    refusal alone listed one or the other depending on which run took which page, and a hurried editor fixed one,
+    rebuilt, and met the next."""
+    project, before = _built_then_broken(tmp_path / "two-broken", ("qbr", "renewal-runway"))
     real_claim = shards.PagePlan.claim
 
     def qbr_to_a_worker_runway_to_the_main_run(plan, source):
@@ -185,15 +192,8 @@ def test_refusals_of_every_run_are_listed_together(tmp_path, monkeypatch, sharde
 def test_refusals_of_two_workers_are_listed_together_when_the_main_run_passes(tmp_path, monkeypatch, sharded):
     """Each of two workers renders one broken page and the main run neither: the first worker's refusal alone was
     raised (seen in a full test run, where workers are spawned and claim pages in any order)."""
-    project = with_a_strict_trap(copy_bundled(tmp_path / "two-workers"))
-    build_portal(project)
-    before = _tree(project / "site")
+    project, before = _built_then_broken(tmp_path / "two-workers", ("qbr", "renewal-runway"))
     broken = ("playbooks/qbr.md", "playbooks/renewal-runway.md")
-    for name in ("qbr", "renewal-runway"):
-        path = project / f"content/playbooks/{name}.yml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        data["summary"] = f"See {BROKEN_LINK} first."
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     real_claim = shards.PagePlan.claim
 
     def one_broken_page_per_worker(plan, source):
