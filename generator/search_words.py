@@ -85,7 +85,9 @@ def expansions(text: str, groups: list[list[str]], in_content=lambda phrase: Tru
             if not _contains(typed, key) and in_content(member):
                 extra[member] = max(boost, extra.get(member, 0.0))
     text = re.sub(r"\s+", " ", text).strip()
-    if not text and extra:  # the whole query was the reader's word: search the content's words for it
+    # the whole query was the reader's word, or that and words no search keeps ("チャーンとは": とは, "what is
+    # churn": what is): search the content's words for it, as synonyms are only added beside searchable words
+    if extra and not _searchable(text):
         text = next(iter(extra))
     return text, list(extra.items())
 

@@ -417,6 +417,17 @@ def test_a_japanese_query_asking_what_a_term_means_gets_its_entry(tmp_path):
     assert all(h.kind != "term" for h in searcher.search("稟議に2か月かかる会社の更新準備").hits)
 
 
+def test_asking_what_a_term_the_pages_never_use_means_still_finds_the_pages_in_their_words(japanese):
+    """チャーン is the glossary's word, 解約 the pages': "チャーン" found 35 hits and "チャーンって何" 61, but
+    "チャーンとは" (and "what is churn") only the glossary entry, as what was left once チャーン gave way to its
+    synonyms ("とは", "what is") holds no word to search (support walkthrough)."""
+    searcher = Searcher(japanese)
+    for query in ("チャーンとは", "what is churn"):
+        hits = searcher.search(query).hits
+        assert hits[0].kind == "term" and hits[0].title == "チャーン", query
+        assert any(hit.path == "/faq/health-and-risk/#cancellation-request" for hit in hits[1:]), query
+
+
 def test_link_corrects_a_typo_when_nothing_matches(built_bundled):
     out = CliRunner().invoke(main, ["link", "--project", str(built_bundled), "confrim stakeholdrs"])
     assert out.stdout == step_link(built_bundled, "renewal-runway", "confirm-stakeholders") + "\n"
