@@ -28,7 +28,8 @@ from .search_ranking import (QueryBuilder, TermScores, coordinated, excluding, f
 from .search_snippets import opening, query_words, snippet
 from .search_stats import LiveStats, live_stats
 from .stop_words import TICKET_FILLER
-from .search_words import FILTER_SYNTAX, KNOWN_WORD_FIELDS, correct, expansions, glossary_words, phrase_in_content, synonym_variants
+from .search_words import (FILTER_SYNTAX, KNOWN_WORD_FIELDS, correct, expansions, glossary_words, joined_hyphenations,
+                           phrase_in_content, synonym_variants)
 from .urls import absolute_url, markdown_link, versioned_url
 
 PAGE_WEIGHT = 0.75
@@ -281,6 +282,8 @@ class Searcher:
         text, inline, negated = split_filters(unicodedata.normalize("NFKC", text))
         text, left_out = split_exclusions(text)
         text = _QUESTION_MARKS.sub(" ", text).strip()  # punctuation, not Whoosh's one-letter wildcard
+        # "on-boarding" is the content's "onboarding" for the words searched, the page named and the glossary alike
+        text = joined_hyphenations(text, lambda word: phrase_in_content(searcher, word))
         if not text and not left_out and not inline and not negated and not (kind or role or phase or tag):
             raise QueryError("empty query: type a few words, e.g. 'renewal 60 days' or '解約の予兆'")
         given = {"kind": kind, "role": role, "phase": phase, "tag": tag}

@@ -92,6 +92,23 @@ def expansions(text: str, groups: list[list[str]], in_content=lambda phrase: Tru
     return text, list(extra.items())
 
 
+# a word typed in two pieces joined by a hyphen: on-boarding, e-mail, re-newal (ASCII letters and digits)
+_HYPHENATED = re.compile(r"(?<![\w\-‐‑])([A-Za-z][A-Za-z0-9]*)[\-‐‑]([A-Za-z0-9]+)(?![\w\-‐‑])")
+
+
+def joined_hyphenations(text: str, in_content=lambda word: False) -> str:
+    """`text` with each hyphenated word the content writes as one word joined: "on-boarding" is "onboarding".
+
+    Split, its pieces are other words, or stop words: "on-boarding" searched "boarding" and found a step's
+    "complaints board". A word the content does not hold joined ("cross-sell", "T-90") stays as typed.
+    """
+    def join(match: re.Match) -> str:
+        word = match.group(1) + match.group(2)
+        return word if in_content(word) else match.group()
+
+    return _HYPHENATED.sub(join, text)
+
+
 def _searchable(member: str) -> bool:
     """Does a glossary spelling leave any word once stop words are dropped?"""
     return any(not token.stopped for token in mixed_analyzer()(member, removestops=False))

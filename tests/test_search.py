@@ -428,6 +428,19 @@ def test_asking_what_a_term_the_pages_never_use_means_still_finds_the_pages_in_t
         assert any(hit.path == "/faq/health-and-risk/#cancellation-request" for hit in hits[1:]), query
 
 
+def test_a_word_typed_with_a_hyphen_finds_the_contents_word_written_as_one(built_bundled):
+    """"on-boarding" was searched as "boarding" ("on" is a stop word) and found one hit, the community step's
+    "complaints board", where the content says "onboarding" in 70 places (support walkthrough)."""
+    searcher = Searcher(built_bundled)
+    for query, page in (("on-boarding", "/faq/onboarding/"), ("e-mail", "/"),
+                        ("On-boarding kick-off", "/playbooks/onboarding-kickoff/")):
+        typed, joined = searcher.search(query), searcher.search(query.replace("-", ""))
+        assert [h.path for h in typed.hits] == [h.path for h in joined.hits] and typed.total == joined.total, query
+        assert typed.hits[0].path.startswith(page) and typed.total > 10, query
+    # a hyphenated word the content only writes hyphenated is searched as typed
+    assert searcher.search("cross-sell").hits == searcher.search("cross sell").hits
+
+
 def test_link_corrects_a_typo_when_nothing_matches(built_bundled):
     out = CliRunner().invoke(main, ["link", "--project", str(built_bundled), "confrim stakeholdrs"])
     assert out.stdout == step_link(built_bundled, "renewal-runway", "confirm-stakeholders") + "\n"
