@@ -835,6 +835,16 @@ def test_production_down_is_not_about_the_product(built_bundled):
     assert all(not link.path.startswith("/faq/expansion/") for link in links), [link.path for link in links]
 
 
+def test_who_is_accountable_is_about_raci_not_customer_accounts(built_bundled):
+    # Porter made "accountable" "account": the question found "My account is red…" and two more FAQs about accounts
+    from generator.search_analysis import stem_word
+
+    assert (stem_word("accountable"), stem_word("accounts")) == ("accountable", "account")
+    hits = Searcher(built_bundled).search("who is accountable for renewals", limit=3).hits
+    assert [h.kind for h in hits[:2]] == ["role", "chart"] and hits[1].path == "/charts/cs-duties/"
+    assert all(h.path != "/faq/health-and-risk/#red-but-renewing" for h in hits)
+
+
 def test_a_customer_who_wants_to_cancel_finds_the_cancellation_answer(built_bundled):
     # a Support agent's first-hour query: it answered with a sales reference request before the FAQ existed
     searcher = Searcher(built_bundled)
