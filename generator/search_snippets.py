@@ -100,8 +100,11 @@ def snippet(body: str, words: set[str], width: int = 180) -> str:
             best_start, best_count = start, count
     # a window that would end short of `width` starts earlier: a 105-character glossary definition showed as
     # "… a subscription at the end of its term. Renewal rate is…", its first words cut for nothing
-    window_start = _word_start(body, max(0, min(best_start - 40, len(body) - width)))
-    window_end = _word_end(body, min(len(body), window_start + width))
+    # The edges then move out to the words they fall in, each on its own: an end reckoned from the moved start
+    # came back as far, and a match in the text's last characters fell out of its own snippet.
+    first = max(0, min(best_start - 40, len(body) - width))
+    window_start = _word_start(body, first)
+    window_end = _word_end(body, min(len(body), first + width))
     out, cursor = [], window_start
     for start, end in merged:
         if end <= window_start or start >= window_end:

@@ -1164,3 +1164,14 @@ def test_a_japanese_ticket_of_dates_and_counts_gets_no_runbook(tmp_path):
 
     assert _COUNTED.sub(" ", "Sev1 SOC2 Q3 2FA P1") == "Sev1 SOC2 Q3 2FA P1"
     assert searcher.suggest_for_ticket("B社のヘルススコアが10日で急落しました")  # the words around a date still count
+
+
+def test_a_snippet_window_moved_back_to_a_word_start_still_holds_the_match():
+    """Moving the window's start back to the start of a word moved its end back as far: a match in the last
+    characters of a text fell out, and the snippet showed no match at all."""
+    from generator.search_snippets import snippet
+
+    body = "Intro " + "a" * 28 + " " + "filler words here " * 9 + "then a renewal"
+    # the window opens inside the long word (180 characters before the end) and the match is the last word
+    assert 6 < len(body) - 180 < 6 + 28
+    assert snippet(body, {"renew"}).endswith("<mark>renewal</mark>")
