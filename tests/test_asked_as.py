@@ -151,3 +151,16 @@ def test_a_copied_file_gets_one_warning_for_its_shared_phrases_not_one_each(tmp_
     two = sorted((p.line, p.message) for p in shared if p.path.endswith("two.yml"))
     assert [line for line, _ in two] == [8, 8]  # step t1 keeps both phrases of s1
     assert all("is also an asked_as phrase of playbook" in message for _, message in two)
+
+
+def test_two_items_of_one_file_sharing_phrases_get_a_warning_per_phrase(tmp_path):
+    """The copied-file summary counted both items' places (3 phrases read '6 ... also phrases in' the same file),
+    called them 'a copied file?', and left the second item without a warning of its own."""
+    from generator.pipeline import validate_project
+
+    entry = "  - id: {id}\n    q: Question {id}?\n    asked_as: [phrase one, phrase two, phrase three]\n    a: Answer.\n"
+    project = make_project(tmp_path / "p", {"content/faq/renewals.yml": "title: Renewals\nentries:\n"
+                                            + entry.format(id="a") + entry.format(id="b")})
+    shared = [p for p in validate_project(project) if p.code == "asked-as-duplicate"]
+    assert sorted((p.line, p.col) for p in shared) == [(5, 16), (5, 28), (5, 40), (9, 16), (9, 28), (9, 40)]
+    assert all("is also an asked_as phrase of faq renewals#" in p.message for p in shared)
