@@ -37,6 +37,8 @@ def _impossible_part(value: str) -> str:
     """Which part of a YYYY-MM-DD date is off the calendar: the format is already right, so 'write dates as
     YYYY-MM-DD' told the editor nothing (2026-13-40)."""
     year, month, day = (int(part) for part in value[:10].split("-"))
+    if len(value) > 10:  # DATE's $ lets one final line break through: the day itself may well be on the calendar
+        return "a line break follows the date"
     if year < 1:
         return "there is no year 0"
     if not 1 <= month <= 12:

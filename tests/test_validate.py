@@ -1001,3 +1001,18 @@ def test_a_file_name_with_a_line_break_is_refused_and_never_printed_raw(project_
         "1 error in 1 file, 1 warning\n")
     assert run("codeowners", "--project", project, "--output", project / "CODEOWNERS").exit_code == 1
     assert not (project / "CODEOWNERS").exists()
+
+
+def test_a_real_date_followed_by_a_line_break_is_not_told_its_day_is_off_the_calendar(tmp_path):
+    """The date pattern's $ lets one final line break through (a block scalar, or a quoted "\\n"): '2026-02-28'
+    with it was told 'February 2026 has days 01-28', of a day that is on the calendar."""
+    from conftest import make_project
+    from generator.pipeline import validate_project
+
+    for written in ('"2026-02-28\\n"', "|\n  2026-02-28"):
+        project = make_project(tmp_path / str(len(written)), {"content/playbooks/renewal.yml":
+                                                              f"title: Renewal\nreviewed: {written}\nsteps:\n"
+                                                              "  - id: kickoff\n    title: Kickoff\n"})
+        found = [p for p in validate_project(project) if p.code == "invalid-value"]
+        assert len(found) == 1 and "has days" not in found[0].message, found
+        assert found[0].message.endswith("a line break follows the date"), found[0].message
