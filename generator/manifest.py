@@ -147,9 +147,13 @@ def _vanished_problem(number: int, url: str, hidden: int, pages: dict, new_ids: 
             # while `csops mv` refuses to start on content that does not validate, so say how to get there.
             new = candidates[0]
             folder, _, name = new.source.rpartition("/")
-            back = f"{folder}/{page_id}.{name.rpartition('.')[2]}"
+            stem, _, suffix = name.rpartition(".")
+            # a file whose name is not its id has `id:`: the rename was an edit of that line, not a move, and
+            # moving the file changes nothing (csops mv keeps such a file's name too)
+            undone = (f"move {new.source} back to {folder}/{page_id}.{suffix}" if stem == new.id
+                      else f"set its id back to '{page_id}' in {new.source}")
             return Problem(MANIFEST, number, 1, "vanished-url", gone,
-                           f"if it was renamed to '{new.id}', move {new.source} back to {back} and run "
+                           f"if it was renamed to '{new.id}', {undone} and run "
                            f"`csops mv {KINDS[kind].cli_word} {page_id} {new.id}`: it keeps the old URL as an alias "
                            f"and rewrites every reference; {undo}")
         return Problem(MANIFEST, number, 1, "vanished-url", gone,
