@@ -1016,3 +1016,18 @@ def test_a_real_date_followed_by_a_line_break_is_not_told_its_day_is_off_the_cal
         found = [p for p in validate_project(project) if p.code == "invalid-value"]
         assert len(found) == 1 and "has days" not in found[0].message, found
         assert found[0].message.endswith("a line break follows the date"), found[0].message
+
+
+def test_an_alias_that_is_its_own_pages_id_is_told_to_go(project_factory, run):
+    """A page or glossary term listing its own id in aliases was told 'if the other page is new, give it another
+    id': there is no other page, and 'already used at line 1' pointed at the same file."""
+    project = project_factory({
+        "content/playbooks/qbr.yml": "title: QBR\naliases: [qbr]\nsteps: [{id: s, title: S}]\n",
+        "content/glossary.yml": "terms:\n  - id: nrr\n    aliases: [nrr]\n    term: NRR\n    definition: Net retention.\n",
+    })
+    lines = [line for line in run("validate", "--project", project).output.splitlines() if "duplicate-id" in line]
+    assert lines == [
+        "content/glossary.yml:3:15: error: duplicate glossary term id 'nrr', already used at line 2 (it is this term's "
+        "own id, which needs no alias: remove it from aliases) [duplicate-id]",
+        "content/playbooks/qbr.yml:2:11: error: duplicate playbook id 'qbr', already used at line 1 (it is this page's "
+        "own id, which needs no alias: remove it from aliases) [duplicate-id]"]

@@ -42,6 +42,8 @@ PAGED_CATALOGS = ("role", "phase")  # catalog entries that get a page of their o
 # where removing the alias would silently send the old links to the new page.
 ALIAS_HINT = ("aliases hold this page's own old ids, whose links land here: if the other page is new, give it another "
               "id; if this alias was added by mistake, remove it here")
+# ... unless the alias is the entry's own id, where there is no other page and nothing to choose
+OWN_ID_HINT = "it is this {what}'s own id, which needs no alias: remove it from aliases"
 TERM_ALIAS_HINT = ("a term's aliases are its former ids, whose glossary links land on it: if the other term is new, give "
                    "it another id; if this alias was added by mistake, remove it here")
 
@@ -66,7 +68,8 @@ def check(documents: list[Document], catalog: Catalog):
         for alias, pos in located_values(doc.data, "aliases"):
             if alias in RESERVED_PAGE_IDS:
                 problems.append(Problem(doc.path, *pos, "reserved-id", f"alias '{alias}' is reserved", RESERVED_PAGE_HINT))
-            _claim(documents_by_kind[doc.kind], alias, doc.path, pos, f"{doc.kind} id", problems, "duplicate-id", ALIAS_HINT)
+            _claim(documents_by_kind[doc.kind], alias, doc.path, pos, f"{doc.kind} id", problems, "duplicate-id",
+                   OWN_ID_HINT.format(what="page") if alias == doc_id(doc) else ALIAS_HINT)
     for doc in documents:
         data = doc.data
         if not isinstance(data, LocDict):
@@ -90,5 +93,6 @@ def check(documents: list[Document], catalog: Catalog):
                                                     RESERVED_PAGE_HINT))
                 for entry in entries:  # glossary terms' former ids, after every id: the alias is the one blamed
                     for value, pos in located_values(entry, "aliases"):
-                        _claim(catalogs[what], value, doc.path, pos, f"{what} id", problems, "duplicate-id", TERM_ALIAS_HINT)
+                        _claim(catalogs[what], value, doc.path, pos, f"{what} id", problems, "duplicate-id",
+                               OWN_ID_HINT.format(what="term") if value == entry.get("id") else TERM_ALIAS_HINT)
     return problems
