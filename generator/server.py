@@ -24,6 +24,7 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from .problems import shown
 from .query_log import FILTERS, log_event
 from .search import MAX_TICKET_CHARS, IndexMissing, QueryError, Searcher, UnknownFilter
 
@@ -126,7 +127,7 @@ def _json_body(environ) -> dict:
         except RecursionError:
             raise ApiError("400 Bad Request", "request body is nested too deeply: send a flat JSON object") from None
         except _RepeatedKey as error:
-            raise ApiError("400 Bad Request", f"request body gives '{error}' twice: send it once") from None
+            raise ApiError("400 Bad Request", f"request body gives '{shown(str(error), 60)}' twice: send it once") from None
         except ValueError as error:
             raise ApiError("400 Bad Request", f"request body is not valid JSON: {error}") from None
         if not isinstance(data, dict):

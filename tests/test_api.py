@@ -136,6 +136,8 @@ def test_suggest_rejects_bad_bodies(api):
     # a key given twice was read as its last value alone (red team): refused like a repeated query parameter
     status, data = call(f"{api}/api/suggest", b'{"text": "cancel at renewal", "text": "hello"}')
     assert (status, data) == (400, {"error": "request body gives 'text' twice: send it once"})
+    status, data = call(f"{api}/api/suggest", json.dumps({"k" * 5000: 1}).replace("}", ', "' + "k" * 5000 + '": 2}').encode())
+    assert status == 400 and len(data["error"]) < 120 and "…' twice" in data["error"]  # the key is quoted, not echoed whole
 
 
 def test_suggest_reads_the_body_as_its_type_says(api):
