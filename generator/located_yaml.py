@@ -149,6 +149,8 @@ MAX_DEPTH = 64                 # nesting of lists and mappings: deeper data woul
 MAX_NUMBER_CHARS = 100         # longer numbers are refused before int() turns them into a 5,000-digit value
 MAX_TEXT_CHARS = 20_000        # one value of text (a body, an answer): the longest bundled one has 828 characters;
                                # Markdown's raw-HTML pass took 7 s on 150 kB of fences in one body, in validate and build
+MAX_UNCLOSED_TAGS = 100        # '<' starting an HTML tag that no '>' closes: Python-Markdown's HTML reader rescans the
+                               # rest of the text for each, 3.3 s for 6,666 in one 20 kB body (37 s for a 200 kB file)
 ALIAS_HINT = "an alias repeats the whole value it names; write small values out instead of nesting aliases"
 REFUSED_HINT = "content holds only text, numbers, true/false, lists and mappings"
 
@@ -379,6 +381,21 @@ def line_col(text: str, offset: int) -> Position:
     return len(lines), len(lines[-1]) + 1
 
 
+# A start tag ('<' and a letter) that another '<' or the end of the text interrupts before any '>'
+_UNCLOSED_TAG = re.compile(r"<[A-Za-z][^<>]*(?=<|\Z)")
+
+
+def _unclosed_tag(text: str, limit: int) -> int | None:
+    """Where the first start tag past `limit` that no '>' closes begins, or None: such tags cost Python-Markdown a
+    pass over the rest of the text each, in validate's HTML check and again in the build."""
+    if text.count("<") <= limit:
+        return None
+    for number, match in enumerate(_UNCLOSED_TAG.finditer(text), start=1):
+        if number > limit:
+            return match.start()
+    return None
+
+
 def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
     """Parse YAML text into located data; syntax errors, limits and duplicate keys become Problems."""
     if not text.strip() or all(
@@ -391,6 +408,12 @@ def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
                               f"character U+{ord(separator[0]):04X} is a line break to YAML but not to editors or GitHub, "
                               "so every position after it would be off", "replace it with a line break, or with a space "
                               "inside a sentence; it comes with text pasted from web pages and chat tools")]
+    unclosed = _unclosed_tag(text, MAX_UNCLOSED_TAGS)
+    if unclosed is not None:
+        return None, [Problem(path, *line_col(text, unclosed), "unclosed-tags",
+                              f"more than {MAX_UNCLOSED_TAGS} '<' in this file start an HTML tag that no '>' closes; "
+                              f"this is number {MAX_UNCLOSED_TAGS + 1}", "close each tag with '>', or write &lt; where "
+                              "'<' is text, or put it in `code`; Markdown's HTML reader takes seconds over a few thousand")]
     loader = _PositionLoader(text)
     builder = _Builder(loader, text)
     try:
