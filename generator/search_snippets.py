@@ -93,11 +93,14 @@ def snippet(body: str, words: set[str], width: int = 180) -> str:
                   and any(start <= m[0] and m[1] <= end and end - start > m[1] - m[0] for start, end in runs)]
         merged = [m for m in merged if m not in inside] or merged
     merged = [[start, end] for start, end, _ in merged]
-    best_start, best_count = merged[0][0], 0
+    # the window holding the most matches, by two pointers over the sorted matches: counting the rest for each
+    # match took 1.2 s of a search for a 20 kB body holding a word 10,000 times (red team)
+    best_start, best_count, after = merged[0][0], 0, 0
     for i, (start, _) in enumerate(merged):
-        count = sum(1 for s, _ in merged[i:] if s < start + width)
-        if count > best_count:
-            best_start, best_count = start, count
+        while after < len(merged) and merged[after][0] < start + width:
+            after += 1
+        if after - i > best_count:
+            best_start, best_count = start, after - i
     # a window that would end short of `width` starts earlier: a 105-character glossary definition showed as
     # "… a subscription at the end of its term. Renewal rate is…", its first words cut for nothing
     # The edges then move out to the words they fall in, each on its own: an end reckoned from the moved start
