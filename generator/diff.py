@@ -17,9 +17,8 @@ from pathlib import Path
 
 import click
 
-from . import urls
 from .escaping import pr_comment_text
-from .manifest import MANIFEST, live_urls, read_manifest, resolve_url
+from .manifest import MANIFEST, live_urls, published_urls, read_manifest, resolve_url
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
 from .model import SEARCH_ONLY_FIELDS, Portal
 from .model_builder import build_portal as build_model
@@ -486,9 +485,9 @@ def _url_changes(base: Side, head: Side) -> tuple[list[str], int, list[str]]:
     """Rows for the URLs this range moves or breaks: one served at base that head serves only through an alias,
     or one no longer served at all. A URL that was an alias before and still is has not changed: listing every
     recorded alias filled each PR comment with renames made long before it."""
-    published = set(urls.published_urls(base.portal))
+    published = set(published_urls(base.portal))
     before = published | set(base.manifest)
-    after = set(urls.published_urls(head.portal))
+    after = set(published_urls(head.portal))
     alive = live_urls(head.portal)
     already_aliases = live_urls(base.portal) - published
     rows, uncovered, retired = [], 0, []

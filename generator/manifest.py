@@ -52,6 +52,19 @@ def content_pages(portal: Portal) -> list[PageAnchors]:
     return pages
 
 
+def published_urls(portal: Portal) -> list[str]:
+    """Every URL a reader may have pasted somewhere: each page content_pages lists, with its own anchors (the
+    glossary page once it has a term)."""
+    found: set[str] = set()
+    for page in content_pages(portal):
+        if page.kind == "glossary" and not page.own_anchors:
+            continue
+        base = page_base(page.kind, page.id)
+        found.add(base)
+        found.update(f"{base}#{anchor}" for anchor in page.own_anchors)
+    return sorted(found)
+
+
 def page_base(kind: str, page_id: str) -> str:
     """The site-relative URL of a page content_pages lists."""
     return urls.page_url(urls.GLOSSARY_PAGE if kind == "glossary" else urls.page_source(kind, page_id))
@@ -99,7 +112,7 @@ def updated_manifest(project: Path, portal: Portal) -> list[str]:
     """Current URLs plus earlier ones still alive through aliases, so removing an alias later is caught too."""
     alive = live_urls(portal)
     kept = {url for _, url in read_manifest(project) or [] if url in alive}
-    return sorted(set(urls.published_urls(portal)) | kept)
+    return sorted(set(published_urls(portal)) | kept)
 
 
 def write_manifest(project: Path, portal: Portal) -> tuple[list[str], list[str]]:

@@ -175,27 +175,6 @@ def _blank_code_spans(text: str) -> str:
 
 
 
-def published_urls(portal: Portal) -> list[str]:
-    """Every URL a reader may have pasted somewhere: pages and their sub-item anchors, role and phase pages, and
-    the glossary's terms (a definition linked from a ticket)."""
-    urls: set[str] = set()
-
-    def add(source: str, anchors=()):
-        base = page_url(source)
-        urls.add(base)
-        urls.update(f"{base}#{anchor}" for anchor in anchors)
-
-    for doc in portal.documents:
-        add(page_source(doc.kind, doc.id), [item.id for item in doc.anchored_items])
-    for r in portal.roles:
-        add(page_source("role", r.id))
-    for phase in portal.phases:
-        add(page_source("phase", phase))
-    if portal.glossary:
-        add(GLOSSARY_PAGE, [term.id for term in portal.glossary])
-    return sorted(urls)
-
-
 def redirect_map(portal: Portal) -> dict[str, str]:
     """Former page ids -> current page, for the redirects plugin (docs-relative paths)."""
     redirects = {}
