@@ -440,7 +440,7 @@ def test_glossary_terms_and_phase_pages_are_guarded_too(project_factory, run):
     # an alias may not be another term's id
     terms.write_text(terms.read_text().replace("aliases: [nrr]", "aliases: [grr]"))
     result = run("validate", "--project", project)
-    assert "content/glossary.yml:3:15: error: duplicate glossary term id 'grr', already used at line 6 (a term's aliases" in result.output
+    assert "content/glossary.yml:3:15: error: duplicate glossary term id 'grr', already used at line 6 (aliases hold this term's former ids" in result.output
 
     terms.write_text(terms.read_text().replace("aliases: [grr]", "aliases: [nrr]"))
     steps.write_text(playbook.format(phase="renewals").replace("glossary:nrr", "glossary:net-retention"))

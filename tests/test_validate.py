@@ -646,7 +646,7 @@ def test_an_alias_that_names_another_pages_id_is_blamed_on_the_alias(project_fac
     assert result.exit_code == 1
     assert [line for line in result.output.splitlines() if "duplicate-id" in line] == [
         "content/playbooks/a-qbr.yml:2:11: error: duplicate playbook id 'renewal-runway', already used at "
-        "content/playbooks/renewal-runway.yml:1 (aliases hold this page's own old ids, whose links land here: if the "
+        "content/playbooks/renewal-runway.yml:1 (aliases hold this page's former ids, whose links land here: if the "
         "other page is new, give it another id; if this alias was added by mistake, remove it here) [duplicate-id]"]
 
 

@@ -38,14 +38,16 @@ def _check_stem(doc: Document) -> list[Problem]:
 
 
 PAGED_CATALOGS = ("role", "phase")  # catalog entries that get a page of their own (roles/<id>/, phases/<id>/)
-# Which of the two came first is not known here: an alias typed by mistake, or a new page given a published old id,
-# where removing the alias would silently send the old links to the new page.
-ALIAS_HINT = ("aliases hold this page's own old ids, whose links land here: if the other page is new, give it another "
-              "id; if this alias was added by mistake, remove it here")
-# ... unless the alias is the entry's own id, where there is no other page and nothing to choose
-OWN_ID_HINT = "it is this {what}'s own id, which needs no alias: remove it from aliases"
-TERM_ALIAS_HINT = ("a term's aliases are its former ids, whose glossary links land on it: if the other term is new, give "
-                   "it another id; if this alias was added by mistake, remove it here")
+
+
+def _alias_hint(what: str, alias: str, own_id) -> str:
+    """For an alias another entry already holds. Which of the two came first is not known here: an alias typed by
+    mistake, or a new page given a published old id, where removing the alias would silently send the old links
+    to the new page. Unless the alias is the entry's own id: then there is no other entry, nothing to choose."""
+    if alias == own_id:
+        return f"it is this {what}'s own id, which needs no alias: remove it from aliases"
+    return (f"aliases hold this {what}'s former ids, whose links land here: if the other {what} is new, give it "
+            "another id; if this alias was added by mistake, remove it here")
 
 
 def check(documents: list[Document], catalog: Catalog):
@@ -69,7 +71,7 @@ def check(documents: list[Document], catalog: Catalog):
             if alias in RESERVED_PAGE_IDS:
                 problems.append(Problem(doc.path, *pos, "reserved-id", f"alias '{alias}' is reserved", RESERVED_PAGE_HINT))
             _claim(documents_by_kind[doc.kind], alias, doc.path, pos, f"{doc.kind} id", problems, "duplicate-id",
-                   OWN_ID_HINT.format(what="page") if alias == doc_id(doc) else ALIAS_HINT)
+                   _alias_hint("page", alias, doc_id(doc)))
     for doc in documents:
         data = doc.data
         if not isinstance(data, LocDict):
@@ -94,5 +96,5 @@ def check(documents: list[Document], catalog: Catalog):
                 for entry in entries:  # glossary terms' former ids, after every id: the alias is the one blamed
                     for value, pos in located_values(entry, "aliases"):
                         _claim(catalogs[what], value, doc.path, pos, f"{what} id", problems, "duplicate-id",
-                               OWN_ID_HINT.format(what="term") if value == entry.get("id") else TERM_ALIAS_HINT)
+                               _alias_hint("term", value, entry.get("id")))
     return problems
