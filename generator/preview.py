@@ -95,22 +95,23 @@ def no_body_for_head(app):
             return app(environ, start_response)
         answered = []
         body = app(environ, lambda status, headers, exc_info=None: answered.append((status, list(headers), exc_info)))
-        def has_length(headers) -> bool:
-            return any(name.lower() == "content-length" for name, _ in headers)
-
         try:
             # the body is read only for the length GET would send, or from an app that answers as it is read
-            size = sum(len(chunk) for chunk in body) if not answered or not has_length(answered[0][1]) else None
-            status, headers, exc_info = answered[0]
-            if size is not None and not has_length(headers):
-                headers.append(("Content-Length", str(size)))
+            if not answered or not _has_length(answered[0][1]):
+                size = sum(len(chunk) for chunk in body)
+                if not _has_length(answered[0][1]):
+                    answered[0][1].append(("Content-Length", str(size)))
         finally:
             if hasattr(body, "close"):
                 body.close()
-        start_response(status, headers, exc_info)
+        start_response(*answered[0])
         return []
 
     return headers_only
+
+
+def _has_length(headers) -> bool:
+    return any(name.lower() == "content-length" for name, _ in headers)
 
 
 def refuse_unsafe_paths(app):
