@@ -49,9 +49,20 @@ _LONGEST_WORD = 30  # an edge moves at most this far to keep a word whole
 
 
 def _in_word(body: str, at: int) -> bool:
-    """Whether `at` falls between two letters or digits of one word of a spaced script."""
-    return (0 < at < len(body) and body[at - 1].isalnum() and body[at].isalnum()
-            and body[at - 1] < _CJK and body[at] < _CJK)
+    """Whether `at` falls inside one word of a spaced script: between its letters or digits, or at a hyphen or
+    apostrophe within it ("usually co…" was "co-termed" cut at its hyphen)."""
+    return 0 < at < len(body) and _word_char(body, at - 1) and _word_char(body, at)
+
+
+def _word_char(body: str, i: int) -> bool:
+    char = body[i]
+    if char in "-'’":
+        return 0 < i < len(body) - 1 and _letter(body[i - 1]) and _letter(body[i + 1])
+    return _letter(char)
+
+
+def _letter(char: str) -> bool:
+    return char.isalnum() and char < _CJK
 
 
 def _word_start(body: str, at: int) -> int:
