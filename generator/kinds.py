@@ -29,6 +29,10 @@ class Kind:
     nested_items: str | None = None  # a second level of anchored sub-items (onboarding sections -> items)
     anchor_noun: str = ""  # what an #anchor on its page may be, in messages (default: item_noun)
     item_cli_words: tuple[str, ...] = ()  # what `csops mv` calls its sub-items, then its nested sub-items
+    # The anchors its template gives its own sections (a text may link to them), and those it gives only when the
+    # document's field of the same name is filled (a playbook's #related): templates/<kind>.md.j2 must agree
+    sections: tuple[str, ...] = ("overview",)
+    optional_sections: tuple[str, ...] = ()
 
     @property
     def item_fields(self) -> tuple[str, ...]:
@@ -39,15 +43,19 @@ class Kind:
     def anchor_description(self) -> str:
         return self.anchor_noun or self.item_noun
 
+    def section_anchors(self, data) -> set[str]:
+        """The section anchors a page of this kind has for the document `data` (its parsed YAML mapping)."""
+        return set(self.sections) | {name for name in self.optional_sections if data.get(name)}
+
 
 DOCUMENT_KINDS: tuple[Kind, ...] = (
     Kind("playbook", "playbooks", "playbook", "playbook", "Playbooks", "steps", "step", "playbooks",
-         item_cli_words=("step",)),
+         item_cli_words=("step",), sections=("overview", "timeline", "steps"), optional_sections=("related",)),
     Kind("onboarding", "onboarding", "checklist", "onboarding checklist", "Onboarding checklists", "sections", "item",
          "checklists", nested_items="items", anchor_noun="section or item", item_cli_words=("section", "item")),
     Kind("faq", "faq", "faq", "FAQ topic", "FAQ topics", "entries", "entry", "faqs", item_cli_words=("entry",)),
     Kind("chart", "charts", "chart", "chart", "Role charts", "activities", "activity", "charts",
-         item_cli_words=("activity",)),
+         item_cli_words=("activity",), sections=("overview", "raci", "activities")),
 )
 KINDS: dict[str, Kind] = {kind.name: kind for kind in DOCUMENT_KINDS}
 KINDS_BY_CLI_WORD: dict[str, Kind] = {kind.cli_word: kind for kind in DOCUMENT_KINDS}

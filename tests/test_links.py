@@ -448,3 +448,21 @@ def test_glossary_terms_and_phase_pages_are_guarded_too(project_factory, run):
     assert ("published URL 'phases/renewal/' would disappear: no playbook is in phase 'renewal' any more (a phase has "
             "a page while a playbook is in it and cannot redirect; keep one there (phase: renewal), or if it was "
             "removed on purpose, run `csops urls --update`) [vanished-url]") in result.output
+
+
+def test_the_sections_validate_allows_a_link_to_are_the_sections_each_page_has(built_bundled):
+    """validate lets '#raci' through on a chart and refuses it on a playbook from kinds.py's list of each kind's
+    sections; a template that gained or lost a section without that list would pass links the build refuses."""
+    from generator.kinds import DOCUMENT_KINDS
+    from generator.located_yaml import parse_yaml
+    from generator.rules import RESERVED_ANCHORS
+
+    checked = 0
+    for kind in DOCUMENT_KINDS:
+        for source in sorted((built_bundled / "content" / kind.folder).glob("*.yml")):
+            data, _ = parse_yaml(source.read_text(encoding="utf-8"), str(source))
+            page = built_bundled / "site" / kind.folder / str(data.get("id", source.stem)) / "index.html"
+            ids = set(re.findall(r'\bid="([^"]+)"', page.read_text(encoding="utf-8")))
+            assert ids & RESERVED_ANCHORS == kind.section_anchors(data), page
+            checked += 1
+    assert checked >= 20

@@ -178,7 +178,7 @@ def test_links_validate_passes_are_links_the_build_can_make(project_factory, run
         "would land here (remove it, or pick an id no item of this page has) [id-taken]",
         f"content/playbooks/links.yml:9:23: error: link 'guide' is a path; csops makes the pages, so a path leads nowhere ({hint}) [link-path]",
         "content/playbooks/links.yml:9:41: error: link '#nope' names no item, section or heading of this page "
-        "(known: aside, first, mine, second, third) [unknown-anchor]",
+        "(known: aside, first, mine, overview, second, steps, third, timeline) [unknown-anchor]",
         "content/playbooks/links.yml:9:74: error: link '/playbooks/qbr/' is a path; csops makes the pages, so a path leads "
         "nowhere (write it as 'playbook:qbr', a cross-reference the build resolves and checks) [link-path]",
         f"content/playbooks/links.yml:9:101: error: link 'old/' is a path; csops makes the pages, so a path leads "
@@ -191,6 +191,29 @@ def test_links_validate_passes_are_links_the_build_can_make(project_factory, run
         "[second](#second)").replace("[^1]: a note", "A note.")
     (project / "content/playbooks/links.yml").write_text(fixed, encoding="utf-8")
     assert run("build", "--project", project).exit_code == 0  # every link validate lets through, the build makes
+
+
+def test_a_section_another_kind_of_page_has_is_refused_at_its_line(project_factory, run):
+    """'[the RACI](#raci)' in a playbook passed validate (#raci is a chart page's section) and the build then failed
+    naming the generated Markdown file; so did #related on a playbook that lists no related playbooks."""
+    project = project_factory({
+        "content/playbooks/links.yml": "title: Links\nsteps:\n  - id: first\n    title: First\n"
+                                       "    body: See [RACI](#raci), [related](#related) and [steps](#steps).\n",
+        "content/charts/duties.yml": "title: Duties\nactivities:\n  - id: work\n    name: Work\n"
+                                     "    description: See [RACI](#raci) and [all](#activities).\n    raci: {R: csm, A: csm}\n"})
+    lines = [line for line in run("validate", "--project", project).output.splitlines() if "error:" in line]
+    sections = "a playbook page's sections are #overview, #timeline, #steps, and #related when it has related:"
+    assert lines == [
+        f"content/playbooks/links.yml:5:22: error: link '#raci' names a section this page does not have ({sections}; "
+        "to link to a chart page's, write chart:<id>#raci) [unknown-anchor]",
+        f"content/playbooks/links.yml:5:40: error: link '#related' names a section this page does not have ({sections}) "
+        "[unknown-anchor]"]
+    links = project / "content/playbooks/links.yml"
+    links.write_text(links.read_text(encoding="utf-8").replace("[RACI](#raci), ", "") + "related: [other]\n", encoding="utf-8")
+    (project / "content/playbooks/other.yml").write_text(
+        "title: Other\nsteps:\n  - {id: one, title: One, body: Done.}\n", encoding="utf-8")
+    assert run("build", "--project", project).exit_code == 0  # what validate lets through, the build makes
+    assert 'id="related"' not in (project / "site/playbooks/other/index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("body", [

@@ -8,7 +8,7 @@ import unicodedata
 
 from ..loader import Document
 from ..located_yaml import LocDict, LocList
-from ..kinds import ITEM_NOUNS, NOUNS, PAGE_FOLDERS, RACI_LETTERS, REF_SCHEMES
+from ..kinds import DOCUMENT_KINDS, ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS, RACI_LETTERS, REF_SCHEMES, Kind
 from ..problems import Problem
 from ..urls import MARKDOWN_REF, MARKDOWN_SCHEME_LINK, WEB_SCHEMES, parse_ref, without_code
 from . import RESERVED_ANCHORS, Catalog, SUB_ITEMS, as_list, located_values, sub_items
@@ -90,6 +90,8 @@ class _Checker:
         self.deferred: dict[str, set[tuple[str, int, int]]] = {}  # unreadable file -> references into it
         self.made: set[tuple[str, str, str]] = set()  # every (kind, id, anchor) looked up: see still_resolve
         self.page_anchors: dict[str, str] | None = None  # the item anchors of a page of items -> what each names
+        self.sections: set[str] = set()  # the anchors the page's template gives its own sections
+        self.kind: Kind | None = None
         self.text_ids: dict[str, tuple[int, int]] = {}  # ids the document's texts give their own elements
         self.page_texts: list[str] = []  # the page's Markdown texts
         self.has_headings: bool | None = None  # whether they hold a heading (its anchor is the project's slugify's)
@@ -212,10 +214,7 @@ class _Checker:
                 continue
             if target.startswith("#"):
                 if self.page_anchors is not None and not self._on_this_page(target[1:]):
-                    self.problems.append(Problem(
-                        path, *where(match.start("target")), "unknown-anchor",
-                        f"link '{target}' names no item, section or heading of this page",
-                        _suggest(target[1:], set(self.page_anchors) | set(self.text_ids))))
+                    self.problems.append(self._missing_anchor(path, where(match.start("target")), target))
                 continue
             footnote = match.group(0).lstrip().startswith("[^")
             reference = _as_reference(target)
@@ -231,11 +230,26 @@ class _Checker:
     def _on_this_page(self, anchor: str) -> bool:
         """Whether `anchor` may be on the page: an item's, a section's or an id a text gives; on a page whose
         texts hold a heading, any (its anchor comes from the project's slugify: MkDocs' strict check has it)."""
-        if anchor in self.page_anchors or anchor in self.text_ids or anchor in RESERVED_ANCHORS:
+        if anchor in self.page_anchors or anchor in self.text_ids or anchor in self.sections:
             return True
         if self.has_headings is None:  # looked for once, and only for a link nothing else explains
             self.has_headings = any(_HEADING.search(_without_any_code(text)) for text in self.page_texts)
         return self.has_headings
+
+    def _missing_anchor(self, path, at: tuple[int, int], target: str) -> Problem:
+        """A #link this page cannot answer. A section another kind of page has (#raci on a playbook) passed
+        validate and then failed the build naming a generated Markdown file."""
+        anchor = target[1:]
+        if anchor in RESERVED_ANCHORS:
+            sections = ", ".join(f"#{name}" for name in self.kind.sections)
+            optional = "".join(f", and #{name} when it has {name}:" for name in self.kind.optional_sections)
+            hint = f"a {self.kind.noun} page's sections are {sections}{optional}"
+            for other in DOCUMENT_KINDS:
+                if other is not self.kind and anchor in other.sections + other.optional_sections:
+                    hint += f"; to link to a {other.noun} page's, write {other.name}:<id>{target}"
+            return Problem(path, *at, "unknown-anchor", f"link '{target}' names a section this page does not have", hint)
+        return Problem(path, *at, "unknown-anchor", f"link '{target}' names no item, section or heading of this page",
+                       _suggest(anchor, set(self.page_anchors) | set(self.text_ids) | self.sections))
 
     def schemes(self, path, text: str, where):
         """A link whose scheme is neither ours nor a web one: the page would show its text without a link.
@@ -323,9 +337,12 @@ def _read_page(checker: _Checker, doc: Document, mappings) -> None:
     against those anchors) and its headings. Roles and phases share a file but not a page: their texts are not
     compared."""
     checker.page_anchors, checker.text_ids, checker.page_texts, checker.has_headings = None, {}, [], None
+    checker.kind, checker.sections = None, set()
     if doc.kind not in SUB_ITEMS:  # roles, phases, glossary: their pages' anchors are not known here
         return
     checker.page_anchors = {}
+    checker.kind = KINDS[doc.kind]
+    checker.sections = checker.kind.section_anchors(doc.data)
     noun = ITEM_NOUNS.get(doc.kind, "item")
     for item in sub_items(doc):
         if isinstance(item.get("id"), str):
