@@ -13,9 +13,8 @@ from functools import cached_property
 
 import yaml
 
-from .problems import Problem
-
-Position = tuple[int, int]
+from .problems import Position, Problem
+from .yaml_errors import syntax_problem
 
 
 class LocDict(dict):
@@ -422,8 +421,6 @@ def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
     except _Refused as refused:
         return None, [Problem(path, *refused.position, refused.code, refused.message, refused.hint)]
     except yaml.MarkedYAMLError as error:
-        from .yaml_errors import syntax_problem
-
         return None, [syntax_problem(path, text, error)]
     except yaml.reader.ReaderError as error:
         # Control characters (NUL, BEL, …) are not YAML; libyaml reports a byte offset, not a line.

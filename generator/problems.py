@@ -12,6 +12,8 @@ import click
 
 from .escaping import visible
 
+Position = tuple[int, int]  # (line, column), both from 1: where a Problem, or a value it names, sits
+
 
 @dataclass(frozen=True)
 class Problem:

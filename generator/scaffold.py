@@ -14,9 +14,11 @@ from pathlib import Path
 
 import click
 
+from .build import read_site_config
 from .kinds import KINDS_BY_CLI_WORD
 from .loader import load_content
 from .rules import RESERVED_PAGE_HINT, RESERVED_PAGE_IDS
+from .rules.placeholders import PROMPTS
 from .schema import MAX_ID_LENGTH, SLUG, slug_hint
 
 
@@ -161,26 +163,6 @@ activities:   # 必須: 業務ごとに 1 行
 """,
 }
 
-# The sample text the files above hold, which only makes sense as a prompt: left in a published page, it is a
-# warning (rules/placeholders.py). One list per language, written into the files and recognised from the same words.
-_PROMPTS = {
-    "en": {"summary": "Say in one or two sentences what this page is for.",
-           "trigger": "Describe the event or date that starts this playbook.",
-           "goal": "Describe the outcome this playbook exists for.",
-           "step": "Describe the first step", "body": "Explain what to do, and why.",
-           "check": "Replace with the first thing to check", "section": "What the first week is for.",
-           "question": "Write the question as people ask it?", "answer": "Write the answer.",
-           "duty": "Describe the duty", "duty_scope": "What the duty covers."},
-    "ja": {"summary": "このページの目的を 1～2 文で書いてください。",
-           "trigger": "このプレイブックを始める出来事や日付を書いてください。",
-           "goal": "このプレイブックで実現したい結果を書いてください。",
-           "step": "最初のステップを書いてください", "body": "何を、なぜ行うのかを書いてください。",
-           "check": "最初に確認することに置き換えてください", "section": "最初の 1 週間の目的を書いてください。",
-           "question": "実際に聞かれる言い方で質問を書いてください", "answer": "回答を書いてください。",
-           "duty": "業務を書いてください", "duty_scope": "この業務の範囲を書いてください。"},
-}
-PLACEHOLDERS = frozenset(text for prompts in _PROMPTS.values() for text in prompts.values())
-
 _WHAT = {"en": {"playbook": "A playbook: a standard procedure with ordered steps",
                 "onboarding": "An onboarding checklist for new team members",
                 "faq": "A FAQ topic: questions and answers", "chart": "A role-division (RACI) chart"},
@@ -234,8 +216,6 @@ def _title_from_id(documents: list, doc_id: str) -> str:
 def _portal_language(project: Path) -> str:
     """The theme language of mkdocs.yml ("en" when it cannot be read: the file is then English, as before)."""
     try:
-        from .build import read_site_config
-
         return read_site_config(project).language
     except (click.ClickException, OSError):
         return "en"
@@ -253,7 +233,7 @@ def scaffold_text(kind: str, doc_id: str, title: str, roles: list[str], today: d
     language = "ja" if language.split("-")[0] == "ja" else "en"
     header, common, bodies = _TEXTS[language]
     owner = _pick(roles, ("cs-ops", "enablement", "cs-lead"))
-    values = {"title": json.dumps(title, ensure_ascii=False), "p": _PROMPTS[language],
+    values = {"title": json.dumps(title, ensure_ascii=False), "p": PROMPTS[language],
               "owner": owner, "today": today.isoformat(), "r": _pick(roles, ("csm",)), "a": _pick(roles, ("cs-lead",)),
               "phase": phase}
     header = header.format(modeline=modeline, what=_WHAT[language][kind], url=page_url(page_source(kind, doc_id)))

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .located_yaml import Position
-from .problems import Problem, shown
+from .problems import Position, Problem, shown
 
 
 def syntax_problem(path: str, text: str, error) -> Problem:

@@ -12,9 +12,29 @@ from pathlib import Path
 from ..loader import Document
 from ..problems import Problem
 from . import located_strings
-from ..scaffold import PLACEHOLDERS
 
 CODES = ("placeholder-text", "example-site-url")
+
+# The sample text `csops new` writes into a new file (scaffold.py), which only makes sense as a prompt: left in a
+# published page, it is a warning. One list per language, written into the files and recognised from the same words.
+PROMPTS = {
+    "en": {"summary": "Say in one or two sentences what this page is for.",
+           "trigger": "Describe the event or date that starts this playbook.",
+           "goal": "Describe the outcome this playbook exists for.",
+           "step": "Describe the first step", "body": "Explain what to do, and why.",
+           "check": "Replace with the first thing to check", "section": "What the first week is for.",
+           "question": "Write the question as people ask it?", "answer": "Write the answer.",
+           "duty": "Describe the duty", "duty_scope": "What the duty covers."},
+    "ja": {"summary": "このページの目的を 1～2 文で書いてください。",
+           "trigger": "このプレイブックを始める出来事や日付を書いてください。",
+           "goal": "このプレイブックで実現したい結果を書いてください。",
+           "step": "最初のステップを書いてください", "body": "何を、なぜ行うのかを書いてください。",
+           "check": "最初に確認することに置き換えてください", "section": "最初の 1 週間の目的を書いてください。",
+           "question": "実際に聞かれる言い方で質問を書いてください", "answer": "回答を書いてください。",
+           "duty": "業務を書いてください", "duty_scope": "この業務の範囲を書いてください。"},
+}
+PLACEHOLDERS = frozenset(text for prompts in PROMPTS.values() for text in prompts.values())
+
 # Hosts reserved for documentation (RFC 2606) and the Japanese example's: ticket links there lead nowhere.
 _EXAMPLE_HOST = re.compile(r"^https?://([^/]*\.)?example\.(com|net|org|jp)(:\d+)?(/|$)", re.IGNORECASE)
 _SITE_URL_LINE = re.compile(r"^site_url:\s*['\"]?(?P<url>[^'\"#\s]+)", re.MULTILINE)
