@@ -366,10 +366,11 @@ class Searcher:
             candidates = tuple(dict.fromkeys(d for v in variants for d in named.get(word_bag(v), ())))
         first = [d for d in candidates if d not in barred
                  and (d in scores or (not filters.get("tag") and _passes(index.facets.rows[d], filters)))]
-        leaves = [q] if q.is_leaf() else list(q.leaves())
-        if not first and len({getattr(term, "text", None) for term in leaves}) == 1:  # one word (or one bigram)
+        typed = index.parser.typed(text, q)
+        typed = [typed] if typed.is_leaf() else list(typed.leaves())
+        if not first and len({getattr(term, "text", None) for term in typed}) == 1:  # one word (or one bigram)
             titled = set()
-            for term in leaves:
+            for term in typed:
                 if getattr(term, "fieldname", "") == "title":
                     titled |= set(index.term_scores.score(index.searcher, term) or ())
             first = sorted((d for d in titled & index.facets.pages if d in scores), key=lambda d: (-scores[d], d))

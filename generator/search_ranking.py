@@ -79,6 +79,12 @@ class QueryBuilder:
         parts = [part for part in parts if part is not whoosh_query.NullQuery]
         return whoosh_query.Or(parts) if parts else None
 
+    def typed(self, text: str, parsed):
+        """The reader's own words as a query: `parsed` (parse's) may hold glossary synonyms beside them. "handoff"
+        gained "hand off" and "sales handoff", no longer counted as one word, and opened a step before the
+        Sales-to-CS handoff page."""
+        return self.plain_words(text) if self.is_plain(text) else parsed
+
     @staticmethod
     def is_plain(text: str) -> bool:
         return bool(_PLAIN_WORDS.fullmatch(text)) and not _OPERATORS.search(text)

@@ -500,6 +500,16 @@ def test_renewal_runway_links_to_the_playbook_and_one_word_shows_pages_before_st
     assert hits[0].path == "/playbooks/qbr/" and hits[0].kind == "playbook"
 
 
+@pytest.mark.parametrize("word, page", [("handoff", "/playbooks/sales-to-cs-handoff/"),
+                                        ("kickoff", "/playbooks/onboarding-kickoff/")])
+def test_one_word_with_glossary_synonyms_still_shows_its_page_first(built_bundled, word, page):
+    """The glossary's synonyms for 'handoff' ('hand off', 'sales handoff') were counted as the reader's words, so
+    the one-word rule did not apply and 'csops link handoff' gave the handoff playbook's last step."""
+    hits = Searcher(built_bundled).search(word, limit=5).hits
+    assert (hits[0].path, hits[0].kind) == (page, "playbook") and "#" not in hits[0].url
+    assert cli("link", "--project", built_bundled, word).output.strip().endswith(page)
+
+
 
 def test_tag_words_are_searched(project_factory):
     """Tags are keywords an editor chose for findability: 'track our hours' finds the FAQ tagged time-tracking,
