@@ -368,12 +368,15 @@ class Searcher:
                  and (d in scores or (not filters.get("tag") and _passes(index.facets.rows[d], filters)))]
         typed = index.parser.typed(text, q)
         typed = [typed] if typed.is_leaf() else list(typed.leaves())
-        if not first and len({getattr(term, "text", None) for term in typed}) == 1:  # one word (or one bigram)
-            titled = set()
+        # one word: one term, or one word of Japanese the analyzer cut into pieces (引き継ぎ: 引, 継), which a title
+        # holds when it holds every piece
+        if not first and (len({getattr(term, "text", None) for term in typed}) == 1 or len(text.split()) == 1):
+            titled = None
             for term in typed:
                 if getattr(term, "fieldname", "") == "title":
-                    titled |= set(index.term_scores.score(index.searcher, term) or ())
-            first = sorted((d for d in titled & index.facets.pages if d in scores), key=lambda d: (-scores[d], d))
+                    docs = set(index.term_scores.score(index.searcher, term) or ())
+                    titled = docs if titled is None else titled & docs
+            first = sorted((d for d in (titled or set()) & index.facets.pages if d in scores), key=lambda d: (-scores[d], d))
         if not first:
             return top_n, 0
         first = first[:limit]

@@ -510,6 +510,16 @@ def test_one_word_with_glossary_synonyms_still_shows_its_page_first(built_bundle
     assert cli("link", "--project", built_bundled, word).output.strip().endswith(page)
 
 
+@pytest.mark.parametrize("word, page", [("引き継ぎ", "/playbooks/sales-to-cs-handoff/"),
+                                        ("キックオフ", "/playbooks/onboarding-kickoff/"),
+                                        ("エスカレーション", "/playbooks/support-escalation/")])
+def test_one_japanese_word_shows_the_page_titled_with_it_first(japanese, word, page):
+    """A Japanese word longer than two characters is several pieces to the analyzer (キックオフ: キッ, クオ, オフ), so
+    it never counted as one word: 引き継ぎ opened a step of the handoff playbook, キックオフ its first step."""
+    hits = Searcher(japanese).search(word, limit=5).hits
+    assert (hits[0].path, hits[0].kind) == (page, "playbook") and "#" not in hits[0].url
+
+
 
 def test_tag_words_are_searched(project_factory):
     """Tags are keywords an editor chose for findability: 'track our hours' finds the FAQ tagged time-tracking,
