@@ -60,12 +60,16 @@ _PR_MARKUP = re.compile(r"([\\`*_\[\]<>|~&$])")
 
 
 def pr_comment_text(value: str) -> str:
-    """A content value as literal text in the PR comment csops diff writes: no link, HTML comment, @mention or
-    table cell break made from it (an asked_as phrase '<!--' hid the rest of the comment, '@team' pinged it)."""
+    """A content value as literal text in the PR comment csops diff writes: no link, HTML comment, @mention, issue
+    reference or table cell break made from it (an asked_as phrase '<!--' hid the rest of the comment, '@team'
+    pinged it, 'www.evil.example' in a title was a link)."""
     text = _PR_MARKUP.sub(r"\\\1", visible(str(value).replace("\r", " ").replace("\n", " ")))
     # a word joiner (invisible) after @, before an issue number, after ':' and inside '://': no mention, no
     # reference (acme/repo#12 posts a backlink in that repository), no :emoji: and no autolinked address
     text = text.replace("@", "@\u2060").replace("://", ":\u2060//")
     text = re.sub(r"#(?=\d)", "#\u2060", text)
+    # GH-12 is an issue reference as #12 is; 'www.host' is autolinked as 'https://host' is
+    text = re.sub(r"(?i)(gh-)(?=\d)", "\\1\u2060", text)
+    text = re.sub(r"(?i)(www)\.", "\\1\u2060.", text)
     return re.sub(r":(?=[\w+-]+:)", ":\u2060", text)
 

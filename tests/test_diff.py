@@ -350,6 +350,18 @@ def test_a_title_in_the_pr_comment_makes_no_reference_emoji_math_or_link():
     assert shown.replace("\u2060", "").replace("\\", "") == "acme/repo#12 :rocket: $a_b$ https://evil.example/x Ticket #123 at 12:30"
 
 
+def test_a_title_in_the_pr_comment_makes_no_www_link_or_gh_reference(tmp_path, run):
+    """'see www.evil.example' in a step title was a link in the PR comment (GitHub autolinks 'www.' as it does
+    'https://'), and 'GH-12' a reference to issue 12 with a backlink there; both now read as typed."""
+    project, faq = _committed_faq(tmp_path)
+    make_project(project, {"content/faq/renewals.yml": faq.replace("What now?", "What now? see www.evil.example/login, GH-12 and _WWW.evil.example")},
+                 with_defaults=False)
+    out = run("diff", "HEAD", "--project", project).output
+    line = next(line for line in out.splitlines() if "evil.example" in line)
+    assert not re.search(r"(?i)www\.", line) and not re.search(r"(?i)gh-\d", line), line
+    assert "see www\u2060.evil.example/login, GH-\u206012 and \\_WWW\u2060.evil.example" in line, line
+
+
 def test_aliases_recorded_before_the_range_are_not_listed_again(tmp_path, run):
     """A rename's alias, once merged, was listed under Changed URLs in every later PR comment, even for an
     unrelated one-line edit. The rename's own range still lists it."""
