@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from .escaping import pr_comment_text
+from .escaping import literal_markdown
 from .manifest import MANIFEST, live_urls, published_urls, read_manifest, resolve_url
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
 from .model import SEARCH_ONLY_FIELDS, Portal
@@ -187,8 +187,8 @@ def _code(value: str) -> str:
 
 
 def _cell(text: str) -> str:
-    """Content text in the comment: literal, whatever it holds (escaping.pr_comment_text)."""
-    return pr_comment_text(text)
+    """Content text in the comment: literal, whatever it holds (escaping.literal_markdown)."""
+    return literal_markdown(text)
 
 
 @dataclass

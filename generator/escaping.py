@@ -55,14 +55,15 @@ def visible(value: str) -> str:
     return _INVISIBLE.sub(lambda m: f"\\u{ord(m[0]):04x}", str(value))
 
 
-# What makes markup in a line of GitHub Markdown (a PR comment): emphasis, code, links, HTML, tables, entities.
+# What makes markup in a line of GitHub Markdown (a PR comment, a ticket): emphasis, code, links, HTML, tables, entities.
 _PR_MARKUP = re.compile(r"([\\`*_\[\]<>|~&$])")
 
 
-def pr_comment_text(value: str) -> str:
-    """A content value as literal text in the PR comment csops diff writes: no link, HTML comment, @mention, issue
-    reference or table cell break made from it (an asked_as phrase '<!--' hid the rest of the comment, '@team'
-    pinged it, 'www.evil.example' in a title was a link)."""
+def literal_markdown(value: str) -> str:
+    """A content value as literal text in Markdown others render: the PR comment csops diff writes, and the link
+    text of a ticket-ready link. No link, image, HTML comment, @mention, issue reference or table cell break is
+    made from it (an asked_as phrase '<!--' hid the rest of the comment, '@team' pinged it, 'www.evil.example' in
+    a title was a link, and '<img src=…>' in a title loaded an image in the ticket)."""
     text = _PR_MARKUP.sub(r"\\\1", visible(str(value).replace("\r", " ").replace("\n", " ")))
     # a word joiner (invisible) after @, before an issue number, after ':' and inside '://': no mention, no
     # reference (acme/repo#12 posts a backlink in that repository), no :emoji: and no autolinked address

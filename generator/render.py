@@ -19,7 +19,7 @@ import yaml
 
 from . import urls
 from .durations import parse_due
-from .escaping import escape_attr, escape_text, escape_text_code
+from .escaping import escape_attr, escape_text, escape_text_code, literal_markdown
 from .fingerprints import code_digest, files_digest
 from .model import SEARCH_ONLY_FIELDS, Duty, Portal, content_hash, item_version
 from .page_context import PageContext
@@ -141,7 +141,7 @@ class Renderer:
         self.env.filters.update(text=escape_text, attr=escape_attr, indent_md=indent, tojson=lambda v: json.dumps(v, ensure_ascii=False))
         self.env.tests["contains"] = lambda container, value: value in container
         self.env.globals.update(review_due=portal.review_due)
-        self.env.filters.update(text_code=escape_text_code)
+        self.env.filters.update(text_code=escape_text_code, literal_md=literal_markdown)
         self.env.globals.update(lc=self.label_colon, colon_gap=self.labels.get("colon_gap", " "), due_text=self.due_text,
                                 role_code=portal.role_code,
                                 tag_anchor=urls.tag_anchor)

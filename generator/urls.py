@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass
 
+from .escaping import literal_markdown
 from .kinds import PAGE_FOLDERS, REF_SCHEMES
 from .model import Portal
 
@@ -200,8 +201,8 @@ def versioned_url(url: str, version: str) -> str:
 
 
 def markdown_link(text: str, url: str) -> str:
-    """`[text](url)` for a ticket or chat, the brackets and backslashes of `text` escaped so a title holding them
-    ("Renewals [EMEA]") stays one link."""
-    escaped = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    return f"[{escaped}]({url})"
+    """`[text](url)` for a ticket or chat, `text` literal (escaping.literal_markdown): a title holding brackets
+    ("Renewals [EMEA]") stays one link, and one holding '<img src=…>', '<https://…>' or '@team' makes no image,
+    no second link and no mention where the ticket is read."""
+    return f"[{literal_markdown(text)}]({url})"
 

@@ -342,9 +342,9 @@ def test_a_removed_pages_anchors_say_the_page_is_gone(tmp_path, run):
 def test_a_title_in_the_pr_comment_makes_no_reference_emoji_math_or_link():
     """'acme/repo#12 :rocket: $a_b$ https://evil.example/x' in a title posted a backlink in another repository,
     and rendered an emoji, math and a link in the comment; it reads the same, with invisible word joiners."""
-    from generator.escaping import pr_comment_text
+    from generator.escaping import literal_markdown
 
-    shown = pr_comment_text("acme/repo#12 :rocket: $a_b$ https://evil.example/x Ticket #123 at 12:30")
+    shown = literal_markdown("acme/repo#12 :rocket: $a_b$ https://evil.example/x Ticket #123 at 12:30")
     assert "#12" not in shown and "#123" not in shown and ":rocket:" not in shown and "https://" not in shown
     assert "\\$a\\_b\\$" in shown and "12:30" in shown
     assert shown.replace("\u2060", "").replace("\\", "") == "acme/repo#12 :rocket: $a_b$ https://evil.example/x Ticket #123 at 12:30"

@@ -400,7 +400,7 @@ def test_a_term_hit_shows_the_term_as_written_like_the_glossary_page(project_fac
     build_portal(project)
     hit = next(h for h in Searcher(project).search("what is ARR").hits if h.kind == "term")
     assert hit.title == "<kbd>ARR</kbd> (booked)" and hit.snippet == "Annual recurring revenue, *as booked*."
-    assert hit.markdown == f"[Glossary › <kbd>ARR</kbd> (booked)]({hit.url})"
+    assert hit.markdown == f"[Glossary › \\<kbd\\>ARR\\</kbd\\> (booked)]({hit.url})"  # literal where pasted
 
 
 def test_a_japanese_query_asking_what_a_term_means_gets_its_entry(tmp_path):

@@ -52,6 +52,10 @@ P, M = payload, markdown_payload
 # at a word within 72: history.headline)
 SUBJECT = "<img src=x onerror=__xss.push('c')><script>__xss.push('d')</script>&"
 LITERAL_TITLE = 'Q&A <Renewals> "quoted" &amp; done'
+# Plain text that other renderers would turn into an image, a link or a ping if it reached them as Markdown
+# (the ticket-ready link, the PR comment): a field shows it as typed, and no request leaves for its host.
+EXTERNAL = ("ext ![i](http://evil.example/md.png) <img src=http://evil.example/raw.png> <https://evil.example/auto> "
+            "www.evil.example @acme/team GH-12 #34 <!-- hidden")
 # File stems: one with `"`, `<`, `>` or a space breaks the Markdown and raw-HTML links to its page,
 # so the build refuses it before any edit link exists (and validation refuses non-slug stems);
 # test_edit_url_is_encoded drives the plugin's edit-link function with such stems directly.
@@ -108,7 +112,7 @@ def sweep_files() -> dict[str, str]:
                  "raci": {"R": "csm", "A": "lead"}, "due": "T-10d", "segments": ["smb"],
                  "checklist": [M("step.checklist")], "variants": {"smb": M("step.variant")},
                  "asked_as": [P("step.asked_as")]},
-                {"id": "second", "title": "Second", "owner": "lead", "due": "T+0d"},
+                {"id": "second", "title": "Second " + EXTERNAL, "owner": "lead", "due": "T+0d"},
             ],
         },
         "content/playbooks/literal.yml": {
@@ -300,6 +304,28 @@ def _search(tab, query: str) -> None:
         except Exception:  # noqa: BLE001 - playwright's TimeoutError: the index is still loading
             continue
     raise AssertionError(f"no search results for {query!r}")
+
+
+def test_ticket_links_are_literal_markdown(tab, sweep_site):
+    """A step title holding '<img src=…>', '<https://…>' or '@team' went into the ticket-ready link as it was: pasted
+    into a ticket, it loaded an image from that host, made a second link or pinged a team. The API, `csops link`
+    and the page's "Copy for ticket" button give one link text, literal."""
+    import re
+
+    from generator.search import Searcher
+
+    site, url = sweep_site
+    hits = Searcher(site.parent).search("evil.example hidden").hits
+    hit = next(h for h in hits if h.path.endswith("#second"))
+    label = hit.markdown[1:hit.markdown.rindex("](")]
+    assert hit.markdown == f"[{label}]({hit.url})"
+    assert not re.search(r"(?<!\\)[<>\[\]`*_]", label), label  # no HTML, link, image or emphasis
+    assert not re.search(r"(?i)@\w|://|www\.|gh-\d|#\d", label), label  # no mention, autolink or reference
+    assert label.replace("\u2060", "").replace("\\", "") == f"{P('playbook.title')} › Second {EXTERNAL}"
+    tab.goto(url + "playbooks/renewal/", wait_until="load")
+    copied = tab.locator(".csops-step-meta[data-step=second] .csops-copy-ticket").get_attribute("data-copy")
+    assert copied.startswith(f"[{label}](https://portal.example.com/playbooks/renewal/"), copied
+    _check(tab, "copy for ticket")
 
 
 @pytest.mark.parametrize("stem", STEMS)

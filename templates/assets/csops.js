@@ -509,8 +509,9 @@
       var url = versionedUrl(absoluteUrl(meta.dataset.url), meta.dataset.step);
       if (!url) return;
       var tools = el("span", { "class": "csops-copy" });
-      // the same link text as csops link and the API give (urls.markdown_link): brackets in a title escaped
-      var label = meta.dataset.title.replace(/[\\\[\]]/g, "\\$&");
+      // the same link text as csops link and the API give (urls.markdown_link), made literal by the build; a
+      // project's own playbook template from before data-ticket gets its brackets escaped, as then
+      var label = meta.dataset.ticket || meta.dataset.title.replace(/[\\\[\]]/g, "\\$&");
       [["copy_link", url], ["copy_ticket", "[" + label + "](" + url + ")"]].forEach(function (pair) {
         var button = el("button", { type: "button", "class": "csops-copy-" + pair[0].split("_")[1],
                                     "data-copy": pair[1], title: pair[1] }, L[pair[0]]);
