@@ -22,11 +22,16 @@ from conftest import make_project
 
 pytestmark = pytest.mark.browser
 
-def payload(field: str) -> str:
-    """Text that runs `window.__xss.push(field)` wherever it is inserted as HTML, in text or in an attribute."""
+def payload(field: str, external: bool = True) -> str:
+    """Text that runs `window.__xss.push(field)` wherever it is inserted as HTML, in text or in an attribute.
+
+    `external`: with an image from another host too, which a plain-text field must never load (a Markdown field
+    may: there the content wrote the image).
+    """
     call = f"window.__xss.push('{field}')"
     return (f'{field} <img src=x onerror="{call}"> "><svg onload="{call}"> '
-            f"'><img src=x onerror={call}> </title></script><script>{call}</script> & done")
+            f"'><img src=x onerror={call}> </title></script><script>{call}</script> & done"
+            + (f" <img src=http://evil.example/{field}.png>" if external else ""))
 
 
 def markdown_payload(field: str, block: bool = False) -> str:
@@ -38,10 +43,10 @@ def markdown_payload(field: str, block: bool = False) -> str:
     call = f"window.__xss.push('{field}')"
     # A Markdown link to javascript: never reaches a page: validate refuses the scheme (unknown-link-scheme,
     # test_validate.py) and MkDocs' strict mode the entity-written one; the raw link is the sanitiser's.
-    text = (payload(field) + f" <a href=\"javascript:{call}\">raw link</a>"
+    text = (payload(field, external=False) + f" <a href=\"javascript:{call}\">raw link</a>"
             f" <iframe srcdoc=\"<script>{call}</script>\"></iframe> <details open ontoggle=\"{call}\">d</details>")
     if block:
-        text += (f"\n\n## {payload(field + '.heading')}\n\n"
+        text += (f"\n\n## {payload(field + '.heading', external=False)}\n\n"
                  f"<span title=\"<img src=x onerror=&quot;{call}&quot;>\">titled</span> "
                  "[titled link](https://example.com/ \"<img src=x onerror=window.__xss.push(document.title)>\")\n")
     return text
@@ -52,6 +57,7 @@ P, M = payload, markdown_payload
 # at a word within 72: history.headline)
 SUBJECT = "<img src=x onerror=__xss.push('c')><script>__xss.push('d')</script>&"
 LITERAL_TITLE = 'Q&A <Renewals> "quoted" &amp; done'
+SHORT = '"><b>s</b>&'  # a role's short name holds at most 12 characters: too few for script, enough for markup
 # Plain text that other renderers would turn into an image, a link or a ping if it reached them as Markdown
 # (the ticket-ready link, the PR comment): a field shows it as typed, and no request leaves for its host.
 EXTERNAL = ("ext ![i](http://evil.example/md.png) <img src=http://evil.example/raw.png> <https://evil.example/auto> "
@@ -84,7 +90,8 @@ def _labels() -> dict:
     labels = {}
     for key, value in package["en"].items():
         placeholders = "".join(part[:part.index("}") + 1] for part in ("{" + p for p in value.split("{")[1:]))
-        labels[key] = f"{placeholders} " + P(f"label.{key}")
+        # the templates put labels on pages as Markdown, so an image in one loads as in a body (not a field's text)
+        labels[key] = f"{placeholders} " + P(f"label.{key}", external=False)
     return {"en": labels}
 
 
@@ -96,22 +103,25 @@ def sweep_files() -> dict[str, str]:
             "phases": [{"id": "renewal", "name": P("phase.name"), "description": M("phase.description", block=True)}],
         },
         "content/roles.yml": {"roles": [
-            {"id": "csm", "name": P("role.name"), "description": M("role.description", block=True)},
-            {"id": "lead", "name": P("role.name2")},
+            {"id": "csm", "name": P("role.name"), "short": SHORT, "description": M("role.description", block=True)},
+            {"id": "lead", "name": P("role.name2"), "short": "{{ 7*7 }}"},
         ]},
         "content/glossary.yml": {"terms": [
-            {"id": "qbr", "term": "QBR", "definition": P("glossary.definition"), "synonyms": [P("glossary.synonym")]},
-            {"id": "odd", "term": P("glossary.term"), "definition": P("glossary.definition2")},
+            {"id": "qbr", "term": "QBR", "definition": P("glossary.definition"), "synonyms": [P("glossary.synonym")],
+             "aliases": ["quarterly"]},
+            {"id": "odd", "term": P("glossary.term"), "definition": P("glossary.definition2"),
+             "reading": P("glossary.reading")},
         ]},
         "content/playbooks/renewal.yml": {
             "title": P("playbook.title"), "summary": "QBR " + M("playbook.summary"), "phase": "renewal",
             "owner": "csm", "tags": [P("playbook.tag")], "trigger": M("playbook.trigger"), "goal": M("playbook.goal"),
             "kpis": [P("playbook.kpi")], "due_anchor": P("playbook.due_anchor"), "related": ["literal"],
+            "aliases": ["old-renewal"], "reviewed": "2026-01-01", "review_interval": "30d",
             "steps": [
                 {"id": "first", "title": P("step.title"), "body": "QBR " + M("step.body", block=True), "owner": "csm",
                  "raci": {"R": "csm", "A": "lead"}, "due": "T-10d", "segments": ["smb"],
                  "checklist": [M("step.checklist")], "variants": {"smb": M("step.variant")},
-                 "asked_as": [P("step.asked_as")]},
+                 "asked_as": [P("step.asked_as")], "aliases": ["begin"]},
                 {"id": "second", "title": "Second " + EXTERNAL, "owner": "lead", "due": "T+0d"},
             ],
         },
@@ -142,6 +152,50 @@ def sweep_files() -> dict[str, str]:
     files["mkdocs.yml"] = MKDOCS
     files["templates/labels.yml"] = json.dumps(_labels(), ensure_ascii=False, indent=1)
     return files
+
+
+def _text_fields(schema: dict, path: tuple[str, ...] = ()):
+    """Every free-text field of a kind's JSON Schema, as a path of names ('[]' a list item, '*' any key): text an
+    id, date, offset or team pattern does not hold to a slug (role ids are a oneOf, never text)."""
+    from generator.schema import NOT_BLANK
+
+    if schema.get("type") == "object":
+        for name, field in (schema.get("properties") or {}).items():
+            yield from _text_fields(field, path + (name,))
+        if isinstance(schema.get("additionalProperties"), dict):
+            yield from _text_fields(schema["additionalProperties"], path + ("*",))
+    elif schema.get("type") == "array":
+        yield from _text_fields(schema["items"], path + ("[]",))
+    elif schema.get("type") == "string" and schema.get("pattern", NOT_BLANK) == NOT_BLANK:
+        yield path
+
+
+def _values_at(data, path: tuple[str, ...]) -> list:
+    if not path:
+        return [data]
+    head, rest = path[0], path[1:]
+    if head == "[]":
+        return [v for item in (data if isinstance(data, list) else []) for v in _values_at(item, rest)]
+    if head == "*":
+        return [v for item in (data.values() if isinstance(data, dict) else []) for v in _values_at(item, rest)]
+    return _values_at(data[head], rest) if isinstance(data, dict) and head in data else []
+
+
+def test_the_sweep_puts_a_payload_in_every_text_field_of_the_schema():
+    """The field list is the schema's, not a hand-made one: a text field added to a kind later (a role's `short`
+    and a term's `reading` were) fails here until the sweep gives it a payload."""
+    from generator.kinds import kind_at
+    from generator.schema import SCHEMAS
+
+    files = {path: json.loads(text) for path, text in sweep_files().items() if path.startswith("content/")}
+    missing = []
+    for kind, schema in SCHEMAS.items():
+        documents = [data for path, data in files.items() if kind_at(path) == kind]
+        for path in _text_fields(schema):
+            values = [v for data in documents for v in _values_at(data, path)]
+            if not any("<" in v for v in values):  # a payload, or SHORT where 12 characters allow no more
+                missing.append(f"{kind}: {'.'.join(path)}")
+    assert not missing, "text fields the sweep does not probe: " + ", ".join(missing)
 
 
 def _with_history(project: Path) -> None:
@@ -178,8 +232,17 @@ def tab(browser):  # noqa: F811 - the shared fixture
     page = context.new_page()
     page.fired = []
     page.on("dialog", lambda dialog: (page.fired.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    context.route("**/*", lambda route: route.continue_() if _local(route.request.url) else (
+        page.fired.append(f"request to {route.request.url}"), route.abort()))
     yield page
     context.close()
+
+
+def _local(url: str) -> bool:
+    """Whether a request stays on this machine: a page of the portal sends none elsewhere (fonts are off)."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:", "about:"))
 
 
 # Every URL-bearing attribute in the DOM, with a script scheme.
@@ -229,10 +292,13 @@ def test_titles_and_nav_show_the_text_as_typed(tab, sweep_site):
     nav_texts = [t.strip() for t in tab.locator(".md-nav__link").all_inner_texts()]
     assert P("phase.name") in nav_texts
     tab.goto(url + "phases/renewal/", wait_until="load")
-    assert tab.title().startswith(P("label.phase"))  # "Phase: <name>" from the label and the phase name
+    assert tab.title().startswith(P("label.phase", external=False))  # "Phase: <name>" from the label and the phase name
     assert P("phase.name") in tab.title()
     tab.goto(url + "playbooks/renewal/", wait_until="load")
-    assert tab.locator('meta[name="description"]').get_attribute("content").startswith("QBR " + P("playbook.summary"))
+    assert tab.locator('meta[name="description"]').get_attribute("content").startswith("QBR " + P("playbook.summary", external=False))
+    # a role's short name (the timeline's Who column, chart headers) is text too, and so is Jinja syntax in it
+    assert tab.locator("a.csops-role-code[data-role=csm]").first.inner_text() == SHORT
+    assert tab.locator("a.csops-role-code[data-role=lead]").first.inner_text() == "{{ 7*7 }}"
     _check(tab, "titles")
 
 
