@@ -55,6 +55,18 @@ def visible(value: str) -> str:
     return _INVISIBLE.sub(lambda m: f"\\u{ord(m[0]):04x}", str(value))
 
 
+# What `csops validate` refuses in content (rules/control_chars.py) and nothing checks elsewhere: control characters
+# but tab, and the characters that reorder the text after them. Joiners stay: they are part of emoji and words.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def controls_written_out(value: str) -> str:
+    """Text no validator checked (a commit subject), as a page or feed shows it: each control or direction
+    character written out as \\uXXXX. A subject's U+202E showed 'gnp.exe' as 'exe.png' on What's new, and its
+    ESC sequences went raw into the page, the copied heading and the search index."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", str(value))
+
+
 # What makes markup in a line of GitHub Markdown (a PR comment, a ticket): emphasis, code, links, HTML, tables, entities.
 _PR_MARKUP = re.compile(r"([\\`*_\[\]<>|~&$])")
 

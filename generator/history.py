@@ -21,6 +21,7 @@ import click
 
 from . import urls
 from .diff import IGNORED_FIELDS, GitError, Side, compare, git
+from .escaping import controls_written_out
 from .model import SEARCH_ONLY_FIELDS, Portal, item_version
 
 DEFAULT_COMMITS = 20
@@ -129,12 +130,13 @@ HEADLINE_CHARS = 72  # git's own advice for a subject line; longer ones took thr
 
 
 def headline(message: str) -> str:
-    """A commit message's first line, cut at a word within HEADLINE_CHARS: a What's-new heading, not its story."""
+    """A commit message's first line, cut at a word within HEADLINE_CHARS: a What's-new heading, not its story.
+    Its control and direction characters are written out (the page and the feed both show this text)."""
     first = next((line.strip() for line in message.splitlines() if line.strip()), "")
     if len(first) <= HEADLINE_CHARS:
-        return first
+        return controls_written_out(first)
     cut = first[:HEADLINE_CHARS].rsplit(" ", 1)[0] if " " in first[:HEADLINE_CHARS] else first[:HEADLINE_CHARS]
-    return cut.rstrip(" ,;:-–—") + "…"
+    return controls_written_out(cut.rstrip(" ,;:-–—")) + "…"
 
 
 @dataclass(frozen=True)

@@ -289,3 +289,22 @@ def test_a_commit_that_added_a_file_name_that_is_not_utf8_does_not_stop_the_buil
     feed = read_change_feed(project, load_portal(project))
     assert [entry.subject for entry in feed.entries] == ["Rename it", "Renewal playbook and FAQ"]
     assert [(c.action, c.new_id) for c in feed.entries[0].changes] == [("added", "cafe")]
+
+
+def test_control_and_direction_characters_of_a_commit_subject_are_written_out(tmp_path, monkeypatch):
+    """Commit subjects are checked by nothing: a U+202E in one showed 'gnp.exe' as 'exe.png' on What's new, and its
+    ESC sequences (a cleared screen, a terminal title) went raw into the page, its search index and the feed.
+    Both now show each such character as \\uXXXX, as typed; an emoji's joiner stays."""
+    project = _repo(tmp_path / "repo", monkeypatch)
+    make_project(project, SECOND, with_defaults=False)
+    git(project, "add", "-A")
+    (tmp_path / "message").write_text("\x1b[2J\x1b]0;pwned\x07 \u202egnp.exe \U0001F469\u200d\U0001F4BB done\n",
+                                      encoding="utf-8")
+    git(project, "commit", "-q", "-F", str(tmp_path / "message"))
+    site = build(project)
+    shown = "\\u001b[2J\\u001b]0;pwned\\u0007 \\u202egnp.exe \U0001F469\u200d\U0001F4BB done"
+    html = (site / "whats-new/index.html").read_text("utf-8")
+    heading = re.sub(r"<h2[^>]*>", "", re.findall(r"<h2[^>]*>[^<]*", html)[0])
+    assert heading.endswith(shown), heading
+    assert not re.search("[\x1b\x07\u202e]", html + (site / "search/search_index.json").read_text("utf-8"))
+    assert _feed(site).findtext(f"{ATOM}entry/{ATOM}title") == shown
