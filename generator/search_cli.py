@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from .escaping import visible
 from .options import PROJECT_OPTION, output_format_option
 
 
@@ -86,12 +87,19 @@ def filter_choices(project: Path, field: str) -> list[tuple[str, str]]:
 
 
 def _terminal(snippet_html: str) -> str:
-    """<mark>word</mark> -> bold in a terminal; other entities back to text."""
+    """<mark>word</mark> -> bold in a terminal; other entities back to text, its control characters written out."""
     import html
 
     parts = re.split(r"(<mark>.*?</mark>)", snippet_html)
-    return "".join(click.style(html.unescape(p[6:-7]), bold=True) if p.startswith("<mark>") else html.unescape(p)
-                   for p in parts)
+    return "".join(click.style(visible(html.unescape(p[6:-7])), bold=True) if p.startswith("<mark>")
+                   else visible(html.unescape(p)) for p in parts)
+
+
+def _hit_line(number: int, hit) -> str:
+    """'3. Playbook › Step  [step]': text from the index (content, and labels.yml's words) as typed, never a
+    terminal sequence (a label's ESC ]0; set the terminal's title in `csops search`)."""
+    where = f"{hit.parent_title} › " if hit.parent_title else ""
+    return visible(f"{number}. {where}{hit.title}  [{hit.kind}]")
 
 
 # A query's words may start with '-' (renewal -churn -kind:faq): Click read them as options ("No such option:
@@ -139,21 +147,20 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
             raise SystemExit(1)  # as in text: a script tells "nothing found" by the exit status either way
         return
     if result.showing_results_for:
-        click.echo(f"Showing results for: {result.showing_results_for}")
-        click.echo(f"Search instead for: {result.search_instead_for}  (csops search --no-correct …)")
+        click.echo(f"Showing results for: {visible(result.showing_results_for)}")
+        click.echo(f"Search instead for: {visible(result.search_instead_for)}  (csops search --no-correct …)")
     elif result.did_you_mean:
-        click.echo(f"Did you mean: {result.did_you_mean}")
+        click.echo(f"Did you mean: {visible(result.did_you_mean)}")
     if not result.hits:
         click.echo(f"No hits for {result.query!r}.")
         if result.suggestions:
-            click.echo("Try: " + ", ".join(result.suggestions))
+            click.echo("Try: " + visible(", ".join(result.suggestions)))
         raise SystemExit(1)
     searched = result.showing_results_for or result.query  # the hits are the corrected query's
     click.echo(f"{result.total} hit{'s' if result.total != 1 else ''} for {searched!r}"
                + (f", showing {len(result.hits)}" if result.total > len(result.hits) else ""))
     for number, hit in enumerate(result.hits, 1):
-        where = f"{hit.parent_title} › " if hit.parent_title else ""
-        click.echo(f"\n{number}. {where}{hit.title}  [{hit.kind}]")
+        click.echo(f"\n{_hit_line(number, hit)}")
         click.echo(f"   {hit.url}")
         if hit.snippet:
             click.echo(f"   {_terminal(hit.snippet)}")
@@ -182,7 +189,7 @@ def link(query, project: Path, fmt: str):
     if hit is None:
         message = f"no hits for {result.query!r}"
         if result.did_you_mean:
-            message += f"; did you mean: {result.did_you_mean}"
+            message += f"; did you mean: {visible(result.did_you_mean)}"
         raise click.ClickException(message)
     if fmt == "json":
         return
@@ -231,8 +238,7 @@ def suggest(ticket: Path, project: Path, limit: int, fmt: str):
         click.echo(json.dumps({"links": [hit.__dict__ for hit in links]}, ensure_ascii=False, indent=2))
     else:
         for number, hit in enumerate(links, 1):
-            where = f"{hit.parent_title} › " if hit.parent_title else ""
-            click.echo(f"{number}. {where}{hit.title}  [{hit.kind}]\n   {hit.url}")
+            click.echo(f"{_hit_line(number, hit)}\n   {hit.url}")
         if not links:
             click.echo("No runbook relates to this ticket.")
     if not links:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -1209,3 +1210,19 @@ def test_a_snippet_window_moved_back_to_a_word_start_still_holds_the_match():
     # the window opens inside the long word (180 characters before the end) and the match is the last word
     assert 6 < len(body) - 180 < 6 + 28
     assert snippet(body, {"renew"}).endswith("<mark>renewal</mark>")
+
+
+def test_search_and_suggest_print_no_terminal_sequence_from_the_index(project_factory, run):
+    """templates/labels.yml is not content: validate checks its words are text, not which characters they hold.
+    A glossary label holding ESC ]0;…BEL set the terminal's title in `csops search` (and `csops suggest`); hits
+    are now printed with each control character written out, as `csops report searches` prints queries."""
+    project = project_factory({
+        "templates/labels.yml": 'en:\n  glossary: "Glossary\\e]0;pwned\\a"\n',
+        "content/glossary.yml": "terms:\n  - id: arr\n    term: ARR\n    definition: Annual recurring revenue.\n",
+        "content/playbooks/forecast.yml": "title: Forecast\nsteps:\n  - {id: arr-check, title: Check the ARR forecast}\n"})
+    build_portal(project)
+    searched = run("search", "what is ARR", "--project", project)
+    assert searched.exit_code == 0 and "Glossary\\u001b]0;pwned\\u0007 › ARR  [term]" in searched.output, searched.output
+    suggested = CliRunner().invoke(main, ["suggest", "--project", str(project)], input="ARR forecast ARR\n")
+    for output in (searched.output, suggested.output):
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", output), output
