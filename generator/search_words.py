@@ -194,14 +194,35 @@ class VocabularyCorrector:
         return sorted(close, key=lambda option: (distances[option], -self.vocabulary[option], option))
 
 
+# Three or more hiragana (with the long-vowel mark): a word typed with the input method left unconverted
+_HIRAGANA_RUN = re.compile(r"[\u3041-\u3096\u309d\u309e\u30fc]{3,}")
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in (*range(0x3041, 0x3097), 0x309D, 0x309E)}
+MAX_KANA_CHECKS = 8  # runs looked up per query: a phrase search each
+
+
 def correct(text: str, searcher, vocabulary: dict[str, int], known: set[str] = frozenset()) -> str:
-    """`text` with each unknown English word replaced by a close known one; "" when nothing needed changing.
+    """`text` with each unknown English word replaced by a close known one, and a loanword typed in hiragana
+    (きっくおふ) by its katakana when the content writes it so; "" when nothing needed changing.
 
     Filters (role:csm) and field names (title:) are kept as typed.
     """
     analyzer = mixed_analyzer()
     corrector = None
     changed = False
+    kana_checks = 0
+
+    def fix_kana(match: re.Match) -> str:
+        """The analyzer keeps no hiragana (it is Japanese's particles and endings), so きっくおふ found nothing."""
+        nonlocal changed, kana_checks
+        run = match.group()
+        if kana_checks >= MAX_KANA_CHECKS or run.strip("ー") == "":
+            return run
+        kana_checks += 1
+        katakana = run.translate(_HIRAGANA_TO_KATAKANA)
+        if phrase_in_content(searcher, katakana):
+            changed = True
+            return katakana
+        return run
 
     def fix(match: re.Match) -> str:
         nonlocal changed, corrector
@@ -219,7 +240,7 @@ def correct(text: str, searcher, vocabulary: dict[str, int], known: set[str] = f
 
     pieces, cursor = [], 0
     for match in re.finditer(FILTER_SYNTAX.pattern + r"|\b(?:title|body):", text, re.IGNORECASE):
-        pieces += [_ASCII_WORD.sub(fix, text[cursor:match.start()]), match.group()]
+        pieces += [_HIRAGANA_RUN.sub(fix_kana, _ASCII_WORD.sub(fix, text[cursor:match.start()])), match.group()]
         cursor = match.end()
-    pieces.append(_ASCII_WORD.sub(fix, text[cursor:]))
+    pieces.append(_HIRAGANA_RUN.sub(fix_kana, _ASCII_WORD.sub(fix, text[cursor:])))
     return re.sub(r"\s+", " ", "".join(pieces)).strip() if changed else ""

@@ -511,6 +511,21 @@ def test_one_word_with_glossary_synonyms_still_shows_its_page_first(built_bundle
     assert cli("link", "--project", built_bundled, word).output.strip().endswith(page)
 
 
+def test_a_loanword_left_in_hiragana_is_searched_in_katakana(japanese):
+    """With the input method left unconverted, きっくおふ found nothing ("No hits"): the analyzer keeps no hiragana.
+    It is searched as the content writes it, and said so; hiragana the content's katakana does not hold stays."""
+    searcher = Searcher(japanese)
+    result = searcher.search("きっくおふ")
+    assert (result.showing_results_for, result.search_instead_for) == ("キックオフ", "きっくおふ")
+    assert result.hits[0].path == "/playbooks/onboarding-kickoff/"
+    assert searcher.search("えすかれーしょん 担当").did_you_mean == "エスカレーション 担当"
+    for text in ("かかるらしい", "ーーー"):
+        missed = searcher.search(text)
+        assert (missed.did_you_mean, missed.total) == ("", 0), text
+    out = cli("search", "--project", japanese, "おんぼーでぃんぐ", "--limit", "1").output
+    assert "Showing results for: オンボーディング" in out
+
+
 @pytest.mark.parametrize("word, page", [("引き継ぎ", "/playbooks/sales-to-cs-handoff/"),
                                         ("キックオフ", "/playbooks/onboarding-kickoff/"),
                                         ("エスカレーション", "/playbooks/support-escalation/")])
