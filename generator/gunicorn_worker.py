@@ -14,6 +14,7 @@ from __future__ import annotations
 import socket
 import time
 
+from gunicorn.http.errors import NoMoreData
 from gunicorn.workers.gthread import ThreadWorker
 
 from .gunicorn_conf import IO_TIMEOUT_SECONDS as REQUEST_DEADLINE_SECONDS  # the connection timeout, whole
@@ -36,6 +37,20 @@ class DeadlineThreadWorker(ThreadWorker):
         super().enqueue_req(conn)
 
 
+class RequestTimedOut(NoMoreData, TimeoutError):
+    """A read of the request that timed out. gunicorn takes it as a client that stopped sending (NoMoreData: the
+    connection is closed, noted at debug level), where a plain TimeoutError was logged as an ERROR with a
+    30-line traceback for every client that went silent or trickled (red-team run, 2026-12-04); the API reading
+    a body still sees a TimeoutError and answers its JSON 408."""
+
+    def __init__(self, message: str):
+        OSError.__init__(self, message)
+        self.buf = b""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class _DeadlineSocket:
     """A connection's socket whose reads time out once the request's deadline has passed."""
 
@@ -48,11 +63,13 @@ class _DeadlineSocket:
         a body that stops coming with a JSON 408; gunicorn closes a connection whose headers stop)."""
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise TimeoutError(f"the request did not arrive whole within {REQUEST_DEADLINE_SECONDS:g} s")
+            raise RequestTimedOut(f"the request did not arrive whole within {REQUEST_DEADLINE_SECONDS:g} s")
         previous = self._sock.gettimeout()
         self._sock.settimeout(left if previous is None else min(left, previous))
         try:
             data = self._sock.recv(size, *flags)
+        except (TimeoutError, BlockingIOError):  # (BlockingIOError: SO_RCVTIMEO's EAGAIN on a blocking socket)
+            raise RequestTimedOut(f"the request did not arrive whole within {REQUEST_DEADLINE_SECONDS:g} s") from None
         finally:
             self._sock.settimeout(previous)
         self.deadline += len(data) / BYTES_PER_EXTRA_SECOND

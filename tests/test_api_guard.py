@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import re
+import select
 import socket
 import sys
 import threading
@@ -166,13 +167,42 @@ def test_requests_that_never_finish_are_cut_off(port, case, raw):
         assert status == 408 and "application/json" in headers
 
 
+def test_clients_that_stall_leave_no_traceback_in_gunicorns_log(served_copy, tmp_path):
+    """Each connection that went silent or trickled past the deadline was logged as an ERROR with a 30-line
+    TimeoutError traceback ("Socket error processing request."): any client could fill the log with them, and
+    real errors drowned. Now it is a dropped client (debug level); a body that stops still gets its JSON 408."""
+    log_file = tmp_path / "gunicorn.log"
+    port = load.free_port()
+    process = load.start_gunicorn(served_copy, port, "--workers", "1", "--threads", "4", "--error-logfile", str(log_file),
+                                  env={"CSOPS_API_IO_TIMEOUT": str(TIMEOUT)})
+    try:
+        for raw in (b"GET /api/hea", b"GET /api/health HTTP/1.1\r\nHost: x\r\n"):
+            assert exchange(port, raw, half_close=False, wait=20)[0] is None
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as trickle:  # past the deadline, never silent
+            trickle.sendall(b"GET /api/health HTTP/1.1\r\n")
+            started = time.monotonic()
+            with pytest.raises(OSError):
+                while time.monotonic() - started < 10:
+                    time.sleep(0.2)
+                    trickle.sendall(b"X-Slow: 1\r\n")
+                    if select.select([trickle], [], [], 0)[0] and not trickle.recv(100):
+                        raise ConnectionResetError("closed")
+        assert_json_4xx(exchange(port, post("/api/suggest", b'{"text": "ren', length="100"), half_close=False, wait=20),
+                        "did not arrive")
+        status, _, _, _ = exchange(port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    log = log_file.read_text(encoding="utf-8")
+    assert "Traceback" not in log and "[ERROR]" not in log, log[-3000:]
+
+
 def test_requests_trickling_in_are_cut_off_and_leave_threads_for_other_clients(gunicorn_port):
     """A header line every 0.3 s never lets the socket timeout fire: eight such connections held every thread
     of gunicorn's two default workers, and searches waited until they gave up. Now a request must arrive whole
     within the timeout, so each trickle is dropped and a search sent among six of them (the worker here has
     four threads) is answered."""
-    import select
-
     trickles = [socket.create_connection(("127.0.0.1", gunicorn_port), timeout=10) for _ in range(6)]
     for trickle in trickles:
         trickle.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
