@@ -25,6 +25,7 @@ import click
 log = logging.getLogger("csops")
 CONNECTION_TIMEOUT = 15.0  # seconds a connection may sit idle or take to send one read's worth of a request
 _UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f]")
+_LONG_NUMBER = re.compile(r"[0-9]{21}")
 
 
 def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
@@ -115,7 +116,7 @@ def _has_length(headers) -> bool:
 
 
 def refuse_unsafe_paths(app):
-    """NUL and control characters in a path make file lookups raise (a 500 before): answer 400 instead.
+    """Paths MkDocs' server cannot take get a JSON 400 (`_path_refusal`) instead of a 500 or another page.
 
     A path that starts with slashes encoded as %2f (/%2f%2fevil.com%2f..%2fplaybooks) is taken as one slash:
     MkDocs' redirect to the folder's slash sent it back as Location ///evil.com/../playbooks/, which browsers
@@ -125,14 +126,32 @@ def refuse_unsafe_paths(app):
         path = environ.get("PATH_INFO", "")
         if path.startswith("//"):
             environ = {**environ, "PATH_INFO": "/" + path.lstrip("/")}
-        if _UNSAFE_PATH.search(environ.get("PATH_INFO", "")):
-            body = b'{"error": "the path holds a NUL or control character"}'
+        refusal = _path_refusal(environ.get("PATH_INFO", ""))
+        if refusal:
+            body = json.dumps({"error": refusal}).encode("ascii")
             start_response("400 Bad Request", [("Content-Type", "application/json; charset=utf-8"),
                                                ("Content-Length", str(len(body)))])
             return [body]
         return app(environ, start_response)
 
     return guarded
+
+
+def _path_refusal(path: str) -> str | None:
+    """Why MkDocs' server must not see `path` (PEP 3333: its bytes as Latin-1), or None.
+
+    NUL and control characters made its file lookups raise (a 500). Bytes that are not UTF-8 it drops
+    silently: /playbooks/%ff%fe/ answered 200 with /playbooks/. A live-reload poll's number of more than
+    4,300 digits made its int() raise (a 500 and a traceback)."""
+    if _UNSAFE_PATH.search(path):
+        return "the path holds a NUL or control character"
+    try:
+        path.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return "the path is not UTF-8: percent-encode its UTF-8 bytes"
+    if path.startswith("/livereload/") and _LONG_NUMBER.search(path):
+        return "a live-reload poll is /livereload/<epoch>/<request id>, numbers of at most 20 digits"
+    return None
 
 
 def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, api_app=None,

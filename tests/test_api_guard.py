@@ -122,6 +122,11 @@ MALFORMED = {
     "lone surrogate in a ticket": (post("/api/suggest", b'{"text": "churn \\udfff"}'), "surrogate"),
     "NUL in a static path": (b"GET /index.html%00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""),
     "NUL in an API path": (b"GET /api/search%00?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""),
+    # the preview's MkDocs server dropped the bytes and answered 200 with /playbooks/
+    "bytes that are not UTF-8 in a path": (b"GET /playbooks/%ff%fe/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""),
+    # the preview's MkDocs server raised in int(): a plain-text 500 and a traceback
+    "a live-reload poll numbered with 5,000 digits": (
+        b"GET /livereload/" + b"9" * 5000 + b"/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""),
     "bare HTTP/0.9 request line": (b"GET /api/health\r\n", ""),
     "body shorter than Content-Length, then EOF": (post("/api/suggest", b'{"text": "ren', length="100"), ""),
     # two framings of one body: a proxy that reads the other one sees a second, smuggled request
