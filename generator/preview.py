@@ -37,6 +37,14 @@ def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
             self.timeout = timeout  # StreamRequestHandler applies it to every read and write of the connection
             super().setup()
 
+        def get_environ(self):
+            # wsgiref hands an untyped body on as text/plain, so the API read untyped JSON (what Python's requests
+            # sends for data=json.dumps(...)) as ticket text, its "limit" and typos ignored; gunicorn passes none
+            environ = super().get_environ()
+            if self.headers.get("Content-Type") is None:
+                environ["CONTENT_TYPE"] = ""
+            return environ
+
         def handle(self):
             try:
                 super().handle()

@@ -275,6 +275,18 @@ def test_a_large_ticket_on_a_slow_link_is_read_whole(gunicorn_port):
     assert json.loads(answer.partition(b"\r\n\r\n")[2])["links"]
 
 
+def test_an_untyped_json_ticket_is_read_as_json_on_both(port):
+    """Python's requests sends data=json.dumps(...) with no Content-Type. The preview read such a body as the
+    ticket's text (wsgiref calls an untyped body text/plain): "limit" was ignored and a misspelt field too."""
+    def untyped(body: bytes):
+        return exchange(port, (f"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n"
+                               "Connection: close\r\n\r\n").encode() + body)
+
+    status, _, body, _ = untyped(b'{"text": "customer renewal at risk", "limit": 1}')
+    assert status == 200 and len(json.loads(body)["links"]) == 1, body
+    assert_json_4xx(untyped(b'{"text": "customer renewal at risk", "limt": 1}'), "unknown field 'limt'")
+
+
 def test_a_valid_request_still_works_on_both(port):
     status, _, body, _ = exchange(port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert status == 200 and json.loads(body)["total"] > 0
