@@ -451,7 +451,8 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
         report.timings["index (in parallel)"] = seconds
         stats = report.index = output.stats
         progress.done(f"search index: {stats.added} added, {stats.updated} updated, {stats.deleted} deleted, "
-                      f"{stats.unchanged} unchanged")
+                      f"{stats.unchanged} unchanged"
+                      + (" (the live index could not be read: written afresh)" if stats.unreadable_replaced else ""))
 
 
 def _with_refusals_of(refused: BuildError, runs: list) -> BuildError:

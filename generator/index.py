@@ -179,6 +179,7 @@ class IndexStats:
     deleted: int = 0
     unchanged: int = 0
     groups: list[str] = field(default_factory=list)  # source documents that were re-indexed
+    unreadable_replaced: bool = False  # the live index could not be read, so this one was written afresh
 
 
 def read_meta(index_dir: Path) -> dict:
@@ -193,11 +194,26 @@ def open_index(index_dir: Path):
 
 
 def update_index(index_dir: Path, docs: list[SearchDoc], meta: dict | None = None) -> IndexStats:
-    """Bring the index in `index_dir` in line with `docs`, touching only documents whose content changed."""
+    """Bring the index in `index_dir` in line with `docs`, touching only documents whose content changed.
+
+    An index that cannot be read is no starting point: a segment truncated by a full disk, a power cut or a
+    careless hand made every later build fail with a traceback (or Click's bare "Aborted!" for an EOFError)
+    until build/ was deleted by hand (red-team run, 2026-12-04). It is written afresh instead."""
     index_dir.mkdir(parents=True, exist_ok=True)
     previous = read_meta(index_dir)
+    if previous.get("schema_version") == SCHEMA_VERSION:
+        try:
+            if whoosh_index.exists_in(str(index_dir)):
+                return _update_index(index_dir, docs, previous, meta, fresh=False)
+        except Exception:  # noqa: BLE001 - Whoosh reports a damaged file as struct, pickle, EOF or type errors
+            stats = _update_index(index_dir, docs, {}, meta, fresh=True)
+            stats.unreadable_replaced = True
+            return stats
+    return _update_index(index_dir, docs, {}, meta, fresh=True)
+
+
+def _update_index(index_dir: Path, docs: list[SearchDoc], previous: dict, meta: dict | None, fresh: bool) -> IndexStats:
     meta = {**previous, **(meta or {})}
-    fresh = previous.get("schema_version") != SCHEMA_VERSION or not whoosh_index.exists_in(str(index_dir))
     if fresh:
         for child in index_dir.iterdir():
             shutil.rmtree(child) if child.is_dir() else child.unlink()
@@ -205,6 +221,8 @@ def update_index(index_dir: Path, docs: list[SearchDoc], meta: dict | None = Non
         existing: dict[str, str] = {}
     else:
         ix = open_index(index_dir)
+        with ix.reader() as reader:  # opens every segment: a truncated one fails here, before anything is written
+            reader.doc_count()
         existing = previous.get("digests", {})
     stats = IndexStats()
     wanted = {d.key: d for d in docs}

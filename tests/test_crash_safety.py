@@ -283,3 +283,19 @@ def test_a_build_that_read_older_content_never_replaces_a_newer_site(tmp_path):
     assert "content checked" not in second.stderr
     live = (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
     assert "QBR as read by B" in live and "QBR as read by A" not in live
+
+
+@pytest.mark.parametrize("damaged, size", [("*.seg", 0), ("*.seg", "half"), ("_MAIN_*.toc", 0), ("_MAIN_*.toc", "half")])
+def test_a_damaged_live_index_is_written_afresh_by_the_next_build(tmp_path, damaged, size):
+    """A live index file cut short (a full disk, a power cut before the data reached the disk, a careless hand)
+    made every later build fail: a struct or pickle traceback, or Click's bare "Aborted!" for an EOFError,
+    until build/ was deleted by hand. Now the next build says so and writes the index afresh."""
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": playbook(1)})
+    assert subprocess.run([*CSOPS, "build", "--project", str(project)], cwd=REPO, capture_output=True).returncode == 0
+    for file in (project / "build/index").glob(damaged):
+        os.truncate(file, 0 if size == 0 else file.stat().st_size // 2)
+    (project / "content/playbooks/renewal-runway.yml").write_text(playbook(2), encoding="utf-8")
+    result = subprocess.run([*CSOPS, "build", "--project", str(project)], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "the live index could not be read: written afresh" in result.stderr
+    assert live_version(project) == (2, 2)
