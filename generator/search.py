@@ -195,6 +195,7 @@ class Searcher:
         from under a query. The old generation's files stay readable until closed, even once deleted.
         """
         current = getattr(self._local, "index", None)
+        tried = []
         for attempt in range(3):
             stamp = self._current_stamp()
             if current is not None and current.stamp == stamp:
@@ -204,6 +205,10 @@ class Searcher:
                 searcher = ix.searcher(weighting=weighting(read_meta(Path(stamp[0])).get("language", "en")))
                 break
             except Exception as error:  # the generation was deleted between resolving and opening: resolve again
+                tried.append(stamp)
+                if attempt == 2 and len(set(tried)) == 1:  # one generation failed three times: it is damaged
+                    raise IndexMissing(f"{self.path}: the search index cannot be read ({error}); run `csops build`, "
+                                       "which writes it afresh") from None
                 if attempt == 2:
                     raise IndexMissing(f"{self.path}: the search index kept changing while opening it ({error})") from None
         with self._lock:

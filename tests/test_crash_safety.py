@@ -299,3 +299,16 @@ def test_a_damaged_live_index_is_written_afresh_by_the_next_build(tmp_path, dama
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
     assert "the live index could not be read: written afresh" in result.stderr
     assert live_version(project) == (2, 2)
+
+
+def test_searching_a_damaged_index_says_to_rebuild_it(tmp_path):
+    """The API's 503 and `csops search` said the index "kept changing while opening it" when one generation's
+    index could not be read at all: an operator waited for a build that was not running."""
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": playbook(1)})
+    assert subprocess.run([*CSOPS, "build", "--project", str(project)], cwd=REPO, capture_output=True).returncode == 0
+    for file in (project / "build/index").glob("*.seg"):
+        os.truncate(file, 0)
+    result = subprocess.run([*CSOPS, "search", "renewal", "--project", str(project)], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "the search index cannot be read" in result.stderr and "run `csops build`" in result.stderr, result.stderr
+    assert "kept changing" not in result.stderr
