@@ -6,6 +6,7 @@ Kept apart from searching: the API writes it, `csops report searches` reads it, 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import threading
@@ -24,20 +25,32 @@ MAX_LOG_BYTES = 20 * 2**20
 
 
 _LOG_LOCK = threading.Lock()
+_UNWRITABLE_REPORTED: set[Path] = set()
+log = logging.getLogger("csops.api")
 
 
 def log_event(project: Path, event: str, query: str, **fields) -> None:
-    """Append one search or click event; the text is normalised and nothing about the reader is kept."""
+    """Append one search or click event; the text is normalised and nothing about the reader is kept.
+
+    A log that cannot be written (a read-only deployment, a build/ the server's user may not write, a full
+    disk) is reported once per process and the request is answered anyway: every logged search was a 500."""
     record = {"t": int(time.time()), "event": event, "q": normalise(query)[:MAX_QUERY_CHARS], **fields}
     path = query_log_file(project)
     with _LOG_LOCK:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # backslashreplace: a lone surrogate that slipped through must not fail the request that logs it
-        with path.open("a", encoding="utf-8", errors="backslashreplace") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-            full = handle.tell() > MAX_LOG_BYTES
-        if full:  # (workers of other processes may write a line or two into it as it goes: nothing is lost)
-            os.replace(path, _previous(path))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # backslashreplace: a lone surrogate that slipped through must not fail the request that logs it
+            with path.open("a", encoding="utf-8", errors="backslashreplace") as handle:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                full = handle.tell() > MAX_LOG_BYTES
+            if full:  # (workers of other processes may write a line or two into it as it goes: nothing is lost)
+                os.replace(path, _previous(path))
+        except OSError as error:
+            if path not in _UNWRITABLE_REPORTED:
+                _UNWRITABLE_REPORTED.add(path)
+                log.warning("cannot write the search log %s (%s): searches are answered but not logged for "
+                            "`csops report searches`; let the server's user write that folder", path,
+                            error.strerror or error)
 
 
 def _previous(path: Path) -> Path:

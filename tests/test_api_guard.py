@@ -7,10 +7,12 @@ answered while `csops build` swaps new index generations in.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import re
 import select
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -319,6 +321,35 @@ def test_arbitrary_bytes_never_get_a_500(port, raw):
     status, _, body, seconds = exchange(port, raw)
     assert status is None or status < 500, (raw[:200], body[:300])
     assert seconds < 10
+
+
+@pytest.mark.parametrize("how", ["read-only mount", "log folder taken by a file"])
+def test_searches_are_answered_when_the_search_log_cannot_be_written(served_copy, tmp_path, how):
+    """gunicorn serving a read-only deployment (or a build/ its user may not write, or a full disk) answered
+    every logged search and every click with a 500: the query log's write failed the request."""
+    project = tmp_path / "portal"
+    shutil.copytree(served_copy, project, symlinks=True)
+    mounted = False
+    if how == "read-only mount":
+        if os.geteuid() != 0 or subprocess.run(["mount", "--bind", str(project), str(project)], capture_output=True).returncode:
+            pytest.skip("needs root to mount the project read-only")
+        mounted = True
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(project)], check=True)
+    else:
+        shutil.rmtree(project / "build/search-log", ignore_errors=True)
+        (project / "build/search-log").write_text("not a folder", encoding="utf-8")
+    port = load.free_port()
+    process = load.start_gunicorn(project, port, "--workers", "1", "--threads", "2")
+    try:
+        status, _, body, _ = exchange(port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert status == 200 and json.loads(body)["total"] > 0, body
+        status, _, body, _ = exchange(port, post("/api/click", b'{"q": "renewal", "url": "/faq/renewals/"}'))
+        assert status == 200, body
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        if mounted:
+            subprocess.run(["umount", "-l", str(project)], check=False)
 
 
 @pytest.fixture(scope="module")
