@@ -182,9 +182,16 @@ def cors_origins_for(project: Path, configured=None) -> frozenset[str]:
     if configured is None and os.environ.get(CORS_ENV):
         configured = os.environ[CORS_ENV].split(",")
     if configured is None and (project / "mkdocs.yml").is_file():
-        from .build import read_site_config
+        # Read as `csops validate` reads it, problems returned, never raised: gunicorn starts a worker anew every
+        # 20,000 requests (and after a crash or a reload), and a mkdocs.yml broken since the last good build
+        # failed that worker's boot, which shut the whole API down while the live index was fine.
+        from .rules.site_config import read_config
 
-        extra = read_site_config(project).raw.get("extra") or {}
+        _, raw, problems = read_config(project)
+        if raw is None and problems:
+            log.warning("%s; the API answers without CORS until mkdocs.yml reads again and the server restarts",
+                        problems[0].text())
+        extra = (raw.get("extra") if isinstance(raw, dict) else None) or {}
         api = ((extra.get("csops") or {}) if isinstance(extra, dict) else {}).get("api") or {}
         configured = api.get("cors_origins") if isinstance(api, dict) else None
     if isinstance(configured, str):

@@ -352,6 +352,28 @@ def test_searches_are_answered_when_the_search_log_cannot_be_written(served_copy
             subprocess.run(["umount", "-l", str(project)], check=False)
 
 
+def test_workers_restarted_while_mkdocs_yml_is_broken_keep_serving(served_copy, tmp_path):
+    """gunicorn starts a worker anew every 20,000 requests (and after a crash or a reload). A mkdocs.yml broken
+    on the server since the last good build (which `csops build` refuses, keeping the live site) failed the new
+    worker's boot, and gunicorn then shut the whole API down: every later request was refused."""
+    project = tmp_path / "portal"
+    shutil.copytree(served_copy, project, symlinks=True)
+    port = load.free_port()
+    process = load.start_gunicorn(project, port, "--workers", "1", "--threads", "1", "--max-requests", "2",
+                                  "--max-requests-jitter", "0")
+    try:
+        with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+            config.write("\nextra: [\n")
+        statuses = []
+        for _ in range(8):  # four worker restarts
+            statuses.append(exchange(port, b"GET /api/search?q=renewal&log=0 HTTP/1.1\r\nHost: x\r\n"
+                                           b"Connection: close\r\n\r\n")[0])
+        assert statuses == [200] * 8 and process.poll() is None, statuses
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @pytest.fixture(scope="module")
 def cors_port(served_copy):
     with preview(served_copy, cors_origins=["https://tickets.example.com"]) as port:
