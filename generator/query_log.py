@@ -81,7 +81,7 @@ def report_searches(project: Path, top: int = 20, min_searches: int = 2) -> Sear
                 record = json.loads(line)
             except ValueError:
                 continue
-            if not isinstance(record, dict):  # a line another tool appended
+            if not _is_event(record):  # a line another tool appended, or edited by hand
                 continue
             q = record.get("q", "")
             if record.get("event") == "search":
@@ -96,3 +96,11 @@ def report_searches(project: Path, top: int = 20, min_searches: int = 2) -> Sear
     low = sorted(((q, n, clicks[q]) for q, n in searched.items() if n >= min_searches and clicks[q] / n < 0.5),
                  key=lambda row: (row[2] / row[1], -row[1], row[0]))
     return SearchReport(sorted(zero.items(), key=lambda kv: (-kv[1], kv[0]))[:top], low[:top], total)
+
+
+def _is_event(record) -> bool:
+    """A line as log_event writes it: its text a string, its hit count a number, its filters text. A line with
+    {"q": 5} or {"kind": {...}} stopped `csops report searches` with a traceback."""
+    return (isinstance(record, dict) and isinstance(record.get("q", ""), str)
+            and isinstance(record.get("count", 0), int) and not isinstance(record.get("count", 0), bool)
+            and all(isinstance(record.get(name) or "", str) for name in FILTERS))

@@ -258,6 +258,10 @@ def test_the_query_log_stays_bounded_and_the_report_reads_what_it_keeps(tmp_path
     kept = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in folder.iterdir())
     with (folder / "queries.jsonl").open("a", encoding="utf-8") as log:
         log.write('7\n["not", "an", "event"]\n')  # what another tool might append: skipped, never a traceback
+        # or a hand's edit: before, a traceback from `csops report searches`
+        log.write('{"event": "search", "q": 5, "count": 0}\n{"event": "search", "q": ["a"], "count": 3}\n'
+                  '{"event": "search", "q": "x", "count": "none"}\n'
+                  '{"event": "search", "q": "x", "count": 0, "kind": {"a": 1}}\n{"event": "click", "q": {"a": 1}}\n')
     report = query_log.report_searches(tmp_path)
     assert report.searches == kept and 20 < kept < 300
     assert sum(count for _, count in report.zero_results) == kept
