@@ -142,6 +142,29 @@ def test_stale_staging_of_dead_builds_is_removed_and_live_ones_kept(tmp_path, ru
     assert not stale.exists() and live.exists()
 
 
+def test_a_builds_files_are_on_the_disk_before_the_switch_makes_them_live(tmp_path, run, monkeypatch):
+    """The switch was durable, the files it switched to were not: a power cut seconds after a build could leave
+    `build/current` pointing at pages and an index the kernel had not written. The file system is now synced
+    (syncfs) while the old generation is still the live one, after every file of the new one is written."""
+    from generator import generations
+
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": playbook(1)})
+    assert run("build", "--project", project).exit_code == 0
+    old = os.readlink(project / "build/current")
+    seen = []
+    real = generations._sync_files
+
+    def spying(path):
+        newest = max((project / "build/.generations").iterdir(), key=lambda p: p.stat().st_mtime_ns)
+        seen.append((os.readlink(project / "build/current"), (newest / "site/index.html").is_file()))
+        real(path)
+
+    monkeypatch.setattr(generations, "_sync_files", spying)
+    (project / "content/playbooks/renewal-runway.yml").write_text(playbook(2), encoding="utf-8")
+    assert run("build", "--project", project).exit_code == 0
+    assert seen == [(old, True)] and os.readlink(project / "build/current") != old
+
+
 @pytest.fixture
 def small_disk(tmp_path):
     mount = tmp_path / "disk"
