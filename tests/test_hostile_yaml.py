@@ -8,6 +8,7 @@ the loader's contract for arbitrary text.
 from __future__ import annotations
 
 import os
+import re
 import resource
 import string
 
@@ -245,8 +246,10 @@ def test_a_carriage_return_in_any_text_field_starts_no_markdown_of_its_own(tmp_p
 
     injected = r"\r\r[cr link](https://evil.example/cr)\r*[QBR]: hijacked\r## Injected heading {: #injected }\r"
     # the one-line (plain-text) fields: their payload ends the string; a Markdown field may hold links by design
-    files = {path: text.replace('& done"', f'& done{injected}"') if path.startswith("content/") else text
-             for path, text in sweep_files().items()}
+    # (in place of the image from evil.example a plain-text field's payload may end in: a title has 400 characters)
+    end = re.compile(r'& done( <img src=http://evil\.example/[^>"]*>)?"')
+    files = {path: end.sub(lambda m: '& done' + injected + '"', text)
+             if path.startswith("content/") else text for path, text in sweep_files().items()}
     assert sum(text.count("evil.example") for text in files.values()) >= 20
     # a glossary spelling holding ']' is refused by validate (a hover cannot carry it), one line per problem
     checked = CliRunner().invoke(main, ["validate", "--project", str(make_project(tmp_path / "refused", files))])
