@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import PHONE, axe_source, browser, bundled_site, ja_site, open_page  # noqa: F401 - fixtures
+from browser_support import (PHONE, SAME_SCRIPT_SPLITS, axe_source, browser, bundled_site, ja_site,  # noqa: F401 - fixtures
+                             open_page)
 
 pytestmark = pytest.mark.browser
 
@@ -205,36 +206,6 @@ def test_japanese_links_break_between_phrases(browser, ja_site):
             assert not errors, errors
         finally:
             context.close()
-
-
-# The elements under `selector` whose text breaks onto a new line inside a run of one script: between two katakana
-# (プロダクトマネー / ジャー) or two kanji (更新提案の準 / 備). Japanese phrases end at a change of script (の / 準備,
-# の / エスカレーション), so a break between phrases is never caught.
-SAME_SCRIPT_SPLITS = """selector => {
-  const scripts = [/[\\u30a1-\\u30fa\\u30fc]/, /[\\u4e00-\\u9fff]/];
-  const found = [];
-  for (const box of document.querySelectorAll(selector)) {
-    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
-    let lastTop = null, prev = '', seen = '';
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const text = node.textContent;
-      for (let i = 0; i < text.length; i++) {
-        const range = document.createRange();
-        range.setStart(node, i); range.setEnd(node, i + 1);
-        const rect = [...range.getClientRects()].find(r => r.width > 0);
-        if (rect) {
-          if (lastTop !== null && rect.top > lastTop + rect.height / 2
-              && scripts.some(script => script.test(prev) && script.test(text[i]))) {
-            found.push(seen + ' / ' + box.textContent.slice(seen.length));
-          }
-          lastTop = rect.top; prev = text[i];
-        }
-        seen += text[i];
-      }
-    }
-  }
-  return found;
-}"""
 
 
 def test_japanese_links_in_tables_break_between_phrases(browser, ja_site):

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from browser_support import axe_source, browser, running_csops_serve  # noqa: F401 - the shared Debian-Chromium fixture
+from browser_support import SAME_SCRIPT_SPLITS, axe_source, browser, running_csops_serve  # noqa: F401 - the shared Debian-Chromium fixture
 from conftest import REPO, copy_bundled
 from generator.pipeline import build_portal
 
@@ -160,6 +160,35 @@ def test_on_a_phone_each_filter_is_one_swipeable_row_and_hits_start_near_the_top
     finally:
         context.close()
 
+
+
+def test_on_a_phone_japanese_hit_titles_break_between_phrases(served, browser):
+    # the panel sits in the header, outside the page's phrase-breaking rules: a phone showed 引き継ぎシー / トの記入,
+    # オンボーディ / ング and サポートからのエスカレーション対 / 応 in the hits' titles
+    language, url, _ = served
+    if language != "ja":
+        pytest.skip("Japanese line breaking")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector("body.csops-api-search", state="attached")
+        page.locator("label.md-header__button[for=__search]").click()
+        split, wrapped = {}, 0
+        for query in ("引き継ぎ", "オンボーディング", "エスカレーション"):
+            page.evaluate("document.querySelectorAll('.csops-hit').forEach(hit => hit.remove())")  # so the wait below sees this query's hits
+            type_query(page, query)
+            page.locator(".csops-hit").first.wait_for()
+            found = page.evaluate(SAME_SCRIPT_SPLITS, ".csops-hit :is(.csops-hit__title, .csops-hit__parent)")
+            if found:
+                split[query] = found
+            wrapped += page.evaluate("[...document.querySelectorAll('.csops-hit__title')]"
+                                     ".filter(title => title.getClientRects().length > 1).length")
+        assert split == {}, split
+        assert wrapped >= 5, wrapped  # the titles do wrap on a phone, between phrases
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    finally:
+        context.close()
 
 FOCUS = """() => { const a = document.activeElement;
   return a.matches('.md-search__input') ? 'input' : a.matches('.csops-hit') ? [...document.querySelectorAll('.csops-hit')].indexOf(a) : a.tagName; }"""
