@@ -105,6 +105,21 @@ def test_typo_offers_did_you_mean(served, page):
     assert page.locator(".md-search__input").input_value() == "renewal stakeholders"
 
 
+
+def test_a_search_finding_nothing_offers_tries_punctuated_as_the_portals_language(served, page):
+    # the Japanese panel read 「こちらもお試しください: tag:更新」, a half-width colon and space where every label of
+    # the Japanese pages (チェックリスト：, 対象：) has the full-width colon
+    language, url, _ = served
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, {"en": "xqzzyv", "ja": "ぬぬぬぬ"}[language])
+    tries = page.locator(".csops-search__mean").first
+    tries.locator(".csops-search__retry").first.wait_for()
+    lead = tries.evaluate("p => p.firstChild.textContent")
+    assert lead == {"en": "Try: ", "ja": "こちらもお試しください："}[language], lead
+    assert language == "en" or ":" not in page.locator(".csops-search").inner_text().replace("tag:", ""), \
+        page.locator(".csops-search").inner_text()
+
 @pytest.mark.parametrize("language, query, target", [
     ("en", "stakeholders", "playbooks/renewal-runway/#confirm-stakeholders"),
     # Chromium compiles the Japanese separator (with lookbehind) and Material's TinySegmenter splits the query

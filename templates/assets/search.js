@@ -24,17 +24,19 @@
   // query is not sent, and the reader is told in the portal's language rather than by the API's English error.
   var MAX_QUERY = 500;
   var ja = (document.documentElement.lang || "").indexOf("ja") === 0;
+  // Each lead-in carries what separates it from what follows: Japanese a full-width colon, which holds its own
+  // space (as the pages' labels do, labels.yml `colon`), English ": " or a space.
   var T = ja ? {
     hits: function (n) { return n + " 件"; }, filtered: " · 絞り込み中",
     tooLong: function (n) { return "検索語が長すぎます（" + n + "文字、最大" + MAX_QUERY + "文字）。「更新 値引き 承認」のように、キーワードをいくつかに絞ってください。"; },
     none: function (q) { return "「" + q + "」に一致する項目はありません。"; },
-    mean: "もしかして:", try_: "こちらもお試しください:", showing: "次の検索結果を表示しています:", instead: "元の語句で検索:", kind: "種類", role: "ロール", phase: "フェーズ", clear: "絞り込みを解除",
+    mean: "もしかして：", try_: "こちらもお試しください：", showing: "次の検索結果を表示しています：", instead: "元の語句で検索：", kind: "種類", role: "ロール", phase: "フェーズ", clear: "絞り込みを解除",
     kinds: { playbook: "プレイブック", step: "ステップ", checklist: "チェックリスト", faq: "FAQ", chart: "RACI表", role: "ロール", term: "用語" }
   } : {
     hits: function (n) { return n === 1 ? "1 hit" : n + " hits"; }, filtered: " · filtered",
     tooLong: function (n) { return "This search is too long (" + n + " characters; at most " + MAX_QUERY + "). Shorten it to a few key words, e.g. \u201crenewal discount approval\u201d."; },
     none: function (q) { return "No hits for \u201c" + q + "\u201d."; },
-    mean: "Did you mean:", try_: "Try:", showing: "Showing results for", instead: "Search instead for", kind: "Kind", role: "Role", phase: "Phase", clear: "Clear filters",
+    mean: "Did you mean: ", try_: "Try: ", showing: "Showing results for ", instead: "Search instead for ", kind: "Kind", role: "Role", phase: "Phase", clear: "Clear filters",
     kinds: { playbook: "Playbook", step: "Step", checklist: "Checklist", faq: "FAQ", chart: "RACI chart", role: "Role", term: "Glossary term" }
   };
 
@@ -170,12 +172,12 @@
         var typed = retry(data.search_instead_for);
         typed.addEventListener("click", function () { query(data.search_instead_for, true); });
         parts.push(el("p", { "class": "csops-search__mean csops-search__corrected" }, [
-          document.createTextNode(T.showing + " "), el("strong", { text: data.showing_results_for }),
-          document.createTextNode(" \u00b7 " + T.instead + " "), typed]));
+          document.createTextNode(T.showing), el("strong", { text: data.showing_results_for }),
+          document.createTextNode(" \u00b7 " + T.instead), typed]));
       } else if (data.did_you_mean) {
         var fix = retry(data.did_you_mean);
         fix.addEventListener("click", function () { input.value = data.did_you_mean; query(data.did_you_mean); });
-        parts.push(el("p", { "class": "csops-search__mean" }, [document.createTextNode(T.mean + " "), fix]));
+        parts.push(el("p", { "class": "csops-search__mean" }, [document.createTextNode(T.mean), fix]));
       }
       if (!data.hits.length && data.suggestions && data.suggestions.length) {
         // the words as typed are suggested when the filters found nothing: the panel offers "Clear filters" for that
@@ -184,7 +186,7 @@
           b.addEventListener("click", function () { input.value = s; query(s); });
           return b;
         });
-        parts.push(el("p", { "class": "csops-search__mean" }, [document.createTextNode(T.try_ + " ")].concat(tips)));
+        parts.push(el("p", { "class": "csops-search__mean" }, [document.createTextNode(T.try_)].concat(tips)));
       }
       var groups = ["kind", "role", "phase"].map(function (n) { return facetGroup(n, data.facets[n], (data.facet_names || {})[n]); });
       if (active) {
