@@ -637,6 +637,10 @@ def test_the_404_page_speaks_the_portals_language_and_leads_home(request, browse
         assert heading == {"en": "Page not found", "ja": "ページがありません"}[language]
         home = tab.locator("article a", has_text={"en": "Start from the home page", "ja": "ホームから探す"}[language])
         assert home.count() == 1 and home.get_attribute("href").endswith("/")
+        # the link and the words after it read as one sentence: English read "home pageor search"
+        assert home.locator("xpath=..").inner_text() == {
+            "en": "Start from the home page or search for what you need (press / to search).",
+            "ja": "ホームから探すか、検索してください（/ キーで検索できます）。"}[language]
         assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
     finally:
         context.close()
