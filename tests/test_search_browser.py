@@ -243,6 +243,34 @@ def test_arrow_keys_walk_the_hits_and_enter_opens_the_focused_one(served, page):
     assert not page.evaluate("document.querySelector('input#__search').checked")  # the search overlay closed
 
 
+
+def test_escape_from_a_filter_or_hit_closes_the_search_and_takes_the_focus_out(served, page):
+    # Escape closed the search but left the focus on the filter or hit it was on, hidden: the next Space pressed the
+    # invisible filter, and / no longer opened the search
+    language, url, _ = served
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, CASES[language][0])
+    page.locator(".csops-facet").first.wait_for()
+    in_search = "!!document.activeElement.closest('[data-md-component=search]')"
+    for reach in (["Tab", "Tab"], ["ArrowDown"]):  # a filter (past the result list), then a hit
+        page.locator(".md-search__input").focus()
+        for key in reach:
+            page.keyboard.press(key)
+        assert page.evaluate("document.activeElement.matches('.csops-facet, .csops-hit')"), reach
+        pressed = page.evaluate("document.querySelectorAll('.csops-facet--active').length")
+        page.keyboard.press("Escape")
+        assert page.evaluate("document.getElementById('__search').checked") is False
+        assert page.evaluate(in_search) is False, page.evaluate("document.activeElement.outerHTML.slice(0, 80)")
+        page.keyboard.press("Space")
+        assert page.evaluate("document.querySelectorAll('.csops-facet--active').length") == pressed
+        # and the search opens again from the keyboard, after a reader's pause: Material's own search, pressed / at
+        # once after an Escape in the box, sometimes focuses the box without opening the search (2 in 16 tries)
+        page.wait_for_timeout(300)
+        page.keyboard.press("/")
+        page.wait_for_function("document.getElementById('__search').checked")
+        assert page.evaluate("document.activeElement.matches('.md-search__input')")
+
 def test_tab_from_the_box_reaches_the_filters_with_the_search_still_open(served, page):
     # Tab closed the search: the filters and hits were out of a keyboard's reach
     language, url, _ = served

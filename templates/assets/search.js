@@ -254,6 +254,10 @@
     // Tab moves on from the box (past its clear button) to the filters and hits: Material's handler closed the search.
     dialog.addEventListener("keydown", function (event) {
       if (event.key === "Tab" && panel.querySelector(".csops-hit, .csops-facet")) event.stopPropagation();
+      // Escape: Material closes the search (its handler on window comes next) and blurs the box, but only the box:
+      // a focused filter, hit or result list kept the focus, hidden, and took the next Enter or Space. Moved to
+      // the box first, the focus leaves the closed panel as it does when Escape is pressed in the box.
+      if (event.key === "Escape" && event.target !== input) input.focus();
     });
     // In the panel every key but Escape is ours: Material refocused the box on any other key, which ate Space
     // on a filter and Enter on a hit. Enter on a focused hit follows its link (the browser's own action).
