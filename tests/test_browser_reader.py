@@ -627,6 +627,24 @@ def test_an_old_step_link_through_a_rename_redirect_keeps_its_version_and_says_t
             context.close()
 
 
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_tab_from_the_search_box_goes_on_to_something_the_reader_can_see(browser, bundled_site, viewport):
+    # Tab from the (empty) search box closed the search and focused its 688x0 result list: one press showed nothing
+    context, tab, errors = open_page(browser, bundled_site, "playbooks/renewal-runway/", viewport)
+    try:
+        if viewport is PHONE:
+            tab.locator("label.md-header__button[for=__search]").click()
+        tab.locator(".md-search__input").focus()
+        tab.wait_for_function("document.getElementById('__search').checked")
+        tab.keyboard.press("Tab")
+        focused = tab.evaluate("""() => { const a = document.activeElement, r = a.getBoundingClientRect();
+            return {what: a.outerHTML.slice(0, 80), width: r.width, height: r.height, visibility: getComputedStyle(a).visibility} }""")
+        assert focused["visibility"] == "visible" and focused["width"] > 0 and focused["height"] > 0, focused
+        assert not errors, errors
+    finally:
+        context.close()
+
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_the_404_page_speaks_the_portals_language_and_leads_home(request, browser, language):
     """Material's 404 page said "404 - Not found" in English on the Japanese portal, and offered nowhere to go."""
