@@ -6,6 +6,8 @@ These tests read sizes and computed styles in Chromium at 1366x900 and on a 390x
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from browser_support import (PHONE, SAME_SCRIPT_SPLITS, axe_source, browser, bundled_site, ja_site,  # noqa: F401 - fixtures
@@ -627,6 +629,23 @@ def test_an_old_step_link_through_a_rename_redirect_keeps_its_version_and_says_t
             context.close()
 
 
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_counts_are_written_as_the_language_writes_them(request, browser, language):
+    # the templates put an English space between a number and its noun, and before the count: the Japanese home page
+    # read （6 件の質問） and the onboarding list 「…仕組みを知る （6 項目）」
+    base = request.getfixturevalue(SITES[language])
+    counted = {"en": r"\S \(\d+ (questions|items)\)$", "ja": r"[^ ]（\d+(件の質問|項目)）$"}[language]
+    context, tab, errors = open_page(browser, base, "", LAPTOP)
+    try:
+        lines = tab.evaluate("[...document.querySelectorAll('#faq + ul li')].map(li => li.textContent)")
+        tab.goto(base + "onboarding/")
+        lines += tab.evaluate("[...document.querySelectorAll('.md-content li')].map(li => li.textContent)")
+        assert len(lines) >= 6 and all(re.search(counted, line) for line in lines), lines
+        assert not errors, errors
+    finally:
+        context.close()
 
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
 def test_tab_from_the_search_box_goes_on_to_something_the_reader_can_see(browser, bundled_site, viewport):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import http.server
+import re
 import threading
 import time
 
@@ -201,6 +202,7 @@ def test_on_a_phone_japanese_hit_titles_break_between_phrases(served, browser):
                                      ".filter(title => title.getClientRects().length > 1).length")
         assert split == {}, split
         assert wrapped >= 5, wrapped  # the titles do wrap on a phone, between phrases
+        assert re.fullmatch(r"\d+件", page.locator(".csops-search__meta").inner_text())  # a count against its counter
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
     finally:
         context.close()
@@ -303,7 +305,7 @@ def test_a_pressed_filter_keeps_the_focus_and_the_count_says_it_is_filtered(serv
     focused = "[document.activeElement.dataset.facet, document.activeElement.dataset.value, document.activeElement.ariaPressed]"
     assert page.evaluate(focused) == ["kind", "faq", "true"]
     count = page.locator(".csops-facet[data-value=faq] .csops-facet__count").inner_text()
-    assert meta.inner_text() == {"en": f"{count} hits · filtered", "ja": f"{count} 件 · 絞り込み中"}[language]
+    assert meta.inner_text() == {"en": f"{count} hits · filtered", "ja": f"{count}件 · 絞り込み中"}[language]
     page.keyboard.press("Space")  # the same key press takes the filter off again
     page.wait_for_selector(".csops-facet--active", state="detached")
     assert page.evaluate(focused) == ["kind", "faq", "false"]

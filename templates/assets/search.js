@@ -27,7 +27,7 @@
   // Each lead-in carries what separates it from what follows: Japanese a full-width colon, which holds its own
   // space (as the pages' labels do, labels.yml `colon`), English ": " or a space.
   var T = ja ? {
-    hits: function (n) { return n + " 件"; }, filtered: " · 絞り込み中",
+    hits: function (n) { return n + "件"; }, filtered: " · 絞り込み中",
     tooLong: function (n) { return "検索語が長すぎます（" + n + "文字、最大" + MAX_QUERY + "文字）。「更新 値引き 承認」のように、キーワードをいくつかに絞ってください。"; },
     none: function (q) { return "「" + q + "」に一致する項目はありません。"; },
     mean: "もしかして：", try_: "こちらもお試しください：", showing: "次の検索結果を表示しています：", instead: "元の語句で検索：", kind: "種類", role: "ロール", phase: "フェーズ", clear: "絞り込みを解除",
