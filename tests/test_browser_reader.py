@@ -942,3 +942,32 @@ def test_on_a_phone_back_to_top_never_covers_the_charts_column_headers(request, 
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_japanese_headings_on_a_phone_break_between_phrases(browser, ja_site):
+    # At Material's heading sizes a phone's line held about nine Japanese characters beside the heading's link
+    # space, shorter than many phrases, so the phrase rule gave way: 入社オンボーディン / グ, カスタマーサクセス /
+    # の業務分掌 (an h1), QBR(四半期ビジネスレ / ビュー) (an h2). Japanese headings are smaller on phones.
+    pages = ["onboarding/", "onboarding/new-csm-30-60-90/", "charts/cs-duties/", "phases/renewal/", "faq/renewals/",
+             "playbooks/support-escalation/", "roles/product/"]
+    context, tab, errors = open_page(browser, ja_site, "", PHONE)
+    try:
+        split = {}
+        for path in pages:
+            tab.goto(ja_site + path)
+            tab.wait_for_load_state("load")
+            # (and a count after a link stays on one line: （6項 / 目）)
+            found = tab.evaluate(SAME_SCRIPT_SPLITS, ".md-content :is(h1, h2, h3), .md-content li > .csops-nowrap")
+            if found:
+                split[path] = found
+            # still headings: larger than the text under them
+            sizes = tab.evaluate("""['h1', 'h2', 'h3', 'p'].map(tag => document.querySelector('.md-content ' + tag))
+                                    .map(el => el && parseFloat(getComputedStyle(el).fontSize))""")
+            shown = [size for size in sizes if size]
+            assert shown == sorted(shown, reverse=True) and len(set(shown)) == len(shown), (path, sizes)
+        assert split == {}, split
+        tab.goto(ja_site + "onboarding/")
+        assert tab.evaluate(SAME_SCRIPT_SPLITS, ".md-content li") == []
+        assert not errors, errors
+    finally:
+        context.close()
