@@ -86,6 +86,11 @@ def kind_at(path: str) -> str | None:
 # Pages that exist for catalog entries and lifecycle phases, beside the document kinds' pages.
 DERIVED_PAGE_FOLDERS = {"role": "roles", "phase": "phases"}
 PAGE_FOLDERS = {kind.name: kind.folder for kind in DOCUMENT_KINDS} | DERIVED_PAGE_FOLDERS
+# The anchors the templates give a role's and a phase's page (templates/role.md.j2, phase.md.j2 must agree). Beside
+# them, a role's page has #checklist when a checklist's audience names the role, a phase's page one per playbook in it.
+DERIVED_PAGE_SECTIONS = {"role": ("overview", "raci", "steps", "accountable", "responsible", "consulted", "informed",
+                                  "related"),
+                         "phase": ("overview",)}
 
 # Cross-reference schemes in Markdown: every document kind, plus roles and glossary terms.
 REF_SCHEMES = tuple(KINDS) + ("role", "glossary")

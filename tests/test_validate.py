@@ -1054,3 +1054,33 @@ def test_an_alias_that_is_its_own_pages_id_is_told_to_go(project_factory, run):
         "own id, which needs no alias: remove it from aliases) [duplicate-id]",
         "content/playbooks/qbr.yml:2:11: error: duplicate playbook id 'qbr', already used at line 1 (it is this page's "
         "own id, which needs no alias: remove it from aliases) [duplicate-id]"]
+
+
+def test_a_role_or_phase_description_links_only_to_anchors_its_page_has(project_factory, run):
+    """A role description's '[x](#bogus)' or '#checklist' on a role no checklist is for, and any #link in a phase
+    description (its page had no #overview), passed validate and then failed the build naming a generated file."""
+    roles = ("roles:\n  - id: csm\n    name: CSM\n    description: See [duties](#accountable), [lists](#checklist)"
+             " and [x](#bogus).\n  - id: ops\n    name: Ops\n    description: See [lists](#checklist).\n")
+    settings = ("phases:\n  - id: start\n    name: Start\n    description: See [top](#overview), [kick](#kick),"
+                " [other](#later) and [x](#related).\n  - id: end\n    name: End\n")
+    project = project_factory({
+        "content/roles.yml": roles, "content/settings.yml": settings,
+        "content/playbooks/kick.yml": "title: Kick\nphase: start\nsteps:\n  - {id: one, title: One, body: Done.}\n",
+        "content/playbooks/later.yml": "title: Later\nphase: end\nsteps:\n  - {id: one, title: One, body: Done.}\n",
+        "content/onboarding/ramp.yml": "title: Ramp\naudience: [csm]\nsections:\n  - id: first\n    title: First\n"
+                                       "    items:\n      - {id: read, text: Read}\n"})
+    lines = [line.split(" (known")[0] for line in run("validate", "--project", project).output.splitlines()
+             if "error:" in line]
+    assert lines == [
+        "content/roles.yml:4:74: error: link '#bogus' names no item, section or heading of this page",
+        "content/roles.yml:7:30: error: link '#checklist' names no item, section or heading of this page",
+        "content/settings.yml:4:63: error: link '#later' names no item, section or heading of this page",
+        "content/settings.yml:4:79: error: link '#related' names no item, section or heading of this page"]
+    (project / "content/roles.yml").write_text(
+        roles.replace(" and [x](#bogus)", "").replace("See [lists](#checklist)", "See [top](#overview)"), encoding="utf-8")
+    (project / "content/settings.yml").write_text(
+        settings.replace(", [other](#later) and [x](#related)", ""), encoding="utf-8")
+    assert run("validate", "--project", project).exit_code == 0
+    result = run("build", "--project", project)  # what validate lets through, the build makes
+    assert result.exit_code == 0, result.output
+    assert 'id="overview"' in (project / "site/phases/start/index.html").read_text(encoding="utf-8")

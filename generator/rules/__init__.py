@@ -97,6 +97,8 @@ class Catalog:
     # References into them are not "unknown" yet; they are counted until the file parses.
     unread: dict[str, dict[str, str]] = field(default_factory=dict)
     unread_catalogs: dict[str, str] = field(default_factory=dict)
+    # "role" / "phase" -> id -> the anchors its page takes from other documents: #checklist, a playbook's id
+    derived_anchors: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
     def ids(self, kind: str) -> list[str]:
         return sorted(self.anchors.get(kind, {}))
@@ -135,6 +137,12 @@ def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -
             for item in sub_items(doc):
                 anchors.update(a for a in [item.get("id")] + as_list(item.get("aliases")) if isinstance(a, str))
             catalog.anchors.setdefault(doc.kind, {})[doc_id(doc)] = anchors
+            if doc.kind == "playbook" and isinstance(doc.data.get("phase"), str):
+                catalog.derived_anchors.setdefault("phase", {}).setdefault(doc.data["phase"], set()).add(doc_id(doc))
+            if doc.kind == "onboarding":
+                for role in as_list(doc.data.get("audience")):
+                    if isinstance(role, str):
+                        catalog.derived_anchors.setdefault("role", {}).setdefault(role, set()).add("checklist")
             for alias in as_list(doc.data.get("aliases")):
                 if isinstance(alias, str):
                     catalog.former_ids.setdefault(doc.kind, {})[alias] = doc_id(doc)

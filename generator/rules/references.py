@@ -8,7 +8,7 @@ import unicodedata
 
 from ..loader import Document
 from ..located_yaml import LocDict, LocList
-from ..kinds import DOCUMENT_KINDS, ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS, RACI_LETTERS, REF_SCHEMES, Kind
+from ..kinds import DERIVED_PAGE_SECTIONS, DOCUMENT_KINDS, ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS, RACI_LETTERS, REF_SCHEMES, Kind
 from ..problems import Problem
 from ..urls import MARKDOWN_REF, MARKDOWN_SCHEME_LINK, WEB_SCHEMES, parse_ref, without_code
 from . import RESERVED_ANCHORS, Catalog, SUB_ITEMS, as_list, located_values, sub_items
@@ -92,6 +92,7 @@ class _Checker:
         self.page_anchors: dict[str, str] | None = None  # the item anchors of a page of items -> what each names
         self.sections: set[str] = set()  # the anchors the page's template gives its own sections
         self.kind: Kind | None = None
+        self.derived: tuple[str, str] | None = None  # ("role" or "phase", its id) when the page is a role's or phase's
         self.text_ids: dict[str, tuple[int, int]] = {}  # ids the document's texts give their own elements
         self.page_texts: list[str] = []  # the page's Markdown texts
         self.has_headings: bool | None = None  # whether they hold a heading (its anchor is the project's slugify's)
@@ -232,6 +233,12 @@ class _Checker:
         texts hold a heading, any (its anchor comes from the project's slugify: MkDocs' strict check has it)."""
         if anchor in self.page_anchors or anchor in self.text_ids or anchor in self.sections:
             return True
+        if self.derived is not None:  # its #checklist or a playbook's anchor comes from another file
+            kind, value = self.derived
+            if self._looked_up(f"{kind}-page", value, anchor):
+                return True
+            if self.catalog.unread.get("onboarding" if kind == "role" else "playbook"):
+                return True  # the file that would give it did not parse: validate reports that one
         if self.has_headings is None:  # looked for once, and only for a link nothing else explains
             self.has_headings = any(_HEADING.search(_without_any_code(text)) for text in self.page_texts)
         return self.has_headings
@@ -240,7 +247,7 @@ class _Checker:
         """A #link this page cannot answer. A section another kind of page has (#raci on a playbook) passed
         validate and then failed the build naming a generated Markdown file."""
         anchor = target[1:]
-        if anchor in RESERVED_ANCHORS:
+        if anchor in RESERVED_ANCHORS and self.kind is not None:
             sections = ", ".join(f"#{name}" for name in self.kind.sections)
             optional = "".join(f", and #{name} when it has {name}:" for name in self.kind.optional_sections)
             hint = f"a {self.kind.noun} page's sections are {sections}{optional}"
@@ -249,7 +256,14 @@ class _Checker:
                     hint += f"; to link to a {other.noun} page's, write {other.name}:<id>{target}"
             return Problem(path, *at, "unknown-anchor", f"link '{target}' names a section this page does not have", hint)
         return Problem(path, *at, "unknown-anchor", f"link '{target}' names no item, section or heading of this page",
-                       _suggest(anchor, set(self.page_anchors) | set(self.text_ids) | self.sections))
+                       _suggest(anchor, set(self.page_anchors) | set(self.text_ids) | self.sections
+                                | self._derived_anchors()))
+
+    def _derived_anchors(self) -> set[str]:
+        """The anchors a role's or phase's page takes from other documents (none on other pages)."""
+        if self.derived is None:
+            return set()
+        return self.catalog.derived_anchors.get(self.derived[0], {}).get(self.derived[1], set())
 
     def schemes(self, path, text: str, where):
         """A link whose scheme is neither ours nor a web one: the page would show its text without a link.
@@ -302,6 +316,8 @@ def resolves(catalog: Catalog, kind: str, value: str, anchor: str = "") -> bool:
         return not catalog.phases or value in catalog.phases
     if kind == "glossary":
         return value in catalog.glossary
+    if kind in ("role-page", "phase-page"):  # an anchor a role's or phase's page takes from another document
+        return anchor in catalog.derived_anchors.get(kind[:-len("-page")], {}).get(value, ())
     known = catalog.anchors.get(kind, {})
     return value in known and (not anchor or anchor in known[value])
 
@@ -337,7 +353,7 @@ def _read_page(checker: _Checker, doc: Document, mappings) -> None:
     against those anchors) and its headings. Roles and phases share a file but not a page: their texts are not
     compared."""
     checker.page_anchors, checker.text_ids, checker.page_texts, checker.has_headings = None, {}, [], None
-    checker.kind, checker.sections = None, set()
+    checker.kind, checker.sections, checker.derived = None, set(), None
     if doc.kind not in SUB_ITEMS:  # roles, phases, glossary: their pages' anchors are not known here
         return
     checker.page_anchors = {}
@@ -355,6 +371,20 @@ def _read_page(checker: _Checker, doc: Document, mappings) -> None:
             checker.page_texts.append(text)
 
 
+def _read_derived_page(checker: _Checker, doc: Document, kind: str, mapping: LocDict) -> None:
+    """What a role's or a phase's page holds before the links of its description are checked: the sections its
+    template gives, the anchors other documents give it, and the ids and headings of its own text. Their #links
+    were not checked, and a role page's #bogus or any #link of a phase description passed validate and failed
+    the build."""
+    checker.page_anchors, checker.text_ids, checker.page_texts, checker.has_headings = {}, {}, [], None
+    checker.kind, checker.sections = None, set(DERIVED_PAGE_SECTIONS[kind])
+    checker.derived = (kind, mapping["id"])
+    for container, key in _markdown_texts(mapping):
+        text = container[key]
+        checker.own_ids(doc.path, text, lambda offset, c=container, k=key: c.where_in_text(k, offset))
+        checker.page_texts.append(text)
+
+
 def _check_document(checker: _Checker, doc: Document) -> None:
     data = doc.data
     if not isinstance(data, LocDict):
@@ -368,6 +398,9 @@ def _check_document(checker: _Checker, doc: Document) -> None:
     _read_page(checker, doc, mappings)
     for mapping in mappings:
         item = f"'{mapping.get('id', doc.stem)}'"
+        derived = {"roles": "role", "settings": "phase"}.get(doc.kind)
+        if derived is not None and mapping is not data and isinstance(mapping.get("id"), str):
+            _read_derived_page(checker, doc, derived, mapping)
         for value, pos in located_values(mapping, "owner"):
             checker.role(path, value, pos, f"owner of {item}")
         raci = mapping.get("raci")
