@@ -658,8 +658,29 @@ def test_tab_from_the_search_box_goes_on_to_something_the_reader_can_see(browser
         tab.wait_for_function("document.getElementById('__search').checked")
         tab.keyboard.press("Tab")
         focused = tab.evaluate("""() => { const a = document.activeElement, r = a.getBoundingClientRect();
-            return {what: a.outerHTML.slice(0, 80), width: r.width, height: r.height, visibility: getComputedStyle(a).visibility} }""")
+            return {what: a.outerHTML.slice(0, 80), width: r.width, height: r.height, visibility: getComputedStyle(a).visibility,
+                    on_screen: r.right > 0 && r.left < innerWidth && r.bottom > 0 && r.top < innerHeight} }""")
         assert focused["visibility"] == "visible" and focused["width"] > 0 and focused["height"] > 0, focused
+        # on a phone it went on to the logo of the closed navigation drawer, slid off the screen to the left
+        assert focused["on_screen"], focused
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_the_closed_navigation_drawer_holds_no_tab_stop_and_the_opened_one_does(browser, bundled_site):
+    """On a phone, Tab went through every link of the closed drawer, off the screen; opened, its links are reachable."""
+    context, tab, errors = open_page(browser, bundled_site, "playbooks/renewal-runway/", PHONE)
+    try:
+        on_screen = """() => { const r = document.activeElement.getBoundingClientRect();
+            return r.right > 0 && r.left < innerWidth && r.bottom > 0 && r.top < innerHeight }"""
+        for _ in range(8):
+            tab.keyboard.press("Tab")
+            assert tab.evaluate(on_screen), tab.evaluate("document.activeElement.outerHTML.slice(0, 80)")
+        tab.locator("label.md-header__button[for=__drawer]").click()
+        tab.wait_for_function("getComputedStyle(document.querySelector('.md-sidebar--primary')).visibility === 'visible'")
+        tab.locator(".md-sidebar--primary .md-nav__link").first.focus()
+        assert tab.evaluate(on_screen) and tab.evaluate("!!document.activeElement.closest('.md-sidebar--primary')")
         assert not errors, errors
     finally:
         context.close()
