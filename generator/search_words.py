@@ -198,6 +198,26 @@ class VocabularyCorrector:
 _HIRAGANA_RUN = re.compile(r"[\u3041-\u3096\u309d\u309e\u30fc]{3,}")
 _HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in (*range(0x3041, 0x3097), 0x309D, 0x309E)}
 MAX_KANA_CHECKS = 8  # runs looked up per query: a phrase search each
+# A particle a reader types against a word: after it (きっくおふの, きっくおふから) or before it (のきっくおふ)
+_PARTICLE_AFTER = re.compile(r"(?:から|まで|より|について|の|を|は|が|に|で|と|も|へ|や)$")
+_PARTICLE_BEFORE = re.compile(r"^[のをはがにでともへや]")
+
+
+def _kana_splits(run: str):
+    """(particle before, word, particle after) readings of a hiragana run, the whole run first."""
+    if run.strip("ー") == "":
+        return
+    yield "", run, ""
+    after = _PARTICLE_AFTER.search(run)
+    tail = after.group() if after else ""
+    head = _PARTICLE_BEFORE.match(run)
+    head = head.group() if head else ""
+    seen = {run}
+    for before, behind in (("", tail), (head, ""), (head, tail)):
+        word = run[len(before):len(run) - len(behind)]
+        if word not in seen and len(word) >= 3 and word.strip("ー"):
+            seen.add(word)
+            yield before, word, behind
 
 
 def correct(text: str, searcher, vocabulary: dict[str, int], known: set[str] = frozenset()) -> str:
@@ -212,16 +232,18 @@ def correct(text: str, searcher, vocabulary: dict[str, int], known: set[str] = f
     kana_checks = 0
 
     def fix_kana(match: re.Match) -> str:
-        """The analyzer keeps no hiragana (it is Japanese's particles and endings), so きっくおふ found nothing."""
+        """The analyzer keeps no hiragana (it is Japanese's particles and endings), so きっくおふ found nothing. A
+        particle typed against it stays hiragana: きっくおふの準備 was not corrected (キックオフノ is no phrase)."""
         nonlocal changed, kana_checks
         run = match.group()
-        if kana_checks >= MAX_KANA_CHECKS or run.strip("ー") == "":
-            return run
-        kana_checks += 1
-        katakana = run.translate(_HIRAGANA_TO_KATAKANA)
-        if phrase_in_content(searcher, katakana):
-            changed = True
-            return katakana
+        for head, word, tail in _kana_splits(run):
+            if kana_checks >= MAX_KANA_CHECKS:
+                break
+            kana_checks += 1
+            katakana = word.translate(_HIRAGANA_TO_KATAKANA)
+            if phrase_in_content(searcher, katakana):
+                changed = True
+                return head + katakana + tail
         return run
 
     def fix(match: re.Match) -> str:

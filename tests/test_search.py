@@ -526,6 +526,18 @@ def test_a_loanword_left_in_hiragana_is_searched_in_katakana(japanese):
     assert "Showing results for: オンボーディング" in out
 
 
+@pytest.mark.parametrize("typed, searched", [("きっくおふの準備", "キックオフの準備"), ("のきっくおふ", "のキックオフ"),
+                                             ("きっくおふから", "キックオフから"), ("えすかれーしょんの担当", "エスカレーションの担当")])
+def test_a_hiragana_loanword_with_a_particle_against_it_is_still_searched_in_katakana(japanese, typed, searched):
+    """The input method converted 準備 and left きっくおふの: the run キックオフノ is in no content, so nothing was
+    corrected and the kickoff pages were missed. The particle stays as typed, the word is searched as written."""
+    result = Searcher(japanese).search(typed)
+    assert searched in (result.showing_results_for, result.did_you_mean), (result.showing_results_for, result.did_you_mean)
+    paths = [hit.path for hit in Searcher(japanese).search(searched).hits]
+    assert any("kickoff" in path or "escalation" in path for path in paths[:3]), paths
+    assert Searcher(japanese).search("かかるらしいの").did_you_mean == ""  # ordinary hiragana still stays
+
+
 @pytest.mark.parametrize("word, page", [("引き継ぎ", "/playbooks/sales-to-cs-handoff/"),
                                         ("キックオフ", "/playbooks/onboarding-kickoff/"),
                                         ("エスカレーション", "/playbooks/support-escalation/")])
