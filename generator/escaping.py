@@ -68,7 +68,11 @@ def controls_written_out(value: str) -> str:
 
 
 # What makes markup in a line of GitHub Markdown (a PR comment, a ticket): emphasis, code, links, HTML, tables, entities.
-_PR_MARKUP = re.compile(r"([\\`*_\[\]<>|~&$])")
+_PR_MARKUP = re.compile(r"([\\`*_\[\]>|~$])")
+# '&' and '<' are markup only where they start a character reference (&amp;, &#60;) or a tag, comment or autolink
+# (<img, </b>, <!--, <https:). Escaped wherever they stood, 'Q&A' and '< 30 days' in a plain-text ticket read
+# 'Q\&A' and '\< 30 days'
+_PR_AMPERSAND_OR_TAG = re.compile(r"&(?=#|[A-Za-z0-9]+;)|<(?=[^\s=])")
 
 
 def literal_markdown(value: str) -> str:
@@ -77,6 +81,7 @@ def literal_markdown(value: str) -> str:
     made from it (an asked_as phrase '<!--' hid the rest of the comment, '@team' pinged it, 'www.evil.example' in
     a title was a link, and '<img src=…>' in a title loaded an image in the ticket)."""
     text = _PR_MARKUP.sub(r"\\\1", visible(str(value).replace("\r", " ").replace("\n", " ")))
+    text = _PR_AMPERSAND_OR_TAG.sub(lambda match: "\\" + match.group(), text)
     # a word joiner (invisible) after @, before an issue number, after ':' and inside '://': no mention, no
     # reference (acme/repo#12 posts a backlink in that repository), no :emoji: and no autolinked address
     text = text.replace("@", "@\u2060").replace("://", ":\u2060//")

@@ -1277,3 +1277,21 @@ def test_a_steps_title_words_that_repeat_its_playbooks_title_do_not_outrank_the_
     assert hits[0].url.endswith("#compute-metrics"), [h.title for h in hits]
     # a title word its playbook's title does not hold keeps its weight: the step it names still comes first
     assert Searcher(project).search("report delivered").hits[0].url.endswith("#ops-delivery")
+
+
+def test_a_ticket_link_escapes_an_ampersand_or_angle_bracket_only_where_it_would_be_markup(project_factory):
+    """'Q&A' in a step title reached a plain-text ticket as 'Q\\&A' and '< 30 days' as '\\< 30 days': every & and <
+    was escaped, though only '&amp;'-like references and '<tag'-like starts are markup. Those stay escaped."""
+    project = project_factory({"content/playbooks/review.yml": """\
+        title: P&L review
+        steps:
+          - id: prep
+            title: Q&A prep when renewal is < 30 days, not &amp; or <b>
+            body: Bring the Q&A sheet.
+        """})
+    build_portal(project)
+    hit = next(h for h in Searcher(project).search("Q&A prep").hits if h.path.endswith("#prep"))
+    label = "P&L review › Q&A prep when renewal is < 30 days, not \\&amp; or \\<b\\>"
+    assert hit.markdown == f"[{label}]({hit.url})"
+    page = (project / "site/playbooks/review/index.html").read_text(encoding="utf-8")
+    assert f'data-ticket="{html.escape(label)}"' in page
