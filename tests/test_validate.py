@@ -216,6 +216,14 @@ def test_a_section_another_kind_of_page_has_is_refused_at_its_line(project_facto
     assert 'id="related"' not in (project / "site/playbooks/other/index.html").read_text(encoding="utf-8")
 
 
+def test_the_sections_hint_on_an_onboarding_checklist_reads_as_english(project_factory, run):
+    """It said "a onboarding checklist page's sections are #overview"."""
+    project = project_factory({"content/onboarding/ramp.yml": "title: Ramp\nsections:\n  - id: first\n    title: First\n"
+                                                             "    items:\n      - {id: read, text: 'Read [x](#raci)'}\n"})
+    output = run("validate", "--project", project).output
+    assert "(an onboarding checklist page's sections are #overview; to link to a chart page's" in output, output
+
+
 @pytest.mark.parametrize("body", [
     "## 手順の詳細\n\n[詳細へ](#手順の詳細)", "## Café notes\n\n[x](#café-notes)", "Details\n-------\n\n[d](#details)",
     "## Notes\n\nOne.\n\n## Notes\n\n[x](#notes_1)",

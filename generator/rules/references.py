@@ -250,7 +250,8 @@ class _Checker:
         if anchor in RESERVED_ANCHORS and self.kind is not None:
             sections = ", ".join(f"#{name}" for name in self.kind.sections)
             optional = "".join(f", and #{name} when it has {name}:" for name in self.kind.optional_sections)
-            hint = f"a {self.kind.noun} page's sections are {sections}{optional}"
+            article = "an" if self.kind.noun[0] in "aeiou" else "a"  # "an onboarding checklist page's"
+            hint = f"{article} {self.kind.noun} page's sections are {sections}{optional}"
             for other in DOCUMENT_KINDS:
                 if other is not self.kind and anchor in other.sections + other.optional_sections:
                     hint += f"; to link to a {other.noun} page's, write {other.name}:<id>{target}"
