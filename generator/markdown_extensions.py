@@ -4,6 +4,11 @@ validation converts content with the same set when it asks how a page would read
 
 from __future__ import annotations
 
+import html
+import re
+
+_HEADING_ID = re.compile(r'<h[1-6]\b[^>]*?\sid="([^"]*)"')
+
 # Extensions every generated page relies on (explicit anchors, tabs, task lists, admonitions, tooltips).
 # Not md_in_html: generated blocks are plain raw HTML (raw_blocks.py), and its HTML pass costs ~20% of
 # Markdown time on real pages; list it in mkdocs.yml if content uses `markdown` attributes.
@@ -20,3 +25,38 @@ REQUIRED_EXTENSIONS: dict[str, dict] = {
     "pymdownx.tabbed": {"alternate_style": True},
     "pymdownx.tasklist": {"custom_checkbox": True},
 }
+
+
+def heading_ids_reader(configured):
+    """What the headings of a content text are called on its page (their ids, from the site's toc slugify), for
+    validate to check a #link against; None when the site lists a Markdown extension beyond REQUIRED_EXTENSIONS,
+    which may change a heading's text (then any #link to a page with headings passes, as MkDocs still checks it).
+    `configured`: mkdocs.yml's markdown_extensions as read."""
+    options: dict[str, dict] = {}
+    for entry in configured or []:
+        if isinstance(entry, str):
+            options[entry] = {}
+        elif isinstance(entry, dict):
+            options.update((name, value if isinstance(value, dict) else {}) for name, value in entry.items())
+        else:
+            return None
+    if not set(options) <= set(REQUIRED_EXTENSIONS):
+        return None
+    converters = []  # made when a link first needs it: most validate runs never do
+
+    def heading_ids(text: str) -> set[str]:
+        if not converters:
+            import markdown
+            from pymdownx.slugs import slugify
+
+            extensions = {name: config for name, config in REQUIRED_EXTENSIONS.items() if name != "generator.glossary_abbr"}
+            toc = {**extensions["toc"], **options.get("toc", {})}  # the site's separator, slugify, ...
+            toc["slugify"] = toc.get("slugify") or slugify(case="lower", normalize="NFKC")  # build.py's default
+            extensions["toc"] = toc
+            converters.append(markdown.Markdown(extensions=list(extensions), extension_configs=extensions))
+        converter = converters[0]
+        converter.reset()
+        # every heading's id, not toc_tokens: those leave out headings below toc_depth, which have ids all the same
+        return {html.unescape(value) for value in _HEADING_ID.findall(converter.convert(text))}
+
+    return heading_ids

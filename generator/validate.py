@@ -77,8 +77,10 @@ def check_documents(documents: list[Document], unreadable: tuple[str, ...] = ())
     return _check_documents(documents, unreadable)[0]
 
 
-def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cache=None) -> tuple[list[Problem], set[str]]:
-    """The problems, and the paths whose own shape is broken (they cannot be modelled)."""
+def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cache=None,
+                     heading_ids=None) -> tuple[list[Problem], set[str]]:
+    """The problems, and the paths whose own shape is broken (they cannot be modelled). `heading_ids`: what a
+    text's headings are called on its page (markdown_extensions.heading_ids_reader), if known."""
     problems: list[Problem] = []
     sound = []
     misshapen: set[str] = set()
@@ -103,6 +105,7 @@ def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cac
     unusable = tuple(sorted(({doc.path for doc in documents if not isinstance(doc.data, LocDict)} | undefined)
                             - set(unreadable)))
     catalog = build_catalog(sound, unreadable + unusable)
+    catalog.heading_ids = heading_ids
     problems += ids.check(sound, catalog) + asked_as.check(sound) + _reference_problems(sound, catalog, cache)
     problems += _future_reviews(sound, dt.date.today())
     problems = [replace(p, unreadable=True) if p.path in unusable else p for p in problems]  # the root cause first
@@ -150,6 +153,21 @@ def check_project(project: Path, cache: bool = False) -> tuple[list[Document], l
     return documents, problems
 
 
+def _heading_ids(project: Path):
+    """The site's reader of heading ids (markdown_extensions.heading_ids_reader), or None when mkdocs.yml does not
+    read (validate reports that) or lists other extensions. A #link to a heading a text does not have passed
+    validate and failed the build naming the generated Markdown file."""
+    from .markdown_extensions import heading_ids_reader
+    from .rules.site_config import read_config
+
+    if not (project / "mkdocs.yml").is_file():
+        return None
+    _, raw, problems = read_config(project)
+    if problems or not isinstance(raw, dict):
+        return None
+    return heading_ids_reader(raw.get("markdown_extensions"))
+
+
 def check_project_shapes(project: Path, cache: bool = False) -> tuple[list[Document], list[Problem], set[str]]:
     """check_project, plus the paths of loaded files whose own shape is broken (for lenient summaries)."""
     memo = None
@@ -162,7 +180,7 @@ def check_project_shapes(project: Path, cache: bool = False) -> tuple[list[Docum
     unreadable = tuple(sorted({p.path for p in problems if p.severity == "error" and p.path not in loaded}))
     # A file that could not be read is the root cause of what follows: it is reported first.
     problems = [replace(p, unreadable=True) if p.path in unreadable else p for p in problems]
-    checked, misshapen = _check_documents(documents, unreadable, memo)
+    checked, misshapen = _check_documents(documents, unreadable, memo, _heading_ids(project))
     if memo is not None:
         memo.prune()
     return documents, sorted(set(problems + checked)), misshapen

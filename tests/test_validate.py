@@ -240,6 +240,34 @@ def test_a_link_to_a_heading_is_left_to_the_build_which_knows_its_anchor(project
     assert run("build", "--project", project).exit_code == 0
 
 
+def test_a_link_beside_a_heading_must_name_a_heading_or_section_the_page_has(project_factory, run):
+    """With a heading in a text, any #link passed validate (the heading's anchor is the slugify's), so '#raci' in an
+    FAQ answer or a typo such as '#note' passed and the build failed naming the generated Markdown file. The
+    headings' ids are now read with the site's toc slugify; a site with other Markdown extensions keeps the old rule."""
+    answer = ("See [a](#raci), [b](#note), [c](#notes), [d](#notes_1), [e](#手順), [f](#overview), "
+              "[g](#%E6%89%8B%E9%A0%86), [h](#notes_2), [i](#overview_1) and [j](#overview_2)."
+              "\n\n## Notes\n\nOne.\n\n## Notes\n\n## 手順\n\n## Overview\n")  # #overview_1: the title is #overview
+    faq = "title: F\nentries:\n  - id: one\n    q: One?\n    a: |\n" + "".join(f"      {l}\n" for l in answer.split("\n"))
+    project = project_factory({"content/faq/f.yml": faq})
+    lines = [line.split(" (")[0] for line in run("validate", "--project", project).output.splitlines() if "error:" in line]
+    assert lines == ["content/faq/f.yml:6:15: error: link '#raci' names a section this page does not have",
+                     "content/faq/f.yml:6:27: error: link '#note' names no item, section or heading of this page",
+                     "content/faq/f.yml:6:93: error: link '#%E6%89%8B%E9%A0%86' names no item, section or heading of "
+                     "this page",  # MkDocs does not decode it either
+                     "content/faq/f.yml:6:119: error: link '#notes_2' names no item, section or heading of this page",
+                     "content/faq/f.yml:6:155: error: link '#overview_2' names no item, section or heading of this page"]
+    assert "(did you mean 'notes'?)" in run("validate", "--project", project).output
+    (project / "content/faq/f.yml").write_text(faq.replace("[a](#raci), [b](#note), ", "").replace(
+        ", [g](#%E6%89%8B%E9%A0%86), [h](#notes_2), [i](#overview_1) and [j](#overview_2)", " and [i](#overview_1)"),
+        encoding="utf-8")
+    result = run("build", "--project", project)  # what validate lets through, the build makes
+    assert result.exit_code == 0, result.output
+    with_emoji = (project / "mkdocs.yml").read_text(encoding="utf-8") + "markdown_extensions:\n  - toc\n  - pymdownx.emoji\n"
+    (project / "mkdocs.yml").write_text(with_emoji, encoding="utf-8")
+    (project / "content/faq/f.yml").write_text(faq, encoding="utf-8")  # a heading's text is not known: left to MkDocs
+    assert [line for line in run("validate", "--project", project).output.splitlines() if "error:" in line] == []
+
+
 @pytest.mark.parametrize("text", ["x\n{" + " " * 40_000 + "x", "x\n{: #" + "a" * 40_000, "*a*{" + " \t" * 20_000,
                                   "# Notes {" + " " * 40_000])
 def test_an_attribute_list_left_open_is_checked_in_linear_time(text):

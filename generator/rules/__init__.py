@@ -99,6 +99,8 @@ class Catalog:
     unread_catalogs: dict[str, str] = field(default_factory=dict)
     # "role" / "phase" -> id -> the anchors its page takes from other documents: #checklist, a playbook's id
     derived_anchors: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    # a text -> the ids its headings get on its page (markdown_extensions.heading_ids_reader); None: not known
+    heading_ids: object = None
 
     def ids(self, kind: str) -> list[str]:
         return sorted(self.anchors.get(kind, {}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections import Counter
 
 from ..loader import Document
 from ..located_yaml import LocDict, LocList
@@ -96,6 +97,7 @@ class _Checker:
         self.text_ids: dict[str, tuple[int, int]] = {}  # ids the document's texts give their own elements
         self.page_texts: list[str] = []  # the page's Markdown texts
         self.has_headings: bool | None = None  # whether they hold a heading (its anchor is the project's slugify's)
+        self.heading_ids: set[str] | None = None  # the ids their headings get, read when a link needs them
 
     def _deferred(self, path, pos, kind: str, value: str) -> bool:
         """True when `value` may be defined by a file that did not parse: count it instead of calling it unknown."""
@@ -241,7 +243,27 @@ class _Checker:
                 return True  # the file that would give it did not parse: validate reports that one
         if self.has_headings is None:  # looked for once, and only for a link nothing else explains
             self.has_headings = any(_HEADING.search(_without_any_code(text)) for text in self.page_texts)
-        return self.has_headings
+        if not self.has_headings or self.catalog.heading_ids is None:
+            return self.has_headings
+        if self.heading_ids is None:  # '#raci' or '#nowhere' beside a heading passed, and the build failed
+            self.heading_ids = self._page_heading_ids()
+        return anchor in self.heading_ids
+
+    def _page_heading_ids(self) -> set[str]:
+        """The ids the page's headings get, as the toc extension gives them on the whole page: a name taken (by an
+        id the page gives, or an earlier heading) gets _1, then _2 (a second 'Notes' is #notes_1)."""
+        counts: Counter[str] = Counter()
+        for text in self.page_texts:
+            ids = self.catalog.heading_ids(text)
+            for value in ids:
+                repeated = re.fullmatch(r"(.+)_[0-9]+", value)
+                counts[repeated[1] if repeated and repeated[1] in ids else value] += 1
+        taken = set(self.page_anchors) | set(self.text_ids) | self.sections | self._derived_anchors()
+        found = set()
+        for name, count in counts.items():
+            first = 1 if name in taken else 0
+            found.update(f"{name}_{n}" if n else name for n in range(first, first + count))
+        return found
 
     def _missing_anchor(self, path, at: tuple[int, int], target: str) -> Problem:
         """A #link this page cannot answer. A section another kind of page has (#raci on a playbook) passed
@@ -258,7 +280,7 @@ class _Checker:
             return Problem(path, *at, "unknown-anchor", f"link '{target}' names a section this page does not have", hint)
         return Problem(path, *at, "unknown-anchor", f"link '{target}' names no item, section or heading of this page",
                        _suggest(anchor, set(self.page_anchors) | set(self.text_ids) | self.sections
-                                | self._derived_anchors()))
+                                | self._derived_anchors() | (self.heading_ids or set())))
 
     def _derived_anchors(self) -> set[str]:
         """The anchors a role's or phase's page takes from other documents (none on other pages)."""
@@ -354,6 +376,7 @@ def _read_page(checker: _Checker, doc: Document, mappings) -> None:
     against those anchors) and its headings. Roles and phases share a file but not a page: their texts are not
     compared."""
     checker.page_anchors, checker.text_ids, checker.page_texts, checker.has_headings = None, {}, [], None
+    checker.heading_ids = None
     checker.kind, checker.sections, checker.derived = None, set(), None
     if doc.kind not in SUB_ITEMS:  # roles, phases, glossary: their pages' anchors are not known here
         return
@@ -378,6 +401,7 @@ def _read_derived_page(checker: _Checker, doc: Document, kind: str, mapping: Loc
     were not checked, and a role page's #bogus or any #link of a phase description passed validate and failed
     the build."""
     checker.page_anchors, checker.text_ids, checker.page_texts, checker.has_headings = {}, {}, [], None
+    checker.heading_ids = None
     checker.kind, checker.sections = None, set(DERIVED_PAGE_SECTIONS[kind])
     checker.derived = (kind, mapping["id"])
     for container, key in _markdown_texts(mapping):
