@@ -96,20 +96,24 @@ class ContentCache:
         mac, body = raw[:_MAC_BYTES], raw[_MAC_BYTES:]
         return body if hmac.compare_digest(mac, hmac.new(machine_secret(), body, hashlib.sha256).digest()) else None
 
-    def clean_references(self) -> dict[str, list]:
+    def clean_references(self, context: str) -> dict[str, list]:
         """The references each file made when the last run found them all resolving, by path, for the files
-        whose text is unchanged since (signed like every entry: a planted file hides nothing)."""
+        whose text is unchanged since (signed like every entry: a planted file hides nothing), if that run checked
+        them in the same `context` (what else a link's verdict depends on: the site's heading ids)."""
         body = self._read(_REFERENCES)
         try:
             kept = json.loads(body) if body is not None else {}
-            return {path: [tuple(made) for made in kept[name]] for path, name in self.names.items() if name in kept}
-        except (ValueError, TypeError, AttributeError):
+            if kept.get("context") != context:
+                return {}
+            files = kept["files"]
+            return {path: [tuple(made) for made in files[name]] for path, name in self.names.items() if name in files}
+        except (ValueError, TypeError, AttributeError, KeyError):
             return {}
 
-    def keep_clean_references(self, clean: dict[str, list]) -> None:
+    def keep_clean_references(self, clean: dict[str, list], context: str) -> None:
         """Keep, by each file's current entry name, the references of the files found clean (path -> references)."""
-        kept = {self.names[path]: sorted(made) for path, made in clean.items() if path in self.names}
-        self._write(_REFERENCES, json.dumps(kept, sort_keys=True).encode("utf-8"))
+        files = {self.names[path]: sorted(made) for path, made in clean.items() if path in self.names}
+        self._write(_REFERENCES, json.dumps({"context": context, "files": files}, sort_keys=True).encode("utf-8"))
 
     def prune(self) -> None:
         """Delete entries of files that no longer have these bytes (or no longer exist)."""

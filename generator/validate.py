@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -134,13 +135,16 @@ def _reference_problems(documents: list[Document], catalog, cache) -> list[Probl
     into it are counted across files, and every file is checked)."""
     if cache is None or catalog.unread or catalog.unread_catalogs:
         return references.check(documents, catalog)
-    kept = cache.clean_references()
+    # a link beside a heading is judged by the site's heading ids: found clean under other toc settings (or none
+    # known, when mkdocs.yml did not read) it is checked again
+    context = getattr(catalog.heading_ids, "settings", "")
+    kept = cache.clean_references(context)
     still_clean = {doc.path for doc in documents if doc.path in kept and references.still_resolve(kept[doc.path], catalog)}
     found = references.check_each([doc for doc in documents if doc.path not in still_clean], catalog)
     clean = {path: kept[path] for path in still_clean}
     clean.update((path, made) for path, (problems, made) in found.items() if not problems)
     if clean.keys() != kept.keys() or any(clean[path] is not kept.get(path) for path in clean):
-        cache.keep_clean_references(clean)
+        cache.keep_clean_references(clean, context)
     return [problem for problems, _ in found.values() for problem in problems]
 
 
@@ -162,10 +166,13 @@ def _heading_ids(project: Path):
 
     if not (project / "mkdocs.yml").is_file():
         return None
-    _, raw, problems = read_config(project)
+    text, raw, problems = read_config(project)
     if problems or not isinstance(raw, dict):
         return None
-    return heading_ids_reader(raw.get("markdown_extensions"))
+    reader = heading_ids_reader(raw.get("markdown_extensions"))
+    if reader is not None:  # what the content cache's clean references were judged under (slugify, separator, ...)
+        reader.settings = hashlib.sha256((text or "").encode("utf-8")).hexdigest()
+    return reader
 
 
 def check_project_shapes(project: Path, cache: bool = False) -> tuple[list[Document], list[Problem], set[str]]:

@@ -266,6 +266,10 @@ def test_a_link_beside_a_heading_must_name_a_heading_or_section_the_page_has(pro
     (project / "mkdocs.yml").write_text(with_emoji, encoding="utf-8")
     (project / "content/faq/f.yml").write_text(faq, encoding="utf-8")  # a heading's text is not known: left to MkDocs
     assert [line for line in run("validate", "--project", project).output.splitlines() if "error:" in line] == []
+    # the content cache kept the file as clean under those settings: without the extension it is judged again
+    (project / "mkdocs.yml").write_text(with_emoji.replace("  - pymdownx.emoji\n", ""), encoding="utf-8")
+    again = [line.split(" (")[0] for line in run("validate", "--project", project).output.splitlines() if "error:" in line]
+    assert again == lines
 
 
 @pytest.mark.parametrize("text", ["x\n{" + " " * 40_000 + "x", "x\n{: #" + "a" * 40_000, "*a*{" + " \t" * 20_000,
