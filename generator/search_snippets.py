@@ -32,8 +32,18 @@ def one_line(text: str) -> str:
 
 
 def query_words(q) -> set[str]:
-    return {text.decode() if isinstance(text, bytes) else text
-            for fieldname, text in q.iter_all_terms() if fieldname in ("title", "body")}
+    """The words a snippet marks: the query's terms over title and body, but not the Japanese pieces of a phrase
+    (a glossary synonym of several pieces, search_ranking.QueryBuilder.parse): marked one by one, キックオフミー
+    ティング's ィン and ング lit up inside オンボーディング for the query キックオフ. A phrase's English words are
+    words, and are marked."""
+    leaves = [q] if q.is_leaf() else list(q.leaves())
+    words = set()
+    for leaf in leaves:
+        for fieldname, text in leaf.iter_all_terms():
+            text = text.decode() if isinstance(text, bytes) else text
+            if fieldname in ("title", "body") and (text.isascii() or not hasattr(leaf, "words")):
+                words.add(text)
+    return words
 
 
 def opening(body: str, width: int = 160) -> str:

@@ -1295,3 +1295,14 @@ def test_a_ticket_link_escapes_an_ampersand_or_angle_bracket_only_where_it_would
     assert hit.markdown == f"[{label}]({hit.url})"
     page = (project / "site/playbooks/review/index.html").read_text(encoding="utf-8")
     assert f'data-ticket="{html.escape(label)}"' in page
+
+
+def test_a_japanese_synonym_phrase_lights_no_pieces_of_other_words(japanese):
+    """キックオフ's glossary synonym キックオフミーティング was marked piece by piece: ィング lit up inside
+    オンボーディング in the first hit's snippet. A synonym's pieces are no words of their own; a synonym that
+    replaces the reader's word (チャーン: the pages say 解約) is still marked."""
+    hits = Searcher(japanese).search("キックオフ", limit=10).hits
+    marked = {part for hit in hits for part in re.findall(r"<mark>(.*?)</mark>", hit.snippet)}
+    assert "キックオフ" in marked and not {"ィング", "ィン", "ング", "ミー", "ティ"} & marked, marked
+    churn = Searcher(japanese).search("チャーン", limit=5).hits
+    assert any("<mark>解約</mark>" in hit.snippet for hit in churn)
