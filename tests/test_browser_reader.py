@@ -140,42 +140,13 @@ def test_the_matrix_scrolls_in_its_box_on_a_phone_with_the_activity_column_held(
         context.close()
 
 
-# The links under `selector` whose text breaks onto a new line between two katakana (ー included, ・ not), shown
-# as "before / after": オンボー / ディング, 営業(アカウントエグゼクティ / ブ). A break between phrases (アップセル・ /
-# クロスセル, 既存顧客への / マーケティング) is fine.
-KATAKANA_SPLITS = """selector => {
-  const kana = /[\\u30a1-\\u30fa\\u30fc]/;
-  const found = [];
-  for (const link of document.querySelectorAll(selector)) {
-    const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
-    let lastTop = null, prev = '', seen = '';
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const text = node.textContent;
-      for (let i = 0; i < text.length; i++) {
-        const range = document.createRange();
-        range.setStart(node, i); range.setEnd(node, i + 1);
-        const rect = [...range.getClientRects()].find(r => r.width > 0);
-        if (rect) {
-          if (lastTop !== null && rect.top > lastTop + rect.height / 2 && kana.test(prev) && kana.test(text[i])) {
-            found.push(seen + ' / ' + link.textContent.slice(seen.length));
-          }
-          lastTop = rect.top; prev = text[i];
-        }
-        seen += text[i];
-      }
-    }
-  }
-  return found;
-}"""
-
-
 def test_japanese_activity_names_in_the_matrix_stay_whole_on_a_phone(browser, ja_site):
     # the names are links, so Material's `a { word-break: break-word }` beat the cell's phrase breaking, and the
     # 5-character column cut オンボーディング, オペレーション and イネーブルメント in the middle of the word
     context, tab, errors = open_page(browser, ja_site, CHARTS["ja"][0], PHONE)
     try:
         tab.locator(".csops-raci-filter button").first.wait_for()
-        assert tab.evaluate(KATAKANA_SPLITS, ".csops-raci-matrix tbody td:first-child a") == []
+        assert tab.evaluate(SAME_SCRIPT_SPLITS, ".csops-raci-matrix tbody td:first-child a") == []
         # still a matrix: the activity column leaves room for at least three role columns beside it
         roles_in_view = tab.evaluate("""() => {
             const box = document.querySelector('.csops-raci-matrix table').getBoundingClientRect();
@@ -200,7 +171,7 @@ def test_japanese_links_break_between_phrases(browser, ja_site):
             for path in pages:
                 tab.goto(ja_site + path)
                 tab.wait_for_load_state("load")
-                found = tab.evaluate(KATAKANA_SPLITS, ".md-content a")
+                found = tab.evaluate(SAME_SCRIPT_SPLITS, ".md-content a")
                 if found:
                     split[path] = found
                 assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
