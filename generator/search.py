@@ -18,7 +18,7 @@ from functools import lru_cache
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .index import SEARCH_KINDS, open_index, read_meta
+from .index import META_FILE, SEARCH_KINDS, open_index, read_meta
 from .paths import live_index_dir
 from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
 from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets, word_bag
@@ -214,6 +214,10 @@ class Searcher:
         with self._lock:
             if self._shared is None or self._shared[0] != stamp:
                 facets, meta = read_facets(searcher), read_meta(Path(stamp[0]))
+                if "schema_version" not in meta:  # every build writes it: without it, glossary hits, filter names
+                    searcher.close()                # and corrections quietly went missing
+                    raise IndexMissing(f"{self.path}: the search index cannot be read (its {META_FILE} is missing or "
+                                       "damaged); run `csops build`, which writes it afresh")
                 self._shared = (stamp, facets, meta, TermScores(), known_filter_values(searcher, facets, meta), LiveStats(),
                                 GlossaryNames(meta.get("glossary", [])))
             _, facets, meta, term_scores, known, live, glossary = self._shared

@@ -335,3 +335,20 @@ def test_searching_a_damaged_index_says_to_rebuild_it(tmp_path):
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "the search index cannot be read" in result.stderr and "run `csops build`" in result.stderr, result.stderr
     assert "kept changing" not in result.stderr
+
+
+@pytest.mark.parametrize("damage", ["{", ""])
+def test_a_damaged_index_description_says_to_rebuild_and_the_build_repairs_it(tmp_path, damage):
+    """With build/index/csops-meta.json cut short or emptied, `csops search` quietly answered without its glossary
+    hits, filter names and corrections (red team of this stop's commits); it now says the index cannot be read,
+    and the next build writes it afresh."""
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": playbook(1)})
+    assert subprocess.run([*CSOPS, "build", "--project", str(project)], cwd=REPO, capture_output=True).returncode == 0
+    (project / "build/index/csops-meta.json").write_text(damage, encoding="utf-8")
+    search = [*CSOPS, "search", "stakeholders", "--project", str(project)]
+    result = subprocess.run(search, cwd=REPO, capture_output=True, text=True)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "csops-meta.json is missing or damaged" in result.stderr and "run `csops build`" in result.stderr, result.stderr
+    assert subprocess.run([*CSOPS, "build", "--project", str(project)], cwd=REPO, capture_output=True).returncode == 0
+    repaired = subprocess.run(search, cwd=REPO, capture_output=True, text=True)
+    assert repaired.returncode == 0 and "confirm-stakeholders" in repaired.stdout, repaired.stdout + repaired.stderr
