@@ -99,8 +99,11 @@ def report_searches(project: Path, top: int = 20, min_searches: int = 2) -> Sear
 
 
 def _is_event(record) -> bool:
-    """A line as log_event writes it: its text a string, its hit count a number, its filters text. A line with
-    {"q": 5} or {"kind": {...}} stopped `csops report searches` with a traceback."""
+    """A line as log_event writes it: its text a string, a search's hit count a number, its filters text. A line with
+    {"q": 5} or {"kind": {...}} stopped `csops report searches` with a traceback, and a search line without its
+    count ({"hits": "many"}) was listed as a query that found nothing."""
+    if isinstance(record, dict) and record.get("event") == "search" and "count" not in record:
+        return False
     return (isinstance(record, dict) and isinstance(record.get("q", ""), str)
             and isinstance(record.get("count", 0), int) and not isinstance(record.get("count", 0), bool)
             and all(isinstance(record.get(name) or "", str) for name in FILTERS))

@@ -261,7 +261,9 @@ def test_the_query_log_stays_bounded_and_the_report_reads_what_it_keeps(tmp_path
         # or a hand's edit: before, a traceback from `csops report searches`
         log.write('{"event": "search", "q": 5, "count": 0}\n{"event": "search", "q": ["a"], "count": 3}\n'
                   '{"event": "search", "q": "x", "count": "none"}\n'
-                  '{"event": "search", "q": "x", "count": 0, "kind": {"a": 1}}\n{"event": "click", "q": {"a": 1}}\n')
+                  '{"event": "search", "q": "x", "count": 0, "kind": {"a": 1}}\n{"event": "click", "q": {"a": 1}}\n'
+                  # a search without its count was a query that found nothing
+                  '{"event": "search", "q": "z", "hits": "many"}\n')
     report = query_log.report_searches(tmp_path)
     assert report.searches == kept and 20 < kept < 300
     assert sum(count for _, count in report.zero_results) == kept
