@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 
 from .freshness import dated_ahead, future_review
@@ -81,7 +82,7 @@ def check_documents(documents: list[Document], unreadable: tuple[str, ...] = ())
 def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cache=None,
                      heading_ids=None) -> tuple[list[Problem], set[str]]:
     """The problems, and the paths whose own shape is broken (they cannot be modelled). `heading_ids`: what a
-    text's headings are called on its page (markdown_extensions.heading_ids_reader), if known."""
+    text's headings are called on its page (_SiteHeadingIds), if a site can say."""
     problems: list[Problem] = []
     sound = []
     misshapen: set[str] = set()
@@ -157,22 +158,37 @@ def check_project(project: Path, cache: bool = False) -> tuple[list[Document], l
     return documents, problems
 
 
-def _heading_ids(project: Path):
-    """The site's reader of heading ids (markdown_extensions.heading_ids_reader), or None when mkdocs.yml does not
-    read (validate reports that) or lists other extensions. A #link to a heading a text does not have passed
-    validate and failed the build naming the generated Markdown file."""
-    from .markdown_extensions import heading_ids_reader
-    from .rules.site_config import read_config
+class _SiteHeadingIds:
+    """What a content text's headings are called on its page (markdown_extensions.heading_ids_reader), with
+    mkdocs.yml read for it only when a #link first needs it: most runs never do, and parsing it here on every
+    validate and build was a second parse of mkdocs.yml. `known` is False when mkdocs.yml does not read (validate
+    reports that) or lists other extensions: a link beside a heading is then left to MkDocs."""
 
-    if not (project / "mkdocs.yml").is_file():
-        return None
-    text, raw, problems = read_config(project)
-    if problems or not isinstance(raw, dict):
-        return None
-    reader = heading_ids_reader(raw.get("markdown_extensions"))
-    if reader is not None:  # what the content cache's clean references were judged under (slugify, separator, ...)
-        reader.settings = hashlib.sha256((text or "").encode("utf-8")).hexdigest()
-    return reader
+    def __init__(self, project: Path):
+        self.project = project
+        try:
+            config = (project / "mkdocs.yml").read_bytes()
+        except OSError:
+            config = b""
+        # what the content cache's clean references were judged under (slugify, separator, extensions)
+        self.settings = hashlib.sha256(config).hexdigest()
+
+    @cached_property
+    def _reader(self):
+        from .markdown_extensions import heading_ids_reader
+        from .rules.site_config import read_config
+
+        _, raw, problems = read_config(self.project)
+        if problems or not isinstance(raw, dict):
+            return None
+        return heading_ids_reader(raw.get("markdown_extensions"))
+
+    @property
+    def known(self) -> bool:
+        return self._reader is not None
+
+    def __call__(self, text: str) -> set[str]:
+        return self._reader(text)
 
 
 def check_project_shapes(project: Path, cache: bool = False) -> tuple[list[Document], list[Problem], set[str]]:
@@ -187,7 +203,7 @@ def check_project_shapes(project: Path, cache: bool = False) -> tuple[list[Docum
     unreadable = tuple(sorted({p.path for p in problems if p.severity == "error" and p.path not in loaded}))
     # A file that could not be read is the root cause of what follows: it is reported first.
     problems = [replace(p, unreadable=True) if p.path in unreadable else p for p in problems]
-    checked, misshapen = _check_documents(documents, unreadable, memo, _heading_ids(project))
+    checked, misshapen = _check_documents(documents, unreadable, memo, _SiteHeadingIds(project))
     if memo is not None:
         memo.prune()
     return documents, sorted(set(problems + checked)), misshapen

@@ -99,7 +99,8 @@ class Catalog:
     unread_catalogs: dict[str, str] = field(default_factory=dict)
     # "role" / "phase" -> id -> the anchors its page takes from other documents: #checklist, a playbook's id
     derived_anchors: dict[str, dict[str, set[str]]] = field(default_factory=dict)
-    # a text -> the ids its headings get on its page (markdown_extensions.heading_ids_reader); None: not known
+    # a text -> the ids its headings get on its page (validate._SiteHeadingIds: .known, and called with a text);
+    # None: no site to ask
     heading_ids: object = None
 
     def ids(self, kind: str) -> list[str]:

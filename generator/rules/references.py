@@ -243,7 +243,7 @@ class _Checker:
                 return True  # the file that would give it did not parse: validate reports that one
         if self.has_headings is None:  # looked for once, and only for a link nothing else explains
             self.has_headings = any(_HEADING.search(_without_any_code(text)) for text in self.page_texts)
-        if not self.has_headings or self.catalog.heading_ids is None:
+        if not self.has_headings or self.catalog.heading_ids is None or not self.catalog.heading_ids.known:
             return self.has_headings
         if self.heading_ids is None:  # '#raci' or '#nowhere' beside a heading passed, and the build failed
             self.heading_ids = self._page_heading_ids()
