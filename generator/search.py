@@ -202,7 +202,8 @@ class Searcher:
                 return current
             try:
                 ix = open_index(Path(stamp[0]))
-                searcher = ix.searcher(weighting=weighting(read_meta(Path(stamp[0])).get("language", "en")))
+                meta = read_meta(Path(stamp[0]))
+                searcher = ix.searcher(weighting=weighting(meta.get("language", "en")))
                 break
             except Exception as error:  # the generation was deleted between resolving and opening: resolve again
                 tried.append(stamp)
@@ -213,11 +214,11 @@ class Searcher:
                     raise IndexMissing(f"{self.path}: the search index kept changing while opening it ({error})") from None
         with self._lock:
             if self._shared is None or self._shared[0] != stamp:
-                facets, meta = read_facets(searcher), read_meta(Path(stamp[0]))
                 if "schema_version" not in meta:  # every build writes it: without it, glossary hits, filter names
                     searcher.close()                # and corrections quietly went missing
                     raise IndexMissing(f"{self.path}: the search index cannot be read (its {META_FILE} is missing or "
                                        "damaged); run `csops build`, which writes it afresh")
+                facets = read_facets(searcher)
                 self._shared = (stamp, facets, meta, TermScores(), known_filter_values(searcher, facets, meta), LiveStats(),
                                 GlossaryNames(meta.get("glossary", [])))
             _, facets, meta, term_scores, known, live, glossary = self._shared
@@ -375,17 +376,8 @@ class Searcher:
             candidates = tuple(dict.fromkeys(d for v in variants for d in named.get(word_bag(v), ())))
         first = [d for d in candidates if d not in barred
                  and (d in scores or (not filters.get("tag") and _passes(index.facets.rows[d], filters)))]
-        typed = index.parser.typed(text, q)
-        typed = [typed] if typed.is_leaf() else list(typed.leaves())
-        # one word: one term, or one word of Japanese the analyzer cut into pieces (引き継ぎ: 引, 継), which a title
-        # holds when it holds every piece
-        if not first and (len({getattr(term, "text", None) for term in typed}) == 1 or len(text.split()) == 1):
-            titled = None
-            for term in typed:
-                if getattr(term, "fieldname", "") == "title":
-                    docs = set(index.term_scores.score(index.searcher, term) or ())
-                    titled = docs if titled is None else titled & docs
-            first = sorted((d for d in (titled or set()) & index.facets.pages if d in scores), key=lambda d: (-scores[d], d))
+        if not first:
+            first = self._pages_titled_with_one_word(index, text, q, scores)
         if not first:
             return top_n, 0
         first = first[:limit]
@@ -400,6 +392,22 @@ class Searcher:
             floor = max(floor, scores.get(d, 0.0))
             lifted.append((floor, d))
         return lifted[::-1] + rest, len(first)
+
+    @staticmethod
+    def _pages_titled_with_one_word(index: OpenIndex, text: str, q, scores: dict[int, float]) -> list[int]:
+        """For a query of one word (one term, or one Japanese word the analyzer cut into pieces, 引き継ぎ: 引, 継),
+        the matching pages whose title holds it (every piece), best first; else []. The reader's own words count,
+        not the glossary synonyms beside them ("handoff" gained "hand off" and opened a step)."""
+        typed = index.parser.typed(text, q)
+        typed = [typed] if typed.is_leaf() else list(typed.leaves())
+        if len({getattr(term, "text", None) for term in typed}) != 1 and len(text.split()) != 1:
+            return []
+        titled = None
+        for term in typed:
+            if getattr(term, "fieldname", "") == "title":
+                docs = set(index.term_scores.score(index.searcher, term) or ())
+                titled = docs if titled is None else titled & docs
+        return sorted((d for d in (titled or set()) & index.facets.pages if d in scores), key=lambda d: (-scores[d], d))
 
     def _hit(self, r: dict, score: float, words: set[str], site_url: str) -> Hit:
         body = r.get("body", "")

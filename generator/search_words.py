@@ -260,9 +260,12 @@ def correct(text: str, searcher, vocabulary: dict[str, int], known: set[str] = f
             return options[0]
         return word
 
+    def fix_words(piece: str) -> str:
+        return _HIRAGANA_RUN.sub(fix_kana, _ASCII_WORD.sub(fix, piece))
+
     pieces, cursor = [], 0
     for match in re.finditer(FILTER_SYNTAX.pattern + r"|\b(?:title|body):", text, re.IGNORECASE):
-        pieces += [_HIRAGANA_RUN.sub(fix_kana, _ASCII_WORD.sub(fix, text[cursor:match.start()])), match.group()]
+        pieces += [fix_words(text[cursor:match.start()]), match.group()]
         cursor = match.end()
-    pieces.append(_HIRAGANA_RUN.sub(fix_kana, _ASCII_WORD.sub(fix, text[cursor:])))
+    pieces.append(fix_words(text[cursor:]))
     return re.sub(r"\s+", " ", "".join(pieces)).strip() if changed else ""
