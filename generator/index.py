@@ -205,6 +205,8 @@ def update_index(index_dir: Path, docs: list[SearchDoc], meta: dict | None = Non
         try:
             if whoosh_index.exists_in(str(index_dir)):
                 return _update_index(index_dir, docs, previous, meta, fresh=False)
+        except OSError:  # a full disk or a folder it may not write: the build says so, rewriting would fail as well
+            raise
         except Exception:  # noqa: BLE001 - Whoosh reports a damaged file as struct, pickle, EOF or type errors
             stats = _update_index(index_dir, docs, {}, meta, fresh=True)
             stats.unreadable_replaced = True
