@@ -658,21 +658,29 @@ def test_the_closed_navigation_drawer_holds_no_tab_stop_and_the_opened_one_does(
 
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_the_404_page_speaks_the_portals_language_and_leads_home(request, browser, language):
-    """Material's 404 page said "404 - Not found" in English on the Japanese portal, and offered nowhere to go."""
+    """Material's 404 page said "404 - Not found" in English on the Japanese portal, and offered nowhere to go.
+    Then its home link went to site_url (csops serve's 404 sent the editor to the production portal), and
+    phones were told to "press /" with no keyboard."""
     base = request.getfixturevalue(SITES[language])
-    context, tab, errors = open_page(browser, base, "404.html", PHONE)
-    try:
-        heading = tab.locator("article h1").inner_text()
-        assert heading == {"en": "Page not found", "ja": "ページがありません"}[language]
-        home = tab.locator("article a", has_text={"en": "Start from the home page", "ja": "ホームから探す"}[language])
-        assert home.count() == 1 and home.get_attribute("href").endswith("/")
-        # the link and the words after it read as one sentence: English read "home pageor search"
-        assert home.locator("xpath=..").inner_text() == {
-            "en": "Start from the home page or search for what you need (press / to search).",
-            "ja": "ホームから探すか、検索してください（/ キーで検索できます）。"}[language]
-        assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
-    finally:
-        context.close()
+    for viewport in (LAPTOP, PHONE):
+        context, tab, errors = open_page(browser, base, "404.html", viewport)
+        try:
+            heading = tab.locator("article h1").inner_text()
+            assert heading == {"en": "Page not found", "ja": "ページがありません"}[language]
+            home = tab.locator("article a", has_text={"en": "Start from the home page", "ja": "ホームから探す"}[language])
+            assert home.count() == 1 and home.get_attribute("href") == "/"  # the site's path, on this host
+            # the link and the words after it read as one sentence: English read "home pageor search"
+            assert home.locator("xpath=..").inner_text() == {
+                "en": "Start from the home page or search for what you need.",
+                "ja": "ホームから探すか、検索してください。"}[language]
+            hint = tab.locator("article .csops-key-hint")
+            assert hint.is_visible() == (viewport is LAPTOP), viewport
+            if viewport is LAPTOP:
+                assert hint.inner_text() == {"en": "Press / to search.", "ja": "/ キーで検索できます。"}[language]
+            assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+            assert not errors, errors
+        finally:
+            context.close()
 
 
 LINKED_TARGET = """id => {

@@ -180,6 +180,8 @@ def test_a_missing_page_gets_the_sites_own_404_page(served):
     assert raised.value.code == 404
     body = raised.value.read().decode("utf-8")
     assert 'class="md-header' in body and "<h1>Page not found</h1>" in body
+    # its home link stays in the preview: it led to site_url, the production portal
+    assert '<a href="/">Start from the home page</a>' in body
 
 
 def _children(pid: int) -> set[int]:
