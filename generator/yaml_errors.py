@@ -90,6 +90,9 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
         return Problem(path, line, indent.start(1) + 1, "yaml-syntax",
                        f"YAML syntax error: this line is indented with {_ODD_SPACES[indent[1]]}",
                        "indent with ASCII spaces")
+    slip = _value_read_as_syntax(lines, line, col, problem)
+    if slip is not None:
+        return _slip_problem(path, *slip)
     if "cannot start any token" in problem and at in ("@", "`", "%"):  # reserved: a value may not start with them
         before, value = lines[line - 1][:col - 1], lines[line - 1][col - 1:].rstrip()
         if before.count("[") > before.count("]") or before.count("{") > before.count("}"):
@@ -99,6 +102,60 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
                        f"quote the value: \"{quoted}\"" if len(quoted) <= 60 else "put the value in quotes")
     return Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {reason}",
                    "check indentation and quote values containing ': ' or '#'")
+
+
+# A value on its own line, after its key or its list dash: its first character is YAML syntax when it is '*' (an
+# alias: Markdown's *emphasis*), '[' or '{' (a list or mapping: a "[Draft]" prefix), or a quote that closes early
+_LINE_VALUE = re.compile(r"(?P<lead>\s*(?:-\s+)*(?:[^\s#'\"\[{*&!|>-][^:#]*?:\s+)?)(?P<value>[*\[{'\"].*)")
+_FLOW_WORDS = {"[": ("]", "list"), "{": ("}", "mapping")}
+
+
+def _value_read_as_syntax(lines: list[str], line: int, col: int, problem: str) -> tuple[int, int, str, str] | None:
+    """(line, col, message, fix) when the parser stopped inside a value that begins with YAML syntax but goes on
+    as text ("title: *Urgent* renewals", "- [Draft] agenda", "title: 'QBR' prep"): PyYAML names an alias, a block
+    mapping or a '-' indicator, and its fix is to quote the whole value."""
+    if not 0 < line <= len(lines):
+        return None
+    found = _LINE_VALUE.fullmatch(lines[line - 1].rstrip())
+    if found is None or col <= found.start("value"):
+        return None
+    value = re.split(r"\s#", found["value"], maxsplit=1)[0].rstrip()
+    first, at = value[0], found.start("value") + 1
+    if first == "*":
+        alias = re.fullmatch(r"\*([\w-]+)", value)
+        if alias is not None and "undefined alias" in problem:
+            return (line, at, f"'{shown(value)}' reads as a YAML alias, a copy of a value marked '&{alias[1]}', and no "
+                    "value above is marked so", f"if it is text, {_quote_fix(value)}; to repeat a value, mark it "
+                    f"'&{alias[1]}' first")
+        return (line, at, "a value cannot start with '*': YAML reads it as an alias (a copy of a value marked with "
+                "'&'), not as Markdown emphasis", _quote_fix(value))
+    if first in _FLOW_WORDS:
+        closer, noun = _FLOW_WORDS[first]
+        depth = 0
+        for end, character in enumerate(value):
+            depth += (character == first) - (character == closer)
+            if depth == 0:
+                break
+        if depth != 0 or not value[end + 1:].strip():
+            return None  # left open (said above), or a list or mapping indeed
+        return (line, at, f"a value that starts with '{first}' is a {noun} to YAML, and the text after its '{closer}' "
+                "cannot follow it", _quote_fix(value))
+    end = value.find(first, 1) if first == '"' else value.replace("''", "  ").find(first, 1)
+    if end == -1 or not value[end + 1:].strip() or first == '"' and re.search(r'\\.', value[:end]):
+        return None
+    return (line, at, f"the quotes end after {shown(value[:end + 1], 40)}, before the rest of the value",
+            f"quote the whole value or none of it: {_quoted(value)}")
+
+
+def _quote_fix(value: str) -> str:
+    return f"quote the value: {_quoted(value)}" if len(value) <= 60 else "put the whole value in quotes"
+
+
+def _quoted(value: str) -> str:
+    """`value` as one YAML quoted scalar, in the quotes it does not hold where it can."""
+    if '"' in value and "'" not in value:
+        return f"'{value}'"
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 _KEY_AND_VALUE = re.compile(r"(?P<lead>\s*(?:-\s+)?)(?P<key>[\w-]+):[ \t]+(?P<value>[^'\"\s|>&*!\[{].*)")

@@ -821,6 +821,33 @@ def test_a_value_starting_with_a_reserved_character_says_to_quote_it(project_fac
     assert "(quote the value: \"@renewal\")" in listed.output
 
 
+@pytest.mark.parametrize("written, expected", [
+    ("title: *Urgent* renewals", ":1:8: error: YAML syntax error: a value cannot start with '*': YAML reads it as an "
+     "alias (a copy of a value marked with '&'), not as Markdown emphasis (quote the value: \"*Urgent* renewals\")"),
+    ("title: **Urgent** renewals  # bold", ":1:8: error: YAML syntax error: a value cannot start with '*'"),
+    ("title: [Draft] Renewal prep", ":1:8: error: YAML syntax error: a value that starts with '[' is a list to YAML, "
+     "and the text after its ']' cannot follow it (quote the value: \"[Draft] Renewal prep\")"),
+    ("title: {Draft} Renewal prep", ":1:8: error: YAML syntax error: a value that starts with '{' is a mapping"),
+    ('title: "QBR" prep', ":1:8: error: YAML syntax error: the quotes end after \"QBR\", before the rest of the value "
+     "(quote the whole value or none of it: '\"QBR\" prep')"),
+    ("title: *renewal", ":1:8: error: YAML syntax error: '*renewal' reads as a YAML alias, a copy of a value marked "
+     "'&renewal', and no value above is marked so (if it is text, quote the value: \"*renewal\"; to repeat a value, "
+     "mark it '&renewal' first)"),
+])
+def test_markdown_or_a_quote_starting_a_value_is_told_to_quote_the_whole_value(project_factory, run, written, expected):
+    """'*Urgent* renewals' (Markdown emphasis) and '[Draft] …' got PyYAML's words ('while scanning an alias did not
+    find expected alphabetic or numeric character', 'did not find expected key') and the hint to check
+    indentation; a title quoted only in part too."""
+    project = project_factory({"content/playbooks/p.yml": f"{written}\nsteps: [{{id: s, title: S}}]\n"})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and f"content/playbooks/p.yml{expected}" in result.output, result.output
+    # in a checklist, the item itself is named
+    listed = run("validate", "--project", project_factory({"content/playbooks/p.yml": (
+        "title: P\nsteps:\n  - id: s\n    title: S\n    checklist:\n      - *Economic buyer* named\n      - b\n")}))
+    assert ("content/playbooks/p.yml:6:9: error: YAML syntax error: a value cannot start with '*'" in listed.output
+            and '(quote the value: "*Economic buyer* named")' in listed.output), listed.output
+
+
 def test_commands_run_from_inside_a_portal_find_it_above(tmp_path, run, monkeypatch):
     """From content/playbooks, validate said 'no content/ folder in .', build 'mkdocs.yml: not found' and
     `csops new playbook` 'content/roles.yml defines no roles yet': the portal is now found above, as git finds
