@@ -20,6 +20,7 @@ from .kinds import RACI_LETTERS, REF_SCHEMES, ROLE_FIELDS
 from .loader import Document
 from .located_yaml import LocDict, LocList
 from .problems import Problem, shown
+from .rules.raci import rewritten
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'renewal-runway'"
@@ -290,6 +291,11 @@ def _problem_for(error, document: Document) -> list[Problem]:
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "file"
     field_name = str(path[-1]) if path and not isinstance(path[-1], int) else where
     kind = error.validator
+    if kind == "additionalProperties" and field_name == "raci" and isinstance(error.instance, dict):
+        meant = rewritten(error.instance)
+        if meant is not None:  # one line with the RACI to write, not 'unknown field' per role or letter
+            return [Problem(document.path, line, col, "raci-letters", f"raci is written {meant[1]}; csops reads one "
+                            "capital letter per key, R, A, C or I, with its roles after it", f"write raci: {meant[0]}")]
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         extras = [k for k in error.instance if k not in error.schema.get("properties", {})]

@@ -967,8 +967,9 @@ def test_slips_of_a_hurried_editor_get_the_fix_in_one_error_each(project_factory
         "content/onboarding/c.yml": ("title: C\naudience: [csm]\nsections:\n  - id: s\n    title: S\n    items:\n"
                                      "      - id: i\n        title: Do the thing\n        ref: qbr\n")})
     lines = [line for line in run("validate", "--project", project).output.splitlines() if ": error" in line]
-    assert "content/playbooks/p.yml:5:12: error: unknown field 'r' (did you mean 'R'?) [unknown-field]" in lines
-    assert "content/playbooks/p.yml:5:20: error: unknown field 'a' (did you mean 'A'?) [unknown-field]" in lines
+    assert [line for line in lines if "p.yml" in line] == [
+        "content/playbooks/p.yml:5:11: error: raci is written with 'r' for 'R'; csops reads one capital letter per "
+        "key, R, A, C or I, with its roles after it (write raci: {R: csm, A: cs-lead}) [raci-letters]"], lines
     assert "content/onboarding/c.yml:8:9: error: unknown field 'title' (did you mean 'text'?) [unknown-field]" in lines
     refs = [line for line in lines if ":9:14:" in line]
     assert len(refs) == 1 and "[bad-reference]" in refs[0], lines
@@ -978,6 +979,30 @@ def test_slips_of_a_hurried_editor_get_the_fix_in_one_error_each(project_factory
         "title: Do the thing\n        ref: qbr", "text: Do the thing\n        ref: playbook:p#S"))
     lines = [line for line in run("validate", "--project", project).output.splitlines() if "c.yml" in line]
     assert lines == ["content/onboarding/c.yml:9:14: error: unknown step 'S' in playbook 'p' (did you mean 's'?) [unknown-anchor]"]
+
+
+@pytest.mark.parametrize("written, how, meant", [
+    ("{csm: RA, cs-lead: A, sales-ae: I}", "by role ('csm: RA')", "{R: csm, A: [csm, cs-lead], I: sales-ae}"),
+    ("\n      csm: [R]\n      cs-lead: a\n      sales-ae: Ｉ", "by role ('csm: R')", "{R: csm, A: cs-lead, I: sales-ae}"),
+    ("{RA: csm, I: sales-ae}", "with letters joined ('RA')", "{R: csm, A: csm, I: sales-ae}"),
+    ("{R/A: csm, C: [cs-ops, sales-ae]}", "with letters joined ('R/A')", "{R: csm, A: csm, C: [cs-ops, sales-ae]}"),
+    ("{Ｒ: csm, A: cs-lead}", "with 'Ｒ' for 'R'", "{R: csm, A: cs-lead}"),
+])
+def test_a_raci_written_as_a_grid_row_is_one_error_with_the_raci_to_write(project_factory, run, written, how, meant):
+    """A RACI copied from a spreadsheet (csm: RA) or with letters joined (RA: csm) gave an 'unknown field' per role
+    or letter ('known fields: A, C, I, R') and 'has no Responsible role' and 'exactly one Accountable' besides:
+    five errors, none saying how to write it."""
+    project = project_factory({"content/playbooks/p.yml": f"title: P\nsteps:\n  - id: s\n    title: S\n    raci: {written}\n"})
+    result = run("validate", "--project", project)
+    errors = [line for line in result.output.splitlines() if ": error" in line]
+    assert result.exit_code == 1 and len(errors) == 1, result.output
+    assert errors[0].endswith(f"error: raci is written {how}; csops reads one capital letter per key, R, A, C or I, "
+                              f"with its roles after it (write raci: {meant}) [raci-letters]"), errors
+    # a key that names no letter is still an unknown field, and the rest of the RACI waits for it
+    other = run("validate", "--project", project_factory({"content/playbooks/p.yml": (
+        "title: P\nsteps:\n  - id: s\n    title: S\n    raci: {R: csm, lead: cs-lead}\n")}))
+    assert [line.split(": error: ")[1] for line in other.output.splitlines() if ": error" in line] == [
+        "unknown field 'lead' (known fields: A, C, I, R) [unknown-field]"], other.output
 
 
 def test_a_text_line_that_lost_its_indentation_is_named_as_one(project_factory, run):
