@@ -20,6 +20,7 @@ from .kinds import RACI_LETTERS, REF_SCHEMES, ROLE_FIELDS
 from .loader import Document
 from .located_yaml import LocDict, LocList
 from .problems import Problem, shown
+from .rules import listed_in_text
 from .rules.raci import rewritten
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -367,6 +368,11 @@ def _problem_for(error, document: Document) -> list[Problem]:
             hint = "quote the whole value: YAML reads a ': ' or { } in it as a mapping"
         elif expected == "string":
             hint = "quote text that YAML reads as a number, date or true/false"
+        elif expected == "array" and isinstance(error.instance, str) and error.instance.strip():
+            entries = listed_in_text(error.instance)  # ids and tags: each a word, so commas cannot be inside one
+            hint = (f"write a list: {field_name}: [{', '.join(entries)}]"
+                    if len(error.instance) <= 80 and all(re.fullmatch(r"\S+", entry) for entry in entries)
+                    else "write a list: one '- value' line each, or [a, b]")
         elif expected == "array":
             hint = "write a list: one '- value' line each, or [a, b]"
         elif expected == "object" and field_name == "file":

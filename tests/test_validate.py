@@ -1005,6 +1005,30 @@ def test_a_raci_written_as_a_grid_row_is_one_error_with_the_raci_to_write(projec
         "unknown field 'lead' (known fields: A, C, I, R) [unknown-field]"], other.output
 
 
+def test_a_list_typed_as_text_with_commas_gets_the_list_to_write(project_factory, run):
+    """'related: qbr, renewal' gave two errors, 'unknown playbook 'qbr, renewal' (did you mean 'renewal'?)' and
+    'must be a list'; 'R: csm, cs-lead' said 'unknown role (did you mean 'cs-lead'?)', pointing at the wrong fix."""
+    project = project_factory({
+        "content/settings.yml": "segments:\n  - {id: smb, name: SMB}\n  - {id: enterprise, name: Enterprise}\n",
+        "content/playbooks/renewal.yml": "title: R\nsteps: [{id: s, title: S}]\n",
+        "content/playbooks/p.yml": ("title: P\nrelated: renewal, q\nkpis: Renewals closed, on time\nsteps:\n"
+                                    "  - id: s\n    title: S\n    owner: csm, cs-ops\n    segments: smb、enterprise\n"
+                                    "    raci:\n      R: csm, sales-ae\n      A: cs-lead\n"),
+        "content/playbooks/q.yml": "title: Q\nsteps: [{id: s, title: S}]\n"})
+    result = run("validate", "--project", project)
+    assert [line for line in result.output.splitlines() if ": error" in line] == [
+        "content/playbooks/p.yml:2:10: error: related must be a list, got text (write a list: related: [renewal, q]) [wrong-type]",
+        "content/playbooks/p.yml:3:7: error: kpis must be a list, got text (write a list: one '- value' line each, or "
+        "[a, b]) [wrong-type]",
+        "content/playbooks/p.yml:7:12: error: 'csm, cs-ops' in owner of 's' is one text, not several roles (owner is "
+        "one role id: keep one, and name the others in a step's raci (R, C or I)) [unknown-role]",
+        "content/playbooks/p.yml:8:15: error: segments must be a list, got text (write a list: segments: [smb, "
+        "enterprise]) [wrong-type]",
+        "content/playbooks/p.yml:10:10: error: 'csm, sales-ae' in R of 's' is one text, not several roles (several "
+        "roles are a list: write [csm, sales-ae]) [unknown-role]",
+    ], result.output
+
+
 def test_a_text_line_that_lost_its_indentation_is_named_as_one(project_factory, run):
     """A body line indented like the key above it is read as a key without ':'; the hint said only to write
     'key: value', when the fix was to indent the line with the text it belongs to (new-user walkthrough)."""

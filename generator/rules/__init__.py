@@ -7,6 +7,7 @@ line of the offending value.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..kinds import CATALOG_FILES, DOCUMENT_KINDS, kind_at
@@ -56,16 +57,22 @@ def located_strings(value, field_name: str = "", keys: bool = False):
                 yield from located_strings(item, field_name, keys)
 
 
-def located_values(container, key) -> list[tuple[str, tuple[int, int]]]:
-    """(value, position) for a field holding one string or a list of strings."""
+def located_values(container, key, lists_only: bool = False) -> list[tuple[str, tuple[int, int]]]:
+    """(value, position) for a field holding one string or a list of strings; `lists_only`: a field that must be a
+    list, whose text the shape check reports (related: a, b), is not also looked up as one id."""
     if not isinstance(container, LocDict) or key not in container:
         return []
     value = container[key]
-    if isinstance(value, str):
+    if isinstance(value, str) and not lists_only:
         return [(value, container.where(key))]
     if isinstance(value, LocList):
         return [(v, value.where(i)) for i, v in enumerate(value) if isinstance(v, str)]
     return []
+
+
+def listed_in_text(text: str) -> list[str]:
+    """The entries of a list written as one text ('csm, support', 'smb、enterprise'): what its commas separate."""
+    return [part.strip() for part in re.split(r"[,、，]", text) if part.strip()]
 
 
 def sub_items(doc: Document):

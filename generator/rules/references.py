@@ -10,9 +10,9 @@ from collections import Counter
 from ..loader import Document
 from ..located_yaml import LocDict, LocList
 from ..kinds import DERIVED_PAGE_SECTIONS, DOCUMENT_KINDS, ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS, RACI_LETTERS, REF_SCHEMES, Kind
-from ..problems import Problem
+from ..problems import Problem, shown
 from ..urls import MARKDOWN_REF, MARKDOWN_SCHEME_LINK, WEB_SCHEMES, parse_ref, without_code
-from . import RESERVED_ANCHORS, Catalog, SUB_ITEMS, as_list, located_values, sub_items
+from . import RESERVED_ANCHORS, Catalog, SUB_ITEMS, as_list, listed_in_text, located_values, sub_items
 
 # Fields whose text is Markdown and may hold scheme links, per kind of mapping.
 MARKDOWN_FIELDS = ("summary", "trigger", "goal", "body", "description", "a", "text")
@@ -129,6 +129,13 @@ class _Checker:
 
     def role(self, path, value, pos, where):
         if not self._looked_up("roles", value) and not self._deferred(path, pos, "roles", value):
+            parts = listed_in_text(value)
+            if len(parts) > 1 and all(part in self.catalog.roles for part in parts):  # R: csm, support
+                hint = ("owner is one role id: keep one, and name the others in a step's raci (R, C or I)"
+                        if where.startswith("owner") else f"several roles are a list: write [{', '.join(parts)}]")
+                self.problems.append(Problem(path, *pos, "unknown-role", f"'{shown(value)}' in {where} is one text, "
+                                             "not several roles", hint))
+                return
             self.problems.append(Problem(path, *pos, "unknown-role", f"unknown role '{value}' in {where}",
                                          _suggest(value, self.catalog.roles) + "; roles live in content/roles.yml"))
 
@@ -433,9 +440,9 @@ def _check_document(checker: _Checker, doc: Document) -> None:
             for letter in RACI_LETTERS:
                 for value, pos in located_values(raci, letter):
                     checker.role(path, value, pos, f"{letter} of {item}")
-        for value, pos in located_values(mapping, "audience"):
+        for value, pos in located_values(mapping, "audience", lists_only=True):
             checker.role(path, value, pos, "audience")
-        for value, pos in located_values(mapping, "segments"):
+        for value, pos in located_values(mapping, "segments", lists_only=True):
             checker.segment(path, value, pos)
         if mapping is data and doc.kind == "playbook":
             for value, pos in located_values(mapping, "phase"):
@@ -446,7 +453,7 @@ def _check_document(checker: _Checker, doc: Document) -> None:
                 checker.segment(path, segment, variants.where_key(segment))
                 checker.markdown(path, variants, segment)
         for field_name in ("related", "playbooks"):
-            for value, pos in located_values(mapping, field_name):
+            for value, pos in located_values(mapping, field_name, lists_only=True):
                 checker.playbook(path, value, pos, field_name)
                 if field_name == "related" and mapping is data and doc.kind == "playbook" and value == doc.stem:
                     # its page then listed itself under "Related playbooks"
