@@ -781,6 +781,27 @@ def test_the_mkdocs_settings_validate_knows_are_mkdocs_own():
     assert MKDOCS_SETTINGS == {name for name, _ in MkDocsConfig._schema}
 
 
+@pytest.mark.parametrize("written, hint", [
+    ("jp", "write language: ja"), ("Japanese", "write language: ja"), ("pt-br", "write language: pt-BR"),
+    ("klingon", "write a code such as en or ja (Material's list: partials/languages in its templates)")])
+def test_a_theme_language_material_lacks_is_refused_at_its_line(project_factory, run, written, hint):
+    """language: jp passed validate; the build then stopped with "cannot write the build: 'partials/languages/jp.html'
+    not found … fix the file system problem", naming neither mkdocs.yml nor the code meant."""
+    from conftest import MINIMAL_MKDOCS
+
+    project = project_factory({"mkdocs.yml": MINIMAL_MKDOCS.format(language=written),
+                               "content/playbooks/p.yml": "title: P\nsteps: [{id: s, title: S}]\n"})
+    expected = (f"mkdocs.yml:6:13: error: theme.language '{written}' is not a language code Material has its words in "
+                f"({hint}) [config-setting]")
+    for command in ("validate", "build"):
+        result = run(command, "--project", project)
+        assert result.exit_code == 1 and expected in result.output, result.output
+        assert "Traceback" not in result.output and "file system" not in result.output
+    assert run("validate", "--project", project_factory({"mkdocs.yml": MINIMAL_MKDOCS.format(language="ja"),
+                                                           "content/playbooks/p.yml": "title: P\nsteps: [{id: s, title: S}]\n"},
+                                                          )).exit_code == 0
+
+
 def test_a_link_in_a_phase_description_is_checked_where_it_is_written(project_factory, run):
     """A phase description is Markdown on its phase page: a mistyped link in it passed validate, and the build
     refused 'Doc file phases/onboarding.md contains a link …', naming a generated file instead of settings.yml."""

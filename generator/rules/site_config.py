@@ -202,6 +202,7 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
             line, col = _position(text, ("site_url",))
             problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"site_url '{shown(site_url, 80)}' is not a web address",
                                     "write where the portal is published, e.g. https://cs.example.com/"))
+    problems += _language_problems(project, raw, text)
     inherit = raw.get("INHERIT")
     if inherit is not None and not (isinstance(inherit, str) and _is_file(project / inherit)):
         line, col = _position(text, ("INHERIT",))
@@ -214,6 +215,41 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
         problems.append(Problem(CONFIG_FILE, line, col, "unsafe-site-dir", f"site_dir '{shown(site_dir, 80)}' {refusal}",
                                 "point site_dir at a new folder, or leave it out to build into site/ next to mkdocs.yml"))
     return problems
+
+
+# Language names an editor types for a code (theme.language takes Material's code)
+_LANGUAGE_NAMES = {"jp": "ja", "jpn": "ja", "japanese": "ja", "日本語": "ja", "english": "en", "eng": "en",
+                   "en-us": "en", "en-gb": "en", "ja-jp": "ja"}
+
+
+def _language_problems(project: Path, raw: dict, text: str) -> list[Problem]:
+    """theme.language must be a language Material has interface words for: any other passed validate, and the
+    build stopped on a missing template ('partials/languages/jp.html' not found) called a file system problem."""
+    theme = raw.get("theme")
+    language = theme.get("language") if isinstance(theme, dict) else None
+    if not isinstance(language, str) or theme.get("name") != "material":
+        return []
+    known = _material_languages(project, theme)
+    if not known or language in known:
+        return []
+    meant = _LANGUAGE_NAMES.get(language.strip().lower()) or next((code for code in known if code.lower() == language.lower()), None)
+    close = [meant] if meant in known else difflib.get_close_matches(language, sorted(known), n=1, cutoff=0.6)
+    line, col = _position(text, ("theme", "language"))
+    return [Problem(CONFIG_FILE, line, col, "config-setting", f"theme.language '{shown(language, 40)}' is not a "
+                    "language code Material has its words in", f"write language: {close[0]}" if close else
+                    "write a code such as en or ja (Material's list: partials/languages in its templates)")]
+
+
+def _material_languages(project: Path, theme: dict) -> set[str]:
+    """The codes Material has a partials/languages/<code>.html for, and a custom_dir's own; empty when Material
+    cannot be found (the build then says so)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("material")
+    folders = [Path(location) / "templates" for location in (spec.submodule_search_locations or [])] if spec else []
+    if isinstance(theme.get("custom_dir"), str):
+        folders.append(project / theme["custom_dir"])
+    return {found.stem for folder in folders for found in (folder / "partials" / "languages").glob("*.html")}
 
 
 def site_dir_refusal(project: Path, site_dir: str) -> str | None:
