@@ -171,8 +171,17 @@ def _colon_in_value(text: str, line: int, col: int) -> tuple[int, int, str, str]
     if found is None or col <= found.start("value"):
         return None
     value = found["value"]
+    curly = _CURLY_QUOTES.get(value[:1])
+    if curly is not None and value.rstrip().endswith(curly):  # “Kickoff: agenda”, typed in Word, Slack or macOS
+        return (line, found.start("value") + 1, f"the value of '{found['key']}' is in typographic quotes "
+                f"{value[0]} {curly}, which YAML reads as text, so its ': ' reads as another key",
+                f"use straight quotes: {found['key']}: {_quoted(value.rstrip()[1:-1])}")
     return (line, found.start("value") + 1, f"the value of '{found['key']}' holds ': ', which YAML reads as another key",
             f"put the whole value in quotes: {found['key']}: \"{value.replace(chr(34), chr(92) + chr(34))}\"")
+
+
+# Opening typographic quotes and their closers: word processors and chat tools turn "…" into them
+_CURLY_QUOTES = {"\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201d"}
 
 
 _BLOCK_HEADER = re.compile(r"^(\s*(?:- )?)([^\s:#][^:#]*?):\s*[|>][-+0-9]*\s*(?:#.*)?$")

@@ -843,6 +843,23 @@ def test_a_value_starting_with_a_reserved_character_says_to_quote_it(project_fac
 
 
 @pytest.mark.parametrize("written, expected", [
+    ("title: \u201cKickoff: agenda\u201d", "the value of 'title' is in typographic quotes \u201c \u201d, which YAML reads as "
+     "text, so its ': ' reads as another key (use straight quotes: title: \"Kickoff: agenda\")"),
+    ("title: \u2018Kickoff: \"the\" agenda\u2019", "(use straight quotes: title: 'Kickoff: \"the\" agenda')"),
+    # Japanese brackets are part of the text: kept, and the whole value quoted
+    ("title: \u300cQBR: \u6e96\u5099\u300d", "holds ': ', which YAML reads as another key (put the whole value in quotes: "
+     "title: \"\u300cQBR: \u6e96\u5099\u300d\")"),
+])
+def test_a_value_in_typographic_quotes_is_told_to_use_straight_ones(project_factory, run, written, expected):
+    """“Kickoff: agenda”, pasted from a document, was told to 'put the whole value in quotes' as
+    \"“Kickoff: agenda”\", keeping the curly quotes in the title the editor thought were YAML's."""
+    project = project_factory({"content/playbooks/p.yml": f"{written}\nsteps: [{{id: s, title: S}}]\n"})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and "content/playbooks/p.yml:1:8: error: YAML syntax error: " in result.output
+    assert expected in result.output, result.output
+
+
+@pytest.mark.parametrize("written, expected", [
     ("title: *Urgent* renewals", ":1:8: error: YAML syntax error: a value cannot start with '*': YAML reads it as an "
      "alias (a copy of a value marked with '&'), not as Markdown emphasis (quote the value: \"*Urgent* renewals\")"),
     ("title: **Urgent** renewals  # bold", ":1:8: error: YAML syntax error: a value cannot start with '*'"),
