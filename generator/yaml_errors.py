@@ -90,6 +90,10 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
         return Problem(path, line, indent.start(1) + 1, "yaml-syntax",
                        f"YAML syntax error: this line is indented with {_ODD_SPACES[indent[1]]}",
                        "indent with ASCII spaces")
+    if "expected a single document" in context:  # a '---' from front matter, or two files pasted into one
+        return Problem(path, line, col, "yaml-syntax", "YAML syntax error: a second document starts here: YAML reads "
+                       "'---' as the end of one document and the start of another",
+                       "delete this '---' line: a file holds one document (give a second page its own file)")
     slip = _value_read_as_syntax(lines, line, col, problem)
     if slip is not None:
         return _slip_problem(path, *slip)

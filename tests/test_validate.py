@@ -842,6 +842,19 @@ def test_a_value_starting_with_a_reserved_character_says_to_quote_it(project_fac
     assert "(quote the value: \"@renewal\")" in listed.output
 
 
+def test_a_second_document_in_a_file_is_told_to_remove_its_separator(project_factory, run):
+    """A '---' left at the end (front-matter habit) or two pages in one file said 'expected a single document in the
+    stream but found another document (check indentation and quote values containing ': ' or '#')'."""
+    text = "title: P\nsteps: [{id: s, title: S}]\n---\n"
+    for written, line in ((text, 3), ("---\n" + text + "title: Q\nsteps: [{id: t, title: T}]\n", 4)):
+        result = run("validate", "--project", project_factory({"content/playbooks/p.yml": written}))
+        assert result.exit_code == 1
+        assert (f"content/playbooks/p.yml:{line}:1: error: YAML syntax error: a second document starts here: YAML "
+                "reads '---' as the end of one document and the start of another (delete this '---' line: a file "
+                "holds one document (give a second page its own file)) [yaml-syntax]") in result.output, result.output
+    assert run("validate", "--project", project_factory({"content/playbooks/p.yml": "---\n" + text[:-4] + "...\n"})).exit_code == 0
+
+
 @pytest.mark.parametrize("written, expected", [
     ("title: \u201cKickoff: agenda\u201d", "the value of 'title' is in typographic quotes \u201c \u201d, which YAML reads as "
      "text, so its ': ' reads as another key (use straight quotes: title: \"Kickoff: agenda\")"),
