@@ -12,7 +12,7 @@ import json
 import subprocess
 import tarfile
 import tempfile
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import click
@@ -91,7 +91,7 @@ def load_sound_content(project: Path) -> PartialPortal:
     half-read.
     """
     documents, problems, misshapen = check_project_shapes(project)
-    broken = misshapen | {p.path for p in problems if p.severity == "error" and p.code in _READ_CODES}
+    broken = misshapen | {p.path for p in problems if p.severity == "error" and (p.code in _READ_CODES or p.unreadable)}
     sound = [d for d in documents if d.path not in broken]
     errors = sum(1 for p in problems if p.severity == "error")
     return PartialPortal(build_model(sound), errors, tuple(sorted(broken)))
@@ -367,8 +367,25 @@ def _catalog_changes(base: Side, head: Side) -> list[CatalogChange]:
     return changes
 
 
+def _as_before(side: Side, other: Side) -> Side:
+    """`side` with each page whose file has errors here read as `other` has it: the page is unknown on this side,
+    not removed or added (a slip in qbr.yml made the PR comment say 'qbr removed' and every one of its URLs broke)."""
+    broken = set(side.broken_files)
+    if not broken:
+        return side
+    changes = {}
+    for kind in DOCUMENT_KINDS:
+        own = getattr(side.portal, kind.portal_attr)
+        stand_ins = tuple(doc for doc in getattr(other.portal, kind.portal_attr) if doc.source in broken)
+        if stand_ins:
+            changes[kind.portal_attr] = own + stand_ins
+    return replace(side, portal=replace(side.portal, **changes)) if changes else side
+
+
 def compare(base: Side, head: Side) -> ContentDiff:
-    """Pair every page and item of the two sides by id and alias."""
+    """Pair every page and item of the two sides by id and alias; a page whose file has errors on one side is not
+    compared (the comment names the file)."""
+    base, head = _as_before(base, head), _as_before(head, base)
     kinds = []
     for kind in DOCUMENT_KINDS:
         pages = pair(getattr(base.portal, kind.portal_attr), getattr(head.portal, kind.portal_attr))
@@ -442,6 +459,11 @@ def diff_markdown(diff: ContentDiff) -> str:
         if side.errors:
             out += [f"> ⚠️ {_code(side.label)} has {side.errors} validation error{'s' if side.errors != 1 else ''}; "
                     "run `csops validate`. Broken files are left out of this summary.", ""]
+            catalogs = {source for _, source, _, _ in _CATALOGS}  # named below, under glossary, roles and settings
+            pages = [path for path in side.broken_files if path.rsplit(".", 1)[0] not in catalogs]
+            if pages:
+                out += [f"> Not compared, as they have errors in {_code(side.label)}: "
+                        + ", ".join(_code(path) for path in pages), ""]
     if not (sections or ownership or edited or diff.url_rows or diff.catalogs):
         return "\n".join(out + ["No content changes.", ""])
     out += sections

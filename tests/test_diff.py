@@ -245,6 +245,28 @@ def test_a_catalog_broken_on_one_side_is_named_not_listed_as_emptied(tmp_path, r
     assert "glossary/role/setting change" not in result.output
 
 
+def test_a_page_broken_on_one_side_is_not_compared_not_listed_as_removed(tmp_path, run):
+    """A slip in qbr.yml ('title: *QBR* prep', YAML's alias) made the PR comment say 'qbr removed' and every URL of
+    the page '❌ breaks'; a page whose file has errors is now read as it was, and named as not compared."""
+    project = make_repo(tmp_path / "repo")
+    make_project(project, {"content/playbooks/qbr.yml": "title: QBR\nsteps:\n  - {id: prep, title: Prep}\n",
+                           "content/playbooks/renewal.yml": "title: Renewal\nsteps: [{id: s, title: S}]\n"})
+    commit_all(project, "two playbooks")
+    run("urls", "--update", "--project", project)
+    commit_all(project, "manifest")
+    (project / "content/playbooks/qbr.yml").write_text("title: *QBR* prep\nsteps:\n  - {id: prep, title: Prep}\n")
+    (project / "content/playbooks/renewal.yml").write_text("title: Renewal runway\nsteps: [{id: s, title: S}]\n")
+    result = run("diff", "HEAD", "--project", project)
+    assert "removed" not in result.output.split("**Pages", 1)[1].split("**", 1)[1], result.output
+    assert "**Pages: 0 added · 0 renamed · 0 removed · 1 changed" in result.output and "❌" not in result.output
+    assert "all old URLs still resolve" in result.output
+    assert "> Not compared, as they have errors in `working tree`: `content/playbooks/qbr.yml`" in result.output
+    # a page whose shape is broken (steps as text) likewise
+    (project / "content/playbooks/qbr.yml").write_text("title: QBR\nsteps: prep\n")
+    result = run("diff", "HEAD", "--project", project)
+    assert "0 removed" in result.output and "❌" not in result.output, result.output
+
+
 _PHRASED_FAQ = textwrap.dedent("""\
     title: Renewals
     entries:
