@@ -20,8 +20,7 @@ from .kinds import RACI_LETTERS, REF_SCHEMES, ROLE_FIELDS
 from .loader import Document
 from .located_yaml import LocDict, LocList
 from .problems import Problem, shown
-from .rules import listed_in_text
-from .rules.raci import rewritten
+from .typed_as_text import listed_in_text, rewritten
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'renewal-runway'"

@@ -7,7 +7,6 @@ line of the offending value.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from ..kinds import CATALOG_FILES, DOCUMENT_KINDS, kind_at
@@ -69,10 +68,6 @@ def located_values(container, key, lists_only: bool = False) -> list[tuple[str, 
         return [(v, value.where(i)) for i, v in enumerate(value) if isinstance(v, str)]
     return []
 
-
-def listed_in_text(text: str) -> list[str]:
-    """The entries of a list written as one text ('csm, support', 'smb、enterprise'): what its commas separate."""
-    return [part.strip() for part in re.split(r"[,、，]", text) if part.strip()]
 
 
 def sub_items(doc: Document):

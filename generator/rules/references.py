@@ -12,7 +12,8 @@ from ..located_yaml import LocDict, LocList
 from ..kinds import DERIVED_PAGE_SECTIONS, DOCUMENT_KINDS, ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS, RACI_LETTERS, REF_SCHEMES, Kind
 from ..problems import Problem, shown
 from ..urls import MARKDOWN_REF, MARKDOWN_SCHEME_LINK, WEB_SCHEMES, parse_ref, without_code
-from . import RESERVED_ANCHORS, Catalog, SUB_ITEMS, as_list, listed_in_text, located_values, sub_items
+from ..typed_as_text import listed_in_text
+from . import RESERVED_ANCHORS, Catalog, SUB_ITEMS, as_list, located_values, sub_items
 
 # Fields whose text is Markdown and may hold scheme links, per kind of mapping.
 MARKDOWN_FIELDS = ("summary", "trigger", "goal", "body", "description", "a", "text")
