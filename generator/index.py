@@ -323,8 +323,8 @@ def write_index(staged: Path, current: Path | None, portal: Portal, docs: list[S
     live index in `current` (so it is incremental).
 
     The caller swaps `staged` in only when the whole build succeeded, so a
-    failed build leaves the old index serving. `facet_names` maps role and phase
-    ids to the names the pages show, for the portal's search filters.
+    failed build leaves the old index serving. `facet_names` maps kinds, roles and
+    phases to the names the pages show, for the portal's search filters.
     """
     if current is not None and current.is_dir() and read_meta(current).get("schema_version") == SCHEMA_VERSION:
         shutil.copytree(current, staged, ignore=shutil.ignore_patterns("*.lock", "*_LOCK"))

@@ -178,7 +178,11 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
             renderer = Renderer(portal, site.templates_dir, site.language, site.site_url, changes,
                                 bytecode_cache=template_cache(template_cache_dir(site.project)),
                                 previous=PreviousPages(trusted))
-            facet_names = {"role": {r.id: r.name for r in portal.roles},
+            from .index import SEARCH_KINDS  # the workers have loaded Whoosh already
+
+            # what the header search shows for each filter value: the pages' own words (labels.yml), not ids
+            facet_names = {"kind": {k: renderer.labels[f"search_kind_{k}"] for k in SEARCH_KINDS},
+                           "role": {r.id: r.name for r in portal.roles},
                            "phase": {p: renderer.phase_name(p) for p in portal.phases}}
             # the index needs only the model: written while the pages are rendered and built
             previous_index = trusted / "index" if trusted is not None else None

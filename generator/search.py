@@ -100,7 +100,7 @@ class SearchResult:
     total: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
-    facet_names: dict[str, dict[str, str]] = field(default_factory=dict)  # role and phase ids -> display names
+    facet_names: dict[str, dict[str, str]] = field(default_factory=dict)  # kind, role and phase ids -> display names
     did_you_mean: str = ""
     suggestions: list[str] = field(default_factory=list)
     # a typo corrected before searching: the hits are for `showing_results_for`; `search_instead_for` is as typed

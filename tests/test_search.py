@@ -404,6 +404,26 @@ def test_a_term_hit_shows_the_term_as_written_like_the_glossary_page(project_fac
     assert hit.markdown == f"[Glossary › \\<kbd\\>ARR\\</kbd\\> (booked)]({hit.url})"  # literal where pasted
 
 
+def test_search_names_kinds_with_the_portals_own_words(built_bundled, japanese):
+    """The header search's kind filter and hit badges said ステップ, FAQ and RACI表 where every Japanese page says
+    手順, よくある質問 and 業務分掌表 (and "RACI chart" beside the English nav's "Role charts"): the names now come
+    from labels.yml, the one home of the pages' words, and a kind may be asked for by that name as roles are."""
+    from generator.index import SEARCH_KINDS
+    from generator.render import load_labels
+
+    for project, language in ((built_bundled, "en"), (japanese, "ja")):
+        labels = load_labels(REPO / "templates", language)
+        result = Searcher(project).search("renewal" if language == "en" else "更新")
+        assert result.facet_names["kind"] and set(result.facet_names["kind"]) == set(result.facets["kind"])
+        for kind, name in result.facet_names["kind"].items():
+            assert name == labels[f"search_kind_{kind}"], (language, kind)
+        assert {kind: labels[f"search_kind_{kind}"] for kind in SEARCH_KINDS if kind in ("step", "faq", "chart")} == (
+            {"step": "Step", "faq": "FAQ", "chart": "Role chart"} if language == "en"
+            else {"step": "手順", "faq": "よくある質問", "chart": "業務分掌表"})
+    by_name = Searcher(japanese).search("更新", kind="手順")
+    assert by_name.hits and {h.kind for h in by_name.hits} == {"step"}
+
+
 def test_a_japanese_query_asking_what_a_term_means_gets_its_entry(tmp_path):
     from conftest import copy_bundled
 

@@ -30,14 +30,12 @@
     hits: function (n) { return n + "件"; }, filtered: " · 絞り込み中",
     tooLong: function (n) { return "検索語が長すぎます（" + n + "文字、最大" + MAX_QUERY + "文字）。「更新 値引き 承認」のように、キーワードをいくつかに絞ってください。"; },
     none: function (q) { return "「" + q + "」に一致する項目はありません。"; },
-    mean: "もしかして：", try_: "こちらもお試しください：", showing: "次の検索結果を表示しています：", instead: "元の語句で検索：", kind: "種類", role: "ロール", phase: "フェーズ", clear: "絞り込みを解除",
-    kinds: { playbook: "プレイブック", step: "ステップ", checklist: "チェックリスト", faq: "FAQ", chart: "RACI表", role: "ロール", term: "用語" }
+    mean: "もしかして：", try_: "こちらもお試しください：", showing: "次の検索結果を表示しています：", instead: "元の語句で検索：", kind: "種類", role: "ロール", phase: "フェーズ", clear: "絞り込みを解除"
   } : {
     hits: function (n) { return n === 1 ? "1 hit" : n + " hits"; }, filtered: " · filtered",
     tooLong: function (n) { return "This search is too long (" + n + " characters; at most " + MAX_QUERY + "). Shorten it to a few key words, e.g. \u201crenewal discount approval\u201d."; },
     none: function (q) { return "No hits for \u201c" + q + "\u201d."; },
-    mean: "Did you mean: ", try_: "Try: ", showing: "Showing results for ", instead: "Search instead for ", kind: "Kind", role: "Role", phase: "Phase", clear: "Clear filters",
-    kinds: { playbook: "Playbook", step: "Step", checklist: "Checklist", faq: "FAQ", chart: "RACI chart", role: "Role", term: "Glossary term" }
+    mean: "Did you mean: ", try_: "Try: ", showing: "Showing results for ", instead: "Search instead for ", kind: "Kind", role: "Role", phase: "Phase", clear: "Clear filters"
   };
 
   function el(tag, attrs, children) {
@@ -61,6 +59,9 @@
     document.body.classList.add("csops-api-search");
 
     var filters = { kind: "", role: "", phase: "" };
+    // Kinds, roles and phases by the names the pages give them (labels.yml, roles.yml, settings.yml), as the API
+    // sends them with each answer; kept, so a pressed filter that an answer does not count is still named.
+    var names = { kind: {}, role: {}, phase: {} };
     var timer = null, seq = 0;
     // Every key searches, sent with log=0: the search log (`csops report searches`) gets the search the reader
     // settles on (SETTLE ms without a change, or a hit opened), not "r", "re", "ren" as queries that found nothing.
@@ -123,14 +124,14 @@
       return el("button", { type: "button", "class": "csops-search__retry", text: text });
     }
 
-    function facetGroup(name, counts, displayNames) {
+    function facetGroup(name, counts) {
       counts = Object.assign({}, counts);
       // a pressed filter that this query finds nothing in stays, at 0, so the reader can see it and let it go
       if (filters[name] && !(filters[name] in counts)) counts[filters[name]] = 0;
       var values = Object.keys(counts);
       if (!values.length) return null;
       var buttons = values.map(function (value) {
-        var label = name === "kind" ? (T.kinds[value] || value) : ((displayNames || {})[value] || value);
+        var label = names[name][value] || value;
         var active = filters[name] === value;
         var b = el("button", { type: "button", "class": "csops-facet" + (active ? " csops-facet--active" : ""),
           "data-facet": name, "data-value": value, "aria-pressed": String(active) },
@@ -188,7 +189,8 @@
         });
         parts.push(el("p", { "class": "csops-search__mean" }, [document.createTextNode(T.try_)].concat(tips)));
       }
-      var groups = ["kind", "role", "phase"].map(function (n) { return facetGroup(n, data.facets[n], (data.facet_names || {})[n]); });
+      ["kind", "role", "phase"].forEach(function (n) { Object.assign(names[n], (data.facet_names || {})[n]); });
+      var groups = ["kind", "role", "phase"].map(function (n) { return facetGroup(n, data.facets[n]); });
       if (active) {
         var clear = el("button", { type: "button", "class": "csops-facet csops-facet--clear", text: T.clear });
         clear.addEventListener("click", function (event) {
@@ -202,7 +204,7 @@
       parts.push(facets);
       parts.push(el("ol", { "class": "csops-hits" }, data.hits.map(function (hit) {
         var a = el("a", { "class": "csops-hit", href: link(hit.path), "data-url": hit.url }, [
-          el("span", { "class": "csops-hit__kind", text: T.kinds[hit.kind] || hit.kind }),
+          el("span", { "class": "csops-hit__kind", text: names.kind[hit.kind] || hit.kind }),
           hit.parent_title ? el("span", { "class": "csops-hit__parent", text: hit.parent_title + " \u203a " }) : null,
           el("span", { "class": "csops-hit__title", text: hit.title }),
           el("span", { "class": "csops-hit__snippet", html: hit.snippet })
