@@ -104,7 +104,8 @@ def _shown_path(path: Path) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0: any free port).")
-@click.option("--no-reload", is_flag=True, help="Do not watch content/ and templates/ for changes.")
+@click.option("--no-reload", is_flag=True,
+              help="Build once and serve that: no rebuild or browser reload when content/, templates/ or mkdocs.yml change.")
 def serve(project: Path, host: str, port: int, no_reload: bool):
     """Preview the portal with live reload, and the search API at /api/ (GET /api/search, POST /api/suggest)."""
     from .preview import serve_preview
