@@ -159,7 +159,7 @@ class Renderer:
         return self.labels[key].format(**values)
 
     def label_colon(self, key: str) -> str:
-        """A label that introduces a value: "Owner:" in English, 「主管：」 with a full-width colon in Japanese."""
+        """A label that introduces a value: "Owner:" in English, 「管理担当：」 with a full-width colon in Japanese."""
         return self.labels[key] + self.labels["colon"]
 
     def due_text(self, due: str) -> str:

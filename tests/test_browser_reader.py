@@ -471,7 +471,7 @@ def test_japanese_due_offsets_and_labels_read_as_japanese(browser, ja_site):
         dues = tab.locator("#timeline ~ * table .csops-due").all_inner_texts()
         assert "120日前" in dues and not [d for d in dues if d.startswith("T")]
         facts = tab.locator(".csops-facts").inner_text()
-        assert "主管：" in facts and "関わるロール：" in facts and ":" not in facts.replace("https:", "")
+        assert "管理担当：" in facts and "関わるロール：" in facts and ":" not in facts.replace("https:", "")
         assert not errors, errors
     finally:
         context.close()

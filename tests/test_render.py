@@ -173,6 +173,23 @@ def test_japanese_portal_names_its_phases_in_japanese():
         assert not re.search(r"[：。][ \u3000](?=[^\s|{])", shown), (source, re.search(r".{0,20}[：。][ \u3000].{0,20}", shown)[0])
 
 
+def test_a_japanese_documents_owner_is_introduced_by_one_word_on_every_page():
+    """A document's owner role showed as 「主管」 on playbook pages, in playbook tables and What's new, and as 「管理者」
+    on FAQ, checklist and chart pages (the word the content uses for a customer's admin users): one owner, two words."""
+    from generator.render import load_labels
+
+    ja = Path(__file__).parent.parent / "examples/ja"
+    labels = load_labels(Path(__file__).parent.parent / "templates", "ja")
+    words = {labels[key] for key in ("owner", "maintained_by", "field_owner")}
+    assert len(words) == 1, words
+    word = words.pop()
+    pages = {p.source: re.sub(r"<[^>]+>", "", p.text) for p in render_pages(load_portal(ja), language="ja")}
+    for source in ("playbooks/renewal-runway.md", "faq/renewals.md", "charts/cs-duties.md", "onboarding/new-csm-30-60-90.md"):
+        assert f"{word}：" in pages[source], source
+    content = "".join(path.read_text(encoding="utf-8") for path in (ja / "content").rglob("*.yml"))
+    assert word not in content  # never a word the pages already use for something else
+
+
 def test_role_codes_are_short_escaped_and_derived_when_not_given(tmp_path):
     from generator.model import Role
     from tests.conftest import make_project
