@@ -212,7 +212,8 @@ def stale(project: Path, fmt: str, fail_on_expired: bool, within: str, today):
 @click.command()
 @PROJECT_OPTION
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="CODEOWNERS file to write (default: .github/CODEOWNERS at the git root, or in the project).")
+              help="CODEOWNERS file to write (default: .github/CODEOWNERS at the git root; outside a git repository, "
+                   "CODEOWNERS in the project folder).")
 @click.option("--check", is_flag=True, help="Exit 1 when the file is not up to date instead of writing it.")
 def codeowners(project: Path, output: Path | None, check: bool):
     """Generate CODEOWNERS from each document's owner role and settings.yml `codeowners` teams."""

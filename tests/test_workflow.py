@@ -221,6 +221,23 @@ def test_codeowners_maps_owner_roles_to_teams(project_factory, run):
     assert check.exit_code == 1 and "is out of date; run `csops codeowners` and commit it" in check.output
 
 
+def test_codeowners_writes_where_its_help_says_inside_and_outside_git(project_factory, run):
+    """The help said "default: .github/CODEOWNERS at the git root, or in the project", which reads as
+    .github/CODEOWNERS in the project; outside git it writes CODEOWNERS at the project's top."""
+    import subprocess
+
+    from generator.workflow_cli import codeowners
+
+    said = next(p.help for p in codeowners.params if p.name == "output")
+    project = project_factory(STALE_FILES)
+    assert run("codeowners", "--project", project).exit_code == 0
+    assert (project / "CODEOWNERS").is_file() and not (project / ".github/CODEOWNERS").exists()
+    assert "outside a git repository, CODEOWNERS in the project folder" in said, said
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    assert run("codeowners", "--project", project).exit_code == 0
+    assert (project / ".github/CODEOWNERS").is_file() and ".github/CODEOWNERS at the git root" in said
+
+
 def test_codeowners_patterns_match_their_own_file_whatever_its_name(project_factory, run):
     """'a b.yml' gave the line "/content/playbooks/a b.yml @acme/cs-ops", which GitHub reads as the pattern
     /content/playbooks/a owned by 'b.yml'; [ * ? made a name a glob (red team). Each pattern is checked with git's
