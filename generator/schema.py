@@ -87,7 +87,8 @@ _ASKED_AS = _list_of({"type": "string", "minLength": 1},
 _SEGMENTS = _list_of(_slug("A segment id."), "Segment ids (content/settings.yml) this applies to; default: all.")
 _DUE = {"type": "string", "pattern": DUE, "description": "Offset from due_anchor: T-90d, T+2w."}
 _REVIEWED = {"type": "string", "pattern": DATE, "description": "Date of the last content review, YYYY-MM-DD."}
-_INTERVAL = {"type": "string", "pattern": INTERVAL, "description": "Review interval such as 90d or 26w."}
+_INTERVAL = {"type": "string", "pattern": INTERVAL,
+             "description": "How often to review, such as 90d or 26w; default: review_interval in settings.yml, else 180d."}
 _RACI = {
     "type": "object",
     "description": "Who is Responsible, Accountable (exactly one), Consulted, Informed.",
@@ -143,13 +144,14 @@ ITEM = _object({
 
 SECTION = _object({
     "id": _ID, "title": _title("Section title."), "summary": _markdown("Section introduction"),
-    "items": {"type": "array", "items": ITEM, "minItems": 1}, "aliases": _ALIASES,
+    "items": {"type": "array", "items": ITEM, "minItems": 1, "description": "The section's checklist items, in order."},
+    "aliases": _ALIASES,
 }, ["id", "title", "items"], "A section of an onboarding checklist.")
 
 ONBOARDING = _object(_DOC_COMMON | {
     "audience": _list_of(_ROLE, "Role ids this checklist is for."),
     "due_anchor": _text("What T means in item due offsets, e.g. 'start date'."),
-    "sections": {"type": "array", "items": SECTION, "minItems": 1},
+    "sections": {"type": "array", "items": SECTION, "minItems": 1, "description": "The checklist's sections, in order."},
 }, ["title", "sections"], "An onboarding checklist for new team members.")
 
 ENTRY = _object({
@@ -158,7 +160,7 @@ ENTRY = _object({
 }, ["id", "q", "a"], "One question and answer.")
 
 FAQ = _object(_DOC_COMMON | {
-    "entries": {"type": "array", "items": ENTRY, "minItems": 1},
+    "entries": {"type": "array", "items": ENTRY, "minItems": 1, "description": "The topic's questions and answers, in order."},
 }, ["title", "entries"], "A FAQ topic.")
 
 ACTIVITY = _object({
@@ -168,7 +170,7 @@ ACTIVITY = _object({
 }, ["id", "name", "raci"], "One row of a role-division chart.")
 
 CHART = _object(_DOC_COMMON | {
-    "activities": {"type": "array", "items": ACTIVITY, "minItems": 1},
+    "activities": {"type": "array", "items": ACTIVITY, "minItems": 1, "description": "The chart's rows: one duty each, with its RACI."},
 }, ["title", "activities"], "A role-division (RACI) chart.")
 
 ROLE = _object({
@@ -178,14 +180,17 @@ ROLE = _object({
     "description": _markdown("What this role does"),
 }, ["id", "name"], "A role.")
 
-ROLES = _object({"roles": {"type": "array", "items": ROLE, "minItems": 1}}, ["roles"], "The role catalog.")
+ROLES = _object({"roles": {"type": "array", "items": ROLE, "minItems": 1,
+                           "description": "Every role that owner, raci and audience may name."}}, ["roles"], "The role catalog.")
 
 SETTINGS = _object({
-    "review_interval": _INTERVAL,
-    "segments": {"type": "array", "items": _object({"id": _ID, "name": _title("Segment name.")}, ["id", "name"])},
+    "review_interval": _INTERVAL | {"description": "How often all content is reviewed unless a file says otherwise, "
+                                                   "such as 90d or 26w; 180d when absent."},
+    "segments": {"type": "array", "description": "Customer segments that steps and items may target (segments:).",
+                 "items": _object({"id": _ID, "name": _title("Segment name.")}, ["id", "name"], "A customer segment.")},
     "phases": {"type": "array", "description": "The playbook phases in lifecycle order; once listed, a playbook's phase must be one of them.",
                "items": _object({"id": _ID, "name": _title("Phase name shown in navigation and pages."),
-                                 "description": _markdown("What happens in this phase")}, ["id", "name"])},
+                                 "description": _markdown("What happens in this phase")}, ["id", "name"], "A lifecycle phase.")},
     "codeowners": {"type": "object", "propertyNames": _SLUG_NAME, "additionalProperties": {"type": "string", "pattern": CODEOWNER},
                    "description": "Role id -> team handle for CODEOWNERS ('@org/team', '@user' or an email; several: separated by spaces)."},
 }, [], "Portal-wide content settings.")
@@ -199,7 +204,8 @@ TERM = _object({
     "aliases": _ALIASES,
 }, ["id", "term", "definition"], "A glossary term.")
 
-GLOSSARY = _object({"terms": {"type": "array", "items": TERM, "minItems": 1}}, ["terms"], "The glossary.")
+GLOSSARY = _object({"terms": {"type": "array", "items": TERM, "minItems": 1, "description": "The terms, each with its definition."}},
+                   ["terms"], "The glossary.")
 
 SCHEMAS = {"playbook": PLAYBOOK, "onboarding": ONBOARDING, "faq": FAQ, "chart": CHART,
            "roles": ROLES, "settings": SETTINGS, "glossary": GLOSSARY}

@@ -384,6 +384,29 @@ def test_editor_schema_hints_are_current_and_cover_every_kind(tmp_path, run):
         assert (REPO / schema).is_file()
 
 
+def test_every_field_an_editor_shows_has_a_description(tmp_path, run):
+    """An editor's hover over `entries:`, `sections:`, `items:`, `activities:`, `roles:`, `terms:` or a settings
+    segment showed nothing (no description), and review_interval did not say what applies without it."""
+    run("schema", "--out", tmp_path)
+    missing = []
+
+    def walk(node: dict, where: str) -> None:
+        for name, field in (node.get("properties") or {}).items():
+            if not field.get("description"):
+                missing.append(f"{where}.{name}")
+            walk(field, f"{where}.{name}")
+            if isinstance(field.get("items"), dict) and field["items"].get("type") == "object":
+                if not field["items"].get("description"):
+                    missing.append(f"{where}.{name}[]")
+                walk(field["items"], f"{where}.{name}[]")
+
+    for path in sorted(tmp_path.glob("*.schema.json")):
+        walk(json.loads(path.read_text()), path.name.split(".")[0])
+    assert missing == []
+    playbook = json.loads((tmp_path / "playbook.schema.json").read_text())
+    assert "180d" in playbook["properties"]["review_interval"]["description"]
+
+
 def test_new_files_point_editors_at_the_schema(project_factory, run):
     project = project_factory({})
     run("schema", "--out", project / "schemas")
