@@ -193,6 +193,31 @@ def test_links_validate_passes_are_links_the_build_can_make(project_factory, run
     assert run("build", "--project", project).exit_code == 0  # every link validate lets through, the build makes
 
 
+def test_a_cross_reference_to_another_pages_section_builds_as_the_hint_says(project_factory, run):
+    """'#raci' in a playbook was refused with the hint "to link to a chart page's, write chart:<id>#raci", and
+    chart:duties#raci was then refused too ("unknown activity 'raci'"): a page's own sections are anchors a
+    cross-reference may name, as the built page has them; one the page does not have is still refused."""
+    project = project_factory({
+        "content/playbooks/links.yml": "title: Links\nsteps:\n  - id: first\n    title: First\n"
+                                       "    body: See [RACI](chart:duties#raci), [its steps](playbook:other#steps) and "
+                                       "[the list](onboarding:start#overview), [what the CSM answers for](role:csm#accountable).\n",
+        "content/playbooks/other.yml": "title: Other\nsteps:\n  - {id: one, title: One, body: Done.}\n",
+        "content/onboarding/start.yml": "title: Start\nsections:\n  - id: week\n    title: Week\n"
+                                        "    items:\n      - {id: meet, text: Meet}\n",
+        "content/charts/duties.yml": "title: Duties\nactivities:\n  - id: work\n    name: Work\n    raci: {R: csm, A: csm}\n"})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 0 and "error:" not in result.output, result.output
+    assert run("build", "--project", project).exit_code == 0  # the build's link check finds every one of them
+    html = (project / "site/playbooks/links/index.html").read_text(encoding="utf-8")
+    assert 'href="../../charts/duties/#raci"' in html and 'href="../other/#steps"' in html
+    assert 'href="../../roles/csm/#accountable"' in html
+    links = project / "content/playbooks/links.yml"
+    links.write_text(links.read_text(encoding="utf-8").replace("playbook:other#steps", "playbook:other#related"),
+                     encoding="utf-8")
+    lines = [line for line in run("validate", "--project", project).output.splitlines() if "error:" in line]
+    assert len(lines) == 1 and "unknown step 'related' in playbook 'other'" in lines[0], lines  # it lists none
+
+
 def test_a_section_another_kind_of_page_has_is_refused_at_its_line(project_factory, run):
     """'[the RACI](#raci)' in a playbook passed validate (#raci is a chart page's section) and the build then failed
     naming the generated Markdown file; so did #related on a playbook that lists no related playbooks."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..kinds import CATALOG_FILES, DOCUMENT_KINDS, kind_at
+from ..kinds import CATALOG_FILES, DERIVED_PAGE_SECTIONS, DOCUMENT_KINDS, KINDS, kind_at
 from ..loader import Document
 from ..located_yaml import LocDict, LocList
 
@@ -138,7 +138,8 @@ def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -
                         if isinstance(alias, str):
                             catalog.former_ids.setdefault("glossary", {})[alias] = term["id"]
         elif doc.kind in SUB_ITEMS:
-            anchors = set()
+            # a page's own sections too: a hint offers chart:<id>#raci, and the built page has that anchor
+            anchors = KINDS[doc.kind].section_anchors(doc.data)
             for item in sub_items(doc):
                 anchors.update(a for a in [item.get("id")] + as_list(item.get("aliases")) if isinstance(a, str))
             catalog.anchors.setdefault(doc.kind, {})[doc_id(doc)] = anchors
@@ -151,5 +152,6 @@ def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -
             for alias in as_list(doc.data.get("aliases")):
                 if isinstance(alias, str):
                     catalog.former_ids.setdefault(doc.kind, {})[alias] = doc_id(doc)
-    catalog.anchors["role"] = {role: set() for role in catalog.roles}
+    catalog.anchors["role"] = {role: set(DERIVED_PAGE_SECTIONS["role"]) | catalog.derived_anchors.get("role", {}).get(role, set())
+                               for role in catalog.roles}
     return catalog

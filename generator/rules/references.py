@@ -42,7 +42,9 @@ _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)|^[^\n]*\S[^\n]*\n {0,3}(?:=+|-+
 _INDENTED_CODE = re.compile(r"(?:(?<=\n\n)|(?<=\A))(?:(?: {4}|\t)[^\n]*(?:\n|\Z)|[ \t]*\n(?=(?: {4}|\t)))+")
 
 
-def _suggest(value: str, known) -> str:
+def _suggest(value: str, known, listed=None) -> str:
+    """A fix for `value`: a close match among `known`, else the `listed` ones (default: all of `known`)."""
+    listed = sorted(known if listed is None else listed)
     known = sorted(known)
     plain = unicodedata.normalize("NFKC", value)
     if plain != value and plain.lower() in known:  # ｃｓｍ, typed with a Japanese input method on
@@ -53,8 +55,8 @@ def _suggest(value: str, known) -> str:
     close = same_but_case or difflib.get_close_matches(value, known, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
-    listed = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
-    return f"known: {listed}" if known else "none are defined yet"
+    shown = ", ".join(listed[:12]) + (", …" if len(listed) > 12 else "")
+    return f"known: {shown}" if listed else "none are defined yet"
 
 
 def _former_id(catalog: Catalog, kind: str, value: str) -> str | None:
@@ -181,8 +183,10 @@ class _Checker:
                                          _former_id(self.catalog, ref.scheme, ref.id) or _suggest(ref.id, known)))
         else:  # the page exists, the #anchor on it does not
             what = ITEM_NOUNS.get(ref.scheme, "anchor")
+            kind = KINDS.get(ref.scheme)
+            items = known[ref.id] - set(kind.sections + kind.optional_sections) if kind else known[ref.id]
             self.problems.append(Problem(path, *pos, "unknown-anchor", f"unknown {what} '{ref.anchor}' in {NOUNS[ref.scheme]} '{ref.id}'",
-                                         _suggest(ref.anchor, known[ref.id])))
+                                         _suggest(ref.anchor, known[ref.id], items or known[ref.id])))
 
     def markdown(self, path, mapping: LocDict, key):
         value = mapping.get(key)
