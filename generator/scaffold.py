@@ -118,19 +118,19 @@ trigger: >-   # このプレイブックを始めるきっかけ(Markdown)
 goal: >-   # 成功した状態(Markdown)
   {p[goal]}
 kpis: []   # プレイブックが機能しているかを測る指標。例: [更新率]
-due_anchor: 開始日   # ステップの `due:` にある T が何の日付か
+due_anchor: 開始日   # 手順の `due:` にある T が何の日付か
 related: []   # 関連するプレイブックの id。ページの最後に表示されます
 steps:   # 必須: 手順を順番に
   - id: first-step   # 英小文字のスラッグ。リンクが #first-step になるので変えないでください
     title: {p[step]}   # 必須
-    owner: {r}   # このステップを行うロールの id
+    owner: {r}   # この手順を行うロールの id
     raci: {{R: {r}, A: {a}}}   # 実行責任 R(1 つ以上)、説明責任 A(ちょうど 1 つ)、協議 C、報告 I
     due: T+0d   # due_anchor からの日数: T-90d、T+2w
     body: |   # 何をどうするか(Markdown)。リンクは playbook:id#step、faq:topic#entry、role:id
       {p[body]}
     checklist:   # 確認して印を付ける項目(インラインの Markdown)
       - {p[check]}
-    aliases: []   # このステップの以前の id。古い #アンカーがここに届きます
+    aliases: []   # この手順の以前の id。古い #アンカーがここに届きます
 """,
     "onboarding": """\
 audience: [{r}]   # このチェックリストの対象ロールの id
@@ -166,7 +166,7 @@ activities:   # 必須: 業務ごとに 1 行
 _WHAT = {"en": {"playbook": "A playbook: a standard procedure with ordered steps",
                 "onboarding": "An onboarding checklist for new team members",
                 "faq": "A FAQ topic: questions and answers", "chart": "A role-division (RACI) chart"},
-         "ja": {"playbook": "プレイブック: 順番に行うステップで書いた標準の手順",
+         "ja": {"playbook": "プレイブック: 順番に行う手順で書いた標準の進め方",
                 "onboarding": "新しく入ったメンバーのオンボーディング・チェックリスト",
                 "faq": "FAQ のトピック: 質問と回答", "chart": "業務分掌(RACI)の表"}}
 _TEXTS = {"en": (_HEADER, _COMMON, BODIES), "ja": (_HEADER_JA, _COMMON_JA, BODIES_JA)}

@@ -502,6 +502,21 @@ def test_new_in_a_japanese_portal_writes_japanese_comments_and_prompts(tmp_path,
     english_prompts = [line for line in run("validate", "--project", english).output.splitlines()
                        if "test-page.yml" in line and "[placeholder-text]" in line]
     assert len(prompts) == len(english_prompts) > 0  # every Japanese prompt is recognised, as every English one is
+    # the comments and prompts call a step what the Japanese pages call it (手順), not ステップ
+    assert "ステップ" not in created
+
+
+def test_a_japanese_draft_scaffolded_with_an_earlier_prompt_still_warns(tmp_path, run):
+    """The Japanese step prompt became 最初の手順を書いてください; a draft holding the former one is still unfinished."""
+    project = tmp_path / "portal"
+    assert run("init", "--lang", "ja", "--project", project).exit_code == 0
+    assert run("new", "playbook", "test-page", "--project", project).exit_code == 0
+    draft = project / "content/playbooks/test-page.yml"
+    text = draft.read_text(encoding="utf-8")
+    assert "最初の手順を書いてください" in text
+    draft.write_text(text.replace("最初の手順を書いてください", "最初のステップを書いてください"), encoding="utf-8")
+    output = run("validate", "--project", project).output
+    assert "'最初のステップを書いてください'" in output and "[placeholder-text]" in output
 
 
 def test_new_spells_the_acronyms_it_knows_in_the_first_title(tmp_path, run):

@@ -28,12 +28,14 @@ PROMPTS = {
     "ja": {"summary": "このページの目的を 1～2 文で書いてください。",
            "trigger": "このプレイブックを始める出来事や日付を書いてください。",
            "goal": "このプレイブックで実現したい結果を書いてください。",
-           "step": "最初のステップを書いてください", "body": "何を、なぜ行うのかを書いてください。",
+           "step": "最初の手順を書いてください", "body": "何を、なぜ行うのかを書いてください。",
            "check": "最初に確認することに置き換えてください", "section": "最初の 1 週間の目的を書いてください。",
            "question": "実際に聞かれる言い方で質問を書いてください", "answer": "回答を書いてください。",
            "duty": "業務を書いてください", "duty_scope": "この業務の範囲を書いてください。"},
 }
-PLACEHOLDERS = frozenset(text for prompts in PROMPTS.values() for text in prompts.values())
+# Prompts earlier versions wrote, still in drafts scaffolded then
+FORMER_PROMPTS = frozenset({"最初のステップを書いてください"})
+PLACEHOLDERS = frozenset(text for prompts in PROMPTS.values() for text in prompts.values()) | FORMER_PROMPTS
 
 # Hosts reserved for documentation (RFC 2606) and the Japanese example's: ticket links there lead nowhere.
 _EXAMPLE_HOST = re.compile(r"^https?://([^/]*\.)?example\.(com|net|org|jp)(:\d+)?(/|$)", re.IGNORECASE)
