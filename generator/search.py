@@ -339,7 +339,7 @@ class Searcher:
         # facets of the query without filters: what each filter choice would give
         counts = facet_counts(Counter(facets.rows[docnum] for docnum in unfiltered))
         words = query_words(q)
-        hits = [self._hit(searcher.stored_fields(docnum), score, words, meta.get("site_url", "")) for score, docnum in top_n]
+        hits = [self._hit(searcher.stored_fields(docnum), score, words, meta.get("site_url", ""), text) for score, docnum in top_n]
         # a term holds no role, phase or tag, so filtering on one leaves it out and leaving one out keeps it
         narrowed = any(filters.get(name) for name in ("role", "phase", "tag")) or ("kind", "term") in negated or left_out
         entries, asked = index.glossary.named(text) if not narrowed else ([], False)
@@ -348,7 +348,7 @@ class Searcher:
             if filters.get("kind", "term") == "term":
                 at = min(named if asked else max(named, 1), len(hits))
                 score = hits[at - 1].score if at else (hits[0].score if hits else 1.0)
-                hits = (hits[:at] + [self._term_hit(e, score, words, meta) for e in entries] + hits[at:])[:limit]
+                hits = (hits[:at] + [self._term_hit(e, score, words, meta, text) for e in entries] + hits[at:])[:limit]
                 total += len(entries)
         names = meta.get("facet_names", {})
         facet_names = {n: {value: names[n][value] for value in values if value in names.get(n, {})}
@@ -409,22 +409,22 @@ class Searcher:
                 titled = docs if titled is None else titled & docs
         return sorted((d for d in (titled or set()) & index.facets.pages if d in scores), key=lambda d: (-scores[d], d))
 
-    def _hit(self, r: dict, score: float, words: set[str], site_url: str) -> Hit:
+    def _hit(self, r: dict, score: float, words: set[str], site_url: str, typed: str) -> Hit:
         body = r.get("body", "")
         url = versioned_url(absolute_url(site_url, r["url"]), r.get("version", ""))
         label = f"{r['parent_title']} › {r['title']}" if r.get("parent_title") else r["title"]
         return Hit(title=r["title"], kind=r["kind"], url=url, path="/" + r["url"],
-                   snippet=snippet(body, words) or opening(body), score=round(score, 3),
+                   snippet=snippet(body, words, typed=typed) or opening(body), score=round(score, 3),
                    parent_title=r.get("parent_title", ""), phase=r.get("phase", ""),
                    roles=(r.get("role") or "").split(), tags=[t for t in (r.get("tag") or "").split(",") if t],
                    markdown=markdown_link(label, url))
 
     @staticmethod
-    def _term_hit(entry: GlossaryEntry, score: float, words: set[str], meta: dict) -> Hit:
+    def _term_hit(entry: GlossaryEntry, score: float, words: set[str], meta: dict, typed: str) -> Hit:
         url = absolute_url(meta.get("site_url", ""), entry.url)
         parent = meta.get("glossary_title", "")
         return Hit(title=entry.term, kind="term", url=url, path="/" + entry.url,
-                   snippet=snippet(entry.definition, words) or opening(entry.definition), score=round(score, 3),
+                   snippet=snippet(entry.definition, words, typed=typed) or opening(entry.definition), score=round(score, 3),
                    parent_title=parent, markdown=markdown_link(f"{parent} › {entry.term}" if parent else entry.term, url))
 
     def did_you_mean(self, text: str, index: OpenIndex | None = None) -> str:
@@ -494,7 +494,7 @@ class Searcher:
         scale = QueryBuilder.SCALE if len(best) > 1 else None
         ranked = index.term_scores.score(searcher, terms_query(best, boosts, scale)) or {}
         ranked = {d: score for d, score in ranked.items() if score > 0 and index.facets.rows[d][0] in RUNBOOK_KINDS}
-        return [self._hit(searcher.stored_fields(docnum), score, set(best), meta.get("site_url", ""))
+        return [self._hit(searcher.stored_fields(docnum), score, set(best), meta.get("site_url", ""), text)
                 for score, docnum in top_scored(ranked, limit, index.facets.pages, PAGE_WEIGHT)]
 
 

@@ -64,6 +64,35 @@ def test_half_width_katakana_finds_what_full_width_finds(japanese):
     assert half.total == full.total > 0 and "<mark>" in half.hits[0].snippet
 
 
+def test_a_japanese_word_with_kana_is_marked_whole_in_snippets(japanese):
+    """引き継ぎ was marked 引|き|継|ぎ: its kanji lit, its kana not (the index keeps no hiragana), in every snippet of a
+    Japanese search for a word written with okurigana."""
+    searcher = Searcher(japanese)
+    for query, word in (("引き継ぎ", "引き継ぎ"), ("引き継ぎの準備", "引き継ぎ")):
+        snippets = [h.snippet for h in searcher.search(query).hits if "<mark>" in h.snippet]
+        assert snippets and all(f"<mark>{word}</mark>" in text for text in snippets if word in text.replace("<mark>", "").replace("</mark>", "")), snippets
+        assert not any("<mark>引</mark>き" in text for text in snippets), snippets
+    ticket = searcher.suggest_for_ticket("受注したのに営業からの引き継ぎ情報が足りない。キックオフまでに何を確認すべき？")
+    assert any("<mark>引き継ぎ</mark>" in h.snippet for h in ticket), [h.snippet for h in ticket]
+
+
+def test_snippets_grow_a_mark_over_kana_only_as_typed():
+    """Marks grow over okurigana and an honorific prefix the reader typed, never over a particle (の, を, は, が)."""
+    from generator.search_analysis import term_spans
+    from generator.search_snippets import snippet
+
+    body = "受注後の引き継ぎシートで、更新の承認を取ります。お問い合わせは引き継ぎの後に。"
+
+    def marked(typed):
+        return snippet(body, {t for t, _, _ in term_spans(typed)}, typed=typed)
+
+    assert marked("引き継ぎ お問い合わせ") == ("受注後の<mark>引き継ぎ</mark>シートで、更新の承認を取ります。"
+                                         "<mark>お問い合わせ</mark>は<mark>引き継ぎ</mark>の後に。")
+    assert "<mark>更新</mark>の<mark>承認</mark>" in marked("更新 承認")
+    assert "<mark>引き継ぎ</mark>の<mark>後</mark>" in marked("引き継ぎの後")
+    assert "<mark>引</mark>き<mark>継</mark>ぎ" in snippet(body, {"引", "継"})  # no typed words: the terms alone
+
+
 def test_mixed_language_text_matches_both_scripts(japanese):
     hits = Searcher(japanese).search("Slack リマインド").hits
     assert hits and all(("Slack" in h.title + h.snippet) or ("リマインド" in h.title + h.snippet) for h in hits[:3])
