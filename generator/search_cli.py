@@ -196,6 +196,18 @@ def link(query, project: Path, fmt: str):
     click.echo(hit.url)
 
 
+# A file name as people give one: a name with an extension (ticket.txt, mail.eml) or a path (tickets/4512)
+_FILE_NAME = re.compile(r"[^\s]*(?:/|\.[A-Za-z0-9]{1,5}$)[^\s]*")
+
+
+def _ticket_text(argument: str) -> str | None:
+    """The ticket itself when TICKET is its words (`csops suggest "Acme wants to cancel…"`): no such file, and
+    not written like a file name; a mistyped file name is still refused as a file that cannot be read."""
+    if argument == "-" or Path(argument).exists() or _FILE_NAME.fullmatch(argument.strip()):
+        return None
+    return argument
+
+
 @click.command()
 @click.argument("ticket", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default="-")
 @PROJECT_OPTION
@@ -203,7 +215,7 @@ def link(query, project: Path, fmt: str):
 @output_format_option("text", "json")
 def suggest(ticket: Path, project: Path, limit: int, fmt: str):
     """The runbooks most related to a ticket, as POST /api/suggest ranks them: the ticket's subject and description
-    from TICKET (a file), or pasted on stdin. `csops link` reads a query, not a ticket: a ticket's prose is weighed
+    from TICKET (a file, or the ticket's words in quotes), or pasted on stdin. `csops link` reads a query, not a ticket: a ticket's prose is weighed
     by how telling each word is, and its quotes, parentheses and NOT are only words.
 
     Exits 1 when nothing in the portal relates to the ticket; 2 when it cannot be read.
@@ -216,8 +228,13 @@ def suggest(ticket: Path, project: Path, limit: int, fmt: str):
     # read no further than the longest ticket can be (4 bytes a character, a byte-order mark): `yes | csops suggest`,
     # /dev/zero or a log file given by mistake filled the memory and ended in a MemoryError traceback
     most = MAX_TICKET_CHARS * 4 + 3
+    typed = _ticket_text(str(ticket))
+    if typed is not None:
+        source = "the ticket given"
     try:
-        if str(ticket) == "-":
+        if typed is not None:
+            raw = typed.encode("utf-8", "surrogateescape")
+        elif str(ticket) == "-":
             raw = sys.stdin.buffer.read(most + 1)
         else:
             with ticket.open("rb") as stream:
@@ -227,7 +244,8 @@ def suggest(ticket: Path, project: Path, limit: int, fmt: str):
                                       f"{MAX_TICKET_CHARS:,} characters: paste its subject and description"), fmt)
         text = raw.decode("utf-8-sig")
     except OSError as error:
-        raise _refused(ValueError(f"cannot read {ticket}: {error.strerror or error}"), fmt) from None
+        raise _refused(ValueError(f"cannot read {ticket}: {error.strerror or error} (to give the ticket's words instead "
+                                  "of a file, quote them or pipe them in)"), fmt) from None
     except UnicodeDecodeError:
         raise _refused(ValueError(f"{source} is not UTF-8 text"), fmt) from None
     try:

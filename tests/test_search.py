@@ -1138,6 +1138,16 @@ def test_suggest_ranks_a_pasted_ticket_as_the_api_does(built_bundled, tmp_path):
     assert text.exit_code == 0 and text.stdout.splitlines()[1] == f"   {expected[0].url}"
     nothing = runner.invoke(main, ["suggest", "--project", str(built_bundled)], input="hello thanks")
     assert nothing.exit_code == 1 and nothing.stdout == "No runbook relates to this ticket.\n"
+    # the ticket's words given in quotes, as `csops link` takes a query: "cannot read Customer says …: No such file"
+    quoted = runner.invoke(main, ["suggest", ticket, "--project", str(built_bundled), "--limit", "3", "--format", "json"])
+    assert quoted.exit_code == 0 and quoted.stdout == piped.stdout
+    japanese = "解約したいと連絡がありました。理由はコストです"
+    assert runner.invoke(main, ["suggest", japanese, "--project", str(built_bundled)]).exit_code in (0, 1)
+    # a file name mistyped is still a file that cannot be read, and the error says how to give words instead
+    for name in ("tickt.txt", "tickets/4512"):
+        missing = runner.invoke(main, ["suggest", name, "--project", str(built_bundled)])
+        assert missing.exit_code == 2 and f"cannot read {name}: No such file" in missing.stderr
+        assert "quote them or pipe them in" in missing.stderr
     for raw, message in ((b"\xff\xfe", "stdin is not UTF-8 text"), (b"  ", "empty ticket text")):
         refused = runner.invoke(main, ["suggest", "--project", str(built_bundled)], input=raw)
         assert refused.exit_code == 2 and message in refused.stderr
