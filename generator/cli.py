@@ -39,18 +39,36 @@ def init(project: Path, language: str):
 @PROJECT_OPTION
 @FORMAT_OPTION
 @STRICT_OPTION
-def validate(project: Path, fmt: str, strict: bool):
-    """Check all content and report every problem as path:line:col (warnings fail only with --strict)."""
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="[FILE]...")
+def validate(project: Path, fmt: str, strict: bool, files: tuple[Path, ...]):
+    """Check all content and report every problem as path:line:col (warnings fail only with --strict).
+
+    With FILE names (content files, mkdocs.yml, templates/labels.yml: a pre-commit hook's staged files), the whole
+    project is still checked, but only those files' problems are listed and decide the exit code; the others
+    are counted in one line.
+    """
     from .codeowners import repo_prefix
+    from .named_files import elsewhere_note, resolve_named, split_problems
     from .pipeline import validate_project
     from .problems import failing, summarize
     from .report import format_problems
 
+    named = resolve_named(project, files) if files else ()
     problems = validate_project(project)
+    elsewhere = ""
+    if named:
+        problems, others = split_problems(problems, named)
+        elsewhere = elsewhere_note(others)
+    summary = summarize(problems, strict)
+    if fmt == "json" and elsewhere:
+        summary, elsewhere = f"{summary}; {elsewhere}", ""
     if problems or fmt == "json":
-        click.echo(format_problems(problems, fmt, summarize(problems, strict), repo_prefix=lambda: repo_prefix(project)))
+        click.echo(format_problems(problems, fmt, summary, repo_prefix=lambda: repo_prefix(project)))
     else:
-        click.echo(f"content is valid ({summarize(problems)})")
+        what = "content is" if not named else "the file named is" if len(named) == 1 else "the files named are"
+        click.echo(f"{what} valid ({summary})")
+    if elsewhere:
+        click.echo(elsewhere)
     sys.exit(1 if failing(problems, strict) else 0)
 
 

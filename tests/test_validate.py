@@ -1276,3 +1276,31 @@ def test_a_role_or_phase_description_links_only_to_anchors_its_page_has(project_
     result = run("build", "--project", project)  # what validate lets through, the build makes
     assert result.exit_code == 0, result.output
     assert 'id="overview"' in (project / "site/phases/start/index.html").read_text(encoding="utf-8")
+
+
+def test_validate_given_file_names_reports_only_theirs_and_counts_the_rest(tmp_path, run, monkeypatch):
+    """`csops validate content/playbooks/qbr.yml` (a pre-commit hook, a hurried editor) was Click's 'unexpected extra
+    argument'. The whole project is still checked, only the named files' problems show and set the exit code."""
+    from conftest import copy_bundled
+
+    project = copy_bundled(tmp_path / "portal")
+    qbr = project / "content/playbooks/qbr.yml"
+    qbr.write_text(qbr.read_text(encoding="utf-8").replace("owner: csm\n", "owner: csmm\n", 1), encoding="utf-8")
+    runway = project / "content/playbooks/renewal-runway.yml"
+    runway.write_text(runway.read_text(encoding="utf-8").replace("owner: csm\n", "owner: csmm\n", 1), encoding="utf-8")
+
+    result = run("validate", "--project", project, "content/playbooks/qbr.yml")
+    lines = result.output.splitlines()
+    assert result.exit_code == 1, result.output
+    assert [line.split(":")[0] for line in lines[:-2]] == ["content/playbooks/qbr.yml"]
+    assert lines[-2:] == ["1 error in 1 file",
+                          "also 1 error and 1 warning in 2 files not named: csops validate without file names lists them"]
+
+    monkeypatch.chdir(project / "content/faq")  # paths from the current folder; the portal found above it
+    result = run("validate", "renewals.yml", "../onboarding")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "the files named are valid (no errors)"
+
+    for outside in ("/etc/hostname", "../../mkdocs-missing.yml", "../../.gitignore"):
+        result = run("validate", outside)
+        assert result.exit_code == 2 and "Error: Invalid value for FILE" in result.output, result.output
