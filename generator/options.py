@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import os
 import re
+import shlex
 from pathlib import Path
 
 import click
@@ -18,12 +19,29 @@ def _portal_above(ctx, param, project: Path) -> Path:
     """Without --project, the folder holding mkdocs.yml and content/: this one, else the nearest one above (as git
     finds its repository). Run from content/playbooks, validate said 'no content/ folder in .', build 'mkdocs.yml:
     not found' and `csops new` 'content/roles.yml defines no roles yet'."""
-    if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.DEFAULT or is_portal(project):
+    if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.DEFAULT:
+        return _given_portal(project)
+    if is_portal(project):
         return project
     for here in dict.fromkeys(_working_folders()):
         for folder in here.parents:
             if is_portal(folder):
                 return folder
+    return project
+
+
+def _given_portal(project: Path) -> Path:
+    """--project as given, unless it is a folder inside a portal rather than one (`--project content` said 'no
+    content/ folder in content'): then the portal around it is named for the fix."""
+    if (project / "content").is_dir():
+        return project
+    for folder in dict.fromkeys([*project.absolute().parents, *project.resolve().parents]):
+        if is_portal(folder):
+            portal = os.path.relpath(folder)
+            raise click.BadParameter(
+                f"'{project}' is a folder inside the portal '{portal}', not a portal: a portal holds mkdocs.yml and "
+                f"content/ (pass --project {shlex.quote(portal)}" + (", or leave --project out" if portal == "." else "") + ")",
+                param_hint="'--project'")
     return project
 
 

@@ -1304,3 +1304,21 @@ def test_validate_given_file_names_reports_only_theirs_and_counts_the_rest(tmp_p
     for outside in ("/etc/hostname", "../../mkdocs-missing.yml", "../../.gitignore"):
         result = run("validate", outside)
         assert result.exit_code == 2 and "Error: Invalid value for FILE" in result.output, result.output
+
+
+def test_project_given_as_a_folder_inside_a_portal_names_the_portal(tmp_path, run, monkeypatch):
+    """`--project content` said 'no content/ folder in …/content' (and build 'mkdocs.yml: not found'): the
+    portal around the folder is named, with the option to pass."""
+    from conftest import copy_bundled
+
+    project = copy_bundled(tmp_path / "portal")
+    monkeypatch.chdir(project)
+    for command in ("validate", "build"):
+        result = run(command, "--project", "content")
+        assert result.exit_code == 2, result.output
+        assert ("'content' is a folder inside the portal '.', not a portal: a portal holds mkdocs.yml and content/ "
+                "(pass --project ., or leave --project out)") in result.output
+    monkeypatch.chdir(tmp_path)
+    result = run("validate", "--project", "portal/content/faq")
+    assert result.exit_code == 2 and "(pass --project portal)" in result.output, result.output
+    assert run("validate", "--project", "portal").exit_code == 0
