@@ -489,6 +489,10 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
      ":5:11: error: site_url 'http://[::1/' is not a web address"),  # a traceback from urlsplit in both commands
     (lambda t: t.replace("site_url: https://cs-portal.example.com/", 'site_url: "https://cs.acme.test/a b"'),
      "error: site_url 'https://cs.acme.test/a b' is not a web address"),  # links for tickets held the space
+    # validate passed a misspelt plugin; the build refused it on no line ('The "serch" plugin is not installed')
+    (lambda t: t.replace("  - search:", "  - serch:"), ":44:5: error: plugin 'serch' is not installed (did you mean "
+                                                       "'search'?) [unknown-plugin]"),
+    (lambda t: t.replace("\nmarkdown_extensions:", "  - redirect\n\nmarkdown_extensions:"), ":48:5: error: plugin 'redirect' is not installed (did you mean 'redirects'?)"),
 ])
 def test_a_mkdocs_yml_setting_csops_cannot_use_is_one_located_error_in_validate_and_build(tmp_path, run, edit, message):
     """The build crashed with a traceback (or ran into gigabytes, or replaced content/ with a link) on settings

@@ -203,6 +203,7 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
             problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"site_url '{shown(site_url, 80)}' is not a web address",
                                     "write where the portal is published, e.g. https://cs.example.com/"))
     problems += _language_problems(project, raw, text)
+    problems += _plugin_problems(raw, text)
     inherit = raw.get("INHERIT")
     if inherit is not None and not (isinstance(inherit, str) and _is_file(project / inherit)):
         line, col = _position(text, ("INHERIT",))
@@ -238,6 +239,57 @@ def _language_problems(project: Path, raw: dict, text: str) -> list[Problem]:
     return [Problem(CONFIG_FILE, line, col, "config-setting", f"theme.language '{shown(language, 40)}' is not a "
                     "language code Material has its words in", f"write language: {close[0]}" if close else
                     "write a code such as en or ja (Material's list: partials/languages in its templates)")]
+
+
+def _plugin_problems(raw: dict, text: str) -> list[Problem]:
+    """Each plugin listed must be installed: a misspelt one (`- serch`) passed validate, and the build stopped with
+    MkDocs' 'The "serch" plugin is not installed', on no line."""
+    plugins = raw.get("plugins")
+    names = list(plugins) if isinstance(plugins, dict) else [
+        entry if isinstance(entry, str) else next(iter(entry), None) if isinstance(entry, dict) and len(entry) == 1 else None
+        for entry in plugins] if isinstance(plugins, list) else []
+    names = [name for name in names if isinstance(name, str)]
+    if not names:
+        return []
+    installed = _installed_plugins()
+    theme = raw.get("theme")
+    theme_name = theme.get("name") if isinstance(theme, dict) else theme if isinstance(theme, str) else None
+    problems = []
+    for name in names:
+        # as MkDocs' Plugins option: a plugin of the theme's own namespace may be named without it (material/search)
+        if name in installed or f"{theme_name}/{name}" in installed:
+            continue
+        line, col = _list_entry_position(text, "plugins", name)
+        close = difflib.get_close_matches(name, sorted(installed), n=1, cutoff=0.6)
+        problems.append(Problem(CONFIG_FILE, line, col, "unknown-plugin", f"plugin '{shown(name, 40)}' is not installed",
+                                f"did you mean '{close[0]}'?" if close else
+                                f"install it (pip install the package that provides it) or delete the line; "
+                                f"installed: {', '.join(sorted(installed))}"))
+    return problems
+
+
+def _installed_plugins() -> set[str]:
+    """The MkDocs plugins this environment has, by the names mkdocs.yml gives them (their entry points)."""
+    from importlib.metadata import entry_points
+
+    return {entry.name for entry in entry_points(group="mkdocs.plugins")}
+
+
+def _list_entry_position(text: str, setting: str, name: str) -> tuple[int, int]:
+    """Line and column of `- name` (or `name:`) under a top-level setting; the setting's own place if not found."""
+    lines = text.splitlines()
+    tops = [n for n, line in enumerate(lines) if re.match(rf"{re.escape(setting)}\s*:", line)]
+    if not tops:
+        return 1, 1
+    entry = re.compile(rf"""^(\s*-\s*|\s+)(?P<name>['"]?{re.escape(name)}['"]?)\s*(:|$|\s#)""")
+    for n in range(tops[-1] + 1, len(lines)):
+        if lines[n] and not lines[n][0].isspace() and not lines[n].startswith("#"):
+            break
+        found = entry.match(lines[n])
+        if found:
+            return n + 1, found.start("name") + 1
+    inline = re.search(rf"""(?<![\w/-])['"]?{re.escape(name)}\b""", lines[tops[-1]][len(setting):])
+    return tops[-1] + 1, (len(setting) + inline.start() + 1) if inline else 1
 
 
 def _material_languages(project: Path, theme: dict) -> set[str]:
