@@ -1326,3 +1326,26 @@ def test_project_given_as_a_folder_inside_a_portal_names_the_portal(tmp_path, ru
     result = run("validate", "--project", "portal/content/faq")
     assert result.exit_code == 2 and "(pass --project portal)" in result.output, result.output
     assert run("validate", "--project", "portal").exit_code == 0
+
+
+def test_mkdocs_settings_csops_decides_itself_are_warned_at_their_line(tmp_path, run):
+    """An added nav:, a changed docs_dir:, strict: false, dev_addr: built fine and were ignored (or replaced csops'
+    navigation) without a word; use_directory_urls: false failed the build with thousands of broken links."""
+    from conftest import copy_bundled
+
+    project = copy_bundled(tmp_path / "portal")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("docs_dir: build/docs", "docs_dir: docs")
+                      + "nav:\n  - Home: index.md\nstrict: false\ndev_addr: 127.0.0.1:9000\n", encoding="utf-8")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 0, result.output
+    found = [line.split(" [")[0].split(": warning: ") for line in result.output.splitlines() if "[setting-csops-sets]" in line]
+    assert [(where.removeprefix("mkdocs.yml:"), what.split(":")[0]) for where, what in found] == [
+        ("9:11", "'docs_dir'"), ("75:5", "'nav'"), ("77:9", "'strict'"), ("78:11", "'dev_addr'")], result.output
+    assert "csops builds the navigation itself" in result.output and "docs_dir is not read" in result.output
+    built = run("build", "--project", project, "--quiet")
+    assert built.exit_code == 0 and "mkdocs.yml:75:5: warning: 'nav': csops builds the navigation" in built.output
+
+    config.write_text(config.read_text(encoding="utf-8") + "use_directory_urls: false\n", encoding="utf-8")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and "mkdocs.yml:79:21: error: use_directory_urls: false" in result.output, result.output

@@ -204,6 +204,7 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
                                     "write where the portal is published, e.g. https://cs.example.com/"))
     problems += _language_problems(project, raw, text)
     problems += _plugin_problems(raw, text)
+    problems += _settings_csops_sets(raw, text)
     inherit = raw.get("INHERIT")
     if inherit is not None and not (isinstance(inherit, str) and _is_file(project / inherit)):
         line, col = _position(text, ("INHERIT",))
@@ -239,6 +240,41 @@ def _language_problems(project: Path, raw: dict, text: str) -> list[Problem]:
     return [Problem(CONFIG_FILE, line, col, "config-setting", f"theme.language '{shown(language, 40)}' is not a "
                     "language code Material has its words in", f"write language: {close[0]}" if close else
                     "write a code such as en or ja (Material's list: partials/languages in its templates)")]
+
+
+# Settings csops decides itself when it builds (build.mkdocs_overrides) or serves (csops serve --host/--port):
+# one written otherwise built fine and was ignored without a word. name -> (the value csops agrees with, what
+# happens, the fix).
+CSOPS_SETTINGS = {
+    "docs_dir": ("build/docs", "csops generates the pages from content/ and writes them to build/docs itself; this "
+                 "docs_dir is not read", "write playbooks, FAQs and charts as YAML in content/; delete the line or "
+                 "write docs_dir: build/docs"),
+    "strict": (True, "csops always builds strictly, so a broken link never goes live; strict: false is not applied",
+               "delete the line"),
+    "nav": (None, "csops builds the navigation itself (home, sections, phases); this nav replaces it, and the pages "
+            "it leaves out are in no menu", "delete it: section names come from templates/labels.yml, phases and "
+            "their order from content/settings.yml"),
+    "dev_addr": (None, "csops serve listens where --host and --port say; dev_addr is not read",
+                 "delete the line, and run csops serve --port PORT"),
+}
+
+
+def _settings_csops_sets(raw: dict, text: str) -> list[Problem]:
+    """A warning at each setting csops decides itself, saying what it does instead; an error for
+    use_directory_urls: false, which would break every address pasted in a ticket (they are folders)."""
+    problems = []
+    for name, (agreed, what, fix) in CSOPS_SETTINGS.items():
+        value = raw.get(name)
+        if name not in raw or value == agreed or (isinstance(value, str) and os.path.normpath(value) == agreed):
+            continue
+        line, col = _position(text, (name,))
+        problems.append(Problem(CONFIG_FILE, line, col, "setting-csops-sets", f"'{name}': {what}", fix, "warning"))
+    if raw.get("use_directory_urls") is False:
+        line, col = _position(text, ("use_directory_urls",))
+        problems.append(Problem(CONFIG_FILE, line, col, "config-setting", "use_directory_urls: false would give pages "
+                                "addresses ending in .html, and every link csops makes and every published URL "
+                                "(playbooks/qbr/) would break", "delete the line"))
+    return problems
 
 
 def _plugin_problems(raw: dict, text: str) -> list[Problem]:
