@@ -41,11 +41,11 @@ def resolve_named(project: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
         relative = where.relative_to(root).as_posix()
         if found.is_dir() and where != root and (relative + "/").startswith("content/"):
             named.append(relative + "/")
-        elif relative.startswith("content/") or relative in _PROJECT_FILES:
+        elif relative.startswith(("content/", "templates/")) or relative in _PROJECT_FILES:
             named.append(relative)
         else:
             raise click.BadParameter(f"{given} is not a file csops validates; name files in content/, "
-                                     f"{CONFIG_FILE} or {LABELS_FILE}", param_hint="FILE")
+                                     f"templates/ or {CONFIG_FILE}", param_hint="FILE")
     return tuple(dict.fromkeys(named))
 
 

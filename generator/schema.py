@@ -21,6 +21,7 @@ from .loader import Document
 from .located_yaml import LocDict, LocList
 from .problems import Problem, shown
 from .typed_as_text import listed_in_text, rewritten
+from .yaml_errors import mapping_written_as_text
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'renewal-runway'"
@@ -380,6 +381,9 @@ def _problem_for(error, document: Document) -> list[Problem]:
                     else "write a list: one '- value' line each, or [a, b]")
         elif expected == "array":
             hint = "write a list: one '- value' line each, or [a, b]"
+        elif expected == "object" and isinstance(error.instance, str) and mapping_written_as_text(error.instance):
+            slip, hint = mapping_written_as_text(error.instance)
+            return [Problem(document.path, line, col, "wrong-type", f"{field_name} must be a mapping, got text: {slip}", hint)]
         elif expected == "object" and field_name == "file":
             hint = "a content file is a mapping: its top-level lines start with a field name (title: …), not '- ' or text"
         elif expected == "object":

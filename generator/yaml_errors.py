@@ -252,6 +252,14 @@ def _full_width_slip(content: str) -> tuple[str, str] | None:
     return None
 
 
+def mapping_written_as_text(value: str) -> tuple[str, str] | None:
+    """(message, fix) when a value meant as a mapping was read as text because its key was typed with a Japanese
+    input method on (`R： csm`, `playbooks： ランブック` alone under its parent): YAML found no ': ', so it parsed,
+    and only the shape check ('must be a mapping') saw it, without the reason."""
+    text = value.strip()
+    return _full_width_slip(text) if text else None
+
+
 def _continues_a_value(lines: list[str], index: int) -> bool:
     """Is line `index` the continuation of a plain value begun on a less indented line ('summary: Prepare the
     renewal' then '  with the champion')?"""

@@ -1162,7 +1162,14 @@ def test_a_name_of_spaces_only_is_blank(project_factory, run):
     ("", "templates/labels.yml:1:1: error: file is empty"),
     ("- steps\n", "templates/labels.yml:1:1: error: must map each language (en, ja) to its words"),
     ("en: [1, 2]\n", "templates/labels.yml:1:5: error: 'en' must map label names to words"),
-    ("en:\n  steps: 5\n", "templates/labels.yml:2:10: error: label 'steps' must be text (quote it: steps: \"5\")"),
+    ("en:\n  steps: 5\n", "templates/labels.yml:2:10: error: label 'steps' must be text, not a number (quote it: steps: \"5\")"),
+    # silently ignored, a Python repr as the fix, and a full-width colon left unnamed
+    ("english:\n  steps: Procedure\n", "templates/labels.yml:1:1: warning: 'english' is not a language code, so these words "
+                                      "are never used (write en:) [unknown-language]"),
+    ("en:\n  playbooks: [Runbooks]\n", "templates/labels.yml:2:14: error: label 'playbooks' must be text, not a list (write "
+                                     "one word, not a list: playbooks: Runbooks) [label-not-text]"),
+    ("ja:\n  playbooks： ランブック\n", "templates/labels.yml:2:3: error: 'ja' must map label names to words, got text: "
+                                  "'playbooks： ランブック' uses a full-width colon '：' (write an ASCII ':' followed by a space)"),
     ("en:\n  stpes: Procedure\n", "templates/labels.yml:2:3: warning: 'stpes' is not a label csops uses (did you mean 'steps'?)"),
 ])
 def test_a_projects_own_labels_file_is_checked_where_it_goes_wrong(project_factory, run, labels, expected):
@@ -1349,3 +1356,25 @@ def test_mkdocs_settings_csops_decides_itself_are_warned_at_their_line(tmp_path,
     config.write_text(config.read_text(encoding="utf-8") + "use_directory_urls: false\n", encoding="utf-8")
     result = run("validate", "--project", project)
     assert result.exit_code == 1 and "mkdocs.yml:79:21: error: use_directory_urls: false" in result.output, result.output
+
+
+def test_a_labels_file_with_the_yaml_extension_is_named_not_ignored(project_factory, run):
+    """templates/labels.yaml was never read (nor, without labels.yml, the templates beside it), without a word."""
+    from test_build import PLAYBOOK, FAQ
+
+    project = project_factory({"content/playbooks/renewal-runway.yml": PLAYBOOK, "content/faq/renewals.yml": FAQ,
+                               "templates/labels.yaml": "en:\n  steps: Procedure\n"})
+    expected = ("templates/labels.yaml:1:1: warning: not read: csops reads templates/labels.yml (rename it to labels.yml: "
+                "until then csops uses its own words and templates, not templates/) [skipped-file]")
+    checked = run("validate", "--project", project)
+    assert checked.exit_code == 0 and expected in checked.output, checked.output
+    assert run("validate", "--project", project, "--strict").exit_code == 1
+
+
+def test_a_mapping_whose_key_has_a_full_width_colon_is_named_as_such(project_factory, run):
+    """`R： csm` alone under raci: parses as text, and the shape check said only 'raci must be a mapping, got text'."""
+    project = project_factory({"content/playbooks/call.yml": "title: Call\nsteps:\n  - id: call\n    title: Call\n"
+                                                             "    raci:\n      R： csm\n"})
+    result = run("validate", "--project", project)
+    assert ("content/playbooks/call.yml:6:7: error: raci must be a mapping, got text: 'R： csm' uses a full-width colon '：' "
+            "(write an ASCII ':' followed by a space) [wrong-type]") in result.output, result.output

@@ -220,7 +220,7 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
 
 
 # Language names an editor types for a code (theme.language takes Material's code)
-_LANGUAGE_NAMES = {"jp": "ja", "jpn": "ja", "japanese": "ja", "日本語": "ja", "english": "en", "eng": "en",
+LANGUAGE_NAMES = {"jp": "ja", "jpn": "ja", "japanese": "ja", "日本語": "ja", "english": "en", "eng": "en",
                    "en-us": "en", "en-gb": "en", "ja-jp": "ja"}
 
 
@@ -234,7 +234,7 @@ def _language_problems(project: Path, raw: dict, text: str) -> list[Problem]:
     known = _material_languages(project, theme)
     if not known or language in known:
         return []
-    meant = _LANGUAGE_NAMES.get(language.strip().lower()) or next((code for code in known if code.lower() == language.lower()), None)
+    meant = LANGUAGE_NAMES.get(language.strip().lower()) or next((code for code in known if code.lower() == language.lower()), None)
     close = [meant] if meant in known else difflib.get_close_matches(language, sorted(known), n=1, cutoff=0.6)
     line, col = _position(text, ("theme", "language"))
     return [Problem(CONFIG_FILE, line, col, "config-setting", f"theme.language '{shown(language, 40)}' is not a "
