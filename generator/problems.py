@@ -32,10 +32,11 @@ class Problem:
     severity: str = field(default="error", compare=False)  # error fails the run; warning and notice only show
     status: str = field(default="", compare=False)  # a finding's own word for its state (stale's expired, due-soon)
     unreadable: bool = field(default=False, compare=False)  # the file could not be read, so nothing in it was checked
+    root_cause: bool = field(default=False, compare=False)  # what makes errors in other files: read it first
 
     def _key(self):
         # Within an unreadable file, its errors come before the notes about what could not be checked.
-        return (not self.unreadable, self.path, self.unreadable and self.severity != "error", self.line, self.col,
+        return (not (self.unreadable or self.root_cause), self.path, self.unreadable and self.severity != "error", self.line, self.col,
                 self.code, self.message)
 
     def __lt__(self, other: "Problem") -> bool:

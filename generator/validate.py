@@ -143,10 +143,16 @@ def _reference_problems(documents: list[Document], catalog, cache) -> list[Probl
     still_clean = {doc.path for doc in documents if doc.path in kept and references.still_resolve(kept[doc.path], catalog)}
     found = references.check_each([doc for doc in documents if doc.path not in still_clean], catalog)
     clean = {path: kept[path] for path in still_clean}
-    clean.update((path, made) for path, (problems, made) in found.items() if not problems)
+    clean.update((path, made) for path, (problems, made, _) in found.items() if not problems)
     if clean.keys() != kept.keys() or any(clean[path] is not kept.get(path) for path in clean):
         cache.keep_clean_references(clean, context)
-    return [problem for problems, _ in found.values() for problem in problems]
+    # a file naming a renamed page has an error, so it is never kept clean: every such reference is in `found`
+    renamed: dict = {}
+    for _, _, refs in found.values():
+        for target, paths in refs.items():
+            renamed.setdefault(target, []).extend(paths)
+    return ([problem for problems, _, _ in found.values() for problem in problems]
+            + references.renamed_problems(catalog, renamed))
 
 
 def check_project(project: Path, cache: bool = False) -> tuple[list[Document], list[Problem]]:

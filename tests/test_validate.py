@@ -1378,3 +1378,25 @@ def test_a_mapping_whose_key_has_a_full_width_colon_is_named_as_such(project_fac
     result = run("validate", "--project", project)
     assert ("content/playbooks/call.yml:6:7: error: raci must be a mapping, got text: 'R： csm' uses a full-width colon '：' "
             "(write an ASCII ':' followed by a space) [wrong-type]") in result.output, result.output
+
+
+def test_an_id_that_renames_a_page_in_place_is_the_first_problem_with_its_fix(tmp_path, run):
+    """`id: qbr-review` in qbr.yml: 13 'unknown playbook 'qbr'' errors in other files came first and the cause
+    (a published URL gone, in content/published-urls.txt) last. A page's id is its file name unless id: says
+    otherwise, and a rename keeps the old id as an alias (docs/content-model.md)."""
+    from conftest import copy_bundled
+
+    project = copy_bundled(tmp_path / "portal")
+    qbr = project / "content/playbooks/qbr.yml"
+    qbr.write_text("id: qbr-review\n" + qbr.read_text(encoding="utf-8"), encoding="utf-8")
+    for _ in range(2):  # the second run takes clean files from the content cache
+        result = run("validate", "--project", project)
+        lines = result.output.splitlines()
+        assert result.exit_code == 1
+        assert lines[0] == (
+            "content/playbooks/qbr.yml:1:5: error: id 'qbr-review' renames the playbook 'qbr' (its file name), and 13 "
+            "references in 10 other files still name 'qbr' (to keep 'qbr', delete this id: line; to rename it, delete "
+            "the line and run `csops mv playbook qbr qbr-review`: it renames the file, keeps 'qbr' as an alias so "
+            "published links keep landing, and rewrites every reference) [renamed-by-id]"), lines[0]
+        assert lines[1].startswith("content/charts/cs-duties.yml:26:33: error: unknown playbook 'qbr' in playbooks ('qbr' "
+                                   "is the file name of content/playbooks/qbr.yml, whose id: renamed it 'qbr-review'")

@@ -99,6 +99,9 @@ class Catalog:
     # References into them are not "unknown" yet; they are counted until the file parses.
     unread: dict[str, dict[str, str]] = field(default_factory=dict)
     unread_catalogs: dict[str, str] = field(default_factory=dict)
+    # kind -> file name -> (the id its `id:` gives instead, path, position of id:), for a file name no page of the
+    # kind has as id or alias: a reference to it is to a page its id: renamed in place
+    renamed: dict[str, dict[str, tuple[str, str, tuple[int, int]]]] = field(default_factory=dict)
     # "role" / "phase" -> id -> the anchors its page takes from other documents: #checklist, a playbook's id
     derived_anchors: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     # a text -> the ids its headings get on its page (validate._SiteHeadingIds: .known, and called with a text);
@@ -152,6 +155,10 @@ def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -
             for alias in as_list(doc.data.get("aliases")):
                 if isinstance(alias, str):
                     catalog.former_ids.setdefault(doc.kind, {})[alias] = doc_id(doc)
+    for doc in documents:
+        if doc.kind in SUB_ITEMS and isinstance(doc.data, LocDict) and doc_id(doc) != doc.stem \
+                and doc.stem not in catalog.anchors.get(doc.kind, {}) and doc.stem not in catalog.former_ids.get(doc.kind, {}):
+            catalog.renamed.setdefault(doc.kind, {})[doc.stem] = (doc_id(doc), doc.path, doc.data.where("id"))
     catalog.anchors["role"] = {role: set(DERIVED_PAGE_SECTIONS["role"]) | catalog.derived_anchors.get("role", {}).get(role, set())
                                for role in catalog.roles}
     return catalog

@@ -93,6 +93,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.deferred: dict[str, set[tuple[str, int, int]]] = {}  # unreadable file -> references into it
         self.made: set[tuple[str, str, str]] = set()  # every (kind, id, anchor) looked up: see still_resolve
+        self.renamed_refs: dict[tuple[str, str], list[str]] = {}  # (kind, file name) -> paths naming it: see _renamed
         self.page_anchors: dict[str, str] | None = None  # the item anchors of a page of items -> what each names
         self.sections: set[str] = set()  # the anchors the page's template gives its own sections
         self.kind: Kind | None = None
@@ -155,11 +156,20 @@ class _Checker:
             self.problems.append(Problem(path, *pos, "unknown-phase", f"unknown phase '{value}'",
                                          _suggest(value, self.catalog.phases) + "; phases are listed in content/settings.yml"))
 
+    def _renamed(self, path, kind: str, value: str) -> str | None:
+        """The hint for a reference to a page by its file name after an `id:` renamed the page in place."""
+        renamed = self.catalog.renamed.get(kind, {}).get(value)
+        if renamed is None:
+            return None
+        self.renamed_refs.setdefault((kind, value), []).append(path)
+        return f"'{value}' is the file name of {renamed[1]}, whose id: renamed it '{renamed[0]}': see the error there"
+
     def playbook(self, path, value, pos, where):
         if not self._looked_up("playbook", value) and not self._deferred(path, pos, "playbook", value):
             known = self.catalog.anchors.get("playbook", {})
             self.problems.append(Problem(path, *pos, "unknown-playbook", f"unknown playbook '{value}' in {where}",
-                                         _former_id(self.catalog, "playbook", value) or _suggest(value, known)))
+                                         _former_id(self.catalog, "playbook", value) or self._renamed(path, "playbook", value)
+                                         or _suggest(value, known)))
 
     def ref(self, path, text, pos):
         ref = parse_ref(text)
@@ -180,7 +190,8 @@ class _Checker:
             return
         if ref.id not in known:
             self.problems.append(Problem(path, *pos, "unknown-reference", f"unknown {NOUNS[ref.scheme]} '{ref.id}' in '{text}'",
-                                         _former_id(self.catalog, ref.scheme, ref.id) or _suggest(ref.id, known)))
+                                         _former_id(self.catalog, ref.scheme, ref.id)
+                                         or self._renamed(path, ref.scheme, ref.id) or _suggest(ref.id, known)))
         else:  # the page exists, the #anchor on it does not
             what = ITEM_NOUNS.get(ref.scheme, "anchor")
             kind = KINDS.get(ref.scheme)
@@ -320,11 +331,32 @@ def check(documents: list[Document], catalog: Catalog) -> list[Problem]:
     checker = _Checker(catalog)
     for doc in documents:
         _check_document(checker, doc)
-    return checker.problems + checker.pending_problems()
+    return checker.problems + checker.pending_problems() + renamed_problems(catalog, checker.renamed_refs)
 
 
-def check_each(documents: list[Document], catalog: Catalog) -> dict[str, tuple[list[Problem], set[tuple[str, str, str]]]]:
-    """Each document's problems and the references it makes, by path, for a catalog without unread files.
+def renamed_problems(catalog: Catalog, references: dict[tuple[str, str], list[str]]) -> list[Problem]:
+    """One error at the `id:` that renamed a page others still name by its file name, sorted before their 'unknown
+    playbook' errors: `id: qbr-review` in qbr.yml gave 13 'unknown playbook 'qbr'' errors first, the cause last.
+    A page's id is its file name unless id: says otherwise (docs/content-model.md), and a rename keeps the old id
+    as an alias (`csops mv` does both)."""
+    problems = []
+    for (kind, stem), paths in sorted(references.items()):
+        new_id, path, position = catalog.renamed[kind][stem]
+        files = len(set(paths) - {path})
+        elsewhere = f" in {files} other file{'s' if files != 1 else ''}" if files else ""
+        problems.append(Problem(
+            path, *position, "renamed-by-id",
+            f"id '{new_id}' renames the {NOUNS[kind]} '{stem}' (its file name), and {len(paths)} "
+            f"reference{'s' if len(paths) != 1 else ''}{elsewhere} still name '{stem}'",
+            f"to keep '{stem}', delete this id: line; to rename it, delete the line and run `csops mv "
+            f"{KINDS[kind].cli_word} {stem} {new_id}`: it renames the file, keeps '{stem}' as an alias so published "
+            "links keep landing, and rewrites every reference", root_cause=True))
+    return problems
+
+
+def check_each(documents: list[Document], catalog: Catalog) -> dict[str, tuple[list[Problem], set[tuple[str, str, str]], dict]]:
+    """Each document's problems, the references it makes and those to a page's file name after its id: renamed it
+    (for renamed_problems), by path, for a catalog without unread files.
 
     Then a document's problems depend on nothing but its own data and whether its references resolve, so
     a file found clean stays clean while its text is unchanged and `still_resolve` holds (content_cache.py):
@@ -336,7 +368,7 @@ def check_each(documents: list[Document], catalog: Catalog) -> dict[str, tuple[l
     for doc in documents:
         checker = _Checker(catalog)
         _check_document(checker, doc)
-        found[doc.path] = (checker.problems, checker.made)
+        found[doc.path] = (checker.problems, checker.made, checker.renamed_refs)
     return found
 
 
