@@ -379,6 +379,11 @@ def _problem_for(error, document: Document) -> list[Problem]:
             hint = (f"write a list: {field_name}: [{', '.join(entries)}]"
                     if len(error.instance) <= 80 and all(re.fullmatch(r"\S+", entry) for entry in entries)
                     else "write a list: one '- value' line each, or [a, b]")
+        elif expected == "array" and isinstance(error.instance, dict) and error.instance \
+                and all(isinstance(v, dict) for v in error.instance.values()):  # entries keyed by id (csm: {name: …})
+            first = shown(next(iter(error.instance)))
+            hint = (f"write a list of entries, each starting with its id: '- id: {first}' in place of '{first}:', "
+                    "its fields indented under it")
         elif expected == "array":
             hint = "write a list: one '- value' line each, or [a, b]"
         elif expected == "object" and isinstance(error.instance, str) and mapping_written_as_text(error.instance):

@@ -97,6 +97,10 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
     slip = _value_read_as_syntax(lines, line, col, problem)
     if slip is not None:
         return _slip_problem(path, *slip)
+    if ("block mapping" in context and "expected key" in problem) or ("block collection" in context and "'-'" in problem):
+        slip = _list_and_mapping_mixed(lines, line)
+        if slip is not None:
+            return _slip_problem(path, *slip)
     if "cannot start any token" in problem and at in ("@", "`", "%"):  # reserved: a value may not start with them
         before, value = lines[line - 1][:col - 1], lines[line - 1][col - 1:].rstrip()
         if before.count("[") > before.count("]") or before.count("{") > before.count("}"):
@@ -149,6 +153,43 @@ def _value_read_as_syntax(lines: list[str], line: int, col: int, problem: str) -
         return None
     return (line, at, f"the quotes end after {shown(value[:end + 1], 40)}, before the rest of the value",
             f"quote the whole value or none of it: {_quoted(value)}")
+
+
+_ENTRY_KEY = re.compile(r"(?P<key>[^\s#'\"-][^:#]*?):(?:\s|$)")
+
+
+def _list_and_mapping_mixed(lines: list[str], line: int) -> tuple[int, int, str, str] | None:
+    """(line, col, message, fix) when one level holds both list entries ('- id: csm') and 'key:' entries
+    ('cs-lead: {name: …}'), as when an entry of roles.yml is written as a mapping: PyYAML says only 'did not find
+    expected key' or 'expected '-' indicator'. Entries of content lists are '- id: …': the 'key:' one is the slip."""
+    if not 0 < line <= len(lines):
+        return None
+    indent = len(lines[line - 1]) - len(lines[line - 1].lstrip(" "))
+    siblings = []  # (line number, text) of the lines at this indentation in the same block, top down
+    for number in range(line, 0, -1):
+        text = lines[number - 1]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        own = len(text) - len(text.lstrip(" "))
+        if own < indent:
+            break
+        if own == indent:
+            siblings.insert(0, (number, text.strip()))
+    dashed = [(n, t) for n, t in siblings if t.startswith("- ") or t == "-"]
+    keyed = [(n, t, found["key"]) for n, t in siblings if (found := _ENTRY_KEY.match(t))]
+    if not dashed or not keyed:
+        return None
+    number, written, key = keyed[0] if keyed[0][0] < dashed[0][0] else keyed[-1]
+    first_dash = dashed[0][1]
+    by_id = re.match(r"-\s+id\s*:", first_dash) is not None
+    message = (f"'{shown(written)}' is a 'key:' entry, but other entries at this indentation are list entries "
+               f"('{shown(first_dash)}' on line {dashed[0][0]}): one level holds one or the other")
+    if by_id:
+        fix = (f"write it as the others are: '- id: {shown(key)}' in place of '{shown(key)}:', and its fields "
+               "('name: …') on their own lines indented under it, as in the other entries")
+    else:
+        fix = "write every entry at this level the same way: all as '- ' list entries, or all as 'key: value' lines"
+    return number, indent + 1, message, fix
 
 
 def _quote_fix(value: str) -> str:

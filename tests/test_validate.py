@@ -1400,3 +1400,25 @@ def test_an_id_that_renames_a_page_in_place_is_the_first_problem_with_its_fix(tm
             "published links keep landing, and rewrites every reference) [renamed-by-id]"), lines[0]
         assert lines[1].startswith("content/charts/cs-duties.yml:26:33: error: unknown playbook 'qbr' in playbooks ('qbr' "
                                    "is the file name of content/playbooks/qbr.yml, whose id: renamed it 'qbr-review'")
+
+
+@pytest.mark.parametrize("roles, expected", [
+    # one entry keyed by its id among '- id:' entries: PyYAML said only 'did not find expected key' / ''-' indicator'
+    ("roles:\n  csm: {name: CSM}\n  - id: cs-lead\n    name: CS Lead\n",
+     "content/roles.yml:2:3: error: YAML syntax error: 'csm: {name: CSM}' is a 'key:' entry, but other entries at this "
+     "indentation are list entries ('- id: cs-lead' on line 3): one level holds one or the other (write it as the "
+     "others are: '- id: csm' in place of 'csm:', and its fields ('name: …') on their own lines indented under it, as "
+     "in the other entries) [yaml-syntax]"),
+    ("roles:\n  - id: csm\n    name: CSM\n  cs-lead:\n    name: CS Lead\n",
+     "content/roles.yml:4:3: error: YAML syntax error: 'cs-lead:' is a 'key:' entry, but other entries at this "
+     "indentation are list entries ('- id: csm' on line 2): one level holds one or the other (write it as the others "
+     "are: '- id: cs-lead' in place of 'cs-lead:'"),
+    ("roles:\n  csm:\n    name: CSM\n  cs-lead:\n    name: CS Lead\n",
+     "content/roles.yml:2:3: error: roles must be a list, got a mapping (write a list of entries, each starting with its "
+     "id: '- id: csm' in place of 'csm:', its fields indented under it) [wrong-type]"),
+])
+def test_roles_written_as_a_mapping_are_told_the_list_shape(project_factory, run, roles, expected):
+    project = project_factory({"content/roles.yml": roles,
+                               "content/playbooks/call.yml": "title: Call\nsteps:\n  - id: call\n    title: Call\n"})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and result.output.startswith(expected), result.output
