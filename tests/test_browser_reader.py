@@ -971,3 +971,47 @@ def test_japanese_headings_on_a_phone_break_between_phrases(browser, ja_site):
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_ticks_follow_a_renamed_checklist_item_and_step(tmp_path, browser):
+    """`csops mv` keeps a renamed checklist's, item's, playbook's and step's old links working; the reader's ticks
+    were kept under the old ids, so after the rename the home card, the checklist and the playbook showed them gone."""
+    from click.testing import CliRunner
+
+    from browser_support import DEMO_FILES, DEMO_MKDOCS, build, serve
+    from conftest import make_project
+    from generator.cli import main
+
+    project = make_project(tmp_path / "portal", {"mkdocs.yml": DEMO_MKDOCS, **DEMO_FILES,
+                                                 "content/playbooks/renewal.yml": DEMO_FILES["content/playbooks/renewal.yml"]
+                                                 .replace("            body: Record the outcome.\n",
+                                                          "            body: Record the outcome.\n"
+                                                          "            checklist: [Order form signed, CRM updated]\n")})
+    ticked = "[...document.querySelectorAll('li.csops-tickable input')].filter(box => box.checked).length"
+    for base in serve(build(project)):
+        context, tab, errors = open_page(browser, base, "onboarding/new-csm/", LAPTOP)
+        try:
+            for item in ("meet-lead", "shadow-qbr"):
+                tab.locator(f"li.csops-tickable:has(#{item})").click(position={"x": 60, "y": 8})
+            tab.goto(base + "playbooks/renewal/")
+            tab.locator("li.csops-tickable:has([data-section=close])").first.click(position={"x": 60, "y": 8})
+            assert tab.evaluate(ticked) == 1
+            for args in (["item", "new-csm", "meet-lead", "meet-your-lead"], ["checklist", "new-csm", "csm-first-weeks"],
+                         ["step", "renewal", "close", "close-renewal"], ["playbook", "renewal", "renewal-runway"]):
+                result = CliRunner().invoke(main, ["mv", *args, "--project", str(project)])
+                assert result.exit_code == 0, result.output
+            build(project)
+            tab.goto(base)
+            assert tab.locator(".csops-card-progress[data-checklist=csm-first-weeks] .csops-bar-count").inner_text() == "2 / 5"
+            tab.goto(base + "onboarding/csm-first-weeks/")
+            tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+            assert tab.evaluate(TICKED) == ["meet-your-lead", "shadow-qbr"]
+            assert tab.locator(".csops-checklist-progress .csops-bar-count").inner_text() == "2 / 5"
+            assert tab.locator(".csops-changed").count() == 0
+            tab.goto(base + "playbooks/renewal-runway/")
+            tab.locator(".csops-playbook-progress .csops-reset").wait_for()
+            assert tab.evaluate(ticked) == 1
+            assert tab.locator(".csops-playbook-progress .csops-bar-count").inner_text() == "1 / 2"
+            assert not errors, errors
+        finally:
+            context.close()

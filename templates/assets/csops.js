@@ -152,18 +152,50 @@
   // A checklist's ticks on this site. Ticks saved before keys named the site (csops:checklist:<id>, shared by every
   // portal on the origin) move over once, each only where its stored version is this site's item version (`hashes`,
   // item id -> version): an English tick never ticks the Japanese item. The old entry stays for the other sites.
-  function ticks(checklist, hashes) {
+  // `former` ({ids: [...], items: {item id: [...]}}) holds the ids the checklist and its items had before a rename
+  // (their aliases): ticks saved under them move to the new ids, so `csops mv` keeps the reader's progress as it
+  // keeps their links.
+  function ticks(checklist, hashes, former) {
     var key = "checklist:" + SITE + ":" + checklist;
-    var found = load(key, null);
-    if (found && typeof found === "object") return found;
+    var found = load(key, null), moved = false;
+    if (!found || typeof found !== "object") {
+      found = null;
+      ((former && former.ids) || []).some(function (old) {
+        var then = load("checklist:" + SITE + ":" + old, null);
+        if (then && typeof then === "object") found = then;
+        return !!found;
+      });
+      moved = !!found;
+      if (!found) found = legacyTicks(checklist, hashes);
+      if (!found) return {};
+    }
+    var renamed = (former && former.items) || {};
+    Object.keys(renamed).forEach(function (item) {
+      if (found[item] || !Array.isArray(renamed[item])) return;
+      renamed[item].some(function (old) {
+        if (!found[old] || typeof found[old] !== "object") return false;
+        found[item] = found[old];
+        delete found[old];
+        moved = true;
+        return true;
+      });
+    });
+    if (moved) save(key, found);
+    return found;
+  }
+
+  // Ticks from the shared entry of earlier versions, saved under this site's key; null when there is nothing to move.
+  function legacyTicks(checklist, hashes) {
     var old = load("checklist:" + checklist, null), moved = {};
-    if (!old || typeof old !== "object" || !hashes) return {};
+    if (!old || typeof old !== "object" || !hashes) return null;
     Object.keys(hashes).forEach(function (item) {
       if (old[item] && old[item].hash === hashes[item]) moved[item] = old[item];
     });
-    save(key, moved);
+    save("checklist:" + SITE + ":" + checklist, moved);
     return moved;
   }
+
+  function words(text) { return String(text || "").split(/\s+/).filter(Boolean); }
 
   function saveTicks(checklist, value) { save("checklist:" + SITE + ":" + checklist, value); }
 
@@ -177,10 +209,18 @@
                item: marker.dataset.item, hash: marker.dataset.hash };
     }).filter(function (row) { return row.box; });
 
-    var hashes = {};  // per checklist, the versions of its items on this page
-    rows.forEach(function (row) { (hashes[row.checklist] = hashes[row.checklist] || {})[row.item] = row.hash; });
+    var hashes = {}, former = {};  // per checklist, the versions of its items on this page and their former ids
+    function formerOf(checklist) { return former[checklist] = former[checklist] || { ids: [], items: {} }; }
+    rows.forEach(function (row) {
+      (hashes[row.checklist] = hashes[row.checklist] || {})[row.item] = row.hash;
+      var aliases = words(row.marker.dataset.aliases);
+      if (aliases.length) formerOf(row.checklist).items[row.item] = aliases;
+    });
+    document.querySelectorAll(".csops-checklist-progress[data-checklist][data-aliases]").forEach(function (box) {
+      formerOf(box.dataset.checklist).ids = words(box.dataset.aliases);
+    });
 
-    function state(checklist) { return ticks(checklist, hashes[checklist]); }
+    function state(checklist) { return ticks(checklist, hashes[checklist], former[checklist]); }
 
     function render() {
       rows.forEach(function (row) {
@@ -332,7 +372,9 @@
   function checklistProgress(L, box) {
     var items = {};
     try { items = JSON.parse(box.dataset.items || "{}"); } catch (e) { items = {}; }
-    var ticked = ticks(box.dataset.checklist, items);
+    var renamed = {};
+    try { renamed = JSON.parse(box.dataset.itemAliases || "{}"); } catch (e) { renamed = {}; }
+    var ticked = ticks(box.dataset.checklist, items, { ids: words(box.dataset.aliases), items: renamed });
     var ids = Object.keys(items);
     var done = ids.filter(function (id) { return ticked[id] && ticked[id].hash === items[id]; }).length;
     var percent = ids.length ? Math.round((100 * done) / ids.length) : 0;
