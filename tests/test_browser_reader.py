@@ -1015,3 +1015,38 @@ def test_ticks_follow_a_renamed_checklist_item_and_step(tmp_path, browser):
             assert not errors, errors
         finally:
             context.close()
+
+
+DARK_PAGES = {"en": ["playbooks/renewal-runway/", "onboarding/new-csm-30-60-90/", "charts/cs-duties/", "faq/renewals/", ""],
+              "ja": ["playbooks/renewal-runway/", "onboarding/new-csm-30-60-90/", "charts/cs-duties/", "faq/", ""]}
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_dark_mode_keeps_the_portals_own_text_readable(request, browser, axe_source, language):
+    # after the header's dark-mode toggle, role chips and links in the facts box read at 3.5:1 and "Reset progress"
+    # (Material's indigo button colour on the dark page) at 2.3:1
+    import json
+
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, DARK_PAGES[language][0], LAPTOP)
+    try:
+        tab.locator("form[data-md-component=palette] label:visible").first.click()
+        assert tab.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        failing = {}
+        for path in DARK_PAGES[language]:
+            tab.goto(base + path)
+            assert tab.evaluate("document.body.dataset.mdColorScheme") == "slate"
+            if path.startswith("onboarding/"):
+                tab.locator("li.csops-tickable").first.click(position={"x": 30, "y": 8})
+                tab.mouse.move(0, 0)
+            tab.add_script_tag(content=axe_source)
+            results = json.loads(tab.evaluate("async () => JSON.stringify(await axe.run({include: ['.md-content']}, "
+                                              "{runOnly: ['color-contrast']}))"))
+            found = [(n["target"][0], n["any"][0]["message"][:80] if n["any"] else "")
+                     for v in results["violations"] for n in v["nodes"]]
+            if found:
+                failing[path] = found[:5]
+        assert failing == {}, failing
+        assert not errors, errors
+    finally:
+        context.close()
