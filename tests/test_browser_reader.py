@@ -1050,3 +1050,31 @@ def test_dark_mode_keeps_the_portals_own_text_readable(request, browser, axe_sou
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_chart_filtered_to_one_role_says_so_on_paper(request, browser, language):
+    # the role chosen once is remembered on every chart; printed, the matrix showed one column and nothing said why
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "charts/cs-duties/", LAPTOP)
+    visible_chips = "[...document.querySelectorAll('.csops-raci-filter .csops-chip')].filter(c => c.getClientRects().length).map(c => c.textContent)"
+    try:
+        tab.emulate_media(media="print")
+        assert tab.evaluate(visible_chips) == []  # the whole chart: no chips on paper
+        tab.emulate_media(media="screen")
+        chip = tab.locator(".csops-raci-filter .csops-chip[data-role=csm]")
+        name = chip.inner_text()
+        chip.click()
+        tab.reload()
+        tab.emulate_media(media="print")
+        columns = tab.evaluate("[...document.querySelectorAll('.csops-raci-matrix thead th')].filter(th => th.getClientRects().length).length")
+        assert columns == 2
+        assert tab.evaluate(visible_chips) == [name]
+        filter_box = tab.locator(".csops-raci-filter").bounding_box()
+        matrix = tab.locator(".csops-raci-matrix").bounding_box()
+        assert filter_box["y"] + filter_box["height"] <= matrix["y"] + 1  # said before the matrix, on its page
+        colour = tab.evaluate("getComputedStyle(document.querySelector('.csops-raci-filter .csops-chip[aria-pressed=true]')).color")
+        assert colour != "rgb(255, 255, 255)"  # the theme's white-on-indigo: white on paper without backgrounds
+        assert not errors, errors
+    finally:
+        context.close()
