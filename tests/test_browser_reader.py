@@ -1078,3 +1078,22 @@ def test_a_chart_filtered_to_one_role_says_so_on_paper(request, browser, languag
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_paper_shows_the_start_date_only_when_one_is_entered(request, browser, language):
+    # printed without a start date, the page showed an empty mm/dd/yyyy field with its calendar icon
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "onboarding/new-csm-30-60-90/", LAPTOP)
+    try:
+        tab.locator(".csops-start").wait_for()
+        tab.emulate_media(media="print")
+        assert tab.locator(".csops-plan").is_hidden() and tab.locator(".csops-start").is_hidden()
+        tab.emulate_media(media="screen")
+        tab.locator(".csops-start").fill("2027-01-04")
+        tab.emulate_media(media="print")
+        assert tab.locator(".csops-start").is_visible()
+        assert tab.locator(".csops-due .csops-date").first.is_visible()
+        assert not errors, errors
+    finally:
+        context.close()
