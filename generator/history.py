@@ -263,7 +263,7 @@ def read_change_feed(project: Path, portal: Portal, limit: int = DEFAULT_COMMITS
             diff = compare(previous[0], current[0])
             entry = FeedEntry(commit.sha, commit.timestamp, commit.subject,
                               tuple(_changes(diff, previous[1], current[1], resolver)))
-            _record_steps(diff, entry, steps)
+            _record_steps(diff, entry, steps, portal)
             if entry.changes:
                 entries.append(entry)
             previous = current
@@ -271,15 +271,16 @@ def read_change_feed(project: Path, portal: Portal, limit: int = DEFAULT_COMMITS
     return ChangeFeed(tuple(reversed(entries)), step_history=resolver.current_steps(history))
 
 
-def _record_steps(diff, entry: FeedEntry, steps: dict) -> None:
-    """Follow renames, and note the version each changed step had before this commit."""
+def _record_steps(diff, entry: FeedEntry, steps: dict, portal: Portal) -> None:
+    """Follow renames, and note the version each changed step had before this commit (versions read references
+    by today's portal, whose aliases name every renamed target, as the build that gave a link its ?v= did)."""
     playbooks = next(k for k in diff.kinds if k.kind.name == "playbook")
     moved: dict[tuple[str, str], list[StepChange]] = {}
     for document in playbooks.documents:
         old_doc, new_doc = document.old, document.new
         for old, new in document.items.kept + document.items.renamed:
             past = steps.pop((old_doc.id, old.id), [])
-            before, after = item_version(old), item_version(new)
+            before, after = item_version(old, portal), item_version(new, portal)
             if before != after:
                 past = past + [StepChange(before, entry.date, entry.anchor)]
             if past:

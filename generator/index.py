@@ -132,7 +132,7 @@ def collect_documents(portal: Portal, language: str = "en") -> list[SearchDoc]:
                                   _join(s.body, *s.checklist, *(text for _, text in s.variants), due_text(s.due, language)),
                                   f"{page}#{s.id}", parent=page, parent_title=p.title, phase=p.phase,
                                   roles=s.roles or ((p.owner,) if p.owner else ()), tags=p.tags, group=group,
-                                  asked_as=s.asked_as, version=item_version(s)))
+                                  asked_as=s.asked_as, version=item_version(s, portal)))
     for c in portal.checklists:
         page = urls.page_url(urls.page_source("onboarding", c.id))
         group = f"onboarding:{c.id}"

@@ -32,14 +32,26 @@ def content_hash(*parts: str) -> str:
 _UNVERSIONED = frozenset({"id", "aliases", "line"}) | SEARCH_ONLY_FIELDS
 
 
-def item_version(item) -> str:
+def item_version(item, portal: Portal) -> str:
     """Short stable hash of what a reader sees of a step (not its id, aliases or source line).
 
-    A renamed step keeps its version; an edit to its title, body, owner, RACI, due date,
+    A renamed step keeps its version, and so does a step whose links `csops mv` rewrote to a renamed target
+    (`Portal.as_first_named`); an edit to its title, body, owner, RACI, due date,
     checklist, segments or variants gives a new one. Links carry it as `?v=` (the page's Copy link, csops link,
     the search API), and the What's-new history compares it across commits: all use this one definition.
     """
-    return content_hash(*(repr(getattr(item, f.name)) for f in fields(item) if f.name not in _UNVERSIONED))
+    return content_hash(*(portal.as_first_named(repr(getattr(item, f.name)))
+                          for f in fields(item) if f.name not in _UNVERSIONED))
+
+
+def tick_version(portal: Portal, *parts: str) -> str:
+    """A checklist item's version, kept with the reader's tick: its words, link and due date, with references
+    spelled as `item_version` reads them, so renaming what an item links to does not mark the item changed."""
+    return content_hash(*(portal.as_first_named(part) for part in parts))
+
+
+# A cross-reference wherever it is written (a Markdown link, a reference definition, a `ref:` field).
+_REFERENCE = re.compile(r"(?<![a-z0-9-])(?P<scheme>[a-z]+):(?P<id>[a-z0-9-]+)(?:#(?P<anchor>[a-z0-9-]+))?")
 
 
 def as_tuple(value) -> tuple[str, ...]:
@@ -410,6 +422,41 @@ class Portal:
             return next((t.term for t in self.glossary if t.id == ident), "")
         title, items = self._titles.get((scheme, ident), ("", {}))
         return items.get(anchor, title) if anchor else title
+
+    @cached_property
+    def _first_names(self) -> dict[tuple[str, str], tuple[str, dict[str, str]]]:
+        """(scheme, id or alias) -> (the id it had first, {anchor or alias: the item's first id}), for every document
+        or glossary term that was renamed or holds a renamed item. Aliases are former ids, oldest first (`csops mv`
+        appends), so the first one is the id references were written with before any rename."""
+        found = {}
+        for doc in self.documents:
+            items = {anchor: item.aliases[0] for item in doc.anchored_items if item.aliases
+                     for anchor in (item.id, *item.aliases)}
+            if doc.aliases or items:
+                for ident in (doc.id, *doc.aliases):
+                    found.setdefault((doc.kind, ident), (doc.aliases[0] if doc.aliases else doc.id, items))
+        for term in self.glossary:
+            for ident in (term.id, *term.aliases) if term.aliases else ():
+                found.setdefault(("glossary", ident), (term.aliases[0], {}))
+        return found
+
+    def as_first_named(self, text: str) -> str:
+        """`text` with each cross-reference to a renamed document or item spelled with the ids it had first.
+
+        `csops mv` rewrites every reference to the new id; read this way, the text of a step or checklist item
+        that links to what was renamed is what it was before, so its version (a copied link's ?v=, a tick) stays.
+        """
+        if not self._first_names:
+            return text
+
+        def first(match: re.Match) -> str:
+            found = self._first_names.get((match["scheme"], match["id"]))
+            if found is None:
+                return match[0]
+            anchor = match["anchor"]
+            return f"{match['scheme']}:{found[0]}" + (f"#{found[1].get(anchor, anchor)}" if anchor else "")
+
+        return _REFERENCE.sub(first, text)
 
     @cached_property
     def documents(self) -> tuple[ContentDoc, ...]:

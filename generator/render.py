@@ -6,6 +6,7 @@ gives byte-identical pages, so pull-request diffs of generated output stay clean
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -21,7 +22,7 @@ from . import urls
 from .durations import parse_due
 from .escaping import escape_attr, escape_text, escape_text_code, literal_markdown
 from .fingerprints import code_digest, files_digest
-from .model import SEARCH_ONLY_FIELDS, Duty, Portal, content_hash, item_version
+from .model import SEARCH_ONLY_FIELDS, Duty, Portal, item_version, tick_version
 from .page_context import PageContext
 from .paths import PACKAGE_TEMPLATES
 from .run_memory import RunMemory
@@ -145,7 +146,8 @@ class Renderer:
         self.env.globals.update(lc=self.label_colon, colon_gap=self.labels.get("colon_gap", " "), due_text=self.due_text,
                                 role_code=portal.role_code,
                                 tag_anchor=urls.tag_anchor)
-        self.env.globals.update(label=self.label, role_name=self.role_name, hash=content_hash, portal=portal,
+        self.env.globals.update(label=self.label, role_name=self.role_name, portal=portal,
+                                tick_version=functools.partial(tick_version, portal),
                                 segment_name=self.segment_name, phase_name=self.phase_name,
                                 phase_description=self.phase_description, by_phase=self.by_phase)
         self.env.globals.update(changes=changes, step_versions=self.step_versions, change_line=self.change_line)
@@ -208,7 +210,7 @@ class Renderer:
         found = {}
         for step in playbook.steps:
             past = self.changes.step_changes(playbook.id, step.id) if self.changes is not None else ()
-            found[step.id] = {"v": item_version(step),
+            found[step.id] = {"v": item_version(step, self.portal),
                               "changes": [[c.before, c.date, urls.site_href(source, urls.WHATS_NEW_PAGE, c.anchor)]
                                           for c in past]}
         return found
@@ -257,7 +259,10 @@ class Renderer:
         # the page's step versions (step_versions) come from the steps and their past changes: the key holds
         # both instead of the versions, which would hash every step of every playbook again on each build
         past = [self.changes.step_changes(playbook.id, step.id) for step in playbook.steps] if self.changes is not None else []
-        key = self._key(_shown.get_by(playbook, lambda: repr(_as_shown(playbook))), repr(related), repr(past))
+        shown = _shown.get_by(playbook, lambda: repr(_as_shown(playbook)))
+        # versions spell references by their targets' first ids (Portal.as_first_named): an alias added to a target
+        # changes them without a change to this playbook
+        key = self._key(shown, self.portal.as_first_named(shown), repr(related), repr(past))
         return self._reused_or(source, key, lambda: self._render("playbook.md.j2", source, doc=playbook))
 
     def _role_page(self, role) -> Page:

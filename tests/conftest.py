@@ -153,6 +153,7 @@ def step_link(project, playbook_id: str, step_id: str, site_url: str = "https://
     from generator.model import item_version
     from generator.pipeline import load_portal
 
-    step = next(s for s in load_portal(Path(project)).playbooks_by_id[playbook_id].steps if s.id == step_id)
-    return f"{site_url}playbooks/{playbook_id}/?v={item_version(step)}#{step_id}"
+    portal = load_portal(Path(project))
+    step = next(s for s in portal.playbooks_by_id[playbook_id].steps if s.id == step_id)
+    return f"{site_url}playbooks/{playbook_id}/?v={item_version(step, portal)}#{step_id}"
 

@@ -1097,3 +1097,45 @@ def test_paper_shows_the_start_date_only_when_one_is_entered(request, browser, l
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_renaming_what_an_item_or_step_links_to_does_not_mark_it_changed(tmp_path, browser):
+    """`csops mv chart` rewrote the references to the chart, so a ticked item linking to it said "changed since you
+    ticked it" and a copied link to a step linking to it said the step may have changed: neither reads differently."""
+    from click.testing import CliRunner
+
+    from browser_support import DEMO_FILES, DEMO_MKDOCS, build, serve
+    from conftest import make_project
+    from generator.cli import main
+
+    playbook = DEMO_FILES["content/playbooks/renewal.yml"].replace(
+        "            body: Record the outcome.\n",
+        "            body: Record the outcome, as the [duty chart](chart:duties#renewal) says.\n"
+        "            checklist: ['Tell the CS lead and the team, as [the chart](chart:duties#renewal) says']\n")
+    project = make_project(tmp_path / "portal", {"mkdocs.yml": DEMO_MKDOCS, **DEMO_FILES,
+                                                 "content/playbooks/renewal.yml": playbook})
+    for base in serve(build(project)):
+        context, tab, errors = open_page(browser, base, "onboarding/new-csm/", LAPTOP)
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        try:
+            tab.locator("li.csops-tickable:has(#read-duties)").click(position={"x": 60, "y": 8})
+            tab.goto(base + "playbooks/renewal/")
+            tab.locator("li.csops-tickable:has([data-section=close])").click(position={"x": 40, "y": 8})
+            assert tab.locator("li.csops-tickable input:checked").count() == 1
+            tab.locator(".csops-step-meta[data-step=close] .csops-copy-link").click()
+            copied = tab.evaluate("navigator.clipboard.readText()")
+            assert "?v=" in copied and copied.endswith("#close")
+            result = CliRunner().invoke(main, ["mv", "chart", "duties", "division-of-duties", "--project", str(project)])
+            assert result.exit_code == 0, result.output
+            assert "chart:division-of-duties#renewal" in (project / "content/playbooks/renewal.yml").read_text()
+            build(project)
+            tab.goto(base + "onboarding/new-csm/")
+            tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+            assert tab.evaluate(TICKED) == ["read-duties"] and tab.locator(".csops-changed").count() == 0
+            tab.goto(copied.replace("https://portal.acme.test/", base))
+            tab.locator(".csops-playbook-progress .csops-reset").wait_for()
+            assert tab.locator(".csops-version-notice").count() == 0
+            assert tab.locator("li.csops-tickable input:checked").count() == 1 and tab.locator(".csops-changed").count() == 0
+            assert not errors, errors
+        finally:
+            context.close()
