@@ -1139,3 +1139,34 @@ def test_renaming_what_an_item_or_step_links_to_does_not_mark_it_changed(tmp_pat
             assert not errors, errors
         finally:
             context.close()
+
+
+def test_a_ticked_step_checklist_item_keeps_its_tick_when_an_item_is_added_above_it(tmp_path, browser):
+    """A step's checklist items are kept by position: with an item added above a ticked one, the tick sat on its
+    neighbour, which said "changed since you ticked it", and the ticked item showed unticked."""
+    from browser_support import DEMO_FILES, DEMO_MKDOCS, build, serve
+    from conftest import make_project
+
+    before = DEMO_FILES["content/playbooks/renewal.yml"].replace(
+        "            body: Record the outcome.\n",
+        "            body: Record the outcome.\n            checklist: [Order form countersigned, CRM opportunity closed]\n")
+    project = make_project(tmp_path / "portal", {"mkdocs.yml": DEMO_MKDOCS, **DEMO_FILES,
+                                                 "content/playbooks/renewal.yml": before})
+    ticked = "[...document.querySelectorAll('li.csops-tickable')].filter(li => li.querySelector('input').checked).map(li => li.textContent.trim())"
+    for base in serve(build(project)):
+        context, tab, errors = open_page(browser, base, "playbooks/renewal/", LAPTOP)
+        try:
+            tab.locator("li.csops-tickable", has_text="CRM opportunity closed").click(position={"x": 40, "y": 8})
+            assert tab.evaluate(ticked) == ["CRM opportunity closed"]
+            (project / "content/playbooks/renewal.yml").write_text(before.replace(
+                "checklist: [Order form countersigned,", "checklist: [Renewal Status set to Won, Order form countersigned,"),
+                encoding="utf-8")
+            build(project)
+            tab.reload()
+            tab.locator(".csops-playbook-progress .csops-reset").wait_for()
+            assert tab.evaluate(ticked) == ["CRM opportunity closed"]
+            assert tab.locator(".csops-changed").count() == 0
+            assert tab.locator(".csops-playbook-progress .csops-bar-count").inner_text() == "1 / 3"
+            assert not errors, errors
+        finally:
+            context.close()

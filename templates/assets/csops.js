@@ -180,8 +180,31 @@
         return true;
       });
     });
+    if (realign(found, hashes)) moved = true;
     if (moved) save(key, found);
     return found;
+  }
+
+  // A tick whose words are now another item's moves to that item (`hashes`: item id -> version on this page). A
+  // step's checklist items are kept by position: an item added above a ticked one left the tick on its neighbour,
+  // which said "changed since you ticked it", and the ticked item showed unticked. An item of the same step (same id
+  // before its position) is preferred when the same words stand in two steps.
+  function realign(found, hashes) {
+    if (!hashes) return false;
+    var open = Object.keys(hashes).filter(function (item) { return !found[item] || found[item].hash !== hashes[item]; });
+    var moves = [];
+    Object.keys(found).forEach(function (from) {
+      var tick = found[from];
+      if (!tick || typeof tick !== "object" || hashes[from] === tick.hash) return;
+      var fits = open.filter(function (item) { return hashes[item] === tick.hash; });
+      var to = fits.filter(function (item) { return item.replace(/-\d+$/, "") === from.replace(/-\d+$/, ""); })[0] || fits[0];
+      if (to === undefined) return;
+      open.splice(open.indexOf(to), 1);
+      moves.push([from, to, tick]);
+    });
+    moves.forEach(function (move) { delete found[move[0]]; });
+    moves.forEach(function (move) { found[move[1]] = move[2]; });
+    return moves.length > 0;
   }
 
   // Ticks from the shared entry of earlier versions, saved under this site's key; null when there is nothing to move.
