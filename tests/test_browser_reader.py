@@ -1170,3 +1170,43 @@ def test_a_ticked_step_checklist_item_keeps_its_tick_when_an_item_is_added_above
             assert not errors, errors
         finally:
             context.close()
+
+
+FOCUSED_RING = """() => {
+  const channels = c => { const v = c.match(/[\\d.]+/g).slice(0, 3).map(Number); return c.startsWith('color(') ? v.map(x => x * 255) : v; };
+  const lum = c => { const [r, g, b] = channels(c).map(v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; });
+                     return .2126 * r + .7152 * g + .0722 * b; };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + .05) / (y + .05); };
+  const e = document.activeElement;
+  const ring = e.matches('input[type=checkbox]') ? getComputedStyle(e.nextElementSibling, '::after') : getComputedStyle(e);
+  return {what: e.className || e.tagName, style: ring.outlineStyle, width: parseFloat(ring.outlineWidth),
+          ratio: Math.round(100 * ratio(ring.outlineColor, getComputedStyle(document.body).backgroundColor)) / 100};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_keyboard_focus_on_the_portals_controls_is_a_ring_that_stands_out(browser, bundled_site, scheme):
+    # copy buttons, role and segment chips and the start date had a 2 px teal ring: 2.2:1 on white, under the 3:1 a
+    # focus indicator needs; in dark mode the checkbox ring (indigo) was 2.3:1 on the dark page
+    controls = {"playbooks/renewal-runway/": [".csops-copy-link", ".csops-segment-switch .csops-chip", ".csops-start"],
+                "charts/cs-duties/": [".csops-raci-filter .csops-chip"],
+                "onboarding/new-csm-30-60-90/": ["li.csops-tickable input[type=checkbox]"]}
+    context, tab, errors = open_page(browser, bundled_site, "playbooks/renewal-runway/", LAPTOP)
+    try:
+        if scheme == "dark":
+            tab.locator("form[data-md-component=palette] label:visible").first.click()
+        faint = []
+        for path, selectors in controls.items():
+            tab.goto(bundled_site + path)
+            tab.locator(".csops-copy-link, .csops-chip, .csops-reset").first.wait_for()
+            for selector in selectors:
+                tab.locator(selector).last.focus()
+                tab.keyboard.press("Shift+Tab")
+                tab.keyboard.press("Tab")  # by keyboard: :focus-visible
+                ring = tab.evaluate(FOCUSED_RING)
+                if ring["style"] == "none" or ring["width"] < 2 or ring["ratio"] < 3:
+                    faint.append((selector, ring))
+        assert faint == []
+        assert not errors, errors
+    finally:
+        context.close()
