@@ -1210,3 +1210,47 @@ def test_keyboard_focus_on_the_portals_controls_is_a_ring_that_stands_out(browse
         assert not errors, errors
     finally:
         context.close()
+
+
+OPENED = """id => {
+  const node = document.getElementById(id), box = (node.closest('li') || node).getBoundingClientRect();
+  const bar = document.querySelector('.csops-checklist-progress:not(.csops-playbook-progress)');
+  const cover = Math.max(document.querySelector('.md-header').getBoundingClientRect().bottom, bar ? bar.getBoundingClientRect().bottom : 0);
+  return {top: Math.round(box.top), cover: Math.round(cover), background: getComputedStyle(node.closest('li') || node).backgroundColor};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_a_link_to_a_renamed_step_section_item_or_activity_lands_as_a_link_to_its_new_id(tmp_path_factory, browser, viewport):
+    # the old id was an empty anchor under the heading: a ticket's link to a step renamed by `csops mv` scrolled the
+    # step's heading under the sticky header (26 px against a 48 px header) and did not mark it
+    from click.testing import CliRunner
+
+    from browser_support import build, serve
+    from conftest import copy_bundled
+    from generator.cli import main
+
+    project = copy_bundled(tmp_path_factory.mktemp("renamed"))
+    renames = [("step", "renewal-runway", "assess-risk", "assess-renewal-risk", "playbooks/renewal-runway/"),
+               ("section", "new-csm-30-60-90", "days-31-60", "second-month", "onboarding/new-csm-30-60-90/"),
+               ("item", "new-csm-30-60-90", "book-review", "own-book-review", "onboarding/new-csm-30-60-90/"),
+               ("activity", "cs-duties", "renewal", "renewals", "charts/cs-duties/")]
+    for kind, doc, old, new, _ in renames:
+        result = CliRunner().invoke(main, ["mv", kind, doc, old, new, "--project", str(project)])
+        assert result.exit_code == 0, result.output
+    for base in serve(build(project)):
+        context, tab, errors = open_page(browser, base, "", viewport)
+        try:
+            for kind, _, old, new, page in renames:
+                landed = {}
+                for anchor in (new, old):
+                    tab.goto(f"{base}{page}#{anchor}")
+                    tab.wait_for_timeout(300)
+                    landed[anchor] = tab.evaluate(OPENED, new)
+                where = landed[old]
+                assert where["cover"] - 1 <= where["top"] < where["cover"] + 60, (kind, landed)
+                assert abs(where["top"] - landed[new]["top"]) <= 4, (kind, landed)
+                assert where["background"] == landed[new]["background"] != "rgba(0, 0, 0, 0)", (kind, landed)
+            assert not errors, errors
+        finally:
+            context.close()

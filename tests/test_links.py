@@ -435,7 +435,7 @@ def test_glossary_terms_and_phase_pages_are_guarded_too(project_factory, run):
     steps.write_text(steps.read_text().replace("glossary:nrr", "glossary:net-retention"))
     assert run("build", "--project", project).exit_code == 0
     page = (project / "site/glossary/index.html").read_text(encoding="utf-8")
-    assert '<span id="nrr" class="csops-alias"></span>Net revenue retention.' in page
+    assert '<h2 id="net-retention"><span id="nrr" class="csops-alias"></span>NRR' in page  # lands on the term
 
     # an alias may not be another term's id
     terms.write_text(terms.read_text().replace("aliases: [nrr]", "aliases: [grr]"))

@@ -625,7 +625,7 @@
     try { target = hash ? document.getElementById(decodeURIComponent(hash.slice(1))) : null; } catch (e) { return null; }
     if (!target) return null;
     if (target.matches(".csops-step-meta")) return target;
-    // A heading id, or an alias anchor (<span id=old-id>) just under the heading: the step's meta follows.
+    // A heading id, or an alias anchor (<span id=old-id>) inside the heading: the step's meta follows.
     var node = target.closest("h3") || target.closest("p") || target;
     for (node = node.nextElementSibling; node && !/^H[1-3]$/.test(node.tagName); node = node.nextElementSibling) {
       if (node.matches(".csops-step-meta[data-step]")) return node;
