@@ -1276,3 +1276,27 @@ def test_an_faq_entry_or_glossary_term_a_link_opens_is_marked(request, browser, 
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_copy_link_on_a_plain_http_host_keeps_the_keyboard_focus_on_the_button(browser, bundled_site):
+    # on http://portal.intranet/ there is no async clipboard: the copy went through a hidden textarea, which kept the
+    # focus when it was removed, so the next Tab went to "Skip to content" at the top of the page
+    context, tab, errors = open_page(browser, bundled_site, "", LAPTOP)
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        # a plain-http intranet host as csops.js sees it (127.0.0.1 counts as secure)
+        tab.add_init_script("Object.defineProperty(window, 'isSecureContext', {value: false})")
+        tab.goto(bundled_site + "playbooks/qbr/")
+        button = tab.locator(".csops-step-meta .csops-copy-link").nth(1)
+        button.focus()
+        tab.keyboard.press("Shift+Tab")
+        tab.keyboard.press("Tab")
+        tab.keyboard.press("Enter")
+        expect = button.get_attribute("data-copy")
+        assert tab.evaluate("navigator.clipboard.readText()") == expect and "#pull-data" in expect
+        assert tab.evaluate("document.activeElement.classList.contains('csops-copy-link')")
+        tab.keyboard.press("Tab")
+        assert tab.evaluate("document.activeElement.classList.contains('csops-copy-ticket')")
+        assert not errors, errors
+    finally:
+        context.close()

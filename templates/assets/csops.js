@@ -106,12 +106,18 @@
     return Promise.resolve(legacyCopy(text));
   }
 
+  // Pages served over plain http (an intranet host) have no async clipboard: the text is copied from a hidden
+  // textarea, which takes the focus. It goes back where it was: a keyboard reader's next Tab went to the top of the page.
   function legacyCopy(text) {
+    var had = document.activeElement;
     var area = el("textarea", { readonly: "", "aria-hidden": "true", "class": "csops-offscreen" });
     area.value = text;
     document.body.appendChild(area);
     area.select();
-    try { document.execCommand("copy"); } finally { area.remove(); }
+    try { document.execCommand("copy"); } finally {
+      area.remove();
+      if (had && had !== document.body && typeof had.focus === "function") had.focus({ preventScroll: true });
+    }
   }
 
   // Links csops.js copies or writes into calendars are web pages (the site's site_url may be another
