@@ -1300,3 +1300,20 @@ def test_copy_link_on_a_plain_http_host_keeps_the_keyboard_focus_on_the_button(b
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language, words", [("en", "renewal discount"), ("ja", "解約の予兆")])
+def test_static_search_finds_text_that_arrives_without_a_key(request, browser, language, words):
+    # the theme's search read the box on keyup only: dictated, pasted (context menu) or IME-committed text
+    # (insertText, no key event) left "Type to start searching" on a static host
+    base = request.getfixturevalue(SITES[language])
+    for viewport in (LAPTOP, PHONE):
+        context, tab, errors = open_page(browser, base, "playbooks/qbr/", viewport)
+        try:
+            tab.locator("label.md-header__button[for=__search]" if viewport is PHONE else ".md-search__input").first.click()
+            tab.keyboard.insert_text(words)
+            tab.locator(".md-search-result__item").first.wait_for(timeout=8000)
+            assert tab.locator(".md-search-result__item").count() > 0
+            assert not errors, errors
+        finally:
+            context.close()

@@ -774,6 +774,18 @@
     });
   }
 
+  // -- the theme's search box: text that arrives without a key ------------------------------------
+  // Material's client-side search (static hosting) reads the box on keyup only: text dictated on a phone, pasted
+  // from the context menu or committed by some input methods (insertText, no key) left "Type to start searching".
+  // Every input is announced as a keyup too; the theme ignores a value it has already searched.
+  function setupSearchInput() {
+    var input = document.querySelector('input.md-search__input[data-md-component="search-query"]');
+    if (!input || !once(input, "-input")) return;
+    input.addEventListener("input", function () {
+      input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+    });
+  }
+
   // -- accessibility gaps axe-core finds in the theme's own markup ---------------------------------
   function setupAccessibility() {
     // Material's search overlay is a dialog without a name.
@@ -790,6 +802,7 @@
   // -- entry point ------------------------------------------------------------------------------
   function setup() {
     setupAccessibility();
+    setupSearchInput();
     var L = labels();
     setupSegments(L);  // first: checklist progress and plans count only the visible segment
     setupChecklists(L);
