@@ -1317,3 +1317,25 @@ def test_static_search_finds_text_that_arrives_without_a_key(request, browser, l
             assert not errors, errors
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_without_javascript_no_empty_box_or_band_covers_the_checklist(request, browser, language):
+    # the hooks csops.js fills stayed empty: a grey bar, and a sticky white band under the header over the text
+    base = request.getfixturevalue(SITES[language])
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        for path in ("onboarding/new-csm-30-60-90/", "playbooks/renewal-runway/", "charts/cs-duties/", ""):
+            tab.goto(base + path)
+            shown = tab.evaluate("""[...document.querySelectorAll('.md-typeset div[class^="csops-"]')]
+                .filter(e => !e.firstChild && e.getBoundingClientRect().height > 0).map(e => e.className)""")
+            assert shown == [], (path, shown)
+        tab.goto(base + "onboarding/new-csm-30-60-90/")
+        tab.mouse.wheel(0, 1500)
+        tab.wait_for_timeout(200)
+        header = tab.evaluate("document.querySelector('.md-header').getBoundingClientRect().bottom")
+        below = tab.evaluate("y => document.elementFromPoint(200, y + 8).closest('.csops-checklist-progress') === null", header)
+        assert below, "a band under the header covers the text"
+    finally:
+        context.close()
