@@ -1339,3 +1339,30 @@ def test_without_javascript_no_empty_box_or_band_covers_the_checklist(request, b
         assert below, "a band under the header covers the text"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_with_a_segment_chosen_the_home_card_counts_what_the_checklist_shows(request, browser, language):
+    # every SMB item ticked: the checklist said 18 / 18, complete; home and the onboarding index said 18 / 21
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "onboarding/new-csm-30-60-90/", LAPTOP)
+    try:
+        tab.locator(".csops-segment-switch .csops-chip[data-segment=smb]").click()
+        rows = tab.locator("li.csops-tickable:not(.csops-segment-hidden)")
+        for index in range(rows.count()):
+            rows.nth(index).click(position={"x": 30, "y": 8})
+        page = tab.locator(".csops-checklist-progress .csops-bar-count").inner_text()
+        assert tab.locator(".csops-checklist-progress.csops-complete").count() == 1
+        for path in ("", "onboarding/"):
+            tab.goto(base + path)
+            card = tab.locator(".csops-card-progress[data-checklist=new-csm-30-60-90]")
+            assert card.locator(".csops-bar-count").inner_text() == page, path
+            assert "csops-complete" in card.get_attribute("class"), path
+        tab.goto(base + "onboarding/new-csm-30-60-90/")
+        tab.locator(".csops-segment-switch .csops-chip[data-segment='']").click()  # all segments again: both count all
+        all_items = tab.locator(".csops-checklist-progress .csops-bar-count").inner_text()
+        tab.goto(base)
+        assert tab.locator(".csops-card-progress[data-checklist=new-csm-30-60-90] .csops-bar-count").inner_text() == all_items
+        assert not errors, errors
+    finally:
+        context.close()

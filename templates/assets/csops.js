@@ -404,7 +404,15 @@
     var renamed = {};
     try { renamed = JSON.parse(box.dataset.itemAliases || "{}"); } catch (e) { renamed = {}; }
     var ticked = ticks(box.dataset.checklist, items, { ids: words(box.dataset.aliases), items: renamed });
-    var ids = Object.keys(items);
+    // The segment chosen on the checklist (remembered, as the page's switch does): its items for other segments are
+    // hidden there and not counted, so the card says what the page says ("18 / 18" there was "18 / 21" here).
+    var only = {};
+    try { only = JSON.parse(box.dataset.itemSegments || "{}"); } catch (e) { only = {}; }
+    var segment = load("segment", "");
+    if (words(box.dataset.segments).indexOf(segment) < 0) segment = "";
+    var ids = Object.keys(items).filter(function (id) {
+      return !segment || !Array.isArray(only[id]) || only[id].indexOf(segment) >= 0;
+    });
     var done = ids.filter(function (id) { return ticked[id] && ticked[id].hash === items[id]; }).length;
     var percent = ids.length ? Math.round((100 * done) / ids.length) : 0;
     box.textContent = "";
