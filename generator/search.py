@@ -180,12 +180,17 @@ class Searcher:
     def _current_stamp(self):
         """(generation folder, meta inode, meta mtime): `build/index` is a link that a build flips in one rename,
         so resolving it once names one complete generation, old or new, never a half-swapped folder."""
-        folder = os.path.realpath(self.path)
-        try:
-            st = os.stat(os.path.join(folder, "csops-meta.json"))
-        except OSError:
-            raise IndexMissing(f"{self.path}: no search index; run `csops build` first") from None
-        return folder, st.st_ino, st.st_mtime_ns
+        for _ in range(3):
+            folder = os.path.realpath(self.path)
+            try:
+                st = os.stat(os.path.join(folder, META_FILE))
+                return folder, st.st_ino, st.st_mtime_ns
+            except OSError:
+                # a build may have flipped the link and removed this generation since it was resolved: only a link
+                # that still names the folder means there is no index (a reader got "run csops build" mid-flip)
+                if os.path.realpath(self.path) == folder:
+                    raise IndexMissing(f"{self.path}: no search index; run `csops build` first") from None
+        raise IndexMissing(f"{self.path}: the search index kept changing while opening it")
 
     def _open(self) -> OpenIndex:
         """The current index generation for this thread, reopened after a build flipped a new one in.

@@ -436,6 +436,35 @@ def test_queries_never_fail_while_csops_build_swaps_new_indexes_in(served_copy, 
     assert result["requests"] > 100
 
 
+def test_a_reader_that_resolved_a_generation_just_removed_resolves_again(project_factory, monkeypatch):
+    """The flip stress test's rare failure, made certain: a reader resolved build/index, a build flipped the link and
+    removed that generation, and the reader's stat of its meta failed: "no search index; run `csops build` first"
+    while a complete index was live."""
+    from click.testing import CliRunner
+
+    from generator import search as search_module
+    from generator.cli import main
+    from generator.search import Searcher
+
+    project = project_factory({"content/playbooks/renewal-runway.yml": "title: Renewal runway\nsteps:\n"
+                                                                        "  - {id: confirm, title: Confirm the stakeholders}\n"})
+    assert CliRunner().invoke(main, ["build", "--project", str(project)]).exit_code == 0
+    searcher = Searcher(project, cache_size=0)
+    live = os.path.realpath(searcher.path)
+    gone = project / "build" / ".generations" / "removed-by-a-build"
+    shutil.copytree(live, gone)  # the generation the reader resolved, removed at the unlucky moment
+    real_realpath = os.path.realpath
+    calls = {"realpath": 0}
+
+    def stale_first(path, *args, **kwargs):
+        calls["realpath"] += 1
+        return str(gone) if calls["realpath"] == 1 and str(path) == str(searcher.path) else real_realpath(path, *args, **kwargs)
+
+    monkeypatch.setattr(search_module.os.path, "realpath", stale_first)
+    shutil.rmtree(gone)  # removed between the reader's resolving and its stat
+    assert searcher.search("renewal stakeholders").total > 0
+
+
 def test_readers_see_the_old_or_the_new_index_never_an_error_across_many_flips(project_factory):
     """Many more generation flips than a load test's rebuilds, against readers in tight loops: the swap has no
     window (before: 503 'no search index', EmptyIndexError, or 400 'cannot parse query' when parse() reopened
