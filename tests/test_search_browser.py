@@ -151,6 +151,44 @@ def test_static_hosting_keeps_materials_search(tmp_path, page, language, query, 
         server.shutdown()
 
 
+def test_static_hosting_is_asked_for_the_search_api_once_not_on_every_page(tmp_path, page):
+    """Every page asked the static host for /api/health: a 404 in the host's log and the reader's console on each
+    page view (reader walkthrough). The 404 is remembered in the tab; Material's search still works on each page."""
+    project = copy_bundled(tmp_path / "static", REPO)
+    build_portal(project)
+    probes = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if self.path.startswith("/api/"):
+                probes.append(self.path)
+            super().do_GET()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(project / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for path in ("", "playbooks/renewal-runway/", "faq/renewals/"):
+            page.goto(f"http://127.0.0.1:{server.server_port}/{path}")
+            page.wait_for_load_state("networkidle")
+        assert probes == ["/api/health"], probes
+        type_query(page, "stakeholders")
+        page.locator(".md-search-result__item").first.wait_for()
+        assert page.locator("body.csops-api-search").count() == 0
+    finally:
+        server.shutdown()
+
+
+def test_with_the_api_every_page_of_a_tab_gets_the_api_search(served, page):
+    """The remembered 404 is only for static hosting: with the API, each page a reader opens activates it."""
+    _, url, _ = served
+    for path in ("", "faq/"):
+        page.goto(url + path)
+        page.wait_for_selector("body.csops-api-search", state="attached")
+
+
 def test_on_a_phone_each_filter_is_one_swipeable_row_and_hits_start_near_the_top(served, browser):
     # wrapped, the role chips alone took five lines and the first hit started ~455 px down an 844 px screen
     language, url, _ = served

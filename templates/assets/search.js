@@ -274,8 +274,21 @@
     if (input.value.trim()) schedule();
   }
 
+  // On static hosting the probe is a 404 in the host's log and the reader's console on every page: once answered
+  // 404, it is not asked again in this tab for ABSENT_FOR (an API started later is found after that, or in a new tab).
+  var ABSENT = "csops-search-api-absent:" + api.href, ABSENT_FOR = 10 * 60 * 1000;
+  try {
+    var absentSince = Number(sessionStorage.getItem(ABSENT));
+    if (absentSince && Date.now() - absentSince < ABSENT_FOR) return;
+  } catch (e) { /* storage blocked: probe every page, as before */ }
+
   fetch(new URL("health", api), { headers: { Accept: "application/json" } })
-    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (r) {
+      if (r.status === 404) {
+        try { sessionStorage.setItem(ABSENT, String(Date.now())); } catch (e) { /* storage blocked or full */ }
+      }
+      return r.ok ? r.json() : null;
+    })
     .then(function (data) {
       if (!data || !data.ok) return;
       if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
