@@ -13,6 +13,7 @@ import errno
 import html
 import json
 import logging
+import os
 import re
 import socket
 import time
@@ -266,9 +267,7 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
         except OSError as error:
             raise _port_error(host, port, error) from None
         if reload:
-            for watched in (project / "content", site.templates_dir, site.config_file):
-                if watched.exists():
-                    server.watch(str(watched.resolve()))
+            watch_sources(server, site)
         click.echo(f"serving {site.site_dir} on http://{host}:{port}/ (Ctrl+C to stop)")
         try:
             server.serve()
@@ -278,6 +277,39 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
             server.shutdown()
     finally:
         workers.close()
+
+
+class SourceTree:
+    """The files a rebuild reads, as the preview's watcher lists them: in the project folder only content/,
+    templates/ and mkdocs.yml (never build/, site/ or .git/).
+
+    MkDocs watched content/ itself: deleting and recreating it (`rm -r content && git checkout content`) stopped
+    the watch for good, so no later save rebuilt and the preview stayed on the old site until a restart."""
+
+    def __init__(self, project: Path, names: tuple[str, ...]):
+        self.root = str(project)
+        self.names = frozenset(names)
+
+    def listdir(self, folder: str):
+        with os.scandir(folder) as entries:
+            if os.path.abspath(folder) != self.root:
+                return list(entries)
+            return [entry for entry in entries if entry.name in self.names]
+
+
+def watch_sources(server, site) -> None:
+    """Rebuild on any change to what the build reads, the project's top folder watched so content/ or templates/
+    can be deleted and made again; csops' own templates too when the project has none."""
+    import watchdog.observers.polling
+
+    from .rules.site_config import CONFIG_FILE
+
+    project = site.project
+    tree = SourceTree(project, ("content", "templates", CONFIG_FILE))
+    server.observer = watchdog.observers.polling.PollingObserverVFS(os.stat, tree.listdir, polling_interval=0.5)
+    server.watch(str(project))
+    if not site.templates_dir.resolve().is_relative_to(project):
+        server.watch(str(site.templates_dir.resolve()))
 
 
 def _failure_title(site) -> str:

@@ -249,3 +249,22 @@ def test_a_template_error_shows_where_it_is_and_never_hangs_the_pages(served):
     assert "templates/playbook.md.j2:" in banner and "template error" in banner
     template.write_text(good, encoding="utf-8")
     _wait_for(lambda: "csops-build-failed" not in _get(f"{base}/playbooks/renewal-runway/"), what="the banner gone")
+
+
+def test_content_deleted_and_made_again_is_still_watched(served):
+    """`rm -r content && git checkout content` while serving: MkDocs' watch of content/ stopped when the folder
+    went, so no later save rebuilt and the preview stayed on the old site until a restart."""
+    import shutil
+
+    project, base = served
+    content = project / "content"
+    kept = project.parent / "content-kept"
+    shutil.copytree(content, kept)
+    shutil.rmtree(content)
+    _wait_for(lambda: "no content/ folder" in _get(f"{base}/playbooks/renewal-runway/"), what="the banner for no content/")
+    shutil.copytree(kept, content)
+    _wait_for(lambda: "csops-build-failed" not in _get(f"{base}/playbooks/renewal-runway/"), what="the content back")
+    path = content / "playbooks/renewal-runway.yml"
+    path.write_text(PLAYBOOK.replace("Confirm the stakeholders", "Confirm the new sponsor"), encoding="utf-8")
+    _wait_for(lambda: "Confirm the new sponsor" in _get(f"{base}/playbooks/renewal-runway/"), timeout=30,
+              what="a save after content/ was made again")
