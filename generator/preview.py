@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import socket
+import stat
 import time
 from http import HTTPStatus
 from pathlib import Path
@@ -281,10 +282,11 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
 
 class SourceTree:
     """The files a rebuild reads, as the preview's watcher lists them: in the project folder only content/,
-    templates/ and mkdocs.yml (never build/, site/ or .git/).
+    templates/ and mkdocs.yml (never build/, site/ or .git/), and below them no link to a folder.
 
     MkDocs watched content/ itself: deleting and recreating it (`rm -r content && git checkout content`) stopped
-    the watch for good, so no later save rebuilt and the preview stayed on the old site until a restart."""
+    the watch for good, so no later save rebuilt; and a link in content/ to a large folder outside the project,
+    which the build does not read, was walked every half second (half a core, for as long as the server ran)."""
 
     def __init__(self, project: Path, names: tuple[str, ...]):
         self.root = str(project)
@@ -296,6 +298,20 @@ class SourceTree:
                 return list(entries)
             return [entry for entry in entries if entry.name in self.names]
 
+    def stat(self, path: str) -> os.stat_result:
+        """A link's target (a change to a linked file rebuilds), except a link to a folder below the project's top
+        level: given as the link itself, so the walk does not enter it. content/ may itself be a link."""
+        own = os.lstat(path)
+        if not stat.S_ISLNK(own.st_mode):
+            return own
+        try:
+            target = os.stat(path)
+        except OSError:  # a dangling link (an emacs lock file): its own change is the change
+            return own
+        if stat.S_ISDIR(target.st_mode) and os.path.dirname(os.path.abspath(path)) != self.root:
+            return own
+        return target
+
 
 def watch_sources(server, site) -> None:
     """Rebuild on any change to what the build reads, the project's top folder watched so content/ or templates/
@@ -306,7 +322,7 @@ def watch_sources(server, site) -> None:
 
     project = site.project
     tree = SourceTree(project, ("content", "templates", CONFIG_FILE))
-    server.observer = watchdog.observers.polling.PollingObserverVFS(os.stat, tree.listdir, polling_interval=0.5)
+    server.observer = watchdog.observers.polling.PollingObserverVFS(tree.stat, tree.listdir, polling_interval=0.5)
     server.watch(str(project))
     if not site.templates_dir.resolve().is_relative_to(project):
         server.watch(str(site.templates_dir.resolve()))

@@ -268,3 +268,35 @@ def test_content_deleted_and_made_again_is_still_watched(served):
     path.write_text(PLAYBOOK.replace("Confirm the stakeholders", "Confirm the new sponsor"), encoding="utf-8")
     _wait_for(lambda: "Confirm the new sponsor" in _get(f"{base}/playbooks/renewal-runway/"), timeout=30,
               what="a save after content/ was made again")
+
+
+def _cpu_seconds(pid: int) -> float:
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def test_a_link_to_a_large_folder_outside_costs_the_idle_server_nothing(tmp_path):
+    """The build reads no linked folder (it warns), but the watcher walked one every half second: a link to a
+    shared drive or /usr/share kept half a core busy for as long as the preview ran."""
+    outside = tmp_path / "shared-drive"
+    for folder in range(100):
+        (outside / f"d{folder}").mkdir(parents=True)
+        for name in range(200):
+            (outside / f"d{folder}" / f"f{name}.txt").touch()
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK})
+    (project / "content" / "shared").symlink_to(outside, target_is_directory=True)
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--project", str(project),
+                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(lambda: "Confirm the stakeholders" in _get(f"http://127.0.0.1:{port}/playbooks/renewal-runway/"),
+                  what="first build")
+        time.sleep(1)
+        before = _cpu_seconds(process.pid)
+        time.sleep(5)
+        assert _cpu_seconds(process.pid) - before < 0.5
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
