@@ -28,6 +28,10 @@ log = logging.getLogger("csops")
 CONNECTION_TIMEOUT = 15.0  # seconds a connection may sit idle or take to send one read's worth of a request
 _UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f]")
 _LONG_NUMBER = re.compile(r"[0-9]{21}")
+# Files editors write beside the one being edited, never content (folders with such names may be: 2024/):
+# vim's swap files (.name.swp, .swo, ...), its probe that it may create files (4913, 5036, ...) and backups
+# (name~); emacs' auto-save (#name#) and lock (.#name) files; JetBrains' safe-write copies (name___jb_tmp___).
+EDITOR_SCRATCH = re.compile(r"\..+\.sw[a-p]|[0-9]+|.+~|#.*#|\.#.*|.+___jb_(?:tmp|old)___")
 
 
 def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
@@ -282,7 +286,8 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
 
 class SourceTree:
     """The files a rebuild reads, as the preview's watcher lists them: in the project folder only content/,
-    templates/ and mkdocs.yml (never build/, site/ or .git/), and below them no link to a folder.
+    templates/ and mkdocs.yml (never build/, site/ or .git/), and below them no link to a folder and no file an
+    editor writes while one edits (EDITOR_SCRATCH: each rewrite of vim's swap file rebuilt and reloaded the page).
 
     MkDocs watched content/ itself: deleting and recreating it (`rm -r content && git checkout content`) stopped
     the watch for good, so no later save rebuilt; and a link in content/ to a large folder outside the project,
@@ -295,7 +300,7 @@ class SourceTree:
     def listdir(self, folder: str):
         with os.scandir(folder) as entries:
             if os.path.abspath(folder) != self.root:
-                return list(entries)
+                return [entry for entry in entries if entry.is_dir() or not EDITOR_SCRATCH.fullmatch(entry.name)]
             return [entry for entry in entries if entry.name in self.names]
 
     def stat(self, path: str) -> os.stat_result:

@@ -300,3 +300,41 @@ def test_a_link_to_a_large_folder_outside_costs_the_idle_server_nothing(tmp_path
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _reloads_within(base: str, page: str, seconds: float) -> bool:
+    """Whether a browser showing `page` would reload within `seconds`: MkDocs' live-reload poll, as the page's
+    script sends it, answers only when a rebuild has finished."""
+    import re
+
+    epoch = re.search(r"livereload\(([0-9]+), ", _get(base + page))[1]
+    try:
+        with urllib.request.urlopen(f"{base}/livereload/{epoch}/1", timeout=seconds) as response:
+            return int(response.read()) > int(epoch)
+    except (TimeoutError, urllib.error.URLError):
+        return False
+
+
+def test_editor_scratch_files_neither_rebuild_nor_reload_the_page(served):
+    """vim rewrites its swap file every few seconds of typing, emacs its auto-save and lock files: each write
+    rebuilt the site and reloaded the reader's page (an open search or details box closed) while nothing saved."""
+    import os
+
+    project, base = served
+    folder = project / "content/playbooks"
+    page = "/playbooks/renewal-runway/"
+    time.sleep(1)  # the first build's own late events are over
+    (folder / ".renewal-runway.yml.swp").write_bytes(b"b0VIM 9.1\0" + bytes(4000))
+    (folder / "4913").write_bytes(b"")  # vim's probe that it may create files here
+    (folder / "4913").unlink()
+    (folder / "#renewal-runway.yml#").write_text("title: half typed\n", encoding="utf-8")
+    os.symlink("editor@host.4242:1700000000", folder / ".#renewal-runway.yml")
+    (folder / "renewal-runway.yml___jb_tmp___").write_text(PLAYBOOK, encoding="utf-8")
+    (folder / "renewal-runway.yml___jb_tmp___").unlink()
+    assert not _reloads_within(base, page, 3), "an editor's scratch file rebuilt the site"
+    (folder / ".renewal-runway.yml.swp").write_bytes(b"b0VIM 9.1\0" + bytes(4100))
+    assert not _reloads_within(base, page, 3), "a swap file's rewrite rebuilt the site"
+    path = folder / "renewal-runway.yml"  # vim's save with a backup: the file renamed to name~, then written anew
+    path.rename(folder / "renewal-runway.yml~")
+    path.write_text(PLAYBOOK.replace("Confirm the stakeholders", "Confirm the sponsor"), encoding="utf-8")
+    _wait_for(lambda: "Confirm the sponsor" in _get(base + page), timeout=30, what="the save itself")
