@@ -258,26 +258,27 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
     from .progress import for_terminal
 
     try:
-        try:  # the first build is the long one: show it move
-            build_portal(project, progress=for_terminal(quiet=False), workers=workers)
-        except (ContentError, click.ClickException) as error:
-            if current_generation(project) is None or not site.site_dir.is_dir():
-                raise  # nothing to show yet
-            failure[:] = [error.format_message()]  # an editor starting on work in progress sees the last good site
-            click.echo(error.format_message(), err=True)
-            click.echo("serving the last good site until a save builds", err=True)
         try:
             server = preview_server(site.site_dir, host, port, rebuild, api_app, failed=lambda: failure[0] if failure else None,
                                     failed_title=lambda: _failure_title(site))
         except OSError as error:
             raise _port_error(host, port, error) from None
-        if reload:
-            watch_sources(server, site)
-        click.echo(f"serving {site.site_dir} on http://{host}:{port}/ (Ctrl+C to stop)")
         try:
-            server.serve()
-        except KeyboardInterrupt:
-            pass
+            if reload:  # from before the first build: a save made while it runs is built once it is done
+                watch_sources(server, site)
+            try:  # the first build is the long one: show it move
+                build_portal(project, progress=for_terminal(quiet=False), workers=workers)
+            except (ContentError, click.ClickException) as error:
+                if current_generation(project) is None or not site.site_dir.is_dir():
+                    raise  # nothing to show yet
+                failure[:] = [error.format_message()]  # an editor starting on work in progress sees the last good site
+                click.echo(error.format_message(), err=True)
+                click.echo("serving the last good site until a save builds", err=True)
+            click.echo(f"serving {site.site_dir} on http://{host}:{port}/ (Ctrl+C to stop)")
+            try:
+                server.serve()
+            except KeyboardInterrupt:
+                pass
         finally:
             server.shutdown()
     finally:
@@ -319,18 +320,27 @@ class SourceTree:
 
 
 def watch_sources(server, site) -> None:
-    """Rebuild on any change to what the build reads, the project's top folder watched so content/ or templates/
-    can be deleted and made again; csops' own templates too when the project has none."""
+    """Rebuild on any change to what the build reads, from now on, the project's top folder watched so content/ or
+    templates/ can be deleted and made again; csops' own templates too when the project has none."""
     import watchdog.observers.polling
 
     from .rules.site_config import CONFIG_FILE
 
+    class StartedOnce(watchdog.observers.polling.PollingObserverVFS):
+        """Started here, before the first build (its first look at the files is then); MkDocs' serve() starts it
+        again, which does nothing. Started by serve() only, a save during the first build was never built."""
+
+        def start(self):
+            if not self.is_alive():
+                super().start()
+
     project = site.project
     tree = SourceTree(project, ("content", "templates", CONFIG_FILE))
-    server.observer = watchdog.observers.polling.PollingObserverVFS(tree.stat, tree.listdir, polling_interval=0.5)
+    server.observer = StartedOnce(tree.stat, tree.listdir, polling_interval=0.5)
     server.watch(str(project))
     if not site.templates_dir.resolve().is_relative_to(project):
         server.watch(str(site.templates_dir.resolve()))
+    server.observer.start()
 
 
 def _failure_title(site) -> str:

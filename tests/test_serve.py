@@ -338,3 +338,23 @@ def test_editor_scratch_files_neither_rebuild_nor_reload_the_page(served):
     path.rename(folder / "renewal-runway.yml~")
     path.write_text(PLAYBOOK.replace("Confirm the stakeholders", "Confirm the sponsor"), encoding="utf-8")
     _wait_for(lambda: "Confirm the sponsor" in _get(base + page), timeout=30, what="the save itself")
+
+
+def test_a_save_during_the_first_build_is_built_once_it_is_done(tmp_path):
+    """The watcher started only once the first build was done: a save made while it ran (the long one, which an
+    editor waits out by editing) was in the watcher's first look at the files, so it was never built."""
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK})
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--project", str(project),
+                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base, path = f"http://127.0.0.1:{port}", project / "content/playbooks/renewal-runway.yml"
+    try:
+        for line in process.stdout:  # the content has been read: the build goes on with MkDocs
+            if "content checked" in line:
+                break
+        path.write_text(PLAYBOOK.replace("Confirm the stakeholders", "Confirm the sponsor"), encoding="utf-8")
+        _wait_for(lambda: "Confirm the sponsor" in _get(f"{base}/playbooks/renewal-runway/"), timeout=30,
+                  what="the save made during the first build")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
