@@ -292,11 +292,16 @@ class SourceTree:
 
     MkDocs watched content/ itself: deleting and recreating it (`rm -r content && git checkout content`) stopped
     the watch for good, so no later save rebuilt; and a link in content/ to a large folder outside the project,
-    which the build does not read, was walked every half second (half a core, for as long as the server ran)."""
+    which the build does not read, was walked every half second (half a core, for as long as the server ran).
 
-    def __init__(self, project: Path, names: tuple[str, ...]):
+    `published`: the name of the link to the live site (site/) when it is in the project folder, watched as the
+    link alone (a build leaves it as it is): `git clean -fdx` or `rm -r build site` while serving left every page
+    a 404 until the next save."""
+
+    def __init__(self, project: Path, names: tuple[str, ...], published: str | None = None):
         self.root = str(project)
-        self.names = frozenset(names)
+        self.names = frozenset(names) | ({published} if published else set())
+        self.published = os.path.join(self.root, published) if published else None
 
     def listdir(self, folder: str):
         with os.scandir(folder) as entries:
@@ -308,7 +313,7 @@ class SourceTree:
         """A link's target (a change to a linked file rebuilds), except a link to a folder below the project's top
         level: given as the link itself, so the walk does not enter it. content/ may itself be a link."""
         own = os.lstat(path)
-        if not stat.S_ISLNK(own.st_mode):
+        if not stat.S_ISLNK(own.st_mode) or path == self.published:
             return own
         try:
             target = os.stat(path)
@@ -335,7 +340,8 @@ def watch_sources(server, site) -> None:
                 super().start()
 
     project = site.project
-    tree = SourceTree(project, ("content", "templates", CONFIG_FILE))
+    published = site.site_dir.name if site.site_dir.parent == project else None
+    tree = SourceTree(project, ("content", "templates", CONFIG_FILE), published)
     server.observer = StartedOnce(tree.stat, tree.listdir, polling_interval=0.5)
     server.watch(str(project))
     if not site.templates_dir.resolve().is_relative_to(project):

@@ -358,3 +358,19 @@ def test_a_save_during_the_first_build_is_built_once_it_is_done(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_site_deleted_while_serving_is_built_again(served):
+    """`git clean -fdx` (or `rm -r build site`) while serving: nothing watched build/ or site/, so every page
+    was a bare 404 and the search API a 503 until the next save."""
+    import shutil
+
+    project, base = served
+    for _ in range(10):  # the rebuild that the first build's making of site/ starts is over
+        if not _reloads_within(base, "/playbooks/renewal-runway/", 2):
+            break
+    shutil.rmtree(project / "build")
+    (project / "site").unlink()
+    _wait_for(lambda: "Confirm the stakeholders" in _get(f"{base}/playbooks/renewal-runway/"), timeout=30,
+              what="the site built again")
+    assert "renewal-runway" in _get(f"{base}/api/search?q=stakeholders")
