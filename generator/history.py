@@ -231,6 +231,16 @@ class _Checkout:
 _SIDES: dict[tuple[str, str, str], tuple[Side, frozenset[str]]] = {}
 
 
+def head_log(project: Path) -> Path | None:
+    """The file git appends a line to whenever HEAD moves (commit, amend, checkout, reset, pull), or None outside
+    git or before the first commit: what the preview watches so What's new follows commits made while it runs."""
+    try:
+        log = project / git(project, "rev-parse", "--git-path", "logs/HEAD").decode().strip()
+    except GitError:
+        return None
+    return log.resolve() if log.is_file() else None
+
+
 def read_change_feed(project: Path, portal: Portal, limit: int = DEFAULT_COMMITS) -> ChangeFeed:
     """The feed of the last `limit` content commits, linked to the anchors of `portal` (the one being built)."""
     if limit == 0:

@@ -326,9 +326,11 @@ class SourceTree:
 
 def watch_sources(server, site) -> None:
     """Rebuild on any change to what the build reads, from now on, the project's top folder watched so content/ or
-    templates/ can be deleted and made again; csops' own templates too when the project has none."""
+    templates/ can be deleted and made again; csops' own templates too when the project has none, and git's
+    record of HEAD (What's new showed a commit made while serving only after the next save)."""
     import watchdog.observers.polling
 
+    from .history import head_log
     from .rules.site_config import CONFIG_FILE
 
     class StartedOnce(watchdog.observers.polling.PollingObserverVFS):
@@ -346,6 +348,9 @@ def watch_sources(server, site) -> None:
     server.watch(str(project))
     if not site.templates_dir.resolve().is_relative_to(project):
         server.watch(str(site.templates_dir.resolve()))
+    commits = head_log(project)  # What's new and the feed are built from the content's git history
+    if commits is not None:
+        server.watch(str(commits))
     server.observer.start()
 
 

@@ -374,3 +374,20 @@ def test_the_site_deleted_while_serving_is_built_again(served):
     _wait_for(lambda: "Confirm the stakeholders" in _get(f"{base}/playbooks/renewal-runway/"), timeout=30,
               what="the site built again")
     assert "renewal-runway" in _get(f"{base}/api/search?q=stakeholders")
+
+
+def test_a_commit_made_while_serving_shows_in_whats_new(tmp_path):
+    """What's new is built from the content's git history, which nothing watched: a commit made while serving
+    (the usual end of an edit) showed there only after the next save."""
+    from test_diff import commit_all, git
+
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK})
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "Add the renewal runway")
+    path = project / "content/playbooks/renewal-runway.yml"
+    with _serving(project) as base:
+        _wait_for(lambda: "Add the renewal runway" in _get(f"{base}/whats-new/"), what="first build")
+        path.write_text(PLAYBOOK.replace("Confirm the stakeholders", "Confirm the sponsor"), encoding="utf-8")
+        _wait_for(lambda: "Confirm the sponsor" in _get(f"{base}/playbooks/renewal-runway/"), what="the save")
+        commit_all(project, "Name the sponsor step")
+        _wait_for(lambda: "Name the sponsor step" in _get(f"{base}/whats-new/"), timeout=30, what="the commit in What's new")
