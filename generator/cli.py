@@ -44,11 +44,11 @@ def validate(project: Path, fmt: str, strict: bool, files: tuple[Path, ...]):
     """Check all content and report every problem as path:line:col (warnings fail only with --strict).
 
     With FILE names (content files, mkdocs.yml, templates/labels.yml: a pre-commit hook's staged files), the whole
-    project is still checked, but only those files' problems are listed and decide the exit code; the others
-    are counted in one line.
+    project is still checked, but only those files' problems, and the errors their change made in other files
+    (a link to a step they renamed), are listed and decide the exit code; the others are counted in one line.
     """
     from .codeowners import repo_prefix
-    from .named_files import elsewhere_note, resolve_named, split_problems
+    from .named_files import caused_elsewhere, elsewhere_note, resolve_named, split_problems
     from .pipeline import validate_project
     from .problems import failing, summarize
     from .report import format_problems
@@ -58,6 +58,8 @@ def validate(project: Path, fmt: str, strict: bool, files: tuple[Path, ...]):
     elsewhere = ""
     if named:
         problems, others = split_problems(problems, named)
+        caused = caused_elsewhere(project, named, others)  # a link elsewhere to a step a named file renamed
+        problems, others = sorted(problems + caused), [p for p in others if p not in caused]
         elsewhere = elsewhere_note(others)
     summary = summarize(problems, strict)
     if fmt == "json" and elsewhere:

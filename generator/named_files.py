@@ -2,12 +2,15 @@
 problems are theirs.
 
 The whole project is still checked (a step renamed in one file breaks links in others), but only the named
-files' problems are shown and decide the exit code; the rest are counted in one line, never hidden silently.
+files' problems, and the errors their change made in other files, are shown and decide the exit code; the rest
+are counted in one line, never hidden silently.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import click
@@ -56,6 +59,58 @@ def split_problems(problems: list[Problem], named: tuple[str, ...]) -> tuple[lis
     for problem in problems:
         (mine if problem.path in named or problem.path.startswith(folders) else others).append(problem)
     return mine, others
+
+
+def caused_elsewhere(project: Path, named: tuple[str, ...], others: list[Problem]) -> list[Problem]:
+    """The errors of files not named that the named files' change made: those a check of the project with the
+    named files as the last commit has them does not find. A step renamed in a named file broke the links to it
+    in others and the published-URL manifest, and a pre-commit hook passing only the edited file let the commit
+    through. Outside git (nothing to compare with) none are."""
+    if not any(p.severity == "error" for p in others):
+        return []
+    from .diff import GitError
+
+    with tempfile.TemporaryDirectory(prefix="csops-named-") as scratch:
+        try:
+            before = _problems_as_committed(project, named, Path(scratch) / "portal")
+        except GitError:
+            return []
+    known = {(p.path, p.code, p.message) for p in before}
+    return [p for p in others if p.severity == "error" and (p.path, p.code, p.message) not in known]
+
+
+def _problems_as_committed(project: Path, named: tuple[str, ...], copy: Path) -> list[Problem]:
+    """What validate finds in a copy of the project whose named files are as HEAD has them (absent if new)."""
+    from .diff import GitError, git
+    from .pipeline import validate_project
+
+    git(project, "rev-parse", "--git-dir")  # GitError outside git
+    try:
+        git(project, "rev-parse", "--verify", "--quiet", "HEAD")
+        committed = True
+    except GitError:
+        committed = False  # no commit yet: every named file is new
+    copy.mkdir(parents=True)
+    for name in ("content", "templates"):
+        if (project / name).is_dir():
+            shutil.copytree(project / name, copy / name, symlinks=True)
+    for name in _PROJECT_FILES:
+        if (project / name).is_file():
+            shutil.copy2(project / name, copy / name)
+    for entry in named:
+        target = copy / entry.rstrip("/")
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif os.path.lexists(target):
+            target.unlink()
+        listed = git(project, "ls-tree", "-r", "--full-name", "--name-only", "HEAD", "--", entry) if committed else b""
+        prefix = git(project, "rev-parse", "--show-prefix").decode().strip()
+        for full in filter(None, listed.decode("utf-8", "surrogateescape").splitlines()):
+            relative = full[len(prefix):]
+            destination = copy / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(git(project, "show", f"HEAD:{full}"))
+    return validate_project(copy)
 
 
 def elsewhere_note(others: list[Problem]) -> str:

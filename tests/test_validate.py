@@ -1422,3 +1422,33 @@ def test_roles_written_as_a_mapping_are_told_the_list_shape(project_factory, run
                                "content/playbooks/call.yml": "title: Call\nsteps:\n  - id: call\n    title: Call\n"})
     result = run("validate", "--project", project)
     assert result.exit_code == 1 and result.output.startswith(expected), result.output
+
+
+def test_validate_given_a_file_fails_on_the_links_its_change_broke_in_other_files(tmp_path, run):
+    """A pre-commit hook passing only the edited file (pass_filenames: true): a step renamed in qbr.yml broke the
+    links to it in other files and its published URL, and `csops validate content/playbooks/qbr.yml` said the file
+    was valid (exit 0), so the commit went in and the build failed. Errors other files had before are still only
+    counted."""
+    from conftest import copy_bundled
+    from test_diff import commit_all, git
+
+    project = copy_bundled(tmp_path / "portal")
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "portal")
+    kickoff = project / "content/playbooks/onboarding-kickoff.yml"
+    kickoff.write_text(kickoff.read_text(encoding="utf-8").replace("  - id: run-kickoff\n", "  - id: run-the-kickoff\n"),
+                       encoding="utf-8")
+    runway = project / "content/playbooks/renewal-runway.yml"  # an error the named file did not make
+    runway.write_text(runway.read_text(encoding="utf-8").replace("owner: csm\n", "owner: csmm\n", 1), encoding="utf-8")
+
+    result = run("validate", "--project", project, "content/playbooks/onboarding-kickoff.yml")
+    lines = result.output.splitlines()
+    assert result.exit_code == 1, result.output
+    assert {line.split(":")[0] for line in lines[:-2]} == {
+        "content/onboarding/new-csm-30-60-90.yml", "content/playbooks/expansion-signals.yml",
+        "content/playbooks/onboarding-templates.yml", "content/published-urls.txt"}, result.output
+    assert all("run-kickoff" in line for line in lines[:-2]), result.output
+    assert lines[-1] == "also 1 error and 1 warning in 2 files not named: csops validate without file names lists them"
+
+    result = run("validate", "--project", project, "content/faq/renewals.yml")  # unchanged: nothing it broke
+    assert result.exit_code == 0, result.output
