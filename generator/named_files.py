@@ -31,7 +31,7 @@ def resolve_named(project: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
     for given in paths:
         candidates = [Path.cwd() / given, project / given] if not given.is_absolute() else [given]
         # the folder is resolved, not the file: a content file that links outside the project is validate's to report
-        found = [(c, Path(os.path.realpath(c.parent)) / c.name) for c in candidates if os.path.lexists(c)]
+        found = [(c, _where(c)) for c in candidates if os.path.lexists(c)]
         if not found:
             raise click.BadParameter(f"{given}: no such file (in this folder or in the project {_shown(project)})",
                                      param_hint="FILE")
@@ -50,6 +50,14 @@ def resolve_named(project: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
             raise click.BadParameter(f"{given} is not a file csops validates; name files in content/, "
                                      f"templates/ or {CONFIG_FILE}", param_hint="FILE")
     return tuple(dict.fromkeys(named))
+
+
+def _where(path: Path) -> Path:
+    """`path` with its folder's links and '..' resolved, the last name kept unless it is '..' itself: content/faq/..
+    was named as the folder 'content/faq/../', which no problem's path is in, so content's errors passed."""
+    if path.name == "..":
+        return Path(os.path.realpath(path))
+    return Path(os.path.realpath(path.parent)) / path.name
 
 
 def split_problems(problems: list[Problem], named: tuple[str, ...]) -> tuple[list[Problem], list[Problem]]:

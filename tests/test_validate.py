@@ -1312,6 +1312,9 @@ def test_validate_given_file_names_reports_only_theirs_and_counts_the_rest(tmp_p
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "the files named are valid (no errors)"
 
+    result = run("validate", "../playbooks/..")  # content/ itself, its '..' resolved: qbr.yml's error is in it
+    assert result.exit_code == 1 and result.output.startswith("content/playbooks/qbr.yml:"), result.output
+
     for outside in ("/etc/hostname", "../../mkdocs-missing.yml", "../../.gitignore"):
         result = run("validate", outside)
         assert result.exit_code == 2 and "Error: Invalid value for FILE" in result.output, result.output
