@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -202,8 +203,10 @@ _FILE_NAME = re.compile(r"[^\s]*(?:/|\.[A-Za-z0-9]{1,5}$)[^\s]*")
 
 def _ticket_text(argument: str) -> str | None:
     """The ticket itself when TICKET is its words (`csops suggest "Acme wants to cancel…"`): no such file, and
-    not written like a file name; a mistyped file name is still refused as a file that cannot be read."""
-    if argument == "-" or Path(argument).exists() or _FILE_NAME.fullmatch(argument.strip()):
+    not written like a file name; a mistyped file name is still refused as a file that cannot be read. A ticket's
+    words are longer than a file name can be: asked whether they name a file, Path.exists() raised 'File name too
+    long' (a traceback); os.path.exists says no."""
+    if argument == "-" or os.path.exists(argument) or _FILE_NAME.fullmatch(argument.strip()):
         return None
     return argument
 

@@ -1141,6 +1141,9 @@ def test_suggest_ranks_a_pasted_ticket_as_the_api_does(built_bundled, tmp_path):
     # the ticket's words given in quotes, as `csops link` takes a query: "cannot read Customer says …: No such file"
     quoted = runner.invoke(main, ["suggest", ticket, "--project", str(built_bundled), "--limit", "3", "--format", "json"])
     assert quoted.exit_code == 0 and quoted.stdout == piped.stdout
+    # a real ticket is longer than a file name may be (255 bytes): 'File name too long' was a traceback
+    long = runner.invoke(main, ["suggest", " ".join([ticket] * 4), "--project", str(built_bundled), "--limit", "3"])
+    assert long.exit_code == 0 and long.exception is None and long.stdout.startswith("1. "), long.output
     japanese = "解約したいと連絡がありました。理由はコストです"
     assert runner.invoke(main, ["suggest", japanese, "--project", str(built_bundled)]).exit_code in (0, 1)
     # a file name mistyped is still a file that cannot be read, and the error says how to give words instead
