@@ -29,11 +29,12 @@ class SearchFailed(click.ClickException):
 
 def _refused(error: Exception, fmt: str) -> SearchFailed:
     """A refusal (exit 2), with the reason on stderr and, in JSON mode, as {"error": …} on stdout too: a tool
-    reading stdout got an empty stream, where the API answers the same refusal in JSON."""
+    reading stdout got an empty stream, where the API answers the same refusal in JSON. The terminal gets it
+    with control characters written out: a ticket file name quoted in 'cannot read …' wrote its escapes raw."""
     if fmt == "json":
         body = error.as_dict() if hasattr(error, "as_dict") else {"error": str(error)}
         click.echo(json.dumps(body, ensure_ascii=False, indent=2))
-    return SearchFailed(str(error))
+    return SearchFailed(visible(str(error)))
 
 
 def _run(searcher, query: str, fmt: str, correct: bool = True, **filters):

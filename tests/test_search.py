@@ -1151,6 +1151,9 @@ def test_suggest_ranks_a_pasted_ticket_as_the_api_does(built_bundled, tmp_path):
         missing = runner.invoke(main, ["suggest", name, "--project", str(built_bundled)])
         assert missing.exit_code == 2 and f"cannot read {name}: No such file" in missing.stderr
         assert "quote them or pipe them in" in missing.stderr
+    # a file name holding a terminal escape is quoted with it written out, not sent to the terminal
+    escaped = runner.invoke(main, ["suggest", "tick\x1b]0;owned\x07.txt", "--project", str(built_bundled)])
+    assert escaped.exit_code == 2 and "cannot read tick\\u001b]0;owned\\u0007.txt" in escaped.stderr, escaped.stderr
     for raw, message in ((b"\xff\xfe", "stdin is not UTF-8 text"), (b"  ", "empty ticket text")):
         refused = runner.invoke(main, ["suggest", "--project", str(built_bundled)], input=raw)
         assert refused.exit_code == 2 and message in refused.stderr
