@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 
@@ -143,11 +144,18 @@ def snippet(body: str, words: set[str], width: int = 180, typed: str = "") -> st
             merged.append([start, end, [term]])
     # A Japanese word is searched in pairs of characters (ヘルススコア: ヘル スス コア): one pair alone inside a longer
     # word of the same script, when the query had more pairs, is a piece of another word (ヘル of ヘルプ).
+    # Runs do not overlap: the one a mark can lie in is the last to start at or before it (each mark compared with
+    # every run took 1.1 s for a 20,000-character Japanese body, in every search that hit it).
     if sum(1 for w in words if len(w) == 2 and not w.isascii()) > 1:
         runs = japanese_runs(body)
-        inside = [m for m in merged if len(m[2]) == 1
-                  and any(start <= m[0] and m[1] <= end and end - start > m[1] - m[0] for start, end in runs)]
-        merged = [m for m in merged if m not in inside] or merged
+        starts = [start for start, _ in runs]
+
+        def piece_of_a_longer_word(mark: list) -> bool:
+            at = bisect.bisect_right(starts, mark[0]) - 1
+            return (len(mark[2]) == 1 and at >= 0 and mark[1] <= runs[at][1]
+                    and runs[at][1] - runs[at][0] > mark[1] - mark[0])
+
+        merged = [m for m in merged if not piece_of_a_longer_word(m)] or merged
     merged = [[start, end] for start, end, _ in _with_okurigana(body, merged, typed)]
     # the window holding the most matches, by two pointers over the sorted matches: counting the rest for each
     # match took 1.2 s of a search for a 20 kB body holding a word 10,000 times (red team)

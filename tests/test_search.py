@@ -746,6 +746,12 @@ def test_the_densest_window_is_found_in_linear_time():
     start = time.perf_counter()
     cut = snippet("renewal " * 10_000, {"renew"})
     assert time.perf_counter() - start < 0.5 and cut.count("<mark>renewal</mark>") > 15
+    # a Japanese body of the longest text a value may hold, every word of it matched: each mark was compared with
+    # every kanji run to find the pieces of longer words (1.1 s)
+    body = "更新の承認を引き継ぎます。" * 1_500
+    start = time.perf_counter()
+    cut = snippet(body, {"更新", "承認", "引継"}, typed="引き継ぎ更新の承認" * 5_000)
+    assert time.perf_counter() - start < 0.3 and cut.count("<mark>") == cut.count("</mark>") > 10, cut
 
 
 def test_decomposed_text_and_ligatures_are_read_as_the_composed_text():
