@@ -131,7 +131,9 @@ def discover_files(content_dir: Path) -> list[tuple[str, Path]]:
     for kind in DOCUMENT_KINDS:
         directory = content_dir / kind.folder
         kind = kind.name
-        if directory.is_dir():
+        # a kind's folder that is a link is not read, as its warning says (_entry_problems): walked from it, its
+        # files were read anyway, though the preview's watcher never looks into a linked folder for their changes
+        if directory.is_dir() and not directory.is_symlink():
             found.extend((kind, f) for f in sorted(directory.rglob("*")) if f.suffix in YAML_SUFFIXES and _is_file_or_link(f))
     known = {f for _, f in found}
     for stray in sorted(content_dir.rglob("*")):

@@ -59,6 +59,16 @@ def test_symlinked_content_folder_outside_the_project_is_refused(project_factory
     assert result.exit_code == 1
 
 
+def test_a_kind_folder_that_is_a_link_is_not_read_as_its_warning_says(project_factory, run):
+    """content/playbooks linked to a folder elsewhere in the project: validate warned 'not read: csops does not
+    follow links to folders' and then read and built its files, whose saves the preview never rebuilt."""
+    project = project_factory({"shared/playbooks/renewal.yml": PLAYBOOK.replace("title:", "bogus: 1\ntitle:", 1)})
+    (project / "content/playbooks").symlink_to(project / "shared/playbooks", target_is_directory=True)
+    result = run("validate", "--project", project, "--format", "text")
+    assert "content/playbooks:1:1: warning: not read: csops does not follow links to folders" in result.output
+    assert "bogus" not in result.output and result.exit_code == 0, result.output
+
+
 def test_links_inside_the_project_are_read(project_factory, run):
     project = project_factory({"shared/renewal.yml": PLAYBOOK})
     (project / "content/playbooks").mkdir(parents=True)
