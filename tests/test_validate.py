@@ -1404,6 +1404,11 @@ def test_an_id_that_renames_a_page_in_place_is_the_first_problem_with_its_fix(tm
         assert lines[1].startswith("content/charts/cs-duties.yml:26:33: error: unknown playbook 'qbr' in playbooks ('qbr' "
                                    "is the file name of content/playbooks/qbr.yml, whose id: renamed it 'qbr-review'")
 
+    # an id typed as a title: the command offered is one `csops mv` takes, not `csops mv playbook qbr QBR Review`
+    qbr.write_text("id: QBR Review\n" + qbr.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
+    first = run("validate", "--project", project).output.splitlines()[0]
+    assert "[renamed-by-id]" in first and "run `csops mv playbook qbr qbr-review`:" in first, first
+
 
 @pytest.mark.parametrize("roles, expected", [
     # one entry keyed by its id among '- id:' entries: PyYAML said only 'did not find expected key' / ''-' indicator'

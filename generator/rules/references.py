@@ -11,6 +11,7 @@ from ..loader import Document
 from ..located_yaml import LocDict, LocList
 from ..kinds import DERIVED_PAGE_SECTIONS, DOCUMENT_KINDS, ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS, RACI_LETTERS, REF_SCHEMES, Kind
 from ..problems import Problem, shown
+from ..schema import SLUG, suggested_slug
 from ..urls import MARKDOWN_REF, MARKDOWN_SCHEME_LINK, WEB_SCHEMES, parse_ref, without_code
 from ..typed_as_text import listed_in_text
 from . import RESERVED_ANCHORS, Catalog, SUB_ITEMS, as_list, located_values, sub_items
@@ -342,6 +343,9 @@ def renamed_problems(catalog: Catalog, references: dict[tuple[str, str], list[st
     problems = []
     for (kind, stem), paths in sorted(references.items()):
         new_id, path, position = catalog.renamed[kind][stem]
+        # the command names an id `csops mv` takes: `id: QBR Review` was told to run `csops mv playbook qbr QBR
+        # Review`, which it refuses (its invalid-id error says what the id should be)
+        meant = new_id if re.fullmatch(SLUG, new_id) else suggested_slug(new_id) or "NEW-ID"
         files = len(set(paths) - {path})
         elsewhere = f" in {files} other file{'s' if files != 1 else ''}" if files else ""
         problems.append(Problem(
@@ -349,7 +353,7 @@ def renamed_problems(catalog: Catalog, references: dict[tuple[str, str], list[st
             f"id '{new_id}' renames the {NOUNS[kind]} '{stem}' (its file name), and {len(paths)} "
             f"reference{'s' if len(paths) != 1 else ''}{elsewhere} still name '{stem}'",
             f"to keep '{stem}', delete this id: line; to rename it, delete the line and run `csops mv "
-            f"{KINDS[kind].cli_word} {stem} {new_id}`: it renames the file, keeps '{stem}' as an alias so published "
+            f"{KINDS[kind].cli_word} {stem} {meant}`: it renames the file, keeps '{stem}' as an alias so published "
             "links keep landing, and rewrites every reference", root_cause=True))
     return problems
 
