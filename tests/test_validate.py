@@ -493,6 +493,10 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     (lambda t: t.replace("  - search:", "  - serch:"), ":44:5: error: plugin 'serch' is not installed (did you mean "
                                                        "'search'?) [unknown-plugin]"),
     (lambda t: t.replace("\nmarkdown_extensions:", "  - redirect\n\nmarkdown_extensions:"), ":48:5: error: plugin 'redirect' is not installed (did you mean 'redirects'?)"),
+    # an empty '-' (or a number) in plugins passed validate; the build ended in a TypeError traceback
+    (lambda t: t.replace("plugins:\n  - search:", "plugins:\n  -\n  - search:"),
+     ":44:3: error: plugins entry 1 names no plugin: it is empty"),
+    (lambda t: t.replace("\nmarkdown_extensions:", "  - 12\n\nmarkdown_extensions:"), ":48:3: error: plugins entry 2 names no plugin: it is 12, not a name"),
 ])
 def test_a_mkdocs_yml_setting_csops_cannot_use_is_one_located_error_in_validate_and_build(tmp_path, run, edit, message):
     """The build crashed with a traceback (or ran into gigabytes, or replaced content/ with a link) on settings

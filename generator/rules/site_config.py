@@ -284,13 +284,19 @@ def _plugin_problems(raw: dict, text: str) -> list[Problem]:
     names = list(plugins) if isinstance(plugins, dict) else [
         entry if isinstance(entry, str) else next(iter(entry), None) if isinstance(entry, dict) and len(entry) == 1 else None
         for entry in plugins] if isinstance(plugins, list) else []
+    # an entry that names no plugin (an empty '-', a number, two names on one entry) passed, and the build ended in
+    # a TypeError traceback
+    problems = [Problem(CONFIG_FILE, *_nth_entry_position(text, "plugins", n), "config-setting",
+                        f"plugins entry {n + 1} names no plugin: {_entry_shape(plugins, n)}",
+                        "write one plugin name a line ('- search'), or a name with its settings ('- search:' and "
+                        "them indented below it); delete an empty '-'")
+                for n, name in enumerate(names) if not isinstance(name, str)]
     names = [name for name in names if isinstance(name, str)]
     if not names:
-        return []
+        return problems
     installed = _installed_plugins()
     theme = raw.get("theme")
     theme_name = theme.get("name") if isinstance(theme, dict) else theme if isinstance(theme, str) else None
-    problems = []
     for name in names:
         # as MkDocs' Plugins option: a plugin of the theme's own namespace may be named without it (material/search)
         if name in installed or f"{theme_name}/{name}" in installed:
@@ -309,6 +315,31 @@ def _installed_plugins() -> set[str]:
     from importlib.metadata import entry_points
 
     return {entry.name for entry in entry_points(group="mkdocs.plugins")}
+
+
+def _entry_shape(plugins, n: int) -> str:
+    entry = list(plugins)[n] if isinstance(plugins, dict) else plugins[n]
+    if isinstance(plugins, dict):
+        return f"the name is {shown(repr(entry), 40)}, not text"
+    if isinstance(entry, dict):
+        return f"{len(entry)} names on one entry" if entry else "an empty mapping"
+    return "it is empty" if entry is None else f"it is {shown(repr(entry), 40)}, not a name"
+
+
+def _nth_entry_position(text: str, setting: str, n: int) -> tuple[int, int]:
+    """Line and column of the n-th '- ' entry (from 0) under a top-level setting; the setting's place if not found."""
+    lines = text.splitlines()
+    tops = [i for i, line in enumerate(lines) if re.match(rf"{re.escape(setting)}\s*:", line)]
+    if not tops:
+        return 1, 1
+    dashes = []
+    for i in range(tops[-1] + 1, len(lines)):
+        if lines[i] and not lines[i][0].isspace() and not lines[i].startswith(("#", "-")):
+            break
+        found = re.match(r"(\s*)-(\s|$)", lines[i])
+        if found and (not dashes or len(found[1]) == dashes[0][1]):
+            dashes.append((i, len(found[1])))
+    return (dashes[n][0] + 1, dashes[n][1] + 1) if n < len(dashes) else (tops[-1] + 1, 1)
 
 
 def _list_entry_position(text: str, setting: str, name: str) -> tuple[int, int]:
