@@ -170,12 +170,16 @@ def _path_refusal(path: str) -> str | None:
 
 def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, api_app=None,
                    timeout: float = CONNECTION_TIMEOUT, failed: Callable[[], str | None] = lambda: None,
-                   failed_title: Callable[[], str] = lambda: ""):
+                   failed_title: Callable[[], str] = lambda: "", mount_path: str = "/"):
     """MkDocs' live-reload server over `site_dir`, guarded, with the API at /api/ (not yet bound).
 
     `failed` gives the problems of the last save when it did not build (else None): every page then shows
     them under `failed_title()` (asked then: labels.yml may be what the save changed), since the browser
-    reloads after a failed rebuild too, and showed the old page as if the save had done nothing."""
+    reloads after a failed rebuild too, and showed the old page as if the save had done nothing.
+
+    `mount_path`: site_url's path, where the site is served (as `mkdocs serve` does): the 404 page links its
+    styles and its home link from there (site_url https://x/docs/: /docs/assets/…), so served at / it was
+    unstyled and its home link a 404. The pages' own links are relative and ask the API at <mount>api/."""
     from mkdocs.livereload import LiveReloadServer
 
     class PreviewServer(LiveReloadServer):
@@ -184,12 +188,18 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
             problems = failed()
             return content if problems is None else _with_failure_banner(content, failed_title(), problems)
 
-    server = PreviewServer(builder=builder, host=host, port=port, root=str(site_dir))
+    server = PreviewServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path=mount_path)
     server.RequestHandlerClass = guarded_handler(timeout)
     static = server.serve_request
+    mounted_api = server.mount_path + "api/"
 
     def dispatch(environ, start_response):
-        if api_app is not None and environ.get("PATH_INFO", "").startswith("/api/"):
+        path = environ.get("PATH_INFO", "")
+        if api_app is not None and path.startswith(mounted_api) and mounted_api != "/api/":
+            environ = {**environ, "PATH_INFO": path[len(server.mount_path) - 1:],
+                       "SCRIPT_NAME": server.mount_path.rstrip("/")}
+            path = environ["PATH_INFO"]
+        if api_app is not None and path.startswith("/api/"):
             return api_app(environ, start_response)
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):  # MkDocs answered POST and DELETE with the page
             body = b'{"error": "the site is read-only: use GET"}'
@@ -202,6 +212,13 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
     # The site's own 404 page (Material's, with search and nav), as `mkdocs serve` does.
     server.error_handler = lambda code: _error_page(Path(site_dir), code)
     return server
+
+
+def _mount_path(site_url: str) -> str:
+    """Where the preview serves the site: site_url's path (validate refused a site_url that is no web address)."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(site_url).path or "/"
 
 
 def _port_error(host: str, port: int, error: OSError) -> click.ClickException:
@@ -260,7 +277,7 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
     try:
         try:
             server = preview_server(site.site_dir, host, port, rebuild, api_app, failed=lambda: failure[0] if failure else None,
-                                    failed_title=lambda: _failure_title(site))
+                                    failed_title=lambda: _failure_title(site), mount_path=_mount_path(site.site_url))
         except OSError as error:
             raise _port_error(host, port, error) from None
         try:
@@ -274,7 +291,7 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
                 failure[:] = [error.format_message()]  # an editor starting on work in progress sees the last good site
                 click.echo(error.format_message(), err=True)
                 click.echo("serving the last good site until a save builds", err=True)
-            click.echo(f"serving {site.site_dir} on http://{host}:{port}/ (Ctrl+C to stop)")
+            click.echo(f"serving {site.site_dir} on {server.url} (Ctrl+C to stop)")
             try:
                 server.serve()
             except KeyboardInterrupt:

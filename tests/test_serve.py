@@ -391,3 +391,25 @@ def test_a_commit_made_while_serving_shows_in_whats_new(tmp_path):
         _wait_for(lambda: "Confirm the sponsor" in _get(f"{base}/playbooks/renewal-runway/"), what="the save")
         commit_all(project, "Name the sponsor step")
         _wait_for(lambda: "Name the sponsor step" in _get(f"{base}/whats-new/"), timeout=30, what="the commit in What's new")
+
+
+def test_a_site_url_with_a_path_is_served_there_with_its_404_page_whole(tmp_path):
+    """site_url https://portal.acme.test/docs/: the preview served the site at /, while the 404 page (built for any
+    depth) links its styles, scripts and home from /docs/: every missing page was unstyled and its home link a 404.
+    Served at /docs/ as `mkdocs serve` does, the API at /docs/api/ where the pages ask for it."""
+    import re
+
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK})
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("https://portal.acme.test/",
+                                                                 "https://portal.acme.test/docs/"), encoding="utf-8")
+    with _serving(project) as base:
+        _wait_for(lambda: "Confirm the stakeholders" in _get(f"{base}/docs/playbooks/renewal-runway/"), what="first build")
+        with pytest.raises(urllib.error.HTTPError) as raised:
+            _get(f"{base}/docs/playbooks/no-such-playbook/")
+        page = raised.value.read().decode("utf-8")
+        assert '<a href="/docs/">' in page and "Confirm the stakeholders" not in page
+        for link in re.findall(r'(?:href|src)="(/docs/assets/[^"]+)"', page):
+            urllib.request.urlopen(base + link, timeout=5).close()  # each style, script and icon it asks for is there
+        assert "Test portal" in _get(f"{base}/docs/")
+        assert '"ok": true' in _get(f"{base}/docs/api/health").replace('"ok":true', '"ok": true')
