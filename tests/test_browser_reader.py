@@ -1366,3 +1366,38 @@ def test_with_a_segment_chosen_the_home_card_counts_what_the_checklist_shows(req
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_a_ticked_item_reworded_keeps_its_tick_in_its_own_step_not_in_another_with_the_old_words(tmp_path, browser):
+    """The tick of an item moved to any item holding its words: with 'Update the CRM' in two steps, ticked in the first
+    and reworded there, the second step's item showed ticked (work the reader never did) and the reworded one
+    unticked, without its 'changed since you ticked it'. A tick moves only within its own step."""
+    from browser_support import DEMO_FILES, DEMO_MKDOCS, build, serve
+    from conftest import make_project
+
+    before = DEMO_FILES["content/playbooks/renewal.yml"].replace(
+        "            body: Large customers need security review time.\n",
+        "            body: Large customers need security review time.\n            checklist: [Update the CRM]\n").replace(
+        "            body: Record the outcome.\n",
+        "            body: Record the outcome.\n            checklist: [Update the CRM, Send the invoice]\n")
+    project = make_project(tmp_path / "portal", {"mkdocs.yml": DEMO_MKDOCS, **DEMO_FILES,
+                                                 "content/playbooks/renewal.yml": before})
+    ticked = "[...document.querySelectorAll('li.csops-tickable')].filter(li => li.querySelector('input').checked).map(li => li.textContent.trim())"
+    for base in serve(build(project)):
+        context, tab, errors = open_page(browser, base, "playbooks/renewal/", LAPTOP)
+        try:
+            boxes = tab.locator("li.csops-tickable", has_text="Update the CRM")
+            assert boxes.count() == 2
+            boxes.nth(1).click(position={"x": 40, "y": 8})  # the close step's, second on the page
+            assert tab.evaluate(ticked) == ["Update the CRM"]
+            (project / "content/playbooks/renewal.yml").write_text(before.replace(
+                "checklist: [Update the CRM, Send the invoice]", "checklist: [Update the CRM opportunity, Send the invoice]"),
+                encoding="utf-8")
+            build(project)
+            tab.reload()
+            tab.locator(".csops-playbook-progress .csops-reset").wait_for()
+            assert not tab.locator("li.csops-tickable", has_text="Update the CRM").first.locator("input").is_checked()
+            assert tab.locator(".csops-changed").count() == 1
+            assert not errors, errors
+        finally:
+            context.close()

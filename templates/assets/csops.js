@@ -193,8 +193,9 @@
 
   // A tick whose words are now another item's moves to that item (`hashes`: item id -> version on this page). A
   // step's checklist items are kept by position: an item added above a ticked one left the tick on its neighbour,
-  // which said "changed since you ticked it", and the ticked item showed unticked. An item of the same step (same id
-  // before its position) is preferred when the same words stand in two steps.
+  // which said "changed since you ticked it", and the ticked item showed unticked. A tick moves only within its step
+  // (same id before its position): moved to another step holding the same words ("Update the CRM" in two steps), a
+  // reworded item lost its "changed" mark and the other step's item showed work the reader never did.
   function realign(found, hashes) {
     if (!hashes) return false;
     var open = Object.keys(hashes).filter(function (item) { return !found[item] || found[item].hash !== hashes[item]; });
@@ -203,7 +204,7 @@
       var tick = found[from];
       if (!tick || typeof tick !== "object" || hashes[from] === tick.hash) return;
       var fits = open.filter(function (item) { return hashes[item] === tick.hash; });
-      var to = fits.filter(function (item) { return item.replace(/-\d+$/, "") === from.replace(/-\d+$/, ""); })[0] || fits[0];
+      var to = fits.filter(function (item) { return item.replace(/-\d+$/, "") === from.replace(/-\d+$/, ""); })[0];
       if (to === undefined) return;
       open.splice(open.indexOf(to), 1);
       moves.push([from, to, tick]);
