@@ -13,6 +13,7 @@ import click
 from .escaping import visible
 
 Position = tuple[int, int]  # (line, column), both from 1: where a Problem, or a value it names, sits
+MAX_TEXT = 600  # characters of a problem's message, and of its hint
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,14 @@ class Problem:
     status: str = field(default="", compare=False)  # a finding's own word for its state (stale's expired, due-soon)
     unreadable: bool = field(default=False, compare=False)  # the file could not be read, so nothing in it was checked
     root_cause: bool = field(default=False, compare=False)  # what makes errors in other files: read it first
+
+    def __post_init__(self):
+        # A message or hint quotes the value it is about: a 40,000-character title quoted whole made a line no
+        # terminal or CI log shows (red team). Cut here, for every rule, check and output format alike.
+        for name in ("message", "hint"):
+            text = getattr(self, name)
+            if len(text) > MAX_TEXT:
+                object.__setattr__(self, name, text[:MAX_TEXT - 1] + "…")
 
     def _key(self):
         # Within an unreadable file, its errors come before the notes about what could not be checked.

@@ -905,6 +905,19 @@ def test_a_value_in_typographic_quotes_is_told_to_use_straight_ones(project_fact
     assert expected in result.output, result.output
 
 
+def test_a_problem_quoting_a_huge_value_stays_a_readable_line(project_factory, run):
+    """A 40,000-character title in typographic quotes was quoted whole in its hint, and 3,000 roles written as one
+    text in the unknown role's message: lines no terminal or CI log shows (red team). Every message and hint is cut."""
+    huge = "x" * 40_000
+    project = project_factory({"content/playbooks/p.yml": f"title: \u201cKickoff: {huge}\u201d\nsteps: [{{id: s, title: S}}]\n",
+                               "content/playbooks/q.yml": f"title: Q\nowner: {'csm ' * 3_000}\nsteps: [{{id: s, title: S}}]\n"})
+    result = run("validate", "--project", project)
+    lines = [line for line in result.output.splitlines() if line.startswith("content/")]
+    assert result.exit_code == 1 and len(lines) >= 2, result.output[:2000]
+    assert all(len(line) < 1_500 for line in lines), [len(line) for line in lines]
+    assert any("typographic quotes" in line and "…" in line for line in lines), lines
+
+
 @pytest.mark.parametrize("written, expected", [
     ("title: *Urgent* renewals", ":1:8: error: YAML syntax error: a value cannot start with '*': YAML reads it as an "
      "alias (a copy of a value marked with '&'), not as Markdown emphasis (quote the value: \"*Urgent* renewals\")"),
