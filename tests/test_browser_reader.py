@@ -1401,3 +1401,54 @@ def test_a_ticked_item_reworded_keeps_its_tick_in_its_own_step_not_in_another_wi
             assert not errors, errors
         finally:
             context.close()
+
+
+# Gives each heading, and each bold lead-in label ("Checklist:", "KPIs:"), and the blocks printed after them ids with
+# in-page links to them (ASCII ids: a PDF name escapes other letters), so Chromium's PDF names their pages: [[label, [page of the block, page of what follows]…]…].
+MARK_WHAT_FOLLOWS = """() => {
+  const printed = el => el.getBoundingClientRect().height > 0;
+  const pairs = [], links = document.createElement('p');
+  let n = 0;
+  const mark = el => { if (!el.id.startsWith('csops-pdf-')) el.id = 'csops-pdf-' + (n++); const a = document.createElement('a');
+                       a.href = '#' + el.id; a.textContent = '.'; links.appendChild(a); return el.id; };
+  const leads = [...document.querySelectorAll('.md-typeset h2, .md-typeset h3')].map(h => [h, 2]).concat(
+      [...document.querySelectorAll('.md-typeset p')].filter(p => /[:：]$/.test(p.textContent.trim())
+                                                           && p.querySelector('strong')).map(p => [p, 1]));
+  for (const [lead, count] of leads) {
+    const chain = [mark(lead)];
+    for (let next = lead.nextElementSibling; next && chain.length <= count; next = next.nextElementSibling) {
+      if (printed(next) && !/^H[1-6]$/.test(next.tagName)) chain.push(mark(next));
+    }
+    pairs.push([lead.textContent.trim(), chain]);
+  }
+  document.querySelector('.md-content article').appendChild(links);
+  return pairs;
+}"""
+
+
+def _pdf_pages_of_named_destinations(pdf: bytes) -> dict[str, int]:
+    """Each named destination's page (1-based), from the uncompressed /Dests dictionary Chromium (Skia) writes."""
+    pages = [m.group(1) for m in re.finditer(rb"(\d+) 0 obj\s*<<\s*/Type /Page\b", pdf)]
+    dests = re.search(rb"/Dests (\d+) 0 R", pdf)
+    assert dests, "no named destinations in the PDF"
+    body = re.search(rb"\n%s 0 obj\s*<<(.*?)>>\s*endobj" % dests.group(1), pdf, re.S).group(1)
+    return {name.decode(): pages.index(page) + 1 for name, page in re.findall(rb"/([\w-]+) \[(\d+) 0 R /XYZ", body)}
+
+
+@pytest.mark.parametrize("language, path", [("en", "playbooks/renewal-runway/"), ("ja", "playbooks/renewal-runway/"),
+                                            ("en", "onboarding/new-csm-30-60-90/"), ("ja", "onboarding/new-csm-30-60-90/")])
+def test_on_paper_no_heading_or_lead_in_ends_a_page_apart_from_what_it_introduces(request, browser, language, path):
+    # printed, "3. Assess renewal risk and set the forecast" was the last line of page 3 with its step on page 4,
+    # "Checklist:" ended page 2 above its boxes, and "Timeline" ended page 1 with its table on page 2
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, path, LAPTOP)
+    try:
+        tab.emulate_media(media="print")
+        chains = tab.evaluate(MARK_WHAT_FOLLOWS)
+        pages = _pdf_pages_of_named_destinations(tab.pdf(format="A4"))
+        stranded = [label for label, chain in chains if len(chain) > 1 and len({pages[i] for i in chain}) > 1]
+        assert len(pages) > 5 and max(pages.values()) > 1
+        assert not stranded
+        assert not errors, errors
+    finally:
+        context.close()
