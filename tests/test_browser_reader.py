@@ -1452,3 +1452,25 @@ def test_on_paper_no_heading_or_lead_in_ends_a_page_apart_from_what_it_introduce
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_home_on_paper_names_the_readers_role_only_when_one_is_chosen(request, browser, language):
+    # printed, home showed "I work as: All roles" as an outlined button above the cards: a control, not content
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "", LAPTOP)
+    printed_chips = "[...document.querySelectorAll('.csops-reader-role .csops-chip')].filter(c => c.getBoundingClientRect().height > 0).map(c => c.textContent)"
+    try:
+        tab.locator(".csops-reader-role .csops-chip").first.wait_for()
+        tab.emulate_media(media="print")
+        assert tab.locator(".csops-reader-role").bounding_box() is None
+        assert tab.evaluate(printed_chips) == []
+        tab.emulate_media(media="screen")
+        chip = tab.locator(".csops-reader-role .csops-chip[data-role=csm]")
+        name = chip.inner_text()
+        chip.click()
+        tab.emulate_media(media="print")
+        assert tab.evaluate(printed_chips) == [name]  # the cards are ordered for this role: the paper says so
+        assert not errors, errors
+    finally:
+        context.close()
