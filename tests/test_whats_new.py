@@ -308,3 +308,42 @@ def test_control_and_direction_characters_of_a_commit_subject_are_written_out(tm
     assert heading.endswith(shown), heading
     assert not re.search("[\x1b\x07\u202e]", html + (site / "search/search_index.json").read_text("utf-8"))
     assert _feed(site).findtext(f"{ATOM}entry/{ATOM}title") == shown
+
+
+
+# Each What's new badge: [its class, its text on its fill, its fill against the page], as WCAG contrast ratios.
+BADGE_CONTRASTS = """() => {
+  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; })
+                                      .reduce((sum, v, i) => sum + v * [.2126, .7152, .0722][i], 0);
+  const ratio = (a, b) => { const [x, y] = [lum(rgb(a)), lum(rgb(b))].sort((p, q) => q - p); return (x + .05) / (y + .05); };
+  const page = getComputedStyle(document.body).backgroundColor;
+  return [...document.querySelectorAll('.csops-change')].map(badge => {
+    const style = getComputedStyle(badge);
+    return [badge.className, ratio(style.color, style.backgroundColor), ratio(style.backgroundColor, page)];
+  });
+}"""
+
+
+@pytest.mark.browser
+def test_change_badges_take_dark_fills_in_dark_mode_and_stay_readable(tmp_path, monkeypatch, page):  # noqa: F811
+    # in dark mode "Added", "Changed", "Renamed" and "Removed" kept their light-mode pastel fills: bright patches
+    # (13-15:1 against the page) down a dark page where every other chip and RACI badge takes a dark fill
+    project = _repo(tmp_path / "repo", monkeypatch)
+    _second_commit(project, monkeypatch)
+    (project / "content" / "faq" / "renewals.yml").unlink()
+    commit_all(project, "Drop the renewals FAQ")
+    # the dark scheme's colours come with a palette (Material's palette.css), as in the bundled mkdocs.yml
+    (project / "mkdocs.yml").write_text(DEMO_MKDOCS.replace(
+        "  font: false", "  palette: [{scheme: default, toggle: {icon: material/brightness-7, name: Dark}},\n"
+        "            {scheme: slate, toggle: {icon: material/brightness-4, name: Light}}]\n  font: false"))
+    for base in serve(build(project)):
+        page.goto(base + "whats-new/")
+        light = page.evaluate(BADGE_CONTRASTS)
+        page.locator("label[for=__palette_1]").click()  # the header's dark-mode toggle
+        assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        dark = page.evaluate(BADGE_CONTRASTS)
+        kinds = {name.split()[-1] for name, *_ in light}
+        assert {"csops-change-added", "csops-change-renamed", "csops-change-removed"} <= kinds, kinds
+        assert [b for b in light + dark if b[1] < 4.5] == []  # the word on its fill, in both schemes
+        assert [b for b in dark if b[2] > 3] == []  # a dark fill on the dark page, as the other chips have
