@@ -1480,3 +1480,27 @@ def test_home_on_paper_names_the_readers_role_only_when_one_is_chosen(request, b
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_no_line_of_the_tags_page_starts_with_the_topic_separator(request, browser, language):
+    # a question too long for its line left "· Health and risk" alone at the start of the next one
+    base = request.getfixturevalue(SITES[language])
+    for viewport in (LAPTOP, PHONE):
+        context, tab, errors = open_page(browser, base, "tags/", viewport)
+        try:
+            starts = tab.evaluate("""[...document.querySelectorAll('.csops-tag-list li')].filter(li => {
+              const walker = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+              for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.textContent.indexOf('·');
+                if (at < 0) continue;
+                const range = document.createRange(); range.setStart(node, at); range.setEnd(node, at + 1);
+                return range.getBoundingClientRect().left - li.getBoundingClientRect().left < 2;
+              }
+              return false;
+            }).map(li => li.textContent)""")
+            assert tab.locator(".csops-tag-list .csops-pair").count() > 5
+            assert starts == [], starts
+            assert not errors, errors
+        finally:
+            context.close()
