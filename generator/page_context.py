@@ -10,6 +10,10 @@ from . import urls
 from .escaping import escape_attr
 from .run_memory import RunMemory
 
+# Between items of an inline list (steps, roles, review dates): a no-break space keeps the dot with the item before it,
+# so a line ends with "·" and never starts with one ("· Record the plan in the CRM" on a phone).
+SEPARATOR = "&nbsp;· "
+
 # A role page's row for one document, by all it shows (the duties, the page it is on, the letter it is under):
 # after a title edit, a rebuilding process makes only the edited playbook's rows of the six role pages again.
 _duty_rows = RunMemory()
@@ -115,7 +119,7 @@ class PageContext:
 
         def row(kind: str, doc_id: str, group) -> str:
             page = self.href(kind, doc_id)  # once per document: thousands of rows link into a few hundred pages
-            steps = " · ".join(_link(f"{page}#{d.anchor}", d.name)
+            steps = SEPARATOR.join(_link(f"{page}#{d.anchor}", d.name)
                                + (f" {self.raci_badge(d.letters)}" if d.letters != letter else "") for d in group)
             return f'<li>{_link(page, group[0].doc_title)}<span class="csops-duty-steps">{steps}</span></li>'
 

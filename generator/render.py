@@ -23,7 +23,7 @@ from .durations import parse_due
 from .escaping import escape_attr, escape_text, escape_text_code, literal_markdown
 from .fingerprints import code_digest, files_digest
 from .model import SEARCH_ONLY_FIELDS, Duty, Portal, item_version, tick_version
-from .page_context import PageContext
+from .page_context import SEPARATOR, PageContext
 from .paths import PACKAGE_TEMPLATES
 from .run_memory import RunMemory
 
@@ -143,7 +143,7 @@ class Renderer:
         self.env.tests["contains"] = lambda container, value: value in container
         self.env.globals.update(review_due=portal.review_due)
         self.env.filters.update(text_code=escape_text_code, literal_md=literal_markdown)
-        self.env.globals.update(lc=self.label_colon, colon_gap=self.labels.get("colon_gap", " "), due_text=self.due_text,
+        self.env.globals.update(lc=self.label_colon, colon_gap=self.labels.get("colon_gap", " "), sep=SEPARATOR, due_text=self.due_text,
                                 role_code=portal.role_code,
                                 tag_anchor=urls.tag_anchor)
         self.env.globals.update(label=self.label, role_name=self.role_name, portal=portal,

@@ -1504,3 +1504,45 @@ def test_no_line_of_the_tags_page_starts_with_the_topic_separator(request, brows
             assert not errors, errors
         finally:
             context.close()
+
+
+# Text of each line (within `selector`'s boxes) that begins with the list separator "·".
+LINES_STARTING_WITH_A_DOT = """selector => {
+  const found = [];
+  for (const box of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    let lastTop = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.textContent.length; i++) {
+        if (!node.textContent[i].trim()) continue;
+        const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+        const rect = [...range.getClientRects()].find(r => r.width > 0);
+        if (!rect) continue;
+        if ((lastTop === null || rect.top > lastTop + rect.height / 2) && node.textContent[i] === '·') {
+          found.push(node.textContent.slice(i, i + 30) + ' in ' + box.textContent.slice(0, 40));
+        }
+        lastTop = rect.top;
+      }
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_on_a_phone_no_line_starts_with_the_dot_between_list_items(request, browser, language):
+    # a role page's step lists ("· Record the plan in the CRM"), home's role links and the review dates under a title
+    # began lines with the separator: the space before each "·" was a place to break
+    base = request.getfixturevalue(SITES[language])
+    found = {}
+    for path in ["", "roles/csm/", "roles/cs-ops/", "charts/cs-duties/", "onboarding/new-csm-30-60-90/", "faq/renewals/",
+                 "playbooks/renewal-runway/", "whats-new/"]:
+        context, tab, errors = open_page(browser, base, path, PHONE)
+        try:
+            starts = tab.evaluate(LINES_STARTING_WITH_A_DOT, ".md-content article :is(p, li)")
+            if starts:
+                found[path] = starts
+            assert not errors, errors
+        finally:
+            context.close()
+    assert found == {}
