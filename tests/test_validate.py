@@ -1477,3 +1477,20 @@ def test_validate_given_a_file_fails_on_the_links_its_change_broke_in_other_file
 
     result = run("validate", "--project", project, "content/faq/renewals.yml")  # unchanged: nothing it broke
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("definition, shown", [
+    ("Raised with the `Escalated` flag on the ticket.", "'`Escalated`' shows as typed"),
+    ("See [the runbook](playbook:support-escalation) first.", "'[the runbook](playbook:support-escalation)' shows"),
+    ("A **severe** customer issue.", "'**severe**' shows as typed"),
+])
+def test_markdown_in_a_glossary_definition_is_a_warning_at_its_place(project_factory, run, definition, shown):
+    """A definition is plain text on the glossary page and in every hover: the bundled Escalation term showed its
+    backticks to every reader (visual review)."""
+    glossary = f"terms:\n  - id: escalation\n    term: Escalation\n    definition: {definition}\n"
+    result = run("validate", "--project", project_factory({"content/glossary.yml": glossary}))
+    column = 17 + definition.index(shown.split("'")[1][:2])
+    assert f"content/glossary.yml:4:{column}: warning: the definition of 'escalation' is plain text" in result.output, result.output
+    assert shown in result.output and result.exit_code == 0
+    plain = run("validate", "--project", project_factory({"content/glossary.yml": glossary.replace(definition, "A severe issue (2*3 = 6 seats).")}))
+    assert "[glossary-definition]" not in plain.output

@@ -7,12 +7,18 @@ be written as a Markdown abbreviation, and a blank definition takes the next lin
 
 from __future__ import annotations
 
+import re
+
 from ..loader import Document
 from ..located_yaml import LocDict, LocList
 from ..problems import Problem, shown
 from ..stop_words import STOP_WORDS
 
 CODES = ("glossary-spelling", "glossary-duplicate", "glossary-definition")
+
+# Markdown a definition (plain text, on the glossary page and in every hover) would show as typed: a code span,
+# a link, emphasis
+_MARKUP = re.compile(r"`[^`\n]+`|\[[^\]\n]+\]\([^)\n]*\)|(?<![\w*])(\*\*?)(?=[^\s*])[^*\n]+?(?<=[^\s*])\1(?![\w*])")
 
 
 def _spellings(term: LocDict):
@@ -58,6 +64,12 @@ def check_file(doc: Document) -> list[Problem]:
         if isinstance(definition, str) and not definition.strip():
             problems.append(Problem(doc.path, *term.where("definition"), "glossary-definition",
                                     f"term '{shown(term_id)}' has a blank definition", "write what the term means"))
+        markup = _MARKUP.search(definition) if isinstance(definition, str) else None
+        if markup is not None:
+            problems.append(Problem(doc.path, *term.where_in_text("definition", markup.start()), "glossary-definition",
+                                    f"the definition of '{shown(term_id)}' is plain text, shown on the glossary page "
+                                    f"and on hover: '{shown(markup[0], 60)}' shows as typed",
+                                    "write the words alone (in quotes if they name a field or a button)", severity="warning"))
         for spelling, (line, col), field_name in _spellings(term):
             why = _misfire(spelling)
             if why:
