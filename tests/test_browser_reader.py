@@ -147,6 +147,8 @@ def test_japanese_activity_names_in_the_matrix_stay_whole_on_a_phone(browser, ja
     try:
         tab.locator(".csops-raci-filter button").first.wait_for()
         assert tab.evaluate(SAME_SCRIPT_SPLITS, ".csops-raci-matrix tbody td:first-child a") == []
+        # the legend's role names too: the longest wrapped inside its box as マーケティング(カスタマーマーケティン / グ)
+        assert tab.evaluate(SAME_SCRIPT_SPLITS, ".csops-raci-legend .csops-code-name") == []
         # still a matrix: the activity column leaves room for at least three role columns beside it
         roles_in_view = tab.evaluate("""() => {
             const box = document.querySelector('.csops-raci-matrix table').getBoundingClientRect();
