@@ -389,6 +389,10 @@ PLAYBOOK_TABLES = """() => {
           ownerOverflow: Math.max(...tables.flatMap(t => [...t.querySelectorAll('tbody td:nth-child(2)')].map(td =>
               Math.max(...[...td.querySelectorAll('*')].map(c => c.getBoundingClientRect().right)) - td.getBoundingClientRect().right))),
           stepsHeaderLines: Math.max(...tables.map(t => lines(t.querySelector('thead th:last-child')))),
+          // how far the Steps header's text runs into its cell's padding (0 when it fits inside)
+          stepsHeaderOverrun: Math.max(...tables.map(t => { const th = t.querySelector('thead th:last-child');
+              const range = document.createRange(); range.selectNodeContents(th); const pad = parseFloat(getComputedStyle(th).paddingRight);
+              return Math.round(range.getBoundingClientRect().right - (th.getBoundingClientRect().right - pad)); })),
           titleLines: Math.max(...tables.flatMap(t => [...t.querySelectorAll('tbody td:first-child a')].map(a => a.getClientRects().length)))};
 }"""
 
@@ -408,6 +412,8 @@ def test_all_playbooks_tables_line_up_and_leave_the_title_room(request, browser,
             assert viewport is PHONE or len(set(found["ownerLefts"])) == 1, found
             assert found["ownerOverflow"] <= 0, found
             assert found["stepsHeaderLines"] == 1 and found["titleLines"] <= most_title_lines, found
+            # the fixed 4.5em column ran "Steps" through its padding into the table's border
+            assert found["stepsHeaderOverrun"] <= 1, found
             assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
             assert not errors, errors
         finally:
