@@ -157,6 +157,13 @@ def build(project: Path) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    requested: list[str] | None = None  # when a test sets a list: every request's path, in order
+
+    def do_GET(self):
+        if self.requested is not None:
+            self.requested.append(self.path)
+        super().do_GET()
+
     def end_headers(self):
         # A rebuild within the same second keeps Last-Modified, so a reload could show the old page.
         self.send_header("Cache-Control", "no-store")
@@ -171,9 +178,9 @@ def _no_chromium() -> bool:
     return not Path(CHROMIUM).exists()
 
 
-def serve(site: Path):
-    """A real static HTTP server on a free loopback port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
+def serve(site: Path, requested: list[str] | None = None):
+    """A real static HTTP server on a free loopback port; yields the base URL. `requested` gets each request's path."""
+    handler = functools.partial(type("Handler", (_QuietHandler,), {"requested": requested}), directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1156,8 +1156,11 @@ def test_suggest_ranks_a_pasted_ticket_as_the_api_does(built_bundled, tmp_path):
     # a real ticket is longer than a file name may be (255 bytes): 'File name too long' was a traceback
     long = runner.invoke(main, ["suggest", " ".join([ticket] * 4), "--project", str(built_bundled), "--limit", "3"])
     assert long.exit_code == 0 and long.exception is None and long.stdout.startswith("1. "), long.output
-    japanese = "解約したいと連絡がありました。理由はコストです"
-    assert runner.invoke(main, ["suggest", japanese, "--project", str(built_bundled)]).exit_code in (0, 1)
+    # a Japanese ticket has no space to tell its words from a file name: read as the ticket all the same (the English
+    # portal then has nothing for it; a crash would also exit 1, so the answer itself is checked)
+    japanese = runner.invoke(main, ["suggest", "解約したいと連絡がありました。理由はコストです", "--project", str(built_bundled)])
+    assert japanese.exception is None or isinstance(japanese.exception, SystemExit), japanese.exception
+    assert japanese.stdout == "No runbook relates to this ticket.\n" or "https://" in japanese.stdout, japanese.output
     # a file name mistyped is still a file that cannot be read, and the error says how to give words instead
     for name in ("tickt.txt", "tickets/4512"):
         missing = runner.invoke(main, ["suggest", name, "--project", str(built_bundled)])

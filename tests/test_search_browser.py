@@ -3,16 +3,14 @@ facet filters from /api/search and clicks through to the anchor; on static hosti
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import json
-import http.server
 import re
-import threading
 import time
 
 import pytest
 
-from browser_support import SAME_SCRIPT_SPLITS, axe_source, browser, running_csops_serve  # noqa: F401 - the shared Debian-Chromium fixture
+from browser_support import SAME_SCRIPT_SPLITS, axe_source, browser, running_csops_serve, serve  # noqa: F401 - the shared Debian-Chromium fixture
 from conftest import REPO, copy_bundled
 from generator.pipeline import build_portal
 
@@ -130,14 +128,10 @@ def test_a_search_finding_nothing_offers_tries_punctuated_as_the_portals_languag
 def test_static_hosting_keeps_materials_search(tmp_path, page, language, query, target):
     project = copy_bundled(tmp_path / "static", REPO if language == "en" else REPO / "examples/ja")
     build_portal(project)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(project / "site"))
-    handler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        page.goto(f"http://127.0.0.1:{server.server_port}/")
+    with contextlib.contextmanager(serve)(project / "site") as base:
+        page.goto(base)
         type_query(page, query)
         page.locator(".md-search-result__item").first.wait_for()
         # Material adds ?h=<terms> for highlighting; compare path and anchor
@@ -147,8 +141,6 @@ def test_static_hosting_keeps_materials_search(tmp_path, page, language, query, 
         assert page.locator(".csops-search").count() == 0
         assert page.locator("body.csops-api-search").count() == 0
         assert errors == []
-    finally:
-        server.shutdown()
 
 
 def test_static_hosting_is_asked_for_the_search_api_once_not_on_every_page(tmp_path, page):
@@ -156,29 +148,15 @@ def test_static_hosting_is_asked_for_the_search_api_once_not_on_every_page(tmp_p
     page view (reader walkthrough). The 404 is remembered in the tab; Material's search still works on each page."""
     project = copy_bundled(tmp_path / "static", REPO)
     build_portal(project)
-    probes = []
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            if self.path.startswith("/api/"):
-                probes.append(self.path)
-            super().do_GET()
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(project / "site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    requested: list[str] = []
+    with contextlib.contextmanager(serve)(project / "site", requested) as base:
         for path in ("", "playbooks/renewal-runway/", "faq/renewals/"):
-            page.goto(f"http://127.0.0.1:{server.server_port}/{path}")
-            page.wait_for_load_state("networkidle")
-        assert probes == ["/api/health"], probes
+            page.goto(base + path)  # the probe is sent before the page's load event: a second one would be here
+            page.wait_for_timeout(300)
+        assert [path for path in requested if path.startswith("/api/")] == ["/api/health"], requested
         type_query(page, "stakeholders")
         page.locator(".md-search-result__item").first.wait_for()
         assert page.locator("body.csops-api-search").count() == 0
-    finally:
-        server.shutdown()
 
 
 def test_with_the_api_every_page_of_a_tab_gets_the_api_search(served, page):
