@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import tarfile
 import tempfile
@@ -44,7 +45,7 @@ def git(cwd: Path, *args: str) -> bytes:
 def export_content(project: Path, revision: str, target: Path) -> Path:
     """Write content/ as it was at `revision` into target/content; returns target (an empty project if absent)."""
     try:
-        prefix = git(project, "rev-parse", "--show-prefix").decode().strip()
+        git(project, "rev-parse", "--show-prefix")
     except GitError:
         raise GitError(f"{project} is not in a git repository: csops diff compares content between commits "
                        "(run `git init` and commit the content first)") from None
@@ -53,21 +54,35 @@ def export_content(project: Path, revision: str, target: Path) -> Path:
     except GitError:
         raise GitError(f"unknown git revision '{revision}' (fetch it first, e.g. `git fetch origin main`; "
                        "in GitHub Actions check out with fetch-depth: 0)") from None
-    top = Path(git(project, "rev-parse", "--show-toplevel").decode().strip())
-    listing = git(top, "ls-tree", "-d", "--name-only", revision, "--", f"{prefix}content")
     (target / "content").mkdir(parents=True, exist_ok=True)
-    if not listing.strip():
-        return target
-    archive = git(top, "archive", "--format=tar", revision, "--", f"{prefix}content")
+    write_at_revision(project, revision, ("content",), target)
+    return target
+
+
+def write_at_revision(project: Path, revision: str, paths, target: Path) -> None:
+    """Write the project's `paths` (files or folders, project-relative) as `revision` has them into `target`, in one
+    `git archive`; a path the revision does not hold is left out. Names are decoded as the file system does."""
+    prefix = git(project, "rev-parse", "--show-prefix").decode().strip()
+    top = Path(git(project, "rev-parse", "--show-toplevel").decode().strip())
+    listing = git(top, "ls-tree", "-r", "-z", "--name-only", revision, "--", *(prefix + path for path in paths))
+    names = [name for name in os.fsdecode(listing).split("\0") if name]
+    # archived by the paths asked for (not thousands of file names), those the revision holds: git refuses the rest
+    held = [prefix + path for path in paths if any(name == prefix + path or name.startswith(f"{prefix}{path}/")
+                                                   for name in names)]
+    if not held:
+        return
+    extract_archive(git(top, "archive", "--format=tar", revision, "--", *held), prefix, target)
+
+
+def extract_archive(archive: bytes, prefix: str, target: Path) -> None:
+    """The files of a `git archive` tar under `target`, each path without the repository's `prefix` (the project's
+    folder in it)."""
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         for member in tar.getmembers():
-            if not member.isfile():
-                continue
-            relative = member.name[len(prefix):] if prefix and member.name.startswith(prefix) else member.name
-            destination = target / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(tar.extractfile(member).read())
-    return target
+            if member.isfile():
+                destination = target / member.name[len(prefix):]
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                destination.write_bytes(tar.extractfile(member).read())
 
 
 # The loader keeps a document with duplicate keys (last one wins, as YAML says) but its data is not what the editor meant.

@@ -10,9 +10,7 @@ gives the same feed. Without git or without commits the feed is empty and says w
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
-import tarfile
 import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -20,7 +18,7 @@ from pathlib import Path
 import click
 
 from . import urls
-from .diff import IGNORED_FIELDS, GitError, Side, compare, git
+from .diff import IGNORED_FIELDS, GitError, Side, compare, extract_archive, git
 from .escaping import controls_written_out
 from .model import SEARCH_ONLY_FIELDS, Portal, item_version
 
@@ -200,13 +198,7 @@ class _Checkout:
         for path in removed:
             (self.root / path[len(self.prefix):]).unlink(missing_ok=True)
         if written:
-            archive = git(self.top, "archive", "--format=tar", revision, "--", *written)
-            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-                for member in tar.getmembers():
-                    if member.isfile():
-                        destination = self.root / member.name[len(self.prefix):]
-                        destination.parent.mkdir(parents=True, exist_ok=True)
-                        destination.write_bytes(tar.extractfile(member).read())
+            extract_archive(git(self.top, "archive", "--format=tar", revision, "--", *written), self.prefix, self.root)
         self.revision = revision
 
     def side(self, revision: str | None) -> tuple[Side, frozenset[str]]:

@@ -89,7 +89,7 @@ def caused_elsewhere(project: Path, named: tuple[str, ...], others: list[Problem
 
 def _problems_as_committed(project: Path, named: tuple[str, ...], copy: Path) -> list[Problem]:
     """What validate finds in a copy of the project whose named files are as HEAD has them (absent if new)."""
-    from .diff import GitError, git
+    from .diff import GitError, git, write_at_revision
     from .pipeline import validate_project
 
     git(project, "rev-parse", "--git-dir")  # GitError outside git
@@ -111,13 +111,8 @@ def _problems_as_committed(project: Path, named: tuple[str, ...], copy: Path) ->
             shutil.rmtree(target)
         elif os.path.lexists(target):
             target.unlink()
-        listed = git(project, "ls-tree", "-r", "--full-name", "--name-only", "HEAD", "--", entry) if committed else b""
-        prefix = git(project, "rev-parse", "--show-prefix").decode().strip()
-        for full in filter(None, listed.decode("utf-8", "surrogateescape").splitlines()):
-            relative = full[len(prefix):]
-            destination = copy / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(git(project, "show", f"HEAD:{full}"))
+    if committed:
+        write_at_revision(project, "HEAD", [entry.rstrip("/") for entry in named], copy)
     return validate_project(copy)
 
 
