@@ -300,7 +300,10 @@ class _Builder:
         return data
 
     def mapping(self, node) -> LocDict:
-        """A mapping; merge keys (<<) supply defaults that its own keys override, as YAML 1.1 says."""
+        """A mapping; merge keys (<<) supply defaults that its own keys override, as YAML 1.1 says.
+
+        Every key in content is a name, so a plain key that YAML would read as null, a boolean, a number or a date
+        (`null:`, `no:`, `12:`) is kept as written: messages then quote `null`, not Python's None."""
         data = LocDict()
         data.pos = _mark(node)
         explicit: dict = {}  # key -> line of its first explicit definition; only these can be duplicates
@@ -312,6 +315,8 @@ class _Builder:
                 pairs.append((key_node, value_node))
         for key_node, value_node in pairs:
             key = self.value(key_node, _mark(key_node))
+            if not isinstance(key, str) and isinstance(key_node, yaml.ScalarNode) and not key_node.style:
+                key = key_node.value
             try:
                 hash(key)
             except TypeError:

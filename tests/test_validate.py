@@ -1494,3 +1494,14 @@ def test_markdown_in_a_glossary_definition_is_a_warning_at_its_place(project_fac
     assert shown in result.output and result.exit_code == 0
     plain = run("validate", "--project", project_factory({"content/glossary.yml": glossary.replace(definition, "A severe issue (2*3 = 6 seats).")}))
     assert "[glossary-definition]" not in plain.output
+
+
+def test_a_key_yaml_reads_as_null_boolean_or_number_is_quoted_as_written(project_factory, run):
+    """`null:` was reported as unknown field 'None', `no:` as 'False': Python's words for what the editor never
+    wrote. Keys are names, so each is kept as it is written."""
+    project = project_factory({"content/playbooks/p.yml": (
+        "title: P\nnull: a\nno: b\n1e3: c\nsteps:\n  - id: s\n    title: S\n")})
+    lines = [line for line in run("validate", "--project", project).output.splitlines() if "unknown-field" in line]
+    assert [line.split(" error: ")[1].split(" (")[0] for line in lines] == [
+        "unknown field 'null'", "unknown field 'no'", "unknown field '1e3'"], lines
+    assert [line.split(":")[1:3] for line in lines] == [["2", "1"], ["3", "1"], ["4", "1"]], lines
