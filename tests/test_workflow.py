@@ -373,6 +373,26 @@ def test_pre_commit_hooks_run_csops_checks(pr_repo, tmp_path):
         assert "content/playbooks/renewal.yml:2:8: error: steps must not be empty [empty-value]" in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("config", [".pre-commit-config.yaml of csops init", ".pre-commit-hooks.yaml"])
+def test_pre_commit_checks_a_commit_that_only_deletes_a_published_page(pr_repo, tmp_path, config):
+    """Real pre-commit hands hooks only added and changed files: with a `files:` filter, `git rm` of a published
+    FAQ topic committed with both checks "Skipped", its URL and the links to it broken until CI."""
+    if config == ".pre-commit-hooks.yaml":
+        hooks = yaml.safe_load((REPO / config).read_text())
+        for hook in hooks:
+            hook["language"] = "system"  # the published hooks, run from this venv's csops instead of a clone of ours
+        config_text = yaml.safe_dump({"repos": [{"repo": "local", "hooks": hooks}]})
+    else:
+        config_text = (REPO / "generator/starter/common/pre-commit-config.yaml").read_text()
+    (pr_repo / ".pre-commit-config.yaml").write_text(config_text)
+    git(pr_repo, "add", ".pre-commit-config.yaml")
+    env = _ci_env(tmp_path) | {"GITHUB_ACTIONS": "", "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    git(pr_repo, "rm", "-q", "content/faq/renewals.yml")
+    result = subprocess.run([BIN / "pre-commit", "run"], cwd=pr_repo, env=env, capture_output=True, text=True)
+    assert "Skipped" not in result.stdout and result.returncode == 1, result.stdout + result.stderr
+    assert "published URL 'faq/renewals/' would disappear" in result.stdout, result.stdout
+
+
 def test_editor_schema_hints_are_current_and_cover_every_kind(tmp_path, run):
     run("schema", "--out", tmp_path)
     shipped = {p.name: p.read_text() for p in (REPO / "schemas").glob("*.json")}
