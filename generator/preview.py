@@ -313,16 +313,26 @@ class SourceTree:
 
     `published`: the name of the link to the live site (site/) when it is in the project folder, watched as the
     link alone (a build leaves it as it is): `git clean -fdx` or `rm -r build site` while serving left every page
-    a 404 until the next save."""
+    a 404 until the next save.
+
+    Of .git/ only logs/HEAD, the record git appends to whenever HEAD moves: What's new is built from the history,
+    and a repository begun while serving (`git init`, the first commit) has no such file when the preview starts."""
+
+    GIT_HEAD_LOG = (".git", "logs", "HEAD")
 
     def __init__(self, project: Path, names: tuple[str, ...], published: str | None = None):
         self.root = str(project)
-        self.names = frozenset(names) | ({published} if published else set())
+        self.names = frozenset(names) | ({published} if published else set()) | {self.GIT_HEAD_LOG[0]}
         self.published = os.path.join(self.root, published) if published else None
+        self.git_steps = {os.path.join(self.root, *self.GIT_HEAD_LOG[:depth]): self.GIT_HEAD_LOG[depth]
+                          for depth in range(1, len(self.GIT_HEAD_LOG))}
 
     def listdir(self, folder: str):
+        folder = os.path.abspath(folder)
         with os.scandir(folder) as entries:
-            if os.path.abspath(folder) != self.root:
+            if folder in self.git_steps:
+                return [entry for entry in entries if entry.name == self.git_steps[folder]]
+            if folder != self.root:
                 return [entry for entry in entries if entry.is_dir() or not EDITOR_SCRATCH.fullmatch(entry.name)]
             return [entry for entry in entries if entry.name in self.names]
 
@@ -344,7 +354,8 @@ class SourceTree:
 def watch_sources(server, site) -> None:
     """Rebuild on any change to what the build reads, from now on, the project's top folder watched so content/ or
     templates/ can be deleted and made again; csops' own templates too when the project has none, and git's
-    record of HEAD (What's new showed a commit made while serving only after the next save)."""
+    record of HEAD (What's new showed a commit made while serving only after the next save): in the project's own
+    .git/ through the tree's walk, so a repository begun while serving is seen too."""
     import watchdog.observers.polling
 
     from .history import head_log
@@ -366,8 +377,8 @@ def watch_sources(server, site) -> None:
     if not site.templates_dir.resolve().is_relative_to(project):
         server.watch(str(site.templates_dir.resolve()))
     commits = head_log(project)  # What's new and the feed are built from the content's git history
-    if commits is not None:
-        server.watch(str(commits))
+    if commits is not None and commits != project.joinpath(*SourceTree.GIT_HEAD_LOG).resolve():
+        server.watch(str(commits))  # a repository whose top is above the project, or a worktree's
     server.observer.start()
 
 

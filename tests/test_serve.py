@@ -393,6 +393,19 @@ def test_a_commit_made_while_serving_shows_in_whats_new(tmp_path):
         _wait_for(lambda: "Name the sponsor step" in _get(f"{base}/whats-new/"), timeout=30, what="the commit in What's new")
 
 
+def test_the_first_commit_of_a_repository_made_while_serving_shows_in_whats_new(tmp_path):
+    """`csops init`, `csops serve`, then `git init` and the first commit: git's record of HEAD did not exist when
+    the preview started, so nothing watched it and What's new said "no commits" until the next save."""
+    from test_diff import commit_all, git
+
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK})
+    with _serving(project) as base:
+        _wait_for(lambda: "Confirm the stakeholders" in _get(f"{base}/playbooks/renewal-runway/"), what="first build")
+        git(project, "init", "-q", "-b", "main")
+        commit_all(project, "Start the portal")
+        _wait_for(lambda: "Start the portal" in _get(f"{base}/whats-new/"), timeout=30, what="the commit in What's new")
+
+
 def test_a_site_url_with_a_path_is_served_there_with_its_404_page_whole(tmp_path):
     """site_url https://portal.acme.test/docs/: the preview served the site at /, while the 404 page (built for any
     depth) links its styles, scripts and home from /docs/: every missing page was unstyled and its home link a 404.
