@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -24,6 +25,7 @@ from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
 from .model import SEARCH_ONLY_FIELDS, Portal
 from .model_builder import build_portal as build_model
 from .problems import ContentError
+from .site_diff import SITE_PATHS, SiteChange, site_changes, site_files
 from .validate import check_project_shapes
 
 IGNORED_FIELDS = {"id", "source", "line", "aliases", "steps", "sections", "entries", "activities", "items"}
@@ -43,7 +45,8 @@ def git(cwd: Path, *args: str) -> bytes:
 
 
 def export_content(project: Path, revision: str, target: Path) -> Path:
-    """Write content/ as it was at `revision` into target/content; returns target (an empty project if absent)."""
+    """Write content/ as it was at `revision` into target/content, with mkdocs.yml and templates/ (every page is
+    made with them); returns target (an empty project if absent)."""
     try:
         git(project, "rev-parse", "--show-prefix")
     except GitError:
@@ -55,7 +58,7 @@ def export_content(project: Path, revision: str, target: Path) -> Path:
         raise GitError(f"unknown git revision '{revision}' (fetch it first, e.g. `git fetch origin main`; "
                        "in GitHub Actions check out with fetch-depth: 0)") from None
     (target / "content").mkdir(parents=True, exist_ok=True)
-    write_at_revision(project, revision, ("content",), target)
+    write_at_revision(project, revision, ("content", *SITE_PATHS), target)
     return target
 
 
@@ -121,16 +124,19 @@ class Side:
     errors: int = 0
     manifest: list[str] = field(default_factory=list)
     broken_files: tuple[str, ...] = ()  # left out of the model: their entries are unknown, not removed
+    site: dict[str, bytes] = field(default_factory=dict)  # mkdocs.yml and templates/ (site_diff.site_files)
 
 
-def load_side(project: Path, label: str) -> Side:
-    """Model whatever content is sound enough; a broken file is counted, not fatal, so a failing PR still gets a diff."""
+def load_side(project: Path, label: str, site_names=None) -> Side:
+    """Model whatever content is sound enough; a broken file is counted, not fatal, so a failing PR still gets a diff.
+    `site_names`: the mkdocs.yml and templates/ files to read (default: all there are)."""
     content = load_sound_content(project)
+    site = site_files(project, site_names)
     try:
         manifest = [url for _, url in read_manifest(project) or []]
     except ContentError as unreadable:  # counted like a broken content file: the PR still gets its comment
-        return Side(label, content.portal, content.errors + len(unreadable.problems), [], content.broken_files)
-    return Side(label, content.portal, content.errors, manifest, content.broken_files)
+        return Side(label, content.portal, content.errors + len(unreadable.problems), [], content.broken_files, site)
+    return Side(label, content.portal, content.errors, manifest, content.broken_files, site)
 
 
 @dataclass
@@ -257,6 +263,7 @@ class ContentDiff:
     uncovered_urls: int
     catalogs: list["CatalogChange"] = field(default_factory=list)
     retired_urls: list[str] = field(default_factory=list)  # taken off published-urls.txt in the range: gone on purpose
+    site: list[SiteChange] = field(default_factory=list)  # mkdocs.yml and templates/: every page is made with them
 
     @property
     def ownership(self) -> list[tuple[str, str]]:
@@ -406,7 +413,8 @@ def compare(base: Side, head: Side) -> ContentDiff:
         pages = pair(getattr(base.portal, kind.portal_attr), getattr(head.portal, kind.portal_attr))
         kinds.append(KindChanges(kind, pages, [_document_change(o, n) for o, n in pages.renamed + pages.kept]))
     url_rows, uncovered, retired = _url_changes(base, head)
-    return ContentDiff(base, head, kinds, url_rows, uncovered, _catalog_changes(base, head), retired)
+    return ContentDiff(base, head, kinds, url_rows, uncovered, _catalog_changes(base, head), retired,
+                       site_changes(base.site, head.site))
 
 
 def _kind_section(changes: KindChanges) -> tuple[list[str], list[str]]:
@@ -459,6 +467,7 @@ def diff_markdown(diff: ContentDiff) -> str:
     changes_word = "change" if len(ownership) == 1 else "changes"
     uncovered, retired = diff.uncovered_urls, len(diff.retired_urls)
     shared = sum(1 for c in diff.catalogs if c.action != "unreadable")
+    site = len(diff.site)
     out.append(f"**Pages: {diff.page_count('added')} added · {diff.page_count('renamed')} renamed · "
                f"{diff.page_count('removed')} removed · {diff.changed_pages} changed"
                + (f" · {diff.search_only_pages} with only search phrases changed" if diff.search_only_pages else "")
@@ -466,6 +475,9 @@ def diff_markdown(diff: ContentDiff) -> str:
                f"added · {diff.item_count('renamed')} renamed · {diff.item_count('removed')} removed — "
                f"{len(ownership)} owner/RACI {changes_word} — "
                + (f"{shared} glossary/role/setting change{'s' if shared != 1 else ''} — " if shared else "")
+               + (f"{site} site setting/template change{'s' if site != 1 else ''}" + (
+                   f" (⚠️ {', '.join(dict.fromkeys(c.setting or c.file for c in diff.site if c.warning))})"
+                   if any(c.warning for c in diff.site) else "") + " — " if site else "")
                + (f"⚠️ {uncovered} old URL{'s' if uncovered != 1 else ''} not covered by aliases" if uncovered
                   else "all old URLs still resolve" if not retired else "every other old URL still resolves")
                + (f" · {retired} URL{'s' if retired != 1 else ''} retired on purpose" if retired else "") + "**")
@@ -479,7 +491,7 @@ def diff_markdown(diff: ContentDiff) -> str:
             if pages:
                 out += [f"> Not compared, as they have errors in {_code(side.label)}: "
                         + ", ".join(_code(path) for path in pages), ""]
-    if not (sections or ownership or edited or diff.url_rows or diff.catalogs):
+    if not (sections or ownership or edited or diff.url_rows or diff.catalogs or diff.site):
         return "\n".join(out + ["No content changes.", ""])
     out += sections
     if diff.catalogs:
@@ -487,6 +499,9 @@ def diff_markdown(diff: ContentDiff) -> str:
         out += ["### Glossary, roles and settings (shown on every page)", "",
                 *[f"- {marks[c.action]} {c.noun} {_code(c.id)} {_cell(c.name)}"
                   + (f": {', '.join(c.fields)}" if c.fields else "") for c in diff.catalogs], ""]
+    if diff.site:
+        out += ["### Site settings and templates (every page)", "",
+                *[_site_line(c) for c in diff.site], ""]
     if ownership:
         out += ["### Owners and RACI", "", "| Where | Change |", "| --- | --- |",
                 *[f"| {where} | {_cell(change)} |" for where, change in ownership], ""]
@@ -495,6 +510,24 @@ def diff_markdown(diff: ContentDiff) -> str:
     if edited:
         out += ["### Edited", "", *edited, ""]
     return _within_comment_limit(out)
+
+
+def _site_line(change: SiteChange) -> str:
+    """`mkdocs.yml` `site_url`: `https://old/` → `https://new/`: what it means (values verbatim, in code spans)."""
+    where = _code(change.file) + (f" {_literal_code(change.setting)}" if change.setting else "")
+    values = (f"{_literal_code(change.before) if change.before is not None else '—'} → "
+              f"{_literal_code(change.after) if change.after is not None else '—'}"
+              if change.before is not None or change.after is not None else "")
+    said = ": ".join(filter(None, (values, _cell(change.note))))
+    return f"- {'⚠️' if change.warning else '✏️'} {where}" + (f": {said}" if said else "")
+
+
+def _literal_code(text: str) -> str:
+    """A code span showing `text` as it is, backticks included (CommonMark: a longer fence, padded)."""
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 # GitHub refuses a comment over 65,536 characters ("Body is too long"), and the PR then got no summary at all.
@@ -574,7 +607,9 @@ def diff_json(diff: ContentDiff) -> str:
                "errors": {"base": diff.base.errors, "head": diff.head.errors},
                "kinds": kinds, "uncovered_urls": diff.uncovered_urls, "retired_urls": diff.retired_urls,
                "catalogs": [{"noun": c.noun, "action": c.action, "id": c.id, "name": c.name, "fields": c.fields}
-                            for c in diff.catalogs]}
+                            for c in diff.catalogs],
+               "site": [{"file": c.file, "setting": c.setting, "before": c.before, "after": c.after, "note": c.note,
+                         "warning": c.warning} for c in diff.site]}
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -582,8 +617,9 @@ def diff_revisions(project: Path, base: str, head: str | None = None, fmt: str =
     """Compare content/ at git revision `base` with `head` (default: the working tree), as Markdown or JSON."""
     with tempfile.TemporaryDirectory(prefix="csops-diff-") as tmp:
         base_side = load_side(export_content(project, base, Path(tmp) / "base"), base)
-        if head is None:
-            head_side = load_side(project, "working tree")
+        if head is None:  # the site files a commit would hold: an editor's swap file in templates/ is no change
+            listed = git(project, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *SITE_PATHS)
+            head_side = load_side(project, "working tree", [n for n in os.fsdecode(listed).split("\0") if n])
         else:
             head_side = load_side(export_content(project, head, Path(tmp) / "head"), head)
     diff = compare(base_side, head_side)

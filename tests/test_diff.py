@@ -492,3 +492,39 @@ def test_a_huge_change_is_cut_to_a_comment_github_accepts(tmp_path, run):
     assert re.search(r"\n\n> ⚠️ \d+ more lines are not shown: a GitHub comment holds at most 65,536 characters\. "
                      r"`csops diff --format json` lists every change\.\n\Z", out), repr(out[-300:])
     assert len(json.loads(run("diff", "main", "--project", project, "--format", "json").output)["kinds"]["playbook"]["added"]) == 400
+
+
+def test_diff_shows_changes_to_site_settings_and_templates(tmp_path, run):
+    """A pull request that only moved site_url, reworded a label and edited a template was summarised as
+    'No content changes … all old URLs still resolve': every page changed, and every link copied into a ticket moved."""
+    project = make_repo(tmp_path / "repo")
+    make_project(project, {"templates/labels.yml": "en:\n  trigger: Trigger\n  goal: Goal\n",
+                           "templates/playbook.md.j2": "# {{ doc.title }}\n"}, with_defaults=False)
+    commit_all(project, "own templates")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("https://portal.acme.test/", "https://cs.acme.test/`x`/")
+                      .replace("docs_dir:", "# csops decides it\ndocs_dir:"))
+    (project / "templates/labels.yml").write_text("en:\n  trigger: When to start\n  goal: Goal\n")
+    (project / "templates/playbook.md.j2").write_text("# {{ doc.title }}\n\n{{ doc.summary }}\n")
+    (project / "templates/.playbook.md.j2.swp").write_bytes(b"\0swap")  # an editor's, not the pull request's
+    result = run("diff", "HEAD", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert result.output == textwrap.dedent("""\
+        ## Portal content changes: `HEAD` → `working tree`
+
+        **Pages: 0 added · 0 renamed · 0 removed · 0 changed — Items: 0 added · 0 renamed · 0 removed — 0 owner/RACI changes — 3 site setting/template changes (⚠️ site_url) — all old URLs still resolve**
+
+        ### Site settings and templates (every page)
+
+        - ⚠️ `mkdocs.yml` `site_url`: `https://portal.acme.test/` → ``https://cs.acme.test/`x`/``: links already copied into tickets keep the old address (keep it redirecting to the new one)
+        - ✏️ `templates/labels.yml` `en.trigger`: `Trigger` → `When to start`
+        - ✏️ `templates/playbook.md.j2`: changed: the pages made with it change
+        """)
+    site = json.loads(run("diff", "HEAD", "--project", project, "--format", "json").output)["site"]
+    assert [(c["file"], c["setting"], c["warning"]) for c in site] == [
+        ("mkdocs.yml", "site_url", True), ("templates/labels.yml", "en.trigger", False), ("templates/playbook.md.j2", "", False)]
+    (project / "templates/.playbook.md.j2.swp").unlink()
+    commit_all(project, "new address, words and page")
+    config.write_text(config.read_text().replace("# csops decides it\n", ""))  # a comment only
+    assert run("diff", "HEAD", "--project", project).output.endswith(
+        "### Site settings and templates (every page)\n\n- ✏️ `mkdocs.yml`: changed in layout or comments only\n")

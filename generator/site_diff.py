@@ -1,0 +1,160 @@
+"""`csops diff` for the files every page is made with: mkdocs.yml and the project's templates/ (labels.yml included).
+
+A pull request that changed only them was summarised as 'No content changes … all old URLs still resolve', a
+new site_url included, which moves every link already copied into a ticket. Settings and interface words are
+compared as values, so a reviewer reads what changed ('trigger: “Trigger” → “When to start”'), not a file list.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+CONFIG_FILE = "mkdocs.yml"
+TEMPLATES_DIR = "templates"
+LABELS_FILE = f"{TEMPLATES_DIR}/labels.yml"
+SITE_PATHS = (CONFIG_FILE, TEMPLATES_DIR)  # project-relative, as git archive and ls-files take them
+MAX_FILE_BYTES = 1_000_000  # as the loader: a bigger file is named, not parsed
+MAX_ALIASES = 100  # comparing values an alias bomb shares would take the two sides' full expansion
+_SHORT = 60  # a setting's value shown before → after up to this length; longer ones are only named
+
+
+@dataclass(frozen=True)
+class SiteChange:
+    """One changed setting, interface word or template file; `warning` when published links move with it."""
+
+    file: str
+    setting: str = ""  # `site_url`, `theme.language`, `en.trigger`; empty for the file as a whole
+    before: str | None = None  # the values, when short enough to show
+    after: str | None = None
+    note: str = ""  # what it means for readers, or why it is not compared
+    warning: bool = False
+
+
+def site_files(root: Path, names=None) -> dict[str, bytes]:
+    """mkdocs.yml and templates/** under `root` by project-relative path; `names` limits them (the working tree's
+    files git does not ignore)."""
+    found = {}
+    for relative in names if names is not None else _walk(root):
+        if any(part.startswith((".", "#")) or part.endswith("~") for part in relative.split("/")):
+            continue  # an editor's swap, lock or backup file (as `csops serve` ignores them)
+        path = root / relative
+        if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_FILE_BYTES:
+            found[relative] = path.read_bytes()
+        elif path.is_file():
+            found[relative] = b"\0too large to compare: %d bytes" % path.stat().st_size
+    return found
+
+
+def _walk(root: Path):
+    if (root / CONFIG_FILE).is_file():
+        yield CONFIG_FILE
+    for folder, _, files in os.walk(root / TEMPLATES_DIR):
+        for name in files:
+            yield (Path(folder) / name).relative_to(root).as_posix()
+
+
+def site_changes(old: dict[str, bytes], new: dict[str, bytes]) -> list[SiteChange]:
+    """What changed between two sides' site files, settings and words by name; other template files by path."""
+    changes = []
+    for path in sorted(old.keys() | new.keys(), key=lambda p: (p != CONFIG_FILE, p != LABELS_FILE, p)):
+        before, after = old.get(path), new.get(path)
+        if before == after:
+            continue
+        if before is None or after is None:
+            changes.append(SiteChange(path, note="added" if before is None else "removed"))
+        elif path == CONFIG_FILE:
+            changes += _value_changes(path, before, after, _config_change)
+        elif path == LABELS_FILE:
+            changes += _value_changes(path, before, after, _labels_change)
+        else:
+            changes.append(SiteChange(path, note="changed: the pages made with it change"))
+    return changes
+
+
+def _value_changes(path: str, before: bytes, after: bytes, compare) -> list[SiteChange]:
+    values = []
+    for text in (before, after):
+        try:
+            if sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)) > MAX_ALIASES:
+                return [SiteChange(path, note="changed; it repeats values through YAML aliases too often to compare")]
+            values.append(yaml.load(text, Loader=_TagKeepingLoader))
+        except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
+            return [SiteChange(path, note="changed; one side cannot be read (run `csops validate`)")]
+    if not all(isinstance(value, dict) for value in values):
+        return [SiteChange(path, note="changed; one side is not a mapping (run `csops validate`)")]
+    found = compare(path, *values)
+    return found or [SiteChange(path, note="changed in layout or comments only")]
+
+
+def _config_change(path: str, old: dict, new: dict) -> list[SiteChange]:
+    changes = []
+    for key in _keys(old, new):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        if key == "site_url":
+            changes.append(_setting(path, key, before, after, "links already copied into tickets keep the old address "
+                                                              "(keep it redirecting to the new one)", warning=True))
+        elif key == "theme" and isinstance(before, dict) and isinstance(after, dict):
+            changes += [_setting(path, f"theme.{sub}", before.get(sub), after.get(sub),
+                                 "the interface words of every page" if sub == "language" else "")
+                        for sub in _keys(before, after) if before.get(sub) != after.get(sub)]
+        else:
+            changes.append(_setting(path, str(key), before, after))
+    return changes
+
+
+def _labels_change(path: str, old: dict, new: dict) -> list[SiteChange]:
+    changes = []
+    for language in _keys(old, new):
+        before, after = old.get(language), new.get(language)
+        if not (isinstance(before, dict) and isinstance(after, dict)):
+            if before != after:
+                changes.append(_setting(path, str(language), before, after))
+            continue
+        changes += [_setting(path, f"{language}.{key}", before.get(key), after.get(key))
+                    for key in _keys(before, after) if before.get(key) != after.get(key)]
+    return changes
+
+
+def _keys(old: dict, new: dict) -> list:
+    return list(dict.fromkeys([*old, *new]))
+
+
+def _setting(path: str, name: str, before, after, note: str = "", warning: bool = False) -> SiteChange:
+    said = "added" if before is None else "removed" if after is None else ""
+    if not (_is_short(before) or before is None) or not (_is_short(after) or after is None):
+        before = after = None
+        said = said or "changed"
+    return SiteChange(path, name, _shown(before), _shown(after), "; ".join(filter(None, (said, note))), warning)
+
+
+def _is_short(value) -> bool:
+    return isinstance(value, (str, int, float, bool)) and len(str(value)) <= _SHORT
+
+
+def _shown(value) -> str | None:
+    return None if value is None else " ".join(str(value).split())
+
+
+class _TagKeepingLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without running it: a `!!python/…` or `!ENV` value is kept as (tag, value), so two sides
+    compare equal when their text does, and nothing from a pull request is imported to summarise it."""
+
+
+def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node):
+    if isinstance(node, yaml.MappingNode):
+        value = tuple(sorted((repr(k), repr(v)) for k, v in loader.construct_mapping(node, deep=True).items()))
+    elif isinstance(node, yaml.SequenceNode):
+        value = tuple(repr(v) for v in loader.construct_sequence(node, deep=True))
+    else:
+        value = loader.construct_scalar(node)
+    return (node.tag, value)
+
+
+_TagKeepingLoader.add_multi_constructor("tag:yaml.org,2002:python/", _tagged)
+_TagKeepingLoader.add_multi_constructor("!", _tagged)
