@@ -168,11 +168,25 @@ def pair(old_items, new_items) -> Pairing:
     return result
 
 
-def _changed_fields(old, new) -> list[str]:
+def _changed_fields(old, new, portal: Portal) -> list[str]:
+    """The fields that differ, a reference `csops mv` rewrote to a renamed target not counted: it leads where it
+    did (a playbook rename listed every page linking to it as edited, 'step decide-action: body')."""
     if type(old) is not type(new):
         return ["kind of item"]
     return [f.name for f in fields(old) if f.name not in IGNORED_FIELDS and f.name != "raci" and f.name != "owner"
-            and getattr(old, f.name) != getattr(new, f.name)]
+            and getattr(old, f.name) != getattr(new, f.name)
+            and _as_first_named(portal, f.name, getattr(old, f.name)) != _as_first_named(portal, f.name, getattr(new, f.name))]
+
+
+_ID_LIST_SCHEMES = {"related": "playbook", "playbooks": "playbook"}  # fields of bare ids: the scheme they name
+
+
+def _as_first_named(portal: Portal, name: str, value) -> str:
+    """A field's value with every reference spelled by its target's first id, as step versions read it
+    (Portal.as_first_named)."""
+    if name in _ID_LIST_SCHEMES and isinstance(value, tuple):
+        value = tuple(f"{_ID_LIST_SCHEMES[name]}:{ident}" for ident in value)
+    return portal.as_first_named(repr(value))
 
 
 def _raci_changes(where: str, old, new) -> list[tuple[str, str]]:
@@ -285,8 +299,9 @@ class ContentDiff:
         return sum(1 for k in self.kinds for d in k.documents if d.search_only)
 
 
-def _document_change(old, new) -> DocumentChange:
-    change = DocumentChange(old, new, pair(old.anchored_items, new.anchored_items), _changed_fields(old, new))
+def _document_change(old, new, portal: Portal) -> DocumentChange:
+    """`portal`: the head side's, whose aliases say what was renamed."""
+    change = DocumentChange(old, new, pair(old.anchored_items, new.anchored_items), _changed_fields(old, new, portal))
     if old.owner != new.owner:
         change.ownership.append((f"{_code(new.id)} owner", f"{old.owner or '—'} → {new.owner or '—'}"))
     for o, n in change.items.kept + change.items.renamed:
@@ -295,7 +310,7 @@ def _document_change(old, new) -> DocumentChange:
             change.ownership.append((f"{item_where} owner", f"{o.owner or '—'} → {n.owner or '—'}"))
         if hasattr(o, "raci") and o.raci != n.raci:
             change.ownership.extend(_raci_changes(item_where + " RACI", o.raci, n.raci))
-        item_fields = _changed_fields(o, n)
+        item_fields = _changed_fields(o, n, portal)
         if item_fields:
             change.item_fields.append((n, item_fields))
         if o.label != n.label:
@@ -411,7 +426,7 @@ def compare(base: Side, head: Side) -> ContentDiff:
     kinds = []
     for kind in DOCUMENT_KINDS:
         pages = pair(getattr(base.portal, kind.portal_attr), getattr(head.portal, kind.portal_attr))
-        kinds.append(KindChanges(kind, pages, [_document_change(o, n) for o, n in pages.renamed + pages.kept]))
+        kinds.append(KindChanges(kind, pages, [_document_change(o, n, head.portal) for o, n in pages.renamed + pages.kept]))
     url_rows, uncovered, retired = _url_changes(base, head)
     return ContentDiff(base, head, kinds, url_rows, uncovered, _catalog_changes(base, head), retired,
                        site_changes(base.site, head.site))

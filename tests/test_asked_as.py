@@ -61,7 +61,7 @@ def test_editing_phrases_is_no_news_to_readers_but_shows_in_a_pr_summary(tmp_pat
     edited = dataclasses.replace(entry, asked_as=entry.asked_as + ("renewal customer gone silent",))
     assert item_version(edited, portal) == item_version(entry, portal)  # copied ?v= links do not say "changed"
     assert history._changed_fields(entry, edited) == ()  # no What's-new line
-    assert diff._changed_fields(entry, edited) == ["asked_as"]  # the reviewer sees it
+    assert diff._changed_fields(entry, edited, portal) == ["asked_as"]  # the reviewer sees it
     assert history._changed_fields(entry, dataclasses.replace(edited, a="Go wider.")) == ("a",)
 
 

@@ -528,3 +528,33 @@ def test_diff_shows_changes_to_site_settings_and_templates(tmp_path, run):
     config.write_text(config.read_text().replace("# csops decides it\n", ""))  # a comment only
     assert run("diff", "HEAD", "--project", project).output.endswith(
         "### Site settings and templates (every page)\n\n- ✏️ `mkdocs.yml`: changed in layout or comments only\n")
+
+
+def test_diff_does_not_call_references_csops_mv_rewrote_edits(tmp_path, run):
+    """After `csops mv`, every page linking to the renamed playbook or step was listed under Edited ('entry `when`:
+    a', 'related') and counted as changed, though its links lead where they did: a reviewer could not tell the
+    one real edit from the rewrites."""
+    project = make_project(tmp_path / "repo", {
+        **BASE_FILES,
+        "content/faq/renewals.yml": """\
+            title: Renewals
+            entries:
+              - {id: when, q: When do renewals start?, a: "See [confirm](playbook:renewal#confirm)."}
+              - {id: who, q: Who owns renewals?, a: The CSM.}
+            """,
+        "content/playbooks/qbr.yml": """\
+            title: QBR
+            related: [renewal]
+            steps:
+              - {id: prep, title: Prepare, body: "Then [renew](playbook:renewal)."}
+            """})
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "base")
+    for args in (("playbook", "renewal", "renewal-runway"), ("step", "renewal-runway", "confirm", "confirm-stakeholders")):
+        assert run("mv", *args, "--project", project).exit_code == 0
+    faq = project / "content/faq/renewals.yml"
+    faq.write_text(faq.read_text().replace("The CSM.", "The CSM and the AE."))
+    result = run("diff", "main", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert "1 renamed · 0 removed · 2 changed — Items: 0 added · 1 renamed" in result.output, result.output
+    assert result.output.endswith("### Edited\n\n- `renewals` (faq): entry `who`: a\n"), result.output
