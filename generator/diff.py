@@ -22,7 +22,7 @@ import click
 from .escaping import literal_markdown
 from .manifest import MANIFEST, live_urls, published_urls, read_manifest, resolve_url
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
-from .model import SEARCH_ONLY_FIELDS, Portal
+from .model import SEARCH_ONLY_FIELDS, Portal, Section
 from .model_builder import build_portal as build_model
 from .problems import ContentError
 from .site_diff import SITE_PATHS, SiteChange, site_changes, site_files
@@ -432,9 +432,19 @@ def compare(base: Side, head: Side) -> ContentDiff:
                        site_changes(base.site, head.site))
 
 
+def _item_noun(kind: Kind, item) -> str:
+    """What the summary calls one sub-item: a checklist's sections are not its items (a renamed section was listed as
+    'items: 🔀 `days-61-90` → `last-30-days`')."""
+    return kind.item_cli_words[0] if kind.nested_items and isinstance(item, Section) else kind.item_noun
+
+
 def _kind_section(changes: KindChanges) -> tuple[list[str], list[str]]:
     """The kind's Markdown section, and its pages' 'Edited' lines."""
     kind, noun = changes.kind, changes.kind.item_noun
+    nouns = " and ".join(_plural(word) for word in kind.item_cli_words)  # "steps"; "sections and items"
+
+    def named(item) -> str:  # an item's id, with its noun where the page holds two kinds of them
+        return f"{_item_noun(kind, item)} {_code(item.id)}" if kind.nested_items else _code(item.id)
     rows = [f"| ➕ added | {_code(doc.id)} | {_cell(doc.title)} — {_size(kind.name, doc, noun)}"
             + (f", owner {_code(doc.owner)}" if doc.owner else "") + " |" for doc in changes.pages.added]
     rows += [f"| 🔀 renamed | {_code(old.id)} → {_code(new.id)} | {_cell(new.title)} (old id kept in `aliases`) |"
@@ -443,19 +453,19 @@ def _kind_section(changes: KindChanges) -> tuple[list[str], list[str]]:
     item_lines, edited = [], []
     for doc in changes.documents:
         sub = doc.items
-        listed = ([f"➕ {_code(i.id)} {_cell(i.label)}" for i in sub.added]
-                  + [f"🔀 {_code(o.id)} → {_code(n.id)}" for o, n in sub.renamed]
-                  + [f"➖ {_code(i.id)} {_cell(i.label)}" for i in sub.removed])
+        listed = ([f"➕ {named(i)} {_cell(i.label)}" for i in sub.added]
+                  + [f"🔀 {named(o)} → {_code(n.id)}" for o, n in sub.renamed]
+                  + [f"➖ {named(i)} {_cell(i.label)}" for i in sub.removed])
         if listed:
-            item_lines.append(f"- {_code(doc.new.id)} {_plural(noun)}: " + "; ".join(listed))
+            item_lines.append(f"- {_code(doc.new.id)} {nouns}: " + "; ".join(listed))
         title = (doc.old.title, doc.new.title) if doc.old.title != doc.new.title else None
         touched = [_field_names(doc.fields, None, title)] if doc.fields else []
-        touched += [f"{noun} {_code(item.id)}: {_field_names(names, doc.phrases.get(item.id), doc.labels.get(item.id))}"
+        touched += [f"{_item_noun(kind, item)} {_code(item.id)}: {_field_names(names, doc.phrases.get(item.id), doc.labels.get(item.id))}"
                     for item, names in doc.item_fields]
         touched += [f"{noun} {_code(item)} moved from section {_code(before)} to {_code(after)}"
                     for item, before, after in doc.moved]
         if doc.order:
-            touched.append(f"{_plural(noun)} in a new order: " + ", ".join(_code(item) for item in doc.order))
+            touched.append(f"{nouns} in a new order: " + ", ".join(_code(item) for item in doc.order))
         if touched:
             edited.append(f"- {_code(doc.new.id)} ({kind.name}): " + "; ".join(touched))
     section = []
@@ -464,7 +474,7 @@ def _kind_section(changes: KindChanges) -> tuple[list[str], list[str]]:
         if rows:
             section += ["| Change | Id | Details |", "| --- | --- | --- |", *rows, ""]
         if item_lines:
-            section += [f"**{_plural(noun).capitalize()}**", "", *item_lines, ""]
+            section += [f"**{nouns.capitalize()}**", "", *item_lines, ""]
     return section, edited
 
 

@@ -558,3 +558,28 @@ def test_diff_does_not_call_references_csops_mv_rewrote_edits(tmp_path, run):
     assert result.exit_code == 0, result.output
     assert "1 renamed · 0 removed · 2 changed — Items: 0 added · 1 renamed" in result.output, result.output
     assert result.output.endswith("### Edited\n\n- `renewals` (faq): entry `who`: a\n"), result.output
+
+
+def test_diff_calls_a_checklist_section_a_section(tmp_path, run):
+    """A renamed or retitled onboarding section was listed as an item ('items: 🔀 `days-61-90` → `last-30`',
+    'item `days-61-90`: title …'): the reviewer looked for a checklist item of that id and found none."""
+    project = make_project(tmp_path / "repo", {"content/onboarding/new-csm.yml": """\
+        title: New CSM
+        sections:
+          - id: days-61-90
+            title: Days 61-90
+            items:
+              - {id: mock-qbr, text: Pass the mock QBR}
+        """})
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "base")
+    for args in (("section", "new-csm", "days-61-90", "last-30"), ("item", "new-csm", "mock-qbr", "mock-qbr-cert")):
+        assert run("mv", *args, "--project", project).exit_code == 0
+    checklist = project / "content/onboarding/new-csm.yml"
+    checklist.write_text(checklist.read_text().replace("title: Days 61-90", "title: The last 30 days"))
+    result = run("diff", "main", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert ("**Sections and items**\n\n- `new-csm` sections and items: 🔀 section `days-61-90` → `last-30`; "
+            "🔀 item `mock-qbr` → `mock-qbr-cert`\n") in result.output, result.output
+    assert result.output.endswith(
+        "- `new-csm` (onboarding): section `last-30`: title “Days 61-90” → “The last 30 days”\n"), result.output
