@@ -92,10 +92,9 @@ EXPECTED = """\
 
 | Old URL | Now | Status |
 | --- | --- | --- |
-| `playbooks/renewal/` | `playbooks/renewal-runway/` | ✅ redirect / alias anchor |
+| `playbooks/renewal/` and its 1 anchor | `playbooks/renewal-runway/` and its 1 anchor | ✅ redirect / alias anchor |
 | `playbooks/renewal/#close` | — | ❌ breaks: add `aliases: [close]` to the renamed item, or `csops urls --update` if intended |
 | `playbooks/renewal/#confirm` | `playbooks/renewal-runway/#confirm-stakeholders` | ✅ redirect / alias anchor |
-| `playbooks/renewal/#kickoff` | `playbooks/renewal-runway/#kickoff` | ✅ redirect / alias anchor |
 
 ### Edited
 
