@@ -579,37 +579,43 @@ def _within_comment_limit(lines: list[str]) -> str:
 def _url_changes(base: Side, head: Side) -> tuple[list[str], int, list[str]]:
     """Rows for the URLs this range moves or breaks: one served at base that head serves only through an alias,
     or one no longer served at all. A URL that was an alias before and still is has not changed: listing every
-    recorded alias filled each PR comment with renames made long before it. The anchors of a renamed page that
-    land on the same anchor of its new page are counted in the page's row: one row each made a renamed checklist
-    25 rows of ✅ around the one that needed reading."""
+    recorded alias filled each PR comment with renames made long before it. A page's anchors that go where the
+    page goes (to the same anchor of its new page, or away with it) are counted in the page's row: one row each
+    made a renamed checklist 25 rows of ✅ around the one that needed reading."""
     published = set(published_urls(base.portal))
     before = published | set(base.manifest)
     after = set(published_urls(head.portal))
     alive = live_urls(head.portal)
     already_aliases = live_urls(base.portal) - published
-    now = {url: resolve_url(head.portal, url) for url in before - after if url in alive}
-    carried: dict[str, int] = {}  # a renamed page's URL -> how many of its anchors follow it unchanged
-    for url, landing in now.items():
-        page, _, anchor = url.partition("#")
-        if anchor and page in now and landing == f"{now[page]}#{anchor}" and url not in already_aliases:
-            carried[page] = carried.get(page, 0) + 1
-    rows, uncovered, retired = [], 0, []
+    fates: dict[str, tuple[str, str | None]] = {}  # url -> (what happens to it, where it lands)
+    uncovered, retired = 0, []
     for url in sorted(before - after):
-        if url in alive and url in already_aliases and resolve_url(base.portal, url) == now[url]:
-            continue
-        page, _, anchor = url.partition("#")
-        if anchor and carried.get(page) and now.get(url) == f"{now[page]}#{anchor}":
-            continue
         if url in alive:
-            anchors = carried.get(url, 0)
-            also = f" and its {_count(anchors, 'anchor')}" if anchors else ""
-            rows.append(f"| {_code(url)}{also} | {_code(now[url] or '?')}{also} | ✅ redirect / alias anchor |")
+            landing = resolve_url(head.portal, url)
+            if url not in already_aliases or resolve_url(base.portal, url) != landing:
+                fates[url] = ("redirect", landing)
         elif url in base.manifest and head.manifest and url not in head.manifest:
             # `csops urls --update` in the range took it off the published list: an intended removal, as build sees it
-            rows.append(f"| {_code(url)} | — | ➖ retired: removed from `{MANIFEST}` in this change |")
+            fates[url] = ("retired", None)
             retired.append(url)
         else:
             uncovered += 1
+            fates[url] = ("breaks", None)
+    followers: dict[str, int] = {}
+    for url, (fate, landing) in fates.items():
+        page, _, anchor = url.partition("#")
+        if anchor and page in fates and fates[page][0] == fate and (
+                fate != "redirect" or landing == f"{fates[page][1]}#{anchor}"):
+            followers[page] = followers.get(page, 0) + 1
+            fates[url] = ("follows", None)
+    rows = []
+    for url, (fate, landing) in fates.items():
+        also = f" and its {_count(followers[url], 'anchor')}" if url in followers else ""
+        if fate == "redirect":
+            rows.append(f"| {_code(url)}{also} | {_code(landing or '?')}{also} | ✅ redirect / alias anchor |")
+        elif fate == "retired":
+            rows.append(f"| {_code(url)}{also} | — | ➖ retired: removed from `{MANIFEST}` in this change |")
+        elif fate == "breaks":
             page, _, anchor = url.partition("#")
             page_id = page.strip("/").split("/")[-1]
             if anchor and page not in alive:  # the page went, not the item: every anchor row said "renamed item"
@@ -618,7 +624,7 @@ def _url_changes(base: Side, head: Side) -> tuple[list[str], int, list[str]]:
                 fix = f"add `aliases: [{anchor}]` to the renamed item"
             else:
                 fix = f"add `aliases: [{page_id}]` to the renamed page"
-            rows.append(f"| {_code(url)} | — | ❌ breaks: {fix}, or `csops urls --update` if intended |")
+            rows.append(f"| {_code(url)}{also} | — | ❌ breaks: {fix}, or `csops urls --update` if intended |")
     return rows, uncovered, retired
 
 

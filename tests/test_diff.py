@@ -354,10 +354,10 @@ def test_a_removed_pages_anchors_say_the_page_is_gone(tmp_path, run):
     (repo / "content/faq/tools-and-data.yml").unlink()
     out = run("diff", "HEAD", "--project", repo).output
     rows = [line for line in out.splitlines() if line.startswith("| `faq/tools-and-data/")]
-    assert rows[0] == ("| `faq/tools-and-data/` | — | ❌ breaks: add `aliases: [tools-and-data]` to the renamed page, or "
-                       "`csops urls --update` if intended |")
-    assert len(rows) > 3 and all("its page is gone: add `aliases: [tools-and-data]` to the page that replaces it" in row
-                                 for row in rows[1:]), rows
+    # its anchors go with it: counted in the page's row, whose fix is the page's
+    assert rows == ["| `faq/tools-and-data/` and its 6 anchors | — | ❌ breaks: add `aliases: [tools-and-data]` to the "
+                    "renamed page, or `csops urls --update` if intended |"], rows
+    assert "renamed item" not in out and "⚠️ 7 old URLs not covered by aliases" in out
 
 
 def test_a_title_in_the_pr_comment_makes_no_reference_emoji_math_or_link():
@@ -414,12 +414,13 @@ def test_a_removal_recorded_with_urls_update_is_retired_not_broken(tmp_path, run
     assert run("urls", "--update", "--project", repo).exit_code == 0
     out = run("diff", "HEAD", "--project", repo).output
     rows = [line for line in out.splitlines() if line.startswith("| `faq/onboarding/")]
-    assert len(rows) > 3 and all(row.endswith("| — | ➖ retired: removed from `content/published-urls.txt` in this change |")
-                                 for row in rows), rows
-    assert "not covered by aliases" not in out and "❌" not in out, out
-    assert f"every other old URL still resolves · {len(rows)} URLs retired on purpose**" in out, out
     data = json.loads(run("diff", "HEAD", "--project", repo, "--format", "json").output)
-    assert data["uncovered_urls"] == 0 and len(data["retired_urls"]) == len(rows)
+    retired = len(data["retired_urls"])
+    assert retired > 3 and rows == [f"| `faq/onboarding/` and its {retired - 1} anchors | — | ➖ retired: removed from "
+                                    "`content/published-urls.txt` in this change |"], rows
+    assert "not covered by aliases" not in out and "❌" not in out, out
+    assert f"every other old URL still resolves · {retired} URLs retired on purpose**" in out, out
+    assert data["uncovered_urls"] == 0
 
 
 def test_a_manifest_that_is_not_utf8_is_an_error_not_a_traceback(tmp_path, run):
@@ -582,3 +583,19 @@ def test_diff_calls_a_checklist_section_a_section(tmp_path, run):
             "🔀 item `mock-qbr` → `mock-qbr-cert`\n") in result.output, result.output
     assert result.output.endswith(
         "- `new-csm` (onboarding): section `last-30`: title “Days 61-90” → “The last 30 days”\n"), result.output
+
+
+def test_diff_gives_a_removed_page_one_row_with_its_anchors(tmp_path, run):
+    """Deleting a FAQ topic gave one ❌ row per entry, each with the same fix, under the page's own row."""
+    project = make_repo(tmp_path / "repo")
+    faq = project / "content/faq/renewals.yml"
+    faq.write_text(faq.read_text().replace("entries:\n", "entries:\n  - {id: who, q: Who?, a: The CSM.}\n"))
+    commit_all(project, "one more entry")
+    faq.unlink()
+    result = run("diff", "HEAD", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert "⚠️ 3 old URLs not covered by aliases" in result.output
+    assert result.output.endswith(
+        "| Old URL | Now | Status |\n| --- | --- | --- |\n"
+        "| `faq/renewals/` and its 2 anchors | — | ❌ breaks: add `aliases: [renewals]` to the renamed page, "
+        "or `csops urls --update` if intended |\n"), result.output
