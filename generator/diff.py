@@ -175,18 +175,21 @@ def _changed_fields(old, new, portal: Portal) -> list[str]:
         return ["kind of item"]
     return [f.name for f in fields(old) if f.name not in IGNORED_FIELDS and f.name != "raci" and f.name != "owner"
             and getattr(old, f.name) != getattr(new, f.name)
-            and _as_first_named(portal, f.name, getattr(old, f.name)) != _as_first_named(portal, f.name, getattr(new, f.name))]
+            and not same_target(portal, f.name, getattr(old, f.name), getattr(new, f.name))]
 
 
 _ID_LIST_SCHEMES = {"related": "playbook", "playbooks": "playbook"}  # fields of bare ids: the scheme they name
 
 
-def _as_first_named(portal: Portal, name: str, value) -> str:
-    """A field's value with every reference spelled by its target's first id, as step versions read it
-    (Portal.as_first_named)."""
-    if name in _ID_LIST_SCHEMES and isinstance(value, tuple):
-        value = tuple(f"{_ID_LIST_SCHEMES[name]}:{ident}" for ident in value)
-    return portal.as_first_named(repr(value))
+def same_target(portal: Portal, name: str, old, new) -> bool:
+    """Whether two values of field `name` differ only in how they spell references to what `portal` renamed: read
+    with each target's first id, as step versions read them (Portal.as_first_named)."""
+    def first_named(value) -> str:
+        if name in _ID_LIST_SCHEMES and isinstance(value, tuple):
+            value = tuple(f"{_ID_LIST_SCHEMES[name]}:{ident}" for ident in value)
+        return portal.as_first_named(repr(value))
+
+    return first_named(old) == first_named(new)
 
 
 def _raci_changes(where: str, old, new) -> list[tuple[str, str]]:

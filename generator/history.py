@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from . import urls
-from .diff import IGNORED_FIELDS, GitError, Side, compare, extract_archive, git
+from .diff import IGNORED_FIELDS, GitError, Side, compare, extract_archive, git, same_target
 from .escaping import controls_written_out
 from .model import SEARCH_ONLY_FIELDS, Portal, item_version
 
@@ -28,12 +28,15 @@ MAX_COMMITS = 200
 _ITEM_NOUNS = {"Step": "step", "Section": "section", "ChecklistItem": "item", "FaqEntry": "entry", "Activity": "activity"}
 
 
-def _changed_fields(old, new) -> tuple[str, ...]:
+def _changed_fields(old, new, portal) -> tuple[str, ...]:
+    """`portal`: the commit's own, whose aliases say what it renamed."""
     if type(old) is not type(new):
         return ("kind",)
-    # what readers never see (SEARCH_ONLY_FIELDS) is no news to them
+    # what readers never see (SEARCH_ONLY_FIELDS) is no news to them, nor a link `csops mv` rewrote to the renamed
+    # target it leads to (a chart rename listed ten untouched steps and answers as 'Changed … — text')
     return tuple(f.name for f in fields(new) if f.name not in IGNORED_FIELDS | SEARCH_ONLY_FIELDS
-                 and getattr(old, f.name) != getattr(new, f.name))
+                 and getattr(old, f.name) != getattr(new, f.name)
+                 and not same_target(portal, f.name, getattr(old, f.name), getattr(new, f.name)))
 
 
 @dataclass(frozen=True)
@@ -337,14 +340,14 @@ def _changes(diff, base_broken: frozenset[str], head_broken: frozenset[str], res
                              target=resolver.target(kind, doc.id))
         renamed = {new.id for _, new in changes.pages.renamed}
         for old, new in changes.pages.renamed:
-            yield Change("renamed", kind, "page", new.title, new.title, old.id, new.id, fields=_changed_fields(old, new),
-                         target=resolver.target(kind, new.id))
+            yield Change("renamed", kind, "page", new.title, new.title, old.id, new.id,
+                         fields=_changed_fields(old, new, diff.head.portal), target=resolver.target(kind, new.id))
         for doc in changes.pages.removed:
             if doc.source not in head_broken:
                 yield Change("removed", kind, "page", doc.title, doc.title, old_id=doc.id)
         for document in changes.documents:
             new_doc = document.new
-            page_fields = _changed_fields(document.old, new_doc)
+            page_fields = _changed_fields(document.old, new_doc, diff.head.portal)
             if page_fields and new_doc.id not in renamed:  # a renamed page's fields are on its "renamed" line
                 yield Change("changed", kind, "page", new_doc.title, new_doc.title, new_id=new_doc.id,
                              fields=page_fields, target=resolver.target(kind, new_doc.id))
@@ -354,9 +357,9 @@ def _changes(diff, base_broken: frozenset[str], head_broken: frozenset[str], res
                              target=resolver.target(kind, new_doc.id, item.id))
             for old, new in items.renamed:
                 yield Change("renamed", kind, _noun(new), new.label, new_doc.title, old.id, new.id,
-                             fields=_changed_fields(old, new), target=resolver.target(kind, new_doc.id, new.id))
+                             fields=_changed_fields(old, new, diff.head.portal), target=resolver.target(kind, new_doc.id, new.id))
             for old, new in items.kept:
-                item_fields = _changed_fields(old, new)
+                item_fields = _changed_fields(old, new, diff.head.portal)
                 if item_fields:
                     yield Change("changed", kind, _noun(new), new.label, new_doc.title, new_id=new.id,
                                  fields=item_fields, target=resolver.target(kind, new_doc.id, new.id))

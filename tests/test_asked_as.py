@@ -60,9 +60,9 @@ def test_editing_phrases_is_no_news_to_readers_but_shows_in_a_pr_summary(tmp_pat
     entry = portal.faqs[0].entries[0]
     edited = dataclasses.replace(entry, asked_as=entry.asked_as + ("renewal customer gone silent",))
     assert item_version(edited, portal) == item_version(entry, portal)  # copied ?v= links do not say "changed"
-    assert history._changed_fields(entry, edited) == ()  # no What's-new line
+    assert history._changed_fields(entry, edited, portal) == ()  # no What's-new line
     assert diff._changed_fields(entry, edited, portal) == ["asked_as"]  # the reviewer sees it
-    assert history._changed_fields(entry, dataclasses.replace(edited, a="Go wider.")) == ("a",)
+    assert history._changed_fields(entry, dataclasses.replace(edited, a="Go wider."), portal) == ("a",)
 
 
 def test_bundled_phrases_lead_hurried_queries_to_the_answer(built_bundled, japanese):  # noqa: F811

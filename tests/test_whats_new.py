@@ -347,3 +347,24 @@ def test_change_badges_take_dark_fills_in_dark_mode_and_stay_readable(tmp_path, 
         assert {"csops-change-added", "csops-change-renamed", "csops-change-removed"} <= kinds, kinds
         assert [b for b in light + dark if b[1] < 4.5] == []  # the word on its fill, in both schemes
         assert [b for b in dark if b[2] > 3] == []  # a dark fill on the dark page, as the other chips have
+
+
+def test_links_csops_mv_rewrote_are_no_news(tmp_path, monkeypatch, run):
+    """After `csops mv playbook renewal renewal-runway`, What's new listed each step and answer linking to it as
+    'Changed … — text', though the link leads where it did and the step's copied ?v= link said it had not changed."""
+    from generator import history
+    from generator.pipeline import load_portal
+
+    project = _repo(tmp_path / "repo", monkeypatch)
+    faq = project / "content/faq/renewals.yml"
+    faq.write_text(faq.read_text().replace("At T-120d.", "\"See [the runway](playbook:renewal#confirm).\""))
+    commit_all(project, "FAQ links the runway")
+    moved = run("mv", "playbook", "renewal", "renewal-runway", "--project", project)
+    assert moved.exit_code == 0, moved.output
+    assert run("mv", "step", "renewal-runway", "confirm", "confirm-stakeholders", "--project", project).exit_code == 0
+    commit_all(project, "Rename the runway")
+    feed = history.read_change_feed(project, load_portal(project))
+    latest = feed.entries[0]
+    assert latest.subject == "Rename the runway"
+    assert [(c.action, c.noun, c.new_id, c.fields) for c in latest.changes] == [
+        ("renamed", "page", "renewal-runway", ()), ("renamed", "step", "confirm-stakeholders", ())]
