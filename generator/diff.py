@@ -243,6 +243,8 @@ class DocumentChange:
     phrases: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     # item id -> (label before, after): a retitled step or reworded question, said in words, not as "title"
     labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # item id ("" for the page) -> {field: (before, after)} for values short enough to show ('due T-30d → T-45d')
+    values: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     # the ids of the items on both sides, in their new order, when that order is not the old one (steps are numbered)
     order: tuple[str, ...] = ()
     moved: list[tuple[str, str, str]] = field(default_factory=list)  # (item id, old section id, new section id)
@@ -305,6 +307,7 @@ class ContentDiff:
 def _document_change(old, new, portal: Portal) -> DocumentChange:
     """`portal`: the head side's, whose aliases say what was renamed."""
     change = DocumentChange(old, new, pair(old.anchored_items, new.anchored_items), _changed_fields(old, new, portal))
+    change.values[""] = _short_values(old, new, change.fields)
     if old.owner != new.owner:
         change.ownership.append((f"{_code(new.id)} owner", f"{old.owner or '—'} → {new.owner or '—'}"))
     for o, n in change.items.kept + change.items.renamed:
@@ -316,6 +319,7 @@ def _document_change(old, new, portal: Portal) -> DocumentChange:
         item_fields = _changed_fields(o, n, portal)
         if item_fields:
             change.item_fields.append((n, item_fields))
+            change.values[n.id] = _short_values(o, n, item_fields)
         if o.label != n.label:
             change.labels[n.id] = (o.label, n.label)
         if "asked_as" in item_fields:
@@ -344,9 +348,33 @@ def _order_changes(change: DocumentChange) -> None:
 _LABEL_FIELDS = ("title", "q", "name", "text")  # the field an item's or page's label comes from (model .label)
 
 
+_SHORT_VALUE = 60  # a changed value up to this long shows before → after; a body or answer is only named
+
+
+def _short_values(old, new, names: list[str]) -> dict[str, tuple[str, str]]:
+    """The changed fields whose values are one short line on both sides (a phase, a due offset, segments, tags),
+    as the comment shows them: 'phase' and 'due' alone told a reviewer something moved, not where to."""
+    def text(value) -> str | None:  # words in quotes; a slug, an offset (T-45d) or a list of them as they are
+        if isinstance(value, tuple) and all(isinstance(v, str) and " " not in v for v in value):
+            joined = ", ".join(value)
+            return f"[{_cell(joined)}]" if len(joined) <= _SHORT_VALUE else None
+        if isinstance(value, str) and "\n" not in value.strip() and len(value) <= _SHORT_VALUE:
+            value = value.strip()
+            return f"“{_cell(value)}”" if " " in value else _cell(value) or "—"
+        return None
+
+    found = {}
+    for name in names:
+        before, after = text(getattr(old, name, None)), text(getattr(new, name, None))
+        if before is not None and after is not None:
+            found[name] = (before, after)
+    return found
+
+
 def _field_names(names: list[str], phrases: tuple[tuple[str, ...], tuple[str, ...]] | None,
-                 label: tuple[str, str] | None = None) -> str:
-    """An item's changed fields, asked_as with the phrases added (+) and removed (−), its label before → after."""
+                 label: tuple[str, str] | None = None, values: dict[str, tuple[str, str]] | None = None) -> str:
+    """An item's changed fields, asked_as with the phrases added (+) and removed (−), its label and short values
+    before → after."""
     added, removed = phrases or ((), ())
     shown = [f"+ “{_cell(p)}”" for p in added] + [f"− “{_cell(p)}”" for p in removed]
 
@@ -355,6 +383,8 @@ def _field_names(names: list[str], phrases: tuple[tuple[str, ...], tuple[str, ..
             return f"asked_as ({'; '.join(shown)})"
         if name in _LABEL_FIELDS and label is not None:
             return f"{name} “{_cell(label[0])}” → “{_cell(label[1])}”"
+        if name in (values or {}):
+            return f"{name} {values[name][0]} → {values[name][1]}"
         return name
 
     return ", ".join(named(name) for name in names)
@@ -462,8 +492,9 @@ def _kind_section(changes: KindChanges) -> tuple[list[str], list[str]]:
         if listed:
             item_lines.append(f"- {_code(doc.new.id)} {nouns}: " + "; ".join(listed))
         title = (doc.old.title, doc.new.title) if doc.old.title != doc.new.title else None
-        touched = [_field_names(doc.fields, None, title)] if doc.fields else []
-        touched += [f"{_item_noun(kind, item)} {_code(item.id)}: {_field_names(names, doc.phrases.get(item.id), doc.labels.get(item.id))}"
+        touched = [_field_names(doc.fields, None, title, doc.values.get(""))] if doc.fields else []
+        touched += [f"{_item_noun(kind, item)} {_code(item.id)}: "
+                    f"{_field_names(names, doc.phrases.get(item.id), doc.labels.get(item.id), doc.values.get(item.id))}"
                     for item, names in doc.item_fields]
         touched += [f"{noun} {_code(item)} moved from section {_code(before)} to {_code(after)}"
                     for item, before, after in doc.moved]

@@ -98,7 +98,7 @@ EXPECTED = """\
 
 ### Edited
 
-- `renewal-runway` (playbook): title “Renewal” → “Renewal runway”, summary
+- `renewal-runway` (playbook): title “Renewal” → “Renewal runway”, summary “Renew on time.” → “Renew on time, every time.”
 """
 
 
@@ -557,7 +557,7 @@ def test_diff_does_not_call_references_csops_mv_rewrote_edits(tmp_path, run):
     result = run("diff", "main", "--project", project)
     assert result.exit_code == 0, result.output
     assert "1 renamed · 0 removed · 2 changed — Items: 0 added · 1 renamed" in result.output, result.output
-    assert result.output.endswith("### Edited\n\n- `renewals` (faq): entry `who`: a\n"), result.output
+    assert result.output.endswith("### Edited\n\n- `renewals` (faq): entry `who`: a “The CSM.” → “The CSM and the AE.”\n"), result.output
 
 
 def test_diff_calls_a_checklist_section_a_section(tmp_path, run):
@@ -599,3 +599,24 @@ def test_diff_gives_a_removed_page_one_row_with_its_anchors(tmp_path, run):
         "| Old URL | Now | Status |\n| --- | --- | --- |\n"
         "| `faq/renewals/` and its 2 anchors | — | ❌ breaks: add `aliases: [renewals]` to the renamed page, "
         "or `csops urls --update` if intended |\n"), result.output
+
+
+def test_diff_shows_where_a_short_value_moved(tmp_path, run):
+    """A step moved to another phase, due date and segments was summarised as 'phase; step `x`: due, segments':
+    the reviewer had to open the YAML to see where it went."""
+    project = make_project(tmp_path / "repo", {
+        "content/settings.yml": "segments: [{id: smb, name: SMB}, {id: enterprise, name: Enterprise}]\n",
+        "content/playbooks/qbr.yml": """\
+            title: QBR
+            phase: renewal
+            steps:
+              - {id: prep, title: Prepare, due: T-30d, segments: [smb, enterprise], body: Pull the data pack.}
+            """})
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "base")
+    playbook = project / "content/playbooks/qbr.yml"
+    playbook.write_text(playbook.read_text().replace("renewal", "adoption").replace("T-30d", "T-45d")
+                        .replace("[smb, enterprise]", "[enterprise]").replace("the data pack", "the pack"))
+    result = run("diff", "main", "--project", project)
+    assert result.output.endswith("### Edited\n\n- `qbr` (playbook): phase renewal → adoption; step `prep`: body “Pull the data pack.” "
+                                  "→ “Pull the pack.”, due T-30d → T-45d, segments [smb, enterprise] → [enterprise]\n"), result.output
