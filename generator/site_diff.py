@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from .rules.placeholders import is_example_url
+
 CONFIG_FILE = "mkdocs.yml"
 TEMPLATES_DIR = "templates"
 LABELS_FILE = f"{TEMPLATES_DIR}/labels.yml"
@@ -96,7 +98,9 @@ def _config_change(path: str, old: dict, new: dict) -> list[SiteChange]:
         before, after = old.get(key), new.get(key)
         if before == after:
             continue
-        if key == "site_url":
+        if key == "site_url" and is_example_url(before):  # the portal's first real address: no ticket has a link yet
+            changes.append(_setting(path, key, before, after, "the portal's own address replaces the example one"))
+        elif key == "site_url":
             changes.append(_setting(path, key, before, after, "links already copied into tickets keep the old address "
                                                               "(keep it redirecting to the new one)", warning=True))
         elif key == "theme" and isinstance(before, dict) and isinstance(after, dict):

@@ -620,3 +620,17 @@ def test_diff_shows_where_a_short_value_moved(tmp_path, run):
     result = run("diff", "main", "--project", project)
     assert result.output.endswith("### Edited\n\n- `qbr` (playbook): phase renewal → adoption; step `prep`: body “Pull the data pack.” "
                                   "→ “Pull the pack.”, due T-30d → T-45d, segments [smb, enterprise] → [enterprise]\n"), result.output
+
+
+def test_diff_does_not_warn_when_site_url_leaves_the_example_address(tmp_path, run):
+    """Setting the portal's real address in place of `csops init`'s example one was flagged ⚠️ as moving links
+    already in tickets, though no ticket could hold a link to example.com."""
+    project = make_repo(tmp_path / "repo")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("https://portal.acme.test/", "https://cs-portal.example.com/"))
+    commit_all(project, "as csops init writes it")
+    config.write_text(config.read_text().replace("https://cs-portal.example.com/", "https://cs.acme.test/"))
+    output = run("diff", "HEAD", "--project", project).output
+    assert "⚠️" not in output and "1 site setting/template change — " in output, output
+    assert output.endswith("- ✏️ `mkdocs.yml` `site_url`: `https://cs-portal.example.com/` → `https://cs.acme.test/`: "
+                           "the portal's own address replaces the example one\n"), output

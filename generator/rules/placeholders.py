@@ -39,6 +39,13 @@ PLACEHOLDERS = frozenset(text for prompts in PROMPTS.values() for text in prompt
 
 # Hosts reserved for documentation (RFC 2606) and the Japanese example's: ticket links there lead nowhere.
 _EXAMPLE_HOST = re.compile(r"^https?://([^/]*\.)?example\.(com|net|org|jp)(:\d+)?(/|$)", re.IGNORECASE)
+
+
+def is_example_url(url) -> bool:
+    """Whether `url` is on a documentation host (example.com …), where no ticket link could ever have led."""
+    return isinstance(url, str) and bool(_EXAMPLE_HOST.match(url))
+
+
 _SITE_URL_LINE = re.compile(r"^site_url:\s*['\"]?(?P<url>[^'\"#\s]+)", re.MULTILINE)
 
 
