@@ -108,10 +108,15 @@ def load_sound_content(project: Path) -> PartialPortal:
     is sound, so the model can hold it. A file with a shape error is left out, never
     half-read.
     """
+    from .pipeline import vanished_url_problems
+
     documents, problems, misshapen = check_project_shapes(project)
     broken = misshapen | {p.path for p in problems if p.severity == "error" and (p.code in _READ_CODES or p.unreadable)}
     sound = [d for d in documents if d.path not in broken]
-    errors = sum(1 for p in problems if p.severity == "error")
+    # as `csops validate` counts them: a published URL the content drops is an error too ('has 1 validation error'
+    # while validate listed 2); an unreadable manifest is counted by load_side
+    vanished = [p for p in vanished_url_problems(project, documents, problems, misshapen) if p.code == "vanished-url"]
+    errors = sum(1 for p in problems + vanished if p.severity == "error")
     return PartialPortal(build_model(sound), errors, tuple(sorted(broken)))
 
 

@@ -55,16 +55,21 @@ def check_content_and_urls(project: Path, cache: bool = False) -> tuple[list, li
     from .validate import check_project_shapes
 
     documents, problems, misshapen = check_project_shapes(project, cache=cache)
-    errors = [p for p in problems if p.severity == "error"]
-    if not errors:
+    if not any(p.severity == "error" for p in problems):
         portal = build_model(documents)
         return documents, sorted(problems + check_manifest(project, portal)), portal
-    if misshapen or any(p.unreadable or p.code in _MODEL_BREAKING for p in errors):
-        return documents, problems, None
-    # Only references and rules are wrong: the pages are still what they will be, so a published URL that would
-    # disappear is named in this run too. A renamed step showed only 'unknown step' in the files linking to it,
-    # which nudged the editor to edit those links; the missing alias came a run later.
-    return documents, sorted(problems + check_manifest(project, build_model(documents))), None
+    return documents, sorted(problems + vanished_url_problems(project, documents, problems, misshapen)), None
+
+
+def vanished_url_problems(project: Path, documents: list, problems: list[Problem], misshapen) -> list[Problem]:
+    """The manifest's problems (published URLs that would disappear) for content with errors, when its pages are
+    still what they will be: only references and rules are wrong. A renamed step showed only 'unknown step' in the
+    files linking to it, which nudged the editor to edit those links; the missing alias came a run later."""
+    from .manifest import check_manifest
+
+    if misshapen or any(p.severity == "error" and (p.unreadable or p.code in _MODEL_BREAKING) for p in problems):
+        return []
+    return check_manifest(project, build_model(documents))
 
 
 # Errors after which the model may not be the pages the content will give (two pages with one id)

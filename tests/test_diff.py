@@ -634,3 +634,23 @@ def test_diff_does_not_warn_when_site_url_leaves_the_example_address(tmp_path, r
     assert "⚠️" not in output and "1 site setting/template change — " in output, output
     assert output.endswith("- ✏️ `mkdocs.yml` `site_url`: `https://cs-portal.example.com/` → `https://cs.acme.test/`: "
                            "the portal's own address replaces the example one\n"), output
+
+
+def test_diff_counts_errors_as_validate_does(tmp_path, run):
+    """A step renamed by hand (no alias) left one published URL vanishing and one link unknown: validate listed
+    2 errors, the PR comment said '`working tree` has 1 validation error'."""
+    project = make_repo(tmp_path / "repo")
+    make_project(project, {"content/faq/renewals.yml": """\
+        title: Renewals
+        owner: cs-ops
+        entries:
+          - {id: when, q: When do renewals start?, a: "See [kick off](playbook:renewal-runway#kickoff)."}
+        """}, with_defaults=False)
+    assert run("urls", "--update", "--project", project).exit_code == 0
+    commit_all(project, "link and record")
+    playbook = project / "content/playbooks/renewal-runway.yml"
+    playbook.write_text(playbook.read_text().replace("id: kickoff", "id: start"))
+    validate = run("validate", "--project", project)
+    assert validate.output.endswith("2 errors in 2 files\n"), validate.output
+    output = run("diff", "HEAD", "--project", project).output
+    assert "> ⚠️ `working tree` has 2 validation errors; run `csops validate`." in output, output
