@@ -407,10 +407,11 @@ class CatalogChange:
     """A glossary term, role, segment or phase added, removed or edited: shared entries every page may show."""
 
     noun: str
-    action: str  # added, removed, changed
+    action: str  # added, removed, renamed, changed
     id: str
     name: str
     fields: list[str] = field(default_factory=list)
+    old_id: str = ""  # renamed: the former id (kept in the entry's aliases)
 
 
 # What each catalog holds, and how an entry is named: (noun, its file without suffix, entries, name of an entry)
@@ -418,6 +419,23 @@ _CATALOGS = (("glossary term", "content/glossary", lambda p: p.glossary, lambda 
              ("role", "content/roles", lambda p: p.roles, lambda e: e.name),
              ("segment", "content/settings", lambda p: p.settings.segments, lambda e: e.name),
              ("phase", "content/settings", lambda p: p.settings.phases, lambda e: e.name))
+
+
+def _pair_by_id(old_entries, new_entries) -> Pairing:
+    """Roles, segments and phases have no aliases: an entry is the same one when its id is."""
+    old = {e.id: e for e in old_entries}
+    new = {e.id: e for e in new_entries}
+    return Pairing(added=[e for i, e in new.items() if i not in old], removed=[e for i, e in old.items() if i not in new],
+                   kept=[(old[i], e) for i, e in new.items() if i in old])
+
+
+def _named(before: str, after: str) -> str:
+    return after if before == after else f"{before} → {after}"
+
+
+def _entry_fields(old, new, *also_ignored: str) -> list[str]:
+    return [f.name for f in fields(new) if f.name not in ("id", *also_ignored)
+            and getattr(old, f.name) != getattr(new, f.name)]
 
 
 def _catalog_changes(base: Side, head: Side) -> list[CatalogChange]:
@@ -430,12 +448,15 @@ def _catalog_changes(base: Side, head: Side) -> list[CatalogChange]:
     for noun, source, entries, name in _CATALOGS:
         if source in broken:
             continue
-        old, new = ({e.id: e for e in entries(side.portal)} for side in (base, head))
-        changes += [CatalogChange(noun, "added", i, name(e)) for i, e in new.items() if i not in old]
-        changes += [CatalogChange(noun, "removed", i, name(e)) for i, e in old.items() if i not in new]
-        changes += [CatalogChange(noun, "changed", i, name(e) if name(old[i]) == name(e) else f"{name(old[i])} → {name(e)}",
-                                  [f.name for f in fields(e) if f.name != "id" and getattr(old[i], f.name) != getattr(e, f.name)])
-                    for i, e in new.items() if i in old and old[i] != e]
+        # paired by id, then by aliases: a glossary term renamed with its old id kept showed as one added, one removed
+        entries_of = pair(*(tuple(entries(side.portal)) for side in (base, head))) if noun == "glossary term" else \
+            _pair_by_id(entries(base.portal), entries(head.portal))
+        changes += [CatalogChange(noun, "added", e.id, name(e)) for e in entries_of.added]
+        changes += [CatalogChange(noun, "removed", e.id, name(e)) for e in entries_of.removed]
+        changes += [CatalogChange(noun, "renamed", e.id, _named(name(o), name(e)), _entry_fields(o, e, "aliases"), o.id)
+                    for o, e in entries_of.renamed]
+        changes += [CatalogChange(noun, "changed", e.id, _named(name(o), name(e)), _entry_fields(o, e))
+                    for o, e in entries_of.kept if o != e]
     before, after = base.portal.settings.review_interval_days, head.portal.settings.review_interval_days
     if "content/settings" not in broken and before != after:
         changes.append(CatalogChange("setting", "changed", "review_interval", f"{before}d → {after}d"))
@@ -559,9 +580,9 @@ def diff_markdown(diff: ContentDiff) -> str:
         return "\n".join(out + ["No content changes.", ""])
     out += sections
     if diff.catalogs:
-        marks = {"added": "➕", "removed": "➖", "changed": "✏️", "unreadable": "⚠️"}
+        marks = {"added": "➕", "removed": "➖", "renamed": "🔀", "changed": "✏️", "unreadable": "⚠️"}
         out += ["### Glossary, roles and settings (shown on every page)", "",
-                *[f"- {marks[c.action]} {c.noun} {_code(c.id)} {_cell(c.name)}"
+                *[f"- {marks[c.action]} {c.noun} " + (f"{_code(c.old_id)} → " if c.old_id else "") + f"{_code(c.id)} {_cell(c.name)}"
                   + (f": {', '.join(c.fields)}" if c.fields else "") for c in diff.catalogs], ""]
     if diff.site:
         out += ["### Site settings and templates (every page)", "",
@@ -690,7 +711,7 @@ def diff_json(diff: ContentDiff) -> str:
                "errors": {"base": diff.base.errors, "head": diff.head.errors},
                "kinds": kinds, "uncovered_urls": diff.uncovered_urls, "retired_urls": diff.retired_urls,
                "catalogs": [{"noun": c.noun, "action": c.action, "id": c.id, "name": c.name, "fields": c.fields}
-                            for c in diff.catalogs],
+                            | ({"from": c.old_id} if c.old_id else {}) for c in diff.catalogs],
                "site": [{"file": c.file, "setting": c.setting, "before": c.before, "after": c.after, "note": c.note,
                          "warning": c.warning} for c in diff.site]}
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

@@ -654,3 +654,19 @@ def test_diff_counts_errors_as_validate_does(tmp_path, run):
     assert validate.output.endswith("2 errors in 2 files\n"), validate.output
     output = run("diff", "HEAD", "--project", project).output
     assert "> ⚠️ `working tree` has 2 validation errors; run `csops validate`." in output, output
+
+
+def test_diff_shows_a_glossary_term_renamed_with_its_alias_as_renamed(tmp_path, run):
+    """A term whose id changed with the old one kept in `aliases` showed as '➕ … `net-revenue-retention`' and
+    '➖ … `nrr`': the reviewer read it as a term deleted, though glossary/#nrr still lands on it."""
+    project = make_repo(tmp_path / "repo")
+    glossary = project / "content/glossary.yml"
+    glossary.write_text("terms:\n  - {id: nrr, term: NRR, definition: Net revenue retention.}\n")
+    commit_all(project, "glossary")
+    glossary.write_text("terms:\n  - {id: net-revenue-retention, aliases: [nrr], term: NRR, definition: Net revenue retention.}\n")
+    output = run("diff", "HEAD", "--project", project).output
+    assert "- 🔀 glossary term `nrr` → `net-revenue-retention` NRR\n" in output, output
+    assert "➕" not in output and "➖" not in output, output
+    catalogs = json.loads(run("diff", "HEAD", "--project", project, "--format", "json").output)["catalogs"]
+    assert catalogs == [{"noun": "glossary term", "action": "renamed", "id": "net-revenue-retention", "name": "NRR",
+                         "fields": [], "from": "nrr"}]
