@@ -125,6 +125,16 @@ def write_manifest(project: Path, portal: Portal) -> tuple[list[str], list[str]]
     return sorted(set(after) - before), sorted(before - set(after))
 
 
+def was_published(project: Path, kind: str, page_ids: set[str], anchor: str = "") -> bool:
+    """Whether the manifest records the page (any of `page_ids`) of `kind`, or `anchor` on it: a link to it may be in a
+    ticket. True when the project keeps no manifest, since nothing says otherwise."""
+    entries = read_manifest(project)
+    if entries is None:
+        return True
+    return any(found[0] == kind and found[1] in page_ids and found[2] == anchor
+               for found in (_split(url) for _, url in entries))
+
+
 def _split(url: str) -> tuple[str, str, str]:
     """'playbooks/renewal/#step' -> ('playbook', 'renewal', 'step'); kind '' when it is not a content page."""
     path, _, anchor = url.partition("#")

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
 from .kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD, Kind
 from .loader import Document
+from .manifest import was_published
 from .located_yaml import line_col  # YAML's own line counting (CR, NEL, U+2028 break lines)
 from .rename_journal import plain_content_file
 from .rename_staging import (LINE_BREAK, Edit, RenameError, RenamePlan, RenameRefused, apply_edits, file_newline,
@@ -40,6 +41,7 @@ class _Target:
     old: str
     new: str
     level: int | None = None  # None: the document itself; 0 or 1: a sub-item at that depth
+    keep_alias: bool = True  # False when OLD was never published: no link to it can exist, so no alias is needed
 
     @property
     def doc_ids(self) -> set[str]:
@@ -256,7 +258,8 @@ class _Planner:
         id_node = _value(mapping, "id")
         if isinstance(id_node, yaml.ScalarNode):
             self.token(id_node, 0, (t.old, t.new), is_reference=False, label="id: ")
-        self.add_alias(mapping, id_node)
+        if t.keep_alias:
+            self.add_alias(mapping, id_node)
 
     def add_alias(self, mapping, id_node):
         old, text = self.target.old, self.text
@@ -321,6 +324,13 @@ def plan_rename(project: Path, word: str, ids: tuple[str, ...]) -> RenamePlan:
     if errors:
         raise RenameRefused(errors)
     target = _find_target(documents, project, word, ids)
+    # a page made with `csops new` and renamed before `csops urls --update` kept a redirect from its first, never
+    # published, id forever, and the message said old links keep working when there were none
+    if target.level is None:
+        published = was_published(project, target.kind.name, {target.old})
+    else:
+        published = was_published(project, target.kind.name, target.doc_ids, target.old)
+    target = replace(target, keep_alias=published)
     planner = _Planner(target)
     boms = {}
     texts = {}
@@ -341,6 +351,6 @@ def plan_rename(project: Path, word: str, ids: tuple[str, ...]) -> RenamePlan:
     for path in [*changed, *(move or ()), *(manifest[:1] if manifest else ())]:
         if not plain_content_file(project, path):
             raise linked_file(path)
-    return RenamePlan(subject, target.new, edits, changed, move, tuple(added), manifest)
+    return RenamePlan(subject, target.new, edits, changed, move, tuple(added), manifest, target.keep_alias)
 
 

@@ -56,6 +56,7 @@ class RenamePlan:
     move: tuple[str, str] | None  # (old path, new path)
     added_urls: tuple[str, ...]
     manifest: tuple[str, str] | None  # (path, new text)
+    alias_kept: bool = True  # False: OLD was never published, so it is not kept as an alias
 
     def lines(self) -> list[str]:
         """The plan as output: the move, every edit at its file:line:col, the URLs recorded."""

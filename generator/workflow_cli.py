@@ -104,7 +104,8 @@ def new(project: Path, kind: str, doc_id: str, title: str | None):
 
 # KIND named in the help text rather than as {playbook|…} in the usage line, which Click wrapped mid-word
 _MV_HELP = f"""Rename a document (playbook OLD NEW) or an item in one (step PLAYBOOK OLD NEW): rewrites every reference,
-records OLD as an alias so old links keep working, and adds the new URLs to content/published-urls.txt.
+records OLD as an alias so old links keep working (unless content/published-urls.txt never listed it), and adds the
+new URLs to content/published-urls.txt.
 The files change together: an interrupted rename is completed by the next `csops mv`.
 
 KIND is a document ({", ".join(KINDS_BY_CLI_WORD)}) or an item in one ({", ".join(ITEMS_BY_CLI_WORD)})."""
@@ -131,6 +132,7 @@ def mv(project: Path, kind: str | None, ids: tuple[str, ...], dry_run: bool, fin
 
 
 def _mv(project: Path, kind: str | None, ids: tuple[str, ...], dry_run: bool, finish: bool) -> None:
+    from .manifest import MANIFEST
     from .rename import plan_rename
     from .rename_journal import finish_interrupted, interrupted
     from .rename_staging import apply_plan
@@ -164,8 +166,9 @@ def _mv(project: Path, kind: str | None, ids: tuple[str, ...], dry_run: bool, fi
         click.echo(f"dry run: would rename {plan.subject} to '{plan.new}' ({plan.summary()}); nothing changed")
         return
     apply_plan(project, plan)
-    click.echo(f"renamed {plan.subject} to '{plan.new}': {plan.summary()} rewritten; the old id is an alias, so old links "
-               "keep working")
+    kept = ("the old id is an alias, so old links keep working" if plan.alias_kept else
+            f"the old id was never published ({MANIFEST} does not list it), so it is not kept as an alias")
+    click.echo(f"renamed {plan.subject} to '{plan.new}': {plan.summary()} rewritten; {kept}")
 
 
 @click.command()

@@ -461,3 +461,24 @@ def test_a_redirect_page_speaks_the_portals_language(tmp_path, run):
     page = (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
     assert '<html lang="ja">' in page and "<title>ページが移動しました</title>" in page
     assert '<a href="../business-review/">移動先のページを開く</a>' in page and "redirected" not in page
+
+
+def test_mv_keeps_no_alias_for_an_id_that_was_never_published(tmp_path, run):
+    """A playbook made with `csops new` under a misspelt id and renamed before `csops urls --update` kept
+    `aliases: [exec-sponsr-check]` and a redirect page from it forever, and the message said old links keep working,
+    though the manifest never listed it and no ticket could link to it. A published step still gets its alias."""
+    project = copy_bundled(tmp_path / "portal")
+    assert run("new", "playbook", "exec-sponsr-check", "--project", project).exit_code == 0
+    result = run("mv", "playbook", "exec-sponsr-check", "exec-sponsor-check", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert "added alias" not in result.output
+    assert result.output.endswith("renamed playbook 'exec-sponsr-check' to 'exec-sponsor-check': no references rewritten; "
+                                  "the old id was never published (content/published-urls.txt does not list it), so "
+                                  "it is not kept as an alias\n"), result.output
+    text = (project / "content/playbooks/exec-sponsor-check.yml").read_text()
+    assert "aliases: [exec-sponsr-check]" not in text and "\naliases: []" in text
+    assert run("validate", "--project", project).exit_code == 0
+    assert run("urls", "--check", "--project", project).exit_code == 0  # mv recorded the new page's URLs
+    # now published (recorded by mv): renaming its step keeps the old anchor
+    result = run("mv", "step", "exec-sponsor-check", "first-step", "confirm-sponsor", "--project", project)
+    assert "added alias 'first-step'" in result.output and "old links keep working" in result.output, result.output
