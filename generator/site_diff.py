@@ -44,10 +44,10 @@ def site_files(root: Path, names=None) -> dict[str, bytes]:
         if any(part.startswith((".", "#")) or part.endswith("~") for part in relative.split("/")):
             continue  # an editor's swap, lock or backup file (as `csops serve` ignores them)
         path = root / relative
-        if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_FILE_BYTES:
-            found[relative] = path.read_bytes()
-        elif path.is_file():
-            found[relative] = b"\0too large to compare: %d bytes" % path.stat().st_size
+        if path.is_symlink() or not path.is_file():
+            continue  # as git archive gives the other side: its links are not extracted (diff.extract_archive)
+        size = path.stat().st_size
+        found[relative] = path.read_bytes() if size <= MAX_FILE_BYTES else b"\0too large to compare: %d bytes" % size
     return found
 
 

@@ -507,6 +507,7 @@ def test_diff_shows_changes_to_site_settings_and_templates(tmp_path, run):
     (project / "templates/labels.yml").write_text("en:\n  trigger: When to start\n  goal: Goal\n")
     (project / "templates/playbook.md.j2").write_text("# {{ doc.title }}\n\n{{ doc.summary }}\n")
     (project / "templates/.playbook.md.j2.swp").write_bytes(b"\0swap")  # an editor's, not the pull request's
+    (project / "templates/link.md").symlink_to("labels.yml")  # git archive leaves links out of the other side
     result = run("diff", "HEAD", "--project", project)
     assert result.exit_code == 0, result.output
     assert result.output == textwrap.dedent("""\
@@ -524,6 +525,7 @@ def test_diff_shows_changes_to_site_settings_and_templates(tmp_path, run):
     assert [(c["file"], c["setting"], c["warning"]) for c in site] == [
         ("mkdocs.yml", "site_url", True), ("templates/labels.yml", "en.trigger", False), ("templates/playbook.md.j2", "", False)]
     (project / "templates/.playbook.md.j2.swp").unlink()
+    (project / "templates/link.md").unlink()
     commit_all(project, "new address, words and page")
     config.write_text(config.read_text().replace("# csops decides it\n", ""))  # a comment only
     assert run("diff", "HEAD", "--project", project).output.endswith(
