@@ -425,7 +425,8 @@ def _pair_by_id(old_entries, new_entries) -> Pairing:
     """Roles, segments and phases have no aliases: an entry is the same one when its id is."""
     old = {e.id: e for e in old_entries}
     new = {e.id: e for e in new_entries}
-    return Pairing(added=[e for i, e in new.items() if i not in old], removed=[e for i, e in old.items() if i not in new],
+    return Pairing(added=[e for i, e in new.items() if i not in old],
+                   removed=[e for i, e in old.items() if i not in new],
                    kept=[(old[i], e) for i, e in new.items() if i in old])
 
 
@@ -485,7 +486,8 @@ def compare(base: Side, head: Side) -> ContentDiff:
     kinds = []
     for kind in DOCUMENT_KINDS:
         pages = pair(getattr(base.portal, kind.portal_attr), getattr(head.portal, kind.portal_attr))
-        kinds.append(KindChanges(kind, pages, [_document_change(o, n, head.portal) for o, n in pages.renamed + pages.kept]))
+        documents = [_document_change(o, n, head.portal) for o, n in pages.renamed + pages.kept]
+        kinds.append(KindChanges(kind, pages, documents))
     url_rows, uncovered, retired = _url_changes(base, head)
     return ContentDiff(base, head, kinds, url_rows, uncovered, _catalog_changes(base, head), retired,
                        site_changes(base.site, head.site))
@@ -582,7 +584,8 @@ def diff_markdown(diff: ContentDiff) -> str:
     if diff.catalogs:
         marks = {"added": "➕", "removed": "➖", "renamed": "🔀", "changed": "✏️", "unreadable": "⚠️"}
         out += ["### Glossary, roles and settings (shown on every page)", "",
-                *[f"- {marks[c.action]} {c.noun} " + (f"{_code(c.old_id)} → " if c.old_id else "") + f"{_code(c.id)} {_cell(c.name)}"
+                *[f"- {marks[c.action]} {c.noun} " + (f"{_code(c.old_id)} → " if c.old_id else "")
+                  + f"{_code(c.id)} {_cell(c.name)}"
                   + (f": {', '.join(c.fields)}" if c.fields else "") for c in diff.catalogs], ""]
     if diff.site:
         out += ["### Site settings and templates (every page)", "",

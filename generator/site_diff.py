@@ -2,7 +2,8 @@
 
 A pull request that changed only them was summarised as 'No content changes … all old URLs still resolve', a
 new site_url included, which moves every link already copied into a ticket. Settings and interface words are
-compared as values, so a reviewer reads what changed ('trigger: “Trigger” → “When to start”'), not a file list.
+compared as values, so a reviewer reads what changed (`en.trigger`: `Trigger` → `When to start`), not only
+which file.
 """
 
 from __future__ import annotations
@@ -81,7 +82,8 @@ def _value_changes(path: str, before: bytes, after: bytes, compare) -> list[Site
     values = []
     for text in (before, after):
         try:
-            if sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)) > MAX_ALIASES:
+            aliases = sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader))
+            if aliases > MAX_ALIASES:
                 return [SiteChange(path, note="changed; it repeats values through YAML aliases too often to compare")]
             values.append(yaml.load(text, Loader=_TagKeepingLoader))
         except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
