@@ -7,6 +7,7 @@ steps, owners, RACI and URLs rather than YAML lines.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -366,6 +367,10 @@ def _short_values(old, new, names: list[str]) -> dict[str, tuple[str, str]]:
         if isinstance(value, str) and "\n" not in value.strip() and len(value) <= _SHORT_VALUE:
             value = value.strip()
             return f"“{_cell(value)}”" if " " in value else _cell(value) or "—"
+        if isinstance(value, (dt.date, int)) and not isinstance(value, bool):  # a review date, a review interval
+            return str(value)
+        if value is None:
+            return "—"
         return None
 
     found = {}

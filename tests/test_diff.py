@@ -611,6 +611,7 @@ def test_diff_shows_where_a_short_value_moved(tmp_path, run):
         "content/playbooks/qbr.yml": """\
             title: QBR
             phase: renewal
+            reviewed: 2026-09-30
             steps:
               - {id: prep, title: Prepare, due: T-30d, segments: [smb, enterprise], body: Pull the data pack.}
             """})
@@ -618,9 +619,10 @@ def test_diff_shows_where_a_short_value_moved(tmp_path, run):
     commit_all(project, "base")
     playbook = project / "content/playbooks/qbr.yml"
     playbook.write_text(playbook.read_text().replace("renewal", "adoption").replace("T-30d", "T-45d")
-                        .replace("[smb, enterprise]", "[enterprise]").replace("the data pack", "the pack"))
+                        .replace("[smb, enterprise]", "[enterprise]").replace("the data pack", "the pack")
+                        .replace("2026-09-30", "2026-12-01"))
     result = run("diff", "main", "--project", project)
-    assert result.output.endswith("### Edited\n\n- `qbr` (playbook): phase renewal → adoption; step `prep`: body “Pull the data pack.” "
+    assert result.output.endswith("### Edited\n\n- `qbr` (playbook): reviewed 2026-09-30 → 2026-12-01, phase renewal → adoption; step `prep`: body “Pull the data pack.” "
                                   "→ “Pull the pack.”, due T-30d → T-45d, segments [smb, enterprise] → [enterprise]\n"), result.output
 
 
