@@ -21,7 +21,7 @@ from pathlib import Path
 import click
 
 from .escaping import literal_markdown
-from .manifest import MANIFEST, live_urls, published_urls, read_manifest, resolve_url
+from .manifest import MANIFEST, live_urls, published_urls, read_manifest, resolve_url, vanished_url_problems
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
 from .model import SEARCH_ONLY_FIELDS, Portal, Section
 from .model_builder import build_portal as build_model
@@ -109,7 +109,6 @@ def load_sound_content(project: Path) -> PartialPortal:
     is sound, so the model can hold it. A file with a shape error is left out, never
     half-read.
     """
-    from .pipeline import vanished_url_problems
 
     documents, problems, misshapen = check_project_shapes(project)
     broken = misshapen | {p.path for p in problems if p.severity == "error" and (p.code in _READ_CODES or p.unreadable)}

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .located_yaml import LocDict
+from .manifest import vanished_url_problems
 from .kinds import DOCUMENT_KINDS
 from .model import Portal
 from .model_builder import build_portal as build_model
@@ -59,21 +60,6 @@ def check_content_and_urls(project: Path, cache: bool = False) -> tuple[list, li
         portal = build_model(documents)
         return documents, sorted(problems + check_manifest(project, portal)), portal
     return documents, sorted(problems + vanished_url_problems(project, documents, problems, misshapen)), None
-
-
-def vanished_url_problems(project: Path, documents: list, problems: list[Problem], misshapen) -> list[Problem]:
-    """The manifest's problems (published URLs that would disappear) for content with errors, when its pages are
-    still what they will be: only references and rules are wrong. A renamed step showed only 'unknown step' in the
-    files linking to it, which nudged the editor to edit those links; the missing alias came a run later."""
-    from .manifest import check_manifest
-
-    if misshapen or any(p.severity == "error" and (p.unreadable or p.code in _MODEL_BREAKING) for p in problems):
-        return []
-    return check_manifest(project, build_model(documents))
-
-
-# Errors after which the model may not be the pages the content will give (two pages with one id)
-_MODEL_BREAKING = {"duplicate-id", "duplicate-key", "invalid-id", "reserved-id"}
 
 
 def assess_freshness(project: Path, today, within_days: int):
