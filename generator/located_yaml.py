@@ -150,8 +150,33 @@ MAX_TEXT_CHARS = 20_000        # one value of text (a body, an answer): the long
                                # Markdown's raw-HTML pass took 7 s on 150 kB of fences in one body, in validate and build
 MAX_UNCLOSED_TAGS = 100        # '<' starting an HTML tag that no '>' closes: Python-Markdown's HTML reader rescans the
                                # rest of the text for each, 3.3 s for 6,666 in one 20 kB body (37 s for a 200 kB file)
+MAX_BRACKET_SCAN = 1_000_000   # characters Python-Markdown reads looking for the ']' of each '[' (bracket_scan), summed
+                               # over a file: 19,000 '[' in one body took a build 56 s; the bundled files' most is 135
 ALIAS_HINT = "an alias repeats the whole value it names; write small values out instead of nesting aliases"
 REFUSED_HINT = "content holds only text, numbers, true/false, lists and mappings"
+
+
+# What Python-Markdown's link reader sees: a '[' or ']', or a backslash escape (whose '[' starts no link)
+_BRACKET = re.compile(r"\\.|[\[\]]", re.S)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def bracket_scan(text: str) -> int:
+    """How many characters Python-Markdown reads to find the ']' of each '[' in `text`: up to the ']' that closes
+    it, or for one left open, to the end of its paragraph. Each '[' may start a link, so a text of '[' costs the
+    square of its length."""
+    scanned = 0
+    for paragraph in _PARAGRAPH_BREAK.split(text):
+        if "[" not in paragraph:
+            continue
+        opened: list[int] = []
+        for match in _BRACKET.finditer(paragraph):
+            if match[0] == "[":
+                opened.append(match.start())
+            elif match[0] == "]" and opened:
+                scanned += match.start() - opened.pop()
+        scanned += sum(len(paragraph) - start for start in opened)
+    return scanned
 
 
 class _PositionLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
@@ -199,6 +224,7 @@ class _Builder:
         self.aliased_chars = 0
         self.alias_site: Position | None = None  # where the alias being expanded is used
         self.depth = 0
+        self.bracket_scan = 0  # bracket_scan of every text built so far, aliases' copies included
         self.duplicate_keys: list[tuple[str, Position, Position]] = []
 
     def value(self, node, site: Position):
@@ -254,6 +280,14 @@ class _Builder:
                 raise _Refused(_mark(node), "text-too-long", f"a value of {len(node.value):,} characters; csops reads "
                                f"at most {MAX_TEXT_CHARS:,} in one value", "split it: a step, answer or section reads on "
                                "one screen; put the rest in more steps or entries, or link to a longer document")
+            if "[" in node.value:
+                self.bracket_scan += bracket_scan(node.value)
+                if self.bracket_scan > MAX_BRACKET_SCAN:
+                    raise _Refused(_mark(node), "open-brackets", "the '[' in this file make Markdown read more than "
+                                   f"{MAX_BRACKET_SCAN:,} characters looking for their ']': it takes each '[' for a "
+                                   "link's start and reads on to the ']' that closes it, or to the end of the paragraph",
+                                   "close each '[' with ']', or write \\[ where '[' is text; a few thousand left open "
+                                   "take the build minutes")
             if not node.style and self.hashes:  # plain (libyaml says "", PyYAML None)
                 self.note_cut(node)
             # YAML turns the file's line breaks into \n, but a quoted "\r" escape stays a carriage return, which
