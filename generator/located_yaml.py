@@ -478,6 +478,12 @@ def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
                               "flatten the structure: content needs only a few levels")]
     finally:
         loader.dispose()
+    if data is None:  # '~', 'null' or a lone '---': a document, but of nothing, which was left out without a word
+        written = node.value if node is not None else ""
+        return None, [Problem(path, *(_mark(node) if written else (1, 1)), "empty-file",
+                              "file holds no content: " + (f"{written[:40]!r} is YAML for nothing" if written
+                                                            else "YAML reads it as nothing"),
+                              "add content or delete the file")]
     problems = [
         Problem(path, line, col, "duplicate-key", f"duplicate key '{key}', first defined at line {first[0]}",
                 "YAML keeps only the last one; merge the two or rename one")
