@@ -152,6 +152,9 @@ MAX_UNCLOSED_TAGS = 100        # '<' starting an HTML tag that no '>' closes: Py
                                # rest of the text for each, 3.3 s for 6,666 in one 20 kB body (37 s for a 200 kB file)
 MAX_BRACKET_SCAN = 1_000_000   # characters Python-Markdown reads looking for the ']' of each '[' (bracket_scan), summed
                                # over a file: 19,000 '[' in one body took a build 56 s; the bundled files' most is 135
+MAX_LIST_DEPTH = 64            # list levels in a text, a line's markers ('- - - x') and its indent (4 columns a level)
+                               # together: Python-Markdown parses each level by recursion, and 496 '- ' on one line
+                               # ended validate and the build in a RecursionError traceback
 ALIAS_HINT = "an alias repeats the whole value it names; write small values out instead of nesting aliases"
 REFUSED_HINT = "content holds only text, numbers, true/false, lists and mappings"
 
@@ -159,6 +162,22 @@ REFUSED_HINT = "content holds only text, numbers, true/false, lists and mappings
 # What Python-Markdown's link reader sees: a '[' or ']', or a backslash escape (whose '[' starts no link)
 _BRACKET = re.compile(r"\\.|[\[\]]", re.S)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+# A line's indent and the list markers that open it, one after another: '- 1. * x' opens three lists
+_LIST_LINE = re.compile(r"^([ \t]*)((?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)+)", re.MULTILINE)
+_LIST_MARKER = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)])[ \t]+")
+
+
+def list_depth(text: str) -> tuple[int, int]:
+    """The deepest list level a line of `text` can open (its indent in levels of 4 columns, plus the markers that
+    start it), and where that line starts. Counted generously: an indent opens a level only under a list item."""
+    deepest, at = 0, 0
+    for match in _LIST_LINE.finditer(text):
+        depth = len(match[1].expandtabs(4)) // 4 + len(_LIST_MARKER.findall(match[2]))
+        if depth > deepest:
+            deepest, at = depth, match.start()
+    return deepest, at
 
 
 def bracket_scan(text: str) -> int:
@@ -280,6 +299,11 @@ class _Builder:
                 raise _Refused(_mark(node), "text-too-long", f"a value of {len(node.value):,} characters; csops reads "
                                f"at most {MAX_TEXT_CHARS:,} in one value", "split it: a step, answer or section reads on "
                                "one screen; put the rest in more steps or entries, or link to a longer document")
+            if len(node.value) > 2 * MAX_LIST_DEPTH and list_depth(node.value)[0] > MAX_LIST_DEPTH:
+                raise _Refused(_mark(node), "too-deep", f"lists are nested more than {MAX_LIST_DEPTH} levels deep in this "
+                               "text (each '- ', '* ' or '1. ' that starts a line, or follows another, opens a level, "
+                               "and so do 4 columns of indent)", "a list needs a few levels: start each item with one "
+                               "marker, and indent it less")
             if "[" in node.value:
                 self.bracket_scan += bracket_scan(node.value)
                 if self.bracket_scan > MAX_BRACKET_SCAN:

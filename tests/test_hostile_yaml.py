@@ -342,3 +342,34 @@ def test_brackets_left_open_are_refused_past_a_bound(project_factory, run):
     markdown.markdown("[" * 1_413)
     assert time.perf_counter() - start < 2
     assert bracket_scan(r"\[" * 5_000 + "[a](b) [c]") == 4  # escaped brackets start no link
+
+
+def test_lists_nested_past_a_bound_are_refused_before_markdown_recurses(project_factory, run):
+    """'- ' written 600 times on one line (1,200 characters) passed validate, and the build ended in a RecursionError
+    traceback (Python-Markdown parses each list level by recursion); after a raw-HTML paragraph, validate's own HTML
+    check ended in it too (red team). Past 64 levels the text is refused at its value; 64, in every form a level
+    takes (markers on one line, indents, both, under quotes, in a checklist item and an answer), builds."""
+    import json
+
+    from browser_support import build
+
+    refused = project_factory({"content/playbooks/deep.yml": json.dumps({"title": "Deep", "steps": [
+        {"id": "a", "title": "A", "body": "- " * 600 + "x"},
+        {"id": "b", "title": "B", "body": "<b>Note</b>\n\n" + "1. " * 600 + "x"}]}, indent=1)})
+    result = run("validate", "--project", refused)
+    hint = ("lists are nested more than 64 levels deep in this text (each '- ', '* ' or '1. ' that starts a line, or "
+            "follows another, opens a level, and so do 4 columns of indent) (a list needs a few levels: start each item "
+            "with one marker, and indent it less) [too-deep]")
+    assert result.exit_code == 1 and result.output.splitlines() == [
+        f"content/playbooks/deep.yml:7:12: error: {hint}", "1 error in 1 file"], result.output
+    at_most = ["- " * 64 + "x", "1. " * 64 + "x", "".join("    " * i + "- x\n" for i in range(64)),
+               "".join("\t" * i + "* x\n" for i in range(64)),
+               "".join("    " * i + "- x\n" for i in range(32)) + "    " * 32 + "- " * 32 + "x\n",
+               "> " * 30 + "- " * 64 + "x", "<b>Note</b>\n\n" + "- " * 64 + "x"]
+    project = project_factory({
+        "content/playbooks/deep.yml": json.dumps({"title": "Deep", "trigger": at_most[0], "steps": [
+            {"id": f"s{i}", "title": "S", "body": text, "checklist": [text]} for i, text in enumerate(at_most)]}),
+        "content/faq/deep.yml": json.dumps({"title": "Deep", "entries": [
+            {"id": f"e{i}", "q": "Q?", "a": text} for i, text in enumerate(at_most)]})})
+    assert run("validate", "--project", project).exit_code == 0
+    build(project)
