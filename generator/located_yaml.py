@@ -155,6 +155,9 @@ MAX_BRACKET_SCAN = 1_000_000   # characters Python-Markdown reads looking for th
 MAX_LIST_DEPTH = 64            # list levels in a text, a line's markers ('- - - x') and its indent (4 columns a level)
                                # together: Python-Markdown parses each level by recursion, and 496 '- ' on one line
                                # ended validate and the build in a RecursionError traceback
+MAX_BLOCK_RESCAN = 5_000_000  # characters Python-Markdown re-reads after the heading, rule or definition lines of a
+                               # paragraph (block_rescan), summed over a file: 4,875 '# h' lines in one body took 3.5 s
+                               # (a 1 MB file of them minutes); the bundled files' most is 301
 ALIAS_HINT = "an alias repeats the whole value it names; write small values out instead of nesting aliases"
 REFUSED_HINT = "content holds only text, numbers, true/false, lists and mappings"
 
@@ -178,6 +181,20 @@ def list_depth(text: str) -> tuple[int, int]:
         if depth > deepest:
             deepest, at = depth, match.start()
     return deepest, at
+
+
+# A line Python-Markdown's block parser takes off the front of its paragraph, putting the rest back to be read again
+# by every block processor: a heading, a rule, a setext underline, an abbreviation, a fence, a tab, an admonition
+# (inside a quote too: its lines are parsed again without their '>')
+_SPLITTING_LINE = re.compile(r"^(?: {0,3}> ?)*+ {0,3}(?:#|\*\[|[-*_](?:[ \t]*[-*_]){2,}[ \t]*$|=+[ \t]*$|!!!|\?\?\?|===|```|~~~)",
+                             re.MULTILINE)
+
+
+def block_rescan(text: str) -> int:
+    """How many characters Python-Markdown re-reads in `text`: after each line that splits its paragraph (no blank
+    line before the next), the rest of that paragraph, so a paragraph of such lines costs the square of its length."""
+    return sum(len(paragraph) - match.start() for paragraph in _PARAGRAPH_BREAK.split(text)
+               for match in _SPLITTING_LINE.finditer(paragraph))
 
 
 def bracket_scan(text: str) -> int:
@@ -244,6 +261,7 @@ class _Builder:
         self.alias_site: Position | None = None  # where the alias being expanded is used
         self.depth = 0
         self.bracket_scan = 0  # bracket_scan of every text built so far, aliases' copies included
+        self.block_rescan = 0  # block_rescan likewise
         self.duplicate_keys: list[tuple[str, Position, Position]] = []
 
     def value(self, node, site: Position):
@@ -312,6 +330,14 @@ class _Builder:
                                    "link's start and reads on to the ']' that closes it, or to the end of the paragraph",
                                    "close each '[' with ']', or write \\[ where '[' is text; a few thousand left open "
                                    "take the build minutes")
+            if "\n" in node.value:
+                self.block_rescan += block_rescan(node.value)
+                if self.block_rescan > MAX_BLOCK_RESCAN:
+                    raise _Refused(_mark(node), "dense-blocks", "the headings, rules and definitions in this file's "
+                                   f"paragraphs make Markdown re-read more than {MAX_BLOCK_RESCAN:,} characters: after "
+                                   "each such line it reads the rest of its paragraph again", "put a blank line after "
+                                   "each heading, rule ('---') or definition ('*[ABC]: …'); thousands of them in one "
+                                   "paragraph take the build minutes")
             if not node.style and self.hashes:  # plain (libyaml says "", PyYAML None)
                 self.note_cut(node)
             # YAML turns the file's line breaks into \n, but a quoted "\r" escape stays a carriage return, which

@@ -373,3 +373,43 @@ def test_lists_nested_past_a_bound_are_refused_before_markdown_recurses(project_
             {"id": f"e{i}", "q": "Q?", "a": text} for i, text in enumerate(at_most)]})})
     assert run("validate", "--project", project).exit_code == 0
     build(project)
+
+
+def test_paragraphs_dense_with_headings_or_definitions_are_refused_past_a_bound(project_factory, run):
+    """4,875 '# h' lines in one body took Python-Markdown 3.5 s, 1,300 abbreviation definitions 1 s: its block parser
+    takes such a line off its paragraph and reads the rest again with every block processor. Twelve bodies of
+    definitions (a 240 kB file) passed validate in 0.2 s and took the build 12 s (red team). Past five million
+    characters re-read so, the file is refused at the value; below, each kind of such line renders in under a
+    second, and with blank lines between them none is re-read."""
+    import json
+    import time
+
+    import markdown
+
+    from generator.markdown_extensions import REQUIRED_EXTENSIONS
+
+    definitions = [{"id": f"s{s}", "title": "S", "body": " ".join(f"A{s}x{i}" for i in range(200)) + "\n\n"
+                    + "".join(f"*[A{s}x{i}]: d\n" for i in range(1_300))} for s in range(12)]
+    project = project_factory({"content/playbooks/dense.yml": json.dumps({"title": "Dense", "steps": definitions})})
+    start = time.perf_counter()
+    result = run("validate", "--project", project)
+    assert time.perf_counter() - start < 5
+    assert result.exit_code == 1 and result.output.splitlines() == [
+        "content/playbooks/dense.yml:1:65: error: the headings, rules and definitions in this file's paragraphs make "
+        "Markdown re-read more than 5,000,000 characters: after each such line it reads the rest of its paragraph again "
+        "(put a blank line after each heading, rule ('---') or definition ('*[ABC]: …'); thousands of them in one "
+        "paragraph take the build minutes) [dense-blocks]", "1 error in 1 file"], result.output
+    from generator.located_yaml import MAX_BLOCK_RESCAN, block_rescan
+
+    extensions = {k: v for k, v in REQUIRED_EXTENSIONS.items() if k != "generator.glossary_abbr"}
+    converter = markdown.Markdown(extensions=list(extensions), extension_configs=extensions)
+    for line in ("# h\n", "***\n", "a\n---\n", "*[A]: d\n", "```\na\n```\n", '=== "a"\n', "!!! n\n", "> # a\n", ">#a\n"):
+        text = line * (2 * MAX_BLOCK_RESCAN // (len(line) * 3_000))  # about 3,000 characters re-read per line
+        while block_rescan(text) > MAX_BLOCK_RESCAN:
+            text = text[len(line):]
+        converter.reset()
+        start = time.perf_counter()
+        converter.convert(text)
+        assert time.perf_counter() - start < 1.5, line
+    assert block_rescan("# h\n\n" * 5_000) == 5_000 * len("# h")  # each heading read once
+    assert block_rescan("> " * 10_000) == 0  # and at once: a quote's markers are read without backtracking
