@@ -126,6 +126,9 @@ MALFORMED = {
     "NUL in an API path": (b"GET /api/search%00?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""),
     # the preview's MkDocs server dropped the bytes and answered 200 with /playbooks/
     "bytes that are not UTF-8 in a path": (b"GET /playbooks/%ff%fe/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""),
+    # gunicorn handed them to the API as Latin-1: a 404 naming '/api/ÿþ'
+    "bytes that are not UTF-8 in an API path": (b"GET /api/%ff%fe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                                                "the path is not UTF-8"),
     # the preview's MkDocs server raised in int(): a plain-text 500 and a traceback
     "a live-reload poll numbered with 5,000 digits": (
         b"GET /livereload/" + b"9" * 5000 + b"/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""),
@@ -141,6 +144,12 @@ MALFORMED = {
 def test_malformed_requests_get_a_json_4xx(port, case):
     raw, message = MALFORMED[case]
     assert_json_4xx(exchange(port, raw), message)
+
+
+def test_an_unknown_api_path_is_named_as_sent(port):
+    """Under gunicorn a UTF-8 path was named in Latin-1: "no such endpoint '/api/æ\\x9b´æ\\x96°'" for /api/更新."""
+    status, _, body, _ = exchange(port, b"GET /api/%E6%9B%B4%E6%96%B0 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert status == 404 and "'/api/更新'" in json.loads(body)["error"], body
 
 
 def chunked(path: str, body: bytes, content_type: str = "text/plain") -> bytes:
