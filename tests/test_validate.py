@@ -489,6 +489,12 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
      ":5:11: error: site_url 'http://[::1/' is not a web address"),  # a traceback from urlsplit in both commands
     (lambda t: t.replace("site_url: https://cs-portal.example.com/", 'site_url: "https://cs.acme.test/a b"'),
      "error: site_url 'https://cs.acme.test/a b' is not a web address"),  # links for tickets held the space
+    # MkDocs takes any scheme with a host, and Material linked it on every page: the edit button and repository link
+    # ran the script when clicked (red team)
+    (lambda t: t.replace("edit_uri: https://github.com/acme/csops-portal/edit/main/",
+                         'edit_uri: "javascript://x%0Aalert(document.domain)//"'),
+     ":8:11: error: 'edit_uri' is a script link ('javascript://x%0Aalert(document.domain)//')"),
+    (lambda t: t + 'repo_url: " JavaScript://x%0Aalert(1)"\n', "error: 'repo_url' is a script link"),
     # validate passed a misspelt plugin; the build refused it on no line ('The "serch" plugin is not installed')
     (lambda t: t.replace("  - search:", "  - serch:"), ":44:5: error: plugin 'serch' is not installed (did you mean "
                                                        "'search'?) [unknown-plugin]"),

@@ -202,6 +202,12 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
             line, col = _position(text, ("site_url",))
             problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"site_url '{shown(site_url, 80)}' is not a web address",
                                     "write where the portal is published, e.g. https://cs.example.com/"))
+    for path, value in _script_urls(raw):
+        line, col = _position(text, path)
+        problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"'{'.'.join(path)}' is a script link "
+                                f"('{shown(value, 60)}'): a theme that shows it as a link (Material's repository link "
+                                "and edit button, social links) runs it in the reader's browser when clicked",
+                                "write a web address, e.g. https://github.com/acme/portal"))
     problems += _language_problems(project, raw, text)
     problems += _plugin_problems(raw, text)
     problems += _settings_csops_sets(raw, text)
@@ -217,6 +223,24 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
         problems.append(Problem(CONFIG_FILE, line, col, "unsafe-site-dir", f"site_dir '{shown(site_dir, 80)}' {refusal}",
                                 "point site_dir at a new folder, or leave it out to build into site/ next to mkdocs.yml"))
     return problems
+
+
+# A URL scheme that runs script, as a browser reads it (spaces and control characters in and around it ignored).
+# MkDocs takes any scheme with a host for repo_url (javascript://x%0Aalert(1)), which Material links on every page.
+_SCRIPT_SCHEME = re.compile(r"(?:javascript|vbscript):", re.IGNORECASE)
+_IGNORED_IN_URLS = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def _script_urls(value, path: tuple[str, ...] = ()):
+    """(setting path, value) of each text in mkdocs.yml that a link would run as script."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _script_urls(item, path + (str(key),))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _script_urls(item, path)
+    elif isinstance(value, str) and _SCRIPT_SCHEME.match(_IGNORED_IN_URLS.sub("", value)):
+        yield path, value
 
 
 # Language names an editor types for a code (theme.language takes Material's code)
