@@ -152,9 +152,10 @@ MAX_UNCLOSED_TAGS = 100        # '<' starting an HTML tag that no '>' closes: Py
                                # rest of the text for each, 3.3 s for 6,666 in one 20 kB body (37 s for a 200 kB file)
 MAX_BRACKET_SCAN = 1_000_000   # characters Python-Markdown reads looking for the ']' of each '[' (bracket_scan), summed
                                # over a file: 19,000 '[' in one body took a build 56 s; the bundled files' most is 135
-MAX_LIST_DEPTH = 64            # list levels in a text, a line's markers ('- - - x') and its indent (4 columns a level)
-                               # together: Python-Markdown parses each level by recursion, and 496 '- ' on one line
-                               # ended validate and the build in a RecursionError traceback
+MAX_LIST_DEPTH = 64            # list and quote levels in a text, a line's markers ('- - - x', '>>> x') and its indent
+                               # (4 columns a level) together: Python-Markdown parses each list level by recursion, and
+                               # 496 '- ' on one line ended validate and the build in a RecursionError traceback; each
+                               # quote level it reads again, and 19,000 '>' took 0.45 s a body (22 s for a file of them)
 MAX_BLOCK_RESCAN = 5_000_000  # characters Python-Markdown re-reads after the heading, rule or definition lines of a
                                # paragraph (block_rescan), summed over a file: 4,875 '# h' lines in one body took 3.5 s
                                # (a 1 MB file of them minutes); the bundled files' most is 301
@@ -167,14 +168,14 @@ _BRACKET = re.compile(r"\\.|[\[\]]", re.S)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
-# A line's indent and the list markers that open it, one after another: '- 1. * x' opens three lists
-_LIST_LINE = re.compile(r"^([ \t]*)((?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)+)", re.MULTILINE)
-_LIST_MARKER = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)])[ \t]+")
+# A line's indent and the list and quote markers that open it, one after another: '- 1. > x' opens three levels
+_LIST_LINE = re.compile(r"^([ \t]*)((?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+|>[ \t]*)+)", re.MULTILINE)
+_LIST_MARKER = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)])[ \t]+|>")
 
 
 def list_depth(text: str) -> tuple[int, int]:
-    """The deepest list level a line of `text` can open (its indent in levels of 4 columns, plus the markers that
-    start it), and where that line starts. Counted generously: an indent opens a level only under a list item."""
+    """The deepest list or quote level a line of `text` can open (its indent in levels of 4 columns, plus the markers
+    that start it), and where that line starts. Counted generously: an indent opens a level only under a list item."""
     deepest, at = 0, 0
     for match in _LIST_LINE.finditer(text):
         depth = len(match[1].expandtabs(4)) // 4 + len(_LIST_MARKER.findall(match[2]))
@@ -317,11 +318,11 @@ class _Builder:
                 raise _Refused(_mark(node), "text-too-long", f"a value of {len(node.value):,} characters; csops reads "
                                f"at most {MAX_TEXT_CHARS:,} in one value", "split it: a step, answer or section reads on "
                                "one screen; put the rest in more steps or entries, or link to a longer document")
-            if len(node.value) > 2 * MAX_LIST_DEPTH and list_depth(node.value)[0] > MAX_LIST_DEPTH:
-                raise _Refused(_mark(node), "too-deep", f"lists are nested more than {MAX_LIST_DEPTH} levels deep in this "
-                               "text (each '- ', '* ' or '1. ' that starts a line, or follows another, opens a level, "
-                               "and so do 4 columns of indent)", "a list needs a few levels: start each item with one "
-                               "marker, and indent it less")
+            if len(node.value) > MAX_LIST_DEPTH and list_depth(node.value)[0] > MAX_LIST_DEPTH:
+                raise _Refused(_mark(node), "too-deep", f"lists and quotes are nested more than {MAX_LIST_DEPTH} levels "
+                               "deep in this text (each '- ', '* ', '1. ' or '>' that starts a line, or follows another, "
+                               "opens a level, and so do 4 columns of indent)", "a list or quote needs a few levels: start "
+                               "each line with one marker, and indent it less")
             if "[" in node.value:
                 self.bracket_scan += bracket_scan(node.value)
                 if self.bracket_scan > MAX_BRACKET_SCAN:
