@@ -13,8 +13,11 @@ from .search_analysis import japanese_runs, term_spans
 # a middle dot:
 # "Quote generated from the CRM price book Discount approvals obtained" read as one sentence.
 _LINE_BREAK = re.compile(r"\s*\n\s*")
-_SENTENCE_END = set(".!?:;)")
-_JAPANESE_END = set("。！？」）")  # Japanese sets no space after its sentences: "ください。更新の…"
+_SENTENCE_END = set(".!?:;")
+_JAPANESE_END = set("。！？")  # Japanese sets no space after its sentences: "ください。更新の…"
+# A closing bracket or quote ends a sentence only when what it closes did ("(they own the quote.)", 「…です。」):
+# a list item "(target under 1 hour for Sev1)" ran on into the next item with a bare space.
+_CLOSERS = set(")）」』”")
 _ENTITY_END = re.compile(r"&#?\w+;$")  # an HTML entity's ';' (snippets are escaped) ends no sentence
 
 
@@ -24,9 +27,15 @@ def one_line(text: str) -> str:
         start = match.start()
         if start == 0:
             return " "
-        if text[start - 1] in _JAPANESE_END:
+        end = start
+        while end > 0 and text[end - 1] in _CLOSERS:
+            end -= 1
+        last = text[end - 1] if end else ""
+        if last in _JAPANESE_END:
             return ""
-        if text[start - 1] in _SENTENCE_END and not _ENTITY_END.search(text[max(0, start - 12):start]):
+        if end < start and last not in ".!?":
+            return " · "
+        if last in _SENTENCE_END and not _ENTITY_END.search(text[max(0, end - 12):end]):
             return " "
         return " · "
     return _LINE_BREAK.sub(joint, text)

@@ -1137,6 +1137,28 @@ def test_a_snippet_keeps_checklist_items_apart(built_bundled):
     assert "price book · Discount approvals obtained before sending · " in hit.snippet.replace("<mark>", "").replace("</mark>", "")
 
 
+def test_a_list_item_ending_in_a_bracket_is_kept_apart_from_the_next(built_bundled, japanese):
+    """A line ending in ")" counted as a sentence's end, so the next list item ran on with a bare space: "(target
+    under 1 hour for Sev1) Customer updates sent on cadence", "アクティブ率(…ライセンス数) 未解決の問い合わせ" in the
+    search panel (reader walkthrough). A bracket ends a sentence only when what it closes did."""
+    from generator.search_snippets import snippet
+
+    def plain(hit):
+        return hit.snippet.replace("<mark>", "").replace("</mark>", "")
+
+    hit = next(h for h in Searcher(built_bundled).search("escalation owner sev1 cadence").hits
+               if h.path == "/playbooks/support-escalation/")
+    assert "for Sev1) · Customer updates sent on cadence" in plain(hit)
+    hit = next(h for h in Searcher(japanese).search("アクティブ率 ログインユーザー数").hits if h.path.endswith("#review-account"))
+    assert "契約ライセンス数) · 未解決の問い合わせと重大度" in plain(hit)
+    # a bracket or quote closing a finished sentence still ends it
+    assert snippet("Ask the AE (they own the quote.)\nThen renew", {"renew"}) == \
+        "Ask the AE (they own the quote.) Then <mark>renew</mark>"
+    assert snippet("「更新しません」と言われたら連絡する。」\n値引きを確認した", {"値引"}) == \
+        "「更新しません」と言われたら連絡する。」<mark>値引</mark>きを確認した"
+    assert snippet("値引きの承認（10%以下）\n経理に回す", {"値引"}) == "<mark>値引</mark>きの承認（10%以下） · 経理に回す"
+
+
 def test_suggest_ranks_a_pasted_ticket_as_the_api_does(built_bundled, tmp_path):
     """`csops link` reads a query, not a ticket: 7 of 15 tickets got another first link than /api/suggest, prose
     such as "we can NOT log in" left out every page saying "log", and a stray quote was an error (support walkthrough)."""
