@@ -102,6 +102,10 @@ def _word_end(body: str, at: int) -> int:
     return at if _in_word(body, ahead) else ahead
 
 
+def _katakana(char: str) -> bool:
+    return "\u30a0" <= char <= "\u30ff" or "\uff66" <= char <= "\uff9f"
+
+
 def _hiragana(char: str) -> bool:
     return "\u3041" <= char <= "\u309f"
 
@@ -166,7 +170,12 @@ def snippet(body: str, words: set[str], width: int = 180, typed: str = "") -> st
             return (len(mark[2]) == 1 and at >= 0 and mark[1] <= runs[at][1]
                     and runs[at][1] - runs[at][0] > mark[1] - mark[0])
 
-        merged = [m for m in merged if not piece_of_a_longer_word(m)] or merged
+        # When every mark is such a piece, the kanji ones stay (契約 of 契約終了 can be a word of its own); a piece
+        # of katakana never is the word (イン of リマインド for ログイン), and no mark beats a wrong one.
+        merged = ([m for m in merged if not piece_of_a_longer_word(m)]
+                  or [m for m in merged if not (piece_of_a_longer_word(m) and _katakana(body[m[0]]))])
+        if not merged:
+            return ""
     # the window holding the most matches, by two pointers over the sorted matches: counting the rest for each
     # match took 1.2 s of a search for a 20 kB body holding a word 10,000 times (red team)
     best_start, best_count, after = merged[0][0], 0, 0

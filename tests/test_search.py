@@ -851,6 +851,23 @@ def test_a_japanese_snippet_marks_the_word_not_a_piece_of_another():
         "顧客が<mark>解約</mark>を申し出た。<mark>ヘルススコア</mark>低下"  # a word of one pair is the word
 
 
+def test_a_japanese_snippet_never_marks_a_katakana_piece_even_when_nothing_else_matched(japanese):
+    """ログイン is searched as ログ グイ イン: a hit whose text had only イン, inside リマインド, was shown as
+    "リマ<mark>イン</mark>ドは担当CSM宛て…" for the ticket 更新後にSSOでログインできない, as if it were the word (reader
+    walkthrough). A pair of kanji inside a longer run can be a word (契約 of 契約終了); a pair of katakana never is."""
+    from generator.search_snippets import snippet
+
+    def words(query):
+        return {token.text for token in mixed_analyzer()(query, mode="query")}
+
+    hit = next(h for h in Searcher(japanese).search("更新後にSSOでログインできない", limit=50).hits
+               if h.path.endswith("#missed-reminder"))
+    assert "イン</mark>" not in hit.snippet and "<mark>" not in hit.snippet.split("リマ")[-1][:12]
+    assert snippet("リマインドは担当CSM宛てに届きます。", words("ログイン")) == ""
+    assert snippet("契約終了の前にリマインドが届きます。", words("ログイン 契約更新")) == \
+        "<mark>契約</mark>終了の前にリマインドが届きます。"
+
+
 def test_due_offsets_read_as_readers_type_them():
     """'T+1d' was indexed and shown in snippets as '1 days after'."""
     from generator.index import due_text
