@@ -671,6 +671,32 @@
     meta.parentNode.insertBefore(notice, meta.nextSibling);
   }
 
+  // -- the contents mark the step a link opened, also at the page's end ---------------------------
+  // A step near the end cannot scroll to the top, and at the page's end Material marks the last heading: a link to
+  // "7. Update the account's health" showed "Related playbooks" marked. While the page is at its end and the opened
+  // heading on screen, its entry is the marked one; scrolled back up, Material's own marking applies again.
+  function setupContentsTarget() {
+    var toc = document.querySelector(".md-nav--secondary");
+    if (!toc || !window.MutationObserver || !once(toc, "-target")) return;
+    function mark() {
+      var target = null;
+      try { target = document.getElementById(decodeURIComponent(window.location.hash.slice(1))); } catch (e) { return; }
+      var heading = target && target.closest("h2[id], h3[id]");
+      var link = heading && toc.querySelector('a.md-nav__link[href="#' + CSS.escape(heading.id) + '"]');
+      if (!link) return;
+      var others = Array.prototype.filter.call(toc.querySelectorAll(".md-nav__link--active"), function (a) { return a !== link; });
+      if (!others.length && link.classList.contains("md-nav__link--active")) return;
+      var top = heading.getBoundingClientRect().top;
+      var atEnd = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+      if (!atEnd || top < 0 || top > window.innerHeight) return;
+      others.forEach(function (a) { a.classList.remove("md-nav__link--active"); });
+      link.classList.add("md-nav__link--active");
+    }
+    new MutationObserver(mark).observe(toc, { subtree: true, attributes: true, attributeFilter: ["class"] });
+    window.addEventListener("hashchange", mark);
+    mark();
+  }
+
   // -- RACI matrix: show one role ---------------------------------------------------------------
   function setupRaci(L) {
     document.querySelectorAll(".csops-raci-filter[data-roles]").forEach(function (filter) {
@@ -818,6 +844,7 @@
     setupPlans(L);
     setupSteps(L);
     setupVersionNotice();
+    setupContentsTarget();
     setupRaci(L);
     setupStartPath(L);
   }
