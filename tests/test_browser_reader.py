@@ -7,6 +7,7 @@ These tests read sizes and computed styles in Chromium at 1366x900 and on a 390x
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -1384,6 +1385,42 @@ def test_without_javascript_no_empty_box_or_band_covers_the_checklist(request, b
         assert below, "a band under the header covers the text"
     finally:
         context.close()
+
+
+LAYOUT_SHIFTS = """window.__shifts = [];
+// every shift counts: nothing is typed or tapped here, yet an emulated phone marks shifts as after input
+new PerformanceObserver(list => { for (const e of list.getEntries()) window.__shifts.push(e.value); })
+  .observe({type: 'layout-shift', buffered: true});"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_controls_csops_js_adds_do_not_push_the_page_down_after_it_shows(request, browser, language):
+    # the page showed first and csops.js filled its hooks ~100 ms later: the start date, segment chips and progress
+    # bar pushed a phone's checklist 200 px down (layout shift 0.11 on the new CSM's checklist, 0.05 on the home page)
+    base = request.getfixturevalue(SITES[language])
+    pages = ("onboarding/new-csm-30-60-90/", "playbooks/renewal-runway/", "charts/cs-duties/", "")
+    for viewport in (PHONE, LAPTOP):
+        context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
+        context.add_init_script(LAYOUT_SHIFTS)
+
+        def late(route):  # a slow connection: the page is painted before csops.js arrives
+            time.sleep(0.4)
+            route.continue_()
+
+        context.route("**/assets/csops/csops.js", late)
+        try:
+            tab = context.new_page()
+            for path in pages:
+                tab.goto(base + path)
+                tab.wait_for_load_state("load")
+                tab.wait_for_function("document.querySelector('[data-csops-ready]') !== null")
+                tab.wait_for_timeout(300)
+                shifted = tab.evaluate("window.__shifts.reduce((a, b) => a + b, 0)")
+                # a desktop's role chips may wrap onto a second or third row: at most those rows' height
+                allowed = 0.005 if viewport is PHONE or path.startswith(("onboarding", "playbooks")) else 0.035
+                assert shifted <= allowed, (viewport, path, shifted)
+        finally:
+            context.close()
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
