@@ -195,6 +195,39 @@ def test_on_a_phone_each_filter_is_one_swipeable_row_and_hits_start_near_the_top
 
 
 
+def test_on_a_phone_a_hit_on_the_page_being_read_scrolls_to_it_and_marks_it(served, browser):
+    # the search closed, the address took the #step, and the phone stayed where it was (the page's top, 5,700 px
+    # above the step): Material frees the page's scroll 100 ms after the search closes and puts it back where it was
+    language, url, _ = served
+    step = {"en": ("support escalation post-incident review", "playbooks/support-escalation/", "post-incident-review"),
+            "ja": ("振り返り 再発防止", "playbooks/support-escalation/", "close-and-review")}[language]
+    query, path, anchor = step
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(url + path)
+        page.wait_for_selector("body.csops-api-search", state="attached")
+        for scrolled in (0, 900):  # from the page's top, and from partway down
+            page.evaluate(f"window.scrollTo(0, {scrolled})")
+            page.locator("label.md-header__button[for=__search]").click()
+            type_query(page, query)
+            hit = page.locator(f".csops-hit[href$='#{anchor}']").first
+            hit.wait_for()
+            page.wait_for_timeout(500)  # the search has locked the page's scroll (400 ms after it opened)
+            hit.tap()
+            page.wait_for_function(f"location.hash === '#{anchor}'", timeout=3000)
+            page.wait_for_timeout(600)  # past Material's 100 ms before it frees the scroll
+            place = f"Math.round(document.getElementById('{anchor}').getBoundingClientRect().top)"
+            with contextlib.suppress(Exception):  # the page scrolls smoothly there: waited for, then measured
+                page.wait_for_function(f"{place} >= 40 && {place} <= 120", timeout=3000)
+            top = page.evaluate(place)
+            assert 40 <= top <= 120, (scrolled, top)
+            assert page.evaluate(f"document.getElementById('{anchor}').matches(':target')")
+            page.goto(url + path)
+    finally:
+        context.close()
+
+
 def test_on_a_phone_japanese_hit_titles_break_between_phrases(served, browser):
     # the panel sits in the header, outside the page's phrase-breaking rules: a phone showed 引き継ぎシー / トの記入,
     # オンボーディ / ング and サポートからのエスカレーション対 / 応 in the hits' titles

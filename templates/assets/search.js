@@ -209,7 +209,12 @@
           el("span", { "class": "csops-hit__title", text: hit.title }),
           el("span", { "class": "csops-hit__snippet", html: hit.snippet })
         ]);
-        a.addEventListener("click", function () { opened(q, hit.path); });
+        a.addEventListener("click", function (event) {
+          var hash = onThisPage(a);
+          if (hash) event.preventDefault();  // followed once the search has let go of the page's scroll
+          opened(q, hit.path);
+          if (hash) goTo(hash, 0);
+        });
         return el("li", {}, [a]);
       })));
       show(parts);
@@ -227,6 +232,36 @@
         toggle.checked = false;
         toggle.dispatchEvent(new Event("change"));
       }
+    }
+
+    // A hit on the page being read: on a phone the open search holds the page still, and Material lets go of it
+    // 100 ms after the search closes, putting it back where it was, so the jump to the #anchor was lost (the page
+    // stayed at its top, the step 5,700 px below). The hit is followed once the page is free.
+    function onThisPage(a) {
+      var to = new URL(a.href, location.href);
+      return to.hash && to.origin === location.origin && to.pathname === location.pathname
+        && to.search === location.search ? to.hash : "";
+    }
+
+    function goTo(hash, tries) {
+      if (document.body.hasAttribute("data-md-scrolllock") && tries < 40) {
+        window.setTimeout(function () { goTo(hash, tries + 1); }, 50);
+        return;
+      }
+      var target = null;
+      try { target = document.getElementById(decodeURIComponent(hash.slice(1))); } catch (e) { return; }
+      if (location.hash !== hash) location.hash = hash;
+      if (!target) return;
+      // For about half a second after, the page cannot yet scroll as far as the step (the jump landed 1,900 px
+      // short), and the same #anchor again makes no jump at all: for up to a second the step is brought to the top.
+      var until = Date.now() + 1000;
+      (function land() {
+        var off = target.getBoundingClientRect().top - (parseFloat(getComputedStyle(target).scrollMarginTop) || 0);
+        var atEnd = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+        if (Math.abs(off) <= 2 || (atEnd && off > 0)) return;  // there: the reader's own scrolling is left alone
+        target.scrollIntoView();
+        if (Date.now() < until) window.requestAnimationFrame(land);
+      })();
     }
 
     // Arrow keys walk input -> hits -> back to the input. Material's own handler listens on window and would
