@@ -19,25 +19,7 @@ import re
 from markdown.extensions.abbr import AbbrBlockprocessor, AbbrExtension, AbbrTreeprocessor
 from markdown.util import AtomicString
 
-_ASCII_WORD = "A-Za-z0-9_"
-
-
-def term_pattern(term: str) -> str:
-    """One term as a regex: guarded by ASCII-word lookarounds only on the sides that are ASCII words."""
-    pattern = re.escape(term)
-    if re.match(f"[{_ASCII_WORD}]", term):
-        pattern = f"(?<![{_ASCII_WORD}#])" + pattern
-    else:
-        pattern = "(?<!#)" + pattern
-    if re.search(f"[{_ASCII_WORD}]$", term):
-        pattern += f"(?![{_ASCII_WORD}])"
-    return pattern
-
-
-def terms_regex(terms) -> re.Pattern:
-    """Longest terms first, so 「ヘルススコア」 wins over 「スコア」."""
-    return re.compile("|".join(term_pattern(t) for t in sorted(terms, key=len, reverse=True)))
-
+from .term_matching import terms_regex
 
 # Python-Markdown leaves placeholders in the text until the end: \x02wzxhzdk:N\x03 for each inline raw-HTML tag
 # and \x02 + a character code + \x03 for each backslash escape. A term never matches inside one (a synonym

@@ -26,6 +26,7 @@ from .model import SEARCH_ONLY_FIELDS, Duty, Portal, item_version, tick_version
 from .page_context import SEPARATOR, PageContext
 from .paths import PACKAGE_TEMPLATES
 from .run_memory import RunMemory
+from .term_matching import spellings_in
 
 
 _PLAIN_WORD = re.compile(r"[A-Z][a-z]+")
@@ -232,16 +233,23 @@ class Renderer:
         """Glossary terms present on the page, as Markdown abbreviations (hover definitions), each its own block:
         Python-Markdown re-reads the rest of a block after each definition line, so 1,400 spellings in one
         block took 18 s of a build."""
-        lines = []
+        shown = spellings_in(text, self._defined_spellings)
+        return "".join(f"*[{spelling}]: {definition}\n\n" for spelling, definition in self._defined_spellings.items()
+                       if spelling in shown)
+
+    @cached_property
+    def _defined_spellings(self) -> dict[str, str]:
+        """Each spelling that can carry a hover definition, with its definition on one line (a break would end it),
+        in glossary order. Ordinary capitalised words (Renewal, Churn) would underline every heading and sentence
+        start, so their definitions stay on the glossary page; a spelling with "]" or "\\" cannot be an
+        abbreviation (validate refuses it): it would show as text."""
+        spellings = {}
         for term in self.portal.glossary:
-            definition = " ".join(term.definition.split())  # one line: a break would end the definition
+            definition = " ".join(term.definition.split())
             for spelling in (term.term,) + term.synonyms:
-                # Ordinary capitalised words (Renewal, Churn) would underline every heading and
-                # sentence start; their definitions stay on the glossary page.
-                # a spelling with "]" or "\\" cannot be an abbreviation (validate refuses it): it would show as text
-                if spelling.strip() and spelling in text and not {"]", "\\"} & set(spelling) and not _PLAIN_WORD.fullmatch(spelling):
-                    lines.append(f"*[{spelling}]: {definition}")
-        return "".join(f"{line}\n\n" for line in lines)
+                if spelling.strip() and not {"]", "\\"} & set(spelling) and not _PLAIN_WORD.fullmatch(spelling):
+                    spellings[spelling] = definition  # as abbr reads them: the last definition of a spelling wins
+        return spellings
 
     @cached_property
     def _shared_key(self) -> str:

@@ -1,0 +1,86 @@
+"""Finding a glossary's spellings in text at a cost that does not grow with the glossary: where a hover definition
+wraps a term (terms_regex, for glossary_abbr.py) and which spellings a page holds at all (spellings_in, for the
+definitions render.py gives each page). Both read the text once, through a trie of the spellings.
+
+A term is refused only where an ASCII letter or digit touches an ASCII-word side of it ("CSM" not in "CSMs"), or a
+'#' precedes it (a Slack channel), so it matches inside Japanese text: 「QBRを実施」.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+_ASCII_WORD = "A-Za-z0-9_"
+BEFORE_WORD_TERM, BEFORE_OTHER_TERM, AFTER_WORD_TERM = f"(?<![{_ASCII_WORD}#])", "(?<!#)", f"(?![{_ASCII_WORD}])"
+
+
+def _is_word_char(char: str) -> bool:
+    return bool(re.fullmatch(f"[{_ASCII_WORD}]", char))
+
+
+@functools.lru_cache(maxsize=8)
+def _trie_regex(terms: frozenset) -> re.Pattern:
+    tries: tuple[dict, dict] = ({}, {})  # terms starting with an ASCII word character, and the others
+    for term in terms:
+        node = tries[0 if _is_word_char(term[0]) else 1]
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a term ends here
+    parts = [guard + _rest_of(trie, "") for guard, trie in zip((BEFORE_WORD_TERM, BEFORE_OTHER_TERM), tries) if trie]
+    return re.compile("|".join(parts) if parts else "(?!)")
+
+
+def terms_regex(terms) -> re.Pattern:
+    """Every term as one regex shaped as a trie, each guarded on its ASCII-word sides: at each place of the text
+    the longest term there wins (「ヘルススコア」 over 「スコア」). An alternation of the terms, longest first,
+    tried each of them at each place: 3,000 spellings (a 1,000-term glossary) took 0.9 s a page."""
+    return _trie_regex(frozenset(term for term in terms if term))
+
+
+def _rest_of(node: dict, last: str) -> str:
+    """The regex for what follows a trie node reached by `last`: longer terms first, then the term ending here."""
+    branches = [re.escape(char) + _rest_of(child, char) for char, child in sorted(node.items()) if char]
+    if "" in node:
+        branches.append(AFTER_WORD_TERM if _is_word_char(last) else "")
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def spellings_in(text: str, spellings) -> set[str]:
+    """The spellings that occur anywhere in `text`, as plain substrings (a page's candidates for hover definitions).
+    Asking the text for each in turn costs its length times their number: 15 ms a page for the 3,000 spellings of
+    a 1,000-term glossary. Past a few hundred, one pass over the text finds, at each place, the longest spelling
+    there, whose prefixes that are spellings too are there as well: 1.7 ms a page, whatever their number."""
+    spellings = frozenset(s for s in spellings if s)
+    if len(spellings) < _ONE_PASS_FROM:
+        return {s for s in spellings if s in text}
+    trie, longest_at = _longest_at(spellings)
+    found: set[str] = set()
+    for longest in set(longest_at.findall(text)):
+        node = trie
+        for end, char in enumerate(longest, 1):
+            node = node[char]
+            if "" in node:
+                found.add(longest[:end])
+    return found
+
+
+_ONE_PASS_FROM = 250  # spellings; below, asking for each is the cheaper (1 ms for 135 on a 19 kB page)
+
+
+@functools.lru_cache(maxsize=2)
+def _longest_at(spellings: frozenset) -> tuple[dict, re.Pattern]:
+    trie: dict = {}
+    for spelling in spellings:
+        node = trie
+        for char in spelling:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return trie, re.compile("(?=(" + _unguarded(trie) + "))")
+
+
+def _unguarded(node: dict) -> str:
+    branches = [re.escape(char) + _unguarded(child) for char, child in sorted(node.items()) if char]
+    if "" in node:
+        branches.append("")
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
