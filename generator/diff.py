@@ -183,7 +183,8 @@ def _changed_fields(old, new, portal: Portal) -> list[str]:
             and not same_target(portal, f.name, getattr(old, f.name), getattr(new, f.name))]
 
 
-_ID_LIST_SCHEMES = {"related": "playbook", "playbooks": "playbook"}  # fields of bare ids: the scheme they name
+# fields of bare ids: the scheme they name
+_ID_LIST_SCHEMES = {"related": "playbook", "playbooks": "playbook", "audience": "role"}
 
 
 def same_target(portal: Portal, name: str, old, new) -> bool:
@@ -313,13 +314,14 @@ def _document_change(old, new, portal: Portal) -> DocumentChange:
     """`portal`: the head side's, whose aliases say what was renamed."""
     change = DocumentChange(old, new, pair(old.anchored_items, new.anchored_items), _changed_fields(old, new, portal))
     change.values[""] = _short_values(old, new, change.fields)
-    if old.owner != new.owner:
+    same = portal.with_first_role_ids  # a role renamed with its old id kept is no change of owner or RACI
+    if same(old.owner) != same(new.owner):
         change.ownership.append((f"{_code(new.id)} owner", f"{old.owner or '—'} → {new.owner or '—'}"))
     for o, n in change.items.kept + change.items.renamed:
         item_where = f"{_code(new.id)} › {_code(n.id)}"
-        if getattr(o, "owner", "") != getattr(n, "owner", ""):
+        if same(getattr(o, "owner", "")) != same(getattr(n, "owner", "")):
             change.ownership.append((f"{item_where} owner", f"{o.owner or '—'} → {n.owner or '—'}"))
-        if hasattr(o, "raci") and o.raci != n.raci:
+        if hasattr(o, "raci") and same(o.raci) != same(n.raci):
             change.ownership.extend(_raci_changes(item_where + " RACI", o.raci, n.raci))
         item_fields = _changed_fields(o, n, portal)
         if item_fields:
@@ -425,8 +427,11 @@ _CATALOGS = (("glossary term", "content/glossary", lambda p: p.glossary, lambda 
              ("phase", "content/settings", lambda p: p.settings.phases, lambda e: e.name))
 
 
+_ALIASED = ("glossary term", "role")  # catalog entries with aliases: a renamed one is paired with its former id
+
+
 def _pair_by_id(old_entries, new_entries) -> Pairing:
-    """Roles, segments and phases have no aliases: an entry is the same one when its id is."""
+    """Segments and phases have no aliases: an entry is the same one when its id is."""
     old = {e.id: e for e in old_entries}
     new = {e.id: e for e in new_entries}
     return Pairing(added=[e for i, e in new.items() if i not in old],
@@ -454,7 +459,7 @@ def _catalog_changes(base: Side, head: Side) -> list[CatalogChange]:
         if source in broken:
             continue
         # paired by id, then by aliases: a glossary term renamed with its old id kept showed as one added, one removed
-        entries_of = pair(*(tuple(entries(side.portal)) for side in (base, head))) if noun == "glossary term" else \
+        entries_of = pair(*(tuple(entries(side.portal)) for side in (base, head))) if noun in _ALIASED else \
             _pair_by_id(entries(base.portal), entries(head.portal))
         changes += [CatalogChange(noun, "added", e.id, name(e)) for e in entries_of.added]
         changes += [CatalogChange(noun, "removed", e.id, name(e)) for e in entries_of.removed]

@@ -44,7 +44,7 @@ def content_pages(portal: Portal) -> list[PageAnchors]:
         every = own | {alias for item in doc.anchored_items for alias in item.aliases}
         pages.append(PageAnchors(doc.kind, doc.id, doc.source, every, own, doc.aliases))
     for r in portal.roles:
-        pages.append(PageAnchors("role", r.id, "content/roles.yml", frozenset(), frozenset()))
+        pages.append(PageAnchors("role", r.id, "content/roles.yml", frozenset(), frozenset(), r.aliases))
     for phase in portal.phases:
         pages.append(PageAnchors("phase", phase, f"content/{PAGE_FOLDERS['playbook']}/", frozenset(), frozenset()))
     # the one glossary page (id ''): its terms are its anchors, a renamed term's former ids too
@@ -158,8 +158,14 @@ def _vanished_problem(number: int, url: str, hidden: int, pages: dict, new_ids: 
     page = pages.get((kind, page_id))
     if page is None:
         if kind == "role":
+            # as for a page: its former id in aliases makes roles/<old>/ a redirect
+            candidates = new_ids.get(kind, [])
+            renamed = (f"if it was renamed to '{candidates[0].id}', add `aliases: [{page_id}]` to role "
+                       f"'{candidates[0].id}'" if len(candidates) == 1 else f"if it was renamed, add "
+                       f"`aliases: [{page_id}]` to the renamed role")
             return Problem(MANIFEST, number, 1, "vanished-url", f"{message}: role '{page_id}' no longer exists",
-                           "roles cannot redirect; keep the role in content/roles.yml, or " + undo)
+                           f"{renamed} in content/roles.yml (`csops mv role` does that and rewrites every reference); "
+                           + undo)
         if kind == "phase":
             return Problem(MANIFEST, number, 1, "vanished-url", f"{message}: no playbook is in phase '{page_id}' any more",
                            f"a phase has a page while a playbook is in it and cannot redirect; keep one there "

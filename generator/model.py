@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from .durations import parse_due
-from .kinds import DOCUMENT_KINDS, RACI_LETTERS
+from .kinds import DOCUMENT_KINDS, RACI_LETTERS, ROLE_FIELDS
 
 # Fields readers never see: the ways readers ask for an item, which only search reads. Editing them changes
 # no page, no step version (`?v=`) and no What's-new line; `csops diff` still lists them for reviewers.
@@ -30,6 +30,7 @@ def content_hash(*parts: str) -> str:
 
 
 _UNVERSIONED = frozenset({"id", "aliases", "line"}) | SEARCH_ONLY_FIELDS
+ROLE_VALUED = frozenset(ROLE_FIELDS) | {"raci"}  # fields holding role ids, which a role rename rewrites
 
 
 def item_version(item, portal: Portal) -> str:
@@ -40,7 +41,8 @@ def item_version(item, portal: Portal) -> str:
     checklist, segments or variants gives a new one. Links carry it as `?v=` (the page's Copy link, csops link,
     the search API), and the What's-new history compares it across commits: all use this one definition.
     """
-    return content_hash(*(portal.as_first_named(repr(getattr(item, f.name)))
+    return content_hash(*(portal.as_first_named(repr(portal.with_first_role_ids(getattr(item, f.name))
+                                                     if f.name in ROLE_VALUED else getattr(item, f.name)))
                           for f in fields(item) if f.name not in _UNVERSIONED))
 
 
@@ -75,6 +77,10 @@ class Raci:
         data = data or {}
         return cls(*(as_tuple(data.get(letter)) for letter in RACI_LETTERS))
 
+    def with_roles(self, rename) -> "Raci":
+        """This RACI with each role id passed through `rename`."""
+        return Raci(*(tuple(rename(role) for role in getattr(self, letter)) for letter in RACI_LETTERS))
+
     def letters_for(self, role: str) -> str:
         """The RACI letters a role holds here, in R, A, C, I order ('' if none)."""
         return "".join(letter for letter in RACI_LETTERS if role in getattr(self, letter))
@@ -107,6 +113,7 @@ class Role:
     name: str
     description: str = ""
     short: str = ""
+    aliases: tuple[str, ...] = ()  # former ids: their pages (roles/<alias>/) redirect here
 
     @property
     def code(self) -> str:
@@ -435,10 +442,31 @@ class Portal:
             if doc.aliases or items:
                 for ident in (doc.id, *doc.aliases):
                     found.setdefault((doc.kind, ident), (doc.aliases[0] if doc.aliases else doc.id, items))
-        for term in self.glossary:
-            for ident in (term.id, *term.aliases) if term.aliases else ():
-                found.setdefault(("glossary", ident), (term.aliases[0], {}))
+        for entries, scheme in ((self.glossary, "glossary"), (self.roles, "role")):
+            for entry in entries:
+                for ident in (entry.id, *entry.aliases) if entry.aliases else ():
+                    found.setdefault((scheme, ident), (entry.aliases[0], {}))
         return found
+
+    def first_role_id(self, role_id: str) -> str:
+        """The id a role had first (`csops mv role` keeps former ids as aliases, oldest first), else `role_id`."""
+        found = self._first_names.get(("role", role_id))
+        return found[0] if found else role_id
+
+    def with_first_role_ids(self, value):
+        """A ROLE_VALUED field's value (an owner, an audience, a Raci) with each role spelled by its first id:
+        renaming a role is no change to what names it (step versions, `csops diff`)."""
+        if not self._renamed_roles:
+            return value
+        if isinstance(value, Raci):
+            return value.with_roles(self.first_role_id)
+        if isinstance(value, tuple):
+            return tuple(self.first_role_id(role) for role in value)
+        return self.first_role_id(value) if isinstance(value, str) else value
+
+    @cached_property
+    def _renamed_roles(self) -> bool:
+        return any(role.aliases for role in self.roles)
 
     @cached_property
     def _renamed_schemes(self) -> tuple[str, ...]:

@@ -179,6 +179,7 @@ ROLE = _object({
     "short": {**_text("Short name for table headers and compact lines (CSM, AE); the full name shows on hover."),
               "maxLength": 12},
     "description": _markdown("What this role does"),
+    "aliases": _ALIASES,
 }, ["id", "name"], "A role.")
 
 ROLES = _object({"roles": {"type": "array", "items": ROLE, "minItems": 1,

@@ -177,11 +177,14 @@ def _blank_code_spans(text: str) -> str:
 
 
 def redirect_map(portal: Portal) -> dict[str, str]:
-    """Former page ids -> current page, for the redirects plugin (docs-relative paths)."""
+    """Former page ids -> current page, for the redirects plugin (docs-relative paths): documents' and roles'."""
     redirects = {}
     for doc in portal.documents:
         for alias in doc.aliases:
             redirects[page_source(doc.kind, alias)] = page_source(doc.kind, doc.id)
+    for role in portal.roles:
+        for alias in role.aliases:
+            redirects[page_source("role", alias)] = page_source("role", role.id)
     return dict(sorted(redirects.items()))
 
 

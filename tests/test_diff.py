@@ -674,3 +674,30 @@ def test_diff_shows_a_glossary_term_renamed_with_its_alias_as_renamed(tmp_path, 
     catalogs = json.loads(run("diff", "HEAD", "--project", project, "--format", "json").output)["catalogs"]
     assert catalogs == [{"noun": "glossary term", "action": "renamed", "id": "net-revenue-retention", "name": "NRR",
                          "fields": [], "from": "nrr"}]
+
+
+def test_diff_shows_a_role_renamed_with_its_alias_as_one_rename_not_every_raci_changed(tmp_path, run):
+    """Roles had no aliases, so a renamed role could only be one role removed and one added; with its old id kept,
+    the comment says renamed, and the owners and RACI letters that now spell the new id are no change (the bundled
+    portal's cs-lead gave 135 owner/RACI rows and 21 changed pages), nor are the versions of the steps they are on."""
+    from conftest import copy_bundled
+    from generator.model import item_version
+    from generator.pipeline import load_portal
+
+    project = copy_bundled(tmp_path / "repo")
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "bundled")
+    before = load_portal(project)
+    for file in (project / "content").rglob("*.yml"):
+        file.write_text(re.sub(r"\bcs-lead\b", "team-lead", file.read_text(encoding="utf-8")), encoding="utf-8")
+    roles = project / "content/roles.yml"
+    roles.write_text(roles.read_text().replace("  - id: team-lead\n", "  - id: team-lead\n    aliases: [cs-lead]\n"))
+    output = run("diff", "main", "--project", project).output
+    assert output.startswith("## Portal content changes: `main` → `working tree`\n\n**Pages: 0 added · 0 renamed · "
+                             "0 removed · 0 changed — Items: 0 added · 0 renamed · 0 removed — 0 owner/RACI changes — "
+                             "1 glossary/role/setting change — all old URLs still resolve**\n"), output
+    assert "- 🔀 role `cs-lead` → `team-lead` Customer Success Lead\n" in output, output
+    assert "| `roles/cs-lead/` | `roles/team-lead/` | ✅ redirect / alias anchor |" in output, output
+    after = load_portal(project)
+    assert [item_version(s, before) for p in before.playbooks for s in p.steps] == \
+        [item_version(s, after) for p in after.playbooks for s in p.steps]

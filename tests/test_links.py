@@ -252,8 +252,52 @@ def test_faq_entries_and_roles_are_guarded_too(project_factory, run):
     roles = (project / "content/roles.yml").read_text()
     (project / "content/roles.yml").write_text(roles.replace("  - {id: sales-ae, name: Account Executive}\n", ""))
     result = run("validate", "--project", project)
-    assert ("published URL 'roles/sales-ae/' would disappear: role 'sales-ae' no longer exists (roles cannot redirect; "
-            "keep the role in content/roles.yml, or if it was removed on purpose, run `csops urls --update`)") in result.output
+    assert ("published URL 'roles/sales-ae/' would disappear: role 'sales-ae' no longer exists (if it was renamed, add "
+            "`aliases: [sales-ae]` to the renamed role in content/roles.yml (`csops mv role` does that and rewrites "
+            "every reference); if it was removed on purpose, run `csops urls --update`)") in result.output
+
+
+def test_a_renamed_role_keeps_its_published_page_as_a_redirect_through_aliases(project_factory, run):
+    """Roles had no aliases: a role renamed by hand broke roles/<old>/, pasted in tickets, and validate could only
+    say 'roles cannot redirect'. Now the old id in the role's aliases makes its page a redirect, as for a playbook."""
+    project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK.format(body="Ask [the AE](role:sales-ae).")})
+    assert run("urls", "--update", "--project", project).exit_code == 0
+    roles = project / "content/roles.yml"
+    renamed = roles.read_text().replace("{id: sales-ae, name: Account Executive}", "{id: account-exec, name: Account Executive}")
+    roles.write_text(renamed)
+    playbook = project / "content/playbooks/renewal.yml"
+    playbook.write_text(playbook.read_text().replace("role:sales-ae", "role:account-exec"))
+    result = run("validate", "--project", project)
+    assert ("role 'sales-ae' no longer exists (if it was renamed to 'account-exec', add `aliases: [sales-ae]` to role "
+            "'account-exec' in content/roles.yml") in result.output, result.output
+    roles.write_text(renamed.replace("name: Account Executive}", "name: Account Executive, aliases: [sales-ae]}"))
+    assert run("validate", "--project", project).output == "content is valid (no errors)\n"
+    built = run("build", "--project", project)
+    assert built.exit_code == 0, built.output
+    redirect = (project / "site/roles/sales-ae/index.html").read_text()
+    assert '<link rel="canonical" href="../account-exec/">' in redirect
+    assert (project / "site/roles/account-exec/index.html").is_file()
+    # a reference to the former id names the role it became, as for pages
+    playbook.write_text(playbook.read_text().replace("role:account-exec", "role:sales-ae"))
+    result = run("validate", "--project", project)
+    assert ("unknown role 'sales-ae' in 'role:sales-ae' ('sales-ae' is the former id of role 'account-exec' (listed in "
+            "its aliases): refer to it as 'account-exec'") in result.output, result.output
+
+
+@pytest.mark.parametrize("aliases, message", [
+    ("[csm]", "duplicate role id 'csm'"),
+    ("[index]", "alias 'index' is reserved"),
+    ("[sales-ae]", "duplicate role id 'sales-ae'"),
+])
+def test_a_role_alias_clashing_with_a_role_id_or_alias_is_an_error(project_factory, run, aliases, message):
+    project = project_factory({})
+    roles = project / "content/roles.yml"
+    text = roles.read_text().replace("{id: sales-ae, name: Account Executive}",
+                                     "{id: sales-ae, name: Account Executive}\n  - {id: ae, name: AE, aliases: %s}" % aliases)
+    roles.write_text(text)
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert "Traceback" not in result.output
 
 
 def test_link_check_resolves_folders_anchors_and_site_paths(tmp_path):

@@ -128,6 +128,9 @@ def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -
             for role in doc.data.get("roles") or []:
                 if isinstance(role, LocDict) and isinstance(role.get("id"), str):
                     catalog.roles.setdefault(role["id"])
+                    for alias in as_list(role.get("aliases")):
+                        if isinstance(alias, str):
+                            catalog.former_ids.setdefault("role", {})[alias] = role["id"]
         elif doc.kind == "settings":
             for field_name, known in (("segments", catalog.segments), ("phases", catalog.phases)):
                 for entry in doc.data.get(field_name) or []:

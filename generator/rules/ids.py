@@ -93,8 +93,11 @@ def check(documents: list[Document], catalog: Catalog):
                         if what in PAGED_CATALOGS and value in RESERVED_PAGE_IDS:
                             problems.append(Problem(doc.path, *pos, "reserved-id", f"{what} id '{value}' is reserved",
                                                     RESERVED_PAGE_HINT))
-                for entry in entries:  # glossary terms' former ids, after every id: the alias is the one blamed
+                for entry in entries:  # roles' and glossary terms' former ids, after every id: the alias is the one blamed
                     for value, pos in located_values(entry, "aliases"):
+                        if what in PAGED_CATALOGS and value in RESERVED_PAGE_IDS:
+                            problems.append(Problem(doc.path, *pos, "reserved-id", f"alias '{value}' is reserved",
+                                                    RESERVED_PAGE_HINT))
                         _claim(catalogs[what], value, doc.path, pos, f"{what} id", problems, "duplicate-id",
-                               _alias_hint("term", value, entry.get("id")))
+                               _alias_hint(what.split()[-1], value, entry.get("id")))
     return problems

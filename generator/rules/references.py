@@ -142,7 +142,8 @@ class _Checker:
                                              "not several roles", hint))
                 return
             self.problems.append(Problem(path, *pos, "unknown-role", f"unknown role '{value}' in {where}",
-                                         _suggest(value, self.catalog.roles) + "; roles live in content/roles.yml"))
+                                         _former_id(self.catalog, "role", value)
+                                         or _suggest(value, self.catalog.roles) + "; roles live in content/roles.yml"))
 
     def segment(self, path, value, pos):
         if not self._looked_up("segments", value) and not self._deferred(path, pos, "settings", value):
