@@ -72,6 +72,23 @@ CATALOG_LISTS = {"roles": (("roles", "role"),), "glossary": (("terms", "glossary
 
 
 
+@dataclass(frozen=True)
+class CatalogEntry:
+    """An entry of a catalog file that `csops mv` renames: a role or a glossary term."""
+
+    cli_word: str  # `csops mv role OLD NEW`
+    catalog: str  # its file's kind (CATALOG_FILES)
+    field: str  # the list in that file holding the entries
+    scheme: str  # the cross-reference scheme naming it ([x](role:csm)), also its URLs' kind in the manifest
+    noun: str  # in messages
+    anchored: bool = False  # its URL is an #anchor of one page (glossary/#nrr), not a page of its own (roles/csm/)
+
+
+RENAMED_ENTRIES: dict[str, CatalogEntry] = {entry.cli_word: entry for entry in (
+    CatalogEntry("role", "roles", "roles", "role", "role"),
+)}
+
+
 def kind_at(path: str) -> str | None:
     """The kind a project-relative content path holds ('content/playbooks/x.yml' -> 'playbook'), if any."""
     parts = path.split("/")

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from .kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD, Kind
+from .kinds import (CATALOG_FILES, CATALOG_LISTS, ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD, RACI_LETTERS, RENAMED_ENTRIES,
+                    ROLE_FIELDS, CatalogEntry, Kind)
 from .loader import Document
 from .manifest import was_published
 from .located_yaml import line_col  # YAML's own line counting (CR, NEL, U+2028 break lines)
@@ -30,18 +31,24 @@ from .rules.references import MARKDOWN_FIELDS
 from .schema import MAX_ID_LENGTH, SLUG, slug_hint
 from .urls import MARKDOWN_REF, parse_ref
 
-RENAME_WORDS = tuple(KINDS_BY_CLI_WORD) + tuple(ITEMS_BY_CLI_WORD)
+RENAME_WORDS = tuple(KINDS_BY_CLI_WORD) + tuple(ITEMS_BY_CLI_WORD) + tuple(RENAMED_ENTRIES)
 _MERGE = "tag:yaml.org,2002:merge"
 
 
 @dataclass(frozen=True)
 class _Target:
-    kind: Kind
-    doc: Document
+    kind: Kind | None  # None: a catalog entry (`entry`)
+    doc: Document  # the renamed document, or the catalog file holding the renamed entry
     old: str
     new: str
     level: int | None = None  # None: the document itself; 0 or 1: a sub-item at that depth
     keep_alias: bool = True  # False when OLD was never published: no link to it can exist, so no alias is needed
+    entry: CatalogEntry | None = None  # a role or glossary term of the catalog file `doc`
+
+    @property
+    def scheme(self) -> str:
+        """What a cross-reference to the renamed thing (or to its page, for a sub-item) starts with."""
+        return self.entry.scheme if self.entry else self.kind.name
 
     @property
     def doc_ids(self) -> set[str]:
@@ -72,7 +79,29 @@ def _find_document(documents: list[Document], kind: Kind, wanted: str) -> Docume
     raise RenameError(f"unknown {kind.noun} '{wanted}'{_suggest(wanted, [doc_id(d) for d in docs])}")
 
 
+def _find_entry(documents: list[Document], word: str, ids: tuple[str, ...]) -> _Target:
+    """A role or glossary term: one mapping of a catalog file's list, with its own aliases."""
+    entry = RENAMED_ENTRIES[word]
+    old, new = ids
+    doc = next((d for d in documents if d.kind == entry.catalog), None)
+    entries = [e for e in as_list(doc.data.get(entry.field)) if isinstance(e, dict)] if doc else []
+    known = [e.get("id") for e in entries]
+    if old not in known:
+        holder = next((e.get("id") for e in entries if old in as_list(e.get("aliases"))), None)
+        if holder:
+            raise RenameError(f"'{old}' is a former id of {entry.noun} '{holder}' ({doc.path}); rename '{holder}' instead")
+        where = "" if doc else f" (content/{CATALOG_FILES[entry.catalog]} defines none)"
+        raise RenameError(f"unknown {entry.noun} '{old}'{where}{_suggest(old, known)}")
+    if new in set(known) | {a for e in entries for a in as_list(e.get("aliases"))}:
+        raise RenameError(f"{entry.noun} id '{new}' is already used (as an id or alias); pick another id")
+    if not entry.anchored and new in RESERVED_PAGE_IDS:
+        raise RenameError(RESERVED_PAGE_HINT)
+    return _Target(None, doc, old, new, entry=entry)
+
+
 def _find_target(documents: list[Document], project: Path, word: str, ids: tuple[str, ...]) -> _Target:
+    if word in RENAMED_ENTRIES:
+        return _find_entry(documents, word, ids)
     if word in KINDS_BY_CLI_WORD:
         kind = KINDS_BY_CLI_WORD[word]
         old, new = ids
@@ -161,6 +190,12 @@ def _item_nodes(kind_name: str, root, level: int | None = None) -> list:
     return found
 
 
+def _entry_nodes(root, field_name: str) -> list:
+    """The mapping nodes of a catalog file's list (roles, terms, phases)."""
+    entries = _value(root, field_name)
+    return [e for e in (entries.value if isinstance(entries, yaml.SequenceNode) else []) if isinstance(e, yaml.MappingNode)]
+
+
 class _Planner:
     """Collects the edits of one rename, file by file."""
 
@@ -172,9 +207,8 @@ class _Planner:
         self.path, self.text = doc.path, text
         root = yaml.compose(text, Loader=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader)
         mappings = [root] + _item_nodes(doc.kind, root)
-        if doc.kind == "roles":
-            roles = _value(root, "roles")
-            mappings += [r for r in (roles.value if isinstance(roles, yaml.SequenceNode) else []) if isinstance(r, yaml.MappingNode)]
+        for field_name, _ in CATALOG_LISTS.get(doc.kind, ()):  # roles, terms, and phases (whose description is Markdown)
+            mappings += _entry_nodes(root, field_name)
         for mapping in mappings:
             self.mapping(doc, mapping)
         if doc.path == self.target.doc.path:
@@ -199,15 +233,29 @@ class _Planner:
             for node in checklist.value if isinstance(checklist, yaml.SequenceNode) else []:
                 if isinstance(node, yaml.ScalarNode):
                     self.markdown(node)
-        if self.target.level is None and self.target.kind.name == "playbook":
+        if self.target.level is None and self.target.scheme == "playbook":
             for key in ("related", "playbooks"):
                 for node in _scalars(_value(mapping, key)):
                     if node.value == self.target.old:
                         self.token(node, 0, (self.target.old, self.target.new))
+        if self.target.entry is not None and self.target.scheme == "role":
+            self.roles(doc, mapping)
+
+    def roles(self, doc: Document, mapping):
+        """Every field naming a role by its bare id: owner, audience, each RACI letter (one id or a list, flow or
+        block), and a key of settings' codeowners."""
+        raci = _value(mapping, "raci")
+        nodes = [n for key in ROLE_FIELDS for n in _scalars(_value(mapping, key))]
+        nodes += [n for letter in RACI_LETTERS for n in _scalars(_value(raci, letter))]
+        if doc.kind == "settings":
+            nodes += [key for key, _, _ in _pairs(_value(mapping, "codeowners")).values()]
+        for node in nodes:
+            if node.value == self.target.old:
+                self.token(node, 0, (self.target.old, self.target.new))
 
     def renamed(self, ref) -> bool:
         t = self.target
-        if ref.scheme != t.kind.name:
+        if ref.scheme != t.scheme:
             return False
         if t.level is None:
             return ref.id == t.old
@@ -251,7 +299,9 @@ class _Planner:
     def own_ids(self, doc: Document, root):
         """The renamed thing's own `id:` (if written) and its `aliases:`, which gains the old id."""
         t = self.target
-        if t.level is None:
+        if t.entry is not None:
+            mapping = next(m for m in _entry_nodes(root, t.entry.field) if getattr(_value(m, "id"), "value", None) == t.old)
+        elif t.level is None:
             mapping = root
         else:
             mapping = next(m for m in _item_nodes(doc.kind, root, t.level) if getattr(_value(m, "id"), "value", None) == t.old)
@@ -326,8 +376,10 @@ def plan_rename(project: Path, word: str, ids: tuple[str, ...]) -> RenamePlan:
     target = _find_target(documents, project, word, ids)
     # a page made with `csops new` and renamed before `csops urls --update` kept a redirect from its first, never
     # published, id forever, and the message said old links keep working when there were none
-    if target.level is None:
-        published = was_published(project, target.kind.name, {target.old})
+    if target.entry is not None and target.entry.anchored:
+        published = was_published(project, target.scheme, {""}, target.old)
+    elif target.level is None:
+        published = was_published(project, target.scheme, {target.old})
     else:
         published = was_published(project, target.kind.name, target.doc_ids, target.old)
     target = replace(target, keep_alias=published)
@@ -342,10 +394,11 @@ def plan_rename(project: Path, word: str, ids: tuple[str, ...]) -> RenamePlan:
     changed = {path: boms[path] + apply_edits(texts[path], [e for e in edits if e.path == path])
                for path in sorted({e.path for e in edits})}
     move = None
-    if target.level is None and target.doc.stem == target.old:
+    if target.level is None and target.entry is None and target.doc.stem == target.old:
         source = Path(target.doc.path)
         move = (target.doc.path, source.with_name(target.new + source.suffix).as_posix())
-    subject = (f"{word} '{target.old}'" if target.level is None
+    subject = (f"{target.entry.noun} '{target.old}'" if target.entry is not None
+               else f"{word} '{target.old}'" if target.level is None
                else f"{word} '{target.old}' of {target.kind.noun} '{doc_id(target.doc)}'")
     added, manifest = staged_manifest(project, changed, move)
     for path in [*changed, *(move or ()), *(manifest[:1] if manifest else ())]:

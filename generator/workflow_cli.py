@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD
+from .kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD, RENAMED_ENTRIES
 from .options import FORMAT_OPTION, PROJECT_OPTION, DateParam, output_format_option
 
 
@@ -103,17 +103,19 @@ def new(project: Path, kind: str, doc_id: str, title: str | None):
 
 
 # KIND named in the help text rather than as {playbook|…} in the usage line, which Click wrapped mid-word
-_MV_HELP = f"""Rename a document (playbook OLD NEW) or an item in one (step PLAYBOOK OLD NEW): rewrites every reference,
-records OLD as an alias so old links keep working (unless content/published-urls.txt never listed it), and adds the
-new URLs to content/published-urls.txt.
+_MV_HELP = f"""Rename a document (playbook OLD NEW), an item in one (step PLAYBOOK OLD NEW) or a role (role OLD NEW):
+rewrites every reference, records OLD as an alias so old links keep working (unless content/published-urls.txt never
+listed it), and adds the new URLs to content/published-urls.txt.
 The files change together: an interrupted rename is completed by the next `csops mv`.
 
-KIND is a document ({", ".join(KINDS_BY_CLI_WORD)}) or an item in one ({", ".join(ITEMS_BY_CLI_WORD)})."""
+KIND is a document ({", ".join(KINDS_BY_CLI_WORD)}), an item in one ({", ".join(ITEMS_BY_CLI_WORD)}) or an entry of
+a catalog file ({", ".join(RENAMED_ENTRIES)})."""
 
 
 @click.command(help=_MV_HELP)
 @PROJECT_OPTION
-@click.argument("kind", type=click.Choice(list(KINDS_BY_CLI_WORD) + list(ITEMS_BY_CLI_WORD)), required=False,
+@click.argument("kind", type=click.Choice(list(KINDS_BY_CLI_WORD) + list(ITEMS_BY_CLI_WORD) + list(RENAMED_ENTRIES)),
+                required=False,
                 metavar="KIND")  # needed, but for --finish
 @click.argument("ids", nargs=-1, metavar="[DOCUMENT] OLD NEW")
 @click.option("--dry-run", is_flag=True, help="Print what would change, and change nothing.")

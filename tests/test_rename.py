@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO, copy_bundled, make_project
-from generator.kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD
+from generator.kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD, RENAMED_ENTRIES
 from generator.manifest import live_urls, resolve_url
 from generator.pipeline import load_portal
 from generator.rename import RENAME_WORDS
@@ -147,8 +149,9 @@ def test_refusals_are_one_line_and_change_nothing(project_factory, run, args, co
 
 
 def test_kind_choices_come_from_the_kinds_table():
-    assert RENAME_WORDS == tuple(KINDS_BY_CLI_WORD) + tuple(ITEMS_BY_CLI_WORD)
-    assert RENAME_WORDS == ("playbook", "checklist", "faq", "chart", "step", "section", "item", "entry", "activity")
+    assert RENAME_WORDS == tuple(KINDS_BY_CLI_WORD) + tuple(ITEMS_BY_CLI_WORD) + tuple(RENAMED_ENTRIES)
+    assert RENAME_WORDS == ("playbook", "checklist", "faq", "chart", "step", "section", "item", "entry", "activity",
+                            "role")
 
 
 def test_content_that_does_not_validate_is_refused_with_the_summary(project_factory, run):
@@ -482,3 +485,198 @@ def test_mv_keeps_no_alias_for_an_id_that_was_never_published(tmp_path, run):
     # now published (recorded by mv): renaming its step keeps the old anchor
     result = run("mv", "step", "exec-sponsor-check", "first-step", "confirm-sponsor", "--project", project)
     assert "added alias 'first-step'" in result.output and "old links keep working" in result.output, result.output
+
+
+ROLE_PROJECT = {
+    "content/roles.yml": """\
+        roles:
+          - id: csm
+            name: Customer Success Manager
+            description: |
+              Escalates to [the lead](role:cs-lead#accountable) and [the leadership][lead].
+
+              [lead]: role:cs-leadership
+          - id: cs-lead  # the team's lead
+            name: CS Lead
+          - {id: cs-leadership, name: Leadership}
+          - {id: cs-ops, name: CS Ops}
+        """,
+    "content/settings.yml": """\
+        codeowners:
+          cs-lead: "@acme/leads"
+          cs-ops: '@acme/ops'
+        phases:
+          - id: renewal
+            name: Renewal
+            description: Run by [the lead](role:cs-lead).
+        """,
+    "content/playbooks/renewal.yml": """\
+        title: Renewal with cs-lead
+        phase: renewal
+        owner: 'cs-lead'
+        steps:
+          - id: prep
+            title: Prep
+            owner: cs-lead
+            raci: &usual {R: [csm, cs-ops], A: "cs-lead", C: cs-leadership}
+            body: |
+              Ask [the lead][lead].
+
+              [lead]: role:cs-lead
+          - id: meet
+            title: Meet
+            raci: *usual
+          - id: close
+            title: Close
+            raci:
+              R:
+                - csm
+                - cs-lead
+              A: cs-leadership
+              I: [cs-ops]
+        """,
+    "content/onboarding/ramp.yml": """\
+        title: Ramp
+        audience: [csm, cs-lead]
+        owner: cs-lead
+        sections:
+          - id: week-one
+            title: Week one
+            items:
+              - {id: meet-lead, text: Meet the lead, ref: "role:cs-lead"}
+        """,
+    "content/charts/duties.yml": """\
+        title: Duties
+        activities:
+          - id: renewal
+            name: Renewal
+            raci: {R: csm, A: cs-ops, I: [cs-leadership, cs-lead]}
+        """,
+}
+
+ROLE_EDITS = """\
+content/charts/duties.yml:5:50: cs-lead -> team-lead
+content/onboarding/ramp.yml:2:17: cs-lead -> team-lead
+content/onboarding/ramp.yml:3:8: cs-lead -> team-lead
+content/onboarding/ramp.yml:8:52: role:cs-lead -> role:team-lead
+content/playbooks/renewal.yml:3:9: cs-lead -> team-lead
+content/playbooks/renewal.yml:7:12: cs-lead -> team-lead
+content/playbooks/renewal.yml:8:41: cs-lead -> team-lead
+content/playbooks/renewal.yml:12:15: role:cs-lead -> role:team-lead
+content/playbooks/renewal.yml:21:11: cs-lead -> team-lead
+content/roles.yml:5:31: role:cs-lead#accountable -> role:team-lead#accountable
+content/roles.yml:8:9: id: cs-lead -> team-lead
+content/roles.yml:9:1: added alias 'cs-lead'
+content/settings.yml:2:3: cs-lead -> team-lead
+content/settings.yml:7:36: role:cs-lead -> role:team-lead
++ roles/team-lead/
+content/published-urls.txt: 1 added, 0 removed
+"""
+
+
+def test_mv_role_rewrites_every_reference_keeps_the_old_page_as_a_redirect_and_builds(project_factory, run):
+    """A role had no `csops mv`: renamed by hand, its page roles/<id>/ vanished and every owner, RACI letter,
+    audience, codeowners key and role: link had to be found and edited without a miss."""
+    project = project_factory(ROLE_PROJECT)
+    assert run("urls", "--update", "--project", project).exit_code == 0
+    before = snapshot(project)
+    dry = run("mv", "role", "cs-lead", "team-lead", "--dry-run", "--project", project)
+    assert (dry.exit_code, dry.output) == (0, ROLE_EDITS + "dry run: would rename role 'cs-lead' to 'team-lead' "
+                                           "(12 references in 5 files); nothing changed\n")
+    assert snapshot(project) == before
+    result = run("mv", "role", "cs-lead", "team-lead", "--project", project)
+    assert (result.exit_code, result.output) == (0, ROLE_EDITS + (
+        "renamed role 'cs-lead' to 'team-lead': 12 references in 5 files rewritten; "
+        "the old id is an alias, so old links keep working\n"))
+    texts = {path: (project / path).read_text() for path in ROLE_PROJECT}
+    # only the references changed: the title's words, the other roles ('cs-leadership'), quotes, comments stay
+    for path, text in texts.items():
+        expected = textwrap.dedent(ROLE_PROJECT[path])
+        expected = re.sub(r"(?<![\w-])cs-lead(?![\w-])", "team-lead", expected).replace("Renewal with team-lead", "Renewal with cs-lead")
+        if path == "content/roles.yml":
+            expected = expected.replace("  - id: team-lead  # the team's lead\n",
+                                        "  - id: team-lead  # the team's lead\n    aliases: [cs-lead]\n")
+        assert text == expected, path
+    assert run("validate", "--project", project).output == "content is valid (no errors)\n"
+    assert run("urls", "--check", "--project", project).output == "content/published-urls.txt is up to date\n"
+    assert "roles/cs-lead/\n" in texts_of(project, "content/published-urls.txt")
+    built = run("build", "--project", project)
+    assert built.exit_code == 0, built.output
+    redirect = (project / "site/roles/cs-lead/index.html").read_text()
+    assert '<link rel="canonical" href="../team-lead/">' in redirect
+    assert (project / "site/roles/team-lead/index.html").is_file()
+    assert 'href="../team-lead/' in (project / "site/roles/csm/index.html").read_text()
+
+
+def texts_of(project: Path, path: str) -> str:
+    return (project / path).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args, message", [
+    (("role", "cs-lead", "csm"), "Error: role id 'csm' is already used (as an id or alias); pick another id\n"),
+    (("role", "cs-led", "team-lead"), "Error: unknown role 'cs-led'; did you mean 'cs-lead'?\n"),
+    (("role", "cs-lead", "index"), "Error: 'index' is the address of the section's own list page; pick another id\n"),
+    (("role", "cs-lead", "Team Lead"),
+     "Error: 'Team Lead' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'team-lead'\n"),
+])
+def test_role_rename_refusals_are_one_line_and_change_nothing(project_factory, run, args, message):
+    project = project_factory(SMALL)
+    before = snapshot(project)
+    result = run("mv", *args, "--project", project)
+    assert (result.exit_code, result.output) == (1, message)
+    assert snapshot(project) == before
+
+
+def test_a_role_renamed_twice_keeps_both_former_ids_and_refuses_a_former_id_as_old(project_factory, run):
+    project = project_factory(SMALL)
+    assert run("urls", "--update", "--project", project).exit_code == 0
+    assert run("mv", "role", "cs-lead", "team-lead", "--project", project).exit_code == 0
+    refused = run("mv", "role", "cs-lead", "lead", "--project", project)
+    assert refused.output == ("Error: 'cs-lead' is a former id of role 'team-lead' (content/roles.yml); "
+                              "rename 'team-lead' instead\n")
+    taken = run("mv", "role", "csm", "cs-lead", "--project", project)
+    assert taken.output == "Error: role id 'cs-lead' is already used (as an id or alias); pick another id\n"
+    assert run("mv", "role", "team-lead", "lead", "--project", project).exit_code == 0
+    assert "  - {aliases: [cs-lead, team-lead], id: lead, name: CS Lead}\n" in texts_of(project, "content/roles.yml")
+    assert run("urls", "--check", "--project", project).output == "content/published-urls.txt is up to date\n"
+
+
+def test_a_role_rename_interrupted_half_way_is_finished_like_any_other(project_factory, run, monkeypatch):
+    from generator import rename_journal
+
+    project = project_factory(ROLE_PROJECT)
+    assert run("urls", "--update", "--project", project).exit_code == 0
+    real_replace, done = rename_journal.os.replace, []
+
+    def replace_then_stop(source, target):
+        if len(done) == 3:  # the journal, then two files: the rest never happens
+            raise KeyboardInterrupt
+        done.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(rename_journal.os, "replace", replace_then_stop)
+    stopped = run("mv", "role", "cs-lead", "team-lead", "--project", project)
+    assert stopped.exit_code == 1 and "Aborted" in stopped.output
+    monkeypatch.setattr(rename_journal.os, "replace", real_replace)
+    checked = run("validate", "--project", project)
+    assert checked.output.startswith("content:1:1: error: the rename of role 'cs-lead' to 'team-lead' was interrupted"), \
+        checked.output
+    finished = run("mv", "--finish", "--project", project)
+    assert finished.output == "finished the interrupted rename of role 'cs-lead' to 'team-lead'\n"
+    assert run("validate", "--project", project).output == "content is valid (no errors)\n"
+    clean = project_factory(ROLE_PROJECT)
+    assert run("urls", "--update", "--project", clean).exit_code == 0
+    assert run("mv", "role", "cs-lead", "team-lead", "--project", clean).exit_code == 0
+    content = lambda folder: {k: v for k, v in snapshot(folder).items() if k.startswith("content/")}  # noqa: E731
+    assert content(project) == content(clean)
+
+
+def test_a_role_never_published_is_renamed_without_an_alias(project_factory, run):
+    project = project_factory(SMALL)  # no manifest yet: recorded, then a role added and renamed before --update
+    assert run("urls", "--update", "--project", project).exit_code == 0
+    roles = project / "content/roles.yml"
+    roles.write_text(roles.read_text() + "  - {id: finance, name: Finance}\n")
+    result = run("mv", "role", "finance", "revops", "--project", project)
+    assert result.output.endswith("renamed role 'finance' to 'revops': no references rewritten; the old id was never "
+                                  "published (content/published-urls.txt does not list it), so it is not kept as an alias\n")
+    assert "  - {id: revops, name: Finance}\n" in roles.read_text()
