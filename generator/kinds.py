@@ -86,6 +86,7 @@ class CatalogEntry:
 
 RENAMED_ENTRIES: dict[str, CatalogEntry] = {entry.cli_word: entry for entry in (
     CatalogEntry("role", "roles", "roles", "role", "role"),
+    CatalogEntry("term", "glossary", "terms", "glossary", "glossary term", anchored=True),
 )}
 
 

@@ -103,9 +103,9 @@ def new(project: Path, kind: str, doc_id: str, title: str | None):
 
 
 # KIND named in the help text rather than as {playbook|…} in the usage line, which Click wrapped mid-word
-_MV_HELP = f"""Rename a document (playbook OLD NEW), an item in one (step PLAYBOOK OLD NEW) or a role (role OLD NEW):
-rewrites every reference, records OLD as an alias so old links keep working (unless content/published-urls.txt never
-listed it), and adds the new URLs to content/published-urls.txt.
+_MV_HELP = f"""Rename a document (playbook OLD NEW), an item in one (step PLAYBOOK OLD NEW), a role or a glossary term
+(role OLD NEW, term OLD NEW): rewrites every reference, records OLD as an alias so old links keep working (unless
+content/published-urls.txt never listed it), and adds the new URLs to content/published-urls.txt.
 The files change together: an interrupted rename is completed by the next `csops mv`.
 
 KIND is a document ({", ".join(KINDS_BY_CLI_WORD)}), an item in one ({", ".join(ITEMS_BY_CLI_WORD)}) or an entry of

@@ -474,7 +474,8 @@ def test_glossary_terms_and_phase_pages_are_guarded_too(project_factory, run):
     result = run("validate", "--project", project)
     assert result.exit_code == 1 and "vanished-url" not in result.output
     assert ("unknown glossary term 'nrr' in 'glossary:nrr' ('nrr' is the former id of glossary term 'net-retention' "
-            "(listed in its aliases): refer to it as 'net-retention') [unknown-reference]") in result.output
+            "(listed in its aliases): refer to it as 'net-retention'; `csops mv` rewrites every reference when it "
+            "renames) [unknown-reference]") in result.output
     steps = project / "content/playbooks/renewal.yml"
     steps.write_text(steps.read_text().replace("glossary:nrr", "glossary:net-retention"))
     assert run("build", "--project", project).exit_code == 0

@@ -151,7 +151,7 @@ def test_refusals_are_one_line_and_change_nothing(project_factory, run, args, co
 def test_kind_choices_come_from_the_kinds_table():
     assert RENAME_WORDS == tuple(KINDS_BY_CLI_WORD) + tuple(ITEMS_BY_CLI_WORD) + tuple(RENAMED_ENTRIES)
     assert RENAME_WORDS == ("playbook", "checklist", "faq", "chart", "step", "section", "item", "entry", "activity",
-                            "role")
+                            "role", "term")
 
 
 def test_content_that_does_not_validate_is_refused_with_the_summary(project_factory, run):
@@ -680,3 +680,63 @@ def test_a_role_never_published_is_renamed_without_an_alias(project_factory, run
     assert result.output.endswith("renamed role 'finance' to 'revops': no references rewritten; the old id was never "
                                   "published (content/published-urls.txt does not list it), so it is not kept as an alias\n")
     assert "  - {id: revops, name: Finance}\n" in roles.read_text()
+
+
+TERM_PROJECT = {
+    "content/glossary.yml": """\
+        terms:
+          - id: nrr
+            term: NRR
+            definition: Net revenue retention.
+            aliases:
+              - net-retention
+          - {id: grr, term: GRR, definition: Gross revenue retention.}
+        """,
+    "content/playbooks/renewal.yml": """\
+        title: Renewal
+        steps:
+          - id: close
+            title: Close
+            body: "Grow [NRR](glossary:nrr), keep [GRR](glossary:grr)."
+        """,
+    "content/onboarding/ramp.yml": """\
+        title: Ramp
+        sections:
+          - id: week-one
+            title: Week one
+            items:
+              - {id: learn-nrr, text: Learn NRR, ref: glossary:nrr}
+        """,
+}
+
+
+def test_mv_term_rewrites_glossary_links_keeps_the_old_anchor_and_builds(project_factory, run):
+    """A glossary term could not be renamed with `csops mv`: by hand, every glossary:<old> link became an error."""
+    project = project_factory(TERM_PROJECT)
+    assert run("urls", "--update", "--project", project).exit_code == 0
+    result = run("mv", "term", "nrr", "net-revenue-retention", "--project", project)
+    assert (result.exit_code, result.output) == (0, """\
+content/glossary.yml:2:9: id: nrr -> net-revenue-retention
+content/glossary.yml:7:1: added alias 'nrr'
+content/onboarding/ramp.yml:6:47: glossary:nrr -> glossary:net-revenue-retention
+content/playbooks/renewal.yml:5:23: glossary:nrr -> glossary:net-revenue-retention
++ glossary/#net-revenue-retention
+content/published-urls.txt: 1 added, 0 removed
+renamed glossary term 'nrr' to 'net-revenue-retention': 2 references in 2 files rewritten; the old id is an alias, \
+so old links keep working
+""")
+    assert "    aliases:\n      - net-retention\n      - nrr\n" in texts_of(project, "content/glossary.yml")
+    assert run("validate", "--project", project).output == "content is valid (no errors)\n"
+    assert run("urls", "--check", "--project", project).output == "content/published-urls.txt is up to date\n"
+    portal = load_portal(project)
+    assert resolve_url(portal, "glossary/#nrr") == "glossary/#net-revenue-retention"
+    built = run("build", "--project", project)
+    assert built.exit_code == 0, built.output
+    glossary = (project / "site/glossary/index.html").read_text()
+    assert 'id="net-revenue-retention"' in glossary and 'id="nrr"' in glossary
+    assert run("mv", "term", "nrr", "n", "--project", project).output == (
+        "Error: 'nrr' is a former id of glossary term 'net-revenue-retention' (content/glossary.yml); "
+        "rename 'net-revenue-retention' instead\n")
+    assert run("mv", "term", "grr", "net-retention", "--project", project).output == (
+        "Error: glossary term id 'net-retention' is already used (as an id or alias); pick another id\n")
+    assert run("mv", "term", "grrr", "x", "--project", project).output == "Error: unknown glossary term 'grrr'; did you mean 'grr'?\n"

@@ -66,8 +66,8 @@ def _former_id(catalog: Catalog, kind: str, value: str) -> str | None:
     now = catalog.former_ids.get(kind, {}).get(value)
     if now is None:
         return None
-    renames = "" if kind == "glossary" else "; `csops mv` rewrites every reference when it renames"
-    return f"'{value}' is the former id of {NOUNS[kind]} '{now}' (listed in its aliases): refer to it as '{now}'{renames}"
+    return (f"'{value}' is the former id of {NOUNS[kind]} '{now}' (listed in its aliases): refer to it as '{now}'; "
+            "`csops mv` rewrites every reference when it renames")
 
 
 # A portal page's path as a reader copies it from the address bar or a built page: (../)*folder/id/(#anchor)
