@@ -648,6 +648,27 @@ def test_an_old_step_link_through_a_rename_redirect_keeps_its_version_and_says_t
 
 
 
+def test_an_old_role_link_lands_on_the_renamed_role_with_its_section(tmp_path, browser):
+    """A role page link in a ticket (roles/cs-lead/#accountable) died with a role rename: roles could not redirect.
+    After `csops mv role` the old page sends the reader to the new one, the #section carried along."""
+    from click.testing import CliRunner
+
+    from browser_support import build, serve
+    from conftest import copy_bundled
+    from generator.cli import main
+
+    project = copy_bundled(tmp_path / "portal")
+    assert CliRunner().invoke(main, ["mv", "role", "cs-lead", "team-lead", "--project", str(project)]).exit_code == 0
+    for base in serve(build(project)):
+        context, tab, errors = open_page(browser, base, "roles/cs-lead/#accountable", LAPTOP)
+        try:
+            tab.wait_for_url(f"{base}roles/team-lead/#accountable")
+            assert tab.locator("h1").inner_text().startswith("Customer Success Lead")
+            assert not errors, errors
+        finally:
+            context.close()
+
+
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_counts_are_written_as_the_language_writes_them(request, browser, language):
     # the templates put an English space between a number and its noun, and before the count: the Japanese home page
