@@ -404,6 +404,12 @@ class Portal:
     def role(self, role_id: str) -> Role:
         return self.roles_by_id[role_id]
 
+    @cached_property
+    def former_role_ids(self) -> dict[str, str]:
+        """A renamed role's former ids (its aliases) -> its id: the role a reader chose before the rename, which
+        their browser remembers by the old id (csops.js), is still theirs."""
+        return {alias: role.id for role in self.roles for alias in role.aliases}
+
     def playbook(self, playbook_id: str) -> Playbook:
         return self.playbooks_by_id[playbook_id]
 

@@ -650,7 +650,8 @@ def test_an_old_step_link_through_a_rename_redirect_keeps_its_version_and_says_t
 
 def test_an_old_role_link_lands_on_the_renamed_role_with_its_section(tmp_path, browser):
     """A role page link in a ticket (roles/cs-lead/#accountable) died with a role rename: roles could not redirect.
-    After `csops mv role` the old page sends the reader to the new one, the #section carried along."""
+    After `csops mv role` the old page sends the reader to the new one, the #section carried along, and the role a
+    reader picked ("I am", the chart's RACI filter) under its old id stays picked."""
     from click.testing import CliRunner
 
     from browser_support import build, serve
@@ -664,6 +665,15 @@ def test_an_old_role_link_lands_on_the_renamed_role_with_its_section(tmp_path, b
         try:
             tab.wait_for_url(f"{base}roles/team-lead/#accountable")
             assert tab.locator("h1").inner_text().startswith("Customer Success Lead")
+            # the role the reader chose before the rename is remembered by its old id: it stays their choice
+            tab.evaluate("""() => { localStorage.setItem("csops:reader-role", JSON.stringify("cs-lead"));
+                                    localStorage.setItem("csops:raci-role", JSON.stringify("cs-lead")); }""")
+            tab.goto(base)
+            pressed = tab.locator(".csops-reader-role button[aria-pressed=true]")
+            assert pressed.get_attribute("data-role") == "team-lead"
+            assert tab.locator(".csops-your-role a").get_attribute("href").endswith("roles/team-lead/")
+            tab.goto(base + "charts/cs-duties/")
+            assert tab.locator(".csops-raci-filter button[aria-pressed=true]").get_attribute("data-role") == "team-lead"
             assert not errors, errors
         finally:
             context.close()

@@ -428,6 +428,14 @@
     box.classList.toggle("csops-complete", ids.length > 0 && done === ids.length);
   }
 
+  // A role remembered by an id `csops mv role` has since renamed: the id it has now (data-former: former id -> id),
+  // so the reader's choice survives the rename as their links do.
+  function renamedRole(box, role) {
+    var former = {};
+    try { former = JSON.parse(box.dataset.former || "{}"); } catch (e) { former = {}; }
+    return Object.prototype.hasOwnProperty.call(former, role) ? former[role] : role;
+  }
+
   function setupStartPath(L) {
     document.querySelectorAll(".csops-card-progress[data-checklist]").forEach(function (box) {
       checklistProgress(L, box);
@@ -484,7 +492,7 @@
       button.addEventListener("click", function () { choose(role); });
       group.appendChild(button);
     });
-    var remembered = load("reader-role", "");
+    var remembered = renamedRole(picker, load("reader-role", ""));
     choose(Object.prototype.hasOwnProperty.call(names, remembered) ? remembered : "");
     chipRow(group);
   }
@@ -739,7 +747,7 @@
         button.addEventListener("click", function () { choose(role); });
         group.appendChild(button);
       });
-      var remembered = load("raci-role", "");
+      var remembered = renamedRole(filter, load("raci-role", ""));
       choose(roles.indexOf(remembered) >= 0 ? remembered : "");
       chipRow(group);
     });
