@@ -303,12 +303,13 @@ class Searcher:
             raise QueryError("empty query: type a few words, e.g. 'renewal 60 days' or '解約の予兆'")
         given = {"kind": kind, "role": role, "phase": phase, "tag": tag}
         names = meta.get("facet_names", {})
+        former = meta.get("former_ids", {})
         for name, value in inline.items():  # a name and its id are one filter (phase:契約更新 --phase renewal)
-            if given[name] and _filter_id(name, given[name], names) != _filter_id(name, value, names):
+            if given[name] and _filter_id(name, given[name], names, former) != _filter_id(name, value, names, former):
                 raise _two_filters(name, given[name], value)
             given[name] = value
-        filters = {name: _filter_id(name, value, names) for name, value in given.items()}
-        negated = [(name, _filter_id(name, value, names)) for name, value in negated]
+        filters = {name: _filter_id(name, value, names, former) for name, value in given.items()}
+        negated = [(name, _filter_id(name, value, names, former)) for name, value in negated]
         for name, value in [*filters.items(), *negated]:
             if value and value not in index.known[name]:
                 raise UnknownFilter(name, value, index.known[name], names.get(name, {}))
@@ -518,10 +519,13 @@ def weighting(language: str):
     return LiveBM25F(B=0.75 if language.startswith("ja") else 0.6, K1=1.2)
 
 
-def _filter_id(name: str, value: str, display: dict[str, dict[str, str]]) -> str:
+def _filter_id(name: str, value: str, display: dict[str, dict[str, str]], former: dict | None = None) -> str:
     """A filter value as the id it names: ids are lowercase, and a role or phase may also be given by the name the
-    portal shows for it (--phase 契約更新, role:"Customer Success Manager"), as a Japanese reader knows them."""
+    portal shows for it (--phase 契約更新, role:"Customer Success Manager"), as a Japanese reader knows them, and a
+    renamed role by its former id (`former`: filter -> former id -> id), as saved searches and scripts still write it."""
     value = unicodedata.normalize("NFKC", value).lower()  # ＣＳＭ, typed with a Japanese input method on
+    if value in (former or {}).get(name, {}):
+        return former[name][value]
     if not value.strip() or name not in display or value in display[name]:
         return value
     by_name: dict[str, str | None] = {}

@@ -267,3 +267,27 @@ def test_the_query_log_stays_bounded_and_the_report_reads_what_it_keeps(tmp_path
     report = query_log.report_searches(tmp_path)
     assert report.searches == kept and 20 < kept < 300
     assert sum(count for _, count in report.zero_results) == kept
+
+
+def test_a_renamed_roles_former_id_still_filters_searches(tmp_path):
+    """Saved searches, scripts and ticket macros filter by role id (role=cs-lead). After `csops mv role cs-lead
+    team-lead` the old id was an unknown filter; it now filters as the role it became, as its page redirects."""
+    from conftest import copy_bundled
+
+    project = copy_bundled(tmp_path / "portal")
+    runner = CliRunner()
+    assert runner.invoke(main, ["mv", "role", "cs-lead", "team-lead", "--project", str(project)]).exit_code == 0
+    assert runner.invoke(main, ["build", "--project", str(project)]).exit_code == 0
+    server = make_server("127.0.0.1", 0, create_app(project), server_class=_ThreadingServer, handler_class=_Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        status, now = search(base, q="renewal", role="team-lead")
+        assert status == 200 and now["total"] > 0
+        for params in ({"q": "renewal", "role": "cs-lead"}, {"q": "role:cs-lead renewal"}):
+            status, data = search(base, **params)
+            assert (status, data["total"]) == (200, now["total"]), data
+            assert [hit["url"] for hit in data["hits"]] == [hit["url"] for hit in now["hits"]]
+    finally:
+        server.shutdown()
