@@ -40,10 +40,45 @@ def terms_regex(terms) -> re.Pattern:
 
 def _rest_of(node: dict, last: str) -> str:
     """The regex for what follows a trie node reached by `last`: longer terms first, then the term ending here."""
-    branches = [re.escape(char) + _rest_of(child, char) for char, child in sorted(node.items()) if char]
-    if "" in node:
-        branches.append(AFTER_WORD_TERM if _is_word_char(last) else "")
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return _trie_pattern(node, last, lambda end: AFTER_WORD_TERM if _is_word_char(end) else "")
+
+
+# Branching places a trie's regex nests before the rest of a branch is written as its whole suffixes, longest
+# first (which finds what the trie finds: the suffixes that match at one place are prefixes of one another).
+# Python builds and parses a regex by recursion, a level a character and two a group: a 500-character synonym,
+# or 600 spellings each a prefix of the next, ended the build in a RecursionError.
+_MAX_NESTING = 24
+
+
+def _trie_pattern(node: dict, last: str, end_of, nesting: int = 0) -> str:
+    """The regex for what follows `node`, reached by the character `last`; `end_of(char)` is what a spelling
+    ending in `char` must be followed by. Runs of single characters are walked, not recursed into."""
+    run = []
+    while len(node) == 1 and "" not in node:  # one way on: no group needed, no recursion either
+        last, node = next(iter(node.items()))
+        run.append(re.escape(last))
+    if nesting >= _MAX_NESTING:
+        branches = [re.escape(suffix) + end_of(suffix[-1] if suffix else last)
+                    for suffix in sorted(_suffixes(node), key=len, reverse=True)]
+    else:
+        branches = [re.escape(char) + _trie_pattern(child, char, end_of, nesting + 1)
+                    for char, child in sorted(node.items()) if char]
+        if "" in node:
+            branches.append(end_of(last))
+    return "".join(run) + (branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")")
+
+
+def _suffixes(node: dict) -> list[str]:
+    """Every spelling's rest below `node`, "" for one ending at it; walked without recursion."""
+    found, pending = [], [(node, "")]
+    while pending:
+        node, prefix = pending.pop()
+        for char, child in node.items():
+            if char:
+                pending.append((child, prefix + char))
+            else:
+                found.append(prefix)
+    return found
 
 
 def spellings_in(text: str, spellings) -> set[str]:
@@ -80,7 +115,4 @@ def _longest_at(spellings: frozenset) -> tuple[dict, re.Pattern]:
 
 
 def _unguarded(node: dict) -> str:
-    branches = [re.escape(char) + _unguarded(child) for char, child in sorted(node.items()) if char]
-    if "" in node:
-        branches.append("")
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return _trie_pattern(node, "", lambda end: "")

@@ -139,3 +139,51 @@ def test_a_page_gets_the_definition_of_every_spelling_it_holds_whatever_the_glos
     many = spellings | {f"zz{n}" for n in range(300)}  # enough for the one-pass way
     assert spellings_in(text, many) == {s for s in many if s in text}
     assert spellings_in(text, spellings) == {s for s in spellings if s in text}
+
+
+def _plain_alternation(terms) -> re.Pattern:
+    def alone(term: str) -> str:
+        return ((BEFORE_WORD_TERM if re.match("[A-Za-z0-9_]", term) else BEFORE_OTHER_TERM) + re.escape(term)
+                + (AFTER_WORD_TERM if re.search("[A-Za-z0-9_]$", term) else ""))
+
+    return re.compile("|".join(alone(t) for t in sorted(terms, key=len, reverse=True)))
+
+
+def test_long_spellings_and_spellings_nested_as_prefixes_make_no_deep_regex():
+    """Python builds a regex by recursion: the trie of a 500-character synonym, or of 600 spellings each a prefix
+    of the next, ended the build in a RecursionError (the plain alternation had built them)."""
+    long = ["Customer health review " * 30, "x" * 5_000]
+    nested = ["a" * n for n in range(1, 600)] + ["ア" * n for n in range(1, 600)] + ["a" * 300 + "b"]
+    for terms in (long, nested, long + nested):
+        text = " ".join(terms[::-7]) + " 「" + "ア" * 650 + "」 " + "a" * 299 + "b a" + "a" * 700
+        assert [(m.start(), m[0]) for m in terms_regex(terms).finditer(text)] == \
+            [(m.start(), m[0]) for m in _plain_alternation(terms).finditer(text)]
+        assert spellings_in(text, terms + [f"zz{n}" for n in range(300)]) == {t for t in terms if t in text}
+
+
+@settings(max_examples=200, deadline=None)
+@given(terms=st.sets(st.text(alphabet=_LETTERS, min_size=1, max_size=6).filter(str.strip), min_size=1, max_size=12),
+       text=st.text(alphabet=_LETTERS, max_size=60), nesting=st.integers(0, 3))
+def test_a_trie_cut_short_into_whole_suffixes_finds_what_the_alternation_finds(terms, text, nesting):
+    from generator import term_matching
+
+    original = term_matching._MAX_NESTING
+    term_matching._MAX_NESTING = nesting  # the cut that keeps deep tries' regexes shallow, made early
+    term_matching._trie_regex.cache_clear()
+    try:
+        assert [(m.start(), m[0]) for m in terms_regex(terms).finditer(text)] == \
+            [(m.start(), m[0]) for m in _plain_alternation(terms).finditer(text)]
+    finally:
+        term_matching._MAX_NESTING = original
+        term_matching._trie_regex.cache_clear()
+
+
+def test_a_glossary_with_a_long_synonym_builds_with_its_hover_definitions(project_factory, run):
+    long = ("Customer health review " * 30).strip()  # 689 characters: its trie was 689 levels deep
+    glossary = f"terms:\n  - {{id: qbr, term: QBR, definition: Quarterly review., synonyms: [\"{long}\"]}}\n"
+    playbook = f"title: QBR\nsteps:\n  - id: a\n    title: A\n    body: Run the QBR. {long}\n"
+    project = project_factory({"content/glossary.yml": glossary, "content/playbooks/qbr.yml": playbook})
+    result = run("build", "--project", project)
+    assert result.exit_code == 0, result.output
+    html = (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
+    assert f'<abbr title="Quarterly review.">{long}</abbr>' in html and '<abbr title="Quarterly review.">QBR</abbr>' in html
