@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from .escaping import literal_markdown
+from .escaping import literal_markdown, visible
 from .manifest import MANIFEST, live_urls, published_urls, read_manifest, resolve_url, vanished_url_problems
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
 from .model import SEARCH_ONLY_FIELDS, Portal, Section
@@ -227,7 +227,9 @@ def _size(kind: str, doc, noun: str) -> str:
 
 
 def _code(value: str) -> str:
-    return f"`{value}`"
+    """An id, path or revision in a code span, as it is (_literal_code): a template named with a backtick or a
+    line break ended a plain `…` span, and its name put a link, a heading or an @mention into the comment."""
+    return _literal_code(value)
 
 
 def _cell(text: str) -> str:
@@ -620,7 +622,10 @@ def _site_line(change: SiteChange) -> str:
 
 
 def _literal_code(text: str) -> str:
-    """A code span showing `text` as it is, backticks included (CommonMark: a longer fence, padded)."""
+    """A code span showing `text` as it is, backticks included (CommonMark: a longer fence, padded), and line
+    breaks and other control or direction characters written out (escaping.visible): a blank line in a span ends it
+    and the paragraph, and what followed it was Markdown (a setting's key "k\\n\\n[click](…)" made a link)."""
+    text = visible(text)
     longest = max((len(run) for run in re.findall("`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
