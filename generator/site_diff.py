@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from .located_yaml import MAX_ALIAS_NODES
 from .rules.placeholders import is_example_url
 
 CONFIG_FILE = "mkdocs.yml"
@@ -21,7 +22,10 @@ TEMPLATES_DIR = "templates"
 LABELS_FILE = f"{TEMPLATES_DIR}/labels.yml"
 SITE_PATHS = (CONFIG_FILE, TEMPLATES_DIR)  # project-relative, as git archive and ls-files take them
 MAX_FILE_BYTES = 1_000_000  # as the loader: a bigger file is named, not parsed
-MAX_ALIASES = 100  # comparing values an alias bomb shares would take the two sides' full expansion
+# Values as compared, aliases expanded, as validate bounds them: the two sides' values are compared (and tagged ones
+# written out) in full, and a YAML alias repeats what it names without costing its size: 90 aliases, ten to a list
+# nine lists deep, took `csops diff` 96 s (a hundred, two to a list, would take years). The bundled mkdocs.yml: 112.
+MAX_EXPANDED_VALUES = MAX_ALIAS_NODES
 _SHORT = 60  # a setting's value shown before → after up to this length; longer ones are only named
 
 
@@ -82,8 +86,7 @@ def _value_changes(path: str, before: bytes, after: bytes, compare) -> list[Site
     values = []
     for text in (before, after):
         try:
-            aliases = sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader))
-            if aliases > MAX_ALIASES:
+            if _expanded_values(yaml.compose(text, Loader=yaml.SafeLoader)) > MAX_EXPANDED_VALUES:
                 return [SiteChange(path, note="changed; it repeats values through YAML aliases too often to compare")]
             values.append(yaml.load(text, Loader=_TagKeepingLoader))
         except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
@@ -92,6 +95,32 @@ def _value_changes(path: str, before: bytes, after: bytes, compare) -> list[Site
         return [SiteChange(path, note="changed; one side is not a mapping (run `csops validate`)")]
     found = compare(path, *values)
     return found or [SiteChange(path, note="changed in layout or comments only")]
+
+
+def _expanded_values(root) -> int:
+    """How many values a composed YAML document holds once its aliases are expanded, counted without expanding
+    them: a node an alias repeats is counted once, and then its total added at every place it is used (one that
+    holds itself counts as too many)."""
+    totals: dict[int, int] = {}
+    entered: set[int] = set()
+    pending = [(root, False)] if root is not None else []
+    while pending:  # depth-first, without recursion: a node's total once its children's are known
+        node, children_known = pending.pop()
+        if id(node) in totals:
+            continue
+        if not children_known and id(node) in entered:
+            return MAX_EXPANDED_VALUES + 1  # `&a [*a]`: a value inside itself, endless once expanded
+        entered.add(id(node))
+        children = ([child for pair in node.value for child in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if children_known or not children:
+            totals[id(node)] = 1 + sum(totals.get(id(child), 0) for child in children)
+            if totals[id(node)] > MAX_EXPANDED_VALUES:
+                return totals[id(node)]
+        else:
+            pending.append((node, True))
+            pending += [(child, False) for child in children if id(child) not in totals]
+    return totals.get(id(root), 0)
 
 
 def _config_change(path: str, old: dict, new: dict) -> list[SiteChange]:

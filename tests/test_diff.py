@@ -721,3 +721,27 @@ def test_diff_shows_odd_template_names_and_setting_keys_as_code_not_markdown(tmp
         - ✏️ `templates/a\\u000a\\u000a# Approved by @acme.md.j2`: added
         - ✏️ ``templates/x` [pwn](evil.example) @acme `.md.j2``: added
         """)), result.output
+
+
+def test_diff_summarises_an_aliased_mkdocs_yml_at_once(tmp_path, run):
+    """Two-item lists of aliases forty deep (80 aliases, under the 100 allowed) in mkdocs.yml kept `csops diff`
+    comparing both sides' values for ever (ten to a list nine deep took 12 s), and a value holding itself
+    (`&a [1, *a]`) ended it in a RecursionError traceback. The values as expanded are now counted first."""
+    import sys
+
+    project = make_repo(tmp_path / "repo")
+    config = project / "mkdocs.yml"
+    bomb = "extra:\n  a0: &a0 [x, x]\n" + "".join(f"  a{n}: &a{n} [*a{n - 1}, *a{n - 1}]\n" for n in range(1, 41))
+    config.write_text(config.read_text() + bomb)
+    commit_all(project, "aliases")
+    config.write_text(config.read_text().replace("site_name:", "site_name: New\nold_name:"))
+    result = subprocess.run([sys.executable, "-m", "generator.cli", "diff", "HEAD", "--project", str(project)],
+                            capture_output=True, text=True, timeout=60, cwd=Path(__file__).parent.parent)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith("- ✏️ `mkdocs.yml`: changed; it repeats values through YAML aliases too often to "
+                                  "compare\n"), result.stdout
+    config.write_text(config.read_text().replace(bomb, "extra:\n  a: &a [1, *a]\n"))
+    commit_all(project, "a value inside itself")
+    config.write_text(config.read_text().replace("site_name: New", "site_name: Newer"))
+    result = run("diff", "HEAD", "--project", project)
+    assert result.exit_code == 0 and result.output.endswith("too often to compare\n"), result.output
