@@ -495,6 +495,10 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
                          'edit_uri: "javascript://x%0Aalert(document.domain)//"'),
      ":8:11: error: 'edit_uri' is a script link ('javascript://x%0Aalert(document.domain)//')"),
     (lambda t: t + 'repo_url: " JavaScript://x%0Aalert(1)"\n', "error: 'repo_url' is a script link"),
+    # Material writes social links into href="…" as they are, and the browser reads the character references first
+    (lambda t: t + 'extra:\n  social:\n    - icon: fontawesome/brands/github\n      link: "javascript&colon;alert(1)"\n',
+     "error: 'extra.social.link' is a script link ('javascript&colon;alert(1)')"),
+    (lambda t: t + 'extra:\n  homepage: "&#106;ava&Tab;script:alert(1)"\n', "error: 'extra.homepage' is a script link"),
     # validate passed a misspelt plugin; the build refused it on no line ('The "serch" plugin is not installed')
     (lambda t: t.replace("  - search:", "  - serch:"), ":44:5: error: plugin 'serch' is not installed (did you mean "
                                                        "'search'?) [unknown-plugin]"),

@@ -8,6 +8,7 @@ the site_url check read the first.
 from __future__ import annotations
 
 import difflib
+import html
 import os
 import re
 from pathlib import Path
@@ -227,6 +228,8 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
 
 # A URL scheme that runs script, as a browser reads it (spaces and control characters in and around it ignored).
 # MkDocs takes any scheme with a host for repo_url (javascript://x%0Aalert(1)), which Material links on every page.
+# Material writes the values into href="…" as they are, so a browser reads their character references first: a social
+# link "javascript&colon;alert(1)" or "&#106;avascript:…" passed as no scheme and ran when clicked.
 _SCRIPT_SCHEME = re.compile(r"(?:javascript|vbscript):", re.IGNORECASE)
 _IGNORED_IN_URLS = re.compile(r"[\s\x00-\x1f\x7f]")
 
@@ -239,7 +242,7 @@ def _script_urls(value, path: tuple[str, ...] = ()):
     elif isinstance(value, list):
         for item in value:
             yield from _script_urls(item, path)
-    elif isinstance(value, str) and _SCRIPT_SCHEME.match(_IGNORED_IN_URLS.sub("", value)):
+    elif isinstance(value, str) and _SCRIPT_SCHEME.match(_IGNORED_IN_URLS.sub("", html.unescape(value))):
         yield path, value
 
 
