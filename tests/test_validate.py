@@ -1515,3 +1515,20 @@ def test_a_key_yaml_reads_as_null_boolean_or_number_is_quoted_as_written(project
     assert [line.split(" error: ")[1].split(" (")[0] for line in lines] == [
         "unknown field 'null'", "unknown field 'no'", "unknown field '1e3'"], lines
     assert [line.split(":")[1:3] for line in lines] == [["2", "1"], ["3", "1"], ["4", "1"]], lines
+
+
+def test_a_site_described_in_words_starting_javascript_is_no_script_link(tmp_path, run):
+    """'site_description: "JavaScript: onboarding our SDK customers"' was refused in validate and build as a script
+    link, though Material shows the description, name, author and copyright as words, never as a link."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "site_description: Standard", 'site_description: "JavaScript: onboarding SDK customers. Standard')
+        .replace("Customer Success team.\n", 'Customer Success team."\nsite_author: "JavaScript:Team"\n', 1),
+        encoding="utf-8")
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 0, validated.output
+    config.write_text(config.read_text(encoding="utf-8") + 'extra:\n  homepage: "JavaScript: home"\n', encoding="utf-8")
+    assert "error: 'extra.homepage' is a script link" in run("validate", "--project", project).output

@@ -234,11 +234,16 @@ _SCRIPT_SCHEME = re.compile(r"(?:javascript|vbscript):", re.IGNORECASE)
 _IGNORED_IN_URLS = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
+# Settings a theme shows as words, never as a link: "JavaScript: onboarding SDK customers" is a site description
+_SHOWN_AS_WORDS = frozenset({"site_name", "site_description", "site_author", "copyright"})
+
+
 def _script_urls(value, path: tuple[str, ...] = ()):
     """(setting path, value) of each text in mkdocs.yml that a link would run as script."""
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _script_urls(item, path + (str(key),))
+            if not (path == () and key in _SHOWN_AS_WORDS):
+                yield from _script_urls(item, path + (str(key),))
     elif isinstance(value, list):
         for item in value:
             yield from _script_urls(item, path)
