@@ -511,6 +511,36 @@ def test_playbook_timeline_fits_a_phone_with_readable_badges(browser, bundled_si
         context.close()
 
 
+# Each timeline row's role chip and Due badge (or "no date"): font size, height and middle line.
+TIMELINE_BADGES = """() => [...document.querySelectorAll('.csops-timeline tbody tr')].map(row => {
+  const chip = row.querySelector('a.csops-role'), due = row.querySelector('.csops-due, .csops-no-due');
+  if (!chip || !due) return null;
+  const [c, d] = [chip, due].map(e => e.getBoundingClientRect());
+  return {step: row.cells[0].textContent.trim(), font: [chip, due].map(e => parseFloat(getComputedStyle(e).fontSize)),
+          height: [c.height, d.height], middle: [(c.top + c.bottom) / 2, (d.top + d.bottom) / 2]};
+}).filter(Boolean)"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_timelines_role_chip_is_the_size_of_the_due_badge_beside_it(request, browser, language):
+    # the Who column's chip ("CSM") was 10.9 px text in a 20.5 px pill beside a 14 px "T-120d" in a 23.8 px badge,
+    # and "no date" 14 px in a table whose text is 12.8 px: the badges were sized to the page, the chips to the table
+    base = request.getfixturevalue(SITES[language])
+    for viewport in (LAPTOP, PHONE):
+        context, tab, errors = open_page(browser, base, "playbooks/renewal-runway/", viewport)
+        try:
+            rows = tab.evaluate(TIMELINE_BADGES)
+            assert len(rows) >= 5
+            for row in rows:
+                chip_font, due_font = row["font"]
+                assert abs(chip_font - due_font) < 0.5 and due_font >= 11, (viewport, row)
+                assert abs(row["height"][0] - row["height"][1]) <= 1, (viewport, row)
+                assert abs(row["middle"][0] - row["middle"][1]) <= 1.5, (viewport, row)
+            assert not errors, errors
+        finally:
+            context.close()
+
+
 def test_japanese_due_offsets_and_labels_read_as_japanese(browser, ja_site):
     context, tab, errors = open_page(browser, ja_site, "playbooks/renewal-runway/", LAPTOP)
     try:
