@@ -1598,6 +1598,31 @@ def test_on_paper_no_heading_or_lead_in_ends_a_page_apart_from_what_it_introduce
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_last_printed_sheet_holds_the_end_of_the_page(request, browser, language):
+    # every page shorter than a sheet (404, role charts, a phase, onboarding index) printed a second, blank one: the
+    # body is at least the page's height, and the content's top margin pushed it past the first sheet; Japanese home
+    # ended a third, blank sheet with nothing but the content's bottom margin
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "404.html", LAPTOP)
+    end = """() => { const end = document.createElement('span'); end.id = 'csops-test-end'; end.textContent = '.';
+      document.querySelector('article').appendChild(end);
+      const link = document.createElement('a'); link.href = '#csops-test-end'; link.textContent = '.';
+      document.querySelector('article').prepend(link); }"""
+    try:
+        for path in ("404.html", "charts/", "onboarding/", "phases/renewal/", "", "roles/csm/"):
+            tab.goto(base + path)
+            tab.wait_for_load_state("load")
+            tab.emulate_media(media="print")
+            tab.evaluate(end)
+            pdf = tab.pdf(format="A4")
+            sheets = len(re.findall(rb"/Type /Page\b", pdf))
+            assert _pdf_pages_of_named_destinations(pdf)["csops-test-end"] == sheets, (path, sheets)
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
 def test_home_on_paper_names_the_readers_role_only_when_one_is_chosen(request, browser, language):
     # printed, home showed "I work as: All roles" as an outlined button above the cards: a control, not content
     base = request.getfixturevalue(SITES[language])
