@@ -512,6 +512,26 @@ def test_playbook_timeline_fits_a_phone_with_readable_badges(browser, bundled_si
         context.close()
 
 
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_dated_timeline_on_a_phone_leaves_the_step_titles_room(request, browser, language):
+    # with a contract end date entered, each Due cell read "T-120d → 2026-12-31" on one line: the Due column took
+    # half the phone's width and the step titles ran to five lines in a 95 px column
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "playbooks/renewal-runway/", PHONE)
+    try:
+        tab.fill(".csops-plan .csops-start", "2027-04-30")
+        tab.dispatch_event(".csops-plan .csops-start", "change")
+        timeline = tab.locator(".csops-timeline table")
+        assert timeline.locator(".csops-date").count() >= 5
+        found = timeline.evaluate("""t => ({share: t.querySelector('td').getBoundingClientRect().width / t.getBoundingClientRect().width,
+          lines: Math.max(...[...t.querySelectorAll('tbody td:first-child a')].map(a => a.getClientRects().length)),
+          overflow: t.scrollWidth - t.parentElement.clientWidth})""")
+        assert found["share"] >= 0.4 and found["lines"] <= 3 and found["overflow"] <= 1, found
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 # Each timeline row's role chip and Due badge (or "no date"): font size, height and middle line.
 TIMELINE_BADGES = """() => [...document.querySelectorAll('.csops-timeline tbody tr')].map(row => {
   const chip = row.querySelector('a.csops-role'), due = row.querySelector('.csops-due, .csops-no-due');
