@@ -1658,6 +1658,34 @@ def _pdf_text_runs_per_sheet(pdf: bytes) -> list[int]:
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_role_pages_phase_label_prints_on_the_sheet_of_its_first_playbook(request, browser, language):
+    # printed, the CS lead's role page ended a sheet with "Expansion" and another with "CS Operations", each phase's
+    # playbooks and steps on the next sheet
+    base = request.getfixturevalue(SITES[language])
+    marks = """() => { const article = document.querySelector('article'), pairs = [];
+      const mark = (box, name) => { const span = document.createElement('span'); span.id = name; span.textContent = '.';
+        box.prepend(span); const link = document.createElement('a'); link.href = '#' + name; link.textContent = '.';
+        article.prepend(link); };
+      document.querySelectorAll('.csops-duty-phase').forEach((label, i) => {
+        const first = label.nextElementSibling && label.nextElementSibling.querySelector('li');
+        if (!first || label.closest('details')) return;
+        mark(label, 'csops-phase-' + i); mark(first, 'csops-first-' + i); pairs.push([label.textContent, i]); });
+      return pairs; }"""
+    for path in ("roles/cs-lead/", "roles/csm/", "roles/cs-ops/"):
+        context, tab, errors = open_page(browser, base, path, LAPTOP)
+        try:
+            tab.emulate_media(media="print")
+            pairs = tab.evaluate(marks)
+            pages = _pdf_pages_of_named_destinations(tab.pdf(format="A4"))
+            assert pairs and max(pages.values()) > 1
+            stranded = [name for name, i in pairs if pages[f"csops-phase-{i}"] != pages[f"csops-first-{i}"]]
+            assert not stranded, (path, stranded)
+            assert not errors, errors
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
 def test_no_printed_sheet_but_the_last_is_left_nearly_empty(request, browser, language):
     # printed, the CSM's role page took 7 sheets, one holding only three lines of "Role charts": "Consulted on (39)",
     # a folded list kept whole like a note box but nearly a sheet long, had moved on to the next sheet
