@@ -13,6 +13,7 @@ from functools import cached_property
 
 import yaml
 
+from .markdown_extensions import fenced_code_emptied
 from .problems import Position, Problem
 from .yaml_errors import syntax_problem
 
@@ -159,6 +160,9 @@ MAX_LIST_DEPTH = 64            # list and quote levels in a text, a line's marke
 MAX_BLOCK_RESCAN = 5_000_000  # characters Python-Markdown re-reads after the heading, rule or definition lines of a
                                # paragraph (block_rescan), summed over a file: 4,875 '# h' lines in one body took 3.5 s
                                # (a 1 MB file of them minutes); the bundled files' most is 301
+RECOUNT_FROM = 50_000          # a text's bracket_scan or block_rescan past which it is counted again with its fenced
+                               # code's lines left out (Markdown never parses them): a runbook's five 16 kB scripts with
+                               # '# …' comments were refused as dense blocks, though Markdown read each in 12 ms
 ALIAS_HINT = "an alias repeats the whole value it names; write small values out instead of nesting aliases"
 REFUSED_HINT = "content holds only text, numbers, true/false, lists and mappings"
 
@@ -214,6 +218,14 @@ def bracket_scan(text: str) -> int:
                 scanned += match.start() - opened.pop()
         scanned += sum(len(paragraph) - start for start in opened)
     return scanned
+
+
+def _outside_fences(estimate, text: str) -> int:
+    """`estimate(text)`, counted again without the lines of the text's fenced code when it is high enough to matter."""
+    cost = estimate(text)
+    if cost > RECOUNT_FROM and ("```" in text or "~~~" in text):
+        return min(cost, estimate(fenced_code_emptied(text)))
+    return cost
 
 
 class _PositionLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
@@ -318,13 +330,14 @@ class _Builder:
                 raise _Refused(_mark(node), "text-too-long", f"a value of {len(node.value):,} characters; csops reads "
                                f"at most {MAX_TEXT_CHARS:,} in one value", "split it: a step, answer or section reads on "
                                "one screen; put the rest in more steps or entries, or link to a longer document")
-            if len(node.value) > MAX_LIST_DEPTH and list_depth(node.value)[0] > MAX_LIST_DEPTH:
+            if (len(node.value) > MAX_LIST_DEPTH and list_depth(node.value)[0] > MAX_LIST_DEPTH
+                    and list_depth(fenced_code_emptied(node.value))[0] > MAX_LIST_DEPTH):
                 raise _Refused(_mark(node), "too-deep", f"lists and quotes are nested more than {MAX_LIST_DEPTH} levels "
                                "deep in this text (each '- ', '* ', '1. ' or '>' that starts a line, or follows another, "
                                "opens a level, and so do 4 columns of indent)", "a list or quote needs a few levels: start "
                                "each line with one marker, and indent it less")
             if "[" in node.value:
-                self.bracket_scan += bracket_scan(node.value)
+                self.bracket_scan += _outside_fences(bracket_scan, node.value)
                 if self.bracket_scan > MAX_BRACKET_SCAN:
                     raise _Refused(_mark(node), "open-brackets", "the '[' in this file make Markdown read more than "
                                    f"{MAX_BRACKET_SCAN:,} characters looking for their ']': it takes each '[' for a "
@@ -332,7 +345,7 @@ class _Builder:
                                    "close each '[' with ']', or write \\[ where '[' is text; a few thousand left open "
                                    "take the build minutes")
             if "\n" in node.value:
-                self.block_rescan += block_rescan(node.value)
+                self.block_rescan += _outside_fences(block_rescan, node.value)
                 if self.block_rescan > MAX_BLOCK_RESCAN:
                     raise _Refused(_mark(node), "dense-blocks", "the headings, rules and definitions in this file's "
                                    f"paragraphs make Markdown re-read more than {MAX_BLOCK_RESCAN:,} characters: after "

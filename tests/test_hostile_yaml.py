@@ -428,3 +428,34 @@ def test_quotes_nested_past_the_same_bound_are_refused(project_factory, run):
     assert time.perf_counter() - start < 5
     assert result.exit_code == 1 and result.output.splitlines()[0].startswith(
         "content/playbooks/quotes.yml:1:66: error: lists and quotes are nested more than 64 levels deep"), result.output
+
+
+def test_fenced_code_counts_only_its_fences_toward_the_markdown_bounds(project_factory, run):
+    """A runbook of five steps, each a 16 kB shell script with '# …' comments in a fence, was refused as dense
+    blocks ('put a blank line after each heading'), and a fence of log lines with '[' as open brackets, though
+    Markdown never reads inside a fence (12 ms a body). Its lines now count for nothing, its two fences as before;
+    the same lines outside a fence, or in a fence Markdown does not take for one, are refused as they were."""
+    import json
+
+    script = "".join(f"# step {i}: check the account health\nrun_check --account \"$ID\" --step {i}\n" for i in range(180))
+    logs = "".join(f"[{i:05} WARN sync retried for account {i}\n" for i in range(450))
+    runbook = {"title": "Runbook", "steps": [
+        {"id": f"s{n}", "title": "S", "body": "Run this first:\n\n```bash\n" + script + "```\n",
+         "variants": {"smb": "Then read the log:\n```text\n" + logs + "```\n"}} for n in range(5)]}
+    settings = "segments:\n  - {id: smb, name: SMB}\n"
+    project = project_factory({"content/playbooks/runbook.yml": json.dumps(runbook), "content/settings.yml": settings})
+    assert run("validate", "--project", project).output == "content is valid (no errors)\n"
+    assert run("build", "--project", project, "--quiet").exit_code == 0
+    html = (project / "site/playbooks/runbook/index.html").read_text(encoding="utf-8")
+    assert html.count("# step 179: check the account health") == 5 and html.count("[00449 WARN") == 5
+    for step in runbook["steps"]:  # the same lines with no fence around them
+        step["body"] = step["body"].replace("```bash\n", "")
+    (project / "content/playbooks/runbook.yml").write_text(json.dumps(runbook), encoding="utf-8")
+    output = run("validate", "--project", project).output
+    assert output.endswith("[dense-blocks]\n1 error in 1 file\n"), output
+    for step in runbook["steps"]:  # or in a fence opened on the text's first line: on a checklist box's line, no fence
+        step["body"] = "Run this first:\n\n```bash\n" + script + "```\n"
+        step["variants"]["smb"] = "```text\n" + logs + "```\n"
+    (project / "content/playbooks/runbook.yml").write_text(json.dumps(runbook), encoding="utf-8")
+    output = run("validate", "--project", project).output
+    assert output.endswith("[open-brackets]\n1 error in 1 file\n"), output
