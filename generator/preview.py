@@ -26,7 +26,6 @@ import click
 
 log = logging.getLogger("csops")
 CONNECTION_TIMEOUT = 15.0  # seconds a connection may sit idle or take to send one read's worth of a request
-_UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f]")
 _LONG_NUMBER = re.compile(r"[0-9]{21}")
 # Files editors write beside the one being edited, never content (folders with such names may be: 2024/):
 # vim's swap files (.name.swp, .swo, ...), its probe that it may create files (4913, 5036, ...) and backups
@@ -157,12 +156,11 @@ def _path_refusal(path: str) -> str | None:
     NUL and control characters made its file lookups raise (a 500). Bytes that are not UTF-8 it drops
     silently: /playbooks/%ff%fe/ answered 200 with /playbooks/. A live-reload poll's number of more than
     4,300 digits made its int() raise (a 500 and a traceback)."""
-    if _UNSAFE_PATH.search(path):
-        return "the path holds a NUL or control character"
-    try:
-        path.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return "the path is not UTF-8: percent-encode its UTF-8 bytes"
+    from .server import path_refusal  # the API's own rule: both servers refuse the same paths
+
+    refusal = path_refusal(path)
+    if refusal:
+        return refusal
     if path.startswith("/livereload/") and _LONG_NUMBER.search(path):
         return "a live-reload poll is /livereload/<epoch>/<request id>, numbers of at most 20 digits"
     return None

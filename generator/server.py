@@ -163,13 +163,28 @@ def _require_unicode(value) -> None:
                                               "send valid Unicode text") from None
 
 
+_CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def path_refusal(path: str) -> str | None:
+    """Why a request path (PEP 3333: its bytes as Latin-1) is refused, or None: one rule for the API under gunicorn
+    and for the preview, which refused /api/%1b[31m while gunicorn handed it to the API (a 404 naming it)."""
+    if _CONTROL_IN_PATH.search(path):
+        return "the path holds a NUL or control character"
+    try:
+        path.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return "the path is not UTF-8: percent-encode its UTF-8 bytes"
+    return None
+
+
 def _decoded_path(path: str) -> str:
     """The request path as text: WSGI hands its bytes over as Latin-1 (PEP 3333). Under gunicorn /api/%ff answered
     404 "no such endpoint '/api/ÿ'", and /api/更新 was named '/api/æ\x9b´', where the preview refuses the first."""
-    try:
-        return path.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        raise ApiError("400 Bad Request", "the path is not UTF-8: percent-encode its UTF-8 bytes") from None
+    refusal = path_refusal(path)
+    if refusal:
+        raise ApiError("400 Bad Request", refusal)
+    return path.encode("latin-1").decode("utf-8")
 
 
 def _param(params: dict, name: str) -> str:

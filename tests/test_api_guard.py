@@ -126,6 +126,9 @@ MALFORMED = {
     "NUL in an API path": (b"GET /api/search%00?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""),
     # the preview's MkDocs server dropped the bytes and answered 200 with /playbooks/
     "bytes that are not UTF-8 in a path": (b"GET /playbooks/%ff%fe/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""),
+    # the preview refused it, gunicorn handed it to the API: a 404 naming '/api/\x1b[31m'
+    "a control character in an API path": (b"GET /api/%1b%5b31m HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                                           "the path holds a NUL or control character"),
     # gunicorn handed them to the API as Latin-1: a 404 naming '/api/ÿþ'
     "bytes that are not UTF-8 in an API path": (b"GET /api/%ff%fe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
                                                 "the path is not UTF-8"),
