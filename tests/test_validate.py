@@ -499,6 +499,11 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     (lambda t: t + 'extra:\n  social:\n    - icon: fontawesome/brands/github\n      link: "javascript&colon;alert(1)"\n',
      "error: 'extra.social.link' is a script link ('javascript&colon;alert(1)')"),
     (lambda t: t + 'extra:\n  homepage: "&#106;ava&Tab;script:alert(1)"\n', "error: 'extra.homepage' is a script link"),
+    # Material wrote it into every page's repository link as it is: the '"' ended the href, onmouseover ran
+    (lambda t: t + 'repo_url: \'https://github.com/acme/x" onmouseover="alert(1)\'\n',
+     "error: 'repo_url' holds '\"', '<' or '>' in an address ('https://github.com/acme/x\" onmouseover=\"alert(1)')"),
+    (lambda t: t + 'extra:\n  social:\n    - {icon: x, link: "//x.example/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"}\n',
+     "error: 'extra.social.link' holds '\"', '<' or '>' in an address"),
     # validate passed a misspelt plugin; the build refused it on no line ('The "serch" plugin is not installed')
     (lambda t: t.replace("  - search:", "  - serch:"), ":44:5: error: plugin 'serch' is not installed (did you mean "
                                                        "'search'?) [unknown-plugin]"),

@@ -203,12 +203,16 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
             line, col = _position(text, ("site_url",))
             problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"site_url '{shown(site_url, 80)}' is not a web address",
                                     "write where the portal is published, e.g. https://cs.example.com/"))
-    for path, value in _script_urls(raw):
+    for path, value, script in _script_urls(raw):
         line, col = _position(text, path)
         problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"'{'.'.join(path)}' is a script link "
                                 f"('{shown(value, 60)}'): a theme that shows it as a link (Material's repository link "
                                 "and edit button, social links) runs it in the reader's browser when clicked",
-                                "write a web address, e.g. https://github.com/acme/portal"))
+                                "write a web address, e.g. https://github.com/acme/portal") if script else
+                        Problem(CONFIG_FILE, line, col, "config-setting", f"'{'.'.join(path)}' holds '\"', '<' or '>' "
+                                f"in an address ('{shown(value, 60)}'): Material writes it into its link as it is, "
+                                "where the '\"' ends the href and what follows becomes the link's own attributes "
+                                "(onmouseover=… runs script)", "write %22, %3C and %3E for them, as addresses do"))
     problems += _language_problems(project, raw, text)
     problems += _plugin_problems(raw, text)
     problems += _settings_csops_sets(raw, text)
@@ -232,6 +236,10 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
 # link "javascript&colon;alert(1)" or "&#106;avascript:…" passed as no scheme and ran when clicked.
 _SCRIPT_SCHEME = re.compile(r"(?:javascript|vbscript):", re.IGNORECASE)
 _IGNORED_IN_URLS = re.compile(r"[\s\x00-\x1f\x7f]")
+# An address (a scheme, or // for one's host) holding what ends an HTML attribute or starts a tag: Material wrote
+# repo_url 'https://github.com/acme/x" onmouseover="alert(1)' into every page's repository link as it is
+_ADDRESS = re.compile(r"[a-z][a-z0-9+.-]*:|//", re.IGNORECASE)
+_ENDS_ATTRIBUTE = re.compile(r'["<>]')
 
 
 # Settings a theme shows as words, never as a link: "JavaScript: onboarding SDK customers" is a site description
@@ -239,7 +247,8 @@ _SHOWN_AS_WORDS = frozenset({"site_name", "site_description", "site_author", "co
 
 
 def _script_urls(value, path: tuple[str, ...] = ()):
-    """(setting path, value) of each text in mkdocs.yml that a link would run as script."""
+    """(setting path, value, True) of each text in mkdocs.yml that a link would run as script, (…, False) of each
+    address that would end its link's attribute."""
     if isinstance(value, dict):
         for key, item in value.items():
             if not (path == () and key in _SHOWN_AS_WORDS):
@@ -247,8 +256,12 @@ def _script_urls(value, path: tuple[str, ...] = ()):
     elif isinstance(value, list):
         for item in value:
             yield from _script_urls(item, path)
-    elif isinstance(value, str) and _SCRIPT_SCHEME.match(_IGNORED_IN_URLS.sub("", html.unescape(value))):
-        yield path, value
+    elif isinstance(value, str):
+        address = _IGNORED_IN_URLS.sub("", html.unescape(value))
+        if _SCRIPT_SCHEME.match(address):
+            yield path, value, True
+        elif _ADDRESS.match(address) and _ENDS_ATTRIBUTE.search(address):
+            yield path, value, False
 
 
 # Language names an editor types for a code (theme.language takes Material's code)
