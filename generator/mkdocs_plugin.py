@@ -13,6 +13,7 @@ from typing import Callable
 from urllib.parse import quote
 
 import jinja2
+import markupsafe
 import nh3
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import get_relative_url
@@ -198,6 +199,7 @@ class CsopsPlugin(BasePlugin):
 
     def on_config(self, config, **kwargs):
         keep_query_in_redirects(config.theme.get("language") or "en", (config.extra or {}).get("csops_redirect"))
+        theme_safe_words(config)
         self.search = material_search(config) if self.search_entries is not None else None
         if self.search is not None:
             events = config.plugins.events["page_context"]
@@ -295,7 +297,7 @@ class CsopsPlugin(BasePlugin):
             self.progress.advance()
         if getattr(self, "feed", None) is not None and "</head>" in output:
             href = get_relative_url(self.feed.url, page.url)
-            title = html.escape(config.get("site_name") or "", quote=True)
+            title = config.get("site_name") or ""  # escaped by theme_safe_words
             link = f'<link rel="alternate" type="application/atom+xml" title="{title}" href="{html.escape(href, quote=True)}">'
             head_end = output.index("</head>")
             output = output[:head_end] + link + "\n" + output[head_end:]
@@ -303,6 +305,22 @@ class CsopsPlugin(BasePlugin):
             locator, parsed = self.links
             parsed[page.file.dest_uri] = locator.page(page.file.dest_uri, output)
         return output
+
+
+# mkdocs.yml's words that Material writes into every page as they are, in text or an attribute, and elsewhere
+# through `| e`: `site_name: R&D "Support"` broke the header's aria-label, and `<script>` in site_name,
+# site_author or repo_name ran on every page (content's words are escaped where they are written; these are too)
+THEME_WORDS = ("site_name", "site_description", "site_author", "repo_name")
+
+
+def theme_safe_words(config) -> None:
+    """Each of THEME_WORDS as escaped Markup, which Jinja's `| e` leaves as it is, so both kinds of place show it
+    once escaped; copyright, which Material documents as HTML, through the pages' own sanitiser."""
+    for name in THEME_WORDS:
+        if isinstance(config.get(name), str) and not isinstance(config[name], markupsafe.Markup):
+            config[name] = markupsafe.Markup(html.escape(config[name], quote=True))
+    if isinstance(config.get("copyright"), str) and not isinstance(config["copyright"], markupsafe.Markup):
+        config["copyright"] = markupsafe.Markup(sanitize_html(config["copyright"]))
 
 
 def material_search(config):

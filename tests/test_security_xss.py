@@ -480,3 +480,35 @@ def test_clobbering_ids_cannot_redirect_search(tab, clobbered_portal):
     assert not _Evil.requests and not [u for u in asked if u.startswith(evil)]
     assert "INJECTED" not in tab.locator(".csops-search").inner_text()
     _check(tab, "clobbered page")
+
+
+def test_mkdocs_yml_words_the_theme_writes_are_shown_as_typed(tab, tmp_path):
+    """Material writes site_name, site_description, site_author and repo_name into every page as they are (in the
+    header, the author meta tag, the repository widget) and copyright as HTML: `<script>` in any of them ran on every
+    page, and `site_name: R&D "Support"` broke the header's aria-label. A site_name with a tag is a validate error:
+    Material's tooltips show the logo's title as HTML."""
+    words = {name: P(f"mkdocs.{name}", external=False) for name in ("site_description", "site_author", "repo_name")}
+    words["site_name"] = 'R&D "Support" & Success'  # no '<': validate refuses it (the logo's tooltip is HTML)
+    config = MKDOCS.replace("site_name: XSS sweep\n", "".join(f"{name}: {json.dumps(text)}\n" for name, text in words.items())
+                            + 'copyright: "Made by <em>CS Ops</em> <script>window.__xss.push(\'copyright\')</script>"\n')
+    project = make_project(tmp_path / "portal", {"mkdocs.yml": config, "content/playbooks/renewal.yml": json.dumps(
+        {"title": "Renewal runway", "steps": [{"id": "confirm", "title": "Confirm the stakeholders"}]})})
+    site = build(project)
+    for url in serve(site):
+        for path in ("", "playbooks/renewal/", "404.html"):
+            tab.goto(url + path, wait_until="load")
+            tab.wait_for_timeout(50)
+            _check(tab, path or "home")
+        assert tab.locator(".md-header__topic .md-ellipsis").first.inner_text().strip() == words["site_name"]
+        assert tab.locator("a.md-header__button.md-logo").get_attribute("aria-label") == words["site_name"]
+        assert tab.locator('meta[name="author"]').get_attribute("content") == words["site_author"]
+        assert tab.locator(".md-copyright__highlight em").inner_text() == "CS Ops"  # its HTML, less the script
+
+
+def test_a_site_name_with_a_tag_is_refused_at_its_line(tmp_path, run):
+    config = MKDOCS.replace("site_name: XSS sweep\n", 'site_name: "Portal <img src=x onerror=alert(1)>"\n')
+    project = make_project(tmp_path / "portal", {"mkdocs.yml": config, "content/playbooks/renewal.yml": json.dumps(
+        {"title": "Renewal runway", "steps": [{"id": "confirm", "title": "Confirm the stakeholders"}]})})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert "mkdocs.yml:1:12: error: site_name holds '<' or '>'" in result.output, result.output

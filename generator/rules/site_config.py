@@ -213,6 +213,13 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
                                 f"in an address ('{shown(value, 60)}'): Material writes it into its link as it is, "
                                 "where the '\"' ends the href and what follows becomes the link's own attributes "
                                 "(onmouseover=… runs script)", "write %22, %3C and %3E for them, as addresses do"))
+    site_name = raw.get("site_name")
+    if isinstance(site_name, str) and re.search(r"[<>]", html.unescape(site_name)):
+        line, col = _position(text, ("site_name",))
+        problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"site_name holds '<' or '>' "
+                                f"('{shown(site_name, 60)}'): Material's tooltips show the logo's title, the "
+                                "site_name, as HTML, so a tag in it is run, not shown",
+                                "write the name without < and >"))
     problems += _language_problems(project, raw, text)
     problems += _plugin_problems(raw, text)
     problems += _settings_csops_sets(raw, text)
