@@ -1790,3 +1790,38 @@ def test_on_a_phone_no_line_starts_with_the_dot_between_list_items(request, brow
         finally:
             context.close()
     assert found == {}
+
+
+_TARGET_CONTRAST = """(selector) => {
+  const parse = c => { const n = c.match(/[\\d.]+/g).map(Number);
+    return c.startsWith('color(') ? [n[0] * 255, n[1] * 255, n[2] * 255, n.length > 3 ? n[3] : 1] : [n[0], n[1], n[2], n.length > 3 ? n[3] : 1]; };
+  const own = el => parse(getComputedStyle(el).backgroundColor);
+  const target = document.querySelector(selector);
+  let page = target.parentElement;
+  while (page && own(page)[3] === 0) page = page.parentElement;
+  const under = page ? own(page) : [255, 255, 255, 1];
+  const [r, g, b, a] = own(target);
+  const mixed = [r, g, b].map((v, i) => v * a + under[i] * (1 - a));
+  const lum = rgb => { const l = rgb.map(v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; });
+    return .2126 * l[0] + .7152 * l[1] + .0722 * l[2]; };
+  const [hi, lo] = [lum(mixed), lum(under)].sort((x, y) => y - x);
+  return (hi + .05) / (lo + .05);
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_step_a_link_opened_is_marked_visibly_in_dark_mode(request, browser, language):
+    """A ticket's step link opened in dark mode: the mark (the theme's 10% accent tint) was 1.2:1 against the dark
+    page, next to invisible; in light mode the same tint reads on white."""
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "playbooks/renewal-runway/", LAPTOP)
+    try:
+        tab.locator("form[data-md-component=palette] label:visible").first.click()
+        assert tab.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        step = tab.locator("article h2[id], article h3[id]").nth(3).get_attribute("id")
+        tab.goto(f"{base}playbooks/renewal-runway/#{step}")
+        tab.wait_for_timeout(200)
+        assert tab.evaluate(_TARGET_CONTRAST, f"[id='{step}']") >= 1.5
+        assert not errors, errors
+    finally:
+        context.close()
