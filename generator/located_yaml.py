@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
+from typing import Callable, NamedTuple
 
 import yaml
 
@@ -228,6 +229,32 @@ def _outside_fences(estimate, text: str) -> int:
     return cost
 
 
+class _ReadBudget(NamedTuple):
+    """A per-file limit on what Python-Markdown reads again and again in a file's texts: `cost` of each text that
+    holds `sign`, summed over the file, past `limit` refused as `code`."""
+
+    code: str
+    sign: str
+    cost: Callable[[str], int]
+    limit: int
+    message: str
+    hint: str
+
+
+_READ_BUDGETS = (
+    _ReadBudget("open-brackets", "[", bracket_scan, MAX_BRACKET_SCAN,
+                f"the '[' in this file make Markdown read more than {MAX_BRACKET_SCAN:,} characters looking for their "
+                "']': it takes each '[' for a link's start and reads on to the ']' that closes it, or to the end of the "
+                "paragraph", "close each '[' with ']', or write \\[ where '[' is text; a few thousand left open take "
+                "the build minutes"),
+    _ReadBudget("dense-blocks", "\n", block_rescan, MAX_BLOCK_RESCAN,
+                "the headings, rules and definitions in this file's paragraphs make Markdown re-read more than "
+                f"{MAX_BLOCK_RESCAN:,} characters: after each such line it reads the rest of its paragraph again",
+                "put a blank line after each heading, rule ('---') or definition ('*[ABC]: …'); thousands of them in "
+                "one paragraph take the build minutes"),
+)
+
+
 class _PositionLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
     """Safe loader whose composed nodes _Builder turns into LocDict/LocList."""
 
@@ -273,8 +300,8 @@ class _Builder:
         self.aliased_chars = 0
         self.alias_site: Position | None = None  # where the alias being expanded is used
         self.depth = 0
-        self.bracket_scan = 0  # bracket_scan of every text built so far, aliases' copies included
-        self.block_rescan = 0  # block_rescan likewise
+        self.spent = {budget.code: 0 for budget in _READ_BUDGETS}  # each budget's cost of every text built so far,
+        # aliases' copies included
         self.duplicate_keys: list[tuple[str, Position, Position]] = []
 
     def value(self, node, site: Position):
@@ -336,22 +363,11 @@ class _Builder:
                                "deep in this text (each '- ', '* ', '1. ' or '>' that starts a line, or follows another, "
                                "opens a level, and so do 4 columns of indent)", "a list or quote needs a few levels: start "
                                "each line with one marker, and indent it less")
-            if "[" in node.value:
-                self.bracket_scan += _outside_fences(bracket_scan, node.value)
-                if self.bracket_scan > MAX_BRACKET_SCAN:
-                    raise _Refused(_mark(node), "open-brackets", "the '[' in this file make Markdown read more than "
-                                   f"{MAX_BRACKET_SCAN:,} characters looking for their ']': it takes each '[' for a "
-                                   "link's start and reads on to the ']' that closes it, or to the end of the paragraph",
-                                   "close each '[' with ']', or write \\[ where '[' is text; a few thousand left open "
-                                   "take the build minutes")
-            if "\n" in node.value:
-                self.block_rescan += _outside_fences(block_rescan, node.value)
-                if self.block_rescan > MAX_BLOCK_RESCAN:
-                    raise _Refused(_mark(node), "dense-blocks", "the headings, rules and definitions in this file's "
-                                   f"paragraphs make Markdown re-read more than {MAX_BLOCK_RESCAN:,} characters: after "
-                                   "each such line it reads the rest of its paragraph again", "put a blank line after "
-                                   "each heading, rule ('---') or definition ('*[ABC]: …'); thousands of them in one "
-                                   "paragraph take the build minutes")
+            for budget in _READ_BUDGETS:
+                if budget.sign in node.value:
+                    self.spent[budget.code] += _outside_fences(budget.cost, node.value)
+                    if self.spent[budget.code] > budget.limit:
+                        raise _Refused(_mark(node), budget.code, budget.message, budget.hint)
             if not node.style and self.hashes:  # plain (libyaml says "", PyYAML None)
                 self.note_cut(node)
             # YAML turns the file's line breaks into \n, but a quoted "\r" escape stays a carriage return, which
