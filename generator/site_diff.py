@@ -14,14 +14,13 @@ from pathlib import Path
 
 import yaml
 
-from .located_yaml import MAX_ALIAS_NODES
+from .located_yaml import MAX_ALIAS_NODES, MAX_FILE_BYTES  # a file bigger than the loader reads is named, not parsed
+from .rules.labels import LABELS_FILE
 from .rules.placeholders import is_example_url
+from .rules.site_config import CONFIG_FILE
 
-CONFIG_FILE = "mkdocs.yml"
 TEMPLATES_DIR = "templates"
-LABELS_FILE = f"{TEMPLATES_DIR}/labels.yml"
 SITE_PATHS = (CONFIG_FILE, TEMPLATES_DIR)  # project-relative, as git archive and ls-files take them
-MAX_FILE_BYTES = 1_000_000  # as the loader: a bigger file is named, not parsed
 # Values as compared, aliases expanded, as validate bounds them: the two sides' values are compared (and tagged ones
 # written out) in full, and a YAML alias repeats what it names without costing its size: 90 aliases, ten to a list
 # nine lists deep, took `csops diff` 96 s (a hundred, two to a list, would take years). The bundled mkdocs.yml: 112.
