@@ -378,21 +378,27 @@ def test_the_search_log_gets_the_query_the_reader_settled_on_not_each_key(served
     box.click()
     box.press_sequentially(word, delay=200)  # a reader's pace: each key's search is answered before the next key
     page.locator(".csops-search__meta").wait_for()
-    page.wait_for_timeout(2000)  # the reader reads the answer: the search has settled
+    log = project / "build/search-log/queries.jsonl"
+
+    def searched_once_logged(times):
+        """The logged searches, once the word is in them `times` times (the reader has settled) or 15 s passed."""
+        deadline = time.monotonic() + 15
+        while True:
+            lines = log.read_text(encoding="utf-8").splitlines() if log.is_file() else []
+            searched = [r["q"] for r in map(json.loads, lines) if r["event"] == "search"]
+            if searched.count(word) >= times or time.monotonic() > deadline:
+                return searched
+            time.sleep(0.1)
+
+    searched_once_logged(1)  # the reader reads the answer: the search has settled
     faq = page.locator(".csops-facet[data-facet=kind]").first
     filtered = faq.count() > 0
     if filtered:
         faq.click()
+        page.locator(".csops-facet--active[data-facet=kind]").wait_for()  # the filtered answer is the one shown
         page.locator(".csops-hit").first.click()  # opened at once: the filtered search is logged with its click
         page.wait_for_load_state()
-    log = project / "build/search-log/queries.jsonl"
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.is_file() else []
-        if sum(r["event"] == "search" and r["q"] == word for r in records) >= (2 if filtered else 1):
-            break
-        time.sleep(0.1)
-    searched = [r["q"] for r in records if r["event"] == "search"]
+    searched = searched_once_logged(2 if filtered else 1)
     assert [q for q in searched if word.startswith(q) and q != word] == []
     assert searched.count(word) == (2 if filtered else 1), searched  # as typed, then with the filter
 
