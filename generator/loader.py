@@ -11,6 +11,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from .conflict_markers import conflict_problems
 from .escaping import visible
 from .kinds import CATALOG_FILES, DOCUMENT_KINDS
 from .located_yaml import MAX_FILE_BYTES, parse_yaml
@@ -34,8 +35,9 @@ class Document:
     data: object
 
 
-def read_text(file: Path, path: str) -> tuple[str | None, list[Problem]]:
-    """Read a file as UTF-8 within MAX_FILE_BYTES, reporting the position of the first undecodable byte."""
+def read_text(file: Path, path: str, conflict_hint: str = "") -> tuple[str | None, list[Problem]]:
+    """Read a file as UTF-8 within MAX_FILE_BYTES, reporting the position of the first undecodable byte and any
+    merge-conflict block git left in it (`conflict_hint`: how to resolve one in this kind of file)."""
     try:
         if not stat.S_ISREG(file.stat().st_mode):  # a link to a FIFO or device would block or never end
             return None, [Problem(path, 1, 1, "unreadable-file", "cannot read the file: it links to something that is not a file",
@@ -56,7 +58,9 @@ def read_text(file: Path, path: str) -> tuple[str | None, list[Problem]]:
         col = len(before) - (before.rfind(b"\n") + 1) + 1
         return None, [Problem(path, line, col, "not-utf8", f"file is not UTF-8 (byte 0x{raw[error.start]:02x})",
                               "re-save the file with UTF-8 encoding")]
-    return text.removeprefix("\ufeff"), []
+    text = text.removeprefix("\ufeff")
+    conflicts = conflict_problems(path, text, conflict_hint)
+    return (None, conflicts) if conflicts else (text, [])
 
 
 def _utf8(name: str) -> bool:

@@ -94,7 +94,8 @@ def read_manifest(project: Path) -> list[tuple[int, str]] | None:
     file = project / MANIFEST
     if not file.is_file():
         return None
-    text, problems = read_text(file, MANIFEST)
+    text, problems = read_text(file, MANIFEST, "keep the URLs of both sides (each may be in tickets already) and delete "
+                                               "the '<<<<<<<', '=======' and '>>>>>>>' lines; then run `csops urls --check`")
     if text is None:
         raise ContentError(problems)
     entries = []

@@ -1537,3 +1537,27 @@ def test_a_site_described_in_words_starting_javascript_is_no_script_link(tmp_pat
     assert validated.exit_code == 0, validated.output
     config.write_text(config.read_text(encoding="utf-8") + 'extra:\n  homepage: "JavaScript: home"\n', encoding="utf-8")
     assert "error: 'extra.homepage' is a script link" in run("validate", "--project", project).output
+
+
+def test_merge_conflict_left_in_mkdocs_yml_or_the_url_manifest_is_named_with_its_fix(tmp_path, run):
+    """A conflict block in mkdocs.yml was "'<<<<<<< HEAD' has no ':' after its key (write it as 'key: value')", and
+    in content/published-urls.txt each marker line was a published URL to retire with `csops urls --update`."""
+    from conftest import copy_bundled
+
+    project = copy_bundled(tmp_path / "portal")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  language: en\n", "<<<<<<< HEAD\n  language: en\n=======\n  language: ja\n>>>>>>> ja-theme\n"), encoding="utf-8")
+    result = run("validate", "--project", project, "--format", "text")
+    assert "mkdocs.yml:16:1: error: unresolved git merge conflict: lines 16-20 " in result.output, result.output
+    assert result.exit_code == 1
+    shutil.copy(EXAMPLES.parent.parent / "mkdocs.yml", config)
+    manifest = project / "content" / "published-urls.txt"
+    lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+    manifest.write_text("".join(lines[:2] + ["<<<<<<< HEAD\n", lines[2], "=======\n", "playbooks/qbr/#pull-pack\n",
+                                             ">>>>>>> rename-step\n"] + lines[3:]), encoding="utf-8")
+    result = run("validate", "--project", project, "--format", "text")
+    first, = [line for line in result.output.splitlines() if ": error: " in line]
+    assert first.startswith("content/published-urls.txt:3:1: error: unresolved git merge conflict: lines 3-7 "), first
+    assert "keep the URLs of both sides" in first and "vanished-url" not in result.output
+    assert result.exit_code == 1

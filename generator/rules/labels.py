@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from ..conflict_markers import conflict_problems
 from ..located_yaml import parse_yaml
 from ..paths import PACKAGE_TEMPLATES
 from ..problems import Problem, shown
@@ -52,6 +53,9 @@ def _check(path: Path, package_labels: Path) -> list[Problem]:
     except (OSError, UnicodeDecodeError) as error:
         return [Problem(LABELS_FILE, 1, 1, "labels-unreadable", f"cannot read it: {error}",
                         "save it as UTF-8 text")]
+    conflicts = conflict_problems(LABELS_FILE, text)
+    if conflicts:
+        return conflicts
     data, problems = parse_yaml(text, LABELS_FILE)
     if problems or data is None:
         return problems
