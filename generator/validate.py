@@ -19,7 +19,7 @@ from .loader import Document, load_content
 from .located_yaml import LocDict
 from .kinds import CATALOG_FILES, CATALOG_LISTS
 from .problems import Problem
-from .rules import asked_as, build_catalog, control_chars, glossary, ids, markdown_html, placeholders, raci, references
+from .rules import asked_as, build_catalog, control_chars, folder, glossary, ids, markdown_html, placeholders, raci, references
 from .schema import DATE, SLUG, check_shape
 
 
@@ -67,6 +67,9 @@ def _future_reviews(documents: list[Document], today: dt.date) -> list[Problem]:
 def check_document_alone(doc: Document) -> tuple[list[Problem], list[Problem]]:
     """What is wrong with one file on its own: (shape, dates and text left as scaffolded, which stop the file
     being modelled; its RACI problems, which do not). Kept per file by the content cache."""
+    wrong_folder = folder.misplaced(doc)
+    if wrong_folder is not None:  # its fields are another kind's: every shape error would be a wrong fix
+        return [wrong_folder], []
     problems = check_shape(doc) + _check_dates(doc)
     if isinstance(doc.data, LocDict):
         problems += placeholders.check_file(doc) + control_chars.check_file(doc)
