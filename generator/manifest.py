@@ -197,9 +197,26 @@ def _vanished_problem(number: int, url: str, hidden: int, pages: dict, new_ids: 
         return Problem(MANIFEST, number, 1, "vanished-url", f"{message}: the glossary has no term '{anchor}' any more",
                        f"if it was renamed, add `aliases: [{anchor}]` to the renamed term in {page.source}{guess}; {undo}")
     subject = f"{noun} '{page_id}' now redirects to '{page.id}', which" if page.id != page_id else f"{noun} '{page.id}'"
+    moved_to = _moved_to(kind, anchor, page, pages, recorded)
+    if moved_to is not None:
+        # an alias on another step of this page would land old links on the wrong step, and the new page's
+        # anchor is a different URL: say so, and how to keep the old one landing
+        return Problem(MANIFEST, number, 1, "vanished-url",
+                       f"{message}: {subject} has no {item} '{anchor}' any more; it moved to {noun} '{moved_to.id}' "
+                       f"({moved_to.source})",
+                       f"a link cannot follow a {item} to another page: keep a short {item} '{anchor}' in "
+                       f"{page.source} that points to [its new place]({kind}:{moved_to.id}#{anchor}), or, to let old "
+                       f"links open the top of '{page.id}', run `csops urls --update`")
     return Problem(MANIFEST, number, 1, "vanished-url",
                    f"{message}: {subject} has no {item} '{anchor}' any more",
                    f"if it was renamed, add `aliases: [{anchor}]` to the renamed {item} in {page.source}{guess}; {undo}")
+
+
+def _moved_to(kind: str, anchor: str, page: PageAnchors, pages: dict, recorded: set) -> PageAnchors | None:
+    """The one other page of the kind that now holds an item `anchor` never published there: where it moved."""
+    found = {p.id: p for p in pages.values() if p.kind == kind and p.id != page.id and anchor in p.own_anchors
+             and f"{page_base(kind, p.id)}#{anchor}" not in recorded}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def check_manifest(project: Path, portal: Portal) -> list[Problem]:

@@ -511,3 +511,32 @@ def test_the_sections_validate_allows_a_link_to_are_the_sections_each_page_has(b
             assert ids & RESERVED_ANCHORS == kind.section_anchors(data), page
             checked += 1
     assert checked >= 20
+
+
+def test_a_step_moved_to_another_playbook_is_named_with_a_fix_that_keeps_its_link(tmp_path, run):
+    """Moving 'pull-data' from qbr to success-plan said "if it was renamed, add `aliases: [pull-data]` to the renamed
+    step in content/playbooks/qbr.yml": an alias there lands every ticket's link on the wrong step."""
+    project = copy_bundled(tmp_path / "p")
+    qbr, plan = project / "content/playbooks/qbr.yml", project / "content/playbooks/success-plan.yml"
+    text = qbr.read_text(encoding="utf-8")
+    start = text.index("  - id: pull-data\n")
+    end = text.index("  - id: ", start + 1)
+    qbr.write_text(text[:start] + text[end:], encoding="utf-8")
+    plan.write_text(plan.read_text(encoding="utf-8").rstrip("\n") + "\n" + text[start:end], encoding="utf-8")
+    checklist = project / "content/onboarding/new-cs-ops-30-60-90.yml"
+    checklist.write_text(checklist.read_text(encoding="utf-8").replace("playbook:qbr#pull-data",
+                                                                        "playbook:success-plan#pull-data"), encoding="utf-8")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    line = next(n for n, url in enumerate((project / MANIFEST).read_text().splitlines(), 1)
+                if url == "playbooks/qbr/#pull-data")
+    assert (f"{MANIFEST}:{line}:1: error: published URL 'playbooks/qbr/#pull-data' would disappear: playbook 'qbr' "
+            "has no step 'pull-data' any more; it moved to playbook 'success-plan' (content/playbooks/success-plan.yml) "
+            "(a link cannot follow a step to another page: keep a short step 'pull-data' in content/playbooks/qbr.yml "
+            "that points to [its new place](playbook:success-plan#pull-data), or, to let old links open the top of "
+            "'qbr', run `csops urls --update`) [vanished-url]") in result.output
+
+    # the fix the message gives validates
+    qbr.write_text(text[:start] + "  - id: pull-data\n    title: Pull the data pack (moved)\n    body: Now part of "
+                   "the [success plan](playbook:success-plan#pull-data).\n" + text[end:], encoding="utf-8")
+    assert run("validate", "--project", project).exit_code == 0
