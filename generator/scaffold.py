@@ -240,6 +240,22 @@ def scaffold_text(kind: str, doc_id: str, title: str, roles: list[str], today: d
     return header + common.format(**values) + bodies[kind].format(**values)
 
 
+def _refuse_invalid(kind: str, path: str, doc_id: str, text: str) -> None:
+    """The file's own checks, as validate runs them, before it is written: a --title over the length limit, or
+    blank, was written into a file whose first `csops validate` failed."""
+    from .loader import Document
+    from .located_yaml import parse_yaml
+    from .validate import check_document_alone
+
+    data, problems = parse_yaml(text, path)
+    if data is not None:
+        problems += check_document_alone(Document(kind, path, doc_id, data))[0]
+    error = next((p for p in problems if p.severity == "error"), None)
+    if error is not None:
+        raise ScaffoldError(f"nothing written: {error.message} ({error.hint})" if error.hint else
+                            f"nothing written: {error.message}")
+
+
 def scaffold(project: Path, cli_kind: str, doc_id: str, title: str | None = None, today: dt.date | None = None) -> Path:
     """Write content/<folder>/<id>.yml; refuses bad or taken ids and never overwrites."""
     content_kind = KINDS_BY_CLI_WORD[cli_kind]
@@ -266,6 +282,7 @@ def scaffold(project: Path, cli_kind: str, doc_id: str, title: str | None = None
     title = title or _title_from_id(documents, doc_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     text = scaffold_text(kind, doc_id, title, roles, today or dt.date.today(), modeline, phase, _portal_language(project))
+    _refuse_invalid(kind, target.relative_to(project).as_posix(), doc_id, text)
     try:  # O_EXCL: never through a link, never over a file that appeared since the check above
         with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "w", encoding="utf-8") as handle:
             handle.write(text)

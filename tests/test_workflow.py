@@ -76,6 +76,20 @@ def test_new_refuses_bad_taken_and_aliased_ids(project_factory, run):
     assert not (project / "content/faq/index.yml").exists()
 
 
+def test_new_refuses_a_title_the_file_could_not_validate_with(project_factory, run):
+    """`csops new playbook x --title` with 500 characters, or only spaces, wrote a file whose first
+    `csops validate` failed ('title is 500 characters; at most 400'), while new promises a valid file."""
+    project = project_factory({})
+    result = run("new", "playbook", "long-title", "--title", "Renewal " * 60, "--project", project)
+    assert result.exit_code == 1
+    assert result.output == ("Error: nothing written: title is 480 characters; at most 400 (shorten it: it shows whole "
+                             "in navigation, headings and search results; the details belong in the summary or body)\n")
+    result = run("new", "faq", "blank-title", "--title", "   ", "--project", project)
+    assert result.exit_code == 1 and result.output.startswith("Error: nothing written: title is blank")
+    assert not (project / "content/playbooks/long-title.yml").exists()
+    assert not (project / "content/faq/blank-title.yml").exists()
+
+
 def test_new_never_writes_through_a_link(project_factory, run, tmp_path):
     """A dangling link at the new file's path was followed: `csops new` created its target outside the project."""
     project = project_factory({"content/playbooks/renewal.yml": "title: Renewal\nsteps: [{id: one, title: One}]\n"})
