@@ -21,6 +21,8 @@ def conflict_problems(path: str, text: str, hint: str = "") -> list[Problem]:
     """One Problem per conflict block (or stray marker line), at its first marker."""
     hint = hint or ("keep the version you want between the marker lines, then delete the '<<<<<<<', '=======' "
                     "and '>>>>>>>' lines")
+    if "<<<<<<<" not in text and ">>>>>>>" not in text and "=======" not in text and "|||||||" not in text:
+        return []  # every file is read each build: 70 ms at 1,000 playbooks to walk their lines, 5 ms to look
     problems, start = [], None
     for number, line in enumerate(text.splitlines(), start=1):
         if _OPENS.match(line):
