@@ -117,9 +117,15 @@ def test_build_fails_naming_the_vanished_url_and_the_alias_that_fixes_it(tmp_pat
     result = run("validate", "--project", project)
     assert result.exit_code == 1
     assert (f"published URL 'playbooks/{playbook}/#{step}' would disappear: playbook '{playbook}' now redirects to "
-            f"'{playbook}-renamed', which has no step '{step}' any more (if it was renamed, add `aliases: [{step}]` to the "
-            f"renamed step in content/playbooks/{playbook}-renamed.yml (new here: {step}-renamed); if it was removed on "
-            f"purpose, run `csops urls --update`) [vanished-url]") in result.output
+            f"'{playbook}-renamed', which has no step '{step}' any more (if it was renamed to '{step}-renamed', set its "
+            f"id back to '{step}' in content/playbooks/{playbook}-renamed.yml and run `csops mv step {playbook}-renamed "
+            f"{step} {step}-renamed`: it keeps the old URL as an alias and rewrites every reference; if it was removed "
+            f"on purpose, run `csops urls --update`) [vanished-url]") in result.output
+    # and the command it names does the rest
+    text = file.read_text()
+    file.write_text(text.replace(f"id: {step}-renamed", f"id: {step}"))
+    assert run("mv", "step", f"{playbook}-renamed", step, f"{step}-renamed", "--project", project).exit_code == 0
+    assert run("validate", "--project", project).exit_code == 0
 
 
 def test_old_urls_still_resolve_after_a_rename_with_aliases(renamed_bundled):
@@ -466,9 +472,10 @@ def test_glossary_terms_and_phase_pages_are_guarded_too(project_factory, run):
     terms = project / "content/glossary.yml"
     terms.write_text(textwrap.dedent(glossary.format(term="net-retention")))
     result = run("validate", "--project", project)
-    assert ("published URL 'glossary/#nrr' would disappear: the glossary has no term 'nrr' any more (if it was renamed, "
-            "add `aliases: [nrr]` to the renamed term in content/glossary.yml (new here: net-retention); if it was "
-            "removed on purpose, run `csops urls --update`) [vanished-url]") in result.output
+    assert ("published URL 'glossary/#nrr' would disappear: the glossary has no term 'nrr' any more (if it was renamed "
+            "to 'net-retention', set its id back to 'nrr' in content/glossary.yml and run `csops mv term nrr "
+            "net-retention`: it keeps the old URL as an alias and rewrites every reference; if it was removed on "
+            "purpose, run `csops urls --update`) [vanished-url]") in result.output
     # the alias keeps the link alive; a reference by the old id is told the id the term has now
     terms.write_text(textwrap.dedent(glossary.format(term="net-retention\n            aliases: [nrr]")))
     result = run("validate", "--project", project)
