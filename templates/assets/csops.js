@@ -52,6 +52,13 @@
     } catch (e) { /* storage full or disabled: the page still works, it just forgets */ }
   }
 
+  // What a map keyed by content ids (item, step, checklist, role ids) or by ids kept in storage holds under `key`: its
+  // own entry only. Every object inherits a `constructor`: a checklist item with that id found Object there, and
+  // showed "changed since you ticked it" in a browser that had never ticked it.
+  function own(map, key) {
+    return map && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+  }
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
@@ -177,9 +184,9 @@
     }
     var renamed = (former && former.items) || {};
     Object.keys(renamed).forEach(function (item) {
-      if (found[item] || !Array.isArray(renamed[item])) return;
+      if (own(found, item) || !Array.isArray(renamed[item])) return;
       renamed[item].some(function (old) {
-        if (!found[old] || typeof found[old] !== "object") return false;
+        if (!own(found, old) || typeof found[old] !== "object") return false;
         found[item] = found[old];
         delete found[old];
         moved = true;
@@ -198,11 +205,13 @@
   // reworded item lost its "changed" mark and the other step's item showed work the reader never did.
   function realign(found, hashes) {
     if (!hashes) return false;
-    var open = Object.keys(hashes).filter(function (item) { return !found[item] || found[item].hash !== hashes[item]; });
+    var open = Object.keys(hashes).filter(function (item) { var tick = own(found, item);
+      return !tick || tick.hash !== hashes[item];
+    });
     var moves = [];
     Object.keys(found).forEach(function (from) {
       var tick = found[from];
-      if (!tick || typeof tick !== "object" || hashes[from] === tick.hash) return;
+      if (!tick || typeof tick !== "object" || own(hashes, from) === tick.hash) return;
       var fits = open.filter(function (item) { return hashes[item] === tick.hash; });
       var to = fits.filter(function (item) { return item.replace(/-\d+$/, "") === from.replace(/-\d+$/, ""); })[0];
       if (to === undefined) return;
@@ -219,7 +228,8 @@
     var old = load("checklist:" + checklist, null), moved = {};
     if (!old || typeof old !== "object" || !hashes) return null;
     Object.keys(hashes).forEach(function (item) {
-      if (old[item] && old[item].hash === hashes[item]) moved[item] = old[item];
+      var tick = own(old, item);
+      if (tick && tick.hash === hashes[item]) moved[item] = tick;
     });
     save("checklist:" + SITE + ":" + checklist, moved);
     return moved;
@@ -240,9 +250,9 @@
     }).filter(function (row) { return row.box; });
 
     var hashes = {}, former = {};  // per checklist, the versions of its items on this page and their former ids
-    function formerOf(checklist) { return former[checklist] = former[checklist] || { ids: [], items: {} }; }
+    function formerOf(checklist) { return former[checklist] = own(former, checklist) || { ids: [], items: {} }; }
     rows.forEach(function (row) {
-      (hashes[row.checklist] = hashes[row.checklist] || {})[row.item] = row.hash;
+      (hashes[row.checklist] = own(hashes, row.checklist) || {})[row.item] = row.hash;
       var aliases = words(row.marker.dataset.aliases);
       if (aliases.length) formerOf(row.checklist).items[row.item] = aliases;
     });
@@ -250,11 +260,11 @@
       formerOf(box.dataset.checklist).ids = words(box.dataset.aliases);
     });
 
-    function state(checklist) { return ticks(checklist, hashes[checklist], former[checklist]); }
+    function state(checklist) { return ticks(checklist, own(hashes, checklist), own(former, checklist)); }
 
     function render() {
       rows.forEach(function (row) {
-        var ticked = state(row.checklist)[row.item];
+        var ticked = own(state(row.checklist), row.item);
         var current = !!ticked && ticked.hash === row.hash;
         row.box.checked = current;
         row.li.classList.toggle("csops-done", current);
@@ -306,7 +316,7 @@
       var title = (document.querySelector("h1") || {}).textContent || "";
       buildBar(box, L.progress + ": " + title.replace(/¶$/, "").trim());
       if (!box.querySelector(".csops-reset")) {
-        box.appendChild(resetControl(L, box.dataset.checklist, hashes[box.dataset.checklist] || {}, render));
+        box.appendChild(resetControl(L, box.dataset.checklist, own(hashes, box.dataset.checklist) || {}, render));
       }
     });
     document.querySelectorAll(".csops-section-progress[data-section]").forEach(function (box) {
@@ -375,7 +385,7 @@
     var reset = el("button", { type: "button", "class": "md-button csops-reset" }, L.reset);
     holder.appendChild(reset);
     reset.addEventListener("click", function () {
-      var count = Object.keys(ticks(checklist, null)).filter(function (item) { return item in onPage; }).length;
+      var count = Object.keys(ticks(checklist, null)).filter(function (item) { return own(onPage, item) !== undefined; }).length;
       if (!count) { announce(L.reset); return; }
       var ask = el("span", { "class": "csops-reset-confirm", role: "group" });
       ask.appendChild(el("span", {}, count === 1 ? L.reset_confirm_one : L.reset_confirm.replace("{n}", String(count))));
@@ -412,9 +422,10 @@
     var segment = load("segment", "");
     if (words(box.dataset.segments).indexOf(segment) < 0) segment = "";
     var ids = Object.keys(items).filter(function (id) {
-      return !segment || !Array.isArray(only[id]) || only[id].indexOf(segment) >= 0;
+      var those = own(only, id);
+      return !segment || !Array.isArray(those) || those.indexOf(segment) >= 0;
     });
-    var done = ids.filter(function (id) { return ticked[id] && ticked[id].hash === items[id]; }).length;
+    var done = ids.filter(function (id) { var tick = own(ticked, id); return tick && tick.hash === items[id]; }).length;
     var percent = ids.length ? Math.round((100 * done) / ids.length) : 0;
     box.textContent = "";
     var bar = el("div", { "class": "csops-bar", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",
@@ -630,7 +641,7 @@
 
   function versionedUrl(url, step) {
     var versions = stepVersions();
-    var known = versions && step && versions.steps[step];
+    var known = versions && step && own(versions.steps, step);
     if (!url || !known || typeof known.v !== "string") return url;
     var parsed = new URL(url);
     parsed.searchParams.set("v", known.v);
@@ -661,7 +672,7 @@
     var versions = stepVersions();
     if (!wanted || !versions) return;
     var meta = stepAt(window.location.hash);
-    var known = meta && versions.steps[meta.dataset.step];
+    var known = meta && own(versions.steps, meta.dataset.step);
     if (!known || known.v === wanted || !once(meta, "-version")) return;
     var changes = Array.isArray(known.changes) ? known.changes : [];
     // A version the history knows: the change that came after it, with its date. Any other (a link older than the
@@ -740,7 +751,7 @@
       // Headers show short codes; the chips name each role in full (data-names), else fall back to the header.
       var full = {};
       try { full = JSON.parse(filter.dataset.names || "{}"); } catch (e) { full = {}; }
-      var names = [L.all_roles].concat(headers.map(function (th, i) { return full[roles[i]] || th.textContent.trim(); }));
+      var names = [L.all_roles].concat(headers.map(function (th, i) { return own(full, roles[i]) || th.textContent.trim(); }));
       [""].concat(roles).forEach(function (role, index) {
         var button = el("button", { type: "button", "class": "csops-chip", "data-role": role, "aria-pressed": "false" },
                         names[index] || role);

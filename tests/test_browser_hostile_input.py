@@ -1,0 +1,69 @@
+"""What the portal's scripts read that content, a crafted link or a reader's own storage can make odd: ids that are
+names every JavaScript object has, stored values no page wrote. The page must keep working and say nothing false.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_support import DESKTOP, browser, build, serve  # noqa: F401 - fixtures
+from conftest import make_project
+
+pytestmark = pytest.mark.browser
+
+FILES = {
+    "content/onboarding/constructor.yml": """\
+        title: Proto list
+        summary: Ids that every JavaScript object inherits a property for.
+        audience: [csm]
+        due_anchor: start date
+        sections:
+          - id: week
+            title: Week one
+            items:
+              - {id: constructor, text: Meet the team, due: T+1d}
+              - {id: plain, text: Read the handbook, due: T+2d}
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("hostile") / "portal", FILES)
+    for url in serve(build(project)):
+        yield url
+
+
+def _open(browser, url: str, storage: dict[str, str] | None = None):
+    """A fresh profile (with `storage` in its localStorage before any script runs); the tab and its script errors."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(5000)
+    if storage:
+        context.add_init_script("""(seed => { if (sessionStorage.getItem('seeded')) return;
+            sessionStorage.setItem('seeded', '1'); for (const k in seed) localStorage.setItem(k, seed[k]); })(%s)"""
+                                % __import__("json").dumps(storage))
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
+    tab.goto(url, wait_until="load")
+    tab.locator(".csops-checklist-progress [role=progressbar]").wait_for()
+    return context, tab
+
+
+def test_an_item_named_constructor_is_not_changed_before_it_was_ever_ticked(browser, site_url):
+    """Every JavaScript object inherits `constructor`: an item with that id found Object's in a fresh browser's
+    ticks and said "changed since you ticked it", unticked, on a page the reader had never opened."""
+    context, tab = _open(browser, site_url + "onboarding/constructor/")
+    try:
+        assert tab.locator(".csops-changed").count() == 0
+        row = tab.locator("li:has(.csops-item[data-item=constructor])")
+        box = row.locator("input[type=checkbox]")
+        row.get_by_text("Meet the team").click()  # a click on the words ticks the row
+        tab.reload(wait_until="load")
+        assert box.is_checked() and tab.locator(".csops-bar-count").first.inner_text() == "1 / 2"
+        row.get_by_text("Meet the team").click()  # a click on the words ticks the row
+        tab.reload(wait_until="load")
+        assert not box.is_checked() and tab.locator(".csops-changed").count() == 0
+        assert not tab.errors, tab.errors
+    finally:
+        context.close()
