@@ -67,3 +67,22 @@ def test_an_item_named_constructor_is_not_changed_before_it_was_ever_ticked(brow
         assert not tab.errors, tab.errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("start, dates", [
+    ("275760-09-13", []),  # the date box's last day: a day later is past JavaScript's last date
+    ("10000-01-01", []),  # no calendar file or ISO date has five-digit years
+    ("0024-01-01", ["0024-01-02", "0024-01-03"]),  # a year typed as 24
+    ("2026-02-27", ["2026-02-28", "2026-03-01"]),
+])
+def test_a_start_date_beyond_what_calendars_hold_gives_no_dates_and_breaks_nothing(browser, site_url, start, dates):
+    """A start date in year 275760 (the largest the date box takes) threw when its dates were worked out: every
+    control after it on the page was missing, on every visit, as the date is remembered. Five-digit years showed as
+    '+010000-01', and a year typed as 24 as 1924."""
+    context, tab = _open(browser, site_url + "onboarding/constructor/", {"csops:plan:onboarding:constructor": f'"{start}"'})
+    try:
+        assert tab.locator("input.csops-start").input_value() == start
+        assert tab.locator(".csops-date").all_inner_texts() == dates
+        assert not tab.errors, tab.errors
+    finally:
+        context.close()

@@ -154,11 +154,18 @@
     return match[1] === "-" ? -days : days;
   }
 
+  // The date `days` after `isoDate`, or null past what a calendar holds (years 1 to 9999): a start in year 275760,
+  // the date box's last, threw here and stopped every control after it on the page; five-digit years showed as
+  // "+010000-01". setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999 (a year typed as 24 gave 1924).
   function addDays(isoDate, days) {
     var parts = isoDate.split("-").map(Number);
     // UTC arithmetic: daylight-saving changes never shift a date by one.
-    var date = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2] + days));
-    return date.toISOString().slice(0, 10);
+    var date = new Date(0);
+    date.setUTCFullYear(parts[0], parts[1] - 1, parts[2] + days);
+    var year = date.getUTCFullYear();
+    if (isNaN(year) || year < 1 || year > 9999) return null;
+    function pad(n, width) { return ("000" + n).slice(-width); }
+    return pad(year, 4) + "-" + pad(date.getUTCMonth() + 1, 2) + "-" + pad(date.getUTCDate(), 2);
   }
 
   // -- checklists ----------------------------------------------------------------------------
@@ -546,12 +553,13 @@
     entries.forEach(function (entry, index) {
       var offset = parseOffset(entry.due);
       if (offset === null) return;
-      var day = addDays(start, offset);
+      var day = addDays(start, offset), after = day && addDays(day, 1);
+      if (!after) return;
       lines.push("BEGIN:VEVENT",
         "UID:" + icsEscape(planId.replace(/[^a-z0-9-]/gi, "-") + "-" + index + "-" + day) + "@csops-portal",
         "DTSTAMP:" + stamp,
         "DTSTART;VALUE=DATE:" + day.replace(/-/g, ""),
-        "DTEND;VALUE=DATE:" + addDays(day, 1).replace(/-/g, ""),
+        "DTEND;VALUE=DATE:" + after.replace(/-/g, ""),
         "SUMMARY:" + icsEscape(entry.title),
         "DESCRIPTION:" + icsEscape(entry.due + " — " + entry.url),
         "URL:" + entry.url,
@@ -579,10 +587,9 @@
         button.disabled = !start;
         document.querySelectorAll(".csops-due[data-due]").forEach(function (badge) {
           var date = badge.querySelector(".csops-date");
-          var offset = parseOffset(badge.dataset.due);
-          if (!start || offset === null) { if (date) date.remove(); return; }
+          var day = start && parseOffset(badge.dataset.due) !== null ? addDays(start, parseOffset(badge.dataset.due)) : null;
+          if (!day) { if (date) date.remove(); return; }
           if (!date) { date = el("time", { "class": "csops-date" }); badge.appendChild(date); }
-          var day = addDays(start, offset);
           date.setAttribute("datetime", day);
           date.textContent = day;
         });
