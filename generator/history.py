@@ -140,6 +140,18 @@ def headline(message: str) -> str:
     return controls_written_out(cut.rstrip(" ,;:-–—")) + "…"
 
 
+# The last second a page or feed can date (9999-12-31T23:59:59Z): Python's datetime ends there.
+_LAST_DATE = 253402300799
+
+
+def _commit_time(text: str) -> int:
+    """A commit's date as `git log %ct` gives it, in seconds, held to the dates a page can show. A commit dated past
+    year 9999 (a committer clock far off: `git commit` takes up to 2^63 - 1) raised in every build's What's new
+    while it was among the last twenty; one whose date git cannot read (%ct empty) did too. Such a date shows as
+    git shows it: 1970-01-01 when unreadable, the last showable day when too late."""
+    return min(int(text), _LAST_DATE) if text.isascii() and text.isdigit() else 0
+
+
 @dataclass(frozen=True)
 class _Commit:
     sha: str
@@ -157,8 +169,8 @@ def _content_commits(project: Path, limit: int) -> tuple[list[_Commit], str | No
     for record in out.decode("utf-8", errors="replace").split("\x00"):
         if record.strip():
             header, _, message = record.lstrip("\n").partition("\n")
-            sha, timestamp = header.split(" ")
-            commits.append(_Commit(sha, int(timestamp), headline(message)))
+            sha, _, timestamp = header.partition(" ")
+            commits.append(_Commit(sha, _commit_time(timestamp), headline(message)))
     if len(commits) > limit:
         # The commit before the window is the base of the oldest entry (its content is what the oldest changed).
         return commits[:limit], commits[limit].sha

@@ -368,3 +368,28 @@ def test_links_csops_mv_rewrote_are_no_news(tmp_path, monkeypatch, run):
     assert latest.subject == "Rename the runway"
     assert [(c.action, c.noun, c.new_id, c.fields) for c in latest.changes] == [
         ("renamed", "page", "renewal-runway", ()), ("renamed", "step", "confirm-stakeholders", ())]
+
+
+@pytest.mark.parametrize("date", ["253402300800", "9223372036854775807", "unreadable"])
+def test_a_commit_dated_past_year_9999_or_unreadably_does_not_stop_the_build(tmp_path, monkeypatch, date):
+    """`git commit` takes dates up to 2^63 - 1 seconds: a commit from a clock set to year 10000 raised ValueError
+    (a traceback) in every build while it was among What's new's last twenty commits, and one whose committer line
+    git cannot read (%ct empty) did too. They are dated as git shows them: the last day a page can show, or 1970."""
+    project = _repo(tmp_path / "repo", monkeypatch)
+    make_project(project, SECOND, with_defaults=False)
+    git(project, "add", "-A")
+    if date == "unreadable":  # a commit object written by a tool, as `git fsck` would flag it
+        tree = git(project, "write-tree").strip()
+        parent = git(project, "rev-parse", "HEAD").strip()
+        (tmp_path / "commit").write_text(f"tree {tree}\nparent {parent}\nauthor a <a@example.com> 1800000000 +0000\n"
+                                         f"committer a <a@example.com> -5 +0000\n\nForecast step\n")
+        sha = git(project, "hash-object", "-t", "commit", "-w", "--literally", str(tmp_path / "commit")).strip()
+        git(project, "update-ref", "HEAD", sha)
+    else:
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"@{date} +0000")
+        commit_all(project, "Forecast step")
+    site = build(project)
+    html = (site / "whats-new/index.html").read_text("utf-8")
+    shown = "1970-01-01" if date == "unreadable" else "9999-12-31"
+    assert f"{shown} · Forecast step" in html
+    assert _feed(site).findtext(f"{ATOM}entry/{ATOM}updated").startswith(shown)
