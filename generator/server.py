@@ -123,9 +123,12 @@ def _json_body(environ) -> dict:
     typed_text = media_type.startswith("text/")
     if "json" in media_type or (not typed_text and text.lstrip().startswith("{")):
         try:
-            data = json.loads(text or "{}", object_pairs_hook=_one_value_each)
+            data = json.loads(text or "{}", object_pairs_hook=_one_value_each, parse_int=_whole_number)
         except RecursionError:
             raise ApiError("400 Bad Request", "request body is nested too deeply: send a flat JSON object") from None
+        except _LongNumber as error:
+            raise ApiError("400 Bad Request", f"request body holds a number of {error} digits: no field takes one "
+                                              f"longer than {_MAX_DIGITS}") from None
         except _RepeatedKey as error:
             raise ApiError("400 Bad Request", f"request body gives '{shown(str(error), 60)}' twice: send it once") from None
         except ValueError as error:
@@ -136,6 +139,21 @@ def _json_body(environ) -> dict:
             _require_unicode(value)
         return data
     return {"text": text}
+
+
+class _LongNumber(ValueError):
+    """A JSON number of more digits than any field takes."""
+
+
+_MAX_DIGITS = 20
+
+
+def _whole_number(digits: str) -> int:
+    """A JSON integer; one of thousands of digits is refused by name (Python's own error told the client to call
+    sys.set_int_max_str_digits(), and a long one under its limit cost a quadratic conversion)."""
+    if len(digits.lstrip("-")) > _MAX_DIGITS:
+        raise _LongNumber(len(digits.lstrip("-")))
+    return int(digits)
 
 
 class _RepeatedKey(ValueError):

@@ -138,6 +138,9 @@ def test_suggest_rejects_bad_bodies(api):
     assert (status, data) == (400, {"error": "request body gives 'text' twice: send it once"})
     status, data = call(f"{api}/api/suggest", json.dumps({"k" * 5000: 1}).replace("}", ', "' + "k" * 5000 + '": 2}').encode())
     assert status == 400 and len(data["error"]) < 120 and "…' twice" in data["error"]  # the key is quoted, not echoed whole
+    # a 5,000-digit number was 'not valid JSON: Exceeds the limit (4300 digits) … use sys.set_int_max_str_digits()'
+    status, data = call(f"{api}/api/suggest", b'{"text": "renewal", "limit": ' + b"9" * 5000 + b"}")
+    assert (status, data) == (400, {"error": "request body holds a number of 5000 digits: no field takes one longer than 20"})
 
 
 def test_suggest_reads_the_body_as_its_type_says(api):
