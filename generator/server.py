@@ -119,7 +119,11 @@ def _json_body(environ) -> dict:
         raise ApiError("400 Bad Request", "request body is not UTF-8") from None
     if media_type == "application/x-www-form-urlencoded":
         fields = parse_qs(text, keep_blank_values=True)
-        return {"text": fields["text"][0]} if list(fields) == ["text"] else {"text": text}
+        if list(fields) != ["text"]:
+            return {"text": text}
+        if len(set(fields["text"])) > 1:  # `curl -d text=… -d text=…` searched the first alone, as a JSON key twice did
+            raise ApiError("400 Bad Request", "request body gives 'text' twice: send it once")
+        return {"text": fields["text"][0]}
     typed_text = media_type.startswith("text/")
     if "json" in media_type or (not typed_text and text.lstrip().startswith("{")):
         try:

@@ -156,6 +156,9 @@ def test_suggest_reads_the_body_as_its_type_says(api):
     assert status == 200 and encoded["links"] == plain["links"]
     status, raw = call(f"{api}/api/suggest", ticket.encode(), "application/x-www-form-urlencoded")  # curl -d '...'
     assert status == 200 and raw["links"] == plain["links"]
+    # curl -d text=<subject> -d text=<description>: the description was dropped without a word
+    status, data = call(f"{api}/api/suggest", b"text=Acme+renewal&text=champion+silent", "application/x-www-form-urlencoded")
+    assert (status, data) == (400, {"error": "request body gives 'text' twice: send it once"})
     status, data = call(f"{api}/api/suggest", b"churn", "text/plain")
     assert status == 200 and data["links"] and all(link["score"] > 0 for link in data["links"])
     status, data = call(f"{api}/api/suggest", b"2", "text/plain")  # a bare number is no topic: no link, not a 0 score
