@@ -6,12 +6,19 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import DESKTOP, browser, build, serve  # noqa: F401 - fixtures
-from conftest import make_project
+from browser_support import DESKTOP, browser, build, running_csops_serve, serve  # noqa: F401 - fixtures
+from conftest import MINIMAL_ROLES, make_project
 
 pytestmark = pytest.mark.browser
 
 FILES = {
+    "content/roles.yml": MINIMAL_ROLES + "  - {id: constructor, name: Site builder}\n",
+    "content/playbooks/kickoff.yml": """\
+        title: Kickoff
+        summary: The first call.
+        steps:
+          - {id: call, title: Hold the kickoff call, owner: constructor}
+        """,
     "content/onboarding/constructor.yml": """\
         title: Proto list
         summary: Ids that every JavaScript object inherits a property for.
@@ -38,6 +45,7 @@ def _open(browser, url: str, storage: dict[str, str] | None = None):
     """A fresh profile (with `storage` in its localStorage before any script runs); the tab and its script errors."""
     context = browser.new_context(viewport=DESKTOP)
     context.set_default_timeout(5000)
+    context.set_default_navigation_timeout(20000)  # the first page of a cold browser on a busy machine
     if storage:
         context.add_init_script("""(seed => { if (sessionStorage.getItem('seeded')) return;
             sessionStorage.setItem('seeded', '1'); for (const k in seed) localStorage.setItem(k, seed[k]); })(%s)"""
@@ -86,3 +94,28 @@ def test_a_start_date_beyond_what_calendars_hold_gives_no_dates_and_breaks_nothi
         assert not tab.errors, tab.errors
     finally:
         context.close()
+
+
+def test_a_pressed_role_filter_named_constructor_stays_when_a_query_finds_nothing_in_it(browser, tmp_path):
+    """The search panel keeps a pressed filter that a new query finds nothing in, at 0; `"constructor" in counts`
+    is true of every object, so a role with that id vanished from the panel instead, and "No hits · filtered"
+    gave no way to see which filter it was."""
+    project = make_project(tmp_path / "portal", FILES)
+    with running_csops_serve(project) as url:
+        context = browser.new_context(viewport=DESKTOP)
+        context.set_default_timeout(5000)
+        tab = context.new_page()
+        try:
+            tab.goto(url)
+            tab.wait_for_selector("body.csops-api-search", state="attached")
+            box = tab.locator(".md-search__input")
+            box.click()
+            box.fill("kickoff")
+            tab.locator(".csops-facet[data-facet=role][data-value=constructor]").click()
+            tab.wait_for_selector(".csops-facet--active[data-value=constructor]")
+            box.fill("handbook")  # no step of the role's
+            tab.wait_for_selector(".csops-hits:not(:has(.csops-hit))", state="attached")
+            chip = tab.locator(".csops-facet--active[data-value=constructor]")
+            assert chip.inner_text().split() == ["Site", "builder", "0"]
+        finally:
+            context.close()

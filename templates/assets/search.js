@@ -38,6 +38,12 @@
     mean: "Did you mean: ", try_: "Try: ", showing: "Showing results for ", instead: "Search instead for ", kind: "Kind", role: "Role", phase: "Phase", clear: "Clear filters"
   };
 
+  // A count or name the API gave for a value (a kind, role or phase id): its own, never one every object inherits
+  // (a role with the id "constructor" was always "in" the counts, and its pressed filter vanished at 0).
+  function own(map, key) {
+    return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+  }
+
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
@@ -127,11 +133,11 @@
     function facetGroup(name, counts) {
       counts = Object.assign({}, counts);
       // a pressed filter that this query finds nothing in stays, at 0, so the reader can see it and let it go
-      if (filters[name] && !(filters[name] in counts)) counts[filters[name]] = 0;
+      if (filters[name] && own(counts, filters[name]) === undefined) counts[filters[name]] = 0;
       var values = Object.keys(counts);
       if (!values.length) return null;
       var buttons = values.map(function (value) {
-        var label = names[name][value] || value;
+        var label = own(names[name], value) || value;
         var active = filters[name] === value;
         var b = el("button", { type: "button", "class": "csops-facet" + (active ? " csops-facet--active" : ""),
           "data-facet": name, "data-value": value, "aria-pressed": String(active) },
@@ -204,7 +210,7 @@
       parts.push(facets);
       parts.push(el("ol", { "class": "csops-hits" }, data.hits.map(function (hit) {
         var a = el("a", { "class": "csops-hit", href: link(hit.path), "data-url": hit.url }, [
-          el("span", { "class": "csops-hit__kind", text: names.kind[hit.kind] || hit.kind }),
+          el("span", { "class": "csops-hit__kind", text: own(names.kind, hit.kind) || hit.kind }),
           hit.parent_title ? el("span", { "class": "csops-hit__parent", text: hit.parent_title + " \u203a " }) : null,
           el("span", { "class": "csops-hit__title", text: hit.title }),
           el("span", { "class": "csops-hit__snippet", html: hit.snippet })
