@@ -19,6 +19,17 @@ FILES = {
         steps:
           - {id: call, title: Hold the kickoff call, owner: constructor}
         """,
+    # a body may carry class and data-* attributes (the sanitiser keeps them): here a copy-link hook without a title
+    "content/playbooks/forged.yml": """\
+        title: Forged hooks
+        summary: A body that carries a hook of the page's scripts.
+        steps:
+          - id: one
+            title: Step one
+            owner: csm
+            body: 'Read this. <span class="csops-step-meta" data-url="/x/" data-step="one"></span>'
+          - {id: two, title: Step two, owner: csm}
+        """,
     "content/onboarding/constructor.yml": """\
         title: Proto list
         summary: Ids that every JavaScript object inherits a property for.
@@ -119,3 +130,20 @@ def test_a_pressed_role_filter_named_constructor_stays_when_a_query_finds_nothin
             assert chip.inner_text().split() == ["Site", "builder", "0"]
         finally:
             context.close()
+
+
+def test_a_hook_forged_in_a_body_breaks_none_of_the_pages_controls(browser, site_url):
+    """A step body holding `<span class="csops-step-meta" data-url=…>` without a title threw in the copy-link setup,
+    and every control set up after it was missing: the next steps' copy buttons, the contents mark, the role
+    filter. The hook gets its buttons or none; the real steps all get theirs."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_navigation_timeout(20000)
+    tab = context.new_page()
+    errors = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        tab.goto(site_url + "playbooks/forged/", wait_until="load")
+        tab.locator(".csops-step-meta[data-step=two] .csops-copy-link").wait_for(timeout=5000)
+        assert not errors, errors
+    finally:
+        context.close()

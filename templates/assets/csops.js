@@ -617,7 +617,7 @@
       var tools = el("span", { "class": "csops-copy" });
       // the same link text as csops link and the API give (urls.markdown_link), made literal by the build; a
       // project's own playbook template from before data-ticket gets its brackets escaped, as then
-      var label = meta.dataset.ticket || meta.dataset.title.replace(/[\\\[\]]/g, "\\$&");
+      var label = meta.dataset.ticket || String(meta.dataset.title || "").replace(/[\\\[\]]/g, "\\$&");
       [["copy_link", url], ["copy_ticket", "[" + label + "](" + url + ")"]].forEach(function (pair) {
         var button = el("button", { type: "button", "class": "csops-copy-" + pair[0].split("_")[1],
                                     "data-copy": pair[1], title: pair[1] }, L[pair[0]]);
@@ -861,18 +861,17 @@
   }
 
   // -- entry point ------------------------------------------------------------------------------
+  // Each part on its own: pages carry their hooks in content, where a body may forge one (class and data-* survive
+  // the sanitiser), and a hook one part cannot read stopped every part after it (the next steps' copy buttons, the
+  // role filter). An error is still reported, as thrown, after the other parts have run.
   function setup() {
-    setupAccessibility();
-    setupSearchInput();
     var L = labels();
-    setupSegments(L);  // first: checklist progress and plans count only the visible segment
-    setupChecklists(L);
-    setupPlans(L);
-    setupSteps(L);
-    setupVersionNotice();
-    setupContentsTarget();
-    setupRaci(L);
-    setupStartPath(L);
+    [setupAccessibility, setupSearchInput,
+     setupSegments,  // before checklists and plans: their progress counts only the visible segment
+     setupChecklists, setupPlans, setupSteps, setupVersionNotice, setupContentsTarget, setupRaci, setupStartPath
+    ].forEach(function (part) {
+      try { part(L); } catch (error) { window.setTimeout(function () { throw error; }); }
+    });
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
