@@ -21,6 +21,7 @@ import time
 from http import HTTPStatus
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 
@@ -65,6 +66,12 @@ def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
                 return False
             if not super().parse_request():
                 return False
+            # A request target in absolute form (GET http://host/api/search?q=… HTTP/1.1, as a client talking to a
+            # proxy sends it) is its path and query (RFC 9112 3.2.2: servers must take it). It was looked up as a
+            # file named "http:", and an API call got the site's 404 page, where gunicorn answered it.
+            target = urlsplit(self.path)
+            if target.scheme.lower() in ("http", "https") and target.netloc:
+                self.path = urlunsplit(("", "", target.path or "/", target.query, ""))
             # Two framings of one body (two Content-Lengths, or one beside chunked): a proxy in front that reads
             # the other framing would see a second, smuggled request. gunicorn refuses both; so does the preview.
             lengths = self.headers.get_all("Content-Length") or []

@@ -301,6 +301,14 @@ def test_an_untyped_json_ticket_is_read_as_json_on_both(port):
     assert_json_4xx(untyped(b'{"text": "customer renewal at risk", "limt": 1}'), "unknown field 'limt'")
 
 
+def test_a_request_in_absolute_form_is_answered_on_both(port):
+    """GET http://host/api/search?q=… (a request target in absolute form, which servers must take): gunicorn answered
+    it, the preview looked up a file named 'http:' and answered the site's 404 page, in HTML."""
+    status, headers, body, _ = exchange(port, b"GET http://portal.example/api/search?q=renewal HTTP/1.1\r\nHost: x\r\n"
+                                              b"Connection: close\r\n\r\n")
+    assert status == 200 and json.loads(body)["total"] > 0, (status, body[:200])
+
+
 def test_a_valid_request_still_works_on_both(port):
     status, _, body, _ = exchange(port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert status == 200 and json.loads(body)["total"] > 0
