@@ -986,7 +986,8 @@ def test_commands_run_from_inside_a_portal_find_it_above(tmp_path, run, monkeypa
 
 def test_a_renamed_step_names_the_vanishing_url_in_the_same_run_as_the_links_it_broke(tmp_path, run):
     """Only 'unknown step pull-data' showed (in the file linking to it), nudging the editor to edit that link;
-    'published URL … would disappear: add aliases: [pull-data]' came a run later, after the link was fixed."""
+    'published URL … would disappear' came a run later, after the link was fixed. It names the `csops mv` that
+    renames the step and rewrites that link."""
     from conftest import REPO, copy_bundled
 
     project = copy_bundled(tmp_path / "portal", REPO)
@@ -996,7 +997,8 @@ def test_a_renamed_step_names_the_vanishing_url_in_the_same_run_as_the_links_it_
     assert result.exit_code == 1
     assert "unknown step 'pull-data' in playbook 'qbr' (did you mean 'pull-data-pack'?)" in result.output
     assert "published URL 'playbooks/qbr/#pull-data' would disappear" in result.output
-    assert "add `aliases: [pull-data]`" in result.output
+    assert ("set its id back to 'pull-data' in content/playbooks/qbr.yml and run `csops mv step qbr pull-data "
+            "pull-data-pack`: it keeps the old URL as an alias and rewrites every reference") in result.output
 
 
 @pytest.mark.parametrize("indent", ["\u3000\u3000", "  \u00a0 "])
