@@ -19,8 +19,8 @@ from .loader import Document, load_content
 from .located_yaml import LocDict
 from .kinds import CATALOG_FILES, CATALOG_LISTS
 from .problems import Problem
-from .rules import (asked_as, build_catalog, control_chars, folder, glossary, ids, markdown_html, placeholders, raci,
-                    references, repeated_items)
+from .rules import (asked_as, build_catalog, control_chars, folder, glossary, ids, markdown_html, placeholders,
+                    portal_hooks, raci, references, repeated_items)
 from .schema import DATE, SLUG, check_shape
 
 
@@ -75,7 +75,7 @@ def check_document_alone(doc: Document) -> tuple[list[Problem], list[Problem]]:
     if isinstance(doc.data, LocDict):
         problems += placeholders.check_file(doc) + control_chars.check_file(doc)
     return problems, (raci.check_file(doc) + glossary.check_file(doc) + markdown_html.check_file(doc)
-                      + asked_as.check_file(doc) + repeated_items.check_file(doc))
+                      + asked_as.check_file(doc) + repeated_items.check_file(doc) + portal_hooks.check_file(doc))
 
 
 def check_documents(documents: list[Document], unreadable: tuple[str, ...] = ()) -> list[Problem]:

@@ -41,7 +41,7 @@ def test_corpus_covers_every_defect_the_issue_names():
     assert {"yaml-syntax", "duplicate-key", "unknown-field", "wrong-type", "missing-field", "invalid-id", "duplicate-id",
             "unknown-role", "unknown-playbook", "unknown-anchor", "unknown-reference", "raci-one-accountable",
             "raci-needs-responsible", "empty-file", "not-utf8", "unknown-segment", "reserved-id", "unknown-phase",
-            "alias-limit", "number-too-long", "unsupported-tag", "too-deep", "skipped-file"} <= codes
+            "alias-limit", "number-too-long", "unsupported-tag", "too-deep", "skipped-file", "portal-class"} <= codes
 
 
 def test_github_format_prints_annotations(tmp_path, run):
