@@ -214,9 +214,11 @@ SCHEMAS = {"playbook": PLAYBOOK, "onboarding": ONBOARDING, "faq": FAQ, "chart": 
 
 
 def _names_a_role(path) -> bool:
-    """Whether a value at `path` refers to a role (owner, a RACI letter, a checklist's audience)."""
+    """Whether a value at `path` refers to a role (owner, a RACI letter, a checklist's audience, a key of settings'
+    codeowners, whose error path is the mapping's)."""
     names = [p for p in path if isinstance(p, str)]
-    return bool(names) and (names[-1] in ROLE_FIELDS or (names[-1] in RACI_LETTERS and names[-2:-1] == ["raci"]))
+    return bool(names) and (names[-1] in ROLE_FIELDS + ("codeowners",)
+                            or (names[-1] in RACI_LETTERS and names[-2:-1] == ["raci"]))
 
 
 @functools.cache

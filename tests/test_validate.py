@@ -1143,6 +1143,44 @@ def test_a_list_typed_as_text_with_commas_gets_the_list_to_write(project_factory
     ], result.output
 
 
+def test_a_role_written_as_the_name_readers_see_is_told_its_id(project_factory, run):
+    """'owner: CS Lead', 'R: [CS Lead]' or 'audience: [カスタマーサクセスマネージャー]' listed the known ids and never
+    said which one the name was: the catalog held ids only. Every field naming a role now names the id meant."""
+    roles = ("roles:\n  - {id: csm, name: カスタマーサクセスマネージャー(CSM), short: CSM}\n"
+             "  - {id: cs-lead, name: Customer Success Lead, short: CS Lead}\n"
+             "  - {id: cs-ops, name: CS Operations, short: CS Ops}\n  - {id: support, name: Support, short: Help}\n"
+             "  - {id: success, name: Success Desk, short: Help}\n")
+    project = project_factory({
+        "content/roles.yml": roles,
+        "content/settings.yml": "codeowners:\n  CS Ops: '@acme/cs-ops'\n",
+        "content/playbooks/p.yml": ("title: P\nowner: Customer Success Lead\nsteps:\n  - id: s\n    title: S\n"
+                                    "    raci: {R: [CS Lead], A: cs-lead, I: 'CS Ops, CS Lead'}\n"
+                                    "  - id: t\n    title: T\n    owner: Help\n"),
+        "content/charts/c.yml": "title: C\nactivities:\n  - id: a\n    name: A\n    raci: {R: csm, A: cs ops}\n",
+        "content/onboarding/o.yml": ("title: O\naudience: [カスタマーサクセスマネージャー]\nsections:\n"
+                                     "  - id: s\n    title: S\n    items: [{id: i, text: I}]\n")})
+    result = run("validate", "--project", project)
+    errors = [line.replace(": error:", ":").rsplit(" [", 1)[0] for line in result.output.splitlines() if ": error: " in line]
+    assert errors == [
+        "content/charts/c.yml:5:23: unknown role 'cs ops' in A of 'a' ('cs ops' is the name readers see for role "
+        "'cs-ops': write its id: cs-ops)",
+        "content/onboarding/o.yml:2:12: unknown role 'カスタマーサクセスマネージャー' in audience ('カスタマーサクセスマネージャー' is "
+        "the name readers see for role 'csm': write its id: csm)",
+        "content/playbooks/p.yml:2:8: unknown role 'Customer Success Lead' in owner of 'p' ('Customer Success Lead' is "
+        "the name readers see for role 'cs-lead': write its id: cs-lead)",
+        "content/playbooks/p.yml:6:16: unknown role 'CS Lead' in R of 's' ('CS Lead' is the name readers see for role "
+        "'cs-lead': write its id: cs-lead)",
+        "content/playbooks/p.yml:6:41: 'CS Ops, CS Lead' in I of 's' is one text, not several roles (several roles "
+        "are a list: write [cs-ops, cs-lead])",
+        # a short name two roles share names neither: the known ids are listed
+        "content/playbooks/p.yml:9:12: unknown role 'Help' in owner of 't' (known: cs-lead, cs-ops, csm, success, "
+        "support; roles live in content/roles.yml)",
+        "content/settings.yml:2:3: unknown role 'CS Ops' in codeowners ('CS Ops' is the name readers see for role "
+        "'cs-ops': write its id: cs-ops)",
+    ], result.output
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
 def test_a_text_line_that_lost_its_indentation_is_named_as_one(project_factory, run):
     """A body line indented like the key above it is read as a key without ':'; the hint said only to write
     'key: value', when the fix was to indent the line with the text it belongs to (new-user walkthrough)."""

@@ -7,6 +7,8 @@ line of the offending value.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..kinds import CATALOG_FILES, DERIVED_PAGE_SECTIONS, DOCUMENT_KINDS, KINDS, kind_at
@@ -89,6 +91,9 @@ class Catalog:
     """What exists, for resolving references: ids and their anchors per kind."""
 
     roles: dict[str, None] = field(default_factory=dict)
+    # a role's name or short name as written for a reader (see name_key) -> its id, None when two roles share it:
+    # 'owner: CS Lead' is told the id it means
+    role_names: dict[str, str | None] = field(default_factory=dict)
     segments: dict[str, None] = field(default_factory=dict)
     phases: dict[str, None] = field(default_factory=dict)  # empty: phases are free slugs
     glossary: dict[str, None] = field(default_factory=dict)
@@ -112,6 +117,22 @@ class Catalog:
         return sorted(self.anchors.get(kind, {}))
 
 
+def name_key(text: str) -> str:
+    """A name as compared with what an editor typed: width (ＣＳＭ), case and spaces around it aside."""
+    return unicodedata.normalize("NFKC", text).lower().strip()
+
+
+def _role_names(role: LocDict) -> list[str]:
+    """What a reader calls a role: its name, its short name, and a name with its short one in brackets written
+    without them ('カスタマーサクセスマネージャー(CSM)' is also 'カスタマーサクセスマネージャー')."""
+    names = [value for value in (role.get("name"), role.get("short")) if isinstance(value, str) and value.strip()]
+    if names and isinstance(role.get("name"), str):
+        bare = re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", role["name"])
+        if bare.strip() and bare != role["name"]:
+            names.append(bare)
+    return names
+
+
 def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -> Catalog:
     """What the sound documents define; `unreadable` are project-relative paths of files that did not parse."""
     catalog = Catalog()
@@ -128,6 +149,9 @@ def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -
             for role in doc.data.get("roles") or []:
                 if isinstance(role, LocDict) and isinstance(role.get("id"), str):
                     catalog.roles.setdefault(role["id"])
+                    for name in _role_names(role):
+                        key = name_key(name)
+                        catalog.role_names[key] = None if catalog.role_names.get(key, role["id"]) != role["id"] else role["id"]
                     for alias in as_list(role.get("aliases")):
                         if isinstance(alias, str):
                             catalog.former_ids.setdefault("role", {})[alias] = role["id"]

@@ -14,7 +14,7 @@ from ..problems import Problem, shown
 from ..schema import SLUG, suggested_slug
 from ..urls import MARKDOWN_REF, MARKDOWN_SCHEME_LINK, WEB_SCHEMES, parse_ref, without_code
 from ..typed_as_text import listed_in_text
-from . import RESERVED_ANCHORS, Catalog, SUB_ITEMS, as_list, located_values, sub_items
+from . import RESERVED_ANCHORS, Catalog, SUB_ITEMS, as_list, located_values, name_key, sub_items
 
 # Fields whose text is Markdown and may hold scheme links, per kind of mapping.
 MARKDOWN_FIELDS = ("summary", "trigger", "goal", "body", "description", "a", "text")
@@ -134,16 +134,24 @@ class _Checker:
 
     def role(self, path, value, pos, where):
         if not self._looked_up("roles", value) and not self._deferred(path, pos, "roles", value):
-            parts = listed_in_text(value)
-            if len(parts) > 1 and all(part in self.catalog.roles for part in parts):  # R: csm, support
+            parts = [self._role_id(part) for part in listed_in_text(value)]
+            if len(parts) > 1 and all(parts):  # R: csm, support
                 hint = ("owner is one role id: keep one, and name the others in a step's raci (R, C or I)"
                         if where.startswith("owner") else f"several roles are a list: write [{', '.join(parts)}]")
                 self.problems.append(Problem(path, *pos, "unknown-role", f"'{shown(value)}' in {where} is one text, "
                                              "not several roles", hint))
                 return
+            # an id in capitals or full-width letters ('CSM', also csm's short name) is told so by _suggest
+            named = None if name_key(value) in self.catalog.roles else self.catalog.role_names.get(name_key(value))
             self.problems.append(Problem(path, *pos, "unknown-role", f"unknown role '{value}' in {where}",
                                          _former_id(self.catalog, "role", value)
+                                         or (f"'{value}' is the name readers see for role '{named}': write its id: {named}"
+                                             if named else None)
                                          or _suggest(value, self.catalog.roles) + "; roles live in content/roles.yml"))
+
+    def _role_id(self, text: str) -> str | None:
+        """The role `text` names by its id or by a name readers see (roles.yml's name or short), if one."""
+        return text if text in self.catalog.roles else self.catalog.role_names.get(name_key(text))
 
     def segment(self, path, value, pos):
         if not self._looked_up("segments", value) and not self._deferred(path, pos, "settings", value):
