@@ -408,9 +408,37 @@ class _Builder:
     def sequence(self, node) -> LocList:
         data = LocList()
         data.pos = site = _mark(node)
+        after = node.start_mark  # where the text before the next item ends ('- ', '[' or ', ' follow)
         for item in node.value:
-            data.append(self.value(item, site))
-            data.item_pos.append(_mark(item))
+            alias = self.alias_use(item, after)
+            data.append(self.value(item, site) if alias is None else self.copied(item, alias, site))
+            data.item_pos.append(_mark(item) if alias is None else alias[0])
+            after = item.end_mark if alias is None else alias[1]
+        return data
+
+    def alias_use(self, node, after) -> tuple[Position, _Mark] | None:
+        """Where `node`, met again, is written as '*name' after `after` (the start, and the mark just past it).
+
+        The composer hands an alias over as the very node it names, so its data carried the anchor's positions:
+        '- *step' gave 'duplicate id … already used at line 4' at line 4, not at the alias."""
+        if id(node) not in self.built:
+            return None
+        line, column = after.line, after.column
+        while line < len(self.lines):
+            text = self.lines[line]
+            found = _BEFORE_ALIAS.match(text, column)
+            if found.end() < len(text) and text[found.end()] == "*":
+                token = _ALIAS_TOKEN.match(text, found.end())
+                return (line + 1, found.end() + 1), _Mark(line, token.end())
+            if found.end() < len(text) and text[found.end()] != "#":
+                return None  # something else comes first: leave the anchor's positions
+            line, column = line + 1, 0
+        return None
+
+    def copied(self, node, alias: tuple[Position, _Mark], site: Position):
+        """The data of an alias's node, every position in it the alias's: that is where the copy is written."""
+        data = self.value(node, site)
+        _relocate(data, alias[0])
         return data
 
     def mapping(self, node) -> LocDict:
@@ -439,9 +467,11 @@ class _Builder:
                 self.duplicate_keys.append((str(key), _mark(key_node), explicit[key]))
             else:
                 explicit[key] = _mark(key_node)
-            data[key] = self.value(value_node, _mark(key_node))
+            alias = self.alias_use(value_node, key_node.end_mark)
+            data[key] = self.value(value_node, _mark(key_node)) if alias is None \
+                else self.copied(value_node, alias, _mark(key_node))
             data.key_pos[key] = _mark(key_node)
-            data.value_pos[key] = _mark(value_node)
+            data.value_pos[key] = _mark(value_node) if alias is None else alias[0]
             data.value_style[key] = getattr(value_node, "style", None)
             # folded ('>') values only: quoted and plain ones over several lines are rare in hand-written content
             # and common in generated YAML (the benchmark's bodies), where reading their lines cost 0.1 s a build
@@ -453,6 +483,8 @@ class _Builder:
             elif (isinstance(value_node, yaml.ScalarNode) and value_node.style in (None, "", "'", '"')
                   and value_node.end_mark.line > value_node.start_mark.line):
                 data.value_lines[key] = ()  # folded from several lines, not read here: where_in_text names its start
+            if alias is not None:
+                data.value_lines[key] = ()  # the text is the anchor's: a place in it is the alias's place
         return data
 
     def line_starts(self, node) -> tuple:
@@ -488,6 +520,31 @@ class _Builder:
 
 
 _BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
+_BEFORE_ALIAS = re.compile(r"[\s\-,\[{:?]*")  # what may stand between a value and the alias after it
+_ALIAS_TOKEN = re.compile(r"\*[^\s,\[\]{}]*")
+
+
+class _Mark(NamedTuple):
+    """A 0-based place in the text, as the composer's marks give one."""
+
+    line: int
+    column: int
+
+
+def _relocate(data, position: Position) -> None:
+    """Give every value in `data` (an alias's copy) `position`, and its texts no inner places."""
+    if isinstance(data, LocDict):
+        data.pos = position
+        for key, item in data.items():
+            data.key_pos[key] = data.value_pos[key] = position
+            if isinstance(item, str):
+                data.value_lines[key] = ()
+            _relocate(item, position)
+    elif isinstance(data, LocList):
+        data.pos = position
+        data.item_pos = [position] * len(data.item_pos)
+        for item in data:
+            _relocate(item, position)
 _CUT_VALUE = re.compile(r"[ \t]+(#+[^\s#])")  # a comment right after a value, starting like a hashtag: #renewals, #123
 
 

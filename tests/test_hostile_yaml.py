@@ -175,6 +175,22 @@ def test_shared_small_values_stay_within_the_alias_limit():
     assert problems == [] and data["k0"] == "csm"
 
 
+def test_an_alias_copy_is_located_at_the_alias(project_factory, run):
+    """'- *step' copies a step: its duplicate id was reported at the anchor's line ('already used at line 4', at
+    line 4), since the composer hands an alias over as the node it names, positions and all."""
+    data, problems = parse_yaml("owner: &o csm\nsteps:\n  - &step\n    id: pull-data\n    title: Pull\n"
+                                "  # a copy\n  -   *step\n  - [x, *o]\n  - {id: t, owner: *o}\n", "content/x.yml")
+    steps = data["steps"]
+    assert problems == [] and steps[1] == steps[0]
+    assert steps.where(0) == (3, 5) and steps.where(1) == (7, 7) and steps[1].where("id") == (7, 7)
+    assert steps[1].where_in_text("title", 2) == (7, 7) and steps[2].where(1) == (8, 9)
+    assert steps[3].where("owner") == (9, 20) and steps[0].where("id") == (4, 9)
+    project = project_factory({"content/playbooks/p.yml": "title: P\nsteps:\n  - &step\n    id: pull-data\n"
+                                                          "    title: Pull the data\n  - {id: other, title: O}\n  - *step\n"})
+    result = run("validate", "--project", project)
+    assert "content/playbooks/p.yml:7:5: error: duplicate id on this page 'pull-data', already used at line 4" in result.output
+
+
 def test_merge_keys_explicit_keys_win_and_are_not_duplicates():
     data, problems = parse_yaml("""\
 base: &base {owner: csm, title: Base, raci: {R: csm, A: cs-lead}}
