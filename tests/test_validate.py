@@ -1181,6 +1181,26 @@ def test_a_role_written_as_the_name_readers_see_is_told_its_id(project_factory, 
     assert result.exit_code == 1 and "Traceback" not in result.output
 
 
+def test_did_you_mean_proposes_only_valid_ids(project_factory, run):
+    """'id: pull data' is an invalid-id error, and a link to 'pull-dat' was told "did you mean 'pull data'?", an
+    id no reference can be written with; the same for a page's own #link."""
+    project = project_factory({
+        "content/playbooks/a.yml": "title: A\nsteps:\n  - {id: pull data, title: P}\n  - {id: Push-Data, title: Q}\n",
+        "content/playbooks/b.yml": ("title: B\nrelated: [a]\nsteps:\n  - id: s\n    title: S\n"
+                                    "    body: '[x](playbook:a#pull-dat) [y](#pull-dat) [z](playbook:a#push-dat)'\n"
+                                    "  - {id: pull data, title: P}\n  - {id: push-data, title: Q}\n")})
+    result = run("validate", "--project", project)
+    problems = [line.split(": error: ")[1] for line in result.output.splitlines() if "b.yml" in line]
+    assert problems == [
+        "unknown step 'pull-dat' in playbook 'a' (none has a valid id yet: fix the invalid ids first) [unknown-anchor]",
+        "link '#pull-dat' names no item, section or heading of this page (did you mean 'push-data'?) [unknown-anchor]",
+        "unknown step 'push-dat' in playbook 'a' (none has a valid id yet: fix the invalid ids first) [unknown-anchor]",
+        "'pull data' is not a valid id in steps[1].id (use lowercase letters, digits and single hyphens, e.g. "
+        "'pull-data') [invalid-id]",
+    ], result.output
+    assert "'pull data'?" not in result.output and "'Push-Data'?" not in result.output
+
+
 def test_a_text_line_that_lost_its_indentation_is_named_as_one(project_factory, run):
     """A body line indented like the key above it is read as a key without ':'; the hint said only to write
     'key: value', when the fix was to indent the line with the text it belongs to (new-user walkthrough)."""

@@ -43,20 +43,29 @@ _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)|^[^\n]*\S[^\n]*\n {0,3}(?:=+|-+
 _INDENTED_CODE = re.compile(r"(?:(?<=\n\n)|(?<=\A))(?:(?: {4}|\t)[^\n]*(?:\n|\Z)|[ \t]*\n(?=(?: {4}|\t)))+")
 
 
-def _suggest(value: str, known, listed=None) -> str:
-    """A fix for `value`: a close match among `known`, else the `listed` ones (default: all of `known`)."""
-    listed = sorted(known if listed is None else listed)
-    known = sorted(known)
+def _is_id(value: str) -> bool:
+    return re.fullmatch(SLUG, value) is not None
+
+
+def _suggest(value: str, known, listed=None, offered=_is_id) -> str:
+    """A fix for `value`: a close match among `known`, else the `listed` ones (default: all of `known`). Only ids
+    `offered` accepts are proposed: 'id: pull data' is an error of its own, and "did you mean 'pull data'?" sent
+    the reference to an id that cannot be written in it."""
+    written = sorted(known)
+    listed = sorted(v for v in (known if listed is None else listed) if offered is None or offered(v))
+    known = [v for v in written if offered is None or offered(v)]
     plain = unicodedata.normalize("NFKC", value)
     if plain != value and plain.lower() in known:  # ｃｓｍ, typed with a Japanese input method on
         return f"did you mean '{plain.lower()}', in half-width letters?"
-    same_but_case = [k for k in known if k.lower() == value.lower()]
+    same_but_case = [k for k in written if k.lower() == value.lower()]
     if same_but_case and value == value.lower():  # a file renamed QBR.yml: the reference is right, the id is not
         return f"'{same_but_case[0]}' differs only in case; ids are lowercase: rename it to '{value}'"
-    close = same_but_case or difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    close = [k for k in same_but_case if k in known] or difflib.get_close_matches(value, known, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
     shown = ", ".join(listed[:12]) + (", …" if len(listed) > 12 else "")
+    if not listed and written:
+        return "none has a valid id yet: fix the invalid ids first"
     return f"known: {shown}" if listed else "none are defined yet"
 
 
@@ -312,8 +321,8 @@ class _Checker:
                     hint += f"; to link to a {other.noun} page's, write {other.name}:<id>{target}"
             return Problem(path, *at, "unknown-anchor", f"link '{target}' names a section this page does not have", hint)
         return Problem(path, *at, "unknown-anchor", f"link '{target}' names no item, section or heading of this page",
-                       _suggest(anchor, set(self.page_anchors) | set(self.text_ids) | self.sections
-                                | self._derived_anchors() | (self.heading_ids or set())))
+                       _suggest(anchor, set(filter(_is_id, self.page_anchors)) | set(self.text_ids) | self.sections
+                                | self._derived_anchors() | (self.heading_ids or set()), offered=None))
 
     def _derived_anchors(self) -> set[str]:
         """The anchors a role's or phase's page takes from other documents (none on other pages)."""
