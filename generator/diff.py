@@ -21,7 +21,7 @@ from pathlib import Path
 import click
 
 from .escaping import literal_markdown, visible
-from .manifest import MANIFEST, live_urls, published_urls, read_manifest, resolve_url, vanished_url_problems
+from .manifest import MANIFEST, live_urls, page_base, published_urls, read_manifest, resolve_url, vanished_url_problems
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
 from .model import SEARCH_ONLY_FIELDS, Portal, Section
 from .model_builder import build_portal as build_model
@@ -256,17 +256,22 @@ class DocumentChange:
     # the ids of the items on both sides, in their new order, when that order is not the old one (steps are numbered)
     order: tuple[str, ...] = ()
     moved: list[tuple[str, str, str]] = field(default_factory=list)  # (item id, old section id, new section id)
+    # items that came from or went to another page of the kind, under the same id: (item, that page's id). Not in
+    # items.added or items.removed, which said 'removed' on one page and 'added' on the other
+    moved_in: list[tuple[object, str]] = field(default_factory=list)
+    moved_out: list[tuple[object, str]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return bool(self.fields or self.item_fields or self.ownership or self.items.added or self.items.renamed
-                    or self.items.removed or self.order or self.moved)
+                    or self.items.removed or self.order or self.moved or self.moved_in or self.moved_out)
 
     @property
     def search_only(self) -> bool:
         """Changed only in what search reads and no page shows (model.SEARCH_ONLY_FIELDS): the page stays the same."""
         return (self.changed and not (self.fields or self.ownership or self.items.added or self.items.renamed
-                                      or self.items.removed or self.order or self.moved)
+                                      or self.items.removed or self.order or self.moved or self.moved_in
+                                      or self.moved_out)
                 and all(set(names) <= SEARCH_ONLY_FIELDS for _, names in self.item_fields))
 
 
@@ -300,6 +305,8 @@ class ContentDiff:
         return sum(len(getattr(k.pages, what)) for k in self.kinds)
 
     def item_count(self, what: str) -> int:
+        if what == "moved":  # to another page
+            return sum(len(d.moved_in) for k in self.kinds for d in k.documents)
         return sum(len(getattr(d.items, what)) for k in self.kinds for d in k.documents)
 
     @property
@@ -498,10 +505,44 @@ def compare(base: Side, head: Side) -> ContentDiff:
     for kind in DOCUMENT_KINDS:
         pages = pair(getattr(base.portal, kind.portal_attr), getattr(head.portal, kind.portal_attr))
         documents = [_document_change(o, n, head.portal) for o, n in pages.renamed + pages.kept]
+        _page_moves(documents)
         kinds.append(KindChanges(kind, pages, documents))
-    url_rows, uncovered, retired = _url_changes(base, head)
+    url_rows, uncovered, retired = _url_changes(base, head, _moved_urls(kinds))
     return ContentDiff(base, head, kinds, url_rows, uncovered, _catalog_changes(base, head), retired,
                        site_changes(base.site, head.site))
+
+
+def _page_moves(documents: list[DocumentChange]) -> None:
+    """An item removed from one page and added to another under the same id (one of each) moved between them."""
+    left: dict[str, list[tuple[DocumentChange, object]]] = {}
+    came: dict[str, list[tuple[DocumentChange, object]]] = {}
+    for doc in documents:
+        for item in doc.items.removed:
+            left.setdefault(item.id, []).append((doc, item))
+        for item in doc.items.added:
+            came.setdefault(item.id, []).append((doc, item))
+    for item_id, sources in left.items():
+        targets = came.get(item_id, [])
+        if len(sources) != 1 or len(targets) != 1 or type(sources[0][1]) is not type(targets[0][1]):
+            continue  # a step and a section of one id, or several: no one move to name
+        (source, old), (target, new) = sources[0], targets[0]
+        source.items.removed.remove(old)
+        target.items.added.remove(new)
+        source.moved_out.append((old, target.new.id))
+        target.moved_in.append((new, source.new.id))
+
+
+def _moved_urls(kinds: list[KindChanges]) -> dict[str, tuple[str, str]]:
+    """Old URL of each item moved to another page -> (its new URL, its noun): a link cannot follow it there."""
+    moved = {}
+    for changes in kinds:
+        by_new_id = {doc.new.id: doc for doc in changes.documents}
+        for doc in changes.documents:
+            for item, source in doc.moved_in:
+                old_page = by_new_id[source].old.id
+                moved[f"{page_base(changes.kind.name, old_page)}#{item.id}"] = (
+                    f"{page_base(changes.kind.name, doc.new.id)}#{item.id}", _item_noun(changes.kind, item))
+    return moved
 
 
 def _item_noun(kind: Kind, item) -> str:
@@ -527,6 +568,8 @@ def _kind_section(changes: KindChanges) -> tuple[list[str], list[str]]:
         sub = doc.items
         listed = ([f"➕ {named(i)} {_cell(i.label)}" for i in sub.added]
                   + [f"🔀 {named(o)} → {_code(n.id)}" for o, n in sub.renamed]
+                  + [f"🚚 {named(i)} {_cell(i.label)} moved from {_code(source)} to {_code(doc.new.id)}"
+                     for i, source in doc.moved_in]
                   + [f"➖ {named(i)} {_cell(i.label)}" for i in sub.removed])
         if listed:
             item_lines.append(f"- {_code(doc.new.id)} {nouns}: " + "; ".join(listed))
@@ -570,7 +613,8 @@ def diff_markdown(diff: ContentDiff) -> str:
                f"{diff.page_count('removed')} removed · {diff.changed_pages} changed"
                + (f" · {diff.search_only_pages} with only search phrases changed" if diff.search_only_pages else "")
                + f" — Items: {diff.item_count('added')} "
-               f"added · {diff.item_count('renamed')} renamed · {diff.item_count('removed')} removed — "
+               f"added · {diff.item_count('renamed')} renamed · {diff.item_count('removed')} removed"
+               + (f" · {diff.item_count('moved')} moved to another page" if diff.item_count("moved") else "") + " — "
                f"{len(ownership)} owner/RACI {changes_word} — "
                + (f"{shared} glossary/role/setting change{'s' if shared != 1 else ''} — " if shared else "")
                + (f"{site} site setting/template change{'s' if site != 1 else ''}" + (
@@ -653,12 +697,13 @@ def _within_comment_limit(lines: list[str]) -> str:
                                   "characters. `csops diff --format json` lists every change.", ""])
 
 
-def _url_changes(base: Side, head: Side) -> tuple[list[str], int, list[str]]:
+def _url_changes(base: Side, head: Side, moved: dict[str, tuple[str, str]]) -> tuple[list[str], int, list[str]]:
     """Rows for the URLs this range moves or breaks: one served at base that head serves only through an alias,
     or one no longer served at all. A URL that was an alias before and still is has not changed: listing every
     recorded alias filled each PR comment with renames made long before it. A page's anchors that go where the
     page goes (to the same anchor of its new page, or away with it) are counted in the page's row: one row each
-    made a renamed checklist 25 rows of ✅ around the one that needed reading."""
+    made a renamed checklist 25 rows of ✅ around the one that needed reading. `moved`: the old URL of an item moved
+    to another page -> (its new URL, noun), which the old one does not reach."""
     published = set(published_urls(base.portal))
     before = published | set(base.manifest)
     after = set(published_urls(head.portal))
@@ -697,6 +742,10 @@ def _url_changes(base: Side, head: Side) -> tuple[list[str], int, list[str]]:
             page_id = page.strip("/").split("/")[-1]
             if anchor and page not in alive:  # the page went, not the item: every anchor row said "renamed item"
                 fix = f"its page is gone: add `aliases: [{page_id}]` to the page that replaces it"
+            elif url in moved:  # an alias on another item of this page would land old links on the wrong one
+                now, noun = moved[url]
+                fix = (f"the {noun} moved to another page, {_code(now)}, and a link cannot follow it there: keep a "
+                       f"short {noun} {_code(anchor)} in {_code(page_id)} that links to its new place")
             elif anchor:
                 fix = f"add `aliases: [{anchor}]` to the renamed item"
             else:
@@ -721,7 +770,9 @@ def diff_json(diff: ContentDiff) -> str:
                                    "renamed": [{"from": o.id, "to": n.id} for o, n in d.items.renamed],
                                    "changed": [_item_json(item.id, names, d.phrases.get(item.id)) for item, names in d.item_fields],
                                    "order": list(d.order),
-                                   "moved": [{"id": i, "from_section": a, "to_section": b} for i, a, b in d.moved]},
+                                   "moved": [{"id": i, "from_section": a, "to_section": b} for i, a, b in d.moved],
+                                   "moved_in": [{"id": i.id, "from": page} for i, page in d.moved_in],
+                                   "moved_out": [{"id": i.id, "to": page} for i, page in d.moved_out]},
                          "ownership": [{"where": where.replace("`", ""), "change": change} for where, change in d.ownership]}
                         for d in changes.documents if d.changed]}
     payload = {"base": diff.base.label, "head": diff.head.label,

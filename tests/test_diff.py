@@ -745,3 +745,30 @@ def test_diff_summarises_an_aliased_mkdocs_yml_at_once(tmp_path, run):
     config.write_text(config.read_text().replace("site_name: New", "site_name: Newer"))
     result = run("diff", "HEAD", "--project", project)
     assert result.exit_code == 0 and result.output.endswith("too often to compare\n"), result.output
+
+
+def test_a_step_moved_to_another_playbook_is_named_as_moved(tmp_path, run):
+    """Moving step 'pull-data' from qbr to success-plan was '➖ pull-data' on one page and '➕ pull-data' on the
+    other, and its old URL's row said to add `aliases: [pull-data]` to 'the renamed item', which would land every
+    ticket's link on the wrong qbr step."""
+    project = make_project(tmp_path / "repo", {
+        "content/playbooks/qbr.yml": "title: QBR\nsteps:\n  - {id: schedule, title: Schedule}\n"
+                                     "  - {id: pull-data, title: Pull the data pack}\n",
+        "content/playbooks/success-plan.yml": "title: Success plan\nsteps:\n  - {id: draft, title: Draft}\n"})
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "base")
+    qbr, plan = project / "content/playbooks/qbr.yml", project / "content/playbooks/success-plan.yml"
+    qbr.write_text(qbr.read_text().replace("  - {id: pull-data, title: Pull the data pack}\n", ""))
+    plan.write_text(plan.read_text() + "  - {id: pull-data, title: Pull the data pack}\n")
+    out = run("diff", "main", "--project", project).output
+    assert ("Items: 0 added · 0 renamed · 0 removed · 1 moved to another page — 0 owner/RACI changes — "
+            "⚠️ 1 old URL not covered by aliases**") in out, out
+    assert "- `success-plan` steps: 🚚 `pull-data` Pull the data pack moved from `qbr` to `success-plan`\n" in out
+    assert "➖" not in out and "➕" not in out and "aliases: [pull-data]" not in out, out
+    assert ("| `playbooks/qbr/#pull-data` | — | ❌ breaks: the step moved to another page, "
+            "`playbooks/success-plan/#pull-data`, and a link cannot follow it there: keep a short step `pull-data` "
+            "in `qbr` that links to its new place, or `csops urls --update` if intended |") in out, out
+    payload = json.loads(run("diff", "main", "--project", project, "--format", "json").output)
+    items = {page["id"]: page["items"] for page in payload["kinds"]["playbook"]["changed"]}
+    assert items["qbr"]["removed"] == [] and items["qbr"]["moved_out"] == [{"id": "pull-data", "to": "success-plan"}]
+    assert items["success-plan"]["added"] == [] and items["success-plan"]["moved_in"] == [{"id": "pull-data", "from": "qbr"}]
