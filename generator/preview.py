@@ -193,6 +193,14 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
             problems = failed()
             return content if problems is None else _with_failure_banner(content, failed_title(), problems)
 
+        def error_page(self, code: int) -> bytes | None:
+            """The site's 404 page, live like every page: a page whose file has not built yet (a new playbook with
+            a slip) or that a save removed showed no reason and never reloaded, so the fix built unseen."""
+            page = _error_page(Path(site_dir), code)
+            if page is None or not self._watched_paths:  # --no-reload: no rebuild to wait for
+                return page
+            return self._inject_js_into_html(page, self._visible_epoch)
+
     server = PreviewServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path=mount_path)
     server.RequestHandlerClass = guarded_handler(timeout)
     static = server.serve_request
@@ -215,7 +223,7 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
 
     server.set_app(no_body_for_head(refuse_unsafe_paths(dispatch)))
     # The site's own 404 page (Material's, with search and nav), as `mkdocs serve` does.
-    server.error_handler = lambda code: _error_page(Path(site_dir), code)
+    server.error_handler = server.error_page
     return server
 
 

@@ -426,3 +426,28 @@ def test_a_site_url_with_a_path_is_served_there_with_its_404_page_whole(tmp_path
             urllib.request.urlopen(base + link, timeout=5).close()  # each style, script and icon it asks for is there
         assert "Test portal" in _get(f"{base}/docs/")
         assert '"ok": true' in _get(f"{base}/docs/api/health").replace('"ok":true', '"ok": true')
+
+
+def test_a_missing_page_shows_the_failed_save_and_reloads_when_it_builds(served):
+    """A new playbook saved with a slip, opened at its URL, was the bare 404 page: no problem shown and no live
+    reload, so the save that fixed it built unseen until the editor reloaded by hand."""
+    project, base = served
+    new = project / "content/playbooks/new-one.yml"
+    new.write_text("title: [New one\nsteps: [{id: s, title: S}]\n", encoding="utf-8")
+    _wait_for(lambda: "csops-build-failed" in _get(f"{base}/"), what="the failed rebuild's banner")
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        _get(f"{base}/playbooks/new-one/")
+    body = raised.value.read().decode("utf-8")
+    assert raised.value.code == 404 and "<h1>Page not found</h1>" in body
+    assert "content/playbooks/new-one.yml:1:8: error: YAML syntax error" in body and "/livereload/" in body
+    new.write_text("title: New one\nsteps: [{id: s, title: S}]\n", encoding="utf-8")
+    _wait_for(lambda: "New one" in _get(f"{base}/playbooks/new-one/"), what="the fixed page")
+    new.unlink()  # a page a save removed: the 404 page the reader's tab reloads to waits for the next save too
+
+    def gone() -> bool:
+        try:
+            _get(f"{base}/playbooks/new-one/")
+        except urllib.error.HTTPError as error:
+            return error.code == 404 and "/livereload/" in error.read().decode("utf-8")
+        return False
+    _wait_for(gone, what="the removed page's live 404 page")
