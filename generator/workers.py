@@ -152,9 +152,21 @@ class BuildWorkers:
         return False
 
     def _stop_workers(self) -> None:
+        processes = list((getattr(self.pool, "_processes", None) or {}).values())
         terminate = getattr(self.pool, "terminate_workers", None)  # Python 3.14+
         if terminate is not None:
             terminate()
-            return
-        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
-            process.kill()
+        else:
+            for process in processes:
+                process.kill()
+        for process in processes:
+            process.join(timeout=5)
+        # A worker killed while sending its result (the index job's entries are megabytes) leaves half a message in
+        # the result pipe: the pool's manager thread waited for the rest for ever, and so did shutdown(), so a save
+        # that failed after the index job started (a template error) left `csops serve` answering no request
+        # again. With every worker gone, this process holds the pipe's last writing end: closed, the manager
+        # thread reads the end of the pipe and gives up.
+        if processes and all(process.exitcode is not None for process in processes):
+            writer = getattr(getattr(self.pool, "_result_queue", None), "_writer", None)
+            if writer is not None:
+                writer.close()

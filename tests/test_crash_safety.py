@@ -352,3 +352,46 @@ def test_a_damaged_index_description_says_to_rebuild_and_the_build_repairs_it(tm
     assert subprocess.run([*CSOPS, "build", "--project", str(project)], cwd=REPO, capture_output=True).returncode == 0
     repaired = subprocess.run(search, cwd=REPO, capture_output=True, text=True)
     assert repaired.returncode == 0 and "confirm-stakeholders" in repaired.stdout, repaired.stdout + repaired.stderr
+
+
+def _half_sent_result():
+    """A job that dies half way through sending its result, as a worker killed while sending one does."""
+    import struct
+
+    frame = sys._getframe()
+    while frame is not None and "result_queue" not in frame.f_locals:  # concurrent.futures' _process_worker
+        frame = frame.f_back
+    writer = frame.f_locals["result_queue"]._writer
+    os.write(writer.fileno(), struct.pack("!i", 1_000_000) + b"x" * 100)
+    time.sleep(600)
+
+
+def test_a_failed_build_whose_worker_was_sending_its_result_leaves_the_pool_usable(tmp_path):
+    """A save that failed while the index worker was sending its entries (a template error, in `csops serve`) had
+    the worker killed half way through its message: the pool's manager thread waited for the rest for ever, the
+    rebuild with it, and the preview answered no request again."""
+    import threading
+
+    from generator.workers import BuildWorkers
+
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": playbook(1)})
+    kept = BuildWorkers(project)
+    failed = []
+
+    def failing_build():
+        try:
+            with kept.for_build():
+                kept.submit(_half_sent_result)
+                time.sleep(2)  # the manager thread has read the message's length and waits for the rest
+                raise RuntimeError("a template error")
+        except RuntimeError as error:
+            failed.append(error)
+
+    build = threading.Thread(target=failing_build, daemon=True)
+    build.start()
+    build.join(timeout=30)
+    assert not build.is_alive(), "the failed build never returned: the pool's manager thread waits for ever"
+    try:
+        assert len(failed) == 1 and kept.pool.submit(int, "3").result(timeout=60) == 3  # the next save's pool works
+    finally:
+        kept.close()
