@@ -90,6 +90,21 @@ def template_failure(error: jinja2.TemplateError, templates_dir: Path) -> Templa
     return TemplateFailed(f"{where + ': ' if where else ''}template error: {message} (fix the template and build again)")
 
 
+class _ConflictCheckingLoader(jinja2.FileSystemLoader):
+    """Templates as read from the disk, a merge-conflict block refused at its line: Jinja reads git's markers as
+    text, and a pulled template published '<<<<<<< HEAD' and both versions on every page it makes."""
+
+    def get_source(self, environment, template):
+        from .conflict_markers import conflict_problems
+
+        source, filename, uptodate = super().get_source(environment, template)
+        conflicts = conflict_problems(filename, source)
+        if conflicts:
+            raise jinja2.TemplateSyntaxError(f"{conflicts[0].message} ({conflicts[0].hint})", conflicts[0].line,
+                                             template, filename)
+        return source, filename, uptodate
+
+
 class Page:
     """One generated Markdown page: its docs-relative path and content.
 
@@ -135,7 +150,7 @@ class Renderer:
         self.language = language
         self.site_url = site_url
         self.chip_cache: dict[tuple[str, str, bool], str] = {}
-        loader = jinja2.FileSystemLoader([str(self.templates_dir), str(PACKAGE_TEMPLATES)])
+        loader = _ConflictCheckingLoader([str(self.templates_dir), str(PACKAGE_TEMPLATES)])
         # bytecode_cache: template_cache.TemplateCache, so a rebuild does not compile every template again
         self.env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False,
                                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,

@@ -267,6 +267,10 @@ def test_a_projects_older_copy_of_labels_gets_the_words_csops_added_since(projec
 
 @pytest.mark.parametrize("broken, message", [
     ("{% if %}\n", "template error: Expected an expression"),
+    # a pulled template's conflict block was text to Jinja: every page it makes published the markers
+    ("<<<<<<< HEAD\nMine\n=======\nTheirs\n>>>>>>> main\n", "template error: unresolved git merge conflict: lines "
+     "{start}-{lines} still hold git's conflict markers (keep the version you want between the marker lines, then "
+     "delete the '<<<<<<<', '=======' and '>>>>>>>' lines)"),
     ("{{ doc.nope.nope }}\n", "template error: 'generator.model.Playbook object' has no attribute 'nope'"),
 ])
 def test_a_broken_template_is_one_line_naming_where(project_factory, run, broken, message):
@@ -280,4 +284,6 @@ def test_a_broken_template_is_one_line_naming_where(project_factory, run, broken
     result = run("build", "--project", project)
     assert result.exit_code == 1 and not isinstance(result.exception, Exception), result.exception
     lines = (project / "templates/playbook.md.j2").read_text(encoding="utf-8").count("\n")
-    assert f"Error: templates/playbook.md.j2:{lines}: {message}" in result.output
+    start = lines - broken.count("\n") + 1
+    assert f"Error: templates/playbook.md.j2:{start if '<<<' in broken else lines}: " \
+           f"{message.format(start=start, lines=lines)}" in result.output, result.output
