@@ -303,7 +303,10 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
                     raise  # nothing to show yet
                 failure[:] = [error.format_message()]  # an editor starting on work in progress sees the last good site
                 click.echo(error.format_message(), err=True)
-                click.echo("serving the last good site until a save builds", err=True)
+                # --no-reload builds nothing more: "until a save builds" had the editor save and wait for ever
+                click.echo("serving the last good site until a save builds" if reload else "serving the last good "
+                           "site: --no-reload builds nothing more, so fix the problems and start csops serve again",
+                           err=True)
             click.echo(f"serving {site.site_dir} on {server.url} (Ctrl+C to stop)")
             try:
                 server.serve()

@@ -451,3 +451,25 @@ def test_a_missing_page_shows_the_failed_save_and_reloads_when_it_builds(served)
             return error.code == 404 and "/livereload/" in error.read().decode("utf-8")
         return False
     _wait_for(gone, what="the removed page's live 404 page")
+
+
+def test_serve_no_reload_started_on_broken_content_does_not_promise_a_rebuild(tmp_path):
+    """--no-reload on content that did not build said 'serving the last good site until a save builds', and no
+    save ever built: the editor saved and waited."""
+    from generator.pipeline import build_portal
+
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK})
+    build_portal(project)
+    (project / "content/playbooks/renewal-runway.yml").write_text(PLAYBOOK + "    owner: nobody\n", encoding="utf-8")
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--project", str(project), "--port",
+                                str(port), "--no-reload"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        _wait_for(lambda: "Renewal runway" in _get(f"http://127.0.0.1:{port}/playbooks/renewal-runway/"),
+                  what="the last good site")
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0]
+    assert "unknown role 'nobody'" in output and "until a save builds" not in output, output
+    assert "serving the last good site: --no-reload builds nothing more, so fix the problems and start csops serve " \
+           "again" in output
