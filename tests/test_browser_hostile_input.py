@@ -19,15 +19,12 @@ FILES = {
         steps:
           - {id: call, title: Hold the kickoff call, owner: constructor}
         """,
-    # a body may carry class and data-* attributes (the sanitiser keeps them): here a copy-link hook without a title
+    # a page where a hook the scripts cannot read is planted (content may not carry one: validate's portal-class)
     "content/playbooks/forged.yml": """\
         title: Forged hooks
-        summary: A body that carries a hook of the page's scripts.
+        summary: A page a hook of the page's scripts is planted in.
         steps:
-          - id: one
-            title: Step one
-            owner: csm
-            body: 'Read this. <span class="csops-step-meta" data-url="/x/" data-step="one"></span>'
+          - {id: one, title: Step one, owner: csm, body: Read this.}
           - {id: two, title: Step two, owner: csm}
         """,
     "content/onboarding/constructor.yml": """\
@@ -135,9 +132,15 @@ def test_a_pressed_role_filter_named_constructor_stays_when_a_query_finds_nothin
 def test_a_hook_forged_in_a_body_breaks_none_of_the_pages_controls(browser, site_url):
     """A step body holding `<span class="csops-step-meta" data-url=…>` without a title threw in the copy-link setup,
     and every control set up after it was missing: the next steps' copy buttons, the contents mark, the role
-    filter. The hook gets its buttons or none; the real steps all get theirs."""
+    filter. Content can no longer carry one (validate refuses a csops- class), but a project's own template or a
+    page part the scripts misread may: the hook gets its buttons or none; the real steps all get theirs."""
     context = browser.new_context(viewport=DESKTOP)
     context.set_default_navigation_timeout(20000)
+    # planted before the page's scripts set up (this listener is registered before theirs)
+    context.add_init_script("""document.addEventListener("DOMContentLoaded", () => {
+        const body = document.querySelector("#one ~ p") || document.querySelector("article p");
+        body.insertAdjacentHTML("beforeend", '<span class="csops-step-meta" data-url="/x/" data-step="one"></span>');
+    });""")
     tab = context.new_page()
     errors = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
