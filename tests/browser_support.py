@@ -136,7 +136,9 @@ SAME_SCRIPT_SPLITS = """selector => {
         const range = document.createRange();
         range.setStart(node, i); range.setEnd(node, i + 1);
         const rect = [...range.getClientRects()].find(r => r.width > 0);
-        if (rect) {
+        if (/\\s/.test(text[i])) {
+          prev = ' ';  // a break at a space (カスタマーサクセス / プレイブック) is between words
+        } else if (rect) {
           if (lastTop !== null && rect.top > lastTop + rect.height / 2
               && scripts.some(script => script.test(prev) && script.test(text[i]))) {
             found.push(seen + ' / ' + box.textContent.slice(seen.length));
