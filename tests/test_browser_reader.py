@@ -559,6 +559,29 @@ def test_a_dated_timeline_on_a_phone_leaves_the_step_titles_room(request, browse
         context.close()
 
 
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_timelines_column_headings_are_whole_and_none_is_empty(request, browser, language):
+    # a playbook without due dates showed a Due column with nothing under it: on a phone the empty column squeezed
+    # its heading to a letter's width, and the Japanese one read 期 / 限, one character a line
+    base = request.getfixturevalue(SITES[language])
+    paths = {"en": ["playbooks/product-feedback-voc/", "playbooks/renewal-runway/"],
+             "ja": ["playbooks/csm-enablement/", "playbooks/product-feedback-voc/", "playbooks/renewal-runway/"]}
+    context, tab, errors = open_page(browser, base, "", PHONE)
+    try:
+        for path in paths[language]:
+            tab.goto(base + path)
+            tab.wait_for_load_state("load")
+            columns = tab.evaluate("""() => { const t = document.querySelector('.csops-timeline table');
+              const range = document.createRange();
+              return [...t.querySelectorAll('thead th')].map((th, i) => { range.selectNodeContents(th);
+                return {heading: th.textContent, lines: new Set([...range.getClientRects()].map(r => Math.round(r.top))).size,
+                        filled: [...t.querySelectorAll('tbody tr')].filter(tr => tr.cells[i].textContent.trim()).length}; }) }""")
+            assert all(c["lines"] == 1 and c["filled"] > 0 for c in columns), (path, columns)
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 # Each timeline row's role chip and Due badge (or "no date"): font size, height and middle line.
 TIMELINE_BADGES = """() => [...document.querySelectorAll('.csops-timeline tbody tr')].map(row => {
   const chip = row.querySelector('a.csops-role'), due = row.querySelector('.csops-due, .csops-no-due');

@@ -228,6 +228,9 @@ def test_a_timeline_row_without_a_due_date_says_so():
     last = rows[-1]
     assert '<a href="#build-dashboard">' in last and '<span class="csops-no-due">no date</span>' in last
     assert all("csops-no-due" not in row for row in rows[:-1])
-    # a playbook with no due dates at all keeps a quiet column, not seven "no date"s
+    # a playbook with no due dates at all has no Due column, not seven "no date"s (nor an empty column)
     page = {p.source: p.text for p in render_pages(portal)}["playbooks/health-score-definition.md"]
-    assert "csops-no-due" not in page
+    table = page[page.index('<div class="csops-timeline">'):]
+    table = table[:table.index("</table>")]
+    assert "csops-no-due" not in page and "<th>Due</th>" not in table and table.count("<th>") == 2
+    assert all(row.count("<td>") == 2 for row in table.split("<tr>")[2:])
