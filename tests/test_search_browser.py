@@ -195,6 +195,28 @@ def test_on_a_phone_each_filter_is_one_swipeable_row_and_hits_start_near_the_top
 
 
 
+def test_on_a_phone_every_filter_is_a_thumb_sized_target(served, browser):
+    # the filter chips and "Clear filters" were 23 px tall (0.6rem text, 0.1rem padding): under the 24 px minimum
+    # target, in rows a thumb swipes and taps
+    language, url, _ = served
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector("body.csops-api-search", state="attached")
+        page.locator("label.md-header__button[for=__search]").click()
+        type_query(page, {"en": "renewal", "ja": "解約"}[language])
+        page.locator(".csops-hit").first.wait_for()
+        page.locator(".csops-facet").first.click()  # pressed: "Clear filters" shows too
+        page.locator(".csops-facet--clear").wait_for()
+        sizes = page.evaluate("""() => [...document.querySelectorAll('.csops-facet')].map(b => {
+            const r = b.getBoundingClientRect(); return [b.textContent, Math.round(r.width), Math.round(r.height)]; })""")
+        assert len(sizes) >= 5 and all(w >= 24 and h >= 24 for _, w, h in sizes), sizes
+        assert page.evaluate("document.querySelector('.csops-hit').getBoundingClientRect().top") < 300
+    finally:
+        context.close()
+
+
 def test_on_a_phone_a_hit_on_the_page_being_read_scrolls_to_it_and_marks_it(served, browser):
     # the search closed, the address took the #step, and the phone stayed where it was (the page's top, 5,700 px
     # above the step): Material frees the page's scroll 100 ms after the search closes and puts it back where it was
