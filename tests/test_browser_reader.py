@@ -438,6 +438,26 @@ def test_a_calendar_event_is_named_by_the_item_without_its_onward_link(browser, 
         context.close()
 
 
+def test_a_japanese_calendar_event_says_its_offset_as_the_page_does(browser, ja_site):
+    # the page's badge reads 120日前 (checklists 3日後); each calendar event's description read T-120d, T+3d
+    from pathlib import Path
+
+    for path, said in (("playbooks/renewal-runway/", "DESCRIPTION:120日前 — "), ("onboarding/new-csm-30-60-90/", "DESCRIPTION:3日後 — ")):
+        context, tab, errors = open_page(browser, ja_site, path, PHONE)
+        try:
+            tab.locator("input.csops-start").first.fill("2027-04-30")
+            tab.locator("input.csops-start").first.dispatch_event("change")
+            with tab.expect_download() as download:
+                tab.locator(".csops-ics").first.click()
+            ics = Path(download.value.path()).read_bytes().decode("utf-8").replace("\r\n ", "")
+            descriptions = [line for line in ics.split("\r\n") if line.startswith("DESCRIPTION:")]
+            assert len(descriptions) >= 5 and any(d.startswith(said) for d in descriptions), descriptions
+            assert not [d for d in descriptions if re.match(r"DESCRIPTION:T[+-]", d)], descriptions
+            assert not errors, errors
+        finally:
+            context.close()
+
+
 PLAYBOOK_TABLES = """() => {
   const tables = [...document.querySelectorAll('.csops-playbook-table table')];
   const article = document.querySelector('.md-content__inner').getBoundingClientRect().width;

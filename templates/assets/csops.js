@@ -522,13 +522,25 @@
     document.querySelectorAll(".csops-item[data-due]").forEach(function (marker) {
       var li = marker.closest("li");
       if (li && li.classList.contains("csops-segment-hidden")) return;
-      entries.push({ due: marker.dataset.due, title: itemText(li || marker), url: page + "#" + marker.dataset.item });
+      entries.push({ due: marker.dataset.due, shown: dueShown(li || marker, marker.dataset.due),
+                     title: itemText(li || marker), url: page + "#" + marker.dataset.item });
     });
     document.querySelectorAll(".csops-step-meta[data-due]").forEach(function (meta) {
       if (meta.closest(".csops-segment-hidden")) return;
-      entries.push({ due: meta.dataset.due, title: meta.dataset.title, url: absoluteUrl(meta.dataset.url) || page });
+      entries.push({ due: meta.dataset.due, shown: dueShown(meta, meta.dataset.due), title: meta.dataset.title,
+                     url: absoluteUrl(meta.dataset.url) || page });
     });
     return entries;
+  }
+
+  // The offset as the page shows it beside the item (120日前 on a Japanese portal; T-120d as written in English):
+  // a calendar event said T-120d to a reader whose page says 120日前.
+  function dueShown(box, due) {
+    var badge = box.querySelector(".csops-due[data-due]");
+    if (!badge) return due;
+    var clone = badge.cloneNode(true);
+    clone.querySelectorAll(".csops-date").forEach(function (n) { n.remove(); });
+    return clone.textContent.trim() || due;
   }
 
   function icsEscape(text) {
@@ -561,7 +573,7 @@
         "DTSTART;VALUE=DATE:" + day.replace(/-/g, ""),
         "DTEND;VALUE=DATE:" + after.replace(/-/g, ""),
         "SUMMARY:" + icsEscape(entry.title),
-        "DESCRIPTION:" + icsEscape(entry.due + " — " + entry.url),
+        "DESCRIPTION:" + icsEscape(entry.shown + " — " + entry.url),
         "URL:" + entry.url,
         "END:VEVENT");
     });
