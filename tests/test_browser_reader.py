@@ -458,6 +458,27 @@ def test_a_japanese_calendar_event_says_its_offset_as_the_page_does(browser, ja_
             context.close()
 
 
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_what_the_scripts_write_after_a_colon_is_spaced_as_the_pages_are(request, browser, language):
+    # the home page's "your role" line read ロールのページ：␣カスタマー…, a space after the full-width colon (which
+    # holds its own), and "copied" was announced as コピーしました: [...], an ASCII colon the pages never use
+    base = request.getfixturevalue(SITES[language])
+    lead = {"en": ("Your role page: ", "Copied: ["), "ja": ("ロールのページ：", "コピーしました：[")}[language]
+    context, tab, errors = open_page(browser, base, "", LAPTOP)
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        tab.locator(".csops-reader-role button[data-role=csm]").click()
+        assert tab.locator(".csops-your-role strong").text_content() == lead[0]
+        tab.goto(base + "playbooks/renewal-runway/")
+        tab.wait_for_load_state("load")
+        tab.locator(".csops-copy-ticket").first.click()
+        tab.wait_for_function("document.querySelector('.csops-live') && document.querySelector('.csops-live').textContent")
+        assert tab.locator(".csops-live").text_content().startswith(lead[1])
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 PLAYBOOK_TABLES = """() => {
   const tables = [...document.querySelectorAll('.csops-playbook-table table')];
   const article = document.querySelector('.md-content__inner').getBoundingClientRect().width;

@@ -14,7 +14,7 @@
     copy_link: "Copy link", copy_ticket: "Copy for ticket", copied: "Copied",
     start_date: "Start date", download_ics: "Download calendar (.ics)", reset: "Reset progress",
     progress: "Progress", changed_since_ticked: "changed since you ticked it", filter_role: "Show role",
-    all_roles: "All roles", segments: "Segments", all_segments: "All segments", due: "Due", colon: ":",
+    all_roles: "All roles", segments: "Segments", all_segments: "All segments", due: "Due", colon: ":", colon_gap: " ",
     reset_confirm: "Clear all {n} ticks on this page?", reset_confirm_one: "Clear the one tick on this page?",
     reset_yes: "Yes, clear them", cancel: "Cancel",
     not_started: "not started", i_am: "I work as", your_role: "Your role page"
@@ -437,7 +437,7 @@
     box.textContent = "";
     var bar = el("div", { "class": "csops-bar", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",
                           "aria-valuenow": String(percent), "aria-valuetext": done + " / " + ids.length,
-                          "aria-label": L.progress + L.colon + " " + (box.dataset.title || box.dataset.checklist) });
+                          "aria-label": L.progress + L.colon + L.colon_gap + (box.dataset.title || box.dataset.checklist) });
     var fill = el("div", { "class": "csops-bar-fill" });
     fill.style.width = percent + "%";
     bar.appendChild(fill);
@@ -495,7 +495,8 @@
         yours.textContent = "";
         var link = role && document.querySelector(".csops-role-link[data-role='" + role.replace(/[^a-z0-9-]/g, "") + "']");
         if (link) {
-          yours.appendChild(el("strong", {}, L.your_role + L.colon + " "));
+          // the gap after the colon as the pages have it: none after the Japanese full-width colon, which holds its own
+          yours.appendChild(el("strong", {}, L.your_role + L.colon + L.colon_gap));
           yours.appendChild(el("a", { href: link.getAttribute("href") }, names[role] + " →"));
         }
         yours.hidden = !link;
@@ -636,7 +637,7 @@
         button.addEventListener("click", function () {
           copyText(pair[1]).then(function () {
             button.classList.add("csops-copied");
-            announce(L.copied + ": " + pair[1]);
+            announce(L.copied + L.colon + L.colon_gap + pair[1]);
             window.setTimeout(function () { button.classList.remove("csops-copied"); }, 1500);
           });
         });
