@@ -1902,6 +1902,45 @@ _TARGET_CONTRAST = """(selector) => {
 }"""
 
 
+# The contrast of an element's own text on its own (opaque) background.
+_TEXT_CONTRAST = """(el) => {
+  const rgb = c => { const x = document.createElement('canvas').getContext('2d'); x.fillStyle = c; x.fillRect(0, 0, 1, 1);
+    return [...x.getImageData(0, 0, 1, 1).data].slice(0, 3); };
+  const lum = v => { const l = v.map(c => { c /= 255; return c <= .03928 ? c / 12.92 : ((c + .055) / 1.055) ** 2.4; });
+    return .2126 * l[0] + .7152 * l[1] + .0722 * l[2]; };
+  const style = getComputedStyle(el);
+  const [hi, lo] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))].sort((x, y) => y - x);
+  return (hi + .05) / (lo + .05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_focused_or_hovered_button_keeps_readable_text(browser, ja_site, scheme):
+    # asked to clear the ticks, the focused "キャンセル" (and "進捗をリセット" after it) was white on the teal
+    # accent, 2.4:1, on phones until the reader tapped elsewhere
+    context, tab, errors = open_page(browser, ja_site, "onboarding/new-csm-30-60-90/", PHONE)
+    try:
+        if scheme == "dark":
+            tab.locator("form[data-md-component=palette] label:visible").first.click()
+        tab.locator("li.csops-tickable").first.click(position={"x": 8, "y": 12})
+        tab.locator(".csops-reset").first.click()
+        cancel = tab.locator(".csops-reset-cancel")
+        assert cancel.evaluate("b => b === document.activeElement")
+        tab.wait_for_timeout(300)  # Material's colour transition
+        found = {"cancel": cancel.evaluate(_TEXT_CONTRAST)}
+        cancel.click()
+        tab.wait_for_timeout(300)
+        found["reset"] = tab.locator(".csops-reset").first.evaluate(_TEXT_CONTRAST)
+        tab.locator(".csops-reset").first.click()
+        tab.locator(".csops-reset-yes").hover()
+        tab.wait_for_timeout(300)
+        found["yes, hovered"] = tab.locator(".csops-reset-yes").evaluate(_TEXT_CONTRAST)
+        assert all(ratio >= 4.5 for ratio in found.values()), found
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_the_step_a_link_opened_is_marked_visibly_in_dark_mode(request, browser, language):
     """A ticket's step link opened in dark mode: the mark (the theme's 10% accent tint) was 1.2:1 against the dark
