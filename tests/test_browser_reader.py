@@ -1941,6 +1941,24 @@ def test_a_focused_or_hovered_button_keeps_readable_text(browser, ja_site, schem
         context.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_copy_buttons_copied_state_is_readable(browser, bundled_site, scheme):
+    # "Copied ✓" turns the button's text green for a moment: the light theme's green was 3.2:1 on the dark page
+    context, tab, errors = open_page(browser, bundled_site, "playbooks/renewal-runway/", PHONE)
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        if scheme == "dark":
+            tab.locator("form[data-md-component=palette] label:visible").first.click()
+        button = tab.locator(".csops-copy-link").first
+        button.click()
+        tab.wait_for_selector(".csops-copy-link.csops-copied")
+        tab.wait_for_timeout(300)  # Material's colour transition
+        assert button.evaluate(_TEXT_CONTRAST) >= 4.5
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_the_step_a_link_opened_is_marked_visibly_in_dark_mode(request, browser, language):
     """A ticket's step link opened in dark mode: the mark (the theme's 10% accent tint) was 1.2:1 against the dark
