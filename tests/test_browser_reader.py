@@ -1947,6 +1947,14 @@ def test_a_focused_link_tab_or_role_chip_keeps_readable_text(browser, bundled_si
             target.hover()
             tab.wait_for_timeout(300)  # Material's colour transition
             found[name] = round(target.evaluate(_TEXT_ON_ITS_BACKGROUND), 2)
+        # a segment tab reached with the keyboard: the theme colours its label the accent
+        tab.locator(".tabbed-set > input").first.focus()
+        tab.keyboard.press("ArrowRight")
+        tab.wait_for_timeout(300)
+        label = tab.evaluate_handle("""() => { const input = document.activeElement;
+            const set = input.closest('.tabbed-set'), at = [...set.querySelectorAll(':scope > input')].indexOf(input);
+            return set.querySelectorAll('.tabbed-labels > label')[at]; }""").as_element()
+        found["tab, keyboard"] = round(label.evaluate(_TEXT_ON_ITS_BACKGROUND), 2)
         assert all(ratio >= 4.5 for ratio in found.values()), found
         assert not errors, errors
     finally:
