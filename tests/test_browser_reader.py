@@ -868,7 +868,9 @@ def test_the_closed_navigation_drawer_holds_no_tab_stop_and_the_opened_one_does(
             tab.keyboard.press("Tab")
             assert tab.evaluate(on_screen), tab.evaluate("document.activeElement.outerHTML.slice(0, 80)")
         tab.locator("label.md-header__button[for=__drawer]").click()
-        tab.wait_for_function("getComputedStyle(document.querySelector('.md-sidebar--primary')).visibility === 'visible'")
+        # visible from the first frame of its slide: wait until it has slid fully onto the screen
+        tab.wait_for_function("""() => { const s = document.querySelector('.md-sidebar--primary');
+            return getComputedStyle(s).visibility === 'visible' && Math.abs(s.getBoundingClientRect().left) < 1 }""")
         tab.locator(".md-sidebar--primary .md-nav__link").first.focus()
         assert tab.evaluate(on_screen) and tab.evaluate("!!document.activeElement.closest('.md-sidebar--primary')")
         assert not errors, errors
