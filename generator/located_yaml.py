@@ -410,19 +410,23 @@ class _Builder:
         data.pos = site = _mark(node)
         after = node.start_mark  # where the text before the next item ends ('- ', '[' or ', ' follow)
         for item in node.value:
-            alias = self.alias_use(item, after)
+            alias, after = self.alias_use(item, after)
             data.append(self.value(item, site) if alias is None else self.copied(item, alias, site))
-            data.item_pos.append(_mark(item) if alias is None else alias[0])
-            after = item.end_mark if alias is None else alias[1]
+            data.item_pos.append(_mark(item) if alias is None else alias)
         return data
 
-    def alias_use(self, node, after) -> tuple[Position, _Mark] | None:
-        """Where `node`, met again, is written as '*name' after `after` (the start, and the mark just past it).
+    def alias_use(self, node, after) -> tuple[Position | None, _Mark]:
+        """Where `node`, met again, is written as '*name' after `after` (None if it is not, or cannot be told), and
+        the mark just past it: where the text before the next value ends.
 
         The composer hands an alias over as the very node it names, so its data carried the anchor's positions:
-        '- *step' gave 'duplicate id … already used at line 4' at line 4, not at the alias."""
+        '- *step' gave 'duplicate id … already used at line 4' at line 4, not at the alias. `after` only moves
+        forward, so the text between two values is read once: read again from the anchor, a file of '*k : *v'
+        pairs after 300,000 blank lines took 18 s for 200 of them."""
         if id(node) not in self.built:
-            return None
+            return None, node.end_mark
+        if self.alias_site is not None:  # inside an alias's copy, which copied() places at that alias as a whole
+            return None, after
         line, column = after.line, after.column
         while line < len(self.lines):
             text = self.lines[line]
@@ -431,14 +435,14 @@ class _Builder:
                 token = _ALIAS_TOKEN.match(text, found.end())
                 return (line + 1, found.end() + 1), _Mark(line, token.end())
             if found.end() < len(text) and text[found.end()] != "#":
-                return None  # something else comes first: leave the anchor's positions
+                return None, _Mark(line, found.end())  # something else comes first: leave the anchor's positions
             line, column = line + 1, 0
-        return None
+        return None, _Mark(line, 0)
 
-    def copied(self, node, alias: tuple[Position, _Mark], site: Position):
+    def copied(self, node, alias: Position, site: Position):
         """The data of an alias's node, every position in it the alias's: that is where the copy is written."""
         data = self.value(node, site)
-        _relocate(data, alias[0])
+        _relocate(data, alias)
         return data
 
     def mapping(self, node) -> LocDict:
@@ -449,29 +453,40 @@ class _Builder:
         data = LocDict()
         data.pos = _mark(node)
         explicit: dict = {}  # key -> line of its first explicit definition; only these can be duplicates
-        pairs = []
-        for key_node, value_node in node.value:
+        sources, pairs = [], []
+        after = node.start_mark  # where the text before the next key or value ends, as in sequence()
+        for key_node, value_node in node.value:  # in the text's order: an alias is told from its anchor by that
             if key_node.tag == _MERGE:
-                self.merge(data, key_node, value_node)
-            else:
-                pairs.append((key_node, value_node))
-        for key_node, value_node in pairs:
-            key = self.value(key_node, _mark(key_node))
+                _, after = self.alias_use(value_node, key_node.end_mark)
+                sources += self.merged(key_node, value_node)
+                continue
+            key_alias, after = self.alias_use(key_node, after)
+            key_at = _mark(key_node) if key_alias is None else key_alias
+            key = self.value(key_node, key_at)
             if not isinstance(key, str) and isinstance(key_node, yaml.ScalarNode) and not key_node.style:
                 key = key_node.value
             try:
                 hash(key)
             except TypeError:
                 key = str(key)
+            alias, after = self.alias_use(value_node, after)
+            value = self.value(value_node, key_at) if alias is None else self.copied(value_node, alias, key_at)
+            pairs.append((key_node, key, key_at, value_node, value, alias))
+        for source in sources:
+            for key, item in source.items():
+                if key not in data:
+                    data[key] = item
+                    data.key_pos[key] = source.where_key(key)
+                    data.value_pos[key] = source.where(key)
+                    data.value_style[key] = source.value_style.get(key)
+        for key_node, key, key_at, value_node, value, alias in pairs:
             if key in explicit:
-                self.duplicate_keys.append((str(key), _mark(key_node), explicit[key]))
+                self.duplicate_keys.append((str(key), key_at, explicit[key]))
             else:
-                explicit[key] = _mark(key_node)
-            alias = self.alias_use(value_node, key_node.end_mark)
-            data[key] = self.value(value_node, _mark(key_node)) if alias is None \
-                else self.copied(value_node, alias, _mark(key_node))
-            data.key_pos[key] = _mark(key_node)
-            data.value_pos[key] = _mark(value_node) if alias is None else alias[0]
+                explicit[key] = key_at
+            data[key] = value
+            data.key_pos[key] = key_at
+            data.value_pos[key] = _mark(value_node) if alias is None else alias
             data.value_style[key] = getattr(value_node, "style", None)
             # folded ('>') values only: quoted and plain ones over several lines are rare in hand-written content
             # and common in generated YAML (the benchmark's bodies), where reading their lines cost 0.1 s a build
@@ -503,25 +518,22 @@ class _Builder:
                 cursor = at + len(piece)
         return tuple(found)
 
-    def merge(self, data: LocDict, key_node, value_node):
-        """Copy keys of `<<: *base` (or `<<: [*a, *b]`, earlier ones win) that `data` lacks so far."""
+    def merged(self, key_node, value_node) -> list[LocDict]:
+        """The mappings `<<: *base` (or `<<: [*a, *b]`, earlier ones win) merges: their keys the mapping lacks are
+        copied into it, before its own."""
         sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        built = []
         for source_node in sources:
             if not isinstance(source_node, yaml.MappingNode):
                 raise _Refused(_mark(source_node), "yaml-syntax", "YAML syntax error: '<<' merges a mapping or a list of mappings",
                                "write '<<: *name' where '&name' marks a mapping")
-            source = self.value(source_node, _mark(key_node))
-            for key, item in source.items():
-                if key not in data:
-                    data[key] = item
-                    data.key_pos[key] = source.where_key(key)
-                    data.value_pos[key] = source.where(key)
-                    data.value_style[key] = source.value_style.get(key)
+            built.append(self.value(source_node, _mark(key_node)))
+        return built
 
 
 _BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
 _BEFORE_ALIAS = re.compile(r"[\s\-,\[{:?]*")  # what may stand between a value and the alias after it
-_ALIAS_TOKEN = re.compile(r"\*[^\s,\[\]{}]*")
+_ALIAS_TOKEN = re.compile(r"\*[0-9A-Za-z_-]*")  # the characters YAML's readers take in a name
 
 
 class _Mark(NamedTuple):
