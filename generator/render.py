@@ -98,7 +98,7 @@ class _ConflictCheckingLoader(jinja2.FileSystemLoader):
         from .conflict_markers import conflict_problems
 
         source, filename, uptodate = super().get_source(environment, template)
-        conflicts = conflict_problems(filename, source)
+        conflicts = conflict_problems(filename, source, markdown=filename.endswith(".md.j2"))
         if conflicts:
             raise jinja2.TemplateSyntaxError(f"{conflicts[0].message} ({conflicts[0].hint})", conflicts[0].line,
                                              template, filename)

@@ -287,3 +287,18 @@ def test_a_broken_template_is_one_line_naming_where(project_factory, run, broken
     start = lines - broken.count("\n") + 1
     assert f"Error: templates/playbook.md.j2:{start if '<<<' in broken else lines}: " \
            f"{message.format(start=start, lines=lines)}" in result.output, result.output
+
+
+def test_a_template_heading_underlined_with_seven_equals_signs_builds(project_factory, run):
+    """'Welcome\\n=======' (a Markdown heading) in a team's home template was refused as an unresolved git merge
+    conflict, and the build stopped."""
+    from generator.render import PACKAGE_TEMPLATES
+
+    project = project_factory({"content/playbooks/renewal-runway.yml": PLAYBOOK, "content/faq/renewals.yml": FAQ})
+    shutil.copytree(PACKAGE_TEMPLATES, project / "templates")
+    with (project / "templates/playbook.md.j2").open("a", encoding="utf-8") as template:
+        template.write("\nFurther reading\n=======\n")
+    result = run("build", "--project", project)
+    assert result.exit_code == 0, result.output
+    page = (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+    assert '<h1 id="further-reading">Further reading' in page

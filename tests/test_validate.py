@@ -1621,3 +1621,22 @@ def test_merge_conflict_left_in_mkdocs_yml_or_the_url_manifest_is_named_with_its
     assert first.startswith("content/published-urls.txt:3:1: error: unresolved git merge conflict: lines 3-7 "), first
     assert "keep the URLs of both sides" in first and "vanished-url" not in result.output
     assert result.exit_code == 1
+
+
+def test_conflict_like_lines_that_are_content_are_not_merge_conflicts(project_factory, run):
+    """A playbook showing a conflict block in a fenced code example, or a quote seven levels deep, was told it held
+    'unresolved git merge conflict', and a labels.yml saved with a byte order mark had its block reported as two stray
+    lines (3 and 5) instead of one at line 1."""
+    example = ("title: Resolve a content conflict\nsteps:\n  - id: resolve\n    title: Resolve\n    body: |\n"
+               "      git shows both versions:\n\n      ```text\n      <<<<<<< HEAD\n      title: Ours\n      =======\n"
+               "      title: Theirs\n      >>>>>>> main\n      ```\n\n      >>>>>>> the customer's first mail\n")
+    project = project_factory({"content/playbooks/resolve.yml": example})
+    result = run("validate", "--project", project, "--format", "text")
+    assert "merge-conflict" not in result.output and result.exit_code == 0, result.output
+    (project / "templates").mkdir()
+    (project / "templates/labels.yml").write_text("\ufeff<<<<<<< HEAD\nen: {}\n=======\nja: {}\n>>>>>>> main\n",
+                                                  encoding="utf-8")
+    lines = [line for line in run("validate", "--project", project, "--format", "text").output.splitlines()
+             if "merge-conflict" in line]
+    assert len(lines) == 1 and lines[0].startswith("templates/labels.yml:1:1: error: unresolved git merge conflict: "
+                                                   "lines 1-5"), lines
