@@ -1640,3 +1640,19 @@ def test_conflict_like_lines_that_are_content_are_not_merge_conflicts(project_fa
              if "merge-conflict" in line]
     assert len(lines) == 1 and lines[0].startswith("templates/labels.yml:1:1: error: unresolved git merge conflict: "
                                                    "lines 1-5"), lines
+
+
+def test_a_portal_class_set_by_attribute_list_key_or_character_reference_is_refused(project_factory, run):
+    """'{: class="csops-labels" data-labels=… }' and '<span class="&#99;sops-labels" …>' passed validate and the page
+    held <p class="csops-labels" data-labels=…> and <span class="csops-labels" …>: the forged hook, written another
+    way (attribute lists take class= as well as .name, and the browser decodes character references)."""
+    body = ("      Para.\n      {: class=\"csops-labels\" data-labels='{}' }\n\n"
+            "      <span class=\"&#99;sops-versions\">x</span> and {: #top class='note csops-step-meta' }\n\n"
+            "      Plain words: csops-portal, https://example.com/csops-x and Q&A stay fine.\n")
+    project = project_factory({"content/playbooks/p.yml": "title: P\nowner: csm\nsteps:\n  - id: a\n    title: A\n"
+                                                         "    raci: {R: [csm], A: [csm]}\n    body: |\n" + body})
+    lines = [line.split(": error: ")[0] + " " + line.split("class ")[1].split(" ")[0]
+             for line in run("validate", "--project", project, "--format", "text").output.splitlines()
+             if "[portal-class]" in line]
+    assert lines == ["content/playbooks/p.yml:9:17 'csops-labels'", "content/playbooks/p.yml:11:20 'csops-versions'",
+                     "content/playbooks/p.yml:11:73 'csops-step-meta'"], lines
