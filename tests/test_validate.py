@@ -1656,3 +1656,18 @@ def test_a_portal_class_set_by_attribute_list_key_or_character_reference_is_refu
              if "[portal-class]" in line]
     assert lines == ["content/playbooks/p.yml:9:17 'csops-labels'", "content/playbooks/p.yml:11:20 'csops-versions'",
                      "content/playbooks/p.yml:11:73 'csops-step-meta'"], lines
+
+
+def test_onboarding_items_with_the_same_text_at_different_times_or_for_different_segments_are_fine(project_factory, run):
+    """'Check in with your manager' due T+7d and again T+30d in one section, or 'Send the welcome pack' for SMB and
+    for enterprise with their own playbooks, were 'already in the items of section', an error: they are two tasks."""
+    items = [("check-in-1", "Check in with your manager", "due: T+7d"), ("check-in-2", "Check in with your manager",
+             "due: T+30d"), ("welcome-smb", "Send the welcome pack", "segments: [smb]"),
+             ("welcome-ent", "Send the welcome pack", "segments: [enterprise]"),
+             ("crm", "Log into the CRM", "due: T+1d"), ("crm-again", "Log into  the CRM", "due: T+1d")]
+    text = "title: New CSM\nsections:\n  - id: first\n    title: First\n    items:\n" + "".join(
+        f"      - id: {id_}\n        text: {words}\n        {extra}\n" for id_, words, extra in items)
+    project = project_factory({"content/onboarding/new-csm.yml": text})
+    lines = [line for line in run("validate", "--project", project, "--format", "text").output.splitlines()
+             if "[repeated-checklist-item]" in line]
+    assert [line.split(": error: ")[0] for line in lines] == ["content/onboarding/new-csm.yml:22:15"], lines
