@@ -126,9 +126,11 @@ def _role_names(role: LocDict) -> list[str]:
     """What a reader calls a role: its name, its short name, and a name with its short one in brackets written
     without them ('カスタマーサクセスマネージャー(CSM)' is also 'カスタマーサクセスマネージャー')."""
     names = [value for value in (role.get("name"), role.get("short")) if isinstance(value, str) and value.strip()]
-    if names and isinstance(role.get("name"), str):
-        bare = re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", role["name"])
-        if bare.strip() and bare != role["name"]:
+    name = role.get("name").rstrip() if isinstance(role.get("name"), str) else ""
+    if names and name.endswith((")", "）")):
+        # no '\s*' before the bracket: tried at every space of a run, it took 1.9 s for a name of 19,000 spaces
+        bare = re.sub(r"[(（][^()（）]*[)）]$", "", name).rstrip()
+        if bare.strip() and bare != name:
             names.append(bare)
     return names
 
