@@ -60,3 +60,20 @@ def test_init_inside_another_portals_content_refuses_and_writes_nothing(tmp_path
     assert sorted(p.name for p in (outer / "content/playbooks").iterdir()) == before
     assert run("validate", "--project", outer).exit_code == 0
     assert run("init", "--project", tmp_path / "portal" / "examples" / "new").exit_code == 0  # beside content/ is fine
+
+
+def test_a_new_portals_gitignore_keeps_the_built_site_out_of_git(tmp_path, run):
+    """`site` is a link to the live generation, not a folder, and git's `site/` matches only folders: the first
+    `git add -A` after a build staged the link (and a PR would commit it)."""
+    import subprocess
+
+    project = tmp_path / "portal"
+    assert run("init", "--project", project).exit_code == 0
+    assert run("build", "--project", project).exit_code == 0
+    assert (project / "site").is_symlink()
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+    staged = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=project, check=True,
+                            capture_output=True, text=True).stdout.split()
+    assert "content/published-urls.txt" in staged
+    assert [path for path in staged if path.split("/")[0] in ("site", "build")] == []
