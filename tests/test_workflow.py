@@ -371,6 +371,27 @@ def test_publish_job_builds_the_site(pr_repo, tmp_path):
     assert upload["with"]["path"] == "site" and (pr_repo / "site/index.html").is_file()
 
 
+@pytest.mark.parametrize("workflow", [".github/workflows/portal.yml", "generator/starter/common/github/workflows/portal.yml"])
+def test_publish_job_checks_out_the_history_whats_new_lists(pr_repo, tmp_path, workflow):
+    """The publish job checked out one commit (actions/checkout's default fetch-depth: 1), so every published
+    site's What's new page said it was built without git history, and told the reader to use fetch-depth: 0."""
+    publish = yaml.safe_load((REPO / workflow).read_text())["jobs"]["publish"]
+    checkout = next(s for s in publish["steps"] if s.get("uses", "").startswith("actions/checkout"))
+    depth = (checkout.get("with") or {}).get("fetch-depth", 1)
+    renewal = pr_repo / "content/playbooks/renewal.yml"
+    renewal.write_text(renewal.read_text().replace("title: Close\n", "title: Close the renewal\n"))
+    commit_all(pr_repo, "clarify the close step")
+    git(pr_repo, "push", "-q", "origin", "HEAD:main")
+    clone = tmp_path / "actions-checkout"
+    git(tmp_path, "clone", "-q", *(["--depth", str(depth)] if depth else []),
+        (tmp_path / "origin.git").as_uri(), str(clone))
+    env = _ci_env(tmp_path)
+    for step in _workflow_steps("publish"):
+        assert _shell(step["run"], clone, env).returncode == 0, step["name"]
+    whats_new = (clone / "site/whats-new/index.html").read_text(encoding="utf-8")
+    assert "without git history" not in whats_new and "clarify the close step" in whats_new
+
+
 def test_pre_commit_hooks_run_csops_checks(pr_repo, tmp_path):
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert [h["id"] for h in hooks] == ["csops-validate", "csops-urls"]
