@@ -175,12 +175,13 @@ def _path_refusal(path: str) -> str | None:
 
 def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, api_app=None,
                    timeout: float = CONNECTION_TIMEOUT, failed: Callable[[], str | None] = lambda: None,
-                   failed_title: Callable[[], str] = lambda: "", mount_path: str = "/"):
+                   failed_words: Callable[[], tuple[str, str]] = lambda: ("", ""), mount_path: str = "/"):
     """MkDocs' live-reload server over `site_dir`, guarded, with the API at /api/ (not yet bound).
 
     `failed` gives the problems of the last save when it did not build (else None): every page then shows
-    them under `failed_title()` (asked then: labels.yml may be what the save changed), since the browser
-    reloads after a failed rebuild too, and showed the old page as if the save had done nothing.
+    them under `failed_words()`, its heading and close button (asked then: labels.yml may be what the save
+    changed), since the browser reloads after a failed rebuild too, and showed the old page as if the save had
+    done nothing.
 
     `mount_path`: site_url's path, where the site is served (as `mkdocs serve` does): the 404 page links its
     styles and its home link from there (site_url https://x/docs/: /docs/assets/…), so served at / it was
@@ -191,7 +192,7 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
         def _inject_js_into_html(self, content, epoch):
             content = super()._inject_js_into_html(content, epoch)
             problems = failed()
-            return content if problems is None else _with_failure_banner(content, failed_title(), problems)
+            return content if problems is None else _with_failure_banner(content, failed_words(), problems)
 
         def error_page(self, code: int) -> bytes | None:
             """The site's 404 page, live like every page: a page whose file has not built yet (a new playbook with
@@ -290,7 +291,7 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
     try:
         try:
             server = preview_server(site.site_dir, host, port, rebuild, api_app, failed=lambda: failure[0] if failure else None,
-                                    failed_title=lambda: _failure_title(site), mount_path=_mount_path(site.site_url))
+                                    failed_words=lambda: _failure_words(site), mount_path=_mount_path(site.site_url))
         except OSError as error:
             raise _port_error(host, port, error) from None
         try:
@@ -398,25 +399,27 @@ def watch_sources(server, site) -> None:
     server.observer.start()
 
 
-def _failure_title(site) -> str:
-    """The banner's heading in the portal's language, from csops' own words when the project's labels.yml is
-    what the save broke."""
+def _failure_words(site) -> tuple[str, str]:
+    """The banner's heading and its close button's name in the portal's language, from csops' own words when the
+    project's labels.yml is what the save broke."""
     from .paths import PACKAGE_TEMPLATES
     from .render import load_labels
 
     try:
-        return load_labels(site.templates_dir, site.language)["serve_failed"]
+        labels = load_labels(site.templates_dir, site.language)
     except Exception:  # noqa: BLE001 - the banner says what is wrong with it
-        return load_labels(PACKAGE_TEMPLATES, site.language)["serve_failed"]
+        labels = load_labels(PACKAGE_TEMPLATES, site.language)
+    return labels["serve_failed"], labels["serve_failed_hide"]
 
 
-def _with_failure_banner(page: bytes, title: str, problems: str) -> bytes:
+def _with_failure_banner(page: bytes, words: tuple[str, str], problems: str) -> bytes:
     """The page with the failed save's problems fixed to the bottom of the window (styled inline: it is not
     the theme's), escaped: problem lines quote content."""
+    title, hide = words
     banner = ('<div class="csops-build-failed" role="alert" style="position:fixed;left:0;right:0;bottom:0;'
               'z-index:1000;max-height:45vh;overflow:auto;margin:0;padding:0.8rem 1rem;background:#8e0000;'
               'color:#fff;font:0.8rem/1.5 var(--md-text-font-family, sans-serif);box-shadow:0 -2px 8px rgba(0,0,0,.3)">'
-              '<button type="button" aria-label="Hide" onclick="this.parentNode.remove()" style="float:right;'
+              f'<button type="button" aria-label="{html.escape(hide)}" onclick="this.parentNode.remove()" style="float:right;'
               'border:0;background:none;color:#fff;font-size:1.2rem;line-height:1;cursor:pointer">×</button>'
               f'<strong>{html.escape(title)}</strong><pre style="margin:0.4rem 0 0;white-space:pre-wrap;'
               f'overflow-wrap:anywhere;font-family:var(--md-code-font-family, monospace);color:#fff;background:none">'

@@ -473,3 +473,21 @@ def test_serve_no_reload_started_on_broken_content_does_not_promise_a_rebuild(tm
     assert "unknown role 'nobody'" in output and "until a save builds" not in output, output
     assert "serving the last good site: --no-reload builds nothing more, so fix the problems and start csops serve " \
            "again" in output
+
+
+def test_a_japanese_portals_failure_banner_is_all_japanese(tmp_path):
+    """The banner's close button was labelled "Hide" in every portal: a screen reader on a Japanese page read
+    the one English word of it."""
+    from generator.pipeline import build_portal
+    from generator.starter_project import init_project
+
+    project = tmp_path / "portal"
+    init_project(project, "ja")
+    build_portal(project)
+    path = project / "content/playbooks/sales-to-cs-handoff.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("owner: cs-ops", "owner: nobody", 1), encoding="utf-8")
+    with _serving(project) as base:
+        _wait_for(lambda: "csops-build-failed" in _get(f"{base}/"), what="the failed build's banner")
+        shown = _get(f"{base}/")
+        banner = shown[shown.index('<div class="csops-build-failed"'):]
+        assert "保存した内容はビルドできなかった" in banner and 'aria-label="閉じる"' in banner
