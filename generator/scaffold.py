@@ -40,7 +40,7 @@ aliases: []   # former ids of this page after a rename; each keeps a redirect al
 
 BODIES = {
     "playbook": """\
-phase: {phase}   # lifecycle phase id (onboarding, adoption, renewal, expansion, risk, …; the list in content/settings.yml)
+phase: {phase}   # lifecycle phase id, one of those in content/settings.yml: {phases}
 tags: []   # free words that help search, e.g. [renewal, pricing]
 trigger: >-   # when to start this playbook (Markdown)
   {p[trigger]}
@@ -111,7 +111,7 @@ aliases: []   # 名前を変える前の id。それぞれの古い URL から�
 
 BODIES_JA = {
     "playbook": """\
-phase: {phase}   # ライフサイクルのフェーズ id(onboarding、adoption、renewal、expansion、risk など。一覧は content/settings.yml)
+phase: {phase}   # ライフサイクルのフェーズ id。content/settings.yml にあるもの: {phases}
 tags: []   # 検索の助けになる語。例: [契約更新, 価格]
 trigger: >-   # このプレイブックを始めるきっかけ(Markdown)
   {p[trigger]}
@@ -225,9 +225,16 @@ def _pick(roles: list[str], preferred: tuple[str, ...]) -> str:
     return next((r for r in preferred if r in roles), roles[0])
 
 
+# The phase comment when settings.yml lists no phases (then any id is one).
+_ANY_PHASE = {"en": "none listed yet, so any id (onboarding, adoption, renewal, …)",
+              "ja": "まだ一覧がないため任意の id(onboarding、adoption、renewal など)"}
+
+
 def scaffold_text(kind: str, doc_id: str, title: str, roles: list[str], today: dt.date, modeline: str = "",
-                  phase: str = "operations", language: str = "en") -> str:
-    """The new file's text, its comments and prompts in the portal's language (English unless Japanese)."""
+                  phases: list[str] = (), language: str = "en") -> str:
+    """The new file's text, its comments and prompts in the portal's language (English unless Japanese).
+
+    The phase comment lists the portal's own phases: a list of usual ones named phases a new portal does not have."""
     from .urls import page_source, page_url
 
     language = "ja" if language.split("-")[0] == "ja" else "en"
@@ -235,7 +242,8 @@ def scaffold_text(kind: str, doc_id: str, title: str, roles: list[str], today: d
     owner = _pick(roles, ("cs-ops", "enablement", "cs-lead"))
     values = {"title": json.dumps(title, ensure_ascii=False), "p": PROMPTS[language],
               "owner": owner, "today": today.isoformat(), "r": _pick(roles, ("csm",)), "a": _pick(roles, ("cs-lead",)),
-              "phase": phase}
+              "phase": next(iter(phases), "operations"),
+              "phases": ("、" if language == "ja" else ", ").join(phases) or _ANY_PHASE[language]}
     header = header.format(modeline=modeline, what=_WHAT[language][kind], url=page_url(page_source(kind, doc_id)))
     return header + common.format(**values) + bodies[kind].format(**values)
 
@@ -273,15 +281,15 @@ def scaffold(project: Path, cli_kind: str, doc_id: str, title: str | None = None
     if doc_id in _taken_ids(documents, kind):
         raise ScaffoldError(f"{cli_kind} id '{doc_id}' is already used (as an id or alias); pick another id")
     roles = _catalog_ids(documents, "roles", "roles")
-    # settings.yml's phases, when it lists any, are the only valid ones: start with the first.
-    phase = next(iter(_catalog_ids(documents, "settings", "phases")), "operations")
+    # settings.yml's phases, when it lists any, are the only valid ones: the file starts with the first.
+    phases = _catalog_ids(documents, "settings", "phases")
     if not roles:
         raise ScaffoldError("content/roles.yml defines no roles yet; add at least one role first")
     schema = project / "schemas" / f"{kind}.schema.json"
     modeline = "# yaml-language-server: $schema=../../schemas/%s.schema.json\n" % kind if schema.is_file() else ""
     title = title or _title_from_id(documents, doc_id)
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = scaffold_text(kind, doc_id, title, roles, today or dt.date.today(), modeline, phase, _portal_language(project))
+    text = scaffold_text(kind, doc_id, title, roles, today or dt.date.today(), modeline, phases, _portal_language(project))
     _refuse_invalid(kind, target.relative_to(project).as_posix(), doc_id, text)
     try:  # O_EXCL: never through a link, never over a file that appeared since the check above
         with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "w", encoding="utf-8") as handle:

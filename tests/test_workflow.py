@@ -586,3 +586,17 @@ def test_new_spells_the_acronyms_it_knows_in_the_first_title(tmp_path, run):
         folder = "onboarding" if kind == "checklist" else "playbooks"
         text = (project / f"content/{folder}/{doc_id}.yml").read_text(encoding="utf-8")
         assert f'title: "{title}"' in text, text[:400]
+
+
+@pytest.mark.parametrize("language, listed", [("en", "one of those in content/settings.yml: onboarding, renewal, risk"),
+                                              ("ja", "content/settings.yml にあるもの: onboarding、renewal、risk")])
+def test_new_playbooks_phase_comment_names_the_portals_own_phases(tmp_path, run, language, listed):
+    """The comment named 'onboarding, adoption, renewal, expansion, risk' whatever the portal had: in a portal
+    started with csops init, following it to `phase: adoption` failed validate with unknown phase."""
+    project = tmp_path / "portal"
+    assert run("init", "--project", project, "--lang", language).exit_code == 0
+    assert run("new", "playbook", "renewal-prep", "--project", project).exit_code == 0
+    phase_line = next(line for line in (project / "content/playbooks/renewal-prep.yml").read_text(encoding="utf-8")
+                      .splitlines() if line.startswith("phase:"))
+    assert phase_line.startswith("phase: onboarding   # ") and phase_line.endswith(listed)
+    assert "adoption" not in phase_line
