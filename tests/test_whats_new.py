@@ -393,3 +393,18 @@ def test_a_commit_dated_past_year_9999_or_unreadably_does_not_stop_the_build(tmp
     shown = "1970-01-01" if date == "unreadable" else "9999-12-31"
     assert f"{shown} · Forecast step" in html
     assert _feed(site).findtext(f"{ATOM}entry/{ATOM}updated").startswith(shown)
+
+
+@pytest.mark.parametrize("language, one, many", [
+    ("en", "in the latest content commit.", "content commits"),
+    ("ja", "最新のコンテンツ更新で", "件のコンテンツ更新"),
+])
+def test_one_content_commit_is_not_called_commits(tmp_path, monkeypatch, language, one, many):
+    """'in the last 1 content commits' read as a slip; one commit is said in the singular, in each language."""
+    project = _repo(tmp_path / "repo", monkeypatch)
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace("language: en", f"language: {language}"))
+    html = (build(project) / "whats-new/index.html").read_text("utf-8")
+    assert one in html and many not in html
+    _second_commit(project, monkeypatch)
+    html = (build(project) / "whats-new/index.html").read_text("utf-8")
+    assert one not in html and many in html
