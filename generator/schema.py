@@ -340,7 +340,9 @@ def _problem_for(error, document: Document) -> list[Problem]:
         return [Problem(document.path, line, col, "invalid-id", f"'{shown(error.instance)}' is too long for an id in {where}: "
                         f"{len(error.instance)} characters", f"shorten it to at most {MAX_ID_LENGTH} characters")]
     if kind == "pattern" and error.schema.get("pattern") == NOT_BLANK:
-        return [Problem(document.path, line, col, "empty-value", f"{field_name} is blank", "write the text, or remove the field")]
+        required = field_name in _subschema(_full_validator(document.kind).schema, path[:-1]).get("required", [])
+        return [Problem(document.path, line, col, "empty-value", f"{field_name} is blank",
+                        "write the text" if required else "write the text, or remove the field")]
     if kind == "pattern" and error.schema.get("pattern") == REF and isinstance(error.instance, str):
         # rules/references.py names it: text it cannot read as scheme:id, with the form that works; an id or anchor
         # no page has (no id holds a capital: playbook:x#Kickoff), with the one meant. One error, not two.
@@ -404,6 +406,8 @@ def _problem_for(error, document: Document) -> list[Problem]:
         return [Problem(document.path, line, col, "too-long", f"{field_name} is {len(error.instance):,} characters; "
                         f"at most {limit}", "shorten it: it shows whole in navigation, headings and search results; "
                         "the details belong in the summary or body" if limit == MAX_TITLE_LENGTH else "shorten it")]
+    if kind == "minLength" and error.schema.get("pattern") == NOT_BLANK:
+        return []  # "" is blank too: the pattern's error says so, once
     if kind in ("minItems", "minLength"):
         return [Problem(document.path, line, col, "empty-value", f"{field_name} must not be empty")]
     return [Problem(document.path, line, col, "invalid-value", f"{where}: {shown(error.message, 120)}")]

@@ -1247,7 +1247,16 @@ def test_a_name_of_spaces_only_is_blank(project_factory, run):
     """A role named " " was taken, and `--role " "` then filtered on it (red-team pass)."""
     project = project_factory({"content/roles.yml": "roles:\n  - id: csm\n    name: \" \"\n"})
     lines = [line for line in run("validate", "--project", project).output.splitlines() if ": error" in line]
-    assert "content/roles.yml:3:11: error: name is blank (write the text, or remove the field) [empty-value]" in lines, lines
+    assert "content/roles.yml:3:11: error: name is blank (write the text) [empty-value]" in lines, lines
+
+
+def test_an_empty_name_is_one_error_and_a_required_field_is_not_to_be_removed(project_factory, run):
+    """name: "" was reported twice at one place ("name is blank" and "name must not be empty"), and the advice to
+    remove the field led to "missing required field 'name'"; an optional field may still be removed."""
+    project = project_factory({"content/roles.yml": "roles:\n  - id: csm\n    name: \"\"\n    short: ''\n"})
+    lines = [line for line in run("validate", "--project", project).output.splitlines() if ": error" in line]
+    assert lines == ["content/roles.yml:3:11: error: name is blank (write the text) [empty-value]",
+                     "content/roles.yml:4:12: error: short is blank (write the text, or remove the field) [empty-value]"], lines
 
 
 @pytest.mark.parametrize("labels, expected", [
