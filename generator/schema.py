@@ -16,7 +16,7 @@ from pathlib import Path
 import fastjsonschema
 
 from .durations import DATE_PATTERN, DUE_PATTERN, INTERVAL_PATTERN
-from .kinds import RACI_LETTERS, REF_SCHEMES, ROLE_FIELDS
+from .kinds import PLAYBOOK_FIELDS, RACI_LETTERS, REF_SCHEMES, ROLE_FIELDS
 from .loader import Document
 from .located_yaml import LocDict, LocList
 from .problems import Problem, shown
@@ -221,6 +221,12 @@ def _names_a_role(path) -> bool:
                             or (names[-1] in RACI_LETTERS and names[-2:-1] == ["raci"]))
 
 
+def _names_a_playbook(path) -> bool:
+    """Whether a value at `path` is an entry of a list of playbook ids (a playbook's related, an activity's playbooks)."""
+    names = [p for p in path if isinstance(p, str)]
+    return bool(names) and isinstance(path[-1], int) and names[-1] in PLAYBOOK_FIELDS
+
+
 @functools.cache
 def _levels_holding(kind: str, name: str) -> tuple[str, ...]:
     """Where in a `kind` file a field may be written: "the file's top level", "each item of sections › items"."""
@@ -336,6 +342,8 @@ def _problem_for(error, document: Document) -> list[Problem]:
                         + (f" in {where}" if path else ""), f"add '{missing}:'")]
     if kind in ("pattern", "maxLength") and _names_a_role(path):
         return []  # a role id that is no slug is no known role: the unknown-role rule says so, with the id meant
+    if kind in ("pattern", "maxLength") and _names_a_playbook(path):
+        return []  # likewise a playbook id that is no slug (related: [Renewal-Runway]): the unknown-playbook rule says so
     if kind == "maxLength" and error.schema.get("pattern") == SLUG:
         return [Problem(document.path, line, col, "invalid-id", f"'{shown(error.instance)}' is too long for an id in {where}: "
                         f"{len(error.instance)} characters", f"shorten it to at most {MAX_ID_LENGTH} characters")]

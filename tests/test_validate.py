@@ -1693,3 +1693,20 @@ def test_a_role_name_of_a_long_run_of_spaces_is_read_at_once():
         assert _role_names(LocDict(name="x" + " " * 19_000 + "y", short="H")) == ["x" + " " * 19_000 + "y", "H"]
     assert time.monotonic() - started < 1
     assert _role_names(LocDict(name="Lead (APAC) (CSM) ", short="CSM"))[2] == "Lead (APAC)"
+
+
+def test_a_playbook_id_in_capitals_in_a_list_of_playbooks_is_one_error(project_factory, run):
+    """related: [Renewal] gave two errors at one place, invalid-id and unknown-playbook (did you mean 'renewal'?);
+    roles and codeowners already gave one. Now the unknown-playbook error alone names the id meant."""
+    project = project_factory({
+        "content/playbooks/renewal.yml": "title: Renewal\nowner: csm\nsteps:\n  - {id: a, title: A}\n",
+        "content/playbooks/qbr.yml": "title: QBR\nowner: csm\nrelated: [Renewal]\nsteps:\n  - {id: a, title: A}\n",
+        "content/charts/c.yml": "title: C\nactivities:\n  - id: a\n    name: A\n    raci: {R: csm, A: csm}\n"
+                                "    playbooks: [renewal, QBR]\n"})
+    result = run("validate", "--project", project)
+    lines = [line for line in result.output.splitlines() if ": error" in line]
+    assert result.exit_code == 1
+    assert lines == [
+        "content/charts/c.yml:6:26: error: unknown playbook 'QBR' in playbooks (did you mean 'qbr'?) [unknown-playbook]",
+        "content/playbooks/qbr.yml:3:11: error: unknown playbook 'Renewal' in related (did you mean 'renewal'?) [unknown-playbook]",
+    ], lines

@@ -9,7 +9,7 @@ from collections import Counter
 
 from ..loader import Document
 from ..located_yaml import LocDict, LocList
-from ..kinds import DERIVED_PAGE_SECTIONS, DOCUMENT_KINDS, ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS, RACI_LETTERS, REF_SCHEMES, Kind
+from ..kinds import DERIVED_PAGE_SECTIONS, DOCUMENT_KINDS, ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS, PLAYBOOK_FIELDS, RACI_LETTERS, REF_SCHEMES, Kind
 from ..problems import Problem, shown
 from ..schema import SLUG, suggested_slug
 from ..urls import MARKDOWN_REF, MARKDOWN_SCHEME_LINK, WEB_SCHEMES, parse_ref, without_code
@@ -511,7 +511,7 @@ def _check_document(checker: _Checker, doc: Document) -> None:
             for segment in variants:
                 checker.segment(path, segment, variants.where_key(segment))
                 checker.markdown(path, variants, segment)
-        for field_name in ("related", "playbooks"):
+        for field_name in PLAYBOOK_FIELDS:
             for value, pos in located_values(mapping, field_name, lists_only=True):
                 checker.playbook(path, value, pos, field_name)
                 if field_name == "related" and mapping is data and doc.kind == "playbook" and value == doc.stem:
