@@ -303,13 +303,13 @@ class Searcher:
             raise QueryError("empty query: type a few words, e.g. 'renewal 60 days' or '解約の予兆'")
         given = {"kind": kind, "role": role, "phase": phase, "tag": tag}
         names = meta.get("facet_names", {})
-        former = meta.get("former_ids", {})
+        former, other = meta.get("former_ids", {}), meta.get("other_names", {})
         for name, value in inline.items():  # a name and its id are one filter (phase:契約更新 --phase renewal)
-            if given[name] and _filter_id(name, given[name], names, former) != _filter_id(name, value, names, former):
+            if given[name] and _filter_id(name, given[name], names, former, other) != _filter_id(name, value, names, former, other):
                 raise _two_filters(name, given[name], value)
             given[name] = value
-        filters = {name: _filter_id(name, value, names, former) for name, value in given.items()}
-        negated = [(name, _filter_id(name, value, names, former)) for name, value in negated]
+        filters = {name: _filter_id(name, value, names, former, other) for name, value in given.items()}
+        negated = [(name, _filter_id(name, value, names, former, other)) for name, value in negated]
         for name, value in [*filters.items(), *negated]:
             if value and value not in index.known[name]:
                 raise UnknownFilter(name, value, index.known[name], names.get(name, {}))
@@ -519,9 +519,11 @@ def weighting(language: str):
     return LiveBM25F(B=0.75 if language.startswith("ja") else 0.6, K1=1.2)
 
 
-def _filter_id(name: str, value: str, display: dict[str, dict[str, str]], former: dict | None = None) -> str:
+def _filter_id(name: str, value: str, display: dict[str, dict[str, str]], former: dict | None = None,
+               other: dict | None = None) -> str:
     """A filter value as the id it names: ids are lowercase, and a role or phase may also be given by the name the
-    portal shows for it (--phase 契約更新, role:"Customer Success Manager"), as a Japanese reader knows them, and a
+    portal shows for it (--phase 契約更新, role:"Customer Success Manager"), as a Japanese reader knows them, a role
+    by its other names (`other`: filter -> id -> names, Role.names: its short name "CS Lead"), and a
     renamed role by its former id (`former`: filter -> former id -> id), as saved searches and scripts still write it."""
     value = unicodedata.normalize("NFKC", value).lower()  # ＣＳＭ, typed with a Japanese input method on
     if value in (former or {}).get(name, {}):
@@ -530,8 +532,9 @@ def _filter_id(name: str, value: str, display: dict[str, dict[str, str]], former
         return value
     by_name: dict[str, str | None] = {}
     for ident, shown in display[name].items():
-        key = unicodedata.normalize("NFKC", shown).lower().strip()
-        by_name[key] = None if key in by_name else ident  # a name two roles share names neither
+        for written in {shown, *(other or {}).get(name, {}).get(ident, ())}:
+            key = unicodedata.normalize("NFKC", written).lower().strip()
+            by_name[key] = None if by_name.get(key, ident) != ident else ident  # a name two roles share names neither
     return by_name.get(value.strip()) or value
 
 

@@ -1272,7 +1272,10 @@ def test_a_role_or_phase_may_be_named_as_the_portal_shows_it(tmp_path, run):
     assert by_name.exit_code == 0 and json.loads(by_name.stdout)["hits"] == json.loads(by_id.stdout)["hits"]
     inline = run("search", "role:経理・財務 値引き", "--format", "json", "--project", project)
     assert inline.exit_code == 0 and json.loads(inline.stdout)["total"] > 0
-    unknown = run("search", "値引き", "--role", "経理", "--project", project)
+    short = run("search", "値引き", "--role", "経理", "--format", "json", "--project", project)  # finance's short name
+    assert short.exit_code == 0 and json.loads(short.stdout)["hits"] == json.loads(run(
+        "search", "値引き", "--role", "finance", "--format", "json", "--project", project).stdout)["hits"]
+    unknown = run("search", "値引き", "--role", "財務部", "--project", project)
     assert unknown.exit_code == 2 and "finance (経理・財務)" in unknown.output
     # a name and its id are one filter, and a full-width id is the id (red-team pass)
     both = run("search", "更新 phase:契約更新", "--phase", "renewal", "--format", "json", "--project", project)
@@ -1425,3 +1428,16 @@ def test_a_japanese_synonym_phrase_lights_no_pieces_of_other_words(japanese):
     assert "キックオフ" in marked and not {"ィング", "ィン", "ング", "ミー", "ティ"} & marked, marked
     churn = Searcher(japanese).search("チャーン", limit=5).hits
     assert any("<mark>解約</mark>" in hit.snippet for hit in churn)
+
+
+def test_a_role_may_be_named_by_its_short_name(built_bundled, run):
+    """`--role "CS Lead"` (the short name the role charts' headers show) was an unknown role, though the role's full
+    name and id were taken; the CLI, the API (Searcher.search) and role: in the query take every name of Role.names."""
+    by_id = run("search", "renewal", "--role", "cs-lead", "--format", "json", "--project", built_bundled)
+    assert by_id.exit_code == 0 and json.loads(by_id.stdout)["total"] > 0
+    for given in (["--role", "CS Lead"], ["--role", "ｃｓ ｌｅａｄ"], ['role:"CS Lead"']):
+        by_short = run("search", "renewal", *given, "--format", "json", "--project", built_bundled)
+        assert by_short.exit_code == 0, (given, by_short.output)
+        assert json.loads(by_short.stdout)["hits"] == json.loads(by_id.stdout)["hits"], given
+    searcher = Searcher(built_bundled)
+    assert searcher.search("renewal", role="cs lead").hits == searcher.search("renewal", role="cs-lead").hits

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..kinds import CATALOG_FILES, DERIVED_PAGE_SECTIONS, DOCUMENT_KINDS, KINDS, kind_at
 from ..loader import Document
+from ..model import role_names
 from ..located_yaml import LocDict, LocList
 
 # Anchors a generated page uses for itself; sub-item ids may not take them.
@@ -123,16 +124,7 @@ def name_key(text: str) -> str:
 
 
 def _role_names(role: LocDict) -> list[str]:
-    """What a reader calls a role: its name, its short name, and a name with its short one in brackets written
-    without them ('カスタマーサクセスマネージャー(CSM)' is also 'カスタマーサクセスマネージャー')."""
-    names = [value for value in (role.get("name"), role.get("short")) if isinstance(value, str) and value.strip()]
-    name = role.get("name").rstrip() if isinstance(role.get("name"), str) else ""
-    if names and name.endswith((")", "）")):
-        # no '\s*' before the bracket: tried at every space of a run, it took 1.9 s for a name of 19,000 spaces
-        bare = re.sub(r"[(（][^()（）]*[)）]$", "", name).rstrip()
-        if bare.strip() and bare != name:
-            names.append(bare)
-    return names
+    return role_names(role.get("name"), role.get("short"))
 
 
 def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -> Catalog:
