@@ -114,6 +114,8 @@ def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cac
     catalog.heading_ids = heading_ids
     problems += ids.check(sound, catalog) + asked_as.check(sound) + _reference_problems(sound, catalog, cache)
     problems += _future_reviews(sound, dt.date.today())
+    taken = {doc.path for doc in documents} | set(unreadable)
+    problems = [folder.with_free_target(p, taken) for p in problems]
     problems = [replace(p, unreadable=True) if p.path in unusable else p for p in problems]  # the root cause first
     return sorted(set(problems)), misshapen
 

@@ -1710,3 +1710,22 @@ def test_a_playbook_id_in_capitals_in_a_list_of_playbooks_is_one_error(project_f
         "content/charts/c.yml:6:26: error: unknown playbook 'QBR' in playbooks (did you mean 'qbr'?) [unknown-playbook]",
         "content/playbooks/qbr.yml:3:11: error: unknown playbook 'Renewal' in related (did you mean 'renewal'?) [unknown-playbook]",
     ], lines
+
+
+def test_a_document_in_another_kinds_folder_is_moved_to_a_free_name(project_factory, run):
+    """The hint was 'git mv content/playbooks/pricing.yml content/faq/pricing.yml' while content/faq/pricing.yml
+    existed, which git refuses. Now a taken target is said, with a free name; the file's own check (kept by the
+    content cache) is completed per run, so removing the other file gives the plain move again."""
+    faq = "title: Pricing\nentries:\n  - {id: q, q: Why?, a: Because.}\n"
+    project = project_factory({"content/playbooks/pricing.yml": faq, "content/faq/pricing.yml": faq,
+                               "content/faq/pricing-2.yml": faq})
+    lines = [line for line in run("validate", "--project", project).output.splitlines() if "[wrong-folder]" in line]
+    assert lines == ["content/playbooks/pricing.yml:2:1: error: 'entries:' makes this file an FAQ topic, but "
+                     "content/playbooks/ holds playbooks (content/faq/pricing.yml exists, so git mv would refuse: "
+                     "merge the file into it, or move it under another name: "
+                     "git mv content/playbooks/pricing.yml content/faq/pricing-3.yml) [wrong-folder]"], lines
+    (project / "content/faq/pricing.yml").unlink()
+    lines = [line for line in run("validate", "--project", project).output.splitlines() if "[wrong-folder]" in line]
+    assert lines == ["content/playbooks/pricing.yml:2:1: error: 'entries:' makes this file an FAQ topic, but "
+                     "content/playbooks/ holds playbooks "
+                     "(move it: git mv content/playbooks/pricing.yml content/faq/pricing.yml) [wrong-folder]"], lines

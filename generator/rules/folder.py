@@ -7,6 +7,8 @@ belongs when it holds another kind's instead of its folder's.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..kinds import DOCUMENT_KINDS, KINDS
 from ..loader import Document
 from ..located_yaml import LocDict
@@ -26,7 +28,25 @@ def misplaced(doc: Document) -> Problem | None:
     return Problem(doc.path, *doc.data.where_key(other.items), "wrong-folder",
                    f"'{other.items}:' makes this file {_article(other.noun)} {other.noun}, but content/{kind.folder}/ "
                    f"holds {kind.noun}s",
-                   f"move it: git mv {doc.path} {target}", root_cause=True)  # links to it are unknown until then
+                   _move(doc.path, target), root_cause=True)  # links to it are unknown until then
+
+
+def _move(path: str, target: str) -> str:
+    return f"move it: git mv {path} {target}"
+
+
+def with_free_target(problem: Problem, taken: set[str]) -> Problem:
+    """A wrong-folder problem whose target file exists, with a hint git follows: `git mv` refuses to overwrite it.
+    Completed where every file's path is known, so misplaced() stays a check of the file alone (the content cache
+    keeps it)."""
+    prefix = _move(problem.path, "")
+    if problem.code != "wrong-folder" or not problem.hint.startswith(prefix) or problem.hint[len(prefix):] not in taken:
+        return problem
+    target = problem.hint[len(prefix):]
+    stem, dot, extension = target.rpartition(".") if "." in target.rsplit("/", 1)[-1] else (target, "", "")
+    free = next(name for n in range(2, len(taken) + 3) if (name := f"{stem}-{n}{dot}{extension}") not in taken)
+    return replace(problem, hint=f"{target} exists, so git mv would refuse: merge the file into it, or move it "
+                                 f"under another name: git mv {problem.path} {free}")
 
 
 def _article(noun: str) -> str:
