@@ -102,7 +102,9 @@ class SearchResult:
     facets: dict[str, dict[str, int]]
     facet_names: dict[str, dict[str, str]] = field(default_factory=dict)  # kind, role and phase ids -> display names
     did_you_mean: str = ""
-    suggestions: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)  # queries to run as they are: tag:renewal, tag:"health score"
+    # what a reader sees for each suggestion, in the same order: the tag's name for a tag filter, else the words
+    suggestion_labels: list[str] = field(default_factory=list)
     # a typo corrected before searching: the hits are for `showing_results_for`; `search_instead_for` is as typed
     showing_results_for: str = ""
     search_instead_for: str = ""
@@ -364,6 +366,7 @@ class Searcher:
         if not hits and hints:
             filtered = any(filters.values()) or bool(negated)
             result.suggestions = self.suggestions(text, result.did_you_mean, index, filtered)
+            result.suggestion_labels = [suggestion_label(tip) for tip in result.suggestions]
         return result
 
     def _named_first(self, index: OpenIndex, text: str, q, scores: dict[int, float], top_n, limit: int, filters: dict,
@@ -618,6 +621,15 @@ def tag_filter(tag: str) -> str:
     if '"' in tag or tag.rstrip("?？)") != tag:
         return ""
     return f'tag:"{tag}"' if any(c.isspace() for c in tag) else f"tag:{tag}"
+
+
+def suggestion_label(tip: str) -> str:
+    """What a reader clicks for a suggested query: a tag filter (tag_filter's form) as the tag's name, since
+    "Try: tag:更新" showed a newcomer query syntax; other suggestions are words already."""
+    quoted = re.fullmatch(r'tag:"([^"]+)"', tip)
+    if quoted:
+        return quoted.group(1)
+    return tip[4:] if re.fullmatch(r"tag:\S+", tip) else tip
 
 
 def _two_filters(name: str, first: str, second: str) -> QueryError:

@@ -648,6 +648,12 @@ def test_a_suggested_tag_is_a_filter_that_searches_it(project_factory):
         tips = searcher.search(typed, correct=False).suggestions
         assert 'tag:"health score"' in tips and not any("why" in t or "hi" in t for t in tips), tips
     assert searcher.search('tag:"health score"').hits[0].path == "/faq/tools/#scores"
+    # what the search panel shows for each: the tag's name, beside the query it runs (suggestions, unchanged)
+    result = searcher.search("healthscore", correct=False)
+    labels = dict(zip(result.suggestions, result.suggestion_labels))
+    assert len(result.suggestion_labels) == len(result.suggestions) and labels['tag:"health score"'] == "health score"
+    assert all(not label.startswith("tag:") for label in result.suggestion_labels), labels
+    assert result.as_dict()["suggestion_labels"] == result.suggestion_labels
 
 
 def test_a_query_holding_a_title_in_other_order_or_words_names_that_page(built_bundled):

@@ -188,8 +188,12 @@
       }
       if (!data.hits.length && data.suggestions && data.suggestions.length) {
         // the words as typed are suggested when the filters found nothing: the panel offers "Clear filters" for that
-        var tips = data.suggestions.filter(function (s) { return s !== data.did_you_mean && s !== q; }).map(function (s) {
-          var b = retry(s);
+        // shown as the words a reader clicks (a tag's name), run as the API suggests them (tag:更新)
+        var labels = data.suggestion_labels || [];
+        var tips = data.suggestions.map(function (s, i) { return { query: s, label: labels[i] || s }; }).filter(function (t) {
+          return t.query !== data.did_you_mean && t.query !== q;
+        }).map(function (t) {
+          var s = t.query, b = retry(t.label);
           b.addEventListener("click", function () { input.value = s; query(s); });
           return b;
         });
