@@ -7,7 +7,6 @@ line of the offending value.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
