@@ -32,7 +32,9 @@ def init(project: Path, language: str):
         click.echo(f"created {path}")
     where = "" if project.resolve() == Path.cwd().resolve() else f" --project {project}"
     click.echo(f"\nNext: put your team's roles in content/roles.yml, set site_url in mkdocs.yml, then\n"
-               f"  csops validate{where}\n  csops serve{where}\n  csops new playbook ID{where}")
+               f"  csops validate{where}\n  csops serve{where}\n  csops new playbook ID{where}\n"
+               # the pre-commit hook refuses a commit whose new pages' URLs are not recorded: say so before it does
+               f"  csops urls --update{where}   (after adding pages: records their URLs, commit it with them)")
 
 
 @main.command()

@@ -23,7 +23,7 @@ from .schema import MAX_ID_LENGTH, SLUG, slug_hint
 
 
 _HEADER = """\
-{modeline}# {what}. The contract for every field: docs/content-model.md
+{modeline}# {what}. The contract for every field: csops-portal's docs/content-model.md (`csops schema` for your editor)
 # The file name is the id, so this page lives at {url}. If you ever rename it,
 # list the old id under `aliases:` so links pasted in tickets keep working.
 """
@@ -94,7 +94,7 @@ activities:   # required: one row per duty
 
 # The same file for a Japanese portal (theme language ja): its editors read the comments and prompts in Japanese.
 _HEADER_JA = """\
-{modeline}# {what}。各フィールドの決まりは docs/content-model.md にあります。
+{modeline}# {what}。各フィールドの決まりは csops-portal の docs/content-model.md にあります(エディタ用には `csops schema`)。
 # ファイル名が id で、このページは {url} に公開されます。名前を変えるときは、
 # 古い id を `aliases:` に書いてください。チケットに貼られたリンクが切れません。
 """

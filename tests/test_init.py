@@ -18,7 +18,8 @@ def test_init_then_validate_then_build_from_an_empty_folder(tmp_path, run, langu
         "\nNext: put your team's roles in content/roles.yml, set site_url in mkdocs.yml, then\n"
         f"  csops validate --project {project}\n"
         f"  csops serve --project {project}\n"
-        f"  csops new playbook ID --project {project}\n")
+        f"  csops new playbook ID --project {project}\n"
+        f"  csops urls --update --project {project}   (after adding pages: records their URLs, commit it with them)\n")
     # The starter's site_url is the example one: a warning until the editor sets it, as the next steps say.
     assert run("validate", "--project", project).output == (
         "mkdocs.yml:6:11: warning: site_url is the example address https://cs-portal.example.com/; links copied for "
