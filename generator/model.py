@@ -120,6 +120,18 @@ def role_names(name, short) -> list[str]:
     return names
 
 
+def name_key(text: str) -> str:
+    """A name as compared with what someone typed: width (ＣＳＭ), case and spaces around it aside."""
+    return unicodedata.normalize("NFKC", text).lower().strip()
+
+
+def add_names(found: dict[str, str | None], ident: str, names) -> None:
+    """Record in `found` (name_key -> id) that `names` name `ident`; a name two ids share names neither (None)."""
+    for name in names:
+        key = name_key(name)
+        found[key] = ident if found.get(key, ident) == ident else None
+
+
 @dataclass(frozen=True)
 class Role:
     id: str

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .index import META_FILE, SEARCH_KINDS, open_index, read_meta
+from .model import add_names
 from .paths import live_index_dir
 from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
 from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets, word_bag
@@ -365,8 +366,8 @@ class Searcher:
         result.did_you_mean = self.did_you_mean(original, index) if text and hints else ""
         if not hits and hints:
             filtered = any(filters.values()) or bool(negated)
-            result.suggestions = self.suggestions(text, result.did_you_mean, index, filtered)
-            result.suggestion_labels = [suggestion_label(tip) for tip in result.suggestions]
+            tips = self.suggestions(text, result.did_you_mean, index, filtered)
+            result.suggestions, result.suggestion_labels = [q for q, _ in tips], [label for _, label in tips]
         return result
 
     def _named_first(self, index: OpenIndex, text: str, q, scores: dict[int, float], top_n, limit: int, filters: dict,
@@ -442,19 +443,21 @@ class Searcher:
         meta = index.meta
         return correct(text, index.searcher, meta.get("vocabulary", {}), glossary_words(meta.get("synonyms", [])))
 
-    def suggestions(self, text: str, corrected: str, index: OpenIndex | None = None, filtered: bool = False) -> list[str]:
-        """What to try when nothing matched: the correction; the words without the filters, when the filters are
-        what found nothing; glossary terms and tags spelt close to the query or one of its words ("crosssell":
-        cross-sell); and only when none of these, the most used tags. The same five tags for every miss read as
-        noise (support walkthrough)."""
+    def suggestions(self, text: str, corrected: str, index: OpenIndex | None = None,
+                    filtered: bool = False) -> list[tuple[str, str]]:
+        """What to try when nothing matched, as (query, what a reader sees of it): the correction; the words without
+        the filters, when the filters are what found nothing; glossary terms and tags spelt close to the query or one
+        of its words ("crosssell": cross-sell); and only when none of these, the most used tags. The same five tags
+        for every miss read as noise (support walkthrough). A tag is run as a filter (tag:更新) and shown as its name:
+        "Try: tag:更新" showed a newcomer query syntax."""
         index = index or self._open()
         meta = index.meta
-        tips = [corrected] if corrected else []
+        tips = [(corrected, corrected)] if corrected else []
         if filtered and text.strip() and self._search(index, text, "", "", "", "", 1, hints=False).total:
-            tips.append(text.strip())
-        names = {m.lower(): m for group in meta.get("synonyms", []) for m in group}
-        names |= {e.term.lower(): e.term for e in index.glossary.entries}
-        tags = {t.lower(): tip for t in index.known.get("tag", []) if (tip := tag_filter(t))}
+            tips.append((text.strip(), text.strip()))
+        names = {m.lower(): (m, m) for group in meta.get("synonyms", []) for m in group}
+        names |= {e.term.lower(): (e.term, e.term) for e in index.glossary.entries}
+        tags = {t.lower(): (query, t) for t in index.known.get("tag", []) if (query := tag_filter(t))}
         spellings = list(names) + list(tags)
         # each typed word is compared with every name and tag: the first few words only, and no further once five
         # tips are found (a 500-character query against 10,000 tags took 5 s of a worker, all of it here)
@@ -463,9 +466,9 @@ class Searcher:
                 break
             for close in difflib.get_close_matches(typed, spellings, n=2, cutoff=0.8):
                 tip = names.get(close) or tags[close]
-                if tip.lower() != typed and tip not in tips:
+                if tip[0].lower() != typed and tip not in tips:
                     tips.append(tip)
-        return tips[:5] or [tip for t in meta.get("top_tags", []) if (tip := tag_filter(t))][:5]
+        return tips[:5] or [(query, t) for t in meta.get("top_tags", []) if (query := tag_filter(t))][:5]
 
     def suggest_for_ticket(self, text: str, limit: int = 5) -> list[Hit]:
         """Runbook links most related to a ticket: its most distinctive words, OR-ed and ranked."""
@@ -535,9 +538,7 @@ def _filter_id(name: str, value: str, display: dict[str, dict[str, str]], former
         return value
     by_name: dict[str, str | None] = {}
     for ident, shown in display[name].items():
-        for written in {shown, *(other or {}).get(name, {}).get(ident, ())}:
-            key = unicodedata.normalize("NFKC", written).lower().strip()
-            by_name[key] = None if by_name.get(key, ident) != ident else ident  # a name two roles share names neither
+        add_names(by_name, ident, [shown, *(other or {}).get(name, {}).get(ident, ())])
     return by_name.get(value.strip()) or value
 
 
@@ -621,15 +622,6 @@ def tag_filter(tag: str) -> str:
     if '"' in tag or tag.rstrip("?？)") != tag:
         return ""
     return f'tag:"{tag}"' if any(c.isspace() for c in tag) else f"tag:{tag}"
-
-
-def suggestion_label(tip: str) -> str:
-    """What a reader clicks for a suggested query: a tag filter (tag_filter's form) as the tag's name, since
-    "Try: tag:更新" showed a newcomer query syntax; other suggestions are words already."""
-    quoted = re.fullmatch(r'tag:"([^"]+)"', tip)
-    if quoted:
-        return quoted.group(1)
-    return tip[4:] if re.fullmatch(r"tag:\S+", tip) else tip
 
 
 def _two_filters(name: str, first: str, second: str) -> QueryError:

@@ -7,12 +7,11 @@ line of the offending value.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from ..kinds import CATALOG_FILES, DERIVED_PAGE_SECTIONS, DOCUMENT_KINDS, KINDS, kind_at
 from ..loader import Document
-from ..model import role_names
+from ..model import add_names, role_names
 from ..located_yaml import LocDict, LocList
 
 # Anchors a generated page uses for itself; sub-item ids may not take them.
@@ -117,15 +116,6 @@ class Catalog:
         return sorted(self.anchors.get(kind, {}))
 
 
-def name_key(text: str) -> str:
-    """A name as compared with what an editor typed: width (ＣＳＭ), case and spaces around it aside."""
-    return unicodedata.normalize("NFKC", text).lower().strip()
-
-
-def _role_names(role: LocDict) -> list[str]:
-    return role_names(role.get("name"), role.get("short"))
-
-
 def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -> Catalog:
     """What the sound documents define; `unreadable` are project-relative paths of files that did not parse."""
     catalog = Catalog()
@@ -142,9 +132,7 @@ def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -
             for role in doc.data.get("roles") or []:
                 if isinstance(role, LocDict) and isinstance(role.get("id"), str):
                     catalog.roles.setdefault(role["id"])
-                    for name in _role_names(role):
-                        key = name_key(name)
-                        catalog.role_names[key] = None if catalog.role_names.get(key, role["id"]) != role["id"] else role["id"]
+                    add_names(catalog.role_names, role["id"], role_names(role.get("name"), role.get("short")))
                     for alias in as_list(role.get("aliases")):
                         if isinstance(alias, str):
                             catalog.former_ids.setdefault("role", {})[alias] = role["id"]
