@@ -22,7 +22,7 @@ import click
 
 from .escaping import literal_markdown, visible
 from .manifest import MANIFEST, live_urls, page_base, published_urls, read_manifest, resolve_url, vanished_url_problems
-from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
+from .kinds import DOCUMENT_KINDS, PLAYBOOK_FIELDS, RACI_LETTERS, Kind
 from .model import SEARCH_ONLY_FIELDS, Portal, Section
 from .model_builder import build_portal as build_model
 from .problems import ContentError
@@ -184,7 +184,7 @@ def _changed_fields(old, new, portal: Portal) -> list[str]:
 
 
 # fields of bare ids: the scheme they name
-_ID_LIST_SCHEMES = {"related": "playbook", "playbooks": "playbook", "audience": "role"}
+_ID_LIST_SCHEMES = {**dict.fromkeys(PLAYBOOK_FIELDS, "playbook"), "audience": "role"}
 
 
 def same_target(portal: Portal, name: str, old, new) -> bool:
@@ -263,16 +263,19 @@ class DocumentChange:
 
     @property
     def changed(self) -> bool:
-        return bool(self.fields or self.item_fields or self.ownership or self.items.added or self.items.renamed
-                    or self.items.removed or self.order or self.moved or self.moved_in or self.moved_out)
+        return bool(self.item_fields) or self._page_level_change
 
     @property
     def search_only(self) -> bool:
         """Changed only in what search reads and no page shows (model.SEARCH_ONLY_FIELDS): the page stays the same."""
-        return (self.changed and not (self.fields or self.ownership or self.items.added or self.items.renamed
-                                      or self.items.removed or self.order or self.moved or self.moved_in
-                                      or self.moved_out)
+        return (bool(self.item_fields) and not self._page_level_change
                 and all(set(names) <= SEARCH_ONLY_FIELDS for _, names in self.item_fields))
+
+    @property
+    def _page_level_change(self) -> bool:
+        """A change beyond its items' own fields: the page's fields, owners, or which items it holds and in what order."""
+        return bool(self.fields or self.ownership or self.items.added or self.items.renamed or self.items.removed
+                    or self.order or self.moved or self.moved_in or self.moved_out)
 
 
 @dataclass

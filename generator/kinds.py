@@ -92,6 +92,10 @@ RENAMED_ENTRIES: dict[str, CatalogEntry] = {entry.cli_word: entry for entry in (
 )}
 
 
+# What `csops mv` renames: a document, an item in one, or a catalog entry
+MV_WORDS = (*KINDS_BY_CLI_WORD, *ITEMS_BY_CLI_WORD, *RENAMED_ENTRIES)
+
+
 def kind_at(path: str) -> str | None:
     """The kind a project-relative content path holds ('content/playbooks/x.yml' -> 'playbook'), if any."""
     parts = path.split("/")

@@ -557,6 +557,8 @@ def _relocate(data, position: Position) -> None:
         data.item_pos = [position] * len(data.item_pos)
         for item in data:
             _relocate(item, position)
+
+
 _CUT_VALUE = re.compile(r"[ \t]+(#+[^\s#])")  # a comment right after a value, starting like a hashtag: #renewals, #123
 
 

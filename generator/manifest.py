@@ -192,10 +192,9 @@ def _vanished_problem(number: int, url: str, hidden: int, pages: dict, new_ids: 
     item = ITEM_NOUNS.get(kind, "anchor")
     bases = {page_base(kind, page.id), page_base(kind, page_id)}
     fresh = sorted(a for a in page.own_anchors if not any(f"{base}#{a}" in recorded for base in bases))
-    guess = f" (new here: {', '.join(fresh)})" if fresh and len(fresh) <= 3 else ""
     if kind == "glossary":
         return Problem(MANIFEST, number, 1, "vanished-url", f"{message}: the glossary has no term '{anchor}' any more",
-                       _renamed_item_hint("term", "term", "", anchor, fresh, page.source, guess, undo))
+                       _renamed_item_hint("term", "term", "", anchor, fresh, page.source, undo))
     subject = f"{noun} '{page_id}' now redirects to '{page.id}', which" if page.id != page_id else f"{noun} '{page.id}'"
     moved_to = _moved_to(kind, anchor, page, pages, recorded)
     if moved_to is not None:
@@ -211,10 +210,10 @@ def _vanished_problem(number: int, url: str, hidden: int, pages: dict, new_ids: 
     mv_word = words[0] if len(words) == 1 else ""  # a checklist's anchors are sections or items: not said which
     return Problem(MANIFEST, number, 1, "vanished-url",
                    f"{message}: {subject} has no {item} '{anchor}' any more",
-                   _renamed_item_hint(item, mv_word, f"{page.id} ", anchor, fresh, page.source, guess, undo))
+                   _renamed_item_hint(item, mv_word, f"{page.id} ", anchor, fresh, page.source, undo))
 
 
-def _renamed_item_hint(item: str, mv_word: str, document: str, anchor: str, fresh: list[str], source: str, guess: str,
+def _renamed_item_hint(item: str, mv_word: str, document: str, anchor: str, fresh: list[str], source: str,
                        undo: str) -> str:
     """With one new item on the page, most likely a rename by hand: the alias alone leaves every reference to the
     old id broken, and `csops mv` does both (it refuses to start on content that does not validate: undo it first)."""
@@ -222,6 +221,7 @@ def _renamed_item_hint(item: str, mv_word: str, document: str, anchor: str, fres
         return (f"if it was renamed to '{fresh[0]}', set its id back to '{anchor}' in {source} and run "
                 f"`csops mv {mv_word} {document}{anchor} {fresh[0]}`: it keeps the old URL as an alias and rewrites "
                 f"every reference; {undo}")
+    guess = f" (new here: {', '.join(fresh)})" if fresh and len(fresh) <= 3 else ""
     return f"if it was renamed, add `aliases: [{anchor}]` to the renamed {item} in {source}{guess}; {undo}"
 
 

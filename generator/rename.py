@@ -18,8 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from .kinds import (CATALOG_FILES, CATALOG_LISTS, ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD, RACI_LETTERS, RENAMED_ENTRIES,
-                    ROLE_FIELDS, CatalogEntry, Kind)
+from .kinds import (CATALOG_FILES, CATALOG_LISTS, ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD, PLAYBOOK_FIELDS, RACI_LETTERS,
+                    RENAMED_ENTRIES, ROLE_FIELDS, CatalogEntry, Kind)
 from .loader import Document
 from .manifest import was_published
 from .located_yaml import line_col  # YAML's own line counting (CR, NEL, U+2028 break lines)
@@ -31,7 +31,6 @@ from .rules.references import MARKDOWN_FIELDS
 from .schema import MAX_ID_LENGTH, SLUG, slug_hint
 from .urls import MARKDOWN_REF, parse_ref
 
-RENAME_WORDS = tuple(KINDS_BY_CLI_WORD) + tuple(ITEMS_BY_CLI_WORD) + tuple(RENAMED_ENTRIES)
 _MERGE = "tag:yaml.org,2002:merge"
 
 
@@ -234,7 +233,7 @@ class _Planner:
                 if isinstance(node, yaml.ScalarNode):
                     self.markdown(node)
         if self.target.level is None and self.target.scheme == "playbook":
-            for key in ("related", "playbooks"):
+            for key in PLAYBOOK_FIELDS:
                 for node in _scalars(_value(mapping, key)):
                     if node.value == self.target.old:
                         self.token(node, 0, (self.target.old, self.target.new))

@@ -19,6 +19,7 @@ import jinja2
 import yaml
 
 from . import urls
+from .conflict_markers import conflict_problems
 from .durations import parse_due
 from .escaping import escape_attr, escape_text, escape_text_code, literal_markdown
 from .fingerprints import code_digest, files_digest
@@ -95,8 +96,6 @@ class _ConflictCheckingLoader(jinja2.FileSystemLoader):
     text, and a pulled template published '<<<<<<< HEAD' and both versions on every page it makes."""
 
     def get_source(self, environment, template):
-        from .conflict_markers import conflict_problems
-
         source, filename, uptodate = super().get_source(environment, template)
         conflicts = conflict_problems(filename, source, markdown=filename.endswith(".md.j2"))
         if conflicts:

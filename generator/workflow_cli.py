@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD, RENAMED_ENTRIES
+from .kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD, MV_WORDS, RENAMED_ENTRIES
 from .options import FORMAT_OPTION, PROJECT_OPTION, DateParam, output_format_option
 
 
@@ -114,9 +114,7 @@ a catalog file ({", ".join(RENAMED_ENTRIES)})."""
 
 @click.command(help=_MV_HELP)
 @PROJECT_OPTION
-@click.argument("kind", type=click.Choice(list(KINDS_BY_CLI_WORD) + list(ITEMS_BY_CLI_WORD) + list(RENAMED_ENTRIES)),
-                required=False,
-                metavar="KIND")  # needed, but for --finish
+@click.argument("kind", type=click.Choice(MV_WORDS), required=False, metavar="KIND")  # needed, but for --finish
 @click.argument("ids", nargs=-1, metavar="[DOCUMENT] OLD NEW")
 @click.option("--dry-run", is_flag=True, help="Print what would change, and change nothing.")
 @click.option("--finish", is_flag=True, help="Only complete a rename that was interrupted (validate names one).")

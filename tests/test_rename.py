@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_bundled, make_project
-from generator.kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD, RENAMED_ENTRIES
+from generator.kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD, MV_WORDS, RENAMED_ENTRIES
 from generator.manifest import live_urls, resolve_url
 from generator.pipeline import load_portal
-from generator.rename import RENAME_WORDS
 
 
 def snapshot(project: Path) -> dict[str, bytes]:
@@ -149,9 +148,12 @@ def test_refusals_are_one_line_and_change_nothing(project_factory, run, args, co
 
 
 def test_kind_choices_come_from_the_kinds_table():
-    assert RENAME_WORDS == tuple(KINDS_BY_CLI_WORD) + tuple(ITEMS_BY_CLI_WORD) + tuple(RENAMED_ENTRIES)
-    assert RENAME_WORDS == ("playbook", "checklist", "faq", "chart", "step", "section", "item", "entry", "activity",
-                            "role", "term")
+    from generator.workflow_cli import mv
+
+    choices = tuple(next(p for p in mv.params if p.name == "kind").type.choices)
+    assert choices == MV_WORDS == tuple(KINDS_BY_CLI_WORD) + tuple(ITEMS_BY_CLI_WORD) + tuple(RENAMED_ENTRIES)
+    assert choices == ("playbook", "checklist", "faq", "chart", "step", "section", "item", "entry", "activity", "role",
+                       "term")
 
 
 def test_content_that_does_not_validate_is_refused_with_the_summary(project_factory, run):
