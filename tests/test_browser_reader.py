@@ -1078,6 +1078,25 @@ BAD_LINE_STARTS = """() => {
   return found;
 }"""
 
+# The text of an element's first rendered line.
+FIRST_LINE = """(() => {
+  const box = document.querySelector(%s);
+  const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  let top = null, line = '';
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.textContent.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const rect = [...range.getClientRects()].find(r => r.width > 0);
+      if (!rect) continue;
+      if (top === null) top = rect.top;
+      if (rect.top > top + rect.height / 2) return line;
+      line += node.textContent[i];
+    }
+  }
+  return line;
+})()"""
+
 JA_BREAK_PAGES = ["", "onboarding/", "onboarding/new-csm-30-60-90/", "playbooks/", "playbooks/renewal-runway/",
                   "phases/renewal/", "charts/cs-duties/", "roles/cs-lead/", "roles/csm/", "faq/"]
 
@@ -1096,6 +1115,9 @@ def test_japanese_headings_chips_and_raci_cells_break_between_words_on_a_phone(b
         assert not bad, bad
         style = tab.evaluate("getComputedStyle(document.querySelector('.md-typeset h1')).lineBreak")
         assert style == "strict"
+        # a title of one phrase longer than the line breaks where a reader would: after the word, before (CSM)
+        tab.goto(ja_site + "roles/csm/")
+        assert tab.evaluate(FIRST_LINE % "'.md-typeset h1'") == "カスタマーサクセスマネージャー"
         assert not errors, errors
     finally:
         context.close()
