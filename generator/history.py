@@ -15,15 +15,12 @@ import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-import click
-
 from . import urls
 from .diff import IGNORED_FIELDS, GitError, Side, compare, extract_archive, git, same_target
 from .escaping import controls_written_out
 from .model import SEARCH_ONLY_FIELDS, Portal, item_version
+from .rules import site_config
 
-DEFAULT_COMMITS = 20
-MAX_COMMITS = 200
 # Item classes -> the label key naming them on the page and in the feed.
 _ITEM_NOUNS = {"Step": "step", "Section": "section", "ChecklistItem": "item", "FaqEntry": "entry", "Activity": "activity"}
 
@@ -117,14 +114,10 @@ class ChangeFeed:
 
 
 def whats_new_commits(raw_config: dict) -> int:
-    """`extra.csops.whats_new.commits` in mkdocs.yml: how many content commits the feed covers."""
-    extra = raw_config.get("extra") if isinstance(raw_config, dict) else None
-    settings = ((extra or {}).get("csops") or {}).get("whats_new") or {} if isinstance(extra, dict) else {}
-    value = settings.get("commits", DEFAULT_COMMITS) if isinstance(settings, dict) else DEFAULT_COMMITS
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COMMITS:
-        raise click.ClickException(f"mkdocs.yml: extra.csops.whats_new.commits must be a whole number from 0 to "
-                                   f"{MAX_COMMITS} (got {value!r})")
-    return value
+    """`extra.csops.whats_new.commits` in mkdocs.yml: how many content commits the feed covers. A value out of
+    range is validate's error at its line (rules/site_config), and a build stops before it gets here."""
+    count = site_config.whats_new_commits(raw_config)
+    return site_config.WHATS_NEW_COMMITS if count is None else count
 
 
 HEADLINE_CHARS = 72  # git's own advice for a subject line; longer ones took three lines of a heading
@@ -230,7 +223,7 @@ class _Checkout:
         if revision is not None:
             # A commit's content never changes: `csops serve` rebuilds reuse it (bounded: oldest go first).
             _SIDES[key] = loaded
-            while len(_SIDES) > 2 * (MAX_COMMITS + 1):
+            while len(_SIDES) > 2 * (site_config.MAX_WHATS_NEW_COMMITS + 1):
                 del _SIDES[next(iter(_SIDES))]
         return loaded
 
@@ -248,7 +241,7 @@ def head_log(project: Path) -> Path | None:
     return log.resolve() if log.is_file() else None
 
 
-def read_change_feed(project: Path, portal: Portal, limit: int = DEFAULT_COMMITS) -> ChangeFeed:
+def read_change_feed(project: Path, portal: Portal, limit: int = site_config.WHATS_NEW_COMMITS) -> ChangeFeed:
     """The feed of the last `limit` content commits, linked to the anchors of `portal` (the one being built)."""
     if limit == 0:
         return ChangeFeed(status="no-commits", detail="extra.csops.whats_new.commits is 0")

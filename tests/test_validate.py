@@ -512,6 +512,13 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     (lambda t: t.replace("plugins:\n  - search:", "plugins:\n  -\n  - search:"),
      ":44:3: error: plugins entry 1 names no plugin: it is empty"),
     (lambda t: t.replace("\nmarkdown_extensions:", "  - 12\n\nmarkdown_extensions:"), ":48:3: error: plugins entry 2 names no plugin: it is 12, not a name"),
+    # README's What's-new setting: validate passed any value, and the build stopped on no line ("Error: mkdocs.yml:
+    # extra.csops.whats_new.commits must be a whole number from 0 to 200 (got 'lots')")
+    (lambda t: t + "extra:\n  csops:\n    whats_new:\n      commits: lots\n",
+     ":78:16: error: extra.csops.whats_new.commits is 'lots'; csops lists a whole number of content commits on What's "
+     "new, from 0 to 200 (write a number such as 20, the default, or delete the line) [config-setting]"),
+    (lambda t: t + "extra:\n  csops:\n    whats_new: {commits: 500}\n",
+     ":77:16: error: extra.csops.whats_new.commits is 500; csops lists a whole number of content commits"),
 ])
 def test_a_mkdocs_yml_setting_csops_cannot_use_is_one_located_error_in_validate_and_build(tmp_path, run, edit, message):
     """The build crashed with a traceback (or ran into gigabytes, or replaced content/ with a link) on settings

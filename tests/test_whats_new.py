@@ -154,9 +154,11 @@ def test_the_number_of_commits_is_checked(project_factory, run):
 
     project = project_factory({**FIRST, "mkdocs.yml": MINIMAL_MKDOCS.format(language="en")
                                + "extra:\n  csops:\n    whats_new:\n      commits: many\n"})
-    result = run("build", "--project", project)
-    assert result.exit_code == 1
-    assert "extra.csops.whats_new.commits must be a whole number from 0 to 200 (got 'many')" in result.output
+    message = ("mkdocs.yml:12:16: error: extra.csops.whats_new.commits is 'many'; csops lists a whole number of content "
+               "commits on What's new, from 0 to 200 (write a number such as 20, the default, or delete the line)")
+    for command in ("validate", "build"):  # validate passed it, and the build stopped on no line
+        result = run(command, "--project", project)
+        assert result.exit_code == 1 and message in result.output, result.output
 
 
 def test_japanese_labels_on_the_page(tmp_path, monkeypatch):

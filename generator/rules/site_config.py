@@ -166,6 +166,9 @@ _TYPE_WORDS = {str: "a text", dict: "a mapping of settings", list: "a list"}
 _TYPE_HINTS = {str: "write one value after the colon, quoted if it holds ': ' or ' #'",
                dict: "indent its settings under it, one 'name: value' a line",
                list: "list the entries under it, one '- entry' a line"}
+# What's new lists this many content commits (`extra.csops.whats_new.commits`), at most MAX_WHATS_NEW_COMMITS
+WHATS_NEW_COMMITS = 20
+MAX_WHATS_NEW_COMMITS = 200
 # Folders csops reads or writes: a site_dir there would replace them with a link to the built site
 _PROJECT_FOLDERS = ("content", "templates", "build", ".git")
 
@@ -192,6 +195,7 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
             problems.append(Problem(CONFIG_FILE, line, 1, "config-setting", f"'{shown(str(name), 40)}' is not a MkDocs setting; "
                                     "the build would refuse it", f"did you mean '{close[0]}'?" if close else
                                     "put your own values under 'extra:', where themes and templates read them"))
+    problems += _whats_new_problems(raw, text)
     site_url = raw.get("site_url")
     if isinstance(site_url, str) and site_url.strip():
         try:
@@ -251,6 +255,30 @@ _ENDS_ATTRIBUTE = re.compile(r'["<>]')
 
 # Settings a theme shows as words, never as a link: "JavaScript: onboarding SDK customers" is a site description
 _SHOWN_AS_WORDS = frozenset({"site_name", "site_description", "site_author", "copyright"})
+
+
+def whats_new_commits(raw: dict) -> int | None:
+    """How many content commits What's new lists (extra.csops.whats_new.commits), or None when the value is not
+    a whole number from 0 to MAX_WHATS_NEW_COMMITS."""
+    settings = raw
+    for name in ("extra", "csops", "whats_new"):  # a level of another type is _READ_SETTINGS' error: the default
+        settings = settings.get(name) if isinstance(settings, dict) else None
+    value = settings.get("commits", WHATS_NEW_COMMITS) if isinstance(settings, dict) else WHATS_NEW_COMMITS
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WHATS_NEW_COMMITS:
+        return None
+    return value
+
+
+def _whats_new_problems(raw: dict, text: str) -> list[Problem]:
+    """A commit count that is no whole number in range: validate passed it, and the build stopped on no line."""
+    if whats_new_commits(raw) is not None:
+        return []
+    path = ("extra", "csops", "whats_new", "commits")
+    value = raw["extra"]["csops"]["whats_new"]["commits"]
+    return [Problem(CONFIG_FILE, *_position(text, path), "config-setting",
+                    f"{'.'.join(path)} is {shown(repr(value), 40)}; csops lists a whole number of content commits on "
+                    f"What's new, from 0 to {MAX_WHATS_NEW_COMMITS}",
+                    f"write a number such as {WHATS_NEW_COMMITS}, the default, or delete the line")]
 
 
 def _script_urls(value, path: tuple[str, ...] = ()):
