@@ -94,6 +94,28 @@ def test_clean_content_exits_zero(project_factory, run):
     assert result.output == "content is valid (no errors)\n"
 
 
+def test_a_role_in_two_raci_letters_is_told_what_the_rule_is(project_factory, run):
+    """A role listed twice under R was 'both R and R', and one both consulted and informed was told 'a role is
+    either consulted/informed or doing the work, not both', which it is not. Each slip is now named as it is."""
+    project = project_factory({"content/playbooks/first.yml": """\
+        title: My first playbook
+        steps:
+          - {id: twice, title: T, raci: {R: [csm, csm], A: cs-lead}}
+          - {id: doing-and-consulted, title: T, raci: {R: csm, A: cs-lead, C: csm}}
+          - {id: consulted-and-informed, title: T, raci: {R: csm, A: cs-lead, C: cs-ops, I: cs-ops}}
+          - {id: responsible-and-accountable, title: T, raci: {R: cs-lead, A: cs-lead}}
+        """})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "content/playbooks/first.yml:3:43: error: role 'csm' is listed twice in R of 'twice' (remove one) [raci-conflict]",
+        "content/playbooks/first.yml:4:71: error: role 'csm' is both R and C in 'doing-and-consulted' (a role is either "
+        "consulted/informed or doing the work, not both) [raci-conflict]",
+        "content/playbooks/first.yml:5:85: error: role 'cs-ops' is both C and I in 'consulted-and-informed' (a consulted "
+        "role is kept informed too: keep it in C only) [raci-conflict]",
+        "3 errors in 1 file"]
+
+
 def test_missing_content_folder_is_explained(tmp_path, run):
     result = run("validate", "--project", tmp_path)
     assert result.exit_code == 1

@@ -39,9 +39,18 @@ def check_file(doc: Document) -> list[Problem]:
         for letter in RACI_LETTERS:
             for role, pos in located_values(raci, letter):
                 if role in seen and {seen[role], letter} != {"R", "A"}:
-                    problems.append(Problem(doc.path, *pos, "raci-conflict",
-                                            f"role '{role}' is both {seen[role]} and {letter} in {label}",
-                                            "a role is either consulted/informed or doing the work, not both"))
+                    problems.append(_conflict(doc.path, pos, role, seen[role], letter, label))
                 seen.setdefault(role, letter)
     return problems
 
+
+
+def _conflict(path: str, pos, role: str, first: str, letter: str, label: str) -> Problem:
+    """A role in two places of one RACI, named as the slip it is: 'both R and R' told nobody anything."""
+    if first == letter:
+        return Problem(path, *pos, "raci-conflict", f"role '{role}' is listed twice in {letter} of {label}", "remove one")
+    if {first, letter} == {"C", "I"}:
+        return Problem(path, *pos, "raci-conflict", f"role '{role}' is both C and I in {label}",
+                       "a consulted role is kept informed too: keep it in C only")
+    return Problem(path, *pos, "raci-conflict", f"role '{role}' is both {first} and {letter} in {label}",
+                   "a role is either consulted/informed or doing the work, not both")
