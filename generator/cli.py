@@ -69,7 +69,8 @@ def validate(project: Path, fmt: str, strict: bool, files: tuple[Path, ...]):
     if problems or fmt == "json":
         click.echo(format_problems(problems, fmt, summary, repo_prefix=lambda: repo_prefix(project)))
     else:
-        what = "content is" if not named else "the file named is" if len(named) == 1 else "the files named are"
+        what = ("content is" if not named else "the files named are" if len(named) > 1
+                else f"the files in {named[0]} are" if named[0].endswith("/") else "the file named is")
         click.echo(f"{what} valid ({summary})")
     if elsewhere:
         click.echo(elsewhere)

@@ -1441,6 +1441,9 @@ def test_validate_given_file_names_reports_only_theirs_and_counts_the_rest(tmp_p
     result = run("validate", "renewals.yml", "../onboarding")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "the files named are valid (no errors)"
+    result = run("validate", "../onboarding")  # one folder, two checklists: it was 'the file named is valid'
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "the files in content/onboarding/ are valid (no errors)"
 
     result = run("validate", "../playbooks/..")  # content/ itself, its '..' resolved: qbr.yml's error is in it
     assert result.exit_code == 1 and result.output.startswith("content/playbooks/qbr.yml:"), result.output
