@@ -101,7 +101,7 @@ class ChangeFeed:
     """The recent changes, newest first, and each current step's past versions (for links that know they are old)."""
 
     entries: tuple[FeedEntry, ...] = ()
-    status: str = "ok"  # ok | no-git | no-commits | shallow
+    status: str = "ok"  # ok | off (extra.csops.whats_new.commits: 0) | no-git | no-commits | shallow
     detail: str = ""  # why there is no history, for the build log
     step_history: dict = field(default_factory=dict)  # (playbook id, step id) -> tuple[StepChange, ...] oldest first
 
@@ -244,7 +244,7 @@ def head_log(project: Path) -> Path | None:
 def read_change_feed(project: Path, portal: Portal, limit: int = site_config.WHATS_NEW_COMMITS) -> ChangeFeed:
     """The feed of the last `limit` content commits, linked to the anchors of `portal` (the one being built)."""
     if limit == 0:
-        return ChangeFeed(status="no-commits", detail="extra.csops.whats_new.commits is 0")
+        return ChangeFeed(status="off", detail="extra.csops.whats_new.commits is 0")
     try:
         git(project, "rev-parse", "--git-dir")
     except GitError as error:

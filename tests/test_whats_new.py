@@ -410,3 +410,18 @@ def test_one_content_commit_is_not_called_commits(tmp_path, monkeypatch, languag
     _second_commit(project, monkeypatch)
     html = (build(project) / "whats-new/index.html").read_text("utf-8")
     assert one not in html and many in html
+
+
+@pytest.mark.parametrize("language, off, untrue", [
+    ("en", "This portal does not list its recent changes here.", "No commit has changed the content yet."),
+    ("ja", "このポータルでは更新情報を一覧にしていません。", "コンテンツを変更したコミットはまだありません。"),
+])
+def test_a_portal_that_lists_no_commits_does_not_say_there_were_none(tmp_path, monkeypatch, language, off, untrue):
+    """`extra.csops.whats_new.commits: 0` (README: how many commits What's new lists) turns the list off; the page
+    told readers of a portal with a long history 'No commit has changed the content yet.'"""
+    project = _repo(tmp_path / "repo", monkeypatch)
+    _second_commit(project, monkeypatch)
+    config = (project / "mkdocs.yml").read_text().replace("language: en", f"language: {language}")
+    (project / "mkdocs.yml").write_text(config + "extra:\n  csops:\n    whats_new:\n      commits: 0\n")
+    html = (build(project) / "whats-new/index.html").read_text("utf-8")
+    assert off in html and untrue not in html
