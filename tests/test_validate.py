@@ -1272,6 +1272,24 @@ def test_a_link_written_in_a_plain_text_field_is_a_warning(project_factory, run)
             "[link-in-plain-text]") in result.output.splitlines(), result.output
 
 
+def test_a_link_in_a_playbooks_kpis_or_due_anchor_is_a_warning_too(project_factory, run):
+    """KPIs, due_anchor and tags show as typed too: '[Gross renewal rate](playbook:renewal)' listed its brackets on
+    the page ('Dates count from the [k](playbook:…)') and validate said nothing, as it does for a title."""
+    project = project_factory({"content/playbooks/p.yml": (
+        "title: P\nkpis: [\"[Gross renewal rate](playbook:p)\"]\ndue_anchor: \"[end date](playbook:p)\"\n"
+        "tags: [\"[x](faq:f)\"]\nsteps: [{id: s, title: S}]\n")})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 0
+    hint = "(put the link in the summary, body or answer, and the words alone here) [link-in-plain-text]"
+    assert [line for line in result.output.splitlines() if "link-in-plain-text" in line] == [
+        f"content/playbooks/p.yml:2:8: warning: kpis is plain text: the link to 'playbook:p' shows as typed, brackets "
+        f"and all, and goes nowhere {hint}",
+        f"content/playbooks/p.yml:3:25: warning: due_anchor is plain text: the link to 'playbook:p' shows as typed, "
+        f"brackets and all, and goes nowhere {hint}",
+        f"content/playbooks/p.yml:4:8: warning: tags is plain text: the link to 'faq:f' shows as typed, brackets "
+        f"and all, and goes nowhere {hint}"], result.output
+
+
 def test_a_name_of_spaces_only_is_blank(project_factory, run):
     """A role named " " was taken, and `--role " "` then filtered on it (red-team pass)."""
     project = project_factory({"content/roles.yml": "roles:\n  - id: csm\n    name: \" \"\n"})

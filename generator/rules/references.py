@@ -20,7 +20,8 @@ from . import RESERVED_ANCHORS, Catalog, SUB_ITEMS, as_list, located_values, sub
 # Fields whose text is Markdown and may hold scheme links, per kind of mapping.
 MARKDOWN_FIELDS = ("summary", "trigger", "goal", "body", "description", "a", "text")
 # Shown as typed (headings, navigation, questions): a Markdown link there is text, and its target never checked
-PLAIN_TEXT_FIELDS = ("title", "q", "name", "term")
+PLAIN_TEXT_FIELDS = ("title", "q", "name", "term", "short", "due_anchor")
+PLAIN_TEXT_LISTS = ("kpis", "tags")  # each entry shown as typed: a KPI line, a tag chip (a synonym holding ] is glossary.py's)
 # Every link target: inline, in a reference definition, or an HTML tag's href or src. Those without a scheme are
 # paths or #anchors.
 _LINK_TARGET = re.compile(r"""(?:(?<=\]\()[ \t]*<?|^ {0,3}\[[^\]\n]+\]:[ \t]*<?|<[A-Za-z][^<>]*?[ \t\n](?:href|src)[ \t]*=[ \t]*["'])"""
@@ -347,6 +348,17 @@ class _Checker:
                 f"{guess}link with {', '.join(s + ':' for s in REF_SCHEMES)} or {', '.join(s + ':' for s in WEB_SCHEMES)}"))
 
 
+def _link_in(value):
+    """The first scheme link ([text](faq:x), [text]: faq:x) in a plain-text value, or None."""
+    return MARKDOWN_SCHEME_LINK.search(value) if isinstance(value, str) and "](" in value else None
+
+
+def _link_in_plain_text(path: str, at, key: str, link) -> Problem:
+    return Problem(path, *at, "link-in-plain-text",
+                   f"{key} is plain text: the link to '{link['ref']}' shows as typed, brackets and all, and goes nowhere",
+                   "put the link in the summary, body or answer, and the words alone here", severity="warning")
+
+
 def check(documents: list[Document], catalog: Catalog) -> list[Problem]:
     checker = _Checker(catalog)
     for doc in documents:
@@ -525,13 +537,15 @@ def _check_document(checker: _Checker, doc: Document) -> None:
         for key in MARKDOWN_FIELDS:
             checker.markdown(path, mapping, key)
         for key in PLAIN_TEXT_FIELDS:
-            value = mapping.get(key)
-            link = MARKDOWN_SCHEME_LINK.search(value) if isinstance(value, str) and "](" in value else None
+            link = _link_in(mapping.get(key))
             if link is not None:
-                checker.problems.append(Problem(
-                    path, *mapping.where_in_text(key, link.start("ref")), "link-in-plain-text",
-                    f"{key} is plain text: the link to '{link['ref']}' shows as typed, brackets and all, and goes nowhere",
-                    "put the link in the summary, body or answer, and the words alone here", severity="warning"))
+                checker.problems.append(_link_in_plain_text(path, mapping.where_in_text(key, link.start("ref")), key, link))
+        for key in PLAIN_TEXT_LISTS:
+            entries = mapping.get(key)
+            for index, entry in enumerate(entries if isinstance(entries, LocList) else ()):
+                link = _link_in(entry)
+                if link is not None:
+                    checker.problems.append(_link_in_plain_text(path, entries.where(index), key, link))
         owners = mapping.get("codeowners") if mapping is data and doc.kind == "settings" else None
         if isinstance(owners, LocDict):  # a role no content can name gave CODEOWNERS no line, and no word
             for role in owners:
