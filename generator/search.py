@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .index import META_FILE, SEARCH_KINDS, open_index, read_meta
 from .model import add_names
-from .paths import live_index_dir
+from .paths import is_portal, live_index_dir, no_portal
 from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
 from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets, word_bag
 from .search_glossary import GlossaryEntry, GlossaryNames
@@ -192,7 +192,8 @@ class Searcher:
                 # a build may have flipped the link and removed this generation since it was resolved: only a link
                 # that still names the folder means there is no index (a reader got "run csops build" mid-flip)
                 if os.path.realpath(self.path) == folder:
-                    raise IndexMissing(f"{self.path}: no search index; run `csops build` first") from None
+                    raise IndexMissing(f"{self.path}: no search index; run `csops build` first" if is_portal(self.project)
+                                       else no_portal(self.project)) from None
         raise IndexMissing(f"{self.path}: the search index kept changing while opening it")
 
     def _open(self) -> OpenIndex:

@@ -279,8 +279,11 @@ def report():
 def report_searches_command(project: Path, top: int, fmt: str):
     """Top zero-result and low-click queries from the search API's log: which FAQ or playbook to write next."""
     from .escaping import visible
+    from .paths import is_portal, no_portal
     from .query_log import report_searches
 
+    if not is_portal(project):
+        raise click.ClickException(no_portal(project))
     data = report_searches(project, top=top)
     if fmt == "json":
         click.echo(json.dumps({"searches": data.searches,

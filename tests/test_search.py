@@ -1447,3 +1447,19 @@ def test_a_role_may_be_named_by_its_short_name(built_bundled, run):
         assert json.loads(by_short.stdout)["hits"] == json.loads(by_id.stdout)["hits"], given
     searcher = Searcher(built_bundled)
     assert searcher.search("renewal", role="cs lead").hits == searcher.search("renewal", role="cs-lead").hits
+
+
+def test_search_commands_outside_a_portal_say_there_is_none(tmp_path, monkeypatch):
+    """In a folder that is no portal, `csops search` (link, suggest) said 'build/index: no search index; run `csops
+    build` first', where a build then failed for want of mkdocs.yml, and `csops report searches` '0 searches
+    logged'. They now say that no portal is here, and how to name one."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PWD", str(tmp_path))
+    runner = CliRunner()
+    said = ("no portal in .: a portal holds mkdocs.yml and content/ (run this in a portal's folder, pass --project DIR, "
+            "or start one with `csops init`)")
+    for args, code in ((["search", "renewal"], 2), (["link", "renewal"], 2), (["suggest", "churn risk"], 2),
+                       (["report", "searches"], 1)):
+        result = runner.invoke(main, args)
+        assert result.exit_code == code and said in result.output, (args, result.output)
+        assert "csops build" not in result.output and "searches logged" not in result.output
