@@ -66,7 +66,7 @@ def _message(item: Freshness, today: dt.date) -> str:
 
 def dated_ahead(reviewed: dt.date | None, today: dt.date) -> bool:
     """A review dated after today, with a day's grace: it is already tomorrow in Tokyo while CI runs on UTC."""
-    return reviewed is not None and reviewed > today + dt.timedelta(days=1)
+    return reviewed is not None and (reviewed - today).days > 1  # not today + 1 day: past 9999-12-31 is no date
 
 
 def future_review(reviewed: dt.date, today: dt.date) -> str:

@@ -156,6 +156,18 @@ def test_stale_github_annotations_and_merge_gate(project_factory, run):
     assert (result.exit_code, result.output) == (0, "0 expired, 0 due soon, 1 up to date\n")
 
 
+def test_stale_on_the_calendars_last_day_answers(project_factory, run):
+    """`--today 9999-12-31` (the last date --today takes) ended in an OverflowError traceback: the day of grace for
+    reviews dated ahead was added to today. A review dated that day is today's, not one ahead (its next review,
+    past the calendar's end, is as close as the calendar can say)."""
+    last_day = {**STALE_FILES, "content/faq/renewals.yml": STALE_FILES["content/faq/renewals.yml"].replace("2026-06-01",
+                                                                                                          "9999-12-31")}
+    result = run("stale", "--today", "9999-12-31", "--format", "text", "--project", project_factory(last_day))
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output and result.output.endswith("3 expired, 1 due soon, 0 up to date\n")
+    assert "after today" not in result.output
+
+
 def test_a_review_dated_after_today_is_refused_not_trusted(project_factory, run):
     # a mistyped year (2027 for 2026) would otherwise keep a page "up to date" and silence its reminders for years
     future = {**STALE_FILES, "content/faq/renewals.yml": STALE_FILES["content/faq/renewals.yml"].replace("2026-06-01", "2027-06-01")}
