@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .options import FORMAT_OPTION, NEW_PROJECT_OPTION, PROJECT_OPTION, STRICT_OPTION
+from .options import FORMAT_OPTION, NEW_PROJECT_OPTION, PROJECT_OPTION, STRICT_OPTION, writing_to
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,7 +27,8 @@ def init(project: Path, language: str):
     """Start a new portal: mkdocs.yml, roles, settings, one example of each kind, CI workflow and pre-commit hooks."""
     from .starter_project import init_project
 
-    written = init_project(project, language)
+    with writing_to(project):
+        written = init_project(project, language)
     for path in written:
         click.echo(f"created {path}")
     where = "" if project.resolve() == Path.cwd().resolve() else f" --project {project}"
@@ -85,7 +86,9 @@ def schema(project: Path, out_dir: Path):
     """Write the JSON Schema of each content kind, for editor autocompletion."""
     from .schema import export_schemas
 
-    for path in export_schemas(project / out_dir):
+    with writing_to(project / out_dir):
+        written = export_schemas(project / out_dir)
+    for path in written:
         click.echo(path.as_posix())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -59,6 +60,17 @@ def _same_folder(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return False
+
+
+@contextlib.contextmanager
+def writing_to(path: Path):
+    """Where a command writes a file it was told to (--output, --out): a folder that does not exist, a file in the
+    way or no permission is one error line, not a FileNotFoundError traceback."""
+    try:
+        yield
+    except OSError as error:
+        raise click.ClickException(f"cannot write {path}: {error.strerror or error} "
+                                   "(name a file in a folder you can write to)") from None
 
 
 # An existing folder: a mistyped --project was answered as an empty portal ("content/roles.yml defines no roles yet").

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD, MV_WORDS, RENAMED_ENTRIES
-from .options import FORMAT_OPTION, PROJECT_OPTION, DateParam, output_format_option
+from .options import FORMAT_OPTION, PROJECT_OPTION, DateParam, output_format_option, writing_to
 
 
 class IntervalType(click.ParamType):
@@ -184,7 +184,8 @@ def diff(project: Path, base: str, head: str | None, output: Path | None, fmt: s
     text = diff_revisions(project, base, head, fmt)
     click.echo(text, nl=False)
     if output:
-        output.write_text(text, encoding="utf-8")
+        with writing_to(output):
+            output.write_text(text, encoding="utf-8")
 
 
 @click.command()
@@ -235,8 +236,9 @@ def codeowners(project: Path, output: Path | None, check: bool):
             sys.exit(1)
         click.echo(f"{target} is up to date")
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    with writing_to(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
     click.echo(f"wrote {target}")
 
 

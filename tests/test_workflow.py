@@ -612,3 +612,20 @@ def test_new_playbooks_phase_comment_names_the_portals_own_phases(tmp_path, run,
                       .splitlines() if line.startswith("phase:"))
     assert phase_line.startswith("phase: onboarding   # ") and phase_line.endswith(listed)
     assert "adoption" not in phase_line
+
+
+@pytest.mark.parametrize("args", [["diff", "HEAD", "--output", "{file}/summary.md"], ["schema", "--out", "{file}/schemas"],
+                                  ["codeowners", "--output", "{file}/CODEOWNERS"],
+                                  ["init", "--project", "{file}/portal"]])
+def test_a_file_a_command_cannot_write_is_one_error_line(tmp_path, run, args):
+    """`csops diff --output`, `csops schema --out`, `csops codeowners --output` and `csops init --project` into a
+    place no file can be (here, under a file) ended in a FileNotFoundError or NotADirectoryError traceback."""
+    from test_diff import make_repo
+
+    project = make_repo(tmp_path / "repo")
+    (tmp_path / "a-file").write_text("not a folder\n")
+    given = [arg.format(file=tmp_path / "a-file") for arg in args]
+    result = run(*given) if args[0] == "init" else run(*given, "--project", project)
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-1].startswith(f"Error: cannot write {tmp_path / 'a-file'}/"), result.output
+    assert result.output.splitlines()[-1].endswith("(name a file in a folder you can write to)"), result.output
