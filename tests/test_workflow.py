@@ -38,8 +38,17 @@ def test_new_scaffolds_files_that_validate_and_build(project_factory, run):
     assert lines[-1] == f"no errors, {len(lines) - 1} warnings" and len(lines) > 8
     assert all(line.endswith("[placeholder-text]") and ": warning: " in line for line in lines[:-1])
     assert ("content/playbooks/my-playbook.yml:5:10: warning: summary still holds the text `csops new` wrote: "
-            "'Say in one or two sentences what this page is for.' (replace it with the real text, or delete the field "
-            "if it is optional) [placeholder-text]") in lines
+            "'Say in one or two sentences what this page is for.' (replace it with the real text, or delete the field) "
+            "[placeholder-text]") in lines
+    # a required field is not to be deleted, and a checklist line is a line (it said 'or delete the field if it is
+    # optional' to each, leaving a newcomer to work out which)
+    assert ("content/playbooks/my-playbook.yml:22:12: warning: title still holds the text `csops new` wrote: "
+            "'Describe the first step' (replace it with the real text) [placeholder-text]") in lines
+    assert ("content/playbooks/my-playbook.yml:29:9: warning: checklist still holds the text `csops new` wrote: "
+            "'Replace with the first thing to check' (replace it with the real line, or delete the line) "
+            "[placeholder-text]") in lines
+    assert ("content/faq/my-faq.yml:14:8: warning: a still holds the text `csops new` wrote: 'Write the answer.' "
+            "(replace it with the real text) [placeholder-text]") in lines
     assert run("validate", "--strict", "--project", project).exit_code == 1
     assert run("build", "--project", project).exit_code == 0
     assert (project / "site/playbooks/my-playbook/index.html").is_file()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..loader import Document
 from ..problems import Problem
+from ..schema import SCHEMAS
 from . import located_strings
 
 CODES = ("placeholder-text", "example-site-url")
@@ -49,6 +50,25 @@ def is_example_url(url) -> bool:
 _SITE_URL_LINE = re.compile(r"^site_url:\s*['\"]?(?P<url>[^'\"#\s]+)", re.MULTILINE)
 
 
+def _required_text_fields(schema: dict) -> set[str]:
+    """The text fields some level of a kind requires (a step's title, an entry's q and a): not to be deleted."""
+    found = {name for name in schema.get("required", ()) if schema["properties"][name].get("type") == "string"}
+    for value in (schema.get("properties") or {}).values():
+        if isinstance(value, dict) and isinstance(value.get("items"), dict):
+            found |= _required_text_fields(value["items"])
+    return found
+
+
+REQUIRED_TEXT = frozenset().union(*(_required_text_fields(schema) for schema in SCHEMAS.values()))
+
+
+def _fix(field_name: str) -> str:
+    """'or delete the field if it is optional' left a newcomer to work out which fields are (a step's title is not)."""
+    if field_name == "checklist":  # a line of a step's checklist: an entry of a list
+        return "replace it with the real line, or delete the line"
+    return "replace it with the real text" if field_name in REQUIRED_TEXT else "replace it with the real text, or delete the field"
+
+
 def check_file(doc: Document) -> list[Problem]:
     """Text `csops new` wrote and nobody replaced, in one file (a rule of the file alone: kept per file)."""
     problems = []
@@ -56,8 +76,7 @@ def check_file(doc: Document) -> list[Problem]:
         if text.strip() in PLACEHOLDERS:
             problems.append(Problem(doc.path, *where(), "placeholder-text",
                                     f"{field_name} still holds the text `csops new` wrote: '{text.strip()}'",
-                                    "replace it with the real text, or delete the field if it is optional",
-                                    severity="warning"))
+                                    _fix(field_name), severity="warning"))
     return problems
 
 
