@@ -71,6 +71,10 @@ def urls(project: Path, update: bool, check: bool, fmt: str):
                                    "vanished": [p.message for p in vanished], "not_recorded": missing,
                                    "no_longer_published": dropped}, ensure_ascii=False, indent=2))
             sys.exit(1 if vanished or missing or dropped else 0)
+        if not (project / MANIFEST).is_file():  # 'out of date (27 new, 0 dropped)' above 27 'not recorded' lines
+            click.echo(f"{MANIFEST} does not exist yet ({len(missing)} URLs published); run `csops urls --update` "
+                       "to create it, and commit it")
+            sys.exit(1)
         if missing or dropped:
             for url in missing:
                 click.echo(f"not recorded: {url}")

@@ -177,6 +177,17 @@ def test_stale_on_the_calendars_last_day_answers(project_factory, run):
     assert "after today" not in result.output
 
 
+def test_urls_check_without_a_manifest_says_it_is_missing(project_factory, run):
+    """A portal with no content/published-urls.txt was told the manifest 'is out of date (3 new, 0 dropped)'."""
+    project = project_factory({"content/faq/renewals.yml": STALE_FILES["content/faq/renewals.yml"]})
+    result = run("urls", "--check", "--project", project)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == ("content/published-urls.txt does not exist yet (6 URLs published); run "
+                                              "`csops urls --update` to create it, and commit it")
+    run("urls", "--update", "--project", project)
+    assert run("urls", "--check", "--project", project).output == "content/published-urls.txt is up to date\n"
+
+
 def test_a_review_dated_after_today_is_refused_not_trusted(project_factory, run):
     # a mistyped year (2027 for 2026) would otherwise keep a page "up to date" and silence its reminders for years
     future = {**STALE_FILES, "content/faq/renewals.yml": STALE_FILES["content/faq/renewals.yml"].replace("2026-06-01", "2027-06-01")}
