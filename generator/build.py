@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable
 import click
 
 from . import generations, incremental, linkcheck, shards
-from .paths import GENERATED_DIR, template_cache_dir
+from .paths import GENERATED_DIR, no_portal, template_cache_dir
 from .progress import Progress
 from .template_cache import template_cache
 
@@ -78,6 +78,8 @@ class SiteConfig:
 
 def read_site_config(project: Path) -> SiteConfig:
     config_file = project / "mkdocs.yml"
+    if not config_file.is_file() and not (project / "content").is_dir():
+        raise click.ClickException(no_portal(project))
     if not config_file.is_file():
         raise click.ClickException(f"{config_file}: not found; a portal project needs mkdocs.yml next to content/ "
                                    "(copy the one from csops-portal's repository)")

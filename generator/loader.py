@@ -15,7 +15,7 @@ from .conflict_markers import conflict_problems
 from .escaping import visible
 from .kinds import CATALOG_FILES, DOCUMENT_KINDS
 from .located_yaml import MAX_FILE_BYTES, parse_yaml
-from .paths import MV_PENDING_SUFFIX
+from .paths import MV_PENDING_SUFFIX, NO_PORTAL_FIX
 from .problems import Problem
 from .rename_journal import interrupted
 
@@ -159,7 +159,7 @@ def load_content(project: Path, cache=None) -> tuple[list[Document], list[Proble
     content_dir = project / "content"
     if not content_dir.is_dir():
         return [], [Problem("content", 1, 1, "no-content", f"no content/ folder in {project}",
-                            "run in a portal project or pass --project DIR")]
+                            NO_PORTAL_FIX)]
     root = project.resolve()
     documents: list[Document] = []
     problems: list[Problem] = _entry_problems(content_dir, project)

@@ -24,11 +24,14 @@ def is_portal(folder: Path) -> bool:
     return (Path(folder) / "mkdocs.yml").is_file() and (Path(folder) / "content").is_dir()
 
 
+# What to do in a folder that holds no portal
+NO_PORTAL_FIX = "run this in a portal's folder, pass --project DIR, or start one with `csops init`"
+
+
 def no_portal(folder: Path) -> str:
-    """What a command reading a built portal says in a folder that holds none: search told a new user in the wrong
-    folder to run `csops build` there, and `report searches` that 0 searches were logged."""
-    return (f"no portal in {folder}: a portal holds mkdocs.yml and content/ (run this in a portal's folder, "
-            "pass --project DIR, or start one with `csops init`)")
+    """What a command says in a folder that holds no portal: search told a new user in the wrong folder to run
+    `csops build` there, `report searches` that 0 searches were logged, and build to copy a mkdocs.yml."""
+    return f"no portal in {folder}: a portal holds mkdocs.yml and content/ ({NO_PORTAL_FIX})"
 
 
 def build_root(project: Path) -> Path:

@@ -1011,6 +1011,11 @@ def test_commands_run_from_inside_a_portal_find_it_above(tmp_path, run, monkeypa
     monkeypatch.setenv("PWD", str(tmp_path))
     result = run("validate")
     assert result.exit_code == 1 and "no content/ folder in ." in result.output
+    # and says how to start one, as build and serve do (build said to copy a mkdocs.yml from csops-portal's repository)
+    assert "or start one with `csops init`" in result.output
+    for command in ("build", "serve"):
+        refused = run(command)
+        assert refused.exit_code == 1 and refused.output.startswith("Error: no portal in .: ") and "csops init" in refused.output
 
 
 def test_a_renamed_step_names_the_vanishing_url_in_the_same_run_as_the_links_it_broke(tmp_path, run):
