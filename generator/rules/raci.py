@@ -44,7 +44,6 @@ def check_file(doc: Document) -> list[Problem]:
     return problems
 
 
-
 def _conflict(path: str, pos, role: str, first: str, letter: str, label: str) -> Problem:
     """A role in two places of one RACI, named as the slip it is: 'both R and R' told nobody anything."""
     if first == letter:
