@@ -72,8 +72,10 @@ class SiteConfig:
 
     @property
     def templates_dir(self) -> Path:
+        """The project's own templates/ when it has one: each template, asset and label it holds is laid over csops'
+        own (a folder holding one edited template and no labels.yml was ignored without a word)."""
         local = self.project / "templates"
-        return local if (local / "labels.yml").is_file() else PACKAGE_TEMPLATES
+        return local if local.is_dir() else PACKAGE_TEMPLATES
 
 
 def read_site_config(project: Path) -> SiteConfig:

@@ -50,7 +50,7 @@ def load_labels(templates_dir: Path, language: str) -> dict[str, str]:
     language = language.split("-")[0]
     package = _labels_file(PACKAGE_TEMPLATES / "labels.yml", language)
     path = templates_dir / "labels.yml"
-    if path.resolve() == (PACKAGE_TEMPLATES / "labels.yml").resolve():
+    if not path.is_file() or path.resolve() == (PACKAGE_TEMPLATES / "labels.yml").resolve():
         return {**package["en"], **package[language]}
     own = _labels_file(path, language)
     return {**package["en"], **own["en"], **package[language], **own[language]}

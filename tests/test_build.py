@@ -265,6 +265,24 @@ def test_a_projects_older_copy_of_labels_gets_the_words_csops_added_since(projec
     assert "Driven by" in (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
 
 
+def test_a_projects_templates_folder_with_one_edited_template_and_no_labels_is_used(project_factory):
+    """A team that edited only playbook.md.j2 (and added a stylesheet) into its templates/ folder got csops' own
+    pages without a word: the folder was read only when it held a labels.yml. Each file there now wins over csops'
+    own, and the words come from csops' labels."""
+    from generator.pipeline import build_portal
+    from generator.render import PACKAGE_TEMPLATES
+
+    project = project_factory({"content/playbooks/renewal-runway.yml": PLAYBOOK, "content/faq/renewals.yml": FAQ})
+    (project / "templates/assets").mkdir(parents=True)
+    template = (PACKAGE_TEMPLATES / "playbook.md.j2").read_text(encoding="utf-8")
+    (project / "templates/playbook.md.j2").write_text(template + "\nReviewed by the Acme CS Ops team.\n", encoding="utf-8")
+    (project / "templates/assets/acme.css").write_text(".md-header { background: #123456; }\n", encoding="utf-8")
+    build_portal(project)
+    page = (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+    assert "Reviewed by the Acme CS Ops team." in page and "acme.css" in page
+    assert "Page not found" in (project / "site/404.html").read_text(encoding="utf-8")  # csops' labels still there
+
+
 @pytest.mark.parametrize("broken, message", [
     ("{% if %}\n", "template error: Expected an expression"),
     # a pulled template's conflict block was text to Jinja: every page it makes published the markers
