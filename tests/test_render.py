@@ -234,3 +234,24 @@ def test_a_timeline_row_without_a_due_date_says_so():
     table = table[:table.index("</table>")]
     assert "csops-no-due" not in page and "<th>Due</th>" not in table and table.count("<th>") == 2
     assert all(row.count("<td>") == 2 for row in table.split("<tr>")[2:])
+
+
+def test_a_pipe_in_a_role_name_or_description_stays_in_its_cell_of_the_roles_table(tmp_path):
+    """The roles index is a Markdown table: a '|' in a role's name or description, as typed, must not start a cell
+    of its own (the description moved under the wrong column, or the row lost its last words)."""
+    import html as html_module
+
+    import markdown
+
+    from conftest import make_project
+    from generator.markdown_extensions import REQUIRED_EXTENSIONS
+
+    roles = ("roles:\n  - {id: csm, name: 'Renewals | Expansion', description: 'Owns the renewal | upsell call'}\n"
+             "  - {id: cs-lead, name: CS Lead}\n")
+    project = make_project(tmp_path / "p", {"content/roles.yml": roles,
+                                            "content/playbooks/p.yml": "title: P\nsteps:\n  - {id: s, title: S}\n"})
+    extensions = {k: v for k, v in REQUIRED_EXTENSIONS.items() if k != "generator.glossary_abbr"}
+    page = markdown.markdown(_pages(project)["roles/index.md"], extensions=list(extensions), extension_configs=extensions)
+    rows = [[html_module.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td>(.*?)</td>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", page, re.S) if "<td>" in row]
+    assert ["Renewals | Expansion", "Owns the renewal | upsell call"] in rows, rows
