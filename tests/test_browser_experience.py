@@ -218,3 +218,32 @@ def test_controls_appear_after_instant_navigation(page, demo_site):
 
 def _in_viewport(locator) -> bool:
     return locator.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
+
+
+def test_a_calendar_event_reads_back_as_the_item_was_typed(browser, tmp_path):
+    """RFC 5545 text: a calendar reads ',' and ';' in SUMMARY as list separators and '\\n' as a line break, so each
+    is written escaped, and no line is longer than 75 octets (readers cut or refuse longer ones). An item naming a
+    folder, C:\\notes\\new, must not show in the calendar as 'C:' over 'otes' over 'ew'."""
+    typed = r"Shadow a QBR, take notes; file them under C:\notes\new with the renewal plan, 更新計画"
+    checklist = DEMO_FILES["content/onboarding/new-csm.yml"].replace("text: Shadow a QBR,", f"text: '{typed}',")
+    project = make_project(tmp_path / "p", {"mkdocs.yml": DEMO_MKDOCS, **DEMO_FILES, "content/onboarding/new-csm.yml": checklist})
+    server = serve(build(project))
+    base = next(server)
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        tab.goto(base + "onboarding/new-csm/")
+        tab.get_by_label("start date").fill("2026-01-05")
+        tab.get_by_label("start date").dispatch_event("change")
+        with tab.expect_download() as download_info:
+            tab.get_by_role("button", name="Download calendar (.ics)").click()
+        ics = Path(download_info.value.path()).read_bytes().decode("utf-8")
+        assert [line for line in ics.split("\r\n") if len(line.encode("utf-8")) > 75] == []
+        unfolded = ics.replace("\r\n ", "")
+        summary = next(line for line in unfolded.split("\r\n") if line.startswith("SUMMARY:Shadow"))
+        assert re.search(r"(?<!\\)[,;]", summary) is None, summary  # every ',' and ';' escaped
+        shown = re.sub(r"\\([\\,;nN])", lambda m: "\n" if m[1] in "nN" else m[1], summary[len("SUMMARY:"):])
+        assert shown == typed
+    finally:
+        context.close()
+        server.close()
