@@ -319,6 +319,38 @@ def test_whats_new_and_feed_show_payloads_as_text(tab, sweep_site):
     _check(tab, "whats-new")
 
 
+def test_a_renamed_pages_redirect_shows_its_words_as_typed(sweep_site):
+    """The page at a renamed playbook's old URL (mkdocs-redirects', worded by labels.yml) navigates away at once,
+    so a payload it ran was gone before any browser check looked; read as it is served, without script, its
+    title, text and link say the labels as typed, and its one script is the redirect's own."""
+    from html.parser import HTMLParser
+
+    class Redirect(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.open, self.texts, self.scripts, self.handlers = [], {}, 0, []
+
+        def handle_starttag(self, tag, attrs):
+            self.open.append(tag)
+            self.scripts += tag == "script"
+            self.handlers += [f"{tag} {name}" for name, _ in attrs if name.startswith("on")]
+
+        def handle_endtag(self, tag):
+            if tag in self.open:
+                del self.open[self.open.index(tag):]
+
+        def handle_data(self, data):
+            if self.open and self.open[-1] in ("title", "p", "a"):
+                self.texts[self.open[-1]] = self.texts.get(self.open[-1], "") + data
+
+    site, _ = sweep_site
+    words = _labels()["en"]
+    page = Redirect()
+    page.feed((site / "playbooks/old-renewal/index.html").read_text("utf-8"))
+    assert page.scripts == 1 and page.handlers == []
+    assert page.texts == {"title": words["redirect_title"], "p": words["redirect_text"], "a": words["redirect_link"]}
+
+
 def test_edit_link_points_at_the_yaml_file(tab, sweep_site):
     site, url = sweep_site
     tab.goto(url + "playbooks/renewal/", wait_until="load")
