@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from generator.located_yaml import parse_yaml
@@ -88,15 +88,20 @@ _PRINTABLE = st.characters(blacklist_categories=("Cs", "Cc"))
 @settings(max_examples=25, deadline=None)
 @given(title=st.text(_PRINTABLE, min_size=1, max_size=60).filter(lambda s: s.strip()),
        body=st.text(_PRINTABLE, max_size=200))
+@example(title="0", body="<UL>")  # a body validate refuses (unclosed-html): no page to render, no failure either
 def test_any_titles_and_bodies_render_deterministically(tmp_path_factory, title, body):
     import yaml
 
+    from generator.problems import ContentError
     from tests.conftest import make_project
 
     document = {"title": title, "steps": [{"id": "s", "title": title, "body": body}]}
     project = make_project(tmp_path_factory.mktemp("prop"),
                            {"content/playbooks/p.yml": yaml.safe_dump(document, allow_unicode=True)})
-    first = _pages(project)
+    try:
+        first = _pages(project)
+    except ContentError:
+        assume(False)  # the property is about content that passes validate: a refused body renders nothing
     assert first == _pages(project)
     heading = next(line for line in first["playbooks/p.md"].splitlines() if line.startswith("# "))
     assert "<" not in heading
