@@ -53,6 +53,25 @@ def test_github_format_prints_annotations(tmp_path, run):
     assert result.exit_code == 1
 
 
+def test_github_annotations_place_a_file_whose_name_holds_a_comma_or_colon(project_factory, run):
+    """GitHub reads an annotation's properties up to each ',' and ':' (file=…,line=…): a file named q,a.yml was
+    annotated as 'content/faq/q' with a stray 'a.yml' property, so the error showed on no file of the PR."""
+    from urllib.parse import unquote
+
+    faq = "title: Q\nentries:\n  - {id: one, q: One?, a: Yes.}\n"
+    project = project_factory({"content/faq/q,a.yml": faq, "content/faq/at:time.yml": faq})
+    result = run("validate", "--project", project, "--format", "github")
+    annotated = []
+    for line in result.output.splitlines()[:-1]:
+        parts = line.split("::")[1].split(" ", 1)[1].split(",")
+        assert all("=" in part for part in parts), line  # each property whole: no piece of a name left over
+        properties = dict(part.split("=", 1) for part in parts)
+        assert set(properties) == {"file", "line", "col", "title"}, line
+        annotated.append(unquote(properties["file"]))
+    assert {"content/faq/q,a.yml", "content/faq/at:time.yml"} <= set(annotated), result.output
+    assert result.exit_code == 1
+
+
 def test_github_annotations_name_files_from_the_repository_root(tmp_path, run):
     """GitHub places an annotation by its path from the repository's root: `--project examples/ja` annotated
     content/playbooks/qbr.yml, which in this repository is the English playbook."""
