@@ -297,3 +297,32 @@ def test_a_renamed_roles_former_id_still_filters_searches(tmp_path):
             assert [hit["url"] for hit in data["hits"]] == [hit["url"] for hit in now["hits"]]
     finally:
         server.shutdown()
+
+
+def _wsgi_get(app, path: str, query: str = "") -> tuple[str, dict]:
+    """One GET straight through the WSGI app: (status line, JSON body)."""
+    from wsgiref.util import setup_testing_defaults
+
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query}
+    setup_testing_defaults(environ)
+    answer = {}
+    body = b"".join(app(environ, lambda status, headers: answer.update(status=status)))
+    return answer["status"], json.loads(body)
+
+
+def test_a_portal_without_a_readable_index_is_503_saying_to_build_it(project_factory):
+    """A load balancer takes 503 as 'not ready, try another' and 500 as a bug: an API started before the first
+    build, or over an index whose description was damaged, must answer searches and health checks with 503 and
+    the fix, as the module's contract says (GET /api/health: 200 when an index is there to search)."""
+    project = project_factory({"content/playbooks/renewal-runway.yml": "title: Renewal runway\nsteps:\n"
+                                                                        "  - {id: confirm, title: Confirm the stakeholders}\n"})
+    app = create_app(project, log_queries=False)
+    for path, query in (("/api/search", "q=renewal"), ("/api/health", "")):
+        status, data = _wsgi_get(app, path, query)
+        assert status.startswith("503 ") and "no search index; run `csops build` first" in data["error"], (path, status, data)
+    assert CliRunner().invoke(main, ["build", "--project", str(project)]).exit_code == 0
+    assert _wsgi_get(app, "/api/search", "q=renewal")[0] == "200 OK"
+    (project / "build/index/csops-meta.json").write_text("{", encoding="utf-8")
+    status, data = _wsgi_get(create_app(project, log_queries=False), "/api/search", "q=renewal")
+    assert status.startswith("503 ") and "cannot be read" in data["error"] and "run `csops build`" in data["error"], data
+
