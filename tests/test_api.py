@@ -326,3 +326,9 @@ def test_a_portal_without_a_readable_index_is_503_saying_to_build_it(project_fac
     status, data = _wsgi_get(create_app(project, log_queries=False), "/api/search", "q=renewal")
     assert status.startswith("503 ") and "cannot be read" in data["error"] and "run `csops build`" in data["error"], data
 
+
+def test_a_json_body_that_is_no_object_is_400_saying_what_to_send(api):
+    """A JSON array, string, number or null where an object is expected: a 400 naming the shape, never a 500."""
+    for endpoint in ("suggest", "click"):
+        for body in (b'["renewal"]', b'[{"text": "renewal"}]', b'"renewal"', b"5", b"null"):
+            assert call(f"{api}/api/{endpoint}", body) == (400, {"error": "request body must be a JSON object"}), (endpoint, body)
