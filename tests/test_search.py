@@ -1463,3 +1463,16 @@ def test_search_commands_outside_a_portal_say_there_is_none(tmp_path, monkeypatc
         result = runner.invoke(main, args)
         assert result.exit_code == code and said in result.output, (args, result.output)
         assert "csops build" not in result.output and "searches logged" not in result.output
+
+
+def test_a_query_asked_before_a_rebuild_is_answered_from_the_new_index_after_it(project_factory):
+    """The API's searcher lives as long as its server and keeps recent results: a query asked again after
+    `csops build` must show the rebuilt content, not the answer cached from the generation before."""
+    playbook = "title: Renewal runway\nsteps:\n  - {id: confirm, title: Confirm the stakeholders}\n"
+    project = project_factory({"content/playbooks/renewal-runway.yml": playbook})
+    build_portal(project)
+    searcher = Searcher(project)
+    assert [hit.title for hit in searcher.search("stakeholders").hits][:1] == ["Confirm the stakeholders"]
+    (project / "content/playbooks/renewal-runway.yml").write_text(playbook.replace("Confirm", "Invite"), encoding="utf-8")
+    build_portal(project)
+    assert [hit.title for hit in searcher.search("stakeholders").hits][:1] == ["Invite the stakeholders"]
