@@ -332,3 +332,14 @@ def test_a_json_body_that_is_no_object_is_400_saying_what_to_send(api):
     for endpoint in ("suggest", "click"):
         for body in (b'["renewal"]', b'[{"text": "renewal"}]', b'"renewal"', b"5", b"null"):
             assert call(f"{api}/api/{endpoint}", body) == (400, {"error": "request body must be a JSON object"}), (endpoint, body)
+
+
+def test_a_query_readers_click_is_not_reported_as_unclicked_however_they_typed_it(api, built_bundled):
+    """`csops report searches` lists queries whose hits nobody opens, for Ops to rewrite those pages: the clicks the
+    page sends (/api/click) count against them, and 'Champion  LEFT' is the query 'champion left' as typed."""
+    for _ in range(2):
+        assert search(api, q="Champion  LEFT")[1]["total"] > 0
+        click = {"q": "champion left", "url": "/faq/health-and-risk/#champion-left"}
+        assert call(f"{api}/api/click", json.dumps(click).encode())[0] == 200
+    out = CliRunner().invoke(main, ["report", "searches", "--project", str(built_bundled)])
+    assert out.exit_code == 0 and not re.search(r"(?i)champion\s+left", out.output), out.output
