@@ -772,3 +772,25 @@ def test_a_step_moved_to_another_playbook_is_named_as_moved(tmp_path, run):
     items = {page["id"]: page["items"] for page in payload["kinds"]["playbook"]["changed"]}
     assert items["qbr"]["removed"] == [] and items["qbr"]["moved_out"] == [{"id": "pull-data", "to": "success-plan"}]
     assert items["success-plan"]["added"] == [] and items["success-plan"]["moved_in"] == [{"id": "pull-data", "from": "qbr"}]
+
+
+def test_a_section_removed_from_one_checklist_and_an_item_of_its_id_added_to_another_are_no_move(tmp_path, run):
+    """Only an item of the same kind under the same id moved between pages: a removed section 'week-2' and a new
+    checklist item 'week-2' elsewhere are one removal and one addition, and the section's old URL is no link that
+    'cannot follow it there' but a removed anchor."""
+    project = make_project(tmp_path / "repo", {
+        "content/onboarding/csm.yml": "title: CSM\nsections:\n  - {id: week-1, title: Week 1, items: [{id: a, text: A}]}\n"
+                                      "  - {id: week-2, title: Week 2, items: [{id: b, text: B}]}\n",
+        "content/onboarding/ae.yml": "title: AE\nsections:\n  - {id: start, title: Start, items: [{id: c, text: C}]}\n"})
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "base")
+    csm, ae = project / "content/onboarding/csm.yml", project / "content/onboarding/ae.yml"
+    csm.write_text(csm.read_text().replace("  - {id: week-2, title: Week 2, items: [{id: b, text: B}]}\n", ""))
+    ae.write_text(ae.read_text().replace("[{id: c, text: C}]", "[{id: c, text: C}, {id: week-2, text: Second week}]"))
+    out = run("diff", "main", "--project", project).output
+    assert "🚚" not in out and "moved from" not in out and "moved to another page" not in out, out
+    assert "- `csm` sections and items: ➖ section `week-2` Week 2; ➖ item `b` B\n" in out, out
+    payload = json.loads(run("diff", "main", "--project", project, "--format", "json").output)
+    items = {page["id"]: page["items"] for page in payload["kinds"]["onboarding"]["changed"]}
+    assert items["csm"]["removed"] == ["week-2", "b"] and items["csm"]["moved_out"] == []
+    assert items["ae"]["added"] == ["week-2"] and items["ae"]["moved_in"] == []
