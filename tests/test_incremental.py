@@ -110,6 +110,17 @@ def test_incremental_builds_equal_cold_builds_after_each_kind_of_edit(project, t
     _assert_same_as_cold(project, tmp_path)
 
 
+def test_a_mkdocs_yml_edit_shows_on_every_page_of_the_next_build(project, tmp_path):
+    """Most of mkdocs.yml (copyright, site_name, the theme's palette) reaches pages only through MkDocs, never
+    through their Markdown: an edit to it must not leave the pages whose Markdown did not change as they were."""
+    build_portal(project)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "copyright: Acme CS Ops 2026\n", encoding="utf-8")
+    build_portal(project)
+    assert "Acme CS Ops 2026" in (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
+    _assert_same_as_cold(project, tmp_path)
+
+
 def test_template_change_is_a_full_build(project, tmp_path):
     build_portal(project)
     shutil.copytree(PACKAGE_TEMPLATES, project / "templates")
