@@ -547,3 +547,43 @@ def test_a_step_moved_to_another_playbook_is_named_with_a_fix_that_keeps_its_lin
     qbr.write_text(text[:start] + "  - id: pull-data\n    title: Pull the data pack (moved)\n    body: Now part of "
                    "the [success plan](playbook:success-plan#pull-data).\n" + text[end:], encoding="utf-8")
     assert run("validate", "--project", project).exit_code == 0
+
+
+_VERSIONED = """\
+title: Renewal runway
+phase: renewal
+steps:
+  - id: confirm
+    title: Confirm the stakeholders
+    body: Read the [QBR playbook](playbook:qbr) first.
+    owner: csm
+    raci: {R: csm, A: cs-lead}
+    due: T-90d
+    checklist: [Name the buyer]
+    segments: [smb]
+    variants: {smb: Call them.}
+"""
+
+
+def _step_version(project: Path, text: str) -> str:
+    from generator.model import item_version
+    from generator.pipeline import load_portal
+
+    (project / "content/playbooks/renewal-runway.yml").write_text(text, encoding="utf-8")
+    portal = load_portal(project)
+    return item_version(portal.playbooks_by_id["renewal-runway"].steps[0], portal)
+
+
+@pytest.mark.parametrize("old, new", [
+    ("title: Confirm the stakeholders", "title: Confirm every stakeholder"), ("first.", "before the call."),
+    ("owner: csm", "owner: cs-lead"), ("A: cs-lead", "A: cs-ops"), ("T-90d", "T-60d"),
+    ("[Name the buyer]", "[Name the buyer, Name the signer]"), ("segments: [smb]", "segments: [smb, ent]"),
+    ("Call them.", "Email them.")])
+def test_an_edit_to_anything_a_step_shows_gives_its_links_a_new_version(project_factory, old, new):
+    """A link's ?v= tells a reader who opens it later that the step changed (csops.js): an edit to its title, body,
+    owner, RACI, due date, checklist, segments or variants must give a new version, or the notice never shows."""
+    settings = "segments:\n  - {id: smb, name: SMB}\n  - {id: ent, name: Enterprise}\n"
+    qbr = "title: QBR\nsteps:\n  - {id: prep, title: Prepare}\n"
+    project = project_factory({"content/settings.yml": settings, "content/playbooks/qbr.yml": qbr})
+    assert _VERSIONED.count(old) == 1
+    assert _step_version(project, _VERSIONED) != _step_version(project, _VERSIONED.replace(old, new))
