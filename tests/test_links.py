@@ -587,3 +587,17 @@ def test_an_edit_to_anything_a_step_shows_gives_its_links_a_new_version(project_
     project = project_factory({"content/settings.yml": settings, "content/playbooks/qbr.yml": qbr})
     assert _VERSIONED.count(old) == 1
     assert _step_version(project, _VERSIONED) != _step_version(project, _VERSIONED.replace(old, new))
+
+
+def test_renaming_what_a_step_links_to_keeps_the_steps_version(project_factory, run):
+    """`csops mv playbook qbr quarterly-review` rewrites the step's link to playbook:quarterly-review; the step
+    reads the same, so links to it taken before must not say 'this step changed' (Portal.as_first_named)."""
+    qbr = "title: QBR\nsteps:\n  - {id: prep, title: Prepare}\n"
+    project = project_factory({"content/playbooks/qbr.yml": qbr, "content/playbooks/renewal-runway.yml": _VERSIONED,
+                               "content/settings.yml": "segments:\n  - {id: smb, name: SMB}\n"})
+    before = _step_version(project, _VERSIONED)
+    result = run("mv", "playbook", "qbr", "quarterly-review", "--project", project)
+    assert result.exit_code == 0, result.output
+    text = (project / "content/playbooks/renewal-runway.yml").read_text(encoding="utf-8")
+    assert "(playbook:quarterly-review)" in text
+    assert _step_version(project, text) == before
