@@ -121,6 +121,20 @@ def test_a_mkdocs_yml_edit_shows_on_every_page_of_the_next_build(project, tmp_pa
     _assert_same_as_cold(project, tmp_path)
 
 
+def test_a_nav_of_the_sites_own_titled_by_its_pages_shows_a_retitled_page_everywhere(project, tmp_path):
+    """A mkdocs.yml `nav` entry without a title is named by its page's title on every page: retitling one playbook
+    changes the navigation of pages whose Markdown did not change, which only a full build writes."""
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "nav:\n  - index.md\n  - playbooks/qbr.md\n"
+                      "  - playbooks/renewal-runway.md\n  - playbooks/handoff.md\n", encoding="utf-8")
+    build_portal(project)
+    qbr = project / "content/playbooks/qbr.yml"
+    qbr.write_text(qbr.read_text(encoding="utf-8").replace("Quarterly business review", "Business review"), encoding="utf-8")
+    build_portal(project)
+    assert "Business review" in (project / "site/playbooks/handoff/index.html").read_text(encoding="utf-8")
+    _assert_same_as_cold(project, tmp_path)
+
+
 def test_template_change_is_a_full_build(project, tmp_path):
     build_portal(project)
     shutil.copytree(PACKAGE_TEMPLATES, project / "templates")
