@@ -351,3 +351,30 @@ def test_a_rebuilding_process_models_only_the_edited_file_and_builds_what_a_cold
     build_portal(project)
     assert modelled == ["reference-call"]
     _assert_same_site(project, cold())
+
+
+_SHOWN_ELSEWHERE = {
+    # what a playbook page shows of settings.yml: a step's segment badges
+    "segment name": ("content/settings.yml", "Small business", "SMB accounts", "playbooks/renewal-runway.md", "SMB accounts"),
+}
+
+
+@pytest.mark.parametrize("edit", _SHOWN_ELSEWHERE)
+def test_an_edit_shown_on_other_pages_renders_them_again(tmp_path, project_factory, edit):
+    """A page's Markdown is reused when its render key is unchanged (render.Renderer): an edit must reach every page
+    that shows it, as in a cold build, not only the edited file's own page."""
+    project = project_factory({
+        "content/settings.yml": "segments:\n  - {id: smb, name: Small business}\n",
+        "content/playbooks/renewal-runway.yml": "title: Renewal runway\nphase: renewal\nsteps:\n"
+                                                "  - {id: confirm, title: Confirm, owner: csm, segments: [smb],"
+                                                " body: 'Read the [QBR](playbook:qbr#prep) first.'}\n",
+        "content/playbooks/qbr.yml": "title: QBR\nphase: renewal\nsteps:\n  - {id: prep, title: Prepare, owner: csm}\n",
+    })
+    build_portal(project)
+    path, old, new, page, shown = _SHOWN_ELSEWHERE[edit]
+    file = project / path
+    assert file.read_text(encoding="utf-8").count(old) == 1
+    file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    build_portal(project)
+    assert shown in (project / "build/docs" / page).read_text(encoding="utf-8")
+    _assert_same_as_cold(project, tmp_path)
