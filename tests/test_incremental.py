@@ -356,6 +356,9 @@ def test_a_rebuilding_process_models_only_the_edited_file_and_builds_what_a_cold
 _SHOWN_ELSEWHERE = {
     # what a playbook page shows of settings.yml: a step's segment badges
     "segment name": ("content/settings.yml", "Small business", "SMB accounts", "playbooks/renewal-runway.md", "SMB accounts"),
+    # the absolute step URL every playbook page gives Copy link and the .ics plan
+    "site_url": ("mkdocs.yml", "site_url: https://portal.acme.test/", "site_url: https://cs.acme.test/",
+                 "playbooks/renewal-runway.md", 'data-url="https://cs.acme.test/playbooks/renewal-runway/#confirm"'),
 }
 
 
