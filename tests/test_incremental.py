@@ -359,6 +359,8 @@ _SHOWN_ELSEWHERE = {
     # the absolute step URL every playbook page gives Copy link and the .ics plan
     "site_url": ("mkdocs.yml", "site_url: https://portal.acme.test/", "site_url: https://cs.acme.test/",
                  "playbooks/renewal-runway.md", 'data-url="https://cs.acme.test/playbooks/renewal-runway/#confirm"'),
+    # a phase page lists each playbook's steps with their owners
+    "step owner": ("content/playbooks/qbr.yml", "owner: csm", "owner: cs-ops", "phases/renewal.md", 'data-role="cs-ops"'),
 }
 
 
