@@ -425,3 +425,25 @@ def test_a_portal_that_lists_no_commits_does_not_say_there_were_none(tmp_path, m
     (project / "mkdocs.yml").write_text(config + "extra:\n  csops:\n    whats_new:\n      commits: 0\n")
     html = (build(project) / "whats-new/index.html").read_text("utf-8")
     assert off in html and untrue not in html
+
+
+def test_committing_an_edit_already_built_puts_the_change_on_the_steps_page(tmp_path, monkeypatch):
+    """Edit, build, then commit and build again (csops serve does just this): the second build's Markdown of the
+    playbook is unchanged, but its step now has a change in the history, which the page lists for csops.js's
+    'this step changed' notice. The page must be rendered again, as a cold build of the same commit is."""
+    from generator.pipeline import build_portal
+
+    root = _repo(tmp_path / "repo", monkeypatch)
+    build_portal(root)
+    make_project(root, SECOND, with_defaults=False)
+    build_portal(root)
+    monkeypatch.setenv("GIT_AUTHOR_DATE", SECOND_DATE)
+    monkeypatch.setenv("GIT_COMMITTER_DATE", SECOND_DATE)
+    commit_all(root, "Renewal: name the procurement contact")
+    build_portal(root)
+    cold = tmp_path / "cold"
+    shutil.copytree(root, cold, ignore=shutil.ignore_patterns("build", "site"))
+    build_portal(cold)
+    page = "build/docs/playbooks/renewal.md"
+    assert (root / page).read_text(encoding="utf-8") == (cold / page).read_text(encoding="utf-8")
+    assert "2027-01-12" in (root / page).read_text(encoding="utf-8")
