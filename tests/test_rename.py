@@ -742,3 +742,16 @@ so old links keep working
     assert run("mv", "term", "grr", "net-retention", "--project", project).output == (
         "Error: glossary term id 'net-retention' is already used (as an id or alias); pick another id\n")
     assert run("mv", "term", "grrr", "x", "--project", project).output == "Error: unknown glossary term 'grrr'; did you mean 'grr'?\n"
+
+
+def test_mv_without_a_kind_or_with_finish_and_a_rename_is_a_usage_error_changing_nothing(tmp_path, run):
+    """KIND is optional only for --finish: `csops mv` alone exited 0 having done nothing, and `csops mv --finish
+    playbook qbr business-review` would say 'no interrupted rename to finish', exit 0 and skip the rename asked for.
+    Both are usage errors (exit 2) that name the fix, and no file changes."""
+    project = copy_bundled(tmp_path / "portal")
+    before = snapshot(project)
+    alone = run("mv", "--project", project)
+    assert alone.exit_code == 2 and "Missing argument 'KIND'." in alone.output, alone.output
+    both = run("mv", "--finish", "playbook", "qbr", "business-review", "--project", project)
+    assert both.exit_code == 2 and "--finish takes no KIND or ids: run it alone, then the next rename" in both.output
+    assert snapshot(project) == before
