@@ -395,3 +395,31 @@ def test_a_failed_build_whose_worker_was_sending_its_result_leaves_the_pool_usab
         assert len(failed) == 1 and kept.pool.submit(int, "3").result(timeout=60) == 3  # the next save's pool works
     finally:
         kept.close()
+
+
+def test_a_switch_refused_after_the_flip_puts_the_previous_generation_back(tmp_path, monkeypatch):
+    """publish() flips build/current first, then makes site/, build/docs and build/index links to it: when one of
+    those is refused, build/current must point at the previous generation again, so the search index (read
+    through build/current) and the site a reader sees stay the last good build's, together."""
+    import errno
+
+    from generator import generations
+    from generator.build import BuildError
+    from generator.pipeline import build_portal
+
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": playbook(1)})
+    build_portal(project)
+    live = os.readlink(project / "build/current")
+    (project / "content/playbooks/renewal-runway.yml").write_text(playbook(2), encoding="utf-8")
+    real_link_in = generations._link_in
+
+    def refuse_the_index_link(path, target):
+        if path == project / "build/index":
+            raise OSError(errno.EBUSY, "Device or resource busy", str(path))
+        return real_link_in(path, target)
+
+    monkeypatch.setattr(generations, "_link_in", refuse_the_index_link)
+    with pytest.raises(BuildError):
+        build_portal(project)
+    assert os.readlink(project / "build/current") == live
+    assert Searcher(project).search("zzversion1").total == 1 and Searcher(project).search("zzversion2").total == 0
