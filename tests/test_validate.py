@@ -515,6 +515,8 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     (lambda t: t + "extra:\n  csops: [1, 2]\n", "error: 'extra.csops' must be a mapping of settings, not list"),
     (lambda t: t.replace("site_dir: site", "site_dir: !!python/name:os.system"), ":10:11: error: 'site_dir' must be a text"),
     (lambda t: t + "extra_deep: " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 64 levels deep"),
+    # past the limit but short of Python's recursion limit: refused by the count, not by a RecursionError
+    (lambda t: t + "extra:\n  deep: " + "[" * 100 + "]" * 100 + "\n", "nested more than 64 levels deep"),
     (lambda t: t + _BOMB, "aliases expand to more than 10,000 values"),
     (lambda t: "# nothing yet\n", "mkdocs.yml has no site_name"),
     (lambda t: "INHERIT: parent.yml\n" + t, ":1:10: error: INHERIT names no file: 'parent.yml'"),
