@@ -80,6 +80,19 @@ def test_pull_request_content_cannot_run_script(project_factory, run):
     assert "<b>kept</b>" in page
 
 
+def test_an_html_comment_in_a_body_is_not_published(project_factory, run):
+    """An editor's note left as an HTML comment in a body ('<!-- ask legal before quoting 40% -->') shows on no
+    page, and must not be in the page's source either: the sanitiser strips comments (and with them the
+    conditional comments old browsers ran)."""
+    playbook = ("title: Renewal runway\nsteps:\n  - id: confirm\n    title: Confirm\n    body: |\n"
+                "      Offer the renewal terms.\n\n      <!-- ask legal before quoting 40% -->\n\n      Then confirm.\n")
+    project = project_factory({"content/playbooks/renewal-runway.yml": playbook})
+    assert run("build", "--project", project).exit_code == 0
+    page = (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+    assert "Offer the renewal terms." in page and "Then confirm." in page
+    assert "ask legal" not in page
+
+
 def test_failed_build_leaves_previous_site_untouched(project_factory, run):
     project = _project(project_factory)
     assert run("build", "--project", project).exit_code == 0
