@@ -135,6 +135,21 @@ def test_a_nav_of_the_sites_own_titled_by_its_pages_shows_a_retitled_page_everyw
     _assert_same_as_cold(project, tmp_path)
 
 
+def test_a_theme_override_edited_between_builds_shows_on_every_page(project, tmp_path):
+    """A theme's custom_dir holds templates MkDocs wraps every page in, which no build key hashes: with one, every
+    build is full, so an edited override shows on pages whose Markdown did not change."""
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"),
+                      encoding="utf-8")
+    override = project / "overrides/main.html"
+    override.parent.mkdir()
+    override.write_text('{% extends "base.html" %}{% block announce %}Office closed Friday{% endblock %}\n', encoding="utf-8")
+    build_portal(project)
+    override.write_text(override.read_text(encoding="utf-8").replace("Friday", "Monday"), encoding="utf-8")
+    build_portal(project)
+    assert "Office closed Monday" in (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
+
+
 def test_template_change_is_a_full_build(project, tmp_path):
     build_portal(project)
     shutil.copytree(PACKAGE_TEMPLATES, project / "templates")
