@@ -170,6 +170,19 @@ def test_other_csops_code_is_a_full_build(project, monkeypatch):
     assert build_portal(project).reused == 0
 
 
+@pytest.mark.parametrize("package", ["mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "nh3"])
+def test_another_version_of_what_renders_the_html_is_a_full_build(project, monkeypatch, package):
+    """After `pip install -U mkdocs-material` (or MkDocs, a Markdown extension, the sanitiser) pages kept from the
+    last build would mix the old theme's HTML with the new theme's assets: every page is rendered again."""
+    from generator import incremental
+
+    build_portal(project)
+    assert build_portal(project).reused > 0
+    installed = incremental.metadata.version
+    monkeypatch.setattr(incremental.metadata, "version", lambda name: "99.0" if name == package else installed(name))
+    assert build_portal(project).reused == 0
+
+
 def test_failed_incremental_build_leaves_the_previous_site_intact(project, tmp_path):
     with_a_strict_trap(project)
     build_portal(project)
