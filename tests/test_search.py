@@ -1476,3 +1476,15 @@ def test_a_query_asked_before_a_rebuild_is_answered_from_the_new_index_after_it(
     (project / "content/playbooks/renewal-runway.yml").write_text(playbook.replace("Confirm", "Invite"), encoding="utf-8")
     build_portal(project)
     assert [hit.title for hit in searcher.search("stakeholders").hits][:1] == ["Invite the stakeholders"]
+
+
+def test_a_snippet_shows_a_lone_angle_bracket_of_the_text_as_typed(project_factory):
+    """Snippets are HTML (the search panel shows them as such, around <mark>): a hit whose words are only in its
+    title gets the start of its body, where 'ARR is <ten thousand' unescaped read as a start tag to the end of
+    the snippet, and the panel showed 'Escalate when the ARR is' and nothing more."""
+    typed = "Escalate when the ARR is <ten thousand, or the sponsor left."
+    playbook = f"title: Forecast\nsteps:\n  - id: s\n    title: Quarterly forecast\n    body: '{typed}'\n"
+    project = project_factory({"content/playbooks/forecast.yml": playbook})
+    build_portal(project)
+    hit = next(h for h in Searcher(project).search("quarterly").hits if h.title == "Quarterly forecast")
+    assert "<" not in hit.snippet and html.unescape(hit.snippet) == typed, hit.snippet
