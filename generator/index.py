@@ -9,6 +9,7 @@ rewritten: a digest per document is kept in the index's meta file.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import shutil
@@ -82,8 +83,9 @@ class SearchDoc:
 
 def plain_text(markdown: str) -> str:
     """Markdown source without markup, for indexing and snippets. A link's target goes without a trace: a space
-    in its place showed in snippets as "(see the renewal and expansion chart )."."""
-    return re.sub(r"[ \t]+", " ", MARKDOWN_NOISE.sub(_noise_gone, markdown or "")).strip()
+    in its place showed in snippets as "(see the renewal and expansion chart )."; an entity is the character the
+    page shows (&lt;img&gt; is searched and shown as <img>, escaped where it is output)."""
+    return html.unescape(re.sub(r"[ \t]+", " ", MARKDOWN_NOISE.sub(_noise_gone, markdown or "")).strip())
 
 
 _CLOSES = set(".,;:!?)]}»」』、。）")  # markup right before one of these leaves no space ("`sent`." is "sent.")

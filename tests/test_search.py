@@ -1488,3 +1488,19 @@ def test_a_snippet_shows_a_lone_angle_bracket_of_the_text_as_typed(project_facto
     build_portal(project)
     hit = next(h for h in Searcher(project).search("quarterly").hits if h.title == "Quarterly forecast")
     assert "<" not in hit.snippet and html.unescape(hit.snippet) == typed, hit.snippet
+
+
+def test_text_between_a_lone_angle_bracket_and_a_later_tag_is_searched_and_shown(project_factory):
+    """Markup was stripped from '<' to the next '>' whatever lay between: 'when ARR < $10k no approval is needed
+    … <br>' left 'no approval is needed' out of the index and the snippet, so searching 'approval' missed the step
+    the page shows it in; an entity written in the body (&lt;img&gt;) showed in snippets as the entity, and
+    '2 > 1' as '2 1'."""
+    body = "When ARR < $10k no approval is needed.<br>Write &lt;img&gt; and AT&amp;T as typed: 2 > 1."
+    shown = "When ARR < $10k no approval is needed. Write <img> and AT&T as typed: 2 > 1."
+    playbook = f"title: Discounts\nsteps:\n  - id: s\n    title: Small discounts\n    body: '{body}'\n"
+    project = project_factory({"content/playbooks/discounts.yml": playbook})
+    build_portal(project)
+    hits = Searcher(project).search("approval").hits
+    assert [h.title for h in hits][:1] == ["Small discounts"], [h.title for h in hits]
+    snippet = html.unescape(re.sub(r"</?mark>", "", hits[0].snippet))
+    assert snippet == shown and "<img>" not in hits[0].snippet, hits[0].snippet

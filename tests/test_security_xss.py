@@ -44,7 +44,10 @@ def markdown_payload(field: str, block: bool = False) -> str:
     # A Markdown link to javascript: never reaches a page: validate refuses the scheme (unknown-link-scheme,
     # test_validate.py) and MkDocs' strict mode the entity-written one; the raw link is the sanitiser's.
     text = (payload(field, external=False) + f" <a href=\"javascript:{call}\">raw link</a>"
-            f" <iframe srcdoc=\"<script>{call}</script>\"></iframe> <details open ontoggle=\"{call}\">d</details>")
+            f" <iframe srcdoc=\"<script>{call}</script>\"></iframe> <details open ontoggle=\"{call}\">d</details>"
+            # written as entities: the page shows it as text, and search (which reads entities as the characters
+            # the page shows) must output it as text too
+            f" &lt;img src=x onerror=\"{call}\"&gt;")
     if block:
         text += (f"\n\n## {payload(field + '.heading', external=False)}\n\n"
                  f"<span title=\"<img src=x onerror=&quot;{call}&quot;>\">titled</span> "
