@@ -1345,6 +1345,15 @@ def test_an_empty_name_is_one_error_and_a_required_field_is_not_to_be_removed(pr
     ("ja:\n  playbooks： ランブック\n", "templates/labels.yml:2:3: error: 'ja' must map label names to words, got text: "
                                   "'playbooks： ランブック' uses a full-width colon '：' (write an ASCII ':' followed by a space)"),
     ("en:\n  stpes: Procedure\n", "templates/labels.yml:2:3: warning: 'stpes' is not a label csops uses (did you mean 'steps'?)"),
+    # a control character, a direction override or an invisible space written as an escape reached every page's
+    # navigation and title raw (mutation pass: only content was checked for them)
+    ('en:\n  steps: "Proc\\x1b[31medure"\n', "templates/labels.yml:2:15: error: label 'steps' holds the control character "
+                                           "U+001B (delete it; in double quotes it is written as an escape such as \\x1b, "
+                                           "\\b or \\v) [control-character]"),
+    ('en:\n  steps: "Proc\\u202eedure"\n', "templates/labels.yml:2:15: error: label 'steps' holds the direction control "
+                                         "U+202E"),
+    ('ja:\n  steps: "手\\u200b順"\n', "templates/labels.yml:2:12: warning: label 'steps' holds the invisible character "
+                                    "U+200B, which splits the word it is in for search"),
 ])
 def test_a_projects_own_labels_file_is_checked_where_it_goes_wrong(project_factory, run, labels, expected):
     """A team's own templates/labels.yml: each of these ended `csops build` in a Python traceback."""
@@ -1545,7 +1554,7 @@ def test_a_labels_file_with_the_yaml_extension_is_named_not_ignored(project_fact
     project = project_factory({"content/playbooks/renewal-runway.yml": PLAYBOOK, "content/faq/renewals.yml": FAQ,
                                "templates/labels.yaml": "en:\n  steps: Procedure\n"})
     expected = ("templates/labels.yaml:1:1: warning: not read: csops reads templates/labels.yml (rename it to labels.yml: "
-                "until then csops uses its own words and templates, not templates/) [skipped-file]")
+                "until then csops uses its own words, not these) [skipped-file]")
     checked = run("validate", "--project", project)
     assert checked.exit_code == 0 and expected in checked.output, checked.output
     assert run("validate", "--project", project, "--strict").exit_code == 1

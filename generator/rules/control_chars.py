@@ -38,20 +38,27 @@ def check_file(doc: Document) -> list[Problem]:
     for text, where, field_name in located_strings(doc.data, keys=True):
         if field_name == "asked_as":  # asked_as.py reports these, with the invisible characters pasted text carries
             continue
-        found = _CONTROL.search(text)
-        if found and "\u202a" <= found[0] <= "\u2069":
-            problems.append(Problem(doc.path, *where(found.start()), "control-character",
-                                    f"{field_name or 'text'} holds the direction control U+{ord(found[0]):04X}, which "
-                                    "shows the text after it in another order than it is written",
-                                    "delete it; retype the text if it came from a paste"))
-        elif found:
-            problems.append(Problem(doc.path, *where(found.start()), "control-character",
-                                    f"{field_name or 'text'} holds the control character U+{ord(found[0]):04X}",
-                                    "delete it; in double quotes it is written as an escape such as \\x1b, \\b or \\v"))
-        invisible = _INVISIBLE.search(text)
-        if invisible:
-            problems.append(Problem(doc.path, *where(invisible.start()), "invisible-character",
-                                    f"{field_name or 'text'} holds the invisible character U+{ord(invisible[0]):04X}, "
-                                    "which splits the word it is in for search", "delete it; retype the word if it came "
-                                    "from a paste", severity="warning"))
+        problems += text_problems(doc.path, text, where, field_name or "text")
+    return problems
+
+
+def text_problems(path: str, text: str, where, name: str) -> list[Problem]:
+    """The control and invisible characters of one text; `where(offset)` places a character of it in the file."""
+    problems = []
+    found = _CONTROL.search(text)
+    if found and "\u202a" <= found[0] <= "\u2069":
+        problems.append(Problem(path, *where(found.start()), "control-character",
+                                f"{name} holds the direction control U+{ord(found[0]):04X}, which "
+                                "shows the text after it in another order than it is written",
+                                "delete it; retype the text if it came from a paste"))
+    elif found:
+        problems.append(Problem(path, *where(found.start()), "control-character",
+                                f"{name} holds the control character U+{ord(found[0]):04X}",
+                                "delete it; in double quotes it is written as an escape such as \\x1b, \\b or \\v"))
+    invisible = _INVISIBLE.search(text)
+    if invisible:
+        problems.append(Problem(path, *where(invisible.start()), "invisible-character",
+                                f"{name} holds the invisible character U+{ord(invisible[0]):04X}, "
+                                "which splits the word it is in for search", "delete it; retype the word if it came "
+                                "from a paste", severity="warning"))
     return problems

@@ -19,6 +19,7 @@ from ..located_yaml import parse_yaml
 from ..paths import PACKAGE_TEMPLATES
 from ..problems import Problem, shown
 from ..yaml_errors import mapping_written_as_text
+from .control_chars import text_problems
 
 LABELS_FILE = "templates/labels.yml"
 
@@ -32,8 +33,7 @@ def check_labels(project: Path) -> list[Problem]:
 
 
 def _misnamed(project: Path) -> list[Problem]:
-    """templates/labels.yaml (or Labels.yml) is never read, and without labels.yml neither is templates/: the team's
-    words and templates were ignored without a sign."""
+    """templates/labels.yaml (or Labels.yml) is never read: the team's words were ignored without a sign."""
     folder = Path(project) / "templates"
     if not folder.is_dir():
         return []
@@ -41,7 +41,7 @@ def _misnamed(project: Path) -> list[Problem]:
     for file in sorted(folder.iterdir()):
         if file.name != "labels.yml" and file.name.lower() in ("labels.yml", "labels.yaml") and file.is_file():
             also = ("merge its words into labels.yml and delete it" if (folder / "labels.yml").is_file()
-                    else "rename it to labels.yml: until then csops uses its own words and templates, not templates/")
+                    else "rename it to labels.yml: until then csops uses its own words, not these")
             problems.append(Problem(f"templates/{file.name}", 1, 1, "skipped-file",
                                     f"not read: csops reads {LABELS_FILE}", also, "warning"))
     return problems
@@ -81,7 +81,11 @@ def _check(path: Path, package_labels: Path) -> list[Problem]:
             if not isinstance(word, str):
                 problems.append(Problem(LABELS_FILE, line, col, "label-not-text", f"label '{name}' must be text, "
                                         f"not {_kind(word)}", _text_hint(name, word)))
-            elif name not in known:
+                continue
+            # an escape written in double quotes ("\\x1b") put the raw character in every page's navigation and title
+            problems += text_problems(LABELS_FILE, word, lambda offset, name=name, words=words: words.where_in_text(name, offset),
+                                      f"label '{name}'")
+            if name not in known:
                 meant = difflib.get_close_matches(str(name), known, n=1)
                 hint = f"did you mean '{meant[0]}'?" if meant else "delete it, or see csops' labels.yml for the names"
                 problems.append(Problem(LABELS_FILE, *words.where_key(name), "unknown-label",
