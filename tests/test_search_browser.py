@@ -7,6 +7,7 @@ import contextlib
 import json
 import re
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -519,3 +520,58 @@ def test_the_open_search_panel_passes_axe_with_a_filter_on_and_a_hit_focused(ser
     page.keyboard.press("ArrowDown")  # a focused hit is tinted
     page.locator(".csops-hit").nth(1).hover()  # and so is one under the mouse
     assert serious_violations(page, axe_source, ".csops-search") == []
+
+
+@pytest.mark.parametrize("served", ["ja"], indirect=True)
+def test_japanese_typed_through_an_input_method_is_searched_once_the_conversion_is_confirmed(served, page):
+    """Each kana of a word still being composed was searched (か, かい, かいや, かいやく: a request each), a pause over
+    the conversion logged the unconfirmed text, an arrow key meant for the candidates walked the hits, and the Enter
+    that confirmed the conversion opened the first hit of the last kana's search."""
+    _, url, project = served
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if "/api/search?" in request.url else None)
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    box = page.locator(".md-search__input")
+    box.click()
+    ime = page.context.new_cdp_session(page)  # Chromium's own composition events, as an input method sends them
+
+    def compose(text: str):
+        ime.send("Input.imeSetComposition", {"text": text, "selectionStart": len(text), "selectionEnd": len(text)})
+        page.wait_for_timeout(250)  # a typist's pace: longer than the box waits before it searches
+
+    def confirm(text: str):
+        """Enter confirms the conversion: the key goes to the input method (keyCode 229), which commits the text."""
+        ime.send("Input.dispatchKeyEvent", {"type": "rawKeyDown", "key": "Enter", "code": "Enter",
+                                            "windowsVirtualKeyCode": 229, "nativeVirtualKeyCode": 229})
+        ime.send("Input.insertText", {"text": text})
+        ime.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13})
+
+    kana = ("か", "かい", "かいや", "かいやく", "こ", "こう", "こうし", "こうしん")
+    for text in kana[:4] + ("解約",):
+        compose(text)
+    page.wait_for_timeout(1500)  # the reader looks over the conversion: longer than a search takes to be logged
+    assert sent == [], sent
+    confirm("解約")
+    page.locator(".csops-hit").first.wait_for()
+    assert page.url == url and page.evaluate("document.getElementById('__search').checked")  # no hit opened
+    assert box.input_value() == "解約"
+    for text in kana[4:]:  # the next word, whose candidates are walked with the arrow keys: the input method's keys
+        compose(text)
+    ime.send("Input.dispatchKeyEvent", {"type": "rawKeyDown", "key": "ArrowDown", "code": "ArrowDown",
+                                        "windowsVirtualKeyCode": 229, "nativeVirtualKeyCode": 229})
+    assert page.evaluate("document.activeElement.matches('.md-search__input')")
+    confirm("更新")
+    assert box.input_value() == "解約更新"
+
+    log = project / "build/search-log/queries.jsonl"
+
+    def logged():
+        lines = log.read_text(encoding="utf-8").splitlines() if log.is_file() else []
+        return [r["q"] for r in map(json.loads, lines) if r["event"] == "search"]
+
+    deadline = time.monotonic() + 5
+    while "解約更新" not in logged() and time.monotonic() < deadline:
+        page.wait_for_timeout(100)  # the reader settles on the committed words: that search is logged
+    assert "解約更新" in logged() and not set(logged()) & set(kana), logged()
+    assert {parse_qs(urlsplit(u).query)["q"][0] for u in sent} == {"解約", "解約更新"}, sent

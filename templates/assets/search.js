@@ -283,9 +283,21 @@
       stops[(at + delta + stops.length) % stops.length].focus();
     }
 
-    input.addEventListener("input", schedule);
+    // Japanese is typed through an input method: each kana of a word still being composed (か, かい, かいや…) is an
+    // input event, and Enter confirms a conversion. Nothing is searched until the composed text is committed, and
+    // keys pressed while composing are the input method's (Material's own keyboard handling waits the same way).
+    var composing = false;
+    input.addEventListener("compositionstart", function () {
+      composing = true;
+      clearTimeout(timer);
+      clearTimeout(settleTimer);  // the reader is still typing: what the box held before is no search they settled on
+    });
+    input.addEventListener("compositionend", function () { composing = false; schedule(); });
+    input.addEventListener("input", function (event) { if (!composing && !event.isComposing) schedule(); });
     // Enter opens the first hit (Material would open its own, hidden, first result).
     input.addEventListener("keydown", function (event) {
+      // keyCode 229: the key went to the input method (Safari ends the composition before this keydown)
+      if (composing || event.isComposing || event.keyCode === 229) return;
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
         event.stopImmediatePropagation();
