@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from browser_support import SAME_SCRIPT_SPLITS, axe_source, browser, running_csops_serve, serve  # noqa: F401 - the shared Debian-Chromium fixture
-from conftest import REPO, copy_bundled
+from conftest import REPO, copy_bundled, step_link
 from generator.pipeline import build_portal
 
 pytestmark = pytest.mark.browser
@@ -63,7 +63,7 @@ def test_header_search_shows_step_hits_with_snippets_and_facets_then_opens_the_a
     for facet in ("kind", "role"):
         assert page.locator(f".csops-facet[data-facet={facet}]").count() > 0
     first.click()
-    page.wait_for_url(f"**/{target}")
+    page.wait_for_url(re.compile(re.escape(target.split("#")[0]) + r"(\?v=\w+)?#" + target.split("#")[1] + "$"))
     assert page.evaluate("location.hash") == "#" + target.split("#")[1]
     assert page.locator(f"[id='{target.split('#')[1]}']").is_visible()
 
@@ -575,3 +575,39 @@ def test_japanese_typed_through_an_input_method_is_searched_once_the_conversion_
         page.wait_for_timeout(100)  # the reader settles on the committed words: that search is logged
     assert "解約更新" in logged() and not set(logged()) & set(kana), logged()
     assert {parse_qs(urlsplit(u).query)["q"][0] for u in sent} == {"解約", "解約更新"}, sent
+
+
+STEP_HITS = {  # a query whose hits hold a playbook step: (query, playbook, step)
+    "en": ("confirm the stakeholders before renewal", "renewal-runway", "confirm-stakeholders"),
+    "ja": ("振り返り 再発防止", "support-escalation", "close-and-review"),
+}
+
+
+def test_a_step_hits_link_is_the_steps_stable_link_and_opens_the_step_here_and_on_a_static_host(served, page, browser):
+    """A Support agent copying a hit's link into a ticket got /playbooks/renewal-runway/#confirm-stakeholders: not the
+    step's link as the page's Copy link, `csops link` and the API give it (?v=, the step's version), so the ticket's
+    link could never say that the step had changed since it was copied."""
+    language, url, project = served
+    query, playbook, step = STEP_HITS[language]
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, query)
+    hit = page.locator(f".csops-hit[data-url$='#{step}']").first
+    hit.wait_for()
+    href = hit.get_attribute("href")
+    assert href == step_link(project, playbook, step, site_url=url), href
+    copied = href[len(url):]
+    with contextlib.contextmanager(serve)(project / "site") as static:
+        for host in (url, static):  # pasted into a new tab, where the API serves the site and on a plain static host
+            context = browser.new_context(viewport={"width": 1366, "height": 900})
+            try:
+                tab = context.new_page()
+                assert tab.goto(host + copied).ok
+                assert tab.evaluate(f"document.getElementById('{step}').matches(':target')"), host
+                assert tab.locator(".csops-version-notice").count() == 0  # the step is as it was copied
+                tab.goto(host + copied.replace("?v=", "?v=0"))  # once the step has changed, the link says so
+                tab.locator(".csops-version-notice").wait_for()
+            finally:
+                context.close()
+    hit.click()  # and the hit opened in the box's own tab leaves that link in the address bar
+    page.wait_for_url(href)

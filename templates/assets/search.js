@@ -121,8 +121,11 @@
       timer = setTimeout(function () { query(q); }, 120);
     }
 
-    function link(path) {
-      var url = new URL(String(path).replace(/^\/+/, ""), base);
+    // A hit links to its step as the page's Copy link, `csops link` and the API's url do, with the step's version
+    // (?v=), on this host: copied from the box into a ticket, it opens the step, and says so once the step changes.
+    function link(hit) {
+      var url = new URL(String(hit.path).replace(/^\/+/, ""), base);
+      try { url.search = new URL(hit.url).search; } catch (e) { /* no url: the page's path alone */ }
       return url.origin === location.origin ? url.href : "#";  // hits are pages of this site
     }
 
@@ -213,7 +216,7 @@
       var facets = el("div", { "class": "csops-facets" }, groups);
       parts.push(facets);
       parts.push(el("ol", { "class": "csops-hits" }, data.hits.map(function (hit) {
-        var a = el("a", { "class": "csops-hit", href: link(hit.path), "data-url": hit.url }, [
+        var a = el("a", { "class": "csops-hit", href: link(hit), "data-url": hit.url }, [
           el("span", { "class": "csops-hit__kind", text: own(names.kind, hit.kind) || hit.kind }),
           hit.parent_title ? el("span", { "class": "csops-hit__parent", text: hit.parent_title + " \u203a " }) : null,
           el("span", { "class": "csops-hit__title", text: hit.title }),
@@ -249,8 +252,8 @@
     // stayed at its top, the step 5,700 px below). The hit is followed once the page is free.
     function onThisPage(a) {
       var to = new URL(a.href, location.href);
-      return to.hash && to.origin === location.origin && to.pathname === location.pathname
-        && to.search === location.search ? to.hash : "";
+      // the query is no other page: a static site's page is its path (?v= is the step's version, ?h= Material's)
+      return to.hash && to.origin === location.origin && to.pathname === location.pathname ? to.hash : "";
     }
 
     function goTo(hash, tries) {
