@@ -611,3 +611,33 @@ def test_a_step_hits_link_is_the_steps_stable_link_and_opens_the_step_here_and_o
                 context.close()
     hit.click()  # and the hit opened in the box's own tab leaves that link in the address bar
     page.wait_for_url(href)
+
+
+def test_on_a_phone_back_from_a_hit_on_another_page_returns_to_the_place_the_reader_was(served, browser):
+    # read 2,500 px down a playbook, searched, opened a hit on another page, pressed Back: the playbook came back at
+    # its top. The open search holds the page still (scrolled to 0 under a fixed body), and the page was left so held
+    language, url, _ = served
+    query, playbook, step = STEP_HITS[language]
+    reading = "playbooks/qbr/"
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(url + reading)
+        page.wait_for_selector("body.csops-api-search", state="attached")
+        page.evaluate("window.scrollTo(0, 2500)")
+        page.wait_for_function("Math.abs(window.scrollY - 2500) < 2")
+        page.locator("label.md-header__button[for=__search]").click()
+        type_query(page, query)
+        hit = page.locator(f".csops-hit[data-url*='/{playbook}/']").first
+        hit.wait_for()
+        page.wait_for_timeout(500)  # the search has locked the page's scroll (400 ms after it opened)
+        href = hit.get_attribute("href")
+        hit.tap()
+        page.wait_for_url(href)
+        page.go_back()
+        page.wait_for_url(url + reading)
+        with contextlib.suppress(Exception):  # the browser puts the page back where it was: waited for, then measured
+            page.wait_for_function("Math.abs(window.scrollY - 2500) < 2", timeout=3000)
+        assert abs(page.evaluate("window.scrollY") - 2500) < 2, page.evaluate("window.scrollY")
+    finally:
+        context.close()

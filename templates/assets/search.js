@@ -224,9 +224,14 @@
         ]);
         a.addEventListener("click", function (event) {
           var hash = onThisPage(a);
-          if (hash) event.preventDefault();  // followed once the search has let go of the page's scroll
+          // A hit in this tab is followed once the search has let go of the page's scroll (phones, below): a page
+          // left while held kept its top as the place to come back to, and Back lost the reader's place on it.
+          var here = !(event.button || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey);
+          var later = hash || (here && scrollHeld());
+          if (later) event.preventDefault();
           opened(q, hit.path);
-          if (hash) goTo(hash, 0);
+          if (hash) whenFree(function () { goTo(hash); });
+          else if (later) whenFree(function () { location.assign(a.href); });
         });
         return el("li", {}, [a]);
       })));
@@ -256,11 +261,20 @@
       return to.hash && to.origin === location.origin && to.pathname === location.pathname ? to.hash : "";
     }
 
-    function goTo(hash, tries) {
-      if (document.body.hasAttribute("data-md-scrolllock") && tries < 40) {
-        window.setTimeout(function () { goTo(hash, tries + 1); }, 50);
+    function scrollHeld() {
+      return document.body.hasAttribute("data-md-scrolllock");
+    }
+
+    function whenFree(then, tries) {
+      tries = tries || 0;
+      if (scrollHeld() && tries < 40) {
+        window.setTimeout(function () { whenFree(then, tries + 1); }, 50);
         return;
       }
+      then();
+    }
+
+    function goTo(hash) {
       var target = null;
       try { target = document.getElementById(decodeURIComponent(hash.slice(1))); } catch (e) { return; }
       if (location.hash !== hash) location.hash = hash;
