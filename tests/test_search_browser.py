@@ -641,3 +641,33 @@ def test_on_a_phone_back_from_a_hit_on_another_page_returns_to_the_place_the_rea
         assert abs(page.evaluate("window.scrollY") - 2500) < 2, page.evaluate("window.scrollY")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("failure", ["network", "proxy error page"])
+def test_when_the_api_stops_answering_the_reader_gets_materials_hits_not_an_empty_panel(served, page, failure):
+    # csops serve stopped, or a proxy's 502 page: typing showed an empty panel, Material's hits for the same words
+    # hidden under it, and Enter did nothing
+    language, url, _ = served
+    words = {"en": ("renewal", "renewal discount"), "ja": ("解約", "解約 予兆")}[language]
+
+    def fail(route):
+        if failure == "network":
+            route.abort()
+        else:
+            route.fulfill(status=502, content_type="text/html", body="<html><body>502 Bad Gateway</body></html>")
+
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    page.route("**/api/search?*", fail)
+    type_query(page, words[0])
+    page.locator(".md-search-result__item").first.wait_for()  # visible: Material's own hits
+    assert page.locator(".csops-search").inner_text() == ""
+    page.unroute("**/api/search?*")  # answering again: its hits are back
+    type_query(page, words[1])
+    page.locator(".csops-hit").first.wait_for()
+    assert page.locator(".md-search-result").is_hidden()
+    page.route("**/api/search?*", fail)
+    type_query(page, words[0])
+    page.locator(".md-search-result__item").first.wait_for()
+    page.locator(".md-search__input").press("Enter")  # and Material's keys: Enter opens its first hit
+    page.wait_for_url(lambda address: urlsplit(address).path != urlsplit(url).path)

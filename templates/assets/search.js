@@ -62,7 +62,18 @@
     if (!input || !wrap) return;
     var panel = el("div", { "class": "csops-search", "data-csops-search": "" });
     wrap.insertBefore(panel, wrap.firstChild);
-    document.body.classList.add("csops-api-search");
+
+    // While the API answers, its hits replace Material's. When it stops (csops serve stopped, the network gone, a
+    // proxy's error page) the reader got an empty panel with Material's hits for the same words hidden under it:
+    // those are shown, with Material's keys, until the API answers again.
+    function answering(yes) {
+      document.body.classList.toggle("csops-api-search", yes);
+      if (!yes) panel.replaceChildren();
+    }
+    function ours() {
+      return document.body.classList.contains("csops-api-search");
+    }
+    answering(true);
 
     var filters = { kind: "", role: "", phase: "" };
     // Kinds, roles and phases by the names the pages give them (labels.yml, roles.yml, settings.yml), as the API
@@ -88,9 +99,17 @@
       var key = p.toString();
       p.set("log", "0");
       fetch(new URL("search?" + p, api), { headers: { Accept: "application/json" } })
-        .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
-        .then(function (res) { if (id === seq) { shown = key; render(q, res.ok ? res.data : null, res.ok ? "" : res.data.error); } })
-        .catch(function () { /* keep what is shown */ });
+        .then(function (r) {
+          if (r.status >= 500) throw new Error("the API failed");  // a proxy's 502 page, a server being restarted
+          return r.json().then(function (data) { return { ok: r.ok, data: data }; });
+        })
+        .then(function (res) {
+          if (id !== seq) return;
+          answering(true);
+          shown = key;
+          render(q, res.ok ? res.data : null, res.ok ? "" : res.data.error);
+        })
+        .catch(function () { if (id === seq) answering(false); });
       clearTimeout(settleTimer);
       pending = key;
       settleTimer = setTimeout(settle, SETTLE);
@@ -314,7 +333,7 @@
     // Enter opens the first hit (Material would open its own, hidden, first result).
     input.addEventListener("keydown", function (event) {
       // keyCode 229: the key went to the input method (Safari ends the composition before this keydown)
-      if (composing || event.isComposing || event.keyCode === 229) return;
+      if (composing || event.isComposing || event.keyCode === 229 || !ours()) return;
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
         event.stopImmediatePropagation();
