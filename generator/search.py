@@ -54,7 +54,15 @@ _FIELD_SYNTAX = re.compile(r"\b(kind|role|phase|tag|title|body):", re.IGNORECASE
 
 
 class QueryError(ValueError):
-    """The query cannot be searched as typed; the message says how to fix it."""
+    """The query cannot be searched as typed; the message says how to fix it, and `code` which slip it is, so the
+    portal's search box can say it in the portal's language (templates/assets/search.js)."""
+
+    def __init__(self, message: str, code: str = "bad-query"):
+        super().__init__(message)
+        self.code = code
+
+    def as_dict(self) -> dict:
+        return {"error": str(self), "code": self.code}
 
 
 class UnknownFilter(QueryError):
@@ -69,10 +77,10 @@ class UnknownFilter(QueryError):
         # each id with the name the portal shows for it, when that differs: finance (経理・財務)
         listed = [f"{k} ({display[k]})" if display.get(k) and display[k].lower() != k else k for k in known[:20]]
         shown = ", ".join(listed) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
-        super().__init__(f"unknown {name} {value!r}: {hint}known {name}s: {shown or '(none)'}")
+        super().__init__(f"unknown {name} {value!r}: {hint}known {name}s: {shown or '(none)'}", "unknown-filter")
 
     def as_dict(self) -> dict:
-        return {"error": str(self), "filter": self.name, "value": self.value, "known": self.known,
+        return {**super().as_dict(), "filter": self.name, "value": self.value, "known": self.known,
                 "did_you_mean": self.did_you_mean}
 
 
@@ -125,7 +133,7 @@ def check_query(text: str, limit: int = MAX_QUERY_CHARS) -> str:
     """Reject what the parser would misread or choke on, with a message a reader can act on."""
     text = (text or "").strip()
     if not text:
-        raise QueryError("empty query: type a few words, e.g. 'renewal 60 days' or '解約の予兆'")
+        raise QueryError("empty query: type a few words, e.g. 'renewal 60 days' or '解約の予兆'", "empty-query")
     if len(text) > limit:
         raise QueryError(f"query too long ({len(text)} characters; at most {limit}): use a few key words, "
                          "or POST the whole text to /api/suggest")
@@ -134,20 +142,20 @@ def check_query(text: str, limit: int = MAX_QUERY_CHARS) -> str:
     if _SURROGATE.search(text):  # bytes that were not UTF-8 (a shell argument): the API refuses them the same way
         raise QueryError("query is not UTF-8 text: retype it")
     if text.count('"') % 2:
-        raise QueryError('unbalanced quotes: close the phrase with a second " or remove it')
+        raise QueryError('unbalanced quotes: close the phrase with a second " or remove it', "unbalanced-quotes")
     wildcards = [word for word in re.findall(r"[^\s\"()]+", re.sub(r'"[^"]*"', " ", text)) if "*" in word]
     if any(word.lstrip("-").split(":")[-1].startswith("*") for word in wildcards if word.strip("*-") or len(word) > 1):
         # Whoosh walks the whole vocabulary for each: 250 such words took 3 s of a worker per request
-        raise QueryError("a word cannot start with '*': type its first letters, e.g. renew*")
+        raise QueryError("a word cannot start with '*': type its first letters, e.g. renew*", "leading-wildcard")
     if len(wildcards) > MAX_WILDCARDS:
-        raise QueryError(f"at most {MAX_WILDCARDS} words with '*' in one query")
+        raise QueryError(f"at most {MAX_WILDCARDS} words with '*' in one query", "too-many-wildcards")
     depth = 0
     for char in text:
         depth += {"(": 1, ")": -1}.get(char, 0)
         if depth < 0:
             break
     if depth:
-        raise QueryError("unbalanced parentheses: every ( needs a matching )")
+        raise QueryError("unbalanced parentheses: every ( needs a matching )", "unbalanced-parentheses")
     return text
 
 
@@ -263,7 +271,7 @@ class Searcher:
                                         lambda p: phrase_in_content(searcher, p, literal))
             return parser.parse(text, searcher, tuple(synonyms))
         except Exception as error:  # whoosh raises assorted errors on odd syntax
-            raise QueryError(f"cannot parse query: {error}") from None
+            raise QueryError(f"cannot parse query: {error}", "cannot-parse") from None
 
     def search(self, text: str, *, kind: str = "", role: str = "", phase: str = "", tag: str = "",
                limit: int = 10, check: bool = True, correct: bool = True) -> SearchResult:
@@ -304,7 +312,7 @@ class Searcher:
         # "on-boarding" is the content's "onboarding" for the words searched, the page named and the glossary alike
         text = joined_hyphenations(text, lambda word: phrase_in_content(searcher, word))
         if not text and not left_out and not inline and not negated and not (kind or role or phase or tag):
-            raise QueryError("empty query: type a few words, e.g. 'renewal 60 days' or '解約の予兆'")
+            raise QueryError("empty query: type a few words, e.g. 'renewal 60 days' or '解約の予兆'", "empty-query")
         given = {"kind": kind, "role": role, "phase": phase, "tag": tag}
         names = meta.get("facet_names", {})
         former, other = meta.get("former_ids", {}), meta.get("other_names", {})
@@ -627,7 +635,8 @@ def tag_filter(tag: str) -> str:
 
 def _two_filters(name: str, first: str, second: str) -> QueryError:
     """One filter given two values: the first was kept and the second silently dropped."""
-    return QueryError(f"two {name} filters ({first} and {second}): keep one, or leave one out with -{name}:")
+    return QueryError(f"two {name} filters ({first} and {second}): keep one, or leave one out with -{name}:",
+                      "two-filters")
 
 
 def _filter_value(written: str) -> tuple[str, str]:

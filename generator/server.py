@@ -26,7 +26,7 @@ from urllib.parse import parse_qs
 
 from .problems import shown
 from .query_log import FILTERS, log_event
-from .search import MAX_TICKET_CHARS, IndexMissing, QueryError, Searcher, UnknownFilter
+from .search import MAX_TICKET_CHARS, IndexMissing, QueryError, Searcher
 
 log = logging.getLogger("csops.api")
 MAX_BODY = MAX_TICKET_CHARS * 4 + 1024  # bytes: UTF-8 Japanese is 3 bytes a character
@@ -356,10 +356,8 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
             return _json(start_response, "200 OK", handler(environ), extra)
         except ApiError as error:
             return _json(start_response, error.status, {"error": str(error)}, extra + error.headers)
-        except UnknownFilter as error:  # raised before the log is written: a typo is no content gap
+        except QueryError as error:  # an unknown filter is raised before the log is written: a typo is no content gap
             return _json(start_response, "400 Bad Request", error.as_dict(), extra)
-        except QueryError as error:
-            return _json(start_response, "400 Bad Request", {"error": str(error)}, extra)
         except IndexMissing as error:
             return _json(start_response, "503 Service Unavailable", {"error": str(error)}, extra)
         except Exception:  # a bug, not the reader's fault: log it, answer without a traceback

@@ -69,13 +69,16 @@ def test_search_returns_deep_linked_hits_and_facets(api, built_bundled):
     assert data["facet_names"]["phase"]["renewal"] == "Renewal"
 
 
-@pytest.mark.parametrize("query, message", [
-    ("", "empty query"), ('renewal "60 days', "unbalanced quotes"), ("(renewal OR churn", "unbalanced parentheses"),
-    ("a" * 10_000, "query too long"), ("renewal)", "unbalanced parentheses"),
+@pytest.mark.parametrize("query, message, code", [
+    ("", "empty query", "empty-query"), ('renewal "60 days', "unbalanced quotes", "unbalanced-quotes"),
+    ("(renewal OR churn", "unbalanced parentheses", "unbalanced-parentheses"), ("a" * 10_000, "query too long", "bad-query"),
+    ("renewal)", "unbalanced parentheses", "unbalanced-parentheses"), ("*newal", "cannot start with '*'", "leading-wildcard"),
+    ("role:csm role:cs-ops renewal", "two role filters", "two-filters"), ("role:xyz renewal", "unknown role", "unknown-filter"),
 ])
-def test_bad_queries_get_400_with_a_message(api, query, message):
+def test_bad_queries_get_400_with_a_message(api, query, message, code):
+    # the code names the slip, for the search box to say it in the portal's language (the message is English)
     status, data = search(api, q=query)
-    assert status == 400 and message in data["error"]
+    assert status == 400 and message in data["error"] and data["code"] == code, data
 
 
 def test_bad_limit_and_unknown_endpoint(api):

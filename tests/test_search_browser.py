@@ -671,3 +671,21 @@ def test_when_the_api_stops_answering_the_reader_gets_materials_hits_not_an_empt
     page.locator(".md-search-result__item").first.wait_for()
     page.locator(".md-search__input").press("Enter")  # and Material's keys: Enter opens its first hit
     page.wait_for_url(lambda address: urlsplit(address).path != urlsplit(url).path)
+
+
+@pytest.mark.parametrize("served", ["ja"], indirect=True)
+def test_a_query_the_api_refuses_is_explained_in_japanese_on_the_japanese_portal(served, page):
+    # the API's English message was shown as it came: a Japanese reader typing ？ alone read "empty query: type a few
+    # words, e.g. 'renewal 60 days' or '解約の予兆'", and one opening a phrase with " read "unbalanced quotes: …"
+    _, url, _ = served
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    said = {}
+    for query in ("？", '"解約', "(解約", "*約", "role:csm role:cs-ops 解約", "role:xyz 解約"):
+        page.evaluate("document.querySelector('.csops-search').replaceChildren()")  # so the wait sees this answer
+        type_query(page, query)
+        said[query] = page.locator(".csops-search__error").inner_text()
+    english = {query: text for query, text in said.items()
+               if re.search("[A-Za-z]", text.replace("xyz", "")) or not re.search("[ぁ-ん]", text)}
+    assert english == {}, english
+    assert said["role:xyz 解約"] == "「xyz」というロールはありません。", said

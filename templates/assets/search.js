@@ -30,13 +30,33 @@
     hits: function (n) { return n + "件"; }, filtered: " · 絞り込み中",
     tooLong: function (n) { return "検索語が長すぎます（" + n + "文字、最大" + MAX_QUERY + "文字）。「更新 値引き 承認」のように、キーワードをいくつかに絞ってください。"; },
     none: function (q) { return "「" + q + "」に一致する項目はありません。"; },
-    mean: "もしかして：", try_: "こちらもお試しください：", showing: "次の検索結果を表示しています：", instead: "元の語句で検索：", kind: "種類", role: "ロール", phase: "フェーズ", clear: "絞り込みを解除"
+    mean: "もしかして：", try_: "こちらもお試しください：", showing: "次の検索結果を表示しています：", instead: "元の語句で検索：", kind: "種類", role: "ロール", phase: "フェーズ", clear: "絞り込みを解除",
+    // what the API refuses, by its code (generator/search.py QueryError): its message is English
+    refused: {
+      "empty-query": "キーワードを入力してください（例：「解約の予兆」「更新 値引き」）。",
+      "unbalanced-quotes": "引用符（\"）が閉じていません。語句の終わりにもう一つ \" を付けるか、消してください。",
+      "leading-wildcard": "「*」は語の先頭には付けられません。語の最初の文字の後に付けてください。",
+      "too-many-wildcards": "「*」を付けた語が多すぎます。減らしてください。",
+      "unbalanced-parentheses": "括弧が閉じていません。「(」ごとに「)」を付けてください。",
+      "cannot-parse": "この検索語は読み取れません。記号を消して、キーワードだけで検索してください。",
+      "two-filters": "同じ種類の絞り込みが2つあります。1つにしてください。",
+      "unknown-filter": function (d) {
+        return "「" + d.value + "」という" + (own(T, d.filter) || d.filter) + "はありません。"
+          + (d.did_you_mean ? "もしかして：" + d.did_you_mean : "");
+      }
+    }
   } : {
     hits: function (n) { return n === 1 ? "1 hit" : n + " hits"; }, filtered: " · filtered",
     tooLong: function (n) { return "This search is too long (" + n + " characters; at most " + MAX_QUERY + "). Shorten it to a few key words, e.g. \u201crenewal discount approval\u201d."; },
     none: function (q) { return "No hits for \u201c" + q + "\u201d."; },
     mean: "Did you mean: ", try_: "Try: ", showing: "Showing results for ", instead: "Search instead for ", kind: "Kind", role: "Role", phase: "Phase", clear: "Clear filters"
   };
+
+  // Why the API refused a query, in the portal's language where the box knows the slip (English is the API's own).
+  function refusal(data) {
+    var said = own(T.refused || {}, String(data.code));
+    return typeof said === "function" ? said(data) : said || data.error;
+  }
 
   // A count or name the API gave for a value (a kind, role or phase id): its own, never one every object inherits
   // (a role with the id "constructor" was always "in" the counts, and its pressed filter vanished at 0).
@@ -107,7 +127,7 @@
           if (id !== seq) return;
           answering(true);
           shown = key;
-          render(q, res.ok ? res.data : null, res.ok ? "" : res.data.error);
+          render(q, res.ok ? res.data : null, res.ok ? "" : refusal(res.data));
         })
         .catch(function () { if (id === seq) answering(false); });
       clearTimeout(settleTimer);
