@@ -689,3 +689,26 @@ def test_a_query_the_api_refuses_is_explained_in_japanese_on_the_japanese_portal
                if re.search("[A-Za-z]", text.replace("xyz", "")) or not re.search("[ぁ-ん]", text)}
     assert english == {}, english
     assert said["role:xyz 解約"] == "「xyz」というロールはありません。", said
+
+
+def test_a_tab_out_of_the_search_closes_it_rather_than_focusing_the_shaded_page(served, page):
+    # Tab on from the last hit (or Shift+Tab back from the box) left the search open and moved the focus to the
+    # page's links behind the shade: "Home" in the navigation was focused, unseen, and Enter followed it
+    language, url, _ = served
+    inside = "!!document.activeElement.closest('[data-md-component=search]')"
+    is_open = "document.getElementById('__search').checked"
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, CASES[language][0])
+    page.locator(".csops-hit").first.wait_for()
+    stops = page.evaluate("document.querySelectorAll('.csops-search .csops-hit, .csops-search button').length")
+    for _ in range(stops + 3):
+        page.keyboard.press("Tab")
+        if not page.evaluate(inside):
+            break
+    assert not page.evaluate(inside)
+    assert page.evaluate(is_open) is False  # the focus left with the search: it is on the page, which is not shaded
+    type_query(page, CASES[language][0])
+    page.locator(".csops-hit").first.wait_for()
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(is_open) is False, page.evaluate("document.activeElement.outerHTML.slice(0, 80)")

@@ -367,8 +367,19 @@
       if (first) first.click();
     }, true);
     // Tab moves on from the box (past its clear button) to the filters and hits: Material's handler closed the search.
+    // A Tab out of the search (on from the last hit, back from the box) is Material's again, which closes it: kept
+    // open, the focus went on to the page's links behind the shaded page, and Enter followed one the reader could
+    // not see was focused.
+    function leavesSearch(event) {
+      var stops = Array.prototype.filter.call(dialog.querySelectorAll("input, button, a[href]"), function (node) {
+        return !node.disabled && node.tabIndex >= 0 && node.getClientRects().length > 0;
+      });
+      return event.target === stops[event.shiftKey ? 0 : stops.length - 1];
+    }
     dialog.addEventListener("keydown", function (event) {
-      if (event.key === "Tab" && panel.querySelector(".csops-hit, .csops-facet")) event.stopPropagation();
+      if (event.key === "Tab" && panel.querySelector(".csops-hit, .csops-facet") && !leavesSearch(event)) {
+        event.stopPropagation();
+      }
       // Escape: Material closes the search (its handler on window comes next) and blurs the box, but only the box:
       // a focused filter, hit or result list kept the focus, hidden, and took the next Enter or Space. Moved to
       // the box first, the focus leaves the closed panel as it does when Escape is pressed in the box.
@@ -377,7 +388,7 @@
     // In the panel every key but Escape is ours: Material refocused the box on any other key, which ate Space
     // on a filter and Enter on a hit. Enter on a focused hit follows its link (the browser's own action).
     panel.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") return;
+      if (event.key === "Escape" || (event.key === "Tab" && leavesSearch(event))) return;
       event.stopPropagation();
       if ((event.key === "ArrowDown" || event.key === "ArrowUp") && event.target.matches(".csops-hit")) {
         event.preventDefault();
