@@ -712,3 +712,23 @@ def test_a_tab_out_of_the_search_closes_it_rather_than_focusing_the_shaded_page(
     page.locator(".csops-hit").first.wait_for()
     page.keyboard.press("Shift+Tab")
     assert page.evaluate(is_open) is False, page.evaluate("document.activeElement.outerHTML.slice(0, 80)")
+
+
+@pytest.mark.parametrize("served", ["en"], indirect=True)  # Material suggests the rest of a word it has indexed
+def test_a_word_completed_with_materials_suggestion_is_what_the_hits_are_for(served, page):
+    # → takes Material's suggested word ("stakeh" becomes "stakeholders"): Material sets the box's value without an
+    # input event, so the panel kept the 2 hits for "stakeh" under a box reading "stakeholders", and the search log
+    # got "stakeh"
+    _, url, _ = served
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if "/api/search?" in request.url else None)
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    page.keyboard.press("/")
+    page.keyboard.type("stakeh", delay=60)
+    page.locator(".csops-hit").first.wait_for()
+    page.wait_for_function("document.querySelector('.md-search__suggest').textContent === 'stakeholders'")
+    page.keyboard.press("ArrowRight")
+    assert page.locator(".md-search__input").input_value() == "stakeholders"
+    page.wait_for_function("document.querySelectorAll('.csops-hit').length > 2", timeout=3000)
+    assert parse_qs(urlsplit(sent[-1]).query)["q"] == ["stakeholders"], sent

@@ -103,6 +103,7 @@
     // Every key searches, sent with log=0: the search log (`csops report searches`) gets the search the reader
     // settles on (SETTLE ms without a change, or a hit opened), not "r", "re", "ren" as queries that found nothing.
     var SETTLE = 1200, settleTimer = null, pending = null, logged = null, shown = null;
+    var seen = null;  // the box's text when last searched: Material's search.suggest writes the box with no input event
     var exact = false;  // the reader chose "search instead for" the words as typed: filters keep that choice
 
     function params(q, asTyped) {
@@ -114,6 +115,7 @@
 
     function query(q, asTyped) {
       var id = ++seq;
+      seen = input.value;
       exact = !!asTyped;
       var p = params(q, asTyped);
       var key = p.toString();
@@ -147,6 +149,7 @@
 
     function schedule() {
       clearTimeout(timer);
+      seen = input.value;
       var q = input.value.trim();
       if (!q) { panel.replaceChildren(); clearTimeout(settleTimer); pending = null; return; }
       var length = Array.from(q).length;  // characters as Python counts them, not UTF-16 units
@@ -350,6 +353,9 @@
     });
     input.addEventListener("compositionend", function () { composing = false; schedule(); });
     input.addEventListener("input", function (event) { if (!composing && !event.isComposing) schedule(); });
+    // → accepts Material's suggested word ("stakeh" becomes "stakeholders") by setting the box's value: the hits and
+    // the search log stayed those of "stakeh". Material reads the box on keyup; so does this, for a text not searched.
+    input.addEventListener("keyup", function () { if (!composing && input.value !== seen) schedule(); });
     // Enter opens the first hit (Material would open its own, hidden, first result).
     input.addEventListener("keydown", function (event) {
       // keyCode 229: the key went to the input method (Safari ends the composition before this keydown)
