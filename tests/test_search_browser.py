@@ -732,3 +732,28 @@ def test_a_word_completed_with_materials_suggestion_is_what_the_hits_are_for(ser
     assert page.locator(".md-search__input").input_value() == "stakeholders"
     page.wait_for_function("document.querySelectorAll('.csops-hit').length > 2", timeout=3000)
     assert parse_qs(urlsplit(sent[-1]).query)["q"] == ["stakeholders"], sent
+
+
+def test_clearing_the_box_clears_the_hits(served, page):
+    # Material's × empties the box by resetting its form, with no input event: "99 hits" for the last query stayed
+    # under the empty box, and Enter opened the first of them; an answer arriving after the box was emptied showed too
+    language, url, _ = served
+    query = {"en": "renewal", "ja": "解約"}[language]
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, query)
+    page.locator(".csops-hit").first.wait_for()
+    page.locator("button.md-search__icon[type=reset]").click()
+    page.wait_for_selector(".csops-search .csops-search__meta", state="detached", timeout=2000)
+    assert page.locator(".csops-hit").count() == 0
+    page.locator(".md-search__input").press("Enter")
+    page.wait_for_timeout(300)
+    assert page.url == url
+    # an answer on its way when the box is emptied is for words no longer there
+    page.evaluate("() => { const f = window.fetch; window.fetch = (...a) => f(...a).then(r => new Promise("
+                  "done => setTimeout(() => done(r), 800))); }")  # a slow network: each answer arrives 0.8 s late
+    type_query(page, query)
+    page.wait_for_timeout(300)  # sent, not yet answered
+    page.locator(".md-search__input").fill("")
+    page.wait_for_timeout(1500)
+    assert page.locator(".csops-search").inner_text() == ""

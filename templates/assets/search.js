@@ -151,7 +151,13 @@
       clearTimeout(timer);
       seen = input.value;
       var q = input.value.trim();
-      if (!q) { panel.replaceChildren(); clearTimeout(settleTimer); pending = null; return; }
+      if (!q) {  // and an answer still on its way is for words no longer in the box: dropped
+        seq++;
+        panel.replaceChildren();
+        clearTimeout(settleTimer);
+        pending = null;
+        return;
+      }
       var length = Array.from(q).length;  // characters as Python counts them, not UTF-16 units
       if (length > MAX_QUERY) {
         seq++;  // an answer still on its way is for a shorter query: drop it
@@ -356,6 +362,9 @@
     // → accepts Material's suggested word ("stakeh" becomes "stakeholders") by setting the box's value: the hits and
     // the search log stayed those of "stakeh". Material reads the box on keyup; so does this, for a text not searched.
     input.addEventListener("keyup", function () { if (!composing && input.value !== seen) schedule(); });
+    // Material's × empties the box by resetting its form, which sends no input event: the last query's hits stayed
+    // under the empty box, and Enter opened the first. The box is read once the reset has emptied it.
+    if (input.form) input.form.addEventListener("reset", function () { window.setTimeout(schedule, 0); });
     // Enter opens the first hit (Material would open its own, hidden, first result).
     input.addEventListener("keydown", function (event) {
       // keyCode 229: the key went to the input method (Safari ends the composition before this keydown)
