@@ -757,3 +757,31 @@ def test_clearing_the_box_clears_the_hits(served, page):
     page.locator(".md-search__input").fill("")
     page.wait_for_timeout(1500)
     assert page.locator(".csops-search").inner_text() == ""
+
+
+SLOW_ANSWERS = """ms => { const f = window.fetch;
+  window.fetch = (...a) => f(...a).then(r => new Promise(done => setTimeout(() => done(r), ms))); }"""
+NO_ANSWERS = """() => { window.fetch = (url, options) => new Promise((_, fail) => options && options.signal &&
+  options.signal.addEventListener('abort', () => fail(new DOMException('given up', 'AbortError')))); }"""
+
+
+def test_hits_for_the_words_before_look_it_and_an_answer_that_never_comes_is_given_up(served, page):
+    # on a slow network the panel kept the last words' hits and count, looking current, under the new words; on a
+    # stalled server it kept them for good, with Material's hits for the new words hidden
+    language, url, _ = served
+    words = {"en": ("renewal", "escalation"), "ja": ("解約", "エスカレーション")}[language]
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, words[0])
+    page.locator(".csops-hit").first.wait_for()
+    page.evaluate(SLOW_ANSWERS, 2000)
+    type_query(page, words[1])
+    page.wait_for_timeout(1200)  # well into the wait
+    assert page.locator(".csops-search").get_attribute("aria-busy") == "true"
+    assert float(page.locator(".csops-hits").evaluate("e => getComputedStyle(e).opacity")) < 0.6
+    page.wait_for_selector(".csops-search:not([aria-busy])", timeout=5000)
+    page.wait_for_function("getComputedStyle(document.querySelector('.csops-hits')).opacity === '1'", timeout=2000)
+    page.evaluate(NO_ANSWERS)
+    type_query(page, words[0])
+    page.locator(".md-search-result__item").first.wait_for(timeout=12000)  # given up: Material's hits instead
+    assert page.locator(".csops-search").get_attribute("aria-busy") is None

@@ -87,6 +87,7 @@
     // proxy's error page) the reader got an empty panel with Material's hits for the same words hidden under it:
     // those are shown, with Material's keys, until the API answers again.
     function answering(yes) {
+      panel.removeAttribute("aria-busy");
       document.body.classList.toggle("csops-api-search", yes);
       if (!yes) panel.replaceChildren();
     }
@@ -104,6 +105,9 @@
     // settles on (SETTLE ms without a change, or a hit opened), not "r", "re", "ren" as queries that found nothing.
     var SETTLE = 1200, settleTimer = null, pending = null, logged = null, shown = null;
     var seen = null;  // the box's text when last searched: Material's search.suggest writes the box with no input event
+    // While an answer is on its way the hits shown are for the words before: the panel is aria-busy, and search.css
+    // dims them after a moment. One that never comes (a stalled server or proxy) is given up, and Material answers.
+    var GIVE_UP = 8000;
     var exact = false;  // the reader chose "search instead for" the words as typed: filters keep that choice
 
     function params(q, asTyped) {
@@ -120,18 +124,22 @@
       var p = params(q, asTyped);
       var key = p.toString();
       p.set("log", "0");
-      fetch(new URL("search?" + p, api), { headers: { Accept: "application/json" } })
+      var stop = window.AbortController ? new AbortController() : null;
+      var giveUp = setTimeout(function () { if (stop) stop.abort(); }, GIVE_UP);
+      panel.setAttribute("aria-busy", "true");
+      fetch(new URL("search?" + p, api), { headers: { Accept: "application/json" }, signal: stop ? stop.signal : undefined })
         .then(function (r) {
           if (r.status >= 500) throw new Error("the API failed");  // a proxy's 502 page, a server being restarted
           return r.json().then(function (data) { return { ok: r.ok, data: data }; });
         })
         .then(function (res) {
+          clearTimeout(giveUp);
           if (id !== seq) return;
           answering(true);
           shown = key;
           render(q, res.ok ? res.data : null, res.ok ? "" : refusal(res.data));
         })
-        .catch(function () { if (id === seq) answering(false); });
+        .catch(function () { clearTimeout(giveUp); if (id === seq) answering(false); });
       clearTimeout(settleTimer);
       pending = key;
       settleTimer = setTimeout(settle, SETTLE);
@@ -153,6 +161,7 @@
       var q = input.value.trim();
       if (!q) {  // and an answer still on its way is for words no longer in the box: dropped
         seq++;
+        panel.removeAttribute("aria-busy");
         panel.replaceChildren();
         clearTimeout(settleTimer);
         pending = null;
@@ -161,6 +170,7 @@
       var length = Array.from(q).length;  // characters as Python counts them, not UTF-16 units
       if (length > MAX_QUERY) {
         seq++;  // an answer still on its way is for a shorter query: drop it
+        panel.removeAttribute("aria-busy");
         clearTimeout(settleTimer);  // and the reader is still typing: the shorter query is no search they settled on
         pending = null;
         show([el("p", { "class": "csops-search__meta csops-search__error", role: "status", text: T.tooLong(length) })]);
