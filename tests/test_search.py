@@ -1367,14 +1367,18 @@ def test_a_snippet_window_moved_back_to_a_word_start_still_holds_the_match():
     assert snippet(body, {"renew"}).endswith("<mark>renewal</mark>")
 
 
-def test_search_and_suggest_print_no_terminal_sequence_from_the_index(project_factory, run):
-    """templates/labels.yml is not content: validate checks its words are text, not which characters they hold.
-    A glossary label holding ESC ]0;…BEL set the terminal's title in `csops search` (and `csops suggest`); hits
-    are now printed with each control character written out, as `csops report searches` prints queries."""
+def test_search_and_suggest_print_no_terminal_sequence_from_the_index(project_factory, run, monkeypatch):
+    """A glossary label holding ESC ]0;…BEL set the terminal's title in `csops search` (and `csops suggest`); hits
+    are now printed with each control character written out, as `csops report searches` prints queries. Validate
+    now refuses the label too; the printing is checked on an index built past that check (one built before it)."""
+    from generator import pipeline
+
     project = project_factory({
         "templates/labels.yml": 'en:\n  glossary: "Glossary\\e]0;pwned\\a"\n',
         "content/glossary.yml": "terms:\n  - id: arr\n    term: ARR\n    definition: Annual recurring revenue.\n",
         "content/playbooks/forecast.yml": "title: Forecast\nsteps:\n  - {id: arr-check, title: Check the ARR forecast}\n"})
+    assert "label 'glossary' holds the control character U+001B" in run("validate", "--project", project).output
+    monkeypatch.setattr(pipeline, "check_labels", lambda project: [])
     build_portal(project)
     searched = run("search", "what is ARR", "--project", project)
     assert searched.exit_code == 0 and "Glossary\\u001b]0;pwned\\u0007 › ARR  [term]" in searched.output, searched.output
