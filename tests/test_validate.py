@@ -900,6 +900,24 @@ def test_a_theme_language_material_lacks_is_refused_at_its_line(project_factory,
                                                           )).exit_code == 0
 
 
+def test_a_language_csops_has_no_words_in_is_a_warning_until_labels_yml_has_them(project_factory, run):
+    """theme.language: fr built a portal with Material's French beside csops' English headings and search panel,
+    and validate said nothing (docs pass): README promises English and Japanese."""
+    from conftest import MINIMAL_MKDOCS
+
+    files = {"mkdocs.yml": MINIMAL_MKDOCS.format(language="fr"), "content/playbooks/p.yml": "title: P\nsteps: [{id: s, title: S}]\n"}
+    expected = ("mkdocs.yml:6:13: warning: csops has no words in 'fr': its headings, labels and search panel will be in "
+                "English beside Material's (add a 'fr:' section to templates/labels.yml: copy the en: section of csops' "
+                "labels.yml and translate its words) [untranslated-language]")
+    result = run("validate", "--project", project_factory(files))
+    assert result.exit_code == 0 and expected in result.output, result.output
+    translated = project_factory({**files, "templates/labels.yml": "fr:\n  steps: Étapes\n"})
+    assert "untranslated-language" not in run("validate", "--project", translated).output
+    for language in ("en", "ja"):
+        spoken = project_factory({**files, "mkdocs.yml": MINIMAL_MKDOCS.format(language=language)})
+        assert "untranslated-language" not in run("validate", "--project", spoken).output
+
+
 def test_a_link_in_a_phase_description_is_checked_where_it_is_written(project_factory, run):
     """A phase description is Markdown on its phase page: a mistyped link in it passed validate, and the build
     refused 'Doc file phases/onboarding.md contains a link …', naming a generated file instead of settings.yml."""

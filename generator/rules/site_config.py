@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..located_yaml import MAX_ALIAS_NODES, MAX_DEPTH
+from ..paths import PACKAGE_TEMPLATES
 from ..problems import Problem, shown
 from ..yaml_errors import syntax_problem
 
@@ -313,13 +314,34 @@ def _language_problems(project: Path, raw: dict, text: str) -> list[Problem]:
         return []
     known = _material_languages(project, theme)
     if not known or language in known:
-        return []
+        return _untranslated(project, language, text)
     meant = LANGUAGE_NAMES.get(language.strip().lower()) or next((code for code in known if code.lower() == language.lower()), None)
     close = [meant] if meant in known else difflib.get_close_matches(language, sorted(known), n=1, cutoff=0.6)
     line, col = _position(text, ("theme", "language"))
     return [Problem(CONFIG_FILE, line, col, "config-setting", f"theme.language '{shown(language, 40)}' is not a "
                     "language code Material has its words in", f"write language: {close[0]}" if close else
                     "write a code such as en or ja (Material's list: partials/languages in its templates)")]
+
+
+_TOP_LEVEL_KEYS = re.compile(r"^([A-Za-z][A-Za-z_-]*)[ \t]*:", re.MULTILINE)
+
+
+def _untranslated(project: Path, language: str, text: str) -> list[Problem]:
+    """A language Material speaks and csops' labels do not (fr): pages showed Material's French beside csops' English
+    headings, chips and search panel, without a word (render.load_labels falls back to English)."""
+    code = language.split("-")[0]
+    for labels in (PACKAGE_TEMPLATES / "labels.yml", Path(project) / "templates" / "labels.yml"):
+        try:
+            text_of_labels = labels.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # a project's unreadable labels.yml is rules/labels.py's error
+        # the languages are the file's top-level keys: found without parsing it (9 ms of every build and validate)
+        if code in _TOP_LEVEL_KEYS.findall(text_of_labels):
+            return []
+    return [Problem(CONFIG_FILE, *_position(text, ("theme", "language")), "untranslated-language",
+                    f"csops has no words in '{shown(language, 40)}': its headings, labels and search panel will be in "
+                    "English beside Material's", f"add a '{code}:' section to templates/labels.yml: copy the en: "
+                    "section of csops' labels.yml and translate its words", severity="warning")]
 
 
 # Settings csops decides itself when it builds (build.mkdocs_overrides) or serves (csops serve --host/--port):
