@@ -74,6 +74,7 @@ class UnknownFilter(QueryError):
         self.did_you_mean = close[0] if close else ""
         hint = f"did you mean {self.did_you_mean!r}? " if self.did_you_mean else ""
         display = display or {}
+        self.did_you_mean_name = display.get(self.did_you_mean, "")  # as the pages name it: the search box shows it
         # each id with the name the portal shows for it, when that differs: finance (経理・財務)
         listed = [f"{k} ({display[k]})" if display.get(k) and display[k].lower() != k else k for k in known[:20]]
         shown = ", ".join(listed) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
@@ -81,7 +82,7 @@ class UnknownFilter(QueryError):
 
     def as_dict(self) -> dict:
         return {**super().as_dict(), "filter": self.name, "value": self.value, "known": self.known,
-                "did_you_mean": self.did_you_mean}
+                "did_you_mean": self.did_you_mean, "did_you_mean_name": self.did_you_mean_name}
 
 
 class IndexMissing(RuntimeError):

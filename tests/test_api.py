@@ -209,6 +209,9 @@ def test_unknown_filter_is_400_with_known_values_and_never_logged(api, built_bun
     assert status == 400
     assert data["filter"] == name and data["value"] == value and data["did_you_mean"] == meant
     assert meant in data["known"] and f"did you mean {meant!r}" in data["error"]
+    # and as the pages name it, for the search box to offer (a tag is its own name)
+    assert data["did_you_mean_name"] == {"step": "Step", "csm": "Customer Success Manager", "renewal": "Renewal",
+                                         "forecast": ""}[meant]
     # inline field syntax is the same filter
     assert search(api, q=f"{name}:{value} unlogged {name} probe")[0] == 400
     log = built_bundled / "build/search-log/queries.jsonl"

@@ -691,6 +691,25 @@ def test_a_query_the_api_refuses_is_explained_in_japanese_on_the_japanese_portal
     assert said["role:xyz 解約"] == "「xyz」というロールはありません。", said
 
 
+def test_an_unknown_filter_typed_in_the_box_offers_the_one_meant_by_its_name(served, page):
+    # 'role:csmm' was refused with "did you mean 'csm'" (もしかして：csm on the Japanese portal): an id the pages
+    # never show, and text the reader had to retype. The role is named as the pages name it and one click searches it.
+    language, url, _ = served
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    words = {"en": "renewal", "ja": "解約"}[language]
+    type_query(page, f"{words} role:csmm")
+    meant = page.locator(".csops-search__mean .csops-search__retry")
+    meant.wait_for()
+    assert page.locator(".csops-search__error").inner_text() == {
+        "en": "There is no role \u201ccsmm\u201d.", "ja": "「csmm」というロールはありません。"}[language]
+    assert meant.inner_text() == {"en": "Customer Success Manager", "ja": "カスタマーサクセスマネージャー(CSM)"}[language]
+    meant.click()
+    page.locator(".csops-hit").first.wait_for()
+    assert page.locator(".md-search__input").input_value() == f"{words} role:csm"
+    assert page.locator(".csops-search__error").count() == 0
+
+
 def test_a_tab_out_of_the_search_closes_it_rather_than_focusing_the_shaded_page(served, page):
     # Tab on from the last hit (or Shift+Tab back from the box) left the search open and moved the focus to the
     # page's links behind the shade: "Home" in the navigation was focused, unseen, and Enter followed it

@@ -40,16 +40,17 @@
       "unbalanced-parentheses": "括弧が閉じていません。「(」ごとに「)」を付けてください。",
       "cannot-parse": "この検索語は読み取れません。記号を消して、キーワードだけで検索してください。",
       "two-filters": "同じ種類の絞り込みが2つあります。1つにしてください。",
-      "unknown-filter": function (d) {
-        return "「" + d.value + "」という" + (own(T, d.filter) || d.filter) + "はありません。"
-          + (d.did_you_mean ? "もしかして：" + d.did_you_mean : "");
-      }
+      // what it may have meant follows as a button, by the name the pages give it
+      "unknown-filter": function (d) { return "「" + d.value + "」という" + (own(T, d.filter) || d.filter) + "はありません。"; }
     }
   } : {
     hits: function (n) { return n === 1 ? "1 hit" : n + " hits"; }, filtered: " · filtered",
     tooLong: function (n) { return "This search is too long (" + n + " characters; at most " + MAX_QUERY + "). Shorten it to a few key words, e.g. \u201crenewal discount approval\u201d."; },
     none: function (q) { return "No hits for \u201c" + q + "\u201d."; },
-    mean: "Did you mean: ", try_: "Try: ", showing: "Showing results for ", instead: "Search instead for ", kind: "Kind", role: "Role", phase: "Phase", clear: "Clear filters"
+    mean: "Did you mean: ", try_: "Try: ", showing: "Showing results for ", instead: "Search instead for ", kind: "Kind", role: "Role", phase: "Phase", clear: "Clear filters",
+    refused: {
+      "unknown-filter": function (d) { return "There is no " + (own(T, d.filter) || d.filter).toLowerCase() + " \u201c" + d.value + "\u201d."; }
+    }
   };
 
   // Why the API refused a query, in the portal's language where the box knows the slip (English is the API's own).
@@ -137,7 +138,7 @@
           if (id !== seq) return;
           answering(true);
           shown = key;
-          render(q, res.ok ? res.data : null, res.ok ? "" : refusal(res.data));
+          render(q, res.ok ? res.data : null, res.ok ? "" : refusal(res.data), res.ok ? null : res.data);
         })
         .catch(function () { clearTimeout(giveUp); if (id === seq) answering(false); });
       clearTimeout(settleTimer);
@@ -177,6 +178,20 @@
         return;
       }
       timer = setTimeout(function () { query(q); }, 120);
+    }
+
+    // The filter an unknown one typed in the box (role:csmm) may have meant, as a button named as the pages name it
+    // (カスタマーサクセスマネージャー(CSM), not csm) that puts it in the box; null when the box holds no such filter.
+    function meantFilter(d) {
+      if (!d.did_you_mean) return null;
+      var typed = new RegExp("(^|\\s)(-?" + d.filter + ":)(\"?)" + d.value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "\\3(?=\\s|$)", "i");
+      if (!typed.test(input.value)) return null;
+      var button = retry(d.did_you_mean_name || d.did_you_mean);
+      button.addEventListener("click", function () {
+        input.value = input.value.replace(typed, "$1$2" + d.did_you_mean);
+        query(input.value.trim());
+      });
+      return button;
     }
 
     // A hit links to its step as the page's Copy link, `csops link` and the API's url do, with the step's version
@@ -226,10 +241,12 @@
       (again || input).focus();
     }
 
-    function render(q, data, error) {
+    function render(q, data, error, refused) {
       var parts = [];
       if (error) {
         parts.push(el("p", { "class": "csops-search__meta csops-search__error", text: error }));
+        var meant = refused && refused.code === "unknown-filter" && meantFilter(refused);
+        if (meant) parts.push(el("p", { "class": "csops-search__mean" }, [document.createTextNode(T.mean), meant]));
         show(parts);
         return;
       }
