@@ -317,12 +317,16 @@ class Searcher:
         given = {"kind": kind, "role": role, "phase": phase, "tag": tag}
         names = meta.get("facet_names", {})
         former, other = meta.get("former_ids", {}), meta.get("other_names", {})
+
+        def filter_id(name: str, value: str) -> str:
+            return _filter_id(name, value, names, former, other)
+
         for name, value in inline.items():  # a name and its id are one filter (phase:契約更新 --phase renewal)
-            if given[name] and _filter_id(name, given[name], names, former, other) != _filter_id(name, value, names, former, other):
+            if given[name] and filter_id(name, given[name]) != filter_id(name, value):
                 raise _two_filters(name, given[name], value)
             given[name] = value
-        filters = {name: _filter_id(name, value, names, former, other) for name, value in given.items()}
-        negated = [(name, _filter_id(name, value, names, former, other)) for name, value in negated]
+        filters = {name: filter_id(name, value) for name, value in given.items()}
+        negated = [(name, filter_id(name, value)) for name, value in negated]
         for name, value in [*filters.items(), *negated]:
             if value and value not in index.known[name]:
                 raise UnknownFilter(name, value, index.known[name], names.get(name, {}))
