@@ -156,24 +156,27 @@
       fetch(new URL("search?" + key, api), { headers: { Accept: "application/json" }, keepalive: true }).catch(function () {});
     }
 
+    // The box holds nothing to search: an answer still on its way is for other words (dropped), and the reader is
+    // still typing, so the query before is no search they settled on.
+    function nothingToSearch() {
+      seq++;
+      panel.removeAttribute("aria-busy");
+      clearTimeout(settleTimer);
+      pending = null;
+    }
+
     function schedule() {
       clearTimeout(timer);
       seen = input.value;
       var q = input.value.trim();
-      if (!q) {  // and an answer still on its way is for words no longer in the box: dropped
-        seq++;
-        panel.removeAttribute("aria-busy");
+      if (!q) {
+        nothingToSearch();
         panel.replaceChildren();
-        clearTimeout(settleTimer);
-        pending = null;
         return;
       }
       var length = Array.from(q).length;  // characters as Python counts them, not UTF-16 units
       if (length > MAX_QUERY) {
-        seq++;  // an answer still on its way is for a shorter query: drop it
-        panel.removeAttribute("aria-busy");
-        clearTimeout(settleTimer);  // and the reader is still typing: the shorter query is no search they settled on
-        pending = null;
+        nothingToSearch();
         show([el("p", { "class": "csops-search__meta csops-search__error", role: "status", text: T.tooLong(length) })]);
         return;
       }
