@@ -112,6 +112,14 @@ def commit_all(repo: Path, message: str) -> None:
     git(repo, "commit", "-q", "-m", message)
 
 
+def committed_project(root: Path, files: dict) -> Path:
+    """A project of `files` in a new git repository whose `main` has them committed ("base")."""
+    project = make_project(root, files)
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "base")
+    return project
+
+
 def make_repo(root: Path, subdir: str = "") -> Path:
     """A git repo whose `main` holds BASE_FILES and whose `HEAD` (branch pr) renames, adds and reassigns."""
     root.mkdir(parents=True)
@@ -441,7 +449,7 @@ def test_a_manifest_that_is_not_utf8_is_an_error_not_a_traceback(tmp_path, run):
 def test_reordered_steps_and_an_item_moved_to_another_section_are_changes(tmp_path, run):
     """Swapping two steps (their numbers on the page) or moving a checklist item into another section said
     'No content changes': items are paired by id and the order and the section were not compared."""
-    project = make_project(tmp_path / "repo", {
+    project = committed_project(tmp_path / "repo", {
         "content/playbooks/renewal.yml": """\
             title: Renewal
             steps:
@@ -459,8 +467,6 @@ def test_reordered_steps_and_an_item_moved_to_another_section_are_changes(tmp_pa
                 title: Second
                 items: [{id: ship, text: Ship}]
             """})
-    git(project, "init", "-q", "-b", "main")
-    commit_all(project, "base")
     playbook, ramp = project / "content/playbooks/renewal.yml", project / "content/onboarding/ramp.yml"
     steps = playbook.read_text().splitlines()
     steps[2], steps[4] = steps[4], steps[2]  # close first, kickoff last
@@ -481,9 +487,7 @@ def test_reordered_steps_and_an_item_moved_to_another_section_are_changes(tmp_pa
 def test_a_huge_change_is_cut_to_a_comment_github_accepts(tmp_path, run):
     """A pull request adding 400 playbooks made a 70,000-character comment; GitHub refuses a body over 65,536
     characters, so `gh pr comment` failed and reviewers got no summary at all."""
-    project = make_project(tmp_path / "repo", {})
-    git(project, "init", "-q", "-b", "main")
-    commit_all(project, "base")
+    project = committed_project(tmp_path / "repo", {})
     make_project(project, {f"content/playbooks/p{n}.yml": f"title: {'Playbook number %d ' % n * 8}\n"
                            "steps: [{id: s, title: S}]\n" for n in range(400)}, with_defaults=False)
     out = run("diff", "main", "--project", project).output
@@ -536,7 +540,7 @@ def test_diff_does_not_call_references_csops_mv_rewrote_edits(tmp_path, run):
     """After `csops mv`, every page linking to the renamed playbook or step was listed under Edited ('entry `when`:
     a', 'related') and counted as changed, though its links lead where they did: a reviewer could not tell the
     one real edit from the rewrites."""
-    project = make_project(tmp_path / "repo", {
+    project = committed_project(tmp_path / "repo", {
         **BASE_FILES,
         "content/faq/renewals.yml": """\
             title: Renewals
@@ -550,8 +554,6 @@ def test_diff_does_not_call_references_csops_mv_rewrote_edits(tmp_path, run):
             steps:
               - {id: prep, title: Prepare, body: "Then [renew](playbook:renewal)."}
             """})
-    git(project, "init", "-q", "-b", "main")
-    commit_all(project, "base")
     for args in (("playbook", "renewal", "renewal-runway"), ("step", "renewal-runway", "confirm", "confirm-stakeholders")):
         assert run("mv", *args, "--project", project).exit_code == 0
     faq = project / "content/faq/renewals.yml"
@@ -565,7 +567,7 @@ def test_diff_does_not_call_references_csops_mv_rewrote_edits(tmp_path, run):
 def test_diff_calls_a_checklist_section_a_section(tmp_path, run):
     """A renamed or retitled onboarding section was listed as an item ('items: 🔀 `days-61-90` → `last-30`',
     'item `days-61-90`: title …'): the reviewer looked for a checklist item of that id and found none."""
-    project = make_project(tmp_path / "repo", {"content/onboarding/new-csm.yml": """\
+    project = committed_project(tmp_path / "repo", {"content/onboarding/new-csm.yml": """\
         title: New CSM
         sections:
           - id: days-61-90
@@ -573,8 +575,6 @@ def test_diff_calls_a_checklist_section_a_section(tmp_path, run):
             items:
               - {id: mock-qbr, text: Pass the mock QBR}
         """})
-    git(project, "init", "-q", "-b", "main")
-    commit_all(project, "base")
     for args in (("section", "new-csm", "days-61-90", "last-30"), ("item", "new-csm", "mock-qbr", "mock-qbr-cert")):
         assert run("mv", *args, "--project", project).exit_code == 0
     checklist = project / "content/onboarding/new-csm.yml"
@@ -606,7 +606,7 @@ def test_diff_gives_a_removed_page_one_row_with_its_anchors(tmp_path, run):
 def test_diff_shows_where_a_short_value_moved(tmp_path, run):
     """A step moved to another phase, due date and segments was summarised as 'phase; step `x`: due, segments':
     the reviewer had to open the YAML to see where it went."""
-    project = make_project(tmp_path / "repo", {
+    project = committed_project(tmp_path / "repo", {
         "content/settings.yml": "segments: [{id: smb, name: SMB}, {id: enterprise, name: Enterprise}]\n",
         "content/playbooks/qbr.yml": """\
             title: QBR
@@ -615,8 +615,6 @@ def test_diff_shows_where_a_short_value_moved(tmp_path, run):
             steps:
               - {id: prep, title: Prepare, due: T-30d, segments: [smb, enterprise], body: Pull the data pack.}
             """})
-    git(project, "init", "-q", "-b", "main")
-    commit_all(project, "base")
     playbook = project / "content/playbooks/qbr.yml"
     playbook.write_text(playbook.read_text().replace("renewal", "adoption").replace("T-30d", "T-45d")
                         .replace("[smb, enterprise]", "[enterprise]").replace("the data pack", "the pack")
@@ -751,12 +749,10 @@ def test_a_step_moved_to_another_playbook_is_named_as_moved(tmp_path, run):
     """Moving step 'pull-data' from qbr to success-plan was '➖ pull-data' on one page and '➕ pull-data' on the
     other, and its old URL's row said to add `aliases: [pull-data]` to 'the renamed item', which would land every
     ticket's link on the wrong qbr step."""
-    project = make_project(tmp_path / "repo", {
+    project = committed_project(tmp_path / "repo", {
         "content/playbooks/qbr.yml": "title: QBR\nsteps:\n  - {id: schedule, title: Schedule}\n"
                                      "  - {id: pull-data, title: Pull the data pack}\n",
         "content/playbooks/success-plan.yml": "title: Success plan\nsteps:\n  - {id: draft, title: Draft}\n"})
-    git(project, "init", "-q", "-b", "main")
-    commit_all(project, "base")
     qbr, plan = project / "content/playbooks/qbr.yml", project / "content/playbooks/success-plan.yml"
     qbr.write_text(qbr.read_text().replace("  - {id: pull-data, title: Pull the data pack}\n", ""))
     plan.write_text(plan.read_text() + "  - {id: pull-data, title: Pull the data pack}\n")
@@ -778,12 +774,10 @@ def test_a_section_removed_from_one_checklist_and_an_item_of_its_id_added_to_ano
     """Only an item of the same kind under the same id moved between pages: a removed section 'week-2' and a new
     checklist item 'week-2' elsewhere are one removal and one addition, and the section's old URL is no link that
     'cannot follow it there' but a removed anchor."""
-    project = make_project(tmp_path / "repo", {
+    project = committed_project(tmp_path / "repo", {
         "content/onboarding/csm.yml": "title: CSM\nsections:\n  - {id: week-1, title: Week 1, items: [{id: a, text: A}]}\n"
                                       "  - {id: week-2, title: Week 2, items: [{id: b, text: B}]}\n",
         "content/onboarding/ae.yml": "title: AE\nsections:\n  - {id: start, title: Start, items: [{id: c, text: C}]}\n"})
-    git(project, "init", "-q", "-b", "main")
-    commit_all(project, "base")
     csm, ae = project / "content/onboarding/csm.yml", project / "content/onboarding/ae.yml"
     csm.write_text(csm.read_text().replace("  - {id: week-2, title: Week 2, items: [{id: b, text: B}]}\n", ""))
     ae.write_text(ae.read_text().replace("[{id: c, text: C}]", "[{id: c, text: C}, {id: week-2, text: Second week}]"))

@@ -33,6 +33,14 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def phone(browser):
+    """A tab on a phone (390 x 844, touch), as a reader opens the portal there."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
 CASES = {
     "en": ("confirm the stakeholders before renewal", "Confirm the stakeholders",
            "playbooks/renewal-runway/#confirm-stakeholders"),
@@ -174,117 +182,97 @@ def test_with_the_api_every_page_of_a_tab_gets_the_api_search(served, page):
         page.wait_for_selector("body.csops-api-search", state="attached")
 
 
-def test_on_a_phone_each_filter_is_one_swipeable_row_and_hits_start_near_the_top(served, browser):
+def test_on_a_phone_each_filter_is_one_swipeable_row_and_hits_start_near_the_top(served, phone):
     # wrapped, the role chips alone took five lines and the first hit started ~455 px down an 844 px screen
     language, url, _ = served
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    try:
-        page = context.new_page()
-        page.goto(url)
-        page.wait_for_selector("body.csops-api-search", state="attached")
-        page.locator("label.md-header__button[for=__search]").click()
-        type_query(page, {"en": "renewal", "ja": "解約"}[language])
-        page.locator(".csops-hit").first.wait_for()
-        # the fades follow the rows' size (a ResizeObserver, called before the next paint): read once they have
-        # settled, as a reader's eye does; under load a read after two frames still came first (suite runs)
-        page.wait_for_function("""() => [...document.querySelectorAll('.csops-facets__group')].every(g =>
-            g.classList.contains('csops-more-right') === (g.scrollWidth - g.clientWidth > 1))""", timeout=3000)
-        rows = page.evaluate("""() => [...document.querySelectorAll('.csops-facets__group')].map(g => ({
-            height: g.getBoundingClientRect().height, chip: g.querySelector('.csops-facet').getBoundingClientRect().height,
-            more: g.scrollWidth - g.clientWidth, faded: g.classList.contains('csops-more-right')}))""")
-        assert len(rows) >= 2 and all(r["height"] <= r["chip"] * 1.5 for r in rows), rows  # one line each
-        assert all(r["faded"] == (r["more"] > 1) for r in rows), rows  # a row that scrolls says so
-        assert page.evaluate("document.querySelector('.csops-hit').getBoundingClientRect().top") < 260
-        # nothing wider than the phone once the panel's opening transition is over
-        page.wait_for_function("document.documentElement.scrollWidth - window.innerWidth <= 1", timeout=3000)
-    finally:
-        context.close()
+    phone.goto(url)
+    phone.wait_for_selector("body.csops-api-search", state="attached")
+    phone.locator("label.md-header__button[for=__search]").click()
+    type_query(phone, {"en": "renewal", "ja": "解約"}[language])
+    phone.locator(".csops-hit").first.wait_for()
+    # the fades follow the rows' size (a ResizeObserver, called before the next paint): read once they have
+    # settled, as a reader's eye does; under load a read after two frames still came first (suite runs)
+    phone.wait_for_function("""() => [...document.querySelectorAll('.csops-facets__group')].every(g =>
+        g.classList.contains('csops-more-right') === (g.scrollWidth - g.clientWidth > 1))""", timeout=3000)
+    rows = phone.evaluate("""() => [...document.querySelectorAll('.csops-facets__group')].map(g => ({
+        height: g.getBoundingClientRect().height, chip: g.querySelector('.csops-facet').getBoundingClientRect().height,
+        more: g.scrollWidth - g.clientWidth, faded: g.classList.contains('csops-more-right')}))""")
+    assert len(rows) >= 2 and all(r["height"] <= r["chip"] * 1.5 for r in rows), rows  # one line each
+    assert all(r["faded"] == (r["more"] > 1) for r in rows), rows  # a row that scrolls says so
+    assert phone.evaluate("document.querySelector('.csops-hit').getBoundingClientRect().top") < 260
+    # nothing wider than the phone once the panel's opening transition is over
+    phone.wait_for_function("document.documentElement.scrollWidth - window.innerWidth <= 1", timeout=3000)
 
 
 
-def test_on_a_phone_every_filter_is_a_thumb_sized_target(served, browser):
+def test_on_a_phone_every_filter_is_a_thumb_sized_target(served, phone):
     # the filter chips and "Clear filters" were 23 px tall (0.6rem text, 0.1rem padding): under the 24 px minimum
     # target, in rows a thumb swipes and taps
     language, url, _ = served
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    try:
-        page = context.new_page()
-        page.goto(url)
-        page.wait_for_selector("body.csops-api-search", state="attached")
-        page.locator("label.md-header__button[for=__search]").click()
-        type_query(page, {"en": "renewal", "ja": "解約"}[language])
-        page.locator(".csops-hit").first.wait_for()
-        page.locator(".csops-facet").first.click()  # pressed: "Clear filters" shows too
-        page.locator(".csops-facet--clear").wait_for()
-        sizes = page.evaluate("""() => [...document.querySelectorAll('.csops-facet')].map(b => {
-            const r = b.getBoundingClientRect(); return [b.textContent, Math.round(r.width), Math.round(r.height)]; })""")
-        assert len(sizes) >= 5 and all(w >= 24 and h >= 24 for _, w, h in sizes), sizes
-        assert page.evaluate("document.querySelector('.csops-hit').getBoundingClientRect().top") < 300
-    finally:
-        context.close()
+    phone.goto(url)
+    phone.wait_for_selector("body.csops-api-search", state="attached")
+    phone.locator("label.md-header__button[for=__search]").click()
+    type_query(phone, {"en": "renewal", "ja": "解約"}[language])
+    phone.locator(".csops-hit").first.wait_for()
+    phone.locator(".csops-facet").first.click()  # pressed: "Clear filters" shows too
+    phone.locator(".csops-facet--clear").wait_for()
+    sizes = phone.evaluate("""() => [...document.querySelectorAll('.csops-facet')].map(b => {
+        const r = b.getBoundingClientRect(); return [b.textContent, Math.round(r.width), Math.round(r.height)]; })""")
+    assert len(sizes) >= 5 and all(w >= 24 and h >= 24 for _, w, h in sizes), sizes
+    assert phone.evaluate("document.querySelector('.csops-hit').getBoundingClientRect().top") < 300
 
 
-def test_on_a_phone_a_hit_on_the_page_being_read_scrolls_to_it_and_marks_it(served, browser):
+def test_on_a_phone_a_hit_on_the_page_being_read_scrolls_to_it_and_marks_it(served, phone):
     # the search closed, the address took the #step, and the phone stayed where it was (the page's top, 5,700 px
     # above the step): Material frees the page's scroll 100 ms after the search closes and puts it back where it was
     language, url, _ = served
     step = {"en": ("support escalation post-incident review", "playbooks/support-escalation/", "post-incident-review"),
             "ja": ("振り返り 再発防止", "playbooks/support-escalation/", "close-and-review")}[language]
     query, path, anchor = step
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    try:
-        page = context.new_page()
-        page.goto(url + path)
-        page.wait_for_selector("body.csops-api-search", state="attached")
-        for scrolled in (0, 900):  # from the page's top, and from partway down
-            page.evaluate(f"window.scrollTo(0, {scrolled})")
-            page.locator("label.md-header__button[for=__search]").click()
-            type_query(page, query)
-            hit = page.locator(f".csops-hit[href$='#{anchor}']").first
-            hit.wait_for()
-            page.wait_for_timeout(500)  # the search has locked the page's scroll (400 ms after it opened)
-            hit.tap()
-            page.wait_for_function(f"location.hash === '#{anchor}'", timeout=3000)
-            page.wait_for_timeout(600)  # past Material's 100 ms before it frees the scroll
-            place = f"Math.round(document.getElementById('{anchor}').getBoundingClientRect().top)"
-            with contextlib.suppress(Exception):  # the page scrolls smoothly there: waited for, then measured
-                page.wait_for_function(f"{place} >= 40 && {place} <= 120", timeout=3000)
-            top = page.evaluate(place)
-            assert 40 <= top <= 120, (scrolled, top)
-            assert page.evaluate(f"document.getElementById('{anchor}').matches(':target')")
-            page.goto(url + path)
-    finally:
-        context.close()
+    phone.goto(url + path)
+    phone.wait_for_selector("body.csops-api-search", state="attached")
+    for scrolled in (0, 900):  # from the page's top, and from partway down
+        phone.evaluate(f"window.scrollTo(0, {scrolled})")
+        phone.locator("label.md-header__button[for=__search]").click()
+        type_query(phone, query)
+        hit = phone.locator(f".csops-hit[href$='#{anchor}']").first
+        hit.wait_for()
+        phone.wait_for_timeout(500)  # the search has locked the page's scroll (400 ms after it opened)
+        hit.tap()
+        phone.wait_for_function(f"location.hash === '#{anchor}'", timeout=3000)
+        phone.wait_for_timeout(600)  # past Material's 100 ms before it frees the scroll
+        place = f"Math.round(document.getElementById('{anchor}').getBoundingClientRect().top)"
+        with contextlib.suppress(Exception):  # the page scrolls smoothly there: waited for, then measured
+            phone.wait_for_function(f"{place} >= 40 && {place} <= 120", timeout=3000)
+        top = phone.evaluate(place)
+        assert 40 <= top <= 120, (scrolled, top)
+        assert phone.evaluate(f"document.getElementById('{anchor}').matches(':target')")
+        phone.goto(url + path)
 
 
-def test_on_a_phone_japanese_hit_titles_break_between_phrases(served, browser):
+def test_on_a_phone_japanese_hit_titles_break_between_phrases(served, phone):
     # the panel sits in the header, outside the page's phrase-breaking rules: a phone showed 引き継ぎシー / トの記入,
     # オンボーディ / ング and サポートからのエスカレーション対 / 応 in the hits' titles
     language, url, _ = served
     if language != "ja":
         pytest.skip("Japanese line breaking")
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    try:
-        page = context.new_page()
-        page.goto(url)
-        page.wait_for_selector("body.csops-api-search", state="attached")
-        page.locator("label.md-header__button[for=__search]").click()
-        split, wrapped = {}, 0
-        for query in ("引き継ぎ", "オンボーディング", "エスカレーション"):
-            page.evaluate("document.querySelectorAll('.csops-hit').forEach(hit => hit.remove())")  # so the wait below sees this query's hits
-            type_query(page, query)
-            page.locator(".csops-hit").first.wait_for()
-            found = page.evaluate(SAME_SCRIPT_SPLITS, ".csops-hit :is(.csops-hit__title, .csops-hit__parent)")
-            if found:
-                split[query] = found
-            wrapped += page.evaluate("[...document.querySelectorAll('.csops-hit__title')]"
-                                     ".filter(title => title.getClientRects().length > 1).length")
-        assert split == {}, split
-        assert wrapped >= 5, wrapped  # the titles do wrap on a phone, between phrases
-        assert re.fullmatch(r"\d+件", page.locator(".csops-search__meta").inner_text())  # a count against its counter
-        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
-    finally:
-        context.close()
+    phone.goto(url)
+    phone.wait_for_selector("body.csops-api-search", state="attached")
+    phone.locator("label.md-header__button[for=__search]").click()
+    split, wrapped = {}, 0
+    for query in ("引き継ぎ", "オンボーディング", "エスカレーション"):
+        phone.evaluate("document.querySelectorAll('.csops-hit').forEach(hit => hit.remove())")  # so the wait below sees this query's hits
+        type_query(phone, query)
+        phone.locator(".csops-hit").first.wait_for()
+        found = phone.evaluate(SAME_SCRIPT_SPLITS, ".csops-hit :is(.csops-hit__title, .csops-hit__parent)")
+        if found:
+            split[query] = found
+        wrapped += phone.evaluate("[...document.querySelectorAll('.csops-hit__title')]"
+                                 ".filter(title => title.getClientRects().length > 1).length")
+    assert split == {}, split
+    assert wrapped >= 5, wrapped  # the titles do wrap on a phone, between phrases
+    assert re.fullmatch(r"\d+件", phone.locator(".csops-search__meta").inner_text())  # a count against its counter
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
 
 FOCUS = """() => { const a = document.activeElement;
   return a.matches('.md-search__input') ? 'input' : a.matches('.csops-hit') ? [...document.querySelectorAll('.csops-hit')].indexOf(a) : a.tagName; }"""
@@ -613,34 +601,29 @@ def test_a_step_hits_link_is_the_steps_stable_link_and_opens_the_step_here_and_o
     page.wait_for_url(href)
 
 
-def test_on_a_phone_back_from_a_hit_on_another_page_returns_to_the_place_the_reader_was(served, browser):
+def test_on_a_phone_back_from_a_hit_on_another_page_returns_to_the_place_the_reader_was(served, phone):
     # read 2,500 px down a playbook, searched, opened a hit on another page, pressed Back: the playbook came back at
     # its top. The open search holds the page still (scrolled to 0 under a fixed body), and the page was left so held
     language, url, _ = served
     query, playbook, step = STEP_HITS[language]
     reading = "playbooks/qbr/"
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    try:
-        page = context.new_page()
-        page.goto(url + reading)
-        page.wait_for_selector("body.csops-api-search", state="attached")
-        page.evaluate("window.scrollTo(0, 2500)")
-        page.wait_for_function("Math.abs(window.scrollY - 2500) < 2")
-        page.locator("label.md-header__button[for=__search]").click()
-        type_query(page, query)
-        hit = page.locator(f".csops-hit[data-url*='/{playbook}/']").first
-        hit.wait_for()
-        page.wait_for_timeout(500)  # the search has locked the page's scroll (400 ms after it opened)
-        href = hit.get_attribute("href")
-        hit.tap()
-        page.wait_for_url(href)
-        page.go_back()
-        page.wait_for_url(url + reading)
-        with contextlib.suppress(Exception):  # the browser puts the page back where it was: waited for, then measured
-            page.wait_for_function("Math.abs(window.scrollY - 2500) < 2", timeout=3000)
-        assert abs(page.evaluate("window.scrollY") - 2500) < 2, page.evaluate("window.scrollY")
-    finally:
-        context.close()
+    phone.goto(url + reading)
+    phone.wait_for_selector("body.csops-api-search", state="attached")
+    phone.evaluate("window.scrollTo(0, 2500)")
+    phone.wait_for_function("Math.abs(window.scrollY - 2500) < 2")
+    phone.locator("label.md-header__button[for=__search]").click()
+    type_query(phone, query)
+    hit = phone.locator(f".csops-hit[data-url*='/{playbook}/']").first
+    hit.wait_for()
+    phone.wait_for_timeout(500)  # the search has locked the page's scroll (400 ms after it opened)
+    href = hit.get_attribute("href")
+    hit.tap()
+    phone.wait_for_url(href)
+    phone.go_back()
+    phone.wait_for_url(url + reading)
+    with contextlib.suppress(Exception):  # the browser puts the page back where it was: waited for, then measured
+        phone.wait_for_function("Math.abs(window.scrollY - 2500) < 2", timeout=3000)
+    assert abs(phone.evaluate("window.scrollY") - 2500) < 2, phone.evaluate("window.scrollY")
 
 
 @pytest.mark.parametrize("failure", ["network", "proxy error page"])
