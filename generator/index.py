@@ -24,6 +24,7 @@ from whoosh import index as whoosh_index
 from . import urls
 from .durations import parse_due
 from .index_writer import index_writer
+from .kinds import DOCUMENT_KINDS
 from .model import Portal, item_version
 from .search_analysis import MARKDOWN_NOISE, PHRASE_GAP, SCHEMA_VERSION, build_schema, facet_value, spelling_words
 from .search_words import literal_phrases_in
@@ -35,6 +36,20 @@ META_FILE = "csops-meta.json"
 SORT_MEMORY_MB = 1024
 # every kind collect_documents writes: what `--kind` and `kind:` accept
 SEARCH_KINDS = ("playbook", "step", "checklist", "faq", "chart", "role", "term")  # term: search_glossary.py
+
+
+def _kind_aliases(kind: str) -> tuple[str, ...]:
+    names = [f"{kind}s", *(("glossary",) if kind == "term" else ())]
+    for content in DOCUMENT_KINDS:
+        if content.cli_word == kind:
+            names += [content.name, content.folder, content.portal_attr, *content.item_cli_words]
+    return tuple(name for name in dict.fromkeys(names) if name not in SEARCH_KINDS)
+
+
+# What else the product calls each search kind, so `--kind onboarding` (the folder) or `kind:entry` (what `csops mv`
+# calls a FAQ's items) filter instead of being refused as a typo: each kind's plural, a content kind's name, folder
+# and the words for its sub-items (a checklist's items are checklist hits), and the glossary for its terms.
+KIND_ALIASES = {kind: _kind_aliases(kind) for kind in SEARCH_KINDS}
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .index import META_FILE, SEARCH_KINDS, open_index, read_meta
+from .index import KIND_ALIASES, META_FILE, SEARCH_KINDS, open_index, read_meta
 from .model import add_names
 from .paths import is_portal, live_index_dir, no_portal
 from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
@@ -68,10 +68,16 @@ class QueryError(ValueError):
 class UnknownFilter(QueryError):
     """A filter value no document holds (`--kind stepz`): a typo, not an empty result, so never logged as one."""
 
-    def __init__(self, name: str, value: str, known: list[str], display: dict[str, str] | None = None):
+    def __init__(self, name: str, value: str, known: list[str], display: dict[str, str] | None = None,
+                 other: dict[str, tuple[str, ...]] | None = None):
+        """`other`: id -> the other names the filter takes for it (search._filter_id), close to a typo too:
+        'itemz' is the word for a checklist's items, not 'term'."""
         self.name, self.value, self.known = name, value, known
-        close = difflib.get_close_matches(value.lower(), known, n=1, cutoff=0.6)
-        self.did_you_mean = close[0] if close else ""
+        meant = {ident: ident for ident in known}
+        for ident in known:
+            meant.update((alias.lower(), ident) for alias in (other or {}).get(ident, ()) if alias.lower() not in meant)
+        close = difflib.get_close_matches(value.lower(), meant, n=1, cutoff=0.6)
+        self.did_you_mean = meant[close[0]] if close else ""
         hint = f"did you mean {self.did_you_mean!r}? " if self.did_you_mean else ""
         display = display or {}
         self.did_you_mean_name = display.get(self.did_you_mean, "")  # as the pages name it: the search box shows it
@@ -316,7 +322,7 @@ class Searcher:
             raise QueryError("empty query: type a few words, e.g. 'renewal 60 days' or '解約の予兆'", "empty-query")
         given = {"kind": kind, "role": role, "phase": phase, "tag": tag}
         names = meta.get("facet_names", {})
-        former, other = meta.get("former_ids", {}), meta.get("other_names", {})
+        former, other = meta.get("former_ids", {}), {**meta.get("other_names", {}), "kind": KIND_ALIASES}
 
         def filter_id(name: str, value: str) -> str:
             return _filter_id(name, value, names, former, other)
@@ -329,7 +335,7 @@ class Searcher:
         negated = [(name, filter_id(name, value)) for name, value in negated]
         for name, value in [*filters.items(), *negated]:
             if value and value not in index.known[name]:
-                raise UnknownFilter(name, value, index.known[name], names.get(name, {}))
+                raise UnknownFilter(name, value, index.known[name], names.get(name, {}), other.get(name, {}))
         q = self.parse(text, index) if text else match_all()
         excluded = left_out_query(index.parser.left_out(left_out), negated)
         barred = set(searcher.docs_for_query(excluded)) if excluded is not None else set()

@@ -128,7 +128,7 @@ def query_words(ctx: click.Context, param, words: tuple[str, ...]) -> tuple[str,
 @click.command(context_settings=QUERY_COMMAND)
 @click.argument("query", nargs=-1, required=True, callback=query_words)
 @PROJECT_OPTION
-@click.option("--kind", default="", type=FilterValue("kind"), help="Only this kind: playbook, step, checklist, faq, chart, role, term (a glossary entry the query names).")
+@click.option("--kind", default="", type=FilterValue("kind"), help="Only this kind: playbook, step, checklist, faq, chart, role, term (a glossary entry the query names); also by the other words csops uses for it (onboarding, entry, activity, glossary, plurals).")
 @click.option("--role", default="", type=FilterValue("role"), help="Only items this role is involved in (owner or R/A/C/I): its id (csm), or its name or short name as the portal shows them (CS Lead).")
 @click.option("--phase", default="", type=FilterValue("phase"), help="Only this customer-lifecycle phase: its id (renewal) or the name the portal shows (契約更新).")
 @click.option("--tag", default="", help="Only items with this tag.")

@@ -521,6 +521,19 @@ def test_unknown_filter_is_a_usage_error(built_bundled, option, value, meant):
     assert inline.exit_code == 2 and f"did you mean {meant!r}" in inline.output
 
 
+@pytest.mark.parametrize("alias, kind", [("onboarding", "checklist"), ("item", "checklist"), ("entry", "faq"),
+                                         ("activity", "chart"), ("glossary", "term"), ("playbooks", "playbook")])
+def test_a_kind_by_the_name_the_product_gives_it_filters_as_that_kind(built_bundled, alias, kind):
+    """`--kind onboarding` (the content folder) and `kind:entry` (what `csops mv` calls a FAQ's items) were refused
+    as typos, and 'item' was taken for a misspelt 'term'."""
+    searcher = Searcher(built_bundled)
+    wanted = [hit.url for hit in searcher.search("renewal", kind=kind).hits]
+    assert wanted and [hit.url for hit in searcher.search("renewal", kind=alias).hits] == wanted
+    assert [hit.url for hit in searcher.search(f"kind:{alias} renewal").hits] == wanted
+    out = cli("search", "--project", built_bundled, "--kind", alias + "z", "renewal")
+    assert out.exit_code == 2 and f"did you mean {kind!r}" in out.output
+
+
 def test_filter_values_complete_from_the_index(built_bundled, tmp_path):
     from generator.search_cli import filter_choices
 
