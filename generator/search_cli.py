@@ -97,6 +97,14 @@ def _terminal(snippet_html: str) -> str:
                    else visible(html.unescape(p)) for p in parts)
 
 
+def _quoted(words: str) -> str:
+    """Words a reader typed, quoted as they typed them: repr() wrote an input method's ideographic space (U+3000,
+    which Japanese typing puts between words) as \\u3000. Only control, direction and invisible characters are
+    written out."""
+    words = visible(words)
+    return f'"{words}"' if "'" in words and '"' not in words else f"'{words}'"
+
+
 def _hit_line(number: int, hit) -> str:
     """'3. Playbook › Step  [step]': text from the index (content, and labels.yml's words) as typed, never a
     terminal sequence (a label's ESC ]0; set the terminal's title in `csops search`)."""
@@ -154,12 +162,12 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
     elif result.did_you_mean:
         click.echo(f"Did you mean: {visible(result.did_you_mean)}")
     if not result.hits:
-        click.echo(f"No hits for {result.query!r}.")
+        click.echo(f"No hits for {_quoted(result.query)}.")
         if result.suggestions:
             click.echo("Try: " + visible(", ".join(result.suggestions)))
         raise SystemExit(1)
     searched = result.showing_results_for or result.query  # the hits are the corrected query's
-    click.echo(f"{result.total} hit{'s' if result.total != 1 else ''} for {searched!r}"
+    click.echo(f"{result.total} hit{'s' if result.total != 1 else ''} for {_quoted(searched)}"
                + (f", showing {len(result.hits)}" if result.total > len(result.hits) else ""))
     for number, hit in enumerate(result.hits, 1):
         click.echo(f"\n{_hit_line(number, hit)}")
@@ -179,9 +187,9 @@ def link(query, project: Path, fmt: str):
     asked = " ".join(query)
     result = _run(searcher, asked, fmt, limit=1)
     if result.showing_results_for:  # said on stderr: the URL on stdout stays pasteable
-        click.echo(f"(showing results for {result.showing_results_for!r}, not {asked!r})", err=True)
+        click.echo(f"(showing results for {_quoted(result.showing_results_for)}, not {_quoted(asked)})", err=True)
     elif result.did_you_mean and result.hits:  # searched as typed: a hurried reader sees the typo before pasting
-        click.echo(f"(searched as typed; did you mean {result.did_you_mean!r}?)", err=True)
+        click.echo(f"(searched as typed; did you mean {_quoted(result.did_you_mean)}?)", err=True)
     hit = result.hits[0] if result.hits else None
     if fmt == "json":  # JSON on stdout even when nothing matched: a ticket tool reads "url": null, not an empty stream
         click.echo(json.dumps({"query": asked, "searched": result.showing_results_for or asked,
@@ -189,7 +197,7 @@ def link(query, project: Path, fmt: str):
                                "markdown": hit and hit.markdown, "did_you_mean": result.did_you_mean or None},
                               ensure_ascii=False, indent=2))
     if hit is None:
-        message = f"no hits for {result.query!r}"
+        message = f"no hits for {_quoted(result.query)}"
         if result.did_you_mean:
             message += f"; did you mean: {visible(result.did_you_mean)}"
         raise click.ClickException(message)

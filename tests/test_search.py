@@ -1521,3 +1521,16 @@ def test_text_between_a_lone_angle_bracket_and_a_later_tag_is_searched_and_shown
     assert [h.title for h in hits][:1] == ["Small discounts"], [h.title for h in hits]
     snippet = html.unescape(re.sub(r"</?mark>", "", hits[0].snippet))
     assert snippet == shown and "<img>" not in hits[0].snippet, hits[0].snippet
+
+
+def test_a_query_typed_with_a_japanese_space_is_echoed_as_typed(japanese):
+    """An input method types the ideographic space (U+3000) between words; `csops search 解約　予兆` said
+    "40 hits for '解約\\u3000予兆'", `csops link` and a query with no hits the same: the words came back escaped."""
+    found = cli("search", "--project", japanese, "解約　予兆")
+    assert " hits for '解約　予兆'" in found.output and "\\u3000" not in found.output
+    nothing = cli("search", "--project", japanese, "存在しない　ことば")
+    assert "No hits for '存在しない　ことば'." in nothing.output
+    linked = CliRunner().invoke(main, ["link", "--project", str(japanese), "存在しない　ことば"])
+    assert "no hits for '存在しない　ことば'" in linked.stderr
+    terminal = cli("search", "--project", japanese, "解約\x1b[2J")  # a control character is still written out
+    assert "\x1b" not in terminal.output and "\\u001b" in terminal.output
