@@ -1254,6 +1254,32 @@ def test_a_role_written_as_the_name_readers_see_is_told_its_id(project_factory, 
     assert result.exit_code == 1 and "Traceback" not in result.output
 
 
+def test_a_role_written_close_to_its_japanese_name_is_told_its_id(project_factory, run):
+    """'owner: CSリーダー' (the role is CSチームリーダー) or 'R: 営業担当' (short name 営業) were told only the known
+    ids, 'known: cs-lead, cs-ops, csm, sales-ae', which say nothing of which one a Japanese name is."""
+    roles = ("roles:\n  - {id: csm, name: カスタマーサクセスマネージャー(CSM), short: CSM}\n"
+             "  - {id: cs-lead, name: CSチームリーダー, short: リーダー}\n"
+             "  - {id: cs-ops, name: CSオペレーション(CS Ops), short: CS Ops}\n"
+             "  - {id: sales-ae, name: 営業(アカウントエグゼクティブ), short: 営業}\n")
+    project = project_factory({
+        "content/roles.yml": roles,
+        "content/playbooks/p.yml": ("title: P\nowner: CSリーダー\nsteps:\n  - id: s\n    title: S\n"
+                                    "    raci: {R: 営業担当, A: ＣＳリーダー, C: ほげ, I: csmm}\n")})
+    result = run("validate", "--project", project)
+    errors = [line.split(": error: ")[1].rsplit(" [", 1)[0] for line in result.output.splitlines() if ": error: " in line]
+    assert errors == [
+        "unknown role 'CSリーダー' in owner of 'p' (did you mean 'cs-lead' (CSチームリーダー)? write its id; roles live "
+        "in content/roles.yml)",
+        "unknown role '営業担当' in R of 's' (did you mean 'sales-ae' (営業(アカウントエグゼクティブ))? write its id; roles "
+        "live in content/roles.yml)",
+        "unknown role 'ＣＳリーダー' in A of 's' (did you mean 'cs-lead' (CSチームリーダー)? write its id; roles live in "
+        "content/roles.yml)",
+        # nothing close: the ids are listed; an id mistyped is told the id, as before
+        "unknown role 'ほげ' in C of 's' (known: cs-lead, cs-ops, csm, sales-ae; roles live in content/roles.yml)",
+        "unknown role 'csmm' in I of 's' (did you mean 'csm'?; roles live in content/roles.yml)",
+    ], result.output
+
+
 def test_did_you_mean_proposes_only_valid_ids(project_factory, run):
     """'id: pull data' is an invalid-id error, and a link to 'pull-dat' was told "did you mean 'pull data'?", an
     id no reference can be written with; the same for a page's own #link."""

@@ -93,6 +93,7 @@ class Catalog:
     # a role's name or short name as written for a reader (see name_key) -> its id, None when two roles share it:
     # 'owner: CS Lead' is told the id it means
     role_names: dict[str, str | None] = field(default_factory=dict)
+    role_titles: dict[str, str] = field(default_factory=dict)  # id -> its name as roles.yml writes it, for hints
     segments: dict[str, None] = field(default_factory=dict)
     phases: dict[str, None] = field(default_factory=dict)  # empty: phases are free slugs
     glossary: dict[str, None] = field(default_factory=dict)
@@ -133,6 +134,8 @@ def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -
                 if isinstance(role, LocDict) and isinstance(role.get("id"), str):
                     catalog.roles.setdefault(role["id"])
                     add_names(catalog.role_names, role["id"], role_names(role.get("name"), role.get("short")))
+                    if isinstance(role.get("name"), str):
+                        catalog.role_titles.setdefault(role["id"], role["name"])
                     for alias in as_list(role.get("aliases")):
                         if isinstance(alias, str):
                             catalog.former_ids.setdefault("role", {})[alias] = role["id"]

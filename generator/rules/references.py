@@ -154,11 +154,24 @@ class _Checker:
                 return
             # an id in capitals or full-width letters ('CSM', also csm's short name) is told so by _suggest
             named = None if name_key(value) in self.catalog.roles else self.catalog.role_names.get(name_key(value))
+            near = None if named else self._role_named_near(value)
             self.problems.append(Problem(path, *pos, "unknown-role", f"unknown role '{value}' in {where}",
                                          _former_id(self.catalog, "role", value)
                                          or (f"'{value}' is the name readers see for role '{named}': write its id: {named}"
                                              if named else None)
+                                         or (f"did you mean '{near}' ({shown(self.catalog.role_titles.get(near, near))})? "
+                                             f"write its id; roles live in content/roles.yml" if near else None)
                                          or _suggest(value, self.catalog.roles) + "; roles live in content/roles.yml"))
+
+    def _role_named_near(self, text: str) -> str | None:
+        """The role whose name or short name `text` is close to, when `text` is no id written in other letters:
+        'CSリーダー' for CSチームリーダー, '営業担当' for 営業, which were told only the ids (cs-lead, sales-ae, …)."""
+        key = name_key(text)
+        if text.isascii() or key in self.catalog.roles:  # an id mistyped, or typed full-width: _suggest says which
+            return None
+        names = [name for name, ident in self.catalog.role_names.items() if ident is not None]
+        close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+        return self.catalog.role_names[close[0]] if close else None
 
     def _role_id(self, text: str) -> str | None:
         """The role `text` names by its id or by a name readers see (roles.yml's name or short), if one."""
