@@ -55,7 +55,8 @@ def read_text(file: Path, path: str, conflict_hint: str = "") -> tuple[str | Non
     except UnicodeDecodeError as error:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
-        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        # characters, as every other column: after Japanese text the byte count was three columns a character
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8").removeprefix("\ufeff")) + 1
         return None, [Problem(path, line, col, "not-utf8", f"file is not UTF-8 (byte 0x{raw[error.start]:02x})",
                               "re-save the file with UTF-8 encoding")]
     text = text.removeprefix("\ufeff")

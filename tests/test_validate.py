@@ -1857,3 +1857,12 @@ def test_a_document_in_another_kinds_folder_is_moved_to_a_free_name(project_fact
     assert lines == ["content/playbooks/pricing.yml:2:1: error: 'entries:' makes this file an FAQ topic, but "
                      "content/playbooks/ holds playbooks "
                      "(move it: git mv content/playbooks/pricing.yml content/faq/pricing.yml) [wrong-folder]"], lines
+
+
+def test_a_byte_that_is_not_utf8_is_placed_at_its_character_column(project_factory, run):
+    """It was placed by its byte count: after 'title: 解約' (13 bytes, 9 characters) at column 14, not 10."""
+    project = project_factory({"content/playbooks/bytes.yml": "title: 解約".encode() + b"\xff\nsteps: [{id: s, title: S}]\n",
+                               "content/playbooks/bom.yml": b"\xef\xbb\xbftitle: x\xff\nsteps: [{id: s, title: S}]\n"})
+    result = run("validate", "--project", project)
+    assert [line.split(": error:")[0] for line in result.output.splitlines()[:-1]] == [
+        "content/playbooks/bom.yml:1:9", "content/playbooks/bytes.yml:1:10"], result.output
