@@ -21,7 +21,7 @@ from .loader import Document
 from .located_yaml import LocDict, LocList
 from .problems import Problem, shown
 from .typed_as_text import listed_in_text, rewritten
-from .yaml_errors import mapping_written_as_text
+from .yaml_errors import list_written_with_typed_dashes, mapping_written_as_text
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_HINT = "use lowercase letters, digits and single hyphens, e.g. 'renewal-runway'"
@@ -387,6 +387,10 @@ def _problem_for(error, document: Document) -> list[Problem]:
             hint = "quote the whole value: YAML reads a ': ' or { } in it as a mapping"
         elif expected == "string":
             hint = "quote text that YAML reads as a number, date or true/false"
+        elif expected == "array" and list_written_with_typed_dashes(error.instance):
+            slip, hint = list_written_with_typed_dashes(error.instance)
+            return [Problem(document.path, line, col, "wrong-type",
+                            f"{field_name} must be a list, got {_type_name(error.instance)}: {slip}", hint)]
         elif expected == "array" and isinstance(error.instance, str) and error.instance.strip():
             entries = listed_in_text(error.instance)  # ids and tags: each a word, so commas cannot be inside one
             hint = (f"write a list: {field_name}: [{', '.join(entries)}]"

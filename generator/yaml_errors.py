@@ -14,6 +14,9 @@ def syntax_problem(path: str, text: str, error) -> Problem:
     mark = error.problem_mark or error.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     reason = " ".join(filter(None, [error.context, error.problem])) or "invalid YAML"
+    dashed = _entry_with_a_typed_dash(text, line)
+    if dashed is not None:  # the parser fails at the entry's next line, or at the next '- ' entry, with no word of it
+        return _slip_problem(path, *dashed)
     opened = _unclosed_quote(text, line)
     if opened is not None:  # the parser read on to a later quote and failed there, lines after the mistake
         return _open_quote_problem(path, opened, line, col, reason)
@@ -291,6 +294,43 @@ def _full_width_slip(content: str) -> tuple[str, str] | None:
         return (f"'{shown(content)}' has a full-width space after its colon",
                 "write an ASCII space after the colon: YAML does not read U+3000 as a space")
     return None
+
+
+# What a Japanese input method types for '-': the prolonged sound mark ー in kana mode, the full-width hyphen-minus －
+# in full-width mode, and the dashes a conversion offers
+_TYPED_DASHES = {"ー": "the katakana prolonged sound mark", "－": "a full-width hyphen", "‐": "a hyphen (U+2010)",
+                 "−": "a minus sign", "―": "a horizontal bar (U+2015)"}
+_DASHED_LINE = re.compile(f"(?P<indent> *)(?P<dash>[{''.join(_TYPED_DASHES)}])[ \u3000]+(?P<rest>.*)")
+
+
+def _typed_dash(content: str) -> tuple[str, str] | None:
+    """(message, fix) for a list entry whose '-' was typed with a Japanese input method on: YAML reads 'ー 解約' as
+    text, and 'ー id: x' as a key named 'ー id'."""
+    found = _DASHED_LINE.match(content)
+    if found is None:
+        return None
+    dash = found["dash"]
+    return (f"'{shown(content.strip(), 40)}' starts with '{dash}' ({_TYPED_DASHES[dash]}), where a list entry starts "
+            "with '-'", f"write an ASCII '- ' in place of '{dash}': type it with the input method off")
+
+
+def _entry_with_a_typed_dash(text: str, error_line: int) -> tuple[int, int, str, str] | None:
+    """(line, col, message, fix) for the nearest line up to `error_line` written as a list entry with a typed dash
+    and a key after it ('  ー id: offer'): no text of a value starts so."""
+    lines = text.splitlines()[:error_line]
+    for number in range(len(lines), 0, -1):
+        found = _DASHED_LINE.fullmatch(lines[number - 1])
+        if found is not None and re.match(r"[\w-]+:(?:\s|$)", found["rest"]):
+            return (number, len(found["indent"]) + 1, *_typed_dash(lines[number - 1]))
+    return None
+
+
+def list_written_with_typed_dashes(value) -> tuple[str, str] | None:
+    """(message, fix) when a value meant as a list was read as text ('ー 解約 ー リスク') or as a mapping (a key
+    'ー id') because its dashes were typed with a Japanese input method on."""
+    if isinstance(value, dict):
+        value = next(iter(value), "")
+    return _typed_dash(value) if isinstance(value, str) else None
 
 
 def mapping_written_as_text(value: str) -> tuple[str, str] | None:

@@ -944,6 +944,36 @@ def test_keys_and_ids_typed_with_a_japanese_input_method_are_named_so(project_fa
     assert result.exit_code == 1 and f"content/playbooks/p.yml{expected}" in result.output, result.output
 
 
+_DASHED = "'ー id: offer' starts with 'ー' (the katakana prolonged sound mark), where a list entry starts with '-' "
+_DASH_FIX = "(write an ASCII '- ' in place of 'ー': type it with the input method off)"
+
+
+@pytest.mark.parametrize("written, expected", [
+    # a second step (the parser stopped at the '- ' entries' level and blamed 'ー id:' as a key among them)
+    ("steps:\n  - id: hearing\n    title: 聞く\n  ー id: offer\n    title: 出す\n",
+     f":5:3: error: YAML syntax error: {_DASHED}{_DASH_FIX} [yaml-syntax]"),
+    # the first step, with a field under it ('mapping values are not allowed' at the next line)
+    ("steps:\n  ー id: offer\n    title: 出す\n", f":3:3: error: YAML syntax error: {_DASHED}{_DASH_FIX} [yaml-syntax]"),
+    # steps of one line each: a mapping with the key 'ー id'
+    ("steps:\n  ー id: offer\n", ":3:3: error: steps must be a list, got a mapping: 'ー id' starts with 'ー' (the "
+     f"katakana prolonged sound mark), where a list entry starts with '-' {_DASH_FIX} [wrong-type]"),
+    # a list of words, typed in full-width mode: one text
+    ("tags:\n  － 解約\n  － リスク\nsteps: [{id: s, title: S}]\n", ":3:3: error: tags must be a list, got text: "
+     "'－ 解約 － リスク' starts with '－' (a full-width hyphen), where a list entry starts with '-' (write an ASCII "
+     "'- ' in place of '－': type it with the input method off) [wrong-type]"),
+])
+def test_a_list_entry_whose_dash_was_typed_with_a_japanese_input_method_is_named_so(project_factory, run, written,
+                                                                                    expected):
+    """'-' typed with a Japanese input method on is ー (kana mode) or － (full-width): YAML reads 'ー id: offer' as a
+    key, so validate said 'mapping values are not allowed in this context' a line later, "steps must be a list, got
+    a mapping", or told the editor to write '- id: ー id'; 'ー 解約' lines were "tags must be a list, got text"."""
+    project = project_factory({"content/playbooks/p.yml": "title: P\n" + written})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and f"content/playbooks/p.yml{expected}" in result.output, result.output
+    body = "title: P\nsteps:\n  - id: s\n    title: S\n    body: |\n      ー 以上です。\n      － 注: 続く\n"
+    assert run("validate", "--project", project_factory({"content/playbooks/p.yml": body})).exit_code == 0
+
+
 @pytest.mark.parametrize("value", ["@acme/cs-ops owns this", "`Renewal Status` is set", "%ARR growth"])
 def test_a_value_starting_with_a_reserved_character_says_to_quote_it(project_factory, run, value):
     """'found character that cannot start any token' came with the generic indentation hint."""
