@@ -316,11 +316,12 @@ def _typed_dash(content: str) -> tuple[str, str] | None:
 
 def _entry_with_a_typed_dash(text: str, error_line: int) -> tuple[int, int, str, str] | None:
     """(line, col, message, fix) for the nearest line up to `error_line` written as a list entry with a typed dash
-    and a key after it ('  ー id: offer'): no text of a value starts so."""
+    and a field name after it ('  ー id: offer'): field names are ASCII, so a line of a '|' text ('ー 注意: 期限') above
+    an unrelated slip is not taken for one."""
     lines = text.splitlines()[:error_line]
     for number in range(len(lines), 0, -1):
         found = _DASHED_LINE.fullmatch(lines[number - 1])
-        if found is not None and re.match(r"[\w-]+:(?:\s|$)", found["rest"]):
+        if found is not None and re.match(r"[A-Za-z_][A-Za-z0-9_-]*:(?:\s|$)", found["rest"]):
             return (number, len(found["indent"]) + 1, *_typed_dash(lines[number - 1]))
     return None
 

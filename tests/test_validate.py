@@ -1896,3 +1896,20 @@ def test_a_byte_that_is_not_utf8_is_placed_at_its_character_column(project_facto
     result = run("validate", "--project", project)
     assert [line.split(": error:")[0] for line in result.output.splitlines()[:-1]] == [
         "content/playbooks/bom.yml:1:9", "content/playbooks/bytes.yml:1:10"], result.output
+
+
+def test_a_text_line_starting_with_a_long_vowel_mark_is_not_blamed_for_a_later_slip(project_factory, run):
+    """A '|' text may hold 'ー 注意: 期限を守る'; a syntax error lines below it is reported where it is."""
+    project = project_factory({"content/playbooks/p.yml": """\
+        title: 解約対応
+        steps:
+          - id: ask
+            title: 理由を聞く
+            body: |
+              ー 注意: 期限を守る
+          - id: offer
+            title: [引き留め案
+        """})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and "ー" not in result.output.split("error:")[0], result.output
+    assert "content/playbooks/p.yml:6:" not in result.output, result.output
