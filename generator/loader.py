@@ -20,7 +20,7 @@ from .problems import Problem
 from .rename_journal import interrupted
 
 # parse problems after which the file's data is still whole, so every other rule checks it too
-READ_WHOLE = {"duplicate-key", "comment-in-value"}
+READ_WHOLE = {"duplicate-key", "comment-in-value", "entry-in-text"}
 
 YAML_SUFFIXES = (".yml", ".yaml")
 

@@ -294,6 +294,7 @@ class _Builder:
         self.text = text
         self.hashes = "#" in text  # only then can a comment cut a value (note_cut)
         self.cut_values: list[tuple[Position, str, str]] = []  # (where ' #' starts, value kept, comment dropped)
+        self.run_on: list[tuple[Position, str]] = []  # (where a '- ' read as text starts, the value it joined)
         self.built: set[int] = set()   # nodes met once; meeting one again means an alias expands it
         self.active: set[int] = set()  # collections being built: an alias to one of them is a cycle
         self.aliased = 0
@@ -370,6 +371,8 @@ class _Builder:
                         raise _Refused(_mark(node), budget.code, budget.message, budget.hint)
             if not node.style and self.hashes:  # plain (libyaml says "", PyYAML None)
                 self.note_cut(node)
+            if not node.style and node.end_mark.line > node.start_mark.line:
+                self.note_run_on(node)
             # YAML turns the file's line breaks into \n, but a quoted "\r" escape stays a carriage return, which
             # every later reader (MkDocs' universal newlines) takes as a line break too: one kind of break only
             return node.value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in node.value else node.value
@@ -404,6 +407,16 @@ class _Builder:
         if cut:
             column = node.end_mark.column + cut.start(1)
             self.cut_values.append(((node.end_mark.line + 1, column + 1), node.value, rest[cut.start(1):].rstrip()))
+
+    def note_run_on(self, node) -> None:
+        """A '- ' line indented deeper than the entry above is more of that entry's plain text, joined without a
+        word: a checklist's '     - 記録した' one space too deep made the item '理由を聞いた - 記録した'."""
+        for index in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(self.lines))):
+            line = self.lines[index]
+            content = line.lstrip(" ")
+            if content.startswith("- ") or content == "-":
+                self.run_on.append(((index + 1, len(line) - len(content) + 1), node.value))
+                return
 
     def sequence(self, node) -> LocList:
         data = LocList()
@@ -647,4 +660,14 @@ def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
                                 f"'{shown}' is a YAML comment, so the value ends before it: '{kept}'",
                                 f'quote the whole value to keep the text: "{whole}"' if len(whole) <= 80 else
                                 "put the whole value in double quotes to keep the text after ' #'"))
+    for (line, col), value in builder.run_on:
+        problems.append(Problem(path, line, col, "entry-in-text",
+                                f"this '- ' line is read as more text of the value above it, not as an entry of its own: "
+                                f"the value is '{_shown_value(value)}'",
+                                "to make it an entry, indent its '-' like the entry above; to keep a list in a text, "
+                                "write the value as a '|' block", severity="warning"))
     return data, problems
+
+
+def _shown_value(value: str) -> str:
+    return value if len(value) <= 60 else value[:60] + "…"

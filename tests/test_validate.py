@@ -749,6 +749,37 @@ def test_text_cut_by_a_hash_is_an_error_that_shows_the_quoted_fix_and_a_comment_
     assert parse_yaml("title: Schedule  ## a heading-like comment\n", "x.yml")[1] == []
 
 
+def test_a_dash_line_indented_into_the_text_above_is_named(project_factory, run):
+    """A checklist line one space too deep ('     - 記録した' under '    - 理由を聞いた') is YAML for more of the item
+    above: the page showed one item '理由を聞いた - 記録した', and validate and build said nothing; a plain summary's
+    '- ' lines were joined the same way. Now each is a warning at its dash, and the file's other rules still run."""
+    project = project_factory({"content/playbooks/p.yml": (
+        "title: P\n"
+        "summary: 次のときに始める\n"
+        "  - 解約の予告\n"
+        "steps:\n"
+        "  - id: s\n"
+        "    title: 理由を聞く\n"
+        "    owner: nobody\n"
+        "    checklist:\n"
+        "    - 理由を聞いた\n"
+        "     - 記録した\n"
+        "    - \"引用 -\n"
+        "      - も文字\"\n"
+        "    - 二行に\n"
+        "      わたる項目\n")})
+    result = run("validate", "--project", project)
+    fix = ("(to make it an entry, indent its '-' like the entry above; to keep a list in a text, write the value as "
+           "a '|' block) [entry-in-text]")
+    assert [line for line in result.output.splitlines() if "entry-in-text" in line] == [
+        "content/playbooks/p.yml:3:3: warning: this '- ' line is read as more text of the value above it, not as an "
+        f"entry of its own: the value is '次のときに始める - 解約の予告' {fix}",
+        "content/playbooks/p.yml:10:6: warning: this '- ' line is read as more text of the value above it, not as an "
+        f"entry of its own: the value is '理由を聞いた - 記録した' {fix}",
+    ], result.output
+    assert "unknown role 'nobody'" in result.output  # the file's data is whole: its other rules ran too
+
+
 def test_a_link_with_a_mistyped_scheme_is_located_with_the_scheme_meant(project_factory, run):
     """[A](playbok:renewal-runway) passed validate and build and showed 'A' without a link: the page sanitiser drops a
     target whose scheme it does not know. Inline, angle-bracketed, reference-style and checklist links are checked."""
