@@ -15,7 +15,7 @@ from typing import Callable, NamedTuple
 import yaml
 
 from .markdown_extensions import fenced_code_emptied
-from .problems import Position, Problem
+from .problems import Position, Problem, shown
 from .yaml_errors import syntax_problem
 
 
@@ -654,20 +654,16 @@ def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
         for key, (line, col), first in builder.duplicate_keys
     ]
     for (line, col), kept, dropped in builder.cut_values:
-        shown = dropped if len(dropped) <= 40 else dropped[:40] + "…"
         whole = f"{kept} {dropped}".replace("\\", "\\\\").replace('"', '\\"')
         problems.append(Problem(path, line, col, "comment-in-value",
-                                f"'{shown}' is a YAML comment, so the value ends before it: '{kept}'",
+                                f"'{shown(dropped)}' is a YAML comment, so the value ends before it: '{kept}'",
                                 f'quote the whole value to keep the text: "{whole}"' if len(whole) <= 80 else
                                 "put the whole value in double quotes to keep the text after ' #'"))
     for (line, col), value in builder.run_on:
         problems.append(Problem(path, line, col, "entry-in-text",
                                 f"this '- ' line is read as more text of the value above it, not as an entry of its own: "
-                                f"the value is '{_shown_value(value)}'",
+                                f"the value is '{shown(value, 60)}'",
                                 "to make it an entry, indent its '-' like the entry above; to keep a list in a text, "
                                 "write the value as a '|' block", severity="warning"))
     return data, problems
 
-
-def _shown_value(value: str) -> str:
-    return value if len(value) <= 60 else value[:60] + "…"

@@ -1944,3 +1944,10 @@ def test_a_text_line_starting_with_a_long_vowel_mark_is_not_blamed_for_a_later_s
     result = run("validate", "--project", project)
     assert result.exit_code == 1 and "ー" not in result.output.split("error:")[0], result.output
     assert "content/playbooks/p.yml:6:" not in result.output, result.output
+
+
+def test_a_value_joined_to_a_dash_line_and_one_cut_by_a_comment_are_both_reported(project_factory, run):
+    project = project_factory({"content/playbooks/p.yml": (
+        "title: Churn call\nsummary: Call them\n  - and log it\nowner: csm #lead\nsteps: [{id: s, title: S}]\n")})
+    result = run("validate", "--project", project)
+    assert "[entry-in-text]" in result.output and "[comment-in-value]" in result.output, result.output
