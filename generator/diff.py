@@ -509,10 +509,25 @@ def compare(base: Side, head: Side) -> ContentDiff:
         pages = pair(getattr(base.portal, kind.portal_attr), getattr(head.portal, kind.portal_attr))
         documents = [_document_change(o, n, head.portal) for o, n in pages.renamed + pages.kept]
         _page_moves(documents)
+        for change in documents:
+            change.ownership += _new_item_assignments(change)
         kinds.append(KindChanges(kind, pages, documents))
     url_rows, uncovered, retired = _url_changes(base, head, _moved_urls(kinds))
     return ContentDiff(base, head, kinds, url_rows, uncovered, _catalog_changes(base, head), retired,
                        site_changes(base.site, head.site))
+
+
+def _new_item_assignments(change: DocumentChange) -> list[tuple[str, str]]:
+    """Who holds each item added to a page: a new chart activity or step is a RACI decision for the review, and was
+    listed by its name alone ("0 owner/RACI changes"). Items that came from another page keep theirs (moved_in)."""
+    rows = []
+    for item in change.items.added:
+        held = [f"owner {item.owner}"] if getattr(item, "owner", "") else []
+        raci = getattr(item, "raci", None)
+        held += [f"{letter} {', '.join(getattr(raci, letter))}" for letter in RACI_LETTERS if raci and getattr(raci, letter)]
+        if held:
+            rows.append((f"{_code(change.new.id)} › {_code(item.id)} (new)", " · ".join(held)))
+    return rows
 
 
 def _page_moves(documents: list[DocumentChange]) -> None:

@@ -788,3 +788,24 @@ def test_a_section_removed_from_one_checklist_and_an_item_of_its_id_added_to_ano
     items = {page["id"]: page["items"] for page in payload["kinds"]["onboarding"]["changed"]}
     assert items["csm"]["removed"] == ["week-2", "b"] and items["csm"]["moved_out"] == []
     assert items["ae"]["added"] == ["week-2"] and items["ae"]["moved_in"] == []
+
+
+def test_diff_says_who_holds_each_item_a_pull_request_adds(tmp_path, run):
+    """A duty added to the role chart was listed by its name alone, with '0 owner/RACI changes': the reviewer of a
+    RACI change could not see who is responsible for the new duty. An item moved in from another page keeps its
+    holders and is no new assignment."""
+    from conftest import copy_bundled
+
+    project = copy_bundled(tmp_path / "repo")
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "bundled")
+    chart = project / "content/charts/cs-duties.yml"
+    chart.write_text(chart.read_text(encoding="utf-8").replace("activities:\n", (
+        "activities:\n  - id: voc-digest\n    name: Monthly product feedback digest\n"
+        "    raci: {R: cs-ops, A: cs-lead, C: [csm, support], I: product}\n"), 1), encoding="utf-8")
+    output = run("diff", "main", "--project", project).output
+    assert "Items: 1 added · 0 renamed · 0 removed — 1 owner/RACI change —" in output, output
+    assert "| `cs-duties` › `voc-digest` (new) | R cs-ops · A cs-lead · C csm, support · I product |" in output, output
+    ownership = json.loads(run("diff", "main", "--project", project, "--format", "json").output)
+    assert ownership["kinds"]["chart"]["changed"][0]["ownership"] == [
+        {"where": "cs-duties › voc-digest (new)", "change": "R cs-ops · A cs-lead · C csm, support · I product"}]
