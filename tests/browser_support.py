@@ -164,7 +164,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self):
         if self.requested is not None:
             self.requested.append(self.path)
-        super().do_GET()
+        try:
+            super().do_GET()
+        except (BrokenPipeError, ConnectionResetError):  # the browser left the page before it had it all
+            pass
 
     def end_headers(self):
         # A rebuild within the same second keeps Last-Modified, so a reload could show the old page.
