@@ -23,9 +23,18 @@ def main():
 @NEW_PROJECT_OPTION
 @click.option("--lang", "language", type=click.Choice(["en", "ja"]), default="en", show_default=True,
               help="Language of the starter content and of the portal's interface.")
-def init(project: Path, language: str):
-    """Start a new portal: mkdocs.yml, roles, settings, one example of each kind, CI workflow and pre-commit hooks."""
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[DIRECTORY]")
+@click.pass_context
+def init(ctx: click.Context, project: Path, language: str, directory: Path | None):
+    """Start a new portal: mkdocs.yml, roles, settings, one example of each kind, CI workflow and pre-commit hooks.
+
+    DIRECTORY, as in `git init my-portal`, is the same as --project."""
     from .starter_project import init_project
+
+    if directory is not None:  # `csops init my-portal` said "Got unexpected extra argument (my-portal)"
+        if ctx.get_parameter_source("project") is not click.core.ParameterSource.DEFAULT and directory != project:
+            raise click.UsageError(f"two folders given, {directory} and --project {project}: give one")
+        project = directory
 
     with writing_to(project):
         written = init_project(project, language)

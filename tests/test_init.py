@@ -78,3 +78,13 @@ def test_a_new_portals_gitignore_keeps_the_built_site_out_of_git(tmp_path, run):
                             capture_output=True, text=True).stdout.split()
     assert "content/published-urls.txt" in staged
     assert [path for path in staged if path.split("/")[0] in ("site", "build")] == []
+
+
+def test_init_takes_the_new_folder_as_git_init_does(tmp_path, run):
+    """`csops init my-portal` said "Got unexpected extra argument (my-portal)"; it is --project's folder."""
+    result = run("init", tmp_path / "my-portal", "--lang", "ja")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "my-portal/mkdocs.yml").is_file() and (tmp_path / "my-portal/content/roles.yml").is_file()
+    both = run("init", tmp_path / "a", "--project", tmp_path / "b")
+    assert both.exit_code == 2 and "give one" in both.output
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
