@@ -38,7 +38,10 @@ def suggested_slug(text: str) -> str:
 def slug_hint(value) -> str:
     """SLUG_HINT, with the id a mistyped one was probably meant to be as its example."""
     slug = suggested_slug(value) if isinstance(value, str) else ""
-    return f"use lowercase letters, digits and single hyphens, e.g. '{slug}'" if slug and slug != value else SLUG_HINT
+    hint = f"use lowercase letters, digits and single hyphens, e.g. '{slug}'" if slug and slug != value else SLUG_HINT
+    if isinstance(value, str) and not value.isascii():  # 'csops new playbook 解約対応': where does the Japanese go?
+        hint += "; an id is part of the page's address, so it is written in ASCII, and the name readers see is the title"
+    return hint
 DUE = DUE_PATTERN
 INTERVAL = INTERVAL_PATTERN
 DATE = DATE_PATTERN
