@@ -330,7 +330,8 @@ class SourceTree:
 
     `published`: the name of the link to the live site (site/) when it is in the project folder, watched as the
     link alone (a build leaves it as it is): `git clean -fdx` or `rm -r build site` while serving left every page
-    a 404 until the next save.
+    a 404 until the next save. Only its going away is a change: a new project's first build makes it, and that
+    rebuilt the site once more and reloaded the page ("rebuilt 20 pages" right after "serving", nothing saved).
 
     Of .git/ only logs/HEAD, the record git appends to whenever HEAD moves: What's new is built from the history,
     and a repository begun while serving (`git init`, the first commit) has no such file when the preview starts."""
@@ -341,8 +342,10 @@ class SourceTree:
         self.root = str(project)
         self.names = frozenset(names) | ({published} if published else set()) | {self.GIT_HEAD_LOG[0]}
         self.published = os.path.join(self.root, published) if published else None
+        self.published_name = published
         self.git_steps = {os.path.join(self.root, *self.GIT_HEAD_LOG[:depth]): self.GIT_HEAD_LOG[depth]
                           for depth in range(1, len(self.GIT_HEAD_LOG))}
+        self.published_seen = False  # until the first build makes the link, it is listed as if it were there
 
     def listdir(self, folder: str):
         folder = os.path.abspath(folder)
@@ -351,13 +354,18 @@ class SourceTree:
                 return [entry for entry in entries if entry.name == self.git_steps[folder]]
             if folder != self.root:
                 return [entry for entry in entries if entry.is_dir() or not EDITOR_SCRATCH.fullmatch(entry.name)]
-            return [entry for entry in entries if entry.name in self.names]
+            listed = [entry for entry in entries if entry.name in self.names]
+        if self.published and not self.published_seen and all(e.name != self.published_name for e in listed):
+            listed.append(_Named(self.published_name))  # not made yet: listed as it will be (stat() says how)
+        return listed
 
     def stat(self, path: str) -> os.stat_result:
         """A link's target (a change to a linked file rebuilds), except a link to a folder below the project's top
         level: given as the link itself, so the walk does not enter it. content/ may itself be a link."""
+        if path == self.published:
+            return self._published_stat()
         own = os.lstat(path)
-        if not stat.S_ISLNK(own.st_mode) or path == self.published:
+        if not stat.S_ISLNK(own.st_mode):
             return own
         try:
             target = os.stat(path)
@@ -366,6 +374,23 @@ class SourceTree:
         if stat.S_ISDIR(target.st_mode) and os.path.dirname(os.path.abspath(path)) != self.root:
             return own
         return target
+
+    def _published_stat(self) -> os.stat_result:
+        """One and the same stat while the link is there or not made yet, so the first build's making it and
+        each build's publishing are no change; once made, it is no longer listed while missing: deleting it is."""
+        if os.path.lexists(self.published):
+            self.published_seen = True
+        return _UNCHANGING
+
+
+_UNCHANGING = os.stat_result((stat.S_IFLNK | 0o777, 0, 0, 1, 0, 0, 0, 0, 0, 0))
+
+
+class _Named:
+    """A directory entry for a path not made yet: all the watcher reads of one is its name."""
+
+    def __init__(self, name: str):
+        self.name = name
 
 
 def watch_sources(server, site) -> None:
