@@ -51,10 +51,12 @@ def post_worker_init(worker):
 
     from gunicorn import util
 
+    from generator.api_errors import error_body
+
     def write_json_error(sock, status_int, reason, mesg):
         if int(status_int) == 501:  # an unknown Transfer-Encoding is the client's error: 400, never a 5xx
             status_int, reason = 400, "Bad Request"
-        body = json.dumps({"error": f"{reason}: {mesg}"}, ensure_ascii=True)
+        body = json.dumps(error_body(int(status_int), f"{reason}: {mesg}"), ensure_ascii=True)
         response = (f"HTTP/1.1 {int(status_int)} {reason}\r\nConnection: close\r\n"
                     f"Content-Type: application/json; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n{body}")
         util.write_nonblock(sock, response.encode("latin-1"))

@@ -25,6 +25,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import click
 
+from .api_errors import error_body
+
 log = logging.getLogger("csops")
 CONNECTION_TIMEOUT = 15.0  # seconds a connection may sit idle or take to send one read's worth of a request
 _LONG_NUMBER = re.compile(r"[0-9]{21}")
@@ -92,7 +94,7 @@ def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
                 phrase = HTTPStatus(code).phrase
             except ValueError:
                 phrase = ""
-            body = json.dumps({"error": message or phrase}, ensure_ascii=True).encode("ascii")
+            body = json.dumps(error_body(code, message or phrase), ensure_ascii=True).encode("ascii")
             if self.request_version == "HTTP/0.9":  # refused before the version was read: still send a status line
                 self.request_version = "HTTP/1.0"
             self.log_error("code %d, message %s", code, message)
@@ -148,7 +150,7 @@ def refuse_unsafe_paths(app):
             environ = {**environ, "PATH_INFO": "/" + path.lstrip("/")}
         refusal = _path_refusal(environ.get("PATH_INFO", ""))
         if refusal:
-            body = json.dumps({"error": refusal}).encode("ascii")
+            body = json.dumps(error_body(400, refusal, "bad-path")).encode("ascii")
             start_response("400 Bad Request", [("Content-Type", "application/json; charset=utf-8"),
                                                ("Content-Length", str(len(body)))])
             return [body]
@@ -216,7 +218,7 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
         if api_app is not None and path.startswith("/api/"):
             return api_app(environ, start_response)
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):  # MkDocs answered POST and DELETE with the page
-            body = b'{"error": "the site is read-only: use GET"}'
+            body = json.dumps(error_body(405, "the site is read-only: use GET")).encode("ascii")
             start_response("405 Method Not Allowed", [("Allow", "GET, HEAD"), ("Content-Length", str(len(body))),
                                                       ("Content-Type", "application/json; charset=utf-8")])
             return [body]

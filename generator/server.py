@@ -24,6 +24,7 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from .api_errors import error_body
 from .problems import shown
 from .query_log import FILTERS, log_event
 from .search import MAX_TICKET_CHARS, IndexMissing, QueryError, Searcher
@@ -43,10 +44,14 @@ _LENGTH = re.compile(r"[0-9]{1,12}")
 
 
 class ApiError(Exception):
-    def __init__(self, status: str, message: str, headers: list[tuple[str, str]] = ()):
+    def __init__(self, status: str, message: str, headers: list[tuple[str, str]] = (), code: str = ""):
         super().__init__(message)
         self.status = status
         self.headers = list(headers)  # e.g. a 405's Allow (RFC 9110: a 405 must name the methods allowed)
+        self.code = code
+
+    def as_dict(self) -> dict:
+        return error_body(int(self.status.split()[0]), str(self), self.code)
 
 
 def _json(start_response, status: str, payload: dict, extra: list[tuple[str, str]] = ()):
@@ -71,7 +76,8 @@ def _read_body(environ) -> bytes:
         return _read_to(environ, sock, MAX_BODY, to_end=True)  # gunicorn takes the chunks apart
     raw_length = (environ.get("CONTENT_LENGTH") or "0").strip()
     if not _LENGTH.fullmatch(raw_length):
-        raise ApiError("400 Bad Request", "invalid Content-Length: send the body's size in bytes")
+        raise ApiError("400 Bad Request", "invalid Content-Length: send the body's size in bytes",
+                       code="bad-content-length")
     length = int(raw_length)
     if length > MAX_BODY:
         raise _too_large()
@@ -79,7 +85,8 @@ def _read_body(environ) -> bytes:
         return b""
     body = _read_to(environ, sock, length, to_end=False)
     if len(body) < length:
-        raise ApiError("400 Bad Request", f"request body shorter than its Content-Length ({len(body)} of {length} bytes)")
+        raise ApiError("400 Bad Request", f"request body shorter than its Content-Length ({len(body)} of {length} bytes)",
+                       code="incomplete-body")
     return body
 
 
@@ -99,7 +106,7 @@ def _read_to(environ, sock, limit: int, to_end: bool) -> bytes:
     except (TimeoutError, BlockingIOError):  # socket timeout, or SO_RCVTIMEO's EAGAIN under gunicorn_conf
         raise ApiError("408 Request Timeout", f"the request body did not arrive within {READ_TIMEOUT:g} s") from None
     except Exception:  # the server's own parser refused the body (bad chunking, connection reset)
-        raise ApiError("400 Bad Request", "could not read the request body") from None
+        raise ApiError("400 Bad Request", "could not read the request body", code="unreadable-body") from None
     if received > limit:
         raise _too_large()
     return b"".join(chunks)
@@ -116,29 +123,32 @@ def _json_body(environ) -> dict:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ApiError("400 Bad Request", "request body is not UTF-8") from None
+        raise ApiError("400 Bad Request", "request body is not UTF-8", code="not-utf-8") from None
     if media_type == "application/x-www-form-urlencoded":
         fields = parse_qs(text, keep_blank_values=True)
         if list(fields) != ["text"]:
             return {"text": text}
         if len(set(fields["text"])) > 1:  # `curl -d text=… -d text=…` searched the first alone, as a JSON key twice did
-            raise ApiError("400 Bad Request", "request body gives 'text' twice: send it once")
+            raise ApiError("400 Bad Request", "request body gives 'text' twice: send it once",
+                           code="repeated-field")
         return {"text": fields["text"][0]}
     typed_text = media_type.startswith("text/")
     if "json" in media_type or (not typed_text and text.lstrip().startswith("{")):
         try:
             data = json.loads(text or "{}", object_pairs_hook=_one_value_each, parse_int=_whole_number)
         except RecursionError:
-            raise ApiError("400 Bad Request", "request body is nested too deeply: send a flat JSON object") from None
+            raise ApiError("400 Bad Request", "request body is nested too deeply: send a flat JSON object",
+                           code="bad-json") from None
         except _LongNumber as error:
             raise ApiError("400 Bad Request", f"request body holds a number of {error} digits: no field takes one "
-                                              f"longer than {_MAX_DIGITS}") from None
+                                              f"longer than {_MAX_DIGITS}", code="bad-json") from None
         except _RepeatedKey as error:
-            raise ApiError("400 Bad Request", f"request body gives '{shown(str(error), 60)}' twice: send it once") from None
+            raise ApiError("400 Bad Request", f"request body gives '{shown(str(error), 60)}' twice: send it once",
+                           code="repeated-field") from None
         except ValueError as error:
-            raise ApiError("400 Bad Request", f"request body is not valid JSON: {error}") from None
+            raise ApiError("400 Bad Request", f"request body is not valid JSON: {error}", code="bad-json") from None
         if not isinstance(data, dict):
-            raise ApiError("400 Bad Request", "request body must be a JSON object")
+            raise ApiError("400 Bad Request", "request body must be a JSON object", code="bad-json")
         for value in data.values():
             _require_unicode(value)
         return data
@@ -182,7 +192,7 @@ def _require_unicode(value) -> None:
             value.encode("utf-8")
         except UnicodeEncodeError:
             raise ApiError("400 Bad Request", "request body holds a lone surrogate (\\ud800-\\udfff): "
-                                              "send valid Unicode text") from None
+                                              "send valid Unicode text", code="lone-surrogate") from None
 
 
 _CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f]")
@@ -205,7 +215,7 @@ def _decoded_path(path: str) -> str:
     404 "no such endpoint '/api/ÿ'", and /api/更新 was named '/api/æ\x9b´', where the preview refuses the first."""
     refusal = path_refusal(path)
     if refusal:
-        raise ApiError("400 Bad Request", refusal)
+        raise ApiError("400 Bad Request", refusal, code="bad-path")
     return path.encode("latin-1").decode("utf-8")
 
 
@@ -213,7 +223,8 @@ def _param(params: dict, name: str) -> str:
     """A parameter's value; one sent twice with two values is refused (the first was used, the second ignored)."""
     values = params.get(name) or [""]
     if len(set(values)) > 1:
-        raise ApiError("400 Bad Request", f"parameter '{name}' given {len(values)} times with different values; send it once")
+        raise ApiError("400 Bad Request", f"parameter '{name}' given {len(values)} times with different values; send it once",
+                       code="repeated-parameter")
     return values[0]
 
 
@@ -264,17 +275,19 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
             query_string = query_string.encode("latin-1").decode("utf-8")
             params = parse_qs(query_string, keep_blank_values=True, errors="strict")
         except (UnicodeEncodeError, UnicodeDecodeError):
-            raise ApiError("400 Bad Request", "query string is not UTF-8: percent-encode the query's UTF-8 bytes") from None
+            raise ApiError("400 Bad Request", "query string is not UTF-8: percent-encode the query's UTF-8 bytes",
+                           code="not-utf-8") from None
         unknown = sorted(set(params) - SEARCH_PARAMS)
         if unknown:  # ?knd=faq answered every kind, as if the filter had been applied
             close = difflib.get_close_matches(unknown[0], sorted(SEARCH_PARAMS - {"_"}), n=1)
             raise ApiError("400 Bad Request", f"unknown parameter {unknown[0][:100]!r}"
                                               + (f": did you mean {close[0]!r}?" if close else ";")
-                                              + f" /api/search takes {', '.join(sorted(SEARCH_PARAMS - {'_'}))}")
+                                              + f" /api/search takes {', '.join(sorted(SEARCH_PARAMS - {'_'}))}",
+                           code="unknown-parameter")
         query = _param(params, "q")
         limit = _param(params, "limit") or "10"
         if not re.fullmatch(r"[0-9]{1,3}", limit) or not 1 <= int(limit) <= 100:  # int() reads ٣ and ３ too
-            raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 100")
+            raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 100", code="bad-limit")
         filters = {name: _param(params, name) for name in FILTERS}
         result = searcher.search(query, **filters, limit=int(limit),
                                  correct=_is_on(_param(params, "correct")))
@@ -286,14 +299,15 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         data = _json_body(environ)
         text = data.get("text")
         if not isinstance(text, str):
-            raise ApiError("400 Bad Request", 'send the ticket as {"text": "..."} or as text/plain')
+            raise ApiError("400 Bad Request", 'send the ticket as {"text": "..."} or as text/plain',
+                           code="missing-field")
         unknown = sorted(set(data) - {"text", "limit"})
         if unknown:  # a filter sent here ("kind": "stepz") was silently ignored, as if it had been applied
             raise ApiError("400 Bad Request", f"unknown field {unknown[0]!r}: /api/suggest takes \"text\" and \"limit\" "
-                                              "(filters are for /api/search)")
+                                              "(filters are for /api/search)", code="unknown-field")
         limit = data.get("limit", 5)
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 20:
-            raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 20")
+            raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 20", code="bad-limit")
         hits = searcher.suggest_for_ticket(text, limit=limit)
         return {"links": [hit.__dict__ for hit in hits]}
 
@@ -301,7 +315,7 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         data = _json_body(environ)
         query, url = data.get("q"), data.get("url")
         if not isinstance(query, str) or not isinstance(url, str) or not query.strip():
-            raise ApiError("400 Bad Request", 'send {"q": "<query>", "url": "<hit url>"}')
+            raise ApiError("400 Bad Request", 'send {"q": "<query>", "url": "<hit url>"}', code="missing-field")
         if log_queries:
             log_event(project, "click", query, url=url[:500])
         return {"ok": True}
@@ -355,13 +369,14 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
                 raise ApiError("404 Not Found", f"no such endpoint {path[:200]!r}; see GET /api/search and POST /api/suggest")
             return _json(start_response, "200 OK", handler(environ), extra)
         except ApiError as error:
-            return _json(start_response, error.status, {"error": str(error)}, extra + error.headers)
+            return _json(start_response, error.status, error.as_dict(), extra + error.headers)
         except QueryError as error:  # an unknown filter is raised before the log is written: a typo is no content gap
             return _json(start_response, "400 Bad Request", error.as_dict(), extra)
         except IndexMissing as error:
-            return _json(start_response, "503 Service Unavailable", {"error": str(error)}, extra)
+            return _json(start_response, "503 Service Unavailable", error_body(503, str(error)), extra)
         except Exception:  # a bug, not the reader's fault: log it, answer without a traceback
             log.exception("search API failed on %s %r", method, path)
-            return _json(start_response, "500 Internal Server Error", {"error": "internal error; see the server log"}, extra)
+            return _json(start_response, "500 Internal Server Error", error_body(500, "internal error; see the server log"),
+                         extra)
 
     return app

@@ -83,7 +83,7 @@ def test_bad_queries_get_400_with_a_message(api, query, message, code):
 
 def test_bad_limit_and_unknown_endpoint(api):
     for limit in ("lots", "٣", "３", "1e2", " 5", "0", "101"):  # int() took the Arabic-Indic and full-width digits
-        assert search(api, q="renewal", limit=limit) == (400, {"error": "limit must be a whole number between 1 and 100"}), limit
+        assert search(api, q="renewal", limit=limit) == (400, {"error": "limit must be a whole number between 1 and 100", "code": "bad-limit"}), limit
     assert search(api, q="renewal", limit="7")[0] == 200
     # a query string that is not UTF-8 was searched and logged as U+FFFD; a parameter sent twice kept the first
     assert call(f"{api}/api/search?q=%ff%fe")[0] == 400
@@ -138,12 +138,13 @@ def test_suggest_rejects_bad_bodies(api):
     assert status == 400 and "unknown field 'kind'" in data["error"]  # not silently unfiltered
     # a key given twice was read as its last value alone (red team): refused like a repeated query parameter
     status, data = call(f"{api}/api/suggest", b'{"text": "cancel at renewal", "text": "hello"}')
-    assert (status, data) == (400, {"error": "request body gives 'text' twice: send it once"})
+    assert (status, data) == (400, {"error": "request body gives 'text' twice: send it once", "code": "repeated-field"})
     status, data = call(f"{api}/api/suggest", json.dumps({"k" * 5000: 1}).replace("}", ', "' + "k" * 5000 + '": 2}').encode())
     assert status == 400 and len(data["error"]) < 120 and "…' twice" in data["error"]  # the key is quoted, not echoed whole
     # a 5,000-digit number was 'not valid JSON: Exceeds the limit (4300 digits) … use sys.set_int_max_str_digits()'
     status, data = call(f"{api}/api/suggest", b'{"text": "renewal", "limit": ' + b"9" * 5000 + b"}")
-    assert (status, data) == (400, {"error": "request body holds a number of 5000 digits: no field takes one longer than 20"})
+    assert (status, data) == (400, {"error": "request body holds a number of 5000 digits: no field takes one longer than 20",
+                              "code": "bad-json"})
 
 
 def test_suggest_reads_the_body_as_its_type_says(api):
@@ -161,7 +162,7 @@ def test_suggest_reads_the_body_as_its_type_says(api):
     assert status == 200 and raw["links"] == plain["links"]
     # curl -d text=<subject> -d text=<description>: the description was dropped without a word
     status, data = call(f"{api}/api/suggest", b"text=Acme+renewal&text=champion+silent", "application/x-www-form-urlencoded")
-    assert (status, data) == (400, {"error": "request body gives 'text' twice: send it once"})
+    assert (status, data) == (400, {"error": "request body gives 'text' twice: send it once", "code": "repeated-field"})
     status, data = call(f"{api}/api/suggest", b"churn", "text/plain")
     assert status == 200 and data["links"] and all(link["score"] > 0 for link in data["links"])
     status, data = call(f"{api}/api/suggest", b"2", "text/plain")  # a bare number is no topic: no link, not a 0 score
@@ -326,6 +327,7 @@ def test_a_portal_without_a_readable_index_is_503_saying_to_build_it(project_fac
     for path, query in (("/api/search", "q=renewal"), ("/api/health", "")):
         status, data = _wsgi_get(app, path, query)
         assert status.startswith("503 ") and "no search index; run `csops build` first" in data["error"], (path, status, data)
+        assert data["code"] == "index-missing", data
     assert CliRunner().invoke(main, ["build", "--project", str(project)]).exit_code == 0
     assert _wsgi_get(app, "/api/search", "q=renewal")[0] == "200 OK"
     (project / "build/index/csops-meta.json").write_text("{", encoding="utf-8")
@@ -337,7 +339,7 @@ def test_a_json_body_that_is_no_object_is_400_saying_what_to_send(api):
     """A JSON array, string, number or null where an object is expected: a 400 naming the shape, never a 500."""
     for endpoint in ("suggest", "click"):
         for body in (b'["renewal"]', b'[{"text": "renewal"}]', b'"renewal"', b"5", b"null"):
-            assert call(f"{api}/api/{endpoint}", body) == (400, {"error": "request body must be a JSON object"}), (endpoint, body)
+            assert call(f"{api}/api/{endpoint}", body) == (400, {"error": "request body must be a JSON object", "code": "bad-json"}), (endpoint, body)
 
 
 def test_a_query_readers_click_is_not_reported_as_unclicked_however_they_typed_it(api, built_bundled):

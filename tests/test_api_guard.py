@@ -112,7 +112,40 @@ def assert_json_4xx(answer, message: str = ""):
     status, headers, body, _ = answer
     assert status is not None and 400 <= status < 500, answer
     assert "content-type: application/json" in headers
-    assert message in json.loads(body)["error"]
+    data = json.loads(body)
+    assert message in data["error"] and isinstance(data["code"], str) and data["code"], data
+
+
+def get(path: str) -> bytes:
+    return f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+
+
+# what a ticket tool's widget sends wrong, and the code it branches on (README: Search); before, only a query's
+# own slips (empty-query, unknown-filter, ...) had a code, and a script reading `code` got none for the rest
+REFUSALS = {
+    "unknown parameter": (get("/api/search?q=renewal&knd=faq"), 400, "unknown-parameter"),
+    "parameter sent twice": (get("/api/search?q=renewal&kind=faq&kind=step"), 400, "repeated-parameter"),
+    "limit out of range": (get("/api/search?q=renewal&limit=500"), 400, "bad-limit"),
+    "query string not UTF-8": (get("/api/search?q=%ff"), 400, "not-utf-8"),
+    "ticket not JSON": (post("/api/suggest", b'{"text": '), 400, "bad-json"),
+    "ticket field unknown": (post("/api/suggest", b'{"text": "renewal", "kind": "faq"}'), 400, "unknown-field"),
+    "ticket without text": (post("/api/suggest", b'{"limit": 3}'), 400, "missing-field"),
+    "lone surrogate": (post("/api/suggest", b'{"text": "\\ud800"}'), 400, "lone-surrogate"),
+    "control character in the path": (get("/api/%1b"), 400, "bad-path"),
+    "bare HTTP/0.9 request line": (b"GET /api/health\r\n", 400, "bad-request"),
+    "unknown endpoint": (get("/api/nope"), 404, "no-such-endpoint"),
+    "wrong method": (get("/api/suggest"), 405, "method-not-allowed"),
+    "ticket too large": (post("/api/suggest", b"x" * (MAX_BODY + 1), "text/plain"), 413, "body-too-large"),
+    "query string too long": (get("/api/search?q=" + "r" * 17_000), 414, "query-string-too-long"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSALS)
+def test_every_refusal_carries_a_code_for_scripts(port, case):
+    raw, status, code = REFUSALS[case]
+    answer = exchange(port, raw)
+    assert_json_4xx(answer)
+    assert (answer[0], json.loads(answer[2])["code"]) == (status, code), answer
 
 
 MALFORMED = {
