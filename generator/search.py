@@ -494,9 +494,10 @@ class Searcher:
         """Runbook links most related to a ticket: its most distinctive words, OR-ed and ranked."""
         text = (text or "").strip()
         if not text:
-            raise QueryError("empty ticket text: POST the ticket's subject and description")
-        if len(text) > MAX_TICKET_CHARS:
-            raise QueryError(f"ticket text too long ({len(text)} characters; at most {MAX_TICKET_CHARS})")
+            raise QueryError("empty ticket text: send the ticket's subject and description", "empty-ticket")
+        if len(text) > MAX_TICKET_CHARS:  # README: a thread's subject and latest messages say what it is about
+            raise QueryError(f"ticket text too long ({len(text):,} characters; at most {MAX_TICKET_CHARS:,}): send its "
+                             "subject and latest messages, without the quoted replies", "ticket-too-long")
         index = self._open()
         searcher, meta = index.searcher, index.meta
         analyzer = mixed_analyzer()

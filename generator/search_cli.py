@@ -252,8 +252,9 @@ def suggest(ticket: Path, project: Path, limit: int, fmt: str):
             with ticket.open("rb") as stream:
                 raw = stream.read(most + 1)
         if len(raw) > most:
-            raise _refused(ValueError(f"{source} holds more than {most:,} bytes; a ticket is at most "
-                                      f"{MAX_TICKET_CHARS:,} characters: paste its subject and description"), fmt)
+            raise _refused(QueryError(f"{source} holds more than {most:,} bytes; a ticket is at most "
+                                      f"{MAX_TICKET_CHARS:,} characters: paste its subject and latest messages",
+                                      "ticket-too-long"), fmt)
         text = raw.decode("utf-8-sig")
     except OSError as error:
         raise _refused(ValueError(f"cannot read {ticket}: {error.strerror or error} (to give the ticket's words instead "

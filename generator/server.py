@@ -30,7 +30,10 @@ from .query_log import FILTERS, log_event
 from .search import MAX_TICKET_CHARS, IndexMissing, QueryError, Searcher
 
 log = logging.getLogger("csops.api")
-MAX_BODY = MAX_TICKET_CHARS * 4 + 1024  # bytes: UTF-8 Japanese is 3 bytes a character
+# bytes: a ticket of MAX_TICKET_CHARS however it is sent. JSON as Python writes it (json.dumps, requests' json=)
+# escapes each non-ASCII character as \uXXXX, 6 bytes: with 4 a byte, a 35,000-character Japanese ticket was refused
+# as too large while the ticket limit said 50,000 characters
+MAX_BODY = MAX_TICKET_CHARS * 6 + 1024
 # log=0: a search box's type-ahead, one request per key, which `csops report searches` would list as "r", "re",
 # "ren" found nothing; the box logs the query the reader settles on (templates/assets/search.js)
 # "_": the cache-buster jQuery and others add (_=1733300000000), ignored
@@ -63,7 +66,8 @@ def _json(start_response, status: str, payload: dict, extra: list[tuple[str, str
 
 
 def _too_large() -> ApiError:
-    return ApiError("413 Content Too Large", f"request body too large (at most {MAX_BODY} bytes)")
+    return ApiError("413 Content Too Large", f"request body too large (at most {MAX_BODY:,} bytes; a ticket holds at most "
+                                              f"{MAX_TICKET_CHARS:,} characters)")
 
 
 def _read_body(environ) -> bytes:

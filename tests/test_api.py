@@ -147,6 +147,20 @@ def test_suggest_rejects_bad_bodies(api):
                               "code": "bad-json"})
 
 
+def test_a_ticket_within_the_documented_limit_is_taken_however_its_json_escapes_it(api):
+    """README: a ticket holds at most 50,000 characters. Python's json.dumps (and requests' json=) writes each
+    Japanese character as \\uXXXX, 6 bytes: a 35,000-character Japanese thread got 413 'request body too large (at
+    most 201024 bytes)'. A longer ticket is refused by its own code, saying what to send instead."""
+    from generator.search import MAX_TICKET_CHARS
+
+    thread = ("解約したいと連絡がありました。理由はコストです。" * 3_000)[:MAX_TICKET_CHARS]
+    status, data = call(f"{api}/api/suggest", json.dumps({"text": thread}).encode())  # ensure_ascii, as Python sends it
+    assert status == 200 and isinstance(data["links"], list), data
+    status, data = call(f"{api}/api/suggest", json.dumps({"text": thread + "解約"}).encode())
+    assert status == 400 and data["code"] == "ticket-too-long" and "at most 50,000" in data["error"], data
+    assert "latest messages" in data["error"], data
+
+
 def test_suggest_reads_the_body_as_its_type_says(api):
     """text/plain starting with "{" is a ticket, not broken JSON; a BOM (PowerShell, .NET) is dropped; curl's default
     form type is text, or its `text` field; one word still gets links, and none scored 0."""

@@ -1253,6 +1253,7 @@ def test_suggest_reads_no_more_than_a_ticket_can_be(built_bundled, tmp_path):
     (tmp_path / "big.log").write_bytes(b"renewal " * 40_000)
     refused = runner.invoke(main, ["suggest", str(tmp_path / "big.log"), "--project", str(built_bundled), "--format", "json"])
     assert refused.exit_code == 2 and "big.log holds more than" in json.loads(refused.stdout)["error"]
+    assert json.loads(refused.stdout)["code"] == "ticket-too-long"  # as the API names it
 
 
 def test_json_output_says_nothing_matched_the_way_text_does(built_bundled, run):
