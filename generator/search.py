@@ -92,7 +92,14 @@ class UnknownFilter(QueryError):
 
 
 class IndexMissing(RuntimeError):
-    """No index yet: `csops build` writes it."""
+    """No index yet: `csops build` writes it (`no-portal`: the folder holds no portal to build)."""
+
+    def __init__(self, message: str, code: str = "index-missing"):
+        super().__init__(message)
+        self.code = code
+
+    def as_dict(self) -> dict:
+        return {"error": str(self), "code": self.code}
 
 
 @dataclass
@@ -207,8 +214,9 @@ class Searcher:
                 # a build may have flipped the link and removed this generation since it was resolved: only a link
                 # that still names the folder means there is no index (a reader got "run csops build" mid-flip)
                 if os.path.realpath(self.path) == folder:
-                    raise IndexMissing(f"{self.path}: no search index; run `csops build` first" if is_portal(self.project)
-                                       else no_portal(self.project)) from None
+                    if not is_portal(self.project):
+                        raise IndexMissing(no_portal(self.project), "no-portal") from None
+                    raise IndexMissing(f"{self.path}: no search index; run `csops build` first") from None
         raise IndexMissing(f"{self.path}: the search index kept changing while opening it")
 
     def _open(self) -> OpenIndex:

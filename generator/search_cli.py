@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from .api_errors import error_body
 from .escaping import visible
 from .options import PROJECT_OPTION, output_format_option
 
@@ -27,12 +28,12 @@ class SearchFailed(click.ClickException):
     exit_code = 2
 
 
-def _refused(error: Exception, fmt: str) -> SearchFailed:
-    """A refusal (exit 2), with the reason on stderr and, in JSON mode, as {"error": …} on stdout too: a tool
-    reading stdout got an empty stream, where the API answers the same refusal in JSON. The terminal gets it
+def _refused(error: Exception, fmt: str, code: str = "") -> SearchFailed:
+    """A refusal (exit 2), with the reason on stderr and, in JSON mode, as {"error": …, "code": …} on stdout too: a
+    tool reading stdout got an empty stream, where the API answers the same refusal in JSON. The terminal gets it
     with control characters written out: a ticket file name quoted in 'cannot read …' wrote its escapes raw."""
     if fmt == "json":
-        body = error.as_dict() if hasattr(error, "as_dict") else {"error": str(error)}
+        body = error.as_dict() if hasattr(error, "as_dict") else error_body(400, str(error), code)
         click.echo(json.dumps(body, ensure_ascii=False, indent=2))
     return SearchFailed(visible(str(error)))
 
@@ -182,7 +183,10 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
 @output_format_option("text", "json")
 def link(query, project: Path, fmt: str):
     """Print only the best matching URL, for pasting into a ticket. A misspelt word is corrected when the words as
-    typed find nothing; otherwise they are searched as typed. Either way stderr says so."""
+    typed find nothing; otherwise they are searched as typed. Either way stderr says so.
+
+    Exits 1 when nothing matches (stdout empty; in JSON, "url": null); 2 when the query cannot be searched.
+    """
     searcher = _searcher(project)
     asked = " ".join(query)
     result = _run(searcher, asked, fmt, limit=1)
@@ -258,9 +262,9 @@ def suggest(ticket: Path, project: Path, limit: int, fmt: str):
         text = raw.decode("utf-8-sig")
     except OSError as error:
         raise _refused(ValueError(f"cannot read {ticket}: {error.strerror or error} (to give the ticket's words instead "
-                                  "of a file, quote them or pipe them in)"), fmt) from None
+                                  "of a file, quote them or pipe them in)"), fmt, "unreadable-ticket") from None
     except UnicodeDecodeError:
-        raise _refused(ValueError(f"{source} is not UTF-8 text"), fmt) from None
+        raise _refused(ValueError(f"{source} is not UTF-8 text"), fmt, "not-utf-8") from None
     try:
         links = _searcher(project).suggest_for_ticket(text, limit=limit)
     except (QueryError, IndexMissing) as error:

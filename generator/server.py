@@ -377,7 +377,7 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         except QueryError as error:  # an unknown filter is raised before the log is written: a typo is no content gap
             return _json(start_response, "400 Bad Request", error.as_dict(), extra)
         except IndexMissing as error:
-            return _json(start_response, "503 Service Unavailable", error_body(503, str(error)), extra)
+            return _json(start_response, "503 Service Unavailable", error.as_dict(), extra)
         except Exception:  # a bug, not the reader's fault: log it, answer without a traceback
             log.exception("search API failed on %s %r", method, path)
             return _json(start_response, "500 Internal Server Error", error_body(500, "internal error; see the server log"),

@@ -1535,3 +1535,25 @@ def test_a_query_typed_with_a_japanese_space_is_echoed_as_typed(japanese):
     assert "no hits for '存在しない　ことば'" in linked.stderr
     terminal = cli("search", "--project", japanese, "解約\x1b[2J")  # a control character is still written out
     assert "\x1b" not in terminal.output and "\\u001b" in terminal.output
+
+
+def test_every_refusal_of_the_search_commands_names_its_code_in_json(built_bundled, tmp_path):
+    """A ticket tool's macro reads `code` from `csops link/search/suggest --format json`, as from the API: no portal,
+    no index, a ticket file that cannot be read or is not UTF-8 printed {"error": …} alone, so the macro had to parse
+    English; and `csops link --help` said nothing of its exit codes."""
+    runner = CliRunner()
+    unbuilt = tmp_path / "unbuilt"
+    (unbuilt / "content").mkdir(parents=True)
+    (unbuilt / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    (tmp_path / "latin1.txt").write_bytes(b"caf\xe9")
+    (tmp_path / "nowhere").mkdir()  # a folder, but no portal in it
+    cases = [(["link", "renewal", "--project", str(tmp_path / "nowhere")], "no-portal"),
+             (["search", "renewal", "--project", str(tmp_path / "nowhere")], "no-portal"),
+             (["link", "renewal", "--project", str(unbuilt)], "index-missing"),
+             (["suggest", "the customer wants to cancel", "--project", str(unbuilt)], "index-missing"),
+             (["suggest", str(tmp_path / "missing.txt"), "--project", str(built_bundled)], "unreadable-ticket"),
+             (["suggest", str(tmp_path / "latin1.txt"), "--project", str(built_bundled)], "not-utf-8")]
+    for args, code in cases:
+        refused = runner.invoke(main, [*args, "--format", "json"])
+        assert refused.exit_code == 2 and json.loads(refused.stdout)["code"] == code, (args, refused.output)
+    assert "Exits 1 when nothing matches" in runner.invoke(main, ["link", "--help"]).stdout
