@@ -7,6 +7,7 @@ from __future__ import annotations
 # The code of a refusal no finer code names, by HTTP status.
 STATUS_CODES = {400: "bad-request", 403: "origin-not-allowed", 404: "no-such-endpoint", 405: "method-not-allowed",
                 408: "request-timeout", 411: "length-required", 413: "body-too-large", 414: "query-string-too-long",
+                415: "unsupported-media-type",
                 500: "internal-error", 503: "index-missing"}
 
 

@@ -116,6 +116,9 @@ def _read_to(environ, sock, limit: int, to_end: bool) -> bytes:
     return b"".join(chunks)
 
 
+_FORM = "application/x-www-form-urlencoded"  # curl -d's default
+
+
 def _json_body(environ) -> dict:
     """The body as a JSON object; a text/plain body (or an untyped one not starting with "{") is the ticket's text.
 
@@ -124,11 +127,16 @@ def _json_body(environ) -> dict:
     """
     raw = _read_body(environ)
     media_type = environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
+    if media_type and not (media_type.startswith("text/") or "json" in media_type or media_type == _FORM):
+        # curl -F (multipart) or XML was read whole as the ticket's text: boundaries, field names and a "limit"
+        # field searched as words, and the limit ignored
+        raise ApiError("415 Unsupported Media Type", f"a body of type {shown(media_type, 60)!r} is not read: send JSON "
+                                                     '({"text": "..."}), text/plain, or a form with one text field')
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ApiError("400 Bad Request", "request body is not UTF-8", code="not-utf-8") from None
-    if media_type == "application/x-www-form-urlencoded":
+    if media_type == _FORM:
         fields = parse_qs(text, keep_blank_values=True)
         if list(fields) != ["text"]:
             return {"text": text}

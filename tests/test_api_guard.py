@@ -137,6 +137,13 @@ REFUSALS = {
     "wrong method": (get("/api/suggest"), 405, "method-not-allowed"),
     "ticket too large": (post("/api/suggest", b"x" * (MAX_BODY + 1), "text/plain"), 413, "body-too-large"),
     "query string too long": (get("/api/search?q=" + "r" * 17_000), 414, "query-string-too-long"),
+    # curl -F: the boundaries and field names were searched as the ticket's words, and its limit ignored
+    "ticket as a multipart form": (post("/api/suggest", b'--b\r\nContent-Disposition: form-data; name="text"\r\n\r\n'
+                                        b'customer wants to cancel\r\n--b\r\nContent-Disposition: form-data; '
+                                        b'name="limit"\r\n\r\n1\r\n--b--\r\n', "multipart/form-data; boundary=b"),
+                                   415, "unsupported-media-type"),
+    "ticket as XML": (post("/api/suggest", b"<text>customer wants to cancel</text>", "application/xml"), 415,
+                      "unsupported-media-type"),
 }
 
 
