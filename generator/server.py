@@ -38,6 +38,7 @@ MAX_BODY = MAX_TICKET_CHARS * 6 + 1024
 # "ren" found nothing; the box logs the query the reader settles on (templates/assets/search.js)
 # "_": the cache-buster jQuery and others add (_=1733300000000), ignored
 SEARCH_PARAMS = frozenset({"q", "limit", "correct", "log", "_", *FILTERS})
+SUGGEST_PARAMS = frozenset({"limit", "_"})  # the ticket and its limit come in the body; ?limit= for text/plain
 MAX_QUERY_STRING = 16 * 1024  # a 500-character query percent-encoded as 3-byte characters is 4.5 KB
 # seconds a client may take to send its body (gunicorn leaves body reads unbounded); the same setting as
 # gunicorn_conf's socket timeouts
@@ -240,6 +241,29 @@ def _param(params: dict, name: str) -> str:
     return values[0]
 
 
+def _query_params(environ, endpoint: str, known: frozenset[str]) -> dict[str, list[str]]:
+    """The query string's parameters, refused when not UTF-8 or when one is not among `known`."""
+    query_string = environ.get("QUERY_STRING", "")
+    if len(query_string) > MAX_QUERY_STRING:
+        raise ApiError("414 URI Too Long", f"query string too long (at most {MAX_QUERY_STRING} bytes)")
+    try:  # strict: %ff%fe was searched (and logged) as two U+FFFD, where a body that is not UTF-8 is a 400
+        # WSGI hands over the raw bytes as Latin-1 (PEP 3333): an unescaped ?q=更新 read as æ´æ° under the
+        # preview server, which gunicorn refuses outright; taken back to bytes, it is UTF-8 or refused
+        query_string = query_string.encode("latin-1").decode("utf-8")
+        params = parse_qs(query_string, keep_blank_values=True, errors="strict")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        raise ApiError("400 Bad Request", "query string is not UTF-8: percent-encode the query's UTF-8 bytes",
+                       code="not-utf-8") from None
+    unknown = sorted(set(params) - known)
+    if unknown:  # ?knd=faq answered every kind, as if the filter had been applied
+        close = difflib.get_close_matches(unknown[0], sorted(known - {"_"}), n=1)
+        raise ApiError("400 Bad Request", f"unknown parameter {unknown[0][:100]!r}"
+                                          + (f": did you mean {close[0]!r}?" if close else ";")
+                                          + f" {endpoint} takes {', '.join(sorted(known - {'_'}))}",
+                       code="unknown-parameter")
+    return params
+
+
 def _is_on(value: str) -> bool:
     """An on/off parameter: on unless sent as 0, false, no or off."""
     return value.lower() not in ("0", "false", "no", "off")
@@ -278,24 +302,7 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
     origins = cors_origins_for(project, cors_origins)
 
     def search(environ):
-        query_string = environ.get("QUERY_STRING", "")
-        if len(query_string) > MAX_QUERY_STRING:
-            raise ApiError("414 URI Too Long", f"query string too long (at most {MAX_QUERY_STRING} bytes)")
-        try:  # strict: %ff%fe was searched (and logged) as two U+FFFD, where a body that is not UTF-8 is a 400
-            # WSGI hands over the raw bytes as Latin-1 (PEP 3333): an unescaped ?q=更新 read as æ´æ° under the
-            # preview server, which gunicorn refuses outright; taken back to bytes, it is UTF-8 or refused
-            query_string = query_string.encode("latin-1").decode("utf-8")
-            params = parse_qs(query_string, keep_blank_values=True, errors="strict")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            raise ApiError("400 Bad Request", "query string is not UTF-8: percent-encode the query's UTF-8 bytes",
-                           code="not-utf-8") from None
-        unknown = sorted(set(params) - SEARCH_PARAMS)
-        if unknown:  # ?knd=faq answered every kind, as if the filter had been applied
-            close = difflib.get_close_matches(unknown[0], sorted(SEARCH_PARAMS - {"_"}), n=1)
-            raise ApiError("400 Bad Request", f"unknown parameter {unknown[0][:100]!r}"
-                                              + (f": did you mean {close[0]!r}?" if close else ";")
-                                              + f" /api/search takes {', '.join(sorted(SEARCH_PARAMS - {'_'}))}",
-                           code="unknown-parameter")
+        params = _query_params(environ, "/api/search", SEARCH_PARAMS)
         query = _param(params, "q")
         limit = _param(params, "limit") or "10"
         if not re.fullmatch(r"[0-9]{1,3}", limit) or not 1 <= int(limit) <= 100:  # int() reads ٣ and ３ too
@@ -317,7 +324,13 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         if unknown:  # a filter sent here ("kind": "stepz") was silently ignored, as if it had been applied
             raise ApiError("400 Bad Request", f"unknown field {unknown[0]!r}: /api/suggest takes \"text\" and \"limit\" "
                                               "(filters are for /api/search)", code="unknown-field")
-        limit = data.get("limit", 5)
+        # ?limit= too: a text/plain ticket has no other place for it, and POST /api/suggest?limit=1 was answered
+        # with 5 links, the query string unread
+        in_query = _param(_query_params(environ, "/api/suggest", SUGGEST_PARAMS), "limit")
+        if in_query and "limit" in data and in_query != str(data["limit"]):
+            raise ApiError("400 Bad Request", "limit given in the query string and the body with different values; "
+                                              "send it once", code="repeated-parameter")
+        limit = int(in_query) if re.fullmatch(r"[0-9]{1,2}", in_query) else (in_query or data.get("limit", 5))
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 20:
             raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 20", code="bad-limit")
         hits = searcher.suggest_for_ticket(text, limit=limit)

@@ -161,6 +161,21 @@ def test_a_ticket_within_the_documented_limit_is_taken_however_its_json_escapes_
     assert "latest messages" in data["error"], data
 
 
+def test_a_text_plain_tickets_limit_goes_in_the_query_string_and_nothing_else_does(api):
+    """A text/plain ticket had no place for its limit, and POST /api/suggest?limit=1 answered 5 links with the
+    query string unread, as ?kind=faq answered every kind."""
+    ticket = b"Acme wants to cancel at renewal: the champion left and usage halved"
+    status, data = call(f"{api}/api/suggest?limit=1", ticket, "text/plain")
+    assert status == 200 and len(data["links"]) == 1, data
+    status, data = call(f"{api}/api/suggest?limit=2", json.dumps({"text": ticket.decode()}).encode())
+    assert status == 200 and len(data["links"]) == 2, data
+    status, data = call(f"{api}/api/suggest?kind=faq", ticket, "text/plain")
+    assert status == 400 and data["code"] == "unknown-parameter" and "/api/suggest takes limit" in data["error"], data
+    status, data = call(f"{api}/api/suggest?limit=2", json.dumps({"text": ticket.decode(), "limit": 3}).encode())
+    assert status == 400 and data["code"] == "repeated-parameter", data
+    assert call(f"{api}/api/suggest?limit=30", ticket, "text/plain")[1]["code"] == "bad-limit"
+
+
 def test_suggest_reads_the_body_as_its_type_says(api):
     """text/plain starting with "{" is a ticket, not broken JSON; a BOM (PowerShell, .NET) is dropped; curl's default
     form type is text, or its `text` field; one word still gets links, and none scored 0."""
