@@ -149,8 +149,8 @@ def check_query(text: str, limit: int = MAX_QUERY_CHARS) -> str:
     if not text:
         raise QueryError("empty query: type a few words, e.g. 'renewal 60 days' or '解約の予兆'", "empty-query")
     if len(text) > limit:
-        raise QueryError(f"query too long ({len(text)} characters; at most {limit}): use a few key words, "
-                         "or POST the whole text to /api/suggest")
+        raise QueryError(f"query too long ({len(text)} characters; at most {limit}): use a few key words, or send "
+                         "the whole text as a ticket (csops suggest, POST /api/suggest)", "query-too-long")
     if "\x00" in text:
         raise QueryError("query contains a NUL character")
     if _SURROGATE.search(text):  # bytes that were not UTF-8 (a shell argument): the API refuses them the same way

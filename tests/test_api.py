@@ -71,7 +71,7 @@ def test_search_returns_deep_linked_hits_and_facets(api, built_bundled):
 
 @pytest.mark.parametrize("query, message, code", [
     ("", "empty query", "empty-query"), ('renewal "60 days', "unbalanced quotes", "unbalanced-quotes"),
-    ("(renewal OR churn", "unbalanced parentheses", "unbalanced-parentheses"), ("a" * 10_000, "query too long", "bad-query"),
+    ("(renewal OR churn", "unbalanced parentheses", "unbalanced-parentheses"), ("a" * 10_000, "query too long", "query-too-long"),
     ("renewal)", "unbalanced parentheses", "unbalanced-parentheses"), ("*newal", "cannot start with '*'", "leading-wildcard"),
     ("role:csm role:cs-ops renewal", "two role filters", "two-filters"), ("role:xyz renewal", "unknown role", "unknown-filter"),
 ])

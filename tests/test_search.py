@@ -1557,3 +1557,12 @@ def test_every_refusal_of_the_search_commands_names_its_code_in_json(built_bundl
         refused = runner.invoke(main, [*args, "--format", "json"])
         assert refused.exit_code == 2 and json.loads(refused.stdout)["code"] == code, (args, refused.output)
     assert "Exits 1 when nothing matches" in runner.invoke(main, ["link", "--help"]).stdout
+
+
+def test_a_query_too_long_for_csops_link_names_csops_suggest(built_bundled):
+    """A macro passing a ticket's text to `csops link` was told to 'POST the whole text to /api/suggest', an HTTP
+    call, from the command line that has `csops suggest` for it; the refusal's code was the catch-all bad-query."""
+    refused = CliRunner().invoke(main, ["link", "cancel at renewal " * 40, "--project", str(built_bundled),
+                                        "--format", "json"])
+    assert refused.exit_code == 2 and json.loads(refused.stdout)["code"] == "query-too-long", refused.output
+    assert "csops suggest" in json.loads(refused.stdout)["error"]
