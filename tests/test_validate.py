@@ -1951,3 +1951,24 @@ def test_a_value_joined_to_a_dash_line_and_one_cut_by_a_comment_are_both_reporte
         "title: Churn call\nsummary: Call them\n  - and log it\nowner: csm #lead\nsteps: [{id: s, title: S}]\n")})
     result = run("validate", "--project", project)
     assert "[entry-in-text]" in result.output and "[comment-in-value]" in result.output, result.output
+
+
+def test_a_cors_origin_the_api_can_never_match_is_a_located_warning(tmp_path, run):
+    """A ticket tool's sidebar at https://tickets.example.com/app, or origins written as https://*.zendesk.com or a
+    bare host, were compared whole with the browser's Origin and never matched: every call from the widget failed
+    with a CORS error in the browser's console, and validate said nothing."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "extra:\n  csops:\n    api:\n      cors_origins:\n"
+                      "        [https://tickets.example.com/app, https://*.zendesk.com, tickets.example.com,\n"
+                      "         https://ok.example.com, 'http://127.0.0.1:8080/']\n", encoding="utf-8")
+    validated = run("validate", "--project", project)
+    warnings = [line for line in validated.output.splitlines() if "[cors-origin]" in line]
+    assert validated.exit_code == 0 and len(warnings) == 3, validated.output
+    assert all(line.startswith("mkdocs.yml:78:") for line in warnings), warnings
+    assert any("'https://tickets.example.com/app' is never matched" in line and "write https://tickets.example.com"
+               in line for line in warnings), warnings
+    assert any("'https://*.zendesk.com'" in line and "wildcard" in line for line in warnings), warnings
+    assert run("validate", "--project", project, "--strict").exit_code == 1

@@ -197,6 +197,7 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
                                     "the build would refuse it", f"did you mean '{close[0]}'?" if close else
                                     "put your own values under 'extra:', where themes and templates read them"))
     problems += _whats_new_problems(raw, text)
+    problems += _cors_problems(raw, text)
     site_url = raw.get("site_url")
     if isinstance(site_url, str) and site_url.strip():
         try:
@@ -502,6 +503,43 @@ def _is_file(path: Path) -> bool:
         return path.is_file()
     except (OSError, ValueError):  # a name no file system takes
         return False
+
+
+# An origin as a browser sends it in its Origin header: a scheme and a host, and a port when not the default
+_ORIGIN = re.compile(r"https?://[^/\s*?#@]+/?", re.IGNORECASE)
+
+
+def _cors_problems(raw: dict, text: str) -> list[Problem]:
+    """Origins the API could never match (server.cors_origins_for compares them whole with the browser's Origin): a
+    ticket tool's page at https://tickets.example.com/app, or https://*.zendesk.com, was refused its CORS answer
+    with nothing said anywhere but the browser's console."""
+    path = ("extra", "csops", "api", "cors_origins")
+    value = raw
+    for name in path:
+        value = value.get(name) if isinstance(value, dict) else None
+    if value is None:
+        return []
+    where = (CONFIG_FILE, *_position(text, path))
+    if not isinstance(value, (list, str)):
+        return [Problem(*where, "cors-origin", f"{'.'.join(path)} must be a list of origins, not {type(value).__name__}",
+                        "write e.g. [https://tickets.example.com]", "warning")]
+    problems = []
+    for origin in [value] if isinstance(value, str) else value:
+        origin_text = origin.strip() if isinstance(origin, str) else ""
+        if origin_text == "*" or _ORIGIN.fullmatch(origin_text):
+            continue
+        parts = urlsplit(origin_text) if "://" in origin_text else None
+        if "*" in origin_text:
+            why, fix = "a wildcard matches no origin: only whole origins, or '*' for any site", \
+                       "list each origin, e.g. https://acme.zendesk.com"
+        elif parts and parts.netloc and parts.scheme in ("http", "https"):
+            why, fix = "an origin has no path: a browser sends only the scheme and host", \
+                       f"write {parts.scheme}://{parts.netloc}"
+        else:
+            why, fix = "an origin is a scheme and a host, as a browser sends it", "write e.g. https://tickets.example.com"
+        problems.append(Problem(*where, "cors-origin", f"CORS origin {shown(repr(origin), 60)} is never matched: {why}",
+                                fix, "warning"))
+    return problems
 
 
 def _position(text: str, path: tuple[str, ...]) -> tuple[int, int]:
