@@ -289,7 +289,9 @@ def cors_origins_for(project: Path, configured=None) -> frozenset[str]:
         configured = api.get("cors_origins") if isinstance(api, dict) else None
     if isinstance(configured, str):
         configured = [configured]
-    return frozenset(o.strip().rstrip("/") for o in configured or [] if isinstance(o, str) and o.strip())
+    # lowercased: a browser sends the scheme and host so (https://tickets.example.com), and "https://Tickets.Example.com"
+    # as written in mkdocs.yml never matched it
+    return frozenset(o.strip().rstrip("/").lower() for o in configured or [] if isinstance(o, str) and o.strip())
 
 
 def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=None):

@@ -480,6 +480,8 @@ def test_cors_origins_from_mkdocs_yml_or_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv(CORS_ENV, "https://a.example, https://b.example")
     assert cors_origins_for(tmp_path) == {"https://a.example", "https://b.example"}
     assert cors_origins_for(tmp_path, ["https://c.example"]) == {"https://c.example"}
+    # as written by hand; the browser's Origin is lowercase, and the mixed-case entry never matched it
+    assert cors_origins_for(tmp_path, ["https://Tickets.Example.com/"]) == {"https://tickets.example.com"}
 
 
 def test_queries_never_fail_while_csops_build_swaps_new_indexes_in(served_copy, tmp_path):
