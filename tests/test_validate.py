@@ -1972,3 +1972,20 @@ def test_a_cors_origin_the_api_can_never_match_is_a_located_warning(tmp_path, ru
                in line for line in warnings), warnings
     assert any("'https://*.zendesk.com'" in line and "wildcard" in line for line in warnings), warnings
     assert run("validate", "--project", project, "--strict").exit_code == 1
+
+
+def test_a_portal_without_site_url_is_warned_that_ticket_links_would_have_no_host(tmp_path, run):
+    """With no site_url, validate and build said nothing, and csops link printed /playbooks/qbr/?v=…#prep-call, which a
+    Support agent pasted into tickets where it opens nothing (the API's url and markdown the same)."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    config.write_text("\n".join(line for line in config.read_text(encoding="utf-8").splitlines()
+                                if not line.startswith("site_url:")) + "\n", encoding="utf-8")
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 0 and "mkdocs.yml:1:1: warning: mkdocs.yml has no site_url" in validated.output
+    assert "[no-site-url]" in validated.output and run("validate", "--project", project, "--strict").exit_code == 1
+    (project / "parent.yml").write_text("site_url: https://cs.acme.test/\n", encoding="utf-8")
+    config.write_text("INHERIT: parent.yml\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    assert "no-site-url" not in run("validate", "--project", project).output  # set where it is inherited from

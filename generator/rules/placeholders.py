@@ -14,7 +14,7 @@ from ..problems import Problem
 from ..schema import SCHEMAS
 from . import located_strings
 
-CODES = ("placeholder-text", "example-site-url")
+CODES = ("placeholder-text", "example-site-url", "no-site-url")
 
 # The sample text `csops new` writes into a new file (scaffold.py), which only makes sense as a prompt: left in a
 # published page, it is a warning. One list per language, written into the files and recognised from the same words.
@@ -80,6 +80,14 @@ def check_file(doc: Document) -> list[Problem]:
     return problems
 
 
+def _site_url_set(project: Path) -> bool:
+    """Whether mkdocs.yml, or a file it INHERITs, sets a site_url (an unreadable one is the build's to report)."""
+    from .site_config import read_config
+
+    _, raw, _ = read_config(project)
+    return not isinstance(raw, dict) or bool(str(raw.get("site_url") or "").strip())
+
+
 def check_site_url(project: Path) -> list[Problem]:
     """The example site_url makes every "Copy for ticket" link point at a host that does not exist."""
     config = project / "mkdocs.yml"
@@ -89,6 +97,11 @@ def check_site_url(project: Path) -> list[Problem]:
         return []  # the build reports an unreadable config
     matches = list(_SITE_URL_LINE.finditer(text))
     match = matches[-1] if matches else None  # YAML keeps the last of a key written twice, and so does MkDocs
+    if not match and not _site_url_set(project):
+        # csops link printed /playbooks/qbr/?v=…#prep and the API's url was the same path: no link in a ticket
+        return [Problem("mkdocs.yml", 1, 1, "no-site-url", "mkdocs.yml has no site_url; links copied for tickets "
+                        "(csops link, the API's url and markdown) would be paths without a host, which open nothing "
+                        "from a ticket", "add 'site_url: https://…/', where the portal is published", severity="warning")]
     if not match or not _EXAMPLE_HOST.match(match["url"]):
         return []
     line = text.count("\n", 0, match.start()) + 1
