@@ -22,7 +22,7 @@ import logging
 import os
 import re
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from .api_errors import error_body
 from .problems import shown
@@ -376,6 +376,17 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         return [("Access-Control-Allow-Methods", ", ".join(allowed[path] + ["OPTIONS"])),
                 ("Access-Control-Allow-Headers", "Content-Type"), ("Access-Control-Max-Age", "600")]
 
+    def site_relative(path: str) -> str:
+        """/docs/api/search as /api/search when site_url is https://x/docs/: the portal's search box calls the API
+        below the site's path, as `csops serve` answers it, and gunicorn answered 404 'no such endpoint'."""
+        if path in allowed or not path.endswith(tuple(allowed)):
+            return path
+        try:
+            prefix = urlsplit(searcher.site_url).path.rstrip("/")
+        except IndexMissing:  # answered as the API's own path would be: 503 until there is an index
+            prefix = path[:path.rindex("/api/")]
+        return path[len(prefix):] if prefix and path.startswith(prefix + "/api/") else path
+
     def app(environ, start_response):
         method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "")
         try:
@@ -383,7 +394,7 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         except Exception:
             extra = []
         try:
-            path = _decoded_path(path)
+            path = site_relative(_decoded_path(path))
             handler = routes.get(("GET" if method == "HEAD" else method, path))
             if method == "OPTIONS":
                 allow = preflight(environ, path)

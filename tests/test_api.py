@@ -380,3 +380,24 @@ def test_a_query_readers_click_is_not_reported_as_unclicked_however_they_typed_i
         assert call(f"{api}/api/click", json.dumps(click).encode())[0] == 200
     out = CliRunner().invoke(main, ["report", "searches", "--project", str(built_bundled)])
     assert out.exit_code == 0 and not re.search(r"(?i)champion\s+left", out.output), out.output
+
+
+def test_the_api_answers_below_site_urls_path_as_the_search_box_calls_it(project_factory):
+    """With site_url https://…/docs/ the portal's search box calls /docs/api/search, which csops serve answers; the
+    API as gunicorn serves it answered 404 'no such endpoint', so behind a proxy routing /docs/api/ to it the box fell
+    back to Material's search and a widget copying the box's calls got nothing."""
+    from conftest import MINIMAL_MKDOCS
+
+    project = project_factory({
+        "mkdocs.yml": MINIMAL_MKDOCS.format(language="en").replace("https://portal.acme.test/",
+                                                                   "https://portal.acme.test/docs/"),
+        "content/playbooks/renewal-runway.yml": "title: Renewal runway\nsteps:\n"
+                                               "  - {id: confirm, title: Confirm the stakeholders}\n"})
+    app = create_app(project, log_queries=False)
+    assert _wsgi_get(app, "/docs/api/search", "q=renewal")[0].startswith("503 ")  # no index yet: as /api/ answers
+    assert CliRunner().invoke(main, ["build", "--project", str(project)]).exit_code == 0
+    for path in ("/docs/api/search", "/api/search"):
+        status, data = _wsgi_get(app, path, "q=renewal")
+        assert status == "200 OK" and data["hits"], (path, status, data)
+    status, data = _wsgi_get(app, "/elsewhere/api/search", "q=renewal")
+    assert status.startswith("404 ") and data["code"] == "no-such-endpoint", data
