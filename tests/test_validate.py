@@ -411,6 +411,28 @@ def test_direction_controls_are_errors_and_invisible_spaces_warnings(project_fac
     ]
 
 
+def test_a_character_reference_to_a_control_or_direction_character_is_refused_as_the_character_is(project_factory, run):
+    """'&#x202e;gnp.exe' in a body passed validate, and the page showed 'exe.png' (the sanitiser writes the
+    character itself out); '&#27;]0;…&#7;' put a raw ESC sequence into the page (red team). A reference is read as
+    the character it names; references to ordinary characters (&amp;, &lt;, &#233;, &lrm;) stay text."""
+    project = project_factory({"content/playbooks/ref.yml": (
+        'title: "Refs &ZeroWidthSpace;here"\nsteps:\n  - id: a\n    title: A\n    body: |\n'
+        '      Open &#x202E;gnp.exe&#x202c; today.\n  - id: b\n    title: B\n'
+        '    checklist: ["bell &#27]0;x&#7;", "Q&amp;A &lt;b&gt; caf&#233; &lrm;ok &#10;"]\n')})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.startswith("content/")] == [
+        "content/playbooks/ref.yml:1:14: warning: title holds '&ZeroWidthSpace;', a reference to the invisible character "
+        "U+200B, which splits the word it is in for search (delete the reference: the page shows the character it "
+        "names) [invisible-character]",
+        "content/playbooks/ref.yml:6:12: error: body holds '&#x202E;', a reference to the direction control U+202E, "
+        "which shows the text after it in another order than it is written (delete the reference: the page shows the "
+        "character it names) [control-character]",
+        "content/playbooks/ref.yml:9:17: error: checklist holds '&#27', a reference to the control character U+001B "
+        "(delete the reference: the page shows the character it names) [control-character]",
+    ]
+
+
 def test_index_is_no_page_id_since_it_is_the_sections_own_list_page(project_factory, run):
     """A playbook, FAQ topic or role with id 'index' replaced the section's list page (playbooks/index.html) and
     every check passed, since the URL playbooks/ still existed."""
