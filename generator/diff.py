@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import os
 import re
 import subprocess
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import click
 
-from .escaping import literal_markdown, visible
+from .escaping import literal_markdown, printable_json, visible
 from .manifest import MANIFEST, live_urls, page_base, published_urls, read_manifest, resolve_url, vanished_url_problems
 from .kinds import DOCUMENT_KINDS, PLAYBOOK_FIELDS, RACI_LETTERS, Kind
 from .model import SEARCH_ONLY_FIELDS, Portal, Section
@@ -800,7 +799,7 @@ def diff_json(diff: ContentDiff) -> str:
                             | ({"from": c.old_id} if c.old_id else {}) for c in diff.catalogs],
                "site": [{"file": c.file, "setting": c.setting, "before": c.before, "after": c.after, "note": c.note,
                          "warning": c.warning} for c in diff.site]}
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return printable_json(payload) + "\n"
 
 
 def diff_revisions(project: Path, base: str, head: str | None = None, fmt: str = "markdown") -> str:

@@ -5,6 +5,7 @@ Every content field reaches a page through one of these, so script written into 
 
 from __future__ import annotations
 
+import json
 import re
 
 # Characters Python-Markdown would otherwise read as markup in a plain-text field.
@@ -53,6 +54,19 @@ def visible(value: str) -> str:
     """Text from content or from a reader, as a terminal or a review shows it: every control, direction or
     invisible character written out as \\uXXXX, so what shows is what was typed."""
     return _INVISIBLE.sub(lambda m: f"\\u{ord(m[0]):04x}", str(value))
+
+
+# What JSON leaves as it is and a terminal acts on: DEL and the C1 controls (U+009B is CSI, an escape sequence's
+# start), the characters that reorder or hide text, and lone surrogates (no terminal can encode them). JSON
+# escapes the C0 controls itself.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def printable_json(value) -> str:
+    """JSON as the CLI prints it: readable (Japanese as typed), but each character a terminal would act on written
+    as its \\uXXXX escape, which any JSON reader turns back into the same text. `csops report searches --format
+    json` printed readers' queries raw, and anyone reaching the API can log one holding U+202E or U+009B."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(value, ensure_ascii=False, indent=2))
 
 
 # What `csops validate` refuses in content (rules/control_chars.py) and nothing checks elsewhere: control characters

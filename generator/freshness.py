@@ -9,9 +9,9 @@ after tomorrow (a mistyped year would otherwise silence reminders for years).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
+from .escaping import printable_json
 from .kinds import NOUNS
 from .problems import Problem
 
@@ -100,4 +100,4 @@ def freshness_json(items: list[Freshness], today: dt.date) -> str:
          "owner": i.owner, "reviewed": i.reviewed.isoformat() if i.reviewed else None,
          "review_interval_days": i.interval_days, "due": i.due.isoformat() if i.due else None,
          "days_left": i.days_left(today), "status": i.status} for i in items]}
-    return json.dumps(payload, ensure_ascii=False, indent=2)
+    return printable_json(payload)

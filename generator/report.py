@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 
+from .escaping import printable_json
 from .problems import Problem, summarize
 
 FORMATS = ("auto", "text", "github", "json")
@@ -39,7 +39,7 @@ def format_problems(problems: list[Problem], fmt: str, summary: str | None = Non
         payload = {"problems": [{"path": p.path, "line": p.line, "col": p.col, "severity": p.severity, "code": p.code,
                                  "message": p.message, "hint": p.hint} for p in problems],
                    "summary": summary}
-        return json.dumps(payload, ensure_ascii=False, indent=2)
+        return printable_json(payload)
     if fmt == "github":
         lines, prefix = [], repo_prefix() if problems else ""
         for p in problems:

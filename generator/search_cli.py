@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .api_errors import error_body
-from .escaping import visible
+from .escaping import printable_json, visible
 from .options import PROJECT_OPTION, output_format_option
 
 
@@ -34,7 +34,7 @@ def _refused(error: Exception, fmt: str, code: str = "") -> SearchFailed:
     with control characters written out: a ticket file name quoted in 'cannot read …' wrote its escapes raw."""
     if fmt == "json":
         body = error.as_dict() if hasattr(error, "as_dict") else error_body(400, str(error), code)
-        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        click.echo(printable_json(body))
     return SearchFailed(visible(str(error)))
 
 
@@ -153,7 +153,7 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
     result = _run(_searcher(project), " ".join(query), fmt, kind=kind, role=role, phase=phase, tag=tag, limit=limit,
                   correct=not exact)
     if fmt == "json":
-        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        click.echo(printable_json(result.as_dict()))
         if not result.hits:
             raise SystemExit(1)  # as in text: a script tells "nothing found" by the exit status either way
         return
@@ -196,10 +196,9 @@ def link(query, project: Path, fmt: str):
         click.echo(f"(searched as typed; did you mean {_quoted(result.did_you_mean)}?)", err=True)
     hit = result.hits[0] if result.hits else None
     if fmt == "json":  # JSON on stdout even when nothing matched: a ticket tool reads "url": null, not an empty stream
-        click.echo(json.dumps({"query": asked, "searched": result.showing_results_for or asked,
-                               "url": hit and hit.url, "title": hit and hit.title, "kind": hit and hit.kind,
-                               "markdown": hit and hit.markdown, "did_you_mean": result.did_you_mean or None},
-                              ensure_ascii=False, indent=2))
+        click.echo(printable_json({"query": asked, "searched": result.showing_results_for or asked,
+                                   "url": hit and hit.url, "title": hit and hit.title, "kind": hit and hit.kind,
+                                   "markdown": hit and hit.markdown, "did_you_mean": result.did_you_mean or None}))
     if hit is None:
         message = f"no hits for {_quoted(result.query)}"
         if result.did_you_mean:
@@ -270,7 +269,7 @@ def suggest(ticket: Path, project: Path, limit: int, fmt: str):
     except (QueryError, IndexMissing) as error:
         raise _refused(error, fmt) from None
     if fmt == "json":  # the API's answer, byte for byte in its fields
-        click.echo(json.dumps({"links": [hit.__dict__ for hit in links]}, ensure_ascii=False, indent=2))
+        click.echo(printable_json({"links": [hit.__dict__ for hit in links]}))
     else:
         for number, hit in enumerate(links, 1):
             click.echo(f"{_hit_line(number, hit)}\n   {hit.url}")
@@ -299,10 +298,9 @@ def report_searches_command(project: Path, top: int, fmt: str):
         raise click.ClickException(no_portal(project))
     data = report_searches(project, top=top)
     if fmt == "json":
-        click.echo(json.dumps({"searches": data.searches,
-                               "zero_results": [{"query": q, "count": n} for q, n in data.zero_results],
-                               "low_click": [{"query": q, "searches": n, "clicks": c} for q, n, c in data.low_click]},
-                              ensure_ascii=False, indent=2))
+        click.echo(printable_json({"searches": data.searches,
+                                   "zero_results": [{"query": q, "count": n} for q, n in data.zero_results],
+                                   "low_click": [{"query": q, "searches": n, "clicks": c} for q, n, c in data.low_click]}))
         return
     click.echo(f"{data.searches} searches logged")
     click.echo("\nQueries that found nothing:")

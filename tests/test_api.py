@@ -232,6 +232,20 @@ def test_zero_result_and_low_click_queries_are_reported(api, built_bundled):
     assert not re.search(r"^ +\d+  renewal$", out.output, re.MULTILINE)  # (the low-click list has two numbers)
 
 
+def test_the_reports_json_gives_readers_queries_back_without_a_terminal_acting_on_them(api, built_bundled):
+    """`csops report searches --format json` printed the queries anyone reaching the API logged as they came: one
+    holding U+202E showed the report's next lines reversed, and U+009B (CSI) starts an escape sequence in a
+    terminal. They are JSON escapes now, which a JSON reader turns back into the query; Japanese stays readable."""
+    typed = "zzqqj\u202egnp.exe \u009b31m 解約 qqzzj"
+    for _ in range(2):
+        assert search(api, q=typed)[1]["total"] == 0
+    for command in (["report", "searches"], ["search", typed]):
+        out = CliRunner().invoke(main, [*command, "--format", "json", "--project", str(built_bundled)])
+        assert not re.search("[\u202e\u009b]", out.output) and "解約" in out.output
+        data = json.loads(out.output)
+        assert typed in [entry["query"] for entry in data["zero_results"]] if "zero_results" in data else data["query"] == typed
+
+
 @pytest.mark.parametrize("name, value, meant", [("kind", "stepz", "step"), ("role", "csmm", "csm"),
                                                 ("phase", "renewl", "renewal"), ("tag", "forecastt", "forecast")])
 def test_unknown_filter_is_400_with_known_values_and_never_logged(api, built_bundled, name, value, meant):
