@@ -20,7 +20,33 @@ def syntax_problem(path: str, text: str, error) -> Problem:
     opened = _unclosed_quote(text, line)
     if opened is not None:  # the parser read on to a later quote and failed there, lines after the mistake
         return _open_quote_problem(path, opened, line, col, reason)
-    return _syntax_problem(path, text, error, line, col, reason)
+    return _escape_problem(path, text, error, line, col) or _syntax_problem(path, text, error, line, col, reason)
+
+
+# The parsers' words (libyaml's, then PyYAML's for mkdocs.yml) for a backslash in double quotes that starts no escape
+# YAML has: a Windows path ("C:\Users\csm"), a regular expression ("\d+"), half of an emoji as JSON writes it
+# ("\ud83d\ude00"). They stop inside the quoted value, and were told to close a quote that was closed.
+_BAD_ESCAPE = ("found unknown escape character", "did not find expected hexdecimal number",
+               "found invalid Unicode character escape code", "expected escape sequence of")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _escape_problem(path: str, text: str, error, line: int, col: int) -> Problem | None:
+    """A backslash in a double-quoted value that YAML reads as no escape, at the backslash, with the fix."""
+    if not (error.problem or "").startswith(_BAD_ESCAPE):
+        return None
+    lines = text.split("\n")
+    written = lines[line - 1] if 0 < line <= len(lines) else ""
+    at = written.rfind("\\", 0, col)
+    if at < 0:
+        return None
+    if _SURROGATE_ESCAPE.match(written, at):
+        return _slip_problem(path, line, at + 1, f"'{written[at:at + 6]}' is half of a character (a surrogate, as JSON "
+                             "writes an emoji in two halves), which YAML does not take",
+                             "write the character itself, or in double quotes as \\U and 8 hex digits (\\U0001F600 for 😀)")
+    return _slip_problem(path, line, at + 1, "a backslash in double quotes starts an escape (\\n, \\t, \\u00e9), and "
+                         f"'{shown(written[at:at + 2])}' here starts none YAML can read",
+                         "write each backslash twice (C:\\\\Users), or put the value in single quotes, where a backslash is text")
 
 
 _QUOTE_OPENS = re.compile(r"""(?:^\s*(?:-\s+)?[^\s#'"][^:#]*:\s+|^\s*-\s+)(?P<quote>["'])""")

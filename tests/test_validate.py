@@ -411,6 +411,28 @@ def test_direction_controls_are_errors_and_invisible_spaces_warnings(project_fac
     ]
 
 
+@pytest.mark.parametrize("written, expected", [
+    ('"Export to C:\\Users\\csm"', "1:21: error: YAML syntax error: a backslash in double quotes starts an escape (\\n, "
+     "\\t, \\u00e9), and '\\U' here starts none YAML can read (write each backslash twice (C:\\\\Users), or put the "
+     "value in single quotes, where a backslash is text) [yaml-syntax]"),
+    ('"Match \\d+ days"', "1:15: error: YAML syntax error: a backslash in double quotes starts an escape (\\n, \\t, "
+     "\\u00e9), and '\\d' here starts none YAML can read"),
+    ('"Launch \\ud83d\\ude80"', "1:16: error: YAML syntax error: '\\ud83d' is half of a character (a surrogate, as JSON "
+     "writes an emoji in two halves), which YAML does not take (write the character itself, or in double quotes as "
+     "\\U and 8 hex digits"),
+])
+def test_a_backslash_that_starts_no_escape_is_named_at_the_backslash_not_as_an_unclosed_quote(project_factory, run,
+                                                                                                written, expected):
+    """A Windows path or a regular expression in double quotes, or an emoji pasted as JSON writes it, was 'this quoted
+    value is not closed on its line (… found unknown escape character) (close the quote …)': the quote was closed,
+    and closing it again fixed nothing (found by the red-team pass)."""
+    project = project_factory({"content/playbooks/esc.yml": (
+        f"title: {written}\nowner: csm\nsteps:\n  - {{id: a, title: A, owner: csm, raci: {{R: csm, A: csm}}}}\n")})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and "not closed" not in result.output
+    assert f"content/playbooks/esc.yml:{expected}" in result.output
+
+
 def test_a_character_reference_to_a_control_or_direction_character_is_refused_as_the_character_is(project_factory, run):
     """'&#x202e;gnp.exe' in a body passed validate, and the page showed 'exe.png' (the sanitiser writes the
     character itself out); '&#27;]0;…&#7;' put a raw ESC sequence into the page (red team). A reference is read as
