@@ -64,6 +64,12 @@ def read_text(file: Path, path: str, conflict_hint: str = "") -> tuple[str | Non
     return (None, conflicts) if conflicts else (text, [])
 
 
+def problem_path(path: str) -> str:
+    """A project-relative path as its file's Problems name it: bytes that are no UTF-8, and control, direction and
+    invisible characters, written out. `csops validate FILE` matches the files named by this too."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace") if not _utf8(path) else visible(path)
+
+
 def _utf8(name: str) -> bool:
     try:
         name.encode("utf-8")
@@ -168,12 +174,12 @@ def load_content(project: Path, cache=None) -> tuple[list[Document], list[Proble
     for kind, file in discover_files(content_dir):
         path = _relative(file, project)
         if not _utf8(path):  # bytes that are no UTF-8 in the name: every later step that hashes or prints it failed
-            problems.append(Problem(os.fsencode(path).decode("utf-8", "backslashreplace"), 1, 1,
+            problems.append(Problem(problem_path(path), 1, 1,
                                     "file-name-encoding", "the file name is not valid UTF-8",
                                     "rename the file (letters, digits and hyphens, ending in .yml)"))
             continue
         if visible(path) != path:  # a line break or tab in a name forged lines in CODEOWNERS and in text reports
-            problems.append(Problem(visible(path), 1, 1, "file-name-characters",
+            problems.append(Problem(problem_path(path), 1, 1, "file-name-characters",
                                     "the file name holds a line break, tab, control or invisible character",
                                     "rename the file (letters, digits and hyphens, ending in .yml)"))
             continue

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from .loader import problem_path
 from .problems import Problem
 from .rules.labels import LABELS_FILE
 from .rules.site_config import CONFIG_FILE
@@ -29,25 +30,28 @@ def resolve_named(project: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
     root = Path(os.path.realpath(project))
     named = []
     for given in paths:
+        typed = problem_path(str(given))  # quoted in a refusal: never a name's escape sequence on the terminal
         candidates = [Path.cwd() / given, project / given] if not given.is_absolute() else [given]
         # the folder is resolved, not the file: a content file that links outside the project is validate's to report
         found = [(c, _where(c)) for c in candidates if os.path.lexists(c)]
         if not found:
-            raise click.BadParameter(f"{given}: no such file (in this folder or in the project {_shown(project)})",
+            raise click.BadParameter(f"{typed}: no such file (in this folder or in the project {_shown(project)})",
                                      param_hint="FILE")
         # in this folder or the project's: the one inside the project (the repository and examples/ja both
         # hold content/playbooks/qbr.yml)
         found, where = next(((c, w) for c, w in found if w.is_relative_to(root)), found[0])
         if not where.is_relative_to(root):
-            raise click.BadParameter(f"{given} is outside the project {_shown(project)}; name files in its content/ "
+            raise click.BadParameter(f"{typed} is outside the project {_shown(project)}; name files in its content/ "
                                      "(or pass --project for the portal it belongs to)", param_hint="FILE")
         relative = where.relative_to(root).as_posix()
         if found.is_dir() and where != root and (relative + "/").startswith("content/"):
-            named.append(relative + "/")
+            named.append(problem_path(relative + "/"))
         elif relative.startswith(("content/", "templates/")) or relative in _PROJECT_FILES:
-            named.append(relative)
+            # as its problems name it: content/playbooks/q<ESC>.yml, named, was 'valid (no errors)' and exit 0, its
+            # file-name error being content/playbooks/q\u001b.yml's
+            named.append(problem_path(relative))
         else:
-            raise click.BadParameter(f"{given} is not a file csops validates; name files in content/, "
+            raise click.BadParameter(f"{typed} is not a file csops validates; name files in content/, "
                                      f"templates/ or {CONFIG_FILE}", param_hint="FILE")
     return tuple(dict.fromkeys(named))
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -431,6 +433,25 @@ def test_a_backslash_that_starts_no_escape_is_named_at_the_backslash_not_as_an_u
     result = run("validate", "--project", project)
     assert result.exit_code == 1 and "not closed" not in result.output
     assert f"content/playbooks/esc.yml:{expected}" in result.output
+
+
+@pytest.mark.parametrize("name, shown", [("q\x1b]0;owned\x07.yml", "q\\u001b]0;owned\\u0007.yml"),
+                                         ("gnp\u202e.yml", "gnp\\u202e.yml"),
+                                         (os.fsdecode(b"x\xff.yml"), "x\\xff.yml")])
+def test_a_file_named_for_validate_whose_name_is_refused_gets_its_error_not_valid(project_factory, run, name, shown):
+    """A pre-commit hook passing a commit's file names (README) was told 'the file named is valid (no errors)', exit 0,
+    for content/playbooks/q<ESC>.yml: its file-name error carries the name written out, which matched no file named.
+    A name that does not exist is quoted written out too, never with its escape sequence (found by the red-team pass)."""
+    steps = "title: T\nowner: csm\nsteps:\n  - {id: a, title: A, owner: csm, raci: {R: csm, A: csm}}\n"
+    project = project_factory({"content/playbooks/ok.yml": steps})
+    (project / "content/playbooks" / name).write_text(steps, encoding="utf-8")
+    result = run("validate", project / "content/playbooks" / name, "--project", project)
+    assert result.exit_code == 1 and "valid (no errors)" not in result.output
+    assert result.output.startswith(f"content/playbooks/{shown}:1:1: error: the file name ")
+    missing = CliRunner().invoke(main, ["validate", str(project / "content/playbooks" / ("gone-" + name)), "--project",
+                                        str(project)])
+    assert missing.exit_code == 2 and f"content/playbooks/gone-{shown}: no such file" in missing.output
+    assert not re.search("[\x1b\x07\u202e\udcff]", missing.output)
 
 
 def test_a_character_reference_to_a_control_or_direction_character_is_refused_as_the_character_is(project_factory, run):
