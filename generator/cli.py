@@ -13,7 +13,23 @@ from . import __version__
 from .options import FORMAT_OPTION, NEW_PROJECT_OPTION, PROJECT_OPTION, STRICT_OPTION, writing_to
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _ErrorsWrittenOut(click.Group):
+    """Every command's error is printed with its control, direction and invisible characters written out, line by
+    line (escaping.visible): an id, revision or name given on the command line was quoted raw ('x<ESC>]0;…' is not a
+    valid id), its escape sequence run by the terminal."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            from .escaping import visible
+
+            message = error.format_message
+            error.format_message = lambda: "\n".join(visible(line) for line in message().split("\n"))
+            raise
+
+
+@click.group(cls=_ErrorsWrittenOut, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="csops")
 def main():
     """csops-portal: build a searchable Customer Success enablement portal from YAML playbooks, checklists, FAQs and RACI charts."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -16,8 +17,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from conftest import REPO, make_project
+from generator.cli import main
 from test_diff import BASE_FILES, commit_all, git
 
 BIN = Path(sys.executable).parent
@@ -653,3 +656,17 @@ def test_a_file_a_command_cannot_write_is_one_error_line(tmp_path, run, args):
     assert result.exit_code == 1, result.output
     assert result.output.splitlines()[-1].startswith(f"Error: cannot write {tmp_path / 'a-file'}/"), result.output
     assert result.output.splitlines()[-1].endswith("(name a file in a folder you can write to)"), result.output
+
+
+@pytest.mark.parametrize("args", [["new", "playbook", "a\x1b]0;owned\x07"], ["mv", "playbook", "ok", "x\x1b]0;owned\x07"],
+                                  ["mv", "playbook", "ok\u202e", "x"]])
+def test_a_name_given_on_the_command_line_is_quoted_written_out_in_its_error(project_factory, args):
+    """'x<ESC>]0;owned<BEL>' is not a valid id: the error quoted the name raw, and the terminal ran its escape sequence
+    (set its title here; cleared the screen or forged a line with others). Every command's error writes them out
+    (found by the red-team pass)."""
+    project = project_factory({"content/playbooks/ok.yml": "title: T\nowner: csm\nsteps:\n  - {id: a, title: A, owner: csm, "
+                                                           "raci: {R: csm, A: csm}}\n"})
+    result = CliRunner().invoke(main, [*args, "--project", str(project)])
+    assert result.exit_code != 0 and result.output.startswith(("Error: ", "Usage: "))
+    assert not re.search("[\x1b\x07\u202e]", result.output), result.output
+    assert "\\u001b]0;owned\\u0007" in result.output or "\\u202e" in result.output
