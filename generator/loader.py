@@ -6,6 +6,7 @@ refused with a located Problem; editor backups are skipped with a warning.
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 from dataclasses import dataclass
@@ -35,6 +36,11 @@ class Document:
     data: object
 
 
+# Byte-order marks of the encodings an editor may save in instead of UTF-8 (UTF-32's first: it starts like UTF-16's)
+_FOREIGN_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"), (codecs.BOM_UTF16_LE, "UTF-16"),
+                 (codecs.BOM_UTF16_BE, "UTF-16"))
+
+
 def read_text(file: Path, path: str, conflict_hint: str = "") -> tuple[str | None, list[Problem]]:
     """Read a file as UTF-8 within MAX_FILE_BYTES, reporting the position of the first undecodable byte and any
     merge-conflict block git left in it (`conflict_hint`: how to resolve one in this kind of file)."""
@@ -53,6 +59,10 @@ def read_text(file: Path, path: str, conflict_hint: str = "") -> tuple[str | Non
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
+        foreign = next((name for bom, name in _FOREIGN_BOMS if raw.startswith(bom)), None)
+        if foreign:  # Notepad's "Unicode", PowerShell 5's Out-File: 'byte 0xff' named neither
+            return None, [Problem(path, 1, 1, "not-utf8", f"file is {foreign} (it starts with {foreign}'s byte-order "
+                                  "mark), not UTF-8", "re-save the file with UTF-8 encoding")]
         before = raw[: error.start]
         line = before.count(b"\n") + 1
         # characters, as every other column: after Japanese text the byte count was three columns a character

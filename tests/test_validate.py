@@ -737,6 +737,21 @@ def test_utf16_without_a_byte_order_mark_is_named(project_factory, run):
            "(re-save the file with UTF-8 encoding) [not-utf8]" in result.output
 
 
+@pytest.mark.parametrize("encoding, named", [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32")])
+@pytest.mark.parametrize("path, text", [("content/playbooks/p.yml", "title: P\nsteps: [{id: s, title: S}]\n"),
+                                        ("templates/labels.yml", "en:\n  steps: Steps\n")])
+def test_utf16_or_utf32_with_a_byte_order_mark_is_named(project_factory, run, encoding, named, path, text):
+    """Notepad's "Unicode" and PowerShell 5's Out-File save UTF-16 with a byte-order mark: a content file was 'file is
+    not UTF-8 (byte 0xff)', and labels.yml "cannot read it: 'utf-8' codec can't decode byte 0xff in position 0:
+    invalid start byte" (found by the red-team pass)."""
+    project = project_factory({path: text})
+    (project / path).write_bytes(("\ufeff" if encoding == "utf-16-be" else "").encode(encoding) + text.encode(encoding))
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert (f"{path}:1:1: error: file is {named} (it starts with {named}'s byte-order mark), not UTF-8 (re-save the "
+            "file with UTF-8 encoding) [not-utf8]") in result.output
+
+
 @pytest.mark.parametrize("command", [["validate"], ["build"], ["new", "chart", "x"], ["search", "renewal"], ["stale"]])
 def test_a_mistyped_project_folder_is_a_usage_error(tmp_path, run, command):
     """`csops new chart x --project <typo>` answered 'content/roles.yml defines no roles yet'."""

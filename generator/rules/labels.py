@@ -14,7 +14,6 @@ from pathlib import Path
 
 import yaml
 
-from ..conflict_markers import conflict_problems
 from ..located_yaml import parse_yaml
 from ..paths import PACKAGE_TEMPLATES
 from ..problems import Problem, shown
@@ -48,14 +47,13 @@ def _misnamed(project: Path) -> list[Problem]:
 
 
 def _check(path: Path, package_labels: Path) -> list[Problem]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return [Problem(LABELS_FILE, 1, 1, "labels-unreadable", f"cannot read it: {error}",
-                        "save it as UTF-8 text")]
-    conflicts = conflict_problems(LABELS_FILE, text)
-    if conflicts:
-        return conflicts
+    from ..loader import read_text
+
+    # as content is read: within the size limit, an encoding named at its first byte, conflict blocks found (Python's
+    # "'utf-8' codec can't decode byte 0xff in position 0" was the message, and a 3 MB file was read whole)
+    text, problems = read_text(path, LABELS_FILE)
+    if text is None:
+        return problems
     data, problems = parse_yaml(text, LABELS_FILE)
     if problems or data is None:
         return problems
