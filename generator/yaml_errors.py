@@ -123,7 +123,7 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
         return Problem(path, line, col, "yaml-syntax", "YAML syntax error: a second document starts here: YAML reads "
                        "'---' as the end of one document and the start of another",
                        "delete this '---' line: a file holds one document (give a second page its own file)")
-    slip = _value_read_as_syntax(lines, line, col, problem)
+    slip = _value_read_as_syntax(lines, line, col, problem) or _text_after_block_indicator(lines, line, context, problem)
     if slip is not None:
         return _slip_problem(path, *slip)
     if ("block mapping" in context and "expected key" in problem) or ("block collection" in context and "'-'" in problem):
@@ -182,6 +182,25 @@ def _value_read_as_syntax(lines: list[str], line: int, col: int, problem: str) -
         return None
     return (line, at, f"the quotes end after {shown(value[:end + 1], 40)}, before the rest of the value",
             f"quote the whole value or none of it: {_quoted(value)}")
+
+
+# A key's or dash's value that starts with '>' or '|' and goes on with text on the same line
+_BLOCK_INDICATOR_THEN_TEXT = re.compile(r"(?P<lead>\s*(?:-\s+)*(?:[^\s#'\"][^:#]*?:\s+)?)(?P<value>[>|][-+0-9]*\s+[^\s#].*)")
+
+
+def _text_after_block_indicator(lines: list[str], line: int, context: str, problem: str) -> tuple[int, int, str, str] | None:
+    """(line, col, message, fix) for 'summary: > The customer said …' (a Markdown quote) or 'title: | pipe': YAML
+    reads '>' and '|' as the start of a text block on the lines below, and said only 'while scanning a block scalar
+    did not find expected comment or line break'."""
+    if "block scalar" not in context or "expected comment or line break" not in problem or not 0 < line <= len(lines):
+        return None
+    found = _BLOCK_INDICATOR_THEN_TEXT.fullmatch(lines[line - 1].rstrip())
+    if found is None:
+        return None
+    value, first = found["value"], found["value"][0]
+    return (line, found.start("value") + 1, f"a value cannot start with '{first}' and go on with text on its line: YAML reads "
+            f"'{first}' as the start of a block of text on the lines below" + (", not as a Markdown quote" if first == ">" else ""),
+            f"{_quote_fix(value)}, or start the text on the next line, indented under its key")
 
 
 _ENTRY_KEY = re.compile(r"(?P<key>[^\s#'\"-][^:#]*?):(?:\s|$)")

@@ -454,6 +454,23 @@ def test_a_file_named_for_validate_whose_name_is_refused_gets_its_error_not_vali
     assert not re.search("[\x1b\x07\u202e\udcff]", missing.output)
 
 
+@pytest.mark.parametrize("line, col, expected", [
+    ("summary: > **Note**: renewals start at T-120d", 10, "a value cannot start with '>' and go on with text on its line: "
+     "YAML reads '>' as the start of a block of text on the lines below, not as a Markdown quote (quote the value: "
+     "\"> **Note**: renewals start at T-120d\", or start the text on the next line, indented under its key)"),
+    ("summary: | Renewals | Owner |", 10, "a value cannot start with '|' and go on with text on its line: YAML reads '|' "
+     "as the start of a block of text on the lines below (quote the value: \"| Renewals | Owner |\", or start"),
+])
+def test_a_block_indicator_followed_by_text_is_named_with_its_fix(project_factory, run, line, col, expected):
+    """A Markdown quote or table row typed after the key was 'while scanning a block scalar did not find expected
+    comment or line break (check indentation and quote values containing ': ' or '#')' (found by the red-team pass)."""
+    project = project_factory({"content/playbooks/q.yml": (
+        f"title: T\n{line}\nowner: csm\nsteps:\n  - {{id: a, title: A, owner: csm, raci: {{R: csm, A: csm}}}}\n")})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert f"content/playbooks/q.yml:2:{col}: error: YAML syntax error: {expected}" in result.output
+
+
 def test_a_character_reference_to_a_control_or_direction_character_is_refused_as_the_character_is(project_factory, run):
     """'&#x202e;gnp.exe' in a body passed validate, and the page showed 'exe.png' (the sanitiser writes the
     character itself out); '&#27;]0;…&#7;' put a raw ESC sequence into the page (red team). A reference is read as
