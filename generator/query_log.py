@@ -5,6 +5,7 @@ Kept apart from searching: the API writes it, `csops report searches` reads it, 
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -39,8 +40,13 @@ def log_event(project: Path, event: str, query: str, **fields) -> None:
     with _LOG_LOCK:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # a link committed in build/ (search-log/ or the file itself) is not followed: readers' words were
+            # appended to whatever file it named, ~/.bashrc or another project's, as the server's user
+            if path.parent.is_symlink():
+                raise OSError(errno.ELOOP, "a link")
+            descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
             # backslashreplace: a lone surrogate that slipped through must not fail the request that logs it
-            with path.open("a", encoding="utf-8", errors="backslashreplace") as handle:
+            with open(descriptor, "a", encoding="utf-8", errors="backslashreplace") as handle:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
                 full = handle.tell() > MAX_LOG_BYTES
             if full:  # (workers of other processes may write a line or two into it as it goes: nothing is lost)
@@ -48,9 +54,11 @@ def log_event(project: Path, event: str, query: str, **fields) -> None:
         except OSError as error:
             if path not in _UNWRITABLE_REPORTED:
                 _UNWRITABLE_REPORTED.add(path)
+                fix = ("delete the link: csops makes none there, so it came with the repository"
+                       if error.errno == errno.ELOOP else "let the server's user write that folder")
                 log.warning("cannot write the search log %s (%s): searches are answered but not logged for "
-                            "`csops report searches`; let the server's user write that folder", path,
-                            error.strerror or error)
+                            "`csops report searches`; %s", path, "a link" if error.errno == errno.ELOOP
+                            else error.strerror or error, fix)
 
 
 def _previous(path: Path) -> Path:

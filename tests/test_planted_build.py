@@ -113,3 +113,26 @@ def test_a_build_folder_with_a_file_or_folder_where_a_link_goes_still_builds(tmp
     result = _csops(project, tmp_path / "cache", "build")
     assert result.returncode == 0, result.stderr
     assert (project / "build/current").is_symlink() and (project / "site/index.html").is_file()
+
+
+@pytest.mark.parametrize("plant", ["search-log folder", "queries.jsonl file"])
+def test_a_planted_search_log_link_writes_nothing_outside(tmp_path, caplog, plant):
+    """build/search-log (or its queries.jsonl) committed as a link: every search a reader made was appended to the
+    file it named, outside the project (~/.bashrc, another portal's files), as the server's user. The link is not
+    followed; the search is answered unlogged, and the server's log says to delete the link."""
+    from generator import query_log
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim").write_text("kept\n", encoding="utf-8")
+    project = tmp_path / "portal"
+    (project / "build").mkdir(parents=True)
+    if plant == "search-log folder":
+        (project / "build/search-log").symlink_to(outside)
+    else:
+        (project / "build/search-log").mkdir()
+        (project / "build/search-log/queries.jsonl").symlink_to(outside / "victim")
+    query_log.log_event(project, "search", "planted words", count=0)
+    assert sorted(p.name for p in outside.iterdir()) == ["victim"]
+    assert (outside / "victim").read_text(encoding="utf-8") == "kept\n"
+    assert "delete the link" in caplog.text
