@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable
 import click
 
 from . import generations, incremental, linkcheck, shards
-from .paths import GENERATED_DIR, no_portal, template_cache_dir
+from .paths import GENERATED_DIR, no_portal
 from .progress import Progress
 from .template_cache import template_cache
 
@@ -292,7 +292,7 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
                     raise BuildError(f"MkDocs could not read mkdocs.yml ({type(error).__name__}: {error}); check the "
                                      "settings it reads besides csops' (INHERIT, plugins, markdown_extensions, theme); "
                                      "the previous site is untouched") from None
-            prepare_theme(config.theme, template_cache(template_cache_dir(site.project)))
+            prepare_theme(config.theme, template_cache(site.project))
             config.plugins["csops"] = CsopsPlugin(plan, progress, search_entries,
                                                   lift_blocks=LIFT_RAW_BLOCKS and incremental.eligible(site.raw),
                                                   links=(linkcheck.Locator.for_site(site.site_url), links) if links is not None else None)

@@ -21,7 +21,7 @@ import pickle
 from pathlib import Path
 
 from .fingerprints import code_digest
-from .paths import content_cache_dir
+from .paths import content_cache_dir, without_planted_links
 from .run_memory import RunMemory
 from .trust import machine_secret
 
@@ -38,7 +38,7 @@ class ContentCache:
     """Per-file (data, parse problems, problems of the file alone), looked up by the file's path and text."""
 
     def __init__(self, project: Path):
-        self.folder = content_cache_dir(project)
+        self.folder = without_planted_links(project, content_cache_dir(project))  # None: no cache this run
         self.used: set[str] = set()
         self.names: dict[str, str] = {}  # path -> entry name of the text it has now
         self.pending: dict[str, tuple[str, object, list]] = {}  # path -> (entry name, data, parse problems)
@@ -79,6 +79,8 @@ class ContentCache:
         self._write(name, pickle.dumps((data, problems, alone), protocol=pickle.HIGHEST_PROTOCOL))
 
     def _write(self, name: str, body: bytes) -> None:
+        if self.folder is None:
+            return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary = self.folder / f".{name}.{os.getpid()}"
@@ -89,6 +91,8 @@ class ContentCache:
 
     def _read(self, name: str) -> bytes | None:
         """An entry's body if this machine wrote it, else None."""
+        if self.folder is None:
+            return None
         try:
             raw = (self.folder / name).read_bytes()
         except OSError:
@@ -117,6 +121,8 @@ class ContentCache:
 
     def prune(self) -> None:
         """Delete entries of files that no longer have these bytes (or no longer exist)."""
+        if self.folder is None:
+            return
         try:
             entries = list(self.folder.iterdir())
         except OSError:

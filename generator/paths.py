@@ -62,6 +62,23 @@ def template_cache_dir(project: Path) -> Path:
     return build_root(project) / "cache" / f"templates-{seal('template-cache')[:24]}"
 
 
+def without_planted_links(project: Path, folder: Path) -> Path | None:
+    """`folder`, a cache folder under build/, once no link lies on the way to it (build/cache, the folder itself):
+    csops makes none there, so one came with the repository (`git add -f`), and it is removed, never followed.
+    build/cache/content committed as a link to ~/.ssh had `csops validate` prune the keys there as stale entries.
+    None when such a link cannot be removed (the cache is then not used)."""
+    root = build_root(project)
+    current = root
+    for part in folder.relative_to(root).parts:
+        current = current / part
+        if current.is_symlink():
+            try:
+                current.unlink()
+            except OSError:
+                return None
+    return folder
+
+
 def content_cache_dir(project: Path) -> Path:
     """Parsed, shape-checked content files by digest of path and bytes: content_cache.py."""
     return build_root(project) / "cache" / "content"

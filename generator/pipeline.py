@@ -137,7 +137,6 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
     from .build import BuildError, BuildReport, build_site, navigation, timed
     from .index import IndexJob
     from . import generations
-    from .paths import template_cache_dir
     from .template_cache import template_cache
     from .manifest import require_published_urls
     from .feed import atom_feed
@@ -167,7 +166,7 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
             # unpickles what it opens, and reused Markdown is not rendered again
             trusted = generations.trusted_generation(site.project)
             renderer = Renderer(portal, site.templates_dir, site.language, site.site_url, changes,
-                                bytecode_cache=template_cache(template_cache_dir(site.project)),
+                                bytecode_cache=template_cache(site.project),
                                 previous=PreviousPages(trusted))
             from .index import SEARCH_KINDS  # the workers have loaded Whoosh already
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
+from .paths import template_cache_dir, without_planted_links
+
 
 class TemplateCache(FileSystemBytecodeCache):
     def load_bytecode(self, bucket) -> None:
@@ -22,8 +24,12 @@ class TemplateCache(FileSystemBytecodeCache):
             bucket.reset()
 
 
-def template_cache(folder: Path) -> TemplateCache | None:
-    """The cache in `folder`, or None where it cannot be written (the build then compiles every template)."""
+def template_cache(project: Path) -> TemplateCache | None:
+    """The project's cache (build/cache/templates-<seal>), or None where it cannot be written or a planted link
+    that cannot be removed is on the way (the build then compiles every template)."""
+    folder = without_planted_links(project, template_cache_dir(project))
+    if folder is None:
+        return None
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

@@ -136,3 +136,22 @@ def test_a_planted_search_log_link_writes_nothing_outside(tmp_path, caplog, plan
     assert sorted(p.name for p in outside.iterdir()) == ["victim"]
     assert (outside / "victim").read_text(encoding="utf-8") == "kept\n"
     assert "delete the link" in caplog.text
+
+
+@pytest.mark.parametrize("plant", ["build/cache/content", "build/cache"])
+def test_a_planted_cache_link_empties_nothing_outside(tmp_path, plant):
+    """build/cache/content committed as a link to a folder (~/.ssh): `csops validate` pruned every file there as a
+    stale cache entry, and the caches wrote their entries into it. The link is removed, never followed."""
+    from generator.template_cache import template_cache
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "id_ed25519").write_text("key\n", encoding="utf-8")
+    project = copy_bundled(tmp_path / "portal")
+    (project / plant).parent.mkdir(parents=True, exist_ok=True)
+    (project / plant).symlink_to(outside)
+    result = _csops(project, tmp_path / "cache-home", "validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert template_cache(project) is not None
+    assert sorted(p.name for p in outside.iterdir()) == ["id_ed25519"]
+    assert not (project / plant).is_symlink() and (project / "build/cache/content").is_dir()
