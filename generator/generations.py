@@ -89,7 +89,11 @@ def build_lock(project: Path, waiting: Callable[[], None] | None = None):
     called first when another build holds it."""
     root = build_root(project)
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "w") as handle:
+    lock = root / ".lock"
+    if lock.is_symlink():  # planted (csops makes a plain file): opened for writing, it emptied the file it named
+        lock.unlink()
+    # never truncated, never through a link: only its lock matters
+    with open(os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644), "rb") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

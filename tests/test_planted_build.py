@@ -155,3 +155,19 @@ def test_a_planted_cache_link_empties_nothing_outside(tmp_path, plant):
     assert template_cache(project) is not None
     assert sorted(p.name for p in outside.iterdir()) == ["id_ed25519"]
     assert not (project / plant).is_symlink() and (project / "build/cache/content").is_dir()
+
+
+def test_a_planted_lock_link_empties_no_file_outside(tmp_path):
+    """build/.lock committed as a link to a file (~/.bashrc): every build opened it for writing, which emptied that
+    file. The link is removed and a plain lock file made; the file it named keeps its text."""
+    from generator.generations import build_lock
+
+    victim = tmp_path / "notes.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    project = tmp_path / "portal"
+    (project / "build").mkdir(parents=True)
+    (project / "build/.lock").symlink_to(victim)
+    with build_lock(project):
+        pass
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert (project / "build/.lock").is_file() and not (project / "build/.lock").is_symlink()
