@@ -129,8 +129,12 @@ def one_rename_at_a_time(project: Path):
 
 
 def _write_synced(path: Path, data: bytes) -> None:
-    """Write and flush to the disk: the journal must never list a text that a power cut could lose."""
-    with open(path, "wb") as out:
+    """Write and flush to the disk: the journal must never list a text that a power cut could lose. The path is
+    csops' own (a new text beside its file, the journal's draft): a link there came with the repository, and writing
+    through it replaced the file it named outside the project, so it is removed first and never followed."""
+    if path.is_symlink():
+        path.unlink()
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644), "wb") as out:
         out.write(data)
         out.flush()
         os.fsync(out.fileno())

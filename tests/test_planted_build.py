@@ -171,3 +171,23 @@ def test_a_planted_lock_link_empties_no_file_outside(tmp_path):
         pass
     assert victim.read_text(encoding="utf-8") == "precious\n"
     assert (project / "build/.lock").is_file() and not (project / "build/.lock").is_symlink()
+
+
+def test_a_planted_rename_journal_draft_link_replaces_no_file_outside(tmp_path):
+    """build/mv-journal.json.tmp committed as a link: `csops mv` wrote its journal through it, replacing the file it
+    named outside the project. The link is removed first; the rename still completes."""
+    from click.testing import CliRunner
+
+    from conftest import make_project
+    from generator.cli import main
+
+    victim = tmp_path / "notes.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    project = make_project(tmp_path / "portal", {"content/playbooks/old.yml": (
+        "title: T\nowner: csm\nsteps:\n  - {id: a, title: A, owner: csm, raci: {R: csm, A: csm}}\n")})
+    (project / "build").mkdir()
+    (project / "build/mv-journal.json.tmp").symlink_to(victim)
+    result = CliRunner().invoke(main, ["mv", "playbook", "old", "new", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert (project / "content/playbooks/new.yml").is_file() and not (project / "content/playbooks/old.yml").exists()
