@@ -103,6 +103,16 @@ def _inside(file: Path, root: Path) -> bool:
         return False
 
 
+def outside_project(file: Path, root: Path, path: str) -> Problem | None:
+    """The error for a project file (`path`) that is a link leading out of the project (`root`, resolved), which is
+    neither read nor written through: a committed link's target is the machine's, not the repository's (a
+    published-urls.txt linked to ~/.aws/credentials showed its lines in validate's errors)."""
+    if _inside(file, root):
+        return None
+    return Problem(path, 1, 1, "outside-project", "links to a file outside the project",
+                   "content must live in the repository: copy the file here instead of linking to it")
+
+
 def _looks_like_yaml(name: str) -> bool:
     lower = name.lower()
     return ".yml" in lower or ".yaml" in lower
@@ -193,9 +203,9 @@ def load_content(project: Path, cache=None) -> tuple[list[Document], list[Proble
                                     "the file name holds a line break, tab, control or invisible character",
                                     "rename the file (letters, digits and hyphens, ending in .yml)"))
             continue
-        if not _inside(file, root):
-            problems.append(Problem(path, 1, 1, "outside-project", "links to a file outside the project",
-                                    "content must live in the repository: copy the file here instead of linking to it"))
+        outside = outside_project(file, root, path)
+        if outside:
+            problems.append(outside)
             continue
         if kind == "unknown":
             problems.append(Problem(path, 1, 1, "unknown-file", "not a known content location",

@@ -7,6 +7,7 @@ keeps it alive; `csops urls --update` records an intended change.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,12 +89,15 @@ def read_manifest(project: Path) -> list[tuple[int, str]] | None:
     Raises ContentError when the file cannot be read as text: a manifest saved in another encoding was a
     UnicodeDecodeError traceback in validate, build, `csops urls` and the PR comment's `csops diff`.
     """
-    from .loader import read_text
+    from .loader import outside_project, read_text
     from .problems import ContentError
 
     file = project / MANIFEST
     if not file.is_file():
         return None
+    outside = outside_project(file, Path(project).resolve(), MANIFEST)
+    if outside:
+        raise ContentError([outside])
     text, problems = read_text(file, MANIFEST, "keep the URLs of both sides (each may be in tickets already) and delete "
                                                "the '<<<<<<<', '=======' and '>>>>>>>' lines; then run `csops urls --check`")
     if text is None:
@@ -123,7 +127,10 @@ def write_manifest(project: Path, portal: Portal) -> tuple[list[str], list[str]]
     after = updated_manifest(project, portal)
     target = project / MANIFEST
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(manifest_text(after), encoding="utf-8")
+    # written beside it, then renamed over it: a link there is replaced, never written through
+    temporary = target.with_name(f".{target.name}.{os.getpid()}")
+    temporary.write_text(manifest_text(after), encoding="utf-8")
+    os.replace(temporary, target)
     return sorted(set(after) - before), sorted(before - set(after))
 
 

@@ -49,6 +49,24 @@ def test_symlink_to_a_file_outside_the_project_is_refused(project_factory, tmp_p
     assert result.exit_code == 1
 
 
+@pytest.mark.parametrize("path", ["content/published-urls.txt", "templates/labels.yml"])
+def test_a_project_file_linked_outside_is_neither_read_nor_written_through(project_factory, tmp_path, run, path):
+    """content/published-urls.txt committed as a link to ~/.aws/credentials: validate, run by CI on the pull request,
+    quoted its lines in public errors ("published URL 'aws_secret_access_key = …' would disappear"), and `csops urls
+    --update` overwrote it; templates/labels.yml was read from outside too (found by the red-team pass)."""
+    outside = tmp_path / "credentials"
+    outside.write_text("[default]\naws_secret_access_key = s3cr3t\n", encoding="utf-8")
+    project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK})
+    (project / path).parent.mkdir(parents=True, exist_ok=True)
+    (project / path).symlink_to(outside)
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and "s3cr3t" not in result.output
+    assert (f"{path}:1:1: error: links to a file outside the project (content must live in the repository: copy the "
+            "file here instead of linking to it) [outside-project]") in result.output
+    run("urls", "--update", "--project", project)
+    assert outside.read_text(encoding="utf-8") == "[default]\naws_secret_access_key = s3cr3t\n"
+
+
 def test_symlinked_content_folder_outside_the_project_is_refused(project_factory, tmp_path, run):
     elsewhere = tmp_path / "shared"
     (elsewhere / "playbooks").mkdir(parents=True)

@@ -28,7 +28,10 @@ def check_labels(project: Path) -> list[Problem]:
     path = Path(project) / LABELS_FILE
     if not path.is_file() or path.resolve() == package_labels.resolve():
         return _misnamed(project)
-    return _misnamed(project) + _check(path, package_labels)
+    from ..loader import outside_project
+
+    outside = outside_project(path, Path(project).resolve(), LABELS_FILE)
+    return _misnamed(project) + ([outside] if outside else _check(path, package_labels))
 
 
 def _misnamed(project: Path) -> list[Problem]:
