@@ -21,6 +21,7 @@ from .model_builder import build_portal as build_model
 from .problems import ContentError, Problem, failing
 from .rules.placeholders import check_site_url
 from .rules.labels import check_labels
+from .rules.templates_folder import check_links
 from .rules.site_config import check_config
 from .run_memory import start_run
 from .validate import check_project as check_content  # load + check: every command's first two stages
@@ -34,7 +35,8 @@ def load_portal(project: Path, strict: bool = False) -> Portal:
 def load_checked_portal(project: Path, strict: bool = False) -> tuple[Portal, list[Problem]]:
     """The model and the warnings that did not stop it; raises ContentError on errors (on warnings too if strict)."""
     documents, problems = check_content(project, cache=True)
-    problems = sorted(problems + check_site_url(project) + check_config(project) + check_labels(project))
+    problems = sorted(problems + check_site_url(project) + check_config(project) + check_labels(project)
+                      + check_links(project))
     if failing(problems, strict):
         raise ContentError(problems, strict)
     return build_model(documents), [p for p in problems if p.severity == "warning"]
@@ -43,7 +45,8 @@ def load_checked_portal(project: Path, strict: bool = False) -> tuple[Portal, li
 def validate_project(project: Path) -> list[Problem]:
     """Everything `csops validate` reports: content problems, then (when content is sound) vanished published URLs."""
     _, problems, _ = check_content_and_urls(project, cache=True)
-    return sorted(problems + check_site_url(project) + check_config(project) + check_labels(project))
+    return sorted(problems + check_site_url(project) + check_config(project) + check_labels(project)
+                  + check_links(project))
 
 
 def check_content_and_urls(project: Path, cache: bool = False) -> tuple[list, list[Problem], Portal | None]:

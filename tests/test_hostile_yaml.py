@@ -67,6 +67,24 @@ def test_a_project_file_linked_outside_is_neither_read_nor_written_through(proje
     assert outside.read_text(encoding="utf-8") == "[default]\naws_secret_access_key = s3cr3t\n"
 
 
+@pytest.mark.parametrize("path", ["templates/assets/leak.css", "templates/playbook.md.j2", "templates/assets/theirs"])
+def test_a_templates_file_or_folder_linked_outside_is_refused_before_it_is_published(project_factory, tmp_path, run, path):
+    """templates/assets/leak.css committed as a link to ~/.aws/credentials was copied into the built site as
+    assets/csops/leak.css and published; a template linked so rendered the file into every page (red-team pass)."""
+    outside = tmp_path / "credentials"
+    outside.write_text("aws_secret_access_key = s3cr3t\n", encoding="utf-8")
+    project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK})
+    (project / path).parent.mkdir(parents=True, exist_ok=True)
+    (project / path).symlink_to(outside if not path.endswith("theirs") else tmp_path)
+    error = (f"{path}:1:1: error: links to a file outside the project (content must live in the repository: copy the "
+             "file here instead of linking to it) [outside-project]")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and error in result.output
+    result = run("build", "--project", project)
+    assert result.exit_code == 1 and error in result.output
+    assert not any("s3cr3t" in p.read_text(errors="replace") for p in (project / "site").rglob("*") if p.is_file())
+
+
 def test_symlinked_content_folder_outside_the_project_is_refused(project_factory, tmp_path, run):
     elsewhere = tmp_path / "shared"
     (elsewhere / "playbooks").mkdir(parents=True)
