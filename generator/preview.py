@@ -53,6 +53,14 @@ def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
                 environ["CONTENT_TYPE"] = ""
             return environ
 
+        def log_request(self, code="-", size="-"):
+            # MkDocs logs each answer but a 200 by the request line as the client sent it: bytes 0x80-0x9f, read as
+            # Latin-1, reached the terminal as C1 controls (U+009B starts an escape sequence), written out here
+            from .escaping import visible
+
+            self.requestline = visible(self.requestline)
+            super().log_request(code, size)
+
         def handle(self):
             try:
                 super().handle()

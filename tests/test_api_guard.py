@@ -201,6 +201,17 @@ def chunked(path: str, body: bytes, content_type: str = "text/plain") -> bytes:
             "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode() + framed
 
 
+def test_the_previews_log_writes_out_the_control_characters_of_a_request_line(preview_port, caplog):
+    """A 404 is logged by its request line as sent: 'GET /a\xc2\x9b31m' printed U+009B (CSI) to the terminal
+    running csops serve (found by the red-team pass)."""
+    with caplog.at_level("WARNING", logger="mkdocs.livereload"):
+        status = exchange(preview_port, b"GET /a\xc2\x9b31m HTTP/1.1\r\nHost: x\r\n\r\n")[0]
+        time.sleep(0.2)
+    assert status == 404
+    logged = [r.getMessage() for r in caplog.records if "GET /a" in r.getMessage()]
+    assert logged and not any(re.search("[\x80-\x9f]", line) for line in logged), logged
+
+
 def test_a_chunked_ticket_is_read_under_gunicorn_and_refused_with_411_by_the_preview(gunicorn_port, preview_port):
     """curl sends a piped body chunked: gunicorn's API read it as empty ("empty ticket text")."""
     ticket = b"Initech renewal due in 40 days, no reply from the admin"
