@@ -595,7 +595,7 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     (lambda t: t.replace("site_url: https://cs-portal.example.com/", "site_url: 12"), ":5:11: error: 'site_url' must be a text, not int"),
     (lambda t: t.replace("  language: en", "  language: [en]"), ":16:13: error: 'theme.language' must be a text, not list"),
     (lambda t: t + "extra:\n  csops: [1, 2]\n", "error: 'extra.csops' must be a mapping of settings, not list"),
-    (lambda t: t.replace("site_dir: site", "site_dir: !!python/name:os.system"), ":10:11: error: 'site_dir' must be a text"),
+    (lambda t: t.replace("site_dir: site", "site_dir: !!python/name:pymdownx.slugs.slugify"), ":10:11: error: 'site_dir' must be a text"),
     (lambda t: t + "extra_deep: " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 64 levels deep"),
     # past the limit but short of Python's recursion limit: refused by the count, not by a RecursionError
     (lambda t: t + "extra:\n  deep: " + "[" * 100 + "]" * 100 + "\n", "nested more than 64 levels deep"),
@@ -659,6 +659,34 @@ def test_a_mkdocs_yml_setting_csops_cannot_use_is_one_located_error_in_validate_
     assert built.exit_code == 1 and message in built.output, built.output
     assert (project / "content/playbooks").is_dir() and not (project / "content").is_symlink()
     assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("tagged", [
+    '!!python/object/apply:os.system ["touch {marker}"]',
+    '!!python/object/apply:subprocess.check_call [["touch", "{marker}"]]',
+    "!!python/object/new:subprocess.Popen [[touch, {marker}]]",
+    "!!python/name:os.system",  # as toc's slugify, it would run each heading
+])
+def test_python_in_mkdocs_yml_runs_only_the_formatting_helpers_material_documents(tmp_path, run, tagged):
+    """A tag in mkdocs.yml is built as the file is read: '!!python/object/apply:os.system [...]' from a pull request
+    ran its command in csops validate (the pre-commit hook, CI) and build. Material's own slugify still works: the
+    bundled mkdocs.yml has one."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    marker = tmp_path / "ran"
+    config = project / "mkdocs.yml"
+    slugify = "slugify: !!python/object/apply:pymdownx.slugs.slugify\n        kwds:\n          case: lower\n" \
+              "          normalize: NFKC\n"
+    text = config.read_text(encoding="utf-8")
+    assert slugify in text
+    config.write_text(text.replace(slugify, f"slugify: {tagged.format(marker=marker)}\n"), encoding="utf-8")
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 1 and "[config-python]" in validated.output, validated.output
+    assert "mkdocs.yml:56:16: error: !!python/" in validated.output, validated.output
+    built = run("build", "--project", project, "--quiet")
+    assert built.exit_code == 1 and "[config-python]" in built.output, built.output
+    assert not marker.exists() and not (project / "site").exists()
 
 
 def test_settings_a_parent_config_sets_through_inherit_are_read_as_mkdocs_reads_them(tmp_path, run):

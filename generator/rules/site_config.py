@@ -105,7 +105,7 @@ def _parse(text: str, shown_as: str) -> tuple[object, Problem | None]:
             root = loader.get_single_node()
         except RecursionError:
             return None, _limit_problem(f"lists and mappings are nested more than {MAX_DEPTH} levels deep", shown_as)
-        problem = _expansion_problem(root, shown_as)
+        problem = _expansion_problem(root, shown_as) or (_python_tag_problem(root, shown_as) if root else None)
         if problem is not None or root is None:
             return {}, problem
         return loader.construct_document(root), None
@@ -138,6 +138,41 @@ def _expansion_problem(root, shown_as: str) -> Problem | None:
         open_nodes.add(id(node))
         stack.append((node, depth, True))
         stack.extend((child, depth + 1, False) for child in children if id(child) not in sizes)
+    return None
+
+
+# What a !!python tag in mkdocs.yml may name: the formatting helpers Material's and pymdownx's documentation put
+# there (a slugify, a fence format, an emoji index). A tag is built as soon as the file is read, so any other is
+# refused before that: `!!python/object/apply:os.system [...]` ran a pull request's command in `csops validate`
+# (its pre-commit hook, CI), and `!!python/name:os.system` as toc's slugify would have run each heading.
+PYTHON_TAG = "tag:yaml.org,2002:python/"
+PYTHON_NAMING_TAGS = ("name:", "module:", "object:", "object/apply:", "object/new:")  # the rest are plain values
+ALLOWED_PYTHON = ("pymdownx.slugs.", "pymdownx.superfences.fence_", "pymdownx.emoji.", "pymdownx.arithmatex.",
+                  "material.extensions.emoji.", "markdown.extensions.toc.slugify")
+
+
+def _python_tag_problem(root, shown_as: str) -> Problem | None:
+    """The first !!python tag that names code outside ALLOWED_PYTHON, located."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        kind = node.tag.removeprefix(PYTHON_TAG) if node.tag.startswith(PYTHON_TAG) else ""
+        named = next((kind[len(prefix):] for prefix in PYTHON_NAMING_TAGS if kind.startswith(prefix)), None)
+        if named is not None and not named.startswith(ALLOWED_PYTHON):
+            return Problem(shown_as, node.start_mark.line + 1, node.start_mark.column + 1, "config-python",
+                           f"!!python/{shown(kind, 80)} would run Python named in the settings, which csops allows "
+                           "only for the formatting helpers Material's documentation puts there "
+                           f"({', '.join(name + '*' if name[-1] in '._' else name for name in ALLOWED_PYTHON)})",
+                           "use one of those; code of your own belongs in a MkDocs hook (hooks: [file.py]), which "
+                           "reviewers see as code")
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
     return None
 
 
