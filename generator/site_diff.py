@@ -30,7 +30,8 @@ _SHORT = 60  # a setting's value shown before → after up to this length; longe
 
 @dataclass(frozen=True)
 class SiteChange:
-    """One changed setting, interface word or template file; `warning` when published links move with it."""
+    """One changed setting, interface word or template file; `warning` when published links move with it, or it
+    runs code in the build."""
 
     file: str
     setting: str = ""  # `site_url`, `theme.language`, `en.trigger`; empty for the file as a whole
@@ -122,6 +123,12 @@ def _expanded_values(root) -> int:
     return totals.get(id(root), 0)
 
 
+# Settings whose change runs other code in every build, CI's included: a pull request's reviewer reads them as code
+_RUNS_CODE = {"hooks": "runs these Python files in every build: review them as code",
+              "plugins": "MkDocs plugins run Python in every build",
+              "INHERIT": "takes settings from another file, which this summary does not compare"}
+
+
 def _config_change(path: str, old: dict, new: dict) -> list[SiteChange]:
     changes = []
     for key in _keys(old, new):
@@ -133,6 +140,8 @@ def _config_change(path: str, old: dict, new: dict) -> list[SiteChange]:
         elif key == "site_url":
             changes.append(_setting(path, key, before, after, "links already copied into tickets keep the old address "
                                                               "(keep it redirecting to the new one)", warning=True))
+        elif key in _RUNS_CODE:
+            changes.append(_setting(path, str(key), before, after, _RUNS_CODE[key], warning=True))
         elif key == "theme" and isinstance(before, dict) and isinstance(after, dict):
             changes += [_setting(path, f"theme.{sub}", before.get(sub), after.get(sub),
                                  "the interface words of every page" if sub == "language" else "")

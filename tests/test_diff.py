@@ -536,6 +536,17 @@ def test_diff_shows_changes_to_site_settings_and_templates(tmp_path, run):
         "### Site settings and templates (every page)\n\n- ✏️ `mkdocs.yml`: changed in layout or comments only\n")
 
 
+def test_diff_flags_settings_that_run_code_in_the_build(tmp_path, run):
+    """A pull request adding `hooks: [hooks/x.py]` to mkdocs.yml, which runs the file in every build (CI's too), was
+    one ✏️ line among the settings, with nothing to make its reviewer read it as code."""
+    project = make_repo(tmp_path / "repo")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text() + "hooks:\n  - hooks/x.py\n")
+    output = run("diff", "HEAD", "--project", project).output
+    assert "1 site setting/template change (⚠️ hooks)" in output, output
+    assert "- ⚠️ `mkdocs.yml` `hooks`: added; runs these Python files in every build: review them as code" in output, output
+
+
 def test_diff_does_not_call_references_csops_mv_rewrote_edits(tmp_path, run):
     """After `csops mv`, every page linking to the renamed playbook or step was listed under Edited ('entry `when`:
     a', 'related') and counted as changed, though its links lead where they did: a reviewer could not tell the
