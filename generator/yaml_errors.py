@@ -82,8 +82,9 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
         written = text.splitlines()[start.line].strip() if start.line < len(text.splitlines()) else ""
         full_width = _full_width_slip(written)
         if full_width is not None:
-            return Problem(path, start.line + 1, start.column + 1, "yaml-syntax", f"YAML syntax error: {full_width[0]}",
-                           full_width[1])
+            message, fix, at = full_width
+            return Problem(path, start.line + 1, start.column + 1 + at, "yaml-syntax", f"YAML syntax error: {message}",
+                           fix)
         block = _block_text_above(text.splitlines(), start.line)
         fix = "write it as 'key: value', with a space after the colon"
         if block is not None:  # most often a line of the text above that lost its indentation
@@ -316,7 +317,8 @@ def _key_without_colon(text: str, line: int) -> tuple[int, int, str, str] | None
     col = len(written) - len(content) + 1
     full_width = _full_width_slip(content)
     if full_width is not None:
-        return before + 1, col, *full_width
+        message, fix, at = full_width
+        return before + 1, col + at, message, fix
     if re.match(r"[\w-]+:\S", content):
         return before + 1, col, f"'{shown(content)}' has no space after its colon", "write it as 'key: value'"
     if ":" not in content and re.match(r"[\w-]+ \S", content):
@@ -328,16 +330,19 @@ def _key_without_colon(text: str, line: int) -> tuple[int, int, str, str] | None
 _ODD_SPACES = {"\u3000": "a full-width space (U+3000)", "\u00a0": "a no-break space (U+00A0)"}
 
 
-def _full_width_slip(content: str) -> tuple[str, str] | None:
-    """(message, fix) for a key written with a Japanese input method on: a full-width colon, or a full-width
-    space after the colon (both read as part of the key, so the line 'has no colon')."""
+def _full_width_slip(content: str) -> tuple[str, str, int] | None:
+    """(message, fix, where in `content` the slip is) for a key written with a Japanese input method on: a
+    full-width colon, or a full-width space after the colon (both read as part of the key, so the line 'has no
+    colon'). The column is the slip's: the line's start sent the editor to the key, which is right."""
     if content[:1] in _ODD_SPACES:  # YAML indents with ASCII spaces only: this reads as text
-        return f"'{shown(content.strip())}' is indented with {_ODD_SPACES[content[0]]}", "indent with ASCII spaces"
+        return f"'{shown(content.strip())}' is indented with {_ODD_SPACES[content[0]]}", "indent with ASCII spaces", 0
     if "\uff1a" in content.split(" ", 1)[0]:
-        return f"'{shown(content)}' uses a full-width colon '：'", "write an ASCII ':' followed by a space"
-    if re.match(r"[\w-]+:\u3000", content):
+        return (f"'{shown(content)}' uses a full-width colon '：'", "write an ASCII ':' followed by a space",
+                content.index("\uff1a"))
+    spaced = re.match(r"[\w-]+:(?=\u3000)", content)
+    if spaced:
         return (f"'{shown(content)}' has a full-width space after its colon",
-                "write an ASCII space after the colon: YAML does not read U+3000 as a space")
+                "write an ASCII space after the colon: YAML does not read U+3000 as a space", spaced.end())
     return None
 
 
@@ -383,8 +388,8 @@ def mapping_written_as_text(value: str) -> tuple[str, str] | None:
     """(message, fix) when a value meant as a mapping was read as text because its key was typed with a Japanese
     input method on (`R： csm`, `playbooks： ランブック` alone under its parent): YAML found no ': ', so it parsed,
     and only the shape check ('must be a mapping') saw it, without the reason."""
-    text = value.strip()
-    return _full_width_slip(text) if text else None
+    slip = _full_width_slip(value.strip()) if value.strip() else None
+    return slip[:2] if slip else None
 
 
 def _continues_a_value(lines: list[str], index: int) -> bool:

@@ -1088,8 +1088,8 @@ def test_a_link_in_a_phase_description_is_checked_where_it_is_written(project_fa
 @pytest.mark.parametrize("line, written, expected", [
     ("phase: renewal", "ｐｈａｓｅ: renewal", ":2:1: error: unknown field 'ｐｈａｓｅ' (did you mean 'phase', in half-width letters?)"),
     ("owner: csm", "owner: ｃｓｍ", ":3:8: error: unknown role 'ｃｓｍ' in owner of 'p' (did you mean 'csm', in half-width letters?"),
-    ("phase: renewal", "phase： renewal", ":2:1: error: YAML syntax error: 'phase： renewal' uses a full-width colon '：'"),
-    ("owner: csm", "owner:\u3000csm", ":3:1: error: YAML syntax error: 'owner:\u3000csm' has a full-width space after its colon"),
+    ("phase: renewal", "phase： renewal", ":2:6: error: YAML syntax error: 'phase： renewal' uses a full-width colon '：'"),
+    ("owner: csm", "owner:\u3000csm", ":3:7: error: YAML syntax error: 'owner:\u3000csm' has a full-width space after its colon"),
 ])
 def test_keys_and_ids_typed_with_a_japanese_input_method_are_named_so(project_factory, run, line, written, expected):
     """'ｐｈａｓｅ' and 'ｃｓｍ' got no did-you-mean (ASCII typos did), and 'phase：' or 'owner:　csm' were said to
