@@ -19,8 +19,8 @@ from .loader import Document, load_content
 from .located_yaml import LocDict
 from .kinds import CATALOG_FILES, CATALOG_LISTS
 from .problems import Problem
-from .rules import (asked_as, build_catalog, control_chars, folder, glossary, ids, markdown_html, placeholders,
-                    portal_hooks, raci, references, repeated_items)
+from .rules import (asked_as, build_catalog, chart_accountability, control_chars, folder, glossary, ids, markdown_html,
+                    placeholders, portal_hooks, raci, references, repeated_items)
 from .schema import DATE, SLUG, check_shape
 
 
@@ -113,6 +113,7 @@ def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cac
     catalog = build_catalog(sound, unreadable + unusable)
     catalog.heading_ids = heading_ids
     problems += ids.check(sound, catalog) + asked_as.check(sound) + _reference_problems(sound, catalog, cache)
+    problems += chart_accountability.check(sound, catalog.former_ids.get("role", {}))
     problems += _future_reviews(sound, dt.date.today())
     taken = {doc.path for doc in documents} | set(unreadable)
     problems = [folder.with_free_target(p, taken) for p in problems]

@@ -1,7 +1,9 @@
-"""The bundled portals say each fact once: a chart and the playbooks it links must not contradict each other.
+"""The bundled portals say each fact once: validate finds nothing in them to warn about but the example site_url.
 
 A new CSM who reads in a chart that a role is Accountable for a duty, then opens the playbook the chart links
-for it and finds that role accountable for none of its steps, cannot tell which page to believe.
+for it and finds that role accountable for none of its steps, cannot tell which page to believe (validate's
+chart-accountable warning; the bundled chart made Finance A for booking renewals while the renewal playbook's
+close-out step made CS Ops A).
 """
 
 from __future__ import annotations
@@ -10,18 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import load_portal
-
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = {"en": REPO, "ja": REPO / "examples" / "ja"}
 
 
 @pytest.mark.parametrize("language", sorted(BUNDLED))
-def test_a_charts_accountable_role_is_accountable_on_a_step_of_every_playbook_it_links(language):
-    portal = load_portal(BUNDLED[language])
-    playbooks = {playbook.id: playbook for playbook in portal.playbooks}
-    contradictions = [
-        f"{chart.id}#{activity.id}: A={','.join(activity.raci.A)}, but no step of playbook '{playbook_id}' has it as A"
-        for chart in portal.charts for activity in chart.activities for playbook_id in activity.playbooks
-        if not any(set(activity.raci.A) & set(step.raci.A) for step in playbooks[playbook_id].steps)]
-    assert contradictions == []
+def test_the_bundled_portal_has_no_warning_but_its_example_site_url(run, language):
+    result = run("validate", "--project", BUNDLED[language])
+    warnings = [line for line in result.output.splitlines() if ": warning:" in line]
+    assert result.exit_code == 0 and [w for w in warnings if "[example-site-url]" not in w] == [], result.output

@@ -2114,3 +2114,23 @@ def test_a_portal_without_site_url_is_warned_that_ticket_links_would_have_no_hos
     (project / "parent.yml").write_text("site_url: https://cs.acme.test/\n", encoding="utf-8")
     config.write_text("INHERIT: parent.yml\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
     assert "no-site-url" not in run("validate", "--project", project).output  # set where it is inherited from
+
+
+def test_a_chart_rows_accountable_role_must_be_accountable_in_the_playbooks_it_links(project_factory, run):
+    """The bundled chart made Finance Accountable for booking renewals while the renewal playbook it links made CS Ops
+    A on its close-out step: a new CSM read two answers to who signs it off, and validate said nothing."""
+    project = project_factory({
+        "content/playbooks/renewal.yml": "title: Renewal\nsteps:\n  - {id: close, title: Close, raci: {R: csm, A: cs-ops}}\n",
+        "content/playbooks/qbr.yml": "title: QBR\nsteps:\n  - {id: hold, title: Hold, raci: {R: csm, A: cs-lead}}\n",
+        "content/charts/duties.yml": "title: Duties\nactivities:\n  - id: booking\n    name: Booking\n"
+                                     "    raci: {R: csm, A: cs-lead}\n    playbooks: [qbr, renewal]\n"})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 0, result.output  # a warning
+    assert [line for line in result.output.splitlines() if "[chart-accountable]" in line] == [
+        "content/charts/duties.yml:6:22: warning: 'booking' makes cs-lead Accountable, but no step of playbook 'renewal' "
+        "has cs-lead as A: a reader of both pages gets two answers to who signs it off (make cs-lead A on the step of "
+        "content/playbooks/renewal.yml that completes this duty, or change the row's A, or unlink the playbook if it "
+        "does not carry out this duty) [chart-accountable]"], result.output
+    renewal = project / "content/playbooks/renewal.yml"
+    renewal.write_text(renewal.read_text(encoding="utf-8").replace("A: cs-ops", "A: cs-lead"), encoding="utf-8")
+    assert "[chart-accountable]" not in run("validate", "--project", project).output  # read again, not kept
