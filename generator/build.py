@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the index imports Whoosh: only the worker process loads it
 from .escaping import escape_attr
 from .markdown_extensions import REQUIRED_EXTENSIONS
 from .render import PACKAGE_TEMPLATES, Page, load_labels
-from .rules.site_config import read_config, settings_problems
+from .rules.site_config import config_file as resolved_config_file, read_config, settings_problems
 
 ASSETS_PREFIX = "assets/csops"
 
@@ -90,7 +90,7 @@ def read_site_config(project: Path) -> SiteConfig:
     errors = [p for p in problems if p.severity == "error"]
     if errors:  # what `csops validate` reports, in its words: a wrong setting crashed the build mid-way
         raise click.ClickException("\n".join(p.text() for p in errors))
-    return SiteConfig(project.resolve(), raw or {}, config_file.resolve())
+    return SiteConfig(project.resolve(), raw or {}, resolved_config_file(project))
 
 
 def _merge_extensions(configured, permalink_title: str = "") -> list:

@@ -689,6 +689,57 @@ def test_python_in_mkdocs_yml_runs_only_the_formatting_helpers_material_document
     assert not marker.exists() and not (project / "site").exists()
 
 
+def _inherit_deeper_than_csops_reads(project: Path, payload: str) -> None:
+    """mkdocs.yml -> i1.yml -> ... -> i6.yml, the payload in the sixth."""
+    config = project / "mkdocs.yml"
+    config.write_text("INHERIT: i1.yml\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    for n in range(1, 6):
+        (project / f"i{n}.yml").write_text(f"INHERIT: i{n + 1}.yml\nextra:\n  i{n}: 1\n", encoding="utf-8")
+    (project / "i6.yml").write_text(f"extra:\n  evil: {payload}\n", encoding="utf-8")
+
+
+def _inherit_through_a_link_and_dots(project: Path, payload: str) -> None:
+    """INHERIT: link/../evil.yml, link -> deep/dir: pathlib read deep/evil.yml, MkDocs reads ./evil.yml."""
+    (project / "deep" / "dir").mkdir(parents=True)
+    (project / "link").symlink_to("deep/dir")
+    (project / "deep" / "evil.yml").write_text("extra:\n  clean: 1\n", encoding="utf-8")
+    (project / "evil.yml").write_text(f"extra:\n  evil: {payload}\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text("INHERIT: link/../evil.yml\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def _inherit_from_a_linked_mkdocs_yml(project: Path, payload: str) -> None:
+    """mkdocs.yml -> conf/mkdocs.yml, INHERIT: base.yml: MkDocs, given the resolved file, reads conf/base.yml."""
+    (project / "conf").mkdir()
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "conf" / "mkdocs.yml").write_text("INHERIT: base.yml\n" + text, encoding="utf-8")
+    (project / "mkdocs.yml").unlink()
+    (project / "mkdocs.yml").symlink_to("conf/mkdocs.yml")
+    (project / "base.yml").write_text("extra:\n  clean: 1\n", encoding="utf-8")
+    (project / "conf" / "base.yml").write_text(f"extra:\n  evil: {payload}\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("plant, reported", [
+    (_inherit_deeper_than_csops_reads, "i5.yml:1:10: error: INHERIT goes more than 5 files deep"),
+    (_inherit_through_a_link_and_dots, "evil.yml:2:9: error: !!python/object/apply:os.system"),
+    (_inherit_from_a_linked_mkdocs_yml, "conf/base.yml:2:9: error: !!python/object/apply:os.system"),
+])
+def test_an_inherited_file_mkdocs_builds_is_the_one_csops_checked(tmp_path, run, plant, reported):
+    """csops checked the files mkdocs.yml INHERITs for !!python tags, but not always the ones MkDocs then built: a
+    sixth file down the chain (csops stopped at five), or one found through a link ('..' after a linked folder, a
+    linked mkdocs.yml) ran its tag in csops build while validate passed."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    marker = tmp_path / "ran"
+    plant(project, f'!!python/object/apply:os.system ["touch {marker}"]')
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 1 and reported in validated.output, validated.output
+    built = run("build", "--project", project, "--quiet")
+    assert built.exit_code == 1 and reported in built.output, built.output
+    assert not marker.exists() and not (project / "site").exists()
+
+
 def test_settings_a_parent_config_sets_through_inherit_are_read_as_mkdocs_reads_them(tmp_path, run):
     """csops read only mkdocs.yml's own settings: a site_url set in the file it INHERITs was missing from every
     link search and the build gave, while MkDocs used it."""

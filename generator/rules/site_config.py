@@ -57,13 +57,26 @@ def read_config(project: Path) -> tuple[str | None, object, list[Problem]]:
     passed (an alias bomb under `extra:`, a non-UTF-8 byte)."""
     if not (project / CONFIG_FILE).is_file():
         return None, None, []  # the build says a portal needs one, with the fix
-    return _read(project / CONFIG_FILE, CONFIG_FILE)
+    return _read(config_file(project), CONFIG_FILE, project.resolve())
+
+
+def config_file(project: Path) -> Path:
+    """mkdocs.yml as the build hands it to MkDocs: resolved, so that MkDocs finds the files it INHERITs from the
+    folder of the file a link leads to, and csops checks those same files."""
+    return (project / CONFIG_FILE).resolve()
 
 
 MAX_INHERIT = 5  # parents of parents: a loop of INHERITs ends here
 
 
-def _read(path: Path, shown_as: str, inherited: int = 0) -> tuple[str | None, object, list[Problem]]:
+def inherited_file(path: Path, parent: str) -> Path:
+    """The file an INHERIT names, found as MkDocs' yaml_load finds it: from the folder of the file naming it, '..'
+    taken off the name's text (a link's '..' leads elsewhere in pathlib, so csops checked one file and MkDocs
+    built another)."""
+    return Path(os.path.normpath(os.path.join(os.path.dirname(path), parent)))
+
+
+def _read(path: Path, shown_as: str, root: Path, inherited: int = 0) -> tuple[str | None, object, list[Problem]]:
     from ..loader import read_text
 
     text, problems = read_text(path, shown_as)
@@ -81,13 +94,19 @@ def _read(path: Path, shown_as: str, inherited: int = 0) -> tuple[str | None, ob
     if not isinstance(raw, dict):
         return text, raw, [not_a_mapping(shown_as)]
     parent = raw.get("INHERIT")
-    if isinstance(parent, str) and inherited < MAX_INHERIT and _is_file(path.parent / parent):
+    if isinstance(parent, str) and inherited == MAX_INHERIT:
+        # MkDocs reads on however deep it goes: a file csops left unread was built unchecked (its !!python tags ran)
+        return text, None, [Problem(shown_as, *_position(text, ("INHERIT",)), "config-limit",
+                                    f"INHERIT goes more than {MAX_INHERIT} files deep, and csops checks no further",
+                                    "merge the settings of the files it names into fewer files")]
+    if isinstance(parent, str) and _is_file(inherited_file(path, parent)):
         # as MkDocs' yaml_load: the parent's settings, this file's over them (csops read only this file's, so
         # a site_url set in the parent was missing from every link)
         import mergedeep
 
-        _, base, problems = _read(path.parent / parent, os.path.normpath(os.path.join(os.path.dirname(shown_as), parent)),
-                                  inherited + 1)
+        found = inherited_file(path, parent)
+        inside = os.path.commonpath([root, found]) == str(root)
+        _, base, problems = _read(found, os.path.relpath(found, root) if inside else str(found), root, inherited + 1)
         if problems:
             return text, None, problems
         raw = mergedeep.merge(base, {key: value for key, value in raw.items() if key != "INHERIT"})
