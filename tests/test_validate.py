@@ -689,6 +689,34 @@ def test_python_in_mkdocs_yml_runs_only_the_formatting_helpers_material_document
     assert not marker.exists() and not (project / "site").exists()
 
 
+@pytest.mark.parametrize("tagged", [
+    # Markdown, imported by material.extensions.emoji, loads any 'module:callable' as an extension and calls it
+    "!!python/object/apply:material.extensions.emoji.Markdown\n    kwds:\n      extensions: ['os:system']\n"
+    "      extension_configs: {{'os:system': {{command: 'touch {marker}'}}}}",
+    # _load reads any file into a setting: site_description is in every page's <meta>
+    "!!python/object/apply:material.extensions.emoji._load [{secret}]",
+    "!!python/object/apply:pymdownx.arithmatex.partial [!!python/name:pymdownx.slugs.slugify ]",
+    "!!python/module:pymdownx.emoji",
+])
+def test_python_in_mkdocs_yml_names_a_helper_itself_not_any_name_in_its_module(tmp_path, run, tagged):
+    """The allow-list took whole modules (pymdownx.emoji.*, material.extensions.emoji.*), which hold more than their
+    helpers: a pull request's tag ran a command in csops validate, or published a file of the machine's."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    marker, secret = tmp_path / "ran", tmp_path / "credentials"
+    secret.write_text("aws_secret_access_key = AKIASECRET\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^site_description:.*$", lambda _: "site_description: "
+                             + tagged.format(marker=marker, secret=secret), text, count=1), encoding="utf-8")
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 1 and "[config-python]" in validated.output, validated.output
+    built = run("build", "--project", project, "--quiet")
+    assert built.exit_code == 1 and "[config-python]" in built.output, built.output
+    assert not marker.exists() and not (project / "site").exists()
+
+
 def _inherit_deeper_than_csops_reads(project: Path, payload: str) -> None:
     """mkdocs.yml -> i1.yml -> ... -> i6.yml, the payload in the sixth."""
     config = project / "mkdocs.yml"

@@ -161,13 +161,32 @@ def _expansion_problem(root, shown_as: str) -> Problem | None:
 
 
 # What a !!python tag in mkdocs.yml may name: the formatting helpers Material's and pymdownx's documentation put
-# there (a slugify, a fence format, an emoji index). A tag is built as soon as the file is read, so any other is
-# refused before that: `!!python/object/apply:os.system [...]` ran a pull request's command in `csops validate`
-# (its pre-commit hook, CI), and `!!python/name:os.system` as toc's slugify would have run each heading.
+# there (a slugify, a fence format, an emoji index or generator), each by its exact name. A tag is built as soon as
+# the file is read, so any other is refused before that: `!!python/object/apply:os.system [...]` ran a pull
+# request's command in `csops validate` (its pre-commit hook, CI), and `!!python/name:os.system` as toc's slugify
+# would have run each heading. Whole modules are not allowed: each holds more than its helpers
+# (material.extensions.emoji imports Markdown, which loads any 'module:callable' as an extension, and has _load,
+# which reads any file into a setting).
 PYTHON_TAG = "tag:yaml.org,2002:python/"
 PYTHON_NAMING_TAGS = ("name:", "module:", "object:", "object/apply:", "object/new:")  # the rest are plain values
-ALLOWED_PYTHON = ("pymdownx.slugs.", "pymdownx.superfences.fence_", "pymdownx.emoji.", "pymdownx.arithmatex.",
-                  "material.extensions.emoji.", "markdown.extensions.toc.slugify")
+ALLOWED_PYTHON = {
+    "markdown.extensions.toc": ("slugify", "slugify_unicode"),
+    "pymdownx.slugs": ("slugify",),
+    "pymdownx.superfences": ("fence_code_format", "fence_div_format"),
+    "pymdownx.arithmatex": ("arithmatex_inline_format", "arithmatex_fenced_format"),
+    "pymdownx.emoji": ("twemoji", "emojione", "gemoji", "to_svg", "to_png", "to_svg_sprite", "to_png_sprite", "to_alt"),
+    "material.extensions.emoji": ("twemoji", "to_svg"),
+}
+
+
+def _allowed_python(named: str) -> bool:
+    module, _, name = named.rpartition(".")
+    return name in ALLOWED_PYTHON.get(module, ())
+
+
+def _allowed_python_names() -> str:
+    return ", ".join(f"{module}.{names[0]}" if len(names) == 1 else f"{module}.{{{', '.join(names)}}}"
+                     for module, names in ALLOWED_PYTHON.items())
 
 
 def _python_tag_problem(root, shown_as: str) -> Problem | None:
@@ -181,11 +200,11 @@ def _python_tag_problem(root, shown_as: str) -> Problem | None:
         seen.add(id(node))
         kind = node.tag.removeprefix(PYTHON_TAG) if node.tag.startswith(PYTHON_TAG) else ""
         named = next((kind[len(prefix):] for prefix in PYTHON_NAMING_TAGS if kind.startswith(prefix)), None)
-        if named is not None and not named.startswith(ALLOWED_PYTHON):
+        if named is not None and not _allowed_python(named):
             return Problem(shown_as, node.start_mark.line + 1, node.start_mark.column + 1, "config-python",
                            f"!!python/{shown(kind, 80)} would run Python named in the settings, which csops allows "
                            "only for the formatting helpers Material's documentation puts there "
-                           f"({', '.join(name + '*' if name[-1] in '._' else name for name in ALLOWED_PYTHON)})",
+                           f"({_allowed_python_names()})",
                            "use one of those; code of your own belongs in a MkDocs hook (hooks: [file.py]), which "
                            "reviewers see as code")
         if isinstance(node, yaml.MappingNode):
