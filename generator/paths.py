@@ -35,7 +35,13 @@ def no_portal(folder: Path) -> str:
 
 
 def build_root(project: Path) -> Path:
-    return Path(project) / GENERATED_DIR
+    """build/, never followed as a link: csops makes it a folder, so a link there came with the repository (build
+    committed as a link to ~ or any folder), and it is removed. Followed, `csops validate` pruned the files of the
+    folder it named as stale cache entries, and builds wrote and replaced their folders there."""
+    root = Path(project) / GENERATED_DIR
+    if root.is_symlink():
+        root.unlink()
+    return root
 
 
 def live_docs_dir(project: Path) -> Path:

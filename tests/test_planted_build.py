@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -155,6 +156,25 @@ def test_a_planted_cache_link_empties_nothing_outside(tmp_path, plant):
     assert template_cache(project) is not None
     assert sorted(p.name for p in outside.iterdir()) == ["id_ed25519"]
     assert not (project / plant).is_symlink() and (project / "build/cache/content").is_dir()
+
+
+def test_a_build_folder_committed_as_a_link_empties_and_fills_nothing_outside(tmp_path):
+    """build/ itself committed as a link (to ~ or another folder): `csops validate` pruned the files of its
+    cache/content/ as stale entries, and the build wrote its cache, lock and generations there. The link is
+    removed, never followed; the build then makes its own folder."""
+    outside = tmp_path / "outside"
+    (outside / "cache" / "content").mkdir(parents=True)
+    (outside / "cache" / "content" / "id_ed25519").write_text("key\n", encoding="utf-8")
+    (outside / "notes.txt").write_text("kept\n", encoding="utf-8")
+    before = sorted(str(p.relative_to(outside)) for p in outside.rglob("*"))
+    project = copy_bundled(tmp_path / "portal")
+    shutil.rmtree(project / "build", ignore_errors=True)
+    (project / "build").symlink_to(outside)
+    for command in ("validate", "build"):
+        result = _csops(project, tmp_path / "cache-home", command)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert sorted(str(p.relative_to(outside)) for p in outside.rglob("*")) == before, command
+    assert not (project / "build").is_symlink() and (project / "build/current").is_symlink()
 
 
 def test_a_planted_lock_link_empties_no_file_outside(tmp_path):
