@@ -16,12 +16,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import pickle
 from pathlib import Path
 
 from .fingerprints import code_digest
-from .paths import content_cache_dir, without_planted_links
+from .paths import content_cache_dir, replace_file, without_planted_links
 from .run_memory import RunMemory
 from .trust import machine_secret
 
@@ -83,9 +82,7 @@ class ContentCache:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = self.folder / f".{name}.{os.getpid()}"
-            temporary.write_bytes(hmac.new(machine_secret(), body, hashlib.sha256).digest() + body)
-            os.replace(temporary, self.folder / name)
+            replace_file(self.folder / name, hmac.new(machine_secret(), body, hashlib.sha256).digest() + body)
         except OSError:
             pass  # an unwritable build/ only costs the next run a parse
 

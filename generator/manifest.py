@@ -7,7 +7,6 @@ keeps it alive; `csops urls --update` records an intended change.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from . import urls
 from .kinds import CATALOG_FILES, ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS
 from .model import Portal
 from .model_builder import build_portal as build_model
+from .paths import replace_file
 from .problems import Problem
 
 MANIFEST = "content/published-urls.txt"
@@ -127,10 +127,7 @@ def write_manifest(project: Path, portal: Portal) -> tuple[list[str], list[str]]
     after = updated_manifest(project, portal)
     target = project / MANIFEST
     target.parent.mkdir(parents=True, exist_ok=True)
-    # written beside it, then renamed over it: a link there is replaced, never written through
-    temporary = target.with_name(f".{target.name}.{os.getpid()}")
-    temporary.write_text(manifest_text(after), encoding="utf-8")
-    os.replace(temporary, target)
+    replace_file(target, manifest_text(after).encode("utf-8"))  # a link there is replaced, never written through
     return sorted(set(after) - before), sorted(before - set(after))
 
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 GENERATED_DIR = "build"
@@ -97,3 +98,20 @@ MV_PENDING_SUFFIX = ".csops-mv"
 def mv_journal_file(project: Path) -> Path:
     """What a `csops mv` replaces, written once every new text is on disk: an interrupted one is finished from it."""
     return build_root(project) / "mv-journal.json"
+
+
+def replace_file(target: Path, data: bytes) -> None:
+    """Write `target` whole: into a file beside it (.<name>.<pid>), renamed over it, so a reader never sees half of
+    it and a link at either name is replaced, never written through. The draft is a fresh file: links named so
+    (content/.published-urls.txt.<pid>, build/cache/content/..references.json.<pid>) came with the repository, and
+    each one the writing process met overwrote the file it named outside the project."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    try:
+        with open(descriptor, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -177,6 +177,31 @@ def test_a_build_folder_committed_as_a_link_empties_and_fills_nothing_outside(tm
     assert not (project / "build").is_symlink() and (project / "build/current").is_symlink()
 
 
+@pytest.mark.parametrize("draft", ["build/cache/content/..references.json.{pid}", "content/.published-urls.txt.{pid}"])
+def test_a_link_named_as_a_draft_overwrites_no_file_outside(tmp_path, draft):
+    """A file csops writes by renaming a draft over it (.<name>.<pid>) wrote the draft through a link committed
+    under that name: planted for a range of pids, `csops validate` (the content cache's references) or
+    `csops urls --update` (the manifest) overwrote the file it named outside. The draft is a fresh file."""
+    from generator.content_cache import ContentCache
+    from generator.pipeline import load_portal
+    from generator.manifest import MANIFEST, write_manifest
+
+    victim = tmp_path / "notes.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    project = copy_bundled(tmp_path / "portal")
+    planted = project / draft.format(pid=os.getpid())
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    planted.symlink_to(victim)
+    if draft.startswith("build/"):
+        ContentCache(project).keep_clean_references({}, "context")
+        written = planted.parent / ".references.json"
+    else:
+        write_manifest(project, load_portal(project))
+        written = project / MANIFEST
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert written.is_file() and not written.is_symlink() and not planted.exists()
+
+
 def test_a_planted_lock_link_empties_no_file_outside(tmp_path):
     """build/.lock committed as a link to a file (~/.bashrc): every build opened it for writing, which emptied that
     file. The link is removed and a plain lock file made; the file it named keeps its text."""
