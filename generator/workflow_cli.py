@@ -226,6 +226,7 @@ def stale(project: Path, fmt: str, fail_on_expired: bool, within: str, today):
 def codeowners(project: Path, output: Path | None, check: bool):
     """Generate CODEOWNERS from each document's owner role and settings.yml `codeowners` teams."""
     from .codeowners import codeowners_target, codeowners_text
+    from .paths import replace_file
     from .pipeline import load_portal
 
     portal = load_portal(project)
@@ -242,7 +243,7 @@ def codeowners(project: Path, output: Path | None, check: bool):
         return
     with writing_to(target):
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        replace_file(target, text.encode("utf-8"))  # a committed link there is replaced, never written through
     click.echo(f"wrote {target}")
 
 

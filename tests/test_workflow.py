@@ -291,6 +291,23 @@ def test_codeowners_writes_where_its_help_says_inside_and_outside_git(project_fa
     assert (project / ".github/CODEOWNERS").is_file() and ".github/CODEOWNERS at the git root" in said
 
 
+def test_a_codeowners_file_committed_as_a_link_is_replaced_not_written_through(project_factory, run, tmp_path):
+    """.github/CODEOWNERS committed as a link to ~/.bashrc: `csops codeowners` (a maintainer, or a CI job keeping
+    it up to date) overwrote the file it named outside the repository."""
+    import subprocess
+
+    victim = tmp_path / "bashrc"
+    victim.write_text("precious\n", encoding="utf-8")
+    project = project_factory(STALE_FILES)
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    (project / ".github").mkdir()
+    (project / ".github/CODEOWNERS").symlink_to(victim)
+    assert run("codeowners", "--project", project).exit_code == 0
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    written = project / ".github/CODEOWNERS"
+    assert not written.is_symlink() and "csops codeowners" in written.read_text(encoding="utf-8")
+
+
 def test_codeowners_patterns_match_their_own_file_whatever_its_name(project_factory, run):
     """'a b.yml' gave the line "/content/playbooks/a b.yml @acme/cs-ops", which GitHub reads as the pattern
     /content/playbooks/a owned by 'b.yml'; [ * ? made a name a glob (red team). Each pattern is checked with git's
