@@ -68,7 +68,32 @@ class ContentError(click.ClickException):
         super().__init__(summarize(self.problems, strict))
 
     def format_message(self) -> str:
-        return "\n".join(p.text() for p in self.problems) + "\n" + summarize(self.problems, self.strict)
+        return "\n".join(problem_lines(self.problems) + [summarize(self.problems, self.strict)])
+
+
+# Lines of one file's problems a terminal is shown: a 900 KB file of 60,000 broken steps printed 60,000 lines
+# (7 MB), which scrolled its first problems, often the cause of the rest, out of any terminal's history
+MAX_LINES_PER_FILE = 50
+
+
+def problem_lines(problems: list[Problem]) -> list[str]:
+    """Each problem's line, at most MAX_LINES_PER_FILE of a file, then a line saying how many more it has. For
+    people: JSON and GitHub annotations keep every problem, and the summary and exit code count them all."""
+    lines: list[str] = []
+    shown: dict[str, int] = {}
+    last_line: dict[str, int] = {}  # path -> index in `lines` of its last line shown
+    more: dict[str, int] = {}
+    for problem in problems:
+        if shown.get(problem.path, 0) < MAX_LINES_PER_FILE:
+            shown[problem.path] = shown.get(problem.path, 0) + 1
+            last_line[problem.path] = len(lines)
+            lines.append(problem.text())
+        else:
+            more[problem.path] = more.get(problem.path, 0) + 1
+    for path in sorted(more, key=last_line.get, reverse=True):  # from the end: earlier indexes stay right
+        lines.insert(last_line[path] + 1, visible(f"{path}: … and {more[path]:,} more in this file "
+                                                  "(--format json lists every one)"))
+    return lines
 
 
 def summarize(problems: list[Problem], strict: bool = False) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from .escaping import printable_json
-from .problems import Problem, summarize
+from .problems import Problem, problem_lines, summarize
 
 FORMATS = ("auto", "text", "github", "json")
 
@@ -48,4 +48,4 @@ def format_problems(problems: list[Problem], fmt: str, summary: str | None = Non
                          f"title={github_escape(p.code, True)}::{github_escape(message)}")
         lines.append(summary)
         return "\n".join(lines)
-    return "\n".join([p.text() for p in problems] + [summary])
+    return "\n".join(problem_lines(problems) + [summary])

@@ -115,6 +115,27 @@ def test_clean_content_exits_zero(project_factory, run):
     assert result.output == "content is valid (no errors)\n"
 
 
+def test_a_file_with_thousands_of_problems_shows_its_first_ones_and_counts_the_rest(project_factory, run):
+    """A 900 KB file of 60,000 steps without a title printed 60,000 lines (7 MB) to the terminal, its first problems,
+    often the cause of the rest, scrolled out of reach. Text shows 50 of a file and counts the others; JSON and
+    GitHub annotations keep every one; the summary and exit code count them all; build says the same."""
+    steps = "".join(f"  - id: s{n}\n" for n in range(120))
+    project = project_factory({"content/playbooks/first.yml": "title: T\nsteps:\n" + steps,
+                               "content/playbooks/other.yml": "title: T\nsteps:\n  - id: a\n"})
+    result = run("validate", "--project", project)
+    lines = result.output.splitlines()
+    assert result.exit_code == 1 and len(lines) == 50 + 1 + 1 + 1, result.output
+    assert lines[49].startswith("content/playbooks/first.yml:52:5: error: missing required field 'title' in steps[49]")
+    assert lines[50] == "content/playbooks/first.yml: … and 70 more in this file (--format json lists every one)"
+    assert lines[51].startswith("content/playbooks/other.yml:3:5: error: missing required field 'title'")
+    assert lines[52] == "121 errors in 2 files"
+    assert len(json.loads(run("validate", "--project", project, "--format", "json").output)["problems"]) == 121
+    assert run("validate", "--project", project, "--format", "github").output.count("::error ") == 121
+    built = run("build", "--project", project, "--quiet")
+    assert built.exit_code == 1 and "… and 70 more in this file" in built.output, built.output
+    assert built.output.count("missing required field") == 51, built.output
+
+
 def test_a_role_in_two_raci_letters_is_told_what_the_rule_is(project_factory, run):
     """A role listed twice under R was 'both R and R', and one both consulted and informed was told 'a role is
     either consulted/informed or doing the work, not both', which it is not. Each slip is now named as it is."""
