@@ -22,7 +22,7 @@ import logging
 import os
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from .api_errors import error_body
 from .problems import shown
@@ -382,7 +382,9 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         if path in allowed or not path.endswith(tuple(allowed)):
             return path
         try:
-            prefix = urlsplit(searcher.site_url).path.rstrip("/")
+            # unquoted as the request's path is: a site_url copied from the address bar writes /ドキュメント/ as
+            # /%E3%83%89…/, and gunicorn answered the box's /ドキュメント/api/search 404
+            prefix = unquote(urlsplit(searcher.site_url).path).rstrip("/")
         except IndexMissing:  # answered as the API's own path would be: 503 until there is an index
             prefix = path[:path.rindex("/api/")]
         return path[len(prefix):] if prefix and path.startswith(prefix + "/api/") else path

@@ -360,6 +360,22 @@ def _wsgi_get(app, path: str, query: str = "") -> tuple[str, dict]:
     return answer["status"], json.loads(body)
 
 
+def test_the_api_answers_below_a_site_url_path_written_percent_encoded(project_factory):
+    """A site_url copied from the address bar writes a Japanese path percent-encoded (/%E3%83%89%E3%82%AD/); the
+    search box's call arrives at gunicorn decoded (/ドキ/api/search, PEP 3333: its bytes as Latin-1), and was 404."""
+    from conftest import MINIMAL_MKDOCS
+
+    project = project_factory({
+        "mkdocs.yml": MINIMAL_MKDOCS.format(language="en").replace(
+            "https://portal.acme.test/", "https://portal.acme.test/%E3%83%89%E3%82%AD/"),
+        "content/playbooks/renewal-runway.yml": "title: Renewal runway\nsteps:\n"
+                                               "  - {id: confirm, title: Confirm the stakeholders}\n"})
+    assert CliRunner().invoke(main, ["build", "--project", str(project)]).exit_code == 0
+    app = create_app(project, log_queries=False)
+    status, data = _wsgi_get(app, "/ドキ/api/search".encode("utf-8").decode("latin-1"), "q=renewal")
+    assert status == "200 OK" and data["hits"], (status, data)
+
+
 def test_a_portal_without_a_readable_index_is_503_saying_to_build_it(project_factory):
     """A load balancer takes 503 as 'not ready, try another' and 500 as a bug: an API started before the first
     build, or over an index whose description was damaged, must answer searches and health checks with 503 and
