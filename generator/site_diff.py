@@ -129,6 +129,23 @@ _RUNS_CODE = {"hooks": "runs these Python files in every build: review them as c
               "INHERIT": "takes settings from another file, which this summary does not compare"}
 
 
+# A setting's value read from the building machine's environment: in CI that holds its secrets, and a setting is
+# published ('site_description: !ENV AWS_SECRET_ACCESS_KEY' is in every page's <meta>)
+_READS_ENVIRONMENT = ("reads an environment variable of the machine that builds it (!ENV), CI's secrets included, "
+                      "and the value may be published: check which variable")
+
+
+def _reads_environment(value) -> bool:
+    """Does a value as _TagKeepingLoader reads it hold an !ENV tag, however deep?"""
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == "!ENV":
+        return True
+    if isinstance(value, dict):
+        return any(_reads_environment(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_reads_environment(item) for item in value) or "'!ENV'" in repr(value)
+    return False
+
+
 def _config_change(path: str, old: dict, new: dict) -> list[SiteChange]:
     changes = []
     for key in _keys(old, new):
@@ -142,6 +159,8 @@ def _config_change(path: str, old: dict, new: dict) -> list[SiteChange]:
                                                               "(keep it redirecting to the new one)", warning=True))
         elif key in _RUNS_CODE:
             changes.append(_setting(path, str(key), before, after, _RUNS_CODE[key], warning=True))
+        elif _reads_environment(after):
+            changes.append(_setting(path, str(key), before, after, _READS_ENVIRONMENT, warning=True))
         elif key == "theme" and isinstance(before, dict) and isinstance(after, dict):
             changes += [_setting(path, f"theme.{sub}", before.get(sub), after.get(sub),
                                  "the interface words of every page" if sub == "language" else "")

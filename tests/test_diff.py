@@ -9,6 +9,8 @@ import subprocess
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from conftest import make_project
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "Ops", "GIT_AUTHOR_EMAIL": "ops@example.com", "GIT_COMMITTER_NAME": "Ops",
@@ -545,6 +547,22 @@ def test_diff_flags_settings_that_run_code_in_the_build(tmp_path, run):
     output = run("diff", "HEAD", "--project", project).output
     assert "1 site setting/template change (⚠️ hooks)" in output, output
     assert "- ⚠️ `mkdocs.yml` `hooks`: added; runs these Python files in every build: review them as code" in output, output
+
+
+@pytest.mark.parametrize("added, setting", [
+    ("site_description: !ENV AWS_SECRET_ACCESS_KEY\n", "site_description"),
+    ("extra:\n  analytics:\n    key: !ENV [GITHUB_TOKEN, none]\n", "extra"),
+])
+def test_diff_flags_a_setting_read_from_the_build_machines_environment(tmp_path, run, added, setting):
+    """A pull request setting 'site_description: !ENV AWS_SECRET_ACCESS_KEY' had CI's build publish the secret in
+    every page's <meta>, and csops diff showed one ✏️ line among the settings."""
+    project = make_repo(tmp_path / "repo")
+    config = project / "mkdocs.yml"
+    text = "\n".join(line for line in config.read_text().splitlines() if not line.startswith(setting + ":"))
+    config.write_text(text + "\n" + added)
+    output = run("diff", "HEAD", "--project", project).output
+    assert f"(⚠️ {setting})" in output, output
+    assert f"⚠️ `mkdocs.yml` `{setting}`" in output and "reads an environment variable" in output, output
 
 
 def test_diff_does_not_call_references_csops_mv_rewrote_edits(tmp_path, run):
