@@ -738,6 +738,27 @@ def test_python_in_mkdocs_yml_names_a_helper_itself_not_any_name_in_its_module(t
     assert not marker.exists() and not (project / "site").exists()
 
 
+@pytest.mark.parametrize("tagged, said", [
+    ("!!python/object:pymdownx.slugs.slugify {case: lower}", "error: !!python/object:pymdownx.slugs.slugify would run"),
+    ("!!python/object/new:pymdownx.slugs.slugify [lower]", "error: !!python/object/new:pymdownx.slugs.slugify would run"),
+    ("!!python/object/apply:pymdownx.superfences.fence_code_format [mermaid]",
+     "error: this !!python value could not be built: TypeError: fence_code_format() missing"),
+])
+def test_a_formatting_helper_built_wrongly_is_a_located_error_not_a_traceback(tmp_path, run, tagged, said):
+    """A helper csops allows, written as an object to build ('invalid partial state') or given arguments it does
+    not take, stopped csops validate and build with a Python traceback."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + f"extra:\n  helper: {tagged}\n", encoding="utf-8")
+    line = len(config.read_text(encoding="utf-8").splitlines())
+    for command in ("validate", "build"):
+        result = run(command, "--project", project)
+        assert result.exit_code == 1 and f"mkdocs.yml:{line}:11: {said}" in result.output, result.output
+        assert "Traceback" not in result.output and not isinstance(result.exception, TypeError), result.output
+
+
 def _inherit_deeper_than_csops_reads(project: Path, payload: str) -> None:
     """mkdocs.yml -> i1.yml -> ... -> i6.yml, the payload in the sixth."""
     config = project / "mkdocs.yml"

@@ -127,7 +127,18 @@ def _parse(text: str, shown_as: str) -> tuple[object, Problem | None]:
         problem = _expansion_problem(root, shown_as) or (_python_tag_problem(root, shown_as) if root else None)
         if problem is not None or root is None:
             return {}, problem
-        return loader.construct_document(root), None
+        try:
+            return loader.construct_document(root), None
+        except Exception as error:
+            if isinstance(error, yaml.YAMLError):
+                raise
+            # a helper given arguments it does not take: a Python traceback from csops validate
+            failed = _failing_call(root)
+            where = (failed.start_mark.line + 1, failed.start_mark.column + 1) if failed else (1, 1)
+            return None, Problem(shown_as, *where, "config-python",
+                                 f"this !!python value could not be built: {shown(f'{type(error).__name__}: {error}', 200)}",
+                                 "give it the arguments Material's documentation shows, e.g. "
+                                 "'!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}'")
     finally:
         loader.dispose()
 
@@ -189,8 +200,13 @@ def _allowed_python_names() -> str:
                      for module, names in ALLOWED_PYTHON.items())
 
 
-def _python_tag_problem(root, shown_as: str) -> Problem | None:
-    """The first !!python tag that names code outside ALLOWED_PYTHON, located."""
+# How the documentation names a helper: by name, or called with its settings. object: and object/new: build an
+# instance of what they name, which no helper is ('invalid partial state' as a traceback)
+HELPER_TAGS = ("name:", "object/apply:")
+
+
+def _python_nodes(root, kinds: tuple[str, ...]):
+    """Each node of the graph once whose tag is !!python/ and one of `kinds`."""
     seen: set[int] = set()
     stack = [root]
     while stack:
@@ -198,19 +214,41 @@ def _python_tag_problem(root, shown_as: str) -> Problem | None:
         if id(node) in seen:
             continue
         seen.add(id(node))
-        kind = node.tag.removeprefix(PYTHON_TAG) if node.tag.startswith(PYTHON_TAG) else ""
-        named = next((kind[len(prefix):] for prefix in PYTHON_NAMING_TAGS if kind.startswith(prefix)), None)
-        if named is not None and not _allowed_python(named):
-            return Problem(shown_as, node.start_mark.line + 1, node.start_mark.column + 1, "config-python",
-                           f"!!python/{shown(kind, 80)} would run Python named in the settings, which csops allows "
-                           "only for the formatting helpers Material's documentation puts there "
-                           f"({_allowed_python_names()})",
-                           "use one of those; code of your own belongs in a MkDocs hook (hooks: [file.py]), which "
-                           "reviewers see as code")
+        if node.tag.startswith(PYTHON_TAG) and node.tag.removeprefix(PYTHON_TAG).startswith(kinds):
+            yield node
         if isinstance(node, yaml.MappingNode):
             stack.extend(item for pair in node.value for item in pair)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
+
+
+def _failing_call(root):
+    """The first !!python/object/apply: node (in the file's order) that fails when built alone, or None."""
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    for node in sorted(_python_nodes(root, ("object/apply:",)), key=lambda node: node.start_mark.index):
+        loader = get_yaml_loader()("")
+        try:
+            loader.construct_document(node)
+        except Exception:
+            return node
+        finally:
+            loader.dispose()
+    return None
+
+
+def _python_tag_problem(root, shown_as: str) -> Problem | None:
+    """The first !!python tag that names code other than a helper of ALLOWED_PYTHON as HELPER_TAGS name it, located."""
+    for node in _python_nodes(root, PYTHON_NAMING_TAGS):
+        kind = node.tag.removeprefix(PYTHON_TAG)
+        named = next(kind[len(prefix):] for prefix in PYTHON_NAMING_TAGS if kind.startswith(prefix))
+        if not (kind.startswith(HELPER_TAGS) and _allowed_python(named)):
+            return Problem(shown_as, node.start_mark.line + 1, node.start_mark.column + 1, "config-python",
+                           f"!!python/{shown(kind, 80)} would run Python named in the settings, which csops allows "
+                           "only as !!python/name: or !!python/object/apply: of the formatting helpers Material's "
+                           f"documentation puts there ({_allowed_python_names()})",
+                           "use one of those; code of your own belongs in a MkDocs hook (hooks: [file.py]), which "
+                           "reviewers see as code")
     return None
 
 
