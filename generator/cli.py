@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -45,6 +46,7 @@ def init(ctx: click.Context, project: Path, language: str, directory: Path | Non
     """Start a new portal: mkdocs.yml, roles, settings, one example of each kind, CI workflow and pre-commit hooks.
 
     DIRECTORY, as in `git init my-portal`, is the same as --project."""
+    from .escaping import visible
     from .starter_project import init_project
 
     if directory is not None:  # `csops init my-portal` said "Got unexpected extra argument (my-portal)"
@@ -56,7 +58,9 @@ def init(ctx: click.Context, project: Path, language: str, directory: Path | Non
         written = init_project(project, language)
     for path in written:
         click.echo(f"created {path}")
-    where = "" if project.resolve() == Path.cwd().resolve() else f" --project {project}"
+    # as the shell takes it back, and as a terminal shows it: 'my portal' was two words, and a name holding an escape
+    # sequence ran it in the terminal printing these lines
+    where = "" if project.resolve() == Path.cwd().resolve() else f" --project {visible(shlex.quote(str(project)))}"
     click.echo(f"\nNext: put your team's roles in content/roles.yml, set site_url in mkdocs.yml, then\n"
                f"  csops validate{where}\n  csops serve{where}\n  csops new playbook ID{where}\n"
                # the pre-commit hook refuses a commit whose new pages' URLs are not recorded: say so before it does

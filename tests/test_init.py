@@ -88,3 +88,14 @@ def test_init_takes_the_new_folder_as_git_init_does(tmp_path, run):
     both = run("init", tmp_path / "a", "--project", tmp_path / "b")
     assert both.exit_code == 2 and "give one" in both.output
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+@pytest.mark.parametrize("name, shown", [("my portal", "'my portal'"), ("q\x1b]0;owned\x07", "'q\\u001b]0;owned\\u0007'")])
+def test_inits_next_steps_name_the_folder_as_the_shell_and_the_terminal_take_it(tmp_path, run, monkeypatch, name, shown):
+    """The next steps init prints are commands to paste: 'csops validate --project my portal' was two words to the
+    shell, and a folder name holding an escape sequence was printed raw, run by the terminal."""
+    monkeypatch.chdir(tmp_path)
+    result = run("init", name)
+    assert result.exit_code == 0, result.output
+    assert f"  csops validate --project {shown}\n" in result.output, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
