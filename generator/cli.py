@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .options import FORMAT_OPTION, NEW_PROJECT_OPTION, PROJECT_OPTION, STRICT_OPTION, writing_to
+from .options import FORMAT_OPTION, NEW_PROJECT_OPTION, PROJECT_OPTION, STRICT_OPTION, NewFolder, writing_to
 
 
 class _ErrorsWrittenOut(click.Group):
@@ -40,7 +40,7 @@ def main():
 @NEW_PROJECT_OPTION
 @click.option("--lang", "language", type=click.Choice(["en", "ja"]), default="en", show_default=True,
               help="Language of the starter content and of the portal's interface.")
-@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[DIRECTORY]")
+@click.argument("directory", required=False, type=NewFolder(), metavar="[DIRECTORY]")
 @click.pass_context
 def init(ctx: click.Context, project: Path, language: str, directory: Path | None):
     """Start a new portal: mkdocs.yml, roles, settings, one example of each kind, CI workflow and pre-commit hooks.

@@ -79,8 +79,21 @@ PROJECT_OPTION = click.option(
     callback=_portal_above,
     help="Portal folder holding mkdocs.yml and content/.  [default: this folder, or the nearest one above]")
 
+class NewFolder(click.Path):
+    """The folder a new portal goes in; an empty name is refused, where Path('') is this folder: `csops init "$DIR"`
+    with DIR unset wrote a portal into whatever folder the script ran in (a home folder, a checkout)."""
+
+    def __init__(self):
+        super().__init__(file_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("is empty: name the new portal's folder, or '.' for this one", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 NEW_PROJECT_OPTION = click.option(
-    "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+    "--project", "project", type=NewFolder(), default=Path("."), show_default=True,
     help="Folder to create the portal in (made if missing).")
 
 STRICT_OPTION = click.option(

@@ -99,3 +99,13 @@ def test_inits_next_steps_name_the_folder_as_the_shell_and_the_terminal_take_it(
     assert result.exit_code == 0, result.output
     assert f"  csops validate --project {shown}\n" in result.output, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+@pytest.mark.parametrize("given", [("",), ("--project", ""), (" ",)])
+def test_init_given_an_empty_folder_name_writes_nothing(tmp_path, run, monkeypatch, given):
+    """`csops init "$DIR"` with DIR unset took '' as this folder and wrote a portal into whatever folder the script
+    ran in."""
+    monkeypatch.chdir(tmp_path)
+    result = run("init", *given)
+    assert result.exit_code == 2 and "is empty: name the new portal's folder" in result.output, result.output
+    assert list(tmp_path.iterdir()) == []
