@@ -289,9 +289,11 @@ def cors_origins_for(project: Path, configured=None) -> frozenset[str]:
         configured = api.get("cors_origins") if isinstance(api, dict) else None
     if isinstance(configured, str):
         configured = [configured]
-    # lowercased: a browser sends the scheme and host so (https://tickets.example.com), and "https://Tickets.Example.com"
-    # as written in mkdocs.yml never matched it
-    return frozenset(o.strip().rstrip("/").lower() for o in configured or [] if isinstance(o, str) and o.strip())
+    # as a browser sends it (https://tickets.example.com): "https://Tickets.Example.com" or ":443" as written in
+    # mkdocs.yml never matched it; one that is no origin matches nothing (validate says why)
+    from .rules.site_config import browser_origin
+
+    return frozenset(filter(None, (browser_origin(o) for o in configured or [] if isinstance(o, str))))
 
 
 def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=None):

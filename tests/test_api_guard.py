@@ -495,6 +495,28 @@ def test_cors_origins_from_mkdocs_yml_or_the_environment(tmp_path, monkeypatch):
     assert cors_origins_for(tmp_path, ["https://Tickets.Example.com/"]) == {"https://tickets.example.com"}
 
 
+def test_a_cors_origin_is_matched_as_the_browser_writes_it(tmp_path, run):
+    """The browser's Origin leaves out the default port and writes an international host in ASCII: configured as
+    https://tickets.example.com:443 or https://bücher.example, an origin was never matched, and validate said
+    nothing. An origin with a user name was told to write itself."""
+    from generator.server import cors_origins_for
+
+    written = ["https://tickets.example.com:443", "http://Intranet.example:80/", "https://bücher.example",
+               "http://[::1]:8080", "https://c.example.com:8443"]
+    assert cors_origins_for(tmp_path, written) == {
+        "https://tickets.example.com", "http://intranet.example", "https://xn--bcher-kva.example", "http://[::1]:8080",
+        "https://c.example.com:8443"}
+    (tmp_path / "content").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nsite_url: https://portal.acme.test/\nextra:\n  csops:\n"
+                                         "    api:\n      cors_origins:\n" + "".join(f"        - {o}\n" for o in written)
+                                         + "        - https://agent@tickets.example.com\n", encoding="utf-8")
+    from generator.rules.site_config import check_config
+
+    found = [(p.message, p.hint) for p in check_config(tmp_path) if p.code == "cors-origin"]
+    assert found == [("CORS origin 'https://agent@tickets.example.com' is never matched: an origin has no user name: a "
+                      "browser sends only the scheme and host", "write https://tickets.example.com")], found
+
+
 def test_queries_never_fail_while_csops_build_swaps_new_indexes_in(served_copy, tmp_path):
     """Before: 500 (EmptyIndexError), 503 (no search index) or 400 (cannot parse query) in the swap window.
     Bounded: 3 rebuilds, 8 clients, at most 12 s or 6,000 requests."""

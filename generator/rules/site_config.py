@@ -620,6 +620,28 @@ def _is_file(path: Path) -> bool:
 _ORIGIN = re.compile(r"https?://[^/\s*?#@]+/?", re.IGNORECASE)
 
 
+def browser_origin(origin: str) -> str | None:
+    """`origin` as a browser's Origin header writes it, or None when it is none: scheme and host lowercased, the
+    host in its ASCII form, no default port, no trailing slash ('*' stays). https://tickets.example.com:443 never
+    matched the browser's https://tickets.example.com, nor https://bücher.example its https://xn--bcher-kva.example."""
+    text = origin.strip()
+    if text == "*":
+        return text
+    if not _ORIGIN.fullmatch(text):
+        return None
+    parts = urlsplit(text)
+    try:
+        host, port = parts.hostname, parts.port
+        host = host.encode("idna").decode("ascii") if host and not host.isascii() else host
+    except (ValueError, UnicodeError):  # a port out of range, a host no DNS name can be
+        return None
+    if not host:
+        return None
+    scheme = parts.scheme.lower()
+    default = {"http": 80, "https": 443}[scheme]
+    return f"{scheme}://{f'[{host}]' if ':' in host else host}{f':{port}' if port not in (None, default) else ''}"
+
+
 def _cors_problems(raw: dict, text: str) -> list[Problem]:
     """Origins the API could never match (server.cors_origins_for compares them whole with the browser's Origin): a
     ticket tool's page at https://tickets.example.com/app, or https://*.zendesk.com, was refused its CORS answer
@@ -637,12 +659,15 @@ def _cors_problems(raw: dict, text: str) -> list[Problem]:
     problems = []
     for origin in [value] if isinstance(value, str) else value:
         origin_text = origin.strip() if isinstance(origin, str) else ""
-        if origin_text == "*" or _ORIGIN.fullmatch(origin_text):
+        if browser_origin(origin_text) is not None:
             continue
         parts = urlsplit(origin_text) if "://" in origin_text else None
         if "*" in origin_text:
             why, fix = "a wildcard matches no origin: only whole origins, or '*' for any site", \
                        "list each origin, e.g. https://acme.zendesk.com"
+        elif parts and "@" in parts.netloc and parts.scheme in ("http", "https"):
+            why, fix = "an origin has no user name: a browser sends only the scheme and host", \
+                       f"write {parts.scheme}://{parts.netloc.rpartition('@')[2]}"
         elif parts and parts.netloc and parts.scheme in ("http", "https"):
             why, fix = "an origin has no path: a browser sends only the scheme and host", \
                        f"write {parts.scheme}://{parts.netloc}"
