@@ -139,12 +139,18 @@ def _json_body(environ) -> dict:
         raise ApiError("400 Bad Request", "request body is not UTF-8", code="not-utf-8") from None
     if media_type == _FORM:
         fields = parse_qs(text, keep_blank_values=True)
-        if list(fields) != ["text"]:
+        if "text" not in fields:  # curl -d '<the ticket>': the text itself
             return {"text": text}
-        if len(set(fields["text"])) > 1:  # `curl -d text=… -d text=…` searched the first alone, as a JSON key twice did
-            raise ApiError("400 Bad Request", "request body gives 'text' twice: send it once",
+        repeated = next((name for name, values in fields.items() if len(set(values)) > 1), None)
+        if repeated is not None:  # `curl -d text=… -d text=…` searched the first alone, as a JSON key twice did
+            raise ApiError("400 Bad Request", f"request body gives '{shown(repeated, 60)}' twice: send it once",
                            code="repeated-field")
-        return {"text": fields["text"][0]}
+        # the form's fields as JSON's ('curl -d text=… -d limit=1' searched 'text=…&limit=1' whole, 5 links): a
+        # limit is a number as a form writes it, and a field the endpoint does not take is refused by name there
+        data = {name: values[0] for name, values in fields.items()}
+        if re.fullmatch(r"[0-9]{1,2}", data.get("limit", "")):
+            data["limit"] = int(data["limit"])
+        return data
     typed_text = media_type.startswith("text/")
     if "json" in media_type or (not typed_text and text.lstrip().startswith("{")):
         try:

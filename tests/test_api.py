@@ -192,6 +192,13 @@ def test_suggest_reads_the_body_as_its_type_says(api):
     # curl -d text=<subject> -d text=<description>: the description was dropped without a word
     status, data = call(f"{api}/api/suggest", b"text=Acme+renewal&text=champion+silent", "application/x-www-form-urlencoded")
     assert (status, data) == (400, {"error": "request body gives 'text' twice: send it once", "code": "repeated-field"})
+    # curl -d text=… -d limit=1: the body was searched whole ('text=…&limit=1') and 5 links came back
+    form = urllib.parse.urlencode({"text": ticket, "limit": 1}).encode()
+    status, data = call(f"{api}/api/suggest", form, "application/x-www-form-urlencoded")
+    assert status == 200 and data["links"] == plain["links"][:1], data
+    form = urllib.parse.urlencode({"text": ticket, "kind": "faq"}).encode()
+    status, data = call(f"{api}/api/suggest", form, "application/x-www-form-urlencoded")
+    assert status == 400 and data["code"] == "unknown-field", data
     status, data = call(f"{api}/api/suggest", b"churn", "text/plain")
     assert status == 200 and data["links"] and all(link["score"] > 0 for link in data["links"])
     status, data = call(f"{api}/api/suggest", b"2", "text/plain")  # a bare number is no topic: no link, not a 0 score
