@@ -63,7 +63,11 @@ def init_project(project: Path, language: str) -> list[str]:
                         "this one's files as its own (or replace them when it builds); pick a folder outside it with "
                         "--project DIR")
     files = starter_files(language)
-    taken = [f.target for f in files if (project / f.target).exists()]
+    # a link counts as taken, dangling or not, and so does a file a linked folder would put outside the project:
+    # the starter files were copied through them (content/ linked to a folder elsewhere got the examples)
+    root = Path(project).resolve()
+    taken = [f.target for f in files if (project / f.target).exists() or (project / f.target).is_symlink()
+             or not (project / f.target).parent.resolve().is_relative_to(root)]
     if taken:
         raise InitError(f"{project} already has {', '.join(taken[:5])}{' …' if len(taken) > 5 else ''}; "
                         "csops init only starts new portals (pick an empty folder with --project DIR)")

@@ -109,3 +109,17 @@ def test_init_given_an_empty_folder_name_writes_nothing(tmp_path, run, monkeypat
     result = run("init", *given)
     assert result.exit_code == 2 and "is empty: name the new portal's folder" in result.output, result.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("plant", ["content", ".gitignore"])
+def test_init_writes_nothing_through_a_link_in_the_new_folder(tmp_path, run, plant):
+    """A folder holding content/ linked elsewhere, or a dangling link named like a starter file (.gitignore): csops
+    init copied the starter files through them, out of the project."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    project = tmp_path / "portal"
+    project.mkdir()
+    (project / plant).symlink_to(elsewhere if plant == "content" else elsewhere / "created-through-the-link")
+    result = run("init", project)
+    assert result.exit_code == 1 and "csops init only starts new portals" in result.output, result.output
+    assert list(elsewhere.iterdir()) == [] and not (project / "mkdocs.yml").exists()
