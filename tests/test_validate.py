@@ -759,6 +759,30 @@ def test_a_formatting_helper_built_wrongly_is_a_located_error_not_a_traceback(tm
         assert "Traceback" not in result.output and not isinstance(result.exception, TypeError), result.output
 
 
+@pytest.mark.parametrize("entry", ["  - os:system:\n      command: touch {marker}\n",
+                                   "  - subprocess:check_call:\n      args: [touch, {marker}]\n"])
+def test_a_markdown_extension_entry_names_an_extension_class_not_any_callable(tmp_path, run, entry):
+    """Python-Markdown calls what a 'module:Name' entry names with its settings: '- os:system: {command: …}' in
+    markdown_extensions ran a pull request's command in csops build, with no Python tag for validate to refuse."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    marker = tmp_path / "ran"
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nmarkdown_extensions:\n" in text
+    config.write_text(text.replace("\nmarkdown_extensions:\n", "\nmarkdown_extensions:\n" + entry.format(marker=marker), 1),
+                      encoding="utf-8")
+    for command in ("validate", "build"):
+        result = run(command, "--project", project)
+        assert result.exit_code == 1 and "names no Markdown extension class" in result.output, result.output
+    assert not marker.exists() and not (project / "site").exists()
+    config.write_text(text.replace("\nmarkdown_extensions:\n",
+                                   "\nmarkdown_extensions:\n  - markdown.extensions.def_list:DefListExtension\n", 1),
+                      encoding="utf-8")
+    assert "names no Markdown extension class" not in run("validate", "--project", project).output
+
+
 def _inherit_deeper_than_csops_reads(project: Path, payload: str) -> None:
     """mkdocs.yml -> i1.yml -> ... -> i6.yml, the payload in the sixth."""
     config = project / "mkdocs.yml"

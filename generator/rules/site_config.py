@@ -339,6 +339,7 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
                                 "write the name without < and >"))
     problems += _language_problems(project, raw, text)
     problems += _plugin_problems(raw, text)
+    problems += _extension_class_problems(raw, text)
     problems += _settings_csops_sets(raw, text)
     inherit = raw.get("INHERIT")
     if inherit is not None and not (isinstance(inherit, str) and _is_file(project / inherit)):
@@ -488,6 +489,38 @@ def _settings_csops_sets(raw: dict, text: str) -> list[Problem]:
         problems.append(Problem(CONFIG_FILE, line, col, "config-setting", "use_directory_urls: false would give pages "
                                 "addresses ending in .html, and every link csops makes and every published URL "
                                 "(playbooks/qbr/) would break", "delete the line"))
+    return problems
+
+
+def _extension_class_problems(raw: dict, text: str) -> list[Problem]:
+    """Each markdown_extensions entry written 'module:Name' must name a Markdown extension class: Python-Markdown
+    calls whatever it names with the entry's settings, so '- os:system: {command: …}' ran a pull request's command in
+    csops build (CI's included) and validate passed it. The module is imported as the build would import it."""
+    import importlib
+
+    from markdown.extensions import Extension
+
+    extensions = raw.get("markdown_extensions")
+    names = list(extensions) if isinstance(extensions, dict) else [
+        entry if isinstance(entry, str) else next(iter(entry), None) if isinstance(entry, dict) else None
+        for entry in extensions] if isinstance(extensions, list) else []
+    problems = []
+    for name in names:
+        if not isinstance(name, str) or ":" not in name:
+            continue
+        module, _, attribute = name.partition(":")
+        try:
+            named = getattr(importlib.import_module(module), attribute, None)
+        except Exception:  # not installed: the build says so in Python-Markdown's words
+            continue
+        if not (isinstance(named, type) and issubclass(named, Extension)):
+            line, col = _list_entry_position(text, "markdown_extensions", name)
+            problems.append(Problem(CONFIG_FILE, line, col, "config-python",
+                                    f"markdown_extensions entry '{shown(name, 60)}' names no Markdown extension "
+                                    f"class, and the build would call it with the entry's settings",
+                                    "name an extension by its module ('- pymdownx.details') or 'module:ExtensionClass'; "
+                                    "code of your own belongs in a MkDocs hook (hooks: [file.py]), which reviewers "
+                                    "see as code"))
     return problems
 
 
