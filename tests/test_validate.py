@@ -783,6 +783,24 @@ def test_a_markdown_extension_entry_names_an_extension_class_not_any_callable(tm
     assert "names no Markdown extension class" not in run("validate", "--project", project).output
 
 
+@pytest.mark.parametrize("name, hint", [("pymdownx.detials", "did you mean 'pymdownx.details'?"),
+                                        ("admonitio", "did you mean 'admonition'?"),
+                                        ("nosuchpackage.ext", "install it (pip install the package that provides it)")])
+def test_a_markdown_extension_that_is_not_installed_is_a_located_error(tmp_path, run, name, hint):
+    """A misspelt extension passed validate; the build stopped on 'Failed to load extension', on no line."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("\nmarkdown_extensions:\n", f"\nmarkdown_extensions:\n  - {name}\n", 1), encoding="utf-8")
+    line = config.read_text(encoding="utf-8").splitlines().index(f"  - {name}") + 1
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1, result.output
+    assert (f"mkdocs.yml:{line}:5: error: Markdown extension '{name}' is not installed ({hint}"
+            in result.output), result.output
+
+
 def _inherit_deeper_than_csops_reads(project: Path, payload: str) -> None:
     """mkdocs.yml -> i1.yml -> ... -> i6.yml, the payload in the sixth."""
     config = project / "mkdocs.yml"

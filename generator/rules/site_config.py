@@ -339,7 +339,7 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
                                 "write the name without < and >"))
     problems += _language_problems(project, raw, text)
     problems += _plugin_problems(raw, text)
-    problems += _extension_class_problems(raw, text)
+    problems += _extension_problems(raw, text)
     problems += _settings_csops_sets(raw, text)
     inherit = raw.get("INHERIT")
     if inherit is not None and not (isinstance(inherit, str) and _is_file(project / inherit)):
@@ -492,29 +492,41 @@ def _settings_csops_sets(raw: dict, text: str) -> list[Problem]:
     return problems
 
 
-def _extension_class_problems(raw: dict, text: str) -> list[Problem]:
-    """Each markdown_extensions entry written 'module:Name' must name a Markdown extension class: Python-Markdown
-    calls whatever it names with the entry's settings, so '- os:system: {command: …}' ran a pull request's command in
-    csops build (CI's included) and validate passed it. The module is imported as the build would import it."""
+def _extension_problems(raw: dict, text: str) -> list[Problem]:
+    """Each markdown_extensions entry names an installed extension, and a 'module:Name' entry an extension class.
+
+    Python-Markdown calls what 'module:Name' names with the entry's settings, so '- os:system: {command: …}' ran a
+    pull request's command in csops build (CI's included) while validate passed it; the module is imported as the
+    build would import it. A misspelt one ('- pymdownx.detials') passed validate, and the build stopped on no line."""
     import importlib
+    import importlib.util
 
     from markdown.extensions import Extension
+    from markdown.util import get_installed_extensions
 
     extensions = raw.get("markdown_extensions")
     names = list(extensions) if isinstance(extensions, dict) else [
         entry if isinstance(entry, str) else next(iter(entry), None) if isinstance(entry, dict) else None
         for entry in extensions] if isinstance(extensions, list) else []
+    registered = {point.name for point in get_installed_extensions()}
     problems = []
     for name in names:
-        if not isinstance(name, str) or ":" not in name:
+        if not isinstance(name, str) or name in registered:
             continue
         module, _, attribute = name.partition(":")
         try:
-            named = getattr(importlib.import_module(module), attribute, None)
-        except Exception:  # not installed: the build says so in Python-Markdown's words
-            continue
-        if not (isinstance(named, type) and issubclass(named, Extension)):
-            line, col = _list_entry_position(text, "markdown_extensions", name)
+            found = importlib.util.find_spec(module) is not None
+            named = getattr(importlib.import_module(module), attribute, None) if found and attribute else None
+        except Exception:  # a parent package missing, or a module failing as it is imported: the build says how
+            found, named = False, None
+        line, col = _list_entry_position(text, "markdown_extensions", name)
+        if not found:
+            close = difflib.get_close_matches(module, _extension_names(module, registered), n=1, cutoff=0.8)
+            problems.append(Problem(CONFIG_FILE, line, col, "unknown-extension",
+                                    f"Markdown extension '{shown(name, 60)}' is not installed",
+                                    f"did you mean '{close[0]}'?" if close else
+                                    "install it (pip install the package that provides it) or delete the line"))
+        elif attribute and not (isinstance(named, type) and issubclass(named, Extension)):
             problems.append(Problem(CONFIG_FILE, line, col, "config-python",
                                     f"markdown_extensions entry '{shown(name, 60)}' names no Markdown extension "
                                     f"class, and the build would call it with the entry's settings",
@@ -522,6 +534,22 @@ def _extension_class_problems(raw: dict, text: str) -> list[Problem]:
                                     "code of your own belongs in a MkDocs hook (hooks: [file.py]), which reviewers "
                                     "see as code"))
     return problems
+
+
+def _extension_names(module: str, registered: set[str]) -> list[str]:
+    """Names an extension could have been meant by: the registered ones, and the modules beside `module` in its
+    package (pymdownx.details for pymdownx.detials)."""
+    import importlib
+    import pkgutil
+
+    names = sorted(registered)
+    parent = module.rpartition(".")[0]
+    try:
+        folders = getattr(importlib.import_module(parent), "__path__", []) if parent else []
+        names += [f"{parent}.{found.name}" for found in pkgutil.iter_modules(folders)]
+    except Exception:
+        pass
+    return names
 
 
 def _plugin_problems(raw: dict, text: str) -> list[Problem]:
