@@ -305,8 +305,8 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
         except OSError as error:
             raise _port_error(host, port, error) from None
         try:
-            if reload:  # from before the first build: a save made while it runs is built once it is done
-                watch_sources(server, site)
+            # from before the first build: a save made while it runs is built once it is done
+            sources = watch_sources(server, site) if reload else None
             try:  # the first build is the long one: show it move
                 build_portal(project, progress=for_terminal(quiet=False), workers=workers)
             except (ContentError, click.ClickException) as error:
@@ -318,6 +318,8 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
                 click.echo("serving the last good site until a save builds" if reload else "serving the last good "
                            "site: --no-reload builds nothing more, so fix the problems and start csops serve again",
                            err=True)
+            if sources is not None:
+                sources.published_made()
             click.echo(f"serving {site.site_dir} on {server.url} (Ctrl+C to stop)")
             try:
                 server.serve()
@@ -355,7 +357,7 @@ class SourceTree:
         self.published_name = published
         self.git_steps = {os.path.join(self.root, *self.GIT_HEAD_LOG[:depth]): self.GIT_HEAD_LOG[depth]
                           for depth in range(1, len(self.GIT_HEAD_LOG))}
-        self.published_seen = False  # until the first build makes the link, it is listed as if it were there
+        self.published_seen = False  # until the first build has made the link, it is listed as if it were there
 
     def listdir(self, folder: str):
         folder = os.path.abspath(folder)
@@ -385,6 +387,11 @@ class SourceTree:
             return own
         return target
 
+    def published_made(self) -> None:
+        """The first build is over: from now on the link's absence is a deletion to rebuild after, even when it
+        went before the watcher's next look (`rm -r build site` right after the first build was never built)."""
+        self.published_seen = True
+
     def _published_stat(self) -> os.stat_result:
         """One and the same stat while the link is there or not made yet, so the first build's making it and
         each build's publishing are no change; once made, it is no longer listed while missing: deleting it is."""
@@ -403,7 +410,7 @@ class _Named:
         self.name = name
 
 
-def watch_sources(server, site) -> None:
+def watch_sources(server, site) -> SourceTree:
     """Rebuild on any change to what the build reads, from now on, the project's top folder watched so content/ or
     templates/ can be deleted and made again; csops' own templates too when the project has none, and git's
     record of HEAD (What's new showed a commit made while serving only after the next save): in the project's own
@@ -432,6 +439,7 @@ def watch_sources(server, site) -> None:
     if commits is not None and commits != project.joinpath(*SourceTree.GIT_HEAD_LOG).resolve():
         server.watch(str(commits))  # a repository whose top is above the project, or a worktree's
     server.observer.start()
+    return tree
 
 
 def _failure_words(site) -> tuple[str, str]:
