@@ -337,10 +337,12 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         # ?limit= too: a text/plain ticket has no other place for it, and POST /api/suggest?limit=1 was answered
         # with 5 links, the query string unread
         in_query = _param(_query_params(environ, "/api/suggest", SUGGEST_PARAMS), "limit")
-        if in_query and "limit" in data and in_query != str(data["limit"]):
+        # a number in the query string is its value (?limit=05 and "limit": 5 are one limit, not two)
+        from_query = int(in_query) if re.fullmatch(r"[0-9]{1,2}", in_query) else in_query
+        if in_query and "limit" in data and from_query != data["limit"]:
             raise ApiError("400 Bad Request", "limit given in the query string and the body with different values; "
                                               "send it once", code="repeated-parameter")
-        limit = int(in_query) if re.fullmatch(r"[0-9]{1,2}", in_query) else (in_query or data.get("limit", 5))
+        limit = from_query or data.get("limit", 5)
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 20:
             raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 20", code="bad-limit")
         hits = searcher.suggest_for_ticket(text, limit=limit)

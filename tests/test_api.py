@@ -173,6 +173,8 @@ def test_a_text_plain_tickets_limit_goes_in_the_query_string_and_nothing_else_do
     assert status == 400 and data["code"] == "unknown-parameter" and "/api/suggest takes limit" in data["error"], data
     status, data = call(f"{api}/api/suggest?limit=2", json.dumps({"text": ticket.decode(), "limit": 3}).encode())
     assert status == 400 and data["code"] == "repeated-parameter", data
+    status, data = call(f"{api}/api/suggest?limit=02", json.dumps({"text": ticket.decode(), "limit": 2}).encode())
+    assert status == 200 and len(data["links"]) == 2, data  # one limit, written two ways
     assert call(f"{api}/api/suggest?limit=30", ticket, "text/plain")[1]["code"] == "bad-limit"
 
 
