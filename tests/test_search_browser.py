@@ -48,6 +48,15 @@ CASES = {
 }
 
 
+def searches_sent(page, url: str) -> list[str]:
+    """Open the portal at `url` once the API search is on; the returned list fills with each /api/search URL sent."""
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if "/api/search?" in request.url else None)
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    return sent
+
+
 def type_query(page, text: str):
     box = page.locator(".md-search__input")
     box.click()
@@ -462,10 +471,7 @@ def test_a_query_over_the_limit_is_not_sent_and_the_reader_is_told_in_the_portal
     from generator.query_log import MAX_QUERY_CHARS
 
     language, url, _ = served
-    sent = []
-    page.on("request", lambda request: sent.append(request.url) if "/api/search?" in request.url else None)
-    page.goto(url)
-    page.wait_for_selector("body.csops-api-search", state="attached")
+    sent = searches_sent(page, url)
     word = "renewal " if language == "en" else "更新"
     text = (word * MAX_QUERY_CHARS)[:MAX_QUERY_CHARS + 1].strip()
     text += "x" * (MAX_QUERY_CHARS + 1 - len(text))
@@ -516,10 +522,7 @@ def test_japanese_typed_through_an_input_method_is_searched_once_the_conversion_
     the conversion logged the unconfirmed text, an arrow key meant for the candidates walked the hits, and the Enter
     that confirmed the conversion opened the first hit of the last kana's search."""
     _, url, project = served
-    sent = []
-    page.on("request", lambda request: sent.append(request.url) if "/api/search?" in request.url else None)
-    page.goto(url)
-    page.wait_for_selector("body.csops-api-search", state="attached")
+    sent = searches_sent(page, url)
     box = page.locator(".md-search__input")
     box.click()
     ime = page.context.new_cdp_session(page)  # Chromium's own composition events, as an input method sends them
@@ -722,10 +725,7 @@ def test_a_word_completed_with_materials_suggestion_is_what_the_hits_are_for(ser
     # input event, so the panel kept the 2 hits for "stakeh" under a box reading "stakeholders", and the search log
     # got "stakeh"
     _, url, _ = served
-    sent = []
-    page.on("request", lambda request: sent.append(request.url) if "/api/search?" in request.url else None)
-    page.goto(url)
-    page.wait_for_selector("body.csops-api-search", state="attached")
+    sent = searches_sent(page, url)
     page.keyboard.press("/")
     page.keyboard.type("stakeh", delay=60)
     page.locator(".csops-hit").first.wait_for()
