@@ -18,8 +18,10 @@ from .labels import LABELS_FILE
 
 def check_links(project: Path) -> list[Problem]:
     folder = Path(project) / "templates"
-    if not folder.is_dir() or folder.is_symlink():
-        return [] if not folder.is_symlink() else _outside(project, folder)
+    if folder.is_symlink():
+        return _outside(project, folder)
+    if not folder.is_dir():
+        return []
     problems = []
     for directory, folders, files in os.walk(folder):  # links to folders are listed, not walked into
         for name in sorted(folders + files):
