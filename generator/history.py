@@ -88,8 +88,9 @@ class FeedEntry:
 
 
 @dataclass(frozen=True)
-class StepChange:
-    """A step's version before one change, when that change happened and which entry tells about it."""
+class ItemChange:
+    """A versioned item's (a step's, an FAQ answer's) version before one change, when that change happened and
+    which entry tells about it."""
 
     before: str
     date: str
@@ -98,19 +99,20 @@ class StepChange:
 
 @dataclass(frozen=True)
 class ChangeFeed:
-    """The recent changes, newest first, and each current step's past versions (for links that know they are old)."""
+    """The recent changes, newest first, and the past versions of each current item whose links carry one
+    (`Kind.versioned_items`: steps and FAQ answers), for links that know they are old."""
 
     entries: tuple[FeedEntry, ...] = ()
     status: str = "ok"  # ok | off (extra.csops.whats_new.commits: 0) | no-git | no-commits | shallow
     detail: str = ""  # why there is no history, for the build log
-    step_history: dict = field(default_factory=dict)  # (playbook id, step id) -> tuple[StepChange, ...] oldest first
+    item_history: dict = field(default_factory=dict)  # (kind, page id, item id) -> tuple[ItemChange, ...] oldest first
 
     @property
     def available(self) -> bool:
         return self.status == "ok"
 
-    def step_changes(self, playbook_id: str, step_id: str) -> tuple[StepChange, ...]:
-        return self.step_history.get((playbook_id, step_id), ())
+    def item_changes(self, kind: str, doc_id: str, item_id: str) -> tuple[ItemChange, ...]:
+        return self.item_history.get((kind, doc_id, item_id), ())
 
 
 def whats_new_commits(raw_config: dict) -> int:
@@ -264,39 +266,43 @@ def read_change_feed(project: Path, portal: Portal, limit: int = site_config.WHA
             return ChangeFeed(status="shallow", detail="shallow clone: fetch more history (fetch-depth: 0)")
     resolver = _Resolver(portal)
     entries: list[FeedEntry] = []
-    steps: dict[tuple[str, str], list[StepChange]] = {}
+    items: dict[tuple[str, str, str], list[ItemChange]] = {}
     with tempfile.TemporaryDirectory(prefix="csops-history-") as tmp:
         checkout = _Checkout(project, Path(tmp))
         previous = checkout.side(base)
-        for commit in reversed(commits):  # oldest first: renames carry step histories forward
+        for commit in reversed(commits):  # oldest first: renames carry item histories forward
             current = checkout.side(commit.sha)
             diff = compare(previous[0], current[0])
             entry = FeedEntry(commit.sha, commit.timestamp, commit.subject,
                               tuple(_changes(diff, previous[1], current[1], resolver)))
-            _record_steps(diff, entry, steps, portal)
+            _record_items(diff, entry, items, portal)
             if entry.changes:
                 entries.append(entry)
             previous = current
-    history = {key: tuple(value) for key, value in steps.items()}
-    return ChangeFeed(tuple(reversed(entries)), step_history=resolver.current_steps(history))
+    history = {key: tuple(value) for key, value in items.items()}
+    return ChangeFeed(tuple(reversed(entries)), item_history=resolver.current_items(history))
 
 
-def _record_steps(diff, entry: FeedEntry, steps: dict, portal: Portal) -> None:
-    """Follow renames, and note the version each changed step had before this commit (versions read references
-    by today's portal, whose aliases name every renamed target, as the build that gave a link its ?v= did)."""
-    playbooks = next(k for k in diff.kinds if k.kind.name == "playbook")
-    moved: dict[tuple[str, str], list[StepChange]] = {}
-    for document in playbooks.documents:
-        old_doc, new_doc = document.old, document.new
-        for old, new in document.items.kept + document.items.renamed:
-            past = steps.pop((old_doc.id, old.id), [])
-            before, after = item_version(old, portal), item_version(new, portal)
-            if before != after:
-                past = past + [StepChange(before, entry.date, entry.anchor)]
-            if past:
-                moved[(new_doc.id, new.id)] = past
-    steps.clear()  # steps removed in this commit (or on pages it removed) are no longer followed
-    steps.update(moved)
+def _record_items(diff, entry: FeedEntry, items: dict, portal: Portal) -> None:
+    """Follow renames, and note the version each changed versioned item had before this commit (versions read
+    references by today's portal, whose aliases name every renamed target, as the build that gave a link its ?v=
+    did)."""
+    moved: dict[tuple[str, str, str], list[ItemChange]] = {}
+    for changes in diff.kinds:
+        if not changes.kind.versioned_items:
+            continue
+        kind = changes.kind.name
+        for document in changes.documents:
+            old_doc, new_doc = document.old, document.new
+            for old, new in document.items.kept + document.items.renamed:
+                past = items.pop((kind, old_doc.id, old.id), [])
+                before, after = item_version(old, portal), item_version(new, portal)
+                if before != after:
+                    past = past + [ItemChange(before, entry.date, entry.anchor)]
+                if past:
+                    moved[(kind, new_doc.id, new.id)] = past
+    items.clear()  # items removed in this commit (or on pages it removed) are no longer followed
+    items.update(moved)
 
 
 class _Resolver:
@@ -322,12 +328,13 @@ class _Resolver:
                 return Target(kind, doc.id, item.id)
         return None
 
-    def current_steps(self, history: dict) -> dict:
+    def current_items(self, history: dict) -> dict:
+        """The history keyed by where each item is today (a page renamed after the last change keeps its items')."""
         found = {}
-        for (doc_id, step_id), changes in sorted(history.items()):
-            target = self.target("playbook", doc_id, step_id)
+        for (kind, doc_id, item_id), changes in sorted(history.items()):
+            target = self.target(kind, doc_id, item_id)
             if target is not None:
-                found.setdefault((target.doc_id, target.anchor), changes)
+                found.setdefault((kind, target.doc_id, target.anchor), changes)
         return found
 
 

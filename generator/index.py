@@ -9,9 +9,7 @@ rewritten: a digest per document is kept in the index's meta file.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
-import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,8 +23,9 @@ from . import urls
 from .durations import parse_due
 from .index_writer import index_writer
 from .kinds import DOCUMENT_KINDS
+from .markdown_text import plain_text
 from .model import Portal, item_version
-from .search_analysis import MARKDOWN_NOISE, PHRASE_GAP, SCHEMA_VERSION, build_schema, facet_value, spelling_words
+from .search_analysis import PHRASE_GAP, SCHEMA_VERSION, build_schema, facet_value, spelling_words
 from .search_words import literal_phrases_in
 
 META_FILE = "csops-meta.json"
@@ -69,7 +68,7 @@ class SearchDoc:
     tags: tuple[str, ...] = ()
     group: str = ""  # the source document: what one content edit re-indexes
     asked_as: tuple[str, ...] = ()  # how readers ask for it (model.SEARCH_ONLY_FIELDS): searched, never shown
-    version: str = ""  # a step's model.item_version: links from search carry it as ?v=, as the page's Copy link does
+    version: str = ""  # a step's or FAQ answer's model.item_version: links from search carry it as ?v=, as the page's Copy link does
 
     @cached_property
     def digest(self) -> str:
@@ -94,31 +93,6 @@ class SearchDoc:
             "parent_title": self.parent_title, "facets": facet_value(self.kind, self.phase, self.roles, self.level,
                                                     (self.title, self.key.rsplit("#", 1)[-1].split(":")[-1])),
         }
-
-
-def plain_text(markdown: str) -> str:
-    """Markdown source without markup, for indexing and snippets. A link's target goes without a trace: a space
-    in its place showed in snippets as "(see the renewal and expansion chart )."; an entity is the character the
-    page shows (&lt;img&gt; is searched and shown as <img>, escaped where it is output)."""
-    return html.unescape(re.sub(r"[ \t]+", " ", MARKDOWN_NOISE.sub(_noise_gone, markdown or "")).strip())
-
-
-_CLOSES = set(".,;:!?)]}»」』、。）")  # markup right before one of these leaves no space ("`sent`." is "sent.")
-_OPENS = set("([{«「『（")  # nor right after one of these ("(`code`)" is "(code)")
-_CJK = "\u2e80"  # from here on: CJK punctuation, kana, kanji, full-width forms
-
-
-def _noise_gone(match: re.Match) -> str:
-    """A space in place of markup (a|b, snake_case, "Done.<br>Next"), except before closing punctuation or after
-    opening punctuation: a space everywhere showed in snippets as "set Renewal Status to Proposal sent ."."""
-    if match.group().startswith("]("):
-        return ""
-    text, start, end = match.string, match.start(), match.end()
-    if start == 0 or end == len(text) or text[end] in _CLOSES or text[start - 1] in _OPENS:
-        return ""
-    if text[start - 1] >= _CJK or text[end] >= _CJK:  # Japanese sets no spaces: "場合は[拡大シグナル](…)の手順"
-        return ""
-    return " "
 
 
 def _join(*parts) -> str:
@@ -169,7 +143,7 @@ def collect_documents(portal: Portal, language: str = "en") -> list[SearchDoc]:
         for e in f.entries:
             docs.append(SearchDoc(f"{group}#{e.id}", "faq", plain_text(e.q), _join(e.a), f"{page}#{e.id}",
                                   parent=page, parent_title=f.title, roles=roles, tags=e.tags, group=group,
-                                  asked_as=e.asked_as))
+                                  asked_as=e.asked_as, version=item_version(e, portal)))
     for c in portal.charts:
         page = urls.page_url(urls.page_source("chart", c.id))
         group = f"chart:{c.id}"

@@ -35,6 +35,9 @@ class Kind:
     # document's field of the same name is filled (a playbook's #related): templates/<kind>.md.j2 must agree
     sections: tuple[str, ...] = ("overview",)
     optional_sections: tuple[str, ...] = ()
+    # Its sub-items are what readers paste into tickets (a step, an FAQ answer): their links carry the item's
+    # version (`?v=`), and a page opened from an old one says the item changed since
+    versioned_items: bool = False
 
     @property
     def item_fields(self) -> tuple[str, ...]:
@@ -52,10 +55,12 @@ class Kind:
 
 DOCUMENT_KINDS: tuple[Kind, ...] = (
     Kind("playbook", "playbooks", "playbook", "playbook", "Playbooks", "steps", "step", "playbooks",
-         item_cli_words=("step",), sections=("overview", "timeline", "steps"), optional_sections=("related",)),
+         item_cli_words=("step",), sections=("overview", "timeline", "steps"), optional_sections=("related",),
+         versioned_items=True),
     Kind("onboarding", "onboarding", "checklist", "onboarding checklist", "Onboarding checklists", "sections", "item",
          "checklists", nested_items="items", anchor_noun="section or item", item_cli_words=("section", "item")),
-    Kind("faq", "faq", "faq", "FAQ topic", "FAQ topics", "entries", "entry", "faqs", item_cli_words=("entry",)),
+    Kind("faq", "faq", "faq", "FAQ topic", "FAQ topics", "entries", "entry", "faqs", item_cli_words=("entry",),
+         versioned_items=True),
     Kind("chart", "charts", "chart", "chart", "Role charts", "activities", "activity", "charts",
          item_cli_words=("activity",), sections=("overview", "raci", "activities")),
 )

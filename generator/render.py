@@ -23,6 +23,7 @@ from .conflict_markers import conflict_problems
 from .durations import parse_due
 from .escaping import escape_attr, escape_text, escape_text_code, literal_markdown
 from .fingerprints import code_digest, files_digest
+from .markdown_text import plain_text
 from .model import SEARCH_ONLY_FIELDS, Duty, Portal, item_version, tick_version
 from .page_context import SEPARATOR, PageContext
 from .paths import PACKAGE_TEMPLATES
@@ -157,7 +158,7 @@ class Renderer:
         self.env.filters.update(text=escape_text, attr=escape_attr, indent_md=indent, tojson=lambda v: json.dumps(v, ensure_ascii=False))
         self.env.tests["contains"] = lambda container, value: value in container
         self.env.globals.update(review_due=portal.review_due)
-        self.env.filters.update(text_code=escape_text_code, literal_md=literal_markdown)
+        self.env.filters.update(text_code=escape_text_code, literal_md=literal_markdown, plain=plain_text)
         self.env.globals.update(lc=self.label_colon, colon_gap=self.labels.get("colon_gap", " "), sep=SEPARATOR, due_text=self.due_text,
                                 role_code=portal.role_code,
                                 tag_anchor=urls.tag_anchor)
@@ -165,7 +166,7 @@ class Renderer:
                                 tick_version=functools.partial(tick_version, portal),
                                 segment_name=self.segment_name, phase_name=self.phase_name,
                                 phase_description=self.phase_description, by_phase=self.by_phase)
-        self.env.globals.update(changes=changes, step_versions=self.step_versions, change_line=self.change_line)
+        self.env.globals.update(changes=changes, item_versions=self.item_versions, change_line=self.change_line)
 
     # -- lookups templates call -------------------------------------------------
     @cached_property
@@ -220,12 +221,13 @@ class Renderer:
             groups.setdefault(duty.group, []).append(duty)
         return sorted(groups.items(), key=lambda kv: (kv[0] == "", order.get(kv[0], len(order)), kv[0]))
 
-    def step_versions(self, source: str, playbook) -> dict:
-        """Each step's current version and past changes ([version before, date, What's-new link]) for csops.js."""
+    def item_versions(self, source: str, doc) -> dict:
+        """Each step's or FAQ answer's current version and past changes ([version before, date, What's-new link])
+        for csops.js."""
         found = {}
-        for step in playbook.steps:
-            past = self.changes.step_changes(playbook.id, step.id) if self.changes is not None else ()
-            found[step.id] = {"v": item_version(step, self.portal),
+        for item in doc.anchored_items:
+            past = self.changes.item_changes(doc.kind, doc.id, item.id) if self.changes is not None else ()
+            found[item.id] = {"v": item_version(item, self.portal),
                               "changes": [[c.before, c.date, urls.site_href(source, urls.WHATS_NEW_PAGE, c.anchor)]
                                           for c in past]}
         return found
@@ -278,9 +280,10 @@ class Renderer:
         """A playbook's page, taken from the live generation when nothing it shows has changed."""
         source = urls.page_source("playbook", playbook.id)
         related = [(r, p.title, p.summary) for r in playbook.related for p in [self.portal.playbooks_by_id.get(r)] if p]
-        # the page's step versions (step_versions) come from the steps and their past changes: the key holds
+        # the page's step versions (item_versions) come from the steps and their past changes: the key holds
         # both instead of the versions, which would hash every step of every playbook again on each build
-        past = [self.changes.step_changes(playbook.id, step.id) for step in playbook.steps] if self.changes is not None else []
+        past = ([self.changes.item_changes("playbook", playbook.id, step.id) for step in playbook.steps]
+                if self.changes is not None else [])
         shown = _shown.get_by(playbook, lambda: repr(_as_shown(playbook)))
         # versions spell references by their targets' first ids (Portal.as_first_named): an alias added to a target
         # changes them without a change to this playbook

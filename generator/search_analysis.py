@@ -39,13 +39,6 @@ _TOKEN_RUNS = re.compile(
     r"[0-9A-Za-z\u00c0-\u024f\u0300-\u036f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\ufb00-\ufb06]*(?:['’][A-Za-z]+)?)"
     r"|(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]+|[\u30a0-\u30ff\uff66-\uff9fヵヶー][\u30a0-\u30ff\uff66-\uff9fヵヶー\u3099\u309a]*)"
     r"|(?P<kana>[\u3040-\u309f]+)")
-# Markdown and HTML markup: a link's target, emphasis and heading marks, a list or quote marker, a tag (a name right
-# after '<', as HTML reads one) or a comment. '<' alone is text: read as a tag to the next '>', it took the words
-# between out of the index ('ARR < $10k no approval is needed … <br>'), and a '>' inside a line is text too.
-MARKDOWN_NOISE = re.compile(r"\]\([^)]*\)|[*_`#|\[\]]+|^\s*(?:[-+]|>+)\s+|</?[A-Za-z][^<>]*>|<!--[\s\S]*?-->",
-                            re.MULTILINE)
-
-
 def japanese_runs(value: str) -> list[tuple[int, int]]:
     """(start, end) of each run of kanji or of katakana in `value`: the words Japanese text is cut into pairs from."""
     return [match.span() for match in _TOKEN_RUNS.finditer(value) if match.lastgroup == "han"]

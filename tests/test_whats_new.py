@@ -7,6 +7,7 @@ the site as it was before the commit must say that its step changed since.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -220,6 +221,47 @@ def test_an_old_copied_link_says_its_step_changed_and_a_current_one_does_not(tmp
             assert notice.inner_text().strip() == ("This step may have changed since this link was copied. "
                                                    "See what changed"), wrong
             assert notice.is_visible()
+
+
+@pytest.mark.browser
+def test_an_faq_answer_has_copy_links_that_say_when_the_answer_changed(tmp_path, monkeypatch, page, run):  # noqa: F811
+    """Support pastes FAQ answers into tickets more than anything: the answer's link carries its version as a step's
+    does, from the page and from csops link, and opened after the answer changed, the page says so."""
+    project = _repo(tmp_path / "repo", monkeypatch)
+    for base in serve(build(project)):
+        page.goto(base + "faq/renewals/")
+        meta = page.locator(".csops-entry-meta[data-entry=when]")
+        # under the answer, as a reader who has read it copies it
+        assert meta.evaluate("m => m.previousElementSibling.textContent") == "At T-120d."
+        meta.get_by_role("button", name="Copy link").click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert re.fullmatch(r"https://portal\.acme\.test/faq/renewals/\?v=[0-9a-f]{12}#when", copied), copied
+        ticket = meta.locator(".csops-copy-ticket").get_attribute("data-copy")
+        assert ticket == f"[Renewals › When do renewals start?]({copied})"
+        linked = json.loads(run("link", "--project", project, "--format", "json", "when do renewals start").output)
+        assert (linked["url"], linked["markdown"]) == (copied, ticket)  # one link, wherever it was copied from
+
+        make_project(project, {"content/faq/renewals.yml": FIRST["content/faq/renewals.yml"].replace(
+            "At T-120d.", "At T-150d.")}, with_defaults=False)
+        monkeypatch.setenv("GIT_AUTHOR_DATE", SECOND_DATE)
+        monkeypatch.setenv("GIT_COMMITTER_DATE", SECOND_DATE)
+        commit_all(project, "Renewals FAQ: start at T-150d")
+        build(project)
+        page.goto(copied.replace("https://portal.acme.test/", base))
+        notice = page.locator(".csops-version-notice")
+        assert notice.inner_text().strip() == ("This answer changed on 2027-01-12, after this link was copied. "
+                                               "See what changed")
+        # right under the question the link opens, above the answer it warns about
+        assert notice.evaluate("n => [n.previousElementSibling.id, n.nextElementSibling.textContent]") == [
+            "when", "At T-150d."]
+        # The answer's current link is quiet.
+        page.goto(base + "faq/renewals/")
+        page.locator(".csops-entry-meta[data-entry=when]").get_by_role("button", name="Copy link").click()
+        current = page.evaluate("navigator.clipboard.readText()")
+        assert current != copied
+        page.goto(current.replace("https://portal.acme.test/", base))
+        page.locator(".csops-entry-meta[data-entry=when][data-csops-ready]").wait_for()
+        assert page.locator(".csops-version-notice").count() == 0
 
 
 def _version_of(page, step: str) -> str:  # noqa: F811

@@ -621,11 +621,18 @@
     });
   }
 
-  // -- copy link / copy for ticket on every playbook step ----------------------------------------
-  function setupSteps(L) {
-    document.querySelectorAll(".csops-step-meta[data-url]").forEach(function (meta) {
+  // -- copy link / copy for ticket on every playbook step and FAQ answer ----------------------------
+  // The hook under each linkable item's heading: a step's (data-step) or an FAQ answer's (data-entry).
+  var LINKED_ITEM = ".csops-step-meta, .csops-entry-meta";
+
+  function linkedItemId(meta) {
+    return meta.dataset.step || meta.dataset.entry || "";
+  }
+
+  function setupCopyLinks(L) {
+    document.querySelectorAll(".csops-step-meta[data-url], .csops-entry-meta[data-url]").forEach(function (meta) {
       if (!once(meta, "")) return;
-      var url = versionedUrl(absoluteUrl(meta.dataset.url), meta.dataset.step);
+      var url = versionedUrl(absoluteUrl(meta.dataset.url), linkedItemId(meta));
       if (!url) return;
       var tools = el("span", { "class": "csops-copy" });
       // the same link text as csops link and the API give (urls.markdown_link), made literal by the build; a
@@ -647,21 +654,21 @@
     });
   }
 
-  // -- links that know they are old: ?v=<step version> on copied links, a notice when it moved on ----
-  // The page's one .csops-versions hook holds, per step id, its current version and past changes
+  // -- links that know they are old: ?v=<item version> on copied links, a notice when it moved on ----
+  // The page's one .csops-versions hook holds, per step or FAQ answer id, its current version and past changes
   // ([version before, date, What's-new link]), oldest first, from the build's git history.
-  function stepVersions() {
+  function itemVersions() {
     var node = document.querySelector(".csops-versions[data-versions]");
     if (!node) return null;
     try {
-      return { steps: JSON.parse(node.dataset.versions), whatsNew: node.dataset.whatsNew || "",
+      return { items: JSON.parse(node.dataset.versions), whatsNew: node.dataset.whatsNew || "",
                labels: JSON.parse(node.dataset.labels || "{}") };
     } catch (e) { return null; }
   }
 
-  function versionedUrl(url, step) {
-    var versions = stepVersions();
-    var known = versions && step && own(versions.steps, step);
+  function versionedUrl(url, item) {
+    var versions = itemVersions();
+    var known = versions && item && own(versions.items, item);
     if (!url || !known || typeof known.v !== "string") return url;
     var parsed = new URL(url);
     parsed.searchParams.set("v", known.v);
@@ -674,40 +681,44 @@
     return absolute && new URL(absolute).origin === window.location.origin ? absolute : "";
   }
 
-  function stepAt(hash) {
+  function linkedItemAt(hash) {
     var target = null;
     try { target = hash ? document.getElementById(decodeURIComponent(hash.slice(1))) : null; } catch (e) { return null; }
     if (!target) return null;
-    if (target.matches(".csops-step-meta")) return target;
-    // A heading id, or an alias anchor (<span id=old-id>) inside the heading: the step's meta follows.
-    var node = target.closest("h3") || target.closest("p") || target;
+    if (target.matches(LINKED_ITEM)) return target;
+    // A heading id, or an alias anchor (<span id=old-id>) inside the heading: the item's meta follows.
+    var node = target.closest("h2, h3") || target.closest("p") || target;
     for (node = node.nextElementSibling; node && !/^H[1-3]$/.test(node.tagName); node = node.nextElementSibling) {
-      if (node.matches(".csops-step-meta[data-step]")) return node;
+      if (node.matches(LINKED_ITEM) && linkedItemId(node)) return node;
     }
     return null;
   }
 
   function setupVersionNotice() {
     var wanted = new URLSearchParams(window.location.search).get("v");
-    var versions = stepVersions();
+    var versions = itemVersions();
     if (!wanted || !versions) return;
-    var meta = stepAt(window.location.hash);
-    var known = meta && own(versions.steps, meta.dataset.step);
+    var meta = linkedItemAt(window.location.hash);
+    var known = meta && own(versions.items, linkedItemId(meta));
     if (!known || known.v === wanted || !once(meta, "-version")) return;
     var changes = Array.isArray(known.changes) ? known.changes : [];
     // A version the history knows: the change that came after it, with its date. Any other (a link older than the
-    // history, or a ?v= cut short or mistyped, which looks the same from here) gets no date, only that the step may
-    // have changed since, and the step's latest change to look at.
+    // history, or a ?v= cut short or mistyped, which looks the same from here) gets no date, only that the item may
+    // have changed since, and the item's latest change to look at.
     var change = changes.filter(function (c) { return c[0] === wanted; })[0];
     var L = versions.labels;
     var text = change && /^\d{4}-\d{2}-\d{2}$/.test(change[1])
-      ? String(L.step_changed_on || "").replace("{date}", change[1]) : String(L.step_changed || "");
+      ? String(L.changed_on || "").replace("{date}", change[1]) : String(L.changed || "");
     change = change || changes[changes.length - 1];
     var notice = el("div", { "class": "admonition warning csops-version-notice", role: "note" });
     notice.appendChild(el("p", {}, text + " "));
     var href = sameOriginUrl(change ? change[2] : versions.whatsNew);
     if (href) notice.firstChild.appendChild(el("a", { href: href }, L.see_change || ""));
-    meta.parentNode.insertBefore(notice, meta.nextSibling);
+    // right under the heading, and under a step's meta line when it follows the heading (an answer's is below it)
+    var heading = meta.previousElementSibling;
+    while (heading && !/^H[1-3]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+    var after = heading && heading.nextElementSibling !== meta ? heading : meta;
+    after.parentNode.insertBefore(notice, after.nextSibling);
   }
 
   // -- the contents mark the step a link opened, also at the page's end ---------------------------
@@ -881,7 +892,7 @@
     var L = labels();
     [setupAccessibility, setupSearchInput,
      setupSegments,  // before checklists and plans: their progress counts only the visible segment
-     setupChecklists, setupPlans, setupSteps, setupVersionNotice, setupContentsTarget, setupRaci, setupStartPath
+     setupChecklists, setupPlans, setupCopyLinks, setupVersionNotice, setupContentsTarget, setupRaci, setupStartPath
     ].forEach(function (part) {
       try { part(L); } catch (error) { window.setTimeout(function () { throw error; }); }
     });

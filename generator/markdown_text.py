@@ -1,0 +1,38 @@
+"""Markdown source as the words a reader sees: what search indexes and shows in snippets, and the label of a
+copied ticket link (the page's Copy for ticket and the search API's `markdown` name an item the same way)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+# Markdown and HTML markup: a link's target, emphasis and heading marks, a list or quote marker, a tag (a name right
+# after '<', as HTML reads one) or a comment. '<' alone is text: read as a tag to the next '>', it took the words
+# between out of the index ('ARR < $10k no approval is needed … <br>'), and a '>' inside a line is text too.
+MARKDOWN_NOISE = re.compile(r"\]\([^)]*\)|[*_`#|\[\]]+|^\s*(?:[-+]|>+)\s+|</?[A-Za-z][^<>]*>|<!--[\s\S]*?-->",
+                            re.MULTILINE)
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown source without markup, for indexing and snippets. A link's target goes without a trace: a space
+    in its place showed in snippets as "(see the renewal and expansion chart )."; an entity is the character the
+    page shows (&lt;img&gt; is searched and shown as <img>, escaped where it is output)."""
+    return html.unescape(re.sub(r"[ \t]+", " ", MARKDOWN_NOISE.sub(_noise_gone, markdown or "")).strip())
+
+
+_CLOSES = set(".,;:!?)]}»」』、。）")  # markup right before one of these leaves no space ("`sent`." is "sent.")
+_OPENS = set("([{«「『（")  # nor right after one of these ("(`code`)" is "(code)")
+_CJK = "\u2e80"  # from here on: CJK punctuation, kana, kanji, full-width forms
+
+
+def _noise_gone(match: re.Match) -> str:
+    """A space in place of markup (a|b, snake_case, "Done.<br>Next"), except before closing punctuation or after
+    opening punctuation: a space everywhere showed in snippets as "set Renewal Status to Proposal sent ."."""
+    if match.group().startswith("]("):
+        return ""
+    text, start, end = match.string, match.start(), match.end()
+    if start == 0 or end == len(text) or text[end] in _CLOSES or text[start - 1] in _OPENS:
+        return ""
+    if text[start - 1] >= _CJK or text[end] >= _CJK:  # Japanese sets no spaces: "場合は[拡大シグナル](…)の手順"
+        return ""
+    return " "
