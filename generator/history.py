@@ -89,7 +89,7 @@ class FeedEntry:
 
 @dataclass(frozen=True)
 class ItemChange:
-    """A versioned item's (a step's, an FAQ answer's) version before one change, when that change happened and
+    """A versioned item's (a step's, an FAQ answer's, a chart duty's) version before one change, when that change happened and
     which entry tells about it."""
 
     before: str
@@ -100,7 +100,7 @@ class ItemChange:
 @dataclass(frozen=True)
 class ChangeFeed:
     """The recent changes, newest first, and the past versions of each current item whose links carry one
-    (`Kind.versioned_items`: steps and FAQ answers), for links that know they are old."""
+    (`Kind.versioned_items`: steps, FAQ answers, chart duties), for links that know they are old."""
 
     entries: tuple[FeedEntry, ...] = ()
     status: str = "ok"  # ok | off (extra.csops.whats_new.commits: 0) | no-git | no-commits | shallow

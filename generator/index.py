@@ -68,7 +68,7 @@ class SearchDoc:
     tags: tuple[str, ...] = ()
     group: str = ""  # the source document: what one content edit re-indexes
     asked_as: tuple[str, ...] = ()  # how readers ask for it (model.SEARCH_ONLY_FIELDS): searched, never shown
-    version: str = ""  # a step's or FAQ answer's model.item_version: links from search carry it as ?v=, as the page's Copy link does
+    version: str = ""  # a versioned item's (kinds.Kind.versioned_items) model.item_version: links from search carry it as ?v=, as the page's Copy link does
 
     @cached_property
     def digest(self) -> str:
@@ -151,7 +151,8 @@ def collect_documents(portal: Portal, language: str = "en") -> list[SearchDoc]:
                               roles=tuple(dict.fromkeys(r for a in c.activities for r in a.raci.roles)), group=group))
         for a in c.activities:
             docs.append(SearchDoc(f"{group}#{a.id}", "chart", a.name, _join(a.description), f"{page}#{a.id}",
-                                  parent=page, parent_title=c.title, roles=a.raci.roles, group=group, asked_as=a.asked_as))
+                                  parent=page, parent_title=c.title, roles=a.raci.roles, group=group, asked_as=a.asked_as,
+                                  version=item_version(a, portal)))
     for r in portal.roles:
         page = urls.page_url(urls.page_source("role", r.id))
         docs.append(SearchDoc(f"role:{r.id}", "role", r.name, _join(r.description), page, "page", roles=(r.id,),

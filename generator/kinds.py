@@ -35,7 +35,7 @@ class Kind:
     # document's field of the same name is filled (a playbook's #related): templates/<kind>.md.j2 must agree
     sections: tuple[str, ...] = ("overview",)
     optional_sections: tuple[str, ...] = ()
-    # Its sub-items are what readers paste into tickets (a step, an FAQ answer): their links carry the item's
+    # Its sub-items are what readers paste into tickets (a step, an FAQ answer, a chart's duty): their links carry the item's
     # version (`?v=`), and a page opened from an old one says the item changed since
     versioned_items: bool = False
 
@@ -62,7 +62,7 @@ DOCUMENT_KINDS: tuple[Kind, ...] = (
     Kind("faq", "faq", "faq", "FAQ topic", "FAQ topics", "entries", "entry", "faqs", item_cli_words=("entry",),
          versioned_items=True),
     Kind("chart", "charts", "chart", "chart", "Role charts", "activities", "activity", "charts",
-         item_cli_words=("activity",), sections=("overview", "raci", "activities")),
+         item_cli_words=("activity",), sections=("overview", "raci", "activities"), versioned_items=True),
 )
 KINDS: dict[str, Kind] = {kind.name: kind for kind in DOCUMENT_KINDS}
 KINDS_BY_CLI_WORD: dict[str, Kind] = {kind.cli_word: kind for kind in DOCUMENT_KINDS}

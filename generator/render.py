@@ -24,6 +24,7 @@ from .durations import parse_due
 from .escaping import escape_attr, escape_text, escape_text_code, literal_markdown
 from .fingerprints import code_digest, files_digest
 from .markdown_text import plain_text
+from .kinds import KINDS
 from .model import SEARCH_ONLY_FIELDS, Duty, Portal, item_version, tick_version
 from .page_context import SEPARATOR, PageContext
 from .paths import PACKAGE_TEMPLATES
@@ -166,7 +167,7 @@ class Renderer:
                                 tick_version=functools.partial(tick_version, portal),
                                 segment_name=self.segment_name, phase_name=self.phase_name,
                                 phase_description=self.phase_description, by_phase=self.by_phase)
-        self.env.globals.update(changes=changes, item_versions=self.item_versions, change_line=self.change_line)
+        self.env.globals.update(changes=changes, item_versions=self.item_versions, item_noun=lambda kind: KINDS[kind].item_noun, change_line=self.change_line)
 
     # -- lookups templates call -------------------------------------------------
     @cached_property
@@ -222,8 +223,8 @@ class Renderer:
         return sorted(groups.items(), key=lambda kv: (kv[0] == "", order.get(kv[0], len(order)), kv[0]))
 
     def item_versions(self, source: str, doc) -> dict:
-        """Each step's or FAQ answer's current version and past changes ([version before, date, What's-new link])
-        for csops.js."""
+        """Each versioned item's (step's, FAQ answer's, chart duty's) current version and past changes ([version
+        before, date, What's-new link]) for csops.js."""
         found = {}
         for item in doc.anchored_items:
             past = self.changes.item_changes(doc.kind, doc.id, item.id) if self.changes is not None else ()

@@ -223,44 +223,63 @@ def test_an_old_copied_link_says_its_step_changed_and_a_current_one_does_not(tmp
             assert notice.is_visible()
 
 
-@pytest.mark.browser
-def test_an_faq_answer_has_copy_links_that_say_when_the_answer_changed(tmp_path, monkeypatch, page, run):  # noqa: F811
-    """Support pastes FAQ answers into tickets more than anything: the answer's link carries its version as a step's
-    does, from the page and from csops link, and opened after the answer changed, the page says so."""
-    project = _repo(tmp_path / "repo", monkeypatch)
-    for base in serve(build(project)):
-        page.goto(base + "faq/renewals/")
-        meta = page.locator(".csops-entry-meta[data-entry=when]")
-        # under the answer, as a reader who has read it copies it
-        assert meta.evaluate("m => m.previousElementSibling.textContent") == "At T-120d."
-        meta.get_by_role("button", name="Copy link").click()
-        copied = page.evaluate("navigator.clipboard.readText()")
-        assert re.fullmatch(r"https://portal\.acme\.test/faq/renewals/\?v=[0-9a-f]{12}#when", copied), copied
-        ticket = meta.locator(".csops-copy-ticket").get_attribute("data-copy")
-        assert ticket == f"[Renewals › When do renewals start?]({copied})"
-        linked = json.loads(run("link", "--project", project, "--format", "json", "when do renewals start").output)
-        assert (linked["url"], linked["markdown"]) == (copied, ticket)  # one link, wherever it was copied from
+DUTIES = """\
+    title: Renewal duties
+    activities:
+      - id: discount-approval
+        name: Approve a renewal discount
+        raci: {R: csm, A: cs-lead}
+    """
 
-        make_project(project, {"content/faq/renewals.yml": FIRST["content/faq/renewals.yml"].replace(
-            "At T-120d.", "At T-150d.")}, with_defaults=False)
+
+@pytest.mark.browser
+def test_faq_answers_and_chart_duties_have_copy_links_that_say_when_they_changed(tmp_path, monkeypatch, page, run):  # noqa: F811
+    """Support pastes FAQ answers and "who approves this" duties into tickets as often as steps: their links carry
+    their version as a step's does, from the page and from csops link, and opened after the answer or the duty's
+    roles changed, the page says so."""
+    project = _repo(tmp_path / "repo", monkeypatch)
+    make_project(project, {"content/charts/renewal-duties.yml": DUTIES}, with_defaults=False)
+    commit_all(project, "Renewal duties chart")
+    for base in serve(build(project)):
+        copied = {}
+        for path, item, text_above, label in (
+                ("faq/renewals/", "when", "At T-120d.", "Renewals › When do renewals start?"),
+                ("charts/renewal-duties/", "discount-approval", "A Accountable: CS Lead",
+                 "Renewal duties › Approve a renewal discount")):
+            page.goto(base + path)
+            meta = page.locator(f".csops-item-links[data-item-id={item}]")
+            # under the item's text, as a reader who has read it copies it
+            assert meta.evaluate("m => m.previousElementSibling.innerText.trim().split('\\n').pop()") == text_above
+            meta.get_by_role("button", name="Copy link").click()
+            copied[item] = page.evaluate("navigator.clipboard.readText()")
+            assert re.fullmatch(rf"https://portal\.acme\.test/{path}\?v=[0-9a-f]{{12}}#{item}", copied[item]), copied
+            ticket = meta.locator(".csops-copy-ticket").get_attribute("data-copy")
+            assert ticket == f"[{label}]({copied[item]})"
+        linked = json.loads(run("link", "--project", project, "--format", "json", "when do renewals start").output)
+        assert (linked["url"], linked["markdown"]) == (copied["when"], f"[Renewals › When do renewals start?]({copied['when']})")
+
+        make_project(project, {"content/faq/renewals.yml": FIRST["content/faq/renewals.yml"].replace("At T-120d.", "At T-150d."),
+                               "content/charts/renewal-duties.yml": DUTIES.replace("A: cs-lead", "A: cs-ops")},
+                     with_defaults=False)
         monkeypatch.setenv("GIT_AUTHOR_DATE", SECOND_DATE)
         monkeypatch.setenv("GIT_COMMITTER_DATE", SECOND_DATE)
-        commit_all(project, "Renewals FAQ: start at T-150d")
+        commit_all(project, "Renewals: start at T-150d; CS Ops approves discounts")
         build(project)
-        page.goto(copied.replace("https://portal.acme.test/", base))
-        notice = page.locator(".csops-version-notice")
-        assert notice.inner_text().strip() == ("This answer changed on 2027-01-12, after this link was copied. "
-                                               "See what changed")
-        # right under the question the link opens, above the answer it warns about
-        assert notice.evaluate("n => [n.previousElementSibling.id, n.nextElementSibling.textContent]") == [
-            "when", "At T-150d."]
-        # The answer's current link is quiet.
+        for item, notice_text in (("when", "This answer changed on 2027-01-12, after this link was copied."),
+                                  ("discount-approval", "This duty changed on 2027-01-12, after this link was copied.")):
+            page.goto(copied[item].replace("https://portal.acme.test/", base))
+            notice = page.locator(".csops-version-notice")
+            assert notice.inner_text().strip() == notice_text + " See what changed"
+            # right under the heading the link opens, above the text it warns about
+            assert notice.evaluate("n => n.previousElementSibling.id") == item
+        assert notice.evaluate("n => n.nextElementSibling.innerText") == "R Responsible: Customer Success Manager\nA Accountable: CS Ops"
+        # A link copied now is quiet.
         page.goto(base + "faq/renewals/")
-        page.locator(".csops-entry-meta[data-entry=when]").get_by_role("button", name="Copy link").click()
+        page.locator(".csops-item-links[data-item-id=when]").get_by_role("button", name="Copy link").click()
         current = page.evaluate("navigator.clipboard.readText()")
-        assert current != copied
+        assert current != copied["when"]
         page.goto(current.replace("https://portal.acme.test/", base))
-        page.locator(".csops-entry-meta[data-entry=when][data-csops-ready]").wait_for()
+        page.locator(".csops-item-links[data-item-id=when][data-csops-ready]").wait_for()
         assert page.locator(".csops-version-notice").count() == 0
 
 

@@ -622,15 +622,16 @@
   }
 
   // -- copy link / copy for ticket on every playbook step and FAQ answer ----------------------------
-  // The hook under each linkable item's heading: a step's (data-step) or an FAQ answer's (data-entry).
-  var LINKED_ITEM = ".csops-step-meta, .csops-entry-meta";
+  // The hook of each item readers link to: a step's meta line under its heading (data-step), an FAQ answer's or a
+  // chart duty's links row under its text (data-item-id).
+  var LINKED_ITEM = ".csops-step-meta, .csops-item-links";
 
   function linkedItemId(meta) {
-    return meta.dataset.step || meta.dataset.entry || "";
+    return meta.dataset.step || meta.dataset.itemId || "";
   }
 
   function setupCopyLinks(L) {
-    document.querySelectorAll(".csops-step-meta[data-url], .csops-entry-meta[data-url]").forEach(function (meta) {
+    document.querySelectorAll(".csops-step-meta[data-url], .csops-item-links[data-url]").forEach(function (meta) {
       if (!once(meta, "")) return;
       var url = versionedUrl(absoluteUrl(meta.dataset.url), linkedItemId(meta));
       if (!url) return;
