@@ -29,7 +29,8 @@ def content_hash(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
-_UNVERSIONED = frozenset({"id", "aliases", "line"}) | SEARCH_ONLY_FIELDS
+# An FAQ answer's tags file it, they say nothing of it: retagging told every ticket's old link "this answer changed".
+_UNVERSIONED = frozenset({"id", "aliases", "line", "tags"}) | SEARCH_ONLY_FIELDS
 ROLE_VALUED = frozenset(ROLE_FIELDS) | {"raci"}  # fields holding role ids, which a role rename rewrites
 
 

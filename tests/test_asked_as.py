@@ -65,6 +65,16 @@ def test_editing_phrases_is_no_news_to_readers_but_shows_in_a_pr_summary(tmp_pat
     assert history._changed_fields(entry, dataclasses.replace(edited, a="Go wider."), portal) == ("a",)
 
 
+def test_retagging_an_answer_does_not_tell_old_links_it_changed(tmp_path):
+    """Tags file an answer (the tags page, search facets); its words are the same, so a link copied into a ticket
+    before the retag opens with no "this answer changed" notice. Its words changing still gives a new version."""
+    portal = load_portal(_project(tmp_path / "p", asked=True))
+    entry = portal.faqs[0].entries[0]
+    retagged = dataclasses.replace(entry, tags=entry.tags + ("churn-risk",))
+    assert item_version(retagged, portal) == item_version(entry, portal)
+    assert item_version(dataclasses.replace(entry, a=entry.a + " Then call them."), portal) != item_version(entry, portal)
+
+
 def test_bundled_phrases_lead_hurried_queries_to_the_answer(built_bundled, japanese):  # noqa: F811
     assert Searcher(built_bundled).search("customer ghosting me, renewal in six weeks").hits[0].path == \
         "/faq/renewals/#customer-not-responding"
