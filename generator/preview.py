@@ -183,6 +183,64 @@ def _path_refusal(path: str) -> str | None:
     return None
 
 
+def only_local_hosts(app, bound_host: str):
+    """Requests named for another host get a JSON 403 while the preview listens on loopback (`_host_refusal`).
+
+    DNS rebinding: a page on http://evil.example:8000/, its name then pointed at 127.0.0.1, is the same origin as
+    the preview in the editor's browser, and read every unpublished page and the search API's answers, and wrote
+    to the search log. Such requests carry that name in their Host header, which the preview's own pages never do
+    (as Jupyter and Vite refuse them). Listening on another address (--host 0.0.0.0) is serving the network:
+    colleagues may use any name for the machine, and no Host is refused."""
+    if not _is_loopback(bound_host):
+        return app
+
+    def guarded(environ, start_response):
+        refusal = _host_refusal(environ.get("HTTP_HOST", ""), environ.get("SERVER_PORT", ""))
+        if refusal:
+            body = json.dumps(error_body(403, refusal, "foreign-host")).encode("ascii")
+            start_response("403 Forbidden", [("Content-Type", "application/json; charset=utf-8"),
+                                             ("Content-Length", str(len(body))), ("Cache-Control", "no-store")])
+            return [body]
+        return app(environ, start_response)
+
+    return guarded
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower().rstrip(".") == "localhost"
+
+
+def _host_refusal(host_header: str, port: str) -> str | None:
+    """Why a request naming `host_header` is not the preview's, or None: localhost (and *.localhost, which browsers
+    resolve to loopback themselves) and any IP address pass, since no DNS answer stands behind either; an HTTP/1.0
+    client sending no Host too."""
+    import ipaddress
+
+    name = host_header.strip().lower()
+    if name.startswith("["):
+        name = name[1:name.find("]")] if "]" in name else name
+    elif name.count(":") == 1:
+        name = name.partition(":")[0]
+    name = name.rstrip(".")
+    if not name or name == "localhost" or name.endswith(".localhost"):
+        return None
+    try:
+        ipaddress.ip_address(name)
+        return None
+    except ValueError:
+        pass
+    from .problems import shown
+
+    return (f"this preview answers only http://127.0.0.1:{port}/ and http://localhost:{port}/, not a request for "
+            f"host {shown(host_header, 80)!r}: another site's page may reach a preview through a name of its own "
+            "(DNS rebinding). To share it on a network, start csops serve with --host 0.0.0.0")
+
+
 def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, api_app=None,
                    timeout: float = CONNECTION_TIMEOUT, failed: Callable[[], str | None] = lambda: None,
                    failed_words: Callable[[], tuple[str, str]] = lambda: ("", ""), mount_path: str = "/"):
@@ -232,7 +290,7 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
             return [body]
         return static(environ, start_response)
 
-    server.set_app(no_body_for_head(refuse_unsafe_paths(dispatch)))
+    server.set_app(only_local_hosts(no_body_for_head(refuse_unsafe_paths(dispatch)), host))
     # The site's own 404 page (Material's, with search and nav), as `mkdocs serve` does.
     server.error_handler = server.error_page
     return server

@@ -101,7 +101,7 @@ def _raw_get(api: str, target: bytes):
 
     host, port = api.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as connection:
-        connection.sendall(b"GET " + target + b" HTTP/1.0\r\nHost: x\r\n\r\n")
+        connection.sendall(b"GET " + target + b" HTTP/1.0\r\nHost: localhost\r\n\r\n")
         response = b""
         while chunk := connection.recv(65536):
             response += chunk

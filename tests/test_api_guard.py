@@ -104,7 +104,7 @@ def exchange(port: int, raw: bytes, half_close: bool = True, wait: float = 15.0)
 
 
 def post(path: str, body: bytes, content_type: str = "application/json", length: str | None = None) -> bytes:
-    return (f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\n"
+    return (f"POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: {content_type}\r\n"
             f"Content-Length: {len(body) if length is None else length}\r\nConnection: close\r\n\r\n").encode() + body
 
 
@@ -117,7 +117,7 @@ def assert_json_4xx(answer, message: str = ""):
 
 
 def get(path: str) -> bytes:
-    return f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    return f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode()
 
 
 # what a ticket tool's widget sends wrong, and the code it branches on (README: Search); before, only a query's
@@ -162,19 +162,19 @@ MALFORMED = {
     "Content-Length not a number": (post("/api/suggest", b"abc", length="3x"), ""),
     "lone surrogate in a logged query": (post("/api/click", b'{"q": "\\ud800 renewal", "url": "/faq/"}'), "surrogate"),
     "lone surrogate in a ticket": (post("/api/suggest", b'{"text": "churn \\udfff"}'), "surrogate"),
-    "NUL in a static path": (b"GET /index.html%00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""),
-    "NUL in an API path": (b"GET /api/search%00?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""),
+    "NUL in a static path": (b"GET /index.html%00 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", ""),
+    "NUL in an API path": (b"GET /api/search%00?q=renewal HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", ""),
     # the preview's MkDocs server dropped the bytes and answered 200 with /playbooks/
-    "bytes that are not UTF-8 in a path": (b"GET /playbooks/%ff%fe/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""),
+    "bytes that are not UTF-8 in a path": (b"GET /playbooks/%ff%fe/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", ""),
     # the preview refused it, gunicorn handed it to the API: a 404 naming '/api/\x1b[31m'
-    "a control character in an API path": (b"GET /api/%1b%5b31m HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    "a control character in an API path": (b"GET /api/%1b%5b31m HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
                                            "the path holds a NUL or control character"),
     # gunicorn handed them to the API as Latin-1: a 404 naming '/api/ÿþ'
-    "bytes that are not UTF-8 in an API path": (b"GET /api/%ff%fe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    "bytes that are not UTF-8 in an API path": (b"GET /api/%ff%fe HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
                                                 "the path is not UTF-8"),
     # the preview's MkDocs server raised in int(): a plain-text 500 and a traceback
     "a live-reload poll numbered with 5,000 digits": (
-        b"GET /livereload/" + b"9" * 5000 + b"/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ""),
+        b"GET /livereload/" + b"9" * 5000 + b"/1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", ""),
     "bare HTTP/0.9 request line": (b"GET /api/health\r\n", ""),
     "body shorter than Content-Length, then EOF": (post("/api/suggest", b'{"text": "ren', length="100"), ""),
     # two framings of one body: a proxy that reads the other one sees a second, smuggled request
@@ -191,13 +191,13 @@ def test_malformed_requests_get_a_json_4xx(port, case):
 
 def test_an_unknown_api_path_is_named_as_sent(port):
     """Under gunicorn a UTF-8 path was named in Latin-1: "no such endpoint '/api/æ\\x9b´æ\\x96°'" for /api/更新."""
-    status, _, body, _ = exchange(port, b"GET /api/%E6%9B%B4%E6%96%B0 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    status, _, body, _ = exchange(port, b"GET /api/%E6%9B%B4%E6%96%B0 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
     assert status == 404 and "'/api/更新'" in json.loads(body)["error"], body
 
 
 def chunked(path: str, body: bytes, content_type: str = "text/plain") -> bytes:
     framed = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for piece in (body[:9], body[9:]) if piece) + b"0\r\n\r\n"
-    return (f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\n"
+    return (f"POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: {content_type}\r\n"
             "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode() + framed
 
 
@@ -205,7 +205,7 @@ def test_the_previews_log_writes_out_the_control_characters_of_a_request_line(pr
     """A 404 is logged by its request line as sent: 'GET /a\xc2\x9b31m' printed U+009B (CSI) to the terminal
     running csops serve (found by the red-team pass)."""
     with caplog.at_level("WARNING", logger="mkdocs.livereload"):
-        status = exchange(preview_port, b"GET /a\xc2\x9b31m HTTP/1.1\r\nHost: x\r\n\r\n")[0]
+        status = exchange(preview_port, b"GET /a\xc2\x9b31m HTTP/1.1\r\nHost: localhost\r\n\r\n")[0]
         time.sleep(0.2)
     assert status == 404
     logged = [r.getMessage() for r in caplog.records if "GET /a" in r.getMessage()]
@@ -225,7 +225,7 @@ def test_a_chunked_ticket_is_read_under_gunicorn_and_refused_with_411_by_the_pre
 @pytest.mark.parametrize("case, raw", [
     ("body shorter than its Content-Length", post("/api/suggest", b'{"text": "ren', length="100")),
     ("request line never finished", b"GET /api/health"),
-    ("headers never finished", b"GET /api/health HTTP/1.1\r\nHost: x\r\n"),
+    ("headers never finished", b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n"),
     ("idle connection", b""),
 ])
 def test_requests_that_never_finish_are_cut_off(port, case, raw):
@@ -246,7 +246,7 @@ def test_clients_that_stall_leave_no_traceback_in_gunicorns_log(served_copy, tmp
     process = load.start_gunicorn(served_copy, port, "--workers", "1", "--threads", "4", "--error-logfile", str(log_file),
                                   env={"CSOPS_API_IO_TIMEOUT": str(TIMEOUT)})
     try:
-        for raw in (b"GET /api/hea", b"GET /api/health HTTP/1.1\r\nHost: x\r\n"):
+        for raw in (b"GET /api/hea", b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n"):
             assert exchange(port, raw, half_close=False, wait=20)[0] is None
         with socket.create_connection(("127.0.0.1", port), timeout=20) as trickle:  # past the deadline, never silent
             trickle.sendall(b"GET /api/health HTTP/1.1\r\n")
@@ -259,7 +259,7 @@ def test_clients_that_stall_leave_no_traceback_in_gunicorns_log(served_copy, tmp
                         raise ConnectionResetError("closed")
         assert_json_4xx(exchange(port, post("/api/suggest", b'{"text": "ren', length="100"), half_close=False, wait=20),
                         "did not arrive")
-        status, _, _, _ = exchange(port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        status, _, _, _ = exchange(port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         assert status == 200
     finally:
         process.terminate()
@@ -275,11 +275,11 @@ def test_requests_trickling_in_are_cut_off_and_leave_threads_for_other_clients(g
     four threads) is answered."""
     trickles = [socket.create_connection(("127.0.0.1", gunicorn_port), timeout=10) for _ in range(6)]
     for trickle in trickles:
-        trickle.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+        trickle.sendall(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n")
     started = time.monotonic()
     answered: list = []
     search = threading.Thread(target=lambda: answered.append(exchange(
-        gunicorn_port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", wait=20)))
+        gunicorn_port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", wait=20)))
     time.sleep(0.3)
     search.start()
     dropped: dict[int, float] = {}
@@ -309,7 +309,7 @@ def test_requests_trickling_in_are_cut_off_and_leave_threads_for_other_clients(g
 def test_the_preview_never_redirects_off_the_site(preview_port, path):
     """MkDocs' redirect to a folder's slash answered /%2f%2fevil.com%2f..%2fplaybooks with
     Location: ///evil.com/../playbooks/, which a browser follows to evil.com."""
-    status, headers, _, _ = exchange(preview_port, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    status, headers, _, _ = exchange(preview_port, f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
     location = re.search(r"^location: (.*)$", headers, re.MULTILINE)
     assert status in (302, 404), (status, headers)
     assert location is None or (location.group(1).startswith("/") and not location.group(1).startswith("//")), headers
@@ -317,7 +317,7 @@ def test_the_preview_never_redirects_off_the_site(preview_port, path):
 
 @pytest.mark.parametrize("method", ["POST", "DELETE", "PUT"])
 def test_the_previews_site_is_read_only(preview_port, method):
-    status, headers, body, _ = exchange(preview_port, f"{method} /index.html HTTP/1.1\r\nHost: x\r\n"
+    status, headers, body, _ = exchange(preview_port, f"{method} /index.html HTTP/1.1\r\nHost: localhost\r\n"
                                                       "Content-Length: 0\r\nConnection: close\r\n\r\n".encode())
     assert status == 405 and "allow: get, head" in headers and "read-only" in json.loads(body)["error"]
 
@@ -326,7 +326,7 @@ def test_a_large_ticket_on_a_slow_link_is_read_whole(gunicorn_port):
     """A 60 KB ticket at 5 KB/s took longer than the request deadline and got 408: each 16 KB that arrives earns
     a second more. Here 40 KB over about 2 s against the tests' 1 s timeout."""
     ticket = ("Customer wants to cancel the renewal. " * 1100).encode()[:40_000]
-    head = (f"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: {len(ticket)}\r\n"
+    head = (f"POST /api/suggest HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: {len(ticket)}\r\n"
             "Connection: close\r\n\r\n").encode()
     with socket.create_connection(("127.0.0.1", gunicorn_port), timeout=15) as sock:
         sock.sendall(head)
@@ -344,7 +344,7 @@ def test_an_untyped_json_ticket_is_read_as_json_on_both(port):
     """Python's requests sends data=json.dumps(...) with no Content-Type. The preview read such a body as the
     ticket's text (wsgiref calls an untyped body text/plain): "limit" was ignored and a misspelt field too."""
     def untyped(body: bytes):
-        return exchange(port, (f"POST /api/suggest HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n"
+        return exchange(port, (f"POST /api/suggest HTTP/1.1\r\nHost: localhost\r\nContent-Length: {len(body)}\r\n"
                                "Connection: close\r\n\r\n").encode() + body)
 
     status, _, body, _ = untyped(b'{"text": "customer renewal at risk", "limit": 1}')
@@ -355,13 +355,13 @@ def test_an_untyped_json_ticket_is_read_as_json_on_both(port):
 def test_a_request_in_absolute_form_is_answered_on_both(port):
     """GET http://host/api/search?q=… (a request target in absolute form, which servers must take): gunicorn answered
     it, the preview looked up a file named 'http:' and answered the site's 404 page, in HTML."""
-    status, headers, body, _ = exchange(port, b"GET http://portal.example/api/search?q=renewal HTTP/1.1\r\nHost: x\r\n"
+    status, headers, body, _ = exchange(port, b"GET http://portal.example/api/search?q=renewal HTTP/1.1\r\nHost: localhost\r\n"
                                               b"Connection: close\r\n\r\n")
     assert status == 200 and json.loads(body)["total"] > 0, (status, body[:200])
 
 
 def test_a_valid_request_still_works_on_both(port):
-    status, _, body, _ = exchange(port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    status, _, body, _ = exchange(port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
     assert status == 200 and json.loads(body)["total"] > 0
 
 
@@ -412,7 +412,7 @@ def test_searches_are_answered_when_the_search_log_cannot_be_written(served_copy
     port = load.free_port()
     process = load.start_gunicorn(project, port, "--workers", "1", "--threads", "2")
     try:
-        status, _, body, _ = exchange(port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        status, _, body, _ = exchange(port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         assert status == 200 and json.loads(body)["total"] > 0, body
         status, _, body, _ = exchange(port, post("/api/click", b'{"q": "renewal", "url": "/faq/renewals/"}'))
         assert status == 200, body
@@ -437,7 +437,7 @@ def test_workers_restarted_while_mkdocs_yml_is_broken_keep_serving(served_copy, 
             config.write("\nextra: [\n")
         statuses = []
         for _ in range(8):  # four worker restarts
-            statuses.append(exchange(port, b"GET /api/search?q=renewal&log=0 HTTP/1.1\r\nHost: x\r\n"
+            statuses.append(exchange(port, b"GET /api/search?q=renewal&log=0 HTTP/1.1\r\nHost: localhost\r\n"
                                            b"Connection: close\r\n\r\n")[0])
         assert statuses == [200] * 8 and process.poll() is None, statuses
     finally:
@@ -452,7 +452,7 @@ def cors_port(served_copy):
 
 
 def request(port: int, method: str, path: str, headers: dict[str, str], body: bytes = b""):
-    head = "".join(f"{k}: {v}\r\n" for k, v in {"Host": "x", "Connection": "close", "Content-Length": str(len(body)),
+    head = "".join(f"{k}: {v}\r\n" for k, v in {"Host": "localhost", "Connection": "close", "Content-Length": str(len(body)),
                                                   **headers}.items())
     return exchange(port, f"{method} {path} HTTP/1.1\r\n{head}\r\n".encode() + body)
 
@@ -472,6 +472,34 @@ def test_cors_preflight_and_answers_echo_only_listed_origins(cors_port):
     status, headers, body, _ = request(cors_port, "OPTIONS", "/api/suggest", {
         "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
     assert status == 403 and "access-control-allow-origin" not in headers and "may not call" in json.loads(body)["error"]
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", "localhost.evil.example"])
+def test_the_preview_refuses_requests_named_for_another_host(preview_port, host):
+    """DNS rebinding: a page on http://evil.example/, its name then pointed at 127.0.0.1, is the preview's own origin
+    in the browser: it read every page and the API's answers (200) and wrote to the search log."""
+    for method, path, body in (("GET", "/", b""), ("GET", "/api/search?q=renewal", b""),
+                               ("POST", "/api/click", b'{"q": "renewal", "url": "/x"}')):
+        status, headers, answer, _ = request(preview_port, method, path, {"Host": host, "Content-Type": "application/json"},
+                                             body)
+        assert status == 403, (host, path, status)
+        data = json.loads(answer)
+        assert data["code"] == "foreign-host" and "--host 0.0.0.0" in data["error"] and "access-control" not in headers
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1:8000", "LOCALHOST.", "portal.localhost:8000", "[::1]:8000",
+                                  "192.168.1.20:8000"])
+def test_the_preview_answers_its_own_names_and_any_address(preview_port, host):
+    assert request(preview_port, "GET", "/api/health", {"Host": host})[0] == 200
+
+
+def test_a_preview_serving_the_network_answers_any_name(served_copy):
+    from generator.preview import only_local_hosts
+
+    answered = []
+    app = only_local_hosts(lambda environ, start_response: answered.append(environ["HTTP_HOST"]) or [b""], "0.0.0.0")
+    app({"HTTP_HOST": "laptop.corp.example:8000"}, lambda *args: None)
+    assert answered == ["laptop.corp.example:8000"]
 
 
 def test_cors_is_off_by_default(preview_port):

@@ -163,7 +163,7 @@ def test_head_gets_the_headers_of_get_and_no_body(served):
     port = int(base.rsplit(":", 1)[1])
     for path in ("/playbooks/renewal-runway/", "/api/search?q=renewal", "/api/health", "/no-such-page/"):
         with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
-            connection.sendall(f"HEAD {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+            connection.sendall(f"HEAD {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
             response = b""
             while chunk := connection.recv(65536):
                 response += chunk
