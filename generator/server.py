@@ -386,6 +386,24 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         return [("Access-Control-Allow-Methods", ", ".join(allowed[path] + ["OPTIONS"])),
                 ("Access-Control-Allow-Headers", "Content-Type"), ("Access-Control-Max-Age", "600")]
 
+    def cross_site_refusal(environ, method: str) -> ApiError | None:
+        """A browser's request from another site's page, unless its origin is listed (`cors_origins`): CORS hid the
+        answer from that page, but the request itself was served, so any page a reader opened could write searches
+        and clicks into the log `csops report searches` reads (a form posting text=…&q=…&url=… to /api/click needs
+        no preflight). Browsers say where a request comes from in Sec-Fetch-Site; curl, scripts and the portal's own
+        pages (same-origin) are answered as before, and so is a link to the API opened in a tab."""
+        site = environ.get("HTTP_SEC_FETCH_SITE", "").lower()
+        if site not in ("cross-site", "same-site") or "*" in origins:
+            return None
+        origin = environ.get("HTTP_ORIGIN", "")
+        if origin and origin in origins:
+            return None
+        if (method in ("GET", "HEAD") and environ.get("HTTP_SEC_FETCH_MODE", "").lower() == "navigate"
+                and environ.get("HTTP_SEC_FETCH_DEST", "document").lower() == "document"):
+            return None
+        return ApiError("403 Forbidden", f"a page of another site ({shown(origin or 'origin not sent', 200)}) may not call "
+                                         "this API: list its origin in cors_origins")
+
     def site_relative(path: str) -> str:
         """/docs/api/search as /api/search when site_url is https://x/docs/: the portal's search box calls the API
         below the site's path, as `csops serve` answers it, and gunicorn answered 404 'no such endpoint'."""
@@ -412,6 +430,9 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
                 allow = preflight(environ, path)
                 if allow is not None:
                     return _json(start_response, "200 OK", {"ok": True}, extra + allow)
+            refused = cross_site_refusal(environ, method) if handler is not None else None
+            if refused is not None:
+                raise refused
             if handler is None:
                 if path in allowed:
                     raise ApiError("405 Method Not Allowed", f"{path} accepts {', '.join(allowed[path])}",

@@ -502,6 +502,36 @@ def test_a_preview_serving_the_network_answers_any_name(served_copy):
     assert answered == ["laptop.corp.example:8000"]
 
 
+CROSS_SITE = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "empty",
+              "Origin": "https://evil.example"}
+
+
+def test_another_sites_pages_cannot_write_searches_or_clicks(port):
+    """Any page a reader opened wrote to the search log: a form posting text=…&q=…&url=… to /api/click (no
+    preflight) was logged as a click, and an <img> of /api/search?q=… as a search. CORS only hid the answers."""
+    form = b"text=x&q=planted&url=/x"
+    status, _, body, _ = request(port, "POST", "/api/click", {**CROSS_SITE, "Content-Type": "application/x-www-form-urlencoded"}, form)
+    assert status == 403 and json.loads(body)["code"] == "origin-not-allowed" and "cors_origins" in json.loads(body)["error"]
+    status, _, body, _ = request(port, "GET", "/api/search?q=planted", {**CROSS_SITE, "Sec-Fetch-Site": "same-site"})
+    assert status == 403 and "https://evil.example" in json.loads(body)["error"]
+    # the portal's own pages, a link to the API opened in a tab, and clients that are no browser, as before
+    assert request(port, "POST", "/api/click", {"Sec-Fetch-Site": "same-origin", "Content-Type": "application/json"},
+                   b'{"q": "renewal", "url": "/x"}')[0] == 200
+    assert request(port, "GET", "/api/search?q=renewal", {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate",
+                                                          "Sec-Fetch-Dest": "document"})[0] == 200
+    assert request(port, "GET", "/api/search?q=renewal", {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate",
+                                                          "Sec-Fetch-Dest": "iframe"})[0] == 403
+    assert request(port, "POST", "/api/click", {"Content-Type": "application/x-www-form-urlencoded"}, form)[0] == 200
+
+
+def test_a_listed_origin_still_calls_the_api_from_its_pages(cors_port):
+    headers = {**CROSS_SITE, "Sec-Fetch-Mode": "cors", "Origin": "https://tickets.example.com"}
+    status, answer_headers, _, _ = request(cors_port, "POST", "/api/suggest", {**headers, "Content-Type": "text/plain"},
+                                           b"customer asks about renewal discount")
+    assert status == 200 and "access-control-allow-origin: https://tickets.example.com" in answer_headers
+    assert request(cors_port, "GET", "/api/search?q=renewal", {**CROSS_SITE, "Sec-Fetch-Mode": "cors"})[0] == 403
+
+
 def test_cors_is_off_by_default(preview_port):
     status, headers, _, _ = request(preview_port, "GET", "/api/search?q=renewal", {"Origin": "https://tickets.example.com"})
     assert status == 200 and "access-control-allow-origin" not in headers
