@@ -183,6 +183,26 @@ def _path_refusal(path: str) -> str | None:
     return None
 
 
+# What every answer of the preview says, as a static host would be configured to: no page of another site frames
+# the preview (a framed "Reset progress", then "Yes, clear them", clicked through a decoy wiped a reader's weeks of
+# ticks), and no file is read as another type than the one it is served as.
+_SAFETY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "SAMEORIGIN"),
+                   ("Content-Security-Policy", "frame-ancestors 'self'"))
+
+
+def with_safety_headers(app):
+    """`app` whose answers carry _SAFETY_HEADERS, each unless the answer sets it itself (the API's nosniff)."""
+
+    def headed(environ, start_response):
+        def start(status, headers, exc_info=None):
+            have = {name.lower() for name, _ in headers}
+            return start_response(status, [*headers, *(h for h in _SAFETY_HEADERS if h[0].lower() not in have)], exc_info)
+
+        return app(environ, start)
+
+    return headed
+
+
 def only_local_hosts(app, bound_host: str):
     """Requests named for another host get a JSON 403 while the preview listens on loopback (`_host_refusal`).
 
@@ -290,7 +310,7 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
             return [body]
         return static(environ, start_response)
 
-    server.set_app(only_local_hosts(no_body_for_head(refuse_unsafe_paths(dispatch)), host))
+    server.set_app(with_safety_headers(only_local_hosts(no_body_for_head(refuse_unsafe_paths(dispatch)), host)))
     # The site's own 404 page (Material's, with search and nav), as `mkdocs serve` does.
     server.error_handler = server.error_page
     return server
