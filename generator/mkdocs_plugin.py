@@ -54,10 +54,18 @@ _RESERVED_ID = re.compile(r"(?!__(?:tabbed_[0-9_]+|codelineno-[0-9-]+|span-[0-9-
 RESERVED_ID_PREFIX = "user-"
 
 
-def _attribute_filter(tooltips: bool):
+# Material draws every <pre class="mermaid"> with Mermaid, which it first loads from unpkg.com (its latest 11.x,
+# whatever that serves that day) when the site has none: a content body writing that class made every reader's
+# browser run a third-party script on the portal's origin. Kept only where the site draws diagrams itself.
+_DIAGRAM_CLASS = "mermaid"
+
+
+def _attribute_filter(tooltips: bool, diagrams: bool = False):
     def keep(element: str, attribute: str, value: str) -> str | None:
         if attribute in ("id", "name", "for") and _RESERVED_ID.fullmatch(value):
             return RESERVED_ID_PREFIX + value
+        if attribute == "class" and not diagrams and _DIAGRAM_CLASS in value.split():
+            return " ".join(name for name in value.split() if name != _DIAGRAM_CLASS) or None
         if attribute.startswith(("data-md-", "data-search-")):
             return None  # Material mounts its components on these; search markers mean nothing here (static_search.py)
         if attribute == "title" and tooltips:
@@ -68,16 +76,29 @@ def _attribute_filter(tooltips: bool):
     return keep
 
 
-def sanitize_html(page_html: str, tooltips: bool = False) -> str:
+def sanitize_html(page_html: str, tooltips: bool = False, diagrams: bool = False) -> str:
     """Reduce page HTML to the allow-list: no script, no event handlers, no javascript: URLs, no clobbering ids.
 
     `tooltips`: the theme shows title attributes as HTML (Material's `content.tooltips`).
+    `diagrams`: the site draws Mermaid diagrams (`site_draws_diagrams`), so the class that asks for one is kept.
     """
     return nh3.clean(
         page_html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, generic_attribute_prefixes={"data-", "aria-"},
         url_schemes=set(WEB_SCHEMES), link_rel=None, strip_comments=True,
-        filter_style_properties=ALLOWED_STYLES, attribute_filter=_attribute_filter(tooltips),
+        filter_style_properties=ALLOWED_STYLES, attribute_filter=_attribute_filter(tooltips, diagrams),
     )
+
+
+def site_draws_diagrams(config) -> bool:
+    """Whether the site set up Mermaid diagrams, as Material documents it: a superfences custom fence whose class
+    is `mermaid`, or a Mermaid script of its own in extra_javascript."""
+    try:
+        fences = (config["mdx_configs"].get("pymdownx.superfences") or {}).get("custom_fences") or []
+        scripts = [str(getattr(script, "path", script)) for script in config["extra_javascript"] or []]
+    except (KeyError, TypeError, AttributeError):
+        return False
+    return (any(isinstance(fence, dict) and fence.get("class") == _DIAGRAM_CLASS for fence in fences)
+            or any(_DIAGRAM_CLASS in script.lower() for script in scripts))
 
 
 def theme_tooltips(config) -> bool:
@@ -230,7 +251,7 @@ class CsopsPlugin(BasePlugin):
                 page.render(config, files)
                 restored = page.content
             html = restored
-        return sanitize_html(html, tooltips=theme_tooltips(config))
+        return sanitize_html(html, tooltips=theme_tooltips(config), diagrams=site_draws_diagrams(config))
 
     def on_page_context(self, context, page, config, nav, **kwargs):
         source = page.meta.get("csops_source")

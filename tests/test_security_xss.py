@@ -540,6 +540,34 @@ def test_mkdocs_yml_words_the_theme_writes_are_shown_as_typed(tab, tmp_path):
         assert tab.locator(".md-copyright__highlight em").inner_text() == "CS Ops"  # its HTML, less the script
 
 
+MERMAID_FENCE = """\
+markdown_extensions:
+  - pymdownx.superfences:
+      custom_fences:
+        - name: mermaid
+          class: mermaid
+          format: !!python/name:pymdownx.superfences.fence_code_format
+"""
+
+
+def test_a_body_cannot_make_pages_load_a_diagram_script_from_another_host(tab, tmp_path):
+    """Material draws each <pre class="mermaid"> with Mermaid, loaded from unpkg.com (its latest 11.x) when the site
+    has none: a step body writing that class made every reader's browser run that third-party script on the
+    portal's origin. The class is kept where the site set up Mermaid fences, as Material documents."""
+    diagram = '<pre class="mermaid highlight">graph TD; A-->B</pre>'
+    playbook = json.dumps({"title": "Renewal runway", "steps": [{"id": "confirm", "title": "Confirm", "body": diagram}]})
+    project = make_project(tmp_path / "portal", {"mkdocs.yml": MKDOCS, "content/playbooks/renewal.yml": playbook})
+    site = build(project)
+    assert '<pre class="highlight">graph TD' in (site / "playbooks/renewal/index.html").read_text(encoding="utf-8")
+    for url in serve(site):
+        tab.goto(url + "playbooks/renewal/", wait_until="load")
+        tab.wait_for_timeout(500)  # Material mounts the diagram and asks for its script once the page is up
+        _check(tab, "a body with a diagram")
+    drawn = make_project(tmp_path / "drawn", {"mkdocs.yml": MKDOCS + MERMAID_FENCE, "content/playbooks/renewal.yml": playbook})
+    page = (build(drawn) / "playbooks/renewal/index.html").read_text(encoding="utf-8")
+    assert '<pre class="mermaid highlight">graph TD' in page
+
+
 def test_a_site_name_with_a_tag_is_refused_at_its_line(tmp_path, run):
     config = MKDOCS.replace("site_name: XSS sweep\n", 'site_name: "Portal <img src=x onerror=alert(1)>"\n')
     project = make_project(tmp_path / "portal", {"mkdocs.yml": config, "content/playbooks/renewal.yml": json.dumps(
