@@ -93,10 +93,12 @@ def read_site_config(project: Path) -> SiteConfig:
     return SiteConfig(project.resolve(), raw or {}, resolved_config_file(project))
 
 
-def _merge_extensions(configured, permalink_title: str = "") -> list:
+def _merge_extensions(configured, permalink_title: str = "", project: Path | None = None) -> list:
     """The user's markdown_extensions plus the ones generated pages need, user settings winning.
 
-    `permalink_title`: the heading links' tooltip in the portal's language (Python-Markdown's is English)."""
+    `permalink_title`: the heading links' tooltip in the portal's language (Python-Markdown's is English).
+    `project`: where pymdownx.snippets' relative base_path starts (its own default is the working directory: `csops
+    build --project portal` run from the home folder let a body include `--8<-- ".ssh/id_rsa"`)."""
     merged: dict[str, dict] = {}
     for entry in configured or []:
         if isinstance(entry, str):
@@ -106,6 +108,12 @@ def _merge_extensions(configured, permalink_title: str = "") -> list:
                 merged[name] = options or {}
     for name, options in REQUIRED_EXTENSIONS.items():
         merged.setdefault(name, options)
+    if "pymdownx.snippets" in merged:  # relative bases start at the project, not where csops was started
+        options = dict(merged["pymdownx.snippets"])
+        bases = options.get("base_path", ["."])
+        options["base_path"] = [os.path.abspath(os.path.join(project or ".", base)) if isinstance(base, str) else base
+                                for base in ([bases] if isinstance(bases, str) else bases or [])]
+        merged["pymdownx.snippets"] = options
     # Python-Markdown's default slugify turns Japanese headings into positional _1, _2 ids that
     # shift when a heading is inserted; keep them readable unless the user chose a slugify.
     toc = dict(merged["toc"])
@@ -168,7 +176,8 @@ def mkdocs_overrides(site: SiteConfig, docs_dir: Path, site_dir: Path, nav: list
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
         "strict": True,
-        "markdown_extensions": _merge_extensions(raw.get("markdown_extensions"), labels.get("permalink_title", "")),
+        "markdown_extensions": _merge_extensions(raw.get("markdown_extensions"), labels.get("permalink_title", ""),
+                                                 site.project),
         "plugins": _plugins(raw.get("plugins"), redirects),
         "extra_css": list(raw.get("extra_css") or []) + [a for a in assets if a.endswith(".css") and a not in (raw.get("extra_css") or [])],
         "extra_javascript": list(raw.get("extra_javascript") or []) + [a for a in assets if a.endswith(".js") and a not in (raw.get("extra_javascript") or [])],

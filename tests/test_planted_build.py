@@ -236,3 +236,24 @@ def test_a_planted_rename_journal_draft_link_replaces_no_file_outside(tmp_path):
     assert result.exit_code == 0, result.output
     assert victim.read_text(encoding="utf-8") == "precious\n"
     assert (project / "content/playbooks/new.yml").is_file() and not (project / "content/playbooks/old.yml").exists()
+
+
+def test_a_snippet_is_read_from_the_project_not_the_folder_csops_runs_in(tmp_path):
+    """pymdownx.snippets' base_path "." is the working directory: `csops build --project portal` run from the home
+    folder let `--8<-- ".ssh/id_rsa"` in a body publish the key. Relative bases start at the project."""
+    from conftest import MINIMAL_MKDOCS, make_project
+
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "secret.txt").write_text("HOME-FOLDER-SECRET\n", encoding="utf-8")
+    project = make_project(tmp_path / "home" / "portal", {
+        "mkdocs.yml": MINIMAL_MKDOCS.format(language="en") + "markdown_extensions:\n  - pymdownx.snippets\n",
+        "secret.txt": "PROJECT-FILE\n",
+        "content/playbooks/renewal.yml": 'title: Renewal\nsteps:\n  - id: one\n    title: One\n    body: |\n'
+                                         '      Before.\n\n      --8<-- "secret.txt"\n\n      After.\n',
+    })
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    result = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--project", "portal"], cwd=tmp_path / "home",
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    page = (project / "site/playbooks/renewal/index.html").read_text(encoding="utf-8")
+    assert "PROJECT-FILE" in page and "HOME-FOLDER-SECRET" not in page
