@@ -108,12 +108,13 @@ def _merge_extensions(configured, permalink_title: str = "", project: Path | Non
                 merged[name] = options or {}
     for name, options in REQUIRED_EXTENSIONS.items():
         merged.setdefault(name, options)
-    if "pymdownx.snippets" in merged:  # relative bases start at the project, not where csops was started
+    if "pymdownx.snippets" in merged:  # the same, reading no file a link leads out of its base folders to
         options = dict(merged["pymdownx.snippets"])
         bases = options.get("base_path", ["."])
         options["base_path"] = [os.path.abspath(os.path.join(project or ".", base)) if isinstance(base, str) else base
                                 for base in ([bases] if isinstance(bases, str) else bases or [])]
-        merged["pymdownx.snippets"] = options
+        merged = {("generator.project_snippets" if name == "pymdownx.snippets" else name): (
+                  options if name == "pymdownx.snippets" else value) for name, value in merged.items()}
     # Python-Markdown's default slugify turns Japanese headings into positional _1, _2 ids that
     # shift when a heading is inserted; keep them readable unless the user chose a slugify.
     toc = dict(merged["toc"])

@@ -238,6 +238,36 @@ def test_a_planted_rename_journal_draft_link_replaces_no_file_outside(tmp_path):
     assert (project / "content/playbooks/new.yml").is_file() and not (project / "content/playbooks/old.yml").exists()
 
 
+def test_a_snippet_through_a_planted_link_publishes_no_file_outside(tmp_path):
+    """A site listing pymdownx.snippets: its restrict_base_path compares the path as written, so a link committed
+    in the repository (notes.txt -> a secret outside) let `--8<-- "notes.txt"` in a step's body publish that file
+    in the page and the search index. A snippet in the project is still included."""
+    from conftest import MINIMAL_MKDOCS, make_project
+
+    secret = tmp_path / "outside" / "id_rsa"
+    secret.parent.mkdir()
+    secret.write_text("PRIVATE-KEY-MATERIAL\n", encoding="utf-8")
+    body = 'Before.\n\n--8<-- "shared/intro.md"\n\nMiddle.\n\n--8<-- "notes.txt"\n\nAfter.\n'
+    project = make_project(tmp_path / "portal", {
+        "mkdocs.yml": MINIMAL_MKDOCS.format(language="en") + "markdown_extensions:\n  - pymdownx.snippets\n",
+        "shared/intro.md": "SHARED-INTRO-TEXT\n",
+        "content/playbooks/renewal.yml": "title: Renewal\nsteps:\n  - id: one\n    title: One\n    body: |\n"
+                                         + "".join(f"      {line}\n" if line else "\n" for line in body.splitlines()),
+    })
+    (project / "notes.txt").symlink_to(secret)
+    result = _csops(project, tmp_path / "cache", "build")
+    assert result.returncode == 1 and "snippet 'notes.txt' is a link to a file outside" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    published = [p for p in project.rglob("*") if p.is_file() and "PRIVATE-KEY-MATERIAL" in p.read_text("utf-8", "replace")]
+    assert published == [project / "notes.txt"]  # the link itself, never a built page or index
+    (project / "notes.txt").unlink()
+    (project / "notes.txt").write_text("IN-PROJECT-NOTE\n", encoding="utf-8")
+    result = _csops(project, tmp_path / "cache", "build")
+    assert result.returncode == 0, result.stderr
+    page = (project / "site/playbooks/renewal/index.html").read_text(encoding="utf-8")
+    assert "SHARED-INTRO-TEXT" in page and "IN-PROJECT-NOTE" in page
+
+
 def test_a_snippet_is_read_from_the_project_not_the_folder_csops_runs_in(tmp_path):
     """pymdownx.snippets' base_path "." is the working directory: `csops build --project portal` run from the home
     folder let `--8<-- ".ssh/id_rsa"` in a body publish the key. Relative bases start at the project."""

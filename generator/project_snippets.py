@@ -1,0 +1,43 @@
+"""pymdownx.snippets as a site lists it, reading no file that a link leads out of its base folders to.
+
+Its restrict_base_path (on unless the site turns it off) compares the path as written: a link committed inside
+the project (notes.txt -> ~/.ssh/id_rsa, docs/etc -> /etc) passed, and `--8<-- "notes.txt"` in a step's body
+published the file it named in the page and the search index. The build lists this extension in its place
+(build._merge_extensions), with the site's own options.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from pymdownx import snippets
+
+log = logging.getLogger("mkdocs.plugins.csops")
+
+
+class _WithinBases(snippets.SnippetPreprocessor):
+    def get_snippet_path(self, path):
+        found = super().get_snippet_path(path)
+        if found is None or not self.restrict_base_path:
+            return found
+        real = os.path.realpath(found)
+        for base, is_dir in self.get_bases():
+            if is_dir and real.startswith(os.path.join(os.path.realpath(base), "")):
+                return found
+            if not is_dir and real == os.path.realpath(base):
+                return found
+        log.warning("snippet '%s' is a link to a file outside %s, not included: pymdownx.snippets reads only files "
+                    "in its base_path; copy the file there instead of linking it", path, " or ".join(self.base_path))
+        return None
+
+
+class ProjectSnippetExtension(snippets.SnippetExtension):
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
+        self.md = md
+        md.registerExtension(self)
+        md.preprocessors.register(_WithinBases(self.getConfigs(), md), "snippet", 32)
+
+
+def makeExtension(*args, **kwargs):  # noqa: N802 - Python-Markdown's name
+    return ProjectSnippetExtension(*args, **kwargs)
