@@ -183,11 +183,11 @@ def _path_refusal(path: str) -> str | None:
     return None
 
 
-# What every answer of the preview says, as a static host would be configured to: no page of another site frames
-# the preview (a framed "Reset progress", then "Yes, clear them", clicked through a decoy wiped a reader's weeks of
-# ticks), and no file is read as another type than the one it is served as.
-_SAFETY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "SAMEORIGIN"),
-                   ("Content-Security-Policy", "frame-ancestors 'self'"))
+# What every answer of the preview says, as a static host would be configured to: no file is read as another type
+# than the one it is served as. Not X-Frame-Options or frame-ancestors: editors open the preview in VS Code's Simple
+# Browser, an iframe of another origin, which then showed a blank page; a framed preview's clicks reach only ticks
+# kept for the preview itself.
+_SAFETY_HEADERS = (("X-Content-Type-Options", "nosniff"),)
 
 
 def with_safety_headers(app):
