@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import html
+import ipaddress
 import json
 import logging
 import os
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 
 from .api_errors import error_body
+from .problems import shown
 
 log = logging.getLogger("csops")
 CONNECTION_TIMEOUT = 15.0  # seconds a connection may sit idle or take to send one read's worth of a request
@@ -227,8 +229,6 @@ def only_local_hosts(app, bound_host: str):
 
 
 def _is_loopback(host: str) -> bool:
-    import ipaddress
-
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
@@ -239,8 +239,6 @@ def _host_refusal(host_header: str, port: str) -> str | None:
     """Why a request naming `host_header` is not the preview's, or None: localhost (and *.localhost, which browsers
     resolve to loopback themselves) and any IP address pass, since no DNS answer stands behind either; an HTTP/1.0
     client sending no Host too."""
-    import ipaddress
-
     name = host_header.strip().lower()
     if name.startswith("["):
         name = name[1:name.find("]")] if "]" in name else name
@@ -254,8 +252,6 @@ def _host_refusal(host_header: str, port: str) -> str | None:
         return None
     except ValueError:
         pass
-    from .problems import shown
-
     return (f"this preview answers only http://127.0.0.1:{port}/ and http://localhost:{port}/, not a request for "
             f"host {shown(host_header, 80)!r}: another site's page may reach a preview through a name of its own "
             "(DNS rebinding). To share it on a network, start csops serve with --host 0.0.0.0")
