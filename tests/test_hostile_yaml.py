@@ -67,15 +67,21 @@ def test_a_project_file_linked_outside_is_neither_read_nor_written_through(proje
     assert outside.read_text(encoding="utf-8") == "[default]\naws_secret_access_key = s3cr3t\n"
 
 
-@pytest.mark.parametrize("path", ["templates/assets/leak.css", "templates/playbook.md.j2", "templates/assets/theirs"])
+@pytest.mark.parametrize("path", ["templates/assets/leak.css", "templates/playbook.md.j2", "templates/assets/theirs",
+                                  "templates"])
 def test_a_templates_file_or_folder_linked_outside_is_refused_before_it_is_published(project_factory, tmp_path, run, path):
     """templates/assets/leak.css committed as a link to ~/.aws/credentials was copied into the built site as
-    assets/csops/leak.css and published; a template linked so rendered the file into every page (red-team pass)."""
+    assets/csops/leak.css and published; a template linked so rendered the file into every page (red-team pass).
+    The whole templates/ folder linked elsewhere holds no link itself, so it is refused as the link it is."""
     outside = tmp_path / "credentials"
     outside.write_text("aws_secret_access_key = s3cr3t\n", encoding="utf-8")
+    (tmp_path / "theirs/assets").mkdir(parents=True)
+    (tmp_path / "theirs/assets/leak.css").write_text("/* aws_secret_access_key = s3cr3t */\n", encoding="utf-8")
     project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK})
     (project / path).parent.mkdir(parents=True, exist_ok=True)
-    (project / path).symlink_to(outside if not path.endswith("theirs") else tmp_path)
+    if (project / path).is_dir():
+        (project / path).rmdir()
+    (project / path).symlink_to(outside if path.endswith((".css", ".j2")) else tmp_path / "theirs")
     error = (f"{path}:1:1: error: links to a file outside the project (content must live in the repository: copy the "
              "file here instead of linking to it) [outside-project]")
     result = run("validate", "--project", project)
