@@ -2301,3 +2301,15 @@ def test_a_chart_rows_accountable_role_must_be_accountable_in_the_playbooks_it_l
     # a playbook whose steps name no A (owners only) contradicts nothing
     renewal.write_text("title: Renewal\nsteps:\n  - {id: close, title: Close, owner: csm}\n", encoding="utf-8")
     assert "[chart-accountable]" not in run("validate", "--project", project).output
+    # a renamed role: the playbook still written with its former id names the same role the chart does
+    roles = project / "content/roles.yml"
+    roles.write_text(roles.read_text(encoding="utf-8").replace("{id: cs-lead,", "{id: cs-lead, aliases: [team-lead],"),
+                     encoding="utf-8")
+    renewal.write_text("title: Renewal\nsteps:\n  - {id: close, title: Close, raci: {R: csm, A: team-lead}}\n", encoding="utf-8")
+    result = run("validate", "--project", project)
+    assert "aliases: [team-lead]," in roles.read_text(encoding="utf-8") and "[chart-accountable]" not in result.output, result.output
+    renewal.write_text("title: Renewal\nsteps:\n  - {id: close, title: Close, raci: {R: csm, A: cs-lead}}\n", encoding="utf-8")
+    chart = project / "content/charts/duties.yml"
+    chart.write_text(chart.read_text(encoding="utf-8").replace("A: cs-lead", "A: team-lead"), encoding="utf-8")
+    result = run("validate", "--project", project)
+    assert "A: team-lead" in chart.read_text(encoding="utf-8") and "[chart-accountable]" not in result.output, result.output
