@@ -514,6 +514,26 @@ def test_a_character_reference_to_a_control_or_direction_character_is_refused_as
     ]
 
 
+@pytest.mark.parametrize("title, expected", [
+    ('"Bell \\x07"', "1:14: error: title holds the control character U+0007"),
+    ('"Back \\b"', "1:14: error: title holds the control character U+0008"),
+    ('"CSI \\x9b31m"', "1:13: error: title holds the control character U+009B"),
+    ("Open &#27;]0;x", "1:13: error: title holds '&#27;', a reference to the control character U+001B"),
+    ("Open &#x202e;gnp.exe", "1:13: error: title holds '&#x202e;', a reference to the direction control U+202E"),
+    ("Re&ZeroWidthSpace;newal", "1:10: warning: title holds '&ZeroWidthSpace;', a reference to the invisible character U+200B"),
+    ('"Re\\ufeffnewal"', "1:11: warning: title holds the invisible character U+FEFF"),
+])
+def test_a_file_whose_only_hidden_character_is_one_kind_is_still_walked(project_factory, run, title, expected):
+    """The rule skips a file whose JSON dump shows no sign of one (a cold check at 1,000 playbooks): each kind of
+    sign, alone in its file, must still send the file through the walk (mutation pass: the other tests put several
+    in one file, so dropping the sign of a backspace, a C1 control or a reference went unnoticed)."""
+    project = project_factory({"content/playbooks/one.yml": (
+        f"title: {title}\nowner: csm\nsteps:\n  - {{id: a, title: A, owner: csm, raci: {{R: csm, A: csm}}}}\n")})
+    result = run("validate", "--project", project)
+    assert f"content/playbooks/one.yml:{expected}" in result.output, result.output
+    assert result.exit_code == (0 if "warning" in expected else 1)
+
+
 def test_index_is_no_page_id_since_it_is_the_sections_own_list_page(project_factory, run):
     """A playbook, FAQ topic or role with id 'index' replaced the section's list page (playbooks/index.html) and
     every check passed, since the URL playbooks/ still existed."""
