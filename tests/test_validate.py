@@ -780,7 +780,9 @@ def test_a_formatting_helper_built_wrongly_is_a_located_error_not_a_traceback(tm
 
 
 @pytest.mark.parametrize("entry", ["  - os:system:\n      command: touch {marker}\n",
-                                   "  - subprocess:check_call:\n      args: [touch, {marker}]\n"])
+                                   "  - subprocess:check_call:\n      args: [touch, {marker}]\n",
+                                   # a class, but no extension class (mutation pass: any class was let through)
+                                   "  - subprocess:Popen:\n      args: [touch, {marker}]\n"])
 def test_a_markdown_extension_entry_names_an_extension_class_not_any_callable(tmp_path, run, entry):
     """Python-Markdown calls what a 'module:Name' entry names with its settings: '- os:system: {command: …}' in
     markdown_extensions ran a pull request's command in csops build, with no Python tag for validate to refuse."""
