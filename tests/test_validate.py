@@ -805,6 +805,23 @@ def test_a_markdown_extension_entry_names_an_extension_class_not_any_callable(tm
     assert "names no Markdown extension class" not in run("validate", "--project", project).output
 
 
+def test_markdown_extensions_written_as_a_mapping_are_checked_as_the_list_is(tmp_path, run):
+    """MkDocs takes markdown_extensions as a mapping of name to settings too; an 'os:system' key there is called as
+    a list entry would be (mutation pass: only the list form was tried)."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    marker = tmp_path / "ran"
+    config = project / "mkdocs.yml"
+    text = re.sub(r"(?ms)^markdown_extensions:\n.*?(?=^\S)", "", config.read_text(encoding="utf-8"))
+    config.write_text(text + f"markdown_extensions:\n  admonition: {{}}\n  os:system:\n    command: touch {marker}\n",
+                      encoding="utf-8")
+    for command in ("validate", "build"):
+        result = run(command, "--project", project)
+        assert result.exit_code == 1 and "entry 'os:system' names no Markdown extension class" in result.output, result.output
+    assert not marker.exists() and not (project / "site").exists()
+
+
 @pytest.mark.parametrize("name, hint", [("pymdownx.detials", "did you mean 'pymdownx.details'?"),
                                         ("admonitio", "did you mean 'admonition'?"),
                                         ("nosuchpackage.ext", "install it (pip install the package that provides it)")])
