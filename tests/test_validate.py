@@ -1084,6 +1084,7 @@ def test_a_dash_line_indented_into_the_text_above_is_named(project_factory, run)
         "title: P\n"
         "summary: 次のときに始める\n"
         "  - 解約の予告\n"
+        "  - 値下げの要求\n"
         "steps:\n"
         "  - id: s\n"
         "    title: 理由を聞く\n"
@@ -1100,8 +1101,8 @@ def test_a_dash_line_indented_into_the_text_above_is_named(project_factory, run)
            "a '|' block) [entry-in-text]")
     assert [line for line in result.output.splitlines() if "entry-in-text" in line] == [
         "content/playbooks/p.yml:3:3: warning: this '- ' line is read as more text of the value above it, not as an "
-        f"entry of its own: the value is '次のときに始める - 解約の予告' {fix}",
-        "content/playbooks/p.yml:10:6: warning: this '- ' line is read as more text of the value above it, not as an "
+        f"entry of its own: the value is '次のときに始める - 解約の予告 - 値下げの要求' {fix}",  # one warning a value
+        "content/playbooks/p.yml:11:6: warning: this '- ' line is read as more text of the value above it, not as an "
         f"entry of its own: the value is '理由を聞いた - 記録した' {fix}",
     ], result.output
     assert "unknown role 'nobody'" in result.output  # the file's data is whole: its other rules ran too
