@@ -1653,7 +1653,8 @@ def test_a_role_written_close_to_its_japanese_name_is_told_its_id(project_factor
     project = project_factory({
         "content/roles.yml": roles,
         "content/playbooks/p.yml": ("title: P\nowner: CSリーダー\nsteps:\n  - id: s\n    title: S\n"
-                                    "    raci: {R: 営業担当, A: ＣＳリーダー, C: ほげ, I: csmm}\n")})
+                                    "    raci: {R: 営業担当, A: ＣＳリーダー, C: ほげ, I: csmm}\n"
+                                    "  - {id: t, title: T, owner: オペレーター, raci: {R: csm, A: csm}}\n")})
     result = run("validate", "--project", project)
     errors = [line.split(": error: ")[1].rsplit(" [", 1)[0] for line in result.output.splitlines() if ": error: " in line]
     assert errors == [
@@ -1666,6 +1667,8 @@ def test_a_role_written_close_to_its_japanese_name_is_told_its_id(project_factor
         # nothing close: the ids are listed; an id mistyped is told the id, as before
         "unknown role 'ほげ' in C of 's' (known: cs-lead, cs-ops, csm, sales-ae; roles live in content/roles.yml)",
         "unknown role 'csmm' in I of 's' (did you mean 'csm'?; roles live in content/roles.yml)",
+        # a word sharing a few letters with a name is not that role (オペレーター is 0.4 like リーダー)
+        "unknown role 'オペレーター' in owner of 't' (known: cs-lead, cs-ops, csm, sales-ae; roles live in content/roles.yml)",
     ], result.output
 
 
