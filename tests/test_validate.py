@@ -1654,7 +1654,7 @@ def test_a_role_written_close_to_its_japanese_name_is_told_its_id(project_factor
         "content/roles.yml": roles,
         "content/playbooks/p.yml": ("title: P\nowner: CSリーダー\nsteps:\n  - id: s\n    title: S\n"
                                     "    raci: {R: 営業担当, A: ＣＳリーダー, C: ほげ, I: csmm}\n"
-                                    "  - {id: t, title: T, owner: オペレーター, raci: {R: csm, A: csm}}\n")})
+                                    "  - {id: t, title: T, owner: オペレーター, raci: {R: ＣＳＭ, A: csm}}\n")})
     result = run("validate", "--project", project)
     errors = [line.split(": error: ")[1].rsplit(" [", 1)[0] for line in result.output.splitlines() if ": error: " in line]
     assert errors == [
@@ -1669,6 +1669,8 @@ def test_a_role_written_close_to_its_japanese_name_is_told_its_id(project_factor
         "unknown role 'csmm' in I of 's' (did you mean 'csm'?; roles live in content/roles.yml)",
         # a word sharing a few letters with a name is not that role (オペレーター is 0.4 like リーダー)
         "unknown role 'オペレーター' in owner of 't' (known: cs-lead, cs-ops, csm, sales-ae; roles live in content/roles.yml)",
+        # an id typed full-width is told the id in half-width letters, not a name close to it
+        "unknown role 'ＣＳＭ' in R of 't' (did you mean 'csm', in half-width letters?; roles live in content/roles.yml)",
     ], result.output
 
 
