@@ -1316,6 +1316,10 @@ _DASH_FIX = "(write an ASCII '- ' in place of 'ー': type it with the input meth
     # steps of one line each: a mapping with the key 'ー id'
     ("steps:\n  ー id: offer\n", ":3:3: error: steps must be a list, got a mapping: 'ー id' starts with 'ー' (the "
      f"katakana prolonged sound mark), where a list entry starts with '-' {_DASH_FIX} [wrong-type]"),
+    # typed in full-width mode, the space after the dash too (mutation pass: only an ASCII space was tried)
+    ("steps:\n  －\u3000id: offer\n    title: 出す\n", ":3:3: error: YAML syntax error: '－\u3000id: offer' starts with "
+     "'－' (a full-width hyphen), where a list entry starts with '-' (write an ASCII '- ' in place of '－': type it "
+     "with the input method off) [yaml-syntax]"),
     # a list of words, typed in full-width mode: one text
     ("tags:\n  － 解約\n  － リスク\nsteps: [{id: s, title: S}]\n", ":3:3: error: tags must be a list, got text: "
      "'－ 解約 － リスク' starts with '－' (a full-width hyphen), where a list entry starts with '-' (write an ASCII "
