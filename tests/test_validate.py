@@ -1320,6 +1320,9 @@ _DASH_FIX = "(write an ASCII '- ' in place of 'ー': type it with the input meth
     ("steps:\n  －\u3000id: offer\n    title: 出す\n", ":3:3: error: YAML syntax error: '－\u3000id: offer' starts with "
      "'－' (a full-width hyphen), where a list entry starts with '-' (write an ASCII '- ' in place of '－': type it "
      "with the input method off) [yaml-syntax]"),
+    # a slip above a typed dash is reported where it is, not blamed on the dash below it (mutation pass)
+    ("summary: a: b\nsteps:\n  - id: a\n    title: A\n  ー id: b\n    title: B\n", ":2:10: error: YAML syntax error: the "
+     "value of 'summary' holds ': ', which YAML reads as another key"),
     # a list of words, typed in full-width mode: one text
     ("tags:\n  － 解約\n  － リスク\nsteps: [{id: s, title: S}]\n", ":3:3: error: tags must be a list, got text: "
      "'－ 解約 － リスク' starts with '－' (a full-width hyphen), where a list entry starts with '-' (write an ASCII "
