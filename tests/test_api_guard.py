@@ -220,6 +220,7 @@ def test_a_chunked_ticket_is_read_under_gunicorn_and_refused_with_411_by_the_pre
     assert_json_4xx(exchange(gunicorn_port, chunked("/api/suggest", b"x" * (MAX_BODY + 10))), "too large")
     status, _, body, _ = exchange(preview_port, chunked("/api/suggest", ticket))
     assert status == 411 and "Content-Length" in json.loads(body)["error"]
+    assert json.loads(body)["code"] == "length-required", body  # README: the API's error codes
 
 
 @pytest.mark.parametrize("case, raw", [
