@@ -236,6 +236,7 @@ def test_requests_that_never_finish_are_cut_off(port, case, raw):
     assert seconds < 12, f"{case}: connection held for {seconds:.1f} s"
     if status is not None:
         assert status == 408 and "application/json" in headers
+        assert json.loads(body)["code"] == "request-timeout", body  # README: the API's error codes
 
 
 def test_clients_that_stall_leave_no_traceback_in_gunicorns_log(served_copy, tmp_path):
