@@ -135,7 +135,9 @@ REFUSALS = {
     "bare HTTP/0.9 request line": (b"GET /api/health\r\n", 400, "bad-request"),
     "unknown endpoint": (get("/api/nope"), 404, "no-such-endpoint"),
     "wrong method": (get("/api/suggest"), 405, "method-not-allowed"),
-    "ticket too large": (post("/api/suggest", b"x" * (MAX_BODY + 1), "text/plain"), 413, "body-too-large"),
+    # README: a body of at most 301,024 bytes; one that size is read, and refused for its ticket's length alone
+    "ticket too large": (post("/api/suggest", b"x" * 301_025, "text/plain"), 413, "body-too-large"),
+    "ticket of the largest body": (post("/api/suggest", b"x" * 301_024, "text/plain"), 400, "ticket-too-long"),
     "query string too long": (get("/api/search?q=" + "r" * 17_000), 414, "query-string-too-long"),
     # curl -F: the boundaries and field names were searched as the ticket's words, and its limit ignored
     "ticket as a multipart form": (post("/api/suggest", b'--b\r\nContent-Disposition: form-data; name="text"\r\n\r\n'
