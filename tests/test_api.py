@@ -176,6 +176,10 @@ def test_a_text_plain_tickets_limit_goes_in_the_query_string_and_nothing_else_do
     status, data = call(f"{api}/api/suggest?limit=02", json.dumps({"text": ticket.decode(), "limit": 2}).encode())
     assert status == 200 and len(data["links"]) == 2, data  # one limit, written two ways
     assert call(f"{api}/api/suggest?limit=30", ticket, "text/plain")[1]["code"] == "bad-limit"
+    # README: limit 1-20, whichever way it comes
+    status, data = call(f"{api}/api/suggest", json.dumps({"text": ticket.decode(), "limit": 21}).encode())
+    assert (status, data["code"]) == (400, "bad-limit") and "between 1 and 20" in data["error"], data
+    assert call(f"{api}/api/suggest?limit=21", ticket, "text/plain")[1]["code"] == "bad-limit"
 
 
 def test_suggest_reads_the_body_as_its_type_says(api):
