@@ -342,7 +342,7 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         if in_query and "limit" in data and from_query != data["limit"]:
             raise ApiError("400 Bad Request", "limit given in the query string and the body with different values; "
                                               "send it once", code="repeated-parameter")
-        limit = from_query or data.get("limit", 5)
+        limit = from_query if in_query else data.get("limit", 5)  # ?limit=0 is a limit, refused below
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 20:
             raise ApiError("400 Bad Request", "limit must be a whole number between 1 and 20", code="bad-limit")
         hits = searcher.suggest_for_ticket(text, limit=limit)

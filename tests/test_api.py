@@ -180,6 +180,9 @@ def test_a_text_plain_tickets_limit_goes_in_the_query_string_and_nothing_else_do
     status, data = call(f"{api}/api/suggest", json.dumps({"text": ticket.decode(), "limit": 21}).encode())
     assert (status, data["code"]) == (400, "bad-limit") and "between 1 and 20" in data["error"], data
     assert call(f"{api}/api/suggest?limit=21", ticket, "text/plain")[1]["code"] == "bad-limit"
+    for zero in ("0", "00"):  # a limit of 0 is out of range, not 'no limit given' (it answered 5 links)
+        status, data = call(f"{api}/api/suggest?limit={zero}", ticket, "text/plain")
+        assert (status, data.get("code")) == (400, "bad-limit"), (zero, data)
 
 
 def test_suggest_reads_the_body_as_its_type_says(api):
