@@ -566,6 +566,11 @@ def test_cors_origins_from_mkdocs_yml_or_the_environment(tmp_path, monkeypatch):
     assert cors_origins_for(tmp_path, ["https://c.example"]) == {"https://c.example"}
     # as written by hand; the browser's Origin is lowercase, and the mixed-case entry never matched it
     assert cors_origins_for(tmp_path, ["https://Tickets.Example.com/"]) == {"https://tickets.example.com"}
+    # one origin written as a value, not a list (validate takes it): it is that origin, not its letters
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nextra:\n  csops:\n    api:\n"
+                                         "      cors_origins: https://tickets.example.com\n", encoding="utf-8")
+    monkeypatch.delenv(CORS_ENV)
+    assert cors_origins_for(tmp_path) == {"https://tickets.example.com"}
 
 
 def test_a_cors_origin_is_matched_as_the_browser_writes_it(tmp_path, run):
