@@ -2312,6 +2312,14 @@ def test_a_cors_origin_the_api_can_never_match_is_a_located_warning(tmp_path, ru
                in line for line in warnings), warnings
     assert any("'https://*.zendesk.com'" in line and "wildcard" in line for line in warnings), warnings
     assert run("validate", "--project", project, "--strict").exit_code == 1
+    # neither a list nor one origin: said so, not a traceback (mutation pass: the shape was never tried)
+    for value, shape in (("{https://tickets.example.com: yes}", "dict"), ("443", "int")):
+        config.write_text(config.read_text(encoding="utf-8").split("extra:\n  csops:")[0]
+                          + f"extra:\n  csops:\n    api:\n      cors_origins: {value}\n", encoding="utf-8")
+        validated = run("validate", "--project", project)
+        assert validated.exit_code == 0 and (f"mkdocs.yml:78:21: warning: extra.csops.api.cors_origins must be a list of "
+                                             f"origins, not {shape} (write e.g. [https://tickets.example.com]) "
+                                             "[cors-origin]") in validated.output, validated.output
 
 
 def test_a_portal_without_site_url_is_warned_that_ticket_links_would_have_no_host(tmp_path, run):
