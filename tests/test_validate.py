@@ -136,6 +136,18 @@ def test_a_file_with_thousands_of_problems_shows_its_first_ones_and_counts_the_r
     assert built.output.count("missing required field") == 51, built.output
 
 
+def test_validate_json_writes_out_the_characters_a_terminal_acts_on(project_factory, run):
+    """A message quotes the value it is about: an unknown role 'nobody' followed by U+202E or U+009B went raw into
+    `validate --format json` (printed to a CI log or a terminal), where it reverses or starts an escape sequence;
+    text output writes it out. JSON writes it as its \\u escape, which a JSON reader turns back into the value."""
+    project = project_factory({"content/playbooks/p.yml": (
+        "title: T\nowner: csm\nsteps:\n  - {id: a, title: A, owner: csm, raci: {R: csm, A: \"nobody\\u202e\\x9b\"}}\n")})
+    result = run("validate", "--project", project, "--format", "json")
+    assert result.exit_code == 1 and not re.search("[\u202e\x9b]", result.output), result.output
+    messages = [problem["message"] for problem in json.loads(result.output)["problems"]]
+    assert "unknown role 'nobody\u202e\x9b' in A of 'a'" in messages, messages
+
+
 def test_a_role_in_two_raci_letters_is_told_what_the_rule_is(project_factory, run):
     """A role listed twice under R was 'both R and R', and one both consulted and informed was told 'a role is
     either consulted/informed or doing the work, not both', which it is not. Each slip is now named as it is."""
