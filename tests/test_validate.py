@@ -134,6 +134,14 @@ def test_a_file_with_thousands_of_problems_shows_its_first_ones_and_counts_the_r
     built = run("build", "--project", project, "--quiet")
     assert built.exit_code == 1 and "… and 70 more in this file" in built.output, built.output
     assert built.output.count("missing required field") == 51, built.output
+    # two files over the limit: each one's count follows its own lines (mutation pass: only one file was long)
+    project = project_factory({
+        "content/playbooks/a.yml": "title: T\nsteps:\n" + "".join(f"  - id: s{n}\n" for n in range(52)),
+        "content/playbooks/b.yml": "title: T\nsteps:\n" + "".join(f"  - id: s{n}\n" for n in range(53))})
+    lines = run("validate", "--project", project).output.splitlines()
+    assert [(n, line) for n, line in enumerate(lines) if "more in this file" in line] == [
+        (50, "content/playbooks/a.yml: … and 2 more in this file (--format json lists every one)"),
+        (101, "content/playbooks/b.yml: … and 3 more in this file (--format json lists every one)")], lines
 
 
 def test_validate_json_writes_out_the_characters_a_terminal_acts_on(project_factory, run):
