@@ -538,15 +538,25 @@ def test_diff_shows_changes_to_site_settings_and_templates(tmp_path, run):
         "### Site settings and templates (every page)\n\n- ✏️ `mkdocs.yml`: changed in layout or comments only\n")
 
 
-def test_diff_flags_settings_that_run_code_in_the_build(tmp_path, run):
+@pytest.mark.parametrize("edit, said", [
+    (lambda text: text + "hooks:\n  - hooks/x.py\n",
+     "- ⚠️ `mkdocs.yml` `hooks`: added; runs these Python files in every build: review them as code"),
+    # (mutation pass: only hooks was tried; a plugin added or INHERIT set went unflagged with their entries gone)
+    (lambda text: text.replace("plugins:\n  - search\n", "plugins:\n  - search\n  - macros\n"),
+     "- ⚠️ `mkdocs.yml` `plugins`: changed; MkDocs plugins run Python in every build"),
+    (lambda text: "INHERIT: base.yml\n" + text,
+     "- ⚠️ `mkdocs.yml` `INHERIT`: — → `base.yml`: added; takes settings from another file, which this summary does not compare"),
+])
+def test_diff_flags_settings_that_run_code_in_the_build(tmp_path, run, edit, said):
     """A pull request adding `hooks: [hooks/x.py]` to mkdocs.yml, which runs the file in every build (CI's too), was
     one ✏️ line among the settings, with nothing to make its reviewer read it as code."""
     project = make_repo(tmp_path / "repo")
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text() + "hooks:\n  - hooks/x.py\n")
+    config.write_text(edit(config.read_text()))
     output = run("diff", "HEAD", "--project", project).output
-    assert "1 site setting/template change (⚠️ hooks)" in output, output
-    assert "- ⚠️ `mkdocs.yml` `hooks`: added; runs these Python files in every build: review them as code" in output, output
+    setting = said.split("`")[3]
+    assert f"1 site setting/template change (⚠️ {setting})" in output, output
+    assert said in output, output
 
 
 @pytest.mark.parametrize("added, setting", [
