@@ -561,6 +561,8 @@ def test_diff_flags_settings_that_run_code_in_the_build(tmp_path, run, edit, sai
 
 @pytest.mark.parametrize("added, setting", [
     ("site_description: !ENV AWS_SECRET_ACCESS_KEY\n", "site_description"),
+    # a setting the portal had, now read from the environment (mutation pass: only new settings were tried)
+    ("site_name: !ENV [AWS_SECRET_ACCESS_KEY, Portal]\n", "site_name"),
     ("extra:\n  analytics:\n    key: !ENV [GITHUB_TOKEN, none]\n", "extra"),
 ])
 def test_diff_flags_a_setting_read_from_the_build_machines_environment(tmp_path, run, added, setting):
