@@ -850,3 +850,9 @@ def test_diff_says_who_holds_each_item_a_pull_request_adds(tmp_path, run):
     ownership = json.loads(run("diff", "main", "--project", project, "--format", "json").output)
     assert ownership["kinds"]["chart"]["changed"][0]["ownership"] == [
         {"where": "cs-duties › voc-digest (new)", "change": "R cs-ops · A cs-lead · C csm, support · I product"}]
+    # a step added with an owner and no RACI: its owner is who holds it (mutation pass: only RACI was tried)
+    qbr = project / "content/playbooks/qbr.yml"
+    qbr.write_text(qbr.read_text(encoding="utf-8").replace("steps:\n", (
+        "steps:\n  - id: book-room\n    title: Book the room\n    owner: cs-ops\n"), 1), encoding="utf-8")
+    output = run("diff", "main", "--project", project).output
+    assert "| `qbr` › `book-room` (new) | owner cs-ops |" in output, output
