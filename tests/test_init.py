@@ -101,6 +101,15 @@ def test_inits_next_steps_name_the_folder_as_the_shell_and_the_terminal_take_it(
     assert "\x1b" not in result.output and "\x07" not in result.output
 
 
+
+def test_inits_next_steps_in_the_folder_it_ran_in_need_no_project_option(tmp_path, run, monkeypatch):
+    """Started in the folder the shell is in, the next steps are the commands as a user types them there."""
+    monkeypatch.chdir(tmp_path)
+    result = run("init")
+    assert result.exit_code == 0, result.output
+    assert "  csops validate\n  csops serve\n" in result.output and "--project" not in result.output, result.output
+
+
 @pytest.mark.parametrize("given", [("",), ("--project", ""), (" ",)])
 def test_init_given_an_empty_folder_name_writes_nothing(tmp_path, run, monkeypatch, given):
     """`csops init "$DIR"` with DIR unset took '' as this folder and wrote a portal into whatever folder the script
