@@ -501,3 +501,17 @@ def test_a_japanese_portals_failure_banner_is_all_japanese(tmp_path):
         shown = _get(f"{base}/")
         banner = shown[shown.index('<div class="csops-build-failed"'):]
         assert "保存した内容はビルドできなかった" in banner and 'aria-label="閉じる"' in banner
+
+
+def test_the_site_link_deleted_before_the_watchers_next_look_after_the_first_build_is_a_change(tmp_path):
+    """The watcher lists the site link as there until the first build has made it (its making is no change); once
+    the preview says the first build is over, a link missing at the next look is a deletion to rebuild after, even
+    when the watcher never saw it made (`rm -r build site` right after the first build was never built)."""
+    from generator.preview import SourceTree
+
+    project = tmp_path / "portal"
+    (project / "content").mkdir(parents=True)
+    tree = SourceTree(project, ("content",), published="site")
+    assert sorted(entry.name for entry in tree.listdir(str(project))) == ["content", "site"]  # not made yet
+    tree.published_made()  # the first build made the link, and it was deleted before any look
+    assert sorted(entry.name for entry in tree.listdir(str(project))) == ["content"]
