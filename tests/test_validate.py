@@ -1128,6 +1128,17 @@ def test_a_dash_line_indented_into_the_text_above_is_named(project_factory, run)
     assert "unknown role 'nobody'" in result.output  # the file's data is whole: its other rules ran too
 
 
+def test_a_bare_dash_line_indented_into_the_item_above_is_named(project_factory, run):
+    """An empty entry started one space too deep ('     -' under '    - 理由を聞いた') is YAML for a ' -' at the end
+    of the item above: the page showed '理由を聞いた -' (mutation pass: only '- ' followed by text was tried)."""
+    project = project_factory({"content/playbooks/p.yml": (
+        "title: P\nowner: csm\nsteps:\n  - id: s\n    title: S\n    owner: csm\n    checklist:\n"
+        "    - 理由を聞いた\n     -\n    - 次\n")})
+    result = run("validate", "--project", project)
+    assert ("content/playbooks/p.yml:9:6: warning: this '- ' line is read as more text of the value above it, not as "
+            "an entry of its own: the value is '理由を聞いた -'") in result.output, result.output
+
+
 def test_a_link_with_a_mistyped_scheme_is_located_with_the_scheme_meant(project_factory, run):
     """[A](playbok:renewal-runway) passed validate and build and showed 'A' without a link: the page sanitiser drops a
     target whose scheme it does not know. Inline, angle-bracketed, reference-style and checklist links are checked."""
