@@ -1568,3 +1568,15 @@ def test_a_query_too_long_for_csops_link_names_csops_suggest(built_bundled):
                                         "--format", "json"])
     assert refused.exit_code == 2 and json.loads(refused.stdout)["code"] == "query-too-long", refused.output
     assert "csops suggest" in json.loads(refused.stdout)["error"]
+
+
+@pytest.mark.parametrize("args", [("link", "renewal\u202e\x9b"), ("search", "--kind", "stepz\u202e\x9b", "renewal")])
+def test_the_clis_json_gives_a_query_back_without_a_terminal_acting_on_it(built_bundled, args):
+    """`csops link --format json` echoes the query it was given, and a refusal quotes the value refused: a ticket
+    tool's macro passing a ticket's words printed U+202E or U+009B (CSI) raw to the terminal or CI log. JSON writes
+    them as their \\u escapes, which a JSON reader turns back into the text (mutation pass: only `report searches`'
+    JSON was tested)."""
+    out = cli(args[0], "--format", "json", *args[1:], "--project", built_bundled)
+    assert not re.search("[\u202e\x9b]", out.output), out.output
+    data = json.loads(out.stdout)  # a refusal's words go to stderr too, written out
+    assert data.get("query", data.get("value")) in ("renewal\u202e\x9b", "stepz\u202e\x9b"), data
