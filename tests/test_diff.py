@@ -856,3 +856,15 @@ def test_diff_says_who_holds_each_item_a_pull_request_adds(tmp_path, run):
         "steps:\n  - id: book-room\n    title: Book the room\n    owner: cs-ops\n"), 1), encoding="utf-8")
     output = run("diff", "main", "--project", project).output
     assert "| `qbr` › `book-room` (new) | owner cs-ops |" in output, output
+
+
+def test_diff_json_writes_a_settings_u202e_or_csi_as_its_escape(tmp_path, run):
+    """A pull request's mkdocs.yml value holding U+202E or U+009B (CSI) is shown in `csops diff --format json`, which
+    CI prints to its log: JSON writes each as its \\u escape, which a JSON reader turns back into the value
+    (mutation pass: only the Markdown summary was checked for them)."""
+    project = make_repo(tmp_path / "repo")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_name: Test portal", 'site_name: "Test\\u202e \\x9b31m portal"'))
+    output = run("diff", "HEAD", "--project", project, "--format", "json").output
+    assert not re.search("[\u202e\x9b]", output), output
+    assert {"after": "Test\u202e \x9b31m portal"}.items() <= json.loads(output)["site"][0].items(), output
