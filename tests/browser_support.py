@@ -220,6 +220,9 @@ def page(browser):
     tab.on("pageerror", lambda error: errors.append(str(error)))
     yield tab
     context.close()
+    # Material's XHR (sitemap, search index) failing as "Network error" when a test's own server stopped with the
+    # page still open (a loaded machine, once in a full run); a file the server lacks is "Not Found" and still fails
+    errors = [error for error in errors if error != "Network error"]
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
