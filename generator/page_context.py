@@ -18,6 +18,9 @@ SEPARATOR = "&nbsp;· "
 # after a title edit, a rebuilding process makes only the edited playbook's rows of the six role pages again.
 _duty_rows = RunMemory()
 
+# Each RACI letter's word in the UI labels (labels.yml), as the chart's legend spells it.
+RACI_WORDS = {"R": "responsible", "A": "accountable", "C": "consulted", "I": "informed"}
+
 
 class PageContext:
     """What a template knows about the page it is rendering: where it is, and how to link from there."""
@@ -134,8 +137,16 @@ class PageContext:
         out.append("</div>")
         return "\n".join(out)
 
-    def raci_badge(self, letters: str) -> str:
-        return " ".join(f'<span class="csops-raci csops-raci-{letter.lower()}">{letter}</span>' for letter in letters)
+    def raci_badge(self, letters: str, spoken: bool = True) -> str:
+        """RACI letters as badges. A screen reader given "R" alone hears a letter, not a duty: it hears the legend's
+        word instead (the letter is for the eye). `spoken=False` where that word is written next to the badge."""
+        def badge(letter: str) -> str:
+            if not spoken:
+                return f'<span class="csops-raci csops-raci-{letter.lower()}" aria-hidden="true">{letter}</span>'
+            word = escape_attr(self.renderer.label(RACI_WORDS[letter]))
+            return (f'<span class="csops-raci csops-raci-{letter.lower()}"><span aria-hidden="true">{letter}</span>'
+                    f'<span class="csops-offscreen">{word}</span></span>')
+        return " ".join(badge(letter) for letter in letters)
 
     def whats_new_href(self) -> str:
         """The What's-new page's final URL from this page (raw HTML and data attributes)."""

@@ -170,7 +170,7 @@ def test_raci_matrix_filters_to_one_role(page, demo_site):
     assert matrix.locator("thead th:visible").all_inner_texts() == ["Activity", "AE"]
     assert matrix.locator("thead th:visible a").get_attribute("title") == "Account Executive"
     rows = matrix.locator("tbody tr:visible")
-    assert [re.sub(r"\s+", " ", t).strip() for t in rows.all_inner_texts()] == ["Onboarding C", "Renewal R"]
+    assert [re.sub(r"\s+", " ", t).strip() for t in rows.all_inner_texts()] == ["Onboarding C Consulted", "Renewal R Responsible"]
     assert page.locator(".csops-raci-filter [aria-pressed=true]").inner_text() == "Account Executive"
 
     page.get_by_role("button", name="All roles").click()

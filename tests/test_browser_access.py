@@ -1,0 +1,44 @@
+"""What a reader without a mouse, with a screen reader or at 400% zoom gets, read from Chromium in both portals:
+the accessibility tree, keyboard focus, geometry at 320 CSS px (1280 px at 400%), forced colours and reduced motion.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_support import browser, bundled_site, ja_site, open_page  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+
+LAPTOP = {"width": 1366, "height": 900}
+SITES = {"en": "bundled_site", "ja": "ja_site"}
+WORDS = {"en": {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"},
+         "ja": {"R": "実行責任（R）", "A": "説明責任（A）", "C": "協議先（C）", "I": "報告先（I）"}}
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_matrix_cell_reads_as_its_activity_its_role_and_the_duty_in_words(request, browser, language):
+    # the activity was a plain cell and the badge a bare letter: a screen reader read a cell as "CS Ops, R",
+    # with no activity named and nothing saying what R means
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "charts/cs-duties/", LAPTOP)
+    try:
+        tab.locator(".csops-raci-filter button").first.wait_for()
+        first_row = tab.locator(".csops-raci-matrix tbody tr").first
+        header = first_row.get_by_role("rowheader")
+        assert header.count() == 1 and header.inner_text().strip() == first_row.locator(":scope > *").first.inner_text().strip()
+        assert tab.locator(".csops-raci-matrix thead th:not([scope=col])").count() == 0
+        snapshot = first_row.aria_snapshot()
+        spoken = [line.split('"')[1] for line in snapshot.splitlines() if line.strip().startswith('- cell "')]
+        letters = first_row.evaluate("tr => [...tr.querySelectorAll('td')].map(td => [...td.querySelectorAll('.csops-raci')]"
+                                     ".map(badge => badge.textContent.trim()[0])).filter(cell => cell.length)")
+        assert spoken == [" ".join(WORDS[language][letter] for letter in cell) for cell in letters], snapshot
+        # a playbook step's duties are words too; the legend, which writes the word beside the letter, says it once
+        tab.goto(base + "playbooks/renewal-runway/")
+        assert WORDS[language]["A"] in tab.locator(".csops-step-meta").first.aria_snapshot()
+        tab.goto(base + "charts/cs-duties/")
+        legend = tab.locator(".csops-raci-legend").aria_snapshot()
+        assert legend.count(WORDS[language]["R"]) == 1, legend
+        assert not errors, errors
+    finally:
+        context.close()
