@@ -42,3 +42,36 @@ def test_a_matrix_cell_reads_as_its_activity_its_role_and_the_duty_in_words(requ
         assert not errors, errors
     finally:
         context.close()
+
+
+FORCED_STATE = """() => {
+  const page = getComputedStyle(document.body).backgroundColor;
+  const fill = (el, pseudo) => getComputedStyle(el, pseudo).backgroundColor;
+  const items = [...document.querySelectorAll('li.csops-tickable')];
+  const ticked = items.find(li => li.querySelector('input').checked), open = items.find(li => !li.querySelector('input').checked);
+  const chip = state => document.querySelector(`.csops-segment-switch .csops-chip[aria-pressed="${state}"]`);
+  return {page, ring: fill(open.querySelector('.task-list-indicator'), '::before'),
+          tick: fill(ticked.querySelector('.task-list-indicator'), '::before'),
+          bar: fill(document.querySelector('.csops-checklist-progress .csops-bar-fill')),
+          pressed: fill(chip('true')), unpressed: fill(chip('false'))};
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_in_forced_colours_ticks_progress_and_the_chosen_chip_still_show(request, browser, language):
+    # Windows high contrast drops background colours, which drew all three: no circle, no tick, an empty bar,
+    # and the pressed segment chip looked like the others
+    base = request.getfixturevalue(SITES[language])
+    context = browser.new_context(viewport=LAPTOP, forced_colors="active")
+    try:
+        tab = context.new_page()
+        tab.goto(base + "onboarding/new-csm-30-60-90/")
+        tab.locator("li.csops-tickable").first.click(position={"x": 8, "y": 12})
+        tab.locator(".csops-segment-switch .csops-chip").nth(1).click()
+        tab.wait_for_timeout(300)  # the bar's width transition
+        found = tab.evaluate(FORCED_STATE)
+        page = found.pop("page")
+        assert page not in (found["ring"], found["tick"], found["bar"], found["pressed"]), found
+        assert found["ring"] != found["tick"] and found["pressed"] != found["unpressed"], found
+    finally:
+        context.close()
