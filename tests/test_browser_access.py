@@ -75,3 +75,33 @@ def test_in_forced_colours_ticks_progress_and_the_chosen_chip_still_show(request
         assert found["ring"] != found["tick"] and found["pressed"] != found["unpressed"], found
     finally:
         context.close()
+
+
+ZOOM_400 = {"width": 320, "height": 640}  # 1280 CSS px at 400%: WCAG 1.4.10's reflow width
+TEXT_SPACING = ("* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }"
+                " p { margin-bottom: 2em !important; }")  # WCAG 1.4.12's text spacing, as a reader's stylesheet sets it
+REFLOW_PAGES = ["", "playbooks/", "playbooks/renewal-runway/", "onboarding/new-csm-30-60-90/", "faq/renewals/",
+                "charts/cs-duties/", "roles/csm/", "roles/cs-ops/", "glossary/", "whats-new/", "tags/", "no-such-page/"]
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_at_400_percent_zoom_with_text_spacing_no_page_scrolls_sideways(request, browser, language):
+    # a role chip never wrapped: the Japanese chart's "マーケティング(カスタマーマーケティング)" ran 11 px past a
+    # 320 px screen, 45 px with text spacing, and with spacing the playbook's CSM chip 26 px
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "", ZOOM_400)
+    try:
+        wide = {}
+        for path in REFLOW_PAGES:
+            tab.goto(base + path)
+            tab.wait_for_load_state("load")
+            for spacing in (False, True):
+                if spacing:
+                    tab.add_style_tag(content=TEXT_SPACING)
+                over = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                if over > 1:
+                    wide[f"{path} {'spaced' if spacing else ''}"] = over
+        assert wide == {}
+        assert not errors, errors
+    finally:
+        context.close()
