@@ -105,3 +105,40 @@ def test_at_400_percent_zoom_with_text_spacing_no_page_scrolls_sideways(request,
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_at_400_percent_zoom_a_scrolling_table_is_a_named_tab_stop_the_arrow_keys_scroll(request, browser, language):
+    # the matrix scrolled inside its box, but Tab reached only its links: the letters of the roles to the right of
+    # the screen could not be brought into view from the keyboard, and nothing told a screen reader the box scrolled
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "charts/cs-duties/", ZOOM_400)
+    try:
+        tab.locator(".csops-raci-filter .csops-chip").last.focus()
+        tab.keyboard.press("Tab")
+        region = tab.get_by_role("region", name="RACI")
+        assert region.evaluate("r => r === document.activeElement && r.contains(document.querySelector('.csops-raci-matrix table'))"), \
+            "Tab from the role filter skipped the matrix"
+        ring = region.evaluate("r => [getComputedStyle(r).outlineStyle, parseFloat(getComputedStyle(r).outlineWidth)]")
+        assert ring[0] != "none" and ring[1] >= 2, ring
+        tab.keyboard.press("ArrowRight")
+        tab.wait_for_function("() => document.querySelector('.csops-raci-matrix table').scrollLeft > 0")
+        assert tab.locator(".csops-raci-matrix table").get_attribute("class") is None  # the theme's table styles kept
+        # once the window is wide enough for every column, the matrix is no tab stop
+        tab.locator(".csops-raci-filter .csops-chip").last.focus()
+        tab.set_viewport_size(LAPTOP)
+        tab.wait_for_function("() => !document.querySelector('.csops-raci-matrix [tabindex]')")
+        # the playbooks list's tables scroll in the theme's box, which becomes a named region
+        tab.set_viewport_size(ZOOM_400)
+        tab.goto(base + "playbooks/")
+        tab.add_style_tag(content=TEXT_SPACING)
+        tab.wait_for_timeout(300)  # the spacing's new layout observed
+        wide = [box for box in tab.locator(".md-typeset__scrollwrap").all()
+                if box.evaluate("b => b.scrollWidth > b.clientWidth + 1")]
+        assert wide or language == "en"  # the Japanese titles' phrases do not fit 320 px with text spacing
+        for box in wide:
+            assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
+            assert box.get_attribute("aria-label"), "a scrolling box without a name"
+        assert not errors, errors
+    finally:
+        context.close()

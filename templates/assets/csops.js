@@ -860,6 +860,61 @@
     });
   }
 
+  // -- tables wider than the screen -----------------------------------------------------------------
+  // At 400% zoom or on a phone a wide table scrolls inside its own box. The keyboard reached only its links (the
+  // RACI matrix's letters and a timeline's dates beyond them could not be brought into view) and a screen reader was
+  // not told the box was there. A box that scrolls is a tab stop, a region named after the heading above it; one
+  // that fits again (a wider window, a role filtered) is neither. Where the table is its own scrolling box (the
+  // matrix on a phone) the stop is the theme's wrapper round it, whose arrow keys scroll the table: focused, the
+  // table itself would take the theme's focus class, and a table with a class loses all its styles.
+  var SCROLL_KEYS = { ArrowLeft: [-40, 0], ArrowRight: [40, 0], ArrowUp: [0, -40], ArrowDown: [0, 40] };
+
+  function setupScrollingTables() {
+    document.querySelectorAll(".md-content table").forEach(function (table) {
+      [table, table.closest(".md-typeset__scrollwrap")].forEach(function (box) {
+        if (!box || !once(box, "-scroll")) return;
+        var stop = box === table ? table.parentElement : box;
+        var heading = headingBefore(box);
+        function mark() {
+          var style = getComputedStyle(box);
+          var scrolls = (/auto|scroll/.test(style.overflowX) && box.scrollWidth > box.clientWidth + 1)
+            || (/auto|scroll/.test(style.overflowY) && box.scrollHeight > box.clientHeight + 1);
+          if (scrolls && !stop.hasAttribute("data-csops-scrolls")) {
+            stop.setAttribute("data-csops-scrolls", "");
+            stop.setAttribute("tabindex", "0");
+            stop.setAttribute("role", "region");
+            if (heading) stop.setAttribute("aria-label", heading);
+          } else if (!scrolls && stop.hasAttribute("data-csops-scrolls") && document.activeElement !== stop) {
+            ["data-csops-scrolls", "tabindex", "role", "aria-label"].forEach(function (name) { stop.removeAttribute(name); });
+          }
+        }
+        if (stop !== box) {
+          stop.addEventListener("keydown", function (event) {
+            var by = SCROLL_KEYS[event.key];
+            if (event.target !== stop || !by || !stop.hasAttribute("data-csops-scrolls")) return;
+            box.scrollBy(by[0], by[1]);
+            event.preventDefault();
+          });
+        }
+        if (window.ResizeObserver) new ResizeObserver(mark).observe(box);
+        mark();
+      });
+    });
+  }
+
+  function headingBefore(node) {
+    for (var at = node; at && !at.matches("article"); at = at.parentElement) {
+      for (var before = at.previousElementSibling; before; before = before.previousElementSibling) {
+        if (/^H[1-6]$/.test(before.tagName)) {
+          var clone = before.cloneNode(true);
+          clone.querySelectorAll(".headerlink").forEach(function (n) { n.remove(); });
+          return clone.textContent.trim();
+        }
+      }
+    }
+    return "";
+  }
+
   // -- the theme's search box: text that arrives without a key ------------------------------------
   // Material's client-side search (static hosting) reads the box on keyup only: text dictated on a phone, pasted
   // from the context menu or committed by some input methods (insertText, no key) left "Type to start searching".
@@ -893,7 +948,8 @@
     var L = labels();
     [setupAccessibility, setupSearchInput,
      setupSegments,  // before checklists and plans: their progress counts only the visible segment
-     setupChecklists, setupPlans, setupCopyLinks, setupVersionNotice, setupContentsTarget, setupRaci, setupStartPath
+     setupChecklists, setupPlans, setupCopyLinks, setupVersionNotice, setupContentsTarget, setupRaci, setupStartPath,
+     setupScrollingTables  // after the role filter, which sets the matrix's width
     ].forEach(function (part) {
       try { part(L); } catch (error) { window.setTimeout(function () { throw error; }); }
     });
