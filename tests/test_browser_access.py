@@ -142,3 +142,25 @@ def test_at_400_percent_zoom_a_scrolling_table_is_a_named_tab_stop_the_arrow_key
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_escape_answers_no_to_clearing_the_ticks_and_gives_the_focus_back_to_reset(request, browser, language):
+    # Escape did nothing: the question stayed open with the focus on Cancel
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "onboarding/new-csm-30-60-90/", LAPTOP)
+    try:
+        box = tab.locator("li.csops-tickable input[type=checkbox]").first
+        box.focus()
+        tab.keyboard.press("Space")
+        assert box.is_checked() and box.evaluate("b => b === document.activeElement")  # the focus stays on the tick
+        reset = tab.locator(".csops-checklist-progress .csops-reset").first
+        reset.focus()
+        tab.keyboard.press("Enter")
+        assert tab.locator(".csops-reset-cancel").evaluate("b => b === document.activeElement")
+        tab.keyboard.press("Escape")
+        assert tab.locator(".csops-reset-confirm").count() == 0
+        assert reset.evaluate("b => b === document.activeElement") and box.is_checked()
+        assert not errors, errors
+    finally:
+        context.close()

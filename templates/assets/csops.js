@@ -411,6 +411,12 @@
         announce(L.reset);
       });
       no.addEventListener("click", close);
+      // Escape answers "no", as it closes any question (the keyboard had to find Cancel)
+      ask.addEventListener("keydown", function (event) {
+        if (event.key !== "Escape") return;
+        event.preventDefault();
+        close();
+      });
     });
     return holder;
   }
