@@ -787,3 +787,23 @@ def test_hits_for_the_words_before_look_it_and_an_answer_that_never_comes_is_giv
     type_query(page, words[0])
     page.locator(".md-search-result__item").first.wait_for(timeout=12000)  # given up: Material's hits instead
     assert page.locator(".csops-search").get_attribute("aria-busy") is None
+
+
+def test_a_screen_reader_hears_each_answers_count_from_one_status_kept_across_answers(served, page):
+    # the count was a new <p> in a panel rebuilt on each answer, with no live region: typing or pressing a filter,
+    # a screen reader heard nothing of how many hits there were, or that there were none
+    language, url, _ = served
+    page.goto(url)
+    page.wait_for_selector("body.csops-api-search", state="attached")
+    type_query(page, "renewal" if language == "en" else "更新")
+    page.locator(".csops-hit").first.wait_for()
+    status = page.get_by_role("status").filter(has_text=page.locator(".csops-search__meta").inner_text())
+    assert status.count() == 1
+    status.evaluate("s => { s.dataset.first = 'yes'; }")
+    page.locator(".csops-facet[data-facet=kind][data-value=faq]").click()
+    page.wait_for_selector(".csops-facet--active[data-value=faq]")
+    filtered = page.locator(".csops-search__meta").inner_text()
+    assert page.get_by_role("status").filter(has_text=filtered).evaluate("s => s.dataset.first") == "yes"
+    type_query(page, "zzqqxx")
+    page.wait_for_selector(".csops-hit", state="detached")
+    assert "zzqqxx" in page.locator("[data-first=yes]").inner_text()

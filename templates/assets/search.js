@@ -83,6 +83,10 @@
     if (!input || !wrap) return;
     var panel = el("div", { "class": "csops-search", "data-csops-search": "" });
     wrap.insertBefore(panel, wrap.firstChild);
+    // What an answer found ("12 results", "nothing for …"), said to a screen reader as it changes: the panel is built
+    // anew for each answer, and a status written into a new element is not announced, so this one is kept.
+    var said = el("p", { "class": "csops-offscreen", role: "status" });
+    wrap.insertBefore(said, panel);
 
     // While the API answers, its hits replace Material's. When it stops (csops serve stopped, the network gone, a
     // proxy's error page) the reader got an empty panel with Material's hits for the same words hidden under it:
@@ -90,7 +94,7 @@
     function answering(yes) {
       panel.removeAttribute("aria-busy");
       document.body.classList.toggle("csops-api-search", yes);
-      if (!yes) panel.replaceChildren();
+      if (!yes) { panel.replaceChildren(); said.textContent = ""; }
     }
     function ours() {
       return document.body.classList.contains("csops-api-search");
@@ -172,6 +176,7 @@
       if (!q) {
         nothingToSearch();
         panel.replaceChildren();
+        said.textContent = "";
         return;
       }
       var length = Array.from(q).length;  // characters as Python counts them, not UTF-16 units
@@ -234,6 +239,8 @@
 
     // The panel is built anew: a reader who pressed a filter stays on that filter (else on the box), not on <body>.
     function show(parts) {
+      var meta = parts.filter(function (p) { return p.classList.contains("csops-search__meta"); })[0];
+      said.textContent = meta ? meta.textContent : "";
       var had = panel.contains(document.activeElement) ? document.activeElement : null;
       var name = had && had.getAttribute("data-facet"), value = had && had.getAttribute("data-value");
       panel.replaceChildren.apply(panel, parts);
