@@ -31,6 +31,8 @@ from .paths import PACKAGE_TEMPLATES
 from .run_memory import RunMemory
 from .term_matching import spellings_in
 
+# Kana, kanji and full-width forms: a text with none of them is not Japanese.
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 _PLAIN_WORD = re.compile(r"[A-Z][a-z]+")
 # What each playbook's page shows of it, as its page key holds it: in a rebuilding process an unchanged
@@ -168,6 +170,7 @@ class Renderer:
                                 segment_name=self.segment_name, phase_name=self.phase_name,
                                 phase_description=self.phase_description, by_phase=self.by_phase)
         self.env.globals.update(changes=changes, item_versions=self.item_versions, item_noun=lambda kind: KINDS[kind].item_noun, change_line=self.change_line)
+        self.env.filters.update(own_language=self.own_language)
 
     # -- lookups templates call -------------------------------------------------
     @cached_property
@@ -192,6 +195,14 @@ class Renderer:
             return self.labels.get("due_on") or due
         wording = self.labels.get(f"due_{'before' if days < 0 else 'after'}_{unit}")
         return wording.format(n=number) if wording else due
+
+    def own_language(self, text: str) -> str:
+        """`text` escaped for Markdown, marked as English where a Japanese page shows it without one Japanese
+        character (a commit subject its developers wrote in English): a Japanese voice read it as Japanese."""
+        escaped = escape_text(text)
+        if self.language.split("-")[0] != "ja" or not text.strip() or _JAPANESE.search(text):
+            return escaped
+        return f'<span lang="en">{escaped}</span>'
 
     def role_name(self, role_id: str) -> str:
         role = self.portal.roles_by_id.get(role_id)

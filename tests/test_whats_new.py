@@ -522,3 +522,21 @@ def test_a_control_character_in_a_label_leaves_the_feed_readable_xml(tmp_path, m
     site = build(root)
     feed = _feed(site)  # parses, or the test fails here
     assert feed.findtext(f"{ATOM}title") == "Demo portal — What's new[31m"
+
+
+def test_on_a_japanese_page_an_english_commit_subject_is_marked_english(tmp_path, monkeypatch):
+    # the page is lang="ja": a Japanese screen reader voice read "Renewal: name the procurement contact" as Japanese
+    project = _repo(tmp_path / "repo", monkeypatch)
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace("language: en", "language: ja"))
+    _second_commit(project, monkeypatch)
+    path = project / "content/playbooks/renewal.yml"
+    path.write_text(path.read_text().replace("title: Renewal runway", "title: Renewal runway, revised"))
+    git(project, "commit", "-qam", "更新ランウェイの名前を変更")
+    html = (build(project) / "whats-new/index.html").read_text("utf-8")
+    headings = re.findall(r"<h2[^>]*>(.*?)<a class=\"headerlink\"", html)
+    assert headings[0] == "2027-01-12 · 更新ランウェイの名前を変更", headings  # Japanese: the page's own language
+    assert headings[1] == ('2027-01-12 · <span lang="en">Renewal: name the procurement contact &lt;early&gt;, '
+                           'add a forecast step</span>'), headings
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace("language: ja", "language: en"))
+    html = (build(project) / "whats-new/index.html").read_text("utf-8")
+    assert 'lang="en"' not in html.split("<article", 1)[1]
