@@ -199,3 +199,42 @@ def test_a_link_the_keyboard_is_on_has_a_ring_that_stands_out(browser, bundled_s
         assert not errors, errors
     finally:
         context.close()
+
+
+IN_SIGHT = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body || !e.closest('article')) return null;
+  if (e.closest('.csops-checklist-progress')) return {top: 0, covered: 0};  // in the bar itself
+  const shown = e.matches('input[type=checkbox]') ? e.closest('li') || e : e;
+  let covered = 0;
+  for (const bar of document.querySelectorAll('.md-header, .csops-checklist-progress')) {
+    const style = getComputedStyle(bar), box = bar.getBoundingClientRect();
+    if (/fixed|sticky/.test(style.position) && box.height && Math.abs(box.top - (parseFloat(style.top) || 0)) <= 1)
+      covered = Math.max(covered, box.bottom);
+  }
+  return {what: (e.getAttribute('aria-label') || e.textContent).trim().slice(0, 40),
+          top: Math.round(shown.getBoundingClientRect().top), covered: Math.round(covered)};
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_tabbing_back_up_a_checklist_keeps_the_focus_out_from_under_the_header(request, browser, language):
+    # Shift+Tab scrolled each link or tick just to the window's top edge: under the fixed header and the sticky
+    # progress bar, where the focus was hidden (at 400% zoom, and on phones)
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "onboarding/new-csm-30-60-90/", ZOOM_400)
+    try:
+        tab.locator("li.csops-tickable input").last.focus()
+        hidden = []
+        for _ in range(40):
+            tab.keyboard.press("Shift+Tab")
+            tab.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+            focus = tab.evaluate(IN_SIGHT)
+            if focus is None:
+                break
+            if focus["top"] < focus["covered"] - 1:
+                hidden.append(focus)
+        assert hidden == []
+        assert not errors, errors
+    finally:
+        context.close()

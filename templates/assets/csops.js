@@ -866,6 +866,34 @@
     });
   }
 
+  // -- keyboard focus kept out from under the header ----------------------------------------------
+  // Tabbing back up a page, the browser scrolls the focused link or tick just into the window: under the theme's
+  // fixed header and a checklist's sticky progress bar, where the focus could not be seen. Once the browser has
+  // scrolled, a focus under them is brought down into sight.
+  function coveredTop() {
+    var bottom = 0;
+    document.querySelectorAll(".md-header, .csops-checklist-progress").forEach(function (bar) {
+      var style = getComputedStyle(bar), box = bar.getBoundingClientRect();
+      if (!/fixed|sticky/.test(style.position) || !box.height) return;
+      if (Math.abs(box.top - (parseFloat(style.top) || 0)) <= 1) bottom = Math.max(bottom, box.bottom);  // held there
+    });
+    return bottom;
+  }
+
+  function setupFocusInSight() {
+    if (!once(document.documentElement, "-focus")) return;
+    document.addEventListener("focusin", function (event) {
+      var target = event.target;
+      if (!target.closest || target.closest(".md-header, .md-sidebar, .md-search, .csops-checklist-progress")) return;
+      window.requestAnimationFrame(function () {
+        if (document.activeElement !== target) return;
+        var shown = target.matches("input[type=checkbox]") ? target.closest("li") || target : target;
+        var box = shown.getBoundingClientRect(), covered = coveredTop();
+        if (box.height && box.top < covered) window.scrollBy(0, box.top - covered - 8);
+      });
+    });
+  }
+
   // -- tables wider than the screen -----------------------------------------------------------------
   // At 400% zoom or on a phone a wide table scrolls inside its own box. The keyboard reached only its links (the
   // RACI matrix's letters and a timeline's dates beyond them could not be brought into view) and a screen reader was
@@ -955,7 +983,8 @@
     [setupAccessibility, setupSearchInput,
      setupSegments,  // before checklists and plans: their progress counts only the visible segment
      setupChecklists, setupPlans, setupCopyLinks, setupVersionNotice, setupContentsTarget, setupRaci, setupStartPath,
-     setupScrollingTables  // after the role filter, which sets the matrix's width
+     setupScrollingTables,  // after the role filter, which sets the matrix's width
+     setupFocusInSight
     ].forEach(function (part) {
       try { part(L); } catch (error) { window.setTimeout(function () { throw error; }); }
     });
