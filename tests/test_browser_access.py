@@ -238,3 +238,27 @@ def test_tabbing_back_up_a_checklist_keeps_the_focus_out_from_under_the_header(r
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_each_copy_button_is_named_with_its_item(request, browser, language):
+    # every step's and answer's buttons were named "Copy link" / "Copy for ticket": a screen reader's list of the
+    # page's buttons read the same two names fifteen times, with nothing saying which step each copies
+    base = request.getfixturevalue(SITES[language])
+    copy = {"en": "Copy link", "ja": "リンクをコピー"}[language]
+    context, tab, errors = open_page(browser, base, "playbooks/renewal-runway/", LAPTOP)
+    try:
+        for path, hook in (("playbooks/renewal-runway/", ".csops-step-meta"), ("faq/renewals/", ".csops-item-links")):
+            tab.goto(base + path)
+            tab.locator(f"{hook} .csops-copy button").first.wait_for()
+            names = tab.locator(f"{hook} .csops-copy-link").evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")
+            titles = tab.locator(hook).evaluate_all("ms => ms.map(m => m.dataset.title)")
+            assert len(names) == len(titles) > 3 and len(set(names)) == len(names), names
+            # the visible words first (WCAG 2.5.3: what a voice-control user says is in the name), then the item
+            assert all(name.startswith(copy) and name.endswith(title) for name, title in zip(names, titles)), names
+            first = tab.locator(f"{hook} .csops-copy-link").first
+            assert tab.get_by_role("button", name=names[0], exact=True).count() == 1
+            assert first.inner_text().strip() == copy
+        assert not errors, errors
+    finally:
+        context.close()

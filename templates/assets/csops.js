@@ -646,8 +646,10 @@
       // project's own playbook template from before data-ticket gets its brackets escaped, as then
       var label = meta.dataset.ticket || String(meta.dataset.title || "").replace(/[\\\[\]]/g, "\\$&");
       [["copy_link", url], ["copy_ticket", "[" + label + "](" + url + ")"]].forEach(function (pair) {
+        // named with the item as well: a screen reader's list of buttons read "Copy link" fifteen times over
+        var name = L[pair[0]] + (meta.dataset.title ? L.colon + L.colon_gap + meta.dataset.title : "");
         var button = el("button", { type: "button", "class": "csops-copy-" + pair[0].split("_")[1],
-                                    "data-copy": pair[1], title: pair[1] }, L[pair[0]]);
+                                    "data-copy": pair[1], title: pair[1], "aria-label": name }, L[pair[0]]);
         button.addEventListener("click", function () {
           copyText(pair[1]).then(function () {
             button.classList.add("csops-copied");
