@@ -683,3 +683,32 @@ def test_readers_see_the_old_or_the_new_index_never_an_error_across_many_flips(p
         for reader in readers:
             reader.join()
     assert errors == [] and answered[0] > 40
+
+
+@pytest.mark.parametrize("bound", ["::ffff:127.0.0.1", "laptop", "localhost."])
+def test_a_preview_bound_to_loopback_by_another_name_refuses_other_hosts(monkeypatch, bound):
+    """--host with the machine's own name (127.0.1.1 on Debian) or an IPv4-mapped loopback address listens on
+    loopback only, as 127.0.0.1 does, and answered a rebound evil.example unguarded."""
+    import socket
+
+    from generator.preview import only_local_hosts
+
+    resolve = socket.getaddrinfo
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, *args: [(socket.AF_INET, socket.SOCK_STREAM, 6, "",
+                                                                       ("127.0.1.1", 0))] if host == "laptop"
+                        else resolve(host, *args))
+    answered, statuses = [], []
+    app = only_local_hosts(lambda environ, start_response: answered.append(environ["HTTP_HOST"]) or [b""], bound)
+    app({"HTTP_HOST": "evil.example:8000", "SERVER_PORT": "8000"}, lambda status, headers: statuses.append(status))
+    app({"HTTP_HOST": "localhost:8000", "SERVER_PORT": "8000"}, lambda status, headers: statuses.append(status))
+    assert statuses == ["403 Forbidden"] and answered == ["localhost:8000"]
+
+
+@pytest.mark.parametrize("bound", ["0.0.0.0", "::", "", "192.168.1.20"])
+def test_a_preview_bound_to_every_or_a_network_address_answers_any_name(bound):
+    from generator.preview import only_local_hosts
+
+    answered = []
+    app = only_local_hosts(lambda environ, start_response: answered.append(environ["HTTP_HOST"]) or [b""], bound)
+    app({"HTTP_HOST": "laptop.corp.example:8000", "SERVER_PORT": "8000"}, lambda *args: None)
+    assert answered == ["laptop.corp.example:8000"]
