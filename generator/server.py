@@ -320,7 +320,9 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         filters = {name: _param(params, name) for name in FILTERS}
         result = searcher.search(query, **filters, limit=int(limit),
                                  correct=_is_on(_param(params, "correct")))
-        if log_queries and _is_on(_param(params, "log")):  # with its filters: "renewal" that found no FAQ for csm is no missing renewal page
+        # a link or window.open from another site's page is answered but is no reader's search: such a page could
+        # navigate a window it opened through any number of planted queries into `csops report searches`
+        if log_queries and _is_on(_param(params, "log")) and not from_unlisted_site(environ):  # with its filters: "renewal" that found no FAQ for csm is no missing renewal page
             log_event(project, "search", query, count=result.total, **{k: v for k, v in filters.items() if v})
         return result.as_dict()
 
@@ -386,18 +388,23 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         return [("Access-Control-Allow-Methods", ", ".join(allowed[path] + ["OPTIONS"])),
                 ("Access-Control-Allow-Headers", "Content-Type"), ("Access-Control-Max-Age", "600")]
 
+    def from_unlisted_site(environ) -> bool:
+        """A browser's request made by a page of another site whose origin `cors_origins` does not list."""
+        site = environ.get("HTTP_SEC_FETCH_SITE", "").lower()
+        if site not in ("cross-site", "same-site") or "*" in origins:
+            return False
+        origin = environ.get("HTTP_ORIGIN", "")
+        return not (origin and origin in origins)
+
     def cross_site_refusal(environ, method: str) -> ApiError | None:
         """A browser's request from another site's page, unless its origin is listed (`cors_origins`): CORS hid the
         answer from that page, but the request itself was served, so any page a reader opened could write searches
         and clicks into the log `csops report searches` reads (a form posting text=…&q=…&url=… to /api/click needs
         no preflight). Browsers say where a request comes from in Sec-Fetch-Site; curl, scripts and the portal's own
-        pages (same-origin) are answered as before, and so is a link to the API opened in a tab."""
-        site = environ.get("HTTP_SEC_FETCH_SITE", "").lower()
-        if site not in ("cross-site", "same-site") or "*" in origins:
+        pages (same-origin) are answered as before, and so is a link to the API opened in a tab (unlogged)."""
+        if not from_unlisted_site(environ):
             return None
         origin = environ.get("HTTP_ORIGIN", "")
-        if origin and origin in origins:
-            return None
         if (method in ("GET", "HEAD") and environ.get("HTTP_SEC_FETCH_MODE", "").lower() == "navigate"
                 and environ.get("HTTP_SEC_FETCH_DEST", "document").lower() == "document"):
             return None

@@ -528,6 +528,26 @@ def test_another_sites_pages_cannot_write_searches_or_clicks(port):
     assert request(port, "POST", "/api/click", {"Content-Type": "application/x-www-form-urlencoded"}, form)[0] == 200
 
 
+def test_another_sites_links_to_the_api_are_answered_but_not_logged(gunicorn_port, served_copy):
+    """A page of another site navigating a window it opened (window.open, then location = …) through
+    /api/search?q=… wrote each planted query into the log `csops report searches` reads, as a top-level navigation
+    is answered. It still is; only the reader's own searches, and scripts', are logged (as by csops serve, whose
+    API is the same app)."""
+    from generator.query_log import query_log_file
+
+    navigation = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+    for site in ("cross-site", "same-site"):
+        assert request(gunicorn_port, "GET", f"/api/search?q=plantedby{site.replace('-', '')}&log=1",
+                       {**navigation, "Sec-Fetch-Site": site})[0] == 200
+    for headers in ({"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty"},
+                    {**navigation, "Sec-Fetch-Site": "none"}, {}):
+        assert request(gunicorn_port, "GET", "/api/search?q=ownsearch" + headers.get("Sec-Fetch-Site", "script").replace("-", ""),
+                       headers)[0] == 200
+    logged = query_log_file(served_copy).read_text(encoding="utf-8")
+    assert "plantedby" not in logged
+    assert all(f'"ownsearch{kind}"' in logged for kind in ("sameorigin", "none", "script")), logged
+
+
 def test_a_listed_origin_still_calls_the_api_from_its_pages(cors_port):
     headers = {**CROSS_SITE, "Sec-Fetch-Mode": "cors", "Origin": "https://tickets.example.com"}
     status, answer_headers, _, _ = request(cors_port, "POST", "/api/suggest", {**headers, "Content-Type": "text/plain"},
