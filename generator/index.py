@@ -23,7 +23,7 @@ from . import urls
 from .durations import parse_due
 from .index_writer import index_writer
 from .kinds import DOCUMENT_KINDS
-from .markdown_text import plain_text
+from .markdown_text import code_text_words, plain_text
 from .model import Portal, item_version
 from .search_analysis import PHRASE_GAP, SCHEMA_VERSION, build_schema, facet_value, spelling_words
 from .search_words import literal_phrases_in
@@ -141,7 +141,7 @@ def collect_documents(portal: Portal, language: str = "en") -> list[SearchDoc]:
         roles = (f.owner,) if f.owner else ()
         docs.append(SearchDoc(group, "faq", f.title, _join(f.summary), page, "page", roles=roles, group=group))
         for e in f.entries:
-            docs.append(SearchDoc(f"{group}#{e.id}", "faq", plain_text(e.q), _join(e.a), f"{page}#{e.id}",
+            docs.append(SearchDoc(f"{group}#{e.id}", "faq", code_text_words(e.q), _join(e.a), f"{page}#{e.id}",
                                   parent=page, parent_title=f.title, roles=roles, tags=e.tags, group=group,
                                   asked_as=e.asked_as, version=item_version(e, portal)))
     for c in portal.charts:

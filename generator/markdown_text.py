@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import re
 
+from .escaping import _CODE_SPAN
+
 # Markdown and HTML markup: a link's target, emphasis and heading marks, a list or quote marker, a tag (a name right
 # after '<', as HTML reads one) or a comment. '<' alone is text: read as a tag to the next '>', it took the words
 # between out of the index ('ARR < $10k no approval is needed … <br>'), and a '>' inside a line is text too.
@@ -18,6 +20,15 @@ def plain_text(markdown: str) -> str:
     in its place showed in snippets as "(see the renewal and expansion chart )."; an entity is the character the
     page shows (&lt;img&gt; is searched and shown as <img>, escaped where it is output)."""
     return html.unescape(re.sub(r"[ \t]+", " ", MARKDOWN_NOISE.sub(_noise_gone, markdown or "")).strip())
+
+
+def code_text_words(text: str) -> str:
+    """A plain-text field with `code` spans (an FAQ question, shown by escaping.escape_text_code) as the words its
+    heading shows: only a code span's backticks go. Read as Markdown, the ticket label and search title lost what
+    the heading shows as typed ('[Beta]' lost its brackets, 'renewal_status' its underscores, '<Account>' its
+    words, and '&amp;' was '&')."""
+    parts = _CODE_SPAN.split(str(text or ""))
+    return "".join(part[1:-1] if index % 2 else part for index, part in enumerate(parts)).strip()
 
 
 _CLOSES = set(".,;:!?)]}»」』、。）")  # markup right before one of these leaves no space ("`sent`." is "sent.")

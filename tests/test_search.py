@@ -1445,6 +1445,28 @@ def test_a_ticket_link_escapes_an_ampersand_or_angle_bracket_only_where_it_would
     assert f'data-ticket="{html.escape(label)}"' in page
 
 
+def test_an_faq_questions_ticket_link_and_search_title_say_what_its_heading_shows(project_factory):
+    """A question is plain text with `code` spans, but its Copy for ticket label and search title read it as
+    Markdown: 'Can I tag a deal [Beta] or <Pilot> when renewal_status is *open*?' was copied as 'Can I tag a deal
+    Beta or when renewal status is open?', words the heading above the button does not show."""
+    project = project_factory({"content/faq/tags.yml": """\
+        title: Deal tags
+        entries:
+          - id: beta-tag
+            q: "Can I tag a deal [Beta] or <Pilot> when `Renewal Status` is renewal_status *open* &amp; so on?"
+            a: Yes.
+        """})
+    build_portal(project)
+    words = "Can I tag a deal [Beta] or <Pilot> when Renewal Status is renewal_status *open* &amp; so on?"
+    hit = next(h for h in Searcher(project).search("tag a deal Beta").hits if h.path.endswith("#beta-tag"))
+    assert hit.title == words
+    label = ("Deal tags › Can I tag a deal \\[Beta\\] or \\<Pilot\\> when Renewal Status is renewal\\_status "
+             "\\*open\\* \\&amp; so on?")
+    assert hit.markdown == f"[{label}]({hit.url})"
+    page = (project / "site/faq/tags/index.html").read_text(encoding="utf-8")
+    assert f'data-ticket="{html.escape(label)}"' in page and f'data-title="Deal tags › {html.escape(words)}"' in page
+
+
 def test_a_japanese_synonym_phrase_lights_no_pieces_of_other_words(japanese):
     """キックオフ's glossary synonym キックオフミーティング was marked piece by piece: ィング lit up inside
     オンボーディング in the first hit's snippet. A synonym's pieces are no words of their own; a synonym that
