@@ -32,6 +32,30 @@ class _WithinBases(snippets.SnippetPreprocessor):
         return None
 
 
+    def read_lines(self, path):
+        """A snippet that cannot be read (not in the site's encoding, a folder) is a warning, which the strict build
+        turns into a refusal naming it: it was a traceback (UnicodeDecodeError) or a 'cannot write the build'."""
+        try:
+            return super().read_lines(path)
+        except UnicodeDecodeError as error:
+            log.warning("snippet '%s' is not %s text (byte %d), not included: save it as %s", path, self.encoding,
+                        error.start, self.encoding)
+        except OSError as error:
+            log.warning("snippet '%s' cannot be read (%s), not included: name a file in %s", path,
+                        error.strerror or error, " or ".join(self.base_path))
+        return []
+
+    def run(self, lines):
+        """check_paths: a snippet that is missing (or, here, a link out of the base folders) fails the build as a
+        warning the strict build refuses with the others, not as a traceback."""
+        try:
+            return super().run(lines)
+        except snippets.SnippetMissingError as error:
+            log.warning("%s in %s (check_paths is on): create it there or correct the name in --8<--", error,
+                        " or ".join(self.base_path))
+            return lines
+
+
 class ProjectSnippetExtension(snippets.SnippetExtension):
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
         self.md = md

@@ -287,3 +287,26 @@ def test_a_snippet_is_read_from_the_project_not_the_folder_csops_runs_in(tmp_pat
     assert result.returncode == 0, result.stderr
     page = (project / "site/playbooks/renewal/index.html").read_text(encoding="utf-8")
     assert "PROJECT-FILE" in page and "HOME-FOLDER-SECRET" not in page
+
+
+@pytest.mark.parametrize("snippet, options, said", [
+    ("missing.md", "      check_paths: true\n", "Snippet at path 'missing.md' could not be found in "),
+    ("latin1.md", "", "latin1.md' is not utf-8 text (byte 3), not included: save it as utf-8"),
+    ("folder", "", "folder' cannot be read (Is a directory), not included: name a file in "),
+])
+def test_a_snippet_that_cannot_be_read_is_a_refusal_naming_it(tmp_path, snippet, options, said):
+    """check_paths on and a snippet missing, a snippet saved as Latin-1, or --8<-- naming a folder: the build
+    ended in a pymdownx traceback (SnippetMissingError, UnicodeDecodeError) or 'cannot write the build'."""
+    from conftest import MINIMAL_MKDOCS, make_project
+
+    project = make_project(tmp_path / "portal", {
+        "mkdocs.yml": MINIMAL_MKDOCS.format(language="en") + "markdown_extensions:\n  - pymdownx.snippets:\n"
+                      "      base_path: [shared]\n" + options,
+        "shared/folder/inside.md": "x\n",
+        "content/playbooks/renewal.yml": 'title: Renewal\nsteps:\n  - id: one\n    title: One\n    body: |\n'
+                                         f'      Before.\n\n      --8<-- "{snippet}"\n\n      After.\n',
+    })
+    (project / "shared/latin1.md").write_bytes("Caf\u00e9 r\u00e9sum\u00e9\n".encode("latin-1"))
+    result = _csops(project, tmp_path / "cache", "build")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "MkDocs refused the site" in result.stderr and said in result.stderr, result.stderr
