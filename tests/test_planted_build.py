@@ -310,3 +310,30 @@ def test_a_snippet_that_cannot_be_read_is_a_refusal_naming_it(tmp_path, snippet,
     result = _csops(project, tmp_path / "cache", "build")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert "MkDocs refused the site" in result.stderr and said in result.stderr, result.stderr
+
+
+def test_a_snippets_base_folder_linked_out_of_the_project_is_refused(tmp_path):
+    """base_path: [shared] with shared committed as a link to a folder outside: each snippet's real path was checked
+    against the base's real path, which was that folder, so `--8<-- "id_rsa"` published it. A folder outside
+    written as such in base_path is still read."""
+    from conftest import MINIMAL_MKDOCS, make_project
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "id_rsa").write_text("PRIVATE-KEY-MATERIAL\n", encoding="utf-8")
+    project = make_project(tmp_path / "portal", {
+        "mkdocs.yml": MINIMAL_MKDOCS.format(language="en") + "markdown_extensions:\n  - pymdownx.snippets:\n"
+                      "      base_path: [shared]\n",
+        "content/playbooks/renewal.yml": 'title: Renewal\nsteps:\n  - id: one\n    title: One\n    body: |\n'
+                                         '      Before.\n\n      --8<-- "id_rsa"\n\n      After.\n',
+    })
+    (project / "shared").symlink_to(outside)
+    result = _csops(project, tmp_path / "cache", "build")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "base_path 'shared' is a link to" in result.stderr and "outside the project" in result.stderr
+    assert not [p for p in project.rglob("*") if p.is_file() and "PRIVATE-KEY" in p.read_text("utf-8", "replace")]
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8").replace("[shared]", f"[{outside}]")
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = _csops(project, tmp_path / "cache", "build")
+    assert result.returncode == 0, result.stderr
+    assert "PRIVATE-KEY-MATERIAL" in (project / "site/playbooks/renewal/index.html").read_text(encoding="utf-8")
