@@ -21,7 +21,7 @@ def escape_text(value: str) -> str:
     return _one_line(_MARKDOWN_SPECIALS.sub(r"\\\1", value))
 
 
-_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
+CODE_SPAN = re.compile(r"(`[^`\n]+`)")  # a code span in a plain-text field (split() keeps it, as group 1)
 
 
 def escape_text_code(value: str) -> str:
@@ -29,7 +29,7 @@ def escape_text_code(value: str) -> str:
 
     Markdown escapes HTML inside a code span itself, so only the text around it needs escaping.
     """
-    parts = _CODE_SPAN.split(str(value))
+    parts = CODE_SPAN.split(str(value))
     return "".join(part if index % 2 else escape_text(part) for index, part in enumerate(parts))
 
 

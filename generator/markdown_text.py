@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from .escaping import _CODE_SPAN
+from .escaping import CODE_SPAN
 
 # Markdown and HTML markup: a link's target, emphasis and heading marks, a list or quote marker, a tag (a name right
 # after '<', as HTML reads one) or a comment. '<' alone is text: read as a tag to the next '>', it took the words
@@ -27,7 +27,7 @@ def code_text_words(text: str) -> str:
     heading shows: only a code span's backticks go. Read as Markdown, the ticket label and search title lost what
     the heading shows as typed ('[Beta]' lost its brackets, 'renewal_status' its underscores, '<Account>' its
     words, and '&amp;' was '&')."""
-    parts = _CODE_SPAN.split(str(text or ""))
+    parts = CODE_SPAN.split(str(text or ""))
     return "".join(part[1:-1] if index % 2 else part for index, part in enumerate(parts)).strip()
 
 

@@ -23,7 +23,7 @@ from .conflict_markers import conflict_problems
 from .durations import parse_due
 from .escaping import escape_attr, escape_text, escape_text_code, literal_markdown
 from .fingerprints import code_digest, files_digest
-from .markdown_text import code_text_words, plain_text
+from .markdown_text import code_text_words
 from .kinds import KINDS
 from .model import SEARCH_ONLY_FIELDS, Duty, Portal, item_version, tick_version
 from .page_context import SEPARATOR, PageContext
@@ -161,8 +161,7 @@ class Renderer:
         self.env.filters.update(text=escape_text, attr=escape_attr, indent_md=indent, tojson=lambda v: json.dumps(v, ensure_ascii=False))
         self.env.tests["contains"] = lambda container, value: value in container
         self.env.globals.update(review_due=portal.review_due)
-        self.env.filters.update(text_code=escape_text_code, literal_md=literal_markdown, plain=plain_text,
-                                text_code_words=code_text_words)
+        self.env.filters.update(text_code=escape_text_code, literal_md=literal_markdown, text_code_words=code_text_words)
         self.env.globals.update(lc=self.label_colon, colon_gap=self.labels.get("colon_gap", " "), sep=SEPARATOR, due_text=self.due_text,
                                 role_code=portal.role_code,
                                 tag_anchor=urls.tag_anchor)
