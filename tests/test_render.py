@@ -260,3 +260,15 @@ def test_a_pipe_in_a_role_name_or_description_stays_in_its_cell_of_the_roles_tab
     rows = [[html_module.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td>(.*?)</td>", row)]
             for row in re.findall(r"<tr>(.*?)</tr>", page, re.S) if "<td>" in row]
     assert ["Renewals | Expansion", "Owns the renewal | upsell call"] in rows, rows
+
+
+def test_a_question_with_a_code_span_shows_it_as_code_on_the_faq_index_as_on_its_page(built_bundled):
+    """The FAQ index listed "What do the `Renewal Status` values mean?" with its backticks, while the question's own
+    heading shows Renewal Status as code: a new CSM scanning the index read Markdown punctuation."""
+    index = (built_bundled / "site/faq/index.html").read_text("utf-8")
+    heading = (built_bundled / "site/faq/renewals/index.html").read_text("utf-8")
+    assert "What do the <code>Renewal Status</code> values mean?" in heading
+    assert "What do the <code>Renewal Status</code> values mean?</a>" in index
+    assert "`" not in re.sub(r"<(pre|code)\b.*?</\1>", "", index, flags=re.S)
+    tags = (built_bundled / "site/tags/index.html").read_text("utf-8")
+    assert "What do the Renewal Status values mean?</a>" in tags
