@@ -303,3 +303,17 @@ def running_csops_serve(project: Path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# The focused element's outline (a checkbox's on the indicator drawn after it): style, width and its WCAG contrast
+# ratio against the page, for the focus-ring tests of both browser test files.
+FOCUSED_RING = """() => {
+  const channels = c => { const v = c.match(/[\\d.]+/g).slice(0, 3).map(Number); return c.startsWith('color(') ? v.map(x => x * 255) : v; };
+  const lum = c => { const [r, g, b] = channels(c).map(v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; });
+                     return .2126 * r + .7152 * g + .0722 * b; };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + .05) / (y + .05); };
+  const e = document.activeElement;
+  const ring = e.matches('input[type=checkbox]') ? getComputedStyle(e.nextElementSibling, '::after') : getComputedStyle(e);
+  return {what: e.className || e.tagName, style: ring.outlineStyle, width: parseFloat(ring.outlineWidth),
+          ratio: Math.round(100 * ratio(ring.outlineColor, getComputedStyle(document.body).backgroundColor)) / 100};
+}"""

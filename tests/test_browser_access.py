@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import browser, bundled_site, ja_site, open_page  # noqa: F401 - fixtures
+from browser_support import FOCUSED_RING, browser, bundled_site, ja_site, open_page  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -166,18 +166,6 @@ def test_escape_answers_no_to_clearing_the_ticks_and_gives_the_focus_back_to_res
         context.close()
 
 
-LINK_RING = """() => {
-  const channels = c => { const v = c.match(/[\\d.]+/g).slice(0, 3).map(Number); return c.startsWith('color(') ? v.map(x => x * 255) : v; };
-  const lum = c => { const [r, g, b] = channels(c).map(v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; });
-                     return .2126 * r + .7152 * g + .0722 * b; };
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + .05) / (y + .05); };
-  const ring = getComputedStyle(document.activeElement);
-  return {what: document.activeElement.className || document.activeElement.textContent.trim().slice(0, 20),
-          style: ring.outlineStyle, width: parseFloat(ring.outlineWidth),
-          ratio: Math.round(100 * ratio(ring.outlineColor, getComputedStyle(document.body).backgroundColor)) / 100};
-}"""
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_a_link_the_keyboard_is_on_has_a_ring_that_stands_out(browser, bundled_site, scheme):
     # links kept the theme's ring: the browser's thin one in the teal accent, 2.2:1 on white, where the portal's own
@@ -192,7 +180,7 @@ def test_a_link_the_keyboard_is_on_has_a_ring_that_stands_out(browser, bundled_s
             tab.locator(selector).first.focus()
             tab.keyboard.press("Shift+Tab")
             tab.keyboard.press("Tab")  # by keyboard: :focus-visible
-            ring = tab.evaluate(LINK_RING)
+            ring = tab.evaluate(FOCUSED_RING)
             if ring["style"] in ("none", "auto") or ring["width"] < 2 or ring["ratio"] < 3:
                 faint.append((selector, ring))
         assert faint == []

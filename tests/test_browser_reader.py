@@ -12,7 +12,7 @@ import zlib
 
 import pytest
 
-from browser_support import (PHONE, SAME_SCRIPT_SPLITS, axe_source, browser, bundled_site, ja_site,  # noqa: F401 - fixtures
+from browser_support import (FOCUSED_RING, PHONE, SAME_SCRIPT_SPLITS, axe_source, browser, bundled_site, ja_site,  # noqa: F401 - fixtures
                              open_page)
 
 pytestmark = pytest.mark.browser
@@ -1415,18 +1415,6 @@ def test_a_ticked_step_checklist_item_keeps_its_tick_when_an_item_is_added_above
             assert not errors, errors
         finally:
             context.close()
-
-
-FOCUSED_RING = """() => {
-  const channels = c => { const v = c.match(/[\\d.]+/g).slice(0, 3).map(Number); return c.startsWith('color(') ? v.map(x => x * 255) : v; };
-  const lum = c => { const [r, g, b] = channels(c).map(v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; });
-                     return .2126 * r + .7152 * g + .0722 * b; };
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + .05) / (y + .05); };
-  const e = document.activeElement;
-  const ring = e.matches('input[type=checkbox]') ? getComputedStyle(e.nextElementSibling, '::after') : getComputedStyle(e);
-  return {what: e.className || e.tagName, style: ring.outlineStyle, width: parseFloat(ring.outlineWidth),
-          ratio: Math.round(100 * ratio(ring.outlineColor, getComputedStyle(document.body).backgroundColor)) / 100};
-}"""
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
