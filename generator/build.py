@@ -109,12 +109,13 @@ def _merge_extensions(configured, permalink_title: str = "", project: Path | Non
     for name, options in REQUIRED_EXTENSIONS.items():
         merged.setdefault(name, options)
     if "pymdownx.snippets" in merged:  # the same, reading no file a link leads out of its base folders to
-        options = dict(merged["pymdownx.snippets"])
-        bases = options.get("base_path", ["."])
-        options["base_path"] = [os.path.abspath(os.path.join(project or ".", base)) if isinstance(base, str) else base
-                                for base in ([bases] if isinstance(bases, str) else bases or [])]
-        _refuse_linked_out_bases(options["base_path"], project)
-        merged = {("generator.project_snippets" if name == "pymdownx.snippets" else name): (
+        from . import project_snippets
+
+        try:
+            options = project_snippets.site_options(merged["pymdownx.snippets"], project or Path("."))
+        except project_snippets.LinkedOutBase as refused:
+            raise BuildError(str(refused)) from None
+        merged = {(project_snippets.__name__ if name == "pymdownx.snippets" else name): (
                   options if name == "pymdownx.snippets" else value) for name, value in merged.items()}
     # Python-Markdown's default slugify turns Japanese headings into positional _1, _2 ids that
     # shift when a heading is inserted; keep them readable unless the user chose a slugify.
@@ -127,23 +128,6 @@ def _merge_extensions(configured, permalink_title: str = "", project: Path | Non
         toc.setdefault("permalink_title", permalink_title)
     merged["toc"] = toc
     return [{name: options} if options else name for name, options in merged.items()]
-
-
-def _refuse_linked_out_bases(bases: list, project: Path | None) -> None:
-    """A snippets base folder written inside the project that is a link out of it: project_snippets checks a
-    snippet's real path against its base's, so `shared -> ~` committed in the repository let `--8<-- ".ssh/id_rsa"`
-    publish the key. A folder outside named as such in base_path (../shared) is the site's choice and is read."""
-    written_root = os.path.join(os.path.abspath(project or "."), "")
-    real_root = os.path.join(os.path.realpath(project or "."), "")
-    for base in bases:
-        if not isinstance(base, str) or not os.path.join(base, "").startswith(written_root):
-            continue
-        real = os.path.realpath(base)
-        if not os.path.join(real, "").startswith(real_root):
-            shown = os.path.relpath(base, written_root)
-            raise BuildError(f"mkdocs.yml: pymdownx.snippets base_path {shown!r} is a link to {real}, outside the "
-                             f"project, so a snippet would publish files from there: make {shown} a folder in the "
-                             "project (or, to read that folder, write its own path in base_path)")
 
 
 def _plugins(configured, redirects: dict[str, str]) -> list:

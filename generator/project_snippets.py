@@ -10,10 +10,44 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 from pymdownx import snippets
 
 log = logging.getLogger("mkdocs.plugins.csops")
+
+
+class LinkedOutBase(ValueError):
+    """A base_path folder inside the project that is a link out of it (the build refuses the site)."""
+
+
+def site_options(options: dict, project: Path) -> dict:
+    """The site's snippets options, its relative base_path read from `project` (the extension's own default is the
+    working directory: `csops build --project portal` run from the home folder let a body include
+    `--8<-- ".ssh/id_rsa"`)."""
+    options = dict(options)
+    bases = options.get("base_path", ["."])
+    options["base_path"] = [os.path.abspath(os.path.join(project, base)) if isinstance(base, str) else base
+                            for base in ([bases] if isinstance(bases, str) else bases or [])]
+    _refuse_linked_out_bases(options["base_path"], project)
+    return options
+
+
+def _refuse_linked_out_bases(bases: list, project: Path) -> None:
+    """A base folder written inside the project that is a link out of it: a snippet's real path is checked against
+    its base's, so `shared -> ~` committed in the repository let `--8<-- ".ssh/id_rsa"` publish the key. A folder
+    outside named as such in base_path (../shared) is the site's choice and is read."""
+    written_root = os.path.join(os.path.abspath(project), "")
+    real_root = os.path.join(os.path.realpath(project), "")
+    for base in bases:
+        if not isinstance(base, str) or not os.path.join(base, "").startswith(written_root):
+            continue
+        real = os.path.realpath(base)
+        if not os.path.join(real, "").startswith(real_root):
+            shown = os.path.relpath(base, written_root)
+            raise LinkedOutBase(f"mkdocs.yml: pymdownx.snippets base_path {shown!r} is a link to {real}, outside the "
+                                f"project, so a snippet would publish files from there: make {shown} a folder in the "
+                                "project (or, to read that folder, write its own path in base_path)")
 
 
 class _WithinBases(snippets.SnippetPreprocessor):
