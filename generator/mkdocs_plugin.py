@@ -217,10 +217,12 @@ class CsopsPlugin(BasePlugin):
         self.search = None
         self.lift_blocks = lift_blocks  # raw_blocks.py; only when no other plugin reads pages in between
         self.lifted: dict[str, tuple[str, list[str]]] = {}
+        self.sanitizing: dict[str, bool] = {}  # sanitize_html's site settings, read once per build in on_config
 
     def on_config(self, config, **kwargs):
         keep_query_in_redirects(config.theme.get("language") or "en", (config.extra or {}).get("csops_redirect"))
         theme_safe_words(config)
+        self.sanitizing = {"tooltips": theme_tooltips(config), "diagrams": site_draws_diagrams(config)}
         self.search = material_search(config) if self.search_entries is not None else None
         if self.search is not None:
             events = config.plugins.events["page_context"]
@@ -251,7 +253,7 @@ class CsopsPlugin(BasePlugin):
                 page.render(config, files)
                 restored = page.content
             html = restored
-        return sanitize_html(html, tooltips=theme_tooltips(config), diagrams=site_draws_diagrams(config))
+        return sanitize_html(html, **self.sanitizing)
 
     def on_page_context(self, context, page, config, nav, **kwargs):
         source = page.meta.get("csops_source")

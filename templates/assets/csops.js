@@ -637,8 +637,8 @@
   }
 
   function setupCopyLinks(L) {
-    document.querySelectorAll(".csops-step-meta[data-url], .csops-item-links[data-url]").forEach(function (meta) {
-      if (!once(meta, "")) return;
+    document.querySelectorAll(LINKED_ITEM).forEach(function (meta) {
+      if (!meta.dataset.url || !once(meta, "")) return;
       var url = versionedUrl(absoluteUrl(meta.dataset.url), linkedItemId(meta));
       if (!url) return;
       var tools = el("span", { "class": "csops-copy" });
