@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from .durations import parse_due
-from .kinds import DOCUMENT_KINDS, RACI_LETTERS, ROLE_FIELDS
+from .kinds import DOCUMENT_KINDS, PLAYBOOK_FIELDS, RACI_LETTERS, ROLE_FIELDS
 
 # Fields readers never see: the ways readers ask for an item, which only search reads. Editing them changes
 # no page, no step version (`?v=`) and no What's-new line; `csops diff` still lists them for reviewers.
@@ -38,12 +38,11 @@ def item_version(item, portal: Portal) -> str:
     """Short stable hash of what a reader sees of a step (not its id, aliases or source line).
 
     A renamed step keeps its version, and so does a step whose links `csops mv` rewrote to a renamed target
-    (`Portal.as_first_named`); an edit to its title, body, owner, RACI, due date,
+    (`Portal.field_as_first_named`); an edit to its title, body, owner, RACI, due date,
     checklist, segments or variants gives a new one. Links carry it as `?v=` (the page's Copy link, csops link,
     the search API), and the What's-new history compares it across commits: all use this one definition.
     """
-    return content_hash(*(portal.as_first_named(repr(portal.with_first_role_ids(getattr(item, f.name))
-                                                     if f.name in ROLE_VALUED else getattr(item, f.name)))
+    return content_hash(*(portal.field_as_first_named(f.name, getattr(item, f.name))
                           for f in fields(item) if f.name not in _UNVERSIONED))
 
 
@@ -489,6 +488,17 @@ class Portal:
         """The id a role had first (`csops mv role` keeps former ids as aliases, oldest first), else `role_id`."""
         found = self._first_names.get(("role", role_id))
         return found[0] if found else role_id
+
+    def field_as_first_named(self, name: str, value) -> str:
+        """Field `name`'s value as text, with every role, playbook and cross-reference in it spelled by its target's
+        first id: how item versions read a field, so a rename `csops mv` rewrote into it is no change. A duty's
+        `playbooks:` list holds bare ids, not `playbook:` references, and renaming a playbook it lists gave the duty
+        a new version: every ticket's link to it said 'This duty changed'."""
+        if name in ROLE_VALUED:
+            value = self.with_first_role_ids(value)
+        elif name in PLAYBOOK_FIELDS and isinstance(value, tuple):
+            value = tuple(self._first_names.get(("playbook", ident), (ident,))[0] for ident in value)
+        return self.as_first_named(repr(value))
 
     def with_first_role_ids(self, value):
         """A ROLE_VALUED field's value (an owner, an audience, a Raci) with each role spelled by its first id:

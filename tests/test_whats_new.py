@@ -7,6 +7,7 @@ the site as it was before the commit must say that its step changed since.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -540,3 +541,26 @@ def test_on_a_japanese_page_an_english_commit_subject_is_marked_english(tmp_path
     (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace("language: ja", "language: en"))
     html = (build(project) / "whats-new/index.html").read_text("utf-8")
     assert 'lang="en"' not in html.split("<article", 1)[1]
+
+
+def _versions(site: Path, page: str) -> dict:
+    """What a built page tells csops.js of each item: {id: {"v": its version, "changes": [[before, date, href]]}}."""
+    found = re.search(r'class="csops-versions"[^>]*data-versions="([^"]*)"', (site / page / "index.html").read_text())
+    return json.loads(html.unescape(found[1]))
+
+
+def test_renaming_a_playbook_a_duty_lists_does_not_tell_the_duty_s_old_links_it_changed(tmp_path, monkeypatch, run):
+    """`csops mv playbook` rewrites a chart duty's `playbooks:` list to the new id; the duty's roles and words are
+    the same and its playbook link leads where it did, yet every ticket's link to the duty opened with 'This duty
+    changed on …' (its version read the list by today's ids) and What's new listed no change to it."""
+    project = _repo(tmp_path / "repo", monkeypatch)
+    make_project(project, {"content/charts/renewal-duties.yml": DUTIES + "    playbooks: [renewal]\n"},
+                 with_defaults=False)
+    commit_all(project, "Renewal duties chart")
+    before = _versions(build(project), "charts/renewal-duties")["discount-approval"]
+    moved = run("mv", "playbook", "renewal", "renewal-runway", "--project", project)
+    assert moved.exit_code == 0, moved.output
+    assert "renewal-runway" in (project / "content/charts/renewal-duties.yml").read_text()
+    commit_all(project, "Rename the runway")
+    after = _versions(build(project), "charts/renewal-duties")["discount-approval"]
+    assert after == {"v": before["v"], "changes": []}
