@@ -21,7 +21,7 @@ import click
 
 from .escaping import literal_markdown, printable_json, visible
 from .manifest import MANIFEST, live_urls, page_base, published_urls, read_manifest, resolve_url, vanished_url_problems
-from .kinds import DOCUMENT_KINDS, PLAYBOOK_FIELDS, RACI_LETTERS, Kind
+from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
 from .model import SEARCH_ONLY_FIELDS, Portal, Section
 from .model_builder import build_portal as build_model
 from .problems import ContentError
@@ -182,19 +182,10 @@ def _changed_fields(old, new, portal: Portal) -> list[str]:
             and not same_target(portal, f.name, getattr(old, f.name), getattr(new, f.name))]
 
 
-# fields of bare ids: the scheme they name
-_ID_LIST_SCHEMES = {**dict.fromkeys(PLAYBOOK_FIELDS, "playbook"), "audience": "role"}
-
-
 def same_target(portal: Portal, name: str, old, new) -> bool:
-    """Whether two values of field `name` differ only in how they spell references to what `portal` renamed: read
-    with each target's first id, as step versions read them (Portal.as_first_named)."""
-    def first_named(value) -> str:
-        if name in _ID_LIST_SCHEMES and isinstance(value, tuple):
-            value = tuple(f"{_ID_LIST_SCHEMES[name]}:{ident}" for ident in value)
-        return portal.as_first_named(repr(value))
-
-    return first_named(old) == first_named(new)
+    """Whether two values of field `name` differ only in how they spell what `portal` renamed (roles, playbooks,
+    cross-references): read with each target's first id, as item versions read them (Portal.field_as_first_named)."""
+    return portal.field_as_first_named(name, old) == portal.field_as_first_named(name, new)
 
 
 def _raci_changes(where: str, old, new) -> list[tuple[str, str]]:

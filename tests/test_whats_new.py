@@ -564,3 +564,17 @@ def test_renaming_a_playbook_a_duty_lists_does_not_tell_the_duty_s_old_links_it_
     commit_all(project, "Rename the runway")
     after = _versions(build(project), "charts/renewal-duties")["discount-approval"]
     assert after == {"v": before["v"], "changes": []}
+
+
+def test_renaming_a_role_is_no_news_of_the_steps_and_duties_it_holds(tmp_path, monkeypatch, run):
+    """`csops mv role` rewrites every owner and RACI letter naming the role; What's new listed each step, duty and
+    page holding it as 'Changed … — owner, raci', though who does what is the same and their links stay quiet."""
+    project = _repo(tmp_path / "repo", monkeypatch)
+    make_project(project, {"content/charts/renewal-duties.yml": DUTIES}, with_defaults=False)
+    commit_all(project, "Renewal duties chart")
+    moved = run("mv", "role", "csm", "cs-manager", "--project", project)
+    assert moved.exit_code == 0, moved.output
+    commit_all(project, "Call CSMs cs-manager")
+    page = (build(project) / "whats-new" / "index.html").read_text()
+    assert "Renewal duties chart" in page
+    assert "Call CSMs cs-manager" not in page
