@@ -21,8 +21,8 @@ import click
 
 from .escaping import literal_markdown, printable_json, visible
 from .manifest import MANIFEST, live_urls, page_base, published_urls, read_manifest, resolve_url, vanished_url_problems
-from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
-from .model import SEARCH_ONLY_FIELDS, Portal, Section
+from .kinds import DOCUMENT_KINDS, KINDS, RACI_LETTERS, Kind
+from .model import SEARCH_ONLY_FIELDS, Portal, Section, item_version
 from .model_builder import build_portal as build_model
 from .problems import ContentError
 from .site_diff import SITE_PATHS, SiteChange, site_changes, site_files
@@ -250,6 +250,9 @@ class DocumentChange:
     # items.added or items.removed, which said 'removed' on one page and 'added' on the other
     moved_in: list[tuple[object, str]] = field(default_factory=list)
     moved_out: list[tuple[object, str]] = field(default_factory=list)
+    # (old, new) items whose version (`?v=`, Kind.versioned_items) this change makes new: a link to one already
+    # copied into a ticket will open with 'This … changed on …'. A retag or a role rename is not among them
+    new_versions: list[tuple[object, object]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -334,6 +337,9 @@ def _document_change(old, new, portal: Portal) -> DocumentChange:
         if "asked_as" in item_fields:
             change.phrases[n.id] = (tuple(p for p in n.asked_as if p not in o.asked_as),
                                     tuple(p for p in o.asked_as if p not in n.asked_as))
+    if KINDS[new.kind].versioned_items:
+        change.new_versions = [(o, n) for o, n in change.items.kept + change.items.renamed
+                               if item_version(o, portal) != item_version(n, portal)]
     _order_changes(change)
     return change
 
@@ -658,6 +664,13 @@ def diff_markdown(diff: ContentDiff) -> str:
                 *[f"| {where} | {_cell(change)} |" for where, change in ownership], ""]
     if diff.url_rows:
         out += ["### Changed URLs", "", "| Old URL | Now | Status |", "| --- | --- | --- |", *diff.url_rows, ""]
+    # as tickets hold them: the URL published before the change
+    changed_links = [f"- {_code(page_base(changes.kind.name, doc.old.id) + '#' + old.id)} {_cell(new.label)}"
+                     for changes in diff.kinds for doc in changes.documents for old, new in doc.new_versions]
+    if changed_links:
+        out += ["### Ticket links that will say “changed”", "",
+                "Links to these already copied into tickets will open with “This … changed on …, after this link "
+                "was copied”:", "", *changed_links, ""]
     if edited:
         out += ["### Edited", "", *edited, ""]
     return _within_comment_limit(out)
@@ -780,7 +793,8 @@ def diff_json(diff: ContentDiff) -> str:
                                    "order": list(d.order),
                                    "moved": [{"id": i, "from_section": a, "to_section": b} for i, a, b in d.moved],
                                    "moved_in": [{"id": i.id, "from": page} for i, page in d.moved_in],
-                                   "moved_out": [{"id": i.id, "to": page} for i, page in d.moved_out]},
+                                   "moved_out": [{"id": i.id, "to": page} for i, page in d.moved_out],
+                                   "new_versions": [n.id for _, n in d.new_versions]},
                          "ownership": [{"where": where.replace("`", ""), "change": change} for where, change in d.ownership]}
                         for d in changes.documents if d.changed]}
     payload = {"base": diff.base.label, "head": diff.head.label,

@@ -98,6 +98,13 @@ EXPECTED = """\
 | `playbooks/renewal/#close` | — | ❌ breaks: add `aliases: [close]` to the renamed item, or `csops urls --update` if intended |
 | `playbooks/renewal/#confirm` | `playbooks/renewal-runway/#confirm-stakeholders` | ✅ redirect / alias anchor |
 
+### Ticket links that will say “changed”
+
+Links to these already copied into tickets will open with “This … changed on …, after this link was copied”:
+
+- `playbooks/renewal/#kickoff` Kick off
+- `playbooks/renewal/#confirm` Confirm the stakeholders
+
 ### Edited
 
 - `renewal-runway` (playbook): title “Renewal” → “Renewal runway”, summary “Renew on time.” → “Renew on time, every time.”
@@ -868,3 +875,40 @@ def test_diff_json_writes_a_settings_u202e_or_csi_as_its_escape(tmp_path, run):
     output = run("diff", "HEAD", "--project", project, "--format", "json").output
     assert not re.search("[\u202e\x9b]", output), output
     assert {"after": "Test\u202e \x9b31m portal"}.items() <= json.loads(output)["site"][0].items(), output
+
+
+def test_diff_names_the_ticket_links_that_will_say_their_item_changed(tmp_path, run):
+    """A link copied from a step, FAQ answer or chart duty carries its version, and opens with 'This answer changed
+    on …' once the item's meaning changed; the PR comment did not say which links already in tickets would, so a
+    reviewer could not tell a reworded answer (they will) from a retag, a rename or a role rename (they will not)."""
+    project = committed_project(tmp_path / "repo", {
+        "content/faq/renewals.yml": """\
+            title: Renewals
+            entries:
+              - {id: when, q: When do renewals start?, a: At T-120d., tags: [timing]}
+              - {id: who, q: Who renews?, a: The CSM., tags: [ownership]}
+              - {id: uplift, q: Is there an uplift?, a: Five percent.}
+            """,
+        "content/charts/duties.yml": """\
+            title: Duties
+            activities:
+              - {id: discount, name: Approve a discount, raci: {R: csm, A: cs-lead}}
+              - {id: booking, name: Book the renewal, raci: {R: cs-ops, A: cs-lead}}
+            """})
+    git(project, "switch", "-q", "-c", "pr")
+    for words in (["entry", "renewals", "uplift", "price-uplift"], ["activity", "duties", "booking", "book-renewal"],
+                  ["role", "cs-lead", "team-lead"]):
+        moved = run("mv", *words, "--project", project)
+        assert moved.exit_code == 0, moved.output
+    faq, chart = project / "content/faq/renewals.yml", project / "content/charts/duties.yml"
+    faq.write_text(faq.read_text().replace("At T-120d.", "At T-150d.").replace("[ownership]", "[ownership, renewal]"))
+    chart.write_text(chart.read_text().replace("{R: csm, A: team-lead}", "{R: csm, A: cs-ops}"))
+    commit_all(project, "Renewals start earlier; CS Ops approves discounts")
+
+    comment = run("diff", "main", "HEAD", "--project", project).output
+    assert comment.split("### Ticket links that will say “changed”\n\n")[1].split("\n\n###")[0] == (
+        "Links to these already copied into tickets will open with “This … changed on …, after this link was copied”:"
+        "\n\n- `faq/renewals/#when` When do renewals start?\n- `charts/duties/#discount` Approve a discount")
+    found = json.loads(run("diff", "main", "HEAD", "--project", project, "--format", "json").output)
+    assert {kind: {page["id"]: page["items"]["new_versions"] for page in found["kinds"][kind]["changed"]}
+            for kind in ("faq", "chart")} == {"faq": {"renewals": ["when"]}, "chart": {"duties": ["discount"]}}
