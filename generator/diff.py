@@ -287,7 +287,7 @@ class ContentDiff:
     base: Side
     head: Side
     kinds: list[KindChanges]
-    url_rows: list[str]
+    urls: list["UrlChange"]
     uncovered_urls: int
     catalogs: list["CatalogChange"] = field(default_factory=list)
     retired_urls: list[str] = field(default_factory=list)  # taken off published-urls.txt in the range: gone on purpose
@@ -508,8 +508,8 @@ def compare(base: Side, head: Side) -> ContentDiff:
         for change in documents:
             change.ownership += _new_item_assignments(change)
         kinds.append(KindChanges(kind, pages, documents))
-    url_rows, uncovered, retired = _url_changes(base, head, _moved_urls(kinds))
-    return ContentDiff(base, head, kinds, url_rows, uncovered, _catalog_changes(base, head), retired,
+    url_changes, uncovered, retired = _url_changes(base, head, _moved_urls(kinds))
+    return ContentDiff(base, head, kinds, url_changes, uncovered, _catalog_changes(base, head), retired,
                        site_changes(base.site, head.site))
 
 
@@ -647,7 +647,7 @@ def diff_markdown(diff: ContentDiff) -> str:
             if pages:
                 out += [f"> Not compared, as they have errors in {_code(side.label)}: "
                         + ", ".join(_code(path) for path in pages), ""]
-    if not (sections or ownership or edited or diff.url_rows or diff.catalogs or diff.site):
+    if not (sections or ownership or edited or diff.urls or diff.catalogs or diff.site):
         return "\n".join(out + ["No content changes.", ""])
     out += sections
     if diff.catalogs:
@@ -662,8 +662,9 @@ def diff_markdown(diff: ContentDiff) -> str:
     if ownership:
         out += ["### Owners and RACI", "", "| Where | Change |", "| --- | --- |",
                 *[f"| {where} | {_cell(change)} |" for where, change in ownership], ""]
-    if diff.url_rows:
-        out += ["### Changed URLs", "", "| Old URL | Now | Status |", "| --- | --- | --- |", *diff.url_rows, ""]
+    if diff.urls:
+        out += ["### Changed URLs", "", "| Old URL | Now | Status |", "| --- | --- | --- |",
+                *[_url_row(change) for change in diff.urls], ""]
     # as tickets hold them: the URL published before the change
     changed_links = [f"- {_code(page_base(changes.kind.name, doc.old.id) + '#' + old.id)} {_cell(new.label)}"
                      for changes in diff.kinds for doc in changes.documents for old, new in doc.new_versions]
@@ -718,8 +719,19 @@ def _within_comment_limit(lines: list[str]) -> str:
                                   "characters. `csops diff --format json` lists every change.", ""])
 
 
-def _url_changes(base: Side, head: Side, moved: dict[str, tuple[str, str]]) -> tuple[list[str], int, list[str]]:
-    """Rows for the URLs this range moves or breaks: one served at base that head serves only through an alias,
+@dataclass(frozen=True)
+class UrlChange:
+    """A published URL this range moves or breaks, with the anchors of its page that go where it goes."""
+
+    url: str
+    fate: str  # redirect | retired | breaks
+    landing: str | None = None  # redirect: where it lands now
+    anchors: int = 0  # the page's anchors that follow it (counted in its row)
+    fix: str = ""  # breaks: how to keep it landing
+
+
+def _url_changes(base: Side, head: Side, moved: dict[str, tuple[str, str]]) -> tuple[list[UrlChange], int, list[str]]:
+    """The URLs this range moves or breaks: one served at base that head serves only through an alias,
     or one no longer served at all. A URL that was an alias before and still is has not changed: listing every
     recorded alias filled each PR comment with renames made long before it. A page's anchors that go where the
     page goes (to the same anchor of its new page, or away with it) are counted in the page's row: one row each
@@ -751,14 +763,12 @@ def _url_changes(base: Side, head: Side, moved: dict[str, tuple[str, str]]) -> t
                 fate != "redirect" or landing == f"{fates[page][1]}#{anchor}"):
             followers[page] = followers.get(page, 0) + 1
             fates[url] = ("follows", None)
-    rows = []
+    changes = []
     for url, (fate, landing) in fates.items():
-        also = f" and its {_count(followers[url], 'anchor')}" if url in followers else ""
-        if fate == "redirect":
-            rows.append(f"| {_code(url)}{also} | {_code(landing or '?')}{also} | ✅ redirect / alias anchor |")
-        elif fate == "retired":
-            rows.append(f"| {_code(url)}{also} | — | ➖ retired: removed from `{MANIFEST}` in this change |")
-        elif fate == "breaks":
+        if fate == "follows":
+            continue
+        fix = ""
+        if fate == "breaks":
             page, _, anchor = url.partition("#")
             page_id = page.strip("/").split("/")[-1]
             if anchor and page not in alive:  # the page went, not the item: every anchor row said "renamed item"
@@ -771,8 +781,17 @@ def _url_changes(base: Side, head: Side, moved: dict[str, tuple[str, str]]) -> t
                 fix = f"add `aliases: [{anchor}]` to the renamed item"
             else:
                 fix = f"add `aliases: [{page_id}]` to the renamed page"
-            rows.append(f"| {_code(url)}{also} | — | ❌ breaks: {fix}, or `csops urls --update` if intended |")
-    return rows, uncovered, retired
+        changes.append(UrlChange(url, fate, landing, followers.get(url, 0), fix))
+    return changes, uncovered, retired
+
+
+def _url_row(change: UrlChange) -> str:
+    also = f" and its {_count(change.anchors, 'anchor')}" if change.anchors else ""
+    if change.fate == "redirect":
+        return f"| {_code(change.url)}{also} | {_code(change.landing or '?')}{also} | ✅ redirect / alias anchor |"
+    if change.fate == "retired":
+        return f"| {_code(change.url)}{also} | — | ➖ retired: removed from `{MANIFEST}` in this change |"
+    return f"| {_code(change.url)}{also} | — | ❌ breaks: {change.fix}, or `csops urls --update` if intended |"
 
 
 def diff_json(diff: ContentDiff) -> str:
@@ -800,6 +819,9 @@ def diff_json(diff: ContentDiff) -> str:
     payload = {"base": diff.base.label, "head": diff.head.label,
                "errors": {"base": diff.base.errors, "head": diff.head.errors},
                "kinds": kinds, "uncovered_urls": diff.uncovered_urls, "retired_urls": diff.retired_urls,
+               # each URL the range moves or breaks, as the comment's Changed URLs table: tools read which, not how many
+               "urls": [{"url": c.url, "fate": c.fate, "to": c.landing, "anchors": c.anchors}
+                        | ({"fix": c.fix} if c.fix else {}) for c in diff.urls],
                "catalogs": [{"noun": c.noun, "action": c.action, "id": c.id, "name": c.name, "fields": c.fields}
                             | ({"from": c.old_id} if c.old_id else {}) for c in diff.catalogs],
                "site": [{"file": c.file, "setting": c.setting, "before": c.before, "after": c.after, "note": c.note,

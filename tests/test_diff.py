@@ -912,3 +912,17 @@ def test_diff_names_the_ticket_links_that_will_say_their_item_changed(tmp_path, 
     found = json.loads(run("diff", "main", "HEAD", "--project", project, "--format", "json").output)
     assert {kind: {page["id"]: page["items"]["new_versions"] for page in found["kinds"][kind]["changed"]}
             for kind in ("faq", "chart")} == {"faq": {"renewals": ["when"]}, "chart": {"duties": ["discount"]}}
+
+
+def test_diff_json_lists_each_url_that_redirects_or_breaks(tmp_path, run):
+    """The JSON for tools said how many old URLs break ("uncovered_urls": 1) but not which, nor which redirect: a bot
+    posting 'these ticket links break' had to parse the Markdown table. It lists them as the table does."""
+    project = make_repo(tmp_path / "repo")
+    found = json.loads(run("diff", "main", "HEAD", "--project", project, "--format", "json").output)
+    assert found["urls"] == [
+        {"url": "playbooks/renewal/", "fate": "redirect", "to": "playbooks/renewal-runway/", "anchors": 1},
+        {"url": "playbooks/renewal/#close", "fate": "breaks", "to": None, "anchors": 0,
+         "fix": "add `aliases: [close]` to the renamed item"},
+        {"url": "playbooks/renewal/#confirm", "fate": "redirect", "to": "playbooks/renewal-runway/#confirm-stakeholders",
+         "anchors": 0}]
+    assert found["uncovered_urls"] == 1
