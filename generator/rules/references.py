@@ -229,9 +229,15 @@ class _Checker:
         else:  # the page exists, the #anchor on it does not
             what = ITEM_NOUNS.get(ref.scheme, "anchor")
             kind = KINDS.get(ref.scheme)
-            items = known[ref.id] - set(kind.sections + kind.optional_sections) if kind else known[ref.id]
+            page_sections = set(kind.sections + kind.optional_sections) if kind else set()
+            items = known[ref.id] - page_sections
+            # an answer or step moved to another page keeps its id there: name the link that reaches it
+            elsewhere = sorted(doc for doc, anchors in known.items()
+                               if ref.anchor in anchors and ref.anchor not in page_sections)
             self.problems.append(Problem(path, *pos, "unknown-anchor", f"unknown {what} '{ref.anchor}' in {NOUNS[ref.scheme]} '{ref.id}'",
-                                         _suggest(ref.anchor, known[ref.id], items or known[ref.id])))
+                                         f"it is in {NOUNS[ref.scheme]} '{elsewhere[0]}': link "
+                                         f"{ref.scheme}:{elsewhere[0]}#{ref.anchor}" if len(elsewhere) == 1
+                                         else _suggest(ref.anchor, known[ref.id], items or known[ref.id])))
 
     def markdown(self, path, mapping: LocDict, key):
         value = mapping.get(key)
