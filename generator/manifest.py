@@ -207,7 +207,7 @@ def _vanished_problem(number: int, url: str, hidden: int, pages: dict, new_ids: 
         return Problem(MANIFEST, number, 1, "vanished-url",
                        f"{message}: {subject} has no {item} '{anchor}' any more; it moved to {noun} '{moved_to.id}' "
                        f"({moved_to.source})",
-                       f"a link cannot follow a {item} to another page: keep a short {item} '{anchor}' in "
+                       f"a link cannot follow it to another page: keep a short {item} '{anchor}' in "
                        f"{page.source} that points to [its new place]({kind}:{moved_to.id}#{anchor}), or, to let old "
                        f"links open the top of '{page.id}', run `csops urls --update`")
     words = KINDS[kind].item_cli_words

@@ -539,7 +539,7 @@ def test_a_step_moved_to_another_playbook_is_named_with_a_fix_that_keeps_its_lin
                 if url == "playbooks/qbr/#pull-data")
     assert (f"{MANIFEST}:{line}:1: error: published URL 'playbooks/qbr/#pull-data' would disappear: playbook 'qbr' "
             "has no step 'pull-data' any more; it moved to playbook 'success-plan' (content/playbooks/success-plan.yml) "
-            "(a link cannot follow a step to another page: keep a short step 'pull-data' in content/playbooks/qbr.yml "
+            "(a link cannot follow it to another page: keep a short step 'pull-data' in content/playbooks/qbr.yml "
             "that points to [its new place](playbook:success-plan#pull-data), or, to let old links open the top of "
             "'qbr', run `csops urls --update`) [vanished-url]") in result.output
 
@@ -601,3 +601,19 @@ def test_renaming_what_a_step_links_to_keeps_the_steps_version(project_factory, 
     text = (project / "content/playbooks/renewal-runway.yml").read_text(encoding="utf-8")
     assert "(playbook:quarterly-review)" in text
     assert _step_version(project, text) == before
+
+
+def test_an_faq_answer_moved_to_another_topic_is_named_in_plain_words(tmp_path, run):
+    """The step's message, said of an answer, read 'a link cannot follow a entry to another page' (and 'a activity'
+    for a duty): the noun took the step's article."""
+    project = copy_bundled(tmp_path / "p")
+    renewals, expansion = project / "content/faq/renewals.yml", project / "content/faq/expansion.yml"
+    text = renewals.read_text(encoding="utf-8")
+    start = text.index("  - id: auto-renewal\n")
+    end = text.index("  - id: ", start + 1)
+    renewals.write_text(text[:start] + text[end:], encoding="utf-8")
+    expansion.write_text(expansion.read_text(encoding="utf-8").rstrip("\n") + "\n" + text[start:end], encoding="utf-8")
+    output = run("validate", "--project", project).output
+    assert ("it moved to FAQ topic 'expansion' (content/faq/expansion.yml) (a link cannot follow it to another page: "
+            "keep a short entry 'auto-renewal' in content/faq/renewals.yml that points to [its new "
+            "place](faq:expansion#auto-renewal)") in output, output
