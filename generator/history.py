@@ -49,7 +49,7 @@ class Target:
 class Change:
     """One thing a reader follows that was added, renamed, changed or removed."""
 
-    action: str  # added | renamed | changed | removed
+    action: str  # added | renamed | moved (to another page of its kind) | changed | removed
     kind: str  # playbook | onboarding | faq | chart
     noun: str  # "page" or the item's label key: step, section, item, entry, activity
     title: str  # the item's (or page's) name after the change; before it, if removed
@@ -58,6 +58,7 @@ class Change:
     new_id: str = ""
     fields: tuple[str, ...] = ()  # changed: which fields
     target: Target | None = None  # None when it no longer exists in the portal being built
+    from_page: str = ""  # moved: the title of the page it left
 
 
 @dataclass(frozen=True)
@@ -357,6 +358,7 @@ def _changes(diff, base_broken: frozenset[str], head_broken: frozenset[str], res
         for doc in changes.pages.removed:
             if doc.source not in head_broken:
                 yield Change("removed", kind, "page", doc.title, doc.title, old_id=doc.id)
+        titles = {document.new.id: document.new.title for document in changes.documents}
         for document in changes.documents:
             new_doc = document.new
             page_fields = _changed_fields(document.old, new_doc, diff.head.portal)
@@ -370,6 +372,10 @@ def _changes(diff, base_broken: frozenset[str], head_broken: frozenset[str], res
             for old, new in items.renamed:
                 yield Change("renamed", kind, _noun(new), new.label, new_doc.title, old.id, new.id,
                              fields=_changed_fields(old, new, diff.head.portal), target=resolver.target(kind, new_doc.id, new.id))
+            # an answer or step moved to another page: its old link no longer lands on it, so say where it went
+            for item, source in document.moved_in:
+                yield Change("moved", kind, _noun(item), item.label, new_doc.title, new_id=item.id,
+                             target=resolver.target(kind, new_doc.id, item.id), from_page=titles.get(source, source))
             for old, new in items.kept:
                 item_fields = _changed_fields(old, new, diff.head.portal)
                 if item_fields:

@@ -408,6 +408,8 @@ def change_html(change, label, href, escape) -> str:
     line = _fill(pattern, pieces, escape)
     if change.old_id and change.action == "renamed":
         line += _fill(label("change_formerly"), {"id": f"<code>{escape_attr(change.old_id)}</code>"}, escape)
+    if change.from_page:
+        line += _fill(label("change_moved_from"), {"page": escape(change.from_page)}, escape)
     if change.fields and change.action != "removed":
         names = escape(label("list_separator")).join(escape(_field_name(label, name)) for name in change.fields)
         line += _fill(label("change_fields"), {"fields": names}, escape)

@@ -578,3 +578,24 @@ def test_renaming_a_role_is_no_news_of_the_steps_and_duties_it_holds(tmp_path, m
     page = (build(project) / "whats-new" / "index.html").read_text()
     assert "Renewal duties chart" in page
     assert "Call CSMs cs-manager" not in page
+
+
+def test_an_answer_moved_to_another_faq_topic_says_where_it_went(tmp_path, monkeypatch):
+    """Moving an answer from one FAQ topic to another left What's new silent (the commit's only change, it listed
+    nothing): readers who knew the answer on its old page were not told where it is now."""
+    project = _repo(tmp_path / "repo", monkeypatch)
+    make_project(project, {"content/faq/timing.yml": """\
+        title: Timing
+        entries:
+          - {id: cadence, q: How often do we meet?, a: Monthly.}
+        """}, with_defaults=False)
+    commit_all(project, "Timing FAQ")
+    (project / "content/faq/renewals.yml").write_text("title: Renewals\nentries:\n"
+                                                       "  - {id: stub, q: Where did it go?, a: To timing.}\n")
+    (project / "content/faq/timing.yml").write_text(
+        "title: Timing\nentries:\n  - {id: cadence, q: How often do we meet?, a: Monthly.}\n"
+        "  - {id: when, q: When do renewals start?, a: At T-120d.}\n")
+    commit_all(project, "Move the start question to Timing")
+    page = (build(project) / "whats-new" / "index.html").read_text()
+    assert ('<li><span class="csops-change csops-change-moved">Moved</span> question <a href="../faq/timing/#when">'
+            'When do renewals start?</a> in <a href="../faq/timing/">Timing</a> (from Renewals)</li>') in page
