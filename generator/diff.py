@@ -188,16 +188,19 @@ def same_target(portal: Portal, name: str, old, new) -> bool:
     return portal.field_as_first_named(name, old) == portal.field_as_first_named(name, new)
 
 
-def _raci_changes(where: str, old, new) -> list[tuple[str, str]]:
+def _raci_changes(where: str, old, new, first) -> list[tuple[str, str]]:
+    """Rows for the letters whose roles changed; `first` spells a role by its first id, so a role renamed in the same
+    pull request is no change to a letter ('A cs-lead → team-lead' read as a new Accountable)."""
     rows = []
     for letter in RACI_LETTERS:
         before, after = getattr(old, letter), getattr(new, letter)
-        if before == after:
+        was, now = [first(r) for r in before], [first(r) for r in after]
+        if was == now:
             continue
         if len(before) <= 1 and len(after) <= 1 and letter == "A":
             rows.append((f"{where} · {letter}", f"{before[0] if before else '—'} → {after[0] if after else '—'}"))
             continue
-        parts = [f"+{r}" for r in after if r not in before] + [f"−{r}" for r in before if r not in after]
+        parts = [f"+{r}" for r in after if first(r) not in was] + [f"−{r}" for r in before if first(r) not in now]
         rows.append((f"{where} · {letter}", " ".join(parts) or f"{', '.join(before)} → {', '.join(after)}"))
     return rows
 
@@ -327,7 +330,7 @@ def _document_change(old, new, portal: Portal) -> DocumentChange:
         if same(getattr(o, "owner", "")) != same(getattr(n, "owner", "")):
             change.ownership.append((f"{item_where} owner", f"{o.owner or '—'} → {n.owner or '—'}"))
         if hasattr(o, "raci") and same(o.raci) != same(n.raci):
-            change.ownership.extend(_raci_changes(item_where + " RACI", o.raci, n.raci))
+            change.ownership.extend(_raci_changes(item_where + " RACI", o.raci, n.raci, portal.first_role_id))
         item_fields = _changed_fields(o, n, portal)
         if item_fields:
             change.item_fields.append((n, item_fields))

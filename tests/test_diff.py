@@ -926,3 +926,21 @@ def test_diff_json_lists_each_url_that_redirects_or_breaks(tmp_path, run):
         {"url": "playbooks/renewal/#confirm", "fate": "redirect", "to": "playbooks/renewal-runway/#confirm-stakeholders",
          "anchors": 0}]
     assert found["uncovered_urls"] == 1
+
+
+def test_a_raci_edit_beside_a_role_rename_lists_only_the_letters_it_changed(tmp_path, run):
+    """A pull request that renamed cs-lead and took one Consulted role off a duty listed 'A cs-lead → team-lead' and
+    'R +team-lead −cs-lead' beside the real change: a reviewer read a new Accountable where there is none."""
+    project = committed_project(tmp_path / "repo", {"content/charts/duties.yml": """\
+        title: Duties
+        activities:
+          - {id: strategy, name: CS strategy, raci: {R: [cs-lead, cs-ops], A: cs-lead, C: [csm, sales-ae]}}
+        """})
+    git(project, "switch", "-q", "-c", "pr")
+    assert run("mv", "role", "cs-lead", "team-lead", "--project", project).exit_code == 0
+    chart = project / "content/charts/duties.yml"
+    chart.write_text(chart.read_text().replace("C: [csm, sales-ae]", "C: [csm]"))
+    commit_all(project, "Rename the lead; sales no longer consulted")
+    comment = run("diff", "main", "HEAD", "--project", project).output
+    assert comment.split("### Owners and RACI\n\n")[1].split("\n\n")[0] == (
+        "| Where | Change |\n| --- | --- |\n| `duties` › `strategy` RACI · C | −sales-ae |")
