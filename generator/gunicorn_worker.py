@@ -18,10 +18,7 @@ from gunicorn.http.errors import NoMoreData
 from gunicorn.workers.gthread import ThreadWorker
 
 from .gunicorn_conf import IO_TIMEOUT_SECONDS as REQUEST_DEADLINE_SECONDS  # the connection timeout, whole
-# Each 16 KB that arrives earns a second more: a ticket of 60 KB sent at 5 KB/s (a slow mobile link) took 12 s
-# and got 408. A trickle still earns next to nothing (a header line: half a millisecond), and the largest body
-# the API takes (300 KB) can hold a thread for 29 s at most.
-BYTES_PER_EXTRA_SECOND = 16 * 1024
+from .request_deadline import BYTES_PER_EXTRA_SECOND
 
 
 class DeadlineThreadWorker(ThreadWorker):

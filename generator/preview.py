@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import html
+import io
 import ipaddress
 import json
 import logging
@@ -44,8 +45,15 @@ def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
 
     class GuardedHandler(_Handler):
         def setup(self):
+            from .request_deadline import DeadlineReader
+
             self.timeout = timeout  # StreamRequestHandler applies it to every read and write of the connection
             super().setup()
+            # the request must arrive whole within the timeout too (request_deadline.py): a header line or a body
+            # byte every few seconds never let the socket timeout fire, and held a thread for as long as it went on
+            self.rfile.close()
+            self.request_reader = DeadlineReader(self.connection, timeout)
+            self.rfile = io.BufferedReader(self.request_reader)
 
         def get_environ(self):
             # wsgiref hands an untyped body on as text/plain, so the API read untyped JSON (what Python's requests
@@ -65,6 +73,9 @@ def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
 
         def handle(self):
             try:
+                if not self.rfile.peek(1):  # an idle connection's wait for its first byte is the socket timeout's
+                    return
+                self.request_reader.start()
                 super().handle()
             except (TimeoutError, ConnectionError):  # a client that stopped sending: drop it, quietly
                 self.close_connection = True

@@ -272,18 +272,23 @@ def test_clients_that_stall_leave_no_traceback_in_gunicorns_log(served_copy, tmp
     assert "Traceback" not in log and "[ERROR]" not in log, log[-3000:]
 
 
-def test_requests_trickling_in_are_cut_off_and_leave_threads_for_other_clients(gunicorn_port):
-    """A header line every 0.3 s never lets the socket timeout fire: eight such connections held every thread
-    of gunicorn's two default workers, and searches waited until they gave up. Now a request must arrive whole
+@pytest.mark.parametrize("start, more", [
+    (b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n", b"X-Slow: 1\r\n"),
+    (post("/api/suggest", b"", "text/plain", length="100000"), b"a"),
+], ids=["header lines", "body bytes"])
+def test_requests_trickling_in_are_cut_off_and_leave_threads_for_other_clients(port, start, more):
+    """A header line (or a body byte) every 0.3 s never lets the socket timeout fire: eight such connections held
+    every thread of gunicorn's two default workers, and searches waited until they gave up; the preview, a thread
+    for each connection, kept every one of them for as long as the client went on. Now a request must arrive whole
     within the timeout, so each trickle is dropped and a search sent among six of them (the worker here has
     four threads) is answered."""
-    trickles = [socket.create_connection(("127.0.0.1", gunicorn_port), timeout=10) for _ in range(6)]
+    trickles = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(6)]
     for trickle in trickles:
-        trickle.sendall(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n")
+        trickle.sendall(start)
     started = time.monotonic()
     answered: list = []
     search = threading.Thread(target=lambda: answered.append(exchange(
-        gunicorn_port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", wait=20)))
+        port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", wait=20)))
     time.sleep(0.3)
     search.start()
     dropped: dict[int, float] = {}
@@ -296,7 +301,7 @@ def test_requests_trickling_in_are_cut_off_and_leave_threads_for_other_clients(g
                     dropped[number] = time.monotonic() - started
                     continue
                 try:
-                    trickle.sendall(b"X-Slow: 1\r\n")
+                    trickle.sendall(more)
                 except OSError:
                     dropped[number] = time.monotonic() - started
             time.sleep(0.3)
