@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import os
 import re
+import signal
 import subprocess
 import tarfile
 import tempfile
@@ -35,13 +36,28 @@ class GitError(click.ClickException):
     """A revision could not be read from git."""
 
 
+class GitKilled(click.ClickException):
+    """git was stopped by a signal (kill -9, the out-of-memory killer) before it answered. Not a GitError: callers
+    read a GitError as git's answer (no repository, no commits yet, no parent commit), and a build whose git was
+    killed published What's new as if the project had no history; a killed git that said nothing on stderr ended
+    the build with 'Error: git ls-tree … -- content:' and no reason."""
+
+
 def git(cwd: Path, *args: str) -> bytes:
     try:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True).stdout
     except FileNotFoundError:
         raise GitError("git is not installed") from None
     except subprocess.CalledProcessError as error:
-        raise GitError(f"git {' '.join(args)}: {error.stderr.decode(errors='replace').strip()}") from None
+        if error.returncode < 0:
+            try:
+                name = signal.Signals(-error.returncode).name
+            except ValueError:
+                name = f"signal {-error.returncode}"
+            raise GitKilled(f"git {' '.join(args)} was stopped by {name} (killed, or out of memory?) before it "
+                            "answered: run the command again") from None
+        said = error.stderr.decode(errors="replace").strip() or f"git exited with status {error.returncode}"
+        raise GitError(f"git {' '.join(args)}: {said}") from None
 
 
 def export_content(project: Path, revision: str, target: Path) -> Path:

@@ -599,3 +599,31 @@ def test_an_answer_moved_to_another_faq_topic_says_where_it_went(tmp_path, monke
     page = (build(project) / "whats-new" / "index.html").read_text()
     assert ('<li><span class="csops-change csops-change-moved">Moved</span> question <a href="../faq/timing/#when">'
             'When do renewals start?</a> in <a href="../faq/timing/">Timing</a> (from Renewals)</li>') in page
+
+@pytest.mark.parametrize("killed", ["ls-tree", "rev-parse"])
+def test_a_git_killed_while_the_build_reads_the_history_is_one_line_saying_so(tmp_path, monkeypatch, killed):
+    """A git the build runs killed (kill -9, the out-of-memory killer) was read as git's answer: a killed
+    `rev-parse --git-dir` published What's new as if the project had no history, and a killed `ls-tree`, which says
+    nothing on stderr, ended the build with 'Error: git ls-tree -r -z --name-only <sha> -- content:' and no reason.
+    Now the build stops with one line saying git was killed and to run it again; the previous site stays."""
+    import os
+    import subprocess
+    import sys
+
+    root = _repo(tmp_path / "repo", monkeypatch)
+    assert subprocess.run([sys.executable, "-m", "generator.cli", "build", "--project", str(root)],
+                          capture_output=True).returncode == 0
+    before = (root / "site/playbooks/renewal/index.html").read_bytes()
+    wrapper = tmp_path / "bin" / "git"
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\n[ "$1" = {killed} ] && kill -9 $$\nexec {shutil.which("git")} "$@"\n')
+    wrapper.chmod(0o755)
+    make_project(root, {"content/playbooks/renewal.yml": FIRST["content/playbooks/renewal.yml"].replace("Kick off", "Start")},
+                 with_defaults=False)
+    result = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--project", str(root)], capture_output=True,
+                            text=True, env={**os.environ, "PATH": f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}"},
+                            cwd=Path(__file__).resolve().parent.parent)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert f"git {killed}" in last and "SIGKILL" in last and "run the command again" in last, last
+    assert (root / "site/playbooks/renewal/index.html").read_bytes() == before
