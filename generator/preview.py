@@ -29,6 +29,7 @@ import click
 
 from .api_errors import error_body
 from .problems import shown
+from .request_deadline import DeadlineReader
 
 log = logging.getLogger("csops")
 CONNECTION_TIMEOUT = 15.0  # seconds a connection may sit idle or take to send one read's worth of a request
@@ -45,8 +46,6 @@ def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
 
     class GuardedHandler(_Handler):
         def setup(self):
-            from .request_deadline import DeadlineReader
-
             self.timeout = timeout  # StreamRequestHandler applies it to every read and write of the connection
             super().setup()
             # the request must arrive whole within the timeout too (request_deadline.py): a header line or a body

@@ -600,6 +600,7 @@ def test_an_answer_moved_to_another_faq_topic_says_where_it_went(tmp_path, monke
     assert ('<li><span class="csops-change csops-change-moved">Moved</span> question <a href="../faq/timing/#when">'
             'When do renewals start?</a> in <a href="../faq/timing/">Timing</a> (from Renewals)</li>') in page
 
+
 @pytest.mark.parametrize("killed", ["ls-tree", "rev-parse"])
 def test_a_git_killed_while_the_build_reads_the_history_is_one_line_saying_so(tmp_path, monkeypatch, killed):
     """A git the build runs killed (kill -9, the out-of-memory killer) was read as git's answer: a killed
