@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from .escaping import printable_json
+from .escaping import printable_json, visible
 from .problems import Problem, problem_lines, summarize
 
 FORMATS = ("auto", "text", "github", "json")
@@ -43,7 +43,9 @@ def format_problems(problems: list[Problem], fmt: str, summary: str | None = Non
     if fmt == "github":
         lines, prefix = [], repo_prefix() if problems else ""
         for p in problems:
-            message = p.message + (f" ({p.hint})" if p.hint else "") + f" [{p.code}]"
+            # written out as the text line is: a page id's OSC sequence set the CI log's title, U+202E reversed a
+            # hint's link. The file stays exact, or GitHub could not place the annotation
+            message = visible(p.message + (f" ({p.hint})" if p.hint else "") + f" [{p.code}]")
             lines.append(f"::{p.severity} file={github_escape(prefix + p.path, True)},line={p.line},col={p.col},"
                          f"title={github_escape(p.code, True)}::{github_escape(message)}")
         lines.append(summary)

@@ -89,6 +89,20 @@ def test_github_annotations_name_files_from_the_repository_root(tmp_path, run):
     assert run("validate", "--project", project).output.startswith("content/playbooks/renewal.yml:2:8: error:")
 
 
+def test_github_annotations_write_out_terminal_sequences_from_content(project_factory, run):
+    """A page id holding a terminal sequence reached the annotation raw, though the text format writes it out:
+    the unknown-anchor hint naming the page an answer moved to set the CI log's window title (OSC), started a
+    C1 escape (U+009B) and showed the link backwards (U+202E). The annotation says what the text line says."""
+    project = project_factory({
+        "content/faq/a.yml": "title: A\nentries:\n  - {id: two, q: Two?, a: 'See [one](faq:a#one).'}\n",
+        "content/faq/b.yml": 'id: "b\\e]0;owned\\a\\x9b2J\\u202eevil"\ntitle: B\nentries:\n  - {id: one, q: One?, a: Yes.}\n'})
+    text = run("validate", "--project", project, "--format", "text").output
+    github = run("validate", "--project", project, "--format", "github").output
+    assert "it is in FAQ topic 'b\\u001b]0;owned\\u0007\\u009b2J\\u202eevil'" in text
+    assert "it is in FAQ topic 'b\\u001b]0;owned\\u0007\\u009b2J\\u202eevil'" in github
+    assert not set(github) & {"\x1b", "\x07", "\x9b", "\u202e"}, ascii(github)
+
+
 def test_github_format_is_picked_automatically_inside_actions(tmp_path, run, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     result = run("validate", "--project", _case_project(tmp_path, "duplicate-key"))
