@@ -684,8 +684,7 @@ def diff_markdown(diff: ContentDiff) -> str:
     if diff.urls:
         out += ["### Changed URLs", "", "| Old URL | Now | Status |", "| --- | --- | --- |",
                 *[_url_row(change) for change in diff.urls], ""]
-    # as tickets hold them: the URL published before the change
-    changed_links = [f"- {_code(page_base(changes.kind.name, doc.old.id) + '#' + old.id)} {_cell(new.label)}"
+    changed_links = [f"- {_code(_ticket_url(changes, doc, old))} {_cell(new.label)}"
                      for changes in diff.kinds for doc in changes.documents for old, new in doc.new_versions]
     if changed_links:
         out += ["### Ticket links that will say “changed”", "",
@@ -804,6 +803,11 @@ def _url_changes(base: Side, head: Side, moved: dict[str, tuple[str, str]]) -> t
     return changes, uncovered, retired
 
 
+def _ticket_url(changes: KindChanges, document: DocumentChange, old_item) -> str:
+    """An item's URL as tickets hold it: the one published before the change, before any rename."""
+    return f"{page_base(changes.kind.name, document.old.id)}#{old_item.id}"
+
+
 def _url_row(change: UrlChange) -> str:
     also = f" and its {_count(change.anchors, 'anchor')}" if change.anchors else ""
     if change.fate == "redirect":
@@ -832,7 +836,8 @@ def diff_json(diff: ContentDiff) -> str:
                                    "moved": [{"id": i, "from_section": a, "to_section": b} for i, a, b in d.moved],
                                    "moved_in": [{"id": i.id, "from": page} for i, page in d.moved_in],
                                    "moved_out": [{"id": i.id, "to": page} for i, page in d.moved_out],
-                                   "new_versions": [n.id for _, n in d.new_versions]},
+                                   "new_versions": [{"id": n.id, "url": _ticket_url(changes, d, o)}
+                                                    for o, n in d.new_versions]},
                          "ownership": [{"where": where.replace("`", ""), "change": change} for where, change in d.ownership]}
                         for d in changes.documents if d.changed]}
     payload = {"base": diff.base.label, "head": diff.head.label,

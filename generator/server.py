@@ -109,7 +109,8 @@ def _read_to(environ, sock, limit: int, to_end: bool) -> bytes:
             chunks.append(chunk)
             received += len(chunk)
     except (TimeoutError, BlockingIOError):  # socket timeout, or SO_RCVTIMEO's EAGAIN under gunicorn_conf
-        raise ApiError("408 Request Timeout", f"the request body did not arrive within {READ_TIMEOUT:g} s") from None
+        # a silent socket (READ_TIMEOUT) or the request's whole deadline (request_deadline.py): no one number is true
+        raise ApiError("408 Request Timeout", "the request body did not arrive in time: send it whole, without pauses") from None
     except Exception:  # the server's own parser refused the body (bad chunking, connection reset)
         raise ApiError("400 Bad Request", "could not read the request body", code="unreadable-body") from None
     if received > limit:

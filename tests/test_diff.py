@@ -901,17 +901,23 @@ def test_diff_names_the_ticket_links_that_will_say_their_item_changed(tmp_path, 
         moved = run("mv", *words, "--project", project)
         assert moved.exit_code == 0, moved.output
     faq, chart = project / "content/faq/renewals.yml", project / "content/charts/duties.yml"
-    faq.write_text(faq.read_text().replace("At T-120d.", "At T-150d.").replace("[ownership]", "[ownership, renewal]"))
+    faq.write_text(faq.read_text().replace("At T-120d.", "At T-150d.").replace("[ownership]", "[ownership, renewal]")
+                   .replace("Five percent.", "Seven percent."))  # renamed above, changed here: tickets hold uplift
     chart.write_text(chart.read_text().replace("{R: csm, A: team-lead}", "{R: csm, A: cs-ops}"))
     commit_all(project, "Renewals start earlier; CS Ops approves discounts")
 
     comment = run("diff", "main", "HEAD", "--project", project).output
     assert comment.split("### Ticket links that will say “changed”\n\n")[1].split("\n\n###")[0] == (
         "Links to these already copied into tickets will open with “This … changed on …, after this link was copied”:"
-        "\n\n- `faq/renewals/#when` When do renewals start?\n- `charts/duties/#discount` Approve a discount")
+        "\n\n- `faq/renewals/#when` When do renewals start?\n- `faq/renewals/#uplift` Is there an uplift?"
+        "\n- `charts/duties/#discount` Approve a discount")
+    # a tool matches the URL its tickets hold, and finds the item by its id today
     found = json.loads(run("diff", "main", "HEAD", "--project", project, "--format", "json").output)
     assert {kind: {page["id"]: page["items"]["new_versions"] for page in found["kinds"][kind]["changed"]}
-            for kind in ("faq", "chart")} == {"faq": {"renewals": ["when"]}, "chart": {"duties": ["discount"]}}
+            for kind in ("faq", "chart")} == {
+        "faq": {"renewals": [{"id": "when", "url": "faq/renewals/#when"},
+                             {"id": "price-uplift", "url": "faq/renewals/#uplift"}]},
+        "chart": {"duties": [{"id": "discount", "url": "charts/duties/#discount"}]}}
 
 
 def test_diff_json_lists_each_url_that_redirects_or_breaks(tmp_path, run):
