@@ -257,6 +257,19 @@ def axe_source() -> str:
     return script.read_text(encoding="utf-8")
 
 
+def once_it_holds(tab, read: str, arg=None, timeout: float = 3000):
+    """What `read` (a JS function of `arg` returning an object with `holds`) sees once it holds, read once per frame:
+    the state judged is the state painted, not one met by a wait and then read again after the page moved on (an
+    observer, a transition or an answer landing between the two). On a timeout, its last read, for the assertion."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        return tab.wait_for_function(f"arg => {{ const seen = ({read})(arg); return seen.holds && seen; }}",
+                                     arg=arg, timeout=timeout).json_value()
+    except PlaywrightTimeout:
+        return tab.evaluate(read, arg)
+
+
 def screenshot(page, name: str) -> Path:
     """Full-page screenshot into test-artifacts/ (git-ignored) for a person to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
