@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from . import urls
@@ -57,8 +57,10 @@ class Change:
     old_id: str = ""  # renamed: the former id
     new_id: str = ""
     fields: tuple[str, ...] = ()  # changed: which fields
-    target: Target | None = None  # None when it no longer exists in the portal being built
+    target: Target | None = None  # where it is today; None when it no longer exists in the portal being built
     from_page: str = ""  # moved: the title of the page it left
+    page: Target | None = None  # the page it was on (`page_title`), today: an item moved away since is not on it
+    place: Target | None = None  # where it was just after the commit, by that commit's ids (to follow later moves)
 
 
 @dataclass(frozen=True)
@@ -266,22 +268,25 @@ def read_change_feed(project: Path, portal: Portal, limit: int = site_config.WHA
         if not base:
             return ChangeFeed(status="shallow", detail="shallow clone: fetch more history (fetch-depth: 0)")
     resolver = _Resolver(portal)
-    entries: list[FeedEntry] = []
+    entries: list[tuple[int, FeedEntry]] = []
     items: dict[tuple[str, str, str], list[ItemChange]] = {}
     with tempfile.TemporaryDirectory(prefix="csops-history-") as tmp:
         checkout = _Checkout(project, Path(tmp))
         previous = checkout.side(base)
-        for commit in reversed(commits):  # oldest first: renames carry item histories forward
+        for index, commit in enumerate(reversed(commits)):  # oldest first: renames carry item histories forward
             current = checkout.side(commit.sha)
             diff = compare(previous[0], current[0])
             entry = FeedEntry(commit.sha, commit.timestamp, commit.subject,
                               tuple(_changes(diff, previous[1], current[1], resolver)))
             _record_items(diff, entry, items, portal)
+            resolver.note_moves(index, diff)
             if entry.changes:
-                entries.append(entry)
+                entries.append((index, entry))
             previous = current
     history = {key: tuple(value) for key, value in items.items()}
-    return ChangeFeed(tuple(reversed(entries)), item_history=resolver.current_items(history))
+    followed = (replace(entry, changes=tuple(resolver.followed(change, index) for change in entry.changes))
+                for index, entry in entries)
+    return ChangeFeed(tuple(reversed(list(followed))), item_history=resolver.current_items(history))
 
 
 def _record_items(diff, entry: FeedEntry, items: dict, portal: Portal) -> None:
@@ -310,6 +315,9 @@ class _Resolver:
     """Where an id from a past revision is today: current ids first, then aliases (a rename keeps its old id there)."""
 
     def __init__(self, portal: Portal):
+        # (commit index, kind, page id it left, item id, page id it went to), oldest first: an item moved to another
+        # page keeps its id but not its page, which no alias records
+        self.moves: list[tuple[int, str, str, str, str]] = []
         self.docs: dict[tuple[str, str], object] = {}
         for doc in portal.documents:
             for name in (doc.id,) + tuple(doc.aliases):
@@ -329,6 +337,26 @@ class _Resolver:
                 return Target(kind, doc.id, item.id)
         return None
 
+    def note_moves(self, index: int, diff) -> None:
+        for changes in diff.kinds:
+            for document in changes.documents:
+                for item, source in document.moved_in:
+                    self.moves.append((index, changes.kind.name, source, item.id, document.new.id))
+
+    def followed(self, change: Change, index: int) -> Change:
+        """`change` (of commit `index`) linked to where its item is today when a later commit moved it to another
+        page: an answer changed, then moved, was listed unlinked, 'in Renewals', though it lives on elsewhere."""
+        place = change.place
+        if change.target is not None or place is None or not place.anchor:
+            return change
+        doc_id = place.doc_id
+        for when, kind, source, item_id, destination in self.moves:
+            if when > index and (kind, source, item_id) == (place.kind, doc_id, place.anchor):
+                doc_id = destination
+        if doc_id == place.doc_id:
+            return change
+        return replace(change, target=self.target(place.kind, doc_id, place.anchor))
+
     def current_items(self, history: dict) -> dict:
         """The history keyed by where each item is today (a page renamed after the last change keeps its items')."""
         found = {}
@@ -347,14 +375,22 @@ def _changes(diff, base_broken: frozenset[str], head_broken: frozenset[str], res
     """The commit's changes in reader terms; a file broken at one side is neither added nor removed by it."""
     for changes in diff.kinds:
         kind = changes.kind.name
+
+        def on_page(action, doc, **more) -> Change:
+            target = resolver.target(kind, doc.id)
+            return Change(action, kind, "page", doc.title, doc.title, target=target, page=target, **more)
+
+        def on_item(action, item, doc, **more) -> Change:
+            return Change(action, kind, _noun(item), item.label, doc.title, page=resolver.target(kind, doc.id),
+                          target=resolver.target(kind, doc.id, item.id), place=Target(kind, doc.id, item.id), **more)
+
         for doc in changes.pages.added:
             if doc.source not in base_broken:
-                yield Change("added", kind, "page", doc.title, doc.title, new_id=doc.id,
-                             target=resolver.target(kind, doc.id))
+                yield on_page("added", doc, new_id=doc.id)
         renamed = {new.id for _, new in changes.pages.renamed}
         for old, new in changes.pages.renamed:
-            yield Change("renamed", kind, "page", new.title, new.title, old.id, new.id,
-                         fields=_changed_fields(old, new, diff.head.portal), target=resolver.target(kind, new.id))
+            yield on_page("renamed", new, old_id=old.id, new_id=new.id,
+                          fields=_changed_fields(old, new, diff.head.portal))
         for doc in changes.pages.removed:
             if doc.source not in head_broken:
                 yield Change("removed", kind, "page", doc.title, doc.title, old_id=doc.id)
@@ -363,27 +399,24 @@ def _changes(diff, base_broken: frozenset[str], head_broken: frozenset[str], res
             new_doc = document.new
             page_fields = _changed_fields(document.old, new_doc, diff.head.portal)
             if page_fields and new_doc.id not in renamed:  # a renamed page's fields are on its "renamed" line
-                yield Change("changed", kind, "page", new_doc.title, new_doc.title, new_id=new_doc.id,
-                             fields=page_fields, target=resolver.target(kind, new_doc.id))
+                yield on_page("changed", new_doc, new_id=new_doc.id, fields=page_fields)
             items = document.items
             for item in items.added:
-                yield Change("added", kind, _noun(item), item.label, new_doc.title, new_id=item.id,
-                             target=resolver.target(kind, new_doc.id, item.id))
+                yield on_item("added", item, new_doc, new_id=item.id)
             for old, new in items.renamed:
-                yield Change("renamed", kind, _noun(new), new.label, new_doc.title, old.id, new.id,
-                             fields=_changed_fields(old, new, diff.head.portal), target=resolver.target(kind, new_doc.id, new.id))
+                yield on_item("renamed", new, new_doc, old_id=old.id, new_id=new.id,
+                              fields=_changed_fields(old, new, diff.head.portal))
             # an answer or step moved to another page: its old link no longer lands on it, so say where it went
             for item, source in document.moved_in:
-                yield Change("moved", kind, _noun(item), item.label, new_doc.title, new_id=item.id,
-                             target=resolver.target(kind, new_doc.id, item.id), from_page=titles.get(source, source))
+                yield on_item("moved", item, new_doc, new_id=item.id, from_page=titles.get(source, source))
             for old, new in items.kept:
                 item_fields = _changed_fields(old, new, diff.head.portal)
                 if item_fields:
-                    yield Change("changed", kind, _noun(new), new.label, new_doc.title, new_id=new.id,
-                                 fields=item_fields, target=resolver.target(kind, new_doc.id, new.id))
-            for item in items.removed:
-                yield Change("removed", kind, _noun(item), item.label, new_doc.title, old_id=item.id,
-                             target=resolver.target(kind, new_doc.id))
+                    yield on_item("changed", new, new_doc, new_id=new.id, fields=item_fields)
+            for item in items.removed:  # its page is linked, where it was
+                page = resolver.target(kind, new_doc.id)
+                yield Change("removed", kind, _noun(item), item.label, new_doc.title, old_id=item.id, target=page,
+                             page=page)
 
 
 def target_source(target: Target) -> str:

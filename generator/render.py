@@ -395,7 +395,7 @@ def change_html(change, label, href, escape) -> str:
     """
     noun = label(f"noun_{change.kind}" if change.noun == "page" else f"noun_{change.noun}")
     title = escape(change.title)
-    page_link = href(replace(change.target, anchor="")) if change.target is not None else ""
+    page_link = href(change.page) if change.page is not None else ""  # the page it was on: it may have moved since
     if change.target is not None and change.action != "removed":  # a removed item's page is still linked
         title = f'<a href="{escape_attr(href(change.target))}">{title}</a>'
 

@@ -601,6 +601,26 @@ def test_an_answer_moved_to_another_faq_topic_says_where_it_went(tmp_path, monke
             'When do renewals start?</a> in <a href="../faq/timing/">Timing</a> (from Renewals)</li>') in page
 
 
+def test_a_change_to_an_answer_moved_away_since_links_to_where_it_is_now(tmp_path, monkeypatch):
+    """What's new links each change to where its item is today: an answer reworded on Renewals, then moved to
+    Timing by a later commit, was listed unlinked ('Changed question When do renewals start? in Renewals'), as if
+    it were gone. Its title now links to it on Timing; 'in Renewals', the page it was changed on, to that page."""
+    project = _repo(tmp_path / "repo", monkeypatch)
+    make_project(project, {"content/faq/renewals.yml": FIRST["content/faq/renewals.yml"].replace("At T-120d.", "At T-150d."),
+                           "content/faq/timing.yml": "title: Timing\nentries:\n  - {id: cadence, q: How often?, a: Monthly.}\n"},
+                 with_defaults=False)
+    commit_all(project, "Renewals start at T-150d")
+    (project / "content/faq/renewals.yml").write_text("title: Renewals\nentries:\n"
+                                                       "  - {id: stub, q: Where did it go?, a: To timing.}\n")
+    (project / "content/faq/timing.yml").write_text(
+        "title: Timing\nentries:\n  - {id: cadence, q: How often?, a: Monthly.}\n"
+        "  - {id: when, q: When do renewals start?, a: At T-150d.}\n")
+    commit_all(project, "Move the start question to Timing")
+    page = (build(project) / "whats-new" / "index.html").read_text()
+    assert ('<li><span class="csops-change csops-change-changed">Changed</span> question <a href="../faq/timing/#when">'
+            'When do renewals start?</a> in <a href="../faq/renewals/">Renewals</a> — answer</li>') in page, page
+
+
 @pytest.mark.parametrize("killed", ["ls-tree", "rev-parse"])
 def test_a_git_killed_while_the_build_reads_the_history_is_one_line_saying_so(tmp_path, monkeypatch, killed):
     """A git the build runs killed (kill -9, the out-of-memory killer) was read as git's answer: a killed
