@@ -12,13 +12,12 @@ each request whole.
 from __future__ import annotations
 
 import socket
-import time
 
 from gunicorn.http.errors import NoMoreData
 from gunicorn.workers.gthread import ThreadWorker
 
 from .gunicorn_conf import IO_TIMEOUT_SECONDS as REQUEST_DEADLINE_SECONDS  # the connection timeout, whole
-from .request_deadline import BYTES_PER_EXTRA_SECOND
+from .request_deadline import RequestDeadline
 
 
 class DeadlineThreadWorker(ThreadWorker):
@@ -30,7 +29,7 @@ class DeadlineThreadWorker(ThreadWorker):
         if not conn.initialized and not self.cfg.is_ssl and not isinstance(conn.sock, _DeadlineSocket):
             conn.sock = _DeadlineSocket(conn.sock)  # (TLS needs the real socket: terminate it at the proxy)
         if isinstance(conn.sock, _DeadlineSocket):
-            conn.sock.deadline = time.monotonic() + REQUEST_DEADLINE_SECONDS
+            conn.sock.deadline.start()
         super().enqueue_req(conn)
 
 
@@ -53,24 +52,15 @@ class _DeadlineSocket:
 
     def __init__(self, sock: socket.socket):
         self._sock = sock
-        self.deadline = float("inf")
+        self.deadline = RequestDeadline(REQUEST_DEADLINE_SECONDS)
 
     def recv(self, size: int, *flags) -> bytes:
         """As socket.recv, but a read past the deadline times out as a silent socket's would (the API answers
         a body that stops coming with a JSON 408; gunicorn closes a connection whose headers stop)."""
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise RequestTimedOut(f"the request did not arrive whole within {REQUEST_DEADLINE_SECONDS:g} s")
-        previous = self._sock.gettimeout()
-        self._sock.settimeout(left if previous is None else min(left, previous))
         try:
-            data = self._sock.recv(size, *flags)
+            return self.deadline.read(self._sock, lambda: self._sock.recv(size, *flags))
         except (TimeoutError, BlockingIOError):  # (BlockingIOError: SO_RCVTIMEO's EAGAIN on a blocking socket)
             raise RequestTimedOut(f"the request did not arrive whole within {REQUEST_DEADLINE_SECONDS:g} s") from None
-        finally:
-            self._sock.settimeout(previous)
-        self.deadline += len(data) / BYTES_PER_EXTRA_SECOND
-        return data
 
     def recv_into(self, buffer, size: int = 0, *flags) -> int:
         data = self.recv(size or len(buffer), *flags)

@@ -74,7 +74,7 @@ def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
             try:
                 if not self.rfile.peek(1):  # an idle connection's wait for its first byte is the socket timeout's
                     return
-                self.request_reader.start()
+                self.request_reader.deadline.start()
                 super().handle()
             except (TimeoutError, ConnectionError):  # a client that stopped sending: drop it, quietly
                 self.close_connection = True

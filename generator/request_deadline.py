@@ -18,33 +18,43 @@ import time
 BYTES_PER_EXTRA_SECOND = 16 * 1024
 
 
-class DeadlineReader(io.RawIOBase):
-    """A connection's reads, timing out once the request being read is past its deadline (`start`).
+class RequestDeadline:
+    """When the request being read must have arrived whole: `seconds` after `start`, a second later for each 16 KB
+    that arrives. Until `start`, reads wait as long as the socket's own timeout allows (an idle connection)."""
 
-    Until `start`, reads wait as long as the socket's own timeout allows (an idle connection's wait for its
-    first byte); a read past the deadline raises TimeoutError, as a silent socket's does."""
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.at = float("inf")
+
+    def start(self) -> None:
+        self.at = time.monotonic() + self.seconds
+
+    def read(self, sock: socket.socket, receive):
+        """`receive()` (a read of `sock`: bytes, or a count read into a buffer) within the time left, which is
+        then pushed back by what arrived; past the deadline, a TimeoutError as a silent socket's."""
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"the request did not arrive whole within {self.seconds:g} s")
+        previous = sock.gettimeout()
+        sock.settimeout(left if previous is None else min(left, previous))
+        try:
+            got = receive()
+        finally:
+            sock.settimeout(previous)
+        self.at += (got if isinstance(got, int) else len(got)) / BYTES_PER_EXTRA_SECOND
+        return got
+
+
+class DeadlineReader(io.RawIOBase):
+    """A connection's reads (the preview's rfile) against a RequestDeadline."""
 
     def __init__(self, sock: socket.socket, seconds: float):
         super().__init__()
         self._sock = sock
-        self._seconds = seconds
-        self.deadline = float("inf")
-
-    def start(self) -> None:
-        self.deadline = time.monotonic() + self._seconds
+        self.deadline = RequestDeadline(seconds)
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError(f"the request did not arrive whole within {self._seconds:g} s")
-        previous = self._sock.gettimeout()
-        self._sock.settimeout(left if previous is None else min(left, previous))
-        try:
-            size = self._sock.recv_into(buffer)
-        finally:
-            self._sock.settimeout(previous)
-        self.deadline += size / BYTES_PER_EXTRA_SECOND
-        return size
+        return self.deadline.read(self._sock, lambda: self._sock.recv_into(buffer))
