@@ -57,6 +57,17 @@ def copy_bundled(target: Path, source: Path = REPO) -> Path:
     return target
 
 
+def move_item(source: Path, destination: Path, item_id: str) -> None:
+    """Move a step or entry (a `  - id: …` block, up to the next one) from the end of one content file's list to
+    the end of another's, as an editor moving an answer or step to another page does."""
+    text = source.read_text(encoding="utf-8")
+    start = text.index(f"  - id: {item_id}\n")
+    end = text.find("  - id: ", start + 1)
+    end = len(text) if end < 0 else end
+    source.write_text(text[:start] + text[end:], encoding="utf-8")
+    destination.write_text(destination.read_text(encoding="utf-8").rstrip("\n") + "\n" + text[start:end], encoding="utf-8")
+
+
 BROKEN_LINK = "BROKEN-LINK"
 BROKEN_HTML_LINK = "BROKEN-HTML-LINK"
 

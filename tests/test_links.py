@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_bundled
+from conftest import copy_bundled, move_item
 from generator.linkcheck import Locator, check_site_links
 from generator.manifest import MANIFEST
 
@@ -528,8 +528,7 @@ def test_a_step_moved_to_another_playbook_is_named_with_a_fix_that_keeps_its_lin
     text = qbr.read_text(encoding="utf-8")
     start = text.index("  - id: pull-data\n")
     end = text.index("  - id: ", start + 1)
-    qbr.write_text(text[:start] + text[end:], encoding="utf-8")
-    plan.write_text(plan.read_text(encoding="utf-8").rstrip("\n") + "\n" + text[start:end], encoding="utf-8")
+    move_item(qbr, plan, "pull-data")
     checklist = project / "content/onboarding/new-cs-ops-30-60-90.yml"
     checklist.write_text(checklist.read_text(encoding="utf-8").replace("playbook:qbr#pull-data",
                                                                         "playbook:success-plan#pull-data"), encoding="utf-8")
@@ -607,12 +606,7 @@ def test_an_faq_answer_moved_to_another_topic_is_named_in_plain_words(tmp_path, 
     """The step's message, said of an answer, read 'a link cannot follow a entry to another page' (and 'a activity'
     for a duty): the noun took the step's article."""
     project = copy_bundled(tmp_path / "p")
-    renewals, expansion = project / "content/faq/renewals.yml", project / "content/faq/expansion.yml"
-    text = renewals.read_text(encoding="utf-8")
-    start = text.index("  - id: auto-renewal\n")
-    end = text.index("  - id: ", start + 1)
-    renewals.write_text(text[:start] + text[end:], encoding="utf-8")
-    expansion.write_text(expansion.read_text(encoding="utf-8").rstrip("\n") + "\n" + text[start:end], encoding="utf-8")
+    move_item(project / "content/faq/renewals.yml", project / "content/faq/expansion.yml", "auto-renewal")
     output = run("validate", "--project", project).output
     assert ("it moved to FAQ topic 'expansion' (content/faq/expansion.yml) (a link cannot follow it to another page: "
             "keep a short entry 'auto-renewal' in content/faq/renewals.yml that points to [its new "

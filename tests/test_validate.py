@@ -2424,16 +2424,10 @@ def test_a_chart_rows_accountable_role_must_be_accountable_in_the_playbooks_it_l
 def test_a_link_to_an_item_moved_to_another_page_names_the_link_that_reaches_it(tmp_path, run):
     """Moving an FAQ answer to another topic left the runway's link to it 'unknown entry … (known: six other
     answers)': nothing said where the answer went or what to write. It names the page it is on and the link."""
-    from conftest import REPO, copy_bundled
+    from conftest import REPO, copy_bundled, move_item
 
     project = copy_bundled(tmp_path / "portal", REPO)
-    renewals, expansion = project / "content/faq/renewals.yml", project / "content/faq/expansion.yml"
-    text = renewals.read_text(encoding="utf-8")
-    start = text.index("  - id: when-to-start\n")
-    end = text.index("  - id: ", start + 1)
-    renewals.write_text(text[:start] + text[end:], encoding="utf-8")
-    expansion.write_text(expansion.read_text(encoding="utf-8").replace("entries:\n", "entries:\n" + text[start:end], 1),
-                         encoding="utf-8")
+    move_item(project / "content/faq/renewals.yml", project / "content/faq/expansion.yml", "when-to-start")
     result = run("validate", "--project", project)
     assert result.exit_code == 1
     assert ("content/playbooks/renewal-runway.yml:7:161: error: unknown entry 'when-to-start' in FAQ topic 'renewals' "

@@ -582,34 +582,14 @@ def test_renaming_a_role_is_no_news_of_the_steps_and_duties_it_holds(tmp_path, m
 
 def test_an_answer_moved_to_another_faq_topic_says_where_it_went(tmp_path, monkeypatch):
     """Moving an answer from one FAQ topic to another left What's new silent (the commit's only change, it listed
-    nothing): readers who knew the answer on its old page were not told where it is now."""
-    project = _repo(tmp_path / "repo", monkeypatch)
-    make_project(project, {"content/faq/timing.yml": """\
-        title: Timing
-        entries:
-          - {id: cadence, q: How often do we meet?, a: Monthly.}
-        """}, with_defaults=False)
-    commit_all(project, "Timing FAQ")
-    (project / "content/faq/renewals.yml").write_text("title: Renewals\nentries:\n"
-                                                       "  - {id: stub, q: Where did it go?, a: To timing.}\n")
-    (project / "content/faq/timing.yml").write_text(
-        "title: Timing\nentries:\n  - {id: cadence, q: How often do we meet?, a: Monthly.}\n"
-        "  - {id: when, q: When do renewals start?, a: At T-120d.}\n")
-    commit_all(project, "Move the start question to Timing")
-    page = (build(project) / "whats-new" / "index.html").read_text()
-    assert ('<li><span class="csops-change csops-change-moved">Moved</span> question <a href="../faq/timing/#when">'
-            'When do renewals start?</a> in <a href="../faq/timing/">Timing</a> (from Renewals)</li>') in page
-
-
-def test_a_change_to_an_answer_moved_away_since_links_to_where_it_is_now(tmp_path, monkeypatch):
-    """What's new links each change to where its item is today: an answer reworded on Renewals, then moved to
-    Timing by a later commit, was listed unlinked ('Changed question When do renewals start? in Renewals'), as if
-    it were gone. Its title now links to it on Timing; 'in Renewals', the page it was changed on, to that page."""
+    nothing): readers who knew the answer on its old page were not told where it is now. And an earlier change to
+    it, made on its old page, was listed unlinked ('Changed question When do renewals start? in Renewals'), as if
+    it were gone: its title links to it where it is now, 'in Renewals', the page it was changed on, to that page."""
     project = _repo(tmp_path / "repo", monkeypatch)
     make_project(project, {"content/faq/renewals.yml": FIRST["content/faq/renewals.yml"].replace("At T-120d.", "At T-150d."),
                            "content/faq/timing.yml": "title: Timing\nentries:\n  - {id: cadence, q: How often?, a: Monthly.}\n"},
                  with_defaults=False)
-    commit_all(project, "Renewals start at T-150d")
+    commit_all(project, "Timing FAQ; renewals start at T-150d")
     (project / "content/faq/renewals.yml").write_text("title: Renewals\nentries:\n"
                                                        "  - {id: stub, q: Where did it go?, a: To timing.}\n")
     (project / "content/faq/timing.yml").write_text(
@@ -617,6 +597,8 @@ def test_a_change_to_an_answer_moved_away_since_links_to_where_it_is_now(tmp_pat
         "  - {id: when, q: When do renewals start?, a: At T-150d.}\n")
     commit_all(project, "Move the start question to Timing")
     page = (build(project) / "whats-new" / "index.html").read_text()
+    assert ('<li><span class="csops-change csops-change-moved">Moved</span> question <a href="../faq/timing/#when">'
+            'When do renewals start?</a> in <a href="../faq/timing/">Timing</a> (from Renewals)</li>') in page, page
     assert ('<li><span class="csops-change csops-change-changed">Changed</span> question <a href="../faq/timing/#when">'
             'When do renewals start?</a> in <a href="../faq/renewals/">Renewals</a> — answer</li>') in page, page
 
