@@ -257,6 +257,11 @@ def axe_source() -> str:
     return script.read_text(encoding="utf-8")
 
 
+def to_dark_scheme(tab) -> None:
+    """Switch the theme to its dark scheme with the header's toggle, as a reader does."""
+    tab.locator("form[data-md-component=palette] label:visible").first.click()
+
+
 def once_it_holds(tab, read: str, arg=None, timeout: float = 3000):
     """What `read` (a JS function of `arg` returning an object with `holds`) sees once it holds, read once per frame:
     the state judged is the state painted, not one met by a wait and then read again after the page moved on (an

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import FOCUSED_RING, browser, bundled_site, ja_site, open_page  # noqa: F401 - fixtures
+from browser_support import FOCUSED_RING, browser, bundled_site, ja_site, open_page, to_dark_scheme  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -173,7 +173,7 @@ def test_a_link_the_keyboard_is_on_has_a_ring_that_stands_out(browser, bundled_s
     context, tab, errors = open_page(browser, bundled_site, "playbooks/renewal-runway/", LAPTOP)
     try:
         if scheme == "dark":
-            tab.locator("form[data-md-component=palette] label:visible").first.click()
+            to_dark_scheme(tab)
         faint = []
         for selector in (".csops-facts a.csops-tag", ".csops-facts a.csops-role", ".md-content p > a:not(.csops-role)",
                          ".csops-timeline td a:not(.csops-role)", ".md-typeset h2 .headerlink"):

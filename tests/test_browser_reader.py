@@ -13,7 +13,7 @@ import zlib
 import pytest
 
 from browser_support import (FOCUSED_RING, PHONE, SAME_SCRIPT_SPLITS, axe_source, browser, bundled_site, ja_site,  # noqa: F401 - fixtures
-                             once_it_holds, open_page)
+                             once_it_holds, open_page, to_dark_scheme)
 
 pytestmark = pytest.mark.browser
 
@@ -1286,7 +1286,7 @@ def test_dark_mode_keeps_the_portals_own_text_readable(request, browser, axe_sou
     base = request.getfixturevalue(SITES[language])
     context, tab, errors = open_page(browser, base, DARK_PAGES[language][0], LAPTOP)
     try:
-        tab.locator("form[data-md-component=palette] label:visible").first.click()
+        to_dark_scheme(tab)
         assert tab.evaluate("document.body.dataset.mdColorScheme") == "slate"
         failing = {}
         for path in DARK_PAGES[language]:
@@ -1438,7 +1438,7 @@ def test_keyboard_focus_on_the_portals_controls_is_a_ring_that_stands_out(browse
     context, tab, errors = open_page(browser, bundled_site, "playbooks/renewal-runway/", LAPTOP)
     try:
         if scheme == "dark":
-            tab.locator("form[data-md-component=palette] label:visible").first.click()
+            to_dark_scheme(tab)
         faint = []
         for path, selectors in controls.items():
             tab.goto(bundled_site + path)
@@ -1962,7 +1962,7 @@ def test_a_focused_link_tab_or_role_chip_keeps_readable_text(browser, bundled_si
     context, tab, errors = open_page(browser, bundled_site, "playbooks/renewal-runway/", LAPTOP)
     try:
         if scheme == "dark":
-            tab.locator("form[data-md-component=palette] label:visible").first.click()
+            to_dark_scheme(tab)
         found = {}
         for name, selector in (("tag", ".csops-facts a.csops-tag"), ("role chip", ".csops-facts a.csops-role"),
                                ("tab", ".tabbed-labels > label"), ("link", ".md-content p > a:not(.csops-role)"),
@@ -1993,7 +1993,7 @@ def test_a_focused_or_hovered_button_keeps_readable_text(browser, ja_site, schem
     context, tab, errors = open_page(browser, ja_site, "onboarding/new-csm-30-60-90/", PHONE)
     try:
         if scheme == "dark":
-            tab.locator("form[data-md-component=palette] label:visible").first.click()
+            to_dark_scheme(tab)
         tab.locator("li.csops-tickable").first.click(position={"x": 8, "y": 12})
         tab.locator(".csops-reset").first.click()
         cancel = tab.locator(".csops-reset-cancel")
@@ -2020,7 +2020,7 @@ def test_a_copy_buttons_copied_state_is_readable(browser, bundled_site, scheme):
     try:
         context.grant_permissions(["clipboard-read", "clipboard-write"])
         if scheme == "dark":
-            tab.locator("form[data-md-component=palette] label:visible").first.click()
+            to_dark_scheme(tab)
         button = tab.locator(".csops-copy-link").first
         button.click()
         tab.wait_for_selector(".csops-copy-link.csops-copied")
@@ -2038,7 +2038,7 @@ def test_the_step_a_link_opened_is_marked_visibly_in_dark_mode(request, browser,
     base = request.getfixturevalue(SITES[language])
     context, tab, errors = open_page(browser, base, "playbooks/renewal-runway/", LAPTOP)
     try:
-        tab.locator("form[data-md-component=palette] label:visible").first.click()
+        to_dark_scheme(tab)
         assert tab.evaluate("document.body.dataset.mdColorScheme") == "slate"
         step = tab.locator("article h2[id], article h3[id]").nth(3).get_attribute("id")
         tab.goto(f"{base}playbooks/renewal-runway/#{step}")
