@@ -242,15 +242,16 @@ def _is_loopback(host: str) -> bool:
     """Whether binding `host` listens on loopback only: by the addresses the bind resolves it to, since
     --host with the machine's own name (127.0.1.1 on Debian), ip6-localhost or ::ffff:127.0.0.1 does so too, and
     was left unguarded. A name that resolves to nothing is guarded: it will not bind anyway."""
-    if not host.strip("[]"):  # '' is every address, as 0.0.0.0
+    host = host.strip("[]")
+    if not host:  # '' is every address, as 0.0.0.0
         return False
     try:
-        literal = ipaddress.ip_address(host.strip("[]"))
+        literal = ipaddress.ip_address(host)
     except ValueError:
         literal = None
     family = socket.AF_INET6 if isinstance(literal, ipaddress.IPv6Address) else socket.AF_INET  # as MkDocs binds
     try:
-        found = {info[4][0] for info in socket.getaddrinfo(host.strip("[]"), None, family, socket.SOCK_STREAM)}
+        found = {info[4][0] for info in socket.getaddrinfo(host, None, family, socket.SOCK_STREAM)}
     except (OSError, UnicodeError):
         return True
     addresses = [ipaddress.ip_address(address.partition("%")[0]) for address in found]

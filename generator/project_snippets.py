@@ -65,7 +65,6 @@ class _WithinBases(snippets.SnippetPreprocessor):
                     "in its base_path; copy the file there instead of linking it", path, " or ".join(self.base_path))
         return None
 
-
     def read_lines(self, path):
         """A snippet that cannot be read (not in the site's encoding, a folder) is a warning, which the strict build
         turns into a refusal naming it: it was a traceback (UnicodeDecodeError) or a 'cannot write the build'."""

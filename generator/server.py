@@ -322,8 +322,9 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         result = searcher.search(query, **filters, limit=int(limit),
                                  correct=_is_on(_param(params, "correct")))
         # a link or window.open from another site's page is answered but is no reader's search: such a page could
-        # navigate a window it opened through any number of planted queries into `csops report searches`
-        if log_queries and _is_on(_param(params, "log")) and not from_unlisted_site(environ):  # with its filters: "renewal" that found no FAQ for csm is no missing renewal page
+        # navigate a window it opened through any number of planted queries into `csops report searches`.
+        # Logged with its filters: "renewal" that found no FAQ for csm is no missing renewal page
+        if log_queries and _is_on(_param(params, "log")) and not from_unlisted_site(environ):
             log_event(project, "search", query, count=result.total, **{k: v for k, v in filters.items() if v})
         return result.as_dict()
 
