@@ -1,4 +1,5 @@
-"""Querying the index: ranked, filtered, faceted hits and did-you-mean (snippets: search_snippets.py; words: search_words.py; the log: query_log.py).
+"""Querying the index: ranked, filtered, faceted hits and did-you-mean (what the reader typed, taken apart:
+search_query.py; snippets: search_snippets.py; words: search_words.py; the log: query_log.py).
 
 Natural-language questions ("customers not using the seats they bought") are
 OR-grouped and ranked by BM25F: an AND query would return nothing. Facet
@@ -21,15 +22,16 @@ from pathlib import Path
 from .index import KIND_ALIASES, META_FILE, SEARCH_KINDS, open_index, read_meta
 from .model import add_names
 from .paths import is_portal, live_index_dir, no_portal
-from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
 from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets, word_bag
 from .search_glossary import GlossaryEntry, GlossaryNames
+from .search_query import (QueryError, check_query, empty_query_error, lower_field_names, split_query, tag_filter,
+                           two_filters_error)
 from .search_ranking import (QueryBuilder, TermScores, coordinated, excluding, filtered_query, left_out_query, match_all,
                              search_counting, terms_query, top_scored)
 from .search_snippets import opening, query_words, snippet
 from .search_stats import LiveStats, live_stats
 from .stop_words import TICKET_FILLER
-from .search_words import (FILTER_SYNTAX, KNOWN_WORD_FIELDS, correct, expansions, glossary_words, joined_hyphenations,
+from .search_words import (KNOWN_WORD_FIELDS, correct, expansions, glossary_words, joined_hyphenations,
                            phrase_in_content, synonym_variants)
 from .urls import absolute_url, markdown_link, versioned_url
 
@@ -46,23 +48,9 @@ TICKET_QUERY_WORDS = 30
 # name such as Sev1, SOC2 or 2FA, which the index holds as words
 _COUNTED = re.compile(r"(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])[0-9０-９][0-9０-９,，.]*\s*"
                       r"(?:[万億千]?(?:[かヶカケ箇]月|週間|時間|分間|日間|年間|[年月日件名社人回時分秒個台円週割歳度枚本点%％])目?|[万億千]|目)")
-FILTER_FIELDS = ("kind", "role", "phase", "tag")
 FACET_FIELDS = ("kind", "role", "phase")
 # What a ticket is answered with: procedures and answers, not a new hire's checklist or a role's list of duties
 RUNBOOK_KINDS = frozenset({"playbook", "step", "faq", "chart"})
-_FIELD_SYNTAX = re.compile(r"\b(kind|role|phase|tag|title|body):", re.IGNORECASE)
-
-
-class QueryError(ValueError):
-    """The query cannot be searched as typed; the message says how to fix it, and `code` which slip it is, so the
-    portal's search box can say it in the portal's language (templates/assets/search.js)."""
-
-    def __init__(self, message: str, code: str = "bad-query"):
-        super().__init__(message)
-        self.code = code
-
-    def as_dict(self) -> dict:
-        return {"error": str(self), "code": self.code}
 
 
 class UnknownFilter(QueryError):
@@ -137,42 +125,6 @@ class SearchResult:
 
 
 MAX_SUGGESTED_WORDS = 8  # a query's words looked up among glossary terms and tags when it found nothing
-MAX_WILDCARDS = 3  # words with '*' in one query: each expands over the whole vocabulary
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def check_query(text: str, limit: int = MAX_QUERY_CHARS) -> str:
-    """Reject what the parser would misread or choke on, with a message a reader can act on."""
-    text = (text or "").strip()
-    if not text:
-        raise QueryError("empty query: type a few words, e.g. 'renewal 60 days' or '解約の予兆'", "empty-query")
-    if len(text) > limit:
-        raise QueryError(f"query too long ({len(text)} characters; at most {limit}): use a few key words, or send "
-                         "the whole text as a ticket (csops suggest, POST /api/suggest)", "query-too-long")
-    if "\x00" in text:
-        raise QueryError("query contains a NUL character")
-    if _SURROGATE.search(text):  # bytes that were not UTF-8 (a shell argument): the API refuses them the same way
-        raise QueryError("query is not UTF-8 text: retype it")
-    if text.count('"') % 2:
-        raise QueryError('unbalanced quotes: close the phrase with a second " or remove it', "unbalanced-quotes")
-    wildcards = [word for word in re.findall(r"[^\s\"()]+", re.sub(r'"[^"]*"', " ", text)) if "*" in word]
-    if any(word.lstrip("-").split(":")[-1].startswith("*") for word in wildcards if word.strip("*-") or len(word) > 1):
-        # Whoosh walks the whole vocabulary for each: 250 such words took 3 s of a worker per request
-        raise QueryError("a word cannot start with '*': type its first letters, e.g. renew*", "leading-wildcard")
-    if len(wildcards) > MAX_WILDCARDS:
-        raise QueryError(f"at most {MAX_WILDCARDS} words with '*' in one query", "too-many-wildcards")
-    depth = 0
-    for char in text:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth < 0:
-            break
-    if depth:
-        raise QueryError("unbalanced parentheses: every ( needs a matching )", "unbalanced-parentheses")
-    return text
-
-
 @dataclass(frozen=True)
 class OpenIndex:
     """One thread's view of the current index generation (Whoosh searchers are not thread-safe)."""
@@ -276,7 +228,7 @@ class Searcher:
         """The query as Whoosh objects. Given `index` (the one the caller searches, never a reopened one), common
         words are pruned against its statistics; without it, the current index's parser builds it as typed."""
         parser = (index or self._open()).parser
-        text = _FIELD_SYNTAX.sub(lambda m: m.group(1).lower() + ":", text)
+        text = lower_field_names(text)
         try:
             if index is None:
                 return parser.parse(text)
@@ -319,15 +271,12 @@ class Searcher:
         count goes without: each costs a pass over the glossary and every tag)."""
         searcher, facets, meta = index.searcher, index.facets, index.meta
         original = text
-        # full-width field syntax (ｒｏｌｅ：csm, typed with a Japanese input method) is the filter, not two words;
-        # the analyzer reads words as NFKC anyway
-        text, inline, negated = split_filters(unicodedata.normalize("NFKC", text))
-        text, left_out = split_exclusions(text)
-        text = _QUESTION_MARKS.sub(" ", text).strip()  # punctuation, not Whoosh's one-letter wildcard
+        parts = split_query(text)
+        inline, negated, left_out = parts.filters, parts.negated_filters, parts.left_out
         # "on-boarding" is the content's "onboarding" for the words searched, the page named and the glossary alike
-        text = joined_hyphenations(text, lambda word: phrase_in_content(searcher, word))
+        text = joined_hyphenations(parts.words, lambda word: phrase_in_content(searcher, word))
         if not text and not left_out and not inline and not negated and not (kind or role or phase or tag):
-            raise QueryError("empty query: type a few words, e.g. 'renewal 60 days' or '解約の予兆'", "empty-query")
+            raise empty_query_error()
         given = {"kind": kind, "role": role, "phase": phase, "tag": tag}
         names = meta.get("facet_names", {})
         former, other = meta.get("former_ids", {}), {**meta.get("other_names", {}), "kind": KIND_ALIASES}
@@ -337,7 +286,7 @@ class Searcher:
 
         for name, value in inline.items():  # a name and its id are one filter (phase:契約更新 --phase renewal)
             if given[name] and filter_id(name, given[name]) != filter_id(name, value):
-                raise _two_filters(name, given[name], value)
+                raise two_filters_error(name, given[name], value)
             given[name] = value
         filters = {name: filter_id(name, value) for name, value in given.items()}
         negated = [(name, filter_id(name, value)) for name, value in negated]
@@ -601,92 +550,3 @@ def facet_counts(rows: Counter) -> dict[str, dict[str, int]]:
             counts["role"][role] += n
     return {name: _most_first(c) for name, c in counts.items()}
 
-
-
-
-# - or NOT (capitals, as Whoosh reads operators) before a filter; the filter's own name in any case
-_NEGATED_FILTER = re.compile(r"(?:^|(?<=\s))(?:-|NOT\s+)" + FILTER_SYNTAX.pattern.replace("(kind|role|phase|tag)",
-                                                                                          "((?i:kind|role|phase|tag))"))
-_QUESTION_MARKS = re.compile(r"[?？]")
-# `-churn` or `NOT churn`: what the reader wants no hit to hold (a hyphen inside a word, T-90d, is no minus)
-_LEAVE_OUT = re.compile(r"(?:^|(?<=\s))(?:-|NOT\s+)(?=[^\s\-])")
-
-
-def split_exclusions(text: str) -> tuple[str, list[str]]:
-    """`renewal -churn NOT "account executive" -(risk OR alert)` -> ('renewal', ['churn', '"account executive"',
-    '(risk OR alert)']): what follows a - or NOT is left out, a word, a quoted phrase or a bracketed group. Whoosh
-    read NOT inside its OR group as "or anything without it" (209 hits against 98 for renewal) and a minus as
-    nothing at all; a phrase or group after either widened the search too (233 hits)."""
-    pieces: list[str] = []
-    kept, cursor = [], 0
-    for match in _LEAVE_OUT.finditer(text):
-        if match.start() < cursor:
-            continue  # inside a piece already taken
-        start = match.end()
-        if text[start] == '"':
-            end = text.find('"', start + 1)
-            end = len(text) if end < 0 else end + 1
-        elif text[start] == "(":
-            depth, end = 0, start
-            while end < len(text):
-                depth += {"(": 1, ")": -1}.get(text[end], 0)
-                end += 1
-                if depth == 0:
-                    break
-        else:
-            end = start
-            while end < len(text) and not text[end].isspace() and text[end] not in '"()':
-                end += 1
-        kept.append(text[cursor:match.start()])
-        pieces.append(text[start:end])
-        cursor = end
-    kept.append(text[cursor:])
-    return re.sub(r"\s+", " ", " ".join(kept)).strip(), pieces
-
-
-def tag_filter(tag: str) -> str:
-    """The filter a suggestion offers for `tag`, as split_filters reads it back: quoted when it holds a space ('tag:health
-    score' searched tag:health and the word score, an unknown tag); "" for one no filter can write (a quote, or a
-    '?' or ')' at its end, which split_filters leaves to the query)."""
-    if '"' in tag or tag.rstrip("?？)") != tag:
-        return ""
-    return f'tag:"{tag}"' if any(c.isspace() for c in tag) else f"tag:{tag}"
-
-
-def _two_filters(name: str, first: str, second: str) -> QueryError:
-    """One filter given two values: the first was kept and the second silently dropped."""
-    return QueryError(f"two {name} filters ({first} and {second}): keep one, or leave one out with -{name}:",
-                      "two-filters")
-
-
-def _filter_value(written: str) -> tuple[str, str]:
-    """A filter's value, and what ends it but is the query's ('role:csm?' is csm and a question mark, '(role:csm)'
-    csm and a bracket): 'unknown role csm?' answered a question typed with its filter last."""
-    value = written.strip('"')
-    end = len(value)
-    while end and (value[end - 1] in "?？" or (value[end - 1] == ")" and "(" not in value[:end - 1])):
-        end -= 1
-    return value[:end], value[end:].replace("?", "").replace("？", "")
-
-
-def split_filters(text: str) -> tuple[str, dict[str, str], list[tuple[str, str]]]:
-    """`role:csm renewal -kind:faq` -> ('renewal', {'role': 'csm'}, [('kind', 'faq')]): field syntax filters, it
-    does not just rank; with - or NOT before it, it leaves out what it names (it was read as the filter itself).
-    The same filter twice with two values is a QueryError: one of them was silently dropped."""
-    found: dict[str, str] = {}
-    negated: list[tuple[str, str]] = []
-
-    def leave_out(match: re.Match) -> str:
-        value, after = _filter_value(match.group(2))
-        negated.append((match.group(1).lower(), value.lower()))
-        return " " + after
-
-    def take(match: re.Match) -> str:
-        name, value, after = match.group(1).lower(), *_filter_value(match.group(2))
-        if name in found and found[name].lower() != value.lower():
-            raise _two_filters(name, found[name], value)
-        found[name] = value
-        return " " + after
-
-    text = FILTER_SYNTAX.sub(take, _NEGATED_FILTER.sub(leave_out, text))
-    return re.sub(r"\s+", " ", text).strip(), found, negated

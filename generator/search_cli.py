@@ -39,7 +39,8 @@ def _refused(error: Exception, fmt: str, code: str = "") -> SearchFailed:
 
 
 def _run(searcher, query: str, fmt: str, correct: bool = True, **filters):
-    from .search import IndexMissing, QueryError, UnknownFilter
+    from .search import IndexMissing, UnknownFilter
+    from .search_query import QueryError
 
     try:
         return searcher.search(query, correct=correct, **filters)
@@ -235,7 +236,8 @@ def suggest(ticket: Path, project: Path, limit: int, fmt: str):
 
     Exits 1 when nothing in the portal relates to the ticket; 2 when it cannot be read.
     """
-    from .search import MAX_TICKET_CHARS, IndexMissing, QueryError
+    from .search import MAX_TICKET_CHARS, IndexMissing
+    from .search_query import QueryError
 
     if str(ticket) == "-" and sys.stdin.isatty():
         click.echo("Paste the ticket, then press Ctrl-D on a line of its own.", err=True)

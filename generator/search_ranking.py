@@ -16,10 +16,10 @@ from whoosh.collectors import TopCollector
 from whoosh.fields import Schema
 from whoosh.qparser import MultifieldParser, OrGroup, RangePlugin
 
+from .search_query import FILTER_FIELDS
 from .search_stats import live_stats
 
 SEARCHED_FIELDS = ("title", "body", "context", "keywords")
-FACET_FIELDS = ("kind", "role", "phase", "tag")  # what `kind:faq` style words filter on
 _PLAIN_WORDS = re.compile(r"[^\W_]+(?:\s+[^\W_]+)*\s*", re.UNICODE)  # letters and digits between spaces, nothing else
 _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b")
 
@@ -43,7 +43,7 @@ class QueryBuilder:
         # The parser knows only the fields a reader may name (url:x failed on a stored-only field with Whoosh's own
         # words; any other name stays text), and no [a TO z] ranges: each walked the whole vocabulary, 15 s of a
         # worker at 1,000 playbooks for a 6-character query.
-        readable = Schema(**{name: schema[name] for name in (*SEARCHED_FIELDS, *FACET_FIELDS) if name in schema})
+        readable = Schema(**{name: schema[name] for name in (*SEARCHED_FIELDS, *FILTER_FIELDS) if name in schema})
         self.parser = MultifieldParser(self.fields, readable, group=OrGroup.factory(self.SCALE))
         self.parser.remove_plugin_class(RangePlugin)
 
@@ -73,7 +73,7 @@ class QueryBuilder:
         return whoosh_query.Or([q, whoosh_query.Or(extra)]) if extra else q
 
     def left_out(self, pieces: list[str]):
-        """The query of what a reader left out (search.split_exclusions: words, "phrases", (groups), field:word),
+        """The query of what a reader left out (search_query.split_exclusions: words, "phrases", (groups), field:word),
         or None."""
         parts = [self.plain_words(piece) if self.is_plain(piece) else self.parser.parse(piece) for piece in pieces]
         parts = [part for part in parts if part is not whoosh_query.NullQuery]

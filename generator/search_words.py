@@ -16,9 +16,9 @@ from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
 
 from .search_analysis import exact_key, mixed_analyzer
+from .search_query import FILTER_SYNTAX
 from .search_stats import live_stats
 
-FILTER_SYNTAX = re.compile(r"(?<![\w:])(kind|role|phase|tag):(\"[^\"]*\"|\S+)", re.IGNORECASE)
 _ASCII_WORD = re.compile(r"[A-Za-z]{3,}")
 PAGE_FIELDS = ("title", "body")  # what pages say: the words glossary synonyms lead to
 # where a typed word is no typo: what pages say, and the words editors wrote readers use (asked_as)

@@ -27,7 +27,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from .api_errors import error_body
 from .problems import shown
 from .query_log import FILTERS, log_event
-from .search import MAX_TICKET_CHARS, IndexMissing, QueryError, Searcher
+from .search import MAX_TICKET_CHARS, IndexMissing, Searcher
+from .search_query import QueryError
 
 log = logging.getLogger("csops.api")
 # bytes: a ticket of MAX_TICKET_CHARS however it is sent. JSON as Python writes it (json.dumps, requests' json=)

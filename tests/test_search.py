@@ -21,7 +21,8 @@ from generator.index import collect_documents, read_meta, update_index
 from generator.search_analysis import exact_key, mixed_analyzer, term_spans, word_bag
 from generator.search_ranking import QueryBuilder, TermScores, filtered_query, prune_common_terms
 from generator.pipeline import load_portal
-from generator.search import QueryError, Searcher, split_exclusions, split_filters
+from generator.search import Searcher
+from generator.search_query import QueryError, split_exclusions, split_filters
 from generator.search_words import synonym_variants
 from generator.search_stats import live_stats
 

@@ -31,7 +31,7 @@
     tooLong: function (n) { return "検索語が長すぎます（" + n + "文字、最大" + MAX_QUERY + "文字）。「更新 値引き 承認」のように、キーワードをいくつかに絞ってください。"; },
     none: function (q) { return "「" + q + "」に一致する項目はありません。"; },
     mean: "もしかして：", try_: "こちらもお試しください：", showing: "次の検索結果を表示しています：", instead: "元の語句で検索：", kind: "種類", role: "ロール", phase: "フェーズ", clear: "絞り込みを解除",
-    // what the API refuses, by its code (generator/search.py QueryError): its message is English
+    // what the API refuses, by its code (generator/search_query.py QueryError): its message is English
     refused: {
       "empty-query": "キーワードを入力してください（例：「解約の予兆」「更新 値引き」）。",
       "unbalanced-quotes": "引用符（\"）が閉じていません。語句の終わりにもう一つ \" を付けるか、消してください。",
