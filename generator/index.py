@@ -322,7 +322,7 @@ def write_index(staged: Path, current: Path | None, portal: Portal, docs: list[S
         shutil.copytree(current, staged, ignore=shutil.ignore_patterns("*.lock", "*_LOCK"))
     groups = [[g.term, *g.synonyms] for g in portal.glossary if g.synonyms]
     meta = {"site_url": site_url, "language": language, "facet_names": facet_names or {},
-            "former_ids": {"role": portal.former_role_ids},  # a filter by a renamed role's old id (search._filter_id)
+            "former_ids": {"role": portal.former_role_ids},  # a filter by a renamed role's old id (search_filters.filter_id)
             "other_names": {"role": {role.id: role.names for role in portal.roles}},  # --role "CS Lead" (its short name)
             "synonyms": groups,  # query expansion
             # glossary phrases of stop words the content holds word for word (search_words.phrase_in_content)

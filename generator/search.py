@@ -1,5 +1,6 @@
 """Querying the index: ranked, filtered, faceted hits and did-you-mean (what the reader typed, taken apart:
-search_query.py; snippets: search_snippets.py; words: search_words.py; the log: query_log.py).
+search_query.py; filter values and facet counts: search_filters.py; snippets: search_snippets.py; words:
+search_words.py; the log: query_log.py).
 
 Natural-language questions ("customers not using the seats they bought") are
 OR-grouped and ranked by BM25F: an AND query would return nothing. Facet
@@ -13,19 +14,18 @@ import difflib
 import os
 import re
 import threading
-import unicodedata
 from collections import Counter, OrderedDict
 from functools import lru_cache
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .index import KIND_ALIASES, META_FILE, SEARCH_KINDS, open_index, read_meta
-from .model import add_names
+from .index import META_FILE, open_index, read_meta
 from .paths import is_portal, live_index_dir, no_portal
 from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets, word_bag
+from .search_filters import (facet_counts, facet_value_names, known_filter_values, most_first, passes_filters,
+                             resolve_filters)
 from .search_glossary import GlossaryEntry, GlossaryNames
-from .search_query import (QueryError, check_query, empty_query_error, lower_field_names, split_query, tag_filter,
-                           two_filters_error)
+from .search_query import QueryError, check_query, empty_query_error, lower_field_names, split_query, tag_filter
 from .search_ranking import (QueryBuilder, TermScores, coordinated, excluding, filtered_query, left_out_query, match_all,
                              search_counting, terms_query, top_scored)
 from .search_snippets import opening, query_words, snippet
@@ -48,35 +48,8 @@ TICKET_QUERY_WORDS = 30
 # name such as Sev1, SOC2 or 2FA, which the index holds as words
 _COUNTED = re.compile(r"(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])[0-9０-９][0-9０-９,，.]*\s*"
                       r"(?:[万億千]?(?:[かヶカケ箇]月|週間|時間|分間|日間|年間|[年月日件名社人回時分秒個台円週割歳度枚本点%％])目?|[万億千]|目)")
-FACET_FIELDS = ("kind", "role", "phase")
 # What a ticket is answered with: procedures and answers, not a new hire's checklist or a role's list of duties
 RUNBOOK_KINDS = frozenset({"playbook", "step", "faq", "chart"})
-
-
-class UnknownFilter(QueryError):
-    """A filter value no document holds (`--kind stepz`): a typo, not an empty result, so never logged as one."""
-
-    def __init__(self, name: str, value: str, known: list[str], display: dict[str, str] | None = None,
-                 other: dict[str, tuple[str, ...]] | None = None):
-        """`other`: id -> the other names the filter takes for it (search._filter_id), close to a typo too:
-        'itemz' is the word for a checklist's items, not 'term'."""
-        self.name, self.value, self.known = name, value, known
-        meant = {ident: ident for ident in known}
-        for ident in known:
-            meant.update((alias.lower(), ident) for alias in (other or {}).get(ident, ()) if alias.lower() not in meant)
-        close = difflib.get_close_matches(value.lower(), meant, n=1, cutoff=0.6)
-        self.did_you_mean = meant[close[0]] if close else ""
-        hint = f"did you mean {self.did_you_mean!r}? " if self.did_you_mean else ""
-        display = display or {}
-        self.did_you_mean_name = display.get(self.did_you_mean, "")  # as the pages name it: the search box shows it
-        # each id with the name the portal shows for it, when that differs: finance (経理・財務)
-        listed = [f"{k} ({display[k]})" if display.get(k) and display[k].lower() != k else k for k in known[:20]]
-        shown = ", ".join(listed) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
-        super().__init__(f"unknown {name} {value!r}: {hint}known {name}s: {shown or '(none)'}", "unknown-filter")
-
-    def as_dict(self) -> dict:
-        return {**super().as_dict(), "filter": self.name, "value": self.value, "known": self.known,
-                "did_you_mean": self.did_you_mean, "did_you_mean_name": self.did_you_mean_name}
 
 
 class IndexMissing(RuntimeError):
@@ -277,22 +250,8 @@ class Searcher:
         text = joined_hyphenations(parts.words, lambda word: phrase_in_content(searcher, word))
         if not text and not left_out and not inline and not negated and not (kind or role or phase or tag):
             raise empty_query_error()
-        given = {"kind": kind, "role": role, "phase": phase, "tag": tag}
-        names = meta.get("facet_names", {})
-        former, other = meta.get("former_ids", {}), {**meta.get("other_names", {}), "kind": KIND_ALIASES}
-
-        def filter_id(name: str, value: str) -> str:
-            return _filter_id(name, value, names, former, other)
-
-        for name, value in inline.items():  # a name and its id are one filter (phase:契約更新 --phase renewal)
-            if given[name] and filter_id(name, given[name]) != filter_id(name, value):
-                raise two_filters_error(name, given[name], value)
-            given[name] = value
-        filters = {name: filter_id(name, value) for name, value in given.items()}
-        negated = [(name, filter_id(name, value)) for name, value in negated]
-        for name, value in [*filters.items(), *negated]:
-            if value and value not in index.known[name]:
-                raise UnknownFilter(name, value, index.known[name], names.get(name, {}), other.get(name, {}))
+        filters, negated = resolve_filters({"kind": kind, "role": role, "phase": phase, "tag": tag}, inline, negated,
+                                           index.known, meta)
         q = self.parse(text, index) if text else match_all()
         excluded = left_out_query(index.parser.left_out(left_out), negated)
         barred = set(searcher.docs_for_query(excluded)) if excluded is not None else set()
@@ -330,16 +289,13 @@ class Searcher:
         narrowed = any(filters.get(name) for name in ("role", "phase", "tag")) or ("kind", "term") in negated or left_out
         entries, asked = index.glossary.named(text) if not narrowed else ([], False)
         if entries:  # search_glossary.py: where the entry goes
-            counts["kind"] = _most_first({**counts["kind"], "term": len(entries)})
+            counts["kind"] = most_first({**counts["kind"], "term": len(entries)})
             if filters.get("kind", "term") == "term":
                 at = min(named if asked else max(named, 1), len(hits))
                 score = hits[at - 1].score if at else (hits[0].score if hits else 1.0)
                 hits = (hits[:at] + [self._term_hit(e, score, words, meta, text) for e in entries] + hits[at:])[:limit]
                 total += len(entries)
-        names = meta.get("facet_names", {})
-        facet_names = {n: {value: names[n][value] for value in values if value in names.get(n, {})}
-                       for n, values in counts.items() if n in names}
-        result = SearchResult(original, total, hits, counts, facet_names)
+        result = SearchResult(original, total, hits, counts, facet_value_names(counts, meta))
         result.did_you_mean = self.did_you_mean(original, index) if text and hints else ""
         if not hits and hints:
             filtered = any(filters.values()) or bool(negated)
@@ -362,7 +318,7 @@ class Searcher:
             variants = synonym_variants(key, index.meta.get("synonyms", []))
             candidates = tuple(dict.fromkeys(d for v in variants for d in named.get(word_bag(v), ())))
         first = [d for d in candidates if d not in barred
-                 and (d in scores or (not filters.get("tag") and _passes(index.facets.rows[d], filters)))]
+                 and (d in scores or (not filters.get("tag") and passes_filters(index.facets.rows[d], filters)))]
         if not first:
             first = self._pages_titled_with_one_word(index, text, q, scores)
         if not first:
@@ -501,52 +457,3 @@ def weighting(language: str):
     from .search_stats import LiveBM25F
 
     return LiveBM25F(B=0.75 if language.startswith("ja") else 0.6, K1=1.2)
-
-
-def _filter_id(name: str, value: str, display: dict[str, dict[str, str]], former: dict | None = None,
-               other: dict | None = None) -> str:
-    """A filter value as the id it names: ids are lowercase, and a role or phase may also be given by the name the
-    portal shows for it (--phase 契約更新, role:"Customer Success Manager"), as a Japanese reader knows them, a role
-    by its other names (`other`: filter -> id -> names, Role.names: its short name "CS Lead"), and a
-    renamed role by its former id (`former`: filter -> former id -> id), as saved searches and scripts still write it."""
-    value = unicodedata.normalize("NFKC", value).lower()  # ＣＳＭ, typed with a Japanese input method on
-    if value in (former or {}).get(name, {}):
-        return former[name][value]
-    if not value.strip() or name not in display or value in display[name]:
-        return value
-    by_name: dict[str, str | None] = {}
-    for ident, shown in display[name].items():
-        add_names(by_name, ident, [shown, *(other or {}).get(name, {}).get(ident, ())])
-    return by_name.get(value.strip()) or value
-
-
-def _passes(row: tuple[str, str, tuple[str, ...]], filters: dict[str, str]) -> bool:
-    kind, phase, roles = row
-    return (filters.get("kind", kind) == kind and filters.get("phase", phase) == phase
-            and (not filters.get("role") or filters["role"] in roles))
-
-
-def known_filter_values(searcher, facets: FacetTable, meta: dict) -> dict[str, list[str]]:
-    """What each filter may ask for: the fixed document kinds, and the roles, phases and tags the content has."""
-    names = meta.get("facet_names", {})
-    roles = {r for _, _, rs in facets.rows for r in rs} | set(names.get("role", {}))
-    phases = {p for _, p, _ in facets.rows if p} | set(names.get("phase", {}))
-    tags = {t.decode("utf-8") if isinstance(t, bytes) else t for t in searcher.lexicon("tag")}
-    return {"kind": list(SEARCH_KINDS), "role": sorted(roles), "phase": sorted(phases), "tag": sorted(tags)}
-
-
-def _most_first(counts: dict[str, int]) -> dict[str, int]:
-    return dict(sorted(((k, v) for k, v in counts.items() if k and v), key=lambda kv: (-kv[1], kv[0])))
-
-
-def facet_counts(rows: Counter) -> dict[str, dict[str, int]]:
-    """Per facet (kind, role, phase), how many matching documents hold each value, most first."""
-    counts = {name: Counter() for name in FACET_FIELDS}
-    for (kind, phase, roles), n in rows.items():
-        counts["kind"][kind] += n
-        if phase:
-            counts["phase"][phase] += n
-        for role in roles:
-            counts["role"][role] += n
-    return {name: _most_first(c) for name, c in counts.items()}
-

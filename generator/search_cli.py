@@ -39,7 +39,8 @@ def _refused(error: Exception, fmt: str, code: str = "") -> SearchFailed:
 
 
 def _run(searcher, query: str, fmt: str, correct: bool = True, **filters):
-    from .search import IndexMissing, UnknownFilter
+    from .search import IndexMissing
+    from .search_filters import UnknownFilter
     from .search_query import QueryError
 
     try:
