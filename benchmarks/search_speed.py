@@ -218,7 +218,7 @@ def main() -> int:
         cold = []
         for _ in range(max(1, args.rounds // 4)):
             for q in QUERIES:
-                searcher.forget_term_scores()  # every word's postings scored afresh, as for a word nobody searched yet
+                searcher.live.forget_term_scores()  # every word's postings scored afresh, as for a word nobody searched yet
                 start = time.perf_counter()
                 searcher.search(q, limit=10)
                 cold.append((time.perf_counter() - start) * 1000)

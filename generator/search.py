@@ -1,6 +1,6 @@
-"""Querying the index: ranked, filtered, faceted hits and did-you-mean (what the reader typed, taken apart:
-search_query.py; filter values and facet counts: search_filters.py; snippets: search_snippets.py; words:
-search_words.py; the log: query_log.py).
+"""Querying the index: ranked, filtered, faceted hits and did-you-mean (the index generation each thread reads:
+live_index.py; what the reader typed, taken apart: search_query.py; filter values and facet counts:
+search_filters.py; snippets: search_snippets.py; words: search_words.py; the log: query_log.py).
 
 Natural-language questions ("customers not using the seats they bought") are
 OR-grouped and ranked by BM25F: an AND query would return nothing. Facet
@@ -11,7 +11,6 @@ they cost one pass over the matching document numbers.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import threading
 from collections import Counter, OrderedDict
@@ -19,17 +18,15 @@ from functools import lru_cache
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .index import META_FILE, open_index, read_meta
-from .paths import is_portal, live_index_dir, no_portal
-from .search_analysis import FacetTable, exact_key, mixed_analyzer, read_facets, word_bag
-from .search_filters import (facet_counts, facet_value_names, known_filter_values, most_first, passes_filters,
-                             resolve_filters)
-from .search_glossary import GlossaryEntry, GlossaryNames
+from .live_index import LiveIndex, OpenIndex
+from .search_analysis import exact_key, mixed_analyzer, word_bag
+from .search_filters import facet_counts, facet_value_names, most_first, passes_filters, resolve_filters
+from .search_glossary import GlossaryEntry
 from .search_query import QueryError, check_query, empty_query_error, lower_field_names, split_query, tag_filter
-from .search_ranking import (QueryBuilder, TermScores, coordinated, excluding, filtered_query, left_out_query, match_all,
+from .search_ranking import (QueryBuilder, coordinated, excluding, filtered_query, left_out_query, match_all,
                              search_counting, terms_query, top_scored)
 from .search_snippets import opening, query_words, snippet
-from .search_stats import LiveStats, live_stats
+from .search_stats import live_stats
 from .stop_words import TICKET_FILLER
 from .search_words import (KNOWN_WORD_FIELDS, correct, expansions, glossary_words, joined_hyphenations,
                            phrase_in_content, synonym_variants)
@@ -50,17 +47,6 @@ _COUNTED = re.compile(r"(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])[0-9０-９][0-9０
                       r"(?:[万億千]?(?:[かヶカケ箇]月|週間|時間|分間|日間|年間|[年月日件名社人回時分秒個台円週割歳度枚本点%％])目?|[万億千]|目)")
 # What a ticket is answered with: procedures and answers, not a new hire's checklist or a role's list of duties
 RUNBOOK_KINDS = frozenset({"playbook", "step", "faq", "chart"})
-
-
-class IndexMissing(RuntimeError):
-    """No index yet: `csops build` writes it (`no-portal`: the folder holds no portal to build)."""
-
-    def __init__(self, message: str, code: str = "index-missing"):
-        super().__init__(message)
-        self.code = code
-
-    def as_dict(self) -> dict:
-        return {"error": str(self), "code": self.code}
 
 
 @dataclass
@@ -98,109 +84,29 @@ class SearchResult:
 
 
 MAX_SUGGESTED_WORDS = 8  # a query's words looked up among glossary terms and tags when it found nothing
-@dataclass(frozen=True)
-class OpenIndex:
-    """One thread's view of the current index generation (Whoosh searchers are not thread-safe)."""
-
-    stamp: tuple
-    searcher: object  # whoosh.searching.Searcher
-    parser: QueryBuilder
-    facets: FacetTable  # shared by all threads, like meta and term_scores
-    meta: dict
-    term_scores: TermScores
-    known: dict[str, list[str]]  # filter name -> the values some document holds (what a filter may ask for)
-    glossary: GlossaryNames
 
 
 class Searcher:
-    """An open index; reopens itself when `csops build` swaps a new index in."""
+    """Searches and ticket suggestions over the live index (live_index.py reopens it when `csops build` swaps a new
+    one in), with recent results kept per index generation."""
 
     def __init__(self, project: Path, cache_size: int = CACHE_SIZE):
         self.project = Path(project)
         self.cache_size = cache_size
-        self.path = live_index_dir(self.project)
+        self.live = LiveIndex(self.project)
         self._lock = threading.Lock()
-        self._shared: tuple | None = None  # (stamp, facets, meta, term scores, known values, live statistics): every thread's
-        self._local = threading.local()  # .index: this thread's OpenIndex
         # Popular queries repeat (and the portal UI asks again as filters change): keep recent results
         # per index generation; a new build changes the stamp, so nothing stale is ever served.
         self._cache: OrderedDict = OrderedDict()
 
-    # -- opening -------------------------------------------------------------------------------
-    def _current_stamp(self):
-        """(generation folder, meta inode, meta mtime): `build/index` is a link that a build flips in one rename,
-        so resolving it once names one complete generation, old or new, never a half-swapped folder."""
-        for _ in range(3):
-            folder = os.path.realpath(self.path)
-            try:
-                st = os.stat(os.path.join(folder, META_FILE))
-                return folder, st.st_ino, st.st_mtime_ns
-            except OSError:
-                # a build may have flipped the link and removed this generation since it was resolved: only a link
-                # that still names the folder means there is no index (a reader got "run csops build" mid-flip)
-                if os.path.realpath(self.path) == folder:
-                    if not is_portal(self.project):
-                        raise IndexMissing(no_portal(self.project), "no-portal") from None
-                    raise IndexMissing(f"{self.path}: no search index; run `csops build` first") from None
-        raise IndexMissing(f"{self.path}: the search index kept changing while opening it")
-
-    def _open(self) -> OpenIndex:
-        """The current index generation for this thread, reopened after a build flipped a new one in.
-
-        A request takes one OpenIndex and uses it throughout (parse, search, corrections); only this
-        thread ever holds it, so closing it here, at this thread's next request, never pulls an index
-        from under a query. The old generation's files stay readable until closed, even once deleted.
-        """
-        current = getattr(self._local, "index", None)
-        tried = []
-        for attempt in range(3):
-            stamp = self._current_stamp()
-            if current is not None and current.stamp == stamp:
-                return current
-            try:
-                ix = open_index(Path(stamp[0]))
-                meta = read_meta(Path(stamp[0]))
-                searcher = ix.searcher(weighting=weighting(meta.get("language", "en")))
-                break
-            except Exception as error:  # the generation was deleted between resolving and opening: resolve again
-                tried.append(stamp)
-                if attempt == 2 and len(set(tried)) == 1:  # one generation failed three times: it is damaged
-                    raise IndexMissing(f"{self.path}: the search index cannot be read ({error}); run `csops build`, "
-                                       "which writes it afresh") from None
-                if attempt == 2:
-                    raise IndexMissing(f"{self.path}: the search index kept changing while opening it ({error})") from None
-        with self._lock:
-            if self._shared is None or self._shared[0] != stamp:
-                if "schema_version" not in meta:  # every build writes it: without it, glossary hits, filter names
-                    searcher.close()                # and corrections quietly went missing
-                    raise IndexMissing(f"{self.path}: the search index cannot be read (its {META_FILE} is missing or "
-                                       "damaged); run `csops build`, which writes it afresh")
-                facets = read_facets(searcher)
-                self._shared = (stamp, facets, meta, TermScores(), known_filter_values(searcher, facets, meta), LiveStats(),
-                                GlossaryNames(meta.get("glossary", [])))
-            _, facets, meta, term_scores, known, live, glossary = self._shared
-        searcher.weighting.stats = live  # counted once per generation, whichever thread asks first
-        if current is not None:
-            current.searcher.close()
-        self._local.index = OpenIndex(stamp, searcher, QueryBuilder(ix.schema), facets, meta, term_scores, known, glossary)
-        return self._local.index
-
-    def forget_term_scores(self) -> None:
-        """Drop the per-term scores and statistics kept in memory (benchmarks measure the first query of a word)."""
-        with self._lock:
-            if self._shared is not None:
-                self._shared[3].clear()
-                self._shared[5].clear()
-
     @property
     def site_url(self) -> str:
-        return self._open().meta.get("site_url", "")
+        return self.live.open().meta.get("site_url", "")
 
-    # -- querying ------------------------------------------------------------------------------
     def parse(self, text: str, index: OpenIndex | None = None):
         """The query as Whoosh objects. Given `index` (the one the caller searches, never a reopened one), common
         words are pruned against its statistics; without it, the current index's parser builds it as typed."""
-        parser = (index or self._open()).parser
+        parser = (index or self.live.open()).parser
         text = lower_field_names(text)
         try:
             if index is None:
@@ -217,7 +123,7 @@ class Searcher:
                limit: int = 10, check: bool = True, correct: bool = True) -> SearchResult:
         """Hits for `text`; with `correct`, a typo the content cannot mean is fixed first (and said so)."""
         text = check_query(text) if check else text
-        index = self._open()
+        index = self.live.open()
         key = (index.stamp, text, kind, role, phase, tag, limit, correct)
         with self._lock:
             cached = self._cache.get(key)
@@ -372,7 +278,7 @@ class Searcher:
 
     def did_you_mean(self, text: str, index: OpenIndex | None = None) -> str:
         """A corrected query when an English word is unknown to the content and its glossary but close to one it has."""
-        index = index or self._open()
+        index = index or self.live.open()
         meta = index.meta
         return correct(text, index.searcher, meta.get("vocabulary", {}), glossary_words(meta.get("synonyms", [])))
 
@@ -383,7 +289,7 @@ class Searcher:
         of its words ("crosssell": cross-sell); and only when none of these, the most used tags. The same five tags
         for every miss read as noise (support walkthrough). A tag is run as a filter (tag:更新) and shown as its name:
         "Try: tag:更新" showed a newcomer query syntax."""
-        index = index or self._open()
+        index = index or self.live.open()
         meta = index.meta
         tips = [(corrected, corrected)] if corrected else []
         if filtered and text.strip() and self._search(index, text, "", "", "", "", 1, hints=False).total:
@@ -411,7 +317,7 @@ class Searcher:
         if len(text) > MAX_TICKET_CHARS:  # README: a thread's subject and latest messages say what it is about
             raise QueryError(f"ticket text too long ({len(text):,} characters; at most {MAX_TICKET_CHARS:,}): send its "
                              "subject and latest messages, without the quoted replies", "ticket-too-long")
-        index = self._open()
+        index = self.live.open()
         searcher, meta = index.searcher, index.meta
         analyzer = mixed_analyzer()
         # a number's Japanese counter (2024年10月15日, 3件, 5名) is a date or a count, as the number is: one kanji
@@ -450,10 +356,3 @@ def _ticket_filler() -> frozenset[str]:
     analyzer = mixed_analyzer()
     return frozenset(t.text for word in TICKET_FILLER for t in analyzer(word))
 
-
-def weighting(language: str):
-    """BM25F with less length normalisation for English (B 0.6: a step's longer body holds the whole answer; EN
-    MRR@10 0.787 -> 0.796 on benchmarks/queries.yml) than for Japanese bigrams (B 0.75, Whoosh's default: 0.942 at 0.6)."""
-    from .search_stats import LiveBM25F
-
-    return LiveBM25F(B=0.75 if language.startswith("ja") else 0.6, K1=1.2)

@@ -39,7 +39,7 @@ def _refused(error: Exception, fmt: str, code: str = "") -> SearchFailed:
 
 
 def _run(searcher, query: str, fmt: str, correct: bool = True, **filters):
-    from .search import IndexMissing
+    from .live_index import IndexMissing
     from .search_filters import UnknownFilter
     from .search_query import QueryError
 
@@ -237,7 +237,8 @@ def suggest(ticket: Path, project: Path, limit: int, fmt: str):
 
     Exits 1 when nothing in the portal relates to the ticket; 2 when it cannot be read.
     """
-    from .search import MAX_TICKET_CHARS, IndexMissing
+    from .live_index import IndexMissing
+    from .search import MAX_TICKET_CHARS
     from .search_query import QueryError
 
     if str(ticket) == "-" and sys.stdin.isatty():

@@ -21,7 +21,7 @@ MAX_TERMS = 200_000  # kept document frequencies: cleared, not grown, beyond (pa
 class LiveStats:
     """Statistics of one index generation counting live documents only, computed through any of its searchers.
 
-    One per generation, shared by every thread's searcher (search.Searcher keeps it with the kept term scores),
+    One per generation, shared by every thread's searcher (live_index.LiveIndex keeps it with the kept term scores),
     so a term's postings are counted once per build, not per thread or request; it holds no searcher.
     """
 
@@ -82,7 +82,7 @@ class LiveStats:
 
 def live_stats(searcher) -> LiveStats:
     """The statistics a searcher scores with: its generation's shared ones, else (a searcher opened outside
-    search.Searcher) ones of its own weighting, freed with it."""
+    live_index.LiveIndex) ones of its own weighting, freed with it."""
     weighting = searcher.get_parent().weighting
     return weighting.live() if isinstance(weighting, LiveBM25F) else LiveStats()
 

@@ -25,9 +25,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .api_errors import error_body
+from .live_index import IndexMissing
 from .problems import shown
 from .query_log import FILTERS, log_event
-from .search import MAX_TICKET_CHARS, IndexMissing, Searcher
+from .search import MAX_TICKET_CHARS, Searcher
 from .search_query import QueryError
 
 log = logging.getLogger("csops.api")

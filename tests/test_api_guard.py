@@ -640,7 +640,7 @@ def test_a_reader_that_resolved_a_generation_just_removed_resolves_again(project
     while a complete index was live."""
     from click.testing import CliRunner
 
-    from generator import search as search_module
+    from generator import live_index
     from generator.cli import main
     from generator.search import Searcher
 
@@ -648,7 +648,7 @@ def test_a_reader_that_resolved_a_generation_just_removed_resolves_again(project
                                                                         "  - {id: confirm, title: Confirm the stakeholders}\n"})
     assert CliRunner().invoke(main, ["build", "--project", str(project)]).exit_code == 0
     searcher = Searcher(project, cache_size=0)
-    live = os.path.realpath(searcher.path)
+    live = os.path.realpath(searcher.live.path)
     gone = project / "build" / ".generations" / "removed-by-a-build"
     shutil.copytree(live, gone)  # the generation the reader resolved, removed at the unlucky moment
     real_realpath = os.path.realpath
@@ -656,9 +656,9 @@ def test_a_reader_that_resolved_a_generation_just_removed_resolves_again(project
 
     def stale_first(path, *args, **kwargs):
         calls["realpath"] += 1
-        return str(gone) if calls["realpath"] == 1 and str(path) == str(searcher.path) else real_realpath(path, *args, **kwargs)
+        return str(gone) if calls["realpath"] == 1 and str(path) == str(searcher.live.path) else real_realpath(path, *args, **kwargs)
 
-    monkeypatch.setattr(search_module.os.path, "realpath", stale_first)
+    monkeypatch.setattr(live_index.os.path, "realpath", stale_first)
     shutil.rmtree(gone)  # removed between the reader's resolving and its stat
     assert searcher.search("renewal stakeholders").total > 0
 

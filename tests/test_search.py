@@ -152,7 +152,7 @@ def test_a_real_word_the_content_lacks_is_not_corrected_into_another_question(bu
 def test_glossary_synonyms_map_the_readers_words_to_the_contents(built_bundled, japanese):
     from generator.search_words import expansions
 
-    groups = Searcher(built_bundled)._open().meta["synonyms"]
+    groups = Searcher(built_bundled).live.open().meta["synonyms"]
     assert ("Customer Success Manager", 0.2) in expansions("CSM ramp", groups)[1]
     # チャーン is the glossary's word, 解約 the pages': the reader's word finds the content's
     hits = Searcher(japanese).search("チャーンの予兆").hits
@@ -255,7 +255,7 @@ SCORING_QUERIES = ["renewal stakeholders", "how is the health score calculated",
 def assert_kept_term_scores_equal_whoosh(project):
     """Scores summed from kept per-term scores are the scores Whoosh's own matchers give each document."""
     searcher = Searcher(project)
-    index = searcher._open()
+    index = searcher.live.open()
     whoosh_searcher = index.searcher
     kept = TermScores()
     for text in SCORING_QUERIES:
@@ -276,10 +276,10 @@ def assert_scores_as_a_cold_index(project, cold_dir):
     """An index updated in place (segments, replaced documents Whoosh still counts) scores every document as an
     index of the same content written cold does: before search_stats.py, a third decimal apart at best."""
     from generator.index import open_index
-    from generator.search import weighting
+    from generator.live_index import weighting
 
     searcher = Searcher(project)
-    index = searcher._open()
+    index = searcher.live.open()
     live = index.searcher
     assert len(live.leaf_searchers()) > 1 and live.doc_count_all() > live.doc_count()
     update_index(cold_dir, collect_documents(load_portal(project)))
@@ -332,7 +332,7 @@ def test_the_one_loop_analyzer_equals_whoosh_filters_chained():
 
 
 def test_plain_words_build_the_query_whoosh_parser_builds(built_bundled):
-    parser = Searcher(built_bundled)._open().parser
+    parser = Searcher(built_bundled).live.open().parser
     queries = yaml.safe_load((REPO / "benchmarks/queries.yml").read_text(encoding="utf-8"))
     texts = [entry["q"] for language in ("en", "ja") for entry in queries[language]["queries"]]
     texts += ["the", "of a", "  renewal  ", "Ｑ３ ＱＢＲ", "Slack リマインド 入力", "解約"]
@@ -507,7 +507,7 @@ def test_link_corrects_a_typo_when_nothing_matches(built_bundled):
 
 def test_pruning_common_words_never_flattens_an_and(built_bundled):
     searcher = Searcher(built_bundled)
-    whoosh_searcher = searcher._open().searcher
+    whoosh_searcher = searcher.live.open().searcher
     q = searcher.parse("renewal OR (forecast AND dashboard)")
     assert prune_common_terms(whoosh_searcher, q, share=0.0) is q  # every word "common", yet the AND must stay
     plain = searcher.parse("renewal forecast dashboard")
@@ -1032,7 +1032,7 @@ def test_an_index_whose_documents_were_all_replaced_away_scores_without_error(tm
     from whoosh import query as whoosh_query
 
     from generator.index import open_index
-    from generator.search import weighting
+    from generator.live_index import weighting
 
     docs = collect_documents(load_portal(built_bundled))[:5]
     update_index(tmp_path / "index", docs)
@@ -1060,11 +1060,11 @@ def test_live_statistics_are_one_per_generation_and_let_old_searchers_go(tmp_pat
     build_portal(project)  # an index updated in place: live statistics are counted
     searcher = Searcher(project)
     searcher.search("renewal stakeholders")
-    mine = searcher._local.index.searcher
+    mine = searcher.live._local.index.searcher
     assert live_stats(mine).has_deletions(mine) and live_stats(mine)._df
     other = []
     thread = threading.Thread(target=lambda: (searcher.search("renewal stakeholders"),
-                                              other.append(searcher._local.index.searcher)))
+                                              other.append(searcher.live._local.index.searcher)))
     thread.start()
     thread.join(30)
     assert live_stats(other[0]) is live_stats(mine)  # counted once for every thread
@@ -1085,7 +1085,7 @@ def test_kept_document_frequencies_are_bounded(tmp_path, monkeypatch):
     update_index(tmp_path / "index", docs)
     update_index(tmp_path / "index", docs[1:])  # a deletion: frequencies are counted, and kept
     from generator.index import open_index
-    from generator.search import weighting
+    from generator.live_index import weighting
 
     searcher = open_index(tmp_path / "index").searcher(weighting=weighting("en"))
     stats = live_stats(searcher)
