@@ -44,7 +44,7 @@ class QueryBuilder:
         # words; any other name stays text), and no [a TO z] ranges: each walked the whole vocabulary, 15 s of a
         # worker at 1,000 playbooks for a 6-character query.
         readable = Schema(**{name: schema[name] for name in (*SEARCHED_FIELDS, *FILTER_FIELDS) if name in schema})
-        self.parser = MultifieldParser(self.fields, readable, group=OrGroup.factory(self.SCALE))
+        self.parser = MultifieldParser(self.fields, readable, group=OrGroup.factory(self.SCALE), phraseclass=self._phrase)
         self.parser.remove_plugin_class(RangePlugin)
 
     def parse(self, text: str, searcher=None, synonyms: tuple[tuple[str, float], ...] = ()):
@@ -84,6 +84,15 @@ class QueryBuilder:
         gained "hand off" and "sales handoff", no longer counted as one word, and opened a step before the
         Sales-to-CS handoff page."""
         return self.plain_words(text) if self.is_plain(text) else parsed
+
+    def _phrase(self, fieldname: str, words: list[str], **options):
+        """The parser's phrases. On a field that keeps no word positions (role: a document's role ids) a phrase is
+        all of its words in that field: Whoosh raises on matching a phrase there, and a role: glued to a word
+        ('T-90d:role:"csm cs-lead"') is no filter, so the parser read it (a traceback from csops search, a 500 from
+        /api/search)."""
+        if fieldname in self.schema and not self.schema[fieldname].format.supports("positions"):
+            return whoosh_query.And([whoosh_query.Term(fieldname, word) for word in words], boost=options.get("boost", 1.0))
+        return whoosh_query.Phrase(fieldname, words, **options)
 
     @staticmethod
     def is_plain(text: str) -> bool:

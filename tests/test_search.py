@@ -811,6 +811,20 @@ def test_a_minus_or_not_leaves_a_word_out_instead_of_widening_the_search(built_b
     assert searcher.search("T-120d renewal").total >= renewal.total - renewal.facets["kind"].get("term", 0)
 
 
+def test_a_quoted_role_glued_to_a_word_is_searched_not_a_traceback(built_bundled):
+    """'T-90d:role:"csm cs-lead"' is no filter (the role: follows a word), so Whoosh's parser read it: a phrase on the
+    role field, which keeps no positions, and Whoosh raised on matching it, a traceback from csops search and a 500
+    from /api/search. Now the phrase's words are searched in that field, as a quoted tag or kind already was."""
+    searcher = Searcher(built_bundled)
+    for query in ('T-90d:role:"csm cs-lead"', 'renewal x:role:"csm cs-lead"', 'renewal -(x:role:"csm cs-lead")'):
+        searcher.search(query)
+    left_out = searcher.search('renewal -(x:role:"csm cs-lead")', limit=100)
+    assert 0 < left_out.total < searcher.search("renewal").total
+    assert not [h for h in left_out.hits if {"csm", "cs-lead"} <= set(h.roles)]
+    result = CliRunner().invoke(main, ["search", "--project", str(built_bundled), 'T-90d:role:"csm cs-lead"'])
+    assert result.exit_code in (0, 1) and not isinstance(result.exception, Exception), result.output
+
+
 def test_a_question_mark_is_punctuation_and_a_minus_before_a_filter_leaves_its_items_out(built_bundled):
     """'customer wants to cancel?' gave another first hit than without '?', 'renewal?' 2 hits against 98 and a
     lone '?' 86 (Whoosh's one-letter wildcard), and '解約したい?' nothing. '-role:csm' and 'NOT role:csm' were read
