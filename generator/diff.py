@@ -8,19 +8,14 @@ steps, owners, RACI and URLs rather than YAML lines.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import re
-import signal
-import subprocess
-import tarfile
 import tempfile
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-import click
-
 from .escaping import literal_markdown, printable_json, visible
+from .git_revisions import export_content, git
 from .manifest import MANIFEST, live_urls, page_base, published_urls, read_manifest, resolve_url, vanished_url_problems
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
 from .model import SEARCH_ONLY_FIELDS, Portal, Section, item_version
@@ -30,78 +25,6 @@ from .site_diff import SITE_PATHS, SiteChange, site_changes, site_files
 from .validate import check_project_shapes
 
 IGNORED_FIELDS = {"id", "source", "line", "aliases", "steps", "sections", "entries", "activities", "items"}
-
-
-class GitError(click.ClickException):
-    """A revision could not be read from git."""
-
-
-class GitKilled(click.ClickException):
-    """git was stopped by a signal (kill -9, the out-of-memory killer) before it answered. Not a GitError: callers
-    read a GitError as git's answer (no repository, no commits yet, no parent commit), and a build whose git was
-    killed published What's new as if the project had no history; a killed git that said nothing on stderr ended
-    the build with 'Error: git ls-tree … -- content:' and no reason."""
-
-
-def git(cwd: Path, *args: str) -> bytes:
-    try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True).stdout
-    except FileNotFoundError:
-        raise GitError("git is not installed") from None
-    except subprocess.CalledProcessError as error:
-        if error.returncode < 0:
-            try:
-                name = signal.Signals(-error.returncode).name
-            except ValueError:
-                name = f"signal {-error.returncode}"
-            raise GitKilled(f"git {' '.join(args)} was stopped by {name} (killed, or out of memory?) before it "
-                            "answered: run the command again") from None
-        said = error.stderr.decode(errors="replace").strip() or f"git exited with status {error.returncode}"
-        raise GitError(f"git {' '.join(args)}: {said}") from None
-
-
-def export_content(project: Path, revision: str, target: Path) -> Path:
-    """Write content/ as it was at `revision` into target/content, with mkdocs.yml and templates/ (every page is
-    made with them); returns target (an empty project if absent)."""
-    try:
-        git(project, "rev-parse", "--show-prefix")
-    except GitError:
-        raise GitError(f"{project} is not in a git repository: csops diff compares content between commits "
-                       "(run `git init` and commit the content first)") from None
-    try:
-        git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
-    except GitError:
-        raise GitError(f"unknown git revision '{revision}' (fetch it first, e.g. `git fetch origin main`; "
-                       "in GitHub Actions check out with fetch-depth: 0)") from None
-    (target / "content").mkdir(parents=True, exist_ok=True)
-    write_at_revision(project, revision, ("content", *SITE_PATHS), target)
-    return target
-
-
-def write_at_revision(project: Path, revision: str, paths, target: Path) -> None:
-    """Write the project's `paths` (files or folders, project-relative) as `revision` has them into `target`, in one
-    `git archive`; a path the revision does not hold is left out. Names are decoded as the file system does."""
-    prefix = git(project, "rev-parse", "--show-prefix").decode().strip()
-    top = Path(git(project, "rev-parse", "--show-toplevel").decode().strip())
-    listing = git(top, "ls-tree", "-r", "-z", "--name-only", revision, "--", *(prefix + path for path in paths))
-    names = [name for name in os.fsdecode(listing).split("\0") if name]
-    # archived by the paths asked for (not thousands of file names), those the revision holds: git refuses the rest
-    held = [prefix + path for path in paths if any(name == prefix + path or name.startswith(f"{prefix}{path}/")
-                                                   for name in names)]
-    if not held:
-        return
-    extract_archive(git(top, "archive", "--format=tar", revision, "--", *held), prefix, target)
-
-
-def extract_archive(archive: bytes, prefix: str, target: Path) -> None:
-    """The files of a `git archive` tar under `target`, each path without the repository's `prefix` (the project's
-    folder in it)."""
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        for member in tar.getmembers():
-            if member.isfile():
-                destination = target / member.name[len(prefix):]
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                destination.write_bytes(tar.extractfile(member).read())
 
 
 # The loader keeps a document with duplicate keys (last one wins, as YAML says) but its data is not what the editor meant.

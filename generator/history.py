@@ -16,8 +16,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from . import urls
-from .diff import IGNORED_FIELDS, GitError, Side, compare, extract_archive, git, same_target
+from .diff import IGNORED_FIELDS, Side, compare, same_target
 from .escaping import controls_written_out
+from .git_revisions import GitError, extract_archive, git
 from .model import SEARCH_ONLY_FIELDS, Portal, item_version
 from .rules import site_config
 

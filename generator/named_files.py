@@ -80,7 +80,7 @@ def caused_elsewhere(project: Path, named: tuple[str, ...], others: list[Problem
     through. Outside git (nothing to compare with) none are."""
     if not any(p.severity == "error" for p in others):
         return []
-    from .diff import GitError
+    from .git_revisions import GitError
 
     with tempfile.TemporaryDirectory(prefix="csops-named-") as scratch:
         try:
@@ -93,7 +93,7 @@ def caused_elsewhere(project: Path, named: tuple[str, ...], others: list[Problem
 
 def _problems_as_committed(project: Path, named: tuple[str, ...], copy: Path) -> list[Problem]:
     """What validate finds in a copy of the project whose named files are as HEAD has them (absent if new)."""
-    from .diff import GitError, git, write_at_revision
+    from .git_revisions import GitError, git, write_at_revision
     from .pipeline import validate_project
 
     git(project, "rev-parse", "--git-dir")  # GitError outside git
