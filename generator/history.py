@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from . import urls
-from .diff import IGNORED_FIELDS, Side, compare, same_target
+from .diff import IGNORED_FIELDS, compare, same_target
+from .diff_sides import Side, load_sound_content
 from .escaping import controls_written_out
 from .git_revisions import GitError, extract_archive, git
 from .model import SEARCH_ONLY_FIELDS, Portal, item_version
@@ -217,8 +218,6 @@ class _Checkout:
 
     def side(self, revision: str | None) -> tuple[Side, frozenset[str]]:
         """The model of content/ at `revision` (None: no content yet) and its files too broken to model."""
-        from .diff import load_sound_content
-
         key = (str(self.top), self.prefix, revision)
         if revision is not None and key in _SIDES:
             return _SIDES[key]
