@@ -105,3 +105,13 @@ def literal_markdown(value: str) -> str:
     text = re.sub(r"(?i)(www)\.", "\\1\u2060.", text)
     return re.sub(r":(?=[\w+-]+:)", ":\u2060", text)
 
+
+def literal_code(text: str) -> str:
+    """A code span showing `text` as it is, backticks included (CommonMark: a longer fence, padded), and line
+    breaks and other control or direction characters written out (visible): a blank line in a span ends it
+    and the paragraph, and what followed it was Markdown (a setting's key "k\\n\\n[click](…)" made a link)."""
+    text = visible(text)
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

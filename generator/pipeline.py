@@ -10,6 +10,8 @@ never pays for a search engine.
 from __future__ import annotations
 
 import gc
+import os
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -77,6 +79,26 @@ def assess_freshness(project: Path, today, within_days: int):
         if isinstance(doc.data, LocDict):
             positions[doc.path] = doc.data.where("reviewed") if "reviewed" in doc.data else doc.data.pos
     return assess(build_model(documents), positions, today, within_days)
+
+
+def diff_revisions(project: Path, base: str, head: str | None = None, fmt: str = "markdown") -> str:
+    """Compare content/ at git revision `base` with `head` (default: the working tree), as Markdown or JSON:
+    git -> each side's sound content -> compare -> the report (`csops diff`)."""
+    from .diff import compare
+    from .diff_report import diff_json, diff_markdown
+    from .diff_sides import load_side
+    from .git_revisions import export_content, git
+    from .site_diff import SITE_PATHS
+
+    with tempfile.TemporaryDirectory(prefix="csops-diff-") as tmp:
+        base_side = load_side(export_content(project, base, Path(tmp) / "base"), base)
+        if head is None:  # the site files a commit would hold: an editor's swap file in templates/ is no change
+            listed = git(project, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *SITE_PATHS)
+            head_side = load_side(project, "working tree", [n for n in os.fsdecode(listed).split("\0") if n])
+        else:
+            head_side = load_side(export_content(project, head, Path(tmp) / "head"), head)
+    diff = compare(base_side, head_side)
+    return diff_json(diff) if fmt == "json" else diff_markdown(diff)
 
 
 def _count(number: int, noun: str) -> str:

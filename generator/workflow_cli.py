@@ -183,7 +183,7 @@ def _mv(project: Path, kind: str | None, ids: tuple[str, ...], dry_run: bool, fi
 @output_format_option("markdown", "json", default="markdown")
 def diff(project: Path, base: str, head: str | None, output: Path | None, fmt: str):
     """Summarise content changes between git revisions BASE and HEAD (default: the working tree) as Markdown for a PR."""
-    from .diff import diff_revisions
+    from .pipeline import diff_revisions
 
     text = diff_revisions(project, base, head, fmt)
     click.echo(text, nl=False)
