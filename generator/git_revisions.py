@@ -57,11 +57,22 @@ def export_content(project: Path, revision: str, target: Path) -> Path:
     try:
         git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     except GitError:
+        if ".." in revision:  # no branch or tag name holds '..': a range, typed as git diff and git log take one
+            raise GitError(f"'{revision}' is a range of commits; csops diff takes the two revisions it compares as "
+                           f"two arguments: {_two_ends(revision)}") from None
         raise GitError(f"unknown git revision '{revision}' (fetch it first, e.g. `git fetch origin main`; "
                        "in GitHub Actions check out with fetch-depth: 0)") from None
     (target / "content").mkdir(parents=True, exist_ok=True)
     write_at_revision(project, revision, ("content", *SITE_PATHS), target)
     return target
+
+
+def _two_ends(git_range: str) -> str:
+    """The `csops diff` command comparing what `git_range` spans: A..B is B against A; A...B is B against where it
+    left A (their merge base), as `git diff A...B` reads it. An end left out is HEAD, as git takes it."""
+    symmetric = "..." in git_range
+    base, head = (end or "HEAD" for end in git_range.split("..." if symmetric else "..", 1))
+    return f"csops diff $(git merge-base {base} {head}) {head}" if symmetric else f"csops diff {base} {head}"
 
 
 def write_at_revision(project: Path, revision: str, paths, target: Path) -> None:

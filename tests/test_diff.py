@@ -203,6 +203,23 @@ def test_diff_names_an_unknown_revision(tmp_path, run):
                              "in GitHub Actions check out with fetch-depth: 0)\n")
 
 
+@pytest.mark.parametrize("base, head, expected", [
+    ("main..HEAD", None, "csops diff main HEAD"),
+    ("main..", None, "csops diff main HEAD"),
+    ("main...HEAD", None, "csops diff $(git merge-base main HEAD) HEAD"),
+    ("main", "main..HEAD", "csops diff main HEAD"),
+])
+def test_diff_given_a_range_names_its_two_ends(tmp_path, run, base, head, expected):
+    """A range typed as git diff and git log take it ('csops diff main..HEAD') was 'unknown git revision
+    'main..HEAD' (fetch it first, e.g. `git fetch origin main`…)': fetching changed nothing, and the branch was there."""
+    project = make_repo(tmp_path / "repo")
+    result = run("diff", base, *([head] if head else []), "--project", project)
+    assert result.exit_code == 1
+    shown = head or base
+    assert result.output == (f"Error: '{shown}' is a range of commits; csops diff takes the two revisions it compares "
+                             f"as two arguments: {expected}\n")
+
+
 def test_diff_outside_a_git_repository_says_what_it_needs(project_factory, run):
     """It printed git's own words after the internal command: 'git rev-parse --show-prefix: fatal: …'."""
     project = project_factory({})
