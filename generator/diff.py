@@ -8,11 +8,9 @@ worked out there, not here.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field, fields, replace
 
 from .diff_sides import Side
-from .escaping import literal_code, literal_markdown
 from .manifest import live_urls, page_base, published_urls, resolve_url
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
 from .model import SEARCH_ONLY_FIELDS, Portal, Section
@@ -66,7 +64,17 @@ def same_target(portal: Portal, name: str, old, new) -> bool:
     return portal.field_as_first_named(name, old) == portal.field_as_first_named(name, new)
 
 
-def _raci_changes(where: str, old, new, first) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class OwnershipChange:
+    """A change of who holds a page or an item: its owner, one RACI letter, or who holds an item new to the page."""
+
+    page: str  # the page's id
+    item: str  # the item's id; "" for the page itself
+    what: str  # "owner", "RACI · A", "(new)"
+    change: str  # "csm → cs-lead", "+cs-ops −csm", "owner csm · A cs-lead"
+
+
+def _raci_changes(page: str, item: str, old, new, first) -> list[OwnershipChange]:
     """Rows for the letters whose roles changed; `first` spells a role by its first id, so a role renamed in the same
     pull request is no change to a letter ('A cs-lead → team-lead' read as a new Accountable)."""
     rows = []
@@ -76,10 +84,12 @@ def _raci_changes(where: str, old, new, first) -> list[tuple[str, str]]:
         if was == now:
             continue
         if len(before) <= 1 and len(after) <= 1 and letter == "A":
-            rows.append((f"{where} · {letter}", f"{before[0] if before else '—'} → {after[0] if after else '—'}"))
+            rows.append(OwnershipChange(page, item, f"RACI · {letter}",
+                                        f"{before[0] if before else '—'} → {after[0] if after else '—'}"))
             continue
         parts = [f"+{r}" for r in after if first(r) not in was] + [f"−{r}" for r in before if first(r) not in now]
-        rows.append((f"{where} · {letter}", " ".join(parts) or f"{', '.join(before)} → {', '.join(after)}"))
+        rows.append(OwnershipChange(page, item, f"RACI · {letter}",
+                                    " ".join(parts) or f"{', '.join(before)} → {', '.join(after)}"))
     return rows
 
 
@@ -92,13 +102,11 @@ class DocumentChange:
     items: Pairing  # its steps, entries, items, activities
     fields: list[str] = field(default_factory=list)  # changed fields of the page itself
     item_fields: list[tuple[object, list[str]]] = field(default_factory=list)  # (new item, changed fields)
-    ownership: list[tuple[str, str]] = field(default_factory=list)  # (where, "before → after")
+    ownership: list[OwnershipChange] = field(default_factory=list)
     # item id -> (asked_as phrases added, removed): no page shows them, so the review is where they are read
     phrases: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     # item id -> (label before, after): a retitled step or reworded question, said in words, not as "title"
     labels: dict[str, tuple[str, str]] = field(default_factory=dict)
-    # item id ("" for the page) -> {field: (before, after)} for values short enough to show ('due T-30d → T-45d')
-    values: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     # the ids of the items on both sides, in their new order, when that order is not the old one (steps are numbered)
     order: tuple[str, ...] = ()
     moved: list[tuple[str, str, str]] = field(default_factory=list)  # (item id, old section id, new section id)
@@ -147,7 +155,7 @@ class ContentDiff:
     site: list[SiteChange] = field(default_factory=list)  # mkdocs.yml and templates/: every page is made with them
 
     @property
-    def ownership(self) -> list[tuple[str, str]]:
+    def ownership(self) -> list[OwnershipChange]:
         return [row for k in self.kinds for d in k.documents for row in d.ownership]
 
     def page_count(self, what: str) -> int:
@@ -171,20 +179,18 @@ class ContentDiff:
 def _document_change(old, new, portal: Portal) -> DocumentChange:
     """`portal`: the head side's, whose aliases say what was renamed."""
     change = DocumentChange(old, new, pair(old.anchored_items, new.anchored_items), _changed_fields(old, new, portal))
-    change.values[""] = _short_values(old, new, change.fields)
     same = portal.with_first_role_ids  # a role renamed with its old id kept is no change of owner or RACI
     if same(old.owner) != same(new.owner):
-        change.ownership.append((f"{literal_code(new.id)} owner", f"{old.owner or '—'} → {new.owner or '—'}"))
+        change.ownership.append(OwnershipChange(new.id, "", "owner", f"{old.owner or '—'} → {new.owner or '—'}"))
     for o, n in change.items.kept + change.items.renamed:
-        item_where = f"{literal_code(new.id)} › {literal_code(n.id)}"
         if same(getattr(o, "owner", "")) != same(getattr(n, "owner", "")):
-            change.ownership.append((f"{item_where} owner", f"{o.owner or '—'} → {n.owner or '—'}"))
+            change.ownership.append(OwnershipChange(new.id, n.id, "owner",
+                                                    f"{o.owner or '—'} → {n.owner or '—'}"))
         if hasattr(o, "raci") and same(o.raci) != same(n.raci):
-            change.ownership.extend(_raci_changes(item_where + " RACI", o.raci, n.raci, portal.first_role_id))
+            change.ownership.extend(_raci_changes(new.id, n.id, o.raci, n.raci, portal.first_role_id))
         item_fields = _changed_fields(o, n, portal)
         if item_fields:
             change.item_fields.append((n, item_fields))
-            change.values[n.id] = _short_values(o, n, item_fields)
         if o.label != n.label:
             change.labels[n.id] = (o.label, n.label)
         if "asked_as" in item_fields:
@@ -208,33 +214,6 @@ def _order_changes(change: DocumentChange) -> None:
     after = [item.id for item in change.new.anchored_items if item.id in both]
     if before != after:
         change.order = tuple(after)
-
-
-_SHORT_VALUE = 60  # a changed value up to this long shows before → after; a body or answer is only named
-
-
-def _short_values(old, new, names: list[str]) -> dict[str, tuple[str, str]]:
-    """The changed fields whose values are one short line on both sides (a phase, a due offset, segments, tags),
-    as the comment shows them: 'phase' and 'due' alone told a reviewer something moved, not where to."""
-    def text(value) -> str | None:  # words in quotes; a slug, an offset (T-45d) or a list of them as they are
-        if isinstance(value, tuple) and all(isinstance(v, str) and " " not in v for v in value):
-            joined = ", ".join(value)
-            return f"[{literal_markdown(joined)}]" if len(joined) <= _SHORT_VALUE else None
-        if isinstance(value, str) and "\n" not in value.strip() and len(value) <= _SHORT_VALUE:
-            value = value.strip()
-            return f"“{literal_markdown(value)}”" if " " in value else literal_markdown(value) or "—"
-        if isinstance(value, (dt.date, int)) and not isinstance(value, bool):  # a review date, a review interval
-            return str(value)
-        if value is None:
-            return "—"
-        return None
-
-    found = {}
-    for name in names:
-        before, after = text(getattr(old, name, None)), text(getattr(new, name, None))
-        if before is not None and after is not None:
-            found[name] = (before, after)
-    return found
 
 
 @dataclass
@@ -335,7 +314,7 @@ def compare(base: Side, head: Side) -> ContentDiff:
                        site_changes(base.site, head.site))
 
 
-def _new_item_assignments(change: DocumentChange) -> list[tuple[str, str]]:
+def _new_item_assignments(change: DocumentChange) -> list[OwnershipChange]:
     """Who holds each item added to a page: a new chart activity or step is a RACI decision for the review, and was
     listed by its name alone ("0 owner/RACI changes"). Items that came from another page keep theirs (moved_in)."""
     rows = []
@@ -344,7 +323,7 @@ def _new_item_assignments(change: DocumentChange) -> list[tuple[str, str]]:
         raci = getattr(item, "raci", None)
         held += [f"{letter} {', '.join(getattr(raci, letter))}" for letter in RACI_LETTERS if raci and getattr(raci, letter)]
         if held:
-            rows.append((f"{literal_code(change.new.id)} › {literal_code(item.id)} (new)", " · ".join(held)))
+            rows.append(OwnershipChange(change.new.id, item.id, "(new)", " · ".join(held)))
     return rows
 
 
@@ -395,7 +374,8 @@ class UrlChange:
     fate: str  # redirect | retired | breaks
     landing: str | None = None  # redirect: where it lands now
     anchors: int = 0  # the page's anchors that follow it (counted in its row)
-    fix: str = ""  # breaks: how to keep it landing
+    page_gone: bool = False  # breaks: an anchor whose page went, not only its item
+    moved_to: tuple[str, str] | None = None  # breaks: its item moved to another page: (its new URL, its noun)
 
 
 def _url_changes(base: Side, head: Side, moved: dict[str, tuple[str, str]]) -> tuple[list[UrlChange], int, list[str]]:
@@ -435,20 +415,10 @@ def _url_changes(base: Side, head: Side, moved: dict[str, tuple[str, str]]) -> t
     for url, (fate, landing) in fates.items():
         if fate == "follows":
             continue
-        fix = ""
+        page_gone, moved_to = False, None
         if fate == "breaks":
             page, _, anchor = url.partition("#")
-            page_id = page.strip("/").split("/")[-1]
-            if anchor and page not in alive:  # the page went, not the item: every anchor row said "renamed item"
-                fix = f"its page is gone: add `aliases: [{page_id}]` to the page that replaces it"
-            elif url in moved:  # an alias on another item of this page would land old links on the wrong one
-                now, noun = moved[url]
-                fix = (f"the {noun} moved to another page, {literal_code(now)}, and a link cannot follow it there: "
-                       f"keep a short {noun} {literal_code(anchor)} in {literal_code(page_id)} "
-                       "that links to its new place")
-            elif anchor:
-                fix = f"add `aliases: [{anchor}]` to the renamed item"
-            else:
-                fix = f"add `aliases: [{page_id}]` to the renamed page"
-        changes.append(UrlChange(url, fate, landing, followers.get(url, 0), fix))
+            page_gone = bool(anchor) and page not in alive  # the page went, not the item
+            moved_to = None if page_gone else moved.get(url)
+        changes.append(UrlChange(url, fate, landing, followers.get(url, 0), page_gone, moved_to))
     return changes, uncovered, retired

@@ -6,7 +6,9 @@ text in it is literal (no link, mention or HTML is made from it).
 
 from __future__ import annotations
 
-from .diff import CATALOG_FILES, ContentDiff, DocumentChange, KindChanges, UrlChange, item_noun
+import datetime as dt
+
+from .diff import CATALOG_FILES, ContentDiff, DocumentChange, KindChanges, OwnershipChange, UrlChange, item_noun
 from .escaping import literal_code, literal_markdown, printable_json
 from .kinds import Kind
 from .manifest import MANIFEST, page_base
@@ -40,6 +42,43 @@ def _cell(text: str) -> str:
 
 
 _LABEL_FIELDS = ("title", "q", "name", "text")  # the field an item's or page's label comes from (model .label)
+
+
+_SHORT_VALUE = 60  # a changed value up to this long shows before → after; a body or answer is only named
+
+
+def _short_values(old, new, names: list[str]) -> dict[str, tuple[str, str]]:
+    """The changed fields whose values are one short line on both sides (a phase, a due offset, segments, tags),
+    as the comment shows them: 'phase' and 'due' alone told a reviewer something moved, not where to."""
+    def text(value) -> str | None:  # words in quotes; a slug, an offset (T-45d) or a list of them as they are
+        if isinstance(value, tuple) and all(isinstance(v, str) and " " not in v for v in value):
+            joined = ", ".join(value)
+            return f"[{_cell(joined)}]" if len(joined) <= _SHORT_VALUE else None
+        if isinstance(value, str) and "\n" not in value.strip() and len(value) <= _SHORT_VALUE:
+            value = value.strip()
+            return f"“{_cell(value)}”" if " " in value else _cell(value) or "—"
+        if isinstance(value, (dt.date, int)) and not isinstance(value, bool):  # a review date, a review interval
+            return str(value)
+        if value is None:
+            return "—"
+        return None
+
+    found = {}
+    for name in names:
+        before, after = text(getattr(old, name, None)), text(getattr(new, name, None))
+        if before is not None and after is not None:
+            found[name] = (before, after)
+    return found
+
+
+def _values_shown(doc: DocumentChange) -> dict[str, dict[str, tuple[str, str]]]:
+    """Item id ("" for the page) -> its short values before → after (_short_values), worked out here: What's new
+    compares every commit and shows none of them."""
+    old_of = {id(new): old for old, new in doc.items.kept + doc.items.renamed}
+    values = {"": _short_values(doc.old, doc.new, doc.fields)}
+    for item, names in doc.item_fields:
+        values[item.id] = _short_values(old_of[id(item)], item, names)
+    return values
 
 
 def _field_names(names: list[str], phrases: tuple[tuple[str, ...], tuple[str, ...]] | None,
@@ -91,9 +130,10 @@ def _kind_section(changes: KindChanges) -> tuple[list[str], list[str]]:
         if listed:
             item_lines.append(f"- {_code(doc.new.id)} {nouns}: " + "; ".join(listed))
         title = (doc.old.title, doc.new.title) if doc.old.title != doc.new.title else None
-        touched = [_field_names(doc.fields, None, title, doc.values.get(""))] if doc.fields else []
+        values = _values_shown(doc)
+        touched = [_field_names(doc.fields, None, title, values.get(""))] if doc.fields else []
         touched += [f"{item_noun(kind, item)} {_code(item.id)}: "
-                    f"{_field_names(names, doc.phrases.get(item.id), doc.labels.get(item.id), doc.values.get(item.id))}"
+                    f"{_field_names(names, doc.phrases.get(item.id), doc.labels.get(item.id), values.get(item.id))}"
                     for item, names in doc.item_fields]
         touched += [f"{noun} {_code(item)} moved from section {_code(before)} to {_code(after)}"
                     for item, before, after in doc.moved]
@@ -164,7 +204,7 @@ def diff_markdown(diff: ContentDiff) -> str:
                 *[_site_line(c) for c in diff.site], ""]
     if ownership:
         out += ["### Owners and RACI", "", "| Where | Change |", "| --- | --- |",
-                *[f"| {where} | {_cell(change)} |" for where, change in ownership], ""]
+                *[f"| {_where(row)} | {_cell(row.change)} |" for row in ownership], ""]
     if diff.urls:
         out += ["### Changed URLs", "", "| Old URL | Now | Status |", "| --- | --- | --- |",
                 *[_url_row(change) for change in diff.urls], ""]
@@ -178,6 +218,11 @@ def diff_markdown(diff: ContentDiff) -> str:
     if edited:
         out += ["### Edited", "", *edited, ""]
     return _within_comment_limit(out)
+
+
+def _where(row: OwnershipChange) -> str:
+    """`qbr` owner; `qbr` › `run-qbr` RACI · A: the page, the item and what of it changed hands."""
+    return _code(row.page) + (f" › {_code(row.item)}" if row.item else "") + f" {row.what}"
 
 
 def _site_line(change: SiteChange) -> str:
@@ -233,7 +278,22 @@ def _url_row(change: UrlChange) -> str:
         return f"| {_code(change.url)}{also} | {_code(change.landing or '?')}{also} | ✅ redirect / alias anchor |"
     if change.fate == "retired":
         return f"| {_code(change.url)}{also} | — | ➖ retired: removed from `{MANIFEST}` in this change |"
-    return f"| {_code(change.url)}{also} | — | ❌ breaks: {change.fix}, or `csops urls --update` if intended |"
+    return f"| {_code(change.url)}{also} | — | ❌ breaks: {_fix(change)}, or `csops urls --update` if intended |"
+
+
+def _fix(change: UrlChange) -> str:
+    """How to keep a URL that breaks landing."""
+    page, _, anchor = change.url.partition("#")
+    page_id = page.strip("/").split("/")[-1]
+    if change.page_gone:  # every anchor row of a page that went said "renamed item"
+        return f"its page is gone: add `aliases: [{page_id}]` to the page that replaces it"
+    if change.moved_to:  # an alias on another item of this page would land old links on the wrong one
+        now, noun = change.moved_to
+        return (f"the {noun} moved to another page, {_code(now)}, and a link cannot follow it there: keep a "
+                f"short {noun} {_code(anchor)} in {_code(page_id)} that links to its new place")
+    if anchor:
+        return f"add `aliases: [{anchor}]` to the renamed item"
+    return f"add `aliases: [{page_id}]` to the renamed page"
 
 
 def diff_json(diff: ContentDiff) -> str:
@@ -257,14 +317,14 @@ def diff_json(diff: ContentDiff) -> str:
                                    "moved_out": [{"id": i.id, "to": page} for i, page in d.moved_out],
                                    "new_versions": [{"id": n.id, "url": _ticket_url(changes, d, o)}
                                                     for o, n in _new_versions(d, changes.kind, diff.head.portal)]},
-                         "ownership": [{"where": where.replace("`", ""), "change": change} for where, change in d.ownership]}
+                         "ownership": [{"where": _where(row).replace("`", ""), "change": row.change} for row in d.ownership]}
                         for d in changes.documents if d.changed]}
     payload = {"base": diff.base.label, "head": diff.head.label,
                "errors": {"base": diff.base.errors, "head": diff.head.errors},
                "kinds": kinds, "uncovered_urls": diff.uncovered_urls, "retired_urls": diff.retired_urls,
                # each URL the range moves or breaks, as the comment's Changed URLs table: tools read which, not how many
                "urls": [{"url": c.url, "fate": c.fate, "to": c.landing, "anchors": c.anchors}
-                        | ({"fix": c.fix} if c.fix else {}) for c in diff.urls],
+                        | ({"fix": _fix(c)} if c.fate == "breaks" else {}) for c in diff.urls],
                "catalogs": [{"noun": c.noun, "action": c.action, "id": c.id, "name": c.name, "fields": c.fields}
                             | ({"from": c.old_id} if c.old_id else {}) for c in diff.catalogs],
                "site": [{"file": c.file, "setting": c.setting, "before": c.before, "after": c.after, "note": c.note,
