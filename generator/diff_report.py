@@ -166,6 +166,10 @@ def diff_markdown(diff: ContentDiff) -> str:
     uncovered, retired = diff.uncovered_urls, len(diff.retired_urls)
     shared = sum(1 for c in diff.catalogs if c.action != "unreadable")
     site = len(diff.site)
+    changed_links = [f"- {_code(_ticket_url(changes, doc, old))} {_cell(new.label)}"
+                     for changes in diff.kinds for doc in changes.documents
+                     for old, new in _new_versions(doc, changes.kind, diff.head.portal)]
+    said_changed = len(changed_links)  # the reviewer's first question: what will Support's tickets show?
     out.append(f"**Pages: {diff.page_count('added')} added · {diff.page_count('renamed')} renamed · "
                f"{diff.page_count('removed')} removed · {diff.changed_pages} changed"
                + (f" · {diff.search_only_pages} with only search phrases changed" if diff.search_only_pages else "")
@@ -173,6 +177,8 @@ def diff_markdown(diff: ContentDiff) -> str:
                f"added · {diff.item_count('renamed')} renamed · {diff.item_count('removed')} removed"
                + (f" · {diff.item_count('moved')} moved to another page" if diff.item_count("moved") else "") + " — "
                f"{len(ownership)} owner/RACI {changes_word} — "
+               + (f"{said_changed} ticket link{'s' if said_changed != 1 else ''} will say “changed” — "
+                  if said_changed else "")
                + (f"{shared} glossary/role/setting change{'s' if shared != 1 else ''} — " if shared else "")
                + (f"{site} site setting/template change{'s' if site != 1 else ''}" + (
                    f" (⚠️ {', '.join(dict.fromkeys(c.setting or c.file for c in diff.site if c.warning))})"
@@ -208,9 +214,6 @@ def diff_markdown(diff: ContentDiff) -> str:
     if diff.urls:
         out += ["### Changed URLs", "", "| Old URL | Now | Status |", "| --- | --- | --- |",
                 *[_url_row(change) for change in diff.urls], ""]
-    changed_links = [f"- {_code(_ticket_url(changes, doc, old))} {_cell(new.label)}"
-                     for changes in diff.kinds for doc in changes.documents
-                     for old, new in _new_versions(doc, changes.kind, diff.head.portal)]
     if changed_links:
         out += ["### Ticket links that will say “changed”", "",
                 "Links to these already copied into tickets will open with “This … changed on …, after this link "

@@ -68,7 +68,7 @@ HEAD_FILES = {
 EXPECTED = """\
 ## Portal content changes: `main` → `HEAD`
 
-**Pages: 1 added · 1 renamed · 0 removed · 1 changed — Items: 1 added · 1 renamed · 1 removed — 4 owner/RACI changes — ⚠️ 1 old URL not covered by aliases**
+**Pages: 1 added · 1 renamed · 0 removed · 1 changed — Items: 1 added · 1 renamed · 1 removed — 4 owner/RACI changes — 2 ticket links will say “changed” — ⚠️ 1 old URL not covered by aliases**
 
 ### Playbooks
 
@@ -924,6 +924,7 @@ def test_diff_names_the_ticket_links_that_will_say_their_item_changed(tmp_path, 
     commit_all(project, "Renewals start earlier; CS Ops approves discounts")
 
     comment = run("diff", "main", "HEAD", "--project", project).output
+    assert "— 3 ticket links will say “changed” —" in comment.split("\n")[2]  # the headline counts them
     assert comment.split("### Ticket links that will say “changed”\n\n")[1].split("\n\n###")[0] == (
         "Links to these already copied into tickets will open with “This … changed on …, after this link was copied”:"
         "\n\n- `faq/renewals/#when` When do renewals start?\n- `faq/renewals/#uplift` Is there an uplift?"
