@@ -139,6 +139,7 @@ class Role:
     description: str = ""
     short: str = ""
     aliases: tuple[str, ...] = ()  # former ids: their pages (roles/<alias>/) redirect here
+    lang: str = ""  # the language name and short are written in, when the content says (roles.yml's lang)
 
     @property
     def names(self) -> list[str]:

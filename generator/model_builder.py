@@ -98,7 +98,7 @@ def build_portal(documents: list[Document]) -> Portal:
             collections[doc.kind].append(_built.get_by(doc.data, lambda: build(doc), doc.kind, doc.path, doc.stem))
         elif doc.kind == "roles":
             roles.extend(Role(r["id"], r["name"], r.get("description", "") or "", r.get("short", "") or "",
-                              tuple(r.get("aliases") or ()))
+                              tuple(r.get("aliases") or ()), r.get("lang") or "")
                          for r in doc.data["roles"])
         elif doc.kind == "glossary":
             glossary.extend(GlossaryTerm(t["id"], t["term"], t["definition"], tuple(t.get("synonyms") or ()),

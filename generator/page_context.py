@@ -85,11 +85,12 @@ class PageContext:
         if chip is None:
             name = escape_attr(self.renderer.role_name(role_id))
             href = urls.site_href(self.source, urls.page_source("role", role_id))
+            lang = self.renderer.role_lang_attr(role_id)  # its name and code, and the tooltip, in their language
             if compact:
                 code = escape_attr(self.renderer.portal.role_code(role_id))
-                chip = f'<a class="csops-role csops-role-code" data-role="{role_id}" href="{href}" title="{name}">{code}</a>'
+                chip = f'<a class="csops-role csops-role-code" data-role="{role_id}" href="{href}"{lang} title="{name}">{code}</a>'
             else:
-                chip = f'<a class="csops-role" data-role="{role_id}" href="{href}">{name}</a>'
+                chip = f'<a class="csops-role" data-role="{role_id}" href="{href}"{lang}>{name}</a>'
             self.renderer.chip_cache[key] = chip
         return chip
 

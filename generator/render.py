@@ -170,7 +170,8 @@ class Renderer:
                                 segment_name=self.segment_name, phase_name=self.phase_name,
                                 phase_description=self.phase_description, by_phase=self.by_phase)
         self.env.globals.update(changes=changes, item_versions=self.item_versions, item_noun=lambda kind: KINDS[kind].item_noun, change_line=self.change_line)
-        self.env.filters.update(own_language=self.own_language)
+        self.env.filters.update(own_language=self.own_language, in_language=self.in_language)
+        self.env.globals.update(role_lang=self.role_lang, role_lang_attr=self.role_lang_attr)
 
     # -- lookups templates call -------------------------------------------------
     @cached_property
@@ -198,11 +199,32 @@ class Renderer:
 
     def own_language(self, text: str) -> str:
         """`text` escaped for Markdown, marked as English where a Japanese page shows it without one Japanese
-        character (a commit subject its developers wrote in English): a Japanese voice read it as Japanese."""
+        character (a commit subject its developers wrote in English): a Japanese voice read it as Japanese.
+        Guessed, as git says nothing of a subject's language; content says its own (`foreign_language`)."""
         escaped = escape_text(text)
         if self.language.split("-")[0] != "ja" or not text.strip() or _JAPANESE.search(text):
             return escaped
-        return f'<span lang="en">{escaped}</span>'
+        return self.in_language(escaped, "en")
+
+    def foreign_language(self, lang: str) -> str:
+        """`lang` (what the content says its text is written in) when pages are in another language, else "":
+        a screen reader reads text in its page's voice unless an element says otherwise."""
+        return lang if lang and lang.split("-")[0].lower() != self.language.split("-")[0].lower() else ""
+
+    def in_language(self, escaped: str, lang: str) -> str:
+        """Escaped text (Markdown or HTML) written in `lang`, in a span saying so where that is not the pages'."""
+        lang = self.foreign_language(lang)
+        return f'<span lang="{escape_attr(lang)}">{escaped}</span>' if lang and escaped.strip() else escaped
+
+    def role_lang(self, role_id: str) -> str:
+        """The language a role's name and short name are written in, where pages are in another; else ""."""
+        role = self.portal.roles_by_id.get(role_id)
+        return self.foreign_language(role.lang) if role else ""
+
+    def role_lang_attr(self, role_id: str) -> str:
+        """` lang="en"` for an element showing only a role's name or short name in another language; else ""."""
+        lang = self.role_lang(role_id)
+        return f' lang="{escape_attr(lang)}"' if lang else ""
 
     def role_name(self, role_id: str) -> str:
         role = self.portal.roles_by_id.get(role_id)

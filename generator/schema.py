@@ -90,6 +90,8 @@ _ASKED_AS = _list_of({"type": "string", "minLength": 1},
                      "150 characters, each on one item only (docs/content-model.md).")
 _SEGMENTS = _list_of(_slug("A segment id."), "Segment ids (content/settings.yml) this applies to; default: all.")
 _DUE = {"type": "string", "pattern": DUE, "description": "Offset from due_anchor: T-90d, T+2w."}
+# A BCP 47 language tag as HTML's lang takes it (en, en-US, zh-Hant): the language a text is written in
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 _REVIEWED = {"type": "string", "pattern": DATE, "description": "Date of the last content review, YYYY-MM-DD."}
 _INTERVAL = {"type": "string", "pattern": INTERVAL,
              "description": "How often to review, such as 90d or 26w; default: review_interval in settings.yml, else 180d."}
@@ -183,6 +185,9 @@ ROLE = _object({
               "maxLength": 12},
     "description": _markdown("What this role does"),
     "aliases": _ALIASES,
+    "lang": {"type": "string", "pattern": LANGUAGE_TAG,
+             "description": "The language name and short are written in, when it is not the portal's (theme.language), "
+                            "e.g. en for 'Solutions Engineer' on a Japanese portal: screen readers then read them in its voice."},
 }, ["id", "name"], "A role.")
 
 ROLES = _object({"roles": {"type": "array", "items": ROLE, "minItems": 1,
@@ -366,7 +371,8 @@ def _problem_for(error, document: Document) -> list[Problem]:
         examples = {DUE: "write offsets like T-90d or T+2w, up to 4 digits", INTERVAL: "write intervals like 90d or 26w, up to 4 digits",
                     DATE: "write dates as YYYY-MM-DD",
                     REF: "write scheme:id or scheme:id#anchor, ids in lowercase, e.g. playbook:renewal-runway#kickoff",
-                    CODEOWNER: "write a GitHub team or user as CODEOWNERS reads it, e.g. '@acme/cs-ops' (several: '@acme/cs-ops @jane')"}
+                    CODEOWNER: "write a GitHub team or user as CODEOWNERS reads it, e.g. '@acme/cs-ops' (several: '@acme/cs-ops @jane')",
+                    LANGUAGE_TAG: "write a language code as HTML's lang takes it, e.g. en, en-US or ja"}
         return [Problem(document.path, line, col, "invalid-value", f"'{shown(error.instance)}' is not valid for {field_name}",
                         examples.get(pattern, f"must match {pattern}"))]
     if kind == "oneOf":

@@ -250,3 +250,51 @@ def test_each_copy_button_is_named_with_its_item(request, browser, language):
         assert not errors, errors
     finally:
         context.close()
+
+
+# Every element on the page whose own text is one of `names`, with the language a screen reader reads it in (the
+# nearest lang, as the browser resolves it); text in buttons made by csops.js counts too.
+SPOKEN_LANGUAGES = """names => {
+  const found = [];
+  for (const e of document.querySelectorAll('.md-content *')) {
+    const own = [...e.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('').replace(/ →$/, '').trim();
+    if (names.includes(own) && e.getClientRects().length) found.push([own, e.tagName, e.closest('[lang]').getAttribute('lang')]);
+  }
+  return found;
+}"""
+
+
+def test_a_role_name_the_content_says_is_english_is_read_as_english_on_a_japanese_portal(browser, tmp_path):
+    # a Japanese portal's role written in English ('Product Manager') was read by the page's Japanese voice: nothing
+    # said its language. roles.yml's `lang: en` says it; no other name is marked (their language is the page's)
+    from browser_support import build, serve
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "ja", REPO / "examples" / "ja")
+    roles = project / "content" / "roles.yml"
+    text = roles.read_text(encoding="utf-8")
+    japanese = "name: プロダクトマネージャー\n    short: PdM\n"
+    assert japanese in text
+    roles.write_text(text.replace(japanese, "name: Product Manager\n    short: PdM\n    lang: en\n"), encoding="utf-8")
+    names = ["Product Manager", "PdM", "CSチームリーダー", "リーダー"]
+    pages = ["", "charts/cs-duties/", "roles/", "roles/product/", "playbooks/product-feedback-voc/"]
+    for base in serve(build(project)):
+        context, tab, errors = open_page(browser, base, "", LAPTOP)
+        try:
+            seen = {}
+            for path in pages:
+                tab.goto(base + path)
+                if path == "":
+                    tab.locator(".csops-reader-role button").first.wait_for()
+                    tab.locator(".csops-reader-role button[data-role=product]").click()  # 'your role' names it too
+                if path == "charts/cs-duties/":
+                    tab.locator(".csops-raci-filter button").first.wait_for()
+                seen[path] = tab.evaluate(SPOKEN_LANGUAGES, names)
+            english = {path: [f for f in found if f[0] in names[:2]] for path, found in seen.items()}
+            assert all(english.values()), english  # every page shows the role
+            assert {f[2] for found in english.values() for f in found} == {"en"}, english
+            japanese = [f for found in seen.values() for f in found if f[0] in names[2:]]
+            assert japanese and {f[2] for f in japanese} == {"ja"}, japanese
+            assert not errors, errors
+        finally:
+            context.close()

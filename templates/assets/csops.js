@@ -66,6 +66,13 @@
     return node;
   }
 
+  // A role's name in the language roles.yml says it is written in (data-langs: only where that is not the page's), so
+  // a screen reader reads it in that voice, as the page's own chips are (Renderer.role_lang).
+  function spokenIn(langs, role, node) {
+    if (role && Object.prototype.hasOwnProperty.call(langs, role)) node.setAttribute("lang", langs[role]);
+    return node;
+  }
+
   // A row of chips that scrolls sideways on phones: fade the side that has more chips (a cut-off chip alone
   // did not say the row scrolls), and bring the remembered choice into view.
   function chipRow(group) {
@@ -466,8 +473,8 @@
     });
     var picker = document.querySelector(".csops-reader-role[data-names]");
     if (!picker || !once(picker, "")) return;
-    var names = {};
-    try { names = JSON.parse(picker.dataset.names); } catch (e) { return; }
+    var names = {}, langs = {};
+    try { names = JSON.parse(picker.dataset.names); langs = JSON.parse(picker.dataset.langs || "{}"); } catch (e) { return; }
     var group = el("div", { role: "group", "aria-label": L.i_am, "class": "csops-chips" });
     picker.appendChild(el("span", { "class": "csops-filter-label", "aria-hidden": "true" }, L.i_am + L.colon));
     picker.appendChild(group);
@@ -503,7 +510,7 @@
         if (link) {
           // the gap after the colon as the pages have it: none after the Japanese full-width colon, which holds its own
           yours.appendChild(el("strong", {}, L.your_role + L.colon + L.colon_gap));
-          yours.appendChild(el("a", { href: link.getAttribute("href") }, names[role] + " →"));
+          yours.appendChild(spokenIn(langs, role, el("a", { href: link.getAttribute("href") }, names[role] + " →")));
         }
         yours.hidden = !link;
       }
@@ -512,8 +519,8 @@
 
     document.querySelectorAll(".csops-cards .csops-card").forEach(function (card, index) { card.dataset.order = String(index); });
     [""].concat(Object.keys(names)).forEach(function (role) {
-      var button = el("button", { type: "button", "class": "csops-chip", "data-role": role, "aria-pressed": "false" },
-                      role ? names[role] : L.all_roles);
+      var button = spokenIn(langs, role, el("button", { type: "button", "class": "csops-chip", "data-role": role,
+                                                        "aria-pressed": "false" }, role ? names[role] : L.all_roles));
       button.addEventListener("click", function () { choose(role); });
       group.appendChild(button);
     });
@@ -789,12 +796,12 @@
       }
 
       // Headers show short codes; the chips name each role in full (data-names), else fall back to the header.
-      var full = {};
-      try { full = JSON.parse(filter.dataset.names || "{}"); } catch (e) { full = {}; }
+      var full = {}, langs = {};
+      try { full = JSON.parse(filter.dataset.names || "{}"); langs = JSON.parse(filter.dataset.langs || "{}"); } catch (e) { full = {}; }
       var names = [L.all_roles].concat(headers.map(function (th, i) { return own(full, roles[i]) || th.textContent.trim(); }));
       [""].concat(roles).forEach(function (role, index) {
-        var button = el("button", { type: "button", "class": "csops-chip", "data-role": role, "aria-pressed": "false" },
-                        names[index] || role);
+        var button = spokenIn(langs, role, el("button", { type: "button", "class": "csops-chip", "data-role": role,
+                                                          "aria-pressed": "false" }, names[index] || role));
         button.addEventListener("click", function () { choose(role); });
         group.appendChild(button);
       });
