@@ -2047,3 +2047,32 @@ def test_the_step_a_link_opened_is_marked_visibly_in_dark_mode(request, browser,
         assert not errors, errors
     finally:
         context.close()
+
+
+# Each checklist item's "— → Next step" link: the tops of its dash, its arrow and the first letter of the title it
+# leads to (the three are one pointer, which must not end one line and go on on the next).
+POINTER_LINES = """() => [...document.querySelectorAll('li.task-list-item a')].filter(a => /^\\s*→/.test(a.textContent)).map(a => {
+  const top = (node, at) => { const range = document.createRange(); range.setStart(node, at); range.setEnd(node, at + 1);
+                              return Math.round(range.getClientRects()[0].top); };
+  const text = a.firstChild, before = a.previousSibling;
+  const title = text.textContent.search(/[^\\s→]/);
+  return {item: a.textContent.slice(0, 30), dash: top(before, before.textContent.lastIndexOf('—')),
+          arrow: top(text, text.textContent.indexOf('→')), title: top(text, title)};
+})"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_checklist_items_pointer_to_the_next_step_never_ends_a_line(request, browser, language):
+    # on a phone 「…説明を受ける — →」 ended a line and 「ヘルススコアは何から…」 began the next: the arrow pointed at nothing
+    base = request.getfixturevalue(SITES[language])
+    for width in (390, 360, 414, 600):
+        context, tab, errors = open_page(browser, base, "onboarding/new-csm-30-60-90/", {"width": width, "height": 844})
+        try:
+            tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+            pointers = tab.evaluate(POINTER_LINES)
+            assert len(pointers) > 5, pointers
+            apart = [p for p in pointers if not p["dash"] == p["arrow"] == p["title"]]
+            assert not apart, (width, apart)
+            assert not errors, errors
+        finally:
+            context.close()

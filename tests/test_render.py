@@ -54,7 +54,7 @@ def test_cross_references_resolve_to_relative_links():
     pages = _pages(GOLDEN / "project")
     assert "[renewal runway](renewal-runway.md#confirm-stakeholders)" in pages["playbooks/qbr.md"]
     # a checklist item's link names where it leads (a bare "→" told neither readers nor screen readers)
-    assert "[→ 更新キックオフ](../playbooks/renewal-runway.md#renewal-kickoff)" in pages["onboarding/new-csm.md"]
+    assert "[→&nbsp;更新キックオフ](../playbooks/renewal-runway.md#renewal-kickoff)" in pages["onboarding/new-csm.md"]
 
 
 def test_every_checklist_link_names_its_target_in_both_bundled_portals():
