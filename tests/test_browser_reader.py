@@ -2076,3 +2076,18 @@ def test_a_checklist_items_pointer_to_the_next_step_never_ends_a_line(request, b
             assert not errors, errors
         finally:
             context.close()
+
+
+def test_a_japanese_glossary_terms_other_names_each_stay_whole(browser, ja_site):
+    # a term's 別名 line is a list of names: on a phone it read 「CSOps、カスタマーサクセスオペレーショ」 over a lone
+    # 「ン」, and グロスレベニューリテ / ンション
+    for viewport in (PHONE, {"width": 360, "height": 800}, {"width": 414, "height": 896}):
+        context, tab, errors = open_page(browser, ja_site, "glossary/", viewport)
+        try:
+            lines = tab.locator(".md-content p > em")
+            assert lines.count() > 10 and lines.first.inner_text().startswith("別名")
+            assert tab.evaluate(SAME_SCRIPT_SPLITS, ".md-content p > em") == [], viewport
+            assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+            assert not errors, errors
+        finally:
+            context.close()
