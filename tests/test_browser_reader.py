@@ -2091,3 +2091,37 @@ def test_a_japanese_glossary_terms_other_names_each_stay_whole(browser, ja_site)
             assert not errors, errors
         finally:
             context.close()
+
+
+# csops' own controls a reader taps, with their sizes where they are under a fingertip's 44 px (Apple's minimum,
+# WCAG 2.5.5): filter and segment chips, copy buttons, the start date, the calendar and reset buttons.
+SMALL_CONTROLS = """() => [...document.querySelectorAll('.md-content :is(.csops-chip, .csops-copy button, .csops-start, .csops-ics, .csops-reset)')]
+  .filter(e => e.getClientRects().length).map(e => [e.textContent.trim().slice(0, 12) || e.className, e.getBoundingClientRect()])
+  .filter(([, r]) => r.height < 44 || r.width < 44).map(([name, r]) => [name, Math.round(r.width), Math.round(r.height)])"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_on_a_touch_screen_every_control_is_a_fingertip_high(request, browser, language):
+    # chips, copy buttons, reset and calendar buttons were 32 px high on a phone: a thumb aiming at チケット用にコピー
+    # could take リンクをコピー beside it, and a segment chip the one next to it
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "", PHONE)
+    try:
+        small = {}
+        for path in ["", "playbooks/renewal-runway/", "onboarding/new-csm-30-60-90/", "faq/renewals/", "charts/cs-duties/"]:
+            tab.goto(base + path)
+            tab.wait_for_function("document.querySelector('[data-csops-ready]') !== null")
+            found = tab.evaluate(SMALL_CONTROLS)
+            if found:
+                small[path] = found
+        assert not small, small
+        assert not errors, errors
+    finally:
+        context.close()
+    # with a mouse they keep their size: a laptop's step shows its copy buttons beside the duties on one line
+    context, tab, errors = open_page(browser, base, "playbooks/renewal-runway/", LAPTOP)
+    try:
+        tab.locator(".csops-step-meta .csops-copy button").first.wait_for()
+        assert tab.locator(".csops-step-meta .csops-copy button").first.bounding_box()["height"] < 40
+    finally:
+        context.close()
