@@ -325,6 +325,7 @@ def write_index(staged: Path, current: Path | None, portal: Portal, docs: list[S
             "former_ids": {"role": portal.former_role_ids},  # a filter by a renamed role's old id (search_filters.filter_id)
             "other_names": {"role": {role.id: role.names for role in portal.roles}},  # --role "CS Lead" (its short name)
             "synonyms": groups,  # query expansion
+            "readings": {g.reading: g.term for g in portal.glossary if g.reading.strip()},  # search_words.written_out
             # glossary phrases of stop words the content holds word for word (search_words.phrase_in_content)
             "literal_phrases": literal_phrases_in((text for doc in docs for text in (doc.title, doc.body)), groups),
             # the entries a query may name (search_glossary.py): kept out of the documents, whose statistics they moved
@@ -337,7 +338,7 @@ def glossary_entries(portal: Portal) -> list[dict]:
     stripping left a term written like a tag with no title at all)."""
     page = urls.page_url(urls.GLOSSARY_PAGE)
     return [{"id": t.id, "term": _one_line(t.term), "definition": _one_line(t.definition),
-             "synonyms": [_one_line(s) for s in t.synonyms], "url": f"{page}#{t.id}"} for t in portal.glossary]
+             "synonyms": [_one_line(s) for s in t.searched_as[1:]], "url": f"{page}#{t.id}"} for t in portal.glossary]
 
 
 def _one_line(text: str) -> str:

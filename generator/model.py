@@ -202,6 +202,12 @@ class GlossaryTerm:
     aliases: tuple[str, ...] = ()  # former ids: glossary/#old links pasted before a rename still land on the term
 
     @property
+    def searched_as(self) -> tuple[str, ...]:
+        """Every spelling a reader may search the term by: itself, its synonyms and its reading (ひきつぎ, typed in kana
+        when the input method was not asked to convert it, or by a reader unsure of the kanji)."""
+        return (self.term, *self.synonyms, *((self.reading,) if self.reading.strip() else ()))
+
+    @property
     def sort_key(self) -> str:
         """Where the term stands on the glossary page: by its reading (or itself), case- and width-blind, katakana
         as hiragana (チャーン beside ちゃ…): the order a Japanese reader looks for it in, where the ids (English)

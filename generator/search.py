@@ -29,7 +29,7 @@ from .search_snippets import opening, query_words, snippet
 from .search_stats import live_stats
 from .stop_words import TICKET_FILLER
 from .search_words import (KNOWN_WORD_FIELDS, correct, expansions, glossary_words, joined_hyphenations,
-                           phrase_in_content, synonym_variants)
+                           phrase_in_content, synonym_variants, written_out)
 from .urls import absolute_url, markdown_link, versioned_url
 
 PAGE_WEIGHT = 0.75
@@ -113,6 +113,7 @@ class Searcher:
                 return parser.parse(text)
             searcher = index.searcher
             literal = frozenset(index.meta.get("literal_phrases", ()))
+            text = written_out(text, index.meta.get("readings", {}))
             text, synonyms = expansions(text, index.meta.get("synonyms", []),
                                         lambda p: phrase_in_content(searcher, p, literal))
             return parser.parse(text, searcher, tuple(synonyms))

@@ -34,8 +34,8 @@ class GlossaryEntry:
 
 
 class GlossaryNames:
-    """The entries by every name a reader may type for them: the term, its id and its synonyms, each as an exact
-    key and as a bag of words."""
+    """The entries by every name a reader may type for them: the term, its id, its synonyms and its reading, each as
+    an exact key and as a bag of words."""
 
     def __init__(self, entries: list[dict]):
         self.entries = [GlossaryEntry(e["id"], e["term"], e["definition"], e["url"]) for e in entries]

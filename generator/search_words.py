@@ -92,6 +92,21 @@ def expansions(text: str, groups: list[list[str]], in_content=lambda phrase: Tru
     return text, list(extra.items())
 
 
+# A reading shorter than this could be part of another word's kana (かい in かいやく); a term's reading is longer.
+_SHORTEST_READING = 3
+
+
+def written_out(text: str, readings: dict[str, str]) -> str:
+    """`text` with each glossary term's reading typed in kana (ひきつぎ, けっさいしゃ) written as the term (引き継ぎ, 決裁者).
+
+    A phone's input method left unconverted, or a reader unsure of the kanji, types the reading: kana alone are
+    particles to the analyzer, so it searched nothing (0 hits), while the glossary says how the term is read."""
+    for reading in sorted(readings, key=len, reverse=True):
+        if len(reading) >= _SHORTEST_READING and reading in text:
+            text = text.replace(reading, readings[reading])
+    return text
+
+
 # a word typed in two pieces joined by a hyphen: on-boarding, e-mail, re-newal (ASCII letters and digits)
 _HYPHENATED = re.compile(r"(?<![\w\-‐‑])([A-Za-z][A-Za-z0-9]*)[\-‐‑]([A-Za-z0-9]+)(?![\w\-‐‑])")
 

@@ -1617,3 +1617,18 @@ def test_the_clis_json_gives_a_query_back_without_a_terminal_acting_on_it(built_
     assert not re.search("[\u202e\x9b]", out.output), out.output
     data = json.loads(out.stdout)  # a refusal's words go to stderr too, written out
     assert data.get("query", data.get("value")) in ("renewal\u202e\x9b", "stepz\u202e\x9b"), data
+
+
+def test_a_glossary_terms_reading_typed_in_kana_finds_the_term_and_the_pages(japanese):
+    """The glossary says how 引き継ぎ, 決裁者 and 稟議 are read (reading: ひきつぎ, けっさいしゃ, りんぎ), yet typed in kana
+    (a phone's input method left unconverted, a reader unsure of the kanji) they found nothing: 0 hits and five
+    unrelated tags. A reading is the term's name as much as a synonym is."""
+    searcher = Searcher(japanese)
+    for reading, term, page in (("ひきつぎ", "引き継ぎ", "/playbooks/sales-to-cs-handoff/"),
+                                ("けっさいしゃ", "決裁者", "/faq/renewals/"), ("りんぎ", "稟議", "/playbooks/renewal-runway/")):
+        result = searcher.search(reading)
+        assert result.total >= 3, reading
+        assert result.hits[1].kind == "term" and result.hits[1].title == term, (reading, result.hits[:2])
+        assert any(hit.path.startswith(page) for hit in result.hits[:10]), (reading, [h.path for h in result.hits[:10]])
+        asked = searcher.search(f"{reading}とは").hits[0]
+        assert asked.kind == "term" and asked.title == term, reading
