@@ -272,3 +272,14 @@ def test_a_question_with_a_code_span_shows_it_as_code_on_the_faq_index_as_on_its
     assert "`" not in re.sub(r"<(pre|code)\b.*?</\1>", "", index, flags=re.S)
     tags = (built_bundled / "site/tags/index.html").read_text("utf-8")
     assert "What do the Renewal Status values mean?</a>" in tags
+
+
+def test_a_japanese_pages_lists_of_titles_are_joined_with_the_japanese_comma():
+    # a chart duty's related playbooks read 「セールスからCSへの引き継ぎ, オンボーディング・キックオフ」 on the
+    # Japanese portal: an ASCII comma and space between Japanese titles, where the glossary's lists use 、
+    ja = Path(__file__).parent.parent / "examples/ja"
+    chart = {p.source: p.text for p in render_pages(load_portal(ja), language="ja")}["charts/cs-duties.md"]
+    carried = [line for line in chart.splitlines() if line.startswith("- **関連プレイブック")]
+    assert len(carried) > 3 and all("](" in line for line in carried), carried
+    assert not [line for line in carried if "), [" in line], carried
+    assert [line for line in carried if ")、[" in line], carried
