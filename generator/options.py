@@ -19,10 +19,11 @@ from .report import FORMATS
 def _portal_above(ctx, param, project: Path) -> Path:
     """Without --project, the folder holding mkdocs.yml and content/: this one, else the nearest one above (as git
     finds its repository). Run from content/playbooks, validate said 'no content/ folder in .', build 'mkdocs.yml:
-    not found' and `csops new` 'content/roles.yml defines no roles yet'."""
+    not found' and `csops new` 'content/roles.yml defines no roles yet'. A folder holding content/ is the project
+    even without mkdocs.yml, as with --project: validate there checked a portal above it and said 'no errors'."""
     if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.DEFAULT:
         return _given_portal(project)
-    if is_portal(project):
+    if is_portal(project) or (project / "content").is_dir():  # content/ here is this folder's, mkdocs.yml or not
         return project
     for here in dict.fromkeys(_working_folders()):
         for folder in here.parents:

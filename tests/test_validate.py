@@ -1470,6 +1470,23 @@ def test_markdown_or_a_quote_starting_a_value_is_told_to_quote_the_whole_value(p
             and '(quote the value: "*Economic buyer* named")' in listed.output), listed.output
 
 
+def test_a_folder_holding_content_is_the_project_even_inside_another_portal(tmp_path, run, monkeypatch):
+    """Content without mkdocs.yml (validate needs none) inside a folder that holds a portal: `csops validate` run
+    there checked the portal above, said 'no errors' and exited 0 over a broken playbook, as --project did not."""
+    from conftest import REPO, copy_bundled
+
+    outer = copy_bundled(tmp_path / "outer", REPO)
+    inner = outer / "drafts"
+    shutil.copytree(REPO / "tests/examples/base", inner)
+    (inner / "content/playbooks").mkdir()
+    (inner / "content/playbooks/broken.yml").write_text("title: Broken\nowner: csmm\nsteps:\n  - {id: a, title: A}\n")
+    monkeypatch.chdir(inner)
+    monkeypatch.setenv("PWD", str(inner))
+    result = run("validate")
+    assert result.exit_code == 1 and "content/playbooks/broken.yml:2:8: error: unknown role 'csmm'" in result.output, result.output
+    assert run("validate", "--project", ".").output == result.output
+
+
 def test_commands_run_from_inside_a_portal_find_it_above(tmp_path, run, monkeypatch):
     """From content/playbooks, validate said 'no content/ folder in .', build 'mkdocs.yml: not found' and
     `csops new playbook` 'content/roles.yml defines no roles yet': the portal is now found above, as git finds
