@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from .durations import parse_due
 from .kinds import DOCUMENT_KINDS, PLAYBOOK_FIELDS, RACI_LETTERS, ROLE_FIELDS
+from .portal_time import DEFAULT_ZONE
 
 # Fields readers never see: the ways readers ask for an item, which only search reads. Editing them changes
 # no page, no step version (`?v=`) and no What's-new line; `csops diff` still lists them for reviewers.
@@ -190,6 +191,7 @@ class Settings:
     segments: tuple[Segment, ...] = ()
     phases: tuple[Phase, ...] = ()
     codeowners: tuple[tuple[str, str], ...] = ()
+    timezone: str = DEFAULT_ZONE  # IANA name: the zone readers' dates and times are shown in (portal_time)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from .durations import parse_days
 from .kinds import KINDS
 from .loader import Document
 from .model import (Activity, Chart, Checklist, ChecklistItem, FaqEntry, FaqTopic, GlossaryTerm, Phase, Playbook, Portal, Raci, Role, Section, Segment, Settings, Step)
+from .portal_time import DEFAULT_ZONE
 from .run_memory import RunMemory
 
 
@@ -111,6 +112,7 @@ def build_portal(documents: list[Document]) -> Portal:
                 segments=tuple(Segment(s["id"], s["name"]) for s in d.get("segments") or ()),
                 phases=tuple(Phase(p["id"], p["name"], p.get("description", "") or "") for p in d.get("phases") or ()),
                 codeowners=tuple(sorted((d.get("codeowners") or {}).items())),
+                timezone=d.get("timezone") or DEFAULT_ZONE,
             )
     by_id = lambda items: tuple(sorted(items, key=lambda x: x.id))  # noqa: E731
     documents_by_collection = {KINDS[kind].portal_attr: by_id(docs) for kind, docs in collections.items()}

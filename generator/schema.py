@@ -201,6 +201,9 @@ SETTINGS = _object({
     "phases": {"type": "array", "description": "The playbook phases in lifecycle order; once listed, a playbook's phase must be one of them.",
                "items": _object({"id": _ID, "name": _title("Phase name shown in navigation and pages."),
                                  "description": _markdown("What happens in this phase")}, ["id", "name"], "A lifecycle phase.")},
+    "timezone": {"type": "string", "minLength": 1,
+                 "description": "The IANA timezone the pages show dates and times in (What's new, 'changed on'), "
+                                "such as Asia/Tokyo or Europe/Berlin; UTC when absent."},
     "codeowners": {"type": "object", "propertyNames": _SLUG_NAME, "additionalProperties": {"type": "string", "pattern": CODEOWNER},
                    "description": "Role id -> team handle for CODEOWNERS ('@org/team', '@user' or an email; several: separated by spaces)."},
 }, [], "Portal-wide content settings.")

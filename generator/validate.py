@@ -20,7 +20,7 @@ from .located_yaml import LocDict
 from .kinds import CATALOG_FILES, CATALOG_LISTS
 from .problems import Problem
 from .rules import (asked_as, build_catalog, chart_accountability, control_chars, folder, glossary, ids, markdown_html,
-                    placeholders, portal_hooks, raci, references, repeated_items)
+                    placeholders, portal_hooks, raci, references, repeated_items, timezone)
 from .schema import DATE, SLUG, check_shape
 
 
@@ -71,7 +71,7 @@ def check_document_alone(doc: Document) -> tuple[list[Problem], list[Problem]]:
     wrong_folder = folder.misplaced(doc)
     if wrong_folder is not None:  # its fields are another kind's: every shape error would be a wrong fix
         return [wrong_folder], []
-    problems = check_shape(doc) + _check_dates(doc)
+    problems = check_shape(doc) + _check_dates(doc) + timezone.check_file(doc)
     if isinstance(doc.data, LocDict):
         problems += placeholders.check_file(doc) + control_chars.check_file(doc)
     return problems, (raci.check_file(doc) + glossary.check_file(doc) + markdown_html.check_file(doc)

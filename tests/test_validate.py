@@ -43,7 +43,35 @@ def test_corpus_covers_every_defect_the_issue_names():
     assert {"yaml-syntax", "duplicate-key", "unknown-field", "wrong-type", "missing-field", "invalid-id", "duplicate-id",
             "unknown-role", "unknown-playbook", "unknown-anchor", "unknown-reference", "raci-one-accountable",
             "raci-needs-responsible", "empty-file", "not-utf8", "unknown-segment", "reserved-id", "unknown-phase",
-            "alias-limit", "number-too-long", "unsupported-tag", "too-deep", "skipped-file", "portal-class"} <= codes
+            "alias-limit", "number-too-long", "unsupported-tag", "too-deep", "skipped-file", "portal-class",
+            "unknown-timezone"} <= codes
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("JST", "did you mean 'Asia/Tokyo'? write timezone: Asia/Tokyo"),
+    ("tokyo", "did you mean 'Asia/Tokyo'? write timezone: Asia/Tokyo"),
+    ("asia/tokyo", "did you mean 'Asia/Tokyo'? write timezone: Asia/Tokyo"),
+    ("New York", "did you mean 'America/New_York'? write timezone: America/New_York"),
+    ("Europe/Berln", "did you mean 'Europe/Berlin'? write timezone: Europe/Berlin"),
+    ("IST", "did you mean one of 'Asia/Kolkata', 'Asia/Jerusalem', 'Europe/Dublin'? write the one your team is in"),
+    ("UTC+9", "write the zone's name, not an offset, which daylight saving makes wrong half the year: an IANA name, "
+              "Region/City as in the tz database: Asia/Tokyo, Europe/Berlin, America/New_York, or UTC"),
+    ("localtime", "write an IANA name, Region/City as in the tz database: Asia/Tokyo, Europe/Berlin, "
+                  "America/New_York, or UTC"),
+])
+def test_a_timezone_that_is_no_iana_name_is_an_error_at_its_line_naming_the_fix(written, hint, project_factory, run):
+    project = project_factory({"content/settings.yml": f"review_interval: 90d\ntimezone: {written}\n"})
+    result = run("validate", "--project", project)
+    assert result.output.splitlines()[0] == (f"content/settings.yml:2:11: error: unknown timezone '{written}' ({hint}) "
+                                             "[unknown-timezone]")
+    assert result.exit_code == 1
+
+
+@pytest.mark.parametrize("written", ["Asia/Tokyo", "Europe/Berlin", "UTC", "America/Sao_Paulo"])
+def test_an_iana_timezone_is_valid(written, project_factory, run):
+    project = project_factory({"content/settings.yml": f"timezone: {written}\n"})
+    result = run("validate", "--project", project)
+    assert "timezone" not in result.output and result.exit_code == 0, result.output
 
 
 def test_github_format_prints_annotations(tmp_path, run):
