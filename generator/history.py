@@ -9,7 +9,6 @@ gives the same feed. Without git or without commits the feed is empty and says w
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import tempfile
 from dataclasses import dataclass, field, fields, replace
@@ -21,6 +20,7 @@ from .diff_sides import Side, load_sound_content
 from .escaping import controls_written_out
 from .git_revisions import GitError, extract_archive, git
 from .model import SEARCH_ONLY_FIELDS, Portal, item_version
+from .portal_time import utc_instant
 from .rules import site_config
 
 # Item classes -> the label key naming them on the page and in the feed.
@@ -67,7 +67,8 @@ class Change:
 
 @dataclass(frozen=True)
 class FeedEntry:
-    """One commit's changes, dated by the commit."""
+    """One commit's changes, dated by the commit: an instant, which pages show as the portal's day and time of day
+    (portal_time), its readers' calendar."""
 
     commit: str
     timestamp: int  # committer date, seconds since the epoch
@@ -79,17 +80,9 @@ class FeedEntry:
         return f"c-{self.commit[:12]}"
 
     @property
-    def date(self) -> str:
-        return dt.datetime.fromtimestamp(self.timestamp, dt.timezone.utc).date().isoformat()
-
-    @property
-    def time(self) -> str:
-        """The time of day beside the heading's date (repeating the date read as two dates for one commit)."""
-        return dt.datetime.fromtimestamp(self.timestamp, dt.timezone.utc).strftime("%H:%M UTC")
-
-    @property
     def updated(self) -> str:
-        return dt.datetime.fromtimestamp(self.timestamp, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        """The instant for machines (Atom's <updated>, <time datetime>): in UTC, whatever the portal's zone."""
+        return utc_instant(self.timestamp)
 
 
 @dataclass(frozen=True)
@@ -98,7 +91,7 @@ class ItemChange:
     which entry tells about it."""
 
     before: str
-    date: str
+    timestamp: int  # the change's commit date: pages show its day in the portal's zone
     anchor: str
 
 
@@ -304,7 +297,7 @@ def _record_items(diff, entry: FeedEntry, items: dict, portal: Portal) -> None:
                 past = items.pop((kind, old_doc.id, old.id), [])
                 before, after = item_version(old, portal), item_version(new, portal)
                 if before != after:
-                    past = past + [ItemChange(before, entry.date, entry.anchor)]
+                    past = past + [ItemChange(before, entry.timestamp, entry.anchor)]
                 if past:
                     moved[(kind, new_doc.id, new.id)] = past
     items.clear()  # items removed in this commit (or on pages it removed) are no longer followed

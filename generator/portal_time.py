@@ -35,7 +35,15 @@ def is_zone(name: str) -> bool:
 
 def local_moment(timestamp: int, zone: str = DEFAULT_ZONE) -> dt.datetime:
     """The one place an instant becomes the portal's wall clock (ZoneInfo keeps each zone it has read)."""
-    return dt.datetime.fromtimestamp(timestamp, ZoneInfo(zone))
+    try:
+        return dt.datetime.fromtimestamp(timestamp, ZoneInfo(zone))
+    except OverflowError:  # history dates a far-off clock 9999-12-31T23:59:59Z, already year 10000 east of UTC
+        return dt.datetime.max.replace(microsecond=0, tzinfo=ZoneInfo(zone))
+
+
+def utc_instant(timestamp: int) -> str:
+    """A moment for machines, unambiguous in any zone: 2026-12-05T23:30:00Z."""
+    return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def local_date(timestamp: int, zone: str = DEFAULT_ZONE) -> str:

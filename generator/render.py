@@ -28,6 +28,7 @@ from .kinds import KINDS
 from .model import SEARCH_ONLY_FIELDS, Duty, Portal, item_version, tick_version
 from .page_context import SEPARATOR, PageContext
 from .paths import PACKAGE_TEMPLATES
+from .portal_time import local_date, local_time
 from .run_memory import RunMemory
 from .term_matching import spellings_in
 
@@ -169,7 +170,8 @@ class Renderer:
                                 tick_version=functools.partial(tick_version, portal),
                                 segment_name=self.segment_name, phase_name=self.phase_name,
                                 phase_description=self.phase_description, by_phase=self.by_phase)
-        self.env.globals.update(changes=changes, item_versions=self.item_versions, item_noun=lambda kind: KINDS[kind].item_noun, change_line=self.change_line)
+        self.env.globals.update(changes=changes, item_versions=self.item_versions, item_noun=lambda kind: KINDS[kind].item_noun, change_line=self.change_line,
+                                local_date=self.local_date, local_time=self.local_time)
         self.env.filters.update(own_language=self.own_language, in_language=self.in_language)
         self.env.globals.update(role_lang=self.role_lang, role_lang_attr=self.role_lang_attr)
 
@@ -262,9 +264,19 @@ class Renderer:
         for item in doc.anchored_items:
             past = self.changes.item_changes(doc.kind, doc.id, item.id) if self.changes is not None else ()
             found[item.id] = {"v": item_version(item, self.portal),
-                              "changes": [[c.before, c.date, urls.site_href(source, urls.WHATS_NEW_PAGE, c.anchor)]
+                              "changes": [[c.before, self.local_date(c.timestamp),
+                                           urls.site_href(source, urls.WHATS_NEW_PAGE, c.anchor)]
                                           for c in past]}
         return found
+
+    def local_date(self, timestamp: int) -> str:
+        """A commit's day as the portal's readers count days (settings.yml `timezone:`)."""
+        return local_date(timestamp, self.portal.settings.timezone)
+
+    def local_time(self, timestamp: int) -> str:
+        """A commit's time of day with its zone, as the portal's readers read clocks ('08:30 JST'): beside the
+        heading's date, which repeated here read as two dates for one commit."""
+        return local_time(timestamp, self.portal.settings.timezone)
 
     def change_line(self, page: PageContext, change) -> str:
         """A What's-new line for the page, linking to where the change is today."""

@@ -434,13 +434,14 @@ def test_links_csops_mv_rewrote_are_no_news(tmp_path, monkeypatch, run):
         ("renamed", "page", "renewal-runway", ()), ("renamed", "step", "confirm-stakeholders", ())]
 
 
+@pytest.mark.parametrize("zone", ["", "timezone: Asia/Tokyo\n"])  # the last day a page can show is in year 10000 there
 @pytest.mark.parametrize("date", ["253402300800", "9223372036854775807", "unreadable"])
-def test_a_commit_dated_past_year_9999_or_unreadably_does_not_stop_the_build(tmp_path, monkeypatch, date):
+def test_a_commit_dated_past_year_9999_or_unreadably_does_not_stop_the_build(tmp_path, monkeypatch, date, zone):
     """`git commit` takes dates up to 2^63 - 1 seconds: a commit from a clock set to year 10000 raised ValueError
     (a traceback) in every build while it was among What's new's last twenty commits, and one whose committer line
     git cannot read (%ct empty) did too. They are dated as git shows them: the last day a page can show, or 1970."""
     project = _repo(tmp_path / "repo", monkeypatch)
-    make_project(project, SECOND, with_defaults=False)
+    make_project(project, {**SECOND, "content/settings.yml": "review_interval: 180d\n" + zone}, with_defaults=False)
     git(project, "add", "-A")
     if date == "unreadable":  # a commit object written by a tool, as `git fsck` would flag it
         tree = git(project, "write-tree").strip()
@@ -630,3 +631,43 @@ def test_a_git_killed_while_the_build_reads_the_history_is_one_line_saying_so(tm
     last = result.stderr.strip().splitlines()[-1]
     assert f"git {killed}" in last and "SIGKILL" in last and "run the command again" in last, last
     assert (root / "site/playbooks/renewal/index.html").read_bytes() == before
+
+
+LATE_UTC = "2027-01-12T23:30:00+00:00"  # 08:30 on the 13th in Tokyo, 00:30 on the 13th in Berlin
+
+
+@pytest.mark.parametrize("zone, day, time", [
+    (None, "2027-01-12", "23:30 UTC"),
+    ("Asia/Tokyo", "2027-01-13", "08:30 JST"),
+    ("Europe/Berlin", "2027-01-13", "00:30 CET"),
+    ("America/Sao_Paulo", "2027-01-12", "20:30 UTC-03:00"),  # a zone whose abbreviation is its offset ('-03')
+])
+def test_a_commit_is_dated_by_the_portals_timezone_and_machines_get_the_instant(zone, day, time, tmp_path,
+                                                                                 monkeypatch):
+    """A Tokyo team's 08:30 commit is 23:30 UTC the day before: What's new listed it under that day, at '23:30 UTC',
+    and its step's 'This step changed on' said the same day. settings.yml's timezone dates it as the team reads it;
+    the Atom feed and <time datetime> keep the instant, in UTC."""
+    project = _repo(tmp_path / "repo", monkeypatch)
+    if zone:
+        make_project(project, {"content/settings.yml": f"timezone: {zone}\n"}, with_defaults=False)
+    make_project(project, SECOND, with_defaults=False)
+    monkeypatch.setenv("GIT_AUTHOR_DATE", LATE_UTC)
+    monkeypatch.setenv("GIT_COMMITTER_DATE", LATE_UTC)
+    commit_all(project, "Renewal: name the procurement contact")
+    site = build(project)
+
+    sha = git(project, "rev-parse", "HEAD").strip()
+    html = (site / "whats-new" / "index.html").read_text("utf-8")
+    entry = html.split(f'id="c-{sha[:12]}"', 1)[0].rsplit("<h2", 1)[1] + html.split(f'id="c-{sha[:12]}"', 1)[1]
+    assert f"{day} · Renewal: name the procurement contact" in entry
+    assert f'<time datetime="2027-01-12T23:30:00Z">{time}</time>' in entry.split("<ul>", 1)[0]
+    # the older commit, at 08:00 UTC, is the same day everywhere here
+    assert "2027-01-05 · Renewal playbook and FAQ" in html
+
+    changes = _versions(site, "playbooks/renewal")["confirm-stakeholders"]["changes"]
+    assert [date for _, date, _ in changes] == [day]
+
+    feed = _feed(site)
+    assert feed.findtext(f"{ATOM}updated") == "2027-01-12T23:30:00Z"
+    assert [e.findtext(f"{ATOM}updated") for e in feed.findall(f"{ATOM}entry")] == [
+        "2027-01-12T23:30:00Z", "2027-01-05T08:00:00Z"]
