@@ -132,3 +132,16 @@ def test_init_writes_nothing_through_a_link_in_the_new_folder(tmp_path, run, pla
     result = run("init", project)
     assert result.exit_code == 1 and "csops init only starts new portals" in result.output, result.output
     assert list(elsewhere.iterdir()) == [] and not (project / "mkdocs.yml").exists()
+
+
+@pytest.mark.parametrize("language, zone", [("en", "UTC"), ("ja", "Asia/Tokyo")])
+def test_a_japanese_starter_dates_its_changes_in_tokyo(tmp_path, run, language, zone):
+    """`csops init --lang ja` is a Japanese team's portal: without timezone: Asia/Tokyo its What's new put every commit
+    made before 09:00 in Tokyo under the day before. The English starter shows the key, commented out (UTC)."""
+    from generator.pipeline import load_portal
+
+    project = tmp_path / "portal"
+    assert run("init", "--project", project, "--lang", language).exit_code == 0
+    assert load_portal(project).settings.timezone == zone
+    settings = (project / "content/settings.yml").read_text(encoding="utf-8")
+    assert ("\ntimezone: Asia/Tokyo\n" if language == "ja" else "\n# timezone: Europe/Berlin\n") in settings
