@@ -65,7 +65,8 @@ def _message(item: Freshness, today: dt.date) -> str:
 
 
 def dated_ahead(reviewed: dt.date | None, today: dt.date) -> bool:
-    """A review dated after today, with a day's grace: it is already tomorrow in Tokyo while CI runs on UTC."""
+    """A review dated after today, with a day's grace: today is the portal's (settings.yml `timezone:`, UTC when
+    absent), and an editor east of it is already on the next day (Tokyo's, on a UTC or Berlin portal)."""
     return reviewed is not None and (reviewed - today).days > 1  # not today + 1 day: past 9999-12-31 is no date
 
 

@@ -68,8 +68,10 @@ def check_content_and_urls(project: Path, cache: bool = False) -> tuple[list, li
 
 
 def assess_freshness(project: Path, today, within_days: int):
-    """Review status of every document (`csops stale`), located at its `reviewed:` line."""
+    """Review status of every document (`csops stale`), located at its `reviewed:` line, and the day it is judged
+    on: `today`, else the portal's day (settings.yml `timezone:`), the same on CI and on every editor's machine."""
     from .freshness import assess
+    from .portal_time import local_today
 
     documents, problems = check_content(project)
     if any(p.severity == "error" for p in problems):
@@ -78,7 +80,9 @@ def assess_freshness(project: Path, today, within_days: int):
     for doc in documents:
         if isinstance(doc.data, LocDict):
             positions[doc.path] = doc.data.where("reviewed") if "reviewed" in doc.data else doc.data.pos
-    return assess(build_model(documents), positions, today, within_days)
+    portal = build_model(documents)
+    today = today or local_today(portal.settings.timezone)
+    return assess(portal, positions, today, within_days), today
 
 
 def diff_revisions(project: Path, base: str, head: str | None = None, fmt: str = "markdown") -> str:

@@ -61,9 +61,14 @@ def local_time(timestamp: int, zone: str = DEFAULT_ZONE) -> str:
     return f"{moment:%H:%M} {name}"
 
 
-def local_today(zone: str = DEFAULT_ZONE, now: dt.datetime | None = None) -> dt.date:
-    """Today in the portal's zone, whatever the machine's: a CI runner on UTC is still on yesterday at 08:00 in Tokyo."""
-    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(ZoneInfo(zone)).date()
+def local_today(zone: str = DEFAULT_ZONE) -> dt.date:
+    """Today in the portal's zone, whatever the machine's: at 08:00 in Tokyo a CI runner on UTC is still on the day
+    before, and a review due that day was 'due tomorrow' there and 'due today' on the editor's laptop."""
+    return _now().astimezone(ZoneInfo(zone)).date()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
 
 
 def _offset(delta: dt.timedelta) -> str:

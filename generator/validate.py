@@ -18,6 +18,7 @@ from .freshness import dated_ahead, future_review
 from .loader import Document, load_content
 from .located_yaml import LocDict
 from .kinds import CATALOG_FILES, CATALOG_LISTS
+from .portal_time import DEFAULT_ZONE, is_zone, local_today
 from .problems import Problem
 from .rules import (asked_as, build_catalog, chart_accountability, control_chars, folder, glossary, ids, markdown_html,
                     placeholders, portal_hooks, raci, references, repeated_items, timezone)
@@ -63,6 +64,12 @@ def _future_reviews(documents: list[Document], today: dt.date) -> list[Problem]:
             problems.append(Problem(doc.path, *doc.data.where("reviewed"), "future-review-date",
                                     future_review(reviewed, today), severity="warning"))
     return problems
+
+
+def _portal_zone(documents: list[Document]) -> str:
+    """settings.yml's timezone, when it is one (else it is its own error): reviews are dated by the portal's day."""
+    zone = next((doc.data.get("timezone") for doc in documents if doc.kind == "settings"), None)
+    return zone if isinstance(zone, str) and is_zone(zone) else DEFAULT_ZONE
 
 
 def check_document_alone(doc: Document) -> tuple[list[Problem], list[Problem]]:
@@ -114,7 +121,7 @@ def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cac
     catalog.heading_ids = heading_ids
     problems += ids.check(sound, catalog) + asked_as.check(sound) + _reference_problems(sound, catalog, cache)
     problems += chart_accountability.check(sound, catalog.former_ids.get("role", {}))
-    problems += _future_reviews(sound, dt.date.today())
+    problems += _future_reviews(sound, local_today(_portal_zone(sound)))
     taken = {doc.path for doc in documents} | set(unreadable)
     problems = [folder.with_free_target(p, taken) for p in problems]
     problems = [replace(p, unreadable=True) if p.path in unusable else p for p in problems]  # the root cause first

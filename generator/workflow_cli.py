@@ -198,7 +198,8 @@ def diff(project: Path, base: str, head: str | None, output: Path | None, fmt: s
 @click.option("--fail-on-expired", is_flag=True, help="Exit 1 when any content is past its review date (a merge gate).")
 @click.option("--within", default="30d", show_default=True, type=INTERVAL,
               help="Also list content due for review within this interval (e.g. 30d, 4w).")
-@click.option("--today", type=DateParam(), help="Pretend today is this date (YYYY-MM-DD).")
+@click.option("--today", type=DateParam(),
+              help="Pretend today is this date (YYYY-MM-DD); default: today in settings.yml's timezone (UTC when absent).")
 def stale(project: Path, fmt: str, fail_on_expired: bool, within: str, today):
     """List content past (or near) its review date: reviewed + review_interval."""
     from .codeowners import repo_prefix
@@ -206,8 +207,7 @@ def stale(project: Path, fmt: str, fail_on_expired: bool, within: str, today):
     from .pipeline import assess_freshness
     from .report import format_problems
 
-    day = today or dt.date.today()
-    items = assess_freshness(project, day, within)
+    items, day = assess_freshness(project, today, within)
     if fmt == "json":
         click.echo(freshness_json(items, day))
     else:

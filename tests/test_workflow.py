@@ -218,6 +218,32 @@ def test_a_review_dated_after_today_is_refused_not_trusted(project_factory, run)
         assert checked.exit_code == 0
 
 
+@pytest.mark.parametrize("zone, today, renewal", [
+    ("", "2026-04-01", ("due-soon", 0)),
+    ("timezone: UTC\n", "2026-04-01", ("due-soon", 0)),
+    ("timezone: Asia/Tokyo\n", "2026-04-02", ("expired", -1)),
+])
+def test_today_is_the_portals_day_on_every_machine(zone, today, renewal, project_factory, run, monkeypatch):
+    """At 08:30 in Tokyo (23:30 UTC the day before) a Tokyo portal's review due the day before is a day overdue:
+    `csops stale` on a CI runner in UTC said 'due in 0 days', on the editor's laptop 'overdue by 1 day', and a
+    review dated two days ahead of the UTC day, one of Tokyo's, was 'after today'. Today is the portal's day."""
+    import datetime as dt
+
+    from generator import portal_time
+
+    monkeypatch.setattr(portal_time, "_now", lambda: dt.datetime(2026, 4, 1, 23, 30, tzinfo=dt.timezone.utc))
+    files = {**STALE_FILES, "content/settings.yml": zone + STALE_FILES["content/settings.yml"],
+             "content/faq/renewals.yml": STALE_FILES["content/faq/renewals.yml"].replace("2026-06-01", "2026-04-03")}
+    project = project_factory(files)
+    payload = json.loads(run("stale", "--format", "json", "--project", project).output)
+    assert payload["today"] == today
+    playbook = next(i for i in payload["items"] if i["id"] == "renewal")
+    assert (playbook["status"], playbook["days_left"]) == renewal
+    # 2026-04-03 is two days after the UTC day, the next day in Tokyo (within the day of grace)
+    ahead = "content/faq/renewals.yml:3:11: warning: reviewed 2026-04-03 is after today (2026-04-01)"
+    assert (ahead in run("validate", "--project", project).output) == (today == "2026-04-01")
+
+
 def test_review_dates_at_the_end_of_the_calendar_are_problems_not_tracebacks(project_factory, run):
     # reviewed 9999-12-31 (+ 180 days) and a 999999-week interval both ran past year 9999: OverflowError
     files = {**STALE_FILES, "content/faq/renewals.yml": STALE_FILES["content/faq/renewals.yml"].replace("2026-06-01", "9999-12-31")}
