@@ -276,9 +276,13 @@ def _catalog_changes(base: Side, head: Side) -> list[CatalogChange]:
                     for o, e in entries_of.renamed]
         changes += [CatalogChange(noun, "changed", e.id, _named(name(o), name(e)), _entry_fields(o, e))
                     for o, e in entries_of.kept if o != e]
-    before, after = base.portal.settings.review_interval_days, head.portal.settings.review_interval_days
-    if "content/settings" not in broken and before != after:
-        changes.append(CatalogChange("setting", "changed", "review_interval", f"{before}d → {after}d"))
+    if "content/settings" not in broken:
+        # the timezone re-dates every What's-new entry and change notice, and moves what "today" is for reviews
+        for setting, shown in (("review_interval", lambda s: f"{s.review_interval_days}d"),
+                               ("timezone", lambda s: s.timezone)):
+            before, after = shown(base.portal.settings), shown(head.portal.settings)
+            if before != after:
+                changes.append(CatalogChange("setting", "changed", setting, f"{before} → {after}"))
     return changes
 
 

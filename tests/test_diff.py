@@ -261,6 +261,20 @@ def test_diff_lists_glossary_role_and_settings_changes(tmp_path, run):
     assert {(c["action"], c["id"]) for c in payload["catalogs"]} == {("added", "voc"), ("changed", "sev1"), ("changed", "review_interval")}
 
 
+
+def test_diff_lists_a_timezone_change(tmp_path, run):
+    """A new timezone re-dates every What's-new entry and 'changed on' notice: the PR comment said 'No content
+    changes'."""
+    project = make_repo(tmp_path / "repo")
+    git(project, "switch", "-q", "main")
+    make_project(project, {"content/settings.yml": "review_interval: 180d\n"}, with_defaults=False)
+    commit_all(project, "settings")
+    make_project(project, {"content/settings.yml": "review_interval: 180d\ntimezone: Asia/Tokyo\n"}, with_defaults=False)
+    result = run("diff", "HEAD", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert "No content changes" not in result.output
+    assert result.output.endswith("- ✏️ setting `timezone` UTC → Asia/Tokyo\n"), result.output
+
 def test_a_catalog_broken_on_one_side_is_named_not_listed_as_emptied(tmp_path, run):
     # "- id voc" (a colon lost) read as if every glossary term had been removed
     project = make_repo(tmp_path / "repo")
