@@ -1276,6 +1276,19 @@ def test_roles_or_settings_that_define_nothing_are_one_error_and_a_notice_not_a_
     assert lines[-1] == "1 error in 1 file, 1 warning"
 
 
+@pytest.mark.parametrize("file, field, value", [
+    ("content/roles.yml", "roles", "3"), ("content/settings.yml", "segments", "1.5"),
+    ("content/settings.yml", "phases", "true"), ("content/glossary.yml", "terms", "true")])
+def test_a_catalog_list_written_as_a_number_or_boolean_is_a_located_error(project_factory, run, file, field, value):
+    """`terms: true` in glossary.yml or `segments: 1.5` in settings.yml stopped validate with a TypeError traceback
+    (found by the content fuzzer): the catalog of ids read the field as a list before its shape error was reported."""
+    project = project_factory({file: f"{field}: {value}\n"})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"{file}:1:"), result.output
+    assert f"error: {field} must be a list" in result.output.splitlines()[0], result.output
+
+
 def test_codeowners_settings_name_known_roles_and_owners_codeowners_reads(tmp_path, run):
     """'csm: acme/customer success' went into CODEOWNERS as an invalid line, and a role key typed 'cs-opz' left
     eight files without an owner: validate said nothing and `csops codeowners` exited 0."""

@@ -130,7 +130,7 @@ def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -
         if not isinstance(doc.data, LocDict):
             continue
         if doc.kind == "roles":
-            for role in doc.data.get("roles") or []:
+            for role in as_list(doc.data.get("roles")):
                 if isinstance(role, LocDict) and isinstance(role.get("id"), str):
                     catalog.roles.setdefault(role["id"])
                     add_names(catalog.role_names, role["id"], role_names(role.get("name"), role.get("short")))
@@ -141,11 +141,11 @@ def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -
                             catalog.former_ids.setdefault("role", {})[alias] = role["id"]
         elif doc.kind == "settings":
             for field_name, known in (("segments", catalog.segments), ("phases", catalog.phases)):
-                for entry in doc.data.get(field_name) or []:
+                for entry in as_list(doc.data.get(field_name)):
                     if isinstance(entry, LocDict) and isinstance(entry.get("id"), str):
                         known.setdefault(entry["id"])
         elif doc.kind == "glossary":
-            for term in doc.data.get("terms") or []:
+            for term in as_list(doc.data.get("terms")):
                 if isinstance(term, LocDict) and isinstance(term.get("id"), str):
                     catalog.glossary.setdefault(term["id"])
                     for alias in as_list(term.get("aliases")):
