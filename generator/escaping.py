@@ -45,9 +45,10 @@ def _one_line(value: str) -> str:
     return _LINE_BREAKS.sub(" ", value) if "\n" in value or "\r" in value else value
 
 
-# Control characters (a terminal runs ESC sequences: a title, a cleared screen, a forged line), the characters
-# that reverse or hide text (U+202E shows a phrase backwards), and lone surrogates (no output can encode them).
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]")
+# Control characters (a terminal runs ESC sequences: a title, a cleared screen, a forged line), the line and
+# paragraph separators (a reader of the output by lines cuts a message there), the characters that reverse or hide
+# text (U+202E shows a phrase backwards), and lone surrogates (no output can encode them).
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 def visible(value: str) -> str:

@@ -478,6 +478,18 @@ def test_control_characters_in_text_are_located_errors(project_factory, run):
     ]
 
 
+@pytest.mark.parametrize("escape", ["\\u2028", "\\u2029"])
+def test_a_line_separator_escaped_in_an_id_is_written_out_in_the_message(project_factory, run, escape):
+    """An id written "\\u2028" (the escape YAML turns into a line separator) was quoted raw in its invalid-id error,
+    so a CI step or editor reading the output by lines (Python's splitlines, JavaScript) got the message cut in
+    two, the second half with no file:line:col (found by the content fuzzer)."""
+    project = project_factory({"content/glossary.yml": f'terms:\n  - {{id: "a{escape}b", term: T, definition: D.}}\n'})
+    result = run("validate", "--project", project, "--format", "text")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == result.output.split("\n")[:-1], result.output
+    assert f"content/glossary.yml:2:10: error: 'a{escape}b' is not a valid id in terms[0].id" in result.output
+
+
 def test_direction_controls_are_errors_and_invisible_spaces_warnings(project_factory, run):
     """An RLO in a glossary term reversed the search snippet after it in the panel, and a review shows such text in
     another order than the page (Trojan Source); a zero-width space splits a word for search (red team)."""
