@@ -84,7 +84,7 @@ _ROLE = _slug("A role id from content/roles.yml.")
 _ROLES = {"oneOf": [_ROLE, {"type": "array", "items": _ROLE, "minItems": 1}],
           "description": "A role id or a list of role ids."}
 _ALIASES = _list_of(_slug("A former id."), "Former ids, so links made before a rename keep working.")
-_TAGS = _list_of({"type": "string", "minLength": 1}, "Free tags for search and filtering.")
+_TAGS = _list_of({"type": "string", "minLength": 1, "pattern": NOT_BLANK}, "Free tags for search and filtering.")
 _ASKED_AS = _list_of({"type": "string", "minLength": 1},
                      "How readers ask for this in their own words: searched, never shown; at most 10 phrases of at most "
                      "150 characters, each on one item only (docs/content-model.md).")
@@ -361,7 +361,8 @@ def _problem_for(error, document: Document) -> list[Problem]:
     if kind == "pattern" and error.schema.get("pattern") == NOT_BLANK:
         required = field_name in _subschema(_full_validator(document.kind).schema, path[:-1]).get("required", [])
         return [Problem(document.path, line, col, "empty-value", f"{field_name} is blank",
-                        "write the text" if required else "write the text, or remove the field")]
+                        "write the text" if required else "write the text, or remove it from the list"
+                        if path and isinstance(path[-1], int) else "write the text, or remove the field")]
     if kind == "pattern" and error.schema.get("pattern") == REF and isinstance(error.instance, str):
         # rules/references.py names it: text it cannot read as scheme:id, with the form that works; an id or anchor
         # no page has (no id holds a capital: playbook:x#Kickoff), with the one meant. One error, not two.

@@ -1884,6 +1884,19 @@ def test_a_name_of_spaces_only_is_blank(project_factory, run):
     assert "content/roles.yml:3:11: error: name is blank (write the text) [empty-value]" in lines, lines
 
 
+def test_a_tag_of_spaces_only_is_blank_not_a_build_failure(project_factory, run):
+    """An FAQ entry tagged " " (or "\\t") passed validate, then the build failed on 'broken internal link ../../tags/#tag-x':
+    the tags page's heading for it was empty, so it had no anchor (found by the content fuzzer)."""
+    project = project_factory({
+        "content/faq/f.yml": 'title: F\nentries:\n  - {id: e, q: Q?, a: A., tags: [renewal, " "]}\n',
+        "content/playbooks/p.yml": 'title: P\ntags: ["\\t"]\nsteps: [{id: s, title: S}]\n'})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if ": error" in line] == [
+        "content/faq/f.yml:3:43: error: entries[0].tags[1] is blank (write the text, or remove it from the list) [empty-value]",
+        "content/playbooks/p.yml:2:8: error: tags[0] is blank (write the text, or remove it from the list) [empty-value]"]
+
+
 def test_an_empty_name_is_one_error_and_a_required_field_is_not_to_be_removed(project_factory, run):
     """name: "" was reported twice at one place ("name is blank" and "name must not be empty"), and the advice to
     remove the field led to "missing required field 'name'"; an optional field may still be removed."""
