@@ -66,6 +66,11 @@ def as_tuple(value) -> tuple[str, ...]:
     return tuple(value)
 
 
+def tag_key(tag: str) -> str:
+    """What makes two tags one: letters and digits of any script, case folded, the rest one hyphen ('x' if none)."""
+    return re.sub(r"[^\w]+", "-", tag.casefold()).strip("-_") or "x"
+
+
 @dataclass(frozen=True)
 class Raci:
     R: tuple[str, ...] = ()
@@ -626,16 +631,21 @@ class Portal:
 
     @cached_property
     def tags(self) -> tuple[tuple[str, tuple], ...]:
-        """Every tag with what carries it, as (tag, ((document, entry-or-None), …)), tags sorted."""
-        found: dict[str, list] = {}
-        for playbook in self.playbooks:
-            for tag in playbook.tags:
-                found.setdefault(tag, []).append((playbook, None))
-        for topic in self.faqs:
-            for entry in topic.entries:
-                for tag in entry.tags:
-                    found.setdefault(tag, []).append((topic, entry))
-        return tuple((tag, tuple(found[tag])) for tag in sorted(found, key=str.casefold))
+        """Every tag with what carries it, as (tag, ((document, entry-or-None), …)), tags sorted. Spellings of one
+        tag key ('Renewal' and 'renewal', 'a b' and 'a-b') are one tag, shown as its most used spelling: they share
+        one anchor on the tags page, so two sections would give it twice and every link would land on the first."""
+        found: dict[str, dict[tuple[int, int], tuple]] = {}  # key -> carriers by identity, in order
+        spellings: dict[str, dict[str, int]] = {}
+        carriers = [((p, None), p.tags) for p in self.playbooks] + [
+            ((topic, entry), entry.tags) for topic in self.faqs for entry in topic.entries]
+        for carrier, tags in carriers:
+            for tag in tags:
+                key = tag_key(tag)
+                found.setdefault(key, {}).setdefault((id(carrier[0]), id(carrier[1])), carrier)
+                spellings.setdefault(key, {})[tag] = spellings.get(key, {}).get(tag, 0) + 1
+        shown = {key: max(sorted(counts), key=counts.get) for key, counts in spellings.items()}
+        order = sorted(found, key=lambda key: (shown[key].casefold(), key))
+        return tuple((shown[key], tuple(found[key].values())) for key in order)
 
     @cached_property
     def phases(self) -> tuple[str, ...]:

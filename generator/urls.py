@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .escaping import literal_markdown
 from .kinds import PAGE_FOLDERS, REF_SCHEMES
-from .model import Portal
+from .model import Portal, tag_key
 
 _SCHEMES = "|".join(REF_SCHEMES)
 REF_PATTERN = re.compile(rf"^(?P<scheme>{_SCHEMES}):(?P<id>[^#\s)]*)(?:#(?P<anchor>[^\s)]*))?$")
@@ -39,7 +39,7 @@ TAGS_PAGE = "tags.md"
 
 def tag_anchor(tag: str) -> str:
     """Anchor of a tag on the tags page: letters and digits of any script kept, the rest one hyphen."""
-    return "tag-" + (re.sub(r"[^\w]+", "-", tag.casefold()).strip("-_") or "x")
+    return "tag-" + tag_key(tag)
 
 
 def page_source(kind: str, doc_id: str) -> str:

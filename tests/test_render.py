@@ -283,3 +283,20 @@ def test_a_japanese_pages_lists_of_titles_are_joined_with_the_japanese_comma():
     assert len(carried) > 3 and all("](" in line for line in carried), carried
     assert not [line for line in carried if "), [" in line], carried
     assert [line for line in carried if ")、[" in line], carried
+
+
+def test_spellings_of_one_tag_are_one_section_of_the_tags_page(tmp_path):
+    """A playbook tagged 'Renewal' and an answer tagged 'renewal' (or 'a b' and 'a-b') gave the tags page two
+    sections with one anchor, #tag-renewal: the answer's tag link landed on the playbook's section, which did not list
+    it, and the page held a duplicate id (found by the content fuzzer). One section now, in the most used spelling."""
+    from conftest import make_project
+
+    project = make_project(tmp_path / "p", {
+        "content/playbooks/p.yml": "title: P\ntags: [Renewal, a b]\nsteps:\n  - {id: s, title: S}\n",
+        "content/faq/f.yml": "title: F\nentries:\n  - {id: e, q: Asked?, a: A., tags: [renewal, a-b]}\n"
+                             "  - {id: g, q: Given?, a: A., tags: [renewal]}\n"})
+    tags = _pages(project)["tags.md"]
+    headings = re.findall(r"^## (.*) \{: #(tag-[\w-]+) \}$", tags, re.M)
+    assert headings == [("a b", "tag-a-b"), ("renewal", "tag-renewal")], headings
+    for section in tags.split("\n## ")[1:]:
+        assert "playbooks/p/" in section and "faq/f/#e" in section, section
