@@ -914,6 +914,31 @@ def test_a_markdown_extension_that_is_not_installed_is_a_located_error(tmp_path,
             in result.output), result.output
 
 
+@pytest.mark.parametrize("entry, error", [
+    ("toc: 5", "the settings of Markdown extension 'toc' must be a mapping (name: value), not int"),
+    ("toc: '|'", "the settings of Markdown extension 'toc' must be a mapping (name: value), not str"),
+    ("toc: {slugify: []}", "Markdown extension 'toc' refuses its settings: TypeError: 'list' object is not callable"),
+    ("toc: {toc_depth: x}", "Markdown extension 'toc' refuses its settings: ValueError: invalid literal for int()"),
+    ("admonition: {x: 1}", "Markdown extension 'admonition' refuses its settings: KeyError: 'x'"),
+    ("pymdownx.superfences: {custom_fences: 5}",
+     "Markdown extension 'pymdownx.superfences' refuses its settings: TypeError: 'int' object is not iterable")])
+def test_markdown_extension_settings_the_extension_refuses_are_a_located_error(tmp_path, run, entry, error):
+    """'toc: 5', 'admonition: {x: 1}' or 'toc: {slugify: []}' under markdown_extensions passed validate, and csops
+    build stopped with a TypeError, ValueError or KeyError traceback (found by the content fuzzer)."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    text = re.sub(r"(?ms)^markdown_extensions:\n.*?(?=^\S)", "", config.read_text(encoding="utf-8"))
+    config.write_text(text + f"markdown_extensions:\n  - attr_list\n  - {entry}\n", encoding="utf-8")
+    line = len(config.read_text(encoding="utf-8").splitlines())
+    for command in ("validate", "build"):
+        result = run(command, "--project", project)
+        assert result.exit_code == 1, result.output
+        assert f"mkdocs.yml:{line}:5: error: {error}" in result.output, result.output
+    assert not (project / "site").exists()
+
+
 def _inherit_deeper_than_csops_reads(project: Path, payload: str) -> None:
     """mkdocs.yml -> i1.yml -> ... -> i6.yml, the payload in the sixth."""
     config = project / "mkdocs.yml"

@@ -533,7 +533,61 @@ def _extension_problems(raw: dict, text: str) -> list[Problem]:
                                     "name an extension by its module ('- pymdownx.details') or 'module:ExtensionClass'; "
                                     "code of your own belongs in a MkDocs hook (hooks: [file.py]), which reviewers "
                                     "see as code"))
-    return problems
+    return problems or _extension_settings_problems(extensions, text)
+
+
+# A page's worth of what the generated pages hold (headings, a fence, a table, tabs, an admonition, a task, an
+# abbreviation), so an extension that takes its settings and only fails on the text it formats fails here too.
+_SAMPLE_PAGE = ("# Title\n\nText with *emphasis*, `code` and [a link](other.md).\n\n## Section {: #section }\n\n"
+                "- [x] done\n\n!!! note \"Note\"\n    Inside.\n\n??? tip\n    Details.\n\n=== \"Tab\"\n    In a tab.\n\n"
+                "| a | b |\n| --- | --- |\n| 1 | 2 |\n\n```python\nx = 1\n```\n\n*[CSM]: Customer Success Manager\n")
+
+
+def _extension_settings_problems(extensions, text: str) -> list[Problem]:
+    """Each markdown_extensions entry's settings are a mapping its extension takes: 'toc: 5', 'admonition: {x: 1}',
+    'toc: {slugify: []}' or 'pymdownx.superfences: {custom_fences: 5}' passed validate and stopped the build with a
+    traceback (found by the content fuzzer). The entries are tried as the build runs them, beside the extensions
+    every page is built with, on a sample page."""
+    entries = list(extensions.items()) if isinstance(extensions, dict) else [
+        next(iter(entry.items())) if isinstance(entry, dict) and len(entry) == 1 else (entry, None)
+        for entry in extensions] if isinstance(extensions, list) else []
+    shapes = [(name, options) for name, options in entries if isinstance(name, str)]  # MkDocs names the others
+    problems = [Problem(CONFIG_FILE, *_list_entry_position(text, "markdown_extensions", name), "extension-settings",
+                        f"the settings of Markdown extension '{shown(name, 60)}' must be a mapping (name: value), "
+                        f"not {type(options).__name__}", f"write each setting indented under '{shown(name, 60)}:', "
+                        f"or leave just '- {shown(name, 60)}' for its defaults")
+                for name, options in shapes if options is not None and not isinstance(options, dict)]
+    together = None if problems else _refusal(dict(shapes))  # all at once first: a sound list costs one sample page
+    if together is None:
+        return problems
+    for name, options in shapes:
+        refused = _refusal({name: options})
+        if refused is not None:
+            problems.append(Problem(CONFIG_FILE, *_list_entry_position(text, "markdown_extensions", name),
+                                    "extension-settings", f"Markdown extension '{shown(name, 60)}' refuses its "
+                                    f"settings: {type(refused).__name__}: {shown(refused, 100)}",
+                                    "check them against the extension's documentation, or delete them for its defaults"))
+    return problems or [Problem(CONFIG_FILE, *_position(text, ("markdown_extensions",)), "extension-settings",
+                                f"the Markdown extensions refuse their settings together: {type(together).__name__}: "
+                                f"{shown(together, 100)}", "check each extension's settings against its documentation")]
+
+
+def _refusal(configured: dict) -> Exception | None:
+    """What the sample page fails with, built with `configured` ({name: settings or None}) over the extensions every
+    page is built with, toc's slugify defaulted as the build does; None if it converts."""
+    import markdown
+    from pymdownx.slugs import slugify
+
+    from ..markdown_extensions import REQUIRED_EXTENSIONS
+
+    configs = {name: dict(value) for name, value in REQUIRED_EXTENSIONS.items() if name != "generator.glossary_abbr"}
+    configs.update((name, dict(options or {})) for name, options in configured.items())
+    configs["toc"].setdefault("slugify", slugify(case="lower", normalize="NFKC"))  # build.py's default
+    try:
+        markdown.Markdown(extensions=list(configs), extension_configs=configs).convert(_SAMPLE_PAGE)
+    except Exception as refused:  # each extension's own check: KeyError, TypeError, ValueError, …
+        return refused
+    return None
 
 
 def _extension_names(module: str, registered: set[str]) -> list[str]:
