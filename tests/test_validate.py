@@ -1326,6 +1326,17 @@ def test_a_catalog_list_written_as_a_number_or_boolean_is_a_located_error(projec
     assert f"error: {field} must be a list" in result.output.splitlines()[0], result.output
 
 
+@pytest.mark.parametrize("value, got", [("5", "a number"), ("true", "true/false"), ("1.5", "a number")])
+def test_a_section_s_items_written_as_a_number_or_boolean_is_a_located_error(project_factory, run, value, got):
+    """`items: 5` under an onboarding section stopped validate with "TypeError: 'int' object is not iterable"
+    (found by the content fuzzer): the rules walking every item read the field as a list before its shape error
+    was printed."""
+    project = project_factory({"content/onboarding/o.yml": f"title: O\nsections:\n  - id: s\n    title: S\n    items: {value}\n"})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"content/onboarding/o.yml:5:12: error: items must be a list, got {got}"), result.output
+
+
 def test_codeowners_settings_name_known_roles_and_owners_codeowners_reads(tmp_path, run):
     """'csm: acme/customer success' went into CODEOWNERS as an invalid line, and a role key typed 'cs-opz' left
     eight files without an owner: validate said nothing and `csops codeowners` exited 0."""

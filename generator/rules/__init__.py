@@ -76,11 +76,11 @@ def sub_items(doc: Document):
     outer, inner = SUB_ITEMS.get(doc.kind, (None, None))
     if outer is None:
         return
-    for item in doc.data.get(outer) or []:
+    for item in as_list(doc.data.get(outer)):
         if isinstance(item, LocDict):
             yield item
             if inner:
-                for nested in item.get(inner) or []:
+                for nested in as_list(item.get(inner)):
                     if isinstance(nested, LocDict):
                         yield nested
 
