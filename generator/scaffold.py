@@ -17,7 +17,7 @@ import click
 from .build import read_site_config
 from .kinds import KINDS_BY_CLI_WORD
 from .loader import load_content
-from .rules import RESERVED_PAGE_HINT, RESERVED_PAGE_IDS
+from .rules import RESERVED_PAGE_HINT, RESERVED_PAGE_IDS, as_list
 from .rules.placeholders import PROMPTS
 from .schema import MAX_ID_LENGTH, SLUG, slug_hint
 
@@ -180,7 +180,7 @@ def _catalog_ids(documents: list, kind: str, field_name: str) -> list[str]:
     """Ids listed in a catalog file (roles.yml's roles, settings.yml's phases), in file order."""
     for doc in documents:
         if doc.kind == kind and isinstance(doc.data, dict):
-            entries = doc.data.get(field_name) or []
+            entries = as_list(doc.data.get(field_name))
             return [e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)]
     return []
 
@@ -190,7 +190,7 @@ def _taken_ids(documents: list, kind: str) -> set[str]:
     for doc in documents:
         if doc.kind == kind and isinstance(doc.data, dict):
             taken.add(doc.data.get("id") or doc.stem)
-            taken.update(a for a in doc.data.get("aliases") or [] if isinstance(a, str))
+            taken.update(a for a in as_list(doc.data.get("aliases")) if isinstance(a, str))
     return taken
 
 

@@ -92,6 +92,22 @@ def test_new_refuses_bad_taken_and_aliased_ids(project_factory, run):
     assert not (project / "content/faq/index.yml").exists()
 
 
+@pytest.mark.parametrize("file, text", [
+    ("content/roles.yml", "roles: 5\n"), ("content/settings.yml", "phases: true\n"),
+    ("content/playbooks/renewal.yml", "title: Renewal\naliases: 5\nsteps: [{id: one, title: One}]\n")])
+def test_new_beside_a_list_written_as_a_number_is_no_traceback(project_factory, run, file, text):
+    """`csops new playbook x` in a portal whose roles.yml said 'roles: 5', settings.yml 'phases: true' or a playbook
+    'aliases: 5' stopped with "TypeError: 'int' object is not iterable" (found by the CLI fuzzer): the ids it reads
+    were read as lists whatever they were. A list that is none now lists nothing, as validate reads it."""
+    project = project_factory({file: text})
+    result = run("new", "playbook", "first-call", "--project", project)
+    if file == "content/roles.yml":
+        assert (result.exit_code, result.output) == (1, "Error: content/roles.yml defines no roles yet; add at least "
+                                                        "one role first\n")
+    else:
+        assert result.exit_code == 0 and (project / "content/playbooks/first-call.yml").is_file(), result.output
+
+
 def test_new_refuses_a_title_the_file_could_not_validate_with(project_factory, run):
     """`csops new playbook x --title` with 500 characters, or only spaces, wrote a file whose first
     `csops validate` failed ('title is 500 characters; at most 400'), while new promises a valid file."""
