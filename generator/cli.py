@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .options import FORMAT_OPTION, NEW_PROJECT_OPTION, PROJECT_OPTION, STRICT_OPTION, NewFolder, writing_to
+from .options import FORMAT_OPTION, NEW_PROJECT_OPTION, PROJECT_OPTION, STRICT_OPTION, HostParam, NewFolder, writing_to
 
 
 class _ErrorsWrittenOut(click.Group):
@@ -156,7 +156,8 @@ def _shown_path(path: Path) -> str:
 
 @main.command()
 @PROJECT_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--host", default="127.0.0.1", show_default=True, type=HostParam(),
+              help="Address to bind (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0: any free port).")
 @click.option("--no-reload", is_flag=True,

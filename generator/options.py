@@ -136,3 +136,16 @@ class DateParam(click.ParamType):
             return dt.date.fromisoformat(text)
         except ValueError as error:
             self.fail(f"{text} is not a date on the calendar ({error})", param, ctx)
+
+
+class HostParam(click.ParamType):
+    """The address `csops serve` listens on. An empty one is refused: the socket reads '' as every address, so
+    `--host "$HOST"` with HOST unset served the network (printing http://:8000/) where loopback was meant."""
+
+    name = "ADDRESS"
+
+    def convert(self, value, param, ctx):
+        if not str(value).strip():
+            self.fail("is empty: give the address to listen on (127.0.0.1, the default, serves this machine only; "
+                      "0.0.0.0 serves the network)", param, ctx)
+        return value

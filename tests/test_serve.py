@@ -137,6 +137,21 @@ def test_serve_refuses_an_impossible_port_or_host_in_one_line(project_factory, r
     assert not (project / "site").exists()  # refused before the first build
 
 
+@pytest.mark.parametrize("host", ["", "  "])
+def test_serve_refuses_an_empty_host_rather_than_serve_the_network(project_factory, run, monkeypatch, host):
+    """`csops serve --host "$HOST"` with HOST unset listened on every address ('' is all of them to the socket) and
+    printed 'serving … on http://:8000/' (found by the CLI fuzzer): loopback was meant, the network was served."""
+    from generator import preview
+
+    served = []
+    monkeypatch.setattr(preview, "serve_preview", lambda *args, **kwargs: served.append(args))  # never listens
+    project = project_factory({"content/playbooks/p.yml": "title: P\nsteps: [{id: s, title: S}]\n"})
+    result = run("serve", "--project", project, "--host", host, "--port", "0", "--no-reload")
+    assert (result.exit_code, served) == (2, []), result.output
+    assert result.output.endswith("Error: Invalid value for '--host': is empty: give the address to listen on "
+                                  "(127.0.0.1, the default, serves this machine only; 0.0.0.0 serves the network)\n")
+
+
 def test_serve_on_port_0_says_the_port_it_got(tmp_path):
     project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK})
     process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--project", str(project), "--port", "0",
