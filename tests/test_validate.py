@@ -939,6 +939,28 @@ def test_markdown_extension_settings_the_extension_refuses_are_a_located_error(t
     assert not (project / "site").exists()
 
 
+@pytest.mark.parametrize("icon, error", [
+    ("material/brightnes-4", "'material/brightnes-4' (did you mean 'material/brightness-4'?)"),
+    ("0", "0 (write an icon's path below Material's .icons folder, without .svg, e.g. material/brightness-7"),
+    ("'../../../mkdocs/templates/base'", "'../../../mkdocs/templates/base' (write an icon's path")])
+def test_an_icon_material_does_not_have_is_a_located_error(tmp_path, run, icon, error):
+    """A palette toggle's icon mistyped ('material/brightnes-4', or 0) passed validate, and the build failed on
+    "cannot write the build: '.icons/0.svg' not found in search paths …; fix the file system problem" (found by the
+    content fuzzer)."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("icon: material/brightness-4", f"icon: {icon}", 1), encoding="utf-8")
+    line = config.read_text(encoding="utf-8").splitlines().index(f"        icon: {icon}") + 1
+    for command in ("validate", "build"):
+        result = run(command, "--project", project)
+        assert result.exit_code == 1, result.output
+        assert f"mkdocs.yml:{line}:15: error: 'theme.palette.toggle.icon' names no icon Material has: {error}" \
+            in result.output, result.output
+
+
 def _inherit_deeper_than_csops_reads(project: Path, payload: str) -> None:
     """mkdocs.yml -> i1.yml -> ... -> i6.yml, the payload in the sixth."""
     config = project / "mkdocs.yml"

@@ -338,6 +338,7 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
                                 "site_name, as HTML, so a tag in it is run, not shown",
                                 "write the name without < and >"))
     problems += _language_problems(project, raw, text)
+    problems += _icon_problems(project, raw, text)
     problems += _plugin_problems(raw, text)
     problems += _extension_problems(raw, text)
     problems += _settings_csops_sets(raw, text)
@@ -698,6 +699,75 @@ def _material_languages(project: Path, theme: dict) -> set[str]:
     if isinstance(theme.get("custom_dir"), str):
         folders.append(project / theme["custom_dir"])
     return {found.stem for folder in folders for found in (folder / "partials" / "languages").glob("*.html")}
+
+
+_ICON_NAME = re.compile(r"[\w-]+(?:/[\w.-]+)+")
+
+
+def _named_icons(raw: dict):
+    """(icon, where) for each icon Material draws from mkdocs.yml: theme.icon's, each palette toggle's, each
+    extra.social link's; `where` is the setting's path, as _position reads it."""
+    theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
+    stack = [(theme.get("icon"), ("theme", "icon"))]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((v, path + (str(k),)) for k, v in value.items())
+        elif value is not None:
+            yield value, path
+    palette = theme.get("palette")
+    for option in palette if isinstance(palette, list) else [palette]:
+        toggle = option.get("toggle") if isinstance(option, dict) else None
+        if isinstance(toggle, dict) and "icon" in toggle:
+            yield toggle["icon"], ("theme", "palette", "toggle", "icon")
+    extra = raw.get("extra") if isinstance(raw.get("extra"), dict) else {}
+    for link in extra.get("social") if isinstance(extra.get("social"), list) else []:
+        if isinstance(link, dict) and "icon" in link:
+            yield link["icon"], ("extra", "social", "icon")
+
+
+def _icon_problems(project: Path, raw: dict, text: str) -> list[Problem]:
+    """Each icon mkdocs.yml names is one Material has (or the custom_dir's .icons/): a palette toggle's icon
+    mistyped ('material/brightnes-7', or 0) passed validate, and the build failed on "cannot write the build:
+    '.icons/0.svg' not found …; fix the file system problem" (found by the content fuzzer)."""
+    import importlib.util
+
+    theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
+    spec = importlib.util.find_spec("material")
+    if theme.get("name") != "material" or spec is None:
+        return []  # another theme draws its own icons; without Material the build says so
+    folders = [Path(location) / "templates" / ".icons" for location in (spec.submodule_search_locations or [])]
+    if isinstance(theme.get("custom_dir"), str):
+        folders.insert(0, project / theme["custom_dir"] / ".icons")
+    problems = []
+    for icon, path in _named_icons(raw):
+        if isinstance(icon, str) and _ICON_NAME.fullmatch(icon) and ".." not in icon.split("/") and any(
+                (folder / f"{icon}.svg").is_file() for folder in folders):
+            continue
+        line, col = _icon_position(text, icon, path)
+        close = []
+        if isinstance(icon, str) and "/" in icon:
+            family = icon.split("/", 1)[0]
+            names = [f"{family}/{found.relative_to(folder / family).with_suffix('').as_posix()}" for folder in folders
+                     if (folder / family).is_dir() for found in (folder / family).rglob("*.svg")]
+            close = difflib.get_close_matches(icon, names, n=1, cutoff=0.8)
+        problems.append(Problem(CONFIG_FILE, line, col, "unknown-icon",
+                                f"'{'.'.join(path)}' names no icon Material has: {shown(repr(icon), 60)}",
+                                f"did you mean '{close[0]}'?" if close else "write an icon's path below Material's "
+                                ".icons folder, without .svg, e.g. material/brightness-7 (see Material's icon search)"))
+    return problems
+
+
+def _icon_position(text: str, icon, path: tuple[str, ...]) -> tuple[int, int]:
+    """Where `icon` is written as a setting's value ('icon: material/x', or 'logo: …' under theme.icon); else the
+    setting's own place."""
+    if isinstance(icon, (str, int, float)):
+        written = re.compile(rf"""(\s*(?:-\s*)?[\w-]+\s*:\s*)['"]?{re.escape(str(icon))}['"]?\s*(?:#.*)?$""")
+        for n, line in enumerate(text.splitlines()):
+            found = written.match(line)
+            if found:
+                return n + 1, found.end(1) + 1
+    return _position(text, path[:2])
 
 
 def site_dir_refusal(project: Path, site_dir: str) -> str | None:
