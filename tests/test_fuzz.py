@@ -45,9 +45,42 @@ def _paths(node, path=()):
             yield from _paths(value, path + (index,))
 
 
-def _mutated(rng: random.Random, text: str, trusted: bool) -> tuple[str, str]:
+class _Tagged:
+    """A !!python/… value of mkdocs.yml (toc's slugify), kept as written: fuzzed too, but dumped back as it was."""
+
+    def __init__(self, tag: str, value):
+        self.tag, self.value = tag, value
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _construct_tagged(loader, suffix, node):
+    value = loader.construct_mapping(node, deep=True) if isinstance(node, yaml.MappingNode) else \
+        loader.construct_sequence(node, deep=True) if isinstance(node, yaml.SequenceNode) else loader.construct_scalar(node)
+    return _Tagged(node.tag, value)
+
+
+def _represent_tagged(dumper, tagged):
+    if isinstance(tagged.value, dict):
+        return dumper.represent_mapping(tagged.tag, tagged.value)
+    if isinstance(tagged.value, list):
+        return dumper.represent_sequence(tagged.tag, tagged.value)
+    return dumper.represent_scalar(tagged.tag, tagged.value)
+
+
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
+_Dumper.add_representer(_Tagged, _represent_tagged)
+
+
+def _mutated(rng: random.Random, text: str) -> tuple[str, str]:
     """The file's YAML with one field replaced, removed or copied from elsewhere in it; and what was done."""
-    data = yaml.load(text, Loader=yaml.UnsafeLoader) if trusted else yaml.safe_load(text)  # mkdocs.yml's !!python
+    data = yaml.load(text, Loader=_Loader)
     path = rng.choice([p for p in _paths(data) if p])
     current = data
     for step in path:
@@ -74,7 +107,8 @@ def _mutated(rng: random.Random, text: str, trusted: bool) -> tuple[str, str]:
     else:
         node[path[-1]] = value
     described = f"{path!r} = {'(removed)' if value is DELETE else repr(value)[:60]}"
-    return yaml.dump(data, allow_unicode=rng.random() < 0.5, sort_keys=False, width=rng.choice([80, 10**6])), described
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=rng.random() < 0.5, sort_keys=False,
+                     width=rng.choice([80, 10**6])), described
 
 
 class _Injected(HTMLParser):
@@ -127,7 +161,7 @@ def test_content_that_validates_builds_and_runs_no_script(starter, tmp_path):
         project = tmp_path / f"c{case}"
         shutil.copytree(starter, project)
         name = rng.choice(files)
-        text, described = _mutated(rng, (starter / name).read_text(encoding="utf-8"), name == "mkdocs.yml")
+        text, described = _mutated(rng, (starter / name).read_text(encoding="utf-8"))
         (project / name).write_text(text, encoding="utf-8", errors="surrogatepass")
         where = f"case {case}: {name} {described}"
         validated = runner.invoke(main, ["validate", "--project", str(project), "--format", "text"])
