@@ -961,6 +961,26 @@ def test_an_icon_material_does_not_have_is_a_located_error(tmp_path, run, icon, 
             in result.output, result.output
 
 
+@pytest.mark.parametrize("setting, line, col, error", [
+    ("extra_css:\n  - [assets/x.css]\n", 2, 3, "entry 1 of 'extra_css': it must be a text, not ['assets/x.css']"),
+    ("extra:\n  social:\n    - {icon: fontawesome/brands/github, link: -1}\n", 2, 10,
+     "entry 1 of 'extra.social': its link must be a text, not -1"),
+    ("extra:\n  social: true\n", 2, 11, "'extra.social' must be a list, not bool")])
+def test_a_list_setting_the_theme_reads_with_an_entry_of_another_type_is_a_located_error(project_factory, run, setting,
+                                                                                          line, col, error):
+    """extra_css listing a list, or an extra.social link written as a number (or social: true), passed validate, and
+    csops build stopped with a TypeError traceback from MkDocs or Material's templates (found by the content
+    fuzzer)."""
+    project = project_factory({"content/playbooks/p.yml": "title: P\nsteps: [{id: s, title: S}]\n"})
+    config = project / "mkdocs.yml"
+    before = len(config.read_text(encoding="utf-8").splitlines())
+    config.write_text(config.read_text(encoding="utf-8") + setting, encoding="utf-8")
+    for command in ("validate", "build"):
+        result = run(command, "--project", project)
+        assert result.exit_code == 1, result.output
+        assert f"mkdocs.yml:{before + line}:{col}: error: {error}" in result.output, result.output
+
+
 def _inherit_deeper_than_csops_reads(project: Path, payload: str) -> None:
     """mkdocs.yml -> i1.yml -> ... -> i6.yml, the payload in the sixth."""
     config = project / "mkdocs.yml"

@@ -264,7 +264,7 @@ _READ_SETTINGS: dict[tuple[str, ...], tuple[type, ...]] = {
     ("theme",): (str, dict), ("theme", "language"): (str,), ("theme", "custom_dir"): (str,), ("theme", "features"): (list,),
     ("extra",): (dict,), ("extra", "csops"): (dict,), ("extra", "csops", "whats_new"): (dict,), ("extra", "csops", "api"): (dict,),
     ("plugins",): (list, dict), ("markdown_extensions",): (list, dict), ("extra_css",): (list,),
-    ("extra_javascript",): (list,), ("nav",): (list,), ("validation",): (dict,),
+    ("extra_javascript",): (list,), ("nav",): (list,), ("validation",): (dict,), ("extra", "social"): (list,),
 }
 # MkDocs' top-level settings (mkdocs.config.defaults.MkDocsConfig; a test holds this list to it, since importing
 # MkDocs to ask costs validate 0.13 s): any other name makes a strict build fail, 'Unrecognised configuration name'.
@@ -274,6 +274,14 @@ MKDOCS_SETTINGS = frozenset({
     "mdx_configs", "nav", "not_in_nav", "pages", "plugins", "remote_branch", "remote_name", "repo_name", "repo_url",
     "site_author", "site_description", "site_dir", "site_name", "site_url", "strict", "theme", "use_directory_urls",
     "validation", "watch"})
+# What each entry of a list setting the theme reads must be: Material hashed an extra_css entry that was a list,
+# and looped over an extra.social entry's link that was a number, each a traceback from the build validate had
+# passed (found by the content fuzzer). MkDocs checks neither.
+_LIST_ENTRIES: dict[tuple[str, ...], tuple[type, ...]] = {
+    ("extra_css",): (str,), ("extra_javascript",): (str, dict), ("theme", "features"): (str,),
+    ("extra", "social"): (dict,),
+}
+_ENTRY_FIELDS: dict[tuple[str, ...], tuple[str, ...]] = {("extra", "social"): ("icon", "link", "name")}
 _TYPE_WORDS = {str: "a text", dict: "a mapping of settings", list: "a list"}
 _TYPE_HINTS = {str: "write one value after the colon, quoted if it holds ': ' or ' #'",
                dict: "indent its settings under it, one 'name: value' a line",
@@ -300,6 +308,7 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
             problems.append(Problem(CONFIG_FILE, line, col, "config-setting",
                                     f"'{'.'.join(path)}' must be {' or '.join(_TYPE_WORDS[t] for t in types)}, "
                                     f"not {type(value).__name__}", _TYPE_HINTS[types[0]]))
+    problems += _list_entry_problems(raw, text)
     for name in raw:
         if name not in MKDOCS_SETTINGS and name != "INHERIT":
             close = difflib.get_close_matches(str(name), sorted(MKDOCS_SETTINGS), n=1, cutoff=0.7)
@@ -370,6 +379,27 @@ _ENDS_ATTRIBUTE = re.compile(r'["<>]')
 
 # Settings a theme shows as words, never as a link: "JavaScript: onboarding SDK customers" is a site description
 _SHOWN_AS_WORDS = frozenset({"site_name", "site_description", "site_author", "copyright"})
+
+
+def _list_entry_problems(raw: dict, text: str) -> list[Problem]:
+    """Each entry of the list settings in _LIST_ENTRIES of the type it must be, and a social link's icon, link and
+    name text; a list that is no list is _READ_SETTINGS' error."""
+    problems = []
+    for path, types in _LIST_ENTRIES.items():
+        entries = raw
+        for name in path:
+            entries = entries.get(name) if isinstance(entries, dict) else None
+        for n, entry in enumerate(entries if isinstance(entries, list) else []):
+            fields = _ENTRY_FIELDS.get(path, ())
+            wrong = [f for f in fields if isinstance(entry, dict) and f in entry and not isinstance(entry[f], str)]
+            if isinstance(entry, types) and not wrong:
+                continue
+            line, col = _nth_entry_position(text, path[0], n) if len(path) == 1 else _position(text, path)
+            what = (f"its {wrong[0]} must be a text, not {shown(repr(entry[wrong[0]]), 40)}" if wrong else
+                    f"it must be {' or '.join(_TYPE_WORDS[t] for t in types)}, not {shown(repr(entry), 40)}")
+            problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"entry {n + 1} of '{'.'.join(path)}': {what}",
+                                    _TYPE_HINTS[str] if wrong else _TYPE_HINTS[types[0]]))
+    return problems
 
 
 def whats_new_commits(raw: dict) -> int | None:
