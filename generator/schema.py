@@ -92,6 +92,9 @@ _SEGMENTS = _list_of(_slug("A segment id."), "Segment ids (content/settings.yml)
 _DUE = {"type": "string", "pattern": DUE, "description": "Offset from due_anchor: T-90d, T+2w."}
 # A BCP 47 language tag as HTML's lang takes it (en, en-US, zh-Hant): the language a text is written in
 LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+# What a timezone can be written as before rules/timezone.py asks the tz database: the letters of IANA names
+# (Asia/Tokyo, Etc/GMT+9) and of the near misses it suggests a name for ('New York', 'UTC+9:00'); never markup
+TIMEZONE_WRITING = r"^[A-Za-z0-9_+/: -]+$"
 _REVIEWED = {"type": "string", "pattern": DATE, "description": "Date of the last content review, YYYY-MM-DD."}
 _INTERVAL = {"type": "string", "pattern": INTERVAL,
              "description": "How often to review, such as 90d or 26w; default: review_interval in settings.yml, else 180d."}
@@ -201,7 +204,7 @@ SETTINGS = _object({
     "phases": {"type": "array", "description": "The playbook phases in lifecycle order; once listed, a playbook's phase must be one of them.",
                "items": _object({"id": _ID, "name": _title("Phase name shown in navigation and pages."),
                                  "description": _markdown("What happens in this phase")}, ["id", "name"], "A lifecycle phase.")},
-    "timezone": {"type": "string", "minLength": 1,
+    "timezone": {"type": "string", "minLength": 1, "pattern": TIMEZONE_WRITING,
                  "description": "The IANA timezone the pages show dates and times in (What's new, 'changed on'), "
                                 "such as Asia/Tokyo or Europe/Berlin; UTC when absent."},
     "codeowners": {"type": "object", "propertyNames": _SLUG_NAME, "additionalProperties": {"type": "string", "pattern": CODEOWNER},
@@ -376,7 +379,8 @@ def _problem_for(error, document: Document) -> list[Problem]:
                     DATE: "write dates as YYYY-MM-DD",
                     REF: "write scheme:id or scheme:id#anchor, ids in lowercase, e.g. playbook:renewal-runway#kickoff",
                     CODEOWNER: "write a GitHub team or user as CODEOWNERS reads it, e.g. '@acme/cs-ops' (several: '@acme/cs-ops @jane')",
-                    LANGUAGE_TAG: "write a language code as HTML's lang takes it, e.g. en, en-US or ja"}
+                    LANGUAGE_TAG: "write a language code as HTML's lang takes it, e.g. en, en-US or ja",
+                    TIMEZONE_WRITING: "write an IANA timezone name, e.g. Asia/Tokyo, Europe/Berlin or UTC"}
         return [Problem(document.path, line, col, "invalid-value", f"'{shown(error.instance)}' is not valid for {field_name}",
                         examples.get(pattern, f"must match {pattern}"))]
     if kind == "oneOf":

@@ -67,6 +67,16 @@ def test_a_timezone_that_is_no_iana_name_is_an_error_at_its_line_naming_the_fix(
     assert result.exit_code == 1
 
 
+def test_a_timezone_holding_markup_is_one_shape_error(project_factory, run):
+    # the schema holds a timezone to a name's letters, so the escaping sweep (test_security_xss) need not probe it
+    project = project_factory({"content/settings.yml": 'review_interval: 90d\ntimezone: "<b>Asia/Tokyo</b>"\n'})
+    result = run("validate", "--project", project)
+    assert result.output.splitlines()[:2] == [
+        "content/settings.yml:2:11: error: '<b>Asia/Tokyo</b>' is not valid for timezone (write an IANA timezone "
+        "name, e.g. Asia/Tokyo, Europe/Berlin or UTC) [invalid-value]", "1 error in 1 file"], result.output
+    assert result.exit_code == 1
+
+
 @pytest.mark.parametrize("written", ["Asia/Tokyo", "Europe/Berlin", "UTC", "America/Sao_Paulo"])
 def test_an_iana_timezone_is_valid(written, project_factory, run):
     project = project_factory({"content/settings.yml": f"timezone: {written}\n"})

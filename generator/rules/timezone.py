@@ -3,10 +3,13 @@ pages is shown in. A near miss ('Asia/Tokio', 'tokyo', 'JST') is told the name i
 
 from __future__ import annotations
 
+import re
+
 from ..loader import Document
 from ..located_yaml import LocDict
 from ..portal_time import is_offset, is_zone, suggested_zones
 from ..problems import Problem
+from ..schema import TIMEZONE_WRITING
 
 CODES = ("unknown-timezone",)
 _EXAMPLES = "an IANA name, Region/City as in the tz database: Asia/Tokyo, Europe/Berlin, America/New_York, or UTC"
@@ -16,8 +19,8 @@ def check_file(doc: Document) -> list[Problem]:
     if doc.kind != "settings" or not isinstance(doc.data, LocDict):
         return []
     value = doc.data.get("timezone")
-    if not isinstance(value, str) or value == "" or is_zone(value):
-        return []  # not text at all, or empty: the shape check says so
+    if not isinstance(value, str) or not re.fullmatch(TIMEZONE_WRITING, value) or is_zone(value):
+        return []  # not text at all, empty, or letters no zone name holds: the shape check says so
     return [Problem(doc.path, *doc.data.where("timezone"), "unknown-timezone", f"unknown timezone '{value}'",
                     _hint(value))]
 
