@@ -292,13 +292,14 @@ class IndexJob:
     language: str
     facet_names: dict[str, dict[str, str]]
     glossary_title: str  # the glossary page's entry in the static index
+    facet_langs: dict[str, dict[str, str]] = field(default_factory=dict)  # values named in another language: their lang
 
     def run(self, staged: Path) -> "IndexOutput":
         from .static_search import material_entries
 
         docs = collect_documents(self.portal, self.language)
         stats = write_index(staged, self.current, self.portal, docs, self.site_url, self.language, self.facet_names,
-                            self.glossary_title)
+                            self.glossary_title, self.facet_langs)
         return IndexOutput(stats, material_entries(docs, self.portal, self.glossary_title))
 
 
@@ -310,7 +311,8 @@ class IndexOutput(NamedTuple):
 
 
 def write_index(staged: Path, current: Path | None, portal: Portal, docs: list[SearchDoc], site_url: str, language: str,
-                facet_names: dict[str, dict[str, str]] | None = None, glossary_title: str = "") -> IndexStats:
+                facet_names: dict[str, dict[str, str]] | None = None, glossary_title: str = "",
+                facet_langs: dict[str, dict[str, str]] | None = None) -> IndexStats:
     """Write the portal's search documents (`docs`, collect_documents) into `staged`, starting from a copy of the
     live index in `current` (so it is incremental).
 
@@ -322,6 +324,7 @@ def write_index(staged: Path, current: Path | None, portal: Portal, docs: list[S
         shutil.copytree(current, staged, ignore=shutil.ignore_patterns("*.lock", "*_LOCK"))
     groups = [[g.term, *g.synonyms] for g in portal.glossary if g.synonyms]
     meta = {"site_url": site_url, "language": language, "facet_names": facet_names or {},
+            "facet_langs": facet_langs or {},  # a role named in English on a Japanese portal: en (search_filters)
             "former_ids": {"role": portal.former_role_ids},  # a filter by a renamed role's old id (search_filters.filter_id)
             "other_names": {"role": {role.id: role.names for role in portal.roles}},  # --role "CS Lead" (its short name)
             "synonyms": groups,  # query expansion

@@ -203,10 +203,12 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
             facet_names = {"kind": {k: renderer.labels[f"search_kind_{k}"] for k in SEARCH_KINDS},
                            "role": {r.id: r.name for r in portal.roles},
                            "phase": {p: renderer.phase_name(p) for p in portal.phases}}
+            # and the language of a name written in another than the pages' (roles.yml's lang), for its lang attribute
+            facet_langs = {"role": {r.id: lang for r in portal.roles if (lang := renderer.role_lang(r.id))}}
             # the index needs only the model: written while the pages are rendered and built
             previous_index = trusted / "index" if trusted is not None else None
             workers.start_index(IndexJob(previous_index, portal, site.site_url, site.language, facet_names,
-                                         renderer.labels["glossary"]))
+                                         renderer.labels["glossary"], facet_langs))
             try:
                 pages = renderer.render_pages()
             except jinja2.TemplateError as error:

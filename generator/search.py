@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .live_index import LiveIndex, OpenIndex
 from .search_analysis import exact_key, mixed_analyzer, word_bag
-from .search_filters import facet_counts, facet_value_names, most_first, passes_filters, resolve_filters
+from .search_filters import facet_counts, facet_value_langs, facet_value_names, most_first, passes_filters, resolve_filters
 from .search_glossary import GlossaryEntry
 from .search_query import QueryError, check_query, empty_query_error, lower_field_names, split_query, tag_filter
 from .search_ranking import (QueryBuilder, coordinated, excluding, filtered_query, left_out_query, match_all,
@@ -71,6 +71,7 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
     facet_names: dict[str, dict[str, str]] = field(default_factory=dict)  # kind, role and phase ids -> display names
+    facet_langs: dict[str, dict[str, str]] = field(default_factory=dict)  # of names in another language: their lang
     did_you_mean: str = ""
     suggestions: list[str] = field(default_factory=list)  # queries to run as they are: tag:renewal, tag:"health score"
     # what a reader sees for each suggestion, in the same order: the tag's name for a tag filter, else the words
@@ -202,7 +203,8 @@ class Searcher:
                 score = hits[at - 1].score if at else (hits[0].score if hits else 1.0)
                 hits = (hits[:at] + [self._term_hit(e, score, words, meta, text) for e in entries] + hits[at:])[:limit]
                 total += len(entries)
-        result = SearchResult(original, total, hits, counts, facet_value_names(counts, meta))
+        result = SearchResult(original, total, hits, counts, facet_value_names(counts, meta),
+                              facet_value_langs(counts, meta))
         result.did_you_mean = self.did_you_mean(original, index) if text and hints else ""
         if not hits and hints:
             filtered = any(filters.values()) or bool(negated)

@@ -123,6 +123,14 @@ def facet_counts(rows: Counter) -> dict[str, dict[str, int]]:
     return {name: most_first(c) for name, c in counts.items()}
 
 
+def facet_value_langs(counts: dict[str, dict[str, int]], meta: dict) -> dict[str, dict[str, str]]:
+    """The language of each counted facet value's name where it is not the portal's (a role roles.yml says is
+    written in English, on a Japanese portal), so a client marks the filter and a screen reader reads it so."""
+    langs = meta.get("facet_langs", {})
+    return {n: found for n, values in counts.items()
+            if (found := {value: langs[n][value] for value in values if value in langs.get(n, {})})}
+
+
 def facet_value_names(counts: dict[str, dict[str, int]], meta: dict) -> dict[str, dict[str, str]]:
     """The names the portal shows for the facet values counted (renewal: 契約更新), so a client lists them as the
     pages do without a lookup of its own."""

@@ -7,6 +7,8 @@ import contextlib
 import json
 import re
 import time
+import urllib.parse
+import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -829,3 +831,34 @@ def test_a_screen_reader_hears_each_answers_count_from_one_status_kept_across_an
     type_query(page, "zzqqxx")
     page.wait_for_selector(".csops-hit", state="detached")
     assert "zzqqxx" in page.locator("[data-first=yes]").inner_text()
+
+
+def test_a_role_filter_named_in_english_on_a_japanese_portal_is_read_as_english(browser, tmp_path):
+    # roles.yml's `lang: en` marked a role's name on every page but the search panel's filter, which search.js builds
+    # from the API's answer: there 'Product Manager' was read by the page's Japanese voice
+    project = copy_bundled(tmp_path / "ja", REPO / "examples" / "ja")
+    roles = project / "content" / "roles.yml"
+    japanese = "name: プロダクトマネージャー\n    short: PdM\n"
+    text = roles.read_text(encoding="utf-8")
+    assert japanese in text
+    roles.write_text(text.replace(japanese, "name: Product Manager\n    short: PdM\n    lang: en\n"), encoding="utf-8")
+    with running_csops_serve(project) as url:
+        with urllib.request.urlopen(url + "api/search?q=" + urllib.parse.quote("要望")) as response:
+            answer = json.load(response)
+        assert answer["facet_langs"] == {"role": {"product": "en"}}, answer["facet_langs"]  # only the foreign name
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(url)
+            page.wait_for_selector("body.csops-api-search", state="attached")
+            type_query(page, "要望")
+            product = page.locator(".csops-facet[data-facet=role][data-value=product]")
+            product.wait_for()
+            spoken = page.evaluate("""() => [...document.querySelectorAll('.csops-facet[data-facet=role]')].map(b => {
+                const text = [...b.childNodes].find(n => n.textContent.trim() && !(n.classList || {contains() {}}).contains('csops-facet__count'));
+                const at = text.nodeType === 1 ? text : b;
+                return [b.dataset.value, text.textContent, at.closest('[lang]').getAttribute('lang')]; })""")
+            assert ["product", "Product Manager", "en"] in spoken, spoken
+            assert all(lang == "ja" for value, _, lang in spoken if value != "product"), spoken
+        finally:
+            context.close()

@@ -105,6 +105,9 @@
     // Kinds, roles and phases by the names the pages give them (labels.yml, roles.yml, settings.yml), as the API
     // sends them with each answer; kept, so a pressed filter that an answer does not count is still named.
     var names = { kind: {}, role: {}, phase: {} };
+    // ...and the language of a name written in another than the page's (roles.yml's lang: a role named in English
+    // on a Japanese portal), so a screen reader reads the filter in that language
+    var langs = { kind: {}, role: {}, phase: {} };
     var timer = null, seq = 0;
     // Every key searches, sent with log=0: the search log (`csops report searches`) gets the search the reader
     // settles on (SETTLE ms without a change, or a hit opened), not "r", "re", "ren" as queries that found nothing.
@@ -221,11 +224,12 @@
       var values = Object.keys(counts);
       if (!values.length) return null;
       var buttons = values.map(function (value) {
-        var label = own(names[name], value) || value;
+        var label = own(names[name], value) || value, lang = own(langs[name], value);
         var active = filters[name] === value;
         var b = el("button", { type: "button", "class": "csops-facet" + (active ? " csops-facet--active" : ""),
           "data-facet": name, "data-value": value, "aria-pressed": String(active) },
-          [document.createTextNode(label + " "), el("span", { "class": "csops-facet__count", text: String(counts[value]) })]);
+          [lang ? el("span", { lang: lang, text: label }) : document.createTextNode(label), document.createTextNode(" "),
+           el("span", { "class": "csops-facet__count", text: String(counts[value]) })]);
         b.addEventListener("click", function (event) {
           event.preventDefault();
           filters[name] = active ? "" : value;
@@ -287,7 +291,10 @@
         });
         parts.push(el("p", { "class": "csops-search__mean" }, [document.createTextNode(T.try_)].concat(tips)));
       }
-      ["kind", "role", "phase"].forEach(function (n) { Object.assign(names[n], (data.facet_names || {})[n]); });
+      ["kind", "role", "phase"].forEach(function (n) {
+        Object.assign(names[n], (data.facet_names || {})[n]);
+        Object.assign(langs[n], (data.facet_langs || {})[n]);
+      });
       var groups = ["kind", "role", "phase"].map(function (n) { return facetGroup(n, data.facets[n]); });
       if (active) {
         var clear = el("button", { type: "button", "class": "csops-facet csops-facet--clear", text: T.clear });
