@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import NamedTuple
@@ -635,15 +636,15 @@ class Portal:
         tag key ('Renewal' and 'renewal', 'a b' and 'a-b') are one tag, shown as its most used spelling: they share
         one anchor on the tags page, so two sections would give it twice and every link would land on the first."""
         found: dict[str, dict[tuple[int, int], tuple]] = {}  # key -> carriers by identity, in order
-        spellings: dict[str, dict[str, int]] = {}
+        spellings: dict[str, Counter] = defaultdict(Counter)
         carriers = [((p, None), p.tags) for p in self.playbooks] + [
             ((topic, entry), entry.tags) for topic in self.faqs for entry in topic.entries]
         for carrier, tags in carriers:
             for tag in tags:
                 key = tag_key(tag)
                 found.setdefault(key, {}).setdefault((id(carrier[0]), id(carrier[1])), carrier)
-                spellings.setdefault(key, {})[tag] = spellings.get(key, {}).get(tag, 0) + 1
-        shown = {key: max(sorted(counts), key=counts.get) for key, counts in spellings.items()}
+                spellings[key][tag] += 1
+        shown = {key: max(sorted(counts), key=counts.__getitem__) for key, counts in spellings.items()}
         order = sorted(found, key=lambda key: (shown[key].casefold(), key))
         return tuple((shown[key], tuple(found[key].values())) for key in order)
 

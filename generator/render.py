@@ -171,9 +171,9 @@ class Renderer:
                                 segment_name=self.segment_name, phase_name=self.phase_name,
                                 phase_description=self.phase_description, by_phase=self.by_phase)
         self.env.globals.update(changes=changes, item_versions=self.item_versions, item_noun=lambda kind: KINDS[kind].item_noun, change_line=self.change_line,
-                                local_date=self.local_date, local_time=self.local_time)
+                                local_date=self.local_date, local_time=self.local_time, role_lang=self.role_lang,
+                                role_lang_attr=self.role_lang_attr)
         self.env.filters.update(own_language=self.own_language, in_language=self.in_language)
-        self.env.globals.update(role_lang=self.role_lang, role_lang_attr=self.role_lang_attr)
 
     # -- lookups templates call -------------------------------------------------
     @cached_property

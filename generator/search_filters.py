@@ -123,17 +123,19 @@ def facet_counts(rows: Counter) -> dict[str, dict[str, int]]:
     return {name: most_first(c) for name, c in counts.items()}
 
 
-def facet_value_langs(counts: dict[str, dict[str, int]], meta: dict) -> dict[str, dict[str, str]]:
-    """The language of each counted facet value's name where it is not the portal's (a role roles.yml says is
-    written in English, on a Japanese portal), so a client marks the filter and a screen reader reads it so."""
-    langs = meta.get("facet_langs", {})
-    return {n: found for n, values in counts.items()
-            if (found := {value: langs[n][value] for value in values if value in langs.get(n, {})})}
-
-
 def facet_value_names(counts: dict[str, dict[str, int]], meta: dict) -> dict[str, dict[str, str]]:
     """The names the portal shows for the facet values counted (renewal: 契約更新), so a client lists them as the
     pages do without a lookup of its own."""
-    names = meta.get("facet_names", {})
-    return {n: {value: names[n][value] for value in values if value in names.get(n, {})}
-            for n, values in counts.items() if n in names}
+    return _of_counted(counts, meta.get("facet_names", {}))
+
+
+def facet_value_langs(counts: dict[str, dict[str, int]], meta: dict) -> dict[str, dict[str, str]]:
+    """The language of each counted facet value's name where it is not the portal's (a role roles.yml says is
+    written in English, on a Japanese portal), so a client marks the filter and a screen reader reads it so."""
+    return {n: langs for n, langs in _of_counted(counts, meta.get("facet_langs", {})).items() if langs}
+
+
+def _of_counted(counts: dict[str, dict[str, int]], table: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """`table`'s entry (facet -> value -> what the index keeps of it) for each facet value counted."""
+    return {n: {value: table[n][value] for value in values if value in table[n]} for n, values in counts.items()
+            if n in table}
