@@ -213,6 +213,15 @@ def _title_from_id(documents: list, doc_id: str) -> str:
     return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
+def _portal_today(documents) -> dt.date:
+    """The day `reviewed:` is written as: the portal's (settings.yml `timezone:`), as `csops stale` and validate
+    count it, not the editor's machine's, which is a day off for hours each day east or west of the portal."""
+    from .portal_time import local_today
+    from .validate import portal_zone
+
+    return local_today(portal_zone(documents))
+
+
 def _portal_language(project: Path) -> str:
     """The theme language of mkdocs.yml ("en" when it cannot be read: the file is then English, as before)."""
     try:
@@ -289,7 +298,7 @@ def scaffold(project: Path, cli_kind: str, doc_id: str, title: str | None = None
     modeline = "# yaml-language-server: $schema=../../schemas/%s.schema.json\n" % kind if schema.is_file() else ""
     title = title or _title_from_id(documents, doc_id)
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = scaffold_text(kind, doc_id, title, roles, today or dt.date.today(), modeline, phases, _portal_language(project))
+    text = scaffold_text(kind, doc_id, title, roles, today or _portal_today(documents), modeline, phases, _portal_language(project))
     _refuse_invalid(kind, target.relative_to(project).as_posix(), doc_id, text)
     try:  # O_EXCL: never through a link, never over a file that appeared since the check above
         with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "w", encoding="utf-8") as handle:

@@ -66,8 +66,9 @@ def _future_reviews(documents: list[Document], today: dt.date) -> list[Problem]:
     return problems
 
 
-def _portal_zone(documents: list[Document]) -> str:
-    """settings.yml's timezone, when it is one (else it is its own error): reviews are dated by the portal's day."""
+def portal_zone(documents: list[Document]) -> str:
+    """settings.yml's timezone read from the documents, before there is a model, when it is one (else it is its
+    own error): reviews are checked, and `csops new` dates them, by the portal's day."""
     zone = next((doc.data.get("timezone") for doc in documents if doc.kind == "settings"), None)
     return zone if isinstance(zone, str) and is_zone(zone) else DEFAULT_ZONE
 
@@ -121,7 +122,7 @@ def _check_documents(documents: list[Document], unreadable: tuple[str, ...], cac
     catalog.heading_ids = heading_ids
     problems += ids.check(sound, catalog) + asked_as.check(sound) + _reference_problems(sound, catalog, cache)
     problems += chart_accountability.check(sound, catalog.former_ids.get("role", {}))
-    problems += _future_reviews(sound, local_today(_portal_zone(sound)))
+    problems += _future_reviews(sound, local_today(portal_zone(sound)))
     taken = {doc.path for doc in documents} | set(unreadable)
     problems = [folder.with_free_target(p, taken) for p in problems]
     problems = [replace(p, unreadable=True) if p.path in unusable else p for p in problems]  # the root cause first

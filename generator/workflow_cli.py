@@ -6,7 +6,6 @@ command parses options, calls one module, and picks the exit code.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -102,7 +101,7 @@ def new(project: Path, kind: str, doc_id: str, title: str | None):
     """Scaffold a valid content file whose comments explain each field."""
     from .scaffold import scaffold
 
-    path = scaffold(project, kind, doc_id, title=title, today=dt.date.today())
+    path = scaffold(project, kind, doc_id, title=title)
     click.echo(f"created {path.relative_to(project).as_posix()}; edit it, then run `csops validate`")
 
 

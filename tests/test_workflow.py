@@ -57,6 +57,21 @@ def test_new_scaffolds_files_that_validate_and_build(project_factory, run):
     assert (project / "site/playbooks/my-playbook/index.html").is_file()
     assert run("build", "--strict", "--project", project).exit_code == 1
 
+@pytest.mark.parametrize("zone, written", [("Pacific/Kiritimati", "2031-03-02"), ("America/Los_Angeles", "2031-03-01"),
+                                           (None, "2031-03-01")])
+def test_new_dates_the_review_by_the_portals_day(zone, written, project_factory, run, monkeypatch):
+    """`csops new` wrote the editor's machine's date into `reviewed:`, while `csops stale` and validate count the
+    portal's day (settings.yml `timezone:`): the same file's review was a day off depending on whose laptop made it."""
+    import datetime as dt
+
+    from generator import portal_time
+
+    monkeypatch.setattr(portal_time, "_now", lambda: dt.datetime(2031, 3, 1, 11, 0, tzinfo=dt.timezone.utc))
+    project = project_factory({"content/settings.yml": f"timezone: {zone}\n" if zone else "review_interval: 180d\n"})
+    assert run("new", "playbook", "billing", "--project", project).exit_code == 0
+    assert f"\nreviewed: {written} " in (project / "content/playbooks/billing.yml").read_text(encoding="utf-8")
+
+
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_new_explains_every_field_in_a_comment(project_factory, run, kind):
