@@ -20,6 +20,7 @@ from typing import NamedTuple
 from .durations import parse_due
 from .kinds import DOCUMENT_KINDS, PLAYBOOK_FIELDS, RACI_LETTERS, ROLE_FIELDS
 from .portal_time import DEFAULT_ZONE
+from .reader_names import role_names
 
 # Fields readers never see: the ways readers ask for an item, which only search reads. Editing them changes
 # no page, no step version (`?v=`) and no What's-new line; `csops diff` still lists them for reviewers.
@@ -112,31 +113,6 @@ class Raci:
 
     def __bool__(self) -> bool:
         return bool(self.R or self.A or self.C or self.I)
-
-
-def role_names(name, short) -> list[str]:
-    """What a reader calls a role: its name, its short name, and a name with its short one in brackets written
-    without them ('カスタマーサクセスマネージャー(CSM)' is also 'カスタマーサクセスマネージャー')."""
-    names = [value for value in (name, short) if isinstance(value, str) and value.strip()]
-    name = name.rstrip() if isinstance(name, str) else ""
-    if names and name.endswith((")", "）")):
-        # no '\s*' before the bracket: tried at every space of a run, it took 1.9 s for a name of 19,000 spaces
-        bare = re.sub(r"[(（][^()（）]*[)）]$", "", name).rstrip()
-        if bare.strip() and bare != name:
-            names.append(bare)
-    return names
-
-
-def name_key(text: str) -> str:
-    """A name as compared with what someone typed: width (ＣＳＭ), case and spaces around it aside."""
-    return unicodedata.normalize("NFKC", text).lower().strip()
-
-
-def add_names(found: dict[str, str | None], ident: str, names) -> None:
-    """Record in `found` (name_key -> id) that `names` name `ident`; a name two ids share names neither (None)."""
-    for name in names:
-        key = name_key(name)
-        found[key] = ident if found.get(key, ident) == ident else None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import unicodedata
 from collections import Counter
 
 from .index import KIND_ALIASES, SEARCH_KINDS
-from .model import add_names
+from .reader_names import add_names
 from .search_analysis import FacetTable
 from .search_query import QueryError, two_filters_error
 

@@ -2432,7 +2432,7 @@ def test_onboarding_items_with_the_same_text_at_different_times_or_for_different
 def test_a_role_name_of_a_long_run_of_spaces_is_read_at_once():
     """Reading what readers call a role (a name's bracketed short form dropped) took 1.9 s for a name holding 19,000
     spaces, each role's name read on every validate and build: 10 such roles in roles.yml kept validate 16 s."""
-    from generator.model import role_names
+    from generator.reader_names import role_names
 
     started = time.monotonic()
     for _ in range(5):

@@ -14,7 +14,7 @@ from ..problems import Problem, shown
 from ..schema import SLUG, suggested_slug
 from ..urls import MARKDOWN_REF, MARKDOWN_SCHEME_LINK, WEB_SCHEMES, parse_ref, without_code
 from ..typed_as_text import listed_in_text
-from ..model import name_key
+from ..reader_names import name_key
 from . import RESERVED_ANCHORS, Catalog, SUB_ITEMS, as_list, located_values, sub_items
 
 # Fields whose text is Markdown and may hold scheme links, per kind of mapping.
