@@ -13,8 +13,10 @@ from dataclasses import dataclass, field, fields, replace
 from .diff_sides import Side
 from .manifest import live_urls, page_base, published_urls, resolve_url
 from .kinds import DOCUMENT_KINDS, RACI_LETTERS, Kind
-from .model import SEARCH_ONLY_FIELDS, Portal, Section
+from .model import Section
+from .portal import Portal
 from .site_diff import SiteChange, site_changes
+from .versions import SEARCH_ONLY_FIELDS
 
 IGNORED_FIELDS = {"id", "source", "line", "aliases", "steps", "sections", "entries", "activities", "items"}
 
@@ -121,7 +123,7 @@ class DocumentChange:
 
     @property
     def search_only(self) -> bool:
-        """Changed only in what search reads and no page shows (model.SEARCH_ONLY_FIELDS): the page stays the same."""
+        """Changed only in what search reads and no page shows (versions.SEARCH_ONLY_FIELDS): the page stays the same."""
         return (bool(self.item_fields) and not self._page_level_change
                 and all(set(names) <= SEARCH_ONLY_FIELDS for _, names in self.item_fields))
 

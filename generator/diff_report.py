@@ -12,8 +12,9 @@ from .diff import CATALOG_FILES, ContentDiff, DocumentChange, KindChanges, Owner
 from .escaping import literal_code, literal_markdown, printable_json
 from .kinds import Kind
 from .manifest import MANIFEST, page_base
-from .model import Portal, item_version
+from .portal import Portal
 from .site_diff import SiteChange
+from .versions import item_version
 
 
 def _plural(noun: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .manifest import read_manifest, vanished_url_problems
-from .model import Portal
+from .portal import Portal
 from .model_builder import build_portal as build_model
 from .problems import ContentError
 from .site_diff import site_files

@@ -19,9 +19,10 @@ from .diff import IGNORED_FIELDS, compare, same_target
 from .diff_sides import Side, load_sound_content
 from .escaping import controls_written_out
 from .git_revisions import GitError, extract_archive, git
-from .model import SEARCH_ONLY_FIELDS, Portal, item_version
+from .portal import Portal
 from .portal_time import utc_instant
 from .rules import site_config
+from .versions import SEARCH_ONLY_FIELDS, item_version
 
 # Item classes -> the label key naming them on the page and in the feed.
 _ITEM_NOUNS = {"Step": "step", "Section": "section", "ChecklistItem": "item", "FaqEntry": "entry", "Activity": "activity"}

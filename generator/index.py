@@ -24,9 +24,10 @@ from .durations import parse_due
 from .index_writer import index_writer
 from .kinds import DOCUMENT_KINDS
 from .markdown_text import code_text_words, plain_text
-from .model import Portal, item_version
+from .portal import Portal
 from .search_analysis import PHRASE_GAP, SCHEMA_VERSION, build_schema, facet_value, spelling_words
 from .search_words import literal_phrases_in
+from .versions import item_version
 
 META_FILE = "csops-meta.json"
 # Memory Whoosh may use to sort a build's postings before it spills them to disk in pickled runs and merges
@@ -67,8 +68,8 @@ class SearchDoc:
     roles: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     group: str = ""  # the source document: what one content edit re-indexes
-    asked_as: tuple[str, ...] = ()  # how readers ask for it (model.SEARCH_ONLY_FIELDS): searched, never shown
-    version: str = ""  # a versioned item's (kinds.Kind.versioned_items) model.item_version: links from search carry it as ?v=, as the page's Copy link does
+    asked_as: tuple[str, ...] = ()  # how readers ask for it (versions.SEARCH_ONLY_FIELDS): searched, never shown
+    version: str = ""  # a versioned item's (kinds.Kind.versioned_items) versions.item_version: links from search carry it as ?v=, as the page's Copy link does
 
     @cached_property
     def digest(self) -> str:

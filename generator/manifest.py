@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import urls
 from .kinds import CATALOG_FILES, ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS
-from .model import Portal
+from .portal import Portal
 from .model_builder import build_portal as build_model
 from .paths import replace_file
 from .problems import Problem

@@ -10,7 +10,8 @@ import datetime as dt
 from .durations import parse_days
 from .kinds import KINDS
 from .loader import Document
-from .model import (Activity, Chart, Checklist, ChecklistItem, FaqEntry, FaqTopic, GlossaryTerm, Phase, Playbook, Portal, Raci, Role, Section, Segment, Settings, Step)
+from .model import (Activity, Chart, Checklist, ChecklistItem, FaqEntry, FaqTopic, GlossaryTerm, Phase, Playbook, Raci, Role, Section, Segment, Settings, Step)
+from .portal import Portal
 from .portal_time import DEFAULT_ZONE
 from .run_memory import RunMemory
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from .located_yaml import LocDict
 from .manifest import vanished_url_problems
 from .kinds import DOCUMENT_KINDS
-from .model import Portal
+from .portal import Portal
 from .model_builder import build_portal as build_model
 from .problems import ContentError, Problem, failing
 from .rules.placeholders import check_site_url

@@ -25,12 +25,13 @@ from .escaping import escape_attr, escape_text, escape_text_code, literal_markdo
 from .fingerprints import code_digest, files_digest
 from .markdown_text import code_text_words
 from .kinds import KINDS
-from .model import SEARCH_ONLY_FIELDS, Duty, Portal, item_version, tick_version
 from .page_context import SEPARATOR, PageContext
 from .paths import PACKAGE_TEMPLATES
+from .portal import Duty, Portal
 from .portal_time import local_date, local_time
 from .run_memory import RunMemory
 from .term_matching import spellings_in
+from .versions import SEARCH_ONLY_FIELDS, item_version, tick_version
 
 # Kana, kanji and full-width forms: a text with none of them is not Japanese.
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")

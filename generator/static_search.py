@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 
 from . import urls
-from .model import Portal
+from .portal import Portal
 
 
 def _entry(location: str, title: str, text: str) -> dict:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .escaping import literal_markdown
 from .kinds import PAGE_FOLDERS, REF_SCHEMES
-from .model import Portal, tag_key
+from .portal import Portal, tag_key
 
 _SCHEMES = "|".join(REF_SCHEMES)
 REF_PATTERN = re.compile(rf"^(?P<scheme>{_SCHEMES}):(?P<id>[^#\s)]*)(?:#(?P<anchor>[^\s)]*))?$")

@@ -161,7 +161,7 @@ def update_golden(request) -> bool:
 
 def step_link(project, playbook_id: str, step_id: str, site_url: str = "https://cs-portal.example.com/") -> str:
     """The link search gives for a step: its page, ?v= its version (as the page's Copy link carries), #its id."""
-    from generator.model import item_version
+    from generator.versions import item_version
     from generator.pipeline import load_portal
 
     portal = load_portal(Path(project))

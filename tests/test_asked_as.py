@@ -8,7 +8,7 @@ import json
 from conftest import make_project
 from generator import diff, history
 from generator.pipeline import build_portal, load_portal
-from generator.model import item_version
+from generator.versions import item_version
 from generator.search import Searcher
 from test_search import japanese  # noqa: F401  (the built Japanese example, a module fixture)
 

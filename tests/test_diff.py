@@ -758,7 +758,7 @@ def test_diff_shows_a_role_renamed_with_its_alias_as_one_rename_not_every_raci_c
     the comment says renamed, and the owners and RACI letters that now spell the new id are no change (the bundled
     portal's cs-lead gave 135 owner/RACI rows and 21 changed pages), nor are the versions of the steps they are on."""
     from conftest import copy_bundled
-    from generator.model import item_version
+    from generator.versions import item_version
     from generator.pipeline import load_portal
 
     project = copy_bundled(tmp_path / "repo")

@@ -565,7 +565,7 @@ steps:
 
 
 def _step_version(project: Path, text: str) -> str:
-    from generator.model import item_version
+    from generator.versions import item_version
     from generator.pipeline import load_portal
 
     (project / "content/playbooks/renewal-runway.yml").write_text(text, encoding="utf-8")
