@@ -62,8 +62,9 @@ def _changed_fields(old, new, portal: Portal) -> list[str]:
 
 def same_target(portal: Portal, name: str, old, new) -> bool:
     """Whether two values of field `name` differ only in how they spell what `portal` renamed (roles, playbooks,
-    cross-references): read with each target's first id, as item versions read them (Portal.field_as_first_named)."""
-    return portal.field_as_first_named(name, old) == portal.field_as_first_named(name, new)
+    cross-references): read with each target's first id, as item versions read them (FirstNames.field_as_first_named)."""
+    as_first_named = portal.first_names.field_as_first_named
+    return as_first_named(name, old) == as_first_named(name, new)
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ class ContentDiff:
 def _document_change(old, new, portal: Portal) -> DocumentChange:
     """`portal`: the head side's, whose aliases say what was renamed."""
     change = DocumentChange(old, new, pair(old.anchored_items, new.anchored_items), _changed_fields(old, new, portal))
-    same = portal.with_first_role_ids  # a role renamed with its old id kept is no change of owner or RACI
+    same = portal.first_names.with_first_role_ids  # a role renamed with its old id kept is no change of owner or RACI
     if same(old.owner) != same(new.owner):
         change.ownership.append(OwnershipChange(new.id, "", "owner", f"{old.owner or '—'} → {new.owner or '—'}"))
     for o, n in change.items.kept + change.items.renamed:
@@ -189,7 +190,7 @@ def _document_change(old, new, portal: Portal) -> DocumentChange:
             change.ownership.append(OwnershipChange(new.id, n.id, "owner",
                                                     f"{o.owner or '—'} → {n.owner or '—'}"))
         if hasattr(o, "raci") and same(o.raci) != same(n.raci):
-            change.ownership.extend(_raci_changes(new.id, n.id, o.raci, n.raci, portal.first_role_id))
+            change.ownership.extend(_raci_changes(new.id, n.id, o.raci, n.raci, portal.first_names.first_role_id))
         item_fields = _changed_fields(o, n, portal)
         if item_fields:
             change.item_fields.append((n, item_fields))

@@ -1,6 +1,6 @@
 """The Portal: all content of one portal, and the domain questions asked of it: who does what (a role's duties,
 a chart's roles), what is due for review, which phases and tags there are, what a cross-reference names, and
-how a renamed target was first named.
+the ids renamed targets had first (first_names.py).
 
 Built by model_builder.py from the content dataclasses (model.py). Renderers, the search index and the
 reports ask these questions here, so no template or report works an answer out for itself.
@@ -15,14 +15,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from .kinds import DOCUMENT_KINDS, PLAYBOOK_FIELDS, ROLE_FIELDS
-from .model import Chart, Checklist, ContentDoc, FaqTopic, GlossaryTerm, Playbook, Raci, Role, Settings
-
-ROLE_VALUED = frozenset(ROLE_FIELDS) | {"raci"}  # fields holding role ids, which a role rename rewrites
-
-# A cross-reference wherever it is written (a Markdown link, a reference definition, a `ref:` field).
-_REFERENCE = re.compile(r"(?<![a-z0-9-])(?P<scheme>[a-z]+):(?P<id>[a-z0-9-]+)(?:#(?P<anchor>[a-z0-9-]+))?")
-
+from .first_names import FirstNames
+from .kinds import DOCUMENT_KINDS
+from .model import Chart, Checklist, ContentDoc, FaqTopic, GlossaryTerm, Playbook, Role, Settings
 
 def tag_key(tag: str) -> str:
     """What makes two tags one: letters and digits of any script, case folded, the rest one hyphen ('x' if none)."""
@@ -102,78 +97,9 @@ class Portal:
         return items.get(anchor, title) if anchor else title
 
     @cached_property
-    def _first_names(self) -> dict[tuple[str, str], tuple[str, dict[str, str]]]:
-        """(scheme, id or alias) -> (the id it had first, {anchor or alias: the item's first id}), for every document
-        or glossary term that was renamed or holds a renamed item. Aliases are former ids, oldest first (`csops mv`
-        appends), so the first one is the id references were written with before any rename."""
-        found = {}
-        for doc in self.documents:
-            items = {anchor: item.aliases[0] for item in doc.anchored_items if item.aliases
-                     for anchor in (item.id, *item.aliases)}
-            if doc.aliases or items:
-                for ident in (doc.id, *doc.aliases):
-                    found.setdefault((doc.kind, ident), (doc.aliases[0] if doc.aliases else doc.id, items))
-        for entries, scheme in ((self.glossary, "glossary"), (self.roles, "role")):
-            for entry in entries:
-                for ident in (entry.id, *entry.aliases) if entry.aliases else ():
-                    found.setdefault((scheme, ident), (entry.aliases[0], {}))
-        return found
-
-    def first_role_id(self, role_id: str) -> str:
-        """The id a role had first (`csops mv role` keeps former ids as aliases, oldest first), else `role_id`."""
-        found = self._first_names.get(("role", role_id))
-        return found[0] if found else role_id
-
-    def field_as_first_named(self, name: str, value) -> str:
-        """Field `name`'s value as text, with every role, playbook and cross-reference in it spelled by its target's
-        first id: how item versions read a field, so a rename `csops mv` rewrote into it is no change. A duty's
-        `playbooks:` list holds bare ids, not `playbook:` references, and renaming a playbook it lists gave the duty
-        a new version: every ticket's link to it said 'This duty changed'."""
-        if name in ROLE_VALUED:
-            value = self.with_first_role_ids(value)
-        elif name in PLAYBOOK_FIELDS and isinstance(value, tuple):
-            value = tuple(self._first_names.get(("playbook", ident), (ident,))[0] for ident in value)
-        return self.as_first_named(repr(value))
-
-    def with_first_role_ids(self, value):
-        """A ROLE_VALUED field's value (an owner, an audience, a Raci) with each role spelled by its first id:
-        renaming a role is no change to what names it (step versions, `csops diff`)."""
-        if not self._renamed_roles:
-            return value
-        if isinstance(value, Raci):
-            return value.with_roles(self.first_role_id)
-        if isinstance(value, tuple):
-            return tuple(self.first_role_id(role) for role in value)
-        return self.first_role_id(value) if isinstance(value, str) else value
-
-    @cached_property
-    def _renamed_roles(self) -> bool:
-        return any(role.aliases for role in self.roles)
-
-    @cached_property
-    def _renamed_schemes(self) -> tuple[str, ...]:
-        """'playbook:' and the like, for each kind something was renamed in: what a reference to it starts with."""
-        return tuple(sorted({f"{scheme}:" for scheme, _ in self._first_names}))
-
-    def as_first_named(self, text: str) -> str:
-        """`text` with each cross-reference to a renamed document or item spelled with the ids it had first.
-
-        `csops mv` rewrites every reference to the new id; read this way, the text of a step or checklist item
-        that links to what was renamed is what it was before, so its version (a copied link's ?v=, a tick) stays.
-        """
-        # every build asks this of every playbook (its render key) and every step (its version): the regex runs
-        # only on text naming a scheme something was renamed in (86 ms a build at 1,000 playbooks, one rename)
-        if not any(marker in text for marker in self._renamed_schemes):
-            return text
-
-        def first(match: re.Match) -> str:
-            found = self._first_names.get((match["scheme"], match["id"]))
-            if found is None:
-                return match[0]
-            anchor = match["anchor"]
-            return f"{match['scheme']}:{found[0]}" + (f"#{found[1].get(anchor, anchor)}" if anchor else "")
-
-        return _REFERENCE.sub(first, text)
+    def first_names(self) -> FirstNames:
+        """The ids renamed targets had first: how item versions and `csops diff` read references and role ids."""
+        return FirstNames(self.documents, self.glossary, self.roles)
 
     @cached_property
     def documents(self) -> tuple[ContentDoc, ...]:

@@ -332,9 +332,9 @@ class Renderer:
         past = ([self.changes.item_changes("playbook", playbook.id, step.id) for step in playbook.steps]
                 if self.changes is not None else [])
         shown = _shown.get_by(playbook, lambda: repr(_as_shown(playbook)))
-        # versions spell references by their targets' first ids (Portal.as_first_named): an alias added to a target
+        # versions spell references by their targets' first ids (FirstNames.as_first_named): an alias added to a target
         # changes them without a change to this playbook
-        key = self._key(shown, self.portal.as_first_named(shown), repr(related), repr(past))
+        key = self._key(shown, self.portal.first_names.as_first_named(shown), repr(related), repr(past))
         return self._reused_or(source, key, lambda: self._render("playbook.md.j2", source, doc=playbook))
 
     def _role_page(self, role) -> Page:

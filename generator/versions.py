@@ -30,15 +30,15 @@ def item_version(item, portal: Portal) -> str:
     """Short stable hash of what a reader sees of a step (not its id, aliases or source line).
 
     A renamed step keeps its version, and so does a step whose links `csops mv` rewrote to a renamed target
-    (`Portal.field_as_first_named`); an edit to its title, body, owner, RACI, due date,
+    (`FirstNames.field_as_first_named`); an edit to its title, body, owner, RACI, due date,
     checklist, segments or variants gives a new one. Links carry it as `?v=` (the page's Copy link, csops link,
     the search API), and the What's-new history compares it across commits: all use this one definition.
     """
-    return content_hash(*(portal.field_as_first_named(f.name, getattr(item, f.name))
+    return content_hash(*(portal.first_names.field_as_first_named(f.name, getattr(item, f.name))
                           for f in fields(item) if f.name not in _UNVERSIONED))
 
 
 def tick_version(portal: Portal, *parts: str) -> str:
     """A checklist item's version, kept with the reader's tick: its words, link and due date, with references
     spelled as `item_version` reads them, so renaming what an item links to does not mark the item changed."""
-    return content_hash(*(portal.as_first_named(part) for part in parts))
+    return content_hash(*(portal.first_names.as_first_named(part) for part in parts))

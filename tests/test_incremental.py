@@ -390,7 +390,7 @@ _SHOWN_ELSEWHERE = {
     # a phase page lists each playbook's steps with their owners
     "step owner": ("content/playbooks/qbr.yml", "owner: csm", "owner: cs-ops", "phases/renewal.md", 'data-role="cs-ops"'),
     # a former id given to a linked playbook: the linking step's version reads the link by its target's first id
-    # (Portal.as_first_named), so the version on the linking page changes with no edit to that page's file
+    # (FirstNames.as_first_named), so the version on the linking page changes with no edit to that page's file
     "alias of a linked page": ("content/playbooks/qbr.yml", "title: QBR\n", "title: QBR\naliases: [quarterly]\n",
                                "playbooks/renewal-runway.md", ""),
 }

@@ -590,7 +590,7 @@ def test_an_edit_to_anything_a_step_shows_gives_its_links_a_new_version(project_
 
 def test_renaming_what_a_step_links_to_keeps_the_steps_version(project_factory, run):
     """`csops mv playbook qbr quarterly-review` rewrites the step's link to playbook:quarterly-review; the step
-    reads the same, so links to it taken before must not say 'this step changed' (Portal.as_first_named)."""
+    reads the same, so links to it taken before must not say 'this step changed' (FirstNames.as_first_named)."""
     qbr = "title: QBR\nsteps:\n  - {id: prep, title: Prepare}\n"
     project = project_factory({"content/playbooks/qbr.yml": qbr, "content/playbooks/renewal-runway.yml": _VERSIONED,
                                "content/settings.yml": "segments:\n  - {id: smb, name: SMB}\n"})
