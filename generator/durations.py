@@ -20,7 +20,7 @@ def parse_days(interval: str | None) -> int | None:
     """'90d' -> 90, '2w' -> 14; None for nothing; ValueError for anything else ('5x', '3m')."""
     if not interval:
         return None
-    if not _INTERVAL.match(interval):
+    if not _INTERVAL.fullmatch(interval):  # fullmatch: `$` alone lets a final line break through
         raise ValueError(f"'{interval}' is not an interval such as 30d or 4w")
     number, unit = int(interval[:-1]), interval[-1]
     return number * 7 if unit == "w" else number
@@ -28,7 +28,7 @@ def parse_days(interval: str | None) -> int | None:
 
 def parse_due(due: str | None) -> int | None:
     """'T-90d' -> -90, 'T+2w' -> 14 (days from the anchor date); None when absent or not an offset."""
-    if not due or not _DUE.match(due):
+    if not due or not _DUE.fullmatch(due):
         return None
     sign = -1 if due[1] == "-" else 1
     return sign * parse_days(due[2:])

@@ -28,7 +28,7 @@ from .rename_staging import (LINE_BREAK, Edit, RenameError, RenamePlan, RenameRe
                              linked_file, read_exact, staged_manifest)
 from .rules import RESERVED_ANCHORS, RESERVED_PAGE_HINT, RESERVED_PAGE_IDS, SUB_ITEMS, as_list, doc_id, sub_items
 from .rules.references import MARKDOWN_FIELDS
-from .schema import MAX_ID_LENGTH, SLUG, slug_hint
+from .schema import MAX_ID_LENGTH, SLUG, matches, slug_hint
 from .urls import MARKDOWN_REF, parse_ref
 
 _MERGE = "tag:yaml.org,2002:merge"
@@ -60,7 +60,7 @@ def _suggest(value: str, known) -> str:
 
 
 def _check_new_id(new: str) -> None:
-    if not re.match(SLUG, new):
+    if not matches(SLUG, new):
         raise RenameError(f"'{new}' is not a valid id: {slug_hint(new)}")
     if len(new) > MAX_ID_LENGTH:
         raise RenameError(f"'{new}' is longer than {MAX_ID_LENGTH} characters; pick a shorter id")

@@ -19,7 +19,7 @@ from .kinds import KINDS_BY_CLI_WORD
 from .loader import load_content
 from .rules import RESERVED_PAGE_HINT, RESERVED_PAGE_IDS, as_list
 from .rules.placeholders import PROMPTS
-from .schema import MAX_ID_LENGTH, SLUG, slug_hint
+from .schema import MAX_ID_LENGTH, SLUG, matches, slug_hint
 
 
 _HEADER = """\
@@ -277,7 +277,7 @@ def scaffold(project: Path, cli_kind: str, doc_id: str, title: str | None = None
     """Write content/<folder>/<id>.yml; refuses bad or taken ids and never overwrites."""
     content_kind = KINDS_BY_CLI_WORD[cli_kind]
     kind = content_kind.name
-    if not re.match(SLUG, doc_id):
+    if not matches(SLUG, doc_id):
         raise ScaffoldError(f"'{doc_id}' is not a valid id: {slug_hint(doc_id)}")
     if len(doc_id) > MAX_ID_LENGTH:
         raise ScaffoldError(f"'{doc_id[:40]}…' is {len(doc_id)} characters; ids are at most {MAX_ID_LENGTH} (they become URLs)")

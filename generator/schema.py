@@ -270,9 +270,35 @@ def _fast_validator(kind: str):
 def _full_validator(kind: str):
     """jsonschema's full list of located errors, only for a file the fast validator refused: importing
     jsonschema costs every csops command ~0.1 s, which valid content never pays now."""
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, ValidationError, validators
 
-    return Draft202012Validator(SCHEMAS[kind])
+    def pattern(validator, pattern: str, instance, schema):
+        if validator.is_type(instance, "string") and not _as_written(pattern).search(instance):
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+    return validators.extend(Draft202012Validator, {"pattern": pattern})(SCHEMAS[kind])
+
+
+# A pattern's `$` ends the text, as JSON Schema (ECMA 262), editors and fastjsonschema read it; Python's `$` also
+# matches before one final line break, so jsonschema found nothing wrong in a file the fast validator refused,
+# and an id, due or review_interval ending in a line break (a `|` block, a quoted "\n") reached the model.
+_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+@functools.cache
+def _as_written(pattern: str) -> re.Pattern:
+    """`pattern` as JSON Schema means it, for Python's re."""
+    return re.compile(_DOLLAR.sub(r"\\Z", pattern))
+
+
+def matches(pattern: str, value: str) -> bool:
+    """Whether `value` is written as `pattern` asks, read as the schema reads it."""
+    return _as_written(pattern).search(value) is not None
+
+
+def _but_for_a_final_line_break(pattern: str, value) -> bool:
+    """Whether `value` is refused only for the line break it ends with."""
+    return isinstance(value, str) and value.endswith("\n") and matches(pattern, value[:-1])
 
 
 def export_schemas(out_dir: Path) -> list[Path]:
@@ -372,6 +398,13 @@ def _problem_for(error, document: Document) -> list[Problem]:
         return []
     if kind == "pattern":
         pattern = error.schema.get("pattern", "")
+        if _but_for_a_final_line_break(pattern, error.instance):
+            noun = {SLUG: "id", DUE: "offset", INTERVAL: "interval", DATE: "date", CODEOWNER: "owners",
+                    LANGUAGE_TAG: "language code", TIMEZONE_WRITING: "timezone"}.get(pattern, "value")
+            return [Problem(document.path, line, col, "invalid-value",
+                            f"'{shown(error.instance)}' is not valid for {field_name}: a line break follows the {noun}",
+                            f"write the {noun} on the line of '{field_name}:', with no line break after it: "
+                            "a '|' or '>' block ends in one")]
         if pattern == SLUG:
             return [Problem(document.path, line, col, "invalid-id", f"'{shown(error.instance)}' is not a valid id in {where}",
                             slug_hint(error.instance))]

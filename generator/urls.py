@@ -95,7 +95,7 @@ class Ref:
 
 
 def parse_ref(text: str) -> Ref | None:
-    match = REF_PATTERN.match(text)
+    match = REF_PATTERN.fullmatch(text)  # fullmatch: `$` alone lets a final line break through
     if not match:
         return None
     return Ref(match["scheme"], match["id"], match["anchor"] or "")

@@ -22,12 +22,12 @@ from .portal_time import DEFAULT_ZONE, is_zone, local_today
 from .problems import Problem
 from .rules import (asked_as, build_catalog, chart_accountability, control_chars, folder, glossary, ids, markdown_html,
                     placeholders, portal_hooks, raci, references, repeated_items, timezone)
-from .schema import DATE, SLUG, check_shape
+from .schema import DATE, SLUG, check_shape, matches
 
 
 def _check_dates(doc: Document) -> list[Problem]:
     value = doc.data.get("reviewed") if isinstance(doc.data, LocDict) else None
-    if not isinstance(value, str) or not re.match(DATE, value):
+    if not isinstance(value, str) or not matches(DATE, value):
         return []  # not written as YYYY-MM-DD at all: the shape check says so, once
     try:
         dt.date.fromisoformat(value)
@@ -40,9 +40,7 @@ def _check_dates(doc: Document) -> list[Problem]:
 def _impossible_part(value: str) -> str:
     """Which part of a YYYY-MM-DD date is off the calendar: the format is already right, so 'write dates as
     YYYY-MM-DD' told the editor nothing (2026-13-40)."""
-    year, month, day = (int(part) for part in value[:10].split("-"))
-    if len(value) > 10:  # DATE's $ lets one final line break through: the day itself may well be on the calendar
-        return "a line break follows the date"
+    year, month, day = (int(part) for part in value.split("-"))
     if year < 1:
         return "there is no year 0"
     if not 1 <= month <= 12:
@@ -57,7 +55,7 @@ def _future_reviews(documents: list[Document], today: dt.date) -> list[Problem]:
     for doc in documents:
         value = doc.data.get("reviewed")
         try:  # only YYYY-MM-DD: Python also reads 20991231, which the shape check already refuses
-            reviewed = dt.date.fromisoformat(value) if isinstance(value, str) and re.match(DATE, value) else None
+            reviewed = dt.date.fromisoformat(value) if isinstance(value, str) and matches(DATE, value) else None
         except ValueError:
             continue  # _check_dates reports it
         if dated_ahead(reviewed, today):

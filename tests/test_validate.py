@@ -2089,6 +2089,58 @@ def test_a_real_date_followed_by_a_line_break_is_not_told_its_day_is_off_the_cal
         assert found[0].message.endswith("a line break follows the date"), found[0].message
 
 
+@pytest.mark.parametrize("field, written, expected", [
+    ("review_interval", '"90d\\n"', "3:18: error: '90d\\n' is not valid for review_interval: a line break follows the "
+     "interval (write the interval on the line of 'review_interval:', with no line break after it: a '|' or '>' block "
+     "ends in one) [invalid-value]"),
+    ("due", "|\n      T+2w", "8:10: error: 'T+2w\\n' is not valid for due: a line break follows the offset (write the "
+     "offset on the line of 'due:', with no line break after it: a '|' or '>' block ends in one) [invalid-value]"),
+    ("id", '"kickoff\\n"', "5:9: error: 'kickoff\\n' is not valid for id: a line break follows the id (write the id on "
+     "the line of 'id:', with no line break after it: a '|' or '>' block ends in one) [invalid-value]"),
+    ("phase", '"renewal\\n"', "2:8: error: 'renewal\\n' is not valid for phase: a line break follows the id (write the "
+     "id on the line of 'phase:', with no line break after it: a '|' or '>' block ends in one) [invalid-value]"),
+])
+def test_a_value_ending_in_a_line_break_is_one_error_at_its_line(project_factory, run, field, written, expected):
+    """JSON Schema's `$` ends the text, Python's also matches before a final line break: the fast validator refused
+    such a file, jsonschema then found nothing, and the file counted as sound. `review_interval: "90d\\n"` ended
+    `csops validate` in a ValueError traceback, a due so written `csops build`, and an id or phase so written
+    passed as valid."""
+    values = {"phase": "renewal", "review_interval": "90d", "id": "kickoff", "due": "T+1w"} | {field: written}
+    text = ("title: Renewal\nphase: {phase}\nreview_interval: {review_interval}\nsteps:\n  - id: {id}\n"
+            "    title: Kickoff\n    owner: csm\n    due: {due}\n").format(**values)
+    project = project_factory({"content/playbooks/renewal.yml": text})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and result.output == f"content/playbooks/renewal.yml:{expected}\n1 error in 1 file\n", \
+        result.output
+
+
+def test_a_cross_reference_ending_in_a_line_break_is_not_read_as_one(project_factory, run):
+    """`ref: "playbook:renewal\\n"` passed validate: parse_ref's `$` let the line break through."""
+    project = project_factory({
+        "content/playbooks/renewal.yml": "title: Renewal\nsteps:\n  - id: kickoff\n    title: Kickoff\n",
+        "content/onboarding/new-csm.yml": ("title: New CSM\naudience: [csm]\nsections:\n  - id: week-1\n    title: Week 1\n"
+                                           "    items:\n      - id: read\n        text: Read it\n"
+                                           '        ref: "playbook:renewal\\n"\n'),
+    })
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and result.output == (
+        "content/onboarding/new-csm.yml:9:14: error: cannot read cross-reference 'playbook:renewal\\u000a' (write "
+        "scheme:id or scheme:id#anchor, e.g. playbook:renewal-runway#kickoff) [bad-reference]\n1 error in 1 file\n"), \
+        result.output
+
+
+def test_a_new_or_renamed_id_ending_in_a_line_break_is_told_it_is_no_id(project_factory, run):
+    """`csops new playbook $'abc\\n'` said 'nothing written: YAML syntax error: did not find expected <document
+    start>', and `csops mv` staged a file named 'abc\\n.yml' before refusing it: SLUG's `$` took the id as one."""
+    project = project_factory({"content/playbooks/renewal.yml": "title: Renewal\nsteps:\n  - id: kickoff\n    title: Kickoff\n"})
+    for command in (("new", "playbook", "abc\n"), ("mv", "playbook", "renewal", "abc\n")):
+        result = run(*command, "--project", project)
+        assert result.exit_code == 1 and result.output == (
+            "Error: 'abc\n' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'abc'\n"), \
+            result.output
+    assert [path.name for path in (project / "content/playbooks").iterdir()] == ["renewal.yml"]
+
+
 def test_an_alias_that_is_its_own_pages_id_is_told_to_go(project_factory, run):
     """A page or glossary term listing its own id in aliases was told 'if the other page is new, give it another
     id': there is no other page, and 'already used at line 1' pointed at the same file."""
