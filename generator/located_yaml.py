@@ -3,18 +3,20 @@
 PyYAML silently keeps the last of two duplicate keys, which loses an Ops
 editor's data; this parser reports them instead, keeps every value's line and
 column so later checks point at the exact place, and bounds alias expansion,
-nesting and number length so a small file cannot hang CI.
+nesting and number length so a small file cannot hang CI. What Python-Markdown
+would read again and again in a text is estimated in markdown_cost.py; the
+file is refused here, at the value that passes one of its limits.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import yaml
 
-from .markdown_extensions import fenced_code_emptied
+from .markdown_cost import MAX_LIST_DEPTH, MAX_UNCLOSED_TAGS, READ_BUDGETS, lists_too_deep, unclosed_tag_past
 from .problems import Position, Problem, shown
 from .yaml_errors import syntax_problem
 
@@ -150,109 +152,8 @@ MAX_DEPTH = 64                 # nesting of lists and mappings: deeper data woul
 MAX_NUMBER_CHARS = 100         # longer numbers are refused before int() turns them into a 5,000-digit value
 MAX_TEXT_CHARS = 20_000        # one value of text (a body, an answer): the longest bundled one has 828 characters;
                                # Markdown's raw-HTML pass took 7 s on 150 kB of fences in one body, in validate and build
-MAX_UNCLOSED_TAGS = 100        # '<' starting an HTML tag that no '>' closes: Python-Markdown's HTML reader rescans the
-                               # rest of the text for each, 3.3 s for 6,666 in one 20 kB body (37 s for a 200 kB file)
-MAX_BRACKET_SCAN = 1_000_000   # characters Python-Markdown reads looking for the ']' of each '[' (bracket_scan), summed
-                               # over a file: 19,000 '[' in one body took a build 56 s; the bundled files' most is 135
-MAX_LIST_DEPTH = 64            # list and quote levels in a text, a line's markers ('- - - x', '>>> x') and its indent
-                               # (4 columns a level) together: Python-Markdown parses each list level by recursion, and
-                               # 496 '- ' on one line ended validate and the build in a RecursionError traceback; each
-                               # quote level it reads again, and 19,000 '>' took 0.45 s a body (22 s for a file of them)
-MAX_BLOCK_RESCAN = 5_000_000  # characters Python-Markdown re-reads after the heading, rule or definition lines of a
-                               # paragraph (block_rescan), summed over a file: 4,875 '# h' lines in one body took 3.5 s
-                               # (a 1 MB file of them minutes); the bundled files' most is 301
-RECOUNT_FROM = 50_000          # a text's bracket_scan or block_rescan past which it is counted again with its fenced
-                               # code's lines left out (Markdown never parses them): a runbook's five 16 kB scripts with
-                               # '# …' comments were refused as dense blocks, though Markdown read each in 12 ms
 ALIAS_HINT = "an alias repeats the whole value it names; write small values out instead of nesting aliases"
 REFUSED_HINT = "content holds only text, numbers, true/false, lists and mappings"
-
-
-# What Python-Markdown's link reader sees: a '[' or ']', or a backslash escape (whose '[' starts no link)
-_BRACKET = re.compile(r"\\.|[\[\]]", re.S)
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-
-
-# A line's indent and the list and quote markers that open it, one after another: '- 1. > x' opens three levels
-_LIST_LINE = re.compile(r"^([ \t]*)((?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+|>[ \t]*)+)", re.MULTILINE)
-_LIST_MARKER = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)])[ \t]+|>")
-
-
-def list_depth(text: str) -> tuple[int, int]:
-    """The deepest list or quote level a line of `text` can open (its indent in levels of 4 columns, plus the markers
-    that start it), and where that line starts. Counted generously: an indent opens a level only under a list item."""
-    deepest, at = 0, 0
-    for match in _LIST_LINE.finditer(text):
-        depth = len(match[1].expandtabs(4)) // 4 + len(_LIST_MARKER.findall(match[2]))
-        if depth > deepest:
-            deepest, at = depth, match.start()
-    return deepest, at
-
-
-# A line Python-Markdown's block parser takes off the front of its paragraph, putting the rest back to be read again
-# by every block processor: a heading, a rule, a setext underline, an abbreviation, a fence, a tab, an admonition
-# (inside a quote too: its lines are parsed again without their '>')
-_SPLITTING_LINE = re.compile(r"^(?: {0,3}> ?)*+ {0,3}(?:#|\*\[|[-*_](?:[ \t]*[-*_]){2,}[ \t]*$|=+[ \t]*$|!!!|\?\?\?|===|```|~~~)",
-                             re.MULTILINE)
-
-
-def block_rescan(text: str) -> int:
-    """How many characters Python-Markdown re-reads in `text`: after each line that splits its paragraph (no blank
-    line before the next), the rest of that paragraph, so a paragraph of such lines costs the square of its length."""
-    return sum(len(paragraph) - match.start() for paragraph in _PARAGRAPH_BREAK.split(text)
-               for match in _SPLITTING_LINE.finditer(paragraph))
-
-
-def bracket_scan(text: str) -> int:
-    """How many characters Python-Markdown reads to find the ']' of each '[' in `text`: up to the ']' that closes
-    it, or for one left open, to the end of its paragraph. Each '[' may start a link, so a text of '[' costs the
-    square of its length."""
-    scanned = 0
-    for paragraph in _PARAGRAPH_BREAK.split(text):
-        if "[" not in paragraph:
-            continue
-        opened: list[int] = []
-        for match in _BRACKET.finditer(paragraph):
-            if match[0] == "[":
-                opened.append(match.start())
-            elif match[0] == "]" and opened:
-                scanned += match.start() - opened.pop()
-        scanned += sum(len(paragraph) - start for start in opened)
-    return scanned
-
-
-def _outside_fences(estimate, text: str) -> int:
-    """`estimate(text)`, counted again without the lines of the text's fenced code when it is high enough to matter."""
-    cost = estimate(text)
-    if cost > RECOUNT_FROM and ("```" in text or "~~~" in text):
-        return min(cost, estimate(fenced_code_emptied(text)))
-    return cost
-
-
-class _ReadBudget(NamedTuple):
-    """A per-file limit on what Python-Markdown reads again and again in a file's texts: `cost` of each text that
-    holds `sign`, summed over the file, past `limit` refused as `code`."""
-
-    code: str
-    sign: str
-    cost: Callable[[str], int]
-    limit: int
-    message: str
-    hint: str
-
-
-_READ_BUDGETS = (
-    _ReadBudget("open-brackets", "[", bracket_scan, MAX_BRACKET_SCAN,
-                f"the '[' in this file make Markdown read more than {MAX_BRACKET_SCAN:,} characters looking for their "
-                "']': it takes each '[' for a link's start and reads on to the ']' that closes it, or to the end of the "
-                "paragraph", "close each '[' with ']', or write \\[ where '[' is text; a few thousand left open take "
-                "the build minutes"),
-    _ReadBudget("dense-blocks", "\n", block_rescan, MAX_BLOCK_RESCAN,
-                "the headings, rules and definitions in this file's paragraphs make Markdown re-read more than "
-                f"{MAX_BLOCK_RESCAN:,} characters: after each such line it reads the rest of its paragraph again",
-                "put a blank line after each heading, rule ('---') or definition ('*[ABC]: …'); thousands of them in "
-                "one paragraph take the build minutes"),
-)
 
 
 class _PositionLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
@@ -301,7 +202,7 @@ class _Builder:
         self.aliased_chars = 0
         self.alias_site: Position | None = None  # where the alias being expanded is used
         self.depth = 0
-        self.spent = {budget.code: 0 for budget in _READ_BUDGETS}  # each budget's cost of every text built so far,
+        self.spent = {budget.code: 0 for budget in READ_BUDGETS}  # each budget's cost of every text built so far,
         # aliases' copies included
         self.duplicate_keys: list[tuple[str, Position, Position]] = []
 
@@ -358,15 +259,14 @@ class _Builder:
                 raise _Refused(_mark(node), "text-too-long", f"a value of {len(node.value):,} characters; csops reads "
                                f"at most {MAX_TEXT_CHARS:,} in one value", "split it: a step, answer or section reads on "
                                "one screen; put the rest in more steps or entries, or link to a longer document")
-            if (len(node.value) > MAX_LIST_DEPTH and list_depth(node.value)[0] > MAX_LIST_DEPTH
-                    and list_depth(fenced_code_emptied(node.value))[0] > MAX_LIST_DEPTH):
+            if lists_too_deep(node.value):
                 raise _Refused(_mark(node), "too-deep", f"lists and quotes are nested more than {MAX_LIST_DEPTH} levels "
                                "deep in this text (each '- ', '* ', '1. ' or '>' that starts a line, or follows another, "
                                "opens a level, and so do 4 columns of indent)", "a list or quote needs a few levels: start "
                                "each line with one marker, and indent it less")
-            for budget in _READ_BUDGETS:
+            for budget in READ_BUDGETS:
                 if budget.sign in node.value:
-                    self.spent[budget.code] += _outside_fences(budget.cost, node.value)
+                    self.spent[budget.code] += budget.cost_of(node.value)
                     if self.spent[budget.code] > budget.limit:
                         raise _Refused(_mark(node), budget.code, budget.message, budget.hint)
             if not node.style and self.hashes:  # plain (libyaml says "", PyYAML None)
@@ -583,21 +483,6 @@ def line_col(text: str, offset: int) -> Position:
     return len(lines), len(lines[-1]) + 1
 
 
-# A start tag ('<' and a letter) that another '<' or the end of the text interrupts before any '>'
-_UNCLOSED_TAG = re.compile(r"<[A-Za-z][^<>]*(?=<|\Z)")
-
-
-def _unclosed_tag(text: str, limit: int) -> int | None:
-    """Where the first start tag past `limit` that no '>' closes begins, or None: such tags cost Python-Markdown a
-    pass over the rest of the text each, in validate's HTML check and again in the build."""
-    if text.count("<") <= limit:
-        return None
-    for number, match in enumerate(_UNCLOSED_TAG.finditer(text), start=1):
-        if number > limit:
-            return match.start()
-    return None
-
-
 def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
     """Parse YAML text into located data; syntax errors, limits and duplicate keys become Problems."""
     if not text.strip() or all(
@@ -610,7 +495,7 @@ def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
                               f"character U+{ord(separator[0]):04X} is a line break to YAML but not to editors or GitHub, "
                               "so every position after it would be off", "replace it with a line break, or with a space "
                               "inside a sentence; it comes with text pasted from web pages and chat tools")]
-    unclosed = _unclosed_tag(text, MAX_UNCLOSED_TAGS)
+    unclosed = unclosed_tag_past(text, MAX_UNCLOSED_TAGS)
     if unclosed is not None:
         return None, [Problem(path, *line_col(text, unclosed), "unclosed-tags",
                               f"more than {MAX_UNCLOSED_TAGS} '<' in this file start an HTML tag that no '>' closes; "

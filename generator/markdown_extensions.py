@@ -67,7 +67,7 @@ def heading_ids_reader(configured):
 @functools.lru_cache(maxsize=32)
 def fenced_code_emptied(text: str) -> str:
     """`text` with each fenced code block's lines left out, its two fence lines kept, as superfences (run by every
-    build before any block is read) finds them: the loader's estimates of what Markdown re-reads then count what it
+    build before any block is read) finds them: markdown_cost's estimates of what Markdown re-reads then count what it
     parses, not a script's '# comments' or a log's '[' inside a fence, while each fence still costs what a fence
     does (2,000 tiny ones took 0.4 s a body)."""
     import markdown  # here: most texts never need it, and `csops validate` often not at all

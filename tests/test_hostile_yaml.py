@@ -382,7 +382,7 @@ def test_brackets_left_open_are_refused_past_a_bound(project_factory, run):
 
     import markdown
 
-    from generator.located_yaml import MAX_BRACKET_SCAN, bracket_scan
+    from generator.markdown_cost import MAX_BRACKET_SCAN, bracket_scan
 
     fine = "".join(f"  - id: t{i}\n    title: T{i}\n    body: 'See [the guide](https://x.example/) [1 [draft'\n"
                    for i in range(50))
@@ -459,7 +459,7 @@ def test_paragraphs_dense_with_headings_or_definitions_are_refused_past_a_bound(
         "Markdown re-read more than 5,000,000 characters: after each such line it reads the rest of its paragraph again "
         "(put a blank line after each heading, rule ('---') or definition ('*[ABC]: …'); thousands of them in one "
         "paragraph take the build minutes) [dense-blocks]", "1 error in 1 file"], result.output
-    from generator.located_yaml import MAX_BLOCK_RESCAN, block_rescan
+    from generator.markdown_cost import MAX_BLOCK_RESCAN, block_rescan
 
     extensions = {k: v for k, v in REQUIRED_EXTENSIONS.items() if k != "generator.glossary_abbr"}
     converter = markdown.Markdown(extensions=list(extensions), extension_configs=extensions)
