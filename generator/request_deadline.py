@@ -3,7 +3,7 @@
 
 A socket timeout cuts off a client that goes silent, but not one that sends a header line (or a body byte) every
 few seconds: such a request held a thread for as long as the client liked. gunicorn's worker (gunicorn_worker.py)
-and the preview (preview.py, through DeadlineReader) read each request against this deadline instead.
+and the preview (preview_guards.py, through DeadlineReader) read each request against this deadline instead.
 """
 
 from __future__ import annotations

@@ -503,7 +503,7 @@ def test_the_preview_answers_its_own_names_and_any_address(preview_port, host):
 
 
 def test_a_preview_serving_the_network_answers_any_name(served_copy):
-    from generator.preview import only_local_hosts
+    from generator.preview_guards import only_local_hosts
 
     answered = []
     app = only_local_hosts(lambda environ, start_response: answered.append(environ["HTTP_HOST"]) or [b""], "0.0.0.0")
@@ -716,7 +716,7 @@ def test_a_preview_bound_to_loopback_by_another_name_refuses_other_hosts(monkeyp
     loopback only, as 127.0.0.1 does, and answered a rebound evil.example unguarded."""
     import socket
 
-    from generator.preview import only_local_hosts
+    from generator.preview_guards import only_local_hosts
 
     resolve = socket.getaddrinfo
     monkeypatch.setattr(socket, "getaddrinfo", lambda host, *args: [(socket.AF_INET, socket.SOCK_STREAM, 6, "",
@@ -731,7 +731,7 @@ def test_a_preview_bound_to_loopback_by_another_name_refuses_other_hosts(monkeyp
 
 @pytest.mark.parametrize("bound", ["0.0.0.0", "::", "", "192.168.1.20"])
 def test_a_preview_bound_to_every_or_a_network_address_answers_any_name(bound):
-    from generator.preview import only_local_hosts
+    from generator.preview_guards import only_local_hosts
 
     answered = []
     app = only_local_hosts(lambda environ, start_response: answered.append(environ["HTTP_HOST"]) or [b""], bound)

@@ -19,7 +19,7 @@ def test_readme_cli_reference_is_up_to_date():
 
 
 def test_serve_no_reload_names_everything_a_save_rebuilds_on():
-    """The preview rebuilds on a save to content/, templates/ or mkdocs.yml (preview.py); --no-reload's help named
+    """The preview rebuilds on a save to content/, templates/ or mkdocs.yml (source_watch.py); --no-reload's help named
     only the first two, so an editor could not tell that a mkdocs.yml edit also rebuilds."""
     from generator.cli import serve
 

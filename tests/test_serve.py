@@ -522,7 +522,7 @@ def test_the_site_link_deleted_before_the_watchers_next_look_after_the_first_bui
     """The watcher lists the site link as there until the first build has made it (its making is no change); once
     the preview says the first build is over, a link missing at the next look is a deletion to rebuild after, even
     when the watcher never saw it made (`rm -r build site` right after the first build was never built)."""
-    from generator.preview import SourceTree
+    from generator.source_watch import SourceTree
 
     project = tmp_path / "portal"
     (project / "content").mkdir(parents=True)
