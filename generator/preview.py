@@ -77,7 +77,8 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
             return [body]
         return static(environ, start_response)
 
-    server.set_app(with_safety_headers(only_local_hosts(no_body_for_head(refuse_unsafe_paths(dispatch)), host)))
+    # no_body_for_head outermost: a HEAD gets headers alone whichever guard answers it (the host guard's 403 had a body)
+    server.set_app(no_body_for_head(with_safety_headers(only_local_hosts(refuse_unsafe_paths(dispatch), host))))
     # The site's own 404 page (Material's, with search and nav), as `mkdocs serve` does.
     server.error_handler = server.error_page
     return server

@@ -496,6 +496,15 @@ def test_the_preview_refuses_requests_named_for_another_host(preview_port, host)
         assert data["code"] == "foreign-host" and "--host 0.0.0.0" in data["error"] and "access-control" not in headers
 
 
+def test_a_head_named_for_another_host_is_refused_without_a_body(preview_port):
+    """A HEAD for another host got the 403's JSON after its headers (RFC 9110: a HEAD's answer has no body; a client
+    keeping the connection reads those bytes as its next response): the host guard stood outside the one that
+    leaves a HEAD's body out, so only the answers below it came without one."""
+    for path in ("/", "/api/health"):
+        status, headers, body, _ = request(preview_port, "HEAD", path, {"Host": "evil.example"})
+        assert status == 403 and "content-length: " in headers and body == b"", (path, headers, body[:80])
+
+
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1:8000", "LOCALHOST.", "portal.localhost:8000", "[::1]:8000",
                                   "192.168.1.20:8000"])
 def test_the_preview_answers_its_own_names_and_any_address(preview_port, host):
