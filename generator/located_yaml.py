@@ -259,23 +259,25 @@ class _Builder:
                 raise _Refused(_mark(node), "text-too-long", f"a value of {len(node.value):,} characters; csops reads "
                                f"at most {MAX_TEXT_CHARS:,} in one value", "split it: a step, answer or section reads on "
                                "one screen; put the rest in more steps or entries, or link to a longer document")
-            if lists_too_deep(node.value):
+            # YAML turns the file's line breaks into \n, but a quoted "\r" escape stays a carriage return, which
+            # every later reader (MkDocs' universal newlines) takes as a line break too: one kind of break only, and
+            # Markdown's costs counted on that text ("\r- - - …" passed them, and the build recursed to a traceback)
+            text = node.value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in node.value else node.value
+            if lists_too_deep(text):
                 raise _Refused(_mark(node), "too-deep", f"lists and quotes are nested more than {MAX_LIST_DEPTH} levels "
                                "deep in this text (each '- ', '* ', '1. ' or '>' that starts a line, or follows another, "
                                "opens a level, and so do 4 columns of indent)", "a list or quote needs a few levels: start "
                                "each line with one marker, and indent it less")
             for budget in READ_BUDGETS:
-                if budget.sign in node.value:
-                    self.spent[budget.code] += budget.cost_of(node.value)
+                if budget.sign in text:
+                    self.spent[budget.code] += budget.cost_of(text)
                     if self.spent[budget.code] > budget.limit:
                         raise _Refused(_mark(node), budget.code, budget.message, budget.hint)
             if not node.style and self.hashes:  # plain (libyaml says "", PyYAML None)
                 self.note_cut(node)
             if not node.style and node.end_mark.line > node.start_mark.line:
                 self.note_run_on(node)
-            # YAML turns the file's line breaks into \n, but a quoted "\r" escape stays a carriage return, which
-            # every later reader (MkDocs' universal newlines) takes as a line break too: one kind of break only
-            return node.value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in node.value else node.value
+            return text
         if tag not in _SCALAR_TAGS:
             raise _Refused(_mark(node), "unsupported-tag", f"tag '{_short_tag(tag)}' is not supported",
                            f"remove the tag: {REFUSED_HINT}")

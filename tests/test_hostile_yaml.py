@@ -475,6 +475,25 @@ def test_paragraphs_dense_with_headings_or_definitions_are_refused_past_a_bound(
     assert block_rescan("> " * 10_000) == 0  # and at once: a quote's markers are read without backtracking
 
 
+def test_lines_broken_by_a_quoted_carriage_return_count_toward_the_markdown_bounds(project_factory, run):
+    """A quoted "\\r" is a line break to Markdown (the loader turns it into one), but the Markdown bounds counted
+    lines by "\\n" alone: a body of "\\r" and 496 '- ' passed validate and ended the build in a RecursionError
+    traceback, and 4,000 '# h\\r' lines in a body passed as no dense block. Both are refused as their "\\n" twins are."""
+    import json
+
+    def project(newline: str):
+        return project_factory({"content/playbooks/cr.yml": json.dumps({"title": "CR", "steps": [
+            {"id": "deep", "title": "D", "body": newline + "- " * 496 + "x"}]}, indent=1)})
+
+    with_returns = run("validate", "--project", project("\r"))
+    assert with_returns.exit_code == 1 and "[too-deep]" in with_returns.output, with_returns.output
+    with_newlines = run("validate", "--project", project("\n"))
+    assert with_returns.output == with_newlines.output
+    dense = project_factory({"content/playbooks/cr.yml": json.dumps({"title": "CR", "steps": [
+        {"id": "dense", "title": "H", "body": "intro\r" + "# h\r" * 4_000}]})})
+    assert "[dense-blocks]" in run("validate", "--project", dense).output
+
+
 def test_quotes_nested_past_the_same_bound_are_refused(project_factory, run):
     """19,000 '>' in a body took Python-Markdown 0.45 s (it reads each quote level again), and a file of 48 such
     bodies passed validate and took the build 22 s (red team): quotes count as levels as lists do."""
