@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 import yaml
 
-from .markdown_cost import MAX_LIST_DEPTH, MAX_UNCLOSED_TAGS, READ_BUDGETS, lists_too_deep, unclosed_tag_past
+from .markdown_cost import (MAX_LIST_DEPTH, MAX_UNCLOSED_TAGS, READ_BUDGETS, UNCLOSED_TAGS_HINT, lists_too_deep,
+                            unclosed_tag_past)
 from .problems import Position, Problem, shown
 from .yaml_errors import syntax_problem
 
@@ -501,8 +502,7 @@ def parse_yaml(text: str, path: str) -> tuple[object, list[Problem]]:
     if unclosed is not None:
         return None, [Problem(path, *line_col(text, unclosed), "unclosed-tags",
                               f"more than {MAX_UNCLOSED_TAGS} '<' in this file start an HTML tag that no '>' closes; "
-                              f"this is number {MAX_UNCLOSED_TAGS + 1}", "close each tag with '>', or write &lt; where "
-                              "'<' is text, or put it in `code`; Markdown's HTML reader takes seconds over a few thousand")]
+                              f"this is number {MAX_UNCLOSED_TAGS + 1}", UNCLOSED_TAGS_HINT)]
     loader = _PositionLoader(text)
     builder = _Builder(loader, text)
     try:

@@ -90,6 +90,17 @@ def bracket_scan(text: str) -> int:
     return scanned
 
 
+# A start tag ('<' and a letter) that another '<' or the end of the text interrupts before any '>'
+_UNCLOSED_TAG = re.compile(r"<[A-Za-z][^<>]*(?=<|\Z)")
+UNCLOSED_TAGS_HINT = ("close each tag with '>', or write &lt; where '<' is text, or put it in `code`; Markdown's HTML "
+                      "reader takes seconds over a few thousand")
+
+
+def unclosed_tags(text: str) -> int:
+    """How many start tags in `text` no '>' closes: Python-Markdown's HTML reader reads the rest of the text for each."""
+    return sum(1 for _ in _UNCLOSED_TAG.finditer(text))
+
+
 def _outside_fences(estimate, text: str) -> int:
     """`estimate(text)`, counted again without the lines of the text's fenced code when it is high enough to matter."""
     cost = estimate(text)
@@ -125,11 +136,12 @@ READ_BUDGETS = (
                f"{MAX_BLOCK_RESCAN:,} characters: after each such line it reads the rest of its paragraph again",
                "put a blank line after each heading, rule ('---') or definition ('*[ABC]: …'); thousands of them in "
                "one paragraph take the build minutes"),
+    # the file's text is counted before it is parsed (unclosed_tag_past, which names the tag); this counts the tags
+    # its texts hold once YAML's escapes are read: "\x3ca " written 6,000 times passed, and took validate 6 s a body
+    ReadBudget("unclosed-tags", "<", unclosed_tags, MAX_UNCLOSED_TAGS,
+               f"more than {MAX_UNCLOSED_TAGS} '<' in this file's texts start an HTML tag that no '>' closes",
+               UNCLOSED_TAGS_HINT),
 )
-
-
-# A start tag ('<' and a letter) that another '<' or the end of the text interrupts before any '>'
-_UNCLOSED_TAG = re.compile(r"<[A-Za-z][^<>]*(?=<|\Z)")
 
 
 def unclosed_tag_past(text: str, limit: int) -> int | None:

@@ -372,6 +372,28 @@ def test_start_tags_no_bracket_closes_are_refused_past_a_hundred(project_factory
     assert "fine.yml" not in result.output  # 100 such tags in one file are still text
 
 
+def test_start_tags_written_as_escapes_count_toward_the_same_bound(project_factory, run):
+    """'\\x3ca ' (YAML's escape for '<a ') written 6,000 times in a body passed the bound on unclosed tags, which
+    counted the file's text before YAML read its escapes, and took validate 6 s for that one body: the texts are
+    counted as read too, aliases' copies included, while '<' in prose and tags closed by '>' stay text."""
+    body = '"' + "\\x3ca " * 6_000 + '"'
+    step = "title: Slow\nsteps:\n  - id: s\n    title: S\n    body: "
+    project = project_factory({"content/playbooks/slow.yml": f"{step}{body}\n"})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and result.output.splitlines()[0] == (
+        "content/playbooks/slow.yml:5:11: error: more than 100 '<' in this file's texts start an HTML tag that no '>' "
+        "closes (close each tag with '>', or write &lt; where '<' is text, or put it in `code`; Markdown's HTML reader "
+        "takes seconds over a few thousand) [unclosed-tags]"), result.output
+    copies = "".join(f"  - id: s{i}\n    title: S\n    body: *tags\n" for i in range(5))
+    tags = "\\x3cb " * 30  # 30 a text, six texts
+    aliased = project_factory({"content/playbooks/slow.yml": f'{step}&tags "{tags}"\n{copies}'})
+    assert "[unclosed-tags]" in run("validate", "--project", aliased).output
+    text = r'"ARR\x3c10k \x3cb>bold\x3c/b> \x3cb unclosed"'  # one unclosed tag in each of 100 texts: still text
+    fine = "".join(f"  - id: t{i}\n    title: T{i}\n    body: {text}\n" for i in range(100))
+    assert run("validate", "--project", project_factory({"content/playbooks/fine.yml": "title: Fine\nsteps:\n" + fine})
+               ).exit_code == 0
+
+
 def test_brackets_left_open_are_refused_past_a_bound(project_factory, run):
     """A body of 19,000 '[' passed validate in 0.5 s and took the build 56 s: Python-Markdown takes each '[' for a
     link's start and reads the rest of the paragraph for its ']' (red team). Past a million characters read so, the
