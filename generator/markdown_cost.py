@@ -59,10 +59,11 @@ def lists_too_deep(text: str) -> bool:
 
 
 # A line Python-Markdown's block parser takes off the front of its paragraph, putting the rest back to be read again
-# by every block processor: a heading, a rule, a setext underline, an abbreviation, a fence, a tab, an admonition
-# (inside a quote too: its lines are parsed again without their '>')
-_SPLITTING_LINE = re.compile(r"^(?: {0,3}> ?)*+ {0,3}(?:#|\*\[|[-*_](?:[ \t]*[-*_]){2,}[ \t]*$|=+[ \t]*$|!!!|\?\?\?|===|```|~~~)",
-                             re.MULTILINE)
+# by every block processor: a heading, a rule, a setext underline ('=' or '-', one is enough), an abbreviation, a
+# reference or footnote definition, a fence, a tab, an admonition (inside a quote too: its lines are parsed again
+# without their '>')
+_SPLITTING_LINE = re.compile(r"^(?: {0,3}> ?)*+ {0,3}(?:#|\*\[|\[[^\[\]\n]*\]:|[-*_](?:[ \t]*[-*_]){2,}[ \t]*$|[=-]+[ \t]*$"
+                             r"|!!!|\?\?\?|===|```|~~~)", re.MULTILINE)
 
 
 def block_rescan(text: str) -> int:
