@@ -17,7 +17,9 @@ from .markdown_extensions import fenced_code_emptied
 MAX_UNCLOSED_TAGS = 100        # '<' starting an HTML tag that no '>' closes: Python-Markdown's HTML reader rescans the
                                # rest of the text for each, 3.3 s for 6,666 in one 20 kB body (37 s for a 200 kB file)
 MAX_BRACKET_SCAN = 1_000_000   # characters Python-Markdown reads looking for the ']' of each '[' (bracket_scan), summed
-                               # over a file: 19,000 '[' in one body took a build 56 s; the bundled files' most is 135
+                               # over a file: 19,000 '[' in one body took a build 56 s; the bundled files' most is 135;
+                               # and, a budget of its own, for the ')' of each link's '(' (link_target_scan): 3,800
+                               # '[a](b' took 3 s a body; the bundled files' most is 386
 MAX_LIST_DEPTH = 64            # list and quote levels in a text, a line's markers ('- - - x', '>>> x') and its indent
                                # (4 columns a level) together: Python-Markdown parses each list level by recursion, and
                                # 496 '- ' on one line ended validate and the build in a RecursionError traceback; each
@@ -91,6 +93,33 @@ def bracket_scan(text: str) -> int:
     return scanned
 
 
+# What Python-Markdown's link reader counts after a link's text: the '(' that opens its target, any other '(' or ')'
+# (nested ones must balance), or a backslash escape (whose '(' or ']' counts for nothing)
+_LINK_TARGET = re.compile(r"\\.|\]\(|[()]", re.S)
+
+
+def link_target_scan(text: str) -> int:
+    """How many characters Python-Markdown reads to find the ')' that ends each link's target in `text`: from the
+    '(' after a ']' to the ')' that balances it, or for one left open, to the end of its paragraph, so a text of
+    '[a](b' costs the square of its length."""
+    scanned = 0
+    for paragraph in _PARAGRAPH_BREAK.split(text):
+        if "](" not in paragraph:
+            continue
+        opened: list[tuple[int, bool]] = []  # where each '(' still open is, and whether it opens a link's target
+        for match in _LINK_TARGET.finditer(paragraph):
+            if match[0] == "](":
+                opened.append((match.start() + 1, True))
+            elif match[0] == "(":
+                opened.append((match.start(), False))
+            elif match[0] == ")" and opened:
+                start, target = opened.pop()
+                if target:
+                    scanned += match.start() - start
+        scanned += sum(len(paragraph) - start for start, target in opened if target)
+    return scanned
+
+
 # A start tag ('<' and a letter) that another '<' or the end of the text interrupts before any '>'
 _UNCLOSED_TAG = re.compile(r"<[A-Za-z][^<>]*(?=<|\Z)")
 UNCLOSED_TAGS_HINT = ("close each tag with '>', or write &lt; where '<' is text, or put it in `code`; Markdown's HTML "
@@ -137,6 +166,11 @@ READ_BUDGETS = (
                f"{MAX_BLOCK_RESCAN:,} characters: after each such line it reads the rest of its paragraph again",
                "put a blank line after each heading, rule ('---') or definition ('*[ABC]: …'); thousands of them in "
                "one paragraph take the build minutes"),
+    ReadBudget("open-link-targets", "](", link_target_scan, MAX_BRACKET_SCAN,
+               f"the links in this file make Markdown read more than {MAX_BRACKET_SCAN:,} characters looking for the "
+               "')' that ends their target: after each '](' it reads on to the ')' that closes it, or to the end of the "
+               "paragraph", "close each link's '(' with ')', or write \\]( where '](' is text; a few thousand left "
+               "open take the build minutes"),
     # the file's text is counted before it is parsed (unclosed_tag_past, which names the tag); this counts the tags
     # its texts hold once YAML's escapes are read: "\x3ca " written 6,000 times passed, and took validate 6 s a body
     ReadBudget("unclosed-tags", "<", unclosed_tags, MAX_UNCLOSED_TAGS,

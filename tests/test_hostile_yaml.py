@@ -426,6 +426,44 @@ def test_brackets_left_open_are_refused_past_a_bound(project_factory, run):
     assert bracket_scan(r"\[" * 5_000 + "[a](b) [c]") == 4  # escaped brackets start no link
 
 
+def test_link_targets_left_open_are_refused_past_a_bound(project_factory, run):
+    """'[a](https://x.example/' written 860 times in a body passed validate and took Python-Markdown 0.7 s, 3,800
+    '[a](b' 3 s (after each '](' it reads on to the ')' that closes it, nested '(' counted, so one left open costs
+    the rest of the paragraph): only brackets were counted. Past a million characters read so in a file it is
+    refused at the value; at the bound a text renders in a fraction of a second, and links with parentheses in their
+    targets stay valid."""
+    import json
+    import time
+
+    import markdown
+
+    from generator.markdown_extensions import REQUIRED_EXTENSIONS
+
+    project = project_factory({"content/playbooks/open.yml": json.dumps({"title": "Open", "steps": [
+        {"id": "s", "title": "S", "body": "[a](https://x.example/" * 860}]})})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and result.output.splitlines()[0] == (
+        "content/playbooks/open.yml:1:63: error: the links in this file make Markdown read more than 1,000,000 "
+        "characters looking for the ')' that ends their target: after each '](' it reads on to the ')' that closes "
+        "it, or to the end of the paragraph (close each link's '(' with ')', or write \\]( where '](' is text; a few "
+        "thousand left open take the build minutes) [open-link-targets]"), result.output
+    links = " ".join(f"[see {i}](https://x.example/wiki/Renewal_(contract)) (and [{i}](https://x.example/{i}))"
+                     for i in range(200))
+    fine = project_factory({"content/playbooks/fine.yml": json.dumps({"title": "Fine", "steps": [
+        {"id": f"s{i}", "title": "S", "body": links} for i in range(10)]})})
+    assert run("validate", "--project", fine).exit_code == 0
+    from generator.markdown_cost import MAX_BRACKET_SCAN, link_target_scan
+
+    text = "[a](" * 2_000
+    while link_target_scan(text) > MAX_BRACKET_SCAN:
+        text = text[4:]
+    extensions = {k: v for k, v in REQUIRED_EXTENSIONS.items() if k != "generator.glossary_abbr"}
+    start = time.perf_counter()
+    markdown.Markdown(extensions=list(extensions), extension_configs=extensions).convert(text)
+    assert time.perf_counter() - start < 1.5
+    assert link_target_scan("\\](" * 1_000 + "[a](b) (c") == 2  # an escaped ']' opens no target; a '(' of prose none
+
+
 def test_lists_nested_past_a_bound_are_refused_before_markdown_recurses(project_factory, run):
     """'- ' written 600 times on one line (1,200 characters) passed validate, and the build ended in a RecursionError
     traceback (Python-Markdown parses each list level by recursion); after a raw-HTML paragraph, validate's own HTML
