@@ -15,7 +15,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from .located_yaml import LocDict
+from .located_values import LocDict
 from .manifest import vanished_url_problems
 from .kinds import DOCUMENT_KINDS
 from .portal import Portal

@@ -18,7 +18,7 @@ import fastjsonschema
 from .durations import DATE_PATTERN, DUE_PATTERN, INTERVAL_PATTERN
 from .kinds import PLAYBOOK_FIELDS, RACI_LETTERS, REF_SCHEMES, ROLE_FIELDS
 from .loader import Document
-from .located_yaml import LocDict, LocList
+from .located_values import LocDict, LocList
 from .problems import Problem, shown
 from .typed_as_text import listed_in_text, rewritten
 from .yaml_errors import list_written_with_typed_dashes, mapping_written_as_text

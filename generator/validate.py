@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .freshness import dated_ahead, future_review
 from .loader import Document, load_content
-from .located_yaml import LocDict
+from .located_values import LocDict
 from .kinds import CATALOG_FILES, CATALOG_LISTS
 from .portal_time import DEFAULT_ZONE, is_zone, local_today
 from .problems import Problem

@@ -102,7 +102,7 @@ def test_a_file_that_does_not_parse_is_reported_again_on_the_next_run(tmp_path):
 
 
 def _same_located(a, b):
-    from generator.located_yaml import LocDict, LocList
+    from generator.located_values import LocDict, LocList
 
     assert type(a) is type(b) and a == b
     if isinstance(a, LocDict):

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.loader import Document
-from generator.located_yaml import MAX_ALIAS_NODES, MAX_FILE_BYTES, LocDict, parse_yaml
+from generator.located_values import LocDict
+from generator.located_yaml import MAX_ALIAS_NODES, MAX_FILE_BYTES, parse_yaml
 from generator.render import render_pages
 from generator.pipeline import load_portal
 from generator.validate import check_documents

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..kinds import CATALOG_FILES, DERIVED_PAGE_SECTIONS, DOCUMENT_KINDS, KINDS, kind_at
 from ..loader import Document
 from ..reader_names import add_names, role_names
-from ..located_yaml import LocDict, LocList
+from ..located_values import LocDict, LocList
 
 # Anchors a generated page uses for itself; sub-item ids may not take them.
 RESERVED_ANCHORS = frozenset({"overview", "steps", "related", "checklist", "raci", "timeline", "activities", "history"})

@@ -12,7 +12,7 @@ import unicodedata
 
 from ..escaping import visible
 from ..loader import Document
-from ..located_yaml import LocDict, LocList
+from ..located_values import LocDict, LocList
 from ..problems import Problem, shown
 from . import doc_id, sub_items
 

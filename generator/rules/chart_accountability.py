@@ -10,7 +10,7 @@ the fix may be on either page, and only its editor knows which.
 from __future__ import annotations
 
 from ..loader import Document
-from ..located_yaml import LocDict
+from ..located_values import LocDict
 from ..problems import Problem
 from . import as_list, doc_id, located_values, sub_items
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from ..kinds import DOCUMENT_KINDS, KINDS
 from ..loader import Document
-from ..located_yaml import LocDict
+from ..located_values import LocDict
 from ..problems import Problem
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..loader import Document
-from ..located_yaml import LocDict, LocList
+from ..located_values import LocDict, LocList
 from ..problems import Problem, shown
 from ..stop_words import STOP_WORDS
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 
 from ..loader import Document
-from ..located_yaml import LocDict
+from ..located_values import LocDict
 from ..problems import Problem
 
 CODES = ("unclosed-html",)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..kinds import RACI_LETTERS
 from ..loader import Document
-from ..located_yaml import LocDict
+from ..located_values import LocDict
 from ..problems import Problem
 from . import as_list, located_values, sub_items
 

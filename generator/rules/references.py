@@ -8,7 +8,7 @@ import unicodedata
 from collections import Counter
 
 from ..loader import Document
-from ..located_yaml import LocDict, LocList
+from ..located_values import LocDict, LocList
 from ..kinds import DERIVED_PAGE_SECTIONS, DOCUMENT_KINDS, ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS, PLAYBOOK_FIELDS, RACI_LETTERS, REF_SCHEMES, Kind
 from ..problems import Problem, shown
 from ..schema import SLUG, suggested_slug

@@ -7,7 +7,7 @@ tasks: 'Check in with your manager' at T+7d and T+30d.
 from __future__ import annotations
 
 from ..loader import Document
-from ..located_yaml import LocDict, LocList
+from ..located_values import LocDict, LocList
 from ..problems import Problem
 from . import sub_items
 

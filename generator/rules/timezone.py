@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..loader import Document
-from ..located_yaml import LocDict
+from ..located_values import LocDict
 from ..portal_time import is_offset, is_zone, suggested_zones
 from ..problems import Problem
 from ..schema import TIMEZONE_WRITING
