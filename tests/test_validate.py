@@ -210,7 +210,8 @@ def test_validate_json_writes_out_the_characters_a_terminal_acts_on(project_fact
 
 def test_a_role_in_two_raci_letters_is_told_what_the_rule_is(project_factory, run):
     """A role listed twice under R was 'both R and R', and one both consulted and informed was told 'a role is
-    either consulted/informed or doing the work, not both', which it is not. Each slip is now named as it is."""
+    either consulted/informed or doing the work, not both', which it is not. Each slip is now named as it is. A step's
+    owner does the step: one only consulted in its RACI passed, and its role page listed it under C alone."""
     project = project_factory({"content/playbooks/first.yml": """\
         title: My first playbook
         steps:
@@ -218,6 +219,9 @@ def test_a_role_in_two_raci_letters_is_told_what_the_rule_is(project_factory, ru
           - {id: doing-and-consulted, title: T, raci: {R: csm, A: cs-lead, C: csm}}
           - {id: consulted-and-informed, title: T, raci: {R: csm, A: cs-lead, C: cs-ops, I: cs-ops}}
           - {id: responsible-and-accountable, title: T, raci: {R: cs-lead, A: cs-lead}}
+          - {id: owner-consulted, title: T, owner: csm, raci: {R: cs-ops, A: cs-lead, C: csm}}
+          - {id: owner-accountable, title: T, owner: cs-lead, raci: {R: csm, A: cs-lead}}
+          - {id: owner-outside, title: T, owner: cs-ops, raci: {R: csm, A: cs-lead}}
         """})
     result = run("validate", "--project", project)
     assert result.exit_code == 1
@@ -227,7 +231,11 @@ def test_a_role_in_two_raci_letters_is_told_what_the_rule_is(project_factory, ru
         "consulted/informed or doing the work, not both) [raci-conflict]",
         "content/playbooks/first.yml:5:85: error: role 'cs-ops' is both C and I in 'consulted-and-informed' (a consulted "
         "role is kept informed too: keep it in C only) [raci-conflict]",
-        "3 errors in 1 file"]
+        # the step page said csm does the step, its role page listed it as consulted only
+        "content/playbooks/first.yml:7:44: error: owner 'csm' of 'owner-consulted' is C in its raci, not doing the "
+        "step (the owner does the step: move 'csm' to R in the raci, or make the role that does it the owner) "
+        "[raci-conflict]",
+        "4 errors in 1 file"]
 
 
 def test_missing_content_folder_is_explained(tmp_path, run):

@@ -1,4 +1,5 @@
-"""RACI rules: exactly one Accountable and at least one Responsible per step and chart activity; no role both doing and consulted."""
+"""RACI rules: exactly one Accountable and at least one Responsible per step and chart activity; no role both doing
+and consulted, the step's owner included."""
 
 from __future__ import annotations
 
@@ -41,6 +42,13 @@ def check_file(doc: Document) -> list[Problem]:
                 if role in seen and {seen[role], letter} != {"R", "A"}:
                     problems.append(_conflict(doc.path, pos, role, seen[role], letter, label))
                 seen.setdefault(role, letter)
+        owner = item.get("owner")
+        if isinstance(owner, str) and seen.get(owner) in ("C", "I"):
+            # the role page listed the step's owner under C or I only, and the step page said it does the step
+            problems.append(Problem(doc.path, *item.where("owner"), "raci-conflict",
+                                    f"owner '{owner}' of {label} is {seen[owner]} in its raci, not doing the step",
+                                    f"the owner does the step: move '{owner}' to R in the raci, or make the role "
+                                    "that does it the owner"))
     return problems
 
 
