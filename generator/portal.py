@@ -19,6 +19,7 @@ from .first_names import FirstNames
 from .kinds import DOCUMENT_KINDS
 from .model import Chart, Checklist, ContentDoc, FaqTopic, GlossaryTerm, Playbook, Role, Settings
 
+
 def tag_key(tag: str) -> str:
     """What makes two tags one: letters and digits of any script, case folded, the rest one hyphen ('x' if none)."""
     return re.sub(r"[^\w]+", "-", tag.casefold()).strip("-_") or "x"
