@@ -183,7 +183,11 @@ def _mv(project: Path, kind: str | None, ids: tuple[str, ...], dry_run: bool, fi
 def diff(project: Path, base: str, head: str | None, output: Path | None, fmt: str):
     """Summarise content changes between git revisions BASE and HEAD (default: the working tree) as Markdown for a PR."""
     from .pipeline import diff_revisions
+    from .rename_journal import interrupted
 
+    if head is None and interrupted(project) is not None:  # a half state nobody made: not a change to review
+        raise click.ClickException(f"the working tree holds the rename of {interrupted(project)} half done: "
+                                   "run `csops mv --finish`, then `csops diff`")
     text = diff_revisions(project, base, head, fmt)
     click.echo(text, nl=False)
     if output:

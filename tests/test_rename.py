@@ -333,6 +333,36 @@ def test_a_rename_interrupted_half_way_is_named_by_validate_and_finished_by_mv(t
     assert run("mv", "--finish", "--project", project).output == "no interrupted rename to finish\n"
 
 
+def test_diff_of_a_working_tree_holding_an_interrupted_rename_says_to_finish_it(tmp_path, run, monkeypatch):
+    """Killed after its journal, a rename left some files with the new id: `csops diff` summarised that half state
+    (a reference moved to a step no file had yet, "Not compared: `content`") with exit 0, a review of a change
+    nobody made."""
+    import subprocess
+
+    from generator import rename_journal
+
+    project = copy_bundled(tmp_path / "portal")
+    env = {"GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@b", "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@b"}
+    subprocess.run("git init -q && git add -A && git commit -qm base", shell=True, cwd=project, check=True, env=env)
+    real_replace, done = rename_journal.os.replace, []
+
+    def replace_then_stop(source, target):
+        if len(done) == 2:  # the journal, then one file
+            raise KeyboardInterrupt
+        done.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(rename_journal.os, "replace", replace_then_stop)
+    assert run("mv", "step", "qbr", "follow-up", "recap", "--project", project).exit_code == 1
+    monkeypatch.setattr(rename_journal.os, "replace", real_replace)
+    half = run("diff", "HEAD", "--project", project)
+    assert (half.exit_code, half.output) == (1, "Error: the working tree holds the rename of step 'follow-up' of playbook "
+                                             "'qbr' to 'recap' half done: run `csops mv --finish`, then `csops diff`\n")
+    assert run("mv", "--finish", "--project", project).exit_code == 0
+    whole = run("diff", "HEAD", "--project", project)
+    assert whole.exit_code == 0 and "`qbr` steps: 🔀 `follow-up` → `recap`" in whole.output
+
+
 def test_a_rename_interrupted_before_its_journal_changed_nothing(tmp_path, run, monkeypatch):
     from generator import rename_journal
 
