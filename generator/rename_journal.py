@@ -32,14 +32,19 @@ def replace_files(project: Path, subject: str, texts: dict[str, bytes], removed:
         if not plain_content_file(project, path):
             raise NotAPlainFile(path)
     clear_pending(project)
-    for path, data in texts.items():
-        _write_synced(project / (path + MV_PENDING_SUFFIX), data)
     journal = mv_journal_file(project)
-    journal.parent.mkdir(parents=True, exist_ok=True)
     draft = journal.with_name(journal.name + ".tmp")
-    _write_synced(draft, json.dumps({"subject": subject, "replace": list(texts), "remove": removed},
-                                    ensure_ascii=False).encode("utf-8"))
-    os.replace(draft, journal)
+    try:
+        for path, data in texts.items():
+            _write_synced(project / (path + MV_PENDING_SUFFIX), data)
+        journal.parent.mkdir(parents=True, exist_ok=True)
+        _write_synced(draft, json.dumps({"subject": subject, "replace": list(texts), "remove": removed},
+                                        ensure_ascii=False).encode("utf-8"))
+        os.replace(draft, journal)
+    except OSError:  # (a full disk) before the journal nothing changed: leave no half-written new texts either
+        clear_pending(project)
+        draft.unlink(missing_ok=True)
+        raise
     finish_interrupted(project)
 
 

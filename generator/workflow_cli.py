@@ -6,6 +6,7 @@ command parses options, calls one module, and picks the exit code.
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from pathlib import Path
@@ -130,8 +131,14 @@ def mv(project: Path, kind: str | None, ids: tuple[str, ...], dry_run: bool, fin
     except RenameRunning as busy:
         raise click.ClickException(str(busy)) from None
     except OSError as error:  # a file the rename must replace became a folder, a disk filled: said, not a traceback
-        raise click.ClickException(f"the rename stopped: {error.strerror or error}: {error.filename or ''}; "
-                                   "`csops validate` says what is left, `csops mv --finish` completes it") from None
+        from .rename_journal import interrupted
+
+        said = f"{error.strerror or error}" + (f" ({error.filename})" if error.filename else "")
+        if interrupted(project) is None:  # stopped before its journal: it took its new texts back
+            fix = "free disk space, then run it again" if error.errno == errno.ENOSPC else "run it again once that is fixed"
+            raise click.ClickException(f"the rename stopped before changing any file: {said}: nothing was changed; {fix}") from None
+        raise click.ClickException(f"the rename stopped: {said}; `csops validate` says what is left, "
+                                   "`csops mv --finish` completes it") from None
 
 
 def _mv(project: Path, kind: str | None, ids: tuple[str, ...], dry_run: bool, finish: bool) -> None:

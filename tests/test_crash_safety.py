@@ -197,6 +197,28 @@ def test_a_full_disk_is_one_line_with_the_fix_and_the_previous_site_stays(small_
     assert live_version(project) == (2, 2)
 
 
+def test_a_rename_stopped_by_a_full_disk_before_its_journal_leaves_nothing_and_says_so(small_disk):
+    """The disk filled while `csops mv` wrote its new texts: it said '`csops mv --finish` completes it', --finish said
+    there was nothing to finish, and the half-written new texts stayed in content/ (a warning on every validate)."""
+    from tests.conftest import copy_bundled
+
+    project = copy_bundled(small_disk / "portal")
+    before = {p: p.read_bytes() for p in (project / "content").rglob("*") if p.is_file()}
+    stats = os.statvfs(small_disk)
+    with open(small_disk / "filler", "wb") as filler:
+        filler.write(b"\0" * (stats.f_bavail * stats.f_frsize))
+    result = subprocess.run([*CSOPS, "mv", "playbook", "success-plan", "customer-success-plan", "--project", str(project)],
+                            cwd=REPO, capture_output=True, text=True)
+    (small_disk / "filler").unlink()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: the rename stopped before changing any file: No space left on device: nothing was changed; "
+        "free disk space, then run it again")
+    assert {p: p.read_bytes() for p in (project / "content").rglob("*") if p.is_file()} == before
+    checked = subprocess.run([*CSOPS, "validate", "--project", str(project)], cwd=REPO, capture_output=True, text=True)
+    assert checked.returncode == 0 and "skipped-file" not in checked.stdout + checked.stderr
+
+
 def test_a_site_folder_that_cannot_be_replaced_is_one_line_and_the_old_site_stays(tmp_path):
     """An old-layout site/ that is a mount point cannot be renamed (EBUSY): before, a raw OSError traceback."""
     project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": playbook(1)})
