@@ -148,4 +148,6 @@ class HostParam(click.ParamType):
         if not str(value).strip():
             self.fail("is empty: give the address to listen on (127.0.0.1, the default, serves this machine only; "
                       "0.0.0.0 serves the network)", param, ctx)
+        if str(value).startswith("[") and str(value).endswith("]"):  # [::1], as a URL writes an IPv6 address
+            return str(value)[1:-1]
         return value

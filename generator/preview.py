@@ -58,6 +58,8 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
             return self._inject_js_into_html(page, self._visible_epoch)
 
     server = PreviewServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path=mount_path)
+    if ":" in host:  # MkDocs wrote http://::1:8000/, which no browser opens: an IPv6 address goes in brackets
+        server.url = server.url.replace(f"//{host}:", f"//[{host}]:", 1)
     server.RequestHandlerClass = guarded_handler(timeout)
     static = server.serve_request
     mounted_api = server.mount_path + "api/"

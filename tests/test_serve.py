@@ -169,6 +169,28 @@ def test_serve_on_port_0_says_the_port_it_got(tmp_path):
         process.wait(timeout=30)
 
 
+@pytest.mark.parametrize("host", ["::1", "[::1]"])
+def test_serve_on_an_ipv6_address_says_an_address_a_browser_opens(tmp_path, host):
+    """--host ::1 printed 'serving … on http://::1:PORT/', which no browser or curl opens (an IPv6 address in a URL
+    is written in brackets), and --host [::1], as such URLs write it, was 'Name or service not known'."""
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6")
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK})
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--project", str(project), "--port", "0",
+                                "--host", host, "--no-reload"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline, line = time.monotonic() + 120, ""
+        while time.monotonic() < deadline and not line.startswith("serving "):
+            line = process.stdout.readline()
+            assert line or process.poll() is None, f"csops serve exited: {line}"
+        base = line.split(" on ", 1)[1].split(" ", 1)[0].rstrip("/")
+        assert base.startswith("http://[::1]:"), line
+        _wait_for(lambda: "Renewal runway" in _get(f"{base}/playbooks/renewal-runway/"), what="the page at that address")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def test_head_gets_the_headers_of_get_and_no_body(served):
     """The preview wrote the page, the JSON or the 404 page after a HEAD's headers (red team): a client reusing
     the connection would read those bytes as its next response."""
