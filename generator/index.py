@@ -24,6 +24,7 @@ from .durations import parse_due
 from .index_writer import index_writer
 from .kinds import DOCUMENT_KINDS
 from .markdown_text import code_text_words, plain_text
+from .paths import copy_folder
 from .portal import Portal
 from .search_analysis import PHRASE_GAP, SCHEMA_VERSION, build_schema, facet_value, spelling_words
 from .search_words import literal_phrases_in
@@ -322,7 +323,7 @@ def write_index(staged: Path, current: Path | None, portal: Portal, docs: list[S
     phases to the names the pages show, for the portal's search filters.
     """
     if current is not None and current.is_dir() and read_meta(current).get("schema_version") == SCHEMA_VERSION:
-        shutil.copytree(current, staged, ignore=shutil.ignore_patterns("*.lock", "*_LOCK"))
+        copy_folder(current, staged, ignore=shutil.ignore_patterns("*.lock", "*_LOCK"))
     groups = [[g.term, *g.synonyms] for g in portal.glossary if g.synonyms]
     meta = {"site_url": site_url, "language": language, "facet_names": facet_names or {},
             "facet_langs": facet_langs or {},  # a role named in English on a Japanese portal: en (search_filters)

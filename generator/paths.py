@@ -100,6 +100,29 @@ def mv_journal_file(project: Path) -> Path:
     return build_root(project) / "mv-journal.json"
 
 
+def copy_folder(source: Path, target: Path, ignore=None) -> None:
+    """shutil.copytree, failing with the first file's OSError (its errno and names) instead of one shutil.Error
+    listing every file's as text: a disk that filled while the build copied the live index said 'cannot write the
+    build: [(…), (…)]', thousands of characters and no fix, where a full disk is one line saying to free space."""
+    import shutil
+
+    failed: list[OSError] = []
+
+    def copy(source_file, target_file):
+        try:
+            return shutil.copy2(source_file, target_file)
+        except OSError as error:
+            failed.append(error)
+            raise
+
+    try:
+        shutil.copytree(source, target, ignore=ignore, copy_function=copy)
+    except shutil.Error:
+        if failed:
+            raise failed[0] from None
+        raise
+
+
 def replace_file(target: Path, data: bytes) -> None:
     """Write `target` whole: into a file beside it (.<name>.<pid>), renamed over it, so a reader never sees half of
     it and a link at either name is replaced, never written through. The draft is a fresh file: links named so

@@ -7,13 +7,13 @@ rename changes only the renamed tokens.
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
+from .paths import copy_folder
 from .problems import ContentError, summarize
 from .rename_journal import NotAPlainFile, replace_files
 
@@ -104,7 +104,7 @@ def staged_manifest(project: Path, changed: dict, move) -> tuple[list[str], tupl
 
     with tempfile.TemporaryDirectory(prefix="csops-mv-") as tmp:
         stage = Path(tmp)
-        shutil.copytree(project / "content", stage / "content")
+        copy_folder(project / "content", stage / "content")  # a full disk: one OSError naming a file, not a list
         _write(stage, changed, move)
         _, problems, portal = check_content_and_urls(stage)
         errors = [p for p in problems if p.severity == "error"]

@@ -219,6 +219,43 @@ def test_a_rename_stopped_by_a_full_disk_before_its_journal_leaves_nothing_and_s
     assert checked.returncode == 0 and "skipped-file" not in checked.stdout + checked.stderr
 
 
+def _index_copied_onto_a_full_disk(job, output):
+    """The index job, except when the project holds a `full` file: then every file copy in this worker fails as on a
+    full disk (the live index is copied into the staging folder first, to be updated)."""
+    import errno
+    import shutil
+
+    if (Path(output).parents[2] / "full").exists():  # output: <project>/build/.staging-…/index
+        def no_space(source, target, *args, **kwargs):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(source), None, str(target))
+
+        shutil.copyfile = no_space  # in this worker, which ends with its build
+    return _timed_index(job, output)
+
+
+def test_a_full_disk_while_the_live_index_is_copied_is_one_line_with_the_fix(tmp_path, monkeypatch):
+    """The copy of the live index gathers its failures in one shutil.Error, whose message is a list: a disk that
+    filled then (seen on a 64 MB tmpfs under csops serve) read 'cannot write the build: [('…/index/csops-meta.json',
+    '…', "[Errno 28] No space left on device: …"), …]', thousands of characters and no fix."""
+    from generator import workers as workers_module
+    from generator.build import BuildError
+    from generator.pipeline import build_portal
+
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": playbook(1)})
+    build_portal(project)
+    (project / "content/playbooks/renewal-runway.yml").write_text(playbook(2), encoding="utf-8")
+    (project / "full").touch()
+    monkeypatch.setattr(workers_module, "_timed_index", _index_copied_onto_a_full_disk)  # before any worker is forked
+    with pytest.raises(BuildError) as refused:
+        build_portal(project)
+    message = str(refused.value)
+    assert message.startswith(f"cannot write the build: No space left on device ({project / 'build'}/.staging-"), message
+    assert "/index/" in message and "\n" not in message and len(message) < 400
+    assert message.endswith(f"); free disk space on the device holding {project / 'build'} and build again. The previous "
+                            "site is untouched.")
+    assert live_version(project) == (1, 1)
+
+
 def test_a_site_folder_that_cannot_be_replaced_is_one_line_and_the_old_site_stays(tmp_path):
     """An old-layout site/ that is a mount point cannot be renamed (EBUSY): before, a raw OSError traceback."""
     project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": playbook(1)})
