@@ -213,7 +213,7 @@ def only_local_hosts(app, bound_host: str):
         return app
 
     def guarded(environ, start_response):
-        refusal = _host_refusal(environ.get("HTTP_HOST", ""), environ.get("SERVER_PORT", ""))
+        refusal = _host_refusal(environ.get("HTTP_HOST", ""), environ.get("SERVER_PORT", ""), bound_host)
         if refusal:
             body = json.dumps(error_body(403, refusal, "foreign-host")).encode("ascii")
             start_response("403 Forbidden", [("Content-Type", "application/json; charset=utf-8"),
@@ -244,7 +244,7 @@ def _is_loopback(host: str) -> bool:
     return bool(addresses) and all((getattr(a, "ipv4_mapped", None) or a).is_loopback for a in addresses)
 
 
-def _host_refusal(host_header: str, port: str) -> str | None:
+def _host_refusal(host_header: str, port: str, bound_host: str = "127.0.0.1") -> str | None:
     """Why a request naming `host_header` is not the preview's, or None: localhost (and *.localhost, which browsers
     resolve to loopback themselves) and any IP address pass, since no DNS answer stands behind either; an HTTP/1.0
     client sending no Host too."""
@@ -261,6 +261,11 @@ def _host_refusal(host_header: str, port: str) -> str | None:
         return None
     except ValueError:
         pass
-    return (f"this preview answers only http://127.0.0.1:{port}/ and http://localhost:{port}/, not a request for "
+    # the address it listens on, as a browser opens it: bound to ::1, 'only http://127.0.0.1:PORT/' named one that
+    # does not connect
+    address = bound_host.strip("[]")
+    address = f"[{address}]" if ":" in address else address
+    named = f"http://{address}:{port}/ and " if address != "localhost" else ""
+    return (f"this preview answers only {named}http://localhost:{port}/, not a request for "
             f"host {shown(host_header, 80)!r}: another site's page may reach a preview through a name of its own "
             "(DNS rebinding). To share it on a network, start csops serve with --host 0.0.0.0")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -186,6 +187,12 @@ def test_serve_on_an_ipv6_address_says_an_address_a_browser_opens(tmp_path, host
         base = line.split(" on ", 1)[1].split(" ", 1)[0].rstrip("/")
         assert base.startswith("http://[::1]:"), line
         _wait_for(lambda: "Renewal runway" in _get(f"{base}/playbooks/renewal-runway/"), what="the page at that address")
+        # another site's name is refused with the address this preview answers (it named http://127.0.0.1:PORT/)
+        refused = urllib.request.Request(f"{base}/", headers={"Host": "evil.example"})
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(refused, timeout=10)
+        message = json.loads(error.value.read())["error"]
+        assert error.value.code == 403 and message.startswith(f"this preview answers only {base}/ and http://localhost:")
     finally:
         process.terminate()
         process.wait(timeout=30)
