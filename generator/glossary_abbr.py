@@ -14,6 +14,7 @@ as noise, and a channel name is not the glossary word. Code spans are never touc
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from markdown.extensions.abbr import AbbrBlockprocessor, AbbrExtension, AbbrTreeprocessor
@@ -55,9 +56,9 @@ class GlossaryTreeprocessor(AbbrTreeprocessor):
 
     def _wrap(self, text: str, insert) -> str:
         """Wrap each term of `text` that no shielded span holds, from the end; returns the text before them."""
-        spans = self._shielded(text) if "\x02" in text or "#" in text else []
+        shielded = _Shield(self._shielded(text) if "\x02" in text or "#" in text else [])
         for m in reversed(list(self.RE.finditer(text))):
-            if self.abbrs[m.group(0)] and not any(start <= m.start() < end for start, end in spans):
+            if self.abbrs[m.group(0)] and not shielded.holds(m.start()):
                 insert(self.create_element(self.abbrs[m.group(0)], m.group(0), text[m.end():]))
                 text = text[:m.start()]
         return text
@@ -72,6 +73,25 @@ class GlossaryTreeprocessor(AbbrTreeprocessor):
             el.text = self._wrap(el.text, lambda abbr: el.insert(0, abbr))
         if parent is not None and el.tail and not isinstance(el.tail, AtomicString):
             el.tail = self._wrap(el.tail, lambda abbr: parent.insert(index + 1, abbr))
+
+
+class _Shield:
+    """Spans no term may start in, asked in a binary search: each term checked against every span took a body of
+    2,700 '#channel CSM' Markdown 3.8 s."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.starts: list[int] = []
+        self.ends: list[int] = []  # the spans merged where they overlap, in order
+        for start, end in sorted(spans):
+            if self.ends and start <= self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], end)
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def holds(self, position: int) -> bool:
+        index = bisect.bisect_right(self.starts, position) - 1
+        return index >= 0 and position < self.ends[index]
 
 
 _SECTION = {"h1", "h2", "h3"}
