@@ -27,6 +27,10 @@ MAX_LIST_DEPTH = 64            # list and quote levels in a text, a line's marke
 MAX_BLOCK_RESCAN = 5_000_000  # characters Python-Markdown re-reads after the heading, rule or definition lines of a
                                # paragraph (block_rescan), summed over a file: 4,875 '# h' lines in one body took 3.5 s
                                # (a 1 MB file of them minutes); the bundled files' most is 301
+MAX_FENCES = 200               # fenced code blocks in a file: superfences highlights each with a lexer and a formatter
+                               # of its own, about 1 ms a block, so 1,900 tiny ones ('```' 'a' '```', a blank line
+                               # between) in one 19 kB body took Markdown 2.3 s (a 1 MB file of them 2 min); the
+                               # bundled files hold none
 RECOUNT_FROM = 50_000          # a text's bracket_scan or block_rescan past which it is counted again with its fenced
                                # code's lines left out (Markdown never parses them): a runbook's five 16 kB scripts with
                                # '# …' comments were refused as dense blocks, though Markdown read each in 12 ms
@@ -120,6 +124,15 @@ def link_target_scan(text: str) -> int:
     return scanned
 
 
+# A line that may open or close a fence: '```' or '~~~' after its indent and any quote or list markers
+_FENCE_LINE = re.compile(r"^[ \t]*(?:(?:>|[-*+]|[0-9]{1,9}[.)])[ \t]*)*(?:`{3}|~{3})", re.MULTILINE)
+
+
+def fences(text: str) -> int:
+    """How many fenced code blocks `text` may hold, counted generously: half its lines that may open or close one."""
+    return (len(_FENCE_LINE.findall(text)) + 1) // 2
+
+
 # A start tag ('<' and a letter) that another '<' or the end of the text interrupts before any '>'
 _UNCLOSED_TAG = re.compile(r"<[A-Za-z][^<>]*(?=<|\Z)")
 UNCLOSED_TAGS_HINT = ("close each tag with '>', or write &lt; where '<' is text, or put it in `code`; Markdown's HTML "
@@ -171,6 +184,10 @@ READ_BUDGETS = (
                "')' that ends their target: after each '](' it reads on to the ')' that closes it, or to the end of the "
                "paragraph", "close each link's '(' with ')', or write \\]( where '](' is text; a few thousand left "
                "open take the build minutes"),
+    ReadBudget("many-fences", "\n", fences, MAX_FENCES,
+               f"more than {MAX_FENCES} fenced code blocks ('```' or '~~~' lines) in this file: Markdown highlights "
+               "each on its own, about a millisecond apiece", "put neighbouring code in one block, or short code in "
+               "`backticks`; thousands of blocks take the build minutes"),
     # the file's text is counted before it is parsed (unclosed_tag_past, which names the tag); this counts the tags
     # its texts hold once YAML's escapes are read: "\x3ca " written 6,000 times passed, and took validate 6 s a body
     ReadBudget("unclosed-tags", "<", unclosed_tags, MAX_UNCLOSED_TAGS,

@@ -658,3 +658,29 @@ def test_terms_among_many_channels_are_checked_in_logarithmic_time():
     html = markdown.markdown(text, extensions=[GlossaryAbbrExtension()])
     assert time.perf_counter() - started < 5  # 37 s before, 1 s after
     assert html.count("<abbr") == 1 and html.count("#CSM") == 15_000 and html.count("CSM") == 30_000
+
+
+@pytest.mark.parametrize("fence", ["```\na\n```\n\n", "~~~\na\n~~~\n\n", "> ```\n> a\n> ```\n\n", "- ```\n  a\n  ```\n\n"])
+def test_fenced_code_blocks_past_a_bound_are_refused(project_factory, run, fence):
+    """Superfences highlights each fenced block with a lexer and a formatter of its own (about 1 ms a block), and a
+    blank line after each fence left them out of the dense-blocks count: 1,900 tiny fences in one 19 kB body passed
+    validate and took Markdown 2.3 s, a 1 MB file of them minutes. A file holds at most MAX_FENCES now."""
+    import markdown
+
+    from generator.markdown_extensions import REQUIRED_EXTENSIONS
+
+    body = fence * 101  # 202 in the file
+    steps = "".join(f"  - id: s{n}\n    title: S\n    body: {body!r}\n".replace("'", '"') for n in range(2))
+    project = project_factory({"content/playbooks/fences.yml": "title: Fences\nsteps:\n" + steps})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and _lines(result)[-2:] == [
+        "content/playbooks/fences.yml:8:11: error: more than 200 fenced code blocks ('```' or '~~~' lines) "
+        "in this file: Markdown highlights each on its own, about a millisecond apiece (put neighbouring code in one "
+        "block, or short code in `backticks`; thousands of blocks take the build minutes) [many-fences]",
+        "1 error in 1 file"], result.output
+    from generator.markdown_cost import MAX_FENCES, fences
+
+    assert fences(fence * MAX_FENCES + "Type ``` or ~~~ inside a line: it opens nothing\n" * 99) == MAX_FENCES
+    extensions = {k: v for k, v in REQUIRED_EXTENSIONS.items() if k != "generator.glossary_abbr"}
+    html = markdown.Markdown(extensions=list(extensions), extension_configs=extensions).convert(fence * MAX_FENCES)
+    assert html.count("<code>") == MAX_FENCES  # each counted is a block Markdown highlights
