@@ -18,6 +18,7 @@ from whoosh.automata.lev import levenshtein_automaton
 from .search_analysis import exact_key, mixed_analyzer
 from .search_query import FILTER_SYNTAX
 from .search_stats import live_stats
+from .term_matching import spellings_as_words_in
 
 _ASCII_WORD = re.compile(r"[A-Za-z]{3,}")
 PAGE_FIELDS = ("title", "body")  # what pages say: the words glossary synonyms lead to
@@ -166,8 +167,7 @@ def literal_phrases_in(texts, groups: list[list[str]]) -> list[str]:
     wanted = {literal_key(member) for group in groups for member in group if needs_literal_check(member)}
     if not wanted:
         return []
-    text = literal_key("\n".join(texts))
-    return sorted(key for key in wanted if re.search(r"(?<!\w)" + re.escape(key) + r"(?!\w)", text))
+    return sorted(spellings_as_words_in(literal_key("\n".join(texts)), wanted))
 
 
 def phrase_in_content(searcher, phrase: str, literal_phrases=()) -> bool:

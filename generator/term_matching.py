@@ -116,3 +116,36 @@ def _longest_at(spellings: frozenset) -> tuple[dict, re.Pattern]:
 
 def _unguarded(node: dict) -> str:
     return _trie_pattern(node, "", lambda end: "")
+
+
+def spellings_as_words_in(text: str, spellings) -> set[str]:
+    """The spellings that occur in `text` with no word character (Unicode's \\w) just before or after them, found in
+    one pass as spellings_in finds its own: a regex search for each took a build 36 s for 8,000 glossary spellings
+    over 360 kB of content, the glossary's size times the content's."""
+    spellings = frozenset(s for s in spellings if s)
+    if not spellings:
+        return set()
+    trie, longest_at = _longest_word_at(spellings)
+    found: set[str] = set()
+    for match in longest_at.finditer(text):  # the longest spelling at each place that ends before a non-word
+        start, longest = match.start(), match[1]
+        node = trie
+        for end, char in enumerate(longest, 1):
+            node = node[char]
+            if "" in node and (end == len(longest) or _NO_WORD_NEXT.match(text, start + end)):
+                found.add(longest[:end])
+    return found
+
+
+_NO_WORD_NEXT = re.compile(r"(?!\w)")
+
+
+@functools.lru_cache(maxsize=2)
+def _longest_word_at(spellings: frozenset) -> tuple[dict, re.Pattern]:
+    trie: dict = {}
+    for spelling in spellings:
+        node = trie
+        for char in spelling:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return trie, re.compile(r"(?<!\w)(?=(" + _trie_pattern(trie, "", lambda end: r"(?!\w)") + "))")

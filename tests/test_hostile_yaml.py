@@ -696,3 +696,17 @@ def test_comments_left_open_are_indexed_in_linear_time():
     assert plain_text("<!--" * 30_000) == "<!--" * 30_000
     assert time.perf_counter() - started < 5  # 21 s before, 5 ms after
     assert plain_text("a <!-- b --> c <!-- d <!---> e <!-- f") == "a c e <!-- f"
+
+
+def test_glossary_phrases_of_stop_words_are_looked_up_in_one_pass_over_the_content():
+    """The index records which glossary phrases of stop words ('hand off') the content holds word for word: a regex
+    search of all the content for each took a build 36 s for 8,000 such synonyms over 360 kB of content (a 300 kB
+    glossary and a few files), the glossary's size times the content's. One pass through a trie of them finds the
+    same phrases."""
+    from generator.search_words import literal_phrases_in
+
+    groups = [[f"Zeta{i}", f"zq{i} off"] for i in range(8_000)] + [["Handoff", "hand off", "hand-off to"]]
+    texts = ["Hand it off to zq7 offer: zq8 off. Then hand\noff to CS, and zq9_off " * 2_000, "zq10 off-site"]
+    started = time.perf_counter()
+    assert literal_phrases_in(texts, groups) == ["hand off", "hand off to", "zq10 off", "zq8 off"]
+    assert time.perf_counter() - started < 5  # 17 s before, 0.3 s after
