@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 import yaml
 
-from .markdown_cost import (MAX_LIST_DEPTH, MAX_UNCLOSED_TAGS, READ_BUDGETS, UNCLOSED_TAGS_HINT, lists_too_deep,
-                            unclosed_tag_past)
+from .markdown_cost import (MAX_DEFINITIONS_IN_A_ROW, MAX_LIST_DEPTH, MAX_UNCLOSED_TAGS, READ_BUDGETS,
+                            UNCLOSED_TAGS_HINT, lists_too_deep, too_many_definitions_in_a_row, unclosed_tag_past)
 from .located_values import LocDict, LocList
 from .problems import Position, Problem, shown
 from .yaml_errors import syntax_problem
@@ -152,6 +152,11 @@ class _Builder:
                                "deep in this text (each '- ', '* ', '1. ' or '>' that starts a line, or follows another, "
                                "opens a level, and so do 4 columns of indent)", "a list or quote needs a few levels: start "
                                "each line with one marker, and indent it less")
+            if too_many_definitions_in_a_row(text):
+                raise _Refused(_mark(node), "too-deep", f"more than {MAX_DEFINITIONS_IN_A_ROW} terms each followed by a "
+                               "': definition' line in one paragraph of this text: Markdown's definition lists read "
+                               "each pair's rest again, one level deeper", "put a blank line between the pairs, or "
+                               "write them as a list ('- **term**: definition')")
             for budget in READ_BUDGETS:
                 if budget.sign in text:
                     self.spent[budget.code] += budget.cost_of(text)

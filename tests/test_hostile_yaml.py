@@ -496,6 +496,38 @@ def test_lists_nested_past_a_bound_are_refused_before_markdown_recurses(project_
     build(project)
 
 
+def test_terms_and_definitions_in_a_row_are_refused_before_markdown_recurses(project_factory, run):
+    """500 'term' / ': definition' line pairs in one paragraph (7 kB) passed validate, and on a site with definition
+    lists on (def_list, common with Material) the build ended in a RecursionError traceback: Python-Markdown reads
+    each pair's rest by recursion. Past 200 pairs in a paragraph the text is refused at its value; 200, in a body, a
+    list item and an answer, build with def_list on."""
+    import json
+
+    from conftest import MINIMAL_MKDOCS
+
+    def pairs(count: int, indent: str = "") -> str:
+        return "".join(f"{indent}Term {i}\n{indent}: what term {i} means\n" for i in range(count))
+
+    refused = project_factory({"content/playbooks/terms.yml": json.dumps({"title": "Terms", "steps": [
+        {"id": "a", "title": "A", "body": "Intro.\n\n" + pairs(201)}]}, indent=1)})
+    result = run("validate", "--project", refused)
+    assert result.exit_code == 1 and result.output.splitlines() == [
+        "content/playbooks/terms.yml:7:12: error: more than 200 terms each followed by a ': definition' line in one "
+        "paragraph of this text: Markdown's definition lists read each pair's rest again, one level deeper (put a "
+        "blank line between the pairs, or write them as a list ('- **term**: definition')) [too-deep]",
+        "1 error in 1 file"], result.output
+    at_most = [pairs(200), "- Glossary\n\n" + pairs(200, "    "), "\n\n".join(pairs(150) for _ in range(3))]
+    project = project_factory({
+        "mkdocs.yml": MINIMAL_MKDOCS.format(language="en") + "markdown_extensions:\n  - def_list\n",
+        "content/playbooks/terms.yml": json.dumps({"title": "Terms", "steps": [
+            {"id": f"s{i}", "title": "S", "body": text} for i, text in enumerate(at_most)]}),
+        "content/faq/terms.yml": json.dumps({"title": "Terms", "entries": [{"id": "e", "q": "Q?", "a": at_most[0]}]})})
+    assert run("validate", "--project", project).exit_code == 0
+    built = run("build", "--project", project)
+    assert built.exit_code == 0, built.output
+    assert (project / "site/playbooks/terms/index.html").read_text(encoding="utf-8").count("<dd>") >= 200
+
+
 def test_paragraphs_dense_with_headings_or_definitions_are_refused_past_a_bound(project_factory, run):
     """4,875 '# h' lines in one body took Python-Markdown 3.5 s, 1,300 abbreviation definitions 1 s: its block parser
     takes such a line off its paragraph and reads the rest again with every block processor. Twelve bodies of
