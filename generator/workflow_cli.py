@@ -192,8 +192,9 @@ def diff(project: Path, base: str, head: str | None, output: Path | None, fmt: s
     from .pipeline import diff_revisions
     from .rename_journal import interrupted
 
-    if head is None and interrupted(project) is not None:  # a half state nobody made: not a change to review
-        raise click.ClickException(f"the working tree holds the rename of {interrupted(project)} half done: "
+    half_done = interrupted(project) if head is None else None
+    if half_done is not None:  # a half state nobody made: not a change to review
+        raise click.ClickException(f"the working tree holds the rename of {half_done} half done: "
                                    "run `csops mv --finish`, then `csops diff`")
     text = diff_revisions(project, base, head, fmt)
     click.echo(text, nl=False)
