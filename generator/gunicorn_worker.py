@@ -21,7 +21,16 @@ from .request_deadline import RequestDeadline
 
 
 class DeadlineThreadWorker(ThreadWorker):
-    """ThreadWorker whose connections read each request against REQUEST_DEADLINE_SECONDS."""
+    """ThreadWorker whose connections read each request against REQUEST_DEADLINE_SECONDS, and which takes no new
+    connection while every one of its threads is busy.
+
+    gthread accepts up to worker_connections (1,000) and queues them for its threads: four clients trickling
+    their requests held the four threads of one worker, and the searches that worker went on accepting waited
+    behind them for the deadline (9.7 s) while the other worker sat idle. Left in the listening socket's queue,
+    a connection goes to a worker with a thread free.
+    """
+
+    busy = 0  # requests handed to the thread pool and not yet finished
 
     def enqueue_req(self, conn):
         """A connection with a request coming (a new one, or a kept-alive one with bytes waiting) gets its deadline
@@ -30,7 +39,22 @@ class DeadlineThreadWorker(ThreadWorker):
             conn.sock = _DeadlineSocket(conn.sock)  # (TLS needs the real socket: terminate it at the proxy)
         if isinstance(conn.sock, _DeadlineSocket):
             conn.sock.deadline.start()
+        self.busy += 1
+        if self.busy >= self.cfg.threads:
+            self.set_accept_enabled(False)
         super().enqueue_req(conn)
+
+    def finish_request(self, *args):
+        """A thread is free again: accept again (gthread's loop asks set_accept_enabled each turn too). (conn, fs)
+        since gunicorn 24, called on the worker's main loop; (fs) before."""
+        self.busy -= 1
+        super().finish_request(*args)
+        self.set_accept_enabled(True)
+
+    def set_accept_enabled(self, enabled):
+        """gthread's own rule (fewer connections than worker_connections), and a thread free for a new one."""
+        if hasattr(ThreadWorker, "set_accept_enabled"):  # gunicorn >= 24; older ones queue as before
+            super().set_accept_enabled(enabled and self.busy < self.cfg.threads)
 
 
 class RequestTimedOut(NoMoreData, TimeoutError):

@@ -314,6 +314,45 @@ def test_requests_trickling_in_are_cut_off_and_leave_threads_for_other_clients(p
     assert status == 200 and json.loads(body)["total"] > 0 and seconds < TIMEOUT + 3, (status, seconds)
 
 
+def test_a_worker_whose_threads_are_all_busy_leaves_new_clients_to_another(served_copy):
+    """gthread accepted connections while every thread of its worker was taken and queued them behind: a client
+    trickling its request line by line held the one thread of a worker, and a search that worker accepted waited
+    for the trickle's 10 s deadline (9.7 s measured with four trickles on the default 2 x 4) while the other worker
+    sat idle. A busy worker now leaves new connections in the listening queue, for a worker with a thread free."""
+    port = load.free_port()
+    process = load.start_gunicorn(served_copy, port, "--workers", "2", "--threads", "1",
+                                  env={"CSOPS_API_IO_TIMEOUT": "10"})
+    trickle = socket.create_connection(("127.0.0.1", port), timeout=10)
+    stop = threading.Event()
+
+    def go_on_trickling():
+        while not stop.wait(0.3):
+            try:
+                trickle.sendall(b"X-Slow: 1\r\n")
+            except OSError:
+                return
+
+    keeper = threading.Thread(target=go_on_trickling)
+    try:
+        trickle.sendall(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n")
+        keeper.start()
+        time.sleep(0.5)  # taken up by one worker's only thread
+        waits = []
+        for _ in range(6):  # each on a new connection: either worker may take it from the queue
+            status, _, body, seconds = exchange(
+                port, b"GET /api/search?q=renewal HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", wait=20)
+            assert status == 200 and json.loads(body)["total"] > 0, body
+            waits.append(round(seconds, 2))
+        assert max(waits) < 3, waits
+    finally:
+        stop.set()
+        trickle.close()
+        if keeper.is_alive():
+            keeper.join(5)
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @pytest.mark.parametrize("path", ["/%2f%2fevil.example%2f..%2fplaybooks", "/%2F%2F%2Fevil.example/..%2Ffaq"])
 def test_the_preview_never_redirects_off_the_site(preview_port, path):
     """MkDocs' redirect to a folder's slash answered /%2f%2fevil.com%2f..%2fplaybooks with
