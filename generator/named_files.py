@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from .loader import problem_path
+from .paths import copy_folder
 from .problems import Problem
 from .rules.labels import LABELS_FILE
 from .rules.site_config import CONFIG_FILE
@@ -87,6 +88,11 @@ def caused_elsewhere(project: Path, named: tuple[str, ...], others: list[Problem
             before = _problems_as_committed(project, named, Path(scratch) / "portal")
         except GitError:
             return []
+        except OSError as error:  # a full disk under TMPDIR was a traceback (shutil.Error listing every file)
+            raise click.ClickException(
+                f"cannot check what the files named changed in other files: {error.strerror or error}"
+                + (f" ({error.filename})" if error.filename else "")
+                + f"; free disk space in {tempfile.gettempdir()} (or point TMPDIR elsewhere), then run it again") from None
     known = {(p.path, p.code, p.message) for p in before}
     return [p for p in others if p.severity == "error" and (p.path, p.code, p.message) not in known]
 
@@ -105,7 +111,7 @@ def _problems_as_committed(project: Path, named: tuple[str, ...], copy: Path) ->
     copy.mkdir(parents=True)
     for name in ("content", "templates"):
         if (project / name).is_dir():
-            shutil.copytree(project / name, copy / name, symlinks=True)
+            copy_folder(project / name, copy / name, symlinks=True)
     for name in _PROJECT_FILES:
         if (project / name).is_file():
             shutil.copy2(project / name, copy / name)

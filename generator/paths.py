@@ -100,7 +100,7 @@ def mv_journal_file(project: Path) -> Path:
     return build_root(project) / "mv-journal.json"
 
 
-def copy_folder(source: Path, target: Path, ignore=None) -> None:
+def copy_folder(source: Path, target: Path, ignore=None, symlinks: bool = False) -> None:
     """shutil.copytree, failing with the first file's OSError (its errno and names) instead of one shutil.Error
     listing every file's as text: a disk that filled while the build copied the live index said 'cannot write the
     build: [(…), (…)]', thousands of characters and no fix, where a full disk is one line saying to free space."""
@@ -116,7 +116,7 @@ def copy_folder(source: Path, target: Path, ignore=None) -> None:
             raise
 
     try:
-        shutil.copytree(source, target, ignore=ignore, copy_function=copy)
+        shutil.copytree(source, target, ignore=ignore, copy_function=copy, symlinks=symlinks)
     except shutil.Error:
         if failed:
             raise failed[0] from None

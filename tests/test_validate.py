@@ -2194,6 +2194,34 @@ def test_a_role_or_phase_description_links_only_to_anchors_its_page_has(project_
     assert 'id="overview"' in (project / "site/phases/start/index.html").read_text(encoding="utf-8")
 
 
+def test_a_full_disk_while_the_named_files_are_compared_is_one_line_with_the_fix(tmp_path, run, monkeypatch):
+    """`csops validate FILE` copies the project to compare with its last commit when other files have errors: a full
+    disk under TMPDIR ended it in a shutil.Error traceback listing every file. Now one line naming the fix, exit 1."""
+    import errno
+    import os
+    import shutil
+    import subprocess
+
+    from conftest import copy_bundled
+
+    project = copy_bundled(tmp_path / "portal")
+    for command in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "a"]):
+        subprocess.run(["git", *command], cwd=project, check=True)
+    runway = project / "content/playbooks/renewal-runway.yml"
+    runway.write_text(runway.read_text(encoding="utf-8").replace("owner: csm\n", "owner: csmm\n", 1), encoding="utf-8")
+
+    def no_space(source, target, *args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(source), None, str(target))
+
+    monkeypatch.setattr(shutil, "copy2", no_space)
+    result = run("validate", "--project", project, "content/playbooks/qbr.yml")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        "Error: cannot check what the files named changed in other files: No space left on device ("), lines
+    assert lines[0].endswith("(or point TMPDIR elsewhere), then run it again")
+
+
 def test_validate_given_file_names_reports_only_theirs_and_counts_the_rest(tmp_path, run, monkeypatch):
     """`csops validate content/playbooks/qbr.yml` (a pre-commit hook, a hurried editor) was Click's 'unexpected extra
     argument'. The whole project is still checked, only the named files' problems show and set the exit code."""
