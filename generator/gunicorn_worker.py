@@ -1,4 +1,5 @@
-"""gunicorn's threaded worker with a deadline on reading each request (gunicorn_conf.py names it).
+"""gunicorn's threaded worker with a deadline on reading each request, which takes no new connection while its
+threads are all busy (DeadlineThreadWorker says why; gunicorn_conf.py names it).
 
 gthread hands a connection to a thread once its first byte arrives, and the thread then reads the request
 line, headers and body with blocking reads. The socket timeout cuts off a client that goes silent, but not
