@@ -50,7 +50,7 @@ def site_files(root: Path, names=None) -> dict[str, bytes]:
             continue  # an editor's swap, lock or backup file (as `csops serve` ignores them)
         path = root / relative
         if path.is_symlink() or not path.is_file():
-            continue  # as git archive gives the other side: its links are not extracted (diff.extract_archive)
+            continue  # as git archive gives the other side: its links are not extracted (git_revisions.extract_archive)
         size = path.stat().st_size
         found[relative] = path.read_bytes() if size <= MAX_FILE_BYTES else b"\0too large to compare: %d bytes" % size
     return found
