@@ -1,8 +1,10 @@
 """How much Python-Markdown would read again and again for a text, and the limits the loader holds content to.
 
-Markdown's block, link and HTML readers rescan the rest of a text for some marks, so a few thousand of them in
-one value took a build seconds to minutes. These estimates count that cost from the text alone, without
-running Markdown, so the loader can refuse such a file with one located Problem before any stage reads it.
+Markdown's block, link and HTML readers rescan the rest of a text for some marks, its lists, quotes and definition
+lists read each level or pair by recursion, and each fenced code block is highlighted on its own, so a few thousand
+of them in one value took a build seconds to minutes (or ended it in a RecursionError). These estimates count
+that cost from the text alone, without running Markdown, so the loader can refuse such a file with one located
+Problem before any stage reads it.
 """
 
 from __future__ import annotations
