@@ -790,6 +790,30 @@ def test_an_old_step_link_through_a_rename_redirect_keeps_its_version_and_says_t
 
 
 
+def test_a_step_link_pasted_with_punctuation_or_cut_at_a_line_break_still_lands_on_its_step(browser, bundled_site):
+    """A link pasted into a ticket with the sentence's full stop or bracket after it ("…#assign-escalation-owner."),
+    or cut where a mail client wrapped it, opened the page at its top with no "changed" notice: no id matched."""
+    link = bundled_site + "playbooks/support-escalation/?v=000000000000&utm_source=slack#"
+    pasted = ["assign-escalation-owner.", "assign-escalation-owner)", "assign-escalation-owner%E3%80%82",
+              "assign-escalation-owner%22%3E", "assign-escalation-"]
+    context, tab, errors = open_page(browser, bundled_site, "", PHONE)
+    try:
+        for anchor in pasted:
+            tab.goto("about:blank")  # each opened afresh, as from a ticket
+            tab.goto(link + anchor)
+            tab.wait_for_load_state("load")
+            tab.locator(".csops-version-notice").wait_for()
+            assert tab.url == link + "assign-escalation-owner", anchor
+            top = tab.evaluate("document.getElementById('assign-escalation-owner').getBoundingClientRect().top")
+            assert 0 <= top < 200, (anchor, top)  # scrolled to, below the header
+        tab.goto(bundled_site + "playbooks/support-escalation/#no-such-step.")  # nothing to guess: left as it was
+        tab.wait_for_load_state("load")
+        assert tab.url.endswith("#no-such-step.") and tab.evaluate("window.scrollY") == 0
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 def test_an_old_role_link_lands_on_the_renamed_role_with_its_section(tmp_path, browser):
     """A role page link in a ticket (roles/cs-lead/#accountable) died with a role rename: roles could not redirect.
     After `csops mv role` the old page sends the reader to the new one, the #section carried along, and the role a

@@ -670,6 +670,30 @@
     });
   }
 
+  // -- an #anchor as a ticket, mail or chat passed it on ------------------------------------------
+  // A link pasted with the sentence's full stop or closing bracket ("…#assign-escalation-owner." or "…owner)"), or
+  // cut at the line break a mail client wrapped it at ("…#assign-escalation-"), opened the page at its top without
+  // the "changed" notice. No id holds a space or ends in punctuation, so these are dropped, and an anchor cut short
+  // is the one heading id it begins, if only one; the page then moves to it as if the link had been whole.
+  var PASTED_TAIL = /[\s.,;:!?'"\u2019\u201d)\]}>\u00bb\u3001\u3002\uff0c\uff0e\u300d\u300f\uff09]+$/;
+
+  function pastedAnchor(id) {
+    var cleaned = id.replace(PASTED_TAIL, "").replace(/\s+/g, "");
+    if (!cleaned) return "";
+    if (document.getElementById(cleaned)) return cleaned;
+    var begun = Array.prototype.filter.call(document.querySelectorAll("h2[id], h3[id], h2 [id], h3 [id]"),
+      function (node) { return node.id.indexOf(cleaned) === 0; });
+    return begun.length === 1 ? begun[0].id : "";
+  }
+
+  function setupPastedAnchor() {
+    var id;
+    try { id = decodeURIComponent(window.location.hash.slice(1)); } catch (e) { return; }
+    if (!id || document.getElementById(id)) return;
+    var found = pastedAnchor(id);
+    if (found) window.location.replace("#" + encodeURIComponent(found));
+  }
+
   // -- links that know they are old: ?v=<item version> on copied links, a notice when it moved on ----
   // The page's one .csops-versions hook holds, per step or FAQ answer id, its current version and past changes
   // ([version before, date, What's-new link]), oldest first, from the build's git history.
@@ -990,6 +1014,7 @@
   function setup() {
     var L = labels();
     [setupAccessibility, setupSearchInput,
+     setupPastedAnchor,  // before every part that reads the #anchor
      setupSegments,  // before checklists and plans: their progress counts only the visible segment
      setupChecklists, setupPlans, setupCopyLinks, setupVersionNotice, setupContentsTarget, setupRaci, setupStartPath,
      setupScrollingTables,  // after the role filter, which sets the matrix's width
