@@ -28,6 +28,7 @@ from .search_ranking import (QueryBuilder, coordinated, excluding, filtered_quer
 from .search_snippets import opening, query_words, snippet
 from .search_stats import live_stats
 from .stop_words import TICKET_FILLER
+from .ticket_text import without_signatures
 from .search_words import (KNOWN_WORD_FIELDS, correct, expansions, glossary_words, joined_hyphenations,
                            phrase_in_content, synonym_variants, written_out)
 from .urls import absolute_url, markdown_link, versioned_url
@@ -326,7 +327,8 @@ class Searcher:
         # a number's Japanese counter (2024年10月15日, 3件, 5名) is a date or a count, as the number is: one kanji
         # left alone matched any page with 月 or 日 in it
         filler = _ticket_filler()
-        terms = Counter(t.text for t in analyzer(_COUNTED.sub(" ", text)) if t.text not in filler)
+        words = _COUNTED.sub(" ", without_signatures(text))  # the signature's job title is not what the ticket asks
+        terms = Counter(t.text for t in analyzer(words) if t.text not in filler)
         total = max(searcher.doc_count(), 1)
         stats = live_stats(searcher)
         scored = []

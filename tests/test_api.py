@@ -129,6 +129,23 @@ def test_suggest_links_for_a_ticket(api):
     assert status == 200 and [link["path"] for link in plain["links"]] == urls
 
 
+def test_suggest_leaves_out_the_senders_signature(api):
+    """A ticket signed "Senior Support Engineer | Acme Support Escalations" below the "-- " delimiter got the Support
+    escalation playbook as its second and third links: the signature's words were weighed as the ticket's."""
+    ask = "Hi,\nThe champion at Acme left and usage halved; they hint at cancelling at renewal. What should I do?\n"
+    signature = "Thanks\n-- \nJane Doe\nSenior Support Engineer | Acme Support Escalations\nsupport@acme.com\n"
+    status, signed = call(f"{api}/api/suggest?limit=3", (ask + signature).encode(), "text/plain")
+    assert status == 200
+    _, unsigned = call(f"{api}/api/suggest?limit=3", ask.encode(), "text/plain")
+    assert [link["url"] for link in signed["links"]] == [link["url"] for link in unsigned["links"]]
+    assert not any("support-escalation" in link["url"] for link in signed["links"])
+    # an earlier message quoted below the signature is still read; a ticket that is all signature is read whole
+    _, quoted = call(f"{api}/api/suggest?limit=1", (signature + "> " + ask).encode(), "text/plain")
+    assert quoted["links"][0]["url"] == unsigned["links"][0]["url"]
+    status, only = call(f"{api}/api/suggest?limit=1", b"--\nSupport escalation", "text/plain")
+    assert status == 200 and "support-escalation" in only["links"][0]["url"]
+
+
 def test_suggest_rejects_bad_bodies(api):
     assert call(f"{api}/api/suggest", b"{not json", "application/json")[0] == 400
     assert call(f"{api}/api/suggest", json.dumps({"text": ""}).encode())[0] == 400
