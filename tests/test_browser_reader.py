@@ -814,6 +814,30 @@ def test_a_step_link_pasted_with_punctuation_or_cut_at_a_line_break_still_lands_
         context.close()
 
 
+def test_a_page_link_pasted_with_punctuation_after_it_opens_the_page_not_the_404(browser, built_bundled):
+    """A page's address pasted with the sentence's bracket or full stop after it (…/playbooks/renewal-runway/).) was
+    the not-found page: the host, as csops serve does, answered it with 404.html."""
+    from browser_support import running_csops_serve
+
+    with running_csops_serve(built_bundled) as base:
+        context, tab, errors = open_page(browser, base, "playbooks/", PHONE)
+        try:
+            for pasted, lands in [("playbooks/renewal-runway/).", "playbooks/renewal-runway/"),
+                                  ("playbooks/renewal-runway%E3%80%82", "playbooks/renewal-runway/"),
+                                  ("playbooks/renewal-prep/),?v=000000000000#prepare-proposal",  # an alias, redirected
+                                   "playbooks/renewal-runway/?v=000000000000#prepare-proposal")]:
+                tab.goto(base + pasted)
+                tab.wait_for_url(base + lands)
+                tab.locator("article h1", has_text="Renewal runway").wait_for()
+            tab.locator(".csops-version-notice").wait_for()
+            tab.goto(base + "playbooks/no-such-page).")  # no page without the tail either: its 404, once
+            tab.wait_for_url(base + "playbooks/no-such-page")
+            tab.locator("[data-csops-not-found]").wait_for(state="attached")
+            assert not errors, errors
+        finally:
+            context.close()
+
+
 def test_an_old_role_link_lands_on_the_renamed_role_with_its_section(tmp_path, browser):
     """A role page link in a ticket (roles/cs-lead/#accountable) died with a role rename: roles could not redirect.
     After `csops mv role` the old page sends the reader to the new one, the #section carried along, and the role a

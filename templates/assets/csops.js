@@ -694,6 +694,16 @@
     if (found) window.location.replace("#" + encodeURIComponent(found));
   }
 
+  // The same on the not-found page for a page's address: "…/playbooks/renewal-runway/)" or "….html." was a dead end.
+  // The address without its tail is tried once; if it is not a page either, that 404 has no tail left to drop.
+  function setupPastedPath() {
+    if (!document.querySelector("[data-csops-not-found]")) return;
+    var path;
+    try { path = decodeURIComponent(window.location.pathname); } catch (e) { return; }
+    var whole = path.replace(PASTED_TAIL, "");
+    if (whole && whole !== path) window.location.replace(encodeURI(whole) + window.location.search + window.location.hash);
+  }
+
   // -- links that know they are old: ?v=<item version> on copied links, a notice when it moved on ----
   // The page's one .csops-versions hook holds, per step or FAQ answer id, its current version and past changes
   // ([version before, date, What's-new link]), oldest first, from the build's git history.
@@ -1014,7 +1024,7 @@
   function setup() {
     var L = labels();
     [setupAccessibility, setupSearchInput,
-     setupPastedAnchor,  // before every part that reads the #anchor
+     setupPastedPath, setupPastedAnchor,  // before every part that reads the #anchor
      setupSegments,  // before checklists and plans: their progress counts only the visible segment
      setupChecklists, setupPlans, setupCopyLinks, setupVersionNotice, setupContentsTarget, setupRaci, setupStartPath,
      setupScrollingTables,  // after the role filter, which sets the matrix's width
