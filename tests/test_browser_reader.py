@@ -792,10 +792,12 @@ def test_an_old_step_link_through_a_rename_redirect_keeps_its_version_and_says_t
 
 def test_a_step_link_pasted_with_punctuation_or_cut_at_a_line_break_still_lands_on_its_step(browser, bundled_site):
     """A link pasted into a ticket with the sentence's full stop or bracket after it ("…#assign-escalation-owner."),
-    or cut where a mail client wrapped it, opened the page at its top with no "changed" notice: no id matched."""
+    or cut where a mail client wrapped it, or with a chat tool's utm_ parameters added after the anchor, opened the
+    page at its top with no "changed" notice: no id matched."""
     link = bundled_site + "playbooks/support-escalation/?v=000000000000&utm_source=slack#"
     pasted = ["assign-escalation-owner.", "assign-escalation-owner)", "assign-escalation-owner%E3%80%82",
-              "assign-escalation-owner%22%3E", "assign-escalation-"]
+              "assign-escalation-owner%22%3E", "assign-escalation-",
+              "assign-escalation-owner?utm_source=slack&utm_medium=chat", "assign-escalation-owner&utm_source=mail"]
     context, tab, errors = open_page(browser, bundled_site, "", PHONE)
     try:
         for anchor in pasted:

@@ -677,8 +677,10 @@
   // is the one heading id it begins, if only one; the page then moves to it as if the link had been whole.
   var PASTED_TAIL = /[\s.,;:!?'"\u2019\u201d)\]}>\u00bb\u3001\u3002\uff0c\uff0e\u300d\u300f\uff09]+$/;
 
+  // A chat tool's or mailer's tracking parameters added after the anchor ("#step?utm_source=slack") are no part of it:
+  // no id holds ? or &.
   function pastedAnchor(id) {
-    var cleaned = id.replace(PASTED_TAIL, "").replace(/\s+/g, "");
+    var cleaned = id.split(/[?&]/)[0].replace(PASTED_TAIL, "").replace(/\s+/g, "");
     if (!cleaned) return "";
     if (document.getElementById(cleaned)) return cleaned;
     var begun = Array.prototype.filter.call(document.querySelectorAll("h2[id], h3[id], h2 [id], h3 [id]"),
