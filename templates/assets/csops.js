@@ -674,7 +674,7 @@
   // A link pasted with the sentence's full stop or closing bracket ("…#assign-escalation-owner." or "…owner)"), or
   // cut at the line break a mail client wrapped it at ("…#assign-escalation-"), opened the page at its top without
   // the "changed" notice. No id holds a space or ends in punctuation, so these are dropped, and an anchor cut short
-  // is the one heading id it begins, if only one; the page then moves to it as if the link had been whole.
+  // at a hyphen is the one heading id it begins, if only one; the page then moves to it as if the link were whole.
   var PASTED_TAIL = /[\s.,;:!?'"\u2019\u201d)\]}>\u00bb\u3001\u3002\uff0c\uff0e\u300d\u300f\uff09]+$/;
 
   // A chat tool's or mailer's tracking parameters added after the anchor ("#step?utm_source=slack") are no part of it:
@@ -683,6 +683,8 @@
     var cleaned = id.split(/[?&]/)[0].replace(PASTED_TAIL, "").replace(/\s+/g, "");
     if (!cleaned) return "";
     if (document.getElementById(cleaned)) return cleaned;
+    // only a cut at a hyphen, where mail wraps: "#review" of a step since removed is not "#review-cadence"
+    if (!/-$/.test(cleaned)) return "";
     var begun = Array.prototype.filter.call(document.querySelectorAll("h2[id], h3[id], h2 [id], h3 [id]"),
       function (node) { return node.id.indexOf(cleaned) === 0; });
     return begun.length === 1 ? begun[0].id : "";
