@@ -705,7 +705,10 @@
     var path;
     try { path = decodeURIComponent(window.location.pathname); } catch (e) { return; }
     var whole = path.replace(PASTED_TAIL, "");
-    if (whole && whole !== path) window.location.replace(encodeURI(whole) + window.location.search + window.location.hash);
+    if (!whole || whole === path) return;
+    // on this origin only: "//evil.example/)" without its tail was a protocol-relative address, another site
+    window.location.replace(window.location.origin + "/" + encodeURI(whole.replace(/^\/+/, "")) +
+                            window.location.search + window.location.hash);
   }
 
   // -- links that know they are old: ?v=<item version> on copied links, a notice when it moved on ----
