@@ -21,12 +21,8 @@ def _is_word_char(char: str) -> bool:
 
 @functools.lru_cache(maxsize=8)
 def _trie_regex(terms: frozenset) -> re.Pattern:
-    tries: tuple[dict, dict] = ({}, {})  # terms starting with an ASCII word character, and the others
-    for term in terms:
-        node = tries[0 if _is_word_char(term[0]) else 1]
-        for char in term:
-            node = node.setdefault(char, {})
-        node[""] = {}  # a term ends here
+    word_first = frozenset(term for term in terms if _is_word_char(term[0]))
+    tries = (_trie(word_first), _trie(terms - word_first))  # terms starting with an ASCII word character, the others
     parts = [guard + _rest_of(trie, "") for guard, trie in zip((BEFORE_WORD_TERM, BEFORE_OTHER_TERM), tries) if trie]
     return re.compile("|".join(parts) if parts else "(?!)")
 
@@ -103,14 +99,20 @@ def spellings_in(text: str, spellings) -> set[str]:
 _ONE_PASS_FROM = 250  # spellings; below, asking for each is the cheaper (1 ms for 135 on a 19 kB page)
 
 
-@functools.lru_cache(maxsize=2)
-def _longest_at(spellings: frozenset) -> tuple[dict, re.Pattern]:
+def _trie(spellings: frozenset) -> dict:
+    """The spellings as nested {character: …} mappings, "" marking where one ends."""
     trie: dict = {}
     for spelling in spellings:
         node = trie
         for char in spelling:
             node = node.setdefault(char, {})
         node[""] = {}
+    return trie
+
+
+@functools.lru_cache(maxsize=2)
+def _longest_at(spellings: frozenset) -> tuple[dict, re.Pattern]:
+    trie = _trie(spellings)
     return trie, re.compile("(?=(" + _unguarded(trie) + "))")
 
 
@@ -142,10 +144,5 @@ _NO_WORD_NEXT = re.compile(r"(?!\w)")
 
 @functools.lru_cache(maxsize=2)
 def _longest_word_at(spellings: frozenset) -> tuple[dict, re.Pattern]:
-    trie: dict = {}
-    for spelling in spellings:
-        node = trie
-        for char in spelling:
-            node = node.setdefault(char, {})
-        node[""] = {}
+    trie = _trie(spellings)
     return trie, re.compile(r"(?<!\w)(?=(" + _trie_pattern(trie, "", lambda end: r"(?!\w)") + "))")
