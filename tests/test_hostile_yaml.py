@@ -2,7 +2,9 @@
 
 The invalid corpus (tests/examples/invalid/alias-bomb, loader-limits, file-name, merge-key, reference-link) pins
 the exact messages; these tests cover what a corpus folder cannot hold (links, huge files, permissions) and
-the loader's contract for arbitrary text.
+the loader's contract for arbitrary text. Bounds on the work a text costs are in this process's CPU time
+(time.process_time), which other processes' load does not stretch as it does the wall clock: at a load average
+of 10 (CI beside two other runs) a one-pass glossary page read 1.5 s took over 5 s of wall time.
 """
 
 from __future__ import annotations
@@ -363,9 +365,9 @@ def test_start_tags_no_bracket_closes_are_refused_past_a_hundred(project_factory
     fine = "".join(f"  - id: t{i}\n    title: T{i}\n    body: 'ARR<10k <b unclosed'\n" for i in range(50))
     project = project_factory({"content/playbooks/slow.yml": "title: Slow\nsteps:\n" + steps,
                                "content/playbooks/fine.yml": "title: Fine\nsteps:\n" + fine})
-    start = time.perf_counter()
+    start = time.process_time()
     result = run("validate", "--project", project)
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
     assert result.exit_code == 1 and result.output.splitlines()[0] == (
         "content/playbooks/slow.yml:5:312: error: more than 100 '<' in this file start an HTML tag that no '>' closes; "
         "this is number 101 (close each tag with '>', or write &lt; where '<' is text, or put it in `code`; Markdown's "
@@ -412,18 +414,18 @@ def test_brackets_left_open_are_refused_past_a_bound(project_factory, run):
     project = project_factory({
         "content/playbooks/slow.yml": "title: Slow\nsteps:\n  - id: s\n    title: S\n    body: " + json.dumps("[" * 19_000) + "\n",
         "content/playbooks/fine.yml": "title: Fine\nsteps:\n" + fine})
-    start = time.perf_counter()
+    start = time.process_time()
     result = run("validate", "--project", project)
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
     assert result.exit_code == 1 and result.output.splitlines() == [
         "content/playbooks/slow.yml:5:11: error: the '[' in this file make Markdown read more than 1,000,000 characters "
         "looking for their ']': it takes each '[' for a link's start and reads on to the ']' that closes it, or to the end "
         "of the paragraph (close each '[' with ']', or write \\[ where '[' is text; a few thousand left open take the "
         "build minutes) [open-brackets]", "1 error in 1 file"]
     assert bracket_scan("[" * 1_413) <= MAX_BRACKET_SCAN
-    start = time.perf_counter()
+    start = time.process_time()
     markdown.markdown("[" * 1_413)
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
     assert bracket_scan(r"\[" * 5_000 + "[a](b) [c]") == 4  # escaped brackets start no link
 
 
@@ -459,9 +461,9 @@ def test_link_targets_left_open_are_refused_past_a_bound(project_factory, run):
     while link_target_scan(text) > MAX_BRACKET_SCAN:
         text = text[4:]
     extensions = {k: v for k, v in REQUIRED_EXTENSIONS.items() if k != "generator.glossary_abbr"}
-    start = time.perf_counter()
+    start = time.process_time()
     markdown.Markdown(extensions=list(extensions), extension_configs=extensions).convert(text)
-    assert time.perf_counter() - start < 1.5
+    assert time.process_time() - start < 1.5
     assert link_target_scan("\\](" * 1_000 + "[a](b) (c") == 2  # an escaped ']' opens no target; a '(' of prose none
 
 
@@ -544,9 +546,9 @@ def test_paragraphs_dense_with_headings_or_definitions_are_refused_past_a_bound(
     definitions = [{"id": f"s{s}", "title": "S", "body": " ".join(f"A{s}x{i}" for i in range(200)) + "\n\n"
                     + "".join(f"*[A{s}x{i}]: d\n" for i in range(1_300))} for s in range(12)]
     project = project_factory({"content/playbooks/dense.yml": json.dumps({"title": "Dense", "steps": definitions})})
-    start = time.perf_counter()
+    start = time.process_time()
     result = run("validate", "--project", project)
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
     assert result.exit_code == 1 and result.output.splitlines() == [
         "content/playbooks/dense.yml:1:65: error: the headings, rules and definitions in this file's paragraphs make "
         "Markdown re-read more than 5,000,000 characters: after each such line it reads the rest of its paragraph again "
@@ -562,9 +564,9 @@ def test_paragraphs_dense_with_headings_or_definitions_are_refused_past_a_bound(
         while block_rescan(text) > MAX_BLOCK_RESCAN:
             text = text[len(line):]
         converter.reset()
-        start = time.perf_counter()
+        start = time.process_time()
         converter.convert(text)
-        assert time.perf_counter() - start < 1.5, line
+        assert time.process_time() - start < 1.5, line
     assert block_rescan("# h\n\n" * 5_000) == 5_000 * len("# h")  # each heading read once
     assert block_rescan("> " * 10_000) == 0  # and at once: a quote's markers are read without backtracking
 
@@ -609,9 +611,9 @@ def test_quotes_nested_past_the_same_bound_are_refused(project_factory, run):
 
     project = project_factory({"content/playbooks/quotes.yml": json.dumps({"title": "Quotes", "steps": [
         {"id": f"s{i}", "title": "S", "body": ">" * 19_000 + " x"} for i in range(48)]})})
-    start = time.perf_counter()
+    start = time.process_time()
     result = run("validate", "--project", project)
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
     assert result.exit_code == 1 and result.output.splitlines()[0].startswith(
         "content/playbooks/quotes.yml:1:66: error: lists and quotes are nested more than 64 levels deep"), result.output
 
@@ -671,9 +673,9 @@ def test_glossary_terms_on_a_page_of_many_blocks_are_wrapped_in_linear_time():
     from generator.glossary_abbr import GlossaryAbbrExtension
 
     text = "CSM is here.\n\n" * 30_000 + "CSM " * 5_000 + "\n\n*[CSM]: Customer Success Manager\n"
-    started = time.perf_counter()
+    started = time.process_time()
     html = markdown.markdown(text, extensions=[GlossaryAbbrExtension()])
-    assert time.perf_counter() - started < 5  # 14 s before, 1.5 s after
+    assert time.process_time() - started < 5  # 14 s before, 1.5 s after
     assert html.count("<abbr") == 1 and html.count("<p>CSM is here.</p>") == 29_999
     assert html.count("CSM") == 35_000
 
@@ -686,9 +688,9 @@ def test_terms_among_many_channels_are_checked_in_logarithmic_time():
     from generator.glossary_abbr import GlossaryAbbrExtension
 
     text = "Post in " + "#a CSM #CSM " * 15_000 + "\n\n*[CSM]: Customer Success Manager\n"
-    started = time.perf_counter()
+    started = time.process_time()
     html = markdown.markdown(text, extensions=[GlossaryAbbrExtension()])
-    assert time.perf_counter() - started < 5  # 37 s before, 1 s after
+    assert time.process_time() - started < 5  # 37 s before, 1 s after
     assert html.count("<abbr") == 1 and html.count("#CSM") == 15_000 and html.count("CSM") == 30_000
 
 
@@ -724,9 +726,9 @@ def test_comments_left_open_are_indexed_in_linear_time():
     Such a '<!--' stays text, as the page shows it; a closed comment still goes."""
     from generator.markdown_text import plain_text
 
-    started = time.perf_counter()
+    started = time.process_time()
     assert plain_text("<!--" * 30_000) == "<!--" * 30_000
-    assert time.perf_counter() - started < 5  # 21 s before, 5 ms after
+    assert time.process_time() - started < 5  # 21 s before, 5 ms after
     assert plain_text("a <!-- b --> c <!-- d <!---> e <!-- f") == "a c e <!-- f"
 
 
@@ -739,6 +741,6 @@ def test_glossary_phrases_of_stop_words_are_looked_up_in_one_pass_over_the_conte
 
     groups = [[f"Zeta{i}", f"zq{i} off"] for i in range(8_000)] + [["Handoff", "hand off", "hand-off to"]]
     texts = ["Hand it off to zq7 offer: zq8 off. Then hand\noff to CS, and zq9_off " * 2_000, "zq10 off-site"]
-    started = time.perf_counter()
+    started = time.process_time()
     assert literal_phrases_in(texts, groups) == ["hand off", "hand off to", "zq10 off", "zq8 off"]
-    assert time.perf_counter() - started < 5  # 17 s before, 0.3 s after
+    assert time.process_time() - started < 5  # 17 s before, 0.3 s after
