@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from .problems import shown
 from .site_diff import SITE_PATHS
 
 
@@ -58,9 +59,9 @@ def export_content(project: Path, revision: str, target: Path) -> Path:
         git(project, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     except GitError:
         if ".." in revision:  # no branch or tag name holds '..': a range, typed as git diff and git log take one
-            raise GitError(f"'{revision}' is a range of commits; csops diff takes the two revisions it compares as "
+            raise GitError(f"'{shown(revision, 80)}' is a range of commits; csops diff takes the two revisions it compares as "
                            f"two arguments: {_two_ends(revision)}") from None
-        raise GitError(f"unknown git revision '{revision}' (fetch it first, e.g. `git fetch origin main`; "
+        raise GitError(f"unknown git revision '{shown(revision, 80)}' (fetch it first, e.g. `git fetch origin main`; "
                        "in GitHub Actions check out with fetch-depth: 0)") from None
     (target / "content").mkdir(parents=True, exist_ok=True)
     write_at_revision(project, revision, ("content", *SITE_PATHS), target)

@@ -37,11 +37,11 @@ class Problem:
 
     def __post_init__(self):
         # A message or hint quotes the value it is about: a 40,000-character title quoted whole made a line no
-        # terminal or CI log shows (red team). Cut here, for every rule, check and output format alike.
+        # terminal or CI log shows (red team), and one holding a line break split the file:line:col line (in JSON
+        # too, where a reader prints the message). Written out and cut here, for every rule, check and format alike.
         for name in ("message", "hint"):
-            text = getattr(self, name)
-            if len(text) > MAX_TEXT:
-                object.__setattr__(self, name, text[:MAX_TEXT - 1] + "…")
+            text = written_out(getattr(self, name))
+            object.__setattr__(self, name, text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…")
 
     def _key(self):
         # Within an unreadable file, its errors come before the notes about what could not be checked.
@@ -114,9 +114,15 @@ def failing(problems: list[Problem], strict: bool = False) -> list[Problem]:
     return [p for p in problems if p.severity == "error" or (strict and p.severity == "warning")]
 
 
+def written_out(value) -> str:
+    """Text as one line of a message: a value holding a line break must not make the message several lines (breaks
+    show as \\n and \\r, as typed in a quoted YAML value), nor pass a terminal sequence, reversed text or an
+    unprintable surrogate on (\\uXXXX)."""
+    return visible(str(value).replace("\r", "\\r").replace("\n", "\\n"))
+
+
 def shown(value, limit: int = 40) -> str:
-    """A value as a message quotes it: a 5,000-character id must not become a 5,000-character line, nor a value
-    holding line breaks several lines (they show as \\n)."""
-    text = str(value).replace("\r", "\\r").replace("\n", "\\n")
-    text = visible(text)  # no terminal sequence, reversed text or unprintable surrogate from a value
+    """A value as a message or a command's error quotes it: written out on one line, and cut, so a 5,000-character
+    id does not become a 5,000-character line."""
+    text = written_out(value)
     return text if len(text) <= limit else text[:limit] + "…"

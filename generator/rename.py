@@ -28,6 +28,7 @@ from .rename_staging import (LINE_BREAK, Edit, RenameError, RenamePlan, RenameRe
                              linked_file, read_exact, staged_manifest)
 from .rules import RESERVED_ANCHORS, RESERVED_PAGE_HINT, RESERVED_PAGE_IDS, SUB_ITEMS, as_list, doc_id, sub_items
 from .rules.references import MARKDOWN_FIELDS
+from .problems import shown
 from .schema import MAX_ID_LENGTH, SLUG, matches, slug_hint
 from .urls import MARKDOWN_REF, parse_ref
 
@@ -61,9 +62,9 @@ def _suggest(value: str, known) -> str:
 
 def _check_new_id(new: str) -> None:
     if not matches(SLUG, new):
-        raise RenameError(f"'{new}' is not a valid id: {slug_hint(new)}")
+        raise RenameError(f"'{shown(new, 80)}' is not a valid id: {slug_hint(new)}")
     if len(new) > MAX_ID_LENGTH:
-        raise RenameError(f"'{new}' is longer than {MAX_ID_LENGTH} characters; pick a shorter id")
+        raise RenameError(f"'{shown(new)}' is longer than {MAX_ID_LENGTH} characters; pick a shorter id")
 
 
 def _find_document(documents: list[Document], kind: Kind, wanted: str) -> Document:
@@ -73,9 +74,9 @@ def _find_document(documents: list[Document], kind: Kind, wanted: str) -> Docume
             return doc
     for doc in docs:
         if wanted in as_list(doc.data.get("aliases")):
-            raise RenameError(f"'{wanted}' is a former id of {kind.noun} '{doc_id(doc)}' ({doc.path}); "
+            raise RenameError(f"'{shown(wanted, 80)}' is a former id of {kind.noun} '{doc_id(doc)}' ({doc.path}); "
                               f"rename '{doc_id(doc)}' instead")
-    raise RenameError(f"unknown {kind.noun} '{wanted}'{_suggest(wanted, [doc_id(d) for d in docs])}")
+    raise RenameError(f"unknown {kind.noun} '{shown(wanted, 80)}'{_suggest(wanted, [doc_id(d) for d in docs])}")
 
 
 def _find_entry(documents: list[Document], word: str, ids: tuple[str, ...]) -> _Target:
@@ -88,9 +89,9 @@ def _find_entry(documents: list[Document], word: str, ids: tuple[str, ...]) -> _
     if old not in known:
         holder = next((e.get("id") for e in entries if old in as_list(e.get("aliases"))), None)
         if holder:
-            raise RenameError(f"'{old}' is a former id of {entry.noun} '{holder}' ({doc.path}); rename '{holder}' instead")
+            raise RenameError(f"'{shown(old, 80)}' is a former id of {entry.noun} '{holder}' ({doc.path}); rename '{holder}' instead")
         where = "" if doc else f" (content/{CATALOG_FILES[entry.catalog]} defines none)"
-        raise RenameError(f"unknown {entry.noun} '{old}'{where}{_suggest(old, known)}")
+        raise RenameError(f"unknown {entry.noun} '{shown(old, 80)}'{where}{_suggest(old, known)}")
     if new in set(known) | {a for e in entries for a in as_list(e.get("aliases"))}:
         raise RenameError(f"{entry.noun} id '{new}' is already used (as an id or alias); pick another id")
     if not entry.anchored and new in RESERVED_PAGE_IDS:
@@ -125,7 +126,7 @@ def _find_target(documents: list[Document], project: Path, word: str, ids: tuple
         other = next((kind.item_cli_words[lvl] for lvl, ids_ in found.items() if old in ids_), None)
         hint = f"; it is {'an' if other[0] in 'aeiou' else 'a'} {other}: use `csops mv {other}`" if other else \
             _suggest(old, found[level])
-        raise RenameError(f"unknown {word} '{old}' in {kind.noun} '{document}'{hint}")
+        raise RenameError(f"unknown {word} '{shown(old, 80)}' in {kind.noun} '{document}'{hint}")
     anchors = {a for item in sub_items(doc) for a in [item.get("id")] + as_list(item.get("aliases"))}
     if new in anchors:
         raise RenameError(f"'{new}' is already an id or alias on {kind.noun} '{document}'; pick another id")

@@ -17,6 +17,7 @@ import click
 from .build import read_site_config
 from .kinds import KINDS_BY_CLI_WORD
 from .loader import load_content
+from .problems import shown
 from .rules import RESERVED_PAGE_HINT, RESERVED_PAGE_IDS, as_list
 from .rules.placeholders import PROMPTS
 from .schema import MAX_ID_LENGTH, SLUG, matches, slug_hint
@@ -278,9 +279,9 @@ def scaffold(project: Path, cli_kind: str, doc_id: str, title: str | None = None
     content_kind = KINDS_BY_CLI_WORD[cli_kind]
     kind = content_kind.name
     if not matches(SLUG, doc_id):
-        raise ScaffoldError(f"'{doc_id}' is not a valid id: {slug_hint(doc_id)}")
+        raise ScaffoldError(f"'{shown(doc_id, 80)}' is not a valid id: {slug_hint(doc_id)}")
     if len(doc_id) > MAX_ID_LENGTH:
-        raise ScaffoldError(f"'{doc_id[:40]}…' is {len(doc_id)} characters; ids are at most {MAX_ID_LENGTH} (they become URLs)")
+        raise ScaffoldError(f"'{shown(doc_id)}' is {len(doc_id)} characters; ids are at most {MAX_ID_LENGTH} (they become URLs)")
     if doc_id in RESERVED_PAGE_IDS:
         raise ScaffoldError(RESERVED_PAGE_HINT)
     target = project / "content" / content_kind.folder / f"{doc_id}.yml"

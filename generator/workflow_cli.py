@@ -30,7 +30,9 @@ class IntervalType(click.ParamType):
         try:
             return parse_days(value) or 0
         except ValueError:
-            self.fail(f"'{value}' is not an interval; write e.g. 30d or 4w", param, ctx)
+            from .problems import shown
+
+            self.fail(f"'{shown(value)}' is not an interval; write e.g. 30d or 4w", param, ctx)
 
 
 INTERVAL = IntervalType()

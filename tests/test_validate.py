@@ -199,13 +199,14 @@ def test_a_file_with_thousands_of_problems_shows_its_first_ones_and_counts_the_r
 def test_validate_json_writes_out_the_characters_a_terminal_acts_on(project_factory, run):
     """A message quotes the value it is about: an unknown role 'nobody' followed by U+202E or U+009B went raw into
     `validate --format json` (printed to a CI log or a terminal), where it reverses or starts an escape sequence;
-    text output writes it out. JSON writes it as its \\u escape, which a JSON reader turns back into the value."""
+    text output writes it out. JSON's message says what the text line says: written out, so an editor or bot showing
+    the decoded message is not reversed or split either (a line break showed raw there, quoted values written out)."""
     project = project_factory({"content/playbooks/p.yml": (
         "title: T\nowner: csm\nsteps:\n  - {id: a, title: A, owner: csm, raci: {R: csm, A: \"nobody\\u202e\\x9b\"}}\n")})
     result = run("validate", "--project", project, "--format", "json")
     assert result.exit_code == 1 and not re.search("[\u202e\x9b]", result.output), result.output
     messages = [problem["message"] for problem in json.loads(result.output)["problems"]]
-    assert "unknown role 'nobody\u202e\x9b' in A of 'a'" in messages, messages
+    assert "unknown role 'nobody\\u202e\\u009b' in A of 'a'" in messages, messages
 
 
 def test_a_role_in_two_raci_letters_is_told_what_the_rule_is(project_factory, run):
@@ -506,6 +507,27 @@ def test_a_line_separator_escaped_in_an_id_is_written_out_in_the_message(project
     assert result.exit_code == 1
     assert result.output.splitlines() == result.output.split("\n")[:-1], result.output
     assert f"content/glossary.yml:2:10: error: 'a{escape}b' is not a valid id in terms[0].id" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_a_line_break_in_a_quoted_value_shows_as_backslash_n_in_every_message_and_format(project_factory, run, fmt):
+    """An owner "cs-\\nops" was quoted raw by unknown-role (and every message that quoted a value without
+    problems.shown): the text line showed \\u000a, the JSON message held a real line break that a reader printing it
+    split from its file:line:col. Every message now writes line breaks out as typed, \\n, in every format."""
+    project = project_factory({"content/playbooks/renewal.yml": (
+        'title: Renewal\nowner: "cs-\\nops"\nrelated: ["q\\nbr"]\nsteps:\n'
+        '  - id: |\n      build\n      dashboard\n    title: Build\n    owner: csm\n    raci: {R: csm, A: csm}\n')})
+    result = run("validate", "--project", project, "--format", fmt)
+    assert result.exit_code == 1
+    if fmt == "json":
+        messages = [p["message"] + p["hint"] for p in json.loads(result.output)["problems"]]
+    else:
+        messages = result.output.splitlines()[:-1]
+        assert result.output.splitlines() == result.output.split("\n")[:-1], result.output
+    assert not any("\n" in m or "\r" in m or "\\u000a" in m for m in messages), messages
+    said = "\n".join(messages)
+    for quoted in ("unknown role 'cs-\\nops'", "unknown playbook 'q\\nbr'", "'build\\ndashboard\\n' is not a valid id"):
+        assert quoted in said, said
 
 
 def test_direction_controls_are_errors_and_invisible_spaces_warnings(project_factory, run):
@@ -2132,7 +2154,7 @@ def test_a_cross_reference_ending_in_a_line_break_is_not_read_as_one(project_fac
     })
     result = run("validate", "--project", project)
     assert result.exit_code == 1 and result.output == (
-        "content/onboarding/new-csm.yml:9:14: error: cannot read cross-reference 'playbook:renewal\\u000a' (write "
+        "content/onboarding/new-csm.yml:9:14: error: cannot read cross-reference 'playbook:renewal\\n' (write "
         "scheme:id or scheme:id#anchor, e.g. playbook:renewal-runway#kickoff) [bad-reference]\n1 error in 1 file\n"), \
         result.output
 
@@ -2144,7 +2166,7 @@ def test_a_new_or_renamed_id_ending_in_a_line_break_is_told_it_is_no_id(project_
     for command in (("new", "playbook", "abc\n"), ("mv", "playbook", "renewal", "abc\n")):
         result = run(*command, "--project", project)
         assert result.exit_code == 1 and result.output == (
-            "Error: 'abc\n' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'abc'\n"), \
+            "Error: 'abc\\n' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'abc'\n"), \
             result.output
     assert [path.name for path in (project / "content/playbooks").iterdir()] == ["renewal.yml"]
 

@@ -732,6 +732,23 @@ def test_a_file_a_command_cannot_write_is_one_error_line(tmp_path, run, args):
     assert result.output.splitlines()[-1].endswith("(name a file in a folder you can write to)"), result.output
 
 
+@pytest.mark.parametrize("args, quoted", [
+    (["new", "playbook", "renewal\nrunway"], "'renewal\\nrunway' is not a valid id"),
+    (["mv", "playbook", "ok", "renewal\nrunway"], "'renewal\\nrunway' is not a valid id"),
+    (["mv", "playbook", "o\nk", "x"], "unknown playbook 'o\\nk'"),
+    (["mv", "step", "ok", "a\r\nb", "x"], "unknown step 'a\\r\\nb' in playbook 'ok'"),
+    (["stale", "--within", "3\n0d"], "'3\\n0d' is not an interval")])
+def test_a_line_break_in_a_name_given_on_the_command_line_shows_as_backslash_n_in_its_error(project_factory, args, quoted):
+    """`csops new playbook $'renewal\\nrunway'` printed its error on two lines, the id cut in half: every command's
+    error quotes what it was given as problems.shown writes it, one line, its line breaks \\n as typed."""
+    project = project_factory({"content/playbooks/ok.yml": "title: T\nowner: csm\nsteps:\n  - {id: a, title: A, owner: csm, "
+                                                           "raci: {R: csm, A: csm}}\n"})
+    result = CliRunner().invoke(main, [*args, "--project", str(project)])
+    error = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+    assert result.exit_code != 0 and error == result.output.split("\n\n")[-1].splitlines(), result.output
+    assert quoted in error[0], result.output
+
+
 @pytest.mark.parametrize("args", [["new", "playbook", "a\x1b]0;owned\x07"], ["mv", "playbook", "ok", "x\x1b]0;owned\x07"],
                                   ["mv", "playbook", "ok\u202e", "x"]])
 def test_a_name_given_on_the_command_line_is_quoted_written_out_in_its_error(project_factory, args):
