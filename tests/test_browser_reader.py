@@ -2072,6 +2072,52 @@ def test_a_focused_or_hovered_button_keeps_readable_text(browser, ja_site, schem
         context.close()
 
 
+# No async clipboard (a page on plain http from another host), and an execCommand('copy') the browser refuses
+NO_CLIPBOARD = """Object.defineProperty(navigator, 'clipboard', {value: undefined, configurable: true});
+window.__copyWorks = false;
+const execCommand = Document.prototype.execCommand;
+Document.prototype.execCommand = function (name) {
+  if (name === 'copy' && !window.__copyWorks) { if (window.__copyThrows) throw new Error('denied'); return false; }
+  return name === 'copy' ? true : execCommand.apply(this, arguments);
+};"""
+
+
+@pytest.mark.parametrize("language, refusal", [("en", "returns false"), ("ja", "throws")])
+def test_a_copy_the_browser_refuses_says_so_and_leaves_the_link_selected_to_copy(request, browser, language, refusal):
+    """Without navigator.clipboard the copy buttons fall back on execCommand('copy'), and said "Copied" whatever it
+    answered: the reader pasted nothing into the ticket. A refused copy now says it failed and puts the link in a
+    field, selected and focused, to copy by hand; a copy that works later removes the field."""
+    base = request.getfixturevalue(SITES[language])
+    context = browser.new_context(viewport=LAPTOP)
+    context.set_default_timeout(5000)
+    context.add_init_script(NO_CLIPBOARD + ("window.__copyThrows = true;" if refusal == "throws" else ""))
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        tab.goto(base + "playbooks/renewal-runway/")
+        tab.wait_for_load_state("load")
+        failed = tab.evaluate("JSON.parse(document.querySelector('.csops-labels').dataset.labels).copy_failed")
+        button = tab.locator(".csops-copy-link").first
+        link = button.get_attribute("data-copy")
+        button.click()
+        seen = once_it_holds(tab, """() => { const field = document.querySelector('.csops-copy-manual');
+          const live = document.querySelector('.csops-live');
+          return {holds: !!field && !!live && live.textContent !== '', said: live && live.textContent,
+                  value: field && field.value, focused: document.activeElement === field,
+                  selected: field && field.value.slice(field.selectionStart, field.selectionEnd),
+                  markedCopied: !!document.querySelector('.csops-copied')}; }""")
+        assert seen == {"holds": True, "said": failed, "value": link, "focused": True, "selected": link,
+                        "markedCopied": False}, seen
+        tab.evaluate("window.__copyWorks = true")
+        button.click()
+        tab.wait_for_selector(".csops-copy-link.csops-copied")
+        assert tab.locator(".csops-copy-manual").count() == 0
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_a_copy_buttons_copied_state_is_readable(browser, bundled_site, scheme):
     # "Copied ✓" turns the button's text green for a moment: the light theme's green was 3.2:1 on the dark page

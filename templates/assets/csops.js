@@ -12,6 +12,7 @@
   var STORE = "csops:";
   var DEFAULT_LABELS = {
     copy_link: "Copy link", copy_ticket: "Copy for ticket", copied: "Copied",
+    copy_failed: "Could not copy: the link is selected below, copy it with Ctrl+C (⌘C)",
     start_date: "Start date", download_ics: "Download calendar (.ics)", reset: "Reset progress",
     progress: "Progress", changed_since_ticked: "changed since you ticked it", filter_role: "Show role",
     all_roles: "All roles", segments: "Segments", all_segments: "All segments", due: "Due", colon: ":", colon_gap: " ",
@@ -113,25 +114,43 @@
     window.setTimeout(function () { live.textContent = message; }, 30);
   }
 
+  // Resolves true when the text is on the clipboard, false when the browser refused it: a reader told "Copied" who
+  // then pasted nothing (or the previous link) into a ticket was misled.
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text).catch(function () { return legacyCopy(text); });
+      return navigator.clipboard.writeText(text).then(function () { return true; },
+                                                      function () { return legacyCopy(text); });
     }
     return Promise.resolve(legacyCopy(text));
   }
 
   // Pages served over plain http (an intranet host) have no async clipboard: the text is copied from a hidden
   // textarea, which takes the focus. It goes back where it was: a keyboard reader's next Tab went to the top of the page.
+  // execCommand says whether it copied (false, or an exception, where the browser or a policy does not allow it).
   function legacyCopy(text) {
-    var had = document.activeElement;
+    var had = document.activeElement, copied = false;
     var area = el("textarea", { readonly: "", "aria-hidden": "true", "class": "csops-offscreen" });
     area.value = text;
     document.body.appendChild(area);
     area.select();
-    try { document.execCommand("copy"); } finally {
+    try { copied = document.execCommand("copy") === true; } catch (e) { copied = false; } finally {
       area.remove();
       if (had && had !== document.body && typeof had.focus === "function") had.focus({ preventScroll: true });
     }
+    return copied;
+  }
+
+  // A copy the browser refused: the text in a field beside the buttons, selected and focused, for the reader to copy
+  // with the keyboard or the context menu. One field per row of buttons; a later copy that works removes it.
+  function offerManualCopy(tools, text, L) {
+    var field = tools.parentNode.querySelector(".csops-copy-manual");
+    if (!field) {
+      field = el("input", { type: "text", readonly: "", "class": "csops-copy-manual", "aria-label": L.copy_failed });
+      tools.parentNode.insertBefore(field, tools.nextSibling);
+    }
+    field.value = text;
+    field.focus({ preventScroll: true });
+    field.select();
   }
 
   // Links csops.js copies or writes into calendars are web pages (the site's site_url may be another
@@ -658,7 +677,14 @@
         var button = el("button", { type: "button", "class": "csops-copy-" + pair[0].split("_")[1],
                                     "data-copy": pair[1], title: pair[1], "aria-label": name }, L[pair[0]]);
         button.addEventListener("click", function () {
-          copyText(pair[1]).then(function () {
+          copyText(pair[1]).then(function (copied) {
+            if (!copied) {
+              offerManualCopy(tools, pair[1], L);
+              announce(L.copy_failed);
+              return;
+            }
+            var manual = meta.querySelector(".csops-copy-manual");
+            if (manual) manual.remove();
             button.classList.add("csops-copied");
             announce(L.copied + L.colon + L.colon_gap + pair[1]);
             window.setTimeout(function () { button.classList.remove("csops-copied"); }, 1500);
