@@ -28,7 +28,7 @@ from .search_ranking import (QueryBuilder, coordinated, excluding, filtered_quer
 from .search_snippets import opening, query_words, snippet
 from .search_stats import live_stats
 from .stop_words import TICKET_FILLER
-from .ticket_text import without_signatures
+from .ticket_text import split_reply
 from .search_words import (KNOWN_WORD_FIELDS, correct, expansions, glossary_words, joined_hyphenations,
                            phrase_in_content, synonym_variants, written_out)
 from .urls import absolute_url, markdown_link, versioned_url
@@ -42,6 +42,7 @@ MAX_TICKET_WORDS = 2_000  # distinct words of a ticket weighed for /api/suggest
 # a Sev1 ticket's runbook out of the top 10; 30 took held-out ticket top-1 EN 0.600 -> 0.733 and recall@5 JA
 # 0.800 -> 0.867, the judged tickets unchanged (40 and 60 no better)
 TICKET_QUERY_WORDS = 30
+MIN_OWN_TICKET_WORDS = 3  # known words a reply needs of its own to be read without the thread it quotes
 # a number with its Japanese counter (3件, 80万円, 2か月, 48時間) or ordinal (2回目, 3日目); not the digits of a
 # name such as Sev1, SOC2 or 2FA, which the index holds as words
 _COUNTED = re.compile(r"(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])[0-9０-９][0-9０-９,，.]*\s*"
@@ -324,22 +325,31 @@ class Searcher:
         index = self.live.open()
         searcher, meta = index.searcher, index.meta
         analyzer = mixed_analyzer()
-        # a number's Japanese counter (2024年10月15日, 3件, 5名) is a date or a count, as the number is: one kanji
-        # left alone matched any page with 月 or 日 in it
         filler = _ticket_filler()
-        words = _COUNTED.sub(" ", without_signatures(text))  # the signature's job title is not what the ticket asks
-        terms = Counter(t.text for t in analyzer(words) if t.text not in filler)
         total = max(searcher.doc_count(), 1)
         stats = live_stats(searcher)
-        scored = []
-        # the most frequent words only: 50,000 characters of random kanji made 50,000 distinct words, 150,000
-        # lookups and 0.8 s of a worker per request (a pasted ticket has a few hundred)
-        for term, tf in terms.most_common(MAX_TICKET_WORDS):
-            df = sum(stats.doc_frequency(searcher, name, term) for name in KNOWN_WORD_FIELDS)  # asked_as words too
-            # a bare number (ticket id, date, seat count) says nothing of the runbook: a Japanese ticket sent to the
-            # English portal came back with an FAQ whose asked_as held "10"
-            if df and not term.isdigit():
-                scored.append((tf * (1 + (total / df)) ** 0.5, term))
+
+        def weighed(part: str) -> list[tuple[float, str]]:
+            # a number's Japanese counter (2024年10月15日, 3件, 5名) is a date or a count, as the number is: one kanji
+            # left alone matched any page with 月 or 日 in it
+            terms = Counter(t.text for t in analyzer(_COUNTED.sub(" ", part)) if t.text not in filler)
+            scored = []
+            # the most frequent words only: 50,000 characters of random kanji made 50,000 distinct words, 150,000
+            # lookups and 0.8 s of a worker per request (a pasted ticket has a few hundred)
+            for term, tf in terms.most_common(MAX_TICKET_WORDS):
+                df = sum(stats.doc_frequency(searcher, name, term) for name in KNOWN_WORD_FIELDS)  # asked_as words too
+                # a bare number (ticket id, date, seat count) says nothing of the runbook: a Japanese ticket sent to
+                # the English portal came back with an FAQ whose asked_as held "10"
+                if df and not term.isdigit():
+                    scored.append((tf * (1 + (total / df)) ** 0.5, term))
+            return scored
+
+        # what the writer asks, not the signature's job title nor the earlier thread a reply quotes (ticket_text); a
+        # reply of a word or two the portal knows ("Any news?") asks about the thread, and is read with it
+        own, thread = split_reply(text)
+        scored = weighed(own)
+        if thread and len(scored) < MIN_OWN_TICKET_WORDS:
+            scored = weighed(own + "\n" + thread)
         best = [term for _, term in sorted(scored, reverse=True)[:TICKET_QUERY_WORDS]]
         if not best:
             return []

@@ -1003,6 +1003,104 @@ def test_a_long_sev1_ticket_gets_the_update_cadence_runbook(built_bundled):
     assert links[0].path.endswith("#customer-communication"), [link.path for link in links]
 
 
+# A reply pasted whole into a ticket: the new question on top, the earlier thread (about something else) below it
+QUOTED_OUTAGE_EN = """
+On Mon, 4 May 2026 at 09:12, Dan Miller <dan.miller@acme-corp.com> wrote:
+> Priya, we had a P1 outage again this morning, the whole team was blocked for three hours.
+> Support ticket #48213 is still open and nobody gave us an owner. Our VP wants an escalation
+> and a status update every few hours until this is fixed.
+>
+> On Fri, 1 May 2026 at 16:40, Priya Shah <priya@ourco.com> wrote:
+>> Dan, sorry about the outage. I've raised it with support and will escalate if it recurs.
+"""
+OUTLOOK_OUTAGE_EN = """
+________________________________
+From: Dan Miller <dan.miller@acme-corp.com>
+Sent: Monday, May 4, 2026 9:12 AM
+To: Priya Shah <priya@ourco.com>
+Subject: RE: P1 outage - escalation
+
+Priya, the outage hit us again this morning, the whole team was blocked for three hours. Support ticket #48213 is
+still open and nobody owns it. Our VP wants an escalation and an exec status update every few hours.
+
+-----Original Message-----
+From: Priya Shah
+Sent: Friday, May 1, 2026 4:40 PM
+Subject: P1 outage
+Sorry about the outage, I've raised it with support and will escalate if it recurs.
+"""
+QUOTED_KICKOFF_JA = """
+2026年5月1日(金) 10:00 山田 太郎 <taro.yamada@c-sha.co.jp>:
+> 先日のキックオフの日程ですが、先方の情報システム部門の担当者が休暇中のため、
+> キックオフを4週間延期したいとのことです。
+> 受注後の引き継ぎ資料もまだ揃っていません。キックオフの準備をどう進めればよいでしょうか。
+>
+> 2026年4月28日(火) 18:30 佐藤 花子 <hanako.sato@example.com>:
+>> 山田様　キックオフの日程調整について、候補日を3つお送りします。
+>> キックオフでは導入計画と成功指標を確認させてください。
+"""
+OUTLOOK_KICKOFF_JA = """
+-----Original Message-----
+差出人: 山田 太郎 <taro.yamada@c-sha.co.jp>
+送信日時: 2026年5月1日 10:00
+宛先: 佐藤 花子
+件名: キックオフ日程の件
+先方の情報システム部門の担当者が休暇中のため、キックオフを4週間延期したいとのことです。
+受注後の引き継ぎ資料もまだ揃っていません。キックオフの準備をどう進めればよいでしょうか。
+"""
+DISCOUNT_EN = ("Hi team, Acme is asking for a 15% discount to renew for another year, otherwise they say they'll look "
+               "at competitors. Who approves a discount that size? Their AE is out this week.\n\nThanks,\nPriya\n")
+LICENSES_JA = ("お世話になっております。\nC社から、次回の更新でライセンス数を50から30に減らしたいとの相談がありました。"
+               "利用者が減っているためとのことです。どう対応すればよいでしょうか。\n")
+
+
+@pytest.mark.parametrize("language, ticket, answer", [
+    ("en", DISCOUNT_EN + QUOTED_OUTAGE_EN, "/faq/working-with-other-teams/#discount-approval"),
+    ("en", DISCOUNT_EN + OUTLOOK_OUTAGE_EN, "/faq/working-with-other-teams/#discount-approval"),
+    ("ja", LICENSES_JA + QUOTED_KICKOFF_JA, "/faq/renewals/#license-reduction"),
+    ("ja", LICENSES_JA + OUTLOOK_KICKOFF_JA, "/faq/renewals/#license-reduction")])
+def test_a_reply_is_answered_for_its_question_not_for_the_thread_it_quotes(request, language, ticket, answer):
+    """A reply asking who approves a discount, pasted with the outage thread it answers below it ("On … wrote:" and
+    "> " lines, or Outlook's From:/Sent: header and -----Original Message-----), got the escalation playbook first:
+    the earlier messages weighed as much as the question. Japanese mail's 「2026年5月1日(金) 10:00 山田 <…>:」 and
+    差出人:/送信日時: the same."""
+    project = request.getfixturevalue("built_bundled" if language == "en" else "japanese")
+    links = [link.path for link in Searcher(project).suggest_for_ticket(ticket, limit=3)]
+    assert links[0] == answer, links
+
+
+def test_a_reply_with_no_question_of_its_own_is_answered_for_the_thread(built_bundled):
+    # "Any news?" above the thread asks about the thread: with no word of its own the portal knows, the quote is read
+    links = Searcher(built_bundled).suggest_for_ticket("Any news?\n" + QUOTED_OUTAGE_EN, limit=3)
+    assert links and links[0].path.startswith("/playbooks/support-escalation/"), [link.path for link in links]
+
+
+def test_what_a_ticket_quotes_as_its_question_is_not_taken_for_a_thread():
+    """Only a mail client's attribution (with its date) or header block starts the thread: "The customer wrote:" and a
+    "From:" line with no Sent:/Date: under it introduce the question itself."""
+    from generator.ticket_text import split_reply
+
+    asked = "The customer wrote:\nWe want to cancel at the end of the term.\nFrom: their CFO, by phone\nWhat now?"
+    assert split_reply(asked) == (asked, "")
+    wrapped = "Who approves this?\nOn Mon, 4 May 2026 at 09:12, Dan Miller <dan@\nacme.com> wrote:\n> outage"
+    assert split_reply(wrapped) == ("Who approves this?", "On Mon, 4 May 2026 at 09:12, Dan Miller <dan@\nacme.com> wrote:\n> outage")
+    inline = "> Can you escalate?\nYes, done.\n> And the renewal?\nSee the runway."
+    assert split_reply(inline) == ("Yes, done.\nSee the runway.", "> Can you escalate?\n> And the renewal?")
+
+
+@pytest.mark.parametrize("line", ["On " + "1 " * 25_000, "2026年5月1日 " + "<a@b.jp> " * 5_500])
+def test_a_long_line_costs_the_reply_split_no_more_than_a_short_one(line):
+    """The attribution pattern's two open spans made one 50,000-character line starting "On " (or a date) cost 6 s
+    of a worker's CPU per /api/suggest: only a line as short as an attribution is tried. CPU time, not wall time."""
+    import time
+
+    from generator.ticket_text import split_reply
+
+    start = time.process_time()
+    assert split_reply(line[:50_000])[0] == line[:50_000]
+    assert time.process_time() - start < 0.5
+
+
 def test_production_down_is_not_about_the_product(built_bundled):
     # Porter made "production" "product": a P1 ticket found the price of "another product" before the escalation
     links = Searcher(built_bundled).suggest_for_ticket(
