@@ -808,6 +808,13 @@ def test_a_step_link_pasted_with_punctuation_or_cut_at_a_line_break_still_lands_
             assert tab.url == link + "assign-escalation-owner", anchor
             top = tab.evaluate("document.getElementById('assign-escalation-owner').getBoundingClientRect().top")
             assert 0 <= top < 200, (anchor, top)  # scrolled to, below the header
+        # pasted into the address bar of the page already open: only the #anchor changes, and no page loads
+        for anchor, lands in (("raise-escalation.", "raise-escalation"), ("assign-escalation-owner)", "assign-escalation-owner")):
+            tab.evaluate("anchor => { location.hash = anchor; }", anchor)
+            tab.wait_for_url(link + lands)
+            tab.wait_for_function("id => { const top = document.getElementById(id).getBoundingClientRect().top; "
+                                  "return top >= 0 && top < 200; }", arg=lands)
+        assert tab.locator(".csops-version-notice").count() == 1  # for the link the page opened with, not again
         # nothing to guess: left as it was; nor an id cut short but not at a hyphen (a removed step's "#review" is
         # not "#review-cadence")
         for anchor in ("no-such-step.", "assign-escalation"):

@@ -716,12 +716,23 @@
     return begun.length === 1 ? begun[0].id : "";
   }
 
-  function setupPastedAnchor() {
+  function landPastedAnchor() {
     var id;
     try { id = decodeURIComponent(window.location.hash.slice(1)); } catch (e) { return; }
     if (!id || document.getElementById(id)) return;
     var found = pastedAnchor(id);
     if (found) window.location.replace("#" + encodeURIComponent(found));
+  }
+
+  // A link to the page already open, pasted into its address bar, changes only the #anchor: no page load, no setup.
+  // "…/qbr/#follow-up." pasted there left the page where it was, nothing marked.
+  var watchingPastedAnchors = false;
+
+  function setupPastedAnchor() {
+    landPastedAnchor();
+    if (watchingPastedAnchors) return;
+    watchingPastedAnchors = true;
+    window.addEventListener("hashchange", landPastedAnchor);
   }
 
   // The same on the not-found page for a page's address: "…/playbooks/renewal-runway/)" or "….html." was a dead end.
