@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 RACI_LETTERS = ("R", "A", "C", "I")
-# Fields that hold a role id besides the RACI letters: schema.py leaves a malformed one to the unknown-role rule
+# Fields that hold a role id besides the RACI letters: shape_check.py leaves a malformed one to the unknown-role rule
 ROLE_FIELDS = ("owner", "audience")
-# Fields that list playbook ids: schema.py leaves a malformed one to the unknown-playbook rule, which names the id meant
+# Fields that list playbook ids: shape_check.py leaves a malformed one to the unknown-playbook rule, which names the id meant
 PLAYBOOK_FIELDS = ("related", "playbooks")
 
 

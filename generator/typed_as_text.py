@@ -1,6 +1,6 @@
 """Structure an editor typed as text, the way a spreadsheet or a chat message writes it: a list as commas
 (`related: qbr, renewal-runway`), a RACI by role (`csm: RA`). Read here so the shape check can name what was meant;
-shape checks (schema.py) and content rules (rules/) both use it, so it depends on neither."""
+shape checks (shape_check.py) and content rules (rules/) both use it, so it depends on neither."""
 
 from __future__ import annotations
 

@@ -22,7 +22,8 @@ from .portal_time import DEFAULT_ZONE, is_zone, local_today
 from .problems import Problem
 from .rules import (asked_as, build_catalog, chart_accountability, control_chars, folder, glossary, ids, markdown_html,
                     placeholders, portal_hooks, raci, references, repeated_items, timezone)
-from .schema import DATE, SLUG, check_shape, matches
+from .schema import DATE, SLUG, matches
+from .shape_check import check_shape
 
 
 def _check_dates(doc: Document) -> list[Problem]:

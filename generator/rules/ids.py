@@ -7,8 +7,8 @@ import re
 from ..kinds import CATALOG_LISTS
 from ..loader import Document
 from ..located_values import LocDict
-from ..problems import Problem
-from ..schema import MAX_ID_LENGTH, SLUG, shown, suggested_slug
+from ..problems import Problem, shown
+from ..schema import MAX_ID_LENGTH, SLUG, suggested_slug
 from . import (RESERVED_ANCHORS, RESERVED_PAGE_HINT, RESERVED_PAGE_IDS, SUB_ITEMS, Catalog, as_list, doc_id,
                located_values, sub_items)
 
