@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable
 import click
 
 from . import generations, incremental, linkcheck, shards
-from .paths import GENERATED_DIR, no_portal
+from .paths import GENERATED_DIR, PACKAGE_TEMPLATES, no_portal
 from .progress import Progress
 from .template_cache import template_cache
 
@@ -30,7 +30,8 @@ if TYPE_CHECKING:  # the index imports Whoosh: only the worker process loads it
     from .workers import BuildWorkers
 from .escaping import escape_attr
 from .markdown_extensions import REQUIRED_EXTENSIONS
-from .render import PACKAGE_TEMPLATES, Page, load_labels
+from .render import Page
+from .ui_labels import load_labels
 from .rules.site_config import config_file as resolved_config_file, read_config, settings_problems
 
 ASSETS_PREFIX = "assets/csops"

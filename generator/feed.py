@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 
 from . import urls
 from .history import ChangeFeed
-from .render import change_html
+from .change_lines import change_html
 
 ATOM = "http://www.w3.org/2005/Atom"
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

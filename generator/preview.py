@@ -183,7 +183,7 @@ def _failure_words(site) -> tuple[str, str]:
     """The banner's heading and its close button's name in the portal's language, from csops' own words when the
     project's labels.yml is what the save broke."""
     from .paths import PACKAGE_TEMPLATES
-    from .render import load_labels
+    from .ui_labels import load_labels
 
     try:
         labels = load_labels(site.templates_dir, site.language)

@@ -11,14 +11,14 @@ import hashlib
 import json
 import re
 from dataclasses import replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
 import jinja2
-import yaml
 
 from . import urls
+from .change_lines import change_html
 from .conflict_markers import conflict_problems
 from .durations import parse_due
 from .escaping import escape_attr, escape_text, escape_text_code, literal_markdown
@@ -31,6 +31,7 @@ from .portal import Duty, Portal
 from .portal_time import local_date, local_time
 from .run_memory import RunMemory
 from .term_matching import spellings_in
+from .ui_labels import load_labels
 from .versions import SEARCH_ONLY_FIELDS, item_version, tick_version
 
 # Kana, kanji and full-width forms: a text with none of them is not Japanese.
@@ -45,34 +46,6 @@ _shown = RunMemory()
 def indent(text: str, width: int = 4) -> str:
     pad = " " * width
     return "\n".join(pad + line if line.strip() else "" for line in text.splitlines())
-
-
-def load_labels(templates_dir: Path, language: str) -> dict[str, str]:
-    """The interface words in `language`, English where it has none; a copy, read once per version of the file
-    (the renderer and MkDocs' config both need them: parsing labels.yml took 9 ms each time).
-
-    A project's own labels.yml (a team that customised the templates) is laid over csops' own, so a word a
-    newer csops added is there too: a copy made before it raised KeyError in every build after an upgrade."""
-    language = language.split("-")[0]
-    package = _labels_file(PACKAGE_TEMPLATES / "labels.yml", language)
-    path = templates_dir / "labels.yml"
-    if not path.is_file() or path.resolve() == (PACKAGE_TEMPLATES / "labels.yml").resolve():
-        return {**package["en"], **package[language]}
-    own = _labels_file(path, language)
-    return {**package["en"], **own["en"], **package[language], **own[language]}
-
-
-def _labels_file(path: Path, language: str) -> dict[str, dict[str, str]]:
-    return _read_labels(path.read_bytes(), language)
-
-
-@lru_cache(maxsize=8)
-def _read_labels(text: bytes, language: str) -> dict[str, dict[str, str]]:
-    """{"en": …, language: …} of one labels.yml, parsed once per version of its bytes (callers copy what they
-    return). Keyed by size and time before, `csops serve` kept an edit saved within the same second at the
-    same size."""
-    labels = yaml.safe_load(text)
-    return {"en": dict(labels.get("en") or {}), language: dict(labels.get(language) or {})}  # (checked: rules/labels.py)
 
 
 class TemplateFailed(Exception):
@@ -420,50 +393,6 @@ def _after_front_matter(text: str, block: str) -> str:
         return text
     end = text.find("\n---\n", 4) + 5 if text.startswith("---\n") else 0
     return text[:end] + "\n" + block + text[end:].lstrip("\n") if end >= 5 else block + text
-
-
-def change_html(change, label, href, escape) -> str:
-    """One What's-new line as inline HTML: the page and the Atom feed say the same words.
-
-    `label(key)` gives the UI text, `href(target)` the link to where the change is today,
-    `escape` makes text safe where the line goes (Markdown on the page, HTML in the feed).
-    """
-    noun = label(f"noun_{change.kind}" if change.noun == "page" else f"noun_{change.noun}")
-    title = escape(change.title)
-    page_link = href(change.page) if change.page is not None else ""  # the page it was on: it may have moved since
-    if change.target is not None and change.action != "removed":  # a removed item's page is still linked
-        title = f'<a href="{escape_attr(href(change.target))}">{title}</a>'
-
-    page_title = escape(change.page_title)
-    if page_link and change.noun != "page":
-        page_title = f'<a href="{escape_attr(page_link)}">{page_title}</a>'
-    pattern = label("change_page" if change.noun == "page" else "change_item")
-    # Labels are text too: escape them around the placeholders, then put the (escaped) pieces in.
-    pieces = {"noun": escape(noun), "title": title, "page": page_title}
-    line = _fill(pattern, pieces, escape)
-    if change.old_id and change.action == "renamed":
-        line += _fill(label("change_formerly"), {"id": f"<code>{escape_attr(change.old_id)}</code>"}, escape)
-    if change.from_page:
-        line += _fill(label("change_moved_from"), {"page": escape(change.from_page)}, escape)
-    if change.fields and change.action != "removed":
-        names = escape(label("list_separator")).join(escape(_field_name(label, name)) for name in change.fields)
-        line += _fill(label("change_fields"), {"fields": names}, escape)
-    action = escape(label(f"change_{change.action}"))
-    return f'<span class="csops-change csops-change-{change.action}">{action}</span> {line}'
-
-
-def _field_name(label, name: str) -> str:
-    """A changed field as readers name it ("answer", 「回答」), else its YAML name (a template's own field)."""
-    try:
-        return label(f"field_{name}")
-    except KeyError:
-        return name
-
-
-def _fill(pattern: str, pieces: dict[str, str], escape) -> str:
-    """'{noun} {title} in {page}' with the label's own words escaped and the pieces (already safe) put in."""
-    parts = re.split(r"\{(\w+)\}", pattern)  # odd positions are placeholder names
-    return "".join(pieces.get(part, "") if index % 2 else escape(part) for index, part in enumerate(parts))
 
 
 def render_pages(portal: Portal, templates_dir: Path | None = None, language: str = "en", site_url: str = "",

@@ -181,7 +181,7 @@ def test_japanese_portal_names_its_phases_in_japanese():
 def test_a_japanese_documents_owner_is_introduced_by_one_word_on_every_page():
     """A document's owner role showed as 「主管」 on playbook pages, in playbook tables and What's new, and as 「管理者」
     on FAQ, checklist and chart pages (the word the content uses for a customer's admin users): one owner, two words."""
-    from generator.render import load_labels
+    from generator.ui_labels import load_labels
 
     ja = Path(__file__).parent.parent / "examples/ja"
     labels = load_labels(Path(__file__).parent.parent / "templates", "ja")

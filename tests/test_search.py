@@ -441,7 +441,7 @@ def test_search_names_kinds_with_the_portals_own_words(built_bundled, japanese):
     手順, よくある質問 and 業務分掌表 (and "RACI chart" beside the English nav's "Role charts"): the names now come
     from labels.yml, the one home of the pages' words, and a kind may be asked for by that name as roles are."""
     from generator.index import SEARCH_KINDS
-    from generator.render import load_labels
+    from generator.ui_labels import load_labels
 
     for project, language in ((built_bundled, "en"), (japanese, "ja")):
         labels = load_labels(REPO / "templates", language)

@@ -1,6 +1,6 @@
 """A project's own templates/labels.yml as `csops validate` reads it: interface words, by language, as text.
 
-A team that customises the templates keeps its own labels.yml, laid over csops' own (render.load_labels).
+A team that customises the templates keeps its own labels.yml, laid over csops' own (ui_labels.load_labels).
 An empty file, a list, a language that is not a mapping or a number as a label ended every build in a
 Python traceback; each is now a located error, and a key csops does not use is a warning (a typo would
 otherwise leave csops' own word in place without a sign).

@@ -472,7 +472,7 @@ _TOP_LEVEL_KEYS = re.compile(r"^([A-Za-z][A-Za-z_-]*)[ \t]*:", re.MULTILINE)
 
 def _untranslated(project: Path, language: str, text: str) -> list[Problem]:
     """A language Material speaks and csops' labels do not (fr): pages showed Material's French beside csops' English
-    headings, chips and search panel, without a word (render.load_labels falls back to English)."""
+    headings, chips and search panel, without a word (ui_labels.load_labels falls back to English)."""
     code = language.split("-")[0]
     for labels in (PACKAGE_TEMPLATES / "labels.yml", Path(project) / "templates" / "labels.yml"):
         try:
