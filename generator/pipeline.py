@@ -129,7 +129,8 @@ def build_portal(project: Path, strict: bool = False, progress=None, workers=Non
     build (not only where the site is written) ends it with one line, like any other failed build."""
     from concurrent.futures.process import BrokenProcessPool
 
-    from .build import BuildError, describe_os_error, read_site_config
+    from .build import BuildError, describe_os_error
+    from .mkdocs_config import read_site_config
 
     try:
         with _few_collections():
@@ -149,7 +150,7 @@ def _build_portal(project: Path, strict: bool = False, progress=None, kept_worke
     `progress` (progress.Progress) hears each stage end, and each page MkDocs renders.
     """
     from . import generations
-    from .build import read_site_config
+    from .mkdocs_config import read_site_config
     from .progress import Progress
 
     site, progress = read_site_config(project), progress or Progress()
@@ -163,11 +164,12 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
     returns the report."""
     import jinja2
 
-    from .build import BuildError, BuildReport, build_site, navigation, timed
+    from .build import BuildError, BuildReport, build_site, timed
     from .index import IndexJob
     from . import generations
     from .template_cache import template_cache
     from .manifest import require_published_urls
+    from .mkdocs_config import navigation
     from .feed import atom_feed
     from .history import read_change_feed, whats_new_commits
     from .incremental import PreviousPages

@@ -115,7 +115,7 @@ def _require_free_port(host: str, port: int) -> int:
 
 
 def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_app=None) -> None:
-    from .build import read_site_config
+    from .mkdocs_config import read_site_config
     from .generations import current_generation
     from .pipeline import build_portal
     from .problems import ContentError

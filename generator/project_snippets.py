@@ -3,7 +3,7 @@
 Its restrict_base_path (on unless the site turns it off) compares the path as written: a link committed inside
 the project (notes.txt -> ~/.ssh/id_rsa, docs/etc -> /etc) passed, and `--8<-- "notes.txt"` in a step's body
 published the file it named in the page and the search index. The build lists this extension in its place
-(build._merge_extensions), with the site's own options.
+(mkdocs_config._merge_extensions), with the site's own options.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .build import read_site_config
+from .mkdocs_config import read_site_config
 from .kinds import KINDS_BY_CLI_WORD
 from .loader import load_content
 from .problems import shown

@@ -91,7 +91,7 @@ def test_a_word_only_in_phrases_is_the_contents_word_not_a_typo(built_bundled):
 def test_editing_only_phrases_renders_no_page_again(tmp_path):
     """A page shows no phrase, so a phrase edit re-renders nothing (at 1,000 playbooks, six role pages of
     1 MB each), while search finds the new phrase at once."""
-    from generator.build import read_site_config
+    from generator.mkdocs_config import read_site_config
     from generator.generations import trusted_generation
     from generator.history import read_change_feed, whats_new_commits
     from generator.incremental import PreviousPages

@@ -245,7 +245,8 @@ def test_a_failed_copy_names_the_build_side_not_the_theme_file(tmp_path):
     """A full disk while copying theme assets named the source under site-packages, which the user cannot fix."""
     import errno
 
-    from generator.build import describe_os_error, read_site_config
+    from generator.build import describe_os_error
+    from generator.mkdocs_config import read_site_config
     from tests.conftest import copy_bundled
 
     site = read_site_config(copy_bundled(tmp_path / "portal"))

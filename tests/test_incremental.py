@@ -313,7 +313,7 @@ def test_a_page_taken_from_the_last_build_is_rendered_again_if_its_file_went_awa
     """A reused page is read only when its text is needed; if another build replaced that generation
     meanwhile, the page is rendered again rather than lost."""
     from generator import generations
-    from generator.build import read_site_config
+    from generator.mkdocs_config import read_site_config
     from generator.history import read_change_feed, whats_new_commits
     from generator.incremental import PreviousPages
     from generator.pipeline import load_portal

@@ -6,7 +6,7 @@ import markdown
 import pytest
 
 from conftest import REPO, copy_bundled
-from generator import build
+from generator import build, mkdocs_config
 from generator.pipeline import build_portal
 from generator.raw_blocks import lift, restore
 from test_build import _tree_digest as _tree
@@ -14,7 +14,7 @@ from test_build import _tree_digest as _tree
 
 def _convert(text: str) -> str:
     names, configs = [], {}
-    for entry in build._merge_extensions([]):
+    for entry in mkdocs_config._merge_extensions([]):
         name, options = (next(iter(entry.items())) if isinstance(entry, dict) else (entry, {}))
         names.append(name)
         configs[name] = options

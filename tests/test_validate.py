@@ -1077,7 +1077,7 @@ def test_settings_a_parent_config_sets_through_inherit_are_read_as_mkdocs_reads_
     """csops read only mkdocs.yml's own settings: a site_url set in the file it INHERITs was missing from every
     link search and the build gave, while MkDocs used it."""
     from conftest import REPO, copy_bundled
-    from generator.build import read_site_config
+    from generator.mkdocs_config import read_site_config
 
     project = copy_bundled(tmp_path / "portal", REPO)
     config = project / "mkdocs.yml"

@@ -488,7 +488,7 @@ def _untranslated(project: Path, language: str, text: str) -> list[Problem]:
                     "section of csops' labels.yml and translate its words", severity="warning")]
 
 
-# Settings csops decides itself when it builds (build.mkdocs_overrides) or serves (csops serve --host/--port):
+# Settings csops decides itself when it builds (mkdocs_config.mkdocs_overrides) or serves (csops serve --host/--port):
 # one written otherwise built fine and was ignored without a word. name -> (the value csops agrees with, what
 # happens, the fix).
 CSOPS_SETTINGS = {

@@ -1,0 +1,173 @@
+"""The MkDocs configuration of a build: what csops reads from the project's mkdocs.yml (`SiteConfig`), and what it
+lays over it for every build: the Markdown extensions generated pages need, redirects, navigation, assets, the
+theme's words in the portal's language.
+
+A setting `csops validate` refuses stops here, in its words, before anything is written; a snippets base_path
+that links out of the project raises project_snippets.LinkedOutBase, which the build reports as its refusal.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from .escaping import escape_attr
+from .markdown_extensions import REQUIRED_EXTENSIONS
+from .paths import GENERATED_DIR, PACKAGE_TEMPLATES, no_portal
+from .rules.site_config import config_file as resolved_config_file, read_config, settings_problems
+from .ui_labels import load_labels
+
+
+@dataclass
+class SiteConfig:
+    """What csops needs from the user's mkdocs.yml, plus the overrides it applies to every build."""
+
+    project: Path
+    raw: dict
+    config_file: Path
+
+    @property
+    def language(self) -> str:
+        theme = self.raw.get("theme") or {}
+        return (theme.get("language") if isinstance(theme, dict) else None) or "en"
+
+    @property
+    def site_url(self) -> str:
+        return self.raw.get("site_url") or ""
+
+    # normpath, not resolve(): site/ and build/docs are links into the current generation, and callers
+    # (the preview server, static hosting) must follow the link, not the generation it pointed to once.
+    @property
+    def site_dir(self) -> Path:
+        return Path(os.path.normpath(self.project / (self.raw.get("site_dir") or "site")))
+
+    @property
+    def docs_dir(self) -> Path:
+        return Path(os.path.normpath(self.project / GENERATED_DIR / "docs"))
+
+    @property
+    def templates_dir(self) -> Path:
+        """The project's own templates/ when it has one: each template, asset and label it holds is laid over csops'
+        own (a folder holding one edited template and no labels.yml was ignored without a word)."""
+        local = self.project / "templates"
+        return local if local.is_dir() else PACKAGE_TEMPLATES
+
+
+def read_site_config(project: Path) -> SiteConfig:
+    config_file = project / "mkdocs.yml"
+    if not config_file.is_file() and not (project / "content").is_dir():
+        raise click.ClickException(no_portal(project))
+    if not config_file.is_file():
+        raise click.ClickException(f"{config_file}: not found; a portal project needs mkdocs.yml next to content/ "
+                                   "(copy the one from csops-portal's repository)")
+    text, raw, problems = read_config(project)
+    problems = problems or settings_problems(project, raw or {}, text)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:  # what `csops validate` reports, in its words: a wrong setting crashed the build mid-way
+        raise click.ClickException("\n".join(p.text() for p in errors))
+    return SiteConfig(project.resolve(), raw or {}, resolved_config_file(project))
+
+
+def _merge_extensions(configured, permalink_title: str = "", project: Path | None = None) -> list:
+    """The user's markdown_extensions plus the ones generated pages need, user settings winning.
+
+    `permalink_title`: the heading links' tooltip in the portal's language (Python-Markdown's is English).
+    `project`: where pymdownx.snippets' relative base_path starts (its own default is the working directory: `csops
+    build --project portal` run from the home folder let a body include `--8<-- ".ssh/id_rsa"`)."""
+    merged: dict[str, dict] = {}
+    for entry in configured or []:
+        if isinstance(entry, str):
+            merged[entry] = {}
+        elif isinstance(entry, dict):
+            for name, options in entry.items():
+                merged[name] = options or {}
+    for name, options in REQUIRED_EXTENSIONS.items():
+        merged.setdefault(name, options)
+    if "pymdownx.snippets" in merged:  # the same, reading no file a link leads out of its base folders to
+        from . import project_snippets
+
+        options = project_snippets.site_options(merged["pymdownx.snippets"], project or Path("."))
+        merged = {(project_snippets.__name__ if name == "pymdownx.snippets" else name): (
+                  options if name == "pymdownx.snippets" else value) for name, value in merged.items()}
+    # Python-Markdown's default slugify turns Japanese headings into positional _1, _2 ids that
+    # shift when a heading is inserted; keep them readable unless the user chose a slugify.
+    toc = dict(merged["toc"])
+    if "slugify" not in toc:
+        from pymdownx.slugs import slugify
+
+        toc["slugify"] = slugify(case="lower", normalize="NFKC")
+    if permalink_title:
+        toc.setdefault("permalink_title", permalink_title)
+    merged["toc"] = toc
+    return [{name: options} if options else name for name, options in merged.items()]
+
+
+def _plugins(configured, redirects: dict[str, str]) -> list:
+    plugins = list(configured or ["search"])
+    names = [p if isinstance(p, str) else next(iter(p)) for p in plugins]
+    if redirects:
+        if "redirects" in names:
+            index = names.index("redirects")
+            entry = plugins[index] if isinstance(plugins[index], dict) else {"redirects": {}}
+            options = dict(entry["redirects"] or {})
+            options["redirect_maps"] = {**redirects, **(options.get("redirect_maps") or {})}
+            plugins[index] = {"redirects": options}
+        else:
+            plugins.append({"redirects": {"redirect_maps": redirects}})
+    return plugins
+
+
+def navigation(labels: dict, phases: list[tuple[str, str]]) -> list:
+    """Section and phase index pages only: every page's nav stays small however many playbooks there are.
+
+    `phases` is (id, display name) in the portal's phase order. Material writes nav titles into
+    the HTML as they are, so every title (phase names from settings.yml, labels from labels.yml)
+    is escaped here: it shows as typed and never becomes markup.
+    """
+    label = {key: escape_attr(labels[key]) for key in
+             ("all_playbooks", "home", "onboarding", "playbooks", "faq", "charts", "roles", "glossary", "whats_new")}
+    playbooks = [{label["all_playbooks"]: "playbooks/index.md"}] + [{escape_attr(name): f"phases/{p}.md"} for p, name in phases]
+    return [
+        {label["home"]: "index.md"},
+        {label["onboarding"]: "onboarding/index.md"},
+        {label["playbooks"]: playbooks},
+        {label["faq"]: "faq/index.md"},
+        {label["charts"]: "charts/index.md"},
+        {label["roles"]: "roles/index.md"},
+        {label["glossary"]: "glossary.md"},
+        {label["whats_new"]: "whats-new.md"},
+    ]
+
+
+def mkdocs_overrides(site: SiteConfig, docs_dir: Path, site_dir: Path, nav: list | None,
+                     redirects: dict[str, str], assets: list[str]) -> dict:
+    raw = site.raw
+    validation = dict(raw.get("validation") or {})
+    validation.setdefault("anchors", "warn")
+    validation.setdefault("unrecognized_links", "warn")
+    validation.setdefault("omitted_files", "info")
+    labels = load_labels(site.templates_dir, site.language)
+    overrides = {
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "strict": True,
+        "markdown_extensions": _merge_extensions(raw.get("markdown_extensions"), labels.get("permalink_title", ""),
+                                                 site.project),
+        "plugins": _plugins(raw.get("plugins"), redirects),
+        "extra_css": list(raw.get("extra_css") or []) + [a for a in assets if a.endswith(".css") and a not in (raw.get("extra_css") or [])],
+        "extra_javascript": list(raw.get("extra_javascript") or []) + [a for a in assets if a.endswith(".js") and a not in (raw.get("extra_javascript") or [])],
+        "validation": validation,
+        # the theme's 404 page in the portal's language (generator/theme/404.html)
+        "extra": {**(raw.get("extra") or {}), "csops_not_found": {
+            key: labels[f"not_found_{key}"] for key in ("title", "text", "home", "search", "search_key") if f"not_found_{key}" in labels},
+            # mkdocs-redirects' pages for renamed pages, in the same language (mkdocs_plugin.keep_query_in_redirects)
+            "csops_redirect": {key: labels[f"redirect_{key}"] for key in ("title", "text", "link") if f"redirect_{key}" in labels},
+            # the footer's credit to Material, in the same language (generator/theme/partials/copyright.html)
+            "csops_made_with": dict(zip(("before", "after"), labels.get("made_with", "Made with {tool}").split("{tool}", 1)))},
+    }
+    if nav is not None and not raw.get("nav"):
+        overrides["nav"] = nav
+    return overrides
