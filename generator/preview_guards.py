@@ -171,7 +171,7 @@ def _path_refusal(path: str) -> str | None:
     NUL and control characters made its file lookups raise (a 500). Bytes that are not UTF-8 it drops
     silently: /playbooks/%ff%fe/ answered 200 with /playbooks/. A live-reload poll's number of more than
     4,300 digits made its int() raise (a 500 and a traceback)."""
-    from .server import path_refusal  # the API's own rule: both servers refuse the same paths
+    from .api_requests import path_refusal  # the API's own rule: both servers refuse the same paths
 
     refusal = path_refusal(path)
     if refusal:

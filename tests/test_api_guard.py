@@ -24,7 +24,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.preview import preview_server
-from generator.server import MAX_BODY, create_app
+from generator.api_requests import MAX_BODY
+from generator.server import create_app
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
