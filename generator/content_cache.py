@@ -19,8 +19,9 @@ import json
 import pickle
 from pathlib import Path
 
+from .file_writes import replace_file
 from .fingerprints import code_digest
-from .paths import content_cache_dir, replace_file, without_planted_links
+from .paths import content_cache_dir, without_planted_links
 from .run_memory import RunMemory
 from .trust import machine_secret
 

@@ -21,10 +21,10 @@ from whoosh import index as whoosh_index
 
 from . import urls
 from .durations import parse_due
+from .file_writes import copy_folder
 from .index_writer import index_writer
 from .kinds import DOCUMENT_KINDS
 from .markdown_text import code_text_words, plain_text
-from .paths import copy_folder
 from .portal import Portal
 from .search_analysis import PHRASE_GAP, SCHEMA_VERSION, build_schema, facet_value, spelling_words
 from .search_words import literal_phrases_in

@@ -14,7 +14,7 @@ from . import urls
 from .kinds import CATALOG_FILES, ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS
 from .portal import Portal
 from .model_builder import build_portal as build_model
-from .paths import replace_file
+from .file_writes import replace_file
 from .problems import Problem
 
 MANIFEST = "content/published-urls.txt"

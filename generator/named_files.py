@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 
+from .file_writes import copy_folder
 from .loader import problem_path
-from .paths import copy_folder
 from .problems import Problem
 from .rules.labels import LABELS_FILE
 from .rules.site_config import CONFIG_FILE

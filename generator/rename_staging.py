@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .paths import copy_folder
+from .file_writes import copy_folder
 from .problems import ContentError, summarize
 from .rename_journal import NotAPlainFile, replace_files
 

@@ -239,7 +239,7 @@ def stale(project: Path, fmt: str, fail_on_expired: bool, within: str, today):
 def codeowners(project: Path, output: Path | None, check: bool):
     """Generate CODEOWNERS from each document's owner role and settings.yml `codeowners` teams."""
     from .codeowners import codeowners_target, codeowners_text
-    from .paths import replace_file
+    from .file_writes import replace_file
     from .pipeline import load_portal
 
     portal = load_portal(project)
