@@ -106,7 +106,14 @@ def _merge_extensions(configured, permalink_title: str = "", project: Path | Non
 
 
 def _plugins(configured, redirects: dict[str, str]) -> list:
-    plugins = list(configured or ["search"])
+    """The user's plugins, each with its settings, and mkdocs-redirects with csops' redirects added to its own.
+
+    MkDocs takes `plugins:` as a list or as a mapping of name -> settings; list() of a mapping kept its names and
+    dropped every plugin's settings (search's lang and separator, the site's own redirect_maps)."""
+    if isinstance(configured, dict) and configured:
+        plugins = [{name: options} for name, options in configured.items()]
+    else:
+        plugins = list(configured or ["search"])
     names = [p if isinstance(p, str) else next(iter(p)) for p in plugins]
     if redirects:
         if "redirects" in names:

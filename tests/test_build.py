@@ -334,3 +334,25 @@ def test_a_template_heading_underlined_with_seven_equals_signs_builds(project_fa
     assert result.exit_code == 0, result.output
     page = (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
     assert '<h1 id="further-reading">Further reading' in page
+
+
+def test_plugins_written_as_a_mapping_keep_their_settings(tmp_path, run):
+    """MkDocs takes `plugins:` as a list or as a mapping of name -> settings, and `csops validate` reads both; the
+    build kept a mapping's plugin names alone, so the portal's search settings (lang, separator: Japanese words
+    unsearchable) and the site's own redirect_maps (old links answering 404) were dropped without a word."""
+    import json
+
+    from conftest import copy_bundled
+
+    project = copy_bundled(tmp_path / "portal")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    start = text.index("plugins:\n")
+    end = text.index("\n\n", start)
+    config.write_text(text[:start] + "plugins:\n  search:\n    lang: [en, ja]\n    separator: '[\\s\\-、。]+'\n"
+                      "  redirects:\n    redirect_maps:\n      old-faq.md: faq/index.md\n" + text[end:], encoding="utf-8")
+    result = run("build", "--project", project)
+    assert result.exit_code == 0, result.output
+    search = json.loads((project / "site/search/search_index.json").read_text(encoding="utf-8"))["config"]
+    assert (search["lang"], search["separator"]) == (["en", "ja"], "[\\s\\-、。]+")
+    assert "faq/" in (project / "site/old-faq/index.html").read_text(encoding="utf-8")
