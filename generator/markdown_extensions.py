@@ -35,7 +35,7 @@ def heading_ids_reader(configured):
     which may change a heading's text (then any #link to a page with headings passes, as MkDocs still checks it).
     `configured`: mkdocs.yml's markdown_extensions as read."""
     options: dict[str, dict] = {}
-    for entry in configured or []:
+    for entry in [configured] if isinstance(configured, dict) else configured or []:  # a mapping, as MkDocs takes it
         if isinstance(entry, str):
             options[entry] = {}
         elif isinstance(entry, dict):
@@ -53,7 +53,7 @@ def heading_ids_reader(configured):
 
             extensions = {name: config for name, config in REQUIRED_EXTENSIONS.items() if name != "generator.glossary_abbr"}
             toc = {**extensions["toc"], **options.get("toc", {})}  # the site's separator, slugify, ...
-            toc["slugify"] = toc.get("slugify") or slugify(case="lower", normalize="NFKC")  # build.py's default
+            toc["slugify"] = toc.get("slugify") or slugify(case="lower", normalize="NFKC")  # mkdocs_config.py's default
             extensions["toc"] = toc
             converters.append(markdown.Markdown(extensions=list(extensions), extension_configs=extensions))
         converter = converters[0]

@@ -78,7 +78,9 @@ def _merge_extensions(configured, permalink_title: str = "", project: Path | Non
     `project`: where pymdownx.snippets' relative base_path starts (its own default is the working directory: `csops
     build --project portal` run from the home folder let a body include `--8<-- ".ssh/id_rsa"`)."""
     merged: dict[str, dict] = {}
-    for entry in configured or []:
+    # MkDocs takes a list of names and one-entry mappings, or one mapping of name -> settings: iterated as a list,
+    # a mapping gave its names alone and every extension lost its settings
+    for entry in [configured] if isinstance(configured, dict) else configured or []:
         if isinstance(entry, str):
             merged[entry] = {}
         elif isinstance(entry, dict):

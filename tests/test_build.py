@@ -356,3 +356,21 @@ def test_plugins_written_as_a_mapping_keep_their_settings(tmp_path, run):
     search = json.loads((project / "site/search/search_index.json").read_text(encoding="utf-8"))["config"]
     assert (search["lang"], search["separator"]) == (["en", "ja"], "[\\s\\-、。]+")
     assert "faq/" in (project / "site/old-faq/index.html").read_text(encoding="utf-8")
+
+
+def test_markdown_extensions_written_as_a_mapping_keep_their_settings(tmp_path, run):
+    """MkDocs takes `markdown_extensions:` as a list or as a mapping of name -> settings too; the build read a
+    mapping's names alone and dropped each extension's settings (here the heading links' symbol)."""
+    from conftest import copy_bundled
+
+    project = copy_bundled(tmp_path / "portal")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    start = text.index("markdown_extensions:\n")
+    end = text.index("\n\n", start)
+    config.write_text(text[:start] + "markdown_extensions:\n  abbr: {}\n  toc:\n    permalink: '#'\n" + text[end:],
+                      encoding="utf-8")
+    result = run("build", "--project", project)
+    assert result.exit_code == 0, result.output
+    page = (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+    assert 'class="headerlink"' in page and "¶</a>" not in page and ">#</a>" in page

@@ -2713,3 +2713,12 @@ def test_a_link_to_an_item_moved_to_another_page_names_the_link_that_reaches_it(
     assert result.exit_code == 1
     assert ("content/playbooks/renewal-runway.yml:7:161: error: unknown entry 'when-to-start' in FAQ topic 'renewals' "
             "(it is in FAQ topic 'expansion': link faq:expansion#when-to-start) [unknown-anchor]") in result.output
+
+
+def test_heading_ids_are_read_with_the_sites_toc_settings_written_as_a_mapping():
+    """markdown_extensions written as a mapping (which MkDocs takes) lost its toc settings here too: validate checked
+    a #link against ids made with the default separator, not the site's."""
+    from generator.markdown_extensions import heading_ids_reader
+
+    reader = heading_ids_reader({"toc": {"separator": "_"}})
+    assert reader is not None and reader("## Kick off\n") == {"kick_off"}
