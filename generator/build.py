@@ -21,10 +21,9 @@ from typing import TYPE_CHECKING, Callable
 import click
 
 from . import generations, incremental, linkcheck, shards
-from .mkdocs_config import SiteConfig, mkdocs_overrides
+from .mkdocs_config import SettingsRefused, SiteConfig, mkdocs_overrides
 from .paths import GENERATED_DIR, PACKAGE_TEMPLATES
 from .progress import Progress
-from .project_snippets import LinkedOutBase
 from .render import Page
 from .template_cache import template_cache
 
@@ -259,7 +258,7 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
                                                       previous / "docs" if previous is not None else None)
     try:
         overrides = mkdocs_overrides(site, stage / "docs", stage / "site", nav, redirects, sorted(assets))
-    except LinkedOutBase as refused:
+    except SettingsRefused as refused:
         raise BuildError(str(refused)) from None
     key = incremental.build_key(site.config_file, overrides, assets, [site.templates_dir, PACKAGE_TEMPLATES])
     sources = [p.source for p in pages]
