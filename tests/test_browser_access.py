@@ -298,3 +298,51 @@ def test_a_role_name_the_content_says_is_english_is_read_as_english_on_a_japanes
             assert not errors, errors
         finally:
             context.close()
+
+
+# The ring round the tab a segment's tabs have chosen, when the keyboard is on them: the strip's ::after, drawn where
+# the theme draws the bar under the chosen tab. Its box, style, width and contrast against the page.
+TAB_RING = """() => {
+  const input = document.activeElement, set = input.closest('.tabbed-set');
+  const at = [...set.querySelectorAll(':scope > input')].indexOf(input);
+  const strip = set.querySelector(':scope > .tabbed-labels'), label = strip.children[at];
+  const rgba = c => { const x = document.createElement('canvas').getContext('2d'); x.fillStyle = c; x.fillRect(0, 0, 1, 1);
+    return [...x.getImageData(0, 0, 1, 1).data]; };
+  const lum = v => { const l = v.slice(0, 3).map(c => { c /= 255; return c <= .03928 ? c / 12.92 : ((c + .055) / 1.055) ** 2.4; });
+    return .2126 * l[0] + .7152 * l[1] + .0722 * l[2]; };
+  const ring = getComputedStyle(strip, '::after');
+  const [hi, lo] = [lum(rgba(ring.outlineColor)), lum(rgba(getComputedStyle(document.body).backgroundColor))].sort((x, y) => y - x);
+  const shift = ring.transform === 'none' ? 0 : new DOMMatrix(ring.transform).m41;
+  const box = strip.getBoundingClientRect(), chosen = label.getBoundingClientRect();
+  return {tab: label.textContent.trim(), style: ring.outlineStyle, width: parseFloat(ring.outlineWidth),
+          ratio: Math.round(100 * (hi + .05) / (lo + .05)) / 100,
+          left: Math.round(box.left - strip.scrollLeft + parseFloat(ring.left || 0) + shift - chosen.left),
+          wide: Math.round((parseFloat(ring.width) || 0) - chosen.width)};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_segment_tab_the_keyboard_is_on_has_a_ring_round_it(browser, bundled_site, scheme):
+    # Tab onto a step's segment tabs (SMB | Mid-market | Enterprise) and the chosen tab showed nothing but its label and
+    # the bar under it turning from near-black to the darkened teal: a keyboard reader could not see where the focus was
+    context, tab, errors = open_page(browser, bundled_site, "playbooks/renewal-runway/", LAPTOP)
+    try:
+        if scheme == "dark":
+            to_dark_scheme(tab)
+        tab.locator(".tabbed-set > input").first.focus()
+        tab.keyboard.press("Shift+Tab")
+        tab.keyboard.press("Tab")  # by keyboard: :focus-visible
+        tab.wait_for_timeout(300)  # the theme's bar slides to the chosen tab
+        first = tab.evaluate(TAB_RING)
+        tab.keyboard.press("ArrowRight")
+        tab.wait_for_timeout(300)
+        second = tab.evaluate(TAB_RING)
+        for ring in (first, second):
+            assert ring["style"] == "solid" and ring["width"] >= 2 and ring["ratio"] >= 3, ring
+            assert abs(ring["left"]) <= 1 and abs(ring["wide"]) <= 1, ring  # round the chosen tab, not beside it
+        assert first["tab"] != second["tab"]
+        tab.mouse.click(5, 5)  # focus leaves the tabs: no ring
+        assert tab.evaluate("getComputedStyle(document.querySelector('.tabbed-labels'), '::after').content") == "none"
+        assert not errors, errors
+    finally:
+        context.close()
