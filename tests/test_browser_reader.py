@@ -2237,3 +2237,41 @@ def test_on_a_touch_screen_every_control_is_a_fingertip_high(request, browser, l
         assert tab.locator(".csops-step-meta .csops-copy button").first.bounding_box()["height"] < 40
     finally:
         context.close()
+
+
+# The letters the page's steps carry (badges with their word for screen readers only), and for each the legend entry
+# the eye can find before the first of them: a visible badge of that letter followed by its word.
+UNEXPLAINED_LETTERS = """words => {
+  const shown = e => { const r = e.getBoundingClientRect(); return r.width > 1 && r.height > 1; };
+  const used = [...document.querySelectorAll('.md-content .csops-raci')].filter(b => b.querySelector('.csops-offscreen'));
+  if (!used.length) return null;
+  const first = used[0];
+  const explained = new Set([...document.querySelectorAll('.md-content .csops-raci')].filter(b =>
+      shown(b) && (b.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING)
+      && (b.nextSibling?.textContent || '').trim().startsWith(words[b.textContent.trim()]))
+    .map(b => b.textContent.trim()));
+  const letters = [...new Set(used.map(b => b.querySelector('[aria-hidden]').textContent.trim()))];
+  return letters.filter(letter => !explained.has(letter));
+}"""
+RACI_WORDS = {"en": {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"},
+              "ja": {"R": "実行責任（R）", "A": "説明責任（A）", "C": "協議先（C）", "I": "報告先（I）"}}
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_raci_letters_of_a_playbooks_steps_and_a_roles_duties_are_explained_before_them(request, browser, language):
+    # a playbook's steps showed "R CSM · A CS Lead · C AE · I CS Ops" and a role page "Escalate internally R" with
+    # nothing on the page saying what R, A, C or I stand for (only the charts had a legend): a new CSM had to guess
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "", PHONE)
+    try:
+        unexplained = {}
+        for path in ["playbooks/renewal-runway/", "playbooks/churn-risk-response/", "roles/cs-lead/", "charts/cs-duties/"]:
+            tab.goto(base + path)
+            missing = tab.evaluate(UNEXPLAINED_LETTERS, RACI_WORDS[language])
+            assert missing is not None, f"{path}: no RACI letters to explain"
+            if missing:
+                unexplained[path] = missing
+        assert unexplained == {}
+        assert not errors, errors
+    finally:
+        context.close()
