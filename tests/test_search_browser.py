@@ -237,6 +237,20 @@ def test_on_a_phone_every_filter_is_a_thumb_sized_target(served, phone):
     assert phone.evaluate("document.querySelector('.csops-hit').getBoundingClientRect().top") < 300
 
 
+def test_on_a_phone_each_search_to_try_instead_is_a_thumb_sized_target(served, phone):
+    # a search finding nothing offered "Try: onboarding renewal crm …" (こちらもお試しください：更新 オンボーディング …) as
+    # buttons 16 px (20 px) tall on two lines 20 px apart: under the 24 px minimum target, a thumb took the one below
+    language, url, _ = served
+    phone.goto(url)
+    phone.wait_for_selector("body.csops-api-search", state="attached")
+    phone.locator("label.md-header__button[for=__search]").click()
+    type_query(phone, {"en": "xqzzyv", "ja": "ぬぬぬぬ"}[language])
+    phone.locator(".csops-search__retry").first.wait_for()
+    sizes = phone.evaluate("""() => [...document.querySelectorAll('.csops-search__retry')].map(b => {
+        const r = b.getBoundingClientRect(); return [b.textContent, Math.round(r.width), Math.round(r.height)]; })""")
+    assert len(sizes) >= 3 and all(w >= 24 and h >= 24 for _, w, h in sizes), sizes
+
+
 # On a phone Material holds the page still 400 ms after the search opens (a fixed body): the scroll tests tap a hit
 # only once it does, as a reader who looks over the hits does.
 SCROLL_HELD = "() => ({holds: document.body.hasAttribute('data-md-scrolllock')})"
