@@ -346,3 +346,32 @@ def test_the_segment_tab_the_keyboard_is_on_has_a_ring_round_it(browser, bundled
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_tabbing_onto_a_steps_segment_tabs_brings_the_whole_tab_into_sight(request, browser, language):
+    # the tabs' inputs are 0x0 at the strip's top edge: with the strip at the window's foot, Tab found the input in
+    # sight and scrolled nothing, so the chosen tab (and the ring round it) stayed 4/5 below the window's edge
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "playbooks/renewal-runway/", LAPTOP)
+    try:
+        tab.locator(".tabbed-set > input").first.wait_for(state="attached")
+        tab.evaluate("""() => {
+          const input = document.querySelector('.tabbed-set > input'), strip = input.parentElement.querySelector('.tabbed-labels');
+          window.scrollBy(0, strip.getBoundingClientRect().top - (innerHeight - 10));
+          const stops = [...document.querySelectorAll('.md-content a[href], .md-content button, .md-content input')];
+          stops[stops.indexOf(input) - 1].focus({preventScroll: true});
+        }""")
+        tab.keyboard.press("Tab")
+        seen = tab.evaluate("""() => {
+          const input = document.activeElement, set = input.closest('.tabbed-set');
+          const at = [...set.querySelectorAll(':scope > input')].indexOf(input);
+          const label = set.querySelector(':scope > .tabbed-labels').children[at].getBoundingClientRect();
+          return {focused: input.matches('.tabbed-set > input'), top: Math.round(label.top), bottom: Math.round(label.bottom),
+                  header: Math.round(document.querySelector('.md-header').getBoundingClientRect().bottom), window: innerHeight};
+        }""")
+        assert seen["focused"], seen
+        assert seen["header"] <= seen["top"] and seen["bottom"] <= seen["window"], seen
+        assert not errors, errors
+    finally:
+        context.close()
