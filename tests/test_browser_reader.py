@@ -2275,3 +2275,25 @@ def test_the_raci_letters_of_a_playbooks_steps_and_a_roles_duties_are_explained_
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_no_line_of_a_role_pages_duties_starts_with_the_dot_after_a_steps_letters(request, browser, language):
+    # a duty holding a second letter ends in its badges ("CS strategy R A"), and the line broke after them: the next
+    # line began "· CS Operations" (the CS lead's page at 390 and 1366 px, support's at 768; Japanese at 360 px),
+    # where the separator's no-break space keeps the dot with the words before it everywhere else
+    base = request.getfixturevalue(SITES[language])
+    found = {}
+    for width in (360, 390, 768, 1366):
+        context, tab, errors = open_page(browser, base, "", {"width": width, "height": 900})
+        try:
+            for role in ("cs-lead", "support", "marketing"):
+                tab.goto(f"{base}roles/{role}/")
+                tab.evaluate("document.querySelectorAll('details.csops-duties-more').forEach(d => d.open = true)")
+                starts = tab.evaluate(LINES_STARTING_WITH_A_DOT, ".md-content article .csops-duties li")
+                if starts:
+                    found[(role, width)] = starts
+            assert not errors, errors
+        finally:
+            context.close()
+    assert found == {}
