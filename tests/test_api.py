@@ -146,6 +146,24 @@ def test_suggest_leaves_out_the_senders_signature(api):
     assert status == 200 and "support-escalation" in only["links"][0]["url"]
 
 
+def test_only_the_signature_delimiter_starts_a_signature_and_quotes_of_every_mailer_end_it(api):
+    """Only '--' or '-- ' alone on its line starts a signature: a Markdown rule ('---') or Outlook's
+    '-----Original Message-----' above the question must not drop it. A quoted earlier message ends the signature
+    however the mailer quotes it: indented, or with the full-width '＞' of Japanese mailers."""
+    from generator.ticket_text import without_signatures
+
+    ask = "The champion at Acme left and usage halved; they hint at cancelling at renewal."
+    for separator in ("---", "-----Original Message-----", "--no-reply"):
+        text = f"Hi,\n{separator}\n{ask}"
+        assert without_signatures(text) == text, separator
+    _, ruled = call(f"{api}/api/suggest?limit=3", f"Hi,\n---\n{ask}".encode(), "text/plain")
+    _, plain = call(f"{api}/api/suggest?limit=3", f"Hi,\n{ask}".encode(), "text/plain")
+    assert [link["url"] for link in ruled["links"]] == [link["url"] for link in plain["links"]]
+    for quote in ("> ", "  > ", "＞", "＞ "):
+        signed = f"Thanks\n-- \nJane Doe\nSenior Support Engineer | Acme Support Escalations\n{quote}{ask}"
+        assert without_signatures(signed) == f"Thanks\n{quote}{ask}", quote
+
+
 def test_suggest_rejects_bad_bodies(api):
     assert call(f"{api}/api/suggest", b"{not json", "application/json")[0] == 400
     assert call(f"{api}/api/suggest", json.dumps({"text": ""}).encode())[0] == 400
