@@ -153,10 +153,10 @@ class _Builder:
                                "opens a level, and so do 4 columns of indent)", "a list or quote needs a few levels: start "
                                "each line with one marker, and indent it less")
             if too_many_definitions_in_a_row(text):
-                raise _Refused(_mark(node), "too-deep", f"more than {MAX_DEFINITIONS_IN_A_ROW} terms each followed by a "
-                               "': definition' line in one paragraph of this text: Markdown's definition lists read "
-                               "each pair's rest again, one level deeper", "put a blank line between the pairs, or "
-                               "write them as a list ('- **term**: definition')")
+                raise _Refused(_mark(node), "too-deep", f"more than {MAX_DEFINITIONS_IN_A_ROW} ': definition' lines in "
+                               "one paragraph of this text: Markdown's definition lists read the paragraph's rest again "
+                               "for each, a term's pair one level deeper", "put a blank line between the definitions, "
+                               "or write them as a list ('- **term**: definition')")
             for budget in READ_BUDGETS:
                 if budget.sign in text:
                     self.spent[budget.code] += budget.cost_of(text)

@@ -33,10 +33,11 @@ MAX_FENCES = 200               # fenced code blocks in a file: superfences highl
                                # of its own, about 1 ms a block, so 1,900 tiny ones ('```' 'a' '```', a blank line
                                # between) in one 19 kB body took Markdown 2.3 s (a 1 MB file of them 2 min); the
                                # bundled files hold none
-MAX_DEFINITIONS_IN_A_ROW = 200  # a term line and its ': definition' line, pair after pair with no blank line between:
-                               # Python-Markdown's definition lists (def_list, which Material sites often turn on)
-                               # read each pair's rest by recursion, and 500 pairs (7 kB) ended the build in a
-                               # RecursionError traceback; the bundled files hold none
+MAX_DEFINITIONS_IN_A_ROW = 200  # ': definition' lines in one paragraph, after a term or after one another: Python-
+                               # Markdown's definition lists (def_list, which Material sites often turn on) read each
+                               # pair's rest by recursion, and 500 pairs (7 kB) ended the build in a RecursionError
+                               # traceback; three bodies of a term with 4,500 definitions under it (18 kB each) took a
+                               # build 57 s, each line read with the rest; the bundled files hold none
 RECOUNT_FROM = 50_000          # a text's bracket_scan or block_rescan past which it is counted again with its fenced
                                # code's lines left out (Markdown never parses them): a runbook's five 16 kB scripts with
                                # '# …' comments were refused as dense blocks, though Markdown read each in 12 ms
@@ -75,25 +76,19 @@ _DEFINITION_LINE = re.compile(r"^[ \t>]*(?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)*:[ \t
 
 
 def definitions_in_a_row(text: str) -> int:
-    """The most term-and-definition pairs in one paragraph of `text`: each ': …' line that follows a line of
-    another kind starts one. Counted generously, whether or not the site turns definition lists on."""
+    """The most ': …' definition lines in one paragraph of `text`, each after its term or after another definition
+    (both cost Markdown a reading of the rest). Counted generously, whether or not the site turns definition lists on."""
     most = 0
     for paragraph in _PARAGRAPH_BREAK.split(text):
-        if ":" not in paragraph:
-            continue
-        pairs, after_definition = 0, True  # a paragraph's first line has no term before it
-        for line in paragraph.split("\n"):
-            is_definition = _DEFINITION_LINE.match(line) is not None
-            pairs += is_definition and not after_definition
-            after_definition = is_definition
-        most = max(most, pairs)
+        if ":" in paragraph:
+            most = max(most, sum(1 for line in paragraph.split("\n") if _DEFINITION_LINE.match(line)))
     return most
 
 
 def too_many_definitions_in_a_row(text: str) -> bool:
-    """Whether a paragraph of `text` holds more than MAX_DEFINITIONS_IN_A_ROW term-and-definition pairs (the cheap
-    count first: almost no text has that many lines)."""
-    return text.count("\n") > 2 * MAX_DEFINITIONS_IN_A_ROW and definitions_in_a_row(text) > MAX_DEFINITIONS_IN_A_ROW
+    """Whether a paragraph of `text` holds more than MAX_DEFINITIONS_IN_A_ROW definition lines (the cheap count
+    first: almost no text has that many lines)."""
+    return text.count("\n") >= MAX_DEFINITIONS_IN_A_ROW and definitions_in_a_row(text) > MAX_DEFINITIONS_IN_A_ROW
 
 
 # A line Python-Markdown's block parser takes off the front of its paragraph, putting the rest back to be read again
