@@ -498,6 +498,33 @@ def test_lists_nested_past_a_bound_are_refused_before_markdown_recurses(project_
     build(project)
 
 
+def test_the_markdown_bounds_hold_at_their_edges(project_factory, run):
+    """Each bound refuses one past its limit in every form that reaches it, and leaves alone what Markdown never
+    parses: 65 list or quote levels, however written (a short line of '>', '1. ' markers, indents alone), are
+    refused; 65 '>' in a fenced block are code; and small fenced logs, each under the count past which a text is
+    counted again without its fences, cost nothing toward the file's open-brackets budget however many there are
+    (ten steps of an 80-line log with '[' in a fence were refused as open brackets)."""
+    import json
+
+    from generator.markdown_cost import bracket_scan, unclosed_tags
+
+    too_deep = {"quotes": ">" * 65 + " x", "numbered": "1. " * 65 + "x",
+                "indented": "".join("    " * i + "- x\n" for i in range(65))}
+    project = project_factory({f"content/playbooks/{name}.yml": json.dumps({"title": "Deep", "steps": [
+        {"id": "a", "title": "A", "body": body}]}) for name, body in too_deep.items()})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and result.output.count("[too-deep]") == 3, result.output
+    assert result.output.endswith("3 errors in 3 files\n") and all(f"{name}.yml:" in result.output for name in too_deep)
+    logs = "".join(f"[{i:05} WARN sync retried for account {i}\n" for i in range(80))
+    fenced = {"title": "Runbook", "steps": [{"id": "quoted", "title": "Q", "body": "Diff:\n\n```\n" + ">" * 65 + " x\n```\n"}] + [
+        {"id": f"s{n}", "title": "S", "body": "Read the log:\n\n```text\n" + logs + "```\n"} for n in range(10)]}
+    assert 50_000 < bracket_scan(fenced["steps"][1]["body"]) < 500_000  # each text under ten times RECOUNT_FROM
+    project = project_factory({"content/playbooks/runbook.yml": json.dumps(fenced)})
+    assert run("validate", "--project", project).output == "content is valid (no errors)\n"
+    # a line holding only spaces ends a paragraph as an empty one does; a start tag at the text's end is unclosed too
+    assert bracket_scan("[x\n \n" * 1_500) == 3_000 and unclosed_tags("<a " * 101) == 101
+
+
 def test_terms_and_definitions_in_a_row_are_refused_before_markdown_recurses(project_factory, run):
     """500 'term' / ': definition' line pairs in one paragraph (7 kB) passed validate, and on a site with definition
     lists on (def_list, common with Material) the build ended in a RecursionError traceback: Python-Markdown reads
