@@ -827,6 +827,51 @@ def test_a_step_link_pasted_with_punctuation_or_cut_at_a_line_break_still_lands_
         context.close()
 
 
+def test_a_pasted_anchor_is_completed_only_when_it_names_one_step_and_a_broken_one_breaks_nothing(browser, bundled_site,
+                                                                                                   built_bundled):
+    """The pasted-anchor repair's edges: each mark it drops from an anchor's end (PASTED_TAIL, 「…」 and ） among
+    them) and a line break a mail client put inside the anchor ("…escalation- owner") are no part of it; an anchor cut at a hyphen that begins two steps' ids (health-score-definition's agree-outcome and
+    agree-division, both "#agree-") is left as it was, the page at its top, not sent to the first of them; and an
+    anchor or page address cut inside a character's UTF-8 bytes (%E3%80, which no decoder reads) raises no error that
+    would stop the page's later parts (the contents mark, the version notice)."""
+    from urllib.parse import quote
+
+    context, tab, errors = open_page(browser, bundled_site, "", PHONE)
+    try:
+        link = bundled_site + "playbooks/support-escalation/?v=000000000000#"
+        # every tail a sentence puts after a link, Western and Japanese (「…#step」, …#step）、), and a line break a mail
+        # client put inside the anchor
+        tails = [quote(mark) for mark in " .,;:!?'\"\u2019\u201d)]}>\u00bb\u3001\u3002\uff0c\uff0e\u300d\u300f\uff09"]
+        for anchor in ["assign-escalation-owner" + tail for tail in tails] + [
+                "assign-escalation-%20owner", "assign-escalation-%0A%20owner."]:
+            tab.goto("about:blank")
+            tab.goto(link + anchor)
+            tab.wait_for_load_state("load")
+            tab.locator(".csops-version-notice").wait_for()
+            assert tab.url == link + "assign-escalation-owner", anchor
+        page = bundled_site + "playbooks/health-score-definition/#"
+        tab.goto("about:blank")
+        tab.goto(page + "agree-")
+        tab.wait_for_load_state("load")
+        assert [tab.url, tab.evaluate("window.scrollY")] == [page + "agree-", 0]
+        assert tab.locator("h2[id^='agree-'], h3[id^='agree-']").count() == 2  # the case holds: two steps begin so
+        tab.goto("about:blank")
+        tab.goto(link + "assign-escalation-owner%E3%80")
+        tab.wait_for_load_state("load")
+        assert tab.url == link + "assign-escalation-owner%E3%80"
+        # so is a page's address cut so, on the not-found page a static host answers it with
+        not_found = (built_bundled / "site" / "404.html").read_text(encoding="utf-8")
+        context.route("**/no-such-page*", lambda route: route.fulfill(status=404, content_type="text/html",
+                                                                      body=not_found))
+        tab.goto(bundled_site + "playbooks/no-such-page%E3%80).")
+        tab.locator("[data-csops-not-found]").wait_for(state="attached")
+        tab.wait_for_load_state("load")
+        assert tab.url == bundled_site + "playbooks/no-such-page%E3%80)."
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 def test_a_page_link_pasted_with_punctuation_after_it_opens_the_page_not_the_404(browser, built_bundled):
     """A page's address pasted with the sentence's bracket or full stop after it (…/playbooks/renewal-runway/).) was
     the not-found page: the host, as csops serve does, answered it with 404.html."""
@@ -837,6 +882,8 @@ def test_a_page_link_pasted_with_punctuation_after_it_opens_the_page_not_the_404
         try:
             for pasted, lands in [("playbooks/renewal-runway/).", "playbooks/renewal-runway/"),
                                   ("playbooks/renewal-runway%E3%80%82", "playbooks/renewal-runway/"),
+                                  ("playbooks/renewal-runway/%E3%80%8D", "playbooks/renewal-runway/"),  # 「…」
+                                  ("playbooks/renewal-runway/%20%3E", "playbooks/renewal-runway/"),  # <URL> in a mail
                                   ("playbooks/renewal-prep/),?v=000000000000#prepare-proposal",  # an alias, redirected
                                    "playbooks/renewal-runway/?v=000000000000#prepare-proposal")]:
                 tab.goto(base + pasted)
