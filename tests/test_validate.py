@@ -1884,6 +1884,24 @@ def test_a_role_written_as_the_name_readers_see_is_told_its_id(project_factory, 
     assert result.exit_code == 1 and "Traceback" not in result.output
 
 
+def test_a_role_name_in_full_width_brackets_or_letters_or_with_spaces_around_is_told_its_id(project_factory, run):
+    """What a reader calls a role, as people type it: a Japanese name whose short form is in full-width brackets
+    (カスタマーサクセスマネージャー（CSM）) is also the name without them, a name typed in full-width letters
+    (ＣＳ Ｌｅａｄ) is the same name, and spaces around a name are no part of it (reader_names.name_key)."""
+    roles = ("roles:\n  - {id: csm, name: カスタマーサクセスマネージャー（CSM）, short: CSM}\n"
+             "  - {id: cs-lead, name: Customer Success Lead, short: CS Lead}\n")
+    project = project_factory({
+        "content/roles.yml": roles,
+        "content/playbooks/p.yml": "title: P\nowner: ＣＳ Ｌｅａｄ\nsteps:\n  - {id: s, title: S, raci: {R: ' CS Lead ', A: csm}}\n",
+        "content/onboarding/o.yml": ("title: O\naudience: [カスタマーサクセスマネージャー]\nsections:\n"
+                                     "  - id: s\n    title: S\n    items: [{id: i, text: I}]\n")})
+    result = run("validate", "--project", project)
+    told = [line.split(" (", 1)[1].rsplit(" [", 1)[0] for line in result.output.splitlines() if ": error: " in line]
+    assert told == ["'カスタマーサクセスマネージャー' is the name readers see for role 'csm': write its id: csm)",
+                    "'ＣＳ Ｌｅａｄ' is the name readers see for role 'cs-lead': write its id: cs-lead)",
+                    "' CS Lead ' is the name readers see for role 'cs-lead': write its id: cs-lead)"], result.output
+
+
 def test_a_role_written_close_to_its_japanese_name_is_told_its_id(project_factory, run):
     """'owner: CSリーダー' (the role is CSチームリーダー) or 'R: 営業担当' (short name 営業) were told only the known
     ids, 'known: cs-lead, cs-ops, csm, sales-ae', which say nothing of which one a Japanese name is."""
