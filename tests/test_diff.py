@@ -982,3 +982,23 @@ def test_a_raci_edit_beside_a_role_rename_lists_only_the_letters_it_changed(tmp_
     comment = run("diff", "main", "HEAD", "--project", project).output
     assert comment.split("### Owners and RACI\n\n")[1].split("\n\n")[0] == (
         "| Where | Change |\n| --- | --- |\n| `duties` › `strategy` RACI · C | −sales-ae |")
+
+
+def test_a_role_rename_is_no_edit_of_a_checklist_whose_audience_names_the_role(tmp_path, run):
+    """`csops mv role` rewrites a checklist's `audience: [cs-lead]`; the checklist is for the same people, so a pull
+    request that only renamed the role must not list it as edited (FirstNames.with_first_role_ids reads a list of
+    roles by their first ids, as it reads an owner or a RACI)."""
+    project = committed_project(tmp_path / "repo", {"content/onboarding/leads.yml": """\
+        title: New leads
+        audience: [cs-lead, csm]
+        sections:
+          - id: first-week
+            title: First week
+            items: [{id: meet-team, text: Meet the team}]
+        """})
+    git(project, "switch", "-q", "-c", "pr")
+    assert run("mv", "role", "cs-lead", "team-lead", "--project", project).exit_code == 0
+    assert "team-lead" in (project / "content/onboarding/leads.yml").read_text(encoding="utf-8")
+    commit_all(project, "Rename the lead")
+    comment = run("diff", "main", "HEAD", "--project", project).output
+    assert "leads" not in comment and "audience" not in comment, comment

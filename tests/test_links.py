@@ -602,6 +602,22 @@ def test_renaming_what_a_step_links_to_keeps_the_steps_version(project_factory, 
     assert _step_version(project, text) == before
 
 
+def test_renaming_the_step_a_step_links_to_keeps_the_linking_steps_version(project_factory, run):
+    """`csops mv step qbr prep prepare` rewrites a link to playbook:qbr#prep in another playbook to #prepare; the
+    QBR playbook itself keeps its id, yet the linking step reads the same and its old links must not say 'this step
+    changed' (FirstNames maps the anchors of a document that holds a renamed item, renamed itself or not)."""
+    qbr = "title: QBR\nsteps:\n  - {id: prep, title: Prepare}\n"
+    linking = _VERSIONED.replace("(playbook:qbr)", "(playbook:qbr#prep)")
+    project = project_factory({"content/playbooks/qbr.yml": qbr, "content/playbooks/renewal-runway.yml": linking,
+                               "content/settings.yml": "segments:\n  - {id: smb, name: SMB}\n"})
+    before = _step_version(project, linking)
+    result = run("mv", "step", "qbr", "prep", "prepare", "--project", project)
+    assert result.exit_code == 0, result.output
+    text = (project / "content/playbooks/renewal-runway.yml").read_text(encoding="utf-8")
+    assert "(playbook:qbr#prepare)" in text
+    assert _step_version(project, text) == before
+
+
 def test_an_faq_answer_moved_to_another_topic_is_named_in_plain_words(tmp_path, run):
     """The step's message, said of an answer, read 'a link cannot follow a entry to another page' (and 'a activity'
     for a duty): the noun took the step's article."""
