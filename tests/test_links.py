@@ -588,6 +588,16 @@ def test_an_edit_to_anything_a_step_shows_gives_its_links_a_new_version(project_
     assert _step_version(project, _VERSIONED) != _step_version(project, _VERSIONED.replace(old, new))
 
 
+def test_what_a_reader_never_sees_of_a_step_keeps_its_version(project_factory):
+    """A step's place in its file is no part of what a reader sees: a comment or a step written above it moves it
+    down the file, and must not tell every old link to it 'this step changed' (versions._UNVERSIONED)."""
+    settings = "segments:\n  - {id: smb, name: SMB}\n"
+    project = project_factory({"content/settings.yml": settings,
+                               "content/playbooks/qbr.yml": "title: QBR\nsteps:\n  - {id: prep, title: Prepare}\n"})
+    moved = _VERSIONED.replace("steps:\n", "# reviewed by CS Ops in March\n\nsteps:\n")
+    assert _step_version(project, moved) == _step_version(project, _VERSIONED)
+
+
 def test_renaming_what_a_step_links_to_keeps_the_steps_version(project_factory, run):
     """`csops mv playbook qbr quarterly-review` rewrites the step's link to playbook:quarterly-review; the step
     reads the same, so links to it taken before must not say 'this step changed' (FirstNames.as_first_named)."""
