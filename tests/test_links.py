@@ -628,6 +628,24 @@ def test_renaming_the_step_a_step_links_to_keeps_the_linking_steps_version(proje
     assert _step_version(project, text) == before
 
 
+def test_a_step_or_role_renamed_twice_keeps_the_versions_of_what_names_it(project_factory, run):
+    """Aliases are former ids oldest first: a link written before two renames (playbook:qbr#prep, then #draft, then
+    #prepare) and a role renamed twice (csm, then am, then account-manager) are read by the first id, so the step that
+    links to the one and is owned by the other keeps its version through both renames."""
+    qbr = "title: QBR\nsteps:\n  - {id: prep, title: Prepare}\n"
+    linking = _VERSIONED.replace("(playbook:qbr)", "(playbook:qbr#prep)")
+    project = project_factory({"content/playbooks/qbr.yml": qbr, "content/playbooks/renewal-runway.yml": linking,
+                               "content/settings.yml": "segments:\n  - {id: smb, name: SMB}\n"})
+    before = _step_version(project, linking)
+    for rename in (("step", "qbr", "prep", "draft"), ("step", "qbr", "draft", "prepare"), ("role", "csm", "am"),
+                   ("role", "am", "account-manager")):
+        result = run("mv", *rename, "--project", project)
+        assert result.exit_code == 0, result.output
+    text = (project / "content/playbooks/renewal-runway.yml").read_text(encoding="utf-8")
+    assert "(playbook:qbr#prepare)" in text and "owner: account-manager" in text
+    assert _step_version(project, text) == before
+
+
 def test_an_faq_answer_moved_to_another_topic_is_named_in_plain_words(tmp_path, run):
     """The step's message, said of an answer, read 'a link cannot follow a entry to another page' (and 'a activity'
     for a duty): the noun took the step's article."""
