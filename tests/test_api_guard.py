@@ -545,6 +545,17 @@ def test_a_head_named_for_another_host_is_refused_without_a_body(preview_port):
         assert status == 403 and "content-length: " in headers and body == b"", (path, headers, body[:80])
 
 
+def test_a_head_the_http_layer_refuses_gets_no_body_either(preview_port):
+    """A HEAD refused before it reaches the site (two Content-Lengths) is answered by the handler's own send_error,
+    which must leave the JSON out as the site's answers do: a client keeping the connection reads those bytes as its
+    next response. And a request line naming HTTP/2 is a client's bad request, a 400 as gunicorn answers, not a 505."""
+    raw = b"HEAD / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n"
+    status, headers, body, _ = exchange(preview_port, raw)
+    assert status == 400 and "content-length: " in headers and body == b"", (headers, body[:80])
+    status, _, body, _ = exchange(preview_port, b"GET / HTTP/2.0\r\nHost: localhost\r\n\r\n")
+    assert status == 400 and "send HTTP/1.1" in json.loads(body)["error"], body
+
+
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1:8000", "LOCALHOST.", "portal.localhost:8000", "[::1]:8000",
                                   "192.168.1.20:8000"])
 def test_the_preview_answers_its_own_names_and_any_address(preview_port, host):
@@ -786,3 +797,26 @@ def test_a_preview_bound_to_every_or_a_network_address_answers_any_name(bound):
     app = only_local_hosts(lambda environ, start_response: answered.append(environ["HTTP_HOST"]) or [b""], bound)
     app({"HTTP_HOST": "laptop.corp.example:8000", "SERVER_PORT": "8000"}, lambda *args: None)
     assert answered == ["laptop.corp.example:8000"]
+
+
+def test_a_name_bound_to_loopback_and_the_network_answers_any_name_and_no_host_is_the_previews(monkeypatch):
+    """--host with a name that resolves to a network address beside a loopback one (laptop: 127.0.1.1 and
+    192.168.1.20) serves the network, so colleagues' names for the machine are answered; and on loopback an HTTP/1.0
+    client that sends no Host at all names no other site, so it is answered too."""
+    import socket
+
+    from generator.preview_guards import only_local_hosts
+
+    resolve = socket.getaddrinfo
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, *args: [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, 0)) for address in ("127.0.1.1", "192.168.1.20")]
+        if host == "laptop" else resolve(host, *args))
+    answered, statuses = [], []
+
+    def app(environ, start_response):
+        return answered.append(environ.get("HTTP_HOST", "(none)")) or [b""]
+
+    only_local_hosts(app, "laptop")({"HTTP_HOST": "laptop.corp.example:8000", "SERVER_PORT": "8000"},
+                                    lambda status, headers: statuses.append(status))
+    only_local_hosts(app, "127.0.0.1")({"SERVER_PORT": "8000"}, lambda status, headers: statuses.append(status))
+    assert answered == ["laptop.corp.example:8000", "(none)"] and statuses == []
