@@ -384,6 +384,20 @@ def test_editor_scratch_files_neither_rebuild_nor_reload_the_page(served):
     _wait_for(lambda: "Confirm the sponsor" in _get(base + page), timeout=30, what="the save itself")
 
 
+def test_every_scratch_file_name_is_passed_over_but_a_folder_so_named_is_watched(served):
+    """vim's second swap file (.name.swo, when the file is open twice) is scratch like .swp, and rebuilds nothing;
+    a folder of content named as a scratch file may be (2024/) is content, and a playbook saved in it is built."""
+    project, base = served
+    folder = project / "content/playbooks"
+    page = "/playbooks/renewal-runway/"
+    time.sleep(1)  # the first build's own late events are over
+    (folder / ".renewal-runway.yml.swo").write_bytes(b"b0VIM 9.1\0" + bytes(4000))
+    assert not _reloads_within(base, page, 3), "a second swap file rebuilt the site"
+    (folder / "2024").mkdir()
+    (folder / "2024" / "q1-review.yml").write_text(PLAYBOOK.replace("Renewal runway", "Q1 review"), encoding="utf-8")
+    _wait_for(lambda: "Q1 review" in _get(base + "/playbooks/q1-review/"), timeout=30, what="the playbook in 2024/")
+
+
 def test_a_save_during_the_first_build_is_built_once_it_is_done(tmp_path):
     """The watcher started only once the first build was done: a save made while it ran (the long one, which an
     editor waits out by editing) was in the watcher's first look at the files, so it was never built."""
