@@ -2147,6 +2147,9 @@ def test_a_real_date_followed_by_a_line_break_is_not_told_its_day_is_off_the_cal
      "the line of 'id:', with no line break after it: a '|' or '>' block ends in one) [invalid-value]"),
     ("phase", '"renewal\\n"', "2:8: error: 'renewal\\n' is not valid for phase: a line break follows the id (write the "
      "id on the line of 'phase:', with no line break after it: a '|' or '>' block ends in one) [invalid-value]"),
+    # a value that is one character too many, but no line break, is told the form to write, not a line break
+    ("due", "T+2wx", "8:10: error: 'T+2wx' is not valid for due (write offsets like T-90d or T+2w, up to 4 digits) "
+     "[invalid-value]"),
 ])
 def test_a_value_ending_in_a_line_break_is_one_error_at_its_line(project_factory, run, field, written, expected):
     """JSON Schema's `$` ends the text, Python's also matches before a final line break: the fast validator refused
