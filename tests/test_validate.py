@@ -2608,6 +2608,18 @@ def test_a_document_in_another_kinds_folder_is_moved_to_a_free_name(project_fact
                      "(move it: git mv content/playbooks/pricing.yml content/faq/pricing.yml) [wrong-folder]"], lines
 
 
+@pytest.mark.parametrize("quote", ["", "'", '"'])
+def test_a_problem_in_a_quoted_text_is_placed_at_its_column(project_factory, run, quote):
+    """A problem inside a text (an unknown cross-reference) is placed where it is written, past the opening quote of
+    a single- as of a double-quoted value (LocDict.where_in_text): an editor's jump to file:line:col lands on it."""
+    line = f"    body: {quote}Read the [QBR](playbook:nope) first.{quote}"
+    project = project_factory({"content/playbooks/renewal.yml": f"title: Renewal\nsteps:\n  - id: kickoff\n"
+                                                                 f"    title: Kickoff\n{line}\n"})
+    output = run("validate", "--project", project).output
+    assert output.startswith(f"content/playbooks/renewal.yml:5:{line.index('playbook:nope') + 1}: error: unknown "
+                             "playbook 'nope'"), output
+
+
 def test_a_byte_that_is_not_utf8_is_placed_at_its_character_column(project_factory, run):
     """It was placed by its byte count: after 'title: 解約' (13 bytes, 9 characters) at column 14, not 10."""
     project = project_factory({"content/playbooks/bytes.yml": "title: 解約".encode() + b"\xff\nsteps: [{id: s, title: S}]\n",
