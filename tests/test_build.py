@@ -374,3 +374,21 @@ def test_markdown_extensions_written_as_a_mapping_keep_their_settings(tmp_path, 
     assert result.exit_code == 0, result.output
     page = (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
     assert 'class="headerlink"' in page and "¶</a>" not in page and ">#</a>" in page
+
+
+def test_an_owner_who_answers_for_a_step_is_listed_as_accountable_and_checklists_for_everyone_come_last(project_factory):
+    """A role page lists each duty once, under the strongest letter held: a step's owner counts as Responsible only
+    when the RACI gives it no letter, so the lead who owns and answers for a sign-off finds it under Accountable. And
+    the onboarding list shows the checklists for a role first, in role-catalog order, those for no role after them."""
+    from generator.pipeline import load_portal
+
+    project = project_factory({
+        "content/playbooks/sign-off.yml": ("title: Sign off\nsteps:\n  - {id: approve, title: Approve, owner: cs-lead, "
+                                           "raci: {R: csm, A: cs-lead}}\n"),
+        "content/onboarding/a-everyone.yml": "title: Everyone\nsections:\n  - {id: s, title: S, items: [{id: i, text: I}]}\n",
+        "content/onboarding/b-csm.yml": ("title: CSMs\naudience: [csm]\nsections:\n"
+                                         "  - {id: s, title: S, items: [{id: i, text: I}]}\n")})
+    portal = load_portal(project)
+    groups = {letter: [duty.anchor for duty in duties] for letter, duties in portal.role_duties_by_letter("cs-lead")}
+    assert groups["A"] == ["approve"] and groups["R"] == []
+    assert [checklist.id for checklist in portal.reader_checklists] == ["b-csm", "a-everyone"]
