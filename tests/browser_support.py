@@ -323,15 +323,53 @@ def running_csops_serve(project: Path):
         process.wait(timeout=10)
 
 
+# WCAG 2 contrast, written once for every snippet that measures it (see measuring_contrast):
+# rgba(css): any CSS colour as [r, g, b, alpha], channels 0-255 whole as the screen shows them, alpha 0-1; computed
+#   rgb() and color(srgb …) read from the text (a canvas would round a faint tint's alpha to 1/255 and its channels
+#   with it), anything else (a name, hex, oklch) through a 1x1 canvas;
+# luminance(rgb); contrast(a, b): the ratio of two colours, CSS text or rgba's arrays, in either order;
+# under(el): the opaque colour el's content is drawn on, its own and its ancestors' fills laid on the page (white).
+CONTRAST = """
+  const rgba = css => {
+    const n = css.match(/-?[\\d.]+(?:e[-+]?\\d+)?/gi)?.map(Number) ?? [];
+    const clamp = v => Math.round(Math.min(255, Math.max(0, v)));
+    if (/^rgba?\\(/.test(css)) return [...n.slice(0, 3).map(clamp), n[3] ?? 1];
+    if (/^color\\(srgb /.test(css)) return [...n.slice(0, 3).map(v => clamp(v * 255)), n[3] ?? 1];
+    const x = document.createElement('canvas').getContext('2d');
+    x.fillStyle = css; x.fillRect(0, 0, 1, 1);
+    const [r, g, b, a] = x.getImageData(0, 0, 1, 1).data;
+    return [r, g, b, a / 255];
+  };
+  const linear = v => (v /= 255) <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4;
+  const luminance = ([r, g, b]) => .2126 * linear(r) + .7152 * linear(g) + .0722 * linear(b);
+  const contrast = (a, b) => {
+    const [hi, lo] = [a, b].map(c => luminance(typeof c === 'string' ? rgba(c) : c)).sort((x, y) => y - x);
+    return (hi + .05) / (lo + .05);
+  };
+  const under = el => {
+    const fills = [];
+    for (let e = el; e; e = e.parentElement) {
+      const fill = rgba(getComputedStyle(e).backgroundColor);
+      if (fill[3] > 0) fills.unshift(fill);
+      if (fill[3] === 1) break;
+    }
+    return fills.reduce((below, [r, g, b, a]) => [r, g, b].map((v, i) => v * a + below[i] * (1 - a)), [255, 255, 255]);
+  };
+"""
+
+
+def measuring_contrast(snippet: str) -> str:
+    """`snippet` (an arrow function's source) with CONTRAST's helpers at the top of its body, so it keeps only what it
+    measures and every test computes the ratio the same way."""
+    head, body = snippet.split("{", 1)
+    return head + "{" + CONTRAST + body
+
+
 # The focused element's outline (a checkbox's on the indicator drawn after it): style, width and its WCAG contrast
 # ratio against the page, for the focus-ring tests of both browser test files.
-FOCUSED_RING = """() => {
-  const channels = c => { const v = c.match(/[\\d.]+/g).slice(0, 3).map(Number); return c.startsWith('color(') ? v.map(x => x * 255) : v; };
-  const lum = c => { const [r, g, b] = channels(c).map(v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; });
-                     return .2126 * r + .7152 * g + .0722 * b; };
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + .05) / (y + .05); };
+FOCUSED_RING = measuring_contrast("""() => {
   const e = document.activeElement;
   const ring = e.matches('input[type=checkbox]') ? getComputedStyle(e.nextElementSibling, '::after') : getComputedStyle(e);
   return {what: e.className || e.tagName, style: ring.outlineStyle, width: parseFloat(ring.outlineWidth),
-          ratio: Math.round(100 * ratio(ring.outlineColor, getComputedStyle(document.body).backgroundColor)) / 100};
-}"""
+          ratio: Math.round(100 * contrast(ring.outlineColor, under(document.body))) / 100};
+}""")

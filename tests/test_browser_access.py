@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import FOCUSED_RING, browser, bundled_site, ja_site, open_page, to_dark_scheme  # noqa: F401 - fixtures
+from browser_support import (FOCUSED_RING, browser, bundled_site, ja_site, measuring_contrast, open_page,  # noqa: F401 - fixtures
+                             to_dark_scheme)
 
 pytestmark = pytest.mark.browser
 
@@ -302,23 +303,18 @@ def test_a_role_name_the_content_says_is_english_is_read_as_english_on_a_japanes
 
 # The ring round the tab a segment's tabs have chosen, when the keyboard is on them: the strip's ::after, drawn where
 # the theme draws the bar under the chosen tab. Its box, style, width and contrast against the page.
-TAB_RING = """() => {
+TAB_RING = measuring_contrast("""() => {
   const input = document.activeElement, set = input.closest('.tabbed-set');
   const at = [...set.querySelectorAll(':scope > input')].indexOf(input);
   const strip = set.querySelector(':scope > .tabbed-labels'), label = strip.children[at];
-  const rgba = c => { const x = document.createElement('canvas').getContext('2d'); x.fillStyle = c; x.fillRect(0, 0, 1, 1);
-    return [...x.getImageData(0, 0, 1, 1).data]; };
-  const lum = v => { const l = v.slice(0, 3).map(c => { c /= 255; return c <= .03928 ? c / 12.92 : ((c + .055) / 1.055) ** 2.4; });
-    return .2126 * l[0] + .7152 * l[1] + .0722 * l[2]; };
   const ring = getComputedStyle(strip, '::after');
-  const [hi, lo] = [lum(rgba(ring.outlineColor)), lum(rgba(getComputedStyle(document.body).backgroundColor))].sort((x, y) => y - x);
   const shift = ring.transform === 'none' ? 0 : new DOMMatrix(ring.transform).m41;
   const box = strip.getBoundingClientRect(), chosen = label.getBoundingClientRect();
   return {tab: label.textContent.trim(), style: ring.outlineStyle, width: parseFloat(ring.outlineWidth),
-          ratio: Math.round(100 * (hi + .05) / (lo + .05)) / 100,
+          ratio: Math.round(100 * contrast(ring.outlineColor, under(document.body))) / 100,
           left: Math.round(box.left - strip.scrollLeft + parseFloat(ring.left || 0) + shift - chosen.left),
           wide: Math.round((parseFloat(ring.width) || 0) - chosen.width)};
-}"""
+}""")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -379,23 +375,14 @@ def test_tabbing_onto_a_steps_segment_tabs_brings_the_whole_tab_into_sight(reque
 
 # The ring of the element the keyboard is on (a palette toggle's on its label) against the first opaque background
 # behind it: the header's indigo for its buttons, the page for the navigation.
-RING_ON_ITS_BACKGROUND = """() => {
-  const rgba = c => { const x = document.createElement('canvas').getContext('2d'); x.fillStyle = c; x.fillRect(0, 0, 1, 1);
-    return [...x.getImageData(0, 0, 1, 1).data]; };
-  const lum = v => { const l = v.slice(0, 3).map(c => { c /= 255; return c <= .03928 ? c / 12.92 : ((c + .055) / 1.055) ** 2.4; });
-    return .2126 * l[0] + .7152 * l[1] + .0722 * l[2]; };
+RING_ON_ITS_BACKGROUND = measuring_contrast("""() => {
   let e = document.activeElement;
   if (e.matches('input.md-option')) e = e.nextElementSibling;
-  let under = rgba(getComputedStyle(document.body).backgroundColor);
-  for (let a = e.parentElement; a; a = a.parentElement) {
-    const c = rgba(getComputedStyle(a).backgroundColor);
-    if (c[3] === 255) { under = c; break; }
-  }
-  const ring = getComputedStyle(e), [hi, lo] = [lum(rgba(ring.outlineColor)), lum(under)].sort((x, y) => y - x);
+  const ring = getComputedStyle(e), ratio = contrast(ring.outlineColor, under(e.parentElement));
   return {what: ((e.getAttribute('aria-label') || e.title || e.textContent).trim() || e.className).slice(0, 30),
-          style: ring.outlineStyle, width: parseFloat(ring.outlineWidth), ratio: Math.round(100 * (hi + .05) / (lo + .05)) / 100,
+          style: ring.outlineStyle, width: parseFloat(ring.outlineWidth), ratio: Math.round(100 * ratio) / 100,
           skip: e.matches('.md-skip, .md-search__input'), done: !!e.closest('.md-content')};
-}"""
+}""")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -420,5 +407,29 @@ def test_the_keyboards_ring_on_the_header_and_the_navigation_stands_out(browser,
                 faint.append(ring)
         assert stops >= 20 and faint == [], faint
         assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_the_contrast_helper_reads_every_colour_form_and_lays_fills_on_the_page(browser):
+    # every contrast test reads its ratio through browser_support.CONTRAST: a colour it misread would be NaN, and
+    # `NaN < 3` is false, so each test would pass whatever the page's colours were
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        tab.set_content('<body style="background: rgb(0, 0, 255)"><div style="background: rgba(255, 255, 255, .5)">'
+                        '<p style="background: color(srgb 1 0 0 / 0.25)"><span>text</span></p></div></body>')
+        seen = tab.evaluate(measuring_contrast("""() => {
+          const round = v => v.map(x => Math.round(100 * x) / 100);
+          return {named: rgba('rebeccapurple'), hex: rgba('#00bda4'), oklch: rgba('oklch(1 0 0)'),
+                  srgb: round(rgba('color(srgb 1 0.5 0 / 0.25)')), legacy: rgba('rgba(0, 189, 164, 0.1)'),
+                  black: Math.round(100 * contrast('white', 'rgb(0, 0, 0)')) / 100,
+                  grey: Math.round(100 * contrast([255, 255, 255], '#767676')) / 100,
+                  page: under(null), span: round(under(document.querySelector('span'))),
+                  div: round(under(document.querySelector('div')))};
+        }"""))
+        assert seen == {"named": [102, 51, 153, 1], "hex": [0, 189, 164, 1], "oklch": [255, 255, 255, 1],
+                        "srgb": [255, 128, 0, 0.25], "legacy": [0, 189, 164, 0.1], "black": 21, "grey": 4.54,
+                        "page": [255, 255, 255], "span": [159.38, 95.63, 191.25], "div": [127.5, 127.5, 255]}, seen
     finally:
         context.close()

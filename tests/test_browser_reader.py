@@ -13,7 +13,7 @@ import zlib
 import pytest
 
 from browser_support import (FOCUSED_RING, PHONE, SAME_SCRIPT_SPLITS, axe_source, browser, bundled_site, ja_site,  # noqa: F401 - fixtures
-                             once_it_holds, open_page, to_dark_scheme)
+                             measuring_contrast, once_it_holds, open_page, to_dark_scheme)
 
 pytestmark = pytest.mark.browser
 
@@ -2023,49 +2023,23 @@ def test_on_a_phone_no_line_starts_with_the_dot_between_list_items(request, brow
     assert found == {}
 
 
-_TARGET_CONTRAST = """(selector) => {
-  const parse = c => { const n = c.match(/[\\d.]+/g).map(Number);
-    return c.startsWith('color(') ? [n[0] * 255, n[1] * 255, n[2] * 255, n.length > 3 ? n[3] : 1] : [n[0], n[1], n[2], n.length > 3 ? n[3] : 1]; };
-  const own = el => parse(getComputedStyle(el).backgroundColor);
+_TARGET_CONTRAST = measuring_contrast("""(selector) => {
   const target = document.querySelector(selector);
-  let page = target.parentElement;
-  while (page && own(page)[3] === 0) page = page.parentElement;
-  const under = page ? own(page) : [255, 255, 255, 1];
-  const [r, g, b, a] = own(target);
-  const mixed = [r, g, b].map((v, i) => v * a + under[i] * (1 - a));
-  const lum = rgb => { const l = rgb.map(v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; });
-    return .2126 * l[0] + .7152 * l[1] + .0722 * l[2]; };
-  const [hi, lo] = [lum(mixed), lum(under)].sort((x, y) => y - x);
-  return (hi + .05) / (lo + .05);
-}"""
+  return contrast(under(target), under(target.parentElement));
+}""")
 
 
 # The contrast of an element's own text on its own (opaque) background.
-_TEXT_CONTRAST = """(el) => {
-  const rgb = c => { const x = document.createElement('canvas').getContext('2d'); x.fillStyle = c; x.fillRect(0, 0, 1, 1);
-    return [...x.getImageData(0, 0, 1, 1).data].slice(0, 3); };
-  const lum = v => { const l = v.map(c => { c /= 255; return c <= .03928 ? c / 12.92 : ((c + .055) / 1.055) ** 2.4; });
-    return .2126 * l[0] + .7152 * l[1] + .0722 * l[2]; };
+_TEXT_CONTRAST = measuring_contrast("""(el) => {
   const style = getComputedStyle(el);
-  const [hi, lo] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))].sort((x, y) => y - x);
-  return (hi + .05) / (lo + .05);
-}"""
+  return contrast(style.color, style.backgroundColor);
+}""")
 
 
 # The contrast of an element's text on what is under it (its own and its ancestors' fills, laid on the page).
-_TEXT_ON_ITS_BACKGROUND = """(el) => {
-  const rgba = c => { const x = document.createElement('canvas').getContext('2d'); x.fillStyle = c; x.fillRect(0, 0, 1, 1);
-    return [...x.getImageData(0, 0, 1, 1).data]; };
-  const lum = v => { const l = v.slice(0, 3).map(c => { c /= 255; return c <= .03928 ? c / 12.92 : ((c + .055) / 1.055) ** 2.4; });
-    return .2126 * l[0] + .7152 * l[1] + .0722 * l[2]; };
-  const fills = [];
-  for (let e = el; e; e = e.parentElement) { const c = rgba(getComputedStyle(e).backgroundColor);
-    if (c[3] > 0) { fills.unshift(c); if (c[3] === 255) break; } }
-  let under = rgba(getComputedStyle(document.body).backgroundColor).slice(0, 3);
-  for (const c of fills) under = under.map((v, i) => c[i] * c[3] / 255 + v * (1 - c[3] / 255));
-  const [hi, lo] = [lum(rgba(getComputedStyle(el).color)), lum(under)].sort((x, y) => y - x);
-  return (hi + .05) / (lo + .05);
-}"""
+_TEXT_ON_ITS_BACKGROUND = measuring_contrast("""(el) => {
+  return contrast(getComputedStyle(el).color, under(el));
+}""")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import DEMO_MKDOCS, browser, build, page, serve  # noqa: F401 - shared fixtures
+from browser_support import DEMO_MKDOCS, browser, build, measuring_contrast, page, serve  # noqa: F401 - shared fixtures
 from conftest import make_project
 from test_diff import commit_all, git
 
@@ -376,17 +376,13 @@ def test_control_and_direction_characters_of_a_commit_subject_are_written_out(tm
 
 
 # Each What's new badge: [its class, its text on its fill, its fill against the page], as WCAG contrast ratios.
-BADGE_CONTRASTS = """() => {
-  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
-  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; })
-                                      .reduce((sum, v, i) => sum + v * [.2126, .7152, .0722][i], 0);
-  const ratio = (a, b) => { const [x, y] = [lum(rgb(a)), lum(rgb(b))].sort((p, q) => q - p); return (x + .05) / (y + .05); };
+BADGE_CONTRASTS = measuring_contrast("""() => {
   const page = getComputedStyle(document.body).backgroundColor;
   return [...document.querySelectorAll('.csops-change')].map(badge => {
     const style = getComputedStyle(badge);
-    return [badge.className, ratio(style.color, style.backgroundColor), ratio(style.backgroundColor, page)];
+    return [badge.className, contrast(style.color, style.backgroundColor), contrast(style.backgroundColor, page)];
   });
-}"""
+}""")
 
 
 @pytest.mark.browser
