@@ -872,6 +872,29 @@ def test_a_pasted_anchor_is_completed_only_when_it_names_one_step_and_a_broken_o
         context.close()
 
 
+def test_a_cut_link_to_a_checklist_item_or_an_faq_answer_is_completed_like_a_steps(browser, bundled_site):
+    """Completion looked at heading ids only: a link to an onboarding checklist item (its id is on the item's marker
+    span, not a heading) cut where a mail client wrapped it ("…#learn-health-") opened the page at its top. Every id in
+    the page's text is a candidate now, still only when one id begins so ("#first-" begins a section and two items)."""
+    context, tab, errors = open_page(browser, bundled_site, "", PHONE)
+    try:
+        for path, cut, lands in (("onboarding/new-cs-ops-30-60-90/", "learn-health-", "learn-health-model"),
+                                 ("faq/renewals/", "renewal-status-", "renewal-status-values")):
+            tab.goto("about:blank")  # opened afresh, as from a mail
+            tab.goto(bundled_site + path + "#" + cut)
+            tab.wait_for_url(bundled_site + path + "#" + lands)
+            tab.wait_for_function("id => { const top = document.getElementById(id).getBoundingClientRect().top; "
+                                  "return top >= 0 && top < 200; }", arg=lands)
+        page = bundled_site + "onboarding/new-cs-ops-30-60-90/#first-"
+        tab.goto("about:blank")
+        tab.goto(page)
+        tab.wait_for_load_state("load")
+        assert [tab.url, tab.evaluate("window.scrollY")] == [page, 0]
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 def test_a_page_link_pasted_with_punctuation_after_it_opens_the_page_not_the_404(browser, built_bundled):
     """A page's address pasted with the sentence's bracket or full stop after it (…/playbooks/renewal-runway/).) was
     the not-found page: the host, as csops serve does, answered it with 404.html."""

@@ -700,8 +700,13 @@
   // A link pasted with the sentence's full stop or closing bracket ("…#assign-escalation-owner." or "…owner)"), or
   // cut at the line break a mail client wrapped it at ("…#assign-escalation-"), opened the page at its top without
   // the "changed" notice. No id holds a space or ends in punctuation, so these are dropped, and an anchor cut short
-  // at a hyphen is the one heading id it begins, if only one; the page then moves to it as if the link were whole.
+  // at a hyphen is the one id it begins, if only one; the page then moves to it as if the link were whole.
   var PASTED_TAIL = /[\s.,;:!?'"\u2019\u201d)\]}>\u00bb\u3001\u3002\uff0c\uff0e\u300d\u300f\uff09]+$/;
+
+  // Every id in the page's text a link can name: a heading, a step, a checklist item (its marker span), an FAQ answer,
+  // a duty, and the former ids kept for them; not the theme's own (__code_0, __tabbed_1_1), which no one links to.
+  // Headings alone left a cut link to a checklist item ("#learn-health-") at the page's top.
+  var LINKABLE = ".md-content [id]:not([id^='__'])";
 
   // A chat tool's or mailer's tracking parameters added after the anchor ("#step?utm_source=slack") are no part of it:
   // no id holds ? or &.
@@ -711,7 +716,7 @@
     if (document.getElementById(cleaned)) return cleaned;
     // only a cut at a hyphen, where mail wraps: "#review" of a step since removed is not "#review-cadence"
     if (!/-$/.test(cleaned)) return "";
-    var begun = Array.prototype.filter.call(document.querySelectorAll("h2[id], h3[id], h2 [id], h3 [id]"),
+    var begun = Array.prototype.filter.call(document.querySelectorAll(LINKABLE),
       function (node) { return node.id.indexOf(cleaned) === 0; });
     return begun.length === 1 ? begun[0].id : "";
   }
