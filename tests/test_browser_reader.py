@@ -521,6 +521,33 @@ def test_all_playbooks_tables_line_up_and_leave_the_title_room(request, browser,
             context.close()
 
 
+# Each cell of a role page's playbook table whose content runs past the cell's padding edge, by how far (px).
+CELL_OVERRUNS = """() => [...document.querySelectorAll('.csops-playbook-table :is(th, td)')].map(cell => {
+  const box = cell.getBoundingClientRect(), style = getComputedStyle(cell);
+  const left = box.left + parseFloat(style.paddingLeft), right = box.right - parseFloat(style.paddingRight);
+  const rects = [...cell.querySelectorAll('*')].map(child => child.getBoundingClientRect()).filter(r => r.width);
+  return [cell.textContent.trim(), Math.max(0, ...rects.map(r => Math.max(r.right - right, left - r.left)))];
+}).filter(([text, overrun]) => overrun > 1)"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_role_pages_playbooks_name_no_owner_and_fit_their_cells(request, browser, language):
+    """"Playbooks this role maintains" had an Owner column naming the page's own role on every row, and at desktop
+    its chip ran ~47 px through the cell's padding (cs-lead, in the fixed layout's narrow owner column)."""
+    base = request.getfixturevalue(SITES[language])
+    for viewport in (LAPTOP, PHONE):
+        for role in ("cs-lead", "cs-ops", "marketing", "support"):
+            context, tab, errors = open_page(browser, base, f"roles/{role}/", viewport)
+            try:
+                headers = tab.locator(".csops-playbook-table thead th").all_text_contents()
+                assert len(headers) == 3 and not tab.locator(".csops-playbook-table a.csops-role").count(), headers
+                assert tab.evaluate(CELL_OVERRUNS) == [], (role, viewport)
+                assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+                assert not errors, errors
+            finally:
+                context.close()
+
+
 def test_checklist_items_are_in_due_order(browser, bundled_site):
     context, tab, errors = open_page(browser, bundled_site, "onboarding/new-csm-30-60-90/", LAPTOP)
     try:
