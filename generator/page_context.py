@@ -6,6 +6,8 @@ thousands of rows); every text that goes into raw HTML is escaped on the way (es
 
 from __future__ import annotations
 
+import re
+
 from . import urls
 from .escaping import escape_attr
 from .run_memory import RunMemory
@@ -137,6 +139,13 @@ class PageContext:
             out += ["<ul>", *rows("chart", charts), "</ul>"]
         out.append("</div>")
         return "\n".join(out)
+
+    def raci_word_by_badge(self, letter: str) -> str:
+        """A RACI letter's word written after its badge (the legend, a chart's duty list). A label may carry the letter
+        in brackets for where the word stands alone, as Japanese does (実行責任（R）, which the spoken badge reads):
+        beside the badge that said the letter twice, "R 実行責任（R）"."""
+        word = self.renderer.label(RACI_WORDS[letter])
+        return re.sub(rf"\s*[(（]{letter}[)）]$", "", word) or word
 
     def raci_badge(self, letters: str, spoken: bool = True) -> str:
         """RACI letters as badges. A screen reader given "R" alone hears a letter, not a duty: it hears the legend's

@@ -2324,8 +2324,10 @@ UNEXPLAINED_LETTERS = """words => {
   const letters = [...new Set(used.map(b => b.querySelector('[aria-hidden]').textContent.trim()))];
   return letters.filter(letter => !explained.has(letter));
 }"""
+# each letter's word as written after its badge, and as the spoken badge says it
 RACI_WORDS = {"en": {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"},
-              "ja": {"R": "実行責任（R）", "A": "説明責任（A）", "C": "協議先（C）", "I": "報告先（I）"}}
+              "ja": {"R": "実行責任", "A": "説明責任", "C": "協議先", "I": "報告先"}}
+WORDS_SPOKEN = {"en": RACI_WORDS["en"], "ja": {"R": "実行責任（R）", "A": "説明責任（A）", "C": "協議先（C）", "I": "報告先（I）"}}
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
@@ -2343,6 +2345,26 @@ def test_the_raci_letters_of_a_playbooks_steps_and_a_roles_duties_are_explained_
             if missing:
                 unexplained[path] = missing
         assert unexplained == {}
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_raci_word_beside_its_badge_does_not_repeat_the_letter(request, browser, language):
+    """The Japanese legend read "R 実行責任（R） · A 説明責任（A）…" and a chart's duties "R 実行責任（R）:": the
+    label's bracketed letter (there for the spoken badge, where the word stands alone) said the badge's letter twice."""
+    base = request.getfixturevalue(SITES[language])
+    context, tab, errors = open_page(browser, base, "", PHONE)
+    try:
+        for path in ["playbooks/renewal-runway/", "roles/cs-lead/", "charts/cs-duties/"]:
+            tab.goto(base + path)
+            beside = tab.evaluate("""() => [...document.querySelectorAll(
+                '.md-content :is(.csops-raci-legend, li:has(> .csops-raci[aria-hidden]))')].map(e => e.innerText)""")
+            assert beside, path
+            assert [text for text in beside if re.search(r"[(（][RACI][)）]", text)] == [], path
+        # the chart's matrix badges, whose letters a screen reader does not read, still say the label in full
+        assert WORDS_SPOKEN[language]["R"] in tab.locator(".csops-raci-matrix").aria_snapshot()
         assert not errors, errors
     finally:
         context.close()
