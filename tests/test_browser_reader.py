@@ -548,6 +548,32 @@ def test_a_role_pages_playbooks_name_no_owner_and_fit_their_cells(request, brows
                 context.close()
 
 
+# Elements of the article reaching past its edges, but for what scrolls or clips inside it and Material's tabs and
+# table wrappers, which reach into the article's padding by design.
+PAST_THE_ARTICLE = """() => {
+  const article = document.querySelector('article.md-content__inner'), edge = article.getBoundingClientRect();
+  const clipped = e => { for (let p = e.parentElement; p && p !== article; p = p.parentElement)
+                           if (getComputedStyle(p).overflowX !== 'visible') return true; return false; };
+  return [...article.querySelectorAll('*')].filter(e => { const r = e.getBoundingClientRect();
+      return r.width && (r.right > edge.right + .5 || r.left < edge.left - .5) && !clipped(e)
+             && !e.closest('.tabbed-labels, .tabbed-control, .md-typeset__scrollwrap'); })
+    .map(e => [e.tagName, e.textContent.trim().slice(0, 30), Math.round(e.getBoundingClientRect().right - edge.right)]);
+}"""
+
+
+def test_inline_code_broken_across_lines_stays_inside_the_article(browser, bundled_site):
+    """Inline code that broke across lines (`Renewal Status`, `Forecast Category`) ran 1-4 px past the content
+    column at 448, 584, 768, 1016 px and more: each piece kept the code's side padding, which the line breaker does
+    not count."""
+    for width in (360, 448, 488, 584, 768, 1016):
+        context, tab, errors = open_page(browser, bundled_site, "playbooks/renewal-runway/", {"width": width, "height": 900})
+        try:
+            assert tab.evaluate(PAST_THE_ARTICLE) == [], width
+            assert not errors, errors
+        finally:
+            context.close()
+
+
 def test_checklist_items_are_in_due_order(browser, bundled_site):
     context, tab, errors = open_page(browser, bundled_site, "onboarding/new-csm-30-60-90/", LAPTOP)
     try:
