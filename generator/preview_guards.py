@@ -109,8 +109,16 @@ def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Connection", "close")
             self.end_headers()
-            if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+            if self._method() != "HEAD" and code >= 200 and code not in (204, 304):
                 self.wfile.write(body)
+
+        def _method(self) -> str:
+            """The method the request line names, also when http.server refused the line before setting
+            self.command (HTTP/2.0, a bad version, a line too long): such a HEAD got the JSON after its headers."""
+            if self.command:
+                return self.command
+            words = getattr(self, "raw_requestline", b"").split(maxsplit=1)
+            return words[0].decode("iso-8859-1") if words else ""
 
     return GuardedHandler
 

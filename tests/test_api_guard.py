@@ -556,6 +556,19 @@ def test_a_head_the_http_layer_refuses_gets_no_body_either(preview_port):
     assert status == 400 and "send HTTP/1.1" in json.loads(body)["error"], body
 
 
+@pytest.mark.parametrize("line", [b"HEAD / HTTP/2.0", b"HEAD / HTTP/3", b"HEAD / HTTX/1.1", b"HEAD / HTTP/1.1 x",
+                                  b"HEAD /", b"HEAD /" + b"a" * 70000 + b" HTTP/1.1"])
+def test_a_head_refused_for_its_request_line_gets_no_body(preview_port, line):
+    """http.server refuses a bad request line (HTTP/2.0, an unknown version, a fourth word, no version, a line too
+    long) before it sets the method: send_error read self.command as None, not HEAD, and wrote the JSON after the
+    headers, which a client keeping the connection reads as its next response."""
+    status, headers, body, _ = exchange(preview_port, line + b"\r\nHost: localhost\r\n\r\n", wait=10.0)
+    assert status in (400, 414) and "content-length: " in headers and body == b"", (line[:20], headers, body[:80])
+    status, _, body, _ = exchange(preview_port, line.replace(b"HEAD", b"GET", 1) + b"\r\nHost: localhost\r\n\r\n",
+                                  wait=10.0)
+    assert status in (400, 414) and json.loads(body)["error"], body  # a GET so refused still says why
+
+
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1:8000", "LOCALHOST.", "portal.localhost:8000", "[::1]:8000",
                                   "192.168.1.20:8000"])
 def test_the_preview_answers_its_own_names_and_any_address(preview_port, host):
