@@ -2397,6 +2397,20 @@ def test_a_raci_word_beside_its_badge_does_not_repeat_the_letter(request, browse
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_charts_duty_words_end_in_the_languages_colon(request, browser, language):
+    """A chart's duties read "R 実行責任: CSM" in Japanese, a Latin colon and space where every other label of the
+    portal ends in its full-width ：(label_colon), as "関連プレイブック：" below them does."""
+    colon = {"en": ":", "ja": "："}[language]
+    context, tab, errors = open_page(browser, request.getfixturevalue(SITES[language]), "charts/cs-duties/", PHONE)
+    try:
+        words = tab.locator(".md-content li:has(> .csops-raci[aria-hidden]) > strong").all_inner_texts()
+        assert words and [word for word in words if not word.endswith(colon)] == [], words
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
 def test_no_line_of_a_role_pages_duties_starts_with_the_dot_after_a_steps_letters(request, browser, language):
     # a duty holding a second letter ends in its badges ("CS strategy R A"), and the line broke after them: the next
     # line began "· CS Operations" (the CS lead's page at 390 and 1366 px, support's at 768; Japanese at 360 px),
