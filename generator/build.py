@@ -260,7 +260,7 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
         overrides = mkdocs_overrides(site, stage / "docs", stage / "site", nav, redirects, sorted(assets))
     except SettingsRefused as refused:
         raise BuildError(str(refused)) from None
-    key = incremental.build_key(site.config_file, overrides, assets, [site.templates_dir, PACKAGE_TEMPLATES])
+    key = incremental.build_key(site.raw, overrides, assets, [site.templates_dir, PACKAGE_TEMPLATES])
     sources = [p.source for p in pages]
     reuse = incremental.plan(previous, site.raw, key, sources, unchanged)
     markdown_pages = sum(1 for source in sources if source.endswith(".md"))

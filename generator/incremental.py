@@ -67,8 +67,11 @@ def _stable(value) -> str:
     return f"{type(value).__module__}.{type(value).__qualname__}({sorted(vars(value).items())!r})" if hasattr(value, "__dict__") else repr(value)
 
 
-def build_key(config_file: Path, overrides: dict, assets: dict[str, bytes], templates: list[Path]) -> str:
+def build_key(settings: dict, overrides: dict, assets: dict[str, bytes], templates: list[Path]) -> str:
     """Hash of everything every page's HTML shares (redirect maps excluded: they only add redirect pages).
+
+    `settings`: mkdocs.yml as MkDocs reads it (SiteConfig.raw), not its bytes: a file it INHERITs and the !ENV
+    values it names shape every page too (a copyright edited in base.yml stayed on every unchanged page).
 
     The page templates only shape Markdown, which is compared page by page; they are in the key
     anyway, so a template edit is a full build (the safe default when the look of pages changes).
@@ -87,7 +90,10 @@ def build_key(config_file: Path, overrides: dict, assets: dict[str, bytes], temp
         plugins.append(entry)
     shared["plugins"] = plugins
     digest.update(json.dumps(shared, sort_keys=True, default=_stable).encode("utf-8"))
-    digest.update(config_file.read_bytes())
+    try:
+        digest.update(json.dumps(settings, default=_stable).encode("utf-8"))
+    except (TypeError, ValueError):  # a key JSON cannot hold (a !!python/tuple): a repr that never matches twice
+        digest.update(repr(settings).encode("utf-8") + os.urandom(16))
     for name, data in sorted(assets.items()):
         digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
     for package in _PACKAGES:

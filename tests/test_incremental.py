@@ -121,6 +121,23 @@ def test_a_mkdocs_yml_edit_shows_on_every_page_of_the_next_build(project, tmp_pa
     _assert_same_as_cold(project, tmp_path)
 
 
+def test_an_edit_to_a_file_mkdocs_yml_inherits_or_to_a_variable_it_reads_shows_on_every_page(project, monkeypatch):
+    """What MkDocs reads besides mkdocs.yml's own bytes: the file its INHERIT names and the !ENV values it names.
+    The build key hashed the bytes alone, so a copyright edited in base.yml, or a footer taken from the CI's
+    environment, stayed as it was on every page whose Markdown did not change."""
+    config = project / "mkdocs.yml"
+    (project / "base.yml").write_text("copyright: Acme 2025\n", encoding="utf-8")
+    config.write_text("INHERIT: base.yml\n" + config.read_text(encoding="utf-8")
+                      + "site_author: !ENV [PORTAL_AUTHOR, CS Ops]\n", encoding="utf-8")
+    build_portal(project)
+    (project / "base.yml").write_text("copyright: Acme 2026\n", encoding="utf-8")
+    assert build_portal(project).reused == 0
+    assert "Acme 2026" in (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
+    monkeypatch.setenv("PORTAL_AUTHOR", "Enablement team")
+    assert build_portal(project).reused == 0
+    assert 'content="Enablement team"' in (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
+
+
 def test_a_nav_of_the_sites_own_titled_by_its_pages_shows_a_retitled_page_everywhere(project, tmp_path):
     """A mkdocs.yml `nav` entry without a title is named by its page's title on every page: retitling one playbook
     changes the navigation of pages whose Markdown did not change, which only a full build writes."""
