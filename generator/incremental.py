@@ -9,7 +9,8 @@ and the others' HTML is copied from the live generation (copied, never
 hard-linked: the live site must stay intact whatever this build writes).
 Anything the key cannot vouch for (a user `nav`, a theme `custom_dir`, plugins
 other than search and redirects, whose output may depend on more than the
-page) means a full build, the safe default.
+page, and `hooks:`, which are plugins of the site's own code) means a full
+build, the safe default.
 
 What MkDocs writes for the whole site (search index, sitemap, 404 page,
 redirects, theme assets) is written in full by every build. The search index
@@ -52,7 +53,8 @@ def eligible(raw: dict) -> bool:
     """Whether pages of this config depend only on their own Markdown plus the build key."""
     theme = raw.get("theme") or {}
     name = theme.get("name") if isinstance(theme, dict) else theme
-    if name != "material" or raw.get("nav") or (isinstance(theme, dict) and theme.get("custom_dir")):
+    # hooks: MkDocs runs them as plugins; their code is in no key, and they read pages raw_blocks would have lifted
+    if name != "material" or raw.get("nav") or raw.get("hooks") or (isinstance(theme, dict) and theme.get("custom_dir")):
         return False
     return set(_plugin_names(raw.get("plugins") or ["search"])) <= _SAFE_PLUGINS
 

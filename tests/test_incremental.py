@@ -138,6 +138,27 @@ def test_an_edit_to_a_file_mkdocs_yml_inherits_or_to_a_variable_it_reads_shows_o
     assert 'content="Enablement team"' in (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
 
 
+def test_a_hook_runs_on_every_page_of_every_build_and_sees_each_page_as_plain_mkdocs_does(project):
+    """`hooks:` are plugins of the site's own code, which MkDocs runs on every page, reading what it likes (here a
+    banner file). They were in no build key, so after the banner's edit only pages whose Markdown changed ran the
+    hook (the others kept the old banner); and the hook read each page's HTML with the generated blocks csops lifts
+    out of Markdown's way still placeholders."""
+    (project / "banner.txt").write_text("Banner A", encoding="utf-8")
+    (project / "hooks.py").write_text(
+        "from pathlib import Path\n\n\ndef on_page_content(html, page, config, **kwargs):\n"
+        "    banner = (Path(config.config_file_path).parent / 'banner.txt').read_text()\n"
+        "    return html + '<p>%s saw %d blocks</p>' % (banner, html.count('class=\"csops-'))\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - hooks.py\n", encoding="utf-8")
+    build_portal(project)
+    page = (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
+    before, after = page.split("Banner A saw ")
+    assert int(after.split(" ")[0]) == before.count('class="csops-') > 0
+    (project / "banner.txt").write_text("Banner B", encoding="utf-8")
+    build_portal(project)
+    assert "Banner B saw" in (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
+
+
 def test_a_nav_of_the_sites_own_titled_by_its_pages_shows_a_retitled_page_everywhere(project, tmp_path):
     """A mkdocs.yml `nav` entry without a title is named by its page's title on every page: retitling one playbook
     changes the navigation of pages whose Markdown did not change, which only a full build writes."""
