@@ -1,7 +1,8 @@
 """What the preview watches to rebuild on a save: the files a build reads, and no editor's scratch files.
 
 MkDocs' own watcher walks the folders it is given whole; SourceTree hands the watcher the project's top level
-through content/, templates/, mkdocs.yml, the link to the live site and git's record of HEAD, and nothing else.
+through content/, templates/, mkdocs.yml, what mkdocs.yml names (site_config.files_it_names), the link to the live
+site and git's record of HEAD, and nothing else.
 """
 
 from __future__ import annotations
@@ -104,7 +105,8 @@ def watch_sources(server, site) -> SourceTree:
     import watchdog.observers.polling
 
     from .history import head_log
-    from .rules.site_config import CONFIG_FILE
+    from .paths import GENERATED_DIR
+    from .rules.site_config import CONFIG_FILE, files_it_names
 
     class StartedOnce(watchdog.observers.polling.PollingObserverVFS):
         """Started here, before the first build (its first look at the files is then); MkDocs' serve() starts it
@@ -116,9 +118,16 @@ def watch_sources(server, site) -> SourceTree:
 
     project = site.project
     published = site.site_dir.name if site.site_dir.parent == project else None
-    tree = SourceTree(project, ("content", "templates", CONFIG_FILE), published)
+    # what mkdocs.yml names (an INHERITed file, custom_dir, hooks, watch:): a save there was never built
+    named = files_it_names(project, site.raw)
+    tops = {path.relative_to(project).parts[0] for path in named if path.is_relative_to(project) and path != project}
+    tree = SourceTree(project, ("content", "templates", CONFIG_FILE, *(tops - {GENERATED_DIR, published, ".git"})),
+                      published)
     server.observer = StartedOnce(tree.stat, tree.listdir, polling_interval=0.5)
     server.watch(str(project))
+    for path in named:
+        if not path.is_relative_to(project) and path.exists():
+            server.watch(str(path))
     if not site.templates_dir.resolve().is_relative_to(project):
         server.watch(str(site.templates_dir.resolve()))
     commits = head_log(project)  # What's new and the feed are built from the content's git history

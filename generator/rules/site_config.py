@@ -76,6 +76,35 @@ def inherited_file(path: Path, parent: str) -> Path:
     return Path(os.path.normpath(os.path.join(os.path.dirname(path), parent)))
 
 
+def files_it_names(project: Path, raw: dict) -> list[Path]:
+    """The files and folders mkdocs.yml makes a build read besides itself, as MkDocs finds them (from the folder of
+    the file naming them): each file its INHERIT chain names, the theme's custom_dir, its hooks and what its
+    `watch:` lists (which `mkdocs serve` watches). Read as YAML nodes, never built: no tag in them runs."""
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    found, path = [], config_file(project)
+    for _ in range(MAX_INHERIT):
+        try:
+            loader = get_yaml_loader()(path.read_text(encoding="utf-8"))
+            try:
+                root = loader.get_single_node()
+            finally:
+                loader.dispose()
+        except (OSError, UnicodeError, yaml.YAMLError, RecursionError):
+            break  # validate says why
+        parent = next((value.value for key, value in (root.value if isinstance(root, yaml.MappingNode) else [])
+                       if key.value == "INHERIT" and isinstance(value, yaml.ScalarNode)), None)
+        if not isinstance(parent, str) or not _is_file(inherited_file(path, parent)):
+            break
+        path = inherited_file(path, parent)
+        found.append(path)
+    theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
+    named = [theme.get("custom_dir")] + [entry for setting in ("hooks", "watch") if isinstance(raw.get(setting), list)
+                                         for entry in raw[setting]]
+    base = config_file(project).parent
+    return found + [Path(os.path.normpath(base / entry)) for entry in named if isinstance(entry, str) and entry.strip()]
+
+
 def _read(path: Path, shown_as: str, root: Path, inherited: int = 0) -> tuple[str | None, object, list[Problem]]:
     from ..loader import read_text
 
