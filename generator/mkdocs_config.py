@@ -137,6 +137,16 @@ def _plugins(configured, redirects: dict[str, str]) -> list:
     return plugins
 
 
+def _with_assets(configured, assets: list[str], suffix: str) -> list:
+    """The site's own entries, then each of the portal's `assets` ending in `suffix` that they do not list. MkDocs
+    takes a script as its path or as a mapping ('- path: x.js' with 'type: module', 'defer: true'): read as text
+    alone, a csops script listed that way was added again, and ran twice on every page."""
+    entries = list(configured or [])
+    listed = {path for path in (entry.get("path") if isinstance(entry, dict) else entry for entry in entries)
+              if isinstance(path, str)}  # MkDocs names a path of another type
+    return entries + [asset for asset in assets if asset.endswith(suffix) and asset not in listed]
+
+
 def navigation(labels: dict, phases: list[tuple[str, str]]) -> list:
     """Section and phase index pages only: every page's nav stays small however many playbooks there are.
 
@@ -174,8 +184,8 @@ def mkdocs_overrides(site: SiteConfig, docs_dir: Path, site_dir: Path, nav: list
         "markdown_extensions": _merge_extensions(raw.get("markdown_extensions"), labels.get("permalink_title", ""),
                                                  site.project),
         "plugins": _plugins(raw.get("plugins"), redirects),
-        "extra_css": list(raw.get("extra_css") or []) + [a for a in assets if a.endswith(".css") and a not in (raw.get("extra_css") or [])],
-        "extra_javascript": list(raw.get("extra_javascript") or []) + [a for a in assets if a.endswith(".js") and a not in (raw.get("extra_javascript") or [])],
+        "extra_css": _with_assets(raw.get("extra_css"), assets, ".css"),
+        "extra_javascript": _with_assets(raw.get("extra_javascript"), assets, ".js"),
         "validation": validation,
         # the theme's 404 page in the portal's language (generator/theme/404.html)
         "extra": {**(raw.get("extra") or {}), "csops_not_found": {

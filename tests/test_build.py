@@ -376,6 +376,23 @@ def test_markdown_extensions_written_as_a_mapping_keep_their_settings(tmp_path, 
     assert 'class="headerlink"' in page and "¶</a>" not in page and ">#</a>" in page
 
 
+def test_a_portal_script_listed_with_its_settings_is_on_each_page_once(project_factory, run):
+    """MkDocs takes an extra_javascript entry as a path or as a mapping ('- path: x.js' with 'defer: true' or 'type:
+    module'); csops adds the portal's own scripts the site does not list, and compared them with the entries as
+    text: a csops script listed as a mapping was added again, and ran twice on every page."""
+    import re
+
+    project = _project(project_factory)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "extra_javascript:\n  - path: assets/csops/csops.js\n"
+                      "    defer: true\n", encoding="utf-8")
+    result = run("build", "--project", project)
+    assert result.exit_code == 0, result.output
+    page = (project / "site/index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<script src="assets/csops/csops\.js"[^>]*>', page) == ['<script src="assets/csops/csops.js" defer>']
+    assert page.count('src="assets/csops/search.js"') == 1
+
+
 def test_an_owner_who_answers_for_a_step_is_listed_as_accountable_and_checklists_for_everyone_come_last(project_factory):
     """A role page lists each duty once, under the strongest letter held: a step's owner counts as Responsible only
     when the RACI gives it no letter, so the lead who owns and answers for a sign-off finds it under Accountable. And
