@@ -792,6 +792,14 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     (lambda t: t.replace("plugins:\n  - search:", "plugins:\n  -\n  - search:"),
      ":44:3: error: plugins entry 1 names no plugin: it is empty"),
     (lambda t: t.replace("\nmarkdown_extensions:", "  - 12\n\nmarkdown_extensions:"), ":48:3: error: plugins entry 2 names no plugin: it is 12, not a name"),
+    # a theme MkDocs does not have passed validate; the build stopped after generating every page, on no line
+    # ("Config value 'theme': Unrecognised theme name: 'materail'", "No theme name set")
+    (lambda t: t.replace("  name: material\n", "  name: materail\n"),
+     ":13:9: error: theme 'materail' is not installed (did you mean 'material'?) [config-setting]"),
+    (lambda t: t[:t.index("theme:\n")] + "theme: materail\n" + t[t.index("\nplugins:"):],
+     ":12:8: error: theme 'materail' is not installed (did you mean 'material'?)"),
+    (lambda t: t.replace("  name: material\n", ""), ":12:7: error: 'theme' names no theme (add 'name: material' under theme:)"),
+    (lambda t: t.replace("  name: material\n", "  name: [material]\n"), ":13:9: error: 'theme.name' must be a text, not list"),
     # README's What's-new setting: validate passed any value, and the build stopped on no line ("Error: mkdocs.yml:
     # extra.csops.whats_new.commits must be a whole number from 0 to 200 (got 'lots')")
     (lambda t: t + "extra:\n  csops:\n    whats_new:\n      commits: lots\n",

@@ -377,6 +377,7 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
                                 "write the name without < and >"))
     problems += _language_problems(project, raw, text)
     problems += _icon_problems(project, raw, text)
+    problems += _theme_problems(raw, text)
     problems += _plugin_problems(raw, text)
     problems += _extension_problems(raw, text)
     problems += _settings_csops_sets(raw, text)
@@ -697,6 +698,33 @@ def _plugin_problems(raw: dict, text: str) -> list[Problem]:
                                 f"install it (pip install the package that provides it) or delete the line; "
                                 f"installed: {', '.join(sorted(installed))}"))
     return problems
+
+
+def _theme_problems(raw: dict, text: str) -> list[Problem]:
+    """The theme is one MkDocs has: 'theme: materail', or a theme mapping with no name (nor a custom_dir, which may
+    stand alone), passed validate, and the build stopped after generating every page, on MkDocs' "Unrecognised theme
+    name" or "No theme name set", on no line."""
+    from importlib.metadata import entry_points
+
+    theme = raw.get("theme")
+    if not isinstance(theme, (str, dict)):
+        return []  # none: MkDocs' default theme; another type is _READ_SETTINGS' error
+    name = theme if isinstance(theme, str) else theme.get("name")
+    if isinstance(theme, dict) and name is None:
+        if isinstance(theme.get("custom_dir"), str):
+            return []
+        return [Problem(CONFIG_FILE, *_position(text, ("theme",)), "config-setting", "'theme' names no theme",
+                        "add 'name: material' under theme:")]
+    where = _position(text, ("theme",) if isinstance(theme, str) else ("theme", "name"))
+    if not isinstance(name, str):
+        return [Problem(CONFIG_FILE, *where, "config-setting", f"'theme.name' must be a text, not {type(name).__name__}",
+                        "write name: material")]
+    installed = sorted(entry.name for entry in entry_points(group="mkdocs.themes"))
+    if name in installed:
+        return []
+    close = difflib.get_close_matches(name, installed, n=1, cutoff=0.6)
+    return [Problem(CONFIG_FILE, *where, "config-setting", f"theme '{shown(name, 40)}' is not installed",
+                    f"did you mean '{close[0]}'?" if close else f"write one of the installed themes: {', '.join(installed)}")]
 
 
 def _installed_plugins() -> set[str]:
