@@ -800,6 +800,14 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
      ":12:8: error: theme 'materail' is not installed (did you mean 'material'?)"),
     (lambda t: t.replace("  name: material\n", ""), ":12:7: error: 'theme' names no theme (add 'name: material' under theme:)"),
     (lambda t: t.replace("  name: material\n", "  name: [material]\n"), ":13:9: error: 'theme.name' must be a text, not list"),
+    # a path MkDocs reads that is not there passed validate; the build stopped after generating every page, on no
+    # line ("The path set in custom_dir ('/…/overides') does not exist", "The path '/…/hook.py' isn't an existing file")
+    (lambda t: t.replace("  name: material\n", "  name: material\n  custom_dir: overides\n"),
+     ":14:15: error: 'theme.custom_dir' names no folder: 'overides' is not there (give its path relative to "
+     "mkdocs.yml's folder, or delete the line) [config-setting]"),
+    (lambda t: t + "hooks:\n  - hook.py\n", ":76:5: error: 'hooks' names no Python file: 'hook.py' is not there"),
+    (lambda t: t + "watch: [snippets]\n", ":75:9: error: 'watch' names no file or folder: 'snippets' is not there"),
+    (lambda t: t + "hooks: hook.py\n", ":75:8: error: 'hooks' must be a list, not str"),
     # README's What's-new setting: validate passed any value, and the build stopped on no line ("Error: mkdocs.yml:
     # extra.csops.whats_new.commits must be a whole number from 0 to 200 (got 'lots')")
     (lambda t: t + "extra:\n  csops:\n    whats_new:\n      commits: lots\n",

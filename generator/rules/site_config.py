@@ -101,8 +101,12 @@ def files_it_names(project: Path, raw: dict) -> list[Path]:
     theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
     named = [theme.get("custom_dir")] + [entry for setting in ("hooks", "watch") if isinstance(raw.get(setting), list)
                                          for entry in raw[setting]]
-    base = config_file(project).parent
-    return found + [Path(os.path.normpath(base / entry)) for entry in named if isinstance(entry, str) and entry.strip()]
+    return found + [named_path(project, entry) for entry in named if isinstance(entry, str) and entry.strip()]
+
+
+def named_path(project: Path, entry: str) -> Path:
+    """A path mkdocs.yml names (custom_dir, hooks, watch), as MkDocs finds it: from mkdocs.yml's folder."""
+    return Path(os.path.normpath(config_file(project).parent / entry))
 
 
 def _read(path: Path, shown_as: str, root: Path, inherited: int = 0) -> tuple[str | None, object, list[Problem]]:
@@ -294,6 +298,7 @@ _READ_SETTINGS: dict[tuple[str, ...], tuple[type, ...]] = {
     ("extra",): (dict,), ("extra", "csops"): (dict,), ("extra", "csops", "whats_new"): (dict,), ("extra", "csops", "api"): (dict,),
     ("plugins",): (list, dict), ("markdown_extensions",): (list, dict), ("extra_css",): (list,),
     ("extra_javascript",): (list,), ("nav",): (list,), ("validation",): (dict,), ("extra", "social"): (list,),
+    ("hooks",): (list,), ("watch",): (list,),
 }
 # MkDocs' top-level settings (mkdocs.config.defaults.MkDocsConfig; a test holds this list to it, since importing
 # MkDocs to ask costs validate 0.13 s): any other name makes a strict build fail, 'Unrecognised configuration name'.
@@ -308,7 +313,7 @@ MKDOCS_SETTINGS = frozenset({
 # passed (found by the content fuzzer). MkDocs checks neither.
 _LIST_ENTRIES: dict[tuple[str, ...], tuple[type, ...]] = {
     ("extra_css",): (str,), ("extra_javascript",): (str, dict), ("theme", "features"): (str,),
-    ("extra", "social"): (dict,),
+    ("extra", "social"): (dict,), ("hooks",): (str,), ("watch",): (str,),
 }
 _ENTRY_FIELDS: dict[tuple[str, ...], tuple[str, ...]] = {("extra", "social"): ("icon", "link", "name")}
 _TYPE_WORDS = {str: "a text", dict: "a mapping of settings", list: "a list"}
@@ -378,6 +383,7 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
     problems += _language_problems(project, raw, text)
     problems += _icon_problems(project, raw, text)
     problems += _theme_problems(raw, text)
+    problems += _missing_path_problems(project, raw, text)
     problems += _plugin_problems(raw, text)
     problems += _extension_problems(raw, text)
     problems += _settings_csops_sets(raw, text)
@@ -697,6 +703,26 @@ def _plugin_problems(raw: dict, text: str) -> list[Problem]:
                                 f"did you mean '{close[0]}'?" if close else
                                 f"install it (pip install the package that provides it) or delete the line; "
                                 f"installed: {', '.join(sorted(installed))}"))
+    return problems
+
+
+def _missing_path_problems(project: Path, raw: dict, text: str) -> list[Problem]:
+    """Each folder or file mkdocs.yml names is there: a misspelt custom_dir, hook or watch entry passed validate, and
+    the build stopped after generating every page on MkDocs' "The path set in custom_dir (…) does not exist", on no
+    line. A type MkDocs refuses is _READ_SETTINGS' and _LIST_ENTRIES' error."""
+    theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
+    named = [(("theme", "custom_dir"), theme.get("custom_dir"), Path.is_dir, "folder")]
+    for setting, kind, what in (("hooks", Path.is_file, "Python file"), ("watch", Path.exists, "file or folder")):
+        entries = raw.get(setting)
+        named += [((setting,), entry, kind, what) for entry in (entries if isinstance(entries, list) else [])]
+    problems = []
+    for path, entry, kind, what in named:
+        if not isinstance(entry, str) or kind(named_path(project, entry)):
+            continue
+        line, col = _position(text, path) if len(path) > 1 else _list_entry_position(text, path[0], entry)
+        problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"'{'.'.join(path)}' names no {what}: "
+                                f"'{shown(entry, 80)}' is not there", "give its path relative to mkdocs.yml's folder, "
+                                "or delete the line"))
     return problems
 
 
