@@ -808,6 +808,14 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     (lambda t: t + "hooks:\n  - hook.py\n", ":76:5: error: 'hooks' names no Python file: 'hook.py' is not there"),
     (lambda t: t + "watch: [snippets]\n", ":75:9: error: 'watch' names no file or folder: 'snippets' is not there"),
     (lambda t: t + "hooks: hook.py\n", ":75:8: error: 'hooks' must be a list, not str"),
+    # a value MkDocs refuses in a setting csops neither reads nor sets passed validate; the build stopped after
+    # generating every page, on no line ("Config value 'validation': Sub-option 'links': Sub-option 'anchor': …")
+    (lambda t: t + "validation:\n  links:\n    anchor: warn\n",
+     ":77:13: error: MkDocs refuses 'validation.links.anchor': Unrecognised configuration name: anchor (write it as "
+     "MkDocs' documentation of the setting shows, or delete it) [config-setting]"),
+    (lambda t: t + "validation:\n  omitted_files: warning\n", ":76:18: error: MkDocs refuses 'validation.nav.omitted_files': "
+     "Expected one of ['warn', 'info', 'ignore'], got 'warning'"),
+    (lambda t: t + "use_directory_urls: 'yes'\n", ":75:21: error: MkDocs refuses 'use_directory_urls': Expected type:"),
     # README's What's-new setting: validate passed any value, and the build stopped on no line ("Error: mkdocs.yml:
     # extra.csops.whats_new.commits must be a whole number from 0 to 200 (got 'lots')")
     (lambda t: t + "extra:\n  csops:\n    whats_new:\n      commits: lots\n",

@@ -384,6 +384,7 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
     problems += _icon_problems(project, raw, text)
     problems += _theme_problems(raw, text)
     problems += _missing_path_problems(project, raw, text)
+    problems += _refused_by_mkdocs(raw, text)
     problems += _plugin_problems(raw, text)
     problems += _extension_problems(raw, text)
     problems += _settings_csops_sets(raw, text)
@@ -703,6 +704,48 @@ def _plugin_problems(raw: dict, text: str) -> list[Problem]:
                                 f"did you mean '{close[0]}'?" if close else
                                 f"install it (pip install the package that provides it) or delete the line; "
                                 f"installed: {', '.join(sorted(installed))}"))
+    return problems
+
+
+# Settings MkDocs checks each on its own (no other setting, file or code needed) and csops neither reads nor sets:
+# checked here with MkDocs' own option. 'validation: {links: {anchor: warn}}' or 'omitted_files: warning' passed
+# validate, and the build stopped after generating every page on MkDocs' "Config value 'validation': Sub-option
+# 'links': Sub-option 'anchor': Unrecognised configuration name", on no line. Imported only when one is written
+# (MkDocs' config module costs validate 0.05 s).
+_CHECKED_ALONE_BY_MKDOCS = ("copyright", "dev_addr", "draft_docs", "exclude_docs", "extra_templates", "not_in_nav",
+                            "remote_branch", "remote_name", "repo_url", "site_author", "site_description",
+                            "use_directory_urls", "validation")
+_SUB_OPTION = re.compile(r"Sub-option '([^']*)': ")
+
+
+def _refused_by_mkdocs(raw: dict, text: str) -> list[Problem]:
+    """What MkDocs' own check of each of _CHECKED_ALONE_BY_MKDOCS refuses, or warns about (a strict build stops on
+    a warning too), at the (sub-)setting it names."""
+    import copy
+
+    written = [name for name in _CHECKED_ALONE_BY_MKDOCS if raw.get(name) is not None]
+    if not written:
+        return []
+    from mkdocs.config.base import ValidationError
+    from mkdocs.config.defaults import MkDocsConfig
+
+    options = dict(MkDocsConfig._schema)
+    problems = []
+    for name in written:
+        option = options[name]
+        option.reset_warnings()
+        try:
+            option.validate(copy.deepcopy(raw[name]))  # a copy: MkDocs moves validation's shorthands in place
+            messages = list(option.warnings)
+        except ValidationError as refused:
+            messages = [str(refused)]
+        finally:
+            option.reset_warnings()
+        for message in messages:
+            path = (name, *_SUB_OPTION.findall(message))
+            problems.append(Problem(CONFIG_FILE, *_position(text, path), "config-setting",
+                                    f"MkDocs refuses '{'.'.join(path)}': {shown(_SUB_OPTION.sub('', message), 160)}",
+                                    "write it as MkDocs' documentation of the setting shows, or delete it"))
     return problems
 
 
