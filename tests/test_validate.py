@@ -816,6 +816,8 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     (lambda t: t + "validation:\n  omitted_files: warning\n", ":76:18: error: MkDocs refuses 'validation.nav.omitted_files': "
      "Expected one of ['warn', 'info', 'ignore'], got 'warning'"),
     (lambda t: t + "use_directory_urls: 'yes'\n", ":75:21: error: MkDocs refuses 'use_directory_urls': Expected type:"),
+    (lambda t: t.replace("  - assets/csops/search.js\n", "  - path: assets/csops/search.js\n    typ: module\n"),
+     ":75:10: error: MkDocs refuses 'extra_javascript.typ': Unrecognised configuration name: typ"),
     # README's What's-new setting: validate passed any value, and the build stopped on no line ("Error: mkdocs.yml:
     # extra.csops.whats_new.commits must be a whole number from 0 to 200 (got 'lots')")
     (lambda t: t + "extra:\n  csops:\n    whats_new:\n      commits: lots\n",

@@ -724,6 +724,9 @@ def _refused_by_mkdocs(raw: dict, text: str) -> list[Problem]:
     import copy
 
     written = [name for name in _CHECKED_ALONE_BY_MKDOCS if raw.get(name) is not None]
+    scripts = raw.get("extra_javascript")
+    if isinstance(scripts, list) and any(isinstance(entry, dict) for entry in scripts):
+        written.append("extra_javascript")  # a script with its settings ('- path: x.js' and 'type: module' below)
     if not written:
         return []
     from mkdocs.config.base import ValidationError
