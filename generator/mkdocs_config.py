@@ -119,11 +119,13 @@ def _plugins(configured, redirects: dict[str, str]) -> list:
     """The user's plugins, each with its settings, and mkdocs-redirects with csops' redirects added to its own.
 
     MkDocs takes `plugins:` as a list or as a mapping of name -> settings; list() of a mapping kept its names and
-    dropped every plugin's settings (search's lang and separator, the site's own redirect_maps)."""
-    if isinstance(configured, dict) and configured:
+    dropped every plugin's settings (search's lang and separator, the site's own redirect_maps). As in MkDocs, no
+    `plugins:` (or an empty one) means search alone, and `plugins: []` none: csops put search back into an empty list
+    that MkDocs leaves without it."""
+    if isinstance(configured, dict):
         plugins = [{name: options} for name, options in configured.items()]
     else:
-        plugins = list(configured or ["search"])
+        plugins = list(configured) if configured is not None else ["search"]
     names = [p if isinstance(p, str) else next(iter(p)) for p in plugins]
     if redirects:
         if "redirects" in names:

@@ -358,6 +358,29 @@ def test_plugins_written_as_a_mapping_keep_their_settings(tmp_path, run):
     assert "faq/" in (project / "site/old-faq/index.html").read_text(encoding="utf-8")
 
 
+def test_an_empty_plugins_list_builds_without_search_as_mkdocs_does_and_validate_says_so(tmp_path, run):
+    """`plugins: []` is MkDocs' way to turn every plugin off, search included; csops put search back (and a list
+    naming other plugins only built without it, unannounced). Both now build as MkDocs does, and validate warns at
+    the setting that the published site will have no search box."""
+    from conftest import copy_bundled
+
+    for written in ("[]", "\n  - redirects"):
+        project = copy_bundled(tmp_path / f"portal{len(written)}")
+        config = project / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        start = text.index("plugins:\n")
+        end = text.index("\n\n", start)
+        config.write_text(text[:start] + f"plugins: {written}\n" + text[end:], encoding="utf-8")
+        line = text[:start].count("\n") + 1
+        checked = run("validate", "--project", project)
+        assert f"mkdocs.yml:{line}:" in checked.output and "[no-search-plugin]" in checked.output, checked.output
+        assert checked.exit_code == 0, checked.output  # a warning: a portal may leave search to the API on purpose
+        built = run("build", "--project", project)
+        assert built.exit_code == 0, built.output
+        assert not (project / "site/search/search_index.json").exists()
+    assert "[no-search-plugin]" not in run("validate", "--project", copy_bundled(tmp_path / "bundled")).output
+
+
 def test_markdown_extensions_written_as_a_mapping_keep_their_settings(tmp_path, run):
     """MkDocs takes `markdown_extensions:` as a list or as a mapping of name -> settings too; the build read a
     mapping's names alone and dropped each extension's settings (here the heading links' symbol)."""

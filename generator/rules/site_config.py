@@ -689,6 +689,13 @@ def _plugin_problems(raw: dict, text: str) -> list[Problem]:
                         "them indented below it); delete an empty '-'")
                 for n, name in enumerate(names) if not isinstance(name, str)]
     names = [name for name in names if isinstance(name, str)]
+    if plugins is not None and not any(name in ("search", "material/search") for name in names):
+        # written on purpose or not, a portal without it has no search box: say so where it is decided
+        problems.append(Problem(CONFIG_FILE, *_position(text, ("plugins",)), "no-search-plugin",
+                                "plugins lists no search plugin: the published site will have no search box (the "
+                                "search API of csops serve and gunicorn still answers)",
+                                "add '- search' to plugins, with the lang and separator settings of the bundled "
+                                "mkdocs.yml for Japanese pages", "warning"))
     if not names:
         return problems
     installed = _installed_plugins()
