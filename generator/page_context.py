@@ -125,8 +125,10 @@ class PageContext:
 
         def row(kind: str, doc_id: str, group) -> str:
             page = self.href(kind, doc_id)  # once per document: thousands of rows link into a few hundred pages
+            # the badges stay on the line of the words they follow: a break before or between them began a line
+            # with a letter ("A · CS Operations") that seemed the next duty's
             steps = SEPARATOR.join(_link(f"{page}#{d.anchor}", d.name)
-                               + (f" {self.raci_badge(d.letters)}" if d.letters != letter else "") for d in group)
+                               + (f"&nbsp;{self.raci_badge(d.letters)}" if d.letters != letter else "") for d in group)
             return f'<li>{_link(page, group[0].doc_title)}<span class="csops-duty-steps">{steps}</span></li>'
 
         out = ['<div class="csops-duties">']
@@ -156,7 +158,7 @@ class PageContext:
             word = escape_attr(self.renderer.label(RACI_WORDS[letter]))
             return (f'<span class="csops-raci csops-raci-{letter.lower()}"><span aria-hidden="true">{letter}</span>'
                     f'<span class="csops-offscreen">{word}</span></span>')
-        return " ".join(badge(letter) for letter in letters)
+        return "&nbsp;".join(badge(letter) for letter in letters)  # one item's letters, never split over two lines
 
     def whats_new_href(self) -> str:
         """The What's-new page's final URL from this page (raw HTML and data attributes)."""
