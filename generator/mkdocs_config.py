@@ -17,7 +17,8 @@ import click
 from .escaping import escape_attr
 from .markdown_extensions import REQUIRED_EXTENSIONS
 from .paths import GENERATED_DIR, PACKAGE_TEMPLATES, no_portal
-from .rules.site_config import config_file as resolved_config_file, read_config, settings_problems
+from .mkdocs_yaml import config_file as resolved_config_file, read_config
+from .rules.site_config import settings_problems
 from .ui_labels import load_labels
 
 

@@ -19,7 +19,7 @@ from .file_writes import copy_folder
 from .loader import problem_path
 from .problems import Problem
 from .rules.labels import LABELS_FILE
-from .rules.site_config import CONFIG_FILE
+from .mkdocs_yaml import CONFIG_FILE
 
 # Files outside content/ whose problems validate reports
 _PROJECT_FILES = (CONFIG_FILE, LABELS_FILE)

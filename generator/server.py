@@ -57,7 +57,7 @@ def cors_origins_for(project: Path, configured=None) -> frozenset[str]:
         # Read as `csops validate` reads it, problems returned, never raised: gunicorn starts a worker anew every
         # 20,000 requests (and after a crash or a reload), and a mkdocs.yml broken since the last good build
         # failed that worker's boot, which shut the whole API down while the live index was fine.
-        from .rules.site_config import read_config
+        from .mkdocs_yaml import read_config
 
         _, raw, problems = read_config(project)
         if raw is None and problems:
@@ -70,7 +70,7 @@ def cors_origins_for(project: Path, configured=None) -> frozenset[str]:
         configured = [configured]
     # as a browser sends it (https://tickets.example.com): "https://Tickets.Example.com" or ":443" as written in
     # mkdocs.yml never matched it; one that is no origin matches nothing (validate says why)
-    from .rules.site_config import browser_origin
+    from .rules.site_addresses import browser_origin
 
     return frozenset(filter(None, (browser_origin(o) for o in configured or [] if isinstance(o, str))))
 

@@ -17,7 +17,7 @@ import yaml
 from .located_yaml import MAX_ALIAS_NODES, MAX_FILE_BYTES  # a file bigger than the loader reads is named, not parsed
 from .rules.labels import LABELS_FILE
 from .rules.placeholders import is_example_url
-from .rules.site_config import CONFIG_FILE
+from .mkdocs_yaml import CONFIG_FILE
 
 TEMPLATES_DIR = "templates"
 SITE_PATHS = (CONFIG_FILE, TEMPLATES_DIR)  # project-relative, as git archive and ls-files take them

@@ -1,7 +1,7 @@
 """What the preview watches to rebuild on a save: the files a build reads, and no editor's scratch files.
 
 MkDocs' own watcher walks the folders it is given whole; SourceTree hands the watcher the project's top level
-through content/, templates/, mkdocs.yml, what mkdocs.yml names (site_config.files_it_names), the link to the live
+through content/, templates/, mkdocs.yml, what mkdocs.yml names (mkdocs_yaml.files_it_names), the link to the live
 site and git's record of HEAD, and nothing else.
 """
 
@@ -106,7 +106,7 @@ def watch_sources(server, site) -> SourceTree:
 
     from .history import head_log
     from .paths import GENERATED_DIR
-    from .rules.site_config import CONFIG_FILE, files_it_names
+    from .mkdocs_yaml import CONFIG_FILE, files_it_names
 
     class StartedOnce(watchdog.observers.polling.PollingObserverVFS):
         """Started here, before the first build (its first look at the files is then); MkDocs' serve() starts it

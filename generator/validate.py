@@ -196,7 +196,7 @@ class _SiteHeadingIds:
     @cached_property
     def _reader(self):
         from .markdown_extensions import heading_ids_reader
-        from .rules.site_config import read_config
+        from .mkdocs_yaml import read_config
 
         _, raw, problems = read_config(self.project)
         if problems or not isinstance(raw, dict):

@@ -828,7 +828,7 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
 ])
 def test_a_mkdocs_yml_setting_csops_cannot_use_is_one_located_error_in_validate_and_build(tmp_path, run, edit, message):
     """The build crashed with a traceback (or ran into gigabytes, or replaced content/ with a link) on settings
-    that validate passed; both now read mkdocs.yml through one guard (rules/site_config.read_config)."""
+    that validate passed; both now read mkdocs.yml through one guard (mkdocs_yaml.read_config)."""
     from conftest import REPO, copy_bundled
 
     project = copy_bundled(tmp_path / "portal", REPO)

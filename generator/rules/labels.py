@@ -97,7 +97,7 @@ def _check(path: Path, package_labels: Path) -> list[Problem]:
 def _unknown_language(language, package_languages: set[str]) -> tuple[str, str] | None:
     """(message, fix) for a language key that is no language code (`english:`): its words were never used. A code
     csops has no words for (fr) is a team's own translation, read when mkdocs.yml's theme.language names it."""
-    from .site_config import LANGUAGE_NAMES
+    from .site_theme import LANGUAGE_NAMES
 
     name = str(language)
     if name in package_languages or re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", name) and name not in LANGUAGE_NAMES:

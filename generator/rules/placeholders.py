@@ -82,7 +82,7 @@ def check_file(doc: Document) -> list[Problem]:
 
 def _site_url_set(project: Path) -> bool:
     """Whether mkdocs.yml, or a file it INHERITs, sets a site_url (an unreadable one is the build's to report)."""
-    from .site_config import read_config
+    from ..mkdocs_yaml import read_config
 
     _, raw, _ = read_config(project)
     return not isinstance(raw, dict) or bool(str(raw.get("site_url") or "").strip())

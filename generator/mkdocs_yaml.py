@@ -1,0 +1,349 @@
+"""mkdocs.yml read as MkDocs reads it (INHERIT merged, its !ENV and allowed !!python tags built), within the limits a
+content file gets, and where each setting is written in it.
+
+Both `csops validate` and `csops build` read it here, before anything checks or builds from it: the build used to
+be the first to find a broken mkdocs.yml, and reported it in MkDocs' words (`in "mkdocs.yml", line 76, column 1`).
+What the settings must be is the rules' (rules/site_config.py and the families it runs).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import yaml
+
+from .located_yaml import MAX_ALIAS_NODES, MAX_DEPTH
+from .problems import Problem, shown
+from .yaml_errors import syntax_problem
+
+CONFIG_FILE = "mkdocs.yml"
+
+
+def yaml_problem(error: yaml.YAMLError, text: str, shown_as: str = CONFIG_FILE) -> Problem:
+    """A YAML error of mkdocs.yml (or a file it INHERITs) where the editor made it, with the fix: explained as a
+    content file's is (yaml_errors.py: a missing colon, a quote or bracket left open), said to be the config's."""
+    if isinstance(error, yaml.MarkedYAMLError):
+        found = syntax_problem(shown_as, text, error)
+        what = found.message.removeprefix("YAML syntax error: ")
+        return Problem(shown_as, found.line, found.col, "config-yaml", f"{shown_as} is not valid YAML: {what}", found.hint)
+    return Problem(shown_as, 1, 1, "config-yaml", f"{shown_as} is not valid YAML: {str(error).splitlines()[0]}",
+                   "fix the YAML there (indent with spaces, close every quote and bracket), then validate again")
+
+
+def not_a_mapping(shown_as: str = CONFIG_FILE) -> Problem:
+    return Problem(shown_as, 1, 1, "config-yaml", f"{shown_as} must be a mapping of settings",
+                   "start from the mkdocs.yml of csops-portal's repository")
+
+
+def yaml_error_in(error: BaseException) -> yaml.YAMLError | None:
+    """The YAML error behind `error` (MkDocs' loader re-raises it as a ConfigurationError), or None."""
+    while error is not None and not isinstance(error, yaml.YAMLError):
+        error = error.__cause__ or error.__context__
+    return error
+
+
+def read_config(project: Path) -> tuple[str | None, object, list[Problem]]:
+    """mkdocs.yml's text and settings as MkDocs reads them (INHERIT merged as MkDocs merges it), within the limits
+    a content file gets (UTF-8, at most 1 MB, aliases expanding to at most 10,000 values, 64 levels deep); else
+    the problems, located.
+
+    Both `csops validate` and `csops build` read it here: the build crashed or ran for minutes on files validate
+    passed (an alias bomb under `extra:`, a non-UTF-8 byte)."""
+    if not (project / CONFIG_FILE).is_file():
+        return None, None, []  # the build says a portal needs one, with the fix
+    return _read(config_file(project), CONFIG_FILE, project.resolve())
+
+
+def config_file(project: Path) -> Path:
+    """mkdocs.yml as the build hands it to MkDocs: resolved, so that MkDocs finds the files it INHERITs from the
+    folder of the file a link leads to, and csops checks those same files."""
+    return (project / CONFIG_FILE).resolve()
+
+
+MAX_INHERIT = 5  # parents of parents: a loop of INHERITs ends here
+
+
+def inherited_file(path: Path, parent: str) -> Path:
+    """The file an INHERIT names, found as MkDocs' yaml_load finds it: from the folder of the file naming it, '..'
+    taken off the name's text (a link's '..' leads elsewhere in pathlib, so csops checked one file and MkDocs
+    built another)."""
+    return Path(os.path.normpath(os.path.join(os.path.dirname(path), parent)))
+
+
+def files_it_names(project: Path, raw: dict) -> list[Path]:
+    """The files and folders mkdocs.yml makes a build read besides itself, as MkDocs finds them (from the folder of
+    the file naming them): each file its INHERIT chain names, the theme's custom_dir, its hooks and what its
+    `watch:` lists (which `mkdocs serve` watches). Read as YAML nodes, never built: no tag in them runs."""
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    found, path = [], config_file(project)
+    for _ in range(MAX_INHERIT):
+        try:
+            loader = get_yaml_loader()(path.read_text(encoding="utf-8"))
+            try:
+                root = loader.get_single_node()
+            finally:
+                loader.dispose()
+        except (OSError, UnicodeError, yaml.YAMLError, RecursionError):
+            break  # validate says why
+        parent = next((value.value for key, value in (root.value if isinstance(root, yaml.MappingNode) else [])
+                       if key.value == "INHERIT" and isinstance(value, yaml.ScalarNode)), None)
+        if not isinstance(parent, str) or not is_a_file(inherited_file(path, parent)):
+            break
+        path = inherited_file(path, parent)
+        found.append(path)
+    theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
+    named = [theme.get("custom_dir")] + [entry for setting in ("hooks", "watch") if isinstance(raw.get(setting), list)
+                                         for entry in raw[setting]]
+    return found + [named_path(project, entry) for entry in named if isinstance(entry, str) and entry.strip()]
+
+
+def named_path(project: Path, entry: str) -> Path:
+    """A path mkdocs.yml names (custom_dir, hooks, watch), as MkDocs finds it: from mkdocs.yml's folder."""
+    return Path(os.path.normpath(config_file(project).parent / entry))
+
+
+def _read(path: Path, shown_as: str, root: Path, inherited: int = 0) -> tuple[str | None, object, list[Problem]]:
+    from .loader import read_text
+
+    text, problems = read_text(path, shown_as)
+    if text is None:
+        return None, None, problems
+    try:
+        raw, problem = _parse(text, shown_as)
+    except Exception as error:
+        syntax = yaml_error_in(error)
+        if syntax is None:
+            raise  # a tag MkDocs cannot construct (a missing module): MkDocs' own words say which
+        return text, None, [yaml_problem(syntax, text, shown_as)]
+    if problem is not None:
+        return text, None, [problem]
+    if not isinstance(raw, dict):
+        return text, raw, [not_a_mapping(shown_as)]
+    parent = raw.get("INHERIT")
+    if isinstance(parent, str) and inherited == MAX_INHERIT:
+        # MkDocs reads on however deep it goes: a file csops left unread was built unchecked (its !!python tags ran)
+        return text, None, [Problem(shown_as, *setting_position(text, ("INHERIT",)), "config-limit",
+                                    f"INHERIT goes more than {MAX_INHERIT} files deep, and csops checks no further",
+                                    "merge the settings of the files it names into fewer files")]
+    if isinstance(parent, str) and is_a_file(inherited_file(path, parent)):
+        # as MkDocs' yaml_load: the parent's settings, this file's over them (csops read only this file's, so
+        # a site_url set in the parent was missing from every link)
+        import mergedeep
+
+        found = inherited_file(path, parent)
+        inside = os.path.commonpath([root, found]) == str(root)
+        _, base, problems = _read(found, os.path.relpath(found, root) if inside else str(found), root, inherited + 1)
+        if problems:
+            return text, None, problems
+        raw = mergedeep.merge(base, {key: value for key, value in raw.items() if key != "INHERIT"})
+    return text, raw, []
+
+
+def _parse(text: str, shown_as: str) -> tuple[object, Problem | None]:
+    """The settings as MkDocs' loader builds them (its !ENV and !!python tags included), parsed once: the node
+    graph is held to the limits before anything is built from it. An empty file is no settings ({})."""
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    loader = get_yaml_loader()(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except RecursionError:
+            return None, _limit_problem(f"lists and mappings are nested more than {MAX_DEPTH} levels deep", shown_as)
+        problem = _expansion_problem(root, shown_as) or (_python_tag_problem(root, shown_as) if root else None)
+        if problem is not None or root is None:
+            return {}, problem
+        try:
+            return loader.construct_document(root), None
+        except Exception as error:
+            if isinstance(error, yaml.YAMLError):
+                raise
+            # a helper given arguments it does not take: a Python traceback from csops validate
+            failed = _failing_call(root)
+            where = (failed.start_mark.line + 1, failed.start_mark.column + 1) if failed else (1, 1)
+            return None, Problem(shown_as, *where, "config-python",
+                                 f"this !!python value could not be built: {shown(f'{type(error).__name__}: {error}', 200)}",
+                                 "give it the arguments Material's documentation shows, e.g. "
+                                 "'!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}'")
+    finally:
+        loader.dispose()
+
+
+def _expansion_problem(root, shown_as: str) -> Problem | None:
+    """Aliases that expand past MAX_ALIAS_NODES values, or nesting past MAX_DEPTH, counted on the composed
+    node graph (a shared node counts each time it is used)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)] if root is not None else []
+    open_nodes: set[int] = set()
+    while stack:
+        node, depth, done = stack.pop()
+        children = ([item for pair in node.value for item in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if done:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[id(node)] > MAX_ALIAS_NODES:
+                return _limit_problem(f"aliases expand to more than {MAX_ALIAS_NODES:,} values", shown_as)
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in open_nodes:
+            return _limit_problem("an alias refers to the list or mapping that holds it", shown_as)
+        if depth > MAX_DEPTH:
+            return _limit_problem(f"lists and mappings are nested more than {MAX_DEPTH} levels deep", shown_as)
+        open_nodes.add(id(node))
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in children if id(child) not in sizes)
+    return None
+
+
+# What a !!python tag in mkdocs.yml may name: the formatting helpers Material's and pymdownx's documentation put
+# there (a slugify, a fence format, an emoji index or generator), each by its exact name. A tag is built as soon as
+# the file is read, so any other is refused before that: `!!python/object/apply:os.system [...]` ran a pull
+# request's command in `csops validate` (its pre-commit hook, CI), and `!!python/name:os.system` as toc's slugify
+# would have run each heading. Whole modules are not allowed: each holds more than its helpers
+# (material.extensions.emoji imports Markdown, which loads any 'module:callable' as an extension, and has _load,
+# which reads any file into a setting).
+PYTHON_TAG = "tag:yaml.org,2002:python/"
+PYTHON_NAMING_TAGS = ("name:", "module:", "object:", "object/apply:", "object/new:")  # the rest are plain values
+ALLOWED_PYTHON = {
+    "markdown.extensions.toc": ("slugify", "slugify_unicode"),
+    "pymdownx.slugs": ("slugify",),
+    "pymdownx.superfences": ("fence_code_format", "fence_div_format"),
+    "pymdownx.arithmatex": ("arithmatex_inline_format", "arithmatex_fenced_format"),
+    "pymdownx.emoji": ("twemoji", "emojione", "gemoji", "to_svg", "to_png", "to_svg_sprite", "to_png_sprite", "to_alt"),
+    "material.extensions.emoji": ("twemoji", "to_svg"),
+}
+
+
+def _allowed_python(named: str) -> bool:
+    module, _, name = named.rpartition(".")
+    return name in ALLOWED_PYTHON.get(module, ())
+
+
+def _allowed_python_names() -> str:
+    return ", ".join(f"{module}.{names[0]}" if len(names) == 1 else f"{module}.{{{', '.join(names)}}}"
+                     for module, names in ALLOWED_PYTHON.items())
+
+
+# How the documentation names a helper: by name, or called with its settings. object: and object/new: build an
+# instance of what they name, which no helper is ('invalid partial state' as a traceback)
+HELPER_TAGS = ("name:", "object/apply:")
+
+
+def _python_nodes(root, kinds: tuple[str, ...]):
+    """Each node of the graph once whose tag is !!python/ and one of `kinds`."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.tag.startswith(PYTHON_TAG) and node.tag.removeprefix(PYTHON_TAG).startswith(kinds):
+            yield node
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def _failing_call(root):
+    """The first !!python/object/apply: node (in the file's order) that fails when built alone, or None."""
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    for node in sorted(_python_nodes(root, ("object/apply:",)), key=lambda node: node.start_mark.index):
+        loader = get_yaml_loader()("")
+        try:
+            loader.construct_document(node)
+        except Exception:
+            return node
+        finally:
+            loader.dispose()
+    return None
+
+
+def _python_tag_problem(root, shown_as: str) -> Problem | None:
+    """The first !!python tag that names code other than a helper of ALLOWED_PYTHON as HELPER_TAGS name it, located."""
+    for node in _python_nodes(root, PYTHON_NAMING_TAGS):
+        kind = node.tag.removeprefix(PYTHON_TAG)
+        named = next(kind[len(prefix):] for prefix in PYTHON_NAMING_TAGS if kind.startswith(prefix))
+        if not (kind.startswith(HELPER_TAGS) and _allowed_python(named)):
+            return Problem(shown_as, node.start_mark.line + 1, node.start_mark.column + 1, "config-python",
+                           f"!!python/{shown(kind, 80)} would run Python named in the settings, which csops allows "
+                           "only as !!python/name: or !!python/object/apply: of the formatting helpers Material's "
+                           f"documentation puts there ({_allowed_python_names()})",
+                           "use one of those; code of your own belongs in a MkDocs hook (hooks: [file.py]), which "
+                           "reviewers see as code")
+    return None
+
+
+def _limit_problem(what: str, shown_as: str = CONFIG_FILE) -> Problem:
+    return Problem(shown_as, 1, 1, "config-limit", f"{shown_as}: {what}",
+                   "write the settings out plainly: a site's configuration needs no more than that")
+
+
+def is_a_file(path: Path) -> bool:
+    """Whether `path` is a file, False for a name no file system takes (an INHERIT of NUL bytes)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name no file system takes
+        return False
+
+
+
+def setting_position(text: str, path: tuple[str, ...]) -> tuple[int, int]:
+    """Line and column of a setting's value: its top-level key (the last one, which MkDocs uses), then each
+    nested key below it; the top-level key's own place where a nested one is not found."""
+    lines = text.splitlines()
+    tops = [n for n, line in enumerate(lines) if re.match(rf"{re.escape(path[0])}\s*:", line)]
+    if not tops:
+        return 1, 1
+    row, found = tops[-1], lines[tops[-1]]
+    for name in path[1:]:
+        for n in range(row + 1, len(lines)):
+            if lines[n] and not lines[n][0].isspace() and not lines[n].startswith("#"):
+                break  # the next top-level setting
+            if re.match(rf"\s+{re.escape(name)}\s*:", lines[n]):
+                row, found = n, lines[n]
+                break
+    value = re.match(r"\s*[^:]*:\s*", found)
+    return row + 1, (value.end() + 1 if value else 1)
+
+
+
+def nth_entry_position(text: str, setting: str, n: int) -> tuple[int, int]:
+    """Line and column of the n-th '- ' entry (from 0) under a top-level setting; the setting's place if not found."""
+    lines = text.splitlines()
+    tops = [i for i, line in enumerate(lines) if re.match(rf"{re.escape(setting)}\s*:", line)]
+    if not tops:
+        return 1, 1
+    dashes = []
+    for i in range(tops[-1] + 1, len(lines)):
+        if lines[i] and not lines[i][0].isspace() and not lines[i].startswith(("#", "-")):
+            break
+        found = re.match(r"(\s*)-(\s|$)", lines[i])
+        if found and (not dashes or len(found[1]) == dashes[0][1]):
+            dashes.append((i, len(found[1])))
+    return (dashes[n][0] + 1, dashes[n][1] + 1) if n < len(dashes) else (tops[-1] + 1, 1)
+
+
+def entry_position(text: str, setting: str, name: str) -> tuple[int, int]:
+    """Line and column of `- name` (or `name:`) under a top-level setting; the setting's own place if not found."""
+    lines = text.splitlines()
+    tops = [n for n, line in enumerate(lines) if re.match(rf"{re.escape(setting)}\s*:", line)]
+    if not tops:
+        return 1, 1
+    entry = re.compile(rf"""^(\s*-\s*|\s+)(?P<name>['"]?{re.escape(name)}['"]?)\s*(:|$|\s#)""")
+    for n in range(tops[-1] + 1, len(lines)):
+        if lines[n] and not lines[n][0].isspace() and not lines[n].startswith("#"):
+            break
+        found = entry.match(lines[n])
+        if found:
+            return n + 1, found.start("name") + 1
+    inline = re.search(rf"""(?<![\w/-])['"]?{re.escape(name)}\b""", lines[tops[-1]][len(setting):])
+    return tops[-1] + 1, (len(setting) + inline.start() + 1) if inline else 1
+

@@ -1,0 +1,260 @@
+"""What MkDocs (and the Markdown extensions and plugins it loads) would refuse in mkdocs.yml, found before a build:
+an extension or plugin not installed, an extension's settings it refuses, a setting MkDocs checks alone, a path not
+there. The build stopped on each after generating every page, in MkDocs' words, on no line.
+
+MkDocs' config module, Markdown and pymdownx are imported only when a setting needs them (validate's time)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from ..mkdocs_yaml import CONFIG_FILE, entry_position, named_path, nth_entry_position, setting_position
+from ..problems import Problem, shown
+
+CODES = ("config-setting", "config-python", "unknown-extension", "extension-settings", "unknown-plugin",
+         "no-search-plugin")
+
+
+def check_settings(project: Path, raw: dict, text: str) -> list[Problem]:
+    return (_missing_path_problems(project, raw, text) + _refused_by_mkdocs(raw, text) + _plugin_problems(raw, text)
+            + _extension_problems(raw, text))
+
+
+def _extension_problems(raw: dict, text: str) -> list[Problem]:
+    """Each markdown_extensions entry names an installed extension, and a 'module:Name' entry an extension class.
+
+    Python-Markdown calls what 'module:Name' names with the entry's settings, so '- os:system: {command: …}' ran a
+    pull request's command in csops build (CI's included) while validate passed it; the module is imported as the
+    build would import it. A misspelt one ('- pymdownx.detials') passed validate, and the build stopped on no line."""
+    import importlib
+    import importlib.util
+
+    from markdown.extensions import Extension
+    from markdown.util import get_installed_extensions
+
+    extensions = raw.get("markdown_extensions")
+    names = list(extensions) if isinstance(extensions, dict) else [
+        entry if isinstance(entry, str) else next(iter(entry), None) if isinstance(entry, dict) else None
+        for entry in extensions] if isinstance(extensions, list) else []
+    registered = {point.name for point in get_installed_extensions()}
+    problems = []
+    for name in names:
+        if not isinstance(name, str) or name in registered:
+            continue
+        module, _, attribute = name.partition(":")
+        try:
+            found = importlib.util.find_spec(module) is not None
+            named = getattr(importlib.import_module(module), attribute, None) if found and attribute else None
+        except Exception:  # a parent package missing, or a module failing as it is imported: the build says how
+            found, named = False, None
+        line, col = entry_position(text, "markdown_extensions", name)
+        if not found:
+            close = difflib.get_close_matches(module, _extension_names(module, registered), n=1, cutoff=0.8)
+            problems.append(Problem(CONFIG_FILE, line, col, "unknown-extension",
+                                    f"Markdown extension '{shown(name, 60)}' is not installed",
+                                    f"did you mean '{close[0]}'?" if close else
+                                    "install it (pip install the package that provides it) or delete the line"))
+        elif attribute and not (isinstance(named, type) and issubclass(named, Extension)):
+            problems.append(Problem(CONFIG_FILE, line, col, "config-python",
+                                    f"markdown_extensions entry '{shown(name, 60)}' names no Markdown extension "
+                                    f"class, and the build would call it with the entry's settings",
+                                    "name an extension by its module ('- pymdownx.details') or 'module:ExtensionClass'; "
+                                    "code of your own belongs in a MkDocs hook (hooks: [file.py]), which reviewers "
+                                    "see as code"))
+    return problems or _extension_settings_problems(extensions, text)
+
+
+# A page's worth of what the generated pages hold (headings, a fence, a table, tabs, an admonition, a task, an
+# abbreviation), so an extension that takes its settings and only fails on the text it formats fails here too.
+_SAMPLE_PAGE = ("# Title\n\nText with *emphasis*, `code` and [a link](other.md).\n\n## Section {: #section }\n\n"
+                "- [x] done\n\n!!! note \"Note\"\n    Inside.\n\n??? tip\n    Details.\n\n=== \"Tab\"\n    In a tab.\n\n"
+                "| a | b |\n| --- | --- |\n| 1 | 2 |\n\n```python\nx = 1\n```\n\n*[CSM]: Customer Success Manager\n")
+
+
+def _extension_settings_problems(extensions, text: str) -> list[Problem]:
+    """Each markdown_extensions entry's settings are a mapping its extension takes: 'toc: 5', 'admonition: {x: 1}',
+    'toc: {slugify: []}' or 'pymdownx.superfences: {custom_fences: 5}' passed validate and stopped the build with a
+    traceback (found by the content fuzzer). The entries are tried as the build runs them, beside the extensions
+    every page is built with, on a sample page."""
+    entries = list(extensions.items()) if isinstance(extensions, dict) else [
+        next(iter(entry.items())) if isinstance(entry, dict) and len(entry) == 1 else (entry, None)
+        for entry in extensions] if isinstance(extensions, list) else []
+    shapes = [(name, options) for name, options in entries if isinstance(name, str)]  # MkDocs names the others
+    problems = [Problem(CONFIG_FILE, *entry_position(text, "markdown_extensions", name), "extension-settings",
+                        f"the settings of Markdown extension '{shown(name, 60)}' must be a mapping (name: value), "
+                        f"not {type(options).__name__}", f"write each setting indented under '{shown(name, 60)}:', "
+                        f"or leave just '- {shown(name, 60)}' for its defaults")
+                for name, options in shapes if options is not None and not isinstance(options, dict)]
+    together = None if problems else _refusal(dict(shapes))  # all at once first: a sound list costs one sample page
+    if together is None:
+        return problems
+    for name, options in shapes:
+        refused = _refusal({name: options})
+        if refused is not None:
+            problems.append(Problem(CONFIG_FILE, *entry_position(text, "markdown_extensions", name),
+                                    "extension-settings", f"Markdown extension '{shown(name, 60)}' refuses its "
+                                    f"settings: {type(refused).__name__}: {shown(refused, 100)}",
+                                    "check them against the extension's documentation, or delete them for its defaults"))
+    return problems or [Problem(CONFIG_FILE, *setting_position(text, ("markdown_extensions",)), "extension-settings",
+                                f"the Markdown extensions refuse their settings together: {type(together).__name__}: "
+                                f"{shown(together, 100)}", "check each extension's settings against its documentation")]
+
+
+def _refusal(configured: dict) -> Exception | None:
+    """What the sample page fails with, built with `configured` ({name: settings or None}) over the extensions every
+    page is built with, toc's slugify defaulted as the build does; None if it converts."""
+    import markdown
+    from pymdownx.slugs import slugify
+
+    from ..markdown_extensions import REQUIRED_EXTENSIONS
+
+    configs = {name: dict(value) for name, value in REQUIRED_EXTENSIONS.items() if name != "generator.glossary_abbr"}
+    configs.update((name, dict(options or {})) for name, options in configured.items())
+    configs["toc"].setdefault("slugify", slugify(case="lower", normalize="NFKC"))  # build.py's default
+    try:
+        markdown.Markdown(extensions=list(configs), extension_configs=configs).convert(_SAMPLE_PAGE)
+    except Exception as refused:  # each extension's own check: KeyError, TypeError, ValueError, …
+        return refused
+    return None
+
+
+def _extension_names(module: str, registered: set[str]) -> list[str]:
+    """Names an extension could have been meant by: the registered ones, and the modules beside `module` in its
+    package (pymdownx.details for pymdownx.detials)."""
+    import importlib
+    import pkgutil
+
+    names = sorted(registered)
+    parent = module.rpartition(".")[0]
+    try:
+        folders = getattr(importlib.import_module(parent), "__path__", []) if parent else []
+        names += [f"{parent}.{found.name}" for found in pkgutil.iter_modules(folders)]
+    except Exception:
+        pass
+    return names
+
+
+def _plugin_problems(raw: dict, text: str) -> list[Problem]:
+    """Each plugin listed must be installed: a misspelt one (`- serch`) passed validate, and the build stopped with
+    MkDocs' 'The "serch" plugin is not installed', on no line."""
+    plugins = raw.get("plugins")
+    names = list(plugins) if isinstance(plugins, dict) else [
+        entry if isinstance(entry, str) else next(iter(entry), None) if isinstance(entry, dict) and len(entry) == 1 else None
+        for entry in plugins] if isinstance(plugins, list) else []
+    # an entry that names no plugin (an empty '-', a number, two names on one entry) passed, and the build ended in
+    # a TypeError traceback
+    problems = [Problem(CONFIG_FILE, *nth_entry_position(text, "plugins", n), "config-setting",
+                        f"plugins entry {n + 1} names no plugin: {_entry_shape(plugins, n)}",
+                        "write one plugin name a line ('- search'), or a name with its settings ('- search:' and "
+                        "them indented below it); delete an empty '-'")
+                for n, name in enumerate(names) if not isinstance(name, str)]
+    names = [name for name in names if isinstance(name, str)]
+    if plugins is not None and not any(name in ("search", "material/search") for name in names):
+        # written on purpose or not, a portal without it has no search box: say so where it is decided
+        problems.append(Problem(CONFIG_FILE, *setting_position(text, ("plugins",)), "no-search-plugin",
+                                "plugins lists no search plugin: the published site will have no search box (the "
+                                "search API of csops serve and gunicorn still answers)",
+                                "add '- search' to plugins, with the lang and separator settings of the bundled "
+                                "mkdocs.yml for Japanese pages", "warning"))
+    if not names:
+        return problems
+    installed = _installed_plugins()
+    theme = raw.get("theme")
+    theme_name = theme.get("name") if isinstance(theme, dict) else theme if isinstance(theme, str) else None
+    for name in names:
+        # as MkDocs' Plugins option: a plugin of the theme's own namespace may be named without it (material/search)
+        if name in installed or f"{theme_name}/{name}" in installed:
+            continue
+        line, col = entry_position(text, "plugins", name)
+        close = difflib.get_close_matches(name, sorted(installed), n=1, cutoff=0.6)
+        problems.append(Problem(CONFIG_FILE, line, col, "unknown-plugin", f"plugin '{shown(name, 40)}' is not installed",
+                                f"did you mean '{close[0]}'?" if close else
+                                f"install it (pip install the package that provides it) or delete the line; "
+                                f"installed: {', '.join(sorted(installed))}"))
+    return problems
+
+
+
+# Settings MkDocs checks each on its own (no other setting, file or code needed) and csops neither reads nor sets:
+# checked here with MkDocs' own option. 'validation: {links: {anchor: warn}}' or 'omitted_files: warning' passed
+# validate, and the build stopped after generating every page on MkDocs' "Config value 'validation': Sub-option
+# 'links': Sub-option 'anchor': Unrecognised configuration name", on no line. Imported only when one is written
+# (MkDocs' config module costs validate 0.05 s).
+_CHECKED_ALONE_BY_MKDOCS = ("copyright", "dev_addr", "draft_docs", "exclude_docs", "extra_templates", "not_in_nav",
+                            "remote_branch", "remote_name", "repo_url", "site_author", "site_description",
+                            "use_directory_urls", "validation")
+_SUB_OPTION = re.compile(r"Sub-option '([^']*)': ")
+
+
+def _refused_by_mkdocs(raw: dict, text: str) -> list[Problem]:
+    """What MkDocs' own check of each of _CHECKED_ALONE_BY_MKDOCS refuses, or warns about (a strict build stops on
+    a warning too), at the (sub-)setting it names."""
+    import copy
+
+    written = [name for name in _CHECKED_ALONE_BY_MKDOCS if raw.get(name) is not None]
+    scripts = raw.get("extra_javascript")
+    if isinstance(scripts, list) and any(isinstance(entry, dict) for entry in scripts):
+        written.append("extra_javascript")  # a script with its settings ('- path: x.js' and 'type: module' below)
+    if not written:
+        return []
+    from mkdocs.config.base import ValidationError
+    from mkdocs.config.defaults import MkDocsConfig
+
+    options = dict(MkDocsConfig._schema)
+    problems = []
+    for name in written:
+        option = options[name]
+        option.reset_warnings()
+        try:
+            option.validate(copy.deepcopy(raw[name]))  # a copy: MkDocs moves validation's shorthands in place
+            messages = list(option.warnings)
+        except ValidationError as refused:
+            messages = [str(refused)]
+        finally:
+            option.reset_warnings()
+        for message in messages:
+            path = (name, *_SUB_OPTION.findall(message))
+            problems.append(Problem(CONFIG_FILE, *setting_position(text, path), "config-setting",
+                                    f"MkDocs refuses '{'.'.join(path)}': {shown(_SUB_OPTION.sub('', message), 160)}",
+                                    "write it as MkDocs' documentation of the setting shows, or delete it"))
+    return problems
+
+
+def _missing_path_problems(project: Path, raw: dict, text: str) -> list[Problem]:
+    """Each folder or file mkdocs.yml names is there: a misspelt custom_dir, hook or watch entry passed validate, and
+    the build stopped after generating every page on MkDocs' "The path set in custom_dir (…) does not exist", on no
+    line. A type MkDocs refuses is site_config's error."""
+    theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
+    named = [(("theme", "custom_dir"), theme.get("custom_dir"), Path.is_dir, "folder")]
+    for setting, kind, what in (("hooks", Path.is_file, "Python file"), ("watch", Path.exists, "file or folder")):
+        entries = raw.get(setting)
+        named += [((setting,), entry, kind, what) for entry in (entries if isinstance(entries, list) else [])]
+    problems = []
+    for path, entry, kind, what in named:
+        if not isinstance(entry, str) or kind(named_path(project, entry)):
+            continue
+        line, col = setting_position(text, path) if len(path) > 1 else entry_position(text, path[0], entry)
+        problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"'{'.'.join(path)}' names no {what}: "
+                                f"'{shown(entry, 80)}' is not there", "give its path relative to mkdocs.yml's folder, "
+                                "or delete the line"))
+    return problems
+
+
+
+def _installed_plugins() -> set[str]:
+    """The MkDocs plugins this environment has, by the names mkdocs.yml gives them (their entry points)."""
+    from importlib.metadata import entry_points
+
+    return {entry.name for entry in entry_points(group="mkdocs.plugins")}
+
+
+def _entry_shape(plugins, n: int) -> str:
+    entry = list(plugins)[n] if isinstance(plugins, dict) else plugins[n]
+    if isinstance(plugins, dict):
+        return f"the name is {shown(repr(entry), 40)}, not text"
+    if isinstance(entry, dict):
+        return f"{len(entry)} names on one entry" if entry else "an empty mapping"
+    return "it is empty" if entry is None else f"it is {shown(repr(entry), 40)}, not a name"
+
