@@ -34,6 +34,7 @@ class SiteConfig:
     project: Path
     raw: dict
     config_file: Path
+    inherited: tuple[Path, ...] = ()  # the files mkdocs.yml's INHERIT chain led to (mkdocs_yaml.ConfigRead)
 
     @property
     def language(self) -> str:
@@ -69,12 +70,13 @@ def read_site_config(project: Path) -> SiteConfig:
     if not config_file.is_file():
         raise click.ClickException(f"{config_file}: not found; a portal project needs mkdocs.yml next to content/ "
                                    "(copy the one from csops-portal's repository)")
-    text, raw, problems = read_config(project)
-    problems = problems or settings_problems(project, raw or {}, text)
+    config = read_config(project)
+    raw = config.raw
+    problems = config.problems or settings_problems(project, raw or {}, config.text)
     errors = [p for p in problems if p.severity == "error"]
     if errors:  # what `csops validate` reports, in its words: a wrong setting crashed the build mid-way
         raise click.ClickException("\n".join(p.text() for p in errors))
-    return SiteConfig(project.resolve(), raw or {}, resolved_config_file(project))
+    return SiteConfig(project.resolve(), raw or {}, resolved_config_file(project), config.inherited)
 
 
 def _merge_extensions(configured, permalink_title: str = "", project: Path | None = None) -> list:

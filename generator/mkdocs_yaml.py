@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -44,7 +45,19 @@ def yaml_error_in(error: BaseException) -> yaml.YAMLError | None:
     return error
 
 
-def read_config(project: Path) -> tuple[str | None, object, list[Problem]]:
+@dataclass(frozen=True)
+class ConfigRead:
+    """mkdocs.yml as read: its text (None when unreadable), its settings (None when they could not be built), the
+    problems that stopped the reading, and each file its INHERIT chain led to, in order: what the preview watches
+    besides mkdocs.yml, found by this one reading rather than by following INHERIT a second way."""
+
+    text: str | None
+    raw: object
+    problems: list[Problem]
+    inherited: tuple[Path, ...] = ()
+
+
+def read_config(project: Path) -> ConfigRead:
     """mkdocs.yml's text and settings as MkDocs reads them (INHERIT merged as MkDocs merges it), within the limits
     a content file gets (UTF-8, at most 1 MB, aliases expanding to at most 10,000 values, 64 levels deep); else
     the problems, located.
@@ -52,7 +65,7 @@ def read_config(project: Path) -> tuple[str | None, object, list[Problem]]:
     Both `csops validate` and `csops build` read it here: the build crashed or ran for minutes on files validate
     passed (an alias bomb under `extra:`, a non-UTF-8 byte)."""
     if not (project / CONFIG_FILE).is_file():
-        return None, None, []  # the build says a portal needs one, with the fix
+        return ConfigRead(None, None, [])  # the build says a portal needs one, with the fix
     return _read(config_file(project), CONFIG_FILE, project.resolve())
 
 
@@ -72,32 +85,14 @@ def inherited_file(path: Path, parent: str) -> Path:
     return Path(os.path.normpath(os.path.join(os.path.dirname(path), parent)))
 
 
-def files_it_names(project: Path, raw: dict) -> list[Path]:
+def files_it_names(project: Path, raw: dict, inherited: tuple[Path, ...]) -> list[Path]:
     """The files and folders mkdocs.yml makes a build read besides itself, as MkDocs finds them (from the folder of
-    the file naming them): each file its INHERIT chain names, the theme's custom_dir, its hooks and what its
-    `watch:` lists (which `mkdocs serve` watches). Read as YAML nodes, never built: no tag in them runs."""
-    from mkdocs.utils.yaml import get_yaml_loader
-
-    found, path = [], config_file(project)
-    for _ in range(MAX_INHERIT):
-        try:
-            loader = get_yaml_loader()(path.read_text(encoding="utf-8"))
-            try:
-                root = loader.get_single_node()
-            finally:
-                loader.dispose()
-        except (OSError, UnicodeError, yaml.YAMLError, RecursionError):
-            break  # validate says why
-        parent = next((value.value for key, value in (root.value if isinstance(root, yaml.MappingNode) else [])
-                       if key.value == "INHERIT" and isinstance(value, yaml.ScalarNode)), None)
-        if not isinstance(parent, str) or not is_a_file(inherited_file(path, parent)):
-            break
-        path = inherited_file(path, parent)
-        found.append(path)
+    the file naming them): each file its INHERIT chain led to (`inherited`, as read_config read them), the theme's
+    custom_dir, its hooks and what its `watch:` lists (which `mkdocs serve` watches)."""
     theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
     named = [theme.get("custom_dir")] + [entry for setting in ("hooks", "watch") if isinstance(raw.get(setting), list)
                                          for entry in raw[setting]]
-    return found + [named_path(project, entry) for entry in named if isinstance(entry, str) and entry.strip()]
+    return [*inherited] + [named_path(project, entry) for entry in named if isinstance(entry, str) and entry.strip()]
 
 
 def named_path(project: Path, entry: str) -> Path:
@@ -105,29 +100,29 @@ def named_path(project: Path, entry: str) -> Path:
     return Path(os.path.normpath(config_file(project).parent / entry))
 
 
-def _read(path: Path, shown_as: str, root: Path, inherited: int = 0) -> tuple[str | None, object, list[Problem]]:
+def _read(path: Path, shown_as: str, root: Path, inherited: int = 0) -> ConfigRead:
     from .loader import read_text
 
     text, problems = read_text(path, shown_as)
     if text is None:
-        return None, None, problems
+        return ConfigRead(None, None, problems)
     try:
         raw, problem = _parse(text, shown_as)
     except Exception as error:
         syntax = yaml_error_in(error)
         if syntax is None:
             raise  # a tag MkDocs cannot construct (a missing module): MkDocs' own words say which
-        return text, None, [yaml_problem(syntax, text, shown_as)]
+        return ConfigRead(text, None, [yaml_problem(syntax, text, shown_as)])
     if problem is not None:
-        return text, None, [problem]
+        return ConfigRead(text, None, [problem])
     if not isinstance(raw, dict):
-        return text, raw, [not_a_mapping(shown_as)]
+        return ConfigRead(text, raw, [not_a_mapping(shown_as)])
     parent = raw.get("INHERIT")
     if isinstance(parent, str) and inherited == MAX_INHERIT:
         # MkDocs reads on however deep it goes: a file csops left unread was built unchecked (its !!python tags ran)
-        return text, None, [Problem(shown_as, *setting_position(text, ("INHERIT",)), "config-limit",
-                                    f"INHERIT goes more than {MAX_INHERIT} files deep, and csops checks no further",
-                                    "merge the settings of the files it names into fewer files")]
+        return ConfigRead(text, None, [Problem(shown_as, *setting_position(text, ("INHERIT",)), "config-limit",
+                                               f"INHERIT goes more than {MAX_INHERIT} files deep, and csops checks no "
+                                               "further", "merge the settings of the files it names into fewer files")])
     if isinstance(parent, str) and is_a_file(inherited_file(path, parent)):
         # as MkDocs' yaml_load: the parent's settings, this file's over them (csops read only this file's, so
         # a site_url set in the parent was missing from every link)
@@ -135,11 +130,12 @@ def _read(path: Path, shown_as: str, root: Path, inherited: int = 0) -> tuple[st
 
         found = inherited_file(path, parent)
         inside = os.path.commonpath([root, found]) == str(root)
-        _, base, problems = _read(found, os.path.relpath(found, root) if inside else str(found), root, inherited + 1)
-        if problems:
-            return text, None, problems
-        raw = mergedeep.merge(base, {key: value for key, value in raw.items() if key != "INHERIT"})
-    return text, raw, []
+        base = _read(found, os.path.relpath(found, root) if inside else str(found), root, inherited + 1)
+        if base.problems:
+            return ConfigRead(text, None, base.problems)
+        merged = mergedeep.merge(base.raw, {key: value for key, value in raw.items() if key != "INHERIT"})
+        return ConfigRead(text, merged, [], (found, *base.inherited))
+    return ConfigRead(text, raw, [])
 
 
 def _parse(text: str, shown_as: str) -> tuple[object, Problem | None]:

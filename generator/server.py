@@ -59,7 +59,8 @@ def cors_origins_for(project: Path, configured=None) -> frozenset[str]:
         # failed that worker's boot, which shut the whole API down while the live index was fine.
         from .mkdocs_yaml import read_config
 
-        _, raw, problems = read_config(project)
+        config = read_config(project)
+        raw, problems = config.raw, config.problems
         if raw is None and problems:
             log.warning("%s; the API answers without CORS until mkdocs.yml reads again and the server restarts",
                         problems[0].text())

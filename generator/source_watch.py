@@ -119,7 +119,7 @@ def watch_sources(server, site) -> SourceTree:
     project = site.project
     published = site.site_dir.name if site.site_dir.parent == project else None
     # what mkdocs.yml names (an INHERITed file, custom_dir, hooks, watch:): a save there was never built
-    named = files_it_names(project, site.raw)
+    named = files_it_names(project, site.raw, site.inherited)
     tops = {path.relative_to(project).parts[0] for path in named if path.is_relative_to(project) and path != project}
     tree = SourceTree(project, ("content", "templates", CONFIG_FILE, *(tops - {GENERATED_DIR, published, ".git"})),
                       published)

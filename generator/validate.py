@@ -198,10 +198,10 @@ class _SiteHeadingIds:
         from .markdown_extensions import heading_ids_reader
         from .mkdocs_yaml import read_config
 
-        _, raw, problems = read_config(self.project)
-        if problems or not isinstance(raw, dict):
+        config = read_config(self.project)
+        if config.problems or not isinstance(config.raw, dict):
             return None
-        return heading_ids_reader(raw.get("markdown_extensions"))
+        return heading_ids_reader(config.raw.get("markdown_extensions"))
 
     @property
     def known(self) -> bool:

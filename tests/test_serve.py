@@ -599,3 +599,21 @@ def test_a_save_to_a_file_mkdocs_yml_names_is_built(tmp_path):
             path = project / name
             path.write_text(path.read_text(encoding="utf-8").replace(before, after), encoding="utf-8")
             _wait_for(lambda: after in _get(base + page), timeout=30, what=f"the save to {name}")
+
+
+def test_a_save_to_the_file_an_env_inherit_names_is_built(tmp_path, monkeypatch):
+    """`INHERIT: !ENV [PORTAL_PARENT, base.yml]` names its file as MkDocs reads it: the variable's value, else the
+    default. The build read base.yml, but the watcher found the INHERIT chain by reading mkdocs.yml a second time as
+    YAML nodes, where the !ENV list is no file name: a save to base.yml showed nothing until another save rebuilt.
+    The watcher now watches the files mkdocs_yaml.read_config read."""
+    monkeypatch.delenv("PORTAL_PARENT", raising=False)
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK,
+                                                 "base.yml": "copyright: Footer A\n"})
+    config = project / "mkdocs.yml"
+    config.write_text("INHERIT: !ENV [PORTAL_PARENT, base.yml]\n" + config.read_text(encoding="utf-8"),
+                      encoding="utf-8")
+    page = "/playbooks/renewal-runway/"
+    with _serving(project) as base:
+        _wait_for(lambda: "Footer A" in _get(base + page), what="first build")
+        (project / "base.yml").write_text("copyright: Footer B\n", encoding="utf-8")
+        _wait_for(lambda: "Footer B" in _get(base + page), timeout=30, what="the save to base.yml")

@@ -84,7 +84,7 @@ def _site_url_set(project: Path) -> bool:
     """Whether mkdocs.yml, or a file it INHERITs, sets a site_url (an unreadable one is the build's to report)."""
     from ..mkdocs_yaml import read_config
 
-    _, raw, _ = read_config(project)
+    raw = read_config(project).raw
     return not isinstance(raw, dict) or bool(str(raw.get("site_url") or "").strip())
 
 

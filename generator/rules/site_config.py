@@ -221,7 +221,8 @@ def site_dir_refusal(project: Path, site_dir: str) -> str | None:
 def check_config(project: Path) -> list[Problem]:
     """mkdocs.yml's syntax and limits, the settings csops reads, and top-level settings written twice (MkDocs
     takes the last one silently)."""
-    text, raw, problems = read_config(project)
+    config = read_config(project)
+    text, raw, problems = config.text, config.raw, config.problems
     if text is None or raw is None or problems:
         return problems
     problems = settings_problems(project, raw, text)
