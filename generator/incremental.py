@@ -31,6 +31,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .fingerprints import code_digest, files_digest
+from .mkdocs_entries import plugin_entries
 
 BUILD_KEY_FILE = "build-key.json"
 _SAFE_PLUGINS = frozenset({"search", "material/search", "redirects"})
@@ -45,10 +46,6 @@ class Reuse:
     dirty: set[str] = field(default_factory=set)  # docs-relative Markdown paths to render
 
 
-def _plugin_names(plugins) -> list[str]:
-    return [p if isinstance(p, str) else next(iter(p)) for p in plugins or []]
-
-
 def eligible(raw: dict) -> bool:
     """Whether pages of this config depend only on their own Markdown plus the build key."""
     theme = raw.get("theme") or {}
@@ -56,7 +53,7 @@ def eligible(raw: dict) -> bool:
     # hooks: MkDocs runs them as plugins; their code is in no key, and they read pages raw_blocks would have lifted
     if name != "material" or raw.get("nav") or raw.get("hooks") or (isinstance(theme, dict) and theme.get("custom_dir")):
         return False
-    return set(_plugin_names(raw.get("plugins") or ["search"])) <= _SAFE_PLUGINS
+    return {entry[0] for entry in plugin_entries(raw.get("plugins") or ["search"]) if entry} <= _SAFE_PLUGINS
 
 
 def _stable(value) -> str:

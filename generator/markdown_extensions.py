@@ -9,6 +9,8 @@ import functools
 import html
 import re
 
+from .mkdocs_entries import extension_entries
+
 _HEADING_ID = re.compile(r'<h[1-6]\b[^>]*?\sid="([^"]*)"')
 
 # Extensions every generated page relies on (explicit anchors, tabs, task lists, admonitions, tooltips).
@@ -34,14 +36,10 @@ def heading_ids_reader(configured):
     validate to check a #link against; None when the site lists a Markdown extension beyond REQUIRED_EXTENSIONS,
     which may change a heading's text (then any #link to a page with headings passes, as MkDocs still checks it).
     `configured`: mkdocs.yml's markdown_extensions as read."""
-    options: dict[str, dict] = {}
-    for entry in [configured] if isinstance(configured, dict) else configured or []:  # a mapping, as MkDocs takes it
-        if isinstance(entry, str):
-            options[entry] = {}
-        elif isinstance(entry, dict):
-            options.update((name, value if isinstance(value, dict) else {}) for name, value in entry.items())
-        else:
-            return None
+    entries = extension_entries(configured)
+    if None in entries:
+        return None
+    options = {name: value if isinstance(value, dict) else {} for name, value in entries}
     if not set(options) <= set(REQUIRED_EXTENSIONS):
         return None
     converters = []  # made when a link first needs it: most validate runs never do

@@ -16,6 +16,7 @@ import click
 
 from .escaping import escape_attr
 from .markdown_extensions import REQUIRED_EXTENSIONS
+from .mkdocs_entries import extension_entries, plugin_entries
 from .paths import GENERATED_DIR, PACKAGE_TEMPLATES, no_portal
 from .mkdocs_yaml import config_file as resolved_config_file, read_config
 from .rules.site_config import settings_problems
@@ -86,14 +87,8 @@ def _merge_extensions(configured, permalink_title: str = "", project: Path | Non
     `project`: where pymdownx.snippets' relative base_path starts (its own default is the working directory: `csops
     build --project portal` run from the home folder let a body include `--8<-- ".ssh/id_rsa"`)."""
     merged: dict[str, dict] = {}
-    # MkDocs takes a list of names and one-entry mappings, or one mapping of name -> settings: iterated as a list,
-    # a mapping gave its names alone and every extension lost its settings
-    for entry in [configured] if isinstance(configured, dict) else configured or []:
-        if isinstance(entry, str):
-            merged[entry] = {}
-        elif isinstance(entry, dict):
-            for name, options in entry.items():
-                merged[name] = options or {}
+    for name, options in filter(None, extension_entries(configured)):
+        merged[name] = options or {}
     for name, options in REQUIRED_EXTENSIONS.items():
         merged.setdefault(name, options)
     if "pymdownx.snippets" in merged:  # the same, reading no file a link leads out of its base folders to
@@ -129,7 +124,7 @@ def _plugins(configured, redirects: dict[str, str]) -> list:
         plugins = [{name: options} for name, options in configured.items()]
     else:
         plugins = list(configured) if configured is not None else ["search"]
-    names = [p if isinstance(p, str) else next(iter(p)) for p in plugins]
+    names = [entry[0] if entry else None for entry in plugin_entries(plugins)]
     if redirects:
         if "redirects" in names:
             index = names.index("redirects")

@@ -980,6 +980,34 @@ def test_a_markdown_extension_that_is_not_installed_is_a_located_error(tmp_path,
             in result.output), result.output
 
 
+def _portal_with_extensions(tmp_path, entries: str) -> tuple[Path, int]:
+    """The bundled portal with `entries` as its markdown_extensions, written last in mkdocs.yml; and the number of
+    mkdocs.yml's last line."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    text = re.sub(r"(?ms)^markdown_extensions:\n.*?(?=^\S)", "", config.read_text(encoding="utf-8"))
+    config.write_text(text + "markdown_extensions:\n" + entries, encoding="utf-8")
+    return project, len(config.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize("second, error", [
+    ("pymdownx.detials: {}", "error: Markdown extension 'pymdownx.detials' is not installed (did you mean "
+                             "'pymdownx.details'?"),
+    ("toc: 5", "error: the settings of Markdown extension 'toc' must be a mapping (name: value), not int")])
+def test_each_name_of_a_markdown_extensions_entry_holding_two_is_checked(tmp_path, run, second, error):
+    """An extension written below another's entry without its '-' makes one entry of two names, and the build loads
+    both (mkdocs_config._merge_extensions). validate read the first name alone, and the second's settings not at
+    all: the build stopped on 'Failed to load extension' or a TypeError, on no line. Validate and the build now read
+    the entries with one function (mkdocs_entries.extension_entries)."""
+    project, line = _portal_with_extensions(tmp_path, f"  - admonition:\n    {second}\n")
+    for command in ("validate", "build"):
+        result = run(command, "--project", project)
+        assert result.exit_code == 1 and f"mkdocs.yml:{line}:5: {error}" in result.output, (command, result.output)
+    assert not (project / "site").exists()
+
+
 @pytest.mark.parametrize("entry, error", [
     ("toc: 5", "the settings of Markdown extension 'toc' must be a mapping (name: value), not int"),
     ("toc: '|'", "the settings of Markdown extension 'toc' must be a mapping (name: value), not str"),
@@ -991,13 +1019,7 @@ def test_a_markdown_extension_that_is_not_installed_is_a_located_error(tmp_path,
 def test_markdown_extension_settings_the_extension_refuses_are_a_located_error(tmp_path, run, entry, error):
     """'toc: 5', 'admonition: {x: 1}' or 'toc: {slugify: []}' under markdown_extensions passed validate, and csops
     build stopped with a TypeError, ValueError or KeyError traceback (found by the content fuzzer)."""
-    from conftest import REPO, copy_bundled
-
-    project = copy_bundled(tmp_path / "portal", REPO)
-    config = project / "mkdocs.yml"
-    text = re.sub(r"(?ms)^markdown_extensions:\n.*?(?=^\S)", "", config.read_text(encoding="utf-8"))
-    config.write_text(text + f"markdown_extensions:\n  - attr_list\n  - {entry}\n", encoding="utf-8")
-    line = len(config.read_text(encoding="utf-8").splitlines())
+    project, line = _portal_with_extensions(tmp_path, f"  - attr_list\n  - {entry}\n")
     for command in ("validate", "build"):
         result = run(command, "--project", project)
         assert result.exit_code == 1, result.output

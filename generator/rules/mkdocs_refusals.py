@@ -10,6 +10,7 @@ import difflib
 import re
 from pathlib import Path
 
+from ..mkdocs_entries import extension_entries, plugin_entries
 from ..mkdocs_yaml import CONFIG_FILE, entry_position, named_path, nth_entry_position, setting_position
 from ..problems import Problem, shown
 
@@ -34,10 +35,8 @@ def _extension_problems(raw: dict, text: str) -> list[Problem]:
     from markdown.extensions import Extension
     from markdown.util import get_installed_extensions
 
-    extensions = raw.get("markdown_extensions")
-    names = list(extensions) if isinstance(extensions, dict) else [
-        entry if isinstance(entry, str) else next(iter(entry), None) if isinstance(entry, dict) else None
-        for entry in extensions] if isinstance(extensions, list) else []
+    entries = [entry for entry in extension_entries(raw.get("markdown_extensions")) if entry is not None]
+    names = [name for name, _ in entries]
     registered = {point.name for point in get_installed_extensions()}
     problems = []
     for name in names:
@@ -63,7 +62,7 @@ def _extension_problems(raw: dict, text: str) -> list[Problem]:
                                     "name an extension by its module ('- pymdownx.details') or 'module:ExtensionClass'; "
                                     "code of your own belongs in a MkDocs hook (hooks: [file.py]), which reviewers "
                                     "see as code"))
-    return problems or _extension_settings_problems(extensions, text)
+    return problems or _extension_settings_problems(entries, text)
 
 
 # A page's worth of what the generated pages hold (headings, a fence, a table, tabs, an admonition, a task, an
@@ -73,14 +72,11 @@ _SAMPLE_PAGE = ("# Title\n\nText with *emphasis*, `code` and [a link](other.md).
                 "| a | b |\n| --- | --- |\n| 1 | 2 |\n\n```python\nx = 1\n```\n\n*[CSM]: Customer Success Manager\n")
 
 
-def _extension_settings_problems(extensions, text: str) -> list[Problem]:
+def _extension_settings_problems(entries: list[tuple[object, object]], text: str) -> list[Problem]:
     """Each markdown_extensions entry's settings are a mapping its extension takes: 'toc: 5', 'admonition: {x: 1}',
     'toc: {slugify: []}' or 'pymdownx.superfences: {custom_fences: 5}' passed validate and stopped the build with a
     traceback (found by the content fuzzer). The entries are tried as the build runs them, beside the extensions
-    every page is built with, on a sample page."""
-    entries = list(extensions.items()) if isinstance(extensions, dict) else [
-        next(iter(entry.items())) if isinstance(entry, dict) and len(entry) == 1 else (entry, None)
-        for entry in extensions] if isinstance(extensions, list) else []
+    every page is built with, on a sample page (`entries`: mkdocs_entries.extension_entries')."""
     shapes = [(name, options) for name, options in entries if isinstance(name, str)]  # MkDocs names the others
     problems = [Problem(CONFIG_FILE, *entry_position(text, "markdown_extensions", name), "extension-settings",
                         f"the settings of Markdown extension '{shown(name, 60)}' must be a mapping (name: value), "
@@ -140,9 +136,7 @@ def _plugin_problems(raw: dict, text: str) -> list[Problem]:
     """Each plugin listed must be installed: a misspelt one (`- serch`) passed validate, and the build stopped with
     MkDocs' 'The "serch" plugin is not installed', on no line."""
     plugins = raw.get("plugins")
-    names = list(plugins) if isinstance(plugins, dict) else [
-        entry if isinstance(entry, str) else next(iter(entry), None) if isinstance(entry, dict) and len(entry) == 1 else None
-        for entry in plugins] if isinstance(plugins, list) else []
+    names = [entry[0] if entry else None for entry in plugin_entries(plugins)]
     # an entry that names no plugin (an empty '-', a number, two names on one entry) passed, and the build ended in
     # a TypeError traceback
     problems = [Problem(CONFIG_FILE, *nth_entry_position(text, "plugins", n), "config-setting",
