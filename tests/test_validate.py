@@ -1121,6 +1121,23 @@ def test_an_inherited_file_mkdocs_builds_is_the_one_csops_checked(tmp_path, run,
     assert not marker.exists() and not (project / "site").exists()
 
 
+@pytest.mark.parametrize("plant, missing", [(_inherit_through_a_link_and_dots, "evil.yml"),
+                                            (_inherit_from_a_linked_mkdocs_yml, "conf/base.yml")])
+def test_an_inherit_that_names_no_file_where_mkdocs_looks_is_an_error(tmp_path, run, plant, missing):
+    """The file INHERIT names, there only where MkDocs does not look (below a linked folder's '..', or beside a linked
+    mkdocs.yml rather than beside the file it leads to): validate looked from the project's folder through the links
+    and passed, and csops build stopped after generating every page on MkDocs' "Inherited config file … does not
+    exist", on no line. Validate now looks where read_config follows INHERIT (mkdocs_yaml.inherited_file)."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    plant(project, "1")
+    (project / missing).unlink()
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 1 and "mkdocs.yml:1:10: error: INHERIT names no file" in validated.output, \
+        validated.output
+
+
 def test_settings_a_parent_config_sets_through_inherit_are_read_as_mkdocs_reads_them(tmp_path, run):
     """csops read only mkdocs.yml's own settings: a site_url set in the file it INHERITs was missing from every
     link search and the build gave, while MkDocs used it."""

@@ -14,7 +14,8 @@ import os
 import re
 from pathlib import Path
 
-from ..mkdocs_yaml import CONFIG_FILE, is_a_file, nth_entry_position, read_config, setting_position
+from ..mkdocs_yaml import (CONFIG_FILE, config_file, inherited_file, is_a_file, nth_entry_position, read_config,
+                           setting_position)
 from ..problems import Problem, shown
 from . import mkdocs_refusals, site_addresses, site_theme
 
@@ -95,8 +96,9 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
     problems += site_theme.check_settings(project, raw, text)
     problems += mkdocs_refusals.check_settings(project, raw, text)
     problems += _settings_csops_sets(raw, text)
-    inherit = raw.get("INHERIT")
-    if inherit is not None and not (isinstance(inherit, str) and is_a_file(project / inherit)):
+    inherit = raw.get("INHERIT")  # here only when read_config did not follow it: looked for where it looks
+    parent = inherited_file(config_file(project), inherit) if isinstance(inherit, str) else None
+    if inherit is not None and not (parent is not None and is_a_file(parent)):
         line, col = setting_position(text, ("INHERIT",))
         problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"INHERIT names no file: '{shown(inherit, 80)}'",
                                 "give the path of the parent mkdocs.yml, relative to this one"))
