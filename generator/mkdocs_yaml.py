@@ -118,6 +118,8 @@ def _read(path: Path, shown_as: str, root: Path, inherited: int = 0) -> ConfigRe
     if not isinstance(raw, dict):
         return ConfigRead(text, raw, [not_a_mapping(shown_as)])
     parent = raw.get("INHERIT")
+    if "INHERIT" in raw and parent is None:  # MkDocs joins it to a folder: a TypeError from the build validate passed
+        return ConfigRead(text, None, [empty_problem(text, ("INHERIT",), "INHERIT", shown_as)])
     if isinstance(parent, str) and inherited == MAX_INHERIT:
         # MkDocs reads on however deep it goes: a file csops left unread was built unchecked (its !!python tags ran)
         return ConfigRead(text, None, [Problem(shown_as, *setting_position(text, ("INHERIT",)), "config-limit",
@@ -289,6 +291,36 @@ def is_a_file(path: Path) -> bool:
     except (OSError, ValueError):  # a name no file system takes
         return False
 
+
+
+# A setting MkDocs cannot do without, left empty or read by !ENV from a variable not set where the build runs,
+# which MkDocs reads as nothing: said once, here, for the INHERIT of any file of the chain and for the settings
+# rules/site_config requires.
+_UNSET = "!ENV {0} reads a variable that is not set here, and gives no default, so MkDocs reads nothing"
+_UNSET_HINT = "set {0} where csops runs, or give a default: !ENV [{0}, the value]"
+_ENV_TAG = re.compile(r"(?:-\s+)?!ENV\s+(?:\[\s*)?['\"]?(?P<name>[^\s,\]'\"#]+)")
+
+
+def unset_variable(text: str, line: int, col: int) -> str | None:
+    """The variable an !ENV value at line:col reads, when the value MkDocs built from it is None; else None."""
+    lines = text.splitlines()
+    found = _ENV_TAG.match(lines[line - 1][col - 1:]) if 0 < line <= len(lines) else None
+    return found["name"] if found else None
+
+
+def unset_problem(shown_as: str, line: int, col: int, what: str, variable: str) -> Problem:
+    """`what` (a setting or an entry of one) read by !ENV from `variable`, which is not set, at line:col."""
+    return Problem(shown_as, line, col, "config-setting", f"{what}: {_UNSET.format(variable)}", _UNSET_HINT.format(variable))
+
+
+def empty_problem(text: str, path: tuple[str, ...], setting: str, shown_as: str = CONFIG_FILE) -> Problem:
+    """A setting that must name something, left empty or read from an unset variable, at its value."""
+    line, col = setting_position(text, path)
+    unset = unset_variable(text, line, col)
+    if unset is not None:
+        return unset_problem(shown_as, line, col, f"'{setting}'", unset)
+    return Problem(shown_as, line, col, "config-setting", f"'{setting}' is empty, and MkDocs cannot build without it",
+                   "write its value after the colon, or delete the line")
 
 
 def setting_position(text: str, path: tuple[str, ...]) -> tuple[int, int]:

@@ -825,6 +825,19 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
      "new, from 0 to 200 (write a number such as 20, the default, or delete the line) [config-setting]"),
     (lambda t: t + "extra:\n  csops:\n    whats_new: {commits: 500}\n",
      ":77:16: error: extra.csops.whats_new.commits is 500; csops lists a whole number of content commits"),
+    # left empty, or an !ENV of a variable not set where it runs (MkDocs reads nothing): validate passed them, and the
+    # build stopped on no line (MkDocs' "TypeError: join() argument must be str…", Material's "'partials/languages/
+    # None.html' not found … fix the file system problem") (red team)
+    (lambda t: "INHERIT:\n" + t, ":1:9: error: 'INHERIT' is empty, and MkDocs cannot build without it"),
+    (lambda t: "INHERIT: !ENV CSOPS_NEVER_SET\n" + t, ":1:10: error: 'INHERIT': !ENV CSOPS_NEVER_SET reads a variable "
+     "that is not set here, and gives no default, so MkDocs reads nothing (set CSOPS_NEVER_SET where csops runs, or "
+     "give a default: !ENV [CSOPS_NEVER_SET, the value]) [config-setting]"),
+    (lambda t: t.replace("  language: en", "  language:"), ":16:12: error: 'theme.language' is empty"),
+    (lambda t: t.replace("  language: en", "  language: !ENV CSOPS_NEVER_SET"),
+     ":16:13: error: 'theme.language': !ENV CSOPS_NEVER_SET reads a variable that is not set here"),
+    (lambda t: t.replace("  name: material\n", "  name: material\n  custom_dir: !ENV [CSOPS_NEVER_SET]\n"),
+     ":14:15: error: 'theme.custom_dir': !ENV CSOPS_NEVER_SET reads a variable that is not set here"),
+    (lambda t: t + "watch:\n  - !ENV CSOPS_NEVER_SET\n", ":76:3: error: entry 1 of 'watch': !ENV CSOPS_NEVER_SET reads"),
 ])
 def test_a_mkdocs_yml_setting_csops_cannot_use_is_one_located_error_in_validate_and_build(tmp_path, run, edit, message):
     """The build crashed with a traceback (or ran into gigabytes, or replaced content/ with a link) on settings

@@ -14,8 +14,8 @@ import os
 import re
 from pathlib import Path
 
-from ..mkdocs_yaml import (CONFIG_FILE, config_file, inherited_file, is_a_file, nth_entry_position, read_config,
-                           setting_position)
+from ..mkdocs_yaml import (CONFIG_FILE, config_file, empty_problem, inherited_file, is_a_file, nth_entry_position,
+                           read_config, setting_position, unset_problem, unset_variable)
 from ..problems import Problem, shown
 from . import mkdocs_refusals, site_addresses, site_theme
 
@@ -57,6 +57,12 @@ _TYPE_HINTS = {str: "write one value after the colon, quoted if it holds ': ' or
 # What's new lists this many content commits (`extra.csops.whats_new.commits`), at most MAX_WHATS_NEW_COMMITS
 WHATS_NEW_COMMITS = 20
 MAX_WHATS_NEW_COMMITS = 200
+# Settings MkDocs or Material cannot do without once they are written: left empty (`language:`), or an !ENV of a
+# variable not set where the build runs, each passed validate and ended the build in MkDocs' TypeError
+# (custom_dir) or in "cannot write the build: 'partials/languages/None.html' not found ... fix the file system
+# problem" (language). MkDocs takes nothing for the others (site_author: !ENV X); INHERIT is mkdocs_yaml's.
+_NOT_EMPTY = (("theme", "language"), ("theme", "custom_dir"))
+
 # Folders csops reads or writes: a site_dir there would replace them with a link to the built site
 _PROJECT_FOLDERS = ("content", "templates", "build", ".git")
 
@@ -76,6 +82,12 @@ def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
             problems.append(Problem(CONFIG_FILE, line, col, "config-setting",
                                     f"'{'.'.join(path)}' must be {' or '.join(_TYPE_WORDS[t] for t in types)}, "
                                     f"not {type(value).__name__}", _TYPE_HINTS[types[0]]))
+    for path in _NOT_EMPTY:
+        settings = raw
+        for name in path[:-1]:
+            settings = settings.get(name) if isinstance(settings, dict) else None
+        if isinstance(settings, dict) and path[-1] in settings and settings[path[-1]] is None:
+            problems.append(empty_problem(text, path, ".".join(path)))
     problems += _list_entry_problems(raw, text)
     for name in raw:
         if name not in MKDOCS_SETTINGS and name != "INHERIT":
@@ -126,6 +138,10 @@ def _list_entry_problems(raw: dict, text: str) -> list[Problem]:
             if isinstance(entry, types) and not wrong:
                 continue
             line, col = nth_entry_position(text, path[0], n) if len(path) == 1 else setting_position(text, path)
+            unset = unset_variable(text, line, col) if entry is None else None
+            if unset is not None:
+                problems.append(unset_problem(CONFIG_FILE, line, col, f"entry {n + 1} of '{'.'.join(path)}'", unset))
+                continue
             what = (f"its {wrong[0]} must be a text, not {shown(repr(entry[wrong[0]]), 40)}" if wrong else
                     f"it must be {' or '.join(_TYPE_WORDS[t] for t in types)}, not {shown(repr(entry), 40)}")
             problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"entry {n + 1} of '{'.'.join(path)}': {what}",
