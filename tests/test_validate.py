@@ -855,6 +855,31 @@ def test_a_mkdocs_yml_setting_csops_cannot_use_is_one_located_error_in_validate_
     assert not (project / "site").exists()
 
 
+@pytest.mark.parametrize("hook, message", [
+    ("def on_page_markdown(markdown, **kwargs)\n    return markdown\n",
+     "hooks/page.py:1:41: error: the hook is not valid Python: expected ':'"),
+    ("import pathlib\npathlib.Path('ran').touch()\n\x00\n", "hooks/page.py:3:1: error: the hook is not valid Python"),
+    (None, ":76:5: error: 'hooks' names no Python file: 'hooks' is a folder"),
+])
+def test_a_hook_that_is_no_python_is_one_located_error_in_validate_and_build(tmp_path, run, hook, message):
+    """A hook with a syntax error passed validate, and the build stopped on "MkDocs could not read mkdocs.yml
+    (SyntaxError: invalid syntax (page.py, line 1))", without its folder or column; a hook naming a folder was
+    'not there'. Validate compiles each hook and never runs it (red team)."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    (project / "hooks").mkdir()
+    if hook is not None:
+        (project / "hooks/page.py").write_text(hook, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + f"hooks:\n  - {'hooks/page.py' if hook else 'hooks'}\n",
+                      encoding="utf-8")
+    for command in (["validate"], ["build", "--quiet"]):
+        result = run(*command, "--project", project)
+        assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output, result.output
+    assert not (project / "ran").exists() and not (project / "site").exists()
+
+
 @pytest.mark.parametrize("tagged", [
     '!!python/object/apply:os.system ["touch {marker}"]',
     '!!python/object/apply:subprocess.check_call [["touch", "{marker}"]]',

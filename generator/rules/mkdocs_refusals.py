@@ -7,6 +7,7 @@ MkDocs' config module, Markdown and pymdownx are imported only when a setting ne
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from ..mkdocs_yaml import CONFIG_FILE, entry_position, named_path, nth_entry_pos
 from ..problems import Problem, shown
 
 CODES = ("config-setting", "config-python", "unknown-extension", "extension-settings", "unknown-plugin",
-         "no-search-plugin")
+         "no-search-plugin", "hook-syntax")
 
 
 def check_settings(project: Path, raw: dict, text: str) -> list[Problem]:
@@ -230,9 +231,49 @@ def _missing_path_problems(project: Path, raw: dict, text: str) -> list[Problem]
         if not isinstance(entry, str) or kind(named_path(project, entry)):
             continue
         line, col = setting_position(text, path) if len(path) > 1 else entry_position(text, path[0], entry)
+        found = named_path(project, entry)
+        # 'hooks: [scripts]' read "'scripts' is not there" beside the folder the editor was looking at
+        where = "is a folder" if found.is_dir() else "is a file" if found.exists() else "is not there"
         problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"'{'.'.join(path)}' names no {what}: "
-                                f"'{shown(entry, 80)}' is not there", "give its path relative to mkdocs.yml's folder, "
+                                f"'{shown(entry, 80)}' {where}", "give its path relative to mkdocs.yml's folder, "
                                 "or delete the line"))
+    return problems + _hook_syntax_problems(project, raw)
+
+
+MAX_HOOK_BYTES = 1_000_000
+
+
+def _hook_syntax_problems(project: Path, raw: dict) -> list[Problem]:
+    """Each hook file is Python that compiles: one with a syntax error (or a NUL, or bytes that are not its encoding)
+    passed validate, and the build stopped on MkDocs' "could not read mkdocs.yml (SyntaxError: invalid syntax
+    (hook.py, line 1))", naming neither the column nor where hook.py is. Compiled, never run."""
+    problems = []
+    hooks = raw.get("hooks")
+    for entry in hooks if isinstance(hooks, list) else []:
+        path = named_path(project, entry) if isinstance(entry, str) and entry.strip() else None
+        if path is None or not path.is_file():
+            continue  # _missing_path_problems says so
+        inside = os.path.commonpath([project.resolve(), path]) == str(project.resolve())
+        shown_as = os.path.relpath(path, project.resolve()) if inside else str(path)
+        try:
+            with path.open("rb") as file:
+                source = file.read(MAX_HOOK_BYTES + 1)
+        except OSError as error:
+            problems.append(Problem(shown_as, 1, 1, "hook-syntax", f"the hook cannot be read: {error.strerror}",
+                                    "make it a readable Python file"))
+            continue
+        if len(source) > MAX_HOOK_BYTES:
+            continue  # a hook is code a reviewer reads: csops does not compile a megabyte of it
+        try:
+            compile(source, str(path), "exec", dont_inherit=True)
+        except (SyntaxError, ValueError) as error:
+            line, col = (getattr(error, "lineno", None) or 1), (getattr(error, "offset", None) or 1)
+            if b"\0" in source:  # Python names no place for a NUL
+                nul = source.index(b"\0")
+                line, col = source.count(b"\n", 0, nul) + 1, nul - source.rfind(b"\n", 0, nul)
+            message = getattr(error, "msg", None) or str(error)
+            problems.append(Problem(shown_as, line, max(col, 1), "hook-syntax", f"the hook is not valid Python: {shown(message, 120)}",
+                                    "fix the Python there (MkDocs imports this file as code on every build)"))
     return problems
 
 
