@@ -57,8 +57,13 @@ def post_worker_init(worker):
         if int(status_int) == 501:  # an unknown Transfer-Encoding is the client's error: 400, never a 5xx
             status_int, reason = 400, "Bad Request"
         body = json.dumps(error_body(int(status_int), f"{reason}: {mesg}"), ensure_ascii=True)
+        # a HEAD's answer has no body (RFC 9110), refused here too: a client keeping the connection read the JSON
+        # as its next response. The method comes from the request's first bytes (gunicorn_worker's socket keeps
+        # them): a refused request line or header comes before gunicorn knows it
+        head_only = getattr(sock, "request_start", b"").lstrip(b"\r\n").startswith(b"HEAD ")
         response = (f"HTTP/1.1 {int(status_int)} {reason}\r\nConnection: close\r\n"
-                    f"Content-Type: application/json; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n{body}")
+                    f"Content-Type: application/json; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n"
+                    + ("" if head_only else body))
         util.write_nonblock(sock, response.encode("latin-1"))
 
     if hasattr(util, "write_error") and hasattr(util, "write_nonblock"):

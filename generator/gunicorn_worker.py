@@ -39,7 +39,7 @@ class DeadlineThreadWorker(ThreadWorker):
         if not conn.initialized and not self.cfg.is_ssl and not isinstance(conn.sock, _DeadlineSocket):
             conn.sock = _DeadlineSocket(conn.sock)  # (TLS needs the real socket: terminate it at the proxy)
         if isinstance(conn.sock, _DeadlineSocket):
-            conn.sock.deadline.start()
+            conn.sock.begin_request()
         self.busy += 1
         if self.busy >= self.cfg.threads:
             self.set_accept_enabled(False)
@@ -78,14 +78,25 @@ class _DeadlineSocket:
     def __init__(self, sock: socket.socket):
         self._sock = sock
         self.deadline = RequestDeadline(REQUEST_DEADLINE_SECONDS)
+        # the first bytes of the request being read: gunicorn refuses a bad request line or header before it knows
+        # the method, and its error writer (gunicorn_conf.write_json_error) leaves a HEAD's body out by them
+        self.request_start = b""
+
+    def begin_request(self) -> None:
+        """A request is coming: its deadline starts, and its first bytes are kept anew."""
+        self.deadline.start()
+        self.request_start = b""
 
     def recv(self, size: int, *flags) -> bytes:
         """As socket.recv, but a read past the deadline times out as a silent socket's would (the API answers
         a body that stops coming with a JSON 408; gunicorn closes a connection whose headers stop)."""
         try:
-            return self.deadline.read(self._sock, lambda: self._sock.recv(size, *flags))
+            data = self.deadline.read(self._sock, lambda: self._sock.recv(size, *flags))
         except (TimeoutError, BlockingIOError):  # (BlockingIOError: SO_RCVTIMEO's EAGAIN on a blocking socket)
             raise RequestTimedOut(f"the request did not arrive whole within {REQUEST_DEADLINE_SECONDS:g} s") from None
+        if len(self.request_start) < 16:
+            self.request_start += data[:16]
+        return data
 
     def recv_into(self, buffer, size: int = 0, *flags) -> int:
         data = self.recv(size or len(buffer), *flags)
