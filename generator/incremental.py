@@ -56,8 +56,12 @@ def eligible(raw: dict) -> bool:
     return {entry[0] for entry in plugin_entries(raw.get("plugins") or ["search"]) if entry} <= _SAFE_PLUGINS
 
 
-def _stable(value) -> str:
-    """A config value JSON cannot hold (a slugify function, a partial of one) named without its memory address."""
+def _stable(value):
+    """A config value JSON cannot hold (a slugify function, a partial of one) named without its memory address; a
+    YAML !!set as its sorted items (Python lists a set's texts in an order that changes from one process to the
+    next, so a !!set anywhere in mkdocs.yml made every build a full one)."""
+    if isinstance(value, (set, frozenset)):
+        return {"!!set": sorted(json.dumps(item, sort_keys=True, default=_stable) for item in value)}
     if isinstance(value, functools.partial):
         return f"partial({_stable(value.func)}, {value.args!r}, {sorted(value.keywords.items())!r})"
     name = getattr(value, "__qualname__", None)

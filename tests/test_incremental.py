@@ -138,6 +138,27 @@ def test_an_edit_to_a_file_mkdocs_yml_inherits_or_to_a_variable_it_reads_shows_o
     assert 'content="Enablement team"' in (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
 
 
+def test_a_yaml_set_in_mkdocs_yml_still_lets_the_next_build_reuse_every_page(project):
+    """The build key dumped a !!set as Python lists it, in an order that changes from one process to the next (the
+    hash seed): with one anywhere in mkdocs.yml, every `csops build` rendered every page again (red team)."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "extra:\n  teams: !!set {renewals, onboarding, support, "
+                      "expansion, churn, advocacy}\n", encoding="utf-8")
+    reused = []
+    for seed in ("1", "2"):  # two processes, as two builds are: their sets' orders differ
+        result = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--project", str(project)],
+                                capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        reused.append(re.search(r"MkDocs rendered (\d+) pages?(?:, reused (\d+) unchanged)?", result.stderr).groups())
+    (rendered, _), second = reused
+    assert int(rendered) > 10 and second == ("0", rendered), reused
+
+
 def test_a_hook_runs_on_every_page_of_every_build_and_sees_each_page_as_plain_mkdocs_does(project):
     """`hooks:` are plugins of the site's own code, which MkDocs runs on every page, reading what it likes (here a
     banner file). They were in no build key, so after the banner's edit only pages whose Markdown changed ran the
