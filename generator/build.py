@@ -118,6 +118,17 @@ class _DirtyNotice(logging.Filter):
         return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
+def _forget_loaded_hooks() -> None:
+    """MkDocs keeps each hook module it has loaded for the life of the process (Hooks._load_hook is cached on the one
+    schema instance every config shares), and csops serve's processes live from one rebuild to the next: a save to
+    a hook was rebuilt, and published, with the hook's old code. Each build loads its hooks afresh, as a cold one."""
+    from mkdocs.config.config_options import Hooks
+
+    cached = getattr(Hooks._load_hook, "cache_clear", None)
+    if cached is not None:
+        cached()
+
+
 def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, search_entries=None, links=None):
     """Run a strict MkDocs build with the user's config plus our overrides; raise BuildError on any warning.
 
@@ -132,6 +143,7 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
 
     from .mkdocs_plugin import CsopsPlugin, prepare_theme
 
+    _forget_loaded_hooks()
     notice = _DirtyNotice()
     build_logger = logging.getLogger("mkdocs.commands.build")
     build_logger.addFilter(notice)

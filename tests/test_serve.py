@@ -617,3 +617,19 @@ def test_a_save_to_the_file_an_env_inherit_names_is_built(tmp_path, monkeypatch)
         _wait_for(lambda: "Footer A" in _get(base + page), what="first build")
         (project / "base.yml").write_text("copyright: Footer B\n", encoding="utf-8")
         _wait_for(lambda: "Footer B" in _get(base + page), timeout=30, what="the save to base.yml")
+
+
+def test_a_save_to_a_hook_is_built_with_the_hooks_new_code(tmp_path):
+    """MkDocs keeps each hook module it loaded for the life of the process, and csops serve's processes live
+    across rebuilds: a save to a hook rebuilt the site with the hook's old code, unlike a cold build (red team)."""
+    hook = "def on_page_content(html, **kwargs):\n    return html + '<p>Hook {}</p>'\n"
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK,
+                                                 "hooks/page.py": hook.format("A")})
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - hooks/page.py\n", encoding="utf-8")
+    page = "/playbooks/renewal-runway/"
+    with _serving(project) as base:
+        _wait_for(lambda: "Hook A" in _get(base + page), what="first build")
+        for version in ("B", "C"):
+            (project / "hooks/page.py").write_text(hook.format(version), encoding="utf-8")
+            _wait_for(lambda: f"Hook {version}" in _get(base + page), timeout=30, what=f"the save of hook {version}")
