@@ -143,7 +143,10 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
             failure[:] = [f"csops could not build this save ({type(error).__name__}: {error}); the terminal running "
                           "csops serve shows the details"]
             click.echo("keeping the last good site", err=True)
+        if sources is not None:  # what mkdocs.yml names now, this save's INHERIT or hook included
+            sources.follow_config(server)
 
+    sources = None
     from .progress import for_terminal
 
     try:

@@ -1,7 +1,7 @@
 """What the preview watches to rebuild on a save: the files a build reads, and no editor's scratch files.
 
 MkDocs' own watcher walks the folders it is given whole; SourceTree hands the watcher the project's top level
-through content/, templates/, mkdocs.yml, what mkdocs.yml names (mkdocs_yaml.files_it_names), the link to the live
+through content/, templates/, mkdocs.yml, what mkdocs.yml names (site_config.files_it_names), the link to the live
 site and git's record of HEAD, and nothing else.
 """
 
@@ -39,12 +39,41 @@ class SourceTree:
 
     def __init__(self, project: Path, names: tuple[str, ...], published: str | None = None):
         self.root = str(project)
-        self.names = frozenset(names) | ({published} if published else set()) | {self.GIT_HEAD_LOG[0]}
+        self.fixed_names = frozenset(names) | ({published} if published else set()) | {self.GIT_HEAD_LOG[0]}
+        self.names = self.fixed_names  # and the top-level names of what mkdocs.yml names (follow_config)
+        self.outside: set[str] = set()  # what mkdocs.yml names outside the project, watched each on its own
         self.published = os.path.join(self.root, published) if published else None
         self.published_name = published
         self.git_steps = {os.path.join(self.root, *self.GIT_HEAD_LOG[:depth]): self.GIT_HEAD_LOG[depth]
                           for depth in range(1, len(self.GIT_HEAD_LOG))}
         self.published_seen = False  # until the first build has made the link, it is listed as if it were there
+
+    def follow_config(self, server, site=None) -> None:
+        """Watch what mkdocs.yml names (the files of its INHERIT chain, custom_dir, hooks, `watch:`), as it reads
+        now: from the start (`site`, the SiteConfig serve started with), and again after each rebuild, since a save
+        there was never built. Read once at the start, a file mkdocs.yml came to name while serving (an INHERIT or
+        a hook added) stayed unwatched: its saves showed nothing until another file's save rebuilt. Those in the
+        project are watched through this tree's walk (never build/, site/ or .git/), those outside it each on its
+        own."""
+        from .mkdocs_yaml import files_it_names, read_config
+        from .paths import GENERATED_DIR
+
+        project = Path(self.root)
+        if site is not None:
+            raw, inherited = site.raw, site.inherited
+        else:
+            try:
+                read = read_config(project)
+                raw, inherited = read.raw, read.inherited
+            except Exception:  # noqa: BLE001 - a tag MkDocs cannot build: the rebuild said why
+                raw, inherited = None, ()
+        named = files_it_names(project, raw if isinstance(raw, dict) else {}, inherited)
+        tops = {path.relative_to(project).parts[0] for path in named if path.is_relative_to(project) and path != project}
+        self.names = self.fixed_names | (tops - {GENERATED_DIR, self.published_name, ".git"})
+        for path in named:
+            if not path.is_relative_to(project) and path.exists() and str(path) not in self.outside:
+                self.outside.add(str(path))
+                server.watch(str(path))
 
     def listdir(self, folder: str):
         folder = os.path.abspath(folder)
@@ -105,8 +134,7 @@ def watch_sources(server, site) -> SourceTree:
     import watchdog.observers.polling
 
     from .history import head_log
-    from .paths import GENERATED_DIR
-    from .mkdocs_yaml import CONFIG_FILE, files_it_names
+    from .mkdocs_yaml import CONFIG_FILE
 
     class StartedOnce(watchdog.observers.polling.PollingObserverVFS):
         """Started here, before the first build (its first look at the files is then); MkDocs' serve() starts it
@@ -118,16 +146,10 @@ def watch_sources(server, site) -> SourceTree:
 
     project = site.project
     published = site.site_dir.name if site.site_dir.parent == project else None
-    # what mkdocs.yml names (an INHERITed file, custom_dir, hooks, watch:): a save there was never built
-    named = files_it_names(project, site.raw, site.inherited)
-    tops = {path.relative_to(project).parts[0] for path in named if path.is_relative_to(project) and path != project}
-    tree = SourceTree(project, ("content", "templates", CONFIG_FILE, *(tops - {GENERATED_DIR, published, ".git"})),
-                      published)
+    tree = SourceTree(project, ("content", "templates", CONFIG_FILE), published)
     server.observer = StartedOnce(tree.stat, tree.listdir, polling_interval=0.5)
     server.watch(str(project))
-    for path in named:
-        if not path.is_relative_to(project) and path.exists():
-            server.watch(str(path))
+    tree.follow_config(server, site)
     if not site.templates_dir.resolve().is_relative_to(project):
         server.watch(str(site.templates_dir.resolve()))
     commits = head_log(project)  # What's new and the feed are built from the content's git history

@@ -619,6 +619,28 @@ def test_a_save_to_the_file_an_env_inherit_names_is_built(tmp_path, monkeypatch)
         _wait_for(lambda: "Footer B" in _get(base + page), timeout=30, what="the save to base.yml")
 
 
+def test_a_file_mkdocs_yml_comes_to_name_while_serving_is_watched_too(tmp_path):
+    """What mkdocs.yml names was read once, when csops serve started: a file it came to INHERIT while serving
+    (in the project, or outside it through another INHERIT) was built with the save that named it, and then
+    never again: its saves showed nothing until some other file's save rebuilt (red team)."""
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK})
+    config = project / "mkdocs.yml"
+    page = "/playbooks/renewal-runway/"
+    with _serving(project) as base:
+        _wait_for(lambda: "Confirm the stakeholders" in _get(base + page), what="first build")
+        (project / "shared").mkdir()
+        (project / "shared/base.yml").write_text("copyright: Footer A\n", encoding="utf-8")
+        config.write_text("INHERIT: shared/base.yml\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+        _wait_for(lambda: "Footer A" in _get(base + page), timeout=30, what="the save that adds INHERIT")
+        (project / "shared/base.yml").write_text("copyright: Footer B\n", encoding="utf-8")
+        _wait_for(lambda: "Footer B" in _get(base + page), timeout=30, what="a save to the file it INHERITs")
+        (tmp_path / "common.yml").write_text("copyright: Footer C\n", encoding="utf-8")  # outside the project
+        (project / "shared/base.yml").write_text("INHERIT: ../../common.yml\n", encoding="utf-8")
+        _wait_for(lambda: "Footer C" in _get(base + page), timeout=30, what="the save that INHERITs a file outside")
+        (tmp_path / "common.yml").write_text("copyright: Footer D\n", encoding="utf-8")
+        _wait_for(lambda: "Footer D" in _get(base + page), timeout=30, what="a save to the file outside")
+
+
 def test_a_save_to_a_hook_is_built_with_the_hooks_new_code(tmp_path):
     """MkDocs keeps each hook module it loaded for the life of the process, and csops serve's processes live
     across rebuilds: a save to a hook rebuilt the site with the hook's old code, unlike a cold build (red team)."""
