@@ -133,8 +133,8 @@ def _read(path: Path, shown_as: str, root: Path, inherited: int = 0) -> ConfigRe
         found = inherited_file(path, parent)
         inside = os.path.commonpath([root, found]) == str(root)
         base = _read(found, os.path.relpath(found, root) if inside else str(found), root, inherited + 1)
-        if base.problems:
-            return ConfigRead(text, None, base.problems)
+        if base.problems:  # the files read so far still count: the fix will be saved in one of them
+            return ConfigRead(text, None, base.problems, (found, *base.inherited))
         merged = mergedeep.merge(base.raw, {key: value for key, value in raw.items() if key != "INHERIT"})
         return ConfigRead(text, merged, [], (found, *base.inherited))
     return ConfigRead(text, raw, [])

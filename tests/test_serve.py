@@ -641,6 +641,25 @@ def test_a_file_mkdocs_yml_comes_to_name_while_serving_is_watched_too(tmp_path):
         _wait_for(lambda: "Footer D" in _get(base + page), timeout=30, what="a save to the file outside")
 
 
+def test_the_fix_saved_to_a_broken_inherited_file_is_built(tmp_path):
+    """A save that breaks the file mkdocs.yml INHERITs fails (the banner says where), and the fix is saved to that
+    same file: the watcher must still watch it. The files a failed reading had read were dropped from the chain,
+    so base.yml went unwatched after the first failure, and its fix showed nothing until another file's save."""
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK,
+                                                 "shared/base.yml": "copyright: Footer A\n"})
+    config = project / "mkdocs.yml"
+    config.write_text("INHERIT: shared/base.yml\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    page = "/playbooks/renewal-runway/"
+    with _serving(project) as base:
+        _wait_for(lambda: "Footer A" in _get(base + page), what="first build")
+        (project / "shared/base.yml").write_text("copyright: [Footer B\n", encoding="utf-8")
+        _wait_for(lambda: "csops-build-failed" in _get(base + page), timeout=30, what="the broken save's banner")
+        assert "shared/base.yml:" in _get(base + page)
+        time.sleep(3)  # the editor reads the banner: the watcher has settled on what the failed reading named
+        (project / "shared/base.yml").write_text("copyright: Footer C\n", encoding="utf-8")
+        _wait_for(lambda: "Footer C" in _get(base + page), timeout=30, what="the fix saved to shared/base.yml")
+
+
 def test_a_save_to_a_hook_is_built_with_the_hooks_new_code(tmp_path):
     """MkDocs keeps each hook module it loaded for the life of the process, and csops serve's processes live
     across rebuilds: a save to a hook rebuilt the site with the hook's old code, unlike a cold build (red team)."""
