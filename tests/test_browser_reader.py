@@ -14,6 +14,7 @@ import pytest
 
 from browser_support import (FOCUSED_RING, PHONE, SAME_SCRIPT_SPLITS, axe_source, browser, bundled_site, ja_site,  # noqa: F401 - fixtures
                              measuring_contrast, once_it_holds, open_page, to_dark_scheme)
+from conftest import REPO
 
 pytestmark = pytest.mark.browser
 
@@ -2434,6 +2435,51 @@ def test_no_line_of_a_role_pages_duties_starts_with_the_dot_after_a_steps_letter
                 starts = tab.evaluate(LINES_STARTING_WITH_A_DOT, ".md-content article .csops-duties li")
                 if starts:
                     found[(role, width)] = starts
+            assert not errors, errors
+        finally:
+            context.close()
+    assert found == {}
+
+
+# Each due offset ("T-100d", prose's "T-120") and hyphenated Slack channel ("#success-share") in the article's text,
+# outside code, that the browser set on more than one line, with the page's words around it.
+WORDS_SPLIT_ACROSS_LINES = """() => {
+  const word = /(?<![A-Za-z0-9_&#-])(?:T[+-][0-9]{1,4}[dw]?|#[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)+)(?![A-Za-z0-9_-])/g;
+  const found = [];
+  const walker = document.createTreeWalker(document.querySelector('.md-content article'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('code, pre, .csops-offscreen')) continue;
+    for (const match of node.textContent.matchAll(word)) {
+      const range = document.createRange();
+      range.setStart(node, match.index); range.setEnd(node, match.index + match[0].length);
+      const tops = [...range.getClientRects()].filter(r => r.width > 0).map(r => r.top);
+      if (tops.length && Math.max(...tops) - Math.min(...tops) > 4) {
+        found.push(node.textContent.slice(Math.max(0, match.index - 20), match.index + match[0].length + 5));
+      }
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_no_due_offset_or_slack_channel_is_broken_at_its_hyphen(request, browser, language):
+    # "If a QBR falls between T- / 100d and T-60d" (renewal runway, 390 px) and 「#success- / share」 (the Japanese
+    # new-CSM checklist): the browser breaks after a hyphen, and half an offset or a channel reads as two words
+    base = request.getfixturevalue(SITES[language])
+    content = REPO / ("content" if language == "en" else "examples/ja/content")
+    pages = [f"{kind}/{file.stem}/" for kind in ["playbooks", "onboarding", "faq", "charts"]
+             for file in sorted((content / kind).glob("*.yml"))]  # a content file's name is its page's id here
+    found = {}
+    for width in [360, 390, 768, 1024]:
+        context, tab, errors = open_page(browser, base, "", {"width": width, "height": 844})
+        try:
+            for path in pages:
+                assert tab.goto(base + path).status == 200, path
+                tab.wait_for_load_state("load")
+                split = tab.evaluate(WORDS_SPLIT_ACROSS_LINES)
+                if split:
+                    found[f"{width} px /{path}"] = split
             assert not errors, errors
         finally:
             context.close()
