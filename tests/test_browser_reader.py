@@ -2484,3 +2484,35 @@ def test_no_due_offset_or_slack_channel_is_broken_at_its_hyphen(request, browser
         finally:
             context.close()
     assert found == {}
+
+
+# Each legend entry ("C Consulted", 「C 協議先」) whose word is not all on its badge's line, as "letter word".
+LEGEND_ENTRIES_BROKEN = """() => [...document.querySelectorAll('.md-content .csops-raci-legend .csops-raci')].filter(badge => {
+  const node = badge.nextSibling, text = node.textContent;
+  const start = text.search(/\\S/), word = text.slice(start).split(/[\\u00a0\\s·]/)[0];
+  const range = document.createRange(); range.setStart(node, start); range.setEnd(node, start + word.length);
+  const line = badge.getBoundingClientRect();
+  return [...range.getClientRects()].some(rect => rect.width > 0 && (rect.top >= line.bottom || rect.bottom <= line.top));
+}).map(badge => badge.textContent + ' ' + badge.nextSibling.textContent.trim())"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_raci_legend_entry_keeps_its_letter_and_word_on_one_line(request, browser, language):
+    # at 360 px (a common Android width) the Japanese chart's legend read 「C 協議 / 先」, the word cut between
+    # its characters; a line could also end with a badge whose word began the next
+    base = request.getfixturevalue(SITES[language])
+    found = {}
+    for width in [320, 360, 390, 412]:
+        context, tab, errors = open_page(browser, base, "", {"width": width, "height": 844})
+        try:
+            for path in ["charts/cs-duties/", "playbooks/renewal-runway/", "roles/cs-lead/"]:
+                tab.goto(base + path)
+                tab.wait_for_load_state("load")
+                assert tab.locator(".md-content .csops-raci-legend .csops-raci").count() == 4, path
+                broken = tab.evaluate(LEGEND_ENTRIES_BROKEN)
+                if broken:
+                    found[f"{width} px /{path}"] = broken
+            assert not errors, errors
+        finally:
+            context.close()
+    assert found == {}
