@@ -1094,6 +1094,29 @@ def test_the_404_page_speaks_the_portals_language_and_leads_home(request, browse
             context.close()
 
 
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_404_pages_search_word_opens_the_search_box(request, browser, language):
+    # "or search for what you need" named a search and left the reader to find it: on a phone, where the "/" hint is
+    # hidden, the only way was the header's magnifier. The word now opens the box, as that button does.
+    base = request.getfixturevalue(SITES[language])
+    for viewport in (LAPTOP, PHONE):
+        context, tab, errors = open_page(browser, base, "404.html", viewport)
+        try:
+            word = tab.locator("article p", has=tab.locator("a")).get_by_text(
+                {"en": "search", "ja": "検索"}[language], exact=True)
+            assert tab.evaluate("document.getElementById('__search').checked") is False
+            word.tap() if viewport is PHONE else word.click()
+            opened = once_it_holds(tab, """() => {
+              const input = document.querySelector('input.md-search__input');
+              const width = input.getBoundingClientRect().width;
+              return {holds: document.getElementById('__search').checked && document.activeElement === input
+                             && width > innerWidth / 3, width};  /* the open box, typed into at once */
+            }""")
+            assert opened["holds"], opened
+            assert not errors, errors
+        finally:
+            context.close()
+
 LINKED_TARGET = """id => {
   const target = document.getElementById(id);
   const box = (target.closest('li') || target).getBoundingClientRect();
@@ -2516,3 +2539,4 @@ def test_a_raci_legend_entry_keeps_its_letter_and_word_on_one_line(request, brow
         finally:
             context.close()
     assert found == {}
+
