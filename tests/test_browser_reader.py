@@ -2540,3 +2540,44 @@ def test_a_raci_legend_entry_keeps_its_letter_and_word_on_one_line(request, brow
             context.close()
     assert found == {}
 
+
+# Steps on a phase page whose role chip, or the dash before it, begins a line ("Schedule the QBR with the right people
+# / — CSM"): the dash and chip are the step's owner and belong to its title's last word.
+OWNERS_STARTING_A_LINE = """() => [...document.querySelectorAll('.md-content .csops-phase-steps li')].filter(li => {
+  const link = li.querySelector('a:not(.csops-role)'), chip = li.querySelector('a.csops-role');
+  if (!link || !chip) return false;
+  const words = [...link.getClientRects()].filter(rect => rect.width > 0), last = words[words.length - 1];
+  const walker = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+  const dash = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.textContent.indexOf('—');
+    if (at < 0 || link.contains(node) || chip.contains(node)) continue;
+    const range = document.createRange(); range.setStart(node, at); range.setEnd(node, at + 1);
+    dash.push(...[...range.getClientRects()].filter(rect => rect.width > 0));
+  }
+  const onLine = rect => rect.top < last.bottom && rect.bottom > last.top;
+  return !dash.every(onLine) || !onLine(chip.getBoundingClientRect());
+}).map(li => li.textContent)"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_phase_pages_step_keeps_its_owner_on_its_titles_last_line(request, browser, language):
+    # on a phone the renewal phase read "Schedule the QBR with the right people / — CSM" six times: a line starting
+    # with a dash and a chip reads as an item of its own
+    base = request.getfixturevalue(SITES[language])
+    phases = ["adoption", "advocacy", "enablement", "expansion", "onboarding", "operations", "renewal", "risk"]
+    found = {}
+    # not 320 px: there 社内引き継ぎミーティング — CSM is wider than the line, and the title is one phrase
+    for width in [360, 390, 768]:
+        context, tab, errors = open_page(browser, base, "", {"width": width, "height": 844})
+        try:
+            for phase in phases:
+                assert tab.goto(f"{base}phases/{phase}/").status == 200, phase
+                tab.wait_for_load_state("load")
+                starts = tab.evaluate(OWNERS_STARTING_A_LINE)
+                if starts:
+                    found[f"{width} px /phases/{phase}/"] = starts
+            assert not errors, errors
+        finally:
+            context.close()
+    assert found == {}
