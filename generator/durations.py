@@ -11,6 +11,8 @@ import re
 # At most four digits: 9999w is two centuries already, and a longer span runs past the calendar's year 9999
 INTERVAL_PATTERN = r"^[0-9]{1,4}[dw]$"
 DUE_PATTERN = r"^T[+-][0-9]{1,4}[dw]$"
+# A due offset as prose writes it: 'T-100d', or 'T-120, T-90' with the unit left off (whole_words.py keeps it whole)
+DUE_IN_PROSE = r"T[+-][0-9]{1,4}[dw]?"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # a day as content, the CLI (--today) and validate write it
 _INTERVAL = re.compile(INTERVAL_PATTERN)
 _DUE = re.compile(DUE_PATTERN)

@@ -20,6 +20,8 @@ REQUIRED_EXTENSIONS: dict[str, dict] = {
     "abbr": {},
     # Loaded after `abbr` and replacing it: hover definitions that also match inside Japanese text.
     "generator.glossary_abbr": {},
+    # Due offsets (T-100d) and Slack channels (#success-share) never broken at their hyphen.
+    "generator.whole_words": {},
     "admonition": {},
     "attr_list": {},
     "tables": {},

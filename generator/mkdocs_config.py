@@ -189,7 +189,7 @@ def mkdocs_overrides(site: SiteConfig, docs_dir: Path, site_dir: Path, nav: list
         "validation": validation,
         # the theme's 404 page in the portal's language (generator/theme/404.html)
         "extra": {**(raw.get("extra") or {}), "csops_not_found": {
-            key: labels[f"not_found_{key}"] for key in ("title", "text", "home", "search", "search_key") if f"not_found_{key}" in labels},
+            key: labels[f"not_found_{key}"] for key in ("title", "text", "home", "search", "search_word", "search_key") if f"not_found_{key}" in labels},
             # mkdocs-redirects' pages for renamed pages, in the same language (mkdocs_plugin.keep_query_in_redirects)
             "csops_redirect": {key: labels[f"redirect_{key}"] for key in ("title", "text", "link") if f"redirect_{key}" in labels},
             # the footer's credit to Material, in the same language (generator/theme/partials/copyright.html)

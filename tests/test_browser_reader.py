@@ -14,6 +14,7 @@ import pytest
 
 from browser_support import (FOCUSED_RING, PHONE, SAME_SCRIPT_SPLITS, axe_source, browser, bundled_site, ja_site,  # noqa: F401 - fixtures
                              measuring_contrast, once_it_holds, open_page, to_dark_scheme)
+from conftest import REPO
 
 pytestmark = pytest.mark.browser
 
@@ -1092,6 +1093,29 @@ def test_the_404_page_speaks_the_portals_language_and_leads_home(request, browse
         finally:
             context.close()
 
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_404_pages_search_word_opens_the_search_box(request, browser, language):
+    # "or search for what you need" named a search and left the reader to find it: on a phone, where the "/" hint is
+    # hidden, the only way was the header's magnifier. The word now opens the box, as that button does.
+    base = request.getfixturevalue(SITES[language])
+    for viewport in (LAPTOP, PHONE):
+        context, tab, errors = open_page(browser, base, "404.html", viewport)
+        try:
+            word = tab.locator("article p", has=tab.locator("a")).get_by_text(
+                {"en": "search", "ja": "検索"}[language], exact=True)
+            assert tab.evaluate("document.getElementById('__search').checked") is False
+            word.tap() if viewport is PHONE else word.click()
+            opened = once_it_holds(tab, """() => {
+              const input = document.querySelector('input.md-search__input');
+              const width = input.getBoundingClientRect().width;
+              return {holds: document.getElementById('__search').checked && document.activeElement === input
+                             && width > innerWidth / 3, width};  /* the open box, typed into at once */
+            }""")
+            assert opened["holds"], opened
+            assert not errors, errors
+        finally:
+            context.close()
 
 LINKED_TARGET = """id => {
   const target = document.getElementById(id);
@@ -2434,6 +2458,125 @@ def test_no_line_of_a_role_pages_duties_starts_with_the_dot_after_a_steps_letter
                 starts = tab.evaluate(LINES_STARTING_WITH_A_DOT, ".md-content article .csops-duties li")
                 if starts:
                     found[(role, width)] = starts
+            assert not errors, errors
+        finally:
+            context.close()
+    assert found == {}
+
+
+# Each due offset ("T-100d", prose's "T-120") and hyphenated Slack channel ("#success-share") in the article's text,
+# outside code, that the browser set on more than one line, with the page's words around it.
+WORDS_SPLIT_ACROSS_LINES = """() => {
+  const word = /(?<![A-Za-z0-9_&#-])(?:T[+-][0-9]{1,4}[dw]?|#[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)+)(?![A-Za-z0-9_-])/g;
+  const found = [];
+  const walker = document.createTreeWalker(document.querySelector('.md-content article'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('code, pre, .csops-offscreen')) continue;
+    for (const match of node.textContent.matchAll(word)) {
+      const range = document.createRange();
+      range.setStart(node, match.index); range.setEnd(node, match.index + match[0].length);
+      const tops = [...range.getClientRects()].filter(r => r.width > 0).map(r => r.top);
+      if (tops.length && Math.max(...tops) - Math.min(...tops) > 4) {
+        found.push(node.textContent.slice(Math.max(0, match.index - 20), match.index + match[0].length + 5));
+      }
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_no_due_offset_or_slack_channel_is_broken_at_its_hyphen(request, browser, language):
+    # "If a QBR falls between T- / 100d and T-60d" (renewal runway, 390 px) and 「#success- / share」 (the Japanese
+    # new-CSM checklist): the browser breaks after a hyphen, and half an offset or a channel reads as two words
+    base = request.getfixturevalue(SITES[language])
+    content = REPO / ("content" if language == "en" else "examples/ja/content")
+    pages = [f"{kind}/{file.stem}/" for kind in ["playbooks", "onboarding", "faq", "charts"]
+             for file in sorted((content / kind).glob("*.yml"))]  # a content file's name is its page's id here
+    found = {}
+    for width in [360, 390, 768, 1024]:
+        context, tab, errors = open_page(browser, base, "", {"width": width, "height": 844})
+        try:
+            for path in pages:
+                assert tab.goto(base + path).status == 200, path
+                tab.wait_for_load_state("load")
+                split = tab.evaluate(WORDS_SPLIT_ACROSS_LINES)
+                if split:
+                    found[f"{width} px /{path}"] = split
+            assert not errors, errors
+        finally:
+            context.close()
+    assert found == {}
+
+
+# Each legend entry ("C Consulted", 「C 協議先」) whose word is not all on its badge's line, as "letter word".
+LEGEND_ENTRIES_BROKEN = """() => [...document.querySelectorAll('.md-content .csops-raci-legend .csops-raci')].filter(badge => {
+  const node = badge.nextSibling, text = node.textContent;
+  const start = text.search(/\\S/), word = text.slice(start).split(/[\\u00a0\\s·]/)[0];
+  const range = document.createRange(); range.setStart(node, start); range.setEnd(node, start + word.length);
+  const line = badge.getBoundingClientRect();
+  return [...range.getClientRects()].some(rect => rect.width > 0 && (rect.top >= line.bottom || rect.bottom <= line.top));
+}).map(badge => badge.textContent + ' ' + badge.nextSibling.textContent.trim())"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_raci_legend_entry_keeps_its_letter_and_word_on_one_line(request, browser, language):
+    # at 360 px (a common Android width) the Japanese chart's legend read 「C 協議 / 先」, the word cut between
+    # its characters; a line could also end with a badge whose word began the next
+    base = request.getfixturevalue(SITES[language])
+    found = {}
+    for width in [320, 360, 390, 412]:
+        context, tab, errors = open_page(browser, base, "", {"width": width, "height": 844})
+        try:
+            for path in ["charts/cs-duties/", "playbooks/renewal-runway/", "roles/cs-lead/"]:
+                tab.goto(base + path)
+                tab.wait_for_load_state("load")
+                assert tab.locator(".md-content .csops-raci-legend .csops-raci").count() == 4, path
+                broken = tab.evaluate(LEGEND_ENTRIES_BROKEN)
+                if broken:
+                    found[f"{width} px /{path}"] = broken
+            assert not errors, errors
+        finally:
+            context.close()
+    assert found == {}
+
+
+# Steps on a phase page whose role chip, or the dash before it, begins a line ("Schedule the QBR with the right people
+# / — CSM"): the dash and chip are the step's owner and belong to its title's last word.
+OWNERS_STARTING_A_LINE = """() => [...document.querySelectorAll('.md-content .csops-phase-steps li')].filter(li => {
+  const link = li.querySelector('a:not(.csops-role)'), chip = li.querySelector('a.csops-role');
+  if (!link || !chip) return false;
+  const words = [...link.getClientRects()].filter(rect => rect.width > 0), last = words[words.length - 1];
+  const walker = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+  const dash = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.textContent.indexOf('—');
+    if (at < 0 || link.contains(node) || chip.contains(node)) continue;
+    const range = document.createRange(); range.setStart(node, at); range.setEnd(node, at + 1);
+    dash.push(...[...range.getClientRects()].filter(rect => rect.width > 0));
+  }
+  const onLine = rect => rect.top < last.bottom && rect.bottom > last.top;
+  return !dash.every(onLine) || !onLine(chip.getBoundingClientRect());
+}).map(li => li.textContent)"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_phase_pages_step_keeps_its_owner_on_its_titles_last_line(request, browser, language):
+    # on a phone the renewal phase read "Schedule the QBR with the right people / — CSM" six times: a line starting
+    # with a dash and a chip reads as an item of its own
+    base = request.getfixturevalue(SITES[language])
+    phases = ["adoption", "advocacy", "enablement", "expansion", "onboarding", "operations", "renewal", "risk"]
+    found = {}
+    # not 320 px: there 社内引き継ぎミーティング — CSM is wider than the line, and the title is one phrase
+    for width in [360, 390, 768]:
+        context, tab, errors = open_page(browser, base, "", {"width": width, "height": 844})
+        try:
+            for phase in phases:
+                assert tab.goto(f"{base}phases/{phase}/").status == 200, phase
+                tab.wait_for_load_state("load")
+                starts = tab.evaluate(OWNERS_STARTING_A_LINE)
+                if starts:
+                    found[f"{width} px /phases/{phase}/"] = starts
             assert not errors, errors
         finally:
             context.close()

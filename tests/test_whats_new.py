@@ -174,6 +174,45 @@ def test_japanese_labels_on_the_page(tmp_path, monkeypatch):
     assert "（旧 ID：<code>confirm</code>）（本文）" in html
 
 
+# Each field name in a line's closing note (（回答）, （質問、回答）) that is not on one line, with its line.
+FIELD_NAMES_BROKEN = """() => [...document.querySelectorAll('.md-content li:has(> .csops-change)')].map(li => li.lastChild)
+  .filter(node => node.nodeType === Node.TEXT_NODE && /（[^（]+）\\s*$/.test(node.textContent)).flatMap(node => {
+    const text = node.textContent, note = text.lastIndexOf('（');
+    return [...text.slice(note).matchAll(/[^（）、・\\s]+/g)].filter(name => {
+      const range = document.createRange();
+      range.setStart(node, note + name.index); range.setEnd(node, note + name.index + name[0].length);
+      const tops = [...range.getClientRects()].filter(rect => rect.width > 0).map(rect => rect.top);
+      return Math.max(...tops) - Math.min(...tops) > 4;
+    }).map(name => name[0] + ' in ' + node.parentElement.textContent);
+  })"""
+
+
+@pytest.mark.browser
+def test_a_japanese_line_keeps_the_names_of_the_changed_fields_whole(tmp_path, monkeypatch, page):  # noqa: F811
+    # the example portal's page ended a line 「…どう伝えればいいですか？」（回 with 答） on the next at 1366 px, and
+    # （チェックリス / ト） at 768 and 1024 px: Japanese breaks between any two characters, and a field's name is one word
+    project = _repo(tmp_path / "repo", monkeypatch)
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace("language: en", "language: ja")
+                                        .replace("  - search\n", "  - search: {lang: en}\n"))  # no lunr.ja here
+    make_project(project, {"content/faq/renewals.yml": """\
+        title: Renewals
+        entries:
+          - {id: when, q: 更新の準備はいつから始めればいいですか？, a: 契約終了日の150日前からです。}
+        """}, with_defaults=False)
+    commit_all(project, "Renewals FAQ in Japanese")
+    for base in serve(build(project)):
+        page.goto(base + "whats-new/")
+        assert page.evaluate("document.querySelector('.md-content li:has(> .csops-change)').textContent").endswith(
+            "（質問、回答）")
+        broken = {}
+        for width in range(320, 1367, 6):  # wherever the line happens to fill up
+            page.set_viewport_size({"width": width, "height": 800})
+            found = page.evaluate(FIELD_NAMES_BROKEN)
+            if found:
+                broken[width] = found
+        assert broken == {}
+
+
 @pytest.mark.browser
 def test_an_old_copied_link_says_its_step_changed_and_a_current_one_does_not(tmp_path, monkeypatch, page):  # noqa: F811
     project = _repo(tmp_path / "repo", monkeypatch)

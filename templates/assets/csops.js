@@ -753,6 +753,16 @@
                             window.location.search + window.location.hash);
   }
 
+  // The not-found page's "search" is a label for the theme's search toggle, which opens the box; the theme moves the
+  // focus into it only for its header's button, so this word does the same: the reader types at once.
+  function setupOpenSearch() {
+    var input = document.querySelector("input.md-search__input");
+    document.querySelectorAll(".csops-open-search").forEach(function (word) {
+      if (!input || !once(word, "-open-search")) return;
+      word.addEventListener("click", function () { input.focus(); });
+    });
+  }
+
   // -- links that know they are old: ?v=<item version> on copied links, a notice when it moved on ----
   // The page's one .csops-versions hook holds, per step or FAQ answer id, its current version and past changes
   // ([version before, date, What's-new link]), oldest first, from the build's git history.
@@ -1073,7 +1083,7 @@
   function setup() {
     var L = labels();
     [setupAccessibility, setupSearchInput,
-     setupPastedPath, setupPastedAnchor,  // before every part that reads the #anchor
+     setupPastedPath, setupOpenSearch, setupPastedAnchor,  // before every part that reads the #anchor
      setupSegments,  // before checklists and plans: their progress counts only the visible segment
      setupChecklists, setupPlans, setupCopyLinks, setupVersionNotice, setupContentsTarget, setupRaci, setupStartPath,
      setupScrollingTables,  // after the role filter, which sets the matrix's width
