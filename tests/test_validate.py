@@ -1190,9 +1190,46 @@ def test_settings_a_parent_config_sets_through_inherit_are_read_as_mkdocs_reads_
     config.write_text("INHERIT: base.yml\n" + text.replace(site_url + "\n", ""), encoding="utf-8")
     assert read_site_config(project).site_url == "https://portal.acme.test/"
     assert run("validate", "--project", project).exit_code == 0
+    # mkdocs.yml's own settings win over the parent's, as in MkDocs (its site_name, not base.yml's)
+    (project / "base.yml").write_text("site_url: https://portal.acme.test/\nsite_name: Parent portal\n", encoding="utf-8")
+    assert read_site_config(project).raw["site_name"] == "Customer Success Playbook Portal"
     (project / "base.yml").write_text("extra: &a [*a]\n", encoding="utf-8")  # the parent is held to the same limits
     result = run("validate", "--project", project)
-    assert result.exit_code == 1 and "base.yml:" in result.output, result.output
+    assert result.exit_code == 1 and result.output.startswith(
+        "base.yml:1:1: error: base.yml: an alias refers to the list or mapping that holds it"), result.output
+    (project / "base.yml").write_text("extra:\n  x: [1\n", encoding="utf-8")  # a slip there is located there
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and result.output.startswith(
+        "base.yml:2:6: error: base.yml is not valid YAML: this '[' is not closed"), result.output
+
+
+def _numbers(count: int) -> str:
+    return "[" + ", ".join(["1"] * count) + "]"
+
+
+@pytest.mark.parametrize("parent, error", [
+    # 1 (the file) + 1 (extra) + 1 + 1 (a) + 100 + 1 (b) + 1 + 98 * 100 + 1 (c) + 1 + 92 = 10,000 values
+    (f"extra:\n  a: &a {_numbers(99)}\n  b: [{', '.join(['*a'] * 98)}]\n  c: {_numbers(92)}\n", None),
+    (f"extra:\n  a: &a {_numbers(99)}\n  b: [{', '.join(['*a'] * 98)}]\n  c: {_numbers(93)}\n",
+     "aliases expand to more than 10,000 values"),
+    ("extra:\n  x: " + "[" * 62 + "]" * 62 + "\n", None),  # the file, extra's value and 62 lists: 64 levels
+    ("extra:\n  x: " + "[" * 63 + "]" * 63 + "\n", "lists and mappings are nested more than 64 levels deep"),
+])
+def test_mkdocs_yml_is_held_to_a_content_files_limits_at_their_edges(tmp_path, run, parent, error):
+    """mkdocs.yml and the files it INHERITs get the limits a content file gets (10,000 values through aliases, 64
+    levels): the limit itself passes, one more is refused, located in the file that holds it."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    (project / "base.yml").write_text(parent, encoding="utf-8")
+    config.write_text("INHERIT: base.yml\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("validate", "--project", project)
+    if error is None:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 1 and result.output.startswith(f"base.yml:1:1: error: base.yml: {error}"), \
+            result.output
 
 
 def test_a_site_dir_holding_other_files_is_refused_and_an_old_site_is_replaced(tmp_path, run):
