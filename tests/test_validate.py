@@ -1270,6 +1270,44 @@ def test_a_setting_written_twice_in_mkdocs_yml_is_an_error_and_the_last_one_is_c
     assert result.output.splitlines() == [
         f"mkdocs.yml:{text.count(chr(10))}:1: error: duplicate key 'site_url', first defined at line {first} (YAML "
         "keeps only the last one, and MkDocs uses it; delete the line you did not mean) [duplicate-key]", "1 error in 1 file"]
+    # a wrong value written last is the one MkDocs uses, and is reported on its own line
+    config.write_text(text + "site_url: cs-portal.example.com\n", encoding="utf-8")
+    last = text.count(chr(10)) + 1
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and f"mkdocs.yml:{last}:11: error: site_url 'cs-portal.example.com' is not a web " \
+        "address" in result.output, result.output
+
+
+def test_a_setting_is_located_under_its_own_top_level_key_only(tmp_path, run):
+    """A nested setting written inline ('theme: {name: material, language: jp}') is reported on that line, not on a
+    key of the same name in a later block (extra's 'language:')."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    theme = text[text.index("\ntheme:\n") + 1:text.index("\nplugins:")]
+    text = text.replace(theme, "theme: {name: material, language: jp}\n") + "extra:\n  language: ja\n"
+    config.write_text(text, encoding="utf-8")
+    line = text.split("\n").index("theme: {name: material, language: jp}") + 1
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and f"mkdocs.yml:{line}:8: error: theme.language 'jp'" in result.output, result.output
+
+
+def test_a_plugins_entry_is_counted_past_the_lists_inside_the_one_before(tmp_path, run):
+    """An entry of plugins that names no plugin is located at its own '-', past a list in an earlier entry's settings
+    (search's 'indexing:' list is not the next entry)."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace(
+        "plugins:\n  - search:\n", "plugins:\n  - search:\n      lang:\n        - en\n  - 5\n  - search:\n")
+    config.write_text(text, encoding="utf-8")
+    line = text.split("\n").index("  - 5") + 1
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and f"mkdocs.yml:{line}:3: error: plugins entry 2 names no plugin: it is 5" \
+        in result.output, result.output
 
 
 def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path, run):
