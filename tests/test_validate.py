@@ -792,6 +792,8 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     (lambda t: t.replace("plugins:\n  - search:", "plugins:\n  -\n  - search:"),
      ":44:3: error: plugins entry 1 names no plugin: it is empty"),
     (lambda t: t.replace("\nmarkdown_extensions:", "  - 12\n\nmarkdown_extensions:"), ":48:3: error: plugins entry 2 names no plugin: it is 12, not a name"),
+    (lambda t: t.replace("\nmarkdown_extensions:", "  - {redirects: {}, tags: {}}\n\nmarkdown_extensions:"),
+     ":48:3: error: plugins entry 2 names no plugin: 2 names on one entry"),
     # a theme MkDocs does not have passed validate; the build stopped after generating every page, on no line
     # ("Config value 'theme': Unrecognised theme name: 'materail'", "No theme name set")
     (lambda t: t.replace("  name: material\n", "  name: materail\n"),
@@ -906,6 +908,19 @@ def test_python_in_mkdocs_yml_runs_only_the_formatting_helpers_material_document
     built = run("build", "--project", project, "--quiet")
     assert built.exit_code == 1 and "[config-python]" in built.output, built.output
     assert not marker.exists() and not (project / "site").exists()
+
+
+def test_a_python_tag_that_only_builds_a_value_is_taken_as_mkdocs_takes_it(tmp_path, run):
+    """!!python/tuple (or /str, /bytes) builds a plain value and names no code: MkDocs' loader takes it, and so does
+    validate; only the tags that name code are held to the helpers (a check of every !!python tag refused it, or
+    failed with a traceback on a tag that names nothing)."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "extra:\n  pair: !!python/tuple [1, 2]\n", encoding="utf-8")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 0 and "config-python" not in result.output, result.output
 
 
 @pytest.mark.parametrize("tagged", [
