@@ -576,12 +576,13 @@ def test_the_site_link_deleted_before_the_watchers_next_look_after_the_first_bui
 
 
 def test_a_save_to_a_file_mkdocs_yml_names_is_built(tmp_path):
-    """Besides content/, templates/ and mkdocs.yml, a build reads the files mkdocs.yml names: the file its INHERIT
-    names, the theme's custom_dir, and what its hooks read, which `watch:` lists for `mkdocs serve` to watch.
+    """Besides content/, templates/ and mkdocs.yml, a build reads the files mkdocs.yml names: the files its INHERIT
+    chain names (here base.yml, which INHERITs grand.yml), the theme's custom_dir, and what its hooks read, which `watch:` lists for `mkdocs serve` to watch.
     None was watched: a save there showed nothing until some other save rebuilt."""
     project = make_project(tmp_path / "portal", {
         "content/playbooks/renewal-runway.yml": PLAYBOOK,
-        "base.yml": "copyright: Footer A\n",
+        "base.yml": "INHERIT: grand.yml\n",  # two files deep: the watch follows the whole chain
+        "grand.yml": "copyright: Footer A\n",
         "overrides/main.html": '{% extends "base.html" %}\n{% block announce %}Announcement A{% endblock %}\n',
         "banner.txt": "Banner A",
         "hooks.py": "from pathlib import Path\n\n\ndef on_page_content(html, page, config, **kwargs):\n"
@@ -594,7 +595,7 @@ def test_a_save_to_a_file_mkdocs_yml_names_is_built(tmp_path):
     with _serving(project) as base:
         _wait_for(lambda: all(word in _get(base + page) for word in ("Footer A", "Announcement A", "Banner A")),
                   what="first build")
-        for name, before, after in (("base.yml", "Footer A", "Footer B"), ("overrides/main.html", "Announcement A",
+        for name, before, after in (("grand.yml", "Footer A", "Footer B"), ("overrides/main.html", "Announcement A",
                                     "Announcement B"), ("banner.txt", "Banner A", "Banner B")):
             path = project / name
             path.write_text(path.read_text(encoding="utf-8").replace(before, after), encoding="utf-8")
