@@ -1189,6 +1189,7 @@ def test_an_inherit_that_names_no_file_where_mkdocs_looks_is_an_error(tmp_path, 
     validated = run("validate", "--project", project)
     assert validated.exit_code == 1 and "mkdocs.yml:1:10: error: INHERIT names no file" in validated.output, \
         validated.output
+    assert "\n1 error in 1 file" in validated.output, validated.output  # INHERIT is MkDocs' key: no unknown setting
 
 
 def test_settings_a_parent_config_sets_through_inherit_are_read_as_mkdocs_reads_them(tmp_path, run):
