@@ -163,6 +163,22 @@ def test_the_number_of_commits_is_checked(project_factory, run):
         assert result.exit_code == 1 and message in result.output, result.output
 
 
+@pytest.mark.parametrize("commits, error", [("200", None), ("201", "201"), ("true", "True")])
+def test_the_number_of_commits_is_taken_up_to_200_and_no_yes_for_one(project_factory, run, commits, error):
+    """200, the most README promises, is taken; 201 is refused, and so is 'true', which YAML reads as a yes (Python
+    counts it as 1) and no one writes for a number."""
+    from conftest import MINIMAL_MKDOCS
+
+    project = project_factory({**FIRST, "mkdocs.yml": MINIMAL_MKDOCS.format(language="en")
+                               + f"extra:\n  csops:\n    whats_new:\n      commits: {commits}\n"})
+    result = run("validate", "--project", project)
+    if error is None:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 1 and f"mkdocs.yml:12:16: error: extra.csops.whats_new.commits is {error};" \
+            in result.output, result.output
+
+
 def test_japanese_labels_on_the_page(tmp_path, monkeypatch):
     project = _repo(tmp_path / "repo", monkeypatch)
     (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace("language: en", "language: ja"))
