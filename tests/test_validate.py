@@ -2528,6 +2528,12 @@ def test_mkdocs_settings_csops_decides_itself_are_warned_at_their_line(tmp_path,
     assert "csops builds the navigation itself" in result.output and "docs_dir is not read" in result.output
     built = run("build", "--project", project, "--quiet")
     assert built.exit_code == 0 and "mkdocs.yml:75:5: warning: 'nav': csops builds the navigation" in built.output
+    # the values csops agrees with are no warning: strict: true, docs_dir: build/docs (as written, or ./build/docs)
+    config.write_text(config.read_text(encoding="utf-8").replace("docs_dir: docs", "docs_dir: ./build/docs")
+                      .replace("strict: false", "strict: true"), encoding="utf-8")
+    result = run("validate", "--project", project)
+    assert [line.split(": warning: ")[1].split(":")[0] for line in result.output.splitlines()
+            if "[setting-csops-sets]" in line] == ["'nav'", "'dev_addr'"], result.output
 
     config.write_text(config.read_text(encoding="utf-8") + "use_directory_urls: false\n", encoding="utf-8")
     result = run("validate", "--project", project)
