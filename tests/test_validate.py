@@ -759,6 +759,7 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     (lambda t: "INHERIT: parent.yml\n" + t, ":1:10: error: INHERIT names no file: 'parent.yml'"),
     (lambda t: t.replace("site_dir: site", "site_dir: content"), "site_dir 'content' is in content/"),
     (lambda t: t.replace("site_dir: site", "site_dir: .."), "site_dir '..' is the project folder or holds it"),
+    (lambda t: t.replace("site_dir: site", "site_dir: .git/site"), "site_dir '.git/site' is in .git/"),
     (lambda t: t.replace("site_dir: site", 'site_dir: "\\ud800"'), "site_dir '\\ud800' holds characters no file name can hold"),
     # validate passed both; the build refused them unlocated ("Config value 'theem': Unrecognised configuration name")
     (lambda t: t.replace("\ntheme:", "\ntheem:"), "error: 'theem' is not a MkDocs setting; the build would refuse it (did you "
@@ -1262,6 +1263,11 @@ def test_a_site_dir_holding_other_files_is_refused_and_an_old_site_is_replaced(t
     built = run("build", "--project", project, "--quiet")
     assert built.exit_code == 1 and "holds files but no built site" in built.output
     assert precious.read_text(encoding="utf-8") == "keep me"
+    # an empty folder made for the site holds nothing to lose: taken
+    (tmp_path / "empty").mkdir()
+    config.write_text(text.replace("site_dir: site", f"site_dir: {tmp_path / 'empty'}"), encoding="utf-8")
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 0 and "unsafe-site-dir" not in validated.output, validated.output
     # a site MkDocs built there before (index.html) is what site_dir is for: replaced by the build's
     old_site = tmp_path / "old-site"
     (old_site / "assets").mkdir(parents=True)
