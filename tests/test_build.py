@@ -69,6 +69,21 @@ def test_japanese_body_headings_get_readable_stable_ids(project_factory, run):
     assert 'id="_1"' not in page
 
 
+def test_the_sites_own_toc_slugify_and_permalink_title_are_the_ones_used(project_factory, run):
+    """csops gives toc a slugify that keeps Japanese headings readable, and a permalink title in the portal's language,
+    only where mkdocs.yml sets none: a site that chose its own (here Python-Markdown's ASCII slugify, and its own
+    words for the heading links) gets those."""
+    project = _project(project_factory)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "markdown_extensions:\n  - toc:\n      permalink: true\n"
+                      "      permalink_title: Link to this part\n"
+                      "      slugify: !!python/name:markdown.extensions.toc.slugify\n", encoding="utf-8")
+    result = run("build", "--project", project)
+    assert result.exit_code == 0, result.output
+    page = (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+    assert 'id="更新の準備をする"' not in page and 'title="Link to this part"' in page
+
+
 def test_pull_request_content_cannot_run_script(project_factory, run):
     project = _project(project_factory)
     run("build", "--project", project)
