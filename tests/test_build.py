@@ -394,6 +394,16 @@ def test_an_empty_plugins_list_builds_without_search_as_mkdocs_does_and_validate
         assert built.exit_code == 0, built.output
         assert not (project / "site/search/search_index.json").exists()
     assert "[no-search-plugin]" not in run("validate", "--project", copy_bundled(tmp_path / "bundled")).output
+    # no plugins: at all is MkDocs' search alone: no warning, and the site has its search index
+    project = copy_bundled(tmp_path / "no-plugins")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    start = text.index("plugins:\n")
+    config.write_text(text[:start] + text[text.index("\n\n", start) + 2:], encoding="utf-8")
+    checked = run("validate", "--project", project)
+    assert checked.exit_code == 0 and "[no-search-plugin]" not in checked.output, checked.output
+    built = run("build", "--project", project)
+    assert built.exit_code == 0 and (project / "site/search/search_index.json").is_file(), built.output
 
 
 def test_markdown_extensions_written_as_a_mapping_keep_their_settings(tmp_path, run):
