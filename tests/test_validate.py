@@ -1105,6 +1105,8 @@ def test_an_icon_material_does_not_have_is_a_located_error(tmp_path, run, icon, 
 
 @pytest.mark.parametrize("setting, line, col, error", [
     ("extra_css:\n  - [assets/x.css]\n", 2, 3, "entry 1 of 'extra_css': it must be a text, not ['assets/x.css']"),
+    # the entry's own line, past the ones before it
+    ("extra_css:\n  - assets/a.css\n  - [assets/x.css]\n", 3, 3, "entry 2 of 'extra_css': it must be a text"),
     ("extra:\n  social:\n    - {icon: fontawesome/brands/github, link: -1}\n", 2, 10,
      "entry 1 of 'extra.social': its link must be a text, not -1"),
     ("extra:\n  social: true\n", 2, 11, "'extra.social' must be a list, not bool")])
