@@ -2888,6 +2888,11 @@ def test_a_cors_origin_the_api_can_never_match_is_a_located_warning(tmp_path, ru
         assert validated.exit_code == 0 and (f"mkdocs.yml:78:21: warning: extra.csops.api.cors_origins must be a list of "
                                              f"origins, not {shape} (write e.g. [https://tickets.example.com]) "
                                              "[cors-origin]") in validated.output, validated.output
+    # one origin written as text, not a list, is that origin (not each of its letters)
+    config.write_text(config.read_text(encoding="utf-8").split("extra:\n  csops:")[0]
+                      + "extra:\n  csops:\n    api:\n      cors_origins: https://tickets.example.com\n", encoding="utf-8")
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 0 and "[cors-origin]" not in validated.output, validated.output
 
 
 def test_a_portal_without_site_url_is_warned_that_ticket_links_would_have_no_host(tmp_path, run):
