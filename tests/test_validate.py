@@ -810,6 +810,11 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
      "mkdocs.yml's folder, or delete the line) [config-setting]"),
     (lambda t: t + "hooks:\n  - hook.py\n", ":76:5: error: 'hooks' names no Python file: 'hook.py' is not there"),
     (lambda t: t + "watch: [snippets]\n", ":75:9: error: 'watch' names no file or folder: 'snippets' is not there"),
+    # watch: as one path, not a list: MkDocs refuses it ("Expected a list of items, but a <class 'str'> was given")
+    (lambda t: t + "watch: snippets\n", ":75:8: error: 'watch' must be a list, not str"),
+    # '>' alone is enough to end Material's tooltip attribute and start markup
+    (lambda t: t.replace("site_name: Customer Success Playbook Portal", 'site_name: "CS > Sales handoffs"'),
+     ":3:12: error: site_name holds '<' or '>' ('CS > Sales handoffs')"),
     (lambda t: t + "hooks: hook.py\n", ":75:8: error: 'hooks' must be a list, not str"),
     # a value MkDocs refuses in a setting csops neither reads nor sets passed validate; the build stopped after
     # generating every page, on no line ("Config value 'validation': Sub-option 'links': Sub-option 'anchor': …")
@@ -1300,6 +1305,25 @@ def test_a_setting_written_twice_in_mkdocs_yml_is_an_error_and_the_last_one_is_c
     result = run("validate", "--project", project)
     assert result.exit_code == 1 and f"mkdocs.yml:{last}:11: error: site_url 'cs-portal.example.com' is not a web " \
         "address" in result.output, result.output
+
+
+def test_a_setting_written_three_times_names_its_first_line_each_time(tmp_path, run):
+    """Each repeat points back at the first line, the one an editor adding a value at the end forgot: pointing at
+    the second would send them to another copy to delete."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + "site_description: Second\nsite_description: Third\n", encoding="utf-8")
+    first = next(n for n, l in enumerate(text.split("\n"), 1) if l.startswith("site_description:"))
+    end = text.count("\n")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1
+    assert [line.split(" (YAML")[0] for line in result.output.splitlines() if ": error: " in line] == [
+        f"mkdocs.yml:{end + 1}:1: error: duplicate key 'site_description', first defined at line {first}",
+        f"mkdocs.yml:{end + 2}:1: error: duplicate key 'site_description', first defined at line {first}"], result.output
+    assert result.output.splitlines()[-1].startswith("2 errors in 1 file"), result.output
 
 
 def test_a_setting_is_located_under_its_own_top_level_key_only(tmp_path, run):
