@@ -1,7 +1,7 @@
 """What the preview watches to rebuild on a save: the files a build reads, and no editor's scratch files.
 
 MkDocs' own watcher walks the folders it is given whole; SourceTree hands the watcher the project's top level
-through content/, templates/, mkdocs.yml, what mkdocs.yml names (site_config.files_it_names), the link to the live
+through content/, templates/, mkdocs.yml, what mkdocs.yml names (mkdocs_yaml.files_it_names), the link to the live
 site and git's record of HEAD, and nothing else.
 """
 

@@ -2464,6 +2464,27 @@ def test_no_line_of_a_role_pages_duties_starts_with_the_dot_after_a_steps_letter
     assert found == {}
 
 
+def _found_at_widths(browser, base: str, widths, paths, read: str, check=None) -> dict:
+    """What `read` (page JS returning a list of what is wrong) finds on each of `paths` at each width (844 px high),
+    keyed "W px /path"; `check(tab, path)` asserts what each page must hold first. A script error fails the test."""
+    found = {}
+    for width in widths:
+        context, tab, errors = open_page(browser, base, "", {"width": width, "height": 844})
+        try:
+            for path in paths:
+                assert tab.goto(base + path).status == 200, path
+                tab.wait_for_load_state("load")
+                if check is not None:
+                    check(tab, path)
+                seen = tab.evaluate(read)
+                if seen:
+                    found[f"{width} px /{path}"] = seen
+            assert not errors, errors
+        finally:
+            context.close()
+    return found
+
+
 # Each due offset ("T-100d", prose's "T-120") and hyphenated Slack channel ("#success-share") in the article's text,
 # outside code, that the browser set on more than one line, with the page's words around it.
 WORDS_SPLIT_ACROSS_LINES = """() => {
@@ -2493,20 +2514,7 @@ def test_no_due_offset_or_slack_channel_is_broken_at_its_hyphen(request, browser
     content = REPO / ("content" if language == "en" else "examples/ja/content")
     pages = [f"{kind}/{file.stem}/" for kind in ["playbooks", "onboarding", "faq", "charts"]
              for file in sorted((content / kind).glob("*.yml"))]  # a content file's name is its page's id here
-    found = {}
-    for width in [360, 390, 768, 1024]:
-        context, tab, errors = open_page(browser, base, "", {"width": width, "height": 844})
-        try:
-            for path in pages:
-                assert tab.goto(base + path).status == 200, path
-                tab.wait_for_load_state("load")
-                split = tab.evaluate(WORDS_SPLIT_ACROSS_LINES)
-                if split:
-                    found[f"{width} px /{path}"] = split
-            assert not errors, errors
-        finally:
-            context.close()
-    assert found == {}
+    assert _found_at_widths(browser, base, [360, 390, 768, 1024], pages, WORDS_SPLIT_ACROSS_LINES) == {}
 
 
 # Each legend entry ("C Consulted", 「C 協議先」) whose word is not all on its badge's line, as "letter word".
@@ -2524,21 +2532,13 @@ def test_a_raci_legend_entry_keeps_its_letter_and_word_on_one_line(request, brow
     # at 360 px (a common Android width) the Japanese chart's legend read 「C 協議 / 先」, the word cut between
     # its characters; a line could also end with a badge whose word began the next
     base = request.getfixturevalue(SITES[language])
-    found = {}
-    for width in [320, 360, 390, 412]:
-        context, tab, errors = open_page(browser, base, "", {"width": width, "height": 844})
-        try:
-            for path in ["charts/cs-duties/", "playbooks/renewal-runway/", "roles/cs-lead/"]:
-                tab.goto(base + path)
-                tab.wait_for_load_state("load")
-                assert tab.locator(".md-content .csops-raci-legend .csops-raci").count() == 4, path
-                broken = tab.evaluate(LEGEND_ENTRIES_BROKEN)
-                if broken:
-                    found[f"{width} px /{path}"] = broken
-            assert not errors, errors
-        finally:
-            context.close()
-    assert found == {}
+
+    def has_a_legend(tab, path):
+        assert tab.locator(".md-content .csops-raci-legend .csops-raci").count() == 4, path
+
+    assert _found_at_widths(browser, base, [320, 360, 390, 412], ["charts/cs-duties/", "playbooks/renewal-runway/",
+                                                                   "roles/cs-lead/"],
+                            LEGEND_ENTRIES_BROKEN, has_a_legend) == {}
 
 
 # Steps on a phase page whose role chip, or the dash before it, begins a line ("Schedule the QBR with the right people
@@ -2566,18 +2566,6 @@ def test_a_phase_pages_step_keeps_its_owner_on_its_titles_last_line(request, bro
     # with a dash and a chip reads as an item of its own
     base = request.getfixturevalue(SITES[language])
     phases = ["adoption", "advocacy", "enablement", "expansion", "onboarding", "operations", "renewal", "risk"]
-    found = {}
     # not 320 px: there 社内引き継ぎミーティング — CSM is wider than the line, and the title is one phrase
-    for width in [360, 390, 768]:
-        context, tab, errors = open_page(browser, base, "", {"width": width, "height": 844})
-        try:
-            for phase in phases:
-                assert tab.goto(f"{base}phases/{phase}/").status == 200, phase
-                tab.wait_for_load_state("load")
-                starts = tab.evaluate(OWNERS_STARTING_A_LINE)
-                if starts:
-                    found[f"{width} px /phases/{phase}/"] = starts
-            assert not errors, errors
-        finally:
-            context.close()
-    assert found == {}
+    assert _found_at_widths(browser, base, [360, 390, 768], [f"phases/{phase}/" for phase in phases],
+                            OWNERS_STARTING_A_LINE) == {}
