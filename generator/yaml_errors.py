@@ -88,8 +88,8 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
         block = _block_text_above(text.splitlines(), start.line)
         fix = "write it as 'key: value', with a space after the colon"
         if block is not None:  # most often a line of the text above that lost its indentation
-            fix = (f"if it continues the text of '{block[0]}' on line {block[1]}, indent it {block[2]} spaces like "
-                   f"the lines above; otherwise {fix}")
+            fix = (f"if it continues the text of '{block[0]}' on line {block[1]}, indent it {block[2]} spaces "
+                   f"{block[3]}; otherwise {fix}")
         return Problem(path, start.line + 1, start.column + 1, "yaml-syntax",
                        f"YAML syntax error: '{shown(written)}' has no ':' after its key", fix)
     if problem.startswith("mapping values are not allowed"):
@@ -99,9 +99,9 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
             written = lines[line - 1]
             return _slip_problem(path, line, len(written) - len(written.lstrip(" ")) + 1,
                                  f"'{shown(written.strip())}' is not part of the text of '{block[0]}' above it",
-                                 f"if it continues that text, indent it {block[2]} spaces like the lines above; if it "
+                                 f"if it continues that text, indent it {block[2]} spaces {block[3]}; if it "
                                  "is a key, quote its value (a ': ' inside it reads as another key)")
-        slip = _key_without_colon(text, line) or _colon_in_value(text, line, col)
+        slip = _key_without_colon(text, line) or _colon_in_value(text, line, col) or _indented_too_far(text, line)
         if slip is not None:
             return _slip_problem(path, *slip)
     for name, (opener, closer) in _CLOSERS.items():
@@ -128,7 +128,7 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
     if slip is not None:
         return _slip_problem(path, *slip)
     if ("block mapping" in context and "expected key" in problem) or ("block collection" in context and "'-'" in problem):
-        slip = _list_and_mapping_mixed(lines, line)
+        slip = _indented_too_far(text, line) or _list_and_mapping_mixed(lines, line)
         if slip is not None:
             return _slip_problem(path, *slip)
     if "cannot start any token" in problem and at in ("@", "`", "%"):  # reserved: a value may not start with them
@@ -241,6 +241,63 @@ def _list_and_mapping_mixed(lines: list[str], line: int) -> tuple[int, int, str,
     return number, indent + 1, message, fix
 
 
+_DASH_KEY = re.compile(r"-\s+([A-Za-z_][\w-]*)\s*:(?:\s|$)")
+_FIELD_LINE = re.compile(r"(?P<lead>\s*(?:-\s+)?)(?P<key>[A-Za-z_][\w-]*):(?:\s+(?P<value>.*))?$")
+
+
+def _indented_too_far(text: str, line: int) -> tuple[int, int, str, str] | None:
+    """(line, col, message, fix) when the line the parser stopped at is a field or a '- ' entry indented more or less
+    than the ones it belongs with: PyYAML said 'mapping values are not allowed in this context' or 'did not find
+    expected key', and took a '- id:' entry indented into the fields above for a mapping written among list entries."""
+    lines = text.split("\n")
+    if not 0 < line <= len(lines):
+        return None
+    written = lines[line - 1]
+    indent, content = len(written) - len(written.lstrip(" ")), written.strip()
+    above = [(number, lines[number - 1]) for number in range(line - 1, 0, -1)
+             if lines[number - 1].strip() and not lines[number - 1].lstrip().startswith("#")]
+    if not above:
+        return None
+    spaces = lambda n: f"{n} space" + ("" if n == 1 else "s")  # noqa: E731
+    entry = _DASH_KEY.match(content)
+    if entry is not None:
+        for number, other in above:
+            own = len(other) - len(other.lstrip(" "))
+            sibling = _DASH_KEY.match(other.strip())
+            if own < indent:  # the entry whose fields this one sits among, if it is written as this one is
+                if sibling is None or sibling[1] != entry[1]:
+                    break
+                return (line, indent + 1, f"'{shown(content, 40)}' is indented {spaces(indent)}, deeper than the entry "
+                        f"above it ('{shown(other.strip(), 40)}' on line {number}, {spaces(own)}): YAML reads it as "
+                        "part of that entry", f"indent it {spaces(own)}, as that entry is, and the lines under it "
+                        "with it")
+            if own > indent and sibling is not None and sibling[1] == entry[1] and all(
+                    len(t) - len(t.lstrip(" ")) > indent for n, t in above if n > number):
+                parent = next(((n, t) for n, t in above if n < number and len(t) - len(t.lstrip(" ")) < indent), None)
+                if parent is None or not parent[1].rstrip().endswith(":"):
+                    return None
+                return (line, indent + 1, f"'{shown(content, 40)}' is indented {spaces(indent)}, less than the other "
+                        f"entries of '{shown(parent[1].strip(), 40)}' ('{shown(other.strip(), 40)}' on line {number}, "
+                        f"{spaces(own)})", f"indent it {spaces(own)}, as they are, and the lines under it with it")
+        return None
+    field = _FIELD_LINE.match(written)
+    number, other = above[0]
+    before = _FIELD_LINE.match(other)
+    if field is None or field["lead"] != " " * indent or before is None or not (before["value"] or "").strip():
+        return None
+    value = before["value"].strip()
+    column = len(before["lead"])
+    if value.startswith(("|", ">", "#", "&")) or column >= indent:
+        return None
+    as_text = "" if value.startswith(("'", '"', "[", "{", "*")) else ", so YAML reads it as more of that value's text"
+    fix = (f"indent it {spaces(column)}, as '{before['key']}:' is" if column else
+           f"start it at the beginning of the line, as '{before['key']}:' is")
+    if as_text and " " in value:  # a slug (id: kickoff) is no text that runs over lines
+        fix += f"; if it belongs to that text, put the whole value of '{before['key']}' in quotes"
+    return (line, indent + 1, f"'{shown(content, 40)}' is indented {spaces(indent)}, deeper than '{before['key']}:' on "
+            f"line {number} ({spaces(column)}), which already has a value{as_text}", fix)
+
+
 def _quote_fix(value: str) -> str:
     return f"quote the value: {_quoted(value)}" if len(value) <= 60 else "put the whole value in quotes"
 
@@ -281,9 +338,10 @@ _CURLY_QUOTES = {"\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201d"}
 _BLOCK_HEADER = re.compile(r"^(\s*(?:- )?)([^\s:#][^:#]*?):\s*[|>][-+0-9]*\s*(?:#.*)?$")
 
 
-def _block_text_above(lines: list[str], index: int) -> tuple[str, int, int] | None:
-    """('body: |', its line number, its text's indentation) when lines[index] sits right under a '|' or '>' text,
-    indented less than that text but not less than its key: a line of the text that lost its indentation."""
+def _block_text_above(lines: list[str], index: int) -> tuple[str, int, int, str] | None:
+    """('body: |', its line number, its text's indentation, how that is seen) when lines[index] sits right under a
+    '|' or '>' text, indented less than that text but not less than its key: a line of the text that lost its
+    indentation. Right under 'body: |' itself, the text's first line was written at its key's indentation."""
     if index >= len(lines):
         return None
     indent = len(lines[index]) - len(lines[index].lstrip(" "))
@@ -292,10 +350,13 @@ def _block_text_above(lines: list[str], index: int) -> tuple[str, int, int] | No
         if lines[above].strip():
             text_indent = len(lines[above]) - len(lines[above].lstrip(" "))
         above -= 1
-    header = _BLOCK_HEADER.match(lines[above]) if above >= 0 and text_indent is not None else None
+    header = _BLOCK_HEADER.match(lines[above]) if above >= 0 else None
     if header is None or len(header[1]) > indent:
         return None
-    return f"{header[2].strip()}: {lines[above].split(':', 1)[1].strip()}", above + 1, text_indent
+    how = "like the lines above"
+    if text_indent is None:
+        text_indent, how = len(header[1]) + 2, f"(deeper than '{header[2].strip()}:')"
+    return f"{header[2].strip()}: {lines[above].split(':', 1)[1].strip()}", above + 1, text_indent, how
 
 
 def _key_without_colon(text: str, line: int) -> tuple[int, int, str, str] | None:

@@ -264,8 +264,9 @@ def test_a_file_that_does_not_parse_is_reported_first_and_references_to_it_are_s
     result = run("validate", "--project", project)
     assert result.exit_code == 1
     assert result.output == (
-        "content/playbooks/zulu.yml:4:12: error: YAML syntax error: mapping values are not allowed in this context "
-        "(check indentation and quote values containing ': ' or '#') [yaml-syntax]\n"
+        "content/playbooks/zulu.yml:4:7: error: YAML syntax error: 'title: Kickoff' is indented 6 spaces, deeper than "
+        "'id:' on line 3 (4 spaces), which already has a value, so YAML reads it as more of that value's text (indent "
+        "it 4 spaces, as 'id:' is) [yaml-syntax]\n"
         "content/playbooks/zulu.yml:1:1: notice: 3 references from 2 other files to ids in zulu.yml are not checked "
         "until it is fixed (fix the error above, then validate again) [references-not-checked]\n"
         "content/playbooks/beta.yml:2:8: error: unknown role 'csmm' in owner of 'beta' (did you mean 'csm'?; "
@@ -2196,6 +2197,52 @@ def test_a_text_line_that_lost_its_indentation_is_named_as_one(project_factory, 
     assert lines == ["content/playbooks/p.yml:7:5: error: YAML syntax error: 'note: this has a colon: here' is not part of "
                      "the text of 'body: |' above it (if it continues that text, indent it 6 spaces like the lines above; "
                      "if it is a key, quote its value (a ': ' inside it reads as another key)) [yaml-syntax]"], lines
+
+
+_STEP = "title: P\nsteps:\n  - id: call-partner\n    title: Call the partner\n"
+
+
+@pytest.mark.parametrize("playbook, expected", [
+    # a step's '- id:' indented like the fields of the step above: it was blamed on that step's 'title:' line, told
+    # to write it as '- id: title' (a hurried CS Ops edit, first-hour walkthrough)
+    (_STEP + "    - id: kickoff\n      title: Kickoff\n",
+     "5:5: error: YAML syntax error: '- id: kickoff' is indented 4 spaces, deeper than the entry above it ('- id: "
+     "call-partner' on line 3, 2 spaces): YAML reads it as part of that entry (indent it 2 spaces, as that entry is, "
+     "and the lines under it with it)"),
+    # the same with one space too few: 'while parsing a block mapping did not find expected key'
+    (_STEP + " - id: kickoff\n   title: Kickoff\n",
+     "5:2: error: YAML syntax error: '- id: kickoff' is indented 1 space, less than the other entries of 'steps:' "
+     "('- id: call-partner' on line 3, 2 spaces) (indent it 2 spaces, as they are, and the lines under it with it)"),
+    # a field one space deeper than the one above: 'mapping values are not allowed in this context', at its colon
+    (_STEP + "     owner: csm\n",
+     "5:6: error: YAML syntax error: 'owner: csm' is indented 5 spaces, deeper than 'title:' on line 4 (4 spaces), "
+     "which already has a value, so YAML reads it as more of that value's text (indent it 4 spaces, as 'title:' is; "
+     "if it belongs to that text, put the whole value of 'title' in quotes)"),
+    # ... under a value YAML does not read on ('did not find expected key')
+    (_STEP + "    raci: {R: csm, A: cs-lead}\n      due: T+3d\n",
+     "6:7: error: YAML syntax error: 'due: T+3d' is indented 6 spaces, deeper than 'raci:' on line 5 (4 spaces), "
+     "which already has a value (indent it 4 spaces, as 'raci:' is)"),
+    # ... at the top of the file
+    ("title: P\nreviewed: 2026-12-01\n phase: onboarding\nsteps: [{id: s, title: S}]\n",
+     "3:2: error: YAML syntax error: 'phase: onboarding' is indented 1 space, deeper than 'reviewed:' on line 2 (0 "
+     "spaces), which already has a value, so YAML reads it as more of that value's text (start it at the beginning "
+     "of the line, as 'reviewed:' is)"),
+    # the first line of a body written at its key's indentation: told only to write it as 'key: value'
+    (_STEP + "    body: |\n    Ask the partner what they promised.\n",
+     "6:5: error: YAML syntax error: 'Ask the partner what they promised.' has no ':' after its key (if it continues "
+     "the text of 'body: |' on line 5, indent it 6 spaces (deeper than 'body:'); otherwise write it as 'key: value', "
+     "with a space after the colon)"),
+], ids=["entry-too-deep", "entry-too-shallow", "field-too-deep", "field-under-a-mapping", "top-level-field",
+        "text-at-its-keys-indentation"])
+def test_a_line_indented_apart_from_the_lines_it_belongs_with_is_named_with_its_indentation(
+        project_factory, run, playbook, expected):
+    """PyYAML names an indentation slip in its own words ('did not find expected key', 'mapping values are not
+    allowed in this context') at a colon, or, for a step's '- id:' indented into the step above, csops blamed the
+    line above it; each is now named at the line that moved, with the indentation to give it."""
+    project = project_factory({"content/playbooks/p.yml": playbook})
+    result = run("validate", "--project", project)
+    errors = [line for line in result.output.splitlines() if ": error" in line]
+    assert result.exit_code == 1 and errors == [f"content/playbooks/p.yml:{expected} [yaml-syntax]"], result.output
 
 
 def test_a_title_longer_than_a_heading_can_show_is_an_error(project_factory, run):
