@@ -30,3 +30,26 @@ def test_the_japanese_example_dates_its_changes_in_tokyo(language, zone):
     from generator.pipeline import load_portal
 
     assert load_portal(BUNDLED[language]).settings.timezone == zone
+
+
+def test_the_links_readme_and_the_content_model_show_land_in_the_bundled_portal(tmp_path, run):
+    """README's first link example, `playbook:onboarding-kickoff#kickoff-meeting`, named a step the bundled playbook
+    does not have: a CS Ops editor who copied it met an unknown-anchor error on their first playbook (first-hour
+    walkthrough). Every `[text](scheme:id#anchor)` the two documents show is written into a bundled playbook here,
+    and validate must find each one."""
+    import re
+
+    from conftest import copy_bundled
+
+    shown = set()
+    for document in (REPO / "README.md", REPO / "docs/content-model.md"):
+        text = document.read_text(encoding="utf-8")
+        shown |= {m[1] for m in re.finditer(r"\]\(((?:playbook|onboarding|faq|chart|role|glossary):[^)\s]+)\)", text)}
+    shown.discard("playbook:id#anchor")  # the pattern itself, as the mv section spells it
+    assert len(shown) >= 8, shown  # the regular expression still finds the examples
+    project = copy_bundled(tmp_path / "portal")
+    links = " ".join(f"[{n}]({target})" for n, target in enumerate(sorted(shown)))
+    (project / "content/playbooks/doc-links.yml").write_text(
+        f"title: Links the docs show\nsteps:\n  - id: links\n    title: Links\n    body: \"{links}\"\n", encoding="utf-8")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 0 and ": error:" not in result.output, result.output
