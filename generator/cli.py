@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .options import FORMAT_OPTION, NEW_PROJECT_OPTION, PROJECT_OPTION, STRICT_OPTION, HostParam, NewFolder, writing_to
+from .options import (FORMAT_OPTION, NEW_PROJECT_OPTION, PROJECT_OPTION, STRICT_OPTION, HostParam, NewFolder, examples,
+                      writing_to)
 
 
 class _ErrorsWrittenOut(click.Group):
@@ -30,13 +31,18 @@ class _ErrorsWrittenOut(click.Group):
             raise
 
 
-@click.group(cls=_ErrorsWrittenOut, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_ErrorsWrittenOut, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=examples("csops init my-portal          # a new portal that builds at once",
+                             "csops validate                # every problem at file:line:col",
+                             "csops serve                   # the site and search at http://127.0.0.1:8000/",
+                             "csops link \"escalate a P1\"    # the best link for a ticket",
+                             "csops COMMAND -h              # a command's options and examples"))
 @click.version_option(__version__, prog_name="csops")
 def main():
     """csops-portal: build a searchable Customer Success enablement portal from YAML playbooks, checklists, FAQs and RACI charts."""
 
 
-@main.command()
+@main.command(epilog=examples("csops init my-portal", "csops init --lang ja my-portal"))
 @NEW_PROJECT_OPTION
 @click.option("--lang", "language", type=click.Choice(["en", "ja"]), default="en", show_default=True,
               help="Language of the starter content and of the portal's interface.")
@@ -67,7 +73,7 @@ def init(ctx: click.Context, project: Path, language: str, directory: Path | Non
                f"  csops urls --update{where}   (after adding pages: records their URLs, commit it with them)")
 
 
-@main.command()
+@main.command(epilog=examples("csops validate", "csops validate content/playbooks/qbr.yml   # only this file's problems", "csops validate --strict --format github"))
 @PROJECT_OPTION
 @FORMAT_OPTION
 @STRICT_OPTION
@@ -107,7 +113,7 @@ def validate(project: Path, fmt: str, strict: bool, files: tuple[Path, ...]):
     sys.exit(1 if failing(problems, strict) else 0)
 
 
-@main.command()
+@main.command(epilog=examples("csops schema --out schemas"))
 @PROJECT_OPTION
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), show_default=True,
               help="Folder to write one <kind>.schema.json per content kind (relative to --project).")
@@ -121,7 +127,7 @@ def schema(project: Path, out_dir: Path):
         click.echo(path.as_posix())
 
 
-@main.command()
+@main.command(epilog=examples("csops build", "csops build --strict --quiet   # in CI"))
 @PROJECT_OPTION
 @click.option("--timings", is_flag=True, help="Print how long each stage took.")
 @click.option("--quiet", "-q", is_flag=True, help="No stage progress on stderr (warnings, errors and a wait for another build still show).")
@@ -154,7 +160,7 @@ def _shown_path(path: Path) -> str:
         return path.as_posix()
 
 
-@main.command()
+@main.command(epilog=examples("csops serve", "csops serve --port 8001 --no-reload"))
 @PROJECT_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, type=HostParam(),
               help="Address to bind (loopback by default).")

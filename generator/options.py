@@ -151,3 +151,9 @@ class HostParam(click.ParamType):
         if str(value).startswith("[") and str(value).endswith("]"):  # [::1], as a URL writes an IPv6 address
             return str(value)[1:-1]
         return value
+
+
+def examples(*lines: str) -> str:
+    """A command's help epilog: runs a new user can copy, kept as written (Click rewraps other text), and parsed by
+    tests/test_cli_reference.py so an option renamed later cannot leave one behind."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)

@@ -12,7 +12,7 @@ import click
 
 from .api_errors import error_body
 from .escaping import printable_json, visible
-from .options import PROJECT_OPTION, output_format_option
+from .options import PROJECT_OPTION, examples, output_format_option
 
 
 def _searcher(project: Path):
@@ -136,7 +136,9 @@ def query_words(ctx: click.Context, param, words: tuple[str, ...]) -> tuple[str,
     return words
 
 
-@click.command(context_settings=QUERY_COMMAND)
+@click.command(context_settings=QUERY_COMMAND, epilog=examples('csops search "renewal 60 days out" --limit 3',
+                                                                'csops search "role:csm renewal -churn" --kind step',
+                                                                'csops search "QBR deck" --role "CS Lead" --format json'))
 @click.argument("query", nargs=-1, required=True, callback=query_words)
 @PROJECT_OPTION
 @click.option("--kind", default="", type=FilterValue("kind"), help="Only this kind: playbook, step, checklist, faq, chart, role, term (a glossary entry the query names); also by the other words csops uses for it (onboarding, entry, activity, glossary, plurals).")
@@ -179,7 +181,8 @@ def search(query, project: Path, kind: str, role: str, phase: str, tag: str, lim
             click.echo(f"   {_terminal(hit.snippet)}")
 
 
-@click.command(context_settings=QUERY_COMMAND)
+@click.command(context_settings=QUERY_COMMAND, epilog=examples('csops link "escalate a P1 to support"',
+                                                                'csops link "champion left" --format json'))
 @click.argument("query", nargs=-1, required=True, callback=query_words)
 @PROJECT_OPTION
 @output_format_option("text", "json")
@@ -225,7 +228,8 @@ def _ticket_text(argument: str) -> str | None:
     return argument
 
 
-@click.command()
+@click.command(epilog=examples('csops suggest "Acme wants to cancel at renewal: the champion left"',
+                               "csops suggest ticket.txt --limit 3", "csops suggest < ticket.txt"))
 @click.argument("ticket", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default="-")
 @PROJECT_OPTION
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 20), help="How many runbooks to list.")
@@ -288,7 +292,7 @@ def report():
     """Reports for CS Ops."""
 
 
-@report.command("searches")
+@report.command("searches", epilog=examples("csops report searches --top 10"))
 @PROJECT_OPTION
 @click.option("--top", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many queries per list.")
 @output_format_option("text", "json")

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD, MV_WORDS, RENAMED_ENTRIES
-from .options import FORMAT_OPTION, PROJECT_OPTION, DateParam, output_format_option, writing_to
+from .options import FORMAT_OPTION, PROJECT_OPTION, DateParam, examples, output_format_option, writing_to
 
 
 class IntervalType(click.ParamType):
@@ -38,7 +38,7 @@ class IntervalType(click.ParamType):
 INTERVAL = IntervalType()
 
 
-@click.command()
+@click.command(epilog=examples("csops urls --update   # after adding pages; commit the manifest with them", "csops urls --check"))
 @PROJECT_OPTION
 @click.option("--update", is_flag=True, help="Rewrite content/published-urls.txt after an intended change.")
 @click.option("--check", is_flag=True, help="Exit 1 when the manifest is not up to date (for CI).")
@@ -95,7 +95,7 @@ def urls(project: Path, update: bool, check: bool, fmt: str):
         click.echo(url)
 
 
-@click.command()
+@click.command(epilog=examples('csops new playbook exec-sponsor-check --title "Executive sponsor check"', "csops new faq billing"))
 @PROJECT_OPTION
 @click.argument("kind", type=click.Choice(list(KINDS_BY_CLI_WORD)))
 @click.argument("doc_id", metavar="ID")
@@ -118,7 +118,9 @@ KIND is a document ({", ".join(KINDS_BY_CLI_WORD)}), an item in one ({", ".join(
 a catalog file ({", ".join(RENAMED_ENTRIES)})."""
 
 
-@click.command(help=_MV_HELP)
+@click.command(help=_MV_HELP, epilog=examples("csops mv playbook success-plan customer-success-plan",
+                                              "csops mv step qbr follow-up recap --dry-run",
+                                              "csops mv role cs-lead team-lead", "csops mv --finish"))
 @PROJECT_OPTION
 @click.argument("kind", type=click.Choice(MV_WORDS), required=False, metavar="KIND")  # needed, but for --finish
 @click.argument("ids", nargs=-1, metavar="[DOCUMENT] OLD NEW")
@@ -183,7 +185,8 @@ def _mv(project: Path, kind: str | None, ids: tuple[str, ...], dry_run: bool, fi
     click.echo(f"renamed {plan.subject} to '{plan.new}': {plan.summary()} rewritten; {kept}")
 
 
-@click.command()
+@click.command(epilog=examples("csops diff main              # this branch's working tree against main",
+                               "csops diff main HEAD --output comment.md"))
 @PROJECT_OPTION
 @click.argument("base")
 @click.argument("head", required=False)
@@ -205,7 +208,7 @@ def diff(project: Path, base: str, head: str | None, output: Path | None, fmt: s
             output.write_text(text, encoding="utf-8")
 
 
-@click.command()
+@click.command(epilog=examples("csops stale", "csops stale --within 60d --fail-on-expired   # a merge gate"))
 @PROJECT_OPTION
 @FORMAT_OPTION
 @click.option("--fail-on-expired", is_flag=True, help="Exit 1 when any content is past its review date (a merge gate).")
@@ -230,7 +233,7 @@ def stale(project: Path, fmt: str, fail_on_expired: bool, within: str, today):
         sys.exit(1)
 
 
-@click.command()
+@click.command(epilog=examples("csops codeowners", "csops codeowners --check   # in CI"))
 @PROJECT_OPTION
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="CODEOWNERS file to write (default: .github/CODEOWNERS at the git root; outside a git repository, "
