@@ -101,7 +101,8 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
                                  f"'{shown(written.strip())}' is not part of the text of '{block[0]}' above it",
                                  f"if it continues that text, indent it {block[2]} spaces {block[3]}; if it "
                                  "is a key, quote its value (a ': ' inside it reads as another key)")
-        slip = _key_without_colon(text, line) or _colon_in_value(text, line, col) or _indented_too_far(text, line)
+        slip = (_key_without_colon(text, line) or _colon_in_value(text, line, col) or _indented_too_far(text, line)
+                or _colon_in_wrapped_text(lines, line, col))
         if slip is not None:
             return _slip_problem(path, *slip)
     for name, (opener, closer) in _CLOSERS.items():
@@ -296,6 +297,22 @@ def _indented_too_far(text: str, line: int) -> tuple[int, int, str, str] | None:
         fix += f"; if it belongs to that text, put the whole value of '{before['key']}' in quotes"
     return (line, indent + 1, f"'{shown(content, 40)}' is indented {spaces(indent)}, deeper than '{before['key']}:' on "
             f"line {number} ({spaces(column)}), which already has a value{as_text}", fix)
+
+
+def _colon_in_wrapped_text(lines: list[str], line: int, col: int) -> tuple[int, int, str, str] | None:
+    """(line, col, message, fix) when the ': ' the parser stopped at is inside a plain value that runs over lines
+    ("summary: Prepare the renewal" / "  with the champion" / "  Note: bring the deck"): YAML reads it as a key, and
+    PyYAML said only 'mapping values are not allowed in this context'."""
+    if not 1 < line <= len(lines) or not _continues_a_value(lines, line - 1):
+        return None
+    indent = len(lines[line - 1]) - len(lines[line - 1].lstrip(" "))
+    number = next(n for n in range(line - 1, 0, -1)
+                  if lines[n - 1].strip() and len(lines[n - 1]) - len(lines[n - 1].lstrip(" ")) < indent)
+    key = lines[number - 1].split(": ", 1)[0].strip().removeprefix("- ").strip()
+    return (line, col, f"this ': ' is inside the text of '{shown(key, 40)}', which starts on line {number} and runs on "
+            "over the lines below it: YAML reads a ': ' in such a text as another key",
+            f"put the whole value of '{shown(key, 40)}' in quotes, or write it as '{shown(key, 40)}: >' with its "
+            "lines indented under it")
 
 
 def _quote_fix(value: str) -> str:

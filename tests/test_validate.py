@@ -2232,8 +2232,14 @@ _STEP = "title: P\nsteps:\n  - id: call-partner\n    title: Call the partner\n"
      "6:5: error: YAML syntax error: 'Ask the partner what they promised.' has no ':' after its key (if it continues "
      "the text of 'body: |' on line 5, indent it 6 spaces (deeper than 'body:'); otherwise write it as 'key: value', "
      "with a space after the colon)"),
+    # a ': ' in a text that runs over lines: 'mapping values are not allowed in this context'
+    ("title: P\nsteps:\n  - id: a\n    title: A\n    body: Prepare the renewal\n      with the champion\n"
+     "      Note: bring the deck\n",
+     "7:11: error: YAML syntax error: this ': ' is inside the text of 'body', which starts on line 5 and runs on over "
+     "the lines below it: YAML reads a ': ' in such a text as another key (put the whole value of 'body' in quotes, or "
+     "write it as 'body: >' with its lines indented under it)"),
 ], ids=["entry-too-deep", "entry-too-shallow", "field-too-deep", "field-under-a-mapping", "top-level-field",
-        "text-at-its-keys-indentation"])
+        "text-at-its-keys-indentation", "colon-in-text-over-lines"])
 def test_a_line_indented_apart_from_the_lines_it_belongs_with_is_named_with_its_indentation(
         project_factory, run, playbook, expected):
     """PyYAML names an indentation slip in its own words ('did not find expected key', 'mapping values are not
