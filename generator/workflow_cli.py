@@ -105,7 +105,9 @@ def new(project: Path, kind: str, doc_id: str, title: str | None):
     from .scaffold import scaffold
 
     path = scaffold(project, kind, doc_id, title=title)
-    click.echo(f"created {path.relative_to(project).as_posix()}; edit it, then run `csops validate`")
+    # its URLs are new: the pre-commit hook and CI's `csops urls --check` refuse it until they are recorded
+    click.echo(f"created {path.relative_to(project).as_posix()}; edit it, then run `csops validate`, and `csops urls "
+               "--update` to record its URLs (commit content/published-urls.txt with it)")
 
 
 # KIND named in the help text rather than as {playbook|…} in the usage line, which Click wrapped mid-word
