@@ -121,6 +121,10 @@ def _type_name(value) -> str:
             int: "a number", float: "a number", bool: "true/false", type(None): "empty"}.get(type(value), type(value).__name__)
 
 
+RACI_KEYS = ("raci takes four keys, each with its roles after it: R (Responsible: does the work), A (Accountable: "
+             "owns the outcome, one role), C (Consulted before) and I (Informed after)")
+
+
 def _problem_for(error, document: Document) -> list[Problem]:
     path = list(error.absolute_path)
     line, col = _locate(document.data, path)
@@ -154,7 +158,10 @@ def _problem_for(error, document: Document) -> list[Problem]:
             levels = _levels_holding(document.kind, str(extra))
             if levels and not (close and close == missing):  # a real field one level off (asked_as on the page, owner on an entry): "unknown" misleads
                 hint = f"'{shown(extra)}' belongs on " + " or ".join(levels) + ", not here"
-            problems.append(Problem(document.path, k_line, k_col, "unknown-field", f"unknown field '{shown(extra)}'", hint))
+            what = "field"
+            if field_name == "raci" and not close:  # 'X: sales-ae': the four letters are the whole of the vocabulary
+                what, hint = "RACI letter", RACI_KEYS
+            problems.append(Problem(document.path, k_line, k_col, "unknown-field", f"unknown {what} '{shown(extra)}'", hint))
         return problems
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message

@@ -16,11 +16,20 @@ def listed_in_text(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,、，]", text) if part.strip()]
 
 
+# A letter spelt out, as a RACI grid's header or the legend says it (English, and the Japanese the portal shows)
+_SPELT_LETTERS = {"responsible": "R", "accountable": "A", "consulted": "C", "informed": "I",
+                  "実行責任": "R", "実行責任者": "R", "説明責任": "A", "説明責任者": "A", "協議": "C", "協議先": "C",
+                  "報告": "I", "報告先": "I"}
+
+
 def _letters(text) -> str | None:
-    """'RA', 'r', 'R/A', 'Ｒ' as the RACI letters they name ('RA', 'R', 'RA', 'R'), or None when `text` is not only
-    letters, each once."""
+    """'RA', 'r', 'R/A', 'Ｒ', 'Informed', '協議先' as the RACI letters they name ('RA', 'R', 'RA', 'R', 'I', 'C'), or
+    None when `text` is not only letters, each once, or one letter spelt out."""
     if not isinstance(text, str):
         return None
+    spelt = _SPELT_LETTERS.get(unicodedata.normalize("NFKC", text).strip().lower())
+    if spelt:
+        return spelt
     letters = re.sub(r"[\s,/&+・、]", "", unicodedata.normalize("NFKC", text).upper())
     if not letters or any(letter not in RACI_LETTERS for letter in letters) or len(set(letters)) != len(letters):
         return None

@@ -2031,6 +2031,8 @@ def test_slips_of_a_hurried_editor_get_the_fix_in_one_error_each(project_factory
     ("{RA: csm, I: sales-ae}", "with letters joined ('RA')", "{R: csm, A: csm, I: sales-ae}"),
     ("{R/A: csm, C: [cs-ops, sales-ae]}", "with letters joined ('R/A')", "{R: csm, A: csm, C: [cs-ops, sales-ae]}"),
     ("{Ｒ: csm, A: cs-lead}", "with 'Ｒ' for 'R'", "{R: csm, A: cs-lead}"),
+    ("{R: csm, A: cs-lead, Informed: sales-ae}", "with 'Informed' for 'I'", "{R: csm, A: cs-lead, I: sales-ae}"),
+    ("{実行責任: csm, 説明責任: cs-lead, 協議先: support}", "with '実行責任' for 'R'", "{R: csm, A: cs-lead, C: support}"),
 ])
 def test_a_raci_written_as_a_grid_row_is_one_error_with_the_raci_to_write(project_factory, run, written, how, meant):
     """A RACI copied from a spreadsheet (csm: RA) or with letters joined (RA: csm) gave an 'unknown field' per role
@@ -2046,7 +2048,9 @@ def test_a_raci_written_as_a_grid_row_is_one_error_with_the_raci_to_write(projec
     other = run("validate", "--project", project_factory({"content/playbooks/p.yml": (
         "title: P\nsteps:\n  - id: s\n    title: S\n    raci: {R: csm, lead: cs-lead}\n")}))
     assert [line.split(": error: ")[1] for line in other.output.splitlines() if ": error" in line] == [
-        "unknown field 'lead' (known fields: A, C, I, R) [unknown-field]"], other.output
+        "unknown RACI letter 'lead' (raci takes four keys, each with its roles after it: R (Responsible: does the "
+        "work), A (Accountable: owns the outcome, one role), C (Consulted before) and I (Informed after)) [unknown-field]"
+    ], other.output
 
 
 def test_a_list_typed_as_text_with_commas_gets_the_list_to_write(project_factory, run):
