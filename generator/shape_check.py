@@ -50,6 +50,14 @@ def _names_a_playbook(path) -> bool:
     return bool(names) and isinstance(path[-1], int) and names[-1] in PLAYBOOK_FIELDS
 
 
+def _names_a_phase_or_segment(path, kind: str) -> bool:
+    """Whether a value at `path` names a phase (a playbook's phase) or a segment (an entry of a segments list), which
+    the reference rules look up in settings.yml."""
+    names = [p for p in path if isinstance(p, str)]
+    return ((kind == "playbook" and list(path) == ["phase"])
+            or (bool(names) and isinstance(path[-1], int) and names[-1] == "segments" and kind != "settings"))
+
+
 @functools.cache
 def _levels_holding(kind: str, name: str) -> tuple[str, ...]:
     """Where in a `kind` file a field may be written: "the file's top level", "each item of sections › items"."""
@@ -171,6 +179,8 @@ def _problem_for(error, document: Document) -> list[Problem]:
         return []  # a role id that is no slug is no known role: the unknown-role rule says so, with the id meant
     if kind in ("pattern", "maxLength") and _names_a_playbook(path):
         return []  # likewise a playbook id that is no slug (related: [Renewal-Runway]): the unknown-playbook rule says so
+    if kind in ("pattern", "maxLength") and _names_a_phase_or_segment(path, document.kind):
+        return []  # and a phase or segment (phase: Renewal): unknown-phase says it, with the id meant, not a second error
     if kind == "maxLength" and error.schema.get("pattern") == SLUG:
         return [Problem(document.path, line, col, "invalid-id", f"'{shown(error.instance)}' is too long for an id in {where}: "
                         f"{len(error.instance)} characters", f"shorten it to at most {MAX_ID_LENGTH} characters")]

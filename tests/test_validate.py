@@ -2053,6 +2053,25 @@ def test_a_raci_written_as_a_grid_row_is_one_error_with_the_raci_to_write(projec
     ], other.output
 
 
+def test_a_phase_or_segment_written_in_capitals_is_one_error_with_the_id_meant(project_factory, run):
+    """'phase: Renewal' gave two errors at one place, "'Renewal' is not a valid id in phase" and "unknown phase
+    'Renewal' (did you mean 'renewal'?)", and 'segments: [Mid Market]' likewise (first-hour walkthrough): one slip,
+    one error. With no phases listed, any phase names its page, but it must still be an id."""
+    settings = ("segments:\n  - {id: mid-market, name: Mid-market}\n"
+                "phases:\n  - {id: renewal, name: Renewal, description: Renewals}\n")
+    playbook = "title: P\nphase: Renewal\nsteps:\n  - id: s\n    title: S\n    raci: {R: csm, A: csm}\n    segments: [Mid Market]\n"
+    result = run("validate", "--project", project_factory({"content/settings.yml": settings, "content/playbooks/p.yml": playbook}))
+    errors = [line.split(": error: ")[1] for line in result.output.splitlines() if ": error" in line]
+    assert result.exit_code == 1 and errors == [
+        "unknown phase 'Renewal' (did you mean 'renewal'?; phases are listed in content/settings.yml) [unknown-phase]",
+        "unknown segment 'Mid Market' (did you mean 'mid-market'?; segments live in content/settings.yml) [unknown-segment]",
+    ], result.output
+    unlisted = run("validate", "--project", project_factory({"content/playbooks/p.yml": playbook.replace("    segments: [Mid Market]\n", "")}))
+    assert [line.split(": error: ")[1] for line in unlisted.output.splitlines() if ": error" in line] == [
+        "'Renewal' is not a valid id in phase (use lowercase letters, digits and single hyphens, e.g. 'renewal') [invalid-id]"
+    ], unlisted.output
+
+
 def test_a_list_typed_as_text_with_commas_gets_the_list_to_write(project_factory, run):
     """'related: qbr, renewal' gave two errors, 'unknown playbook 'qbr, renewal' (did you mean 'renewal'?)' and
     'must be a list'; 'R: csm, cs-lead' said 'unknown role (did you mean 'cs-lead'?)', pointing at the wrong fix."""

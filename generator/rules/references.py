@@ -11,7 +11,7 @@ from ..loader import Document
 from ..located_values import LocDict, LocList
 from ..kinds import DERIVED_PAGE_SECTIONS, DOCUMENT_KINDS, ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS, PLAYBOOK_FIELDS, RACI_LETTERS, REF_SCHEMES, Kind
 from ..problems import Problem, shown
-from ..schema import SLUG, suggested_slug
+from ..schema import MAX_ID_LENGTH, SLUG, slug_hint, suggested_slug
 from ..urls import MARKDOWN_REF, MARKDOWN_SCHEME_LINK, WEB_SCHEMES, parse_ref, without_code
 from ..typed_as_text import listed_in_text
 from ..reader_names import name_key
@@ -189,6 +189,9 @@ class _Checker:
         if not found:
             self.problems.append(Problem(path, *pos, "unknown-phase", f"unknown phase '{value}'",
                                          _suggest(value, self.catalog.phases) + "; phases are listed in content/settings.yml"))
+        elif not re.fullmatch(SLUG, value) or len(value) > MAX_ID_LENGTH:  # no phases listed: any id, but an id
+            self.problems.append(Problem(path, *pos, "invalid-id", f"'{shown(value)}' is not a valid id in phase",
+                                         slug_hint(value)))
 
     def _renamed(self, path, kind: str, value: str) -> str | None:
         """The hint for a reference to a page by its file name after an `id:` renamed the page in place."""
