@@ -179,7 +179,8 @@ def _problem_for(error, document: Document) -> list[Problem]:
         return []  # a role id that is no slug is no known role: the unknown-role rule says so, with the id meant
     if kind in ("pattern", "maxLength") and _names_a_playbook(path):
         return []  # likewise a playbook id that is no slug (related: [Renewal-Runway]): the unknown-playbook rule says so
-    if kind in ("pattern", "maxLength") and _names_a_phase_or_segment(path, document.kind):
+    if (kind in ("pattern", "maxLength") and _names_a_phase_or_segment(path, document.kind)
+            and not _but_for_a_final_line_break(error.schema.get("pattern", ""), error.instance)):
         return []  # and a phase or segment (phase: Renewal): unknown-phase says it, with the id meant, not a second error
     if kind == "maxLength" and error.schema.get("pattern") == SLUG:
         return [Problem(document.path, line, col, "invalid-id", f"'{shown(error.instance)}' is too long for an id in {where}: "
