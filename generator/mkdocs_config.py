@@ -73,7 +73,7 @@ def read_site_config(project: Path) -> SiteConfig:
                                    "(copy the one from csops-portal's repository)")
     config = read_config(project)
     raw = config.raw
-    problems = config.problems or settings_problems(project, raw or {}, config.text)
+    problems = config.problems or settings_problems(project, raw or {}, config.settings_text)
     errors = [p for p in problems if p.severity == "error"]
     if errors:  # what `csops validate` reports, in its words: a wrong setting crashed the build mid-way
         raise click.ClickException("\n".join(p.text() for p in errors))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -55,6 +55,51 @@ class ConfigRead:
     raw: object
     problems: list[Problem]
     inherited: tuple[Path, ...] = ()
+    written: tuple[tuple[str, str], ...] = ()  # (shown as, text) of each file whose settings were merged, mkdocs.yml first
+
+    @property
+    def settings_text(self) -> "ChainText":
+        """Every file of the chain as one text, where the checks find the place a setting is written."""
+        return ChainText.of(self.written or ((CONFIG_FILE, self.text or ""),))
+
+
+class ChainText(str):
+    """The texts of the files mkdocs.yml's INHERIT chain merged, mkdocs.yml's first, one after the other: the checks
+    read a setting's place from it, and `locate` turns that place into the file and line where the setting is
+    written. A site_url or theme.language set in an inherited base.yml was reported at mkdocs.yml:1:1."""
+
+    files: tuple[tuple[str, int, int], ...]  # (shown as, first row, rows), in the order MkDocs lets them win
+
+    @classmethod
+    def of(cls, written) -> "ChainText":
+        texts = [text if text.endswith("\n") or not text else text + "\n" for _, text in written]
+        chain = cls("".join(texts))
+        rows, files = 0, []
+        for (shown_as, _), text in zip(written, texts):
+            count = len(text.splitlines())
+            files.append((shown_as, rows, count))
+            rows += count
+        chain.files = tuple(files)
+        return chain
+
+    def locate(self, problem: Problem) -> Problem:
+        """`problem`, found at a row of this text, at that row of the file it belongs to."""
+        if problem.path != CONFIG_FILE:
+            return problem
+        for shown_as, first, count in self.files:
+            if first < problem.line <= first + count:
+                return replace(problem, path=shown_as, line=problem.line - first)
+        return problem
+
+
+def _files_of(text: str, lines: list[str]) -> list[tuple[int, int]]:
+    """(first row, end row) of each file of a ChainText, in the order MkDocs lets them win; a text is one file."""
+    files = getattr(text, "files", None)
+    return [(first, first + count) for _, first, count in files] if files else [(0, len(lines))]
+
+
+def _tops(lines: list[str], setting: str, rows: tuple[int, int]) -> list[int]:
+    return [n for n in range(*rows) if re.match(rf"{re.escape(setting)}\s*:", lines[n])]
 
 
 def read_config(project: Path) -> ConfigRead:
@@ -136,8 +181,8 @@ def _read(path: Path, shown_as: str, root: Path, inherited: int = 0) -> ConfigRe
         if base.problems:  # the files read so far still count: the fix will be saved in one of them
             return ConfigRead(text, None, base.problems, (found, *base.inherited))
         merged = mergedeep.merge(base.raw, {key: value for key, value in raw.items() if key != "INHERIT"})
-        return ConfigRead(text, merged, [], (found, *base.inherited))
-    return ConfigRead(text, raw, [])
+        return ConfigRead(text, merged, [], (found, *base.inherited), ((shown_as, text), *base.written))
+    return ConfigRead(text, raw, [], (), ((shown_as, text),))
 
 
 def _parse(text: str, shown_as: str) -> tuple[object, Problem | None]:
@@ -325,53 +370,70 @@ def empty_problem(text: str, path: tuple[str, ...], setting: str, shown_as: str 
 
 def setting_position(text: str, path: tuple[str, ...]) -> tuple[int, int]:
     """Line and column of a setting's value: its top-level key (the last one, which MkDocs uses), then each
-    nested key below it; the top-level key's own place where a nested one is not found."""
+    nested key below it; the top-level key's own place where a nested one is not found. In a ChainText, the first
+    file that writes the whole path (MkDocs merges mappings key by key), else the first that writes its top key."""
     lines = text.splitlines()
-    tops = [n for n, line in enumerate(lines) if re.match(rf"{re.escape(path[0])}\s*:", line)]
-    if not tops:
-        return 1, 1
-    row, found = tops[-1], lines[tops[-1]]
-    for name in path[1:]:
-        for n in range(row + 1, len(lines)):
-            if lines[n] and not lines[n][0].isspace() and not lines[n].startswith("#"):
-                break  # the next top-level setting
-            if re.match(rf"\s+{re.escape(name)}\s*:", lines[n]):
-                row, found = n, lines[n]
-                break
-    value = re.match(r"\s*[^:]*:\s*", found)
-    return row + 1, (value.end() + 1 if value else 1)
-
+    fallback = None
+    for rows in _files_of(text, lines):
+        tops = _tops(lines, path[0], rows)
+        if not tops:
+            continue
+        row, found, complete = tops[-1], lines[tops[-1]], True
+        for name in path[1:]:
+            for n in range(row + 1, rows[1]):
+                if lines[n] and not lines[n][0].isspace() and not lines[n].startswith("#"):
+                    complete = False
+                    break  # the next top-level setting
+                if re.match(rf"\s+{re.escape(name)}\s*:", lines[n]):
+                    row, found = n, lines[n]
+                    break
+            else:
+                complete = False
+        value = re.match(r"\s*[^:]*:\s*", found)
+        position = row + 1, (value.end() + 1 if value else 1)
+        if complete:
+            return position
+        fallback = fallback or position
+    return fallback or (1, 1)
 
 
 def nth_entry_position(text: str, setting: str, n: int) -> tuple[int, int]:
-    """Line and column of the n-th '- ' entry (from 0) under a top-level setting; the setting's place if not found."""
+    """Line and column of the n-th '- ' entry (from 0) under a top-level setting; the setting's place if not found.
+    In a ChainText, the first file that writes the setting: MkDocs takes a list from one file whole."""
     lines = text.splitlines()
-    tops = [i for i, line in enumerate(lines) if re.match(rf"{re.escape(setting)}\s*:", line)]
-    if not tops:
-        return 1, 1
-    dashes = []
-    for i in range(tops[-1] + 1, len(lines)):
-        if lines[i] and not lines[i][0].isspace() and not lines[i].startswith(("#", "-")):
-            break
-        found = re.match(r"(\s*)-(\s|$)", lines[i])
-        if found and (not dashes or len(found[1]) == dashes[0][1]):
-            dashes.append((i, len(found[1])))
-    return (dashes[n][0] + 1, dashes[n][1] + 1) if n < len(dashes) else (tops[-1] + 1, 1)
+    for rows in _files_of(text, lines):
+        tops = _tops(lines, setting, rows)
+        if not tops:
+            continue
+        dashes = []
+        for i in range(tops[-1] + 1, rows[1]):
+            if lines[i] and not lines[i][0].isspace() and not lines[i].startswith(("#", "-")):
+                break
+            found = re.match(r"(\s*)-(\s|$)", lines[i])
+            if found and (not dashes or len(found[1]) == dashes[0][1]):
+                dashes.append((i, len(found[1])))
+        return (dashes[n][0] + 1, dashes[n][1] + 1) if n < len(dashes) else (tops[-1] + 1, 1)
+    return 1, 1
 
 
 def entry_position(text: str, setting: str, name: str) -> tuple[int, int]:
-    """Line and column of `- name` (or `name:`) under a top-level setting; the setting's own place if not found."""
+    """Line and column of `- name` (or `name:`) under a top-level setting; the setting's own place if not found.
+    In a ChainText, the first file that writes the entry, else the first that writes the setting."""
     lines = text.splitlines()
-    tops = [n for n, line in enumerate(lines) if re.match(rf"{re.escape(setting)}\s*:", line)]
-    if not tops:
-        return 1, 1
     entry = re.compile(rf"""^(\s*-\s*|\s+)(?P<name>['"]?{re.escape(name)}['"]?)\s*(:|$|\s#)""")
-    for n in range(tops[-1] + 1, len(lines)):
-        if lines[n] and not lines[n][0].isspace() and not lines[n].startswith("#"):
-            break
-        found = entry.match(lines[n])
-        if found:
-            return n + 1, found.start("name") + 1
-    inline = re.search(rf"""(?<![\w/-])['"]?{re.escape(name)}\b""", lines[tops[-1]][len(setting):])
-    return tops[-1] + 1, (len(setting) + inline.start() + 1) if inline else 1
-
+    fallback = None
+    for rows in _files_of(text, lines):
+        tops = _tops(lines, setting, rows)
+        if not tops:
+            continue
+        for n in range(tops[-1] + 1, rows[1]):
+            if lines[n] and not lines[n][0].isspace() and not lines[n].startswith("#"):
+                break
+            found = entry.match(lines[n])
+            if found:
+                return n + 1, found.start("name") + 1
+        inline = re.search(rf"""(?<![\w/-])['"]?{re.escape(name)}\b""", lines[tops[-1]][len(setting):])
+        if inline:
+            return tops[-1] + 1, len(setting) + inline.start() + 1
+        fallback = fallback or (tops[-1] + 1, 1)
+    return fallback or (1, 1)

@@ -1228,6 +1228,65 @@ def test_settings_a_parent_config_sets_through_inherit_are_read_as_mkdocs_reads_
         "base.yml:2:6: error: base.yml is not valid YAML: this '[' is not closed"), result.output
 
 
+# A setting written in the file mkdocs.yml INHERITs, wrong in a way each check of mkdocs.yml's settings says, and
+# where that check names it in base.yml (whose first line sets the site_url every case needs)
+_INHERITED_SLIPS = [
+    ("theme:\n  language: xx\n", "base.yml:3:13: error: theme.language 'xx' is not a language code"),
+    ("theme:\n  language:\n", "base.yml:3:12: error: 'theme.language' is empty"),
+    ("theme:\n  custom_dir: nodir\n", "base.yml:3:15: error: 'theme.custom_dir' names no folder"),
+    ("theme:\n  icon:\n    logo: material/nosuchicon\n", "base.yml:4:11: error: 'theme.icon.logo' names no icon"),
+    ("extra_css:\n  - site.css\n  - 3\n", "base.yml:4:3: error: entry 2 of 'extra_css'"),
+    ("nonsense_setting: 1\n", "base.yml:2:1: error: 'nonsense_setting' is not a MkDocs setting"),
+    ("use_directory_urls: false\n", "base.yml:2:21: error: use_directory_urls: false"),
+    ("extra:\n  csops:\n    whats_new:\n      commits: -1\n", "base.yml:5:16: error: extra.csops.whats_new.commits is -1"),
+    ("repo_url: javascript:alert(1)\n", "base.yml:2:11: error: 'repo_url' is a script link"),
+    ("markdown_extensions:\n  - toc\n  - nosuchext\n", "base.yml:4:5: error: Markdown extension 'nosuchext' is not"),
+    ("markdown_extensions:\n  - toc:\n      nosuch: 1\n", "base.yml:3:5: error: Markdown extension 'toc' refuses"),
+    ("plugins:\n  - search\n  - nosuchplugin\n", "base.yml:4:5: error: plugin 'nosuchplugin' is not installed"),
+    ("plugins:\n  - search\n  - {}\n", "base.yml:4:3: error: plugins entry 2 names no plugin"),
+    ("hooks:\n  - nohook.py\n", "base.yml:3:5: error: 'hooks' names no Python file"),
+    ("site_dir: content\n", "base.yml:2:11: error: site_dir 'content' is in content/"),
+    ("site_url: https://x.acme.test/\n", "base.yml:2:1: error: duplicate key 'site_url', first defined at line 1"),
+    ("strict: false\n", "base.yml:2:9: warning: 'strict': csops always builds strictly"),
+    ("extra:\n  csops:\n    api:\n      cors_origins: [https://x.test/a]\n", "base.yml:5:21: warning: CORS origin"),
+    ("site_name: Base portal\n", None),  # mkdocs.yml's own site_name wins, as in MkDocs: nothing to say
+]
+
+
+@pytest.mark.parametrize("written, reported", _INHERITED_SLIPS)
+def test_a_slip_in_an_inherited_setting_is_located_in_the_file_that_writes_it(tmp_path, run, written, reported):
+    """A setting written in the file mkdocs.yml INHERITs (INHERIT: base.yml) that validate or the build refused was
+    reported at mkdocs.yml:1:1 (or at mkdocs.yml's own 'theme:' line), where the editor finds nothing to fix. Each
+    check of mkdocs.yml's settings now names base.yml and the line and column where the setting is written there,
+    in validate and in the build, which stops on it before building."""
+    from conftest import make_project
+
+    project = make_project(tmp_path / "portal", {
+        "mkdocs.yml": "INHERIT: base.yml\nsite_name: Test portal\ndocs_dir: build/docs\ntheme:\n  name: material\n",
+        "base.yml": "site_url: https://portal.acme.test/\n" + written})
+    validated = run("validate", "--project", project)
+    if reported is None:
+        assert validated.exit_code == 0 and "mkdocs.yml" not in validated.output, validated.output
+        return
+    assert validated.output.startswith(reported), validated.output
+    if ": error: " in reported:
+        built = run("build", "--project", project, "--quiet")
+        assert built.exit_code == 1 and reported in built.output, built.output
+
+
+def test_an_example_site_url_inherited_from_another_file_is_warned_there(tmp_path, run):
+    """The example address as site_url, set in the file mkdocs.yml INHERITs, passed without a word: the warning read
+    mkdocs.yml's own text only."""
+    from conftest import make_project
+
+    project = make_project(tmp_path / "portal", {
+        "mkdocs.yml": "INHERIT: base.yml\nsite_name: Test portal\ndocs_dir: build/docs\ntheme:\n  name: material\n",
+        "base.yml": "theme:\n  language: en\nsite_url: 'https://portal.example.com/'\n"})
+    validated = run("validate", "--project", project)
+    assert validated.output.startswith("base.yml:3:11: warning: site_url is the example address "
+                                       "https://portal.example.com/"), validated.output
+
+
 def _numbers(count: int) -> str:
     return "[" + ", ".join(["1"] * count) + "]"
 

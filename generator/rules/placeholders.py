@@ -47,9 +47,6 @@ def is_example_url(url) -> bool:
     return isinstance(url, str) and bool(_EXAMPLE_HOST.match(url))
 
 
-_SITE_URL_LINE = re.compile(r"^site_url:\s*['\"]?(?P<url>[^'\"#\s]+)", re.MULTILINE)
-
-
 def _required_text_fields(schema: dict) -> set[str]:
     """The text fields some level of a kind requires (a step's title, an entry's q and a): not to be deleted."""
     found = {name for name in schema.get("required", ()) if schema["properties"][name].get("type") == "string"}
@@ -80,31 +77,24 @@ def check_file(doc: Document) -> list[Problem]:
     return problems
 
 
-def _site_url_set(project: Path) -> bool:
-    """Whether mkdocs.yml, or a file it INHERITs, sets a site_url (an unreadable one is the build's to report)."""
-    from ..mkdocs_yaml import read_config
-
-    raw = read_config(project).raw
-    return not isinstance(raw, dict) or bool(str(raw.get("site_url") or "").strip())
-
-
 def check_site_url(project: Path) -> list[Problem]:
-    """The example site_url makes every "Copy for ticket" link point at a host that does not exist."""
-    config = project / "mkdocs.yml"
-    try:
-        text = config.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return []  # the build reports an unreadable config
-    matches = list(_SITE_URL_LINE.finditer(text))
-    match = matches[-1] if matches else None  # YAML keeps the last of a key written twice, and so does MkDocs
-    if not match and not _site_url_set(project):
+    """The example site_url makes every "Copy for ticket" link point at a host that does not exist; no site_url
+    makes them paths. Read where MkDocs reads it: in mkdocs.yml or a file it INHERITs (an example address set in
+    base.yml passed without a word)."""
+    from ..mkdocs_yaml import CONFIG_FILE, read_config, setting_position
+
+    config = read_config(project)
+    if not isinstance(config.raw, dict):
+        return []  # check_config reports a config that could not be read
+    url = config.raw.get("site_url")
+    if not str(url or "").strip():
         # csops link printed /playbooks/qbr/?v=…#prep and the API's url was the same path: no link in a ticket
-        return [Problem("mkdocs.yml", 1, 1, "no-site-url", "mkdocs.yml has no site_url; links copied for tickets "
+        return [Problem(CONFIG_FILE, 1, 1, "no-site-url", "mkdocs.yml has no site_url; links copied for tickets "
                         "(csops link, the API's url and markdown) would be paths without a host, which open nothing "
                         "from a ticket", "add 'site_url: https://…/', where the portal is published", severity="warning")]
-    if not match or not _EXAMPLE_HOST.match(match["url"]):
+    if not isinstance(url, str) or not is_example_url(url.strip()):
         return []
-    line = text.count("\n", 0, match.start()) + 1
-    return [Problem("mkdocs.yml", line, match.start("url") - match.start() + 1, "example-site-url",
-                    f"site_url is the example address {match['url']}; links copied for tickets would point there",
-                    "set site_url to where the portal is published", severity="warning")]
+    text = config.settings_text
+    return [text.locate(Problem(CONFIG_FILE, *setting_position(text, ("site_url",)), "example-site-url",
+                                f"site_url is the example address {url.strip()}; links copied for tickets would point there",
+                                "set site_url to where the portal is published", severity="warning"))]

@@ -68,7 +68,15 @@ _PROJECT_FOLDERS = ("content", "templates", "build", ".git")
 
 
 def settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
-    """The settings csops reads, of the type it reads them as; site_name, which MkDocs requires; a safe site_dir."""
+    """The settings csops reads, of the type it reads them as; site_name, which MkDocs requires; a safe site_dir.
+    `text` is mkdocs.yml's, or its INHERIT chain's (ConfigRead.settings_text): each problem is located in the
+    file that writes the setting."""
+    locate = getattr(text, "locate", None)
+    problems = _settings_problems(project, raw, text)
+    return [locate(problem) for problem in problems] if locate else problems
+
+
+def _settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
     problems = []
     if not raw.get("site_name"):
         problems.append(Problem(CONFIG_FILE, 1, 1, "config-setting", "mkdocs.yml has no site_name; MkDocs requires one",
@@ -237,22 +245,22 @@ def site_dir_refusal(project: Path, site_dir: str) -> str | None:
 
 
 def check_config(project: Path) -> list[Problem]:
-    """mkdocs.yml's syntax and limits, the settings csops reads, and top-level settings written twice (MkDocs
-    takes the last one silently)."""
+    """mkdocs.yml's syntax and limits, the settings csops reads, and top-level settings written twice in any file
+    of its INHERIT chain (MkDocs takes the last one silently)."""
     config = read_config(project)
-    text, raw, problems = config.text, config.raw, config.problems
-    if text is None or raw is None or problems:
-        return problems
-    problems = settings_problems(project, raw, text)
-    first: dict[str, int] = {}
-    for match in _TOP_LEVEL_KEY.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
-        key = match["key"]
-        if key in first:
-            # worded as content files' duplicate keys are (located_yaml.parse_yaml)
-            problems.append(Problem(CONFIG_FILE, line, 1, "duplicate-key",
-                                    f"duplicate key '{key}', first defined at line {first[key]}",
-                                    "YAML keeps only the last one, and MkDocs uses it; delete the line you did not mean"))
-        else:
-            first[key] = line
+    if config.text is None or config.raw is None or config.problems:
+        return config.problems
+    problems = settings_problems(project, config.raw, config.settings_text)
+    for shown_as, text in config.written:
+        first: dict[str, int] = {}
+        for match in _TOP_LEVEL_KEY.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            key = match["key"]
+            if key in first:
+                # worded as content files' duplicate keys are (located_yaml.parse_yaml)
+                problems.append(Problem(shown_as, line, 1, "duplicate-key",
+                                        f"duplicate key '{key}', first defined at line {first[key]}",
+                                        "YAML keeps only the last one, and MkDocs uses it; delete the line you did not mean"))
+            else:
+                first[key] = line
     return problems
