@@ -25,6 +25,7 @@ from .mkdocs_config import SettingsRefused, SiteConfig, mkdocs_overrides
 from .paths import GENERATED_DIR, PACKAGE_TEMPLATES
 from .progress import Progress
 from .render import Page
+from .rules.mkdocs_refusals import hook_import_problem
 from .template_cache import template_cache
 
 if TYPE_CHECKING:  # the index imports Whoosh: only the worker process loads it
@@ -155,7 +156,11 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
                     config = load_config(config_file=handle, **copy.deepcopy(overrides))
                 except (Abort, ConfigurationError):
                     raise
-                except Exception as error:  # a setting MkDocs takes apart without checking (INHERIT of a non-mapping)
+                except (Exception, SystemExit) as error:  # a setting MkDocs takes apart without checking (INHERIT of
+                    # a non-mapping); a hook's top-level code raising, or calling sys.exit(), as MkDocs imports it
+                    raised = hook_import_problem(site.project, site.raw, error)
+                    if raised is not None:
+                        raise BuildError(raised.text()) from None
                     raise BuildError(f"MkDocs could not read mkdocs.yml ({type(error).__name__}: {error}); check the "
                                      "settings it reads besides csops' (INHERIT, plugins, markdown_extensions, theme); "
                                      "the previous site is untouched") from None

@@ -889,6 +889,31 @@ def test_a_hook_that_is_no_python_is_one_located_error_in_validate_and_build(tmp
     assert not (project / "ran").exists() and not (project / "site").exists()
 
 
+@pytest.mark.parametrize("hook, message", [
+    ("def on_page_markdown(markdown, **kwargs):\n    return markdown\n\n\nraise RuntimeError('set PORTAL_TOKEN first')\n",
+     "hooks/page.py:5:1: error: the hook raised RuntimeError: set PORTAL_TOKEN first as MkDocs imported it"),
+    ("import os\n\nBANNER = '名前: ' + portal_name\n",  # the column counts characters, not UTF-8 bytes
+     "hooks/page.py:3:19: error: the hook raised NameError: name 'portal_name' is not defined as MkDocs imported it"),
+    ("import sys\n\nsys.exit(3)\n", "hooks/page.py:3:1: error: the hook raised SystemExit: 3 as MkDocs imported it"),
+])
+def test_a_hook_that_raises_as_it_is_imported_is_one_located_error_in_the_build(tmp_path, run, hook, message):
+    """A hook whose top-level code raised (a RuntimeError, a NameError) ended the build on "MkDocs could not read
+    mkdocs.yml (NameError: name 'portal_name' is not defined)", naming neither the hook nor its line, and one that
+    called sys.exit() ended csops build silently with its exit code. Validate compiles hooks and never runs them
+    (a hook is code), so the build is where this is found: at the hook's line that raised, with the fix."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    (project / "hooks").mkdir()
+    (project / "hooks/page.py").write_text(hook, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - hooks/page.py\n", encoding="utf-8")
+    assert run("validate", "--project", project).exit_code == 0  # valid Python, never run by validate
+    built = run("build", "--project", project, "--quiet")
+    assert built.exit_code == 1 and built.output.startswith(f"Error: {message}"), built.output
+    assert "[hook-import]" in built.output and "Traceback" not in built.output and not (project / "site").exists()
+
+
 @pytest.mark.parametrize("tagged", [
     '!!python/object/apply:os.system ["touch {marker}"]',
     '!!python/object/apply:subprocess.check_call [["touch", "{marker}"]]',
