@@ -226,6 +226,7 @@ class BuildReport:
     reused: int = 0
     processes: int = 1  # MkDocs processes the pages were rendered in (shards.py)
     warnings: list = field(default_factory=list)  # Problems that showed but did not stop the build
+    site: SiteConfig | None = None  # mkdocs.yml as this build read it: what the preview then watches (follow_config)
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from .escaping import escape_attr
 from .markdown_extensions import REQUIRED_EXTENSIONS
 from .mkdocs_entries import extension_entries, plugin_entries
 from .paths import GENERATED_DIR, PACKAGE_TEMPLATES, no_portal
-from .mkdocs_yaml import config_file as resolved_config_file, read_config
+from .mkdocs_yaml import ConfigRead, config_file as resolved_config_file, read_config
 from .rules.site_config import settings_problems
 from .ui_labels import load_labels
 
@@ -36,6 +36,7 @@ class SiteConfig:
     raw: dict
     config_file: Path
     inherited: tuple[Path, ...] = ()  # the files mkdocs.yml's INHERIT chain led to (mkdocs_yaml.ConfigRead)
+    as_read: ConfigRead | None = None  # the reading itself, handed to the checks the build runs after: read once
 
     @property
     def language(self) -> str:
@@ -77,7 +78,7 @@ def read_site_config(project: Path) -> SiteConfig:
     errors = [p for p in problems if p.severity == "error"]
     if errors:  # what `csops validate` reports, in its words: a wrong setting crashed the build mid-way
         raise click.ClickException("\n".join(p.text() for p in errors))
-    return SiteConfig(project.resolve(), raw or {}, resolved_config_file(project), config.inherited)
+    return SiteConfig(project.resolve(), raw or {}, resolved_config_file(project), config.inherited, config)
 
 
 def _merge_extensions(configured, permalink_title: str = "", project: Path | None = None) -> list:

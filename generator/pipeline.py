@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .located_values import LocDict
 from .manifest import vanished_url_problems
+from .mkdocs_yaml import ConfigRead, read_config
 from .kinds import DOCUMENT_KINDS
 from .portal import Portal
 from .model_builder import build_portal as build_model
@@ -34,10 +35,13 @@ def load_portal(project: Path, strict: bool = False) -> Portal:
     return load_checked_portal(project, strict)[0]
 
 
-def load_checked_portal(project: Path, strict: bool = False) -> tuple[Portal, list[Problem]]:
-    """The model and the warnings that did not stop it; raises ContentError on errors (on warnings too if strict)."""
-    documents, problems = check_content(project, cache=True)
-    problems = sorted(problems + check_site_url(project) + check_config(project) + check_labels(project)
+def load_checked_portal(project: Path, strict: bool = False,
+                        config: ConfigRead | None = None) -> tuple[Portal, list[Problem]]:
+    """The model and the warnings that did not stop it; raises ContentError on errors (on warnings too if strict).
+    `config`: mkdocs.yml as the build read it (SiteConfig.as_read); read here for a caller that has not."""
+    config = config if config is not None else read_config(project)
+    documents, problems = check_content(project, cache=True, config=config)
+    problems = sorted(problems + check_site_url(config) + check_config(project, config) + check_labels(project)
                       + check_links(project))
     if failing(problems, strict):
         raise ContentError(problems, strict)
@@ -45,22 +49,25 @@ def load_checked_portal(project: Path, strict: bool = False) -> tuple[Portal, li
 
 
 def validate_project(project: Path) -> list[Problem]:
-    """Everything `csops validate` reports: content problems, then (when content is sound) vanished published URLs."""
-    _, problems, _ = check_content_and_urls(project, cache=True)
-    return sorted(problems + check_site_url(project) + check_config(project) + check_labels(project)
+    """Everything `csops validate` reports: content problems, then (when content is sound) vanished published URLs.
+    mkdocs.yml is read once, here, and each check that needs it is handed that reading."""
+    config = read_config(project)
+    _, problems, _ = check_content_and_urls(project, cache=True, config=config)
+    return sorted(problems + check_site_url(config) + check_config(project, config) + check_labels(project)
                   + check_links(project))
 
 
-def check_content_and_urls(project: Path, cache: bool = False) -> tuple[list, list[Problem], Portal | None]:
+def check_content_and_urls(project: Path, cache: bool = False,
+                           config: ConfigRead | None = None) -> tuple[list, list[Problem], Portal | None]:
     """Content problems, then (when content has no errors) vanished published URLs; the model when it could be built.
 
     `cache` keeps each file's parse in build/cache (validate, build); `csops mv` and its staged copy leave
-    the project as it was (a dry run changes nothing at all).
+    the project as it was (a dry run changes nothing at all). `config`: mkdocs.yml as validate read it.
     """
     from .manifest import check_manifest
     from .validate import check_project_shapes
 
-    documents, problems, misshapen = check_project_shapes(project, cache=cache)
+    documents, problems, misshapen = check_project_shapes(project, cache=cache, config=config)
     if not any(p.severity == "error" for p in problems):
         portal = build_model(documents)
         return documents, sorted(problems + check_manifest(project, portal)), portal
@@ -177,7 +184,7 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
     from .urls import FEED_FILE, redirect_map
     from .workers import BuildWorkers
 
-    report = BuildReport()
+    report = BuildReport(site=site)
     if kept_workers is not None:  # a process that keeps its workers builds again (csops serve): keep parses too
         from .run_memory import keep_between_runs
 
@@ -186,7 +193,7 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
     # a build's own workers start up while this process loads the content
     with kept_workers.for_build() if kept_workers is not None else BuildWorkers(site.project) as workers:
         with timed(report, "load+validate"):
-            portal, report.warnings = load_checked_portal(project, strict)
+            portal, report.warnings = load_checked_portal(project, strict, site.as_read)
             require_published_urls(project, portal)  # before MkDocs: a vanished ticket link fails fast
         progress.done("content checked: " + ", ".join(_count(len(getattr(portal, kind.portal_attr)), kind.noun)
                                                       for kind in DOCUMENT_KINDS))

@@ -129,7 +129,7 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
     failure: list[str] = []  # the last save's problems, while it did not build
 
     def rebuild():
-        start = time.perf_counter()
+        start, report = time.perf_counter(), None
         try:
             report = build_portal(project, workers=workers)
             failure.clear()
@@ -143,8 +143,9 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
             failure[:] = [f"csops could not build this save ({type(error).__name__}: {error}); the terminal running "
                           "csops serve shows the details"]
             click.echo("keeping the last good site", err=True)
-        if sources is not None:  # what mkdocs.yml names now, this save's INHERIT or hook included
-            sources.follow_config(server)
+        if sources is not None:  # what mkdocs.yml names now, this save's INHERIT or hook included (as the build
+            # read it; a failed build may not have: read again)
+            sources.follow_config(server, report.site if report is not None else None)
 
     sources = None
     from .progress import for_terminal

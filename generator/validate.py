@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .freshness import dated_ahead, future_review
 from .loader import Document, load_content
+from .mkdocs_yaml import ConfigRead, read_config
 from .located_values import LocDict
 from .kinds import CATALOG_FILES, CATALOG_LISTS
 from .portal_time import DEFAULT_ZONE, is_zone, local_today
@@ -169,12 +170,13 @@ def _reference_problems(documents: list[Document], catalog, cache) -> list[Probl
             + references.renamed_problems(catalog, renamed))
 
 
-def check_project(project: Path, cache: bool = False) -> tuple[list[Document], list[Problem]]:
+def check_project(project: Path, cache: bool = False, config: ConfigRead | None = None) -> tuple[list[Document], list[Problem]]:
     """Load and check every content file; never raises on bad content.
 
     `cache`: keep each file's parse and shape check in build/cache for the next run (content_cache.py).
+    `config`: mkdocs.yml as this run read it (mkdocs_yaml.read_config), when it has.
     """
-    documents, problems, _ = check_project_shapes(project, cache)
+    documents, problems, _ = check_project_shapes(project, cache, config)
     return documents, problems
 
 
@@ -184,24 +186,19 @@ class _SiteHeadingIds:
     validate and build was a second parse of mkdocs.yml. `known` is False when mkdocs.yml does not read (validate
     reports that) or lists other extensions: a link beside a heading is then left to MkDocs."""
 
-    def __init__(self, project: Path):
-        self.project = project
-        try:
-            config = (project / "mkdocs.yml").read_bytes()
-        except OSError:
-            config = b""
-        # what the content cache's clean references were judged under (slugify, separator, extensions)
-        self.settings = hashlib.sha256(config).hexdigest()
+    def __init__(self, config: ConfigRead):
+        self.config = config
+        # what the content cache's clean references were judged under (slugify, separator, extensions), in
+        # mkdocs.yml or a file it INHERITs
+        self.settings = hashlib.sha256(config.settings_text.encode("utf-8", "surrogatepass")).hexdigest()
 
     @cached_property
     def _reader(self):
         from .markdown_extensions import heading_ids_reader
-        from .mkdocs_yaml import read_config
 
-        config = read_config(self.project)
-        if config.problems or not isinstance(config.raw, dict):
+        if self.config.problems or not isinstance(self.config.raw, dict):
             return None
-        return heading_ids_reader(config.raw.get("markdown_extensions"))
+        return heading_ids_reader(self.config.raw.get("markdown_extensions"))
 
     @property
     def known(self) -> bool:
@@ -211,8 +208,10 @@ class _SiteHeadingIds:
         return self._reader(text)
 
 
-def check_project_shapes(project: Path, cache: bool = False) -> tuple[list[Document], list[Problem], set[str]]:
-    """check_project, plus the paths of loaded files whose own shape is broken (for lenient summaries)."""
+def check_project_shapes(project: Path, cache: bool = False,
+                         config: ConfigRead | None = None) -> tuple[list[Document], list[Problem], set[str]]:
+    """check_project, plus the paths of loaded files whose own shape is broken (for lenient summaries). `config`:
+    mkdocs.yml as this run read it; read here for a caller that has not."""
     memo = None
     if cache:
         from .content_cache import ContentCache
@@ -223,7 +222,8 @@ def check_project_shapes(project: Path, cache: bool = False) -> tuple[list[Docum
     unreadable = tuple(sorted({p.path for p in problems if p.severity == "error" and p.path not in loaded}))
     # A file that could not be read is the root cause of what follows: it is reported first.
     problems = [replace(p, unreadable=True) if p.path in unreadable else p for p in problems]
-    checked, misshapen = _check_documents(documents, unreadable, memo, _SiteHeadingIds(project))
+    config = config if config is not None else read_config(project)
+    checked, misshapen = _check_documents(documents, unreadable, memo, _SiteHeadingIds(config))
     if memo is not None:
         memo.prune()
     return documents, sorted(set(problems + checked)), misshapen

@@ -689,9 +689,10 @@ def test_a_cors_origin_is_matched_as_the_browser_writes_it(tmp_path, run):
     (tmp_path / "mkdocs.yml").write_text("site_name: x\nsite_url: https://portal.acme.test/\nextra:\n  csops:\n"
                                          "    api:\n      cors_origins:\n" + "".join(f"        - {o}\n" for o in written)
                                          + "        - https://agent@tickets.example.com\n", encoding="utf-8")
+    from generator.mkdocs_yaml import read_config
     from generator.rules.site_config import check_config
 
-    found = [(p.message, p.hint) for p in check_config(tmp_path) if p.code == "cors-origin"]
+    found = [(p.message, p.hint) for p in check_config(tmp_path, read_config(tmp_path)) if p.code == "cors-origin"]
     assert found == [("CORS origin 'https://agent@tickets.example.com' is never matched: an origin has no user name: a "
                       "browser sends only the scheme and host", "write https://tickets.example.com")], found
 

@@ -443,6 +443,46 @@ def test_a_link_beside_a_heading_must_name_a_heading_or_section_the_page_has(pro
     assert again == lines
 
 
+def test_the_settings_a_links_heading_check_was_cached_under_include_the_file_mkdocs_yml_inherits(project_factory, run):
+    """The content cache keeps a file's links as clean under the Markdown settings they were judged with, keyed by
+    mkdocs.yml's own bytes: with the extensions listed in the file it INHERITs, removing one there (after which the
+    headings' ids are known, and '#raci' names no section) changed no byte of mkdocs.yml, and validate kept passing
+    a link the build then refused. The key is now the settings as read, INHERIT chain included."""
+    faq = ("title: F\nentries:\n  - id: one\n    q: One?\n    a: |\n      See [a](#raci).\n\n"
+           "      ## Notes\n")
+    project = project_factory({"content/faq/f.yml": faq})
+    config = project / "mkdocs.yml"
+    config.write_text("INHERIT: base.yml\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    (project / "base.yml").write_text("markdown_extensions:\n  - toc\n  - pymdownx.emoji\n", encoding="utf-8")
+    assert run("validate", "--project", project).exit_code == 0  # a heading's text is not known: left to MkDocs
+    (project / "base.yml").write_text("markdown_extensions:\n  - toc\n", encoding="utf-8")
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 1 and validated.output.startswith(
+        "content/faq/f.yml:6:15: error: link '#raci' names a section this page does not have"), validated.output
+
+
+def test_validate_and_build_read_mkdocs_yml_once_and_hand_that_reading_on(project_factory, run, monkeypatch):
+    """validate read and parsed mkdocs.yml three times (its settings' checks, the example site_url's, the headings'
+    ids a #link is checked against) and the build four (the same, and its own settings first): each reading could
+    see another file than the last when a save lands mid-run, and each paid for MkDocs' YAML loader again. Each
+    command now reads it once (with the file it INHERITs) and hands that reading to every check."""
+    from generator import mkdocs_yaml
+
+    faq = "title: F\nentries:\n  - id: one\n    q: One?\n    a: |\n      See [a](#notes).\n\n      ## Notes\n"
+    project = project_factory({"content/faq/f.yml": faq})
+    config = project / "mkdocs.yml"
+    config.write_text("INHERIT: base.yml\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    (project / "base.yml").write_text("copyright: ACME\n", encoding="utf-8")
+    reads = []
+    real = mkdocs_yaml._read
+    monkeypatch.setattr(mkdocs_yaml, "_read", lambda path, *args: (reads.append(path.name), real(path, *args))[1])
+    assert run("validate", "--project", project).exit_code == 0
+    assert reads == ["mkdocs.yml", "base.yml"], reads
+    reads.clear()
+    assert run("build", "--project", project, "--quiet").exit_code == 0
+    assert reads == ["mkdocs.yml", "base.yml"], reads
+
+
 @pytest.mark.parametrize("text", ["x\n{" + " " * 40_000 + "x", "x\n{: #" + "a" * 40_000, "*a*{" + " \t" * 20_000,
                                   "# Notes {" + " " * 40_000])
 def test_an_attribute_list_left_open_is_checked_in_linear_time(text):

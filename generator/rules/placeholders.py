@@ -7,9 +7,9 @@ They are warnings, not errors: a draft may sit in a branch for days. `--strict`
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from ..loader import Document
+from ..mkdocs_yaml import ConfigRead
 from ..problems import Problem
 from ..schema import SCHEMAS
 from . import located_strings
@@ -77,13 +77,12 @@ def check_file(doc: Document) -> list[Problem]:
     return problems
 
 
-def check_site_url(project: Path) -> list[Problem]:
+def check_site_url(config: ConfigRead) -> list[Problem]:
     """The example site_url makes every "Copy for ticket" link point at a host that does not exist; no site_url
     makes them paths. Read where MkDocs reads it: in mkdocs.yml or a file it INHERITs (an example address set in
-    base.yml passed without a word)."""
-    from ..mkdocs_yaml import CONFIG_FILE, read_config, setting_position
+    base.yml passed without a word). `config`: mkdocs.yml as this run read it (mkdocs_yaml.read_config)."""
+    from ..mkdocs_yaml import CONFIG_FILE, setting_position
 
-    config = read_config(project)
     if not isinstance(config.raw, dict):
         return []  # check_config reports a config that could not be read
     url = config.raw.get("site_url")

@@ -14,8 +14,8 @@ import os
 import re
 from pathlib import Path
 
-from ..mkdocs_yaml import (CONFIG_FILE, config_file, empty_problem, inherited_file, is_a_file, nth_entry_position,
-                           read_config, setting_position, unset_problem, unset_variable)
+from ..mkdocs_yaml import (CONFIG_FILE, ConfigRead, config_file, empty_problem, inherited_file, is_a_file,
+                           nth_entry_position, setting_position, unset_problem, unset_variable)
 from ..problems import Problem, shown
 from . import mkdocs_refusals, site_addresses, site_theme
 
@@ -244,10 +244,9 @@ def site_dir_refusal(project: Path, site_dir: str) -> str | None:
 
 
 
-def check_config(project: Path) -> list[Problem]:
+def check_config(project: Path, config: ConfigRead) -> list[Problem]:
     """mkdocs.yml's syntax and limits, the settings csops reads, and top-level settings written twice in any file
-    of its INHERIT chain (MkDocs takes the last one silently)."""
-    config = read_config(project)
+    of its INHERIT chain (MkDocs takes the last one silently). `config`: as this run read it (read_config)."""
     if config.text is None or config.raw is None or config.problems:
         return config.problems
     problems = settings_problems(project, config.raw, config.settings_text)
