@@ -66,11 +66,12 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
 
     def dispatch(environ, start_response):
         path = environ.get("PATH_INFO", "")
-        if api_app is not None and path.startswith(mounted_api) and mounted_api != "/api/":
+        # /api itself is the API's too, as under gunicorn (its JSON 404), not the site's HTML 404 page
+        if api_app is not None and _is_api(path, mounted_api) and mounted_api != "/api/":
             environ = {**environ, "PATH_INFO": path[len(server.mount_path) - 1:],
                        "SCRIPT_NAME": server.mount_path.rstrip("/")}
             path = environ["PATH_INFO"]
-        if api_app is not None and path.startswith("/api/"):
+        if api_app is not None and _is_api(path, "/api/"):
             return api_app(environ, start_response)
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):  # MkDocs answered POST and DELETE with the page
             body = json.dumps(error_body(405, "the site is read-only: use GET")).encode("ascii")
@@ -84,6 +85,11 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
     # The site's own 404 page (Material's, with search and nav), as `mkdocs serve` does.
     server.error_handler = server.error_page
     return server
+
+
+def _is_api(path: str, api: str) -> bool:
+    """Whether `path` is the API's, mounted at `api` ('/api/'): what is below it, and the folder's own name."""
+    return path.startswith(api) or path == api.rstrip("/")
 
 
 def _mount_path(site_url: str) -> str:

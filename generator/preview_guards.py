@@ -80,6 +80,9 @@ def guarded_handler(timeout: float = CONNECTION_TIMEOUT):
             target = urlsplit(self.path)
             if target.scheme.lower() in ("http", "https") and target.netloc:
                 self.path = urlunsplit(("", "", target.path or "/", target.query, ""))
+            # A fragment is no part of what is asked for (no browser sends one; a script's URL may): gunicorn leaves
+            # it off, and the preview looked up /api/health#top as an endpoint (404) that gunicorn answered 200
+            self.path = self.path.partition("#")[0]
             # Two framings of one body (two Content-Lengths, or one beside chunked): a proxy in front that reads
             # the other framing would see a second, smuggled request. gunicorn refuses both; so does the preview.
             lengths = self.headers.get_all("Content-Length") or []

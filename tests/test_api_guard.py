@@ -414,6 +414,51 @@ def test_a_valid_request_still_works_on_both(port):
     assert status == 200 and json.loads(body)["total"] > 0
 
 
+def _api_paths() -> list[str]:
+    """Each endpoint the API documents (server.py's docstring), in the forms a script or a proxy may write it, and the
+    API's own folder: /api itself, beside it, below it."""
+    import generator.server
+
+    endpoints = sorted(set(re.findall(r"^    (?:GET|POST) +(/api/\w+)", generator.server.__doc__, re.MULTILINE)))
+    assert endpoints == ["/api/click", "/api/health", "/api/search", "/api/suggest"], endpoints
+    variants = [form.format(e=endpoint, tail=endpoint.removeprefix("/api/")) for endpoint in endpoints for form in (
+        "{e}", "{e}/", "{e}?q=renewal&limit=1", "{e}/?q=renewal", "{e}#top", "{e}?q=renewal#top", "/api//{tail}",
+        "/api/{tail}/more", "/api/{tail}.json")]
+    return variants + ["/api", "/api/", "/api?q=renewal", "/api/?q=renewal", "/api#top", "/api/nope", "/api/nope/"]
+
+
+def _answer(port: int, method: str, path: str):
+    """What a client sees: the status, the type, and the JSON (a HEAD's empty body as b'')."""
+    if method == "POST":
+        raw = post(path, b'{"text": "renewal", "q": "renewal", "url": "/playbooks/renewal-runway/"}')
+    else:
+        raw = f"{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode()
+    status, headers, body, _ = exchange(port, raw)
+    kind = re.search(r"^content-type: *(.*?)\s*$", headers, re.MULTILINE)
+    try:
+        return status, kind and kind[1], json.loads(body) if body else body
+    except ValueError:  # not JSON (the site's HTML page): the bytes, to show what differs
+        return status, kind and kind[1], body[:60]
+
+
+def test_every_api_path_is_answered_alike_by_the_preview_and_gunicorn(preview_port, gunicorn_port):
+    """A script tried against `csops serve` and run against production met another API: GET /api got the preview's
+    HTML page of the site ("page not found") and POST /api its "the site is read-only", where gunicorn answered the
+    API's JSON 404; /api/health#top was an unknown endpoint to the preview (404) and 200 under gunicorn, which leaves
+    a fragment off the request target. Every documented endpoint, in each form (a trailing slash, a query, a
+    fragment, a doubled slash, a path below it) and each method, and /api itself, now get the same status, type and
+    JSON from both."""
+    differ = []
+    for method in ("GET", "HEAD", "POST", "OPTIONS", "PUT"):
+        for path in _api_paths():
+            preview_answer, gunicorn_answer = _answer(preview_port, method, path), _answer(gunicorn_port, method, path)
+            if preview_answer != gunicorn_answer:
+                differ.append(f"{method} {path}: preview {preview_answer!r:.200}, gunicorn {gunicorn_answer!r:.200}")
+    assert differ == [], "\n".join(differ)
+    assert _answer(preview_port, "GET", "/api/health#top")[0] == 200  # the fragment left off, on both
+    assert _answer(preview_port, "GET", "/api")[1] == "application/json; charset=utf-8"
+
+
 _TOKEN = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=12)
 _STRUCTURED = st.builds(
     lambda method, path, version, headers, body: (
