@@ -25,6 +25,7 @@ from .problems import ContentError, Problem, failing
 from .rules.placeholders import check_site_url
 from .rules.labels import check_labels
 from .rules.templates_folder import check_links
+from .rules import site_redirects
 from .rules.site_config import check_config
 from .run_memory import start_run
 from .validate import check_project as check_content  # load + check: every command's first two stages
@@ -45,16 +46,20 @@ def load_checked_portal(project: Path, strict: bool = False,
                       + check_links(project))
     if failing(problems, strict):
         raise ContentError(problems, strict)
-    return build_model(documents), [p for p in problems if p.severity == "warning"]
+    portal = build_model(documents)
+    problems = sorted(problems + site_redirects.check(portal, config))  # what the site's redirects do to the model's
+    if failing(problems, strict):
+        raise ContentError(problems, strict)
+    return portal, [p for p in problems if p.severity == "warning"]
 
 
 def validate_project(project: Path) -> list[Problem]:
     """Everything `csops validate` reports: content problems, then (when content is sound) vanished published URLs.
     mkdocs.yml is read once, here, and each check that needs it is handed that reading."""
     config = read_config(project)
-    _, problems, _ = check_content_and_urls(project, cache=True, config=config)
+    _, problems, portal = check_content_and_urls(project, cache=True, config=config)
     return sorted(problems + check_site_url(config) + check_config(project, config) + check_labels(project)
-                  + check_links(project))
+                  + check_links(project) + (site_redirects.check(portal, config) if portal is not None else []))
 
 
 def check_content_and_urls(project: Path, cache: bool = False,

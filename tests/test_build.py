@@ -373,6 +373,37 @@ def test_plugins_written_as_a_mapping_keep_their_settings(tmp_path, run):
     assert "faq/" in (project / "site/old-faq/index.html").read_text(encoding="utf-8")
 
 
+def test_a_site_redirect_from_a_renamed_pages_old_address_wins_and_validate_says_so(tmp_path, run):
+    """The site's own redirect_maps and csops' alias of a renamed playbook (renewal-prep, now renewal-runway) both
+    sent /playbooks/renewal-prep/ somewhere: the site's entry won in the build, without a word, and links to the
+    renamed playbook in tickets led to another page. The author's entry still wins (it is written on purpose), and
+    validate and the build warn at its line (--strict fails); an entry that agrees with the alias, or an address
+    csops makes no redirect for, is not named."""
+    from conftest import copy_bundled
+
+    project = copy_bundled(tmp_path / "portal")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("plugins:\n", "plugins:\n  - redirects:\n      redirect_maps:\n"
+                                   "        old-faq.md: faq/index.md\n"
+                                   "        playbooks/renewal-prep.md: faq/renewals.md\n", 1), encoding="utf-8")
+    line = text[:text.index("plugins:\n")].count("\n") + 5
+    warning = (f"mkdocs.yml:{line}:9: warning: redirect_maps sends playbooks/renewal-prep.md to faq/renewals.md, and "
+               "this entry wins; but it is the former address of playbooks/renewal-runway.md (an id in its aliases:)")
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 0 and warning in validated.output, validated.output
+    assert validated.output.count("[redirect-over-alias]") == 1, validated.output
+    assert run("validate", "--project", project, "--strict").exit_code == 1
+    built = run("build", "--project", project)
+    assert built.exit_code == 0 and warning in built.output, built.output
+    assert "../../faq/renewals/" in (project / "site/playbooks/renewal-prep/index.html").read_text(encoding="utf-8")
+    # the same redirect written as the page's folder, to where the alias leads: no clash
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "playbooks/renewal-prep.md: faq/renewals.md", "playbooks/renewal-prep/index.md: playbooks/renewal-runway/index.md"),
+        encoding="utf-8")
+    assert "redirect-over-alias" not in run("validate", "--project", project).output
+
+
 def test_an_empty_plugins_list_builds_without_search_as_mkdocs_does_and_validate_says_so(tmp_path, run):
     """`plugins: []` is MkDocs' way to turn every plugin off, search included; csops put search back (and a list
     naming other plugins only built without it, unannounced). Both now build as MkDocs does, and validate warns at

@@ -1,0 +1,55 @@
+"""The site's own redirects (mkdocs-redirects' redirect_maps in mkdocs.yml) over the ones csops makes for a page's
+former ids (`aliases:`): an old address both send somewhere, to different pages.
+
+The site author's entry wins, as MkDocs gives it (mkdocs_config._plugins lays csops' redirects under the site's):
+it is written on purpose, in the file the author owns. But it won without a word, and the alias csops keeps for a
+renamed playbook, so that links pasted in tickets still reach it, led elsewhere: validate warns at the entry.
+"""
+
+from __future__ import annotations
+
+from ..mkdocs_entries import plugin_entries
+from ..mkdocs_yaml import CONFIG_FILE, ConfigRead, entry_position
+from ..portal import Portal
+from ..problems import Problem, shown
+from ..urls import redirect_map
+
+CODES = ("redirect-over-alias",)
+
+
+def _address(page: str) -> str:
+    """A docs-relative page as the address it is served at: 'playbooks/a.md' and 'playbooks/a/index.md' are one."""
+    page = page.strip().lstrip("/").removesuffix(".md")
+    return page.removesuffix("/index") if page != "index" else ""
+
+
+def site_redirects(raw: dict) -> dict[str, str]:
+    """redirect_maps of the site's own mkdocs-redirects entry (old page -> new page or URL), as written."""
+    for entry in plugin_entries(raw.get("plugins")):
+        if entry is not None and entry[0] == "redirects" and isinstance(entry[1], dict):
+            maps = entry[1].get("redirect_maps")
+            return {old: new for old, new in maps.items() if isinstance(old, str) and isinstance(new, str)} \
+                if isinstance(maps, dict) else {}
+    return {}
+
+
+def check(portal: Portal, config: ConfigRead) -> list[Problem]:
+    """A warning at each redirect_maps entry that sends a former page address csops redirects (an alias) to
+    another page than the one csops sends it to."""
+    if not isinstance(config.raw, dict):
+        return []
+    ours = {_address(old): new for old, new in redirect_map(portal).items()}
+    text = config.settings_text
+    problems = []
+    for old, new in site_redirects(config.raw).items():
+        made = ours.get(_address(old))
+        if made is None or _address(made) == _address(new):
+            continue
+        problems.append(text.locate(Problem(
+            CONFIG_FILE, *entry_position(text, "plugins", old), "redirect-over-alias",
+            f"redirect_maps sends {shown(old, 80)} to {shown(new, 80)}, and this entry wins; but it is the former "
+            f"address of {made} (an id in its aliases:), which csops redirects there, so links to the renamed page "
+            "in tickets and bookmarks now lead elsewhere",
+            "delete this entry to let the old address reach the renamed page; keep it only if its readers should land "
+            "elsewhere", "warning")))
+    return problems
