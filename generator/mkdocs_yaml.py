@@ -170,7 +170,14 @@ def _read(path: Path, shown_as: str, root: Path, inherited: int = 0) -> ConfigRe
         return ConfigRead(text, None, [Problem(shown_as, *setting_position(text, ("INHERIT",)), "config-limit",
                                                f"INHERIT goes more than {MAX_INHERIT} files deep, and csops checks no "
                                                "further", "merge the settings of the files it names into fewer files")])
-    if isinstance(parent, str) and is_a_file(inherited_file(path, parent)):
+    if "INHERIT" in raw and not (isinstance(parent, str) and is_a_file(inherited_file(path, parent))):
+        # MkDocs stops here ("Inherited config file ... does not exist"), and so does the reading: the settings
+        # checked without the parent's were not MkDocs' (a missing site_name), and an INHERIT in a parent was looked
+        # for from mkdocs.yml's folder and reported at mkdocs.yml's own INHERIT line
+        return ConfigRead(text, None, [Problem(shown_as, *setting_position(text, ("INHERIT",)), "config-setting",
+                                               f"INHERIT names no file: '{shown(str(parent), 80)}'",
+                                               "give the path of the parent mkdocs.yml, relative to this one")])
+    if isinstance(parent, str):
         # as MkDocs' yaml_load: the parent's settings, this file's over them (csops read only this file's, so
         # a site_url set in the parent was missing from every link)
         import mergedeep

@@ -1314,6 +1314,8 @@ _INHERITED_SLIPS = [
     ("site_url: https://x.acme.test/\n", "base.yml:2:1: error: duplicate key 'site_url', first defined at line 1"),
     ("strict: false\n", "base.yml:2:9: warning: 'strict': csops always builds strictly"),
     ("extra:\n  csops:\n    api:\n      cors_origins: [https://x.test/a]\n", "base.yml:5:21: warning: CORS origin"),
+    # looked for from base.yml's folder, as MkDocs looks (it was looked for from mkdocs.yml's, and named there)
+    ("INHERIT: missing.yml\n", "base.yml:2:10: error: INHERIT names no file: 'missing.yml'"),
     ("site_name: Base portal\n", None),  # mkdocs.yml's own site_name wins, as in MkDocs: nothing to say
 ]
 

@@ -14,8 +14,8 @@ import os
 import re
 from pathlib import Path
 
-from ..mkdocs_yaml import (CONFIG_FILE, ConfigRead, config_file, empty_problem, inherited_file, is_a_file,
-                           nth_entry_position, setting_position, unset_problem, unset_variable)
+from ..mkdocs_yaml import (CONFIG_FILE, ConfigRead, empty_problem, nth_entry_position, setting_position, unset_problem,
+                           unset_variable)
 from ..problems import Problem, shown
 from . import mkdocs_refusals, site_addresses, site_theme
 
@@ -116,12 +116,6 @@ def _settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
     problems += site_theme.check_settings(project, raw, text)
     problems += mkdocs_refusals.check_settings(project, raw, text)
     problems += _settings_csops_sets(raw, text)
-    inherit = raw.get("INHERIT")  # here only when read_config did not follow it: looked for where it looks
-    parent = inherited_file(config_file(project), inherit) if isinstance(inherit, str) else None
-    if inherit is not None and not (parent is not None and is_a_file(parent)):
-        line, col = setting_position(text, ("INHERIT",))
-        problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"INHERIT names no file: '{shown(inherit, 80)}'",
-                                "give the path of the parent mkdocs.yml, relative to this one"))
     site_dir = raw.get("site_dir")
     refusal = site_dir_refusal(project, site_dir) if isinstance(site_dir, str) else None
     if refusal is not None:
