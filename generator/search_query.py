@@ -14,7 +14,11 @@ from dataclasses import dataclass
 from .query_log import MAX_QUERY_CHARS  # one limit for what is searched and what is logged
 
 FILTER_FIELDS = ("kind", "role", "phase", "tag")  # what `kind:faq` style words filter on
-_FILTER_NAMES = "|".join(FILTER_FIELDS)
+# the names a reader who knows the YAML or another tool types for them: `owner:csm` was searched as the words
+# "owner csm" (a playbook's owner is one of its roles, so role: finds what owner: meant, and more)
+FILTER_NAME_ALIASES = {"owner": "role", "roles": "role", "type": "kind", "kinds": "kind", "phases": "phase",
+                       "tags": "tag"}
+_FILTER_NAMES = "|".join(sorted((*FILTER_FIELDS, *FILTER_NAME_ALIASES), key=len, reverse=True))
 FILTER_SYNTAX = re.compile(rf"(?<![\w:])({_FILTER_NAMES}):(\"[^\"]*\"|\S+)", re.IGNORECASE)
 # - or NOT (capitals, as Whoosh reads operators) before a filter; the filter's own name in any case
 _NEGATED_FILTER = re.compile(rf"(?:^|(?<=\s))(?:-|NOT\s+)(?<![\w:])((?i:{_FILTER_NAMES})):(\"[^\"]*\"|\S+)")
@@ -156,6 +160,11 @@ def _filter_value(written: str) -> tuple[str, str]:
     return value[:end], value[end:].replace("?", "").replace("？", "")
 
 
+def _filter_name(typed: str) -> str:
+    """The filter a name typed before a colon stands for: Role and ROLE are role, owner is role."""
+    return FILTER_NAME_ALIASES.get(typed.lower(), typed.lower())
+
+
 def split_filters(text: str) -> tuple[str, dict[str, str], list[tuple[str, str]]]:
     """`role:csm renewal -kind:faq` -> ('renewal', {'role': 'csm'}, [('kind', 'faq')]): field syntax filters, it
     does not just rank; with - or NOT before it, it leaves out what it names (it was read as the filter itself).
@@ -165,11 +174,11 @@ def split_filters(text: str) -> tuple[str, dict[str, str], list[tuple[str, str]]
 
     def leave_out(match: re.Match) -> str:
         value, after = _filter_value(match.group(2))
-        negated.append((match.group(1).lower(), value.lower()))
+        negated.append((_filter_name(match.group(1)), value.lower()))
         return " " + after
 
     def take(match: re.Match) -> str:
-        name, value, after = match.group(1).lower(), *_filter_value(match.group(2))
+        name, value, after = _filter_name(match.group(1)), *_filter_value(match.group(2))
         if name in found and found[name].lower() != value.lower():
             raise two_filters_error(name, found[name], value)
         found[name] = value

@@ -22,6 +22,7 @@ from generator.search_analysis import exact_key, mixed_analyzer, term_spans, wor
 from generator.search_ranking import QueryBuilder, TermScores, filtered_query, prune_common_terms
 from generator.pipeline import load_portal
 from generator.search import Searcher
+from generator.search_filters import UnknownFilter
 from generator.search_query import QueryError, split_exclusions, split_filters
 from generator.search_words import synonym_variants
 from generator.search_stats import live_stats
@@ -105,6 +106,23 @@ def test_filters_and_field_syntax_restrict_hits(built_bundled):
     assert all("csm" in h.roles for h in searcher.search("role:csm renewal", limit=50).hits)
     assert {h.phase for h in searcher.search("customer", phase="renewal", limit=50).hits} == {"renewal"}
     assert all("renewal" in h.tags for h in searcher.search("dashboard", tag="renewal", limit=50).hits)
+
+
+def test_a_filter_named_as_the_yaml_names_it_filters_as_its_own_name_does(built_bundled):
+    """'owner:csm renewal', as a reader who knows the playbooks' YAML types it, was searched as the words "owner csm
+    renewal" (192 hits, the first a handoff step), with no filter and no word that it was not one; type:faq and
+    tags:renewal likewise (first-hour walkthrough)."""
+    searcher = Searcher(built_bundled)
+    for typed, meant in (("owner:csm renewal", "role:csm renewal"), ("roles:csm renewal", "role:csm renewal"),
+                         ("type:faq renewal", "kind:faq renewal"), ("renewal -Type:faq", "renewal -kind:faq"),
+                         ("Phases:renewal customer", "phase:renewal customer"), ("tags:renewal dashboard", "tag:renewal dashboard")):
+        got, expected = searcher.search(typed, limit=100), searcher.search(meant, limit=100)
+        assert [h.url for h in got.hits] == [h.url for h in expected.hits], typed
+        assert expected.total < searcher.search(meant.replace(":", " "), limit=100).total, meant  # a filter, not words
+    with pytest.raises(UnknownFilter, match="did you mean 'csm'"):
+        searcher.search("owner:csmm renewal")
+    # a ticket's "Owner: Jane" (a space after the colon) is words, as before
+    assert searcher.search("Owner: Jane renewal").total > 0
 
 
 def test_facet_counts_cover_every_match(built_bundled):
