@@ -9,7 +9,7 @@ import functools
 import html
 import re
 
-from .mkdocs_entries import extension_entries
+from .mkdocs_entries import extension_entries, extension_settings
 
 _HEADING_ID = re.compile(r'<h[1-6]\b[^>]*?\sid="([^"]*)"')
 
@@ -38,10 +38,9 @@ def heading_ids_reader(configured):
     validate to check a #link against; None when the site lists a Markdown extension beyond REQUIRED_EXTENSIONS,
     which may change a heading's text (then any #link to a page with headings passes, as MkDocs still checks it).
     `configured`: mkdocs.yml's markdown_extensions as read."""
-    entries = extension_entries(configured)
-    if None in entries:
+    if None in extension_entries(configured):
         return None
-    options = {name: value if isinstance(value, dict) else {} for name, value in entries}
+    options = {name: value if isinstance(value, dict) else {} for name, value in extension_settings(configured).items()}
     if not set(options) <= set(REQUIRED_EXTENSIONS):
         return None
     converters = []  # made when a link first needs it: most validate runs never do

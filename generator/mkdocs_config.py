@@ -16,7 +16,7 @@ import click
 
 from .escaping import escape_attr
 from .markdown_extensions import REQUIRED_EXTENSIONS
-from .mkdocs_entries import extension_entries, plugin_entries
+from .mkdocs_entries import extension_settings, plugin_entries
 from .paths import GENERATED_DIR, PACKAGE_TEMPLATES, no_portal
 from .mkdocs_yaml import ConfigRead, config_file as resolved_config_file, read_config
 from .rules.site_config import settings_problems
@@ -88,7 +88,7 @@ def _merge_extensions(configured, permalink_title: str = "", project: Path | Non
     `project`: where pymdownx.snippets' relative base_path starts (its own default is the working directory: `csops
     build --project portal` run from the home folder let a body include `--8<-- ".ssh/id_rsa"`)."""
     merged: dict[str, dict] = {}
-    for name, options in filter(None, extension_entries(configured)):
+    for name, options in extension_settings(configured).items():
         merged[name] = options or {}
     for name, options in REQUIRED_EXTENSIONS.items():
         merged.setdefault(name, options)

@@ -31,6 +31,18 @@ def extension_entries(configured) -> list[tuple[object, object] | None]:
     return found
 
 
+def extension_settings(configured) -> dict[object, object]:
+    """Each Markdown extension as MkDocs hands it to Python-Markdown (MarkdownExtensions.run_validation): a name
+    written twice is loaded once, at its first place, with the settings of its last entry that has any; a later bare
+    '- toc' keeps the settings written before it. csops took the last entry's settings even when it had none, so the
+    site's toc settings vanished from the build and validate's #link check, while `mkdocs build` kept them."""
+    found: dict[object, object] = {}
+    for name, options in filter(None, extension_entries(configured)):
+        if options or name not in found:
+            found[name] = options
+    return found
+
+
 def _written_entries(configured) -> list:
     """A list setting's entries: MkDocs takes a list of names and one-entry mappings, or one mapping of name ->
     settings (iterated as a list, a mapping gave its names alone and every entry lost its settings)."""

@@ -1152,6 +1152,17 @@ def test_markdown_extension_settings_the_extension_refuses_are_a_located_error(t
     assert not (project / "site").exists()
 
 
+def test_extension_settings_a_later_bare_entry_keeps_are_still_checked(tmp_path, run):
+    """'- toc: {toc_depth: x}' followed by a bare '- toc' passed validate (the bare entry's none were tried), while
+    MkDocs, and csops' build, keep the first entry's settings and stop on them."""
+    project, line = _portal_with_extensions(tmp_path, "  - toc: {toc_depth: x}\n  - toc\n")
+    for command in ("validate", "build"):
+        result = run(command, "--project", project)
+        assert result.exit_code == 1, result.output
+        assert (f"mkdocs.yml:{line - 1}:5: error: Markdown extension 'toc' refuses its settings: ValueError: invalid "
+                "literal for int()") in result.output, result.output
+
+
 @pytest.mark.parametrize("icon, error", [
     ("material/brightnes-4", "'material/brightnes-4' (did you mean 'material/brightness-4'?)"),
     ("0", "0 (write an icon's path below Material's .icons folder, without .svg, e.g. material/brightness-7"),
@@ -3193,4 +3204,13 @@ def test_heading_ids_are_read_with_the_sites_toc_settings_written_as_a_mapping()
     from generator.markdown_extensions import heading_ids_reader
 
     reader = heading_ids_reader({"toc": {"separator": "_"}})
+    assert reader is not None and reader("## Kick off\n") == {"kick_off"}
+
+
+def test_heading_ids_are_read_with_the_toc_settings_mkdocs_keeps_for_a_name_written_twice():
+    """A later bare '- toc' keeps the separator an earlier toc entry set, as in MkDocs (mkdocs_entries.
+    extension_settings): validate checked a #link against ids made with the default separator."""
+    from generator.markdown_extensions import heading_ids_reader
+
+    reader = heading_ids_reader([{"toc": {"separator": "_"}}, "admonition", "toc"])
     assert reader is not None and reader("## Kick off\n") == {"kick_off"}

@@ -11,7 +11,7 @@ import os
 import re
 from pathlib import Path
 
-from ..mkdocs_entries import extension_entries, plugin_entries
+from ..mkdocs_entries import extension_entries, extension_settings, plugin_entries
 from ..mkdocs_yaml import CONFIG_FILE, entry_position, named_path, nth_entry_position, setting_position
 from ..problems import Problem, shown
 
@@ -63,7 +63,7 @@ def _extension_problems(raw: dict, text: str) -> list[Problem]:
                                     "name an extension by its module ('- pymdownx.details') or 'module:ExtensionClass'; "
                                     "code of your own belongs in a MkDocs hook (hooks: [file.py]), which reviewers "
                                     "see as code"))
-    return problems or _extension_settings_problems(entries, text)
+    return problems or _extension_settings_problems(raw.get("markdown_extensions"), text)
 
 
 # A page's worth of what the generated pages hold (headings, a fence, a table, tabs, an admonition, a task, an
@@ -73,18 +73,21 @@ _SAMPLE_PAGE = ("# Title\n\nText with *emphasis*, `code` and [a link](other.md).
                 "| a | b |\n| --- | --- |\n| 1 | 2 |\n\n```python\nx = 1\n```\n\n*[CSM]: Customer Success Manager\n")
 
 
-def _extension_settings_problems(entries: list[tuple[object, object]], text: str) -> list[Problem]:
+def _extension_settings_problems(configured, text: str) -> list[Problem]:
     """Each markdown_extensions entry's settings are a mapping its extension takes: 'toc: 5', 'admonition: {x: 1}',
     'toc: {slugify: []}' or 'pymdownx.superfences: {custom_fences: 5}' passed validate and stopped the build with a
     traceback (found by the content fuzzer). The entries are tried as the build runs them, beside the extensions
-    every page is built with, on a sample page (`entries`: mkdocs_entries.extension_entries')."""
-    shapes = [(name, options) for name, options in entries if isinstance(name, str)]  # MkDocs names the others
+    every page is built with, on a sample page; together as MkDocs merges a name written twice
+    (mkdocs_entries.extension_settings). `configured`: mkdocs.yml's markdown_extensions as read."""
+    shapes = [(name, options) for name, options in filter(None, extension_entries(configured))
+              if isinstance(name, str)]  # MkDocs names the others
     problems = [Problem(CONFIG_FILE, *entry_position(text, "markdown_extensions", name), "extension-settings",
                         f"the settings of Markdown extension '{shown(name, 60)}' must be a mapping (name: value), "
                         f"not {type(options).__name__}", f"write each setting indented under '{shown(name, 60)}:', "
                         f"or leave just '- {shown(name, 60)}' for its defaults")
                 for name, options in shapes if options is not None and not isinstance(options, dict)]
-    together = None if problems else _refusal(dict(shapes))  # all at once first: a sound list costs one sample page
+    together = None if problems else _refusal(  # all at once first: a sound list costs one sample page
+        {name: options for name, options in extension_settings(configured).items() if isinstance(name, str)})
     if together is None:
         return problems
     for name, options in shapes:
