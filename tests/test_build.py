@@ -105,6 +105,33 @@ def test_an_extension_written_twice_keeps_the_settings_mkdocs_keeps(project_fact
     assert 'title="Link to this part"' in page
 
 
+@pytest.mark.parametrize("level, warned", [  # warned: line below the def_list line, column, what
+    ("validation:\n  anchors: info\n", (2, 12, "'validation.anchors: info'")),
+    ("validation:\n  links:\n    anchors: ignore\n", (3, 14, "'validation.links.anchors: ignore'"))])
+def test_the_sites_own_looser_anchors_check_is_kept_and_validate_says_csops_still_refuses(project_factory, run,
+                                                                                          level, warned):
+    """csops asks MkDocs to warn at a broken #link (its strict build then stops) only where mkdocs.yml sets no level:
+    'validation: anchors: info' is passed on as written, in either of MkDocs' forms. It lets nothing through all
+    the same, as csops checks each link of the built site, so validate says so at the line. The link here goes to a
+    heading in a body of a site with def_list, whose ids validate leaves to the build."""
+    playbook = ("title: Renewal runway\nsteps:\n  - id: confirm\n    title: Confirm\n    body: |\n"
+                "      ### Prep terms\n\n      See [the terms](#prep-termz) first.\n")
+    project = project_factory({"content/playbooks/renewal-runway.yml": playbook})
+    config = project / "mkdocs.yml"
+    base = config.read_text(encoding="utf-8") + "markdown_extensions:\n  - def_list\n"
+    config.write_text(base, encoding="utf-8")
+    result = run("build", "--project", project)
+    assert result.exit_code == 1 and "contains a link '#prep-termz', but there is no such anchor" in result.output
+    config.write_text(base + level, encoding="utf-8")
+    checked = run("validate", "--project", project)
+    below, col, what = warned
+    assert checked.exit_code == 0 and (f"mkdocs.yml:{len(base.splitlines()) + below}:{col}: warning: {what} does not "
+                                       "let a broken #link through") in checked.output, checked.output
+    result = run("build", "--project", project)
+    assert result.exit_code == 1 and "no such anchor" not in result.output, result.output
+    assert "playbooks/renewal-runway/index.html: #prep-termz (no #prep-termz on" in result.output, result.output
+
+
 def test_pull_request_content_cannot_run_script(project_factory, run):
     project = _project(project_factory)
     run("build", "--project", project)

@@ -195,7 +195,8 @@ CSOPS_SETTINGS = {
 
 
 def _settings_csops_sets(raw: dict, text: str) -> list[Problem]:
-    """A warning at each setting csops decides itself, saying what it does instead; an error for
+    """A warning at each setting csops decides itself, saying what it does instead (a looser MkDocs anchors check is
+    passed to MkDocs as written, as csops' default 'warn' gives way to any the site sets); an error for
     use_directory_urls: false, which would break every address pasted in a ticket (they are folders)."""
     problems = []
     for name, (agreed, what, fix) in CSOPS_SETTINGS.items():
@@ -204,6 +205,16 @@ def _settings_csops_sets(raw: dict, text: str) -> list[Problem]:
             continue
         line, col = setting_position(text, (name,))
         problems.append(Problem(CONFIG_FILE, line, col, "setting-csops-sets", f"'{name}': {what}", fix, "warning"))
+    validation = raw.get("validation") if isinstance(raw.get("validation"), dict) else {}
+    links = validation.get("links") if isinstance(validation.get("links"), dict) else {}
+    for path, level in ((("validation", "anchors"), validation.get("anchors")),
+                        (("validation", "links", "anchors"), links.get("anchors"))):
+        if level in ("info", "ignore"):  # MkDocs then lets a broken #link pass; csops' link check of the built site
+            line, col = setting_position(text, path)  # still refuses it, and a team reading the line thought it off
+            problems.append(Problem(CONFIG_FILE, line, col, "setting-csops-sets",
+                                    f"'{'.'.join(path)}: {level}' does not let a broken #link through: csops checks "
+                                    "every link of the built site and refuses the build on one",
+                                    "delete the line; fix the link where validate or the build names it", "warning"))
     if raw.get("use_directory_urls") is False:
         line, col = setting_position(text, ("use_directory_urls",))
         problems.append(Problem(CONFIG_FILE, line, col, "config-setting", "use_directory_urls: false would give pages "
