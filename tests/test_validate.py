@@ -1858,6 +1858,25 @@ def test_a_language_csops_has_no_words_in_is_a_warning_until_labels_yml_has_them
         assert "untranslated-language" not in run("validate", "--project", spoken).output
 
 
+@pytest.mark.parametrize("theme", ["mkdocs", "readthedocs"])
+def test_a_theme_language_under_mkdocs_own_themes_chooses_csops_words_alone(project_factory, run, theme):
+    """MkDocs' own themes read no theme.language, so Material's list is no test of it there ('jp' builds as it would
+    with MkDocs, and a Material-only check would refuse a site MkDocs builds); it still chooses csops' words, and one
+    csops has none in is the warning it is under Material, without Material's words to stand beside."""
+    from conftest import MINIMAL_MKDOCS
+
+    def validated(language):
+        config = MINIMAL_MKDOCS.format(language=language).replace("name: material", f"name: {theme}")
+        project = project_factory({"mkdocs.yml": config, "content/playbooks/p.yml": "title: P\nsteps: [{id: s, title: S}]\n"})
+        result = run("validate", "--project", project)
+        assert result.exit_code == 0 and "config-setting" not in result.output, result.output
+        return result.output
+
+    assert ("mkdocs.yml:6:13: warning: csops has no words in 'jp': its headings, labels and search panel will be in "
+            "English (add a 'jp:' section") in validated("jp")
+    assert "untranslated-language" not in validated("ja")
+
+
 def test_a_link_in_a_phase_description_is_checked_where_it_is_written(project_factory, run):
     """A phase description is Markdown on its phase page: a mistyped link in it passed validate, and the build
     refused 'Doc file phases/onboarding.md contains a link …', naming a generated file instead of settings.yml."""

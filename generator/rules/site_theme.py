@@ -25,11 +25,15 @@ LANGUAGE_NAMES = {"jp": "ja", "jpn": "ja", "japanese": "ja", "日本語": "ja", 
 
 def _language_problems(project: Path, raw: dict, text: str) -> list[Problem]:
     """theme.language must be a language Material has interface words for: any other passed validate, and the
-    build stopped on a missing template ('partials/languages/jp.html' not found) called a file system problem."""
+    build stopped on a missing template ('partials/languages/jp.html' not found) called a file system problem.
+    MkDocs' own themes (mkdocs, readthedocs) read no theme.language (their words follow theme.locale), so there it
+    is csops' words alone that it chooses."""
     theme = raw.get("theme")
     language = theme.get("language") if isinstance(theme, dict) else None
-    if not isinstance(language, str) or theme.get("name") != "material":
+    if not isinstance(language, str):
         return []
+    if theme.get("name") != "material":
+        return _untranslated(project, language, text, beside="")
     known = _material_languages(project, theme)
     if not known or language in known:
         return _untranslated(project, language, text)
@@ -44,9 +48,10 @@ def _language_problems(project: Path, raw: dict, text: str) -> list[Problem]:
 _TOP_LEVEL_KEYS = re.compile(r"^([A-Za-z][A-Za-z_-]*)[ \t]*:", re.MULTILINE)
 
 
-def _untranslated(project: Path, language: str, text: str) -> list[Problem]:
+def _untranslated(project: Path, language: str, text: str, beside: str = " beside Material's") -> list[Problem]:
     """A language Material speaks and csops' labels do not (fr): pages showed Material's French beside csops' English
-    headings, chips and search panel, without a word (ui_labels.load_labels falls back to English)."""
+    headings, chips and search panel, without a word (ui_labels.load_labels falls back to English). `beside`: the
+    theme words the reader sees them next to."""
     code = language.split("-")[0]
     for labels in (PACKAGE_TEMPLATES / "labels.yml", Path(project) / "templates" / "labels.yml"):
         try:
@@ -58,7 +63,7 @@ def _untranslated(project: Path, language: str, text: str) -> list[Problem]:
             return []
     return [Problem(CONFIG_FILE, *setting_position(text, ("theme", "language")), "untranslated-language",
                     f"csops has no words in '{shown(language, 40)}': its headings, labels and search panel will be in "
-                    "English beside Material's", f"add a '{code}:' section to templates/labels.yml: copy the en: "
+                    f"English{beside}", f"add a '{code}:' section to templates/labels.yml: copy the en: "
                     "section of csops' labels.yml and translate its words", severity="warning")]
 
 
