@@ -18,7 +18,7 @@ from .escaping import escape_attr
 from .markdown_extensions import REQUIRED_EXTENSIONS
 from .mkdocs_entries import extension_settings, plugin_entries
 from .paths import GENERATED_DIR, PACKAGE_TEMPLATES, no_portal
-from .mkdocs_yaml import ConfigRead, config_file as resolved_config_file, read_config
+from .mkdocs_yaml import ConfigRead, config_file as opened_config_file, read_config
 from .rules.site_config import settings_problems
 from .ui_labels import load_labels
 
@@ -78,7 +78,7 @@ def read_site_config(project: Path) -> SiteConfig:
     errors = [p for p in problems if p.severity == "error"]
     if errors:  # what `csops validate` reports, in its words: a wrong setting crashed the build mid-way
         raise click.ClickException("\n".join(p.text() for p in errors))
-    return SiteConfig(project.resolve(), raw or {}, resolved_config_file(project), config.inherited, config)
+    return SiteConfig(project.resolve(), raw or {}, opened_config_file(project), config.inherited, config)
 
 
 def _merge_extensions(configured, permalink_title: str = "", project: Path | None = None) -> list:

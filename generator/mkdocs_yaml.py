@@ -115,9 +115,12 @@ def read_config(project: Path) -> ConfigRead:
 
 
 def config_file(project: Path) -> Path:
-    """mkdocs.yml as the build hands it to MkDocs: resolved, so that MkDocs finds the files it INHERITs from the
-    folder of the file a link leads to, and csops checks those same files."""
-    return (project / CONFIG_FILE).resolve()
+    """mkdocs.yml as the build hands it to MkDocs, and as `mkdocs build` run in the project opens it: in the project
+    folder, a link not followed, so that the files it names (INHERIT, hooks, custom_dir, watch) are found from the
+    project, as MkDocs finds them from the path it opened, and csops checks those same files. Followed, a linked
+    mkdocs.yml (-> conf/mkdocs.yml) had csops build conf/base.yml and conf/hooks/ where `mkdocs build` read
+    base.yml and hooks/."""
+    return project.resolve() / CONFIG_FILE
 
 
 MAX_INHERIT = 5  # parents of parents: a loop of INHERITs ends here

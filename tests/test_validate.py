@@ -1227,20 +1227,21 @@ def _inherit_through_a_link_and_dots(project: Path, payload: str) -> None:
 
 
 def _inherit_from_a_linked_mkdocs_yml(project: Path, payload: str) -> None:
-    """mkdocs.yml -> conf/mkdocs.yml, INHERIT: base.yml: MkDocs, given the resolved file, reads conf/base.yml."""
+    """mkdocs.yml -> conf/mkdocs.yml, INHERIT: base.yml: MkDocs, opening mkdocs.yml in the project as `mkdocs build`
+    does, reads ./base.yml (from the folder of the path it opened), not conf/base.yml."""
     (project / "conf").mkdir()
     text = (project / "mkdocs.yml").read_text(encoding="utf-8")
     (project / "conf" / "mkdocs.yml").write_text("INHERIT: base.yml\n" + text, encoding="utf-8")
     (project / "mkdocs.yml").unlink()
     (project / "mkdocs.yml").symlink_to("conf/mkdocs.yml")
-    (project / "base.yml").write_text("extra:\n  clean: 1\n", encoding="utf-8")
-    (project / "conf" / "base.yml").write_text(f"extra:\n  evil: {payload}\n", encoding="utf-8")
+    (project / "base.yml").write_text(f"extra:\n  evil: {payload}\n", encoding="utf-8")
+    (project / "conf" / "base.yml").write_text("extra:\n  clean: 1\n", encoding="utf-8")
 
 
 @pytest.mark.parametrize("plant, reported", [
     (_inherit_deeper_than_csops_reads, "i5.yml:1:10: error: INHERIT goes more than 5 files deep"),
     (_inherit_through_a_link_and_dots, "evil.yml:2:9: error: !!python/object/apply:os.system"),
-    (_inherit_from_a_linked_mkdocs_yml, "conf/base.yml:2:9: error: !!python/object/apply:os.system"),
+    (_inherit_from_a_linked_mkdocs_yml, "base.yml:2:9: error: !!python/object/apply:os.system"),
 ])
 def test_an_inherited_file_mkdocs_builds_is_the_one_csops_checked(tmp_path, run, plant, reported):
     """csops checked the files mkdocs.yml INHERITs for !!python tags, but not always the ones MkDocs then built: a
@@ -1260,10 +1261,10 @@ def test_an_inherited_file_mkdocs_builds_is_the_one_csops_checked(tmp_path, run,
 
 
 @pytest.mark.parametrize("plant, missing", [(_inherit_through_a_link_and_dots, "evil.yml"),
-                                            (_inherit_from_a_linked_mkdocs_yml, "conf/base.yml")])
+                                            (_inherit_from_a_linked_mkdocs_yml, "base.yml")])
 def test_an_inherit_that_names_no_file_where_mkdocs_looks_is_an_error(tmp_path, run, plant, missing):
-    """The file INHERIT names, there only where MkDocs does not look (below a linked folder's '..', or beside a linked
-    mkdocs.yml rather than beside the file it leads to): validate looked from the project's folder through the links
+    """The file INHERIT names, there only where MkDocs does not look (below a linked folder's '..', or beside the file
+    a linked mkdocs.yml leads to rather than beside the link): validate looked from the project's folder through the links
     and passed, and csops build stopped after generating every page on MkDocs' "Inherited config file … does not
     exist", on no line. Validate now looks where read_config follows INHERIT (mkdocs_yaml.inherited_file)."""
     from conftest import REPO, copy_bundled
@@ -1275,6 +1276,38 @@ def test_an_inherit_that_names_no_file_where_mkdocs_looks_is_an_error(tmp_path, 
     assert validated.exit_code == 1 and "mkdocs.yml:1:10: error: INHERIT names no file" in validated.output, \
         validated.output
     assert "\n1 error in 1 file" in validated.output, validated.output  # INHERIT is MkDocs' key: no unknown setting
+
+
+def test_a_linked_mkdocs_yml_names_files_from_the_project_as_mkdocs_build_finds_them(tmp_path, run):
+    """mkdocs.yml linked to conf/mkdocs.yml (one config kept for several sites): `mkdocs build` opens the link in the
+    project and finds its hooks from there (checked below with MkDocs' own load_config); csops followed the link,
+    refused 'hooks/mark.py' as missing from conf/, and would have run conf/hooks/mark.py had it been there."""
+    import os
+
+    from conftest import REPO, copy_bundled
+    from mkdocs.config import load_config
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    marker = tmp_path / "hook-ran"
+    (project / "conf").mkdir()
+    (project / "conf" / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text(encoding="utf-8")
+                                                 + "hooks:\n  - hooks/mark.py\n", encoding="utf-8")
+    (project / "mkdocs.yml").unlink()
+    (project / "mkdocs.yml").symlink_to("conf/mkdocs.yml")
+    (project / "hooks").mkdir()
+    (project / "hooks" / "mark.py").write_text(f"def on_post_build(config):\n    open({str(marker)!r}, 'w').close()\n",
+                                               encoding="utf-8")
+    cwd = os.getcwd()
+    try:
+        os.chdir(project)
+        assert [hook.__file__ for hook in load_config(docs_dir="content").plugins.values() if hasattr(hook, "__file__")] == \
+            [str(project.resolve() / "hooks" / "mark.py")]
+    finally:
+        os.chdir(cwd)
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 0 and "hooks" not in validated.output, validated.output
+    built = run("build", "--project", project, "--quiet")
+    assert built.exit_code == 0 and marker.exists(), built.output
 
 
 def test_settings_a_parent_config_sets_through_inherit_are_read_as_mkdocs_reads_them(tmp_path, run):
