@@ -14,8 +14,11 @@ from pathlib import Path
 
 # Files editors write beside the one being edited, never content (folders with such names may be: 2024/):
 # vim's swap files (.name.swp, .swo, ...), its probe that it may create files (4913, 5036, ...) and backups
-# (name~); emacs' auto-save (#name#) and lock (.#name) files; JetBrains' safe-write copies (name___jb_tmp___).
-EDITOR_SCRATCH = re.compile(r"\..+\.sw[a-p]|[0-9]+|.+~|#.*#|\.#.*|.+___jb_(?:tmp|old)___")
+# (name~); emacs' auto-save (#name#) and lock (.#name) files; JetBrains' safe-write copies (name___jb_tmp___);
+# kate's swap file (name.kate-swp); the copy an atomic save writes and renames over the file (name.tmp, gedit's
+# .goutputstream-XXXXXX): seen by a poll, it rebuilt once before the save's own rebuild.
+EDITOR_SCRATCH = re.compile(r"\..+\.sw[a-p]|[0-9]+|.+~|#.*#|\.#.*|.+___jb_(?:tmp|old)___|.+\.kate-swp|.+\.tmp"
+                            r"|\.goutputstream-.+")
 
 
 class SourceTree:

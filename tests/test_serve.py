@@ -369,13 +369,19 @@ def test_editor_scratch_files_neither_rebuild_nor_reload_the_page(served):
     page = "/playbooks/renewal-runway/"
     time.sleep(1)  # the first build's own late events are over
     (folder / ".renewal-runway.yml.swp").write_bytes(b"b0VIM 9.1\0" + bytes(4000))
-    (folder / "4913").write_bytes(b"")  # vim's probe that it may create files here
-    (folder / "4913").unlink()
+    (folder / "4913").write_bytes(b"")  # vim's probe that it may create files here (kept past a poll: a slow disk)
     (folder / "#renewal-runway.yml#").write_text("title: half typed\n", encoding="utf-8")
     os.symlink("editor@host.4242:1700000000", folder / ".#renewal-runway.yml")
     (folder / "renewal-runway.yml___jb_tmp___").write_text(PLAYBOOK, encoding="utf-8")
-    (folder / "renewal-runway.yml___jb_tmp___").unlink()
+    (folder / "renewal-runway.yml.kate-swp").write_bytes(b"Kate Swap File 2.0\0")
+    (folder / ".goutputstream-X1Y2Z3").write_text(PLAYBOOK, encoding="utf-8")  # gedit's atomic save
+    saved = PLAYBOOK.replace("Confirm the stakeholders", "Confirm the champion")
+    (folder / "renewal-runway.yml.tmp").write_text(saved, encoding="utf-8")  # an atomic save, renamed over below
     assert not _reloads_within(base, page, 3), "an editor's scratch file rebuilt the site"
+    for scratch in ("4913", "renewal-runway.yml___jb_tmp___", ".goutputstream-X1Y2Z3"):
+        (folder / scratch).unlink()
+    (folder / "renewal-runway.yml.tmp").rename(folder / "renewal-runway.yml")
+    _wait_for(lambda: "Confirm the champion" in _get(base + page), timeout=30, what="the atomic save")
     (folder / ".renewal-runway.yml.swp").write_bytes(b"b0VIM 9.1\0" + bytes(4100))
     assert not _reloads_within(base, page, 3), "a swap file's rewrite rebuilt the site"
     path = folder / "renewal-runway.yml"  # vim's save with a backup: the file renamed to name~, then written anew
