@@ -608,6 +608,26 @@ def test_a_save_to_a_file_mkdocs_yml_names_is_built(tmp_path):
             _wait_for(lambda: after in _get(base + page), timeout=30, what=f"the save to {name}")
 
 
+def test_a_save_to_a_file_mkdocs_yml_names_outside_the_project_is_built(tmp_path):
+    """Files a team shares between portals sit beside them: 'INHERIT: ../shared.yml' and a hook in ../hooks/ are
+    built (MkDocs finds them from mkdocs.yml's folder) but outside the project folder the preview walks, so each is
+    watched on its own: a save there shows on the page as one to content/ does."""
+    (tmp_path / "shared.yml").write_text("copyright: Footer A\n", encoding="utf-8")
+    (tmp_path / "hooks").mkdir()
+    hook = tmp_path / "hooks" / "stamp.py"
+    hook.write_text("def on_page_content(html, **kwargs):\n    return html + '<p>Stamp A</p>'\n", encoding="utf-8")
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK})
+    config = project / "mkdocs.yml"
+    config.write_text("INHERIT: ../shared.yml\n" + config.read_text(encoding="utf-8") + "hooks: [../hooks/stamp.py]\n",
+                      encoding="utf-8")
+    page = "/playbooks/renewal-runway/"
+    with _serving(project) as base:
+        _wait_for(lambda: all(word in _get(base + page) for word in ("Footer A", "Stamp A")), what="first build")
+        for path, before, after in ((tmp_path / "shared.yml", "Footer A", "Footer B"), (hook, "Stamp A", "Stamp B")):
+            path.write_text(path.read_text(encoding="utf-8").replace(before, after), encoding="utf-8")
+            _wait_for(lambda: after in _get(base + page), timeout=30, what=f"the save to ../{path.name}")
+
+
 def test_a_save_to_the_file_an_env_inherit_names_is_built(tmp_path, monkeypatch):
     """`INHERIT: !ENV [PORTAL_PARENT, base.yml]` names its file as MkDocs reads it: the variable's value, else the
     default. The build read base.yml, but the watcher found the INHERIT chain by reading mkdocs.yml a second time as
