@@ -1889,6 +1889,11 @@ def test_a_language_csops_has_no_words_in_is_a_warning_until_labels_yml_has_them
     for language in ("en", "ja"):
         spoken = project_factory({**files, "mkdocs.yml": MINIMAL_MKDOCS.format(language=language)})
         assert "untranslated-language" not in run("validate", "--project", spoken).output
+    # a regional code's words are its language's (ui_labels reads 'pt' for pt-BR): the section to add is pt:
+    regional = {**files, "mkdocs.yml": MINIMAL_MKDOCS.format(language="pt-BR")}
+    assert "add a 'pt:' section to templates/labels.yml" in run("validate", "--project", project_factory(regional)).output
+    regional["templates/labels.yml"] = "pt:\n  steps: Etapas\n"
+    assert "untranslated-language" not in run("validate", "--project", project_factory(regional)).output
 
 
 @pytest.mark.parametrize("theme", ["mkdocs", "readthedocs"])
@@ -1908,6 +1913,32 @@ def test_a_theme_language_under_mkdocs_own_themes_chooses_csops_words_alone(proj
     assert ("mkdocs.yml:6:13: warning: csops has no words in 'jp': its headings, labels and search panel will be in "
             "English (add a 'jp:' section") in validated("jp")
     assert "untranslated-language" not in validated("ja")
+
+
+@pytest.mark.parametrize("theme, found", [
+    # palette written as one mapping (MkDocs and Material take it), not a list of toggles: its icon is checked too
+    ("  name: material\n  palette:\n    toggle:\n      icon: material/brightnes-4\n      name: Dark\n",
+     "mkdocs.yml:8:13: error: 'theme.palette.toggle.icon' names no icon Material has: 'material/brightnes-4' (did you "
+     "mean 'material/brightness-4'?)"),
+    # a path climbing out of the custom_dir's .icons/ to its logo.svg: Jinja refuses '..', so the build would stop
+    ("  name: material\n  custom_dir: overrides\n  icon:\n    logo: material/../../logo\n",
+     "mkdocs.yml:8:11: error: 'theme.icon.logo' names no icon Material has: 'material/../../logo'"),
+    # custom_dir alone is a theme MkDocs takes, with no name: not "'theme' names no theme"
+    ("  custom_dir: overrides\n", None)])
+def test_theme_settings_are_checked_in_every_form_mkdocs_takes(project_factory, run, theme, found):
+    """Forms of theme: a mutation pass found untested: palette as a mapping (its toggle's icon went unchecked), an
+    icon path with '..' (taken when the file was there), and custom_dir without a name (refused)."""
+    from conftest import MINIMAL_MKDOCS
+
+    config = MINIMAL_MKDOCS.format(language="en").replace("  name: material\n  language: en\n", theme + "  language: en\n")
+    svg = "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    project = project_factory({"mkdocs.yml": config, "overrides/logo.svg": svg, "overrides/.icons/material/own.svg": svg,
+                               "content/playbooks/p.yml": "title: P\nsteps: [{id: s, title: S}]\n"})
+    result = run("validate", "--project", project)
+    if found is None:
+        assert "[config-setting]" not in result.output and "[unknown-icon]" not in result.output, result.output
+    else:
+        assert result.exit_code == 1 and found in result.output, result.output
 
 
 def test_a_link_in_a_phase_description_is_checked_where_it_is_written(project_factory, run):
