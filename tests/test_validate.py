@@ -1941,6 +1941,19 @@ def test_theme_settings_are_checked_in_every_form_mkdocs_takes(project_factory, 
         assert result.exit_code == 1 and found in result.output, result.output
 
 
+def test_plugins_named_in_materials_own_namespace_are_taken_as_mkdocs_takes_them(project_factory, run):
+    """Under theme material, MkDocs finds '- tags' as material/tags (installed under that name alone), and
+    '- material/search' is the search plugin: a mutation pass found that no test failed when csops refused the first
+    as not installed or warned the second gave the site no search box."""
+    from conftest import MINIMAL_MKDOCS
+
+    config = MINIMAL_MKDOCS.format(language="en").replace("  - search\n", "  - material/search\n  - tags\n")
+    project = project_factory({"mkdocs.yml": config, "content/playbooks/p.yml": "title: P\nsteps: [{id: s, title: S}]\n"})
+    result = run("validate", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert "unknown-plugin" not in result.output and "no-search-plugin" not in result.output, result.output
+
+
 def test_a_link_in_a_phase_description_is_checked_where_it_is_written(project_factory, run):
     """A phase description is Markdown on its phase page: a mistyped link in it passed validate, and the build
     refused 'Doc file phases/onboarding.md contains a link …', naming a generated file instead of settings.yml."""
