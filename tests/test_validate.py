@@ -801,6 +801,8 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     (lambda t: t.replace("site_dir: site", "site_dir: content"), "site_dir 'content' is in content/"),
     (lambda t: t.replace("site_dir: site", "site_dir: .."), "site_dir '..' is the project folder or holds it"),
     (lambda t: t.replace("site_dir: site", "site_dir: .git/site"), "site_dir '.git/site' is in .git/"),
+    (lambda t: t.replace("site_dir: site", "site_dir: mkdocs.yml"), "site_dir 'mkdocs.yml' is a file: the build would "
+                                                                    "replace it"),
     (lambda t: t.replace("site_dir: site", 'site_dir: "\\ud800"'), "site_dir '\\ud800' holds characters no file name can hold"),
     # validate passed both; the build refused them unlocated ("Config value 'theem': Unrecognised configuration name")
     (lambda t: t.replace("\ntheme:", "\ntheem:"), "error: 'theem' is not a MkDocs setting; the build would refuse it (did you "
@@ -811,6 +813,8 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
      ":5:11: error: site_url 'http://[::1/' is not a web address"),  # a traceback from urlsplit in both commands
     (lambda t: t.replace("site_url: https://cs-portal.example.com/", 'site_url: "https://cs.acme.test/a b"'),
      "error: site_url 'https://cs.acme.test/a b' is not a web address"),  # links for tickets held the space
+    (lambda t: t.replace("site_url: https://cs-portal.example.com/", "site_url: ftp://cs.acme.test/portal/"),
+     ":5:11: error: site_url 'ftp://cs.acme.test/portal/' is not a web address"),  # no browser opens its pages
     # MkDocs takes any scheme with a host, and Material linked it on every page: the edit button and repository link
     # ran the script when clicked (red team)
     (lambda t: t.replace("edit_uri: https://github.com/acme/csops-portal/edit/main/",
@@ -856,6 +860,9 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     # '>' alone is enough to end Material's tooltip attribute and start markup
     (lambda t: t.replace("site_name: Customer Success Playbook Portal", 'site_name: "CS > Sales handoffs"'),
      ":3:12: error: site_name holds '<' or '>' ('CS > Sales handoffs')"),
+    # written as an entity, it is '<' in the attribute the tooltip reads: run all the same
+    (lambda t: t.replace("site_name: Customer Success Playbook Portal", 'site_name: "CS &lt;b&gt; handoffs"'),
+     ":3:12: error: site_name holds '<' or '>' ('CS &lt;b&gt; handoffs')"),
     (lambda t: t + "hooks: hook.py\n", ":75:8: error: 'hooks' must be a list, not str"),
     # a value MkDocs refuses in a setting csops neither reads nor sets passed validate; the build stopped after
     # generating every page, on no line ("Config value 'validation': Sub-option 'links': Sub-option 'anchor': …")
