@@ -7,6 +7,7 @@ every file of the two sites (and the generated Markdown) is compared.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -192,6 +193,23 @@ def test_a_nav_of_the_sites_own_titled_by_its_pages_shows_a_retitled_page_everyw
     build_portal(project)
     assert "Business review" in (project / "site/playbooks/handoff/index.html").read_text(encoding="utf-8")
     _assert_same_as_cold(project, tmp_path)
+
+
+@pytest.mark.parametrize("theme", ["mkdocs", "readthedocs"])
+def test_a_site_in_mkdocs_own_theme_searches_what_a_cold_build_does_after_an_edit(project, tmp_path, theme):
+    """Under MkDocs' own themes search is MkDocs' search plugin, which indexes each page as it renders it: a build
+    that copied the unchanged pages left them out of search/search_index.json (a mutation pass found that only
+    the theme's name kept such a site from reusing pages, and no test built one)."""
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("name: material", f"name: {theme}"), encoding="utf-8")
+    build_portal(project)
+    qbr = project / "content/playbooks/qbr.yml"
+    qbr.write_text(qbr.read_text(encoding="utf-8").replace("Book the room", "Book a room"), encoding="utf-8")
+    build_portal(project)
+    _cold(project, tmp_path / "cold")
+    index = "site/search/search_index.json"
+    assert json.loads((project / index).read_text(encoding="utf-8")) == \
+        json.loads((tmp_path / "cold" / index).read_text(encoding="utf-8"))
 
 
 def test_a_theme_override_edited_between_builds_shows_on_every_page(project, tmp_path):
