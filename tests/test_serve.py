@@ -628,6 +628,21 @@ def test_a_save_to_a_file_mkdocs_yml_names_outside_the_project_is_built(tmp_path
             _wait_for(lambda: after in _get(base + page), timeout=30, what=f"the save to ../{path.name}")
 
 
+def test_a_file_mkdocs_yml_names_in_build_does_not_set_off_a_rebuild_loop(tmp_path):
+    """build/ is csops' own output, written by every rebuild: a `watch:` entry naming a file there (notes a hook
+    reads, kept out of git with the rest of build/) must not have the preview walk build/, or each rebuild's own
+    writes would start the next one and reload the reader's page forever (a mutation pass found no test of it)."""
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK,
+                                                 "build/notes.txt": "notes\n"})
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "watch: [build/notes.txt]\n", encoding="utf-8")
+    page = "/playbooks/renewal-runway/"
+    with _serving(project) as base:
+        _wait_for(lambda: "Confirm the stakeholders" in _get(base + page), what="first build")
+        time.sleep(1)  # the first build's own late events are over
+        assert not _reloads_within(base, page, 4), "a rebuild's own writes to build/ set off another rebuild"
+
+
 def test_a_save_to_the_file_an_env_inherit_names_is_built(tmp_path, monkeypatch):
     """`INHERIT: !ENV [PORTAL_PARENT, base.yml]` names its file as MkDocs reads it: the variable's value, else the
     default. The build read base.yml, but the watcher found the INHERIT chain by reading mkdocs.yml a second time as
