@@ -53,8 +53,8 @@ class SourceTree:
 
     def follow_config(self, server, site=None) -> None:
         """Watch what mkdocs.yml names (the files of its INHERIT chain, custom_dir, hooks, `watch:`), as it reads
-        now: from the start (`site`, the SiteConfig serve started with), and again after each rebuild, since a save
-        there was never built. Read once at the start, a file mkdocs.yml came to name while serving (an INHERIT or
+        now: at the start and again after each rebuild (`site`, the SiteConfig that build read, or None after a
+        failed one, when it is read here), since a save there was never built. Read once at the start, a file mkdocs.yml came to name while serving (an INHERIT or
         a hook added) stayed unwatched: its saves showed nothing until another file's save rebuilt. Those in the
         project are watched through this tree's walk (never build/, site/ or .git/), those outside it each on its
         own."""
