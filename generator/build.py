@@ -23,9 +23,10 @@ import click
 from . import generations, incremental, linkcheck, shards
 from .mkdocs_config import SettingsRefused, SiteConfig, mkdocs_overrides
 from .paths import GENERATED_DIR, PACKAGE_TEMPLATES
+from .problems import shown
 from .progress import Progress
 from .render import Page
-from .rules.mkdocs_refusals import hook_import_problem
+from .rules.mkdocs_refusals import hook_problem
 from .template_cache import template_cache
 
 if TYPE_CHECKING:  # the index imports Whoosh: only the worker process loads it
@@ -158,7 +159,7 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
                     raise
                 except (Exception, SystemExit) as error:  # a setting MkDocs takes apart without checking (INHERIT of
                     # a non-mapping); a hook's top-level code raising, or calling sys.exit(), as MkDocs imports it
-                    raised = hook_import_problem(site.project, site.raw, error)
+                    raised = hook_problem(site.project, site.raw, error)
                     if raised is not None:
                         raise BuildError(raised.text()) from None
                     raise BuildError(f"MkDocs could not read mkdocs.yml ({type(error).__name__}: {error}); check the "
@@ -168,13 +169,47 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
             config.plugins["csops"] = CsopsPlugin(plan, progress, search_entries,
                                                   lift_blocks=LIFT_RAW_BLOCKS and incremental.eligible(site.raw),
                                                   links=(linkcheck.Locator.for_site(site.site_url), links) if links is not None else None)
-            mkdocs_build(config, dirty=plan is not None)
+            try:
+                mkdocs_build(config, dirty=plan is not None)
+            except (Abort, ConfigurationError, click.ClickException, OSError):
+                raise
+            except Exception as error:
+                stopped = _stopped_on_a_setting(error, site)
+                if stopped is None:
+                    raise
+                raise BuildError(stopped) from None
         except (Abort, ConfigurationError) as error:
             details = "\n".join(f"  - {m}" for m in warnings.messages) or f"  - {error}"
             raise BuildError(f"MkDocs refused the site (strict mode); the previous site is untouched:\n{details}") from None
         finally:
             build_logger.removeFilter(notice)
     return config
+
+
+def _stopped_on_a_setting(error: Exception, site: SiteConfig) -> str | None:
+    """What MkDocs or its theme stopped on, said in one line, when it stopped in their code on a value mkdocs.yml
+    gave it that validate does not know (`extra: {alternate: 5}` failed in Material's alternate.html, as `theme:
+    {palette: 5}` did in its base.html), or in a hook of the project's: each ended `csops build` in a traceback.
+    None when csops' own code was running (its plugin: a bug, whose traceback is the report, or a failure
+    pipeline.py words itself, such as a worker process that died)."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)[1:]  # below run_mkdocs' own frame
+    package = Path(__file__).resolve().parent
+    # csops' theme templates (generator/theme) extend Material's: a frame there is the theme's, not csops' code
+    if not frames or any(f.filename.endswith(".py") and Path(f.filename).resolve().is_relative_to(package)
+                         for f in frames):
+        return None
+    raised = hook_problem(site.project, site.raw, error, imported=False)
+    if raised is not None:
+        return raised.text()
+    what = f"{type(error).__name__}: {shown(str(error), 160)}"
+    templates = [f for f in frames if f.filename.endswith(".html")]  # Jinja puts the template's own lines there
+    where = (templates or frames)[-1]
+    return (f"MkDocs stopped building the site: {what} (in {'/'.join(Path(where.filename).parts[-3:])}:{where.lineno}); "
+            "a setting of mkdocs.yml holds a value of a type MkDocs or the theme does not take (a number or list where "
+            "they read text or a mapping: theme, extra, extra_templates): write it as their documentation shows. The "
+            "previous site is untouched")
 
 
 def require_working_links(site_dir: Path, site_url: str, plan=None, rendered: dict | None = None) -> None:

@@ -961,6 +961,34 @@ def test_a_hook_that_raises_as_it_is_imported_is_one_located_error_in_the_build(
     assert "[hook-import]" in built.output and "Traceback" not in built.output and not (project / "site").exists()
 
 
+@pytest.mark.parametrize("setting, message", [
+    ("extra:\n  alternate: 5\n", "MkDocs stopped building the site: TypeError: 'int' object is not iterable (in "
+     "templates/partials/alternate.html:"),
+    ("hooks:\n  - stop.py\n", "stop.py:2:5: error: the hook raised ValueError: stopped here while MkDocs built the "
+     "site, so nothing was published (the previous site is untouched) (fix that line: MkDocs calls the hook's on_* "
+     "functions on every build) [hook-raised]"),
+])
+def test_a_setting_mkdocs_or_its_theme_stops_on_is_one_line_from_build_never_a_traceback(tmp_path, run, setting, message):
+    """A value of a type neither MkDocs nor Material checks ('alternate: 5' under extra:, as 'palette: 5' was), or a
+    hook that raises, passed MkDocs' config check and ended `csops build` in a Python traceback out of Material's
+    templates or the hook (red team: 222 careless mkdocs.yml edits through validate and build). Now one line naming
+    where it stopped, exit 1, and the previous site served on."""
+    from conftest import make_project
+
+    project = make_project(tmp_path / "portal", {"content/playbooks/p.yml": "title: P\nsteps:\n  - id: s\n    title: S\n",
+                                                 "stop.py": "def on_config(config):\n    raise ValueError('stopped here')\n"})
+    assert run("build", "--project", project, "--quiet").exit_code == 0
+    before = (project / "site/playbooks/p/index.html").read_bytes()
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  name: material\n", "  name: material\n" + setting) if setting.startswith(" ")
+                      else text + setting, encoding="utf-8")
+    built = run("build", "--project", project, "--quiet")
+    assert built.exit_code == 1 and message in built.output and "Traceback" not in built.output, built.output
+    assert "previous site is untouched" in built.output
+    assert (project / "site/playbooks/p/index.html").read_bytes() == before
+
+
 @pytest.mark.parametrize("tagged", [
     '!!python/object/apply:os.system ["touch {marker}"]',
     '!!python/object/apply:subprocess.check_call [["touch", "{marker}"]]',

@@ -16,7 +16,7 @@ from ..mkdocs_yaml import CONFIG_FILE, entry_position, named_path, nth_entry_pos
 from ..problems import Problem, shown
 
 CODES = ("config-setting", "config-python", "unknown-extension", "extension-settings", "unknown-plugin",
-         "no-search-plugin", "hook-syntax", "hook-import")
+         "no-search-plugin", "hook-syntax", "hook-import", "hook-raised")
 
 
 def check_settings(project: Path, raw: dict, text: str) -> list[Problem]:
@@ -281,10 +281,11 @@ def _hook_syntax_problems(project: Path, raw: dict) -> list[Problem]:
 
 
 
-def hook_import_problem(project: Path, raw: dict, error: BaseException) -> Problem | None:
-    """Where a hook file raised `error` as MkDocs imported it (its top-level code runs on every build), from the
-    traceback's last frame in that file; None when no hook's code raised it. A RuntimeError or NameError there ended
-    the build on "MkDocs could not read mkdocs.yml (NameError: ...)", naming neither the file nor the line. Validate
+def hook_problem(project: Path, raw: dict, error: BaseException, imported: bool = True) -> Problem | None:
+    """Where a hook file raised `error`, as MkDocs imported it (its top-level code runs on every build) or, not
+    `imported`, in one of its on_* functions while the site was built, from the traceback's last frame in that
+    file; None when no hook's code raised it. A RuntimeError or NameError there ended the build on "MkDocs could
+    not read mkdocs.yml (NameError: ...)", or in a traceback, naming neither the file nor the line. Validate
     compiles hooks and never runs them (_hook_syntax_problems), so the build is the first to meet this."""
     import linecache
     import traceback
@@ -302,8 +303,13 @@ def hook_import_problem(project: Path, raw: dict, error: BaseException) -> Probl
     written = linecache.getline(frame.filename, frame.lineno)
     # the frame's column counts UTF-8 bytes; a column counts characters
     col = len(written.encode("utf-8")[:frame.colno or 0].decode("utf-8", "ignore")) + 1
-    return Problem(os.path.relpath(path, project.resolve()) if inside else str(path), frame.lineno, col, "hook-import",
-                   f"the hook raised {shown(f'{type(error).__name__}: {error}', 200)} as MkDocs imported it, so "
+    where = os.path.relpath(path, project.resolve()) if inside else str(path)
+    raised = shown(f"{type(error).__name__}: {error}", 200)
+    if not imported:
+        return Problem(where, frame.lineno, col, "hook-raised", f"the hook raised {raised} while MkDocs built the "
+                       "site, so nothing was published (the previous site is untouched)",
+                       "fix that line: MkDocs calls the hook's on_* functions on every build")
+    return Problem(where, frame.lineno, col, "hook-import", f"the hook raised {raised} as MkDocs imported it, so "
                    "nothing was built (the previous site is untouched)",
                    "fix that line: code outside the hook's functions runs each time MkDocs imports the file, on "
                    "every build; work that needs the settings belongs in an on_config(config) hook")
