@@ -874,6 +874,20 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     (lambda t: t + "use_directory_urls: 'yes'\n", ":75:21: error: MkDocs refuses 'use_directory_urls': Expected type:"),
     (lambda t: t.replace("  - assets/csops/search.js\n", "  - path: assets/csops/search.js\n    typ: module\n"),
      ":75:10: error: MkDocs refuses 'extra_javascript.typ': Unrecognised configuration name: typ"),
+    # settings csops reads as MkDocs does: validate passed these, and the build stopped on no line ("Config value
+    # 'repo_name': Expected type: <class 'str'> but received: <class 'int'>"; any google_analytics is deprecated)
+    (lambda t: t + "repo_name: 5\n", ":75:12: error: MkDocs refuses 'repo_name': Expected type: <class 'str'>"),
+    (lambda t: t + "edit_uri: [edit/main/]\n", ":75:11: error: MkDocs refuses 'edit_uri': Expected type: <class 'str'>"),
+    (lambda t: t + "nav:\n  - 5\n", ":75:5: error: MkDocs refuses 'nav': Expected nav item to be a string or dict"),
+    (lambda t: t + "google_analytics: UA-1\n", ":75:19: error: MkDocs refuses 'google_analytics': Expected type: "
+     "<class 'list'>"),
+    # types neither MkDocs nor Material checks: the build stopped in a traceback out of Material's base.html or pathlib
+    (lambda t: t[:t.index("  palette:")] + "  palette: 5\n" + t[t.index("\nplugins:") + 1:],
+     ":29:12: error: 'theme.palette' must be a mapping of settings or a list, not int"),
+    (lambda t: t.replace("  palette:\n", "  palette:\n    - 5\n"), ":29:11: error: entry 1 of 'theme.palette': it must be a "
+     "mapping of settings, not 5"),
+    (lambda t: t + "extra_templates:\n  - a.html\n  - 5\n", ":77:3: error: entry 2 of 'extra_templates': it must be a "
+     "text, not 5"),
     # README's What's-new setting: validate passed any value, and the build stopped on no line ("Error: mkdocs.yml:
     # extra.csops.whats_new.commits must be a whole number from 0 to 200 (got 'lots')")
     (lambda t: t + "extra:\n  csops:\n    whats_new:\n      commits: lots\n",

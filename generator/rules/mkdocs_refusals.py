@@ -180,9 +180,12 @@ def _plugin_problems(raw: dict, text: str) -> list[Problem]:
 # validate, and the build stopped after generating every page on MkDocs' "Config value 'validation': Sub-option
 # 'links': Sub-option 'anchor': Unrecognised configuration name", on no line. Imported only when one is written
 # (MkDocs' config module costs validate 0.05 s).
-_CHECKED_ALONE_BY_MKDOCS = ("copyright", "dev_addr", "draft_docs", "exclude_docs", "extra_templates", "not_in_nav",
-                            "remote_branch", "remote_name", "repo_url", "site_author", "site_description",
-                            "use_directory_urls", "validation")
+# Also those csops reads but takes as MkDocs does, each checked alone all the same: 'repo_name: 5', 'edit_uri: [a]',
+# 'nav: [5]' or any 'google_analytics' (deprecated: a strict build stops on its warning) passed validate, and the
+# build stopped on "Config value 'repo_name': Expected type: <class 'str'>", on no line (red team).
+_CHECKED_ALONE_BY_MKDOCS = ("copyright", "dev_addr", "draft_docs", "edit_uri", "exclude_docs", "extra_templates",
+                            "google_analytics", "nav", "not_in_nav", "remote_branch", "remote_name", "repo_name",
+                            "repo_url", "site_author", "site_description", "use_directory_urls", "validation")
 _SUB_OPTION = re.compile(r"Sub-option '([^']*)': ")
 
 
@@ -191,7 +194,9 @@ def _refused_by_mkdocs(raw: dict, text: str) -> list[Problem]:
     a warning too), at the (sub-)setting it names."""
     import copy
 
-    written = [name for name in _CHECKED_ALONE_BY_MKDOCS if raw.get(name) is not None]
+    # a nav that is no list is site_config's error (_READ_SETTINGS), said once
+    written = [name for name in _CHECKED_ALONE_BY_MKDOCS if raw.get(name) is not None
+               and (name != "nav" or isinstance(raw[name], list))]
     scripts = raw.get("extra_javascript")
     if isinstance(scripts, list) and any(isinstance(entry, dict) for entry in scripts):
         written.append("extra_javascript")  # a script with its settings ('- path: x.js' and 'type: module' below)

@@ -29,6 +29,7 @@ _TOP_LEVEL_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:(?=\s|$)", re.MULTILI
 _READ_SETTINGS: dict[tuple[str, ...], tuple[type, ...]] = {
     ("site_name",): (str,), ("site_url",): (str,), ("site_dir",): (str,),
     ("theme",): (str, dict), ("theme", "language"): (str,), ("theme", "custom_dir"): (str,), ("theme", "features"): (list,),
+    ("theme", "palette"): (dict, list),
     ("extra",): (dict,), ("extra", "csops"): (dict,), ("extra", "csops", "whats_new"): (dict,), ("extra", "csops", "api"): (dict,),
     ("plugins",): (list, dict), ("markdown_extensions",): (list, dict), ("extra_css",): (list,),
     ("extra_javascript",): (list,), ("nav",): (list,), ("validation",): (dict,), ("extra", "social"): (list,),
@@ -48,6 +49,9 @@ MKDOCS_SETTINGS = frozenset({
 _LIST_ENTRIES: dict[tuple[str, ...], tuple[type, ...]] = {
     ("extra_css",): (str,), ("extra_javascript",): (str, dict), ("theme", "features"): (str,),
     ("extra", "social"): (dict,), ("hooks",): (str,), ("watch",): (str,),
+    # neither MkDocs nor Material checks these: 'palette: 5' or 'extra_templates: [5]' passed validate, and the build
+    # stopped in Material's base.html ('int' object is not iterable) or in pathlib (red team)
+    ("theme", "palette"): (dict,), ("extra_templates",): (str,),
 }
 _ENTRY_FIELDS: dict[tuple[str, ...], tuple[str, ...]] = {("extra", "social"): ("icon", "link", "name")}
 _TYPE_WORDS = {str: "a text", dict: "a mapping of settings", list: "a list"}
