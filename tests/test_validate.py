@@ -888,6 +888,15 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
      "mapping of settings, not 5"),
     (lambda t: t + "extra_templates:\n  - a.html\n  - 5\n", ":77:3: error: entry 2 of 'extra_templates': it must be a "
      "text, not 5"),
+    # a plugin's settings its own check refuses, or a plugin listed twice: validate passed them, and the build stopped
+    # on no line ("Config value 'plugins': Plugin 'material/search' option 'lang': Expected a list of language codes")
+    (lambda t: t.replace("      lang: [en, ja]\n", "      lang: 5\n"),
+     ":44:5: error: plugin 'search' setting 'lang' is refused: Expected a list of language codes."),
+    (lambda t: t.replace("      lang: [en, ja]\n", "      lang: [en, ja]\n      sepator: x\n"),
+     ":44:5: error: plugin 'search' setting 'sepator' is refused: Unrecognised configuration name: sepator"),
+    (lambda t: t.replace("plugins:\n", "plugins:\n  - tags: true\n"),
+     ":44:5: error: plugin 'tags' is refused: its settings are True, not a mapping"),
+    (lambda t: t.replace("plugins:\n", "plugins:\n  - search\n"), ":45:3: error: plugin 'search' is listed twice"),
     # README's What's-new setting: validate passed any value, and the build stopped on no line ("Error: mkdocs.yml:
     # extra.csops.whats_new.commits must be a whole number from 0 to 200 (got 'lots')")
     (lambda t: t + "extra:\n  csops:\n    whats_new:\n      commits: lots\n",

@@ -171,6 +171,50 @@ def _plugin_problems(raw: dict, text: str) -> list[Problem]:
                                 f"did you mean '{close[0]}'?" if close else
                                 f"install it (pip install the package that provides it) or delete the line; "
                                 f"installed: {', '.join(sorted(installed))}"))
+    return problems + _plugin_settings_problems(plugin_entries(plugins), installed, theme_name, text)
+
+
+def _plugin_settings_problems(entries, installed: set[str], theme_name, text: str) -> list[Problem]:
+    """Each installed plugin's settings as the plugin's own config check reads them, and each plugin listed once
+    unless it may be listed more: 'search: {lang: 5}', 'search: 5' or '- search' written twice passed validate, and
+    the build stopped after generating every page on MkDocs' "Config value 'plugins': Plugin 'material/search'
+    option 'lang': Expected a list of language codes", on no line (red team). A strict build stops on the
+    plugin's warnings too (an unrecognised setting), so they are errors here."""
+    from importlib.metadata import entry_points
+
+    classes = {entry.name: entry for entry in entry_points(group="mkdocs.plugins")}
+    problems, seen = [], set()
+    for n, entry in enumerate(entries):
+        if entry is None:
+            continue
+        name, settings = entry
+        found = name if name in installed else f"{theme_name}/{name}"
+        if found not in classes:
+            continue  # not installed: said above
+        line, col = entry_position(text, "plugins", name)
+        try:
+            plugin_class = classes[found].load()
+        except Exception:  # a plugin that cannot be imported here is the build's to report, in its own words
+            continue
+        if found in seen and not getattr(plugin_class, "supports_multiple_instances", False):
+            problems.append(Problem(CONFIG_FILE, *nth_entry_position(text, "plugins", n), "config-setting",
+                                    f"plugin '{shown(name, 40)}' is listed "
+                                    "twice, and it runs once a build", "keep one entry, with all its settings"))
+            continue
+        seen.add(found)
+        if settings is not None and not isinstance(settings, dict):
+            refused = [("", f"its settings are {shown(repr(settings), 40)}, not a mapping")]
+        else:
+            try:
+                errors, warnings = plugin_class().load_config(dict(settings or {}))
+            except Exception as error:
+                errors, warnings = [("", f"{type(error).__name__}: {error}")], []
+            refused = [(option, str(message)) for option, message in [*errors, *warnings]]
+        for option, message in refused:
+            what = f"'{shown(name, 40)}' setting '{option}'" if option else f"'{shown(name, 40)}'"
+            problems.append(Problem(CONFIG_FILE, line, col, "config-setting",
+                                    f"plugin {what} is refused: {shown(message, 160)}",
+                                    "write it as the plugin's documentation shows, or delete it"))
     return problems
 
 
