@@ -18,7 +18,7 @@ from .mkdocs_config import read_site_config
 from .kinds import KINDS_BY_CLI_WORD
 from .loader import load_content
 from .problems import shown
-from .rules import RESERVED_PAGE_HINT, RESERVED_PAGE_IDS, as_list
+from .rules import RESERVED_PAGE_HINT, RESERVED_PAGE_IDS, as_list, doc_id
 from .rules.placeholders import PROMPTS
 from .schema import MAX_ID_LENGTH, SLUG, matches, slug_hint
 
@@ -190,7 +190,7 @@ def _taken_ids(documents: list, kind: str) -> set[str]:
     taken = set()
     for doc in documents:
         if doc.kind == kind and isinstance(doc.data, dict):
-            taken.add(doc.data.get("id") or doc.stem)
+            taken.add(doc_id(doc))
             taken.update(a for a in as_list(doc.data.get("aliases")) if isinstance(a, str))
     return taken
 

@@ -984,6 +984,28 @@ def test_a_hook_that_raises_as_it_is_imported_is_one_located_error_in_the_build(
     assert "[hook-import]" in built.output and "Traceback" not in built.output and not (project / "site").exists()
 
 
+@pytest.mark.parametrize("written, got", [("5", "a number"), ("true", "true/false"), ("[x]", "a list"),
+                                          ("{a: 5}", "a mapping")])
+def test_a_page_id_that_is_not_text_is_one_located_error_not_a_traceback(tmp_path, run, written, got):
+    """`id: 5` in a playbook another file links to ended csops validate in a TypeError (the rename rule matched the
+    number as a slug), and `id: [x]` in any playbook in one (an unhashable id in the catalog), as did `csops new`
+    in the same folder (red team: every field of every kind set to a number, list, mapping, null, true, '' and
+    30,000 characters: 897 files). The id is the file name's until it is text; the shape check says where."""
+    from conftest import make_project
+
+    project = make_project(tmp_path / "portal", {
+        "content/playbooks/handoff.yml": f"id: {written}\ntitle: Handoff\nsteps:\n  - id: call\n    title: Call\n",
+        "content/faq/sales.yml": "title: Sales\nentries:\n  - id: q\n    q: Who?\n    a: See [the call](playbook:handoff#call).\n",
+    })
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 1 and "Traceback" not in validated.output, validated.output
+    errors = [line for line in validated.output.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and errors[0].endswith("[wrong-type]"), errors
+    assert errors[0].startswith(f"content/playbooks/handoff.yml:1:5: error: id must be text, got {got} "), errors
+    created = run("new", "playbook", "renewal", "--project", project)
+    assert created.exit_code == 0 and (project / "content/playbooks/renewal.yml").is_file(), created.output
+
+
 @pytest.mark.parametrize("setting, message", [
     ("extra:\n  alternate: 5\n", "MkDocs stopped building the site: TypeError: 'int' object is not iterable (in "
      "templates/partials/alternate.html:"),

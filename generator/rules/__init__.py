@@ -26,7 +26,10 @@ SUB_ITEMS = {kind.name: (kind.items, kind.nested_items) for kind in DOCUMENT_KIN
 
 
 def doc_id(doc: Document) -> str:
-    return doc.data.get("id") or doc.stem
+    """The document's `id:` when it is text, else its file name: an id of another type is the shape check's located
+    error, and read as it was (`id: 5`, `id: [x]`) it ended csops validate in a TypeError out of the rules."""
+    written = doc.data.get("id")
+    return written if isinstance(written, str) and written else doc.stem
 
 
 def as_list(value) -> list:
