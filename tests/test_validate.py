@@ -1577,6 +1577,30 @@ def test_a_setting_written_three_times_names_its_first_line_each_time(tmp_path, 
     assert result.output.splitlines()[-1].startswith("2 errors in 1 file"), result.output
 
 
+def test_a_setting_written_twice_below_the_top_level_is_an_error_at_the_second(tmp_path, run):
+    """`features:` written a second time under theme: (pasted from Material's documentation) dropped the first list
+    without a word: validate and build passed, and the site lacked the features listed first. Only top-level keys
+    were checked (red team: 'font:' twice under theme: passed). A merge key and an alias read twice are no repeats."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    first = next(n for n, l in enumerate(text.split("\n"), 1) if l.startswith("  features:"))
+    text = text.replace("  font: false\n", "  font: false\n  features: [navigation.top]\n")
+    config.write_text(text + "extra:\n  base: &base {a: 1}\n  one: *base\n  two: {<<: *base, <<: *base}\n"
+                      "  list:\n    - {b: 1, b: 2}\n", encoding="utf-8")
+    second = next(n for n, l in enumerate(text.split("\n"), 1) if l == "  features: [navigation.top]")  # above it
+    last = text.count("\n") + 6
+    for command in (["validate"], ["build", "--quiet"]):
+        result = run(*command, "--project", project)
+        assert result.exit_code == 1, result.output
+        assert f"mkdocs.yml:{first + 1}:3: error: duplicate key 'features', first defined at line {second} (YAML keeps " \
+            "only the last one, and MkDocs uses it; delete the line you did not mean) [duplicate-key]" in result.output
+        assert f"mkdocs.yml:{last}:14: error: duplicate key 'b', first defined at line {last}" in result.output
+        assert result.output.count("duplicate key") == 2, result.output
+
+
 def test_a_setting_is_located_under_its_own_top_level_key_only(tmp_path, run):
     """A nested setting written inline ('theme: {name: material, language: jp}') is reported on that line, not on a
     key of the same name in a later block (extra's 'language:')."""

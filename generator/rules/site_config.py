@@ -254,8 +254,8 @@ def site_dir_refusal(project: Path, site_dir: str) -> str | None:
 
 
 def check_config(project: Path, config: ConfigRead) -> list[Problem]:
-    """mkdocs.yml's syntax and limits, the settings csops reads, and top-level settings written twice in any file
-    of its INHERIT chain (MkDocs takes the last one silently). `config`: as this run read it (read_config)."""
+    """mkdocs.yml's syntax and limits, the settings csops reads, and settings written twice in one mapping of any
+    file of its INHERIT chain (MkDocs takes the last one silently). `config`: as this run read it (read_config)."""
     if config.text is None or config.raw is None or config.problems:
         return config.problems
     problems = settings_problems(project, config.raw, config.settings_text)
@@ -271,4 +271,38 @@ def check_config(project: Path, config: ConfigRead) -> list[Problem]:
                                         "YAML keeps only the last one, and MkDocs uses it; delete the line you did not mean"))
             else:
                 first[key] = line
+        for key, (line, col), first_line in _nested_duplicate_keys(text):
+            problems.append(Problem(shown_as, line, col, "duplicate-key",
+                                    f"duplicate key '{shown(key, 40)}', first defined at line {first_line}",
+                                    "YAML keeps only the last one, and MkDocs uses it; delete the line you did not mean"))
     return problems
+
+
+def _nested_duplicate_keys(text: str):
+    """(key, (line, col), first line) of each key written twice in one mapping below the top level: `features:`
+    written twice under theme: dropped the first list without a word (top-level keys are found above, by line).
+    Read from the composed nodes, each once, so an alias is not walked again."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)  # composing builds no value: no tag is run
+    except yaml.YAMLError:
+        return
+    seen: set[int] = set()
+    stack = [(root, 0)] if root is not None else []
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key, value in node.value:
+                if depth > 0 and isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    if key.value in first:
+                        yield key.value, (key.start_mark.line + 1, key.start_mark.column + 1), first[key.value]
+                    else:
+                        first[key.value] = key.start_mark.line + 1
+                stack.append((value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
