@@ -95,6 +95,9 @@ def _labels() -> dict:
         placeholders = "".join(part[:part.index("}") + 1] for part in ("{" + p for p in value.split("{")[1:]))
         # the templates put labels on pages as Markdown, so an image in one loads as in a body (not a field's text)
         labels[key] = f"{placeholders} " + P(f"label.{key}", external=False)
+    # the 404 page makes the word of not_found_search that is not_found_search_word a control opening the search box
+    # (theme/404.html): each label is then cut in three and put together around a <label>, so the word is in it
+    labels["not_found_search"] = P("label.not_found_search", external=False) + labels["not_found_search_word"]
     return {"en": labels}
 
 
@@ -303,6 +306,20 @@ def test_titles_and_nav_show_the_text_as_typed(tab, sweep_site):
     assert tab.locator("a.csops-role-code[data-role=csm]").first.inner_text() == SHORT
     assert tab.locator("a.csops-role-code[data-role=lead]").first.inner_text() == "{{ 7*7 }}"
     _check(tab, "titles")
+
+
+def test_the_not_found_pages_search_word_shows_its_labels_as_typed(tab, sweep_site):
+    """The 404 page cuts not_found_search at not_found_search_word and writes a <label> around the word (theme/404.html,
+    rendered without autoescaping): the three pieces are escaped each on its own, and clicking the word runs nothing
+    (red team: the sweep's labels held the word nowhere in the sentence, so this branch had no payload)."""
+    site, url = sweep_site
+    labels = _labels()["en"]
+    tab.goto(url + "404.html", wait_until="load")  # the sweep's server answers a missing page with its own
+    word = tab.locator(".csops-open-search")
+    assert word.inner_text().strip() == labels["not_found_search_word"].strip()
+    assert labels["not_found_search"].strip() in tab.locator("article").inner_text()
+    word.click()
+    _check(tab, "404 search word")
 
 
 def test_whats_new_and_feed_show_payloads_as_text(tab, sweep_site):
