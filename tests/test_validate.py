@@ -2598,8 +2598,13 @@ _STEP = "title: P\nsteps:\n  - id: call-partner\n    title: Call the partner\n"
      "7:11: error: YAML syntax error: this ': ' is inside the text of 'body', which starts on line 5 and runs on over "
      "the lines below it: YAML reads a ': ' in such a text as another key (put the whole value of 'body' in quotes, or "
      "write it as 'body: >' with its lines indented under it)"),
+    # ... the same text as an entry's first field: the key is 'title', not '- title' (which no quotes would fix)
+    ("title: P\nsteps:\n  - title: Prepare the renewal\n      with the champion\n      Note: bring the deck\n    id: a\n",
+     "5:11: error: YAML syntax error: this ': ' is inside the text of 'title', which starts on line 3 and runs on over "
+     "the lines below it: YAML reads a ': ' in such a text as another key (put the whole value of 'title' in quotes, "
+     "or write it as 'title: >' with its lines indented under it)"),
 ], ids=["entry-too-deep", "entry-too-shallow", "field-too-deep", "field-under-a-mapping", "top-level-field",
-        "text-at-its-keys-indentation", "colon-in-text-over-lines"])
+        "text-at-its-keys-indentation", "colon-in-text-over-lines", "colon-in-text-over-lines-of-an-entry"])
 def test_a_line_indented_apart_from_the_lines_it_belongs_with_is_named_with_its_indentation(
         project_factory, run, playbook, expected):
     """PyYAML names an indentation slip in its own words ('did not find expected key', 'mapping values are not
