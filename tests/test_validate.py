@@ -1009,7 +1009,8 @@ def test_a_page_id_that_is_not_text_is_one_located_error_not_a_traceback(tmp_pat
 @pytest.mark.parametrize("setting, message", [
     ("extra:\n  alternate: 5\n", "MkDocs stopped building the site: TypeError: 'int' object is not iterable (in "
      "templates/partials/alternate.html:"),
-    ("hooks:\n  - stop.py\n", "stop.py:2:5: error: the hook raised ValueError: stopped here while MkDocs built the "
+    # at the line that raised, in a function the hook's on_config calls (not at the call)
+    ("hooks:\n  - stop.py\n", "stop.py:6:5: error: the hook raised ValueError: stopped here while MkDocs built the "
      "site, so nothing was published (the previous site is untouched) (fix that line: MkDocs calls the hook's on_* "
      "functions on every build) [hook-raised]"),
 ])
@@ -1021,7 +1022,8 @@ def test_a_setting_mkdocs_or_its_theme_stops_on_is_one_line_from_build_never_a_t
     from conftest import make_project
 
     project = make_project(tmp_path / "portal", {"content/playbooks/p.yml": "title: P\nsteps:\n  - id: s\n    title: S\n",
-                                                 "stop.py": "def on_config(config):\n    raise ValueError('stopped here')\n"})
+                                                 "stop.py": ("def on_config(config):\n    return _check(config)\n\n\n"
+                                                             "def _check(config):\n    raise ValueError('stopped here')\n")})
     assert run("build", "--project", project, "--quiet").exit_code == 0
     before = (project / "site/playbooks/p/index.html").read_bytes()
     config = project / "mkdocs.yml"
