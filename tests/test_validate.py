@@ -1467,6 +1467,19 @@ def test_a_slip_in_an_inherited_setting_is_located_in_the_file_that_writes_it(tm
         assert built.exit_code == 1 and reported in built.output, built.output
 
 
+def test_a_slip_in_an_inherited_setting_is_located_there_when_mkdocs_yml_ends_without_a_line_break(tmp_path, run):
+    """mkdocs.yml saved without a final line break (as many editors leave it) is still a file of its own lines: the
+    texts of the INHERIT chain are laid one after the other to locate a setting, and without the break mkdocs.yml's
+    last line and base.yml's first were read as one, so every line of base.yml was named one line too high."""
+    from conftest import make_project
+
+    project = make_project(tmp_path / "portal", {
+        "mkdocs.yml": "INHERIT: base.yml\nsite_name: Test portal\ndocs_dir: build/docs\ntheme:\n  name: material",
+        "base.yml": "site_url: https://portal.acme.test/\nnonsense_setting: 1\n"})
+    validated = run("validate", "--project", project)
+    assert validated.output.startswith("base.yml:2:1: error: 'nonsense_setting' is not a MkDocs setting"), validated.output
+
+
 def test_an_example_site_url_inherited_from_another_file_is_warned_there(tmp_path, run):
     """The example address as site_url, set in the file mkdocs.yml INHERITs, passed without a word: the warning read
     mkdocs.yml's own text only."""
