@@ -380,8 +380,9 @@ def empty_problem(text: str, path: tuple[str, ...], setting: str, shown_as: str 
 
 def setting_position(text: str, path: tuple[str, ...]) -> tuple[int, int]:
     """Line and column of a setting's value: its top-level key (the last one, which MkDocs uses), then each
-    nested key below it; the top-level key's own place where a nested one is not found. In a ChainText, the first
-    file that writes the whole path (MkDocs merges mappings key by key), else the first that writes its top key."""
+    nested key below it (or inline on its line); the top-level key's own place where a nested one is not found. In a
+    ChainText, the first file that writes the whole path (MkDocs merges mappings key by key), else the first that
+    writes its top key."""
     lines = text.splitlines()
     fallback = None
     for rows in _files_of(text, lines):
@@ -390,6 +391,8 @@ def setting_position(text: str, path: tuple[str, ...]) -> tuple[int, int]:
             continue
         row, found, complete = tops[-1], lines[tops[-1]], True
         for name in path[1:]:
+            if re.search(rf"""[{{,]\s*['"]?{re.escape(name)}['"]?\s*:""", found):
+                continue  # written inline on the line found so far ('theme: {language: xx}'): this file writes it
             for n in range(row + 1, rows[1]):
                 if lines[n] and not lines[n][0].isspace() and not lines[n].startswith("#"):
                     complete = False

@@ -1424,6 +1424,8 @@ def test_settings_a_parent_config_sets_through_inherit_are_read_as_mkdocs_reads_
 _INHERITED_SLIPS = [
     ("theme:\n  language: xx\n", "base.yml:3:13: error: theme.language 'xx' is not a language code"),
     ("theme:\n  language:\n", "base.yml:3:12: error: 'theme.language' is empty"),
+    # inline, under a theme: mkdocs.yml writes too (it was named at mkdocs.yml's 'theme:', which holds no language)
+    ("theme: {language: xx}\n", "base.yml:2:8: error: theme.language 'xx' is not a language code"),
     ("theme:\n  custom_dir: nodir\n", "base.yml:3:15: error: 'theme.custom_dir' names no folder"),
     ("theme:\n  icon:\n    logo: material/nosuchicon\n", "base.yml:4:11: error: 'theme.icon.logo' names no icon"),
     ("extra_css:\n  - site.css\n  - 3\n", "base.yml:4:3: error: entry 2 of 'extra_css'"),
