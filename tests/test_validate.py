@@ -1606,7 +1606,7 @@ def test_a_setting_written_twice_below_the_top_level_is_an_error_at_the_second(t
     first = next(n for n, l in enumerate(text.split("\n"), 1) if l.startswith("  features:"))
     text = text.replace("  font: false\n", "  font: false\n  features: [navigation.top]\n")
     config.write_text(text + "extra:\n  base: &base {a: 1}\n  one: *base\n  two: {<<: *base, <<: *base}\n"
-                      "  list:\n    - {b: 1, b: 2}\n", encoding="utf-8")
+                      "  list:\n    - &dup {b: 1, b: 2}\n    - *dup\n", encoding="utf-8")  # one slip, said once
     second = next(n for n, l in enumerate(text.split("\n"), 1) if l == "  features: [navigation.top]")  # above it
     last = text.count("\n") + 6
     for command in (["validate"], ["build", "--quiet"]):
@@ -1614,7 +1614,7 @@ def test_a_setting_written_twice_below_the_top_level_is_an_error_at_the_second(t
         assert result.exit_code == 1, result.output
         assert f"mkdocs.yml:{first + 1}:3: error: duplicate key 'features', first defined at line {second} (YAML keeps " \
             "only the last one, and MkDocs uses it; delete the line you did not mean) [duplicate-key]" in result.output
-        assert f"mkdocs.yml:{last}:14: error: duplicate key 'b', first defined at line {last}" in result.output
+        assert f"mkdocs.yml:{last}:19: error: duplicate key 'b', first defined at line {last}" in result.output
         assert result.output.count("duplicate key") == 2, result.output
 
 
