@@ -2075,6 +2075,22 @@ def test_plugins_named_in_materials_own_namespace_are_taken_as_mkdocs_takes_them
     assert "unknown-plugin" not in result.output and "no-search-plugin" not in result.output, result.output
 
 
+def test_a_plugin_that_runs_once_per_entry_may_be_listed_twice(project_factory, run):
+    """Material's tags plugin may be listed more than once (supports_multiple_instances: an index per listing), and
+    MkDocs builds such a list; only a plugin that runs once a build is 'listed twice'. A mutation pass found that no
+    test failed when validate refused every second entry."""
+    from mkdocs.config import load_config
+
+    from conftest import MINIMAL_MKDOCS
+
+    config = MINIMAL_MKDOCS.format(language="en").replace("  - search\n", "  - search\n  - tags\n  - tags\n")
+    project = project_factory({"mkdocs.yml": config, "content/playbooks/p.yml": "title: P\nsteps: [{id: s, title: S}]\n"})
+    (project / "build/docs").mkdir(parents=True)
+    load_config(config_file=str(project / "mkdocs.yml"))  # MkDocs takes it: it refuses 'search' listed twice
+    result = run("validate", "--project", project)
+    assert result.exit_code == 0 and "listed twice" not in result.output, result.output
+
+
 def test_a_link_in_a_phase_description_is_checked_where_it_is_written(project_factory, run):
     """A phase description is Markdown on its phase page: a mistyped link in it passed validate, and the build
     refused 'Doc file phases/onboarding.md contains a link …', naming a generated file instead of settings.yml."""
