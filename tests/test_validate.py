@@ -2075,6 +2075,19 @@ def test_plugins_named_in_materials_own_namespace_are_taken_as_mkdocs_takes_them
     assert "unknown-plugin" not in result.output and "no-search-plugin" not in result.output, result.output
 
 
+def test_a_nav_that_is_no_list_is_one_error(project_factory, run):
+    """'nav: 5' is site_config's error ("'nav' must be a list"); MkDocs' own check of nav, which validate runs for a
+    list's entries, says the same in its words, and a mutation pass found that no test failed when both were said."""
+    from conftest import MINIMAL_MKDOCS
+
+    project = project_factory({"mkdocs.yml": MINIMAL_MKDOCS.format(language="en") + "nav: 5\n"})
+    result = run("validate", "--project", project)
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert result.exit_code == 1 and errors == [
+        "mkdocs.yml:9:6: error: 'nav' must be a list, not int (list the entries under it, one '- entry' a line) "
+        "[config-setting]"], result.output
+
+
 def test_a_plugin_that_runs_once_per_entry_may_be_listed_twice(project_factory, run):
     """Material's tags plugin may be listed more than once (supports_multiple_instances: an index per listing), and
     MkDocs builds such a list; only a plugin that runs once a build is 'listed twice'. A mutation pass found that no
