@@ -2088,6 +2088,20 @@ def test_a_nav_that_is_no_list_is_one_error(project_factory, run):
         "[config-setting]"], result.output
 
 
+def test_a_plugin_listed_twice_is_one_error_at_its_second_entry(project_factory, run):
+    """A second '- search:' entry with settings of its own is named once, as listed twice: its settings were never
+    the first entry's, and a mutation pass found that no test failed when they were also checked (and refused at
+    the first entry's line, which holds none)."""
+    from conftest import MINIMAL_MKDOCS
+
+    config = MINIMAL_MKDOCS.format(language="en").replace("  - search\n", "  - search\n  - search:\n      lang: 5\n")
+    result = run("validate", "--project", project_factory({"mkdocs.yml": config}))
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert result.exit_code == 1 and errors == [
+        "mkdocs.yml:9:3: error: plugin 'search' is listed twice, and it runs once a build (keep one entry, with all "
+        "its settings) [config-setting]"], result.output
+
+
 def test_a_plugin_that_runs_once_per_entry_may_be_listed_twice(project_factory, run):
     """Material's tags plugin may be listed more than once (supports_multiple_instances: an index per listing), and
     MkDocs builds such a list; only a plugin that runs once a build is 'listed twice'. A mutation pass found that no
