@@ -23,12 +23,15 @@ _SPELT_LETTERS = {"responsible": "R", "accountable": "A", "consulted": "C", "inf
 
 
 def _letters(text) -> str | None:
-    """'RA', 'r', 'R/A', 'Ｒ', 'Informed', '協議先' as the RACI letters they name ('RA', 'R', 'RA', 'R', 'I', 'C'), or
-    None when `text` is not only letters, each once, or one letter spelt out."""
+    """'RA', 'r', 'R/A', 'Ｒ', 'Informed', '協議先', '報告先（I）' as the RACI letters they name ('RA', 'R', 'RA', 'R', 'I',
+    'C', 'I'), or None when `text` is not only letters, each once, or one letter spelt out (with that letter after it
+    in brackets, as the Japanese legend shows it)."""
     if not isinstance(text, str):
         return None
-    spelt = _SPELT_LETTERS.get(unicodedata.normalize("NFKC", text).strip().lower())
-    if spelt:
+    word = unicodedata.normalize("NFKC", text).strip()
+    bracketed = re.fullmatch(r"(.+?)\s*\(([A-Za-z])\)", word)
+    spelt = _SPELT_LETTERS.get((bracketed[1] if bracketed else word).lower())
+    if spelt and (bracketed is None or bracketed[2].upper() == spelt):
         return spelt
     letters = re.sub(r"[\s,/&+・、]", "", unicodedata.normalize("NFKC", text).upper())
     if not letters or any(letter not in RACI_LETTERS for letter in letters) or len(set(letters)) != len(letters):

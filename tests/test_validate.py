@@ -2450,6 +2450,23 @@ def test_a_raci_written_as_a_grid_row_is_one_error_with_the_raci_to_write(projec
     ], other.output
 
 
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_raci_keyed_by_the_words_the_portals_legend_shows_gets_the_raci_to_write(project_factory, run, language):
+    """A RACI copied from the portal's own chart, its legend's words as keys ('Informed: sales-ae', '報告先（I）:
+    sales-ae', as templates/labels.yml gives them), is read as the letters those words stand for. The Japanese
+    legend's words carry their letter ('報告先（I）'): copied whole, they were an 'unknown RACI letter' each."""
+    import yaml
+
+    labels = yaml.safe_load((Path(__file__).parent.parent / "templates/labels.yml").read_text(encoding="utf-8"))[language]
+    keys = [labels[word] for word in ("responsible", "accountable", "consulted", "informed")]
+    raci = ", ".join(f"'{key}': {role}" for key, role in zip(keys, ("csm", "cs-lead", "cs-ops", "sales-ae")))
+    project = project_factory({"content/playbooks/p.yml": f"title: P\nsteps:\n  - id: s\n    title: S\n    raci: {{{raci}}}\n"})
+    result = run("validate", "--project", project)
+    errors = [line for line in result.output.splitlines() if ": error" in line]
+    assert result.exit_code == 1 and len(errors) == 1, result.output
+    assert errors[0].endswith("(write raci: {R: csm, A: cs-lead, C: cs-ops, I: sales-ae}) [raci-letters]"), errors
+
+
 def test_a_phase_or_segment_written_in_capitals_is_one_error_with_the_id_meant(project_factory, run):
     """'phase: Renewal' gave two errors at one place, "'Renewal' is not a valid id in phase" and "unknown phase
     'Renewal' (did you mean 'renewal'?)", and 'segments: [Mid Market]' likewise (first-hour walkthrough): one slip,
