@@ -2484,6 +2484,11 @@ def test_a_phase_or_segment_written_in_capitals_is_one_error_with_the_id_meant(p
     assert [line.split(": error: ")[1] for line in unlisted.output.splitlines() if ": error" in line] == [
         "'Renewal' is not a valid id in phase (use lowercase letters, digits and single hyphens, e.g. 'renewal') [invalid-id]"
     ], unlisted.output
+    # ... and no longer than an id may be (the shape check leaves a phase to this rule)
+    long = run("validate", "--project", project_factory({"content/playbooks/p.yml": playbook.replace(
+        "    segments: [Mid Market]\n", "").replace("phase: Renewal", "phase: " + "renewal-" * 8 + "q")}))
+    assert long.exit_code == 1 and "content/playbooks/p.yml:2:8: error: 'renewal-renewal-renewal-renewal-renewal-…' is " \
+        "not a valid id in phase" in long.output, long.output
 
 
 def test_a_list_typed_as_text_with_commas_gets_the_list_to_write(project_factory, run):
