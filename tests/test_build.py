@@ -452,6 +452,24 @@ def test_a_site_redirect_from_a_renamed_pages_old_address_wins_and_validate_says
     assert "redirect-over-alias" not in run("validate", "--project", project).output
 
 
+def test_a_site_redirect_over_an_alias_written_in_the_inherited_file_is_warned_there(tmp_path, run):
+    """redirect_maps written in the file mkdocs.yml INHERITs (a team's shared settings) is warned at its line there:
+    a mutation pass found that no test failed when the warning named mkdocs.yml at that line, which holds nothing."""
+    from conftest import copy_bundled
+
+    project = copy_bundled(tmp_path / "portal")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    (project / "base.yml").write_text(text.replace("plugins:\n", "plugins:\n  - redirects:\n      redirect_maps:\n"
+                                                   "        playbooks/renewal-prep.md: faq/renewals.md\n", 1),
+                                      encoding="utf-8")
+    config.write_text("INHERIT: base.yml\n", encoding="utf-8")
+    line = text[:text.index("plugins:\n")].count("\n") + 4
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 0 and f"\nbase.yml:{line}:9: warning: redirect_maps sends playbooks/renewal-prep.md " \
+        "to faq/renewals.md" in "\n" + validated.output, validated.output
+
+
 def test_an_empty_plugins_list_builds_without_search_as_mkdocs_does_and_validate_says_so(tmp_path, run):
     """`plugins: []` is MkDocs' way to turn every plugin off, search included; csops put search back (and a list
     naming other plugins only built without it, unannounced). Both now build as MkDocs does, and validate warns at
