@@ -265,8 +265,10 @@ def _indented_too_far(text: str, line: int) -> tuple[int, int, str, str] | None:
         for number, other in above:
             own = len(other) - len(other.lstrip(" "))
             sibling = _DASH_KEY.match(other.strip())
-            if own < indent:  # the entry whose fields this one sits among, if it is written as this one is
-                if sibling is None or sibling[1] != entry[1]:
+            if own < indent:  # the entry whose fields this one sits among, if it has this one's first field
+                fields = {match["key"] for n, t in above if n > number
+                          and (match := _FIELD_LINE.match(t)) is not None and match["lead"] == " " * indent}
+                if sibling is None or entry[1] not in {sibling[1], *fields}:  # '- title:' first, then '- id:'
                     break
                 return (line, indent + 1, f"'{shown(content, 40)}' is indented {spaces(indent)}, deeper than the entry "
                         f"above it ('{shown(other.strip(), 40)}' on line {number}, {spaces(own)}): YAML reads it as "

@@ -2651,6 +2651,12 @@ _STEP = "title: P\nsteps:\n  - id: call-partner\n    title: Call the partner\n"
      "5:5: error: YAML syntax error: '- id: kickoff' is indented 4 spaces, deeper than the entry above it ('- id: "
      "call-partner' on line 3, 2 spaces): YAML reads it as part of that entry (indent it 2 spaces, as that entry is, "
      "and the lines under it with it)"),
+    # ... the step above written with another field first ('- title:', then '- id:'): the step's 'id:' line was
+    # blamed, told to write it as '- id: id'
+    ("title: P\nsteps:\n  - title: Call\n    id: call\n    - id: kickoff\n      title: Kickoff\n",
+     "5:5: error: YAML syntax error: '- id: kickoff' is indented 4 spaces, deeper than the entry above it ('- title: "
+     "Call' on line 3, 2 spaces): YAML reads it as part of that entry (indent it 2 spaces, as that entry is, and the "
+     "lines under it with it)"),
     # the same with one space too few: 'while parsing a block mapping did not find expected key'
     (_STEP + " - id: kickoff\n   title: Kickoff\n",
      "5:2: error: YAML syntax error: '- id: kickoff' is indented 1 space, less than the other entries of 'steps:' "
@@ -2685,7 +2691,7 @@ _STEP = "title: P\nsteps:\n  - id: call-partner\n    title: Call the partner\n"
      "5:11: error: YAML syntax error: this ': ' is inside the text of 'title', which starts on line 3 and runs on over "
      "the lines below it: YAML reads a ': ' in such a text as another key (put the whole value of 'title' in quotes, "
      "or write it as 'title: >' with its lines indented under it)"),
-], ids=["entry-too-deep", "entry-too-shallow", "field-too-deep", "field-under-a-mapping", "top-level-field",
+], ids=["entry-too-deep", "entry-too-deep-another-field-first", "entry-too-shallow", "field-too-deep", "field-under-a-mapping", "top-level-field",
         "text-at-its-keys-indentation", "colon-in-text-over-lines", "colon-in-text-over-lines-of-an-entry"])
 def test_a_line_indented_apart_from_the_lines_it_belongs_with_is_named_with_its_indentation(
         project_factory, run, playbook, expected):
