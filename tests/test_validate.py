@@ -1482,6 +1482,20 @@ def test_a_slip_in_an_inherited_setting_is_located_there_when_mkdocs_yml_ends_wi
     assert validated.output.startswith("base.yml:2:1: error: 'nonsense_setting' is not a MkDocs setting"), validated.output
 
 
+def test_a_slip_in_a_setting_mkdocs_yml_writes_over_its_parent_is_located_in_mkdocs_yml(tmp_path, run):
+    """A setting both files write is mkdocs.yml's, as MkDocs merges them: its slip is named there, not at the
+    inherited line it replaced (a mutation pass found that no test failed with the files' order reversed)."""
+    from conftest import make_project
+
+    project = make_project(tmp_path / "portal", {
+        "mkdocs.yml": "INHERIT: base.yml\nsite_name: Test portal\ndocs_dir: build/docs\ntheme:\n  name: material\n"
+                      "  language: xx\n",
+        "base.yml": "site_url: https://portal.acme.test/\ntheme:\n  name: material\n  language: en\n"})
+    validated = run("validate", "--project", project)
+    assert validated.output.startswith("mkdocs.yml:6:13: error: theme.language 'xx' is not a language code"), \
+        validated.output
+
+
 def test_an_example_site_url_inherited_from_another_file_is_warned_there(tmp_path, run):
     """The example address as site_url, set in the file mkdocs.yml INHERITs, passed without a word: the warning read
     mkdocs.yml's own text only."""
