@@ -1496,6 +1496,18 @@ def test_a_slip_in_a_setting_mkdocs_yml_writes_over_its_parent_is_located_in_mkd
         validated.output
 
 
+def test_an_inherit_in_an_inherited_file_is_looked_for_from_that_files_folder(tmp_path, run):
+    """conf/base.yml's 'INHERIT: common.yml' is conf/common.yml, as MkDocs finds it (a mutation pass found that no
+    test failed when it was looked for from mkdocs.yml's folder: every chain kept its files in one folder)."""
+    from conftest import make_project
+
+    project = make_project(tmp_path / "portal", {
+        "mkdocs.yml": "INHERIT: conf/base.yml\nsite_name: Test portal\ndocs_dir: build/docs\ntheme:\n  name: material\n",
+        "conf/base.yml": "INHERIT: common.yml\n", "conf/common.yml": "site_url: https://portal.acme.test/\n"})
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 0 and "INHERIT" not in validated.output, validated.output
+
+
 def test_an_example_site_url_inherited_from_another_file_is_warned_there(tmp_path, run):
     """The example address as site_url, set in the file mkdocs.yml INHERITs, passed without a word: the warning read
     mkdocs.yml's own text only."""
