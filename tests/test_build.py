@@ -85,14 +85,17 @@ def test_the_sites_own_toc_slugify_and_permalink_title_are_the_ones_used(project
     assert 'id="更新の準備をする"' not in page and 'title="Link to this part"' in page
 
 
-def test_an_extension_written_twice_keeps_the_settings_mkdocs_keeps(project_factory, run):
+@pytest.mark.parametrize("written", [
+    "markdown_extensions:\n  - toc:\n      permalink: true\n      permalink_title: Link to this part\n  - admonition\n  - toc\n",
+    # the bare entry first: the later entry's settings are kept (a mutation pass found no test of this order)
+    "markdown_extensions:\n  - toc\n  - admonition\n  - toc:\n      permalink: true\n      permalink_title: Link to this part\n",
+], ids=["bare-entry-last", "bare-entry-first"])
+def test_an_extension_written_twice_keeps_the_settings_mkdocs_keeps(project_factory, run, written):
     """A name listed twice in markdown_extensions is one extension with the settings of its last entry that has any,
     as in MkDocs: a later bare '- toc' (added for another page's sake, or left from a merge) keeps the heading links'
     own title; csops took the bare entry's none, and the portal's own title replaced the site's."""
     from mkdocs.config.config_options import MarkdownExtensions
 
-    written = ("markdown_extensions:\n  - toc:\n      permalink: true\n      permalink_title: Link to this part\n"
-               "  - admonition\n  - toc\n")
     mkdocs_reads = MarkdownExtensions()
     assert mkdocs_reads.run_validation(yaml.safe_load(written)["markdown_extensions"]) == ["toc", "admonition"]
     assert mkdocs_reads.configdata == {"toc": {"permalink": True, "permalink_title": "Link to this part"}}
