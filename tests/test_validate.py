@@ -917,6 +917,17 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     (lambda t: t.replace("  name: material\n", "  name: material\n  custom_dir: !ENV [CSOPS_NEVER_SET]\n"),
      ":14:15: error: 'theme.custom_dir': !ENV CSOPS_NEVER_SET reads a variable that is not set here"),
     (lambda t: t + "watch:\n  - !ENV CSOPS_NEVER_SET\n", ":76:3: error: entry 1 of 'watch': !ENV CSOPS_NEVER_SET reads"),
+    # what Material writes into every page's link as it is, or MkDocs' theme loader iterates: validate passed them,
+    # and the build stopped on 19 broken links "../['x'] (no such file)" naming pages, or on "TypeError: 'int' object
+    # is not iterable", on no line of mkdocs.yml (red team)
+    (lambda t: t.replace("  font: false\n", "  font: false\n  favicon: [x]\n"),
+     ":16:12: error: 'theme.favicon' must be a text, not list"),
+    (lambda t: t + "extra:\n  homepage: 5\n", ":76:13: error: 'extra.homepage' must be a text, not int"),
+    (lambda t: t.replace("  font: false\n", "  font: false\n  static_templates: 5\n"),
+     ":16:21: error: 'theme.static_templates' must be a list, not int"),
+    (lambda t: t.replace("  font: false\n", "  font: false\n  static_templates: [ofline.html]\n"),
+     ":16:21: error: entry 1 of 'theme.static_templates' names no template: 'ofline.html' is in neither the "
+     "custom_dir nor Material's templates"),
 ])
 def test_a_mkdocs_yml_setting_csops_cannot_use_is_one_located_error_in_validate_and_build(tmp_path, run, edit, message):
     """The build crashed with a traceback (or ran into gigabytes, or replaced content/ with a link) on settings

@@ -35,6 +35,14 @@ _READ_SETTINGS: dict[tuple[str, ...], tuple[type, ...]] = {
     ("extra_javascript",): (list,), ("nav",): (list,), ("validation",): (dict,), ("extra", "social"): (list,),
     ("hooks",): (list,), ("watch",): (list,),
 }
+# Settings csops does not read and Material (or MkDocs' theme loader) takes without a check: 'favicon: [x]' or
+# 'homepage: 5' under extra: passed validate, Material wrote "['x']" or "5" into every page's link, and the build
+# stopped on 19 broken links naming pages, not mkdocs.yml; 'static_templates: 5' stopped it on MkDocs' "TypeError:
+# 'int' object is not iterable", on no line (red team). Checked as _READ_SETTINGS are.
+_READ_BY_THE_THEME: dict[tuple[str, ...], tuple[type, ...]] = {
+    ("theme", "favicon"): (str,), ("theme", "logo"): (str,), ("extra", "homepage"): (str,),
+    ("theme", "static_templates"): (list,),
+}
 # MkDocs' top-level settings (mkdocs.config.defaults.MkDocsConfig; a test holds this list to it, since importing
 # MkDocs to ask costs validate 0.13 s): any other name makes a strict build fail, 'Unrecognised configuration name'.
 MKDOCS_SETTINGS = frozenset({
@@ -51,7 +59,7 @@ _LIST_ENTRIES: dict[tuple[str, ...], tuple[type, ...]] = {
     ("extra", "social"): (dict,), ("hooks",): (str,), ("watch",): (str,),
     # neither MkDocs nor Material checks these: 'palette: 5' or 'extra_templates: [5]' passed validate, and the build
     # stopped in Material's base.html ('int' object is not iterable) or in pathlib (red team)
-    ("theme", "palette"): (dict,), ("extra_templates",): (str,),
+    ("theme", "palette"): (dict,), ("extra_templates",): (str,), ("theme", "static_templates"): (str,),
 }
 _ENTRY_FIELDS: dict[tuple[str, ...], tuple[str, ...]] = {("extra", "social"): ("icon", "link", "name")}
 _TYPE_WORDS = {str: "a text", dict: "a mapping of settings", list: "a list"}
@@ -85,7 +93,7 @@ def _settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
     if not raw.get("site_name"):
         problems.append(Problem(CONFIG_FILE, 1, 1, "config-setting", "mkdocs.yml has no site_name; MkDocs requires one",
                                 "add 'site_name: Your portal's name' at the top"))
-    for path, types in _READ_SETTINGS.items():
+    for path, types in {**_READ_SETTINGS, **_READ_BY_THE_THEME}.items():
         value = raw
         for name in path:
             value = value.get(name) if isinstance(value, dict) else None

@@ -7,7 +7,7 @@ import difflib
 import re
 from pathlib import Path
 
-from ..mkdocs_yaml import CONFIG_FILE, setting_position
+from ..mkdocs_yaml import CONFIG_FILE, entry_position, setting_position
 from ..paths import PACKAGE_TEMPLATES
 from ..problems import Problem, shown
 
@@ -15,7 +15,8 @@ CODES = ("config-setting", "untranslated-language", "unknown-icon")
 
 
 def check_settings(project: Path, raw: dict, text: str) -> list[Problem]:
-    return _language_problems(project, raw, text) + _icon_problems(project, raw, text) + _theme_problems(raw, text)
+    return (_language_problems(project, raw, text) + _icon_problems(project, raw, text) + _theme_problems(raw, text)
+            + _static_template_problems(project, raw, text))
 
 
 # Language names an editor types for a code (theme.language takes Material's code)
@@ -94,6 +95,38 @@ def _theme_problems(raw: dict, text: str) -> list[Problem]:
     return [Problem(CONFIG_FILE, *where, "config-setting", f"theme '{shown(name, 40)}' is not installed",
                     f"did you mean '{close[0]}'?" if close else f"write one of the installed themes: {', '.join(installed)}")]
 
+
+
+def _static_template_problems(project: Path, raw: dict, text: str) -> list[Problem]:
+    """Each theme.static_templates entry is a template the build finds: one that is not ('offline.html' misspelt)
+    passed validate, and the strict build stopped on MkDocs' "Template skipped: 'ofline.html' not found in theme
+    directories", on no line. Looked for where MkDocs looks: the custom_dir, csops' own theme templates, Material's,
+    MkDocs' own (sitemap.xml). A list that is no list of texts is site_config's error."""
+    import importlib.util
+
+    theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
+    templates = theme.get("static_templates")
+    spec = importlib.util.find_spec("material")
+    if not isinstance(templates, list) or theme.get("name") != "material" or spec is None:
+        return []  # another theme's folders are its own; without Material the build says so
+    mkdocs = importlib.util.find_spec("mkdocs")
+    folders = [Path(location) / "templates" for found in (spec, mkdocs) if found is not None
+               for location in (found.submodule_search_locations or [])]
+    folders.append(Path(__file__).resolve().parent.parent / "theme")  # mkdocs_plugin.prepare_theme adds it
+    if isinstance(theme.get("custom_dir"), str):
+        folders.append(project / theme["custom_dir"])
+    problems = []
+    for n, name in enumerate(templates):
+        if not isinstance(name, str) or any((folder / name).is_file() for folder in folders):
+            continue
+        line, col = entry_position(text, "theme", name)
+        if (line, col) == setting_position(text, ("theme",)) or col == 1:  # written in a [flow, list]: the setting's place
+            line, col = setting_position(text, ("theme", "static_templates"))
+        problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"entry {n + 1} of 'theme.static_templates' "
+                                f"names no template: '{shown(name, 60)}' is in neither the custom_dir nor Material's "
+                                "templates", "put the template in theme.custom_dir and give its path there, or "
+                                "delete the line"))
+    return problems
 
 
 def _material_languages(project: Path, theme: dict) -> set[str]:
