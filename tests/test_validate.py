@@ -787,6 +787,11 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"  a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9))
 
 
+def _without_edit_uri(text: str) -> str:
+    """The bundled mkdocs.yml without its edit_uri line (which edit_uri_template would stand beside)."""
+    return text.replace("edit_uri: https://github.com/acme/csops-portal/edit/main/\n", "")
+
+
 @pytest.mark.parametrize("edit, message", [
     (lambda t: t.replace("site_url: https://cs-portal.example.com/", "site_url: 12"), ":5:11: error: 'site_url' must be a text, not int"),
     (lambda t: t.replace("  language: en", "  language: [en]"), ":16:13: error: 'theme.language' must be a text, not list"),
@@ -928,6 +933,23 @@ _BOMB = "extra_b:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     (lambda t: t.replace("  font: false\n", "  font: false\n  static_templates: [ofline.html]\n"),
      ":16:21: error: entry 1 of 'theme.static_templates' names no template: 'ofline.html' is in neither the "
      "custom_dir nor Material's templates"),
+    # with no repo_url, an edit link that is no web address: MkDocs warned on every page ("edit_uri: '5' is not a
+    # valid URL, it should include the http:// (scheme)") and the strict build stopped, on no line; or MkDocs' own
+    # check of the template refused it after every page was generated (red team)
+    (lambda t: t.replace("edit_uri: https://github.com/acme/csops-portal/edit/main/", "edit_uri: ../../../"),
+     ":8:11: error: 'edit_uri' makes page edit links such as '../../../index.md', which are no web address, and no "
+     "repo_url is set for MkDocs to join them to: the strict build stops on every page (write the full address of "
+     "the repository's edit view, e.g. https://github.com/acme/portal/edit/main/, or set repo_url) [config-setting]"),
+    (lambda t: _without_edit_uri(t) + "edit_uri_template: 5\n",
+     ":74:20: error: 'edit_uri_template' makes page edit links such as '5'"),
+    (lambda t: _without_edit_uri(t) + "edit_uri_template: '{path!r}'\n",
+     ":74:20: error: 'edit_uri_template' makes page edit links such as \"'index.md'\""),
+    (lambda t: _without_edit_uri(t) + "edit_uri_template: '{path.__class__}'\n",
+     ":74:20: error: 'edit_uri_template' makes page edit links such as \"<class 'str'>\""),
+    (lambda t: t + "edit_uri_template: 'https://github.com/acme/x/edit/main/{path}'\n",
+     ":8:11: error: 'edit_uri' has no effect when 'edit_uri_template' is set, and MkDocs' strict build stops"),
+    (lambda t: _without_edit_uri(t) + "edit_uri_template: 'https://github.com/acme/x/edit/main/{nope}'\n",
+     ":74:20: error: MkDocs refuses 'edit_uri_template': Unknown template substitute: 'nope'"),
 ])
 def test_a_mkdocs_yml_setting_csops_cannot_use_is_one_located_error_in_validate_and_build(tmp_path, run, edit, message):
     """The build crashed with a traceback (or ran into gigabytes, or replaced content/ with a link) on settings

@@ -20,8 +20,8 @@ CODES = ("config-setting", "config-python", "unknown-extension", "extension-sett
 
 
 def check_settings(project: Path, raw: dict, text: str) -> list[Problem]:
-    return (_missing_path_problems(project, raw, text) + _refused_by_mkdocs(raw, text) + _plugin_problems(raw, text)
-            + _extension_problems(raw, text))
+    return (_missing_path_problems(project, raw, text) + _refused_by_mkdocs(raw, text) + _edit_link_problems(raw, text)
+            + _plugin_problems(raw, text) + _extension_problems(raw, text))
 
 
 def _extension_problems(raw: dict, text: str) -> list[Problem]:
@@ -227,8 +227,8 @@ def _plugin_settings_problems(entries, installed: set[str], theme_name, text: st
 # Also those csops reads but takes as MkDocs does, each checked alone all the same: 'repo_name: 5', 'edit_uri: [a]',
 # 'nav: [5]' or any 'google_analytics' (deprecated: a strict build stops on its warning) passed validate, and the
 # build stopped on "Config value 'repo_name': Expected type: <class 'str'>", on no line (red team).
-_CHECKED_ALONE_BY_MKDOCS = ("copyright", "dev_addr", "draft_docs", "edit_uri", "exclude_docs", "extra_templates",
-                            "google_analytics", "nav", "not_in_nav", "remote_branch", "remote_name", "repo_name",
+_CHECKED_ALONE_BY_MKDOCS = ("copyright", "dev_addr", "draft_docs", "edit_uri", "edit_uri_template", "exclude_docs",
+                            "extra_templates", "google_analytics", "nav", "not_in_nav", "remote_branch", "remote_name", "repo_name",
                             "repo_url", "site_author", "site_description", "use_directory_urls", "validation")
 _SUB_OPTION = re.compile(r"Sub-option '([^']*)': ")
 
@@ -269,6 +269,45 @@ def _refused_by_mkdocs(raw: dict, text: str) -> list[Problem]:
     return problems
 
 
+def _edit_link_problems(raw: dict, text: str) -> list[Problem]:
+    """With no repo_url, the edit link MkDocs makes for each page of edit_uri_template (or else edit_uri) is a web
+    address: MkDocs joins it to nothing and warns on every page ("edit_uri: '5' is not a valid URL, it should
+    include the http:// (scheme)"), so 'edit_uri: ../../../', 'edit_uri_template: 5' or '{path!r}' passed validate
+    and the strict build stopped on 19 such lines, on no line of mkdocs.yml (red team). The link is made as MkDocs
+    makes it (its own EditURITemplate) for index.md; a value MkDocs refuses is _refused_by_mkdocs' error. Both
+    written stopped it too ("The option 'edit_uri' has no effect when 'edit_uri_template' is set.")."""
+    from urllib.parse import urlsplit
+
+    template, edit_uri = raw.get("edit_uri_template"), raw.get("edit_uri")
+    problems = []
+    if template and edit_uri:  # MkDocs' EditURITemplate.post_validation warns, and the strict build stops
+        problems.append(Problem(CONFIG_FILE, *setting_position(text, ("edit_uri",)), "config-setting", "'edit_uri' has no "
+                        "effect when 'edit_uri_template' is set, and MkDocs' strict build stops on saying so",
+                        "keep one of them (csops' edit links to the YAML files read edit_uri and repo_url)"))
+    if raw.get("repo_url") is not None or not (template or isinstance(edit_uri, str) and edit_uri):
+        return problems
+    name = "edit_uri_template" if template else "edit_uri"
+    link = edit_uri.rstrip("/") + "/index.md" if not template else None
+    if template:
+        from mkdocs.config.config_options import EditURITemplate  # only then: MkDocs' config module costs 0.05 s
+
+        try:
+            link = str(EditURITemplate().run_validation(template).format("index.md", "index"))
+        except Exception:  # MkDocs' own check refuses the template: _refused_by_mkdocs says so
+            return problems
+    try:
+        parts = urlsplit(link)
+        if parts.scheme and parts.netloc:
+            return problems
+    except ValueError:  # 'https://[x': MkDocs warns too
+        pass
+    return problems + [Problem(CONFIG_FILE, *setting_position(text, (name,)), "config-setting",
+                    f"'{name}' makes page edit links such as {shown(repr(link), 60)}, which are no web address, and "
+                    "no repo_url is set for MkDocs to join them to: the strict build stops on every page",
+                    "write the full address of the repository's edit view, e.g. "
+                    "https://github.com/acme/portal/edit/main/, or set repo_url")]
+
+
 def _missing_path_problems(project: Path, raw: dict, text: str) -> list[Problem]:
     """Each folder or file mkdocs.yml names is there: a misspelt custom_dir, hook or watch entry passed validate, and
     the build stopped after generating every page on MkDocs' "The path set in custom_dir (…) does not exist", on no
@@ -290,6 +329,7 @@ def _missing_path_problems(project: Path, raw: dict, text: str) -> list[Problem]
                                 f"'{shown(entry, 80)}' {where}", "give its path relative to mkdocs.yml's folder, "
                                 "or delete the line"))
     return problems + _hook_syntax_problems(project, raw)
+
 
 
 MAX_HOOK_BYTES = 1_000_000
