@@ -22,7 +22,7 @@ import click
 
 from . import generations, incremental, linkcheck, shards
 from .mkdocs_config import SettingsRefused, SiteConfig, mkdocs_overrides
-from .paths import GENERATED_DIR, PACKAGE_TEMPLATES
+from .paths import ASSETS_PREFIX, GENERATED_DIR, PACKAGE_TEMPLATES
 from .problems import shown
 from .progress import Progress
 from .render import Page
@@ -33,7 +33,6 @@ if TYPE_CHECKING:  # the index imports Whoosh: only the worker process loads it
     from .index import IndexStats
     from .workers import BuildWorkers
 
-ASSETS_PREFIX = "assets/csops"
 
 # raw_blocks.py: generated raw-HTML blocks skip Python-Markdown (same bytes; tests compare both ways).
 LIFT_RAW_BLOCKS = True

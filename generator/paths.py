@@ -17,6 +17,8 @@ GENERATED_DIR = "build"
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 if not PACKAGE_TEMPLATES.is_dir():
     PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "_templates"
+# where the files of templates/assets (csops' and the project's) are in the docs folder, and so in the site
+ASSETS_PREFIX = "assets/csops"
 
 
 def is_portal(folder: Path) -> bool:

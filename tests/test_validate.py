@@ -950,6 +950,10 @@ def _without_edit_uri(text: str) -> str:
      ":8:11: error: 'edit_uri' has no effect when 'edit_uri_template' is set, and MkDocs' strict build stops"),
     (lambda t: _without_edit_uri(t) + "edit_uri_template: 'https://github.com/acme/x/edit/main/{nope}'\n",
      ":74:20: error: MkDocs refuses 'edit_uri_template': Unknown template substitute: 'nope'"),
+    # MkDocs looks for it in the docs folder csops writes: "Template skipped: 'nope.html' not found in docs_dir"
+    (lambda t: t + "extra_templates: [nope.html]\n", ":75:19: error: entry 1 of 'extra_templates' names no file of "
+     "the docs folder csops writes: 'nope.html' (put the template in templates/assets/ and name it "
+     "assets/csops/<its name> here, or delete the line)"),
 ])
 def test_a_mkdocs_yml_setting_csops_cannot_use_is_one_located_error_in_validate_and_build(tmp_path, run, edit, message):
     """The build crashed with a traceback (or ran into gigabytes, or replaced content/ with a link) on settings

@@ -328,8 +328,29 @@ def _missing_path_problems(project: Path, raw: dict, text: str) -> list[Problem]
         problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"'{'.'.join(path)}' names no {what}: "
                                 f"'{shown(entry, 80)}' {where}", "give its path relative to mkdocs.yml's folder, "
                                 "or delete the line"))
-    return problems + _hook_syntax_problems(project, raw)
+    return problems + _extra_template_problems(project, raw, text) + _hook_syntax_problems(project, raw)
 
+
+def _extra_template_problems(project: Path, raw: dict, text: str) -> list[Problem]:
+    """Each extra_templates entry is a file of the docs folder csops writes (build/docs), where MkDocs looks for it:
+    'extra_templates: [nope.html]' passed validate, and the strict build stopped on MkDocs' "Template skipped:
+    'nope.html' not found in docs_dir", on no line (red team). Of a project's own files, the docs folder holds
+    those of templates/assets (build.asset_files), at ASSETS_PREFIX/…; an entry of another type is site_config's."""
+    from ..paths import ASSETS_PREFIX, PACKAGE_TEMPLATES
+
+    entries = raw.get("extra_templates")
+    problems = []
+    for n, entry in enumerate(entries if isinstance(entries, list) else []):
+        if not isinstance(entry, str):
+            continue
+        inside = entry.strip("/").removeprefix(ASSETS_PREFIX + "/") if entry.startswith(ASSETS_PREFIX + "/") else None
+        if inside and any((folder / "assets" / inside).is_file() for folder in (project / "templates", PACKAGE_TEMPLATES)):
+            continue
+        problems.append(Problem(CONFIG_FILE, *entry_position(text, "extra_templates", entry), "config-setting",
+                                f"entry {n + 1} of 'extra_templates' names no file of the docs folder csops writes: "
+                                f"'{shown(entry, 80)}'", f"put the template in templates/assets/ and name it "
+                                f"{ASSETS_PREFIX}/<its name> here, or delete the line"))
+    return problems
 
 
 MAX_HOOK_BYTES = 1_000_000
