@@ -1043,15 +1043,27 @@ def test_a_page_id_that_is_not_text_is_one_located_error_not_a_traceback(tmp_pat
     assert created.exit_code == 0 and (project / "content/playbooks/renewal.yml").is_file(), created.output
 
 
-@pytest.mark.parametrize("setting, message", [
-    ("extra:\n  alternate: 5\n", "MkDocs stopped building the site: TypeError: 'int' object is not iterable (in "
-     "templates/partials/alternate.html:"),
-    # at the line that raised, in a function the hook's on_config calls (not at the call)
-    ("hooks:\n  - stop.py\n", "stop.py:6:5: error: the hook raised ValueError: stopped here while MkDocs built the "
-     "site, so nothing was published (the previous site is untouched) (fix that line: MkDocs calls the hook's on_* "
-     "functions on every build) [hook-raised]"),
+# raising in a function the hook's on_config calls: named at the line that raised, not at the call
+_ON_CONFIG_STOPS = "def on_config(config):\n    return _check(config)\n\n\ndef _check(config):\n    raise ValueError('stopped here')\n"
+
+
+@pytest.mark.parametrize("setting, hook, message", [
+    ("extra:\n  alternate: 5\n", _ON_CONFIG_STOPS, "MkDocs stopped building the site: TypeError: 'int' object is not "
+     "iterable (in templates/partials/alternate.html:"),
+    ("hooks:\n  - stop.py\n", _ON_CONFIG_STOPS, "stop.py:6:5: error: the hook raised ValueError: stopped here while "
+     "MkDocs built the site, so nothing was published (the previous site is untouched) (fix that line: MkDocs calls "
+     "the hook's on_* functions on every build) [hook-raised]"),
+    # raising for one page of several, as it renders (hooks keep the build in one process: incremental.eligible)
+    ("hooks:\n  - stop.py\n", "def on_page_markdown(markdown, page, **kwargs):\n    if page.file.src_uri == "
+     "'playbooks/p.md':\n        raise KeyError('p')\n    return markdown\n",
+     "stop.py:3:9: error: the hook raised KeyError: 'p' while MkDocs built the site, so nothing was published"),
+    # raising once every page is written, before csops checks links and publishes
+    ("hooks:\n  - stop.py\n", "def on_post_build(config, **kwargs):\n    raise RuntimeError('after the pages')\n",
+     "stop.py:2:5: error: the hook raised RuntimeError: after the pages while MkDocs built the site, so nothing was "
+     "published"),
 ])
-def test_a_setting_mkdocs_or_its_theme_stops_on_is_one_line_from_build_never_a_traceback(tmp_path, run, setting, message):
+def test_a_setting_mkdocs_or_its_theme_stops_on_is_one_line_from_build_never_a_traceback(tmp_path, run, setting, hook,
+                                                                                          message):
     """A value of a type neither MkDocs nor Material checks ('alternate: 5' under extra:, as 'palette: 5' was), or a
     hook that raises, passed MkDocs' config check and ended `csops build` in a Python traceback out of Material's
     templates or the hook (red team: 222 careless mkdocs.yml edits through validate and build). Now one line naming
@@ -1059,8 +1071,7 @@ def test_a_setting_mkdocs_or_its_theme_stops_on_is_one_line_from_build_never_a_t
     from conftest import make_project
 
     project = make_project(tmp_path / "portal", {"content/playbooks/p.yml": "title: P\nsteps:\n  - id: s\n    title: S\n",
-                                                 "stop.py": ("def on_config(config):\n    return _check(config)\n\n\n"
-                                                             "def _check(config):\n    raise ValueError('stopped here')\n")})
+                                                 "stop.py": hook})
     assert run("build", "--project", project, "--quiet").exit_code == 0
     before = (project / "site/playbooks/p/index.html").read_bytes()
     config = project / "mkdocs.yml"
