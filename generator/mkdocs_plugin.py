@@ -354,12 +354,21 @@ def material_search(config):
 
 
 def _edit_url(config, source: str) -> str | None:
-    """Edit link for the YAML file a page came from: repo_url + edit_uri root + project-relative path.
+    """Edit link for the YAML file a page came from: repo_url + edit_uri root + project-relative path, or
+    edit_uri_template with that path as its {path}.
 
     Material writes the link into href="" as it is, so the path is percent-encoded: a file name is
     never markup, and `My playbook.yml` still opens the right file.
     """
     repo_url = (config.get("repo_url") or "").rstrip("/")
+    template = config.get("edit_uri_template")
+    if template:
+        # MkDocs' own template ({path}, {path_noext}, {path!q}), its {path} the YAML file: with edit_uri_template set
+        # (and edit_uri not, which MkDocs refuses beside it) the edit button had silently disappeared
+        from urllib.parse import urljoin
+
+        link = template.format(quote(source), quote(os.path.splitext(source)[0]))
+        return urljoin(repo_url + "/", link) if repo_url else link
     edit_uri = config.get("edit_uri") or ""
     if not repo_url and edit_uri.startswith(("https://", "http://")):
         # No repo_url (so Material shows no repository widget and fetches no stars) but an absolute

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import html
 import re
 import textwrap
 import threading
@@ -237,6 +238,26 @@ def test_edit_this_page_opens_the_yaml_source(project_factory, run):
     assert edit_links == ["https://github.com/acme/portal/edit/main/content/playbooks/renewal.yml"]
     index = (project / "site/playbooks/index.html").read_text()
     assert "md-content__button" not in index, "generated index pages have no single YAML source to edit"
+
+
+@pytest.mark.parametrize("setting, link", [
+    ("repo_url: https://github.com/acme/portal\nedit_uri_template: 'edit/main/{path}'\n",
+     "https://github.com/acme/portal/edit/main/content/playbooks/renewal.yml"),
+    ("edit_uri_template: 'https://gitlab.acme.test/cs/portal/-/edit/main/{path}?ref_type=heads'\n",
+     "https://gitlab.acme.test/cs/portal/-/edit/main/content/playbooks/renewal.yml?ref_type=heads"),
+])
+def test_edit_this_page_follows_edit_uri_template(project_factory, run, setting, link):
+    """MkDocs' edit_uri_template (GitLab's edit view wants ?ref_type=, a Bitbucket one the path inside its query)
+    passed validate and the edit button silently disappeared: csops made edit links from edit_uri and repo_url only.
+    Its {path} is the YAML file the page came from, as edit_uri's links are."""
+    mkdocs = ("site_name: T\nsite_url: https://portal.acme.test/\n" + setting + "docs_dir: build/docs\ntheme:\n"
+              "  name: material\n  features: [content.action.edit]\n")
+    project = project_factory({"mkdocs.yml": mkdocs, "content/playbooks/renewal.yml": PLAYBOOK.format(body="Hi.")})
+    assert run("validate", "--project", project).exit_code == 0
+    assert run("build", "--project", project).exit_code == 0
+    page = (project / "site/playbooks/renewal/index.html").read_text()
+    edit_links = re.findall(r'<a href="([^"]+)"[^>]*class="md-content__button md-icon"', page)
+    assert [html.unescape(href) for href in edit_links] == [link]
 
 
 def test_faq_entries_and_roles_are_guarded_too(project_factory, run):
