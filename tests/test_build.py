@@ -461,6 +461,33 @@ def test_a_site_redirect_from_a_renamed_pages_old_address_wins_and_validate_says
     assert run("validate", "--project", project).output.count("[redirect-over-alias]") == 1
 
 
+def test_a_site_redirect_from_an_address_the_portal_still_has_is_warned_at_its_line(tmp_path, run):
+    """redirect_maps sending the address of a page the portal still has (a playbook, a role) elsewhere: mkdocs-redirects
+    wrote its redirect over the built page without a word, so the QBR playbook's readers, and every step link to it
+    in tickets, landed on the FAQ. Validate and the build now warn at the entry (--strict fails); the page's
+    own address sent to itself says nothing."""
+    from conftest import copy_bundled
+
+    project = copy_bundled(tmp_path / "portal")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("plugins:\n", "plugins:\n  - redirects:\n      redirect_maps:\n"
+                                   "        playbooks/qbr.md: faq/renewals.md\n"
+                                   "        roles/csm/index.md: roles/cs-lead.md\n", 1), encoding="utf-8")
+    line = text[:text.index("plugins:\n")].count("\n") + 4
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 0 and validated.output.count("[redirect-over-page]") == 2, validated.output
+    assert (f"mkdocs.yml:{line}:9: warning: redirect_maps sends playbooks/qbr.md to faq/renewals.md, but "
+            "playbooks/qbr.md is a page of the portal") in validated.output
+    assert f"mkdocs.yml:{line + 1}:9: warning: redirect_maps sends roles/csm/index.md to roles/cs-lead.md" in validated.output
+    assert run("validate", "--project", project, "--strict").exit_code == 1
+    built = run("build", "--project", project)
+    assert built.exit_code == 0 and built.output.count("[redirect-over-page]") == 2, built.output
+    config.write_text(config.read_text(encoding="utf-8").replace("playbooks/qbr.md: faq/renewals.md",
+                                                                 "playbooks/qbr.md: playbooks/qbr/index.md"), encoding="utf-8")
+    assert run("validate", "--project", project).output.count("[redirect-over-page]") == 1
+
+
 def test_a_site_redirect_over_an_alias_written_in_the_inherited_file_is_warned_there(tmp_path, run):
     """redirect_maps written in the file mkdocs.yml INHERITs (a team's shared settings) is warned at its line there:
     a mutation pass found that no test failed when the warning named mkdocs.yml at that line, which holds nothing."""

@@ -1,5 +1,6 @@
 """The site's own redirects (mkdocs-redirects' redirect_maps in mkdocs.yml) over the ones csops makes for a page's
-former ids (`aliases:`): an old address both send somewhere, to different pages.
+former ids (`aliases:`): an old address both send somewhere, to different pages; and over a page the portal still
+has, which mkdocs-redirects replaces with its redirect.
 
 The site author's entry wins, as MkDocs gives it (mkdocs_config._plugins lays csops' redirects under the site's):
 it is written on purpose, in the file the author owns. But it won without a word, and the alias csops keeps for a
@@ -12,9 +13,9 @@ from ..mkdocs_entries import plugin_entries
 from ..mkdocs_yaml import CONFIG_FILE, ConfigRead, entry_position
 from ..portal import Portal
 from ..problems import Problem, shown
-from ..urls import redirect_map
+from ..urls import page_source, redirect_map
 
-CODES = ("redirect-over-alias",)
+CODES = ("redirect-over-alias", "redirect-over-page")
 
 
 def _address(page: str) -> str:
@@ -35,13 +36,26 @@ def site_redirects(raw: dict) -> dict[str, str]:
 
 def check(portal: Portal, config: ConfigRead) -> list[Problem]:
     """A warning at each redirect_maps entry that sends a former page address csops redirects (an alias) to
-    another page than the one csops sends it to."""
+    another page than the one csops sends it to, or the address of a page the portal still has elsewhere."""
     if not isinstance(config.raw, dict):
         return []
     ours = {_address(old): new for old, new in redirect_map(portal).items()}
+    pages = {_address(page_source(doc.kind, doc.id)): page_source(doc.kind, doc.id) for doc in portal.documents}
+    pages.update((_address(page_source("role", role.id)), page_source("role", role.id)) for role in portal.roles)
     text = config.settings_text
     problems = []
     for old, new in site_redirects(config.raw).items():
+        live = pages.get(_address(old))
+        if live is not None and _address(live) != _address(new):
+            # mkdocs-redirects writes its redirect page over the built page, without a word
+            problems.append(text.locate(Problem(
+                CONFIG_FILE, *entry_position(text, "plugins", old), "redirect-over-page",
+                f"redirect_maps sends {shown(old, 80)} to {shown(new, 80)}, but {live} is a page of the portal: "
+                "mkdocs-redirects writes its redirect over the built page, so its readers, and the step links pasted "
+                "in tickets, land elsewhere",
+                "delete this entry; if the page has moved, give the page it moved to its old id in aliases: (csops "
+                "then redirects the old address and its step links)", "warning")))
+            continue
         made = ours.get(_address(old))
         if made is None or _address(made) == _address(new):
             continue
