@@ -10,7 +10,7 @@ import html
 import os
 import re
 from typing import Callable
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 import jinja2
 import markupsafe
@@ -365,8 +365,6 @@ def _edit_url(config, source: str) -> str | None:
     if template:
         # MkDocs' own template ({path}, {path_noext}, {path!q}), its {path} the YAML file: with edit_uri_template set
         # (and edit_uri not, which MkDocs refuses beside it) the edit button had silently disappeared
-        from urllib.parse import urljoin
-
         link = template.format(quote(source), quote(os.path.splitext(source)[0]))
         return urljoin(repo_url + "/", link) if repo_url else link
     edit_uri = config.get("edit_uri") or ""

@@ -424,21 +424,28 @@ def test_plugins_written_as_a_mapping_keep_their_settings(tmp_path, run):
     assert "faq/" in (project / "site/old-faq/index.html").read_text(encoding="utf-8")
 
 
-def test_a_site_redirect_from_a_renamed_pages_old_address_wins_and_validate_says_so(tmp_path, run):
-    """The site's own redirect_maps and csops' alias of a renamed playbook (renewal-prep, now renewal-runway) both
-    sent /playbooks/renewal-prep/ somewhere: the site's entry won in the build, without a word, and links to the
-    renamed playbook in tickets led to another page. The author's entry still wins (it is written on purpose), and
-    validate and the build warn at its line (--strict fails); an entry that agrees with the alias, or an address
-    csops makes no redirect for, is not named."""
+def _bundled_with_site_redirects(tmp_path, *entries: str):
+    """A copy of the bundled portal whose mkdocs.yml lists the site's own redirect_maps `entries` first among its
+    plugins; and the line of the first entry."""
     from conftest import copy_bundled
 
     project = copy_bundled(tmp_path / "portal")
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("plugins:\n", "plugins:\n  - redirects:\n      redirect_maps:\n"
-                                   "        old-faq.md: faq/index.md\n"
-                                   "        playbooks/renewal-prep.md: faq/renewals.md\n", 1), encoding="utf-8")
-    line = text[:text.index("plugins:\n")].count("\n") + 5
+                                   + "".join(f"        {entry}\n" for entry in entries), 1), encoding="utf-8")
+    return project, text[:text.index("plugins:\n")].count("\n") + 4
+
+
+def test_a_site_redirect_from_a_renamed_pages_old_address_wins_and_validate_says_so(tmp_path, run):
+    """The site's own redirect_maps and csops' alias of a renamed playbook (renewal-prep, now renewal-runway) both
+    sent /playbooks/renewal-prep/ somewhere: the site's entry won in the build, without a word, and links to the
+    renamed playbook in tickets led to another page. The author's entry still wins (it is written on purpose), and
+    validate and the build warn at its line (--strict fails); an entry that agrees with the alias, or an address
+    csops makes no redirect for, is not named."""
+    project, line = _bundled_with_site_redirects(tmp_path, "old-faq.md: faq/index.md",
+                                                 "playbooks/renewal-prep.md: faq/renewals.md")
+    config, line = project / "mkdocs.yml", line + 1  # the second entry
     warning = (f"mkdocs.yml:{line}:9: warning: redirect_maps sends playbooks/renewal-prep.md to faq/renewals.md, and "
                "this entry wins; but it is the former address of playbooks/renewal-runway.md (an id in its aliases:)")
     validated = run("validate", "--project", project)
@@ -466,15 +473,9 @@ def test_a_site_redirect_from_an_address_the_portal_still_has_is_warned_at_its_l
     wrote its redirect over the built page without a word, so the QBR playbook's readers, and every step link to it
     in tickets, landed on the FAQ. Validate and the build now warn at the entry (--strict fails); the page's
     own address sent to itself says nothing."""
-    from conftest import copy_bundled
-
-    project = copy_bundled(tmp_path / "portal")
+    project, line = _bundled_with_site_redirects(tmp_path, "playbooks/qbr.md: faq/renewals.md",
+                                                 "roles/csm/index.md: roles/cs-lead.md")
     config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("plugins:\n", "plugins:\n  - redirects:\n      redirect_maps:\n"
-                                   "        playbooks/qbr.md: faq/renewals.md\n"
-                                   "        roles/csm/index.md: roles/cs-lead.md\n", 1), encoding="utf-8")
-    line = text[:text.index("plugins:\n")].count("\n") + 4
     validated = run("validate", "--project", project)
     assert validated.exit_code == 0 and validated.output.count("[redirect-over-page]") == 2, validated.output
     assert (f"mkdocs.yml:{line}:9: warning: redirect_maps sends playbooks/qbr.md to faq/renewals.md, but "
