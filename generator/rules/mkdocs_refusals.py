@@ -174,26 +174,23 @@ def _plugin_problems(raw: dict, text: str) -> list[Problem]:
     return problems + _plugin_settings_problems(plugin_entries(plugins), installed, theme_name, text)
 
 
-def _plugin_settings_problems(entries, installed: set[str], theme_name, text: str) -> list[Problem]:
+def _plugin_settings_problems(entries, installed: dict, theme_name, text: str) -> list[Problem]:
     """Each installed plugin's settings as the plugin's own config check reads them, and each plugin listed once
     unless it may be listed more: 'search: {lang: 5}', 'search: 5' or '- search' written twice passed validate, and
     the build stopped after generating every page on MkDocs' "Config value 'plugins': Plugin 'material/search'
     option 'lang': Expected a list of language codes", on no line (red team). A strict build stops on the
     plugin's warnings too (an unrecognised setting), so they are errors here."""
-    from importlib.metadata import entry_points
-
-    classes = {entry.name: entry for entry in entry_points(group="mkdocs.plugins")}
     problems, seen = [], set()
     for n, entry in enumerate(entries):
         if entry is None:
             continue
         name, settings = entry
         found = name if name in installed else f"{theme_name}/{name}"
-        if found not in classes:
+        if found not in installed:
             continue  # not installed: said above
         line, col = entry_position(text, "plugins", name)
         try:
-            plugin_class = classes[found].load()
+            plugin_class = installed[found].load()
         except Exception:  # a plugin that cannot be imported here is the build's to report, in its own words
             continue
         if found in seen and not getattr(plugin_class, "supports_multiple_instances", False):
@@ -283,7 +280,7 @@ def _edit_link_problems(raw: dict, text: str) -> list[Problem]:
     if template and edit_uri:  # MkDocs' EditURITemplate.post_validation warns, and the strict build stops
         problems.append(Problem(CONFIG_FILE, *setting_position(text, ("edit_uri",)), "config-setting", "'edit_uri' has no "
                         "effect when 'edit_uri_template' is set, and MkDocs' strict build stops on saying so",
-                        "keep one of them (csops' edit links to the YAML files read edit_uri and repo_url)"))
+                        "keep one of them (csops' edit links to the YAML files follow edit_uri_template when it is set)"))
     if raw.get("repo_url") is not None or not (template or isinstance(edit_uri, str) and edit_uri):
         return problems
     name = "edit_uri_template" if template else "edit_uri"
@@ -425,11 +422,11 @@ def hook_problem(project: Path, raw: dict, error: BaseException, imported: bool 
                    "every build; work that needs the settings belongs in an on_config(config) hook")
 
 
-def _installed_plugins() -> set[str]:
-    """The MkDocs plugins this environment has, by the names mkdocs.yml gives them (their entry points)."""
+def _installed_plugins() -> dict:
+    """The MkDocs plugins this environment has, by the names mkdocs.yml gives them: name -> its entry point."""
     from importlib.metadata import entry_points
 
-    return {entry.name for entry in entry_points(group="mkdocs.plugins")}
+    return {entry.name: entry for entry in entry_points(group="mkdocs.plugins")}
 
 
 def _entry_shape(plugins, n: int) -> str:
