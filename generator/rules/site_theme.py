@@ -102,19 +102,13 @@ def _static_template_problems(project: Path, raw: dict, text: str) -> list[Probl
     passed validate, and the strict build stopped on MkDocs' "Template skipped: 'ofline.html' not found in theme
     directories", on no line. Looked for where MkDocs looks: the custom_dir, csops' own theme templates, Material's,
     MkDocs' own (sitemap.xml). A list that is no list of texts is site_config's error."""
-    import importlib.util
-
     theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
     templates = theme.get("static_templates")
-    spec = importlib.util.find_spec("material")
-    if not isinstance(templates, list) or theme.get("name") != "material" or spec is None:
+    material = _package_templates("material")
+    if not isinstance(templates, list) or theme.get("name") != "material" or not material:
         return []  # another theme's folders are its own; without Material the build says so
-    mkdocs = importlib.util.find_spec("mkdocs")
-    folders = [Path(location) / "templates" for found in (spec, mkdocs) if found is not None
-               for location in (found.submodule_search_locations or [])]
-    folders.append(Path(__file__).resolve().parent.parent / "theme")  # mkdocs_plugin.prepare_theme adds it
-    if isinstance(theme.get("custom_dir"), str):
-        folders.append(project / theme["custom_dir"])
+    folders = [*material, *_package_templates("mkdocs"), *_custom_dir(project, theme),
+               Path(__file__).resolve().parent.parent / "theme"]  # mkdocs_plugin.prepare_theme adds csops' own
     problems = []
     for n, name in enumerate(templates):
         if not isinstance(name, str) or any((folder / name).is_file() for folder in folders):
@@ -129,15 +123,23 @@ def _static_template_problems(project: Path, raw: dict, text: str) -> list[Probl
     return problems
 
 
+def _package_templates(package: str) -> list[Path]:
+    """The templates folder of an installed theme package (material, mkdocs); none when it is not installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    return [Path(location) / "templates" for location in (spec.submodule_search_locations or [])] if spec else []
+
+
+def _custom_dir(project: Path, theme: dict) -> list[Path]:
+    """The theme's custom_dir, where the build looks first for a template, a language's partial or an icon."""
+    return [project / theme["custom_dir"]] if isinstance(theme.get("custom_dir"), str) else []
+
+
 def _material_languages(project: Path, theme: dict) -> set[str]:
     """The codes Material has a partials/languages/<code>.html for, and a custom_dir's own; empty when Material
     cannot be found (the build then says so)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("material")
-    folders = [Path(location) / "templates" for location in (spec.submodule_search_locations or [])] if spec else []
-    if isinstance(theme.get("custom_dir"), str):
-        folders.append(project / theme["custom_dir"])
+    folders = [*_package_templates("material"), *_custom_dir(project, theme)]
     return {found.stem for folder in folders for found in (folder / "partials" / "languages").glob("*.html")}
 
 
@@ -170,15 +172,11 @@ def _icon_problems(project: Path, raw: dict, text: str) -> list[Problem]:
     """Each icon mkdocs.yml names is one Material has (or the custom_dir's .icons/): a palette toggle's icon
     mistyped ('material/brightnes-7', or 0) passed validate, and the build failed on "cannot write the build:
     '.icons/0.svg' not found …; fix the file system problem" (found by the content fuzzer)."""
-    import importlib.util
-
     theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
-    spec = importlib.util.find_spec("material")
-    if theme.get("name") != "material" or spec is None:
+    material = _package_templates("material")
+    if theme.get("name") != "material" or not material:
         return []  # another theme draws its own icons; without Material the build says so
-    folders = [Path(location) / "templates" / ".icons" for location in (spec.submodule_search_locations or [])]
-    if isinstance(theme.get("custom_dir"), str):
-        folders.insert(0, project / theme["custom_dir"] / ".icons")
+    folders = [folder / ".icons" for folder in (*_custom_dir(project, theme), *material)]
     problems = []
     for icon, path in _named_icons(raw):
         if isinstance(icon, str) and _ICON_NAME.fullmatch(icon) and ".." not in icon.split("/") and any(
