@@ -801,6 +801,14 @@ def test_readers_see_the_old_or_the_new_index_never_an_error_across_many_flips(p
     assert CliRunner().invoke(main, ["build", "--project", str(project)]).exit_code == 0
     template = project / "build" / "template"
     shutil.copytree(project / "build/current", template)
+    # each flip's build staged before the readers start: the copies are not what is tried, and copying 40 of them
+    # while four readers hold the interpreter took most of the test's minutes
+    stages = []
+    for _ in range(40):
+        stage = generations.new_staging(project)
+        stage.rmdir()
+        shutil.copytree(template, stage)
+        stages.append(stage)
     searcher = Searcher(project, cache_size=0)
     errors: list[str] = []
     answered = [0]
@@ -819,10 +827,7 @@ def test_readers_see_the_old_or_the_new_index_never_an_error_across_many_flips(p
     for reader in readers:
         reader.start()
     try:
-        for _ in range(40):
-            stage = generations.new_staging(project)
-            stage.rmdir()
-            shutil.copytree(template, stage)
+        for stage in stages:
             generations.publish(project, stage, project / "site")
             time.sleep(0.05)
     finally:
