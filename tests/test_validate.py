@@ -971,6 +971,24 @@ def test_a_mkdocs_yml_setting_csops_cannot_use_is_one_located_error_in_validate_
     assert not (project / "site").exists()
 
 
+@pytest.mark.parametrize("setting, line", [
+    ("edit_uri: 'javascript:x'", "mkdocs.yml:74:11: error: 'edit_uri' is a script link ('javascript:x')"),
+    ("edit_uri_template: 'javascript:alert(1)//{path}'",
+     "mkdocs.yml:74:20: error: 'edit_uri_template' is a script link ('javascript:alert(1)//{path}')"),
+])
+def test_a_script_link_as_edit_uri_is_one_error(tmp_path, run, setting, line):
+    """With no repo_url, 'edit_uri: javascript:x' was two errors at one place for one slip: a script link, and an
+    edit link that is no web address (whose fix, 'or set repo_url', would have left the script link)."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    config.write_text(_without_edit_uri(config.read_text(encoding="utf-8")) + setting + "\n", encoding="utf-8")
+    validated = run("validate", "--project", project)
+    errors = [found for found in validated.output.splitlines() if ": error: " in found]
+    assert validated.exit_code == 1 and len(errors) == 1 and errors[0].startswith(line), validated.output
+
+
 @pytest.mark.parametrize("hook, message", [
     ("def on_page_markdown(markdown, **kwargs)\n    return markdown\n",
      "hooks/page.py:1:41: error: the hook is not valid Python: expected ':'"),

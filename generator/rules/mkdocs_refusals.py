@@ -14,6 +14,7 @@ from pathlib import Path
 from ..mkdocs_entries import extension_entries, extension_settings, plugin_entries
 from ..mkdocs_yaml import CONFIG_FILE, entry_position, named_path, nth_entry_position, setting_position
 from ..problems import Problem, shown
+from .site_addresses import is_script_link
 
 CODES = ("config-setting", "config-python", "unknown-extension", "extension-settings", "unknown-plugin",
          "no-search-plugin", "hook-syntax", "hook-import", "hook-raised")
@@ -284,6 +285,8 @@ def _edit_link_problems(raw: dict, text: str) -> list[Problem]:
     if raw.get("repo_url") is not None or not (template or isinstance(edit_uri, str) and edit_uri):
         return problems
     name = "edit_uri_template" if template else "edit_uri"
+    if is_script_link(str(raw[name])):  # site_addresses' error names it: one slip, one error
+        return problems
     link = edit_uri.rstrip("/") + "/index.md" if not template else None
     if template:
         from mkdocs.config.config_options import EditURITemplate  # only then: MkDocs' config module costs 0.05 s

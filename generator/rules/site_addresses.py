@@ -28,6 +28,11 @@ _ENDS_ATTRIBUTE = re.compile(r'["<>]')
 _SHOWN_AS_WORDS = frozenset({"site_name", "site_description", "site_author", "copyright"})
 
 
+def is_script_link(value: str) -> bool:
+    """Whether a browser runs `value` as script when it is a link's href (check_settings' error names it)."""
+    return bool(_SCRIPT_SCHEME.match(_IGNORED_IN_URLS.sub("", html.unescape(value))))
+
+
 def _script_urls(value, path: tuple[str, ...] = ()):
     """(setting path, value, True) of each text in mkdocs.yml that a link would run as script, (…, False) of each
     address that would end its link's attribute."""
@@ -40,7 +45,7 @@ def _script_urls(value, path: tuple[str, ...] = ()):
             yield from _script_urls(item, path)
     elif isinstance(value, str):
         address = _IGNORED_IN_URLS.sub("", html.unescape(value))
-        if _SCRIPT_SCHEME.match(address):
+        if is_script_link(value):
             yield path, value, True
         elif _ADDRESS.match(address) and _ENDS_ATTRIBUTE.search(address):
             yield path, value, False
