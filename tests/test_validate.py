@@ -928,6 +928,12 @@ def _without_edit_uri(text: str) -> str:
     (lambda t: t.replace("  font: false\n", "  font: false\n  favicon: [x]\n"),
      ":16:12: error: 'theme.favicon' must be a text, not list"),
     (lambda t: t + "extra:\n  homepage: 5\n", ":76:13: error: 'extra.homepage' must be a text, not int"),
+    # a file neither MkDocs nor Material looks for: a misspelt favicon stopped the build on 19 broken links, one per
+    # page, on no line; a misspelt logo passed validate and the build, and every page showed a broken image
+    (lambda t: t.replace("  font: false\n", "  font: false\n  favicon: images/favicon.png\n"),
+     ":16:12: error: 'theme.favicon' names no file of the site: 'images/favicon.png'"),
+    (lambda t: t.replace("  font: false\n", "  font: false\n  logo: assets/csops/logo.svg\n"),
+     ":16:9: error: 'theme.logo' names no file of the site: 'assets/csops/logo.svg'"),
     (lambda t: t.replace("  font: false\n", "  font: false\n  static_templates: 5\n"),
      ":16:21: error: 'theme.static_templates' must be a list, not int"),
     (lambda t: t.replace("  font: false\n", "  font: false\n  static_templates: [ofline.html]\n"),
@@ -969,6 +975,25 @@ def test_a_mkdocs_yml_setting_csops_cannot_use_is_one_located_error_in_validate_
     assert built.exit_code == 1 and message in built.output, built.output
     assert (project / "content/playbooks").is_dir() and not (project / "content").is_symlink()
     assert not (project / "site").exists()
+
+
+def test_a_favicon_and_logo_the_site_holds_say_nothing(tmp_path, run):
+    """Where the site's files come from: templates/assets/ (at assets/csops/), the custom_dir, Material's own
+    favicon; a web address is the site's to keep."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    (project / "templates/assets").mkdir(parents=True, exist_ok=True)
+    (project / "templates/assets/logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    (project / "overrides/images").mkdir(parents=True)
+    (project / "overrides/images/icon.png").write_bytes(b"\x89PNG")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    for images in ("  favicon: images/icon.png\n  logo: assets/csops/logo.svg\n  custom_dir: overrides\n",
+                   "  favicon: assets/images/favicon.png\n  logo: https://cdn.acme.test/logo.svg\n"):
+        config.write_text(text.replace("  font: false\n", "  font: false\n" + images), encoding="utf-8")
+        validated = run("validate", "--project", project)
+        assert validated.exit_code == 0 and "theme." not in validated.output, validated.output
 
 
 @pytest.mark.parametrize("setting, line", [

@@ -16,7 +16,7 @@ CODES = ("config-setting", "untranslated-language", "unknown-icon")
 
 def check_settings(project: Path, raw: dict, text: str) -> list[Problem]:
     return (_language_problems(project, raw, text) + _icon_problems(project, raw, text) + _theme_problems(raw, text)
-            + _static_template_problems(project, raw, text))
+            + _static_template_problems(project, raw, text) + _image_problems(project, raw, text))
 
 
 # Language names an editor types for a code (theme.language takes Material's code)
@@ -120,6 +120,46 @@ def _static_template_problems(project: Path, raw: dict, text: str) -> list[Probl
                                 f"names no template: '{shown(name, 60)}' is in neither the custom_dir nor Material's "
                                 "templates", "put the template in theme.custom_dir and give its path there, or "
                                 "delete the line"))
+    return problems
+
+
+def _image_problems(project: Path, raw: dict, text: str) -> list[Problem]:
+    """theme.favicon and theme.logo name a file of the site: neither MkDocs nor Material checks, so a misspelt logo
+    passed validate and the build, and every page showed a broken image in its header; a misspelt favicon passed
+    validate, and the build stopped on 19 broken links to it, one per page, on no line of mkdocs.yml. The site holds
+    the files of templates/assets (at ASSETS_PREFIX/…, build.asset_files) and the static files of the custom_dir,
+    csops' theme and Material's (its default favicon, assets/images/favicon.png). A web address is the site's to
+    keep; a value that is no text is site_config's error."""
+    from urllib.parse import urlsplit
+
+    from ..paths import ASSETS_PREFIX
+
+    theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
+    material = _package_templates("material")
+    if theme.get("name") != "material" or not material:
+        return []  # another theme finds its images its own way; without Material the build says so
+    folders = [*_custom_dir(project, theme), Path(__file__).resolve().parent.parent / "theme", *material]
+    assets = [project / "templates" / "assets", PACKAGE_TEMPLATES / "assets"]
+    problems = []
+    for setting in ("favicon", "logo"):
+        value = theme.get(setting)
+        try:
+            parts = urlsplit(value) if isinstance(value, str) and value.strip() else None
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme or parts.netloc:
+            continue
+        path = parts.path.strip("/")
+        inside = path.removeprefix(ASSETS_PREFIX + "/") if path.startswith(ASSETS_PREFIX + "/") else None
+        if path and ".." not in path.split("/") and (any((folder / path).is_file() for folder in folders) or (
+                inside and any((folder / inside).is_file() for folder in assets))):
+            continue
+        problems.append(Problem(CONFIG_FILE, *setting_position(text, ("theme", setting)), "config-setting",
+                                f"'theme.{setting}' names no file of the site: '{shown(value, 80)}' is in neither "
+                                "templates/assets/ nor the custom_dir nor Material's theme, so every page would show "
+                                f"a broken {'icon' if setting == 'favicon' else 'image'}",
+                                f"put the image in templates/assets/ and write {ASSETS_PREFIX}/<its name>, or put it "
+                                "in theme.custom_dir and give its path there, or delete the line"))
     return problems
 
 
