@@ -186,18 +186,22 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         return ApiError("403 Forbidden", f"a page of another site ({shown(origin or 'origin not sent', 200)}) may not call "
                                          "this API: list its origin in cors_origins")
 
-    def site_relative(path: str) -> str:
-        """/docs/api/search as /api/search when site_url is https://x/docs/: the portal's search box calls the API
-        below the site's path, as `csops serve` answers it, and gunicorn answered 404 'no such endpoint'."""
-        if path in allowed or not path.endswith(tuple(allowed)):
-            return path
+    def site_relative(path: str) -> tuple[str, str]:
+        """(site path, the rest): /docs/api/search is ('/docs', '/api/search') when site_url is https://x/docs/: the
+        portal's search box calls the API below the site's path, as `csops serve` answers it, and gunicorn answered
+        404 'no such endpoint'. Any path below the site's API is taken apart so, a wrong one too: its 404 then names
+        the path as sent and the endpoints beside it, as the preview, which mounts the API there, names them."""
+        if path in allowed:
+            return "", path
         try:
             # unquoted as the request's path is: a site_url copied from the address bar writes /ドキュメント/ as
             # /%E3%83%89…/, and gunicorn answered the box's /ドキュメント/api/search 404
             prefix = unquote(urlsplit(searcher.site_url).path).rstrip("/")
         except IndexMissing:  # answered as the API's own path would be: 503 until there is an index
-            prefix = path[:path.rindex("/api/")]
-        return path[len(prefix):] if prefix and path.startswith(prefix + "/api/") else path
+            prefix = path[:path.rindex("/api/")] if path.endswith(tuple(allowed)) else ""
+        if prefix and (path.startswith(prefix + "/api/") or path == prefix + "/api"):
+            return prefix, path[len(prefix):]
+        return "", path
 
     def app(environ, start_response):
         method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "")
@@ -206,7 +210,9 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         except Exception:
             extra = []
         try:
-            path = site_relative(decoded_path(path))
+            prefix, path = site_relative(decoded_path(path))
+            # where the API was asked: the preview mounts it at the site's path (SCRIPT_NAME), gunicorn at /
+            base = unquote(environ.get("SCRIPT_NAME", "")).rstrip("/") + prefix
             handler = routes.get(("GET" if method == "HEAD" else method, path))
             if method == "OPTIONS":
                 allow = preflight(environ, path)
@@ -217,9 +223,10 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
                 raise refused
             if handler is None:
                 if path in allowed:
-                    raise ApiError("405 Method Not Allowed", f"{path} accepts {', '.join(allowed[path])}",
+                    raise ApiError("405 Method Not Allowed", f"{base}{path} accepts {', '.join(allowed[path])}",
                                    [("Allow", ", ".join(allowed[path] + (["HEAD"] if "GET" in allowed[path] else [])))])
-                raise ApiError("404 Not Found", f"no such endpoint {path[:200]!r}; see GET /api/search and POST /api/suggest")
+                raise ApiError("404 Not Found", f"no such endpoint {(base + path)[:200]!r}; see GET {base[:200]}/api/search "
+                                                f"and POST {base[:200]}/api/suggest")
             return _json(start_response, "200 OK", handler(environ), extra)
         except ApiError as error:
             return _json(start_response, error.status, error.as_dict(), extra + error.headers)

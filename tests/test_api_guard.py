@@ -35,9 +35,10 @@ TIMEOUT = 1  # seconds: the connection timeout both servers get in these tests
 
 
 @contextmanager
-def preview(project: Path, **app_options):
+def preview(project: Path, mount_path: str = "/", **app_options):
+    """`mount_path`: site_url's path, where `csops serve` serves the site and its API (preview._mount_path)."""
     server = preview_server(project / "site", "127.0.0.1", 0, api_app=create_app(project, log_queries=False, **app_options),
-                            timeout=TIMEOUT)
+                            timeout=TIMEOUT, mount_path=mount_path)
     server.server_bind()
     server.server_activate()
     # as MkDocs' own serve() does: its shutdown() stops only `serve_thread`; a loop started in another thread
@@ -196,6 +197,38 @@ def test_an_unknown_api_path_is_named_as_sent(port):
     """Under gunicorn a UTF-8 path was named in Latin-1: "no such endpoint '/api/æ\\x9b´æ\\x96°'" for /api/更新."""
     status, _, body, _ = exchange(port, b"GET /api/%E6%9B%B4%E6%96%B0 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
     assert status == 404 and "'/api/更新'" in json.loads(body)["error"], body
+
+
+def test_both_servers_name_a_wrong_api_path_below_site_urls_path_alike(tmp_path):
+    """With site_url https://…/docs/ the search box calls /docs/api/…; a wrong path there was named
+    '/api/nope' by `csops serve` (which mounts the API at the site's path) and '/docs/api/nope' by gunicorn, both
+    pointing at 'GET /api/search'. Both now name the path as sent and the endpoints beside it."""
+    from click.testing import CliRunner
+
+    from conftest import MINIMAL_MKDOCS, make_project
+    from generator.cli import main
+
+    project = make_project(tmp_path / "portal", {
+        "mkdocs.yml": MINIMAL_MKDOCS.format(language="en").replace("https://portal.acme.test/",
+                                                                   "https://portal.acme.test/docs/"),
+        "content/playbooks/renewal-runway.yml": "title: Renewal runway\nsteps:\n  - {id: confirm, title: Confirm}\n"})
+    assert CliRunner().invoke(main, ["build", "--project", str(project), "--quiet"]).exit_code == 0
+    asked = {"/docs/api/nope": (404, "no such endpoint '/docs/api/nope'; see GET /docs/api/search and POST "
+                                     "/docs/api/suggest"),
+             "/docs/api": (404, "no such endpoint '/docs/api'; see GET /docs/api/search and POST /docs/api/suggest"),
+             "/docs/api/suggest": (405, "/docs/api/suggest accepts POST"),
+             "/api/nope": (404, "no such endpoint '/api/nope'; see GET /api/search and POST /api/suggest")}
+    port = load.free_port()
+    process = load.start_gunicorn(project, port, "--workers", "1")
+    try:
+        with preview(project, mount_path="/docs/") as preview_at:
+            for server in (preview_at, port):
+                answers = {path: exchange(server, get(path)) for path in asked}
+                assert {path: (status, json.loads(body)["error"]) for path, (status, _, body, _) in answers.items()} \
+                    == asked, server
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def chunked(path: str, body: bytes, content_type: str = "text/plain") -> bytes:
