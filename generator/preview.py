@@ -13,10 +13,13 @@ import errno
 import html
 import json
 import logging
+import posixpath
+import re
 import socket
 import time
 from pathlib import Path
 from typing import Callable
+from urllib.parse import quote, urljoin
 
 import click
 
@@ -78,6 +81,11 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
             start_response("405 Method Not Allowed", [("Allow", "GET, HEAD"), ("Content-Length", str(len(body))),
                                                       ("Content-Type", "application/json; charset=utf-8")])
             return [body]
+        moved = _moved_to(Path(site_dir), server.mount_path, environ)
+        if moved is not None:
+            # not 301: a browser keeps a 301 for good, and an alias removed while editing would still send it on
+            start_response("302 Found", [("Location", moved), ("Cache-Control", "no-store"), ("Content-Length", "0")])
+            return []
         return static(environ, start_response)
 
     # no_body_for_head outermost: a HEAD gets headers alone whichever guard answers it (the host guard's 403 had a body)
@@ -85,6 +93,44 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
     # The site's own 404 page (Material's, with search and nav), as `mkdocs serve` does.
     server.error_handler = server.error_page
     return server
+
+
+# Where a redirect page of mkdocs-redirects (mkdocs_plugin.REDIRECT_PAGE) sends the reader: its canonical link
+_REDIRECT_PAGE_TARGET = re.compile(rb'<link rel="canonical" href="([^"]*)">')
+_REDIRECT_PAGE_BYTES = 4096  # csops' redirect page is some 800 bytes; a page of the portal is never this small
+
+
+def _moved_to(site_dir: Path, mount_path: str, environ) -> str | None:
+    """The Location of an HTTP redirect for an old address (a renamed page's, whose redirect page the build wrote),
+    with the request's query kept, or None for any other path.
+
+    The redirect page keeps ?v= and the #step anchor with script only: its meta refresh cannot carry them, so with
+    JavaScript off (or in a link preview) a step link pasted into a ticket before a rename opened the top of the new
+    page, without its 'this step changed' notice. A browser gives an HTTP redirect's target the #anchor it was asked
+    with (Fetch: a Location without a fragment inherits the request's), so a 302 loses neither."""
+    path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
+    if not (path + "/").startswith(mount_path):
+        return None
+    relative = path[len(mount_path):]
+    if not relative.endswith(".html"):  # /playbooks/old and /playbooks/old/ both: MkDocs' own slash redirect drops ?v=
+        relative = relative.rstrip("/") + "/index.html" if relative.strip("/") else "index.html"
+    relative = posixpath.normpath("/" + relative).lstrip("/")
+    page = site_dir / relative
+    try:
+        if not page.is_file() or page.stat().st_size > _REDIRECT_PAGE_BYTES:
+            return None
+        text = page.read_bytes()
+    except OSError:
+        return None
+    found = _REDIRECT_PAGE_TARGET.search(text) if b'http-equiv="refresh"' in text else None
+    if found is None:
+        return None
+    target = urljoin(quote(mount_path + relative), html.unescape(found[1].decode("utf-8", "replace")))
+    address, hash_mark, anchor = target.partition("#")
+    query = environ.get("QUERY_STRING", "")
+    if query:
+        address += ("&" if "?" in address else "?") + query
+    return address + hash_mark + anchor
 
 
 def _is_api(path: str, api: str) -> bool:

@@ -844,6 +844,34 @@ def test_an_old_step_link_through_a_rename_redirect_keeps_its_version_and_says_t
 
 
 
+def test_an_old_step_link_keeps_its_version_and_step_through_csops_serve_with_javascript_off(tmp_path, browser):
+    """A step link copied before a rename (playbooks/old/?v=…#step), opened with JavaScript off or by a link preview,
+    landed at the top of the new page with neither its ?v= nor its step: the redirect page carries them with script
+    only, and its meta refresh cannot (measured: Chromium, JavaScript off, both on csops serve and a static server).
+    csops serve answers the old address with an HTTP redirect keeping the query; the browser keeps the #anchor."""
+    from browser_support import running_csops_serve
+    from conftest import make_project
+
+    steps = "".join(f"  - id: {step}\n    title: {step.replace('-', ' ').capitalize()}\n    body: |\n"
+                    + "".join(f"      Paragraph {n} of the step.\n\n" for n in range(12))
+                    for step in ("confirm-stakeholders", "draft-proposal", "sign-order"))
+    project = make_project(tmp_path / "portal", {
+        "content/playbooks/renewal-runway.yml": "title: Renewal runway\naliases: [renewal-prep]\nsteps:\n" + steps})
+    with running_csops_serve(project) as base:
+        context = browser.new_context(java_script_enabled=False, viewport=LAPTOP)
+        try:
+            tab = context.new_page()
+            for old in ("playbooks/renewal-prep/", "playbooks/renewal-prep"):
+                tab.goto("about:blank")
+                tab.goto(f"{base}{old}?v=0123456789ab#sign-order")
+                tab.wait_for_load_state("load")
+                assert tab.url == f"{base}playbooks/renewal-runway/?v=0123456789ab#sign-order", old
+                assert tab.evaluate("document.querySelector(':target') && document.querySelector(':target').id") \
+                    == "sign-order" and tab.evaluate("window.scrollY") > 300, old
+        finally:
+            context.close()
+
+
 def test_a_step_link_pasted_with_punctuation_or_cut_at_a_line_break_still_lands_on_its_step(browser, bundled_site):
     """A link pasted into a ticket with the sentence's full stop or bracket after it ("…#assign-escalation-owner."),
     or cut where a mail client wrapped it, or with a chat tool's utm_ parameters added after the anchor, opened the
