@@ -81,6 +81,18 @@ def read_site_config(project: Path) -> SiteConfig:
     return SiteConfig(project.resolve(), raw or {}, opened_config_file(project), config.inherited, config)
 
 
+def still_as_read(site: SiteConfig) -> bool:
+    """Whether mkdocs.yml and each file of its INHERIT chain still hold the texts `site` was read from: a caller that
+    read it before starting to watch them (`csops serve`) hands it to its first build, which then need not read and
+    check it again, and reads it afresh when a save came in between."""
+    from .loader import read_text
+
+    written = site.as_read.written if site.as_read is not None else ()
+    files = (site.config_file, *site.inherited)
+    return bool(written) and len(written) == len(files) and all(
+        read_text(path, shown_as)[0] == text for path, (shown_as, text) in zip(files, written))
+
+
 def _merge_extensions(configured, permalink_title: str = "", project: Path | None = None) -> list:
     """The user's markdown_extensions plus the ones generated pages need, user settings winning.
 

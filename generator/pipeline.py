@@ -134,8 +134,9 @@ def _few_collections():
         gc.set_threshold(*before)
 
 
-def build_portal(project: Path, strict: bool = False, progress=None, workers=None):
+def build_portal(project: Path, strict: bool = False, progress=None, workers=None, site=None):
     """`workers`: a workers.BuildWorkers kept across builds (`csops serve`); else this build starts its own.
+    `site`: mkdocs.yml as the caller read it (a SiteConfig), used while its files still read so; else read here.
 
     A worker that died (kill -9, the out-of-memory killer) or a file system that refuses a write anywhere in the
     build (not only where the site is written) ends it with one line, like any other failed build."""
@@ -146,7 +147,7 @@ def build_portal(project: Path, strict: bool = False, progress=None, workers=Non
 
     try:
         with _few_collections():
-            return _build_portal(project, strict, progress, workers)
+            return _build_portal(project, strict, progress, workers, site)
     except BrokenProcessPool:
         raise BuildError("a build worker process died (killed, or out of memory?); the previous site is untouched: "
                          "build again") from None
@@ -154,7 +155,7 @@ def build_portal(project: Path, strict: bool = False, progress=None, workers=Non
         raise BuildError(describe_os_error(error, read_site_config(project))) from None
 
 
-def _build_portal(project: Path, strict: bool = False, progress=None, kept_workers=None):
+def _build_portal(project: Path, strict: bool = False, progress=None, kept_workers=None, site=None):
     """One build at a time per project, from reading the content to going live: taken only to publish, two
     overlapping builds (CI and `csops serve`) went live in the order they finished, so a build that had read
     older content could replace a newer site (red-team run, 2026-12-04).
@@ -162,10 +163,11 @@ def _build_portal(project: Path, strict: bool = False, progress=None, kept_worke
     `progress` (progress.Progress) hears each stage end, and each page MkDocs renders.
     """
     from . import generations
-    from .mkdocs_config import read_site_config
+    from .mkdocs_config import read_site_config, still_as_read
     from .progress import Progress
 
-    site, progress = read_site_config(project), progress or Progress()
+    site = site if site is not None and still_as_read(site) else read_site_config(project)
+    progress = progress or Progress()
     with generations.build_lock(site.project, lambda: progress.note("waiting for another build of this portal to finish…")):
         progress.start("load")  # the first stage's time starts now, not before the wait
         return _build_locked(project, site, strict, progress, kept_workers)

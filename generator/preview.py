@@ -212,7 +212,8 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
             # from before the first build: a save made while it runs is built once it is done
             sources = watch_sources(server, site) if reload else None
             try:  # the first build is the long one: show it move
-                build_portal(project, progress=for_terminal(quiet=False), workers=workers)
+                # mkdocs.yml as read above, unless a save came before the watch began
+                build_portal(project, progress=for_terminal(quiet=False), workers=workers, site=site)
             except (ContentError, click.ClickException) as error:
                 if current_generation(project) is None or not site.site_dir.is_dir():
                     raise  # nothing to show yet

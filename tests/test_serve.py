@@ -716,3 +716,36 @@ def test_a_save_to_a_hook_is_built_with_the_hooks_new_code(tmp_path):
         for version in ("B", "C"):
             (project / "hooks/page.py").write_text(hook.format(version), encoding="utf-8")
             _wait_for(lambda: f"Hook {version}" in _get(base + page), timeout=30, what=f"the save of hook {version}")
+
+
+def test_serve_reads_mkdocs_yml_once_to_start_and_afresh_when_saved_before_the_watch(tmp_path, monkeypatch):
+    """`csops serve` read and checked mkdocs.yml, then its first build read and checked it again: the build now takes
+    the reading serve made, as long as mkdocs.yml still holds what was read (a save made before the watch began
+    is built: the build reads it again)."""
+    from generator import mkdocs_yaml, preview
+
+    project = make_project(tmp_path / "portal", {"content/playbooks/renewal-runway.yml": PLAYBOOK})
+    config = project / "mkdocs.yml"
+    reads: list[Path] = []
+    real_read = mkdocs_yaml._read
+    monkeypatch.setattr(mkdocs_yaml, "_read", lambda path, *args: reads.append(path) or real_read(path, *args))
+    real_server, real_watch = preview.preview_server, preview.watch_sources
+
+    def stopping(*args, **kwargs):  # serves nothing: returns once the first build is done
+        server = real_server(*args, **kwargs)
+        server.serve = lambda: (_ for _ in ()).throw(KeyboardInterrupt)
+        return server
+
+    monkeypatch.setattr(preview, "preview_server", stopping)
+    preview.serve_preview(project, "127.0.0.1", 0, reload=True)
+    assert [path.name for path in reads] == ["mkdocs.yml"], reads
+    assert "<title>" in (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+
+    def saved_before_the_watch(server, site):  # a save landing between serve's reading and the watch's first look
+        config.write_text(config.read_text(encoding="utf-8").replace("Test portal", "Renamed portal"), encoding="utf-8")
+        return real_watch(server, site)
+
+    monkeypatch.setattr(preview, "watch_sources", saved_before_the_watch)
+    reads.clear()
+    preview.serve_preview(project, "127.0.0.1", 0, reload=True)
+    assert len(reads) == 2 and "Renamed portal" in (project / "site/index.html").read_text(encoding="utf-8")
