@@ -934,6 +934,9 @@ def _without_edit_uri(text: str) -> str:
      ":16:12: error: 'theme.favicon' names no file of the site: 'images/favicon.png'"),
     (lambda t: t.replace("  font: false\n", "  font: false\n  logo: assets/csops/logo.svg\n"),
      ":16:9: error: 'theme.logo' names no file of the site: 'assets/csops/logo.svg'"),
+    # a name longer than the file system takes: a traceback (OSError: File name too long) where the check looked
+    (lambda t: t.replace("  font: false\n", "  font: false\n  favicon: " + "x" * 5000 + "\n"),
+     ":16:12: error: 'theme.favicon' names no file of the site: 'xxx"),
     (lambda t: t.replace("  font: false\n", "  font: false\n  static_templates: 5\n"),
      ":16:21: error: 'theme.static_templates' must be a list, not int"),
     (lambda t: t.replace("  font: false\n", "  font: false\n  static_templates: [ofline.html]\n"),

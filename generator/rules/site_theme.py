@@ -151,8 +151,8 @@ def _image_problems(project: Path, raw: dict, text: str) -> list[Problem]:
             continue
         path = parts.path.strip("/")
         inside = path.removeprefix(ASSETS_PREFIX + "/") if path.startswith(ASSETS_PREFIX + "/") else None
-        if path and ".." not in path.split("/") and (any((folder / path).is_file() for folder in folders) or (
-                inside and any((folder / inside).is_file() for folder in assets))):
+        if path and ".." not in path.split("/") and (any(_is_file(folder / path) for folder in folders) or (
+                inside and any(_is_file(folder / inside) for folder in assets))):
             continue
         problems.append(Problem(CONFIG_FILE, *setting_position(text, ("theme", setting)), "config-setting",
                                 f"'theme.{setting}' names no file of the site: '{shown(value, 80)}' is in neither "
@@ -161,6 +161,14 @@ def _image_problems(project: Path, raw: dict, text: str) -> list[Problem]:
                                 f"put the image in templates/assets/ and write {ASSETS_PREFIX}/<its name>, or put it "
                                 "in theme.custom_dir and give its path there, or delete the line"))
     return problems
+
+
+def _is_file(path: Path) -> bool:
+    """Whether `path` is a file; a name the file system refuses (longer than it takes) is none, not a traceback."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _package_templates(package: str) -> list[Path]:
