@@ -148,6 +148,16 @@ def named_path(project: Path, entry: str) -> Path:
     return Path(os.path.normpath(config_file(project).parent / entry))
 
 
+def is_there(path: Path, kind=Path.exists) -> bool:
+    """kind(path) (Path.exists, is_file or is_dir), False for a name the file system refuses to look up: a part of a
+    path mkdocs.yml names longer than it takes ('custom_dir: xxx…', 300 characters) ended validate in a traceback
+    (OSError: File name too long) where a check looked for it."""
+    try:
+        return kind(path)
+    except (OSError, ValueError):
+        return False
+
+
 def _read(path: Path, shown_as: str, root: Path, inherited: int = 0) -> ConfigRead:
     from .loader import read_text
 

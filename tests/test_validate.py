@@ -980,6 +980,32 @@ def test_a_mkdocs_yml_setting_csops_cannot_use_is_one_located_error_in_validate_
     assert not (project / "site").exists()
 
 
+_TOO_LONG = "x" * 300  # one part of a path longer than a file system takes (255 bytes)
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("  custom_dir: " + _TOO_LONG, ":14:15: error: 'theme.custom_dir' names no folder: 'xxx"),
+    ("  static_templates: [" + _TOO_LONG + "]", ":14:21: error: entry 1 of 'theme.static_templates' names no template"),
+    ("  icon:\n    logo: material/" + _TOO_LONG, ":15:11: error: 'theme.icon.logo' names no icon Material has"),
+    ("hooks: [" + _TOO_LONG + ".py]", "error: 'hooks' names no Python file: 'xxx"),
+    ("watch: [" + _TOO_LONG + "]", "error: 'watch' names no file or folder: 'xxx"),
+    ("extra_templates: [assets/csops/" + _TOO_LONG + "]", "error: entry 1 of 'extra_templates' names no file"),
+])
+def test_a_path_longer_than_the_file_system_takes_is_a_located_error(tmp_path, run, setting, message):
+    """A custom_dir, hook, watch entry, extra or static template or icon with a part of 300 characters ended validate
+    in a traceback (OSError: File name too long) where its check looked for it; now it names no file, at its line."""
+    from conftest import REPO, copy_bundled
+
+    project = copy_bundled(tmp_path / "portal", REPO)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  name: material\n", "  name: material\n" + setting + "\n") if setting.startswith(" ")
+                      else text + setting + "\n", encoding="utf-8")
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 1 and message in validated.output, validated.output
+    assert "Traceback" not in validated.output and isinstance(validated.exception, (SystemExit, type(None)))
+
+
 def test_a_favicon_and_logo_the_site_holds_say_nothing(tmp_path, run):
     """Where the site's files come from: templates/assets/ (at assets/csops/), the custom_dir, Material's own
     favicon; a web address is the site's to keep."""

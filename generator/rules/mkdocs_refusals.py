@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from ..mkdocs_entries import extension_entries, extension_settings, plugin_entries
-from ..mkdocs_yaml import CONFIG_FILE, entry_position, named_path, nth_entry_position, setting_position
+from ..mkdocs_yaml import CONFIG_FILE, entry_position, is_there, named_path, nth_entry_position, setting_position
 from ..problems import Problem, shown
 from .site_addresses import is_script_link
 
@@ -319,12 +319,12 @@ def _missing_path_problems(project: Path, raw: dict, text: str) -> list[Problem]
         named += [((setting,), entry, kind, what) for entry in (entries if isinstance(entries, list) else [])]
     problems = []
     for path, entry, kind, what in named:
-        if not isinstance(entry, str) or kind(named_path(project, entry)):
+        if not isinstance(entry, str) or is_there(named_path(project, entry), kind):
             continue
         line, col = setting_position(text, path) if len(path) > 1 else entry_position(text, path[0], entry)
         found = named_path(project, entry)
         # 'hooks: [scripts]' read "'scripts' is not there" beside the folder the editor was looking at
-        where = "is a folder" if found.is_dir() else "is a file" if found.exists() else "is not there"
+        where = "is a folder" if is_there(found, Path.is_dir) else "is a file" if is_there(found) else "is not there"
         problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"'{'.'.join(path)}' names no {what}: "
                                 f"'{shown(entry, 80)}' {where}", "give its path relative to mkdocs.yml's folder, "
                                 "or delete the line"))
@@ -344,7 +344,8 @@ def _extra_template_problems(project: Path, raw: dict, text: str) -> list[Proble
         if not isinstance(entry, str):
             continue
         inside = entry.strip("/").removeprefix(ASSETS_PREFIX + "/") if entry.startswith(ASSETS_PREFIX + "/") else None
-        if inside and any((folder / "assets" / inside).is_file() for folder in (project / "templates", PACKAGE_TEMPLATES)):
+        if inside and any(is_there(folder / "assets" / inside, Path.is_file)
+                          for folder in (project / "templates", PACKAGE_TEMPLATES)):
             continue
         problems.append(Problem(CONFIG_FILE, *entry_position(text, "extra_templates", entry), "config-setting",
                                 f"entry {n + 1} of 'extra_templates' names no file of the docs folder csops writes: "
@@ -364,7 +365,7 @@ def _hook_syntax_problems(project: Path, raw: dict) -> list[Problem]:
     hooks = raw.get("hooks")
     for entry in hooks if isinstance(hooks, list) else []:
         path = named_path(project, entry) if isinstance(entry, str) and entry.strip() else None
-        if path is None or not path.is_file():
+        if path is None or not is_there(path, Path.is_file):
             continue  # _missing_path_problems says so
         inside = os.path.commonpath([project.resolve(), path]) == str(project.resolve())
         shown_as = os.path.relpath(path, project.resolve()) if inside else str(path)

@@ -7,7 +7,7 @@ import difflib
 import re
 from pathlib import Path
 
-from ..mkdocs_yaml import CONFIG_FILE, entry_position, setting_position
+from ..mkdocs_yaml import CONFIG_FILE, entry_position, is_there, setting_position
 from ..paths import PACKAGE_TEMPLATES
 from ..problems import Problem, shown
 
@@ -111,7 +111,7 @@ def _static_template_problems(project: Path, raw: dict, text: str) -> list[Probl
                Path(__file__).resolve().parent.parent / "theme"]  # mkdocs_plugin.prepare_theme adds csops' own
     problems = []
     for n, name in enumerate(templates):
-        if not isinstance(name, str) or any((folder / name).is_file() for folder in folders):
+        if not isinstance(name, str) or any(is_there(folder / name, Path.is_file) for folder in folders):
             continue
         line, col = entry_position(text, "theme", name)
         if (line, col) == setting_position(text, ("theme",)) or col == 1:  # written in a [flow, list]: the setting's place
@@ -151,8 +151,8 @@ def _image_problems(project: Path, raw: dict, text: str) -> list[Problem]:
             continue
         path = parts.path.strip("/")
         inside = path.removeprefix(ASSETS_PREFIX + "/") if path.startswith(ASSETS_PREFIX + "/") else None
-        if path and ".." not in path.split("/") and (any(_is_file(folder / path) for folder in folders) or (
-                inside and any(_is_file(folder / inside) for folder in assets))):
+        if path and ".." not in path.split("/") and (any(is_there(folder / path, Path.is_file) for folder in folders) or (
+                inside and any(is_there(folder / inside, Path.is_file) for folder in assets))):
             continue
         problems.append(Problem(CONFIG_FILE, *setting_position(text, ("theme", setting)), "config-setting",
                                 f"'theme.{setting}' names no file of the site: '{shown(value, 80)}' is in neither "
@@ -161,14 +161,6 @@ def _image_problems(project: Path, raw: dict, text: str) -> list[Problem]:
                                 f"put the image in templates/assets/ and write {ASSETS_PREFIX}/<its name>, or put it "
                                 "in theme.custom_dir and give its path there, or delete the line"))
     return problems
-
-
-def _is_file(path: Path) -> bool:
-    """Whether `path` is a file; a name the file system refuses (longer than it takes) is none, not a traceback."""
-    try:
-        return path.is_file()
-    except (OSError, ValueError):
-        return False
 
 
 def _package_templates(package: str) -> list[Path]:
@@ -180,8 +172,10 @@ def _package_templates(package: str) -> list[Path]:
 
 
 def _custom_dir(project: Path, theme: dict) -> list[Path]:
-    """The theme's custom_dir, where the build looks first for a template, a language's partial or an icon."""
-    return [project / theme["custom_dir"]] if isinstance(theme.get("custom_dir"), str) else []
+    """The theme's custom_dir, where the build looks first for a template, a language's partial or an icon; none when
+    it is no folder (mkdocs_refusals says so)."""
+    folder = project / theme["custom_dir"] if isinstance(theme.get("custom_dir"), str) else None
+    return [folder] if folder is not None and is_there(folder, Path.is_dir) else []
 
 
 def _material_languages(project: Path, theme: dict) -> set[str]:
@@ -228,14 +222,14 @@ def _icon_problems(project: Path, raw: dict, text: str) -> list[Problem]:
     problems = []
     for icon, path in _named_icons(raw):
         if isinstance(icon, str) and _ICON_NAME.fullmatch(icon) and ".." not in icon.split("/") and any(
-                (folder / f"{icon}.svg").is_file() for folder in folders):
+                is_there(folder / f"{icon}.svg", Path.is_file) for folder in folders):
             continue
         line, col = _icon_position(text, icon, path)
         close = []
         if isinstance(icon, str) and "/" in icon:
             family = icon.split("/", 1)[0]
             names = [f"{family}/{found.relative_to(folder / family).with_suffix('').as_posix()}" for folder in folders
-                     if (folder / family).is_dir() for found in (folder / family).rglob("*.svg")]
+                     if is_there(folder / family, Path.is_dir) for found in (folder / family).rglob("*.svg")]
             close = difflib.get_close_matches(icon, names, n=1, cutoff=0.8)
         problems.append(Problem(CONFIG_FILE, line, col, "unknown-icon",
                                 f"'{'.'.join(path)}' names no icon Material has: {shown(repr(icon), 60)}",
