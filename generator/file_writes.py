@@ -1,10 +1,14 @@
 """How csops writes files so that a failure or a planted link does no harm: a file replaced whole, never
-written through a link (`replace_file`); a folder copied, failing with its first file's error (`copy_folder`).
+written through a link (`replace_file`); a folder copied, failing with its first file's error (`copy_folder`);
+a scratch folder that a killed command does not leave for ever (`scratch_folder`).
 Where it writes them is paths.py's."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -12,8 +16,6 @@ def copy_folder(source: Path, target: Path, ignore=None, symlinks: bool = False)
     """shutil.copytree, failing with the first file's OSError (its errno and names) instead of one shutil.Error
     listing every file's as text: a disk that filled while the build copied the live index said 'cannot write the
     build: [(…), (…)]', thousands of characters and no fix, where a full disk is one line saying to free space."""
-    import shutil
-
     failed: list[OSError] = []
 
     def copy(source_file, target_file):
@@ -46,3 +48,35 @@ def replace_file(target: Path, data: bytes) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def scratch_folder(project: Path, use: str):
+    """A new folder for a command's scratch copy, removed when the command ends; `use` names it ("mv", "history").
+
+    It is made in the project's build/scratch (git-ignored), and the folders there of processes that are gone
+    are removed first: made in the system's temp folder, a copy of content/ that `csops mv` or the What's new
+    of a build was working on when killed (kill -9, the out-of-memory killer) stayed there for ever, one per
+    kill (18 csops-mv-* in /tmp after the crash tests). Where build/ cannot be written (a read-only checkout
+    running validate), the system's temp folder, as before."""
+    from .generations import pid_alive
+    from .paths import scratch_root, without_planted_links
+
+    root = without_planted_links(project, scratch_root(project))
+    folder = None
+    if root is not None:
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            for left in root.iterdir():
+                owner = left.name.split("-")[1:2]
+                if owner and owner[0].isdigit() and int(owner[0]) != os.getpid() and not pid_alive(int(owner[0])):
+                    shutil.rmtree(left, ignore_errors=True)
+            folder = Path(tempfile.mkdtemp(prefix=f"{use}-{os.getpid()}-", dir=root))
+        except OSError:
+            folder = None
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix=f"csops-{use}-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -10,7 +10,6 @@ gives the same feed. Without git or without commits the feed is empty and says w
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from . import urls
 from .diff import IGNORED_FIELDS, compare, same_target
 from .diff_sides import Side, load_sound_content
 from .escaping import controls_written_out
+from .file_writes import scratch_folder
 from .git_revisions import GitError, extract_archive, git
 from .portal import Portal
 from .portal_time import utc_instant
@@ -264,8 +264,8 @@ def read_change_feed(project: Path, portal: Portal, limit: int = site_config.WHA
     resolver = _Resolver(portal)
     entries: list[tuple[int, FeedEntry]] = []
     items: dict[tuple[str, str, str], list[ItemChange]] = {}
-    with tempfile.TemporaryDirectory(prefix="csops-history-") as tmp:
-        checkout = _Checkout(project, Path(tmp))
+    with scratch_folder(project, "history") as tmp:
+        checkout = _Checkout(project, tmp)
         previous = checkout.side(base)
         for index, commit in enumerate(reversed(commits)):  # oldest first: renames carry item histories forward
             current = checkout.side(commit.sha)

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import click
 
-from .file_writes import copy_folder
+from .file_writes import copy_folder, scratch_folder
 from .loader import problem_path
 from .problems import Problem
 from .rules.labels import LABELS_FILE
@@ -83,16 +82,16 @@ def caused_elsewhere(project: Path, named: tuple[str, ...], others: list[Problem
         return []
     from .git_revisions import GitError
 
-    with tempfile.TemporaryDirectory(prefix="csops-named-") as scratch:
+    with scratch_folder(project, "named") as scratch:
         try:
-            before = _problems_as_committed(project, named, Path(scratch) / "portal")
+            before = _problems_as_committed(project, named, scratch / "portal")
         except GitError:
             return []
-        except OSError as error:  # a full disk under TMPDIR was a traceback (shutil.Error listing every file)
+        except OSError as error:  # a full disk was a traceback (shutil.Error listing every file)
             raise click.ClickException(
                 f"cannot check what the files named changed in other files: {error.strerror or error}"
                 + (f" ({error.filename})" if error.filename else "")
-                + f"; free disk space in {tempfile.gettempdir()} (or point TMPDIR elsewhere), then run it again") from None
+                + f"; free disk space on the device holding {scratch.parent}, then run it again") from None
     known = {(p.path, p.code, p.message) for p in before}
     return [p for p in others if p.severity == "error" and (p.path, p.code, p.message) not in known]
 

@@ -6,6 +6,7 @@
     build/cache/templates-<seal>           compiled Jinja templates between builds (trust.py)
     build/cache/content/<digest>           each content file parsed and shape-checked (content_cache.py)
     build/mv-journal.json                  a `csops mv` being written (rename_staging.py); gone when it is done
+    build/scratch/<use>-<pid>-<random>     a command's scratch copy (file_writes.scratch_folder); gone when it ends
 """
 
 from __future__ import annotations
@@ -90,6 +91,12 @@ def without_planted_links(project: Path, folder: Path) -> Path | None:
 def content_cache_dir(project: Path) -> Path:
     """Parsed, shape-checked content files by digest of path and bytes: content_cache.py."""
     return build_root(project) / "cache" / "content"
+
+
+def scratch_root(project: Path) -> Path:
+    """Where commands copy content for a while (csops mv's staged copy, What's new's past revisions, csops diff's
+    sides, validate FILE's committed copy): file_writes.scratch_folder."""
+    return build_root(project) / "scratch"
 
 
 # A file `csops mv` writes beside the one it replaces, before any is replaced (rename_staging.py)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import os
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -103,16 +102,17 @@ def diff_revisions(project: Path, base: str, head: str | None = None, fmt: str =
     from .diff import compare
     from .diff_report import diff_json, diff_markdown
     from .diff_sides import load_side
+    from .file_writes import scratch_folder
     from .git_revisions import export_content, git
     from .site_diff import SITE_PATHS
 
-    with tempfile.TemporaryDirectory(prefix="csops-diff-") as tmp:
-        base_side = load_side(export_content(project, base, Path(tmp) / "base"), base)
+    with scratch_folder(project, "diff") as tmp:
+        base_side = load_side(export_content(project, base, tmp / "base"), base)
         if head is None:  # the site files a commit would hold: an editor's swap file in templates/ is no change
             listed = git(project, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *SITE_PATHS)
             head_side = load_side(project, "working tree", [n for n in os.fsdecode(listed).split("\0") if n])
         else:
-            head_side = load_side(export_content(project, head, Path(tmp) / "head"), head)
+            head_side = load_side(export_content(project, head, tmp / "head"), head)
     diff = compare(base_side, head_side)
     return diff_json(diff) if fmt == "json" else diff_markdown(diff)
 

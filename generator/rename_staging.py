@@ -7,13 +7,12 @@ rename changes only the renamed tokens.
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from .file_writes import copy_folder
+from .file_writes import copy_folder, scratch_folder
 from .problems import ContentError, summarize
 from .rename_journal import NotAPlainFile, replace_files
 
@@ -102,8 +101,7 @@ def staged_manifest(project: Path, changed: dict, move) -> tuple[list[str], tupl
     from .manifest import MANIFEST, read_manifest, updated_manifest
     from .pipeline import check_content_and_urls
 
-    with tempfile.TemporaryDirectory(prefix="csops-mv-") as tmp:
-        stage = Path(tmp)
+    with scratch_folder(project, "mv") as stage:
         copy_folder(project / "content", stage / "content")  # a full disk: one OSError naming a file, not a list
         _write(stage, changed, move)
         _, problems, portal = check_content_and_urls(stage)

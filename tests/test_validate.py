@@ -3117,7 +3117,7 @@ def test_a_role_or_phase_description_links_only_to_anchors_its_page_has(project_
 
 def test_a_full_disk_while_the_named_files_are_compared_is_one_line_with_the_fix(tmp_path, run, monkeypatch):
     """`csops validate FILE` copies the project to compare with its last commit when other files have errors: a full
-    disk under TMPDIR ended it in a shutil.Error traceback listing every file. Now one line naming the fix, exit 1."""
+    disk ended it in a shutil.Error traceback listing every file. Now one line naming the fix, exit 1."""
     import errno
     import os
     import shutil
@@ -3140,7 +3140,7 @@ def test_a_full_disk_while_the_named_files_are_compared_is_one_line_with_the_fix
     lines = result.output.splitlines()
     assert len(lines) == 1 and lines[0].startswith(
         "Error: cannot check what the files named changed in other files: No space left on device ("), lines
-    assert lines[0].endswith("(or point TMPDIR elsewhere), then run it again")
+    assert lines[0].endswith(f"; free disk space on the device holding {project / 'build/scratch'}, then run it again")
 
 
 def test_validate_given_file_names_reports_only_theirs_and_counts_the_rest(tmp_path, run, monkeypatch):
