@@ -55,8 +55,11 @@ def load_checked_portal(project: Path, strict: bool = False,
 def validate_project(project: Path) -> list[Problem]:
     """Everything `csops validate` reports: content problems, then (when content is sound) vanished published URLs.
     mkdocs.yml is read once, here, and each check that needs it is handed that reading."""
+    from .rename_journal import content_settled
+
     config = read_config(project)
-    _, problems, portal = check_content_and_urls(project, cache=True, config=config)
+    with content_settled(project):
+        _, problems, portal = check_content_and_urls(project, cache=True, config=config)
     return sorted(problems + check_site_url(config) + check_config(project, config) + check_labels(project)
                   + check_links(project) + (site_redirects.check(portal, config) if portal is not None else []))
 
@@ -183,6 +186,7 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
     from . import generations
     from .template_cache import template_cache
     from .manifest import require_published_urls
+    from .rename_journal import content_settled
     from .mkdocs_config import navigation
     from .feed import atom_feed
     from .history import read_change_feed, whats_new_commits
@@ -199,7 +203,8 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
     start_run()
     # a build's own workers start up while this process loads the content
     with kept_workers.for_build() if kept_workers is not None else BuildWorkers(site.project) as workers:
-        with timed(report, "load+validate"):
+        with timed(report, "load+validate"), content_settled(project, lambda: progress.note(
+                "waiting for a csops mv to finish replacing files…")):
             portal, report.warnings = load_checked_portal(project, strict, site.as_read)
             require_published_urls(project, portal)  # before MkDocs: a vanished ticket link fails fast
         progress.done("content checked: " + ", ".join(_count(len(getattr(portal, kind.portal_attr)), kind.noun)

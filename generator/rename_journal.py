@@ -6,6 +6,7 @@ left references to an id no file had yet, and `csops mv` then refused to run on 
 journal lists the replacements, then each replaces its file by an atomic rename and the journal goes.
 Interrupted before the journal is written, nothing changed (the next `csops mv` clears the new texts);
 after, `csops mv --finish` completes it, and until then validate and build name it as an error.
+A build or validate reads content/ only while no rename is replacing files (`content_settled`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import os
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from .paths import MV_PENDING_SUFFIX, mv_journal_file
 
@@ -31,6 +33,11 @@ def replace_files(project: Path, subject: str, texts: dict[str, bytes], removed:
     for path in [*texts, *removed]:
         if not plain_content_file(project, path):
             raise NotAPlainFile(path)
+    with _replacing(project):
+        _replace(project, subject, texts, removed)
+
+
+def _replace(project: Path, subject: str, texts: dict[str, bytes], removed: list[str]) -> None:
     clear_pending(project)
     journal = mv_journal_file(project)
     draft = journal.with_name(journal.name + ".tmp")
@@ -45,7 +52,7 @@ def replace_files(project: Path, subject: str, texts: dict[str, bytes], removed:
         clear_pending(project)
         draft.unlink(missing_ok=True)
         raise
-    finish_interrupted(project)
+    _finish(project)
 
 
 def interrupted(project: Path) -> str | None:
@@ -56,6 +63,11 @@ def interrupted(project: Path) -> str | None:
 
 def finish_interrupted(project: Path) -> str | None:
     """Complete the rename the journal lists (each step again or found done); returns its subject, or None."""
+    with _replacing(project):
+        return _finish(project)
+
+
+def _finish(project: Path) -> str | None:
     steps = _journal(project)
     if steps is None:
         return None
@@ -128,6 +140,41 @@ def one_rename_at_a_time(project: Path):
         except BlockingIOError:
             raise RenameRunning("another csops mv is changing this portal's files: wait for it, then run yours "
                                 "again") from None
+        yield
+    finally:
+        os.close(folder)
+
+
+@contextmanager
+def content_settled(project: Path, waiting: Callable[[], None] | None = None):
+    """Read content/ (and its URL manifest) in this: never while a rename is replacing its files. A build reading
+    during a `csops mv` in another shell read some files before their rename and the manifest after it, and failed
+    on "published URL 'playbooks/<new id>/' would disappear", telling the editor to add an alias or to run
+    `csops urls --update` (red team: 3 of 6 builds started beside a rename). Many may read at once; `waiting` is
+    called first when a rename is writing (for a few milliseconds, or as long as its disk takes to sync)."""
+    with _project_lock(project, fcntl.LOCK_SH, waiting):
+        yield
+
+
+def _replacing(project: Path):
+    return _project_lock(project, fcntl.LOCK_EX)
+
+
+@contextmanager
+def _project_lock(project: Path, mode: int, waiting: Callable[[], None] | None = None):
+    """A lock on the project folder itself (no lock file in the project; content/ holds one_rename_at_a_time's)."""
+    try:
+        folder = os.open(Path(project), os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:  # no such folder: the command says so itself
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(folder, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(folder, mode)
         yield
     finally:
         os.close(folder)
