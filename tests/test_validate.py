@@ -808,6 +808,8 @@ def _without_edit_uri(text: str) -> str:
     (lambda t: t.replace("site_dir: site", "site_dir: .git/site"), "site_dir '.git/site' is in .git/"),
     (lambda t: t.replace("site_dir: site", "site_dir: mkdocs.yml"), "site_dir 'mkdocs.yml' is a file: the build would "
                                                                     "replace it"),
+    (lambda t: t.replace("site_dir: site", "site_dir: mkdocs.yml/site"), ":10:11: error: site_dir 'mkdocs.yml/site' lies in "
+                                                                         "mkdocs.yml, which is a file: no folder can be made there"),
     (lambda t: t.replace("site_dir: site", 'site_dir: "\\ud800"'), "site_dir '\\ud800' holds characters no file name can hold"),
     # validate passed both; the build refused them unlocated ("Config value 'theem': Unrecognised configuration name")
     (lambda t: t.replace("\ntheme:", "\ntheem:"), "error: 'theem' is not a MkDocs setting; the build would refuse it (did you "

@@ -251,6 +251,12 @@ def site_dir_refusal(project: Path, site_dir: str) -> str | None:
     for name in _PROJECT_FOLDERS:
         if where.is_relative_to(project / name):
             return f"is in {name}/, which csops reads or writes"
+    # the build ran MkDocs over every page, then said the site "must be replaceable by a link … cannot be a mount
+    # point": mkdir found a file where the folder holding the site goes
+    blocking = next((above for above in where.parents if os.path.lexists(above) and not above.is_dir()), None)
+    if blocking is not None:
+        return (f"lies in {os.path.relpath(blocking, project) if blocking.is_relative_to(project) else blocking}, "
+                "which is a file: no folder can be made there")
     if where.is_symlink() or not where.exists():
         return None  # a link csops made (it is only ever re-pointed), or a new folder
     if not where.is_dir():
