@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import shlex
 import sys
@@ -18,17 +19,39 @@ from .options import (FORMAT_OPTION, NEW_PROJECT_OPTION, PROJECT_OPTION, STRICT_
 class _ErrorsWrittenOut(click.Group):
     """Every command's error is printed with its control, direction and invisible characters written out, line by
     line (escaping.visible): an id, revision or name given on the command line was quoted raw ('x<ESC>]0;…' is not a
-    valid id), its escape sequence run by the terminal."""
+    valid id), its escape sequence run by the terminal. What the file system refused and no command words itself is
+    one line too (_os_error)."""
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except OSError as error:
+                if error.errno == errno.EPIPE:  # `csops search … | head`: Click ends it quietly
+                    raise
+                raise click.ClickException(_os_error(error)) from None
         except click.ClickException as error:
             from .escaping import visible
 
             message = error.format_message
             error.format_message = lambda: "\n".join(visible(line) for line in message().split("\n"))
             raise
+
+
+def _os_error(error: OSError) -> str:
+    """A refusal of the file system as one line with its fix: on a read-only checkout or a full disk, `csops urls
+    --update` and `csops new` ended in a traceback (red team)."""
+    name = error.filename2 or error.filename  # a copy's or rename's second name is the one it was writing
+    said = f"{error.strerror or error}" + (f" ({name})" if name else "")
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        fix = "free disk space on that device, then run it again"
+    elif error.errno == errno.EROFS:
+        fix = "the file system is read-only: run csops where it may write"
+    elif error.errno in (errno.EACCES, errno.EPERM):
+        fix = "this user may not read or write it: change its permissions, or run csops as its owner"
+    else:
+        fix = "fix that, then run it again"
+    return f"the file system refused: {said}; {fix}"
 
 
 @click.group(cls=_ErrorsWrittenOut, context_settings={"help_option_names": ["-h", "--help"]},

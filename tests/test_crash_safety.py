@@ -582,3 +582,34 @@ def test_a_killed_command_leaves_no_scratch_copy_in_the_system_temp_folder_and_t
         assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
         assert not list(scratch.iterdir()), "the next run removes what the killed one left"
     assert (project / "content/playbooks/quarterly-review.yml").is_file()
+
+
+def test_on_a_read_only_checkout_validate_runs_and_the_commands_that_write_say_so_in_one_line(small_disk):
+    """A careless operator's disk-full-like failure: the portal's file system mounted read-only after a build (a CI
+    cache, a shared checkout). `csops validate` ended in a traceback when an edited file's old cache entry could not
+    be pruned, and `csops urls --update` and `csops new` when they could not write (red team). Validate now runs
+    (the cache is only a cache), and each command that must write says what refused in one line, exit 1."""
+    from tests.conftest import copy_bundled
+
+    project = copy_bundled(small_disk / "portal")
+    assert subprocess.run([*CSOPS, "build", "-q", "--project", str(project)], cwd=REPO).returncode == 0
+    qbr = project / "content/playbooks/qbr.yml"
+    qbr.write_text(qbr.read_text(encoding="utf-8").replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
+    (project / "content/playbooks/red-team.yml").write_text(playbook(1), encoding="utf-8")  # URLs to record
+    before = _site_files(project)
+    assert subprocess.run(["mount", "-o", "remount,ro", str(small_disk)]).returncode == 0
+
+    def csops(*args):
+        return subprocess.run([*CSOPS, *args, "--project", str(project)], cwd=REPO, capture_output=True, text=True)
+
+    checked = csops("validate")
+    assert checked.returncode == 0 and "Traceback" not in checked.stderr, checked.stderr
+    for command, refused in ((["urls", "--update"], "content/.published-urls.txt."),
+                             (["new", "playbook", "red-team-two"], "content/playbooks/red-team-two.yml"),
+                             (["build", "-q"], "build/")):
+        result = csops(*command)
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert len(lines) == 1 and "Read-only file system" in lines[0] and refused in lines[0], lines
+        assert "read-only" in lines[0].split("Read-only file system", 1)[1] or "writable" in lines[0], lines
+    assert _site_files(project) == before
