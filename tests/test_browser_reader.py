@@ -2494,22 +2494,26 @@ def test_no_line_of_a_role_pages_duties_starts_with_the_dot_after_a_steps_letter
 
 def _found_at_widths(browser, base: str, widths, paths, read: str, check=None) -> dict:
     """What `read` (page JS returning a list of what is wrong) finds on each of `paths` at each width (844 px high),
-    keyed "W px /path"; `check(tab, path)` asserts what each page must hold first. A script error fails the test."""
+    keyed "W px /path"; `check(tab, path)` asserts what each page must hold first. A script error fails the test.
+    Each page is opened once, at the first width, and the window resized to the others (as a reader turning a phone
+    or widening a window): loading every page again at every width took most of these tests' minutes."""
     found = {}
-    for width in widths:
-        context, tab, errors = open_page(browser, base, "", {"width": width, "height": 844})
-        try:
-            for path in paths:
-                assert tab.goto(base + path).status == 200, path
-                tab.wait_for_load_state("load")
+    context, tab, errors = open_page(browser, base, "", {"width": widths[0], "height": 844})
+    try:
+        for path in paths:
+            assert tab.goto(base + path).status == 200, path
+            tab.wait_for_load_state("load")
+            for width in widths:
+                tab.set_viewport_size({"width": width, "height": 844})
+                assert tab.evaluate("innerWidth") == width, (path, width)
                 if check is not None:
                     check(tab, path)
                 seen = tab.evaluate(read)
                 if seen:
                     found[f"{width} px /{path}"] = seen
-            assert not errors, errors
-        finally:
-            context.close()
+        assert not errors, errors
+    finally:
+        context.close()
     return found
 
 
