@@ -99,7 +99,13 @@ def _files_of(text: str, lines: list[str]) -> list[tuple[int, int]]:
 
 
 def _tops(lines: list[str], setting: str, rows: tuple[int, int]) -> list[int]:
-    return [n for n in range(*rows) if re.match(rf"{re.escape(setting)}\s*:", lines[n])]
+    return [n for n in range(*rows) if re.match(rf"{_key(setting)}\s*:", lines[n])]
+
+
+def _key(name: str) -> str:
+    """A pattern for a mapping key as YAML may write it: bare or quoted ('"language": xx' is the key language). A
+    quoted one went unseen, and a file of the INHERIT chain that wrote the setting bare was blamed for its value."""
+    return rf"""(['"]?){re.escape(name)}\1"""
 
 
 def read_config(project: Path) -> ConfigRead:
@@ -407,7 +413,7 @@ def setting_position(text: str, path: tuple[str, ...]) -> tuple[int, int]:
                 if lines[n] and not lines[n][0].isspace() and not lines[n].startswith("#"):
                     complete = False
                     break  # the next top-level setting
-                if re.match(rf"\s+{re.escape(name)}\s*:", lines[n]):
+                if re.match(rf"\s+{_key(name)}\s*:", lines[n]):
                     row, found = n, lines[n]
                     break
             else:

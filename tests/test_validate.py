@@ -1482,6 +1482,27 @@ def test_an_inherit_that_names_no_file_where_mkdocs_looks_is_an_error(tmp_path, 
     assert "\n1 error in 1 file" in validated.output, validated.output  # INHERIT is MkDocs' key: no unknown setting
 
 
+@pytest.mark.parametrize("theme, base, blamed", [
+    # the key quoted, as a team writing JSON-like YAML does: base.yml's bare 'language: en' (a sound value) was blamed
+    ('theme:\n  name: material\n  "language": xx\n', "theme:\n  name: material\n  language: en\n", "mkdocs.yml:9:15"),
+    # merged in from an anchor, written under no theme: mkdocs.yml's theme (whose keys win), not base.yml's
+    ("extra:\n  lang: &lang\n    language: xx\ntheme:\n  name: material\n  <<: *lang\n", "theme:\n  name: material\n",
+     "mkdocs.yml:10:7")])
+def test_a_setting_of_an_inherit_chain_is_blamed_on_the_file_whose_value_mkdocs_uses(project_factory, run, theme, base,
+                                                                                      blamed):
+    """theme.language 'xx' written in mkdocs.yml over base.yml's: validate must send the editor to the file and line
+    MkDocs takes the value from (mkdocs.yml's keys win over what it INHERITs), never to base.yml, which holds another
+    value or none."""
+    from conftest import MINIMAL_MKDOCS
+
+    settings = MINIMAL_MKDOCS.format(language="en").replace("theme:\n  name: material\n  language: en\n", "")
+    project = project_factory({"mkdocs.yml": "INHERIT: base.yml\n" + settings + theme, "base.yml": base,
+                               "content/playbooks/a.yml": "title: A\nsteps:\n  - id: s\n    title: S\n"})
+    validated = run("validate", "--project", project)
+    assert validated.exit_code == 1 and validated.output.splitlines()[0].startswith(
+        f"{blamed}: error: theme.language 'xx' is not a language code"), validated.output
+
+
 def test_a_linked_mkdocs_yml_names_files_from_the_project_as_mkdocs_build_finds_them(tmp_path, run):
     """mkdocs.yml linked to conf/mkdocs.yml (one config kept for several sites): `mkdocs build` opens the link in the
     project and finds its hooks from there (checked below with MkDocs' own load_config); csops followed the link,
