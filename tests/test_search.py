@@ -210,13 +210,26 @@ def test_search_json_and_link_for_tickets(built_bundled):
 
 @pytest.mark.parametrize("query, message", [
     ("", "empty query"), ('"renewal', "unbalanced quotes"), ("(renewal", "unbalanced parentheses"),
-    ("x" * 10_000, "query too long"),
+    # as many ( as ), but a ) before any (: counting them alone lets it through, the order says the group is broken
+    (")renewal (churn", "unbalanced parentheses"), ("x" * 10_000, "query too long"),
     # each expands over the whole vocabulary: 250 leading wildcards took 3 s of a worker per request
     ("*a* *b*", "cannot start with '\\*'"), ("renewal role:*sm", "cannot start with"), ("a* b* c* d*", "at most 3 words"),
 ])
 def test_bad_queries_are_refused_with_a_reason(built_bundled, query, message):
     with pytest.raises(QueryError, match=message):
         Searcher(built_bundled).search(query)
+
+
+def test_a_query_of_the_documented_length_is_searched_and_one_character_more_is_refused(built_bundled):
+    """The refusal says 'at most 500 characters', and the log keeps 500: a client that trims a ticket's subject to 500
+    must get hits, and one character more the query-too-long refusal, never a search of a longer text than the log
+    keeps (mutation pass: a limit one character off passed every test)."""
+    from generator.query_log import MAX_QUERY_CHARS
+
+    longest = ("renewal churn " * MAX_QUERY_CHARS)[:MAX_QUERY_CHARS - 1] + "x"
+    assert len(longest) == MAX_QUERY_CHARS and Searcher(built_bundled).search(longest).total > 0
+    with pytest.raises(QueryError, match=f"query too long \\({MAX_QUERY_CHARS + 1} characters; at most {MAX_QUERY_CHARS}\\)"):
+        Searcher(built_bundled).search(longest + "y")
 
 
 @pytest.mark.parametrize("query", ["[a TO z]", "[TO z]", "{a TO z}", "[0 TO 9] [a TO m] [m TO z]", "title:[a TO]"])
