@@ -387,6 +387,27 @@ def test_a_broken_template_is_one_line_naming_where(project_factory, run, broken
            f"{message.format(start=start, lines=lines)}" in result.output, result.output
 
 
+@pytest.mark.parametrize("template, marker", [
+    ("_macros.md.j2", "{% macro review_state(doc) -%}\n"),  # a macro playbook.md.j2 calls
+    ("_item_versions.md.j2", "{% set noun = item_noun(doc.kind) %}\n"),  # included by a template playbook.md.j2 includes
+])
+def test_a_template_error_in_a_macro_or_an_included_template_names_its_own_line(project_factory, run, template, marker):
+    """The broken line is the one to name, not the line of playbook.md.j2 that calls the macro or includes the file:
+    that line is sound, and a team fixing it found nothing to fix there (Jinja's traceback lists the caller first)."""
+    from generator.render import PACKAGE_TEMPLATES
+
+    project = project_factory({"content/playbooks/renewal-runway.yml": PLAYBOOK, "content/faq/renewals.yml": FAQ})
+    shutil.copytree(PACKAGE_TEMPLATES, project / "templates")
+    edited = project / "templates" / template
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace(marker, marker + "{{ doc.nope.nope }}\n", 1), encoding="utf-8")
+    line = text[:text.index(marker) + len(marker)].count("\n") + 1
+    result = run("build", "--project", project)
+    assert result.exit_code == 1 and not isinstance(result.exception, Exception), result.exception
+    assert f"Error: templates/{template}:{line}: template error: 'generator.model.Playbook object' has no attribute " \
+           "'nope'" in result.output, result.output
+
+
 def test_a_template_heading_underlined_with_seven_equals_signs_builds(project_factory, run):
     """'Welcome\\n=======' (a Markdown heading) in a team's home template was refused as an unresolved git merge
     conflict, and the build stopped."""
