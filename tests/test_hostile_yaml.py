@@ -304,6 +304,24 @@ def test_located_data_is_the_plain_data_pyyaml_gives():
     assert data == yaml.safe_load(text.replace("2026-02-30", "'2026-02-30'"))
 
 
+@pytest.mark.parametrize("brk", ["\r", "\n"])
+def test_a_line_break_inside_a_questions_code_span_starts_no_markdown_of_its_own(project_factory, run, brk):
+    """An FAQ question keeps its `code spans` as code (escaping.escape_text_code), and a break inside backticks is no
+    span: it is text, escaped and joined onto one line. Taken as a span (mutation pass mut45: the span pattern let a
+    break through), the question's text after the break was Markdown of its own, here a heading on the topic page
+    and the FAQ index."""
+    import json
+
+    question = f"Where is `Renewal{brk}{brk}## Injected heading {{: #injected }}{brk}` set?"
+    project = project_factory({"content/faq/renewals.yml": json.dumps(
+        {"title": "Renewals", "entries": [{"id": "where", "q": question, "a": "In the CRM."}]})})
+    built = run("build", "--project", project)
+    assert built.exit_code == 0, built.output
+    for page in ("faq/renewals/index.html", "faq/index.html"):
+        html = (project / "site" / page).read_text(encoding="utf-8")
+        assert 'id="injected"' not in html and "Injected heading" in html, page
+
+
 def test_a_carriage_return_in_any_text_field_starts_no_markdown_of_its_own(tmp_path):
     # "\r" in a quoted YAML string is a line break to MkDocs (universal newlines): in a glossary definition it
     # appended a link to every page using the term and redefined another term's hover; in a term it broke the
