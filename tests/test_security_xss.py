@@ -446,14 +446,22 @@ def test_ticket_links_are_literal_markdown(tab, sweep_site):
     _check(tab, "copy for ticket")
 
 
+@pytest.mark.parametrize("edit", [{"edit_uri": "edit/main/build/docs/"},
+                                  # MkDocs' {path} is the path as it is; csops' is quoted, as Material writes it raw
+                                  {"edit_uri_template": "edit/main/{path}"}])
 @pytest.mark.parametrize("stem", STEMS)
-def test_edit_url_is_encoded(stem):
-    """Whatever a file is called, its edit link is one URL: no quote ends the href, no space splits it."""
+def test_edit_url_is_encoded(stem, edit):
+    """Whatever a file is called, its edit link is one URL: no quote ends the href, no space splits it, whether it
+    is made from edit_uri or from edit_uri_template."""
     from urllib.parse import unquote, urlsplit
 
     from generator.mkdocs_plugin import _edit_url
 
-    config = {"repo_url": "https://git.example.com/acme/portal/", "edit_uri": "edit/main/build/docs/", "extra": {}}
+    from mkdocs.config.config_options import EditURITemplate
+
+    if "edit_uri_template" in edit:  # as MkDocs hands it to plugins: its Template, {path} formatted as given
+        edit = {"edit_uri_template": EditURITemplate("edit_uri").validate(edit["edit_uri_template"])}
+    config = {"repo_url": "https://git.example.com/acme/portal/", **edit, "extra": {}}
     url = _edit_url(config, f"content/playbooks/{stem}.yml")
     assert not set(url) & set("\"'<> #?&")
     assert unquote(urlsplit(url).path) == f"/acme/portal/edit/main/content/playbooks/{stem}.yml"
