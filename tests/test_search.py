@@ -555,6 +555,9 @@ def test_unknown_filter_is_a_usage_error(built_bundled, option, value, meant):
     assert f"did you mean {meant!r}" in out.output and "No hits" not in out.output
     inline = cli("search", "--project", built_bundled, f"{option[2:]}:{value}", "renewal")
     assert inline.exit_code == 2 and f"did you mean {meant!r}" in inline.output
+    # left out with a minus, a typo leaves out nothing: refused the same way, not searched as if it were not there
+    left_out = cli("search", "--project", built_bundled, f"renewal -{option[2:]}:{value}")
+    assert left_out.exit_code == 2 and f"did you mean {meant!r}" in left_out.output, left_out.output
 
 
 @pytest.mark.parametrize("alias, kind", [("onboarding", "checklist"), ("item", "checklist"), ("entry", "faq"),
