@@ -185,6 +185,14 @@ def test_glossary_synonyms_map_the_readers_words_to_the_contents(built_bundled, 
     assert not [hit for hit in churn.hits if hit.path.startswith("/playbooks/qbr")]
 
 
+def test_a_readers_word_the_pages_never_use_weighs_as_much_as_the_other_words_typed(built_bundled):
+    """NDR is the glossary's other name for NRR, and no page says NDR: in 'NDR playbook' it stands for the pages' NRR
+    at full weight, so the NRR tracking step leads. Added at a synonym's fifth (mutation pass mut45, W4), NRR
+    weighed less than 'playbook', and the first hit was the onboarding-templates step."""
+    first = Searcher(built_bundled).search("NDR playbook").hits[0]
+    assert "/playbooks/expansion-signals/" in first.url and "nrr" in first.url, first.url
+
+
 def test_no_hits_says_so_with_suggestions(built_bundled):
     out = cli("search", "--project", built_bundled, "zzqxv")
     assert out.exit_code == 1
