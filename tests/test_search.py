@@ -167,6 +167,9 @@ def test_a_real_word_the_content_lacks_is_not_corrected_into_another_question(bu
     assert out.exit_code == 0 and "/playbooks/support-escalation/" in out.output and "churn-risk" not in out.output
     # a query that finds something is searched as typed: "sitting" is no typo of "setting"
     assert searcher.search("new hire sitting in on customer calls").showing_results_for == ""
+    # a word of the glossary is the portal's vocabulary even where no page uses it alone: 'holder' (of "budget
+    # holder") is never searched as "folder", another question
+    assert searcher.did_you_mean("holder") == "" and searcher.search("holder").showing_results_for == ""
 
 
 def test_glossary_synonyms_map_the_readers_words_to_the_contents(built_bundled, japanese):
