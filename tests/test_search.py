@@ -1152,6 +1152,17 @@ def test_what_a_ticket_quotes_as_its_question_is_not_taken_for_a_thread():
     assert split_reply(inline) == ("Yes, done.\nSee the runway.", "> Can you escalate?\n> And the renewal?")
 
 
+@pytest.mark.parametrize("delimiter", ["-- ", "--"])
+def test_a_signature_below_a_delimiter_its_mailer_trimmed_is_still_left_out(delimiter):
+    """RFC 3676's delimiter is '-- ', but mail clients and ticket tools trim a line's trailing space: a signature
+    below a bare '--' named the sender's department, and its words were weighed as the ticket's (mutation pass
+    mut45: a delimiter read with its space only passed every test)."""
+    from generator.ticket_text import split_reply
+
+    ticket = f"The customer wants to cancel at renewal. What now?\n{delimiter}\n山田 太郎\nカスタマーサクセス部"
+    assert split_reply(ticket) == ("The customer wants to cancel at renewal. What now?", "")
+
+
 @pytest.mark.parametrize("line", ["On " + "1 " * 25_000, "2026年5月1日 " + "<a@b.jp> " * 5_500])
 def test_a_long_line_costs_the_reply_split_no_more_than_a_short_one(line):
     """The attribution pattern's two open spans made one 50,000-character line starting "On " (or a date) cost 6 s
