@@ -3,22 +3,37 @@
 A browser may break a line after any hyphen, and did inside these: "If a QBR falls between T-" ended a line with
 "100d" on the next, and 「#success-」 a line with 「share」 (the same channel read as two). Each such word in a
 text becomes a `csops-nowrap` span; the text stays as written, so copying, finding on the page and search are
-unchanged. Code spans are never touched: their words are Markdown's, taken before this runs.
+unchanged. Code spans are never touched: their words are Markdown's, taken before this runs. Nor is an escaped
+character: text csops escaped (a step title; every line of What's new) reaches this pattern with `\\#cs-renewal`'s
+`#` already put aside in Markdown's stash, so a channel is also found with a stashed `#` or `_` in it.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
-from markdown.util import AtomicString
+from markdown.util import ETX, INLINE_PLACEHOLDER_PREFIX, INLINE_PLACEHOLDER_RE, STX, AtomicString
 
 from .durations import DUE_IN_PROSE
 
+
+def _or_stashed(char: str) -> str:
+    """`char` as typed, or the placeholder of something the inline patterns before this one stashed (an escaped
+    `\\#` among them); _WholeWordProcessor keeps a match only where each placeholder stands for `char` escaped."""
+    return rf"(?:{re.escape(char)}|{re.escape(INLINE_PLACEHOLDER_PREFIX)}[0-9]+{re.escape(ETX)})"
+
+
+_CHANNEL_CHAR = rf"(?:[A-Za-z0-9]|{_or_stashed('_')})"
 # Only a channel with a hyphen can break (#renewals cannot). ASCII neighbours end a word, Japanese ones do not:
 # 「Slackの#cs-renewal、」 holds the channel, "&#8212;" and "C#-style" hold none, "T-30d." the offset.
-WHOLE_WORD = rf"(?<![A-Za-z0-9_&#-])(?:{DUE_IN_PROSE}|#[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)+)(?![A-Za-z0-9_-])"
+WHOLE_WORD = (rf"(?<![A-Za-z0-9_&#-])(?:{DUE_IN_PROSE}|{_or_stashed('#')}{_CHANNEL_CHAR}+(?:-{_CHANNEL_CHAR}+)+)"
+              rf"(?![A-Za-z0-9_-]|{_or_stashed('_')})")
+# What Python-Markdown stashes for an escaped character: its code point between STX and ETX (EscapeInlineProcessor),
+# turned back into the character once the inline patterns are done (UnescapeTreeprocessor).
+_ESCAPED = {f"{STX}{ord(char)}{ETX}" for char in "#_"}
 
 
 class _WholeWordProcessor(InlineProcessor):
@@ -26,8 +41,14 @@ class _WholeWordProcessor(InlineProcessor):
         opened = data.rfind("{", 0, m.start())
         if opened != -1 and "}" not in data[opened:m.start()] and "}" in data[m.end():]:
             return None, None, None  # an attribute list's id ({#first-30-days}), which attr_list reads after this
+        stash = self.md.treeprocessors["inline"].stashed_nodes  # what Pattern.unescape reads too
+        pieces = [stash.get(found[1]) for found in INLINE_PLACEHOLDER_RE.finditer(m.group(0))]
+        if any(piece not in _ESCAPED for piece in pieces):
+            return None, None, None  # a placeholder for a code span, a link or an escaped other character
         span = etree.Element("span", {"class": "csops-nowrap"})
-        span.text = AtomicString(m.group(0))  # atomic: inside a link or emphasis, not wrapped a second time
+        # atomic: inside a link or emphasis, not wrapped a second time; an escaped # or _ in it goes in as Markdown's
+        # code for it, which becomes the character with the rest of the page's escapes
+        span.text = AtomicString(INLINE_PLACEHOLDER_RE.sub(lambda found: stash[found[1]], m.group(0)))
         return span, m.start(0), m.end(0)
 
 

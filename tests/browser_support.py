@@ -152,6 +152,31 @@ SAME_SCRIPT_SPLITS = """selector => {
   return found;
 }"""
 
+
+# Each due offset ("T-100d", prose's "T-120") and hyphenated Slack channel ("#success-share") in the article's text
+# (or in the elements `selector` finds), outside code, that the browser set on more than one line, with the words
+# around it.
+WORDS_SPLIT_ACROSS_LINES = """(selector) => {
+  const word = /(?<![A-Za-z0-9_&#-])(?:T[+-][0-9]{1,4}[dw]?|#[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)+)(?![A-Za-z0-9_-])/g;
+  const found = [];
+  for (const root of document.querySelectorAll(selector || '.md-content article')) {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('code, pre, .csops-offscreen')) continue;
+    for (const match of node.textContent.matchAll(word)) {
+      const range = document.createRange();
+      range.setStart(node, match.index); range.setEnd(node, match.index + match[0].length);
+      const tops = [...range.getClientRects()].filter(r => r.width > 0).map(r => r.top);
+      if (tops.length && Math.max(...tops) - Math.min(...tops) > 4) {
+        found.push(node.textContent.slice(Math.max(0, match.index - 20), match.index + match[0].length + 5));
+      }
+    }
+  }
+  }
+  return found;
+}"""
+
+
 def build(project: Path) -> Path:
     result = CliRunner().invoke(main, ["build", "--project", str(project)], catch_exceptions=False)
     assert result.exit_code == 0, result.output

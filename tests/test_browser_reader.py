@@ -14,8 +14,8 @@ import zlib
 
 import pytest
 
-from browser_support import (FOCUSED_RING, PHONE, SAME_SCRIPT_SPLITS, axe_source, browser, bundled_site, ja_site,  # noqa: F401 - fixtures
-                             measuring_contrast, once_it_holds, open_page, to_dark_scheme)
+from browser_support import (FOCUSED_RING, PHONE, SAME_SCRIPT_SPLITS, WORDS_SPLIT_ACROSS_LINES, axe_source, browser,  # noqa: F401 - fixtures
+                             bundled_site, ja_site, measuring_contrast, once_it_holds, open_page, to_dark_scheme)
 from conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -2547,27 +2547,6 @@ def _found_at_widths(browser, base: str, widths, paths, read: str, check=None) -
     finally:
         context.close()
     return found
-
-
-# Each due offset ("T-100d", prose's "T-120") and hyphenated Slack channel ("#success-share") in the article's text,
-# outside code, that the browser set on more than one line, with the page's words around it.
-WORDS_SPLIT_ACROSS_LINES = """() => {
-  const word = /(?<![A-Za-z0-9_&#-])(?:T[+-][0-9]{1,4}[dw]?|#[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)+)(?![A-Za-z0-9_-])/g;
-  const found = [];
-  const walker = document.createTreeWalker(document.querySelector('.md-content article'), NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.parentElement.closest('code, pre, .csops-offscreen')) continue;
-    for (const match of node.textContent.matchAll(word)) {
-      const range = document.createRange();
-      range.setStart(node, match.index); range.setEnd(node, match.index + match[0].length);
-      const tops = [...range.getClientRects()].filter(r => r.width > 0).map(r => r.top);
-      if (tops.length && Math.max(...tops) - Math.min(...tops) > 4) {
-        found.push(node.textContent.slice(Math.max(0, match.index - 20), match.index + match[0].length + 5));
-      }
-    }
-  }
-  return found;
-}"""
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
