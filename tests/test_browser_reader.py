@@ -145,6 +145,38 @@ def test_the_matrix_scrolls_in_its_box_on_a_phone_with_the_activity_column_held(
         context.close()
 
 
+
+# The matrix's scrolling: how far it can still scroll right, whether its right edge is shaded ("more this way"), and
+# whether the one says the other.
+MATRIX_MORE = """() => {
+  const table = document.querySelector('.csops-raci-matrix table');
+  const more = table.scrollWidth - table.clientWidth - table.scrollLeft, shaded = getComputedStyle(table).boxShadow !== 'none';
+  return {more, shaded, holds: shaded === more > 1};
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_matrixs_right_edge_is_shaded_only_while_it_scrolls_further_right(request, browser, language):
+    # The shade was a fixed inset shadow: it still said "more this way" on a phone's matrix scrolled to its last
+    # column, and on the Japanese matrix at 683 px (a laptop at 200%), where every column fitted the box.
+    base = request.getfixturevalue(SITES[language])
+    seen = {}
+    for width in (390, 683):
+        viewport = PHONE if width == 390 else {"width": width, "height": 450}
+        context, tab, errors = open_page(browser, base, "charts/cs-duties/", viewport)
+        try:
+            tab.locator(".csops-raci-filter button").first.wait_for()
+            for at in ("start", "end"):
+                if at == "end":
+                    tab.evaluate("document.querySelector('.csops-raci-matrix table').scrollLeft = 1e6")
+                state = once_it_holds(tab, MATRIX_MORE)
+                seen[f"{width} px {at}"] = (round(state["more"]), state["shaded"])
+            assert not errors, errors
+        finally:
+            context.close()
+    assert seen["390 px start"][0] > 1, seen  # a phone's matrix scrolls
+    assert all(shaded == (more > 1) for more, shaded in seen.values()), seen
+
 def test_japanese_activity_names_in_the_matrix_stay_whole_on_a_phone(browser, ja_site):
     # the names are links, so Material's `a { word-break: break-word }` beat the cell's phrase breaking, and the
     # 5-character column cut オンボーディング, オペレーション and イネーブルメント in the middle of the word

@@ -1032,8 +1032,16 @@
             event.preventDefault();
           });
         }
-        if (window.ResizeObserver) new ResizeObserver(mark).observe(box);
+        // The matrix's right edge says "more this way" (csops.css) only while there is more that way: a static shadow
+        // stayed on a table scrolled to its end, and on one that fitted its box (a 683 px window: 200% zoom).
+        function more() {
+          var left = box.scrollWidth - box.clientWidth - box.scrollLeft;
+          stop.toggleAttribute("data-csops-more-right", /auto|scroll/.test(getComputedStyle(box).overflowX) && left > 1);
+        }
+        box.addEventListener("scroll", more, { passive: true });
+        if (window.ResizeObserver) new ResizeObserver(function () { mark(); more(); }).observe(box);
         mark();
+        more();
       });
     });
   }
