@@ -41,8 +41,9 @@ class _ErrorsWrittenOut(click.Group):
 def _os_error(error: OSError) -> str:
     """A refusal of the file system as one line with its fix: on a read-only checkout or a full disk, `csops urls
     --update` and `csops new` ended in a traceback (red team)."""
-    name = error.filename2 or error.filename  # a copy's or rename's second name is the one it was writing
-    said = f"{error.strerror or error}" + (f" ({name})" if name else "")
+    from .file_writes import refusal
+
+    said = refusal(error)
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         fix = "free disk space on that device, then run it again"
     elif error.errno == errno.EROFS:

@@ -50,6 +50,13 @@ def replace_file(target: Path, data: bytes) -> None:
         raise
 
 
+def refusal(error: OSError) -> str:
+    """What the file system refused, with the file it was writing: a copy's or rename's error names its source first,
+    and the file it could not write second (csops mv and the CLI's one line for any refused write say this)."""
+    name = error.filename2 or error.filename
+    return f"{error.strerror or error}" + (f" ({name})" if name else "")
+
+
 @contextmanager
 def scratch_folder(project: Path, use: str):
     """A new folder for a command's scratch copy, removed when the command ends; `use` names it ("mv", "history").

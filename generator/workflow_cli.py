@@ -137,11 +137,10 @@ def mv(project: Path, kind: str | None, ids: tuple[str, ...], dry_run: bool, fin
     except RenameRunning as busy:
         raise click.ClickException(str(busy)) from None
     except OSError as error:  # a file the rename must replace became a folder, a disk filled: said, not a traceback
+        from .file_writes import refusal
         from .rename_journal import interrupted
 
-        # a copy's error names the file it copied first: the one it could not write is the second
-        name = error.filename2 or error.filename
-        said = f"{error.strerror or error}" + (f" ({name})" if name else "")
+        said = refusal(error)
         if interrupted(project) is None:  # stopped before its journal: it took its new texts back
             fix = "free disk space, then run it again" if error.errno == errno.ENOSPC else "run it again once that is fixed"
             raise click.ClickException(f"the rename stopped before changing any file: {said}: nothing was changed; {fix}") from None
