@@ -477,9 +477,11 @@ def test_a_japanese_calendar_event_says_its_offset_as_the_page_does(browser, ja_
     # the page's badge reads 120日前 (checklists 3日後); each calendar event's description read T-120d, T+3d
     from pathlib import Path
 
-    for path, said in (("playbooks/renewal-runway/", "DESCRIPTION:120日前 — "), ("onboarding/new-csm-30-60-90/", "DESCRIPTION:3日後 — ")):
-        context, tab, errors = open_page(browser, ja_site, path, PHONE)
-        try:
+    context, tab, errors = open_page(browser, ja_site, "", PHONE)
+    try:
+        for path, said in (("playbooks/renewal-runway/", "DESCRIPTION:120日前 — "), ("onboarding/new-csm-30-60-90/", "DESCRIPTION:3日後 — ")):
+            tab.goto(ja_site + path)
+            tab.wait_for_load_state("load")
             tab.locator("input.csops-start").first.fill("2027-04-30")
             tab.locator("input.csops-start").first.dispatch_event("change")
             with tab.expect_download() as download:
@@ -488,9 +490,9 @@ def test_a_japanese_calendar_event_says_its_offset_as_the_page_does(browser, ja_
             descriptions = [line for line in ics.split("\r\n") if line.startswith("DESCRIPTION:")]
             assert len(descriptions) >= 5 and any(d.startswith(said) for d in descriptions), descriptions
             assert not [d for d in descriptions if re.match(r"DESCRIPTION:T[+-]", d)], descriptions
-            assert not errors, errors
-        finally:
-            context.close()
+        assert not errors, errors
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
@@ -571,16 +573,18 @@ def test_a_role_pages_playbooks_name_no_owner_and_fit_their_cells(request, brows
     its chip ran ~47 px through the cell's padding (cs-lead, in the fixed layout's narrow owner column)."""
     base = request.getfixturevalue(SITES[language])
     for viewport in (LAPTOP, PHONE):
-        for role in ("cs-lead", "cs-ops", "marketing", "support"):
-            context, tab, errors = open_page(browser, base, f"roles/{role}/", viewport)
-            try:
+        context, tab, errors = open_page(browser, base, "roles/", viewport)
+        try:
+            for role in ("cs-lead", "cs-ops", "marketing", "support"):
+                tab.goto(f"{base}roles/{role}/")
+                tab.wait_for_load_state("load")
                 headers = tab.locator(".csops-playbook-table thead th").all_text_contents()
                 assert len(headers) == 3 and not tab.locator(".csops-playbook-table a.csops-role").count(), headers
                 assert tab.evaluate(CELL_OVERRUNS) == [], (role, viewport)
                 assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
-                assert not errors, errors
-            finally:
-                context.close()
+            assert not errors, errors
+        finally:
+            context.close()
 
 
 # Elements of the article reaching past its edges, but for what scrolls or clips inside it and Material's tabs and
@@ -600,13 +604,16 @@ def test_inline_code_broken_across_lines_stays_inside_the_article(browser, bundl
     """Inline code that broke across lines (`Renewal Status`, `Forecast Category`) ran 1-4 px past the content
     column at 448, 584, 768, 1016 px and more: each piece kept the code's side padding, which the line breaker does
     not count."""
-    for width in (360, 448, 488, 584, 768, 1016):
-        context, tab, errors = open_page(browser, bundled_site, "playbooks/renewal-runway/", {"width": width, "height": 900})
-        try:
+    widths = (360, 448, 488, 584, 768, 1016)
+    context, tab, errors = open_page(browser, bundled_site, "playbooks/renewal-runway/", {"width": widths[0], "height": 900})
+    try:
+        for width in widths:  # one page, its window resized: as a reader widening it
+            tab.set_viewport_size({"width": width, "height": 900})
+            assert tab.evaluate("innerWidth") == width
             assert tab.evaluate(PAST_THE_ARTICLE) == [], width
-            assert not errors, errors
-        finally:
-            context.close()
+        assert not errors, errors
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
@@ -2094,17 +2101,19 @@ def test_a_role_pages_phase_label_prints_on_the_sheet_of_its_first_playbook(requ
         if (!first || label.closest('details')) return;
         mark(label, 'csops-phase-' + i); mark(first, 'csops-first-' + i); pairs.push([label.textContent, i]); });
       return pairs; }"""
-    for path in ("roles/cs-lead/", "roles/csm/", "roles/cs-ops/"):
-        context, tab, errors = open_page(browser, base, path, LAPTOP)
-        try:
-            tab.emulate_media(media="print")
+    context, tab, errors = open_page(browser, base, "", LAPTOP)
+    try:
+        tab.emulate_media(media="print")
+        for path in ("roles/cs-lead/", "roles/csm/", "roles/cs-ops/"):
+            tab.goto(base + path)
+            tab.wait_for_load_state("load")
             pairs = tab.evaluate(marks)
             pages = _pdf_pages_of_named_destinations(tab.pdf(format="A4"))
             assert pairs and max(pages.values()) > 1
             stranded = [name for name, i in pairs if pages[f"csops-phase-{i}"] != pages[f"csops-first-{i}"]]
             assert not stranded, (path, stranded)
-            assert not errors, errors
-        finally:
+        assert not errors, errors
+    finally:
             context.close()
 
 
@@ -2206,16 +2215,18 @@ def test_on_a_phone_no_line_starts_with_the_dot_between_list_items(request, brow
     # began lines with the separator: the space before each "·" was a place to break
     base = request.getfixturevalue(SITES[language])
     found = {}
-    for path in ["", "roles/csm/", "roles/cs-ops/", "charts/cs-duties/", "onboarding/new-csm-30-60-90/", "faq/renewals/",
-                 "playbooks/renewal-runway/", "whats-new/"]:
-        context, tab, errors = open_page(browser, base, path, PHONE)
-        try:
+    context, tab, errors = open_page(browser, base, "", PHONE)
+    try:
+        for path in ["", "roles/csm/", "roles/cs-ops/", "charts/cs-duties/", "onboarding/new-csm-30-60-90/", "faq/renewals/",
+                     "playbooks/renewal-runway/", "whats-new/"]:
+            tab.goto(base + path)
+            tab.wait_for_load_state("load")
             starts = tab.evaluate(LINES_STARTING_WITH_A_DOT, ".md-content article :is(p, li)")
             if starts:
                 found[path] = starts
-            assert not errors, errors
-        finally:
-            context.close()
+        assert not errors, errors
+    finally:
+        context.close()
     assert found == {}
 
 
@@ -2397,29 +2408,35 @@ POINTER_LINES = """() => [...document.querySelectorAll('li.task-list-item a')].f
 def test_a_checklist_items_pointer_to_the_next_step_never_ends_a_line(request, browser, language):
     # on a phone 「…説明を受ける — →」 ended a line and 「ヘルススコアは何から…」 began the next: the arrow pointed at nothing
     base = request.getfixturevalue(SITES[language])
-    for width in (390, 360, 414, 600):
-        context, tab, errors = open_page(browser, base, "onboarding/new-csm-30-60-90/", {"width": width, "height": 844})
-        try:
-            tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+    widths = (390, 360, 414, 600)
+    context, tab, errors = open_page(browser, base, "onboarding/new-csm-30-60-90/", {"width": widths[0], "height": 844})
+    try:
+        tab.locator(".csops-checklist-progress .csops-reset").wait_for()
+        for width in widths:  # one page, its window resized: as a reader turning a phone
+            tab.set_viewport_size({"width": width, "height": 844})
+            assert tab.evaluate("innerWidth") == width
             pointers = tab.evaluate(POINTER_LINES)
             assert len(pointers) > 5, pointers
             apart = [p for p in pointers if not p["dash"] == p["arrow"] == p["title"]]
             assert not apart, (width, apart)
-            assert not errors, errors
-        finally:
-            context.close()
+        assert not errors, errors
+    finally:
+        context.close()
 
 
 def test_a_japanese_glossary_terms_other_names_each_stay_whole(browser, ja_site):
     # a term's 別名 line is a list of names: on a phone it read 「CSOps、カスタマーサクセスオペレーショ」 over a lone
     # 「ン」, and グロスレベニューリテ / ンション
-    for viewport in (PHONE, {"width": 360, "height": 800}, {"width": 414, "height": 896}):
+    for viewport, resized_to in ((PHONE, []), ({"width": 360, "height": 800}, [{"width": 414, "height": 896}])):
         context, tab, errors = open_page(browser, ja_site, "glossary/", viewport)
         try:
-            lines = tab.locator(".md-content p > em")
-            assert lines.count() > 10 and lines.first.inner_text().startswith("別名")
-            assert tab.evaluate(SAME_SCRIPT_SPLITS, ".md-content p > em") == [], viewport
-            assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+            for size in [viewport, *resized_to]:
+                tab.set_viewport_size(size)
+                assert tab.evaluate("innerWidth") == size["width"]
+                lines = tab.locator(".md-content p > em")
+                assert lines.count() > 10 and lines.first.inner_text().startswith("別名")
+                assert tab.evaluate(SAME_SCRIPT_SPLITS, ".md-content p > em") == [], size
+                assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
             assert not errors, errors
         finally:
             context.close()
@@ -2540,20 +2557,12 @@ def test_no_line_of_a_role_pages_duties_starts_with_the_dot_after_a_steps_letter
     # where the separator's no-break space keeps the dot with the words before it everywhere else; and once the
     # badges were inline, between them: the next line began "A · CS Operations" (the CS lead's page at 1366 px)
     base = request.getfixturevalue(SITES[language])
-    found = {}
-    for width in (360, 390, 768, 1366):
-        context, tab, errors = open_page(browser, base, "", {"width": width, "height": 900})
-        try:
-            for role in ("cs-lead", "support", "marketing"):
-                tab.goto(f"{base}roles/{role}/")
-                tab.evaluate("document.querySelectorAll('details.csops-duties-more').forEach(d => d.open = true)")
-                starts = tab.evaluate(LINES_STARTING_WITH_A_DOT, ".md-content article .csops-duties li")
-                if starts:
-                    found[(role, width)] = starts
-            assert not errors, errors
-        finally:
-            context.close()
-    assert found == {}
+    def all_duties_shown(tab, path):
+        tab.evaluate("document.querySelectorAll('details.csops-duties-more').forEach(d => d.open = true)")
+
+    read = f"() => ({LINES_STARTING_WITH_A_DOT})('.md-content article .csops-duties li')"
+    assert _found_at_widths(browser, base, [360, 390, 768, 1366], [f"roles/{role}/" for role in ("cs-lead", "support", "marketing")],
+                            read, all_duties_shown) == {}
 
 
 def _found_at_widths(browser, base: str, widths, paths, read: str, check=None) -> dict:
