@@ -20,6 +20,8 @@ import pytest
 
 from conftest import copy_bundled
 
+pytestmark = pytest.mark.own_template_cache  # a planted link on the way to the project's cache
+
 SCRIPT = "<script>window.planted = 1</script>"
 
 

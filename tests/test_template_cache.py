@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from generator.pipeline import build_portal
 from generator.incremental import BUILD_KEY_FILE, RENDER_KEYS_FILE
 from generator.paths import template_cache_dir
 from test_build import _project, _tree_digest as _tree
+
+pytestmark = pytest.mark.own_template_cache
 
 
 def test_templates_compile_once_and_damaged_entries_compile_again(project_factory, tmp_path):
