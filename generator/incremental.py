@@ -27,10 +27,10 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from .fingerprints import code_digest, files_digest
+from .installed import version
 from .mkdocs_entries import plugin_entries
 
 BUILD_KEY_FILE = "build-key.json"
@@ -100,10 +100,8 @@ def build_key(settings: dict, overrides: dict, assets: dict[str, bytes], templat
     for name, data in sorted(assets.items()):
         digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
     for package in _PACKAGES:
-        try:
-            digest.update(f"{package}={metadata.version(package)}".encode("utf-8"))
-        except metadata.PackageNotFoundError:
-            pass
+        if (installed := version(package)) is not None:
+            digest.update(f"{package}={installed}".encode("utf-8"))
     digest.update(files_digest(templates).encode("ascii"))
     # all of csops, not a list of the modules that shape HTML: the link parses a rebuild reuses come from
     # linkcheck.py too, and a list is one more place to forget a module

@@ -428,9 +428,9 @@ def hook_problem(project: Path, raw: dict, error: BaseException, imported: bool 
 
 def _installed_plugins() -> dict:
     """The MkDocs plugins this environment has, by the names mkdocs.yml gives them: name -> its entry point."""
-    from importlib.metadata import entry_points
+    from ..installed import entry_points
 
-    return {entry.name: entry for entry in entry_points(group="mkdocs.plugins")}
+    return entry_points("mkdocs.plugins")
 
 
 def _entry_shape(plugins, n: int) -> str:

@@ -73,7 +73,7 @@ def _theme_problems(raw: dict, text: str) -> list[Problem]:
     """The theme is one MkDocs has: 'theme: materail', or a theme mapping with no name (nor a custom_dir, which may
     stand alone), passed validate, and the build stopped after generating every page, on MkDocs' "Unrecognised theme
     name" or "No theme name set", on no line."""
-    from importlib.metadata import entry_points
+    from ..installed import entry_points
 
     theme = raw.get("theme")
     if not isinstance(theme, (str, dict)):
@@ -88,7 +88,7 @@ def _theme_problems(raw: dict, text: str) -> list[Problem]:
     if not isinstance(name, str):
         return [Problem(CONFIG_FILE, *where, "config-setting", f"'theme.name' must be a text, not {type(name).__name__}",
                         "write name: material")]
-    installed = sorted(entry.name for entry in entry_points(group="mkdocs.themes"))
+    installed = sorted(entry_points("mkdocs.themes"))
     if name in installed:
         return []
     close = difflib.get_close_matches(name, installed, n=1, cutoff=0.6)
