@@ -860,8 +860,14 @@ def test_readers_see_the_old_or_the_new_index_never_an_error_across_many_flips(p
                 answered[0] += 1
             except Exception as error:  # noqa: BLE001 - any failure is what this test looks for
                 errors.append(repr(error))
+            time.sleep(0.001)
 
     readers = [threading.Thread(target=read) for _ in range(4)]
+    # the interpreter handed between threads every 0.5 ms, not 5, and each reader resting 1 ms between queries:
+    # four readers in unbroken loops made each of the publish's hundreds of file calls wait its turn (2 s a flip on
+    # a loaded machine, most of the test's minute); the readers still always have queries under way
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)
     for reader in readers:
         reader.start()
     try:
@@ -872,6 +878,7 @@ def test_readers_see_the_old_or_the_new_index_never_an_error_across_many_flips(p
         stop.set()
         for reader in readers:
             reader.join()
+        sys.setswitchinterval(switch_interval)
     assert errors == [] and answered[0] > 40
 
 
