@@ -782,18 +782,22 @@ def test_diff_shows_a_role_renamed_with_its_alias_as_one_rename_not_every_raci_c
 
 def test_diff_shows_odd_template_names_and_setting_keys_as_code_not_markdown(tmp_path, run):
     """A template named with a backtick, or with blank lines, and a labels.yml key holding them ended their code
-    spans in the PR comment: the rest was Markdown, a link, a heading and an @mention that pinged a team."""
+    spans in the PR comment: the rest was Markdown, a link, a heading and an @mention that pinged a team. A value
+    ending in a backtick is padded as one starting with it is: unpadded, ``[go](…) ``` closes no span, and its
+    link is a link in the comment."""
     project = make_repo(tmp_path / "repo")
     make_project(project, {"templates/labels.yml": "en:\n  trigger: Trigger\n"}, with_defaults=False)
     commit_all(project, "own words")
     (project / "templates/x` [pwn](evil.example) @acme `.md.j2").write_text("x")
     (project / "templates/a\n\n# Approved by @acme.md.j2").write_text("x")
-    (project / "templates/labels.yml").write_text('en:\n  trigger: Trigger\n  "k\\n\\n[click](https://evil.example)": v\n')
+    (project / "templates/labels.yml").write_text('en:\n  trigger: "[go](https://evil.example) `"\n'
+                                                  '  "k\\n\\n[click](https://evil.example)": v\n')
     result = run("diff", "HEAD", "--project", project)
     assert result.exit_code == 0, result.output
     assert result.output.endswith(textwrap.dedent("""\
         ### Site settings and templates (every page)
 
+        - ✏️ `templates/labels.yml` `en.trigger`: `Trigger` → `` [go](https://evil.example) ` ``
         - ✏️ `templates/labels.yml` `en.k\\u000a\\u000a[click](https://evil.example)`: — → `v`: added
         - ✏️ `templates/a\\u000a\\u000a# Approved by @acme.md.j2`: added
         - ✏️ ``templates/x` [pwn](evil.example) @acme `.md.j2``: added
