@@ -244,6 +244,8 @@ def _list_and_mapping_mixed(lines: list[str], line: int) -> tuple[int, int, str,
 
 _DASH_KEY = re.compile(r"-\s+([A-Za-z_][\w-]*)\s*:(?:\s|$)")
 _FIELD_LINE = re.compile(r"(?P<lead>\s*(?:-\s+)?)(?P<key>[A-Za-z_][\w-]*):(?:\s+(?P<value>.*))?$")
+# a key that opens a block ('checklist:'), an anchor, a tag or a comment after it as YAML allows ('checklist:  # items')
+_OPENS_A_BLOCK = re.compile(r"(?P<key>[^#]*:)(?:[ \t]+[&!][^\s#]+)*(?:[ \t]+#.*)?")
 
 
 def _indented_too_far(text: str, line: int) -> tuple[int, int, str, str] | None:
@@ -277,10 +279,11 @@ def _indented_too_far(text: str, line: int) -> tuple[int, int, str, str] | None:
             if own > indent and sibling is not None and sibling[1] == entry[1] and all(
                     len(t) - len(t.lstrip(" ")) > indent for n, t in above if n > number):
                 parent = next(((n, t) for n, t in above if n < number and len(t) - len(t.lstrip(" ")) < indent), None)
-                if parent is None or not parent[1].rstrip().endswith(":"):
+                opens = _OPENS_A_BLOCK.fullmatch(parent[1].rstrip()) if parent is not None else None
+                if opens is None:
                     return None
                 return (line, indent + 1, f"'{shown(content, 40)}' is indented {spaces(indent)}, less than the other "
-                        f"entries of '{shown(parent[1].strip(), 40)}' ('{shown(other.strip(), 40)}' on line {number}, "
+                        f"entries of '{shown(opens['key'].strip(), 40)}' ('{shown(other.strip(), 40)}' on line {number}, "
                         f"{spaces(own)})", f"indent it {spaces(own)}, as they are, and the lines under it with it")
         return None
     field = _FIELD_LINE.match(written)
