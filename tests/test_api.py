@@ -240,6 +240,9 @@ def test_suggest_reads_the_body_as_its_type_says(api):
     form = urllib.parse.urlencode({"text": ticket, "limit": 1}).encode()
     status, data = call(f"{api}/api/suggest", form, "application/x-www-form-urlencoded")
     assert status == 200 and data["links"] == plain["links"][:1], data
+    form = urllib.parse.urlencode({"text": ticket, "limit": 10}).encode()  # two digits, as a form writes 10
+    status, data = call(f"{api}/api/suggest", form, "application/x-www-form-urlencoded")
+    assert status == 200 and data["links"][:len(plain["links"])] == plain["links"], data
     form = urllib.parse.urlencode({"text": ticket, "kind": "faq"}).encode()
     status, data = call(f"{api}/api/suggest", form, "application/x-www-form-urlencoded")
     assert status == 400 and data["code"] == "unknown-field", data
@@ -317,12 +320,13 @@ def test_unknown_filter_is_400_with_known_values_and_never_logged(api, built_bun
 
 def test_type_ahead_searches_sent_with_log_0_are_answered_but_not_logged(api, built_bundled):
     """The header box searched on every key, and the report listed "r", "re", "ren" as queries that found nothing."""
-    for typed, off in (("tzq", "0"), ("tzqx", "off"), ("tzqxw", "false")):
+    for typed, off in (("tzq", "0"), ("tzqx", "off"), ("tzqxw", "false"), ("tzqxy", "no")):
         status, data = search(api, q=typed, log=off)
         assert status == 200 and data["total"] == 0
     search(api, q="tzqxwv")
     log = (built_bundled / "build/search-log/queries.jsonl").read_text(encoding="utf-8")
     assert '"tzqxwv"' in log and '"tzq"' not in log and '"tzqx"' not in log and '"tzqxw"' not in log
+    assert '"tzqxy"' not in log
 
 
 @pytest.mark.parametrize("params, meant", [({"knd": "faq"}, "kind"), ({"limt": "3"}, "limit"), ({"sort": "date"}, None)])

@@ -174,6 +174,9 @@ MALFORMED = {
     # the preview refused it, gunicorn handed it to the API: a 404 naming '/api/\x1b[31m'
     "a control character in an API path": (b"GET /api/%1b%5b31m HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
                                            "the path holds a NUL or control character"),
+    # DEL, as terminals take it: the path named in a 404 and a log line is refused first, as a control character is
+    "a DEL in an API path": (b"GET /api/search%7f HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                             "the path holds a NUL or control character"),
     # gunicorn handed them to the API as Latin-1: a 404 naming '/api/ÿþ'
     "bytes that are not UTF-8 in an API path": (b"GET /api/%ff%fe HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
                                                 "the path is not UTF-8"),
