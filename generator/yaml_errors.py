@@ -331,7 +331,9 @@ def _quoted(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-_KEY_AND_VALUE = re.compile(r"(?P<lead>\s*(?:-\s+)?)(?P<key>[\w-]+):[ \t]+(?P<value>[^'\"\s|>&*!\[{].*)")
+# an anchor or a tag may come before the value ('title: &t Prep: pull the facts'); the quotes go around the value alone
+_KEY_AND_VALUE = re.compile(r"(?P<lead>\s*(?:-\s+)?)(?P<key>[\w-]+):[ \t]+(?P<properties>(?:[&!]\S*[ \t]+)*)"
+                            r"(?P<value>[^'\"\s|>&*!\[{].*)")
 
 
 def _colon_in_value(text: str, line: int, col: int) -> tuple[int, int, str, str] | None:
@@ -348,9 +350,9 @@ def _colon_in_value(text: str, line: int, col: int) -> tuple[int, int, str, str]
     if curly is not None and value.rstrip().endswith(curly):  # “Kickoff: agenda”, typed in Word, Slack or macOS
         return (line, found.start("value") + 1, f"the value of '{found['key']}' is in typographic quotes "
                 f"{value[0]} {curly}, which YAML reads as text, so its ': ' reads as another key",
-                f"use straight quotes: {found['key']}: {_quoted(value.rstrip()[1:-1])}")
+                f"use straight quotes: {found['key']}: {found['properties']}{_quoted(value.rstrip()[1:-1])}")
     return (line, found.start("value") + 1, f"the value of '{found['key']}' holds ': ', which YAML reads as another key",
-            f"put the whole value in quotes: {found['key']}: \"{value.replace(chr(34), chr(92) + chr(34))}\"")
+            f"put the whole value in quotes: {found['key']}: {found['properties']}\"{value.replace(chr(34), chr(92) + chr(34))}\"")
 
 
 # Opening typographic quotes and their closers: word processors and chat tools turn "…" into them

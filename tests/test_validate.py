@@ -2834,6 +2834,10 @@ _STEP = "title: P\nsteps:\n  - id: call-partner\n    title: Call the partner\n"
     ("title: P\nsteps:  # one entry a step\n  - id: call-partner\n    title: Call the partner\n - id: kickoff\n",
      "5:2: error: YAML syntax error: '- id: kickoff' is indented 1 space, less than the other entries of 'steps:' "
      "('- id: call-partner' on line 3, 2 spaces) (indent it 2 spaces, as they are, and the lines under it with it)"),
+    # a ': ' in a value after an anchor or a tag: told to quote the value of the entry's first field, 'id'
+    (_STEP + "    summary: &why Why: the renewal\n",
+     "5:19: error: YAML syntax error: the value of 'summary' holds ': ', which YAML reads as another key (put the whole "
+     "value in quotes: summary: &why \"Why: the renewal\")"),
     # a field one space deeper than the one above: 'mapping values are not allowed in this context', at its colon
     (_STEP + "     owner: csm\n",
      "5:6: error: YAML syntax error: 'owner: csm' is indented 5 spaces, deeper than 'title:' on line 4 (4 spaces), "
@@ -2864,7 +2868,7 @@ _STEP = "title: P\nsteps:\n  - id: call-partner\n    title: Call the partner\n"
      "5:11: error: YAML syntax error: this ': ' is inside the text of 'title', which starts on line 3 and runs on over "
      "the lines below it: YAML reads a ': ' in such a text as another key (put the whole value of 'title' in quotes, "
      "or write it as 'title: >' with its lines indented under it)"),
-], ids=["entry-too-deep", "entry-too-deep-another-field-first", "entry-too-shallow", "entry-too-shallow-under-a-comment", "field-too-deep", "field-under-a-mapping", "top-level-field",
+], ids=["entry-too-deep", "entry-too-deep-another-field-first", "entry-too-shallow", "entry-too-shallow-under-a-comment", "colon-in-a-value-after-an-anchor", "field-too-deep", "field-under-a-mapping", "top-level-field",
         "text-at-its-keys-indentation", "colon-in-text-over-lines", "colon-in-text-over-lines-of-an-entry"])
 def test_a_line_indented_apart_from_the_lines_it_belongs_with_is_named_with_its_indentation(
         project_factory, run, playbook, expected):
