@@ -277,6 +277,20 @@ def test_a_rename_stopped_by_a_full_disk_before_its_journal_leaves_nothing_and_s
     assert checked.returncode == 0 and "skipped-file" not in checked.stdout + checked.stderr
 
 
+def test_a_full_disk_while_urls_update_writes_leaves_no_draft_in_content(small_disk):
+    """The manifest is written into a draft beside it, then renamed over it: a disk that filled during the write
+    must leave no '.published-urls.txt.<pid>' in content/, where git status shows it and the next refused write
+    adds another beside it."""
+    project = make_project(small_disk / "portal", {"content/playbooks/renewal-runway.yml": playbook(1)})
+    stats = os.statvfs(small_disk)
+    with open(small_disk / "filler", "wb") as filler:
+        filler.write(b"\0" * (stats.f_bavail * stats.f_frsize))
+    result = subprocess.run([*CSOPS, "urls", "--update", "--project", str(project)], cwd=REPO, capture_output=True, text=True)
+    (small_disk / "filler").unlink()
+    assert result.returncode == 1 and "No space left on device" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in (project / "content").iterdir() if p.name.startswith(".")) == [], result.stderr
+
+
 def _index_copied_onto_a_full_disk(job, output):
     """The index job, except when the project holds a `full` file: then every file copy in this worker fails as on a
     full disk (the live index is copied into the staging folder first, to be updated)."""
