@@ -129,19 +129,23 @@ _BACKTICKS = re.compile(r"`+")
 
 def without_code(text: str) -> str:
     """`text` with fenced code blocks and code spans blanked out, character for character (offsets still point
-    at the same places)."""
+    at the same places). A block is fenced as the pages' superfences reads one: closed by the same fence exactly,
+    and no code at all when never closed (the page shows its lines as text, and their links as links)."""
     if "`" not in text and "~~~" not in text:  # most text holds no code: returned as it is, at no cost
         return text
     lines, fence = text.split("\n"), None
+    written = list(lines)
     for index, line in enumerate(lines):
         opened = _FENCE.match(line)
         if fence is None and opened is None:
             continue
         if fence is None:
-            fence = opened[1]
-        elif opened and opened[1][0] == fence[0] and len(opened[1]) >= len(fence) and not line[opened.end():].strip():
+            fence, start = opened[1], index
+        elif opened and opened[1] == fence and not line[opened.end():].strip():
             fence = None  # the closing fence, blanked with the block
         lines[index] = " " * len(line)
+    if fence is not None:
+        lines[start:] = written[start:]
     return _blank_code_spans("\n".join(lines))
 
 

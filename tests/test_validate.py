@@ -2523,6 +2523,26 @@ def test_a_scheme_link_written_as_code_is_shown_as_written_and_not_checked(proje
     assert "`[text](playbook:p#s)`" in page and "`[text](playbook:nope)`" in page and "[it](p.md#s)" in page
 
 
+def test_a_link_after_a_fence_the_page_never_closes_is_checked_and_linked(project_factory, run):
+    """A body whose ``` was never closed, or closed by a longer ````, is no code block on the page (superfences
+    closes a fence with the same fence alone): its lines show as text, and their links as links. validate took the
+    rest of the body for code, so a link to a page that does not exist passed, and the page showed it as a link
+    going nowhere (its playbook: address never rewritten)."""
+    from generator.pipeline import load_portal
+    from generator.render import render_pages
+
+    body = "      Run this:\n\n      ```\n      csops validate\n      {close}\n\n      Then read [the playbook]({ref}).\n"
+    for close in ("", "````"):
+        project = project_factory({"content/playbooks/p.yml": (
+            "title: P\nsteps:\n  - id: s\n    title: S\n    body: |\n" + body.format(close=close, ref="playbook:nope"))})
+        errors = [line for line in run("validate", "--project", project).output.splitlines() if ": error:" in line]
+        assert [line.split(": error")[0] for line in errors] == ["content/playbooks/p.yml:12:32"], errors
+        project = project_factory({"content/playbooks/p.yml": (
+            "title: P\nsteps:\n  - id: s\n    title: S\n    body: |\n" + body.format(close=close, ref="playbook:p#s"))})
+        page = {p.source: p.text for p in render_pages(load_portal(project))}["playbooks/p.md"]
+        assert "[the playbook](p.md#s)" in page, page
+
+
 def test_a_link_in_a_folded_value_is_located_on_its_own_line(project_factory, run):
     """A '>-' value is joined with spaces, so a link on its second line was reported on the first, at a column past
     the line's end (12:136 for a link at 13:28); GitHub annotations pointed there too."""
