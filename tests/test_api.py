@@ -93,6 +93,15 @@ def test_bad_limit_and_unknown_endpoint(api):
     # a query sent unescaped (curl "…?q=更新") arrives as raw bytes, which WSGI reads as Latin-1: searched as 'æ´æ°'
     assert _raw_get(api, "/api/search?q=".encode() + "renewal 更新".encode("utf-8").replace(b" ", b"+"))[1]["query"] == "renewal 更新"
     assert _raw_get(api, b"/api/search?q=\xff\xfe")[0] == 400
+    assert call(f"{api}/api/nope")[0] == 404
+    assert call(f"{api}/api/suggest")[0] == 405
+    # a 405 names what the endpoint takes (RFC 9110), for clients that retry with the right method
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{api}/api/suggest", timeout=10)
+    assert refused.value.code == 405 and refused.value.headers["Allow"] == "POST"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(f"{api}/api/search?q=x", data=b"{}"), timeout=10)
+    assert refused.value.code == 405 and refused.value.headers["Allow"] == "GET, HEAD"
 
 
 def _raw_get(api: str, target: bytes):
@@ -107,15 +116,6 @@ def _raw_get(api: str, target: bytes):
             response += chunk
     head, _, body = response.partition(b"\r\n\r\n")
     return int(head.split()[1]), json.loads(body)
-    assert call(f"{api}/api/nope")[0] == 404
-    assert call(f"{api}/api/suggest")[0] == 405
-    # a 405 names what the endpoint takes (RFC 9110), for clients that retry with the right method
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(f"{api}/api/suggest", timeout=10)
-    assert refused.value.code == 405 and refused.value.headers["Allow"] == "POST"
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(urllib.request.Request(f"{api}/api/search?q=x", data=b"{}"), timeout=10)
-    assert refused.value.code == 405 and refused.value.headers["Allow"] == "GET, HEAD"
 
 
 def test_suggest_links_for_a_ticket(api):
