@@ -926,6 +926,9 @@ def test_a_question_mark_is_punctuation_and_a_minus_before_a_filter_leaves_its_i
     # a question mark or bracket after a filter's value is the query's ("unknown role 'csm?'")
     for query in ("renewal role:csm?", "renewal role:csm？", "(role:csm) renewal", "renewal (role:csm)"):
         assert searcher.search(query, limit=100).total == csm.total, query
+    # ... and the bracket closes the group the filter ended: kickoff is asked for whichever of the two is found
+    grouped = searcher.search("(renewal OR churn role:csm) AND kickoff", limit=100)
+    assert grouped.hits == searcher.search("(renewal OR churn) AND kickoff role:csm", limit=100).hits != [], grouped
     assert searcher.search("renewal -role:csm?", limit=100).total == renewal.total - csm.total
 
 
