@@ -919,6 +919,7 @@ def test_a_question_mark_is_punctuation_and_a_minus_before_a_filter_leaves_its_i
         assert 0 < result.total < renewal.total, query
         assert not [h for h in result.hits if absent in (h.title + " " + h.snippet).lower()], query
     in_body = searcher.search("body:renewal", limit=100)
+    assert searcher.search("Body:renewal", limit=100).hits == in_body.hits  # a field named in capitals is that field
     without = searcher.search("body:renewal -title:renewal", limit=100)  # only items titled with it go
     assert 0 < without.total < in_body.total and not [h for h in without.hits if "renewal" in h.title.lower()]
     assert searcher.search("NOT *").total == 0
