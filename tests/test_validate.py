@@ -962,6 +962,12 @@ def _without_edit_uri(text: str) -> str:
     (lambda t: _without_edit_uri(t) + "edit_uri_template: 'https://github.com/acme/x/edit/main/{nope}'\n",
      ":74:20: error: MkDocs refuses 'edit_uri_template': Unknown template substitute: 'nope'"),
     # MkDocs looks for it in the docs folder csops writes: "Template skipped: 'nope.html' not found in docs_dir"
+    # mkdocs-redirects joins an old page to the site folder as written: the build wrote escaped/index.html two folders
+    # above the folder it builds in, outside the site and the project (red team)
+    (lambda t: t.replace("plugins:\n", "plugins:\n  - redirects:\n      redirect_maps:\n        ../../escaped.md: index.md\n", 1),
+     ":46:9: error: redirect_maps names the old page ../../escaped.md, which lies outside the site"),
+    (lambda t: t.replace("plugins:\n", "plugins:\n  - redirects:\n      redirect_maps:\n        /tmp/escaped.md: index.md\n", 1),
+     ":46:9: error: redirect_maps names the old page /tmp/escaped.md, which lies outside the site"),
     (lambda t: t + "extra_templates: [nope.html]\n", ":75:19: error: entry 1 of 'extra_templates' names no file of "
      "the docs folder csops writes: 'nope.html' (put the template in templates/assets/ and name it "
      "assets/csops/<its name> here, or delete the line)"),

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..mkdocs_yaml import (CONFIG_FILE, ConfigRead, empty_problem, nth_entry_position, setting_position, unset_problem,
                            unset_variable)
 from ..problems import Problem, shown
-from . import mkdocs_refusals, site_addresses, site_theme
+from . import mkdocs_refusals, site_addresses, site_redirects, site_theme
 
 CODES = ("config-setting", "duplicate-key", "setting-csops-sets", "unsafe-site-dir")
 # a top-level key as written: one written twice is a duplicate (check_config)
@@ -127,6 +127,7 @@ def _settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
                                 "write the name without < and >"))
     problems += site_theme.check_settings(project, raw, text)
     problems += mkdocs_refusals.check_settings(project, raw, text)
+    problems += site_redirects.check_settings(raw, text)
     problems += _settings_csops_sets(raw, text)
     site_dir = raw.get("site_dir")
     refusal = site_dir_refusal(project, site_dir) if isinstance(site_dir, str) else None

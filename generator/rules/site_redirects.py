@@ -1,6 +1,7 @@
 """The site's own redirects (mkdocs-redirects' redirect_maps in mkdocs.yml) over the ones csops makes for a page's
 former ids (`aliases:`): an old address both send somewhere, to different pages; and over a page the portal still
-has, which mkdocs-redirects replaces with its redirect.
+has, which mkdocs-redirects replaces with its redirect. And an old page that lies outside the site, where
+mkdocs-redirects would write its page all the same.
 
 The site author's entry wins, as MkDocs gives it (mkdocs_config._plugins lays csops' redirects under the site's):
 it is written on purpose, in the file the author owns. But it won without a word, and the alias csops keeps for a
@@ -9,13 +10,15 @@ renamed playbook, so that links pasted in tickets still reach it, led elsewhere:
 
 from __future__ import annotations
 
+import posixpath
+
 from ..mkdocs_entries import plugin_entries
 from ..mkdocs_yaml import CONFIG_FILE, ConfigRead, entry_position
 from ..portal import Portal
 from ..problems import Problem, shown
 from ..urls import page_source, redirect_map
 
-CODES = ("redirect-over-alias", "redirect-over-page")
+CODES = ("redirect-over-alias", "redirect-over-page", "redirect-outside-site")
 
 
 def _address(page: str) -> str:
@@ -32,6 +35,24 @@ def site_redirects(raw: dict) -> dict[str, str]:
             return {old: new for old, new in maps.items() if isinstance(old, str) and isinstance(new, str)} \
                 if isinstance(maps, dict) else {}
     return {}
+
+
+def check_settings(raw: dict, text) -> list[Problem]:
+    """An error at each redirect_maps entry whose old page lies outside the site (a '..' above it, an absolute path).
+
+    mkdocs-redirects joins the old page's path to the site folder as written and writes its page there: an entry
+    '../../../x.md' passed validate, and the build wrote x/index.html three folders above the folder it builds in,
+    outside the site and the project (red team), where no publish swaps it in and nothing cleans it up."""
+    problems = []
+    for old in site_redirects(raw):
+        page = posixpath.normpath(old.strip())
+        if page.startswith("/") or page == ".." or page.startswith("../"):
+            problems.append(Problem(
+                CONFIG_FILE, *entry_position(text, "plugins", old), "redirect-outside-site",
+                f"redirect_maps names the old page {shown(old, 80)}, which lies outside the site: mkdocs-redirects would "
+                "write its redirect page there, outside the site and the project",
+                "write the old page as the docs folder names it, e.g. playbooks/old-name.md"))
+    return problems
 
 
 def check(portal: Portal, config: ConfigRead) -> list[Problem]:
