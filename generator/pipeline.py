@@ -42,7 +42,7 @@ def load_checked_portal(project: Path, strict: bool = False,
     config = config if config is not None else read_config(project)
     documents, problems = check_content(project, cache=True, config=config)
     problems = sorted(problems + check_site_url(config) + check_config(project, config) + check_labels(project)
-                      + check_links(project))
+                      + check_links(project, config))
     if failing(problems, strict):
         raise ContentError(problems, strict)
     portal = build_model(documents)
@@ -61,7 +61,7 @@ def validate_project(project: Path) -> list[Problem]:
     with content_settled(project):
         _, problems, portal = check_content_and_urls(project, cache=True, config=config)
     return sorted(problems + check_site_url(config) + check_config(project, config) + check_labels(project)
-                  + check_links(project) + (site_redirects.check(portal, config) if portal is not None else []))
+                  + check_links(project, config) + (site_redirects.check(portal, config) if portal is not None else []))
 
 
 def check_content_and_urls(project: Path, cache: bool = False,

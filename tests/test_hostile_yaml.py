@@ -95,6 +95,50 @@ def test_a_templates_file_or_folder_linked_outside_is_refused_before_it_is_publi
     assert not any("s3cr3t" in p.read_text(errors="replace") for p in (project / "site").rglob("*") if p.is_file())
 
 
+# (what mkdocs.yml gains, the link committed in the project -> its target beside the project, the error's path or None)
+NAMED_LINKS = {
+    "custom_dir a link": ("  custom_dir: overrides\n", {"overrides": "theirs"}, "overrides"),
+    "link in the custom_dir": ("  custom_dir: overrides\n", {"overrides/inner/leak.txt": "theirs/leak.txt"},
+                               "overrides/inner/leak.txt"),
+    "INHERIT file a link": ("INHERIT: base.yml\n", {"base.yml": "theirs/base.yml"}, "base.yml"),
+    "hook a link": ("hooks: [hooks/stamp.py]\n", {"hooks": "theirs"}, "hooks"),
+    # files portals share, named by their own path beside the project: written on purpose, as test_serve.py's are
+    "a shared folder and file named": ("  custom_dir: ../theirs\nINHERIT: ../theirs/base.yml\n", {}, None),
+}
+
+
+@pytest.mark.parametrize("case", NAMED_LINKS)
+def test_a_file_mkdocs_yml_names_through_a_link_out_of_the_project_is_refused(project_factory, tmp_path, run, case):
+    """MkDocs copies each file of the theme's custom_dir that is no template into the site, takes an INHERIT file's
+    settings (site_description goes into every page) and runs hooks: each of them committed as a link out of the
+    project, or a link to ~/.aws/credentials inside the custom_dir, passed validate, and the build published the file
+    (red team: a key file beside the project served at /leak.txt), where a link in templates/ was refused."""
+    added, links, path = NAMED_LINKS[case]
+    (tmp_path / "theirs").mkdir()
+    (tmp_path / "theirs/leak.txt").write_text("aws_secret_access_key = s3cr3t\n", encoding="utf-8")
+    (tmp_path / "theirs/base.yml").write_text("site_description: s3cr3t\n", encoding="utf-8")
+    (tmp_path / "theirs/stamp.py").write_text("", encoding="utf-8")
+    project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK})
+    for link, target in links.items():
+        (project / link).parent.mkdir(parents=True, exist_ok=True)
+        (project / link).symlink_to(tmp_path / target)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("  language: en\n", "  language: en\n" + "".join(
+        line + "\n" for line in added.splitlines() if line.startswith(" ")))
+    config.write_text("".join(line + "\n" for line in added.splitlines() if not line.startswith(" ")) + text,
+                      encoding="utf-8")
+    result = run("validate", "--project", project)
+    if path is None:
+        assert result.exit_code == 0, result.output
+        return
+    error = (f"{path}:1:1: error: links to a file outside the project (content must live in the repository: copy the "
+             "file here instead of linking to it) [outside-project]")
+    assert result.exit_code == 1 and result.output.count(error) == 1, result.output
+    result = run("build", "--project", project)
+    assert result.exit_code == 1 and error in result.output, result.output
+    assert not any("s3cr3t" in p.read_text(errors="replace") for p in (project / "site").rglob("*") if p.is_file())
+
+
 def test_symlinked_content_folder_outside_the_project_is_refused(project_factory, tmp_path, run):
     elsewhere = tmp_path / "shared"
     (elsewhere / "playbooks").mkdir(parents=True)
