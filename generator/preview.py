@@ -98,6 +98,10 @@ def preview_server(site_dir: Path, host: str, port: int, builder=lambda: None, a
 # Where a redirect page of mkdocs-redirects (mkdocs_plugin.REDIRECT_PAGE) sends the reader: its canonical link
 _REDIRECT_PAGE_TARGET = re.compile(rb'<link rel="canonical" href="([^"]*)">')
 _REDIRECT_PAGE_BYTES = 4096  # csops' redirect page is some 800 bytes; a page of the portal is never this small
+# What a query keeps as it is in the Location (RFC 3986's query characters, and '%' of the escapes it came with): a
+# raw NUL, DEL or byte above 0x7f in the request's query went back into the header as sent (red team), which HTTP
+# forbids there and a client reading headers as text cuts or refuses
+_QUERY_SAFE = "!$&'()*+,/:;=?@-._~%"
 
 
 def _moved_to(site_dir: Path, mount_path: str, environ) -> str | None:
@@ -128,8 +132,8 @@ def _moved_to(site_dir: Path, mount_path: str, environ) -> str | None:
     target = urljoin(quote(mount_path + relative), html.unescape(found[1].decode("utf-8", "replace")))
     address, hash_mark, anchor = target.partition("#")
     query = environ.get("QUERY_STRING", "")
-    if query:
-        address += ("&" if "?" in address else "?") + query
+    if query:  # its bytes as sent (PEP 3333: Latin-1), each one a header may not carry percent-encoded
+        address += ("&" if "?" in address else "?") + quote(query.encode("latin-1", "replace"), safe=_QUERY_SAFE)
     return address + hash_mark + anchor
 
 

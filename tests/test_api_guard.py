@@ -405,6 +405,18 @@ def test_the_preview_never_redirects_off_the_site(preview_port, path):
     assert location is None or (location.group(1).startswith("/") and not location.group(1).startswith("//")), headers
 
 
+def test_a_renamed_pages_redirect_carries_the_query_percent_encoded(preview_port):
+    """The preview's 302 for a renamed page's old address (renewal-prep, now renewal-runway) keeps the query: a raw
+    NUL, DEL or byte above 0x7f in it went back into the Location header as sent, which HTTP forbids in a header
+    (red team); a browser's own escapes and a query holding an address stay as they were."""
+    raw = (b"GET /playbooks/renewal-prep/?a=\x00b\x7f\xc3\xa9<x>&v=%41&u=https://evil.example/ HTTP/1.1\r\n"
+           b"Host: localhost\r\nConnection: close\r\n\r\n")
+    status, headers, _, _ = exchange(preview_port, raw)
+    assert status == 302, headers
+    assert re.search(r"^location: (\S*)", headers, re.MULTILINE).group(1) == (
+        "/playbooks/renewal-runway/?a=%00b%7f%c3%a9%3cx%3e&v=%41&u=https://evil.example/")  # headers are lower-cased
+
+
 @pytest.mark.parametrize("method", ["POST", "DELETE", "PUT"])
 def test_the_previews_site_is_read_only(preview_port, method):
     status, headers, body, _ = exchange(preview_port, f"{method} /index.html HTTP/1.1\r\nHost: localhost\r\n"
