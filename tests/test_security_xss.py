@@ -29,8 +29,11 @@ def payload(field: str, external: bool = True) -> str:
     may: there the content wrote the image).
     """
     call = f"window.__xss.push('{field}')"
+    # with Slack channels against the tags: a plain-text field's escaped '#' and '_' reach whole_words from Markdown's
+    # stash, and a channel is wrapped in an element built from that stash
     return (f'{field} <img src=x onerror="{call}"> "><svg onload="{call}"> '
             f"'><img src=x onerror={call}> </title></script><script>{call}</script> & done"
+            f" #cs_x-y<svg onload={call}>#cs-z_w"
             + (f" <img src=http://evil.example/{field}.png>" if external else ""))
 
 
