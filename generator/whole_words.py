@@ -33,23 +33,35 @@ WHOLE_WORD = (rf"(?<![A-Za-z0-9_&#-])(?:{DUE_IN_PROSE}|{_or_stashed('#')}{_CHANN
               rf"(?![A-Za-z0-9_-]|{_or_stashed('_')})")
 # What Python-Markdown stashes for an escaped character: its code point between STX and ETX (EscapeInlineProcessor),
 # turned back into the character once the inline patterns are done (UnescapeTreeprocessor).
-_ESCAPED = {f"{STX}{ord(char)}{ETX}" for char in "#_"}
+_ESCAPED_HASH, _ESCAPED_UNDERSCORE = (f"{STX}{ord(char)}{ETX}" for char in "#_")
 
 
 class _WholeWordProcessor(InlineProcessor):
     def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's name
+        # A match refused for what a placeholder stands for may hold a channel further on ('\_#cs-a-b' starts at
+        # the stashed _): look again from its next character, as Python-Markdown's search, past the match, would not.
+        while m is not None:
+            span = self._kept_whole(m, data)
+            if span is not None:
+                return span, m.start(0), m.end(0)
+            m = self.compiled_re.search(data, m.start(0) + 1)
+        return None, None, None
+
+    def _kept_whole(self, m, data):
         opened = data.rfind("{", 0, m.start())
         if opened != -1 and "}" not in data[opened:m.start()] and "}" in data[m.end():]:
-            return None, None, None  # an attribute list's id ({#first-30-days}), which attr_list reads after this
+            return None  # an attribute list's id ({#first-30-days}), which attr_list reads after this
         stash = self.md.treeprocessors["inline"].stashed_nodes  # what Pattern.unescape reads too
-        pieces = [stash.get(found[1]) for found in INLINE_PLACEHOLDER_RE.finditer(m.group(0))]
-        if any(piece not in _ESCAPED for piece in pieces):
-            return None, None, None  # a placeholder for a code span, a link or an escaped other character
+        # each placeholder the character the pattern took it for: the channel's # first, an _ after it. Any escaped
+        # # or _ went: '\_cs-renewal-escalations' was kept whole as a channel, and '#cs-a\#b-c' as one channel
+        if any(stash.get(found[1]) != (_ESCAPED_HASH if found.start() == 0 else _ESCAPED_UNDERSCORE)
+               for found in INLINE_PLACEHOLDER_RE.finditer(m.group(0))):
+            return None  # a placeholder for a code span, a link or an escaped other character
         span = etree.Element("span", {"class": "csops-nowrap"})
         # atomic: inside a link or emphasis, not wrapped a second time; an escaped # or _ in it goes in as Markdown's
         # code for it, which becomes the character with the rest of the page's escapes
         span.text = AtomicString(INLINE_PLACEHOLDER_RE.sub(lambda found: stash[found[1]], m.group(0)))
-        return span, m.start(0), m.end(0)
+        return span
 
 
 class WholeWordsExtension(Extension):

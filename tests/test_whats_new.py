@@ -257,6 +257,26 @@ def test_a_slack_channel_in_a_title_stays_whole_on_whats_new_and_its_page(tmp_pa
         assert broken == {}
 
 
+@pytest.mark.parametrize("typed, kept_whole", [
+    ("#cs_ops-news and #cs-renewal-escalations", ["#cs_ops-news", "#cs-renewal-escalations"]),
+    ("_cs-renewal-escalations", []),  # no channel: an escaped _ stood where the # does
+    ("#cs-a#b-c", []),  # an escaped # inside a name is no channel's
+    ("_#cs-x-y and ##cs-a-b", ["#cs-x-y", "#cs-a-b"]),  # the channel after an escaped _ or #
+])
+def test_only_a_channel_is_kept_whole_in_escaped_text(typed, kept_whole):
+    """A title is escaped text (escape_text: \\_ and \\#), whose # and _ whole_words reads from Markdown's stash. It
+    took any stashed # or _ for either: '_cs-renewal-escalations' (no channel) was kept on one line as one, and
+    '_#cs-x-y' with its _ (red team)."""
+    import markdown
+
+    from generator.escaping import escape_text
+    from generator.whole_words import WholeWordsExtension
+
+    written = markdown.markdown(escape_text(typed), extensions=[WholeWordsExtension()])
+    assert re.findall(r'<span class="csops-nowrap">([^<]*)</span>', written) == kept_whole, written
+    assert re.sub(r"<[^>]+>", "", written) == typed  # shown as typed
+
+
 @pytest.mark.browser
 def test_an_old_copied_link_says_its_step_changed_and_a_current_one_does_not(tmp_path, monkeypatch, page):  # noqa: F811
     project = _repo(tmp_path / "repo", monkeypatch)
