@@ -336,14 +336,42 @@ class CsopsPlugin(BasePlugin):
 THEME_WORDS = ("site_name", "site_description", "site_author", "repo_name")
 
 
+# The settings below the top level Material writes as they are, each word of them: a palette toggle's name (its
+# aria-label), analytics' property (into a script), feedback's title and each rating's name and data (attributes),
+# consent's title and cookie names, a social link's name, a language switcher's names (red team: a toggle name
+# '"><img onerror=…>' and a rating's ran on every page, a property '</script><script>…' ran). Their HTML keys, as
+# Material documents them (a rating's note, consent's description), go through the sanitiser as copyright does.
+THEME_SETTINGS = (("theme", "palette"), ("extra", "analytics"), ("extra", "consent"), ("extra", "social"),
+                  ("extra", "alternate"))
+_HTML_KEYS = ("note", "description")
+
+
 def theme_safe_words(config) -> None:
-    """Each of THEME_WORDS as escaped Markup, which Jinja's `| e` leaves as it is, so both kinds of place show it
-    once escaped; copyright, which Material documents as HTML, through the pages' own sanitiser."""
+    """Each of THEME_WORDS, and every word of THEME_SETTINGS, as escaped Markup, which Jinja's `| e` leaves as it is,
+    so both kinds of place show it once escaped; copyright, which Material documents as HTML, through the pages' own
+    sanitiser."""
     for name in THEME_WORDS:
         if isinstance(config.get(name), str) and not isinstance(config[name], markupsafe.Markup):
             config[name] = markupsafe.Markup(html.escape(config[name], quote=True))
     if isinstance(config.get("copyright"), str) and not isinstance(config["copyright"], markupsafe.Markup):
         config["copyright"] = markupsafe.Markup(sanitize_html(config["copyright"]))
+    for top, name in THEME_SETTINGS:
+        settings = config.get(top)
+        if settings is not None and name in settings:
+            settings[name] = _safe_words(settings[name])
+
+
+def _safe_words(value, key: str = ""):
+    """`value` with each text in it escaped (one under an _HTML_KEYS key sanitised), lists and mappings alike."""
+    if isinstance(value, markupsafe.Markup):
+        return value
+    if isinstance(value, str):
+        return markupsafe.Markup(sanitize_html(value) if key in _HTML_KEYS else html.escape(value, quote=True))
+    if isinstance(value, dict):
+        return {name: _safe_words(item, name) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_safe_words(item, key) for item in value]
+    return value
 
 
 def material_search(config):

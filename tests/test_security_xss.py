@@ -548,12 +548,28 @@ def test_clobbering_ids_cannot_redirect_search(tab, clobbered_portal):
 def test_mkdocs_yml_words_the_theme_writes_are_shown_as_typed(tab, tmp_path):
     """Material writes site_name, site_description, site_author and repo_name into every page as they are (in the
     header, the author meta tag, the repository widget) and copyright as HTML: `<script>` in any of them ran on every
-    page, and `site_name: R&D "Support"` broke the header's aria-label. A site_name with a tag is a validate error:
-    Material's tooltips show the logo's title as HTML."""
+    page, and `site_name: R&D "Support"` broke the header's aria-label. So it does settings further down: analytics'
+    property ran as script, feedback's ratings, consent's words and a language switcher's names as HTML (red team).
+    A site_name or palette toggle name with a tag is a validate error: Material's tooltips show them as HTML."""
     words = {name: P(f"mkdocs.{name}", external=False) for name in ("site_description", "site_author", "repo_name")}
     words["site_name"] = 'R&D "Support" & Success'  # no '<': validate refuses it (the logo's tooltip is HTML)
+    toggle = 'Dark "mode" & more'  # no '<' either: the toggle's tooltip is HTML too
     config = MKDOCS.replace("site_name: XSS sweep\n", "".join(f"{name}: {json.dumps(text)}\n" for name, text in words.items())
                             + 'copyright: "Made by <em>CS Ops</em> <script>window.__xss.push(\'copyright\')</script>"\n')
+    # the settings below the top level Material writes as they are (mkdocs_plugin.THEME_SETTINGS); with consent set,
+    # analytics loads nothing before a reader agrees, and its property is written into the page's script all the same
+    config = config.replace("  font: false\n", "  font: false\n  palette:\n    - scheme: default\n      toggle: "
+                            + json.dumps({"icon": "material/brightness-7", "name": toggle}) + "\n") + "extra:\n" + "".join(
+        f"  {name}: {json.dumps(value)}\n" for name, value in {
+            "analytics": {"provider": "google", "property": P("mkdocs.analytics.property", external=False),
+                          "feedback": {"title": P("mkdocs.feedback.title", external=False), "ratings": [
+                              {"icon": "material/thumb-up-outline", "name": P("mkdocs.rating.name", external=False),
+                               "data": P("mkdocs.rating.data", external=False),
+                               "note": P("mkdocs.rating.note", external=False)}]}},
+            "consent": {"title": P("mkdocs.consent.title", external=False),
+                        "description": P("mkdocs.consent.description", external=False)},
+            "alternate": [{"name": P("mkdocs.alternate.name", external=False), "link": "/",
+                           "lang": P("mkdocs.alternate.lang", external=False)}]}.items())
     project = make_project(tmp_path / "portal", {"mkdocs.yml": config, "content/playbooks/renewal.yml": json.dumps(
         {"title": "Renewal runway", "steps": [{"id": "confirm", "title": "Confirm the stakeholders"}]})})
     site = build(project)
@@ -566,6 +582,7 @@ def test_mkdocs_yml_words_the_theme_writes_are_shown_as_typed(tab, tmp_path):
         assert tab.locator("a.md-header__button.md-logo").get_attribute("aria-label") == words["site_name"]
         assert tab.locator('meta[name="author"]').get_attribute("content") == words["site_author"]
         assert tab.locator(".md-copyright__highlight em").inner_text() == "CS Ops"  # its HTML, less the script
+        assert tab.locator('label[for="__palette_0"]').get_attribute("title") == toggle
 
 
 MERMAID_FENCE = """\

@@ -962,6 +962,9 @@ def _without_edit_uri(text: str) -> str:
     (lambda t: _without_edit_uri(t) + "edit_uri_template: 'https://github.com/acme/x/edit/main/{nope}'\n",
      ":74:20: error: MkDocs refuses 'edit_uri_template': Unknown template substitute: 'nope'"),
     # MkDocs looks for it in the docs folder csops writes: "Template skipped: 'nope.html' not found in docs_dir"
+    # Material's tooltips show a palette toggle's title, its name, as HTML: escaped, '<b>' still ran as a tag (red team)
+    (lambda t: t.replace("name: Switch to dark mode", "name: Switch to <b>dark</b> mode"),
+     ":29:11: error: a palette toggle's name holds '<' or '>' ('Switch to <b>dark</b> mode')"),
     # mkdocs-redirects joins an old page to the site folder as written: the build wrote escaped/index.html two folders
     # above the folder it builds in, outside the site and the project (red team)
     (lambda t: t.replace("plugins:\n", "plugins:\n  - redirects:\n      redirect_maps:\n        ../../escaped.md: index.md\n", 1),

@@ -125,6 +125,16 @@ def _settings_problems(project: Path, raw: dict, text: str) -> list[Problem]:
                                 f"('{shown(site_name, 60)}'): Material's tooltips show the logo's title, the "
                                 "site_name, as HTML, so a tag in it is run, not shown",
                                 "write the name without < and >"))
+    theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
+    palette = theme.get("palette") if isinstance(theme.get("palette"), list) else [theme.get("palette")]
+    for option in palette:
+        toggle = option.get("toggle") if isinstance(option, dict) and isinstance(option.get("toggle"), dict) else {}
+        if isinstance(toggle.get("name"), str) and re.search(r"[<>]", html.unescape(toggle["name"])):
+            line, col = setting_position(text, ("theme", "palette"))
+            problems.append(Problem(CONFIG_FILE, line, col, "config-setting", f"a palette toggle's name holds '<' or "
+                                    f"'>' ('{shown(toggle['name'], 60)}'): Material's tooltips show the toggle's "
+                                    "title, its name, as HTML, so a tag in it is run, not shown",
+                                    "write the name without < and >"))
     problems += site_theme.check_settings(project, raw, text)
     problems += mkdocs_refusals.check_settings(project, raw, text)
     problems += site_redirects.check_settings(raw, text)
