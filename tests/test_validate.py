@@ -2689,6 +2689,22 @@ def test_a_phase_or_segment_written_in_capitals_is_one_error_with_the_id_meant(p
         "not a valid id in phase" in long.output, long.output
 
 
+def test_a_phase_or_segment_typed_as_the_name_readers_see_gets_its_id(project_factory, run):
+    """A Japanese portal shows its phases and segments by name (契約更新, ミッドマーケット), so an editor writes
+    'phase: 契約更新': it was told only the list of ids, as if the word meant nothing, while a role's name
+    ('owner: CSチームリーダー') is told its id (first-hour walkthrough)."""
+    settings = ("segments:\n  - {id: mid-market, name: ミッドマーケット}\n"
+                "phases:\n  - {id: renewal, name: 契約更新, description: 更新}\n  - {id: risk, name: 解約リスク対応, description: リスク}\n")
+    playbook = "title: P\nphase: 契約更新\nsteps:\n  - id: s\n    title: S\n    raci: {R: csm, A: csm}\n    segments: [ミッドマーケット]\n"
+    result = run("validate", "--project", project_factory({"content/settings.yml": settings, "content/playbooks/p.yml": playbook}))
+    assert result.exit_code == 1 and [line for line in result.output.splitlines() if ": error" in line] == [
+        "content/playbooks/p.yml:2:8: error: unknown phase '契約更新' ('契約更新' is the name readers see for phase "
+        "'renewal': write its id: renewal) [unknown-phase]",
+        "content/playbooks/p.yml:7:16: error: unknown segment 'ミッドマーケット' ('ミッドマーケット' is the name readers "
+        "see for segment 'mid-market': write its id: mid-market) [unknown-segment]",
+    ], result.output
+
+
 def test_a_list_typed_as_text_with_commas_gets_the_list_to_write(project_factory, run):
     """'related: qbr, renewal' gave two errors, 'unknown playbook 'qbr, renewal' (did you mean 'renewal'?)' and
     'must be a list'; 'R: csm, cs-lead' said 'unknown role (did you mean 'cs-lead'?)', pointing at the wrong fix."""

@@ -99,6 +99,9 @@ class Catalog:
     role_titles: dict[str, str] = field(default_factory=dict)  # id -> its name as roles.yml writes it, for hints
     segments: dict[str, None] = field(default_factory=dict)
     phases: dict[str, None] = field(default_factory=dict)  # empty: phases are free slugs
+    # "segments" / "phases" -> a name as settings.yml gives it (see name_key) -> its id, None when two share it:
+    # 'phase: 契約更新', the name a Japanese portal shows, is told the id it means
+    setting_names: dict[str, dict[str, str | None]] = field(default_factory=dict)
     glossary: dict[str, None] = field(default_factory=dict)
     anchors: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # kind -> id -> anchors
     # kind -> former id (a document's alias) -> its id now: a reference to an old id names the page it became
@@ -147,6 +150,8 @@ def build_catalog(documents: list[Document], unreadable: tuple[str, ...] = ()) -
                 for entry in as_list(doc.data.get(field_name)):
                     if isinstance(entry, LocDict) and isinstance(entry.get("id"), str):
                         known.setdefault(entry["id"])
+                        names = [entry["name"]] if isinstance(entry.get("name"), str) else []
+                        add_names(catalog.setting_names.setdefault(field_name, {}), entry["id"], names)
         elif doc.kind == "glossary":
             for term in as_list(doc.data.get("terms")):
                 if isinstance(term, LocDict) and isinstance(term.get("id"), str):

@@ -180,7 +180,16 @@ class _Checker:
     def segment(self, path, value, pos):
         if not self._looked_up("segments", value) and not self._deferred(path, pos, "settings", value):
             self.problems.append(Problem(path, *pos, "unknown-segment", f"unknown segment '{value}'",
-                                         _suggest(value, self.catalog.segments) + "; segments live in content/settings.yml"))
+                                         self._named_in_settings("segments", value)
+                                         or _suggest(value, self.catalog.segments) + "; segments live in content/settings.yml"))
+
+    def _named_in_settings(self, field_name: str, value: str) -> str | None:
+        """The hint for a segment or phase written as the name the portal shows for it, which is not its id."""
+        key = name_key(value)
+        known = self.catalog.segments if field_name == "segments" else self.catalog.phases
+        named = None if key in known else self.catalog.setting_names.get(field_name, {}).get(key)
+        noun = field_name.removesuffix("s")
+        return f"'{value}' is the name readers see for {noun} '{named}': write its id: {named}" if named else None
 
     def phase(self, path, value, pos):
         found = self._looked_up("phases", value)
@@ -188,7 +197,8 @@ class _Checker:
             return
         if not found:
             self.problems.append(Problem(path, *pos, "unknown-phase", f"unknown phase '{value}'",
-                                         _suggest(value, self.catalog.phases) + "; phases are listed in content/settings.yml"))
+                                         self._named_in_settings("phases", value)
+                                         or _suggest(value, self.catalog.phases) + "; phases are listed in content/settings.yml"))
         # no phases listed: any id, but an id (a final line break alone is the shape check's, which says so)
         elif not re.fullmatch(SLUG, value.removesuffix("\n")) or len(value) > MAX_ID_LENGTH:
             self.problems.append(Problem(path, *pos, "invalid-id", f"'{shown(value)}' is not a valid id in phase",
