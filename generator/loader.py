@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,27 @@ _FOREIGN_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"
                  (codecs.BOM_UTF16_BE, "UTF-16"))
 
 
+# Japanese legacy encodings an editor may save in, as Python names them and as editors' encoding menus do. EUC-JP
+# first: its byte pairs are also Shift_JIS' half-width katakana, while Shift_JIS' lead bytes 0x81-0x9f are no EUC-JP.
+_JAPANESE_ENCODINGS = (("euc_jp", "EUC-JP"), ("cp932", "Shift_JIS"))
+_KANA = re.compile("[\u3041-\u30ff]")
+
+
+def _japanese_encoding(raw: bytes, start: int) -> str | None:
+    """The Japanese encoding a file that is no UTF-8 was saved in, when it reads whole as Japanese text in one and
+    nothing before its first odd byte was UTF-8 beyond ASCII (a UTF-8 file with one pasted byte is not called so).
+    Kana tell Japanese: Latin-1's 'é' before a letter also reads as a Shift_JIS kanji."""
+    if not raw[:start].isascii():
+        return None
+    for codec, name in _JAPANESE_ENCODINGS:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return name if _KANA.search(text) else None
+    return None
+
+
 def read_text(file: Path, path: str, conflict_hint: str = "") -> tuple[str | None, list[Problem]]:
     """Read a file as UTF-8 within MAX_FILE_BYTES, reporting the position of the first undecodable byte and any
     merge-conflict block git left in it (`conflict_hint`: how to resolve one in this kind of file)."""
@@ -67,6 +89,11 @@ def read_text(file: Path, path: str, conflict_hint: str = "") -> tuple[str | Non
         line = before.count(b"\n") + 1
         # characters, as every other column: after Japanese text the byte count was three columns a character
         col = len(before[before.rfind(b"\n") + 1:].decode("utf-8").removeprefix("\ufeff")) + 1
+        japanese = _japanese_encoding(raw, error.start)
+        if japanese:  # Windows' Japanese editors save Shift_JIS: 'byte 0x83' left the editor to guess which
+            return None, [Problem(path, line, col, "not-utf8", f"file is {japanese}, not UTF-8",
+                                  f're-save it as UTF-8: in VS Code, "Reopen with Encoding" {japanese}, then '
+                                  '"Save with Encoding" UTF-8')]
         return None, [Problem(path, line, col, "not-utf8", f"file is not UTF-8 (byte 0x{raw[error.start]:02x})",
                               "re-save the file with UTF-8 encoding")]
     text = text.removeprefix("\ufeff")

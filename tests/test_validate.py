@@ -1877,6 +1877,26 @@ def test_utf16_or_utf32_with_a_byte_order_mark_is_named(project_factory, run, en
             "file with UTF-8 encoding) [not-utf8]") in result.output
 
 
+@pytest.mark.parametrize("encoding", ["shift_jis", "cp932", "euc_jp"])
+def test_a_file_saved_in_a_japanese_legacy_encoding_is_named(project_factory, run, encoding):
+    """Japanese Windows editors (and Excel's "CSV"/"text" saves) write Shift_JIS (CP932), some Unix tools EUC-JP:
+    validate said 'file is not UTF-8 (byte 0x83)', which left the editor to guess that encoding from a byte
+    (first-hour walkthrough). A file in Latin-1, whose bytes Shift_JIS may also read (0xe9 'e' is a kanji),
+    is not called Japanese: only text with kana is."""
+    text = "title: 解約リスク対応\nsteps:\n  - id: s\n    title: 連絡する\n"
+    project = project_factory({"content/playbooks/p.yml": text, "content/faq/f.yml": "title: F\nentries: []\n"})
+    (project / "content/playbooks/p.yml").write_bytes(text.encode(encoding))
+    (project / "content/faq/f.yml").write_bytes("title: Café étude\nentries: []\n".encode("latin-1"))
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    named = "EUC-JP" if encoding == "euc_jp" else "Shift_JIS"
+    assert [line for line in result.output.splitlines() if "[not-utf8]" in line] == [
+        "content/faq/f.yml:1:11: error: file is not UTF-8 (byte 0xe9) (re-save the file with UTF-8 encoding) [not-utf8]",
+        f"content/playbooks/p.yml:1:8: error: file is {named}, not UTF-8 (re-save it as UTF-8: in VS Code, "
+        f"\"Reopen with Encoding\" {named}, then \"Save with Encoding\" UTF-8) [not-utf8]",
+    ], result.output
+
+
 @pytest.mark.parametrize("command", [["validate"], ["build"], ["new", "chart", "x"], ["search", "renewal"], ["stale"]])
 def test_a_mistyped_project_folder_is_a_usage_error(tmp_path, run, command):
     """`csops new chart x --project <typo>` answered 'content/roles.yml defines no roles yet'."""
