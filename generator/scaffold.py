@@ -279,7 +279,10 @@ def scaffold(project: Path, cli_kind: str, doc_id: str, title: str | None = None
     content_kind = KINDS_BY_CLI_WORD[cli_kind]
     kind = content_kind.name
     if not matches(SLUG, doc_id):
-        raise ScaffoldError(f"'{shown(doc_id, 80)}' is not a valid id: {slug_hint(doc_id)}")
+        # where the Japanese goes instead, as the command to type (the hint says only that a title holds it)
+        retype = f' --title "{shown(doc_id, 80)}"' if title is None and not doc_id.isascii() else ""
+        raise ScaffoldError(f"'{shown(doc_id, 80)}' is not a valid id: {slug_hint(doc_id)}"
+                            + (f": csops new {cli_kind} <id>{retype}" if retype else ""))
     if len(doc_id) > MAX_ID_LENGTH:
         raise ScaffoldError(f"'{shown(doc_id)}' is {len(doc_id)} characters; ids are at most {MAX_ID_LENGTH} (they become URLs)")
     if doc_id in RESERVED_PAGE_IDS:

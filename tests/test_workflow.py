@@ -95,10 +95,15 @@ def test_new_refuses_bad_taken_and_aliased_ids(project_factory, run):
         """})
     assert run("new", "playbook", "Renewal Prep", "--project", project).output == (
         "Error: 'Renewal Prep' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'renewal-prep'\n")
-    # a Japanese id: where the Japanese goes instead
+    # a Japanese id: where the Japanese goes instead, as the command to type (first-hour walkthrough: the editor
+    # was told "the name readers see is the title", not how to give it one)
     assert run("new", "playbook", "解約対応", "--project", project).output == (
         "Error: '解約対応' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'renewal-runway'; "
-        "an id is part of the page's address, so it is written in ASCII, and the name readers see is the title\n")
+        "an id is part of the page's address, so it is written in ASCII, and the name readers see is the title: "
+        "csops new playbook <id> --title \"解約対応\"\n")
+    # ... which a title already given needs no telling
+    assert run("new", "faq", "解約", "--title", "解約について", "--project", project).output.endswith(
+        "and the name readers see is the title\n")
     assert run("new", "playbook", "renewal", "--project", project).output == (
         "Error: content/playbooks/renewal.yml already exists; pick another id\n")
     result = run("new", "playbook", "renewal-prep", "--project", project)
