@@ -95,13 +95,21 @@ def urls(project: Path, update: bool, check: bool, fmt: str):
         click.echo(url)
 
 
-@click.command(epilog=examples('csops new playbook exec-sponsor-check --title "Executive sponsor check"', "csops new faq billing"))
+# Where the file goes and what ID may be: a new editor typed `csops new playbook 解約対応` to learn it from an error
+_NEW_HELP = f"""Scaffold a valid content file whose comments explain each field: content/FOLDER/ID.yml, FOLDER by
+its kind ({", ".join(f"{word}: {kind.folder}" for word, kind in KINDS_BY_CLI_WORD.items())}).
+
+ID is the page's address, FOLDER/ID/, kept when the title changes: lowercase ASCII letters, digits and single
+hyphens. The title readers see, in any language, is --title."""
+
+
+@click.command(help=_NEW_HELP, epilog=examples('csops new playbook exec-sponsor-check --title "Executive sponsor check"',
+                                               'csops new faq billing', 'csops new playbook churn-call --title "解約相談の一次対応"'))
 @PROJECT_OPTION
 @click.argument("kind", type=click.Choice(list(KINDS_BY_CLI_WORD)))
 @click.argument("doc_id", metavar="ID")
 @click.option("--title", help="Title of the new document (default: from the id).")
 def new(project: Path, kind: str, doc_id: str, title: str | None):
-    """Scaffold a valid content file whose comments explain each field."""
     from .scaffold import scaffold
 
     path = scaffold(project, kind, doc_id, title=title)

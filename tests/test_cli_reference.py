@@ -61,3 +61,19 @@ def test_every_command_shows_examples_that_its_options_take():
                     break
                 name, current, args = current.resolve_command(context, context._protected_args + context.args)
             assert context.command_path.startswith(full), f"{line!r} runs {context.command_path}, shown under {full}"
+
+
+def test_new_says_where_its_file_goes_and_what_an_id_may_be():
+    """`csops new -h` said only 'Scaffold a valid content file whose comments explain each field': a Japanese editor
+    typed `csops new playbook 解約対応` and learnt from the error that an id is ASCII and the Japanese is a title,
+    and where the file went from the line it printed (first-hour walkthrough)."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+    from generator.kinds import KINDS_BY_CLI_WORD
+
+    shown = CliRunner().invoke(main, ["new", "-h"], terminal_width=200).output
+    description = " ".join(shown.split("Options:")[0].split())
+    assert "content/FOLDER/ID.yml" in description, shown
+    assert all(f"{word}: {kind.folder}" in description for word, kind in KINDS_BY_CLI_WORD.items()), shown
+    assert "ASCII" in description and "in any language, is --title" in description, shown
