@@ -7,6 +7,7 @@ it refuses.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
 import re
@@ -34,6 +35,26 @@ _PATTERN_EXAMPLES = {
     CODEOWNER: "write a GitHub team or user as CODEOWNERS reads it, e.g. '@acme/cs-ops' (several: '@acme/cs-ops @jane')",
     LANGUAGE_TAG: "write a language code as HTML's lang takes it, e.g. en, en-US or ja",
     TIMEZONE_WRITING: "write an IANA timezone name, e.g. Asia/Tokyo, Europe/Berlin or UTC"}
+
+# A date as Japanese editors write it: 2026年12月1日, 2026/12/01, 2026.12.1 (digits read half-width first)
+_DATE_WRITTEN = re.compile(r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?")
+
+
+def _value_meant(pattern: str, text: str) -> str | None:
+    """The value a refused date, offset or interval plainly means, written as its pattern asks: 2026年12月1日 is
+    2026-12-01, Ｔ－９０ｄ (typed with a Japanese input method on) T-90d. None when it means nothing plain."""
+    plain = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")  # −: an input method's minus sign
+    if pattern == DATE:
+        written = _DATE_WRITTEN.fullmatch(plain)
+        if written is None:
+            return None
+        meant = f"{written[1]}-{int(written[2]):02d}-{int(written[3]):02d}"
+        try:
+            datetime.date.fromisoformat(meant)
+        except ValueError:  # not a real date: the form to write is all there is to say
+            return None
+        return meant
+    return plain if pattern in (DUE, INTERVAL) and plain != text and matches(pattern, plain) else None
 
 
 def _names_a_role(path) -> bool:
@@ -205,8 +226,10 @@ def _problem_for(error, document: Document) -> list[Problem]:
         if pattern == SLUG:
             return [Problem(document.path, line, col, "invalid-id", f"'{shown(error.instance)}' is not a valid id in {where}",
                             slug_hint(error.instance))]
+        meant = _value_meant(pattern, error.instance) if isinstance(error.instance, str) else None
         return [Problem(document.path, line, col, "invalid-value", f"'{shown(error.instance)}' is not valid for {field_name}",
-                        _PATTERN_EXAMPLES.get(pattern, f"must match {pattern}"))]
+                        _PATTERN_EXAMPLES.get(pattern, f"must match {pattern}")
+                        + (f": {field_name}: {meant}" if meant else ""))]
     if kind == "oneOf":
         if error.instance == []:
             return []  # an empty role list is reported by the RACI rules

@@ -3139,6 +3139,31 @@ def test_a_value_ending_in_a_line_break_is_one_error_at_its_line(project_factory
         result.output
 
 
+@pytest.mark.parametrize("field, written, meant", [
+    ("reviewed", "2026年12月1日", "reviewed: 2026-12-01"),
+    ("reviewed", "2026/12/01", "reviewed: 2026-12-01"),
+    ("reviewed", "２０２６－１２－０１", "reviewed: 2026-12-01"),
+    ("reviewed", "2026-12-1", "reviewed: 2026-12-01"),
+    ("review_interval", "９０ｄ", "review_interval: 90d"),
+    ("due", "Ｔ－９０ｄ", "due: T-90d"),
+    ("due", "T−2w", "due: T-2w"),  # U+2212, the minus sign Japanese input methods offer for "-"
+])
+def test_a_date_or_offset_typed_the_japanese_way_gets_the_value_to_write(project_factory, run, field, written, meant):
+    """'reviewed: 2026年12月1日', or digits typed full-width with the input method on, were told only 'write dates
+    as YYYY-MM-DD' (or 'offsets like T-90d'): the editor had to work out which part was wrong (first-hour
+    walkthrough). The value meant is written out when it is plain: the same date or offset in other characters."""
+    values = {"reviewed": "2026-11-02", "review_interval": "90d", "due": "T+1w"} | {field: written}
+    text = ("title: Renewal\nreviewed: {reviewed}\nreview_interval: {review_interval}\nsteps:\n  - id: kickoff\n"
+            "    title: Kickoff\n    owner: csm\n    due: {due}\n").format(**values)
+    result = run("validate", "--project", project_factory({"content/playbooks/renewal.yml": text}))
+    errors = [line for line in result.output.splitlines() if ": error" in line]
+    assert result.exit_code == 1 and len(errors) == 1 and errors[0].endswith(f": {meant}) [invalid-value]"), result.output
+    # a value with no plain reading keeps the form to write alone
+    unread = run("validate", "--project", project_factory({"content/playbooks/renewal.yml": text.replace(
+        written, "2026-13-45" if field == "reviewed" else "soon")}))
+    assert unread.exit_code == 1 and f": {field}: " not in unread.output.split("error: ", 1)[1], unread.output
+
+
 def test_a_cross_reference_ending_in_a_line_break_is_not_read_as_one(project_factory, run):
     """`ref: "playbook:renewal\\n"` passed validate: parse_ref's `$` let the line break through."""
     project = project_factory({
