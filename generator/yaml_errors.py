@@ -72,6 +72,20 @@ def _unclosed_quote(text: str, error_line: int) -> Position | None:
 _CLOSERS = {"flow mapping": ("{", "}"), "flow sequence": ("[", "]")}
 
 
+def _japanese_comma(text: str, start, line: int, col: int) -> tuple[int, int, str] | None:
+    """Where a Japanese comma ('、' or a full-width '，') stands between a flow collection's opening bracket and
+    where the parser gave up: (line, column, the comma), or None."""
+    lines = text.split("\n")
+    for number in range(start.line + 1, min(line, len(lines)) + 1):
+        written = lines[number - 1]
+        first = start.column if number == start.line + 1 else 0
+        last = col - 1 if number == line else len(written)
+        found = re.search("[、，]", written[first:last])
+        if found:
+            return number, first + found.start() + 1, found.group()
+    return None
+
+
 def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: str) -> Problem:
     """A syntax error where the editor made it: the parser notices a missing ':' or an unclosed '{' a line
     later, but its context mark is where the key or the bracket started."""
@@ -108,13 +122,21 @@ def _syntax_problem(path: str, text: str, error, line: int, col: int, reason: st
     for name, (opener, closer) in _CLOSERS.items():
         # libyaml (content files) says "did not find expected ','", PyYAML (MkDocs' loader) "expected ','"
         if start is not None and name in context and problem.startswith(("did not find expected", "expected ','")):
+            comma = _japanese_comma(text, start, line, col)
+            if comma is not None:  # {R: csm、A: cs-lead}: the '}' is there, the ',' was typed with the input method on
+                return Problem(path, *comma[:2], "yaml-syntax", f"YAML syntax error: '{comma[2]}' separates the "
+                               f"entries of this '{opener}'", f"write ', ', an ASCII comma and a space, in place of '{comma[2]}'")
             return Problem(path, start.line + 1, start.column + 1, "yaml-syntax",
                            f"YAML syntax error: this '{opener}' is not closed (the parser reached line {line}, column "
                            f"{col} without a '{closer}')", f"close it with '{closer}', and separate its entries with ', '")
     lines = text.split("\n")
     at = lines[line - 1][col - 1:col] if 0 < line <= len(lines) else ""
     if "tab character" in problem or "'\\t'" in problem or at == "\t":
-        return Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {reason}",
+        indent = re.match(r" *\t", lines[line - 1]) if 0 < line <= len(lines) else None
+        # the parser's words ('a plain scalar found a tab character that violates indentation') name no line's
+        # indentation, where a full-width space's error does
+        return Problem(path, line, indent.end() if indent else col, "yaml-syntax",
+                       "YAML syntax error: this line is indented with a tab" if indent else f"YAML syntax error: {reason}",
                        "replace the tab with spaces: YAML indents with spaces only")
     indent = re.match(r"[ \t]*([\u3000\u00a0])", lines[line - 1]) if 0 < line <= len(lines) else None
     if indent is not None:  # the parser sees text where the indentation should be

@@ -739,7 +739,7 @@ def test_valid_content_is_checked_without_loading_the_full_error_reporter(tmp_pa
 
 @pytest.mark.parametrize("edit, where, message", [
     (lambda text: text + "theme: [\n", "end", "mkdocs.yml is not valid YAML: while parsing a flow node expected the node content"),
-    (lambda text: text.replace("\nsite_name:", "\n\tsite_name:", 1), "site_name", "found character '\\t'"),
+    (lambda text: text.replace("\nsite_name:", "\n\tsite_name:", 1), "site_name", "this line is indented with a tab"),
     # explained where the slip is, as in a content file: a key without its colon, a quote or bracket left open
     (lambda text: text.replace("\nsite_name:", "\nsite_name", 1), "site_name", "has no ':' after its key"),
     (lambda text: text.replace("\nsite_name:", '\ncopyright: "(c) 2026 Example Inc.\nsite_name:', 1), "copyright",
@@ -2535,6 +2535,35 @@ def test_a_line_indented_with_a_full_width_or_no_break_space_is_named(project_fa
         assert result.exit_code == 1
         line = next((line for line in result.output.splitlines() if "indent with ASCII spaces" in line), result.output)
         assert line.startswith("content/playbooks/p.yml:6:") and ("full-width" in line or "no-break" in line), line
+
+
+@pytest.mark.parametrize("written, at", [
+    ("  - id: t\n\ttitle: T\n", "6:1"),          # a key under a list entry
+    ("\t- id: t\n\t  title: T\n", "5:1"),        # the entry itself
+    ("  - id: t\n  \t title: T\n", "6:3"),       # spaces, then a tab
+    ("  - id: t\n    title: T\n    body: |\n      One\n\tTwo\n", "9:1"),  # a line of a '|' text
+])
+def test_a_line_indented_with_a_tab_is_named(project_factory, run, written, at):
+    """A tab said 'while scanning a plain scalar found a tab character that violates indentation' (or 'for the next
+    token found character that cannot start any token'), the parser's words, where a full-width space says 'this
+    line is indented with a full-width space' (first-hour walkthrough)."""
+    text = "title: P\nsteps:\n  - id: s\n    title: S\n" + written
+    result = run("validate", "--project", project_factory({"content/playbooks/p.yml": text}))
+    assert result.exit_code == 1 and [line for line in result.output.splitlines() if ": error" in line] == [
+        f"content/playbooks/p.yml:{at}: error: YAML syntax error: this line is indented with a tab (replace the tab "
+        "with spaces: YAML indents with spaces only) [yaml-syntax]"], result.output
+
+
+@pytest.mark.parametrize("comma", ["、", "，"])
+def test_entries_of_a_flow_mapping_separated_by_a_japanese_comma_are_named(project_factory, run, comma):
+    """'raci: {R: csm、A: cs-lead}', typed with the input method on, said "this '{' is not closed ... (close it
+    with '}', and separate its entries with ', ')": the '}' is there, and the '、' went unnamed (first-hour
+    walkthrough). In a list ([csm、sales-ae]) it is one text, which the role check names."""
+    text = f"title: P\nsteps:\n  - id: s\n    title: S\n    raci: {{R: csm{comma}A: cs-lead}}\n"
+    result = run("validate", "--project", project_factory({"content/playbooks/p.yml": text}))
+    assert result.exit_code == 1 and [line for line in result.output.splitlines() if ": error" in line] == [
+        f"content/playbooks/p.yml:5:18: error: YAML syntax error: '{comma}' separates the entries of this '{{' "
+        f"(write ', ', an ASCII comma and a space, in place of '{comma}') [yaml-syntax]"], result.output
 
 
 def test_a_scheme_link_written_as_code_is_shown_as_written_and_not_checked(project_factory, run):
