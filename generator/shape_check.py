@@ -154,6 +154,22 @@ RACI_KEYS = ("raci takes four keys, each with its roles after it: R (Responsible
              "owns the outcome, one role), C (Consulted before) and I (Informed after)")
 
 
+def _field_meant(schema: dict, mapping: dict, key) -> list[str]:
+    """The field a key no schema property names was meant to be ([] when none is close): 'ｐｈａｓｅ' typed with a
+    Japanese input method on, 'r' for R, a typo, or the one required field missing beside the one unknown key."""
+    allowed = sorted(schema.get("properties", {}))
+    if key in allowed:
+        return []
+    typed = str(key)
+    plain = unicodedata.normalize("NFKC", typed).strip().lower()
+    close = ([plain] if plain != typed and plain in allowed else
+             [a for a in allowed if a.lower() == plain][:1]  # r for R: RACI letters are capitals
+             or difflib.get_close_matches(plain, allowed, n=1, cutoff=0.6))
+    extras = [k for k in mapping if k not in allowed]
+    missing = [name for name in schema.get("required", []) if name not in mapping]
+    return close or (missing if len(extras) == 1 and len(missing) == 1 else [])  # title where an item wants text
+
+
 def _problem_for(error, document: Document) -> list[Problem]:
     path = list(error.absolute_path)
     line, col = _locate(document.data, path)
@@ -173,12 +189,8 @@ def _problem_for(error, document: Document) -> list[Problem]:
             k_line, k_col = error.instance.where_key(extra) if isinstance(error.instance, LocDict) else (line, col)
             typed = str(extra)
             plain = unicodedata.normalize("NFKC", typed).strip().lower()  # ｐｈａｓｅ, typed with a Japanese input method on
-            close = ([plain] if plain != typed and plain in allowed else
-                     [a for a in allowed if a.lower() == plain][:1]  # r for R: RACI letters are capitals
-                     or difflib.get_close_matches(plain, allowed, n=1, cutoff=0.6))
+            close = _field_meant(error.schema, error.instance, extra)
             missing = [name for name in error.schema.get("required", []) if name not in error.instance]
-            if not close and len(extras) == 1 and len(missing) == 1:  # title where an item wants text
-                close = missing
             hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(allowed)
             if typed[:1] in ("\u3000", "\u00a0"):  # the key's indentation is a full-width or no-break space
                 hint = "the line is indented with a full-width or no-break space, which YAML reads as part of the key: indent with ASCII spaces"
@@ -194,6 +206,9 @@ def _problem_for(error, document: Document) -> list[Problem]:
         return problems
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
+        if isinstance(error.instance, dict) and any(_field_meant(error.schema, error.instance, key) == [missing]
+                                                    for key in error.instance):
+            return []  # 'tilte:': its unknown-field error says 'did you mean 'title'?', one slip, one error
         return [Problem(document.path, line, col, "missing-field", f"missing required field '{missing}'"
                         + (f" in {where}" if path else ""), f"add '{missing}:'")]
     if kind in ("pattern", "maxLength") and _names_a_role(path):

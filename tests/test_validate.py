@@ -2566,6 +2566,29 @@ def test_entries_of_a_flow_mapping_separated_by_a_japanese_comma_are_named(proje
         f"(write ', ', an ASCII comma and a space, in place of '{comma}') [yaml-syntax]"], result.output
 
 
+@pytest.mark.parametrize("path, text, expected", [
+    ("content/playbooks/p.yml", "tilte: P\nsteps:\n  - id: s\n    title: S\n",
+     "1:1: error: unknown field 'tilte' (did you mean 'title'?)"),
+    ("content/playbooks/p.yml", "title: P\nsteps:\n  - id: s\n    Title: S\n",
+     "4:5: error: unknown field 'Title' (did you mean 'title'?)"),
+    ("content/playbooks/p.yml", "title: P\nstep:\n  - id: s\n    title: S\n",
+     "2:1: error: unknown field 'step' (did you mean 'steps'?)"),
+    ("content/playbooks/p.yml", "title: P\nsteps:\n  - id: s\n    タイトル: S\n",
+     "4:5: error: unknown field 'タイトル' (did you mean 'title'?)"),
+])
+def test_a_required_field_with_its_key_mistyped_is_one_error(project_factory, run, path, text, expected):
+    """'tilte: …' gave two errors, "missing required field 'title'" at 1:1 and "unknown field 'tilte' (did you mean
+    'title'?)": one slip, two errors, the first saying to add a field the editor had written (first-hour walkthrough).
+    A required field missing beside a key that does not mean it is still both."""
+    result = run("validate", "--project", project_factory({path: text}))
+    assert result.exit_code == 1 and [line for line in result.output.splitlines() if ": error" in line] == [
+        f"{path}:{expected} [unknown-field]"], result.output
+    other = run("validate", "--project", project_factory({path: "summary: P\nowner_team: ops\nsteps:\n  - id: s\n    title: S\n"}))
+    assert [line.split(": error: ")[1] for line in other.output.splitlines() if ": error" in line] == [
+        "missing required field 'title' (add 'title:') [missing-field]",
+        "unknown field 'owner_team' (did you mean 'owner'?) [unknown-field]"], other.output
+
+
 def test_a_scheme_link_written_as_code_is_shown_as_written_and_not_checked(project_factory, run):
     """A sample `[x](playbook:nope)` in a code span was validated as a reference (unknown playbook) and, when it
     named a real page, rewritten on the page into `[x](../qbr.md)`."""
