@@ -131,3 +131,45 @@ class ContentCache:
                     entry.unlink(missing_ok=True)
                 except OSError:  # a read-only checkout: validate and build run on, as with an unwritable entry
                     return
+
+
+class RevisionParses(ContentCache):
+    """The content cache of one run that loads content/ as it was at many commits (What's new, each of the last
+    commits): kept in memory only, since most files have the same bytes from one commit to the next, and their parse,
+    own checks and clean references are what the commit before found. Call `next_revision` before each load."""
+
+    def __init__(self) -> None:
+        self.folder = None
+        self.used, self.names, self.pending, self.alone = set(), {}, {}, {}
+        self.entries: dict[str, tuple] = {}
+        self.references: tuple[str, dict] = ("", {})  # (context, entry name -> references), as clean_references
+
+    def next_revision(self) -> None:
+        self.names, self.pending, self.alone = {}, {}, {}
+
+    def lookup(self, path: str, text: str) -> tuple[object, list] | None:
+        name = self._name(path, text)
+        self.names[path] = name
+        entry = self.entries.get(name)
+        if entry is None:
+            self.pending[path] = (name, None, [])
+            return None
+        data, problems, self.alone[path] = entry
+        return data, list(problems)
+
+    def checked(self, path: str, alone) -> None:
+        if path in self.pending:
+            name, data, problems = self.pending.pop(path)
+            self.entries[name] = (data, problems, alone)
+
+    def clean_references(self, context: str) -> dict[str, list]:
+        kept_context, files = self.references
+        if kept_context != context:
+            return {}
+        return {path: files[name] for path, name in self.names.items() if name in files}
+
+    def keep_clean_references(self, clean: dict[str, list], context: str) -> None:
+        self.references = (context, {self.names[path]: sorted(made) for path, made in clean.items() if path in self.names})
+
+    def prune(self) -> None:
+        pass  # one run's entries: a few commits' changed files beside the files they share

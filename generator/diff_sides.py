@@ -30,7 +30,7 @@ class PartialPortal:
     broken_files: tuple[str, ...]
 
 
-def load_sound_content(project: Path) -> PartialPortal:
+def load_sound_content(project: Path, parses=None) -> PartialPortal:
     """Model every document whose file has no shape errors; the rest are counted, not guessed at.
 
     Cross-file problems (an unknown role in one step) leave a file modelled: its shape
@@ -38,7 +38,7 @@ def load_sound_content(project: Path) -> PartialPortal:
     half-read.
     """
 
-    documents, problems, misshapen = check_project_shapes(project)
+    documents, problems, misshapen = check_project_shapes(project, parses or False)
     broken = misshapen | {p.path for p in problems if p.severity == "error" and (p.code in _READ_CODES or p.unreadable)}
     sound = [d for d in documents if d.path not in broken]
     # as `csops validate` counts them: a published URL the content drops is an error too ('has 1 validation error'

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import urls
 from .diff import IGNORED_FIELDS, compare, same_target
+from .content_cache import RevisionParses
 from .diff_sides import Side, load_sound_content
 from .escaping import controls_written_out
 from .file_writes import scratch_folder
@@ -189,6 +190,7 @@ class _Checkout:
         self.prefix = git(project, "rev-parse", "--show-prefix").decode().strip()
         self.top = Path(git(project, "rev-parse", "--show-toplevel").decode().strip())
         (root / "content").mkdir(parents=True)
+        self.parses = RevisionParses()  # one commit's unchanged files are parsed and checked once for all
 
     def move_to(self, revision: str) -> None:
         # Names are decoded as the file system does (os.fsdecode): a file once committed with a name that is not
@@ -217,7 +219,8 @@ class _Checkout:
             return _SIDES[key]
         if revision is not None:
             self.move_to(revision)
-        content = load_sound_content(self.root)
+        self.parses.next_revision()
+        content = load_sound_content(self.root, self.parses)
         loaded = Side(revision or "empty", content.portal, content.errors), frozenset(content.broken_files)
         if revision is not None:
             # A commit's content never changes: `csops serve` rebuilds reuse it (bounded: oldest go first).

@@ -512,6 +512,30 @@ def test_change_badges_take_dark_fills_in_dark_mode_and_stay_readable(tmp_path, 
         assert [b for b in dark if b[2] > 3] == []  # a dark fill on the dark page, as the other chips have
 
 
+def test_the_history_parses_each_file_once_for_the_commits_that_share_it(tmp_path, monkeypatch):
+    """What's new models content/ at each of the last 20 content commits, and parsed and checked every file again at
+    each: in a fresh clone of csops-portal (28 files, 21 revisions, 589 parses) that was 5.4-8.5 s of every `csops
+    build`, 3.3 s of a 4.3 s build with nothing to do (first-hour walkthrough). A file with the same bytes as at the
+    commit before is now parsed once: one parse per file, then one per file a commit changed."""
+    from generator import history, loader
+    from generator.pipeline import load_portal
+
+    project = _repo(tmp_path / "repo", monkeypatch)
+    files = len(list((project / "content").rglob("*.yml")))
+    faq = project / "content/faq/renewals.yml"
+    for number in (1, 2):  # two commits, each changing one file
+        faq.write_text(re.sub(r"a: [^}]*\}", f"a: Edit {number}.}}", faq.read_text()))
+        commit_all(project, f"FAQ edit {number}")
+    portal = load_portal(project)
+    parsed: list[str] = []
+    real_parse = loader.parse_yaml
+    monkeypatch.setattr(loader, "parse_yaml", lambda text, path, *a, **k: parsed.append(path) or real_parse(text, path, *a, **k))
+    history._SIDES.clear()
+    feed = history.read_change_feed(project, portal)
+    assert [entry.subject for entry in feed.entries][:2] == ["FAQ edit 2", "FAQ edit 1"]
+    assert len(parsed) == files + 2, sorted(parsed)
+
+
 def test_links_csops_mv_rewrote_are_no_news(tmp_path, monkeypatch, run):
     """After `csops mv playbook renewal renewal-runway`, What's new listed each step and answer linking to it as
     'Changed … — text', though the link leads where it did and the step's copied ?v= link said it had not changed."""
