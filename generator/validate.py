@@ -210,15 +210,15 @@ class _SiteHeadingIds:
 
 def check_project_shapes(project: Path, cache=False,
                          config: ConfigRead | None = None) -> tuple[list[Document], list[Problem], set[str]]:
-    """check_project, plus the paths of loaded files whose own shape is broken (for lenient summaries). `config`:
-    mkdocs.yml as this run read it; read here for a caller that has not."""
-    memo = None
+    """check_project, plus the paths of loaded files whose own shape is broken (for lenient summaries). `cache`:
+    True for build/cache's, or a cache of the caller's (content_cache.RevisionParses). `config`: mkdocs.yml as
+    this run read it; read here for a caller that has not."""
     if cache is True:
         from .content_cache import ContentCache
 
         memo = ContentCache(project)
-    elif cache:  # a cache of the caller's (content_cache.RevisionParses)
-        memo = cache
+    else:
+        memo = cache or None
     documents, problems = load_content(project, memo)
     loaded = {doc.path for doc in documents}
     unreadable = tuple(sorted({p.path for p in problems if p.severity == "error" and p.path not in loaded}))
