@@ -33,11 +33,19 @@ def escape_text_code(value: str) -> str:
     return "".join(part if index % 2 else escape_text(part) for index, part in enumerate(parts))
 
 
+# Characters that make Markdown in a line's text: raw HTML inside a paragraph (a role's link among the audience, the
+# chart's role codes) is read as Markdown between its tags, so a role named '[x](https://…)' or '![i](https://…)' was
+# a link, or an image loaded from that host, on the checklist and chart pages (red team). As character references
+# they are the same characters to a browser, in an attribute as in text, and no markup to Markdown.
+_INLINE_MARKUP = re.compile(r"[\\`*_\[\]|!]")
+
+
 def escape_attr(value: str) -> str:
-    """Make a one-line field safe inside raw HTML (an attribute, or a name in a raw-HTML list): a blank line
-    there would end the HTML block, and what followed it would be read as Markdown."""
+    """Make a one-line field safe inside raw HTML (an attribute, or a name in a raw-HTML list or paragraph): a blank
+    line there would end the HTML block, and what followed it would be read as Markdown, as the text between a
+    paragraph's tags is."""
     value = str(value).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-    return _one_line(value)
+    return _one_line(_INLINE_MARKUP.sub(lambda m: f"&#{ord(m[0])};", value))
 
 
 def _one_line(value: str) -> str:

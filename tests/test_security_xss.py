@@ -31,9 +31,8 @@ def payload(field: str, external: bool = True) -> str:
     call = f"window.__xss.push('{field}')"
     # with Slack channels against the tags: a plain-text field's escaped '#' and '_' reach whole_words from Markdown's
     # stash, and a channel is wrapped in an element built from that stash
-    return (f'{field} <img src=x onerror="{call}"> "><svg onload="{call}"> '
-            f"'><img src=x onerror={call}> </title></script><script>{call}</script> & done"
-            f" #cs_x-y<svg onload={call}>#cs-z_w"
+    return (f'{field} #cs_x-y<img src=x onerror="{call}"> "><svg onload="{call}"> '
+            f"'><img src=x onerror={call}>#cs-z_w </title></script><script>{call}</script> & done"
             + (f" <img src=http://evil.example/{field}.png>" if external else ""))
 
 
@@ -113,7 +112,8 @@ def sweep_files() -> dict[str, str]:
         },
         "content/roles.yml": {"roles": [
             {"id": "csm", "name": P("role.name"), "short": SHORT, "description": M("role.description", block=True)},
-            {"id": "lead", "name": P("role.name2"), "short": "{{ 7*7 }}"},
+            # among raw HTML in a paragraph (the chart's role codes, a checklist's audience), Markdown reads the text
+            {"id": "lead", "name": "Lead " + EXTERNAL, "short": "{{ 7*7 }}"},
         ]},
         "content/glossary.yml": {"terms": [
             {"id": "qbr", "term": "QBR", "definition": P("glossary.definition"), "synonyms": [P("glossary.synonym")],
