@@ -157,6 +157,8 @@ def test_a_correction_is_the_nearest_content_word_then_the_most_used():
     assert corrector.suggest("contrct") == ["contact", "contract"]  # both one edit away: the more used first
     assert corrector.suggest("escalaet") == ["escalate"]  # a swap is one edit; "escalation" is 3
     assert corrector.suggest("renewl") == ["renewal"] and corrector.suggest("outage") == []
+    # two edits from 8 letters: 'cuztomar' is two letters off 'customer' (and one from 5, none up to 4)
+    assert VocabularyCorrector({"customer": 1}).suggest("cuztomar") == ["customer"]
 
 
 def test_a_real_word_the_content_lacks_is_not_corrected_into_another_question(built_bundled):
