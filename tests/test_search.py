@@ -1798,6 +1798,15 @@ def test_the_clis_json_gives_a_query_back_without_a_terminal_acting_on_it(built_
     assert data.get("query", data.get("value")) in ("renewal\u202e\x9b", "stepz\u202e\x9b"), data
 
 
+def test_a_reading_of_two_kana_is_never_read_into_another_word():
+    """A term read in two kana (会, かい) would turn the kana of other words into it: かいぎ (a meeting) searched as
+    会ぎ. Only a reading of three kana or more is written out as its term."""
+    from generator.search_words import written_out
+
+    readings = {"かい": "会", "ひきつぎ": "引き継ぎ"}
+    assert written_out("かいぎ ひきつぎ", readings) == "かいぎ 引き継ぎ"
+
+
 def test_a_glossary_terms_reading_typed_in_kana_finds_the_term_and_the_pages(japanese):
     """The glossary says how 引き継ぎ, 決裁者 and 稟議 are read (reading: ひきつぎ, けっさいしゃ, りんぎ), yet typed in kana
     (a phone's input method left unconverted, a reader unsure of the kanji) they found nothing: 0 hits and five
