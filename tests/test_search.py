@@ -444,7 +444,7 @@ def test_a_common_english_word_is_never_corrected_into_a_content_word(built_bund
 
 @pytest.mark.parametrize("query, first", [
     ("what is ARR?", "ARR"), ("What's ARR", "ARR"), ("what does NRR stand for", "NRR"), ("NRR meaning", "NRR"),
-    ("define annual recurring revenue", "ARR"),
+    ("define annual recurring revenue", "ARR"), ("what is the annual recurring revenue", "ARR"),
 ])
 def test_a_query_asking_what_a_glossary_term_means_gets_its_entry_first(built_bundled, query, first):
     """A new CSM's first searches are the acronyms, and the glossary had no hit: "what is arr" gave a RACI row."""
