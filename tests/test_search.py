@@ -1156,6 +1156,9 @@ def test_what_a_ticket_quotes_as_its_question_is_not_taken_for_a_thread():
     assert split_reply(wrapped) == ("Who approves this?", "On Mon, 4 May 2026 at 09:12, Dan Miller <dan@\nacme.com> wrote:\n> outage")
     inline = "> Can you escalate?\nYes, done.\n> And the renewal?\nSee the runway."
     assert split_reply(inline) == ("Yes, done.\nSee the runway.", "> Can you escalate?\n> And the renewal?")
+    # Apple Mail's header block names the subject before the date: a Date: two lines under From: starts it too
+    forwarded = "Who approves this?\nFrom: Dan Miller <dan@acme.com>\nSubject: P1 outage\nDate: 4 May 2026 at 09:12\nOutage again."
+    assert split_reply(forwarded) == ("Who approves this?", forwarded.split("\n", 1)[1])
 
 
 @pytest.mark.parametrize("delimiter", ["-- ", "--"])
