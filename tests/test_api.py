@@ -467,6 +467,18 @@ def test_a_query_readers_click_is_not_reported_as_unclicked_however_they_typed_i
     assert out.exit_code == 0 and not re.search(r"(?i)champion\s+left", out.output), out.output
 
 
+def test_a_clicks_query_is_logged_no_longer_than_a_search_may_be(api, built_bundled):
+    """A click names its query as the page sends it, up to a whole request body (300 KB): logged whole, some seventy
+    of them filled the 20 MB log, and the readers' own searches rotated out of `csops report searches`."""
+    from generator.query_log import MAX_QUERY_CHARS
+
+    click = {"q": "churn " * 20_000, "url": "/faq/#a-long-clicked-query"}
+    assert call(f"{api}/api/click", json.dumps(click).encode())[0] == 200
+    log = (built_bundled / "build/search-log/queries.jsonl").read_text(encoding="utf-8").splitlines()
+    logged = [json.loads(line) for line in log if "a-long-clicked-query" in line]
+    assert [len(record["q"]) for record in logged] == [MAX_QUERY_CHARS], [len(record["q"]) for record in logged]
+
+
 def test_the_api_answers_below_site_urls_path_as_the_search_box_calls_it(project_factory):
     """With site_url https://…/docs/ the portal's search box calls /docs/api/search, which csops serve answers; the
     API as gunicorn serves it answered 404 'no such endpoint', so behind a proxy routing /docs/api/ to it the box fell
