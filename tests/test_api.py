@@ -283,6 +283,10 @@ def test_zero_result_and_low_click_queries_are_reported(api, built_bundled):
         assert search(api, q="renewal", kind="faq", role="product")[1]["total"] == 0
     out = CliRunner().invoke(main, ["report", "searches", "--project", str(built_bundled)])
     assert "      2  renewal kind:faq role:product" in out.output
+    for _ in range(2):  # each of the four filters
+        assert search(api, q="renewal", phase="onboarding", tag="community")[1]["total"] == 0
+    out = CliRunner().invoke(main, ["report", "searches", "--project", str(built_bundled)])
+    assert "      2  renewal phase:onboarding tag:community" in out.output, out.output
     assert not re.search(r"^ +\d+  renewal$", out.output, re.MULTILINE)  # (the low-click list has two numbers)
 
 
