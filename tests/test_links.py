@@ -245,6 +245,11 @@ def test_edit_this_page_opens_the_yaml_source(project_factory, run):
      "https://github.com/acme/portal/edit/main/content/playbooks/renewal.yml"),
     ("edit_uri_template: 'https://gitlab.acme.test/cs/portal/-/edit/main/{path}?ref_type=heads'\n",
      "https://gitlab.acme.test/cs/portal/-/edit/main/content/playbooks/renewal.yml?ref_type=heads"),
+    # {path_noext}: the file's path without its .yml, which the template writes itself
+    ("repo_url: https://bitbucket.org/acme/portal\nedit_uri_template: 'src/main/{path_noext}.yml?mode=edit'\n",
+     "https://bitbucket.org/acme/portal/src/main/content/playbooks/renewal.yml?mode=edit"),
+    # an absolute edit_uri and no repo_url: the project root in the repository's edit view, its slash written once
+    ("edit_uri: https://git.acme.test/cs/portal/edit/main/\n", "https://git.acme.test/cs/portal/edit/main/content/playbooks/renewal.yml"),
 ])
 def test_edit_this_page_follows_edit_uri_template(project_factory, run, setting, link):
     """MkDocs' edit_uri_template (GitLab's edit view wants ?ref_type=, a Bitbucket one the path inside its query)
