@@ -87,6 +87,22 @@ def test_a_planted_build_folder_is_neither_run_nor_published(tmp_path):
     assert not marker.exists()
 
 
+def test_a_committed_site_link_to_another_folder_is_pointed_at_the_live_build(tmp_path, run):
+    """site/ is a link csops points at the live generation: one committed to another folder (an old export) must be
+    pointed at the build, or the preview and any web server over site/ show that folder, not the portal built."""
+    from conftest import MINIMAL_MKDOCS, make_project
+
+    project = make_project(tmp_path / "portal", {
+        "mkdocs.yml": MINIMAL_MKDOCS.format(language="en"),
+        "content/playbooks/p.yml": "title: Renewal runway\nsteps:\n  - {id: s, title: Confirm the stakeholders}\n"})
+    (tmp_path / "old-export").mkdir()
+    (tmp_path / "old-export/index.html").write_text("an old export", encoding="utf-8")
+    (project / "site").symlink_to(tmp_path / "old-export")
+    assert run("build", "--project", project).exit_code == 0
+    assert "Confirm the stakeholders" in (project / "site/playbooks/p/index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "old-export/index.html").read_text(encoding="utf-8") == "an old export"
+
+
 def test_a_planted_generations_link_empties_nothing_outside(tmp_path):
     """build/.generations committed as a link: pruning old generations deleted every entry of the folder it
     pointed to (found by a red-team pass). csops only ever makes it a folder, so the link is removed, not followed."""
