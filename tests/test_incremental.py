@@ -255,8 +255,8 @@ def test_another_version_of_what_renders_the_html_is_a_full_build(project, monke
 
     build_portal(project)
     assert build_portal(project).reused > 0
-    installed = incremental.metadata.version
-    monkeypatch.setattr(incremental.metadata, "version", lambda name: "99.0" if name == package else installed(name))
+    installed = incremental.version  # installed.version: read again once an install changes sys.path's folders
+    monkeypatch.setattr(incremental, "version", lambda name: "99.0" if name == package else installed(name))
     assert build_portal(project).reused == 0
 
 
