@@ -155,7 +155,7 @@ def test_long_spellings_and_spellings_nested_as_prefixes_make_no_deep_regex():
     long = ["Customer health review " * 30, "x" * 5_000]
     nested = ["a" * n for n in range(1, 600)] + ["ア" * n for n in range(1, 600)] + ["a" * 300 + "b"]
     for terms in (long, nested, long + nested):
-        text = " ".join(terms[::-7]) + " 「" + "ア" * 650 + "」 " + "a" * 299 + "b a" + "a" * 700
+        text = " ".join(terms[::-29]) + " 「" + "ア" * 650 + "」 " + "a" * 299 + "b a" + "a" * 700
         assert [(m.start(), m[0]) for m in terms_regex(terms).finditer(text)] == \
             [(m.start(), m[0]) for m in _plain_alternation(terms).finditer(text)]
         assert spellings_in(text, terms + [f"zz{n}" for n in range(300)]) == {t for t in terms if t in text}
