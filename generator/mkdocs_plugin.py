@@ -343,18 +343,16 @@ THEME_WORDS = ("site_name", "site_description", "site_author", "repo_name")
 # Material documents them (a rating's note, consent's description), go through the sanitiser as copyright does.
 THEME_SETTINGS = (("theme", "palette"), ("extra", "analytics"), ("extra", "consent"), ("extra", "social"),
                   ("extra", "alternate"))
-_HTML_KEYS = ("note", "description")
+_HTML_KEYS = ("copyright", "note", "description")  # what Material documents as HTML: sanitised, not escaped
 
 
 def theme_safe_words(config) -> None:
     """Each of THEME_WORDS, and every word of THEME_SETTINGS, as escaped Markup, which Jinja's `| e` leaves as it is,
     so both kinds of place show it once escaped; copyright, which Material documents as HTML, through the pages' own
     sanitiser."""
-    for name in THEME_WORDS:
-        if isinstance(config.get(name), str) and not isinstance(config[name], markupsafe.Markup):
-            config[name] = markupsafe.Markup(html.escape(config[name], quote=True))
-    if isinstance(config.get("copyright"), str) and not isinstance(config["copyright"], markupsafe.Markup):
-        config["copyright"] = markupsafe.Markup(sanitize_html(config["copyright"]))
+    for name in (*THEME_WORDS, "copyright"):
+        if isinstance(config.get(name), str):
+            config[name] = _safe_words(config[name], name)
     for top, name in THEME_SETTINGS:
         settings = config.get(top)
         if settings is not None and name in settings:
