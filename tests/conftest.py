@@ -174,6 +174,15 @@ def built_bundled(tmp_path_factory):
     return project
 
 
+@pytest.fixture(scope="session")
+def built_ja(tmp_path_factory):
+    """The Japanese example portal (examples/ja), built once per test session."""
+    project = copy_bundled(tmp_path_factory.mktemp("ja"), REPO / "examples" / "ja")
+    result = CliRunner().invoke(main, ["build", "--project", str(project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return project
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="Rewrite tests/golden/ from the current generator output instead of comparing.")

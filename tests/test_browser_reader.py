@@ -1300,14 +1300,13 @@ def test_a_ticked_item_under_the_mouse_keeps_readable_contrast(request, browser,
 
 
 @pytest.fixture(scope="module")
-def one_origin(built_bundled, tmp_path_factory):
+def one_origin(built_bundled, built_ja, tmp_path_factory):
     """Both portals served from one origin, as /en/ and /ja/."""
-    from browser_support import build, serve
-    from conftest import REPO, copy_bundled
+    from browser_support import serve
 
     root = tmp_path_factory.mktemp("one-origin")
     (root / "en").symlink_to(built_bundled / "site")
-    (root / "ja").symlink_to(build(copy_bundled(tmp_path_factory.mktemp("ja-origin"), REPO / "examples" / "ja")))
+    (root / "ja").symlink_to(built_ja / "site")
     yield from serve(root)
 
 

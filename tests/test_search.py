@@ -29,10 +29,8 @@ from generator.search_stats import live_stats
 
 
 @pytest.fixture(scope="module")
-def japanese(tmp_path_factory):
-    project = copy_bundled(tmp_path_factory.mktemp("ja"), REPO / "examples/ja")
-    build_portal(project)
-    return project
+def japanese(built_ja):
+    return built_ja
 
 
 def cli(*args):
