@@ -823,6 +823,7 @@ def test_hits_for_the_words_before_look_it_and_an_answer_that_never_comes_is_giv
     # stalled server it kept them for good, with Material's hits for the new words hidden
     language, url, _ = served
     words = {"en": ("renewal", "escalation"), "ja": ("解約", "エスカレーション")}[language]
+    page.clock.install()  # the page's timers run as ever, and the test can move its clock on past the give-up
     page.goto(url)
     page.wait_for_selector("body.csops-api-search", state="attached")
     type_query(page, words[0])
@@ -839,7 +840,11 @@ def test_hits_for_the_words_before_look_it_and_an_answer_that_never_comes_is_giv
     page.wait_for_function("getComputedStyle(document.querySelector('.csops-hits')).opacity === '1'", timeout=2000)
     page.evaluate(NO_ANSWERS)
     type_query(page, words[0])
-    page.locator(".md-search-result__item").first.wait_for(timeout=12000)  # given up: Material's hits instead
+    page.wait_for_selector(".csops-search[aria-busy=true]", timeout=5000)  # asked, and no answer coming
+    page.clock.fast_forward(7000)
+    assert page.locator(".csops-search").get_attribute("aria-busy") == "true", "given up before search.js's 8 s"
+    page.clock.fast_forward(1500)
+    page.locator(".md-search-result__item").first.wait_for(timeout=5000)  # given up: Material's hits instead
     assert page.locator(".csops-search").get_attribute("aria-busy") is None
 
 
