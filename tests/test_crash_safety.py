@@ -408,14 +408,14 @@ def test_a_build_that_read_older_content_never_replaces_a_newer_site(tmp_path):
     """Two overlapping builds (CI and `csops serve`): A reads the content, the content changes, B starts and
     would finish first. Locked only to publish, A then went live after B with the older title; now B waits for
     A, says so, then reads the content as it is and goes live last."""
-    from conftest import REPO, copy_bundled
+    from conftest import REPO
     from generator.pipeline import build_portal
 
-    project = copy_bundled(tmp_path / "portal")
+    project = make_project(tmp_path / "portal", {"content/playbooks/qbr.yml": playbook(1)})  # what matters is timing
     build_portal(project)
     qbr = project / "content/playbooks/qbr.yml"
     original = qbr.read_text(encoding="utf-8")
-    qbr.write_text(original.replace("title: Quarterly business review (QBR)", "title: QBR as read by A", 1), encoding="utf-8")
+    qbr.write_text(original.replace("title: Renewal runway v1", "title: QBR as read by A", 1), encoding="utf-8")
     rendering = tmp_path / "a-is-rendering"
     slowed = ("import sys, time, pathlib; from generator import render; real = render.Renderer.render_pages\n"
               f"def slow(self):\n    pathlib.Path({str(rendering)!r}).touch(); time.sleep(3); return real(self)\n"
@@ -428,7 +428,7 @@ def test_a_build_that_read_older_content_never_replaces_a_newer_site(tmp_path):
     while not rendering.exists() and time.monotonic() < deadline and first.poll() is None:
         time.sleep(0.05)
     assert rendering.exists(), first.communicate()
-    qbr.write_text(original.replace("title: Quarterly business review (QBR)", "title: QBR as read by B", 1), encoding="utf-8")
+    qbr.write_text(original.replace("title: Renewal runway v1", "title: QBR as read by B", 1), encoding="utf-8")
     # --quiet drops stage progress, not the reason for the wait: a silent wait looked like a hung build
     second = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--quiet", "--project", str(project)],
                             env=env, capture_output=True, text=True, timeout=120)
