@@ -527,10 +527,15 @@ def test_an_empty_plugins_list_builds_without_search_as_mkdocs_does_and_validate
     """`plugins: []` is MkDocs' way to turn every plugin off, search included; csops put search back (and a list
     naming other plugins only built without it, unannounced). Both now build as MkDocs does, and validate warns at
     the setting that the published site will have no search box."""
-    from conftest import copy_bundled
+    from conftest import copy_bundled, make_project
+
+    def portal(name: str) -> Path:  # the bundled portal's settings over one playbook: the settings are the case
+        return make_project(tmp_path / name, {"mkdocs.yml": (REPO / "mkdocs.yml").read_text(encoding="utf-8"),
+                                              "content/playbooks/renewal.yml": "title: Renewal\nsteps:\n"
+                                              "  - {id: call, title: Call the sponsor, owner: csm}\n"})
 
     for written in ("[]", "\n  - redirects"):
-        project = copy_bundled(tmp_path / f"portal{len(written)}")
+        project = portal(f"portal{len(written)}")
         config = project / "mkdocs.yml"
         text = config.read_text(encoding="utf-8")
         start = text.index("plugins:\n")
@@ -545,7 +550,7 @@ def test_an_empty_plugins_list_builds_without_search_as_mkdocs_does_and_validate
         assert not (project / "site/search/search_index.json").exists()
     assert "[no-search-plugin]" not in run("validate", "--project", copy_bundled(tmp_path / "bundled")).output
     # no plugins: at all is MkDocs' search alone: no warning, and the site has its search index
-    project = copy_bundled(tmp_path / "no-plugins")
+    project = portal("no-plugins")
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     start = text.index("plugins:\n")
