@@ -27,7 +27,7 @@ from .problems import shown
 from .progress import Progress
 from .render import Page
 from .rules.mkdocs_refusals import hook_problem
-from .template_cache import template_cache
+from . import template_cache
 
 if TYPE_CHECKING:  # the index imports Whoosh: only the worker process loads it
     from .index import IndexStats
@@ -164,7 +164,7 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
                     raise BuildError(f"MkDocs could not read mkdocs.yml ({type(error).__name__}: {error}); check the "
                                      "settings it reads besides csops' (INHERIT, plugins, markdown_extensions, theme); "
                                      "the previous site is untouched") from None
-            prepare_theme(config.theme, template_cache(site.project))
+            prepare_theme(config.theme, template_cache.template_cache(site.project))
             config.plugins["csops"] = CsopsPlugin(plan, progress, search_entries,
                                                   lift_blocks=LIFT_RAW_BLOCKS and incremental.eligible(site.raw),
                                                   links=(linkcheck.Locator.for_site(site.site_url), links) if links is not None else None)

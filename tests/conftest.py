@@ -120,10 +120,9 @@ def templates_compiled_once(request, monkeypatch, session_template_cache):
     (`@pytest.mark.own_template_cache`); `csops` run as a subprocess always does."""
     if request.node.get_closest_marker("own_template_cache"):
         return
-    from generator import build, template_cache
+    from generator import template_cache
 
     monkeypatch.setattr(template_cache, "template_cache", lambda project: session_template_cache)
-    monkeypatch.setattr(build, "template_cache", lambda project: session_template_cache)
 
 
 @pytest.fixture(scope="module", autouse=True)
