@@ -47,6 +47,16 @@ class LocDict(dict):
         self.value_lines = dict(lines or {})
         return getattr(self, name)
 
+    def without(self, keys) -> LocDict:
+        """A copy without `keys`, each other key and value where it was."""
+        copy = LocDict({key: value for key, value in self.items() if key not in keys})
+        copy.pos = self.pos
+        copy.key_pos = {key: self.where_key(key) for key in copy}
+        copy.value_pos = {key: self.where(key) for key in copy}
+        copy.value_style = {key: self.value_style.get(key) for key in copy}
+        copy.value_lines = {key: lines for key, lines in self.value_lines.items() if key in copy}
+        return copy
+
     def where(self, key) -> Position:
         if "_packed" in self.__dict__:
             return self._packed_position(key, 2)

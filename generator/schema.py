@@ -218,6 +218,17 @@ SCHEMAS = {"playbook": PLAYBOOK, "onboarding": ONBOARDING, "faq": FAQ, "chart": 
            "roles": ROLES, "settings": SETTINGS, "glossary": GLOSSARY}
 
 
+
+def fields_of(kind: str, lists: tuple[str, ...] = ()) -> frozenset[str] | None:
+    """The fields a mapping in a `kind` file may hold: the file's top level, or an entry of the lists `lists` names,
+    outermost first (("sections", "items"): a checklist item). None where the schema takes any field."""
+    schema = SCHEMAS.get(kind)
+    for name in lists:
+        schema = ((schema or {}).get("properties", {}).get(name) or {}).get("items")
+    if not isinstance(schema, dict) or schema.get("additionalProperties") is not False:
+        return None
+    return frozenset(schema.get("properties", {}))
+
 # A pattern's `$` ends the text, as JSON Schema (ECMA 262), editors and fastjsonschema read it; Python's `$` also
 # matches before one final line break, so jsonschema found nothing wrong in a file the fast validator refused,
 # and an id, due or review_interval ending in a line break (a `|` block, a quoted "\n") reached the model.

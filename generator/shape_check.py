@@ -198,7 +198,8 @@ def _problem_for(error, document: Document) -> list[Problem]:
                 hint = f"did you mean '{close[0]}', in half-width letters?"
             levels = _levels_holding(document.kind, str(extra))
             if levels and not (close and close == missing):  # a real field one level off (asked_as on the page, owner on an entry): "unknown" misleads
-                hint = f"'{shown(extra)}' belongs on " + " or ".join(levels) + ", not here"
+                hint = (f"'{shown(extra)}' belongs on " + " or ".join(levels) + ", not here; known fields here: "
+                        + ", ".join(allowed))
             what = "field"
             if field_name == "raci" and not close:  # 'X: sales-ae': the four letters are the whole of the vocabulary
                 what, hint = "RACI letter", RACI_KEYS

@@ -76,16 +76,23 @@ def located_values(container, key, lists_only: bool = False) -> list[tuple[str, 
 
 def sub_items(doc: Document):
     """Yield every sub-item mapping (step, section, item, entry, activity) of a document."""
+    for item, _ in placed_sub_items(doc):
+        yield item
+
+
+def placed_sub_items(doc: Document):
+    """Yield every sub-item mapping of a document with the list fields it is an entry of, outermost first
+    (("sections", "items") for a checklist item): where schema.fields_of finds the fields it may hold."""
     outer, inner = SUB_ITEMS.get(doc.kind, (None, None))
     if outer is None:
         return
     for item in as_list(doc.data.get(outer)):
         if isinstance(item, LocDict):
-            yield item
+            yield item, (outer,)
             if inner:
                 for nested in as_list(item.get(inner)):
                     if isinstance(nested, LocDict):
-                        yield nested
+                        yield nested, (outer, inner)
 
 
 @dataclass

@@ -11,11 +11,11 @@ from ..loader import Document
 from ..located_values import LocDict, LocList
 from ..kinds import DERIVED_PAGE_SECTIONS, DOCUMENT_KINDS, ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS, PLAYBOOK_FIELDS, RACI_LETTERS, REF_SCHEMES, Kind
 from ..problems import Problem, shown
-from ..schema import MAX_ID_LENGTH, SLUG, slug_hint, suggested_slug
+from ..schema import MAX_ID_LENGTH, SLUG, fields_of, slug_hint, suggested_slug
 from ..urls import MARKDOWN_REF, MARKDOWN_SCHEME_LINK, WEB_SCHEMES, parse_ref, without_code
 from ..typed_as_text import listed_in_text
 from ..reader_names import name_key
-from . import RESERVED_ANCHORS, Catalog, SUB_ITEMS, as_list, located_values, sub_items
+from . import RESERVED_ANCHORS, Catalog, SUB_ITEMS, as_list, located_values, placed_sub_items, sub_items
 
 # Fields whose text is Markdown and may hold scheme links, per kind of mapping.
 MARKDOWN_FIELDS = ("summary", "trigger", "goal", "body", "description", "a", "text")
@@ -527,17 +527,23 @@ def _check_document(checker: _Checker, doc: Document) -> None:
     if not isinstance(data, LocDict):
         return
     path = doc.path
-    mappings = [data] + list(sub_items(doc))
+    placed = [(data, ())] + list(placed_sub_items(doc))
     if doc.kind == "roles":
-        mappings += [r for r in as_list(data.get("roles")) if isinstance(r, LocDict)]
+        placed += [(r, ("roles",)) for r in as_list(data.get("roles")) if isinstance(r, LocDict)]
     if doc.kind == "settings":  # a phase's description is Markdown on its phase page, links and all
-        mappings += [p for p in as_list(data.get("phases")) if isinstance(p, LocDict)]
-    _read_page(checker, doc, mappings)
-    for mapping in mappings:
+        placed += [(p, ("phases",)) for p in as_list(data.get("phases")) if isinstance(p, LocDict)]
+    _read_page(checker, doc, [mapping for mapping, _ in placed])
+    for mapping, lists in placed:
         item = f"'{mapping.get('id', doc.stem)}'"
         derived = {"roles": "role", "settings": "phase"}.get(doc.kind)
         if derived is not None and mapping is not data and isinstance(mapping.get("id"), str):
             _read_derived_page(checker, doc, derived, mapping)
+        top = mapping is data
+        known = fields_of(doc.kind, lists)
+        if known is not None and not known.issuperset(mapping):
+            # a field this level does not take (owner on a checklist item) is the shape check's unknown-field error,
+            # naming the fields it takes: its value looked up as well gave the one slip a second error
+            mapping = mapping.without(set(mapping) - known)
         for value, pos in located_values(mapping, "owner"):
             checker.role(path, value, pos, f"owner of {item}")
         raci = mapping.get("raci")
@@ -549,7 +555,7 @@ def _check_document(checker: _Checker, doc: Document) -> None:
             checker.role(path, value, pos, "audience")
         for value, pos in located_values(mapping, "segments", lists_only=True):
             checker.segment(path, value, pos)
-        if mapping is data and doc.kind == "playbook":
+        if top and doc.kind == "playbook":
             for value, pos in located_values(mapping, "phase"):
                 checker.phase(path, value, pos)
         variants = mapping.get("variants")
@@ -560,7 +566,7 @@ def _check_document(checker: _Checker, doc: Document) -> None:
         for field_name in PLAYBOOK_FIELDS:
             for value, pos in located_values(mapping, field_name, lists_only=True):
                 checker.playbook(path, value, pos, field_name)
-                if field_name == "related" and mapping is data and doc.kind == "playbook" and value == doc.stem:
+                if field_name == "related" and top and doc.kind == "playbook" and value == doc.stem:
                     # its page then listed itself under "Related playbooks"
                     checker.problems.append(Problem(path, *pos, "related-to-itself",
                                                     f"playbook '{value}' lists itself in related",
@@ -579,7 +585,7 @@ def _check_document(checker: _Checker, doc: Document) -> None:
                 link = _link_in(entry)
                 if link is not None:
                     checker.problems.append(_link_in_plain_text(path, entries.where(index), key, link))
-        owners = mapping.get("codeowners") if mapping is data and doc.kind == "settings" else None
+        owners = mapping.get("codeowners") if top and doc.kind == "settings" else None
         if isinstance(owners, LocDict):  # a role no content can name gave CODEOWNERS no line, and no word
             for role in owners:
                 checker.role(path, role, owners.where_key(role), "codeowners")
