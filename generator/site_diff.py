@@ -127,6 +127,10 @@ def _expanded_values(root) -> int:
 _RUNS_CODE = {"hooks": "runs these Python files in every build: review them as code",
               "plugins": "MkDocs plugins run Python in every build",
               "INHERIT": "takes settings from another file, which this summary does not compare"}
+# Theme settings that do the same through the theme: a custom_dir's templates can replace any part of every page,
+# a script included, and this summary compares only the project's templates/ folder
+_THEME_RUNS_CODE = {"custom_dir": "its templates can replace any part of every page, scripts included: review the "
+                                  "folder's files as code"}
 
 
 # A setting's value read from the building machine's environment: in CI that holds its secrets, and a setting is
@@ -161,13 +165,20 @@ def _config_change(path: str, old: dict, new: dict) -> list[SiteChange]:
             changes.append(_setting(path, str(key), before, after, _RUNS_CODE[key], warning=True))
         elif _reads_environment(after):
             changes.append(_setting(path, str(key), before, after, _READS_ENVIRONMENT, warning=True))
-        elif key == "theme" and isinstance(before, dict) and isinstance(after, dict):
+        elif key == "theme" and isinstance(before or {}, (dict, str)) and isinstance(after or {}, (dict, str)):
+            before, after = _theme_settings(before), _theme_settings(after)  # `theme: material` is its name alone
             changes += [_setting(path, f"theme.{sub}", before.get(sub), after.get(sub),
-                                 "the interface words of every page" if sub == "language" else "")
+                                 "the interface words of every page" if sub == "language" else _THEME_RUNS_CODE.get(sub, ""),
+                                 warning=sub in _THEME_RUNS_CODE)
                         for sub in _keys(before, after) if before.get(sub) != after.get(sub)]
         else:
             changes.append(_setting(path, str(key), before, after))
     return changes
+
+
+def _theme_settings(value) -> dict:
+    """`theme:` as a mapping of its settings: MkDocs reads `theme: material` as `theme: {name: material}`."""
+    return {"name": value} if isinstance(value, str) else value or {}
 
 
 def _labels_change(path: str, old: dict, new: dict) -> list[SiteChange]:

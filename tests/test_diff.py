@@ -584,6 +584,10 @@ def test_diff_shows_changes_to_site_settings_and_templates(tmp_path, run):
      "- ⚠️ `mkdocs.yml` `plugins`: changed; MkDocs plugins run Python in every build"),
     (lambda text: "INHERIT: base.yml\n" + text,
      "- ⚠️ `mkdocs.yml` `INHERIT`: — → `base.yml`: added; takes settings from another file, which this summary does not compare"),
+    # a theme folder whose main.html replaces every page's, scripts included, was one ✏️ line among the settings
+    (lambda text: text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"),
+     "- ⚠️ `mkdocs.yml` `theme.custom_dir`: — → `overrides`: added; its templates can replace any part of every page, "
+     "scripts included: review the folder's files as code"),
 ])
 def test_diff_flags_settings_that_run_code_in_the_build(tmp_path, run, edit, said):
     """A pull request adding `hooks: [hooks/x.py]` to mkdocs.yml, which runs the file in every build (CI's too), was
@@ -595,6 +599,14 @@ def test_diff_flags_settings_that_run_code_in_the_build(tmp_path, run, edit, sai
     setting = said.split("`")[3]
     assert f"1 site setting/template change (⚠️ {setting})" in output, output
     assert said in output, output
+
+
+def test_diff_flags_a_theme_folder_given_to_a_theme_named_alone():
+    """`theme: material` is the theme's name alone: given a custom_dir, it was one ✏️ 'theme: changed'."""
+    from generator.site_diff import site_changes
+
+    changes = site_changes({"mkdocs.yml": b"theme: material\n"}, {"mkdocs.yml": b"theme: {name: material, custom_dir: x}\n"})
+    assert [(c.setting, c.after, c.warning) for c in changes] == [("theme.custom_dir", "x", True)]
 
 
 @pytest.mark.parametrize("added, setting", [
