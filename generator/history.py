@@ -10,6 +10,7 @@ gives the same feed. Without git or without commits the feed is empty and says w
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -123,12 +124,18 @@ def whats_new_commits(raw_config: dict) -> int:
 
 
 HEADLINE_CHARS = 72  # git's own advice for a subject line; longer ones took three lines of a heading
+# Where a commit message's lines break: git's line feed (a CR before it, or alone, from a Windows or old Mac editor).
+# Not str.splitlines, which also breaks at U+2028, U+2029 and U+0085: a subject holding one (pasted from a web page or
+# a word processor) lost its headline from there on. Those read as a space, as a browser shows them.
+_MESSAGE_LINE_BREAK = re.compile(r"\r\n?|\n")
+_READ_AS_A_SPACE = str.maketrans({"\u2028": " ", "\u2029": " ", "\x85": " "})
 
 
 def headline(message: str) -> str:
     """A commit message's first line, cut at a word within HEADLINE_CHARS: a What's-new heading, not its story.
     Its control and direction characters are written out (the page and the feed both show this text)."""
-    first = next((line.strip() for line in message.splitlines() if line.strip()), "")
+    lines = (line.translate(_READ_AS_A_SPACE).strip() for line in _MESSAGE_LINE_BREAK.split(message))
+    first = next((line for line in lines if line), "")
     if len(first) <= HEADLINE_CHARS:
         return controls_written_out(first)
     cut = first[:HEADLINE_CHARS].rsplit(" ", 1)[0] if " " in first[:HEADLINE_CHARS] else first[:HEADLINE_CHARS]

@@ -411,6 +411,11 @@ def test_a_heading_is_the_first_line_of_the_commit_message_cut_at_a_word(tmp_pat
 
     assert headline("Renewal runway: 60-day proposal step\nand a longer explanation\n\nBody.") == \
         "Renewal runway: 60-day proposal step"
+    # U+2028, U+2029 and U+0085 (pasted from a web page or a word processor) read as a space, not as the line's end
+    for pasted in ("\u2028", "\u2029", "\x85"):
+        assert headline(f"Checklist: the first week{pasted}now says who to ask\n\nBody.") == \
+            "Checklist: the first week now says who to ask"
+    assert headline("Windows editor: a CRLF subject\r\nsecond line") == "Windows editor: a CRLF subject"
     long = "Content: an English FAQ for the customer who says they want to cancel, with asked_as phrases " * 2
     cut = headline(long)
     assert len(cut) <= HEADLINE_CHARS + 1 and cut.endswith("…") and long.startswith(cut[:-1]) and cut[-2] != " "
@@ -435,7 +440,8 @@ def test_a_commit_message_holding_a_record_separator_is_one_entry(tmp_path, monk
     (tmp_path / "message").write_bytes(b"Forecast step \x1e and more\n\nBody \x1e\xff line\n")
     git(project, "commit", "-q", "-F", str(tmp_path / "message"))
     feed = read_change_feed(project, load_portal(project))
-    assert [entry.subject for entry in feed.entries] == ["Forecast step", "Renewal playbook and FAQ"]
+    # the subject whole, its control written out as on the page (cut at the \x1e while headline broke lines there)
+    assert [entry.subject for entry in feed.entries] == ["Forecast step \\u001e and more", "Renewal playbook and FAQ"]
 
 
 def test_a_commit_that_added_a_file_name_that_is_not_utf8_does_not_stop_the_build(tmp_path, monkeypatch):
