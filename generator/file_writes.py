@@ -45,6 +45,11 @@ def replace_file(target: Path, data: bytes) -> None:
         with open(descriptor, "wb") as out:
             out.write(data)
         os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        if error.filename is None:  # write and close name no file: a full disk said 'No space left on device' alone
+            raise OSError(error.errno, error.strerror, str(target)) from error
+        raise
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
