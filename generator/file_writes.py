@@ -38,7 +38,7 @@ def replace_file(target: Path, data: bytes) -> None:
     it and a link at either name is replaced, never written through. The draft is a fresh file: links named so
     (content/.published-urls.txt.<pid>, build/cache/content/..references.json.<pid>) came with the repository, and
     each one the writing process met overwrote the file it named outside the project."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}")
+    temporary = draft_of(target)
     temporary.unlink(missing_ok=True)
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
     try:
@@ -53,6 +53,12 @@ def replace_file(target: Path, data: bytes) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def draft_of(target: Path) -> Path:
+    """Where replace_file writes `target` first: .<name>.<process id> beside it (a kill -9 leaves it there, which the
+    starter project's .gitignore keeps out of commits)."""
+    return target.with_name(f".{target.name}.{os.getpid()}")
 
 
 def refusal(error: OSError) -> str:

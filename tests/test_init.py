@@ -63,7 +63,7 @@ def test_init_inside_another_portals_content_refuses_and_writes_nothing(tmp_path
     assert run("init", "--project", tmp_path / "portal" / "examples" / "new").exit_code == 0  # beside content/ is fine
 
 
-def test_a_new_portals_gitignore_keeps_the_built_site_out_of_git(tmp_path, run):
+def test_a_new_portals_gitignore_keeps_the_built_site_and_csops_scratch_files_out_of_git(tmp_path, run):
     """`site` is a link to the live generation, not a folder, and git's `site/` matches only folders: the first
     `git add -A` after a build staged the link (and a PR would commit it)."""
     import subprocess
@@ -72,12 +72,22 @@ def test_a_new_portals_gitignore_keeps_the_built_site_out_of_git(tmp_path, run):
     assert run("init", "--project", project).exit_code == 0
     assert run("build", "--project", project).exit_code == 0
     assert (project / "site").is_symlink()
+    # what a csops command killed while replacing files leaves beside them: `csops mv`'s new texts were offered for
+    # commit by `git status` after an interrupted rename, and so were a killed write's drafts
+    from generator.file_writes import draft_of
+    from generator.paths import MV_PENDING_SUFFIX
+
+    left = [project / f"content/playbooks/sales-to-cs-handoff.yml{MV_PENDING_SUFFIX}", project / "content/x.yml.csops-mv",
+            draft_of(project / "content/published-urls.txt"), draft_of(project / "content/playbooks/new-one.yml")]
+    for path in left:
+        path.write_text("title: half written\n")
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)
     subprocess.run(["git", "add", "-A"], cwd=project, check=True)
     staged = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=project, check=True,
                             capture_output=True, text=True).stdout.split()
-    assert "content/published-urls.txt" in staged
+    assert "content/published-urls.txt" in staged and "content/playbooks/sales-to-cs-handoff.yml" in staged
     assert [path for path in staged if path.split("/")[0] in ("site", "build")] == []
+    assert [path for path in staged if path.endswith(MV_PENDING_SUFFIX) or "/." in path] == [], staged
 
 
 def test_init_takes_the_new_folder_as_git_init_does(tmp_path, run):
