@@ -170,6 +170,11 @@ def _mv(project: Path, kind: str | None, ids: tuple[str, ...], dry_run: bool, fi
     if finished is not None:
         click.echo(f"finished the interrupted rename of {finished}")
     if finish:
+        if finished is None and not (project / "content").is_dir():
+            # typed where validate was run with --project: 'no interrupted rename to finish' said all was well
+            from .paths import NO_PORTAL_FIX
+
+            raise click.ClickException(f"no content/ folder in {project}, so no rename to finish here ({NO_PORTAL_FIX})")
         if finished is None:
             click.echo("no interrupted rename to finish")
         return

@@ -331,6 +331,11 @@ def test_a_rename_interrupted_half_way_is_named_by_validate_and_finished_by_mv(t
     assert run("validate", "--project", project).exit_code == 0
     assert {k: v for k, v in snapshot(project).items() if k.startswith("content/")} == _renamed_cleanly(tmp_path, run)
     assert run("mv", "--finish", "--project", project).output == "no interrupted rename to finish\n"
+    # typed outside the portal (validate was run with --project): not a 'no interrupted rename' that reads as all clear
+    elsewhere = run("mv", "--finish", "--project", tmp_path)
+    assert (elsewhere.exit_code, elsewhere.output) == (1, f"Error: no content/ folder in {tmp_path}, so no rename to "
+                                                          "finish here (run this in a portal's folder, pass --project "
+                                                          "DIR, or start one with `csops init`)\n")
 
 
 def test_diff_of_a_working_tree_holding_an_interrupted_rename_says_to_finish_it(tmp_path, run, monkeypatch):
