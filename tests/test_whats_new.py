@@ -192,7 +192,7 @@ def test_japanese_labels_on_the_page(tmp_path, monkeypatch):
 
 
 # Each field name in a line's closing note (（回答）, （質問、回答）) that is not on one line, with its line.
-FIELD_NAMES_BROKEN = """() => [...document.querySelectorAll('.md-content li:has(> .csops-change)')].map(li => li.lastChild)
+FIELD_NAMES_BROKEN = """(_) => [...document.querySelectorAll('.md-content li:has(> .csops-change)')].map(li => li.lastChild)
   .filter(node => node.nodeType === Node.TEXT_NODE && /（[^（]+）\\s*$/.test(node.textContent)).flatMap(node => {
     const text = node.textContent, note = text.lastIndexOf('（');
     return [...text.slice(note).matchAll(/[^（）、・\\s]+/g)].filter(name => {
@@ -202,6 +202,23 @@ FIELD_NAMES_BROKEN = """() => [...document.querySelectorAll('.md-content li:has(
       return Math.max(...tops) - Math.min(...tops) > 4;
     }).map(name => name[0] + ' in ' + node.parentElement.textContent);
   })"""
+
+
+def narrowed(read: str) -> str:
+    """Page JS: what `read` (a function of one argument returning what is wrong) finds with the article at each width
+    from 280 px to its own, as [width, found] pairs. Narrowing the article a pixel at a time in the page reads every
+    place a line can fill up; resizing the window every sixth pixel took a round trip each, 175 a page."""
+    return f"""arg => {{
+  const read = {read}, article = document.querySelector('.md-content article'), found = [];
+  const own = article.clientWidth;
+  if (own < 600) throw new Error('the article is ' + own + ' px wide: no laptop column to narrow');
+  for (let width = 280; width <= own; width++) {{
+    article.style.width = width + 'px';
+    const seen = read(arg);
+    if (seen.length) found.push([width, seen]);
+  }}
+  return found;
+}}"""
 
 
 @pytest.mark.browser
@@ -221,13 +238,7 @@ def test_a_japanese_line_keeps_the_names_of_the_changed_fields_whole(tmp_path, m
         page.goto(base + "whats-new/")
         assert page.evaluate("document.querySelector('.md-content li:has(> .csops-change)').textContent").endswith(
             "（質問、回答）")
-        broken = {}
-        for width in range(320, 1367, 6):  # wherever the line happens to fill up
-            page.set_viewport_size({"width": width, "height": 800})
-            found = page.evaluate(FIELD_NAMES_BROKEN)
-            if found:
-                broken[width] = found
-        assert broken == {}
+        assert dict(page.evaluate(narrowed(FIELD_NAMES_BROKEN))) == {}  # wherever the line happens to fill up
 
 
 
@@ -251,22 +262,10 @@ def test_a_slack_channel_in_a_title_stays_whole_on_whats_new_and_its_page(tmp_pa
             assert any("#cs-renewal-escalations と #cs_ops-news" in line for line in page.locator(lines).all_inner_texts())
             # wherever the line happens to fill up: the article narrowed a pixel at a time, from a phone's column to
             # a laptop's, read in the page (a resized window took 350 round trips for every sixth pixel)
-            broken.update({f"{width} px /{path}": found for width, found in page.evaluate(ARTICLE_NARROWED, lines)})
+            found = page.evaluate(narrowed(WORDS_SPLIT_ACROSS_LINES), lines)
+            broken.update({f"{width} px /{path}": split for width, split in found})
         assert broken == {}
 
-
-# What WORDS_SPLIT_ACROSS_LINES finds in `lines` with the article at each width from 280 px to its own, as [width, found].
-ARTICLE_NARROWED = f"""lines => {{
-  const read = {WORDS_SPLIT_ACROSS_LINES}, article = document.querySelector('.md-content article'), found = [];
-  const own = article.clientWidth;
-  if (own < 600) throw new Error('the article is ' + own + ' px wide: no laptop column to narrow');
-  for (let width = 280; width <= own; width++) {{
-    article.style.width = width + 'px';
-    const split = read(lines);
-    if (split.length) found.push([width, split]);
-  }}
-  return found;
-}}"""
 
 
 @pytest.mark.parametrize("typed, kept_whole", [
