@@ -14,6 +14,10 @@ import yaml
 
 from .paths import PACKAGE_TEMPLATES
 
+# libyaml's parser where PyYAML has it: the same mappings of texts, parsed in 2 ms instead of 19 (csops' own
+# labels.yml), which every build, validate and preview process paid before its first page
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def load_labels(templates_dir: Path, language: str) -> dict[str, str]:
     """The interface words in `language`, English where it has none; a copy, read once per version of the file
@@ -39,5 +43,5 @@ def _read_labels(text: bytes, language: str) -> dict[str, dict[str, str]]:
     """{"en": …, language: …} of one labels.yml, parsed once per version of its bytes (callers copy what they
     return). Keyed by size and time before, `csops serve` kept an edit saved within the same second at the
     same size."""
-    labels = yaml.safe_load(text)
+    labels = yaml.load(text, Loader=_LOADER)
     return {"en": dict(labels.get("en") or {}), language: dict(labels.get(language) or {})}  # (checked: rules/labels.py)
