@@ -91,7 +91,8 @@ class FirstNames:
         """
         # every build asks this of every playbook (its render key) and every step (its version): the regex runs
         # only on text naming a scheme something was renamed in (86 ms a build at 1,000 playbooks, one rename)
-        if not any(marker in text for marker in self._renamed_schemes):
+        schemes = self._renamed_schemes
+        if not schemes or not any(marker in text for marker in schemes):  # most portals renamed nothing
             return text
 
         def first(match: re.Match) -> str:
