@@ -28,7 +28,7 @@ from whoosh.lang.porter import stem as porter_stem
 from .stop_words import STOP_WORDS
 
 
-SCHEMA_VERSION = 25  # bump when the schema or analysis changes (or its classes move): forces a full re-index
+SCHEMA_VERSION = 26  # bump when the schema or analysis changes (or its classes move): forces a full re-index
 KEYWORD_BOOST = 1.5
 
 # Latin words (with digits), runs of kanji or of katakana (one group: both become bigrams), runs of hiragana.
@@ -52,7 +52,7 @@ def split_pieces(value: str, query: bool = False):
     for match in _TOKEN_RUNS.finditer(value):
         run, start = match.group(), match.start()
         if match.lastgroup == "latin":
-            yield unicodedata.normalize("NFKC", run), start, match.end()
+            yield without_clitic(unicodedata.normalize("NFKC", run)), start, match.end()
         elif match.lastgroup == "kana":
             # Particles, okurigana and inflections are in every Japanese text: noise for ranking, and
             # their huge posting lists were most of a Japanese query's cost (MRR unchanged without them).
@@ -69,6 +69,27 @@ def split_pieces(value: str, query: bool = False):
                 cover.append(len(chars) - 2)
             for i in cover:
                 yield chars[i][0] + chars[i + 1][0], chars[i][1], chars[i + 1][2]
+
+
+# A contraction's other half is a stop word (n't: not; 're, 've, 'll, 'd, 'm: are, have, will, would, am), and so is
+# the word it leaves but for three spellings: "can't" is "can", "won't" "will", "shan't" "shall"
+_CONTRACTIONS = {"re", "ve", "ll", "d", "m"}
+_NEGATED = {"ca": "can", "wo": "will", "sha": "shall"}
+
+
+def without_clitic(word: str) -> str:
+    """An English word without its possessive or contracted ending: "customer's" is "customer" ("yesterday's logins"
+    found nothing said of yesterday), "don't" is "do" and "they're" "they" (stop words: "can't" matched every text
+    that had one). Other apostrophes stay (O'Brien)."""
+    base, apostrophe, ending = word.replace("’", "'").partition("'")
+    if not apostrophe or not base:
+        return word
+    ending = ending.lower()
+    if ending == "s" or ending in _CONTRACTIONS:
+        return base
+    if ending == "t" and base[-1:].lower() == "n":
+        return _NEGATED.get(base[:-1].lower(), base[:-1])
+    return word
 
 
 _NOT_PLAIN_KANA = re.compile("[\uff66-\uff9f\u3099\u309a]")  # half-width kana, or a voicing mark apart (NFD)

@@ -538,6 +538,20 @@ def test_a_word_typed_with_a_hyphen_finds_the_contents_word_written_as_one(built
     assert searcher.search("cross-sell").hits == searcher.search("cross sell").hits
 
 
+@pytest.mark.parametrize("typed, plain", [
+    ("yesterday's logins", "yesterday logins"),
+    ("the customer’s goals", "the customer goals"),
+    ("they can't renew", "they renew"),
+    ("they're renewing early, don't they", "renewing early"),
+])
+def test_a_possessive_or_contraction_searches_the_word_it_is_made_of(built_bundled, typed, plain):
+    """"yesterday's" was the word yesterday' to search, found in no text saying yesterday, and "can't" matched every
+    text holding a can't (an FAQ about vague goals came first for 'client says they can't start for 6 weeks')."""
+    searcher = Searcher(built_bundled)
+    got, expected = searcher.search(typed), searcher.search(plain)
+    assert [h.path for h in got.hits] == [h.path for h in expected.hits] and got.total == expected.total
+
+
 def test_link_corrects_a_typo_when_nothing_matches(built_bundled):
     out = CliRunner().invoke(main, ["link", "--project", str(built_bundled), "confrim stakeholdrs"])
     assert out.stdout == step_link(built_bundled, "renewal-runway", "confirm-stakeholders") + "\n"
