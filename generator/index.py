@@ -112,6 +112,14 @@ def due_text(due: str, language: str) -> str:
     return f"{days} day{'' if days == 1 else 's'} {'before' if before else 'after'}"  # "1 days after" showed in snippets
 
 
+def _asked_with_due(asked_as: tuple[str, ...], due: str, language: str) -> tuple[str, ...]:
+    """An item's asked_as and its due as readers type it ("60 days before"): a label like the ways it is asked, not
+    a sentence of its body. In the body, among a hundred other words, "what do I do when a renewal is 60 days out"
+    put the FAQ asked as "is 60 days enough lead time" above the step due at T-60d."""
+    due = due_text(due, language)
+    return (*asked_as, due) if due else tuple(asked_as)
+
+
 def collect_documents(portal: Portal, language: str = "en") -> list[SearchDoc]:
     """Every page and every deep-linkable item of the portal, in a stable order."""
     docs: list[SearchDoc] = []
@@ -122,10 +130,10 @@ def collect_documents(portal: Portal, language: str = "en") -> list[SearchDoc]:
                               phase=p.phase, roles=p.roles, tags=p.tags, group=group))
         for s in p.steps:
             docs.append(SearchDoc(f"{group}#{s.id}", "step", s.title,
-                                  _join(s.body, *s.checklist, *(text for _, text in s.variants), due_text(s.due, language)),
+                                  _join(s.body, *s.checklist, *(text for _, text in s.variants)),
                                   f"{page}#{s.id}", parent=page, parent_title=p.title, phase=p.phase,
                                   roles=s.roles or ((p.owner,) if p.owner else ()), tags=p.tags, group=group,
-                                  asked_as=s.asked_as, version=item_version(s, portal)))
+                                  asked_as=_asked_with_due(s.asked_as, s.due, language), version=item_version(s, portal)))
     for c in portal.checklists:
         page = urls.page_url(urls.page_source("onboarding", c.id))
         group = f"onboarding:{c.id}"
@@ -135,8 +143,9 @@ def collect_documents(portal: Portal, language: str = "en") -> list[SearchDoc]:
         for section in c.sections:
             for item in section.items:
                 docs.append(SearchDoc(f"{group}#{item.id}", "checklist", plain_text(item.text),
-                                      _join(section.title, section.summary, due_text(item.due, language)), f"{page}#{item.id}", parent=page,
-                                      parent_title=c.title, roles=roles, group=group, asked_as=item.asked_as))
+                                      _join(section.title, section.summary), f"{page}#{item.id}", parent=page,
+                                      parent_title=c.title, roles=roles, group=group,
+                                      asked_as=_asked_with_due(item.asked_as, item.due, language)))
     for f in portal.faqs:
         page = urls.page_url(urls.page_source("faq", f.id))
         group = f"faq:{f.id}"

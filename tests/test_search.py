@@ -995,6 +995,14 @@ def test_due_offsets_read_as_readers_type_them():
     assert due_text("T+1d", "ja") == "1日後"
 
 
+def test_a_question_naming_a_due_finds_the_step_due_then(built_bundled):
+    """A step's due ("60 days before", from T-60d) was one more sentence of its body, and the renewal-timing FAQ,
+    asked as "is 60 days enough lead time", came first for what to do 60 days before renewal; the step due then
+    is what the reader asked for."""
+    paths = [h.path for h in Searcher(built_bundled).search("what to do 60 days before renewal").hits]
+    assert paths[0] == "/playbooks/renewal-runway/#prepare-proposal", paths[:3]
+
+
 def test_a_hits_score_does_not_depend_on_how_many_are_shown(built_bundled):
     """A page ranked first because it is named took the best score among the hits shown: 'renewal' scored its
     FAQ 6.9 at limit=1, 9.2 at limit=2 and 12.3 at limit=10, which tools comparing or caching scores saw."""
