@@ -33,7 +33,7 @@ from .search_words import (KNOWN_WORD_FIELDS, correct, expansions, glossary_word
                            phrase_in_content, synonym_variants, written_out)
 from .urls import absolute_url, markdown_link, versioned_url
 
-PAGE_WEIGHT = 0.75
+PAGE_WEIGHT = 0.75  # what a page's or checklist item's score counts beside an item's (FacetTable.yielding)
 CACHE_SIZE = 512
 MAX_TICKET_CHARS = 50_000
 MAX_TICKET_WORDS = 2_000  # distinct words of a ticket weighed for /api/suggest
@@ -172,11 +172,12 @@ class Searcher:
         if barred:  # words the reader left out: off the fast path's scores, out of Whoosh's query
             scores = {d: v for d, v in scores.items() if d not in barred} if scores is not None else None
             combined = excluding(combined, excluded)
-        # A deep link answers better than the page around it: pages yield when an item scores close.
+        # A deep link answers better than the page around it, and a procedure than the to-do naming it: pages and
+        # checklist items yield when an item scores close (FacetTable.yielding).
         if scores is not None:  # the common case: ORs and ANDs of terms, from per-term scores kept in memory
             scores = coordinated(scores, index.term_scores.word_coverage(searcher, q))
             total, ranked = len(scores), scores
-            top_n = top_scored(scores, limit, facets.pages, PAGE_WEIGHT)
+            top_n = top_scored(scores, limit, facets.yielding, PAGE_WEIGHT)
             unfiltered = index.term_scores.score(searcher, q) if filters else scores
             if barred and filters:  # `scores` is barred already
                 unfiltered = [d for d in unfiltered if d not in barred]
@@ -185,7 +186,7 @@ class Searcher:
             candidates = search_counting(searcher, combined, max(limit * 3, 30), matched.append)
             total = len(matched)
             ranked = {docnum: score for score, docnum in candidates}
-            top_n = top_scored(ranked, limit, facets.pages, PAGE_WEIGHT)
+            top_n = top_scored(ranked, limit, facets.yielding, PAGE_WEIGHT)
             unfiltered = searcher.docs_for_query(q) if filters else matched
             if barred and filters:  # `matched` came from the query that leaves them out
                 unfiltered = [d for d in unfiltered if d not in barred]
@@ -239,7 +240,7 @@ class Searcher:
         # ranked first because it is named: its score is at least that of every hit after it (hits come in
         # descending score order, which API clients may sort by), whatever the limit (the best other hit, not
         # the best one shown: 'renewal' scored its FAQ 6.9 at limit=1 and 12.3 at limit=10)
-        best_other = next((s for s, d in top_scored(scores, len(first) + 1, index.facets.pages, PAGE_WEIGHT)
+        best_other = next((s for s, d in top_scored(scores, len(first) + 1, index.facets.yielding, PAGE_WEIGHT)
                            if d not in first), 0.0)
         lifted, floor = [], best_other
         for d in reversed(first):

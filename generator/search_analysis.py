@@ -262,12 +262,16 @@ def facet_value(kind: str, phase: str, roles, level: str, names=()) -> bytes:
 
 @dataclass(frozen=True)
 class FacetTable:
-    """Per document number: (kind, phase, roles) for facet counts, which documents are whole pages, and
-    which documents a query typed as their exact title or id names."""
+    """Per document number: (kind, phase, roles) for facet counts, which documents are whole pages, which yield
+    to an item scoring close, and which documents a query typed as their exact title or id names."""
 
     rows: list[tuple[str, str, tuple[str, ...]]]
     pages: frozenset[int]
     named: dict[str, tuple[int, ...]]  # exact_key -> docnums, pages first
+    # pages (a deep link answers better than the page around it) and onboarding checklist items: a new hire's to-do
+    # names the procedure that answers ("Run your first QBR ... send the recap within 48 hours" came before the
+    # QBR's follow-up step for what to send after a QBR)
+    yielding: frozenset[int] = frozenset()
 
 
 def read_facets(searcher) -> FacetTable:
@@ -284,6 +288,7 @@ def read_facets(searcher) -> FacetTable:
         for key in filter(None, keys.split("\x1f")) if not deleted(docnum) else ():
             named.setdefault(key, []).append(docnum)
     order = {key: tuple(sorted(docs, key=lambda d: (d not in pages, d))) for key, docs in named.items()}
-    return FacetTable(rows, frozenset(pages), order)
+    checklist_items = {docnum for docnum, row in enumerate(rows) if row[0] == "checklist"}
+    return FacetTable(rows, frozenset(pages), order, frozenset(pages | checklist_items))
 
 

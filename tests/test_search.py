@@ -1003,6 +1003,15 @@ def test_a_question_naming_a_due_finds_the_step_due_then(built_bundled):
     assert paths[0] == "/playbooks/renewal-runway/#prepare-proposal", paths[:3]
 
 
+def test_the_procedure_comes_before_the_new_hires_to_do_that_names_it(built_bundled):
+    """A 30-60-90 checklist item restates a procedure as a new hire's task ("Publish your first monthly report on
+    the fifth business day and present it in the CS meeting"), and scored first for how the report is presented,
+    above the step that says how. It yields as a page does; it is still found (second)."""
+    paths = [h.path for h in Searcher(built_bundled).search("present the monthly report in the CS meeting").hits]
+    assert paths[:2] == ["/playbooks/cs-ops-monthly-report/#publish-and-present",
+                         "/onboarding/new-cs-ops-30-60-90/#first-monthly-report"], paths[:3]
+
+
 def test_a_hits_score_does_not_depend_on_how_many_are_shown(built_bundled):
     """A page ranked first because it is named took the best score among the hits shown: 'renewal' scored its
     FAQ 6.9 at limit=1, 9.2 at limit=2 and 12.3 at limit=10, which tools comparing or caching scores saw."""
