@@ -552,6 +552,18 @@ def test_a_possessive_or_contraction_searches_the_word_it_is_made_of(built_bundl
     assert [h.path for h in got.hits] == [h.path for h in expected.hits] and got.total == expected.total
 
 
+@pytest.mark.parametrize("typed, plain", [
+    ("where do feature requests get logged", "where do feature requests get log"),
+    ("setting up the renewal dashboard", "set up the renewal dashboard"),
+    ("planned escalations", "plan escalations"),
+])
+def test_a_word_ending_in_a_doubled_consonant_and_ed_or_ing_finds_its_root(built_bundled, typed, plain):
+    """Whoosh's Porter stemmed "logged" to logg and "setting" to sett, so neither matched the content's log or set."""
+    searcher = Searcher(built_bundled)
+    got, expected = searcher.search(typed), searcher.search(plain)
+    assert [h.path for h in got.hits] == [h.path for h in expected.hits] and got.total == expected.total
+
+
 def test_link_corrects_a_typo_when_nothing_matches(built_bundled):
     out = CliRunner().invoke(main, ["link", "--project", str(built_bundled), "confrim stakeholdrs"])
     assert out.stdout == step_link(built_bundled, "renewal-runway", "confirm-stakeholders") + "\n"
