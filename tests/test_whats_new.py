@@ -427,6 +427,8 @@ def test_a_heading_is_the_first_line_of_the_commit_message_cut_at_a_word(tmp_pat
         assert headline(f"Checklist: the first week{pasted}now says who to ask\n\nBody.") == \
             "Checklist: the first week now says who to ask"
     assert headline("Windows editor: a CRLF subject\r\nsecond line") == "Windows editor: a CRLF subject"
+    assert headline("Old Mac editor: a CR subject\rsecond line") == "Old Mac editor: a CR subject"
+    assert headline("\n   \n  An indented subject  \nBody.") == "An indented subject"  # blank lines are no headline
     long = "Content: an English FAQ for the customer who says they want to cancel, with asked_as phrases " * 2
     cut = headline(long)
     assert len(cut) <= HEADLINE_CHARS + 1 and cut.endswith("…") and long.startswith(cut[:-1]) and cut[-2] != " "
