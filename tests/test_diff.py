@@ -607,6 +607,9 @@ def test_diff_flags_a_theme_folder_given_to_a_theme_named_alone():
 
     changes = site_changes({"mkdocs.yml": b"theme: material\n"}, {"mkdocs.yml": b"theme: {name: material, custom_dir: x}\n"})
     assert [(c.setting, c.after, c.warning) for c in changes] == [("theme.custom_dir", "x", True)]
+    # a mkdocs.yml that had no theme: section given one with a folder is the same ⚠️ line (it was one ✏️ 'theme: added')
+    changes = site_changes({"mkdocs.yml": b"site_name: x\n"}, {"mkdocs.yml": b"site_name: x\ntheme: {name: material, custom_dir: x}\n"})
+    assert [(c.setting, c.after, c.warning) for c in changes if c.warning] == [("theme.custom_dir", "x", True)]
 
 
 @pytest.mark.parametrize("added, setting", [
