@@ -839,3 +839,18 @@ def test_glossary_phrases_of_stop_words_are_looked_up_in_one_pass_over_the_conte
     started = time.process_time()
     assert literal_phrases_in(texts, groups) == ["hand off", "hand off to", "zq10 off", "zq8 off"]
     assert time.process_time() - started < 5  # 17 s before, 0.3 s after
+
+
+def test_a_python_tag_in_labels_yml_runs_nothing_where_csops_reads_the_file_unchecked(tmp_path):
+    """`csops serve` reads a project's labels.yml for its failure banner straight after a save broke it, before any
+    check: a !!python tag there must be refused by the parser, not run (the one YAML read csops makes without its
+    own located loader; its libyaml loader is the safe one)."""
+    import yaml
+
+    from generator.ui_labels import load_labels
+
+    marker = tmp_path / "ran"
+    (tmp_path / "labels.yml").write_text(f'en: !!python/object/apply:builtins.open ["{marker}", "w"]\n', encoding="utf-8")
+    with pytest.raises(yaml.YAMLError):
+        load_labels(tmp_path, "en")
+    assert not marker.exists()
