@@ -492,3 +492,22 @@ def test_an_edit_shown_on_other_pages_renders_them_again(tmp_path, project_facto
     build_portal(project)
     assert shown in (project / "build/docs" / page).read_text(encoding="utf-8")
     _assert_same_as_cold(project, tmp_path)
+
+
+def test_a_first_rename_reuses_the_unchanged_pages_of_a_portal_that_lists_redirects_by_name(project, run, capsys):
+    """A first rename gives the redirects plugin its first redirect: the pages stay as they were, and the next build
+    reuses those the rename did not touch, with mkdocs.yml's `- redirects` a bare name as with no entry at all."""
+    import re
+
+    from generator.progress import LineProgress
+
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - search\n", "  - search\n  - redirects\n"),
+                      encoding="utf-8")
+    build_portal(project)
+    assert run("mv", "playbook", "qbr", "quarterly-review", "--project", project).exit_code == 0
+    capsys.readouterr()
+    build_portal(project, progress=LineProgress())
+    err = capsys.readouterr().err
+    assert re.search(r"MkDocs rendered \d+ pages, reused [1-9]\d* unchanged", err), err
+    assert (project / "site/playbooks/qbr/index.html").is_file()  # the old address, a redirect page now
