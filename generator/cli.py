@@ -32,9 +32,11 @@ class _ErrorsWrittenOut(click.Group):
                 raise click.ClickException(_os_error(error)) from None
         except click.ClickException as error:
             from .escaping import visible
+            from .suggested_commands import as_typed_here
 
-            message = error.format_message
-            error.format_message = lambda: "\n".join(visible(line) for line in message().split("\n"))
+            # now, while this run's context (its --project) is current: Click prints the message after leaving it
+            text = "\n".join(visible(line) for line in as_typed_here(error.format_message()).split("\n"))
+            error.format_message = lambda: text
             raise
 
 
@@ -160,11 +162,12 @@ def build(project: Path, timings: bool, quiet: bool, strict: bool):
     """Validate content, generate pages and build the site (strict); the old site stays if anything fails."""
     from .pipeline import build_portal
     from .progress import for_terminal
+    from .suggested_commands import as_typed_here
 
     started = time.perf_counter()
     report = build_portal(project, strict=strict, progress=for_terminal(quiet))
     for warning in report.warnings:
-        click.echo(warning.text(), err=True)
+        click.echo(as_typed_here(warning.text()), err=True)
     click.echo(f"built {report.pages} pages into {_shown_path(report.site_dir)}/ in {time.perf_counter() - started:.1f}s")
     if timings:
         for stage, seconds in report.timings.items():

@@ -162,7 +162,7 @@ def _entry_problems(content_dir: Path, project: Path) -> list[Problem]:
         path = _relative(entry, project)
         if entry.name.endswith(MV_PENDING_SUFFIX):
             if half_renamed is None:
-                problems.append(Problem(path, 1, 1, "skipped-file", "not read: a new text an interrupted `csops mv` left",
+                problems.append(Problem(path, 1, 1, "skipped-file", "not read: a new text an interrupted csops mv left",
                                         "if nothing else is reported, the rename changed nothing: delete it (the next "
                                         "`csops mv` does); if ids are unknown, it got half way and its journal in build/ "
                                         "is gone: `git checkout -- content` undoes it", "warning"))

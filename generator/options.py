@@ -15,6 +15,7 @@ import click
 from .durations import DATE_PATTERN
 from .paths import is_portal
 from .report import FORMATS
+from .suggested_commands import remember_project
 
 def _portal_above(ctx, param, project: Path) -> Path:
     """Without --project, the folder holding mkdocs.yml and content/: this one, else the nearest one above (as git
@@ -22,7 +23,9 @@ def _portal_above(ctx, param, project: Path) -> Path:
     not found' and `csops new` 'content/roles.yml defines no roles yet'. A folder holding content/ is the project
     even without mkdocs.yml, as with --project: validate there checked a portal above it and said 'no errors'."""
     if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.DEFAULT:
-        return _given_portal(project)
+        project = _given_portal(project)
+        remember_project(ctx, project)  # the commands csops suggests then name it (suggested_commands.py)
+        return project
     if is_portal(project) or (project / "content").is_dir():  # content/ here is this folder's, mkdocs.yml or not
         return project
     for here in dict.fromkeys(_working_folders()):

@@ -6,6 +6,7 @@ import os
 
 from .escaping import printable_json, visible
 from .problems import Problem, problem_lines, summarize
+from .suggested_commands import as_typed_here
 
 FORMATS = ("auto", "text", "github", "json")
 
@@ -45,9 +46,9 @@ def format_problems(problems: list[Problem], fmt: str, summary: str | None = Non
         for p in problems:
             # written out as the text line is: a page id's OSC sequence set the CI log's title, U+202E reversed a
             # hint's link. The file stays exact, or GitHub could not place the annotation
-            message = visible(p.message + (f" ({p.hint})" if p.hint else "") + f" [{p.code}]")
+            message = as_typed_here(visible(p.message + (f" ({p.hint})" if p.hint else "") + f" [{p.code}]"))
             lines.append(f"::{p.severity} file={github_escape(prefix + p.path, True)},line={p.line},col={p.col},"
                          f"title={github_escape(p.code, True)}::{github_escape(message)}")
         lines.append(summary)
         return "\n".join(lines)
-    return "\n".join(problem_lines(problems) + [summary])
+    return as_typed_here("\n".join(problem_lines(problems) + [summary]))

@@ -15,6 +15,7 @@ import click
 
 from .kinds import ITEMS_BY_CLI_WORD, KINDS_BY_CLI_WORD, MV_WORDS, RENAMED_ENTRIES
 from .options import FORMAT_OPTION, PROJECT_OPTION, DateParam, examples, output_format_option, writing_to
+from .suggested_commands import as_typed_here
 
 
 class IntervalType(click.ParamType):
@@ -74,16 +75,16 @@ def urls(project: Path, update: bool, check: bool, fmt: str):
                                    "no_longer_published": dropped}, ensure_ascii=False, indent=2))
             sys.exit(1 if vanished or missing or dropped else 0)
         if not (project / MANIFEST).is_file():  # 'out of date (27 new, 0 dropped)' above 27 'not recorded' lines
-            click.echo(f"{MANIFEST} does not exist yet ({len(missing)} URLs published); run `csops urls --update` "
-                       "to create it, and commit it")
+            click.echo(as_typed_here(f"{MANIFEST} does not exist yet ({len(missing)} URLs published); run "
+                                     "`csops urls --update` to create it, and commit it"))
             sys.exit(1)
         if missing or dropped:
             for url in missing:
                 click.echo(f"not recorded: {url}")
             for url in dropped:
                 click.echo(f"no longer published: {url}")
-            click.echo(f"{MANIFEST} is out of date ({len(missing)} new, {len(dropped)} dropped); "
-                       "run `csops urls --update` and commit it")
+            click.echo(as_typed_here(f"{MANIFEST} is out of date ({len(missing)} new, {len(dropped)} dropped); "
+                                     "run `csops urls --update` and commit it"))
             sys.exit(1)
         click.echo(f"{MANIFEST} is up to date")
         return
@@ -114,8 +115,8 @@ def new(project: Path, kind: str, doc_id: str, title: str | None):
 
     path = scaffold(project, kind, doc_id, title=title)
     # its URLs are new: the pre-commit hook and CI's `csops urls --check` refuse it until they are recorded
-    click.echo(f"created {path.relative_to(project).as_posix()}; edit it, then run `csops validate`, and `csops urls "
-               "--update` to record its URLs (commit content/published-urls.txt with it)")
+    click.echo(as_typed_here(f"created {path.relative_to(project).as_posix()}; edit it, then run `csops validate`, "
+                             "and `csops urls --update` to record its URLs (commit content/published-urls.txt with it)"))
 
 
 # KIND named in the help text rather than as {playbook|…} in the usage line, which Click wrapped mid-word
@@ -186,9 +187,10 @@ def _mv(project: Path, kind: str | None, ids: tuple[str, ...], dry_run: bool, fi
     else:
         expected = "OLD NEW"
     if len(ids) != len(expected.split()):
-        raise click.UsageError(f"`csops mv {kind}` takes {expected}, e.g. "
-                               + ("csops mv step qbr prep internal-prep" if kind in ITEMS_BY_CLI_WORD
-                                  else f"csops mv {kind} old-id new-id"))
+        # the example in backticks, as a command to type (suggested_commands.py gives it this run's --project)
+        raise click.UsageError(f"csops mv {kind} takes {expected}, e.g. "
+                               + ("`csops mv step qbr prep internal-prep`" if kind in ITEMS_BY_CLI_WORD
+                                  else f"`csops mv {kind} old-id new-id`"))
     plan = plan_rename(project, kind, ids)
     for line in plan.lines():
         click.echo(line)
@@ -266,10 +268,10 @@ def codeowners(project: Path, output: Path | None, check: bool):
     text = codeowners_text(portal, project)
     if check:
         if not target.is_file():
-            click.echo(f"{target} does not exist; run `csops codeowners` to create it, then commit it")
+            click.echo(as_typed_here(f"{target} does not exist; run `csops codeowners` to create it, then commit it"))
             sys.exit(1)
         if target.read_text(encoding="utf-8") != text:
-            click.echo(f"{target} is out of date; run `csops codeowners` and commit it")
+            click.echo(as_typed_here(f"{target} is out of date; run `csops codeowners` and commit it"))
             sys.exit(1)
         click.echo(f"{target} is up to date")
         return

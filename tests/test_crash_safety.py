@@ -466,7 +466,8 @@ def test_searching_a_damaged_index_says_to_rebuild_it(tmp_path):
         os.truncate(file, 0)
     result = subprocess.run([*CSOPS, "search", "renewal", "--project", str(project)], cwd=REPO, capture_output=True, text=True)
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert "the search index cannot be read" in result.stderr and "run `csops build`" in result.stderr, result.stderr
+    assert "the search index cannot be read" in result.stderr and f"run `csops build --project {project}`" in result.stderr, \
+        result.stderr
     assert "kept changing" not in result.stderr
 
 
@@ -481,7 +482,8 @@ def test_a_damaged_index_description_says_to_rebuild_and_the_build_repairs_it(tm
     search = [*CSOPS, "search", "stakeholders", "--project", str(project)]
     result = subprocess.run(search, cwd=REPO, capture_output=True, text=True)
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert "csops-meta.json is missing or damaged" in result.stderr and "run `csops build`" in result.stderr, result.stderr
+    assert "csops-meta.json is missing or damaged" in result.stderr and f"run `csops build --project {project}`" in \
+        result.stderr, result.stderr
     assert subprocess.run([*CSOPS, "build", "--project", str(project)], cwd=REPO, capture_output=True).returncode == 0
     repaired = subprocess.run(search, cwd=REPO, capture_output=True, text=True)
     assert repaired.returncode == 0 and "confirm-stakeholders" in repaired.stdout, repaired.stdout + repaired.stderr

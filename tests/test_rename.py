@@ -131,13 +131,14 @@ SMALL = {
     (("playbook", "qbr", "index"), 1, "Error: 'index' is the address of the section's own list page; pick another id\n"),
     (("section", "ramp", "shadow", "shadowing"), 1,
      "Error: unknown section 'shadow' in onboarding checklist 'ramp'; it is an item: use `csops mv item`\n"),
-    (("step", "qbr", "prep"), 2, "Error: `csops mv step` takes PLAYBOOK OLD NEW, e.g. csops mv step qbr prep internal-prep\n"),
-    (("playbook", "qbr", "a", "b"), 2, "Error: `csops mv playbook` takes OLD NEW, e.g. csops mv playbook old-id new-id\n"),
+    (("step", "qbr", "prep"), 2, "Error: csops mv step takes PLAYBOOK OLD NEW, e.g. `csops mv step qbr prep internal-prep`\n"),
+    (("playbook", "qbr", "a", "b"), 2, "Error: csops mv playbook takes OLD NEW, e.g. `csops mv playbook old-id new-id`\n"),
     (("tag", "qbr", "b"), 2, "Error: Invalid value for 'KIND': 'tag' is not one of 'playbook', 'checklist'"),
 ])
-def test_refusals_are_one_line_and_change_nothing(project_factory, run, args, code, message):
+def test_refusals_are_one_line_and_change_nothing(project_factory, run, monkeypatch, args, code, message):
     project = project_factory(SMALL)
     before = snapshot(project)
+    monkeypatch.chdir(project)  # where the portal is: a suggested command as written (no --project to add)
     result = run("mv", *args, "--project", project)
     assert result.exit_code == code
     if code == 1:
@@ -323,7 +324,8 @@ def test_a_rename_interrupted_half_way_is_named_by_validate_and_finished_by_mv(t
     assert checked.exit_code == 1
     assert checked.output.startswith(  # first, before the references it explains
         "content:1:1: error: the rename of playbook 'success-plan' to 'customer-success-plan' was interrupted: "
-        "some files have the new id, others not (run `csops mv --finish` to complete it) [interrupted-rename]\n")
+        f"some files have the new id, others not (run `csops mv --finish --project {project}` to complete it) "
+        "[interrupted-rename]\n")
     assert run("mv", "--dry-run", "playbook", "qbr", "business-review", "--project", project).exit_code == 2
     finished = run("mv", "--finish", "--project", project)
     assert (finished.exit_code, finished.output) == (
@@ -335,7 +337,45 @@ def test_a_rename_interrupted_half_way_is_named_by_validate_and_finished_by_mv(t
     elsewhere = run("mv", "--finish", "--project", tmp_path)
     assert (elsewhere.exit_code, elsewhere.output) == (1, f"Error: no content/ folder in {tmp_path}, so no rename to "
                                                           "finish here (run this in a portal's folder, pass --project "
-                                                          "DIR, or start one with `csops init`)\n")
+                                                          f"DIR, or start one with `csops init --project {tmp_path}`)\n")
+
+
+def test_the_finish_validate_suggests_for_a_portal_given_with_project_works_typed_as_shown(tmp_path, run, monkeypatch):
+    """Run as CI and editors at a repository's root run it, `csops validate --project 'my portal'` said 'run `csops mv
+    --finish` to complete it': typed there as shown, it said 'no portal in .' (or finished nothing in the portal that
+    folder holds). The suggestion now names the portal, shell-quoted; run in the portal, or as JSON, it is as written."""
+    import shlex
+
+    from generator import rename_journal
+
+    make_project(tmp_path / "my portal", {
+        "content/playbooks/prep.yml": "title: Prep\nsteps: [{id: call, title: Call}]\n",
+        "content/playbooks/renewal.yml": "title: Renewal\nrelated: [prep]\nsteps: [{id: a, title: A}]\n"})
+    monkeypatch.chdir(tmp_path)
+    real_replace, done = rename_journal.os.replace, []
+
+    def replace_then_stop(source, target):
+        if len(done) == 2:  # the journal, then one file
+            raise KeyboardInterrupt
+        done.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(rename_journal.os, "replace", replace_then_stop)
+    assert run("mv", "playbook", "prep", "preparation", "--project", "my portal").exit_code == 1
+    monkeypatch.setattr(rename_journal.os, "replace", real_replace)
+    checked = run("validate", "--project", "my portal")
+    suggested = re.findall(r"`(csops [^`]*)`", checked.output)
+    assert (checked.exit_code, suggested) == (1, ["csops mv --finish --project 'my portal'"]), checked.output
+    as_json = run("validate", "--project", "my portal", "--format", "json").output  # for tools: as written
+    assert "(run `csops mv --finish` to complete it)" not in as_json and "run `csops mv --finish` to complete it" in as_json
+    typed = run(*shlex.split(suggested[0])[1:])  # as the shell hands it to csops, from where validate ran
+    assert (typed.exit_code, typed.output) == (0, "finished the interrupted rename of playbook 'prep' to 'preparation'\n")
+    assert run("validate", "--project", "my portal").output == "content is valid (no errors)\n"
+    # an error the same way (no index yet); --project naming the folder it runs in adds nothing
+    assert run("search", "prep", "--project", "my portal").output == (
+        "Error: my portal/build/index: no search index; run `csops build --project 'my portal'` first\n")
+    monkeypatch.chdir(tmp_path / "my portal")
+    assert run("search", "prep", "--project", ".").output == "Error: build/index: no search index; run `csops build` first\n"
 
 
 def test_diff_of_a_working_tree_holding_an_interrupted_rename_says_to_finish_it(tmp_path, run, monkeypatch):
@@ -362,7 +402,8 @@ def test_diff_of_a_working_tree_holding_an_interrupted_rename_says_to_finish_it(
     monkeypatch.setattr(rename_journal.os, "replace", real_replace)
     half = run("diff", "HEAD", "--project", project)
     assert (half.exit_code, half.output) == (1, "Error: the working tree holds the rename of step 'follow-up' of playbook "
-                                             "'qbr' to 'recap' half done: run `csops mv --finish`, then `csops diff`\n")
+                                             f"'qbr' to 'recap' half done: run `csops mv --finish --project {project}`, "
+                                             f"then `csops diff --project {project}`\n")
     assert run("mv", "--finish", "--project", project).exit_code == 0
     whole = run("diff", "HEAD", "--project", project)
     assert whole.exit_code == 0 and "`qbr` steps: 🔀 `follow-up` → `recap`" in whole.output
@@ -389,7 +430,7 @@ def test_a_rename_interrupted_before_its_journal_changed_nothing(tmp_path, run, 
     assert len(left) == 3 and all(k.endswith(".csops-mv") for k in left)
     assert {k: v for k, v in snapshot(project).items() if k in before} == before  # no content file changed
     checked = run("validate", "--project", project)
-    assert checked.exit_code == 0 and "a new text an interrupted `csops mv` left" in checked.output
+    assert checked.exit_code == 0 and "a new text an interrupted csops mv left" in checked.output
     assert run("mv", "playbook", "success-plan", "customer-success-plan", "--project", project).exit_code == 0
     assert not [k for k in snapshot(project) if k.endswith(".csops-mv")]
 

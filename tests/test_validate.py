@@ -27,8 +27,9 @@ def _case_project(tmp_path: Path, case: str) -> Path:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_invalid_corpus_reports_exact_problems(case, tmp_path, run):
+def test_invalid_corpus_reports_exact_problems(case, tmp_path, run, monkeypatch):
     project = _case_project(tmp_path, case)
+    monkeypatch.chdir(project)  # run in the portal, as expected.txt's suggested commands are typed (no --project added)
     result = run("validate", "--project", project, "--format", "text")
     expected = (EXAMPLES / "invalid" / case / "expected.txt").read_text(encoding="utf-8")
     assert result.output == expected
@@ -2523,7 +2524,7 @@ def test_a_renamed_step_names_the_vanishing_url_in_the_same_run_as_the_links_it_
     assert "unknown step 'pull-data' in playbook 'qbr' (did you mean 'pull-data-pack'?)" in result.output
     assert "published URL 'playbooks/qbr/#pull-data' would disappear" in result.output
     assert ("set its id back to 'pull-data' in content/playbooks/qbr.yml and run `csops mv step qbr pull-data "
-            "pull-data-pack`: it keeps the old URL as an alias and rewrites every reference") in result.output
+            f"pull-data-pack --project {project}`: it keeps the old URL as an alias and rewrites every reference") in result.output
 
 
 @pytest.mark.parametrize("indent", ["\u3000\u3000", "  \u00a0 "])
@@ -3435,15 +3436,15 @@ def test_an_id_that_renames_a_page_in_place_is_the_first_problem_with_its_fix(tm
         assert lines[0] == (
             "content/playbooks/qbr.yml:1:5: error: id 'qbr-review' renames the playbook 'qbr' (its file name), and 13 "
             "references in 10 other files still name 'qbr' (to keep 'qbr', delete this id: line; to rename it, delete "
-            "the line and run `csops mv playbook qbr qbr-review`: it renames the file, keeps 'qbr' as an alias so "
-            "published links keep landing, and rewrites every reference) [renamed-by-id]"), lines[0]
+            f"the line and run `csops mv playbook qbr qbr-review --project {project}`: it renames the file, keeps "
+            "'qbr' as an alias so published links keep landing, and rewrites every reference) [renamed-by-id]"), lines[0]
         assert lines[1].startswith("content/charts/cs-duties.yml:26:33: error: unknown playbook 'qbr' in playbooks ('qbr' "
                                    "is the file name of content/playbooks/qbr.yml, whose id: renamed it 'qbr-review'")
 
     # an id typed as a title: the command offered is one `csops mv` takes, not `csops mv playbook qbr QBR Review`
     qbr.write_text("id: QBR Review\n" + qbr.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
     first = run("validate", "--project", project).output.splitlines()[0]
-    assert "[renamed-by-id]" in first and "run `csops mv playbook qbr qbr-review`:" in first, first
+    assert "[renamed-by-id]" in first and f"run `csops mv playbook qbr qbr-review --project {project}`:" in first, first
 
 
 @pytest.mark.parametrize("roles, expected", [

@@ -34,25 +34,26 @@ def test_new_scaffolds_files_that_validate_and_build(project_factory, run):
     for kind, folder in KINDS.items():
         result = run("new", kind, f"my-{kind}", "--project", project)
         # CI's and the pre-commit hook's `csops urls --check` refused the new page's URLs, said only at commit time
-        assert result.output == (f"created content/{folder}/my-{kind}.yml; edit it, then run `csops validate`, and "
-                                 "`csops urls --update` to record its URLs (commit content/published-urls.txt with it)\n")
+        assert result.output == (f"created content/{folder}/my-{kind}.yml; edit it, then run `csops validate --project "
+                                 f"{project}`, and `csops urls --update --project {project}` to record its URLs (commit "
+                                 "content/published-urls.txt with it)\n")
     result = run("validate", "--project", project)
     # Scaffolded sample text validates, but is a warning until replaced; --strict (CI) fails on it.
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[-1] == f"no errors, {len(lines) - 1} warnings" and len(lines) > 8
     assert all(line.endswith("[placeholder-text]") and ": warning: " in line for line in lines[:-1])
-    assert ("content/playbooks/my-playbook.yml:5:10: warning: summary still holds the text `csops new` wrote: "
+    assert ("content/playbooks/my-playbook.yml:5:10: warning: summary still holds the text csops new wrote: "
             "'Say in one or two sentences what this page is for.' (replace it with the real text, or delete the field) "
             "[placeholder-text]") in lines
     # a required field is not to be deleted, and a checklist line is a line (it said 'or delete the field if it is
     # optional' to each, leaving a newcomer to work out which)
-    assert ("content/playbooks/my-playbook.yml:22:12: warning: title still holds the text `csops new` wrote: "
+    assert ("content/playbooks/my-playbook.yml:22:12: warning: title still holds the text csops new wrote: "
             "'Describe the first step' (replace it with the real text) [placeholder-text]") in lines
-    assert ("content/playbooks/my-playbook.yml:29:9: warning: checklist still holds the text `csops new` wrote: "
+    assert ("content/playbooks/my-playbook.yml:29:9: warning: checklist still holds the text csops new wrote: "
             "'Replace with the first thing to check' (replace it with the real line, or delete the line) "
             "[placeholder-text]") in lines
-    assert ("content/faq/my-faq.yml:14:8: warning: a still holds the text `csops new` wrote: 'Write the answer.' "
+    assert ("content/faq/my-faq.yml:14:8: warning: a still holds the text csops new wrote: 'Write the answer.' "
             "(replace it with the real text) [placeholder-text]") in lines
     assert run("validate", "--strict", "--project", project).exit_code == 1
     assert run("build", "--project", project).exit_code == 0
@@ -228,7 +229,7 @@ def test_urls_check_without_a_manifest_says_it_is_missing(project_factory, run):
     result = run("urls", "--check", "--project", project)
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == ("content/published-urls.txt does not exist yet (6 URLs published); run "
-                                              "`csops urls --update` to create it, and commit it")
+                                              f"`csops urls --update --project {project}` to create it, and commit it")
     run("urls", "--update", "--project", project)
     assert run("urls", "--check", "--project", project).output == "content/published-urls.txt is up to date\n"
 
@@ -335,7 +336,7 @@ def test_codeowners_maps_owner_roles_to_teams(project_factory, run):
     assert check.exit_code == 0
     (project / "content/faq/pricing.yml").write_text(STALE_FILES["content/faq/pricing.yml"].replace("cs-lead", "csm"))
     check = run("codeowners", "--check", "--project", project, "--output", project / "CODEOWNERS")
-    assert check.exit_code == 1 and "is out of date; run `csops codeowners` and commit it" in check.output
+    assert check.exit_code == 1 and f"is out of date; run `csops codeowners --project {project}` and commit it" in check.output
 
 
 def test_codeowners_writes_where_its_help_says_inside_and_outside_git(project_factory, run):
@@ -613,7 +614,7 @@ def test_codeowners_check_says_a_missing_file_is_missing(project_factory, run):
     target = project / ".github/CODEOWNERS"
     result = run("codeowners", "--check", "--output", target, "--project", project)
     assert (result.exit_code, result.output) == (
-        1, f"{target} does not exist; run `csops codeowners` to create it, then commit it\n")
+        1, f"{target} does not exist; run `csops codeowners --project {project}` to create it, then commit it\n")
 
 
 def test_every_command_with_machine_output_speaks_json(tmp_path, run):

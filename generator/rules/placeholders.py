@@ -72,7 +72,8 @@ def check_file(doc: Document) -> list[Problem]:
     for text, where, field_name in located_strings(doc.data):
         if text.strip() in PLACEHOLDERS:
             problems.append(Problem(doc.path, *where(), "placeholder-text",
-                                    f"{field_name} still holds the text `csops new` wrote: '{text.strip()}'",
+                                    # named bare: in backticks it would be a command to type (suggested_commands.py)
+                                    f"{field_name} still holds the text csops new wrote: '{text.strip()}'",
                                     _fix(field_name), severity="warning"))
     return problems
 

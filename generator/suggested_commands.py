@@ -1,0 +1,43 @@
+"""A command csops suggests to a person (`csops mv --finish`), written as they must type it where they ran csops.
+
+Messages name their fix as typed in the portal's folder. Run with --project from elsewhere (the repository's root,
+CI), that command typed as shown failed ('no portal in .') or acted on the portal the folder holds. It is completed
+here, where text leaves csops for a person (the CLI's errors, problem listings, a command's hint), not in each
+message; files csops writes (CODEOWNERS, the URL manifest) and JSON for tools keep their words. In backticks a
+message names a command to type; one it only mentions it writes bare ('the text csops new wrote').
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import click
+
+from .escaping import visible
+
+_GIVEN_PROJECT = "csops.given_project"  # click's ctx.meta, shared by the group and its command
+_SUGGESTED = re.compile(r"`(csops [a-z][^`\n]*)`")
+_NAMES_PROJECT = re.compile(r"(?:^| )--project(?:[ =]|$)")
+
+
+def remember_project(ctx: click.Context, project: Path) -> None:
+    """The --project this run was given, when it is not the folder the command runs in."""
+    try:
+        here = Path.cwd().resolve()
+    except OSError:  # the folder it was run in is gone: no command typed there works without the portal named
+        here = None
+    if project.resolve() != here:
+        ctx.meta[_GIVEN_PROJECT] = project
+
+
+def as_typed_here(text: str) -> str:
+    """`text` with each suggested `csops …` given this run's --project (as typed, shell-quoted); unchanged when the
+    run had none, or it was this folder."""
+    ctx = click.get_current_context(silent=True)
+    project = ctx.meta.get(_GIVEN_PROJECT) if ctx is not None else None
+    if project is None or "`csops " not in text:
+        return text
+    where = f" --project {visible(shlex.quote(str(project)))}"
+    return _SUGGESTED.sub(lambda m: m[0] if _NAMES_PROJECT.search(m[1]) else f"`{m[1]}{where}`", text)
