@@ -14,6 +14,24 @@ from generator.manifest import live_urls, resolve_url
 from generator.pipeline import load_portal
 
 
+def mv_stopped_after(files: int, run, monkeypatch, *args):
+    """`csops mv *args` stopped by Ctrl+C once its journal and `files` content files are written (the rest never
+    happens), as a killed rename leaves a portal; the result as Click reports it."""
+    from generator import rename_journal
+
+    real_replace, done = rename_journal.os.replace, []
+
+    def replace_then_stop(source, target):
+        if len(done) == 1 + files:
+            raise KeyboardInterrupt
+        done.append(target)
+        real_replace(source, target)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(rename_journal.os, "replace", replace_then_stop)
+        return run("mv", *args)
+
+
 def snapshot(project: Path) -> dict[str, bytes]:
     return {p.relative_to(project).as_posix(): p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file()}
 
@@ -305,21 +323,10 @@ def _renamed_cleanly(tmp_path, run) -> dict[str, bytes]:
 def test_a_rename_interrupted_half_way_is_named_by_validate_and_finished_by_mv(tmp_path, run, monkeypatch):
     """Written file after file, a rename stopped between two writes left references to an id no file had, and
     `csops mv` then refused the broken content ("nothing was changed"): only git could repair it."""
-    from generator import rename_journal
-
     project = copy_bundled(tmp_path / "portal")
-    real_replace, done = rename_journal.os.replace, []
-
-    def replace_then_stop(source, target):
-        if len(done) == 4:  # the journal, then three files: the rest never happens
-            raise KeyboardInterrupt
-        done.append(target)
-        real_replace(source, target)
-
-    monkeypatch.setattr(rename_journal.os, "replace", replace_then_stop)
-    stopped = run("mv", "playbook", "success-plan", "customer-success-plan", "--project", project)
+    stopped = mv_stopped_after(3, run, monkeypatch, "playbook", "success-plan", "customer-success-plan",
+                               "--project", project)
     assert stopped.exit_code == 1 and "Aborted" in stopped.output  # Ctrl+C, as Click reports it
-    monkeypatch.setattr(rename_journal.os, "replace", real_replace)
     checked = run("validate", "--project", project)
     assert checked.exit_code == 1
     assert checked.output.startswith(  # first, before the references it explains
@@ -346,23 +353,11 @@ def test_the_finish_validate_suggests_for_a_portal_given_with_project_works_type
     folder holds). The suggestion now names the portal, shell-quoted; run in the portal, or as JSON, it is as written."""
     import shlex
 
-    from generator import rename_journal
-
     make_project(tmp_path / "my portal", {
         "content/playbooks/prep.yml": "title: Prep\nsteps: [{id: call, title: Call}]\n",
         "content/playbooks/renewal.yml": "title: Renewal\nrelated: [prep]\nsteps: [{id: a, title: A}]\n"})
     monkeypatch.chdir(tmp_path)
-    real_replace, done = rename_journal.os.replace, []
-
-    def replace_then_stop(source, target):
-        if len(done) == 2:  # the journal, then one file
-            raise KeyboardInterrupt
-        done.append(target)
-        real_replace(source, target)
-
-    monkeypatch.setattr(rename_journal.os, "replace", replace_then_stop)
-    assert run("mv", "playbook", "prep", "preparation", "--project", "my portal").exit_code == 1
-    monkeypatch.setattr(rename_journal.os, "replace", real_replace)
+    assert mv_stopped_after(1, run, monkeypatch, "playbook", "prep", "preparation", "--project", "my portal").exit_code == 1
     checked = run("validate", "--project", "my portal")
     suggested = re.findall(r"`(csops [^`]*)`", checked.output)
     assert (checked.exit_code, suggested) == (1, ["csops mv --finish --project 'my portal'"]), checked.output
@@ -384,22 +379,10 @@ def test_diff_of_a_working_tree_holding_an_interrupted_rename_says_to_finish_it(
     nobody made."""
     import subprocess
 
-    from generator import rename_journal
-
     project = copy_bundled(tmp_path / "portal")
     env = {"GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@b", "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@b"}
     subprocess.run("git init -q && git add -A && git commit -qm base", shell=True, cwd=project, check=True, env=env)
-    real_replace, done = rename_journal.os.replace, []
-
-    def replace_then_stop(source, target):
-        if len(done) == 2:  # the journal, then one file
-            raise KeyboardInterrupt
-        done.append(target)
-        real_replace(source, target)
-
-    monkeypatch.setattr(rename_journal.os, "replace", replace_then_stop)
-    assert run("mv", "step", "qbr", "follow-up", "recap", "--project", project).exit_code == 1
-    monkeypatch.setattr(rename_journal.os, "replace", real_replace)
+    assert mv_stopped_after(1, run, monkeypatch, "step", "qbr", "follow-up", "recap", "--project", project).exit_code == 1
     half = run("diff", "HEAD", "--project", project)
     assert (half.exit_code, half.output) == (1, "Error: the working tree holds the rename of step 'follow-up' of playbook "
                                              f"'qbr' to 'recap' half done: run `csops mv --finish --project {project}`, "
@@ -755,22 +738,10 @@ def test_a_role_renamed_twice_keeps_both_former_ids_and_refuses_a_former_id_as_o
 
 
 def test_a_role_rename_interrupted_half_way_is_finished_like_any_other(project_factory, run, monkeypatch):
-    from generator import rename_journal
-
     project = project_factory(ROLE_PROJECT)
     assert run("urls", "--update", "--project", project).exit_code == 0
-    real_replace, done = rename_journal.os.replace, []
-
-    def replace_then_stop(source, target):
-        if len(done) == 3:  # the journal, then two files: the rest never happens
-            raise KeyboardInterrupt
-        done.append(target)
-        real_replace(source, target)
-
-    monkeypatch.setattr(rename_journal.os, "replace", replace_then_stop)
-    stopped = run("mv", "role", "cs-lead", "team-lead", "--project", project)
+    stopped = mv_stopped_after(2, run, monkeypatch, "role", "cs-lead", "team-lead", "--project", project)
     assert stopped.exit_code == 1 and "Aborted" in stopped.output
-    monkeypatch.setattr(rename_journal.os, "replace", real_replace)
     checked = run("validate", "--project", project)
     assert checked.output.startswith("content:1:1: error: the rename of role 'cs-lead' to 'team-lead' was interrupted"), \
         checked.output
