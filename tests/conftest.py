@@ -164,22 +164,24 @@ def run():
     return invoke
 
 
-@pytest.fixture(scope="session")
-def built_bundled(tmp_path_factory):
-    """The bundled English portal, built once per test session."""
-    project = copy_bundled(tmp_path_factory.mktemp("bundled"))
+def _built_copy(folder: Path, source: Path) -> Path:
+    """A copy of a bundled portal, built as `csops build` does; tests read it and never change it."""
+    project = copy_bundled(folder, source)
     result = CliRunner().invoke(main, ["build", "--project", str(project)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return project
+
+
+@pytest.fixture(scope="session")
+def built_bundled(tmp_path_factory):
+    """The bundled English portal, built once per test session."""
+    return _built_copy(tmp_path_factory.mktemp("bundled"), REPO)
 
 
 @pytest.fixture(scope="session")
 def built_ja(tmp_path_factory):
     """The Japanese example portal (examples/ja), built once per test session."""
-    project = copy_bundled(tmp_path_factory.mktemp("ja"), REPO / "examples" / "ja")
-    result = CliRunner().invoke(main, ["build", "--project", str(project)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return project
+    return _built_copy(tmp_path_factory.mktemp("ja"), REPO / "examples" / "ja")
 
 
 def pytest_addoption(parser):
