@@ -17,7 +17,9 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
+import weakref
 from pathlib import Path
 
 import pytest
@@ -313,16 +315,89 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def open_page(browser, base: str, path: str, viewport: dict):
-    """A fresh context at this viewport (a phone one is touch and mobile), on `path`, collecting page errors."""
-    context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
-    context.set_default_timeout(5000)
-    tab = context.new_page()
+def open_page(browser, base: str, path: str, viewport: dict, fresh: bool = False):
+    """A tab at this viewport (a phone one is touch and mobile) on `path`, collecting page errors, and what to close
+    when done. The tab is the last test's, wiped (see _LentTab), unless `fresh` or that tab is still open: a new tab
+    and its first load cost about 0.75 s more than a load in a tab already open, and hundreds of tests open one.
+    `fresh` is for a test that changes what a wipe cannot undo (init scripts, exposed functions, a clock)."""
+    mobile = viewport is PHONE
+    kept = _kept_tabs.setdefault(browser, {})
     errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
+    on_error = lambda error: errors.append(str(error))  # noqa: E731 - one listener, removed by name when lent
+    if fresh or (mobile in kept and kept[mobile].in_use):
+        handle = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile)
+        handle.set_default_timeout(5000)
+        tab = handle.new_page()
+        tab.on("pageerror", on_error)
+    else:
+        if mobile not in kept:
+            context = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile)
+            context.set_default_timeout(5000)
+            kept[mobile] = _LentTab(context, context.new_page(), lambda: kept.pop(mobile, None))
+        handle = kept[mobile]
+        tab = handle.lend(viewport, on_error)
     tab.goto(base + path)
     tab.wait_for_load_state("load")
-    return context, tab, errors
+    return handle, tab, errors
+
+
+_kept_tabs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # browser -> {is mobile: _LentTab}
+
+
+class _LentTab:
+    """One tab lent to test after test, and wiped when each gives it back, so the next starts as in a new context:
+    no storage (local, session, IndexedDB, cookies), no permissions or routes, the default media and viewport.
+    The HTTP cache stays: that is the point. A tab the wipe cannot clean (it crashed, hung, or the test left an
+    origin whose session storage the wipe cannot reach) is closed with its context; the next test gets a new one.
+    To a test it is the context it closes; the context calls it may make are the ones the wipe undoes."""
+
+    def __init__(self, context, tab, forget):
+        self._context, self._tab, self._forget = context, tab, forget
+        self._origins: set[str] = set()
+        self._on_error = None
+        self.in_use = False
+        tab.on("framenavigated", self._seen)
+
+    def _seen(self, frame) -> None:
+        if frame == self._tab.main_frame and frame.url.startswith("http"):
+            self._origins.add(urllib.parse.urlsplit(frame.url)[:2])
+
+    def lend(self, viewport: dict, on_error):
+        self.in_use = True
+        self._origins.clear()
+        self._on_error = on_error
+        self._tab.on("pageerror", on_error)
+        self._tab.set_viewport_size(viewport)
+        return self._tab
+
+    def grant_permissions(self, permissions, **options) -> None:
+        self._context.grant_permissions(permissions, **options)
+
+    def route(self, url, handler, **options) -> None:
+        self._context.route(url, handler, **options)
+
+    def close(self) -> None:
+        tab, context = self._tab, self._context
+        try:
+            tab.remove_listener("pageerror", self._on_error)
+            here = urllib.parse.urlsplit(tab.url)[:2]
+            if len(self._origins) > 1 or (self._origins and here not in self._origins):
+                raise RuntimeError("session storage left where the wipe cannot reach it")
+            if self._origins:
+                tab.evaluate("sessionStorage.clear()")
+            tab.goto("about:blank")
+            context.unroute_all(behavior="ignoreErrors")
+            tab.unroute_all(behavior="ignoreErrors")
+            context.set_storage_state({"cookies": [], "origins": []})
+            context.clear_permissions()
+            tab.emulate_media(media="null", color_scheme="light", reduced_motion="no-preference",
+                              forced_colors="none", contrast="no-preference")
+            tab.set_default_timeout(5000)
+            self.in_use = False
+        except Exception:
+            self._forget()
+            with contextlib.suppress(Exception):
+                context.close()
 
 
 @contextlib.contextmanager
