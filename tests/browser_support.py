@@ -244,15 +244,11 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh browser profile (empty localStorage) per test, allowed to use the clipboard."""
-    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    context.set_default_timeout(5000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
+    """A tab as a new browser profile has it (empty localStorage; see lent_tab), allowed to use the clipboard."""
+    handle, tab, errors = lent_tab(browser, DESKTOP, accept_downloads=True)
+    handle.grant_permissions(["clipboard-read", "clipboard-write"])
     yield tab
-    context.close()
+    handle.close()
     # Material's XHR (sitemap, search index) failing as "Network error" when a test's own server stopped with the
     # page still open (a loaded machine, once in a full run); a file the server lacks is "Not Found" and still fails
     errors = [error for error in errors if error != "Network error"]
@@ -316,32 +312,40 @@ def screenshot(page, name: str) -> Path:
 
 
 def open_page(browser, base: str, path: str, viewport: dict, fresh: bool = False):
-    """A tab at this viewport (a phone one is touch and mobile) on `path`, collecting page errors, and what to close
-    when done. The tab is the last test's, wiped (see _LentTab), unless `fresh` or that tab is still open: a new tab
-    and its first load cost about 0.75 s more than a load in a tab already open, and hundreds of tests open one.
-    `fresh` is for a test that changes what a wipe cannot undo (init scripts, exposed functions, a clock)."""
-    mobile = viewport is PHONE
-    kept = _kept_tabs.setdefault(browser, {})
-    errors: list[str] = []
-    on_error = lambda error: errors.append(str(error))  # noqa: E731 - one listener, removed by name when lent
-    if fresh or (mobile in kept and kept[mobile].in_use):
-        handle = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile)
-        handle.set_default_timeout(5000)
-        tab = handle.new_page()
-        tab.on("pageerror", on_error)
-    else:
-        if mobile not in kept:
-            context = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile)
-            context.set_default_timeout(5000)
-            kept[mobile] = _LentTab(context, context.new_page(), lambda: kept.pop(mobile, None))
-        handle = kept[mobile]
-        tab = handle.lend(viewport, on_error)
+    """A tab at this viewport on `path` (see lent_tab), collecting page errors, and what to close when done."""
+    handle, tab, errors = lent_tab(browser, viewport, fresh)
     tab.goto(base + path)
     tab.wait_for_load_state("load")
     return handle, tab, errors
 
 
-_kept_tabs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # browser -> {is mobile: _LentTab}
+def lent_tab(browser, viewport: dict, fresh: bool = False, timeout: float = 5000, **options):
+    """A tab at this viewport (a phone one is touch and mobile), collecting page errors, and what to close when done.
+    The tab is the last test's, wiped (see _LentTab), unless `fresh` or that tab is still open: a new tab and its
+    first load cost about 0.75 s more than a load in a tab already open, and hundreds of tests open one. `fresh` is
+    for a test that changes what a wipe cannot undo (init scripts, exposed functions, Playwright's clock).
+    `options` are the context's (accept_downloads)."""
+    mobile = viewport is PHONE
+    kept = _kept_tabs.setdefault(browser, {})
+    key = (mobile, timeout, tuple(sorted(options.items())))
+    errors: list[str] = []
+    on_error = lambda error: errors.append(str(error))  # noqa: E731 - one listener, removed by name when lent
+    if fresh or (key in kept and kept[key].in_use):
+        handle = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile, **options)
+        handle.set_default_timeout(timeout)
+        tab = handle.new_page()
+        tab.on("pageerror", on_error)
+    else:
+        if key not in kept:
+            context = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile, **options)
+            context.set_default_timeout(timeout)
+            kept[key] = _LentTab(context, context.new_page(), timeout, lambda: kept.pop(key, None))
+        handle = kept[key]
+        tab = handle.lend(viewport, on_error)
+    return handle, tab, errors
+
+
+_kept_tabs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # browser -> {(mobile, timeout, options): _LentTab}
 
 
 class _LentTab:
@@ -351,8 +355,8 @@ class _LentTab:
     origin whose session storage the wipe cannot reach) is closed with its context; the next test gets a new one.
     To a test it is the context it closes; the context calls it may make are the ones the wipe undoes."""
 
-    def __init__(self, context, tab, forget):
-        self._context, self._tab, self._forget = context, tab, forget
+    def __init__(self, context, tab, timeout: float, forget):
+        self._context, self._tab, self._timeout, self._forget = context, tab, timeout, forget
         self._origins: set[str] = set()
         self._on_error = None
         self.in_use = False
@@ -392,7 +396,10 @@ class _LentTab:
             context.clear_permissions()
             tab.emulate_media(media="null", color_scheme="light", reduced_motion="no-preference",
                               forced_colors="none", contrast="no-preference")
-            tab.set_default_timeout(5000)
+            tab.set_default_timeout(self._timeout)
+            for other in context.pages:  # one a test opened beside it (a pasted link in a new tab)
+                if other != tab:
+                    other.close()
             self.in_use = False
         except Exception:
             self._forget()

@@ -13,7 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from browser_support import SAME_SCRIPT_SPLITS, axe_source, browser, once_it_holds, running_csops_serve, serve  # noqa: F401 - the shared Debian-Chromium fixture
+from browser_support import (DESKTOP, PHONE, SAME_SCRIPT_SPLITS, axe_source, browser, lent_tab,  # noqa: F401 - fixtures
+                             once_it_holds, running_csops_serve, serve)
 from conftest import REPO, copy_bundled, step_link
 from generator.pipeline import build_portal
 
@@ -30,17 +31,25 @@ def served(request, tmp_path_factory):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
+    handle, tab, _ = lent_tab(browser, DESKTOP, timeout=30000)
+    yield tab
+    handle.close()
+
+
+@pytest.fixture
+def page_of_its_own(browser):
+    """A tab in a context of its own, for a test that installs Playwright's clock: no wipe takes it out again."""
+    handle, tab, _ = lent_tab(browser, DESKTOP, fresh=True, timeout=30000)
+    yield tab
+    handle.close()
 
 
 @pytest.fixture
 def phone(browser):
     """A tab on a phone (390 x 844, touch), as a reader opens the portal there."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
+    handle, tab, _ = lent_tab(browser, PHONE, timeout=30000)
+    yield tab
+    handle.close()
 
 
 CASES = {
@@ -818,10 +827,11 @@ NO_ANSWERS = """() => { window.fetch = (url, options) => new Promise((_, fail) =
   options.signal.addEventListener('abort', () => fail(new DOMException('given up', 'AbortError')))); }"""
 
 
-def test_hits_for_the_words_before_look_it_and_an_answer_that_never_comes_is_given_up(served, page):
+def test_hits_for_the_words_before_look_it_and_an_answer_that_never_comes_is_given_up(served, page_of_its_own):
     # on a slow network the panel kept the last words' hits and count, looking current, under the new words; on a
     # stalled server it kept them for good, with Material's hits for the new words hidden
     language, url, _ = served
+    page = page_of_its_own
     words = {"en": ("renewal", "escalation"), "ja": ("解約", "エスカレーション")}[language]
     page.clock.install()  # the page's timers run as ever, and the test can move its clock on past the give-up
     page.goto(url)
