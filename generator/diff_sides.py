@@ -57,14 +57,14 @@ class Side:
     errors: int = 0
     manifest: list[str] = field(default_factory=list)
     broken_files: tuple[str, ...] = ()  # left out of the model: their entries are unknown, not removed
-    site: dict[str, bytes] = field(default_factory=dict)  # mkdocs.yml and templates/ (site_diff.site_files)
+    site: dict[str, bytes] = field(default_factory=dict)  # mkdocs.yml, templates/ and the files they name (site_diff.site_files)
 
 
-def load_side(project: Path, label: str, site_names=None) -> Side:
+def load_side(project: Path, label: str, listed=None) -> Side:
     """Model whatever content is sound enough; a broken file is counted, not fatal, so a failing PR still gets a diff.
-    `site_names`: the mkdocs.yml and templates/ files to read (default: all there are)."""
+    `listed`: which site files the side holds under some paths (site_diff.site_files; default: all there are)."""
     content = load_sound_content(project)
-    site = site_files(project, site_names)
+    site = site_files(project, listed)
     try:
         manifest = [url for _, url in read_manifest(project) or []]
     except ContentError as unreadable:  # counted like a broken content file: the PR still gets its comment

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from .problems import shown
-from .site_diff import SITE_PATHS
+from .site_diff import SITE_PATHS, files_under, site_files
 
 
 class GitError(click.ClickException):
@@ -48,8 +48,8 @@ def git(cwd: Path, *args: str) -> bytes:
 
 
 def export_content(project: Path, revision: str, target: Path) -> Path:
-    """Write content/ as it was at `revision` into target/content, with mkdocs.yml and templates/ (every page is
-    made with them); returns target (an empty project if absent)."""
+    """Write content/ as it was at `revision` into target/content, with mkdocs.yml, templates/ and the files
+    mkdocs.yml names (every page is made with them); returns target (an empty project if absent)."""
     try:
         git(project, "rev-parse", "--show-prefix")
     except GitError:
@@ -65,6 +65,13 @@ def export_content(project: Path, revision: str, target: Path) -> Path:
                        "in GitHub Actions check out with fetch-depth: 0)") from None
     (target / "content").mkdir(parents=True, exist_ok=True)
     write_at_revision(project, revision, ("content", *SITE_PATHS), target)
+    # and the files mkdocs.yml names (its INHERIT chain, hooks, custom_dir), found as the diff's sides find them
+    def written(paths):
+        named = [path for path in paths if path not in SITE_PATHS]  # those were in the archive above
+        if named:
+            write_at_revision(project, revision, named, target)
+        return files_under(target, paths)
+    site_files(target, written)
     return target
 
 

@@ -107,13 +107,15 @@ def diff_revisions(project: Path, base: str, head: str | None = None, fmt: str =
     from .diff_sides import load_side
     from .file_writes import scratch_folder
     from .git_revisions import export_content, git
-    from .site_diff import SITE_PATHS
 
     with scratch_folder(project, "diff") as tmp:
         base_side = load_side(export_content(project, base, tmp / "base"), base)
         if head is None:  # the site files a commit would hold: an editor's swap file in templates/ is no change
-            listed = git(project, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *SITE_PATHS)
-            head_side = load_side(project, "working tree", [n for n in os.fsdecode(listed).split("\0") if n])
+            def committable(paths):  # names from mkdocs.yml are paths, not pathspecs (':/' is the repository's root)
+                listed = git(project, "--literal-pathspecs", "ls-files", "-z", "--cached", "--others",
+                             "--exclude-standard", "--", *paths)
+                return [name for name in os.fsdecode(listed).split("\0") if name]
+            head_side = load_side(project, "working tree", committable)
         else:
             head_side = load_side(export_content(project, head, tmp / "head"), head)
     diff = compare(base_side, head_side)

@@ -17,7 +17,7 @@ import yaml
 from .located_yaml import MAX_ALIAS_NODES, MAX_FILE_BYTES  # a file bigger than the loader reads is named, not parsed
 from .rules.labels import LABELS_FILE
 from .rules.placeholders import is_example_url
-from .mkdocs_yaml import CONFIG_FILE
+from .mkdocs_yaml import CONFIG_FILE, MAX_INHERIT
 
 TEMPLATES_DIR = "templates"
 SITE_PATHS = (CONFIG_FILE, TEMPLATES_DIR)  # project-relative, as git archive and ls-files take them
@@ -41,45 +41,132 @@ class SiteChange:
     warning: bool = False
 
 
-def site_files(root: Path, names=None) -> dict[str, bytes]:
-    """mkdocs.yml and templates/** under `root` by project-relative path; `names` limits them (the working tree's
-    files git does not ignore)."""
-    found = {}
-    for relative in names if names is not None else _walk(root):
-        if any(part.startswith((".", "#")) or part.endswith("~") for part in relative.split("/")):
-            continue  # an editor's swap, lock or backup file (as `csops serve` ignores them)
-        path = root / relative
-        if path.is_symlink() or not path.is_file():
-            continue  # as git archive gives the other side: its links are not extracted (git_revisions.extract_archive)
-        size = path.stat().st_size
-        found[relative] = path.read_bytes() if size <= MAX_FILE_BYTES else b"\0too large to compare: %d bytes" % size
+def site_files(root: Path, listed=None) -> dict[str, bytes]:
+    """mkdocs.yml, templates/** and the files mkdocs.yml makes a build read (its INHERIT chain, its hooks and theme
+    custom_dir) under `root`, by project-relative path. `listed(paths)` gives the files a side holds under those
+    project-relative paths (default: those on disk; the working tree's: those git does not ignore)."""
+    listed = listed or (lambda paths: files_under(root, paths))
+    found: dict[str, bytes] = {}
+    asked = list(SITE_PATHS)
+    asked_before = set(asked)
+    for _ in range(MAX_INHERIT + 2):  # each round can only add the next file of an INHERIT chain, and what it names
+        for relative in listed(asked):
+            if any(part.startswith((".", "#")) or part.endswith("~") for part in relative.split("/")):
+                continue  # an editor's swap, lock or backup file (as `csops serve` ignores them)
+            path = root / relative
+            if path.is_symlink() or not path.is_file():
+                continue  # as git archive gives the other side: its links are not extracted (git_revisions.extract_archive)
+            size = path.stat().st_size
+            found[relative] = path.read_bytes() if size <= MAX_FILE_BYTES else b"\0too large to compare: %d bytes" % size
+        asked = [name for name in _named_paths(found) if not _under(name, SITE_PATHS) and name not in asked_before]
+        asked_before.update(asked)
+        if not asked:
+            break
     return found
 
 
-def _walk(root: Path):
-    if (root / CONFIG_FILE).is_file():
-        yield CONFIG_FILE
-    for folder, _, files in os.walk(root / TEMPLATES_DIR):
-        for name in files:
-            yield (Path(folder) / name).relative_to(root).as_posix()
+def files_under(root: Path, paths) -> list[str]:
+    """The files on disk at or under project-relative `paths`, project-relative."""
+    return list(_files_under(root, paths))
+
+
+def _files_under(root: Path, paths):
+    for relative in paths:
+        if (root / relative).is_file():
+            yield relative
+        for folder, _, files in os.walk(root / relative):
+            for name in files:
+                yield (Path(folder) / name).relative_to(root).as_posix()
+
+
+def _under(path: str, folders) -> bool:
+    return any(path == folder or path.startswith(folder + "/") for folder in folders)
+
+
+def _config_chain(found: dict[str, bytes]) -> list[tuple[str, dict]]:
+    """mkdocs.yml and each file its INHERIT chain leads to, with their settings ({} for one that does not read as a
+    mapping: the chain ends there), as far as `found` holds them (MkDocs finds a parent from the folder of the file
+    naming it)."""
+    chain, path = [], CONFIG_FILE
+    while path in found and len(chain) <= MAX_INHERIT and path not in dict(chain):
+        settings = _settings(found[path])
+        chain.append((path, settings or {}))
+        if settings is None:
+            break
+        parent = settings.get("INHERIT")
+        if not isinstance(parent, str):
+            break
+        path = os.path.normpath(os.path.join(os.path.dirname(path), parent)).replace(os.sep, "/")
+    return chain
+
+
+def _named_paths(found: dict[str, bytes]) -> list[str]:
+    """The project-relative paths the site's settings in `found` make a build read: the next file of the INHERIT
+    chain, custom_dir and hooks (outside the project, or the project itself, they cannot be compared)."""
+    chain = _config_chain(found)
+    named = []
+    if chain:
+        parent = chain[-1][1].get("INHERIT")
+        if isinstance(parent, str):
+            named.append(os.path.join(os.path.dirname(chain[-1][0]), parent))
+    named += _code_paths(chain)
+    paths = [os.path.normpath(name).replace(os.sep, "/") for name in named]
+    return [path for path in dict.fromkeys(paths) if path not in (".", "..") and not path.startswith(("../", "/"))]
+
+
+def _code_paths(chain: list[tuple[str, dict]]) -> list[str]:
+    """The theme's custom_dir and the hooks the settings name, from mkdocs.yml's folder (as MkDocs finds them)."""
+    named = []
+    for _, settings in chain:
+        theme = settings.get("theme")
+        if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+            named.append(theme["custom_dir"])
+        if isinstance(settings.get("hooks"), list):
+            named += [hook for hook in settings["hooks"] if isinstance(hook, str)]
+    return [os.path.normpath(name).replace(os.sep, "/") for name in named if name.strip()]
+
+
+def _settings(text: bytes) -> dict | None:
+    """A config file's settings as _value_changes reads them, or None where it cannot."""
+    try:
+        if _expanded_values(yaml.compose(text, Loader=yaml.SafeLoader)) > MAX_EXPANDED_VALUES:
+            return None
+        settings = yaml.load(text, Loader=_TagKeepingLoader)
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
+        return None
+    return settings if isinstance(settings, dict) else None
 
 
 def site_changes(old: dict[str, bytes], new: dict[str, bytes]) -> list[SiteChange]:
-    """What changed between two sides' site files, settings and words by name; other template files by path."""
+    """What changed between two sides' site files: settings (mkdocs.yml's and its INHERIT chain's) and words by
+    name; other files by path, flagged where a build runs them (hooks, a custom_dir's templates)."""
+    configs = {path for side in (old, new) for path, _ in _config_chain(side)}
+    code = {path for side in (old, new) for path in _code_paths(_config_chain(side))}
     changes = []
-    for path in sorted(old.keys() | new.keys(), key=lambda p: (p != CONFIG_FILE, p != LABELS_FILE, p)):
+    for path in sorted(old.keys() | new.keys(), key=lambda p: (p != CONFIG_FILE, p not in configs, p != LABELS_FILE, p)):
         before, after = old.get(path), new.get(path)
         if before == after:
             continue
-        if before is None or after is None:
-            changes.append(SiteChange(path, note="added" if before is None else "removed"))
-        elif path == CONFIG_FILE:
+        runs = _under(path, code)
+        if path in configs and before is None and after is not None:  # its settings, hooks and custom_dir flagged
+            changes += _value_changes(path, b"{}", after, _config_change)
+        elif before is None or after is None:
+            said = "added" if before is None else "removed"
+            changes.append(SiteChange(path, note="; ".join((said, _RUNS_IN_BUILD)) if runs else said, warning=runs))
+        elif path in configs:
             changes += _value_changes(path, before, after, _config_change)
-        elif path == LABELS_FILE:
+        elif path == LABELS_FILE and not runs:
             changes += _value_changes(path, before, after, _labels_change)
+        elif runs:
+            changes.append(SiteChange(path, note=f"changed; {_RUNS_IN_BUILD}", warning=True))
         else:
             changes.append(SiteChange(path, note="changed: the pages made with it change"))
     return changes
+
+
+# A file mkdocs.yml names as hooks or under its theme's custom_dir: once named, every later edit of it runs in the
+# build (CI's included) as the setting's first review did
+_RUNS_IN_BUILD = "a build runs it (mkdocs.yml names it as hooks or in the theme's custom_dir): review it as code"
 
 
 def _value_changes(path: str, before: bytes, after: bytes, compare) -> list[SiteChange]:
@@ -126,7 +213,7 @@ def _expanded_values(root) -> int:
 # Settings whose change runs other code in every build, CI's included: a pull request's reviewer reads them as code
 _RUNS_CODE = {"hooks": "runs these Python files in every build: review them as code",
               "plugins": "MkDocs plugins run Python in every build",
-              "INHERIT": "takes settings from another file, which this summary does not compare"}
+              "INHERIT": "takes settings from another file (its changes are listed by its name)"}
 # Theme settings that do the same through the theme: a custom_dir's templates can replace any part of every page,
 # a script included, and this summary compares only the project's templates/ folder
 _THEME_RUNS_CODE = {"custom_dir": "its templates can replace any part of every page, scripts included: review the "

