@@ -163,6 +163,24 @@ def test_a_glossary_of_spellings_nested_as_prefixes_is_found_in_its_own_page_at_
     assert time.perf_counter() - started < 2
 
 
+@settings(max_examples=200, deadline=None)
+@given(spellings=st.sets(st.text(alphabet="ab _é-", min_size=1, max_size=6), min_size=1, max_size=8),
+       text=st.text(alphabet="ab _é-", max_size=40), depth=st.sampled_from([1, 2, 3, 24]))
+def test_spellings_as_words_are_those_a_word_bounded_search_finds(spellings, text, depth):
+    """The one pass finds what a search for each spelling with no word character beside it finds, those longer
+    than it reads (its depth made small here) included."""
+    from generator import term_matching
+
+    original, term_matching._PASS_DEPTH = term_matching._PASS_DEPTH, depth
+    term_matching._longest_word_at.cache_clear()
+    try:
+        assert term_matching.spellings_as_words_in(text, spellings) == {
+            s for s in spellings if re.search(r"(?<!\w)" + re.escape(s) + r"(?!\w)", text)}
+    finally:
+        term_matching._PASS_DEPTH = original
+        term_matching._longest_word_at.cache_clear()
+
+
 def _plain_alternation(terms) -> re.Pattern:
     def alone(term: str) -> str:
         return ((BEFORE_WORD_TERM if re.match("[A-Za-z0-9_]", term) else BEFORE_OTHER_TERM) + re.escape(term)

@@ -841,6 +841,18 @@ def test_glossary_phrases_of_stop_words_are_looked_up_in_one_pass_over_the_conte
     assert time.process_time() - started < 5  # 17 s before, 0.3 s after
 
 
+def test_glossary_phrases_of_stop_words_nested_as_prefixes_are_looked_up_at_once():
+    """Synonyms 'a a', 'a a a', … (each needs the literal check: its words are stop words) over a body of 9,000 a's:
+    400 of them took the index 18 s of a build (600: 4 s CPU here), the pass reading each word's place to the end of
+    the run. It reads the spellings' first 24 characters now, and asks for a longer one whose start it found whole."""
+    from generator.search_words import literal_phrases_in
+
+    nested = ["a" + " a" * n for n in range(1, 600)]
+    started = time.process_time()
+    assert literal_phrases_in([" ".join(["a"] * 9_000)], [["Alpha", *nested]]) == sorted(nested)
+    assert time.process_time() - started < 2  # 4.0 s CPU before, 0.2 s after
+
+
 def test_a_python_tag_in_labels_yml_runs_nothing_where_csops_reads_the_file_unchecked(tmp_path):
     """`csops serve` reads a project's labels.yml for its failure banner straight after a save broke it, before any
     check: a !!python tag there must be refused by the parser, not run (the one YAML read csops makes without its
