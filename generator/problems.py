@@ -74,6 +74,11 @@ class ContentError(click.ClickException):
 # Lines of one file's problems a terminal is shown: a 900 KB file of 60,000 broken steps printed 60,000 lines
 # (7 MB), which scrolled its first problems, often the cause of the rest, out of any terminal's history
 MAX_LINES_PER_FILE = 50
+# Problems of one kind in one file (or one mapping) whose hint searches the names it could have meant ("did you mean
+# …?", difflib over every candidate); the rest say what to write without the search. Searched for each, a 900 KB
+# playbook of 15,000 links to a missing #anchor, or of 90,000 unknown keys, kept validate busy for hours: the
+# candidates grow with the problems (its 15,000 step anchors).
+MAX_SEARCHED_HINTS = MAX_LINES_PER_FILE
 
 
 def problem_lines(problems: list[Problem]) -> list[str]:

@@ -866,3 +866,28 @@ def test_a_python_tag_in_labels_yml_runs_nothing_where_csops_reads_the_file_unch
     with pytest.raises(yaml.YAMLError):
         load_labels(tmp_path, "en")
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("playbook, code, hinted", [
+    # 10,000 unknown keys: each asked whether it was the mapping's one unknown key counted them all
+    ("title: T\nsteps: []\n" + "".join(f"tilte{i}: v\n" for i in range(10_000)), "unknown-field", "did you mean 'title'?"),
+    # 2,000 links to a missing #anchor: each searched the page's 2,000 step anchors for the one meant (23 s before)
+    ("title: T\nsteps:\n" + "".join(f"  - {{id: s{i}, title: S{i}, body: '[a](#s{i}x)'}}\n" for i in range(2_000)),
+     "unknown-anchor", "did you mean 's0'?"),
+])
+def test_a_file_of_thousands_of_one_slip_is_checked_at_once(project_factory, playbook, code, hinted):
+    """A small playbook repeating one slip thousands of times (a careless paste, or a build's denial of service in a
+    pull request) kept validate busy for a time growing with the square of their number: each problem's hint
+    searched candidates that grew with the file. The first MAX_SEARCHED_HINTS (as many as a terminal is shown) say
+    what was meant; the rest, what to write."""
+    from generator.validate import check_project
+
+    project = project_factory({"content/playbooks/p.yml": playbook})
+    started = time.process_time()
+    problems = [p for p in check_project(project)[1] if p.code == code]
+    assert time.process_time() - started < 8  # 1-3 s after
+    assert len(problems) in (2_000, 10_000)
+    from generator.problems import MAX_SEARCHED_HINTS
+
+    assert sum(1 for p in problems if p.hint.startswith("did you mean")) == MAX_SEARCHED_HINTS
+    assert sorted(problems)[0].hint == hinted

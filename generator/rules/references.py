@@ -10,7 +10,7 @@ from collections import Counter
 from ..loader import Document
 from ..located_values import LocDict, LocList
 from ..kinds import DERIVED_PAGE_SECTIONS, DOCUMENT_KINDS, ITEM_NOUNS, KINDS, NOUNS, PAGE_FOLDERS, PLAYBOOK_FIELDS, RACI_LETTERS, REF_SCHEMES, Kind
-from ..problems import Problem, shown
+from ..problems import MAX_SEARCHED_HINTS, Problem, shown
 from ..schema import MAX_ID_LENGTH, SLUG, fields_of, slug_hint, suggested_slug
 from ..urls import MARKDOWN_REF, MARKDOWN_SCHEME_LINK, WEB_SCHEMES, parse_ref, without_code
 from ..typed_as_text import listed_in_text
@@ -114,6 +114,7 @@ class _Checker:
         self.page_texts: list[str] = []  # the page's Markdown texts
         self.has_headings: bool | None = None  # whether they hold a heading (its anchor is the project's slugify's)
         self.heading_ids: set[str] | None = None  # the ids their headings get, read when a link needs them
+        self.anchors_missing: Counter[str] = Counter()  # unknown-anchor problems by file: see MAX_SEARCHED_HINTS
 
     def _deferred(self, path, pos, kind: str, value: str) -> bool:
         """True when `value` may be defined by a file that did not parse: count it instead of calling it unknown."""
@@ -355,7 +356,11 @@ class _Checker:
                 if other is not self.kind and anchor in other.sections + other.optional_sections:
                     hint += f"; to link to a {other.noun} page's, write {other.name}:<id>{target}"
             return Problem(path, *at, "unknown-anchor", f"link '{target}' names a section this page does not have", hint)
-        return Problem(path, *at, "unknown-anchor", f"link '{target}' names no item, section or heading of this page",
+        said = f"link '{target}' names no item, section or heading of this page"
+        self.anchors_missing[path] += 1
+        if self.anchors_missing[path] > MAX_SEARCHED_HINTS:
+            return Problem(path, *at, "unknown-anchor", said, "link to an item's id, a section or a heading the page has")
+        return Problem(path, *at, "unknown-anchor", said,
                        _suggest(anchor, set(filter(_is_id, self.page_anchors)) | set(self.text_ids) | self.sections
                                 | self._derived_anchors() | (self.heading_ids or set()), offered=None))
 
