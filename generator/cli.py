@@ -43,13 +43,11 @@ class _ErrorsWrittenOut(click.Group):
 def _os_error(error: OSError) -> str:
     """A refusal of the file system as one line with its fix: on a read-only checkout or a full disk, `csops urls
     --update` and `csops new` ended in a traceback (red team)."""
-    from .file_writes import refusal
+    from .file_writes import device_fix, refusal
 
     said = refusal(error)
-    if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        fix = "free disk space on that device, then run it again"
-    elif error.errno == errno.EROFS:
-        fix = "the file system is read-only: run csops where it may write"
+    if device_fix(error) is not None:
+        fix = device_fix(error)
     elif error.errno in (errno.EACCES, errno.EPERM):
         fix = "this user may not read or write it: change its permissions, or run csops as its owner"
     else:

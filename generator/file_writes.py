@@ -5,6 +5,7 @@ Where it writes them is paths.py's."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -59,6 +60,17 @@ def draft_of(target: Path) -> Path:
     """Where replace_file writes `target` first: .<name>.<process id> beside it (a kill -9 leaves it there, which the
     starter project's .gitignore keeps out of commits)."""
     return target.with_name(f".{target.name}.{os.getpid()}")
+
+
+def device_fix(error: OSError) -> str | None:
+    """What to do when the file system refused a write for the whole device or a limit (a full disk, a quota, a
+    read-only mount, a file-size limit), or None when the refusal was about the file named (its folder, its
+    permissions): naming another file would not help then."""
+    return {errno.ENOSPC: "free disk space on that device, then run it again",
+            errno.EDQUOT: "free disk space on that device, then run it again",
+            errno.EROFS: "the file system is read-only: run csops where it may write",
+            errno.EFBIG: "a file-size limit refused it (ulimit -f, or the file system's): raise it, then run it again",
+            }.get(error.errno)
 
 
 def refusal(error: OSError) -> str:

@@ -70,9 +70,14 @@ def _same_folder(a: Path, b: Path) -> bool:
 def writing_to(path: Path):
     """Where a command writes a file it was told to (--output, --out): a folder that does not exist, a file in the
     way or no permission is one error line, not a FileNotFoundError traceback."""
+    from .file_writes import device_fix, refusal
+
     try:
         yield
     except OSError as error:
+        fix = device_fix(error)  # a full disk or a size limit: another name would not help
+        if fix is not None:
+            raise click.ClickException(f"cannot write {path}: {refusal(error)}; {fix}") from None
         raise click.ClickException(f"cannot write {path}: {error.strerror or error} "
                                    "(name a file in a folder you can write to)") from None
 

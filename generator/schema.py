@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from .durations import DATE_PATTERN, DUE_PATTERN, INTERVAL_PATTERN
+from .file_writes import replace_file
 from .kinds import REF_SCHEMES
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -255,6 +256,7 @@ def export_schemas(out_dir: Path) -> list[Path]:
         document = {"$schema": "https://json-schema.org/draft/2020-12/schema",
                     "$id": f"csops-{kind}.schema.json", "title": f"csops-portal {kind}"} | schema
         target = out_dir / f"{kind}.schema.json"
-        target.write_text(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        # whole or not at all: a full disk left a committed schema cut mid-string, and editors' completion broken
+        replace_file(target, (json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode())
         written.append(target)
     return written

@@ -222,8 +222,10 @@ def diff(project: Path, base: str, head: str | None, output: Path | None, fmt: s
     text = diff_revisions(project, base, head, fmt)
     click.echo(text, nl=False)
     if output:
-        with writing_to(output):
-            output.write_text(text, encoding="utf-8")
+        from .file_writes import replace_file
+
+        with writing_to(output):  # whole or not at all: CI posts whatever the file holds as the PR's comment
+            replace_file(output, text.encode("utf-8"))
 
 
 @click.command(epilog=examples("csops stale", "csops stale --within 60d --fail-on-expired   # a merge gate"))

@@ -631,3 +631,31 @@ def test_on_a_read_only_checkout_validate_runs_and_the_commands_that_write_say_s
         assert len(lines) == 1 and "Read-only file system" in lines[0] and refused in lines[0], lines
         assert "read-only" in lines[0].split("Read-only file system", 1)[1] or "writable" in lines[0], lines
     assert _site_files(project) == before
+
+
+def test_schemas_a_file_size_limit_stops_are_left_whole_and_the_error_says_why(tmp_path):
+    """`csops schema` wrote each schema in place: stopped by a full disk or a file-size limit (RLIMIT_FSIZE, as
+    `ulimit -f 4` sets it: no root needed, unlike a small tmpfs), it left chart.schema.json cut at 4,095 bytes,
+    mid-string, in a folder editors commit and their YAML extension reads, and said 'name a file in a folder you
+    can write to', which would not help (red team). Now each file is replaced whole, and the error names the
+    limit."""
+    import json
+    import resource
+
+    project = make_project(tmp_path / "portal", {})
+    assert subprocess.run([*CSOPS, "schema", "--project", str(project)], cwd=REPO, capture_output=True).returncode == 0
+    written = {path.name: path.read_bytes() for path in (project / "schemas").iterdir()}
+    for path in (project / "schemas").iterdir():
+        path.write_text(json.dumps({"title": "an older schema"}))
+
+    def limited():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    result = subprocess.run([*CSOPS, "schema", "--project", str(project)], cwd=REPO, capture_output=True, text=True,
+                            preexec_fn=limited)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "File too large (" in result.stderr and "ulimit -f" in result.stderr, result.stderr
+    left = {path.name: path.read_bytes() for path in (project / "schemas").iterdir()}
+    assert sorted(left) == sorted(written)  # no draft left beside them
+    for name, data in left.items():  # each whole: the new schema, or the older one
+        assert data in (written[name], json.dumps({"title": "an older schema"}).encode()), name
