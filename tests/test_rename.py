@@ -373,6 +373,24 @@ def test_the_finish_validate_suggests_for_a_portal_given_with_project_works_type
     assert run("search", "prep", "--project", ".").output == "Error: build/index: no search index; run `csops build` first\n"
 
 
+@pytest.mark.parametrize("folder", ["a$(touch run)b", "a`touch run`b", "a;touch run", "a|touch run", "-rf",
+                                    "--project=-rf", "it's", "%0A::error::x", "ａ；touch run"])
+def test_a_suggested_command_pasted_into_a_shell_names_the_folder_and_runs_nothing_else(tmp_path, run, monkeypatch,
+                                                                                         folder):
+    """Red team: a portal folder named with shell syntax ('a$(touch run)b', 'a;touch run', '--project=-rf') is one
+    argument of the suggested command as bash reads it, and bash runs nothing else. (Held when written.)"""
+    import subprocess
+
+    make_project(tmp_path / folder, {})
+    monkeypatch.chdir(tmp_path)
+    output = run("search", "prep", "--project", folder).output
+    suggested = output.split("run `", 1)[1].rsplit("` first", 1)[0]  # a folder's backticks are the command's
+    pasted = subprocess.run(["bash", "-c", 'csops() { printf "%s\\0" "$@"; }; ' + suggested], cwd=tmp_path,
+                            capture_output=True)
+    assert pasted.stdout.split(b"\0")[:-1] == [b"build", b"--project", folder.encode()], (output, pasted)
+    assert not (tmp_path / "run").exists()
+
+
 def test_diff_of_a_working_tree_holding_an_interrupted_rename_says_to_finish_it(tmp_path, run, monkeypatch):
     """Killed after its journal, a rename left some files with the new id: `csops diff` summarised that half state
     (a reference moved to a step no file had yet, "Not compared: `content`") with exit 0, a review of a change
