@@ -3,8 +3,8 @@
 `build/index` is a link that a build flips in one rename (generations.py). A thread resolves it once per request
 and keeps that generation's Whoosh searcher (not thread-safe) until its next request, so no query sees a
 half-swapped index and no searcher is closed under a query. What every thread shares (facet table, meta, kept
-term scores, live statistics, known filter values, glossary names) is read once per generation. Querying is
-search.py's.
+term scores, live statistics, known filter values, glossary names, synonym classes) is read once per generation.
+Querying is search.py's.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from .search_filters import known_filter_values
 from .search_glossary import GlossaryNames
 from .search_ranking import QueryBuilder, TermScores
 from .search_stats import LiveStats
+from .search_words import synonym_classes
 
 
 class IndexMissing(RuntimeError):
@@ -46,6 +47,8 @@ class OpenIndex:
     term_scores: TermScores
     known: dict[str, list[str]]  # filter name -> the values some document holds (what a filter may ask for)
     glossary: GlossaryNames
+    # a glossary spelling as a query's word -> its groups: one word of the question (TermScores.word_coverage)
+    synonym_classes: dict[str, frozenset[int]]
 
 
 class LiveIndex:
@@ -55,7 +58,8 @@ class LiveIndex:
         self.project = Path(project)
         self.path = live_index_dir(self.project)
         self._lock = threading.Lock()
-        # (stamp, facets, meta, term scores, known values, live statistics, glossary names): every thread's
+        # (stamp, facets, meta, term scores, known values, live statistics, glossary names, synonym classes):
+        # every thread's
         self._shared: tuple | None = None
         self._local = threading.local()  # .index: this thread's OpenIndex
 
@@ -109,12 +113,13 @@ class LiveIndex:
                                        "damaged); run `csops build`, which writes it afresh")
                 facets = read_facets(searcher)
                 self._shared = (stamp, facets, meta, TermScores(), known_filter_values(searcher, facets, meta), LiveStats(),
-                                GlossaryNames(meta.get("glossary", [])))
-            _, facets, meta, term_scores, known, live, glossary = self._shared
+                                GlossaryNames(meta.get("glossary", [])), synonym_classes(meta.get("synonyms", [])))
+            _, facets, meta, term_scores, known, live, glossary, classes = self._shared
         searcher.weighting.stats = live  # counted once per generation, whichever thread asks first
         if current is not None:
             current.searcher.close()
-        self._local.index = OpenIndex(stamp, searcher, QueryBuilder(ix.schema), facets, meta, term_scores, known, glossary)
+        self._local.index = OpenIndex(stamp, searcher, QueryBuilder(ix.schema), facets, meta, term_scores, known, glossary,
+                                      classes)
         return self._local.index
 
     def forget_term_scores(self) -> None:

@@ -175,7 +175,7 @@ class Searcher:
         # A deep link answers better than the page around it, and a procedure than the to-do naming it: pages and
         # checklist items yield when an item scores close (FacetTable.yielding).
         if scores is not None:  # the common case: ORs and ANDs of terms, from per-term scores kept in memory
-            scores = coordinated(scores, index.term_scores.word_coverage(searcher, q))
+            scores = coordinated(scores, index.term_scores.word_coverage(searcher, q, index.synonym_classes))
             total, ranked = len(scores), scores
             top_n = top_scored(scores, limit, facets.yielding, PAGE_WEIGHT)
             unfiltered = index.term_scores.score(searcher, q) if filters else scores

@@ -272,9 +272,11 @@ class TermScores:
             self._coordinate(searcher, q, total)
         return total
 
-    def word_coverage(self, searcher, q) -> dict[int, float]:
+    def word_coverage(self, searcher, q, synonym_classes: dict[str, frozenset[int]] | None = None) -> dict[int, float]:
         """Per matching document, the share of the query's words it holds (in any field), each word weighted by
-        its idf and its boost; empty for a one-word query.
+        its idf and its boost; empty for a one-word query. A typed word and the glossary synonyms added for it
+        are one word of the question (`synonym_classes`, search_words.synonym_classes): a document holds it by
+        any of their spellings.
 
         Whoosh's coordination bonus cannot do this: it counts field terms (four per word) and adds at most
         (n-1)/(n-0.9)^2 per term, about 0.004 beside scores of 10-30, so a document holding one word in its
@@ -290,6 +292,8 @@ class TermScores:
                               else (" ".join(term.words), self._phrase(searcher, term)))
                 holders.setdefault(word, set()).update(docs)
                 boosts[word] = max(boosts.get(word, 0.0), term.boost)
+        if synonym_classes:
+            holders, boosts = _synonyms_as_one_word(holders, boosts, synonym_classes)
         if len(holders) < 2:
             return {}
         total = max(searcher.doc_count(), 1)
@@ -317,6 +321,32 @@ class TermScores:
                 total[d] = 0
             else:
                 total[d] = (value + (matching[d] - 1) / (n - scale) ** 2) * ((n - 1) / n)
+
+
+def _synonyms_as_one_word(holders: dict[str, set[int]], boosts: dict[str, float],
+                          synonym_classes: dict[str, frozenset[int]]) -> tuple[dict[str, set[int]], dict[str, float]]:
+    """The query's words with those of one glossary group merged: held where any of them is, boosted as the most
+    boosted (the typed word's 1.0 beside a synonym's 0.2). Counted apart, "upsell" and its synonym "expansion" were
+    two words of the question, so the FAQ saying "expansion" held half of what "AE closes my upsell lead" asks and
+    came after a step saying "upsell lead" (benchmarks/queries.yml)."""
+    same = {word: word for word in holders}  # each word's representative, a union-find over glossary groups
+
+    def root(word: str) -> str:
+        while same[word] != word:
+            word = same[word]
+        return word
+
+    first_of: dict[int, str] = {}  # glossary group number -> the first query word of it
+    for word in holders:
+        for group in synonym_classes.get(word, ()):
+            same[root(word)] = root(first_of.setdefault(group, word))
+    merged: dict[str, set[int]] = {}
+    merged_boosts: dict[str, float] = {}
+    for word, docs in holders.items():
+        one = root(word)
+        merged.setdefault(one, set()).update(docs)
+        merged_boosts[one] = max(merged_boosts.get(one, 0.0), boosts[word])
+    return merged, merged_boosts
 
 
 def coordinated(scores: dict[int, float], coverage: dict[int, float]) -> dict[int, float]:

@@ -93,6 +93,20 @@ def expansions(text: str, groups: list[list[str]], in_content=lambda phrase: Tru
     return text, list(extra.items())
 
 
+def synonym_classes(groups: list[list[str]]) -> dict[str, frozenset[int]]:
+    """Each glossary spelling as a query's word is named in search_ranking (its terms as a query is cut, joined by a
+    space: "upsel", "custom success manag"), with the numbers of the glossary groups holding it: the words
+    TermScores.word_coverage counts as one word of the question. Read once per index generation (live_index)."""
+    analyzer = mixed_analyzer()
+    classes: dict[str, set[int]] = {}
+    for number, group in enumerate(groups):
+        for member in group:
+            terms = [token.text for token in analyzer(member, mode="query")]
+            if terms:
+                classes.setdefault(" ".join(terms), set()).add(number)
+    return {word: frozenset(numbers) for word, numbers in classes.items()}
+
+
 # A reading shorter than this could be part of another word's kana (かい in かいやく); a term's reading is longer.
 _SHORTEST_READING = 3
 

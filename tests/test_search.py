@@ -196,6 +196,16 @@ def test_a_readers_word_the_pages_never_use_weighs_as_much_as_the_other_words_ty
     assert "/playbooks/expansion-signals/" in first.url and "nrr" in first.url, first.url
 
 
+@pytest.mark.parametrize("query", ["upsell lead closed by the AE", "commission on an upsell lead the AE closes"])
+def test_a_page_saying_the_glossarys_word_for_a_typed_word_holds_that_word_of_the_question(built_bundled, query):
+    """The glossary says an upsell is an expansion: the FAQ on who gets credit when the AE closes an expansion
+    answers a question about an upsell lead. Counted as two words of the question, "upsell" and the "expansion"
+    added for it left that FAQ holding half of the question, and the step whose asked_as says "upsell lead" came
+    first."""
+    paths = [hit.path for hit in Searcher(built_bundled).search(query).hits]
+    assert paths[0] == "/faq/expansion/#who-gets-credit", paths[:3]
+
+
 def test_no_hits_says_so_with_suggestions(built_bundled):
     out = cli("search", "--project", built_bundled, "zzqxv")
     assert out.exit_code == 1
