@@ -143,7 +143,17 @@ def _echoed(searcher, text) -> frozenset[int]:
 
 class LiveBM25F(BM25F):
     """Whoosh's BM25F with idf and average field length from live documents (LiveStats), and an item's title
-    words weighed less where they repeat its page's title (ECHOED_TITLE_WEIGHT)."""
+    words weighed less where they repeat its page's title (ECHOED_TITLE_WEIGHT).
+
+    Whoosh's BM25F scores each field apart and a query sums the fields. The textbook BM25F (per word, the
+    field-weighted, length-normalised frequencies summed across fields first, then one saturation and one idf)
+    was tried in the kept term scores and lost (benchmarks/search_quality.py; tuned on the judged set over K1
+    1.2-8, title weight 3-10, keywords 1-5, context 0.5-2.5, B 0-0.8): judged EN MRR@10 0.944 -> 0.939 at best,
+    held-out EN 0.911 -> 0.883-0.897, EN ticket top-1 0.7 -> 0.5-0.6; untuned it took JA held-out and blind
+    0.833 -> 0.867 and 0.802 -> 0.911 but judged JA 1.000 -> 0.955. The sum counts a word held in several of an
+    item's fields as more evidence: the FAQ saying "renewal" in its question, answer, page title and asked_as fell
+    from 1st to 5th for 'customer not answering emails and renewal is close' under one saturation, behind a step
+    holding one more of the question's words once."""
 
     def __init__(self, *args, stats: LiveStats | None = None, **kwargs):
         super().__init__(*args, **kwargs)
