@@ -47,6 +47,12 @@ class FirstNames:
                     found.setdefault((scheme, ident), (entry.aliases[0], {}))
         return found
 
+    @cached_property
+    def state(self) -> str:
+        """Everything as_first_named and field_as_first_named read, as text: a key for values made through them
+        (index.collect_documents' item versions, reused by document_reuse.py)."""
+        return repr((sorted(self._renamed.items()), self._renamed_roles))
+
     def first_role_id(self, role_id: str) -> str:
         """The id a role had first (`csops mv role` keeps former ids as aliases, oldest first), else `role_id`."""
         found = self._renamed.get(("role", role_id))

@@ -20,6 +20,7 @@ from typing import NamedTuple
 from whoosh import index as whoosh_index
 
 from . import urls
+from .document_reuse import DOCUMENTS_FILE
 from .durations import parse_due
 from .file_writes import copy_folder
 from .index_writer import index_writer
@@ -120,54 +121,80 @@ def _asked_with_due(asked_as: tuple[str, ...], due: str, language: str) -> tuple
     return (*asked_as, due) if due else tuple(asked_as)
 
 
-def collect_documents(portal: Portal, language: str = "en") -> list[SearchDoc]:
-    """Every page and every deep-linkable item of the portal, in a stable order."""
+def collect_documents(portal: Portal, language: str = "en", reuse=None) -> list[SearchDoc]:
+    """Every page and every deep-linkable item of the portal, in a stable order.
+
+    `reuse` (document_reuse.DocumentReuse): takes each content document's documents from the last build when
+    nothing they are made from changed."""
+    def each(group: str, source, collect) -> list[SearchDoc]:
+        return reuse.documents(group, source, collect) if reuse is not None else collect()
+
     docs: list[SearchDoc] = []
     for p in portal.playbooks:
-        page = urls.page_url(urls.page_source("playbook", p.id))
-        group = f"playbook:{p.id}"
-        docs.append(SearchDoc(group, "playbook", p.title, _join(p.summary, p.trigger, p.goal, *p.kpis), page, "page",
-                              phase=p.phase, roles=p.roles, tags=p.tags, group=group))
-        for s in p.steps:
-            docs.append(SearchDoc(f"{group}#{s.id}", "step", s.title,
-                                  _join(s.body, *s.checklist, *(text for _, text in s.variants)),
-                                  f"{page}#{s.id}", parent=page, parent_title=p.title, phase=p.phase,
-                                  roles=s.roles or ((p.owner,) if p.owner else ()), tags=p.tags, group=group,
-                                  asked_as=_asked_with_due(s.asked_as, s.due, language), version=item_version(s, portal)))
+        docs += each(f"playbook:{p.id}", p, lambda: _playbook_documents(p, portal, language))
     for c in portal.checklists:
-        page = urls.page_url(urls.page_source("onboarding", c.id))
-        group = f"onboarding:{c.id}"
-        roles = tuple(dict.fromkeys(c.audience + ((c.owner,) if c.owner else ())))
-        docs.append(SearchDoc(group, "checklist", c.title, _join(c.summary, *(s.title for s in c.sections)), page,
-                              "page", roles=roles, group=group))
-        for section in c.sections:
-            for item in section.items:
-                docs.append(SearchDoc(f"{group}#{item.id}", "checklist", plain_text(item.text),
-                                      _join(section.title, section.summary), f"{page}#{item.id}", parent=page,
-                                      parent_title=c.title, roles=roles, group=group,
-                                      asked_as=_asked_with_due(item.asked_as, item.due, language)))
+        docs += each(f"onboarding:{c.id}", c, lambda: _checklist_documents(c, language))
     for f in portal.faqs:
-        page = urls.page_url(urls.page_source("faq", f.id))
-        group = f"faq:{f.id}"
-        roles = (f.owner,) if f.owner else ()
-        docs.append(SearchDoc(group, "faq", f.title, _join(f.summary), page, "page", roles=roles, group=group))
-        for e in f.entries:
-            docs.append(SearchDoc(f"{group}#{e.id}", "faq", code_text_words(e.q), _join(e.a), f"{page}#{e.id}",
-                                  parent=page, parent_title=f.title, roles=roles, tags=e.tags, group=group,
-                                  asked_as=e.asked_as, version=item_version(e, portal)))
+        docs += each(f"faq:{f.id}", f, lambda: _faq_documents(f, portal))
     for c in portal.charts:
-        page = urls.page_url(urls.page_source("chart", c.id))
-        group = f"chart:{c.id}"
-        docs.append(SearchDoc(group, "chart", c.title, _join(c.summary, *(a.name for a in c.activities)), page, "page",
-                              roles=tuple(dict.fromkeys(r for a in c.activities for r in a.raci.roles)), group=group))
-        for a in c.activities:
-            docs.append(SearchDoc(f"{group}#{a.id}", "chart", a.name, _join(a.description), f"{page}#{a.id}",
-                                  parent=page, parent_title=c.title, roles=a.raci.roles, group=group, asked_as=a.asked_as,
-                                  version=item_version(a, portal)))
+        docs += each(f"chart:{c.id}", c, lambda: _chart_documents(c, portal))
     for r in portal.roles:
         page = urls.page_url(urls.page_source("role", r.id))
         docs.append(SearchDoc(f"role:{r.id}", "role", r.name, _join(r.description), page, "page", roles=(r.id,),
                               group=f"role:{r.id}"))
+    return docs
+
+
+def _playbook_documents(p, portal: Portal, language: str) -> list[SearchDoc]:
+    page = urls.page_url(urls.page_source("playbook", p.id))
+    group = f"playbook:{p.id}"
+    docs = [SearchDoc(group, "playbook", p.title, _join(p.summary, p.trigger, p.goal, *p.kpis), page, "page",
+                      phase=p.phase, roles=p.roles, tags=p.tags, group=group)]
+    for s in p.steps:
+        docs.append(SearchDoc(f"{group}#{s.id}", "step", s.title,
+                              _join(s.body, *s.checklist, *(text for _, text in s.variants)),
+                              f"{page}#{s.id}", parent=page, parent_title=p.title, phase=p.phase,
+                              roles=s.roles or ((p.owner,) if p.owner else ()), tags=p.tags, group=group,
+                              asked_as=_asked_with_due(s.asked_as, s.due, language), version=item_version(s, portal)))
+    return docs
+
+
+def _checklist_documents(c, language: str) -> list[SearchDoc]:
+    page = urls.page_url(urls.page_source("onboarding", c.id))
+    group = f"onboarding:{c.id}"
+    roles = tuple(dict.fromkeys(c.audience + ((c.owner,) if c.owner else ())))
+    docs = [SearchDoc(group, "checklist", c.title, _join(c.summary, *(s.title for s in c.sections)), page,
+                      "page", roles=roles, group=group)]
+    for section in c.sections:
+        for item in section.items:
+            docs.append(SearchDoc(f"{group}#{item.id}", "checklist", plain_text(item.text),
+                                  _join(section.title, section.summary), f"{page}#{item.id}", parent=page,
+                                  parent_title=c.title, roles=roles, group=group,
+                                  asked_as=_asked_with_due(item.asked_as, item.due, language)))
+    return docs
+
+
+def _faq_documents(f, portal: Portal) -> list[SearchDoc]:
+    page = urls.page_url(urls.page_source("faq", f.id))
+    group = f"faq:{f.id}"
+    roles = (f.owner,) if f.owner else ()
+    docs = [SearchDoc(group, "faq", f.title, _join(f.summary), page, "page", roles=roles, group=group)]
+    for e in f.entries:
+        docs.append(SearchDoc(f"{group}#{e.id}", "faq", code_text_words(e.q), _join(e.a), f"{page}#{e.id}",
+                              parent=page, parent_title=f.title, roles=roles, tags=e.tags, group=group,
+                              asked_as=e.asked_as, version=item_version(e, portal)))
+    return docs
+
+
+def _chart_documents(c, portal: Portal) -> list[SearchDoc]:
+    page = urls.page_url(urls.page_source("chart", c.id))
+    group = f"chart:{c.id}"
+    docs = [SearchDoc(group, "chart", c.title, _join(c.summary, *(a.name for a in c.activities)), page, "page",
+                      roles=tuple(dict.fromkeys(r for a in c.activities for r in a.raci.roles)), group=group)]
+    for a in c.activities:
+        docs.append(SearchDoc(f"{group}#{a.id}", "chart", a.name, _join(a.description), f"{page}#{a.id}",
+                              parent=page, parent_title=c.title, roles=a.raci.roles, group=group, asked_as=a.asked_as,
+                              version=item_version(a, portal)))
     return docs
 
 
@@ -306,11 +333,14 @@ class IndexJob:
     facet_langs: dict[str, dict[str, str]] = field(default_factory=dict)  # values named in another language: their lang
 
     def run(self, staged: Path) -> "IndexOutput":
+        from .document_reuse import DocumentReuse, shared_key
         from .static_search import material_entries
 
-        docs = collect_documents(self.portal, self.language)
+        reuse = DocumentReuse(self.current, shared_key(self.language, self.portal.first_names.state, SCHEMA_VERSION))
+        docs = collect_documents(self.portal, self.language, reuse)
         stats = write_index(staged, self.current, self.portal, docs, self.site_url, self.language, self.facet_names,
                             self.glossary_title, self.facet_langs)
+        reuse.save(staged)
         return IndexOutput(stats, material_entries(docs, self.portal, self.glossary_title))
 
 
@@ -332,7 +362,7 @@ def write_index(staged: Path, current: Path | None, portal: Portal, docs: list[S
     phases to the names the pages show, for the portal's search filters.
     """
     if current is not None and current.is_dir() and read_meta(current).get("schema_version") == SCHEMA_VERSION:
-        copy_folder(current, staged, ignore=shutil.ignore_patterns("*.lock", "*_LOCK"))
+        copy_folder(current, staged, ignore=shutil.ignore_patterns("*.lock", "*_LOCK", DOCUMENTS_FILE))  # written anew
     groups = [[g.term, *g.synonyms] for g in portal.glossary if g.synonyms]
     meta = {"site_url": site_url, "language": language, "facet_names": facet_names or {},
             "facet_langs": facet_langs or {},  # a role named in English on a Japanese portal: en (search_filters)

@@ -20,6 +20,7 @@ import yaml
 from conftest import BROKEN_HTML_LINK, BROKEN_LINK, copy_bundled, with_a_strict_trap
 from generator import shards, workers
 from generator.build import BuildError
+from generator.index import read_meta
 from generator.pipeline import build_portal
 from generator.workers import start_method
 from test_build import _tree_digest as _tree
@@ -83,12 +84,13 @@ def test_sharded_cold_build_equals_one_process_build(tmp_path, monkeypatch, shar
 
 
 def test_random_edit_sequences_rebuilt_incrementally_and_sharded_equal_cold_builds(tmp_path, monkeypatch, sharded):
-    """Seeded random edits (titles, summaries, steps' titles, bodies and RACI, new steps, new playbooks, role
-    names), each rebuilt and compared: phase and role pages are taken from the last build by what they show."""
+    """Seeded random edits (titles, summaries, steps' titles, bodies, RACI and the ways they are asked, new steps,
+    new playbooks, role names), each rebuilt and compared: phase and role pages are taken from the last build by
+    what they show, and the search documents of unchanged files from the last index (document_reuse.py)."""
     project = copy_bundled(tmp_path / "edited")
     build_portal(project)
     rng = random.Random(12)
-    kinds = ["title", "summary", "step", "body", "raci", "add-step", "role-name", "new-playbook"]
+    kinds = ["title", "summary", "step", "body", "raci", "asked-as", "add-step", "role-name", "new-playbook"]
     for round_, edit in enumerate(rng.sample(kinds, len(kinds)) + [rng.choice(kinds)]):  # every kind, in a random order
         playbooks = sorted((project / "content/playbooks").glob("*.yml"))
         path = rng.choice(playbooks)
@@ -106,6 +108,12 @@ def test_random_edit_sequences_rebuilt_incrementally_and_sharded_equal_cold_buil
         elif edit == "raci":
             step = rng.choice(data["steps"])
             step["raci"] = {"R": "support", "A": "cs-lead", "I": ["csm"]}
+        elif edit == "asked-as":  # searched, never shown: no page changes, only a step's search document; written
+            # in place, so no line moves and no field but asked_as tells of the edit
+            text = path.read_text(encoding="utf-8")
+            start = text.index("- ", text.rindex("asked_as:"))
+            end = text.index("\n", start)
+            path.write_text(f"{text[:end]} in round {round_}{text[end:]}", encoding="utf-8")
         elif edit == "add-step":
             data["steps"].insert(1, {"id": f"extra-{round_}", "title": f"Extra check {round_}", "owner": "csm",
                                      "raci": {"R": "csm", "A": "cs-lead"}, "body": "Ask the customer what changed."})
@@ -124,7 +132,9 @@ def test_random_edit_sequences_rebuilt_incrementally_and_sharded_equal_cold_buil
             path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
         report = build_portal(project)
         assert report.reused > 0 or edit == "role-name", edit
-        _assert_same_site(project, _one_process_build(project, tmp_path / "cold", monkeypatch))
+        cold = _one_process_build(project, tmp_path / "cold", monkeypatch)
+        _assert_same_site(project, cold)
+        assert read_meta(project / "build/index")["digests"] == read_meta(cold / "build/index")["digests"], edit
 
 
 @pytest.mark.parametrize("summary, refusal", [
