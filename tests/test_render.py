@@ -43,6 +43,14 @@ def test_rendering_twice_gives_identical_bytes():
     assert _pages(GOLDEN / "project") == _pages(GOLDEN / "project")
 
 
+def test_a_role_page_says_what_the_raci_letters_stand_for_where_a_duty_holds_several():
+    """A duty holding two letters is listed under the stronger, the other as a badge ("Escalate internally R"): that
+    role's page explains the letters (PageContext.holds_several_letters); a role whose duties each hold one does not."""
+    pages = _pages(REPO)
+    assert "csops-raci-legend" in pages["roles/cs-lead.md"]
+    assert "csops-raci-legend" not in pages["roles/csm.md"]
+
+
 def test_step_urls_and_anchors_come_from_ids_not_titles():
     page = _pages(GOLDEN / "project")["playbooks/renewal-runway.md"]
     # the former id is an anchor inside the heading: a link to it lands where one to the new id does
