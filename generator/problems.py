@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import click
 
 from .escaping import visible
+from .suggested_commands import path_from_here
 
 Position = tuple[int, int]  # (line, column), both from 1: where a Problem, or a value it names, sits
 MAX_TEXT = 600  # characters of a problem's message, and of its hint
@@ -54,8 +55,8 @@ class Problem:
     def text(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
         # one line whatever a path or message holds: a name with a line break printed a second line of its own
-        # choosing, such as a GitHub Actions '::error' command
-        return visible(f"{self.path}:{self.line}:{self.col}: {self.status or self.severity}: {self.message}{hint} [{self.code}]")
+        # choosing, such as a GitHub Actions '::error' command. The path as opened where csops ran (--project)
+        return visible(f"{path_from_here(self.path)}:{self.line}:{self.col}: {self.status or self.severity}: {self.message}{hint} [{self.code}]")
 
 
 class ContentError(click.ClickException):
@@ -96,7 +97,7 @@ def problem_lines(problems: list[Problem]) -> list[str]:
         else:
             more[problem.path] = more.get(problem.path, 0) + 1
     for path in sorted(more, key=last_line.get, reverse=True):  # from the end: earlier indexes stay right
-        lines.insert(last_line[path] + 1, visible(f"{path}: … and {more[path]:,} more in this file "
+        lines.insert(last_line[path] + 1, visible(f"{path_from_here(path)}: … and {more[path]:,} more in this file "
                                                   "(--format json lists every one)"))
     return lines
 

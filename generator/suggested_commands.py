@@ -1,10 +1,13 @@
-"""A command csops suggests to a person (`csops mv --finish`), written as they must type it where they ran csops.
+"""A command csops suggests to a person (`csops mv --finish`), and a problem's file, written as they must type or open
+it where they ran csops.
 
 Messages name their fix as typed in the portal's folder. Run with --project from elsewhere (the repository's root,
 CI), that command typed as shown failed ('no portal in .') or acted on the portal the folder holds. It is completed
 here, where text leaves csops for a person (the CLI's errors, problem listings, a command's hint), not in each
 message; files csops writes (CODEOWNERS, the URL manifest) and JSON for tools keep their words. In backticks a
-message names a command to type; one it only mentions it writes bare ('the text csops new wrote').
+message names a command to type; one it only mentions it writes bare ('the text csops new wrote'). A problem's
+file:line:col is the portal's path the same way (path_from_here): from the repository's root
+`content/x.yml:3:4` was no file, so a terminal's click on it opened nothing.
 """
 
 from __future__ import annotations
@@ -32,11 +35,22 @@ def remember_project(ctx: click.Context, project: Path) -> None:
         ctx.meta[_GIVEN_PROJECT] = project
 
 
+def _given_project() -> Path | None:
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(_GIVEN_PROJECT) if ctx is not None else None
+
+
+def path_from_here(path: str) -> str:
+    """A path in the portal (`content/x.yml`) as opened from where csops ran: under this run's --project, as typed
+    (`portal/content/x.yml`); unchanged when the run had none, or it was this folder."""
+    project = _given_project()
+    return path if project is None else (project / path).as_posix()
+
+
 def as_typed_here(text: str) -> str:
     """`text` with each suggested `csops …` given this run's --project (as typed, shell-quoted); unchanged when the
     run had none, or it was this folder."""
-    ctx = click.get_current_context(silent=True)
-    project = ctx.meta.get(_GIVEN_PROJECT) if ctx is not None else None
+    project = _given_project()
     if project is None or "`csops " not in text:
         return text
     where = f" --project {visible(shlex.quote(str(project)))}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import textwrap
 import threading
@@ -153,15 +155,36 @@ def project_factory(tmp_path):
     return factory
 
 
+_STARTED_IN = Path.cwd()
+
+
 @pytest.fixture
 def run():
-    """Invoke the csops CLI in-process; returns the click Result."""
+    """Invoke the csops CLI in-process, as an editor in the portal does; returns the click Result.
+
+    Run in the folder an absolute --project names, so expected lines read as typed there (`content/x.yml:3:4`,
+    `csops build`); a test of a run from elsewhere (the repository's root, CI) chdirs there first."""
     runner = CliRunner()
 
     def invoke(*args: str):
-        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        args = [str(a) for a in args]
+        given = args[args.index("--project") + 1] if "--project" in args[:-1] else None
+        if given is None or not Path(given).is_absolute() or not Path(given).is_dir() or Path.cwd() != _STARTED_IN:
+            return runner.invoke(main, args, catch_exceptions=False)
+        with _in_folder(Path(given)):
+            return runner.invoke(main, args, catch_exceptions=False)
 
     return invoke
+
+
+@contextlib.contextmanager
+def _in_folder(folder: Path):
+    before = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
 
 
 def _built_copy(folder: Path, source: Path) -> Path:

@@ -107,8 +107,8 @@ def test_build_fails_naming_the_vanished_url_and_the_alias_that_fixes_it(tmp_pat
     assert (f"{MANIFEST}:{line}:1: error: published URL 'playbooks/{playbook}/' would disappear (and {anchors} on it): "
             f"playbook '{playbook}' no longer exists (if it was renamed to '{playbook}-renamed', move "
             f"content/playbooks/{playbook}-renamed.yml back to content/playbooks/{playbook}.yml and run "
-            f"`csops mv playbook {playbook} {playbook}-renamed --project {project}`: it keeps the old URL as an alias and "
-            f"rewrites every reference; if it was removed on purpose, run `csops urls --update --project {project}`) "
+            f"`csops mv playbook {playbook} {playbook}-renamed`: it keeps the old URL as an alias and "
+            f"rewrites every reference; if it was removed on purpose, run `csops urls --update`) "
             "[vanished-url]") in result.output
     assert not (project / "site").exists(), "nothing may be built when a published URL vanishes"
     assert "1 error in 1 file" in result.output
@@ -121,8 +121,8 @@ def test_build_fails_naming_the_vanished_url_and_the_alias_that_fixes_it(tmp_pat
     assert (f"published URL 'playbooks/{playbook}/#{step}' would disappear: playbook '{playbook}' now redirects to "
             f"'{playbook}-renamed', which has no step '{step}' any more (if it was renamed to '{step}-renamed', set its "
             f"id back to '{step}' in content/playbooks/{playbook}-renamed.yml and run `csops mv step {playbook}-renamed "
-            f"{step} {step}-renamed --project {project}`: it keeps the old URL as an alias and rewrites every reference; "
-            f"if it was removed on purpose, run `csops urls --update --project {project}`) [vanished-url]") in result.output
+            f"{step} {step}-renamed`: it keeps the old URL as an alias and rewrites every reference; "
+            f"if it was removed on purpose, run `csops urls --update`) [vanished-url]") in result.output
     # and the command it names does the rest
     text = file.read_text()
     file.write_text(text.replace(f"id: {step}-renamed", f"id: {step}"))
@@ -286,9 +286,8 @@ def test_faq_entries_and_roles_are_guarded_too(project_factory, run):
     (project / "content/roles.yml").write_text(roles.replace("  - {id: sales-ae, name: Account Executive}\n", ""))
     result = run("validate", "--project", project)
     assert ("published URL 'roles/sales-ae/' would disappear: role 'sales-ae' no longer exists (if it was renamed, add "
-            f"`aliases: [sales-ae]` to the renamed role in content/roles.yml (`csops mv role --project {project}` does "
-            f"that and rewrites every reference); if it was removed on purpose, run `csops urls --update --project "
-            f"{project}`)") in result.output
+            "`aliases: [sales-ae]` to the renamed role in content/roles.yml (`csops mv role` does "
+            "that and rewrites every reference); if it was removed on purpose, run `csops urls --update`)") in result.output
 
 
 def test_a_renamed_role_keeps_its_published_page_as_a_redirect_through_aliases(project_factory, run):
@@ -501,15 +500,15 @@ def test_glossary_terms_and_phase_pages_are_guarded_too(project_factory, run):
     terms.write_text(textwrap.dedent(glossary.format(term="net-retention")))
     result = run("validate", "--project", project)
     assert ("published URL 'glossary/#nrr' would disappear: the glossary has no term 'nrr' any more (if it was renamed "
-            f"to 'net-retention', set its id back to 'nrr' in content/glossary.yml and run `csops mv term nrr "
-            f"net-retention --project {project}`: it keeps the old URL as an alias and rewrites every reference; if it "
-            f"was removed on purpose, run `csops urls --update --project {project}`) [vanished-url]") in result.output
+            "to 'net-retention', set its id back to 'nrr' in content/glossary.yml and run `csops mv term nrr "
+            "net-retention`: it keeps the old URL as an alias and rewrites every reference; if it "
+            "was removed on purpose, run `csops urls --update`) [vanished-url]") in result.output
     # the alias keeps the link alive; a reference by the old id is told the id the term has now
     terms.write_text(textwrap.dedent(glossary.format(term="net-retention\n            aliases: [nrr]")))
     result = run("validate", "--project", project)
     assert result.exit_code == 1 and "vanished-url" not in result.output
     assert ("unknown glossary term 'nrr' in 'glossary:nrr' ('nrr' is the former id of glossary term 'net-retention' "
-            f"(listed in its aliases): refer to it as 'net-retention'; `csops mv --project {project}` rewrites every "
+            "(listed in its aliases): refer to it as 'net-retention'; `csops mv` rewrites every "
             "reference when it renames) [unknown-reference]") in result.output
     steps = project / "content/playbooks/renewal.yml"
     steps.write_text(steps.read_text().replace("glossary:nrr", "glossary:net-retention"))
@@ -527,7 +526,7 @@ def test_glossary_terms_and_phase_pages_are_guarded_too(project_factory, run):
     result = run("validate", "--project", project)
     assert ("published URL 'phases/renewal/' would disappear: no playbook is in phase 'renewal' any more (a phase has "
             "a page while a playbook is in it and cannot redirect; keep one there (phase: renewal), or if it was "
-            f"removed on purpose, run `csops urls --update --project {project}`) [vanished-url]") in result.output
+            "removed on purpose, run `csops urls --update`) [vanished-url]") in result.output
 
 
 def test_the_sections_validate_allows_a_link_to_are_the_sections_each_page_has(built_bundled):
@@ -568,7 +567,7 @@ def test_a_step_moved_to_another_playbook_is_named_with_a_fix_that_keeps_its_lin
             "has no step 'pull-data' any more; it moved to playbook 'success-plan' (content/playbooks/success-plan.yml) "
             "(a link cannot follow it to another page: keep a short step 'pull-data' in content/playbooks/qbr.yml "
             "that points to [its new place](playbook:success-plan#pull-data), or, to let old links open the top of "
-            f"'qbr', run `csops urls --update --project {project}`) [vanished-url]") in result.output
+            f"'qbr', run `csops urls --update`) [vanished-url]") in result.output
 
     # the fix the message gives validates
     qbr.write_text(text[:start] + "  - id: pull-data\n    title: Pull the data pack (moved)\n    body: Now part of "

@@ -331,7 +331,7 @@ def test_a_rename_interrupted_half_way_is_named_by_validate_and_finished_by_mv(t
     assert checked.exit_code == 1
     assert checked.output.startswith(  # first, before the references it explains
         "content:1:1: error: the rename of playbook 'success-plan' to 'customer-success-plan' was interrupted: "
-        f"some files have the new id, others not (run `csops mv --finish --project {project}` to complete it) "
+        "some files have the new id, others not (run `csops mv --finish` to complete it) "
         "[interrupted-rename]\n")
     assert run("mv", "--dry-run", "playbook", "qbr", "business-review", "--project", project).exit_code == 2
     finished = run("mv", "--finish", "--project", project)
@@ -344,7 +344,7 @@ def test_a_rename_interrupted_half_way_is_named_by_validate_and_finished_by_mv(t
     elsewhere = run("mv", "--finish", "--project", tmp_path)
     assert (elsewhere.exit_code, elsewhere.output) == (1, f"Error: no content/ folder in {tmp_path}, so no rename to "
                                                           "finish here (run this in a portal's folder, pass --project "
-                                                          f"DIR, or start one with `csops init --project {tmp_path}`)\n")
+                                                          "DIR, or start one with `csops init`)\n")
 
 
 def test_the_finish_validate_suggests_for_a_portal_given_with_project_works_typed_as_shown(tmp_path, run, monkeypatch):
@@ -403,8 +403,8 @@ def test_diff_of_a_working_tree_holding_an_interrupted_rename_says_to_finish_it(
     assert mv_stopped_after(1, run, monkeypatch, "step", "qbr", "follow-up", "recap", "--project", project).exit_code == 1
     half = run("diff", "HEAD", "--project", project)
     assert (half.exit_code, half.output) == (1, "Error: the working tree holds the rename of step 'follow-up' of playbook "
-                                             f"'qbr' to 'recap' half done: run `csops mv --finish --project {project}`, "
-                                             f"then `csops diff --project {project}`\n")
+                                             "'qbr' to 'recap' half done: run `csops mv --finish`, "
+                                             "then `csops diff`\n")
     assert run("mv", "--finish", "--project", project).exit_code == 0
     whole = run("diff", "HEAD", "--project", project)
     assert whole.exit_code == 0 and "`qbr` steps: 🔀 `follow-up` → `recap`" in whole.output

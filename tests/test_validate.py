@@ -2524,7 +2524,7 @@ def test_a_renamed_step_names_the_vanishing_url_in_the_same_run_as_the_links_it_
     assert "unknown step 'pull-data' in playbook 'qbr' (did you mean 'pull-data-pack'?)" in result.output
     assert "published URL 'playbooks/qbr/#pull-data' would disappear" in result.output
     assert ("set its id back to 'pull-data' in content/playbooks/qbr.yml and run `csops mv step qbr pull-data "
-            f"pull-data-pack --project {project}`: it keeps the old URL as an alias and rewrites every reference") in result.output
+            "pull-data-pack`: it keeps the old URL as an alias and rewrites every reference") in result.output
 
 
 @pytest.mark.parametrize("indent", ["\u3000\u3000", "  \u00a0 "])
@@ -3351,6 +3351,30 @@ def test_validate_given_file_names_reports_only_theirs_and_counts_the_rest(tmp_p
         assert result.exit_code == 2 and "Error: Invalid value for FILE" in result.output, result.output
 
 
+def test_a_problems_path_opens_from_where_csops_ran_with_project(tmp_path, run, monkeypatch):
+    """CI and editors at a repository's root run `csops validate --project portal`: its problems read
+    `content/playbooks/x.yml:2:8`, no file from there, so a terminal's click on one opened nothing (nor did build's,
+    or the line counting a file's further problems). They now start with the portal as given; run in the portal,
+    they are as before."""
+    from conftest import make_project
+
+    steps = "".join(f"  - {{id: s{n}, title: S, owner: nobody}}\n" for n in range(51))
+    make_project(tmp_path / "portal", {"content/playbooks/x.yml": "title: X\nowner: nobody\nsteps:\n" + steps})
+    monkeypatch.chdir(tmp_path)
+    checked = run("validate", "--project", "portal")
+    built = run("build", "--project", "portal")
+    for result in (checked, built):
+        lines = result.output.removeprefix("Error: ").splitlines()
+        assert result.exit_code == 1 and len(lines) == 52, result.output
+        assert lines[0].startswith("portal/content/playbooks/x.yml:2:8: error: unknown role 'nobody'"), lines[0]
+        assert lines[50] == "portal/content/playbooks/x.yml: … and 2 more in this file (--format json lists every one)"
+        assert all(Path(line.split(":")[0]).is_file() for line in lines[:-1]), lines
+    as_json = json.loads(run("validate", "--project", "portal", "--format", "json").output)
+    assert as_json["problems"][0]["path"] == "content/playbooks/x.yml"  # for tools, as before: the portal's own path
+    monkeypatch.chdir(tmp_path / "portal")
+    assert run("validate", "--project", ".").output.startswith("content/playbooks/x.yml:2:8: error: unknown role")
+
+
 def test_project_given_as_a_folder_inside_a_portal_names_the_portal(tmp_path, run, monkeypatch):
     """`--project content` said 'no content/ folder in …/content' (and build 'mkdocs.yml: not found'): the
     portal around the folder is named, with the option to pass."""
@@ -3436,7 +3460,7 @@ def test_an_id_that_renames_a_page_in_place_is_the_first_problem_with_its_fix(tm
         assert lines[0] == (
             "content/playbooks/qbr.yml:1:5: error: id 'qbr-review' renames the playbook 'qbr' (its file name), and 13 "
             "references in 10 other files still name 'qbr' (to keep 'qbr', delete this id: line; to rename it, delete "
-            f"the line and run `csops mv playbook qbr qbr-review --project {project}`: it renames the file, keeps "
+            "the line and run `csops mv playbook qbr qbr-review`: it renames the file, keeps "
             "'qbr' as an alias so published links keep landing, and rewrites every reference) [renamed-by-id]"), lines[0]
         assert lines[1].startswith("content/charts/cs-duties.yml:26:33: error: unknown playbook 'qbr' in playbooks ('qbr' "
                                    "is the file name of content/playbooks/qbr.yml, whose id: renamed it 'qbr-review'")
@@ -3444,7 +3468,7 @@ def test_an_id_that_renames_a_page_in_place_is_the_first_problem_with_its_fix(tm
     # an id typed as a title: the command offered is one `csops mv` takes, not `csops mv playbook qbr QBR Review`
     qbr.write_text("id: QBR Review\n" + qbr.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
     first = run("validate", "--project", project).output.splitlines()[0]
-    assert "[renamed-by-id]" in first and f"run `csops mv playbook qbr qbr-review --project {project}`:" in first, first
+    assert "[renamed-by-id]" in first and "run `csops mv playbook qbr qbr-review`:" in first, first
 
 
 @pytest.mark.parametrize("roles, expected", [

@@ -34,8 +34,8 @@ def test_new_scaffolds_files_that_validate_and_build(project_factory, run):
     for kind, folder in KINDS.items():
         result = run("new", kind, f"my-{kind}", "--project", project)
         # CI's and the pre-commit hook's `csops urls --check` refused the new page's URLs, said only at commit time
-        assert result.output == (f"created content/{folder}/my-{kind}.yml; edit it, then run `csops validate --project "
-                                 f"{project}`, and `csops urls --update --project {project}` to record its URLs (commit "
+        assert result.output == (f"created content/{folder}/my-{kind}.yml; edit it, then run `csops validate`, "
+                                 "and `csops urls --update` to record its URLs (commit "
                                  "content/published-urls.txt with it)\n")
     result = run("validate", "--project", project)
     # Scaffolded sample text validates, but is a warning until replaced; --strict (CI) fails on it.
@@ -229,7 +229,7 @@ def test_urls_check_without_a_manifest_says_it_is_missing(project_factory, run):
     result = run("urls", "--check", "--project", project)
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == ("content/published-urls.txt does not exist yet (6 URLs published); run "
-                                              f"`csops urls --update --project {project}` to create it, and commit it")
+                                              "`csops urls --update` to create it, and commit it")
     run("urls", "--update", "--project", project)
     assert run("urls", "--check", "--project", project).output == "content/published-urls.txt is up to date\n"
 
@@ -336,7 +336,7 @@ def test_codeowners_maps_owner_roles_to_teams(project_factory, run):
     assert check.exit_code == 0
     (project / "content/faq/pricing.yml").write_text(STALE_FILES["content/faq/pricing.yml"].replace("cs-lead", "csm"))
     check = run("codeowners", "--check", "--project", project, "--output", project / "CODEOWNERS")
-    assert check.exit_code == 1 and f"is out of date; run `csops codeowners --project {project}` and commit it" in check.output
+    assert check.exit_code == 1 and "is out of date; run `csops codeowners` and commit it" in check.output
 
 
 def test_codeowners_writes_where_its_help_says_inside_and_outside_git(project_factory, run):
@@ -614,7 +614,7 @@ def test_codeowners_check_says_a_missing_file_is_missing(project_factory, run):
     target = project / ".github/CODEOWNERS"
     result = run("codeowners", "--check", "--output", target, "--project", project)
     assert (result.exit_code, result.output) == (
-        1, f"{target} does not exist; run `csops codeowners --project {project}` to create it, then commit it\n")
+        1, f"{target} does not exist; run `csops codeowners` to create it, then commit it\n")
 
 
 def test_every_command_with_machine_output_speaks_json(tmp_path, run):
