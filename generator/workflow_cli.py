@@ -261,7 +261,10 @@ def stale(project: Path, fmt: str, fail_on_expired: bool, within: str, today):
 @click.option("--check", is_flag=True, help="Exit 1 when the file is not up to date instead of writing it.")
 def codeowners(project: Path, output: Path | None, check: bool):
     """Generate CODEOWNERS from each document's owner role and settings.yml `codeowners` teams."""
+    import shlex
+
     from .codeowners import codeowners_target, codeowners_text
+    from .escaping import visible
     from .file_writes import replace_file
     from .pipeline import load_portal
 
@@ -269,11 +272,14 @@ def codeowners(project: Path, output: Path | None, check: bool):
     target = output or codeowners_target(project)
     text = codeowners_text(portal, project)
     if check:
+        # the file checked is the one it writes: without --output, the fix wrote .github/CODEOWNERS and the next
+        # check still failed on the file it was asked about
+        fix = "csops codeowners" + (f" --output {visible(shlex.quote(str(output)))}" if output else "")
         if not target.is_file():
-            click.echo(as_typed_here(f"{target} does not exist; run `csops codeowners` to create it, then commit it"))
+            click.echo(as_typed_here(f"{target} does not exist; run `{fix}` to create it, then commit it"))
             sys.exit(1)
         if target.read_text(encoding="utf-8") != text:
-            click.echo(as_typed_here(f"{target} is out of date; run `csops codeowners` and commit it"))
+            click.echo(as_typed_here(f"{target} is out of date; run `{fix}` and commit it"))
             sys.exit(1)
         click.echo(f"{target} is up to date")
         return

@@ -336,7 +336,7 @@ def test_codeowners_maps_owner_roles_to_teams(project_factory, run):
     assert check.exit_code == 0
     (project / "content/faq/pricing.yml").write_text(STALE_FILES["content/faq/pricing.yml"].replace("cs-lead", "csm"))
     check = run("codeowners", "--check", "--project", project, "--output", project / "CODEOWNERS")
-    assert check.exit_code == 1 and "is out of date; run `csops codeowners` and commit it" in check.output
+    assert check.exit_code == 1 and f"is out of date; run `csops codeowners --output {project / 'CODEOWNERS'}` and commit it" in check.output
 
 
 def test_codeowners_writes_where_its_help_says_inside_and_outside_git(project_factory, run):
@@ -614,7 +614,25 @@ def test_codeowners_check_says_a_missing_file_is_missing(project_factory, run):
     target = project / ".github/CODEOWNERS"
     result = run("codeowners", "--check", "--output", target, "--project", project)
     assert (result.exit_code, result.output) == (
-        1, f"{target} does not exist; run `csops codeowners` to create it, then commit it\n")
+        1, f"{target} does not exist; run `csops codeowners --output {target}` to create it, then commit it\n")
+
+
+def test_the_fix_codeowners_check_suggests_for_another_file_writes_that_file(tmp_path, run, monkeypatch):
+    """`csops codeowners --check --output 'team owners'` said 'run `csops codeowners`': typed as shown, that wrote
+    .github/CODEOWNERS (or the portal's CODEOWNERS) and the check still failed on the file it was asked about. The
+    fix names the file, shell-quoted, and the portal when given from elsewhere."""
+    import shlex
+
+    make_project(tmp_path / "portal", {"content/playbooks/p.yml": "title: P\nowner: cs-ops\nsteps: [{id: s, title: S}]\n",
+                                       "content/settings.yml": "codeowners: {cs-ops: '@acme/cs-ops'}\n"})
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "team owners").write_text("/content/old.yml @acme/cs-ops\n")
+    check = ("codeowners", "--check", "--project", "portal", "--output", "team owners")
+    result = run(*check)
+    suggested = re.findall(r"`(csops [^`]*)`", result.output)
+    assert (result.exit_code, suggested) == (1, ["csops codeowners --output 'team owners' --project portal"]), result.output
+    assert run(*shlex.split(suggested[0])[1:]).exit_code == 0  # as the shell hands it over, from where the check ran
+    assert run(*check).output == "team owners is up to date\n"
 
 
 def test_every_command_with_machine_output_speaks_json(tmp_path, run):
