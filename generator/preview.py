@@ -9,6 +9,7 @@ Production serves the API with gunicorn instead (generator/gunicorn_conf.py).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
 import json
@@ -175,6 +176,7 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
     from .generations import current_generation
     from .pipeline import build_portal
     from .problems import ContentError
+    from .suggested_commands import as_typed_here
 
     site = read_site_config(project)
     port = _require_free_port(host, port)  # before the first build: a busy port should not cost a build to find out
@@ -183,16 +185,23 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
     workers = BuildWorkers(project)  # kept for every rebuild: a save starts no processes
 
     failure: list[str] = []  # the last save's problems, while it did not build
+    # the run's context (its --project) for the rebuilds, which run in the server's thread: a failed save's problems
+    # and the commands they suggest read as typed where csops serve ran, as the first build's do (suggested_commands)
+    run = click.get_current_context(silent=True)
 
     def rebuild():
+        with run.scope(cleanup=False) if run is not None else contextlib.nullcontext():
+            _rebuild()
+
+    def _rebuild():
         start, report = time.perf_counter(), None
         try:
             report = build_portal(project, workers=workers)
             failure.clear()
             click.echo(f"rebuilt {report.pages} pages in {time.perf_counter() - start:.1f}s")
         except (ContentError, click.ClickException) as error:
-            failure[:] = [error.format_message()]
-            click.echo(error.format_message(), err=True)
+            failure[:] = [as_typed_here(error.format_message())]
+            click.echo(failure[0], err=True)
             click.echo("keeping the last good site", err=True)
         except Exception as error:  # noqa: BLE001 - a csops fault must not leave every page waiting for a build
             log.exception("the rebuild failed")
@@ -221,8 +230,8 @@ def serve_preview(project: Path, host: str, port: int, reload: bool = True, api_
             except (ContentError, click.ClickException) as error:
                 if current_generation(project) is None or not site.site_dir.is_dir():
                     raise  # nothing to show yet
-                failure[:] = [error.format_message()]  # an editor starting on work in progress sees the last good site
-                click.echo(error.format_message(), err=True)
+                failure[:] = [as_typed_here(error.format_message())]  # an editor starting on work in progress sees
+                click.echo(failure[0], err=True)  # the last good site
                 # --no-reload builds nothing more: "until a save builds" had the editor save and wait for ever
                 click.echo("serving the last good site until a save builds" if reload else "serving the last good "
                            "site: --no-reload builds nothing more, so fix the problems and start csops serve again",

@@ -93,15 +93,18 @@ def test_a_broken_edit_keeps_serving_the_last_good_site_and_every_page_says_why(
     and the problems were only in the terminal. Now every page lists them (escaped) until a save builds."""
     project, base = served
     path = project / "content/playbooks/renewal-runway.yml"
-    path.write_text(PLAYBOOK + '    owner: "<img src=x onerror=alert(1)>"\n', encoding="utf-8")
+    path.write_text("id: runway\nrelated: [renewal-runway]\n" + PLAYBOOK + '    owner: "<img src=x onerror=alert(1)>"\n',
+                    encoding="utf-8")
     _wait_for(lambda: "csops-build-failed" in _get(f"{base}/"), what="the failed rebuild's banner")
     for page in ("/", "/playbooks/renewal-runway/"):
         shown = _get(base + page)
         assert "Confirm the stakeholders" in _get(f"{base}/playbooks/renewal-runway/")  # the last good site
         banner = shown[shown.index('<div class="csops-build-failed"'):]
         assert "This save did not build, so you are looking at the last good site." in banner
-        assert "content/playbooks/renewal-runway.yml:5:" in banner and "&lt;img src=x onerror=alert(1)&gt;" in banner
-        assert "<img src=x" not in shown
+        # csops serve runs elsewhere than the portal (--project): its problems' files and fixes say so, as validate's
+        assert f"{project}/content/playbooks/renewal-runway.yml:7:" in banner, banner
+        assert f"run `csops mv playbook renewal-runway runway --project {project}`" in banner, banner
+        assert "&lt;img src=x onerror=alert(1)&gt;" in banner and "<img src=x" not in shown
     path.write_text(PLAYBOOK.replace("Confirm the stakeholders", "Fixed title"), encoding="utf-8")
     _wait_for(lambda: "Fixed title" in _get(f"{base}/playbooks/renewal-runway/"), what="rebuild after the fix")
     assert "csops-build-failed" not in _get(f"{base}/playbooks/renewal-runway/")
