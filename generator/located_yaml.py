@@ -292,8 +292,6 @@ class _Builder:
             data.key_pos[key] = key_at
             data.value_pos[key] = _mark(value_node) if alias is None else alias
             data.value_style[key] = getattr(value_node, "style", None)
-            # folded ('>') values only: quoted and plain ones over several lines are rare in hand-written content
-            # and common in generated YAML (the benchmark's bodies), where reading their lines cost 0.1 s a build
             if (isinstance(value_node, yaml.ScalarNode) and value_node.style == ">"
                     and value_node.end_mark.line > value_node.start_mark.line):
                 segments = self.line_starts(value_node)
@@ -301,7 +299,12 @@ class _Builder:
                     data.value_lines[key] = segments
             elif (isinstance(value_node, yaml.ScalarNode) and value_node.style in (None, "", "'", '"')
                   and value_node.end_mark.line > value_node.start_mark.line):
-                data.value_lines[key] = ()  # folded from several lines, not read here: where_in_text names its start
+                # folded from several lines: where_in_text names its start unless they are read. A plain value's
+                # lines are read anyway (note_run_on); a quoted one's only when it holds a link, what an editor
+                # fixes in a body: generated YAML is full of quoted bodies, where reading every file's lines cost
+                # cold builds 0.1 s (e34fe6e)
+                read = not value_node.style or _HAS_LINK(value_node.value)
+                data.value_lines[key] = self.inline_line_starts(value_node) if read else ()
             if alias is not None:
                 data.value_lines[key] = ()  # the text is the anchor's: a place in it is the alias's place
         return data
@@ -320,6 +323,30 @@ class _Builder:
             if at >= 0:
                 found.append((at, number + 1, column + 1))
                 cursor = at + len(piece)
+        return tuple(found)
+
+    def inline_line_starts(self, node) -> tuple:
+        """(offset in the value, line, col) where each source line of a plain or quoted value over several lines
+        starts in its value (line_starts' for these): a broken link on a body's third line was reported at the
+        value's first. () when a line cannot be told for sure in the value (an escape, a quote doubled): the value's
+        start, where it was, rather than a wrong line."""
+        found, cursor = [], 0
+        quoted = 1 if node.style in ("'", '"') else 0
+        first, last = node.start_mark.line, min(node.end_mark.line, len(self.lines) - 1)
+        for number in range(first, last + 1):
+            raw = self.lines[number]
+            column = node.start_mark.column + quoted if number == first else len(raw) - len(raw.lstrip(" \t"))
+            end = node.end_mark.column - quoted if number == node.end_mark.line else len(raw)
+            piece = raw[column:end].rstrip(" \t")
+            if not piece:  # a blank line: a line break in the value
+                continue
+            if quoted and ("\\" in piece or "'" in piece and node.style == "'"):
+                return ()
+            at = node.value.find(piece, cursor)
+            if at < 0:
+                return ()
+            found.append((at, number + 1, column + 1))
+            cursor = at + len(piece)
         return tuple(found)
 
     def merged(self, key_node, value_node) -> list[LocDict]:
@@ -363,6 +390,7 @@ def _relocate(data, position: Position) -> None:
             _relocate(item, position)
 
 
+_HAS_LINK = re.compile(r"\]\(|\]:|<").search  # a link of any form ([x](y), [x]: y, <y>) or an HTML tag
 _CUT_VALUE = re.compile(r"[ \t]+(#+[^\s#])")  # a comment right after a value, starting like a hashtag: #renewals, #123
 
 

@@ -2641,9 +2641,11 @@ def test_a_link_in_a_folded_value_is_located_on_its_own_line(project_factory, ru
     assert found == ["content/playbooks/p.yml:4:17", "content/playbooks/p.yml:6:36"], found
 
 
-def test_a_link_in_a_plain_or_escaped_value_is_never_located_past_it(project_factory, run):
-    """Plain and double-quoted values are not read line by line (generated YAML is full of them): counting lines in
-    their text reported 5:52 on a 23-character line, and 11:9 in a 9-line file. They now point at the value."""
+def test_a_link_in_a_plain_or_quoted_value_over_lines_is_located_on_its_own_line(project_factory, run):
+    """Plain and quoted values over several lines are joined with spaces: counting lines in their text reported 5:52
+    on a 23-character line, and 11:9 in a 9-line file; then every such value's problems were reported at its start,
+    so an editor jumped to the first line of a body whose broken link was on its third. Each link is on its own line
+    now; a value whose lines its text cannot tell apart (escapes) still points at its start, never past it."""
     project = project_factory({"content/playbooks/p.yml": (
         "title: P\n"
         "steps:\n"
@@ -2653,10 +2655,28 @@ def test_a_link_in_a_plain_or_escaped_value_is_never_located_past_it(project_fac
         "      for 30 minutes. See [prep](playbook:p#nope).\n"
         "  - id: two\n"
         "    title: Two\n"
-        '    body: "Say \\"hi\\".\\tThen\\n\\nsee [x](faq:nope)"\n')})
+        '    body: "Say \\"hi\\".\\tThen\\n\\nsee [x](faq:nope)"\n'
+        "  - id: three\n"
+        "    title: Three\n"
+        "    body: 'Book the exec\n"
+        "\n"
+        "      it''s [prep](playbook:p#nope2).'\n"
+        "  - id: four\n"
+        "    title: Four\n"
+        '    body: "Book the exec\n'
+        "      for 30 minutes.\n"
+        '        See [prep](playbook:p#nope3)."\n'
+        "  - id: five\n"
+        "    title: Five\n"
+        "    body: Book the exec\n"
+        "      for 30 minutes.\n"
+        "      See [prep](playbook:p#nope4)\n"
+        "      and [faq](faq:gone).\n")})
     found = [line.split(": error")[0] for line in run("validate", "--project", project).output.splitlines()
              if "content/playbooks/p.yml" in line and ": error" in line]
-    assert found == ["content/playbooks/p.yml:5:11", "content/playbooks/p.yml:9:11"], found
+    assert found == ["content/playbooks/p.yml:6:34", "content/playbooks/p.yml:9:11", "content/playbooks/p.yml:12:11",
+                     "content/playbooks/p.yml:19:20", "content/playbooks/p.yml:24:18",
+                     "content/playbooks/p.yml:25:17"], found
 
 
 def test_a_playbook_that_lists_itself_as_related_is_an_error(project_factory, run):
