@@ -51,7 +51,21 @@ def as_typed_here(text: str) -> str:
     """`text` with each suggested `csops …` given this run's --project (as typed, shell-quoted); unchanged when the
     run had none, or it was this folder."""
     project = _given_project()
-    if project is None or "`csops " not in text:
+    return text if project is None else _naming(text, str(project))
+
+
+def as_typed_at_the_root(text: str, folder: str) -> str:
+    """`text` for a reader at the repository's root (a pull request's comment), its suggested commands given
+    --project `folder`, the portal's folder in its repository ('' at the root: unchanged). Not this run's
+    --project: CI may have run in the portal, or named it by an absolute path of its own machine."""
+    folder = folder.rstrip("/")
+    if not folder or "`" in folder:  # a backtick would end the comment's code span: the command is left as written
         return text
-    where = f" --project {visible(shlex.quote(str(project)))}"
+    return _naming(text, folder)
+
+
+def _naming(text: str, project: str) -> str:
+    if "`csops " not in text:
+        return text
+    where = f" --project {visible(shlex.quote(project))}"
     return _SUGGESTED.sub(lambda m: m[0] if _NAMES_PROJECT.search(m[1]) else f"`{m[1]}{where}`", text)

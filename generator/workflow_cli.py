@@ -220,6 +220,11 @@ def diff(project: Path, base: str, head: str | None, output: Path | None, fmt: s
         raise click.ClickException(f"the working tree holds the rename of {half_done} half done: "
                                    "run `csops mv --finish`, then `csops diff`")
     text = diff_revisions(project, base, head, fmt)
+    if fmt == "markdown":  # the comment's reader is at the repository's root, wherever CI ran csops
+        from .codeowners import repo_prefix
+        from .suggested_commands import as_typed_at_the_root
+
+        text = as_typed_at_the_root(text, repo_prefix(project))
     click.echo(text, nl=False)
     if output:
         from .file_writes import replace_file

@@ -195,6 +195,25 @@ def test_diff_still_reports_when_the_pull_request_breaks_a_file(tmp_path, run):
     assert "`qbr`" not in result.output
 
 
+def test_the_commands_a_pull_requests_comment_suggests_work_at_the_repository_root(tmp_path, run, monkeypatch):
+    """The comment is read by the pull request's author at the repository's root: for a portal in portal/, its 'run
+    `csops validate`' and '`csops urls --update` if intended' said 'no portal in .' typed there. They name the
+    portal's folder in the repository, whether CI ran csops in the portal or at the root; JSON keeps them as written."""
+    import shlex
+
+    project = make_repo(tmp_path / "repo", subdir="portal")
+    (project / "content/playbooks/qbr.yml").write_text("title: [unclosed\n")
+    in_portal = run("diff", "main", "--project", project).output  # run in the portal, as the fixture runs it
+    monkeypatch.chdir(tmp_path / "repo")
+    at_root = run("diff", "main", "--project", "portal").output
+    assert in_portal == at_root, at_root
+    suggested = re.findall(r"`(csops [^`]*)`", at_root)
+    assert "csops validate --project portal" in suggested and "csops urls --update --project portal" in suggested, at_root
+    typed = run(*shlex.split("csops validate --project portal")[1:])  # typed at the root: the portal's errors
+    assert typed.exit_code == 1 and typed.output.startswith("portal/content/playbooks/qbr.yml:1:"), typed.output
+    assert "--project" not in run("diff", "main", "--project", "portal", "--format", "json").output
+
+
 def test_diff_names_an_unknown_revision(tmp_path, run):
     project = make_repo(tmp_path / "repo")
     result = run("diff", "no-such-branch", "--project", project)
