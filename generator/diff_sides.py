@@ -38,7 +38,7 @@ def load_sound_content(project: Path, parses=None) -> PartialPortal:
     half-read.
     """
 
-    documents, problems, misshapen = check_project_shapes(project, parses or False)
+    documents, problems, misshapen = check_project_shapes(project, parses)
     broken = misshapen | {p.path for p in problems if p.severity == "error" and (p.code in _READ_CODES or p.unreadable)}
     sound = [d for d in documents if d.path not in broken]
     # as `csops validate` counts them: a published URL the content drops is an error too ('has 1 validation error'

@@ -72,9 +72,9 @@ def check_content_and_urls(project: Path, cache: bool = False,
     the project as it was (a dry run changes nothing at all). `config`: mkdocs.yml as validate read it.
     """
     from .manifest import check_manifest
-    from .validate import check_project_shapes
+    from .validate import check_project_shapes, kept_parses
 
-    documents, problems, misshapen = check_project_shapes(project, cache=cache, config=config)
+    documents, problems, misshapen = check_project_shapes(project, kept_parses(project) if cache else None, config)
     if not any(p.severity == "error" for p in problems):
         portal = build_model(documents)
         return documents, sorted(problems + check_manifest(project, portal)), portal

@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .freshness import dated_ahead, future_review
 from .loader import Document, load_content
@@ -25,6 +26,9 @@ from .rules import (asked_as, build_catalog, chart_accountability, control_chars
                     placeholders, portal_hooks, raci, references, repeated_items, timezone)
 from .schema import DATE, SLUG, matches
 from .shape_check import check_shape
+
+if TYPE_CHECKING:
+    from .content_cache import ContentCache
 
 
 def _check_dates(doc: Document) -> list[Problem]:
@@ -176,8 +180,15 @@ def check_project(project: Path, cache: bool = False, config: ConfigRead | None 
     `cache`: keep each file's parse and shape check in build/cache for the next run (content_cache.py).
     `config`: mkdocs.yml as this run read it (mkdocs_yaml.read_config), when it has.
     """
-    documents, problems, _ = check_project_shapes(project, cache, config)
+    documents, problems, _ = check_project_shapes(project, kept_parses(project) if cache else None, config)
     return documents, problems
+
+
+def kept_parses(project: Path) -> ContentCache:
+    """The project's content cache (build/cache): each file's parse and shape check, kept for the next run."""
+    from .content_cache import ContentCache
+
+    return ContentCache(project)
 
 
 class _SiteHeadingIds:
@@ -208,24 +219,19 @@ class _SiteHeadingIds:
         return self._reader(text)
 
 
-def check_project_shapes(project: Path, cache=False,
+def check_project_shapes(project: Path, parses: ContentCache | None = None,
                          config: ConfigRead | None = None) -> tuple[list[Document], list[Problem], set[str]]:
-    """check_project, plus the paths of loaded files whose own shape is broken (for lenient summaries). `cache`:
-    True for build/cache's, or a cache of the caller's (content_cache.RevisionParses). `config`: mkdocs.yml as
-    this run read it; read here for a caller that has not."""
-    if cache is True:
-        from .content_cache import ContentCache
-
-        memo = ContentCache(project)
-    else:
-        memo = cache or None
-    documents, problems = load_content(project, memo)
+    """check_project, plus the paths of loaded files whose own shape is broken (for lenient summaries). `parses`:
+    where each file's parse and shape check are looked up and kept, the project's build/cache (kept_parses) or a
+    run's own in memory (content_cache.RevisionParses); None reads every file afresh and keeps nothing. `config`:
+    mkdocs.yml as this run read it; read here for a caller that has not."""
+    documents, problems = load_content(project, parses)
     loaded = {doc.path for doc in documents}
     unreadable = tuple(sorted({p.path for p in problems if p.severity == "error" and p.path not in loaded}))
     # A file that could not be read is the root cause of what follows: it is reported first.
     problems = [replace(p, unreadable=True) if p.path in unreadable else p for p in problems]
     config = config if config is not None else read_config(project)
-    checked, misshapen = _check_documents(documents, unreadable, memo, _SiteHeadingIds(config))
-    if memo is not None:
-        memo.prune()
+    checked, misshapen = _check_documents(documents, unreadable, parses, _SiteHeadingIds(config))
+    if parses is not None:
+        parses.prune()
     return documents, sorted(set(problems + checked)), misshapen
