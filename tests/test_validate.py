@@ -3395,6 +3395,15 @@ def test_a_problems_path_opens_from_where_csops_ran_with_project(tmp_path, run, 
     assert run("validate", "--project", ".").output.startswith("content/playbooks/x.yml:2:8: error: unknown role")
 
 
+def test_an_id_that_renames_a_page_one_file_names_says_so_in_the_singular(project_factory, run):
+    """'and 1 reference in 1 other file still name 'prep'': the count's verb now agrees with it."""
+    project = project_factory({"content/playbooks/prep.yml": "id: preparation\ntitle: Prep\nsteps: [{id: s, title: S}]\n",
+                               "content/playbooks/qbr.yml": "title: Q\nrelated: [prep]\nsteps: [{id: s, title: S}]\n"})
+    first = run("validate", "--project", project).output.splitlines()[0]
+    assert first.startswith("content/playbooks/prep.yml:1:5: error: id 'preparation' renames the playbook 'prep' (its "
+                            "file name), and 1 reference in 1 other file still names 'prep' (to keep"), first
+
+
 def test_project_given_as_a_folder_inside_a_portal_names_the_portal(tmp_path, run, monkeypatch):
     """`--project content` said 'no content/ folder in …/content' (and build 'mkdocs.yml: not found'): the
     portal around the folder is named, with the option to pass."""

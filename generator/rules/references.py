@@ -420,7 +420,7 @@ def renamed_problems(catalog: Catalog, references: dict[tuple[str, str], list[st
         problems.append(Problem(
             path, *position, "renamed-by-id",
             f"id '{new_id}' renames the {NOUNS[kind]} '{stem}' (its file name), and {len(paths)} "
-            f"reference{'s' if len(paths) != 1 else ''}{elsewhere} still name '{stem}'",
+            f"reference{'s' if len(paths) != 1 else ''}{elsewhere} still name{'s' if len(paths) == 1 else ''} '{stem}'",
             f"to keep '{stem}', delete this id: line; to rename it, delete the line and run `csops mv "
             f"{KINDS[kind].cli_word} {stem} {meant}`: it renames the file, keeps '{stem}' as an alias so published "
             "links keep landing, and rewrites every reference", root_cause=True))
