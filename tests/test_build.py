@@ -44,6 +44,19 @@ def _tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def _bundled_settings(folder: Path, source: Path = REPO) -> Path:
+    """`source`'s mkdocs.yml over a few small files holding what the tests of its settings look at (a playbook once
+    named renewal-prep, a QBR playbook, an FAQ, the roles): their subject is the settings, and the bundled
+    content's full build cost each of them seconds."""
+    from tests.conftest import make_project
+
+    return make_project(folder, {"mkdocs.yml": (source / "mkdocs.yml").read_text(encoding="utf-8"),
+                                 "content/playbooks/renewal-runway.yml": PLAYBOOK + "aliases: [renewal-prep]\n",
+                                 "content/playbooks/qbr.yml": "title: QBR\nphase: renewal\nsteps:\n"
+                                                              "  - {id: prep, title: Prepare, owner: csm}\n",
+                                 "content/faq/renewals.yml": FAQ})
+
+
 def _project(project_factory):
     return project_factory({"content/playbooks/renewal-runway.yml": PLAYBOOK, "content/faq/renewals.yml": FAQ})
 
@@ -282,7 +295,6 @@ def test_the_footer_credit_is_in_the_portals_language_and_escaped(tmp_path, buil
 
     import yaml as pyyaml
 
-    from tests.conftest import copy_bundled
     from generator.pipeline import build_portal
     from generator.render import PACKAGE_TEMPLATES
 
@@ -291,7 +303,7 @@ def test_the_footer_credit_is_in_the_portals_language_and_escaped(tmp_path, buil
         block = re.search(r'<div class="md-copyright">(.*?)</div>', page, re.S).group(1)
         return html.unescape(" ".join(re.sub(r"<[^>]+>", "", block).split())), block
 
-    japanese = copy_bundled(tmp_path / "ja", REPO / "examples/ja")
+    japanese = _bundled_settings(tmp_path / "ja", REPO / "examples/ja")
     labels = pyyaml.safe_load((PACKAGE_TEMPLATES / "labels.yml").read_text(encoding="utf-8"))
     labels["ja"]["made_with"] = "<script>x</script> {tool} で作成"
     (japanese / "templates").mkdir()
@@ -424,9 +436,7 @@ def test_plugins_written_as_a_mapping_keep_their_settings(tmp_path, run):
     unsearchable) and the site's own redirect_maps (old links answering 404) were dropped without a word."""
     import json
 
-    from conftest import copy_bundled
-
-    project = copy_bundled(tmp_path / "portal")
+    project = _bundled_settings(tmp_path / "portal")
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     start = text.index("plugins:\n")
@@ -443,9 +453,7 @@ def test_plugins_written_as_a_mapping_keep_their_settings(tmp_path, run):
 def _bundled_with_site_redirects(tmp_path, *entries: str):
     """A copy of the bundled portal whose mkdocs.yml lists the site's own redirect_maps `entries` first among its
     plugins; and the line of the first entry."""
-    from conftest import copy_bundled
-
-    project = copy_bundled(tmp_path / "portal")
+    project = _bundled_settings(tmp_path / "portal")
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("plugins:\n", "plugins:\n  - redirects:\n      redirect_maps:\n"
@@ -564,9 +572,7 @@ def test_an_empty_plugins_list_builds_without_search_as_mkdocs_does_and_validate
 def test_markdown_extensions_written_as_a_mapping_keep_their_settings(tmp_path, run):
     """MkDocs takes `markdown_extensions:` as a list or as a mapping of name -> settings too; the build read a
     mapping's names alone and dropped each extension's settings (here the heading links' symbol)."""
-    from conftest import copy_bundled
-
-    project = copy_bundled(tmp_path / "portal")
+    project = _bundled_settings(tmp_path / "portal")
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     start = text.index("markdown_extensions:\n")
