@@ -61,6 +61,17 @@ def served(tmp_path):
         yield project, base
 
 
+@pytest.fixture(scope="module")
+def served_unchanged(tmp_path_factory):
+    """One server for the module's tests that only read what it serves (no save): each started its own, and
+    a server's start (its first build) is most of such a test."""
+    project = make_project(tmp_path_factory.mktemp("served") / "portal",
+                           {"content/playbooks/renewal-runway.yml": PLAYBOOK})
+    with _serving(project) as base:
+        _wait_for(lambda: "Confirm the stakeholders" in _get(f"{base}/playbooks/renewal-runway/"), what="first build")
+        yield project, base
+
+
 @contextmanager
 def _serving(project: Path):
     """`csops serve` on `project` in its own process, on a free port: its base URL while it runs."""
@@ -201,12 +212,12 @@ def test_serve_on_an_ipv6_address_says_an_address_a_browser_opens(tmp_path, host
         process.wait(timeout=30)
 
 
-def test_head_gets_the_headers_of_get_and_no_body(served):
+def test_head_gets_the_headers_of_get_and_no_body(served_unchanged):
     """The preview wrote the page, the JSON or the 404 page after a HEAD's headers (red team): a client reusing
     the connection would read those bytes as its next response."""
     import socket
 
-    _, base = served
+    _, base = served_unchanged
     port = int(base.rsplit(":", 1)[1])
     for path in ("/playbooks/renewal-runway/", "/api/search?q=renewal", "/api/health", "/no-such-page/"):
         with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
@@ -219,9 +230,9 @@ def test_head_gets_the_headers_of_get_and_no_body(served):
         assert body == b"" and int(length) > 0, (path, head, body[:80])
 
 
-def test_a_missing_page_gets_the_sites_own_404_page(served):
+def test_a_missing_page_gets_the_sites_own_404_page(served_unchanged):
     # MkDocs' livereload server answers a bare "404 Not Found" unless told where the site's page is.
-    _, base = served
+    _, base = served_unchanged
     with pytest.raises(urllib.error.HTTPError) as raised:
         _get(f"{base}/playbooks/no-such-playbook/")
     assert raised.value.code == 404
@@ -253,7 +264,7 @@ def test_rebuilds_after_saves_reuse_the_servers_workers(tmp_path):
         workers = _children(process.pid)
         assert workers, "the server keeps no workers"
         path.write_text(PLAYBOOK + "    owner: nobody\n", encoding="utf-8")  # refused: unknown role
-        time.sleep(3)
+        _wait_for(lambda: "csops-build-failed" in _get(f"{base}/playbooks/renewal-runway/"), what="the refusal's banner")
         path.write_text(PLAYBOOK.replace("Confirm the stakeholders", "Confirm the buyer"), encoding="utf-8")
         _wait_for(lambda: "Confirm the buyer" in _get(f"{base}/playbooks/renewal-runway/"), what="rebuild after a save")
         assert workers <= _children(process.pid)  # none was replaced
