@@ -44,7 +44,7 @@ def _wait_for(predicate, timeout: float = 60.0, what: str = "condition"):
                 return
         except OSError as error:  # server still starting
             last_error = error
-        time.sleep(0.3)
+        time.sleep(0.1)  # a wait ends this long after what it waits for, on average half of it (55 waits)
     pytest.fail(f"timed out waiting for {what} ({last_error})")
 
 
