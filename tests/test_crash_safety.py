@@ -607,9 +607,8 @@ def test_on_a_read_only_checkout_validate_runs_and_the_commands_that_write_say_s
     cache, a shared checkout). `csops validate` ended in a traceback when an edited file's old cache entry could not
     be pruned, and `csops urls --update` and `csops new` when they could not write (red team). Validate now runs
     (the cache is only a cache), and each command that must write says what refused in one line, exit 1."""
-    from tests.conftest import copy_bundled
-
-    project = copy_bundled(small_disk / "portal")
+    # a built portal of one playbook, not the bundled one: the subject is the read-only file system
+    project = make_project(small_disk / "portal", {"content/playbooks/qbr.yml": playbook(0)})
     assert subprocess.run([*CSOPS, "build", "-q", "--project", str(project)], cwd=REPO).returncode == 0
     qbr = project / "content/playbooks/qbr.yml"
     qbr.write_text(qbr.read_text(encoding="utf-8").replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
