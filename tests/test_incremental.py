@@ -303,6 +303,44 @@ def test_playbook_pages_reused_only_when_nothing_they_show_changed(tmp_path, pro
     assert "Team lead" in rebuild("content/roles.yml", "name: CS Lead", "name: Team lead")
 
 
+def test_search_documents_are_reused_only_in_the_language_and_csops_version_they_were_made_in(tmp_path, project_factory, monkeypatch):
+    """A step's due is searched as readers ask it ('60 days before', '60日前'), and csops' code makes every document:
+    a portal switched to Japanese, or built by a newer csops, gets the documents a cold build makes, not the last
+    index's (document_reuse.shared_key); so does a FAQ whose title alone changed (each group keyed on its whole
+    model object)."""
+    from generator import document_reuse
+    from generator.document_reuse import DocumentReuse, shared_key
+    from generator.index import SCHEMA_VERSION, collect_documents
+    from generator.pipeline import load_portal
+
+    playbook = _playbook("Renewal runway", "Confirm the stakeholders").replace("    owner: csm\n", "    owner: csm\n    due: T-60d\n", 1)
+    project = project_factory({"content/playbooks/renewal-runway.yml": playbook, "content/faq/renewals.yml": FAQ})
+    portal = load_portal(project)
+
+    this_csops = document_reuse.code_digest
+
+    def reused_into(language: str, code=this_csops) -> DocumentReuse:
+        monkeypatch.setattr(document_reuse, "code_digest", this_csops)
+        english = DocumentReuse(None, shared_key("en", portal.first_names.state, SCHEMA_VERSION))
+        collect_documents(portal, "en", english)
+        english.save(tmp_path)
+        monkeypatch.setattr(document_reuse, "code_digest", code)  # the next build's csops
+        return DocumentReuse(tmp_path, shared_key(language, portal.first_names.state, SCHEMA_VERSION))
+
+    same = reused_into("en")
+    assert collect_documents(portal, "en", same) == collect_documents(portal, "en") and same.reused == 2  # it reuses
+    japanese = collect_documents(portal, "ja", reused_into("ja"))
+    assert japanese == collect_documents(portal, "ja") and any("60日前" in d.asked_as for d in japanese)
+    newer = reused_into("en", code=lambda: "a newer csops")
+    assert collect_documents(portal, "en", newer) and newer.reused == 0
+    # and a FAQ retitled, its entries as they were: its page and entries are searched under the new title
+    faq = project / "content/faq/renewals.yml"
+    faq.write_text(faq.read_text(encoding="utf-8").replace("title: Renewals", "title: Renewal questions"), encoding="utf-8")
+    retitled = load_portal(project)
+    again = reused_into("en")
+    assert collect_documents(retitled, "en", again) == collect_documents(retitled, "en") and again.reused == 1
+
+
 def test_phase_and_role_pages_are_reused_only_when_what_they_list_changed(tmp_path, project_factory, monkeypatch):
     """A phase or role page is taken from the last build unless what it shows of a playbook changed (or, for a
     role, one it owns, a chart duty or a checklist for it): the edited title shows wherever it is listed, and only
