@@ -214,6 +214,18 @@ def test_the_commands_a_pull_requests_comment_suggests_work_at_the_repository_ro
     assert "--project" not in run("diff", "main", "--project", "portal", "--format", "json").output
 
 
+def test_a_comments_suggested_command_names_the_portals_folder_unless_a_backtick_would_cut_its_code_span():
+    """The folder the comment's commands name is the portal's in its repository as codeowners.repo_prefix gives it
+    ('portal/'): `--project portal`, and nothing for a portal at the root. A folder holding a backtick would end the
+    comment's code span mid-command (`csops validate --project 'a`, then b'` as prose): the command is left whole."""
+    from generator.suggested_commands import as_typed_at_the_root
+
+    said = "has 1 validation error; run `csops validate`"
+    assert as_typed_at_the_root(said, "portal/") == "has 1 validation error; run `csops validate --project portal`"
+    assert as_typed_at_the_root(said, "") == said
+    assert as_typed_at_the_root(said, "a`b/") == said
+
+
 def test_diff_names_an_unknown_revision(tmp_path, run):
     project = make_repo(tmp_path / "repo")
     result = run("diff", "no-such-branch", "--project", project)
