@@ -2697,8 +2697,14 @@ def test_slips_of_a_hurried_editor_get_the_fix_in_one_error_each(project_factory
     project = project_factory({
         "content/playbooks/p.yml": "title: P\nsteps:\n  - id: s\n    title: S\n    raci: {r: csm, a: cs-lead}\n",
         "content/onboarding/c.yml": ("title: C\naudience: [csm]\nsections:\n  - id: s\n    title: S\n    items:\n"
-                                     "      - id: i\n        title: Do the thing\n        ref: qbr\n")})
+                                     "      - id: i\n        title: Do the thing\n        ref: qbr\n"),
+        # two unknown keys beside the missing text: neither is 'the one key meant for it', and text is still missing
+        "content/onboarding/d.yml": ("title: D\naudience: [csm]\nsections:\n  - id: s\n    title: S\n    items:\n"
+                                     "      - id: i\n        title: Do the thing\n        when: day one\n")})
     lines = [line for line in run("validate", "--project", project).output.splitlines() if ": error" in line]
+    assert [line.split(": error: ")[1].split(" (")[0] for line in lines if "d.yml" in line] == [
+        "missing required field 'text' in sections[0].items[0]", "unknown field 'title'", "unknown field 'when'"], lines
+    assert not any("did you mean" in line for line in lines if "d.yml" in line), lines
     assert [line for line in lines if "p.yml" in line] == [
         "content/playbooks/p.yml:5:11: error: raci is written with 'r' for 'R'; csops reads one capital letter per "
         "key, R, A, C or I, with its roles after it (write raci: {R: csm, A: cs-lead}) [raci-letters]"], lines
