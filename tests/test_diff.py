@@ -643,6 +643,18 @@ def test_diff_flags_a_theme_folder_given_to_a_theme_named_alone():
     assert [(c.setting, c.after, c.warning) for c in changes if c.warning] == [("theme.custom_dir", "x", True)]
 
 
+def test_diff_lists_the_settings_of_a_file_mkdocs_yml_starts_to_inherit():
+    """A pull request adding `INHERIT: base.yml` and base.yml with hooks and another site_url: base.yml's settings are
+    listed as mkdocs.yml's are, each ⚠️ where it runs code or moves links, not one line 'base.yml: added'."""
+    from generator.site_diff import site_changes
+
+    changes = site_changes({"mkdocs.yml": b"site_name: x\n"}, {
+        "mkdocs.yml": b"site_name: x\nINHERIT: base.yml\n", "base.yml": b"site_url: https://evil.test/\nhooks: [h.py]\n",
+        "h.py": b"import os\n"})
+    assert [(c.file, c.setting, c.warning) for c in changes] == [
+        ("mkdocs.yml", "INHERIT", True), ("base.yml", "site_url", True), ("base.yml", "hooks", True), ("h.py", "", True)]
+
+
 def test_diff_flags_the_files_mkdocs_yml_names_as_code_and_compares_the_settings_it_inherits(tmp_path, run):
     """Once mkdocs.yml named them, a pull request editing its hooks file (to run `curl … | sh` in CI's build), a
     custom_dir's main.html (a script in every page) and the file it INHERITs (a new site_url) was summarised as
