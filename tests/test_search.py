@@ -206,6 +206,22 @@ def test_a_page_saying_the_glossarys_word_for_a_typed_word_holds_that_word_of_th
     assert paths[0] == "/faq/expansion/#who-gets-credit", paths[:3]
 
 
+def test_a_typed_word_and_its_glossary_synonyms_are_one_word_of_the_question_weighed_as_typed():
+    """What the test above relies on, for any glossary: a spelling of several words ('customer success manager') is
+    one word of the question as the query names it ('custom success manag'), not its first word's ('custom', which
+    a question about custom fields holds); and the merged word weighs what the typed one does (1.0), not the 0.2 of a
+    synonym the query added, whichever of them the query holds first."""
+    from generator.search_ranking import _synonyms_as_one_word
+    from generator.search_words import synonym_classes
+
+    classes = synonym_classes([["CSM", "customer success manager"], ["upsell", "expansion"]])
+    assert classes == {"csm": {0}, "custom success manag": {0}, "upsel": {1}, "expans": {1}}
+    for holders in ({"upsel": {1}, "lead": {1}, "expans": {2}}, {"expans": {2}, "lead": {1}, "upsel": {1}}):
+        boosts = {"upsel": 1.0, "lead": 1.0, "expans": 0.2}
+        merged, weights = _synonyms_as_one_word(holders, boosts, classes)
+        assert sorted(map(sorted, merged.values())) == [[1], [1, 2]] and sorted(weights.values()) == [1.0, 1.0]
+
+
 def test_no_hits_says_so_with_suggestions(built_bundled):
     out = cli("search", "--project", built_bundled, "zzqxv")
     assert out.exit_code == 1
