@@ -90,7 +90,7 @@ def spellings_in(text: str, spellings) -> set[str]:
     spellings = frozenset(s for s in spellings if s)
     if len(spellings) < _ONE_PASS_FROM:
         return {s for s in spellings if s in text}
-    trie, longest_at = _longest_at(spellings)
+    trie, longest_at = _pass_over(spellings, "")
     found: set[str] = set()
     deeper: dict[int, tuple[str, dict]] = {}
     for longest in set(longest_at.findall(text)):
@@ -101,8 +101,7 @@ def spellings_in(text: str, spellings) -> set[str]:
                 found.add(longest[:end])
         if len(longest) == _PASS_DEPTH:
             deeper[id(node)] = (longest, node)
-    for start, node in deeper.values():  # the spellings the pass did not read to their end
-        found.update(spelling for spelling in (start + rest for rest in _suffixes(node) if rest) if spelling in text)
+    found.update(spelling for spelling in _read_on(deeper) if spelling in text)
     return found
 
 
@@ -121,10 +120,19 @@ def _trie(spellings: frozenset) -> dict:
     return trie
 
 
-@functools.lru_cache(maxsize=2)
-def _longest_at(spellings: frozenset) -> tuple[dict, re.Pattern]:
-    trie = _trie(spellings)  # the pass reads the spellings' first _PASS_DEPTH characters, a spelling of its own
-    return trie, re.compile("(?=(" + _unguarded(_trie(frozenset(s[:_PASS_DEPTH] for s in spellings))) + "))")
+@functools.lru_cache(maxsize=4)
+def _pass_over(spellings: frozenset, guard: str) -> tuple[dict, re.Pattern]:
+    """The spellings' trie, and the pass finding at each place `guard` allows the longest of their first
+    _PASS_DEPTH characters there (each such start a spelling of its own)."""
+    starts = _trie(frozenset(s[:_PASS_DEPTH] for s in spellings))
+    return _trie(spellings), re.compile(guard + "(?=(" + _unguarded(starts) + "))")
+
+
+def _read_on(deeper: dict[int, tuple[str, dict]]):
+    """The spellings the pass did not read to their end: each found start (the pass's whole depth) with every
+    rest its trie node holds."""
+    for start, node in deeper.values():
+        yield from (start + rest for rest in _suffixes(node) if rest)
 
 
 def _unguarded(node: dict) -> str:
@@ -139,7 +147,7 @@ def spellings_as_words_in(text: str, spellings) -> set[str]:
     spellings = frozenset(s for s in spellings if s)
     if not spellings:
         return set()
-    trie, longest_at = _longest_word_at(spellings)
+    trie, longest_at = _pass_over(spellings, r"(?<!\w)")
     found: set[str] = set()
     deeper: dict[int, tuple[str, dict]] = {}
     for match in longest_at.finditer(text):  # the longest spelling's start at each place a word starts
@@ -151,9 +159,7 @@ def spellings_as_words_in(text: str, spellings) -> set[str]:
                 found.add(longest[:end])
         if len(longest) == _PASS_DEPTH:
             deeper[id(node)] = (longest, node)
-    for start, node in deeper.values():  # the spellings the pass did not read to their end
-        found.update(spelling for spelling in (start + rest for rest in _suffixes(node) if rest)
-                     if spelling in text and _as_word_in(text, spelling))
+    found.update(spelling for spelling in _read_on(deeper) if spelling in text and _as_word_in(text, spelling))
     return found
 
 
@@ -168,9 +174,3 @@ def _as_word_in(text: str, spelling: str) -> bool:
 
 _WORD = re.compile(r"\w")
 _NO_WORD_NEXT = re.compile(r"(?!\w)")
-
-
-@functools.lru_cache(maxsize=2)
-def _longest_word_at(spellings: frozenset) -> tuple[dict, re.Pattern]:
-    trie = _trie(spellings)
-    return trie, re.compile(r"(?<!\w)(?=(" + _unguarded(_trie(frozenset(s[:_PASS_DEPTH] for s in spellings))) + "))")

@@ -140,14 +140,14 @@ def test_a_page_gets_the_definition_of_every_spelling_it_holds_whatever_the_glos
     from generator import term_matching
 
     original, term_matching._PASS_DEPTH = term_matching._PASS_DEPTH, depth
-    term_matching._longest_at.cache_clear()
+    term_matching._pass_over.cache_clear()
     try:
         many = spellings | {f"zz{n}" for n in range(300)}  # enough for the one-pass way
         assert spellings_in(text, many) == {s for s in many if s in text}
         assert spellings_in(text, spellings) == {s for s in spellings if s in text}
     finally:
         term_matching._PASS_DEPTH = original
-        term_matching._longest_at.cache_clear()
+        term_matching._pass_over.cache_clear()
 
 
 def test_a_glossary_of_spellings_nested_as_prefixes_is_found_in_its_own_page_at_once():
@@ -172,13 +172,13 @@ def test_spellings_as_words_are_those_a_word_bounded_search_finds(spellings, tex
     from generator import term_matching
 
     original, term_matching._PASS_DEPTH = term_matching._PASS_DEPTH, depth
-    term_matching._longest_word_at.cache_clear()
+    term_matching._pass_over.cache_clear()
     try:
         assert term_matching.spellings_as_words_in(text, spellings) == {
             s for s in spellings if re.search(r"(?<!\w)" + re.escape(s) + r"(?!\w)", text)}
     finally:
         term_matching._PASS_DEPTH = original
-        term_matching._longest_word_at.cache_clear()
+        term_matching._pass_over.cache_clear()
 
 
 def _plain_alternation(terms) -> re.Pattern:
