@@ -17,7 +17,7 @@ import yaml
 from .located_yaml import MAX_ALIAS_NODES, MAX_FILE_BYTES  # a file bigger than the loader reads is named, not parsed
 from .rules.labels import LABELS_FILE
 from .rules.placeholders import is_example_url
-from .mkdocs_yaml import CONFIG_FILE, MAX_INHERIT
+from .mkdocs_yaml import CONFIG_FILE, MAX_INHERIT, inherited_file
 
 TEMPLATES_DIR = "templates"
 SITE_PATHS = (CONFIG_FILE, TEMPLATES_DIR)  # project-relative, as git archive and ls-files take them
@@ -96,7 +96,7 @@ def _config_chain(found: dict[str, bytes]) -> list[tuple[str, dict]]:
         parent = settings.get("INHERIT")
         if not isinstance(parent, str):
             break
-        path = os.path.normpath(os.path.join(os.path.dirname(path), parent)).replace(os.sep, "/")
+        path = inherited_file(path, parent).as_posix()
     return chain
 
 
@@ -108,10 +108,9 @@ def _named_paths(found: dict[str, bytes]) -> list[str]:
     if chain:
         parent = chain[-1][1].get("INHERIT")
         if isinstance(parent, str):
-            named.append(os.path.join(os.path.dirname(chain[-1][0]), parent))
+            named.append(inherited_file(chain[-1][0], parent).as_posix())
     named += _code_paths(chain)
-    paths = [os.path.normpath(name).replace(os.sep, "/") for name in named]
-    return [path for path in dict.fromkeys(paths) if path not in (".", "..") and not path.startswith(("../", "/"))]
+    return [path for path in dict.fromkeys(named) if path not in (".", "..") and not path.startswith(("../", "/"))]
 
 
 def _code_paths(chain: list[tuple[str, dict]]) -> list[str]:

@@ -653,6 +653,11 @@ def test_diff_lists_the_settings_of_a_file_mkdocs_yml_starts_to_inherit():
         "h.py": b"import os\n"})
     assert [(c.file, c.setting, c.warning) for c in changes] == [
         ("mkdocs.yml", "INHERIT", True), ("base.yml", "site_url", True), ("base.yml", "hooks", True), ("h.py", "", True)]
+    # a parent a file in a folder names is found from that folder, as MkDocs finds it
+    chain = {"mkdocs.yml": b"INHERIT: conf/base.yml\n", "conf/base.yml": b"INHERIT: common.yml\n"}
+    changes = site_changes({**chain, "conf/common.yml": b"site_url: https://a.test/\n"},
+                           {**chain, "conf/common.yml": b"site_url: https://evil.test/\n"})
+    assert [(c.file, c.setting, c.warning) for c in changes] == [("conf/common.yml", "site_url", True)]
 
 
 def test_diff_flags_the_files_mkdocs_yml_names_as_code_and_compares_the_settings_it_inherits(tmp_path, run):
