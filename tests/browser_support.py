@@ -330,15 +330,19 @@ def lent_tab(browser, viewport: dict, fresh: bool = False, timeout: float = 5000
     key = (mobile, timeout, tuple(sorted(options.items())))
     errors: list[str] = []
     on_error = lambda error: errors.append(str(error))  # noqa: E731 - one listener, removed by name when lent
+
+    def new_context():
+        context = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile, **options)
+        context.set_default_timeout(timeout)
+        return context
+
     if fresh or (key in kept and kept[key].in_use):
-        handle = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile, **options)
-        handle.set_default_timeout(timeout)
+        handle = new_context()
         tab = handle.new_page()
         tab.on("pageerror", on_error)
     else:
         if key not in kept:
-            context = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile, **options)
-            context.set_default_timeout(timeout)
+            context = new_context()
             kept[key] = _LentTab(context, context.new_page(), timeout, lambda: kept.pop(key, None))
         handle = kept[key]
         tab = handle.lend(viewport, on_error)
