@@ -8,10 +8,11 @@ import re
 
 from .escaping import CODE_SPAN
 
-# Markdown and HTML markup: a link's target, emphasis and heading marks, a list or quote marker, a tag (a name right
+# Markdown and HTML markup: a link's target, emphasis marks, a list, quote or heading marker, a tag (a name right
 # after '<', as HTML reads one) or a comment. '<' alone is text: read as a tag to the next '>', it took the words
-# between out of the index ('ARR < $10k no approval is needed … <br>'), and a '>' inside a line is text too.
-MARKDOWN_NOISE = re.compile(r"\]\([^)]*\)|[*_`#|\[\]]+|^\s*(?:[-+]|>+)\s+|</?[A-Za-z][^<>]*>|<!--[\s\S]*?-->",
+# between out of the index ('ARR < $10k no approval is needed … <br>'), and a '>' inside a line is text too. So is a
+# '#' inside a line: taken as markup anywhere, a Slack channel lost it in search snippets ("post to renewals").
+MARKDOWN_NOISE = re.compile(r"\]\([^)]*\)|[*_`|\[\]]+|^\s*(?:[-+]|>+|#{1,6})\s+|</?[A-Za-z][^<>]*>|<!--[\s\S]*?-->",
                             re.MULTILINE)
 # compiled once: re.sub looked the pattern up in re's cache on each of a build's 42,000 calls (1,000 playbooks)
 _SPACES = re.compile(r"[ \t]+")

@@ -1432,6 +1432,18 @@ def test_snippets_lose_markup_without_a_stray_space():
     assert snippet(long, {"renew"}).endswith("the <mark>renewal</mark> at the end") and len(snippet(long, {"renew"})) < 220
 
 
+def test_a_snippet_keeps_the_hash_of_a_slack_channel(built_bundled):
+    """A '#' inside a line is text, as the page shows it: read as a heading mark anywhere, snippets told Support to
+    post "to renewals" and a new CSM to join "the Slack channels: cs-team, success-share"."""
+    from generator.markdown_text import plain_text
+
+    hit = next(h for h in Searcher(built_bundled).search("not yet at proposal sent also posted").hits
+               if h.path.endswith("#build-dashboard"))
+    assert "is also <mark>posted</mark> to #renewals. Automatic" in hit.snippet
+    assert plain_text("## Who to tell\nPost in #cs-team, then #1 of the list") == \
+        "Who to tell\nPost in #cs-team, then #1 of the list"
+
+
 def test_a_snippet_keeps_checklist_items_apart(built_bundled):
     """A step's text is its body, then each checklist item on a line: joined with spaces, three items read as one
     sentence ("…from the CRM price book Discount approvals obtained before sending…")."""
