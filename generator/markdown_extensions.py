@@ -22,6 +22,8 @@ REQUIRED_EXTENSIONS: dict[str, dict] = {
     "generator.glossary_abbr": {},
     # Due offsets (T-100d) and Slack channels (#success-share) never broken at their hyphen.
     "generator.whole_words": {},
+    # A heading's '#' needs a space after it: a body line opening with a Slack channel (#success-share) is text.
+    "generator.heading_marks": {},
     "admonition": {},
     "attr_list": {},
     "tables": {},

@@ -282,6 +282,24 @@ def test_a_question_with_a_code_span_shows_it_as_code_on_the_faq_index_as_on_its
     assert "What do the Renewal Status values mean?</a>" in tags
 
 
+def test_a_body_line_opening_with_a_slack_channel_is_text_not_a_heading(built_bundled):
+    """Python-Markdown took any line starting with '#' for a heading: the step "Post wins and verbatims in
+    #success-share", whose body opens with the channel, showed its whole first paragraph as a heading larger than
+    the page's title (and listed it in the table of contents). As on GitHub, a heading's marks need a space."""
+    import markdown
+
+    from generator.markdown_extensions import REQUIRED_EXTENSIONS
+
+    page = (built_bundled / "site/playbooks/product-feedback-voc/index.html").read_text("utf-8")
+    assert len(re.findall(r"<h1\b", page)) == 1, re.findall(r"<h1\b[^>]*>.{0,60}", page)  # the page's title
+    assert '<p><span class="csops-nowrap">#success-share</span> is a free-format Slack channel' in page
+    extensions = {k: v for k, v in REQUIRED_EXTENSIONS.items() if k != "generator.glossary_abbr"}
+    body = markdown.markdown("Post a win in\n#cs-team daily\n\n## Who to tell\n\n# Title #",
+                             extensions=list(extensions), extension_configs=extensions)
+    assert re.sub(r"<[^>]+>", "", body.split("\n<h2")[0]) == "Post a win in\n#cs-team daily"
+    assert re.findall(r"<(h\d)[^>]*>([^<]*)", body) == [("h2", "Who to tell"), ("h1", "Title")]
+
+
 def test_a_japanese_pages_lists_of_titles_are_joined_with_the_japanese_comma():
     # a chart duty's related playbooks read 「セールスからCSへの引き継ぎ, オンボーディング・キックオフ」 on the
     # Japanese portal: an ASCII comma and space between Japanese titles, where the glossary's lists use 、
