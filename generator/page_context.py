@@ -11,6 +11,7 @@ import re
 from . import urls
 from .escaping import escape_attr
 from .run_memory import RunMemory
+from .whole_words import kept_whole
 
 # Between items of an inline list (steps, roles, review dates): a no-break space keeps the dot with the item before it,
 # so a line ends with "·" and never starts with one ("· Record the plan in the CRM" on a phone).
@@ -179,5 +180,6 @@ class PageContext:
 
 
 def _link(href: str, text: str) -> str:
-    """A raw-HTML link: its text escaped, its href one this module made."""
-    return f'<a href="{href}">{escape_attr(text)}</a>'
+    """A raw-HTML link: its text escaped, with its due offsets and Slack channels kept whole as in Markdown text
+    (Markdown leaves raw HTML alone), its href one this module made."""
+    return f'<a href="{href}">{kept_whole(escape_attr(text))}</a>'

@@ -5,7 +5,9 @@ A browser may break a line after any hyphen, and did inside these: "If a QBR fal
 text becomes a `csops-nowrap` span; the text stays as written, so copying, finding on the page and search are
 unchanged. Code spans are never touched: their words are Markdown's, taken before this runs. Nor is an escaped
 character: text csops escaped (a step title; every line of What's new) reaches this pattern with `\\#cs-renewal`'s
-`#` already put aside in Markdown's stash, so a channel is also found with a stashed `#` or `_` in it.
+`#` already put aside in Markdown's stash, so a channel is also found with a stashed `#` or `_` in it. Raw HTML a
+page writes itself (the step lists of role and phase pages), which Markdown leaves alone, gets the same spans from
+`kept_whole`.
 """
 
 from __future__ import annotations
@@ -26,11 +28,30 @@ def _or_stashed(char: str) -> str:
     return rf"(?:{re.escape(char)}|{re.escape(INLINE_PLACEHOLDER_PREFIX)}[0-9]+{re.escape(ETX)})"
 
 
-_CHANNEL_CHAR = rf"(?:[A-Za-z0-9]|{_or_stashed('_')})"
-# Only a channel with a hyphen can break (#renewals cannot). ASCII neighbours end a word, Japanese ones do not:
-# 「Slackの#cs-renewal、」 holds the channel, "&#8212;" and "C#-style" hold none, "T-30d." the offset.
-WHOLE_WORD = (rf"(?<![A-Za-z0-9_&#-])(?:{DUE_IN_PROSE}|{_or_stashed('#')}{_CHANNEL_CHAR}+(?:-{_CHANNEL_CHAR}+)+)"
-              rf"(?![A-Za-z0-9_-]|{_or_stashed('_')})")
+def _whole_word(hash_: str, underscore: str) -> str:
+    """The pattern of a word kept whole, given how its text writes a channel's '#' and an '_'.
+    Only a channel with a hyphen can break (#renewals cannot). ASCII neighbours end a word, Japanese ones do not:
+    「Slackの#cs-renewal、」 holds the channel, "&#8212;" and "C#-style" hold none, "T-30d." the offset."""
+    char = rf"(?:[A-Za-z0-9]|{underscore})"
+    return (rf"(?<![A-Za-z0-9_&#-])(?:{DUE_IN_PROSE}|{hash_}{char}+(?:-{char}+)+)"
+            rf"(?![A-Za-z0-9_-]|{underscore})")
+
+
+WHOLE_WORD = _whole_word(_or_stashed("#"), _or_stashed("_"))
+# The same words in raw HTML a page writes itself (escaping.escape_attr's text, where '_' is &#95;), which Markdown
+# leaves alone: a role page's duty list read "Post wins and verbatims in #success- / share" on a phone.
+_WHOLE_WORD_IN_HTML = re.compile(_whole_word("#", "(?:_|&#95;)"))
+
+
+def kept_whole(escaped: str) -> str:
+    """Raw-HTML text with each due offset and Slack channel in a `csops-nowrap` span, as Markdown text gets them."""
+    if "-" not in escaped:  # a browser breaks these words only at a hyphen; most titles hold none
+        return escaped
+    return _WHOLE_WORD_IN_HTML.sub(_nowrap, escaped)
+
+
+def _nowrap(m: re.Match) -> str:
+    return f'<span class="csops-nowrap">{m[0]}</span>'
 # What Python-Markdown stashes for an escaped character: its code point between STX and ETX (EscapeInlineProcessor),
 # turned back into the character once the inline patterns are done (UnescapeTreeprocessor).
 _ESCAPED_HASH, _ESCAPED_UNDERSCORE = (f"{STX}{ord(char)}{ETX}" for char in "#_")
