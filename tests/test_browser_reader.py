@@ -278,9 +278,10 @@ def test_japanese_links_in_tables_break_between_phrases(browser, ja_site):
 def test_japanese_navigation_breaks_between_phrases(browser, ja_site):
     # The sidebars are outside .md-typeset, so the phrase breaking missed them: on a laptop the table of contents read
     # 5. 初期設定と管理者トレーニン / グ and このロールが管理するプレイブッ / ク, the FAQ's アップセルの話が出たら、いつ営 /
-    # 業に..., the site title カスタマーサクセス プレイブッ / クポータル; a phone's drawer ユーザー会・コミュニティ運 / 営
+    # 業に..., the site title カスタマーサクセス プレイブッ / クポータル; a phone's drawer ユーザー会・コミュニティ運 / 営,
+    # and its table of contents QBR(四半期ビジネスレ / ビュー): one phrase wider than the drawer's line
     pages = ["", "playbooks/onboarding-kickoff/", "playbooks/cs-tool-rollout/", "roles/csm/", "faq/cross-team/",
-             "faq/tools-and-data/", "phases/advocacy/"]
+             "faq/tools-and-data/", "phases/advocacy/", "phases/renewal/"]
     for viewport in (LAPTOP, PHONE):
         context, tab, errors = open_page(browser, ja_site, "", viewport)
         try:
