@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import http.server
 import os
 import shutil
 import socket
@@ -27,6 +26,7 @@ from click.testing import CliRunner
 
 from conftest import REPO, make_project
 from generator.cli import main
+from static_server import server_for
 
 CHROMIUM = os.environ.get("CSOPS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -185,41 +185,15 @@ def build(project: Path) -> Path:
     return project / "site"
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    requested: list[str] | None = None  # when a test sets a list: every request's path, in order
-    assets_kept = False  # when set: the browser keeps the theme's and csops' scripts and styles for an hour
-
-    def do_GET(self):
-        if self.requested is not None:
-            self.requested.append(self.path)
-        try:
-            super().do_GET()
-        except (BrokenPipeError, ConnectionResetError):  # the browser left the page before it had it all
-            pass
-
-    def end_headers(self):
-        # A rebuild within the same second keeps Last-Modified, so a reload could show the old page. A site built
-        # once for the session never changes: there a tab walking its pages reads the assets from its cache, as
-        # a reader's browser does, instead of fetching and compiling them again (a fifth of each page load).
-        kept = self.assets_kept and self.path.startswith("/assets/")
-        self.send_header("Cache-Control", "max-age=3600" if kept else "no-store")
-        super().end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @functools.cache
 def _no_chromium() -> bool:
     return not Path(CHROMIUM).exists()
 
 
-def serve(site: Path, requested: list[str] | None = None, built_once: bool = False):
-    """A real static HTTP server on a free loopback port; yields the base URL. `requested` gets each request's path;
-    `built_once` (a site no test rebuilds) lets the browser keep its assets."""
-    handler = functools.partial(type("Handler", (_QuietHandler,), {"requested": requested, "assets_kept": built_once}),
-                                directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serve(site: Path, requested: list[str] | None = None):
+    """A real static HTTP server in this process on a free loopback port; yields the base URL. `requested` gets each
+    request's path. For a test's own site: a thread left serving makes this process's later builds spawn workers."""
+    server = server_for(str(site), requested)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -227,6 +201,24 @@ def serve(site: Path, requested: list[str] | None = None, built_once: bool = Fal
     finally:
         server.shutdown()
         server.server_close()
+
+
+def serve_built_once(site: Path):
+    """A site no test rebuilds, served for the session by a process of its own (static_server.py says why); the
+    browser keeps its assets. Yields the base URL."""
+    server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("static_server.py")), str(site)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        port = server.stdout.readline().strip()
+        assert port.isdigit(), f"the static server for {site} did not start"
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.stdin.close()
+        try:
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 @pytest.fixture(scope="module")
@@ -258,17 +250,17 @@ def page(browser):
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("demo"), {"mkdocs.yml": DEMO_MKDOCS, **DEMO_FILES})
-    yield from serve(build(project), built_once=True)
+    yield from serve_built_once(build(project))
 
 
 @pytest.fixture(scope="session")
 def bundled_site(built_bundled):
-    yield from serve(built_bundled / "site", built_once=True)
+    yield from serve_built_once(built_bundled / "site")
 
 
 @pytest.fixture(scope="session")
 def ja_site(built_ja):
-    yield from serve(built_ja / "site", built_once=True)
+    yield from serve_built_once(built_ja / "site")
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import multiprocessing
 import random
 import shutil
 import threading
+import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -232,3 +233,15 @@ def test_a_process_running_other_threads_spawns_its_workers():
     finally:
         release.set()
         other.join()
+
+
+def test_a_site_served_for_the_whole_session_leaves_this_processs_builds_forking(tmp_path):
+    """The browser tests' sites built once are served for the rest of the session: from a thread here, every later
+    build of this test process spawned its workers (about 0.5 s of CPU and a second of waiting more per build)."""
+    from browser_support import serve_built_once
+
+    (tmp_path / "index.html").write_text("<p>served</p>", encoding="utf-8")
+    for base in serve_built_once(tmp_path):
+        with urllib.request.urlopen(base, timeout=10) as response:
+            assert response.read() == b"<p>served</p>"
+        assert start_method() == "fork", [thread.name for thread in threading.enumerate()]
