@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -90,7 +91,10 @@ class SearchDoc:
     def fields(self) -> dict:
         return {
             "key": self.key, "digest": self.digest, "kind": self.kind, "level": self.level, "phase": self.phase,
-            "role": " ".join(self.roles), "tag": ",".join(self.tags), "title": self.title, "body": self.body,
+            # a tag as the tag filter reads one typed (search_filters.filter_id): ＣＲＭ or a decomposed ガイド was
+            # found by no tag:ＣＲＭ or tag:ガイド, however typed
+            "role": " ".join(self.roles), "tag": ",".join(unicodedata.normalize("NFKC", t) for t in self.tags),
+            "title": self.title, "body": self.body,
             "context": self.parent_title, "keywords": self.keywords,
             "url": self.url, "version": self.version, "parent": self.parent,
             "parent_title": self.parent_title, "facets": facet_value(self.kind, self.phase, self.roles, self.level,

@@ -9,10 +9,10 @@ reports ask these questions here, so no template or report works an answer out f
 from __future__ import annotations
 
 import datetime as dt
-import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from .first_names import FirstNames
@@ -20,9 +20,15 @@ from .kinds import DOCUMENT_KINDS
 from .model import Chart, Checklist, ContentDoc, FaqTopic, GlossaryTerm, Playbook, Role, Settings
 
 
+@lru_cache(maxsize=4096)
 def tag_key(tag: str) -> str:
-    """What makes two tags one: letters and digits of any script, case folded, the rest one hyphen ('x' if none)."""
-    return re.sub(r"[^\w]+", "-", tag.casefold()).strip("-_") or "x"
+    """What makes two tags one: letters, digits and their marks of any script, width and case folded (NFKC), the rest
+    one hyphen ('x' if none). A tag pasted decomposed (ガ as カ and a combining ゛, as macOS file names hold it) had
+    its marks made hyphens, and was filed under another word (ガイド under カ イト); ＣＲＭ, typed with a Japanese
+    input method on, was a tag apart from crm."""
+    text = unicodedata.normalize("NFKC", tag).casefold()
+    kept = "".join(c if c.isalnum() or c == "_" or unicodedata.category(c)[0] == "M" else " " for c in text)
+    return "-".join(kept.split()).strip("-_") or "x"
 
 
 # Lifecycle order for phases settings.yml does not list (the bundled playbooks' phases, then any other alphabetically).

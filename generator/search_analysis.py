@@ -28,7 +28,7 @@ from whoosh.lang.porter import stem as porter_stem
 from .stop_words import STOP_WORDS
 
 
-SCHEMA_VERSION = 27  # bump when the schema or analysis changes (or its classes move): forces a full re-index
+SCHEMA_VERSION = 28  # bump when the schema or analysis changes (or its classes move): forces a full re-index
 KEYWORD_BOOST = 1.5
 
 # Latin words (with digits), runs of kanji or of katakana (one group: both become bigrams), runs of hiragana.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 from hypothesis import HealthCheck, assume, example, given, settings
@@ -326,3 +327,21 @@ def test_spellings_of_one_tag_are_one_section_of_the_tags_page(tmp_path):
     assert headings == [("a b", "tag-a-b"), ("renewal", "tag-renewal")], headings
     for section in tags.split("\n## ")[1:]:
         assert "playbooks/p/" in section and "faq/f/#e" in section, section
+
+
+def test_a_tag_pasted_decomposed_or_typed_full_width_is_the_tag_it_looks_like(tmp_path):
+    """Red team: ガイド pasted decomposed (カ and a combining ゛, as macOS file names hold it) had its marks made hyphens
+    and was listed under another word, カ イト, beside a ガイド section that looked the same; ＣＲＭ, typed with a
+    Japanese input method on, was a tag apart from crm; and Hindi tags differing in a vowel sign were one."""
+    from conftest import make_project
+
+    decomposed = unicodedata.normalize("NFD", "ガイド")
+    project = make_project(tmp_path / "p", {
+        "content/playbooks/p.yml": "title: P\ntags: [ガイド, crm, हिन्दी]\nsteps:\n  - {id: s, title: S}\n",
+        "content/playbooks/q.yml": f"title: Q\ntags: [{decomposed}, ＣＲＭ]\nsteps:\n  - {{id: s, title: S}}\n",
+        "content/playbooks/r.yml": "title: R\ntags: [カ イト, ह न द]\nsteps:\n  - {id: s, title: S}\n"})
+    tags = _pages(project)["tags.md"]
+    listed = {anchor: re.findall(r"playbooks/(\w)/", section) for anchor, section
+              in re.findall(r"^## [^\n]* \{: #(tag-\S+) \}$(.*?)(?=^## |\Z)", tags, re.M | re.S)}
+    assert listed == {"tag-crm": ["p", "q"], "tag-ガイド": ["p", "q"], "tag-カ-イト": ["r"], "tag-हिन्दी": ["p"],
+                      "tag-ह-न-द": ["r"]}, listed

@@ -6,6 +6,7 @@ import html
 import io
 import json
 import re
+import unicodedata
 from dataclasses import replace
 
 import pytest
@@ -748,7 +749,8 @@ def test_suggestions_compare_a_few_words_once(built_bundled, monkeypatch):
 
 def test_a_suggested_tag_is_a_filter_that_searches_it(project_factory):
     """A tag with a space was suggested as 'tag:health score', which searched tag:health (an unknown tag, a 400 in
-    the search box) and the word score (red team): it is quoted, and one no filter can write is not offered."""
+    the search box) and the word score (red team): it is quoted, and one no filter can write is not offered. A tag
+    written ＣＲＭ or a decomposed ガイド was found by no tag filter, however typed (red team)."""
     project = project_factory({"content/faq/tools.yml": """\
         title: Tools
         entries:
@@ -756,9 +758,16 @@ def test_a_suggested_tag_is_a_filter_that_searches_it(project_factory):
             q: Where do the account scores live?
             a: In the BI tool, refreshed nightly.
             tags: [health score, 'why?', 'say "hi"']
-        """})
+          - id: crm
+            q: Where is the customer's contract?
+            a: In the CRM, on the account.
+            tags: [ＣＲＭ, %s]
+        """ % unicodedata.normalize("NFD", "ガイド")})
     build_portal(project)
     searcher = Searcher(project)
+    for typed in ("crm", "ＣＲＭ", "ガイド", unicodedata.normalize("NFD", "ガイド")):
+        assert [hit.path for hit in searcher.search("contract", tag=typed).hits] == ["/faq/tools/#crm"], typed
+        assert [hit.path for hit in searcher.search(f"contract tag:{typed}").hits] == ["/faq/tools/#crm"], typed
     for typed in ("healthscore", "zzqxv"):  # spelt close to the tag; nothing close (the most used tags)
         tips = searcher.search(typed, correct=False).suggestions
         assert 'tag:"health score"' in tips and not any("why" in t or "hi" in t for t in tips), tips
