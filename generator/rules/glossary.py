@@ -12,6 +12,7 @@ import re
 from ..loader import Document
 from ..located_values import LocDict, LocList
 from ..problems import Problem, shown
+from ..reader_names import name_key
 from ..stop_words import STOP_WORDS
 
 CODES = ("glossary-spelling", "glossary-duplicate", "glossary-definition")
@@ -55,7 +56,7 @@ def check_file(doc: Document) -> list[Problem]:
     if not isinstance(terms, LocList):
         return []
     problems: list[Problem] = []
-    first_claim: dict[str, str] = {}
+    first_claim: dict[str, tuple[str, str]] = {}  # spelling key -> (term id, spelling as written)
     for term in terms:
         if not isinstance(term, LocDict):
             continue
@@ -76,10 +77,15 @@ def check_file(doc: Document) -> list[Problem]:
                 problems.append(Problem(doc.path, line, col, "glossary-spelling",
                                         f"{field_name} '{shown(spelling.strip())}' of term '{shown(term_id)}' {why[0]}", why[1]))
                 continue
-            # case-blind: a synonym "churn" under another term took the hover of Churn's own word on every page
-            claimed = first_claim.setdefault(spelling.strip().casefold(), term_id)
+            # case-blind: a synonym "churn" under another term took the hover of Churn's own word on every page; and
+            # width- and composition-blind, as search reads a spelling (NFKC): ＣＳＭ, or ガイド pasted decomposed
+            # (カ and a combining ゛), passed as a term of its own that looked the same
+            text = spelling.strip()
+            claimed, first = first_claim.setdefault(name_key(text).casefold(), (term_id, text))
             if claimed != term_id:
+                alike = "" if first.casefold() == text.casefold() else (
+                    f" (as '{shown(first)}', in other characters: another width, or a letter and its mark apart)")
                 problems.append(Problem(doc.path, line, col, "glossary-duplicate",
-                                        f"'{shown(spelling.strip())}' is already a spelling of term '{shown(claimed)}'; "
+                                        f"'{shown(text)}' is already a spelling of term '{shown(claimed)}'{alike}; "
                                         "one hover cannot show two definitions", "keep it under one of the two terms"))
     return problems
