@@ -104,6 +104,20 @@ def test_a_start_date_beyond_what_calendars_hold_gives_no_dates_and_breaks_nothi
         context.close()
 
 
+def test_a_stored_start_date_that_is_no_text_leaves_the_box_empty_and_the_plan_whole(browser, site_url):
+    """Red team: a start date stored as an object whose toString is no function (no page of the portal writes one;
+    another script on the origin may) threw as the date box was filled, and the box and the calendar download were
+    missing from the checklist on every visit."""
+    context, tab = _open(browser, site_url + "onboarding/constructor/",
+                         {"csops:plan:onboarding:constructor": '{"toString": 1}'})
+    try:
+        assert tab.locator("input.csops-start").input_value() == ""
+        assert tab.locator("button.csops-ics").is_disabled()
+        assert not tab.errors, tab.errors
+    finally:
+        context.close()
+
+
 def test_a_pressed_role_filter_named_constructor_stays_when_a_query_finds_nothing_in_it(browser, tmp_path):
     """The search panel keeps a pressed filter that a new query finds nothing in, at 0; `"constructor" in counts`
     is true of every object, so a role with that id vanished from the panel instead, and "No hits · filtered"

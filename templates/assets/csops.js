@@ -621,7 +621,10 @@
       var inputId = "csops-start-" + plan.dataset.plan.replace(/[^a-z0-9-]/gi, "-");
       var label = el("label", { "for": inputId }, (plan.dataset.anchor || L.start_date) + " ");
       var input = el("input", { type: "date", id: inputId, "class": "csops-start" });
-      input.value = load(key, "") || "";
+      // only a date this box saved: a stored object whose toString is no function (another script's, or a planted
+      // one) threw here, and the start date and the calendar download were gone from the page on every visit
+      var saved = load(key, "");
+      input.value = typeof saved === "string" ? saved : "";
       var button = el("button", { type: "button", "class": "md-button csops-ics" }, L.download_ics);
       plan.appendChild(label);
       plan.appendChild(input);
