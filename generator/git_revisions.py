@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import shlex
 import signal
 import subprocess
 import tarfile
@@ -77,10 +78,15 @@ def export_content(project: Path, revision: str, target: Path) -> Path:
 
 def _two_ends(git_range: str) -> str:
     """The `csops diff` command comparing what `git_range` spans: A..B is B against A; A...B is B against where it
-    left A (their merge base), as `git diff A...B` reads it. An end left out is HEAD, as git takes it."""
+    left A (their merge base), as `git diff A...B` reads it. An end left out is HEAD, as git takes it.
+
+    Each end shell-quoted, as a person pastes the command: a branch may be named x$(id) (git takes $, ( and |), and
+    the command shown ran what the name held. In backticks, so it names this run's --project
+    (suggested_commands.py); bare when an end holds a backtick, which would end the span."""
     symmetric = "..." in git_range
-    base, head = (end or "HEAD" for end in git_range.split("..." if symmetric else "..", 1))
-    return f"csops diff $(git merge-base {base} {head}) {head}" if symmetric else f"csops diff {base} {head}"
+    base, head = (shlex.quote(end or "HEAD") for end in git_range.split("..." if symmetric else "..", 1))
+    command = f"csops diff $(git merge-base {base} {head}) {head}" if symmetric else f"csops diff {base} {head}"
+    return command if "`" in command else f"`{command}`"
 
 
 def write_at_revision(project: Path, revision: str, paths, target: Path) -> None:
