@@ -2,16 +2,17 @@
 
 `csops diff`, What's new (history.py) and the named-files check (named_files.py) read past revisions
 through these alone; a git that is missing, refuses or is killed becomes a ClickException, never a traceback.
+Files are written with the bytes their revision holds (`git cat-file`), never through `git archive`, which applies
+the revision's own .gitattributes: a page a pull request added with `export-ignore` beside it was missing from its
+`csops diff` ("No content changes"), and `export-subst` showed a title other than the one committed.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import shlex
 import signal
 import subprocess
-import tarfile
 from pathlib import Path
 
 import click
@@ -31,9 +32,9 @@ class GitKilled(click.ClickException):
     the build with 'Error: git ls-tree … -- content:' and no reason."""
 
 
-def git(cwd: Path, *args: str) -> bytes:
+def git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True).stdout
+        return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=True).stdout
     except FileNotFoundError:
         raise GitError("git is not installed") from None
     except subprocess.CalledProcessError as error:
@@ -90,26 +91,46 @@ def _two_ends(git_range: str) -> str:
 
 
 def write_at_revision(project: Path, revision: str, paths, target: Path) -> None:
-    """Write the project's `paths` (files or folders, project-relative) as `revision` has them into `target`, in one
-    `git archive`; a path the revision does not hold is left out. Names are decoded as the file system does."""
+    """Write the project's `paths` (files or folders, project-relative) as `revision` has them into `target`; a path
+    the revision does not hold is left out. Names are decoded as the file system does."""
     prefix = git(project, "rev-parse", "--show-prefix").decode().strip()
     top = Path(git(project, "rev-parse", "--show-toplevel").decode().strip())
-    listing = git(top, "ls-tree", "-r", "-z", "--name-only", revision, "--", *(prefix + path for path in paths))
-    names = [name for name in os.fsdecode(listing).split("\0") if name]
-    # archived by the paths asked for (not thousands of file names), those the revision holds: git refuses the rest
-    held = [prefix + path for path in paths if any(name == prefix + path or name.startswith(f"{prefix}{path}/")
-                                                   for name in names)]
-    if not held:
+    write_blobs(top, tree_files(top, revision, [prefix + path for path in paths]), prefix, target)
+
+
+# the modes of a file in a git tree: a link (120000) and a submodule (160000) are not written, as a checkout's
+# links are not followed either
+FILE_MODES = (b"100644", b"100755")
+
+
+def tree_files(top: Path, revision: str, paths) -> list[tuple[str, str]]:
+    """(repository path, blob id) of each file under `paths` (repository paths: files or folders) at `revision`."""
+    if not paths:
+        return []
+    listing = git(top, "ls-tree", "-r", "-z", "--full-tree", revision, "--", *paths)
+    files = []
+    for entry in listing.split(b"\0"):
+        meta, _, name = entry.partition(b"\t")
+        mode, _, blob = meta.split(b" ") if meta.count(b" ") == 2 else (b"", b"", b"")
+        if mode in FILE_MODES:
+            files.append((os.fsdecode(name), blob.decode("ascii")))
+    return files
+
+
+def write_blobs(top: Path, files: list[tuple[str, str]], prefix: str, target: Path) -> None:
+    """Write each (repository path, blob id) of `files` under `target`, its path without the repository's `prefix`
+    (the project's folder in it), with the bytes git holds: one `git cat-file --batch` for them all."""
+    if not files:
         return
-    extract_archive(git(top, "archive", "--format=tar", revision, "--", *held), prefix, target)
-
-
-def extract_archive(archive: bytes, prefix: str, target: Path) -> None:
-    """The files of a `git archive` tar under `target`, each path without the repository's `prefix` (the project's
-    folder in it)."""
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        for member in tar.getmembers():
-            if member.isfile():
-                destination = target / member.name[len(prefix):]
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                destination.write_bytes(tar.extractfile(member).read())
+    out = git(top, "cat-file", "--batch", stdin="".join(f"{blob}\n" for _, blob in files).encode("ascii"))
+    at = 0
+    for name, _ in files:
+        header_end = out.index(b"\n", at)
+        header = out[at:header_end].split(b" ")
+        if len(header) != 3:  # '<id> missing': a blob gone from a broken repository
+            raise GitError(f"git cat-file: blob {header[0].decode(errors='replace')} of {name} is missing")
+        size = int(header[2])
+        destination = target / name[len(prefix):]
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_bytes(out[header_end + 1:header_end + 1 + size])
+        at = header_end + 1 + size + 1  # the body, then its line feed

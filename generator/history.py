@@ -20,7 +20,7 @@ from .content_cache import RevisionParses
 from .diff_sides import Side, load_sound_content
 from .escaping import controls_written_out
 from .file_writes import scratch_folder
-from .git_revisions import GitError, extract_archive, git
+from .git_revisions import FILE_MODES, GitError, git, tree_files, write_blobs
 from .portal import Portal
 from .portal_time import utc_instant
 from .rules import site_config
@@ -189,7 +189,7 @@ class _Checkout:
     """content/ of one revision in a temp folder, moved from commit to commit by writing only the files each changed.
 
     A commit usually touches one or two of the content files, so this is one `git diff-tree`
-    and one `git archive` of those files per commit instead of exporting everything again.
+    and one `git cat-file` of those files per commit instead of exporting everything again.
     """
 
     def __init__(self, project: Path, root: Path):
@@ -205,18 +205,22 @@ class _Checkout:
         # and the loader reports it as the broken file it is.
         content = f"{self.prefix}content"
         if self.revision is None:
-            changed = git(self.top, "ls-tree", "-r", "-z", "--name-only", revision, "--", content)
-            written, removed = [p for p in os.fsdecode(changed).split("\0") if p], []
+            written, removed = tree_files(self.top, revision, [content]), []
         else:
-            listing = os.fsdecode(git(self.top, "diff-tree", "-r", "-z", "--no-renames", "--name-status", self.revision,
-                                      revision, "--", content)).split("\0")
-            pairs = list(zip(listing[0::2], listing[1::2]))
-            written = [path for status, path in pairs if status[:1] != "D"]
-            removed = [path for status, path in pairs if status[:1] == "D"]
+            # each change as ':old-mode new-mode old-blob new-blob status', then its path: a file that became a link
+            # (or was deleted) is removed, as a checkout's links are not followed
+            listing = git(self.top, "diff-tree", "-r", "-z", "--no-renames", self.revision, revision, "--", content)
+            fields = listing.split(b"\0")
+            written, removed = [], []
+            for meta, name in zip(fields[0::2], fields[1::2]):
+                _, mode, _, blob, _ = meta.split(b" ")
+                if mode in FILE_MODES:
+                    written.append((os.fsdecode(name), blob.decode("ascii")))
+                else:
+                    removed.append(os.fsdecode(name))
         for path in removed:
             (self.root / path[len(self.prefix):]).unlink(missing_ok=True)
-        if written:
-            extract_archive(git(self.top, "archive", "--format=tar", revision, "--", *written), self.prefix, self.root)
+        write_blobs(self.top, written, self.prefix, self.root)
         self.revision = revision
 
     def side(self, revision: str | None) -> tuple[Side, frozenset[str]]:

@@ -20,7 +20,7 @@ from .rules.placeholders import is_example_url
 from .mkdocs_yaml import CONFIG_FILE, MAX_INHERIT, inherited_file
 
 TEMPLATES_DIR = "templates"
-SITE_PATHS = (CONFIG_FILE, TEMPLATES_DIR)  # project-relative, as git archive and ls-files take them
+SITE_PATHS = (CONFIG_FILE, TEMPLATES_DIR)  # project-relative, as git ls-tree and ls-files take them
 # Values as compared, aliases expanded, as validate bounds them: the two sides' values are compared (and tagged ones
 # written out) in full, and a YAML alias repeats what it names without costing its size: 90 aliases, ten to a list
 # nine lists deep, took `csops diff` 96 s (a hundred, two to a list, would take years). The bundled mkdocs.yml: 112.
@@ -55,7 +55,7 @@ def site_files(root: Path, listed=None) -> dict[str, bytes]:
                 continue  # an editor's swap, lock or backup file (as `csops serve` ignores them)
             path = root / relative
             if path.is_symlink() or not path.is_file():
-                continue  # as git archive gives the other side: its links are not extracted (git_revisions.extract_archive)
+                continue  # as git gives the other side: its links are not written (git_revisions.FILE_MODES)
             size = path.stat().st_size
             found[relative] = path.read_bytes() if size <= MAX_FILE_BYTES else b"\0too large to compare: %d bytes" % size
         asked = [name for name in _named_paths(found) if not _under(name, SITE_PATHS) and name not in asked_before]

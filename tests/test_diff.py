@@ -149,6 +149,23 @@ def test_diff_summarises_a_pull_request_for_reviewers(tmp_path, run):
     assert result.output == EXPECTED
 
 
+def test_diff_reads_each_side_as_committed_whatever_its_gitattributes_say(tmp_path, run):
+    """Red team: the sides were written by `git archive`, which applies the revision's own .gitattributes: a pull
+    request adding a page with `export-ignore` beside it got 'No content changes' for it, and `export-subst` showed
+    a title written '… $Format:%s$' as the commit's subject. Both are read as committed now."""
+    project = make_repo(tmp_path / "repo")
+    (project / ".gitattributes").write_text("content/playbooks/qbr.yml export-ignore\n"
+                                            "content/faq/renewals.yml export-subst\n", encoding="utf-8")
+    faq = project / "content/faq/renewals.yml"
+    faq.write_text(faq.read_text(encoding="utf-8").replace("title: Renewals", "title: Renewals $Format:%s$"),
+                   encoding="utf-8")
+    commit_all(project, "Tidy up")
+    result = run("diff", "main", "HEAD", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert "| ➕ added | `qbr` | Quarterly business review — 2 steps, owner `csm` |" in result.output
+    assert "title “Renewals” → “Renewals \\$Format:%s\\$”" in result.output and "Tidy" not in result.output
+
+
 def test_diff_without_head_compares_with_the_working_tree_in_a_subfolder(tmp_path, run):
     project = make_repo(tmp_path / "repo", subdir="portal")
     (project / "content/faq/renewals.yml").write_text(textwrap.dedent("""\

@@ -555,6 +555,27 @@ def test_the_history_parses_each_file_once_for_the_commits_that_share_it(tmp_pat
     assert len(parsed) == files + 2, sorted(parsed)
 
 
+def test_a_commit_is_read_as_committed_whatever_its_gitattributes_say(tmp_path, monkeypatch):
+    """Red team: past commits were written by `git archive`, which applies the commit's own .gitattributes: a page
+    added with `export-ignore` beside it was no news, and `export-subst` showed a title written '… $Format:%s$' as
+    the commit's subject. Both are read as committed now."""
+    from generator import history
+    from generator.pipeline import load_portal
+
+    project = _repo(tmp_path / "repo", monkeypatch)
+    (project / ".gitattributes").write_text("content/faq/qbr.yml export-ignore\n"
+                                            "content/faq/renewals.yml export-subst\n", encoding="utf-8")
+    make_project(project, {"content/faq/qbr.yml": "title: QBR\nentries:\n  - {id: when, q: When?, a: Quarterly.}\n",
+                           "content/faq/renewals.yml": FIRST["content/faq/renewals.yml"].replace(
+                               "title: Renewals", "title: Renewals $Format:%s$")}, with_defaults=False)
+    commit_all(project, "Tidy up")
+    history._SIDES.clear()
+    feed = history.read_change_feed(project, load_portal(project))
+    assert feed.entries[0].subject == "Tidy up"
+    changes = {(change.action, change.kind, change.title) for change in feed.entries[0].changes}
+    assert ("added", "faq", "QBR") in changes and ("changed", "faq", "Renewals $Format:%s$") in changes, changes
+
+
 def test_links_csops_mv_rewrote_are_no_news(tmp_path, monkeypatch, run):
     """After `csops mv playbook renewal renewal-runway`, What's new listed each step and answer linking to it as
     'Changed … — text', though the link leads where it did and the step's copied ?v= link said it had not changed."""
