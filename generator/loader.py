@@ -17,7 +17,7 @@ from .conflict_markers import conflict_problems
 from .escaping import visible
 from .kinds import CATALOG_FILES, DOCUMENT_KINDS
 from .located_yaml import MAX_FILE_BYTES, parse_yaml
-from .paths import MV_PENDING_SUFFIX, NO_PORTAL_FIX
+from .paths import GENERATED_DIR, MV_PENDING_SUFFIX, NO_PORTAL_FIX
 from .problems import Problem
 from .rename_journal import interrupted
 
@@ -130,13 +130,25 @@ def _inside(file: Path, root: Path, folders: dict[Path, bool] | None = None) -> 
     path again (84 ms of every build)."""
     try:
         if folders is None or file.is_symlink():
-            return file.resolve().is_relative_to(root)
+            return resolves_inside(file, root)
         folder = file.parent
         if folder not in folders:
-            folders[folder] = folder.resolve().is_relative_to(root)
+            folders[folder] = resolves_inside(folder, root)
         return folders[folder]
     except (OSError, RuntimeError):  # a link loop
         return False
+
+
+def resolves_inside(path: Path, root: Path) -> bool:
+    """Whether `path`, links followed, is one of the project's (`root`, resolved) own files: in it, and not in a
+    dot entry at its top (.git, .env, .venv) nor in build/, which are the machine's, as a file outside is. A
+    committed link templates/assets/x.css -> ../../.git/config published the token a CI checkout keeps there,
+    and one to .env the secrets in it. Raises OSError or RuntimeError (a link loop) as Path.resolve does."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root):
+        return False
+    parts = resolved.relative_to(root).parts
+    return not parts or not (parts[0].startswith(".") or parts[0] == GENERATED_DIR)
 
 
 def outside_project(file: Path, root: Path, path: str, folders: dict[Path, bool] | None = None) -> Problem | None:
@@ -145,7 +157,14 @@ def outside_project(file: Path, root: Path, path: str, folders: dict[Path, bool]
     published-urls.txt linked to ~/.aws/credentials showed its lines in validate's errors). `folders`: see _inside."""
     if _inside(file, root, folders):
         return None
-    return Problem(path, 1, 1, "outside-project", "links to a file outside the project",
+    what = "a file outside the project"
+    try:
+        target = file.resolve()
+        if target.is_relative_to(root):  # .git, a dot file or build/ (resolves_inside)
+            what = f"{target.relative_to(root).parts[0]} in the project, which is this machine's, not the repository's"
+    except (OSError, RuntimeError):
+        pass
+    return Problem(path, 1, 1, "outside-project", f"links to {what}",
                    "content must live in the repository: copy the file here instead of linking to it")
 
 

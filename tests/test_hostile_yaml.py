@@ -95,6 +95,29 @@ def test_a_templates_file_or_folder_linked_outside_is_refused_before_it_is_publi
     assert not any("s3cr3t" in p.read_text(errors="replace") for p in (project / "site").rglob("*") if p.is_file())
 
 
+@pytest.mark.parametrize("target", [".git/config", ".env", "build/search-log/queries.jsonl"])
+def test_a_link_to_the_machines_files_in_the_project_is_refused_before_it_is_published(project_factory, run, target):
+    """Red team: a link inside the project passed, wherever it led: templates/assets/leak.css committed as a link to
+    ../../.git/config published the token a CI checkout keeps there (http.extraheader), one to .env its secrets,
+    one to build/ the search log. A link to the project's own files (shared/brand.css) is still taken."""
+    project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK})
+    (project / target).parent.mkdir(parents=True, exist_ok=True)
+    (project / target).write_text("extraheader = AUTHORIZATION: basic s3cr3t\n", encoding="utf-8")
+    (project / "shared").mkdir()
+    (project / "shared/brand.css").write_text("/* brand */\n", encoding="utf-8")
+    (project / "templates/assets").mkdir(parents=True)
+    (project / "templates/assets/leak.css").symlink_to("../../" + target)
+    (project / "templates/assets/brand.css").symlink_to("../../shared/brand.css")
+    error = (f"templates/assets/leak.css:1:1: error: links to {target.split('/')[0]} in the project, which is this "
+             "machine's, not the repository's (content must live in the repository: copy the file here instead of "
+             "linking to it) [outside-project]")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and result.output.count("[outside-project]") == 1 and error in result.output, result.output
+    result = run("build", "--project", project)
+    assert result.exit_code == 1 and error in result.output
+    assert not any("s3cr3t" in p.read_text(errors="replace") for p in (project / "site").rglob("*") if p.is_file())
+
+
 # (what mkdocs.yml gains, the link committed in the project -> its target beside the project, the error's path or None)
 NAMED_LINKS = {
     "custom_dir a link": ("  custom_dir: overrides\n", {"overrides": "theirs"}, "overrides"),

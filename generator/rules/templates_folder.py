@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..loader import outside_project
+from ..loader import outside_project, resolves_inside
 from ..mkdocs_yaml import ConfigRead, config_file, files_it_names, is_there, named_path
 from ..problems import Problem
 from .labels import LABELS_FILE
@@ -50,7 +50,7 @@ def _named_links(project: Path, config: ConfigRead) -> list[Problem]:
 
 def _resolves_inside(path: Path, root: Path) -> bool:
     try:
-        return path.resolve().is_relative_to(root)
+        return resolves_inside(path, root)
     except (OSError, RuntimeError):  # a link loop
         return False
 
