@@ -130,7 +130,19 @@ def write_blobs(top: Path, files: list[tuple[str, str]], prefix: str, target: Pa
         if len(header) != 3:  # '<id> missing': a blob gone from a broken repository
             raise GitError(f"git cat-file: blob {header[0].decode(errors='replace')} of {name} is missing")
         size = int(header[2])
-        destination = target / name[len(prefix):]
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_bytes(out[header_end + 1:header_end + 1 + size])
+        destination = checkout_path(target, name, prefix)
+        if destination is not None:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(out[header_end + 1:header_end + 1 + size])
         at = header_end + 1 + size + 1  # the body, then its line feed
+
+
+def checkout_path(root: Path, name: str, prefix: str) -> Path | None:
+    """Where the repository path `name`, under `prefix`, goes under `root`; None for a path no checkout writes, with
+    a '..', '.', '.git' or empty part, as git archive refused it: a tree made with `git mktree` may hold
+    content/../../x, and read through cat-file a commit holding one had csops diff or What's new write its file
+    outside the scratch folder, wherever the user may write (~/.bashrc)."""
+    parts = name[len(prefix):].split("/") if name.startswith(prefix) else []
+    if not parts or any(part in ("", ".", "..") or part.lower() == ".git" for part in parts):
+        return None
+    return root.joinpath(*parts)

@@ -20,7 +20,7 @@ from .content_cache import RevisionParses
 from .diff_sides import Side, load_sound_content
 from .escaping import controls_written_out
 from .file_writes import scratch_folder
-from .git_revisions import FILE_MODES, GitError, git, tree_files, write_blobs
+from .git_revisions import FILE_MODES, GitError, checkout_path, git, tree_files, write_blobs
 from .portal import Portal
 from .portal_time import utc_instant
 from .rules import site_config
@@ -219,7 +219,9 @@ class _Checkout:
                 else:
                     removed.append(os.fsdecode(name))
         for path in removed:
-            (self.root / path[len(self.prefix):]).unlink(missing_ok=True)
+            gone = checkout_path(self.root, path, self.prefix)
+            if gone is not None:
+                gone.unlink(missing_ok=True)
         write_blobs(self.top, written, self.prefix, self.root)
         self.revision = revision
 

@@ -166,6 +166,43 @@ def test_diff_reads_each_side_as_committed_whatever_its_gitattributes_say(tmp_pa
     assert "title “Renewals” → “Renewals \\$Format:%s\\$”" in result.output and "Tidy" not in result.output
 
 
+def _commit_holding_dot_dot(repo: Path, levels: int) -> str:
+    """A commit on HEAD whose content/ also holds '..' `levels` deep, then pwned.txt: a tree `git mktree` makes, which
+    no checkout writes (git refuses it) but a crafted branch may carry."""
+    def mktree(lines: str) -> str:
+        env = {**os.environ, **GIT_ENV}
+        return subprocess.run(["git", "mktree"], cwd=repo, env=env, input=lines, check=True, capture_output=True,
+                              text=True).stdout.strip()
+
+    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo, input="pwned\n", check=True,
+                          capture_output=True, text=True).stdout.strip()
+    tree = mktree(f"100644 blob {blob}\tpwned.txt\n")
+    for _ in range(levels - 1):
+        tree = mktree(f"040000 tree {tree}\t..\n")
+    content = mktree(git(repo, "ls-tree", "HEAD:content") + f"040000 tree {tree}\t..\n")
+    root = mktree("".join(line + "\n" for line in git(repo, "ls-tree", "HEAD").splitlines() if not line.endswith("\tcontent"))
+                  + f"040000 tree {content}\tcontent\n")
+    return git(repo, "commit-tree", root, "-p", "HEAD", "-m", "Crafted").strip()
+
+
+def test_a_commit_holding_a_dot_dot_path_writes_nothing_outside_the_scratch_folder(tmp_path, run):
+    """Red team: a commit whose tree holds content/../../x (made with git mktree; GitHub's checks refuse to take one,
+    a fetched branch or bundle need not) had `csops diff main <it>` write x outside the scratch folder: five '..'
+    deep, pwned.txt landed in the project, and more reach any folder the user may write. What's new walking such a
+    commit did the same. Such a path is left out, as a checkout leaves it."""
+    from generator import history
+    from generator.pipeline import load_portal
+
+    project = make_repo(tmp_path / "repo")
+    crafted = _commit_holding_dot_dot(project, 5)
+    result = run("diff", "HEAD", crafted, "--project", project)
+    assert result.exit_code == 0 and "No content changes" in result.output, result.output
+    git(project, "reset", "-q", "--soft", crafted)
+    history._SIDES.clear()
+    assert history.read_change_feed(project, load_portal(project)).entries
+    assert not list(tmp_path.rglob("pwned.txt"))
+
+
 def test_diff_without_head_compares_with_the_working_tree_in_a_subfolder(tmp_path, run):
     project = make_repo(tmp_path / "repo", subdir="portal")
     (project / "content/faq/renewals.yml").write_text(textwrap.dedent("""\
