@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 from .durations import DATE_PATTERN, DUE_PATTERN, INTERVAL_PATTERN
@@ -23,17 +24,35 @@ MAX_ID_LENGTH = 64
 
 
 def suggested_slug(text: str) -> str:
-    """The id `text` was probably meant to be ('Bad_Id' -> 'bad-id'), or '' when nothing in it is a letter a-z or a digit."""
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))[:MAX_ID_LENGTH].strip("-")
+    """The id `text` was probably meant to be ('Bad_Id' -> 'bad-id', 'Café' -> 'cafe'), or '' when nothing in it is a
+    letter a-z or a digit."""
+    plain = unicodedata.normalize("NFKD", text).lower()  # an accent apart from its letter: café was 'caf'
+    return "-".join(re.findall(r"[a-z0-9]+", plain))[:MAX_ID_LENGTH].strip("-")
 
 
 def slug_hint(value) -> str:
     """SLUG_HINT, with the id a mistyped one was probably meant to be as its example."""
-    slug = suggested_slug(value) if isinstance(value, str) else ""
+    lookalike = _lookalike(value) if isinstance(value, str) else ""
+    slug = suggested_slug(value) if isinstance(value, str) and not lookalike else ""
     hint = f"use lowercase letters, digits and single hyphens, e.g. '{slug}'" if slug and slug != value else SLUG_HINT
     if isinstance(value, str) and not value.isascii():  # 'csops new playbook 解約対応': where does the Japanese go?
         hint += "; an id is part of the page's address, so it is written in ASCII, and the name readers see is the title"
+    if lookalike:
+        hint += f"; '{lookalike}' is U+{ord(lookalike):04X} {unicodedata.name(lookalike, '')}, not an ASCII letter: retype it"
     return hint
+
+
+def _lookalike(value: str) -> str:
+    """The first letter of `value`, among ASCII ones, that no accent makes non-ASCII and that is no wider than them:
+    one that may look like an ASCII letter (a Cyrillic а, a Greek ο), which an example would leave out (red team:
+    'аssign-csm' was told to be 'ssign-csm', and the two looked alike). '' when there is none."""
+    if not re.search(r"[A-Za-z]", value):
+        return ""
+    for char in value:
+        if (not char.isascii() and char.isalpha() and unicodedata.east_asian_width(char) not in "WF"
+                and not unicodedata.normalize("NFKD", char)[0].isascii()):
+            return char
+    return ""
 DUE = DUE_PATTERN
 INTERVAL = INTERVAL_PATTERN
 DATE = DATE_PATTERN
