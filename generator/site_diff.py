@@ -57,7 +57,11 @@ def site_files(root: Path, listed=None) -> dict[str, bytes]:
             if path.is_symlink() or not path.is_file():
                 continue  # as git gives the other side: its links are not written (git_revisions.FILE_MODES)
             size = path.stat().st_size
-            found[relative] = path.read_bytes() if size <= MAX_FILE_BYTES else b"\0too large to compare: %d bytes" % size
+            data = path.read_bytes() if size <= MAX_FILE_BYTES else b"\0too large to compare: %d bytes" % size
+            # a text file's line ends as git stores them: a checkout with core.autocrlf (or eol=crlf) writes CRLF, and
+            # the side read from git (git_revisions.write_blobs, as committed) has LF, which is no change to MkDocs,
+            # YAML or Jinja ('mkdocs.yml: changed in layout or comments only' for every untouched file)
+            found[relative] = data if b"\0" in data else data.replace(b"\r\n", b"\n")
         asked = [name for name in _named_paths(found) if not _under(name, SITE_PATHS) and name not in asked_before]
         asked_before.update(asked)
         if not asked:

@@ -166,6 +166,23 @@ def test_diff_reads_each_side_as_committed_whatever_its_gitattributes_say(tmp_pa
     assert "title “Renewals” → “Renewals \\$Format:%s\\$”" in result.output and "Tidy" not in result.output
 
 
+def test_a_checkout_with_crlf_line_ends_is_no_site_change(tmp_path, run):
+    """A checkout with core.autocrlf writes mkdocs.yml and the templates with CRLF, and the side read from git holds
+    them as committed (LF): `csops diff main` listed 'mkdocs.yml: changed in layout or comments only' for files no
+    one touched (git archive had converted the committed side too, until 9d2815c)."""
+    project = make_repo(tmp_path / "repo")
+    (project / "templates").mkdir()
+    (project / "templates/labels.yml").write_text("en:\n  steps: Steps\n", encoding="utf-8")
+    commit_all(project, "labels")
+    git(project, "config", "core.autocrlf", "true")
+    for name in ("mkdocs.yml", "templates/labels.yml"):
+        (project / name).unlink()
+    git(project, "checkout", "--", "mkdocs.yml", "templates/labels.yml")
+    assert b"\r\n" in (project / "mkdocs.yml").read_bytes()
+    result = run("diff", "HEAD", "--project", project)
+    assert result.exit_code == 0 and "No content changes" in result.output, result.output
+
+
 def _commit_holding_dot_dot(repo: Path, levels: int) -> str:
     """A commit on HEAD whose content/ also holds '..' `levels` deep, then pwned.txt: a tree `git mktree` makes, which
     no checkout writes (git refuses it) but a crafted branch may carry."""
