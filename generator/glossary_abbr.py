@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 
 from markdown.extensions.abbr import AbbrBlockprocessor, AbbrExtension, AbbrTreeprocessor
 from markdown.util import AtomicString
@@ -34,7 +35,11 @@ class GlossaryTreeprocessor(AbbrTreeprocessor):
     def run(self, root):
         if not self.abbrs:
             return
-        self.RE = terms_regex(self.abbrs)
+        # terms and text compared composed (NFC), as a reader sees them alike: ガイド pasted decomposed (カ and a
+        # combining ゛, as macOS file names and some PDFs hold it) got no hover, a term so written none anywhere
+        # (a dict of this page's: self.abbrs is the extension's, which the block processor fills for the next page)
+        self.terms = {unicodedata.normalize("NFC", term): title for term, title in self.abbrs.items()}
+        self.RE = terms_regex(self.terms)
         self.iter_element(root)
         keep_first_use_per_section(root)
 
@@ -55,11 +60,14 @@ class GlossaryTreeprocessor(AbbrTreeprocessor):
         return spans
 
     def _wrap(self, text: str, insert) -> str:
-        """Wrap each term of `text` that no shielded span holds, from the end; returns the text before them."""
+        """Wrap each term of `text` that no shielded span holds, from the end; returns the text before them (the
+        text composed, NFC: it reads the same)."""
+        if not text.isascii():
+            text = unicodedata.normalize("NFC", text)
         shielded = _Shield(self._shielded(text) if "\x02" in text or "#" in text else [])
         for m in reversed(list(self.RE.finditer(text))):
-            if self.abbrs[m.group(0)] and not shielded.holds(m.start()):
-                insert(self.create_element(self.abbrs[m.group(0)], m.group(0), text[m.end():]))
+            if self.terms[m.group(0)] and not shielded.holds(m.start()):
+                insert(self.create_element(self.terms[m.group(0)], m.group(0), text[m.end():]))
                 text = text[:m.start()]
         return text
 

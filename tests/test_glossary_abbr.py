@@ -76,6 +76,21 @@ def test_a_term_is_underlined_once_per_section_and_never_in_code_headings_or_cha
     assert "Book the <abbr" in html and "Send the <abbr" in html
 
 
+def test_a_term_or_text_written_decomposed_gets_its_hover():
+    """Red team: ガイド pasted decomposed (カ and a combining ゛, as macOS file names and some PDFs hold it) got no
+    hover beside the term typed composed, and a term written so underlined nothing: both are compared composed."""
+    import unicodedata
+
+    import markdown
+
+    from generator.glossary_abbr import GlossaryAbbrExtension
+
+    decomposed = unicodedata.normalize("NFD", "ガイド")
+    for term, text in (("ガイド", decomposed), (decomposed, "ガイド")):
+        html = markdown.markdown(f"## A\n\n{text}を読む。\n\n*[{term}]: A guide\n", extensions=[GlossaryAbbrExtension()])
+        assert '<abbr title="A guide">ガイド</abbr>を読む' in html, html
+
+
 def test_the_glossary_entry_of_a_term_does_not_underline_its_own_spellings(built_bundled):
     # hovering "main contact" under Champion would only repeat the definition the reader has just read;
     # other terms in the definition (CSM) keep theirs
