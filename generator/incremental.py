@@ -5,8 +5,8 @@ navigation, mkdocs.yml, the MkDocs overrides csops applies, the theme, the
 assets and the code of csops, MkDocs, Material and the Markdown extensions.
 The shared part is one hash (the build key), stored in each generation; when it
 matches the live generation's, only pages whose Markdown changed are rendered
-and the others' HTML is copied from the live generation (copied, never
-hard-linked: the live site must stay intact whatever this build writes).
+and the others' HTML is hard-linked from the live generation (copy_page
+says why the live site stays intact; copied where links cannot be made).
 Anything the key cannot vouch for (a user `nav`, a theme `custom_dir`, plugins
 other than search and redirects, whose output may depend on more than the
 page, and `hooks:`, which are plugins of the site's own code) means a full
