@@ -7,6 +7,7 @@ stop it from reaching for the network, which hangs on a closed machine.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import os
@@ -221,6 +222,28 @@ def serve_built_once(site: Path):
             server.wait()
 
 
+def _wait_for_children_without_a_thread() -> None:
+    """Wait for Playwright's driver process as Python 3.12 does, through its pidfd: 3.11's asyncio waits from a
+    thread of its own (ThreadedChildWatcher), and while that thread lives a build in this process spawns its
+    workers instead of forking them (static_server.py says what that costs; 63 builds of a full run did)."""
+    if sys.version_info >= (3, 12) or not hasattr(os, "pidfd_open"):
+        return
+
+    class RunningLoopPidfdWatcher(asyncio.PidfdChildWatcher):
+        """Serves whichever loop starts a child: each module's Playwright runs a loop of its own, which nothing
+        attaches to a watcher (3.12 looks the running loop up the same way)."""
+
+        def is_active(self) -> bool:
+            return True
+
+        def add_child_handler(self, pid, callback, *args):
+            self._loop = asyncio.get_running_loop()
+            super().add_child_handler(pid, callback, *args)
+
+    if type(asyncio.get_child_watcher()).__name__ != RunningLoopPidfdWatcher.__name__:
+        asyncio.set_child_watcher(RunningLoopPidfdWatcher())
+
+
 @pytest.fixture(scope="module")
 def browser():
     # Module scope: one sync Playwright at a time, so other modules' browsers can start after ours ends.
@@ -228,6 +251,7 @@ def browser():
         pytest.skip(f"{CHROMIUM} not installed (.ci/run installs Debian's chromium)")
     from playwright.sync_api import sync_playwright
 
+    _wait_for_children_without_a_thread()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -9,8 +9,10 @@ until its stdin closes (the test process ended, however it ended), and lets the 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import socket
 import sys
 import threading
 
@@ -39,11 +41,36 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class ClosingServer(http.server.ThreadingHTTPServer):
+    """Closing, it closes the connections a browser keeps open and waits for their threads: each waited in a thread
+    of the test process for the browser's next request, long after the test, and made that process's builds spawn."""
+
+    daemon_threads = False  # server_close joins them
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections: set[socket.socket] = set()
+
+    def process_request(self, request, client_address):
+        self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self):
+        for connection in list(self.connections):
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        super().server_close()
+
+
 def server_for(site: str, requested: list[str] | None = None, built_once: bool = False) -> http.server.HTTPServer:
     """A server on a free loopback port for the site folder; `built_once` lets the browser keep its assets."""
     handler = functools.partial(type("Handler", (QuietHandler,), {"requested": requested, "assets_kept": built_once}),
                                 directory=site)
-    return http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    return ClosingServer(("127.0.0.1", 0), handler)
 
 
 if __name__ == "__main__":

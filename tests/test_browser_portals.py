@@ -7,11 +7,12 @@ test on serious or critical accessibility violations.
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
 from browser_support import (DESKTOP, PHONE, axe_source, browser, bundled_site, ja_site, open_page,  # noqa: F401 - fixtures
-                             screenshot)
+                             screenshot, serve)
 
 pytestmark = pytest.mark.browser
 
@@ -106,3 +107,19 @@ def test_no_serious_accessibility_violations(request, browser, axe_source, langu
         assert not report, "\n".join(report)
     finally:
         context.close()
+
+
+def test_a_running_browser_and_a_closed_test_server_leave_this_processs_builds_forking(browser, tmp_path):
+    """A thread alive in a test process makes its builds spawn their workers (static_server.py says what that costs):
+    Python 3.11 waited for Playwright's driver from one, and a test's own server left one per connection the browser
+    kept open, each waiting for a next request long after the test."""
+    from generator.workers import start_method
+
+    (tmp_path / "index.html").write_text("<p>served</p>", encoding="utf-8")
+    for base in serve(tmp_path):
+        context, tab, errors = open_page(browser, base, "", DESKTOP)
+        try:
+            assert tab.inner_text("p") == "served"
+        finally:
+            context.close()  # the tab stays open for the next test, as do its connections
+    assert start_method() == "fork", [thread.name for thread in threading.enumerate()]
