@@ -220,10 +220,19 @@ class _Checkout:
                     removed.append(os.fsdecode(name))
         for path in removed:
             gone = checkout_path(self.root, path, self.prefix)
-            if gone is not None:
+            if gone is not None and not gone.is_dir():  # a folder that became a link or a file: its files are listed
                 gone.unlink(missing_ok=True)
+                self._prune_empty_folders(gone.parent)
         write_blobs(self.top, written, self.prefix, self.root)
         self.revision = revision
+
+    def _prune_empty_folders(self, folder: Path) -> None:
+        """Remove `folder` and the folders above it left empty, up to content/, as a checkout does: a folder whose
+        files a commit replaced by one file of its name stood in the way of writing it (IsADirectoryError)."""
+        content = self.root / "content"
+        while folder != content and folder.is_relative_to(content) and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
 
     def side(self, revision: str | None) -> tuple[Side, frozenset[str]]:
         """The model of content/ at `revision` (None: no content yet) and its files too broken to model."""

@@ -576,6 +576,28 @@ def test_a_commit_is_read_as_committed_whatever_its_gitattributes_say(tmp_path, 
     assert ("added", "faq", "QBR") in changes and ("changed", "faq", "Renewals $Format:%s$") in changes, changes
 
 
+@pytest.mark.parametrize("replaced_by", ["link", "file"])
+def test_a_content_folder_replaced_by_a_link_or_a_file_is_news_not_a_stopped_build(tmp_path, monkeypatch, replaced_by):
+    """A commit turning content/faq/ into a link (a shared folder) or into one file of that name stopped every build
+    while it was in the feed (IsADirectoryError: the folder stood where the file or link went); its answers are
+    removed, as the checkout has them."""
+    from generator import history
+    from generator.pipeline import load_portal
+
+    project = _repo(tmp_path / "repo", monkeypatch)
+    shutil.rmtree(project / "content/faq")
+    if replaced_by == "link":
+        (project / "content/faq").symlink_to("../../shared-faq")
+    else:
+        (project / "content/faq").write_text("see the wiki\n", encoding="utf-8")
+    commit_all(project, "FAQ moved out")
+    history._SIDES.clear()
+    feed = history.read_change_feed(project, load_portal(project))
+    assert feed.entries[0].subject == "FAQ moved out"
+    assert {(change.action, change.kind, change.title) for change in feed.entries[0].changes} == {
+        ("removed", "faq", "Renewals")}
+
+
 def test_links_csops_mv_rewrote_are_no_news(tmp_path, monkeypatch, run):
     """After `csops mv playbook renewal renewal-runway`, What's new listed each step and answer linking to it as
     'Changed … — text', though the link leads where it did and the step's copied ?v= link said it had not changed."""
