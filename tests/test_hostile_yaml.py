@@ -118,6 +118,19 @@ def test_a_link_to_the_machines_files_in_the_project_is_refused_before_it_is_pub
     assert not any("s3cr3t" in p.read_text(errors="replace") for p in (project / "site").rglob("*") if p.is_file())
 
 
+def test_a_settings_file_mkdocs_yml_inherits_through_a_link_to_env_is_refused(project_factory, run):
+    """INHERIT: base.yml, committed as a link to the project's .env, had its secrets read as the portal's settings;
+    it is refused as a link to .env is in templates/."""
+    project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK})
+    (project / ".env").write_text("site_description: s3cr3t\n", encoding="utf-8")
+    (project / "base.yml").symlink_to(".env")
+    config = project / "mkdocs.yml"
+    config.write_text("INHERIT: base.yml\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and ("base.yml:1:1: error: links to .env in the project, which is this machine's, "
+                                      "not the repository's") in result.output, result.output
+
+
 # (what mkdocs.yml gains, the link committed in the project -> its target beside the project, the error's path or None)
 NAMED_LINKS = {
     "custom_dir a link": ("  custom_dir: overrides\n", {"overrides": "theirs"}, "overrides"),
