@@ -152,8 +152,10 @@ def test_diff_summarises_a_pull_request_for_reviewers(tmp_path, run):
 def test_diff_reads_each_side_as_committed_whatever_its_gitattributes_say(tmp_path, run):
     """Red team: the sides were written by `git archive`, which applies the revision's own .gitattributes: a pull
     request adding a page with `export-ignore` beside it got 'No content changes' for it, and `export-subst` showed
-    a title written '… $Format:%s$' as the commit's subject. Both are read as committed now."""
+    a title written '… $Format:%s$' as the commit's subject. Both are read as committed now, and a page committed
+    executable (mode 100755: a chmod, a checkout from Windows) as the page it is."""
     project = make_repo(tmp_path / "repo")
+    (project / "content/playbooks/qbr.yml").chmod(0o755)
     (project / ".gitattributes").write_text("content/playbooks/qbr.yml export-ignore\n"
                                             "content/faq/renewals.yml export-subst\n", encoding="utf-8")
     faq = project / "content/faq/renewals.yml"
@@ -218,6 +220,27 @@ def test_a_commit_holding_a_dot_dot_path_writes_nothing_outside_the_scratch_fold
     history._SIDES.clear()
     assert history.read_change_feed(project, load_portal(project)).entries
     assert not list(tmp_path.rglob("pwned.txt"))
+
+
+def test_a_file_whose_blob_git_lost_is_one_line_naming_it(tmp_path, run):
+    """A revision whose tree names a blob the repository does not hold (a broken clone, a tree made with `git mktree
+    --missing`) is an error naming the file, not a traceback."""
+    project = make_repo(tmp_path / "repo")
+    lost = "1234567890" * 4
+
+    def mktree(listing: str) -> str:
+        return subprocess.run(["git", "mktree", "--missing"], cwd=project, input=listing, check=True,
+                              capture_output=True, text=True).stdout.strip()
+
+    playbooks = mktree(git(project, "ls-tree", "HEAD:content/playbooks") + f"100644 blob {lost}\tlost.yml\n")
+    content = mktree("".join(line + "\n" for line in git(project, "ls-tree", "HEAD:content").splitlines()
+                             if not line.endswith("\tplaybooks")) + f"040000 tree {playbooks}\tplaybooks\n")
+    root = mktree("".join(line + "\n" for line in git(project, "ls-tree", "HEAD").splitlines()
+                          if not line.endswith("\tcontent")) + f"040000 tree {content}\tcontent\n")
+    broken = git(project, "commit-tree", root, "-p", "HEAD", "-m", "Broken").strip()
+    result = run("diff", "HEAD", broken, "--project", project)
+    assert result.exit_code == 1 and result.output == (
+        f"Error: git cat-file: blob {lost} of content/playbooks/lost.yml is missing\n"), result.output
 
 
 def test_diff_without_head_compares_with_the_working_tree_in_a_subfolder(tmp_path, run):
