@@ -288,6 +288,19 @@ def test_only_a_channel_is_kept_whole_in_escaped_text(typed, kept_whole):
     assert re.sub(r"<[^>]+>", "", written) == typed  # shown as typed
 
 
+def test_a_channel_in_a_raw_html_step_list_is_kept_whole_as_in_markdown_text():
+    """Role and phase pages list step titles in raw HTML (page_context), where escape_attr writes '_' as &#95;: a
+    channel or due offset there is kept on one line as in Markdown text, #cs_ops-news included."""
+    from generator.escaping import escape_attr
+    from generator.whole_words import kept_whole
+
+    typed = "Post in #cs_ops-news and #cs-renewal-escalations by T-30d"
+    written = kept_whole(escape_attr(typed))
+    assert [html.unescape(word) for word in re.findall(r'<span class="csops-nowrap">([^<]*)</span>', written)] == [
+        "#cs_ops-news", "#cs-renewal-escalations", "T-30d"], written
+    assert html.unescape(re.sub(r"<[^>]+>", "", written)) == typed  # shown as typed
+
+
 @pytest.mark.browser
 def test_an_old_copied_link_says_its_step_changed_and_a_current_one_does_not(tmp_path, monkeypatch, page):  # noqa: F811
     project = _repo(tmp_path / "repo", monkeypatch)
@@ -576,23 +589,28 @@ def test_a_commit_is_read_as_committed_whatever_its_gitattributes_say(tmp_path, 
     assert ("added", "faq", "QBR") in changes and ("changed", "faq", "Renewals $Format:%s$") in changes, changes
 
 
-@pytest.mark.parametrize("replaced_by", ["link", "file"])
+@pytest.mark.parametrize("replaced_by", ["link", "file", "link to its file"])
 def test_a_content_folder_replaced_by_a_link_or_a_file_is_news_not_a_stopped_build(tmp_path, monkeypatch, replaced_by):
     """A commit turning content/faq/ into a link (a shared folder) or into one file of that name stopped every build
     while it was in the feed (IsADirectoryError: the folder stood where the file or link went); its answers are
-    removed, as the checkout has them."""
+    removed, as the checkout has them, as they are when the FAQ's file alone becomes a link."""
     from generator import history
     from generator.pipeline import load_portal
 
     project = _repo(tmp_path / "repo", monkeypatch)
-    shutil.rmtree(project / "content/faq")
+    portal = load_portal(project)  # as built before the commit: the checkout's link out of the project is refused
+    if replaced_by == "link to its file":
+        (project / "content/faq/renewals.yml").unlink()
+        (project / "content/faq/renewals.yml").symlink_to("../../../shared-faq/renewals.yml")
+    else:
+        shutil.rmtree(project / "content/faq")
     if replaced_by == "link":
         (project / "content/faq").symlink_to("../../shared-faq")
-    else:
+    elif replaced_by == "file":
         (project / "content/faq").write_text("see the wiki\n", encoding="utf-8")
     commit_all(project, "FAQ moved out")
     history._SIDES.clear()
-    feed = history.read_change_feed(project, load_portal(project))
+    feed = history.read_change_feed(project, portal)
     assert feed.entries[0].subject == "FAQ moved out"
     assert {(change.action, change.kind, change.title) for change in feed.entries[0].changes} == {
         ("removed", "faq", "Renewals")}
