@@ -119,10 +119,12 @@ def tree_files(top: Path, revision: str, paths) -> list[tuple[str, str]]:
 
 def write_blobs(top: Path, files: list[tuple[str, str]], prefix: str, target: Path) -> None:
     """Write each (repository path, blob id) of `files` under `target`, its path without the repository's `prefix`
-    (the project's folder in it), with the bytes git holds: one `git cat-file --batch` for them all."""
+    (the project's folder in it), with the bytes git holds: one `git cat-file --batch` for them all, then those a
+    checkout's filter driver would change read through it (_filtered)."""
     if not files:
         return
     out = git(top, "cat-file", "--batch", stdin="".join(f"{blob}\n" for _, blob in files).encode("ascii"))
+    filtered = _filtered(top, [name for name, _ in files if checkout_path(target, name, prefix) is not None])
     at = 0
     for name, _ in files:
         header_end = out.index(b"\n", at)
@@ -135,6 +137,22 @@ def write_blobs(top: Path, files: list[tuple[str, str]], prefix: str, target: Pa
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(out[header_end + 1:header_end + 1 + size])
         at = header_end + 1 + size + 1  # the body, then its line feed
+    for name, blob in files:
+        if name in filtered:
+            checkout_path(target, name, prefix).write_bytes(git(top, "cat-file", "--filters", f"--path={name}", blob))
+
+
+def _filtered(top: Path, names: list[str]) -> set[str]:
+    """Those of `names` a checkout writes through a filter driver (Git LFS's, say): written as stored, they differ
+    from the checkout's files though no one touched them. Each is read smudged, one `git cat-file --filters` apiece
+    (its --batch form gives the stored size on git 2.39); a driver no one configured leaves the bytes as stored, as
+    a checkout does. Few files have one, so one `git check-attr` for all is most of the cost."""
+    if not names:
+        return set()
+    listing = git(top, "check-attr", "-z", "--stdin", "filter", stdin=b"".join(os.fsencode(name) + b"\0" for name in names))
+    fields = os.fsdecode(listing).split("\0")
+    return {path for path, _, value in zip(fields[0::3], fields[1::3], fields[2::3])
+            if value not in ("unspecified", "unset")}
 
 
 def checkout_path(root: Path, name: str, prefix: str) -> Path | None:

@@ -185,6 +185,25 @@ def test_a_checkout_with_crlf_line_ends_is_no_site_change(tmp_path, run):
     assert result.exit_code == 0 and "No content changes" in result.output, result.output
 
 
+def test_a_file_under_a_checkout_filter_is_compared_as_checked_out(tmp_path, run):
+    """A file git stores through a clean/smudge filter (Git LFS's images, say) is written to the checkout smudged, and
+    was read from git as stored: `csops diff HEAD` listed 'templates/assets/logo.svg: changed' for a file no one
+    touched (git archive had smudged the committed side too, until 9d2815c; found by mut49)."""
+    project = make_repo(tmp_path / "repo")
+    git(project, "config", "filter.shade.clean", "sed s/red/blue/")
+    git(project, "config", "filter.shade.smudge", "sed s/blue/red/")
+    (project / ".gitattributes").write_text("*.svg filter=shade\n", encoding="utf-8")
+    (project / "templates/assets").mkdir(parents=True)
+    (project / "templates/assets/logo.svg").write_text('<svg fill="red"/>\n', encoding="utf-8")
+    commit_all(project, "logo")
+    assert git(project, "cat-file", "-p", "HEAD:templates/assets/logo.svg") == '<svg fill="blue"/>\n'
+    result = run("diff", "HEAD", "--project", project)
+    assert result.exit_code == 0 and "No content changes" in result.output, result.output
+    (project / "templates/assets/logo.svg").write_text('<svg fill="green"/>\n', encoding="utf-8")
+    result = run("diff", "HEAD", "--project", project)
+    assert "templates/assets/logo.svg" in result.output, result.output  # an edit still shows
+
+
 def _commit_holding_dot_dot(repo: Path, levels: int) -> str:
     """A commit on HEAD whose content/ also holds '..' `levels` deep, then pwned.txt: a tree `git mktree` makes, which
     no checkout writes (git refuses it) but a crafted branch may carry."""
