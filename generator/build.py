@@ -272,13 +272,15 @@ def timed(report: BuildReport, stage: str):
 
 def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects: dict[str, str],
                report: BuildReport, workers: "BuildWorkers | None" = None, progress=None,
-               search_entries: Callable[[], list[dict]] | None = None, render_keys: dict[str, str] | None = None) -> BuildReport:
+               search_entries: Callable[[], list[dict]] | None = None, render_keys: dict[str, str] | None = None,
+               role_rows: "incremental.RoleRows | None" = None) -> BuildReport:
     """Write pages, build the site strictly, then switch docs, site and index in together.
 
     `workers` (workers.py) render MkDocs shares, and may be writing the search index already;
     the index goes live with the site, in the same flip.
     `search_entries` gives the static search index's entries (static_search.py) when MkDocs writes it.
-    `render_keys` (render.Renderer.render_keys) are saved with the generation for the next build's renderer.
+    `render_keys` (render.Renderer.render_keys) and `role_rows` (its RoleRows) are saved with the generation for the
+    next build's renderer.
     Call it holding generations.build_lock, as pipeline.build_portal does from before it reads the content.
     """
     generations.clean_stale(site.project, site.site_dir)
@@ -288,6 +290,8 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
         try:
             _build_into(stage, site, pages, nav, redirects, report, workers, progress or Progress(), search_entries)
             incremental.write_render_keys(stage, render_keys or {})
+            if role_rows is not None:
+                role_rows.save(stage)
             pruning.join()
             generations.publish(site.project, stage, site.site_dir)
         finally:

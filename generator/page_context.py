@@ -10,16 +10,11 @@ import re
 
 from . import urls
 from .escaping import escape_attr
-from .run_memory import RunMemory
 from .whole_words import kept_whole
 
 # Between items of an inline list (steps, roles, review dates): a no-break space keeps the dot with the item before it,
 # so a line ends with "·" and never starts with one ("· Record the plan in the CRM" on a phone).
 SEPARATOR = "&nbsp;· "
-
-# A role page's row for one document, by all it shows (the duties, the page it is on, the letter it is under):
-# after a title edit, a rebuilding process makes only the edited playbook's rows of the six role pages again.
-_duty_rows = RunMemory()
 
 # Each RACI letter's word in the UI labels (labels.yml), as the chart's legend spells it.
 RACI_WORDS = {"R": "responsible", "A": "accountable", "C": "consulted", "I": "informed"}
@@ -120,14 +115,20 @@ class PageContext:
         most of an edit rebuild's rendering. Each row names the other letters the role holds there.
         """
         renderer = self.renderer
+        kept, rows_now = renderer.role_rows.page(self.source)
+        under = letter.encode()
 
         def rows(kind: str, items) -> list[str]:
+            # a row is made from its document's duties of this role under `letter`: its key is the document as
+            # shown and the letter (the role is the page's), so an edit makes only the edited document's rows again
             lines, by_doc = [], {}
             for duty in items:
                 by_doc.setdefault(duty.doc_id, []).append(duty)
             for doc_id in sorted(by_doc):
-                group = by_doc[doc_id]
-                lines.append(_duty_rows.get((self.source, kind, letter, tuple(group)), lambda: row(kind, doc_id, group)))
+                key = renderer.shown_digest(kind, doc_id) + under
+                line = kept.get(key)
+                rows_now[key] = line = line if isinstance(line, str) else row(kind, doc_id, by_doc[doc_id])
+                lines.append(line)
             return lines
 
         def row(kind: str, doc_id: str, group) -> str:

@@ -128,6 +128,8 @@ class Renderer:
         self.language = language
         self.site_url = site_url
         self.chip_cache: dict[tuple[str, str, bool], str] = {}
+        self._shown_texts: dict[tuple[str, str], str] = {}  # ("playbook", id) -> the playbook as its page key holds it
+        self._shown_digests: dict[tuple[str, str], bytes] = {}
         loader = _ConflictCheckingLoader([str(self.templates_dir), str(PACKAGE_TEMPLATES)])
         # bytecode_cache: template_cache.TemplateCache, so a rebuild does not compile every template again
         self.env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False,
@@ -304,11 +306,32 @@ class Renderer:
         # both instead of the versions, which would hash every step of every playbook again on each build
         past = ([self.changes.item_changes("playbook", playbook.id, step.id) for step in playbook.steps]
                 if self.changes is not None else [])
-        shown = _shown.get_by(playbook, lambda: repr(_as_shown(playbook)))
+        shown = self._shown_texts["playbook", playbook.id] = _shown.get_by(playbook, lambda: repr(_as_shown(playbook)))
         # versions spell references by their targets' first ids (FirstNames.as_first_named): an alias added to a target
         # changes them without a change to this playbook
         key = self._key(shown, self.portal.first_names.as_first_named(shown), repr(related), repr(past))
         return self._reused_or(source, key, lambda: self._render("playbook.md.j2", source, doc=playbook))
+
+    @cached_property
+    def role_rows(self):
+        """The rows of role pages this build (incremental.RoleRows), taken from the live generation where made from
+        the same."""
+        from .incremental import RoleRows
+
+        return RoleRows(self.previous, self._shared_key)
+
+    def shown_digest(self, kind: str, doc_id: str) -> bytes:
+        """All a document shows on other pages, as a few bytes: a playbook as its page key holds it, a chart whole."""
+        digest = self._shown_digests.get((kind, doc_id))
+        if digest is None:
+            shown = self._shown_texts.get((kind, doc_id))
+            if shown is None:
+                doc = (self.portal.playbooks_by_id[doc_id] if kind == "playbook"
+                       else next(chart for chart in self.portal.charts if chart.id == doc_id))
+                shown = repr(_as_shown(doc) if kind == "playbook" else doc)
+            digest = hashlib.blake2b(f"{kind}\x1f{doc_id}\x1f{shown}".encode("utf-8"), digest_size=16).digest()
+            self._shown_digests[kind, doc_id] = digest
+        return digest
 
     def _role_page(self, role) -> Page:
         """A role's page, taken from the live generation when nothing it shows changed: its duties (document and
@@ -319,8 +342,11 @@ class Renderer:
         owned = [(p.id, p.title, p.phase, p.owner, len(p.steps)) for p in portal.playbooks if p.owner == role.id]
         key = self._key(repr(role), _strings_key(portal.role_duties(role.id)), repr(owned),
                         repr([(c.id, c.title) for c in portal.checklists if role.id in c.audience]))
-        return self._reused_or(source, key, lambda: self._render("role.md.j2", source, role=role,
+        page = self._reused_or(source, key, lambda: self._render("role.md.j2", source, role=role,
                                                                  duty_groups=portal.role_duties_by_letter(role.id)))
+        if page.previous is not None:
+            self.role_rows.carry(source)
+        return page
 
     def _phase_page(self, phase: str) -> Page:
         """A phase's page, taken from the live generation when none of its playbooks' titles, summaries, or

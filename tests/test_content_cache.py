@@ -167,4 +167,4 @@ def test_a_one_run_process_keeps_no_parse_in_memory(tmp_path, monkeypatch):
 
     build_portal(copy_bundled(tmp_path / "portal"))
     assert [(memory.last, memory.now) for memory in run_memory._memories] == [({}, {})] * len(run_memory._memories)
-    assert len(run_memory._memories) >= 4  # parses, models, page keys, role rows
+    assert len(run_memory._memories) >= 3  # parses, models, page keys

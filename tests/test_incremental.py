@@ -549,3 +549,36 @@ def test_a_first_rename_reuses_the_unchanged_pages_of_a_portal_that_lists_redire
     err = capsys.readouterr().err
     assert re.search(r"MkDocs rendered \d+ pages, reused [1-9]\d* unchanged", err), err
     assert (project / "site/playbooks/qbr/index.html").is_file()  # the old address, a redirect page now
+
+
+def test_a_rebuild_makes_again_only_the_role_page_rows_of_what_changed_and_of_new_words(project, tmp_path, monkeypatch):
+    """A role page lists a row per playbook under each letter (20,000 over six pages at 1,000 playbooks): a rebuild
+    takes from the last build the rows of every playbook it did not edit (incremental.RoleRows), in one run as in
+    csops serve's process. A row also speaks its badges' words: new words (labels.yml) make every row again, in
+    csops serve's process too, where rows kept in memory by what they list alone showed the old word."""
+    from generator import run_memory
+    from generator.page_context import PageContext
+
+    linked: list[tuple[str, str]] = []  # (page, playbook) of each link made to a playbook
+    href = PageContext.href
+    monkeypatch.setattr(PageContext, "href", lambda self, kind, doc_id, anchor="": (
+        linked.append((self.source, doc_id)) or href(self, kind, doc_id, anchor)))
+    # qbr's first step: cs-lead holds A and R, so its row on cs-lead's page carries an R badge
+    qbr = project / "content/playbooks/qbr.yml"
+    qbr.write_text(qbr.read_text(encoding="utf-8").replace("{R: csm,", "{R: [csm, cs-lead],"), encoding="utf-8")
+    monkeypatch.setattr(run_memory, "_keeping", True)
+    build_portal(project)
+    (project / "templates").mkdir()
+    (project / "templates/labels.yml").write_text("en:\n  responsible: Does the work\n", encoding="utf-8")
+    build_portal(project)
+    assert "Does the work</span></span>" in (project / "build/docs/roles/cs-lead.md").read_text(encoding="utf-8")
+    _assert_same_as_cold(project, tmp_path)
+
+    monkeypatch.setattr(run_memory, "_keeping", False)
+    playbook = project / "content/playbooks/renewal-runway.yml"
+    playbook.write_text(_playbook("Renewal runway, revised", "Confirm every stakeholder"), encoding="utf-8")
+    linked.clear()
+    build_portal(project)
+    # csm's and cs-lead's pages list all three playbooks' steps (neither owns one: cs-ops' page also lists those)
+    assert {doc for page, doc in linked if page in ("roles/csm.md", "roles/cs-lead.md")} == {"renewal-runway"}
+    _assert_same_as_cold(project, tmp_path)
