@@ -165,7 +165,7 @@ class Locator:
         """`base_path`: the path the site is served under ("/", "/docs/"); site-absolute links must start with it."""
         self.base_path = f"/{base_path.strip('/')}/" if base_path.strip("/") else "/"
         self._known: dict[tuple[str, str], tuple[str, str] | None] = {}
-        self._paths: dict[tuple[str, str], tuple[str, str] | None] = {}  # the same, for a link without its #anchor
+        self._paths: dict[tuple[str, str], tuple[str, str] | None] = {}  # the same, for a link's part before its #anchor
 
     @classmethod
     def for_site(cls, site_url: str) -> "Locator":
@@ -180,27 +180,28 @@ class Locator:
     def locate(self, relative: str, page: _Page) -> list[tuple[str, str, str]]:
         if page.located is None:
             here = posixpath.dirname(relative)
-            page.located = []
-            known = self._known
+            page.located = located = []
+            known, paths = self._known, self._paths
             for href in page.links:
-                key = (here, href)  # a link resolves the same from every page of a folder ("#x" to SELF)
-                where = known.get(key, _UNKNOWN)
+                path, hash_mark, fragment = href.partition("#")
+                if hash_mark and not _URLSPLIT_REMOVES.search(fragment):
+                    # a page's links to the anchors of one page (a role page's thousand steps) share one path's
+                    # resolution; each such link is resolved once per page (a role page's 14,000 are all different)
+                    where = paths.get((here, path), _UNKNOWN)
+                    if where is _UNKNOWN:
+                        where = paths[here, path] = self._resolve(here, path)
+                    if where is not None:
+                        located.append((href, where[0], "" if where[0] == OUTSIDE else unquote(fragment)))
+                    continue
+                where = known.get((here, href), _UNKNOWN)  # a link resolves the same from every page of a folder
                 if where is _UNKNOWN:
-                    where = known[key] = self._resolve(here, href)
+                    where = known[here, href] = self._resolve(here, href)
                 if where is not None:
-                    page.located.append((href, *where))
+                    located.append((href, *where))
         return page.located
 
     def _resolve(self, here: str, href: str) -> tuple[str, str] | None:
         """(site path, SELF or OUTSIDE; anchor) of a link, or None for an external one."""
-        path, hash_mark, fragment = href.partition("#")
-        if hash_mark and not _URLSPLIT_REMOVES.search(fragment):
-            # a page's links to the anchors of one page (a role page's thousand steps) share one path's resolution
-            key = (here, path)
-            where = self._paths.get(key, _UNKNOWN)
-            if where is _UNKNOWN:
-                where = self._paths[key] = self._resolve(here, path)
-            return where if where is None or where[0] == OUTSIDE else (where[0], unquote(fragment))
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:", "data:")):
             return None
