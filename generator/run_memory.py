@@ -2,8 +2,9 @@
 
 After a save, most of the model and the page keys are what the last build made: a process that rebuilds
 takes them from here instead of making them again (0.15 s of a 1.2 s rebuild at 1,000 playbooks, with the role
-pages' rows, which every build now takes from the live generation: incremental.RoleRows). A one-run process keeps nothing, since it would only hold on to every value until it exits. Only
-what the last build used is kept, so memory stays one build's worth.
+pages' rows, which every build now takes from the live generation: incremental.RoleRows). A one-run process
+keeps nothing, since it would only hold on to every value until it exits. Only what the last build used is
+kept, so memory stays one build's worth.
 
 A value is kept under a key that names everything it is made from, or by the identity of the object it is
 made from (`get_by`).

@@ -21,6 +21,8 @@ from markdown.util import ETX, INLINE_PLACEHOLDER_PREFIX, INLINE_PLACEHOLDER_RE,
 
 from .durations import DUE_IN_PROSE
 
+NOWRAP_CLASS = "csops-nowrap"  # csops.css keeps its text on one line
+
 
 def _or_stashed(char: str) -> str:
     """`char` as typed, or the placeholder of something the inline patterns before this one stashed (an escaped
@@ -51,7 +53,9 @@ def kept_whole(escaped: str) -> str:
 
 
 def _nowrap(m: re.Match) -> str:
-    return f'<span class="csops-nowrap">{m[0]}</span>'
+    return f'<span class="{NOWRAP_CLASS}">{m[0]}</span>'
+
+
 # What Python-Markdown stashes for an escaped character: its code point between STX and ETX (EscapeInlineProcessor),
 # turned back into the character once the inline patterns are done (UnescapeTreeprocessor).
 _ESCAPED_HASH, _ESCAPED_UNDERSCORE = (f"{STX}{ord(char)}{ETX}" for char in "#_")
@@ -78,7 +82,7 @@ class _WholeWordProcessor(InlineProcessor):
         if any(stash.get(found[1]) != (_ESCAPED_HASH if found.start() == 0 else _ESCAPED_UNDERSCORE)
                for found in INLINE_PLACEHOLDER_RE.finditer(m.group(0))):
             return None  # a placeholder for a code span, a link or an escaped other character
-        span = etree.Element("span", {"class": "csops-nowrap"})
+        span = etree.Element("span", {"class": NOWRAP_CLASS})
         # atomic: inside a link or emphasis, not wrapped a second time; an escaped # or _ in it goes in as Markdown's
         # code for it, which becomes the character with the rest of the page's escapes
         span.text = AtomicString(INLINE_PLACEHOLDER_RE.sub(lambda found: stash[found[1]], m.group(0)))
