@@ -53,6 +53,8 @@ def _lookalike(value: str) -> str:
                 and not unicodedata.normalize("NFKD", char)[0].isascii()):
             return char
     return ""
+
+
 DUE = DUE_PATTERN
 INTERVAL = INTERVAL_PATTERN
 DATE = DATE_PATTERN
