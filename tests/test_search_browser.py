@@ -473,6 +473,10 @@ def test_a_corrected_search_says_so_and_offers_the_words_as_typed(served, page):
     corrected = page.locator(".csops-search__corrected")
     corrected.wait_for()
     assert corrected.inner_text() == "Showing results for renewal · Search instead for renwal"
+    # the words as typed sit one space after "for", the lead-in's own: the button's margin made it two
+    gap = corrected.evaluate("""p => { const b = p.querySelector('.csops-search__retry'), r = document.createRange();
+        r.selectNodeContents(b.previousSibling); return b.getBoundingClientRect().left - r.getBoundingClientRect().right; }""")
+    assert abs(gap) < 1, f"{gap:.1f} px between 'Search instead for ' and the words as typed"
     assert page.locator(".csops-hit").count() > 0
     corrected.locator(".csops-search__retry").click()
     page.wait_for_selector(".csops-search__corrected", state="detached")
