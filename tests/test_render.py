@@ -219,6 +219,9 @@ def test_role_codes_are_short_escaped_and_derived_when_not_given(tmp_path):
     pages = _pages(project)
     for page in ("charts/c.md", "playbooks/p.md"):
         assert "<i>" not in pages[page] and "&lt;i&gt;C&amp;M" in pages[page]
+    # the chart's key of codes names a role whose code is its name once: the bundled one read "Finance Finance"
+    key = re.search(r'<span class="csops-code-name"><b>CS Lead</b>[^<]*</span>', pages["charts/c.md"])
+    assert key and key.group() == '<span class="csops-code-name"><b>CS Lead</b></span>', key
 
 
 def test_a_playbooks_timeline_lists_steps_in_the_order_they_fall_due():
