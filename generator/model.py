@@ -144,6 +144,18 @@ class GlossaryTerm:
         return (self.term, *self.synonyms, *((self.reading,) if self.reading.strip() else ()))
 
     @property
+    def other_names(self) -> tuple[str, ...]:
+        """The synonyms the glossary page lists as "Also called": the others are the term or a name already listed in
+        another case or with a plural -s/-es, there for hovers and searches ("Also called: Customer Success Manager,
+        CSMs" under CSM told a new reader nothing)."""
+        kept: list[str] = []
+        for name in self.synonyms:
+            key = name.casefold()
+            if not any(key in (seen, seen + "s", seen + "es") for seen in (n.casefold() for n in (self.term, *kept))):
+                kept.append(name)
+        return tuple(kept)
+
+    @property
     def sort_key(self) -> str:
         """Where the term stands on the glossary page: by its reading (or itself), case- and width-blind, katakana
         as hiragana (チャーン beside ちゃ…): the order a Japanese reader looks for it in, where the ids (English)

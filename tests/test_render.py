@@ -143,6 +143,24 @@ def test_glossary_hovers_mark_acronyms_not_ordinary_words(tmp_path):
     assert "Extending the contract." in _pages(project)["glossary.md"]
 
 
+def test_the_glossary_lists_as_also_called_only_names_a_reader_would_not_guess(tmp_path):
+    """"Also called: Customer Success Manager, CSMs" under CSM: a plural or another case of a name shown is there
+    for hovers and searches, not news to a reader."""
+    from tests.conftest import make_project
+
+    project = make_project(tmp_path / "g", {
+        "content/glossary.yml": """\
+            terms:
+              - {id: csm, term: CSM, definition: Customer Success Manager., synonyms: [Customer Success Manager, CSMs]}
+              - {id: buyer, term: Economic buyer, definition: Signs the renewal.,
+                 synonyms: [economic buyers, budget holder, decision maker, decision makers, Budget Holders]}
+              - {id: ae, term: AE, definition: Account Executive., synonyms: [AEs]}
+            """})
+    page = _pages(project)["glossary.md"]
+    also = re.findall(r"^\*Also called: (.*)\*$", page, re.MULTILINE)
+    assert also == ["Customer Success Manager", "budget holder, decision maker"], also
+
+
 def test_phases_show_names_in_lifecycle_order(tmp_path):
     from tests.conftest import make_project
 
