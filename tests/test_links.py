@@ -336,7 +336,8 @@ def test_a_role_alias_clashing_with_a_role_id_or_alias_is_an_error(project_facto
 def test_link_check_resolves_folders_anchors_and_site_paths(tmp_path):
     site = tmp_path / "site"
     (site / "roles/csm").mkdir(parents=True)
-    (site / "roles/csm/index.html").write_text('<h2 id="duties">Duties</h2>', encoding="utf-8")
+    # a page whose one broken link is to an #anchor of its own
+    (site / "roles/csm/index.html").write_text('<h2 id="duties">Duties</h2> <a href="#dutie">typo</a>', encoding="utf-8")
     (site / "index.html").write_text(
         '<a href="roles/csm">ok</a> <a href="roles/csm/#duties">ok</a> <a href="/docs/roles/csm/">ok</a>'
         ' <a href="https://example.com/x">external</a> <a href="roles/csm/#gone">bad anchor</a>'
@@ -347,6 +348,7 @@ def test_link_check_resolves_folders_anchors_and_site_paths(tmp_path):
         "index.html: /elsewhere/ (outside the site)",
         "index.html: roles/cs-lead/ (no such file)",
         "index.html: #top (no #top on index.html)",
+        "roles/csm/index.html: #dutie (no #dutie on roles/csm/index.html)",
     ]
 
 
@@ -441,8 +443,8 @@ def test_link_parsing_equals_the_plain_regex_on_odd_html():
     assert (SELF, OUTSIDE) == ("\0self", "\0outside")
     hrefs = ['#top', '#', '', '?q=1#x', '../a/#b', '../a/#b%20c', '../a/', 'a', 'a#', '/docs/r/#x', '/docs/r/',
              '/other/#x', '//host/p#x', 'https://e.com/#x', 'mailto:x@y.z', 'javascript:x', 'data:,x#y',
-             '../../../../up#x', 'p q#x', ' a#b', 'a\tb#c', 'a#b\tc', '#x\ny', 'a:b#c', '&amp;#x', 'a%2Fb#c', '.#x', './#y', 'x/..#z']
-    pieces = ['<a href="{h}">', '<A HREF="{h}" id="in">', '<link rel="x" href="{h}">', '<a name="n1">',
+             '../../../../up#x', 'p q#x', 'x id=', ' a#b', 'a\tb#c', 'a#b\tc', '#x\ny', 'a:b#c', '&amp;#x', 'a%2Fb#c', '.#x', './#y', 'x/..#z']
+    pieces = ['<a href="{h}">', '<a href="{h}" title="t">', '<img href="{h}">', '<A HREF="{h}" id="in">', '<link rel="x" href="{h}">', '<a name="n1">',
               '<img src="{h}" id="pic">', '<script id="s">', ' id="plain"', ' ID="upper"', ' \u0130d="dotted"',
               ' \u0131D="dotless"', '\u00a0id="nbsp"', 'id="no-space"', ' data-id="data"', ' id="open',
               ' id="a>b"', '<div title=" id=&quot;q&quot;">', '<p id="x&amp;y">', 'd="', ' i', '"', '>', '<a ',
