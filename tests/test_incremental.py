@@ -555,7 +555,8 @@ def test_a_rebuild_makes_again_only_the_role_page_rows_of_what_changed_and_of_ne
     """A role page lists a row per playbook under each letter (20,000 over six pages at 1,000 playbooks): a rebuild
     takes from the last build the rows of every playbook it did not edit (incremental.RoleRows), in one run as in
     csops serve's process. A row also speaks its badges' words: new words (labels.yml) make every row again, in
-    csops serve's process too, where rows kept in memory by what they list alone showed the old word."""
+    csops serve's process too, where rows kept in memory by what they list alone showed the old word. A role page taken
+    whole from the last build keeps its rows for the next; a chart's row is made again when an activity is renamed."""
     from generator import run_memory
     from generator.page_context import PageContext
 
@@ -566,6 +567,10 @@ def test_a_rebuild_makes_again_only_the_role_page_rows_of_what_changed_and_of_ne
     # qbr's first step: cs-lead holds A and R, so its row on cs-lead's page carries an R badge
     qbr = project / "content/playbooks/qbr.yml"
     qbr.write_text(qbr.read_text(encoding="utf-8").replace("{R: csm,", "{R: [csm, cs-lead],"), encoding="utf-8")
+    chart = project / "content/charts/duties.yml"  # a chart duty on csm's and cs-ops' pages, none on cs-lead's
+    chart.parent.mkdir()
+    chart.write_text("title: Duties\nactivities:\n  - {id: forecast, name: Forecast, raci: {R: csm, A: cs-ops}}\n",
+                     encoding="utf-8")
     monkeypatch.setattr(run_memory, "_keeping", True)
     build_portal(project)
     (project / "templates").mkdir()
@@ -575,6 +580,9 @@ def test_a_rebuild_makes_again_only_the_role_page_rows_of_what_changed_and_of_ne
     _assert_same_as_cold(project, tmp_path)
 
     monkeypatch.setattr(run_memory, "_keeping", False)
+    # the activity renamed: csm's and cs-ops' pages are made again, cs-lead's is taken whole with its rows
+    chart.write_text(chart.read_text(encoding="utf-8").replace("name: Forecast", "name: Weekly forecast"), encoding="utf-8")
+    build_portal(project)
     playbook = project / "content/playbooks/renewal-runway.yml"
     playbook.write_text(_playbook("Renewal runway, revised", "Confirm every stakeholder"), encoding="utf-8")
     linked.clear()
