@@ -239,6 +239,14 @@ def test_a_commit_holding_a_dot_dot_path_writes_nothing_outside_the_scratch_fold
     history._SIDES.clear()
     assert history.read_change_feed(project, load_portal(project)).entries
     assert not list(tmp_path.rglob("pwned.txt"))
+    # a commit taking the path away again: What's new removes no file of that name where the path leads either
+    victims = [project / "build/pwned.txt", project / "pwned.txt", tmp_path / "pwned.txt"]
+    for victim in victims:
+        victim.write_text("mine\n", encoding="utf-8")
+    git(project, "reset", "-q", "--soft", git(project, "commit-tree", "HEAD~1^{tree}", "-p", "HEAD", "-m", "Undo").strip())
+    history._SIDES.clear()
+    assert history.read_change_feed(project, load_portal(project)).entries
+    assert [victim.read_text(encoding="utf-8") for victim in victims] == ["mine\n"] * 3
 
 
 def test_a_file_whose_blob_git_lost_is_one_line_naming_it(tmp_path, run):
