@@ -118,6 +118,17 @@ def test_a_link_to_the_machines_files_in_the_project_is_refused_before_it_is_pub
     assert not any("s3cr3t" in p.read_text(errors="replace") for p in (project / "site").rglob("*") if p.is_file())
 
 
+def test_content_linked_to_a_dot_folder_in_the_project_is_refused(project_factory, run):
+    """content/ committed as a link to .notes/, a folder of the machine's beside .env: the loader asks once per
+    folder where its files lead (loader._inside), and that answer is resolves_inside's too."""
+    project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK})
+    (project / "content").rename(project / ".notes")
+    (project / "content").symlink_to(".notes")
+    result = run("validate", "--project", project)
+    assert result.exit_code == 1 and ("content/playbooks/renewal.yml:1:1: error: links to .notes in the project, which "
+                                      "is this machine's, not the repository's") in result.output, result.output
+
+
 def test_a_settings_file_mkdocs_yml_inherits_through_a_link_to_env_is_refused(project_factory, run):
     """INHERIT: base.yml, committed as a link to the project's .env, had its secrets read as the portal's settings;
     it is refused as a link to .env is in templates/."""
