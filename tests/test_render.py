@@ -360,11 +360,13 @@ def test_a_tag_pasted_decomposed_or_typed_full_width_is_the_tag_it_looks_like(tm
 
     decomposed = unicodedata.normalize("NFD", "ガイド")
     project = make_project(tmp_path / "p", {
-        "content/playbooks/p.yml": "title: P\ntags: [ガイド, crm, हिन्दी]\nsteps:\n  - {id: s, title: S}\n",
-        "content/playbooks/q.yml": f"title: Q\ntags: [{decomposed}, ＣＲＭ]\nsteps:\n  - {{id: s, title: S}}\n",
-        "content/playbooks/r.yml": "title: R\ntags: [カ イト, ह न द]\nsteps:\n  - {id: s, title: S}\n"})
+        "content/playbooks/p.yml": "title: P\ntags: [ガイド, crm, हिन्दी, follow_up]\nsteps:\n  - {id: s, title: S}\n",
+        "content/playbooks/q.yml": f"title: Q\ntags: [{decomposed}, ＣＲＭ, _draft]\nsteps:\n  - {{id: s, title: S}}\n",
+        "content/playbooks/r.yml": "title: R\ntags: [カ イト, ह न द, follow up, draft, '?!']\nsteps:\n  - {id: s, title: S}\n"})
     tags = _pages(project)["tags.md"]
     listed = {anchor: re.findall(r"playbooks/(\w)/", section) for anchor, section
               in re.findall(r"^## [^\n]* \{: #(tag-\S+) \}$(.*?)(?=^## |\Z)", tags, re.M | re.S)}
+    # and as before: '_' is part of a word, but not at its ends; a tag of no letter at all is 'x'
     assert listed == {"tag-crm": ["p", "q"], "tag-ガイド": ["p", "q"], "tag-カ-イト": ["r"], "tag-हिन्दी": ["p"],
-                      "tag-ह-न-द": ["r"]}, listed
+                      "tag-ह-न-द": ["r"], "tag-follow_up": ["p"], "tag-follow-up": ["r"], "tag-draft": ["q", "r"],
+                      "tag-x": ["r"]}, listed
