@@ -188,8 +188,9 @@ def _content_commits(project: Path, limit: int) -> tuple[list[_Commit], str | No
 class _Checkout:
     """content/ of one revision in a temp folder, moved from commit to commit by writing only the files each changed.
 
-    A commit usually touches one or two of the content files, so this is one `git diff-tree`
-    and one `git cat-file` of those files per commit instead of exporting everything again.
+    A commit usually touches one or two of the content files, so this is one `git diff-tree`, one `git cat-file`
+    of those files and one `git check-attr` for their filters (git_revisions.write_blobs) per commit instead of
+    exporting everything again.
     """
 
     def __init__(self, project: Path, root: Path):

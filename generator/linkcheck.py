@@ -158,7 +158,8 @@ class Locator:
     """Resolves each link of a page to (site path before index.html lookup | SELF | OUTSIDE, #anchor).
 
     Needs only the page's own path, so MkDocs processes locate the pages they write as they write them
-    (mkdocs_plugin.py); remembers each (folder, href): role chips repeat the same hrefs everywhere.
+    (mkdocs_plugin.py); remembers each (folder, href), role chips repeating the same hrefs everywhere, and for a link
+    with an #anchor each (folder, part before it), a role page's 14,000 links to steps leading into a thousand pages.
     """
 
     def __init__(self, base_path: str = "/"):

@@ -123,7 +123,8 @@ def _relative(file: Path, project: Path) -> str:
 
 
 def _inside(file: Path, root: Path, folders: dict[Path, bool] | None = None) -> bool:
-    """Whether a path, links followed, stays in the project: content must live in the repository.
+    """Whether a path, links followed, is one of the project's own files (resolves_inside): content must live in the
+    repository.
 
     `folders` keeps whether each folder resolves inside, for a caller asking of many files: a file that is no
     link is where its folder resolves to, and resolving each of 1,000 playbooks checked every folder of its
