@@ -91,6 +91,20 @@ def test_a_term_or_text_written_decomposed_gets_its_hover():
         assert '<abbr title="A guide">ガイド</abbr>を読む' in html, html
 
 
+def test_each_page_gets_the_hovers_of_its_own_terms():
+    """MkDocs converts every page with one Markdown, and each page carries the terms it holds (render._abbreviations):
+    a page's hovers are its own, not the terms of the page converted before it."""
+    import markdown
+
+    from generator.glossary_abbr import GlossaryAbbrExtension
+
+    md = markdown.Markdown(extensions=[GlossaryAbbrExtension()])
+    first = md.convert("## A\n\nBook the QBR.\n\n*[QBR]: Quarterly business review\n")
+    second = md.reset().convert("## A\n\nCheck the NRR.\n\n*[NRR]: Net revenue retention\n")
+    assert '<abbr title="Quarterly business review">QBR</abbr>' in first, first
+    assert '<abbr title="Net revenue retention">NRR</abbr>' in second, second
+
+
 def test_the_glossary_entry_of_a_term_does_not_underline_its_own_spellings(built_bundled):
     # hovering "main contact" under Champion would only repeat the definition the reader has just read;
     # other terms in the definition (CSM) keep theirs
