@@ -30,13 +30,20 @@ def _or_stashed(char: str) -> str:
     return rf"(?:{re.escape(char)}|{re.escape(INLINE_PLACEHOLDER_PREFIX)}[0-9]+{re.escape(ETX)})"
 
 
+# Slack's longest channel name. A longer run is no channel, and reading on to its end from each '#' in it (Markdown's
+# stash puts one before every escaped character) took Markdown 18 s for a body of 20,000 '\\#' (red team).
+CHANNEL_LENGTH = 80
+
+
 def _whole_word(hash_: str, underscore: str) -> str:
     """The pattern of a word kept whole, given how its text writes a channel's '#' and an '_'.
     Only a channel with a hyphen can break (#renewals cannot). ASCII neighbours end a word, Japanese ones do not:
     「Slackの#cs-renewal、」 holds the channel, "&#8212;" and "C#-style" hold none, "T-30d." the offset."""
     char = rf"(?:[A-Za-z0-9]|{underscore})"
-    return (rf"(?<![A-Za-z0-9_&#-])(?:{DUE_IN_PROSE}|{hash_}{char}+(?:-{char}+)+)"
-            rf"(?![A-Za-z0-9_-]|{underscore})")
+    end = rf"(?![A-Za-z0-9_-]|{underscore})"
+    # the lookahead reads at most CHANNEL_LENGTH characters on from a '#'; the name's shape is matched after it
+    channel = rf"{hash_}(?=(?:{char}|-){{3,{CHANNEL_LENGTH}}}{end}){char}+(?:-{char}+)+"
+    return rf"(?<![A-Za-z0-9_&#-])(?:{DUE_IN_PROSE}|{channel}){end}"
 
 
 WHOLE_WORD = _whole_word(_or_stashed("#"), _or_stashed("_"))
@@ -65,7 +72,10 @@ class _WholeWordProcessor(InlineProcessor):
     def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's name
         # A match refused for what a placeholder stands for may hold a channel further on ('\_#cs-a-b' starts at
         # the stashed _): look again from its next character, as Python-Markdown's search, past the match, would not.
-        while m is not None:
+        # Only inside the match: Python-Markdown's search goes on after it, and looking to the text's end here for
+        # each match it refused took Markdown 3 s for 2,000 channels inside one '{' (red team).
+        end = m.end(0)
+        while m is not None and m.start(0) < end:
             span = self._kept_whole(m, data)
             if span is not None:
                 return span, m.start(0), m.end(0)
@@ -73,8 +83,8 @@ class _WholeWordProcessor(InlineProcessor):
         return None, None, None
 
     def _kept_whole(self, m, data):
-        opened = data.rfind("{", 0, m.start())
-        if opened != -1 and "}" not in data[opened:m.start()] and "}" in data[m.end():]:
+        opened = data.rfind("{", 0, m.start())  # found, not sliced: no copy of the text for each match
+        if opened != -1 and data.find("}", opened, m.start()) == -1 and data.find("}", m.end()) != -1:
             return None  # an attribute list's id ({#first-30-days}), which attr_list reads after this
         stash = self.md.treeprocessors["inline"].stashed_nodes  # what Pattern.unescape reads too
         # each placeholder the character the pattern took it for: the channel's # first, an _ after it. Any escaped

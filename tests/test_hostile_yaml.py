@@ -838,6 +838,30 @@ def test_terms_among_many_channels_are_checked_in_logarithmic_time():
     assert html.count("<abbr") == 1 and html.count("#CSM") == 15_000 and html.count("CSM") == 30_000
 
 
+def test_whole_words_reads_a_run_of_escapes_or_channels_in_braces_once(monkeypatch):
+    """whole_words read on to the end of a run from each '#' in it, and Markdown's stash puts one before every escaped
+    character: a body of 20,000 '\\#' took Markdown 18 s (1 MB of them hours). A channel is at most Slack's 80
+    characters now, so a longer run is no channel and is not kept on one line. And each channel refused inside one
+    '{' (an attribute list's, as far as it can tell) looked at every match after it, 3 s for 2,000: a refused match
+    is looked into only (counted here, not timed)."""
+    import markdown
+
+    from generator import whole_words
+
+    def nowrapped(text):
+        return re.findall(r'<span class="csops-nowrap">([^<]*)</span>',
+                          markdown.markdown(text, extensions=[whole_words.WholeWordsExtension()]))
+
+    longest = "#" + "a" * 40 + "-" + "b" * 39  # 80 characters after the '#'
+    assert nowrapped(f"Post in {longest} and {longest}c") == [longest]
+    assert whole_words.kept_whole(f"{longest}c-d {longest}") == f'{longest}c-d <span class="csops-nowrap">{longest}</span>'
+    checked = []
+    kept_whole = whole_words._WholeWordProcessor._kept_whole
+    monkeypatch.setattr(whole_words._WholeWordProcessor, "_kept_whole",
+                        lambda self, m, data: checked.append(m) or kept_whole(self, m, data))
+    assert nowrapped("{ " + "#cs-a-b " * 2_000 + "}") == [] and len(checked) == 2_000  # 2,001,000 before
+
+
 @pytest.mark.parametrize("fence", ["```\na\n```\n\n", "~~~\na\n~~~\n\n", "> ```\n> a\n> ```\n\n", "- ```\n  a\n  ```\n\n"])
 def test_fenced_code_blocks_past_a_bound_are_refused(project_factory, run, fence):
     """Superfences highlights each fenced block with a lexer and a formatter of its own (about 1 ms a block), and a
