@@ -149,7 +149,22 @@ def resolves_inside(path: Path, root: Path) -> bool:
     if not resolved.is_relative_to(root):
         return False
     parts = resolved.relative_to(root).parts
-    return not parts or not (parts[0].startswith(".") or parts[0] == GENERATED_DIR)
+    if parts and (parts[0].startswith(".") or parts[0] == GENERATED_DIR):
+        return False
+    return not (parts and path.is_symlink() and ignored_by_git(resolved, root))
+
+
+def ignored_by_git(path: Path, root: Path) -> bool:
+    """Whether git ignores `path` in the project `root`: a file no commit holds, written on this machine (red team: a
+    CI step's credentials, gha-creds-….json beside the checkout, were published through a committed link
+    templates/assets/x.json to them). Asked only of a link's target: one git process apiece."""
+    from .git_revisions import GitError, git
+
+    try:
+        git(root, "check-ignore", "-q", "--", path.relative_to(root).as_posix())
+    except GitError:  # not ignored (status 1), no repository, no git
+        return False
+    return True
 
 
 def outside_project(file: Path, root: Path, path: str, folders: dict[Path, bool] | None = None) -> Problem | None:
@@ -161,8 +176,11 @@ def outside_project(file: Path, root: Path, path: str, folders: dict[Path, bool]
     what = "a file outside the project"
     try:
         target = file.resolve()
-        if target.is_relative_to(root):  # .git, a dot file or build/ (resolves_inside)
-            what = f"{target.relative_to(root).parts[0]} in the project, which is this machine's, not the repository's"
+        if target.is_relative_to(root):  # .git, a dot file, build/ or a file git ignores (resolves_inside)
+            top = target.relative_to(root).parts[0]
+            what = (f"{top} in the project, which is this machine's, not the repository's"
+                    if top.startswith(".") or top == GENERATED_DIR else
+                    f"{target.relative_to(root).as_posix()}, which git ignores: this machine's file, not the repository's")
     except (OSError, RuntimeError):
         pass
     return Problem(path, 1, 1, "outside-project", f"links to {what}",

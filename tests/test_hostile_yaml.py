@@ -13,6 +13,7 @@ import os
 import re
 import resource
 import string
+import subprocess
 import time
 
 import pytest
@@ -95,12 +96,16 @@ def test_a_templates_file_or_folder_linked_outside_is_refused_before_it_is_publi
     assert not any("s3cr3t" in p.read_text(errors="replace") for p in (project / "site").rglob("*") if p.is_file())
 
 
-@pytest.mark.parametrize("target", [".git/config", ".env", "build/search-log/queries.jsonl"])
+@pytest.mark.parametrize("target", [".git/config", ".env", "build/search-log/queries.jsonl", "gha-creds-1.json"])
 def test_a_link_to_the_machines_files_in_the_project_is_refused_before_it_is_published(project_factory, run, target):
     """Red team: a link inside the project passed, wherever it led: templates/assets/leak.css committed as a link to
     ../../.git/config published the token a CI checkout keeps there (http.extraheader), one to .env its secrets,
-    one to build/ the search log. A link to the project's own files (shared/brand.css) is still taken."""
+    one to build/ the search log, and one to a file git ignores (gha-creds-….json, the credentials a CI step
+    writes beside the checkout) those. A link to the project's own files (shared/brand.css) is still taken."""
     project = project_factory({"content/playbooks/renewal.yml": PLAYBOOK})
+    if not target.startswith((".", "build/")):
+        subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+        (project / ".gitignore").write_text("gha-creds-*.json\n", encoding="utf-8")
     (project / target).parent.mkdir(parents=True, exist_ok=True)
     (project / target).write_text("extraheader = AUTHORIZATION: basic s3cr3t\n", encoding="utf-8")
     (project / "shared").mkdir()
@@ -108,9 +113,10 @@ def test_a_link_to_the_machines_files_in_the_project_is_refused_before_it_is_pub
     (project / "templates/assets").mkdir(parents=True)
     (project / "templates/assets/leak.css").symlink_to("../../" + target)
     (project / "templates/assets/brand.css").symlink_to("../../shared/brand.css")
-    error = (f"templates/assets/leak.css:1:1: error: links to {target.split('/')[0]} in the project, which is this "
-             "machine's, not the repository's (content must live in the repository: copy the file here instead of "
-             "linking to it) [outside-project]")
+    what = (f"{target}, which git ignores: this machine's file" if target == "gha-creds-1.json" else
+            f"{target.split('/')[0]} in the project, which is this machine's")
+    error = (f"templates/assets/leak.css:1:1: error: links to {what}, not the repository's (content must live in the "
+             "repository: copy the file here instead of linking to it) [outside-project]")
     result = run("validate", "--project", project)
     assert result.exit_code == 1 and result.output.count("[outside-project]") == 1 and error in result.output, result.output
     result = run("build", "--project", project)
