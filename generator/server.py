@@ -164,12 +164,36 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
                 ("Access-Control-Allow-Headers", "Content-Type"), ("Access-Control-Max-Age", "600")]
 
     def from_unlisted_site(environ) -> bool:
-        """A browser's request made by a page of another site whose origin `cors_origins` does not list."""
-        site = environ.get("HTTP_SEC_FETCH_SITE", "").lower()
-        if site not in ("cross-site", "same-site") or "*" in origins:
+        """A browser's request made by a page of another site whose origin `cors_origins` does not list. A browser
+        without Sec-Fetch-Site (Safari before 16.4, Firefox before 90) still names the page's origin in Origin (or
+        its address in Referer): such a form posting a click from another site was logged (red team). A request
+        naming neither is no page's (curl, scripts); an Origin or Referer that is no origin ('null': a sandboxed
+        frame, a file: page) is another site's."""
+        if "*" in origins:
             return False
+        site = environ.get("HTTP_SEC_FETCH_SITE", "").lower()
         origin = environ.get("HTTP_ORIGIN", "")
-        return not (origin and origin in origins)
+        if site:
+            return site in ("cross-site", "same-site") and not (origin and origin in origins)
+        if not origin:
+            referer = urlsplit(environ.get("HTTP_REFERER", ""))
+            origin = f"{referer.scheme}://{referer.netloc}" if environ.get("HTTP_REFERER") else ""
+        if not origin:
+            return False
+        from .rules.site_addresses import browser_origin
+
+        sender = browser_origin(origin)
+        own = browser_origin(f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}")
+        return sender is None or not (sender in origins or sender == own or sender == _site_origin())
+
+    def _site_origin() -> str | None:
+        """The portal's own origin, from its site_url: behind a proxy the Host the API sees may be the proxy's."""
+        from .rules.site_addresses import browser_origin
+
+        try:
+            return browser_origin(searcher.site_url) if searcher.site_url else None
+        except IndexMissing:
+            return None
 
     def cross_site_refusal(environ, method: str) -> ApiError | None:
         """A browser's request from another site's page, unless its origin is listed (`cors_origins`): CORS hid the
@@ -183,6 +207,8 @@ def create_app(project: Path | str, *, log_queries: bool = True, cors_origins=No
         if (method in ("GET", "HEAD") and environ.get("HTTP_SEC_FETCH_MODE", "").lower() == "navigate"
                 and environ.get("HTTP_SEC_FETCH_DEST", "document").lower() == "document"):
             return None
+        if method in ("GET", "HEAD") and not environ.get("HTTP_SEC_FETCH_SITE"):
+            return None  # an older browser's link or image: answered as it may be a tab's, and not logged (search)
         return ApiError("403 Forbidden", f"a page of another site ({shown(origin or 'origin not sent', 200)}) may not call "
                                          "this API: list its origin in cors_origins")
 

@@ -727,6 +727,26 @@ def test_another_sites_links_to_the_api_are_answered_but_not_logged(gunicorn_por
     assert all(f'"ownsearch{kind}"' in logged for kind in ("sameorigin", "none", "script")), logged
 
 
+def test_an_older_browsers_request_from_another_site_is_known_by_its_origin_or_referer(gunicorn_port, served_copy):
+    """A browser that sends no Sec-Fetch-Site (Safari before 16.4, Firefox before 90) was taken for a script: another
+    site's form posting to /api/click was logged, and so was its <img> of /api/search?…&log=1 (red team). Such a
+    browser names the page in Origin or Referer: a click from another site, or from a page with no origin ('null': a
+    sandboxed frame), is refused, a search answered but not logged; the portal's own pages (by the Host asked or,
+    behind a proxy, site_url) and scripts as before."""
+    from generator.query_log import query_log_file
+
+    typed = {"Content-Type": "application/x-www-form-urlencoded"}
+    for sender in ({"Origin": "https://evil.example"}, {"Origin": "null"}, {"Referer": "https://evil.example/page"}):
+        status, _, body, _ = request(gunicorn_port, "POST", "/api/click", {**typed, **sender}, b"text=x&q=plantedold&url=/x")
+        assert status == 403 and json.loads(body)["code"] == "origin-not-allowed", (sender, body)
+        assert request(gunicorn_port, "GET", "/api/search?q=plantedold&log=1", sender)[0] == 200
+    for sender in ({"Origin": "http://localhost"}, {"Referer": "http://localhost/playbooks/renewal/"},
+                   {"Origin": "https://cs-portal.example.com"}, {}):
+        assert request(gunicorn_port, "POST", "/api/click", {**typed, **sender}, b"text=x&q=ownclick&url=/x")[0] == 200
+    logged = query_log_file(served_copy).read_text(encoding="utf-8")
+    assert "plantedold" not in logged and logged.count('"ownclick"') == 4, logged
+
+
 def test_a_listed_origin_still_calls_the_api_from_its_pages(cors_port):
     headers = {**CROSS_SITE, "Sec-Fetch-Mode": "cors", "Origin": "https://tickets.example.com"}
     status, answer_headers, _, _ = request(cors_port, "POST", "/api/suggest", {**headers, "Content-Type": "text/plain"},
