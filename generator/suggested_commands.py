@@ -67,5 +67,13 @@ def as_typed_at_the_root(text: str, folder: str) -> str:
 def _naming(text: str, project: str) -> str:
     if "`csops " not in text:
         return text
-    where = f" --project {visible(shlex.quote(project))}"
-    return _SUGGESTED.sub(lambda m: m[0] if _NAMES_PROJECT.search(m[1]) else f"`{m[1]}{where}`", text)
+    quoted = visible(shlex.quote(project))
+
+    def named(m: re.Match) -> str:
+        if _NAMES_PROJECT.search(m[1]):
+            return m[0]
+        # git in a command substitution ('csops diff $(git merge-base A B) B') runs where the command is typed: from
+        # the repository's parent it failed, and csops diff compared B with the working tree instead (red team)
+        return f"`{m[1].replace('$(git ', f'$(git -C {quoted} ')} --project {quoted}`"
+
+    return _SUGGESTED.sub(named, text)

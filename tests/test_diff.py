@@ -358,18 +358,19 @@ def test_diff_names_an_unknown_revision(tmp_path, run):
 @pytest.mark.parametrize("base, head, expected", [
     ("main..HEAD", None, "`csops diff main HEAD --project {}`"),
     ("main..", None, "`csops diff main HEAD --project {}`"),
-    ("main...HEAD", None, "`csops diff $(git merge-base main HEAD) HEAD --project {}`"),
+    ("main...HEAD", None, "`csops diff $(git -C {} merge-base main HEAD) HEAD --project {}`"),
     ("main", "main..HEAD", "`csops diff main HEAD --project {}`"),
     # git takes $ ( ) | in a branch's name: pasted, the command ran what it held (red team)
     ("x$(touch${IFS}pwned)..HEAD", None, "`csops diff 'x$(touch${IFS}pwned)' HEAD --project {}`"),
-    ("main...x|id", None, "`csops diff $(git merge-base main 'x|id') 'x|id' --project {}`"),
+    ("main...x|id", None, "`csops diff $(git -C {} merge-base main 'x|id') 'x|id' --project {}`"),
     ("a`b..HEAD", None, "csops diff 'a`b' HEAD"),  # a backtick would end the code span: bare, as typed here
 ])
 def test_diff_given_a_range_names_its_two_ends(tmp_path, run, monkeypatch, base, head, expected):
     """A range typed as git diff and git log take it ('csops diff main..HEAD') was 'unknown git revision
     'main..HEAD' (fetch it first, e.g. `git fetch origin main`…)': fetching changed nothing, and the branch was there.
     The command is one to paste: each end shell-quoted, and the portal named as this run named it (from its folder's
-    parent here: it was left out, and the command typed as shown said 'no portal')."""
+    parent here: it was left out, and the command typed as shown said 'no portal'), for git's merge-base too (run
+    in the folder typed in, it failed there, and csops diff compared the branch with the working tree)."""
     make_repo(tmp_path / "repo")
     monkeypatch.chdir(tmp_path)
     result = run("diff", base, *([head] if head else []), "--project", "repo")
