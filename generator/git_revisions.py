@@ -119,25 +119,34 @@ def tree_files(top: Path, revision: str, paths) -> list[tuple[str, str]]:
 
 def write_blobs(top: Path, files: list[tuple[str, str]], prefix: str, target: Path) -> None:
     """Write each (repository path, blob id) of `files` under `target`, its path without the repository's `prefix`
-    (the project's folder in it), with the bytes git holds: one `git cat-file --batch` for them all, those a
-    checkout's filter driver would change read through it instead (_filtered)."""
+    (the project's folder in it), with the bytes git holds: one `git cat-file --batch` for them all, then those a
+    checkout's filter driver would change read through it (_filtered)."""
     if not files:
         return
     out = git(top, "cat-file", "--batch", stdin="".join(f"{blob}\n" for _, blob in files).encode("ascii"))
-    destinations = [checkout_path(target, name, prefix) for name, _ in files]
-    filtered = _filtered(top, [name for (name, _), destination in zip(files, destinations) if destination is not None])
+    filtered = _filtered(top, [name for name, _ in files if checkout_path(target, name, prefix) is not None])
     at = 0
-    for (name, blob), destination in zip(files, destinations):
+    for name, _ in files:
         header_end = out.index(b"\n", at)
         header = out[at:header_end].split(b" ")
         if len(header) != 3:  # '<id> missing': a blob gone from a broken repository
             raise GitError(f"git cat-file: blob {header[0].decode(errors='replace')} of {name} is missing")
         size = int(header[2])
+        destination = checkout_path(target, name, prefix)
         if destination is not None:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(git(top, "cat-file", "--filters", f"--path={name}", blob) if name in filtered
-                                    else out[header_end + 1:header_end + 1 + size])
+            try:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                destination.write_bytes(out[header_end + 1:header_end + 1 + size])
+            except (FileExistsError, NotADirectoryError, IsADirectoryError) as error:
+                # a tree `git mktree` makes may hold one name twice, as a file and as a folder: git fsck refuses it
+                # and no checkout can write it; it was 'the file system refused: File exists (build/scratch/…)'
+                both = Path(error.filename).relative_to(target).as_posix()
+                raise GitError(f"{both} is both a file and a folder in a revision read from git (a tree no checkout "
+                               "can write; `git fsck` names its commit)") from None
         at = header_end + 1 + size + 1  # the body, then its line feed
+    for name, blob in files:
+        if name in filtered:
+            checkout_path(target, name, prefix).write_bytes(git(top, "cat-file", "--filters", f"--path={name}", blob))
 
 
 def _filtered(top: Path, names: list[str]) -> set[str]:

@@ -251,7 +251,7 @@ def test_a_commit_holding_a_dot_dot_path_writes_nothing_outside_the_scratch_fold
 
 def test_a_file_whose_blob_git_lost_is_one_line_naming_it(tmp_path, run):
     """A revision whose tree names a blob the repository does not hold (a broken clone, a tree made with `git mktree
-    --missing`) is an error naming the file, not a traceback."""
+    --missing`), or one name as both a file and a folder, is an error naming the file, not a traceback."""
     project = make_repo(tmp_path / "repo")
     lost = "1234567890" * 4
 
@@ -268,6 +268,17 @@ def test_a_file_whose_blob_git_lost_is_one_line_naming_it(tmp_path, run):
     result = run("diff", "HEAD", broken, "--project", project)
     assert result.exit_code == 1 and result.output == (
         f"Error: git cat-file: blob {lost} of content/playbooks/lost.yml is missing\n"), result.output
+    # one name as a file and a folder (git fsck's duplicateEntries): 'the file system refused: File exists
+    # (build/scratch/diff-…/head/content/faq); fix that, then run it again', which no one could
+    faq = git(project, "rev-parse", "HEAD:content/faq/renewals.yml").strip()
+    content = mktree(git(project, "ls-tree", "HEAD:content") + f"100644 blob {faq}\tfaq\n")
+    root = mktree("".join(line + "\n" for line in git(project, "ls-tree", "HEAD").splitlines()
+                          if not line.endswith("\tcontent")) + f"040000 tree {content}\tcontent\n")
+    both = git(project, "commit-tree", root, "-p", "HEAD", "-m", "Both").strip()
+    result = run("diff", "HEAD", both, "--project", project)
+    assert result.exit_code == 1 and result.output == (
+        "Error: content/faq is both a file and a folder in a revision read from git (a tree no checkout can write; "
+        "`git fsck` names its commit)\n"), result.output
 
 
 def test_diff_without_head_compares_with_the_working_tree_in_a_subfolder(tmp_path, run):
