@@ -204,6 +204,27 @@ def test_a_file_under_a_checkout_filter_is_compared_as_checked_out(tmp_path, run
     assert "templates/assets/logo.svg" in result.output, result.output  # an edit still shows
 
 
+def test_a_file_git_fills_in_ident_or_a_driver_no_one_configured_reads_as_checked_out(tmp_path, run, monkeypatch):
+    """A page under `ident` has its $Id$ filled in by a checkout: 'csops diff HEAD' listed its title as changed ('$Id$'
+    → '$Id: 6dbacb1… $') though no one touched it (red team). A filter naming a driver no one configured changes
+    nothing, and a pull request's '* filter=x' had every file read from git twice (300 files: 0.73 s of CPU to 1.49 s)."""
+    from generator import git_revisions
+
+    project = make_repo(tmp_path / "repo")
+    (project / ".gitattributes").write_text("content/faq/*.yml ident\ncontent/playbooks/*.yml filter=x\n", encoding="utf-8")
+    faq = project / "content/faq/renewals.yml"
+    faq.write_text(faq.read_text(encoding="utf-8").replace("title: Renewals", 'title: "Renewals $Id$"'), encoding="utf-8")
+    commit_all(project, "ident")
+    faq.unlink()
+    git(project, "checkout", "--", "content/faq/renewals.yml")
+    assert "$Id: " in faq.read_text(encoding="utf-8")
+    asked, read = [], git_revisions.git
+    monkeypatch.setattr(git_revisions, "git", lambda top, *args, **kw: asked.append(args[:2]) or read(top, *args, **kw))
+    result = run("diff", "HEAD", "--project", project)
+    assert result.exit_code == 0 and "No content changes" in result.output, result.output
+    assert asked.count(("cat-file", "--filters")) == 1  # renewals.yml; not the playbooks, whose driver is no one's
+
+
 def _commit_holding_dot_dot(repo: Path, levels: int) -> str:
     """A commit on HEAD whose content/ also holds '..' `levels` deep, then pwned.txt: a tree `git mktree` makes, which
     no checkout writes (git refuses it) but a crafted branch may carry."""
