@@ -9,10 +9,12 @@ the revision's own .gitattributes: a page a pull request added with `export-igno
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import signal
 import subprocess
+import tempfile
 from pathlib import Path
 
 import click
@@ -38,15 +40,43 @@ def git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
     except FileNotFoundError:
         raise GitError("git is not installed") from None
     except subprocess.CalledProcessError as error:
-        if error.returncode < 0:
+        raise _failed(args, error.returncode, error.stderr) from None
+
+
+def _failed(args, status: int, stderr: bytes) -> click.ClickException:
+    """The error for git `args` ending with `status` (negative: a signal), having said `stderr`."""
+    if status < 0:
+        try:
+            name = signal.Signals(-status).name
+        except ValueError:
+            name = f"signal {-status}"
+        return GitKilled(f"git {' '.join(args)} was stopped by {name} (killed, or out of memory?) before it "
+                         "answered: run the command again")
+    said = stderr.decode(errors="replace").strip() or f"git exited with status {status}"
+    return GitError(f"git {' '.join(args)}: {said}")
+
+
+@contextlib.contextmanager
+def _git_output(cwd: Path, args: list[str], stdin: bytes):
+    """git's output as a file read as it comes (`git` holds all of it): a revision's files may be gigabytes."""
+    with tempfile.TemporaryFile() as given, tempfile.TemporaryFile() as said:
+        given.write(stdin)
+        given.seek(0)  # a file, not a pipe: git blocks on its full output pipe while we would block writing
+        try:
+            process = subprocess.Popen(["git", *args], cwd=cwd, stdin=given, stdout=subprocess.PIPE, stderr=said)
+        except FileNotFoundError:
+            raise GitError("git is not installed") from None
+        with process:
             try:
-                name = signal.Signals(-error.returncode).name
-            except ValueError:
-                name = f"signal {-error.returncode}"
-            raise GitKilled(f"git {' '.join(args)} was stopped by {name} (killed, or out of memory?) before it "
-                            "answered: run the command again") from None
-        said = error.stderr.decode(errors="replace").strip() or f"git exited with status {error.returncode}"
-        raise GitError(f"git {' '.join(args)}: {said}") from None
+                yield process.stdout
+            except BaseException:
+                process.kill()  # stopped early: nothing more of git's is wanted
+                raise
+            finally:
+                process.wait()
+            if process.returncode != 0:  # killed, or git's own error: it stopped before all was read
+                said.seek(0)
+                raise _failed(args, process.returncode, said.read())
 
 
 def export_content(project: Path, revision: str, target: Path) -> Path:
@@ -103,6 +133,24 @@ def write_at_revision(project: Path, revision: str, paths, target: Path) -> None
 FILE_MODES = (b"100644", b"100755")
 
 
+_CHUNK = 1 << 20
+
+
+def _copy(source, size: int, target, mark: bytes = b"") -> bool:
+    """`size` bytes of `source` into `target` (None: skipped), a chunk at a time; whether `mark` is among them."""
+    found, tail = False, b""
+    while size > 0:
+        chunk = source.read(min(size, _CHUNK))
+        if not chunk:
+            raise GitError("git cat-file stopped in the middle of a file")
+        if target is not None:
+            target.write(chunk)
+        if mark and not found:
+            found, tail = mark in tail + chunk, chunk[-len(mark) + 1:]
+        size -= len(chunk)
+    return found
+
+
 def tree_files(top: Path, revision: str, paths) -> list[tuple[str, str]]:
     """(repository path, blob id) of each file under `paths` (repository paths: files or folders) at `revision`."""
     if not paths:
@@ -123,27 +171,32 @@ def write_blobs(top: Path, files: list[tuple[str, str]], prefix: str, target: Pa
     checkout converts read through it (_filtered)."""
     if not files:
         return
-    out = git(top, "cat-file", "--batch", stdin="".join(f"{blob}\n" for _, blob in files).encode("ascii"))
-    filtered = _filtered(top, [name for name, _ in files if checkout_path(target, name, prefix) is not None])
-    at = 0
-    for name, _ in files:
-        header_end = out.index(b"\n", at)
-        header = out[at:header_end].split(b" ")
-        if len(header) != 3:  # '<id> missing': a blob gone from a broken repository
-            raise GitError(f"git cat-file: blob {header[0].decode(errors='replace')} of {name} is missing")
-        size = int(header[2])
-        destination = checkout_path(target, name, prefix)
-        if destination is not None:
-            try:
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                destination.write_bytes(out[header_end + 1:header_end + 1 + size])
-            except (FileExistsError, NotADirectoryError, IsADirectoryError) as error:
-                # a tree `git mktree` makes may hold one name twice, as a file and as a folder: git fsck refuses it
-                # and no checkout can write it; it was 'the file system refused: File exists (build/scratch/…)'
-                both = Path(error.filename).relative_to(target).as_posix()
-                raise GitError(f"{both} is both a file and a folder in a revision read from git (a tree no checkout "
-                               "can write; `git fsck` names its commit)") from None
-        at = header_end + 1 + size + 1  # the body, then its line feed
+    filtered, identified = _filtered(top, [name for name, _ in files if checkout_path(target, name, prefix) is not None])
+    ids = "".join(f"{blob}\n" for _, blob in files).encode("ascii")
+    with _git_output(top, ["cat-file", "--batch"], ids) as out:
+        for name, _ in files:
+            header = out.readline().split()
+            if len(header) != 3:  # '<id> missing': a blob gone from a broken repository (b'': git stopped)
+                if not header:
+                    break  # why git stopped is _git_output's to say
+                raise GitError(f"git cat-file: blob {header[0].decode(errors='replace')} of {name} is missing")
+            size = int(header[2])
+            destination = checkout_path(target, name, prefix)
+            if destination is None:
+                _copy(out, size, None)
+            else:
+                try:
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    with destination.open("wb") as written:
+                        if _copy(out, size, written, b"$Id" if name in identified else b""):
+                            filtered.add(name)
+                except (FileExistsError, NotADirectoryError, IsADirectoryError) as error:
+                    # a tree `git mktree` makes may hold one name twice, as a file and as a folder: git fsck refuses
+                    # it and no checkout can write it; it was 'the file system refused: File exists (build/scratch/…)'
+                    both = Path(error.filename).relative_to(target).as_posix()
+                    raise GitError(f"{both} is both a file and a folder in a revision read from git (a tree no "
+                                   "checkout can write; `git fsck` names its commit)") from None
+            out.read(1)  # the line feed after the body
     for name, blob in files:
         if name in filtered:
             checkout_path(target, name, prefix).write_bytes(git(top, "cat-file", "--filters", f"--path={name}", blob))
@@ -153,19 +206,22 @@ def write_blobs(top: Path, files: list[tuple[str, str]], prefix: str, target: Pa
 _CONVERTING = ("filter", "ident", "working-tree-encoding")
 
 
-def _filtered(top: Path, names: list[str]) -> set[str]:
+def _filtered(top: Path, names: list[str]) -> tuple[set[str], set[str]]:
     """Those of `names` a checkout writes converted: through a filter driver (Git LFS's, say), with `ident`'s $Id$
     filled in, or in another encoding. Written as stored, they differ from the checkout's files though no one
     touched them ('title “$Id$” → “$Id: 6dbacb1… $”', red team). Each is read converted, one `git cat-file
     --filters` apiece (its --batch form gives the stored size on git 2.39), so few files may be: a filter naming a
-    driver no one configured is none, as a checkout writes the bytes as stored (a pull request's '* filter=x' read
-    every file again: 300 files took 1.49 s of CPU, 0.73 s now). Few files have any, so one `git check-attr` for all is most of the cost."""
+    driver no one configured is none, as a checkout writes the bytes as stored, and `ident` alone changes only a
+    file holding '$Id' (a pull request's '* filter=x' or '* ident' read every file again: 300 files took 1.2-1.5 s
+    of CPU, 0.5-0.7 s without). Few files have any, so one `git check-attr` for all is most of the cost.
+    Returns those converted, and those under `ident` alone."""
     if not names:
-        return set()
-    listing = git(top, "check-attr", "-z", "--stdin", *_CONVERTING, stdin=b"".join(os.fsencode(name) + b"\0" for name in names))
+        return set(), set()
+    listing = git(top, "check-attr", "-z", "--stdin", *_CONVERTING,
+                  stdin=b"".join(os.fsencode(name) + b"\0" for name in names))
     fields = os.fsdecode(listing).split("\0")
     drivers = None
-    converted = set()
+    converted, identified = set(), set()
     for path, attribute, value in zip(fields[0::3], fields[1::3], fields[2::3]):
         if value in ("unspecified", "unset"):
             continue
@@ -173,8 +229,8 @@ def _filtered(top: Path, names: list[str]) -> set[str]:
             drivers = _configured_drivers(top) if drivers is None else drivers
             if value not in drivers:
                 continue
-        converted.add(path)
-    return converted
+        (identified if attribute == "ident" else converted).add(path)
+    return converted, identified - converted
 
 
 def _configured_drivers(top: Path) -> set[str]:

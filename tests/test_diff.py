@@ -211,7 +211,7 @@ def test_a_file_git_fills_in_ident_or_a_driver_no_one_configured_reads_as_checke
     from generator import git_revisions
 
     project = make_repo(tmp_path / "repo")
-    (project / ".gitattributes").write_text("content/faq/*.yml ident\ncontent/playbooks/*.yml filter=x\n", encoding="utf-8")
+    (project / ".gitattributes").write_text("content/*/*.yml ident\ncontent/playbooks/*.yml filter=x\n", encoding="utf-8")
     faq = project / "content/faq/renewals.yml"
     faq.write_text(faq.read_text(encoding="utf-8").replace("title: Renewals", 'title: "Renewals $Id$"'), encoding="utf-8")
     commit_all(project, "ident")
@@ -222,7 +222,29 @@ def test_a_file_git_fills_in_ident_or_a_driver_no_one_configured_reads_as_checke
     monkeypatch.setattr(git_revisions, "git", lambda top, *args, **kw: asked.append(args[:2]) or read(top, *args, **kw))
     result = run("diff", "HEAD", "--project", project)
     assert result.exit_code == 0 and "No content changes" in result.output, result.output
-    assert asked.count(("cat-file", "--filters")) == 1  # renewals.yml; not the playbooks, whose driver is no one's
+    # renewals.yml; not the playbooks, whose driver is no one's and which hold no $Id for ident to fill in
+    assert asked.count(("cat-file", "--filters")) == 1
+
+
+def test_a_revisions_files_are_written_without_holding_them_in_memory(tmp_path):
+    """write_blobs held every file of a side at once, twice over (git's whole output, then each file's slice): a
+    pull request's 200 MB file took csops diff to 408 MiB (37 MiB now, farm-bench peaks), a few such files the CI
+    runner's memory (red team). Each file goes from git to the disk a chunk at a time."""
+    import tracemalloc
+
+    from generator.git_revisions import tree_files, write_blobs
+
+    project = make_repo(tmp_path / "repo")
+    (project / "content/faq/big.yml").write_bytes(b"#" * 20_000_000)
+    commit_all(project, "big")
+    tracemalloc.start()
+    try:
+        write_blobs(project, tree_files(project, "HEAD", ["content"]), "", tmp_path / "side")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (tmp_path / "side/content/faq/big.yml").read_bytes() == b"#" * 20_000_000
+    assert peak < 8_000_000, peak  # 40 MB before
 
 
 def _commit_holding_dot_dot(repo: Path, levels: int) -> str:
