@@ -9,6 +9,7 @@ that leaves a marker; a build on this machine must neither run nor publish any.
 
 from __future__ import annotations
 
+import marshal
 import os
 import pickle
 import shutil
@@ -23,6 +24,7 @@ from conftest import copy_bundled
 pytestmark = pytest.mark.own_template_cache  # a planted link on the way to the project's cache
 
 SCRIPT = "<script>window.planted = 1</script>"
+PHISHING = '<a href="https://planted.example/login">Sign in again</a>'
 
 
 class _Payload:
@@ -42,7 +44,8 @@ def _csops(project: Path, cache_home: Path, *args: str) -> subprocess.CompletedP
 
 
 def _plant(project: Path, marker: Path) -> None:
-    """Turn the other machine's build/ into an attack: script in HTML, code in the index and template cache."""
+    """Turn the other machine's build/ into an attack: script in HTML and role pages' kept rows, code in the index and
+    template cache."""
     from jinja2.bccache import bc_magic
     from whoosh import index as whoosh_index
     from whoosh.fields import TEXT, Schema
@@ -56,6 +59,13 @@ def _plant(project: Path, marker: Path) -> None:
     for entry in index_dir.iterdir():
         entry.unlink()
     whoosh_index.create_in(str(index_dir), schema)
+    # role pages' rows, which an edit rebuild takes from the live generation's file as raw HTML (incremental.RoleRows)
+    rows = marshal.loads((generation / "role-rows.marshal").read_bytes())
+    # the role page's Markdown is sanitised, which takes the script out: a link to a phishing page stays
+    rows["pages"] = {source: {key: row.replace("</li>", PHISHING + "</li>") for key, row in kept.items()}
+                     for source, kept in rows["pages"].items()}
+    assert rows["pages"], "the other machine's build kept role pages' rows"
+    (generation / "role-rows.marshal").write_bytes(marshal.dumps(rows))
     caches = list((project / "build/cache").rglob("*.cache"))
     assert caches, "the other machine's build left compiled templates"
     for entry in caches:
@@ -72,6 +82,10 @@ def test_a_planted_build_folder_is_neither_run_nor_published(tmp_path):
     other_machine, this_machine, marker = tmp_path / "other-cache", tmp_path / "our-cache", tmp_path / "ran"
     assert _csops(project, other_machine, "build").returncode == 0
     _plant(project, marker)
+    # a title on role pages edited since: they are made again, each row kept in the generation's file or made anew
+    playbook = project / "content/playbooks/churn-risk-response.yml"
+    playbook.write_text(playbook.read_text(encoding="utf-8").replace("title: Churn-risk response", "title: Churn risk", 1),
+                        encoding="utf-8")
 
     result = _csops(project, this_machine, "build")
     assert result.returncode == 0, result.stderr
@@ -79,6 +93,7 @@ def test_a_planted_build_folder_is_neither_run_nor_published(tmp_path):
     assert "reused" not in result.stderr  # a full build: nothing came from the planted generation
     for page in (project / "site").rglob("*.html"):
         assert "window.planted" not in page.read_text(encoding="utf-8"), page
+        assert "planted.example" not in page.read_text(encoding="utf-8"), page
     # and the next build on this machine trusts its own generation again
     (project / "content/faq/renewals.yml").write_text(
         (project / "content/faq/renewals.yml").read_text(encoding="utf-8").replace("runway", "run-up", 1), encoding="utf-8")
