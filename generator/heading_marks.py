@@ -15,8 +15,10 @@ from markdown.extensions import Extension
 
 
 class _SpacedHashHeaderProcessor(HashHeaderProcessor):
-    # Python-Markdown's pattern, with a space, a tab or the line's end required after the marks
-    RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?=[ \t\n]|$)(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)")
+    # Python-Markdown's pattern, with a space, a tab or the line's end required after the marks, and before the marks
+    # that may close a heading: "## Tips for C#" lost its '#' ("Tips for C"), which CommonMark and GitHub keep
+    RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?=[ \t\n]|$)(?P<header>(?:\\.|[^\\#]|#+(?!#))*?)"
+                    r"(?:[ \t]#+)?[ \t]*(?:\n|$)")
 
 
 class HeadingMarksExtension(Extension):

@@ -316,12 +316,14 @@ def test_a_body_line_opening_with_a_slack_channel_is_text_not_a_heading(built_bu
     assert len(re.findall(r"<h1\b", page)) == 1, re.findall(r"<h1\b[^>]*>.{0,60}", page)  # the page's title
     assert '<p><span class="csops-nowrap">#success-share</span> is a free-format Slack channel' in page
     extensions = {k: v for k, v in REQUIRED_EXTENSIONS.items() if k != "generator.glossary_abbr"}
-    # six marks and a lone '#' (before a line, at a block's end) are headings, as in CommonMark
+    # six marks and a lone '#' (before a line, at a block's end) are headings, as in CommonMark; closing marks need a
+    # space before them too: "## Tips for C#" lost its '#' (red team)
     body = markdown.markdown("Post a win in\n#cs-team daily\n\n## Who to tell\n\n# Title #\n\n###### Six"
-                             "\n\n#\nUnder an empty heading\n\n#", extensions=list(extensions), extension_configs=extensions)
+                             "\n\n#\nUnder an empty heading\n\n#\n\n## Tips for C#\n\n### Done ##  ",
+                             extensions=list(extensions), extension_configs=extensions)
     assert re.sub(r"<[^>]+>", "", body.split("\n<h2")[0]) == "Post a win in\n#cs-team daily"
     assert re.findall(r"<(h\d)[^>]*>([^<]*)", body) == [("h2", "Who to tell"), ("h1", "Title"), ("h6", "Six"),
-                                                      ("h1", ""), ("h1", "")]
+                                                      ("h1", ""), ("h1", ""), ("h2", "Tips for C#"), ("h3", "Done")]
 
 
 def test_a_japanese_pages_lists_of_titles_are_joined_with_the_japanese_comma():
