@@ -171,7 +171,8 @@ def write_blobs(top: Path, files: list[tuple[str, str]], prefix: str, target: Pa
     checkout converts read through it (_filtered)."""
     if not files:
         return
-    filtered, identified = _filtered(top, [name for name, _ in files if checkout_path(target, name, prefix) is not None])
+    destinations = {name: checkout_path(target, name, prefix) for name, _ in files}  # None: a path no checkout writes
+    filtered, identified = _filtered(top, [name for name, _ in files if destinations[name] is not None])
     ids = "".join(f"{blob}\n" for _, blob in files).encode("ascii")
     with _git_output(top, ["cat-file", "--batch"], ids) as out:
         for name, _ in files:
@@ -181,7 +182,7 @@ def write_blobs(top: Path, files: list[tuple[str, str]], prefix: str, target: Pa
                     break  # why git stopped is _git_output's to say
                 raise GitError(f"git cat-file: blob {header[0].decode(errors='replace')} of {name} is missing")
             size = int(header[2])
-            destination = checkout_path(target, name, prefix)
+            destination = destinations[name]
             if destination is None:
                 _copy(out, size, None)
             else:
@@ -199,7 +200,7 @@ def write_blobs(top: Path, files: list[tuple[str, str]], prefix: str, target: Pa
             out.read(1)  # the line feed after the body
     for name, blob in files:
         if name in filtered:
-            checkout_path(target, name, prefix).write_bytes(git(top, "cat-file", "--filters", f"--path={name}", blob))
+            destinations[name].write_bytes(git(top, "cat-file", "--filters", f"--path={name}", blob))
 
 
 # What makes a checkout write a file other than as stored, besides its line ends (site_diff reads CRLF as LF)
