@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable
 
 import click
 
-from . import generations, incremental, linkcheck, shards
+from . import generations, incremental, linkcheck, sanitised_pieces, shards
 from .mkdocs_config import SettingsRefused, SiteConfig, mkdocs_overrides
 from .paths import ASSETS_PREFIX, GENERATED_DIR, PACKAGE_TEMPLATES
 from .problems import shown
@@ -130,13 +130,14 @@ def _forget_loaded_hooks() -> None:
         cached()
 
 
-def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, search_entries=None, links=None):
+def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, search_entries=None, links=None, pieces=None):
     """Run a strict MkDocs build with the user's config plus our overrides; raise BuildError on any warning.
 
     `plan` (shards.PagePlan): render only its pages, copy or leave the others.
     `search_entries` (a function giving static_search.material_entries): Material's search index, instead of
     parsing every page.
     `links` (a dict): filled with each rendered page's located links, for the link check.
+    `pieces`: (kept, written) folders of large raw blocks' sanitised pieces (sanitised_pieces.py).
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -167,7 +168,8 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
             prepare_theme(config.theme, template_cache.template_cache(site.project))
             config.plugins["csops"] = CsopsPlugin(plan, progress, search_entries,
                                                   lift_blocks=LIFT_RAW_BLOCKS and incremental.eligible(site.raw),
-                                                  links=(linkcheck.Locator.for_site(site.site_url), links) if links is not None else None)
+                                                  links=(linkcheck.Locator.for_site(site.site_url), links) if links is not None else None,
+                                                  pieces=pieces)
             try:
                 mkdocs_build(config, dirty=plan is not None)
             except (Abort, ConfigurationError, click.ClickException, OSError):
@@ -327,17 +329,20 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
     claims = stage / "claims" if runs > 1 else None
     if claims is not None:
         claims.mkdir()
+    # kept pieces only from a generation built with this very key: sanitised with the same settings and code
+    pieces = (reuse.previous_site.parent / sanitised_pieces.FOLDER if reuse is not None else None,
+              stage / sanitised_pieces.FOLDER)
     plan = None
     if reuse is not None or claims is not None:
         plan = shards.PagePlan(set(to_render), reuse.previous_site if reuse else None, claims=claims)
     share_runs = [(stage / f"site-share-{n}", workers.submit(_render_share, site, {**overrides, "site_dir": str(stage / f"site-share-{n}")},
-                                                              shards.PagePlan(set(to_render), site_wide=False, claims=claims)))
+                                                              shards.PagePlan(set(to_render), site_wide=False, claims=claims), pieces))
                   for n in range(1, runs)]
     progress.start("MkDocs" + (f" ({runs} processes)" if runs > 1 else ""), len(to_render))
     rendered: dict = {}  # each rendered page's located links, from the process that wrote it
     with timed(report, "mkdocs"):
         try:
-            run_mkdocs(site, overrides, plan, progress, search_entries, rendered)
+            run_mkdocs(site, overrides, plan, progress, search_entries, rendered, pieces)
         except BuildError as refused:
             raise _with_refusals_of(refused, [run for _, run in share_runs]) from None
         # the main run passed: every worker's refusal together, not the first one's alone (two workers each
@@ -351,6 +356,8 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
             rendered.update(linkcheck.unpack(located))
     if claims is not None:
         shutil.rmtree(claims)
+    if plan is not None:
+        sanitised_pieces.carry(pieces[0], pieces[1], plan.copied)
     report.reused = plan.reused if plan is not None else 0
     report.processes = runs
     report.rendered = markdown_pages - report.reused
@@ -385,11 +392,11 @@ def _with_refusals_of(refused: BuildError, runs: list) -> BuildError:
     return BuildError("\n".join(lines))
 
 
-def _render_share(site: SiteConfig, overrides: dict, plan: "shards.PagePlan") -> tuple[list[str], dict]:
+def _render_share(site: SiteConfig, overrides: dict, plan: "shards.PagePlan", pieces=None) -> tuple[list[str], dict]:
     """A worker's MkDocs run over the pages it claims; returns the site paths it wrote them to, and their
     located links (linkcheck.pack)."""
     located: dict = {}
-    run_mkdocs(site, overrides, plan, search_entries=list, links=located)  # no entries: its search plugin parses nothing
+    run_mkdocs(site, overrides, plan, search_entries=list, links=located, pieces=pieces)  # no entries: its search plugin parses nothing
     return plan.rendered, linkcheck.pack(located)
 
 

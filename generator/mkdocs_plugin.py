@@ -6,9 +6,11 @@ user's config stays theirs and the rest of the package never imports MkDocs.
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
+from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, urljoin
 
@@ -206,8 +208,11 @@ class CsopsPlugin(BasePlugin):
     """
 
     def __init__(self, plan=None, progress=None, search_entries: Callable[[], list[dict]] | None = None, lift_blocks: bool = False,
-                 links=None):
+                 links=None, pieces: tuple[Path | None, Path] | None = None):
         super().__init__()
+        # (the live generation's sanitised_pieces folder when its build key is this build's, else None; this
+        # build's): large lifted blocks' sanitised pieces, kept by page
+        self.pieces = pieces
         # (linkcheck.Locator, {page: _Page}): each page's ids and links, located as it is written, so the
         # link check reads and parses no page this run rendered (and each MkDocs process does its own share)
         self.links = links
@@ -243,17 +248,24 @@ class CsopsPlugin(BasePlugin):
         return lifted
 
     def on_page_content(self, html, page, config, files, **kwargs):
+        clean = functools.partial(sanitize_html, **self.sanitizing)
         if page.file.src_uri in self.lifted:
-            from .raw_blocks import restore
+            from . import sanitised_pieces
 
             original, blocks = self.lifted.pop(page.file.src_uri)
-            restored = restore(html, blocks)
-            if restored is None:  # a placeholder moved (never seen): convert the page the slow way
-                page.markdown = original
-                page.render(config, files)
-                restored = page.content
-            html = restored
-        return sanitize_html(html, **self.sanitizing)
+            dest = page.file.dest_uri
+            kept, written = self.pieces if self.pieces is not None else (None, None)
+            cache = sanitised_pieces.PieceCache(sanitised_pieces.load(kept, dest))
+            cleaned = sanitised_pieces.sanitize_lifted(html, blocks, clean, cache)
+            if cleaned is not None:
+                if cache.used and written is not None:
+                    sanitised_pieces.save(written, dest, cache.used)
+                return cleaned
+            # a placeholder moved (never seen): convert the page the slow way
+            page.markdown = original
+            page.render(config, files)
+            html = page.content
+        return clean(html)
 
     def on_page_context(self, context, page, config, nav, **kwargs):
         source = page.meta.get("csops_source")

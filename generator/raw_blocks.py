@@ -11,7 +11,8 @@ Zensical. Only blocks whose outcome is certain are lifted: a `<div>` or
 line end before a blank line, with no blank line, `markdown` attribute, comment
 or verbatim element (`pre`, `script`, `style`, `textarea`) inside. Anything
 else, content's own HTML included, goes through Markdown as before. The page is
-sanitised after this, so a lifted block is no more trusted than any other HTML.
+sanitised after this, so a lifted block is no more trusted than any other HTML
+(a large one is sanitised in pieces: sanitised_pieces.py).
 """
 
 from __future__ import annotations
@@ -75,10 +76,15 @@ def _block_end(lines: list[str], start: int, tag: str, unsure) -> int | None:
     return None
 
 
+def placeholder(n: int) -> str:
+    """The paragraph Markdown makes of block `n`'s placeholder."""
+    return f"<p>{_TOKEN.format(n)}</p>"
+
+
 def restore(html: str, blocks: list[str]) -> str | None:
     """The HTML with each placeholder paragraph replaced by its block; None if one is not exactly where expected."""
     for n, block in enumerate(blocks):
-        paragraph = f"<p>{_TOKEN.format(n)}</p>"
+        paragraph = placeholder(n)
         if html.count(paragraph) != 1:
             return None
         # Markdown keeps the line end after a raw block, except at the end of the page

@@ -106,3 +106,49 @@ def test_a_page_whose_placeholder_moved_is_built_the_slow_way(project_factory, m
         sites.append((project / "site/playbooks/fenced/index.html").read_text(encoding="utf-8"))
     assert sites[0] == sites[1]
     assert "csopsrawblock" not in sites[0] and '<span class="s">"csops-a"</span>' in sites[0]  # shown as code
+
+
+
+def test_a_large_block_is_sanitised_piece_by_piece_to_the_bytes_of_one_pass_and_nothing_unsafe_passes():
+    """sanitised_pieces.py: a role page's duty list, its rows sanitised in pieces kept by their bytes, reads as the
+    page sanitised in one pass; rows written to get past it (a script, a handler, tags left open or closed too
+    early, a forged piece marker) come out as harmless as from one pass."""
+    from generator.mkdocs_plugin import sanitize_html
+    from generator.raw_blocks import placeholder
+    from generator.sanitised_pieces import PieceCache, sanitize_lifted
+
+    def duty_list(rows: list[str], after: str = "") -> str:
+        return '<div class="csops-duties">\n<p class="csops-duty-phase">Renewal</p>\n<ul>\n' + "\n".join(rows) + f"\n</ul>{after}\n</div>"
+
+    rows = [f'<li><a href="../../playbooks/p{n}/">Playbook {n} &amp; co</a><span class="csops-duty-steps">'
+            f'<a href="../../playbooks/p{n}/#s">Step</a></span></li>' for n in range(300)]
+    page = f'<h2 id="a">A</h2>\n{placeholder(0)}\n<p>After.</p>'
+    cache = PieceCache()
+    for block in (duty_list(rows), duty_list(rows[:150] + ["<li>csopspiece0x</li>"] + rows[150:])):  # a marker as a row
+        assert sanitize_lifted(page, [block], sanitize_html, cache) == sanitize_html(restore(page, [block]))
+        cache = PieceCache(cache.used)
+    assert len(cache.kept) > 3  # pieces, of which the second list took all but those around the new row
+
+    hostile = ['<li><script>alert(1)</script></li>', '<li><img src=x onerror=alert(1)></li>', '<li><a href="javascript:alert(1)">x</li>',
+               '<li></ul></div><iframe src=//evil></li>', '<li><svg><style><img src=x onerror=alert(1)></style></svg></li>']
+    for after in ('\n<p onclick="alert(1)">x</p>', "\n<p><li>csopspiece0x</li></p>"):  # and a marker out of place
+        block = duty_list(rows[:100] + hostile * 20, after)
+        for kept in ({}, cache.kept):
+            out = sanitize_lifted(page, [block], sanitize_html, PieceCache(dict(kept)))
+            assert _unsafe_markup(out) == [] and "Playbook 99 &amp; co" in out
+
+
+def _unsafe_markup(page: str) -> list:
+    """Tags that run or embed something, and attributes that do, as a browser's parser reads `page`."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.extend([tag] if tag in ("script", "iframe", "svg", "style", "object", "embed") else [])
+            found.extend((tag, name) for name, value in attrs
+                         if name.startswith("on") or "javascript:" in (value or "").replace(" ", "").lower())
+
+    Reader().feed(page)
+    return found
