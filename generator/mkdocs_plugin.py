@@ -213,6 +213,7 @@ class CsopsPlugin(BasePlugin):
         # (the live generation's sanitised_pieces folder when its build key is this build's, else None; this
         # build's): large lifted blocks' sanitised pieces, kept by page
         self.pieces = pieces
+        self.piece_caches: dict = {}  # page -> sanitised_pieces.PieceCache, from its content to its writing
         # (linkcheck.Locator, {page: _Page}): each page's ids and links, located as it is written, so the
         # link check reads and parses no page this run rendered (and each MkDocs process does its own share)
         self.links = links
@@ -253,13 +254,11 @@ class CsopsPlugin(BasePlugin):
             from . import sanitised_pieces
 
             original, blocks = self.lifted.pop(page.file.src_uri)
-            dest = page.file.dest_uri
-            kept, written = self.pieces if self.pieces is not None else (None, None)
-            cache = sanitised_pieces.PieceCache(sanitised_pieces.load(kept, dest))
+            cache = sanitised_pieces.load(self.pieces[0] if self.pieces is not None else None, page.file.dest_uri)
             cleaned = sanitised_pieces.sanitize_lifted(html, blocks, clean, cache)
             if cleaned is not None:
-                if cache.used and written is not None:
-                    sanitised_pieces.save(written, dest, cache.used)
+                if cache.order:
+                    self.piece_caches[page.file.dest_uri] = cache  # for the link check, then saved
                 return cleaned
             # a placeholder moved (never seen): convert the page the slow way
             page.markdown = original
@@ -336,9 +335,15 @@ class CsopsPlugin(BasePlugin):
             link = f'<link rel="alternate" type="application/atom+xml" title="{title}" href="{html.escape(href, quote=True)}">'
             head_end = output.index("</head>")
             output = output[:head_end] + link + "\n" + output[head_end:]
+        dest = page.file.dest_uri
+        pieces = self.piece_caches.pop(dest, None)
         if self.links is not None:
             locator, parsed = self.links
-            parsed[page.file.dest_uri] = locator.page(page.file.dest_uri, output)
+            parsed[dest] = locator.page(dest, output, (pieces.order, pieces.kept_links, pieces.links) if pieces else None)
+        if pieces is not None and self.pieces is not None:
+            from . import sanitised_pieces
+
+            sanitised_pieces.save(self.pieces[1], dest, pieces)
         return output
 
 

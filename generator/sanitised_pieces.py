@@ -12,7 +12,9 @@ sanitiser: a piece's result taken from the live generation is what the
 sanitiser gave for those very bytes under the same build key (its settings,
 nh3's and csops' code), and is read only from a trusted generation (marshal, as
 linkcheck.LINKS_FILE). The sanitiser writes complete elements, escaped text and
-quoted attributes, so results set side by side read as each does alone.
+quoted attributes, so results set side by side read as each does alone. Each
+piece's ids and links, parsed for the link check as the page is written, are
+kept with it (linkcheck.Locator.page_in_pieces).
 """
 
 from __future__ import annotations
@@ -92,11 +94,16 @@ def sanitize_lifted(html: str, blocks: list[str], clean: Callable[[str], str], c
 
 
 class PieceCache:
-    """Sanitised pieces: those of the live generation's page (`kept`), and those this build used (`used`)."""
+    """A page's sanitised pieces: those of the live generation's page (`kept`), and those this build used (`used`),
+    in the page's order (`order`: digest and sanitised HTML); and each piece's link parse (linkcheck.Locator.page_in_pieces:
+    `kept_links`, `links`), made as the page is written."""
 
-    def __init__(self, kept: dict[bytes, str] | None = None):
+    def __init__(self, kept: dict[bytes, str] | None = None, kept_links: dict | None = None):
         self.kept = kept or {}
         self.used: dict[bytes, str] = {}
+        self.order: list[tuple[bytes, str]] = []
+        self.kept_links = kept_links or {}
+        self.links: dict = {}
 
     def sanitize_block(self, block: str, clean: Callable[[str], str]) -> str:
         """`clean(block)`, made from the cleaned skeleton and pieces (each piece cleaned only when not kept)."""
@@ -113,6 +120,7 @@ class PieceCache:
                 if not isinstance(cleaned, str):
                     cleaned = clean(piece)
                 self.used[digest] = cleaned
+            self.order.append((digest, cleaned))
             out += (cleaned, between)
         return "".join(out)
 
@@ -121,20 +129,23 @@ def file_name(dest_uri: str) -> str:
     return hashlib.sha1(dest_uri.encode("utf-8")).hexdigest() + ".marshal"
 
 
-def load(folder: Path | None, dest_uri: str) -> dict[bytes, str]:
-    """A page's kept pieces in the live generation's `folder` ({} when there are none or they do not read)."""
+def load(folder: Path | None, dest_uri: str) -> PieceCache:
+    """A page's kept pieces in the live generation's `folder` (none when there are none or they do not read)."""
     if folder is None:
-        return {}
+        return PieceCache()
     try:
         kept = marshal.loads((folder / file_name(dest_uri)).read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
-        return {}
-    return kept if isinstance(kept, dict) else {}
+        return PieceCache()
+    if not (isinstance(kept, dict) and isinstance(kept.get("html"), dict) and isinstance(kept.get("links"), dict)):
+        return PieceCache()
+    return PieceCache(kept["html"], kept["links"])
 
 
-def save(folder: Path, dest_uri: str, pieces: dict[bytes, str]) -> None:
-    folder.mkdir(exist_ok=True)
-    (folder / file_name(dest_uri)).write_bytes(marshal.dumps(pieces))
+def save(folder: Path, dest_uri: str, cache: PieceCache) -> None:
+    if cache.used:
+        folder.mkdir(exist_ok=True)
+        (folder / file_name(dest_uri)).write_bytes(marshal.dumps({"html": cache.used, "links": cache.links}))
 
 
 def carry(previous: Path | None, folder: Path, copied: list[str]) -> None:

@@ -461,6 +461,34 @@ def test_link_parsing_equals_the_plain_regex_on_odd_html():
         assert locator.locate(relative, parsed) == located, (relative, page)
 
 
+def test_a_page_parsed_in_pieces_gives_what_the_whole_page_gives():
+    """Locator.page_in_pieces: a role page's rows, whole elements, each parsed and located alone or taken by digest
+    from the last build's, give the ids, links and located links (in the page's order) of the page parsed whole; a
+    piece that is not in the page (moved by a later plugin) is said so."""
+    from generator.linkcheck import parse_html
+
+    def whole(page: str):
+        parsed = Locator("/docs/").page("roles/csm/index.html", page)
+        return parsed.ids, parsed.links, parsed.located
+
+    def in_pieces(page: str, pieces, known, made):
+        parsed = Locator("/docs/").page_in_pieces("roles/csm/index.html", page, pieces, known, made)
+        return parsed and (parsed.ids, parsed.links, parsed.located)
+
+    rows = [f'<li id="r{n}"><a href="../../playbooks/p{n}/">P{n}</a><span> id="text"</span><a href="#s{n}" '
+            f'class="x">S</a><a name="n{n}"></a></li>' for n in range(40)]
+    pieces = [(str(n).encode(), "\n".join(rows[n:n + 8])) for n in range(0, 40, 8)]
+    page = ('<html><head><link href="../../assets/a.css"></head><body><h1 id="top">T</h1>\n<ul>\n'
+            + "\n<li>between</li>\n".join(piece for _, piece in pieces) + '\n</ul><a href="/docs/x/">x</a></body></html>')
+    made: dict = {}
+    assert in_pieces(page, pieces, {}, made) == whole(page) and len(made) == 5 and len(whole(page)[2]) == 82
+    known, made = made, {}
+    changed = [pieces[0], (b"new", pieces[1][1].replace("P9<", "P9, renamed<")), *pieces[2:]]
+    page = page.replace("P9<", "P9, renamed<")
+    assert in_pieces(page, changed, known, made) == whole(page)
+    assert in_pieces(page, [(b"gone", "<li>not on the page</li>")], known, {}) is None
+
+
 def test_the_link_check_sees_the_files_rglob_sees(tmp_path):
     """Listed from directory entries (no stat per file): files, nested files and links to files count;
     folders, links to folders and broken links do not, and a linked folder is not walked into."""
