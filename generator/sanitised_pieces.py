@@ -27,7 +27,7 @@ import zlib
 from pathlib import Path
 from typing import Callable
 
-from .raw_blocks import placeholder, restore
+from .raw_blocks import PLACEHOLDERS, restore
 
 # A block with fewer rows is sanitised with its page, in one call: a call costs ~25 us, and a playbook's few
 # step lines gain nothing from being kept.
@@ -36,7 +36,6 @@ _CUT_MASK = 31  # a piece ends after a row whose CRC-32 has these bits clear: ab
 _MAX_PIECE_ROWS = 256
 _MARKER = "<li>csopspiece{}x</li>"
 _MARKERS = re.compile(r"<li>csopspiece([0-9]+)x</li>")
-_PLACEHOLDERS = re.compile(re.escape(placeholder(0)).replace("0", "([0-9]+)"))
 FOLDER = "sanitised-pieces"  # in a generation, beside its site: one file per page that has pieces
 
 
@@ -81,9 +80,8 @@ def sanitize_lifted(html: str, blocks: list[str], clean: Callable[[str], str], c
     if not large:
         restored = restore(html, blocks)
         return None if restored is None else clean(restored)
-    kept_out = set(large)
-    restored = restore(html, [placeholder(n) if n in kept_out else block for n, block in enumerate(blocks)])
-    cleaned = _PLACEHOLDERS.split(clean(restored)) if restored is not None else None
+    restored = restore(html, blocks, keep=frozenset(large))
+    cleaned = PLACEHOLDERS.split(clean(restored)) if restored is not None else None
     if cleaned is None or cleaned[1::2] != [str(n) for n in large]:
         restored = restore(html, blocks)  # a placeholder the page's own HTML moved or wrote: the page whole
         return None if restored is None else clean(restored)

@@ -26,6 +26,8 @@ CASES = {
     "nested, at the end": '# T\n\n<div class="csops-duties">\n<div class="csops-x"><p>a</p></div>\n<ul><li>b</li></ul>\n</div>',
     "details": '<details class="csops-duties-more" id="c">\n<summary>More</summary>\n<div class="csops-duties"><p>x</p></div>\n</details>\n\nAfter.\n',
     "two in a row": '<div class="csops-a"></div>\n\n<div class="csops-b">b</div>\n\ntext\n',
+    # put back by the places found before any block was: its own words are not taken for the next block's place
+    "a placeholder's words inside": '<div class="csops-a"><p>csopsrawblock1x</p></div>\n\n<div class="csops-b">b</div>\n',
 }
 UNSURE = {
     "blank line inside": '<div class="csops-a">\n\n*markdown* here\n</div>\n\nx\n',
