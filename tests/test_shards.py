@@ -87,7 +87,13 @@ def test_sharded_cold_build_equals_one_process_build(tmp_path, monkeypatch, shar
 def test_random_edit_sequences_rebuilt_incrementally_and_sharded_equal_cold_builds(tmp_path, monkeypatch, sharded):
     """Seeded random edits (titles, summaries, steps' titles, bodies, RACI and the ways they are asked, new steps,
     new playbooks, role names), each rebuilt and compared: phase and role pages are taken from the last build by
-    what they show, and the search documents of unchanged files from the last index (document_reuse.py)."""
+    what they show, and the search documents of unchanged files from the last index (document_reuse.py); a role
+    page's duty lists are sanitised and parsed in pieces of a few rows, taken from the last build when unchanged
+    (sanitised_pieces.py: the real threshold and pieces are 64 and ~32 rows)."""
+    from generator import sanitised_pieces
+
+    monkeypatch.setattr(sanitised_pieces, "MIN_ROWS", 4)
+    monkeypatch.setattr(sanitised_pieces, "_CUT_MASK", 3)
     project = copy_bundled(tmp_path / "edited")
     build_portal(project)
     rng = random.Random(12)
