@@ -86,10 +86,22 @@ def placeholder(n: int) -> str:
 PLACEHOLDERS = re.compile(re.escape(placeholder(0)).replace("0", "([0-9]+)"))
 
 
+# Where restore leaves a block numbered in its `keep`, for sanitised_pieces.py to find in the sanitised page. Spelled
+# with a quoted attribute: a sanitiser writes `"` in an attribute value as &quot; and `<` in text as &lt;, so the
+# words match only where an element is. A placeholder paragraph's did not: nh3 up to 0.3.6 writes `<` as it is in
+# an attribute value, so a role description's title="&lt;p&gt;csopsrawblock0x&lt;/p&gt;…", its own place hidden
+# in an <xmp>, had the duty list set inside the attribute, and what the value held after it (an <img onerror>) ran
+def kept_place(n: int) -> str:
+    return f'<p id="{_TOKEN.format(n)}"></p>'
+
+
+KEPT_PLACES = re.compile(re.escape(kept_place(0)).replace("0", "([0-9]+)"))
+
+
 def restore(html: str, blocks: list[str], keep: frozenset[int] = frozenset()) -> str | None:
-    """The HTML with each placeholder paragraph replaced by its block, those numbered in `keep` left in place (for
-    sanitised_pieces.py); None if one is not exactly where expected (each once, in order). A block is set in by the
-    place found before any was, so one holding a placeholder's words itself is still put back as it is."""
+    """The HTML with each placeholder paragraph replaced by its block, those numbered in `keep` by a KEPT_PLACES
+    element (for sanitised_pieces.py); None if one is not exactly where expected (each once, in order). A block is
+    set in by the place found before any was, so one holding a placeholder's words itself is still put back as it is."""
     parts = PLACEHOLDERS.split(html)
     if parts[1::2] != [str(n) for n in range(len(blocks))]:
         return None
@@ -97,5 +109,5 @@ def restore(html: str, blocks: list[str], keep: frozenset[int] = frozenset()) ->
     for n, block in enumerate(blocks):
         after = parts[2 * n + 2]
         # Markdown keeps the line end after a raw block, except at the end of the page
-        out += (placeholder(n) if n in keep else block, "" if n == len(blocks) - 1 and after == "" else "\n", after)
+        out += (kept_place(n) if n in keep else block, "" if n == len(blocks) - 1 and after == "" else "\n", after)
     return "".join(out)

@@ -27,15 +27,16 @@ import zlib
 from pathlib import Path
 from typing import Callable
 
-from .raw_blocks import PLACEHOLDERS, restore
+from .raw_blocks import KEPT_PLACES, restore
 
 # A block with fewer rows is sanitised with its page, in one call: a call costs ~25 us, and a playbook's few
 # step lines gain nothing from being kept.
 MIN_ROWS = 64
 _CUT_MASK = 31  # a piece ends after a row whose CRC-32 has these bits clear: about 32 rows a piece
 _MAX_PIECE_ROWS = 256
-_MARKER = "<li>csopspiece{}x</li>"
-_MARKERS = re.compile(r"<li>csopspiece([0-9]+)x</li>")
+# a quoted attribute, so a match is an element and never words in an attribute value (raw_blocks.KEPT_PLACES)
+_MARKER = '<li id="csopspiece{}x"></li>'
+_MARKERS = re.compile(re.escape(_MARKER.format(0)).replace("0", "([0-9]+)"))
 FOLDER = "sanitised-pieces"  # in a generation, beside its site: one file per page that has pieces
 
 
@@ -84,7 +85,7 @@ def sanitize_lifted(html: str, blocks: list[str], clean: Callable[[str], str], c
         restored = restore(html, blocks)
         return None if restored is None else clean(restored)
     restored = restore(html, blocks, keep=frozenset(large))
-    cleaned = PLACEHOLDERS.split(clean(restored)) if restored is not None else None
+    cleaned = KEPT_PLACES.split(clean(restored)) if restored is not None else None
     if cleaned is None or cleaned[1::2] != [str(n) for n in large]:
         restored = restore(html, blocks)  # a placeholder the page's own HTML moved or wrote: the page whole
         return None if restored is None else clean(restored)
