@@ -18,6 +18,7 @@ sanitised after this, so a lifted block is no more trusted than any other HTML
 from __future__ import annotations
 
 import re
+import secrets
 
 _START = re.compile(r'<(div|details)\b[^>]*\bclass="csops-[^"]*"[^>]*>')
 _UNSURE = re.compile(r"\bmarkdown\s*=|\bmarkdown[\s>]|<!--|<(?:pre|script|style|textarea)\b", re.I)
@@ -86,16 +87,23 @@ def placeholder(n: int) -> str:
 PLACEHOLDERS = re.compile(re.escape(placeholder(0)).replace("0", "([0-9]+)"))
 
 
-# Where restore leaves a block numbered in its `keep`, for sanitised_pieces.py to find in the sanitised page. Spelled
-# with a quoted attribute: a sanitiser writes `"` in an attribute value as &quot; and `<` in text as &lt;, so the
-# words match only where an element is. A placeholder paragraph's did not: nh3 up to 0.3.6 writes `<` as it is in
-# an attribute value, so a role description's title="&lt;p&gt;csopsrawblock0x&lt;/p&gt;…", its own place hidden
-# in an <xmp>, had the duty list set inside the attribute, and what the value held after it (an <img onerror>) ran
-def kept_place(n: int) -> str:
-    return f'<p id="{_TOKEN.format(n)}"></p>'
+# Where restore leaves a block numbered in its `keep`, for sanitised_pieces.py to find in the sanitised page (and
+# its pieces' places in a block). Spelled with a quoted attribute: a sanitiser writes `"` in an attribute value as
+# &quot; and `<` in text as &lt;, so a match is an element. A placeholder paragraph's words were not: nh3 up to 0.3.6
+# writes `<` as it is in an attribute value, so a role description's title="&lt;p&gt;csopsrawblock0x&lt;/p&gt;…",
+# its own place hidden in an <xmp>, had the duty list set inside the attribute, and what the value held after it (an
+# <img onerror>) ran. Their words are new in each process, so an element content writes itself is never taken for
+# one (the lists were set where it stood, its page's own place hidden in an <xmp> or a <script> the sanitiser drops).
+MARK_WORD = "csops" + secrets.token_hex(8)
+_KEPT_PLACE = f'<p id="{MARK_WORD}block{{}}x"></p>'
 
 
-KEPT_PLACES = re.compile(re.escape(kept_place(0)).replace("0", "([0-9]+)"))
+def marks(template: str) -> re.Pattern:
+    """The marks `template` ("…{}…") makes, their numbers a group."""
+    return re.compile(re.escape(template).replace(re.escape("{}"), "([0-9]+)"))
+
+
+KEPT_PLACES = marks(_KEPT_PLACE)
 
 
 def restore(html: str, blocks: list[str], keep: frozenset[int] = frozenset()) -> str | None:
@@ -109,5 +117,5 @@ def restore(html: str, blocks: list[str], keep: frozenset[int] = frozenset()) ->
     for n, block in enumerate(blocks):
         after = parts[2 * n + 2]
         # Markdown keeps the line end after a raw block, except at the end of the page
-        out += (kept_place(n) if n in keep else block, "" if n == len(blocks) - 1 and after == "" else "\n", after)
+        out += (_KEPT_PLACE.format(n) if n in keep else block, "" if n == len(blocks) - 1 and after == "" else "\n", after)
     return "".join(out)

@@ -27,16 +27,15 @@ import zlib
 from pathlib import Path
 from typing import Callable
 
-from .raw_blocks import KEPT_PLACES, restore
+from .raw_blocks import KEPT_PLACES, MARK_WORD, marks, restore
 
 # A block with fewer rows is sanitised with its page, in one call: a call costs ~25 us, and a playbook's few
 # step lines gain nothing from being kept.
 MIN_ROWS = 64
 _CUT_MASK = 31  # a piece ends after a row whose CRC-32 has these bits clear: about 32 rows a piece
 _MAX_PIECE_ROWS = 256
-# a quoted attribute, so a match is an element and never words in an attribute value (raw_blocks.KEPT_PLACES)
-_MARKER = '<li id="csopspiece{}x"></li>'
-_MARKERS = re.compile(re.escape(_MARKER.format(0)).replace("0", "([0-9]+)"))
+_MARKER = f'<li id="{MARK_WORD}piece{{}}x"></li>'  # an element, with words content cannot know: raw_blocks.KEPT_PLACES
+_MARKERS = marks(_MARKER)
 FOLDER = "sanitised-pieces"  # in a generation, beside its site: one file per page that has pieces
 
 
