@@ -85,13 +85,35 @@ def sanitize_lifted(html: str, blocks: list[str], clean: Callable[[str], str], c
         return None if restored is None else clean(restored)
     restored = restore(html, blocks, keep=frozenset(large))
     cleaned = KEPT_PLACES.split(clean(restored)) if restored is not None else None
-    if cleaned is None or cleaned[1::2] != [str(n) for n in large]:
-        restored = restore(html, blocks)  # a placeholder the page's own HTML moved or wrote: the page whole
+    if cleaned is None or cleaned[1::2] != [str(n) for n in large] or not _at_top_level(cleaned[0:-1:2]):
+        restored = restore(html, blocks)  # a place the page's own HTML moved, wrote or left inside: the page whole
         return None if restored is None else clean(restored)
     out = [cleaned[0]]
     for n, between in zip(large, cleaned[2::2]):
         out += (cache.sanitize_block(blocks[n], clean), between)
     return "".join(out)
+
+
+# A tag as the sanitiser writes it: every attribute value in double quotes, `<` nowhere else (comments stripped)
+_TAGS = re.compile(r'<(/?)([a-zA-Z][^\s/>]*)(?:[^">]|"[^"]*")*>')
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+
+def _at_top_level(befores: list[str]) -> bool:
+    """Whether each place, after the sanitised HTML before it (`befores`, in order), is inside no element. A block
+    cleaned alone reads as in its page only there: one the page leaves inside an <a> (a role description's unclosed
+    link, on a site whose headings have no permalink <a> to close it) had the page whole give the list's rows an
+    empty <a> each, and the pieces not."""
+    depth = 0
+    for before in befores:
+        for end, name in _TAGS.findall(before):
+            if end:
+                depth -= 1
+            elif name.lower() not in _VOID:
+                depth += 1
+        if depth:
+            return False
+    return True
 
 
 class PieceCache:

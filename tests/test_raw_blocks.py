@@ -185,6 +185,20 @@ def test_a_place_that_content_writes_itself_is_not_taken_for_a_block_or_piece(hi
         assert sanitize_lifted(page, blocks, sanitize_html, PieceCache()) == sanitize_html(restore(page, blocks))
 
 
+@pytest.mark.parametrize("left_open", ['<a href="https://x.test/">open', '<i><a href="https://x.test/">open'])
+def test_a_block_whose_place_the_page_leaves_inside_an_element_reads_as_in_the_page_whole(left_open):
+    """A role description leaving a link open (csops validate passes it), on a site whose headings have no permalink
+    <a> to close it: the page sanitised whole gave each duty row an empty link, the list sanitised alone none."""
+    from generator.mkdocs_plugin import sanitize_html
+    from generator.raw_blocks import placeholder
+    from generator.sanitised_pieces import PieceCache, sanitize_lifted
+
+    rows = [f'<li><a href="../../playbooks/p{n}/">Playbook {n}</a></li>' for n in range(70)]
+    block = '<div class="csops-duties">\n<ul>\n' + "\n".join(rows) + "\n</ul>\n</div>"
+    page = f'<p>Intro.</p>\n<p>{left_open}</p>\n<h2 id="r">Responsible for</h2>\n{placeholder(0)}\n<p>After.</p>'
+    assert sanitize_lifted(page, [block], sanitize_html, PieceCache()) == sanitize_html(restore(page, [block]))
+
+
 def test_rows_that_each_would_cut_still_go_to_the_sanitiser_a_few_at_a_time():
     """Content can choose its titles so that every duty row's CRC cuts a piece (one try in 32 a title): a piece and
     a sanitiser call per row took 4x the time of the block sanitised whole (10,000 rows). A piece holds a few rows,
