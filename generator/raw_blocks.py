@@ -77,14 +77,20 @@ def _block_end(lines: list[str], start: int, tag: str, unsure) -> int | None:
     return None
 
 
+def marks(template: str) -> re.Pattern:
+    """The marks `template` ("…{}…") makes, their numbers a group."""
+    return re.compile(re.escape(template).replace(re.escape("{}"), "([0-9]+)"))
+
+
+_PLACEHOLDER = f"<p>{_TOKEN}</p>"  # the paragraph Markdown makes of a block's placeholder
+# Every placeholder paragraph, numbered: the page is split at them once (a phase page's 166 blocks, each looked for
+# in the whole page, took 20 ms a page to put back at 1,000 playbooks)
+_PLACEHOLDERS = marks(_PLACEHOLDER)
+
+
 def placeholder(n: int) -> str:
     """The paragraph Markdown makes of block `n`'s placeholder."""
-    return f"<p>{_TOKEN.format(n)}</p>"
-
-
-# Every placeholder paragraph, numbered: the page is split at them once (a phase page's 166 blocks, each looked
-# for in the whole page, took 20 ms a page to put back at 1,000 playbooks)
-PLACEHOLDERS = re.compile(re.escape(placeholder(0)).replace("0", "([0-9]+)"))
+    return _PLACEHOLDER.format(n)
 
 
 # Where restore leaves a block numbered in its `keep`, for sanitised_pieces.py to find in the sanitised page (and
@@ -98,11 +104,6 @@ MARK_WORD = "csops" + secrets.token_hex(8)
 _KEPT_PLACE = f'<p id="{MARK_WORD}block{{}}x"></p>'
 
 
-def marks(template: str) -> re.Pattern:
-    """The marks `template` ("…{}…") makes, their numbers a group."""
-    return re.compile(re.escape(template).replace(re.escape("{}"), "([0-9]+)"))
-
-
 KEPT_PLACES = marks(_KEPT_PLACE)
 
 
@@ -110,7 +111,7 @@ def restore(html: str, blocks: list[str], keep: frozenset[int] = frozenset()) ->
     """The HTML with each placeholder paragraph replaced by its block, those numbered in `keep` by a KEPT_PLACES
     element (for sanitised_pieces.py); None if one is not exactly where expected (each once, in order). A block is
     set in by the place found before any was, so one holding a placeholder's words itself is still put back as it is."""
-    parts = PLACEHOLDERS.split(html)
+    parts = _PLACEHOLDERS.split(html)
     if parts[1::2] != [str(n) for n in range(len(blocks))]:
         return None
     out = [parts[0]]
