@@ -173,14 +173,18 @@ def test_a_place_that_content_writes_itself_is_not_taken_for_a_block_or_piece(hi
     (an <xmp> shows the rest as text, the sanitiser drops a <script> with all it holds): the duty list was set where
     content wrote it, a page unlike the page sanitised whole (a role description passing csops validate did so). The
     marks' words are new in each process."""
+    from generator import raw_blocks, sanitised_pieces
     from generator.mkdocs_plugin import sanitize_html
     from generator.raw_blocks import placeholder
     from generator.sanitised_pieces import PieceCache, sanitize_lifted
 
+    # each mark as content would write it, were its word not new in each process but the product's name
+    block_mark, piece_mark = (mark.replace(raw_blocks.MARK_WORD, "csops").format(0)
+                              for mark in (raw_blocks._KEPT_PLACE, sanitised_pieces._MARKER))
     rows = [f'<li><a href="../../playbooks/p{n}/">Playbook {n}</a></li>' for n in range(70)]
     block = '<div class="csops-duties">\n<ul>\n' + "\n".join(rows) + "\n</ul>\n</div>"
-    in_block = block.replace("<ul>", f'<li id="csopspiece0x"></li>\n<{hider}>\n<ul>').replace("</ul>", f"</ul>\n</{hider}>")
-    for page, blocks in ((f'<p id="csopsrawblock0x"></p>\n<{hider}>\n{placeholder(0)}\n<p>After.</p>', [block]),
+    in_block = block.replace("<ul>", f'{piece_mark}\n<{hider}>\n<ul>').replace("</ul>", f"</ul>\n</{hider}>")
+    for page, blocks in ((f'{block_mark}\n<{hider}>\n{placeholder(0)}\n<p>After.</p>', [block]),
                          (f"<p>Intro.</p>\n{placeholder(0)}\n<p>After.</p>", [in_block])):
         assert sanitize_lifted(page, blocks, sanitize_html, PieceCache()) == sanitize_html(restore(page, blocks))
 
