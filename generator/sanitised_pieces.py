@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from .raw_blocks import KEPT_PLACES, MARK_WORD, marks, restore
+from .rules.markdown_html import VOID_ELEMENTS
 
 # A block with fewer rows is sanitised with its page, in one call: a call costs ~25 us, and a playbook's few
 # step lines gain nothing from being kept.
@@ -96,7 +97,6 @@ def sanitize_lifted(html: str, blocks: list[str], clean: Callable[[str], str], c
 
 # A tag as the sanitiser writes it: every attribute value in double quotes, `<` nowhere else (comments stripped)
 _TAGS = re.compile(r'<(/?)([a-zA-Z][^\s/>]*)(?:[^">]|"[^"]*")*>')
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 
 
 def _at_top_level(befores: list[str]) -> bool:
@@ -109,7 +109,7 @@ def _at_top_level(befores: list[str]) -> bool:
         for end, name in _TAGS.findall(before):
             if end:
                 depth -= 1
-            elif name.lower() not in _VOID:
+            elif name.lower() not in VOID_ELEMENTS:
                 depth += 1
         if depth:
             return False

@@ -30,7 +30,8 @@ _LINE_START_TAG = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9]*)", re.MULTILINE)
 _FENCE_OPENS = re.compile(r" {0,3}(`{3,}|~{3,})")
 _FENCE_CLOSES = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*")
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
-_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+# HTML's void elements, which have no end tag (sanitised_pieces.py counts open elements with them too)
+VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +64,7 @@ class _OpenTags(HTMLParser):
         self.close()
 
     def handle_starttag(self, tag, attrs):
-        if tag not in _VOID:
+        if tag not in VOID_ELEMENTS:
             line, col = self.getpos()
             self.open.append((tag, self.starts[line - 1] + col))
 
