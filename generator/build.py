@@ -30,7 +30,7 @@ from .rules.mkdocs_refusals import hook_problem
 from . import template_cache
 
 if TYPE_CHECKING:  # the index imports Whoosh: only the worker process loads it
-    from .index import IndexStats
+    from .index_job import IndexStats
     from .workers import BuildWorkers
 
 

@@ -13,10 +13,9 @@ import json
 import shutil
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
 
 from whoosh import index as whoosh_index
 
@@ -24,6 +23,7 @@ from . import urls
 from .document_reuse import DOCUMENTS_FILE
 from .durations import parse_due
 from .file_writes import copy_folder
+from .index_job import SEARCH_KINDS, IndexStats
 from .index_writer import index_writer
 from .kinds import DOCUMENT_KINDS
 from .markdown_text import code_text_words, plain_text
@@ -37,8 +37,6 @@ META_FILE = "csops-meta.json"
 # those back: pickling and merging 3.2 million postings was a third of the index's time at 5,000 playbooks
 # (42 s; 27.5 s sorted in memory, its process 0.5 GB larger). 1,000 playbooks never spill.
 SORT_MEMORY_MB = 1024
-# every kind collect_documents writes: what `--kind` and `kind:` accept
-SEARCH_KINDS = ("playbook", "step", "checklist", "faq", "chart", "role", "term")  # term: search_glossary.py
 
 
 def _kind_aliases(kind: str) -> tuple[str, ...]:
@@ -206,16 +204,6 @@ def _chart_documents(c, portal: Portal) -> list[SearchDoc]:
 # Writing: incremental and atomic
 
 
-@dataclass
-class IndexStats:
-    added: int = 0
-    updated: int = 0
-    deleted: int = 0
-    unchanged: int = 0
-    groups: list[str] = field(default_factory=list)  # source documents that were re-indexed
-    unreadable_replaced: bool = False  # the live index could not be read, so this one was written afresh
-
-
 def read_meta(index_dir: Path) -> dict:
     try:
         return json.loads((index_dir / META_FILE).read_text(encoding="utf-8"))
@@ -318,41 +306,6 @@ def _write_meta(index_dir: Path, meta: dict) -> None:
     temporary = index_dir / (META_FILE + ".tmp")
     temporary.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     temporary.replace(index_dir / META_FILE)
-
-
-@dataclass(frozen=True)
-class IndexJob:
-    """What the search-index worker needs to write the next index; picklable, so it runs beside MkDocs.
-
-    It also makes the static search index's entries from the same documents (static_search.py), which
-    then cost the build process nothing: 0.3 s of an edit rebuild at 1,000 playbooks.
-    """
-
-    current: Path | None  # the live index it starts from (incremental); None: a fresh index
-    portal: Portal
-    site_url: str
-    language: str
-    facet_names: dict[str, dict[str, str]]
-    glossary_title: str  # the glossary page's entry in the static index
-    facet_langs: dict[str, dict[str, str]] = field(default_factory=dict)  # values named in another language: their lang
-
-    def run(self, staged: Path) -> "IndexOutput":
-        from .document_reuse import DocumentReuse, shared_key
-        from .static_search import material_entries
-
-        reuse = DocumentReuse(self.current, shared_key(self.language, self.portal.first_names.state, SCHEMA_VERSION))
-        docs = collect_documents(self.portal, self.language, reuse)
-        stats = write_index(staged, self.current, self.portal, docs, self.site_url, self.language, self.facet_names,
-                            self.glossary_title, self.facet_langs)
-        reuse.save(staged)
-        return IndexOutput(stats, material_entries(docs, self.portal, self.glossary_title))
-
-
-class IndexOutput(NamedTuple):
-    """What an IndexJob gives back: the Whoosh index's update counts, and the static search index's entries."""
-
-    stats: IndexStats
-    static_entries: list[dict]
 
 
 def write_index(staged: Path, current: Path | None, portal: Portal, docs: list[SearchDoc], site_url: str, language: str,

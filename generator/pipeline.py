@@ -184,7 +184,7 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
     import jinja2
 
     from .build import BuildError, BuildReport, build_site, timed
-    from .index import IndexJob
+    from .index_job import SEARCH_KINDS, IndexJob
     from . import generations
     from .template_cache import template_cache
     from .manifest import require_published_urls
@@ -220,8 +220,6 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
             renderer = Renderer(portal, site.templates_dir, site.language, site.site_url, changes,
                                 bytecode_cache=template_cache(site.project),
                                 previous=PreviousPages(trusted))
-            from .index import SEARCH_KINDS  # the workers have loaded Whoosh already
-
             # what the header search shows for each filter value: the pages' own words (labels.yml), not ids
             facet_names = {"kind": {k: renderer.labels[f"search_kind_{k}"] for k in SEARCH_KINDS},
                            "role": {r.id: r.name for r in portal.roles},

@@ -7,9 +7,11 @@ the pages are still being rendered. The other workers render MkDocs shares
 (shards.py) once the pages are written.
 
 A process that runs no other thread (`csops build`; `csops serve` before its
-server starts) imports MkDocs, Markdown, Material and Whoosh once and forks its
+server starts) imports MkDocs, Markdown and Material once and forks its
 workers with them loaded: spawned workers imported them again, about half a
 second of CPU each on the reference machine, taken from the build's two cores.
+Whoosh, which only the index job runs (index_job.py), is imported by the
+worker that runs it, beside the build process's rendering.
 Where other threads run (a pool replaced while `csops serve` serves), workers
 are spawned, since fork copies no thread and may copy a lock one of them holds.
 Workers die with the build (kill -9 included) instead of writing on as orphans,
@@ -32,20 +34,25 @@ from typing import TYPE_CHECKING
 from . import generations, shards
 
 if TYPE_CHECKING:
-    from .index import IndexJob
+    from .index_job import IndexJob
 
 # About how many bytes of Markdown a byte of content YAML becomes (4.8 on the benchmark's playbooks,
 # 5.6 on the bundled portal): enough to guess, before rendering, whether MkDocs will be sharded.
 MARKDOWN_PER_YAML_BYTE = 4
 
 
-def _warm_up() -> None:
-    """Import what the worker will run, while the build process loads content."""
+def _import_mkdocs() -> None:
+    """What every MkDocs run imports: the build process runs one too."""
     import markdown  # noqa: F401
     import mkdocs.commands.build  # noqa: F401
     import pymdownx.superfences  # noqa: F401
-    import whoosh.index  # noqa: F401
     from material.plugins.search import plugin  # noqa: F401
+
+
+def _warm_up() -> None:
+    """Import what the worker will run, while the build process loads content."""
+    _import_mkdocs()
+    from . import index  # noqa: F401  (Whoosh: only workers write the index)
 
 
 def start_method() -> str:
@@ -80,12 +87,14 @@ class BuildWorkers:
         size = max(1, min(shards.available_cores(), shards.MAX_SHARDS))
         method = start_method()
         if method == "fork":
-            _warm_up()  # this process runs MkDocs too: imported once here, the workers start with it
+            _import_mkdocs()  # this process runs MkDocs too: imported once here, the workers start with it
         pool = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context(method),
                                    initializer=generations.die_with_parent, initargs=(os.getpid(),))
-        # start the index worker and one per other expected share now; spawned ones import meanwhile
-        for _ in range(min(size, expected_shares(self.project))):
-            pool.submit(_warm_up)
+        if method == "fork":  # every worker starts at the first job, with MkDocs imported; Whoosh is imported by
+            pool.submit(int)  # the index job, in the one worker that runs it (warmed in one, it ran in the other)
+        else:  # start the index worker and one per other expected share now: they import meanwhile
+            for _ in range(min(size, expected_shares(self.project))):
+                pool.submit(_warm_up)
         return pool
 
     @contextmanager
