@@ -21,6 +21,7 @@ from .diff_sides import Side, load_sound_content
 from .escaping import controls_written_out
 from .file_writes import scratch_folder
 from .git_revisions import FILE_MODES, GitError, checkout_path, git, tree_files, write_blobs
+from .history_cache import feed_key, keep_feed, kept_feed
 from .portal import Portal
 from .portal_time import utc_instant
 from .rules import site_config
@@ -193,10 +194,9 @@ class _Checkout:
     exporting everything again.
     """
 
-    def __init__(self, project: Path, root: Path):
+    def __init__(self, root: Path, top: Path, prefix: str):
         self.root, self.revision = root, None  # None: the empty content/ it starts as
-        self.prefix = git(project, "rev-parse", "--show-prefix").decode().strip()
-        self.top = Path(git(project, "rev-parse", "--show-toplevel").decode().strip())
+        self.top, self.prefix = top, prefix  # the repository's folder, and the portal's path in it
         (root / "content").mkdir(parents=True)
         self.parses = RevisionParses()  # one commit's unchanged files are parsed and checked once for all
 
@@ -281,17 +281,28 @@ def read_change_feed(project: Path, portal: Portal, limit: int = site_config.WHA
     commits, base = _content_commits(project, limit)
     if not commits:
         return ChangeFeed(status="no-commits", detail="no commit touches content/")
-    shallow = git(project, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
-    if base is None and shallow:
+    shallow, prefix, top, attributes = git(project, "rev-parse", "--is-shallow-repository", "--show-prefix",
+                                           "--show-toplevel", "--git-path", "info/attributes").decode().split("\n")[:4]
+    if base is None and shallow == "true":
         # A shallow clone's oldest commit has no parent here: what it changed is unknown, so it is left out.
         base = commits.pop().sha if len(commits) > 1 else None
         if not base:
             return ChangeFeed(status="shallow", detail="shallow clone: fetch more history (fetch-depth: 0)")
+    key = feed_key(project, Path(top), prefix, [commit.sha for commit in commits], base, project / attributes, portal)
+    feed = kept_feed(project, key)
+    if feed is None:
+        feed = _change_feed(project, portal, commits, base, Path(top), prefix)
+        keep_feed(project, key, feed)
+    return feed
+
+
+def _change_feed(project: Path, portal: Portal, commits: list[_Commit], base: str | None, top: Path,
+                 prefix: str) -> ChangeFeed:
     resolver = _Resolver(portal)
     entries: list[tuple[int, FeedEntry]] = []
     items: dict[tuple[str, str, str], list[ItemChange]] = {}
     with scratch_folder(project, "history") as tmp:
-        checkout = _Checkout(project, tmp)
+        checkout = _Checkout(tmp, top, prefix)
         previous = checkout.side(base)
         for index, commit in enumerate(reversed(commits)):  # oldest first: renames carry item histories forward
             current = checkout.side(commit.sha)

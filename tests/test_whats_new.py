@@ -568,6 +568,49 @@ def test_the_history_parses_each_file_once_for_the_commits_that_share_it(tmp_pat
     assert len(parsed) == files + 2, sorted(parsed)
 
 
+def test_a_rebuild_takes_the_last_feed_until_a_commit_an_id_or_an_attribute_changes_it(tmp_path, monkeypatch):
+    """Making the feed loads content/ at each of the last commits: in a git checkout of 1,000 playbooks 15 s of a
+    19 s rebuild with nothing changed. The last feed is kept (history_cache.py) while nothing it is made from
+    changed: an edit of a title reads no past file, a renamed id, a new commit or a changed .gitattributes reads
+    them again, and what is read is what a build without the kept feed gives. A planted entry is never taken."""
+    from generator import history, loader
+    from generator.history_cache import _MAC_BYTES
+    from generator.pipeline import load_portal
+
+    project = _repo(tmp_path / "repo", monkeypatch)
+    _second_commit(project, monkeypatch)
+    parsed: list[str] = []
+    real_parse = loader.parse_yaml
+    monkeypatch.setattr(loader, "parse_yaml", lambda text, path, *a, **k: parsed.append(path) or real_parse(text, path, *a, **k))
+
+    def feed(fresh: bool = False):
+        portal = load_portal(project)  # the working tree's files are parsed here, before counting
+        history._SIDES.clear()  # what a new process starts with
+        if fresh:
+            shutil.rmtree(project / "build/cache/history", ignore_errors=True)
+        parsed.clear()
+        return history.read_change_feed(project, portal), len(parsed)
+
+    first, reads = feed()
+    assert reads > 0 and [e.subject for e in first.entries][0].startswith("Renewal: name the procurement contact")
+    assert feed() == (first, 0)
+    playbook = project / "content/playbooks/renewal.yml"
+    playbook.write_text(playbook.read_text().replace("title: Forecast the renewal", "title: Forecast it"))
+    assert feed() == (first, 0)  # a title edited since: nothing the feed reads
+    playbook.write_text(playbook.read_text().replace("id: forecast", "id: forecast-it\n    aliases: [forecast]"))
+    renamed, reads = feed()
+    assert reads > 0 and renamed == feed(fresh=True)[0] and renamed != first  # its link goes to the new id
+    (project / ".gitattributes").write_text("content/faq/renewals.yml ident\n", encoding="utf-8")
+    assert feed()[1] > 0
+    commit_all(project, "Forecast it")
+    latest, reads = feed()
+    assert reads > 0 and latest.entries[0].subject == "Forecast it" and latest == feed(fresh=True)[0]
+    kept = project / "build/cache/history/feed"
+    body = kept.read_bytes()[_MAC_BYTES:]
+    kept.write_bytes(bytes(_MAC_BYTES) + body)  # the same entry, not signed with this machine's secret
+    assert feed() == (latest, reads)
+
+
 def test_a_commit_is_read_as_committed_whatever_its_gitattributes_say(tmp_path, monkeypatch):
     """Red team: past commits were written by `git archive`, which applies the commit's own .gitattributes: a page
     added with `export-ignore` beside it was no news, and `export-subst` showed a title written '… $Format:%s$' as
@@ -827,6 +870,7 @@ def test_a_git_killed_while_the_build_reads_the_history_is_one_line_saying_so(tm
     wrapper.chmod(0o755)
     make_project(root, {"content/playbooks/renewal.yml": FIRST["content/playbooks/renewal.yml"].replace("Kick off", "Start")},
                  with_defaults=False)
+    commit_all(root, "Start the renewal")  # a new commit: the history is read again (the last one's feed is kept)
     result = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--project", str(root)], capture_output=True,
                             text=True, env={**os.environ, "PATH": f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}"},
                             cwd=Path(__file__).resolve().parent.parent)
