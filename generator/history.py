@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import urls
 from .diff import IGNORED_FIELDS, compare, same_target
-from .content_cache import RevisionParses
+from .content_cache import ContentCache, RevisionParses
 from .diff_sides import Side, load_sound_content
 from .escaping import controls_written_out
 from .file_writes import scratch_folder
@@ -194,11 +194,11 @@ class _Checkout:
     exporting everything again.
     """
 
-    def __init__(self, root: Path, top: Path, prefix: str):
+    def __init__(self, root: Path, top: Path, prefix: str, kept: ContentCache | None = None):
         self.root, self.revision = root, None  # None: the empty content/ it starts as
         self.top, self.prefix = top, prefix  # the repository's folder, and the portal's path in it
         (root / "content").mkdir(parents=True)
-        self.parses = RevisionParses()  # one commit's unchanged files are parsed and checked once for all
+        self.parses = RevisionParses(kept)  # one commit's unchanged files are parsed and checked once for all
 
     def move_to(self, revision: str) -> None:
         # Names are decoded as the file system does (os.fsdecode): a file once committed with a name that is not
@@ -302,7 +302,7 @@ def _change_feed(project: Path, portal: Portal, commits: list[_Commit], base: st
     entries: list[tuple[int, FeedEntry]] = []
     items: dict[tuple[str, str, str], list[ItemChange]] = {}
     with scratch_folder(project, "history") as tmp:
-        checkout = _Checkout(tmp, top, prefix)
+        checkout = _Checkout(tmp, top, prefix, ContentCache(project))  # the working tree's parses, for its bytes
         previous = checkout.side(base)
         for index, commit in enumerate(reversed(commits)):  # oldest first: renames carry item histories forward
             current = checkout.side(commit.sha)
