@@ -12,6 +12,9 @@ this process:
      renamed with `csops mv` (each incremental), and the rebuild `csops serve` runs
      after a save (the same pipeline in its long-lived process); an edit and a save
      are timed three times each, the median printed
+  5. the corpus committed to git with a few edits after it, as a portal lives: a
+     fresh clone's cold build (CI's) and an edit rebuild in it, each with its
+     What's-new stage (which reads the last commits)
 Prints wall time, the ratios, each rebuild's share of the cold build, peak memory
 (the largest process, and all of a build's processes sampled every 50 ms) and site
 size per page.
@@ -206,7 +209,40 @@ def bench(n: int, with_plain: bool = True) -> dict:
         result["rename_s"], *_ = run_measured(csops, root)
         assert (root / "site/playbooks/renamed-playbook-12/index.html").is_file(), "the renamed playbook has no page"
         assert (root / "site/playbooks/synthetic-00012/index.html").is_file(), "the old URL does not redirect"
+        result.update(bench_git_checkout(root, Path(tmp) / "clone"))
     return result
+
+
+# A portal lives in git, and What's new reads its last content commits in every build: the corpus above is no
+# repository, so it is committed here with this many edits after it, then built from a fresh clone as CI does.
+GIT_COMMITS = 5
+
+
+def bench_git_checkout(corpus: Path, clone: Path) -> dict:
+    """A fresh clone's cold build (CI's) and an edit rebuild in it (median of EDITS), with their What's-new stage."""
+    def git(*args: str, cwd: Path = corpus) -> None:
+        subprocess.run(["git", "-c", "user.name=CS Ops", "-c", "user.email=ops@example.com", *args], cwd=cwd,
+                       check=True, capture_output=True)
+
+    (corpus / ".gitignore").write_text("build/\nsite/\n", encoding="utf-8")
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "Synthetic playbooks")
+    for round_ in range(1, GIT_COMMITS):
+        edit_one_playbook(corpus, 30 + round_, round_)
+        git("commit", "-qam", f"Edit playbook {30 + round_}")
+    git("clone", "-q", str(corpus), str(clone), cwd=corpus.parent)
+    csops = [str(BIN / "csops"), "build", "--project", str(clone), "--timings"]
+    cold_s, _, output, _ = run_measured(csops, clone)
+    edits = []
+    for round_ in range(1, EDITS + 1):
+        edit_one_playbook(clone, 10, 100 + round_)
+        seconds, _, edit_output, _ = run_measured(csops, clone)
+        edits.append((seconds, edit_output))
+    edit_s, edit_output = sorted(edits)[EDITS // 2]
+    history = re.compile(r"^\s+history: ([\d.]+)s$", re.M)
+    return {"git_cold_s": cold_s, "git_cold_history_s": float(history.search(output)[1]), "git_edit_s": edit_s,
+            "git_edit_history_s": float(history.search(edit_output)[1])}
 
 
 def serve_rebuild(root: Path) -> None:
@@ -271,6 +307,9 @@ def main() -> None:
                             ("noop", "nothing changed"), ("serve", f"csops serve, median of {EDITS} saves")):
             print(f"        rebuild, {label:31} {r[name + '_s']:6.1f}s = {r[name + '_s'] / r['ours_s']:.0%} of the cold build",
                   flush=True)
+        print(f"        git checkout, {GIT_COMMITS} content commits: fresh clone's cold build {r['git_cold_s']:6.1f}s "
+              f"(What's new {r['git_cold_history_s']:.2f}s); edit rebuild (median of {EDITS}) {r['git_edit_s']:.1f}s = "
+              f"{r['git_edit_s'] / r['git_cold_s']:.0%} of it (What's new {r['git_edit_history_s']:.2f}s)", flush=True)
     if len(results) > 1:
         a, b = results[-2], results[-1]
         growth = (b["ours_s"] / b["pages"]) / (a["ours_s"] / a["pages"])
