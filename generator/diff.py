@@ -52,7 +52,10 @@ def pair(old_items, new_items) -> Pairing:
 
 def _changed_fields(old, new, portal: Portal) -> list[str]:
     """The fields that differ, a reference `csops mv` rewrote to a renamed target not counted: it leads where it
-    did (a playbook rename listed every page linking to it as edited, 'step decide-action: body')."""
+    did (a playbook rename listed every page linking to it as edited, 'step decide-action: body'). The very same
+    object (an unchanged file's model, which What's new keeps from one commit to the next) has none."""
+    if old is new:
+        return []
     if type(old) is not type(new):
         return ["kind of item"]
     return [f.name for f in fields(old) if f.name not in IGNORED_FIELDS and f.name != "raci" and f.name != "owner"
@@ -186,6 +189,8 @@ def _document_change(old, new, portal: Portal) -> DocumentChange:
     if same(old.owner) != same(new.owner):
         change.ownership.append(OwnershipChange(new.id, "", "owner", f"{old.owner or '—'} → {new.owner or '—'}"))
     for o, n in change.items.kept + change.items.renamed:
+        if o is n:  # an unchanged file's item: nothing of it changed
+            continue
         if same(getattr(o, "owner", "")) != same(getattr(n, "owner", "")):
             change.ownership.append(OwnershipChange(new.id, n.id, "owner",
                                                     f"{o.owner or '—'} → {n.owner or '—'}"))

@@ -33,7 +33,10 @@ _ITEM_NOUNS = {"Step": "step", "Section": "section", "ChecklistItem": "item", "F
 
 
 def _changed_fields(old, new, portal) -> tuple[str, ...]:
-    """`portal`: the commit's own, whose aliases say what it renamed."""
+    """`portal`: the commit's own, whose aliases say what it renamed. The very same object (an unchanged file's
+    model, kept from one commit to the next) has no changed field."""
+    if old is new:
+        return ()
     if type(old) is not type(new):
         return ("kind",)
     # what readers never see (SEARCH_ONLY_FIELDS) is no news to them, nor a link `csops mv` rewrote to the renamed
