@@ -288,9 +288,11 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
     generations.clean_stale(site.project, site.site_dir)
     try:
         stage = generations.new_staging(site.project)
+        retired = _take_retired_site(site.project, stage)  # before pruning starts deleting that generation
         pruning = generations.prune_old_generations(site.project)
         try:
-            _build_into(stage, site, pages, nav, redirects, report, workers, progress or Progress(), search_entries)
+            _build_into(stage, site, pages, nav, redirects, report, workers, progress or Progress(), search_entries,
+                        retired)
             incremental.write_render_keys(stage, render_keys or {})
             if role_rows is not None:
                 role_rows.save(stage)
@@ -307,8 +309,17 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
     return report
 
 
+def _take_retired_site(project: Path, stage: Path) -> tuple[Path, set[str]] | None:
+    """The site folder of the generation before the live one, moved into `stage`, and the site paths of its pages
+    the live generation copied from it (so holding the live one's bytes); None when there is none to take."""
+    live = generations.trusted_generation(project)
+    retired_name, same = incremental.read_copied(live)
+    folder = generations.take_retired_site(live, retired_name, stage) if live is not None and same else None
+    return (folder, same) if folder is not None else None
+
+
 def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: BuildReport, workers, progress,
-                search_entries) -> None:
+                search_entries, retired: tuple[Path, set[str]] | None = None) -> None:
     assets = asset_files(site.templates_dir)
     previous = generations.trusted_generation(site.project)
     with timed(report, "write"):
@@ -332,9 +343,16 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
     # kept pieces only from a generation built with this very key: sanitised with the same settings and code
     pieces = (reuse.previous_site.parent / sanitised_pieces.FOLDER if reuse is not None else None,
               stage / sanitised_pieces.FOLDER)
+    recycled = None
+    if retired is not None:
+        if reuse is not None:  # the site starts from it (incremental.RecycledSite)
+            retired[0].rename(stage / "site")
+            recycled = incremental.RecycledSite(stage / "site", retired[1])
+        else:  # a full build: nothing of it is kept
+            generations._remove(retired[0])
     plan = None
     if reuse is not None or claims is not None:
-        plan = shards.PagePlan(set(to_render), reuse.previous_site if reuse else None, claims=claims)
+        plan = shards.PagePlan(set(to_render), reuse.previous_site if reuse else None, claims=claims, recycled=recycled)
     share_runs = [(stage / f"site-share-{n}", workers.submit(_render_share, site, {**overrides, "site_dir": str(stage / f"site-share-{n}")},
                                                               shards.PagePlan(set(to_render), site_wide=False, claims=claims), pieces))
                   for n in range(1, runs)]
@@ -364,6 +382,8 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
     progress.done(f"MkDocs rendered {report.rendered} page{'s' if report.rendered != 1 else ''}" + (f", reused {report.reused} unchanged" if report.reused else "")
                   + (f" ({runs} processes)" if runs > 1 else ""))
     incremental.write_key(stage, key)
+    if reuse is not None:
+        incremental.write_copied(stage, previous.name, plan.copied)
     progress.start("links")
     with timed(report, "links"):
         require_working_links(stage / "site", site.site_url, plan, rendered)

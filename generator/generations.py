@@ -5,6 +5,10 @@
     build/current -> .generations/<pid>-<ns>      the one link a build flips (a new link renamed over it)
     build/docs -> current/docs, build/index -> current/index, site -> build/current/site   stable relative links
 
+An incremental build starts its site from the generation before the live one, which it would delete anyway:
+its folder is moved into the staging folder, and every file a build would not link from the live generation
+is removed before MkDocs writes (incremental.RecycledSite), so no file another generation shares is written.
+
 Every reader path goes through `build/current`, so docs, site and index always
 come from the same build, and renaming one link over another is atomic: a
 crash or kill at any moment leaves either the previous build or the new one,
@@ -132,13 +136,41 @@ def trusted_generation(project: Path) -> Path | None:
     (its index would be unpickled, its HTML copied past the sanitiser).
     """
     generation = current_generation(project)
-    if generation is None:
-        return None
+    return generation if generation is not None and is_trusted(generation) else None
+
+
+def is_trusted(generation: Path) -> bool:
+    """Whether this user on this machine built `generation` (its stamp seals its own name)."""
     try:
         sealed = (generation / STAMP_FILE).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
+        return False
+    return is_sealed(f"generation:{generation.name}", sealed)
+
+
+RETIRED_SITE = "retired-site"
+
+
+def take_retired_site(live: Path, retired_name: str, stage: Path) -> Path | None:
+    """Move the site of the generation before the live one (`retired_name`, which this build's pruning would
+    delete) into `stage` as RETIRED_SITE, for the build to start its site from (incremental.RecycledSite); None
+    when there is none to take: not a trusted generation of this folder, or no real folder for its site.
+
+    Done before prune_old_generations starts: a reader of that generation finds its pages gone or replaced by
+    renames, never a file written in place, as when it is deleted.
+    """
+    if not retired_name or retired_name != Path(retired_name).name or retired_name.startswith(".") or retired_name == live.name:
         return None
-    return generation if is_sealed(f"generation:{generation.name}", sealed) else None
+    retired = live.parent / retired_name
+    site = retired / "site"
+    if retired.is_symlink() or not retired.is_dir() or site.is_symlink() or not site.is_dir() or not is_trusted(retired):
+        return None
+    target = stage / RETIRED_SITE
+    try:
+        site.rename(target)
+    except OSError:
+        return None
+    return target
 
 
 def _point(link: Path, target: str) -> None:

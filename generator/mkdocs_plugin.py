@@ -281,6 +281,10 @@ class CsopsPlugin(BasePlugin):
         if plan is not None:
             from .incremental import copy_page
 
+            recycled = plan.recycled if plan.copy_from is not None else None
+            if recycled is not None:  # before any page is linked in: what it does not keep is removed
+                recycled.keep(file.dest_uri for file in files
+                              if file.is_documentation_page() and file.src_uri not in plan.render)
             for file in files:
                 if not file.is_documentation_page():
                     if not plan.site_wide:
@@ -291,6 +295,9 @@ class CsopsPlugin(BasePlugin):
                     continue
                 if plan.copy_from is None:
                     render = False
+                elif recycled is not None and file.dest_uri in recycled.kept:  # already in place
+                    render = False
+                    plan.copied.append(file.dest_uri)
                 elif copy_page(plan.copy_from, config.site_dir, file.dest_uri):
                     render = False
                     plan.copied.append(file.dest_uri)

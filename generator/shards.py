@@ -21,6 +21,10 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .incremental import RecycledSite
 
 # Below this much Markdown to render, one process renders it all. The workers are started and have imported
 # MkDocs before the pages are rendered (workers.py), so a share costs its run's config and navigation, about
@@ -43,6 +47,7 @@ class PagePlan:
     copy_from: Path | None = None
     site_wide: bool = True
     claims: Path | None = None
+    recycled: "RecycledSite | None" = None  # the site folder's start: the generation before `copy_from`'s site
     rendered: list[str] = field(default_factory=list)  # dest paths of the pages this run rendered
     copied: list[str] = field(default_factory=list)  # dest paths copied byte for byte from `copy_from`
 

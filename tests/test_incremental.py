@@ -626,3 +626,45 @@ def test_an_edit_rebuild_sanitises_and_parses_again_only_the_role_page_rows_that
     assert role_rows("Renewal runway, revised")  # on csm's, cs-lead's and cs-ops' pages
     assert role_rows("Quarterly business review") == role_rows("Sales handoff") == []
     # the site equal to a cold build's: test_incremental_builds_equal_cold_builds_after_each_kind_of_edit
+
+
+def test_a_rebuild_starts_its_site_from_the_generation_it_retires_and_still_equals_a_cold_build(project, tmp_path):
+    """An edit rebuild lays out its unchanged pages by taking the site folder of the generation before the live one
+    (deleted by that build anyway) instead of a folder and a link per page; a page that generation holds in an older
+    version (changed by the live build, unchanged since) and everything site-wide are not kept from it, the live
+    generation is never written, and a record naming a folder outside the generations is not followed."""
+    import os
+
+    build_portal(project)
+    first = (project / "build/current").resolve()
+    runway = project / "content/playbooks/renewal-runway.yml"
+    runway.write_text(_playbook("Renewal runway, revised", "Confirm every stakeholder"), encoding="utf-8")
+    build_portal(project)
+    live = (project / "build/current").resolve()
+    live_files = _tree(live / "site")
+    kept = os.open(first / "site/playbooks/handoff", os.O_RDONLY)  # open: its inode is not reused if it is deleted
+    try:
+        (project / "content/playbooks/qbr.yml").write_text(_playbook("Quarterly business review", "Book a bigger room"),
+                                                             encoding="utf-8")
+        build_portal(project)
+        newest = (project / "build/current").resolve()
+        # the retired generation's folder of an unchanged page is the new site's, not deleted
+        assert os.fstat(kept).st_nlink > 0
+        assert os.fstat(kept).st_ino == (newest / "site/playbooks/handoff").stat().st_ino
+    finally:
+        os.close(kept)
+    assert _tree(live / "site") == live_files  # the generation readers were on: untouched
+    _assert_same_as_cold(project, tmp_path)
+
+    # a record in the live generation naming a folder outside the generations: nothing of it is taken or removed
+    outside = tmp_path / "outside"
+    (outside / "site/playbooks/qbr").mkdir(parents=True)
+    (outside / "site/playbooks/qbr/index.html").write_text("not csops'", encoding="utf-8")
+    (newest.parent / "planted").symlink_to(outside)
+    record = json.loads((newest / "copied.json").read_text(encoding="utf-8"))
+    (newest / "copied.json").write_text(json.dumps({**record, "from": "planted"}), encoding="utf-8")
+    runway.write_text(_playbook("Renewal runway, third", "Confirm every stakeholder"), encoding="utf-8")
+    assert build_portal(project).reused > 0
+    assert (outside / "site/playbooks/qbr/index.html").read_text(encoding="utf-8") == "not csops'"
+    assert "Renewal runway, third" in (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
+    assert "Book a bigger room" in (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
