@@ -13,25 +13,22 @@ last feed is kept in build/cache/history, and reused while its key holds:
     aliases with its anchored items' ids and aliases (where an old id is today),
     and first_names' state (the item versions links carry).
 An edit of a title or a step leaves all of these as they were. The entry is a
-pickle, signed with this machine's secret (trust.py), so one planted through the
-repository is never unpickled.
+pickle, signed (signed_files.py), so one planted through the repository is never
+unpickled.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import pickle
 from pathlib import Path
 
-from .file_writes import replace_file
 from .fingerprints import code_digest
 from .git_revisions import GitError, git
 from .paths import build_root, without_planted_links
-from .trust import machine_secret
+from .signed_files import read_signed, write_signed
 
-_MAC_BYTES = 32
 _ENTRY = "feed"
 
 
@@ -99,14 +96,8 @@ def _folder(project: Path) -> Path | None:
 def kept_feed(project: Path, key: str):
     """The feed kept under `key`, or None (none kept, another key, not signed here, or damaged)."""
     folder = _folder(project)
-    if folder is None:
-        return None
-    try:
-        raw = (folder / _ENTRY).read_bytes()
-    except OSError:
-        return None
-    mac, body = raw[:_MAC_BYTES], raw[_MAC_BYTES:]
-    if not hmac.compare_digest(mac, hmac.new(machine_secret(), body, hashlib.sha256).digest()):
+    body = read_signed(folder / _ENTRY) if folder is not None else None
+    if body is None:
         return None
     try:
         kept_key, feed = pickle.loads(body)
@@ -123,6 +114,6 @@ def keep_feed(project: Path, key: str, feed) -> None:
     body = pickle.dumps((key, feed), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        replace_file(folder / _ENTRY, hmac.new(machine_secret(), body, hashlib.sha256).digest() + body)
+        write_signed(folder / _ENTRY, body)
     except OSError:
         pass

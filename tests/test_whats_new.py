@@ -584,7 +584,7 @@ def test_a_rebuild_takes_the_last_feed_until_a_commit_an_id_or_an_attribute_chan
     changed: an edit of a title reads no past file, a renamed id, a new commit or a changed .gitattributes reads
     them again, and what is read is what a build without the kept feed gives. A planted entry is never taken."""
     from generator import history, loader
-    from generator.history_cache import _MAC_BYTES
+    from generator.signed_files import MAC_BYTES
     from generator.pipeline import load_portal
 
     project = _repo(tmp_path / "repo", monkeypatch)
@@ -616,8 +616,8 @@ def test_a_rebuild_takes_the_last_feed_until_a_commit_an_id_or_an_attribute_chan
     latest, reads = feed()
     assert reads > 0 and latest.entries[0].subject == "Forecast it" and latest == feed(fresh=True)[0]
     kept = project / "build/cache/history/feed"
-    body = kept.read_bytes()[_MAC_BYTES:]
-    kept.write_bytes(bytes(_MAC_BYTES) + body)  # the same entry, not signed with this machine's secret
+    body = kept.read_bytes()[MAC_BYTES:]
+    kept.write_bytes(bytes(MAC_BYTES) + body)  # the same entry, not signed with this machine's secret
     assert feed() == (latest, reads)
 
 
