@@ -45,6 +45,10 @@ def kept_within():
             memory.last, memory.now = {}, {}
 
 
+def keeps_between_runs() -> bool:
+    return _keeping
+
+
 def start_run() -> None:
     """A build starts: what the build before it used stays available to it; anything older goes."""
     if not _keeping:
