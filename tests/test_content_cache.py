@@ -209,7 +209,7 @@ def test_a_build_leaves_the_content_it_loaded_out_of_the_cyclic_collector(tmp_pa
     import gc
 
     from generator import run_memory
-    from generator.pipeline import load_checked_portal
+    from generator.pipeline import load_checked_portal, validate_project
     from generator.problems import ContentError
 
     project = copy_bundled(tmp_path / "portal")
@@ -229,6 +229,9 @@ def test_a_build_leaves_the_content_it_loaded_out_of_the_cyclic_collector(tmp_pa
         walked = {id(o) for o in gc.get_objects()}
         assert gc.isenabled()
         assert not {id(portal), id(portal.playbooks[0]), id(portal.playbooks[0].steps)} & walked
+        gc.unfreeze()
+        validate_project(project)
+        assert gc.isenabled() and gc.get_freeze_count() > 0  # csops validate loads as a build does
         gc.unfreeze()
         monkeypatch.setattr(run_memory, "_keeping", True)  # as build_portal does for csops serve
         load_checked_portal(project)
