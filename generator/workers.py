@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import generations, model_pickles, shards
+from . import generations, shards
 
 if TYPE_CHECKING:
     from .index_job import IndexJob
@@ -61,7 +62,7 @@ def start_method() -> str:
 
 def _timed_index(job: bytes, output: Path):
     start = time.perf_counter()
-    result = model_pickles.loads(job).run(output)
+    result = pickle.loads(job).run(output)
     return result, time.perf_counter() - start
 
 
@@ -129,12 +130,11 @@ class BuildWorkers:
             generations._remove(self.index[1])
             self.index = None
 
-    def start_index(self, job: "IndexJob", pickles: model_pickles.ModelPickles) -> None:
-        """`pickles`: the playbooks' bytes, made here once for the job and for their page keys (render.py)."""
+    def start_index(self, job: "IndexJob") -> None:
         folder = generations.new_staging(self.project)
         try:
             # Pickled here, not by the pool's feeder thread: rendering fills the model's lookup caches meanwhile.
-            self.index = (self.pool.submit(_timed_index, pickles.dumps(job), folder / "index"), folder)
+            self.index = (self.pool.submit(_timed_index, pickle.dumps(job), folder / "index"), folder)
         except BaseException:
             generations._remove(folder)  # named with this process's pid: no later clean-up would take it
             raise
