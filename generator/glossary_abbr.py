@@ -103,16 +103,21 @@ class _Shield:
 
 
 _SECTION = {"h1", "h2", "h3"}
+# Definitions' characters a page's hovers hold, summed: each hover writes its term's whole definition into the page,
+# so 3,000 steps of 'QQ' under a 19,000-character definition (142 kB of content) made a 59 MB page built in 583 MB,
+# and a 1 MB file gigabytes. Past it a term reads as text. The bundled pages' most is 6,329 (the glossary's).
+MAX_HOVER_TEXT = 100_000
 _NO_TERMS = {"h1", "h2", "h3", "h4", "h5", "h6", "a"}
 
 
 def keep_first_use_per_section(root) -> None:
     """Unwrap every <abbr> but a term's first in its section, and any inside a heading or link; and a term
     in the section its definition opens (the glossary's own entry: hovering "main contact" under Champion
-    would show the paragraph just read)."""
+    would show the paragraph just read); and every one after the page's hovers hold MAX_HOVER_TEXT."""
     parents = {child: parent for parent in root.iter() for child in parent}
     unwrapped: dict = {}  # parent -> its abbrs to unwrap, all at once (one at a time, each a scan of its siblings)
     seen: set[str] = set()
+    hover_text = 0
     opening, awaiting_opening = None, False
     for element in list(root.iter()):
         if element.tag in _SECTION:
@@ -130,10 +135,11 @@ def keep_first_use_per_section(root) -> None:
                 inside = True
                 break
             ancestor = parents.get(ancestor)
-        if inside or element.text in seen:
+        if inside or element.text in seen or hover_text > MAX_HOVER_TEXT:
             unwrapped.setdefault(parents[element], set()).add(element)
         else:
             seen.add(element.text)
+            hover_text += len(element.get("title") or "")
     for parent, abbrs in unwrapped.items():
         _unwrap(parent, abbrs)
 

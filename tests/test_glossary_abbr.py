@@ -76,6 +76,21 @@ def test_a_term_is_underlined_once_per_section_and_never_in_code_headings_or_cha
     assert "Book the <abbr" in html and "Send the <abbr" in html
 
 
+def test_a_pages_hovers_hold_a_bounded_amount_of_definition_text():
+    """Red team: each hover writes its term's whole definition into the page, so 3,000 steps of 'QQ' under a
+    19,000-character definition (142 kB of content) made a 59 MB page built in 583 MB, a 1 MB file gigabytes. Once a
+    page's hovers hold 100,000 characters of definitions, a term reads as text; the first sections keep theirs."""
+    import markdown
+
+    from generator.glossary_abbr import GlossaryAbbrExtension
+
+    definition = "D" * 19_000
+    text = "".join(f"## S{n}\n\nRead the QQ.\n\n" for n in range(50)) + f"*[QQ]: {definition}\n"
+    html = markdown.markdown(text, extensions=[GlossaryAbbrExtension()])
+    assert len(html) < 150_000, len(html)  # 950,000 characters of hovers, one a section, before
+    assert html.count(f'Read the <abbr title="{definition}">QQ</abbr>.') == 6 and html.count("Read the QQ.") == 44
+
+
 def test_a_term_or_text_written_decomposed_gets_its_hover():
     """Red team: ガイド pasted decomposed (カ and a combining ゛, as macOS file names and some PDFs hold it) got no
     hover beside the term typed composed, and a term written so underlined nothing: both are compared composed."""
