@@ -271,3 +271,23 @@ def test_a_glossary_with_a_long_synonym_builds_with_its_hover_definitions(projec
     assert result.exit_code == 0, result.output
     html = (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
     assert f'<abbr title="Quarterly review.">{long}</abbr>' in html and '<abbr title="Quarterly review.">QBR</abbr>' in html
+
+
+def test_a_terms_other_names_are_sorted_out_in_one_pass_over_its_synonyms():
+    """Red team: the glossary page's "Also called" compared each synonym with every name kept before it, so a term of
+    10,000 synonyms took its build 23 s and one of 80,000 (841 kB) over five minutes. Each is now looked up once;
+    the term itself, case variants and plurals of a name shown are still left out."""
+    from generator.model import GlossaryTerm
+
+    folded = []
+
+    class Name(str):
+        def casefold(self):
+            folded.append(self)
+            return str.casefold(self)
+
+    synonyms = [Name(f"name{n}") for n in range(2_000)]
+    term = GlossaryTerm(id="csm", term=Name("CSM"), definition="d", synonyms=(
+        Name("csm"), Name("CSMs"), Name("Success Manager"), Name("success managers"), *synonyms))
+    assert term.other_names == ("Success Manager", *synonyms)
+    assert len(folded) < 3 * 2_005, len(folded)  # about 2 million before
