@@ -209,15 +209,24 @@ ROLE = _object({
 # Each role gets a page of its own: 5,000 roles (a 148 kB roles.yml) took a build 85 s, so a 1 MB file of them ten
 # minutes; the bundled catalog has 10
 MAX_ROLES = 500
-ROLES_BOUND_HINT = ("each role gets a page of its own, and thousands of pages take the build minutes: keep the roles "
-                    "your procedures assign work to")
+# Every page whose steps or items target segments carries the whole list in its segment switch: 20,000 segments (a
+# 600 kB settings.yml) made each such page 800 kB, so a portal of 1,000 playbooks nearly a gigabyte; the bundled have 2
+MAX_SEGMENTS = 50
+# Why a list may hold no more (shape_check's hint when one does), by the list's field
+LIST_BOUND_HINTS = {
+    "roles": "each role gets a page of its own, and thousands of pages take the build minutes: keep the roles your "
+             "procedures assign work to",
+    "segments": "every page whose steps target segments lists them all in its switch: keep the segments readers "
+                "pick between",
+}
 ROLES = _object({"roles": {"type": "array", "items": ROLE, "minItems": 1, "maxItems": MAX_ROLES,
                            "description": "Every role that owner, raci and audience may name."}}, ["roles"], "The role catalog.")
 
 SETTINGS = _object({
     "review_interval": _INTERVAL | {"description": "How often all content is reviewed unless a file says otherwise, "
                                                    "such as 90d or 26w; 180d when absent."},
-    "segments": {"type": "array", "description": "Customer segments that steps and items may target (segments:).",
+    "segments": {"type": "array", "maxItems": MAX_SEGMENTS,
+                 "description": "Customer segments that steps and items may target (segments:).",
                  "items": _object({"id": _ID, "name": _title("Segment name.")}, ["id", "name"], "A customer segment.")},
     "phases": {"type": "array", "description": "The playbook phases in lifecycle order; once listed, a playbook's phase must be one of them.",
                "items": _object({"id": _ID, "name": _title("Phase name shown in navigation and pages."),

@@ -22,7 +22,7 @@ from .loader import Document
 from .located_values import LocDict, LocList
 from .problems import MAX_SEARCHED_HINTS, Problem, shown
 from .schema import (CODEOWNER, DATE, DUE, INTERVAL, LANGUAGE_TAG, MAX_ID_LENGTH, MAX_TITLE_LENGTH, NOT_BLANK, REF,
-                     ROLES_BOUND_HINT, SCHEMAS, SLUG, TIMEZONE_WRITING, matches, python_pattern, slug_hint)
+                     LIST_BOUND_HINTS, SCHEMAS, SLUG, TIMEZONE_WRITING, matches, python_pattern, slug_hint)
 from .typed_as_text import listed_in_text, rewritten
 from .yaml_errors import list_written_with_typed_dashes, mapping_written_as_text
 
@@ -310,7 +310,7 @@ def _problem_for(error, document: Document) -> list[Problem]:
         limit = error.schema["maxItems"]
         return [Problem(document.path, *_locate(document.data, [*path, limit]), "too-many",
                         f"{field_name} lists {len(error.instance):,} entries; at most {limit:,}, and this is the first "
-                        "past them", ROLES_BOUND_HINT if field_name == "roles" else "")]
+                        "past them", LIST_BOUND_HINTS.get(field_name, ""))]
     if kind in ("minItems", "minLength"):
         return [Problem(document.path, line, col, "empty-value", f"{field_name} must not be empty")]
     return [Problem(document.path, line, col, "invalid-value", f"{where}: {shown(error.message, 120)}")]

@@ -995,17 +995,23 @@ def test_a_chart_whose_table_passes_a_bound_is_refused_at_the_row_that_passes_it
         "1 error in 1 file"], result.output
 
 
-def test_a_role_catalog_past_a_bound_is_refused_at_the_first_role_past_it(project_factory, run):
+def test_a_role_catalog_or_segment_list_past_a_bound_is_refused_at_the_first_entry_past_it(project_factory, run):
     """Each role gets a page of its own: 5,000 roles (a 148 kB roles.yml) passed validate and took a build 85 s, a
-    1 MB catalog ten minutes. Past 500 roles (schema.MAX_ROLES) the catalog is refused at role 501, one error (and
-    no unknown-role error where a page names one)."""
-    def catalog(count: int) -> str:
-        return "roles:\n" + "".join(f"  - {{id: r{n}, name: R{n}}}\n" for n in range(count))
+    1 MB catalog ten minutes. And every page whose steps target segments lists them all in its switch: 20,000
+    segments (600 kB) made each such page 800 kB. Past 500 roles and 50 segments (schema.MAX_ROLES, MAX_SEGMENTS) the
+    list is refused at its first entry past the bound, one error each (and no unknown-role or unknown-segment error
+    where a page names one)."""
+    def catalog(field: str, prefix: str, count: int) -> str:
+        return f"{field}:\n" + "".join(f"  - {{id: {prefix}{n}, name: N{n}}}\n" for n in range(count))
 
-    page = "title: P\nsteps:\n  - {id: s, title: S, owner: r500}\n"
-    result = run("validate", "--project", project_factory({"content/roles.yml": catalog(501),
+    page = "title: P\nsteps:\n  - {id: s, title: S, owner: r500, segments: [g50]}\n"
+    result = run("validate", "--project", project_factory({"content/roles.yml": catalog("roles", "r", 501),
+                                                           "content/settings.yml": catalog("segments", "g", 51),
                                                            "content/playbooks/p.yml": page}))
     assert result.exit_code == 1 and _lines(result) == [
         "content/roles.yml:502:5: error: roles lists 501 entries; at most 500, and this is the first past them (each "
         "role gets a page of its own, and thousands of pages take the build minutes: keep the roles your procedures "
-        "assign work to) [too-many]", "1 error in 1 file"], result.output
+        "assign work to) [too-many]",
+        "content/settings.yml:52:5: error: segments lists 51 entries; at most 50, and this is the first past them "
+        "(every page whose steps target segments lists them all in its switch: keep the segments readers pick "
+        "between) [too-many]", "2 errors in 2 files"], result.output
