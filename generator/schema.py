@@ -146,6 +146,15 @@ STEP = _object({
     "asked_as": _ASKED_AS, "aliases": _ALIASES,
 }, ["id", "title"], "One step of a playbook.")
 
+# A page's items, each a section of its page with its anchor, copy link, owners and history: 10,500 minimal steps in
+# one playbook (a 280 kB file) took a build 15.5 s and 37,000 (974 kB) more than five minutes in MkDocs alone, a page
+# of 42 MB of Markdown (red team). A procedure of more steps than this is a manual: split it into playbooks. The
+# bundled content's most: 8 steps, 7 entries, 3 sections of 8 items.
+MAX_STEPS = 300
+MAX_ENTRIES = 300
+MAX_SECTIONS = 30
+MAX_SECTION_ITEMS = 100  # 3,000 items at most in one checklist
+
 PLAYBOOK = _object(_DOC_COMMON | {
     "phase": _slug("Lifecycle phase: onboarding, adoption, renewal, expansion, risk, advocacy, …"),
     "tags": _TAGS,
@@ -154,7 +163,7 @@ PLAYBOOK = _object(_DOC_COMMON | {
     "kpis": _list_of({"type": "string", "minLength": 1}, "Measures that tell whether the playbook works."),
     "due_anchor": _text("What T means in step due offsets, e.g. 'contract end date'."),
     "related": _list_of(_slug("A playbook id."), "Ids of related playbooks."),
-    "steps": {"type": "array", "items": STEP, "minItems": 1, "description": "The procedure, in order."},
+    "steps": {"type": "array", "items": STEP, "minItems": 1, "maxItems": MAX_STEPS, "description": "The procedure, in order."},
 }, ["title", "steps"], "A playbook: a standard procedure with steps.")
 
 ITEM = _object({
@@ -166,14 +175,16 @@ ITEM = _object({
 
 SECTION = _object({
     "id": _ID, "title": _title("Section title."), "summary": _markdown("Section introduction"),
-    "items": {"type": "array", "items": ITEM, "minItems": 1, "description": "The section's checklist items, in order."},
+    "items": {"type": "array", "items": ITEM, "minItems": 1, "maxItems": MAX_SECTION_ITEMS,
+              "description": "The section's checklist items, in order."},
     "aliases": _ALIASES,
 }, ["id", "title", "items"], "A section of an onboarding checklist.")
 
 ONBOARDING = _object(_DOC_COMMON | {
     "audience": _list_of(_ROLE, "Role ids this checklist is for."),
     "due_anchor": _text("What T means in item due offsets, e.g. 'start date'."),
-    "sections": {"type": "array", "items": SECTION, "minItems": 1, "description": "The checklist's sections, in order."},
+    "sections": {"type": "array", "items": SECTION, "minItems": 1, "maxItems": MAX_SECTIONS,
+                 "description": "The checklist's sections, in order."},
 }, ["title", "sections"], "An onboarding checklist for new team members.")
 
 ENTRY = _object({
@@ -182,7 +193,8 @@ ENTRY = _object({
 }, ["id", "q", "a"], "One question and answer.")
 
 FAQ = _object(_DOC_COMMON | {
-    "entries": {"type": "array", "items": ENTRY, "minItems": 1, "description": "The topic's questions and answers, in order."},
+    "entries": {"type": "array", "items": ENTRY, "minItems": 1, "maxItems": MAX_ENTRIES,
+                "description": "The topic's questions and answers, in order."},
 }, ["title", "entries"], "A FAQ topic.")
 
 ACTIVITY = _object({
@@ -218,6 +230,11 @@ LIST_BOUND_HINTS = {
              "procedures assign work to",
     "segments": "every page whose steps target segments lists them all in its switch: keep the segments readers "
                 "pick between",
+    "steps": "a playbook of more steps is a manual, and its page takes the build minutes: split it into playbooks that "
+             "link to each other (related:)",
+    "entries": "split the topic into several FAQ files",
+    "sections": "split the checklist into several, one per week or per role",
+    "items": "split the section into several",
 }
 ROLES = _object({"roles": {"type": "array", "items": ROLE, "minItems": 1, "maxItems": MAX_ROLES,
                            "description": "Every role that owner, raci and audience may name."}}, ["roles"], "The role catalog.")

@@ -1015,3 +1015,29 @@ def test_a_role_catalog_or_segment_list_past_a_bound_is_refused_at_the_first_ent
         "content/settings.yml:52:5: error: segments lists 51 entries; at most 50, and this is the first past them "
         "(every page whose steps target segments lists them all in its switch: keep the segments readers pick "
         "between) [too-many]", "2 errors in 2 files"], result.output
+
+
+def test_a_page_with_more_items_than_a_page_can_take_is_refused_at_the_first_past_them(project_factory, run):
+    """Each step, answer or checklist item is a section of its page with its own anchor, links and history: 37,000
+    minimal steps in one playbook (974 kB) took the build past five minutes, 10,500 took it 15.5 s (red team). Past
+    300 steps, 300 entries, 30 sections or 100 items in a section (schema.MAX_STEPS and the rest) the list is refused
+    at its first entry past the bound, saying how to split it."""
+    steps = "".join(f"  - {{id: s{n}, title: S{n}}}\n" for n in range(301))
+    entries = "".join(f"  - {{id: e{n}, q: Q{n}?, a: A.}}\n" for n in range(301))
+    items = "".join(f"      - {{id: i{n}, text: T{n}}}\n" for n in range(101))
+    sections = "".join(f"  - id: x{n}\n    title: X{n}\n    items:\n      - {{id: y{n}, text: T}}\n" for n in range(31))
+    result = run("validate", "--project", project_factory({
+        "content/playbooks/long.yml": "title: Long\nsteps:\n" + steps,
+        "content/faq/long.yml": "title: Long\nentries:\n" + entries,
+        "content/onboarding/items.yml": "title: Items\nsections:\n  - id: s\n    title: S\n    items:\n" + items,
+        "content/onboarding/sections.yml": "title: Sections\nsections:\n" + sections}))
+    assert result.exit_code == 1 and _lines(result) == [
+        "content/faq/long.yml:303:5: error: entries lists 301 entries; at most 300, and this is the first past them "
+        "(split the topic into several FAQ files) [too-many]",
+        "content/onboarding/items.yml:106:9: error: items lists 101 entries; at most 100, and this is the first past "
+        "them (split the section into several) [too-many]",
+        "content/onboarding/sections.yml:123:5: error: sections lists 31 entries; at most 30, and this is the first past "
+        "them (split the checklist into several, one per week or per role) [too-many]",
+        "content/playbooks/long.yml:303:5: error: steps lists 301 entries; at most 300, and this is the first past them "
+        "(a playbook of more steps is a manual, and its page takes the build minutes: split it into playbooks that link "
+        "to each other (related:)) [too-many]", "4 errors in 4 files"], result.output
