@@ -3115,6 +3115,10 @@ def test_an_empty_name_is_one_error_and_a_required_field_is_not_to_be_removed(pr
                                            "\\b or \\v) [control-character]"),
     ('en:\n  steps: "Proc\\u202eedure"\n', "templates/labels.yml:2:15: error: label 'steps' holds the direction control "
                                          "U+202E"),
+    # some labels are written once per step: 4,000-character ones made a 2,000-step playbook a 60 MB page
+    ("en:\n  responsible: " + "W" * 1001 + "\n", "templates/labels.yml:2:16: error: label 'responsible' is 1,001 "
+     "characters; at most 1,000 (shorten it: labels are interface words, and some are written once per step of every "
+     "page) [label-too-long]"),
     ('ja:\n  steps: "手\\u200b順"\n', "templates/labels.yml:2:12: warning: label 'steps' holds the invisible character "
                                     "U+200B, which splits the word it is in for search"),
 ])

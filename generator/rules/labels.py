@@ -21,6 +21,11 @@ from ..yaml_errors import mapping_written_as_text
 from .control_chars import text_problems
 
 LABELS_FILE = "templates/labels.yml"
+# A label is a word or a sentence of the interface, and some are written once per step (the RACI letters' words, a
+# due offset's, a heading's permalink title): labels of 4,000 characters made a 2,000-step playbook a 60 MB page
+# built in 635 MB, so a 1 MB playbook under labels of 20,000 a page of gigabytes. With at most 300 steps a page
+# (schema.MAX_STEPS), 1,000 characters keep a page to a few MB. csops' longest is 165.
+MAX_LABEL_CHARS = 1000
 
 
 def check_labels(project: Path) -> list[Problem]:
@@ -82,6 +87,12 @@ def _check(path: Path, package_labels: Path) -> list[Problem]:
             if not isinstance(word, str):
                 problems.append(Problem(LABELS_FILE, line, col, "label-not-text", f"label '{name}' must be text, "
                                         f"not {_kind(word)}", _text_hint(name, word)))
+                continue
+            if len(word) > MAX_LABEL_CHARS:
+                problems.append(Problem(LABELS_FILE, line, col, "label-too-long", f"label '{name}' is "
+                                        f"{len(word):,} characters; at most {MAX_LABEL_CHARS:,}",
+                                        "shorten it: labels are interface words, and some are written once per step "
+                                        "of every page"))
                 continue
             # an escape written in double quotes ("\\x1b") put the raw character in every page's navigation and title
             problems += text_problems(LABELS_FILE, word, lambda offset, name=name, words=words: words.where_in_text(name, offset),
