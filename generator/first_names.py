@@ -89,6 +89,11 @@ class FirstNames:
         """'playbook:' and the like, for each kind something was renamed in: what a reference to it starts with."""
         return tuple(sorted({f"{scheme}:" for scheme, _ in self._renamed}))
 
+    def may_rename(self, data: bytes) -> bool:
+        """Whether as_first_named could change a text whose UTF-8 bytes `data` holds (a pickle holds its strings so):
+        asked without writing a document out as text, which most builds, renaming nothing, need not."""
+        return any(marker.encode("utf-8") in data for marker in self._renamed_schemes)
+
     def as_first_named(self, text: str) -> str:
         """`text` with each cross-reference to a renamed document or item spelled with the ids it had first.
 

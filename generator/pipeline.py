@@ -251,7 +251,7 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
             # the index needs only the model: written while the pages are rendered and built
             previous_index = trusted / "index" if trusted is not None else None
             workers.start_index(IndexJob(previous_index, portal, site.site_url, site.language, facet_names,
-                                         renderer.labels["glossary"], facet_langs))
+                                         renderer.labels["glossary"], facet_langs), renderer.pickles)
             try:
                 pages = renderer.render_pages()
             except jinja2.TemplateError as error:

@@ -25,6 +25,7 @@ from .escaping import escape_attr, escape_text, escape_text_code, literal_markdo
 from .fingerprints import code_digest, files_digest
 from .markdown_text import code_text_words
 from .kinds import KINDS
+from .model_pickles import ModelPickles
 from .page_context import SEPARATOR, PageContext
 from .paths import PACKAGE_TEMPLATES
 from .portal import Duty, Portal
@@ -42,7 +43,7 @@ _PLAIN_WORD = re.compile(r"[A-Z][a-z]+")
 # engine finds with a fast scan: r"\n{3,}" tried a match at each line end, 9-19 ms of CPU per large role page
 # (2-3 ms this way), on each of the pages an edit rebuild renders again.
 _BLANK_LINES = re.compile(r"\n\n\n+")
-# What each playbook's page shows of it, as its page key holds it: in a rebuilding process an unchanged
+# What each playbook's page shows of it, pickled, as its page key holds it: in a rebuilding process an unchanged
 # playbook is the last build's very object (model_builder.py), whose steps need not be written out again.
 _shown = RunMemory()
 
@@ -118,8 +119,10 @@ class Renderer:
     """Renders every page of a portal. Holds the Jinja2 environment and the lookup tables templates use."""
 
     def __init__(self, portal: Portal, templates_dir: Path | None = None, language: str = "en",
-                 site_url: str = "", changes=None, bytecode_cache=None, previous=None):
+                 site_url: str = "", changes=None, bytecode_cache=None, previous=None, pickles: ModelPickles | None = None):
         self.portal = portal
+        # the playbooks' pickled bytes, which their page keys are made from (shared with the search-index job)
+        self.pickles = pickles or ModelPickles()
         # incremental.PreviousPages: the live generation's Markdown by render key; a playbook, phase or role page
         # whose key is unchanged is taken from there instead of rendered (the bulk of an edit rebuild's rendering)
         self.previous = previous
@@ -132,7 +135,7 @@ class Renderer:
         self.language = language
         self.site_url = site_url
         self.chip_cache: dict[tuple[str, str, bool], str] = {}
-        self._shown_texts: dict[tuple[str, str], str] = {}  # ("playbook", id) -> the playbook as its page key holds it
+        self._shown_bytes: dict[tuple[str, str], bytes] = {}  # ("playbook", id) -> the playbook as its page key holds it
         self._shown_digests: dict[tuple[str, str], bytes] = {}
         loader = _ConflictCheckingLoader([str(self.templates_dir), str(PACKAGE_TEMPLATES)])
         # bytecode_cache: template_cache.TemplateCache, so a rebuild does not compile every template again
@@ -310,10 +313,13 @@ class Renderer:
         # both instead of the versions, which would hash every step of every playbook again on each build
         past = ([self.changes.item_changes("playbook", playbook.id, step.id) for step in playbook.steps]
                 if self.changes is not None else [])
-        shown = self._shown_texts["playbook", playbook.id] = _shown.get_by(playbook, lambda: repr(_as_shown(playbook)))
+        shown = self._shown_bytes["playbook", playbook.id] = _shown.get_by(
+            playbook, lambda: self.pickles.of(_as_shown(playbook)))
         # versions spell references by their targets' first ids (FirstNames.as_first_named): an alias added to a target
         # changes them without a change to this playbook
-        key = self._key(shown, self.portal.first_names.as_first_named(shown), repr(related), repr(past))
+        first_names = self.portal.first_names
+        first_named = first_names.as_first_named(repr(_as_shown(playbook))) if first_names.may_rename(shown) else ""
+        key = self._key(hashlib.blake2b(shown).hexdigest(), first_named, repr(related), repr(past))
         return self._reused_or(source, key, lambda: self._render("playbook.md.j2", source, doc=playbook))
 
     @cached_property
@@ -328,12 +334,12 @@ class Renderer:
         """All a document shows on other pages, as a few bytes: a playbook as its page key holds it, a chart whole."""
         digest = self._shown_digests.get((kind, doc_id))
         if digest is None:
-            shown = self._shown_texts.get((kind, doc_id))
+            shown = self._shown_bytes.get((kind, doc_id))
             if shown is None:
                 doc = (self.portal.playbooks_by_id[doc_id] if kind == "playbook"
                        else next(chart for chart in self.portal.charts if chart.id == doc_id))
-                shown = repr(_as_shown(doc) if kind == "playbook" else doc)
-            digest = hashlib.blake2b(f"{kind}\x1f{doc_id}\x1f{shown}".encode("utf-8"), digest_size=16).digest()
+                shown = self.pickles.of(_as_shown(doc) if kind == "playbook" else doc)
+            digest = hashlib.blake2b(f"{kind}\x1f{doc_id}\x1f".encode("utf-8") + shown, digest_size=16).digest()
             self._shown_digests[kind, doc_id] = digest
         return digest
 

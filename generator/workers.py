@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import generations, shards
+from . import generations, model_pickles, shards
 
 if TYPE_CHECKING:
     from .index_job import IndexJob
@@ -62,7 +61,7 @@ def start_method() -> str:
 
 def _timed_index(job: bytes, output: Path):
     start = time.perf_counter()
-    result = pickle.loads(job).run(output)
+    result = model_pickles.loads(job).run(output)
     return result, time.perf_counter() - start
 
 
@@ -130,11 +129,12 @@ class BuildWorkers:
             generations._remove(self.index[1])
             self.index = None
 
-    def start_index(self, job: "IndexJob") -> None:
+    def start_index(self, job: "IndexJob", pickles: model_pickles.ModelPickles) -> None:
+        """`pickles`: the playbooks' bytes, made here once for the job and for their page keys (render.py)."""
         folder = generations.new_staging(self.project)
         try:
             # Pickled here, not by the pool's feeder thread: rendering fills the model's lookup caches meanwhile.
-            self.index = (self.pool.submit(_timed_index, pickle.dumps(job), folder / "index"), folder)
+            self.index = (self.pool.submit(_timed_index, pickles.dumps(job), folder / "index"), folder)
         except BaseException:
             generations._remove(folder)  # named with this process's pid: no later clean-up would take it
             raise
