@@ -46,6 +46,7 @@ def kept_within():
 
 
 def keeps_between_runs() -> bool:
+    """Whether this process keeps values for its next build (csops serve), or is within `kept_within`."""
     return _keeping
 
 
