@@ -6,7 +6,7 @@ playbooks); a file whose bytes, path and csops code are unchanged gives the same
 data and problems, so each file's result is kept in build/cache/content/. The
 references a clean file makes are kept too, and it is not checked again while they
 all still resolve (`clean_references`). Entries are pickles, so each carries
-an HMAC made with this machine's secret (trust.py) and is unpickled only when it
+an HMAC made with this machine's secret (signed_files.py) and is unpickled only when it
 verifies: an entry planted through the repository is never loaded. Entries the
 run did not use are deleted, so the folder holds one entry per content file.
 """
@@ -14,18 +14,15 @@ run did not use are deleted, so the folder holds one entry per content file.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import pickle
 from pathlib import Path
 
-from .file_writes import replace_file
 from .fingerprints import code_digest
 from .paths import content_cache_dir, without_planted_links
 from .run_memory import RunMemory
-from .trust import machine_secret
+from .signed_files import read_signed, write_signed
 
-_MAC_BYTES = 32
 _REFERENCES = ".references.json"  # a dot name: prune keeps it
 
 # In a process that builds again and again, an unchanged file's entry is taken from memory instead of read and
@@ -87,20 +84,13 @@ class ContentCache:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            replace_file(self.folder / name, hmac.new(machine_secret(), body, hashlib.sha256).digest() + body)
+            write_signed(self.folder / name, body)
         except OSError:
             pass  # an unwritable build/ only costs the next run a parse
 
     def _read(self, name: str) -> bytes | None:
         """An entry's body if this machine wrote it, else None."""
-        if self.folder is None:
-            return None
-        try:
-            raw = (self.folder / name).read_bytes()
-        except OSError:
-            return None
-        mac, body = raw[:_MAC_BYTES], raw[_MAC_BYTES:]
-        return body if hmac.compare_digest(mac, hmac.new(machine_secret(), body, hashlib.sha256).digest()) else None
+        return read_signed(self.folder / name) if self.folder is not None else None
 
     def clean_references(self, context: str) -> dict[str, list]:
         """The references each file made when the last run found them all resolving, by path, for the files
