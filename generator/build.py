@@ -313,8 +313,10 @@ def _take_retired_site(project: Path, stage: Path) -> tuple[Path, set[str]] | No
     """The site folder of the generation before the live one, moved into `stage`, and the site paths of its pages
     the live generation copied from it (so holding the live one's bytes); None when there is none to take."""
     live = generations.trusted_generation(project)
+    if live is None:
+        return None
     retired_name, same = incremental.read_copied(live)
-    folder = generations.take_retired_site(live, retired_name, stage) if live is not None and same else None
+    folder = generations.take_retired_site(live, retired_name, stage) if same else None
     return (folder, same) if folder is not None else None
 
 

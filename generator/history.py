@@ -24,7 +24,7 @@ from .git_revisions import FILE_MODES, GitError, checkout_path, git, tree_files,
 from .history_cache import feed_key, keep_feed, kept_feed
 from .portal import Portal
 from .portal_time import utc_instant
-from .run_memory import kept_within
+from .run_memory import RunMemory, kept_within
 from .rules import site_config
 from .versions import SEARCH_ONLY_FIELDS, item_version
 
@@ -303,7 +303,6 @@ def read_change_feed(project: Path, portal: Portal, limit: int = site_config.WHA
 def _change_feed(project: Path, portal: Portal, commits: list[_Commit], base: str | None, top: Path,
                  prefix: str) -> ChangeFeed:
     resolver = _Resolver(portal)
-    versions = _ItemVersions(portal)
     entries: list[tuple[int, FeedEntry]] = []
     items: dict[tuple[str, str, str], list[ItemChange]] = {}
     with scratch_folder(project, "history") as tmp, kept_within():  # an unchanged file's model: one for all commits
@@ -314,7 +313,7 @@ def _change_feed(project: Path, portal: Portal, commits: list[_Commit], base: st
             diff = compare(previous[0], current[0])
             entry = FeedEntry(commit.sha, commit.timestamp, commit.subject,
                               tuple(_changes(diff, previous[1], current[1], resolver)))
-            _record_items(diff, entry, items, versions)
+            _record_items(diff, entry, items, portal)
             resolver.note_moves(index, diff)
             if entry.changes:
                 entries.append((index, entry))
@@ -325,25 +324,18 @@ def _change_feed(project: Path, portal: Portal, commits: list[_Commit], base: st
     return ChangeFeed(tuple(reversed(list(followed))), item_history=resolver.current_items(history))
 
 
-class _ItemVersions:
-    """Each item's version (versions.item_version), read by today's portal, whose aliases name every renamed target,
-    as the build that gave a link its ?v= did; made once for each item object: an unchanged item is the same object
-    at every commit (run_memory.kept_within), and was versioned twice for each (48,000 hashes at 1,000 playbooks and
-    5 commits)."""
-
-    def __init__(self, portal: Portal):
-        self.portal = portal
-        self.known: dict[int, tuple[object, str]] = {}  # id -> (the item, kept so no other object takes its id; version)
-
-    def __call__(self, item) -> str:
-        found = self.known.get(id(item))
-        if found is None or found[0] is not item:
-            found = self.known[id(item)] = (item, item_version(item, self.portal))
-        return found[1]
+# Each item's version (versions.item_version) by the item object, read by today's portal (its first names), whose
+# aliases name every renamed target, as the build that gave a link its ?v= did: an unchanged item is the same object
+# at every commit (run_memory.kept_within), and was versioned twice for each (48,000 hashes at 1,000 playbooks and
+# 5 commits).
+_versions = RunMemory()
 
 
-def _record_items(diff, entry: FeedEntry, items: dict, version: _ItemVersions) -> None:
-    """Follow renames, and note the version each changed versioned item had before this commit."""
+def _record_items(diff, entry: FeedEntry, items: dict, portal: Portal) -> None:
+    """Follow renames, and note the version each changed versioned item had before this commit (`portal`: today's)."""
+    def version(item) -> str:
+        return _versions.get_by(item, lambda: item_version(item, portal), portal.first_names.state)
+
     moved: dict[tuple[str, str, str], list[ItemChange]] = {}
     for changes in diff.kinds:
         if not changes.kind.versioned_items:

@@ -221,7 +221,7 @@ def write_copied(stage: Path, source_generation: str, pages: list[str]) -> None:
     (stage / COPIED_FILE).write_text(json.dumps({"from": source_generation, "pages": sorted(pages)}), encoding="utf-8")
 
 
-def read_copied(generation: Path | None) -> tuple[str, set[str]]:
+def read_copied(generation: Path) -> tuple[str, set[str]]:
     """(the generation `generation` copied pages from, those pages' site paths); ("", set()) when unknown."""
     try:
         record = json.loads((generation / COPIED_FILE).read_text(encoding="utf-8"))
