@@ -5,7 +5,8 @@ Every build collects the search documents of the whole portal again (index.colle
 a function of that document's model object, the portal's language (an item's due as readers ask it), the
 ids renamed targets had first (item versions read fields through them) and csops' code. So the documents
 are kept beside the index, each group under a key of its model object's repr (every field, asked_as
-included), and a build takes a group back only under the same key and the same shared key.
+included) with the first ids of the renamed targets it names (FirstNames.read_by), and a build takes a group
+back only under the same key and the same shared key.
 
 Kept in the index folder, which a build reuses only from a generation this machine built (trust.py): the
 file is a pickle, as Whoosh's own segments are.
@@ -30,10 +31,12 @@ def _digest(text: str) -> str:
 class DocumentReuse:
     """The live index's documents by group (index.SearchDoc.group), and this build's, saved with the new index."""
 
-    def __init__(self, live_index: Path | None, shared: str):
+    def __init__(self, live_index: Path | None, shared: str, renames: Callable[[str], str] = lambda text: ""):
         """`live_index`: the trusted live index folder, or None (nothing to reuse); `shared`: what every document
-        depends on besides its own source (shared_key)."""
+        depends on besides its own source (shared_key); `renames`: the first ids a source's repr() names
+        (FirstNames.read_by)."""
         self.shared = shared
+        self.renames = renames
         self.previous: dict[str, tuple[str, list]] = {}
         self.kept: dict[str, tuple[str, list]] = {}
         self.reused = 0
@@ -48,7 +51,8 @@ class DocumentReuse:
 
     def documents(self, group: str, source, collect: Callable[[], list]) -> list:
         """The group's documents: the last build's when `source` (a model object) reads the same, else `collect()`."""
-        key = _digest(repr(source))
+        text = repr(source)
+        key = _digest(text + "\x1e" + self.renames(text))
         found = self.previous.get(group)
         if found is not None and found[0] == key:
             docs = found[1]
@@ -64,7 +68,7 @@ class DocumentReuse:
             pickle.dump({"shared": self.shared, "groups": self.kept}, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def shared_key(language: str, renamed: str, schema_version: int) -> str:
-    """What every group's documents depend on besides their own source: csops' code, the search schema, the
-    language and the renames (FirstNames.state)."""
-    return _digest("\x1f".join((code_digest(), str(schema_version), language, renamed)))
+def shared_key(language: str, schema_version: int) -> str:
+    """What every group's documents depend on besides their own source and the renames it names: csops' code, the
+    search schema and the language."""
+    return _digest("\x1f".join((code_digest(), str(schema_version), language)))

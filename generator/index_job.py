@@ -49,7 +49,7 @@ class IndexJob:
         from .search_analysis import SCHEMA_VERSION
         from .static_search import material_entries
 
-        reuse = DocumentReuse(self.current, shared_key(self.language, self.portal.first_names.state, SCHEMA_VERSION))
+        reuse = DocumentReuse(self.current, shared_key(self.language, SCHEMA_VERSION), self.portal.first_names.read_by)
         docs = collect_documents(self.portal, self.language, reuse)
         stats = write_index(staged, self.current, self.portal, docs, self.site_url, self.language, self.facet_names,
                             self.glossary_title, self.facet_langs)
