@@ -96,13 +96,17 @@ class ContentCache:
         """The references each file made when the last run found them all resolving, by path, for the files
         whose text is unchanged since (signed like every entry: a planted file hides nothing), if that run checked
         them in the same `context` (what else a link's verdict depends on: the site's heading ids)."""
+        files = self.clean_by_entry(context)
+        return {path: files[name] for path, name in self.names.items() if name in files}
+
+    def clean_by_entry(self, context: str) -> dict[str, list]:
+        """clean_references by entry name, for every file the last run kept ({} when it checked in another context)."""
         body = self._read(_REFERENCES)
         try:
             kept = json.loads(body) if body is not None else {}
             if kept.get("context") != context:
                 return {}
-            files = kept["files"]
-            return {path: [tuple(made) for made in files[name]] for path, name in self.names.items() if name in files}
+            return {name: [tuple(made) for made in files] for name, files in kept["files"].items()}
         except (ValueError, TypeError, AttributeError, KeyError):
             return {}
 
@@ -141,7 +145,7 @@ class RevisionParses(ContentCache):
         self.kept = kept
         self.used, self.names, self.pending, self.alone = set(), {}, {}, {}
         self.entries: dict[str, tuple] = {}
-        self.references: tuple[str, dict] = ("", {})  # (context, entry name -> references), as clean_references
+        self.references: tuple[str | None, dict] = (None, {})  # (context, entry name -> references), as clean_references
 
     def next_revision(self) -> None:
         self.names, self.pending, self.alone = {}, {}, {}
@@ -166,9 +170,12 @@ class RevisionParses(ContentCache):
             self.entries[name] = (data, problems, alone)
 
     def clean_references(self, context: str) -> dict[str, list]:
+        """As the project's cache: the first revision starts from what it kept (each reference is still checked to
+        resolve, references.still_resolve), the next ones from the revision before."""
         kept_context, files = self.references
         if kept_context != context:
-            return {}
+            files = self.kept.clean_by_entry(context) if self.kept is not None else {}
+            self.references = (context, files)
         return {path: files[name] for path, name in self.names.items() if name in files}
 
     def keep_clean_references(self, clean: dict[str, list], context: str) -> None:

@@ -86,17 +86,20 @@ def validate_project(project: Path) -> list[Problem]:
                   + check_links(project, config) + (site_redirects.check(portal, config) if portal is not None else []))
 
 
-def check_content_and_urls(project: Path, cache: bool = False,
-                           config: ConfigRead | None = None) -> tuple[list, list[Problem], Portal | None]:
+def check_content_and_urls(project: Path, cache: bool = False, config: ConfigRead | None = None,
+                           parses=None) -> tuple[list, list[Problem], Portal | None]:
     """Content problems, then (when content has no errors) vanished published URLs; the model when it could be built.
 
-    `cache` keeps each file's parse in build/cache (validate, build); `csops mv` and its staged copy leave
-    the project as it was (a dry run changes nothing at all). `config`: mkdocs.yml as validate read it.
+    `cache` keeps each file's parse in build/cache (validate, build). `parses`: where parses are looked up
+    instead, written nowhere (content_cache.RevisionParses: `csops mv` and its staged copy read the project's
+    cache and leave the project as it was; a dry run changes nothing at all). `config`: mkdocs.yml as validate read it.
     """
     from .manifest import check_manifest
     from .validate import check_project_shapes, kept_parses
 
-    documents, problems, misshapen = check_project_shapes(project, kept_parses(project) if cache else None, config)
+    if parses is None and cache:
+        parses = kept_parses(project)
+    documents, problems, misshapen = check_project_shapes(project, parses, config)
     if not any(p.severity == "error" for p in problems):
         portal = build_model(documents)
         return documents, sorted(problems + check_manifest(project, portal)), portal

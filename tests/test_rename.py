@@ -124,6 +124,30 @@ def test_dry_run_prints_the_plan_and_changes_nothing(tmp_path, run):
     assert snapshot(project) == before
 
 
+def test_mv_reads_the_parses_the_last_validate_kept_and_writes_none(tmp_path, run, monkeypatch):
+    """`csops mv` checks the portal before and after the rename: each file it leaves as it is was parsed twice, and
+    every file again though `csops validate` or a build had just parsed it (6.5 s at 1,000 playbooks). It takes
+    the kept parses of unchanged files, parses only what it rewrites, and still writes nothing into build/cache:
+    the plan is the one made without a cache, and a dry run changes nothing at all."""
+    from generator import loader
+
+    project = copy_bundled(tmp_path / "portal")
+    args = ("mv", "playbook", "success-plan", "customer-success-plan", "--dry-run", "--project", project)
+    parsed: list[str] = []
+    real_parse = loader.parse_yaml
+    monkeypatch.setattr(loader, "parse_yaml", lambda text, path: parsed.append(path) or real_parse(text, path))
+    rewritten = {line.split(":")[0] for line in PLAYBOOK_EDITS.splitlines() if re.match(r"content/[^ ]+:\d", line)}
+    cold = run(*args)
+    files = len(list((project / "content").rglob("*.yml")))
+    assert cold.exit_code == 0 and len(rewritten) == 10 and len(parsed) == files + 10  # every file, then those it rewrites
+    assert run("validate", "--project", project).exit_code == 0
+    before = snapshot(project)
+    parsed.clear()
+    warm = run(*args)
+    assert (warm.exit_code, warm.output) == (0, cold.output) and snapshot(project) == before
+    assert sorted(parsed) == sorted(rewritten)
+
+
 SMALL = {
     "content/playbooks/renewal.yml": "title: Renewal\naliases: [renewal-prep]\nsteps: [{id: kickoff, title: Kick off}]\n",
     "content/playbooks/qbr.yml": "title: QBR\nrelated: [renewal]\nsteps: [{id: prep, title: Prep}, {id: meet, title: Meet}]\n",
