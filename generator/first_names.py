@@ -71,12 +71,21 @@ class FirstNames:
         up only ids a value spells, as a whole run of id characters, so a document naming nothing renamed reads ''
         and a rename leaves it as it was: keyed on `state`, one `csops mv` made every search document of the portal
         again (document_reuse.py: 0.3 s at 1,000 playbooks)."""
-        renamed = self._renamed
-        if not renamed:
-            return ""
-        spelled = self._spelled_in(text)
-        read = [(key, value) for key, value in renamed.items() if key[1] in spelled]
+        return self.read_of(self._spelled_in(text)) if self._renamed else ""
+
+    def read_of(self, spelled) -> str:
+        """The part of `state` for the renamed targets whose id or alias is in `spelled` (ids as whole runs of id
+        characters, or a text's substrings): what read_by gives for a text spelling them. With a renamed id of other
+        characters a set of runs may miss it, so the whole state."""
+        if isinstance(spelled, (set, frozenset)) and not self._renamed_ids_are_slugs:
+            return self.state
+        read = [(key, value) for key, value in self._renamed.items() if key[1] in spelled]
         return repr(sorted(read)) if read else ""
+
+    @staticmethod
+    def ids_spelled(text: str) -> set[str]:
+        """Every whole run of id characters in `text`: what an id spelled in it is (read_of takes them)."""
+        return set(_ID_RUN.findall(text))
 
     def _spelled_in(self, text: str):
         """What of `text` an id could be: any substring (few renamed ids, or one of other characters), or every
@@ -84,7 +93,7 @@ class FirstNames:
         made, instead of a search of the text for each)."""
         if len(self._renamed) <= _FEW_RENAMED or not self._renamed_ids_are_slugs:
             return _Substrings(text)
-        return set(_ID_RUN.findall(text))
+        return self.ids_spelled(text)
 
     @cached_property
     def _renamed_ids_are_slugs(self) -> bool:

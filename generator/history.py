@@ -292,17 +292,39 @@ def read_change_feed(project: Path, portal: Portal, limit: int = site_config.WHA
         base = commits.pop().sha if len(commits) > 1 else None
         if not base:
             return ChangeFeed(status="shallow", detail="shallow clone: fetch more history (fetch-depth: 0)")
-    key = feed_key(project, Path(top), prefix, [commit.sha for commit in commits], base, project / attributes, portal)
-    feed = kept_feed(project, key)
-    if feed is None:
-        feed = _change_feed(project, portal, commits, base, Path(top), prefix)
-        keep_feed(project, key, feed)
+    key = feed_key(project, Path(top), prefix, [commit.sha for commit in commits], base, project / attributes)
+    kept = kept_feed(project, key)
+    if isinstance(kept, _KeptFeed) and kept.holds_for(portal):
+        return kept.feed
+    resolver, spelled = _Resolver(portal), set()
+    feed = _change_feed(project, portal, commits, base, Path(top), prefix, resolver, spelled)
+    keep_feed(project, key, _KeptFeed(feed, resolver.asked, frozenset(spelled), portal.first_names.read_of(spelled)))
     return feed
 
 
+@dataclass(frozen=True)
+class _KeptFeed:
+    """A feed as kept between builds, with all it read of the portal it was made for: where it asked each past id to
+    be today (the answers), and the ids its item versions spell, with the renamed targets among them (the versions
+    read references through the ids those had first, FirstNames). A portal giving the same answers and the same
+    renames gets the same feed: a playbook added, deleted or renamed that the feed never named leaves it as it was."""
+
+    feed: ChangeFeed
+    asked: dict  # (kind, page id, item id) -> Target | None
+    spelled: frozenset[str]
+    renames: str  # FirstNames.read_of(spelled) of the portal it was made for
+
+    def holds_for(self, portal: Portal) -> bool:
+        if portal.first_names.read_of(self.spelled) != self.renames:
+            return False
+        resolver = _Resolver(portal)
+        return all(resolver.target(*place) == found for place, found in self.asked.items())
+
+
 def _change_feed(project: Path, portal: Portal, commits: list[_Commit], base: str | None, top: Path,
-                 prefix: str) -> ChangeFeed:
-    resolver = _Resolver(portal)
+                 prefix: str, resolver: "_Resolver", spelled: set[str]) -> ChangeFeed:
+    """The feed, today's places found through `resolver` (which keeps what it was asked); `spelled` gathers the
+    ids the item versions spell."""
     entries: list[tuple[int, FeedEntry]] = []
     items: dict[tuple[str, str, str], list[ItemChange]] = {}
     with scratch_folder(project, "history") as tmp, kept_within():  # an unchanged file's model: one for all commits
@@ -313,7 +335,7 @@ def _change_feed(project: Path, portal: Portal, commits: list[_Commit], base: st
             diff = compare(previous[0], current[0])
             entry = FeedEntry(commit.sha, commit.timestamp, commit.subject,
                               tuple(_changes(diff, previous[1], current[1], resolver)))
-            _record_items(diff, entry, items, portal)
+            _record_items(diff, entry, items, portal, spelled)
             resolver.note_moves(index, diff)
             if entry.changes:
                 entries.append((index, entry))
@@ -331,10 +353,16 @@ def _change_feed(project: Path, portal: Portal, commits: list[_Commit], base: st
 _versions = RunMemory()
 
 
-def _record_items(diff, entry: FeedEntry, items: dict, portal: Portal) -> None:
-    """Follow renames, and note the version each changed versioned item had before this commit (`portal`: today's)."""
+def _record_items(diff, entry: FeedEntry, items: dict, portal: Portal, spelled: set[str]) -> None:
+    """Follow renames, and note the version each changed versioned item had before this commit (`portal`: today's);
+    `spelled` gathers the ids each versioned item spells (all through which its version reads today's renames)."""
+    first_names = portal.first_names
+
     def version(item) -> str:
-        return _versions.get_by(item, lambda: item_version(item, portal), portal.first_names.state)
+        ids, made = _versions.get_by(item, lambda: (first_names.ids_spelled(repr(item)), item_version(item, portal)),
+                                     first_names.state)
+        spelled.update(ids)
+        return made
 
     moved: dict[tuple[str, str, str], list[ItemChange]] = {}
     for changes in diff.kinds:
@@ -365,11 +393,18 @@ class _Resolver:
         for doc in portal.documents:
             for name in (doc.id,) + tuple(doc.aliases):
                 self.docs.setdefault((doc.kind, name), doc)
+        self.asked: dict[tuple[str, str, str], Target | None] = {}  # each place asked, and the answer (_KeptFeed)
 
     def doc(self, kind: str, doc_id: str):
         return self.docs.get((kind, doc_id))
 
     def target(self, kind: str, doc_id: str, item_id: str = "") -> Target | None:
+        place = (kind, doc_id, item_id)
+        if place not in self.asked:
+            self.asked[place] = self._target(kind, doc_id, item_id)
+        return self.asked[place]
+
+    def _target(self, kind: str, doc_id: str, item_id: str) -> Target | None:
         doc = self.doc(kind, doc_id)
         if doc is None:
             return None

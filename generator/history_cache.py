@@ -8,12 +8,13 @@ last feed is kept in build/cache/history, and reused while its key holds:
   - the commits it covers and the one before them (an id names a tree and a message);
   - the portal's folder in the repository, and what decides how git writes a past
     file there: the .gitattributes files on the way to content/ and inside it,
-    info/attributes, the global attributes file, and git's configuration (filters);
-  - the portal being built, as far as the feed reads it: each page's kind, id and
-    aliases with its anchored items' ids and aliases (where an old id is today),
-    and first_names' state (the item versions links carry).
-An edit of a title or a step leaves all of these as they were. The entry is a
-pickle, signed (signed_files.py), so one planted through the repository is never
+    info/attributes, the global attributes file, and git's configuration (filters).
+An edit of a title or a step leaves all of these as they were. What the feed read of
+the portal being built (where each old id is today, the renamed targets its item
+versions name) is kept with it and asked again before it is reused (history._KeptFeed):
+keyed on every page's ids and on every rename, adding, deleting or renaming any
+playbook made the whole feed again (2 s at 1,000 playbooks and 4 commits). The entry
+is a pickle, signed (signed_files.py), so one planted through the repository is never
 unpickled.
 """
 
@@ -32,10 +33,9 @@ from .signed_files import read_signed, write_signed
 _ENTRY = "feed"
 
 
-def feed_key(project: Path, top: Path, prefix: str, commits: list[str], base: str | None, info_attributes: Path,
-             portal) -> str:
+def feed_key(project: Path, top: Path, prefix: str, commits: list[str], base: str | None, info_attributes: Path) -> str:
     """The key of the feed of `commits` (newest first) after `base`, in the repository at `top` (the project's
-    folder in it: `prefix`; its info/attributes file: `info_attributes`), for `portal`."""
+    folder in it: `prefix`; its info/attributes file: `info_attributes`)."""
     digest = hashlib.sha256()
 
     def add(*parts) -> None:
@@ -47,11 +47,6 @@ def feed_key(project: Path, top: Path, prefix: str, commits: list[str], base: st
     for file in _attribute_files(project, top) + [info_attributes]:
         add(file.as_posix(), _bytes_of(file))
     add(_git_config(top))
-    add(portal.first_names.state)
-    for doc in portal.documents:
-        add(doc.kind, doc.id, *doc.aliases, "")
-        for item in doc.anchored_items:
-            add(item.id, *item.aliases, "")
     return digest.hexdigest()
 
 
@@ -94,7 +89,8 @@ def _folder(project: Path) -> Path | None:
 
 
 def kept_feed(project: Path, key: str):
-    """The feed kept under `key`, or None (none kept, another key, not signed here, or damaged)."""
+    """The feed kept under `key` (as keep_feed was given it), or None (none kept, another key, not signed here, or
+    damaged)."""
     folder = _folder(project)
     body = read_signed(folder / _ENTRY) if folder is not None else None
     if body is None:

@@ -621,6 +621,67 @@ def test_a_rebuild_takes_the_last_feed_until_a_commit_an_id_or_an_attribute_chan
     assert feed() == (latest, reads)
 
 
+def test_a_page_the_feed_never_named_added_deleted_or_renamed_keeps_the_kept_feed(tmp_path, monkeypatch, run):
+    """The kept feed was keyed on every page's ids and on every rename: adding, deleting or renaming any playbook made
+    the whole feed again (2 s at 1,000 playbooks and 4 commits, in every build and `csops serve` save until the
+    change was committed). It is kept with what it read of the portal instead, and asked again: a page it never
+    named changes nothing it read, and is no past file read; a renamed page it names, or an alias given to what a
+    step in it links to (the step's version reads that link by the target's first id), reads them again. Each
+    feed is the one made without a kept feed."""
+    from generator import history, loader
+    from generator.pipeline import load_portal
+
+    project = _repo(tmp_path / "repo", monkeypatch)
+    make_project(project, {"content/playbooks/qbr.yml": "title: QBR\nsteps: [{id: prep, title: Prep}]\n",
+                           "content/playbooks/forecast.yml": "title: Forecast\nsteps: [{id: call, title: Call}]\n"},
+                 with_defaults=False)
+    commit_all(project, "QBR and forecast playbooks")
+    _second_commit(project, monkeypatch)
+    parsed: list[str] = []
+    real_parse = loader.parse_yaml
+    monkeypatch.setattr(loader, "parse_yaml", lambda text, path, *a, **k: parsed.append(path) or real_parse(text, path, *a, **k))
+
+    def feed(fresh: bool = False):
+        portal = load_portal(project)
+        history._SIDES.clear()
+        if fresh:
+            shutil.rmtree(project / "build/cache/history", ignore_errors=True)
+        parsed.clear()
+        return history.read_change_feed(project, portal), len(parsed)
+
+    def unchanged_then_fresh():
+        kept, reads = feed()
+        assert reads == 0 and kept == feed(fresh=True)[0]
+        return kept
+
+    first, reads = feed()
+    assert reads > 0 and [e.subject for e in first.entries][:2] == [
+        "Renewal: name the procurement contact <early>, add a forecast step", "QBR and forecast playbooks"]
+    make_project(project, {"content/playbooks/churn.yml": "title: Churn\nsteps: [{id: save, title: Save}]\n"},
+                 with_defaults=False)
+    assert unchanged_then_fresh() == first  # a playbook added
+    (project / "content/playbooks/churn.yml").unlink()
+    assert unchanged_then_fresh() == first  # and deleted
+    # the QBR playbook is named by the feed (it was added): renamed, its entry links to the new id
+    assert run("mv", "playbook", "qbr", "business-review", "--project", project).exit_code == 0
+    renamed, reads = feed()
+    assert reads > 0 and renamed == feed(fresh=True)[0] and renamed != first
+    assert feed() == (renamed, 0)
+    # the forecast playbook, renamed with its old id kept: the renewal step linking to it reads it by its first id
+    playbook = project / "content/playbooks/renewal.yml"
+    playbook.write_text(playbook.read_text().replace("body: Name the economic buyer and the procurement contact.",
+                                                     "body: See [the forecast](playbook:forecast)."))
+    commit_all(project, "Link the forecast")
+    playbook.write_text(playbook.read_text().replace("title: Confirm the stakeholders", "title: Confirm who signs"))
+    commit_all(project, "Say who signs")  # the step's version before this change holds the link
+    linked, reads = feed()
+    assert reads > 0 and feed() == (linked, 0)
+    forecast = project / "content/playbooks/forecast.yml"
+    forecast.write_text(forecast.read_text().replace("title: Forecast", "title: Forecast\naliases: [forecast-old]"))
+    aliased, reads = feed()
+    assert reads > 0 and aliased == feed(fresh=True)[0] and aliased != linked
+
+
 def test_a_commit_is_read_as_committed_whatever_its_gitattributes_say(tmp_path, monkeypatch):
     """Red team: past commits were written by `git archive`, which applies the commit's own .gitattributes: a page
     added with `export-ignore` beside it was no news, and `export-subst` showed a title written '… $Format:%s$' as
