@@ -17,7 +17,9 @@ from .history import ChangeFeed
 from .change_lines import change_html
 
 ATOM = "http://www.w3.org/2005/Atom"
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What XML 1.0 cannot hold, spelled as itself: the same set written as the complement of what it can hold took 4.5 ms
+# of every build to compile (the regex compiler makes a map of the whole of Unicode for a negated range that wide)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Without any commit there is no date to give; a fixed one keeps the feed valid and the build deterministic.
 _NO_DATE = "1970-01-01T00:00:00Z"
 

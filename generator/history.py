@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from . import urls
-from .diff import IGNORED_FIELDS, compare, same_target
 from .content_cache import ContentCache, RevisionParses
-from .diff_sides import Side, load_sound_content
 from .escaping import controls_written_out
 from .file_writes import scratch_folder
 from .git_revisions import FILE_MODES, GitError, checkout_path, git, tree_files, write_blobs
@@ -28,6 +28,12 @@ from .run_memory import RunMemory, kept_within
 from .rules import site_config
 from .versions import SEARCH_ONLY_FIELDS, item_version
 
+if TYPE_CHECKING:
+    from .diff_sides import Side
+
+# diff.py and diff_sides.py are imported where the feed is made: a build that takes the kept feed (history_cache.py)
+# compares nothing
+
 # Item classes -> the label key naming them on the page and in the feed.
 _ITEM_NOUNS = {"Step": "step", "Section": "section", "ChecklistItem": "item", "FaqEntry": "entry", "Activity": "activity"}
 
@@ -35,6 +41,8 @@ _ITEM_NOUNS = {"Step": "step", "Section": "section", "ChecklistItem": "item", "F
 def _changed_fields(old, new, portal) -> tuple[str, ...]:
     """`portal`: the commit's own, whose aliases say what it renamed. The very same object (an unchanged file's
     model, kept from one commit to the next) has no changed field."""
+    from .diff import IGNORED_FIELDS, same_target
+
     if old is new:
         return ()
     if type(old) is not type(new):
@@ -246,6 +254,8 @@ class _Checkout:
             return _SIDES[key]
         if revision is not None:
             self.move_to(revision)
+        from .diff_sides import Side, load_sound_content
+
         self.parses.next_revision()
         content = load_sound_content(self.root, self.parses)
         loaded = Side(revision or "empty", content.portal, content.errors), frozenset(content.broken_files)
@@ -325,6 +335,8 @@ def _change_feed(project: Path, portal: Portal, commits: list[_Commit], base: st
                  prefix: str, resolver: "_Resolver", spelled: set[str]) -> ChangeFeed:
     """The feed, today's places found through `resolver` (which keeps what it was asked); `spelled` gathers the
     ids the item versions spell."""
+    from .diff import compare
+
     entries: list[tuple[int, FeedEntry]] = []
     items: dict[tuple[str, str, str], list[ItemChange]] = {}
     with scratch_folder(project, "history") as tmp, kept_within():  # an unchanged file's model: one for all commits

@@ -682,6 +682,17 @@ def test_a_page_the_feed_never_named_added_deleted_or_renamed_keeps_the_kept_fee
     assert reads > 0 and aliased == feed(fresh=True)[0] and aliased != linked
 
 
+def test_the_feed_drops_exactly_the_characters_xml_cannot_hold():
+    """feed.xml's text is stripped of what XML 1.0 does not allow (a commit subject holding a control character made the
+    feed unreadable), and of nothing else: every code point, against the standard's Char production."""
+    from generator.feed import _NOT_XML
+
+    def xml_char(code: int) -> bool:
+        return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+
+    assert [code for code in range(0x110000) if xml_char(code) == bool(_NOT_XML.match(chr(code)))] == []
+
+
 def test_a_commit_is_read_as_committed_whatever_its_gitattributes_say(tmp_path, monkeypatch):
     """Red team: past commits were written by `git archive`, which applies the commit's own .gitattributes: a page
     added with `export-ignore` beside it was no news, and `export-subst` showed a title written '… $Format:%s$' as
