@@ -130,12 +130,12 @@ def _forget_loaded_hooks() -> None:
         cached()
 
 
-def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, search_entries=None, links=None, pieces=None):
+def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, search_docs=None, links=None, pieces=None):
     """Run a strict MkDocs build with the user's config plus our overrides; raise BuildError on any warning.
 
     `plan` (shards.PagePlan): render only its pages, copy or leave the others.
-    `search_entries` (a function giving static_search.material_entries): Material's search index, instead of
-    parsing every page.
+    `search_docs` (a function giving static_search.material_docs_json): Material's search index's entries, instead
+    of parsing every page.
     `links` (a dict): filled with each rendered page's located links, for the link check.
     `pieces`: (kept, written) folders of large raw blocks' sanitised pieces (sanitised_pieces.py).
     """
@@ -166,7 +166,7 @@ def run_mkdocs(site: SiteConfig, overrides: dict, plan=None, progress=None, sear
                                      "settings it reads besides csops' (INHERIT, plugins, markdown_extensions, theme); "
                                      "the previous site is untouched") from None
             prepare_theme(config.theme, template_cache.template_cache(site.project))
-            config.plugins["csops"] = CsopsPlugin(plan, progress, search_entries,
+            config.plugins["csops"] = CsopsPlugin(plan, progress, search_docs,
                                                   lift_blocks=LIFT_RAW_BLOCKS and incremental.eligible(site.raw),
                                                   links=(linkcheck.Locator.for_site(site.site_url), links) if links is not None else None,
                                                   pieces=pieces)
@@ -274,13 +274,13 @@ def timed(report: BuildReport, stage: str):
 
 def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects: dict[str, str],
                report: BuildReport, workers: "BuildWorkers | None" = None, progress=None,
-               search_entries: Callable[[], list[dict]] | None = None, render_keys: dict[str, str] | None = None,
+               search_docs: Callable[[], str] | None = None, render_keys: dict[str, str] | None = None,
                role_rows: "incremental.RoleRows | None" = None) -> BuildReport:
     """Write pages, build the site strictly, then switch docs, site and index in together.
 
     `workers` (workers.py) render MkDocs shares, and may be writing the search index already;
     the index goes live with the site, in the same flip.
-    `search_entries` gives the static search index's entries (static_search.py) when MkDocs writes it.
+    `search_docs` gives the static search index's entries as JSON (static_search.py) when MkDocs writes it.
     `render_keys` (render.Renderer.render_keys) and `role_rows` (its RoleRows) are saved with the generation for the
     next build's renderer.
     Call it holding generations.build_lock, as pipeline.build_portal does from before it reads the content.
@@ -291,7 +291,7 @@ def build_site(site: SiteConfig, pages: list[Page], nav: list | None, redirects:
         retired = _take_retired_site(site.project, stage)  # before pruning starts deleting that generation
         pruning = generations.prune_old_generations(site.project)
         try:
-            _build_into(stage, site, pages, nav, redirects, report, workers, progress or Progress(), search_entries,
+            _build_into(stage, site, pages, nav, redirects, report, workers, progress or Progress(), search_docs,
                         retired)
             incremental.write_render_keys(stage, render_keys or {})
             if role_rows is not None:
@@ -321,7 +321,7 @@ def _take_retired_site(project: Path, stage: Path) -> tuple[Path, set[str]] | No
 
 
 def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: BuildReport, workers, progress,
-                search_entries, retired: tuple[Path, set[str]] | None = None) -> None:
+                search_docs, retired: tuple[Path, set[str]] | None = None) -> None:
     assets = asset_files(site.templates_dir)
     previous = generations.trusted_generation(site.project)
     with timed(report, "write"):
@@ -362,7 +362,7 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
     rendered: dict = {}  # each rendered page's located links, from the process that wrote it
     with timed(report, "mkdocs"):
         try:
-            run_mkdocs(site, overrides, plan, progress, search_entries, rendered, pieces)
+            run_mkdocs(site, overrides, plan, progress, search_docs, rendered, pieces)
         except BuildError as refused:
             raise _with_refusals_of(refused, [run for _, run in share_runs]) from None
         # the main run passed: every worker's refusal together, not the first one's alone (two workers each
@@ -418,7 +418,7 @@ def _render_share(site: SiteConfig, overrides: dict, plan: "shards.PagePlan", pi
     """A worker's MkDocs run over the pages it claims; returns the site paths it wrote them to, and their
     located links (linkcheck.pack)."""
     located: dict = {}
-    run_mkdocs(site, overrides, plan, search_entries=list, links=located, pieces=pieces)  # no entries: its search plugin parses nothing
+    run_mkdocs(site, overrides, plan, search_docs=lambda: "[]", links=located, pieces=pieces)  # no entries: its search plugin parses nothing
     return plan.rendered, linkcheck.pack(located)
 
 

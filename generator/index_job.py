@@ -47,18 +47,18 @@ class IndexJob:
         from .document_reuse import DocumentReuse, shared_key
         from .index import collect_documents, write_index
         from .search_analysis import SCHEMA_VERSION
-        from .static_search import material_entries
+        from .static_search import material_docs_json, material_entries
 
         reuse = DocumentReuse(self.current, shared_key(self.language, SCHEMA_VERSION), self.portal.first_names.read_by)
         docs = collect_documents(self.portal, self.language, reuse)
         stats = write_index(staged, self.current, self.portal, docs, self.site_url, self.language, self.facet_names,
                             self.glossary_title, self.facet_langs)
         reuse.save(staged)
-        return IndexOutput(stats, material_entries(docs, self.portal, self.glossary_title))
+        return IndexOutput(stats, material_docs_json(material_entries(docs, self.portal, self.glossary_title)))
 
 
 class IndexOutput(NamedTuple):
     """What an IndexJob gives back: the Whoosh index's update counts, and the static search index's entries."""
 
     stats: IndexStats
-    static_entries: list[dict]
+    static_docs: str  # the static search index's entries, as JSON (static_search.material_docs_json)

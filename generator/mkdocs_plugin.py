@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import os
 import re
+import secrets
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, urljoin
@@ -203,11 +205,11 @@ class CsopsPlugin(BasePlugin):
     `plan` (a shards.PagePlan) says which pages this run renders: the others get their HTML
     copied from the live generation (an incremental build) or are left to another process
     (a share of a sharded build); MkDocs' dirty mode, driven by csops' own lists instead of file times.
-    `search_entries`, called when the site is written, gives Material's search index
-    (static_search.material_entries), and Material's search plugin no longer parses every page's HTML for it.
+    `search_docs`, called when the site is written, gives Material's search index's entries as JSON
+    (static_search.material_docs_json), and Material's search plugin no longer parses every page's HTML for it.
     """
 
-    def __init__(self, plan=None, progress=None, search_entries: Callable[[], list[dict]] | None = None, lift_blocks: bool = False,
+    def __init__(self, plan=None, progress=None, search_docs: Callable[[], str] | None = None, lift_blocks: bool = False,
                  links=None, pieces: tuple[Path | None, Path] | None = None):
         super().__init__()
         # (the live generation's sanitised_pieces folder when its build key is this build's, else None; this
@@ -219,7 +221,7 @@ class CsopsPlugin(BasePlugin):
         self.links = links
         self.plan = plan
         self.progress = progress
-        self.search_entries = search_entries
+        self.search_docs = search_docs
         self.search = None
         self.lift_blocks = lift_blocks  # raw_blocks.py; only when no other plugin reads pages in between
         self.lifted: dict[str, tuple[str, list[str]]] = {}
@@ -229,7 +231,7 @@ class CsopsPlugin(BasePlugin):
         keep_query_in_redirects(config.theme.get("language") or "en", (config.extra or {}).get("csops_redirect"))
         theme_safe_words(config)
         self.sanitizing = {"tooltips": theme_tooltips(config), "diagrams": site_draws_diagrams(config)}
-        self.search = material_search(config) if self.search_entries is not None else None
+        self.search = material_search(config) if self.search_docs is not None else None
         if self.search is not None:
             events = config.plugins.events["page_context"]
             events[:] = [m for m in events if getattr(m, "__self__", None) is not self.search]
@@ -326,9 +328,24 @@ class CsopsPlugin(BasePlugin):
 
     @event_priority(100)  # before Material's search plugin writes its index
     def on_post_build(self, config, **kwargs):
-        """Material's search index gets the model's entries, the same however many pages this run rendered."""
-        if self.search is not None:
-            self.search.search_index.entries = list(self.search_entries())
+        """Material's search index gets the model's entries, the same however many pages this run rendered: Material
+        writes its index with one entry, a word no text holds, whose place the entries' JSON takes (the index
+        worker wrote it: static_search.material_docs_json), so the rest of the file stays Material's own."""
+        if self.search is None:
+            return
+        index, docs = self.search.search_index, self.search_docs()
+        place = secrets.token_hex(16)
+        generate = index.generate_search_index
+        index.entries = [place]
+
+        def generate_with_docs(previous):
+            written = generate(previous)
+            if previous is not None or written.count(f'"{place}"') != 1:  # `mkdocs serve`'s merge, never csops'
+                index.entries = json.loads(docs)
+                return generate(previous)
+            return written.replace(f'["{place}"]', docs, 1)
+
+        index.generate_search_index = generate_with_docs
 
     @event_priority(-100)  # last: what it parses for the link check is what MkDocs writes
     def on_post_page(self, output, page, config, **kwargs):

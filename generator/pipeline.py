@@ -264,6 +264,6 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
         progress.done(f"generated {len(pages)} pages{reused}")
         nav = navigation(renderer.labels, [(p, renderer.phase_name(p)) for p in portal.phases])
         build_site(site, pages, nav, redirect_map(portal), report, workers=workers, progress=progress,
-                   search_entries=workers.static_search_entries, render_keys=renderer.render_keys,
+                   search_docs=workers.static_search_docs, render_keys=renderer.render_keys,
                    role_rows=renderer.role_rows)
     return report

@@ -140,10 +140,10 @@ class BuildWorkers:
             raise
         self.jobs.append(self.index[0])
 
-    def static_search_entries(self) -> list[dict]:
-        """The static search index's entries, from the index job (waits for it)."""
+    def static_search_docs(self) -> str:
+        """The static search index's entries as JSON, from the index job (waits for it)."""
         output, _seconds = self.index[0].result()
-        return output.static_entries
+        return output.static_docs
 
     def submit(self, fn, *args) -> Future:
         job = self.pool.submit(fn, *args)
