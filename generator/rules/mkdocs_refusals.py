@@ -35,11 +35,12 @@ def _extension_problems(raw: dict, text: str) -> list[Problem]:
     import importlib.util
 
     from markdown.extensions import Extension
-    from markdown.util import get_installed_extensions
+
+    from ..installed import entry_points
 
     entries = [entry for entry in extension_entries(raw.get("markdown_extensions")) if entry is not None]
     names = [name for name, _ in entries]
-    registered = {point.name for point in get_installed_extensions()}
+    registered = set(entry_points("markdown.extensions"))  # what Python-Markdown's get_installed_extensions lists
     problems = []
     for name in names:
         if not isinstance(name, str) or name in registered:
