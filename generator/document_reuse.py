@@ -31,7 +31,7 @@ def _digest(text: str) -> str:
 class DocumentReuse:
     """The live index's documents by group (index.SearchDoc.group), and this build's, saved with the new index."""
 
-    def __init__(self, live_index: Path | None, shared: str, renames: Callable[[str], str] = lambda text: ""):
+    def __init__(self, live_index: Path | None, shared: str, renames: Callable[[str], str]):
         """`live_index`: the trusted live index folder, or None (nothing to reuse); `shared`: what every document
         depends on besides its own source (shared_key); `renames`: the first ids a source's repr() names
         (FirstNames.read_by)."""

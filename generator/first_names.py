@@ -23,16 +23,6 @@ _ID_RUN = re.compile(r"[a-z0-9-]+")  # the characters of an id, as _REFERENCE re
 _FEW_RENAMED = 16  # renamed ids up to which read_by searches a text for each rather than splitting it into runs
 
 
-class _Substrings:
-    """`x in` a text's substrings, for FirstNames._spelled_in."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __contains__(self, part: str) -> bool:
-        return part in self.text
-
-
 class FirstNames:
     """The first ids of every renamed document, item, glossary term and role of one portal (Portal.first_names)."""
 
@@ -74,8 +64,8 @@ class FirstNames:
         return self.read_of(self._spelled_in(text)) if self._renamed else ""
 
     def read_of(self, spelled) -> str:
-        """The part of `state` for the renamed targets whose id or alias is in `spelled` (ids as whole runs of id
-        characters, or a text's substrings): what read_by gives for a text spelling them. With a renamed id of other
+        """The part of `state` for the renamed targets whose id or alias is in `spelled` (a set of ids as whole runs
+        of id characters, or a text, any of whose substrings counts): what read_by gives for a text spelling them. With a renamed id of other
         characters a set of runs may miss it, so the whole state."""
         if isinstance(spelled, (set, frozenset)) and not self._renamed_ids_are_slugs:
             return self.state
@@ -87,12 +77,12 @@ class FirstNames:
         """Every whole run of id characters in `text`: what an id spelled in it is (read_of takes them)."""
         return set(_ID_RUN.findall(text))
 
-    def _spelled_in(self, text: str):
-        """What of `text` an id could be: any substring (few renamed ids, or one of other characters), or every
-        whole run of id characters, what _REFERENCE takes as an id and a bare id is in a repr (many: one set
-        made, instead of a search of the text for each)."""
+    def _spelled_in(self, text: str) -> str | set[str]:
+        """What of `text` an id could be, for `in`: the text itself, any substring (few renamed ids, or one of other
+        characters), or every whole run of id characters, what _REFERENCE takes as an id and a bare id is in a repr
+        (many: one set made, instead of a search of the text for each)."""
         if len(self._renamed) <= _FEW_RENAMED or not self._renamed_ids_are_slugs:
-            return _Substrings(text)
+            return text
         return self.ids_spelled(text)
 
     @cached_property

@@ -250,7 +250,7 @@ def _walk(content_dir: Path) -> list[_Entry]:
     return found
 
 
-def _entry_problems(content_dir: Path, project: Path, entries: list[_Entry] | None = None) -> list[Problem]:
+def _entry_problems(project: Path, entries: list[_Entry]) -> list[Problem]:
     """Warnings for what the walk below passes over, so nothing is skipped without a word. `entries`: _walk's."""
     problems = []
     half_renamed = interrupted(project)
@@ -258,7 +258,7 @@ def _entry_problems(content_dir: Path, project: Path, entries: list[_Entry] | No
         problems.append(Problem("content", 1, 1, "interrupted-rename",
                                 f"the rename of {half_renamed} was interrupted: some files have the new id, others not",
                                 "run `csops mv --finish` to complete it"))
-    for entry in entries if entries is not None else _walk(content_dir):
+    for entry in entries:
         path = _relative(entry.path, project)
         if entry.name.endswith(MV_PENDING_SUFFIX):
             if half_renamed is None:
@@ -278,9 +278,8 @@ def _entry_problems(content_dir: Path, project: Path, entries: list[_Entry] | No
     return problems
 
 
-def discover_files(content_dir: Path, entries: list[_Entry] | None = None) -> list[tuple[str, Path]]:
+def discover_files(content_dir: Path, entries: list[_Entry]) -> list[tuple[str, Path]]:
     """List (kind, file) for every content file, sorted so runs are deterministic. `entries`: _walk's."""
-    entries = entries if entries is not None else _walk(content_dir)
     found: list[tuple[str, Path]] = []
     for kind, name in CATALOG_FILES.items():
         for suffix in YAML_SUFFIXES:
@@ -320,7 +319,7 @@ def load_content(project: Path, cache=None) -> tuple[list[Document], list[Proble
     root = project.resolve()
     documents: list[Document] = []
     entries = _walk(content_dir)
-    problems: list[Problem] = _entry_problems(content_dir, project, entries)
+    problems: list[Problem] = _entry_problems(project, entries)
     folders = ", ".join(f"content/{k.folder}/" for k in DOCUMENT_KINDS)
     resolved: dict[Path, bool] = {}
     for kind, file in discover_files(content_dir, entries):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import os
 import re
 import secrets
@@ -330,22 +329,15 @@ class CsopsPlugin(BasePlugin):
     def on_post_build(self, config, **kwargs):
         """Material's search index gets the model's entries, the same however many pages this run rendered: Material
         writes its index with one entry, a word no text holds, whose place the entries' JSON takes (the index
-        worker wrote it: static_search.material_docs_json), so the rest of the file stays Material's own."""
+        worker wrote it: static_search.material_docs_json), so the rest of the file stays Material's own. Its
+        `previous` index, which `mkdocs serve` merges, is always None here: each run loads its plugins afresh."""
         if self.search is None:
             return
         index, docs = self.search.search_index, self.search_docs()
         place = secrets.token_hex(16)
         generate = index.generate_search_index
         index.entries = [place]
-
-        def generate_with_docs(previous):
-            written = generate(previous)
-            if previous is not None or written.count(f'"{place}"') != 1:  # `mkdocs serve`'s merge, never csops'
-                index.entries = json.loads(docs)
-                return generate(previous)
-            return written.replace(f'["{place}"]', docs, 1)
-
-        index.generate_search_index = generate_with_docs
+        index.generate_search_index = lambda previous: generate(previous).replace(f'["{place}"]', docs, 1)
 
     @event_priority(-100)  # last: what it parses for the link check is what MkDocs writes
     def on_post_page(self, output, page, config, **kwargs):

@@ -78,27 +78,27 @@ def validate_project(project: Path) -> list[Problem]:
     """Everything `csops validate` reports: content problems, then (when content is sound) vanished published URLs.
     mkdocs.yml is read once, here, and each check that needs it is handed that reading."""
     from .rename_journal import content_settled
+    from .validate import kept_parses
 
     config = read_config(project)
     with content_settled(project), _left_uncollected():
-        _, problems, portal = check_content_and_urls(project, cache=True, config=config)
+        _, problems, portal = check_content_and_urls(project, kept_parses(project), config)
     return sorted(problems + check_site_url(config) + check_config(project, config) + check_labels(project)
                   + check_links(project, config) + (site_redirects.check(portal, config) if portal is not None else []))
 
 
-def check_content_and_urls(project: Path, cache: bool = False, config: ConfigRead | None = None,
-                           parses=None) -> tuple[list, list[Problem], Portal | None]:
+def check_content_and_urls(project: Path, parses=None,
+                           config: ConfigRead | None = None) -> tuple[list, list[Problem], Portal | None]:
     """Content problems, then (when content has no errors) vanished published URLs; the model when it could be built.
 
-    `cache` keeps each file's parse in build/cache (validate, build). `parses`: where parses are looked up
-    instead, written nowhere (content_cache.RevisionParses: `csops mv` and its staged copy read the project's
-    cache and leave the project as it was; a dry run changes nothing at all). `config`: mkdocs.yml as validate read it.
+    `parses`: where each file's parse is looked up, as check_project_shapes takes it: the project's build/cache
+    (validate.kept_parses: validate, build), or content_cache.RevisionParses over it, which writes nothing (`csops mv`
+    and its staged copy leave the project as it was; a dry run changes nothing at all); None parses every file.
+    `config`: mkdocs.yml as validate read it.
     """
     from .manifest import check_manifest
-    from .validate import check_project_shapes, kept_parses
+    from .validate import check_project_shapes
 
-    if parses is None and cache:
-        parses = kept_parses(project)
     documents, problems, misshapen = check_project_shapes(project, parses, config)
     if not any(p.severity == "error" for p in problems):
         portal = build_model(documents)

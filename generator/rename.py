@@ -374,7 +374,7 @@ def plan_rename(project: Path, word: str, ids: tuple[str, ...]) -> RenamePlan:
     # the last build or validate kept, when its bytes are unchanged; the staged copy's unchanged files are the
     # same parses again (6.5 s of parsing and checking every file twice at 1,000 playbooks)
     parses = RevisionParses(kept_parses(project))
-    documents, problems, _ = check_content_and_urls(project, parses=parses)
+    documents, problems, _ = check_content_and_urls(project, parses)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise RenameRefused(errors)

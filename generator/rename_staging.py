@@ -96,7 +96,7 @@ def read_exact(project: Path, path: str) -> tuple[str, str]:
     return ("\ufeff", raw[1:]) if raw.startswith("\ufeff") else ("", raw)
 
 
-def staged_manifest(project: Path, changed: dict, move, parses=None) -> tuple[list[str], tuple[str, str] | None]:
+def staged_manifest(project: Path, changed: dict, move, parses) -> tuple[list[str], tuple[str, str] | None]:
     """Apply the plan to a copy of content/; it must validate and keep every published URL; returns what the manifest
     gains. `parses`: the parses the project's own check looked up (content_cache.RevisionParses), for the files the
     plan leaves as they are."""
@@ -106,9 +106,8 @@ def staged_manifest(project: Path, changed: dict, move, parses=None) -> tuple[li
     with scratch_folder(project, "mv") as stage:
         copy_folder(project / "content", stage / "content")  # a full disk: one OSError naming a file, not a list
         _write(stage, changed, move)
-        if parses is not None:
-            parses.next_revision()
-        _, problems, portal = check_content_and_urls(stage, parses=parses)
+        parses.next_revision()
+        _, problems, portal = check_content_and_urls(stage, parses)
         errors = [p for p in problems if p.severity == "error"]
         if errors:  # a case the planner does not handle: say so rather than write it
             lines = "\n".join(p.text() for p in errors)

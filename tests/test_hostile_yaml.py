@@ -238,7 +238,7 @@ def test_the_content_walk_lists_and_sorts_what_pathlib_would_whatever_the_folder
         assert (entry.is_symlink(), entry.is_dir(), entry.is_file()) == (
             entry.path.is_symlink(), entry.path.is_dir(), entry.path.is_file()), entry.path
     assert loader.discover_files(content, walked) == oracle_discover()
-    warned = [(p.path, p.message) for p in loader._entry_problems(content, tmp_path, walked)]
+    warned = [(p.path, p.message) for p in loader._entry_problems(tmp_path, walked)]
     assert ("content/playbooks/linked-dir", "not read: csops does not follow links to folders") in warned
     assert ("content/playbooks/folder.yml", "not read: it is a folder or special file, not a YAML file") in warned
     assert ("content/faq/pipe.yml", "not read: it is a folder or special file, not a YAML file") in warned
