@@ -385,7 +385,7 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
                   + (f" ({runs} processes)" if runs > 1 else ""))
     incremental.write_key(stage, key)
     if reuse is not None:
-        incremental.write_copied(stage, previous.name, plan.copied)
+        incremental.write_copied(stage, previous.name, plan.copied + plan.copied_site_wide)
     progress.start("links")
     with timed(report, "links"):
         require_working_links(stage / "site", site.site_url, plan, rendered)

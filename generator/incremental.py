@@ -12,11 +12,12 @@ other than search and redirects, whose output may depend on more than the
 page, and `hooks:`, which are plugins of the site's own code) means a full
 build, the safe default.
 
-What MkDocs writes for the whole site (search index, sitemap, 404 page,
-redirects, theme assets) is written in full by every build. The search index
-can be, because its entries come from the model (static_search.py), not from
-the pages a run happens to render; so the theme must be Material, whose search
-plugin csops feeds.
+What MkDocs writes for the whole site (search index, sitemap, redirects) is
+written in full by every build. The search index can be, because its entries
+come from the model (static_search.py), not from the pages a run happens to
+render; so the theme must be Material, whose search plugin csops feeds. The
+theme's assets and the 404 page depend on the key alone: they are taken from the
+live generation like an unchanged page (mkdocs_plugin._theme_assets).
 """
 
 from __future__ import annotations
@@ -238,8 +239,8 @@ class RecycledSite:
 
     Laying out a site of unchanged pages cost a folder and a link per page (0.1 s at 1,000 playbooks), and deleting
     the oldest generation as many unlinks. That generation's pages the live one copied from it (read_copied) hold
-    the live one's bytes, so a page this build takes from the live generation is already in place; every other
-    file goes before MkDocs writes anything (a page of it may share its file with the live generation: no file
+    the live one's bytes, so a page (or theme asset) this build takes from the live generation is already in place;
+    every other file goes before MkDocs writes anything (a page of it may share its file with the live generation: no file
     of the folder is ever written in place).
     """
 

@@ -283,13 +283,20 @@ class CsopsPlugin(BasePlugin):
             from .incremental import copy_page
 
             recycled = plan.recycled if plan.copy_from is not None else None
+            assets = _theme_assets(files, config) if plan.site_wide and plan.copy_from is not None else set()
+            not_found = NOT_FOUND_PAGE if assets and NOT_FOUND_PAGE in config.theme.static_templates else None
             if recycled is not None:  # before any page is linked in: what it does not keep is removed
-                recycled.keep(file.dest_uri for file in files
-                              if file.is_documentation_page() and file.src_uri not in plan.render)
+                recycled.keep([file.dest_uri for file in files
+                               if file.is_documentation_page() and file.src_uri not in plan.render]
+                              + sorted(assets) + ([not_found] if not_found else []))
+            if not_found and self._take_whole(plan, recycled, not_found, config.site_dir):
+                config.theme.static_templates.discard(not_found)  # the live one is this build's, byte for byte
             for file in files:
                 if not file.is_documentation_page():
                     if not plan.site_wide:
                         file.is_modified = lambda: False  # theme and static assets: the main run copies them
+                    elif file.dest_uri in assets and self._take_whole(plan, recycled, file.dest_uri, config.site_dir):
+                        file.is_modified = lambda: False
                     continue
                 if file.src_uri in plan.render:
                     file.is_modified = self._claimer(plan, file)  # MkDocs asks as it reaches the page
@@ -307,6 +314,17 @@ class CsopsPlugin(BasePlugin):
                     plan.rendered.append(file.dest_uri)
                 file.is_modified = (lambda: True) if render else (lambda: False)
         return files
+
+    @staticmethod
+    def _take_whole(plan, recycled, dest: str, site_dir: str) -> bool:
+        """Take a site-wide file from the live generation (in place in the recycled site, or linked); False when
+        it is missing there, and MkDocs writes it."""
+        from .incremental import copy_page
+
+        if (recycled is not None and dest in recycled.kept) or copy_page(plan.copy_from, site_dir, dest):
+            plan.copied_site_wide.append(dest)
+            return True
+        return False
 
     def _claimer(self, plan, file):
         """`file.is_modified` for a page of the plan: claimed (shards.PagePlan.claim) the first time MkDocs asks,
@@ -361,6 +379,23 @@ class CsopsPlugin(BasePlugin):
 
             sanitised_pieces.save(self.pieces[1], dest, pieces)
         return output
+
+
+# Material's 404 page, a theme template MkDocs renders for the whole site
+NOT_FOUND_PAGE = "404.html"
+
+
+def _theme_assets(files, config) -> set[str]:
+    """The site paths of the files MkDocs copies from the theme's folders (Material's and csops' own). Their bytes,
+    and the 404 page's, come from nothing but the build key's parts (mkdocs.yml, csops' overrides and navigation,
+    the versions of MkDocs, Material and csops): an incremental build, whose key is the live generation's, takes
+    them from it instead of copying some fifty files and rendering the 404 page with the whole navigation again
+    (25 ms of the build process's edit rebuild at 300 playbooks). Files of the docs folder (the feed, csops' assets
+    written there) are MkDocs' to copy, as before."""
+    theme_dirs = {os.path.normpath(folder) for folder in config.theme.dirs}
+    return {file.dest_uri for file in files
+            if not file.is_documentation_page() and file.src_dir is not None and not file.generated_by
+            and os.path.normpath(file.src_dir) in theme_dirs}
 
 
 # mkdocs.yml's words that Material writes into every page as they are, in text or an attribute, and elsewhere

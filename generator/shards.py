@@ -50,6 +50,9 @@ class PagePlan:
     recycled: "RecycledSite | None" = None  # the site folder's start: the generation before `copy_from`'s site
     rendered: list[str] = field(default_factory=list)  # dest paths of the pages this run rendered
     copied: list[str] = field(default_factory=list)  # dest paths copied byte for byte from `copy_from`
+    # the theme's assets and 404 page taken from `copy_from` instead of copied and rendered again (the build key
+    # vouches for their bytes: mkdocs_plugin.CsopsPlugin.on_files)
+    copied_site_wide: list[str] = field(default_factory=list)
 
     @property
     def reused(self) -> int:

@@ -708,3 +708,30 @@ def test_a_rebuild_starts_its_site_from_the_generation_it_retires_and_still_equa
     assert (outside / "site/playbooks/qbr/index.html").read_text(encoding="utf-8") == "not csops'"
     assert "Renewal runway, third" in (project / "site/playbooks/renewal-runway/index.html").read_text(encoding="utf-8")
     assert "Book a bigger room" in (project / "site/playbooks/qbr/index.html").read_text(encoding="utf-8")
+
+
+def test_an_edit_rebuild_takes_the_theme_assets_and_404_page_from_the_live_generation(project, tmp_path):
+    """Their bytes come from the build key alone, so an edit rebuild neither copies the theme's files again nor renders
+    the 404 page (its whole navigation) again: it links the live generation's, and the build after finds them in
+    place in the site folder it recycles. One missing from the live site is written as a cold build writes it."""
+    build_portal(project)
+    site = project / "site"
+    asset = next(site.glob("assets/javascripts/bundle.*.min.js")).relative_to(site).as_posix()
+    first = {path: (site / path).stat().st_ino for path in ("404.html", asset)}
+    runway = project / "content/playbooks/renewal-runway.yml"
+    for n in range(2):  # linked from the live generation, then in place in the recycled folder
+        runway.write_text(_playbook(f"Renewal runway {n}", "Confirm every stakeholder"), encoding="utf-8")
+        assert build_portal(project).reused > 0
+        assert {path: (site / path).stat().st_ino for path in first} == first
+    _assert_same_as_cold(project, tmp_path)
+
+    # missing from the live generation and from the one it recycles (deleted by hand): the next build writes it
+    # again, as a cold build does
+    live = (project / "build/current").resolve()
+    retired = live.parent / json.loads((live / "copied.json").read_text(encoding="utf-8"))["from"]
+    for generation in (live, retired):
+        (generation / "site" / asset).unlink()
+    runway.write_text(_playbook("Renewal runway, last", "Confirm every stakeholder"), encoding="utf-8")
+    build_portal(project)
+    assert (site / asset).stat().st_ino != first[asset]
+    _assert_same_as_cold(project, tmp_path)
