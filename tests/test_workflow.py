@@ -741,6 +741,22 @@ def test_new_playbooks_phase_comment_names_the_portals_own_phases(tmp_path, run,
     assert "adoption" not in phase_line
 
 
+def test_new_playbook_starts_in_the_phase_most_playbooks_are_in_when_settings_lists_none(project_factory, run):
+    """Without phases in settings.yml any id is one, and a new playbook started in `operations`: a phase no other
+    playbook had, a navigation section added to every page, and every page rendered again by the next build."""
+    def playbook(phase: str) -> str:
+        return f"title: T\nphase: {phase}\nowner: csm\nsteps:\n  - {{id: a, title: A, owner: csm, raci: {{R: csm, A: csm}}}}\n"
+
+    project = project_factory({"content/playbooks/a.yml": playbook("adoption"),
+                               "content/playbooks/b.yml": playbook("renewal"),
+                               "content/playbooks/c.yml": playbook("renewal")})
+    (project / "content/settings.yml").unlink(missing_ok=True)
+    assert run("new", "playbook", "renewal-prep", "--project", project).exit_code == 0
+    text = (project / "content/playbooks/renewal-prep.yml").read_text(encoding="utf-8")
+    assert next(line for line in text.splitlines() if line.startswith("phase:")).startswith("phase: renewal   # ")
+    assert run("validate", "--project", project).exit_code == 0
+
+
 @pytest.mark.parametrize("args", [["diff", "HEAD", "--output", "{file}/summary.md"], ["schema", "--out", "{file}/schemas"],
                                   ["codeowners", "--output", "{file}/CODEOWNERS"],
                                   ["init", "--project", "{file}/portal"]])
