@@ -5,15 +5,16 @@ offsets; half of them Japanese), then runs, one after the other as children of
 this process:
   1. `csops build --timings` cold (our stages + MkDocs with the section/phase navigation)
   2. `mkdocs build` of the very same generated Markdown with plain Material and
-     `navigation.prune` (the realistic peer: what a team that knows Material runs);
-     1 and 2 alternate three times (--pairs), from nothing each time, and the
-     medians and the median of the pairs' ratios are printed
+     `navigation.prune` (the realistic peer: what a team that knows Material runs),
+     then `csops build` after one playbook's title and one step were edited (twice);
+     1 and 2 run three times (--pairs), from nothing each time, and the medians and
+     the medians of each round's ratios are printed: this machine's speed drifts
+     from minute to minute, and runs minutes apart drift alike
   3. the same with Material's full automatic navigation (every page in every page's nav)
-  4. `csops build` again: with nothing changed (the fixed cost), after one playbook's
-     title and one step were edited, after one playbook was deleted, after one was
-     renamed with `csops mv` (each incremental), and the rebuild `csops serve` runs
-     after a save (the same pipeline in its long-lived process); an edit and a save
-     are timed five times each, the median printed
+  4. `csops build` again: with nothing changed (the fixed cost), after one playbook
+     was deleted, after one was renamed with `csops mv` (each incremental), and the
+     rebuild `csops serve` runs after a save (the same pipeline in its long-lived
+     process; five saves, the median printed)
   5. the corpus committed to git with a few edits after it, as a portal lives: a
      fresh clone's cold build (CI's) and an edit rebuild in it, each with its
      What's-new stage (which reads the last commits)
@@ -178,9 +179,10 @@ def bench(n: int, with_plain: bool = True, pairs: int = 1) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"csops-bench-{n}-") as tmp:
         root = make_corpus(Path(tmp), n)
         csops = [str(BIN / "csops"), "build", "--project", str(root), "--timings"]
-        colds, plains = [], []
-        for pair in range(pairs):  # each cold csops build, then the peer on the same pages: the machine's drift
-            if pair:  # moves both alike, and the median of the pairs' ratios is the figure
+        colds, plains, edits, shares = [], [], [], []
+        per_pair = max(2, -(-EDITS // pairs))  # edit rebuilds after each cold build
+        for pair in range(pairs):  # a cold csops build, the peer on the same pages, then edit rebuilds: each
+            if pair:  # ratio is of runs minutes apart, which this machine's drift moves alike
                 (root / "site").unlink()  # a link into build/current
                 shutil.rmtree(root / "build")
             colds.append(run_measured(csops, root))
@@ -188,6 +190,13 @@ def bench(n: int, with_plain: bool = True, pairs: int = 1) -> dict:
                 if not pair:
                     shutil.copytree(root / "build/docs", root / "plain-docs")
                 plains.append(run_measured([str(BIN / "mkdocs"), "build", "-q", "-f", str(plain_config(root, True))], root))
+            run_measured(csops, root)  # nothing changed: a generation before the live one, as every later build has
+            pair_edits = []
+            for _ in range(per_pair):
+                title = edit_one_playbook(root, 10, len(edits) + len(pair_edits) + 1)
+                pair_edits.append(run_measured(csops, root))
+            edits += pair_edits
+            shares.append(statistics.median(e[0] for e in pair_edits) / colds[-1][0])
         ours_s, ours_mb, output, ours_tree_mb = sorted(colds)[pairs // 2]
         stages = {m[1]: float(m[2]) for m in re.finditer(r"^\s+([\w+ ()]+): ([\d.]+)s$", output, re.M)}
         pages = int(re.search(r"built (\d+) pages", output)[1])
@@ -205,17 +214,15 @@ def bench(n: int, with_plain: bool = True, pairs: int = 1) -> dict:
             result["full_s"], result["full_mb"] = seconds, mb
             result["full_ratio"] = ours_s / seconds
             result["full_site_mb"] = folder_size(root / "plain-site-full") / 2**20
+        result["edits"] = len(edits)
+        result["edit_s"], result["edit_mb"], edit_output, result["edit_tree_mb"] = sorted(edits)[len(edits) // 2]
+        result["edit_share"], result["edit_shares"] = statistics.median(shares), shares
+        result["edit_stages"] = {m[1]: float(m[2]) for m in re.finditer(r"^\s+([\w+ ()]+): ([\d.]+)s$", edit_output, re.M)}
         result["noop_s"], *_ = run_measured(csops, root)
         # what `csops serve` does after a save: the same pipeline again in its long-lived process
         served = subprocess.run([sys.executable, __file__, "--serve-rebuild", str(root)], check=True,
                                 capture_output=True, text=True).stdout
         result["serve_s"] = statistics.median(float(line) for line in served.split())
-        edits = []
-        for round_ in range(1, EDITS + 1):
-            title = edit_one_playbook(root, 10, round_)
-            edits.append(run_measured(csops, root))
-        result["edit_s"], result["edit_mb"], edit_output, result["edit_tree_mb"] = sorted(edits)[EDITS // 2]
-        result["edit_stages"] = {m[1]: float(m[2]) for m in re.finditer(r"^\s+([\w+ ()]+): ([\d.]+)s$", edit_output, re.M)}
         page = (root / "site/playbooks/synthetic-00010/index.html").read_text(encoding="utf-8")
         index = (root / "site/playbooks/index.html").read_text(encoding="utf-8")
         assert title in page and title in index, "the edit rebuild did not bring the new title everywhere"
@@ -322,7 +329,9 @@ def main() -> None:
                       f"peak {r[name + '_mb']} MiB  site {r[name + '_site_mb'] * 1024 / r['pages']:.0f} KiB/page  "
                       f"-> csops/plain {r[name + '_ratio']:.2f}x{pairs}", flush=True)
         e = r["edit_stages"]
-        print(f"        edit rebuild (title + step, median of {EDITS}) {r['edit_s']:6.1f}s = {r['edit_s'] / r['ours_s']:.0%} of the cold build  "
+        shares = (f", median of the {r['pairs']} pairs' shares: " + " ".join(f"{x:.0%}" for x in r["edit_shares"])
+                  if r["pairs"] > 1 else "")
+        print(f"        edit rebuild (title + step, median of {r['edits']}) {r['edit_s']:6.1f}s = {r['edit_share']:.0%} of the cold build{shares}  "
               f"(load+validate {e.get('load+validate', 0):.2f}s, render {e.get('render', 0):.2f}s, "
               f"mkdocs {e.get('mkdocs', 0):.2f}s, link check {e.get('links', 0):.2f}s)  "
               f"peak {r['edit_mb']} MiB (all processes {r['edit_tree_mb']} MiB)", flush=True)

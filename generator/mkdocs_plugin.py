@@ -283,8 +283,9 @@ class CsopsPlugin(BasePlugin):
             from .incremental import copy_page
 
             recycled = plan.recycled if plan.copy_from is not None else None
-            assets = _theme_assets(files, config) if plan.site_wide and plan.copy_from is not None else set()
-            not_found = NOT_FOUND_PAGE if assets and NOT_FOUND_PAGE in config.theme.static_templates else None
+            taking = plan.site_wide and plan.copy_from is not None  # site-wide files from the live generation
+            assets = _theme_assets(files, config) if taking else set()
+            not_found = NOT_FOUND_PAGE if taking and NOT_FOUND_PAGE in config.theme.static_templates else None
             if recycled is not None:  # before any page is linked in: what it does not keep is removed
                 recycled.keep([file.dest_uri for file in files
                                if file.is_documentation_page() and file.src_uri not in plan.render]
