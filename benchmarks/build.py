@@ -6,10 +6,11 @@ this process:
   1. `csops build --timings` cold (our stages + MkDocs with the section/phase navigation)
   2. `mkdocs build` of the very same generated Markdown with plain Material and
      `navigation.prune` (the realistic peer: what a team that knows Material runs),
-     then `csops build` after one playbook's title and one step were edited (twice);
-     1 and 2 run three times (--pairs), from nothing each time, and the medians and
-     the medians of each round's ratios are printed: this machine's speed drifts
-     from minute to minute, and runs minutes apart drift alike
+     then `csops build` with nothing changed and after one playbook's title and one
+     step were edited (twice); 1 and 2 run in three rounds (--rounds), from nothing
+     each time, and the medians and the median of each round's ratio are printed:
+     this machine's speed drifts from minute to minute, and runs minutes apart
+     drift alike
   3. the same with Material's full automatic navigation (every page in every page's nav)
   4. `csops build` again: with nothing changed (the fixed cost), after one playbook
      was deleted, after one was renamed with `csops mv` (each incremental), and the
@@ -158,9 +159,10 @@ def plain_config(root: Path, prune: bool) -> Path:
     return path
 
 
-# Rebuilds after an edit are timed this many times (each a new edit) and the median printed: one sample of a
-# one-second rebuild moved by a tenth of a second between runs of this script, and the median of three still put
-# N = 300's edit at 15%, 19% and 20% of the cold build in three runs within 40 minutes (2026-12-07).
+# Rebuilds after an edit (at least two a round), `csops serve` saves and the git checkout's edits are timed this many
+# times (each a new edit) and the median printed: one sample of a one-second rebuild moved by a tenth of a second
+# between runs of this script, and the median of three still put N = 300's edit at 15%, 19% and 20% of the cold build
+# in three runs within 40 minutes (2026-12-07).
 EDITS = 5
 
 
@@ -175,35 +177,35 @@ def edit_one_playbook(root: Path, number: int = 10, round_: int = 1) -> str:
     return data["title"]
 
 
-def bench(n: int, with_plain: bool = True, pairs: int = 1) -> dict:
+def bench(n: int, with_plain: bool = True, rounds: int = 1) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"csops-bench-{n}-") as tmp:
         root = make_corpus(Path(tmp), n)
         csops = [str(BIN / "csops"), "build", "--project", str(root), "--timings"]
         colds, plains, edits, shares = [], [], [], []
-        per_pair = max(2, -(-EDITS // pairs))  # edit rebuilds after each cold build
-        for pair in range(pairs):  # a cold csops build, the peer on the same pages, then edit rebuilds: each
-            if pair:  # ratio is of runs minutes apart, which this machine's drift moves alike
+        per_round = max(2, -(-EDITS // rounds))  # edit rebuilds after each cold build
+        for round_ in range(rounds):  # a cold csops build, the peer on the same pages, then edit rebuilds: each
+            if round_:  # ratio is of runs minutes apart, which this machine's drift moves alike
                 (root / "site").unlink()  # a link into build/current
                 shutil.rmtree(root / "build")
             colds.append(run_measured(csops, root))
             if with_plain:
-                if not pair:
+                if not round_:
                     shutil.copytree(root / "build/docs", root / "plain-docs")
                 plains.append(run_measured([str(BIN / "mkdocs"), "build", "-q", "-f", str(plain_config(root, True))], root))
             run_measured(csops, root)  # nothing changed: a generation before the live one, as every later build has
-            pair_edits = []
-            for _ in range(per_pair):
-                title = edit_one_playbook(root, 10, len(edits) + len(pair_edits) + 1)
-                pair_edits.append(run_measured(csops, root))
-            edits += pair_edits
-            shares.append(statistics.median(e[0] for e in pair_edits) / colds[-1][0])
-        ours_s, ours_mb, output, ours_tree_mb = sorted(colds)[pairs // 2]
+            round_edits = []
+            for _ in range(per_round):
+                title = edit_one_playbook(root, 10, len(edits) + len(round_edits) + 1)
+                round_edits.append(run_measured(csops, root))
+            edits += round_edits
+            shares.append(statistics.median(e[0] for e in round_edits) / colds[-1][0])
+        ours_s, ours_mb, output, ours_tree_mb = sorted(colds)[rounds // 2]
         stages = {m[1]: float(m[2]) for m in re.finditer(r"^\s+([\w+ ()]+): ([\d.]+)s$", output, re.M)}
         pages = int(re.search(r"built (\d+) pages", output)[1])
         site_bytes = folder_size(root / "site")
         result = {"n": n, "pages": pages, "ours_s": ours_s, "ours_mb": max(c[1] for c in colds),
                   "ours_tree_mb": max(c[3] for c in colds), "stages": stages, "site_mb": site_bytes / 2**20,
-                  "pairs": pairs}
+                  "rounds": rounds}
         if with_plain:
             result["pruned_s"] = statistics.median(p[0] for p in plains)
             result["pruned_mb"] = max(p[1] for p in plains)
@@ -305,32 +307,33 @@ def main() -> None:
     parser.add_argument("--n", type=int, action="append", help="number of playbooks (repeatable); default 300 and 1000")
     parser.add_argument("--no-plain", action="store_true",
                         help="skip the plain MkDocs builds (the full navigation takes ~15 min at N=5000)")
-    parser.add_argument("--pairs", type=int, default=3,
-                        help="cold csops builds, each followed by the pruned Material build, whose medians and median "
-                             "ratio are printed (default 3; one run of each moved the ratio by 0.07 on this machine)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of a cold csops build, the pruned Material build and edit rebuilds, whose medians "
+                             "and the median of each round's ratio are printed (default 3; a single run moved the N = 300 "
+                             "ratio between 0.45 and 0.55 and the edit's share between 11%% and 25%% on this machine)")
     args = parser.parse_args()
     installed_like()
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores", flush=True)
     results = []
     for n in args.n or [300, 1000]:
-        r = bench(n, with_plain=not args.no_plain, pairs=max(1, args.pairs))
+        r = bench(n, with_plain=not args.no_plain, rounds=max(1, args.rounds))
         results.append(r)
         s = r["stages"]
-        print(f"N={n:>5}  pages={r['pages']:>5}  csops build {r['ours_s']:6.1f}s{' (median of %d)' % r['pairs'] if r['pairs'] > 1 else ''}  "
+        print(f"N={n:>5}  pages={r['pages']:>5}  csops build {r['ours_s']:6.1f}s{' (median of %d)' % r['rounds'] if r['rounds'] > 1 else ''}  "
               f"(load+validate {s.get('load+validate', 0):.2f}s, render {s.get('render', 0):.2f}s, write {s.get('write', 0):.2f}s, "
               f"mkdocs {s.get('mkdocs', 0):.1f}s, link check {s.get('links', 0):.1f}s, index {s.get('index (in parallel)', 0):.1f}s alongside)  "
               f"peak {r['ours_mb']} MiB (all processes {r['ours_tree_mb']} MiB)  "
               f"site {r['site_mb']:.1f} MiB ({r['site_mb'] * 1024 / r['pages']:.0f} KiB/page)", flush=True)
         if not args.no_plain:
             for name in ("pruned", "full"):
-                pairs = (f" (median of {r['pairs']} pairs: " + " ".join(f"{x:.2f}" for x in r["pruned_ratios"]) + ")"
-                         if name == "pruned" and r["pairs"] > 1 else "")
+                rounds = (f" (median of {r['rounds']} rounds: " + " ".join(f"{x:.2f}" for x in r["pruned_ratios"]) + ")"
+                          if name == "pruned" and r["rounds"] > 1 else "")
                 print(f"        plain Material {'navigation.prune' if name == 'pruned' else 'full nav':16} {r[name + '_s']:6.1f}s  "
                       f"peak {r[name + '_mb']} MiB  site {r[name + '_site_mb'] * 1024 / r['pages']:.0f} KiB/page  "
-                      f"-> csops/plain {r[name + '_ratio']:.2f}x{pairs}", flush=True)
+                      f"-> csops/plain {r[name + '_ratio']:.2f}x{rounds}", flush=True)
         e = r["edit_stages"]
-        shares = (f", median of the {r['pairs']} pairs' shares: " + " ".join(f"{x:.0%}" for x in r["edit_shares"])
-                  if r["pairs"] > 1 else "")
+        shares = (f", median of the {r['rounds']} rounds' shares: " + " ".join(f"{x:.0%}" for x in r["edit_shares"])
+                  if r["rounds"] > 1 else "")
         print(f"        edit rebuild (title + step, median of {r['edits']}) {r['edit_s']:6.1f}s = {r['edit_share']:.0%} of the cold build{shares}  "
               f"(load+validate {e.get('load+validate', 0):.2f}s, render {e.get('render', 0):.2f}s, "
               f"mkdocs {e.get('mkdocs', 0):.2f}s, link check {e.get('links', 0):.2f}s)  "

@@ -65,8 +65,8 @@ class FirstNames:
 
     def read_of(self, spelled) -> str:
         """The part of `state` for the renamed targets whose id or alias is in `spelled` (a set of ids as whole runs
-        of id characters, or a text, any of whose substrings counts): what read_by gives for a text spelling them. With a renamed id of other
-        characters a set of runs may miss it, so the whole state."""
+        of id characters, or a text, any of whose substrings counts): what read_by gives for a text spelling them.
+        With a renamed id of other characters a set of runs may miss it, so the whole state."""
         if isinstance(spelled, (set, frozenset)) and not self._renamed_ids_are_slugs:
             return self.state
         read = [(key, value) for key, value in self._renamed.items() if key[1] in spelled]

@@ -13,7 +13,6 @@ import os
 import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from . import urls

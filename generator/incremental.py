@@ -240,8 +240,8 @@ class RecycledSite:
     Laying out a site of unchanged pages cost a folder and a link per page (0.1 s at 1,000 playbooks), and deleting
     the oldest generation as many unlinks. That generation's pages the live one copied from it (read_copied) hold
     the live one's bytes, so a page (or theme asset) this build takes from the live generation is already in place;
-    every other file goes before MkDocs writes anything (a page of it may share its file with the live generation: no file
-    of the folder is ever written in place).
+    every other file goes before MkDocs writes anything (a page of it may share its file with the live generation:
+    no file of the folder is ever written in place).
     """
 
     def __init__(self, root: Path, same: set[str]):

@@ -287,9 +287,9 @@ class CsopsPlugin(BasePlugin):
             assets = _theme_assets(files, config) if taking else set()
             not_found = NOT_FOUND_PAGE if taking and NOT_FOUND_PAGE in config.theme.static_templates else None
             if recycled is not None:  # before any page is linked in: what it does not keep is removed
-                recycled.keep([file.dest_uri for file in files
-                               if file.is_documentation_page() and file.src_uri not in plan.render]
-                              + sorted(assets) + ([not_found] if not_found else []))
+                recycled.keep([*(file.dest_uri for file in files
+                                 if file.is_documentation_page() and file.src_uri not in plan.render),
+                               *assets, *([not_found] if not_found else [])])
             if not_found and self._take_whole(plan, recycled, not_found, config.site_dir):
                 config.theme.static_templates.discard(not_found)  # the live one is this build's, byte for byte
             for file in files:
