@@ -645,7 +645,10 @@ def test_a_step_hits_link_is_the_steps_stable_link_and_opens_the_step_here_and_o
 # The reader's place: the first line of the article at or below the header's bottom edge, and where it sits on screen.
 # Judged by what is on screen, not by scrollY: the controls csops.js adds to each step (a page's own enhancements)
 # may land before or after the browser restores a scroll position, and Chrome's scroll anchoring then moves scrollY
-# (2,568 instead of 2,500 under load) to keep the very same line in place.
+# (2,568 instead of 2,500 under load) to keep the very same line in place. Under a full test run's load they once
+# landed after a restore that anchoring did not follow: the same line came back on screen 68 px higher (top 64, not
+# 132), under the header, where a reader still finds it. So the line counts as in place within 100 px of where it
+# was read; the page brought back at its top, the failure this guards, leaves it 2,400 px below the screen.
 READING_PLACE = """() => {
     const lines = document.querySelectorAll('article h2, article h3, article p, article li');
     const line = Array.prototype.find.call(lines, e => e.getBoundingClientRect().top >= 60 && e.innerText.trim());
@@ -654,7 +657,7 @@ SAME_PLACE = """was => {
     const lines = document.querySelectorAll('article h2, article h3, article p, article li');
     const line = Array.prototype.find.call(lines, e => e.innerText.trim().slice(0, 80) === was.text);
     const top = line ? Math.round(line.getBoundingClientRect().top) : null;
-    return {top, scrollY: Math.round(window.scrollY), holds: top !== null && Math.abs(top - was.top) < 2}; }"""
+    return {top, scrollY: Math.round(window.scrollY), holds: top !== null && top >= 0 && Math.abs(top - was.top) <= 100}; }"""
 
 
 def test_on_a_phone_back_from_a_hit_on_another_page_returns_to_the_place_the_reader_was(served, phone):
