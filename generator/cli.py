@@ -231,9 +231,10 @@ def run() -> None:
         main()
         code = 0
     except SystemExit as exiting:
-        code = exiting.code if isinstance(exiting.code, int) else 0 if exiting.code is None else 1
-        if not isinstance(exiting.code, (int, type(None))):
-            print(exiting.code, file=sys.stderr)  # as Python prints it
+        code = 0 if exiting.code is None else exiting.code
+        if not isinstance(code, int):  # a message: Python prints it and exits 1
+            print(code, file=sys.stderr)
+            code = 1
     threading._shutdown()  # what Python's exit runs first (CPython's own function: no public one waits the same way)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

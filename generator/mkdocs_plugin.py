@@ -280,8 +280,6 @@ class CsopsPlugin(BasePlugin):
         self.feed = files.get_file_from_path(FEED_FILE)
         plan = self.plan
         if plan is not None:
-            from .incremental import copy_page
-
             recycled = plan.recycled if plan.copy_from is not None else None
             taking = plan.site_wide and plan.copy_from is not None  # site-wide files from the live generation
             assets = _theme_assets(files, config) if taking else set()
@@ -290,13 +288,14 @@ class CsopsPlugin(BasePlugin):
                 recycled.keep([*(file.dest_uri for file in files
                                  if file.is_documentation_page() and file.src_uri not in plan.render),
                                *assets, *([not_found] if not_found else [])])
-            if not_found and self._take_whole(plan, recycled, not_found, config.site_dir):
+            if not_found and _from_live(plan, recycled, not_found, config.site_dir, plan.copied_site_wide):
                 config.theme.static_templates.discard(not_found)  # the live one is this build's, byte for byte
             for file in files:
                 if not file.is_documentation_page():
                     if not plan.site_wide:
                         file.is_modified = lambda: False  # theme and static assets: the main run copies them
-                    elif file.dest_uri in assets and self._take_whole(plan, recycled, file.dest_uri, config.site_dir):
+                    elif file.dest_uri in assets and _from_live(plan, recycled, file.dest_uri, config.site_dir,
+                                                                plan.copied_site_wide):
                         file.is_modified = lambda: False
                     continue
                 if file.src_uri in plan.render:
@@ -304,28 +303,13 @@ class CsopsPlugin(BasePlugin):
                     continue
                 if plan.copy_from is None:
                     render = False
-                elif recycled is not None and file.dest_uri in recycled.kept:  # already in place
+                elif _from_live(plan, recycled, file.dest_uri, config.site_dir, plan.copied):
                     render = False
-                    plan.copied.append(file.dest_uri)
-                elif copy_page(plan.copy_from, config.site_dir, file.dest_uri):
-                    render = False
-                    plan.copied.append(file.dest_uri)
                 else:  # missing from the live site: rendered here
                     render = True
                     plan.rendered.append(file.dest_uri)
                 file.is_modified = (lambda: True) if render else (lambda: False)
         return files
-
-    @staticmethod
-    def _take_whole(plan, recycled, dest: str, site_dir: str) -> bool:
-        """Take a site-wide file from the live generation (in place in the recycled site, or linked); False when
-        it is missing there, and MkDocs writes it."""
-        from .incremental import copy_page
-
-        if (recycled is not None and dest in recycled.kept) or copy_page(plan.copy_from, site_dir, dest):
-            plan.copied_site_wide.append(dest)
-            return True
-        return False
 
     def _claimer(self, plan, file):
         """`file.is_modified` for a page of the plan: claimed (shards.PagePlan.claim) the first time MkDocs asks,
@@ -380,6 +364,17 @@ class CsopsPlugin(BasePlugin):
 
             sanitised_pieces.save(self.pieces[1], dest, pieces)
         return output
+
+
+def _from_live(plan, recycled, dest: str, site_dir: str, taken: list[str]) -> bool:
+    """Take a file of the site from the live generation: already in place in the recycled site, or linked from the
+    live one; listed in `taken`. False when the live site lacks it, and MkDocs writes it."""
+    from .incremental import copy_page
+
+    if (recycled is not None and dest in recycled.kept) or copy_page(plan.copy_from, site_dir, dest):
+        taken.append(dest)
+        return True
+    return False
 
 
 # Material's 404 page, a theme template MkDocs renders for the whole site

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import re
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -235,12 +236,10 @@ def _usual_phase(documents: list) -> str | None:
     """The phase most playbooks are in (on a tie, the first met in file order), for a portal whose settings.yml
     lists none: a new playbook in `operations`, a phase no other playbook had, added a navigation section to every
     page, and the next build rendered every page again (8.3 s at 1,000 playbooks)."""
-    counts: dict[str, int] = {}
-    for doc in documents:
-        phase = doc.data.get("phase") if doc.kind == "playbook" and isinstance(doc.data, dict) else None
-        if isinstance(phase, str) and phase:
-            counts[phase] = counts.get(phase, 0) + 1
-    return max(counts, key=counts.__getitem__) if counts else None
+    phases = Counter(doc.data.get("phase") for doc in documents
+                     if doc.kind == "playbook" and isinstance(doc.data, dict))
+    usual = [phase for phase, _ in phases.most_common() if isinstance(phase, str) and phase]
+    return usual[0] if usual else None
 
 
 def _pick(roles: list[str], preferred: tuple[str, ...]) -> str:
