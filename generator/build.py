@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import copy
 import errno
+import functools
 import logging
+import marshal
 import os
+import secrets
 import shutil
 import time
+from concurrent.futures import wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -355,25 +359,42 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
     plan = None
     if reuse is not None or claims is not None:
         plan = shards.PagePlan(set(to_render), reuse.previous_site if reuse else None, claims=claims, recycled=recycled)
-    share_runs = [(stage / f"site-share-{n}", workers.submit(_render_share, site, {**overrides, "site_dir": str(stage / f"site-share-{n}")},
-                                                              shards.PagePlan(set(to_render), site_wide=False, claims=claims), pieces))
-                  for n in range(1, runs)]
+    share_specs = [(stage / f"site-share-{n}", {**overrides, "site_dir": str(stage / f"site-share-{n}")},
+                    shards.PagePlan(set(to_render), site_wide=False, claims=claims)) for n in range(1, runs)]
     progress.start("MkDocs" + (f" ({runs} processes)" if runs > 1 else ""), len(to_render))
     rendered: dict = {}  # each rendered page's located links, from the process that wrote it
     with timed(report, "mkdocs"):
-        try:
-            run_mkdocs(site, overrides, plan, progress, search_docs, rendered, pieces)
-        except BuildError as refused:
-            raise _with_refusals_of(refused, [run for _, run in share_runs]) from None
-        # the main run passed: every worker's refusal together, not the first one's alone (two workers each
-        # refusing a page listed one, and the editor met the other on the next build)
-        refusing = [run for _, run in share_runs if isinstance(run.exception(), BuildError)]
-        if refusing:
-            raise _with_refusals_of(refusing[0].exception(), refusing[1:]) from None
-        for share_site, run in share_runs:
-            pages_written, located = run.result()
+        if workers is not None and workers.host is not None and incremental.eligible(site.raw):
+            place = f'["{secrets.token_hex(16)}"]'  # where the host's run leaves the search entries
+            call = workers.host.submit(_render_in_host, site, overrides, plan, pieces, functools.partial(str, place),
+                                       [(share_overrides, share_plan) for _, share_overrides, share_plan in share_specs])
+            _follow_claims(call, claims, progress)
+            own, *shared = call.result()
+            refusals = [outcome for outcome in (own, *shared) if isinstance(outcome, BuildError)]
+            if refusals:
+                raise _merged_refusals(refusals)
+            taken, located = own
+            if plan is not None:
+                plan.rendered, plan.copied, plan.copied_site_wide = taken
+            rendered.update(_links_from(located))
+            if search_docs is not None:
+                _place_search_docs(stage / "site", place, search_docs)
+        else:
+            share_runs = [workers.submit(_render_share, site, share_overrides, share_plan, pieces)
+                          for _, share_overrides, share_plan in share_specs]
+            try:
+                run_mkdocs(site, overrides, plan, progress, search_docs, rendered, pieces)
+            except BuildError as refused:
+                raise _merged_refusals([refused, *_refusals_of(share_runs)]) from None
+            # the main run passed: every worker's refusal together, not the first one's alone (two workers each
+            # refusing a page listed one, and the editor met the other on the next build)
+            refusing = _refusals_of(share_runs)
+            if refusing:
+                raise _merged_refusals(refusing) from None
+            shared = [run.result() for run in share_runs]
+        for (share_site, _, _), (pages_written, located) in zip(share_specs, shared):
             _move_pages(share_site, stage / "site", pages_written)
-            rendered.update(linkcheck.unpack(located))
+            rendered.update(_links_from(located))
     if claims is not None:
         shutil.rmtree(claims)
     if plan is not None:
@@ -394,6 +415,7 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
         progress.start("search index")
         pending, folder = workers.index
         output, seconds = pending.result()
+        workers.release()
         os.replace(folder / "index", stage / "index")
         report.timings["index (in parallel)"] = seconds
         stats = report.index = output.stats
@@ -402,24 +424,100 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
                       + (" (the live index could not be read: written afresh)" if stats.unreadable_replaced else ""))
 
 
-def _with_refusals_of(refused: BuildError, runs: list) -> BuildError:
-    """The main run's refusal with every other run's, once those have ended: each run renders pages the others
-    do not, so one run's list alone varied from build to build, and the stage is removed only after the
-    workers stop writing into it."""
-    lines = refused.format_message().split("\n")
-    for run in runs:
-        other = run.exception()  # waits for the run to end
-        if isinstance(other, BuildError):
-            lines += [line for line in other.format_message().split("\n")[1:] if line not in lines]
+def _refusals_of(runs: list) -> list["BuildError"]:
+    """The refusals of the runs that refused, once every run has ended: the stage is removed only after the workers
+    stop writing into it."""
+    return [run.exception() for run in runs if isinstance(run.exception(), BuildError)]
+
+
+def _merged_refusals(refusals: list["BuildError"]) -> "BuildError":
+    """The first refusal with every other run's: each run renders pages the others do not, so one run's list alone
+    varied from build to build."""
+    lines = refusals[0].format_message().split("\n")
+    for other in refusals[1:]:
+        lines += [line for line in other.format_message().split("\n")[1:] if line not in lines]
     return BuildError("\n".join(lines))
 
 
-def _render_share(site: SiteConfig, overrides: dict, plan: "shards.PagePlan", pieces=None) -> tuple[list[str], dict]:
+def _render_share(site: SiteConfig, overrides: dict, plan: "shards.PagePlan", pieces=None,
+                  links_file: Path | None = None) -> tuple[list[str], dict | Path]:
     """A worker's MkDocs run over the pages it claims; returns the site paths it wrote them to, and their
-    located links (linkcheck.pack)."""
+    located links (linkcheck.pack), or the file it wrote them to (`links_file`, for `_links_from`)."""
     located: dict = {}
     run_mkdocs(site, overrides, plan, search_docs=lambda: "[]", links=located, pieces=pieces)  # no entries: its search plugin parses nothing
-    return plan.rendered, linkcheck.pack(located)
+    return plan.rendered, _links_to(linkcheck.pack(located), links_file)
+
+
+def _links_to(packed: dict, links_file: Path | None) -> dict | Path:
+    """A run's located links as the build process gets them: written to `links_file` when given. Sent through the
+    host (mkdocs_host.py) instead, half a megabyte a run at 300 playbooks took 20-30 ms from one process to the next."""
+    if links_file is None:
+        return packed
+    links_file.write_bytes(marshal.dumps(packed))
+    return links_file
+
+
+def _links_from(sent: dict | Path) -> dict:
+    """linkcheck.unpack of what `_links_to` gave; a file is read once, from this build's stage, and removed."""
+    if isinstance(sent, Path):
+        packed = marshal.loads(sent.read_bytes())
+        sent.unlink()
+        sent = packed
+    return linkcheck.unpack(sent)
+
+
+def _render_in_host(site: SiteConfig, overrides: dict, plan: "shards.PagePlan | None", pieces,
+                    search_docs: Callable[[], str], other_shares: list[tuple[dict, "shards.PagePlan"]]) -> list:
+    """Every MkDocs run of the build, in the MkDocs host (mkdocs_host.py): the site-wide run there, the other shares
+    in its workers. The site-wide run is the build process's own run (workers.BuildWorkers.host), but for the
+    progress it shows and the search entries, whose place it leaves (`search_docs` gives it) to
+    `_place_search_docs`. Returns each run's outcome, the site-wide run's first: its refusal (a BuildError), or
+    what it took of the plan (rendered, copied, copied_site_wide) and its pages' located links; a share's refusal
+    or (pages written, located links). Any other failure is raised, once every run has ended."""
+    from .mkdocs_host import shares
+
+    site_dir = Path(overrides["site_dir"])
+    runs = [shares().submit(_render_share, site, share_overrides, share_plan, pieces,
+                            site_dir.with_name(f"links-{n}.marshal"))
+            for n, (share_overrides, share_plan) in enumerate(other_shares, 1)]
+    located: dict = {}
+    try:
+        run_mkdocs(site, overrides, plan, search_docs=search_docs, links=located, pieces=pieces)
+        own = ((plan.rendered, plan.copied, plan.copied_site_wide) if plan is not None else None,
+               _links_to(linkcheck.pack(located), site_dir.with_name("links-0.marshal")))
+    except BuildError as refused:
+        own = refused
+    finally:
+        wait(runs)
+    refusing = _refusals_of(runs)
+    if isinstance(own, BuildError) or refusing:
+        return [own, *refusing]
+    return [own, *(run.result() for run in runs)]
+
+
+def _follow_claims(call, claims: Path | None, progress) -> None:
+    """Wait for the host's MkDocs runs, showing as progress the pages they claimed (a shared build's runs claim each
+    page as they reach it)."""
+    shown = 0
+    while not call.done(timeout=0.1):
+        claimed = len(os.listdir(claims)) if claims is not None and claims.is_dir() else 0
+        if claimed > shown:
+            progress.advance(claimed - shown)
+            shown = claimed
+
+
+def _place_search_docs(site_dir: Path, place: str, search_docs: Callable[[], str]) -> None:
+    """Material's search index, written by a worker's site-wide run, with the entries in their place (what
+    CsopsPlugin.on_post_build puts there in the build process's own run). Written anew, not in place."""
+    index_file = site_dir / "search" / "search_index.json"
+    try:
+        text = index_file.read_bytes()
+    except FileNotFoundError:  # no search plugin
+        return
+    if place.encode() in text:
+        staged = index_file.with_name(index_file.name + ".part")
+        staged.write_bytes(text.replace(place.encode(), search_docs().encode("utf-8"), 1))
+        os.replace(staged, index_file)
 
 
 def _move_pages(share_site: Path, site_dir: Path, rendered: list[str]) -> None:

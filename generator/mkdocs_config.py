@@ -65,7 +65,9 @@ class SiteConfig:
         return local if local.is_dir() else PACKAGE_TEMPLATES
 
 
-def read_site_config(project: Path) -> SiteConfig:
+def read_site_config(project: Path, check: bool = True) -> SiteConfig:
+    """`check`: refuse the settings MkDocs would refuse here; a build that checks them in a worker
+    (`checked_settings`, as `csops build` does) passes False and this process need not import MkDocs."""
     config_file = project / "mkdocs.yml"
     if not config_file.is_file() and not (project / "content").is_dir():
         raise click.ClickException(no_portal(project))
@@ -74,11 +76,31 @@ def read_site_config(project: Path) -> SiteConfig:
                                    "(copy the one from csops-portal's repository)")
     config = read_config(project)
     raw = config.raw
-    problems = config.problems or settings_problems(project, raw or {}, config.settings_text)
+    if config.problems or check:
+        _refuse(config.problems or settings_problems(project, raw or {}, config.settings_text))
+    return SiteConfig(project.resolve(), raw or {}, opened_config_file(project), config.inherited, config)
+
+
+def _refuse(problems) -> None:
     errors = [p for p in problems if p.severity == "error"]
     if errors:  # what `csops validate` reports, in its words: a wrong setting crashed the build mid-way
         raise click.ClickException("\n".join(p.text() for p in errors))
-    return SiteConfig(project.resolve(), raw or {}, opened_config_file(project), config.inherited, config)
+
+
+def checked_settings(project: Path, config: ConfigRead) -> tuple[list, list]:
+    """mkdocs.yml as `config` read it, checked in the MkDocs host (mkdocs_host.py), which imports MkDocs anyway, for a
+    build whose own process runs no MkDocs: (the settings problems read_site_config refuses on, check_config's)."""
+    from .rules.site_config import check_config
+
+    settings = settings_problems(project, config.raw or {}, config.settings_text)
+    return settings, check_config(project, config, settings)
+
+
+def settings_verdict(checked: tuple[list, list]) -> list:
+    """check_config's problems of a `checked_settings` result; first raises ClickException as read_site_config
+    would have on the settings MkDocs refuses."""
+    _refuse(checked[0])
+    return checked[1]
 
 
 def still_as_read(site: SiteConfig) -> bool:

@@ -13,6 +13,7 @@ import gc
 import os
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 from .located_values import LocDict
 from .manifest import vanished_url_problems
@@ -35,14 +36,16 @@ def load_portal(project: Path, strict: bool = False) -> Portal:
     return load_checked_portal(project, strict)[0]
 
 
-def load_checked_portal(project: Path, strict: bool = False,
-                        config: ConfigRead | None = None) -> tuple[Portal, list[Problem]]:
+def load_checked_portal(project: Path, strict: bool = False, config: ConfigRead | None = None,
+                        config_problems: Callable[[], list[Problem]] | None = None) -> tuple[Portal, list[Problem]]:
     """The model and the warnings that did not stop it; raises ContentError on errors (on warnings too if strict).
-    `config`: mkdocs.yml as the build read it (SiteConfig.as_read); read here for a caller that has not."""
+    `config`: mkdocs.yml as the build read it (SiteConfig.as_read); read here for a caller that has not.
+    `config_problems`: check_config's problems, as a build worker found them (mkdocs_config.checked_settings)."""
     config = config if config is not None else read_config(project)
     with _left_uncollected():
         documents, problems = check_content(project, cache=True, config=config)
-        problems = sorted(problems + check_site_url(config) + check_config(project, config) + check_labels(project)
+        configured = config_problems() if config_problems is not None else check_config(project, config)
+        problems = sorted(problems + check_site_url(config) + configured + check_labels(project)
                           + check_links(project, config))
         if failing(problems, strict):
             raise ContentError(problems, strict)
@@ -196,16 +199,21 @@ def _build_portal(project: Path, strict: bool = False, progress=None, kept_worke
     from .mkdocs_config import read_site_config, still_as_read
     from .progress import Progress
 
-    site = site if site is not None and still_as_read(site) else read_site_config(project)
+    from .workers import start_method
+
+    # a build with workers of its own, forked, runs MkDocs only in them (mkdocs_host.py), and checks mkdocs.yml there
+    delegates = kept_workers is None and start_method() == "fork"
+    site = site if site is not None and still_as_read(site) else read_site_config(project, check=not delegates)
     progress = progress or Progress()
     with generations.build_lock(site.project, lambda: progress.note("waiting for another build of this portal to finish…")):
         progress.start("load")  # the first stage's time starts now, not before the wait
-        return _build_locked(project, site, strict, progress, kept_workers)
+        return _build_locked(project, site, strict, progress, kept_workers, delegates)
 
 
-def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
+def _build_locked(project: Path, site, strict: bool, progress, kept_workers, delegates: bool):
     """load -> check -> model -> history -> render -> MkDocs build and search index side by side -> swap in;
-    returns the report."""
+    returns the report. `delegates`: MkDocs runs in the build's MkDocs host (workers.BuildWorkers), which checks
+    mkdocs.yml's settings too (read_site_config did not)."""
     import jinja2
 
     from .build import BuildError, BuildReport, build_site, timed
@@ -214,7 +222,7 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
     from .template_cache import template_cache
     from .manifest import require_published_urls
     from .rename_journal import content_settled
-    from .mkdocs_config import navigation
+    from .mkdocs_config import checked_settings, navigation, settings_verdict
     from .feed import atom_feed
     from .history import read_change_feed, whats_new_commits
     from .incremental import PreviousPages
@@ -229,10 +237,14 @@ def _build_locked(project: Path, site, strict: bool, progress, kept_workers):
         keep_between_runs()
     start_run()
     # a build's own workers start up while this process loads the content
-    with kept_workers.for_build() if kept_workers is not None else BuildWorkers(site.project) as workers:
+    with kept_workers.for_build() if kept_workers is not None else BuildWorkers(site.project, delegates) as workers:
+        config_problems = None
+        if workers.delegates:  # mkdocs.yml's settings, checked by the MkDocs host while this process loads content
+            checking = workers.host.submit(checked_settings, site.project, site.as_read)
+            config_problems = lambda: settings_verdict(checking.result())  # noqa: E731
         with timed(report, "load+validate"), content_settled(project, lambda: progress.note(
                 "waiting for a csops mv to finish replacing files…")):
-            portal, report.warnings = load_checked_portal(project, strict, site.as_read)
+            portal, report.warnings = load_checked_portal(project, strict, site.as_read, config_problems)
             require_published_urls(project, portal)  # before MkDocs: a vanished ticket link fails fast
         progress.done("content checked: " + ", ".join(_count(len(getattr(portal, kind.portal_attr)), kind.noun)
                                                       for kind in DOCUMENT_KINDS))

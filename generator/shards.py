@@ -3,11 +3,12 @@
 MkDocs renders pages one after the other in one process, and a page's HTML
 depends only on its own Markdown plus what every page shares (the build key in
 incremental.py, which is why sharding needs the same eligible configuration).
-So when there is enough to render, this process and a worker process per other
-core each run MkDocs over the same pages, and each page is rendered by the run
-that claims it first (a file created exclusively in a folder the runs share).
-The runs take pages as they get to them, so none waits for another: a fixed
-split by Markdown size left this process, which also writes everything
+So when there is enough to render, one run (the MkDocs host's in a one-run
+build, mkdocs_host.py; the build process's own in `csops serve`) and a worker
+process per other core each run MkDocs over the same pages, and each page is
+rendered by the run that claims it first (a file created exclusively in a folder
+the runs share). The runs take pages as they get to them, so none waits for
+another: a fixed split by Markdown size left the main run, which also writes everything
 site-wide (theme assets, 404, sitemap, redirects, search index) and shares its
 cores with the search index, rendering half a second after its worker had
 finished (300 playbooks, cold), since a role page's raw HTML renders about six

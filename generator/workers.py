@@ -6,10 +6,13 @@ meanwhile, and the search index, which needs only the model, is written while
 the pages are still being rendered. The other workers render MkDocs shares
 (shards.py) once the pages are written.
 
-A process that runs no other thread (`csops build`; `csops serve` before its
-server starts) imports MkDocs, Markdown and Material once and forks its
-workers with them loaded: spawned workers imported them again, about half a
-second of CPU each on the reference machine, taken from the build's two cores.
+A one-run `csops build` forks the MkDocs host first (mkdocs_host.py), which
+imports MkDocs, Markdown and Material once and forks the workers of the other
+MkDocs shares with them loaded, then an index worker: the build process never
+imports MkDocs. `csops serve` (before its server starts) imports them once and
+forks its workers with them loaded, running the site-wide share itself:
+spawned workers imported them again, about half a second of CPU each on the
+reference machine, taken from the build's two cores.
 Whoosh, which only the index job runs (index_job.py), is imported by the
 worker that runs it, beside the build process's rendering.
 Where other threads run (a pool replaced while `csops serve` serves), workers
@@ -74,17 +77,39 @@ def expected_shares(project: Path) -> int:
 
 
 class BuildWorkers:
-    """A pool with one worker for the search index and room for a worker per other MkDocs share."""
+    """A pool with one worker for the search index and room for a worker per other MkDocs share.
 
-    def __init__(self, project: Path):
+    `delegates`: a build whose process runs no MkDocs, which `host` (mkdocs_host.py) runs with its own workers
+    for the other shares, and the pool only the index job: the one-run `csops build`, whose process runs no other
+    thread (start_method() is fork). `csops serve`, whose process keeps MkDocs loaded between saves, runs the
+    site-wide share itself.
+    """
+
+    def __init__(self, project: Path, delegates: bool = False):
         self.project = Path(project)
+        self.host = None
+        if delegates:
+            from .mkdocs_host import MkDocsHost
+
+            self.host = MkDocsHost()  # forked first, while this process runs no other thread
         self.pool = self._new_pool()
         self.index: tuple[Future, Path] | None = None
         self.jobs: list[Future] = []  # this build's index job and MkDocs shares
 
+    @property
+    def delegates(self) -> bool:
+        return self.host is not None
+
     def _new_pool(self) -> ProcessPoolExecutor:
-        size = max(1, min(shards.available_cores(), shards.MAX_SHARDS))
         method = start_method()
+        if self.host is not None:  # the index worker
+            from .mkdocs_host import lower_priority
+
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method),
+                                       initializer=lower_priority, initargs=(os.getpid(),))
+            pool.submit(int)
+            return pool
+        size = max(1, min(shards.available_cores(), shards.MAX_SHARDS))
         if method == "fork":
             _import_mkdocs()  # this process runs MkDocs too: imported once here, the workers start with it
         pool = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context(method),
@@ -140,6 +165,12 @@ class BuildWorkers:
             raise
         self.jobs.append(self.index[0])
 
+    def release(self) -> None:
+        """Let a build's own workers end while it publishes: it needs them no more (kept ones stay)."""
+        if self.host is not None:
+            self.host.finish()
+            self.pool.shutdown(wait=False)
+
     def static_search_docs(self) -> str:
         """The static search index's entries as JSON, from the index job (waits for it)."""
         output, _seconds = self.index[0].result()
@@ -156,11 +187,15 @@ class BuildWorkers:
     def __exit__(self, kind, error, traceback):
         if error is not None:
             self._stop_workers()  # a failed build does not wait for workers still importing or indexing
+        elif self.host is not None:
+            self.host.close()
         self.pool.shutdown(wait=True, cancel_futures=True)
         self._drop_index_staging()
         return False
 
     def _stop_workers(self) -> None:
+        if self.host is not None:
+            self.host.kill()
         processes = list((getattr(self.pool, "_processes", None) or {}).values())
         terminate = getattr(self.pool, "terminate_workers", None)  # Python 3.14+
         if terminate is not None:

@@ -126,6 +126,7 @@ def test_a_pressed_role_filter_named_constructor_stays_when_a_query_finds_nothin
     with running_csops_serve(project) as url:
         context = browser.new_context(viewport=DESKTOP)
         context.set_default_timeout(5000)
+        context.set_default_navigation_timeout(20000)  # the first page of a server just up, two test runs beside it
         tab = context.new_page()
         try:
             tab.goto(url)

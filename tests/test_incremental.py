@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -642,7 +643,7 @@ def test_a_rebuild_makes_again_only_the_role_page_rows_of_what_changed_and_of_ne
     _assert_same_as_cold(project, tmp_path)
 
 
-def test_an_edit_rebuild_sanitises_and_parses_again_only_the_role_page_rows_that_changed(project, monkeypatch):
+def test_an_edit_rebuild_sanitises_and_parses_again_only_the_role_page_rows_that_changed(project, tmp_path, monkeypatch):
     """A role page lists thousands of rows (5.5 MB over six pages at 1,000 playbooks), and an edit changes a few:
     every other row's sanitised HTML, and its ids and links for the link check, are taken from the last build, by
     its very bytes."""
@@ -651,14 +652,22 @@ def test_an_edit_rebuild_sanitises_and_parses_again_only_the_role_page_rows_that
     _every_row_a_piece(monkeypatch)
     build_portal(project)
     build_portal(project)  # nothing changed: the pieces are carried to the new generation with the pages
-    sanitised: list[str] = []  # what the sanitiser and the link check's parse are handed
+    # what the sanitiser and the link check's parse are handed, one file each: MkDocs runs in the build's MkDocs
+    # process and its share workers (mkdocs_host.py), forked with these stand-ins
+    handed = tmp_path / "handed"
+    handed.mkdir()
+
+    def keep(text: str) -> None:
+        (handed / uuid.uuid4().hex).write_text(text, encoding="utf-8")
+
     sanitize, parse = mkdocs_plugin.sanitize_html, linkcheck.parse_html
     monkeypatch.setattr(mkdocs_plugin, "sanitize_html", lambda text, **settings: (
-        sanitised.append(text) or sanitize(text, **settings)))
-    monkeypatch.setattr(linkcheck, "parse_html", lambda text: sanitised.append(text) or parse(text))
+        keep(text) or sanitize(text, **settings)))
+    monkeypatch.setattr(linkcheck, "parse_html", lambda text: keep(text) or parse(text))
     playbook = project / "content/playbooks/renewal-runway.yml"
     playbook.write_text(_playbook("Renewal runway, revised", "Confirm every stakeholder"), encoding="utf-8")
     build_portal(project)
+    sanitised = [path.read_text(encoding="utf-8") for path in handed.iterdir()]
 
     def role_rows(title: str) -> list[str]:
         return [text for text in sanitised if f">{title}</a><span class=\"csops-duty-steps\">" in text]

@@ -278,12 +278,13 @@ def site_dir_refusal(project: Path, site_dir: str) -> str | None:
 
 
 
-def check_config(project: Path, config: ConfigRead) -> list[Problem]:
+def check_config(project: Path, config: ConfigRead, settings: list[Problem] | None = None) -> list[Problem]:
     """mkdocs.yml's syntax and limits, the settings csops reads, and settings written twice in one mapping of any
-    file of its INHERIT chain (MkDocs takes the last one silently). `config`: as this run read it (read_config)."""
+    file of its INHERIT chain (MkDocs takes the last one silently). `config`: as this run read it (read_config);
+    `settings`: its settings_problems when the caller has them already."""
     if config.text is None or config.raw is None or config.problems:
         return config.problems
-    problems = settings_problems(project, config.raw, config.settings_text)
+    problems = list(settings) if settings is not None else settings_problems(project, config.raw, config.settings_text)
     for shown_as, text in config.written:
         first: dict[str, int] = {}
         for match in _TOP_LEVEL_KEY.finditer(text):

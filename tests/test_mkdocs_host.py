@@ -1,0 +1,114 @@
+"""A one-run build runs every MkDocs run in its MkDocs host (mkdocs_host.py), never in its own process: it publishes
+the very site a process running the site-wide share itself (csops serve's) writes, reports mkdocs.yml's refused
+settings as it did before it read any content, and ends in one line when the host dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, copy_bundled, make_project
+from generator import build as build_module
+from generator import run_memory, shards
+from generator.build import BuildError
+from generator.pipeline import build_portal
+from generator.workers import BuildWorkers
+from test_build import _tree_digest as _tree
+
+# What only a MkDocs run imports (workers._import_mkdocs, mkdocs_refusals' settings check)
+_MKDOCS_RUN_MODULES = ("mkdocs.commands.build", "mkdocs.config.defaults", "material.plugins.search.plugin",
+                       "pymdownx.superfences", "markdown.extensions.md_in_html")
+
+
+def test_a_build_imports_no_mkdocs_run_in_its_own_process(tmp_path):
+    """Importing MkDocs and checking mkdocs.yml with it took the build process ~80 ms before it loaded any
+    content (a tenth of an edit rebuild at 300 playbooks); the host does it on the other core meanwhile."""
+    project = copy_bundled(tmp_path / "portal", REPO)
+    code = ("import sys; from pathlib import Path; from generator.pipeline import build_portal; "
+            "build_portal(Path(sys.argv[1])); build_portal(Path(sys.argv[1])); "
+            f"print(sorted(m for m in {_MKDOCS_RUN_MODULES!r} if m in sys.modules))")
+    shown = subprocess.run([sys.executable, "-c", code, str(project)], cwd=REPO, capture_output=True, text=True,
+                           timeout=600)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip().splitlines()[-1] == "[]"
+    assert (project / "site/search/search_index.json").is_file()
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["one run", "three runs"])
+def test_the_host_publishes_the_site_the_build_process_would_write_itself(tmp_path, monkeypatch, shared):
+    """Byte for byte, the search index included: the host's site-wide run leaves the entries' place, which the build
+    process fills from the index job, where its own run puts them in as it writes the index."""
+    if shared:  # the host's run and two share workers it forked, each claiming pages
+        monkeypatch.setattr(shards, "MIN_SHARD_BYTES", 1)
+        monkeypatch.setattr(shards, "available_cores", lambda: 3)
+    else:
+        monkeypatch.setattr(shards, "MIN_SHARD_BYTES", 10**12)
+    monkeypatch.setattr(run_memory, "_keeping", run_memory._keeping)  # a kept pool keeps parses: not past this test
+    hosted = copy_bundled(tmp_path / "hosted", REPO)
+    itself = copy_bundled(tmp_path / "itself", REPO)
+    for round in ("cold", "a title edited"):
+        if round == "a title edited":
+            for project in (hosted, itself):
+                playbook = project / "content/playbooks/renewal-runway.yml"
+                playbook.write_text(playbook.read_text(encoding="utf-8").replace("title: ", "title: Revised ", 1),
+                                    encoding="utf-8")
+        assert build_portal(hosted).processes == (3 if shared else 1)
+        kept = BuildWorkers(itself)  # as csops serve keeps them: this process runs the site-wide share
+        try:
+            assert not kept.delegates
+            build_portal(itself, workers=kept)
+        finally:
+            kept.close()
+        ours, theirs = _tree(hosted / "site"), _tree(itself / "site")
+        assert ours.keys() == theirs.keys()
+        assert [name for name in ours if ours[name] != theirs[name]] == []
+    index = (hosted / "site/search/search_index.json").read_text(encoding="utf-8")
+    assert '"docs":[{' in index.replace(" ", "")
+    assert not list((hosted / "build/current").glob("links-*")), "the runs' link files were published"
+
+
+def _run_mkdocs_or_die(site, overrides, plan=None, *args, **kwargs):
+    if (site.project / "die").exists() and (plan is None or plan.site_wide):
+        os.kill(os.getpid(), signal.SIGKILL)  # the host, as it starts the site-wide run
+    return _REAL_RUN_MKDOCS(site, overrides, plan, *args, **kwargs)
+
+
+_REAL_RUN_MKDOCS = build_module.run_mkdocs
+
+
+def test_a_host_killed_mid_build_is_one_line_and_the_previous_site_stays(tmp_path, monkeypatch):
+    project = copy_bundled(tmp_path / "portal", REPO)
+    build_portal(project)
+    page = project / "site/playbooks/renewal-runway/index.html"
+    before = page.read_bytes()
+    monkeypatch.setattr(build_module, "run_mkdocs", _run_mkdocs_or_die)  # before the build forks its host
+    playbook = project / "content/playbooks/renewal-runway.yml"
+    playbook.write_text(playbook.read_text(encoding="utf-8").replace("title: ", "title: Revised ", 1), encoding="utf-8")
+    (project / "die").touch()
+    with pytest.raises(BuildError, match=r"^a build worker process died .*previous site is untouched"):
+        build_portal(project)
+    assert page.read_bytes() == before
+    assert list((project / "build").glob(".staging-*")) == []
+    (project / "die").unlink()
+    build_portal(project)
+    assert b"Revised " in page.read_bytes()
+
+
+def test_a_refused_setting_is_reported_alone_when_the_content_is_broken_too(tmp_path, run):
+    """As before the host checked the settings: the build stops on mkdocs.yml's refusal, in validate's words, and
+    says nothing of the content until the settings are fixed."""
+    project = make_project(tmp_path / "portal", {"content/playbooks/broken.yml": "title: [unclosed\n"})
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "not_a_setting: 1\n", encoding="utf-8")
+    built = run("build", "--project", project, "--quiet")
+    assert built.exit_code == 1
+    assert "'not_a_setting' is not a MkDocs setting" in built.output
+    assert "broken.yml" not in built.output
+    config.write_text(config.read_text(encoding="utf-8").replace("not_a_setting: 1\n", ""), encoding="utf-8")
+    built = run("build", "--project", project, "--quiet")
+    assert built.exit_code == 1 and "broken.yml" in built.output
