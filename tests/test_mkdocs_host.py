@@ -8,6 +8,8 @@ import os
 import signal
 import subprocess
 import sys
+import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from generator.build import BuildError
 from generator.pipeline import build_portal
 from generator.workers import BuildWorkers
 from test_build import _tree_digest as _tree
+from test_crash_safety import CSOPS, wait_until_gone
 
 # What only a MkDocs run imports (workers._import_mkdocs, mkdocs_refusals' settings check)
 _MKDOCS_RUN_MODULES = ("mkdocs.commands.build", "mkdocs.config.defaults", "material.plugins.search.plugin",
@@ -112,3 +115,37 @@ def test_a_refused_setting_is_reported_alone_when_the_content_is_broken_too(tmp_
     config.write_text(config.read_text(encoding="utf-8").replace("not_a_setting: 1\n", ""), encoding="utf-8")
     built = run("build", "--project", project, "--quiet")
     assert built.exit_code == 1 and "broken.yml" in built.output
+
+
+def _start_build(project: Path, tag: str) -> subprocess.Popen:
+    """`csops build` in a group of its own, taking Ctrl-C as a terminal's foreground job does."""
+    return subprocess.Popen([*CSOPS, "build", "--project", str(project)], cwd=REPO, start_new_session=True,
+                            env={**os.environ, "CSOPS_TEST_TAG": tag}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+def test_ctrl_c_stops_the_build_and_every_process_it_started_without_a_traceback(tmp_path):
+    """Ctrl-C reaches every process of the terminal's group: the host and the index worker leave it to the build
+    process, which stops them (the host printed its own KeyboardInterrupt traceback under the build's "Aborted!").
+    Pressed at a tenth, two fifths and seven tenths of a cold build: loading, rendering, MkDocs running."""
+    started = time.monotonic()
+    timed = _start_build(copy_bundled(tmp_path / "timed", REPO), uuid.uuid4().hex)
+    assert timed.wait(timeout=300) == 0
+    seconds = time.monotonic() - started
+    stopped = 0
+    for part in (0.1, 0.4, 0.7):
+        project = copy_bundled(tmp_path / f"at-{part}", REPO)
+        tag = uuid.uuid4().hex
+        build = _start_build(project, tag)
+        time.sleep(seconds * part)
+        os.killpg(build.pid, signal.SIGINT)
+        _, err = build.communicate(timeout=60)
+        assert "Traceback" not in err, err
+        assert wait_until_gone(tag, 5) == []
+        if build.returncode == 0:  # it had finished: nothing to stop
+            continue
+        assert build.returncode == 1 and "Aborted!" in err, err
+        # nothing, or (stopped between going live and ending) the whole site
+        assert not (project / "site").exists() or (project / "site/index.html").is_file()
+        stopped += 1
+    assert stopped >= 2
