@@ -58,7 +58,8 @@ def lower_priority(parent: int) -> None:
     os.nice(NICENESS)
 
 
-def _serve(connection, parent: int) -> None:
+def _host_loop(connection, parent: int) -> None:
+    """The host: MkDocs imported, then each request run and answered, until the build process says it is done."""
     from .workers import _import_mkdocs
 
     # Ctrl-C in a terminal reaches every process of the group: the build process stops the host, which prints no
@@ -126,7 +127,7 @@ class MkDocsHost:
     def __init__(self):
         context = multiprocessing.get_context("fork")
         self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=_serve, args=(theirs, os.getpid()), name="csops-mkdocs")
+        self.process = context.Process(target=_host_loop, args=(theirs, os.getpid()), name="csops-mkdocs")
         self.process.start()
         theirs.close()
         self.sent = self.received = 0

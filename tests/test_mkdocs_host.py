@@ -54,8 +54,8 @@ def test_the_host_publishes_the_site_the_build_process_would_write_itself(tmp_pa
     monkeypatch.setattr(run_memory, "_keeping", run_memory._keeping)  # a kept pool keeps parses: not past this test
     hosted = copy_bundled(tmp_path / "hosted", REPO)
     itself = copy_bundled(tmp_path / "itself", REPO)
-    for round in ("cold", "a title edited"):
-        if round == "a title edited":
+    for edited in (False, True):  # cold, then a title edited
+        if edited:
             for project in (hosted, itself):
                 playbook = project / "content/playbooks/renewal-runway.yml"
                 playbook.write_text(playbook.read_text(encoding="utf-8").replace("title: ", "title: Revised ", 1),
