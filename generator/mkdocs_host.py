@@ -16,11 +16,14 @@ pool's worker does; its workers die with it, and it dies with the build.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import signal
 import sys
 import traceback
+import weakref
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -52,10 +55,24 @@ def _start_shares() -> None:
 
 def lower_priority(parent: int) -> None:
     """Pool initializer for the build's workers besides the build process: dies with it, works below it, and
-    leaves Ctrl-C to it (which stops them)."""
+    leaves Ctrl-C to it (which stops them). Forked with Ctrl-C held (`ctrl_c_held`), a worker lets it through only
+    once it ignores it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     generations.die_with_parent(parent)
     os.nice(NICENESS)
+
+
+@contextmanager
+def ctrl_c_held():
+    """Ctrl-C held, not lost, in this thread while it forks the build's workers: each starts with it held until it
+    ignores it (`lower_priority`). Pressed between a worker's fork and that, it printed the worker's
+    KeyboardInterrupt traceback under the build's "Aborted!". This thread gets it once the block ends."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _host_loop(connection, parent: int) -> None:
@@ -121,14 +138,26 @@ class HostCall:
         raise error
 
 
+_running: "weakref.WeakSet[MkDocsHost]" = weakref.WeakSet()
+
+
+@atexit.register  # after multiprocessing's own exit function, which would wait for ever for a host left running
+def _end_running() -> None:
+    for host in list(_running):
+        host.kill()
+
+
 class MkDocsHost:
-    """The host process, forked from the build process (which must run no other thread yet: see workers.start_method)."""
+    """The host process, forked from the build process (which must run no other thread yet: see workers.start_method).
+    One the build process did not end (a bug) is killed as it exits: joined, as multiprocessing joins every child
+    at exit, it would wait on its requests for ever."""
 
     def __init__(self):
         context = multiprocessing.get_context("fork")
         self.connection, theirs = context.Pipe()
         self.process = context.Process(target=_host_loop, args=(theirs, os.getpid()), name="csops-mkdocs")
         self.process.start()
+        _running.add(self)
         theirs.close()
         self.sent = self.received = 0
         self.finished = False
@@ -171,9 +200,11 @@ class MkDocsHost:
         if self.process.exitcode is None:
             self.kill()
         self.connection.close()
+        _running.discard(self)
 
     def kill(self) -> None:
         """End the host at once (its share workers die with it)."""
         self.process.kill()
         self.process.join(timeout=5)
         self.connection.close()
+        _running.discard(self)

@@ -87,12 +87,19 @@ class BuildWorkers:
 
     def __init__(self, project: Path, delegates: bool = False):
         self.project = Path(project)
-        self.host = None
-        if delegates:
-            from .mkdocs_host import MkDocsHost
+        self.host = self.pool = None
+        try:
+            if delegates:
+                from .mkdocs_host import MkDocsHost, ctrl_c_held
 
-            self.host = MkDocsHost()  # forked first, while this process runs no other thread
-        self.pool = self._new_pool()
+                with ctrl_c_held():
+                    self.host = MkDocsHost()  # forked first, while this process runs no other thread
+                    self.pool = self._new_pool()
+            else:
+                self.pool = self._new_pool()
+        except BaseException:  # Ctrl-C (held while forking, it arrives as the block ends): no worker outlives it
+            self._stop_workers()
+            raise
         self.index: tuple[Future, Path] | None = None
         self.jobs: list[Future] = []  # this build's index job and MkDocs shares
 

@@ -4,6 +4,7 @@ settings as it did before it read any content, and ends in one line when the hos
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -16,8 +17,9 @@ import pytest
 
 from conftest import REPO, copy_bundled, make_project
 from generator import build as build_module
-from generator import run_memory, shards
+from generator import mkdocs_host, run_memory, shards
 from generator.build import BuildError
+from generator.mkdocs_host import MkDocsHost
 from generator.pipeline import build_portal
 from generator.workers import BuildWorkers
 from test_build import _tree_digest as _tree
@@ -149,3 +151,24 @@ def test_ctrl_c_stops_the_build_and_every_process_it_started_without_a_traceback
         assert not (project / "site").exists() or (project / "site/index.html").is_file()
         stopped += 1
     assert stopped >= 2
+
+
+def test_ctrl_c_as_the_workers_start_leaves_no_host_behind(tmp_path, monkeypatch):
+    """Ctrl-C, held while the workers are forked, arrives as their start ends: the build process then stopped
+    before its build began, and at its exit waited for ever for the host it had forked (multiprocessing joins
+    every child), which waited for a request."""
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(BuildWorkers, "_new_pool", interrupted)  # after the host is forked
+    with pytest.raises(KeyboardInterrupt):
+        BuildWorkers(tmp_path, delegates=True)
+    assert [p for p in multiprocessing.active_children() if p.name == "csops-mkdocs"] == []
+
+
+def test_a_host_left_running_is_ended_as_the_build_process_exits():
+    """Whatever bug leaves one running: the exit function ends it before multiprocessing's waits for it."""
+    host = MkDocsHost()
+    assert host.submit(int, "7").result() == 7
+    mkdocs_host._end_running()
+    assert not host.process.is_alive()
