@@ -364,7 +364,7 @@ def _build_into(stage: Path, site: SiteConfig, pages, nav, redirects, report: Bu
     progress.start("MkDocs" + (f" ({runs} processes)" if runs > 1 else ""), len(to_render))
     rendered: dict = {}  # each rendered page's located links, from the process that wrote it
     with timed(report, "mkdocs"):
-        if workers is not None and workers.host is not None and incremental.eligible(site.raw):
+        if workers is not None and workers.delegates and incremental.eligible(site.raw):
             place = f'["{secrets.token_hex(16)}"]'  # where the host's run leaves the search entries
             call = workers.host.submit(_render_in_host, site, overrides, plan, pieces, functools.partial(str, place),
                                        [(share_overrides, share_plan) for _, share_overrides, share_plan in share_specs])
@@ -469,8 +469,8 @@ def _links_from(sent: dict | Path) -> dict:
 def _render_in_host(site: SiteConfig, overrides: dict, plan: "shards.PagePlan | None", pieces,
                     search_docs: Callable[[], str], other_shares: list[tuple[dict, "shards.PagePlan"]]) -> list:
     """Every MkDocs run of the build, in the MkDocs host (mkdocs_host.py): the site-wide run there, the other shares
-    in its workers. The site-wide run is the build process's own run (workers.BuildWorkers.host), but for the
-    progress it shows and the search entries, whose place it leaves (`search_docs` gives it) to
+    in its workers. The site-wide run is the one a build process running MkDocs itself makes, but that it shows
+    no progress (`_follow_claims` does) and leaves the search entries' place (`search_docs` gives it) for
     `_place_search_docs`. Returns each run's outcome, the site-wide run's first: its refusal (a BuildError), or
     what it took of the plan (rendered, copied, copied_site_wide) and its pages' located links; a share's refusal
     or (pages written, located links). Any other failure is raised, once every run has ended."""
